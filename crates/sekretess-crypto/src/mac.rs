@@ -1,0 +1,71 @@
+//! HMAC-SHA256 and the blind index built on it.
+
+use aws_lc_rs::{constant_time, hmac};
+
+use crate::{CryptoError, Key32, kdf};
+
+pub const TAG_LEN: usize = 32;
+
+/// HMAC-SHA256 of `msg` under `key` (any key length).
+pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; TAG_LEN] {
+    let k = hmac::Key::new(hmac::HMAC_SHA256, key);
+    let tag = hmac::sign(&k, msg);
+    let mut out = [0u8; TAG_LEN];
+    out.copy_from_slice(tag.as_ref());
+    out
+}
+
+/// Verifies a tag in constant time. A truncated tag (at least 10 bytes, as in
+/// NIST SP 800-107) is compared against the same prefix of the full tag.
+pub fn hmac_sha256_verify(key: &[u8], msg: &[u8], tag: &[u8]) -> Result<(), CryptoError> {
+    if tag.len() < 10 || tag.len() > TAG_LEN {
+        return Err(CryptoError::Integrity);
+    }
+    let full = hmac_sha256(key, msg);
+    constant_time::verify_slices_are_equal(&full[..tag.len()], tag).map_err(|_| CryptoError::Integrity)
+}
+
+/// Blind index key for one field of one group: equal normalized values give equal indexes
+/// within that (group, field), and unrelated ones everywhere else.
+#[derive(Clone, Debug)]
+pub struct BlindIndexKey(Key32);
+
+impl BlindIndexKey {
+    /// `group_index_key` is the group's blind-index root; `field` names the field.
+    pub fn for_field(group_index_key: &Key32, field: &str) -> Result<Self, CryptoError> {
+        Ok(BlindIndexKey(kdf::derive_key(group_index_key, kdf::labels::BLIND_INDEX, field.as_bytes())?))
+    }
+
+    /// The index of a value that the caller has already normalized.
+    pub fn index(&self, normalized: &[u8]) -> [u8; TAG_LEN] {
+        hmac_sha256(self.0.expose(), normalized)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blind_index_depends_on_field_and_group() {
+        let g1 = Key32::generate().unwrap();
+        let g2 = Key32::generate().unwrap();
+        let a = BlindIndexKey::for_field(&g1, "email").unwrap().index(b"x@example.com");
+        let b = BlindIndexKey::for_field(&g1, "phone").unwrap().index(b"x@example.com");
+        let c = BlindIndexKey::for_field(&g2, "email").unwrap().index(b"x@example.com");
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a, BlindIndexKey::for_field(&g1, "email").unwrap().index(b"x@example.com"));
+    }
+
+    #[test]
+    fn truncated_and_wrong_tags() {
+        let tag = hmac_sha256(b"k", b"m");
+        assert!(hmac_sha256_verify(b"k", b"m", &tag).is_ok());
+        assert!(hmac_sha256_verify(b"k", b"m", &tag[..16]).is_ok());
+        let mut bad = tag;
+        bad[0] ^= 1;
+        assert!(hmac_sha256_verify(b"k", b"m", &bad).is_err());
+        assert!(hmac_sha256_verify(b"k", b"m", &tag[..4]).is_err());
+    }
+}

@@ -1,0 +1,249 @@
+//! Shamir secret sharing of the root key over GF(256) (vsss-rs), with shares encoded as
+//! text a person can copy by hand:
+//!
+//! ```text
+//! SEK1-3-2-7QK9M2ZD-XXXX-XXXX-…-XXXX-CCCC
+//!  |   | |    |         |            |
+//!  |   | |    |         |            checksum: 20 bits of SHA-256 over all before it
+//!  |   | |    |         share value: 32 bytes, Crockford base32 in groups of four
+//!  |   | |    key id: 5 bytes naming the root key (so a share of another vault is named)
+//!  |   | index of this share (1..=255)
+//!  |   threshold k
+//!  format version
+//! ```
+//!
+//! Input is case-insensitive; spaces and dashes are only separators.
+
+use std::fmt;
+
+use aws_lc_rs::digest;
+use zeroize::Zeroizing;
+
+use crate::{CryptoError, Key32, crockford};
+
+pub const KEY_ID_LEN: usize = 5;
+const VERSION_TAG: &str = "SEK1";
+const VALUE_SYMBOLS: usize = 52; // 32 bytes
+const CHECK_SYMBOLS: usize = 4; // 20 bits
+
+/// Why a share text was refused. Never carries the share itself.
+#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
+#[non_exhaustive]
+pub enum ShareError {
+    #[error("not a Sekretess unseal share (expected text starting with SEK1)")]
+    NotAShare,
+    #[error("unseal share is malformed: {0}")]
+    Malformed(&'static str),
+    #[error("unseal share is damaged: its checksum does not match (check each character)")]
+    Damaged,
+}
+
+/// One unseal share. `Debug` shows index, threshold and key id, never the value.
+#[derive(Clone)]
+pub struct Share {
+    pub index: u8,
+    pub threshold: u8,
+    pub key_id: [u8; KEY_ID_LEN],
+    value: Zeroizing<[u8; 32]>,
+}
+
+impl fmt::Debug for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Share")
+            .field("index", &self.index)
+            .field("threshold", &self.threshold)
+            .field("key_id", &key_id_text(&self.key_id))
+            .field("value", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The printable form of a key id (8 Crockford symbols).
+pub fn key_id_text(key_id: &[u8; KEY_ID_LEN]) -> String {
+    crockford::encode(key_id)
+}
+
+impl Share {
+    /// The text form for a person to copy. Zeroized when dropped.
+    pub fn to_text(&self) -> Zeroizing<String> {
+        let head = format!("{VERSION_TAG}-{}-{}-{}", self.threshold, self.index, key_id_text(&self.key_id));
+        let value = Zeroizing::new(crockford::encode(&self.value[..]));
+        let check = checksum(&head, &value);
+        let mut out = Zeroizing::new(String::with_capacity(head.len() + 80));
+        out.push_str(&head);
+        for chunk in value.as_bytes().chunks(4) {
+            out.push('-');
+            out.extend(chunk.iter().map(|&b| b as char));
+        }
+        out.push('-');
+        out.push_str(&check);
+        out
+    }
+
+    /// Parses a share typed or pasted by a person.
+    pub fn parse(text: &str) -> Result<Share, ShareError> {
+        let cleaned: Zeroizing<String> = Zeroizing::new(
+            text.trim()
+                .chars()
+                .map(|c| if c.is_whitespace() { '-' } else { c.to_ascii_uppercase() })
+                .collect(),
+        );
+        let mut parts = cleaned.split('-').filter(|p| !p.is_empty());
+        if parts.next() != Some(VERSION_TAG) {
+            return Err(ShareError::NotAShare);
+        }
+        let threshold: u8 = parts
+            .next()
+            .and_then(|p| p.parse().ok())
+            .filter(|&t| t >= 1)
+            .ok_or(ShareError::Malformed("threshold"))?;
+        let index: u8 = parts
+            .next()
+            .and_then(|p| p.parse().ok())
+            .filter(|&i| i >= 1)
+            .ok_or(ShareError::Malformed("index"))?;
+        let key_id_part = parts.next().ok_or(ShareError::Malformed("key id"))?;
+        let key_id: [u8; KEY_ID_LEN] = crockford::decode(key_id_part, KEY_ID_LEN)
+            .and_then(|v| v.try_into().ok())
+            .ok_or(ShareError::Malformed("key id"))?;
+        let rest: Zeroizing<String> = Zeroizing::new(parts.collect());
+        if rest.len() != VALUE_SYMBOLS + CHECK_SYMBOLS || !rest.is_ascii() {
+            return Err(ShareError::Malformed("wrong length"));
+        }
+        let (value_text, check_text) = rest.split_at(VALUE_SYMBOLS);
+        let head = format!("{VERSION_TAG}-{threshold}-{index}-{}", key_id_text(&key_id));
+        let canonical_value: Zeroizing<String> = Zeroizing::new(
+            value_text
+                .chars()
+                .map(|c| crockford::symbol_value(c).map(|v| crockford::ALPHABET[v as usize] as char))
+                .collect::<Option<String>>()
+                .ok_or(ShareError::Damaged)?,
+        );
+        let canonical_check: String = check_text
+            .chars()
+            .map(|c| crockford::symbol_value(c).map(|v| crockford::ALPHABET[v as usize] as char))
+            .collect::<Option<String>>()
+            .ok_or(ShareError::Damaged)?;
+        if checksum(&head, &canonical_value) != canonical_check {
+            return Err(ShareError::Damaged);
+        }
+        let bytes = Zeroizing::new(crockford::decode(&canonical_value, 32).ok_or(ShareError::Damaged)?);
+        let mut value = Zeroizing::new([0u8; 32]);
+        value.copy_from_slice(&bytes);
+        Ok(Share { index, threshold, key_id, value })
+    }
+}
+
+fn checksum(head: &str, value_symbols: &str) -> String {
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    ctx.update(head.as_bytes());
+    ctx.update(b"|");
+    ctx.update(value_symbols.as_bytes());
+    let d = ctx.finish();
+    let mut symbols = crockford::encode(&d.as_ref()[..3]); // 24 bits -> 5 symbols
+    symbols.truncate(CHECK_SYMBOLS);
+    symbols
+}
+
+/// Splits `secret` into `count` shares of which any `threshold` recover it.
+/// A threshold of 1 (dev mode only) makes every share the secret itself.
+pub fn split(
+    secret: &Key32,
+    key_id: [u8; KEY_ID_LEN],
+    threshold: u8,
+    count: u8,
+) -> Result<Vec<Share>, CryptoError> {
+    if threshold == 0 || count < threshold {
+        return Err(CryptoError::InvalidParameter("need 1 <= threshold <= share count"));
+    }
+    if threshold == 1 {
+        return Ok((1..=count)
+            .map(|index| Share { index, threshold, key_id, value: Zeroizing::new(*secret.expose()) })
+            .collect());
+    }
+    // ThreadRng: a CSPRNG reseeded from the OS, infallible as vsss-rs requires.
+    let mut rng = rand::rng();
+    let raw = vsss_rs::Gf256::split_bytes(threshold as usize, count as usize, secret.expose(), &mut rng)
+        .map_err(|_| CryptoError::InvalidParameter("Shamir split"))?;
+    raw.into_iter()
+        .map(|bytes| {
+            let bytes = Zeroizing::new(bytes);
+            // vsss-rs lays a share out as identifier byte followed by the value bytes.
+            if bytes.len() != 33 || bytes[0] == 0 {
+                return Err(CryptoError::InvalidParameter("Shamir share layout"));
+            }
+            let mut value = Zeroizing::new([0u8; 32]);
+            value.copy_from_slice(&bytes[1..]);
+            Ok(Share { index: bytes[0], threshold, key_id, value })
+        })
+        .collect()
+}
+
+/// Combines shares. The caller checks that they name its vault and are distinct and
+/// enough; this only refuses sets that cannot be combined at all.
+pub fn combine(shares: &[Share]) -> Result<Key32, CryptoError> {
+    let first = shares.first().ok_or(CryptoError::InvalidParameter("no shares"))?;
+    if shares.len() < first.threshold as usize {
+        return Err(CryptoError::InvalidParameter("fewer shares than the threshold"));
+    }
+    if first.threshold == 1 {
+        return Ok(Key32::from_bytes(*first.value));
+    }
+    let raw: Vec<Vec<u8>> = shares
+        .iter()
+        .map(|s| {
+            let mut v = Vec::with_capacity(33);
+            v.push(s.index);
+            v.extend_from_slice(&s.value[..]);
+            v
+        })
+        .collect();
+    let combined = vsss_rs::Gf256::combine_bytes(&raw).map_err(|_| CryptoError::Integrity);
+    for mut v in raw {
+        zeroize::Zeroize::zeroize(&mut v);
+    }
+    let combined = Zeroizing::new(combined?);
+    Key32::from_slice(&combined).map_err(|_| CryptoError::Integrity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_round_trip_and_tolerance() {
+        let secret = Key32::generate().unwrap();
+        let shares = split(&secret, [1, 2, 3, 4, 5], 3, 5).unwrap();
+        for s in &shares {
+            let text = s.to_text();
+            let back = Share::parse(&text).unwrap();
+            assert_eq!(back.index, s.index);
+            assert_eq!(*back.value, *s.value);
+            let sloppy = text.to_lowercase().replace('-', " ");
+            let sloppy = format!("SEK1-{}", &sloppy[5..]);
+            assert_eq!(*Share::parse(&sloppy).unwrap().value, *s.value);
+        }
+    }
+
+    #[test]
+    fn damage_is_named() {
+        let secret = Key32::generate().unwrap();
+        let share = &split(&secret, [9; 5], 2, 3).unwrap()[0];
+        let text = share.to_text();
+        let pos = text.len() - 7; // inside the last value group, before "-CCCC"
+        let mut damaged: Vec<char> = text.chars().collect();
+        damaged[pos] = if damaged[pos] == 'A' { 'B' } else { 'A' };
+        let damaged: String = damaged.into_iter().collect();
+        assert_eq!(Share::parse(&damaged).unwrap_err(), ShareError::Damaged);
+        assert_eq!(Share::parse("hello").unwrap_err(), ShareError::NotAShare);
+    }
+
+    #[test]
+    fn debug_hides_value() {
+        let secret = Key32::from_bytes([0x5A; 32]);
+        let share = &split(&secret, [0; 5], 1, 1).unwrap()[0];
+        let shown = format!("{share:?}");
+        assert!(shown.contains("redacted"));
+        assert!(!shown.contains(&crockford::encode(&[0x5A; 32])[..10]));
+    }
+}
