@@ -58,27 +58,73 @@ pub fn header(sealed: &[u8]) -> Result<Header, CryptoError> {
 
 /// Encrypts `plaintext` under `key`, binding it to `aad`.
 pub fn seal(key: &Key32, key_ref: KeyRef, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    let mut nonce = [0u8; NONCE_LEN];
-    fill_random(&mut nonce)?;
-    let mut out = Vec::with_capacity(plaintext.len() + OVERHEAD);
-    out.push(FORMAT_V1);
-    out.push(ALG_AES_256_GCM);
-    out.extend_from_slice(&key_ref.key_id.to_be_bytes());
-    out.extend_from_slice(&key_ref.version.to_be_bytes());
-    out.extend_from_slice(&nonce);
-    let full_aad = bound_aad(&out[..HEADER_LEN], aad);
-    let body = aes_gcm_seal(key.expose(), &nonce, &full_aad, plaintext)?;
-    out.extend_from_slice(&body);
-    Ok(out)
+    EnvelopeKey::new(key, key_ref)?.seal(aad, plaintext)
 }
 
 /// Decrypts a value made by [`seal`] with the same key and AAD.
 pub fn open(key: &Key32, aad: &[u8], sealed: &[u8]) -> Result<SecretBytes, CryptoError> {
-    header(sealed)?;
-    let (head, rest) = sealed.split_at(HEADER_LEN);
-    let (nonce, body) = rest.split_at(NONCE_LEN);
-    let full_aad = bound_aad(head, aad);
-    aes_gcm_open(key.expose(), nonce, &full_aad, body)
+    // The key reference only matters for sealing; opening reads it from the header.
+    EnvelopeKey::new(key, KeyRef { key_id: 0, version: 0 })?.open(aad, sealed)
+}
+
+/// A key expanded once for many envelopes (e.g. every field of one customer).
+pub struct EnvelopeKey {
+    key: LessSafeKey,
+    key_ref: KeyRef,
+}
+
+impl std::fmt::Debug for EnvelopeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvelopeKey").field("key_ref", &self.key_ref).finish_non_exhaustive()
+    }
+}
+
+impl EnvelopeKey {
+    pub fn new(key: &Key32, key_ref: KeyRef) -> Result<Self, CryptoError> {
+        Ok(EnvelopeKey { key: gcm_key(key.expose())?, key_ref })
+    }
+
+    /// Encrypts `plaintext` with a fresh random nonce, binding it to `aad`.
+    pub fn seal(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        let mut nonce = [0u8; NONCE_LEN];
+        fill_random(&mut nonce)?;
+        let mut out = Vec::with_capacity(plaintext.len() + OVERHEAD);
+        out.push(FORMAT_V1);
+        out.push(ALG_AES_256_GCM);
+        out.extend_from_slice(&self.key_ref.key_id.to_be_bytes());
+        out.extend_from_slice(&self.key_ref.version.to_be_bytes());
+        out.extend_from_slice(&nonce);
+        let full_aad = bound_aad(&out[..HEADER_LEN], aad);
+        let start = out.len();
+        out.extend_from_slice(plaintext);
+        let tag = self
+            .key
+            .seal_in_place_separate_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(&full_aad),
+                &mut out[start..],
+            )
+            .map_err(|_| CryptoError::InvalidParameter("AES-GCM input too long"))?;
+        out.extend_from_slice(tag.as_ref());
+        Ok(out)
+    }
+
+    /// Decrypts a sealed value; every failure is the one [`CryptoError::Integrity`].
+    pub fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<SecretBytes, CryptoError> {
+        header(sealed)?;
+        let (head, rest) = sealed.split_at(HEADER_LEN);
+        let (nonce, body) = rest.split_at(NONCE_LEN);
+        let full_aad = bound_aad(head, aad);
+        let n = gcm_nonce(nonce)?;
+        let mut in_out = SecretBytes::new(body.to_vec());
+        let len = self
+            .key
+            .open_in_place(n, Aad::from(&full_aad), &mut in_out)
+            .map_err(|_| CryptoError::Integrity)?
+            .len();
+        in_out.truncate(len);
+        Ok(in_out)
+    }
 }
 
 fn bound_aad(header: &[u8], aad: &[u8]) -> Vec<u8> {
