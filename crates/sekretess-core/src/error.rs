@@ -1,0 +1,96 @@
+//! Errors of the vault. Messages name fields and rules, never values.
+
+use sekretess_crypto::shamir::ShareError;
+
+/// Failure of a storage backend. The message comes from the backend and never holds
+/// a value (queries bind values as parameters; messages name tables and columns).
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// A uniqueness rule was broken: `what` names the rule (e.g. a field name).
+    #[error("conflict on {what}")]
+    Conflict { what: String },
+    /// The backend could not be reached or refused to work (down, full, read-only).
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// Stored data did not have the expected shape.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VaultError {
+    #[error("the vault is sealed; unseal it with the unseal shares first")]
+    Sealed,
+    #[error("the vault is not initialized; run init first")]
+    NotInitialized,
+    #[error("the vault is already initialized")]
+    AlreadyInitialized,
+    #[error("invalid init parameters: {0}")]
+    InitParameters(&'static str),
+    #[error("the vault is already unsealed")]
+    AlreadyUnsealed,
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error(
+        "this unseal share belongs to another vault (its key id is {share_key_id}, this vault's is {vault_key_id})"
+    )]
+    WrongVault { share_key_id: String, vault_key_id: String },
+    #[error("unseal share {index} was already given")]
+    DuplicateShare { index: u8 },
+    #[error("this unseal share says the threshold is {share}, but this vault needs {vault}")]
+    ThresholdMismatch { share: u8, vault: u8 },
+    #[error("the shares do not combine to this vault's root key; unseal progress was reset")]
+    UnsealFailed,
+
+    #[error("no customer group named or numbered {0:?}")]
+    UnknownGroup(String),
+    #[error("a customer group named {0:?} already exists")]
+    GroupExists(String),
+    #[error("invalid group name: {0}")]
+    InvalidGroupName(&'static str),
+    #[error("customer group {0:?} is locked")]
+    GroupLocked(String),
+
+    #[error("unknown field {field:?}")]
+    UnknownField { field: String },
+    #[error("field {field:?} looks like a card security code (CVV/CVC); those are never stored")]
+    ForbiddenField { field: String },
+    #[error("field {field:?} is invalid: {rule}")]
+    Invalid { field: String, rule: &'static str },
+    #[error("field {field:?} is too long (at most {max} characters)")]
+    TooLong { field: String, max: usize },
+    #[error("another customer in this group already has this {field}")]
+    Duplicate { field: String },
+    #[error("a customer needs at least one field")]
+    NoFields,
+    #[error("field {field:?} is not searchable")]
+    NotSearchable { field: String },
+
+    #[error("customer code is malformed (expected 12 symbols like K7Q4-M92D-J3X8)")]
+    MalformedCode,
+    #[error("customer code has a wrong check symbol (a typo?)")]
+    CodeCheckFailed,
+    #[error("no customer with this code")]
+    NotFound,
+    #[error("this customer was erased")]
+    Erased,
+
+    /// One uniform error for every ciphertext that fails to decrypt or verify.
+    #[error("stored data failed its integrity check")]
+    Integrity,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("internal error: {0}")]
+    Internal(&'static str),
+}
+
+impl From<sekretess_crypto::CryptoError> for VaultError {
+    fn from(e: sekretess_crypto::CryptoError) -> Self {
+        match e {
+            sekretess_crypto::CryptoError::Integrity => VaultError::Integrity,
+            _ => VaultError::Internal("cryptographic operation failed"),
+        }
+    }
+}

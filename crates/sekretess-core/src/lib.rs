@@ -1,0 +1,20 @@
+//! The Sekretess vault domain: seal state, customer groups, customers, codes and schema.
+//!
+//! Storage is reached only through the [`store::Store`] trait and time only through
+//! [`clock::Clock`]; nothing here knows SQLite, PostgreSQL or HTTP.
+#![forbid(unsafe_code)]
+
+pub mod clock;
+pub mod code;
+pub mod error;
+pub mod iban;
+pub mod schema;
+pub mod store;
+pub mod validate;
+pub mod vault;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use code::CustomerCode;
+pub use error::{StoreError, VaultError};
+pub use schema::{FieldDef, FieldType, Schema, Sensitivity};
+pub use vault::{Customer, FieldValue, GroupInfo, InitOutcome, SealStatus, Vault};

@@ -1,0 +1,186 @@
+//! What the vault needs from storage. Implementations (SQLite, PostgreSQL) live in
+//! `sekretess-store`; the core never names a database.
+//!
+//! Everything handed to a store is either ciphertext, a blind index, a customer code, a
+//! field name or a time: a store never sees a personal value or a key in plain.
+
+use std::future::Future;
+
+use crate::error::StoreError;
+
+/// Vault-wide facts, written once by init.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultMeta {
+    /// Names the root key (5 bytes, printed in shares); derived from the root key.
+    pub key_id: [u8; 5],
+    pub threshold: u8,
+    pub share_count: u8,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupState {
+    Open,
+    Locked,
+}
+
+impl GroupState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupState::Open => "open",
+            GroupState::Locked => "locked",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => Some(GroupState::Open),
+            "locked" => Some(GroupState::Locked),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRow {
+    pub id: u32,
+    pub name: String,
+    /// Where the group's own store lives (a file name for SQLite, a URL for PostgreSQL).
+    pub location: String,
+    pub state: GroupState,
+    pub current_kek_version: u32,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKeyKind {
+    /// A key-encryption key; one per version.
+    Kek,
+    /// The root of the group's derived keys (blind index, tokens); never rotated.
+    Derivation,
+}
+
+impl GroupKeyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupKeyKind::Kek => "kek",
+            GroupKeyKind::Derivation => "derivation",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "kek" => Some(GroupKeyKind::Kek),
+            "derivation" => Some(GroupKeyKind::Derivation),
+            _ => None,
+        }
+    }
+}
+
+/// A group key sealed under the root key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedGroupKey {
+    pub kind: GroupKeyKind,
+    pub version: u32,
+    pub sealed: Vec<u8>,
+}
+
+/// One blind-index entry of a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexEntry {
+    pub field: String,
+    pub hash: [u8; 32],
+    /// Whether the schema demands this (field, value) be unique in the group.
+    pub unique: bool,
+}
+
+/// A customer as stored: the wrapped data key and one ciphertext per field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerRecord {
+    /// Canonical code (12 symbols, no separators).
+    pub code: String,
+    pub kek_version: u32,
+    pub wrapped_dek: Vec<u8>,
+    /// (field name, envelope ciphertext), sorted by field name.
+    pub fields: Vec<(String, Vec<u8>)>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub retain_until: Option<i64>,
+}
+
+/// A record with its index entries, for writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerWrite {
+    pub record: CustomerRecord,
+    pub index: Vec<IndexEntry>,
+}
+
+/// The control store: vault metadata, groups and their sealed keys, the code directory
+/// and the erasure journal.
+pub trait Store: Send + Sync + 'static {
+    type Group: GroupStore;
+
+    fn load_meta(&self) -> impl Future<Output = Result<Option<VaultMeta>, StoreError>> + Send;
+    /// Fails with `Conflict` if the vault is already initialized.
+    fn init_meta(&self, meta: &VaultMeta) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn list_groups(&self) -> impl Future<Output = Result<Vec<GroupRow>, StoreError>> + Send;
+    /// Inserts a group with its first keys in one transaction. `Conflict` on a taken id
+    /// or name. The store fills in `location` and creates the group's own store.
+    fn create_group(
+        &self,
+        id: u32,
+        name: &str,
+        created_at: i64,
+        keys: &[SealedGroupKey],
+    ) -> impl Future<Output = Result<GroupRow, StoreError>> + Send;
+    fn set_group_state(
+        &self,
+        id: u32,
+        state: GroupState,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn group_keys(&self, id: u32) -> impl Future<Output = Result<Vec<SealedGroupKey>, StoreError>> + Send;
+    /// Opens the group's own store (a separate database).
+    fn open_group(&self, group: &GroupRow) -> impl Future<Output = Result<Self::Group, StoreError>> + Send;
+
+    /// Reserves codes for a group; `Conflict` if any code is taken (nothing is inserted).
+    fn directory_insert(
+        &self,
+        codes: &[String],
+        group: u32,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn directory_remove(&self, codes: &[String]) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn directory_lookup(&self, code: &str) -> impl Future<Output = Result<Option<u32>, StoreError>> + Send;
+
+    fn record_erasure(
+        &self,
+        code: &str,
+        group: u32,
+        at: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn is_erased(&self, code: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// One customer group's own store.
+pub trait GroupStore: Send + Sync + 'static {
+    /// Inserts all customers in one transaction, or none. A broken uniqueness rule gives
+    /// `Conflict { what: field name }`.
+    fn insert_customers(
+        &self,
+        batch: &[CustomerWrite],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn get_customer(
+        &self,
+        code: &str,
+    ) -> impl Future<Output = Result<Option<CustomerRecord>, StoreError>> + Send;
+    /// Replaces a customer's fields and index entries in one transaction.
+    fn update_customer(&self, write: &CustomerWrite) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Deletes the record (with its wrapped data key) and its index entries. Returns
+    /// whether there was one.
+    fn erase_customer(&self, code: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn find(
+        &self,
+        field: &str,
+        hash: &[u8; 32],
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    /// Moves deleted pages out of the write-ahead log so erased bytes leave the disk.
+    fn checkpoint(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

@@ -1,0 +1,337 @@
+//! Validation and normalization per field type. Errors name the field and the rule that
+//! failed, never the value.
+
+use crate::error::VaultError;
+use crate::schema::{FieldDef, FieldType};
+
+/// A checked value: what to store, and what to index (for searchable fields).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Normalized {
+    pub stored: String,
+    pub index_form: String,
+}
+
+impl std::fmt::Debug for Normalized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Normalized(<redacted>)")
+    }
+}
+
+pub fn check(def: &FieldDef, value: &str, today_year: i32) -> Result<Normalized, VaultError> {
+    let invalid = |rule: &'static str| VaultError::Invalid { field: def.name.clone(), rule };
+    let value = value.trim();
+    let max = def.field_type.max_chars();
+    if value.chars().count() > max {
+        return Err(VaultError::TooLong { field: def.name.clone(), max });
+    }
+    if value.is_empty() {
+        return Err(invalid("must not be empty"));
+    }
+    let allow_newlines = matches!(def.field_type, FieldType::Address | FieldType::Text);
+    if value.chars().any(|c| c.is_control() && !(allow_newlines && (c == '\n' || c == '\r' || c == '\t'))) {
+        return Err(invalid("must not contain control characters"));
+    }
+    let index_form = match def.field_type {
+        FieldType::Name => name(value).map_err(invalid)?,
+        FieldType::Email => email(value).map_err(invalid)?,
+        FieldType::Phone => phone(value).map_err(invalid)?,
+        FieldType::Address | FieldType::Text => collapse_whitespace(value).to_lowercase(),
+        FieldType::Date => date(value, today_year).map_err(invalid)?,
+        FieldType::SePersonnummer => personnummer(value, today_year).map_err(invalid)?,
+        FieldType::UsSsn => us_ssn(value).map_err(invalid)?,
+        FieldType::NationalId => national_id(value, today_year).map_err(invalid)?,
+        FieldType::SeOrgnr => se_orgnr(value).map_err(invalid)?,
+        FieldType::CardNumber => card_number(value).map_err(invalid)?,
+        FieldType::Iban => crate::iban::validate(value).map_err(invalid)?,
+        FieldType::BankAccount => bank_account(value).map_err(invalid)?,
+    };
+    Ok(Normalized { stored: value.to_owned(), index_form })
+}
+
+fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Normalized form of a free-text lookup key, as used for names (case and spacing folded).
+pub fn name(value: &str) -> Result<String, &'static str> {
+    if !value.chars().any(char::is_alphabetic) {
+        return Err("a name must contain a letter");
+    }
+    Ok(collapse_whitespace(value).to_lowercase())
+}
+
+pub fn email(value: &str) -> Result<String, &'static str> {
+    const RULE: &str = "not an e-mail address (local@domain.tld)";
+    let (local, domain) = value.rsplit_once('@').ok_or(RULE)?;
+    if local.is_empty() || local.len() > 64 || local.contains('@') {
+        return Err(RULE);
+    }
+    if local.chars().any(|c| c.is_whitespace() || c == '"' || c == ',' || c == '<' || c == '>') {
+        return Err(RULE);
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return Err(RULE);
+    }
+    for label in &labels {
+        let ok = !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c.is_alphanumeric() || c == '-');
+        if !ok {
+            return Err(RULE);
+        }
+    }
+    let tld = labels[labels.len() - 1];
+    if tld.len() < 2 || tld.chars().all(|c| c.is_ascii_digit()) {
+        return Err(RULE);
+    }
+    Ok(value.to_lowercase())
+}
+
+/// E.164: `+` (or `00`), country code and number, 8 to 15 digits; spaces, dashes, dots
+/// and parentheses are allowed between digits.
+pub fn phone(value: &str) -> Result<String, &'static str> {
+    const RULE: &str = "not an international (E.164) phone number: + and 8-15 digits";
+    let rest = if let Some(r) = value.strip_prefix('+') {
+        r
+    } else if let Some(r) = value.strip_prefix("00") {
+        r
+    } else {
+        return Err(RULE);
+    };
+    let mut digits = String::with_capacity(16);
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return Err(RULE),
+        }
+    }
+    if !(8..=15).contains(&digits.len()) || digits.starts_with('0') {
+        return Err(RULE);
+    }
+    Ok(format!("+{digits}"))
+}
+
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn valid_date(y: i32, m: u32, d: u32) -> bool {
+    (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
+}
+
+/// ISO 8601 calendar date `YYYY-MM-DD`, from 1850 up to this year.
+pub fn date(value: &str, today_year: i32) -> Result<String, &'static str> {
+    const RULE: &str = "not a date in the form YYYY-MM-DD";
+    let b = value.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(RULE);
+    }
+    let num = |s: &str| s.parse::<u32>().map_err(|_| RULE);
+    let y = num(&value[0..4])? as i32;
+    let (m, d) = (num(&value[5..7])?, num(&value[8..10])?);
+    if !valid_date(y, m, d) {
+        return Err("not a real calendar date");
+    }
+    if !(1850..=today_year).contains(&y) {
+        return Err("year out of range");
+    }
+    Ok(value.to_owned())
+}
+
+/// Luhn (mod 10) check over ASCII digits.
+pub fn luhn_valid(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, &d) in digits.iter().rev().enumerate() {
+        let mut v = u32::from(d - b'0');
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    !digits.is_empty() && sum.is_multiple_of(10)
+}
+
+/// Swedish personnummer or samordningsnummer (day + 60): 10 or 12 digits, `-` or `+`
+/// before the last four (`+` for people 100 years or older), birth date and Luhn check
+/// digit. Indexed as `SE` and 12 digits.
+pub fn personnummer(value: &str, today_year: i32) -> Result<String, &'static str> {
+    const FORMAT: &str = "not a Swedish personnummer: 10 or 12 digits, optionally with - or +";
+    let compact: String = value.chars().filter(|c| !matches!(c, ' ' | ':')).collect();
+    let plus = compact.len() > 5 && compact.as_bytes()[compact.len() - 5] == b'+';
+    if compact.chars().any(|c| !(c.is_ascii_digit() || c == '-' || c == '+')) {
+        return Err(FORMAT);
+    }
+    if compact.matches('+').count() > usize::from(plus) {
+        return Err(FORMAT);
+    }
+    let digits: Vec<u8> = compact.bytes().filter(u8::is_ascii_digit).collect();
+    let (year, ten) = match digits.len() {
+        12 => {
+            let century: i32 = ((digits[0] - b'0') * 10 + (digits[1] - b'0')).into();
+            let yy: i32 = ((digits[2] - b'0') * 10 + (digits[3] - b'0')).into();
+            (century * 100 + yy, &digits[2..])
+        }
+        10 => {
+            let yy: i32 = ((digits[0] - b'0') * 10 + (digits[1] - b'0')).into();
+            let mut century = today_year / 100;
+            if yy > today_year % 100 {
+                century -= 1;
+            }
+            if plus {
+                century -= 1;
+            }
+            (century * 100 + yy, &digits[..])
+        }
+        _ => return Err(FORMAT),
+    };
+    let two = |i: usize| u32::from(ten[i] - b'0') * 10 + u32::from(ten[i + 1] - b'0');
+    let (month, mut day) = (two(2), two(4));
+    if day > 60 {
+        day -= 60; // samordningsnummer
+    }
+    if !valid_date(year, month, day) {
+        return Err("personnummer: the birth date part is not a real date");
+    }
+    if !luhn_valid(ten) {
+        return Err("personnummer: wrong check digit");
+    }
+    let mut out = format!("SE{year:04}");
+    out.extend(ten[2..].iter().map(|&b| b as char));
+    Ok(out)
+}
+
+/// US Social Security number: `AAA-GG-SSSS` (or spaces, or 9 bare digits); area not 000,
+/// 666 or 900-999, group not 00, serial not 0000, and not a publicly misused number.
+/// Indexed as `US` and 9 digits.
+pub fn us_ssn(value: &str) -> Result<String, &'static str> {
+    const FORMAT: &str = "not a US SSN: AAA-GG-SSSS";
+    let b = value.as_bytes();
+    let digits: Vec<u8> = match b.len() {
+        9 => b.to_vec(),
+        11 if (b[3] == b'-' && b[6] == b'-') || (b[3] == b' ' && b[6] == b' ') => {
+            [&b[0..3], &b[4..6], &b[7..11]].concat()
+        }
+        _ => return Err(FORMAT),
+    };
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return Err(FORMAT);
+    }
+    let s = std::str::from_utf8(&digits).map_err(|_| FORMAT)?;
+    let (area, group, serial) = (&s[0..3], &s[3..5], &s[5..9]);
+    if area == "000" || area == "666" || area.starts_with('9') {
+        return Err("US SSN: area number never issued");
+    }
+    if group == "00" || serial == "0000" {
+        return Err("US SSN: group or serial number never issued");
+    }
+    if matches!(s, "078051120" | "219099999" | "457555462") {
+        return Err("US SSN: a publicly misused example number");
+    }
+    Ok(format!("US{s}"))
+}
+
+/// A personnummer/samordningsnummer, or a US SSN (9 digits).
+pub fn national_id(value: &str, today_year: i32) -> Result<String, &'static str> {
+    let digit_count = value.bytes().filter(u8::is_ascii_digit).count();
+    if digit_count == 9 {
+        us_ssn(value)
+    } else if digit_count == 10 || digit_count == 12 {
+        personnummer(value, today_year)
+    } else {
+        Err("not a Swedish personnummer/samordningsnummer (10 or 12 digits) or a US SSN (9 digits)")
+    }
+}
+
+/// Swedish organisationsnummer: 10 digits (optionally `NNNNNN-NNNN`), Luhn check digit.
+pub fn se_orgnr(value: &str) -> Result<String, &'static str> {
+    let digits: Vec<u8> = value.bytes().filter(|b| !matches!(b, b'-' | b' ' | b'.')).collect();
+    if digits.len() != 10 || !digits.iter().all(u8::is_ascii_digit) {
+        return Err("not a Swedish organisationsnummer: 10 digits");
+    }
+    if !luhn_valid(&digits) {
+        return Err("organisationsnummer: wrong check digit");
+    }
+    Ok(format!("SEORG{}", String::from_utf8_lossy(&digits)))
+}
+
+struct Brand {
+    /// Inclusive prefix ranges, compared on the first `digits` digits.
+    ranges: &'static [(u32, u32, usize)],
+    lengths: std::ops::RangeInclusive<usize>,
+    exact: &'static [usize],
+}
+
+/// Card brands by IIN range and length (ISO/IEC 7812 as published by the brands).
+const BRANDS: &[Brand] = &[
+    // Visa
+    Brand { ranges: &[(4, 4, 1)], lengths: 0..=0, exact: &[13, 16, 19] },
+    // Mastercard
+    Brand { ranges: &[(51, 55, 2), (2221, 2720, 4)], lengths: 16..=16, exact: &[] },
+    // American Express
+    Brand { ranges: &[(34, 34, 2), (37, 37, 2)], lengths: 15..=15, exact: &[] },
+    // Discover
+    Brand {
+        ranges: &[(6011, 6011, 4), (644, 649, 3), (65, 65, 2), (622126, 622925, 6)],
+        lengths: 16..=19,
+        exact: &[],
+    },
+    // JCB
+    Brand { ranges: &[(3528, 3589, 4)], lengths: 16..=19, exact: &[] },
+    // Diners Club
+    Brand {
+        ranges: &[(300, 305, 3), (3095, 3095, 4), (36, 36, 2), (38, 39, 2)],
+        lengths: 14..=19,
+        exact: &[],
+    },
+    // UnionPay
+    Brand { ranges: &[(62, 62, 2)], lengths: 16..=19, exact: &[] },
+    // Maestro (and other debit ranges in 50, 56-69)
+    Brand { ranges: &[(50, 50, 2), (56, 69, 2)], lengths: 12..=19, exact: &[] },
+];
+
+/// Payment card number: 12-19 digits (spaces or dashes allowed), a known brand's IIN
+/// range and length, and the Luhn check digit. Indexed as bare digits.
+pub fn card_number(value: &str) -> Result<String, &'static str> {
+    let digits: Vec<u8> = value.bytes().filter(|b| !matches!(b, b' ' | b'-')).collect();
+    if !digits.iter().all(u8::is_ascii_digit) || !(12..=19).contains(&digits.len()) {
+        return Err("not a card number: 12 to 19 digits");
+    }
+    let prefix = |n: usize| -> u32 { digits[..n].iter().fold(0, |acc, &d| acc * 10 + u32::from(d - b'0')) };
+    let known = BRANDS.iter().any(|brand| {
+        let length_ok = brand.lengths.contains(&digits.len()) || brand.exact.contains(&digits.len());
+        length_ok && brand.ranges.iter().any(|&(lo, hi, n)| (lo..=hi).contains(&prefix(n)))
+    });
+    if !known {
+        return Err("card number: no card brand issues this prefix with this length");
+    }
+    if !luhn_valid(&digits) {
+        return Err("card number: fails the Luhn check");
+    }
+    Ok(String::from_utf8_lossy(&digits).into_owned())
+}
+
+/// A domestic bank account: 4-34 digits with optional spaces, dashes or dots.
+pub fn bank_account(value: &str) -> Result<String, &'static str> {
+    let digits: String = value.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | ',')).collect();
+    if !(4..=34).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("not a bank account number: 4 to 34 digits");
+    }
+    Ok(digits)
+}

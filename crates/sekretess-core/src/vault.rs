@@ -1,0 +1,667 @@
+//! The vault: seal state machine, key hierarchy, groups and customers.
+//!
+//! Keys: root key (from the unseal shares, only in memory while unsealed) -> per-group keys
+//! sealed by the root key in the control store (versioned KEKs and one derivation key) ->
+//! per-customer data keys wrapped (AES-KWP) by a KEK -> one AES-256-GCM envelope per field,
+//! bound to (group, code, field, data-key version).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use sekretess_crypto::envelope::{self, EnvelopeKey, KeyRef};
+use sekretess_crypto::kdf::{self, labels};
+use sekretess_crypto::mac::BlindIndexKey;
+use sekretess_crypto::shamir::{self, KEY_ID_LEN, Share};
+use sekretess_crypto::{Key32, keywrap};
+use zeroize::Zeroizing;
+
+use crate::clock::{Clock, civil_date};
+use crate::code::CustomerCode;
+use crate::error::{StoreError, VaultError};
+use crate::schema::Schema;
+use crate::store::{
+    CustomerRecord, CustomerWrite, GroupKeyKind, GroupRow, GroupState, GroupStore, IndexEntry,
+    SealedGroupKey, Store, VaultMeta,
+};
+
+/// Version of the per-customer data key; bound into every field's AAD.
+const DEK_VERSION: u32 = 1;
+const AAD_PREFIX: &[u8] = b"sekretess/v1";
+/// Key id written in the header of values sealed directly by the root key.
+const ROOT_KEY_ID: u32 = 0;
+
+/// A decrypted field value. `Debug` never shows it; the memory is wiped on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FieldValue(Zeroizing<String>);
+
+impl FieldValue {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FieldValue(<redacted>)")
+    }
+}
+
+/// A customer as read from the vault.
+#[derive(Debug, Clone)]
+pub struct Customer {
+    pub code: CustomerCode,
+    pub group: String,
+    /// Field name -> value, in name order.
+    pub fields: BTreeMap<String, FieldValue>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupInfo {
+    pub id: u32,
+    pub name: String,
+    pub state: GroupState,
+    pub kek_version: u32,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealStatus {
+    pub initialized: bool,
+    pub sealed: bool,
+    pub threshold: u8,
+    pub share_count: u8,
+    /// Shares given so far towards the threshold.
+    pub progress: u8,
+    /// Printable key id of this vault's root key, as printed in its shares.
+    pub key_id: Option<String>,
+}
+
+/// What init hands out once: the unseal shares. Never stored.
+#[derive(Debug)]
+pub struct InitOutcome {
+    pub shares: Vec<Share>,
+    pub key_id: String,
+}
+
+struct OpenGroup<G> {
+    row: GroupRow,
+    locked: AtomicBool,
+    store: G,
+    keks: BTreeMap<u32, Key32>,
+    current_kek: u32,
+    index_keys: HashMap<String, BlindIndexKey>,
+}
+
+struct Unsealed<G> {
+    groups: RwLock<Vec<Arc<OpenGroup<G>>>>,
+    root: Key32,
+}
+
+enum State<G> {
+    Sealed { pending: Vec<Share> },
+    Unsealed(Arc<Unsealed<G>>),
+}
+
+/// The vault over a store `S`.
+pub struct Vault<S: Store> {
+    store: S,
+    clock: Arc<dyn Clock>,
+    schema: Schema,
+    meta: RwLock<Option<VaultMeta>>,
+    state: RwLock<State<S::Group>>,
+}
+
+fn poisoned<T>(_: T) -> VaultError {
+    VaultError::Internal("lock poisoned")
+}
+
+fn key_id_of(root: &Key32) -> Result<[u8; KEY_ID_LEN], VaultError> {
+    let okm = kdf::hkdf_sha256(root.expose(), b"", labels::KEY_ID.as_bytes(), KEY_ID_LEN)?;
+    let mut id = [0u8; KEY_ID_LEN];
+    id.copy_from_slice(&okm);
+    Ok(id)
+}
+
+fn group_key_aad(group: u32, kind: GroupKeyKind, version: u32) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(48);
+    aad.extend_from_slice(AAD_PREFIX);
+    aad.extend_from_slice(b"/group-key\0");
+    aad.extend_from_slice(&group.to_be_bytes());
+    aad.extend_from_slice(kind.as_str().as_bytes());
+    aad.push(0);
+    aad.extend_from_slice(&version.to_be_bytes());
+    aad
+}
+
+/// AAD of a field value: "sekretess/v1" | group id | customer code | field name | key version.
+fn field_aad(group: u32, code: &str, field: &str, dek_version: u32) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(AAD_PREFIX.len() + 24 + field.len());
+    aad.extend_from_slice(AAD_PREFIX);
+    aad.extend_from_slice(&group.to_be_bytes());
+    aad.push(code.len() as u8);
+    aad.extend_from_slice(code.as_bytes());
+    aad.push(field.len() as u8);
+    aad.extend_from_slice(field.as_bytes());
+    aad.extend_from_slice(&dek_version.to_be_bytes());
+    aad
+}
+
+fn group_name_ok(name: &str) -> Result<(), VaultError> {
+    if name.is_empty() || name.len() > 64 {
+        return Err(VaultError::InvalidGroupName("1 to 64 characters"));
+    }
+    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+        return Err(VaultError::InvalidGroupName("lower-case letters, digits, - and _ only"));
+    }
+    Ok(())
+}
+
+/// A validated customer before encryption.
+struct Prepared {
+    values: Vec<(String, Zeroizing<String>)>,
+    index: Vec<(String, Zeroizing<String>, bool)>,
+}
+
+impl<S: Store> Vault<S> {
+    /// Opens the vault over `store`. It starts sealed (or uninitialized).
+    pub async fn open(store: S, clock: Arc<dyn Clock>, schema: Schema) -> Result<Self, VaultError> {
+        let meta = store.load_meta().await?;
+        Ok(Vault {
+            store,
+            clock,
+            schema,
+            meta: RwLock::new(meta),
+            state: RwLock::new(State::Sealed { pending: Vec::new() }),
+        })
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    fn meta(&self) -> Result<Option<VaultMeta>, VaultError> {
+        Ok(self.meta.read().map_err(poisoned)?.clone())
+    }
+
+    fn unsealed(&self) -> Result<Arc<Unsealed<S::Group>>, VaultError> {
+        match &*self.state.read().map_err(poisoned)? {
+            State::Unsealed(u) => Ok(Arc::clone(u)),
+            State::Sealed { .. } => Err(VaultError::Sealed),
+        }
+    }
+
+    /// Creates the root key and splits it into `share_count` shares, any `threshold` of
+    /// which unseal. The vault stays sealed; the shares are returned once and never stored.
+    pub async fn init(&self, threshold: u8, share_count: u8) -> Result<InitOutcome, VaultError> {
+        if threshold == 0 || share_count < threshold {
+            return Err(VaultError::InitParameters("need 1 <= threshold <= number of shares"));
+        }
+        if threshold == 1 && share_count != 1 {
+            return Err(VaultError::InitParameters("threshold 1 is for dev mode only, with a single share"));
+        }
+        if self.meta()?.is_some() {
+            return Err(VaultError::AlreadyInitialized);
+        }
+        let root = Key32::generate()?;
+        let key_id = key_id_of(&root)?;
+        let shares = shamir::split(&root, key_id, threshold, share_count)?;
+        let meta = VaultMeta { key_id, threshold, share_count, created_at: self.clock.now() };
+        match self.store.init_meta(&meta).await {
+            Err(StoreError::Conflict { .. }) => return Err(VaultError::AlreadyInitialized),
+            other => other?,
+        }
+        *self.meta.write().map_err(poisoned)? = Some(meta);
+        Ok(InitOutcome { shares, key_id: shamir::key_id_text(&key_id) })
+    }
+
+    pub fn seal_status(&self) -> Result<SealStatus, VaultError> {
+        let meta = self.meta()?;
+        let state = self.state.read().map_err(poisoned)?;
+        let (sealed, progress) = match &*state {
+            State::Sealed { pending } => (true, pending.len() as u8),
+            State::Unsealed(_) => (false, 0),
+        };
+        Ok(SealStatus {
+            initialized: meta.is_some(),
+            sealed,
+            threshold: meta.as_ref().map_or(0, |m| m.threshold),
+            share_count: meta.as_ref().map_or(0, |m| m.share_count),
+            progress,
+            key_id: meta.as_ref().map(|m| shamir::key_id_text(&m.key_id)),
+        })
+    }
+
+    /// Takes one unseal share (as typed). When the threshold is reached the vault unseals.
+    /// A wrong, damaged, duplicate or foreign share is refused and progress is kept.
+    pub async fn submit_share(&self, text: &str) -> Result<SealStatus, VaultError> {
+        let meta = self.meta()?.ok_or(VaultError::NotInitialized)?;
+        let share = Share::parse(text)?;
+        if share.key_id != meta.key_id {
+            return Err(VaultError::WrongVault {
+                share_key_id: shamir::key_id_text(&share.key_id),
+                vault_key_id: shamir::key_id_text(&meta.key_id),
+            });
+        }
+        if share.threshold != meta.threshold {
+            return Err(VaultError::ThresholdMismatch { share: share.threshold, vault: meta.threshold });
+        }
+        let ready = {
+            let mut state = self.state.write().map_err(poisoned)?;
+            let State::Sealed { pending } = &mut *state else {
+                return Err(VaultError::AlreadyUnsealed);
+            };
+            if pending.iter().any(|s| s.index == share.index) {
+                return Err(VaultError::DuplicateShare { index: share.index });
+            }
+            pending.push(share);
+            if pending.len() < meta.threshold as usize { None } else { Some(std::mem::take(pending)) }
+        };
+        if let Some(shares) = ready {
+            let root = shamir::combine(&shares).map_err(|_| VaultError::UnsealFailed)?;
+            drop(shares);
+            if key_id_of(&root)? != meta.key_id {
+                return Err(VaultError::UnsealFailed);
+            }
+            let unsealed = self.load_groups(root).await?;
+            let mut state = self.state.write().map_err(poisoned)?;
+            *state = State::Unsealed(Arc::new(unsealed));
+        }
+        self.seal_status()
+    }
+
+    /// Forgets the shares given so far.
+    pub fn reset_unseal(&self) -> Result<SealStatus, VaultError> {
+        if let State::Sealed { pending } = &mut *self.state.write().map_err(poisoned)? {
+            pending.clear();
+        }
+        self.seal_status()
+    }
+
+    /// Seals: every key leaves memory (zeroized when the last request using it ends).
+    pub fn seal(&self) -> Result<(), VaultError> {
+        *self.state.write().map_err(poisoned)? = State::Sealed { pending: Vec::new() };
+        Ok(())
+    }
+
+    async fn load_groups(&self, root: Key32) -> Result<Unsealed<S::Group>, VaultError> {
+        let mut groups = Vec::new();
+        for row in self.store.list_groups().await? {
+            let keys = self.store.group_keys(row.id).await?;
+            groups.push(Arc::new(self.open_group(&root, row, &keys).await?));
+        }
+        Ok(Unsealed { groups: RwLock::new(groups), root })
+    }
+
+    async fn open_group(
+        &self,
+        root: &Key32,
+        row: GroupRow,
+        keys: &[SealedGroupKey],
+    ) -> Result<OpenGroup<S::Group>, VaultError> {
+        let mut keks = BTreeMap::new();
+        let mut derivation = None;
+        for k in keys {
+            let plain = envelope::open(root, &group_key_aad(row.id, k.kind, k.version), &k.sealed)?;
+            let key = Key32::from_slice(&plain).map_err(|_| VaultError::Integrity)?;
+            match k.kind {
+                GroupKeyKind::Kek => {
+                    keks.insert(k.version, key);
+                }
+                GroupKeyKind::Derivation => derivation = Some(key),
+            }
+        }
+        let derivation = derivation.ok_or(VaultError::Integrity)?;
+        if !keks.contains_key(&row.current_kek_version) {
+            return Err(VaultError::Integrity);
+        }
+        let mut index_keys = HashMap::new();
+        for f in self.schema.fields().iter().filter(|f| f.searchable) {
+            let group_index_root = kdf::derive_key(&derivation, labels::BLIND_INDEX, &row.id.to_be_bytes())?;
+            index_keys.insert(f.name.clone(), BlindIndexKey::for_field(&group_index_root, &f.name)?);
+        }
+        let store = self.store.open_group(&row).await?;
+        Ok(OpenGroup {
+            locked: AtomicBool::new(row.state == GroupState::Locked),
+            current_kek: row.current_kek_version,
+            row,
+            store,
+            keks,
+            index_keys,
+        })
+    }
+
+    fn group_by_name(
+        &self,
+        u: &Unsealed<S::Group>,
+        name: &str,
+    ) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
+        let groups = u.groups.read().map_err(poisoned)?;
+        groups
+            .iter()
+            .find(|g| g.row.name == name || g.row.id.to_string() == name)
+            .cloned()
+            .ok_or_else(|| VaultError::UnknownGroup(name.to_owned()))
+    }
+
+    fn group_by_id(&self, u: &Unsealed<S::Group>, id: u32) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
+        let groups = u.groups.read().map_err(poisoned)?;
+        groups
+            .iter()
+            .find(|g| g.row.id == id)
+            .cloned()
+            .ok_or(VaultError::Internal("directory names a missing group"))
+    }
+
+    fn usable(group: &OpenGroup<S::Group>) -> Result<(), VaultError> {
+        if group.locked.load(Ordering::SeqCst) {
+            return Err(VaultError::GroupLocked(group.row.name.clone()));
+        }
+        Ok(())
+    }
+
+    fn info(g: &OpenGroup<S::Group>) -> GroupInfo {
+        GroupInfo {
+            id: g.row.id,
+            name: g.row.name.clone(),
+            state: if g.locked.load(Ordering::SeqCst) { GroupState::Locked } else { GroupState::Open },
+            kek_version: g.current_kek,
+            created_at: g.row.created_at,
+        }
+    }
+
+    /// Creates a customer group with its own store and its own keys.
+    pub async fn create_group(&self, name: &str) -> Result<GroupInfo, VaultError> {
+        group_name_ok(name)?;
+        let u = self.unsealed()?;
+        for _attempt in 0..5 {
+            let existing = self.store.list_groups().await?;
+            if existing.iter().any(|g| g.name == name) {
+                return Err(VaultError::GroupExists(name.to_owned()));
+            }
+            let id = existing.iter().map(|g| g.id).max().unwrap_or(0) + 1;
+            let mut sealed = Vec::new();
+            for kind in [GroupKeyKind::Kek, GroupKeyKind::Derivation] {
+                let key = Key32::generate()?;
+                let aad = group_key_aad(id, kind, 1);
+                let blob =
+                    envelope::seal(&u.root, KeyRef { key_id: ROOT_KEY_ID, version: 1 }, &aad, key.expose())?;
+                sealed.push(SealedGroupKey { kind, version: 1, sealed: blob });
+            }
+            let row = match self.store.create_group(id, name, self.clock.now(), &sealed).await {
+                Ok(row) => row,
+                // Another process took the id (or the name) at the same moment: look again.
+                Err(StoreError::Conflict { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let group = Arc::new(self.open_group(&u.root, row, &sealed).await?);
+            let info = Self::info(&group);
+            u.groups.write().map_err(poisoned)?.push(group);
+            return Ok(info);
+        }
+        Err(VaultError::GroupExists(name.to_owned()))
+    }
+
+    pub fn list_groups(&self) -> Result<Vec<GroupInfo>, VaultError> {
+        let u = self.unsealed()?;
+        let groups = u.groups.read().map_err(poisoned)?;
+        Ok(groups.iter().map(|g| Self::info(g)).collect())
+    }
+
+    /// Locks or unlocks a group: a locked group refuses every customer operation.
+    pub async fn set_group_locked(&self, name: &str, locked: bool) -> Result<GroupInfo, VaultError> {
+        let u = self.unsealed()?;
+        let g = self.group_by_name(&u, name)?;
+        let state = if locked { GroupState::Locked } else { GroupState::Open };
+        self.store.set_group_state(g.row.id, state).await?;
+        g.locked.store(locked, Ordering::SeqCst);
+        Ok(Self::info(&g))
+    }
+
+    fn today_year(&self) -> i32 {
+        civil_date(self.clock.now()).0
+    }
+
+    fn prepare(&self, fields: &[(String, String)]) -> Result<Prepared, VaultError> {
+        if fields.is_empty() {
+            return Err(VaultError::NoFields);
+        }
+        let year = self.today_year();
+        let mut values = Vec::with_capacity(fields.len());
+        let mut index = Vec::new();
+        for (name, value) in fields {
+            let checked = self.schema.check(name, value, year)?;
+            if values.iter().any(|(n, _): &(String, _)| n == name) {
+                return Err(VaultError::Invalid { field: name.clone(), rule: "given more than once" });
+            }
+            if let Some(def) = self.schema.field(name).filter(|d| d.searchable) {
+                index.push((name.clone(), Zeroizing::new(checked.index_form), def.unique));
+            }
+            values.push((name.clone(), Zeroizing::new(checked.stored)));
+        }
+        values.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Prepared { values, index })
+    }
+
+    fn encrypt(
+        &self,
+        group: &OpenGroup<S::Group>,
+        code: &CustomerCode,
+        prepared: &Prepared,
+        dek: &Key32,
+        times: (i64, i64),
+    ) -> Result<CustomerWrite, VaultError> {
+        let kek = group.keks.get(&group.current_kek).ok_or(VaultError::Integrity)?;
+        let sealer = EnvelopeKey::new(dek, KeyRef { key_id: group.row.id, version: DEK_VERSION })?;
+        let code_str = code.compact();
+        let mut fields = Vec::with_capacity(prepared.values.len());
+        for (name, value) in &prepared.values {
+            let aad = field_aad(group.row.id, code_str, name, DEK_VERSION);
+            fields.push((name.clone(), sealer.seal(&aad, value.as_bytes())?));
+        }
+        let mut index = Vec::with_capacity(prepared.index.len());
+        for (name, form, unique) in &prepared.index {
+            let key = group.index_keys.get(name).ok_or(VaultError::Internal("missing index key"))?;
+            index.push(IndexEntry { field: name.clone(), hash: key.index(form.as_bytes()), unique: *unique });
+        }
+        Ok(CustomerWrite {
+            record: CustomerRecord {
+                code: code_str.to_owned(),
+                kek_version: group.current_kek,
+                wrapped_dek: keywrap::wrap_key(kek, dek)?,
+                fields,
+                created_at: times.0,
+                updated_at: times.1,
+                retain_until: None,
+            },
+            index,
+        })
+    }
+
+    /// Creates one customer in `group`.
+    pub async fn create_customer(
+        &self,
+        group: &str,
+        fields: &[(String, String)],
+    ) -> Result<CustomerCode, VaultError> {
+        self.create_customers(group, std::slice::from_ref(&fields.to_vec())).await?.remove(0)
+    }
+
+    /// Creates many customers in one transaction; answers per item. Invalid items and
+    /// duplicates fail alone; the others are written.
+    pub async fn create_customers(
+        &self,
+        group: &str,
+        batch: &[Vec<(String, String)>],
+    ) -> Result<Vec<Result<CustomerCode, VaultError>>, VaultError> {
+        let u = self.unsealed()?;
+        let g = self.group_by_name(&u, group)?;
+        Self::usable(&g)?;
+        let now = self.clock.now();
+        let mut results: Vec<Result<CustomerCode, VaultError>> = Vec::with_capacity(batch.len());
+        let mut writes = Vec::new();
+        let mut slots = Vec::new();
+        for (i, fields) in batch.iter().enumerate() {
+            let outcome = self.prepare(fields).and_then(|p| {
+                let code = CustomerCode::generate()?;
+                let dek = Key32::generate()?;
+                let write = self.encrypt(&g, &code, &p, &dek, (now, now))?;
+                Ok((code, write))
+            });
+            match outcome {
+                Ok((code, write)) => {
+                    results.push(Ok(code));
+                    writes.push(write);
+                    slots.push(i);
+                }
+                Err(e) => results.push(Err(e)),
+            }
+        }
+        if writes.is_empty() {
+            return Ok(results);
+        }
+        let codes: Vec<String> = writes.iter().map(|w| w.record.code.clone()).collect();
+        // A code collision across 55 random bits is astronomically rare; refuse rather than loop.
+        self.store.directory_insert(&codes, g.row.id).await?;
+        match g.store.insert_customers(&writes).await {
+            Ok(()) => Ok(results),
+            Err(StoreError::Conflict { .. }) => {
+                // Some item breaks a uniqueness rule: write them one by one to say which.
+                for (write, slot) in writes.iter().zip(slots) {
+                    if let Err(e) = g.store.insert_customers(std::slice::from_ref(write)).await {
+                        self.store.directory_remove(std::slice::from_ref(&write.record.code)).await?;
+                        results[slot] = Err(match e {
+                            StoreError::Conflict { what } => VaultError::Duplicate { field: what },
+                            other => other.into(),
+                        });
+                    }
+                }
+                Ok(results)
+            }
+            Err(e) => {
+                self.store.directory_remove(&codes).await?;
+                Err(e.into())
+            }
+        }
+    }
+
+    async fn locate(
+        &self,
+        code: &CustomerCode,
+    ) -> Result<(Arc<OpenGroup<S::Group>>, CustomerRecord), VaultError> {
+        let u = self.unsealed()?;
+        let group_id = self.store.directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
+        let g = self.group_by_id(&u, group_id)?;
+        Self::usable(&g)?;
+        match g.store.get_customer(code.compact()).await? {
+            Some(record) => Ok((g, record)),
+            None if self.store.is_erased(code.compact()).await? => Err(VaultError::Erased),
+            None => Err(VaultError::NotFound),
+        }
+    }
+
+    fn decrypt(
+        g: &OpenGroup<S::Group>,
+        record: &CustomerRecord,
+    ) -> Result<(Key32, BTreeMap<String, FieldValue>), VaultError> {
+        let kek = g.keks.get(&record.kek_version).ok_or(VaultError::Integrity)?;
+        let dek = keywrap::unwrap_key(kek, &record.wrapped_dek)?;
+        let opener = EnvelopeKey::new(&dek, KeyRef { key_id: g.row.id, version: DEK_VERSION })?;
+        let mut fields = BTreeMap::new();
+        for (name, sealed) in &record.fields {
+            let aad = field_aad(g.row.id, &record.code, name, DEK_VERSION);
+            let plain = opener.open(&aad, sealed)?;
+            let text = String::from_utf8(plain.to_vec()).map_err(|_| VaultError::Integrity)?;
+            fields.insert(name.clone(), FieldValue(Zeroizing::new(text)));
+        }
+        Ok((dek, fields))
+    }
+
+    /// Reads and decrypts a customer.
+    pub async fn get_customer(&self, code: &CustomerCode) -> Result<Customer, VaultError> {
+        let (g, record) = self.locate(code).await?;
+        let (_dek, fields) = Self::decrypt(&g, &record)?;
+        Ok(Customer {
+            code: code.clone(),
+            group: g.row.name.clone(),
+            fields,
+            created_at: record.created_at,
+            updated_at: record.updated_at,
+        })
+    }
+
+    /// Sets fields (`Some`) or removes them (`None`); the rest stay as they are.
+    pub async fn update_customer(
+        &self,
+        code: &CustomerCode,
+        changes: &[(String, Option<String>)],
+    ) -> Result<(), VaultError> {
+        let (g, record) = self.locate(code).await?;
+        let (dek, current) = Self::decrypt(&g, &record)?;
+        let mut merged: BTreeMap<String, Zeroizing<String>> =
+            current.into_iter().map(|(k, v)| (k, v.0)).collect();
+        for (name, change) in changes {
+            if crate::schema::is_cvv_like(name) {
+                return Err(VaultError::ForbiddenField { field: name.clone() });
+            }
+            if self.schema.field(name).is_none() {
+                return Err(VaultError::UnknownField { field: name.clone() });
+            }
+            match change {
+                Some(v) => merged.insert(name.clone(), Zeroizing::new(v.clone())),
+                None => merged.remove(name),
+            };
+        }
+        let fields: Vec<(String, String)> = merged.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
+        let prepared = self.prepare(&fields)?;
+        let write = self.encrypt(&g, code, &prepared, &dek, (record.created_at, self.clock.now()))?;
+        g.store.update_customer(&write).await.map_err(|e| match e {
+            StoreError::Conflict { what } => VaultError::Duplicate { field: what },
+            other => other.into(),
+        })
+    }
+
+    /// Erases a customer by crypto-shredding: the wrapped data key and the blind-index
+    /// entries are deleted, and the erasure is journaled. The code is never reused.
+    pub async fn erase_customer(&self, code: &CustomerCode) -> Result<(), VaultError> {
+        let (g, _record) = self.locate(code).await?;
+        self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
+        g.store.erase_customer(code.compact()).await?;
+        Ok(())
+    }
+
+    /// Finds customers of `group` whose searchable `field` equals `value` (in any written
+    /// form the field's type accepts).
+    pub async fn find(&self, group: &str, field: &str, value: &str) -> Result<Vec<CustomerCode>, VaultError> {
+        let u = self.unsealed()?;
+        let g = self.group_by_name(&u, group)?;
+        Self::usable(&g)?;
+        let def =
+            self.schema.field(field).ok_or_else(|| VaultError::UnknownField { field: field.to_owned() })?;
+        if !def.searchable {
+            return Err(VaultError::NotSearchable { field: field.to_owned() });
+        }
+        let normalized = Zeroizing::new(self.schema.check(field, value, self.today_year())?.index_form);
+        let key = g.index_keys.get(field).ok_or(VaultError::Internal("missing index key"))?;
+        let hash = key.index(normalized.as_bytes());
+        let codes = g.store.find(field, &hash).await?;
+        codes.iter().map(|c| CustomerCode::parse(c).map_err(|_| VaultError::Integrity)).collect()
+    }
+
+    /// Checkpoints every group store (moves erased pages out of write-ahead logs).
+    pub async fn checkpoint(&self) -> Result<(), VaultError> {
+        let u = self.unsealed()?;
+        let groups: Vec<_> = u.groups.read().map_err(poisoned)?.clone();
+        for g in groups {
+            g.store.checkpoint().await?;
+        }
+        Ok(())
+    }
+}
