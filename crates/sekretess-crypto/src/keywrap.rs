@@ -42,7 +42,7 @@ pub fn kwp_wrap(key: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
 /// Raw AES-KWP unwrap. Public for known-answer tests.
 pub fn kwp_unwrap(key: &[u8], wrapped: &[u8]) -> Result<SecretBytes, CryptoError> {
     let k = kek(key)?;
-    if wrapped.len() < 16 || wrapped.len() % 8 != 0 {
+    if wrapped.len() < 16 || !wrapped.len().is_multiple_of(8) {
         return Err(CryptoError::Integrity);
     }
     let mut out = SecretBytes::new(vec![0u8; wrapped.len()]);
