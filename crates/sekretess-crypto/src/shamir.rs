@@ -107,8 +107,13 @@ impl Share {
             .and_then(|v| v.try_into().ok())
             .ok_or(ShareError::Malformed("key id"))?;
         let rest: Zeroizing<String> = Zeroizing::new(parts.collect());
-        if rest.len() != VALUE_SYMBOLS + CHECK_SYMBOLS || !rest.is_ascii() {
+        if rest.chars().count() != VALUE_SYMBOLS + CHECK_SYMBOLS {
             return Err(ShareError::Malformed("wrong length"));
+        }
+        if !rest.is_ascii() {
+            // The right number of symbols, one of them outside the alphabet (e.g. typed on
+            // another keyboard layout): a damaged share, not one of the wrong length.
+            return Err(ShareError::Damaged);
         }
         let (value_text, check_text) = rest.split_at(VALUE_SYMBOLS);
         let head = format!("{VERSION_TAG}-{threshold}-{index}-{}", key_id_text(&key_id));
