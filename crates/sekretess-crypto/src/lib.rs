@@ -5,7 +5,6 @@
 //! *that* a check failed, never *why*, so nothing leaks about keys or plaintexts.
 #![forbid(unsafe_code)]
 // Unit tests beside the code may unwrap; non-test builds keep the workspace lints.
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod crockford;
 pub mod envelope;

@@ -4,7 +4,7 @@
 //! ```text
 //! SEK1-3-2-7QK9M2ZD-XXXX-XXXX-…-XXXX-CCCC
 //!  |   | |    |         |            |
-//!  |   | |    |         |            checksum: 20 bits of SHA-256 over all before it
+//!  |   | |    |         |            checksum: value parity + 15 bits of SHA-256
 //!  |   | |    |         share value: 32 bytes, Crockford base32 in groups of four
 //!  |   | |    key id: 5 bytes naming the root key (so a share of another vault is named)
 //!  |   | index of this share (1..=255)
@@ -139,14 +139,21 @@ impl Share {
     }
 }
 
+/// Four check symbols: the XOR of all value symbols' 5-bit values, which changes with
+/// every single-symbol substitution in the value (so one typo is always caught), then 15
+/// bits of SHA-256 over the header and value, which catch swapped or multiple changes and
+/// a changed header with probability 1 - 2^-15. The key id check after combining catches
+/// whatever is left.
 fn checksum(head: &str, value_symbols: &str) -> String {
+    let parity = value_symbols.chars().filter_map(crockford::symbol_value).fold(0u8, |acc, v| acc ^ v);
     let mut ctx = digest::Context::new(&digest::SHA256);
     ctx.update(head.as_bytes());
     ctx.update(b"|");
     ctx.update(value_symbols.as_bytes());
     let d = ctx.finish();
-    let mut symbols = crockford::encode(&d.as_ref()[..3]); // 24 bits -> 5 symbols
-    symbols.truncate(CHECK_SYMBOLS);
+    let mut symbols = String::with_capacity(CHECK_SYMBOLS);
+    symbols.push(crockford::ALPHABET[usize::from(parity)] as char);
+    symbols.push_str(&crockford::encode(&d.as_ref()[..2])[..CHECK_SYMBOLS - 1]);
     symbols
 }
 
