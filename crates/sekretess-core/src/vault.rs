@@ -664,4 +664,13 @@ impl<S: Store> Vault<S> {
         }
         Ok(())
     }
+
+    /// The root key and a customer's data key, so tests can search files for them.
+    #[cfg(feature = "test-hooks")]
+    pub async fn test_hook_key_material(&self, code: &CustomerCode) -> Result<(Key32, Key32), VaultError> {
+        let u = self.unsealed()?;
+        let (g, record) = self.locate(code).await?;
+        let (dek, _) = Self::decrypt(&g, &record)?;
+        Ok((u.root.clone(), dek))
+    }
 }

@@ -1,0 +1,8 @@
+//! Store implementations for Sekretess. SQLite is the embedded default: one control
+//! database plus one database file per customer group.
+#![forbid(unsafe_code)]
+
+mod migrate;
+pub mod sqlite;
+
+pub use sqlite::{SqliteGroup, SqliteStore};

@@ -1,0 +1,28 @@
+//! Migrations embedded in the binary, one set per backend and database kind.
+
+use std::borrow::Cow;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+/// (version, description, SQL)
+pub type Step = (i64, &'static str, &'static str);
+
+pub const SQLITE_CONTROL: &[Step] =
+    &[(1, "init", include_str!("../migrations/sqlite/control/0001_init.sql"))];
+pub const SQLITE_GROUP: &[Step] = &[(1, "init", include_str!("../migrations/sqlite/group/0001_init.sql"))];
+
+pub fn migrator(steps: &'static [Step]) -> Migrator {
+    let migrations = steps
+        .iter()
+        .map(|&(version, description, sql)| {
+            Migration::new(
+                version,
+                Cow::Borrowed(description),
+                MigrationType::Simple,
+                Cow::Borrowed(sql),
+                false,
+            )
+        })
+        .collect::<Vec<_>>();
+    Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT }
+}

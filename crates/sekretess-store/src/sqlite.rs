@@ -1,0 +1,495 @@
+//! SQLite through sqlx: WAL, `synchronous=FULL`, foreign keys and `secure_delete` on, files
+//! created mode 0600 in a 0700 folder.
+//!
+//! Layout of a data folder:
+//!
+//! ```text
+//! control.db            vault metadata, groups, sealed group keys, directory, erasures
+//! groups/group-<id>.db  one database per customer group
+//! ```
+
+use std::fs::{DirBuilder, OpenOptions};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sekretess_core::error::StoreError;
+use sekretess_core::store::{
+    CustomerRecord, CustomerWrite, GroupKeyKind, GroupRow, GroupState, GroupStore, SealedGroupKey, Store,
+    VaultMeta,
+};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use crate::migrate;
+
+const GROUPS_DIR: &str = "groups";
+/// Rows per multi-row INSERT, well under SQLite's bound-parameter limit.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Maps a sqlx error without ever carrying bound values (sqlx messages name tables and
+/// constraints only). A uniqueness failure on the blind index names the field.
+fn map_err(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict { what: db.message().rsplit(": ").next().unwrap_or("unique key").to_owned() }
+        }
+        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) | sqlx::Error::ColumnNotFound(_) => {
+            StoreError::Corrupt(e.to_string())
+        }
+        _ => StoreError::Unavailable(e.to_string()),
+    }
+}
+
+fn io_err(what: &str, e: std::io::Error) -> StoreError {
+    StoreError::Unavailable(format!("{what}: {e}"))
+}
+
+/// Creates `path` (if missing) with mode 0600 before SQLite opens it; SQLite gives its
+/// `-wal` and `-shm` files the database file's mode.
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+        .map_err(|e| io_err(&format!("cannot create {}", path.display()), e))
+}
+
+/// Creates `path` mode 0700, or tightens an existing folder to 0700.
+fn create_private_dir(path: &Path) -> Result<(), StoreError> {
+    let fail = |e| io_err(&format!("cannot create folder {}", path.display()), e);
+    DirBuilder::new().recursive(true).mode(0o700).create(path).map_err(fail)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(fail)
+}
+
+async fn open_pool(path: &Path, max_connections: u32) -> Result<SqlitePool, StoreError> {
+    create_private_file(path)?;
+    let options = SqliteConnectOptions::from_str("sqlite://")
+        .map_err(map_err)?
+        .filename(path)
+        .create_if_missing(false)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .pragma("secure_delete", "ON")
+        .busy_timeout(Duration::from_secs(10));
+    SqlitePoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(1)
+        .connect_with(options)
+        .await
+        .map_err(map_err)
+}
+
+/// The control database and the folder that holds the group databases.
+#[derive(Clone)]
+pub struct SqliteStore {
+    dir: PathBuf,
+    control: SqlitePool,
+}
+
+/// One customer group's SQLite database.
+#[derive(Clone)]
+pub struct SqliteGroup {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the data folder `dir` and migrates the control database.
+    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
+        create_private_dir(dir)?;
+        create_private_dir(&dir.join(GROUPS_DIR))?;
+        let control = open_pool(&dir.join("control.db"), 4).await?;
+        migrate::migrator(migrate::SQLITE_CONTROL)
+            .run(&control)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("control database migration failed: {e}")))?;
+        Ok(SqliteStore { dir: dir.to_owned(), control })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Closes every connection (the files can then be copied or inspected).
+    pub async fn close(&self) {
+        self.control.close().await;
+    }
+}
+
+impl SqliteGroup {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn group_row(row: &sqlx::sqlite::SqliteRow) -> Result<GroupRow, StoreError> {
+    let state: String = row.try_get("state").map_err(map_err)?;
+    Ok(GroupRow {
+        id: row.try_get::<i64, _>("id").map_err(map_err)? as u32,
+        name: row.try_get("name").map_err(map_err)?,
+        location: row.try_get("location").map_err(map_err)?,
+        state: GroupState::parse(&state).ok_or_else(|| StoreError::Corrupt("group state".into()))?,
+        current_kek_version: row.try_get::<i64, _>("current_kek_version").map_err(map_err)? as u32,
+        created_at: row.try_get("created_at").map_err(map_err)?,
+    })
+}
+
+impl Store for SqliteStore {
+    type Group = SqliteGroup;
+
+    async fn load_meta(&self) -> Result<Option<VaultMeta>, StoreError> {
+        let row = sqlx::query("SELECT key_id, threshold, share_count, created_at FROM vault_meta")
+            .fetch_optional(&self.control)
+            .await
+            .map_err(map_err)?;
+        let Some(row) = row else { return Ok(None) };
+        let key_id: Vec<u8> = row.try_get("key_id").map_err(map_err)?;
+        Ok(Some(VaultMeta {
+            key_id: key_id.try_into().map_err(|_| StoreError::Corrupt("vault key id".into()))?,
+            threshold: row.try_get::<i64, _>("threshold").map_err(map_err)? as u8,
+            share_count: row.try_get::<i64, _>("share_count").map_err(map_err)? as u8,
+            created_at: row.try_get("created_at").map_err(map_err)?,
+        }))
+    }
+
+    async fn init_meta(&self, meta: &VaultMeta) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO vault_meta (singleton, key_id, threshold, share_count, created_at) VALUES (1, ?, ?, ?, ?)",
+        )
+        .bind(&meta.key_id[..])
+        .bind(i64::from(meta.threshold))
+        .bind(i64::from(meta.share_count))
+        .bind(meta.created_at)
+        .execute(&self.control)
+        .await
+        .map_err(|e| match map_err(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict { what: "vault already initialized".into() },
+            other => other,
+        })?;
+        Ok(())
+    }
+
+    async fn list_groups(&self) -> Result<Vec<GroupRow>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM groups ORDER BY id")
+            .fetch_all(&self.control)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(group_row).collect()
+    }
+
+    async fn create_group(
+        &self,
+        id: u32,
+        name: &str,
+        created_at: i64,
+        keys: &[SealedGroupKey],
+    ) -> Result<GroupRow, StoreError> {
+        let location = format!("{GROUPS_DIR}/group-{id}.db");
+        let mut tx = self.control.begin().await.map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO groups (id, name, location, state, current_kek_version, created_at) VALUES (?, ?, ?, 'open', 1, ?)",
+        )
+        .bind(i64::from(id))
+        .bind(name)
+        .bind(&location)
+        .bind(created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        for k in keys {
+            sqlx::query("INSERT INTO group_keys (group_id, kind, version, sealed) VALUES (?, ?, ?, ?)")
+                .bind(i64::from(id))
+                .bind(k.kind.as_str())
+                .bind(i64::from(k.version))
+                .bind(&k.sealed)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        let row = GroupRow {
+            id,
+            name: name.to_owned(),
+            location,
+            state: GroupState::Open,
+            current_kek_version: 1,
+            created_at,
+        };
+        // Create and migrate the group's own database before the group becomes visible.
+        self.open_group(&row).await?.close().await;
+        tx.commit().await.map_err(map_err)?;
+        Ok(row)
+    }
+
+    async fn set_group_state(&self, id: u32, state: GroupState) -> Result<(), StoreError> {
+        sqlx::query("UPDATE groups SET state = ? WHERE id = ?")
+            .bind(state.as_str())
+            .bind(i64::from(id))
+            .execute(&self.control)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn group_keys(&self, id: u32) -> Result<Vec<SealedGroupKey>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, version, sealed FROM group_keys WHERE group_id = ? ORDER BY kind, version",
+        )
+        .bind(i64::from(id))
+        .fetch_all(&self.control)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind").map_err(map_err)?;
+                Ok(SealedGroupKey {
+                    kind: GroupKeyKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt("group key kind".into()))?,
+                    version: r.try_get::<i64, _>("version").map_err(map_err)? as u32,
+                    sealed: r.try_get("sealed").map_err(map_err)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn open_group(&self, group: &GroupRow) -> Result<SqliteGroup, StoreError> {
+        // Locations are written by this store; refuse anything that would leave the folder.
+        if group.location.contains("..") || group.location.starts_with('/') {
+            return Err(StoreError::Corrupt("group location".into()));
+        }
+        let path = self.dir.join(&group.location);
+        let pool = open_pool(&path, 4).await?;
+        migrate::migrator(migrate::SQLITE_GROUP)
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("group database migration failed: {e}")))?;
+        Ok(SqliteGroup { pool, path })
+    }
+
+    async fn directory_insert(&self, codes: &[String], group: u32) -> Result<(), StoreError> {
+        let mut tx = self.control.begin().await.map_err(map_err)?;
+        for chunk in codes.chunks(ROWS_PER_STATEMENT) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO directory (code, group_id) ");
+            q.push_values(chunk, |mut b, code| {
+                b.push_bind(code).push_bind(i64::from(group));
+            });
+            q.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn directory_remove(&self, codes: &[String]) -> Result<(), StoreError> {
+        let mut tx = self.control.begin().await.map_err(map_err)?;
+        for code in codes {
+            sqlx::query("DELETE FROM directory WHERE code = ?")
+                .bind(code)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn directory_lookup(&self, code: &str) -> Result<Option<u32>, StoreError> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT group_id FROM directory WHERE code = ?")
+            .bind(code)
+            .fetch_optional(&self.control)
+            .await
+            .map_err(map_err)?;
+        Ok(row.map(|(g,)| g as u32))
+    }
+
+    async fn record_erasure(&self, code: &str, group: u32, at: i64) -> Result<(), StoreError> {
+        sqlx::query("INSERT OR IGNORE INTO erasures (code, group_id, erased_at) VALUES (?, ?, ?)")
+            .bind(code)
+            .bind(i64::from(group))
+            .bind(at)
+            .execute(&self.control)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn is_erased(&self, code: &str) -> Result<bool, StoreError> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM erasures WHERE code = ?")
+            .bind(code)
+            .fetch_optional(&self.control)
+            .await
+            .map_err(map_err)?;
+        Ok(row.is_some())
+    }
+}
+
+/// Field ciphertexts of one customer in one blob: repeated
+/// `[name length u8][name][ciphertext length u32 BE][ciphertext]`.
+pub fn encode_fields(fields: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let size = fields.iter().map(|(n, c)| 5 + n.len() + c.len()).sum();
+    let mut out = Vec::with_capacity(size);
+    for (name, ct) in fields {
+        out.push(name.len() as u8);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&(ct.len() as u32).to_be_bytes());
+        out.extend_from_slice(ct);
+    }
+    out
+}
+
+/// Inverse of [`encode_fields`]; damaged framing is `Corrupt`.
+pub fn decode_fields(mut blob: &[u8]) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    let corrupt = || StoreError::Corrupt("customer field framing".into());
+    let mut fields = Vec::new();
+    while let Some((&name_len, rest)) = blob.split_first() {
+        let (name, rest) = rest.split_at_checked(name_len as usize).ok_or_else(corrupt)?;
+        let (len, rest) = rest.split_at_checked(4).ok_or_else(corrupt)?;
+        let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let (ct, rest) = rest.split_at_checked(len).ok_or_else(corrupt)?;
+        let name = std::str::from_utf8(name).map_err(|_| corrupt())?;
+        fields.push((name.to_owned(), ct.to_vec()));
+        blob = rest;
+    }
+    Ok(fields)
+}
+
+async fn insert_index(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
+    let entries: Vec<(&str, &sekretess_core::store::IndexEntry)> =
+        writes.iter().flat_map(|w| w.index.iter().map(move |e| (w.record.code.as_str(), e))).collect();
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO blind_index (field, hash, code, uniq) ");
+        q.push_values(chunk, |mut b, (code, e)| {
+            b.push_bind(e.field.as_str()).push_bind(&e.hash[..]).push_bind(*code).push_bind(e.unique);
+        });
+        q.build().execute(&mut *tx).await.map_err(|e| unique_field(e, chunk))?;
+    }
+    Ok(())
+}
+
+/// A unique violation on the blind index names the field when the chunk has only one
+/// unique field; otherwise the caller retries item by item and learns it then.
+fn unique_field(e: sqlx::Error, chunk: &[(&str, &sekretess_core::store::IndexEntry)]) -> StoreError {
+    match map_err(e) {
+        StoreError::Conflict { .. } => {
+            let mut unique_fields: Vec<&str> =
+                chunk.iter().filter(|(_, e)| e.unique).map(|(_, e)| e.field.as_str()).collect();
+            unique_fields.sort_unstable();
+            unique_fields.dedup();
+            let what = if unique_fields.len() == 1 { unique_fields[0] } else { "a unique field" };
+            StoreError::Conflict { what: what.to_owned() }
+        }
+        other => other,
+    }
+}
+
+impl GroupStore for SqliteGroup {
+    async fn insert_customers(&self, batch: &[CustomerWrite]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO customers (code, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until) ",
+            );
+            q.push_values(chunk, |mut b, w| {
+                let r = &w.record;
+                b.push_bind(r.code.as_str())
+                    .push_bind(i64::from(r.kek_version))
+                    .push_bind(r.wrapped_dek.as_slice())
+                    .push_bind(encode_fields(&r.fields))
+                    .push_bind(r.created_at)
+                    .push_bind(r.updated_at)
+                    .push_bind(r.retain_until);
+            });
+            q.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        insert_index(&mut tx, batch).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn get_customer(&self, code: &str) -> Result<Option<CustomerRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT kek_version, wrapped_dek, fields, created_at, updated_at, retain_until FROM customers WHERE code = ?",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(map_err)?;
+        let Some(row) = row else { return Ok(None) };
+        let blob: Vec<u8> = row.try_get("fields").map_err(map_err)?;
+        Ok(Some(CustomerRecord {
+            code: code.to_owned(),
+            kek_version: row.try_get::<i64, _>("kek_version").map_err(map_err)? as u32,
+            wrapped_dek: row.try_get("wrapped_dek").map_err(map_err)?,
+            fields: decode_fields(&blob)?,
+            created_at: row.try_get("created_at").map_err(map_err)?,
+            updated_at: row.try_get("updated_at").map_err(map_err)?,
+            retain_until: row.try_get("retain_until").map_err(map_err)?,
+        }))
+    }
+
+    async fn update_customer(&self, write: &CustomerWrite) -> Result<(), StoreError> {
+        let r = &write.record;
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let done = sqlx::query(
+            "UPDATE customers SET kek_version = ?, wrapped_dek = ?, fields = ?, updated_at = ?, retain_until = ? WHERE code = ?",
+        )
+        .bind(i64::from(r.kek_version))
+        .bind(r.wrapped_dek.as_slice())
+        .bind(encode_fields(&r.fields))
+        .bind(r.updated_at)
+        .bind(r.retain_until)
+        .bind(r.code.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Corrupt("customer vanished during update".into()));
+        }
+        sqlx::query("DELETE FROM blind_index WHERE code = ?")
+            .bind(r.code.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        insert_index(&mut tx, std::slice::from_ref(write)).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        sqlx::query("DELETE FROM blind_index WHERE code = ?")
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let done = sqlx::query("DELETE FROM customers WHERE code = ?")
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn find(&self, field: &str, hash: &[u8; 32]) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT code FROM blind_index WHERE field = ? AND hash = ? ORDER BY code")
+                .bind(field)
+                .bind(&hash[..])
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+        Ok(rows.into_iter().map(|(c,)| c).collect())
+    }
+
+    async fn checkpoint(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await.map_err(map_err)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,175 @@
+//! Validation against the invalid fixtures, and bad input that must change nothing.
+
+use sekretess_core::{CustomerCode, VaultError};
+
+use crate::common::{self, fields, lines};
+
+/// (invalid list, field it is offered to)
+const INVALID: [(&str, &str); 13] = [
+    ("stdnum/se_personnummer_invalid.txt", "national_id"),
+    ("stdnum/se_personnummer_invalid_generated.txt", "national_id"),
+    ("stdnum/us_ssn_invalid.txt", "national_id"),
+    ("stdnum/iban_invalid.txt", "iban"),
+    ("stdnum/iban_invalid_generated.txt", "iban"),
+    ("stdnum/iban_invalid_country_rules.txt", "iban"),
+    ("stdnum/luhn_invalid.txt", "card_number"),
+    ("stdnum/luhn_invalid_generated.txt", "card_number"),
+    ("cards/test_pans_luhn_invalid_generated.txt", "card_number"),
+    ("stdnum/se_orgnr_invalid.txt", "org_number"),
+    ("stdnum/se_orgnr_invalid_generated.txt", "org_number"),
+    // Luhn-valid numbers that no card brand issues are not card numbers either.
+    ("stdnum/luhn_valid.txt", "card_number"),
+    // A personnummer is not an organisationsnummer's shape only by luck: orgnr keeps its own field.
+    ("stdnum/iban_valid.txt", "national_id"),
+];
+
+#[tokio::test]
+async fn invalid_fixtures_are_refused_naming_field_and_rule_not_value() {
+    let tv = common::unsealed().await;
+    tv.vault.create_group("retail").await.unwrap();
+    let mut refused = 0;
+    for (list, field) in INVALID {
+        for value in lines(list) {
+            let err = tv.vault.create_customer("retail", &fields(&[(field, &value)])).await.unwrap_err();
+            let VaultError::Invalid { field: named, rule } = &err else {
+                panic!("{list}: {value:?} gave {err:?}, expected an invalid-field error");
+            };
+            assert_eq!(named, field);
+            assert!(!rule.is_empty());
+            let message = err.to_string();
+            let compact: String = value.chars().filter(char::is_ascii_alphanumeric).collect();
+            assert!(!message.contains(&value) && !message.contains(&compact), "{message}");
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 3 + 14 + 14 + 22 + 256 + 2 + 2 + 5 + 15 + 1 + 22 + 5 + 307);
+    // Nothing was written.
+    assert!(
+        tv.vault
+            .find("retail", "national_id", "880320-0018")
+            .await
+            .unwrap_err()
+            .to_string()
+            .contains("national_id")
+    );
+}
+
+#[tokio::test]
+async fn bad_input_is_typed_and_changes_nothing() {
+    let tv = common::unsealed().await;
+    tv.vault.create_group("retail").await.unwrap();
+    let v = &tv.vault;
+    let ok = fields(&[("full_name", "Ada Lovelace"), ("national_id", "19881231-0004")]);
+
+    assert_eq!(v.create_customer("nope", &ok).await.unwrap_err(), VaultError::UnknownGroup("nope".into()));
+    assert_eq!(v.create_group("retail").await.unwrap_err(), VaultError::GroupExists("retail".into()));
+    assert!(matches!(v.create_group("Bad Name!").await, Err(VaultError::InvalidGroupName(_))));
+
+    let code = v.create_customer("retail", &ok).await.unwrap();
+    let dup = fields(&[("full_name", "Someone Else"), ("national_id", "881231-0004")]);
+    assert_eq!(
+        v.create_customer("retail", &dup).await.unwrap_err(),
+        VaultError::Duplicate { field: "national_id".into() }
+    );
+
+    let cases: Vec<(Vec<(String, String)>, VaultError)> = vec![
+        (
+            fields(&[("email", "not-an-email")]),
+            VaultError::Invalid { field: "email".into(), rule: "not an e-mail address (local@domain.tld)" },
+        ),
+        (
+            fields(&[("phone", "070-123 45 67")]),
+            VaultError::Invalid {
+                field: "phone".into(),
+                rule: "not an international (E.164) phone number: + and 8-15 digits",
+            },
+        ),
+        (
+            fields(&[("birth_date", "1990-02-30")]),
+            VaultError::Invalid { field: "birth_date".into(), rule: "not a real calendar date" },
+        ),
+        (
+            fields(&[("notes", &"x".repeat(10_001))]),
+            VaultError::TooLong { field: "notes".into(), max: 10_000 },
+        ),
+        (
+            fields(&[("full_name", &"a".repeat(255))]),
+            VaultError::TooLong { field: "full_name".into(), max: 254 },
+        ),
+        (fields(&[("cvv", "123")]), VaultError::ForbiddenField { field: "cvv".into() }),
+        (fields(&[("card_cvc2", "123")]), VaultError::ForbiddenField { field: "card_cvc2".into() }),
+        (fields(&[("shoe_size", "44")]), VaultError::UnknownField { field: "shoe_size".into() }),
+        (
+            fields(&[("full_name", "A"), ("full_name", "B")]),
+            VaultError::Invalid { field: "full_name".into(), rule: "given more than once" },
+        ),
+        (vec![], VaultError::NoFields),
+    ];
+    for (item, expected) in cases {
+        assert_eq!(v.create_customer("retail", &item).await.unwrap_err(), expected);
+    }
+
+    // Per-item answers in a batch: good items are written, bad ones say why.
+    let batch = vec![
+        fields(&[("full_name", "Bea Batch"), ("national_id", "19900101-0017")]),
+        fields(&[("email", "broken")]),
+        fields(&[("full_name", "Dup Licate"), ("national_id", "19881231-0004")]),
+        fields(&[("full_name", "Cee Batch"), ("national_id", "19900101-0017")]),
+        fields(&[("full_name", "Dee Batch")]),
+    ];
+    let results = v.create_customers("retail", &batch).await.unwrap();
+    assert!(results[0].is_ok());
+    assert!(matches!(results[1], Err(VaultError::Invalid { .. })));
+    assert_eq!(results[2], Err(VaultError::Duplicate { field: "national_id".into() }));
+    assert_eq!(results[3], Err(VaultError::Duplicate { field: "national_id".into() }));
+    assert!(results[4].is_ok());
+    for r in results.iter().flatten() {
+        v.get_customer(r).await.unwrap();
+    }
+    // Nothing half-written: the duplicates have no directory entry or record.
+    assert_eq!(v.find("retail", "national_id", "199001010017").await.unwrap().len(), 1);
+    assert_eq!(v.find("retail", "full_name", "dup licate").await.unwrap().len(), 0);
+
+    // Updates validate too, and keep the old value on failure.
+    assert!(matches!(
+        v.update_customer(&code, &[("email".into(), Some("nope".into()))]).await,
+        Err(VaultError::Invalid { .. })
+    ));
+    v.update_customer(
+        &code,
+        &[("email".into(), Some("ada@example.com".into())), ("national_id".into(), None)],
+    )
+    .await
+    .unwrap();
+    let ada = v.get_customer(&code).await.unwrap();
+    assert_eq!(ada.fields["email"].expose(), "ada@example.com");
+    assert!(!ada.fields.contains_key("national_id"));
+    assert_eq!(v.find("retail", "email", "ADA@example.com").await.unwrap(), vec![code.clone()]);
+    assert!(v.find("retail", "national_id", "19881231-0004").await.unwrap().is_empty());
+    assert_eq!(
+        v.find("retail", "notes", "x").await.unwrap_err(),
+        VaultError::NotSearchable { field: "notes".into() }
+    );
+
+    // Codes: malformed, wrong check symbol, unknown.
+    assert_eq!(CustomerCode::parse("K7Q4-M92D").unwrap_err(), VaultError::MalformedCode);
+    let mut wrong: Vec<char> = code.to_string().chars().collect();
+    wrong[13] = if wrong[13] == '0' { '1' } else { '0' };
+    assert_eq!(
+        CustomerCode::parse(&wrong.into_iter().collect::<String>()).unwrap_err(),
+        VaultError::CodeCheckFailed
+    );
+    let unknown = CustomerCode::generate().unwrap();
+    assert_eq!(v.get_customer(&unknown).await.unwrap_err(), VaultError::NotFound);
+
+    // A locked group refuses every customer operation, then works again.
+    v.set_group_locked("retail", true).await.unwrap();
+    assert_eq!(v.get_customer(&code).await.unwrap_err(), VaultError::GroupLocked("retail".into()));
+    assert_eq!(v.create_customer("retail", &ok).await.unwrap_err(), VaultError::GroupLocked("retail".into()));
+    v.set_group_locked("retail", false).await.unwrap();
+    v.get_customer(&code).await.unwrap();
+
+    // Debug output of a customer never shows a value.
+    let shown = format!("{ada:?}");
+    assert!(!shown.contains("ada@example.com") && shown.contains("redacted"), "{shown}");
+}
