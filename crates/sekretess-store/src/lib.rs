@@ -1,8 +1,15 @@
 //! Store implementations for Sekretess. SQLite is the embedded default: one control
-//! database plus one database file per customer group.
+//! database plus one database file per customer group. PostgreSQL (feature `postgres`)
+//! scales out: one control database shared by several servers, and each customer group in
+//! a schema of the control database or in a database of its own, on any server.
 #![forbid(unsafe_code)]
 
+pub mod fields;
 mod migrate;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod sqlite;
 
+#[cfg(feature = "postgres")]
+pub use postgres::{GroupPlacement, PgGroup, PgOptions, PgStore};
 pub use sqlite::{SqliteGroup, SqliteStore};

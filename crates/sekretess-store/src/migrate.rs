@@ -11,6 +11,13 @@ pub const SQLITE_CONTROL: &[Step] =
     &[(1, "init", include_str!("../migrations/sqlite/control/0001_init.sql"))];
 pub const SQLITE_GROUP: &[Step] = &[(1, "init", include_str!("../migrations/sqlite/group/0001_init.sql"))];
 
+#[cfg(feature = "postgres")]
+pub const POSTGRES_CONTROL: &[Step] =
+    &[(1, "init", include_str!("../migrations/postgres/control/0001_init.sql"))];
+#[cfg(feature = "postgres")]
+pub const POSTGRES_GROUP: &[Step] =
+    &[(1, "init", include_str!("../migrations/postgres/group/0001_init.sql"))];
+
 pub fn migrator(steps: &'static [Step]) -> Migrator {
     let migrations = steps
         .iter()
