@@ -1,15 +1,26 @@
 use sekretess_core::VaultError;
 use sekretess_crypto::shamir::ShareError;
 
-use crate::common::{self, fields};
+use crate::common::{self, Backend, fields};
+
+crate::conformance!(
+    every_k_subset_unseals_and_k_minus_1_never_does,
+    damaged_duplicate_and_foreign_shares_are_named,
+    sealed_vault_refuses_everything_and_survives_restart,
+    init_parameters_are_checked,
+);
 
 /// Every k-subset of the shares unseals, for every k <= n <= 7 with k >= 2; k-1 shares
 /// leave the vault sealed.
-#[tokio::test]
-async fn every_k_subset_unseals_and_k_minus_1_never_does() {
+async fn every_k_subset_unseals_and_k_minus_1_never_does<B: Backend>(b: B) {
+    let mut first = Some(b);
     let mut unsealed_count = 0;
     for (k, n) in [(2u8, 3u8), (3, 5), (4, 7)] {
-        let tv = common::sealed(k, n).await;
+        let backend = match first.take() {
+            Some(b) => b,
+            None => B::fresh().await.unwrap(),
+        };
+        let tv = common::sealed(backend, k, n).await;
         for mask in 0u32..(1 << n) {
             if mask.count_ones() != u32::from(k) {
                 continue;
@@ -34,10 +45,9 @@ async fn every_k_subset_unseals_and_k_minus_1_never_does() {
     assert_eq!(unsealed_count, 3 + 10 + 35);
 }
 
-#[tokio::test]
-async fn damaged_duplicate_and_foreign_shares_are_named() {
-    let tv = common::sealed(3, 5).await;
-    let other = common::sealed(3, 5).await;
+async fn damaged_duplicate_and_foreign_shares_are_named<B: Backend>(b: B) {
+    let tv = common::sealed(b, 3, 5).await;
+    let other = common::sealed(B::fresh().await.unwrap(), 3, 5).await;
 
     tv.vault.submit_share(&tv.shares[0]).await.unwrap();
     assert_eq!(tv.vault.submit_share(&tv.shares[0]).await, Err(VaultError::DuplicateShare { index: 1 }));
@@ -61,9 +71,8 @@ async fn damaged_duplicate_and_foreign_shares_are_named() {
     assert_eq!(tv.vault.submit_share(&tv.shares[0]).await, Err(VaultError::AlreadyUnsealed));
 }
 
-#[tokio::test]
-async fn sealed_vault_refuses_everything_and_survives_restart() {
-    let tv = common::unsealed().await;
+async fn sealed_vault_refuses_everything_and_survives_restart<B: Backend>(b: B) {
+    let tv = common::unsealed(b).await;
     tv.vault.create_group("retail").await.unwrap();
     let code = tv.vault.create_customer("retail", &fields(&[("full_name", "Ada Lovelace")])).await.unwrap();
     tv.vault.seal().unwrap();
@@ -73,7 +82,7 @@ async fn sealed_vault_refuses_everything_and_survives_restart() {
 
     // A new process over the same folder: sealed, initialized, and the shares still work.
     drop(tv.vault);
-    let vault = common::open(tv.dir.path()).await;
+    let vault = common::open(&tv.backend).await;
     let status = vault.seal_status().unwrap();
     assert!(status.initialized && status.sealed);
     assert_eq!(vault.init(3, 5).await.unwrap_err(), VaultError::AlreadyInitialized);
@@ -83,10 +92,8 @@ async fn sealed_vault_refuses_everything_and_survives_restart() {
     assert_eq!(vault.get_customer(&code).await.unwrap().fields["full_name"].expose(), "Ada Lovelace");
 }
 
-#[tokio::test]
-async fn init_parameters_are_checked() {
-    let dir = tempfile::tempdir().unwrap();
-    let vault = common::open(dir.path()).await;
+async fn init_parameters_are_checked<B: Backend>(b: B) {
+    let vault = common::open(&b).await;
     assert!(matches!(vault.init(0, 5).await, Err(VaultError::InitParameters(_))));
     assert!(matches!(vault.init(4, 3).await, Err(VaultError::InitParameters(_))));
     assert!(matches!(vault.init(1, 3).await, Err(VaultError::InitParameters(_))));
