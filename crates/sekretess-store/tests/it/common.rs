@@ -277,9 +277,10 @@ impl Backend for Sqlite {
 
 // ---------------------------------------------------------------------------------------
 // PostgreSQL: fresh databases on the server named by SEKRETESS_TEST_POSTGRES_URL. The
-// control database is `<base>`; odd-numbered groups live in schemas of it and even-numbered
-// groups in databases `<base>_g<id>` of their own, so every test covers both placements.
-// Every `<base>*` database is dropped when the backend is dropped, even after a failure.
+// control database is `<base>`; groups live in schemas of it, except the groups named
+// `beta` (database `<base>_g<id>`) and `retail` (database `<base>_retail`), which get
+// databases of their own, so the suite covers both placements. Every `<base>*` database is
+// dropped when the backend is dropped, even after a failure.
 
 pub struct Postgres {
     admin_url: String,
@@ -303,10 +304,6 @@ impl Postgres {
 
     pub fn options(&self) -> PgOptions {
         let mut options = PgOptions::new(&self.control_url());
-        options.placements = vec![
-            GroupPlacement::ControlDatabase,
-            GroupPlacement::Database(self.url_of(&format!("{}_g{{id}}", self.base))),
-        ];
         options.max_connections = 4;
         options
     }
@@ -378,7 +375,11 @@ impl Backend for Postgres {
     }
 
     async fn open_store(&self) -> PgStore {
-        PgStore::open_with(self.options()).await.unwrap()
+        let store = PgStore::open_with(self.options()).await.unwrap();
+        let own = |suffix: &str| GroupPlacement::Database(self.url_of(&format!("{}_{suffix}", self.base)));
+        store.place_group("beta", own("g{id}")).unwrap();
+        store.place_group("retail", own("retail")).unwrap();
+        store
     }
 
     async fn read_customer(&self, group: u32, code: &str) -> (Vec<u8>, Vec<(String, Vec<u8>)>) {
@@ -434,8 +435,10 @@ impl Backend for Postgres {
 }
 
 impl Drop for Postgres {
+    #[allow(clippy::zombie_processes)] // deliberately not waited for; see below
     fn drop(&mut self) {
-        // Synchronous, so it also runs while a failed test unwinds.
+        // Runs while a failed test unwinds too. The server drops the databases in the
+        // background (each DROP DATABASE waits for a checkpoint): nothing waits for it.
         let sql = format!(
             "SELECT format('DROP DATABASE %I WITH (FORCE)', datname) FROM pg_database \
              WHERE datname LIKE '{}%' \\gexec\n",
@@ -453,7 +456,7 @@ impl Drop for Postgres {
             if let Some(mut stdin) = child.stdin.take() {
                 let _ = stdin.write_all(sql.as_bytes());
             }
-            let _ = child.wait();
+            drop(child);
         }
     }
 }
