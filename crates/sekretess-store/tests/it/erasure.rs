@@ -26,7 +26,7 @@ async fn erased_customer_is_gone_from_the_files() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let index_hashes: Vec<Vec<u8>> = sqlx::query("SELECT hash FROM blind_index WHERE code = ?")
+    let index_hashes: Vec<Vec<u8>> = sqlx::query("SELECT hash FROM blind_index WHERE code = ?1 UNION ALL SELECT hash FROM unique_index WHERE code = ?1")
         .bind(code.compact())
         .fetch_all(&pool)
         .await
