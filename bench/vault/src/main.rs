@@ -153,7 +153,9 @@ async fn main() -> Result<()> {
 
     println!("| measurement | result |");
     println!("|---|---|");
-    println!("| stored customer row (code, wrapped key, field envelopes, index list, times) | {record_bytes} bytes |");
+    println!(
+        "| stored customer row (code, wrapped key, field envelopes, index list, times) | {record_bytes} bytes |"
+    );
     println!("| bare SQLite insert, {} rows in batches of {} | {bare:.0} rows/s |", args.compare, args.batch);
     println!(
         "| vault batched create, {} customers in batches of {} | {batched:.0} customers/s |",
