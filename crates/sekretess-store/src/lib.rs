@@ -4,5 +4,6 @@
 
 mod migrate;
 pub mod sqlite;
+mod sqlite_audit;
 
 pub use sqlite::{SqliteGroup, SqliteStore};

@@ -32,7 +32,7 @@ const ROWS_PER_STATEMENT: usize = 500;
 
 /// Maps a sqlx error without ever carrying bound values (sqlx messages name tables and
 /// constraints only). A uniqueness failure on the blind index names the field.
-fn map_err(e: sqlx::Error) -> StoreError {
+pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             StoreError::Conflict { what: db.message().rsplit(": ").next().unwrap_or("unique key").to_owned() }
@@ -117,6 +117,10 @@ impl SqliteStore {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    pub(crate) fn control(&self) -> &SqlitePool {
+        &self.control
     }
 
     /// Closes every connection (the files can then be copied or inspected).
