@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::Parser;
+use sekretess_core::audit::AuditContext;
 use sekretess_core::{CustomerCode, Schema, SystemClock, Vault};
 use sekretess_store::SqliteStore;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -46,6 +47,10 @@ struct Args {
     data: PathBuf,
 }
 
+fn ctx() -> AuditContext {
+    AuditContext { actor: "apikey:bench".into(), request_id: None, origin: None }
+}
+
 struct Latencies(Vec<Duration>);
 
 impl Latencies {
@@ -68,13 +73,13 @@ async fn main() -> Result<()> {
     }
     let store = SqliteStore::open(&args.data).await?;
     let vault = Vault::open(store, Arc::new(SystemClock), Schema::default_schema()).await?;
-    let outcome = vault.init(1, 1).await?;
-    vault.submit_share(&outcome.shares[0].to_text()).await?;
-    vault.create_group("bench").await?;
+    let outcome = vault.init(&ctx(), 1, 1).await?;
+    vault.submit_share(&ctx(), &outcome.shares[0].to_text()).await?;
+    vault.create_group(&ctx(), "bench").await?;
     let mut people = data::Generator::new(42);
 
     // Size of one stored customer, for the bare baseline.
-    let probe = vault.create_customer("bench", &people.batch(1)[0]).await?;
+    let probe = vault.create_customer(&ctx(), "bench", &people.batch(1)[0]).await?;
     let record_bytes = record_size(&args.data, probe.compact()).await?;
 
     // 1. Bare SQLite: rows of the same size, same pragmas, same batching.
@@ -87,7 +92,7 @@ async fn main() -> Result<()> {
     while created < args.compare {
         let n = args.batch.min((args.compare - created) as usize);
         let batch = people.batch(n);
-        for r in vault.create_customers("bench", &batch).await? {
+        for r in vault.create_customers(&ctx(), "bench", &batch).await? {
             let code = r?;
             if created.is_multiple_of(50) {
                 kept.push(code);
@@ -103,7 +108,7 @@ async fn main() -> Result<()> {
     for _ in 0..args.single {
         let item = &people.batch(1)[0];
         let t = Instant::now();
-        vault.create_customer("bench", item).await?;
+        vault.create_customer(&ctx(), "bench", item).await?;
         single_lat.0.push(t.elapsed());
     }
     let single = rate(args.single, start.elapsed());
@@ -114,7 +119,7 @@ async fn main() -> Result<()> {
     while people.created() < args.customers {
         let n = args.batch.min((args.customers - people.created()) as usize);
         let batch = people.batch(n);
-        for r in vault.create_customers("bench", &batch).await? {
+        for r in vault.create_customers(&ctx(), "bench", &batch).await? {
             let code = r?;
             if filled.is_multiple_of(50) {
                 kept.push(code);
@@ -133,7 +138,7 @@ async fn main() -> Result<()> {
     for _ in 0..args.samples {
         let code = &kept[people.rng.below(kept.len() as u64) as usize];
         let t = Instant::now();
-        vault.get_customer(code).await?;
+        vault.get_customer(&ctx(), code, None).await?;
         get_lat.0.push(t.elapsed());
     }
     let gets = rate(args.samples, start.elapsed());
@@ -145,7 +150,7 @@ async fn main() -> Result<()> {
         let i = 2 + people.rng.below(args.compare - 1);
         let value = data::personnummer(i).replace('-', "");
         let t = Instant::now();
-        let found = vault.find("bench", "national_id", &value).await?;
+        let found = vault.find(&ctx(), "bench", "national_id", &value).await?;
         find_lat.0.push(t.elapsed());
         anyhow::ensure!(found.len() == 1, "find returned {} matches", found.len());
     }

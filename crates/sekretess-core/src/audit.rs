@@ -48,6 +48,32 @@ impl Outcome {
     }
 }
 
+/// Who acts, for the audit log: set once per request by the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditContext {
+    /// `employee:<id>`, `apikey:<id>`, `system`.
+    pub actor: String,
+    pub request_id: Option<String>,
+    pub origin: Option<String>,
+}
+
+impl AuditContext {
+    pub fn system() -> Self {
+        AuditContext { actor: "system".into(), ..Default::default() }
+    }
+
+    /// An event of this caller.
+    pub fn event(&self, action: &str) -> Event {
+        Event {
+            actor: self.actor.clone(),
+            action: action.to_owned(),
+            request_id: self.request_id.clone(),
+            origin: self.origin.clone(),
+            ..Default::default()
+        }
+    }
+}
+
 /// What happened, before it gets a sequence number, a time and a MAC.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Event {
@@ -285,6 +311,10 @@ pub enum AuditError {
     Unavailable(StoreError),
 }
 
+fn stopped() -> AuditError {
+    AuditError::Unavailable(StoreError::Unavailable("audit writer stopped".into()))
+}
+
 struct Pending {
     event: Event,
     outcome: Outcome,
@@ -332,21 +362,31 @@ impl<A: AuditStore> AuditLog<A> {
 
     /// Records one event and waits until it is durable. Returns its sequence number.
     pub async fn record(&self, event: Event, outcome: Outcome) -> Result<u64, AuditError> {
-        let (done, result) = oneshot::channel();
+        let mut seqs = self.record_all(vec![(event, outcome)]).await?;
+        seqs.pop().ok_or_else(stopped)
+    }
+
+    /// Records events (they may share a transaction with other callers') and waits until
+    /// all are durable. Fails as a whole: then none is acknowledged.
+    pub async fn record_all(&self, events: Vec<(Event, Outcome)>) -> Result<Vec<u64>, AuditError> {
+        let mut waits = Vec::with_capacity(events.len());
         let lead = {
-            let mut st = self
-                .state
-                .lock()
-                .map_err(|_| AuditError::Unavailable(StoreError::Unavailable("audit lock".into())))?;
-            st.queue.push(Pending { event, outcome, done });
+            let mut st = self.state.lock().map_err(|_| stopped())?;
+            for (event, outcome) in events {
+                let (done, result) = oneshot::channel();
+                st.queue.push(Pending { event, outcome, done });
+                waits.push(result);
+            }
             !std::mem::replace(&mut st.writing, true)
         };
         if lead {
             self.write_until_empty().await;
         }
-        result
-            .await
-            .map_err(|_| AuditError::Unavailable(StoreError::Unavailable("audit writer stopped".into())))?
+        let mut seqs = Vec::with_capacity(waits.len());
+        for w in waits {
+            seqs.push(w.await.map_err(|_| stopped())??);
+        }
+        Ok(seqs)
     }
 
     /// The leader drains the queue: each round writes everything queued so far in one

@@ -216,3 +216,120 @@ async fn user_text_cannot_forge_lines() {
     assert!(!stored.group.as_ref().unwrap().chars().any(char::is_control));
     assert_eq!(f.log.verify(None).await.unwrap(), Verdict::Intact { head: 1 });
 }
+
+async fn control_sql(dir: &std::path::Path, statement: &str) {
+    let path = dir.join("control.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    sqlx::query(statement).execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
+const BLOCK_AUDIT: &str = "CREATE TRIGGER block_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'injected write error'); END";
+
+/// Every vault operation leaves exactly its entry, in order, with who, what and which
+/// fields; sealed-time events are written first at unseal.
+#[tokio::test]
+async fn a_session_leaves_exactly_its_entries() {
+    use sekretess_core::CustomerCode;
+
+    let tv = crate::common::sealed(2, 3).await;
+    let v = &tv.vault;
+    let ctx = crate::common::ctx();
+    v.submit_share(&ctx, "SEK1-2-1-XXXXXXXX-broken").await.unwrap_err();
+    v.submit_share(&ctx, &tv.shares[0]).await.unwrap();
+    v.reset_unseal(&ctx).unwrap();
+    v.submit_share(&ctx, &tv.shares[1]).await.unwrap();
+    v.submit_share(&ctx, &tv.shares[2]).await.unwrap();
+    v.create_group(&ctx, "retail").await.unwrap();
+    v.set_group_locked(&ctx, "retail", true).await.unwrap();
+    v.set_group_locked(&ctx, "retail", false).await.unwrap();
+    let fields = crate::common::fields(&[("full_name", "Ada Lovelace"), ("email", "ada@example.com")]);
+    let code = v.create_customer(&ctx, "retail", &fields).await.unwrap();
+    let batch =
+        vec![crate::common::fields(&[("full_name", "Bo")]), crate::common::fields(&[("email", "bad")])];
+    v.create_customers(&ctx, "retail", &batch).await.unwrap();
+    v.get_customer(&ctx, &code, Some("support case 42")).await.unwrap();
+    v.update_customer(&ctx, &code, &[("phone".into(), Some("+46701234567".into()))]).await.unwrap();
+    v.find(&ctx, "retail", "email", "ada@example.com").await.unwrap();
+    v.erase_customer(&ctx, &code).await.unwrap();
+    v.seal(&ctx).await.unwrap();
+    for s in &tv.shares[..2] {
+        v.submit_share(&ctx, s).await.unwrap();
+    }
+
+    let entries = v.store().audit_read(1, 100).await.unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "vault.init",
+            "vault.unseal.share", // the broken share (failed)
+            "vault.unseal.share",
+            "vault.unseal.reset",
+            "vault.unseal.share",
+            "vault.unseal",
+            "group.create",
+            "group.lock",
+            "group.unlock",
+            "customer.create",
+            "customer.create", // the valid batch item; the invalid one wrote nothing
+            "customer.read",
+            "customer.update",
+            "customer.find",
+            "customer.erase",
+            "vault.seal",
+            "vault.unseal.share",
+            "vault.unseal",
+        ]
+    );
+    assert_eq!(entries[1].outcome, Outcome::Failed);
+    assert!(entries.iter().all(|e| e.actor == "apikey:test" && e.request_id.as_deref() == Some("req-test")));
+    let read = &entries[11];
+    assert_eq!(read.customer.as_deref(), Some(code.compact()));
+    assert_eq!(read.group.as_deref(), Some("retail"));
+    assert_eq!(read.fields, ["email", "full_name"]);
+    assert_eq!(read.purpose.as_deref(), Some("support case 42"));
+    assert_eq!(entries[12].fields, ["phone"]);
+    assert_eq!(entries[13].customer.as_deref(), Some(code.compact()));
+    assert_eq!(v.audit_verify(None).await.unwrap(), Verdict::Intact { head: 18 });
+    // No value in the log: only codes, names of fields, actions.
+    let log = format!("{entries:?}");
+    assert!(!log.contains("Ada") && !log.contains("ada@example.com") && !log.contains("701234567"));
+    let _ = CustomerCode::parse(code.compact()).unwrap();
+}
+
+/// When the audit log cannot be written, a read returns no data and a write changes
+/// nothing; once it can be written again, service resumes.
+#[tokio::test]
+async fn vault_operations_fail_closed() {
+    use sekretess_core::VaultError;
+
+    let tv = crate::common::unsealed().await;
+    let v = &tv.vault;
+    let ctx = crate::common::ctx();
+    v.create_group(&ctx, "retail").await.unwrap();
+    let ada = crate::common::fields(&[("full_name", "Ada Lovelace"), ("national_id", "19811228-9874")]);
+    let code = v.create_customer(&ctx, "retail", &ada).await.unwrap();
+    let head = v.store().audit_head().await.unwrap().unwrap().0;
+
+    control_sql(tv.dir.path(), BLOCK_AUDIT).await;
+    assert_eq!(v.get_customer(&ctx, &code, None).await.unwrap_err(), VaultError::AuditUnavailable);
+    let bo = crate::common::fields(&[("full_name", "Bo"), ("national_id", "670919-9530")]);
+    assert_eq!(v.create_customer(&ctx, "retail", &bo).await.unwrap_err(), VaultError::AuditUnavailable);
+    let change = [("full_name".to_owned(), Some("Changed".to_owned()))];
+    assert_eq!(v.update_customer(&ctx, &code, &change).await.unwrap_err(), VaultError::AuditUnavailable);
+    assert_eq!(v.erase_customer(&ctx, &code).await.unwrap_err(), VaultError::AuditUnavailable);
+    assert_eq!(
+        v.find(&ctx, "retail", "national_id", "670919-9530").await.unwrap_err(),
+        VaultError::AuditUnavailable
+    );
+    assert!(v.audit_failures() >= 5);
+
+    control_sql(tv.dir.path(), "DROP TRIGGER block_audit").await;
+    // Nothing was written while the log was down, and service resumes.
+    assert!(v.find(&ctx, "retail", "national_id", "670919-9530").await.unwrap().is_empty());
+    let read = v.get_customer(&ctx, &code, None).await.unwrap();
+    assert_eq!(read.fields["full_name"].expose(), "Ada Lovelace");
+    assert_eq!(v.store().audit_head().await.unwrap().unwrap().0, head + 2);
+    assert_eq!(v.audit_verify(None).await.unwrap(), Verdict::Intact { head: head + 2 });
+}
