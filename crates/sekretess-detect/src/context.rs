@@ -59,7 +59,7 @@ fn positive(label: Label) -> &'static [&'static str] {
         ],
         Label::IpAddress => &["ip", "host", "client", "addr", "from", "src", "dst", "server", "remote"],
         Label::DateOfBirth => {
-            &["born", "birth", "dob", "d.o.b", "född", "födelse", "fodelse", "birthday", "födelsedag", "age"]
+            &["born", "birth", "dob", "d.o.b", "född", "födelse", "fodelse", "birthday", "födelsedag"]
         }
         Label::PostalAddress => &[
             "address",
@@ -71,7 +71,7 @@ fn positive(label: Label) -> &'static [&'static str] {
             "zip",
             "postnummer",
             "postal",
-            "ort",
+            "postort",
             "deliver",
             "leverans",
             "box",
@@ -91,9 +91,13 @@ fn negative(label: Label) -> &'static [&'static str] {
         "invoice",
         "faktura",
         "ordernummer",
-        "ref",
+        "ref ",
+        "ref:",
+        "ref.",
+        "referens",
         "serial",
-        "part",
+        "part no",
+        "part number",
         "ticket",
         "timestamp",
         "ts=",
@@ -122,10 +126,29 @@ fn negative(label: Label) -> &'static [&'static str] {
 }
 
 /// Lower-cased copy of the window around `start..end` (ASCII case folding only; Swedish
-/// letters in cue words are written in lower case already).
-fn window(text: &[u8], start: usize, end: usize, buf: &mut [u8; BEFORE + AFTER + 1]) -> usize {
-    let a = start.saturating_sub(BEFORE);
-    let b = (end + AFTER).min(text.len());
+/// letters in cue words are written in lower case already). The window does not cross a line
+/// break; with `sentence`, it does not cross the end of a sentence either.
+fn window(
+    text: &[u8],
+    start: usize,
+    end: usize,
+    buf: &mut [u8; BEFORE + AFTER + 1],
+    sentence: bool,
+) -> usize {
+    let mut a = start.saturating_sub(BEFORE);
+    if let Some(p) = memchr::memrchr(b'\n', &text[a..start]) {
+        a += p + 1;
+    }
+    if sentence {
+        let w = &text[a..start];
+        if let Some(p) = w.windows(2).rposition(|x| matches!(x[0], b'.' | b'!' | b'?') && x[1] == b' ') {
+            a += p + 2;
+        }
+    }
+    let mut b = (end + AFTER).min(text.len());
+    if let Some(p) = memchr::memchr(b'\n', &text[end..b]) {
+        b = end + p;
+    }
     let mut n = 0;
     for &c in &text[a..start] {
         buf[n] = c.to_ascii_lowercase();
@@ -152,14 +175,16 @@ pub fn text_adjust(text: &[u8], start: usize, end: usize, label: Label) -> f32 {
         return 0.0;
     }
     let mut buf = [0u8; BEFORE + AFTER + 1];
-    let n = window(text, start, end, &mut buf);
-    let w = &buf[..n];
+    let n = window(text, start, end, &mut buf, false);
     let mut adj = 0.0;
-    if pos.iter().any(|c| contains(w, c.as_bytes())) {
+    if pos.iter().any(|c| contains(&buf[..n], c.as_bytes())) {
         adj += 0.3;
     }
-    if neg.iter().any(|c| contains(w, c.as_bytes())) {
-        adj -= 0.45;
+    if !neg.is_empty() {
+        let n = window(text, start, end, &mut buf, true);
+        if neg.iter().any(|c| contains(&buf[..n], c.as_bytes())) {
+            adj -= 0.45;
+        }
     }
     adj
 }
@@ -167,7 +192,7 @@ pub fn text_adjust(text: &[u8], start: usize, end: usize, label: Label) -> f32 {
 /// Whether any positive cue for `label` is near `start..end`.
 pub fn has_cue(text: &[u8], start: usize, end: usize, label: Label) -> bool {
     let mut buf = [0u8; BEFORE + AFTER + 1];
-    let n = window(text, start, end, &mut buf);
+    let n = window(text, start, end, &mut buf, false);
     positive(label).iter().any(|c| contains(&buf[..n], c.as_bytes()))
 }
 

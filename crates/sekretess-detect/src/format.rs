@@ -264,13 +264,14 @@ fn kv(chunk: &[u8], options: &Options, out: &mut Vec<u8>, cands: &mut Vec<Cand>)
                 }
             }
         }
+        // Text candidates inside a value with a telling key are left to the field's own
+        // detection; those reaching past the value (unquoted values with spaces) are kept.
         for c in find(line, None, options) {
-            if !hinted.iter().any(|&(s, e)| c.start < e && s < c.end) {
+            if !hinted.iter().any(|&(s, e)| s <= c.start && c.end <= e) {
                 line_cands.push(c);
             }
         }
-        line_cands.sort_by_key(|c| c.start);
-        // Field candidates and text candidates never overlap (text ones were dropped).
+        let line_cands = crate::resolve(line_cands, options);
         rewrite(line, &line_cands, options, out);
         for mut c in line_cands {
             c.start += pos;

@@ -205,7 +205,7 @@ pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<sc
 
 /// Overlap resolution: most specific label first (checksum-validated identifiers beat
 /// patterns, patterns beat lexicon matches), then higher confidence, then longer span.
-fn resolve(mut cands: Vec<scan::Cand>, options: &Options) -> Vec<scan::Cand> {
+pub(crate) fn resolve(mut cands: Vec<scan::Cand>, options: &Options) -> Vec<scan::Cand> {
     cands.retain(|c| c.conf >= options.min_confidence && c.end > c.start && options.wants(c.label));
     if cands.len() <= 1 {
         return cands;

@@ -261,10 +261,10 @@ impl<'a> Scanner<'a> {
         self.se_ids(&g);
         self.ssn(&g);
         self.ipv4(&g);
-        self.dates(i, &g);
+        let date_shape = self.dates(i, &g);
         self.bank(&g);
         self.postal_digits(i, &g);
-        if let Some((e, conf, rec)) = self.phone(i) {
+        if !date_shape && let Some((e, conf, rec)) = self.phone(i) {
             self.push(i, e, Label::Phone, conf, rec);
         }
         let far = self.out[before..].iter().map(|c| c.end).max().unwrap_or(run_end);
@@ -399,7 +399,9 @@ impl<'a> Scanner<'a> {
         self.push(g.g[0].0, end, Label::IpAddress, 0.8, "ipv4");
     }
 
-    fn dates(&mut self, i: usize, g: &Groups) {
+    /// Dates (of birth, when a cue says so). Returns whether the digits have the shape of a
+    /// real date, which rules out reading them as a phone number.
+    fn dates(&mut self, i: usize, g: &Groups) -> bool {
         let t = self.t;
         let num = |k: usize| t[g.g[k].0..g.g[k].1].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
         let mut found: Option<(usize, u32, u32, u32)> = None;
@@ -449,9 +451,14 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
-        if let Some((end, y, m, d)) = found {
+        if let Some((end, y, m, d)) = found
+            && (1900..=2030).contains(&y)
+            && checks::valid_date(Some(y), y % 100, m, d)
+        {
             self.emit_dob(i, end, y, m, d);
+            return g.n >= 3 && g.sep[0] != b' ';
         }
+        false
     }
 
     fn emit_dob(&mut self, start: usize, end: usize, y: u32, m: u32, d: u32) {
@@ -970,6 +977,16 @@ impl<'a> Scanner<'a> {
         }
         let g1 = lexicon::is_given(w1);
         let s1 = lexicon::is_surname(w1);
+        // "Kunden Anna Svensson": an unknown capitalised word before a given name is not part
+        // of the name.
+        if !g1 && !s1 && t.get(e1) == Some(&b' ') {
+            let ne = self.word_end(e1 + 1);
+            if ne > e1 + 1 && lexicon::is_given(self.word_str(e1 + 1, ne)) {
+                return e1;
+            }
+        }
+        let (prev, sentence_start) = self.prev_word(i);
+        let strong = lexicon::is_strong_person_cue(prev);
         // Following capitalised words on the same line.
         let mut ends = [e1; 3];
         let mut kinds = [(g1, s1, false); 3];
@@ -992,6 +1009,10 @@ impl<'a> Scanner<'a> {
             }
             let g = lexicon::is_given(w);
             let s = lexicon::is_surname(w) || lexicon::surname_shape(w);
+            // An unknown word is only taken right after a known given name or a title.
+            if !g && !s && !(n == 1 && (g1 || strong)) {
+                break;
+            }
             kinds[n] = (g, s, !g && !s);
             ends[n] = if w.len() + j + 1 < we { j + 1 + w.len() } else { we };
             n += 1;
@@ -1001,8 +1022,6 @@ impl<'a> Scanner<'a> {
             }
         }
         let end = ends[n - 1];
-        let (prev, sentence_start) = self.prev_word(i);
-        let strong = lexicon::is_strong_person_cue(prev);
         let weak = !strong && lexicon::is_person_cue(prev);
         let last = kinds[n - 1];
         let mut base: f32 = if n >= 2 {
