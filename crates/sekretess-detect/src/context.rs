@@ -8,108 +8,127 @@ pub const BEFORE: usize = 40;
 /// How far after a candidate cue words are looked for, in bytes.
 pub const AFTER: usize = 16;
 
-/// Positive cues per label (lower-case ASCII or UTF-8 substrings of the window).
+/// Positive cue words per label, lower case. A trailing `*` matches any word starting so
+/// (`födelse*` matches `födelsedatum`).
 fn positive(label: Label) -> &'static [&'static str] {
     match label {
-        Label::CardNumber => &["card", "kort", "visa", "mastercard", "amex", "pan", "cc", "credit", "debit"],
-        Label::UsSsn => &["ssn", "social security", "soc. sec", "social sec", "taxpayer"],
+        Label::CardNumber => {
+            &["card*", "kort*", "visa", "mastercard", "amex", "pan", "cc", "credit*", "debit*", "kreditkort*"]
+        }
+        Label::UsSsn => &["ssn", "social", "soc", "taxpayer"],
         Label::SePersonnummer => &[
-            "personnummer",
+            "personnummer*",
             "personnr",
-            "pers.nr",
+            "pers",
             "pnr",
-            "samordningsnummer",
-            "personal identity",
-            "personal number",
-            "id number",
-            "identity number",
+            "samordningsnummer*",
+            "identity",
+            "personal",
             "född",
+            "personnumret",
         ],
         Label::SeOrgnr => &[
             "org",
-            "organisationsnummer",
-            "organisation number",
-            "organization number",
+            "orgnr",
+            "organisationsnummer*",
+            "organisation",
+            "organization",
             "company",
-            "företag",
-            "bolag",
+            "company's",
+            "företag*",
+            "bolag*",
             "vat",
-            "momsreg",
+            "momsreg*",
             "corporate",
             "registration",
+            "supplier*",
+            "leverantör*",
         ],
-        Label::Iban => &["iban", "konto", "account", "bank"],
+        Label::Iban => &["iban", "konto*", "account*", "bank*"],
         Label::SeBankAccount => &[
-            "bankgiro",
-            "plusgiro",
+            "bankgiro*",
+            "plusgiro*",
             "bg",
             "pg",
-            "konto",
-            "kontonummer",
-            "clearing",
-            "account",
-            "bank",
-            "betala till",
-            "pay to",
+            "konto*",
+            "clearing*",
+            "account*",
+            "bank*",
+            "betala",
+            "pay",
         ],
-        Label::Email => &["mail", "e-post", "epost"],
+        Label::Email => &[],
         Label::Phone => &[
-            "phone", "tel", "mobil", "mobile", "call", "ring", "cell", "fax", "sms", "nummer", "number",
-            "reach", "nå",
+            "phone*", "tel", "telefon*", "mobil*", "mobile", "call", "ring", "cell*", "fax", "sms", "nummer",
+            "number", "reach", "nå",
         ],
-        Label::IpAddress => &["ip", "host", "client", "addr", "from", "src", "dst", "server", "remote"],
+        Label::IpAddress => &[
+            "ip",
+            "host*",
+            "client*",
+            "addr",
+            "from",
+            "src",
+            "dst",
+            "server*",
+            "remote*",
+            "login*",
+            "inloggning*",
+        ],
         Label::DateOfBirth => {
-            &["born", "birth", "dob", "d.o.b", "född", "födelse", "fodelse", "birthday", "födelsedag"]
+            &["born", "birth*", "dob", "född", "födelse*", "fodelse*", "birthday", "födelsedag"]
         }
         Label::PostalAddress => &[
-            "address",
-            "adress",
+            "address*",
+            "adress*",
             "street",
             "gata",
-            "bor på",
-            "lives at",
+            "bor",
+            "lives",
             "zip",
             "postnummer",
             "postal",
             "postort",
-            "deliver",
-            "leverans",
+            "deliver*",
+            "leverans*",
             "box",
         ],
         Label::Person => &[],
     }
 }
 
-/// Negative cues per label: words that make a lookalike more likely.
+/// Negative cue words per label: words that make a lookalike more likely. They only count in
+/// the same sentence as the candidate.
 fn negative(label: Label) -> &'static [&'static str] {
     const NUMBERS: &[&str] = &[
-        "order",
+        "order*",
         "tracking",
         "sku",
-        "artikel",
-        "art.nr",
-        "invoice",
-        "faktura",
+        "artikel*",
+        "artnr",
+        "art",
+        "invoice*",
+        "faktura*",
         "ordernummer",
-        "ref ",
-        "ref:",
-        "ref.",
-        "referens",
+        "ref",
+        "referens*",
+        "reference",
         "serial",
-        "part no",
-        "part number",
-        "ticket",
-        "timestamp",
-        "ts=",
+        "ticket*",
+        "timestamp*",
+        "ts",
         "epoch",
-        "id=",
-        "version",
-        "build",
-        "kolli",
-        "shipment",
-        "parcel",
-        "paket",
-        "batch",
+        "version*",
+        "build*",
+        "kolli*",
+        "shipment*",
+        "parcel*",
+        "paket*",
+        "batch*",
+        "ean",
+        "isbn",
+        "gtin",
+        "upc",
     ];
     match label {
         Label::CardNumber
@@ -119,81 +138,170 @@ fn negative(label: Label) -> &'static [&'static str] {
         | Label::Phone
         | Label::SeBankAccount
         | Label::PostalAddress => NUMBERS,
-        Label::IpAddress => &["version", "ver ", "v.", "release", "build", "firmware", "oid", "snmp"],
-        Label::DateOfBirth => &["invoice", "order", "due", "förfall", "issued", "created"],
+        Label::IpAddress => &["version*", "ver", "release*", "build*", "firmware*", "oid", "snmp"],
+        Label::DateOfBirth => {
+            &["invoice*", "order*", "due", "förfall*", "issued", "created", "deployed", "logged"]
+        }
         _ => &[],
     }
 }
 
-/// Lower-cased copy of the window around `start..end` (ASCII case folding only; Swedish
-/// letters in cue words are written in lower case already). The window does not cross a line
-/// break; with `sentence`, it does not cross the end of a sentence either.
-fn window(
-    text: &[u8],
-    start: usize,
-    end: usize,
-    buf: &mut [u8; BEFORE + AFTER + 1],
-    sentence: bool,
-) -> usize {
-    let mut a = start.saturating_sub(BEFORE);
-    if let Some(p) = memchr::memrchr(b'\n', &text[a..start]) {
-        a += p + 1;
-    }
-    if sentence {
-        let w = &text[a..start];
-        if let Some(p) = w.windows(2).rposition(|x| matches!(x[0], b'.' | b'!' | b'?') && x[1] == b' ') {
-            a += p + 2;
+/// A byte trie of the cue words: one walk per word finds both whole-word and stem matches.
+#[derive(Default)]
+struct Node {
+    children: Vec<(u8, u32)>,
+    /// Masks when the word ends here.
+    exact: (u16, u16),
+    /// Masks for any word going through here (stems).
+    stem: (u16, u16),
+}
+
+static CUES: std::sync::LazyLock<Vec<Node>> = std::sync::LazyLock::new(|| {
+    let mut nodes: Vec<Node> = vec![Node::default()];
+    let mut add = |w: &'static str, bit: u16, neg: bool| {
+        let (w, prefix) = match w.strip_suffix('*') {
+            Some(stem) => (stem, true),
+            None => (w, false),
+        };
+        let mut at = 0usize;
+        for &b in w.as_bytes() {
+            let next = nodes[at].children.iter().find(|(c, _)| *c == b).map(|&(_, n)| n as usize);
+            at = match next {
+                Some(n) => n,
+                None => {
+                    nodes.push(Node::default());
+                    let n = nodes.len() - 1;
+                    nodes[at].children.push((b, n as u32));
+                    n
+                }
+            };
+        }
+        let slot = if prefix { &mut nodes[at].stem } else { &mut nodes[at].exact };
+        if neg {
+            slot.1 |= bit;
+        } else {
+            slot.0 |= bit;
+        }
+    };
+    for l in Label::ALL {
+        let bit = 1u16 << (l as u16);
+        for w in positive(l) {
+            add(w, bit, false);
+        }
+        for w in negative(l) {
+            add(w, bit, true);
         }
     }
-    let mut b = (end + AFTER).min(text.len());
-    if let Some(p) = memchr::memchr(b'\n', &text[end..b]) {
-        b = end + p;
+    nodes
+});
+
+/// (positive, negative) label masks of one word (ASCII letters are folded to lower case).
+fn word_masks(w: &[u8]) -> (u16, u16) {
+    let nodes = &*CUES;
+    let mut at = 0usize;
+    let (mut pos, mut neg) = (0, 0);
+    for &b in w {
+        let b = b.to_ascii_lowercase();
+        match nodes[at].children.iter().find(|(c, _)| *c == b) {
+            Some(&(_, n)) => at = n as usize,
+            None => return (pos, neg),
+        }
+        pos |= nodes[at].stem.0;
+        neg |= nodes[at].stem.1;
     }
-    let mut n = 0;
-    for &c in &text[a..start] {
-        buf[n] = c.to_ascii_lowercase();
-        n += 1;
-    }
-    buf[n] = b'|';
-    n += 1;
-    for &c in &text[end..b] {
-        buf[n] = c.to_ascii_lowercase();
-        n += 1;
-    }
-    n
+    (pos | nodes[at].exact.0 | nodes[at].stem.0, neg | nodes[at].exact.1 | nodes[at].stem.1)
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
+/// Label masks of the words in `text[a..b]`: (positive, negative since the last sentence end).
+fn masks(text: &[u8], a: usize, b: usize) -> (u16, u16) {
+    let mut pos = 0;
+    let mut neg = 0;
+    let mut i = a;
+    while i < b {
+        let c = text[i];
+        if !(c.is_ascii_alphanumeric() || c >= 0x80 || c == b'\'') {
+            if matches!(c, b'.' | b'!' | b'?') && text.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()) {
+                neg = 0;
+            }
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < b && (text[i].is_ascii_alphanumeric() || text[i] >= 0x80 || text[i] == b'\'') {
+            i += 1;
+        }
+        let (p, ng) = word_masks(&text[s..i]);
+        pos |= p;
+        neg |= ng;
+    }
+    (pos, neg)
 }
 
-/// Confidence adjustment for a candidate from the words around it.
-pub fn text_adjust(text: &[u8], start: usize, end: usize, label: Label) -> f32 {
-    let pos = positive(label);
-    let neg = negative(label);
-    if pos.is_empty() && neg.is_empty() {
-        return 0.0;
+/// Context of the words around candidates; the words before a start and after an end are
+/// cached, since several recognizers ask about the same position.
+#[derive(Default)]
+pub struct Ctx {
+    before: Option<(usize, u16, u16)>,
+    after: Option<(usize, u16, u16)>,
+}
+
+impl Ctx {
+    /// (positive, negative) label masks around `start..end`. The window does not cross a line
+    /// break.
+    fn get(&mut self, text: &[u8], start: usize, end: usize) -> (u16, u16) {
+        let (bp, bn) = match self.before {
+            Some((s, p, n)) if s == start => (p, n),
+            _ => {
+                let mut a = start.saturating_sub(BEFORE);
+                if let Some(p) = memchr::memrchr(b'\n', &text[a..start]) {
+                    a += p + 1;
+                }
+                // Do not start inside a word.
+                while a > 0 && a < start && (text[a - 1].is_ascii_alphanumeric() || text[a - 1] >= 0x80) {
+                    a += 1;
+                }
+                let (p, n) = masks(text, a, start);
+                self.before = Some((start, p, n));
+                (p, n)
+            }
+        };
+        let (ap, an) = match self.after {
+            Some((e, p, n)) if e == end => (p, n),
+            _ => {
+                let mut b = (end + AFTER).min(text.len());
+                if let Some(p) = memchr::memchr(b'\n', &text[end..b]) {
+                    b = end + p;
+                }
+                while b < text.len() && b > end && (text[b].is_ascii_alphanumeric() || text[b] >= 0x80) {
+                    b -= 1;
+                }
+                let (p, n) = masks(text, end, b);
+                self.after = Some((end, p, n));
+                (p, n)
+            }
+        };
+        (bp | ap, bn | an)
     }
-    let mut buf = [0u8; BEFORE + AFTER + 1];
-    let n = window(text, start, end, &mut buf, false);
-    let mut adj = 0.0;
-    if pos.iter().any(|c| contains(&buf[..n], c.as_bytes())) {
-        adj += 0.3;
-    }
-    if !neg.is_empty() {
-        let n = window(text, start, end, &mut buf, true);
-        if neg.iter().any(|c| contains(&buf[..n], c.as_bytes())) {
+
+    /// Confidence adjustment for a candidate from the words around it.
+    pub fn adjust(&mut self, text: &[u8], start: usize, end: usize, label: Label) -> f32 {
+        let (pos, neg) = self.get(text, start, end);
+        let bit = 1u16 << (label as u16);
+        let mut adj = 0.0;
+        if pos & bit != 0 {
+            adj += 0.3;
+        }
+        if neg & bit != 0 {
             adj -= 0.45;
         }
+        adj
     }
-    adj
-}
 
-/// Whether any positive cue for `label` is near `start..end`.
-pub fn has_cue(text: &[u8], start: usize, end: usize, label: Label) -> bool {
-    let mut buf = [0u8; BEFORE + AFTER + 1];
-    let n = window(text, start, end, &mut buf, false);
-    positive(label).iter().any(|c| contains(&buf[..n], c.as_bytes()))
+    /// Whether any positive cue for `label` is near `start..end`.
+    pub fn has_cue(&mut self, text: &[u8], start: usize, end: usize, label: Label) -> bool {
+        let (pos, _) = self.get(text, start, end);
+        pos & (1u16 << (label as u16)) != 0
+    }
 }
 
 /// Split a field name into lower-case words: `customerName`, `first_name`, `E-post`.

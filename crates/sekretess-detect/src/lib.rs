@@ -210,7 +210,29 @@ pub(crate) fn resolve(mut cands: Vec<scan::Cand>, options: &Options) -> Vec<scan
     if cands.len() <= 1 {
         return cands;
     }
-    cands.sort_by(|a, b| {
+    cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out = Vec::with_capacity(cands.len());
+    // Clusters of transitively overlapping candidates; most clusters have one member.
+    let mut k = 0;
+    while k < cands.len() {
+        let mut end = cands[k].end;
+        let mut j = k + 1;
+        while j < cands.len() && cands[j].start < end {
+            end = end.max(cands[j].end);
+            j += 1;
+        }
+        if j == k + 1 {
+            out.push(cands[k]);
+        } else {
+            resolve_cluster(&mut cands[k..j], &mut out);
+        }
+        k = j;
+    }
+    out
+}
+
+fn resolve_cluster(cluster: &mut [scan::Cand], out: &mut Vec<scan::Cand>) {
+    cluster.sort_by(|a, b| {
         b.label
             .tier()
             .cmp(&a.label.tier())
@@ -218,16 +240,13 @@ pub(crate) fn resolve(mut cands: Vec<scan::Cand>, options: &Options) -> Vec<scan
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
     });
-    let mut taken: Vec<scan::Cand> = Vec::with_capacity(cands.len());
-    for c in cands {
-        let pos = taken.partition_point(|t| t.start < c.start);
-        let clash_prev = pos > 0 && taken[pos - 1].end > c.start;
-        let clash_next = taken.get(pos).is_some_and(|t| t.start < c.end);
-        if !clash_prev && !clash_next {
-            taken.insert(pos, c);
+    let first = out.len();
+    for c in cluster.iter() {
+        if !out[first..].iter().any(|t| t.start < c.end && c.start < t.end) {
+            out.push(*c);
         }
     }
-    taken
+    out[first..].sort_by_key(|c| c.start);
 }
 
 /// Turns byte offsets into character offsets, for offsets given in increasing order.

@@ -187,16 +187,17 @@ pub struct Scanner<'a> {
     key: Option<Label>,
     pub out: Vec<Cand>,
     buf: Vec<u8>,
+    ctx: context::Ctx,
 }
 
 impl<'a> Scanner<'a> {
     pub fn new(t: &'a [u8], key: Option<Label>) -> Self {
-        Scanner { t, key, out: Vec::new(), buf: Vec::with_capacity(32) }
+        Scanner { t, key, out: Vec::new(), buf: Vec::with_capacity(32), ctx: context::Ctx::default() }
     }
 
     /// Confidence after context: cue words around the span and the field name.
-    fn conf(&self, start: usize, end: usize, label: Label, base: f32) -> f32 {
-        let mut c = base + context::text_adjust(self.t, start, end, label);
+    fn conf(&mut self, start: usize, end: usize, label: Label, base: f32) -> f32 {
+        let mut c = base + self.ctx.adjust(self.t, start, end, label);
         match self.key {
             Some(k) if k == label => c += 0.5,
             Some(k) if k != Label::Person && k != Label::PostalAddress && label != Label::Email => c -= 0.3,
@@ -210,8 +211,8 @@ impl<'a> Scanner<'a> {
         self.out.push(Cand { start, end, label, conf, rec });
     }
 
-    fn cue(&self, start: usize, end: usize, label: Label) -> bool {
-        self.key == Some(label) || context::has_cue(self.t, start, end, label)
+    fn cue(&mut self, start: usize, end: usize, label: Label) -> bool {
+        self.key == Some(label) || self.ctx.has_cue(self.t, start, end, label)
     }
 
     pub fn run(&mut self) {
@@ -473,9 +474,6 @@ impl<'a> Scanner<'a> {
 
     fn bank(&mut self, g: &Groups) {
         let t = self.t;
-        if !self.cue(g.g[0].0, g.end(g.n), Label::SeBankAccount) {
-            return;
-        }
         let lens: Vec<usize> = g.lens(g.n).collect();
         let mut d = std::mem::take(&mut self.buf);
         let mut hit: Option<(usize, &'static str)> = None;
@@ -509,7 +507,9 @@ impl<'a> Scanner<'a> {
             }
         }
         self.buf = d;
-        if let Some((k, rec)) = hit {
+        if let Some((k, rec)) = hit
+            && self.cue(g.g[0].0, g.end(k), Label::SeBankAccount)
+        {
             self.push(g.g[0].0, g.end(k), Label::SeBankAccount, 0.35, rec);
         }
     }
