@@ -118,7 +118,10 @@ fn read_corpus(path: &Path) -> anyhow::Result<Vec<CorpusDoc>> {
 
 /// Predictions file: one JSON line per document `{"id", "spans": [[start, end, label]]}`, and
 /// a last line `{"timing": {"chars", "cpu_seconds"}}`.
-fn read_preds(path: &Path) -> anyhow::Result<(HashMap<usize, Vec<Pred>>, Option<(f64, f64)>)> {
+/// Predictions per document id, and (characters, CPU seconds) when recorded.
+type Preds = (HashMap<usize, Vec<Pred>>, Option<(f64, f64)>);
+
+fn read_preds(path: &Path) -> anyhow::Result<Preds> {
     let r = BufReader::new(fs::File::open(path).with_context(|| path.display().to_string())?);
     let mut map = HashMap::new();
     let mut timing = None;

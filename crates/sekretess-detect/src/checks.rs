@@ -22,7 +22,7 @@ pub fn luhn(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn num(d: &[u8]) -> u32 {
@@ -40,7 +40,7 @@ pub fn card_brand(d: &[u8]) -> Option<&'static str> {
     if p1 == 4 && matches!(len, 13 | 16 | 19) {
         return Some("visa");
     }
-    if (51..=55).contains(&p2) && len == 16 || (2221..=2720).contains(&p4) && len == 16 {
+    if ((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16 {
         return Some("mastercard");
     }
     if (p2 == 34 || p2 == 37) && len == 15 {
@@ -96,7 +96,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         2 => {
-            if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) {
+            if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) {
                 29
             } else {
                 28
@@ -116,7 +116,7 @@ pub fn valid_date(year: Option<u32>, yy: u32, month: u32, day: u32) -> bool {
         Some(y) => days_in_month(y, month),
         None => {
             if month == 2 {
-                if yy % 4 == 0 { 29 } else { 28 }
+                if yy.is_multiple_of(4) { 29 } else { 28 }
             } else {
                 days_in_month(2001, month)
             }

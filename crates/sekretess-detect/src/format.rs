@@ -207,7 +207,10 @@ pub(crate) fn process_chunk(
 // ------------------------------------------------------------------- key=value
 
 /// `key=value` pairs in a line: (key range, value range). Values may be double-quoted.
-fn kv_pairs(line: &[u8], pairs: &mut Vec<((usize, usize), (usize, usize))>) {
+/// A byte range.
+type Range = (usize, usize);
+
+fn kv_pairs(line: &[u8], pairs: &mut Vec<(Range, Range)>) {
     pairs.clear();
     let mut i = 0;
     while let Some(k) = memchr::memchr(b'=', &line[i..]) {

@@ -15,6 +15,8 @@ use crate::{CharCounter, DetectError, Finding, Options, count_chars};
 /// whitespace, or JSON document) accepted, in bytes.
 pub const MAX_RECORD: usize = 256 << 20;
 
+type ChunkResult = Result<(Vec<u8>, Vec<Cand>), DetectError>;
+
 /// What a stream run did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -185,7 +187,7 @@ pub fn redact_stream<R: Read, W: Write>(
             }
         }
         // Process in parallel.
-        let results: Vec<Result<(Vec<u8>, Vec<Cand>), DetectError>> = if pieces.len() == 1 {
+        let results: Vec<ChunkResult> = if pieces.len() == 1 {
             let (s, e) = pieces[0];
             vec![process_chunk(&buf[s..e], &ctx, first, options)]
         } else {
