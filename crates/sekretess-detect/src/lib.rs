@@ -200,7 +200,9 @@ pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<sc
         sc.out.push(c);
     }
     sc.run();
-    resolve(sc.out, options)
+    let mut cands = sc.out;
+    cands.retain(|c| scan::bounded(text, c));
+    resolve(cands, options)
 }
 
 /// Overlap resolution: most specific label first (checksum-validated identifiers beat

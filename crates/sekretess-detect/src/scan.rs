@@ -1054,6 +1054,14 @@ impl<'a> Scanner<'a> {
     }
 }
 
+/// Every finding starts and ends at a word boundary: the characters just outside it are not
+/// letters or digits. This keeps redaction idempotent (a replacement never creates a new
+/// boundary for its neighbours).
+pub fn bounded(t: &[u8], c: &Cand) -> bool {
+    !is_letter_before(t, c.start)
+        && !char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
+}
+
 /// Whole-value candidates for a field whose name says what it holds.
 pub fn whole_field(value: &[u8], key: Label) -> Option<Cand> {
     let s = std::str::from_utf8(value).ok()?;
