@@ -179,6 +179,32 @@ impl AuditKey {
     pub fn expose(&self) -> &Key32 {
         &self.0
     }
+
+    /// Text form for a key file handed to auditors: `sekretess-audit-key-v1:<64 hex>`.
+    /// Whoever holds it can verify the chain, and could also forge one: keep it as
+    /// guarded as the backups.
+    pub fn to_text(&self) -> zeroize::Zeroizing<String> {
+        zeroize::Zeroizing::new(format!("{KEY_PREFIX}{}", hex(self.0.expose())))
+    }
+
+    pub fn parse_text(text: &str) -> Option<Self> {
+        let bytes = zeroize::Zeroizing::new(unhex(text.trim().strip_prefix(KEY_PREFIX)?)?);
+        Key32::from_slice(&bytes).ok().map(AuditKey)
+    }
+}
+
+const KEY_PREFIX: &str = "sekretess-audit-key-v1:";
+const CHECKPOINT_PREFIX: &str = "sekretess-audit-checkpoint-v1";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
 }
 
 /// An exported chain head: kept outside the vault, it proves the tail was not cut off.
@@ -202,6 +228,36 @@ impl Checkpoint {
 
     pub fn new(key: &AuditKey, seq: u64, mac_: [u8; 32], time: i64) -> Self {
         Checkpoint { seq, mac: mac_, time, tag: Self::tag_for(key, seq, &mac_, time) }
+    }
+
+    /// One line: `sekretess-audit-checkpoint-v1 seq=… time=… mac=… tag=…`.
+    pub fn to_text(&self) -> String {
+        format!(
+            "{CHECKPOINT_PREFIX} seq={} time={} mac={} tag={}",
+            self.seq,
+            self.time,
+            hex(&self.mac),
+            hex(&self.tag)
+        )
+    }
+
+    pub fn parse_text(text: &str) -> Option<Self> {
+        let mut parts = text.split_whitespace();
+        if parts.next()? != CHECKPOINT_PREFIX {
+            return None;
+        }
+        let (mut seq, mut time, mut mac_, mut tag) = (None, None, None, None);
+        for part in parts {
+            let (k, v) = part.split_once('=')?;
+            match k {
+                "seq" => seq = v.parse().ok(),
+                "time" => time = v.parse().ok(),
+                "mac" => mac_ = unhex(v)?.try_into().ok(),
+                "tag" => tag = unhex(v)?.try_into().ok(),
+                _ => return None,
+            }
+        }
+        Some(Checkpoint { seq: seq?, time: time?, mac: mac_?, tag: tag? })
     }
 
     pub fn is_authentic(&self, key: &AuditKey) -> bool {
@@ -486,6 +542,22 @@ impl<A: AuditStore> AuditLog<A> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_and_checkpoint_text_round_trip() {
+        let key = AuditKey::from_key(Key32::generate().unwrap());
+        let back = AuditKey::parse_text(&key.to_text()).unwrap();
+        assert_eq!(back.expose(), key.expose());
+        assert!(AuditKey::parse_text("sekretess-audit-key-v1:abc").is_none());
+        let cp = Checkpoint::new(&key, 42, [7; 32], 1_795_000_000);
+        let text = cp.to_text();
+        assert_eq!(Checkpoint::parse_text(&text), Some(cp.clone()));
+        assert!(Checkpoint::parse_text(&text).unwrap().is_authentic(&key));
+        assert!(
+            Checkpoint::parse_text(&text.replace("seq=42", "seq=41")).is_some_and(|c| !c.is_authentic(&key))
+        );
+        assert!(Checkpoint::parse_text("garbage").is_none());
+    }
 
     #[test]
     fn escaping_removes_line_breaks_and_escapes() {

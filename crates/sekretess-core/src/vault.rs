@@ -810,6 +810,13 @@ impl<S: Store> Vault<S> {
         Ok(self.unsealed()?.audit.verify(checkpoint).await?)
     }
 
+    /// The audit verification key, for an auditor's offline `audit verify`. Recorded.
+    pub async fn audit_verification_key(&self, ctx: &AuditContext) -> Result<AuditKey, VaultError> {
+        let u = self.unsealed()?;
+        u.audit.record(ctx.event("audit.key_export"), Outcome::Success).await?;
+        Ok(u.audit.key().clone())
+    }
+
     /// Audit write failures since start (for metrics); 0 while sealed.
     pub fn audit_failures(&self) -> u64 {
         self.unsealed().map(|u| u.audit.failures()).unwrap_or(0)
