@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod redact;
 
 /// Sekretess: a self-hosted vault for customers' personal and financial data.
@@ -22,12 +23,15 @@ struct Cli {
 enum Command {
     /// Find and black out personal data (cards, ID numbers, IBANs, names …) in documents.
     Redact(redact::RedactArgs),
+    /// Verify the tamper-evident audit log, export checkpoints and entries.
+    Audit(audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Redact(args) => redact::run(args),
+        Command::Audit(args) => audit::run(args),
     };
     match result {
         Ok(code) => code,

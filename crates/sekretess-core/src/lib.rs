@@ -4,6 +4,7 @@
 //! [`clock::Clock`]; nothing here knows SQLite, PostgreSQL or HTTP.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod clock;
 pub mod code;
 pub mod error;

@@ -4,11 +4,13 @@
 //! a schema of the control database or in a database of its own, on any server.
 #![forbid(unsafe_code)]
 
-pub mod fields;
 mod migrate;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_audit;
 pub mod sqlite;
+mod sqlite_audit;
 
 #[cfg(feature = "postgres")]
 pub use postgres::{GroupPlacement, PgGroup, PgOptions, PgStore};

@@ -7,13 +7,17 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 /// (version, description, SQL)
 pub type Step = (i64, &'static str, &'static str);
 
-pub const SQLITE_CONTROL: &[Step] =
-    &[(1, "init", include_str!("../migrations/sqlite/control/0001_init.sql"))];
+pub const SQLITE_CONTROL: &[Step] = &[
+    (1, "init", include_str!("../migrations/sqlite/control/0001_init.sql")),
+    (3, "audit", include_str!("../migrations/sqlite/control/0003_audit.sql")),
+];
 pub const SQLITE_GROUP: &[Step] = &[(1, "init", include_str!("../migrations/sqlite/group/0001_init.sql"))];
 
 #[cfg(feature = "postgres")]
-pub const POSTGRES_CONTROL: &[Step] =
-    &[(1, "init", include_str!("../migrations/postgres/control/0001_init.sql"))];
+pub const POSTGRES_CONTROL: &[Step] = &[
+    (1, "init", include_str!("../migrations/postgres/control/0001_init.sql")),
+    (2, "audit", include_str!("../migrations/postgres/control/0002_audit.sql")),
+];
 #[cfg(feature = "postgres")]
 pub const POSTGRES_GROUP: &[Step] =
     &[(1, "init", include_str!("../migrations/postgres/group/0001_init.sql"))];

@@ -40,8 +40,8 @@ use sekretess_core::store::{
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, Postgres, QueryBuilder, Row};
 
-use crate::fields::{decode_fields, encode_fields};
 use crate::migrate;
+use crate::sqlite::{decode_fields, encode_fields};
 
 /// The schema of the control tables in the control database.
 pub const CONTROL_SCHEMA: &str = "sekretess";
@@ -123,7 +123,7 @@ fn redact(url: &str) -> String {
 /// Maps a sqlx error without ever carrying bound values. Unique violations name the
 /// constraint; data and integrity errors (whose messages may quote a value) give only
 /// their SQLSTATE; connection failures and everything else are `Unavailable`.
-fn map_err(e: sqlx::Error) -> StoreError {
+pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             StoreError::Conflict { what: db.constraint().unwrap_or("unique key").to_owned() }
@@ -311,6 +311,10 @@ impl PgStore {
         }
         self.inner.named.lock().map_err(poisoned)?.insert(name.to_owned(), placement);
         Ok(())
+    }
+
+    pub(crate) fn control(&self) -> &PgPool {
+        &self.inner.control
     }
 
     /// Closes every connection this store holds.

@@ -1,10 +1,9 @@
 //! Ciphertexts moved between customers, fields or groups directly in the store (SQL on
-//! the SQLite files or the PostgreSQL databases) fail with the one uniform integrity
-//! error, and never yield the other value.
+//! the SQLite files or the PostgreSQL databases) fail with the one uniform integrity error, and never yield the other value.
 
 use sekretess_core::VaultError;
 
-use crate::common::{self, Backend, fields};
+use crate::common::{self, Backend, ctx, fields};
 
 crate::conformance!(swapped_ciphertexts_fail_uniformly);
 
@@ -18,15 +17,15 @@ fn get<'a>(f: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
 
 async fn swapped_ciphertexts_fail_uniformly<B: Backend>(backend: B) {
     let tv = common::unsealed(backend).await;
-    tv.vault.create_group("alpha").await.unwrap();
-    tv.vault.create_group("beta").await.unwrap();
+    tv.vault.create_group(&ctx(), "alpha").await.unwrap();
+    tv.vault.create_group(&ctx(), "beta").await.unwrap();
     let person = |name: &str, mail: &str| fields(&[("full_name", name), ("email", mail)]);
-    let a = tv.vault.create_customer("alpha", &person("Anna A", "anna@example.com")).await.unwrap();
-    let b = tv.vault.create_customer("alpha", &person("Bo B", "bo@example.com")).await.unwrap();
-    let c = tv.vault.create_customer("alpha", &person("Cay C", "cay@example.com")).await.unwrap();
-    let d = tv.vault.create_customer("beta", &person("Dan D", "dan@example.com")).await.unwrap();
-    let e = tv.vault.create_customer("alpha", &person("Eva E", "eva@example.com")).await.unwrap();
-    let f = tv.vault.create_customer("alpha", &person("Fia F", "fia@example.com")).await.unwrap();
+    let a = tv.vault.create_customer(&ctx(), "alpha", &person("Anna A", "anna@example.com")).await.unwrap();
+    let b = tv.vault.create_customer(&ctx(), "alpha", &person("Bo B", "bo@example.com")).await.unwrap();
+    let c = tv.vault.create_customer(&ctx(), "alpha", &person("Cay C", "cay@example.com")).await.unwrap();
+    let d = tv.vault.create_customer(&ctx(), "beta", &person("Dan D", "dan@example.com")).await.unwrap();
+    let e = tv.vault.create_customer(&ctx(), "alpha", &person("Eva E", "eva@example.com")).await.unwrap();
+    let f = tv.vault.create_customer(&ctx(), "alpha", &person("Fia F", "fia@example.com")).await.unwrap();
 
     let s = &tv.backend;
     let (alpha, beta) = (1, 2);
@@ -65,10 +64,14 @@ async fn swapped_ciphertexts_fail_uniformly<B: Backend>(backend: B) {
     set(&mut fd, "full_name", get(&fa_now, "full_name").to_vec());
 
     for code in [&a, &b, &c, &d, &e, &f] {
-        assert_eq!(tv.vault.get_customer(code).await.unwrap_err(), VaultError::Integrity, "{code}");
+        assert_eq!(
+            tv.vault.get_customer(&ctx(), code, None).await.unwrap_err(),
+            VaultError::Integrity,
+            "{code}"
+        );
     }
     s.write_customer(beta, d.compact(), &dek_d, &fd).await;
-    assert_eq!(tv.vault.get_customer(&d).await.unwrap_err(), VaultError::Integrity);
+    assert_eq!(tv.vault.get_customer(&ctx(), &d, None).await.unwrap_err(), VaultError::Integrity);
     // The error says nothing about the values.
     assert_eq!(VaultError::Integrity.to_string(), "stored data failed its integrity check");
 }

@@ -3,14 +3,24 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use sekretess_core::audit::AuditContext;
 use sekretess_core::store::Store;
 use sekretess_core::{FieldDef, FieldType, ManualClock, Schema, Sensitivity, Vault};
-use sekretess_store::fields::{decode_fields, encode_fields};
+use sekretess_store::sqlite::{decode_fields, encode_fields};
 use sekretess_store::{GroupPlacement, PgOptions, PgStore, SqliteStore};
 use sqlx::{Connection, Row};
 
 /// 2026-11-18, a fixed "now" for every test.
 pub const NOW: i64 = 1_795_000_000;
+
+/// The caller every test acts as.
+pub fn ctx() -> AuditContext {
+    AuditContext {
+        actor: "apikey:test".into(),
+        request_id: Some("req-test".into()),
+        origin: Some("127.0.0.1".into()),
+    }
+}
 
 /// The environment variable naming a PostgreSQL server for the conformance suite, e.g.
 /// `postgres://postgres@127.0.0.1:5432/postgres` (a role that may create databases).
@@ -29,8 +39,8 @@ pub trait Backend: Sized + Send + Sync + 'static {
     async fn read_customer(&self, group: u32, code: &str) -> (Vec<u8>, Vec<(String, Vec<u8>)>);
     /// Overwrites a customer's wrapped data key and field ciphertexts directly.
     async fn write_customer(&self, group: u32, code: &str, dek: &[u8], fields: &[(String, Vec<u8>)]);
-    /// (field, hash, code) of every blind-index entry of a group, by field.
-    async fn index_rows(&self, group: u32) -> Vec<(String, Vec<u8>, String)>;
+    /// (hash, code) of every blind-index entry of a group, unique fields' included.
+    async fn index_rows(&self, group: u32) -> Vec<(Vec<u8>, String)>;
     /// Every stored byte, as (what, bytes): data files, or dumps of every database.
     async fn at_rest(&self) -> Vec<(String, Vec<u8>)>;
     /// The stored bytes of one group only.
@@ -101,7 +111,7 @@ pub async fn open<B: Backend>(backend: &B) -> Vault<B::S> {
 /// A vault over `backend`, initialized with `k` of `n` shares, not yet unsealed.
 pub async fn sealed<B: Backend>(backend: B, k: u8, n: u8) -> TestVault<B> {
     let vault = open(&backend).await;
-    let outcome = vault.init(k, n).await.unwrap();
+    let outcome = vault.init(&ctx(), k, n).await.unwrap();
     let shares = outcome.shares.iter().map(|s| s.to_text().to_string()).collect();
     TestVault { vault, shares, backend }
 }
@@ -110,7 +120,7 @@ pub async fn sealed<B: Backend>(backend: B, k: u8, n: u8) -> TestVault<B> {
 pub async fn unsealed<B: Backend>(backend: B) -> TestVault<B> {
     let tv = sealed(backend, 3, 5).await;
     for s in &tv.shares[..3] {
-        tv.vault.submit_share(s).await.unwrap();
+        tv.vault.submit_share(&ctx(), s).await.unwrap();
     }
     assert!(!tv.vault.seal_status().unwrap().sealed);
     tv
@@ -208,6 +218,11 @@ async fn sqlite_pool(path: &Path) -> sqlx::SqlitePool {
     sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap()
 }
 
+/// A fresh SQLite backend, for the SQLite-only tests.
+pub async fn sqlite() -> Sqlite {
+    Sqlite { dir: tempfile::tempdir().unwrap() }
+}
+
 impl Sqlite {
     fn group_db(&self, group: u32) -> PathBuf {
         self.dir.path().join(format!("groups/group-{group}.db"))
@@ -249,14 +264,15 @@ impl Backend for Sqlite {
         assert_eq!(done.rows_affected(), 1);
     }
 
-    async fn index_rows(&self, group: u32) -> Vec<(String, Vec<u8>, String)> {
+    async fn index_rows(&self, group: u32) -> Vec<(Vec<u8>, String)> {
         let pool = sqlite_pool(&self.group_db(group)).await;
-        let rows = sqlx::query("SELECT field, hash, code FROM blind_index ORDER BY field, code")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+        let rows =
+            sqlx::query("SELECT hash, code FROM blind_index UNION ALL SELECT hash, code FROM unique_index")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
         pool.close().await;
-        rows.iter().map(|r| (r.get("field"), r.get("hash"), r.get("code"))).collect()
+        rows.iter().map(|r| (r.get("hash"), r.get("code"))).collect()
     }
 
     async fn at_rest(&self) -> Vec<(String, Vec<u8>)> {
@@ -410,16 +426,15 @@ impl Backend for Postgres {
         assert_eq!(done.rows_affected(), 1);
     }
 
-    async fn index_rows(&self, group: u32) -> Vec<(String, Vec<u8>, String)> {
+    async fn index_rows(&self, group: u32) -> Vec<(Vec<u8>, String)> {
         let (url, schema) = self.group_location(group).await;
         let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
-        let rows =
-            sqlx::query(&format!("SELECT field, hash, code FROM {schema}.blind_index ORDER BY field, code"))
-                .fetch_all(&mut conn)
-                .await
-                .unwrap();
+        let rows = sqlx::query(&format!("SELECT hash, code FROM {schema}.blind_index"))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
         conn.close().await.unwrap();
-        rows.iter().map(|r| (r.get("field"), r.get("hash"), r.get("code"))).collect()
+        rows.iter().map(|r| (r.get("hash"), r.get("code"))).collect()
     }
 
     async fn at_rest(&self) -> Vec<(String, Vec<u8>)> {
