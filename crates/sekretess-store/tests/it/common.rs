@@ -314,6 +314,21 @@ impl Postgres {
         format!("{server}/{database}")
     }
 
+    /// `host:port` of the server.
+    pub fn server_addr(&self) -> String {
+        let url = url::Url::parse(&self.admin_url).unwrap();
+        format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432))
+    }
+
+    /// A database URL of this backend (name `<base>_<suffix>`) reached through `port` on
+    /// the loopback interface instead of the server's own.
+    pub fn url_via(&self, port: u16, suffix: &str) -> String {
+        let mut url = url::Url::parse(&self.url_of(&format!("{}_{suffix}", self.base))).unwrap();
+        url.set_host(Some("127.0.0.1")).unwrap();
+        url.set_port(Some(port)).unwrap();
+        url.to_string()
+    }
+
     pub fn control_url(&self) -> String {
         self.url_of(&self.base)
     }

@@ -9,5 +9,6 @@ mod binding;
 mod common;
 mod erasure;
 mod input;
+mod outage;
 mod rest;
 mod unseal;
