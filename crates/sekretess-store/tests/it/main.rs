@@ -9,6 +9,7 @@ mod binding;
 mod common;
 mod erasure;
 mod input;
+mod multi;
 mod outage;
 mod rest;
 mod unseal;
