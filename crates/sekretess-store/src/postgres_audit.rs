@@ -33,11 +33,21 @@ fn entry(row: &PgRow) -> Result<Entry, StoreError> {
 }
 
 impl AuditStore for PgStore {
+    /// Waits for appends in flight (SHARE mode conflicts with the appenders' EXCLUSIVE
+    /// lock) so the head it returns is current: with several processes appending, a head
+    /// read while another process's append is committing would be stale at once, and the
+    /// process would lose the race again and again.
     async fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
-        let row = sqlx::query("SELECT seq, mac FROM sekretess.audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(self.control())
+        let mut tx = self.control().begin().await.map_err(map_err)?;
+        sqlx::query("LOCK TABLE sekretess.audit_log IN SHARE MODE")
+            .execute(&mut *tx)
             .await
             .map_err(map_err)?;
+        let row = sqlx::query("SELECT seq, mac FROM sekretess.audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
         let Some(row) = row else { return Ok(None) };
         let seq: i64 = row.try_get("seq").map_err(map_err)?;
         let mac: Vec<u8> = row.try_get("mac").map_err(map_err)?;
