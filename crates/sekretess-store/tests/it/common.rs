@@ -175,16 +175,35 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn hex(bytes: &[u8]) -> Vec<u8> {
-    bytes.iter().flat_map(|b| format!("{b:02x}").into_bytes()).collect()
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && memchr::memmem::find(haystack, needle).is_some()
 }
 
-/// Whether `needle` is in `haystack`, as raw bytes or as lower-case hex (the form a
-/// `bytea` takes in a dump).
-pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty()
-        && (memchr::memmem::find(haystack, needle).is_some()
-            || memchr::memmem::find(haystack, &hex(needle)).is_some())
+/// A dump with every `bytea` literal (`\x` and hex digits) turned back into its bytes, so
+/// a byte search sees what is stored, and short digit strings cannot match by chance inside
+/// the hex text of random ciphertext.
+fn decode_bytea(dump: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(dump.len());
+    let mut i = 0;
+    while i < dump.len() {
+        if dump[i..].starts_with(b"\\x") {
+            let start = i + 2;
+            let mut end = start;
+            while end < dump.len() && hex(dump[end]).is_some() {
+                end += 1;
+            }
+            let digits = &dump[start..end];
+            if digits.len() >= 2 && digits.len().is_multiple_of(2) {
+                out.extend(digits.chunks(2).filter_map(|p| Some(hex(p[0])? << 4 | hex(p[1])?)));
+                i = end;
+                continue;
+            }
+        }
+        out.push(dump[i]);
+        i += 1;
+    }
+    out
 }
 
 /// (what, needle index) for every needle found in any of `stored`.
@@ -366,7 +385,7 @@ impl Postgres {
     }
 }
 
-/// `pg_dump` of one database (plain SQL; `bytea` values appear as hex).
+/// `pg_dump` of one database (plain SQL), `bytea` values decoded to their bytes.
 pub fn pg_dump(url: &str, schema: Option<&str>) -> Vec<u8> {
     let mut cmd = std::process::Command::new("pg_dump");
     cmd.arg("--no-owner").arg("--dbname").arg(url);
@@ -375,7 +394,7 @@ pub fn pg_dump(url: &str, schema: Option<&str>) -> Vec<u8> {
     }
     let out = cmd.output().expect("pg_dump must be installed to run the PostgreSQL tests");
     assert!(out.status.success(), "pg_dump failed: {}", String::from_utf8_lossy(&out.stderr));
-    out.stdout
+    decode_bytea(&out.stdout)
 }
 
 impl Backend for Postgres {
