@@ -23,6 +23,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Sqlite};
 
 mod data;
+mod unaudited;
 
 #[derive(Parser)]
 #[command(about = "Benchmark the vault core on SQLite")]
@@ -157,6 +158,22 @@ async fn main() -> Result<()> {
     let (finds64, mut find64_lat) = run_load(&vault, &kept, 64, args.samples, find_one).await?;
     let mut probe_lat = index_probe(&vault, args.samples).await?;
 
+    // 7. What auditing costs: the same gets through a second vault over the same files
+    // whose audit log writes nothing, alternating rounds with the audited one.
+    let bare_store = unaudited::Unaudited(SqliteStore::open(&args.data).await?);
+    let unaudited = Arc::new(Vault::open(bare_store, Arc::new(SystemClock), Schema::default_schema()).await?);
+    unaudited.submit_share(&ctx(), &outcome.shares[0].to_text()).await?;
+    let get_any = |v: Arc<Vault<unaudited::Unaudited>>, kept: Arc<Vec<CustomerCode>>, seed: u64| async move {
+        let code = &kept[(seed % kept.len() as u64) as usize];
+        v.get_customer(&ctx(), code, None).await.map(drop)
+    };
+    let (mut with_audit, mut without_audit) = (Latencies(Vec::new()), Latencies(Vec::new()));
+    for _round in 0..3 {
+        with_audit.0.extend(run_load(&vault, &kept, 64, args.samples, get_one).await?.1.0);
+        without_audit.0.extend(run_load(&unaudited, &kept, 64, args.samples, get_any).await?.1.0);
+    }
+    let (p50_with, p50_without) = (with_audit.pct(0.50), without_audit.pct(0.50));
+
     println!("| measurement | result |");
     println!("|---|---|");
     println!(
@@ -187,6 +204,10 @@ async fn main() -> Result<()> {
     row("get by code, 64 callers", gets64, &mut get64_lat);
     row("find by national_id, 1 caller", finds, &mut find_lat);
     row("find by national_id, 64 callers", finds64, &mut find64_lat);
+    println!(
+        "| get by code, 64 callers, p50 with / without the audit entry | {p50_with:.3} ms / {p50_without:.3} ms = {:+.0} % |",
+        (p50_with / p50_without - 1.0) * 100.0
+    );
     println!(
         "| blind-index probe in the group store (no audit) at {n} customers | p50 {:.3} ms, p99 {:.3} ms |",
         probe_lat.pct(0.50),
@@ -251,15 +272,16 @@ async fn bare_sqlite(dir: &std::path::Path, rows: u64, batch: usize, size: usize
 }
 
 /// Runs `total` calls of `op` from `callers` concurrent tasks; returns ops/s and latencies.
-async fn run_load<F, Fut>(
-    vault: &Arc<Vault<SqliteStore>>,
+async fn run_load<S, F, Fut>(
+    vault: &Arc<Vault<S>>,
     kept: &Arc<Vec<CustomerCode>>,
     callers: u64,
     total: u64,
     op: F,
 ) -> Result<(f64, Latencies)>
 where
-    F: Fn(Arc<Vault<SqliteStore>>, Arc<Vec<CustomerCode>>, u64) -> Fut + Copy + Send + 'static,
+    S: sekretess_core::store::Store,
+    F: Fn(Arc<Vault<S>>, Arc<Vec<CustomerCode>>, u64) -> Fut + Copy + Send + 'static,
     Fut: std::future::Future<Output = Result<(), sekretess_core::VaultError>> + Send,
 {
     let start = Instant::now();

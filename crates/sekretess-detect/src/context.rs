@@ -230,6 +230,11 @@ fn masks(text: &[u8], a: usize, b: usize) -> (u16, u16) {
         while i < b && (text[i].is_ascii_alphanumeric() || text[i] >= 0x80 || text[i] == b'\'') {
             i += 1;
         }
+        // Words inside redaction markers (`[IP_ADDRESS]`, `[EMAIL:…]`) are not cues, so that a
+        // second pass sees the same context as the first.
+        if s > 0 && matches!(text[s - 1], b'[' | b'_') {
+            continue;
+        }
         let (p, ng) = word_masks(&text[s..i]);
         pos |= p;
         neg |= ng;

@@ -265,11 +265,21 @@ impl<'a> Scanner<'a> {
         let date_shape = self.dates(i, &g);
         self.bank(&g);
         self.postal_digits(i, &g);
-        if !date_shape && let Some((e, conf, rec)) = self.phone(i) {
+        // A phone number does not start inside a space-separated run of digit groups.
+        let mid_run = i >= 2 && t[i - 1] == b' ' && t[i - 2].is_ascii_digit();
+        if !date_shape
+            && !mid_run
+            && let Some((e, conf, rec)) = self.phone(i)
+        {
             self.push(i, e, Label::Phone, conf, rec);
         }
-        let far = self.out[before..].iter().map(|c| c.end).max().unwrap_or(run_end);
-        far.max(run_end)
+        // Continue after the most specific candidate found here (not after the longest: a
+        // phone-shaped run may swallow a second IP address that is its own finding).
+        let best = self.out[before..]
+            .iter()
+            .max_by(|a, b| a.label.tier().cmp(&b.label.tier()).then(a.conf.total_cmp(&b.conf)))
+            .map_or(run_end, |c| c.end);
+        best.max(run_end)
     }
 
     fn cards(&mut self, g: &Groups) {

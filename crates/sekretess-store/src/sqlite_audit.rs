@@ -49,16 +49,12 @@ impl AuditStore for SqliteStore {
     }
 
     async fn audit_append(&self, prev_seq: u64, entries: &[Entry]) -> Result<(), StoreError> {
-        // BEGIN IMMEDIATE takes the write lock before the head is read, so two writers
-        // can never chain onto the same head.
-        let mut tx = self.control().begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
-        let (head,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM audit_log")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        if head as u64 != prev_seq {
+        if entries.first().is_some_and(|e| e.seq != prev_seq + 1) {
             return Err(StoreError::Conflict { what: "audit head".into() });
         }
+        // Sequence numbers are the primary key: if another writer appended since `prev_seq`,
+        // the first insert collides and the whole transaction rolls back (Conflict).
+        let mut tx = self.control().begin().await.map_err(map_err)?;
         for chunk in entries.chunks(200) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO audit_log (seq, time, actor, action, group_name, customer, fields, purpose, outcome, request_id, origin, mac) ",
@@ -78,7 +74,10 @@ impl AuditStore for SqliteStore {
                     .push_bind(e.origin.as_deref())
                     .push_bind(&e.mac[..]);
             });
-            q.build().execute(&mut *tx).await.map_err(map_err)?;
+            q.build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
+                StoreError::Conflict { .. } => StoreError::Conflict { what: "audit head".into() },
+                other => other,
+            })?;
         }
         tx.commit().await.map_err(map_err)
     }

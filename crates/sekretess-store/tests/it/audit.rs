@@ -333,3 +333,22 @@ async fn vault_operations_fail_closed() {
     assert_eq!(v.store().audit_head().await.unwrap().unwrap().0, head + 2);
     assert_eq!(v.audit_verify(None).await.unwrap(), Verdict::Intact { head: head + 2 });
 }
+
+/// Two writers on one control database (as two server processes would be) keep one
+/// linear chain: a writer whose cached head is stale gets a conflict and chains again.
+#[tokio::test]
+async fn two_writers_keep_one_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).await.unwrap();
+    let key = AuditKey::from_key(Key32::generate().unwrap());
+    let clock = Arc::new(ManualClock::new(NOW));
+    let a = AuditLog::new(store.clone(), key.clone(), clock.clone());
+    let b = AuditLog::new(store.clone(), key.clone(), clock);
+    let mut seqs = Vec::new();
+    for i in 0..10 {
+        seqs.push(a.record(event(i), Outcome::Success).await.unwrap());
+        seqs.push(b.record(event(100 + i), Outcome::Success).await.unwrap());
+    }
+    assert_eq!(seqs, (1..=20).collect::<Vec<u64>>());
+    assert_eq!(verify(&store, &key, None).await.unwrap(), Verdict::Intact { head: 20 });
+}
