@@ -401,21 +401,49 @@ impl<S: Store> Vault<S> {
         })
     }
 
-    fn group_by_name(&self, u: &Unsealed<S>, name: &str) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
-        let groups = u.groups.read().map_err(poisoned)?;
-        groups
-            .iter()
-            .find(|g| g.row.name == name || g.row.id.to_string() == name)
-            .cloned()
+    fn cached_group(
+        u: &Unsealed<S>,
+        matches: impl Fn(&GroupRow) -> bool,
+    ) -> Result<Option<Arc<OpenGroup<S::Group>>>, VaultError> {
+        Ok(u.groups.read().map_err(poisoned)?.iter().find(|g| matches(&g.row)).cloned())
+    }
+
+    /// Finds a group; on a miss, looks again in the store, since another server process on
+    /// the same control database may have created it since this one unsealed.
+    async fn find_group(
+        &self,
+        u: &Unsealed<S>,
+        matches: impl Fn(&GroupRow) -> bool,
+    ) -> Result<Option<Arc<OpenGroup<S::Group>>>, VaultError> {
+        if let Some(g) = Self::cached_group(u, &matches)? {
+            return Ok(Some(g));
+        }
+        let Some(row) = self.store.list_groups().await?.into_iter().find(|r| matches(r)) else {
+            return Ok(None);
+        };
+        let keys = self.store.group_keys(row.id).await?;
+        let opened = Arc::new(self.open_group(&u.root, row, &keys).await?);
+        let mut groups = u.groups.write().map_err(poisoned)?;
+        if let Some(g) = groups.iter().find(|g| g.row.id == opened.row.id) {
+            return Ok(Some(Arc::clone(g))); // another request opened it meanwhile
+        }
+        groups.push(Arc::clone(&opened));
+        Ok(Some(opened))
+    }
+
+    async fn group_by_name(
+        &self,
+        u: &Unsealed<S>,
+        name: &str,
+    ) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
+        self.find_group(u, |r| r.name == name || r.id.to_string() == name)
+            .await?
             .ok_or_else(|| VaultError::UnknownGroup(name.to_owned()))
     }
 
-    fn group_by_id(&self, u: &Unsealed<S>, id: u32) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
-        let groups = u.groups.read().map_err(poisoned)?;
-        groups
-            .iter()
-            .find(|g| g.row.id == id)
-            .cloned()
+    async fn group_by_id(&self, u: &Unsealed<S>, id: u32) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
+        self.find_group(u, |r| r.id == id)
+            .await?
             .ok_or(VaultError::Internal("directory names a missing group"))
     }
 
@@ -465,7 +493,10 @@ impl<S: Store> Vault<S> {
             };
             let group = Arc::new(self.open_group(&u.root, row, &sealed).await?);
             let info = Self::info(&group);
-            u.groups.write().map_err(poisoned)?.push(group);
+            let mut groups = u.groups.write().map_err(poisoned)?;
+            if !groups.iter().any(|g| g.row.id == group.row.id) {
+                groups.push(group);
+            }
             return Ok(info);
         }
         Err(VaultError::GroupExists(name.to_owned()))
@@ -485,7 +516,7 @@ impl<S: Store> Vault<S> {
         locked: bool,
     ) -> Result<GroupInfo, VaultError> {
         let u = self.unsealed()?;
-        let g = self.group_by_name(&u, name)?;
+        let g = self.group_by_name(&u, name).await?;
         let mut event = ctx.event(if locked { "group.lock" } else { "group.unlock" });
         event.group = Some(g.row.name.clone());
         u.audit.record(event, Outcome::Success).await?;
@@ -574,7 +605,7 @@ impl<S: Store> Vault<S> {
         batch: &[Vec<(String, String)>],
     ) -> Result<Vec<Result<CustomerCode, VaultError>>, VaultError> {
         let u = self.unsealed()?;
-        let g = self.group_by_name(&u, group)?;
+        let g = self.group_by_name(&u, group).await?;
         Self::usable(&g)?;
         let now = self.clock.now();
         let mut results: Vec<Result<CustomerCode, VaultError>> = Vec::with_capacity(batch.len());
@@ -644,7 +675,7 @@ impl<S: Store> Vault<S> {
     ) -> Result<(Arc<Unsealed<S>>, Arc<OpenGroup<S::Group>>, CustomerRecord), VaultError> {
         let u = self.unsealed()?;
         let group_id = self.store.directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
-        let g = self.group_by_id(&u, group_id)?;
+        let g = self.group_by_id(&u, group_id).await?;
         Self::usable(&g)?;
         match g.store.get_customer(code.compact()).await? {
             Some(record) => Ok((u, g, record)),
@@ -753,7 +784,7 @@ impl<S: Store> Vault<S> {
         value: &str,
     ) -> Result<Vec<CustomerCode>, VaultError> {
         let u = self.unsealed()?;
-        let g = self.group_by_name(&u, group)?;
+        let g = self.group_by_name(&u, group).await?;
         Self::usable(&g)?;
         let def =
             self.schema.field(field).ok_or_else(|| VaultError::UnknownField { field: field.to_owned() })?;

@@ -66,3 +66,27 @@ async fn two_processes_write_concurrently_and_the_audit_chain_holds() {
     assert_eq!(one.audit_verify(None).await.unwrap(), Verdict::Intact { head: expected });
     assert_eq!(two.audit_verify(None).await.unwrap(), Verdict::Intact { head: expected });
 }
+
+/// A group created by one process after another one unsealed is found by the other on
+/// first use (it reads the group list again on a miss).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_created_elsewhere_is_found_on_first_use() {
+    let Some(b) = Postgres::fresh().await else { return };
+    let one = process(&b).await;
+    let share = one.init(&ctx(), 1, 1).await.unwrap().shares[0].to_text().to_string();
+    one.submit_share(&ctx(), &share).await.unwrap();
+    let two = process(&b).await;
+    two.submit_share(&ctx(), &share).await.unwrap();
+
+    one.create_group(&ctx(), "later").await.unwrap();
+    let code = two.create_customer(&ctx(), "later", &fields(&[("full_name", "Lena Later")])).await.unwrap();
+    assert_eq!(
+        one.get_customer(&ctx(), &code, None).await.unwrap().fields["full_name"].expose(),
+        "Lena Later"
+    );
+    assert!(two.list_groups().unwrap().iter().any(|g| g.name == "later"));
+    assert!(matches!(
+        two.create_customer(&ctx(), "never-made", &fields(&[("full_name", "X Y")])).await,
+        Err(sekretess_core::VaultError::UnknownGroup(_))
+    ));
+}
