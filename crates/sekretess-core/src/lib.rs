@@ -9,6 +9,7 @@ pub mod clock;
 pub mod code;
 pub mod error;
 pub mod iban;
+pub mod policy;
 pub mod schema;
 pub mod store;
 pub mod validate;

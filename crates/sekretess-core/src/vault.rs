@@ -38,6 +38,11 @@ const ROOT_KEY_ID: u32 = 0;
 pub struct FieldValue(Zeroizing<String>);
 
 impl FieldValue {
+    /// Wraps a value (e.g. for a view built by the field policy, or a test).
+    pub fn new(value: impl Into<String>) -> Self {
+        FieldValue(Zeroizing::new(value.into()))
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
