@@ -162,6 +162,14 @@ fn field_aad(group: u32, code: &str, field: &str, dek_version: u32) -> Vec<u8> {
     aad
 }
 
+fn people_aad(aad: &[u8]) -> Vec<u8> {
+    let mut full = Vec::with_capacity(AAD_PREFIX.len() + 8 + aad.len());
+    full.extend_from_slice(AAD_PREFIX);
+    full.extend_from_slice(b"/people\0");
+    full.extend_from_slice(aad);
+    full
+}
+
 fn group_name_ok(name: &str) -> Result<(), VaultError> {
     if name.is_empty() || name.len() > 64 {
         return Err(VaultError::InvalidGroupName("1 to 64 characters"));
@@ -795,6 +803,22 @@ impl<S: Store> Vault<S> {
         event.customer = Some(record.code.clone());
         event.fields = record.fields.iter().map(|(name, _)| name.clone()).collect();
         event
+    }
+
+    /// Seals a small secret of another layer (an employee's TOTP secret) under a key
+    /// derived from the root key (label `sekretess/v1/people-secret`), bound to `aad`.
+    /// Needs the vault unsealed.
+    pub fn seal_people_secret(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+        let u = self.unsealed()?;
+        let key = kdf::derive_key(&u.root, labels::PEOPLE_SECRET, b"")?;
+        Ok(envelope::seal(&key, KeyRef { key_id: ROOT_KEY_ID, version: 1 }, &people_aad(aad), plaintext)?)
+    }
+
+    /// Opens what [`Vault::seal_people_secret`] sealed with the same `aad`.
+    pub fn open_people_secret(&self, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+        let u = self.unsealed()?;
+        let key = kdf::derive_key(&u.root, labels::PEOPLE_SECRET, b"")?;
+        Ok(envelope::open(&key, &people_aad(aad), sealed)?)
     }
 
     /// Records an event of another layer (logins, API keys, …) in the audit chain.
