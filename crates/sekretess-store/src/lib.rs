@@ -5,5 +5,6 @@
 mod migrate;
 pub mod sqlite;
 mod sqlite_audit;
+mod sqlite_people;
 
 pub use sqlite::{SqliteGroup, SqliteStore};
