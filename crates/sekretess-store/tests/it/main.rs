@@ -6,5 +6,6 @@ mod binding;
 mod common;
 mod erasure;
 mod input;
+mod people;
 mod rest;
 mod unseal;
