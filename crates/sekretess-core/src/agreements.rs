@@ -74,7 +74,13 @@ impl<S: Store + PeopleStore> People<S> {
         let event = Self::event(ctx, "agreement.publish", vec![agreement_target(next)]);
         self.record(event, Outcome::Success).await?;
         let version = self.store().insert_agreement(text, &sha256, now, actor.employee_id).await?;
-        Ok(Agreement { version, text: text.to_owned(), sha256, published_at: now, published_by: actor.employee_id })
+        Ok(Agreement {
+            version,
+            text: text.to_owned(),
+            sha256,
+            published_at: now,
+            published_by: actor.employee_id,
+        })
     }
 
     /// The current agreement, if any (anyone logged in may read it).

@@ -278,7 +278,10 @@ pub trait PeopleStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<u32, StoreError>> + Send;
     fn current_agreement(&self) -> impl Future<Output = Result<Option<AgreementRow>, StoreError>> + Send;
     /// Stores a signature; signing the same version again keeps the first.
-    fn insert_signature(&self, signature: &SignatureRow) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn insert_signature(
+        &self,
+        signature: &SignatureRow,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn signature(
         &self,
         employee_id: u64,
@@ -742,7 +745,11 @@ impl<S: Store + PeopleStore> People<S> {
 
     /// Verifies `password` against `phc`, or against a dummy hash of the same cost when
     /// there is none (unknown login), so both take about the same time.
-    async fn verify_password(&self, password: &str, phc: Option<&str>) -> Result<Option<Verified>, PeopleError> {
+    async fn verify_password(
+        &self,
+        password: &str,
+        phc: Option<&str>,
+    ) -> Result<Option<Verified>, PeopleError> {
         let real = phc.is_some();
         let phc = match phc {
             Some(p) => p.to_owned(),
@@ -848,7 +855,12 @@ impl<S: Store + PeopleStore> People<S> {
     /// Enrols with a one-time code: sets the password and a new TOTP secret. The account
     /// then waits for approval (the first security officer is active at once). A refused
     /// password changes nothing and the code stays usable.
-    pub async fn enrol(&self, ctx: &AuditContext, code: &str, password: &str) -> Result<Enrolment, PeopleError> {
+    pub async fn enrol(
+        &self,
+        ctx: &AuditContext,
+        code: &str,
+        password: &str,
+    ) -> Result<Enrolment, PeopleError> {
         let now = self.clock.now();
         let found = match parse_enrolment_code(code) {
             Some(hash) => self.store().employee_by_enrolment(&hash).await?.map(|e| (hash, e)),
@@ -865,7 +877,8 @@ impl<S: Store + PeopleStore> People<S> {
         let secret = TotpSecret::generate()?;
         let sealed = self.vault.seal_people_secret(&totp_aad(row.id), secret.expose())?;
         let state = if row.bootstrap { EmployeeState::Active } else { EmployeeState::PendingApproval };
-        self.record(Self::event(ctx, "employee.enrol", vec![employee_target(row.id)]), Outcome::Success).await?;
+        self.record(Self::event(ctx, "employee.enrol", vec![employee_target(row.id)]), Outcome::Success)
+            .await?;
         if !self.store().complete_enrolment(row.id, &hash, &phc, &sealed, state, now).await? {
             return Err(PeopleError::InvalidEnrolmentCode);
         }
@@ -874,7 +887,12 @@ impl<S: Store + PeopleStore> People<S> {
     }
 
     /// A security officer approves a pending employee; never their own account.
-    pub async fn approve(&self, actor: &Principal, ctx: &AuditContext, employee_id: u64) -> Result<(), PeopleError> {
+    pub async fn approve(
+        &self,
+        actor: &Principal,
+        ctx: &AuditContext,
+        employee_id: u64,
+    ) -> Result<(), PeopleError> {
         Self::require(actor, Role::SecurityOfficer)?;
         let target = self.employee(employee_id).await?;
         let event = Self::event(ctx, "employee.approve", vec![employee_target(employee_id)]);
@@ -887,7 +905,12 @@ impl<S: Store + PeopleStore> People<S> {
     }
 
     /// Suspends an employee: their sessions end at once and they cannot log in.
-    pub async fn suspend(&self, actor: &Principal, ctx: &AuditContext, employee_id: u64) -> Result<(), PeopleError> {
+    pub async fn suspend(
+        &self,
+        actor: &Principal,
+        ctx: &AuditContext,
+        employee_id: u64,
+    ) -> Result<(), PeopleError> {
         Self::require(actor, Role::SecurityOfficer)?;
         if actor.employee_id == employee_id {
             return Err(PeopleError::SelfAction { action: "suspend" });
@@ -925,7 +948,12 @@ impl<S: Store + PeopleStore> People<S> {
     }
 
     /// Offboards an employee for good: credentials, grants and sessions are removed.
-    pub async fn offboard(&self, actor: &Principal, ctx: &AuditContext, employee_id: u64) -> Result<(), PeopleError> {
+    pub async fn offboard(
+        &self,
+        actor: &Principal,
+        ctx: &AuditContext,
+        employee_id: u64,
+    ) -> Result<(), PeopleError> {
         Self::require(actor, Role::SecurityOfficer)?;
         if actor.employee_id == employee_id {
             return Err(PeopleError::SelfAction { action: "offboard" });
@@ -986,7 +1014,8 @@ impl<S: Store + PeopleStore> People<S> {
     ) -> Result<LoginOutcome, PeopleError> {
         let now = self.clock.now();
         let login = login.trim().to_lowercase();
-        let row = if check_login(&login).is_ok() { self.store().employee_by_login(&login).await? } else { None };
+        let row =
+            if check_login(&login).is_ok() { self.store().employee_by_login(&login).await? } else { None };
         let anonymous = AuditContext { actor: "anonymous".into(), ..ctx.clone() };
         let Some(row) = row else {
             let _ = self.verify_password(password, None).await?;
@@ -1001,7 +1030,8 @@ impl<S: Store + PeopleStore> People<S> {
         }
         let step = match (verdict, &row.totp_sealed) {
             (Some(_), Some(sealed)) => {
-                let secret = TotpSecret::from_bytes(&self.vault.open_people_secret(&totp_aad(row.id), sealed)?);
+                let secret =
+                    TotpSecret::from_bytes(&self.vault.open_people_secret(&totp_aad(row.id), sealed)?);
                 totp::verify(&secret, totp_code, now.max(0) as u64, row.last_totp_step).ok()
             }
             _ => None,
@@ -1026,8 +1056,13 @@ impl<S: Store + PeopleStore> People<S> {
         let (token, hash) = new_session_token()?;
         // Fail closed: no session without a durable record of the login.
         self.record(actor.event("login"), Outcome::Success).await?;
-        let session =
-            SessionRow { token_hash: hash, employee_id: row.id, created_at: now, last_seen: now, origin: ctx.origin.clone() };
+        let session = SessionRow {
+            token_hash: hash,
+            employee_id: row.id,
+            created_at: now,
+            last_seen: now,
+            origin: ctx.origin.clone(),
+        };
         self.store().insert_session(&session).await?;
         let principal = self.principal(&row).await?;
         Ok(LoginOutcome { token, principal, expires_at: now + self.config.session_absolute_seconds })
@@ -1088,15 +1123,23 @@ impl<S: Store + PeopleStore> People<S> {
         check_password(new_password, &row.login).map_err(PeopleError::WeakPassword)?;
         self.reverify(ctx, &row, old_password).await?;
         let phc = self.hash_password(new_password).await?;
-        self.record(Self::event(ctx, "employee.password_change", vec![employee_target(row.id)]), Outcome::Success)
-            .await?;
+        self.record(
+            Self::event(ctx, "employee.password_change", vec![employee_target(row.id)]),
+            Outcome::Success,
+        )
+        .await?;
         self.store().set_password_hash(row.id, &phc, self.clock.now()).await?;
         self.store().delete_sessions_of(row.id).await?;
         Ok(())
     }
 
     /// Re-asks the password of a logged-in employee (password change, agreement signing).
-    pub(crate) async fn reverify(&self, ctx: &AuditContext, row: &EmployeeRow, password: &str) -> Result<(), PeopleError> {
+    pub(crate) async fn reverify(
+        &self,
+        ctx: &AuditContext,
+        row: &EmployeeRow,
+        password: &str,
+    ) -> Result<(), PeopleError> {
         let now = self.clock.now();
         let verdict = self.verify_password(password, row.password_hash.as_deref()).await?;
         if row.locked_until.is_some_and(|t| now < t) {
@@ -1122,7 +1165,8 @@ impl<S: Store + PeopleStore> People<S> {
         let (agreement_version, agreement_signed) = match self.store().current_agreement().await? {
             None => (None, false),
             Some(a) => {
-                let signed = self.store().signature(row.id, a.version).await?.is_some_and(|s| s.sha256 == a.sha256);
+                let signed =
+                    self.store().signature(row.id, a.version).await?.is_some_and(|s| s.sha256 == a.sha256);
                 (Some(a.version), signed)
             }
         };
@@ -1236,7 +1280,10 @@ mod tests {
         assert_eq!(check_password("QWERTYUIOP123", "anna"), Err(PasswordRule::Common));
         assert_eq!(check_password("123456789012", "anna"), Err(PasswordRule::Common));
         assert_eq!(check_password("correct horse battery staple", "anna"), Err(PasswordRule::Common));
-        assert_eq!(check_password("my name is Anna.Berg!", "anna.berg@example.com"), Err(PasswordRule::ContainsLogin));
+        assert_eq!(
+            check_password("my name is Anna.Berg!", "anna.berg@example.com"),
+            Err(PasswordRule::ContainsLogin)
+        );
         assert!(check_password("violet kettle drums at dawn", "anna").is_ok());
         // The rule message never holds the password.
         let msg = PeopleError::WeakPassword(PasswordRule::Common).to_string();

@@ -140,7 +140,12 @@ impl FieldPolicy {
     }
 
     /// Sets one cell. `restricted` only takes deny or masked.
-    pub fn set(&mut self, role: Role, sensitivity: Sensitivity, decision: Decision) -> Result<(), PolicyError> {
+    pub fn set(
+        &mut self,
+        role: Role,
+        sensitivity: Sensitivity,
+        decision: Decision,
+    ) -> Result<(), PolicyError> {
         if sensitivity == Sensitivity::Restricted && decision > Decision::Masked {
             return Err(PolicyError::RestrictedNeverPlain);
         }
@@ -170,9 +175,10 @@ impl FieldPolicy {
             None => {
                 for (name, value) in fields {
                     // A field missing from the schema is treated as restricted text.
-                    let (ty, s) = schema
-                        .field(name)
-                        .map_or((FieldType::Text, Sensitivity::Restricted), |d| (d.field_type, d.sensitivity));
+                    let (ty, s) =
+                        schema.field(name).map_or((FieldType::Text, Sensitivity::Restricted), |d| {
+                            (d.field_type, d.sensitivity)
+                        });
                     match self.decision_for(roles, s) {
                         Decision::Deny => {}
                         Decision::Masked | Decision::RevealWithPurpose => {
@@ -192,7 +198,9 @@ impl FieldPolicy {
                     return Err(PolicyError::RevealNotAllowed { field: String::new() });
                 }
                 for name in names {
-                    let def = schema.field(name).ok_or_else(|| PolicyError::UnknownField { field: name.clone() })?;
+                    let def = schema
+                        .field(name)
+                        .ok_or_else(|| PolicyError::UnknownField { field: name.clone() })?;
                     let d = self.decision_for(roles, def.sensitivity);
                     // Belt and braces: restricted is never plain, whatever the table says.
                     if d < Decision::RevealWithPurpose || def.sensitivity == Sensitivity::Restricted {
@@ -378,8 +386,9 @@ impl Purpose {
         if kind_text.is_empty() {
             return Err(PolicyError::PurposeRequired);
         }
-        let kind = PurposeKind::parse(kind_text)
-            .ok_or_else(|| PolicyError::UnknownPurpose(crate::audit::escape_text(&truncate(kind_text, 40))))?;
+        let kind = PurposeKind::parse(kind_text).ok_or_else(|| {
+            PolicyError::UnknownPurpose(crate::audit::escape_text(&truncate(kind_text, 40)))
+        })?;
         let description = description.map(str::trim).filter(|d| !d.is_empty());
         if let Some(d) = description {
             if d.chars().count() > MAX_PURPOSE_CHARS {

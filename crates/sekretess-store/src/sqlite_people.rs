@@ -67,8 +67,10 @@ impl PeopleStore for SqliteStore {
     async fn insert_employee(&self, e: &NewEmployee, only_if_none: bool) -> Result<u64, StoreError> {
         let mut tx = self.control().begin().await.map_err(map_err)?;
         if only_if_none {
-            let (n,): (i64,) =
-                sqlx::query_as("SELECT COUNT(*) FROM employees").fetch_one(&mut *tx).await.map_err(map_err)?;
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM employees")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
             if n > 0 {
                 return Err(StoreError::Conflict { what: "employees exist".into() });
             }
@@ -123,8 +125,10 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn list_employees(&self) -> Result<Vec<EmployeeRow>, StoreError> {
-        let rows =
-            sqlx::query("SELECT * FROM employees ORDER BY id").fetch_all(self.control()).await.map_err(map_err)?;
+        let rows = sqlx::query("SELECT * FROM employees ORDER BY id")
+            .fetch_all(self.control())
+            .await
+            .map_err(map_err)?;
         rows.iter().map(employee).collect()
     }
 
@@ -236,7 +240,8 @@ impl PeopleStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        for sql in ["DELETE FROM grants WHERE employee_id = ?", "DELETE FROM sessions WHERE employee_id = ?"] {
+        for sql in ["DELETE FROM grants WHERE employee_id = ?", "DELETE FROM sessions WHERE employee_id = ?"]
+        {
             sqlx::query(sql).bind(id as i64).execute(&mut *tx).await.map_err(map_err)?;
         }
         tx.commit().await.map_err(map_err)
@@ -294,7 +299,13 @@ impl PeopleStore for SqliteStore {
         Ok(done.rows_affected())
     }
 
-    async fn grant_group(&self, employee_id: u64, group_id: u32, by: u64, at: i64) -> Result<bool, StoreError> {
+    async fn grant_group(
+        &self,
+        employee_id: u64,
+        group_id: u32,
+        by: u64,
+        at: i64,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT OR IGNORE INTO grants (employee_id, group_id, granted_by, granted_at) VALUES (?, ?, ?, ?)",
         )

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use sekretess_core::audit::{AuditContext, AuditStore};
 use sekretess_core::people::{
-    EmployeeState, People, PeopleConfig, PeopleError, PeopleStore, PasswordRule, Principal,
+    EmployeeState, PasswordRule, People, PeopleConfig, PeopleError, PeopleStore, Principal,
 };
 use sekretess_core::policy::{Decision, FieldView, PolicyError, Purpose, Role};
 use sekretess_core::{FieldDef, FieldType, ManualClock, Schema, Sensitivity, Vault};
@@ -89,7 +89,12 @@ async fn first_officer(fx: &Fx) -> (Person, Principal) {
     let inv = fx.people.bootstrap_first_officer(&ctx(), "olga@example.com", "Olga Officer").await.unwrap();
     let e = fx.people.enrol(&ctx(), inv.code.expose(), OFFICER_PW).await.unwrap();
     assert_eq!(e.state, EmployeeState::Active, "the first officer needs no second person");
-    let p = Person { id: e.employee_id, login: "olga@example.com".into(), password: OFFICER_PW.into(), totp: e.totp_secret };
+    let p = Person {
+        id: e.employee_id,
+        login: "olga@example.com".into(),
+        password: OFFICER_PW.into(),
+        totp: e.totp_secret,
+    };
     let (_, principal) = login(fx, &p).await.unwrap();
     (p, principal)
 }
@@ -148,7 +153,10 @@ async fn lifecycle_and_self_approval() {
     fx.people.offboard(&officer, &ctx(), agent.id).await.unwrap();
     assert_eq!(state_of(&fx, agent.id).await, EmployeeState::Offboarded);
     assert_eq!(login(&fx, &agent).await.unwrap_err(), PeopleError::LoginFailed);
-    assert!(matches!(fx.people.offboard(&officer, &ctx(), olga.id).await, Err(PeopleError::SelfAction { .. })));
+    assert!(matches!(
+        fx.people.offboard(&officer, &ctx(), olga.id).await,
+        Err(PeopleError::SelfAction { .. })
+    ));
 }
 
 #[tokio::test]
@@ -245,10 +253,16 @@ async fn replayed_totp_code_is_refused() {
     let (olga, _) = first_officer(&fx).await;
     let code = next_code(&fx, &olga.totp);
     fx.people.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap();
-    assert_eq!(fx.people.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap_err(), PeopleError::LoginFailed);
+    assert_eq!(
+        fx.people.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap_err(),
+        PeopleError::LoginFailed
+    );
     // Still refused 20 seconds later (the same step, or the one before).
     fx.clock.advance(20);
-    assert_eq!(fx.people.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap_err(), PeopleError::LoginFailed);
+    assert_eq!(
+        fx.people.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap_err(),
+        PeopleError::LoginFailed
+    );
 }
 
 #[tokio::test]
@@ -266,7 +280,10 @@ async fn expired_reused_and_garbled_enrolment_codes_are_refused() {
     let err = fx.people.enrol(&ctx(), late.code.expose(), AGENT_PW).await.unwrap_err();
     assert_eq!(err, PeopleError::InvalidEnrolmentCode);
     assert!(!err.to_string().contains(late.code.expose()));
-    assert_eq!(fx.people.enrol(&ctx(), "ABCD-EFGH", AGENT_PW).await.unwrap_err(), PeopleError::InvalidEnrolmentCode);
+    assert_eq!(
+        fx.people.enrol(&ctx(), "ABCD-EFGH", AGENT_PW).await.unwrap_err(),
+        PeopleError::InvalidEnrolmentCode
+    );
 }
 
 #[tokio::test]
@@ -293,7 +310,8 @@ async fn weak_passwords_are_refused_and_nothing_changes() {
     let long = "ö".repeat(127) + "x";
     let e = fx.people.enrol(&ctx(), inv.code.expose(), &long).await.unwrap();
     fx.people.approve(&officer, &ctx(), e.employee_id).await.unwrap();
-    let anna = Person { id: e.employee_id, login: "anna.berg".into(), password: long.clone(), totp: e.totp_secret };
+    let anna =
+        Person { id: e.employee_id, login: "anna.berg".into(), password: long.clone(), totp: e.totp_secret };
     let truncated = Person { password: "ö".repeat(127) + "y", ..employee_clone(&anna) };
     assert_eq!(login(&fx, &truncated).await.unwrap_err(), PeopleError::LoginFailed);
     assert!(login(&fx, &anna).await.is_ok());
@@ -341,7 +359,10 @@ async fn logout_and_password_change_revoke_sessions() {
         Err(PeopleError::WeakPassword(PasswordRule::Common))
     ));
     assert_eq!(
-        fx.people.change_password(&p, &ctx(), "not my old password", "a brand new passphrase").await.unwrap_err(),
+        fx.people
+            .change_password(&p, &ctx(), "not my old password", "a brand new passphrase")
+            .await
+            .unwrap_err(),
         PeopleError::PasswordMismatch
     );
     assert!(fx.people.authenticate(&t2).await.is_ok());
@@ -356,13 +377,15 @@ async fn logout_and_password_change_revoke_sessions() {
 async fn password_rehashed_when_parameters_change() {
     let fx = fixture().await;
     let (olga, _) = first_officer(&fx).await;
-    let before = fx.people.vault().store().get_employee(olga.id).await.unwrap().unwrap().password_hash.unwrap();
+    let before =
+        fx.people.vault().store().get_employee(olga.id).await.unwrap().unwrap().password_hash.unwrap();
     assert!(before.contains("m=64,t=2,p=1"));
     let stronger = PeopleConfig { password_params: PasswordParams { memory_kib: 128, ..FAST }, ..config() };
     let people2 = People::new(fx.people.vault().clone(), fx.clock.clone(), stronger);
     let code = next_code(&fx, &olga.totp);
     people2.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap();
-    let after = fx.people.vault().store().get_employee(olga.id).await.unwrap().unwrap().password_hash.unwrap();
+    let after =
+        fx.people.vault().store().get_employee(olga.id).await.unwrap().unwrap().password_hash.unwrap();
     assert!(after.contains("m=128,t=2,p=1"), "{after}");
     assert!(PeopleConfig::default().password_params.memory_kib >= 19 * 1024);
 }
@@ -383,7 +406,8 @@ async fn a_new_agreement_version_needs_everyone_to_sign_again() {
         Err(PeopleError::InvalidInput { .. })
     ));
 
-    let v1 = fx.people.publish_agreement(&officer, &ctx(), "# Confidentiality\n\nKeep it secret.").await.unwrap();
+    let v1 =
+        fx.people.publish_agreement(&officer, &ctx(), "# Confidentiality\n\nKeep it secret.").await.unwrap();
     assert_eq!(v1.version, 1);
     assert_eq!(
         fx.people.sign_agreement(&anna_p, &ctx(), 1, "wrong password here").await.unwrap_err(),
@@ -400,7 +424,8 @@ async fn a_new_agreement_version_needs_everyone_to_sign_again() {
     assert_eq!(sig.sha256, v1.sha256);
     assert_eq!(sig.origin.as_deref(), Some("127.0.0.1"));
 
-    let v2 = fx.people.publish_agreement(&officer, &ctx(), "# Confidentiality\n\nVersion two.").await.unwrap();
+    let v2 =
+        fx.people.publish_agreement(&officer, &ctx(), "# Confidentiality\n\nVersion two.").await.unwrap();
     assert_eq!(v2.version, 2);
     for token in [&anna_t, &olga_t] {
         let p = fx.people.authenticate(token).await.unwrap();
@@ -477,13 +502,19 @@ async fn grants_policy_masking_and_reveal() {
     );
     assert_eq!(Purpose::new("", None), Err(PolicyError::PurposeRequired));
     let purpose = Purpose::new("payment", Some("refund of order 1234")).unwrap();
-    let shown =
-        policy.view_customer(&anna_p.roles, vault.schema(), &customer.fields, Some((&card, Some(&purpose)))).unwrap();
+    let shown = policy
+        .view_customer(&anna_p.roles, vault.schema(), &customer.fields, Some((&card, Some(&purpose))))
+        .unwrap();
     assert_eq!(shown.len(), 1);
     assert!(matches!(&shown["card_number"], FieldView::Plain(v) if v.expose() == "4111 1111 1111 1111"));
     let secret = vec!["secret_note".to_owned()];
     assert!(matches!(
-        policy.view_customer(&anna_p.roles, vault.schema(), &customer.fields, Some((&secret, Some(&purpose)))),
+        policy.view_customer(
+            &anna_p.roles,
+            vault.schema(),
+            &customer.fields,
+            Some((&secret, Some(&purpose)))
+        ),
         Err(PolicyError::RevealNotAllowed { .. })
     ));
 
@@ -495,7 +526,9 @@ async fn grants_policy_masking_and_reveal() {
         Err(PeopleError::Policy(PolicyError::RestrictedNeverPlain))
     ));
     assert!(matches!(
-        fx.people.set_field_policy(&anna_p, &ctx(), Role::Agent, Sensitivity::Confidential, Decision::Plain).await,
+        fx.people
+            .set_field_policy(&anna_p, &ctx(), Role::Agent, Sensitivity::Confidential, Decision::Plain)
+            .await,
         Err(PeopleError::Forbidden { .. })
     ));
     fx.people
@@ -526,9 +559,15 @@ async fn audit_records_events_and_never_secrets() {
 
     let entries = fx.people.vault().store().audit_read(1, 1000).await.unwrap();
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
-    for wanted in
-        ["employee.bootstrap", "employee.enrol", "employee.invite", "employee.approve", "login", "logout", "agreement.publish"]
-    {
+    for wanted in [
+        "employee.bootstrap",
+        "employee.enrol",
+        "employee.invite",
+        "employee.approve",
+        "login",
+        "logout",
+        "agreement.publish",
+    ] {
         assert!(actions.contains(&wanted), "{wanted} missing from {actions:?}");
     }
     assert!(entries.iter().any(|e| e.action == "login" && e.actor == "anonymous"));
