@@ -193,6 +193,14 @@ pub trait PeopleStore: Send + Sync + 'static {
         state: EmployeeState,
         at: i64,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Replaces the enrolment code of a still-`invited` employee. Returns whether it applied.
+    fn set_enrolment(
+        &self,
+        id: u64,
+        code_hash: &[u8; 32],
+        expires: i64,
+        at: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Moves `from` -> `to` (setting `approved_by` when given). Returns whether it applied.
     fn set_employee_state(
         &self,
@@ -884,6 +892,33 @@ impl<S: Store + PeopleStore> People<S> {
         }
         let otpauth_uri = secret.otpauth_uri(&self.config.totp_issuer, &row.login);
         Ok(Enrolment { employee_id: row.id, login: row.login, state, totp_secret: secret, otpauth_uri })
+    }
+
+    /// Gives a still-`invited` employee a new enrolment code (the old one stops working),
+    /// e.g. after it expired.
+    pub async fn reissue_enrolment(
+        &self,
+        actor: &Principal,
+        ctx: &AuditContext,
+        employee_id: u64,
+    ) -> Result<Invitation, PeopleError> {
+        Self::require(actor, Role::SecurityOfficer)?;
+        let target = self.employee(employee_id).await?;
+        if target.state != EmployeeState::Invited {
+            return Err(PeopleError::WrongState { state: target.state.as_str(), expected: "invited" });
+        }
+        let now = self.clock.now();
+        let (code, hash) = new_enrolment_code()?;
+        let expires_at = now + self.config.enrolment_seconds;
+        self.record(
+            Self::event(ctx, "employee.reinvite", vec![employee_target(employee_id)]),
+            Outcome::Success,
+        )
+        .await?;
+        if !self.store().set_enrolment(employee_id, &hash, expires_at, now).await? {
+            return Err(PeopleError::WrongState { state: "not invited", expected: "invited" });
+        }
+        Ok(Invitation { employee_id, code, expires_at })
     }
 
     /// A security officer approves a pending employee; never their own account.

@@ -156,6 +156,26 @@ impl PeopleStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn set_enrolment(
+        &self,
+        id: u64,
+        code_hash: &[u8; 32],
+        expires: i64,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE employees SET enrolment_hash = ?, enrolment_expires = ?, updated_at = ? WHERE id = ? AND state = 'invited'",
+        )
+        .bind(&code_hash[..])
+        .bind(expires)
+        .bind(at)
+        .bind(id as i64)
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn set_employee_state(
         &self,
         id: u64,

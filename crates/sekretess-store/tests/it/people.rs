@@ -284,6 +284,17 @@ async fn expired_reused_and_garbled_enrolment_codes_are_refused() {
         fx.people.enrol(&ctx(), "ABCD-EFGH", AGENT_PW).await.unwrap_err(),
         PeopleError::InvalidEnrolmentCode
     );
+    // A new code for the same invitation works; the expired one still does not.
+    let again = fx.people.reissue_enrolment(&officer, &ctx(), late.employee_id).await.unwrap();
+    assert_eq!(
+        fx.people.enrol(&ctx(), late.code.expose(), AGENT_PW).await.unwrap_err(),
+        PeopleError::InvalidEnrolmentCode
+    );
+    fx.people.enrol(&ctx(), again.code.expose(), AGENT_PW).await.unwrap();
+    assert!(matches!(
+        fx.people.reissue_enrolment(&officer, &ctx(), late.employee_id).await,
+        Err(PeopleError::WrongState { .. })
+    ));
 }
 
 #[tokio::test]
