@@ -4,11 +4,14 @@
 //! [`clock::Clock`]; nothing here knows SQLite, PostgreSQL or HTTP.
 #![forbid(unsafe_code)]
 
+pub mod agreements;
 pub mod audit;
 pub mod clock;
 pub mod code;
 pub mod error;
 pub mod iban;
+pub mod people;
+pub mod policy;
 pub mod schema;
 pub mod store;
 pub mod validate;

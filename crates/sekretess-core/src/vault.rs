@@ -38,6 +38,11 @@ const ROOT_KEY_ID: u32 = 0;
 pub struct FieldValue(Zeroizing<String>);
 
 impl FieldValue {
+    /// Wraps a value (e.g. for a view built by the field policy, or a test).
+    pub fn new(value: impl Into<String>) -> Self {
+        FieldValue(Zeroizing::new(value.into()))
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -155,6 +160,14 @@ fn field_aad(group: u32, code: &str, field: &str, dek_version: u32) -> Vec<u8> {
     aad.extend_from_slice(field.as_bytes());
     aad.extend_from_slice(&dek_version.to_be_bytes());
     aad
+}
+
+fn people_aad(aad: &[u8]) -> Vec<u8> {
+    let mut full = Vec::with_capacity(AAD_PREFIX.len() + 8 + aad.len());
+    full.extend_from_slice(AAD_PREFIX);
+    full.extend_from_slice(b"/people\0");
+    full.extend_from_slice(aad);
+    full
 }
 
 fn group_name_ok(name: &str) -> Result<(), VaultError> {
@@ -821,6 +834,22 @@ impl<S: Store> Vault<S> {
         event.customer = Some(record.code.clone());
         event.fields = record.fields.iter().map(|(name, _)| name.clone()).collect();
         event
+    }
+
+    /// Seals a small secret of another layer (an employee's TOTP secret) under a key
+    /// derived from the root key (label `sekretess/v1/people-secret`), bound to `aad`.
+    /// Needs the vault unsealed.
+    pub fn seal_people_secret(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+        let u = self.unsealed()?;
+        let key = kdf::derive_key(&u.root, labels::PEOPLE_SECRET, b"")?;
+        Ok(envelope::seal(&key, KeyRef { key_id: ROOT_KEY_ID, version: 1 }, &people_aad(aad), plaintext)?)
+    }
+
+    /// Opens what [`Vault::seal_people_secret`] sealed with the same `aad`.
+    pub fn open_people_secret(&self, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+        let u = self.unsealed()?;
+        let key = kdf::derive_key(&u.root, labels::PEOPLE_SECRET, b"")?;
+        Ok(envelope::open(&key, &people_aad(aad), sealed)?)
     }
 
     /// Records an event of another layer (logins, API keys, …) in the audit chain.

@@ -11,6 +11,7 @@ pub mod postgres;
 mod postgres_audit;
 pub mod sqlite;
 mod sqlite_audit;
+mod sqlite_people;
 
 #[cfg(feature = "postgres")]
 pub use postgres::{GroupPlacement, PgGroup, PgOptions, PgStore};

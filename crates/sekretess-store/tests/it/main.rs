@@ -11,5 +11,6 @@ mod erasure;
 mod input;
 mod multi;
 mod outage;
+mod people;
 mod rest;
 mod unseal;
