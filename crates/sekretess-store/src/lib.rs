@@ -4,5 +4,6 @@
 
 mod migrate;
 pub mod sqlite;
+mod sqlite_access;
 
 pub use sqlite::{SqliteGroup, SqliteStore};

@@ -7,8 +7,10 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 /// (version, description, SQL)
 pub type Step = (i64, &'static str, &'static str);
 
-pub const SQLITE_CONTROL: &[Step] =
-    &[(1, "init", include_str!("../migrations/sqlite/control/0001_init.sql"))];
+pub const SQLITE_CONTROL: &[Step] = &[
+    (1, "init", include_str!("../migrations/sqlite/control/0001_init.sql")),
+    (2, "access", include_str!("../migrations/sqlite/control/0002_access.sql")),
+];
 pub const SQLITE_GROUP: &[Step] = &[(1, "init", include_str!("../migrations/sqlite/group/0001_init.sql"))];
 
 pub fn migrator(steps: &'static [Step]) -> Migrator {

@@ -32,7 +32,7 @@ const ROWS_PER_STATEMENT: usize = 500;
 
 /// Maps a sqlx error without ever carrying bound values (sqlx messages name tables and
 /// constraints only). A uniqueness failure on the blind index names the field.
-fn map_err(e: sqlx::Error) -> StoreError {
+pub(crate) fn map_err(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
             StoreError::Conflict { what: db.message().rsplit(": ").next().unwrap_or("unique key").to_owned() }
@@ -90,7 +90,7 @@ async fn open_pool(path: &Path, max_connections: u32) -> Result<SqlitePool, Stor
 #[derive(Clone)]
 pub struct SqliteStore {
     dir: PathBuf,
-    control: SqlitePool,
+    pub(crate) control: SqlitePool,
 }
 
 /// One customer group's SQLite database.
