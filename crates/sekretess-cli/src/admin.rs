@@ -142,7 +142,8 @@ fn table(headers: &[&str], rows: &[Vec<String>]) {
         }
     }
     let line = |cells: Vec<String>| {
-        let s: Vec<String> = cells.iter().enumerate().map(|(i, c)| format!("{c:<w$}", w = widths[i])).collect();
+        let s: Vec<String> =
+            cells.iter().enumerate().map(|(i, c)| format!("{c:<w$}", w = widths[i])).collect();
         say!("{}", s.join("  ").trim_end());
     };
     line(headers.iter().map(|h| h.to_uppercase()).collect());
@@ -174,8 +175,9 @@ fn read_input(file: &Option<PathBuf>) -> Result<Zeroizing<String>> {
 
 /// Parses JSON without ever quoting the input in an error.
 fn parse_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
-    serde_json::from_str(text)
-        .map_err(|e| anyhow::anyhow!("{what} is not the expected JSON (line {}, column {})", e.line(), e.column()))
+    serde_json::from_str(text).map_err(|e| {
+        anyhow::anyhow!("{what} is not the expected JSON (line {}, column {})", e.line(), e.column())
+    })
 }
 
 pub async fn status(c: &Client, out: &Out) -> Result<bool> {
@@ -198,11 +200,19 @@ pub async fn init(c: &Client, args: InitArgs, out: &Out) -> Result<()> {
         return out.json(&r);
     }
     say!("Vault initialized (key id {}). This is shown ONCE.\n", r.key_id);
-    say!("Unseal shares: give each to a different custodian; any {} of {} unseal.", args.threshold, args.shares);
+    say!(
+        "Unseal shares: give each to a different custodian; any {} of {} unseal.",
+        args.threshold,
+        args.shares
+    );
     for (i, s) in r.shares.iter().enumerate() {
         say!("  share {}: {s}", i + 1);
     }
-    say!("\nBootstrap API key (security-officer, every group; id {}):\n  {}", r.bootstrap_key_id, r.bootstrap_token);
+    say!(
+        "\nBootstrap API key (security-officer, every group; id {}):\n  {}",
+        r.bootstrap_key_id,
+        r.bootstrap_token
+    );
     say!("\nThe vault is sealed: run `sekretess unseal` with {} shares.", args.threshold);
     Ok(())
 }
@@ -210,11 +220,25 @@ pub async fn init(c: &Client, args: InitArgs, out: &Out) -> Result<()> {
 pub async fn unseal(c: &Client, args: UnsealArgs, out: &Out) -> Result<()> {
     if args.reset {
         let s = c.unseal_reset().await?;
-        return if out.json { out.json(&s) } else { Ok(say!("unseal progress reset (0 of {})", s.threshold)) };
+        return if out.json {
+            out.json(&s)
+        } else {
+            {
+                say!("unseal progress reset (0 of {})", s.threshold);
+                Ok(())
+            }
+        };
     }
     let mut status = c.seal_status().await?;
     if !status.sealed {
-        return if out.json { out.json(&status) } else { Ok(say!("the vault is already unsealed")) };
+        return if out.json {
+            out.json(&status)
+        } else {
+            {
+                say!("the vault is already unsealed");
+                Ok(())
+            }
+        };
     }
     let terminal = std::io::stdin().is_terminal();
     let stdin = std::io::stdin();
@@ -234,7 +258,11 @@ pub async fn unseal(c: &Client, args: UnsealArgs, out: &Out) -> Result<()> {
         }
         status = c.unseal(share.trim()).await?;
         if !out.json {
-            eprintln!("accepted: {} of {} shares", status.progress.max(if status.sealed { 0 } else { status.threshold }), status.threshold);
+            eprintln!(
+                "accepted: {} of {} shares",
+                status.progress.max(if status.sealed { 0 } else { status.threshold }),
+                status.threshold
+            );
         }
         if !terminal {
             // One share per line; stop as soon as the vault opens.
@@ -251,7 +279,10 @@ pub async fn unseal(c: &Client, args: UnsealArgs, out: &Out) -> Result<()> {
 }
 
 fn group_rows(groups: &[api::Group]) -> Vec<Vec<String>> {
-    groups.iter().map(|g| vec![g.id.to_string(), g.name.clone(), g.state.clone(), g.kek_version.to_string()]).collect()
+    groups
+        .iter()
+        .map(|g| vec![g.id.to_string(), g.name.clone(), g.state.clone(), g.kek_version.to_string()])
+        .collect()
 }
 
 pub async fn group(c: &Client, cmd: GroupCmd, out: &Out) -> Result<()> {
@@ -294,7 +325,14 @@ pub async fn customer(c: &Client, cmd: CustomerCmd, out: &Out) -> Result<()> {
                 parse_json(&read_input(&file)?, "the fields")?
             };
             let created = c.create_customer(&group, fields).await?;
-            if out.json { out.json(&created) } else { Ok(say!("{}", created.code)) }
+            if out.json {
+                out.json(&created)
+            } else {
+                {
+                    say!("{}", created.code);
+                    Ok(())
+                }
+            }
         }
         CustomerCmd::Get { code } => {
             let cust = c.get_customer(&code).await?;
@@ -305,14 +343,22 @@ pub async fn customer(c: &Client, cmd: CustomerCmd, out: &Out) -> Result<()> {
                 }));
             }
             say!("code   {}\ngroup  {}", cust.code, cust.group);
-            let rows: Vec<Vec<String>> = cust.fields.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+            let rows: Vec<Vec<String>> =
+                cust.fields.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
             table(&["field", "value"], &rows);
             Ok(())
         }
         CustomerCmd::Update { code, file } => {
             let fields: BTreeMap<String, Option<String>> = parse_json(&read_input(&file)?, "the changes")?;
             c.update_customer(&code, &api::UpdateCustomer { fields }).await?;
-            if out.json { out.json(&serde_json::json!({"code": code, "updated": true})) } else { Ok(say!("updated")) }
+            if out.json {
+                out.json(&serde_json::json!({"code": code, "updated": true}))
+            } else {
+                {
+                    say!("updated");
+                    Ok(())
+                }
+            }
         }
         CustomerCmd::Erase { code, yes } => {
             if !yes {
@@ -324,7 +370,14 @@ pub async fn customer(c: &Client, cmd: CustomerCmd, out: &Out) -> Result<()> {
                 }
             }
             c.erase_customer(&code).await?;
-            if out.json { out.json(&serde_json::json!({"code": code, "erased": true})) } else { Ok(say!("erased")) }
+            if out.json {
+                out.json(&serde_json::json!({"code": code, "erased": true}))
+            } else {
+                {
+                    say!("erased");
+                    Ok(())
+                }
+            }
         }
         CustomerCmd::Find { group, field } => {
             let value = if std::io::stdin().is_terminal() {
@@ -362,7 +415,8 @@ pub async fn import(c: &Client, args: ImportArgs, out: &Out) -> Result<bool> {
     let mut records: Vec<(usize, BTreeMap<String, String>)> = Vec::new();
     match format {
         ImportFormat::Csv => {
-            let mut rdr = csv::Reader::from_path(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
+            let mut rdr = csv::Reader::from_path(&args.file)
+                .with_context(|| format!("cannot read {}", args.file.display()))?;
             let headers = rdr.headers().context("the CSV has no header row")?.clone();
             for (i, rec) in rdr.records().enumerate() {
                 let rec = rec.map_err(|_| anyhow::anyhow!("CSV record {} is malformed", i + 1))?;
@@ -376,7 +430,10 @@ pub async fn import(c: &Client, args: ImportArgs, out: &Out) -> Result<bool> {
             }
         }
         ImportFormat::Ndjson => {
-            let text = Zeroizing::new(std::fs::read_to_string(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?);
+            let text = Zeroizing::new(
+                std::fs::read_to_string(&args.file)
+                    .with_context(|| format!("cannot read {}", args.file.display()))?,
+            );
             for (i, line) in text.lines().enumerate() {
                 if line.trim().is_empty() {
                     continue;
@@ -387,7 +444,9 @@ pub async fn import(c: &Client, args: ImportArgs, out: &Out) -> Result<bool> {
     }
     let bar = if std::io::stderr().is_terminal() && !out.json {
         let b = indicatif::ProgressBar::new(records.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} customers {per_sec} eta {eta}") {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} customers {per_sec} eta {eta}")
+        {
             b.set_style(style);
         }
         Some(b)
@@ -474,12 +533,26 @@ pub async fn apikey(c: &Client, cmd: ApiKeyCmd, out: &Out) -> Result<()> {
         }
         ApiKeyCmd::Revoke { id } => {
             c.revoke_api_key(&id).await?;
-            if out.json { out.json(&serde_json::json!({"id": id, "revoked": true})) } else { Ok(say!("revoked {id}")) }
+            if out.json {
+                out.json(&serde_json::json!({"id": id, "revoked": true}))
+            } else {
+                {
+                    say!("revoked {id}");
+                    Ok(())
+                }
+            }
         }
     }
 }
 
 pub async fn seal(c: &Client, out: &Out) -> Result<()> {
     c.seal().await?;
-    if out.json { out.json(&serde_json::json!({"sealed": true})) } else { Ok(say!("the vault is sealed")) }
+    if out.json {
+        out.json(&serde_json::json!({"sealed": true}))
+    } else {
+        {
+            say!("the vault is sealed");
+            Ok(())
+        }
+    }
 }

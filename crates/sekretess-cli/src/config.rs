@@ -46,13 +46,17 @@ pub struct ClientSection {
 
 impl std::fmt::Debug for ClientSection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientSection").field("addr", &self.addr).field("ca_cert", &self.ca_cert).finish_non_exhaustive()
+        f.debug_struct("ClientSection")
+            .field("addr", &self.addr)
+            .field("ca_cert", &self.ca_cert)
+            .finish_non_exhaustive()
     }
 }
 
 pub fn load(path: Option<&Path>) -> Result<ConfigFile> {
     let Some(path) = path else { return Ok(ConfigFile::default()) };
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
     // toml's messages quote the offending line, which could hold the token: keep only the place.
     toml::from_str(&text).map_err(|e| {
         let at = e.span().map(|s| format!(" (at byte {})", s.start)).unwrap_or_default();
@@ -76,6 +80,7 @@ pub fn client_config(
         .or_else(|| file.client.addr.clone())
         .context("no server address: set SEKRETESS_ADDR, --addr, or [client] addr in the config file")?;
     let ca_cert = ca_cert.or_else(|| file.client.ca_cert.clone());
-    let token = std::env::var("SEKRETESS_TOKEN").ok().filter(|t| !t.is_empty()).or_else(|| file.client.token.clone());
+    let token =
+        std::env::var("SEKRETESS_TOKEN").ok().filter(|t| !t.is_empty()).or_else(|| file.client.token.clone());
     Ok(sekretess_client::ClientConfig { addr, ca_cert, token: token.map(Zeroizing::new) })
 }

@@ -68,13 +68,18 @@ fn init_logging(file: &ConfigFile) {
 
 pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
     init_logging(file);
-    let listen = args.listen.or_else(|| file.server.listen.clone()).unwrap_or_else(|| "127.0.0.1:8200".to_owned());
-    let listen: SocketAddr = listen.parse().with_context(|| format!("--listen {listen:?} is not an address like 127.0.0.1:8200"))?;
+    let listen =
+        args.listen.or_else(|| file.server.listen.clone()).unwrap_or_else(|| "127.0.0.1:8200".to_owned());
+    let listen: SocketAddr = listen
+        .parse()
+        .with_context(|| format!("--listen {listen:?} is not an address like 127.0.0.1:8200"))?;
     let data = match (args.data, &file.server.data_dir, args.dev) {
         (Some(d), _, _) => d,
         (None, Some(d), _) => d.clone(),
         (None, None, true) => PathBuf::from("sekretess-dev"),
-        (None, None, false) => bail!("name the data folder: --data DIR or server.data_dir in the config file"),
+        (None, None, false) => {
+            bail!("name the data folder: --data DIR or server.data_dir in the config file")
+        }
     };
     let limits = Limits {
         body_bytes: file.server.body_limit_bytes.unwrap_or(Limits::default().body_bytes),
@@ -115,8 +120,9 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await?;
     let cred_path = data.join("dev-credentials.json");
     let (token, share) = if vault.seal_status()?.initialized {
-        let text = std::fs::read(&cred_path)
-            .with_context(|| format!("this dev vault is initialized but {} is missing", cred_path.display()))?;
+        let text = std::fs::read(&cred_path).with_context(|| {
+            format!("this dev vault is initialized but {} is missing", cred_path.display())
+        })?;
         let c: DevCredentials = serde_json::from_slice(&text).context("dev-credentials.json is damaged")?;
         (c.token, c.share)
     } else {
@@ -129,7 +135,8 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     let state = AppState { vault: Arc::new(vault), clock, limits };
     let server = RunningServer::start(listen, tls_config, state).await?;
     let url = format!("https://{}", server.addr);
-    let creds = DevCredentials { addr: url.clone(), ca_cert: certs.ca_cert.clone(), token: token.clone(), share };
+    let creds =
+        DevCredentials { addr: url.clone(), ca_cert: certs.ca_cert.clone(), token: token.clone(), share };
     write_private(&cred_path, &serde_json::to_vec_pretty(&creds)?)?;
 
     let ca = certs.ca_cert.display();

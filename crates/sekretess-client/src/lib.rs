@@ -148,8 +148,9 @@ impl Client {
             .map_err(transport)?;
         let auth = match &config.token {
             Some(t) => {
-                let mut v = HeaderValue::from_str(&format!("Bearer {}", t.as_str()))
-                    .map_err(|_| ClientError::Config("the token has characters a header cannot carry".into()))?;
+                let mut v = HeaderValue::from_str(&format!("Bearer {}", t.as_str())).map_err(|_| {
+                    ClientError::Config("the token has characters a header cannot carry".into())
+                })?;
                 v.set_sensitive(true);
                 Some(v)
             }
@@ -275,11 +276,18 @@ impl Client {
         group: &str,
         fields: std::collections::BTreeMap<String, String>,
     ) -> Result<api::Created, ClientError> {
-        self.call(Method::POST, "/v1/customers", Some(&api::CreateCustomer { group: group.to_owned(), fields }))
-            .await
+        self.call(
+            Method::POST,
+            "/v1/customers",
+            Some(&api::CreateCustomer { group: group.to_owned(), fields }),
+        )
+        .await
     }
 
-    pub async fn create_customers(&self, req: &api::CreateCustomers) -> Result<api::BatchResponse, ClientError> {
+    pub async fn create_customers(
+        &self,
+        req: &api::CreateCustomers,
+    ) -> Result<api::BatchResponse, ClientError> {
         self.call(Method::POST, "/v1/customers/batch", Some(req)).await
     }
 
@@ -292,11 +300,14 @@ impl Client {
     }
 
     pub async fn erase_customer(&self, code: &str) -> Result<(), ClientError> {
-        self.call_bytes::<()>(Method::DELETE, &format!("/v1/customers/{}", segment(code)), None).await.map(drop)
+        self.call_bytes::<()>(Method::DELETE, &format!("/v1/customers/{}", segment(code)), None)
+            .await
+            .map(drop)
     }
 
     pub async fn find(&self, group: &str, field: &str, value: &str) -> Result<Vec<String>, ClientError> {
-        let req = api::SearchRequest { group: group.to_owned(), field: field.to_owned(), value: value.to_owned() };
+        let req =
+            api::SearchRequest { group: group.to_owned(), field: field.to_owned(), value: value.to_owned() };
         let resp: api::SearchResponse = self.call(Method::POST, "/v1/customers/search", Some(&req)).await?;
         Ok(resp.matches.into_iter().map(|m| m.code).collect())
     }

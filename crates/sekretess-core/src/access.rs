@@ -184,7 +184,11 @@ fn split_token(token: &str) -> Option<(&str, &str)> {
     let rest = token.strip_prefix(PREFIX)?;
     let (id, secret) = rest.split_once('_')?;
     let ok = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_alphanumeric());
-    if ok(id, crockford_len(ID_BYTES)) && ok(secret, crockford_len(SECRET_BYTES)) { Some((id, secret)) } else { None }
+    if ok(id, crockford_len(ID_BYTES)) && ok(secret, crockford_len(SECRET_BYTES)) {
+        Some((id, secret))
+    } else {
+        None
+    }
 }
 
 fn crockford_len(bytes: usize) -> usize {

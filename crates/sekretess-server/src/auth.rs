@@ -13,9 +13,9 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use sekretess_core::VaultError;
 use sekretess_core::access::{self, AccessStore, Caller, Scope};
 use sekretess_core::store::Store;
-use sekretess_core::VaultError;
 
 use crate::AppState;
 use crate::problem::ApiError;
@@ -65,7 +65,16 @@ macro_rules! scopes {
     };
 }
 
-scopes!(SysSeal, GroupsAdmin, GroupsRead, CustomersRead, CustomersWrite, CustomersErase, CustomersFind, ApiKeysAdmin);
+scopes!(
+    SysSeal,
+    GroupsAdmin,
+    GroupsRead,
+    CustomersRead,
+    CustomersWrite,
+    CustomersErase,
+    CustomersFind,
+    ApiKeysAdmin
+);
 
 /// An authenticated caller holding scope `R`.
 pub struct Authorized<R: RequiredScope> {

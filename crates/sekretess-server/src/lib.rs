@@ -132,12 +132,18 @@ async fn request_layer(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let mut resp = REQUEST_ID.scope(id.clone(), next.run(req)).instrument(span.clone()).await;
     let h = resp.headers_mut();
-    h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    h.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+    );
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
     h.remove(header::SERVER);
     if let Ok(v) = HeaderValue::from_str(&id) {
         h.insert(HeaderName::from_static(sekretess_api::REQUEST_ID_HEADER), v);
@@ -154,7 +160,11 @@ async fn request_layer(req: Request, next: Next) -> Response {
 }
 
 /// While sealed, data routes answer 503.
-async fn unsealed_only<S: Store + AccessStore>(State(st): State<AppState<S>>, req: Request, next: Next) -> Response {
+async fn unsealed_only<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    req: Request,
+    next: Next,
+) -> Response {
     match st.vault.seal_status() {
         Ok(s) if !s.sealed => next.run(req).await,
         Ok(_) => ApiError::Vault(VaultError::Sealed).into_response(),
@@ -289,8 +299,9 @@ impl RunningServer {
         tls: Arc<rustls::ServerConfig>,
         state: AppState<S>,
     ) -> Result<Self, ServerError> {
-        let listener =
-            TcpListener::bind(addr).await.map_err(|e| ServerError::Io(format!("cannot listen on {addr}"), e))?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| ServerError::Io(format!("cannot listen on {addr}"), e))?;
         let addr = listener.local_addr().map_err(|e| ServerError::Io("no local address".into(), e))?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = router(state);

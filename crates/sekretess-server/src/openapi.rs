@@ -14,7 +14,10 @@ impl Modify for BearerAuth {
             components.add_security_scheme(
                 "bearer",
                 SecurityScheme::Http(
-                    HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("API key: sk_<id>_<secret>")).build(),
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some("API key: sk_<id>_<secret>"))
+                        .build(),
                 ),
             );
         }

@@ -32,11 +32,24 @@ fn seal_status(s: sekretess_core::SealStatus) -> api::SealStatus {
 }
 
 fn group(g: GroupInfo) -> api::Group {
-    api::Group { id: g.id, name: g.name, state: g.state.as_str().to_owned(), kek_version: g.kek_version, created_at: g.created_at }
+    api::Group {
+        id: g.id,
+        name: g.name,
+        state: g.state.as_str().to_owned(),
+        kek_version: g.kek_version,
+        created_at: g.created_at,
+    }
 }
 
 fn api_key(r: ApiKeyRecord) -> api::ApiKey {
-    api::ApiKey { id: r.id, name: r.name, scopes: r.scopes, groups: r.groups, created_at: r.created_at, revoked_at: r.revoked_at }
+    api::ApiKey {
+        id: r.id,
+        name: r.name,
+        scopes: r.scopes,
+        groups: r.groups,
+        created_at: r.created_at,
+        revoked_at: r.revoked_at,
+    }
 }
 
 /// Liveness: answers whenever the process runs, sealed or not.
@@ -135,12 +148,22 @@ pub async fn list_groups<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::GroupsRead>,
 ) -> ApiResult<Json<api::GroupList>> {
-    let groups =
-        st.vault.list_groups()?.into_iter().filter(|g| auth.caller.groups.allows(&g.name)).map(group).collect();
+    let groups = st
+        .vault
+        .list_groups()?
+        .into_iter()
+        .filter(|g| auth.caller.groups.allows(&g.name))
+        .map(group)
+        .collect();
     Ok(Json(api::GroupList { groups }))
 }
 
-async fn set_locked<S: Store + AccessStore>(st: &AppState<S>, caller: &Caller, name: &str, locked: bool) -> ApiResult<Json<api::Group>> {
+async fn set_locked<S: Store + AccessStore>(
+    st: &AppState<S>,
+    caller: &Caller,
+    name: &str,
+    locked: bool,
+) -> ApiResult<Json<api::Group>> {
     caller.require_group(name)?;
     let g = st.vault.set_group_locked(name, locked).await?;
     tracing::warn!(principal = %caller.principal, group = g.id, locked, "group lock changed");
@@ -242,7 +265,11 @@ pub async fn create_customers<S: Store + AccessStore>(
 
 /// Parses a code from the path and checks the caller may reach its group. A caller
 /// without access to the group learns nothing more than "no such customer".
-async fn reachable<S: Store + AccessStore>(st: &AppState<S>, caller: &Caller, code: &str) -> ApiResult<CustomerCode> {
+async fn reachable<S: Store + AccessStore>(
+    st: &AppState<S>,
+    caller: &Caller,
+    code: &str,
+) -> ApiResult<CustomerCode> {
     let code = CustomerCode::parse(code)?;
     if caller.groups != GroupAccess::All {
         let id = st.vault.store().directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
@@ -320,7 +347,9 @@ pub async fn search<S: Store + AccessStore>(
 ) -> ApiResult<Json<api::SearchResponse>> {
     auth.caller.require_group(&req.group)?;
     let codes = st.vault.find(&req.group, &req.field, &req.value).await?;
-    Ok(Json(api::SearchResponse { matches: codes.into_iter().map(|c| api::Match { code: c.to_string() }).collect() }))
+    Ok(Json(api::SearchResponse {
+        matches: codes.into_iter().map(|c| api::Match { code: c.to_string() }).collect(),
+    }))
 }
 
 /// Creates a service-account API key. Its scopes and groups must be within the caller's.
@@ -342,9 +371,13 @@ pub async fn create_api_key<S: Store + AccessStore>(
         return Err(VaultError::GroupForbidden.into());
     }
     let (record, token) =
-        access::create_api_key(st.vault.store(), st.clock.as_ref(), &req.name, &req.scopes, &req.groups).await?;
+        access::create_api_key(st.vault.store(), st.clock.as_ref(), &req.name, &req.scopes, &req.groups)
+            .await?;
     tracing::warn!(principal = %auth.caller.principal, key = %record.id, "API key created");
-    Ok((StatusCode::CREATED, Json(api::CreatedApiKey { key: api_key(record), token: token.expose().to_owned() })))
+    Ok((
+        StatusCode::CREATED,
+        Json(api::CreatedApiKey { key: api_key(record), token: token.expose().to_owned() }),
+    ))
 }
 
 /// Lists API keys (never their secrets).

@@ -41,9 +41,8 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig
         return Err(ServerError::Tls(format!("no certificate in {}", cert.display())));
     }
     // The key's error never quotes the file's content.
-    let key_der = PrivateKeyDer::from_pem_file(key).map_err(|_| {
-        ServerError::Tls(format!("cannot read a PEM private key from {}", key.display()))
-    })?;
+    let key_der = PrivateKeyDer::from_pem_file(key)
+        .map_err(|_| ServerError::Tls(format!("cannot read a PEM private key from {}", key.display())))?;
     let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(provider()))
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .map_err(|e| ServerError::Tls(e.to_string()))?
@@ -65,7 +64,11 @@ pub struct DevCertificate {
 
 impl DevCertificate {
     pub fn in_dir(dir: &Path) -> Self {
-        DevCertificate { ca_cert: dir.join("ca.pem"), cert: dir.join("server.pem"), key: dir.join("server-key.pem") }
+        DevCertificate {
+            ca_cert: dir.join("ca.pem"),
+            cert: dir.join("server.pem"),
+            key: dir.join("server-key.pem"),
+        }
     }
 
     pub fn exists(&self) -> bool {
@@ -89,7 +92,8 @@ fn write_private(path: &Path, data: &[u8]) -> Result<(), ServerError> {
 pub fn generate_dev_certificate(dir: &Path) -> Result<DevCertificate, ServerError> {
     use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
     let err = |e: rcgen::Error| ServerError::Tls(format!("cannot make the dev certificate: {e}"));
-    std::fs::create_dir_all(dir).map_err(|e| ServerError::Io(format!("cannot create {}", dir.display()), e))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| ServerError::Io(format!("cannot create {}", dir.display()), e))?;
 
     let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
     ca.distinguished_name.push(DnType::CommonName, "Sekretess dev CA (not for production)");

@@ -27,7 +27,8 @@ async fn missing_or_wrong_credentials_are_refused() {
 async fn revoked_api_key_is_refused() {
     let r = TestServer::ready().await;
     let admin = r.admin();
-    let made = admin.create_api_key(&key("etl", &["customers:read", "customers:write"], &["retail"])).await.unwrap();
+    let made =
+        admin.create_api_key(&key("etl", &["customers:read", "customers:write"], &["retail"])).await.unwrap();
     assert!(made.token.starts_with("sk_"));
     let etl = r.ts.client(Some(&made.token));
     let created = etl.create_customer("retail", fields(&[("full_name", "Ada Lovelace")])).await.unwrap();
@@ -59,9 +60,13 @@ async fn scopes_and_groups_limit_a_key() {
     // Another group's customer is as good as absent.
     assert_eq!(kind(reader.get_customer(&secret.code).await), "customer-not-found");
 
-    let writer = admin.create_api_key(&key("w", &["customers:write", "apikeys:admin"], &["retail"])).await.unwrap();
+    let writer =
+        admin.create_api_key(&key("w", &["customers:write", "apikeys:admin"], &["retail"])).await.unwrap();
     let writer = r.ts.client(Some(&writer.token));
-    assert_eq!(kind(writer.create_customer("private", fields(&[("full_name", "X Y")])).await), "group-forbidden");
+    assert_eq!(
+        kind(writer.create_customer("private", fields(&[("full_name", "X Y")])).await),
+        "group-forbidden"
+    );
     // A key cannot mint a key with more than it has.
     assert_eq!(kind(writer.create_api_key(&key("x", &["customers:erase"], &["retail"])).await), "forbidden");
     assert_eq!(kind(writer.create_api_key(&key("x", &["customers:write"], &["*"])).await), "group-forbidden");

@@ -11,7 +11,11 @@ async fn create_get_update_find_erase() {
     let created = c
         .create_customer(
             "retail",
-            fields(&[("full_name", "Erik Svensson"), ("national_id", "670919-9530"), ("email", "erik@example.com")]),
+            fields(&[
+                ("full_name", "Erik Svensson"),
+                ("national_id", "670919-9530"),
+                ("email", "erik@example.com"),
+            ]),
         )
         .await
         .unwrap();
@@ -70,7 +74,10 @@ async fn batch_create_answers_per_item() {
         resp.results.iter().map(|r| r.problem.as_ref().map(sekretess_api::Problem::kind)).collect();
     assert_eq!(kinds, vec![None, Some("invalid-field"), None, Some("duplicate"), Some("forbidden-field")]);
     let body = serde_json::to_string(&resp).unwrap();
-    assert!(!body.contains("zz-bad-mail") && !body.contains("ninetynine") && !body.contains("670919"), "{body}");
+    assert!(
+        !body.contains("zz-bad-mail") && !body.contains("ninetynine") && !body.contains("670919"),
+        "{body}"
+    );
     for (i, res) in resp.results.iter().enumerate() {
         if let Some(code) = &res.code {
             let got = c.get_customer(code).await.unwrap();

@@ -9,7 +9,13 @@ use crate::common::{Ready, TestServer, fields};
 /// A marker that must never come back in an answer.
 const SECRET: &str = "Zebulon-8412-Quixotic";
 
-async fn send(r: &Ready, method: Method, path: &str, ct: Option<&str>, body: Vec<u8>) -> (u16, Problem, String) {
+async fn send(
+    r: &Ready,
+    method: Method,
+    path: &str,
+    ct: Option<&str>,
+    body: Vec<u8>,
+) -> (u16, Problem, String) {
     let resp = r.admin().raw(method, path, ct, Some(body)).await.unwrap();
     assert!((400..500).contains(&resp.status), "status {} for {path}", resp.status);
     assert_eq!(resp.headers["content-type"], PROBLEM_JSON);
@@ -32,31 +38,59 @@ async fn bad_input_is_named_without_echoing_values() {
     let post = Method::POST;
 
     // Malformed JSON.
-    let (s, p) = json(&r, post.clone(), "/v1/customers", &format!(r#"{{"group": "retail", "fields": {{"full_name": "{SECRET}"#)).await;
+    let (s, p) = json(
+        &r,
+        post.clone(),
+        "/v1/customers",
+        &format!(r#"{{"group": "retail", "fields": {{"full_name": "{SECRET}"#),
+    )
+    .await;
     assert_eq!((s, p.kind()), (400, "malformed-json"));
-    let (s, p) = json(&r, post.clone(), "/v1/customers", &format!("{SECRET}")).await;
+    let (s, p) = json(&r, post.clone(), "/v1/customers", SECRET).await;
     assert_eq!((s, p.kind()), (400, "malformed-json"));
 
     // Wrong types.
-    let (s, p) = json(&r, post.clone(), "/v1/customers", &format!(r#"{{"group": ["{SECRET}"], "fields": {{}}}}"#)).await;
+    let (s, p) =
+        json(&r, post.clone(), "/v1/customers", &format!(r#"{{"group": ["{SECRET}"], "fields": {{}}}}"#))
+            .await;
     assert_eq!((s, p.kind()), (422, "wrong-type"));
     assert!(p.detail.unwrap().contains("expected a string"));
-    let (_, p) = json(&r, post.clone(), "/v1/customers", r#"{"group": "retail", "fields": {"full_name": 8412}}"#).await;
+    let (_, p) =
+        json(&r, post.clone(), "/v1/customers", r#"{"group": "retail", "fields": {"full_name": 8412}}"#)
+            .await;
     assert_eq!(p.kind(), "wrong-type");
     let (_, p) = json(&r, post.clone(), "/v1/sys/init", r#"{"threshold": "two", "shares": 3}"#).await;
     assert_eq!(p.kind(), "wrong-type");
 
     // Unknown members, and missing ones.
-    let (_, p) = json(&r, post.clone(), "/v1/customers", &format!(r#"{{"group": "retail", "fields": {{}}, "{SECRET}": 1}}"#)).await;
+    let (_, p) = json(
+        &r,
+        post.clone(),
+        "/v1/customers",
+        &format!(r#"{{"group": "retail", "fields": {{}}, "{SECRET}": 1}}"#),
+    )
+    .await;
     assert_eq!(p.kind(), "unknown-body-field");
     let (_, p) = json(&r, post.clone(), "/v1/customers", r#"{"fields": {}}"#).await;
     assert_eq!(p.kind(), "missing-member");
     assert!(p.detail.unwrap().contains("group"));
 
     // An unknown schema field, and an invalid value.
-    let (_, p) = json(&r, post.clone(), "/v1/customers", &format!(r#"{{"group": "retail", "fields": {{"{SECRET}": "x"}}}}"#)).await;
+    let (_, p) = json(
+        &r,
+        post.clone(),
+        "/v1/customers",
+        &format!(r#"{{"group": "retail", "fields": {{"{SECRET}": "x"}}}}"#),
+    )
+    .await;
     assert_eq!(p.kind(), "unknown-field");
-    let (s, p) = json(&r, post.clone(), "/v1/customers", &format!(r#"{{"group": "retail", "fields": {{"email": "{SECRET}"}}}}"#)).await;
+    let (s, p) = json(
+        &r,
+        post.clone(),
+        "/v1/customers",
+        &format!(r#"{{"group": "retail", "fields": {{"email": "{SECRET}"}}}}"#),
+    )
+    .await;
     assert_eq!((s, p.kind()), (422, "invalid-field"));
     assert!(p.detail.unwrap().contains("email"));
 
@@ -66,11 +100,13 @@ async fn bad_input_is_named_without_echoing_values() {
     assert_eq!((s, p.kind()), (413, "body-too-large"));
 
     // Not JSON at all.
-    let (s, p, _) = send(&r, post.clone(), "/v1/customers", Some("text/plain"), SECRET.as_bytes().to_vec()).await;
+    let (s, p, _) =
+        send(&r, post.clone(), "/v1/customers", Some("text/plain"), SECRET.as_bytes().to_vec()).await;
     assert_eq!((s, p.kind()), (415, "unsupported-media-type"));
 
     // A customer code with a wrong check symbol, and a malformed one.
-    let good = r.admin().create_customer("retail", fields(&[("full_name", "Ada Lovelace")])).await.unwrap().code;
+    let good =
+        r.admin().create_customer("retail", fields(&[("full_name", "Ada Lovelace")])).await.unwrap().code;
     let last = good.chars().last().unwrap();
     let wrong = format!("{}{}", &good[..good.len() - 1], if last == 'X' { 'Y' } else { 'X' });
     let (s, p, _) = send(&r, Method::GET, &format!("/v1/customers/{wrong}"), None, vec![]).await;
@@ -79,10 +115,22 @@ async fn bad_input_is_named_without_echoing_values() {
     assert_eq!((s, p.kind()), (400, "malformed-code"));
 
     // An unknown group.
-    let (s, p) = json(&r, post.clone(), "/v1/customers", r#"{"group": "zebulon-8412", "fields": {"full_name": "A B"}}"#).await;
+    let (s, p) = json(
+        &r,
+        post.clone(),
+        "/v1/customers",
+        r#"{"group": "zebulon-8412", "fields": {"full_name": "A B"}}"#,
+    )
+    .await;
     assert_eq!((s, p.kind()), (404, "unknown-group"));
     assert!(!p.detail.unwrap_or_default().contains("zebulon"));
-    let (_, p) = json(&r, post.clone(), "/v1/customers/search", &format!(r#"{{"group": "retail", "field": "national_id", "value": "{SECRET}"}}"#)).await;
+    let (_, p) = json(
+        &r,
+        post.clone(),
+        "/v1/customers/search",
+        &format!(r#"{{"group": "retail", "field": "national_id", "value": "{SECRET}"}}"#),
+    )
+    .await;
     assert_eq!(p.kind(), "invalid-field");
 
     // Unknown routes and methods.

@@ -37,7 +37,8 @@ async fn every_non_public_route_needs_credentials() {
             if public.contains(&path.as_str()) {
                 continue;
             }
-            let concrete = path.replace("{name}", "retail").replace("{code}", "K7Q4-M92D-J3X8").replace("{id}", "x");
+            let concrete =
+                path.replace("{name}", "retail").replace("{code}", "K7Q4-M92D-J3X8").replace("{id}", "x");
             let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let resp = anon.raw(m, &concrete, Some("application/json"), Some(b"{}".to_vec())).await.unwrap();
             assert_eq!(resp.status, 401, "{method} {path}");

@@ -13,7 +13,11 @@ fn data_routes() -> Vec<(Method, &'static str, Option<&'static str>)> {
         (Method::GET, "/v1/schema", None),
         (Method::POST, "/v1/customers", Some(r#"{"group":"retail","fields":{"full_name":"Ada"}}"#)),
         (Method::POST, "/v1/customers/batch", Some(r#"{"group":"retail","customers":[]}"#)),
-        (Method::POST, "/v1/customers/search", Some(r#"{"group":"retail","field":"email","value":"a@b.se"}"#)),
+        (
+            Method::POST,
+            "/v1/customers/search",
+            Some(r#"{"group":"retail","field":"email","value":"a@b.se"}"#),
+        ),
         (Method::GET, "/v1/customers/K7Q4-M92D-J3X8", None),
         (Method::PATCH, "/v1/customers/K7Q4-M92D-J3X8", Some(r#"{"fields":{}}"#)),
         (Method::DELETE, "/v1/customers/K7Q4-M92D-J3X8", None),
@@ -100,6 +104,9 @@ async fn unseal_one_share_per_call_with_progress_and_reset() {
     admin.create_group("retail").await.unwrap();
     assert_eq!(kind(anon.seal().await), "unauthenticated");
     admin.seal().await.unwrap();
-    assert_eq!(kind(admin.create_customer("retail", fields(&[("full_name", "Ada Lovelace")])).await), "sealed");
+    assert_eq!(
+        kind(admin.create_customer("retail", fields(&[("full_name", "Ada Lovelace")])).await),
+        "sealed"
+    );
     assert_eq!(kind(admin.list_groups().await), "sealed");
 }
