@@ -112,7 +112,11 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
     let data = std::fs::canonicalize(data)?;
     let certs = DevCertificate::in_dir(&data.join("tls"));
-    let certs = if certs.exists() { certs } else { tls::generate_dev_certificate(&data.join("tls"))? };
+    let certs = if certs.exists() {
+        certs
+    } else {
+        tls::generate_dev_certificate(&data.join("tls"), SystemClock.now())?
+    };
     let tls_config = tls::server_config(&certs.cert, &certs.key)?;
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);

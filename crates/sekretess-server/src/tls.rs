@@ -88,9 +88,14 @@ fn write_private(path: &Path, data: &[u8]) -> Result<(), ServerError> {
 }
 
 /// Makes a private CA (its key is not kept) and a server certificate for `localhost`,
-/// `127.0.0.1` and `::1`, valid for about a year, in `dir`.
-pub fn generate_dev_certificate(dir: &Path) -> Result<DevCertificate, ServerError> {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+/// `127.0.0.1` and `::1`, valid from yesterday for a year (by `now`, Unix seconds), in `dir`.
+pub fn generate_dev_certificate(dir: &Path, now: i64) -> Result<DevCertificate, ServerError> {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, date_time_ymd,
+    };
+    let (y, m, d) = sekretess_core::clock::civil_date(now - 86_400);
+    let (m, d) = (m as u8, d.min(28) as u8);
+    let (not_before, not_after) = (date_time_ymd(y, m, d), date_time_ymd(y + 1, m, d));
     let err = |e: rcgen::Error| ServerError::Tls(format!("cannot make the dev certificate: {e}"));
     std::fs::create_dir_all(dir)
         .map_err(|e| ServerError::Io(format!("cannot create {}", dir.display()), e))?;
@@ -99,6 +104,7 @@ pub fn generate_dev_certificate(dir: &Path) -> Result<DevCertificate, ServerErro
     ca.distinguished_name.push(DnType::CommonName, "Sekretess dev CA (not for production)");
     ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
     ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    (ca.not_before, ca.not_after) = (not_before, not_after);
     let ca_key = KeyPair::generate().map_err(err)?;
     let ca_cert = ca.self_signed(&ca_key).map_err(err)?;
     let issuer = Issuer::new(ca, ca_key);
@@ -108,6 +114,7 @@ pub fn generate_dev_certificate(dir: &Path) -> Result<DevCertificate, ServerErro
             .map_err(err)?;
     leaf.distinguished_name.push(DnType::CommonName, "localhost");
     leaf.use_authority_key_identifier_extension = true;
+    (leaf.not_before, leaf.not_after) = (not_before, not_after);
     let leaf_key = KeyPair::generate().map_err(err)?;
     let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(err)?;
 

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use sekretess_client::{Client, ClientConfig, ClientError};
-use sekretess_core::{ManualClock, Schema, Vault};
+use sekretess_core::{Clock, ManualClock, Schema, SystemClock, Vault};
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
 use sekretess_store::SqliteStore;
@@ -28,7 +28,7 @@ impl TestServer {
     /// A fresh, uninitialized server.
     pub async fn start() -> TestServer {
         let dir = tempfile::tempdir().unwrap();
-        let certs = tls::generate_dev_certificate(&dir.path().join("tls")).unwrap();
+        let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now()).unwrap();
         let tls_config = tls::server_config(&certs.cert, &certs.key).unwrap();
         let store = SqliteStore::open(&dir.path().join("data")).await.unwrap();
         let clock = Arc::new(ManualClock::new(NOW));
