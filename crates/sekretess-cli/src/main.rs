@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use sekretess_client::{Client, ClientError};
 
 mod admin;
+mod audit;
 mod config;
 mod redact;
 mod serve;
@@ -46,6 +47,8 @@ struct Cli {
 enum Command {
     /// Find and black out personal data (cards, ID numbers, IBANs, names …) in documents.
     Redact(redact::RedactArgs),
+    /// Verify the tamper-evident audit log, export checkpoints and entries.
+    Audit(audit::AuditArgs),
     /// Run the HTTPS API server (`--dev` for a one-command local vault).
     Serve(serve::ServeArgs),
     /// Initialize a new vault: prints the unseal shares and the bootstrap API key, once.
@@ -102,7 +105,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Customer(c) => admin::customer(&client, c, &out).await.map(|()| true)?,
         Command::Import(a) => admin::import(&client, a, &out).await?,
         Command::Apikey(c) => admin::apikey(&client, c, &out).await.map(|()| true)?,
-        Command::Redact(_) | Command::Serve(_) => true,
+        Command::Redact(_) | Command::Audit(_) | Command::Serve(_) => true,
     };
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Redact(args) => redact::run(args),
+        Command::Audit(args) => audit::run(args),
         _ => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
             Ok(rt) => rt.block_on(run(cli)),
             Err(e) => Err(e.into()),

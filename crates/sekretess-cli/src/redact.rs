@@ -1,10 +1,363 @@
 //! `sekretess redact` (issue 4).
 
+use std::fs::{self, File};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct RedactArgs {}
+use anyhow::{Context, bail};
+use sekretess_detect::{Finding, Format, Label, Operator, Options, redact_stream};
 
-pub fn run(_args: RedactArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("redaction is not built yet")
+const HELP: &str = "\
+Reads standard input and writes standard output when no file is given. A single file without
+--out is written to standard output; several files or folders need --out DIR, where the
+redacted copies keep the folder structure. Folders are walked recursively; a progress bar is
+shown when standard error is a terminal.
+
+Labels: CARD_NUMBER, US_SSN, SE_PERSONNUMMER, SE_ORGNR, IBAN, SE_BANK_ACCOUNT, EMAIL, PHONE,
+IP_ADDRESS, DATE_OF_BIRTH, POSTAL_ADDRESS, PERSON.
+
+Operators: mask (\u{2588} per character, the default), fixed:TEXT, partial (last 4 kept),
+partial6 (card numbers keep first 6 + last 4, others last 4), label ([LABEL]),
+hash ([LABEL:hex], keyed by --hash-key or SEKRETESS_HASH_KEY), keep (report only).
+
+Formats: text and kv pass invalid UTF-8 through unchanged; csv has a header row and a sniffed
+delimiter (, ; tab |); json keeps its structure and uses keys as context; ndjson is one JSON
+document per line.
+
+Exit status: 0 done (with --check: nothing found); 1 --check found personal data;
+2 usage or input error.
+
+Examples:
+  sekretess redact < letter.txt > letter.redacted.txt
+  sekretess redact --operator label --operator CARD_NUMBER=partial6 invoices/ --out clean/
+  sekretess redact --check --report findings.json export.csv";
+
+/// Find and black out personal data in documents.
+#[derive(clap::Args, Debug)]
+#[command(after_help = HELP)]
+pub struct RedactArgs {
+    /// Files or folders to redact (none: standard input).
+    #[arg(value_name = "FILES|DIRS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Folder for the redacted files (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Input format; auto decides from the file name and the first bytes.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "text", "kv", "csv", "json", "ndjson"])]
+    pub format: String,
+
+    /// Operator: NAME for every label, or LABEL=NAME for one label (repeatable).
+    #[arg(long = "operator", value_name = "[LABEL=]NAME", default_value = "mask")]
+    pub operators: Vec<String>,
+
+    /// Only findings at or above this confidence (0.0 to 1.0) are redacted and reported.
+    #[arg(long, default_value_t = 0.5, value_name = "0..1")]
+    pub min_confidence: f32,
+
+    /// Only these labels (comma-separated); default all.
+    #[arg(long, value_delimiter = ',', value_name = "LABEL,…")]
+    pub labels: Vec<String>,
+
+    /// Write the findings as JSON (positions, label, confidence, recognizer; never values).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Redact nothing; exit 1 if anything is found (for pre-commit hooks and pipelines).
+    #[arg(long)]
+    pub check: bool,
+
+    /// Key for the hash operator.
+    #[arg(long, env = "SEKRETESS_HASH_KEY", hide_env_values = true, value_name = "KEY")]
+    pub hash_key: Option<String>,
+
+    /// Worker threads (default: all cores).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+impl RedactArgs {
+    fn options(&self) -> anyhow::Result<Options> {
+        let mut opts =
+            Options { min_confidence: self.min_confidence, threads: self.threads, ..Options::default() };
+        if !(0.0..=1.0).contains(&self.min_confidence) {
+            bail!("--min-confidence must be between 0 and 1");
+        }
+        for spec in &self.operators {
+            match spec.split_once('=') {
+                Some((label, op)) if !label.contains(':') => {
+                    let label: Label = label.parse().context("in --operator LABEL=NAME")?;
+                    let op: Operator = op.parse().context("in --operator LABEL=NAME")?;
+                    opts.per_label.retain(|(l, _)| *l != label);
+                    opts.per_label.push((label, op));
+                }
+                _ => opts.operator = spec.parse().context("in --operator")?,
+            }
+        }
+        if !self.labels.is_empty() {
+            let labels: Result<Vec<Label>, _> = self.labels.iter().map(|l| l.parse::<Label>()).collect();
+            opts.labels = Some(labels.context("in --labels")?);
+        }
+        if let Some(k) = &self.hash_key {
+            opts.hash_key = k.as_bytes().to_vec();
+        }
+        Ok(opts)
+    }
+}
+
+/// Writes the JSON report as findings arrive (constant memory).
+struct Report {
+    out: Option<BufWriter<File>>,
+    first: bool,
+}
+
+impl Report {
+    fn open(path: Option<&Path>) -> anyhow::Result<Report> {
+        let out = match path {
+            Some(p) => {
+                let mut w = BufWriter::new(
+                    File::create(p).with_context(|| format!("cannot create report {}", p.display()))?,
+                );
+                w.write_all(b"[")?;
+                Some(w)
+            }
+            None => None,
+        };
+        Ok(Report { out, first: true })
+    }
+
+    fn add(&mut self, file: &str, f: &Finding) -> io::Result<()> {
+        let Some(w) = self.out.as_mut() else { return Ok(()) };
+        let v = serde_json::json!({
+            "file": file,
+            "label": f.label.as_str(),
+            "start": f.start,
+            "end": f.end,
+            "start_byte": f.start_byte,
+            "end_byte": f.end_byte,
+            "confidence": f.confidence,
+            "recognizer": f.recognizer,
+        });
+        w.write_all(if self.first { b"\n  " } else { b",\n  " })?;
+        self.first = false;
+        serde_json::to_writer(&mut *w, &v)?;
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        if let Some(mut w) = self.out.take() {
+            w.write_all(b"\n]\n")?;
+            w.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// A file to redact: its path and the path relative to the folder it was found in.
+struct Job {
+    path: PathBuf,
+    rel: PathBuf,
+    len: u64,
+}
+
+fn walk(root: &Path, dir: &Path, jobs: &mut Vec<Job>) -> anyhow::Result<()> {
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .with_context(|| format!("cannot read folder {}", dir.display()))?
+        .collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let ft = e.file_type()?;
+        if ft.is_dir() {
+            walk(root, &path, jobs)?;
+        } else if ft.is_file() {
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            jobs.push(Job { len: e.metadata()?.len(), path, rel });
+        }
+    }
+    Ok(())
+}
+
+/// Counts bytes read, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(b) = &self.bar {
+            b.inc(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
+    let opts = args.options()?;
+    let format: Format = args.format.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let mut report = Report::open(args.report.as_deref())?;
+    let mut found = 0u64;
+
+    if args.paths.is_empty() {
+        let stdin = io::stdin().lock();
+        let summary = if args.check {
+            redact_stream(stdin, io::sink(), format, None, &opts, |f| {
+                let _ = report.add("-", f);
+            })
+        } else {
+            let stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            redact_stream(stdin, stdout, format, None, &opts, |f| {
+                let _ = report.add("-", f);
+            })
+        }
+        .context("standard input")?;
+        found += summary.findings;
+        report.finish().context("writing the report")?;
+        return Ok(exit(args.check, found));
+    }
+
+    let mut jobs = Vec::new();
+    for p in &args.paths {
+        let meta = fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, p, &mut jobs)?;
+        } else {
+            let rel = PathBuf::from(p.file_name().unwrap_or(p.as_os_str()));
+            jobs.push(Job { path: p.clone(), rel, len: meta.len() });
+        }
+    }
+    if !args.check && args.out.is_none() && (jobs.len() != 1 || args.paths.iter().any(|p| p.is_dir())) {
+        bail!("give --out DIR to redact several files or a folder (or --check to only look)");
+    }
+    if let Some(out) = &args.out {
+        fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        let out_abs = fs::canonicalize(out)?;
+        for j in &jobs {
+            if fs::canonicalize(&j.path).is_ok_and(|p| p.starts_with(&out_abs)) {
+                bail!("--out {} is inside the input; choose a folder outside it", out.display());
+            }
+        }
+    }
+
+    let total: u64 = jobs.iter().map(|j| j.len).sum();
+    let bar = (io::stderr().is_terminal() && (jobs.len() > 1 || total > 8 << 20)).then(|| {
+        let b = indicatif::ProgressBar::new(total);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+        ) {
+            b.set_style(style);
+        }
+        b
+    });
+
+    let mut errors = 0usize;
+    for j in &jobs {
+        let name = j.path.display().to_string();
+        let result = (|| -> anyhow::Result<u64> {
+            let file = File::open(&j.path).with_context(|| format!("cannot open {name}"))?;
+            let input = Counting { inner: file, bar: bar.clone() };
+            let file_name = j.path.file_name().and_then(|n| n.to_str());
+            let mut on = |f: &Finding| {
+                let _ = report.add(&name, f);
+            };
+            let summary = if args.check {
+                redact_stream(input, io::sink(), format, file_name, &opts, &mut on)
+            } else if let Some(out) = &args.out {
+                let dest = out.join(&j.rel);
+                if let Some(parent) = dest.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                let w = BufWriter::with_capacity(1 << 16, File::create(&dest)?);
+                redact_stream(input, w, format, file_name, &opts, &mut on)
+            } else {
+                let w = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+                redact_stream(input, w, format, file_name, &opts, &mut on)
+            }
+            .with_context(|| name.clone())?;
+            Ok(summary.findings)
+        })();
+        match result {
+            Ok(n) => found += n,
+            Err(e) => {
+                errors += 1;
+                match &bar {
+                    Some(b) => b.suspend(|| eprintln!("error: {e:#}")),
+                    None => eprintln!("error: {e:#}"),
+                }
+            }
+        }
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    report.finish().context("writing the report")?;
+    if errors > 0 {
+        bail!("{errors} of {} files failed", jobs.len());
+    }
+    if !args.check {
+        eprintln!("{} files, {found} findings", jobs.len());
+    }
+    Ok(exit(args.check, found))
+}
+
+fn exit(check: bool, found: u64) -> ExitCode {
+    if check && found > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn args(paths: Vec<PathBuf>) -> RedactArgs {
+        RedactArgs {
+            paths,
+            out: None,
+            format: "auto".into(),
+            operators: vec!["mask".into()],
+            min_confidence: 0.5,
+            labels: Vec::new(),
+            report: None,
+            check: false,
+            hash_key: None,
+            threads: 1,
+        }
+    }
+
+    #[test]
+    fn folder_out_report_and_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        fs::create_dir_all(input.join("sub")).unwrap();
+        fs::write(input.join("sub/a.csv"), "name,email\nAnna Svensson,anna@example.se\n").unwrap();
+        fs::write(input.join("b.txt"), "card 4111 1111 1111 1111\n").unwrap();
+        fs::write(input.join("c.txt"), "nothing here\n").unwrap();
+        let out = dir.path().join("out");
+        let report = dir.path().join("report.json");
+        let mut a = args(vec![input.clone()]);
+        a.out = Some(out.clone());
+        a.report = Some(report.clone());
+        a.operators = vec!["label".into()];
+        assert_eq!(run(a).unwrap(), ExitCode::SUCCESS);
+        assert_eq!(fs::read_to_string(out.join("sub/a.csv")).unwrap(), "name,email\n[PERSON],[EMAIL]\n");
+        assert_eq!(fs::read_to_string(out.join("b.txt")).unwrap(), "card [CARD_NUMBER]\n");
+        let rep = fs::read_to_string(&report).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&rep).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 3);
+        assert!(!rep.contains("4111") && !rep.contains("Anna") && !rep.contains("anna@"));
+        assert_eq!(v[0]["start_byte"], 5);
+
+        let mut c = args(vec![input.clone()]);
+        c.check = true;
+        assert_eq!(run(c).unwrap(), ExitCode::from(1));
+        let mut c = args(vec![input.join("c.txt")]);
+        c.check = true;
+        assert_eq!(run(c).unwrap(), ExitCode::SUCCESS);
+        // Several inputs without --out is refused.
+        assert!(run(args(vec![input])).is_err());
+    }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use sekretess_core::audit::AuditContext;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
@@ -130,11 +131,12 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
         let c: DevCredentials = serde_json::from_slice(&text).context("dev-credentials.json is damaged")?;
         (c.token, c.share)
     } else {
-        let done = sekretess_server::initialize(&vault, clock.as_ref(), 1, 1).await?;
+        let done =
+            sekretess_server::initialize(&vault, &AuditContext::system(), clock.as_ref(), 1, 1).await?;
         let share = done.shares.first().map(|s| s.to_string()).context("init made no share")?;
         (done.bootstrap_token.expose().to_owned(), share)
     };
-    vault.submit_share(&share).await.context("auto-unseal failed")?;
+    vault.submit_share(&AuditContext::system(), &share).await.context("auto-unseal failed")?;
 
     let state = AppState { vault: Arc::new(vault), clock, limits };
     let server = RunningServer::start(listen, tls_config, state).await?;

@@ -91,8 +91,18 @@ pub enum VaultError {
     Integrity,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The audit entry could not be made durable, so the operation was not done (or its
+    /// result not returned).
+    #[error("the audit log cannot be written; the operation was refused")]
+    AuditUnavailable,
     #[error("internal error: {0}")]
     Internal(&'static str),
+}
+
+impl From<crate::audit::AuditError> for VaultError {
+    fn from(_: crate::audit::AuditError) -> Self {
+        VaultError::AuditUnavailable
+    }
 }
 
 impl From<sekretess_crypto::CryptoError> for VaultError {

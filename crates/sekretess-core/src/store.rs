@@ -6,6 +6,7 @@
 
 use std::future::Future;
 
+use crate::audit::AuditStore;
 use crate::error::StoreError;
 
 /// Vault-wide facts, written once by init.
@@ -113,9 +114,9 @@ pub struct CustomerWrite {
     pub index: Vec<IndexEntry>,
 }
 
-/// The control store: vault metadata, groups and their sealed keys, the code directory
-/// and the erasure journal.
-pub trait Store: Send + Sync + 'static {
+/// The control store: vault metadata, groups and their sealed keys, the code directory,
+/// the erasure journal and the audit log. Cheap to clone (a connection pool handle).
+pub trait Store: AuditStore + Clone + Send + Sync + 'static {
     type Group: GroupStore;
 
     fn load_meta(&self) -> impl Future<Output = Result<Option<VaultMeta>, StoreError>> + Send;

@@ -94,6 +94,8 @@ pub fn email(value: &str) -> Result<String, &'static str> {
 /// and parentheses are allowed between digits.
 pub fn phone(value: &str) -> Result<String, &'static str> {
     const RULE: &str = "not an international (E.164) phone number: + and 8-15 digits";
+    // "+46 (0)70 …": the bracketed trunk prefix is not dialled internationally.
+    let value = &value.replacen("(0)", "", 1);
     let rest = if let Some(r) = value.strip_prefix('+') {
         r
     } else if let Some(r) = value.strip_prefix("00") {
@@ -334,4 +336,61 @@ pub fn bank_account(value: &str) -> Result<String, &'static str> {
         return Err("not a bank account number: 4 to 34 digits");
     }
     Ok(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn personnummer_century_and_samordningsnummer() {
+        // 10 digits: the century follows today's year; '+' means 100 years or older.
+        assert_eq!(personnummer("811228-9874", 2026).unwrap(), "SE198112289874");
+        assert_eq!(personnummer("811228+9874", 2026).unwrap(), "SE188112289874");
+        assert_eq!(personnummer("19811228-9874", 2026).unwrap(), "SE198112289874");
+        // samordningsnummer: day + 60 (28 + 60 = 88); the check digit covers the 88.
+        let check =
+            (0..10u8).find(|d| luhn_valid(format!("81128898 7{d}").replace(' ', "").as_bytes())).unwrap();
+        assert!(personnummer(&format!("811288-987{check}"), 2026).is_ok());
+        assert!(personnummer("811232-9874", 2026).is_err(), "day 32 is no date");
+        assert!(personnummer("811228-98+74", 2026).is_err());
+    }
+
+    #[test]
+    fn card_brands_and_lengths() {
+        assert!(card_number("4111 1111 1111 1111").is_ok()); // Visa 16
+        assert!(card_number("2223000048400011").is_ok()); // Mastercard 2-series
+        assert!(card_number("378282246310005").is_ok()); // Amex 15
+        // Luhn-valid but no brand issues a 15-digit number starting with 49.
+        assert_eq!(
+            card_number("490154203237518"),
+            Err("card number: no card brand issues this prefix with this length")
+        );
+        assert_eq!(card_number("4111111111111112"), Err("card number: fails the Luhn check"));
+        assert!(card_number("4111-1111-1111-111a").is_err());
+    }
+
+    #[test]
+    fn phones_emails_dates() {
+        assert_eq!(phone("+46 (0)70-123 45 67").unwrap(), "+46701234567");
+        assert_eq!(phone("+46 70-123 45 67").unwrap(), "+46701234567");
+        assert_eq!(phone("0046701234567").unwrap(), "+46701234567");
+        assert!(phone("+1234567").is_err(), "too short");
+        assert_eq!(email("Anna.B@Example.COM").unwrap(), "anna.b@example.com");
+        for bad in ["a@b", "@example.com", "a b@example.com", "a@-x.com", "a@example.123"] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+        assert!(date("2024-02-29", 2026).is_ok());
+        assert!(date("2023-02-29", 2026).is_err());
+        assert!(date("2027-01-01", 2026).is_err());
+    }
+
+    #[test]
+    fn ssn_rules() {
+        assert_eq!(us_ssn("536-90-4399").unwrap(), "US536904399");
+        assert_eq!(us_ssn("536 90 4399").unwrap(), "US536904399");
+        assert_eq!(us_ssn("536904399").unwrap(), "US536904399");
+        assert!(us_ssn("536-904-399").is_err());
+        assert!(us_ssn("900-12-3456").is_err());
+    }
 }

@@ -17,6 +17,7 @@ use sekretess_crypto::shamir::{self, KEY_ID_LEN, Share};
 use sekretess_crypto::{Key32, keywrap};
 use zeroize::Zeroizing;
 
+use crate::audit::{AuditContext, AuditKey, AuditLog, Event, Outcome};
 use crate::clock::{Clock, civil_date};
 use crate::code::CustomerCode;
 use crate::error::{StoreError, VaultError};
@@ -96,15 +97,20 @@ struct OpenGroup<G> {
     index_keys: HashMap<String, BlindIndexKey>,
 }
 
-struct Unsealed<G> {
-    groups: RwLock<Vec<Arc<OpenGroup<G>>>>,
+struct Unsealed<S: Store> {
+    groups: RwLock<Vec<Arc<OpenGroup<S::Group>>>>,
     root: Key32,
+    audit: AuditLog<S>,
 }
 
-enum State<G> {
+enum State<S: Store> {
     Sealed { pending: Vec<Share> },
-    Unsealed(Arc<Unsealed<G>>),
+    Unsealed(Arc<Unsealed<S>>),
 }
+
+/// Events that happen while sealed (no audit key yet) wait here, and are written first
+/// when the vault unseals. Bounded, so a flood of bad shares cannot grow memory.
+const MAX_SEALED_EVENTS: usize = 1000;
 
 /// The vault over a store `S`.
 pub struct Vault<S: Store> {
@@ -112,7 +118,8 @@ pub struct Vault<S: Store> {
     clock: Arc<dyn Clock>,
     schema: Schema,
     meta: RwLock<Option<VaultMeta>>,
-    state: RwLock<State<S::Group>>,
+    state: RwLock<State<S>>,
+    sealed_events: std::sync::Mutex<Vec<(Event, Outcome)>>,
 }
 
 fn poisoned<T>(_: T) -> VaultError {
@@ -176,6 +183,7 @@ impl<S: Store> Vault<S> {
             schema,
             meta: RwLock::new(meta),
             state: RwLock::new(State::Sealed { pending: Vec::new() }),
+            sealed_events: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -191,7 +199,7 @@ impl<S: Store> Vault<S> {
         Ok(self.meta.read().map_err(poisoned)?.clone())
     }
 
-    fn unsealed(&self) -> Result<Arc<Unsealed<S::Group>>, VaultError> {
+    fn unsealed(&self) -> Result<Arc<Unsealed<S>>, VaultError> {
         match &*self.state.read().map_err(poisoned)? {
             State::Unsealed(u) => Ok(Arc::clone(u)),
             State::Sealed { .. } => Err(VaultError::Sealed),
@@ -200,7 +208,12 @@ impl<S: Store> Vault<S> {
 
     /// Creates the root key and splits it into `share_count` shares, any `threshold` of
     /// which unseal. The vault stays sealed; the shares are returned once and never stored.
-    pub async fn init(&self, threshold: u8, share_count: u8) -> Result<InitOutcome, VaultError> {
+    pub async fn init(
+        &self,
+        ctx: &AuditContext,
+        threshold: u8,
+        share_count: u8,
+    ) -> Result<InitOutcome, VaultError> {
         if threshold == 0 || share_count < threshold {
             return Err(VaultError::InitParameters("need 1 <= threshold <= number of shares"));
         }
@@ -219,6 +232,9 @@ impl<S: Store> Vault<S> {
             other => other?,
         }
         *self.meta.write().map_err(poisoned)? = Some(meta);
+        // The root key is in memory right now: the first entry of the chain records init.
+        let audit = AuditLog::new(self.store.clone(), AuditKey::derive(&root)?, Arc::clone(&self.clock));
+        audit.record(ctx.event("vault.init"), Outcome::Success).await?;
         Ok(InitOutcome { shares, key_id: shamir::key_id_text(&key_id) })
     }
 
@@ -241,7 +257,47 @@ impl<S: Store> Vault<S> {
 
     /// Takes one unseal share (as typed). When the threshold is reached the vault unseals.
     /// A wrong, damaged, duplicate or foreign share is refused and progress is kept.
-    pub async fn submit_share(&self, text: &str) -> Result<SealStatus, VaultError> {
+    pub async fn submit_share(&self, ctx: &AuditContext, text: &str) -> Result<SealStatus, VaultError> {
+        let root = match self.try_unseal(text).await {
+            Ok(Some(root)) => root,
+            Ok(None) => {
+                self.note_sealed_event(ctx.event("vault.unseal.share"), Outcome::Success)?;
+                return self.seal_status();
+            }
+            Err(e) => {
+                if !matches!(e, VaultError::AlreadyUnsealed) {
+                    self.note_sealed_event(ctx.event("vault.unseal.share"), Outcome::Failed)?;
+                }
+                return Err(e);
+            }
+        };
+        let audit = AuditLog::new(self.store.clone(), AuditKey::derive(&root)?, Arc::clone(&self.clock));
+        let mut events = std::mem::take(&mut *self.sealed_events.lock().map_err(poisoned)?);
+        events.push((ctx.event("vault.unseal"), Outcome::Success));
+        // Fail closed: without a durable record of the unseal, stay sealed (and keep the
+        // waiting events for the next attempt).
+        if let Err(e) = audit.record_all(events.clone()).await {
+            events.pop();
+            let mut waiting = self.sealed_events.lock().map_err(poisoned)?;
+            events.append(&mut waiting);
+            *waiting = events;
+            return Err(e.into());
+        }
+        let unsealed = self.load_groups(root, audit).await?;
+        *self.state.write().map_err(poisoned)? = State::Unsealed(Arc::new(unsealed));
+        self.seal_status()
+    }
+
+    fn note_sealed_event(&self, event: Event, outcome: Outcome) -> Result<(), VaultError> {
+        let mut events = self.sealed_events.lock().map_err(poisoned)?;
+        if events.len() < MAX_SEALED_EVENTS {
+            events.push((event, outcome));
+        }
+        Ok(())
+    }
+
+    /// Adds a share; returns the root key once the threshold is reached.
+    async fn try_unseal(&self, text: &str) -> Result<Option<Key32>, VaultError> {
         let meta = self.meta()?.ok_or(VaultError::NotInitialized)?;
         let share = Share::parse(text)?;
         if share.key_id != meta.key_id {
@@ -264,40 +320,47 @@ impl<S: Store> Vault<S> {
             pending.push(share);
             if pending.len() < meta.threshold as usize { None } else { Some(std::mem::take(pending)) }
         };
-        if let Some(shares) = ready {
-            let root = shamir::combine(&shares).map_err(|_| VaultError::UnsealFailed)?;
-            drop(shares);
-            if key_id_of(&root)? != meta.key_id {
-                return Err(VaultError::UnsealFailed);
-            }
-            let unsealed = self.load_groups(root).await?;
-            let mut state = self.state.write().map_err(poisoned)?;
-            *state = State::Unsealed(Arc::new(unsealed));
+        let Some(shares) = ready else { return Ok(None) };
+        let root = shamir::combine(&shares).map_err(|_| VaultError::UnsealFailed)?;
+        drop(shares);
+        if key_id_of(&root)? != meta.key_id {
+            return Err(VaultError::UnsealFailed);
         }
-        self.seal_status()
+        Ok(Some(root))
     }
 
     /// Forgets the shares given so far.
-    pub fn reset_unseal(&self) -> Result<SealStatus, VaultError> {
+    pub fn reset_unseal(&self, ctx: &AuditContext) -> Result<SealStatus, VaultError> {
         if let State::Sealed { pending } = &mut *self.state.write().map_err(poisoned)? {
             pending.clear();
+            self.note_sealed_event(ctx.event("vault.unseal.reset"), Outcome::Success)?;
         }
         self.seal_status()
     }
 
     /// Seals: every key leaves memory (zeroized when the last request using it ends).
-    pub fn seal(&self) -> Result<(), VaultError> {
+    /// Sealing is a safety action, so it happens even if its audit entry cannot be written;
+    /// that entry then waits for the next unseal.
+    pub async fn seal(&self, ctx: &AuditContext) -> Result<(), VaultError> {
+        let event = ctx.event("vault.seal");
+        let recorded = match self.unsealed() {
+            Ok(u) => u.audit.record(event.clone(), Outcome::Success).await.is_ok(),
+            Err(_) => true,
+        };
         *self.state.write().map_err(poisoned)? = State::Sealed { pending: Vec::new() };
+        if !recorded {
+            self.note_sealed_event(event, Outcome::Success)?;
+        }
         Ok(())
     }
 
-    async fn load_groups(&self, root: Key32) -> Result<Unsealed<S::Group>, VaultError> {
+    async fn load_groups(&self, root: Key32, audit: AuditLog<S>) -> Result<Unsealed<S>, VaultError> {
         let mut groups = Vec::new();
         for row in self.store.list_groups().await? {
             let keys = self.store.group_keys(row.id).await?;
             groups.push(Arc::new(self.open_group(&root, row, &keys).await?));
         }
-        Ok(Unsealed { groups: RwLock::new(groups), root })
+        Ok(Unsealed { groups: RwLock::new(groups), root, audit })
     }
 
     async fn open_group(
@@ -338,11 +401,7 @@ impl<S: Store> Vault<S> {
         })
     }
 
-    fn group_by_name(
-        &self,
-        u: &Unsealed<S::Group>,
-        name: &str,
-    ) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
+    fn group_by_name(&self, u: &Unsealed<S>, name: &str) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
         let groups = u.groups.read().map_err(poisoned)?;
         groups
             .iter()
@@ -351,7 +410,7 @@ impl<S: Store> Vault<S> {
             .ok_or_else(|| VaultError::UnknownGroup(name.to_owned()))
     }
 
-    fn group_by_id(&self, u: &Unsealed<S::Group>, id: u32) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
+    fn group_by_id(&self, u: &Unsealed<S>, id: u32) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
         let groups = u.groups.read().map_err(poisoned)?;
         groups
             .iter()
@@ -378,9 +437,12 @@ impl<S: Store> Vault<S> {
     }
 
     /// Creates a customer group with its own store and its own keys.
-    pub async fn create_group(&self, name: &str) -> Result<GroupInfo, VaultError> {
+    pub async fn create_group(&self, ctx: &AuditContext, name: &str) -> Result<GroupInfo, VaultError> {
         group_name_ok(name)?;
         let u = self.unsealed()?;
+        let mut event = ctx.event("group.create");
+        event.group = Some(name.to_owned());
+        u.audit.record(event, Outcome::Success).await?;
         for _attempt in 0..5 {
             let existing = self.store.list_groups().await?;
             if existing.iter().any(|g| g.name == name) {
@@ -416,9 +478,17 @@ impl<S: Store> Vault<S> {
     }
 
     /// Locks or unlocks a group: a locked group refuses every customer operation.
-    pub async fn set_group_locked(&self, name: &str, locked: bool) -> Result<GroupInfo, VaultError> {
+    pub async fn set_group_locked(
+        &self,
+        ctx: &AuditContext,
+        name: &str,
+        locked: bool,
+    ) -> Result<GroupInfo, VaultError> {
         let u = self.unsealed()?;
         let g = self.group_by_name(&u, name)?;
+        let mut event = ctx.event(if locked { "group.lock" } else { "group.unlock" });
+        event.group = Some(g.row.name.clone());
+        u.audit.record(event, Outcome::Success).await?;
         let state = if locked { GroupState::Locked } else { GroupState::Open };
         self.store.set_group_state(g.row.id, state).await?;
         g.locked.store(locked, Ordering::SeqCst);
@@ -488,16 +558,18 @@ impl<S: Store> Vault<S> {
     /// Creates one customer in `group`.
     pub async fn create_customer(
         &self,
+        ctx: &AuditContext,
         group: &str,
         fields: &[(String, String)],
     ) -> Result<CustomerCode, VaultError> {
-        self.create_customers(group, std::slice::from_ref(&fields.to_vec())).await?.remove(0)
+        self.create_customers(ctx, group, std::slice::from_ref(&fields.to_vec())).await?.remove(0)
     }
 
     /// Creates many customers in one transaction; answers per item. Invalid items and
     /// duplicates fail alone; the others are written.
     pub async fn create_customers(
         &self,
+        ctx: &AuditContext,
         group: &str,
         batch: &[Vec<(String, String)>],
     ) -> Result<Vec<Result<CustomerCode, VaultError>>, VaultError> {
@@ -528,6 +600,12 @@ impl<S: Store> Vault<S> {
             return Ok(results);
         }
         let codes: Vec<String> = writes.iter().map(|w| w.record.code.clone()).collect();
+        // Fail closed: every creation is on record before anything is written.
+        let events = writes
+            .iter()
+            .map(|w| (self.customer_event(ctx, "customer.create", &g, &w.record), Outcome::Success))
+            .collect();
+        u.audit.record_all(events).await?;
         // A code collision across 55 random bits is astronomically rare; refuse rather than loop.
         self.store.directory_insert(&codes, g.row.id).await?;
         match g.store.insert_customers(&writes).await {
@@ -537,6 +615,9 @@ impl<S: Store> Vault<S> {
                 for (write, slot) in writes.iter().zip(slots) {
                     if let Err(e) = g.store.insert_customers(std::slice::from_ref(write)).await {
                         self.store.directory_remove(std::slice::from_ref(&write.record.code)).await?;
+                        let event = self.customer_event(ctx, "customer.create", &g, &write.record);
+                        // Best effort: the entry written before already records the attempt.
+                        let _ = u.audit.record(event, Outcome::Failed).await;
                         results[slot] = Err(match e {
                             StoreError::Conflict { what } => VaultError::Duplicate { field: what },
                             other => other.into(),
@@ -547,6 +628,11 @@ impl<S: Store> Vault<S> {
             }
             Err(e) => {
                 self.store.directory_remove(&codes).await?;
+                let failed = writes
+                    .iter()
+                    .map(|w| (self.customer_event(ctx, "customer.create", &g, &w.record), Outcome::Failed))
+                    .collect();
+                let _ = u.audit.record_all(failed).await;
                 Err(e.into())
             }
         }
@@ -555,13 +641,13 @@ impl<S: Store> Vault<S> {
     async fn locate(
         &self,
         code: &CustomerCode,
-    ) -> Result<(Arc<OpenGroup<S::Group>>, CustomerRecord), VaultError> {
+    ) -> Result<(Arc<Unsealed<S>>, Arc<OpenGroup<S::Group>>, CustomerRecord), VaultError> {
         let u = self.unsealed()?;
         let group_id = self.store.directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
         let g = self.group_by_id(&u, group_id)?;
         Self::usable(&g)?;
         match g.store.get_customer(code.compact()).await? {
-            Some(record) => Ok((g, record)),
+            Some(record) => Ok((u, g, record)),
             None if self.store.is_erased(code.compact()).await? => Err(VaultError::Erased),
             None => Err(VaultError::NotFound),
         }
@@ -585,9 +671,18 @@ impl<S: Store> Vault<S> {
     }
 
     /// Reads and decrypts a customer.
-    pub async fn get_customer(&self, code: &CustomerCode) -> Result<Customer, VaultError> {
-        let (g, record) = self.locate(code).await?;
+    pub async fn get_customer(
+        &self,
+        ctx: &AuditContext,
+        code: &CustomerCode,
+        purpose: Option<&str>,
+    ) -> Result<Customer, VaultError> {
+        let (u, g, record) = self.locate(code).await?;
         let (_dek, fields) = Self::decrypt(&g, &record)?;
+        // The read is on record before any data is returned.
+        let mut event = self.customer_event(ctx, "customer.read", &g, &record);
+        event.purpose = purpose.map(str::to_owned);
+        u.audit.record(event, Outcome::Success).await?;
         Ok(Customer {
             code: code.clone(),
             group: g.row.name.clone(),
@@ -600,10 +695,11 @@ impl<S: Store> Vault<S> {
     /// Sets fields (`Some`) or removes them (`None`); the rest stay as they are.
     pub async fn update_customer(
         &self,
+        ctx: &AuditContext,
         code: &CustomerCode,
         changes: &[(String, Option<String>)],
     ) -> Result<(), VaultError> {
-        let (g, record) = self.locate(code).await?;
+        let (u, g, record) = self.locate(code).await?;
         let (dek, current) = Self::decrypt(&g, &record)?;
         let mut merged: BTreeMap<String, Zeroizing<String>> =
             current.into_iter().map(|(k, v)| (k, v.0)).collect();
@@ -622,16 +718,26 @@ impl<S: Store> Vault<S> {
         let fields: Vec<(String, String)> = merged.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
         let prepared = self.prepare(&fields)?;
         let write = self.encrypt(&g, code, &prepared, &dek, (record.created_at, self.clock.now()))?;
-        g.store.update_customer(&write).await.map_err(|e| match e {
-            StoreError::Conflict { what } => VaultError::Duplicate { field: what },
-            other => other.into(),
-        })
+        let mut event = ctx.event("customer.update");
+        event.group = Some(g.row.name.clone());
+        event.customer = Some(record.code.clone());
+        event.fields = changes.iter().map(|(name, _)| name.clone()).collect();
+        u.audit.record(event.clone(), Outcome::Success).await?;
+        if let Err(e) = g.store.update_customer(&write).await {
+            let _ = u.audit.record(event, Outcome::Failed).await; // best effort, as above
+            return Err(match e {
+                StoreError::Conflict { what } => VaultError::Duplicate { field: what },
+                other => other.into(),
+            });
+        }
+        Ok(())
     }
 
     /// Erases a customer by crypto-shredding: the wrapped data key and the blind-index
     /// entries are deleted, and the erasure is journaled. The code is never reused.
-    pub async fn erase_customer(&self, code: &CustomerCode) -> Result<(), VaultError> {
-        let (g, _record) = self.locate(code).await?;
+    pub async fn erase_customer(&self, ctx: &AuditContext, code: &CustomerCode) -> Result<(), VaultError> {
+        let (u, g, record) = self.locate(code).await?;
+        u.audit.record(self.customer_event(ctx, "customer.erase", &g, &record), Outcome::Success).await?;
         self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
         g.store.erase_customer(code.compact()).await?;
         Ok(())
@@ -639,7 +745,13 @@ impl<S: Store> Vault<S> {
 
     /// Finds customers of `group` whose searchable `field` equals `value` (in any written
     /// form the field's type accepts).
-    pub async fn find(&self, group: &str, field: &str, value: &str) -> Result<Vec<CustomerCode>, VaultError> {
+    pub async fn find(
+        &self,
+        ctx: &AuditContext,
+        group: &str,
+        field: &str,
+        value: &str,
+    ) -> Result<Vec<CustomerCode>, VaultError> {
         let u = self.unsealed()?;
         let g = self.group_by_name(&u, group)?;
         Self::usable(&g)?;
@@ -652,7 +764,62 @@ impl<S: Store> Vault<S> {
         let key = g.index_keys.get(field).ok_or(VaultError::Internal("missing index key"))?;
         let hash = key.index(normalized.as_bytes());
         let codes = g.store.find(field, &hash).await?;
-        codes.iter().map(|c| CustomerCode::parse(c).map_err(|_| VaultError::Integrity)).collect()
+        let found: Vec<CustomerCode> = codes
+            .iter()
+            .map(|c| CustomerCode::parse(c).map_err(|_| VaultError::Integrity))
+            .collect::<Result<_, _>>()?;
+        let mut event = ctx.event("customer.find");
+        event.group = Some(g.row.name.clone());
+        event.fields = vec![field.to_owned()];
+        if let [one] = found.as_slice() {
+            event.customer = Some(one.compact().to_owned());
+        }
+        u.audit.record(event, Outcome::Success).await?;
+        Ok(found)
+    }
+
+    fn customer_event(
+        &self,
+        ctx: &AuditContext,
+        action: &str,
+        g: &OpenGroup<S::Group>,
+        record: &CustomerRecord,
+    ) -> Event {
+        let mut event = ctx.event(action);
+        event.group = Some(g.row.name.clone());
+        event.customer = Some(record.code.clone());
+        event.fields = record.fields.iter().map(|(name, _)| name.clone()).collect();
+        event
+    }
+
+    /// Records an event of another layer (logins, API keys, …) in the audit chain.
+    pub async fn record_event(&self, event: Event, outcome: Outcome) -> Result<u64, VaultError> {
+        Ok(self.unsealed()?.audit.record(event, outcome).await?)
+    }
+
+    /// A signed checkpoint of the audit chain's head (needs the vault unsealed).
+    pub async fn audit_checkpoint(&self) -> Result<crate::audit::Checkpoint, VaultError> {
+        Ok(self.unsealed()?.audit.checkpoint().await?)
+    }
+
+    /// Verifies the audit chain (needs the vault unsealed).
+    pub async fn audit_verify(
+        &self,
+        checkpoint: Option<&crate::audit::Checkpoint>,
+    ) -> Result<crate::audit::Verdict, VaultError> {
+        Ok(self.unsealed()?.audit.verify(checkpoint).await?)
+    }
+
+    /// The audit verification key, for an auditor's offline `audit verify`. Recorded.
+    pub async fn audit_verification_key(&self, ctx: &AuditContext) -> Result<AuditKey, VaultError> {
+        let u = self.unsealed()?;
+        u.audit.record(ctx.event("audit.key_export"), Outcome::Success).await?;
+        Ok(u.audit.key().clone())
+    }
+
+    /// Audit write failures since start (for metrics); 0 while sealed.
+    pub fn audit_failures(&self) -> u64 {
+        self.unsealed().map(|u| u.audit.failures()).unwrap_or(0)
     }
 
     /// Checkpoints every group store (moves erased pages out of write-ahead logs).
@@ -669,7 +836,7 @@ impl<S: Store> Vault<S> {
     #[cfg(feature = "test-hooks")]
     pub async fn test_hook_key_material(&self, code: &CustomerCode) -> Result<(Key32, Key32), VaultError> {
         let u = self.unsealed()?;
-        let (g, record) = self.locate(code).await?;
+        let (_, g, record) = self.locate(code).await?;
         let (dek, _) = Self::decrypt(&g, &record)?;
         Ok((u.root.clone(), dek))
     }

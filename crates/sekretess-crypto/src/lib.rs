@@ -11,8 +11,10 @@ pub mod envelope;
 pub mod kdf;
 pub mod keywrap;
 pub mod mac;
+pub mod password;
 pub mod secret;
 pub mod shamir;
+pub mod totp;
 
 pub use envelope::{Header, KeyRef};
 pub use secret::Key32;

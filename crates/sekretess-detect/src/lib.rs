@@ -1,2 +1,322 @@
-//! PII detection and redaction (see issue 4).
+//! PII detection and redaction (DESIGN.md section 9, issue 4).
+//!
+//! Usable on its own: this crate knows nothing of the vault. The entry points are
+//! [`redact_str`] (a whole document in memory, e.g. for `POST /v1/redact`), [`redact_stream`]
+//! (any size, bounded memory, parallel across cores) and [`detect`] (findings only).
+//!
+//! Invalid UTF-8 is passed through unchanged (see `docs/redaction.md`): bytes that are not
+//! valid UTF-8 are copied to the output as they are and are never part of a finding; each such
+//! byte counts as one character in character offsets.
 #![forbid(unsafe_code)]
+
+mod checks;
+mod context;
+mod format;
+mod label;
+mod lexicon;
+mod operator;
+mod scan;
+mod stream;
+
+use std::fmt;
+
+pub use format::Format;
+pub use label::{Label, UnknownLabel};
+pub use operator::{MASK, Operator, Replacer};
+pub use stream::{Summary, redact_stream};
+
+/// Checksum helpers, exposed for tests, benchmarks and the vault.
+pub mod validate {
+    pub use crate::checks::{card_brand, iban_mod97, is_card, is_iban, is_ssn, luhn, orgnr, personnummer};
+}
+
+/// Errors. They never contain any part of the document.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DetectError {
+    /// Reading or writing failed.
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The input is not well-formed in the format asked for.
+    #[error("malformed {format} input at byte {offset}")]
+    Syntax {
+        /// The format's name.
+        format: &'static str,
+        /// Byte offset of the problem in the input.
+        offset: u64,
+    },
+    /// A record (CSV record, NDJSON line or JSON document) is larger than the limit.
+    #[error("a {format} record starting at byte {offset} is larger than {limit} bytes")]
+    TooLarge {
+        /// The format's name.
+        format: &'static str,
+        /// Byte offset where the record starts.
+        offset: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The operator name is not known.
+    #[error("unknown operator (expected mask, partial, partial6, label, hash, keep or fixed:TEXT)")]
+    UnknownOperator,
+    /// The hash operator needs a key.
+    #[error("the hash operator needs a key (Options::hash_key)")]
+    MissingHashKey,
+}
+
+/// One piece of personal data found. It holds positions, never the value itself.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Finding {
+    /// What was found.
+    pub label: Label,
+    /// 0.0 ..= 1.0.
+    pub confidence: f32,
+    /// The recognizer that found it (`card_luhn`, `se_personnummer`, `person_lexicon` …).
+    pub recognizer: &'static str,
+    /// Byte offset of the first byte in the input.
+    pub start_byte: usize,
+    /// Byte offset just past the last byte in the input.
+    pub end_byte: usize,
+    /// Character (Unicode scalar value) offset of the start in the input.
+    pub start: usize,
+    /// Character offset just past the end in the input.
+    pub end: usize,
+}
+
+/// What to find and how to replace it.
+#[derive(Clone)]
+pub struct Options {
+    /// Findings below this confidence are neither reported nor replaced. Default 0.5.
+    pub min_confidence: f32,
+    /// The operator for labels without their own. Default [`Operator::Mask`].
+    pub operator: Operator,
+    /// Operators for single labels, overriding `operator`.
+    pub per_label: Vec<(Label, Operator)>,
+    /// Only these labels (`None`: all).
+    pub labels: Option<Vec<Label>>,
+    /// Key for [`Operator::Hash`].
+    pub hash_key: Vec<u8>,
+    /// Worker threads for large inputs (0: the number of CPUs).
+    pub threads: usize,
+    /// Block size for streaming, in bytes (default 4 MiB). Memory use is about
+    /// `3 * threads * block_size`.
+    pub block_size: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            min_confidence: 0.5,
+            operator: Operator::Mask,
+            per_label: Vec::new(),
+            labels: None,
+            hash_key: Vec::new(),
+            threads: 0,
+            block_size: 4 << 20,
+        }
+    }
+}
+
+impl fmt::Debug for Options {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Options")
+            .field("min_confidence", &self.min_confidence)
+            .field("operator", &self.operator)
+            .field("per_label", &self.per_label)
+            .field("labels", &self.labels)
+            .field("hash_key", &"<redacted>")
+            .field("threads", &self.threads)
+            .field("block_size", &self.block_size)
+            .finish()
+    }
+}
+
+impl Options {
+    /// The operator used for `label`.
+    pub fn operator_for(&self, label: Label) -> &Operator {
+        self.per_label.iter().find(|(l, _)| *l == label).map_or(&self.operator, |(_, op)| op)
+    }
+
+    fn wants(&self, label: Label) -> bool {
+        self.labels.as_ref().is_none_or(|ls| ls.contains(&label))
+    }
+
+    fn check(&self) -> Result<(), DetectError> {
+        let uses_hash = matches!(self.operator, Operator::Hash)
+            || self.per_label.iter().any(|(_, op)| matches!(op, Operator::Hash));
+        if uses_hash && self.hash_key.is_empty() {
+            return Err(DetectError::MissingHashKey);
+        }
+        Ok(())
+    }
+}
+
+/// A redacted document and what was found in it.
+#[derive(Clone, Debug)]
+pub struct Redacted {
+    /// The document with every finding replaced.
+    pub text: String,
+    /// The findings, in document order, with offsets into the input.
+    pub findings: Vec<Finding>,
+}
+
+/// Find personal data in plain text (findings only).
+pub fn detect(text: &str, options: &Options) -> Vec<Finding> {
+    let cands = find(text.as_bytes(), None, options);
+    let mut out = Vec::with_capacity(cands.len());
+    let mut counter = CharCounter::default();
+    for c in cands {
+        out.push(counter.finding(text.as_bytes(), &c, 0, 0));
+    }
+    out
+}
+
+/// Redact a whole document held in memory.
+pub fn redact_str(text: &str, format: Format, options: &Options) -> Result<Redacted, DetectError> {
+    options.check()?;
+    let (out, findings) = format::process_document(text.as_bytes(), format, options)?;
+    let text = String::from_utf8(out).map_err(|e| DetectError::Syntax {
+        format: "utf-8",
+        offset: u64::try_from(e.utf8_error().valid_up_to()).unwrap_or(u64::MAX),
+    })?;
+    Ok(Redacted { text, findings })
+}
+
+/// Redact a whole document held in memory, as bytes (invalid UTF-8 passed through).
+pub fn redact_bytes(
+    input: &[u8],
+    format: Format,
+    options: &Options,
+) -> Result<(Vec<u8>, Vec<Finding>), DetectError> {
+    options.check()?;
+    format::process_document(input, format, options)
+}
+
+/// Candidates of one text (or field value), resolved and filtered: sorted, non-overlapping.
+pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
+    let mut sc = scan::Scanner::new(text, key);
+    if let Some(k) = key
+        && let Some(c) = scan::whole_field(text, k)
+    {
+        sc.out.push(c);
+    }
+    sc.run();
+    let mut cands = sc.out;
+    cands.retain(|c| scan::bounded(text, c));
+    resolve(cands, options)
+}
+
+/// Overlap resolution: most specific label first (checksum-validated identifiers beat
+/// patterns, patterns beat lexicon matches), then higher confidence, then longer span.
+pub(crate) fn resolve(mut cands: Vec<scan::Cand>, options: &Options) -> Vec<scan::Cand> {
+    cands.retain(|c| c.conf >= options.min_confidence && c.end > c.start && options.wants(c.label));
+    if cands.len() <= 1 {
+        return cands;
+    }
+    cands.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+    let mut out = Vec::with_capacity(cands.len());
+    // Clusters of transitively overlapping candidates; most clusters have one member.
+    let mut k = 0;
+    while k < cands.len() {
+        let mut end = cands[k].end;
+        let mut j = k + 1;
+        while j < cands.len() && cands[j].start < end {
+            end = end.max(cands[j].end);
+            j += 1;
+        }
+        if j == k + 1 {
+            out.push(cands[k]);
+        } else {
+            resolve_cluster(&mut cands[k..j], &mut out);
+        }
+        k = j;
+    }
+    out
+}
+
+fn resolve_cluster(cluster: &mut [scan::Cand], out: &mut Vec<scan::Cand>) {
+    cluster.sort_by(|a, b| {
+        b.label
+            .tier()
+            .cmp(&a.label.tier())
+            .then(b.conf.total_cmp(&a.conf))
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
+    let first = out.len();
+    for c in cluster.iter() {
+        if !out[first..].iter().any(|t| t.start < c.end && c.start < t.end) {
+            out.push(*c);
+        }
+    }
+    out[first..].sort_by_key(|c| c.start);
+}
+
+/// Turns byte offsets into character offsets, for offsets given in increasing order.
+#[derive(Default)]
+pub(crate) struct CharCounter {
+    byte: usize,
+    chars: usize,
+}
+
+/// Characters in `bytes`; each byte of an invalid sequence counts as one.
+pub(crate) fn count_chars(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    for chunk in bytes.utf8_chunks() {
+        n += chunk.valid().chars().count() + chunk.invalid().len();
+    }
+    n
+}
+
+impl CharCounter {
+    /// Character offset of byte `b` of `text` (`b` not below the previous call's).
+    pub(crate) fn at(&mut self, text: &[u8], b: usize) -> usize {
+        if b < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += count_chars(&text[self.byte..b]);
+        self.byte = b;
+        self.chars
+    }
+
+    pub(crate) fn finding(
+        &mut self,
+        text: &[u8],
+        c: &scan::Cand,
+        base_byte: usize,
+        base_char: usize,
+    ) -> Finding {
+        let start = self.at(text, c.start);
+        let end = self.at(text, c.end);
+        Finding {
+            label: c.label,
+            confidence: (c.conf * 100.0).round() / 100.0,
+            recognizer: c.rec,
+            start_byte: base_byte + c.start,
+            end_byte: base_byte + c.end,
+            start: base_char + start,
+            end: base_char + end,
+        }
+    }
+}
+
+/// Write `text` with `cands` (sorted, non-overlapping, offsets into `text`) replaced.
+pub(crate) fn rewrite(text: &[u8], cands: &[scan::Cand], options: &Options, out: &mut Vec<u8>) {
+    let mut pos = 0;
+    let mut s = String::new();
+    for c in cands {
+        out.extend_from_slice(&text[pos..c.start]);
+        s.clear();
+        match std::str::from_utf8(&text[c.start..c.end]) {
+            Ok(v) => options.operator_for(c.label).apply(v, c.label, &options.hash_key, &mut s),
+            Err(_) => {
+                for _ in c.start..c.end {
+                    s.push(MASK);
+                }
+            }
+        }
+        out.extend_from_slice(s.as_bytes());
+        pos = c.end;
+    }
+    out.extend_from_slice(&text[pos..]);
+}

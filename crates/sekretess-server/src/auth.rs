@@ -15,6 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sekretess_core::VaultError;
 use sekretess_core::access::{self, AccessStore, Caller, Scope};
+use sekretess_core::audit::AuditContext;
 use sekretess_core::store::Store;
 
 use crate::AppState;
@@ -80,6 +81,22 @@ scopes!(
 pub struct Authorized<R: RequiredScope> {
     pub caller: Caller,
     _scope: PhantomData<R>,
+}
+
+impl<R: RequiredScope> Authorized<R> {
+    /// Who to write in the audit log for this request.
+    pub fn ctx(&self) -> AuditContext {
+        audit_context(&self.caller.principal)
+    }
+}
+
+/// An audit context for `actor` in the current request.
+pub fn audit_context(actor: &str) -> AuditContext {
+    AuditContext {
+        actor: actor.to_owned(),
+        request_id: crate::problem::REQUEST_ID.try_with(Clone::clone).ok(),
+        origin: None,
+    }
 }
 
 impl<S: Send + Sync, R: RequiredScope> FromRequestParts<S> for Authorized<R> {

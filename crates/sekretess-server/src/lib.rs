@@ -94,11 +94,12 @@ pub struct Initialized {
 /// every group). Used by `POST /v1/sys/init` and by dev mode.
 pub async fn initialize<S: Store + AccessStore>(
     vault: &Vault<S>,
+    ctx: &sekretess_core::audit::AuditContext,
     clock: &dyn Clock,
     threshold: u8,
     shares: u8,
 ) -> Result<Initialized, VaultError> {
-    let outcome = vault.init(threshold, shares).await?;
+    let outcome = vault.init(ctx, threshold, shares).await?;
     let (record, token) = access::create_api_key(
         vault.store(),
         clock,

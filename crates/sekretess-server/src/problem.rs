@@ -178,6 +178,12 @@ fn map_vault(e: &VaultError) -> Mapped {
             d("the caller has no access to this customer group"),
         ),
         V::InvalidAccess(why) => (S::BAD_REQUEST, "invalid-access-request", "Invalid access request", d(why)),
+        V::AuditUnavailable => (
+            S::SERVICE_UNAVAILABLE,
+            "audit-unavailable",
+            "The audit log cannot be written",
+            d("the operation was refused because it could not be recorded"),
+        ),
         V::Integrity => {
             (S::INTERNAL_SERVER_ERROR, "integrity", "Stored data failed its integrity check", None)
         }

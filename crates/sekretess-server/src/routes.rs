@@ -4,19 +4,23 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use sekretess_api as api;
 use sekretess_core::access::{self, AccessStore, ApiKeyRecord, Caller, GroupAccess};
+use sekretess_core::audit::AuditContext;
 use sekretess_core::store::Store;
 use sekretess_core::{CustomerCode, GroupInfo, VaultError};
 
-use crate::auth::{Authorized, need};
+use crate::auth::{Authorized, audit_context, need};
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
 use crate::{AppState, initialize};
 
 type ApiResult<T> = Result<T, ApiError>;
+
+/// Header that carries the purpose of a read, for the audit log.
+pub const PURPOSE_HEADER: &str = "x-sekretess-purpose";
 
 const PROBLEM: &str = "application/problem+json";
 
@@ -76,7 +80,9 @@ pub async fn init<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     ApiJson(req): ApiJson<api::InitRequest>,
 ) -> ApiResult<Json<api::InitResponse>> {
-    let done = initialize(&st.vault, st.clock.as_ref(), req.threshold, req.shares).await?;
+    let done =
+        initialize(&st.vault, &audit_context("anonymous"), st.clock.as_ref(), req.threshold, req.shares)
+            .await?;
     tracing::warn!(key_id = %done.key_id, "vault initialized; bootstrap API key created");
     Ok(Json(api::InitResponse {
         key_id: done.key_id,
@@ -95,9 +101,9 @@ pub async fn unseal<S: Store + AccessStore>(
     ApiJson(req): ApiJson<api::UnsealRequest>,
 ) -> ApiResult<Json<api::SealStatus>> {
     let status = match (req.reset, req.share) {
-        (true, None) => st.vault.reset_unseal()?,
+        (true, None) => st.vault.reset_unseal(&audit_context("anonymous"))?,
         (false, Some(share)) => {
-            let s = st.vault.submit_share(&share).await?;
+            let s = st.vault.submit_share(&audit_context("anonymous"), &share).await?;
             if !s.sealed {
                 tracing::warn!("vault unsealed");
             }
@@ -120,7 +126,7 @@ pub async fn seal<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SysSeal>,
 ) -> ApiResult<StatusCode> {
-    st.vault.seal()?;
+    st.vault.seal(&auth.ctx()).await?;
     tracing::warn!(principal = %auth.caller.principal, "vault sealed");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -137,7 +143,7 @@ pub async fn create_group<S: Store + AccessStore>(
     if auth.caller.groups != GroupAccess::All {
         return Err(VaultError::GroupForbidden.into());
     }
-    let g = st.vault.create_group(&req.name).await?;
+    let g = st.vault.create_group(&auth.ctx(), &req.name).await?;
     Ok((StatusCode::CREATED, Json(group(g))))
 }
 
@@ -161,11 +167,12 @@ pub async fn list_groups<S: Store + AccessStore>(
 async fn set_locked<S: Store + AccessStore>(
     st: &AppState<S>,
     caller: &Caller,
+    ctx: &AuditContext,
     name: &str,
     locked: bool,
 ) -> ApiResult<Json<api::Group>> {
     caller.require_group(name)?;
-    let g = st.vault.set_group_locked(name, locked).await?;
+    let g = st.vault.set_group_locked(ctx, name, locked).await?;
     tracing::warn!(principal = %caller.principal, group = g.id, locked, "group lock changed");
     Ok(Json(group(g)))
 }
@@ -179,7 +186,7 @@ pub async fn lock_group<S: Store + AccessStore>(
     auth: Authorized<need::GroupsAdmin>,
     Path(name): Path<String>,
 ) -> ApiResult<Json<api::Group>> {
-    set_locked(&st, &auth.caller, &name, true).await
+    set_locked(&st, &auth.caller, &auth.ctx(), &name, true).await
 }
 
 /// Unlocks a customer group.
@@ -191,7 +198,7 @@ pub async fn unlock_group<S: Store + AccessStore>(
     auth: Authorized<need::GroupsAdmin>,
     Path(name): Path<String>,
 ) -> ApiResult<Json<api::Group>> {
-    set_locked(&st, &auth.caller, &name, false).await
+    set_locked(&st, &auth.caller, &auth.ctx(), &name, false).await
 }
 
 /// The customer schema: fields, types, sensitivity, searchability.
@@ -232,7 +239,7 @@ pub async fn create_customer<S: Store + AccessStore>(
     ApiJson(req): ApiJson<api::CreateCustomer>,
 ) -> ApiResult<(StatusCode, Json<api::Created>)> {
     auth.caller.require_group(&req.group)?;
-    let code = st.vault.create_customer(&req.group, &pairs(req.fields)).await?;
+    let code = st.vault.create_customer(&auth.ctx(), &req.group, &pairs(req.fields)).await?;
     Ok((StatusCode::CREATED, Json(api::Created { code: code.to_string(), group: req.group })))
 }
 
@@ -251,7 +258,7 @@ pub async fn create_customers<S: Store + AccessStore>(
         return Err(ApiError::BatchTooLarge(st.limits.max_batch));
     }
     let batch: Vec<Vec<(String, String)>> = req.customers.into_iter().map(|c| pairs(c.fields)).collect();
-    let outcomes = st.vault.create_customers(&req.group, &batch).await?;
+    let outcomes = st.vault.create_customers(&auth.ctx(), &req.group, &batch).await?;
     let results: Vec<api::BatchResult> = outcomes
         .into_iter()
         .map(|r| match r {
@@ -283,7 +290,8 @@ async fn reachable<S: Store + AccessStore>(
 
 /// Reads a customer by code.
 #[utoipa::path(get, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:read"])),
-    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3X8")),
+    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3X8"),
+           ("x-sekretess-purpose" = Option<String>, Header, description = "why the data is read (kept in the audit log; at most 200 printable characters)")),
     responses((status = 200, body = api::Customer),
               (status = 400, description = "malformed code or wrong check symbol", body = api::Problem, content_type = PROBLEM),
               (status = 404, body = api::Problem, content_type = PROBLEM),
@@ -292,9 +300,24 @@ pub async fn get_customer<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersRead>,
     Path(code): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<api::Customer>> {
+    let purpose = match headers.get(PURPOSE_HEADER) {
+        None => None,
+        Some(v) => match v.to_str() {
+            Ok(p) if !p.is_empty() && p.chars().count() <= 200 && !p.chars().any(char::is_control) => {
+                Some(p.to_owned())
+            }
+            _ => {
+                return Err(ApiError::InvalidBody {
+                    kind: "invalid-purpose",
+                    detail: "the purpose header takes 1 to 200 printable characters".into(),
+                });
+            }
+        },
+    };
     let code = reachable(&st, &auth.caller, &code).await?;
-    let c = st.vault.get_customer(&code).await?;
+    let c = st.vault.get_customer(&auth.ctx(), &code, purpose.as_deref()).await?;
     Ok(Json(api::Customer {
         code: c.code.to_string(),
         group: c.group,
@@ -317,7 +340,7 @@ pub async fn update_customer<S: Store + AccessStore>(
 ) -> ApiResult<StatusCode> {
     let code = reachable(&st, &auth.caller, &code).await?;
     let changes: Vec<(String, Option<String>)> = req.fields.into_iter().collect();
-    st.vault.update_customer(&code, &changes).await?;
+    st.vault.update_customer(&auth.ctx(), &code, &changes).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -331,7 +354,7 @@ pub async fn erase_customer<S: Store + AccessStore>(
     Path(code): Path<String>,
 ) -> ApiResult<StatusCode> {
     let code = reachable(&st, &auth.caller, &code).await?;
-    st.vault.erase_customer(&code).await?;
+    st.vault.erase_customer(&auth.ctx(), &code).await?;
     tracing::info!(principal = %auth.caller.principal, code = %code, "customer erased");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -346,7 +369,7 @@ pub async fn search<S: Store + AccessStore>(
     ApiJson(req): ApiJson<api::SearchRequest>,
 ) -> ApiResult<Json<api::SearchResponse>> {
     auth.caller.require_group(&req.group)?;
-    let codes = st.vault.find(&req.group, &req.field, &req.value).await?;
+    let codes = st.vault.find(&auth.ctx(), &req.group, &req.field, &req.value).await?;
     Ok(Json(api::SearchResponse {
         matches: codes.into_iter().map(|c| api::Match { code: c.to_string() }).collect(),
     }))

@@ -5,5 +5,6 @@
 mod migrate;
 pub mod sqlite;
 mod sqlite_access;
+mod sqlite_audit;
 
 pub use sqlite::{SqliteGroup, SqliteStore};

@@ -10,6 +10,7 @@ pub type Step = (i64, &'static str, &'static str);
 pub const SQLITE_CONTROL: &[Step] = &[
     (1, "init", include_str!("../migrations/sqlite/control/0001_init.sql")),
     (2, "access", include_str!("../migrations/sqlite/control/0002_access.sql")),
+    (3, "audit", include_str!("../migrations/sqlite/control/0003_audit.sql")),
 ];
 pub const SQLITE_GROUP: &[Step] = &[(1, "init", include_str!("../migrations/sqlite/group/0001_init.sql"))];
 

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use sekretess_core::error::StoreError;
 use sekretess_core::store::{
-    CustomerRecord, CustomerWrite, GroupKeyKind, GroupRow, GroupState, GroupStore, SealedGroupKey, Store,
-    VaultMeta,
+    CustomerRecord, CustomerWrite, GroupKeyKind, GroupRow, GroupState, GroupStore, IndexEntry,
+    SealedGroupKey, Store, VaultMeta,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -77,6 +77,8 @@ async fn open_pool(path: &Path, max_connections: u32) -> Result<SqlitePool, Stor
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .pragma("secure_delete", "ON")
+        // 64 MiB of page cache per connection: blind-index inserts land on random pages.
+        .pragma("cache_size", "-65536")
         .busy_timeout(Duration::from_secs(10));
     SqlitePoolOptions::new()
         .max_connections(max_connections)
@@ -115,6 +117,10 @@ impl SqliteStore {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    pub(crate) fn control(&self) -> &SqlitePool {
+        &self.control
     }
 
     /// Closes every connection (the files can then be copied or inspected).
@@ -360,34 +366,100 @@ pub fn decode_fields(mut blob: &[u8]) -> Result<Vec<(String, Vec<u8>)>, StoreErr
     Ok(fields)
 }
 
-async fn insert_index(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
-    let entries: Vec<(&str, &sekretess_core::store::IndexEntry)> =
-        writes.iter().flat_map(|w| w.index.iter().map(move |e| (w.record.code.as_str(), e))).collect();
-    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT INTO blind_index (field, hash, code, uniq) ");
-        q.push_values(chunk, |mut b, (code, e)| {
-            b.push_bind(e.field.as_str()).push_bind(&e.hash[..]).push_bind(*code).push_bind(e.unique);
+/// A customer's index entries, framed as `[unique u8][field length u8][field][hash 32]`.
+fn encode_index(entries: &[IndexEntry]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entries.len() * 48);
+    for e in entries {
+        out.push(u8::from(e.unique));
+        out.push(e.field.len() as u8);
+        out.extend_from_slice(e.field.as_bytes());
+        out.extend_from_slice(&e.hash);
+    }
+    out
+}
+
+fn decode_index(mut blob: &[u8]) -> Result<Vec<IndexEntry>, StoreError> {
+    let corrupt = || StoreError::Corrupt("customer index framing".into());
+    let mut entries = Vec::new();
+    while let Some((&unique, rest)) = blob.split_first() {
+        let (&len, rest) = rest.split_first().ok_or_else(corrupt)?;
+        let (field, rest) = rest.split_at_checked(len as usize).ok_or_else(corrupt)?;
+        let (hash, rest) = rest.split_at_checked(32).ok_or_else(corrupt)?;
+        entries.push(IndexEntry {
+            field: std::str::from_utf8(field).map_err(|_| corrupt())?.to_owned(),
+            hash: hash.try_into().map_err(|_| corrupt())?,
+            unique: unique == 1,
         });
-        q.build().execute(&mut *tx).await.map_err(|e| unique_field(e, chunk))?;
+        blob = rest;
+    }
+    Ok(entries)
+}
+
+async fn insert_index(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
+    for unique in [false, true] {
+        let entries: Vec<(&str, &[u8; 32])> = writes
+            .iter()
+            .flat_map(|w| {
+                w.index
+                    .iter()
+                    .filter(move |e| e.unique == unique)
+                    .map(move |e| (w.record.code.as_str(), &e.hash))
+            })
+            .collect();
+        let table = if unique { "unique_index" } else { "blind_index" };
+        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("INSERT INTO {table} (hash, code) "));
+            q.push_values(chunk, |mut b, (code, hash)| {
+                b.push_bind(&hash[..]).push_bind(*code);
+            });
+            q.build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
+                StoreError::Conflict { .. } => StoreError::Conflict { what: unique_field_name(writes) },
+                other => other,
+            })?;
+        }
     }
     Ok(())
 }
 
-/// A unique violation on the blind index names the field when the chunk has only one
-/// unique field; otherwise the caller retries item by item and learns it then.
-fn unique_field(e: sqlx::Error, chunk: &[(&str, &sekretess_core::store::IndexEntry)]) -> StoreError {
-    match map_err(e) {
-        StoreError::Conflict { .. } => {
-            let mut unique_fields: Vec<&str> =
-                chunk.iter().filter(|(_, e)| e.unique).map(|(_, e)| e.field.as_str()).collect();
-            unique_fields.sort_unstable();
-            unique_fields.dedup();
-            let what = if unique_fields.len() == 1 { unique_fields[0] } else { "a unique field" };
-            StoreError::Conflict { what: what.to_owned() }
-        }
-        other => other,
+/// The field to name for a uniqueness conflict: exact when the writes have one unique
+/// field (the vault retries item by item to find the culprit).
+fn unique_field_name(writes: &[CustomerWrite]) -> String {
+    let mut names: Vec<&str> =
+        writes.iter().flat_map(|w| w.index.iter().filter(|e| e.unique).map(|e| e.field.as_str())).collect();
+    names.sort_unstable();
+    names.dedup();
+    match names.as_slice() {
+        [one] => (*one).to_owned(),
+        _ => "a unique field".to_owned(),
     }
+}
+
+async fn delete_index(
+    tx: &mut sqlx::SqliteConnection,
+    code: &str,
+    entries: &[IndexEntry],
+) -> Result<(), StoreError> {
+    for e in entries {
+        let sql = if e.unique {
+            "DELETE FROM unique_index WHERE hash = ? AND code = ?"
+        } else {
+            "DELETE FROM blind_index WHERE hash = ? AND code = ?"
+        };
+        sqlx::query(sql).bind(&e.hash[..]).bind(code).execute(&mut *tx).await.map_err(map_err)?;
+    }
+    Ok(())
+}
+
+async fn stored_index(
+    tx: &mut sqlx::SqliteConnection,
+    code: &str,
+) -> Result<Option<Vec<IndexEntry>>, StoreError> {
+    let row: Option<(Vec<u8>,)> = sqlx::query_as("SELECT index_entries FROM customers WHERE code = ?")
+        .bind(code)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?;
+    row.map(|(blob,)| decode_index(&blob)).transpose()
 }
 
 impl GroupStore for SqliteGroup {
@@ -395,7 +467,7 @@ impl GroupStore for SqliteGroup {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO customers (code, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until) ",
+                "INSERT INTO customers (code, kek_version, wrapped_dek, fields, index_entries, created_at, updated_at, retain_until) ",
             );
             q.push_values(chunk, |mut b, w| {
                 let r = &w.record;
@@ -403,6 +475,7 @@ impl GroupStore for SqliteGroup {
                     .push_bind(i64::from(r.kek_version))
                     .push_bind(r.wrapped_dek.as_slice())
                     .push_bind(encode_fields(&r.fields))
+                    .push_bind(encode_index(&w.index))
                     .push_bind(r.created_at)
                     .push_bind(r.updated_at)
                     .push_bind(r.retain_until);
@@ -437,54 +510,49 @@ impl GroupStore for SqliteGroup {
     async fn update_customer(&self, write: &CustomerWrite) -> Result<(), StoreError> {
         let r = &write.record;
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let done = sqlx::query(
-            "UPDATE customers SET kek_version = ?, wrapped_dek = ?, fields = ?, updated_at = ?, retain_until = ? WHERE code = ?",
+        let old = stored_index(&mut tx, &r.code)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("customer vanished during update".into()))?;
+        delete_index(&mut tx, &r.code, &old).await?;
+        sqlx::query(
+            "UPDATE customers SET kek_version = ?, wrapped_dek = ?, fields = ?, index_entries = ?, updated_at = ?, retain_until = ? WHERE code = ?",
         )
         .bind(i64::from(r.kek_version))
         .bind(r.wrapped_dek.as_slice())
         .bind(encode_fields(&r.fields))
+        .bind(encode_index(&write.index))
         .bind(r.updated_at)
         .bind(r.retain_until)
         .bind(r.code.as_str())
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Corrupt("customer vanished during update".into()));
-        }
-        sqlx::query("DELETE FROM blind_index WHERE code = ?")
-            .bind(r.code.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
         insert_index(&mut tx, std::slice::from_ref(write)).await?;
         tx.commit().await.map_err(map_err)
     }
 
     async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        sqlx::query("DELETE FROM blind_index WHERE code = ?")
-            .bind(code)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
-        let done = sqlx::query("DELETE FROM customers WHERE code = ?")
+        let Some(entries) = stored_index(&mut tx, code).await? else { return Ok(false) };
+        delete_index(&mut tx, code, &entries).await?;
+        sqlx::query("DELETE FROM customers WHERE code = ?")
             .bind(code)
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
-        Ok(done.rows_affected() == 1)
+        Ok(true)
     }
 
-    async fn find(&self, field: &str, hash: &[u8; 32]) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<(String,)> =
-            sqlx::query_as("SELECT code FROM blind_index WHERE field = ? AND hash = ? ORDER BY code")
-                .bind(field)
-                .bind(&hash[..])
-                .fetch_all(&self.pool)
-                .await
-                .map_err(map_err)?;
+    async fn find(&self, _field: &str, hash: &[u8; 32]) -> Result<Vec<String>, StoreError> {
+        // The hash is keyed per group and field, so it alone selects the field's entries.
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT code FROM blind_index WHERE hash = ?1 UNION ALL SELECT code FROM unique_index WHERE hash = ?1 ORDER BY code",
+        )
+        .bind(&hash[..])
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(rows.into_iter().map(|(c,)| c).collect())
     }
 

@@ -7,7 +7,7 @@ use sekretess_core::VaultError;
 use sekretess_store::sqlite::{decode_fields, encode_fields};
 use sqlx::Row;
 
-use crate::common::{self, fields};
+use crate::common::{self, ctx, fields};
 
 async fn pool(path: &Path) -> sqlx::SqlitePool {
     sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap()
@@ -44,15 +44,15 @@ fn get<'a>(f: &'a [(String, Vec<u8>)], name: &str) -> &'a [u8] {
 #[tokio::test]
 async fn swapped_ciphertexts_fail_uniformly() {
     let tv = common::unsealed().await;
-    tv.vault.create_group("alpha").await.unwrap();
-    tv.vault.create_group("beta").await.unwrap();
+    tv.vault.create_group(&ctx(), "alpha").await.unwrap();
+    tv.vault.create_group(&ctx(), "beta").await.unwrap();
     let person = |name: &str, mail: &str| fields(&[("full_name", name), ("email", mail)]);
-    let a = tv.vault.create_customer("alpha", &person("Anna A", "anna@example.com")).await.unwrap();
-    let b = tv.vault.create_customer("alpha", &person("Bo B", "bo@example.com")).await.unwrap();
-    let c = tv.vault.create_customer("alpha", &person("Cay C", "cay@example.com")).await.unwrap();
-    let d = tv.vault.create_customer("beta", &person("Dan D", "dan@example.com")).await.unwrap();
-    let e = tv.vault.create_customer("alpha", &person("Eva E", "eva@example.com")).await.unwrap();
-    let f = tv.vault.create_customer("alpha", &person("Fia F", "fia@example.com")).await.unwrap();
+    let a = tv.vault.create_customer(&ctx(), "alpha", &person("Anna A", "anna@example.com")).await.unwrap();
+    let b = tv.vault.create_customer(&ctx(), "alpha", &person("Bo B", "bo@example.com")).await.unwrap();
+    let c = tv.vault.create_customer(&ctx(), "alpha", &person("Cay C", "cay@example.com")).await.unwrap();
+    let d = tv.vault.create_customer(&ctx(), "beta", &person("Dan D", "dan@example.com")).await.unwrap();
+    let e = tv.vault.create_customer(&ctx(), "alpha", &person("Eva E", "eva@example.com")).await.unwrap();
+    let f = tv.vault.create_customer(&ctx(), "alpha", &person("Fia F", "fia@example.com")).await.unwrap();
 
     let alpha = pool(&tv.dir.path().join("groups/group-1.db")).await;
     let beta = pool(&tv.dir.path().join("groups/group-2.db")).await;
@@ -92,10 +92,14 @@ async fn swapped_ciphertexts_fail_uniformly() {
     alpha.close().await;
 
     for code in [&a, &b, &c, &d, &e, &f] {
-        assert_eq!(tv.vault.get_customer(code).await.unwrap_err(), VaultError::Integrity, "{code}");
+        assert_eq!(
+            tv.vault.get_customer(&ctx(), code, None).await.unwrap_err(),
+            VaultError::Integrity,
+            "{code}"
+        );
     }
     write(&beta, d.compact(), &dek_d, &fd).await;
-    assert_eq!(tv.vault.get_customer(&d).await.unwrap_err(), VaultError::Integrity);
+    assert_eq!(tv.vault.get_customer(&ctx(), &d, None).await.unwrap_err(), VaultError::Integrity);
     beta.close().await;
     // The error says nothing about the values.
     assert_eq!(VaultError::Integrity.to_string(), "stored data failed its integrity check");

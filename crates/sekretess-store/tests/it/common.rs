@@ -1,11 +1,21 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use sekretess_core::audit::AuditContext;
 use sekretess_core::{FieldDef, FieldType, ManualClock, Schema, Sensitivity, Vault};
 use sekretess_store::SqliteStore;
 
 /// 2026-11-18, a fixed "now" for every test.
 pub const NOW: i64 = 1_795_000_000;
+
+/// The caller every test acts as.
+pub fn ctx() -> AuditContext {
+    AuditContext {
+        actor: "apikey:test".into(),
+        request_id: Some("req-test".into()),
+        origin: Some("127.0.0.1".into()),
+    }
+}
 
 pub struct TestVault {
     pub dir: tempfile::TempDir,
@@ -37,7 +47,7 @@ pub async fn open(dir: &Path) -> Vault<SqliteStore> {
 pub async fn sealed(k: u8, n: u8) -> TestVault {
     let dir = tempfile::tempdir().unwrap();
     let vault = open(dir.path()).await;
-    let outcome = vault.init(k, n).await.unwrap();
+    let outcome = vault.init(&ctx(), k, n).await.unwrap();
     let shares = outcome.shares.iter().map(|s| s.to_text().to_string()).collect();
     TestVault { dir, vault, shares }
 }
@@ -46,7 +56,7 @@ pub async fn sealed(k: u8, n: u8) -> TestVault {
 pub async fn unsealed() -> TestVault {
     let tv = sealed(3, 5).await;
     for s in &tv.shares[..3] {
-        tv.vault.submit_share(s).await.unwrap();
+        tv.vault.submit_share(&ctx(), s).await.unwrap();
     }
     assert!(!tv.vault.seal_status().unwrap().sealed);
     tv

@@ -4,19 +4,20 @@ use sekretess_core::VaultError;
 use sekretess_core::store::Store;
 use sqlx::Row;
 
-use crate::common::{self, fields, search};
+use crate::common::{self, ctx, fields, search};
 
 #[tokio::test]
 async fn erased_customer_is_gone_from_the_files() {
     let tv = common::unsealed().await;
-    tv.vault.create_group("retail").await.unwrap();
+    tv.vault.create_group(&ctx(), "retail").await.unwrap();
     let item = fields(&[
         ("full_name", "Erik Eriksson"),
         ("national_id", "670919-9530"),
         ("email", "erik@example.com"),
     ]);
-    let code = tv.vault.create_customer("retail", &item).await.unwrap();
-    let keep = tv.vault.create_customer("retail", &fields(&[("full_name", "Kim Kvar")])).await.unwrap();
+    let code = tv.vault.create_customer(&ctx(), "retail", &item).await.unwrap();
+    let keep =
+        tv.vault.create_customer(&ctx(), "retail", &fields(&[("full_name", "Kim Kvar")])).await.unwrap();
     tv.vault.checkpoint().await.unwrap();
 
     let db = tv.dir.path().join("groups/group-1.db");
@@ -26,7 +27,7 @@ async fn erased_customer_is_gone_from_the_files() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let index_hashes: Vec<Vec<u8>> = sqlx::query("SELECT hash FROM blind_index WHERE code = ?")
+    let index_hashes: Vec<Vec<u8>> = sqlx::query("SELECT hash FROM blind_index WHERE code = ?1 UNION ALL SELECT hash FROM unique_index WHERE code = ?1")
         .bind(code.compact())
         .fetch_all(&pool)
         .await
@@ -41,13 +42,13 @@ async fn erased_customer_is_gone_from_the_files() {
     // Before erasure the search finds them (so the search itself works).
     assert_eq!(search(tv.dir.path(), &needles).len(), needles.len());
 
-    tv.vault.erase_customer(&code).await.unwrap();
-    assert_eq!(tv.vault.get_customer(&code).await.unwrap_err(), VaultError::Erased);
-    assert_eq!(tv.vault.erase_customer(&code).await.unwrap_err(), VaultError::Erased);
-    assert!(tv.vault.find("retail", "national_id", "6709199530").await.unwrap().is_empty());
-    assert!(tv.vault.find("retail", "email", "erik@example.com").await.unwrap().is_empty());
+    tv.vault.erase_customer(&ctx(), &code).await.unwrap();
+    assert_eq!(tv.vault.get_customer(&ctx(), &code, None).await.unwrap_err(), VaultError::Erased);
+    assert_eq!(tv.vault.erase_customer(&ctx(), &code).await.unwrap_err(), VaultError::Erased);
+    assert!(tv.vault.find(&ctx(), "retail", "national_id", "6709199530").await.unwrap().is_empty());
+    assert!(tv.vault.find(&ctx(), "retail", "email", "erik@example.com").await.unwrap().is_empty());
     // The identifier is free again; the erased code is not reused.
-    let again = tv.vault.create_customer("retail", &item).await.unwrap();
+    let again = tv.vault.create_customer(&ctx(), "retail", &item).await.unwrap();
     assert_ne!(again, code);
 
     tv.vault.checkpoint().await.unwrap();
@@ -55,5 +56,8 @@ async fn erased_customer_is_gone_from_the_files() {
     assert!(hits.is_empty(), "erased key material still on disk: {hits:?}");
     // The journal remembers the erasure (code and time only), and others are untouched.
     assert!(tv.vault.store().is_erased(code.compact()).await.unwrap());
-    assert_eq!(tv.vault.get_customer(&keep).await.unwrap().fields["full_name"].expose(), "Kim Kvar");
+    assert_eq!(
+        tv.vault.get_customer(&ctx(), &keep, None).await.unwrap().fields["full_name"].expose(),
+        "Kim Kvar"
+    );
 }

@@ -2,7 +2,7 @@
 
 use sekretess_core::{CustomerCode, VaultError};
 
-use crate::common::{self, fields, lines};
+use crate::common::{self, ctx, fields, lines};
 
 /// (invalid list, field it is offered to)
 const INVALID: [(&str, &str); 13] = [
@@ -26,11 +26,12 @@ const INVALID: [(&str, &str); 13] = [
 #[tokio::test]
 async fn invalid_fixtures_are_refused_naming_field_and_rule_not_value() {
     let tv = common::unsealed().await;
-    tv.vault.create_group("retail").await.unwrap();
+    tv.vault.create_group(&ctx(), "retail").await.unwrap();
     let mut refused = 0;
     for (list, field) in INVALID {
         for value in lines(list) {
-            let err = tv.vault.create_customer("retail", &fields(&[(field, &value)])).await.unwrap_err();
+            let err =
+                tv.vault.create_customer(&ctx(), "retail", &fields(&[(field, &value)])).await.unwrap_err();
             let VaultError::Invalid { field: named, rule } = &err else {
                 panic!("{list}: {value:?} gave {err:?}, expected an invalid-field error");
             };
@@ -46,7 +47,7 @@ async fn invalid_fixtures_are_refused_naming_field_and_rule_not_value() {
     // Nothing was written.
     assert!(
         tv.vault
-            .find("retail", "national_id", "880320-0018")
+            .find(&ctx(), "retail", "national_id", "880320-0018")
             .await
             .unwrap_err()
             .to_string()
@@ -57,18 +58,21 @@ async fn invalid_fixtures_are_refused_naming_field_and_rule_not_value() {
 #[tokio::test]
 async fn bad_input_is_typed_and_changes_nothing() {
     let tv = common::unsealed().await;
-    tv.vault.create_group("retail").await.unwrap();
+    tv.vault.create_group(&ctx(), "retail").await.unwrap();
     let v = &tv.vault;
     let ok = fields(&[("full_name", "Ada Lovelace"), ("national_id", "19881231-0004")]);
 
-    assert_eq!(v.create_customer("nope", &ok).await.unwrap_err(), VaultError::UnknownGroup("nope".into()));
-    assert_eq!(v.create_group("retail").await.unwrap_err(), VaultError::GroupExists("retail".into()));
-    assert!(matches!(v.create_group("Bad Name!").await, Err(VaultError::InvalidGroupName(_))));
+    assert_eq!(
+        v.create_customer(&ctx(), "nope", &ok).await.unwrap_err(),
+        VaultError::UnknownGroup("nope".into())
+    );
+    assert_eq!(v.create_group(&ctx(), "retail").await.unwrap_err(), VaultError::GroupExists("retail".into()));
+    assert!(matches!(v.create_group(&ctx(), "Bad Name!").await, Err(VaultError::InvalidGroupName(_))));
 
-    let code = v.create_customer("retail", &ok).await.unwrap();
+    let code = v.create_customer(&ctx(), "retail", &ok).await.unwrap();
     let dup = fields(&[("full_name", "Someone Else"), ("national_id", "881231-0004")]);
     assert_eq!(
-        v.create_customer("retail", &dup).await.unwrap_err(),
+        v.create_customer(&ctx(), "retail", &dup).await.unwrap_err(),
         VaultError::Duplicate { field: "national_id".into() }
     );
 
@@ -106,7 +110,7 @@ async fn bad_input_is_typed_and_changes_nothing() {
         (vec![], VaultError::NoFields),
     ];
     for (item, expected) in cases {
-        assert_eq!(v.create_customer("retail", &item).await.unwrap_err(), expected);
+        assert_eq!(v.create_customer(&ctx(), "retail", &item).await.unwrap_err(), expected);
     }
 
     // Per-item answers in a batch: good items are written, bad ones say why.
@@ -117,37 +121,38 @@ async fn bad_input_is_typed_and_changes_nothing() {
         fields(&[("full_name", "Cee Batch"), ("national_id", "19900101-0017")]),
         fields(&[("full_name", "Dee Batch")]),
     ];
-    let results = v.create_customers("retail", &batch).await.unwrap();
+    let results = v.create_customers(&ctx(), "retail", &batch).await.unwrap();
     assert!(results[0].is_ok());
     assert!(matches!(results[1], Err(VaultError::Invalid { .. })));
     assert_eq!(results[2], Err(VaultError::Duplicate { field: "national_id".into() }));
     assert_eq!(results[3], Err(VaultError::Duplicate { field: "national_id".into() }));
     assert!(results[4].is_ok());
     for r in results.iter().flatten() {
-        v.get_customer(r).await.unwrap();
+        v.get_customer(&ctx(), r, None).await.unwrap();
     }
     // Nothing half-written: the duplicates have no directory entry or record.
-    assert_eq!(v.find("retail", "national_id", "199001010017").await.unwrap().len(), 1);
-    assert_eq!(v.find("retail", "full_name", "dup licate").await.unwrap().len(), 0);
+    assert_eq!(v.find(&ctx(), "retail", "national_id", "199001010017").await.unwrap().len(), 1);
+    assert_eq!(v.find(&ctx(), "retail", "full_name", "dup licate").await.unwrap().len(), 0);
 
     // Updates validate too, and keep the old value on failure.
     assert!(matches!(
-        v.update_customer(&code, &[("email".into(), Some("nope".into()))]).await,
+        v.update_customer(&ctx(), &code, &[("email".into(), Some("nope".into()))]).await,
         Err(VaultError::Invalid { .. })
     ));
     v.update_customer(
+        &ctx(),
         &code,
         &[("email".into(), Some("ada@example.com".into())), ("national_id".into(), None)],
     )
     .await
     .unwrap();
-    let ada = v.get_customer(&code).await.unwrap();
+    let ada = v.get_customer(&ctx(), &code, None).await.unwrap();
     assert_eq!(ada.fields["email"].expose(), "ada@example.com");
     assert!(!ada.fields.contains_key("national_id"));
-    assert_eq!(v.find("retail", "email", "ADA@example.com").await.unwrap(), vec![code.clone()]);
-    assert!(v.find("retail", "national_id", "19881231-0004").await.unwrap().is_empty());
+    assert_eq!(v.find(&ctx(), "retail", "email", "ADA@example.com").await.unwrap(), vec![code.clone()]);
+    assert!(v.find(&ctx(), "retail", "national_id", "19881231-0004").await.unwrap().is_empty());
     assert_eq!(
-        v.find("retail", "notes", "x").await.unwrap_err(),
+        v.find(&ctx(), "retail", "notes", "x").await.unwrap_err(),
         VaultError::NotSearchable { field: "notes".into() }
     );
 
@@ -160,14 +165,20 @@ async fn bad_input_is_typed_and_changes_nothing() {
         VaultError::CodeCheckFailed
     );
     let unknown = CustomerCode::generate().unwrap();
-    assert_eq!(v.get_customer(&unknown).await.unwrap_err(), VaultError::NotFound);
+    assert_eq!(v.get_customer(&ctx(), &unknown, None).await.unwrap_err(), VaultError::NotFound);
 
     // A locked group refuses every customer operation, then works again.
-    v.set_group_locked("retail", true).await.unwrap();
-    assert_eq!(v.get_customer(&code).await.unwrap_err(), VaultError::GroupLocked("retail".into()));
-    assert_eq!(v.create_customer("retail", &ok).await.unwrap_err(), VaultError::GroupLocked("retail".into()));
-    v.set_group_locked("retail", false).await.unwrap();
-    v.get_customer(&code).await.unwrap();
+    v.set_group_locked(&ctx(), "retail", true).await.unwrap();
+    assert_eq!(
+        v.get_customer(&ctx(), &code, None).await.unwrap_err(),
+        VaultError::GroupLocked("retail".into())
+    );
+    assert_eq!(
+        v.create_customer(&ctx(), "retail", &ok).await.unwrap_err(),
+        VaultError::GroupLocked("retail".into())
+    );
+    v.set_group_locked(&ctx(), "retail", false).await.unwrap();
+    v.get_customer(&ctx(), &code, None).await.unwrap();
 
     // Debug output of a customer never shows a value.
     let shown = format!("{ada:?}");

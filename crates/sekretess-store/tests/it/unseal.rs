@@ -1,7 +1,7 @@
 use sekretess_core::VaultError;
 use sekretess_crypto::shamir::ShareError;
 
-use crate::common::{self, fields};
+use crate::common::{self, ctx, fields};
 
 /// Every k-subset of the shares unseals, for every k <= n <= 7 with k >= 2; k-1 shares
 /// leave the vault sealed.
@@ -17,7 +17,7 @@ async fn every_k_subset_unseals_and_k_minus_1_never_does() {
             let chosen: Vec<&String> =
                 (0..n as usize).filter(|i| mask & (1 << i) != 0).map(|i| &tv.shares[i]).collect();
             for (given, share) in chosen.iter().enumerate() {
-                let status = tv.vault.submit_share(share).await.unwrap();
+                let status = tv.vault.submit_share(&ctx(), share).await.unwrap();
                 if given + 1 < chosen.len() {
                     assert!(status.sealed, "{k} of {n}: unsealed after {} shares", given + 1);
                     assert_eq!(status.progress as usize, given + 1);
@@ -25,8 +25,8 @@ async fn every_k_subset_unseals_and_k_minus_1_never_does() {
                     assert!(!status.sealed, "{k} of {n}, mask {mask:b}: did not unseal");
                 }
             }
-            tv.vault.create_group(&format!("g{mask}")).await.unwrap();
-            tv.vault.seal().unwrap();
+            tv.vault.create_group(&ctx(), &format!("g{mask}")).await.unwrap();
+            tv.vault.seal(&ctx()).await.unwrap();
             assert_eq!(tv.vault.list_groups(), Err(VaultError::Sealed));
             unsealed_count += 1;
         }
@@ -39,60 +39,76 @@ async fn damaged_duplicate_and_foreign_shares_are_named() {
     let tv = common::sealed(3, 5).await;
     let other = common::sealed(3, 5).await;
 
-    tv.vault.submit_share(&tv.shares[0]).await.unwrap();
-    assert_eq!(tv.vault.submit_share(&tv.shares[0]).await, Err(VaultError::DuplicateShare { index: 1 }));
-    assert!(matches!(tv.vault.submit_share(&other.shares[1]).await, Err(VaultError::WrongVault { .. })));
+    tv.vault.submit_share(&ctx(), &tv.shares[0]).await.unwrap();
+    assert_eq!(
+        tv.vault.submit_share(&ctx(), &tv.shares[0]).await,
+        Err(VaultError::DuplicateShare { index: 1 })
+    );
+    assert!(matches!(
+        tv.vault.submit_share(&ctx(), &other.shares[1]).await,
+        Err(VaultError::WrongVault { .. })
+    ));
 
     // One symbol changed in the value part.
     let mut damaged: Vec<char> = tv.shares[1].chars().collect();
     let pos = damaged.len() - 7;
     damaged[pos] = if damaged[pos] == 'A' { 'B' } else { 'A' };
     let damaged: String = damaged.into_iter().collect();
-    assert_eq!(tv.vault.submit_share(&damaged).await, Err(VaultError::Share(ShareError::Damaged)));
-    assert_eq!(tv.vault.submit_share("not a share").await, Err(VaultError::Share(ShareError::NotAShare)));
+    assert_eq!(tv.vault.submit_share(&ctx(), &damaged).await, Err(VaultError::Share(ShareError::Damaged)));
+    assert_eq!(
+        tv.vault.submit_share(&ctx(), "not a share").await,
+        Err(VaultError::Share(ShareError::NotAShare))
+    );
 
     // The refused shares did not count; progress is kept, and a reset clears it.
     assert_eq!(tv.vault.seal_status().unwrap().progress, 1);
-    assert_eq!(tv.vault.reset_unseal().unwrap().progress, 0);
+    assert_eq!(tv.vault.reset_unseal(&ctx()).unwrap().progress, 0);
     for s in &tv.shares[2..5] {
-        tv.vault.submit_share(s).await.unwrap();
+        tv.vault.submit_share(&ctx(), s).await.unwrap();
     }
     assert!(!tv.vault.seal_status().unwrap().sealed);
-    assert_eq!(tv.vault.submit_share(&tv.shares[0]).await, Err(VaultError::AlreadyUnsealed));
+    assert_eq!(tv.vault.submit_share(&ctx(), &tv.shares[0]).await, Err(VaultError::AlreadyUnsealed));
 }
 
 #[tokio::test]
 async fn sealed_vault_refuses_everything_and_survives_restart() {
     let tv = common::unsealed().await;
-    tv.vault.create_group("retail").await.unwrap();
-    let code = tv.vault.create_customer("retail", &fields(&[("full_name", "Ada Lovelace")])).await.unwrap();
-    tv.vault.seal().unwrap();
-    assert_eq!(tv.vault.get_customer(&code).await.unwrap_err(), VaultError::Sealed);
-    assert_eq!(tv.vault.create_group("x").await.unwrap_err(), VaultError::Sealed);
-    assert_eq!(tv.vault.find("retail", "full_name", "Ada Lovelace").await.unwrap_err(), VaultError::Sealed);
+    tv.vault.create_group(&ctx(), "retail").await.unwrap();
+    let code =
+        tv.vault.create_customer(&ctx(), "retail", &fields(&[("full_name", "Ada Lovelace")])).await.unwrap();
+    tv.vault.seal(&ctx()).await.unwrap();
+    assert_eq!(tv.vault.get_customer(&ctx(), &code, None).await.unwrap_err(), VaultError::Sealed);
+    assert_eq!(tv.vault.create_group(&ctx(), "x").await.unwrap_err(), VaultError::Sealed);
+    assert_eq!(
+        tv.vault.find(&ctx(), "retail", "full_name", "Ada Lovelace").await.unwrap_err(),
+        VaultError::Sealed
+    );
 
     // A new process over the same folder: sealed, initialized, and the shares still work.
     drop(tv.vault);
     let vault = common::open(tv.dir.path()).await;
     let status = vault.seal_status().unwrap();
     assert!(status.initialized && status.sealed);
-    assert_eq!(vault.init(3, 5).await.unwrap_err(), VaultError::AlreadyInitialized);
+    assert_eq!(vault.init(&ctx(), 3, 5).await.unwrap_err(), VaultError::AlreadyInitialized);
     for s in &tv.shares[1..4] {
-        vault.submit_share(s).await.unwrap();
+        vault.submit_share(&ctx(), s).await.unwrap();
     }
-    assert_eq!(vault.get_customer(&code).await.unwrap().fields["full_name"].expose(), "Ada Lovelace");
+    assert_eq!(
+        vault.get_customer(&ctx(), &code, None).await.unwrap().fields["full_name"].expose(),
+        "Ada Lovelace"
+    );
 }
 
 #[tokio::test]
 async fn init_parameters_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     let vault = common::open(dir.path()).await;
-    assert!(matches!(vault.init(0, 5).await, Err(VaultError::InitParameters(_))));
-    assert!(matches!(vault.init(4, 3).await, Err(VaultError::InitParameters(_))));
-    assert!(matches!(vault.init(1, 3).await, Err(VaultError::InitParameters(_))));
-    assert_eq!(vault.submit_share("SEK1-1-1").await.unwrap_err(), VaultError::NotInitialized);
+    assert!(matches!(vault.init(&ctx(), 0, 5).await, Err(VaultError::InitParameters(_))));
+    assert!(matches!(vault.init(&ctx(), 4, 3).await, Err(VaultError::InitParameters(_))));
+    assert!(matches!(vault.init(&ctx(), 1, 3).await, Err(VaultError::InitParameters(_))));
+    assert_eq!(vault.submit_share(&ctx(), "SEK1-1-1").await.unwrap_err(), VaultError::NotInitialized);
     // Dev mode: a single share of threshold 1.
-    let outcome = vault.init(1, 1).await.unwrap();
-    vault.submit_share(&outcome.shares[0].to_text()).await.unwrap();
+    let outcome = vault.init(&ctx(), 1, 1).await.unwrap();
+    vault.submit_share(&ctx(), &outcome.shares[0].to_text()).await.unwrap();
     assert!(!vault.seal_status().unwrap().sealed);
 }

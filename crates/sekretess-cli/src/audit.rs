@@ -1,0 +1,143 @@
+//! `sekretess audit`: verify the audit chain, export a checkpoint, export entries.
+//!
+//! These read the data folder directly (safe while a server runs: SQLite WAL readers do
+//! not block it). Verification needs the audit verification key, from a file (never
+//! argv): a security officer exports it from the unsealed vault for the auditors.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use sekretess_core::audit::{AuditKey, AuditStore, Checkpoint, Verdict, verify};
+use sekretess_store::SqliteStore;
+
+#[derive(Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    command: AuditCommand,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole HMAC chain; with --checkpoint, also that no newer entries were cut off.
+    ///
+    /// Exit codes: 0 intact; 1 tampered or truncated (the first bad sequence number is
+    /// named); 2 usage or input error.
+    Verify {
+        /// The vault's data folder.
+        #[arg(long, env = "SEKRETESS_DATA")]
+        data: PathBuf,
+        /// File holding the audit verification key (`sekretess-audit-key-v1:…`).
+        #[arg(long)]
+        key_file: PathBuf,
+        /// A checkpoint written earlier by `audit checkpoint`.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Print a signed checkpoint (head sequence number and MAC) to keep outside the vault.
+    Checkpoint {
+        #[arg(long, env = "SEKRETESS_DATA")]
+        data: PathBuf,
+        #[arg(long)]
+        key_file: PathBuf,
+    },
+    /// Stream entries as JSON lines (for a SIEM). Entries hold codes and field names,
+    /// never values.
+    Export {
+        #[arg(long, env = "SEKRETESS_DATA")]
+        data: PathBuf,
+        /// First sequence number to export.
+        #[arg(long, default_value_t = 1)]
+        since: u64,
+        /// Output format (only jsonl).
+        #[arg(long, default_value = "jsonl", value_parser = ["jsonl"])]
+        format: String,
+    },
+}
+
+async fn open(data: &Path) -> Result<SqliteStore> {
+    if !data.join("control.db").is_file() {
+        bail!("{} is not a Sekretess data folder (no control.db)", data.display());
+    }
+    SqliteStore::open(data).await.with_context(|| format!("opening {}", data.display()))
+}
+
+fn read_key(path: &Path) -> Result<AuditKey> {
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path).with_context(|| format!("reading the key file {}", path.display()))?,
+    );
+    AuditKey::parse_text(&text)
+        .with_context(|| format!("{} does not hold an audit verification key", path.display()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn run(args: AuditArgs) -> Result<ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        match args.command {
+            AuditCommand::Verify { data, key_file, checkpoint } => {
+                let key = read_key(&key_file)?;
+                let checkpoint = match checkpoint {
+                    None => None,
+                    Some(path) => {
+                        let text = std::fs::read_to_string(&path)
+                            .with_context(|| format!("reading the checkpoint {}", path.display()))?;
+                        Some(Checkpoint::parse_text(&text).with_context(|| format!("{} is not a checkpoint", path.display()))?)
+                    }
+                };
+                let store = open(&data).await?;
+                let verdict = verify(&store, &key, checkpoint.as_ref()).await?;
+                Ok(match verdict {
+                    Verdict::Intact { head } => {
+                        println!("audit chain intact: entries 1 to {head} verify");
+                        ExitCode::SUCCESS
+                    }
+                    Verdict::BrokenAt { seq, reason } => {
+                        println!("audit chain BROKEN at entry {seq}: {reason}");
+                        ExitCode::from(1)
+                    }
+                    Verdict::Truncated { head, checkpoint } => {
+                        println!("audit chain TRUNCATED: it ends at entry {head}, the checkpoint names entry {checkpoint}");
+                        ExitCode::from(1)
+                    }
+                    Verdict::ForeignCheckpoint => {
+                        println!("the checkpoint was not made with this vault's audit key (or was edited)");
+                        ExitCode::from(1)
+                    }
+                })
+            }
+            AuditCommand::Checkpoint { data, key_file } => {
+                let key = read_key(&key_file)?;
+                let store = open(&data).await?;
+                let (seq, mac) = store.audit_head().await?.unwrap_or((0, sekretess_core::audit::GENESIS_MAC));
+                let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
+                println!("{}", Checkpoint::new(&key, seq, mac, now).to_text());
+                Ok(ExitCode::SUCCESS)
+            }
+            AuditCommand::Export { data, since, format: _ } => {
+                let store = open(&data).await?;
+                let mut from = since.max(1);
+                loop {
+                    let page = store.audit_read(from, 1000).await?;
+                    let Some(last) = page.last() else { break };
+                    from = last.seq + 1;
+                    for e in &page {
+                        // serde_json escapes every control character: one entry, one line.
+                        let line = serde_json::json!({
+                            "seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action,
+                            "group": e.group, "customer": e.customer, "fields": e.fields,
+                            "purpose": e.purpose, "outcome": e.outcome.as_str(),
+                            "request_id": e.request_id, "origin": e.origin, "mac": hex(&e.mac),
+                        });
+                        println!("{line}");
+                    }
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    })
+}

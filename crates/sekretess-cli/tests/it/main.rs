@@ -1,0 +1,4 @@
+//! Integration tests of the `sekretess` binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod audit;

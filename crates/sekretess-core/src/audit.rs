@@ -1,0 +1,594 @@
+//! The tamper-evident, fail-closed audit log.
+//!
+//! Every entry is chained: `mac_i = HMAC-SHA256(k, mac_{i-1} || canonical(entry_i))` with
+//! `mac_0 = 32 zero bytes` and `k` derived from the root key. Whoever edits, deletes,
+//! inserts or swaps entries and recomputes later MACs without `k` is caught by
+//! [`verify`]; a cut-off tail is caught against an exported [`Checkpoint`].
+//!
+//! Entries hold codes, field names, actions and purposes, never a field value.
+//! [`AuditLog::record`] returns only once the entry is durable; concurrent records share
+//! one store transaction (group commit). If the store cannot be written, every waiting
+//! request gets an error and nothing is acknowledged (fail closed).
+
+use std::future::Future;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sekretess_crypto::kdf::{self, labels};
+use sekretess_crypto::{Key32, mac};
+use tokio::sync::oneshot;
+
+use crate::clock::Clock;
+use crate::error::StoreError;
+
+pub const GENESIS_MAC: [u8; 32] = [0u8; 32];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Denied,
+    Failed,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::Denied => "denied",
+            Outcome::Failed => "failed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "success" => Some(Outcome::Success),
+            "denied" => Some(Outcome::Denied),
+            "failed" => Some(Outcome::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// Who acts, for the audit log: set once per request by the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditContext {
+    /// `employee:<id>`, `apikey:<id>`, `system`.
+    pub actor: String,
+    pub request_id: Option<String>,
+    pub origin: Option<String>,
+}
+
+impl AuditContext {
+    pub fn system() -> Self {
+        AuditContext { actor: "system".into(), ..Default::default() }
+    }
+
+    /// An event of this caller.
+    pub fn event(&self, action: &str) -> Event {
+        Event {
+            actor: self.actor.clone(),
+            action: action.to_owned(),
+            request_id: self.request_id.clone(),
+            origin: self.origin.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+/// What happened, before it gets a sequence number, a time and a MAC.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Event {
+    /// `employee:<id>`, `apikey:<id>`, `system`.
+    pub actor: String,
+    /// e.g. `customer.read`, `vault.unseal`.
+    pub action: String,
+    pub group: Option<String>,
+    pub customer: Option<String>,
+    pub fields: Vec<String>,
+    pub purpose: Option<String>,
+    pub request_id: Option<String>,
+    pub origin: Option<String>,
+}
+
+/// A durable audit entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub seq: u64,
+    pub time: i64,
+    pub actor: String,
+    pub action: String,
+    pub group: Option<String>,
+    pub customer: Option<String>,
+    pub fields: Vec<String>,
+    pub purpose: Option<String>,
+    pub outcome: Outcome,
+    pub request_id: Option<String>,
+    pub origin: Option<String>,
+    pub mac: [u8; 32],
+}
+
+/// Escapes control characters (and the backslash) in user-supplied text, so a purpose or
+/// a group name can never start a new line or a terminal sequence in any export.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn put(buf: &mut Vec<u8>, bytes: &[u8]) {
+    buf.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+    buf.extend_from_slice(bytes);
+}
+
+fn put_opt(buf: &mut Vec<u8>, v: &Option<String>) {
+    match v {
+        None => buf.push(0),
+        Some(s) => {
+            buf.push(1);
+            put(buf, s.as_bytes());
+        }
+    }
+}
+
+impl Entry {
+    /// Unambiguous byte encoding of everything but the MAC (length-prefixed fields).
+    pub fn canonical(&self) -> Vec<u8> {
+        let mut b = Vec::with_capacity(128);
+        b.extend_from_slice(b"sekretess/v1/audit\0");
+        b.extend_from_slice(&self.seq.to_be_bytes());
+        b.extend_from_slice(&self.time.to_be_bytes());
+        put(&mut b, self.actor.as_bytes());
+        put(&mut b, self.action.as_bytes());
+        put_opt(&mut b, &self.group);
+        put_opt(&mut b, &self.customer);
+        b.extend_from_slice(&(self.fields.len() as u32).to_be_bytes());
+        for f in &self.fields {
+            put(&mut b, f.as_bytes());
+        }
+        put_opt(&mut b, &self.purpose);
+        put(&mut b, self.outcome.as_str().as_bytes());
+        put_opt(&mut b, &self.request_id);
+        put_opt(&mut b, &self.origin);
+        b
+    }
+
+    fn chain_mac(&self, key: &AuditKey, prev: &[u8; 32]) -> [u8; 32] {
+        let mut msg = Vec::with_capacity(32 + 128);
+        msg.extend_from_slice(prev);
+        msg.extend_from_slice(&self.canonical());
+        mac::hmac_sha256(key.0.expose(), &msg)
+    }
+}
+
+/// The audit MAC key. Derived from the root key; exportable to auditors for verification.
+#[derive(Clone, Debug)]
+pub struct AuditKey(Key32);
+
+impl AuditKey {
+    pub fn derive(root: &Key32) -> Result<Self, sekretess_crypto::CryptoError> {
+        Ok(AuditKey(kdf::derive_key(root, labels::AUDIT_MAC, b"")?))
+    }
+    pub fn from_key(key: Key32) -> Self {
+        AuditKey(key)
+    }
+    pub fn expose(&self) -> &Key32 {
+        &self.0
+    }
+
+    /// Text form for a key file handed to auditors: `sekretess-audit-key-v1:<64 hex>`.
+    /// Whoever holds it can verify the chain, and could also forge one: keep it as
+    /// guarded as the backups.
+    pub fn to_text(&self) -> zeroize::Zeroizing<String> {
+        zeroize::Zeroizing::new(format!("{KEY_PREFIX}{}", hex(self.0.expose())))
+    }
+
+    pub fn parse_text(text: &str) -> Option<Self> {
+        let bytes = zeroize::Zeroizing::new(unhex(text.trim().strip_prefix(KEY_PREFIX)?)?);
+        Key32::from_slice(&bytes).ok().map(AuditKey)
+    }
+}
+
+const KEY_PREFIX: &str = "sekretess-audit-key-v1:";
+const CHECKPOINT_PREFIX: &str = "sekretess-audit-checkpoint-v1";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+/// An exported chain head: kept outside the vault, it proves the tail was not cut off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: u64,
+    pub mac: [u8; 32],
+    pub time: i64,
+    /// HMAC over (seq, mac, time) under the audit key: the checkpoint itself is authentic.
+    pub tag: [u8; 32],
+}
+
+impl Checkpoint {
+    fn tag_for(key: &AuditKey, seq: u64, mac_: &[u8; 32], time: i64) -> [u8; 32] {
+        let mut msg = b"sekretess/v1/audit-checkpoint\0".to_vec();
+        msg.extend_from_slice(&seq.to_be_bytes());
+        msg.extend_from_slice(mac_);
+        msg.extend_from_slice(&time.to_be_bytes());
+        mac::hmac_sha256(key.0.expose(), &msg)
+    }
+
+    pub fn new(key: &AuditKey, seq: u64, mac_: [u8; 32], time: i64) -> Self {
+        Checkpoint { seq, mac: mac_, time, tag: Self::tag_for(key, seq, &mac_, time) }
+    }
+
+    /// One line: `sekretess-audit-checkpoint-v1 seq=… time=… mac=… tag=…`.
+    pub fn to_text(&self) -> String {
+        format!(
+            "{CHECKPOINT_PREFIX} seq={} time={} mac={} tag={}",
+            self.seq,
+            self.time,
+            hex(&self.mac),
+            hex(&self.tag)
+        )
+    }
+
+    pub fn parse_text(text: &str) -> Option<Self> {
+        let mut parts = text.split_whitespace();
+        if parts.next()? != CHECKPOINT_PREFIX {
+            return None;
+        }
+        let (mut seq, mut time, mut mac_, mut tag) = (None, None, None, None);
+        for part in parts {
+            let (k, v) = part.split_once('=')?;
+            match k {
+                "seq" => seq = v.parse().ok(),
+                "time" => time = v.parse().ok(),
+                "mac" => mac_ = unhex(v)?.try_into().ok(),
+                "tag" => tag = unhex(v)?.try_into().ok(),
+                _ => return None,
+            }
+        }
+        Some(Checkpoint { seq: seq?, time: time?, mac: mac_?, tag: tag? })
+    }
+
+    pub fn is_authentic(&self, key: &AuditKey) -> bool {
+        mac::hmac_sha256_verify(
+            key.0.expose(),
+            &{
+                let mut msg = b"sekretess/v1/audit-checkpoint\0".to_vec();
+                msg.extend_from_slice(&self.seq.to_be_bytes());
+                msg.extend_from_slice(&self.mac);
+                msg.extend_from_slice(&self.time.to_be_bytes());
+                msg
+            },
+            &self.tag,
+        )
+        .is_ok()
+    }
+}
+
+/// What verification found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The chain is intact from 1 to `head` (and reaches the checkpoint, if one was given).
+    Intact { head: u64 },
+    /// The first entry that does not verify (edited, inserted, swapped, or missing).
+    BrokenAt { seq: u64, reason: &'static str },
+    /// The log ends before the checkpoint, or differs from it: entries were cut off.
+    Truncated { head: u64, checkpoint: u64 },
+    /// The checkpoint was not made with this vault's audit key.
+    ForeignCheckpoint,
+}
+
+/// Storage for the audit log (in the control database).
+pub trait AuditStore: Send + Sync + 'static {
+    /// The newest entry's (seq, mac), if any.
+    fn audit_head(&self) -> impl Future<Output = Result<Option<(u64, [u8; 32])>, StoreError>> + Send;
+    /// Appends entries in one durable transaction, only if the head is still `prev_seq`
+    /// (0 for an empty log); otherwise `Conflict` and nothing is written.
+    fn audit_append(
+        &self,
+        prev_seq: u64,
+        entries: &[Entry],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Entries with `seq >= from`, in order, at most `limit`.
+    fn audit_read(
+        &self,
+        from: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Entry>, StoreError>> + Send;
+}
+
+/// Verifies the whole chain, reading it in pages. Names the first bad sequence number.
+pub async fn verify<A: AuditStore>(
+    store: &A,
+    key: &AuditKey,
+    checkpoint: Option<&Checkpoint>,
+) -> Result<Verdict, StoreError> {
+    if let Some(cp) = checkpoint
+        && !cp.is_authentic(key)
+    {
+        return Ok(Verdict::ForeignCheckpoint);
+    }
+    let mut prev = GENESIS_MAC;
+    let mut expected = 1u64;
+    let mut checkpoint_seen = false;
+    loop {
+        let page = store.audit_read(expected, 1000).await?;
+        if page.is_empty() {
+            break;
+        }
+        for entry in &page {
+            if entry.seq != expected {
+                return Ok(Verdict::BrokenAt { seq: expected, reason: "entry missing or out of order" });
+            }
+            let mac_ = entry.chain_mac(key, &prev);
+            if mac_ != entry.mac {
+                return Ok(Verdict::BrokenAt {
+                    seq: expected,
+                    reason: "MAC does not match the entry and its predecessor",
+                });
+            }
+            if let Some(cp) = checkpoint
+                && cp.seq == entry.seq
+            {
+                if cp.mac != entry.mac {
+                    return Ok(Verdict::Truncated { head: entry.seq, checkpoint: cp.seq });
+                }
+                checkpoint_seen = true;
+            }
+            prev = mac_;
+            expected += 1;
+        }
+    }
+    let head = expected - 1;
+    if let Some(cp) = checkpoint
+        && (!checkpoint_seen && cp.seq > 0)
+    {
+        return Ok(Verdict::Truncated { head, checkpoint: cp.seq });
+    }
+    Ok(Verdict::Intact { head })
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuditError {
+    /// The entry could not be made durable; the operation it records must not proceed.
+    #[error("the audit log cannot be written: {0}")]
+    Unavailable(StoreError),
+}
+
+fn stopped() -> AuditError {
+    AuditError::Unavailable(StoreError::Unavailable("audit writer stopped".into()))
+}
+
+struct Pending {
+    event: Event,
+    outcome: Outcome,
+    done: oneshot::Sender<Result<u64, AuditError>>,
+}
+
+struct WriterState {
+    queue: Vec<Pending>,
+    writing: bool,
+    head: Option<(u64, [u8; 32])>,
+}
+
+/// The audit log of an unsealed vault.
+pub struct AuditLog<A: AuditStore> {
+    store: A,
+    key: AuditKey,
+    clock: std::sync::Arc<dyn Clock>,
+    state: Mutex<WriterState>,
+    failures: AtomicU64,
+}
+
+impl<A: AuditStore> AuditLog<A> {
+    pub fn new(store: A, key: AuditKey, clock: std::sync::Arc<dyn Clock>) -> Self {
+        AuditLog {
+            store,
+            key,
+            clock,
+            state: Mutex::new(WriterState { queue: Vec::new(), writing: false, head: None }),
+            failures: AtomicU64::new(0),
+        }
+    }
+
+    pub fn store(&self) -> &A {
+        &self.store
+    }
+
+    pub fn key(&self) -> &AuditKey {
+        &self.key
+    }
+
+    /// Writes that failed since start (for metrics).
+    pub fn failures(&self) -> u64 {
+        self.failures.load(Ordering::Relaxed)
+    }
+
+    /// Records one event and waits until it is durable. Returns its sequence number.
+    pub async fn record(&self, event: Event, outcome: Outcome) -> Result<u64, AuditError> {
+        let mut seqs = self.record_all(vec![(event, outcome)]).await?;
+        seqs.pop().ok_or_else(stopped)
+    }
+
+    /// Records events (they may share a transaction with other callers') and waits until
+    /// all are durable. Fails as a whole: then none is acknowledged.
+    pub async fn record_all(&self, events: Vec<(Event, Outcome)>) -> Result<Vec<u64>, AuditError> {
+        let mut waits = Vec::with_capacity(events.len());
+        let lead = {
+            let mut st = self.state.lock().map_err(|_| stopped())?;
+            for (event, outcome) in events {
+                let (done, result) = oneshot::channel();
+                st.queue.push(Pending { event, outcome, done });
+                waits.push(result);
+            }
+            !std::mem::replace(&mut st.writing, true)
+        };
+        if lead {
+            self.write_until_empty().await;
+        }
+        let mut seqs = Vec::with_capacity(waits.len());
+        for w in waits {
+            seqs.push(w.await.map_err(|_| stopped())??);
+        }
+        Ok(seqs)
+    }
+
+    /// The leader drains the queue: each round writes everything queued so far in one
+    /// transaction. Requests that arrive meanwhile join the next round.
+    async fn write_until_empty(&self) {
+        loop {
+            let (batch, head) = {
+                let Ok(mut st) = self.state.lock() else { return };
+                if st.queue.is_empty() {
+                    st.writing = false;
+                    return;
+                }
+                (std::mem::take(&mut st.queue), st.head)
+            };
+            let outcome = self.write_batch(&batch, head).await;
+            match outcome {
+                Ok((entries, new_head)) => {
+                    if let Ok(mut st) = self.state.lock() {
+                        st.head = Some(new_head);
+                    }
+                    for (p, e) in batch.into_iter().zip(entries) {
+                        let _ = p.done.send(Ok(e));
+                    }
+                }
+                Err(e) => {
+                    self.failures.fetch_add(1, Ordering::Relaxed);
+                    if let Ok(mut st) = self.state.lock() {
+                        st.head = None; // reload from the store next time
+                    }
+                    for p in batch {
+                        let _ = p.done.send(Err(AuditError::Unavailable(e.clone())));
+                    }
+                }
+            }
+        }
+    }
+
+    async fn write_batch(
+        &self,
+        batch: &[Pending],
+        cached_head: Option<(u64, [u8; 32])>,
+    ) -> Result<(Vec<u64>, (u64, [u8; 32])), StoreError> {
+        // Another process may append to a shared control database: on a conflict, reload
+        // the head and chain again.
+        let mut head = cached_head;
+        for _attempt in 0..10 {
+            let (prev_seq, prev_mac) = match head {
+                Some(h) => h,
+                None => self.store.audit_head().await?.unwrap_or((0, GENESIS_MAC)),
+            };
+            let time = self.clock.now();
+            let mut mac_ = prev_mac;
+            let mut entries = Vec::with_capacity(batch.len());
+            for (i, p) in batch.iter().enumerate() {
+                let e = &p.event;
+                let mut entry = Entry {
+                    seq: prev_seq + 1 + i as u64,
+                    time,
+                    actor: escape_text(&e.actor),
+                    action: escape_text(&e.action),
+                    group: e.group.as_deref().map(escape_text),
+                    customer: e.customer.as_deref().map(escape_text),
+                    fields: e.fields.iter().map(|f| escape_text(f)).collect(),
+                    purpose: e.purpose.as_deref().map(escape_text),
+                    outcome: p.outcome,
+                    request_id: e.request_id.as_deref().map(escape_text),
+                    origin: e.origin.as_deref().map(escape_text),
+                    mac: [0; 32],
+                };
+                entry.mac = entry.chain_mac(&self.key, &mac_);
+                mac_ = entry.mac;
+                entries.push(entry);
+            }
+            match self.store.audit_append(prev_seq, &entries).await {
+                Ok(()) => {
+                    let seqs = entries.iter().map(|e| e.seq).collect();
+                    return Ok((seqs, (prev_seq + batch.len() as u64, mac_)));
+                }
+                Err(StoreError::Conflict { .. }) => head = None,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Unavailable("audit head kept moving".into()))
+    }
+
+    /// A signed checkpoint of the current head, to keep outside the vault.
+    pub async fn checkpoint(&self) -> Result<Checkpoint, StoreError> {
+        let (seq, mac_) = self.store.audit_head().await?.unwrap_or((0, GENESIS_MAC));
+        Ok(Checkpoint::new(&self.key, seq, mac_, self.clock.now()))
+    }
+
+    pub async fn verify(&self, checkpoint: Option<&Checkpoint>) -> Result<Verdict, StoreError> {
+        verify(&self.store, &self.key, checkpoint).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_and_checkpoint_text_round_trip() {
+        let key = AuditKey::from_key(Key32::generate().unwrap());
+        let back = AuditKey::parse_text(&key.to_text()).unwrap();
+        assert_eq!(back.expose(), key.expose());
+        assert!(AuditKey::parse_text("sekretess-audit-key-v1:abc").is_none());
+        let cp = Checkpoint::new(&key, 42, [7; 32], 1_795_000_000);
+        let text = cp.to_text();
+        assert_eq!(Checkpoint::parse_text(&text), Some(cp.clone()));
+        assert!(Checkpoint::parse_text(&text).unwrap().is_authentic(&key));
+        assert!(
+            Checkpoint::parse_text(&text.replace("seq=42", "seq=41")).is_some_and(|c| !c.is_authentic(&key))
+        );
+        assert!(Checkpoint::parse_text("garbage").is_none());
+    }
+
+    #[test]
+    fn escaping_removes_line_breaks_and_escapes() {
+        assert_eq!(escape_text("ok\n2026 forged entry"), "ok\\u{a}2026 forged entry");
+        assert_eq!(escape_text("a\\u{a}"), "a\\\\u{a}");
+        assert_eq!(escape_text("\u{1b}[31m"), "\\u{1b}[31m");
+        assert_eq!(escape_text("Åsa"), "Åsa");
+    }
+
+    #[test]
+    fn canonical_form_is_unambiguous() {
+        let base = Entry {
+            seq: 1,
+            time: 0,
+            actor: "a".into(),
+            action: "b".into(),
+            group: None,
+            customer: None,
+            fields: vec!["x".into(), "y".into()],
+            purpose: None,
+            outcome: Outcome::Success,
+            request_id: None,
+            origin: None,
+            mac: [0; 32],
+        };
+        let mut moved = base.clone();
+        moved.fields = vec!["xy".into()];
+        assert_ne!(base.canonical(), moved.canonical());
+        let mut shifted = base.clone();
+        shifted.actor = "ab".into();
+        shifted.action = "".into();
+        assert_ne!(base.canonical(), shifted.canonical());
+    }
+}

@@ -1,0 +1,462 @@
+//! Context: cue words near a candidate (English and Swedish) and field names (CSV columns,
+//! JSON keys, `key=value` keys).
+
+use crate::Label;
+
+/// How far before a candidate cue words are looked for, in bytes.
+pub const BEFORE: usize = 40;
+/// How far after a candidate cue words are looked for, in bytes.
+pub const AFTER: usize = 16;
+
+/// Positive cue words per label, lower case. A trailing `*` matches any word starting so
+/// (`födelse*` matches `födelsedatum`).
+fn positive(label: Label) -> &'static [&'static str] {
+    match label {
+        Label::CardNumber => {
+            &["card*", "kort*", "visa", "mastercard", "amex", "pan", "cc", "credit*", "debit*", "kreditkort*"]
+        }
+        Label::UsSsn => &["ssn", "social", "soc", "taxpayer"],
+        Label::SePersonnummer => &[
+            "personnummer*",
+            "personnr",
+            "pers",
+            "pnr",
+            "samordningsnummer*",
+            "identity",
+            "personal",
+            "född",
+            "personnumret",
+        ],
+        Label::SeOrgnr => &[
+            "org",
+            "orgnr",
+            "organisationsnummer*",
+            "organisation",
+            "organization",
+            "company",
+            "company's",
+            "företag*",
+            "bolag*",
+            "vat",
+            "momsreg*",
+            "corporate",
+            "registration",
+            "supplier*",
+            "leverantör*",
+        ],
+        Label::Iban => &["iban", "konto*", "account*", "bank*"],
+        Label::SeBankAccount => &[
+            "bankgiro*",
+            "plusgiro*",
+            "bg",
+            "pg",
+            "konto*",
+            "clearing*",
+            "account*",
+            "bank*",
+            "betala",
+            "pay",
+        ],
+        Label::Email => &[],
+        Label::Phone => &[
+            "phone*", "tel", "telefon*", "mobil*", "mobile", "call", "ring", "cell*", "fax", "sms", "nummer",
+            "number", "reach", "nå",
+        ],
+        Label::IpAddress => &[
+            "ip",
+            "host*",
+            "client*",
+            "addr",
+            "from",
+            "src",
+            "dst",
+            "server*",
+            "remote*",
+            "login*",
+            "inloggning*",
+        ],
+        Label::DateOfBirth => {
+            &["born", "birth*", "dob", "född", "födelse*", "fodelse*", "birthday", "födelsedag"]
+        }
+        Label::PostalAddress => &[
+            "address*",
+            "adress*",
+            "street",
+            "gata",
+            "bor",
+            "lives",
+            "zip",
+            "postnummer",
+            "postal",
+            "postort",
+            "deliver*",
+            "leverans*",
+            "box",
+        ],
+        Label::Person => &[],
+    }
+}
+
+/// Negative cue words per label: words that make a lookalike more likely. They only count in
+/// the same sentence as the candidate.
+fn negative(label: Label) -> &'static [&'static str] {
+    const NUMBERS: &[&str] = &[
+        "order*",
+        "tracking",
+        "sku",
+        "artikel*",
+        "artnr",
+        "art",
+        "invoice*",
+        "faktura*",
+        "ordernummer",
+        "ref",
+        "referens*",
+        "reference",
+        "serial",
+        "ticket*",
+        "timestamp*",
+        "ts",
+        "epoch",
+        "version*",
+        "build*",
+        "kolli*",
+        "shipment*",
+        "parcel*",
+        "paket*",
+        "batch*",
+        "ean",
+        "isbn",
+        "gtin",
+        "upc",
+    ];
+    match label {
+        Label::CardNumber
+        | Label::UsSsn
+        | Label::SePersonnummer
+        | Label::SeOrgnr
+        | Label::Phone
+        | Label::SeBankAccount
+        | Label::PostalAddress => NUMBERS,
+        Label::IpAddress => &["version*", "ver", "release*", "build*", "firmware*", "oid", "snmp"],
+        Label::DateOfBirth => {
+            &["invoice*", "order*", "due", "förfall*", "issued", "created", "deployed", "logged"]
+        }
+        _ => &[],
+    }
+}
+
+/// A byte trie of the cue words: one walk per word finds both whole-word and stem matches.
+#[derive(Default)]
+struct Node {
+    children: Vec<(u8, u32)>,
+    /// Masks when the word ends here.
+    exact: (u16, u16),
+    /// Masks for any word going through here (stems).
+    stem: (u16, u16),
+}
+
+static CUES: std::sync::LazyLock<Vec<Node>> = std::sync::LazyLock::new(|| {
+    let mut nodes: Vec<Node> = vec![Node::default()];
+    let mut add = |w: &'static str, bit: u16, neg: bool| {
+        let (w, prefix) = match w.strip_suffix('*') {
+            Some(stem) => (stem, true),
+            None => (w, false),
+        };
+        let mut at = 0usize;
+        for &b in w.as_bytes() {
+            let next = nodes[at].children.iter().find(|(c, _)| *c == b).map(|&(_, n)| n as usize);
+            at = match next {
+                Some(n) => n,
+                None => {
+                    nodes.push(Node::default());
+                    let n = nodes.len() - 1;
+                    nodes[at].children.push((b, n as u32));
+                    n
+                }
+            };
+        }
+        let slot = if prefix { &mut nodes[at].stem } else { &mut nodes[at].exact };
+        if neg {
+            slot.1 |= bit;
+        } else {
+            slot.0 |= bit;
+        }
+    };
+    for l in Label::ALL {
+        let bit = 1u16 << (l as u16);
+        for w in positive(l) {
+            add(w, bit, false);
+        }
+        for w in negative(l) {
+            add(w, bit, true);
+        }
+    }
+    nodes
+});
+
+/// (positive, negative) label masks of one word (ASCII letters are folded to lower case).
+fn word_masks(w: &[u8]) -> (u16, u16) {
+    let nodes = &*CUES;
+    let mut at = 0usize;
+    let (mut pos, mut neg) = (0, 0);
+    for &b in w {
+        let b = b.to_ascii_lowercase();
+        match nodes[at].children.iter().find(|(c, _)| *c == b) {
+            Some(&(_, n)) => at = n as usize,
+            None => return (pos, neg),
+        }
+        pos |= nodes[at].stem.0;
+        neg |= nodes[at].stem.1;
+    }
+    (pos | nodes[at].exact.0 | nodes[at].stem.0, neg | nodes[at].exact.1 | nodes[at].stem.1)
+}
+
+/// Label masks of the words in `text[a..b]`: (positive, negative since the last sentence end).
+fn masks(text: &[u8], a: usize, b: usize) -> (u16, u16) {
+    let mut pos = 0;
+    let mut neg = 0;
+    let mut i = a;
+    while i < b {
+        let c = text[i];
+        if !(c.is_ascii_alphanumeric() || c >= 0x80 || c == b'\'') {
+            if matches!(c, b'.' | b'!' | b'?') && text.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()) {
+                neg = 0;
+            }
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < b && (text[i].is_ascii_alphanumeric() || text[i] >= 0x80 || text[i] == b'\'') {
+            i += 1;
+        }
+        // Words inside redaction markers (`[IP_ADDRESS]`, `[EMAIL:…]`) are not cues, so that a
+        // second pass sees the same context as the first.
+        if s > 0 && matches!(text[s - 1], b'[' | b'_') {
+            continue;
+        }
+        let (p, ng) = word_masks(&text[s..i]);
+        pos |= p;
+        neg |= ng;
+    }
+    (pos, neg)
+}
+
+/// Context of the words around candidates; the words before a start and after an end are
+/// cached, since several recognizers ask about the same position.
+#[derive(Default)]
+pub struct Ctx {
+    before: Option<(usize, u16, u16)>,
+    after: Option<(usize, u16, u16)>,
+}
+
+impl Ctx {
+    /// (positive, negative) label masks around `start..end`. The window does not cross a line
+    /// break.
+    fn get(&mut self, text: &[u8], start: usize, end: usize) -> (u16, u16) {
+        let (bp, bn) = match self.before {
+            Some((s, p, n)) if s == start => (p, n),
+            _ => {
+                let mut a = start.saturating_sub(BEFORE);
+                if let Some(p) = memchr::memrchr(b'\n', &text[a..start]) {
+                    a += p + 1;
+                }
+                // Do not start inside a word.
+                while a > 0 && a < start && (text[a - 1].is_ascii_alphanumeric() || text[a - 1] >= 0x80) {
+                    a += 1;
+                }
+                let (p, n) = masks(text, a, start);
+                self.before = Some((start, p, n));
+                (p, n)
+            }
+        };
+        let (ap, an) = match self.after {
+            Some((e, p, n)) if e == end => (p, n),
+            _ => {
+                let mut b = (end + AFTER).min(text.len());
+                if let Some(p) = memchr::memchr(b'\n', &text[end..b]) {
+                    b = end + p;
+                }
+                while b < text.len() && b > end && (text[b].is_ascii_alphanumeric() || text[b] >= 0x80) {
+                    b -= 1;
+                }
+                let (p, n) = masks(text, end, b);
+                self.after = Some((end, p, n));
+                (p, n)
+            }
+        };
+        (bp | ap, bn | an)
+    }
+
+    /// Confidence adjustment for a candidate from the words around it.
+    pub fn adjust(&mut self, text: &[u8], start: usize, end: usize, label: Label) -> f32 {
+        let (pos, neg) = self.get(text, start, end);
+        let bit = 1u16 << (label as u16);
+        let mut adj = 0.0;
+        if pos & bit != 0 {
+            adj += 0.3;
+        }
+        if neg & bit != 0 {
+            adj -= 0.45;
+        }
+        adj
+    }
+
+    /// Whether any positive cue for `label` is near `start..end`.
+    pub fn has_cue(&mut self, text: &[u8], start: usize, end: usize, label: Label) -> bool {
+        let (pos, _) = self.get(text, start, end);
+        pos & (1u16 << (label as u16)) != 0
+    }
+}
+
+/// Split a field name into lower-case words: `customerName`, `first_name`, `E-post`.
+fn key_words(key: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for ch in key.chars() {
+        if !ch.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if ch.is_uppercase() && prev_lower && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+        }
+        prev_lower = ch.is_lowercase();
+        cur.extend(ch.to_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+/// What a field name says about its values.
+pub fn key_label(key: &str) -> Option<Label> {
+    let words = key_words(key);
+    let joined: String = words.concat();
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let any = |ws: &[&str]| ws.iter().any(|w| has(w));
+    // Fields whose values are not personal data even though a word matches.
+    if any(&["user", "username", "file", "host", "hostname", "server", "product", "company", "item", "app"])
+        && !any(&["ip"])
+    {
+        return None;
+    }
+    if any(&["ssn", "socialsecurity"]) || joined.contains("socialsecurity") {
+        return Some(Label::UsSsn);
+    }
+    if any(&["personnummer", "pnr", "personnr", "personalnumber", "personid", "samordningsnummer"])
+        || joined.contains("personnummer")
+    {
+        return Some(Label::SePersonnummer);
+    }
+    if any(&["orgnr", "organisationsnummer", "orgno", "organizationnumber", "companyid", "vat"])
+        || joined.contains("organisationsnummer")
+        || joined.starts_with("orgn")
+    {
+        return Some(Label::SeOrgnr);
+    }
+    if any(&["iban"]) {
+        return Some(Label::Iban);
+    }
+    if any(&["card", "pan", "kort", "kortnummer", "cardnumber", "cc", "creditcard"]) {
+        return Some(Label::CardNumber);
+    }
+    if any(&["bankgiro", "plusgiro", "bg", "pg", "konto", "kontonummer", "clearing", "account"]) {
+        return Some(Label::SeBankAccount);
+    }
+    if any(&["email", "mail", "epost", "e"]) && (joined.contains("mail") || joined.contains("post")) {
+        return Some(Label::Email);
+    }
+    if any(&[
+        "phone",
+        "tel",
+        "telefon",
+        "telefonnummer",
+        "mobile",
+        "mobil",
+        "mobilnummer",
+        "cell",
+        "fax",
+        "msisdn",
+    ]) {
+        return Some(Label::Phone);
+    }
+    if any(&["ip", "ipaddr", "ipaddress", "clientip", "remoteaddr", "addr", "srcip", "dstip", "src", "dst"])
+        && !any(&["address"])
+    {
+        return Some(Label::IpAddress);
+    }
+    if any(&["dob", "birth", "birthday", "birthdate", "födelsedatum", "fodelsedatum", "född", "fodd", "born"])
+        || joined.contains("födelse")
+        || joined.contains("birth")
+    {
+        return Some(Label::DateOfBirth);
+    }
+    if any(&[
+        "address",
+        "adress",
+        "street",
+        "gatuadress",
+        "zip",
+        "zipcode",
+        "postnummer",
+        "postcode",
+        "postal",
+        "postalcode",
+        "utdelningsadress",
+    ]) || joined.contains("address")
+        || joined.contains("adress")
+    {
+        return Some(Label::PostalAddress);
+    }
+    if any(&[
+        "name",
+        "namn",
+        "firstname",
+        "lastname",
+        "förnamn",
+        "fornamn",
+        "efternamn",
+        "surname",
+        "fullname",
+        "customer",
+        "kund",
+        "contact",
+        "kontaktperson",
+        "patient",
+        "employee",
+        "holder",
+        "recipient",
+        "mottagare",
+        "signatory",
+    ]) || joined.ends_with("namn")
+    {
+        return Some(Label::Person);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys() {
+        assert_eq!(key_label("customerName"), Some(Label::Person));
+        assert_eq!(key_label("first_name"), Some(Label::Person));
+        assert_eq!(key_label("username"), None);
+        assert_eq!(key_label("client_ip"), Some(Label::IpAddress));
+        assert_eq!(key_label("zip"), Some(Label::PostalAddress));
+        assert_eq!(key_label("recipient_ip"), Some(Label::IpAddress));
+        assert_eq!(key_label("E-post"), Some(Label::Email));
+        assert_eq!(key_label("email"), Some(Label::Email));
+        assert_eq!(key_label("personnummer"), Some(Label::SePersonnummer));
+        assert_eq!(key_label("Födelsedatum"), Some(Label::DateOfBirth));
+        assert_eq!(key_label("description"), None);
+    }
+}

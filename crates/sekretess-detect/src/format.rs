@@ -1,0 +1,700 @@
+//! Document formats: plain text, `key=value` logs, CSV, JSON and NDJSON.
+//!
+//! Every format processor works on a slice holding whole records (the streaming layer cuts
+//! the input at record boundaries) and returns the rewritten bytes and the findings with
+//! byte offsets into that slice.
+
+use std::str::FromStr;
+
+use crate::context::key_label;
+use crate::scan::Cand;
+use crate::{CharCounter, DetectError, Finding, Label, Options, find, rewrite};
+
+/// The format of a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Format {
+    /// Decide from the file name (when known) and the first bytes.
+    Auto,
+    /// Plain text.
+    Text,
+    /// Log lines with `key=value` pairs (values may be quoted); keys are context.
+    KeyValue,
+    /// CSV with a header row; the delimiter is sniffed (`,` `;` tab `|`).
+    Csv,
+    /// One JSON document.
+    Json,
+    /// One JSON document per line.
+    Ndjson,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "auto" => Format::Auto,
+            "text" | "txt" => Format::Text,
+            "kv" | "log" | "logs" => Format::KeyValue,
+            "csv" | "tsv" => Format::Csv,
+            "json" => Format::Json,
+            "ndjson" | "jsonl" => Format::Ndjson,
+            _ => return Err(format!("unknown format {s:?} (auto, text, kv, csv, json, ndjson)")),
+        })
+    }
+}
+
+impl Format {
+    /// The format's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Auto => "auto",
+            Format::Text => "text",
+            Format::KeyValue => "kv",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+        }
+    }
+
+    /// Resolve `Auto` from a file name (if any) and the first bytes of the input.
+    pub fn resolve(self, file_name: Option<&str>, head: &[u8]) -> Format {
+        if self != Format::Auto {
+            return self;
+        }
+        let ext = file_name.and_then(|n| n.rsplit_once('.')).map(|(_, e)| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("csv" | "tsv") => return Format::Csv,
+            Some("ndjson" | "jsonl") => return Format::Ndjson,
+            Some("json") => return Format::Json,
+            Some("log") => return Format::KeyValue,
+            Some("txt" | "md") => return Format::Text,
+            _ => {}
+        }
+        let trimmed = head.trim_ascii_start();
+        if trimmed.starts_with(b"[") {
+            return Format::Json;
+        }
+        if trimmed.starts_with(b"{") {
+            // Several lines each starting with '{' → NDJSON.
+            let mut lines = trimmed.split(|&b| b == b'\n').filter(|l| !l.trim_ascii().is_empty());
+            let first_closes = lines.next().is_some_and(|l| l.trim_ascii_end().ends_with(b"}"));
+            let second = lines.next();
+            if first_closes && second.is_some_and(|l| l.trim_ascii_start().starts_with(b"{")) {
+                return Format::Ndjson;
+            }
+            return Format::Json;
+        }
+        let first_line = head.split(|&b| b == b'\n').next().unwrap_or(b"");
+        let kv = first_line
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|w| w.iter().position(|&b| b == b'=').is_some_and(|p| p > 0))
+            .count();
+        if kv >= 2 {
+            return Format::KeyValue;
+        }
+        Format::Text
+    }
+}
+
+/// Per-document state shared by every chunk.
+#[derive(Clone, Debug)]
+pub(crate) struct Ctx {
+    pub format: Format,
+    pub delim: u8,
+    /// Per-column labels from the CSV header.
+    pub header: Vec<Option<Label>>,
+}
+
+impl Ctx {
+    /// Build from the first bytes of the document (`format` already resolved).
+    pub fn new(format: Format, head: &[u8]) -> Ctx {
+        let mut ctx = Ctx { format, delim: b',', header: Vec::new() };
+        if format == Format::Csv {
+            ctx.delim = sniff_delimiter(head);
+            let mut p = 0;
+            if let Some(rec) = next_record(head, &mut p, ctx.delim) {
+                ctx.header = rec
+                    .iter()
+                    .map(|f| {
+                        let raw = &head[f.start..f.end];
+                        let name = String::from_utf8_lossy(&unquote(raw, f.quoted).0).into_owned();
+                        key_label(&name)
+                    })
+                    .collect();
+            }
+        }
+        ctx
+    }
+}
+
+/// The most frequent of `,` `;` tab `|` outside quotes in the first line.
+fn sniff_delimiter(head: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let cands = [b',', b';', b'\t', b'|'];
+    let mut quoted = false;
+    for &b in head {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                if let Some(k) = cands.iter().position(|&c| c == b) {
+                    counts[k] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut best = 0;
+    for k in 1..4 {
+        if counts[k] > counts[best] {
+            best = k;
+        }
+    }
+    cands[best]
+}
+
+/// Process a whole document in memory.
+pub(crate) fn process_document(
+    input: &[u8],
+    format: Format,
+    options: &Options,
+) -> Result<(Vec<u8>, Vec<Finding>), DetectError> {
+    let format = format.resolve(None, &input[..input.len().min(8192)]);
+    let ctx = Ctx::new(format, input);
+    let (out, cands) = process_chunk(input, &ctx, true, options)?;
+    let mut counter = CharCounter::default();
+    let findings = cands.iter().map(|c| counter.finding(input, c, 0, 0)).collect();
+    Ok((out, findings))
+}
+
+/// Process one chunk of whole records. `first` is set for the chunk that starts the
+/// document (it holds the CSV header).
+pub(crate) fn process_chunk(
+    chunk: &[u8],
+    ctx: &Ctx,
+    first: bool,
+    options: &Options,
+) -> Result<(Vec<u8>, Vec<Cand>), DetectError> {
+    let mut out = Vec::with_capacity(chunk.len() + chunk.len() / 8);
+    let mut cands = Vec::new();
+    match ctx.format {
+        Format::Text | Format::Auto => {
+            cands = find(chunk, None, options);
+            rewrite(chunk, &cands, options, &mut out);
+        }
+        Format::KeyValue => kv(chunk, options, &mut out, &mut cands),
+        Format::Csv => csv(chunk, ctx, first, options, &mut out, &mut cands)?,
+        Format::Json => {
+            json(chunk, 0, options, &mut out, &mut cands)?;
+        }
+        Format::Ndjson => {
+            let mut pos = 0;
+            while pos < chunk.len() {
+                let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |k| pos + k + 1);
+                let line = &chunk[pos..end];
+                if line.trim_ascii().is_empty() {
+                    out.extend_from_slice(line);
+                } else {
+                    json(line, pos, options, &mut out, &mut cands)?;
+                }
+                pos = end;
+            }
+        }
+    }
+    Ok((out, cands))
+}
+
+// ------------------------------------------------------------------- key=value
+
+/// `key=value` pairs in a line: (key range, value range). Values may be double-quoted.
+/// A byte range.
+type Range = (usize, usize);
+
+fn kv_pairs(line: &[u8], pairs: &mut Vec<(Range, Range)>) {
+    pairs.clear();
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'=', &line[i..]) {
+        let eq = i + k;
+        let mut ks = eq;
+        while ks > 0 && (line[ks - 1].is_ascii_alphanumeric() || matches!(line[ks - 1], b'_' | b'-' | b'.')) {
+            ks -= 1;
+        }
+        let key_ok = ks < eq && (ks == 0 || matches!(line[ks - 1], b' ' | b'\t' | b',' | b';' | b'{' | b'['));
+        let mut vs = eq + 1;
+        let ve;
+        if line.get(vs) == Some(&b'"') {
+            vs += 1;
+            let mut j = vs;
+            while j < line.len() && line[j] != b'"' {
+                j += if line[j] == b'\\' { 2 } else { 1 };
+            }
+            ve = j.min(line.len());
+            i = (ve + 1).min(line.len());
+        } else {
+            let mut j = vs;
+            while j < line.len() && !matches!(line[j], b' ' | b'\t' | b'\n' | b'\r' | b',' | b';') {
+                j += 1;
+            }
+            ve = j;
+            i = ve.max(eq + 1);
+        }
+        if key_ok && ve > vs {
+            pairs.push(((ks, eq), (vs, ve)));
+        }
+        if i >= line.len() {
+            break;
+        }
+    }
+}
+
+fn kv(chunk: &[u8], options: &Options, out: &mut Vec<u8>, cands: &mut Vec<Cand>) {
+    let mut pairs = Vec::new();
+    let mut pos = 0;
+    while pos < chunk.len() {
+        let end = memchr::memchr(b'\n', &chunk[pos..]).map_or(chunk.len(), |k| pos + k + 1);
+        let line = &chunk[pos..end];
+        kv_pairs(line, &mut pairs);
+        let mut line_cands: Vec<Cand> = Vec::new();
+        let mut hinted: Vec<(usize, usize)> = Vec::new();
+        for &((ks, ke), (vs, ve)) in &pairs {
+            let key = String::from_utf8_lossy(&line[ks..ke]);
+            if let Some(label) = key_label(&key) {
+                hinted.push((vs, ve));
+                for mut c in find(&line[vs..ve], Some(label), options) {
+                    c.start += vs;
+                    c.end += vs;
+                    line_cands.push(c);
+                }
+            }
+        }
+        // Text candidates inside a value with a telling key are left to the field's own
+        // detection; those reaching past the value (unquoted values with spaces) are kept.
+        for c in find(line, None, options) {
+            if !hinted.iter().any(|&(s, e)| s <= c.start && c.end <= e) {
+                line_cands.push(c);
+            }
+        }
+        let line_cands = crate::resolve(line_cands, options);
+        rewrite(line, &line_cands, options, out);
+        for mut c in line_cands {
+            c.start += pos;
+            c.end += pos;
+            cands.push(c);
+        }
+        pos = end;
+    }
+}
+
+// ------------------------------------------------------------------- CSV
+
+#[derive(Clone, Copy, Debug)]
+struct Field {
+    start: usize,
+    end: usize,
+    quoted: bool,
+}
+
+/// The next record from `pos`: fields as raw ranges (quotes included for quoted fields).
+/// Advances `pos` past the line break.
+fn next_record(t: &[u8], pos: &mut usize, delim: u8) -> Option<Vec<Field>> {
+    if *pos >= t.len() {
+        return None;
+    }
+    let mut fields = Vec::new();
+    let mut i = *pos;
+    loop {
+        let start = i;
+        let quoted = t.get(i) == Some(&b'"');
+        if quoted {
+            i += 1;
+            loop {
+                match memchr::memchr(b'"', &t[i.min(t.len())..]) {
+                    Some(k) => {
+                        i += k + 1;
+                        if t.get(i) == Some(&b'"') {
+                            i += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    None => {
+                        i = t.len();
+                        break;
+                    }
+                }
+            }
+            // Anything up to the delimiter after the closing quote belongs to the field.
+            while i < t.len() && t[i] != delim && t[i] != b'\n' && t[i] != b'\r' {
+                i += 1;
+            }
+        } else {
+            while i < t.len() && t[i] != delim && t[i] != b'\n' && t[i] != b'\r' {
+                i += 1;
+            }
+        }
+        fields.push(Field { start, end: i, quoted });
+        match t.get(i) {
+            Some(&b) if b == delim => i += 1,
+            Some(b'\r') => {
+                i += 1;
+                if t.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+                break;
+            }
+            Some(b'\n') => {
+                i += 1;
+                break;
+            }
+            _ => break,
+        }
+    }
+    *pos = i;
+    Some(fields)
+}
+
+/// The content of a raw field and, when quotes were removed or doubled quotes collapsed, a
+/// map from content byte offsets to raw offsets (one entry per content byte, plus the end).
+fn unquote(raw: &[u8], quoted: bool) -> (Vec<u8>, Option<Vec<usize>>) {
+    if !quoted {
+        return (raw.to_vec(), None);
+    }
+    let close = raw.iter().rposition(|&b| b == b'"').filter(|&p| p > 0).unwrap_or(raw.len());
+    let inner = &raw[1.min(raw.len())..close];
+    if memchr::memchr(b'"', inner).is_none() {
+        let map = (0..=inner.len()).map(|k| k + 1).collect();
+        return (inner.to_vec(), Some(map));
+    }
+    let mut content = Vec::with_capacity(inner.len());
+    let mut map = Vec::with_capacity(inner.len() + 1);
+    let mut k = 0;
+    while k < inner.len() {
+        content.push(inner[k]);
+        map.push(k + 1);
+        k += if inner[k] == b'"' && inner.get(k + 1) == Some(&b'"') { 2 } else { 1 };
+    }
+    map.push(k + 1);
+    (content, Some(map))
+}
+
+fn csv(
+    chunk: &[u8],
+    ctx: &Ctx,
+    first: bool,
+    options: &Options,
+    out: &mut Vec<u8>,
+    cands: &mut Vec<Cand>,
+) -> Result<(), DetectError> {
+    let mut pos = 0;
+    let mut header_pending = first && !ctx.header.is_empty();
+    let mut redacted = Vec::new();
+    while pos < chunk.len() {
+        let rec_start = pos;
+        let Some(fields) = next_record(chunk, &mut pos, ctx.delim) else { break };
+        if header_pending {
+            header_pending = false;
+            out.extend_from_slice(&chunk[rec_start..pos]);
+            continue;
+        }
+        let mut copied = rec_start;
+        for (col, f) in fields.iter().enumerate() {
+            let raw = &chunk[f.start..f.end];
+            if raw.is_empty() {
+                continue;
+            }
+            let key = ctx.header.get(col).copied().flatten();
+            let (content, map) = unquote(raw, f.quoted);
+            let found = find(&content, key, options);
+            if found.is_empty() {
+                continue;
+            }
+            redacted.clear();
+            rewrite(&content, &found, options, &mut redacted);
+            out.extend_from_slice(&chunk[copied..f.start]);
+            let needs_quotes =
+                f.quoted || redacted.iter().any(|&b| b == ctx.delim || b == b'"' || b == b'\n' || b == b'\r');
+            if needs_quotes {
+                out.push(b'"');
+                for &b in &redacted {
+                    if b == b'"' {
+                        out.push(b'"');
+                    }
+                    out.push(b);
+                }
+                out.push(b'"');
+            } else {
+                out.extend_from_slice(&redacted);
+            }
+            copied = f.end;
+            for mut c in found {
+                let (s, e) = match &map {
+                    Some(m) => {
+                        (m.get(c.start).copied().unwrap_or(0), m.get(c.end).copied().unwrap_or(raw.len()))
+                    }
+                    None => (c.start, c.end),
+                };
+                c.start = f.start + s;
+                c.end = f.start + e;
+                cands.push(c);
+            }
+        }
+        out.extend_from_slice(&chunk[copied..pos]);
+    }
+    Ok(())
+}
+
+// ------------------------------------------------------------------- JSON
+
+/// Decode a JSON string body (between the quotes). Returns the text and, when escapes were
+/// present, a map from decoded byte offsets to raw offsets (relative to the body).
+fn json_decode(body: &[u8]) -> (Vec<u8>, Option<Vec<usize>>) {
+    if memchr::memchr(b'\\', body).is_none() {
+        return (body.to_vec(), None);
+    }
+    let mut s = Vec::with_capacity(body.len());
+    let mut map = Vec::with_capacity(body.len() + 1);
+    let mut k = 0;
+    while k < body.len() {
+        let b = body[k];
+        if b != b'\\' {
+            s.push(b);
+            map.push(k);
+            k += 1;
+            continue;
+        }
+        let e = body.get(k + 1).copied().unwrap_or(b'\\');
+        let simple = match e {
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            b'/' => Some(b'/'),
+            b'b' => Some(8),
+            b'f' => Some(12),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            _ => None,
+        };
+        if let Some(c) = simple {
+            s.push(c);
+            map.push(k);
+            k += 2;
+            continue;
+        }
+        if e == b'u' {
+            let hex = |at: usize| {
+                body.get(at..at + 4)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+            };
+            if let Some(u) = hex(k + 2) {
+                let mut len = 6;
+                let mut cp = u;
+                if (0xD800..0xDC00).contains(&u)
+                    && body.get(k + 6) == Some(&b'\\')
+                    && body.get(k + 7) == Some(&b'u')
+                    && let Some(lo) = hex(k + 8)
+                    && (0xDC00..0xE000).contains(&lo)
+                {
+                    cp = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                    len = 12;
+                }
+                let ch = char::from_u32(cp).unwrap_or('\u{FFFD}');
+                let mut buf = [0u8; 4];
+                for &b in ch.encode_utf8(&mut buf).as_bytes() {
+                    s.push(b);
+                    map.push(k);
+                }
+                k += len;
+                continue;
+            }
+        }
+        // Unknown escape: keep both bytes.
+        s.push(b'\\');
+        map.push(k);
+        k += 1;
+    }
+    map.push(body.len());
+    (s, Some(map))
+}
+
+fn json_encode(s: &[u8], out: &mut Vec<u8>) {
+    out.push(b'"');
+    for &b in s {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0..=0x1F => {
+                out.extend_from_slice(b"\\u00");
+                out.push(b"0123456789abcdef"[usize::from(b >> 4)]);
+                out.push(b"0123456789abcdef"[usize::from(b & 15)]);
+            }
+            _ => out.push(b),
+        }
+    }
+    out.push(b'"');
+}
+
+/// End of the JSON string whose opening quote is at `i` (index just past the closing quote).
+fn json_string_end(t: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        let k = memchr::memchr2(b'"', b'\\', t.get(j..)?)?;
+        j += k;
+        if t[j] == b'\\' {
+            j += 2;
+        } else {
+            return Some(j + 1);
+        }
+    }
+}
+
+struct Frame {
+    object: bool,
+    key: Option<Label>,
+}
+
+/// Rewrite one JSON document (or NDJSON line) `t`, whose first byte is at `base` in the chunk.
+fn json(
+    t: &[u8],
+    base: usize,
+    options: &Options,
+    out: &mut Vec<u8>,
+    cands: &mut Vec<Cand>,
+) -> Result<(), DetectError> {
+    let syntax =
+        |at: usize| DetectError::Syntax { format: "json", offset: u64::try_from(base + at).unwrap_or(0) };
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expect_key = false;
+    let mut pending: Option<Label> = None;
+    let mut i = 0;
+    let mut copied = 0;
+    let mut redacted = Vec::new();
+    while i < t.len() {
+        let b = t[i];
+        match b {
+            b'{' => {
+                if stack.len() >= 512 {
+                    return Err(syntax(i));
+                }
+                stack.push(Frame { object: true, key: None });
+                expect_key = true;
+                i += 1;
+            }
+            b'[' => {
+                if stack.len() >= 512 {
+                    return Err(syntax(i));
+                }
+                let key = pending.or_else(|| stack.last().filter(|f| !f.object).and_then(|f| f.key));
+                stack.push(Frame { object: false, key });
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                pending = None;
+                i += 1;
+            }
+            b':' => {
+                expect_key = false;
+                i += 1;
+            }
+            b',' => {
+                if stack.last().is_some_and(|f| f.object) {
+                    expect_key = true;
+                }
+                pending = None;
+                i += 1;
+            }
+            b'"' => {
+                let end = json_string_end(t, i).ok_or_else(|| syntax(i))?;
+                let body = &t[i + 1..end - 1];
+                let in_object = stack.last().is_some_and(|f| f.object);
+                if in_object && expect_key {
+                    let (k, _) = json_decode(body);
+                    pending = key_label(&String::from_utf8_lossy(&k));
+                } else {
+                    let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
+                    let (text, map) = json_decode(body);
+                    let found = find(&text, key, options);
+                    if !found.is_empty() {
+                        redacted.clear();
+                        rewrite(&text, &found, options, &mut redacted);
+                        out.extend_from_slice(&t[copied..i]);
+                        json_encode(&redacted, out);
+                        copied = end;
+                        for mut c in found {
+                            let (s, e) = match &map {
+                                Some(m) => (
+                                    m.get(c.start).copied().unwrap_or(0),
+                                    m.get(c.end).copied().unwrap_or(body.len()),
+                                ),
+                                None => (c.start, c.end),
+                            };
+                            c.start = base + i + 1 + s;
+                            c.end = base + i + 1 + e;
+                            cands.push(c);
+                        }
+                    }
+                }
+                i = end;
+            }
+            b'-' | b'0'..=b'9' => {
+                let s = i;
+                while i < t.len() && matches!(t[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                let in_object = stack.last().is_some_and(|f| f.object);
+                let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
+                let num = &t[s..i];
+                let found = find(num, key, options);
+                if !found.is_empty() {
+                    redacted.clear();
+                    rewrite(num, &found, options, &mut redacted);
+                    out.extend_from_slice(&t[copied..s]);
+                    json_encode(&redacted, out);
+                    copied = i;
+                    for mut c in found {
+                        c.start += base + s;
+                        c.end += base + s;
+                        cands.push(c);
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out.extend_from_slice(&t[copied..]);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn sniff() {
+        assert_eq!(sniff_delimiter(b"a;b;\"c,d\"\n1;2;3"), b';');
+        assert_eq!(sniff_delimiter(b"a\tb\n"), b'\t');
+        assert_eq!(Format::Auto.resolve(None, b"{\"a\":1}\n{\"a\":2}\n"), Format::Ndjson);
+        assert_eq!(Format::Auto.resolve(None, b"  [1,2]"), Format::Json);
+        assert_eq!(Format::Auto.resolve(Some("x.csv"), b"a"), Format::Csv);
+        assert_eq!(Format::Auto.resolve(None, b"ts=1 level=info msg=hi"), Format::KeyValue);
+    }
+
+    #[test]
+    fn unquote_map() {
+        let (c, m) = unquote(b"\"a\"\"b\"", true);
+        assert_eq!(c, b"a\"b");
+        assert_eq!(m.unwrap(), vec![1, 2, 4, 5]);
+    }
+
+    #[test]
+    fn json_decode_map() {
+        let (s, m) = json_decode(br#"a\nb\u00e9"#);
+        assert_eq!(s, "a\nbé".as_bytes());
+        assert_eq!(m.unwrap(), vec![0, 1, 3, 4, 4, 10]);
+    }
+}

@@ -1,0 +1,399 @@
+//! Name lexicons shipped in the crate (see `data/README.md`), and small word lists.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+fn load(text: &'static str) -> HashSet<&'static str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+}
+
+static GIVEN: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| load(include_str!("../data/given_names.txt")));
+static SURNAMES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| load(include_str!("../data/surnames.txt")));
+
+/// A common given name, as written (capitalised).
+pub fn is_given(w: &str) -> bool {
+    GIVEN.contains(w)
+}
+
+/// A common surname, as written (capitalised).
+pub fn is_surname(w: &str) -> bool {
+    SURNAMES.contains(w)
+}
+
+/// Swedish surname endings that make an unknown capitalised word a likely surname.
+pub fn surname_shape(w: &str) -> bool {
+    ["sson", "berg", "ström", "strom", "qvist", "kvist", "gren", "lund", "holm", "blad", "dahl", "man"]
+        .iter()
+        .any(|s| w.len() > s.len() + 1 && w.ends_with(s))
+}
+
+/// Words that, just before a capitalised word, announce a person's name.
+pub fn is_person_cue(w: &str) -> bool {
+    const CUES: &[&str] = &[
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "sir",
+        "madam",
+        "herr",
+        "fru",
+        "fröken",
+        "dear",
+        "hi",
+        "hello",
+        "hej",
+        "hejsan",
+        "hallå",
+        "tjena",
+        "name",
+        "namn",
+        "regards",
+        "mvh",
+        "hälsningar",
+        "sincerely",
+        "cheers",
+        "thanks",
+        "tack",
+        "signed",
+        "undertecknad",
+        "kontaktperson",
+        "contact",
+        "customer",
+        "kund",
+        "patient",
+        "employee",
+        "anställd",
+        "handläggare",
+        "by",
+        "från",
+        "from",
+        "to",
+        "till",
+        "attn",
+        "att",
+        "c/o",
+        "ring",
+        "call",
+        "ask",
+        "fråga",
+        "kära",
+        "bästa",
+        "vänligen",
+        "yours",
+        "best",
+        "kind",
+        "warm",
+        "hälsar",
+        "contacted",
+        "met",
+        "named",
+        "heter",
+        "called",
+    ];
+    let lw = w.to_lowercase();
+    CUES.contains(&lw.as_str())
+}
+
+/// Strong cues: titles, salutations and name fields.
+pub fn is_strong_person_cue(w: &str) -> bool {
+    const STRONG: &[&str] = &[
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "sir",
+        "herr",
+        "fru",
+        "fröken",
+        "dear",
+        "hej",
+        "hejsan",
+        "hi",
+        "hello",
+        "name",
+        "namn",
+        "regards",
+        "mvh",
+        "hälsningar",
+        "sincerely",
+        "kära",
+        "heter",
+        "named",
+        "handläggare",
+        "customer",
+        "kunden",
+        "person",
+        "patienten",
+        "kontaktperson",
+        "undertecknad",
+        "attn",
+        "signed",
+    ];
+    let lw = w.to_lowercase();
+    STRONG.contains(&lw.as_str())
+}
+
+/// Capitalised words that are never the start of a name.
+pub fn is_stop_word(w: &str) -> bool {
+    const STOP: &[&str] = &[
+        "The",
+        "A",
+        "An",
+        "I",
+        "In",
+        "On",
+        "At",
+        "To",
+        "For",
+        "Of",
+        "And",
+        "Or",
+        "But",
+        "If",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "We",
+        "You",
+        "He",
+        "She",
+        "It",
+        "They",
+        "My",
+        "Our",
+        "Your",
+        "His",
+        "Her",
+        "Their",
+        "Please",
+        "Thanks",
+        "Thank",
+        "Dear",
+        "Hi",
+        "Hello",
+        "Hej",
+        "Mvh",
+        "Name",
+        "Namn",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Prof",
+        "Herr",
+        "Fru",
+        "Best",
+        "Kind",
+        "Regards",
+        "Den",
+        "Det",
+        "De",
+        "En",
+        "Ett",
+        "Jag",
+        "Vi",
+        "Du",
+        "Han",
+        "Hon",
+        "Med",
+        "Och",
+        "Att",
+        "Som",
+        "Är",
+        "Till",
+        "Från",
+        "Vänliga",
+        "Hälsningar",
+        "Tack",
+        "Customer",
+        "Kund",
+        "Street",
+        "Road",
+        "Avenue",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Yours",
+        "Sincerely",
+        "Cheers",
+        "Attn",
+        "Date",
+        "Datum",
+        "Phone",
+        "Email",
+        "Address",
+        "Adress",
+        "Telefon",
+        "Card",
+        "Account",
+        "Konto",
+        "Order",
+        "Invoice",
+        "Faktura",
+        "Sweden",
+        "Sverige",
+        "Stockholm",
+        "Göteborg",
+        "Malmö",
+        "Uppsala",
+        "London",
+        "New",
+        "York",
+        "Inc",
+        "AB",
+        "Ltd",
+        "LLC",
+        "Bank",
+        "Signed",
+        "Kära",
+        "Bästa",
+        "Hejsan",
+        "Miss",
+        "Sir",
+    ];
+    STOP.contains(&w)
+}
+
+/// English month names (capitalised) and Swedish month names (lower case), with their number.
+pub fn month(w: &str) -> Option<u32> {
+    const MONTHS: &[(&str, u32)] = &[
+        ("January", 1),
+        ("February", 2),
+        ("March", 3),
+        ("April", 4),
+        ("May", 5),
+        ("June", 6),
+        ("July", 7),
+        ("August", 8),
+        ("September", 9),
+        ("October", 10),
+        ("November", 11),
+        ("December", 12),
+        ("Jan", 1),
+        ("Feb", 2),
+        ("Mar", 3),
+        ("Apr", 4),
+        ("Jun", 6),
+        ("Jul", 7),
+        ("Aug", 8),
+        ("Sep", 9),
+        ("Sept", 9),
+        ("Oct", 10),
+        ("Nov", 11),
+        ("Dec", 12),
+        ("januari", 1),
+        ("februari", 2),
+        ("mars", 3),
+        ("april", 4),
+        ("maj", 5),
+        ("juni", 6),
+        ("juli", 7),
+        ("augusti", 8),
+        ("september", 9),
+        ("oktober", 10),
+        ("november", 11),
+        ("december", 12),
+    ];
+    MONTHS.iter().find(|(m, _)| *m == w).map(|(_, n)| *n)
+}
+
+/// Swedish street-name endings ("Storgatan", "Kungsvägen" …).
+pub fn is_se_street(w: &str) -> bool {
+    const SUFFIX: &[&str] = &[
+        "gatan",
+        "vägen",
+        "gränd",
+        "gränden",
+        "torget",
+        "stigen",
+        "backen",
+        "allén",
+        "platsen",
+        "leden",
+        "gata",
+        "väg",
+        "stig",
+        "plan",
+        "torg",
+        "kajen",
+        "esplanaden",
+        "promenaden",
+        "strand",
+        "vagen",
+    ];
+    SUFFIX.iter().any(|s| w.len() > s.len() + 1 && w.ends_with(s))
+}
+
+/// English street-type words.
+pub fn is_en_street(w: &str) -> bool {
+    const SUFFIX: &[&str] = &[
+        "Street",
+        "St",
+        "Avenue",
+        "Ave",
+        "Road",
+        "Rd",
+        "Boulevard",
+        "Blvd",
+        "Lane",
+        "Ln",
+        "Drive",
+        "Dr",
+        "Court",
+        "Ct",
+        "Way",
+        "Place",
+        "Pl",
+        "Terrace",
+        "Circle",
+        "Parkway",
+        "Pkwy",
+        "Highway",
+        "Hwy",
+        "Square",
+        "Sq",
+        "Trail",
+        "Row",
+        "Close",
+        "Crescent",
+        "Gardens",
+    ];
+    SUFFIX.contains(&w)
+}
+
+/// US state and territory codes.
+pub fn is_us_state(w: &[u8]) -> bool {
+    const STATES: &[&[u8; 2]] = &[
+        b"AL", b"AK", b"AZ", b"AR", b"CA", b"CO", b"CT", b"DE", b"FL", b"GA", b"HI", b"ID", b"IL", b"IN",
+        b"IA", b"KS", b"KY", b"LA", b"ME", b"MD", b"MA", b"MI", b"MN", b"MS", b"MO", b"MT", b"NE", b"NV",
+        b"NH", b"NJ", b"NM", b"NY", b"NC", b"ND", b"OH", b"OK", b"OR", b"PA", b"RI", b"SC", b"SD", b"TN",
+        b"TX", b"UT", b"VT", b"VA", b"WA", b"WV", b"WI", b"WY", b"DC", b"PR",
+    ];
+    STATES.iter().any(|s| s.as_slice() == w)
+}

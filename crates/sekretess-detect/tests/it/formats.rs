@@ -1,0 +1,122 @@
+//! Formats keep their structure; streaming gives the same result as in memory.
+
+use sekretess_detect::{Format, Label, Options, redact_bytes, redact_str, redact_stream};
+
+#[test]
+fn csv_structure_and_header_context() {
+    let doc = "name,phone,ssn,note\nJohn Smith,0701234567,536904399,\"likes \"\"tea\"\", lives in Lund\"\n";
+    let r = redact_str(doc, Format::Csv, &Options::default()).unwrap();
+    let lines: Vec<&str> = r.text.lines().collect();
+    assert_eq!(lines[0], "name,phone,ssn,note");
+    assert_eq!(lines[1], "██████████,██████████,█████████,\"likes \"\"tea\"\", lives in Lund\"");
+    let labels: Vec<Label> = r.findings.iter().map(|f| f.label).collect();
+    assert_eq!(labels, vec![Label::Person, Label::Phone, Label::UsSsn]);
+}
+
+#[test]
+fn csv_semicolon_quoted() {
+    let doc = "Namn;E-post\n\"Svensson, Anna\";\"anna@example.se\"\n";
+    let r = redact_str(doc, Format::Auto, &Options::default()).unwrap();
+    // Auto without a file name sees text; ask for CSV explicitly.
+    let r2 = redact_str(doc, Format::Csv, &Options::default()).unwrap();
+    assert_eq!(r2.text, "Namn;E-post\n\"██████████████\";\"███████████████\"\n");
+    assert!(!r.findings.is_empty());
+}
+
+#[test]
+fn json_structure_and_keys() {
+    let doc = r#"{"customer":{"name":"Anna Svensson","phones":["070-123 45 67","08-123 456 78"],"pnr":8803200016,"note":"mail \"a@b.se\""},"n":3}"#;
+    let r = redact_str(
+        doc,
+        Format::Json,
+        &Options { operator: sekretess_detect::Operator::Label, ..Options::default() },
+    )
+    .unwrap();
+    assert_eq!(
+        r.text,
+        r#"{"customer":{"name":"[PERSON]","phones":["[PHONE]","[PHONE]"],"pnr":"[SE_PERSONNUMMER]","note":"mail \"[EMAIL]\""},"n":3}"#
+    );
+    // Offsets point into the original document.
+    for f in &r.findings {
+        assert!(f.end_byte <= doc.len());
+    }
+    let email = r.findings.iter().find(|f| f.label == Label::Email).unwrap();
+    assert_eq!(&doc[email.start_byte..email.end_byte], "a@b.se");
+}
+
+#[test]
+fn ndjson_lines() {
+    let doc = "{\"email\":\"x@y.com\"}\n\n{\"ip\":\"10.0.0.1\"}\n";
+    let r = redact_str(doc, Format::Ndjson, &Options::default()).unwrap();
+    assert_eq!(r.text, "{\"email\":\"███████\"}\n\n{\"ip\":\"████████\"}\n");
+}
+
+#[test]
+fn malformed_json_reports_offset() {
+    let err = redact_str("{\"a\": \"unterminated", Format::Json, &Options::default()).unwrap_err();
+    assert!(err.to_string().contains("byte 6"), "{err}");
+}
+
+#[test]
+fn key_value_logs() {
+    let doc = "ts=1709231234 level=info user_name=\"Anna Svensson\" phone=0701234567 msg=\"paid with 4111111111111111\"\n";
+    let r = redact_str(doc, Format::KeyValue, &Options::default()).unwrap();
+    assert_eq!(
+        r.text,
+        "ts=1709231234 level=info user_name=\"█████████████\" phone=██████████ msg=\"paid with ████████████████\"\n"
+    );
+}
+
+#[test]
+fn invalid_utf8_passes_through() {
+    let mut doc = b"name: Anna \xff\xfe Svensson, card 4111111111111111\n".to_vec();
+    doc.extend_from_slice(b"\xc3(");
+    let (out, fs) = redact_bytes(&doc, Format::Text, &Options::default()).unwrap();
+    assert!(out.windows(2).any(|w| w == b"\xff\xfe"));
+    assert!(out.ends_with(b"\xc3("));
+    let card = fs.iter().find(|f| f.label == Label::CardNumber).unwrap();
+    assert_eq!(&doc[card.start_byte..card.end_byte], b"4111111111111111");
+    // Each invalid byte counts as one character.
+    assert_eq!(card.start, card.start_byte);
+}
+
+fn corpus() -> String {
+    let mut s = String::new();
+    for i in 0..3000 {
+        s.push_str(&format!(
+            "Row {i}: Dear Anna Svensson, your card 4111 1111 1111 1111 and IBAN SE45 5000 0000 0583 9825 7466 — ring 070-123 45 {:02}. Åäö.\n",
+            i % 100
+        ));
+    }
+    s
+}
+
+#[test]
+fn stream_equals_memory_text() {
+    let doc = corpus();
+    let opts = Options { block_size: 4096, threads: 3, ..Options::default() };
+    let mem = redact_str(&doc, Format::Text, &opts).unwrap();
+    let mut out = Vec::new();
+    let mut fs = Vec::new();
+    let sum = redact_stream(doc.as_bytes(), &mut out, Format::Text, None, &opts, |f| fs.push(*f)).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), mem.text);
+    assert_eq!(fs, mem.findings);
+    assert_eq!(sum.bytes_in, doc.len() as u64);
+    assert_eq!(sum.chars_in, doc.chars().count() as u64);
+}
+
+#[test]
+fn stream_equals_memory_csv() {
+    let mut doc = String::from("name,email,comment\n");
+    for i in 0..2000 {
+        doc.push_str(&format!("Erik Johansson,erik{i}@example.com,\"multi\nline, with 880320-0016\"\n"));
+    }
+    let opts = Options { block_size: 4096, threads: 2, ..Options::default() };
+    let mem = redact_str(&doc, Format::Csv, &opts).unwrap();
+    let mut out = Vec::new();
+    let mut fs = Vec::new();
+    redact_stream(doc.as_bytes(), &mut out, Format::Csv, None, &opts, |f| fs.push(*f)).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), mem.text);
+    assert_eq!(fs.len(), 6000);
+    assert_eq!(fs, mem.findings);
+}

@@ -1,0 +1,106 @@
+//! Operators: idempotence, partial card display, per-label choice, hooks.
+
+use std::sync::Arc;
+
+use sekretess_detect::{Format, Label, Operator, Options, Replacer, redact_str};
+
+const DOC: &str = "Dear Mr Smith, card 4111 1111 1111 1111 (also 5555555555554444), IBAN DE89 3704 0044 0532 0130 00, \
+pnr 880320-0016, orgnr 556036-0793, SSN 536-90-4399, mail john.smith@example.com, call +1 415 555 0132, \
+ip 10.1.2.3, born 1985-03-12, lives at Storgatan 12, 123 45 Stockholm. Hej Anna Svensson!";
+
+fn operators() -> Vec<Operator> {
+    vec![
+        Operator::Mask,
+        Operator::Label,
+        Operator::Partial { card_first6: false },
+        Operator::Partial { card_first6: true },
+        Operator::Hash,
+        Operator::Fixed("[REDACTED]".into()),
+    ]
+}
+
+#[test]
+fn redacting_twice_changes_nothing() {
+    for op in operators() {
+        let opts = Options { operator: op.clone(), hash_key: b"test key".to_vec(), ..Options::default() };
+        for format in [Format::Text, Format::KeyValue] {
+            let once = redact_str(DOC, format, &opts).unwrap();
+            assert!(once.findings.len() >= 14, "{op:?}: {:?}", once.findings);
+            let twice = redact_str(&once.text, format, &opts).unwrap();
+            assert_eq!(twice.text, once.text, "{op:?}");
+            assert!(twice.findings.is_empty(), "{op:?}: {:?} in {}", twice.findings, once.text);
+        }
+    }
+}
+
+#[test]
+fn card_never_more_than_first6_last4() {
+    let cards = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/testdata/cards/test_pans_luhn_valid.txt"
+    ))
+    .expect("fixture ../shared/testdata/cards/test_pans_luhn_valid.txt is missing");
+    for card in cards.lines().filter(|l| !l.is_empty()) {
+        for (op, first) in
+            [(Operator::Partial { card_first6: true }, 6), (Operator::Partial { card_first6: false }, 0)]
+        {
+            let doc = format!("card {card} ok");
+            let opts = Options { operator: op, ..Options::default() };
+            let out = redact_str(&doc, Format::Text, &opts).unwrap().text;
+            let shown: String =
+                out["card ".len()..out.len() - " ok".len()].chars().filter(char::is_ascii_digit).collect();
+            assert!(shown.len() <= first + 4, "{out}");
+            assert!(card.ends_with(&shown[shown.len() - 4..]), "{out}");
+            assert!(card.starts_with(&shown[..first]), "{out}");
+        }
+    }
+}
+
+#[test]
+fn per_label_operator_and_hook() {
+    struct Codes;
+    impl Replacer for Codes {
+        fn replace(&self, label: Label, value: &str) -> Option<String> {
+            (label == Label::Email && value.starts_with("john")).then(|| "K7Q4-M92D-J3X8".to_string())
+        }
+    }
+    let opts = Options {
+        operator: Operator::Label,
+        per_label: vec![(Label::Email, Operator::Custom(Arc::new(Codes))), (Label::Iban, Operator::Keep)],
+        ..Options::default()
+    };
+    let out = redact_str(DOC, Format::Text, &opts).unwrap().text;
+    assert!(out.contains("mail K7Q4-M92D-J3X8,"), "{out}");
+    assert!(out.contains("DE89 3704 0044 0532 0130 00"));
+    assert!(out.contains("pnr [SE_PERSONNUMMER]"));
+}
+
+#[test]
+fn hash_needs_key_and_is_keyed() {
+    let doc = "mail a@b.se";
+    let no_key = Options { operator: Operator::Hash, ..Options::default() };
+    assert!(redact_str(doc, Format::Text, &no_key).is_err());
+    let k1 = Options { operator: Operator::Hash, hash_key: b"one".to_vec(), ..Options::default() };
+    let k2 = Options { operator: Operator::Hash, hash_key: b"two".to_vec(), ..Options::default() };
+    let a = redact_str(doc, Format::Text, &k1).unwrap().text;
+    let b = redact_str(doc, Format::Text, &k2).unwrap().text;
+    assert_ne!(a, b);
+    assert_eq!(a, redact_str(doc, Format::Text, &k1).unwrap().text);
+}
+
+#[test]
+fn debug_output_has_no_values() {
+    let opts = Options {
+        hash_key: b"secret-key".to_vec(),
+        operator: Operator::Fixed("xyz".into()),
+        ..Options::default()
+    };
+    let r = redact_str(DOC, Format::Text, &opts).unwrap();
+    let dbg = format!("{:?} {:?}", r.findings, opts);
+    assert!(
+        !dbg.contains("4111")
+            && !dbg.contains("Smith")
+            && !dbg.contains("secret-key")
+            && !dbg.contains("xyz")
+    );
+}

@@ -1,0 +1,94 @@
+//! The audit log in the SQLite control database.
+
+use sekretess_core::audit::{AuditStore, Entry, Outcome};
+use sekretess_core::error::StoreError;
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use crate::sqlite::{SqliteStore, map_err};
+
+const FIELD_SEPARATOR: char = '\u{1f}';
+
+fn entry(row: &sqlx::sqlite::SqliteRow) -> Result<Entry, StoreError> {
+    let get = |e: sqlx::Error| map_err(e);
+    let fields: String = row.try_get("fields").map_err(get)?;
+    let outcome: String = row.try_get("outcome").map_err(get)?;
+    let mac: Vec<u8> = row.try_get("mac").map_err(get)?;
+    Ok(Entry {
+        seq: row.try_get::<i64, _>("seq").map_err(get)? as u64,
+        time: row.try_get("time").map_err(get)?,
+        actor: row.try_get("actor").map_err(get)?,
+        action: row.try_get("action").map_err(get)?,
+        group: row.try_get("group_name").map_err(get)?,
+        customer: row.try_get("customer").map_err(get)?,
+        fields: if fields.is_empty() {
+            Vec::new()
+        } else {
+            fields.split(FIELD_SEPARATOR).map(str::to_owned).collect()
+        },
+        purpose: row.try_get("purpose").map_err(get)?,
+        // An unknown outcome is corruption; verify() will then also fail on the MAC.
+        outcome: Outcome::parse(&outcome).ok_or_else(|| StoreError::Corrupt("audit outcome".into()))?,
+        request_id: row.try_get("request_id").map_err(get)?,
+        origin: row.try_get("origin").map_err(get)?,
+        mac: mac.try_into().map_err(|_| StoreError::Corrupt("audit mac".into()))?,
+    })
+}
+
+impl AuditStore for SqliteStore {
+    async fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        let row = sqlx::query("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        let Some(row) = row else { return Ok(None) };
+        let mac: Vec<u8> = row.try_get("mac").map_err(map_err)?;
+        Ok(Some((
+            row.try_get::<i64, _>("seq").map_err(map_err)? as u64,
+            mac.try_into().map_err(|_| StoreError::Corrupt("audit mac".into()))?,
+        )))
+    }
+
+    async fn audit_append(&self, prev_seq: u64, entries: &[Entry]) -> Result<(), StoreError> {
+        if entries.first().is_some_and(|e| e.seq != prev_seq + 1) {
+            return Err(StoreError::Conflict { what: "audit head".into() });
+        }
+        // Sequence numbers are the primary key: if another writer appended since `prev_seq`,
+        // the first insert collides and the whole transaction rolls back (Conflict).
+        let mut tx = self.control().begin().await.map_err(map_err)?;
+        for chunk in entries.chunks(200) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO audit_log (seq, time, actor, action, group_name, customer, fields, purpose, outcome, request_id, origin, mac) ",
+            );
+            q.push_values(chunk, |mut b, e| {
+                let fields: String = e.fields.join(&FIELD_SEPARATOR.to_string());
+                b.push_bind(e.seq as i64)
+                    .push_bind(e.time)
+                    .push_bind(e.actor.as_str())
+                    .push_bind(e.action.as_str())
+                    .push_bind(e.group.as_deref())
+                    .push_bind(e.customer.as_deref())
+                    .push_bind(fields)
+                    .push_bind(e.purpose.as_deref())
+                    .push_bind(e.outcome.as_str())
+                    .push_bind(e.request_id.as_deref())
+                    .push_bind(e.origin.as_deref())
+                    .push_bind(&e.mac[..]);
+            });
+            q.build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
+                StoreError::Conflict { .. } => StoreError::Conflict { what: "audit head".into() },
+                other => other,
+            })?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn audit_read(&self, from: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?")
+            .bind(from as i64)
+            .bind(limit as i64)
+            .fetch_all(self.control())
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(entry).collect()
+    }
+}

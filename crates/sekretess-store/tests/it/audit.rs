@@ -1,0 +1,354 @@
+//! The audit chain over the SQLite control database: tamper detection on the file,
+//! fail-closed writes, group commit.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use sekretess_core::ManualClock;
+use sekretess_core::audit::{
+    AuditKey, AuditLog, AuditStore, Checkpoint, Entry, Event, Outcome, Verdict, verify,
+};
+use sekretess_core::error::StoreError;
+use sekretess_crypto::Key32;
+use sekretess_store::SqliteStore;
+
+use crate::common::NOW;
+
+/// The real store, with an injected write failure and a count of append transactions.
+#[derive(Clone)]
+struct Flaky {
+    inner: SqliteStore,
+    fail: Arc<AtomicBool>,
+    appends: Arc<AtomicUsize>,
+}
+
+impl AuditStore for Flaky {
+    async fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
+        self.inner.audit_head().await
+    }
+    async fn audit_append(&self, prev_seq: u64, entries: &[Entry]) -> Result<(), StoreError> {
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(StoreError::Unavailable("disk full (injected)".into()));
+        }
+        self.appends.fetch_add(1, Ordering::SeqCst);
+        self.inner.audit_append(prev_seq, entries).await
+    }
+    async fn audit_read(&self, from: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        self.inner.audit_read(from, limit).await
+    }
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    log: AuditLog<Flaky>,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let inner = SqliteStore::open(dir.path()).await.unwrap();
+    let store = Flaky { inner, fail: Arc::default(), appends: Arc::default() };
+    let key = AuditKey::from_key(Key32::generate().unwrap());
+    Fixture { dir, log: AuditLog::new(store, key, Arc::new(ManualClock::new(NOW))) }
+}
+
+fn event(i: usize) -> Event {
+    Event {
+        actor: format!("apikey:{i}"),
+        action: "customer.read".into(),
+        group: Some("retail".into()),
+        customer: Some("K7Q4M92DJ3X8".into()),
+        fields: vec!["email".into(), "full_name".into()],
+        purpose: Some("support case".into()),
+        request_id: Some(format!("req-{i}")),
+        origin: Some("127.0.0.1".into()),
+    }
+}
+
+async fn ten_entries() -> Fixture {
+    let f = fixture().await;
+    for i in 1..=10 {
+        assert_eq!(f.log.record(event(i), Outcome::Success).await.unwrap(), i as u64);
+    }
+    assert_eq!(f.log.verify(None).await.unwrap(), Verdict::Intact { head: 10 });
+    f
+}
+
+async fn sql(f: &Fixture, statement: &str) {
+    let path = f.dir.path().join("control.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let done = sqlx::query(statement).execute(&pool).await.unwrap();
+    assert!(done.rows_affected() >= 1, "{statement} changed nothing");
+    pool.close().await;
+}
+
+#[tokio::test]
+async fn editing_any_field_is_caught_at_its_sequence_number() {
+    let edits = [
+        "UPDATE audit_log SET time = time + 1 WHERE seq = 5",
+        "UPDATE audit_log SET actor = 'apikey:99' WHERE seq = 5",
+        "UPDATE audit_log SET action = 'customer.update' WHERE seq = 5",
+        "UPDATE audit_log SET group_name = 'vip' WHERE seq = 5",
+        "UPDATE audit_log SET customer = 'AAAAAAAAAAAA' WHERE seq = 5",
+        "UPDATE audit_log SET fields = 'email' WHERE seq = 5",
+        "UPDATE audit_log SET purpose = NULL WHERE seq = 5",
+        "UPDATE audit_log SET outcome = 'denied' WHERE seq = 5",
+        "UPDATE audit_log SET request_id = 'req-x' WHERE seq = 5",
+        "UPDATE audit_log SET origin = '10.0.0.1' WHERE seq = 5",
+        "UPDATE audit_log SET mac = zeroblob(32) WHERE seq = 5",
+    ];
+    for edit in edits {
+        let f = ten_entries().await;
+        sql(&f, edit).await;
+        assert!(
+            matches!(f.log.verify(None).await.unwrap(), Verdict::BrokenAt { seq: 5, .. }),
+            "{edit}: not caught at 5"
+        );
+    }
+}
+
+#[tokio::test]
+async fn recomputing_later_macs_with_a_wrong_key_is_caught() {
+    let f = ten_entries().await;
+    sql(&f, "UPDATE audit_log SET purpose = 'nothing to see' WHERE seq = 5").await;
+    // The attacker re-chains entries 5..10 with a key of their own.
+    let forger = AuditKey::from_key(Key32::generate().unwrap());
+    let entries = f.log.store().audit_read(1, 100).await.unwrap();
+    let mut prev = entries[3].mac;
+    let path = f.dir.path().join("control.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    for e in &entries[4..] {
+        let mut msg = prev.to_vec();
+        msg.extend_from_slice(&e.canonical());
+        let mac = sekretess_crypto::mac::hmac_sha256(forger.expose().expose(), &msg);
+        sqlx::query("UPDATE audit_log SET mac = ? WHERE seq = ?")
+            .bind(&mac[..])
+            .bind(e.seq as i64)
+            .execute(&pool)
+            .await
+            .unwrap();
+        prev = mac;
+    }
+    pool.close().await;
+    assert!(matches!(f.log.verify(None).await.unwrap(), Verdict::BrokenAt { seq: 5, .. }));
+    // The forger's own key would accept the forgery: the key is what makes it fail.
+    assert!(matches!(verify(f.log.store(), &forger, None).await.unwrap(), Verdict::BrokenAt { seq: 1, .. }));
+}
+
+#[tokio::test]
+async fn deleting_or_swapping_entries_is_caught() {
+    let f = ten_entries().await;
+    sql(&f, "DELETE FROM audit_log WHERE seq = 5").await;
+    assert!(matches!(f.log.verify(None).await.unwrap(), Verdict::BrokenAt { seq: 5, .. }));
+
+    let f = ten_entries().await;
+    sql(&f, "UPDATE audit_log SET seq = -4 WHERE seq = 4").await;
+    sql(&f, "UPDATE audit_log SET seq = 4 WHERE seq = 6").await;
+    sql(&f, "UPDATE audit_log SET seq = 6 WHERE seq = -4").await;
+    assert!(matches!(f.log.verify(None).await.unwrap(), Verdict::BrokenAt { seq: 4, .. }));
+}
+
+#[tokio::test]
+async fn a_cut_off_tail_is_caught_against_a_checkpoint() {
+    let f = ten_entries().await;
+    let checkpoint = f.log.checkpoint().await.unwrap();
+    assert_eq!(checkpoint.seq, 10);
+    assert_eq!(f.log.verify(Some(&checkpoint)).await.unwrap(), Verdict::Intact { head: 10 });
+    sql(&f, "DELETE FROM audit_log WHERE seq > 7").await;
+    // Without the checkpoint the shorter chain looks whole; with it, the cut shows.
+    assert_eq!(f.log.verify(None).await.unwrap(), Verdict::Intact { head: 7 });
+    assert_eq!(
+        f.log.verify(Some(&checkpoint)).await.unwrap(),
+        Verdict::Truncated { head: 7, checkpoint: 10 }
+    );
+
+    // A checkpoint made under another key, or edited, is refused.
+    let other = AuditKey::from_key(Key32::generate().unwrap());
+    let foreign = Checkpoint::new(&other, 7, checkpoint.mac, NOW);
+    assert_eq!(f.log.verify(Some(&foreign)).await.unwrap(), Verdict::ForeignCheckpoint);
+    let mut edited = checkpoint.clone();
+    edited.seq = 7;
+    assert_eq!(f.log.verify(Some(&edited)).await.unwrap(), Verdict::ForeignCheckpoint);
+}
+
+#[tokio::test]
+async fn a_failed_write_acknowledges_nothing_and_service_recovers() {
+    let f = ten_entries().await;
+    f.log.store().fail.store(true, Ordering::SeqCst);
+    for i in 0..3 {
+        assert!(f.log.record(event(100 + i), Outcome::Success).await.is_err());
+    }
+    assert_eq!(f.log.failures(), 3);
+    assert_eq!(f.log.store().audit_head().await.unwrap().unwrap().0, 10);
+    f.log.store().fail.store(false, Ordering::SeqCst);
+    assert_eq!(f.log.record(event(11), Outcome::Success).await.unwrap(), 11);
+    assert_eq!(f.log.verify(None).await.unwrap(), Verdict::Intact { head: 11 });
+}
+
+#[tokio::test]
+async fn concurrent_records_share_commits_and_stay_one_chain() {
+    let f = Arc::new(fixture().await);
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let f = Arc::clone(&f);
+            tokio::spawn(async move { f.log.record(event(i), Outcome::Success).await.unwrap() })
+        })
+        .collect();
+    let mut seqs = Vec::new();
+    for t in tasks {
+        seqs.push(t.await.unwrap());
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (1..=200).collect::<Vec<u64>>());
+    assert_eq!(f.log.verify(None).await.unwrap(), Verdict::Intact { head: 200 });
+    let appends = f.log.store().appends.load(Ordering::SeqCst);
+    assert!(appends < 200, "no group commit: {appends} transactions for 200 entries");
+}
+
+#[tokio::test]
+async fn user_text_cannot_forge_lines() {
+    let f = fixture().await;
+    let mut e = event(1);
+    e.purpose = Some("ok\n2026-11-29 apikey:1 vault.seal success".into());
+    e.group = Some("retail\r\u{1b}[2K".into());
+    f.log.record(e, Outcome::Success).await.unwrap();
+    let stored = &f.log.store().audit_read(1, 1).await.unwrap()[0];
+    assert!(!stored.purpose.as_ref().unwrap().contains('\n'));
+    assert!(!stored.group.as_ref().unwrap().chars().any(char::is_control));
+    assert_eq!(f.log.verify(None).await.unwrap(), Verdict::Intact { head: 1 });
+}
+
+async fn control_sql(dir: &std::path::Path, statement: &str) {
+    let path = dir.join("control.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    sqlx::query(statement).execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
+const BLOCK_AUDIT: &str = "CREATE TRIGGER block_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'injected write error'); END";
+
+/// Every vault operation leaves exactly its entry, in order, with who, what and which
+/// fields; sealed-time events are written first at unseal.
+#[tokio::test]
+async fn a_session_leaves_exactly_its_entries() {
+    use sekretess_core::CustomerCode;
+
+    let tv = crate::common::sealed(2, 3).await;
+    let v = &tv.vault;
+    let ctx = crate::common::ctx();
+    v.submit_share(&ctx, "SEK1-2-1-XXXXXXXX-broken").await.unwrap_err();
+    v.submit_share(&ctx, &tv.shares[0]).await.unwrap();
+    v.reset_unseal(&ctx).unwrap();
+    v.submit_share(&ctx, &tv.shares[1]).await.unwrap();
+    v.submit_share(&ctx, &tv.shares[2]).await.unwrap();
+    v.create_group(&ctx, "retail").await.unwrap();
+    v.set_group_locked(&ctx, "retail", true).await.unwrap();
+    v.set_group_locked(&ctx, "retail", false).await.unwrap();
+    let fields = crate::common::fields(&[("full_name", "Ada Lovelace"), ("email", "ada@example.com")]);
+    let code = v.create_customer(&ctx, "retail", &fields).await.unwrap();
+    let batch =
+        vec![crate::common::fields(&[("full_name", "Bo")]), crate::common::fields(&[("email", "bad")])];
+    v.create_customers(&ctx, "retail", &batch).await.unwrap();
+    v.get_customer(&ctx, &code, Some("support case 42")).await.unwrap();
+    v.update_customer(&ctx, &code, &[("phone".into(), Some("+46701234567".into()))]).await.unwrap();
+    v.find(&ctx, "retail", "email", "ada@example.com").await.unwrap();
+    v.erase_customer(&ctx, &code).await.unwrap();
+    v.seal(&ctx).await.unwrap();
+    for s in &tv.shares[..2] {
+        v.submit_share(&ctx, s).await.unwrap();
+    }
+
+    let entries = v.store().audit_read(1, 100).await.unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "vault.init",
+            "vault.unseal.share", // the broken share (failed)
+            "vault.unseal.share",
+            "vault.unseal.reset",
+            "vault.unseal.share",
+            "vault.unseal",
+            "group.create",
+            "group.lock",
+            "group.unlock",
+            "customer.create",
+            "customer.create", // the valid batch item; the invalid one wrote nothing
+            "customer.read",
+            "customer.update",
+            "customer.find",
+            "customer.erase",
+            "vault.seal",
+            "vault.unseal.share",
+            "vault.unseal",
+        ]
+    );
+    assert_eq!(entries[1].outcome, Outcome::Failed);
+    assert!(entries.iter().all(|e| e.actor == "apikey:test" && e.request_id.as_deref() == Some("req-test")));
+    let read = &entries[11];
+    assert_eq!(read.customer.as_deref(), Some(code.compact()));
+    assert_eq!(read.group.as_deref(), Some("retail"));
+    assert_eq!(read.fields, ["email", "full_name"]);
+    assert_eq!(read.purpose.as_deref(), Some("support case 42"));
+    assert_eq!(entries[12].fields, ["phone"]);
+    assert_eq!(entries[13].customer.as_deref(), Some(code.compact()));
+    assert_eq!(v.audit_verify(None).await.unwrap(), Verdict::Intact { head: 18 });
+    // No value in the log: only codes, names of fields, actions.
+    let log = format!("{entries:?}");
+    assert!(!log.contains("Ada") && !log.contains("ada@example.com") && !log.contains("701234567"));
+    let _ = CustomerCode::parse(code.compact()).unwrap();
+}
+
+/// When the audit log cannot be written, a read returns no data and a write changes
+/// nothing; once it can be written again, service resumes.
+#[tokio::test]
+async fn vault_operations_fail_closed() {
+    use sekretess_core::VaultError;
+
+    let tv = crate::common::unsealed().await;
+    let v = &tv.vault;
+    let ctx = crate::common::ctx();
+    v.create_group(&ctx, "retail").await.unwrap();
+    let ada = crate::common::fields(&[("full_name", "Ada Lovelace"), ("national_id", "19811228-9874")]);
+    let code = v.create_customer(&ctx, "retail", &ada).await.unwrap();
+    let head = v.store().audit_head().await.unwrap().unwrap().0;
+
+    control_sql(tv.dir.path(), BLOCK_AUDIT).await;
+    assert_eq!(v.get_customer(&ctx, &code, None).await.unwrap_err(), VaultError::AuditUnavailable);
+    let bo = crate::common::fields(&[("full_name", "Bo"), ("national_id", "670919-9530")]);
+    assert_eq!(v.create_customer(&ctx, "retail", &bo).await.unwrap_err(), VaultError::AuditUnavailable);
+    let change = [("full_name".to_owned(), Some("Changed".to_owned()))];
+    assert_eq!(v.update_customer(&ctx, &code, &change).await.unwrap_err(), VaultError::AuditUnavailable);
+    assert_eq!(v.erase_customer(&ctx, &code).await.unwrap_err(), VaultError::AuditUnavailable);
+    assert_eq!(
+        v.find(&ctx, "retail", "national_id", "670919-9530").await.unwrap_err(),
+        VaultError::AuditUnavailable
+    );
+    assert!(v.audit_failures() >= 5);
+
+    control_sql(tv.dir.path(), "DROP TRIGGER block_audit").await;
+    // Nothing was written while the log was down, and service resumes.
+    assert!(v.find(&ctx, "retail", "national_id", "670919-9530").await.unwrap().is_empty());
+    let read = v.get_customer(&ctx, &code, None).await.unwrap();
+    assert_eq!(read.fields["full_name"].expose(), "Ada Lovelace");
+    assert_eq!(v.store().audit_head().await.unwrap().unwrap().0, head + 2);
+    assert_eq!(v.audit_verify(None).await.unwrap(), Verdict::Intact { head: head + 2 });
+}
+
+/// Two writers on one control database (as two server processes would be) keep one
+/// linear chain: a writer whose cached head is stale gets a conflict and chains again.
+#[tokio::test]
+async fn two_writers_keep_one_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).await.unwrap();
+    let key = AuditKey::from_key(Key32::generate().unwrap());
+    let clock = Arc::new(ManualClock::new(NOW));
+    let a = AuditLog::new(store.clone(), key.clone(), clock.clone());
+    let b = AuditLog::new(store.clone(), key.clone(), clock);
+    let mut seqs = Vec::new();
+    for i in 0..10 {
+        seqs.push(a.record(event(i), Outcome::Success).await.unwrap());
+        seqs.push(b.record(event(100 + i), Outcome::Success).await.unwrap());
+    }
+    assert_eq!(seqs, (1..=20).collect::<Vec<u64>>());
+    assert_eq!(verify(&store, &key, None).await.unwrap(), Verdict::Intact { head: 20 });
+}
