@@ -131,7 +131,7 @@ fn main() -> Result<()> {
     })?;
     let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
     let tls_config = tls::server_config(&certs.cert, &certs.key)?;
-    let state = AppState { vault: Arc::clone(&vault), clock: clock.clone(), limits: Limits::default() };
+    let state = AppState::new(Arc::clone(&vault), clock.clone(), Limits::default());
     let server = server_rt.block_on(RunningServer::start("127.0.0.1:0".parse()?, tls_config, state))?;
     let client = Client::new(&ClientConfig {
         addr: format!("https://{}", server.addr),

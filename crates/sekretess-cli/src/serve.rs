@@ -98,7 +98,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = SqliteStore::open(&data).await?;
     let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await?;
-    let state = AppState { vault: Arc::new(vault), clock, limits };
+    let state = AppState::new(Arc::new(vault), clock, limits);
     let server = RunningServer::start(listen, tls_config, state).await?;
     tracing::info!(addr = %server.addr, data = %data.display(), "listening (HTTPS only); the vault starts sealed");
     sekretess_server::shutdown_signal().await;
@@ -138,7 +138,7 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     };
     vault.submit_share(&AuditContext::system(), &share).await.context("auto-unseal failed")?;
 
-    let state = AppState { vault: Arc::new(vault), clock, limits };
+    let state = AppState::new(Arc::new(vault), clock, limits);
     let server = RunningServer::start(listen, tls_config, state).await?;
     let url = format!("https://{}", server.addr);
     let creds =

@@ -232,17 +232,32 @@ pub async fn create_api_key<A: AccessStore>(
     Ok((record, token))
 }
 
-/// Checks a bearer token. Every failure (malformed, unknown, wrong secret, revoked) is the
-/// same `Unauthenticated`, so a caller learns nothing about which keys exist.
-pub async fn authenticate<A: AccessStore>(store: &A, token: &str) -> Result<Caller, VaultError> {
+/// The public id of a bearer token, if it has the shape of one.
+pub fn token_id(token: &str) -> Option<&str> {
+    split_token(token).map(|(id, _)| id)
+}
+
+/// Checks a bearer token against its key record (found by [`token_id`]): the secret is
+/// compared in constant time, and a revoked key fails.
+pub fn verify(record: &ApiKeyRecord, token: &str) -> Result<Caller, VaultError> {
     let (id, secret) = split_token(token).ok_or(VaultError::Unauthenticated)?;
-    let record = store.get_api_key(id).await?.ok_or(VaultError::Unauthenticated)?;
+    if id != record.id {
+        return Err(VaultError::Unauthenticated);
+    }
     mac::hmac_sha256_verify(HASH_LABEL, secret.as_bytes(), &record.secret_hash)
         .map_err(|_| VaultError::Unauthenticated)?;
     if record.revoked_at.is_some() {
         return Err(VaultError::Unauthenticated);
     }
-    caller_of(&record)
+    caller_of(record)
+}
+
+/// Checks a bearer token. Every failure (malformed, unknown, wrong secret, revoked) is the
+/// same `Unauthenticated`, so a caller learns nothing about which keys exist.
+pub async fn authenticate<A: AccessStore>(store: &A, token: &str) -> Result<Caller, VaultError> {
+    let id = token_id(token).ok_or(VaultError::Unauthenticated)?;
+    let record = store.get_api_key(id).await?.ok_or(VaultError::Unauthenticated)?;
+    verify(&record, token)
 }
 
 /// The caller an API key record stands for.

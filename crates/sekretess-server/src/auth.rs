@@ -6,7 +6,9 @@
 //! `R` the route needs; the OpenAPI document lists it too. Employees with sessions (a
 //! later issue) will produce the same `Caller` in the same middleware.
 
+use std::collections::HashMap;
 use std::marker::PhantomData;
+use std::sync::RwLock;
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::AUTHORIZATION;
@@ -14,7 +16,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sekretess_core::VaultError;
-use sekretess_core::access::{self, AccessStore, Caller, Scope};
+use sekretess_core::access::{self, AccessStore, ApiKeyRecord, Caller, Scope};
 use sekretess_core::audit::AuditContext;
 use sekretess_core::store::Store;
 
@@ -36,13 +38,62 @@ pub async fn authenticate<S: Store + AccessStore>(
     let Some(token) = token else {
         return ApiError::Vault(VaultError::Unauthenticated).into_response();
     };
-    match access::authenticate(state.vault.store(), token).await {
+    match state.keys.authenticate(state.vault.store(), state.clock.now(), token).await {
         Ok(caller) => {
             tracing::Span::current().record("principal", caller.principal.as_str());
             req.extensions_mut().insert(caller);
             next.run(req).await
         }
         Err(e) => ApiError::Vault(e).into_response(),
+    }
+}
+
+/// Recently used API key records, so a request does not need a database read to
+/// authenticate. The secret is still verified on every request. A revoke through this
+/// server takes effect at once; one made by another server process within `ttl` seconds.
+pub struct KeyCache {
+    ttl: i64,
+    entries: RwLock<HashMap<String, (ApiKeyRecord, i64)>>,
+}
+
+impl KeyCache {
+    pub fn new(ttl_seconds: i64) -> Self {
+        KeyCache { ttl: ttl_seconds, entries: RwLock::new(HashMap::new()) }
+    }
+
+    pub async fn authenticate<A: AccessStore>(
+        &self,
+        store: &A,
+        now: i64,
+        token: &str,
+    ) -> Result<Caller, VaultError> {
+        let id = access::token_id(token).ok_or(VaultError::Unauthenticated)?;
+        let cached = self
+            .entries
+            .read()
+            .ok()
+            .and_then(|m| m.get(id).filter(|(_, at)| now - at < self.ttl).map(|(r, _)| r.clone()));
+        let record = match cached {
+            Some(r) => r,
+            None => {
+                let r = store.get_api_key(id).await?.ok_or(VaultError::Unauthenticated)?;
+                if let Ok(mut m) = self.entries.write() {
+                    if m.len() > 10_000 {
+                        m.clear();
+                    }
+                    m.insert(r.id.clone(), (r.clone(), now));
+                }
+                r
+            }
+        };
+        access::verify(&record, token)
+    }
+
+    /// Forgets a key (after a revoke).
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut m) = self.entries.write() {
+            m.remove(id);
+        }
     }
 }
 

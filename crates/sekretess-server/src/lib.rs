@@ -74,11 +74,26 @@ pub struct AppState<S: Store + AccessStore> {
     pub vault: Arc<Vault<S>>,
     pub clock: Arc<dyn Clock>,
     pub limits: Limits,
+    pub keys: Arc<auth::KeyCache>,
 }
+
+impl<S: Store + AccessStore> AppState<S> {
+    pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, limits: Limits) -> Self {
+        AppState { vault, clock, limits, keys: Arc::new(auth::KeyCache::new(KEY_CACHE_SECONDS)) }
+    }
+}
+
+/// How long an API key record is reused before it is read again.
+pub const KEY_CACHE_SECONDS: i64 = 5;
 
 impl<S: Store + AccessStore> Clone for AppState<S> {
     fn clone(&self) -> Self {
-        AppState { vault: Arc::clone(&self.vault), clock: Arc::clone(&self.clock), limits: self.limits }
+        AppState {
+            vault: Arc::clone(&self.vault),
+            clock: Arc::clone(&self.clock),
+            limits: self.limits,
+            keys: Arc::clone(&self.keys),
+        }
     }
 }
 

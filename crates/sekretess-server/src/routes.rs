@@ -423,7 +423,9 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
     auth: Authorized<need::ApiKeysAdmin>,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    if !st.vault.store().revoke_api_key(&id, st.clock.now()).await? {
+    let revoked = st.vault.store().revoke_api_key(&id, st.clock.now()).await?;
+    st.keys.forget(&id);
+    if !revoked {
         return Err(ApiError::UnknownApiKey);
     }
     tracing::warn!(principal = %auth.caller.principal, key = %id.chars().filter(char::is_ascii_alphanumeric).take(16).collect::<String>(), "API key revoked");

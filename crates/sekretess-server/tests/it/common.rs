@@ -33,7 +33,7 @@ impl TestServer {
         let store = SqliteStore::open(&dir.path().join("data")).await.unwrap();
         let clock = Arc::new(ManualClock::new(NOW));
         let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await.unwrap();
-        let state = AppState { vault: Arc::new(vault), clock, limits: Limits::default() };
+        let state = AppState::new(Arc::new(vault), clock, Limits::default());
         let server = RunningServer::start("127.0.0.1:0".parse().unwrap(), tls_config, state).await.unwrap();
         TestServer { _dir: dir, server, certs }
     }
