@@ -11,6 +11,8 @@ use utoipa::ToSchema;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 /// Prefix of every problem `type`; the rest is the stable kind, e.g. `sealed`.
 pub const PROBLEM_TYPE_PREFIX: &str = "urn:sekretess:problem:";
+/// Header that carries the purpose of a customer read, for the audit log.
+pub const PURPOSE_HEADER: &str = "x-sekretess-purpose";
 /// Header that carries the request id in every response.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 

@@ -52,7 +52,12 @@ pub enum CustomerCmd {
         file: Option<PathBuf>,
     },
     /// Show a customer by code.
-    Get { code: String },
+    Get {
+        code: String,
+        /// Why you read it (kept in the audit log).
+        #[arg(long)]
+        purpose: Option<String>,
+    },
     /// Change fields: a JSON object on stdin (or --file); `null` removes a field.
     Update {
         code: String,
@@ -334,8 +339,8 @@ pub async fn customer(c: &Client, cmd: CustomerCmd, out: &Out) -> Result<()> {
                 }
             }
         }
-        CustomerCmd::Get { code } => {
-            let cust = c.get_customer(&code).await?;
+        CustomerCmd::Get { code, purpose } => {
+            let cust = c.get_customer_for(&code, purpose.as_deref()).await?;
             if out.json {
                 return out.json(&serde_json::json!({
                     "code": cust.code, "group": cust.group, "fields": cust.fields,

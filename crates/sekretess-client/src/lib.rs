@@ -171,7 +171,22 @@ impl Client {
         content_type: Option<&str>,
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse, ClientError> {
+        self.raw_with_headers(method, path, content_type, body, &[]).await
+    }
+
+    /// [`Client::raw`] with extra headers.
+    pub async fn raw_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Option<Vec<u8>>,
+        headers: &[(&'static str, String)],
+    ) -> Result<RawResponse, ClientError> {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            req = req.header(*name, value.as_str());
+        }
         if let Some(a) = &self.auth {
             req = req.header(AUTHORIZATION, a.clone());
         }
@@ -210,14 +225,7 @@ impl Client {
         };
         let ct = json.as_ref().map(|_| "application/json");
         let resp = self.raw(method, path, ct, json).await?;
-        let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if status.is_success() {
-            return Ok(resp.body);
-        }
-        match serde_json::from_slice::<Problem>(&resp.body) {
-            Ok(p) => Err(ClientError::Api(p)),
-            Err(_) => Err(ClientError::Unexpected { status: resp.status }),
-        }
+        body_or_problem(resp)
     }
 
     // ---- sys ----
@@ -292,7 +300,21 @@ impl Client {
     }
 
     pub async fn get_customer(&self, code: &str) -> Result<api::Customer, ClientError> {
-        self.call::<(), _>(Method::GET, &format!("/v1/customers/{}", segment(code)), None).await
+        self.get_customer_for(code, None).await
+    }
+
+    /// Reads a customer, giving the purpose of the read for the audit log.
+    pub async fn get_customer_for(
+        &self,
+        code: &str,
+        purpose: Option<&str>,
+    ) -> Result<api::Customer, ClientError> {
+        let headers: Vec<(&'static str, String)> =
+            purpose.map(|p| vec![(api::PURPOSE_HEADER, p.to_owned())]).unwrap_or_default();
+        let resp = self
+            .raw_with_headers(Method::GET, &format!("/v1/customers/{}", segment(code)), None, None, &headers)
+            .await?;
+        decode(resp)
     }
 
     pub async fn update_customer(&self, code: &str, req: &api::UpdateCustomer) -> Result<(), ClientError> {
@@ -325,6 +347,23 @@ impl Client {
     pub async fn revoke_api_key(&self, id: &str) -> Result<(), ClientError> {
         self.call_bytes::<()>(Method::DELETE, &format!("/v1/apikeys/{}", segment(id)), None).await.map(drop)
     }
+}
+
+fn body_or_problem(resp: RawResponse) -> Result<Vec<u8>, ClientError> {
+    let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_success() {
+        return Ok(resp.body);
+    }
+    match serde_json::from_slice::<Problem>(&resp.body) {
+        Ok(p) => Err(ClientError::Api(p)),
+        Err(_) => Err(ClientError::Unexpected { status: resp.status }),
+    }
+}
+
+fn decode<T: DeserializeOwned>(resp: RawResponse) -> Result<T, ClientError> {
+    let status = resp.status;
+    let body = body_or_problem(resp)?;
+    serde_json::from_slice(&body).map_err(|_| ClientError::Unexpected { status })
 }
 
 /// Keeps a path segment to characters that need no escaping (codes, ids, group names).

@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use sekretess_api as api;
+use sekretess_api::PURPOSE_HEADER;
 use sekretess_core::access::{self, AccessStore, ApiKeyRecord, Caller, GroupAccess};
 use sekretess_core::audit::AuditContext;
 use sekretess_core::store::Store;
@@ -18,9 +19,6 @@ use crate::problem::ApiError;
 use crate::{AppState, initialize};
 
 type ApiResult<T> = Result<T, ApiError>;
-
-/// Header that carries the purpose of a read, for the audit log.
-pub const PURPOSE_HEADER: &str = "x-sekretess-purpose";
 
 const PROBLEM: &str = "application/problem+json";
 

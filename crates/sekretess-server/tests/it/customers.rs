@@ -27,6 +27,12 @@ async fn create_get_update_find_erase() {
     assert_eq!(got.group, "retail");
     assert_eq!(got.fields["full_name"], "Erik Svensson");
     assert_eq!(got.fields["email"], "erik@example.com");
+    // A read can carry its purpose (for the audit log); a malformed purpose is refused.
+    assert_eq!(
+        c.get_customer_for(&created.code, Some("support ticket 42")).await.unwrap().code,
+        created.code
+    );
+    assert_eq!(kind(c.get_customer_for(&created.code, Some(&"x".repeat(201))).await), "invalid-purpose");
     // Codes are case-insensitive on input.
     assert_eq!(c.get_customer(&created.code.to_lowercase()).await.unwrap().code, created.code);
 
