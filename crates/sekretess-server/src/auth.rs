@@ -128,16 +128,23 @@ scopes!(
     ApiKeysAdmin
 );
 
+/// The address of the connection's peer.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub std::net::SocketAddr);
+
 /// An authenticated caller holding scope `R`.
 pub struct Authorized<R: RequiredScope> {
     pub caller: Caller,
+    origin: Option<String>,
     _scope: PhantomData<R>,
 }
 
 impl<R: RequiredScope> Authorized<R> {
     /// Who to write in the audit log for this request.
     pub fn ctx(&self) -> AuditContext {
-        audit_context(&self.caller.principal)
+        let mut ctx = audit_context(&self.caller.principal);
+        ctx.origin.clone_from(&self.origin);
+        ctx
     }
 }
 
@@ -156,6 +163,7 @@ impl<S: Send + Sync, R: RequiredScope> FromRequestParts<S> for Authorized<R> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let caller = parts.extensions.get::<Caller>().cloned().ok_or(VaultError::Unauthenticated)?;
         caller.require(R::SCOPE)?;
-        Ok(Authorized { caller, _scope: PhantomData })
+        let origin = parts.extensions.get::<Peer>().map(|p| p.0.ip().to_string());
+        Ok(Authorized { caller, origin, _scope: PhantomData })
     }
 }

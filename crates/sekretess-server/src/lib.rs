@@ -269,7 +269,13 @@ pub async fn serve(
         };
         let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
-        let service = TowerToHyperService::new(app.clone());
+        let app = app.clone();
+        // The peer's address rides along with every request (for the audit log's origin).
+        let service =
+            TowerToHyperService::new(tower::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(auth::Peer(peer));
+                tower::ServiceExt::oneshot(app.clone(), req)
+            }));
         let watcher = graceful.watcher();
         tokio::spawn(async move {
             let stream = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {

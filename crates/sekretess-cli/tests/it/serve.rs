@@ -45,7 +45,7 @@ fn out(o: &Output) -> String {
 /// Starts a dev server and waits for its credentials file to name an address other
 /// than `previous` (the wait is a guard against a hang, not a timed assertion).
 fn start_dev(data: &Path, previous: Option<&str>) -> (Child, Env) {
-    let child = bin()
+    let mut child = bin()
         .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .stdout(Stdio::null())
@@ -70,6 +70,8 @@ fn start_dev(data: &Path, previous: Option<&str>) -> (Child, Env) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the dev server did not write its credentials");
 }
 
