@@ -1,6 +1,7 @@
 //! The TOML config file, and where the client takes address, CA file and token from:
 //! flag, then `SEKRETESS_*` environment variable, then the config file.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -67,6 +68,15 @@ pub fn load(path: Option<&Path>) -> Result<ConfigFile> {
             "a value or the syntax is wrong"
         };
         anyhow::anyhow!("config file {} is not valid{at}: {why}", path.display())
+    })
+    .and_then(|file: ConfigFile| {
+        if file.client.token.is_some() && !private {
+            anyhow::bail!(
+                "config file {} holds a token but others can read it: chmod 600 it (or use SEKRETESS_TOKEN)",
+                path.display()
+            );
+        }
+        Ok(file)
     })
 }
 

@@ -64,12 +64,22 @@ fn transport(e: reqwest::Error) -> ClientError {
     ClientError::Transport(msg)
 }
 
-/// A raw answer (for tests and tools that look at status and headers).
-#[derive(Debug)]
+/// A raw answer (for tests and tools that look at status and headers). `Debug` leaves
+/// the body out: it may hold customer data.
 pub struct RawResponse {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// How to reach a server.
