@@ -58,6 +58,7 @@ pub fn load(path: Option<&Path>) -> Result<ConfigFile> {
     let Some(path) = path else { return Ok(ConfigFile::default()) };
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read config file {}", path.display()))?;
+    let private = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o077 == 0).unwrap_or(false);
     // toml's messages quote the offending line, which could hold the token: keep only the place.
     toml::from_str(&text).map_err(|e| {
         let at = e.span().map(|s| format!(" (at byte {})", s.start)).unwrap_or_default();
