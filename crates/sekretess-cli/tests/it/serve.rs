@@ -121,6 +121,23 @@ fn dev_quickstart_commands_and_restart() {
     assert_eq!(run(&anon, &["group", "list"], None).status.code(), Some(6));
     assert_eq!(run(&env, &["customer", "add", "--group", "retail"], Some("not json")).status.code(), Some(2));
 
+    // The same through a config file, which must be private when it holds the token.
+    let config = dir.path().join("sekretess.toml");
+    std::fs::write(
+        &config,
+        format!("[client]\naddr = \"{}\"\nca_cert = \"{}\"\ntoken = \"{}\"\n", env.addr, env.ca, env.token),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let open = bin().arg("--config").arg(&config).arg("status").output().unwrap();
+    assert_eq!(open.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&open.stderr).contains("chmod 600"));
+    assert!(!String::from_utf8_lossy(&open.stderr).contains(&env.token));
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let private = bin().arg("--config").arg(&config).args(["group", "list", "--json"]).output().unwrap();
+    assert_eq!(private.status.code(), Some(0), "{private:?}");
+    assert!(out(&private).contains("retail"));
+
     stop(child);
 
     // A restart reuses the folder, unseals itself, and keeps the data.
