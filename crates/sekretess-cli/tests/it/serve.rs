@@ -156,3 +156,75 @@ fn dev_mode_refuses_a_non_loopback_address() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("loopback"));
 }
+
+#[test]
+fn production_serve_init_unseal_seal() {
+    use sekretess_core::Clock;
+    let dir = tempfile::tempdir().unwrap();
+    let certs = sekretess_server::tls::generate_dev_certificate(
+        &dir.path().join("tls"),
+        sekretess_core::SystemClock.now(),
+    )
+    .unwrap();
+    // A free port (bound and released; a clash with another process is unlikely).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = dir.path().join("sekretess.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"\nlog_format = \"json\"\n",
+            dir.path().join("data").display(),
+            certs.cert.display(),
+            certs.key.display()
+        ),
+    )
+    .unwrap();
+    let mut child = bin()
+        .arg("--config")
+        .arg(&config)
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut env = Env {
+        addr: format!("https://127.0.0.1:{port}"),
+        ca: certs.ca_cert.display().to_string(),
+        token: String::new(),
+    };
+    let mut up = false;
+    for _ in 0..1200 {
+        if run(&env, &["status"], None).status.code() == Some(1) {
+            up = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if !up {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server did not come up");
+    }
+
+    let init = run(&env, &["init", "--threshold", "2", "--shares", "3", "--json"], None);
+    assert_eq!(init.status.code(), Some(0), "{init:?}");
+    let init: serde_json::Value = serde_json::from_str(&out(&init)).unwrap();
+    let shares: Vec<String> =
+        init["shares"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect();
+    env.token = init["bootstrap_token"].as_str().unwrap().to_owned();
+
+    // Sealed: status says so (1), data commands get exit code 5.
+    assert_eq!(run(&env, &["group", "list"], None).status.code(), Some(5));
+    // One share per invocation is kept as progress; the second unseals.
+    let first = run(&env, &["unseal"], Some(&format!("{}\n", shares[2])));
+    assert_ne!(first.status.code(), Some(0));
+    let s = run(&env, &["status", "--json"], None);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out(&s)).unwrap()["progress"], 1);
+    let second = run(&env, &["unseal"], Some(&format!("{}\n", shares[0])));
+    assert_eq!(second.status.code(), Some(0), "{second:?}");
+    assert_eq!(run(&env, &["status"], None).status.code(), Some(0));
+    assert_eq!(run(&env, &["group", "create", "retail"], None).status.code(), Some(0));
+    assert_eq!(run(&env, &["seal"], None).status.code(), Some(0));
+    assert_eq!(run(&env, &["status"], None).status.code(), Some(1));
+    stop(child);
+}
