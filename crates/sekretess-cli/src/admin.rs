@@ -222,35 +222,34 @@ pub async fn init(c: &Client, args: InitArgs, out: &Out) -> Result<()> {
     Ok(())
 }
 
-pub async fn unseal(c: &Client, args: UnsealArgs, out: &Out) -> Result<()> {
+/// Gives shares until the vault opens or the input ends (an empty answer on a terminal).
+/// Returns whether the vault is unsealed.
+pub async fn unseal(c: &Client, args: UnsealArgs, out: &Out) -> Result<bool> {
     if args.reset {
         let s = c.unseal_reset().await?;
-        return if out.json {
-            out.json(&s)
+        if out.json {
+            out.json(&s)?;
         } else {
-            {
-                say!("unseal progress reset (0 of {})", s.threshold);
-                Ok(())
-            }
-        };
+            say!("unseal progress reset (0 of {})", s.threshold);
+        }
+        return Ok(true);
     }
     let mut status = c.seal_status().await?;
     if !status.sealed {
-        return if out.json {
-            out.json(&status)
+        if out.json {
+            out.json(&status)?;
         } else {
-            {
-                say!("the vault is already unsealed");
-                Ok(())
-            }
-        };
+            say!("the vault is already unsealed");
+        }
+        return Ok(true);
     }
     let terminal = std::io::stdin().is_terminal();
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     while status.sealed {
         let share = if terminal {
-            let prompt = format!("Unseal share ({} of {} given): ", status.progress, status.threshold);
+            let prompt =
+                format!("Unseal share ({} of {} given; empty to stop): ", status.progress, status.threshold);
             Zeroizing::new(rpassword::prompt_password(prompt)?)
         } else {
             match lines.next() {
@@ -259,6 +258,9 @@ pub async fn unseal(c: &Client, args: UnsealArgs, out: &Out) -> Result<()> {
             }
         };
         if share.trim().is_empty() {
+            if terminal {
+                break;
+            }
             continue;
         }
         status = c.unseal(share.trim()).await?;
@@ -269,18 +271,19 @@ pub async fn unseal(c: &Client, args: UnsealArgs, out: &Out) -> Result<()> {
                 status.threshold
             );
         }
-        if !terminal {
-            // One share per line; stop as soon as the vault opens.
-        }
     }
     if out.json {
-        out.json(&status)
+        out.json(&status)?;
     } else if status.sealed {
-        bail!("still sealed: {} of {} shares given", status.progress, status.threshold)
+        say!(
+            "still sealed: {} of {} shares given; the next custodian runs `sekretess unseal`",
+            status.progress,
+            status.threshold
+        );
     } else {
         say!("the vault is unsealed");
-        Ok(())
     }
+    Ok(!status.sealed)
 }
 
 fn group_rows(groups: &[api::Group]) -> Vec<Vec<String>> {

@@ -16,8 +16,8 @@ mod serve;
 /// Sekretess: a self-hosted vault for customers' personal and financial data.
 ///
 /// Exit codes: 0 success; 1 the command ran and found something to report (`redact
-/// --check` found personal data, `status` found the vault sealed, `import` had failed
-/// items); 2 usage or input error; 3 the server refused the request (a 4xx problem);
+/// --check` found personal data, `status` or `unseal` left the vault sealed, `import` had
+/// failed items); 2 usage or input error; 3 the server refused the request (a 4xx problem);
 /// 4 the server could not be reached or its certificate was not trusted; 5 the vault is
 /// sealed (503); 6 authentication or authorization failed (401/403); 7 server error (5xx).
 ///
@@ -98,7 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let client = Client::new(&config::client_config(cli.addr, cli.cacert, &file)?)?;
     let ok = match cli.command {
         Command::Init(a) => admin::init(&client, a, &out).await.map(|()| true)?,
-        Command::Unseal(a) => admin::unseal(&client, a, &out).await.map(|()| true)?,
+        Command::Unseal(a) => admin::unseal(&client, a, &out).await?,
         Command::Seal => admin::seal(&client, &out).await.map(|()| true)?,
         Command::Status => admin::status(&client, &out).await?,
         Command::Group(c) => admin::group(&client, c, &out).await.map(|()| true)?,

@@ -217,7 +217,8 @@ fn production_serve_init_unseal_seal() {
     assert_eq!(run(&env, &["group", "list"], None).status.code(), Some(5));
     // One share per invocation is kept as progress; the second unseals.
     let first = run(&env, &["unseal"], Some(&format!("{}\n", shares[2])));
-    assert_ne!(first.status.code(), Some(0));
+    assert_eq!(first.status.code(), Some(1), "{first:?}");
+    assert!(out(&first).contains("1 of 2"));
     let s = run(&env, &["status", "--json"], None);
     assert_eq!(serde_json::from_str::<serde_json::Value>(&out(&s)).unwrap()["progress"], 1);
     let second = run(&env, &["unseal"], Some(&format!("{}\n", shares[0])));
