@@ -2,14 +2,57 @@
 
 use sekretess_api as api;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes;
 
 struct BearerAuth;
 
+fn problem_response(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                sekretess_api::PROBLEM_JSON,
+                ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+            )
+            .build(),
+    )
+}
+
+/// Every secured route can answer 401, 403 and 503 (sealed); every route 4xx for a bad
+/// body. Added here once instead of on each handler.
+fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+            .into_iter()
+            .flatten()
+        {
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let r = &mut op.responses.responses;
+            if secured {
+                r.entry("401".into())
+                    .or_insert_with(|| problem_response("missing, unknown or revoked API key"));
+                r.entry("403".into())
+                    .or_insert_with(|| problem_response("the key lacks the scope or the group"));
+                r.entry("503".into()).or_insert_with(|| problem_response("the vault is sealed"));
+            }
+            if op.request_body.is_some() {
+                r.entry("400".into()).or_insert_with(|| problem_response("malformed JSON"));
+                r.entry("413".into()).or_insert_with(|| problem_response("body too large"));
+                r.entry("415".into()).or_insert_with(|| problem_response("not application/json"));
+                r.entry("422".into()).or_insert_with(|| {
+                    problem_response("wrong types, unknown or missing members, invalid values")
+                });
+            }
+        }
+    }
+}
+
 impl Modify for BearerAuth {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        common_responses(doc);
         if let Some(components) = doc.components.as_mut() {
             components.add_security_scheme(
                 "bearer",
