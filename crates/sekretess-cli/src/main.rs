@@ -1,20 +1,44 @@
 //! `sekretess`: the one binary. Each subcommand lives in its own module.
 #![forbid(unsafe_code)]
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use sekretess_client::{Client, ClientError};
 
+mod admin;
 mod audit;
+mod config;
 mod redact;
+mod serve;
 
 /// Sekretess: a self-hosted vault for customers' personal and financial data.
 ///
-/// Exit codes: 0 success; 1 the command ran and found something to report (e.g.
-/// `redact --check` found personal data); 2 usage or input error.
+/// Exit codes: 0 success; 1 the command ran and found something to report (`redact
+/// --check` found personal data, `status` or `unseal` left the vault sealed, `import` had
+/// failed items); 2 usage or input error; 3 the server refused the request (a 4xx problem);
+/// 4 the server could not be reached or its certificate was not trusted; 5 the vault is
+/// sealed (503); 6 authentication or authorization failed (401/403); 7 server error (5xx).
+///
+/// The client commands take the server address from --addr, SEKRETESS_ADDR or the config
+/// file; the CA file from --cacert, SEKRETESS_CACERT or the config file; the API key from
+/// SEKRETESS_TOKEN or the config file only (never the command line).
 #[derive(Parser)]
 #[command(name = "sekretess", version, about, long_about)]
 struct Cli {
+    /// TOML config file ([server] and [client] sections; see docs/operations.md).
+    #[arg(long, global = true, env = "SEKRETESS_CONFIG")]
+    config: Option<PathBuf>,
+    /// Server address, e.g. https://127.0.0.1:8200
+    #[arg(long, global = true, env = "SEKRETESS_ADDR")]
+    addr: Option<String>,
+    /// PEM file of the CA (or certificate) to trust.
+    #[arg(long, global = true, env = "SEKRETESS_CACERT")]
+    cacert: Option<PathBuf>,
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -25,6 +49,65 @@ enum Command {
     Redact(redact::RedactArgs),
     /// Verify the tamper-evident audit log, export checkpoints and entries.
     Audit(audit::AuditArgs),
+    /// Run the HTTPS API server (`--dev` for a one-command local vault).
+    Serve(serve::ServeArgs),
+    /// Initialize a new vault: prints the unseal shares and the bootstrap API key, once.
+    Init(admin::InitArgs),
+    /// Give unseal shares (asked for without echo on a terminal; one per line on stdin otherwise).
+    Unseal(admin::UnsealArgs),
+    /// Seal the vault: every key leaves the server's memory.
+    Seal,
+    /// Show whether the vault is initialized and sealed.
+    Status,
+    /// Customer groups.
+    #[command(subcommand)]
+    Group(admin::GroupCmd),
+    /// Customers.
+    #[command(subcommand)]
+    Customer(admin::CustomerCmd),
+    /// Import customers from CSV or NDJSON, in batches.
+    Import(admin::ImportArgs),
+    /// Service-account API keys.
+    #[command(subcommand)]
+    Apikey(admin::ApiKeyCmd),
+}
+
+/// The exit code for an error (see the command's help).
+fn exit_code(err: &anyhow::Error) -> u8 {
+    match err.downcast_ref::<ClientError>() {
+        Some(ClientError::Api(p)) if p.kind() == "sealed" => 5,
+        Some(ClientError::Api(p)) if p.status == 401 || p.status == 403 => 6,
+        Some(ClientError::Api(p)) if p.status >= 500 => 7,
+        Some(ClientError::Api(_)) => 3,
+        Some(ClientError::Unexpected { status }) if *status >= 500 => 7,
+        Some(ClientError::Unexpected { .. }) => 3,
+        Some(ClientError::Transport(_)) => 4,
+        Some(ClientError::Config(_)) => 2,
+        Some(_) => 2,
+        None => 2,
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let file = config::load(cli.config.as_deref())?;
+    let out = admin::Out { json: cli.json };
+    if let Command::Serve(args) = cli.command {
+        serve::run(args, &file).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let client = Client::new(&config::client_config(cli.addr, cli.cacert, &file)?)?;
+    let ok = match cli.command {
+        Command::Init(a) => admin::init(&client, a, &out).await.map(|()| true)?,
+        Command::Unseal(a) => admin::unseal(&client, a, &out).await?,
+        Command::Seal => admin::seal(&client, &out).await.map(|()| true)?,
+        Command::Status => admin::status(&client, &out).await?,
+        Command::Group(c) => admin::group(&client, c, &out).await.map(|()| true)?,
+        Command::Customer(c) => admin::customer(&client, c, &out).await.map(|()| true)?,
+        Command::Import(a) => admin::import(&client, a, &out).await?,
+        Command::Apikey(c) => admin::apikey(&client, c, &out).await.map(|()| true)?,
+        Command::Redact(_) | Command::Audit(_) | Command::Serve(_) => true,
+    };
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn main() -> ExitCode {
@@ -32,12 +115,16 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Redact(args) => redact::run(args),
         Command::Audit(args) => audit::run(args),
+        _ => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            Ok(rt) => rt.block_on(run(cli)),
+            Err(e) => Err(e.into()),
+        },
     };
     match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(2)
+            ExitCode::from(exit_code(&err))
         }
     }
 }

@@ -77,6 +77,15 @@ pub enum VaultError {
     #[error("this customer was erased")]
     Erased,
 
+    #[error("missing, malformed, unknown or revoked credentials")]
+    Unauthenticated,
+    #[error("the caller lacks the {0} scope")]
+    Forbidden(&'static str),
+    #[error("the caller has no access to this customer group")]
+    GroupForbidden,
+    #[error("invalid access request: {0}")]
+    InvalidAccess(&'static str),
+
     /// One uniform error for every ciphertext that fails to decrypt or verify.
     #[error("stored data failed its integrity check")]
     Integrity,

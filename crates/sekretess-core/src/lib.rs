@@ -4,6 +4,7 @@
 //! [`clock::Clock`]; nothing here knows SQLite, PostgreSQL or HTTP.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod agreements;
 pub mod audit;
 pub mod clock;
@@ -17,6 +18,7 @@ pub mod store;
 pub mod validate;
 pub mod vault;
 
+pub use access::{AccessStore, ApiKeyRecord, ApiKeySecret, Caller, GroupAccess, Scope};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::CustomerCode;
 pub use error::{StoreError, VaultError};

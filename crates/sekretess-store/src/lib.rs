@@ -10,6 +10,7 @@ pub mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_audit;
 pub mod sqlite;
+mod sqlite_access;
 mod sqlite_audit;
 mod sqlite_people;
 

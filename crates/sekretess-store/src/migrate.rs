@@ -9,6 +9,7 @@ pub type Step = (i64, &'static str, &'static str);
 
 pub const SQLITE_CONTROL: &[Step] = &[
     (1, "init", include_str!("../migrations/sqlite/control/0001_init.sql")),
+    (2, "access", include_str!("../migrations/sqlite/control/0002_access.sql")),
     (3, "audit", include_str!("../migrations/sqlite/control/0003_audit.sql")),
     (4, "people", include_str!("../migrations/sqlite/control/0004_people.sql")),
 ];

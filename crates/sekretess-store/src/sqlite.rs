@@ -92,7 +92,7 @@ async fn open_pool(path: &Path, max_connections: u32) -> Result<SqlitePool, Stor
 #[derive(Clone)]
 pub struct SqliteStore {
     dir: PathBuf,
-    control: SqlitePool,
+    pub(crate) control: SqlitePool,
 }
 
 /// One customer group's SQLite database.

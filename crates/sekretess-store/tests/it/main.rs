@@ -4,6 +4,7 @@
 //! otherwise.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access;
 mod audit;
 mod binding;
 mod common;

@@ -1,0 +1,249 @@
+//! Load run over HTTPS on loopback: customer get and create at 1, 16 and 64 connections,
+//! and batched create, with the in-process core figures from the same run beside them.
+//!
+//! The server runs in this process on its own 2-thread runtime; the load generator on
+//! another. Both share the machine's cores, as the issue's targets assume.
+//!
+//! ```sh
+//! cargo run --release -p sekretess-bench-server -- [SECONDS_PER_STEP] [CUSTOMERS]
+//! ```
+#![forbid(unsafe_code)]
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use sekretess_api::{BatchItem, CreateCustomers};
+use sekretess_client::{Client, ClientConfig};
+use sekretess_core::audit::AuditContext;
+use sekretess_core::{Clock, CustomerCode, Schema, SystemClock, Vault};
+use sekretess_server::{AppState, Limits, RunningServer, tls};
+use sekretess_store::SqliteStore;
+use zeroize::Zeroizing;
+
+const BATCH: usize = 500;
+
+/// A name made of letters only (names refuse digits), unique per `i`.
+fn name(i: usize) -> String {
+    let mut s = String::new();
+    let mut n = i;
+    loop {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    format!("Anna {}{}", s[..1].to_uppercase(), &s[1..])
+}
+
+fn fields(i: usize) -> Vec<(String, String)> {
+    vec![("full_name".into(), name(i)), ("email".into(), format!("user{i}@example.com"))]
+}
+
+struct Stats {
+    ops: usize,
+    seconds: f64,
+    lat_us: Vec<u64>,
+}
+
+impl Stats {
+    fn rate(&self, per_op: usize) -> f64 {
+        (self.ops * per_op) as f64 / self.seconds
+    }
+    fn pct(&self, p: f64) -> f64 {
+        if self.lat_us.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.lat_us.len() as f64 - 1.0) * p).round() as usize;
+        self.lat_us[i] as f64 / 1000.0
+    }
+}
+
+/// Runs `op` in `workers` concurrent loops for `seconds`; `op(worker, i)`.
+async fn drive<F, Fut>(workers: usize, seconds: f64, op: F) -> Result<Stats>
+where
+    F: Fn(usize, usize) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<()>> + Send,
+{
+    let op = Arc::new(op);
+    let counter = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(seconds);
+    let mut tasks = Vec::new();
+    for w in 0..workers {
+        let op = Arc::clone(&op);
+        let counter = Arc::clone(&counter);
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while Instant::now() < deadline {
+                let i = counter.fetch_add(1, Ordering::Relaxed);
+                let t = Instant::now();
+                op(w, i).await?;
+                lat.push(t.elapsed().as_micros() as u64);
+            }
+            Ok::<_, anyhow::Error>(lat)
+        }));
+    }
+    let mut lat_us = Vec::new();
+    for t in tasks {
+        lat_us.extend(t.await??);
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    lat_us.sort_unstable();
+    Ok(Stats { ops: lat_us.len(), seconds, lat_us })
+}
+
+fn row(what: &str, conns: &str, s: &Stats, per_op: usize, core: Option<f64>) {
+    let rate = s.rate(per_op);
+    let ratio = core.map(|c| format!("{:.2}", rate / c)).unwrap_or_else(|| "-".into());
+    println!(
+        "| {what} | {conns} | {rate:.0} | {:.2} | {:.2} | {} | {ratio} |",
+        s.pct(0.5),
+        s.pct(0.99),
+        core.map(|c| format!("{c:.0}")).unwrap_or_else(|| "-".into())
+    );
+}
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let seconds: f64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(5.0);
+    let customers: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(5000);
+
+    let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let load_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let dir = tempfile::tempdir()?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+
+    // A vault, initialized and unsealed, with one group.
+    let (vault, token) = server_rt.block_on(async {
+        let store = SqliteStore::open(&dir.path().join("data")).await?;
+        let vault = Arc::new(Vault::open(store, clock.clone(), Schema::default_schema()).await?);
+        let ctx = AuditContext::system();
+        let done = sekretess_server::initialize(&vault, &ctx, clock.as_ref(), 1, 1).await?;
+        let share = done.shares.first().context("no share")?.to_string();
+        vault.submit_share(&ctx, &share).await?;
+        vault.create_group(&ctx, "bench").await?;
+        Ok::<_, anyhow::Error>((vault, done.bootstrap_token.expose().to_owned()))
+    })?;
+    let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
+    let tls_config = tls::server_config(&certs.cert, &certs.key)?;
+    let state = AppState::new(Arc::clone(&vault), clock.clone(), Limits::default());
+    let server = server_rt.block_on(RunningServer::start("127.0.0.1:0".parse()?, tls_config, state))?;
+    let client = Client::new(&ClientConfig {
+        addr: format!("https://{}", server.addr),
+        ca_cert: Some(certs.ca_cert.clone()),
+        token: Some(Zeroizing::new(token)),
+    })?;
+
+    load_rt.block_on(async move {
+        let ctx = Arc::new(AuditContext { actor: "bench".into(), ..Default::default() });
+        // Populate through the API, in batches.
+        let mut codes = Vec::with_capacity(customers);
+        for start in (0..customers).step_by(BATCH) {
+            let items = (start..(start + BATCH).min(customers))
+                .map(|i| BatchItem { fields: fields(i).into_iter().collect::<BTreeMap<_, _>>() })
+                .collect();
+            let resp =
+                client.create_customers(&CreateCustomers { group: "bench".into(), customers: items }).await?;
+            codes.extend(resp.results.into_iter().filter_map(|r| r.code));
+        }
+        anyhow::ensure!(codes.len() == customers, "populating failed");
+        let codes = Arc::new(codes);
+        let parsed: Arc<Vec<CustomerCode>> =
+            Arc::new(codes.iter().map(|c| CustomerCode::parse(c)).collect::<Result<_, _>>()?);
+        let next = Arc::new(AtomicUsize::new(customers + 1_000_000));
+
+        println!("Customers in the group: {customers}; {seconds} s per step.\n");
+        println!(
+            "| operation | connections | ops/s | p50 ms | p99 ms | in-process core ops/s | HTTPS / core |"
+        );
+        println!("|---|---|---|---|---|---|---|");
+
+        // In-process core figures first, then the same operation over HTTPS.
+        for conns in [1usize, 16, 64] {
+            let (v, p, c) = (Arc::clone(&vault), Arc::clone(&parsed), Arc::clone(&ctx));
+            let core = drive(conns, seconds, move |_, i| {
+                let (v, p, c) = (Arc::clone(&v), Arc::clone(&p), Arc::clone(&c));
+                async move {
+                    v.get_customer(&c, &p[i % p.len()], None).await?;
+                    Ok(())
+                }
+            })
+            .await?;
+            let (cl, cs) = (client.clone(), Arc::clone(&codes));
+            let http = drive(conns, seconds, move |_, i| {
+                let (cl, cs) = (cl.clone(), Arc::clone(&cs));
+                async move {
+                    cl.get_customer(&cs[i % cs.len()]).await?;
+                    Ok(())
+                }
+            })
+            .await?;
+            row("customer get", &conns.to_string(), &http, 1, Some(core.rate(1)));
+        }
+        for conns in [1usize, 16, 64] {
+            let (v, c, n) = (Arc::clone(&vault), Arc::clone(&ctx), Arc::clone(&next));
+            let core = drive(conns, seconds, move |_, _| {
+                let (v, c, n) = (Arc::clone(&v), Arc::clone(&c), Arc::clone(&n));
+                async move {
+                    v.create_customer(&c, "bench", &fields(n.fetch_add(1, Ordering::Relaxed))).await?;
+                    Ok(())
+                }
+            })
+            .await?;
+            let (cl, n) = (client.clone(), Arc::clone(&next));
+            let http = drive(conns, seconds, move |_, _| {
+                let (cl, n) = (cl.clone(), Arc::clone(&n));
+                async move {
+                    let f = fields(n.fetch_add(1, Ordering::Relaxed)).into_iter().collect();
+                    cl.create_customer("bench", f).await?;
+                    Ok(())
+                }
+            })
+            .await?;
+            row("customer create (1 per request)", &conns.to_string(), &http, 1, Some(core.rate(1)));
+        }
+        for conns in [1usize, 4] {
+            let (v, c, n) = (Arc::clone(&vault), Arc::clone(&ctx), Arc::clone(&next));
+            let core = drive(conns, seconds, move |_, _| {
+                let (v, c, n) = (Arc::clone(&v), Arc::clone(&c), Arc::clone(&n));
+                async move {
+                    let base = n.fetch_add(BATCH, Ordering::Relaxed);
+                    let batch: Vec<_> = (base..base + BATCH).map(fields).collect();
+                    v.create_customers(&c, "bench", &batch).await?;
+                    Ok(())
+                }
+            })
+            .await?;
+            let (cl, n) = (client.clone(), Arc::clone(&next));
+            let http = drive(conns, seconds, move |_, _| {
+                let (cl, n) = (cl.clone(), Arc::clone(&n));
+                async move {
+                    let base = n.fetch_add(BATCH, Ordering::Relaxed);
+                    let customers = (base..base + BATCH)
+                        .map(|i| BatchItem { fields: fields(i).into_iter().collect() })
+                        .collect();
+                    let r =
+                        cl.create_customers(&CreateCustomers { group: "bench".into(), customers }).await?;
+                    anyhow::ensure!(r.failed == 0, "batch items failed");
+                    Ok(())
+                }
+            })
+            .await?;
+            row(
+                &format!("batched create ({BATCH}/request), customers/s"),
+                &conns.to_string(),
+                &http,
+                BATCH,
+                Some(core.rate(BATCH)),
+            );
+        }
+        Ok::<_, anyhow::Error>(())
+    })?;
+    server_rt.block_on(server.shutdown());
+    Ok(())
+}

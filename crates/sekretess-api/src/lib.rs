@@ -1,0 +1,295 @@
+//! Wire types of the Sekretess HTTPS API v1, shared by the server, the client and the
+//! console. Requests refuse unknown fields. Field values travel only in bodies.
+#![forbid(unsafe_code)]
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Media type of every error body (RFC 9457).
+pub const PROBLEM_JSON: &str = "application/problem+json";
+/// Prefix of every problem `type`; the rest is the stable kind, e.g. `sealed`.
+pub const PROBLEM_TYPE_PREFIX: &str = "urn:sekretess:problem:";
+/// Header that carries the purpose of a customer read, for the audit log.
+pub const PURPOSE_HEADER: &str = "x-sekretess-purpose";
+/// Header that carries the request id in every response.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// An RFC 9457 problem document. `detail` names the problem and never holds a submitted value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// `urn:sekretess:problem:<kind>`; stable, for programs to branch on.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The request id (also in the `x-request-id` header).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+}
+
+impl Problem {
+    /// The kind: the part of `type` after the prefix.
+    pub fn kind(&self) -> &str {
+        self.problem_type.strip_prefix(PROBLEM_TYPE_PREFIX).unwrap_or(&self.problem_type)
+    }
+}
+
+// ---- sys ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the process answers.
+    pub status: String,
+    pub initialized: bool,
+    pub sealed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SealStatus {
+    pub initialized: bool,
+    pub sealed: bool,
+    /// Shares needed to unseal.
+    pub threshold: u8,
+    pub share_count: u8,
+    /// Shares given so far towards the threshold.
+    pub progress: u8,
+    /// Printable id of this vault's root key, as printed in its shares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InitRequest {
+    /// Shares needed to unseal (1 only with a single share, for dev mode).
+    pub threshold: u8,
+    /// Shares to hand out.
+    pub shares: u8,
+}
+
+/// Shown once: hand each share to a different custodian; keep the bootstrap key safe.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InitResponse {
+    pub key_id: String,
+    pub shares: Vec<String>,
+    /// Bearer token of the bootstrap API key (scope `security-officer`, all groups).
+    pub bootstrap_token: String,
+    pub bootstrap_key_id: String,
+}
+
+impl std::fmt::Debug for InitResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InitResponse").field("key_id", &self.key_id).finish_non_exhaustive()
+    }
+}
+
+/// One share per call, or `reset: true` to forget the shares given so far.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnsealRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reset: bool,
+}
+
+impl std::fmt::Debug for UnsealRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnsealRequest").field("reset", &self.reset).finish_non_exhaustive()
+    }
+}
+
+// ---- groups ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateGroup {
+    /// 1-64 of a-z, 0-9, - and _.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Group {
+    pub id: u32,
+    pub name: String,
+    /// `open` or `locked`.
+    pub state: String,
+    pub kek_version: u32,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct GroupList {
+    pub groups: Vec<Group>,
+}
+
+// ---- schema ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SchemaField {
+    pub name: String,
+    /// e.g. `name`, `email`, `national_id`, `card_number`, `iban`, `text`.
+    #[serde(rename = "type")]
+    pub field_type: String,
+    /// `internal`, `confidential` or `restricted`.
+    pub sensitivity: String,
+    pub searchable: bool,
+    pub unique: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SchemaDoc {
+    pub fields: Vec<SchemaField>,
+}
+
+// ---- customers ----
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCustomer {
+    pub group: String,
+    /// Field name -> value, following the schema.
+    pub fields: BTreeMap<String, String>,
+}
+
+/// One customer in a batch.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BatchItem {
+    pub fields: BTreeMap<String, String>,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCustomers {
+    pub group: String,
+    pub customers: Vec<BatchItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Created {
+    /// The customer code, e.g. `K7Q4-M92D-J3X8`.
+    pub code: String,
+    pub group: String,
+}
+
+/// The answer for one batch item: a code, or a problem naming why that item failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BatchResult {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BatchResponse {
+    pub group: String,
+    /// Created items.
+    pub created: usize,
+    /// Failed items.
+    pub failed: usize,
+    /// One entry per submitted item, in order.
+    pub results: Vec<BatchResult>,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Customer {
+    pub code: String,
+    pub group: String,
+    pub fields: BTreeMap<String, String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Sets fields (a string) or removes them (`null`); fields not named stay as they are.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCustomer {
+    pub fields: BTreeMap<String, Option<String>>,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchRequest {
+    pub group: String,
+    /// A searchable field, e.g. `national_id`.
+    pub field: String,
+    /// The value, in any written form the field's type accepts.
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Match {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SearchResponse {
+    pub matches: Vec<Match>,
+}
+
+macro_rules! redacted_debug {
+    ($($t:ty => $($shown:ident),*);* $(;)?) => {$(
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($t))$(.field(stringify!($shown), &self.$shown))*.finish_non_exhaustive()
+            }
+        }
+    )*};
+}
+
+redacted_debug! {
+    CreateCustomer => group;
+    BatchItem => ;
+    CreateCustomers => group;
+    Customer => code, group;
+    UpdateCustomer => ;
+    SearchRequest => group, field;
+}
+
+// ---- API keys ----
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKey {
+    pub name: String,
+    /// Scope names (`customers:read`, `customers:write`, `customers:erase`, `customers:find`,
+    /// `groups:read`, `groups:admin`, `apikeys:admin`, `sys:seal`) or `security-officer` for all.
+    pub scopes: Vec<String>,
+    /// Group names, or `*` for every group.
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub groups: Vec<String>,
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<i64>,
+}
+
+/// Shown once: the key's bearer token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CreatedApiKey {
+    pub key: ApiKey,
+    pub token: String,
+}
+
+impl std::fmt::Debug for CreatedApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedApiKey").field("key", &self.key).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ApiKeyList {
+    pub keys: Vec<ApiKey>,
+}

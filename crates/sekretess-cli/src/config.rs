@@ -1,0 +1,97 @@
+//! The TOML config file, and where the client takes address, CA file and token from:
+//! flag, then `SEKRETESS_*` environment variable, then the config file.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub server: ServerSection,
+    #[serde(default)]
+    pub client: ClientSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSection {
+    /// Address to listen on, e.g. `0.0.0.0:8200`.
+    pub listen: Option<String>,
+    /// Data folder (control database and one database per customer group).
+    pub data_dir: Option<PathBuf>,
+    /// PEM certificate chain and private key.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// `pretty` (default) or `json`.
+    pub log_format: Option<String>,
+    /// `error`, `warn`, `info` (default), `debug`.
+    pub log_level: Option<String>,
+    pub body_limit_bytes: Option<usize>,
+    pub batch_body_limit_bytes: Option<usize>,
+    pub max_batch: Option<usize>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSection {
+    pub addr: Option<String>,
+    pub ca_cert: Option<PathBuf>,
+    /// Prefer `SEKRETESS_TOKEN`; if kept here, the file must be private (0600).
+    pub token: Option<String>,
+}
+
+impl std::fmt::Debug for ClientSection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientSection")
+            .field("addr", &self.addr)
+            .field("ca_cert", &self.ca_cert)
+            .finish_non_exhaustive()
+    }
+}
+
+pub fn load(path: Option<&Path>) -> Result<ConfigFile> {
+    let Some(path) = path else { return Ok(ConfigFile::default()) };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    let private = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o077 == 0).unwrap_or(false);
+    // toml's messages quote the offending line, which could hold the token: keep only the place.
+    toml::from_str(&text).map_err(|e| {
+        let at = e.span().map(|s| format!(" (at byte {})", s.start)).unwrap_or_default();
+        let msg = e.message();
+        let why = if msg.starts_with("unknown field") || msg.starts_with("missing field") {
+            msg.split(", expected").next().unwrap_or("")
+        } else {
+            "a value or the syntax is wrong"
+        };
+        anyhow::anyhow!("config file {} is not valid{at}: {why}", path.display())
+    })
+    .and_then(|file: ConfigFile| {
+        if file.client.token.is_some() && !private {
+            anyhow::bail!(
+                "config file {} holds a token but others can read it: chmod 600 it (or use SEKRETESS_TOKEN)",
+                path.display()
+            );
+        }
+        Ok(file)
+    })
+}
+
+/// Builds the client's settings: flag, then environment (clap reads both), then file.
+pub fn client_config(
+    addr: Option<String>,
+    ca_cert: Option<PathBuf>,
+    file: &ConfigFile,
+) -> Result<sekretess_client::ClientConfig> {
+    let addr = addr
+        .or_else(|| file.client.addr.clone())
+        .context("no server address: set SEKRETESS_ADDR, --addr, or [client] addr in the config file")?;
+    let ca_cert = ca_cert.or_else(|| file.client.ca_cert.clone());
+    let token =
+        std::env::var("SEKRETESS_TOKEN").ok().filter(|t| !t.is_empty()).or_else(|| file.client.token.clone());
+    Ok(sekretess_client::ClientConfig { addr, ca_cert, token: token.map(Zeroizing::new) })
+}

@@ -1,0 +1,231 @@
+//! `sekretess serve --dev` and the client commands, as the README runs them.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+struct Env {
+    addr: String,
+    ca: String,
+    token: String,
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sekretess"));
+    for var in ["SEKRETESS_ADDR", "SEKRETESS_CACERT", "SEKRETESS_TOKEN", "SEKRETESS_CONFIG", "SEKRETESS_DATA"]
+    {
+        c.env_remove(var);
+    }
+    c
+}
+
+fn run(env: &Env, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = bin()
+        .args(args)
+        .env("SEKRETESS_ADDR", &env.addr)
+        .env("SEKRETESS_CACERT", &env.ca)
+        .env("SEKRETESS_TOKEN", &env.token)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).trim().to_owned()
+}
+
+/// Starts a dev server and waits for its credentials file to name an address other
+/// than `previous` (the wait is a guard against a hang, not a timed assertion).
+fn start_dev(data: &Path, previous: Option<&str>) -> (Child, Env) {
+    let mut child = bin()
+        .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let creds = data.join("dev-credentials.json");
+    for _ in 0..1200 {
+        if let Ok(text) = std::fs::read_to_string(&creds)
+            && let Ok(v) = serde_json::from_str::<serde_json::Value>(&text)
+            && Some(v["addr"].as_str().unwrap()) != previous
+        {
+            let mode = std::fs::metadata(&creds).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "dev-credentials.json must be private");
+            assert!(v["share"].as_str().unwrap().starts_with("SEK1"));
+            let env = Env {
+                addr: v["addr"].as_str().unwrap().to_owned(),
+                ca: v["ca_cert"].as_str().unwrap().to_owned(),
+                token: v["token"].as_str().unwrap().to_owned(),
+            };
+            return (child, env);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the dev server did not write its credentials");
+}
+
+fn stop(mut child: Child) {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(child.wait().unwrap().success(), "graceful shutdown exits 0");
+}
+
+#[test]
+fn dev_quickstart_commands_and_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("dev");
+    let (child, env) = start_dev(&data, None);
+
+    let status = run(&env, &["status", "--json"], None);
+    assert_eq!(status.status.code(), Some(0), "{status:?}");
+    let s: serde_json::Value = serde_json::from_str(&out(&status)).unwrap();
+    assert_eq!((s["initialized"].as_bool(), s["sealed"].as_bool()), (Some(true), Some(false)));
+
+    assert_eq!(run(&env, &["group", "create", "retail"], None).status.code(), Some(0));
+    let add = run(
+        &env,
+        &["customer", "add", "--group", "retail"],
+        Some(r#"{"full_name": "Ada Lovelace", "national_id": "670919-9530"}"#),
+    );
+    assert_eq!(add.status.code(), Some(0), "{add:?}");
+    let code = out(&add);
+    assert_eq!(code.len(), 14);
+
+    let found = run(
+        &env,
+        &["customer", "find", "--group", "retail", "--field", "national_id"],
+        Some("196709199530\n"),
+    );
+    assert_eq!(out(&found), code);
+    let got = run(&env, &["customer", "get", &code, "--json"], None);
+    let c: serde_json::Value = serde_json::from_str(&out(&got)).unwrap();
+    assert_eq!(c["fields"]["full_name"], "Ada Lovelace");
+
+    // Documented exit codes: 3 refused, 6 unauthenticated, 2 input error.
+    let bad_check = format!("{}{}", &code[..13], if code.ends_with('X') { 'Y' } else { 'X' });
+    let refused = run(&env, &["customer", "get", &bad_check], None);
+    assert_eq!(refused.status.code(), Some(3), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("code-check-failed"));
+    let anon = Env { addr: env.addr.clone(), ca: env.ca.clone(), token: "sk_x".into() };
+    assert_eq!(run(&anon, &["group", "list"], None).status.code(), Some(6));
+    assert_eq!(run(&env, &["customer", "add", "--group", "retail"], Some("not json")).status.code(), Some(2));
+
+    // The same through a config file, which must be private when it holds the token.
+    let config = dir.path().join("sekretess.toml");
+    std::fs::write(
+        &config,
+        format!("[client]\naddr = \"{}\"\nca_cert = \"{}\"\ntoken = \"{}\"\n", env.addr, env.ca, env.token),
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let open = bin().arg("--config").arg(&config).arg("status").output().unwrap();
+    assert_eq!(open.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&open.stderr).contains("chmod 600"));
+    assert!(!String::from_utf8_lossy(&open.stderr).contains(&env.token));
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let private = bin().arg("--config").arg(&config).args(["group", "list", "--json"]).output().unwrap();
+    assert_eq!(private.status.code(), Some(0), "{private:?}");
+    assert!(out(&private).contains("retail"));
+
+    stop(child);
+
+    // A restart reuses the folder, unseals itself, and keeps the data.
+    let (child, env2) = start_dev(&data, Some(&env.addr));
+    assert_eq!(env2.token, env.token);
+    let got = run(&env2, &["customer", "get", &code, "--json"], None);
+    assert_eq!(got.status.code(), Some(0), "{got:?}");
+    stop(child);
+}
+
+#[test]
+fn dev_mode_refuses_a_non_loopback_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let o =
+        bin().args(["serve", "--dev", "--listen", "0.0.0.0:0", "--data"]).arg(dir.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("loopback"));
+}
+
+#[test]
+fn production_serve_init_unseal_seal() {
+    use sekretess_core::Clock;
+    let dir = tempfile::tempdir().unwrap();
+    let certs = sekretess_server::tls::generate_dev_certificate(
+        &dir.path().join("tls"),
+        sekretess_core::SystemClock.now(),
+    )
+    .unwrap();
+    // A free port (bound and released; a clash with another process is unlikely).
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = dir.path().join("sekretess.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"\nlog_format = \"json\"\n",
+            dir.path().join("data").display(),
+            certs.cert.display(),
+            certs.key.display()
+        ),
+    )
+    .unwrap();
+    let mut child = bin()
+        .arg("--config")
+        .arg(&config)
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut env = Env {
+        addr: format!("https://127.0.0.1:{port}"),
+        ca: certs.ca_cert.display().to_string(),
+        token: String::new(),
+    };
+    let mut up = false;
+    for _ in 0..1200 {
+        if run(&env, &["status"], None).status.code() == Some(1) {
+            up = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if !up {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server did not come up");
+    }
+
+    let init = run(&env, &["init", "--threshold", "2", "--shares", "3", "--json"], None);
+    assert_eq!(init.status.code(), Some(0), "{init:?}");
+    let init: serde_json::Value = serde_json::from_str(&out(&init)).unwrap();
+    let shares: Vec<String> =
+        init["shares"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_owned()).collect();
+    env.token = init["bootstrap_token"].as_str().unwrap().to_owned();
+
+    // Sealed: status says so (1), data commands get exit code 5.
+    assert_eq!(run(&env, &["group", "list"], None).status.code(), Some(5));
+    // One share per invocation is kept as progress; the second unseals.
+    let first = run(&env, &["unseal"], Some(&format!("{}\n", shares[2])));
+    assert_eq!(first.status.code(), Some(1), "{first:?}");
+    assert!(out(&first).contains("1 of 2"));
+    let s = run(&env, &["status", "--json"], None);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out(&s)).unwrap()["progress"], 1);
+    let second = run(&env, &["unseal"], Some(&format!("{}\n", shares[0])));
+    assert_eq!(second.status.code(), Some(0), "{second:?}");
+    assert_eq!(run(&env, &["status"], None).status.code(), Some(0));
+    assert_eq!(run(&env, &["group", "create", "retail"], None).status.code(), Some(0));
+    assert_eq!(run(&env, &["seal"], None).status.code(), Some(0));
+    assert_eq!(run(&env, &["status"], None).status.code(), Some(1));
+    stop(child);
+}

@@ -1,0 +1,382 @@
+//! A typed async client of the Sekretess HTTPS API. It speaks only HTTPS and trusts only
+//! the CA (or certificate) file it is given, or else the system's usual roots are not
+//! consulted at all: a Sekretess server is always named explicitly.
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
+use sekretess_api as api;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use zeroize::Zeroizing;
+
+pub use sekretess_api::Problem;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The server answered with a problem document.
+    #[error("{} ({}){}", .0.title, .0.kind(), .0.detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Api(Problem),
+    /// The server answered something that is not the expected JSON.
+    #[error("unexpected answer from the server (HTTP {status})")]
+    Unexpected { status: u16 },
+    #[error("cannot reach the server: {0}")]
+    Transport(String),
+    #[error("client configuration: {0}")]
+    Config(String),
+}
+
+impl ClientError {
+    /// The problem kind, if the server named one (e.g. `sealed`, `customer-not-found`).
+    pub fn kind(&self) -> Option<&str> {
+        match self {
+            ClientError::Api(p) => Some(p.kind()),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api(p) => Some(p.status),
+            ClientError::Unexpected { status } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+fn transport(e: reqwest::Error) -> ClientError {
+    // reqwest's messages carry the URL, which never holds personal data in this API.
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    ClientError::Transport(msg)
+}
+
+/// A raw answer (for tests and tools that look at status and headers). `Debug` leaves
+/// the body out: it may hold customer data.
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// How to reach a server.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// e.g. `https://127.0.0.1:8200`
+    pub addr: String,
+    /// PEM file of the CA (or the self-signed certificate) to trust.
+    pub ca_cert: Option<std::path::PathBuf>,
+    pub token: Option<Zeroizing<String>>,
+}
+
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("addr", &self.addr)
+            .field("ca_cert", &self.ca_cert)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: String,
+    auth: Option<HeaderValue>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
+/// Reads every certificate of a PEM file as a trust anchor.
+fn roots(ca: &Path) -> Result<rustls::RootCertStore, ClientError> {
+    let mut store = rustls::RootCertStore::empty();
+    let certs = CertificateDer::pem_file_iter(ca)
+        .map_err(|e| ClientError::Config(format!("cannot read CA file {}: {e}", ca.display())))?;
+    for cert in certs {
+        let cert = cert.map_err(|e| ClientError::Config(format!("bad PEM in {}: {e}", ca.display())))?;
+        store
+            .add(cert)
+            .map_err(|e| ClientError::Config(format!("unusable certificate in {}: {e}", ca.display())))?;
+    }
+    if store.is_empty() {
+        return Err(ClientError::Config(format!("no certificate in {}", ca.display())));
+    }
+    Ok(store)
+}
+
+impl Client {
+    pub fn new(config: &ClientConfig) -> Result<Self, ClientError> {
+        let base = config.addr.trim_end_matches('/').to_owned();
+        if !base.starts_with("https://") {
+            return Err(ClientError::Config("the server address must start with https://".into()));
+        }
+        let roots = match &config.ca_cert {
+            Some(ca) => roots(ca)?,
+            None => return Err(ClientError::Config("name the CA file to trust (SEKRETESS_CACERT)".into())),
+        };
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+            .map_err(|e| ClientError::Config(e.to_string()))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let http = reqwest::Client::builder()
+            .use_preconfigured_tls(tls)
+            .https_only(true)
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(120))
+            .pool_max_idle_per_host(64)
+            .build()
+            .map_err(transport)?;
+        let auth = match &config.token {
+            Some(t) => {
+                let mut v = HeaderValue::from_str(&format!("Bearer {}", t.as_str())).map_err(|_| {
+                    ClientError::Config("the token has characters a header cannot carry".into())
+                })?;
+                v.set_sensitive(true);
+                Some(v)
+            }
+            None => None,
+        };
+        Ok(Client { http, base, auth })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Sends a request with an optional raw body and content type; returns whatever came back.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> Result<RawResponse, ClientError> {
+        self.raw_with_headers(method, path, content_type, body, &[]).await
+    }
+
+    /// [`Client::raw`] with extra headers.
+    pub async fn raw_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Option<Vec<u8>>,
+        headers: &[(&'static str, String)],
+    ) -> Result<RawResponse, ClientError> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        for (name, value) in headers {
+            req = req.header(*name, value.as_str());
+        }
+        if let Some(a) = &self.auth {
+            req = req.header(AUTHORIZATION, a.clone());
+        }
+        if let Some(ct) = content_type {
+            req = req.header(CONTENT_TYPE, ct);
+        }
+        if let Some(b) = body {
+            req = req.body(b);
+        }
+        let resp = req.send().await.map_err(transport)?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await.map_err(transport)?.to_vec();
+        Ok(RawResponse { status, headers, body })
+    }
+
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
+        let bytes = self.call_bytes(method, path, body).await?;
+        serde_json::from_slice(&bytes).map_err(|_| ClientError::Unexpected { status: 200 })
+    }
+
+    async fn call_bytes<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Vec<u8>, ClientError> {
+        let json = match body {
+            Some(b) => Some(serde_json::to_vec(b).map_err(|e| ClientError::Config(e.to_string()))?),
+            None => None,
+        };
+        let ct = json.as_ref().map(|_| "application/json");
+        let resp = self.raw(method, path, ct, json).await?;
+        body_or_problem(resp)
+    }
+
+    // ---- sys ----
+
+    pub async fn health(&self) -> Result<api::Health, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/sys/health", None).await
+    }
+
+    pub async fn seal_status(&self) -> Result<api::SealStatus, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/sys/seal-status", None).await
+    }
+
+    pub async fn init(&self, threshold: u8, shares: u8) -> Result<api::InitResponse, ClientError> {
+        self.call(Method::POST, "/v1/sys/init", Some(&api::InitRequest { threshold, shares })).await
+    }
+
+    /// Gives one unseal share.
+    pub async fn unseal(&self, share: &str) -> Result<api::SealStatus, ClientError> {
+        let req = api::UnsealRequest { share: Some(share.to_owned()), reset: false };
+        self.call(Method::POST, "/v1/sys/unseal", Some(&req)).await
+    }
+
+    /// Forgets the shares given so far.
+    pub async fn unseal_reset(&self) -> Result<api::SealStatus, ClientError> {
+        let req = api::UnsealRequest { share: None, reset: true };
+        self.call(Method::POST, "/v1/sys/unseal", Some(&req)).await
+    }
+
+    pub async fn seal(&self) -> Result<(), ClientError> {
+        self.call_bytes::<()>(Method::POST, "/v1/sys/seal", None).await.map(drop)
+    }
+
+    // ---- groups, schema ----
+
+    pub async fn create_group(&self, name: &str) -> Result<api::Group, ClientError> {
+        self.call(Method::POST, "/v1/groups", Some(&api::CreateGroup { name: name.to_owned() })).await
+    }
+
+    pub async fn list_groups(&self) -> Result<Vec<api::Group>, ClientError> {
+        Ok(self.call::<(), api::GroupList>(Method::GET, "/v1/groups", None).await?.groups)
+    }
+
+    pub async fn set_group_locked(&self, name: &str, locked: bool) -> Result<api::Group, ClientError> {
+        let verb = if locked { "lock" } else { "unlock" };
+        self.call::<(), _>(Method::POST, &format!("/v1/groups/{}/{verb}", segment(name)), None).await
+    }
+
+    pub async fn schema(&self) -> Result<api::SchemaDoc, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/schema", None).await
+    }
+
+    // ---- customers ----
+
+    pub async fn create_customer(
+        &self,
+        group: &str,
+        fields: std::collections::BTreeMap<String, String>,
+    ) -> Result<api::Created, ClientError> {
+        self.call(
+            Method::POST,
+            "/v1/customers",
+            Some(&api::CreateCustomer { group: group.to_owned(), fields }),
+        )
+        .await
+    }
+
+    pub async fn create_customers(
+        &self,
+        req: &api::CreateCustomers,
+    ) -> Result<api::BatchResponse, ClientError> {
+        self.call(Method::POST, "/v1/customers/batch", Some(req)).await
+    }
+
+    pub async fn get_customer(&self, code: &str) -> Result<api::Customer, ClientError> {
+        self.get_customer_for(code, None).await
+    }
+
+    /// Reads a customer, giving the purpose of the read for the audit log.
+    pub async fn get_customer_for(
+        &self,
+        code: &str,
+        purpose: Option<&str>,
+    ) -> Result<api::Customer, ClientError> {
+        let headers: Vec<(&'static str, String)> =
+            purpose.map(|p| vec![(api::PURPOSE_HEADER, p.to_owned())]).unwrap_or_default();
+        let resp = self
+            .raw_with_headers(Method::GET, &format!("/v1/customers/{}", segment(code)), None, None, &headers)
+            .await?;
+        decode(resp)
+    }
+
+    pub async fn update_customer(&self, code: &str, req: &api::UpdateCustomer) -> Result<(), ClientError> {
+        self.call_bytes(Method::PATCH, &format!("/v1/customers/{}", segment(code)), Some(req)).await.map(drop)
+    }
+
+    pub async fn erase_customer(&self, code: &str) -> Result<(), ClientError> {
+        self.call_bytes::<()>(Method::DELETE, &format!("/v1/customers/{}", segment(code)), None)
+            .await
+            .map(drop)
+    }
+
+    pub async fn find(&self, group: &str, field: &str, value: &str) -> Result<Vec<String>, ClientError> {
+        let req =
+            api::SearchRequest { group: group.to_owned(), field: field.to_owned(), value: value.to_owned() };
+        let resp: api::SearchResponse = self.call(Method::POST, "/v1/customers/search", Some(&req)).await?;
+        Ok(resp.matches.into_iter().map(|m| m.code).collect())
+    }
+
+    // ---- API keys ----
+
+    pub async fn create_api_key(&self, req: &api::CreateApiKey) -> Result<api::CreatedApiKey, ClientError> {
+        self.call(Method::POST, "/v1/apikeys", Some(req)).await
+    }
+
+    pub async fn list_api_keys(&self) -> Result<Vec<api::ApiKey>, ClientError> {
+        Ok(self.call::<(), api::ApiKeyList>(Method::GET, "/v1/apikeys", None).await?.keys)
+    }
+
+    pub async fn revoke_api_key(&self, id: &str) -> Result<(), ClientError> {
+        self.call_bytes::<()>(Method::DELETE, &format!("/v1/apikeys/{}", segment(id)), None).await.map(drop)
+    }
+}
+
+fn body_or_problem(resp: RawResponse) -> Result<Vec<u8>, ClientError> {
+    let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_success() {
+        return Ok(resp.body);
+    }
+    match serde_json::from_slice::<Problem>(&resp.body) {
+        Ok(p) => Err(ClientError::Api(p)),
+        Err(_) => Err(ClientError::Unexpected { status: resp.status }),
+    }
+}
+
+fn decode<T: DeserializeOwned>(resp: RawResponse) -> Result<T, ClientError> {
+    let status = resp.status;
+    let body = body_or_problem(resp)?;
+    serde_json::from_slice(&body).map_err(|_| ClientError::Unexpected { status })
+}
+
+/// Keeps a path segment to characters that need no escaping (codes, ids, group names).
+fn segment(s: &str) -> String {
+    s.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect()
+}

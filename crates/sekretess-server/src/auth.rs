@@ -1,0 +1,169 @@
+//! Authentication and authorization.
+//!
+//! One middleware authenticates every protected route (deny by default: a route on the
+//! protected router cannot be reached without a valid credential) and puts a [`Caller`]
+//! in the request. Each handler then takes [`Authorized<R>`], which names the one scope
+//! `R` the route needs; the OpenAPI document lists it too. Employees with sessions (a
+//! later issue) will produce the same `Caller` in the same middleware.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::RwLock;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sekretess_core::VaultError;
+use sekretess_core::access::{self, AccessStore, ApiKeyRecord, Caller, Scope};
+use sekretess_core::audit::AuditContext;
+use sekretess_core::store::Store;
+
+use crate::AppState;
+use crate::problem::ApiError;
+
+/// Reads `Authorization: Bearer <token>` and authenticates it.
+pub async fn authenticate<S: Store + AccessStore>(
+    State(state): State<AppState<S>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let token = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim);
+    let Some(token) = token else {
+        return ApiError::Vault(VaultError::Unauthenticated).into_response();
+    };
+    match state.keys.authenticate(state.vault.store(), state.clock.now(), token).await {
+        Ok(caller) => {
+            tracing::Span::current().record("principal", caller.principal.as_str());
+            req.extensions_mut().insert(caller);
+            next.run(req).await
+        }
+        Err(e) => ApiError::Vault(e).into_response(),
+    }
+}
+
+/// Recently used API key records, so a request does not need a database read to
+/// authenticate. The secret is still verified on every request. A revoke through this
+/// server takes effect at once; one made by another server process within `ttl` seconds.
+pub struct KeyCache {
+    ttl: i64,
+    entries: RwLock<HashMap<String, (ApiKeyRecord, i64)>>,
+}
+
+impl KeyCache {
+    pub fn new(ttl_seconds: i64) -> Self {
+        KeyCache { ttl: ttl_seconds, entries: RwLock::new(HashMap::new()) }
+    }
+
+    pub async fn authenticate<A: AccessStore>(
+        &self,
+        store: &A,
+        now: i64,
+        token: &str,
+    ) -> Result<Caller, VaultError> {
+        let id = access::token_id(token).ok_or(VaultError::Unauthenticated)?;
+        let cached = self
+            .entries
+            .read()
+            .ok()
+            .and_then(|m| m.get(id).filter(|(_, at)| now - at < self.ttl).map(|(r, _)| r.clone()));
+        let record = match cached {
+            Some(r) => r,
+            None => {
+                let r = store.get_api_key(id).await?.ok_or(VaultError::Unauthenticated)?;
+                if let Ok(mut m) = self.entries.write() {
+                    if m.len() > 10_000 {
+                        m.clear();
+                    }
+                    m.insert(r.id.clone(), (r.clone(), now));
+                }
+                r
+            }
+        };
+        access::verify(&record, token)
+    }
+
+    /// Forgets a key (after a revoke).
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut m) = self.entries.write() {
+            m.remove(id);
+        }
+    }
+}
+
+/// A scope a route needs, as a type.
+pub trait RequiredScope: Send + Sync + 'static {
+    const SCOPE: Scope;
+}
+
+macro_rules! scopes {
+    ($($name:ident),* $(,)?) => {
+        /// Marker types naming the scope each route needs.
+        pub mod need {
+            use super::*;
+            $(
+                pub struct $name;
+                impl RequiredScope for $name {
+                    const SCOPE: Scope = Scope::$name;
+                }
+            )*
+        }
+    };
+}
+
+scopes!(
+    SysSeal,
+    GroupsAdmin,
+    GroupsRead,
+    CustomersRead,
+    CustomersWrite,
+    CustomersErase,
+    CustomersFind,
+    ApiKeysAdmin
+);
+
+/// The address of the connection's peer.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub std::net::SocketAddr);
+
+/// An authenticated caller holding scope `R`.
+pub struct Authorized<R: RequiredScope> {
+    pub caller: Caller,
+    origin: Option<String>,
+    _scope: PhantomData<R>,
+}
+
+impl<R: RequiredScope> Authorized<R> {
+    /// Who to write in the audit log for this request.
+    pub fn ctx(&self) -> AuditContext {
+        let mut ctx = audit_context(&self.caller.principal);
+        ctx.origin.clone_from(&self.origin);
+        ctx
+    }
+}
+
+/// An audit context for `actor` in the current request.
+pub fn audit_context(actor: &str) -> AuditContext {
+    AuditContext {
+        actor: actor.to_owned(),
+        request_id: crate::problem::REQUEST_ID.try_with(Clone::clone).ok(),
+        origin: None,
+    }
+}
+
+impl<S: Send + Sync, R: RequiredScope> FromRequestParts<S> for Authorized<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let caller = parts.extensions.get::<Caller>().cloned().ok_or(VaultError::Unauthenticated)?;
+        caller.require(R::SCOPE)?;
+        let origin = parts.extensions.get::<Peer>().map(|p| p.0.ip().to_string());
+        Ok(Authorized { caller, origin, _scope: PhantomData })
+    }
+}

@@ -1,0 +1,367 @@
+//! The Sekretess HTTPS API server: axum over rustls.
+//!
+//! - TLS only (TLS 1.3, and TLS 1.2 with ECDHE + AEAD suites); no plain-HTTP listener.
+//! - Every response carries HSTS, `nosniff`, `Cache-Control: no-store` and an
+//!   `x-request-id`; there is no `Server` banner.
+//! - While the vault is sealed every route but health, seal-status, init, unseal and seal
+//!   answers 503 with a problem document.
+//! - Errors are RFC 9457 problem documents, mapped once in [`problem`].
+//!
+//! The server is generic over the store (`S: Store + AccessStore`); it never names SQLite.
+#![forbid(unsafe_code)]
+
+use std::future::Future;
+use std::hash::{BuildHasher, Hasher};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use sekretess_core::access::{self, AccessStore, SECURITY_OFFICER};
+use sekretess_core::store::Store;
+use sekretess_core::{ApiKeySecret, Clock, Vault, VaultError};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tracing::Instrument;
+
+pub mod auth;
+mod extract;
+pub mod openapi;
+pub mod problem;
+pub mod routes;
+pub mod tls;
+
+use problem::{ApiError, REQUEST_ID};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServerError {
+    #[error("TLS: {0}")]
+    Tls(String),
+    #[error("{0}: {1}")]
+    Io(String, #[source] std::io::Error),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+/// Request limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest request body, in bytes, for every route but batch create.
+    pub body_bytes: usize,
+    /// Largest batch-create body, in bytes.
+    pub batch_body_bytes: usize,
+    /// Most customers in one batch.
+    pub max_batch: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { body_bytes: 64 * 1024, batch_body_bytes: 8 * 1024 * 1024, max_batch: 1000 }
+    }
+}
+
+/// What every handler reaches.
+pub struct AppState<S: Store + AccessStore> {
+    pub vault: Arc<Vault<S>>,
+    pub clock: Arc<dyn Clock>,
+    pub limits: Limits,
+    pub keys: Arc<auth::KeyCache>,
+}
+
+impl<S: Store + AccessStore> AppState<S> {
+    pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, limits: Limits) -> Self {
+        AppState { vault, clock, limits, keys: Arc::new(auth::KeyCache::new(KEY_CACHE_SECONDS)) }
+    }
+}
+
+/// How long an API key record is reused before it is read again.
+pub const KEY_CACHE_SECONDS: i64 = 5;
+
+impl<S: Store + AccessStore> Clone for AppState<S> {
+    fn clone(&self) -> Self {
+        AppState {
+            vault: Arc::clone(&self.vault),
+            clock: Arc::clone(&self.clock),
+            limits: self.limits,
+            keys: Arc::clone(&self.keys),
+        }
+    }
+}
+
+/// What init hands out once.
+pub struct Initialized {
+    pub key_id: String,
+    pub shares: Vec<zeroize::Zeroizing<String>>,
+    pub bootstrap_token: ApiKeySecret,
+    pub bootstrap_key_id: String,
+}
+
+/// Initializes the vault and creates the bootstrap API key (scope `security-officer`,
+/// every group). Used by `POST /v1/sys/init` and by dev mode.
+pub async fn initialize<S: Store + AccessStore>(
+    vault: &Vault<S>,
+    ctx: &sekretess_core::audit::AuditContext,
+    clock: &dyn Clock,
+    threshold: u8,
+    shares: u8,
+) -> Result<Initialized, VaultError> {
+    let outcome = vault.init(ctx, threshold, shares).await?;
+    let (record, token) = access::create_api_key(
+        vault.store(),
+        clock,
+        "bootstrap",
+        &[SECURITY_OFFICER.to_owned()],
+        &[access::ALL_GROUPS.to_owned()],
+    )
+    .await?;
+    Ok(Initialized {
+        key_id: outcome.key_id,
+        shares: outcome.shares.iter().map(|s| s.to_text()).collect(),
+        bootstrap_token: token,
+        bootstrap_key_id: record.id,
+    })
+}
+
+/// A fresh random id for a request (not a secret; only unique).
+fn request_id() -> String {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(0);
+    format!("{:016x}", h.finish())
+}
+
+/// Request id, security headers, and one log line per request (route template, never
+/// the raw path or a body).
+async fn request_layer(req: Request, next: Next) -> Response {
+    let id = request_id();
+    let method = req.method().clone();
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+    let span = tracing::info_span!("request", id = %id, principal = tracing::field::Empty);
+    let started = Instant::now();
+    let mut resp = REQUEST_ID.scope(id.clone(), next.run(req)).instrument(span.clone()).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    h.remove(header::SERVER);
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        h.insert(HeaderName::from_static(sekretess_api::REQUEST_ID_HEADER), v);
+    }
+    let _enter = span.enter();
+    tracing::info!(
+        method = %method,
+        route = route.as_deref().unwrap_or("-"),
+        status = resp.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    resp
+}
+
+/// While sealed, data routes answer 503.
+async fn unsealed_only<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    match st.vault.seal_status() {
+        Ok(s) if !s.sealed => next.run(req).await,
+        Ok(_) => ApiError::Vault(VaultError::Sealed).into_response(),
+        Err(e) => ApiError::Vault(e).into_response(),
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::RouteNotFound
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+async fn openapi_json() -> Response {
+    let mut resp = openapi::document().into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp
+}
+
+/// The whole API.
+pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
+    use routes as r;
+    let limits = state.limits;
+    let data = Router::new()
+        .route("/v1/groups", post(r::create_group::<S>).get(r::list_groups::<S>))
+        .route("/v1/groups/{name}/lock", post(r::lock_group::<S>))
+        .route("/v1/groups/{name}/unlock", post(r::unlock_group::<S>))
+        .route("/v1/schema", get(r::schema::<S>))
+        .route("/v1/customers", post(r::create_customer::<S>))
+        .route(
+            "/v1/customers/batch",
+            post(r::create_customers::<S>).layer(DefaultBodyLimit::max(limits.batch_body_bytes)),
+        )
+        .route("/v1/customers/search", post(r::search::<S>))
+        .route(
+            "/v1/customers/{code}",
+            get(r::get_customer::<S>).patch(r::update_customer::<S>).delete(r::erase_customer::<S>),
+        )
+        .route("/v1/apikeys", post(r::create_api_key::<S>).get(r::list_api_keys::<S>))
+        .route("/v1/apikeys/{id}", delete(r::revoke_api_key::<S>))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))
+        .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
+    let protected_sys = Router::new()
+        .route("/v1/sys/seal", post(r::seal::<S>))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>));
+    let public = Router::new()
+        .route("/v1/sys/health", get(r::health::<S>))
+        .route("/v1/sys/seal-status", get(r::get_seal_status::<S>))
+        .route("/v1/sys/init", post(r::init::<S>))
+        .route("/v1/sys/unseal", post(r::unseal::<S>))
+        .route("/v1/openapi.json", get(openapi_json));
+    public
+        .merge(protected_sys)
+        .merge(data)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(middleware::from_fn(request_layer))
+        .with_state(state)
+}
+
+/// Serves `app` over TLS on `listener` until `shutdown` completes, then lets open
+/// requests finish (up to 10 seconds).
+pub async fn serve(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send,
+) {
+    let acceptor = TlsAcceptor::from(tls);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = tcp.set_nodelay(true);
+        let acceptor = acceptor.clone();
+        let app = app.clone();
+        // The peer's address rides along with every request (for the audit log's origin).
+        let service =
+            TowerToHyperService::new(tower::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(auth::Peer(peer));
+                tower::ServiceExt::oneshot(app.clone(), req)
+            }));
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let stream = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
+                Ok(Ok(stream)) => stream,
+                Ok(Err(e)) => {
+                    tracing::debug!(%peer, error = %e, "TLS handshake refused");
+                    return;
+                }
+                Err(_) => {
+                    tracing::debug!(%peer, "TLS handshake timed out");
+                    return;
+                }
+            };
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(30))
+                .serve_connection(TokioIo::new(stream), service);
+            if let Err(e) = watcher.watch(conn).await {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tracing::info!("shutting down: finishing open requests");
+    tokio::select! {
+        () = graceful.shutdown() => {},
+        () = tokio::time::sleep(Duration::from_secs(10)) => tracing::warn!("open connections cut after 10 s"),
+    }
+}
+
+/// A server running on a spawned task (for tests, dev mode and benchmarks).
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningServer {
+    /// Binds `addr` and serves on a new task.
+    pub async fn start<S: Store + AccessStore>(
+        addr: SocketAddr,
+        tls: Arc<rustls::ServerConfig>,
+        state: AppState<S>,
+    ) -> Result<Self, ServerError> {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| ServerError::Io(format!("cannot listen on {addr}"), e))?;
+        let addr = listener.local_addr().map_err(|e| ServerError::Io("no local address".into(), e))?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = router(state);
+        let task = tokio::spawn(serve(listener, tls, app, async move {
+            let _ = stopped.await;
+        }));
+        Ok(RunningServer { addr, stop: Some(stop), task })
+    }
+
+    /// Stops accepting, lets open requests finish, and waits.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Waits until the server stops by itself.
+    pub async fn wait(mut self) {
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Completes on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown signal received");
+}

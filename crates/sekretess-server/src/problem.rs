@@ -1,0 +1,312 @@
+//! Every error the API answers, mapped once to an RFC 9457 problem document.
+//!
+//! The body names the problem and never holds a submitted value; the logged cause (for
+//! 5xx answers) is the error's own text, which names rules, tables and fields only.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sekretess_api::{PROBLEM_JSON, PROBLEM_TYPE_PREFIX, Problem};
+use sekretess_core::VaultError;
+use sekretess_core::error::StoreError;
+
+tokio::task_local! {
+    /// The id of the request being served (set by the request middleware).
+    pub static REQUEST_ID: String;
+}
+
+/// Everything a handler can fail with.
+#[derive(Debug)]
+pub enum ApiError {
+    Vault(VaultError),
+    /// The body is not JSON at all.
+    MalformedJson(String),
+    /// JSON of the wrong shape; the detail is built from our own types' names only.
+    InvalidBody {
+        kind: &'static str,
+        detail: String,
+    },
+    BodyTooLarge,
+    UnsupportedMediaType,
+    BatchTooLarge(usize),
+    RouteNotFound,
+    MethodNotAllowed,
+    UnknownApiKey,
+}
+
+impl From<VaultError> for ApiError {
+    fn from(e: VaultError) -> Self {
+        ApiError::Vault(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::Vault(e.into())
+    }
+}
+
+/// (status, kind, title, detail)
+type Mapped = (StatusCode, &'static str, &'static str, Option<String>);
+
+fn map_vault(e: &VaultError) -> Mapped {
+    use StatusCode as S;
+    use VaultError as V;
+    let d = |s: &str| Some(s.to_owned());
+    match e {
+        V::Sealed => (
+            S::SERVICE_UNAVAILABLE,
+            "sealed",
+            "The vault is sealed",
+            d("unseal it with the unseal shares first"),
+        ),
+        V::NotInitialized => {
+            (S::CONFLICT, "not-initialized", "The vault is not initialized", d("run init first"))
+        }
+        V::AlreadyInitialized => {
+            (S::CONFLICT, "already-initialized", "The vault is already initialized", None)
+        }
+        V::InitParameters(why) => {
+            (S::BAD_REQUEST, "invalid-init-parameters", "Invalid init parameters", d(why))
+        }
+        V::AlreadyUnsealed => (S::CONFLICT, "already-unsealed", "The vault is already unsealed", None),
+        V::Share(_) => (S::BAD_REQUEST, "invalid-share", "Invalid unseal share", Some(e.to_string())),
+        V::WrongVault { .. } => {
+            (S::BAD_REQUEST, "wrong-vault", "The share belongs to another vault", Some(e.to_string()))
+        }
+        V::DuplicateShare { .. } => {
+            (S::CONFLICT, "duplicate-share", "This share was already given", Some(e.to_string()))
+        }
+        V::ThresholdMismatch { .. } => (
+            S::BAD_REQUEST,
+            "threshold-mismatch",
+            "The share's threshold does not match",
+            Some(e.to_string()),
+        ),
+        V::UnsealFailed => {
+            (S::BAD_REQUEST, "unseal-failed", "The shares do not unseal this vault", Some(e.to_string()))
+        }
+        V::UnknownGroup(_) => (
+            S::NOT_FOUND,
+            "unknown-group",
+            "Unknown customer group",
+            d("no customer group has this name or id"),
+        ),
+        V::GroupExists(_) => (
+            S::CONFLICT,
+            "group-exists",
+            "The customer group exists",
+            d("a customer group with this name already exists"),
+        ),
+        V::InvalidGroupName(why) => (S::BAD_REQUEST, "invalid-group-name", "Invalid group name", d(why)),
+        V::GroupLocked(_) => (
+            S::LOCKED,
+            "group-locked",
+            "The customer group is locked",
+            d("a locked group refuses every customer operation"),
+        ),
+        V::UnknownField { .. } => (
+            S::UNPROCESSABLE_ENTITY,
+            "unknown-field",
+            "Unknown field",
+            d("a field name is not in the customer schema (see GET /v1/schema)"),
+        ),
+        V::ForbiddenField { .. } => (
+            S::UNPROCESSABLE_ENTITY,
+            "forbidden-field",
+            "Forbidden field",
+            d("a field looks like a card security code (CVV/CVC); those are never stored"),
+        ),
+        V::Invalid { field, rule } => (
+            S::UNPROCESSABLE_ENTITY,
+            "invalid-field",
+            "Invalid field value",
+            Some(format!("field {field} is invalid: {rule}")),
+        ),
+        V::TooLong { field, max } => (
+            S::UNPROCESSABLE_ENTITY,
+            "field-too-long",
+            "Field value too long",
+            Some(format!("field {field} is too long (at most {max} characters)")),
+        ),
+        V::Duplicate { field } => (
+            S::CONFLICT,
+            "duplicate",
+            "Duplicate value",
+            Some(format!("another customer in this group already has this {field}")),
+        ),
+        V::NoFields => {
+            (S::UNPROCESSABLE_ENTITY, "no-fields", "No fields", d("a customer needs at least one field"))
+        }
+        V::NotSearchable { field } => (
+            S::UNPROCESSABLE_ENTITY,
+            "not-searchable",
+            "Field not searchable",
+            Some(format!("field {field} is not searchable")),
+        ),
+        V::MalformedCode => (
+            S::BAD_REQUEST,
+            "malformed-code",
+            "Malformed customer code",
+            d("expected 12 symbols like K7Q4-M92D-J3X8"),
+        ),
+        V::CodeCheckFailed => (
+            S::BAD_REQUEST,
+            "code-check-failed",
+            "Customer code check failed",
+            d("the code's check symbol does not match (a typo?)"),
+        ),
+        V::NotFound => {
+            (S::NOT_FOUND, "customer-not-found", "No such customer", d("no customer with this code"))
+        }
+        V::Erased => (S::GONE, "customer-erased", "Customer erased", d("this customer was erased")),
+        V::Unauthenticated => (
+            S::UNAUTHORIZED,
+            "unauthenticated",
+            "Authentication required",
+            d("send a valid API key as Authorization: Bearer <token>"),
+        ),
+        V::Forbidden(scope) => (
+            S::FORBIDDEN,
+            "forbidden",
+            "Not allowed",
+            Some(format!("this operation needs the {scope} scope")),
+        ),
+        V::GroupForbidden => (
+            S::FORBIDDEN,
+            "group-forbidden",
+            "Not allowed",
+            d("the caller has no access to this customer group"),
+        ),
+        V::InvalidAccess(why) => (S::BAD_REQUEST, "invalid-access-request", "Invalid access request", d(why)),
+        V::AuditUnavailable => (
+            S::SERVICE_UNAVAILABLE,
+            "audit-unavailable",
+            "The audit log cannot be written",
+            d("the operation was refused because it could not be recorded"),
+        ),
+        V::Integrity => {
+            (S::INTERNAL_SERVER_ERROR, "integrity", "Stored data failed its integrity check", None)
+        }
+        V::Store(StoreError::Unavailable(_)) => {
+            (S::SERVICE_UNAVAILABLE, "store-unavailable", "Storage unavailable", None)
+        }
+        V::Store(StoreError::Conflict { .. }) => (S::CONFLICT, "conflict", "Conflict", None),
+        _ => (S::INTERNAL_SERVER_ERROR, "internal", "Internal error", None),
+    }
+}
+
+impl ApiError {
+    fn mapped(&self) -> Mapped {
+        use StatusCode as S;
+        match self {
+            ApiError::Vault(e) => map_vault(e),
+            ApiError::MalformedJson(detail) => {
+                (S::BAD_REQUEST, "malformed-json", "Malformed JSON", Some(detail.clone()))
+            }
+            ApiError::InvalidBody { kind, detail } => {
+                (S::UNPROCESSABLE_ENTITY, kind, "Invalid request body", Some(detail.clone()))
+            }
+            ApiError::BodyTooLarge => {
+                (S::PAYLOAD_TOO_LARGE, "body-too-large", "Request body too large", None)
+            }
+            ApiError::UnsupportedMediaType => (
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                Some("send Content-Type: application/json".into()),
+            ),
+            ApiError::BatchTooLarge(max) => (
+                S::PAYLOAD_TOO_LARGE,
+                "batch-too-large",
+                "Batch too large",
+                Some(format!("at most {max} customers per batch")),
+            ),
+            ApiError::RouteNotFound => (S::NOT_FOUND, "route-not-found", "No such route", None),
+            ApiError::MethodNotAllowed => {
+                (S::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", None)
+            }
+            ApiError::UnknownApiKey => (
+                S::NOT_FOUND,
+                "unknown-api-key",
+                "No such API key",
+                Some("no active API key has this id".into()),
+            ),
+        }
+    }
+
+    /// The problem document (also used per item in batch answers).
+    pub fn problem(&self) -> Problem {
+        let (status, kind, title, detail) = self.mapped();
+        if status.is_server_error() {
+            // The cause goes to the log, never to the caller.
+            if let ApiError::Vault(e) = self {
+                tracing::error!(kind, cause = %e, "request failed");
+            }
+        }
+        Problem {
+            problem_type: format!("{PROBLEM_TYPE_PREFIX}{kind}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            instance: REQUEST_ID.try_with(|id| format!("urn:sekretess:request:{id}")).ok(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let problem = self.problem();
+        let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
+        let mut resp = (status, body).into_response();
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        resp
+    }
+}
+
+/// Turns a serde_json error into a problem without quoting the input: serde's messages
+/// quote submitted values and keys, so only the parts naming our own types are kept.
+pub fn json_error(e: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    let at = format!("at line {} column {}", e.line(), e.column());
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            ApiError::MalformedJson(format!("the body is not valid JSON ({at})"))
+        }
+        Category::Data => {
+            let msg = e.to_string();
+            let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
+            let expected = msg.rsplit_once(", expected ").map(|(_, x)| x);
+            let (kind, detail) = if msg.starts_with("unknown field") {
+                (
+                    "unknown-body-field",
+                    format!(
+                        "the body has a member this request does not take; expected {}",
+                        expected.unwrap_or("other members")
+                    ),
+                )
+            } else if msg.starts_with("invalid type") {
+                (
+                    "wrong-type",
+                    format!("a member has the wrong type; expected {}", expected.unwrap_or("another type")),
+                )
+            } else if let Some(field) = msg.strip_prefix("missing field ") {
+                ("missing-member", format!("the body lacks the member {field}"))
+            } else if msg.starts_with("invalid value") || msg.starts_with("invalid length") {
+                (
+                    "invalid-value",
+                    format!(
+                        "a member has an invalid value; expected {}",
+                        expected.unwrap_or("another value")
+                    ),
+                )
+            } else {
+                ("invalid-body", "the body does not have the shape this request takes".to_owned())
+            };
+            ApiError::InvalidBody { kind, detail: format!("{detail} ({at})") }
+        }
+    }
+}

@@ -1,0 +1,431 @@
+//! The v1 routes. Handlers are thin: check the caller, call the vault, shape the answer.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use sekretess_api as api;
+use sekretess_api::PURPOSE_HEADER;
+use sekretess_core::access::{self, AccessStore, ApiKeyRecord, Caller, GroupAccess};
+use sekretess_core::audit::AuditContext;
+use sekretess_core::store::Store;
+use sekretess_core::{CustomerCode, GroupInfo, VaultError};
+
+use crate::auth::{Authorized, audit_context, need};
+use crate::extract::ApiJson;
+use crate::problem::ApiError;
+use crate::{AppState, initialize};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+const PROBLEM: &str = "application/problem+json";
+
+fn seal_status(s: sekretess_core::SealStatus) -> api::SealStatus {
+    api::SealStatus {
+        initialized: s.initialized,
+        sealed: s.sealed,
+        threshold: s.threshold,
+        share_count: s.share_count,
+        progress: s.progress,
+        key_id: s.key_id,
+    }
+}
+
+fn group(g: GroupInfo) -> api::Group {
+    api::Group {
+        id: g.id,
+        name: g.name,
+        state: g.state.as_str().to_owned(),
+        kek_version: g.kek_version,
+        created_at: g.created_at,
+    }
+}
+
+fn api_key(r: ApiKeyRecord) -> api::ApiKey {
+    api::ApiKey {
+        id: r.id,
+        name: r.name,
+        scopes: r.scopes,
+        groups: r.groups,
+        created_at: r.created_at,
+        revoked_at: r.revoked_at,
+    }
+}
+
+/// Liveness: answers whenever the process runs, sealed or not.
+#[utoipa::path(get, path = "/v1/sys/health", tag = "sys", responses((status = 200, body = api::Health)))]
+pub async fn health<S: Store + AccessStore>(State(st): State<AppState<S>>) -> ApiResult<Json<api::Health>> {
+    let s = st.vault.seal_status()?;
+    Ok(Json(api::Health { status: "ok".into(), initialized: s.initialized, sealed: s.sealed }))
+}
+
+/// Whether the vault is initialized and sealed, and the unseal progress.
+#[utoipa::path(get, path = "/v1/sys/seal-status", tag = "sys", responses((status = 200, body = api::SealStatus)))]
+pub async fn get_seal_status<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+) -> ApiResult<Json<api::SealStatus>> {
+    Ok(Json(seal_status(st.vault.seal_status()?)))
+}
+
+/// Initializes the vault once: makes the root key, splits it into unseal shares and
+/// creates the bootstrap API key. The answer is shown once; nothing of it is stored in plain.
+#[utoipa::path(post, path = "/v1/sys/init", tag = "sys", request_body = api::InitRequest,
+    responses((status = 200, body = api::InitResponse),
+              (status = 409, description = "already initialized", body = api::Problem, content_type = PROBLEM)))]
+pub async fn init<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    ApiJson(req): ApiJson<api::InitRequest>,
+) -> ApiResult<Json<api::InitResponse>> {
+    let done =
+        initialize(&st.vault, &audit_context("anonymous"), st.clock.as_ref(), req.threshold, req.shares)
+            .await?;
+    tracing::warn!(key_id = %done.key_id, "vault initialized; bootstrap API key created");
+    Ok(Json(api::InitResponse {
+        key_id: done.key_id,
+        shares: done.shares.iter().map(|s| s.to_string()).collect(),
+        bootstrap_token: done.bootstrap_token.expose().to_owned(),
+        bootstrap_key_id: done.bootstrap_key_id,
+    }))
+}
+
+/// Takes one unseal share per call (or `reset`), and reports progress.
+#[utoipa::path(post, path = "/v1/sys/unseal", tag = "sys", request_body = api::UnsealRequest,
+    responses((status = 200, body = api::SealStatus),
+              (status = 400, description = "invalid, damaged or foreign share", body = api::Problem, content_type = PROBLEM)))]
+pub async fn unseal<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    ApiJson(req): ApiJson<api::UnsealRequest>,
+) -> ApiResult<Json<api::SealStatus>> {
+    let status = match (req.reset, req.share) {
+        (true, None) => st.vault.reset_unseal(&audit_context("anonymous"))?,
+        (false, Some(share)) => {
+            let s = st.vault.submit_share(&audit_context("anonymous"), &share).await?;
+            if !s.sealed {
+                tracing::warn!("vault unsealed");
+            }
+            s
+        }
+        _ => {
+            return Err(ApiError::InvalidBody {
+                kind: "invalid-unseal-request",
+                detail: "give either one share or reset: true".into(),
+            });
+        }
+    };
+    Ok(Json(seal_status(status)))
+}
+
+/// Seals the vault: every key leaves memory.
+#[utoipa::path(post, path = "/v1/sys/seal", tag = "sys", security(("bearer" = ["sys:seal"])),
+    responses((status = 204, description = "sealed")))]
+pub async fn seal<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::SysSeal>,
+) -> ApiResult<StatusCode> {
+    st.vault.seal(&auth.ctx()).await?;
+    tracing::warn!(principal = %auth.caller.principal, "vault sealed");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Creates a customer group with its own store and keys.
+#[utoipa::path(post, path = "/v1/groups", tag = "groups", request_body = api::CreateGroup,
+    security(("bearer" = ["groups:admin"])),
+    responses((status = 201, body = api::Group), (status = 409, body = api::Problem, content_type = PROBLEM)))]
+pub async fn create_group<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::GroupsAdmin>,
+    ApiJson(req): ApiJson<api::CreateGroup>,
+) -> ApiResult<(StatusCode, Json<api::Group>)> {
+    if auth.caller.groups != GroupAccess::All {
+        return Err(VaultError::GroupForbidden.into());
+    }
+    let g = st.vault.create_group(&auth.ctx(), &req.name).await?;
+    Ok((StatusCode::CREATED, Json(group(g))))
+}
+
+/// Lists the customer groups the caller may reach.
+#[utoipa::path(get, path = "/v1/groups", tag = "groups", security(("bearer" = ["groups:read"])),
+    responses((status = 200, body = api::GroupList)))]
+pub async fn list_groups<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::GroupsRead>,
+) -> ApiResult<Json<api::GroupList>> {
+    let groups = st
+        .vault
+        .list_groups()?
+        .into_iter()
+        .filter(|g| auth.caller.groups.allows(&g.name))
+        .map(group)
+        .collect();
+    Ok(Json(api::GroupList { groups }))
+}
+
+async fn set_locked<S: Store + AccessStore>(
+    st: &AppState<S>,
+    caller: &Caller,
+    ctx: &AuditContext,
+    name: &str,
+    locked: bool,
+) -> ApiResult<Json<api::Group>> {
+    caller.require_group(name)?;
+    let g = st.vault.set_group_locked(ctx, name, locked).await?;
+    tracing::warn!(principal = %caller.principal, group = g.id, locked, "group lock changed");
+    Ok(Json(group(g)))
+}
+
+/// Locks a customer group: it refuses every customer operation until unlocked.
+#[utoipa::path(post, path = "/v1/groups/{name}/lock", tag = "groups", security(("bearer" = ["groups:admin"])),
+    params(("name" = String, Path, description = "group name or id")),
+    responses((status = 200, body = api::Group), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+pub async fn lock_group<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::GroupsAdmin>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<api::Group>> {
+    set_locked(&st, &auth.caller, &auth.ctx(), &name, true).await
+}
+
+/// Unlocks a customer group.
+#[utoipa::path(post, path = "/v1/groups/{name}/unlock", tag = "groups", security(("bearer" = ["groups:admin"])),
+    params(("name" = String, Path, description = "group name or id")),
+    responses((status = 200, body = api::Group), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+pub async fn unlock_group<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::GroupsAdmin>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<api::Group>> {
+    set_locked(&st, &auth.caller, &auth.ctx(), &name, false).await
+}
+
+/// The customer schema: fields, types, sensitivity, searchability.
+#[utoipa::path(get, path = "/v1/schema", tag = "customers", security(("bearer" = ["groups:read"])),
+    responses((status = 200, body = api::SchemaDoc)))]
+pub async fn schema<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    _auth: Authorized<need::GroupsRead>,
+) -> Json<api::SchemaDoc> {
+    let fields = st
+        .vault
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| api::SchemaField {
+            name: f.name.clone(),
+            field_type: f.field_type.as_str().to_owned(),
+            sensitivity: f.sensitivity.as_str().to_owned(),
+            searchable: f.searchable,
+            unique: f.unique,
+        })
+        .collect();
+    Json(api::SchemaDoc { fields })
+}
+
+fn pairs(fields: BTreeMap<String, String>) -> Vec<(String, String)> {
+    fields.into_iter().collect()
+}
+
+/// Creates one customer.
+#[utoipa::path(post, path = "/v1/customers", tag = "customers", request_body = api::CreateCustomer,
+    security(("bearer" = ["customers:write"])),
+    responses((status = 201, body = api::Created),
+              (status = 422, description = "a field is invalid", body = api::Problem, content_type = PROBLEM)))]
+pub async fn create_customer<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersWrite>,
+    ApiJson(req): ApiJson<api::CreateCustomer>,
+) -> ApiResult<(StatusCode, Json<api::Created>)> {
+    auth.caller.require_group(&req.group)?;
+    let code = st.vault.create_customer(&auth.ctx(), &req.group, &pairs(req.fields)).await?;
+    Ok((StatusCode::CREATED, Json(api::Created { code: code.to_string(), group: req.group })))
+}
+
+/// Creates many customers in one transaction and answers per item: an invalid or
+/// duplicate item fails alone.
+#[utoipa::path(post, path = "/v1/customers/batch", tag = "customers", request_body = api::CreateCustomers,
+    security(("bearer" = ["customers:write"])),
+    responses((status = 200, body = api::BatchResponse)))]
+pub async fn create_customers<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersWrite>,
+    ApiJson(req): ApiJson<api::CreateCustomers>,
+) -> ApiResult<Json<api::BatchResponse>> {
+    auth.caller.require_group(&req.group)?;
+    if req.customers.len() > st.limits.max_batch {
+        return Err(ApiError::BatchTooLarge(st.limits.max_batch));
+    }
+    let batch: Vec<Vec<(String, String)>> = req.customers.into_iter().map(|c| pairs(c.fields)).collect();
+    let outcomes = st.vault.create_customers(&auth.ctx(), &req.group, &batch).await?;
+    let results: Vec<api::BatchResult> = outcomes
+        .into_iter()
+        .map(|r| match r {
+            Ok(code) => api::BatchResult { code: Some(code.to_string()), problem: None },
+            Err(e) => api::BatchResult { code: None, problem: Some(ApiError::Vault(e).problem()) },
+        })
+        .collect();
+    let created = results.iter().filter(|r| r.code.is_some()).count();
+    Ok(Json(api::BatchResponse { group: req.group, created, failed: results.len() - created, results }))
+}
+
+/// Parses a code from the path and checks the caller may reach its group. A caller
+/// without access to the group learns nothing more than "no such customer".
+async fn reachable<S: Store + AccessStore>(
+    st: &AppState<S>,
+    caller: &Caller,
+    code: &str,
+) -> ApiResult<CustomerCode> {
+    let code = CustomerCode::parse(code)?;
+    if caller.groups != GroupAccess::All {
+        let id = st.vault.store().directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
+        let name = st.vault.list_groups()?.into_iter().find(|g| g.id == id).map(|g| g.name);
+        if !name.is_some_and(|n| caller.groups.allows(&n)) {
+            return Err(VaultError::NotFound.into());
+        }
+    }
+    Ok(code)
+}
+
+/// Reads a customer by code.
+#[utoipa::path(get, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:read"])),
+    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3X8"),
+           ("x-sekretess-purpose" = Option<String>, Header, description = "why the data is read (kept in the audit log; at most 200 printable characters)")),
+    responses((status = 200, body = api::Customer),
+              (status = 400, description = "malformed code or wrong check symbol", body = api::Problem, content_type = PROBLEM),
+              (status = 404, body = api::Problem, content_type = PROBLEM),
+              (status = 410, description = "erased", body = api::Problem, content_type = PROBLEM)))]
+pub async fn get_customer<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersRead>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<api::Customer>> {
+    let purpose = match headers.get(PURPOSE_HEADER) {
+        None => None,
+        Some(v) => match v.to_str() {
+            Ok(p) if !p.is_empty() && p.chars().count() <= 200 && !p.chars().any(char::is_control) => {
+                Some(p.to_owned())
+            }
+            _ => {
+                return Err(ApiError::InvalidBody {
+                    kind: "invalid-purpose",
+                    detail: "the purpose header takes 1 to 200 printable characters".into(),
+                });
+            }
+        },
+    };
+    let code = reachable(&st, &auth.caller, &code).await?;
+    let c = st.vault.get_customer(&auth.ctx(), &code, purpose.as_deref()).await?;
+    Ok(Json(api::Customer {
+        code: c.code.to_string(),
+        group: c.group,
+        fields: c.fields.into_iter().map(|(k, v)| (k, v.expose().to_owned())).collect(),
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    }))
+}
+
+/// Sets (string) or removes (null) fields of a customer.
+#[utoipa::path(patch, path = "/v1/customers/{code}", tag = "customers", request_body = api::UpdateCustomer,
+    security(("bearer" = ["customers:write"])),
+    params(("code" = String, Path, description = "customer code")),
+    responses((status = 204, description = "updated"), (status = 422, body = api::Problem, content_type = PROBLEM)))]
+pub async fn update_customer<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersWrite>,
+    Path(code): Path<String>,
+    ApiJson(req): ApiJson<api::UpdateCustomer>,
+) -> ApiResult<StatusCode> {
+    let code = reachable(&st, &auth.caller, &code).await?;
+    let changes: Vec<(String, Option<String>)> = req.fields.into_iter().collect();
+    st.vault.update_customer(&auth.ctx(), &code, &changes).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Erases a customer (crypto-shredding); the code is never reused.
+#[utoipa::path(delete, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:erase"])),
+    params(("code" = String, Path, description = "customer code")),
+    responses((status = 204, description = "erased"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+pub async fn erase_customer<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersErase>,
+    Path(code): Path<String>,
+) -> ApiResult<StatusCode> {
+    let code = reachable(&st, &auth.caller, &code).await?;
+    st.vault.erase_customer(&auth.ctx(), &code).await?;
+    tracing::info!(principal = %auth.caller.principal, code = %code, "customer erased");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Finds customers of a group by the exact value of a searchable field.
+#[utoipa::path(post, path = "/v1/customers/search", tag = "customers", request_body = api::SearchRequest,
+    security(("bearer" = ["customers:find"])),
+    responses((status = 200, body = api::SearchResponse)))]
+pub async fn search<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersFind>,
+    ApiJson(req): ApiJson<api::SearchRequest>,
+) -> ApiResult<Json<api::SearchResponse>> {
+    auth.caller.require_group(&req.group)?;
+    let codes = st.vault.find(&auth.ctx(), &req.group, &req.field, &req.value).await?;
+    Ok(Json(api::SearchResponse {
+        matches: codes.into_iter().map(|c| api::Match { code: c.to_string() }).collect(),
+    }))
+}
+
+/// Creates a service-account API key. Its scopes and groups must be within the caller's.
+#[utoipa::path(post, path = "/v1/apikeys", tag = "apikeys", request_body = api::CreateApiKey,
+    security(("bearer" = ["apikeys:admin"])),
+    responses((status = 201, body = api::CreatedApiKey)))]
+pub async fn create_api_key<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::ApiKeysAdmin>,
+    ApiJson(req): ApiJson<api::CreateApiKey>,
+) -> ApiResult<(StatusCode, Json<api::CreatedApiKey>)> {
+    for scope in access::parse_scopes(&req.scopes)? {
+        auth.caller.require(scope)?;
+    }
+    let wants_all = req.groups.iter().any(|g| g == access::ALL_GROUPS);
+    if (wants_all && auth.caller.groups != GroupAccess::All)
+        || !req.groups.iter().all(|g| g == access::ALL_GROUPS || auth.caller.groups.allows(g))
+    {
+        return Err(VaultError::GroupForbidden.into());
+    }
+    let (record, token) =
+        access::create_api_key(st.vault.store(), st.clock.as_ref(), &req.name, &req.scopes, &req.groups)
+            .await?;
+    tracing::warn!(principal = %auth.caller.principal, key = %record.id, "API key created");
+    Ok((
+        StatusCode::CREATED,
+        Json(api::CreatedApiKey { key: api_key(record), token: token.expose().to_owned() }),
+    ))
+}
+
+/// Lists API keys (never their secrets).
+#[utoipa::path(get, path = "/v1/apikeys", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
+    responses((status = 200, body = api::ApiKeyList)))]
+pub async fn list_api_keys<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    _auth: Authorized<need::ApiKeysAdmin>,
+) -> ApiResult<Json<api::ApiKeyList>> {
+    let keys = st.vault.store().list_api_keys().await?.into_iter().map(api_key).collect();
+    Ok(Json(api::ApiKeyList { keys }))
+}
+
+/// Revokes an API key at once.
+#[utoipa::path(delete, path = "/v1/apikeys/{id}", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
+    params(("id" = String, Path, description = "API key id")),
+    responses((status = 204, description = "revoked"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+pub async fn revoke_api_key<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::ApiKeysAdmin>,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let revoked = st.vault.store().revoke_api_key(&id, st.clock.now()).await?;
+    st.keys.forget(&id);
+    if !revoked {
+        return Err(ApiError::UnknownApiKey);
+    }
+    tracing::warn!(principal = %auth.caller.principal, key = %id.chars().filter(char::is_ascii_alphanumeric).take(16).collect::<String>(), "API key revoked");
+    Ok(StatusCode::NO_CONTENT)
+}

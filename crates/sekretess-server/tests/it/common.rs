@@ -1,0 +1,95 @@
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use sekretess_client::{Client, ClientConfig, ClientError};
+use sekretess_core::{Clock, ManualClock, Schema, SystemClock, Vault};
+use sekretess_server::tls::{self, DevCertificate};
+use sekretess_server::{AppState, Limits, RunningServer};
+use sekretess_store::SqliteStore;
+use zeroize::Zeroizing;
+
+/// 2026-11-18, a fixed "now".
+pub const NOW: i64 = 1_795_000_000;
+
+pub struct TestServer {
+    pub _dir: tempfile::TempDir,
+    pub server: RunningServer,
+    pub certs: DevCertificate,
+}
+
+pub struct Ready {
+    pub ts: TestServer,
+    pub shares: Vec<String>,
+    pub token: String,
+}
+
+impl TestServer {
+    /// A fresh, uninitialized server.
+    pub async fn start() -> TestServer {
+        let dir = tempfile::tempdir().unwrap();
+        let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now()).unwrap();
+        let tls_config = tls::server_config(&certs.cert, &certs.key).unwrap();
+        let store = SqliteStore::open(&dir.path().join("data")).await.unwrap();
+        let clock = Arc::new(ManualClock::new(NOW));
+        let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await.unwrap();
+        let state = AppState::new(Arc::new(vault), clock, Limits::default());
+        let server = RunningServer::start("127.0.0.1:0".parse().unwrap(), tls_config, state).await.unwrap();
+        TestServer { _dir: dir, server, certs }
+    }
+
+    pub fn url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.server.addr.port())
+    }
+
+    pub fn client(&self, token: Option<&str>) -> Client {
+        Client::new(&ClientConfig {
+            addr: self.url(),
+            ca_cert: Some(self.certs.ca_cert.clone()),
+            token: token.map(|t| Zeroizing::new(t.to_owned())),
+        })
+        .unwrap()
+    }
+
+    /// Initialized (2 of 3), still sealed.
+    pub async fn initialized() -> Ready {
+        let ts = TestServer::start().await;
+        let init = ts.client(None).init(2, 3).await.unwrap();
+        assert_eq!(init.shares.len(), 3);
+        Ready { ts, shares: init.shares, token: init.bootstrap_token }
+    }
+
+    /// Initialized, unsealed, with group `retail`.
+    pub async fn ready() -> Ready {
+        let r = TestServer::initialized().await;
+        let c = r.ts.client(None);
+        c.unseal(&r.shares[0]).await.unwrap();
+        let s = c.unseal(&r.shares[2]).await.unwrap();
+        assert!(!s.sealed);
+        r.admin().create_group("retail").await.unwrap();
+        r
+    }
+}
+
+impl Ready {
+    pub fn admin(&self) -> Client {
+        self.ts.client(Some(&self.token))
+    }
+}
+
+pub fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// The problem kind of an API error, or a panic naming what came instead.
+pub fn kind<T: std::fmt::Debug>(r: Result<T, ClientError>) -> String {
+    match r {
+        Err(ClientError::Api(p)) => p.kind().to_owned(),
+        other => panic!("expected a problem document, got {other:?}"),
+    }
+}
+
+/// `#[allow(dead_code)]`-free path to PathBuf for helpers.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}

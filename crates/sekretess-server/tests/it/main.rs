@@ -1,0 +1,11 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Integration tests: a real server over TLS on 127.0.0.1:0 with a temporary SQLite
+//! store, driven through `sekretess-client`.
+
+mod auth;
+mod common;
+mod customers;
+mod input;
+mod openapi;
+mod sealed;
+mod tls;
