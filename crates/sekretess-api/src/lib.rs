@@ -2,6 +2,9 @@
 //! console. Requests refuse unknown fields. Field values travel only in bodies.
 #![forbid(unsafe_code)]
 
+pub mod audit;
+pub mod redact;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

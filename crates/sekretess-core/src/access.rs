@@ -34,10 +34,14 @@ pub enum Scope {
     CustomersFind,
     /// Create, list and revoke API keys.
     ApiKeysAdmin,
+    /// Read, verify and checkpoint the audit log.
+    AuditRead,
+    /// Redact documents (`POST /v1/redact`); no customer data is read.
+    Redact,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 8] = [
+    pub const ALL: [Scope; 10] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
@@ -46,6 +50,8 @@ impl Scope {
         Scope::CustomersErase,
         Scope::CustomersFind,
         Scope::ApiKeysAdmin,
+        Scope::AuditRead,
+        Scope::Redact,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +64,8 @@ impl Scope {
             Scope::CustomersErase => "customers:erase",
             Scope::CustomersFind => "customers:find",
             Scope::ApiKeysAdmin => "apikeys:admin",
+            Scope::AuditRead => "audit:read",
+            Scope::Redact => "redact",
         }
     }
 

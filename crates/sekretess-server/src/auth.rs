@@ -125,7 +125,9 @@ scopes!(
     CustomersWrite,
     CustomersErase,
     CustomersFind,
-    ApiKeysAdmin
+    ApiKeysAdmin,
+    AuditRead,
+    Redact
 );
 
 /// The address of the connection's peer.

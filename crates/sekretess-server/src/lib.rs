@@ -37,6 +37,8 @@ mod extract;
 pub mod openapi;
 pub mod problem;
 pub mod routes;
+pub mod routes_audit;
+pub mod routes_redact;
 pub mod tls;
 
 use problem::{ApiError, REQUEST_ID};
@@ -223,6 +225,10 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         )
         .route("/v1/apikeys", post(r::create_api_key::<S>).get(r::list_api_keys::<S>))
         .route("/v1/apikeys/{id}", delete(r::revoke_api_key::<S>))
+        .route("/v1/audit", get(routes_audit::list::<S>))
+        .route("/v1/audit/verify", get(routes_audit::verify::<S>))
+        .route("/v1/audit/checkpoint", get(routes_audit::checkpoint::<S>))
+        .route("/v1/redact", post(routes_redact::redact::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
     let protected_sys = Router::new()

@@ -77,6 +77,8 @@ impl Modify for BearerAuth {
         routes::create_customer, routes::create_customers, routes::get_customer, routes::update_customer,
         routes::erase_customer, routes::search,
         routes::create_api_key, routes::list_api_keys, routes::revoke_api_key,
+        crate::routes_audit::list, crate::routes_audit::verify, crate::routes_audit::checkpoint,
+        crate::routes_redact::redact,
     ),
     components(schemas(api::Problem)),
     modifiers(&BearerAuth),

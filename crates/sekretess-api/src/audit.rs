@@ -1,0 +1,66 @@
+//! Wire types of the audit routes.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Filters for `GET /v1/audit` (query string: only codes, names and times, never values).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// First sequence number to look at (default 1).
+    pub from_seq: Option<u64>,
+    /// At most this many entries (default 100, at most 1000).
+    pub limit: Option<usize>,
+    /// Only this actor, e.g. `apikey:3`.
+    pub actor: Option<String>,
+    /// Only this customer code.
+    pub customer: Option<String>,
+    /// Only this action, e.g. `customer.read`.
+    pub action: Option<String>,
+    /// Only entries at or after this time (Unix seconds, UTC).
+    pub since: Option<i64>,
+    /// Only entries before this time (Unix seconds, UTC).
+    pub until: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    pub seq: u64,
+    pub time: i64,
+    pub actor: String,
+    pub action: String,
+    pub group: Option<String>,
+    pub customer: Option<String>,
+    pub fields: Vec<String>,
+    pub purpose: Option<String>,
+    pub outcome: String,
+    pub request_id: Option<String>,
+    pub origin: Option<String>,
+    /// The chain MAC, hex.
+    pub mac: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Where to continue (`from_seq`), if more entries may match.
+    pub next_seq: Option<u64>,
+}
+
+/// Result of checking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditVerification {
+    /// `intact`, `broken` or `truncated`.
+    pub status: String,
+    /// Last verified entry (intact) or the first bad one (broken).
+    pub seq: u64,
+    pub detail: String,
+}
+
+/// A signed chain head, to keep outside the vault (`sekretess-audit-checkpoint-v1 …`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditCheckpoint {
+    pub seq: u64,
+    pub checkpoint: String,
+}

@@ -1,0 +1,128 @@
+//! Audit routes: read with filters, verify the chain, export a checkpoint. Each call is
+//! itself recorded (an audit read is an auditable event) before it answers.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use sekretess_api::audit as api;
+use sekretess_core::access::AccessStore;
+use sekretess_core::audit::{Entry, Outcome, Verdict};
+use sekretess_core::store::Store;
+
+use crate::AppState;
+use crate::auth::{Authorized, need};
+use crate::problem::ApiError;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// Entries looked at per request at most, so one call stays cheap whatever the filters.
+const SCAN_LIMIT: u64 = 50_000;
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn wire(e: Entry) -> api::AuditEntry {
+    api::AuditEntry {
+        seq: e.seq,
+        time: e.time,
+        actor: e.actor,
+        action: e.action,
+        group: e.group,
+        customer: e.customer,
+        fields: e.fields,
+        purpose: e.purpose,
+        outcome: e.outcome.as_str().to_owned(),
+        request_id: e.request_id,
+        origin: e.origin,
+        mac: hex(&e.mac),
+    }
+}
+
+fn matches(q: &api::AuditQuery, code: Option<&str>, e: &Entry) -> bool {
+    q.actor.as_ref().is_none_or(|a| a == &e.actor)
+        && q.action.as_ref().is_none_or(|a| a == &e.action)
+        && code.is_none_or(|c| e.customer.as_deref() == Some(c))
+        && q.since.is_none_or(|t| e.time >= t)
+        && q.until.is_none_or(|t| e.time < t)
+}
+
+/// Audit entries, oldest first, filtered by actor, customer code, action and time.
+#[utoipa::path(get, path = "/v1/audit", tag = "audit", params(api::AuditQuery),
+    security(("bearer" = ["audit:read"])),
+    responses((status = 200, body = api::AuditPage)))]
+pub async fn list<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::AuditRead>,
+    query: Result<Query<api::AuditQuery>, QueryRejection>,
+) -> ApiResult<Json<api::AuditPage>> {
+    let Query(q) = query.map_err(|_| ApiError::InvalidBody {
+        kind: "invalid-query",
+        detail:
+            "unknown or malformed query parameters (from_seq, limit, actor, customer, action, since, until)"
+                .into(),
+    })?;
+    let code = match &q.customer {
+        Some(c) => Some(sekretess_core::CustomerCode::parse(c)?.compact().to_owned()),
+        None => None,
+    };
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let mut event = auth.ctx().event("audit.read");
+    event.customer.clone_from(&code);
+    st.vault.record_event(event, Outcome::Success).await?;
+
+    let store = st.vault.store();
+    let start = q.from_seq.unwrap_or(1).max(1);
+    let mut from = start;
+    let mut entries = Vec::new();
+    while entries.len() < limit && from - start < SCAN_LIMIT {
+        let page = store.audit_read(from, 1000).await?;
+        let Some(last) = page.last() else {
+            return Ok(Json(api::AuditPage { entries, next_seq: None }));
+        };
+        from = last.seq + 1;
+        for e in page {
+            if entries.len() < limit && matches(&q, code.as_deref(), &e) {
+                entries.push(wire(e));
+            } else if entries.len() >= limit {
+                from = e.seq;
+                break;
+            }
+        }
+    }
+    Ok(Json(api::AuditPage { entries, next_seq: Some(from) }))
+}
+
+/// Verifies the whole HMAC chain and names the first bad entry.
+#[utoipa::path(get, path = "/v1/audit/verify", tag = "audit",
+    security(("bearer" = ["audit:read"])),
+    responses((status = 200, body = api::AuditVerification)))]
+pub async fn verify<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::AuditRead>,
+) -> ApiResult<Json<api::AuditVerification>> {
+    st.vault.record_event(auth.ctx().event("audit.verify"), Outcome::Success).await?;
+    let (status, seq, detail) = match st.vault.audit_verify(None).await? {
+        Verdict::Intact { head } => ("intact", head, format!("entries 1 to {head} verify")),
+        Verdict::BrokenAt { seq, reason } => ("broken", seq, reason.to_owned()),
+        Verdict::Truncated { head, checkpoint } => {
+            ("truncated", head, format!("the log ends at {head}, the checkpoint names {checkpoint}"))
+        }
+        Verdict::ForeignCheckpoint => ("broken", 0, "foreign checkpoint".to_owned()),
+    };
+    Ok(Json(api::AuditVerification { status: status.to_owned(), seq, detail }))
+}
+
+/// A signed checkpoint of the chain head, to keep outside the vault; `sekretess audit
+/// verify --checkpoint` then detects a cut-off tail.
+#[utoipa::path(get, path = "/v1/audit/checkpoint", tag = "audit",
+    security(("bearer" = ["audit:read"])),
+    responses((status = 200, body = api::AuditCheckpoint)))]
+pub async fn checkpoint<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::AuditRead>,
+) -> ApiResult<Json<api::AuditCheckpoint>> {
+    st.vault.record_event(auth.ctx().event("audit.checkpoint"), Outcome::Success).await?;
+    let cp = st.vault.audit_checkpoint().await?;
+    Ok(Json(api::AuditCheckpoint { seq: cp.seq, checkpoint: cp.to_text() }))
+}
