@@ -38,6 +38,9 @@ fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
                     .or_insert_with(|| problem_response("the key lacks the scope or the group"));
                 r.entry("503".into()).or_insert_with(|| problem_response("the vault is sealed"));
             }
+            if secured && op.request_body.is_some() {
+                r.entry("404".into()).or_insert_with(|| problem_response("unknown customer group"));
+            }
             if op.request_body.is_some() {
                 r.entry("400".into()).or_insert_with(|| problem_response("malformed JSON"));
                 r.entry("413".into()).or_insert_with(|| problem_response("body too large"));
