@@ -486,9 +486,11 @@ impl<A: AuditStore> AuditLog<A> {
         cached_head: Option<(u64, [u8; 32])>,
     ) -> Result<(Vec<u64>, (u64, [u8; 32])), StoreError> {
         // Another process may append to a shared control database: on a conflict, reload
-        // the head and chain again.
+        // the head and chain again. A process that keeps appending on its cached head wins
+        // most races against one that must reload first, so the loser needs many tries
+        // under sustained load from several processes (10 were seen to run out).
         let mut head = cached_head;
-        for _attempt in 0..10 {
+        for _attempt in 0..200 {
             let (prev_seq, prev_mac) = match head {
                 Some(h) => h,
                 None => self.store.audit_head().await?.unwrap_or((0, GENESIS_MAC)),

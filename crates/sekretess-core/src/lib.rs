@@ -5,11 +5,14 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod agreements;
 pub mod audit;
 pub mod clock;
 pub mod code;
 pub mod error;
 pub mod iban;
+pub mod people;
+pub mod policy;
 pub mod schema;
 pub mod store;
 pub mod validate;

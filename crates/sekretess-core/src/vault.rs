@@ -38,6 +38,11 @@ const ROOT_KEY_ID: u32 = 0;
 pub struct FieldValue(Zeroizing<String>);
 
 impl FieldValue {
+    /// Wraps a value (e.g. for a view built by the field policy, or a test).
+    pub fn new(value: impl Into<String>) -> Self {
+        FieldValue(Zeroizing::new(value.into()))
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -155,6 +160,14 @@ fn field_aad(group: u32, code: &str, field: &str, dek_version: u32) -> Vec<u8> {
     aad.extend_from_slice(field.as_bytes());
     aad.extend_from_slice(&dek_version.to_be_bytes());
     aad
+}
+
+fn people_aad(aad: &[u8]) -> Vec<u8> {
+    let mut full = Vec::with_capacity(AAD_PREFIX.len() + 8 + aad.len());
+    full.extend_from_slice(AAD_PREFIX);
+    full.extend_from_slice(b"/people\0");
+    full.extend_from_slice(aad);
+    full
 }
 
 fn group_name_ok(name: &str) -> Result<(), VaultError> {
@@ -401,21 +414,49 @@ impl<S: Store> Vault<S> {
         })
     }
 
-    fn group_by_name(&self, u: &Unsealed<S>, name: &str) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
-        let groups = u.groups.read().map_err(poisoned)?;
-        groups
-            .iter()
-            .find(|g| g.row.name == name || g.row.id.to_string() == name)
-            .cloned()
+    fn cached_group(
+        u: &Unsealed<S>,
+        matches: impl Fn(&GroupRow) -> bool,
+    ) -> Result<Option<Arc<OpenGroup<S::Group>>>, VaultError> {
+        Ok(u.groups.read().map_err(poisoned)?.iter().find(|g| matches(&g.row)).cloned())
+    }
+
+    /// Finds a group; on a miss, looks again in the store, since another server process on
+    /// the same control database may have created it since this one unsealed.
+    async fn find_group(
+        &self,
+        u: &Unsealed<S>,
+        matches: impl Fn(&GroupRow) -> bool,
+    ) -> Result<Option<Arc<OpenGroup<S::Group>>>, VaultError> {
+        if let Some(g) = Self::cached_group(u, &matches)? {
+            return Ok(Some(g));
+        }
+        let Some(row) = self.store.list_groups().await?.into_iter().find(|r| matches(r)) else {
+            return Ok(None);
+        };
+        let keys = self.store.group_keys(row.id).await?;
+        let opened = Arc::new(self.open_group(&u.root, row, &keys).await?);
+        let mut groups = u.groups.write().map_err(poisoned)?;
+        if let Some(g) = groups.iter().find(|g| g.row.id == opened.row.id) {
+            return Ok(Some(Arc::clone(g))); // another request opened it meanwhile
+        }
+        groups.push(Arc::clone(&opened));
+        Ok(Some(opened))
+    }
+
+    async fn group_by_name(
+        &self,
+        u: &Unsealed<S>,
+        name: &str,
+    ) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
+        self.find_group(u, |r| r.name == name || r.id.to_string() == name)
+            .await?
             .ok_or_else(|| VaultError::UnknownGroup(name.to_owned()))
     }
 
-    fn group_by_id(&self, u: &Unsealed<S>, id: u32) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
-        let groups = u.groups.read().map_err(poisoned)?;
-        groups
-            .iter()
-            .find(|g| g.row.id == id)
-            .cloned()
+    async fn group_by_id(&self, u: &Unsealed<S>, id: u32) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
+        self.find_group(u, |r| r.id == id)
+            .await?
             .ok_or(VaultError::Internal("directory names a missing group"))
     }
 
@@ -465,7 +506,10 @@ impl<S: Store> Vault<S> {
             };
             let group = Arc::new(self.open_group(&u.root, row, &sealed).await?);
             let info = Self::info(&group);
-            u.groups.write().map_err(poisoned)?.push(group);
+            let mut groups = u.groups.write().map_err(poisoned)?;
+            if !groups.iter().any(|g| g.row.id == group.row.id) {
+                groups.push(group);
+            }
             return Ok(info);
         }
         Err(VaultError::GroupExists(name.to_owned()))
@@ -485,7 +529,7 @@ impl<S: Store> Vault<S> {
         locked: bool,
     ) -> Result<GroupInfo, VaultError> {
         let u = self.unsealed()?;
-        let g = self.group_by_name(&u, name)?;
+        let g = self.group_by_name(&u, name).await?;
         let mut event = ctx.event(if locked { "group.lock" } else { "group.unlock" });
         event.group = Some(g.row.name.clone());
         u.audit.record(event, Outcome::Success).await?;
@@ -574,7 +618,7 @@ impl<S: Store> Vault<S> {
         batch: &[Vec<(String, String)>],
     ) -> Result<Vec<Result<CustomerCode, VaultError>>, VaultError> {
         let u = self.unsealed()?;
-        let g = self.group_by_name(&u, group)?;
+        let g = self.group_by_name(&u, group).await?;
         Self::usable(&g)?;
         let now = self.clock.now();
         let mut results: Vec<Result<CustomerCode, VaultError>> = Vec::with_capacity(batch.len());
@@ -644,7 +688,7 @@ impl<S: Store> Vault<S> {
     ) -> Result<(Arc<Unsealed<S>>, Arc<OpenGroup<S::Group>>, CustomerRecord), VaultError> {
         let u = self.unsealed()?;
         let group_id = self.store.directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
-        let g = self.group_by_id(&u, group_id)?;
+        let g = self.group_by_id(&u, group_id).await?;
         Self::usable(&g)?;
         match g.store.get_customer(code.compact()).await? {
             Some(record) => Ok((u, g, record)),
@@ -753,7 +797,7 @@ impl<S: Store> Vault<S> {
         value: &str,
     ) -> Result<Vec<CustomerCode>, VaultError> {
         let u = self.unsealed()?;
-        let g = self.group_by_name(&u, group)?;
+        let g = self.group_by_name(&u, group).await?;
         Self::usable(&g)?;
         let def =
             self.schema.field(field).ok_or_else(|| VaultError::UnknownField { field: field.to_owned() })?;
@@ -790,6 +834,22 @@ impl<S: Store> Vault<S> {
         event.customer = Some(record.code.clone());
         event.fields = record.fields.iter().map(|(name, _)| name.clone()).collect();
         event
+    }
+
+    /// Seals a small secret of another layer (an employee's TOTP secret) under a key
+    /// derived from the root key (label `sekretess/v1/people-secret`), bound to `aad`.
+    /// Needs the vault unsealed.
+    pub fn seal_people_secret(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+        let u = self.unsealed()?;
+        let key = kdf::derive_key(&u.root, labels::PEOPLE_SECRET, b"")?;
+        Ok(envelope::seal(&key, KeyRef { key_id: ROOT_KEY_ID, version: 1 }, &people_aad(aad), plaintext)?)
+    }
+
+    /// Opens what [`Vault::seal_people_secret`] sealed with the same `aad`.
+    pub fn open_people_secret(&self, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+        let u = self.unsealed()?;
+        let key = kdf::derive_key(&u.root, labels::PEOPLE_SECRET, b"")?;
+        Ok(envelope::open(&key, &people_aad(aad), sealed)?)
     }
 
     /// Records an event of another layer (logins, API keys, …) in the audit chain.

@@ -12,6 +12,8 @@ pub mod labels {
     pub const FF1_TOKEN: &str = "sekretess/v1/ff1-token";
     pub const AUDIT_MAC: &str = "sekretess/v1/audit-mac";
     pub const KEY_ID: &str = "sekretess/v1/key-id";
+    /// Seals secrets of employees (TOTP secrets) in the control store.
+    pub const PEOPLE_SECRET: &str = "sekretess/v1/people-secret";
 }
 
 struct Len(usize);

@@ -7,6 +7,7 @@
 // Unit tests beside the code may unwrap; non-test builds keep the workspace lints.
 
 pub mod crockford;
+pub mod digest;
 pub mod envelope;
 pub mod kdf;
 pub mod keywrap;

@@ -1,10 +1,19 @@
 //! Store implementations for Sekretess. SQLite is the embedded default: one control
-//! database plus one database file per customer group.
+//! database plus one database file per customer group. PostgreSQL (feature `postgres`)
+//! scales out: one control database shared by several servers, and each customer group in
+//! a schema of the control database or in a database of its own, on any server.
 #![forbid(unsafe_code)]
 
 mod migrate;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_audit;
 pub mod sqlite;
 mod sqlite_access;
 mod sqlite_audit;
+mod sqlite_people;
 
+#[cfg(feature = "postgres")]
+pub use postgres::{GroupPlacement, PgGroup, PgOptions, PgStore};
 pub use sqlite::{SqliteGroup, SqliteStore};

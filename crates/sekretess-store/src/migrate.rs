@@ -11,8 +11,18 @@ pub const SQLITE_CONTROL: &[Step] = &[
     (1, "init", include_str!("../migrations/sqlite/control/0001_init.sql")),
     (2, "access", include_str!("../migrations/sqlite/control/0002_access.sql")),
     (3, "audit", include_str!("../migrations/sqlite/control/0003_audit.sql")),
+    (4, "people", include_str!("../migrations/sqlite/control/0004_people.sql")),
 ];
 pub const SQLITE_GROUP: &[Step] = &[(1, "init", include_str!("../migrations/sqlite/group/0001_init.sql"))];
+
+#[cfg(feature = "postgres")]
+pub const POSTGRES_CONTROL: &[Step] = &[
+    (1, "init", include_str!("../migrations/postgres/control/0001_init.sql")),
+    (2, "audit", include_str!("../migrations/postgres/control/0002_audit.sql")),
+];
+#[cfg(feature = "postgres")]
+pub const POSTGRES_GROUP: &[Step] =
+    &[(1, "init", include_str!("../migrations/postgres/group/0001_init.sql"))];
 
 pub fn migrator(steps: &'static [Step]) -> Migrator {
     let migrations = steps

@@ -232,7 +232,7 @@ const BLOCK_AUDIT: &str = "CREATE TRIGGER block_audit BEFORE INSERT ON audit_log
 async fn a_session_leaves_exactly_its_entries() {
     use sekretess_core::CustomerCode;
 
-    let tv = crate::common::sealed(2, 3).await;
+    let tv = crate::common::sealed(crate::common::sqlite().await, 2, 3).await;
     let v = &tv.vault;
     let ctx = crate::common::ctx();
     v.submit_share(&ctx, "SEK1-2-1-XXXXXXXX-broken").await.unwrap_err();
@@ -304,7 +304,7 @@ async fn a_session_leaves_exactly_its_entries() {
 async fn vault_operations_fail_closed() {
     use sekretess_core::VaultError;
 
-    let tv = crate::common::unsealed().await;
+    let tv = crate::common::unsealed(crate::common::sqlite().await).await;
     let v = &tv.vault;
     let ctx = crate::common::ctx();
     v.create_group(&ctx, "retail").await.unwrap();
@@ -312,7 +312,7 @@ async fn vault_operations_fail_closed() {
     let code = v.create_customer(&ctx, "retail", &ada).await.unwrap();
     let head = v.store().audit_head().await.unwrap().unwrap().0;
 
-    control_sql(tv.dir.path(), BLOCK_AUDIT).await;
+    control_sql(tv.backend.dir.path(), BLOCK_AUDIT).await;
     assert_eq!(v.get_customer(&ctx, &code, None).await.unwrap_err(), VaultError::AuditUnavailable);
     let bo = crate::common::fields(&[("full_name", "Bo"), ("national_id", "670919-9530")]);
     assert_eq!(v.create_customer(&ctx, "retail", &bo).await.unwrap_err(), VaultError::AuditUnavailable);
@@ -325,7 +325,7 @@ async fn vault_operations_fail_closed() {
     );
     assert!(v.audit_failures() >= 5);
 
-    control_sql(tv.dir.path(), "DROP TRIGGER block_audit").await;
+    control_sql(tv.backend.dir.path(), "DROP TRIGGER block_audit").await;
     // Nothing was written while the log was down, and service resumes.
     assert!(v.find(&ctx, "retail", "national_id", "670919-9530").await.unwrap().is_empty());
     let read = v.get_customer(&ctx, &code, None).await.unwrap();

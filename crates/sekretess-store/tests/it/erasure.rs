@@ -2,13 +2,13 @@
 
 use sekretess_core::VaultError;
 use sekretess_core::store::Store;
-use sqlx::Row;
 
-use crate::common::{self, ctx, fields, search};
+use crate::common::{self, Backend, ctx, fields, search};
 
-#[tokio::test]
-async fn erased_customer_is_gone_from_the_files() {
-    let tv = common::unsealed().await;
+crate::conformance!(erased_customer_is_gone_from_the_store);
+
+async fn erased_customer_is_gone_from_the_store<B: Backend>(b: B) {
+    let tv = common::unsealed(b).await;
     tv.vault.create_group(&ctx(), "retail").await.unwrap();
     let item = fields(&[
         ("full_name", "Erik Eriksson"),
@@ -20,27 +20,24 @@ async fn erased_customer_is_gone_from_the_files() {
         tv.vault.create_customer(&ctx(), "retail", &fields(&[("full_name", "Kim Kvar")])).await.unwrap();
     tv.vault.checkpoint().await.unwrap();
 
-    let db = tv.dir.path().join("groups/group-1.db");
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
-    let row = sqlx::query("SELECT wrapped_dek, fields FROM customers WHERE code = ?")
-        .bind(code.compact())
-        .fetch_one(&pool)
+    let (wrapped_dek, field_cts) = tv.backend.read_customer(1, code.compact()).await;
+    let index_hashes: Vec<Vec<u8>> = tv
+        .backend
+        .index_rows(1)
         .await
-        .unwrap();
-    let index_hashes: Vec<Vec<u8>> = sqlx::query("SELECT hash FROM blind_index WHERE code = ?1 UNION ALL SELECT hash FROM unique_index WHERE code = ?1")
-        .bind(code.compact())
-        .fetch_all(&pool)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get("hash"))
+        .into_iter()
+        .filter(|(_, c)| c == code.compact())
+        .map(|(hash, _)| hash)
         .collect();
-    pool.close().await;
     assert_eq!(index_hashes.len(), 3);
-    let mut needles = vec![row.get::<Vec<u8>, _>("wrapped_dek"), row.get::<Vec<u8>, _>("fields")];
+    let mut needles = vec![wrapped_dek, sekretess_store::sqlite::encode_fields(&field_cts)];
     needles.extend(index_hashes);
     // Before erasure the search finds them (so the search itself works).
-    assert_eq!(search(tv.dir.path(), &needles).len(), needles.len());
+    let mut found: Vec<usize> =
+        search(&tv.backend.at_rest().await, &needles).into_iter().map(|(_, i)| i).collect();
+    found.sort_unstable();
+    found.dedup();
+    assert_eq!(found, (0..needles.len()).collect::<Vec<_>>());
 
     tv.vault.erase_customer(&ctx(), &code).await.unwrap();
     assert_eq!(tv.vault.get_customer(&ctx(), &code, None).await.unwrap_err(), VaultError::Erased);
@@ -52,7 +49,7 @@ async fn erased_customer_is_gone_from_the_files() {
     assert_ne!(again, code);
 
     tv.vault.checkpoint().await.unwrap();
-    let hits = search(tv.dir.path(), &needles[..2]);
+    let hits = search(&tv.backend.at_rest().await, &needles[..2]);
     assert!(hits.is_empty(), "erased key material still on disk: {hits:?}");
     // The journal remembers the erasure (code and time only), and others are untouched.
     assert!(tv.vault.store().is_erased(code.compact()).await.unwrap());

@@ -2,7 +2,12 @@
 
 use sekretess_core::{CustomerCode, VaultError};
 
-use crate::common::{self, ctx, fields, lines};
+use crate::common::{self, Backend, ctx, fields, lines};
+
+crate::conformance!(
+    invalid_fixtures_are_refused_naming_field_and_rule_not_value,
+    bad_input_is_typed_and_changes_nothing
+);
 
 /// (invalid list, field it is offered to)
 const INVALID: [(&str, &str); 13] = [
@@ -23,9 +28,8 @@ const INVALID: [(&str, &str); 13] = [
     ("stdnum/iban_valid.txt", "national_id"),
 ];
 
-#[tokio::test]
-async fn invalid_fixtures_are_refused_naming_field_and_rule_not_value() {
-    let tv = common::unsealed().await;
+async fn invalid_fixtures_are_refused_naming_field_and_rule_not_value<B: Backend>(b: B) {
+    let tv = common::unsealed(b).await;
     tv.vault.create_group(&ctx(), "retail").await.unwrap();
     let mut refused = 0;
     for (list, field) in INVALID {
@@ -55,9 +59,8 @@ async fn invalid_fixtures_are_refused_naming_field_and_rule_not_value() {
     );
 }
 
-#[tokio::test]
-async fn bad_input_is_typed_and_changes_nothing() {
-    let tv = common::unsealed().await;
+async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
+    let tv = common::unsealed(b).await;
     tv.vault.create_group(&ctx(), "retail").await.unwrap();
     let v = &tv.vault;
     let ok = fields(&[("full_name", "Ada Lovelace"), ("national_id", "19881231-0004")]);

@@ -3,9 +3,10 @@
 use std::os::unix::fs::PermissionsExt;
 
 use sekretess_core::{CustomerCode, VaultError};
-use sqlx::Row;
 
-use crate::common::{self, contains, ctx, fields, files, forms, lines, search};
+use crate::common::{self, Backend, contains, ctx, fields, forms, lines, search};
+
+crate::conformance!(no_plaintext_value_or_key_at_rest, files_are_private, groups_are_isolated);
 
 /// (test-data list, field it goes into)
 const STORED: [(&str, &str); 6] = [
@@ -17,9 +18,8 @@ const STORED: [(&str, &str); 6] = [
     ("cards/test_pans_luhn_valid.txt", "card_number"),
 ];
 
-#[tokio::test]
-async fn no_plaintext_value_or_key_at_rest() {
-    let tv = common::unsealed().await;
+async fn no_plaintext_value_or_key_at_rest<B: Backend>(b: B) {
+    let tv = common::unsealed(b).await;
     let groups = ["alpha", "beta"];
     for g in groups {
         tv.vault.create_group(&ctx(), g).await.unwrap();
@@ -69,10 +69,16 @@ async fn no_plaintext_value_or_key_at_rest() {
         labels.push("an unseal share".into());
     }
 
-    let data = tv.dir.path();
-    let names: Vec<String> = files(data).iter().map(|p| p.display().to_string()).collect();
-    assert!(names.iter().any(|n| n.ends_with("-wal")), "WAL files expected before a checkpoint: {names:?}");
-    let hits = search(data, &needles);
+    if let Some(files) = tv.backend.files() {
+        let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+        assert!(
+            names.iter().any(|n| n.ends_with("-wal")),
+            "WAL files expected before a checkpoint: {names:?}"
+        );
+    }
+    let stored = tv.backend.at_rest().await;
+    assert!(stored.iter().map(|(_, bytes)| bytes.len()).sum::<usize>() > 0);
+    let hits = search(&stored, &needles);
     assert!(
         hits.is_empty(),
         "found in files: {:?}",
@@ -80,7 +86,7 @@ async fn no_plaintext_value_or_key_at_rest() {
     );
 
     tv.vault.checkpoint().await.unwrap();
-    let hits = search(data, &needles);
+    let hits = search(&tv.backend.at_rest().await, &needles);
     assert!(
         hits.is_empty(),
         "found after checkpoint: {:?}",
@@ -88,14 +94,16 @@ async fn no_plaintext_value_or_key_at_rest() {
     );
 }
 
-#[tokio::test]
-async fn files_are_private() {
-    let tv = common::unsealed().await;
+/// Where the backend has data files of its own (SQLite), only their owner may read them.
+/// (A PostgreSQL server keeps its files private itself: initdb makes its folder 0700.)
+async fn files_are_private<B: Backend>(b: B) {
+    let tv = common::unsealed(b).await;
     tv.vault.create_group(&ctx(), "retail").await.unwrap();
     tv.vault.create_customer(&ctx(), "retail", &fields(&[("full_name", "Ada Lovelace")])).await.unwrap();
-    let dir_mode = std::fs::metadata(tv.dir.path()).unwrap().permissions().mode() & 0o777;
+    let Some(all) = tv.backend.files() else { return };
+    let dir = all[0].ancestors().find(|p| p.join("control.db").exists()).unwrap();
+    let dir_mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
     assert_eq!(dir_mode, 0o700);
-    let all = files(tv.dir.path());
     assert!(all.len() >= 4, "{all:?}");
     for f in all {
         let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
@@ -103,16 +111,8 @@ async fn files_are_private() {
     }
 }
 
-async fn raw_rows(path: &std::path::Path, sql: &str) -> Vec<sqlx::sqlite::SqliteRow> {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-    let rows = sqlx::query(sql).fetch_all(&pool).await.unwrap();
-    pool.close().await;
-    rows
-}
-
-#[tokio::test]
-async fn groups_are_isolated() {
-    let tv = common::unsealed().await;
+async fn groups_are_isolated<B: Backend>(b: B) {
+    let tv = common::unsealed(b).await;
     tv.vault.create_group(&ctx(), "alpha").await.unwrap();
     tv.vault.create_group(&ctx(), "beta").await.unwrap();
     let same = fields(&[("national_id", "19811228-9874"), ("email", "same@example.com")]);
@@ -121,23 +121,15 @@ async fn groups_are_isolated() {
     assert_ne!(a, b);
     tv.vault.checkpoint().await.unwrap();
 
-    let alpha_db = tv.dir.path().join("groups/group-1.db");
-    let beta_db = tv.dir.path().join("groups/group-2.db");
-    let alpha_rows = raw_rows(&alpha_db, "SELECT code, wrapped_dek, fields FROM customers").await;
-    let beta_rows = raw_rows(&beta_db, "SELECT code, wrapped_dek, fields FROM customers").await;
-    assert_eq!((alpha_rows.len(), beta_rows.len()), (1, 1));
+    let (alpha_dek, alpha_fields) = tv.backend.read_customer(1, a.compact()).await;
+    let (_, beta_fields) = tv.backend.read_customer(2, b.compact()).await;
 
-    // Nothing of alpha's customer is in beta's file: not its code, key or any ciphertext.
-    let beta_bytes = std::fs::read(&beta_db).unwrap();
-    let alpha_code: String = alpha_rows[0].get("code");
-    assert_eq!(alpha_code, a.compact());
-    assert!(!contains(&beta_bytes, alpha_code.as_bytes()));
-    let alpha_dek: Vec<u8> = alpha_rows[0].get("wrapped_dek");
+    // Nothing of alpha's customer is in beta's store: not its code, key or any ciphertext.
+    let beta_bytes = tv.backend.group_at_rest(2).await;
+    assert!(contains(&beta_bytes, b.compact().as_bytes()), "the search sees beta's own data");
+    assert!(!contains(&beta_bytes, a.compact().as_bytes()));
     assert!(!contains(&beta_bytes, &alpha_dek));
-    let alpha_fields =
-        sekretess_store::sqlite::decode_fields(&alpha_rows[0].get::<Vec<u8>, _>("fields")).unwrap();
-    let beta_fields =
-        sekretess_store::sqlite::decode_fields(&beta_rows[0].get::<Vec<u8>, _>("fields")).unwrap();
+    assert_eq!(alpha_fields.len(), 2);
     for ((name_a, ct_a), (name_b, ct_b)) in alpha_fields.iter().zip(&beta_fields) {
         assert_eq!(name_a, name_b);
         assert_ne!(ct_a, ct_b, "same value, same ciphertext across groups in {name_a}");
@@ -145,9 +137,8 @@ async fn groups_are_isolated() {
     }
 
     // The same value gives different blind indexes in the two groups.
-    let sql = "SELECT hash FROM blind_index UNION ALL SELECT hash FROM unique_index";
-    let alpha_index: Vec<Vec<u8>> = raw_rows(&alpha_db, sql).await.iter().map(|r| r.get("hash")).collect();
-    let beta_index: Vec<Vec<u8>> = raw_rows(&beta_db, sql).await.iter().map(|r| r.get("hash")).collect();
+    let alpha_index: Vec<Vec<u8>> = tv.backend.index_rows(1).await.into_iter().map(|(h, _)| h).collect();
+    let beta_index: Vec<Vec<u8>> = tv.backend.index_rows(2).await.into_iter().map(|(h, _)| h).collect();
     assert_eq!((alpha_index.len(), beta_index.len()), (2, 2));
     for hash in &alpha_index {
         assert!(!beta_index.contains(hash));

@@ -1,15 +1,26 @@
 use sekretess_core::VaultError;
 use sekretess_crypto::shamir::ShareError;
 
-use crate::common::{self, ctx, fields};
+use crate::common::{self, Backend, ctx, fields};
+
+crate::conformance!(
+    every_k_subset_unseals_and_k_minus_1_never_does,
+    damaged_duplicate_and_foreign_shares_are_named,
+    sealed_vault_refuses_everything_and_survives_restart,
+    init_parameters_are_checked,
+);
 
 /// Every k-subset of the shares unseals, for every k <= n <= 7 with k >= 2; k-1 shares
 /// leave the vault sealed.
-#[tokio::test]
-async fn every_k_subset_unseals_and_k_minus_1_never_does() {
+async fn every_k_subset_unseals_and_k_minus_1_never_does<B: Backend>(b: B) {
+    let mut first = Some(b);
     let mut unsealed_count = 0;
     for (k, n) in [(2u8, 3u8), (3, 5), (4, 7)] {
-        let tv = common::sealed(k, n).await;
+        let backend = match first.take() {
+            Some(b) => b,
+            None => B::fresh().await.unwrap(),
+        };
+        let tv = common::sealed(backend, k, n).await;
         for mask in 0u32..(1 << n) {
             if mask.count_ones() != u32::from(k) {
                 continue;
@@ -34,10 +45,9 @@ async fn every_k_subset_unseals_and_k_minus_1_never_does() {
     assert_eq!(unsealed_count, 3 + 10 + 35);
 }
 
-#[tokio::test]
-async fn damaged_duplicate_and_foreign_shares_are_named() {
-    let tv = common::sealed(3, 5).await;
-    let other = common::sealed(3, 5).await;
+async fn damaged_duplicate_and_foreign_shares_are_named<B: Backend>(b: B) {
+    let tv = common::sealed(b, 3, 5).await;
+    let other = common::sealed(B::fresh().await.unwrap(), 3, 5).await;
 
     tv.vault.submit_share(&ctx(), &tv.shares[0]).await.unwrap();
     assert_eq!(
@@ -70,9 +80,8 @@ async fn damaged_duplicate_and_foreign_shares_are_named() {
     assert_eq!(tv.vault.submit_share(&ctx(), &tv.shares[0]).await, Err(VaultError::AlreadyUnsealed));
 }
 
-#[tokio::test]
-async fn sealed_vault_refuses_everything_and_survives_restart() {
-    let tv = common::unsealed().await;
+async fn sealed_vault_refuses_everything_and_survives_restart<B: Backend>(b: B) {
+    let tv = common::unsealed(b).await;
     tv.vault.create_group(&ctx(), "retail").await.unwrap();
     let code =
         tv.vault.create_customer(&ctx(), "retail", &fields(&[("full_name", "Ada Lovelace")])).await.unwrap();
@@ -86,7 +95,7 @@ async fn sealed_vault_refuses_everything_and_survives_restart() {
 
     // A new process over the same folder: sealed, initialized, and the shares still work.
     drop(tv.vault);
-    let vault = common::open(tv.dir.path()).await;
+    let vault = common::open(&tv.backend).await;
     let status = vault.seal_status().unwrap();
     assert!(status.initialized && status.sealed);
     assert_eq!(vault.init(&ctx(), 3, 5).await.unwrap_err(), VaultError::AlreadyInitialized);
@@ -99,10 +108,8 @@ async fn sealed_vault_refuses_everything_and_survives_restart() {
     );
 }
 
-#[tokio::test]
-async fn init_parameters_are_checked() {
-    let dir = tempfile::tempdir().unwrap();
-    let vault = common::open(dir.path()).await;
+async fn init_parameters_are_checked<B: Backend>(b: B) {
+    let vault = common::open(&b).await;
     assert!(matches!(vault.init(&ctx(), 0, 5).await, Err(VaultError::InitParameters(_))));
     assert!(matches!(vault.init(&ctx(), 4, 3).await, Err(VaultError::InitParameters(_))));
     assert!(matches!(vault.init(&ctx(), 1, 3).await, Err(VaultError::InitParameters(_))));

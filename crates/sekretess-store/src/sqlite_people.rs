@@ -1,0 +1,469 @@
+//! Employees, sessions, grants, field policy and agreements in the SQLite control database.
+
+use sekretess_core::error::StoreError;
+use sekretess_core::people::{
+    AgreementRow, EmployeeRow, EmployeeState, FailureCount, NewEmployee, PeopleStore, SessionRow,
+    SignatureRow,
+};
+use sekretess_core::policy::{Decision, Role, parse_sensitivity};
+use sekretess_core::schema::Sensitivity;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use crate::sqlite::{SqliteStore, map_err};
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_owned())
+}
+
+fn hash32(v: Option<Vec<u8>>, what: &str) -> Result<Option<[u8; 32]>, StoreError> {
+    v.map(|b| b.try_into().map_err(|_| corrupt(what))).transpose()
+}
+
+fn roles_text(roles: &[Role]) -> String {
+    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+}
+
+fn employee(row: &SqliteRow) -> Result<EmployeeRow, StoreError> {
+    let roles: String = row.try_get("roles").map_err(map_err)?;
+    let state: String = row.try_get("state").map_err(map_err)?;
+    Ok(EmployeeRow {
+        id: row.try_get::<i64, _>("id").map_err(map_err)? as u64,
+        login: row.try_get("login").map_err(map_err)?,
+        display_name: row.try_get("display_name").map_err(map_err)?,
+        roles: roles
+            .split(',')
+            .filter(|r| !r.is_empty())
+            .map(|r| Role::parse(r).ok_or_else(|| corrupt("employee role")))
+            .collect::<Result<_, _>>()?,
+        state: EmployeeState::parse(&state).ok_or_else(|| corrupt("employee state"))?,
+        bootstrap: row.try_get::<i64, _>("bootstrap").map_err(map_err)? != 0,
+        password_hash: row.try_get("password_hash").map_err(map_err)?,
+        totp_sealed: row.try_get("totp_sealed").map_err(map_err)?,
+        last_totp_step: row.try_get::<Option<i64>, _>("last_totp_step").map_err(map_err)?.map(|s| s as u64),
+        failed_logins: row.try_get::<i64, _>("failed_logins").map_err(map_err)? as u32,
+        locked_until: row.try_get("locked_until").map_err(map_err)?,
+        enrolment_hash: hash32(row.try_get("enrolment_hash").map_err(map_err)?, "enrolment hash")?,
+        enrolment_expires: row.try_get("enrolment_expires").map_err(map_err)?,
+        invited_by: row.try_get::<Option<i64>, _>("invited_by").map_err(map_err)?.map(|v| v as u64),
+        approved_by: row.try_get::<Option<i64>, _>("approved_by").map_err(map_err)?.map(|v| v as u64),
+        created_at: row.try_get("created_at").map_err(map_err)?,
+        updated_at: row.try_get("updated_at").map_err(map_err)?,
+    })
+}
+
+fn session(row: &SqliteRow) -> Result<SessionRow, StoreError> {
+    Ok(SessionRow {
+        token_hash: hash32(Some(row.try_get("token_hash").map_err(map_err)?), "session hash")?
+            .ok_or_else(|| corrupt("session hash"))?,
+        employee_id: row.try_get::<i64, _>("employee_id").map_err(map_err)? as u64,
+        created_at: row.try_get("created_at").map_err(map_err)?,
+        last_seen: row.try_get("last_seen").map_err(map_err)?,
+        origin: row.try_get("origin").map_err(map_err)?,
+    })
+}
+
+impl PeopleStore for SqliteStore {
+    async fn insert_employee(&self, e: &NewEmployee, only_if_none: bool) -> Result<u64, StoreError> {
+        let mut tx = self.control().begin().await.map_err(map_err)?;
+        if only_if_none {
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM employees")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            if n > 0 {
+                return Err(StoreError::Conflict { what: "employees exist".into() });
+            }
+        }
+        let done = sqlx::query(
+            "INSERT INTO employees (login, display_name, roles, state, bootstrap, enrolment_hash, enrolment_expires, invited_by, created_at, updated_at) VALUES (?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&e.login)
+        .bind(&e.display_name)
+        .bind(roles_text(&e.roles))
+        .bind(i64::from(e.bootstrap))
+        .bind(&e.enrolment_hash[..])
+        .bind(e.enrolment_expires)
+        .bind(e.invited_by.map(|v| v as i64))
+        .bind(e.created_at)
+        .bind(e.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|err| match map_err(err) {
+            StoreError::Conflict { .. } => StoreError::Conflict { what: "login".into() },
+            other => other,
+        })?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(done.last_insert_rowid() as u64)
+    }
+
+    async fn get_employee(&self, id: u64) -> Result<Option<EmployeeRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM employees WHERE id = ?")
+            .bind(id as i64)
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(employee).transpose()
+    }
+
+    async fn employee_by_login(&self, login: &str) -> Result<Option<EmployeeRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM employees WHERE login = ?")
+            .bind(login)
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(employee).transpose()
+    }
+
+    async fn employee_by_enrolment(&self, code_hash: &[u8; 32]) -> Result<Option<EmployeeRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM employees WHERE enrolment_hash = ?")
+            .bind(&code_hash[..])
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(employee).transpose()
+    }
+
+    async fn list_employees(&self) -> Result<Vec<EmployeeRow>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM employees ORDER BY id")
+            .fetch_all(self.control())
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(employee).collect()
+    }
+
+    async fn complete_enrolment(
+        &self,
+        id: u64,
+        code_hash: &[u8; 32],
+        password_hash: &str,
+        totp_sealed: &[u8],
+        state: EmployeeState,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE employees SET password_hash = ?, totp_sealed = ?, state = ?, enrolment_hash = NULL, enrolment_expires = NULL, last_totp_step = NULL, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ? AND state = 'invited' AND enrolment_hash = ?",
+        )
+        .bind(password_hash)
+        .bind(totp_sealed)
+        .bind(state.as_str())
+        .bind(at)
+        .bind(id as i64)
+        .bind(&code_hash[..])
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_enrolment(
+        &self,
+        id: u64,
+        code_hash: &[u8; 32],
+        expires: i64,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE employees SET enrolment_hash = ?, enrolment_expires = ?, updated_at = ? WHERE id = ? AND state = 'invited'",
+        )
+        .bind(&code_hash[..])
+        .bind(expires)
+        .bind(at)
+        .bind(id as i64)
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_employee_state(
+        &self,
+        id: u64,
+        from: EmployeeState,
+        to: EmployeeState,
+        approved_by: Option<u64>,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE employees SET state = ?, approved_by = COALESCE(?, approved_by), updated_at = ? WHERE id = ? AND state = ?",
+        )
+        .bind(to.as_str())
+        .bind(approved_by.map(|v| v as i64))
+        .bind(at)
+        .bind(id as i64)
+        .bind(from.as_str())
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_password_hash(&self, id: u64, password_hash: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE employees SET password_hash = ?, updated_at = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(at)
+            .bind(id as i64)
+            .execute(self.control())
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn record_login_failure(
+        &self,
+        id: u64,
+        now: i64,
+        max_failures: u32,
+        lock_seconds: i64,
+    ) -> Result<FailureCount, StoreError> {
+        // One statement: concurrent failures cannot lose a count.
+        let row = sqlx::query(
+            "UPDATE employees SET
+                failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END,
+                locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 + ?3 ELSE locked_until END
+             WHERE id = ?4 RETURNING failed_logins, locked_until",
+        )
+        .bind(i64::from(max_failures.max(1)))
+        .bind(now)
+        .bind(lock_seconds)
+        .bind(id as i64)
+        .fetch_optional(self.control())
+        .await
+        .map_err(map_err)?
+        .ok_or_else(|| corrupt("employee vanished"))?;
+        Ok(FailureCount {
+            failures: row.try_get::<i64, _>("failed_logins").map_err(map_err)? as u32,
+            locked_until: row.try_get("locked_until").map_err(map_err)?,
+        })
+    }
+
+    async fn record_login_success(&self, id: u64, totp_step: u64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE employees SET last_totp_step = ?1, failed_logins = 0, locked_until = NULL
+             WHERE id = ?2 AND (last_totp_step IS NULL OR last_totp_step < ?1)",
+        )
+        .bind(totp_step as i64)
+        .bind(id as i64)
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn clear_credentials(&self, id: u64, at: i64) -> Result<(), StoreError> {
+        let mut tx = self.control().begin().await.map_err(map_err)?;
+        sqlx::query(
+            "UPDATE employees SET password_hash = NULL, totp_sealed = NULL, enrolment_hash = NULL, enrolment_expires = NULL, updated_at = ? WHERE id = ?",
+        )
+        .bind(at)
+        .bind(id as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        for sql in ["DELETE FROM grants WHERE employee_id = ?", "DELETE FROM sessions WHERE employee_id = ?"]
+        {
+            sqlx::query(sql).bind(id as i64).execute(&mut *tx).await.map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn insert_session(&self, s: &SessionRow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, employee_id, created_at, last_seen, origin) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&s.token_hash[..])
+        .bind(s.employee_id as i64)
+        .bind(s.created_at)
+        .bind(s.last_seen)
+        .bind(s.origin.as_deref())
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn get_session(&self, token_hash: &[u8; 32]) -> Result<Option<SessionRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = ?")
+            .bind(&token_hash[..])
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(session).transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &[u8; 32], at: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen = MAX(last_seen, ?) WHERE token_hash = ?")
+            .bind(at)
+            .bind(&token_hash[..])
+            .execute(self.control())
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(&token_hash[..])
+            .execute(self.control())
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn delete_sessions_of(&self, employee_id: u64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE employee_id = ?")
+            .bind(employee_id as i64)
+            .execute(self.control())
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn grant_group(
+        &self,
+        employee_id: u64,
+        group_id: u32,
+        by: u64,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT OR IGNORE INTO grants (employee_id, group_id, granted_by, granted_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(employee_id as i64)
+        .bind(i64::from(group_id))
+        .bind(by as i64)
+        .bind(at)
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn revoke_group(&self, employee_id: u64, group_id: u32) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM grants WHERE employee_id = ? AND group_id = ?")
+            .bind(employee_id as i64)
+            .bind(i64::from(group_id))
+            .execute(self.control())
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn groups_of(&self, employee_id: u64) -> Result<Vec<u32>, StoreError> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT group_id FROM grants WHERE employee_id = ? ORDER BY group_id")
+                .bind(employee_id as i64)
+                .fetch_all(self.control())
+                .await
+                .map_err(map_err)?;
+        Ok(rows.into_iter().map(|(g,)| g as u32).collect())
+    }
+
+    async fn policy_rules(&self) -> Result<Vec<(Role, Sensitivity, Decision)>, StoreError> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT role, sensitivity, decision FROM field_policy ORDER BY role, sensitivity")
+                .fetch_all(self.control())
+                .await
+                .map_err(map_err)?;
+        rows.iter()
+            .map(|(r, s, d)| {
+                Ok((
+                    Role::parse(r).ok_or_else(|| corrupt("policy role"))?,
+                    parse_sensitivity(s).ok_or_else(|| corrupt("policy sensitivity"))?,
+                    Decision::parse(d).ok_or_else(|| corrupt("policy decision"))?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn set_policy_rule(
+        &self,
+        role: Role,
+        sensitivity: Sensitivity,
+        decision: Decision,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO field_policy (role, sensitivity, decision, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (role, sensitivity) DO UPDATE SET decision = excluded.decision, updated_at = excluded.updated_at",
+        )
+        .bind(role.as_str())
+        .bind(sensitivity.as_str())
+        .bind(decision.as_str())
+        .bind(at)
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn insert_agreement(
+        &self,
+        text: &str,
+        sha256: &[u8; 32],
+        published_at: i64,
+        published_by: u64,
+    ) -> Result<u32, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO agreements (version, text, sha256, published_at, published_by)
+             VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM agreements), ?, ?, ?, ?) RETURNING version",
+        )
+        .bind(text)
+        .bind(&sha256[..])
+        .bind(published_at)
+        .bind(published_by as i64)
+        .fetch_one(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(row.try_get::<i64, _>("version").map_err(map_err)? as u32)
+    }
+
+    async fn current_agreement(&self) -> Result<Option<AgreementRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM agreements ORDER BY version DESC LIMIT 1")
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(AgreementRow {
+            version: row.try_get::<i64, _>("version").map_err(map_err)? as u32,
+            text: row.try_get("text").map_err(map_err)?,
+            sha256: hash32(Some(row.try_get("sha256").map_err(map_err)?), "agreement hash")?
+                .ok_or_else(|| corrupt("agreement hash"))?,
+            published_at: row.try_get("published_at").map_err(map_err)?,
+            published_by: row.try_get::<i64, _>("published_by").map_err(map_err)? as u64,
+        }))
+    }
+
+    async fn insert_signature(&self, s: &SignatureRow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO agreement_signatures (employee_id, version, sha256, signed_at, origin) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(s.employee_id as i64)
+        .bind(i64::from(s.version))
+        .bind(&s.sha256[..])
+        .bind(s.signed_at)
+        .bind(s.origin.as_deref())
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn signature(&self, employee_id: u64, version: u32) -> Result<Option<SignatureRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM agreement_signatures WHERE employee_id = ? AND version = ?")
+            .bind(employee_id as i64)
+            .bind(i64::from(version))
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(SignatureRow {
+            employee_id,
+            version,
+            sha256: hash32(Some(row.try_get("sha256").map_err(map_err)?), "signature hash")?
+                .ok_or_else(|| corrupt("signature hash"))?,
+            signed_at: row.try_get("signed_at").map_err(map_err)?,
+            origin: row.try_get("origin").map_err(map_err)?,
+        }))
+    }
+}

@@ -1,0 +1,621 @@
+//! Employees, logins, sessions, grants, field policy and agreements over the real SQLite
+//! store, with a manual clock.
+
+use std::sync::Arc;
+
+use sekretess_core::audit::{AuditContext, AuditStore};
+use sekretess_core::people::{
+    EmployeeState, PasswordRule, People, PeopleConfig, PeopleError, PeopleStore, Principal,
+};
+use sekretess_core::policy::{Decision, FieldView, PolicyError, Purpose, Role};
+use sekretess_core::{FieldDef, FieldType, ManualClock, Schema, Sensitivity, Vault};
+use sekretess_crypto::password::PasswordParams;
+use sekretess_crypto::totp::{TotpSecret, code_at};
+use sekretess_store::SqliteStore;
+
+use crate::common::{NOW, ctx, fields, files, search};
+
+const FAST: PasswordParams = PasswordParams { memory_kib: 64, iterations: 2, parallelism: 1 };
+const OFFICER_PW: &str = "violet kettle drums at dawn";
+const AGENT_PW: &str = "seven quiet herons fishing";
+
+struct Fx {
+    dir: tempfile::TempDir,
+    clock: Arc<ManualClock>,
+    people: People<SqliteStore>,
+}
+
+fn config() -> PeopleConfig {
+    PeopleConfig { password_params: FAST, ..PeopleConfig::default() }
+}
+
+fn schema() -> Schema {
+    let mut s = Schema::default_schema();
+    s.add_field(FieldDef {
+        name: "secret_note".into(),
+        field_type: FieldType::Text,
+        sensitivity: Sensitivity::Restricted,
+        searchable: false,
+        unique: false,
+    })
+    .unwrap();
+    s
+}
+
+async fn fixture() -> Fx {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(NOW));
+    let store = SqliteStore::open(dir.path()).await.unwrap();
+    let vault = Vault::open(store, clock.clone(), schema()).await.unwrap();
+    let out = vault.init(&ctx(), 1, 1).await.unwrap();
+    vault.submit_share(&ctx(), &out.shares[0].to_text()).await.unwrap();
+    vault.create_group(&ctx(), "retail").await.unwrap();
+    let people = People::new(Arc::new(vault), clock.clone(), config());
+    Fx { dir, clock, people }
+}
+
+/// A code for the next TOTP step (moves the clock 30 s so every login has a fresh step).
+fn next_code(fx: &Fx, secret: &TotpSecret) -> String {
+    fx.clock.advance(30);
+    code_at(secret.expose(), "SHA1", 6, fx.clock.now_u64()).unwrap()
+}
+
+trait NowU64 {
+    fn now_u64(&self) -> u64;
+}
+
+impl NowU64 for ManualClock {
+    fn now_u64(&self) -> u64 {
+        use sekretess_core::Clock;
+        self.now() as u64
+    }
+}
+
+struct Person {
+    id: u64,
+    login: String,
+    password: String,
+    totp: TotpSecret,
+}
+
+async fn login(fx: &Fx, p: &Person) -> Result<(String, Principal), PeopleError> {
+    let code = next_code(fx, &p.totp);
+    let out = fx.people.login(&ctx(), &p.login, &p.password, &code).await?;
+    Ok((out.token.expose().to_owned(), out.principal))
+}
+
+/// The first security officer, enrolled and logged in.
+async fn first_officer(fx: &Fx) -> (Person, Principal) {
+    let inv = fx.people.bootstrap_first_officer(&ctx(), "olga@example.com", "Olga Officer").await.unwrap();
+    let e = fx.people.enrol(&ctx(), inv.code.expose(), OFFICER_PW).await.unwrap();
+    assert_eq!(e.state, EmployeeState::Active, "the first officer needs no second person");
+    let p = Person {
+        id: e.employee_id,
+        login: "olga@example.com".into(),
+        password: OFFICER_PW.into(),
+        totp: e.totp_secret,
+    };
+    let (_, principal) = login(fx, &p).await.unwrap();
+    (p, principal)
+}
+
+/// An employee invited by `officer`, enrolled, and (if `approve`) approved.
+async fn employee(fx: &Fx, officer: &Principal, login_name: &str, roles: &[Role], approve: bool) -> Person {
+    let inv = fx.people.invite(officer, &ctx(), login_name, "Some Body", roles).await.unwrap();
+    let e = fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap();
+    assert_eq!(e.state, EmployeeState::PendingApproval);
+    if approve {
+        fx.people.approve(officer, &ctx(), e.employee_id).await.unwrap();
+    }
+    Person { id: e.employee_id, login: login_name.into(), password: AGENT_PW.into(), totp: e.totp_secret }
+}
+
+async fn state_of(fx: &Fx, id: u64) -> EmployeeState {
+    fx.people.vault().store().get_employee(id).await.unwrap().unwrap().state
+}
+
+#[tokio::test]
+async fn lifecycle_and_self_approval() {
+    let fx = fixture().await;
+    let (olga, officer) = first_officer(&fx).await;
+    assert!(fx.people.has_active_officer().await.unwrap());
+    // Only one bootstrap, ever.
+    assert_eq!(
+        fx.people.bootstrap_first_officer(&ctx(), "mallory", "Mallory").await.unwrap_err(),
+        PeopleError::AlreadyBootstrapped
+    );
+    // An officer cannot approve themselves.
+    assert_eq!(fx.people.approve(&officer, &ctx(), olga.id).await.unwrap_err(), PeopleError::SelfApproval);
+
+    // A second officer: pending until the first approves; then they cannot self-approve either.
+    let sven = employee(&fx, &officer, "sven", &[Role::SecurityOfficer], false).await;
+    assert_eq!(state_of(&fx, sven.id).await, EmployeeState::PendingApproval);
+    assert_eq!(login(&fx, &sven).await.unwrap_err(), PeopleError::NotActive { state: "pending_approval" });
+    fx.people.approve(&officer, &ctx(), sven.id).await.unwrap();
+    let (_, sven_p) = login(&fx, &sven).await.unwrap();
+    assert_eq!(fx.people.approve(&sven_p, &ctx(), sven.id).await.unwrap_err(), PeopleError::SelfApproval);
+
+    // Only security officers invite and approve.
+    let agent = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
+    let (_, agent_p) = login(&fx, &agent).await.unwrap();
+    assert!(matches!(
+        fx.people.invite(&agent_p, &ctx(), "x", "X", &[Role::Agent]).await,
+        Err(PeopleError::Forbidden { .. })
+    ));
+    assert!(matches!(fx.people.approve(&agent_p, &ctx(), sven.id).await, Err(PeopleError::Forbidden { .. })));
+    // Taken logins are refused.
+    assert_eq!(
+        fx.people.invite(&officer, &ctx(), "ANNA", "Anna", &[Role::Agent]).await.unwrap_err(),
+        PeopleError::LoginTaken
+    );
+
+    // Offboarding is final and removes credentials.
+    fx.people.offboard(&officer, &ctx(), agent.id).await.unwrap();
+    assert_eq!(state_of(&fx, agent.id).await, EmployeeState::Offboarded);
+    assert_eq!(login(&fx, &agent).await.unwrap_err(), PeopleError::LoginFailed);
+    assert!(matches!(
+        fx.people.offboard(&officer, &ctx(), olga.id).await,
+        Err(PeopleError::SelfAction { .. })
+    ));
+}
+
+#[tokio::test]
+async fn pending_and_suspended_cannot_log_in_and_live_sessions_end() {
+    let fx = fixture().await;
+    let (_, officer) = first_officer(&fx).await;
+    let pending = employee(&fx, &officer, "paul", &[Role::Agent], false).await;
+    assert_eq!(login(&fx, &pending).await.unwrap_err(), PeopleError::NotActive { state: "pending_approval" });
+    // Even a wrong password for a pending account says nothing about its state.
+    let wrong = Person { password: "not the password at all".into(), ..pending };
+    assert_eq!(login(&fx, &wrong).await.unwrap_err(), PeopleError::LoginFailed);
+
+    let agent = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
+    let (token, _) = login(&fx, &agent).await.unwrap();
+    assert_eq!(fx.people.authenticate(&token).await.unwrap().employee_id, agent.id);
+    fx.people.suspend(&officer, &ctx(), agent.id).await.unwrap();
+    assert_eq!(fx.people.authenticate(&token).await.unwrap_err(), PeopleError::SessionInvalid);
+    assert_eq!(login(&fx, &agent).await.unwrap_err(), PeopleError::NotActive { state: "suspended" });
+    fx.people.reinstate(&officer, &ctx(), agent.id).await.unwrap();
+    let (token, _) = login(&fx, &agent).await.unwrap();
+    assert!(fx.people.authenticate(&token).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_suspension_written_elsewhere_ends_a_live_session() {
+    let fx = fixture().await;
+    let (_, officer) = first_officer(&fx).await;
+    let agent = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
+    let (token, _) = login(&fx, &agent).await.unwrap();
+    // The state changes underneath the session (e.g. another server process).
+    let store = fx.people.vault().store();
+    assert!(
+        store
+            .set_employee_state(agent.id, EmployeeState::Active, EmployeeState::Suspended, None, NOW)
+            .await
+            .unwrap()
+    );
+    assert_eq!(fx.people.authenticate(&token).await.unwrap_err(), PeopleError::SessionInvalid);
+}
+
+#[tokio::test]
+async fn lockout_after_ten_failures_and_its_expiry() {
+    let fx = fixture().await;
+    let (_, officer) = first_officer(&fx).await;
+    let agent = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
+    let wrong_pw = Person { password: "wrong wrong wrong".into(), ..employee_clone(&agent) };
+    // Nine wrong passwords, one wrong TOTP code: ten failures.
+    for _ in 0..9 {
+        assert_eq!(login(&fx, &wrong_pw).await.unwrap_err(), PeopleError::LoginFailed);
+    }
+    assert_eq!(
+        fx.people.login(&ctx(), &agent.login, &agent.password, "000000").await.unwrap_err(),
+        PeopleError::LoginFailed
+    );
+    let row = fx.people.vault().store().get_employee(agent.id).await.unwrap().unwrap();
+    assert!(row.locked_until.unwrap() >= fx.clock_now() + 29 * 60);
+    // Locked: the right credentials are refused, with the same answer.
+    assert_eq!(login(&fx, &agent).await.unwrap_err(), PeopleError::LoginFailed);
+    fx.clock.advance(28 * 60); // 29 minutes after the lock, counting the login's own step
+    assert_eq!(login(&fx, &agent).await.unwrap_err(), PeopleError::LoginFailed);
+    fx.clock.advance(60); // 30.5 minutes after the lock
+    assert!(login(&fx, &agent).await.is_ok(), "the lock ends after 30 minutes");
+}
+
+fn employee_clone(p: &Person) -> Person {
+    Person { id: p.id, login: p.login.clone(), password: p.password.clone(), totp: p.totp.clone() }
+}
+
+impl Fx {
+    fn clock_now(&self) -> i64 {
+        use sekretess_core::Clock;
+        self.clock.now()
+    }
+}
+
+#[tokio::test]
+async fn unknown_login_and_wrong_password_look_the_same() {
+    let fx = fixture().await;
+    let (olga, _) = first_officer(&fx).await;
+    let code = next_code(&fx, &olga.totp);
+    let unknown = fx.people.login(&ctx(), "nobody@example.com", OFFICER_PW, &code).await.unwrap_err();
+    let wrong = fx.people.login(&ctx(), &olga.login, "not my password at all", &code).await.unwrap_err();
+    let bad_code = fx.people.login(&ctx(), &olga.login, OFFICER_PW, "123456").await.unwrap_err();
+    assert_eq!(unknown, wrong);
+    assert_eq!(unknown, bad_code);
+    assert_eq!(format!("{unknown:?}"), format!("{wrong:?}"));
+    assert_eq!(unknown.to_string(), wrong.to_string());
+    assert!(!unknown.to_string().contains("nobody"));
+}
+
+#[tokio::test]
+async fn replayed_totp_code_is_refused() {
+    let fx = fixture().await;
+    let (olga, _) = first_officer(&fx).await;
+    let code = next_code(&fx, &olga.totp);
+    fx.people.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap();
+    assert_eq!(
+        fx.people.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap_err(),
+        PeopleError::LoginFailed
+    );
+    // Still refused 20 seconds later (the same step, or the one before).
+    fx.clock.advance(20);
+    assert_eq!(
+        fx.people.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap_err(),
+        PeopleError::LoginFailed
+    );
+}
+
+#[tokio::test]
+async fn expired_reused_and_garbled_enrolment_codes_are_refused() {
+    let fx = fixture().await;
+    let (_, officer) = first_officer(&fx).await;
+    let inv = fx.people.invite(&officer, &ctx(), "anna", "Anna", &[Role::Agent]).await.unwrap();
+    fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap();
+    assert_eq!(
+        fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap_err(),
+        PeopleError::InvalidEnrolmentCode
+    );
+    let late = fx.people.invite(&officer, &ctx(), "bert", "Bert", &[Role::Agent]).await.unwrap();
+    fx.clock.advance(72 * 3600);
+    let err = fx.people.enrol(&ctx(), late.code.expose(), AGENT_PW).await.unwrap_err();
+    assert_eq!(err, PeopleError::InvalidEnrolmentCode);
+    assert!(!err.to_string().contains(late.code.expose()));
+    assert_eq!(
+        fx.people.enrol(&ctx(), "ABCD-EFGH", AGENT_PW).await.unwrap_err(),
+        PeopleError::InvalidEnrolmentCode
+    );
+    // A new code for the same invitation works; the expired one still does not.
+    let again = fx.people.reissue_enrolment(&officer, &ctx(), late.employee_id).await.unwrap();
+    assert_eq!(
+        fx.people.enrol(&ctx(), late.code.expose(), AGENT_PW).await.unwrap_err(),
+        PeopleError::InvalidEnrolmentCode
+    );
+    fx.people.enrol(&ctx(), again.code.expose(), AGENT_PW).await.unwrap();
+    assert!(matches!(
+        fx.people.reissue_enrolment(&officer, &ctx(), late.employee_id).await,
+        Err(PeopleError::WrongState { .. })
+    ));
+}
+
+#[tokio::test]
+async fn weak_passwords_are_refused_and_nothing_changes() {
+    let fx = fixture().await;
+    let (_, officer) = first_officer(&fx).await;
+    let inv = fx.people.invite(&officer, &ctx(), "anna.berg", "Anna", &[Role::Agent]).await.unwrap();
+    for (pw, rule) in [
+        ("short pw", PasswordRule::TooShort),
+        (&"x1".repeat(65)[..], PasswordRule::TooLong),
+        ("Password2026!", PasswordRule::Common),
+        ("qwertyuiop123", PasswordRule::Common),
+        ("zzzzzzzzzzzzzzzz", PasswordRule::Repetitive),
+        ("hello anna.berg friend", PasswordRule::ContainsLogin),
+    ] {
+        let err = fx.people.enrol(&ctx(), inv.code.expose(), pw).await.unwrap_err();
+        assert_eq!(err, PeopleError::WeakPassword(rule), "{pw}");
+        assert!(!err.to_string().contains(pw));
+    }
+    let row = fx.people.vault().store().get_employee(inv.employee_id).await.unwrap().unwrap();
+    assert_eq!(row.state, EmployeeState::Invited);
+    assert!(row.password_hash.is_none() && row.totp_sealed.is_none());
+    // The code still works; 128 Unicode characters are taken whole.
+    let long = "ö".repeat(127) + "x";
+    let e = fx.people.enrol(&ctx(), inv.code.expose(), &long).await.unwrap();
+    fx.people.approve(&officer, &ctx(), e.employee_id).await.unwrap();
+    let anna =
+        Person { id: e.employee_id, login: "anna.berg".into(), password: long.clone(), totp: e.totp_secret };
+    let truncated = Person { password: "ö".repeat(127) + "y", ..employee_clone(&anna) };
+    assert_eq!(login(&fx, &truncated).await.unwrap_err(), PeopleError::LoginFailed);
+    assert!(login(&fx, &anna).await.is_ok());
+}
+
+#[tokio::test]
+async fn session_idle_and_absolute_timeouts() {
+    let fx = fixture().await;
+    let (olga, _) = first_officer(&fx).await;
+    let (token, _) = login(&fx, &olga).await.unwrap();
+    fx.clock.advance(14 * 60);
+    assert!(fx.people.authenticate(&token).await.is_ok());
+    fx.clock.advance(15 * 60);
+    assert_eq!(fx.people.authenticate(&token).await.unwrap_err(), PeopleError::SessionExpired);
+    assert_eq!(fx.people.authenticate(&token).await.unwrap_err(), PeopleError::SessionInvalid, "deleted");
+
+    // Active all day, the session still ends after 12 hours.
+    let (token, _) = login(&fx, &olga).await.unwrap();
+    for _ in 0..(12 * 60 / 10 - 1) {
+        fx.clock.advance(10 * 60);
+        fx.people.authenticate(&token).await.unwrap();
+    }
+    fx.clock.advance(10 * 60);
+    assert_eq!(fx.people.authenticate(&token).await.unwrap_err(), PeopleError::SessionExpired);
+
+    // Tokens of other kinds or shapes are refused.
+    for bad in ["", "sks_", "Bearer x", "sek_0123", &token.replace("sks_", "key_")] {
+        assert_eq!(fx.people.authenticate(bad).await.unwrap_err(), PeopleError::SessionInvalid);
+    }
+}
+
+#[tokio::test]
+async fn logout_and_password_change_revoke_sessions() {
+    let fx = fixture().await;
+    let (mut olga, _) = first_officer(&fx).await;
+    let (t1, p) = login(&fx, &olga).await.unwrap();
+    let (t2, _) = login(&fx, &olga).await.unwrap();
+    fx.people.logout(&ctx(), &t1).await.unwrap();
+    assert_eq!(fx.people.authenticate(&t1).await.unwrap_err(), PeopleError::SessionInvalid);
+    assert!(fx.people.authenticate(&t2).await.is_ok());
+
+    // A weak new password or a wrong old one changes nothing.
+    assert!(matches!(
+        fx.people.change_password(&p, &ctx(), OFFICER_PW, "password123!").await,
+        Err(PeopleError::WeakPassword(PasswordRule::Common))
+    ));
+    assert_eq!(
+        fx.people
+            .change_password(&p, &ctx(), "not my old password", "a brand new passphrase")
+            .await
+            .unwrap_err(),
+        PeopleError::PasswordMismatch
+    );
+    assert!(fx.people.authenticate(&t2).await.is_ok());
+    fx.people.change_password(&p, &ctx(), OFFICER_PW, "a brand new passphrase").await.unwrap();
+    assert_eq!(fx.people.authenticate(&t2).await.unwrap_err(), PeopleError::SessionInvalid);
+    assert_eq!(login(&fx, &olga).await.unwrap_err(), PeopleError::LoginFailed);
+    olga.password = "a brand new passphrase".into();
+    assert!(login(&fx, &olga).await.is_ok());
+}
+
+#[tokio::test]
+async fn password_rehashed_when_parameters_change() {
+    let fx = fixture().await;
+    let (olga, _) = first_officer(&fx).await;
+    let before =
+        fx.people.vault().store().get_employee(olga.id).await.unwrap().unwrap().password_hash.unwrap();
+    assert!(before.contains("m=64,t=2,p=1"));
+    let stronger = PeopleConfig { password_params: PasswordParams { memory_kib: 128, ..FAST }, ..config() };
+    let people2 = People::new(fx.people.vault().clone(), fx.clock.clone(), stronger);
+    let code = next_code(&fx, &olga.totp);
+    people2.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap();
+    let after =
+        fx.people.vault().store().get_employee(olga.id).await.unwrap().unwrap().password_hash.unwrap();
+    assert!(after.contains("m=128,t=2,p=1"), "{after}");
+    assert!(PeopleConfig::default().password_params.memory_kib >= 19 * 1024);
+}
+
+#[tokio::test]
+async fn a_new_agreement_version_needs_everyone_to_sign_again() {
+    let fx = fixture().await;
+    let (olga, officer) = first_officer(&fx).await;
+    let anna = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
+    let (anna_t, anna_p) = login(&fx, &anna).await.unwrap();
+    assert!(!anna_p.agreement_signed && anna_p.agreement_version.is_none(), "nothing published: closed");
+    assert!(matches!(
+        fx.people.publish_agreement(&anna_p, &ctx(), "# NDA").await,
+        Err(PeopleError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        fx.people.publish_agreement(&officer, &ctx(), "  ").await,
+        Err(PeopleError::InvalidInput { .. })
+    ));
+
+    let v1 =
+        fx.people.publish_agreement(&officer, &ctx(), "# Confidentiality\n\nKeep it secret.").await.unwrap();
+    assert_eq!(v1.version, 1);
+    assert_eq!(
+        fx.people.sign_agreement(&anna_p, &ctx(), 1, "wrong password here").await.unwrap_err(),
+        PeopleError::PasswordMismatch
+    );
+    fx.people.sign_agreement(&anna_p, &ctx(), 1, AGENT_PW).await.unwrap();
+    let p = fx.people.authenticate(&anna_t).await.unwrap();
+    assert!(p.agreement_signed);
+    assert_eq!(p.agreement_version, Some(1));
+    let (olga_t, olga_p) = login(&fx, &olga).await.unwrap();
+    assert!(!olga_p.agreement_signed);
+    fx.people.sign_agreement(&olga_p, &ctx(), 1, OFFICER_PW).await.unwrap();
+    let sig = fx.people.vault().store().signature(anna.id, 1).await.unwrap().unwrap();
+    assert_eq!(sig.sha256, v1.sha256);
+    assert_eq!(sig.origin.as_deref(), Some("127.0.0.1"));
+
+    let v2 =
+        fx.people.publish_agreement(&officer, &ctx(), "# Confidentiality\n\nVersion two.").await.unwrap();
+    assert_eq!(v2.version, 2);
+    for token in [&anna_t, &olga_t] {
+        let p = fx.people.authenticate(token).await.unwrap();
+        assert!(!p.agreement_signed, "everyone is unsigned after a new version");
+        assert_eq!(p.agreement_version, Some(2));
+    }
+    assert_eq!(
+        fx.people.sign_agreement(&anna_p, &ctx(), 1, AGENT_PW).await.unwrap_err(),
+        PeopleError::AgreementOutdated { given: 1, current: 2 }
+    );
+    fx.people.sign_agreement(&anna_p, &ctx(), 2, AGENT_PW).await.unwrap();
+    assert!(fx.people.authenticate(&anna_t).await.unwrap().agreement_signed);
+    assert!(!fx.people.authenticate(&olga_t).await.unwrap().agreement_signed);
+    let status = fx.people.agreement_status(&officer).await.unwrap();
+    assert_eq!(status.iter().filter(|s| s.signed_at.is_some()).count(), 1);
+}
+
+#[tokio::test]
+async fn grants_policy_masking_and_reveal() {
+    let fx = fixture().await;
+    let (_, officer) = first_officer(&fx).await;
+    let anna = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
+    let (anna_t, anna_p) = login(&fx, &anna).await.unwrap();
+    assert!(!anna_p.has_group("retail"), "no group without a grant");
+    fx.people.grant(&officer, &ctx(), anna.id, "retail").await.unwrap();
+    let anna_p = fx.people.authenticate(&anna_t).await.unwrap();
+    assert!(anna_p.has_group("retail"));
+    assert!(matches!(
+        fx.people.grant(&officer, &ctx(), anna.id, "nope").await,
+        Err(PeopleError::UnknownGroup(_))
+    ));
+
+    let vault = fx.people.vault();
+    let code = vault
+        .create_customer(
+            &ctx(),
+            "retail",
+            &fields(&[
+                ("full_name", "Anna Svensson"),
+                ("email", "jane.doe@example.com"),
+                ("phone", "+46 70 123 45 67"),
+                ("national_id", "19811218-9876"),
+                ("card_number", "4111 1111 1111 1111"),
+                ("notes", "prefers e-mail"),
+                ("secret_note", "the vault combination"),
+            ]),
+        )
+        .await
+        .unwrap();
+    let customer = vault.get_customer(&ctx(), &code, None).await.unwrap();
+    let policy = fx.people.field_policy().await.unwrap();
+    let view = policy.view_customer(&anna_p.roles, vault.schema(), &customer.fields, None).unwrap();
+    let masked = |f: &str| match &view[f] {
+        FieldView::Masked(m) => m.clone(),
+        FieldView::Plain(_) => panic!("{f} is plain"),
+    };
+    assert_eq!(masked("full_name"), "A. S.");
+    assert_eq!(masked("email"), "j***@example.com");
+    assert_eq!(masked("phone"), "*********67");
+    assert_eq!(masked("national_id"), "811218-****");
+    assert_eq!(masked("card_number"), "411111******1111");
+    assert_eq!(masked("secret_note"), "****");
+    assert!(matches!(&view["notes"], FieldView::Plain(v) if v.expose() == "prefers e-mail"));
+
+    // The officer sees no customer data.
+    let officer_view = policy.view_customer(&officer.roles, vault.schema(), &customer.fields, None).unwrap();
+    assert!(officer_view.is_empty());
+
+    // A reveal needs a purpose and returns only the named field.
+    let card = vec!["card_number".to_owned()];
+    assert_eq!(
+        policy.view_customer(&anna_p.roles, vault.schema(), &customer.fields, Some((&card, None))),
+        Err(PolicyError::PurposeRequired)
+    );
+    assert_eq!(Purpose::new("", None), Err(PolicyError::PurposeRequired));
+    let purpose = Purpose::new("payment", Some("refund of order 1234")).unwrap();
+    let shown = policy
+        .view_customer(&anna_p.roles, vault.schema(), &customer.fields, Some((&card, Some(&purpose))))
+        .unwrap();
+    assert_eq!(shown.len(), 1);
+    assert!(matches!(&shown["card_number"], FieldView::Plain(v) if v.expose() == "4111 1111 1111 1111"));
+    let secret = vec!["secret_note".to_owned()];
+    assert!(matches!(
+        policy.view_customer(
+            &anna_p.roles,
+            vault.schema(),
+            &customer.fields,
+            Some((&secret, Some(&purpose)))
+        ),
+        Err(PolicyError::RevealNotAllowed { .. })
+    ));
+
+    // Restricted can never be set to plain; other cells can change and are stored.
+    assert!(matches!(
+        fx.people
+            .set_field_policy(&officer, &ctx(), Role::Agent, Sensitivity::Restricted, Decision::Plain)
+            .await,
+        Err(PeopleError::Policy(PolicyError::RestrictedNeverPlain))
+    ));
+    assert!(matches!(
+        fx.people
+            .set_field_policy(&anna_p, &ctx(), Role::Agent, Sensitivity::Confidential, Decision::Plain)
+            .await,
+        Err(PeopleError::Forbidden { .. })
+    ));
+    fx.people
+        .set_field_policy(&officer, &ctx(), Role::Agent, Sensitivity::Confidential, Decision::Masked)
+        .await
+        .unwrap();
+    let policy = fx.people.field_policy().await.unwrap();
+    assert_eq!(policy.decision(Role::Agent, Sensitivity::Confidential), Decision::Masked);
+    assert!(matches!(
+        policy.view_customer(&anna_p.roles, vault.schema(), &customer.fields, Some((&card, Some(&purpose)))),
+        Err(PolicyError::RevealNotAllowed { .. })
+    ));
+    assert!(fx.people.revoke_grant(&officer, &ctx(), anna.id, "retail").await.unwrap());
+    assert!(!fx.people.authenticate(&anna_t).await.unwrap().has_group("retail"));
+}
+
+#[tokio::test]
+async fn audit_records_events_and_never_secrets() {
+    let fx = fixture().await;
+    let (olga, officer) = first_officer(&fx).await;
+    let inv = fx.people.invite(&officer, &ctx(), "anna", "Anna", &[Role::Agent]).await.unwrap();
+    let e = fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap();
+    fx.people.approve(&officer, &ctx(), e.employee_id).await.unwrap();
+    let (token, _) = login(&fx, &olga).await.unwrap();
+    let _ = fx.people.login(&ctx(), "nobody", "some password typed", "123456").await;
+    fx.people.logout(&ctx(), &token).await.unwrap();
+    fx.people.publish_agreement(&officer, &ctx(), "# NDA").await.unwrap();
+
+    let entries = fx.people.vault().store().audit_read(1, 1000).await.unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    for wanted in [
+        "employee.bootstrap",
+        "employee.enrol",
+        "employee.invite",
+        "employee.approve",
+        "login",
+        "logout",
+        "agreement.publish",
+    ] {
+        assert!(actions.contains(&wanted), "{wanted} missing from {actions:?}");
+    }
+    assert!(entries.iter().any(|e| e.action == "login" && e.actor == "anonymous"));
+    assert!(entries.iter().all(|e| e.fields.iter().all(|f| !f.contains("nobody"))));
+    assert_eq!(
+        fx.people.vault().audit_verify(None).await.unwrap(),
+        sekretess_core::audit::Verdict::Intact { head: entries.len() as u64 }
+    );
+
+    // No password, code, token or TOTP secret anywhere in the data folder.
+    fx.people.vault().store().close().await;
+    let needles: Vec<Vec<u8>> = [
+        OFFICER_PW.as_bytes().to_vec(),
+        AGENT_PW.as_bytes().to_vec(),
+        b"some password typed".to_vec(),
+        inv.code.expose().as_bytes().to_vec(),
+        inv.code.expose().replace('-', "").into_bytes(),
+        token.as_bytes().to_vec(),
+        token.trim_start_matches("sks_").as_bytes().to_vec(),
+        e.totp_secret.expose().to_vec(),
+        e.totp_secret.base32().as_bytes().to_vec(),
+    ]
+    .into();
+    let stored: Vec<(String, Vec<u8>)> = files(fx.dir.path())
+        .into_iter()
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect();
+    assert!(stored.len() >= 2);
+    assert_eq!(search(&stored, &needles), vec![]);
+}
+
+#[test]
+fn errors_never_carry_secrets() {
+    let ctx = AuditContext::system();
+    assert_eq!(ctx.actor, "system");
+    for e in [PeopleError::LoginFailed, PeopleError::InvalidEnrolmentCode, PeopleError::SessionInvalid] {
+        let text = e.to_string();
+        assert!(!text.is_empty() && !text.contains("sks_"));
+    }
+}
