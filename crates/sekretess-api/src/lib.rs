@@ -69,8 +69,10 @@ pub struct SealStatus {
 #[serde(deny_unknown_fields)]
 pub struct InitRequest {
     /// Shares needed to unseal (1 only with a single share, for dev mode).
+    #[schema(minimum = 1)]
     pub threshold: u8,
     /// Shares to hand out.
+    #[schema(minimum = 1)]
     pub shares: u8,
 }
 
@@ -95,6 +97,7 @@ impl std::fmt::Debug for InitResponse {
 #[serde(deny_unknown_fields)]
 pub struct UnsealRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1)]
     pub share: Option<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reset: bool,
@@ -112,6 +115,7 @@ impl std::fmt::Debug for UnsealRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreateGroup {
     /// 1-64 of a-z, 0-9, - and _.
+    #[schema(pattern = r"^[a-z0-9_-]{1,64}$", min_length = 1, max_length = 64)]
     pub name: String,
 }
 
@@ -154,6 +158,7 @@ pub struct SchemaDoc {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomer {
+    #[schema(pattern = r"^[a-z0-9_-]{1,64}$", min_length = 1, max_length = 64)]
     pub group: String,
     /// Field name -> value, following the schema.
     pub fields: BTreeMap<String, String>,
@@ -169,6 +174,7 @@ pub struct BatchItem {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomers {
+    #[schema(pattern = r"^[a-z0-9_-]{1,64}$", min_length = 1, max_length = 64)]
     pub group: String,
     pub customers: Vec<BatchItem>,
 }
@@ -219,8 +225,10 @@ pub struct UpdateCustomer {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchRequest {
+    #[schema(pattern = r"^[a-z0-9_-]{1,64}$", min_length = 1, max_length = 64)]
     pub group: String,
     /// A searchable field, e.g. `national_id`.
+    #[schema(pattern = r"^[a-z0-9_]{1,64}$", min_length = 1, max_length = 64)]
     pub field: String,
     /// The value, in any written form the field's type accepts.
     pub value: String,
@@ -260,11 +268,14 @@ redacted_debug! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKey {
+    #[schema(min_length = 1, max_length = 64)]
     pub name: String,
     /// Scope names (`customers:read`, `customers:write`, `customers:erase`, `customers:find`,
     /// `groups:read`, `groups:admin`, `apikeys:admin`, `sys:seal`) or `security-officer` for all.
+    #[schema(min_items = 1)]
     pub scopes: Vec<String>,
     /// Group names, or `*` for every group.
+    #[schema(min_items = 1)]
     pub groups: Vec<String>,
 }
 

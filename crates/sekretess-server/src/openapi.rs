@@ -24,7 +24,8 @@ fn problem_response(description: &str) -> RefOr<Response> {
 /// Every secured route can answer 401, 403 and 503 (sealed); every route 4xx for a bad
 /// body. Added here once instead of on each handler.
 fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let customers = path.starts_with("/v1/customers");
         for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
             .into_iter()
             .flatten()
@@ -37,6 +38,17 @@ fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
                 r.entry("403".into())
                     .or_insert_with(|| problem_response("the key lacks the scope or the group"));
                 r.entry("503".into()).or_insert_with(|| problem_response("the vault is sealed"));
+            }
+            if customers {
+                r.entry("400".into())
+                    .or_insert_with(|| problem_response("malformed customer code or wrong check symbol"));
+                r.entry("404".into()).or_insert_with(|| problem_response("no such customer or group"));
+                r.entry("422".into())
+                    .or_insert_with(|| problem_response("a field value fails its type's rules"));
+                r.entry("423".into()).or_insert_with(|| problem_response("the customer group is locked"));
+            }
+            if secured && op.request_body.is_some() {
+                r.entry("404".into()).or_insert_with(|| problem_response("unknown customer group"));
             }
             if op.request_body.is_some() {
                 r.entry("400".into()).or_insert_with(|| problem_response("malformed JSON"));

@@ -288,7 +288,7 @@ async fn reachable<S: Store + AccessStore>(
 
 /// Reads a customer by code.
 #[utoipa::path(get, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:read"])),
-    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3X8"),
+    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3X8", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$"),
            ("x-sekretess-purpose" = Option<String>, Header, description = "why the data is read (kept in the audit log; at most 200 printable characters)")),
     responses((status = 200, body = api::Customer),
               (status = 400, description = "malformed code or wrong check symbol", body = api::Problem, content_type = PROBLEM),
@@ -328,7 +328,7 @@ pub async fn get_customer<S: Store + AccessStore>(
 /// Sets (string) or removes (null) fields of a customer.
 #[utoipa::path(patch, path = "/v1/customers/{code}", tag = "customers", request_body = api::UpdateCustomer,
     security(("bearer" = ["customers:write"])),
-    params(("code" = String, Path, description = "customer code")),
+    params(("code" = String, Path, description = "customer code", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
     responses((status = 204, description = "updated"), (status = 422, body = api::Problem, content_type = PROBLEM)))]
 pub async fn update_customer<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
@@ -344,7 +344,7 @@ pub async fn update_customer<S: Store + AccessStore>(
 
 /// Erases a customer (crypto-shredding); the code is never reused.
 #[utoipa::path(delete, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:erase"])),
-    params(("code" = String, Path, description = "customer code")),
+    params(("code" = String, Path, description = "customer code", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
     responses((status = 204, description = "erased"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
 pub async fn erase_customer<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
