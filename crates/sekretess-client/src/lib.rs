@@ -357,6 +357,46 @@ impl Client {
     pub async fn revoke_api_key(&self, id: &str) -> Result<(), ClientError> {
         self.call_bytes::<()>(Method::DELETE, &format!("/v1/apikeys/{}", segment(id)), None).await.map(drop)
     }
+
+    // ---- audit ----
+
+    /// One page of audit entries matching `q` (codes, names and times only).
+    pub async fn audit(&self, q: &api::audit::AuditQuery) -> Result<api::audit::AuditPage, ClientError> {
+        let mut params: Vec<(&str, String)> = Vec::new();
+        let mut add = |k: &'static str, v: Option<String>| {
+            if let Some(v) = v {
+                params.push((k, v));
+            }
+        };
+        add("from_seq", q.from_seq.map(|v| v.to_string()));
+        add("limit", q.limit.map(|v| v.to_string()));
+        add("actor", q.actor.clone());
+        add("customer", q.customer.clone());
+        add("action", q.action.clone());
+        add("since", q.since.map(|v| v.to_string()));
+        add("until", q.until.map(|v| v.to_string()));
+        let query: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", query_value(v))).collect();
+        let path =
+            if query.is_empty() { "/v1/audit".to_owned() } else { format!("/v1/audit?{}", query.join("&")) };
+        self.call::<(), _>(Method::GET, &path, None).await
+    }
+
+    pub async fn audit_verify(&self) -> Result<api::audit::AuditVerification, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/audit/verify", None).await
+    }
+
+    pub async fn audit_checkpoint(&self) -> Result<api::audit::AuditCheckpoint, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/audit/checkpoint", None).await
+    }
+
+    // ---- redaction ----
+
+    pub async fn redact(
+        &self,
+        req: &api::redact::RedactRequest,
+    ) -> Result<api::redact::RedactResponse, ClientError> {
+        self.call(Method::POST, "/v1/redact", Some(req)).await
+    }
 }
 
 fn body_or_problem(resp: RawResponse) -> Result<Vec<u8>, ClientError> {
@@ -377,6 +417,16 @@ fn decode<T: DeserializeOwned>(resp: RawResponse) -> Result<T, ClientError> {
 }
 
 /// Keeps a path segment to characters that need no escaping (codes, ids, group names).
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass).
+fn query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 fn segment(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect()
 }

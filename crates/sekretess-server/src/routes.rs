@@ -391,6 +391,15 @@ pub async fn create_api_key<S: Store + AccessStore>(
     {
         return Err(VaultError::GroupForbidden.into());
     }
+    // On record before the key exists (fail closed): its scopes and groups.
+    let mut event = auth.ctx().event("apikey.create");
+    event.fields = req
+        .scopes
+        .iter()
+        .map(|s| format!("scope:{s}"))
+        .chain(req.groups.iter().map(|g| format!("group:{g}")))
+        .collect();
+    st.vault.record_event(event, sekretess_core::audit::Outcome::Success).await?;
     let (record, token) =
         access::create_api_key(st.vault.store(), st.clock.as_ref(), &req.name, &req.scopes, &req.groups)
             .await?;
@@ -421,6 +430,12 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
     auth: Authorized<need::ApiKeysAdmin>,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
+    let mut event = auth.ctx().event("apikey.revoke");
+    event.fields = vec![format!(
+        "apikey:{}",
+        id.chars().filter(char::is_ascii_alphanumeric).take(32).collect::<String>()
+    )];
+    st.vault.record_event(event, sekretess_core::audit::Outcome::Success).await?;
     let revoked = st.vault.store().revoke_api_key(&id, st.clock.now()).await?;
     st.keys.forget(&id);
     if !revoked {

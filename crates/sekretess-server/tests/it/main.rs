@@ -2,10 +2,12 @@
 //! Integration tests: a real server over TLS on 127.0.0.1:0 with a temporary SQLite
 //! store, driven through `sekretess-client`.
 
+mod audit;
 mod auth;
 mod common;
 mod customers;
 mod input;
 mod openapi;
+mod redact;
 mod sealed;
 mod tls;
