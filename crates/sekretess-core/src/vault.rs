@@ -125,7 +125,12 @@ pub struct Vault<S: Store> {
     meta: RwLock<Option<VaultMeta>>,
     state: RwLock<State<S>>,
     sealed_events: std::sync::Mutex<Vec<(Event, Outcome)>>,
+    /// Code -> group id. A code never changes group, so entries never go stale.
+    directory_cache: std::sync::Mutex<HashMap<String, u32>>,
 }
+
+/// Codes remembered at most; the cache starts over when full (cheap, and bounded).
+const DIRECTORY_CACHE_MAX: usize = 100_000;
 
 fn poisoned<T>(_: T) -> VaultError {
     VaultError::Internal("lock poisoned")
@@ -197,6 +202,7 @@ impl<S: Store> Vault<S> {
             meta: RwLock::new(meta),
             state: RwLock::new(State::Sealed { pending: Vec::new() }),
             sealed_events: std::sync::Mutex::new(Vec::new()),
+            directory_cache: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -687,7 +693,7 @@ impl<S: Store> Vault<S> {
         code: &CustomerCode,
     ) -> Result<(Arc<Unsealed<S>>, Arc<OpenGroup<S::Group>>, CustomerRecord), VaultError> {
         let u = self.unsealed()?;
-        let group_id = self.store.directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
+        let group_id = self.group_of(code).await?;
         let g = self.group_by_id(&u, group_id).await?;
         Self::usable(&g)?;
         match g.store.get_customer(code.compact()).await? {
@@ -695,6 +701,19 @@ impl<S: Store> Vault<S> {
             None if self.store.is_erased(code.compact()).await? => Err(VaultError::Erased),
             None => Err(VaultError::NotFound),
         }
+    }
+
+    async fn group_of(&self, code: &CustomerCode) -> Result<u32, VaultError> {
+        if let Some(&g) = self.directory_cache.lock().map_err(poisoned)?.get(code.compact()) {
+            return Ok(g);
+        }
+        let g = self.store.directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
+        let mut cache = self.directory_cache.lock().map_err(poisoned)?;
+        if cache.len() >= DIRECTORY_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(code.compact().to_owned(), g);
+        Ok(g)
     }
 
     fn decrypt(

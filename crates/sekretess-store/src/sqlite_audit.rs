@@ -34,6 +34,30 @@ fn entry(row: &sqlx::sqlite::SqliteRow) -> Result<Entry, StoreError> {
     })
 }
 
+const AUDIT_ROWS_PER_STATEMENT: usize = 200;
+
+fn insert_entries(chunk: &[Entry]) -> QueryBuilder<'_, Sqlite> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "INSERT INTO audit_log (seq, time, actor, action, group_name, customer, fields, purpose, outcome, request_id, origin, mac) ",
+    );
+    q.push_values(chunk, |mut b, e| {
+        let fields: String = e.fields.join(&FIELD_SEPARATOR.to_string());
+        b.push_bind(e.seq as i64)
+            .push_bind(e.time)
+            .push_bind(e.actor.as_str())
+            .push_bind(e.action.as_str())
+            .push_bind(e.group.as_deref())
+            .push_bind(e.customer.as_deref())
+            .push_bind(fields)
+            .push_bind(e.purpose.as_deref())
+            .push_bind(e.outcome.as_str())
+            .push_bind(e.request_id.as_deref())
+            .push_bind(e.origin.as_deref())
+            .push_bind(&e.mac[..]);
+    });
+    q
+}
+
 impl AuditStore for SqliteStore {
     async fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
         let row = sqlx::query("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -53,31 +77,18 @@ impl AuditStore for SqliteStore {
             return Err(StoreError::Conflict { what: "audit head".into() });
         }
         // Sequence numbers are the primary key: if another writer appended since `prev_seq`,
-        // the first insert collides and the whole transaction rolls back (Conflict).
+        // the first row collides and nothing is written (Conflict). One statement is atomic
+        // on its own, so a group commit of up to 200 entries is a single round trip.
+        let conflict = |e: sqlx::Error| match map_err(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict { what: "audit head".into() },
+            other => other,
+        };
+        if entries.len() <= AUDIT_ROWS_PER_STATEMENT {
+            return insert_entries(entries).build().execute(self.control()).await.map(drop).map_err(conflict);
+        }
         let mut tx = self.control().begin().await.map_err(map_err)?;
-        for chunk in entries.chunks(200) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO audit_log (seq, time, actor, action, group_name, customer, fields, purpose, outcome, request_id, origin, mac) ",
-            );
-            q.push_values(chunk, |mut b, e| {
-                let fields: String = e.fields.join(&FIELD_SEPARATOR.to_string());
-                b.push_bind(e.seq as i64)
-                    .push_bind(e.time)
-                    .push_bind(e.actor.as_str())
-                    .push_bind(e.action.as_str())
-                    .push_bind(e.group.as_deref())
-                    .push_bind(e.customer.as_deref())
-                    .push_bind(fields)
-                    .push_bind(e.purpose.as_deref())
-                    .push_bind(e.outcome.as_str())
-                    .push_bind(e.request_id.as_deref())
-                    .push_bind(e.origin.as_deref())
-                    .push_bind(&e.mac[..]);
-            });
-            q.build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
-                StoreError::Conflict { .. } => StoreError::Conflict { what: "audit head".into() },
-                other => other,
-            })?;
+        for chunk in entries.chunks(AUDIT_ROWS_PER_STATEMENT) {
+            insert_entries(chunk).build().execute(&mut *tx).await.map_err(conflict)?;
         }
         tx.commit().await.map_err(map_err)
     }
