@@ -240,7 +240,7 @@ async fn bare_sqlite(dir: &std::path::Path, rows: u64, batch: usize, size: usize
         .foreign_keys(true)
         .pragma("secure_delete", "ON");
     let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
-    sqlx::query("CREATE TABLE rows (code TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID")
+    sqlx::query("CREATE TABLE rows (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, body BLOB NOT NULL)")
         .execute(&pool)
         .await?;
     let mut rng = data::Rng::new(7);

@@ -1,7 +1,10 @@
 -- One customer group's database. Field values are AES-256-GCM envelopes under the
 -- customer's data key, which is stored only wrapped by the group's key-encryption key.
+-- Rows of about 1 KiB are appended in rowid order (dense pages, no splits); the code
+-- lookup goes through a small unique index.
 CREATE TABLE customers (
-    code          TEXT PRIMARY KEY,
+    id            INTEGER PRIMARY KEY,
+    code          TEXT NOT NULL UNIQUE,
     kek_version   INTEGER NOT NULL,
     wrapped_dek   BLOB NOT NULL,
     fields        BLOB NOT NULL,
@@ -11,7 +14,7 @@ CREATE TABLE customers (
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL,
     retain_until  INTEGER
-) WITHOUT ROWID;
+);
 
 -- Blind index: HMAC of a normalized value under a key of this group and field, so the
 -- hash alone already names the field. Unique fields live in their own table, where the
