@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use sekretess_api::{BatchItem, CreateCustomers};
+use sekretess_bench_vault::unaudited::Unaudited;
 use sekretess_client::{Client, ClientConfig};
 use sekretess_core::audit::AuditContext;
 use sekretess_core::{Clock, CustomerCode, Schema, SystemClock, Vault};
@@ -119,7 +120,7 @@ fn main() -> Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
     // A vault, initialized and unsealed, with one group.
-    let (vault, token) = server_rt.block_on(async {
+    let (vault, token, share) = server_rt.block_on(async {
         let store = SqliteStore::open(&dir.path().join("data")).await?;
         let vault = Arc::new(Vault::open(store, clock.clone(), Schema::default_schema()).await?);
         let ctx = AuditContext::system();
@@ -127,17 +128,31 @@ fn main() -> Result<()> {
         let share = done.shares.first().context("no share")?.to_string();
         vault.submit_share(&ctx, &share).await?;
         vault.create_group(&ctx, "bench").await?;
-        Ok::<_, anyhow::Error>((vault, done.bootstrap_token.expose().to_owned()))
+        Ok::<_, anyhow::Error>((vault, done.bootstrap_token.expose().to_owned(), share))
     })?;
     let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
     let tls_config = tls::server_config(&certs.cert, &certs.key)?;
     let state = AppState::new(Arc::clone(&vault), clock.clone(), Limits::default());
     let server = server_rt.block_on(RunningServer::start("127.0.0.1:0".parse()?, tls_config, state))?;
-    let client = Client::new(&ClientConfig {
-        addr: format!("https://{}", server.addr),
-        ca_cert: Some(certs.ca_cert.clone()),
-        token: Some(Zeroizing::new(token)),
+    // A second server over the same files whose audit log writes nothing: only to show
+    // what the audit entry of each request costs, side by side in this run.
+    let unaudited_server = server_rt.block_on(async {
+        let store = Unaudited(SqliteStore::open(&dir.path().join("data")).await?);
+        let vault = Arc::new(Vault::open(store, clock.clone(), Schema::default_schema()).await?);
+        vault.submit_share(&AuditContext::system(), &share).await?;
+        let state = AppState::new(vault, clock.clone(), Limits::default());
+        let tls_config = tls::server_config(&certs.cert, &certs.key)?;
+        Ok::<_, anyhow::Error>(RunningServer::start("127.0.0.1:0".parse()?, tls_config, state).await?)
     })?;
+    let client_for = |addr: std::net::SocketAddr| {
+        Client::new(&ClientConfig {
+            addr: format!("https://{addr}"),
+            ca_cert: Some(certs.ca_cert.clone()),
+            token: Some(Zeroizing::new(token.clone())),
+        })
+    };
+    let client = client_for(server.addr)?;
+    let unaudited_client = client_for(unaudited_server.addr)?;
 
     load_rt.block_on(async move {
         let ctx = Arc::new(AuditContext { actor: "bench".into(), ..Default::default() });
@@ -242,8 +257,34 @@ fn main() -> Result<()> {
                 Some(core.rate(BATCH)),
             );
         }
+        // What the audit entry costs: gets at 64 connections, alternating rounds.
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        for _ in 0..3 {
+            for (cl, out) in [(&client, &mut with), (&unaudited_client, &mut without)] {
+                let (cl, cs) = (cl.clone(), Arc::clone(&codes));
+                let s = drive(64, seconds, move |_, i| {
+                    let (cl, cs) = (cl.clone(), Arc::clone(&cs));
+                    async move {
+                        cl.get_customer(&cs[i % cs.len()]).await?;
+                        Ok(())
+                    }
+                })
+                .await?;
+                out.push(s.pct(0.5));
+            }
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (w, wo) = (median(&mut with), median(&mut without));
+        println!(
+            "\nCustomer get at 64 connections, p50 (median of 3 alternating rounds): with the audit entry {w:.2} ms, without {wo:.2} ms: audit adds {:+.0} %.",
+            (w / wo - 1.0) * 100.0
+        );
         Ok::<_, anyhow::Error>(())
     })?;
+    server_rt.block_on(unaudited_server.shutdown());
     server_rt.block_on(server.shutdown());
     Ok(())
 }

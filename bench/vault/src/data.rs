@@ -8,7 +8,7 @@ impl Rng {
     pub fn new(seed: u64) -> Self {
         Rng(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -16,7 +16,7 @@ impl Rng {
         z ^ (z >> 31)
     }
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.next_u64() % n
     }
 }
 
@@ -128,7 +128,10 @@ pub fn customer(i: u64, rng: &mut Rng) -> Vec<(String, String)> {
         f("national_id", personnummer(i)),
         f("card_number", card(rng)),
         f("iban", swedish_iban(rng)),
-        f("notes", format!("Customer since {}; prefers e-mail. Ref {}", 2000 + rng.below(26), rng.next())),
+        f(
+            "notes",
+            format!("Customer since {}; prefers e-mail. Ref {}", 2000 + rng.below(26), rng.next_u64()),
+        ),
     ]
 }
 

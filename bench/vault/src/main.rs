@@ -22,8 +22,7 @@ use sekretess_store::SqliteStore;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Sqlite};
 
-mod data;
-mod unaudited;
+use sekretess_bench_vault::{data, unaudited};
 
 #[derive(Parser)]
 #[command(about = "Benchmark the vault core on SQLite")]
@@ -250,8 +249,8 @@ async fn bare_sqlite(dir: &std::path::Path, rows: u64, batch: usize, size: usize
         let n = batch.min((rows - written) as usize);
         let items: Vec<(String, Vec<u8>)> = (0..n)
             .map(|_| {
-                let code = format!("{:012X}", rng.next() >> 16);
-                let body: Vec<u8> = (0..size - 12).map(|_| rng.next() as u8).collect();
+                let code = format!("{:012X}", rng.next_u64() >> 16);
+                let body: Vec<u8> = (0..size - 12).map(|_| rng.next_u64() as u8).collect();
                 (code, body)
             })
             .collect();
@@ -293,7 +292,7 @@ where
             let mut lat = Vec::new();
             for _ in 0..total / callers {
                 let t = Instant::now();
-                op(Arc::clone(&v), Arc::clone(&k), rng.next()).await?;
+                op(Arc::clone(&v), Arc::clone(&k), rng.next_u64()).await?;
                 lat.push(t.elapsed());
             }
             Ok::<_, sekretess_core::VaultError>(lat)

@@ -1,6 +1,7 @@
 //! A store whose audit log writes nothing: only to measure what auditing costs, side by
 //! side in one run. Never used by the product.
 
+use sekretess_core::access::{AccessStore, ApiKeyRecord};
 use sekretess_core::audit::{AuditStore, Entry};
 use sekretess_core::error::StoreError;
 use sekretess_core::store::{GroupRow, GroupState, SealedGroupKey, Store, VaultMeta};
@@ -65,5 +66,20 @@ impl Store for Unaudited {
     }
     async fn is_erased(&self, code: &str) -> Result<bool, StoreError> {
         self.0.is_erased(code).await
+    }
+}
+
+impl AccessStore for Unaudited {
+    async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+        self.0.insert_api_key(key).await
+    }
+    async fn get_api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+        self.0.get_api_key(id).await
+    }
+    async fn list_api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
+        self.0.list_api_keys().await
+    }
+    async fn revoke_api_key(&self, id: &str, at: i64) -> Result<bool, StoreError> {
+        self.0.revoke_api_key(id, at).await
     }
 }

@@ -61,18 +61,6 @@ fn figures(mut lat: Vec<Duration>, elapsed: Duration) -> Figures {
     Figures { rate: lat.len() as f64 / elapsed.as_secs_f64(), p50: pct(0.5), p99: pct(0.99) }
 }
 
-/// A tiny deterministic generator (xorshift64*), for picking codes to read.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
-
 /// Opens `instances` vaults over the same data; the first initializes, creates the groups
 /// and unseals; the others unseal with the same share.
 async fn vaults<S, F, Fut>(instances: usize, open: F) -> Result<Vec<Arc<Vault<S>>>>
@@ -137,10 +125,10 @@ async fn load<S: Store>(
         let v = Arc::clone(&vaults[c as usize % vaults.len()]);
         let codes = Arc::clone(&codes);
         tasks.push(tokio::spawn(async move {
-            let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (c + 1));
+            let mut rng = sekretess_bench_vault::data::Rng::new(0x9e37_79b9_7f4a_7c15 ^ (c + 1));
             let mut lat = Vec::new();
             for _ in 0..per {
-                let code = &codes[(rng.next() % codes.len() as u64) as usize];
+                let code = &codes[(rng.next_u64() % codes.len() as u64) as usize];
                 let t = Instant::now();
                 v.get_customer(&ctx(), code, None).await?;
                 lat.push(t.elapsed());
