@@ -119,7 +119,10 @@ pub fn caller_of(p: &Principal) -> Caller {
 
 /// Whether a scope reaches customer data (and so needs the agreement signed).
 pub fn is_customer_data(scope: Scope) -> bool {
-    matches!(scope, Scope::CustomersRead | Scope::CustomersWrite | Scope::CustomersErase | Scope::CustomersFind)
+    matches!(
+        scope,
+        Scope::CustomersRead | Scope::CustomersWrite | Scope::CustomersErase | Scope::CustomersFind
+    )
 }
 
 /// Authenticates a session token (called by [`crate::auth::authenticate`]).

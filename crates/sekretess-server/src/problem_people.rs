@@ -16,7 +16,9 @@ pub(crate) fn map_people(e: &P) -> Mapped {
             "Login failed",
             d("the login name, password or code is wrong, or the account is locked"),
         ),
-        P::NotActive { .. } => (S::FORBIDDEN, "account-not-active", "Account not active", Some(e.to_string())),
+        P::NotActive { .. } => {
+            (S::FORBIDDEN, "account-not-active", "Account not active", Some(e.to_string()))
+        }
         P::SessionInvalid => (S::UNAUTHORIZED, "session-invalid", "Session not valid", Some(e.to_string())),
         P::SessionExpired => (S::UNAUTHORIZED, "session-expired", "Session expired", Some(e.to_string())),
         P::Forbidden { .. } => (S::FORBIDDEN, "forbidden", "Not allowed", Some(e.to_string())),
@@ -33,7 +35,9 @@ pub(crate) fn map_people(e: &P) -> Mapped {
         P::WrongState { .. } => (S::CONFLICT, "wrong-state", "Wrong employee state", Some(e.to_string())),
         P::UnknownEmployee => (S::NOT_FOUND, "unknown-employee", "No such employee", None),
         P::LoginTaken => (S::CONFLICT, "login-taken", "Login taken", Some(e.to_string())),
-        P::InvalidInput { .. } => (S::UNPROCESSABLE_ENTITY, "invalid-input", "Invalid input", Some(e.to_string())),
+        P::InvalidInput { .. } => {
+            (S::UNPROCESSABLE_ENTITY, "invalid-input", "Invalid input", Some(e.to_string()))
+        }
         P::AlreadyBootstrapped => {
             (S::CONFLICT, "already-bootstrapped", "The first security officer exists", None)
         }
@@ -56,17 +60,26 @@ pub(crate) fn map_people(e: &P) -> Mapped {
 fn map_policy(p: &PolicyError) -> Mapped {
     let d = |s: &str| Some(s.to_owned());
     match p {
-        PolicyError::RestrictedNeverPlain => {
-            (S::UNPROCESSABLE_ENTITY, "restricted-never-plain", "Restricted is never plain", Some(p.to_string()))
+        PolicyError::RestrictedNeverPlain => (
+            S::UNPROCESSABLE_ENTITY,
+            "restricted-never-plain",
+            "Restricted is never plain",
+            Some(p.to_string()),
+        ),
+        PolicyError::PurposeRequired => {
+            (S::BAD_REQUEST, "purpose-required", "Purpose required", Some(p.to_string()))
         }
-        PolicyError::PurposeRequired => (S::BAD_REQUEST, "purpose-required", "Purpose required", Some(p.to_string())),
         PolicyError::UnknownPurpose(_) => (
             S::BAD_REQUEST,
             "unknown-purpose",
             "Unknown purpose",
-            d("use customer_request, identity_verification, payment, fraud_investigation, legal_obligation, data_correction, or other: <description>"),
+            d(
+                "use customer_request, identity_verification, payment, fraud_investigation, legal_obligation, data_correction, or other: <description>",
+            ),
         ),
-        PolicyError::InvalidPurpose(_) => (S::BAD_REQUEST, "invalid-purpose", "Invalid purpose", Some(p.to_string())),
+        PolicyError::InvalidPurpose(_) => {
+            (S::BAD_REQUEST, "invalid-purpose", "Invalid purpose", Some(p.to_string()))
+        }
         PolicyError::RevealNotAllowed { .. } => (
             S::FORBIDDEN,
             "reveal-not-allowed",

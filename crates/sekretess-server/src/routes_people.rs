@@ -18,7 +18,9 @@ use sekretess_api::people as ap;
 use sekretess_core::access::{AccessStore, GroupAccess};
 use sekretess_core::audit::AuditContext;
 use sekretess_core::people::{EmployeeInfo, People, PeopleConfig, PeopleError, PeopleStore, Principal};
-use sekretess_core::policy::{Decision, FieldView, PolicyError, Purpose, PurposeKind, Role, parse_sensitivity};
+use sekretess_core::policy::{
+    Decision, FieldView, PolicyError, Purpose, PurposeKind, Role, parse_sensitivity,
+};
 use sekretess_core::store::Store;
 use sekretess_core::{Customer, VaultError};
 
@@ -98,11 +100,7 @@ fn router<S: Store + AccessStore + PeopleStore>(app: AppState<S>, people: Arc<Pe
 }
 
 fn anonymous(origin: Option<String>) -> AuditContext {
-    AuditContext {
-        actor: "anonymous".into(),
-        request_id: REQUEST_ID.try_with(Clone::clone).ok(),
-        origin,
-    }
+    AuditContext { actor: "anonymous".into(), request_id: REQUEST_ID.try_with(Clone::clone).ok(), origin }
 }
 
 fn employee(e: EmployeeInfo) -> ap::Employee {
@@ -233,11 +231,14 @@ pub async fn invite<S: Store + AccessStore + PeopleStore>(
 pub async fn bootstrap<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
-    ApiJson(req): ApiJson<ap::BootstrapOfficer>,
+    request: axum::extract::Request,
 ) -> ApiResult<(StatusCode, Json<ap::Invitation>)> {
+    // Refused before the body is read: an API key over every group only.
     if auth.employee.is_some() || auth.caller.groups != GroupAccess::All {
         return Err(VaultError::GroupForbidden.into());
     }
+    let ApiJson(req) =
+        <ApiJson<ap::BootstrapOfficer> as axum::extract::FromRequest<()>>::from_request(request, &()).await?;
     let inv = st.people.bootstrap_first_officer(&auth.ctx(), &req.login, &req.display_name).await?;
     tracing::warn!(employee = inv.employee_id, "first security officer invited");
     Ok((
@@ -301,8 +302,18 @@ macro_rules! lifecycle {
     };
 }
 
-lifecycle!(approve, "/v1/employees/{id}/approve", approve, "Approves a pending employee (never one's own account).");
-lifecycle!(suspend, "/v1/employees/{id}/suspend", suspend, "Suspends an employee: their sessions end at once.");
+lifecycle!(
+    approve,
+    "/v1/employees/{id}/approve",
+    approve,
+    "Approves a pending employee (never one's own account)."
+);
+lifecycle!(
+    suspend,
+    "/v1/employees/{id}/suspend",
+    suspend,
+    "Suspends an employee: their sessions end at once."
+);
 lifecycle!(reinstate, "/v1/employees/{id}/reinstate", reinstate, "Makes a suspended employee active again.");
 lifecycle!(offboard, "/v1/employees/{id}/offboard", offboard, "Offboards an employee for good.");
 
@@ -368,7 +379,8 @@ pub async fn set_policy<S: Store + AccessStore + PeopleStore>(
     staff: Staff<role::Officer>,
     ApiJson(req): ApiJson<ap::PolicyRule>,
 ) -> ApiResult<Json<ap::PolicyDoc>> {
-    let bad = |what: &'static str, rule: &'static str| ApiError::People(PeopleError::InvalidInput { what, rule });
+    let bad =
+        |what: &'static str, rule: &'static str| ApiError::People(PeopleError::InvalidInput { what, rule });
     let role = Role::parse(&req.role).ok_or_else(|| bad("role", "use security_officer, agent or auditor"))?;
     let s = parse_sensitivity(&req.sensitivity)
         .ok_or_else(|| bad("sensitivity", "use internal, confidential or restricted"))?;
@@ -437,7 +449,11 @@ pub async fn agreement_status<S: Store + AccessStore + PeopleStore>(
         version,
         employees: list
             .into_iter()
-            .map(|s| ap::SignatureStatus { employee_id: s.employee_id, login: s.login, signed_at: s.signed_at })
+            .map(|s| ap::SignatureStatus {
+                employee_id: s.employee_id,
+                login: s.login,
+                signed_at: s.signed_at,
+            })
             .collect(),
     }))
 }

@@ -7,5 +7,6 @@ mod common;
 mod customers;
 mod input;
 mod openapi;
+mod people;
 mod sealed;
 mod tls;
