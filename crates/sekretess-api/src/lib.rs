@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub mod people;
+
 /// Media type of every error body (RFC 9457).
 pub const PROBLEM_JSON: &str = "application/problem+json";
 /// Prefix of every problem `type`; the rest is the stable kind, e.g. `sealed`.
@@ -211,6 +213,9 @@ pub struct Customer {
     pub code: String,
     pub group: String,
     pub fields: BTreeMap<String, String>,
+    /// Fields whose value is shown masked (employees, by the field policy).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub masked: Vec<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }

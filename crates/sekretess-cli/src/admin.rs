@@ -57,6 +57,9 @@ pub enum CustomerCmd {
         /// Why you read it (kept in the audit log).
         #[arg(long)]
         purpose: Option<String>,
+        /// Reveal this field in plain (repeat); needs --purpose (kind or "kind: description").
+        #[arg(long)]
+        reveal: Vec<String>,
     },
     /// Change fields: a JSON object on stdin (or --file); `null` removes a field.
     Update {
@@ -342,7 +345,10 @@ pub async fn customer(c: &Client, cmd: CustomerCmd, out: &Out) -> Result<()> {
                 }
             }
         }
-        CustomerCmd::Get { code, purpose } => {
+        CustomerCmd::Get { code, purpose, reveal } if !reveal.is_empty() => {
+            crate::people::reveal(c, &code, reveal, purpose).await
+        }
+        CustomerCmd::Get { code, purpose, .. } => {
             let cust = c.get_customer_for(&code, purpose.as_deref()).await?;
             if out.json {
                 return out.json(&serde_json::json!({

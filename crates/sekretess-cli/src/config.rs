@@ -93,5 +93,7 @@ pub fn client_config(
     let ca_cert = ca_cert.or_else(|| file.client.ca_cert.clone());
     let token =
         std::env::var("SEKRETESS_TOKEN").ok().filter(|t| !t.is_empty()).or_else(|| file.client.token.clone());
+    // Else the employee session saved by `sekretess login`.
+    let token = token.or_else(crate::people::saved_session);
     Ok(sekretess_client::ClientConfig { addr, ca_cert, token: token.map(Zeroizing::new) })
 }

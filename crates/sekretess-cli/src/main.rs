@@ -10,6 +10,7 @@ use sekretess_client::{Client, ClientError};
 mod admin;
 mod audit;
 mod config;
+mod people;
 mod redact;
 mod serve;
 
@@ -70,6 +71,21 @@ enum Command {
     /// Service-account API keys.
     #[command(subcommand)]
     Apikey(admin::ApiKeyCmd),
+    /// Log in as an employee (password and TOTP code asked for); keeps the session.
+    Login(people::LoginArgs),
+    /// End the session.
+    Logout,
+    /// Employees: invite, enrol, approve, suspend, offboard, list.
+    #[command(subcommand)]
+    Employee(people::EmployeeCmd),
+    /// Grant (or --revoke) an employee a customer group.
+    Grant(people::GrantArgs),
+    /// The field policy.
+    #[command(subcommand)]
+    Policy(people::PolicyCmd),
+    /// Confidentiality agreements.
+    #[command(subcommand)]
+    Agreement(people::AgreementCmd),
 }
 
 /// The exit code for an error (see the command's help).
@@ -105,6 +121,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Customer(c) => admin::customer(&client, c, &out).await.map(|()| true)?,
         Command::Import(a) => admin::import(&client, a, &out).await?,
         Command::Apikey(c) => admin::apikey(&client, c, &out).await.map(|()| true)?,
+        Command::Login(a) => people::login(&client, a).await.map(|()| true)?,
+        Command::Logout => people::logout(&client).await.map(|()| true)?,
+        Command::Employee(c) => people::employee(&client, c).await.map(|()| true)?,
+        Command::Grant(a) => people::grant(&client, a).await.map(|()| true)?,
+        Command::Policy(c) => people::policy(&client, c).await.map(|()| true)?,
+        Command::Agreement(c) => people::agreement(&client, c).await.map(|()| true)?,
         Command::Redact(_) | Command::Audit(_) | Command::Serve(_) => true,
     };
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })

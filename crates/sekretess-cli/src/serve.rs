@@ -11,6 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use sekretess_core::audit::AuditContext;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
+use sekretess_server::routes_people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
 use sekretess_store::SqliteStore;
@@ -98,7 +99,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = SqliteStore::open(&data).await?;
     let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await?;
-    let state = AppState::new(Arc::new(vault), clock, limits);
+    let state = AppState::new(Arc::new(vault), clock, limits).with_people(PeopleOptions::default());
     let server = RunningServer::start(listen, tls_config, state).await?;
     tracing::info!(addr = %server.addr, data = %data.display(), "listening (HTTPS only); the vault starts sealed");
     sekretess_server::shutdown_signal().await;
@@ -138,7 +139,22 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     };
     vault.submit_share(&AuditContext::system(), &share).await.context("auto-unseal failed")?;
 
-    let state = AppState::new(Arc::new(vault), clock, limits);
+    let vault = Arc::new(vault);
+    // Dev mode: the first security officer's enrolment, made once (the code is printed once).
+    let people = sekretess_core::people::People::new(
+        Arc::clone(&vault),
+        Arc::clone(&clock),
+        sekretess_core::people::PeopleConfig::default(),
+    );
+    let officer_code =
+        match people.bootstrap_first_officer(&AuditContext::system(), "officer", "Dev Officer").await {
+            Ok(inv) => Some(inv.code.expose().to_owned()),
+            Err(sekretess_core::people::PeopleError::AlreadyBootstrapped) => None,
+            Err(e) => return Err(e).context("cannot create the first security officer's enrolment"),
+        };
+    // The dev token keeps every scope over every group, also after an officer enrolled.
+    let options = PeopleOptions { retire_bootstrap_key: false, ..PeopleOptions::default() };
+    let state = AppState::new(vault, clock, limits).with_people(options);
     let server = RunningServer::start(listen, tls_config, state).await?;
     let url = format!("https://{}", server.addr);
     let creds =
@@ -161,6 +177,19 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
          {warn}\n",
         cred_path.display()
     );
+    match officer_code {
+        Some(code) => eprintln!(
+            "To try employees (login with password + TOTP), enrol the first security officer \
+             (login \"officer\"; this code is shown once):\n  \
+             sekretess employee enrol        # paste the code: {code}\n  \
+             sekretess login --login officer\n\
+             Then invite others with `sekretess employee invite` (see docs/operations.md).\n"
+        ),
+        None => eprintln!(
+            "Employees: the first security officer (\"officer\") was created before; log in with \
+             `sekretess login --login officer`.\n"
+        ),
+    }
     tracing::warn!(addr = %server.addr, "dev mode: not for production");
     sekretess_server::shutdown_signal().await;
     server.shutdown().await;

@@ -3,6 +3,8 @@
 //! consulted at all: a Sekretess server is always named explicitly.
 #![forbid(unsafe_code)]
 
+mod people;
+
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;

@@ -3,8 +3,9 @@
 //! One middleware authenticates every protected route (deny by default: a route on the
 //! protected router cannot be reached without a valid credential) and puts a [`Caller`]
 //! in the request. Each handler then takes [`Authorized<R>`], which names the one scope
-//! `R` the route needs; the OpenAPI document lists it too. Employees with sessions (a
-//! later issue) will produce the same `Caller` in the same middleware.
+//! `R` the route needs; the OpenAPI document lists it too. Employees with sessions
+//! (`sks_…` tokens) produce the same `Caller` in the same middleware
+//! ([`crate::auth_session`]).
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -38,8 +39,15 @@ pub async fn authenticate<S: Store + AccessStore>(
     let Some(token) = token else {
         return ApiError::Vault(VaultError::Unauthenticated).into_response();
     };
+    if token.starts_with(crate::auth_session::SESSION_PREFIX) {
+        let token = zeroize::Zeroizing::new(token.to_owned());
+        return crate::auth_session::session(&state, req, next, &token).await;
+    }
     match state.keys.authenticate(state.vault.store(), state.clock.now(), token).await {
         Ok(caller) => {
+            if let Err(e) = crate::auth_session::check_api_key(&state, &caller).await {
+                return e.into_response();
+            }
             tracing::Span::current().record("principal", caller.principal.as_str());
             req.extensions_mut().insert(caller);
             next.run(req).await
@@ -137,6 +145,8 @@ pub struct Peer(pub std::net::SocketAddr);
 /// An authenticated caller holding scope `R`.
 pub struct Authorized<R: RequiredScope> {
     pub caller: Caller,
+    /// The employee, when the caller is one (a session rather than an API key).
+    pub employee: Option<sekretess_core::people::Principal>,
     origin: Option<String>,
     _scope: PhantomData<R>,
 }
@@ -165,7 +175,13 @@ impl<S: Send + Sync, R: RequiredScope> FromRequestParts<S> for Authorized<R> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let caller = parts.extensions.get::<Caller>().cloned().ok_or(VaultError::Unauthenticated)?;
         caller.require(R::SCOPE)?;
+        let employee = parts.extensions.get::<sekretess_core::people::Principal>().cloned();
+        if employee.as_ref().is_some_and(|p| !p.agreement_signed)
+            && crate::auth_session::is_customer_data(R::SCOPE)
+        {
+            return Err(ApiError::AgreementRequired);
+        }
         let origin = parts.extensions.get::<Peer>().map(|p| p.0.ip().to_string());
-        Ok(Authorized { caller, origin, _scope: PhantomData })
+        Ok(Authorized { caller, employee, origin, _scope: PhantomData })
     }
 }

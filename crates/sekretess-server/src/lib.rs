@@ -33,11 +33,14 @@ use tokio_rustls::TlsAcceptor;
 use tracing::Instrument;
 
 pub mod auth;
+pub mod auth_session;
 mod extract;
 pub mod openapi;
 pub mod problem;
+mod problem_people;
 pub mod routes;
 pub mod routes_audit;
+pub mod routes_people;
 pub mod routes_redact;
 pub mod tls;
 
@@ -77,11 +80,22 @@ pub struct AppState<S: Store + AccessStore> {
     pub clock: Arc<dyn Clock>,
     pub limits: Limits,
     pub keys: Arc<auth::KeyCache>,
+    /// Employees and sessions, once [`AppState::with_people`] was called.
+    pub people: Option<Arc<dyn auth_session::Directory>>,
+    /// The employee, policy and agreement routes (set by [`AppState::with_people`]).
+    pub people_routes: Option<Router>,
 }
 
 impl<S: Store + AccessStore> AppState<S> {
     pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, limits: Limits) -> Self {
-        AppState { vault, clock, limits, keys: Arc::new(auth::KeyCache::new(KEY_CACHE_SECONDS)) }
+        AppState {
+            vault,
+            clock,
+            limits,
+            keys: Arc::new(auth::KeyCache::new(KEY_CACHE_SECONDS)),
+            people: None,
+            people_routes: None,
+        }
     }
 }
 
@@ -95,6 +109,8 @@ impl<S: Store + AccessStore> Clone for AppState<S> {
             clock: Arc::clone(&self.clock),
             limits: self.limits,
             keys: Arc::clone(&self.keys),
+            people: self.people.clone(),
+            people_routes: self.people_routes.clone(),
         }
     }
 }
@@ -178,7 +194,7 @@ async fn request_layer(req: Request, next: Next) -> Response {
 }
 
 /// While sealed, data routes answer 503.
-async fn unsealed_only<S: Store + AccessStore>(
+pub(crate) async fn unsealed_only<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     req: Request,
     next: Next,
@@ -240,14 +256,15 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/sys/init", post(r::init::<S>))
         .route("/v1/sys/unseal", post(r::unseal::<S>))
         .route("/v1/openapi.json", get(openapi_json));
-    public
-        .merge(protected_sys)
-        .merge(data)
-        .fallback(not_found)
+    let people = state.people_routes.clone();
+    let mut app = public.merge(protected_sys).merge(data).with_state(state);
+    if let Some(people) = people {
+        app = app.merge(people);
+    }
+    app.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(middleware::from_fn(request_layer))
-        .with_state(state)
 }
 
 /// Serves `app` over TLS on `listener` until `shutdown` completes, then lets open

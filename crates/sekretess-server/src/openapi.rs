@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes;
+use crate::{routes, routes_people};
 
 struct BearerAuth;
 
@@ -34,7 +34,7 @@ fn common_responses(doc: &mut utoipa::openapi::OpenApi) {
             let r = &mut op.responses.responses;
             if secured {
                 r.entry("401".into())
-                    .or_insert_with(|| problem_response("missing, unknown or revoked API key"));
+                    .or_insert_with(|| problem_response("missing, unknown or revoked API key or session"));
                 r.entry("403".into())
                     .or_insert_with(|| problem_response("the key lacks the scope or the group"));
                 r.entry("503".into()).or_insert_with(|| problem_response("the vault is sealed"));
@@ -71,7 +71,7 @@ impl Modify for BearerAuth {
                 SecurityScheme::Http(
                     HttpBuilder::new()
                         .scheme(HttpAuthScheme::Bearer)
-                        .description(Some("API key: sk_<id>_<secret>"))
+                        .description(Some("API key (sk_<id>_<secret>) or employee session (sks_…)"))
                         .build(),
                 ),
             );
@@ -91,6 +91,13 @@ impl Modify for BearerAuth {
         routes::create_api_key, routes::list_api_keys, routes::revoke_api_key,
         crate::routes_audit::list, crate::routes_audit::verify, crate::routes_audit::checkpoint,
         crate::routes_redact::redact,
+        routes_people::login, routes_people::logout, routes_people::change_password,
+        routes_people::invite, routes_people::bootstrap, routes_people::enrol, routes_people::list_employees,
+        routes_people::approve, routes_people::suspend, routes_people::reinstate, routes_people::offboard,
+        routes_people::grant, routes_people::revoke_grant,
+        routes_people::get_policy, routes_people::set_policy,
+        routes_people::publish_agreement, routes_people::current_agreement, routes_people::sign_agreement,
+        routes_people::agreement_status, routes_people::reveal,
     ),
     components(schemas(api::Problem)),
     modifiers(&BearerAuth),

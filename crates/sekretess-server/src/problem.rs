@@ -31,6 +31,22 @@ pub enum ApiError {
     RouteNotFound,
     MethodNotAllowed,
     UnknownApiKey,
+    /// Employees, sessions, policy and agreements ([`crate::problem_people`]).
+    People(sekretess_core::people::PeopleError),
+    /// An employee has not signed the current confidentiality agreement.
+    AgreementRequired,
+    /// A route for employees was called with an API key.
+    EmployeesOnly,
+    /// The employee lacks the role a route needs.
+    RoleRequired(&'static str),
+    /// The bootstrap API key after the first security officer enrolled.
+    BootstrapRetired,
+}
+
+impl From<sekretess_core::people::PeopleError> for ApiError {
+    fn from(e: sekretess_core::people::PeopleError) -> Self {
+        ApiError::People(e)
+    }
 }
 
 impl From<VaultError> for ApiError {
@@ -46,9 +62,9 @@ impl From<StoreError> for ApiError {
 }
 
 /// (status, kind, title, detail)
-type Mapped = (StatusCode, &'static str, &'static str, Option<String>);
+pub(crate) type Mapped = (StatusCode, &'static str, &'static str, Option<String>);
 
-fn map_vault(e: &VaultError) -> Mapped {
+pub(crate) fn map_vault(e: &VaultError) -> Mapped {
     use StatusCode as S;
     use VaultError as V;
     let d = |s: &str| Some(s.to_owned());
@@ -225,6 +241,28 @@ impl ApiError {
             ApiError::MethodNotAllowed => {
                 (S::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", None)
             }
+            ApiError::People(e) => crate::problem_people::map_people(e),
+            ApiError::AgreementRequired => (
+                S::FORBIDDEN,
+                "agreement-required",
+                "Confidentiality agreement not signed",
+                Some("sign the current confidentiality agreement first (POST /v1/agreements/sign)".into()),
+            ),
+            ApiError::EmployeesOnly => (
+                S::FORBIDDEN,
+                "employees-only",
+                "Employees only",
+                Some("this route needs an employee session, not an API key".into()),
+            ),
+            ApiError::RoleRequired(role) => {
+                (S::FORBIDDEN, "forbidden", "Not allowed", Some(format!("this needs the {role} role")))
+            }
+            ApiError::BootstrapRetired => (
+                S::UNAUTHORIZED,
+                "bootstrap-key-retired",
+                "The bootstrap key is retired",
+                Some("a security officer has enrolled; log in as an employee instead".into()),
+            ),
             ApiError::UnknownApiKey => (
                 S::NOT_FOUND,
                 "unknown-api-key",
@@ -239,8 +277,10 @@ impl ApiError {
         let (status, kind, title, detail) = self.mapped();
         if status.is_server_error() {
             // The cause goes to the log, never to the caller.
-            if let ApiError::Vault(e) = self {
-                tracing::error!(kind, cause = %e, "request failed");
+            match self {
+                ApiError::Vault(e) => tracing::error!(kind, cause = %e, "request failed"),
+                ApiError::People(e) => tracing::error!(kind, cause = %e, "request failed"),
+                _ => {}
             }
         }
         Problem {

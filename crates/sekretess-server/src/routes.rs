@@ -270,7 +270,7 @@ pub async fn create_customers<S: Store + AccessStore>(
 
 /// Parses a code from the path and checks the caller may reach its group. A caller
 /// without access to the group learns nothing more than "no such customer".
-async fn reachable<S: Store + AccessStore>(
+pub(crate) async fn reachable<S: Store + AccessStore>(
     st: &AppState<S>,
     caller: &Caller,
     code: &str,
@@ -316,10 +316,14 @@ pub async fn get_customer<S: Store + AccessStore>(
     };
     let code = reachable(&st, &auth.caller, &code).await?;
     let c = st.vault.get_customer(&auth.ctx(), &code, purpose.as_deref()).await?;
+    if let Some(p) = &auth.employee {
+        return crate::routes_people::employee_view(&st, p, c).await.map(Json);
+    }
     Ok(Json(api::Customer {
         code: c.code.to_string(),
         group: c.group,
         fields: c.fields.into_iter().map(|(k, v)| (k, v.expose().to_owned())).collect(),
+        masked: Vec::new(),
         created_at: c.created_at,
         updated_at: c.updated_at,
     }))
@@ -382,6 +386,9 @@ pub async fn create_api_key<S: Store + AccessStore>(
     auth: Authorized<need::ApiKeysAdmin>,
     ApiJson(req): ApiJson<api::CreateApiKey>,
 ) -> ApiResult<(StatusCode, Json<api::CreatedApiKey>)> {
+    if req.name == crate::auth_session::BOOTSTRAP_KEY_NAME {
+        return Err(VaultError::InvalidAccess("the key name bootstrap is reserved").into());
+    }
     for scope in access::parse_scopes(&req.scopes)? {
         auth.caller.require(scope)?;
     }

@@ -3,7 +3,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use sekretess_client::{Client, ClientConfig, ClientError};
+use sekretess_core::people::PeopleConfig;
 use sekretess_core::{Clock, ManualClock, Schema, SystemClock, Vault};
+use sekretess_crypto::password::PasswordParams;
+use sekretess_server::routes_people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
 use sekretess_store::SqliteStore;
@@ -16,6 +19,7 @@ pub struct TestServer {
     pub _dir: tempfile::TempDir,
     pub server: RunningServer,
     pub certs: DevCertificate,
+    pub clock: Arc<ManualClock>,
 }
 
 pub struct Ready {
@@ -33,9 +37,17 @@ impl TestServer {
         let store = SqliteStore::open(&dir.path().join("data")).await.unwrap();
         let clock = Arc::new(ManualClock::new(NOW));
         let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await.unwrap();
-        let state = AppState::new(Arc::new(vault), clock, Limits::default());
+        // Cheap Argon2 parameters through configuration (tests only).
+        let people = PeopleOptions {
+            config: PeopleConfig {
+                password_params: PasswordParams { memory_kib: 64, iterations: 2, parallelism: 1 },
+                ..PeopleConfig::default()
+            },
+            retire_bootstrap_key: true,
+        };
+        let state = AppState::new(Arc::new(vault), clock.clone(), Limits::default()).with_people(people);
         let server = RunningServer::start("127.0.0.1:0".parse().unwrap(), tls_config, state).await.unwrap();
-        TestServer { _dir: dir, server, certs }
+        TestServer { _dir: dir, server, certs, clock }
     }
 
     pub fn url(&self) -> String {

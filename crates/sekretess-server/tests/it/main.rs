@@ -8,6 +8,7 @@ mod common;
 mod customers;
 mod input;
 mod openapi;
+mod people;
 mod redact;
 mod sealed;
 mod tls;

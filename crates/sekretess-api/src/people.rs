@@ -1,0 +1,187 @@
+//! Wire types of employees, sessions, the field policy, agreements and reveals.
+//! Requests refuse unknown fields; secrets in answers are shown once.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Log in with login name, password and the current TOTP code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+    pub totp: String,
+}
+
+/// A new session. The token is shown once; send it as `Authorization: Bearer sks_…`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Session {
+    pub token: String,
+    pub employee_id: u64,
+    pub login: String,
+    pub roles: Vec<String>,
+    /// When the session ends at the latest (Unix seconds); it also ends after idling.
+    pub expires_at: i64,
+    /// Whether the current confidentiality agreement is signed (customer data needs it).
+    pub agreement_signed: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub old_password: String,
+    pub new_password: String,
+}
+
+/// Invite an employee (security officers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    pub login: String,
+    pub display_name: String,
+    /// `security_officer`, `agent`, `auditor`.
+    pub roles: Vec<String>,
+}
+
+/// The one-time enrolment code: hand it to the employee over a trusted channel.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Invitation {
+    pub employee_id: u64,
+    pub code: String,
+    pub expires_at: i64,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrolRequest {
+    pub code: String,
+    pub password: String,
+}
+
+/// Shown once: put the secret into an authenticator app (the URI as a QR code).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Enrolled {
+    pub employee_id: u64,
+    pub login: String,
+    /// `active` (first security officer) or `pending_approval`.
+    pub state: String,
+    pub otpauth_uri: String,
+    /// The TOTP secret in RFC 4648 base32, for typing into an app.
+    pub totp_secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Employee {
+    pub id: u64,
+    pub login: String,
+    pub display_name: String,
+    pub roles: Vec<String>,
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited_by: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_until: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EmployeeList {
+    pub employees: Vec<Employee>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantRequest {
+    /// Customer group name or id.
+    pub group: String,
+}
+
+/// One cell of the field policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyRule {
+    /// `security_officer`, `agent`, `auditor`.
+    pub role: String,
+    /// `internal`, `confidential`, `restricted`.
+    pub sensitivity: String,
+    /// `deny`, `masked`, `reveal_with_purpose`, `plain` (restricted: deny or masked only).
+    pub decision: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PolicyDoc {
+    pub rules: Vec<PolicyRule>,
+    /// The purposes a reveal may name (`other` needs a description).
+    pub purposes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishAgreement {
+    /// Markdown.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Agreement {
+    pub version: u32,
+    pub text: String,
+    /// SHA-256 of the text, lower-case hex.
+    pub sha256: String,
+    pub published_at: i64,
+    pub published_by: u64,
+}
+
+/// Sign the current agreement: name the version read and re-enter the password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignAgreement {
+    pub version: u32,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SignatureStatus {
+    pub employee_id: u64,
+    pub login: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AgreementStatus {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    pub employees: Vec<SignatureStatus>,
+}
+
+/// Reveal named fields in plain, for a purpose (kept in the audit log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevealRequest {
+    pub fields: Vec<String>,
+    /// `kind` or `kind: description`; kinds: customer_request, identity_verification,
+    /// payment, fraud_investigation, legal_obligation, data_correction, other (needs a
+    /// description).
+    #[serde(default)]
+    pub purpose: Option<String>,
+}
+
+/// The named fields, in plain.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Revealed {
+    pub code: String,
+    pub fields: BTreeMap<String, String>,
+}
+
+/// The first security officer (with the bootstrap API key, once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BootstrapOfficer {
+    pub login: String,
+    pub display_name: String,
+}

@@ -1,0 +1,249 @@
+//! Employee sessions in the one authentication middleware.
+//!
+//! A bearer token shaped `sks_…` is an employee session: [`People::authenticate`] turns it
+//! into a [`Principal`], and the request gets the same [`Caller`] API keys produce (scopes
+//! from the employee's roles, groups from their grants) plus the `Principal` itself, so
+//! routes can apply the field policy and the agreement rule. Roles give these scopes:
+//!
+//! - `security_officer`: `sys:seal`, `groups:admin`, `groups:read`, `apikeys:admin` over
+//!   every group, and the employee, policy and agreement routes; no customer data;
+//! - `agent`: `groups:read`, `customers:read`, `customers:find` in their granted groups;
+//! - `auditor`: none of the vault scopes (employee list and agreement status only).
+//!
+//! Customer-data scopes additionally need the current agreement signed (else 403
+//! `agreement-required`); see [`crate::auth::Authorized`].
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sekretess_core::VaultError;
+use sekretess_core::access::{AccessStore, Caller, GroupAccess, Scope};
+use sekretess_core::audit::AuditContext;
+use sekretess_core::people::{People, PeopleError, PeopleStore, Principal};
+use sekretess_core::policy::{FieldPolicy, Role};
+use sekretess_core::store::Store;
+
+use crate::AppState;
+use crate::auth::{Peer, audit_context};
+use crate::problem::ApiError;
+
+/// How a session token starts.
+pub const SESSION_PREFIX: &str = "sks_";
+/// The name of the API key init creates; it stops working once a security officer has
+/// enrolled (unless the server keeps it, as dev mode does).
+pub const BOOTSTRAP_KEY_NAME: &str = "bootstrap";
+
+type Fut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What the shared middleware and customer routes need of the employees service, without
+/// naming the store type.
+pub trait Directory: Send + Sync + 'static {
+    fn authenticate<'a>(&'a self, token: &'a str) -> Fut<'a, Result<Principal, PeopleError>>;
+    fn field_policy(&self) -> Fut<'_, Result<FieldPolicy, PeopleError>>;
+    /// Whether the API key `key_id` is the bootstrap key and has been retired.
+    fn key_retired<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<bool, PeopleError>>;
+}
+
+/// The employees service as the server holds it.
+pub struct PeopleHandle<S: Store + AccessStore + PeopleStore> {
+    pub people: Arc<People<S>>,
+    retire_bootstrap_key: bool,
+    officer_seen: AtomicBool,
+}
+
+impl<S: Store + AccessStore + PeopleStore> PeopleHandle<S> {
+    pub fn new(people: Arc<People<S>>, retire_bootstrap_key: bool) -> Self {
+        PeopleHandle { people, retire_bootstrap_key, officer_seen: AtomicBool::new(false) }
+    }
+}
+
+impl<S: Store + AccessStore + PeopleStore> Directory for PeopleHandle<S> {
+    fn authenticate<'a>(&'a self, token: &'a str) -> Fut<'a, Result<Principal, PeopleError>> {
+        Box::pin(self.people.authenticate(token))
+    }
+
+    fn field_policy(&self) -> Fut<'_, Result<FieldPolicy, PeopleError>> {
+        Box::pin(self.people.field_policy())
+    }
+
+    fn key_retired<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<bool, PeopleError>> {
+        Box::pin(async move {
+            if !self.retire_bootstrap_key {
+                return Ok(false);
+            }
+            if !self.officer_seen.load(Ordering::Relaxed) {
+                if !self.people.has_active_officer().await? {
+                    return Ok(false);
+                }
+                self.officer_seen.store(true, Ordering::Relaxed);
+            }
+            let record = self.people.vault().store().get_api_key(key_id).await?;
+            Ok(record.is_some_and(|r| r.name == BOOTSTRAP_KEY_NAME))
+        })
+    }
+}
+
+/// The vault scopes an employee's roles give.
+pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
+    let mut out = Vec::new();
+    for role in roles {
+        match role {
+            Role::SecurityOfficer => out.extend([
+                Scope::SysSeal,
+                Scope::GroupsAdmin,
+                Scope::GroupsRead,
+                Scope::ApiKeysAdmin,
+                Scope::AuditRead,
+            ]),
+            Role::Agent => out.extend([Scope::GroupsRead, Scope::CustomersRead, Scope::CustomersFind]),
+            Role::Auditor => out.push(Scope::AuditRead),
+        }
+        // Redaction reads no customer data: every employee role may use it.
+        out.push(Scope::Redact);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The caller an employee stands for.
+pub fn caller_of(p: &Principal) -> Caller {
+    let groups = if p.has_role(Role::SecurityOfficer) {
+        GroupAccess::All
+    } else {
+        GroupAccess::Only(p.groups.values().cloned().collect())
+    };
+    Caller { principal: p.actor(), scopes: scopes_of(&p.roles), groups }
+}
+
+/// Whether a scope reaches customer data (and so needs the agreement signed).
+pub fn is_customer_data(scope: Scope) -> bool {
+    matches!(
+        scope,
+        Scope::CustomersRead | Scope::CustomersWrite | Scope::CustomersErase | Scope::CustomersFind
+    )
+}
+
+/// Authenticates a session token (called by [`crate::auth::authenticate`]).
+pub(crate) async fn session<S: Store + AccessStore>(
+    state: &AppState<S>,
+    mut req: Request,
+    next: Next,
+    token: &str,
+) -> Response {
+    let Some(dir) = &state.people else {
+        return ApiError::Vault(VaultError::Unauthenticated).into_response();
+    };
+    match dir.authenticate(token).await {
+        Ok(principal) => {
+            let caller = caller_of(&principal);
+            tracing::Span::current().record("principal", caller.principal.as_str());
+            req.extensions_mut().insert(caller);
+            req.extensions_mut().insert(principal);
+            next.run(req).await
+        }
+        Err(e) => ApiError::People(e).into_response(),
+    }
+}
+
+/// Refuses the bootstrap key once it is retired.
+pub(crate) async fn check_api_key<S: Store + AccessStore>(
+    state: &AppState<S>,
+    caller: &Caller,
+) -> Result<(), ApiError> {
+    let (Some(dir), Some(id)) = (&state.people, caller.principal.strip_prefix("apikey:")) else {
+        return Ok(());
+    };
+    if dir.key_retired(id).await? {
+        return Err(ApiError::BootstrapRetired);
+    }
+    Ok(())
+}
+
+/// Which employees a route takes.
+pub trait RoleNeed: Send + Sync + 'static {
+    fn allows(p: &Principal) -> bool;
+    const NEEDS: &'static str;
+}
+
+/// Marker types for [`Staff`].
+pub mod role {
+    use super::*;
+
+    /// Any active employee.
+    pub struct Any;
+    impl RoleNeed for Any {
+        fn allows(_: &Principal) -> bool {
+            true
+        }
+        const NEEDS: &'static str = "employee";
+    }
+
+    pub struct Officer;
+    impl RoleNeed for Officer {
+        fn allows(p: &Principal) -> bool {
+            p.has_role(Role::SecurityOfficer)
+        }
+        const NEEDS: &'static str = "security_officer";
+    }
+
+    pub struct OfficerOrAuditor;
+    impl RoleNeed for OfficerOrAuditor {
+        fn allows(p: &Principal) -> bool {
+            p.has_role(Role::SecurityOfficer) || p.has_role(Role::Auditor)
+        }
+        const NEEDS: &'static str = "security_officer or auditor";
+    }
+}
+
+/// An employee with a session holding a role `R` needs. API keys are refused (403
+/// `employees-only`).
+pub struct Staff<R: RoleNeed> {
+    pub principal: Principal,
+    origin: Option<String>,
+    _role: PhantomData<R>,
+}
+
+impl<R: RoleNeed> Staff<R> {
+    pub fn ctx(&self) -> AuditContext {
+        let mut ctx = audit_context(&self.principal.actor());
+        ctx.origin.clone_from(&self.origin);
+        ctx
+    }
+}
+
+impl<S: Send + Sync, R: RoleNeed> FromRequestParts<S> for Staff<R> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(principal) = parts.extensions.get::<Principal>().cloned() else {
+            if parts.extensions.get::<Caller>().is_some() {
+                return Err(ApiError::EmployeesOnly);
+            }
+            return Err(VaultError::Unauthenticated.into());
+        };
+        if !R::allows(&principal) {
+            return Err(ApiError::RoleRequired(R::NEEDS));
+        }
+        let origin = parts.extensions.get::<Peer>().map(|p| p.0.ip().to_string());
+        Ok(Staff { principal, origin, _role: PhantomData })
+    }
+}
+
+/// The origin of the request (for logins and enrolments, which have no caller yet).
+pub struct Origin(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Origin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Origin(parts.extensions.get::<Peer>().map(|p| p.0.ip().to_string())))
+    }
+}

@@ -1,0 +1,551 @@
+//! Employee, session, field-policy, agreement and reveal routes.
+//!
+//! Logins and enrolments are open (the vault must be unsealed); everything else sits
+//! behind the one authentication middleware. Employee routes take [`Staff<R>`] naming the
+//! role they need, so a caller without it is refused before the body is read.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use sekretess_api as api;
+use sekretess_api::people as ap;
+use sekretess_core::access::{AccessStore, GroupAccess};
+use sekretess_core::audit::AuditContext;
+use sekretess_core::people::{EmployeeInfo, People, PeopleConfig, PeopleError, PeopleStore, Principal};
+use sekretess_core::policy::{
+    Decision, FieldView, PolicyError, Purpose, PurposeKind, Role, parse_sensitivity,
+};
+use sekretess_core::store::Store;
+use sekretess_core::{Customer, VaultError};
+
+use crate::auth::{self, Authorized, need};
+use crate::auth_session::{Origin, PeopleHandle, Staff, role};
+use crate::extract::ApiJson;
+use crate::problem::{ApiError, REQUEST_ID};
+use crate::{AppState, unsealed_only};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+const PROBLEM: &str = "application/problem+json";
+
+/// How the server runs the employees service.
+#[derive(Debug, Clone)]
+pub struct PeopleOptions {
+    pub config: PeopleConfig,
+    /// Refuse the bootstrap API key once a security officer has enrolled (true but in
+    /// dev mode, whose token keeps every scope).
+    pub retire_bootstrap_key: bool,
+}
+
+impl Default for PeopleOptions {
+    fn default() -> Self {
+        PeopleOptions { config: PeopleConfig::default(), retire_bootstrap_key: true }
+    }
+}
+
+impl<S: Store + AccessStore + PeopleStore> AppState<S> {
+    /// Adds employees, sessions, the field policy and agreements to the server.
+    pub fn with_people(mut self, options: PeopleOptions) -> Self {
+        let people = Arc::new(People::new(Arc::clone(&self.vault), Arc::clone(&self.clock), options.config));
+        self.people = Some(Arc::new(PeopleHandle::new(Arc::clone(&people), options.retire_bootstrap_key)));
+        self.people_routes = None;
+        let routes = router(self.clone(), people);
+        self.people_routes = Some(routes);
+        self
+    }
+}
+
+pub struct PeopleState<S: Store + AccessStore + PeopleStore> {
+    app: AppState<S>,
+    people: Arc<People<S>>,
+}
+
+impl<S: Store + AccessStore + PeopleStore> Clone for PeopleState<S> {
+    fn clone(&self) -> Self {
+        PeopleState { app: self.app.clone(), people: Arc::clone(&self.people) }
+    }
+}
+
+fn router<S: Store + AccessStore + PeopleStore>(app: AppState<S>, people: Arc<People<S>>) -> Router {
+    let open = Router::new()
+        .route("/v1/auth/login", post(login::<S>))
+        .route("/v1/employees/enrol", post(enrol::<S>))
+        .route_layer(middleware::from_fn_with_state(app.clone(), unsealed_only::<S>));
+    let protected = Router::new()
+        .route("/v1/auth/logout", post(logout::<S>))
+        .route("/v1/auth/password", post(change_password::<S>))
+        .route("/v1/employees", post(invite::<S>).get(list_employees::<S>))
+        .route("/v1/employees/bootstrap", post(bootstrap::<S>))
+        .route("/v1/employees/{id}/approve", post(approve::<S>))
+        .route("/v1/employees/{id}/suspend", post(suspend::<S>))
+        .route("/v1/employees/{id}/reinstate", post(reinstate::<S>))
+        .route("/v1/employees/{id}/offboard", post(offboard::<S>))
+        .route("/v1/employees/{id}/grants", post(grant::<S>))
+        .route("/v1/employees/{id}/grants/{group}", delete(revoke_grant::<S>))
+        .route("/v1/policy", get(get_policy::<S>).put(set_policy::<S>))
+        .route("/v1/agreements", post(publish_agreement::<S>))
+        .route("/v1/agreements/current", get(current_agreement::<S>))
+        .route("/v1/agreements/sign", post(sign_agreement::<S>))
+        .route("/v1/agreements/status", get(agreement_status::<S>))
+        .route("/v1/customers/{code}/reveal", post(reveal::<S>))
+        .route_layer(middleware::from_fn_with_state(app.clone(), auth::authenticate::<S>))
+        .route_layer(middleware::from_fn_with_state(app.clone(), unsealed_only::<S>));
+    open.merge(protected).with_state(PeopleState { app, people })
+}
+
+fn anonymous(origin: Option<String>) -> AuditContext {
+    AuditContext { actor: "anonymous".into(), request_id: REQUEST_ID.try_with(Clone::clone).ok(), origin }
+}
+
+fn employee(e: EmployeeInfo) -> ap::Employee {
+    ap::Employee {
+        id: e.id,
+        login: e.login,
+        display_name: e.display_name,
+        roles: e.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+        state: e.state.as_str().to_owned(),
+        invited_by: e.invited_by,
+        approved_by: e.approved_by,
+        locked_until: e.locked_until,
+        created_at: e.created_at,
+    }
+}
+
+fn employee_id(text: &str) -> ApiResult<u64> {
+    text.parse::<u64>().map_err(|_| PeopleError::UnknownEmployee.into())
+}
+
+fn roles(names: &[String]) -> ApiResult<Vec<Role>> {
+    names
+        .iter()
+        .map(|n| {
+            Role::parse(n).ok_or(ApiError::People(PeopleError::InvalidInput {
+                what: "roles",
+                rule: "use security_officer, agent or auditor",
+            }))
+        })
+        .collect()
+}
+
+/// One answer for every failed login, byte for byte (no request id in the body).
+fn login_failed() -> Response {
+    let mut problem = ApiError::People(PeopleError::LoginFailed).problem();
+    problem.instance = None;
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    let mut resp = (StatusCode::UNAUTHORIZED, body).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(sekretess_api::PROBLEM_JSON));
+    resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    resp
+}
+
+/// Logs in with login name, password and TOTP code; answers a session token once.
+/// Unknown login, wrong password, wrong or replayed code and a locked account give the
+/// same answer.
+#[utoipa::path(post, path = "/v1/auth/login", tag = "employees", request_body = ap::LoginRequest,
+    responses((status = 200, body = ap::Session),
+              (status = 401, description = "login failed (one answer for every cause)", body = api::Problem, content_type = PROBLEM),
+              (status = 403, description = "right credentials, account not active", body = api::Problem, content_type = PROBLEM),
+              (status = 503, description = "sealed", body = api::Problem, content_type = PROBLEM)))]
+pub async fn login<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    Origin(origin): Origin,
+    ApiJson(req): ApiJson<ap::LoginRequest>,
+) -> Response {
+    match st.people.login(&anonymous(origin), &req.login, &req.password, &req.totp).await {
+        Ok(o) => Json(ap::Session {
+            token: o.token.expose().to_owned(),
+            employee_id: o.principal.employee_id,
+            login: o.principal.login.clone(),
+            roles: o.principal.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            expires_at: o.expires_at,
+            agreement_signed: o.principal.agreement_signed,
+        })
+        .into_response(),
+        Err(PeopleError::LoginFailed) => login_failed(),
+        Err(e) => ApiError::People(e).into_response(),
+    }
+}
+
+/// Ends the session of the token sent.
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "employees", security(("bearer" = ["employee"])),
+    responses((status = 204, description = "logged out")))]
+pub async fn logout<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::Any>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let token = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| zeroize::Zeroizing::new(t.trim().to_owned()))
+        .ok_or(PeopleError::SessionInvalid)?;
+    st.people.logout(&staff.ctx(), &token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the caller's password (the old one re-entered); every session of theirs ends.
+#[utoipa::path(post, path = "/v1/auth/password", tag = "employees", request_body = ap::ChangePassword,
+    security(("bearer" = ["employee"])), responses((status = 204, description = "changed; log in again")))]
+pub async fn change_password<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::Any>,
+    ApiJson(req): ApiJson<ap::ChangePassword>,
+) -> ApiResult<StatusCode> {
+    st.people.change_password(&staff.principal, &staff.ctx(), &req.old_password, &req.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Invites an employee; answers the one-time enrolment code once.
+#[utoipa::path(post, path = "/v1/employees", tag = "employees", request_body = ap::InviteRequest,
+    security(("bearer" = ["employee:security_officer"])), responses((status = 201, body = ap::Invitation)))]
+pub async fn invite<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::Officer>,
+    ApiJson(req): ApiJson<ap::InviteRequest>,
+) -> ApiResult<(StatusCode, Json<ap::Invitation>)> {
+    let roles = roles(&req.roles)?;
+    let inv = st.people.invite(&staff.principal, &staff.ctx(), &req.login, &req.display_name, &roles).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ap::Invitation {
+            employee_id: inv.employee_id,
+            code: inv.code.expose().to_owned(),
+            expires_at: inv.expires_at,
+        }),
+    ))
+}
+
+/// Creates the first security officer's enrolment, with the bootstrap API key (once, while
+/// there is no employee at all). That officer is active on enrolment without a second
+/// person; the bootstrap key stops working then.
+#[utoipa::path(post, path = "/v1/employees/bootstrap", tag = "employees", request_body = ap::BootstrapOfficer,
+    security(("bearer" = ["apikeys:admin"])),
+    responses((status = 201, body = ap::Invitation), (status = 409, body = api::Problem, content_type = PROBLEM)))]
+pub async fn bootstrap<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    auth: Authorized<need::ApiKeysAdmin>,
+    request: axum::extract::Request,
+) -> ApiResult<(StatusCode, Json<ap::Invitation>)> {
+    // Refused before the body is read: an API key over every group only.
+    if auth.employee.is_some() || auth.caller.groups != GroupAccess::All {
+        return Err(VaultError::GroupForbidden.into());
+    }
+    let ApiJson(req) =
+        <ApiJson<ap::BootstrapOfficer> as axum::extract::FromRequest<()>>::from_request(request, &()).await?;
+    let inv = st.people.bootstrap_first_officer(&auth.ctx(), &req.login, &req.display_name).await?;
+    tracing::warn!(employee = inv.employee_id, "first security officer invited");
+    Ok((
+        StatusCode::CREATED,
+        Json(ap::Invitation {
+            employee_id: inv.employee_id,
+            code: inv.code.expose().to_owned(),
+            expires_at: inv.expires_at,
+        }),
+    ))
+}
+
+/// Enrols with a one-time code: sets the password and answers the TOTP secret once.
+#[utoipa::path(post, path = "/v1/employees/enrol", tag = "employees", request_body = ap::EnrolRequest,
+    responses((status = 200, body = ap::Enrolled),
+              (status = 400, description = "unknown, used or expired code", body = api::Problem, content_type = PROBLEM),
+              (status = 503, description = "sealed", body = api::Problem, content_type = PROBLEM)))]
+pub async fn enrol<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    Origin(origin): Origin,
+    ApiJson(req): ApiJson<ap::EnrolRequest>,
+) -> ApiResult<Json<ap::Enrolled>> {
+    let e = st.people.enrol(&anonymous(origin), &req.code, &req.password).await?;
+    Ok(Json(ap::Enrolled {
+        employee_id: e.employee_id,
+        login: e.login,
+        state: e.state.as_str().to_owned(),
+        otpauth_uri: e.otpauth_uri.to_string(),
+        totp_secret: e.totp_secret.base32().to_string(),
+    }))
+}
+
+/// Lists employees (security officers and auditors).
+#[utoipa::path(get, path = "/v1/employees", tag = "employees", security(("bearer" = ["employee:security_officer", "employee:auditor"])),
+    responses((status = 200, body = ap::EmployeeList)))]
+pub async fn list_employees<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::OfficerOrAuditor>,
+) -> ApiResult<Json<ap::EmployeeList>> {
+    let list = st.people.list_employees(&staff.principal).await?;
+    Ok(Json(ap::EmployeeList { employees: list.into_iter().map(employee).collect() }))
+}
+
+macro_rules! lifecycle {
+    ($name:ident, $path:literal, $method:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(post, path = $path, tag = "employees", security(("bearer" = ["employee:security_officer"])),
+            params(("id" = u64, Path, description = "employee id")),
+            responses((status = 204, description = "done"),
+                      (status = 404, body = api::Problem, content_type = PROBLEM),
+                      (status = 409, description = "wrong state", body = api::Problem, content_type = PROBLEM)))]
+        pub async fn $name<S: Store + AccessStore + PeopleStore>(
+            State(st): State<PeopleState<S>>,
+            staff: Staff<role::Officer>,
+            Path(id): Path<String>,
+        ) -> ApiResult<StatusCode> {
+            let id = employee_id(&id)?;
+            st.people.$method(&staff.principal, &staff.ctx(), id).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+    };
+}
+
+lifecycle!(
+    approve,
+    "/v1/employees/{id}/approve",
+    approve,
+    "Approves a pending employee (never one's own account)."
+);
+lifecycle!(
+    suspend,
+    "/v1/employees/{id}/suspend",
+    suspend,
+    "Suspends an employee: their sessions end at once."
+);
+lifecycle!(reinstate, "/v1/employees/{id}/reinstate", reinstate, "Makes a suspended employee active again.");
+lifecycle!(offboard, "/v1/employees/{id}/offboard", offboard, "Offboards an employee for good.");
+
+/// Grants an employee one customer group.
+#[utoipa::path(post, path = "/v1/employees/{id}/grants", tag = "employees", request_body = ap::GrantRequest,
+    security(("bearer" = ["employee:security_officer"])), params(("id" = u64, Path, description = "employee id")),
+    responses((status = 204, description = "granted"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+pub async fn grant<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::Officer>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ap::GrantRequest>,
+) -> ApiResult<StatusCode> {
+    let id = employee_id(&id)?;
+    st.people.grant(&staff.principal, &staff.ctx(), id, &req.group).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Takes a group grant away.
+#[utoipa::path(delete, path = "/v1/employees/{id}/grants/{group}", tag = "employees",
+    security(("bearer" = ["employee:security_officer"])),
+    params(("id" = u64, Path, description = "employee id"), ("group" = String, Path, description = "group name or id")),
+    responses((status = 204, description = "revoked"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+pub async fn revoke_grant<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::Officer>,
+    Path((id, group)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let id = employee_id(&id)?;
+    st.people.revoke_grant(&staff.principal, &staff.ctx(), id, &group).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn policy_doc(p: &sekretess_core::policy::FieldPolicy) -> ap::PolicyDoc {
+    ap::PolicyDoc {
+        rules: p
+            .rules()
+            .map(|(r, s, d)| ap::PolicyRule {
+                role: r.as_str().to_owned(),
+                sensitivity: s.as_str().to_owned(),
+                decision: d.as_str().to_owned(),
+            })
+            .collect(),
+        purposes: PurposeKind::ALL.iter().map(|k| k.as_str().to_owned()).collect(),
+    }
+}
+
+/// The field policy in force (any employee).
+#[utoipa::path(get, path = "/v1/policy", tag = "policy", security(("bearer" = ["employee"])),
+    responses((status = 200, body = ap::PolicyDoc)))]
+pub async fn get_policy<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    _staff: Staff<role::Any>,
+) -> ApiResult<Json<ap::PolicyDoc>> {
+    Ok(Json(policy_doc(&st.people.field_policy().await?)))
+}
+
+/// Changes one cell of the field policy (restricted takes only deny or masked).
+#[utoipa::path(put, path = "/v1/policy", tag = "policy", request_body = ap::PolicyRule,
+    security(("bearer" = ["employee:security_officer"])), responses((status = 200, body = ap::PolicyDoc)))]
+pub async fn set_policy<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::Officer>,
+    ApiJson(req): ApiJson<ap::PolicyRule>,
+) -> ApiResult<Json<ap::PolicyDoc>> {
+    let bad =
+        |what: &'static str, rule: &'static str| ApiError::People(PeopleError::InvalidInput { what, rule });
+    let role = Role::parse(&req.role).ok_or_else(|| bad("role", "use security_officer, agent or auditor"))?;
+    let s = parse_sensitivity(&req.sensitivity)
+        .ok_or_else(|| bad("sensitivity", "use internal, confidential or restricted"))?;
+    let d = Decision::parse(&req.decision)
+        .ok_or_else(|| bad("decision", "use deny, masked, reveal_with_purpose or plain"))?;
+    let p = st.people.set_field_policy(&staff.principal, &staff.ctx(), role, s, d).await?;
+    Ok(Json(policy_doc(&p)))
+}
+
+fn agreement(a: sekretess_core::agreements::Agreement) -> ap::Agreement {
+    ap::Agreement {
+        version: a.version,
+        sha256: a.sha256_hex(),
+        text: a.text,
+        published_at: a.published_at,
+        published_by: a.published_by,
+    }
+}
+
+/// Publishes a new agreement version: every employee must sign it again.
+#[utoipa::path(post, path = "/v1/agreements", tag = "agreements", request_body = ap::PublishAgreement,
+    security(("bearer" = ["employee:security_officer"])), responses((status = 201, body = ap::Agreement)))]
+pub async fn publish_agreement<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::Officer>,
+    ApiJson(req): ApiJson<ap::PublishAgreement>,
+) -> ApiResult<(StatusCode, Json<ap::Agreement>)> {
+    let a = st.people.publish_agreement(&staff.principal, &staff.ctx(), &req.text).await?;
+    Ok((StatusCode::CREATED, Json(agreement(a))))
+}
+
+/// The current agreement (any employee).
+#[utoipa::path(get, path = "/v1/agreements/current", tag = "agreements", security(("bearer" = ["employee"])),
+    responses((status = 200, body = ap::Agreement), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+pub async fn current_agreement<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    _staff: Staff<role::Any>,
+) -> ApiResult<Json<ap::Agreement>> {
+    let a = st.people.current_agreement().await?.ok_or(PeopleError::NoAgreement)?;
+    Ok(Json(agreement(a)))
+}
+
+/// Signs the current agreement (the password re-entered).
+#[utoipa::path(post, path = "/v1/agreements/sign", tag = "agreements", request_body = ap::SignAgreement,
+    security(("bearer" = ["employee"])), responses((status = 204, description = "signed")))]
+pub async fn sign_agreement<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::Any>,
+    ApiJson(req): ApiJson<ap::SignAgreement>,
+) -> ApiResult<StatusCode> {
+    st.people.sign_agreement(&staff.principal, &staff.ctx(), req.version, &req.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who signed the current agreement (security officers and auditors).
+#[utoipa::path(get, path = "/v1/agreements/status", tag = "agreements",
+    security(("bearer" = ["employee:security_officer", "employee:auditor"])),
+    responses((status = 200, body = ap::AgreementStatus)))]
+pub async fn agreement_status<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::OfficerOrAuditor>,
+) -> ApiResult<Json<ap::AgreementStatus>> {
+    let version = st.people.current_agreement().await?.map(|a| a.version);
+    let list = st.people.agreement_status(&staff.principal).await?;
+    Ok(Json(ap::AgreementStatus {
+        version,
+        employees: list
+            .into_iter()
+            .map(|s| ap::SignatureStatus {
+                employee_id: s.employee_id,
+                login: s.login,
+                signed_at: s.signed_at,
+            })
+            .collect(),
+    }))
+}
+
+/// Reveals named fields of a customer in plain, for a purpose (recorded). Employees only
+/// get fields their role may reveal (restricted never); a reveal without a purpose is 400.
+#[utoipa::path(post, path = "/v1/customers/{code}/reveal", tag = "customers", request_body = ap::RevealRequest,
+    security(("bearer" = ["customers:read"])), params(("code" = String, Path, description = "customer code")),
+    responses((status = 200, body = ap::Revealed),
+              (status = 404, body = api::Problem, content_type = PROBLEM)))]
+pub async fn reveal<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    auth: Authorized<need::CustomersRead>,
+    Path(code): Path<String>,
+    ApiJson(req): ApiJson<ap::RevealRequest>,
+) -> ApiResult<Json<ap::Revealed>> {
+    let purpose = match req.purpose.as_deref().map(str::trim) {
+        None | Some("") => return Err(PeopleError::Policy(PolicyError::PurposeRequired).into()),
+        Some(p) => Purpose::parse(p).map_err(PeopleError::Policy)?,
+    };
+    if req.fields.is_empty() {
+        return Err(ApiError::InvalidBody { kind: "no-fields", detail: "name at least one field".into() });
+    }
+    let schema = st.app.vault.schema();
+    let policy = match &auth.employee {
+        Some(p) => {
+            let policy = st.people.field_policy().await?;
+            // Refused before anything is read.
+            policy
+                .view_customer(&p.roles, schema, &Default::default(), Some((&req.fields, Some(&purpose))))
+                .map_err(PeopleError::Policy)?;
+            Some((policy, p.roles.clone()))
+        }
+        None => {
+            if let Some(f) = req.fields.iter().find(|f| schema.field(f).is_none()) {
+                return Err(PeopleError::Policy(PolicyError::UnknownField { field: f.clone() }).into());
+            }
+            None
+        }
+    };
+    let code = crate::routes::reachable(&st.app, &auth.caller, &code).await?;
+    let c = st.app.vault.get_customer(&auth.ctx(), &code, Some(&purpose.audit_text())).await?;
+    let fields = match policy {
+        Some((policy, roles)) => policy
+            .view_customer(&roles, schema, &c.fields, Some((&req.fields, Some(&purpose))))
+            .map_err(PeopleError::Policy)?
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                FieldView::Plain(v) => Some((k, v.expose().to_owned())),
+                FieldView::Masked(_) => None,
+            })
+            .collect(),
+        None => c
+            .fields
+            .into_iter()
+            .filter(|(k, _)| req.fields.contains(k))
+            .map(|(k, v)| (k, v.expose().to_owned()))
+            .collect(),
+    };
+    Ok(Json(ap::Revealed { code: c.code.to_string(), fields }))
+}
+
+/// What an employee sees of a customer: the field policy applied (masked or plain; denied
+/// fields left out).
+pub(crate) async fn employee_view<S: Store + AccessStore>(
+    st: &AppState<S>,
+    p: &Principal,
+    c: Customer,
+) -> ApiResult<api::Customer> {
+    let dir = st.people.as_ref().ok_or(VaultError::Unauthenticated)?;
+    let policy = dir.field_policy().await?;
+    let view =
+        policy.view_customer(&p.roles, st.vault.schema(), &c.fields, None).map_err(PeopleError::Policy)?;
+    let mut fields = std::collections::BTreeMap::new();
+    let mut masked = Vec::new();
+    for (k, v) in view {
+        match v {
+            FieldView::Plain(v) => {
+                fields.insert(k, v.expose().to_owned());
+            }
+            FieldView::Masked(m) => {
+                masked.push(k.clone());
+                fields.insert(k, m);
+            }
+        }
+    }
+    Ok(api::Customer {
+        code: c.code.to_string(),
+        group: c.group,
+        fields,
+        masked,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    })
+}

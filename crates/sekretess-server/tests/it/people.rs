@@ -1,0 +1,555 @@
+//! Employees and access through the HTTPS API: deny by default over every route and every
+//! kind of caller, lifecycle rules, logins, masking and reveal, agreements.
+
+use reqwest::Method;
+use sekretess_api::people as ap;
+use sekretess_client::{Client, RawResponse};
+use serde_json::{Value, json};
+
+use crate::common::{Ready, TestServer, fields};
+
+const PW: &str = "violet kettle drums at dawn";
+const STRANGER: &str = "sks_0000000000000000000000000000000000000000000000000000000000000000";
+
+/// RFC 4648 base32 (no padding), for the TOTP secret the enrolment answers.
+fn base32(text: &str) -> Vec<u8> {
+    let (mut bits, mut acc, mut out) = (0u32, 0u64, Vec::new());
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => continue,
+        };
+        acc = (acc << 5) | u64::from(v);
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+async fn send(c: &Client, method: Method, path: &str, body: Option<Value>) -> RawResponse {
+    let bytes = body.map(|b| serde_json::to_vec(&b).unwrap());
+    let ct = bytes.as_ref().map(|_| "application/json");
+    c.raw(method, path, ct, bytes).await.unwrap()
+}
+
+fn json_of(r: &RawResponse) -> Value {
+    serde_json::from_slice(&r.body).unwrap_or(Value::Null)
+}
+
+fn kind_of(r: &RawResponse) -> String {
+    json_of(r)["type"].as_str().unwrap_or("").trim_start_matches("urn:sekretess:problem:").to_owned()
+}
+
+struct Emp {
+    id: u64,
+    login: String,
+    secret: Vec<u8>,
+}
+
+/// A world with every kind of caller.
+struct World {
+    r: Ready,
+    code: String,
+    erase_code: String,
+    officer: Emp,
+    tokens: Vec<(Kind, String)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    None,
+    Pending,
+    Suspended,
+    Unsigned,
+    NoGroup,
+    Agent,
+    Auditor,
+    Officer,
+    Svc(&'static str),
+}
+
+const SCOPES: [&str; 10] = [
+    "sys:seal",
+    "groups:admin",
+    "groups:read",
+    "customers:read",
+    "customers:write",
+    "customers:erase",
+    "customers:find",
+    "apikeys:admin",
+    "audit:read",
+    "redact",
+];
+
+impl World {
+    fn client(&self, token: Option<&str>) -> Client {
+        self.r.ts.client(token)
+    }
+
+    fn token(&self, k: Kind) -> Option<String> {
+        self.tokens.iter().find(|(x, _)| *x == k).map(|(_, t)| t.clone())
+    }
+
+    fn as_kind(&self, k: Kind) -> Client {
+        self.client(self.token(k).as_deref())
+    }
+
+    /// Logs in (the clock moves on a TOTP step first, so no step is used twice).
+    async fn login(&self, e: &Emp, password: &str) -> RawResponse {
+        self.r.ts.clock.advance(30);
+        let t = {
+            use sekretess_core::Clock;
+            self.r.ts.clock.now() as u64
+        };
+        let code = sekretess_crypto::totp::code_at(&e.secret, "SHA1", 6, t).unwrap();
+        send(
+            &self.client(None),
+            Method::POST,
+            "/v1/auth/login",
+            Some(json!({"login": e.login, "password": password, "totp": code})),
+        )
+        .await
+    }
+
+    async fn session(&self, e: &Emp) -> String {
+        let r = self.login(e, PW).await;
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        json_of(&r)["token"].as_str().unwrap().to_owned()
+    }
+
+    async fn enrol(&self, code: &str) -> Emp {
+        let r = send(
+            &self.client(None),
+            Method::POST,
+            "/v1/employees/enrol",
+            Some(json!({"code": code, "password": PW})),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+        let e: Value = json_of(&r);
+        Emp {
+            id: e["employee_id"].as_u64().unwrap(),
+            login: e["login"].as_str().unwrap().to_owned(),
+            secret: base32(e["totp_secret"].as_str().unwrap()),
+        }
+    }
+
+    async fn invite(&self, officer: &str, login: &str, roles: &[&str]) -> Emp {
+        let c = self.client(Some(officer));
+        let r = send(
+            &c,
+            Method::POST,
+            "/v1/employees",
+            Some(json!({"login": login, "display_name": login, "roles": roles})),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+        self.enrol(json_of(&r)["code"].as_str().unwrap()).await
+    }
+
+    async fn officer_call(&self, officer: &str, path: &str, body: Option<Value>) -> RawResponse {
+        send(&self.client(Some(officer)), Method::POST, path, body).await
+    }
+
+    async fn build() -> World {
+        let r = TestServer::ready().await;
+        let admin = r.admin();
+        let code = admin
+            .create_customer(
+                "retail",
+                fields(&[("full_name", "Ada Lovelace"), ("email", "ada@example.com"), ("notes", "vip")]),
+            )
+            .await
+            .unwrap()
+            .code;
+        let erase_code =
+            admin.create_customer("retail", fields(&[("full_name", "Bo Ek")])).await.unwrap().code;
+        let mut tokens = vec![];
+        for s in SCOPES {
+            let key = admin
+                .create_api_key(&sekretess_api::CreateApiKey {
+                    name: format!("svc-{}", s.replace(':', "-")),
+                    scopes: vec![s.to_owned()],
+                    groups: vec!["*".to_owned()],
+                })
+                .await
+                .unwrap();
+            tokens.push((Kind::Svc(s), key.token));
+        }
+        // The first officer, with the bootstrap key.
+        let boot = send(
+            &admin,
+            Method::POST,
+            "/v1/employees/bootstrap",
+            Some(json!({"login": "olga", "display_name": "Olga"})),
+        )
+        .await;
+        assert_eq!(boot.status, 201, "{}", String::from_utf8_lossy(&boot.body));
+        let mut w = World {
+            r,
+            code,
+            erase_code,
+            officer: Emp { id: 0, login: String::new(), secret: vec![] },
+            tokens,
+        };
+        w.officer = w.enrol(json_of(&boot)["code"].as_str().unwrap()).await;
+        let off = w.session(&w.officer).await;
+        // The bootstrap key is retired now.
+        let r = send(&w.r.admin(), Method::GET, "/v1/groups", None).await;
+        assert_eq!((r.status, kind_of(&r).as_str()), (401, "bootstrap-key-retired"));
+
+        let agent = w.invite(&off, "agnes", &["agent"]).await;
+        let nogroup = w.invite(&off, "nils", &["agent"]).await;
+        let unsigned = w.invite(&off, "ulla", &["agent"]).await;
+        let auditor = w.invite(&off, "aud", &["auditor"]).await;
+        let pending = w.invite(&off, "pelle", &["agent"]).await;
+        let suspended = w.invite(&off, "sven", &["agent"]).await;
+        for e in [&agent, &nogroup, &unsigned, &auditor, &suspended] {
+            let r = w.officer_call(&off, &format!("/v1/employees/{}/approve", e.id), None).await;
+            assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
+        }
+        for e in [&agent, &unsigned, &suspended] {
+            let r = w
+                .officer_call(
+                    &off,
+                    &format!("/v1/employees/{}/grants", e.id),
+                    Some(json!({"group": "retail"})),
+                )
+                .await;
+            assert_eq!(r.status, 204);
+        }
+        let r = w
+            .officer_call(&off, "/v1/agreements", Some(json!({"text": "# Confidentiality\nKeep it secret."})))
+            .await;
+        assert_eq!(r.status, 201);
+        let mut sessions = vec![(Kind::Officer, off)];
+        for (k, e) in [
+            (Kind::Agent, &agent),
+            (Kind::NoGroup, &nogroup),
+            (Kind::Unsigned, &unsigned),
+            (Kind::Auditor, &auditor),
+            (Kind::Suspended, &suspended),
+        ] {
+            let t = w.session(e).await;
+            if k != Kind::Unsigned {
+                let r = send(
+                    &w.client(Some(&t)),
+                    Method::POST,
+                    "/v1/agreements/sign",
+                    Some(json!({"version": 1, "password": PW})),
+                )
+                .await;
+                assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
+            }
+            sessions.push((k, t));
+        }
+        // A pending account cannot log in at all: it holds no session.
+        let r = w.login(&pending, PW).await;
+        assert_eq!((r.status, kind_of(&r).as_str()), (403, "account-not-active"));
+        sessions.push((Kind::Pending, STRANGER.to_owned()));
+        // The suspended employee's session was live; suspension ends it.
+        let sv = sessions.iter().find(|(k, _)| *k == Kind::Suspended).unwrap().1.clone();
+        assert_eq!(send(&w.client(Some(&sv)), Method::GET, "/v1/agreements/current", None).await.status, 200);
+        let off = sessions[0].1.clone();
+        assert_eq!(
+            w.officer_call(&off, &format!("/v1/employees/{}/suspend", suspended.id), None).await.status,
+            204
+        );
+        w.tokens.extend(sessions);
+        w
+    }
+}
+
+/// Who passes authorization on a route (everyone else must get 401 or 403; an agent
+/// without the group gets 404 on a customer code).
+fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
+    use Kind::*;
+    let emp = vec![Unsigned, NoGroup, Agent, Auditor, Officer];
+    let all = vec![None, Pending, Suspended, Unsigned, NoGroup, Agent, Auditor, Officer];
+    let svc = |s: &'static str| Svc(s);
+    // (allowed, destructive: only the refusals are tried)
+    Some(match (method, path) {
+        ("get", "/v1/sys/health")
+        | ("get", "/v1/sys/seal-status")
+        | ("post", "/v1/sys/init")
+        | ("post", "/v1/sys/unseal")
+        | ("post", "/v1/auth/login")
+        | ("post", "/v1/employees/enrol") => {
+            let mut v = all;
+            v.extend(SCOPES.map(svc));
+            (v, false)
+        }
+        ("post", "/v1/sys/seal") => (vec![Officer, svc("sys:seal")], true),
+        ("post", "/v1/groups") => (vec![Officer, svc("groups:admin")], false),
+        ("get", "/v1/groups") | ("get", "/v1/schema") => {
+            (vec![Officer, Agent, NoGroup, Unsigned, svc("groups:read")], false)
+        }
+        ("post", "/v1/groups/{name}/lock") | ("post", "/v1/groups/{name}/unlock") => {
+            (vec![Officer, svc("groups:admin")], false)
+        }
+        ("post", "/v1/customers") | ("post", "/v1/customers/batch") | ("patch", "/v1/customers/{code}") => {
+            (vec![svc("customers:write")], false)
+        }
+        ("post", "/v1/customers/search") => (vec![Agent, svc("customers:find")], false),
+        ("get", "/v1/customers/{code}") | ("post", "/v1/customers/{code}/reveal") => {
+            (vec![Agent, svc("customers:read")], false)
+        }
+        ("delete", "/v1/customers/{code}") => (vec![svc("customers:erase")], false),
+        ("post", "/v1/apikeys") | ("get", "/v1/apikeys") | ("delete", "/v1/apikeys/{id}") => {
+            (vec![Officer, svc("apikeys:admin")], false)
+        }
+        ("post", "/v1/auth/logout") => (emp, true),
+        ("post", "/v1/auth/password")
+        | ("get", "/v1/policy")
+        | ("get", "/v1/agreements/current")
+        | ("post", "/v1/agreements/sign") => (emp, false),
+        ("post", "/v1/employees/bootstrap") => (vec![svc("apikeys:admin")], false),
+        ("post", "/v1/employees")
+        | ("post", "/v1/employees/{id}/approve")
+        | ("post", "/v1/employees/{id}/suspend")
+        | ("post", "/v1/employees/{id}/reinstate")
+        | ("post", "/v1/employees/{id}/offboard")
+        | ("post", "/v1/employees/{id}/grants")
+        | ("delete", "/v1/employees/{id}/grants/{group}")
+        | ("put", "/v1/policy")
+        | ("post", "/v1/agreements") => (vec![Officer], false),
+        ("get", "/v1/employees") | ("get", "/v1/agreements/status") => (vec![Officer, Auditor], false),
+        ("get", "/v1/audit") | ("get", "/v1/audit/verify") | ("get", "/v1/audit/checkpoint") => {
+            (vec![Officer, Auditor, svc("audit:read")], false)
+        }
+        ("post", "/v1/redact") => {
+            let mut v = emp;
+            v.push(svc("redact"));
+            (v, false)
+        }
+        _ => return Option::None,
+    })
+}
+
+#[tokio::test]
+async fn deny_by_default_every_route_every_caller() {
+    let w = World::build().await;
+    let doc: Value = serde_json::from_str(&sekretess_server::openapi::document()).unwrap();
+    let mut kinds = vec![
+        Kind::None,
+        Kind::Pending,
+        Kind::Suspended,
+        Kind::Unsigned,
+        Kind::NoGroup,
+        Kind::Agent,
+        Kind::Auditor,
+        Kind::Officer,
+    ];
+    kinds.extend(SCOPES.map(Kind::Svc));
+    let mut routes = vec![];
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            routes.push((method.clone(), path.clone()));
+        }
+    }
+    let mut checked = 0;
+    for (method, path) in &routes {
+        let (allowed, destructive) =
+            row(method, path).unwrap_or_else(|| panic!("no row in the table for {method} {path}"));
+        let code = if method == "delete" { &w.erase_code } else { &w.code };
+        let concrete = path
+            .replace("{name}", "nosuch")
+            .replace("{code}", code)
+            .replace("{id}", "999999")
+            .replace("{group}", "retail");
+        let body = match path.as_str() {
+            "/v1/customers/search" => {
+                Some(json!({"group": "retail", "field": "email", "value": "ada@example.com"}))
+            }
+            "/v1/customers/{code}/reveal" => {
+                Some(json!({"fields": ["email"], "purpose": "customer_request"}))
+            }
+            _ => Option::None,
+        };
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        for k in &kinds {
+            let ok = allowed.contains(k);
+            if ok && destructive {
+                continue;
+            }
+            let resp = send(&w.as_kind(*k), m.clone(), &concrete, body.clone()).await;
+            let s = resp.status;
+            if ok {
+                assert!(
+                    s != 401 && s != 403 && s != 503,
+                    "{method} {path} as {k:?}: expected to pass, got {s} {}",
+                    String::from_utf8_lossy(&resp.body)
+                );
+            } else {
+                let hidden = *k == Kind::NoGroup && s == 404 && path.contains("{code}");
+                assert!(
+                    s == 401 || s == 403 || hidden,
+                    "{method} {path} as {k:?}: expected a refusal, got {s}"
+                );
+                if *k == Kind::Unsigned && allowed.contains(&Kind::Agent) && path.starts_with("/v1/customers")
+                {
+                    assert_eq!(kind_of(&resp), "agreement-required", "{method} {path}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(routes.len() >= 38, "only {} routes documented", routes.len());
+    assert!(checked > 500, "only {checked} calls");
+}
+
+#[tokio::test]
+async fn lifecycle_rules_logins_masking_and_agreements() {
+    let w = World::build().await;
+    let off = w.token(Kind::Officer).unwrap();
+    let agent = w.as_kind(Kind::Agent);
+
+    // Self-approval refused (the first officer approving themself).
+    let r = w.officer_call(&off, &format!("/v1/employees/{}/approve", w.officer.id), None).await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (403, "self-approval"));
+
+    // Unknown user and wrong password: byte-identical answers.
+    let a = send(
+        &w.client(None),
+        Method::POST,
+        "/v1/auth/login",
+        Some(json!({"login": "nobody", "password": PW, "totp": "123456"})),
+    )
+    .await;
+    let b = w.login(&w.officer, "wrong password entirely").await;
+    assert_eq!((a.status, &a.body), (b.status, &b.body));
+    assert_eq!(a.status, 401);
+    assert!(!String::from_utf8_lossy(&a.body).contains("nobody"));
+
+    // Masking: the agent sees confidential fields masked, internal ones plain.
+    let r = send(&agent, Method::GET, &format!("/v1/customers/{}", w.code), None).await;
+    assert_eq!(r.status, 200);
+    let c = json_of(&r);
+    assert_eq!(c["fields"]["notes"], "vip");
+    assert_ne!(c["fields"]["email"], "ada@example.com");
+    assert!(c["fields"]["email"].as_str().unwrap().contains("@example.com"));
+    assert!(c["masked"].as_array().unwrap().iter().any(|f| f == "email"));
+
+    // Reveal: a purpose is required; the named fields only come back in plain.
+    let path = format!("/v1/customers/{}/reveal", w.code);
+    let r = send(&agent, Method::POST, &path, Some(json!({"fields": ["email"]}))).await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (400, "purpose-required"));
+    let r = send(&agent, Method::POST, &path, Some(json!({"fields": ["email"], "purpose": "  "}))).await;
+    assert_eq!(r.status, 400);
+    let r =
+        send(&agent, Method::POST, &path, Some(json!({"fields": ["email"], "purpose": "secret-thing-xyz"})))
+            .await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (400, "unknown-purpose"));
+    assert!(!String::from_utf8_lossy(&r.body).contains("secret-thing-xyz"));
+    let r =
+        send(&agent, Method::POST, &path, Some(json!({"fields": ["email"], "purpose": "customer_request"})))
+            .await;
+    assert_eq!(r.status, 200);
+    let v: ap::Revealed = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(v.fields.len(), 1);
+    assert_eq!(v.fields["email"], "ada@example.com");
+
+    // Restricted is never plain: the policy refuses it.
+    let r = send(
+        &w.client(Some(&off)),
+        Method::PUT,
+        "/v1/policy",
+        Some(json!({"role": "agent", "sensitivity": "restricted", "decision": "plain"})),
+    )
+    .await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (422, "restricted-never-plain"));
+    // Lowering confidential to masked makes the reveal refused.
+    let r = send(
+        &w.client(Some(&off)),
+        Method::PUT,
+        "/v1/policy",
+        Some(json!({"role": "agent", "sensitivity": "confidential", "decision": "masked"})),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = send(&agent, Method::POST, &path, Some(json!({"fields": ["email"], "purpose": "payment"}))).await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (403, "reveal-not-allowed"));
+
+    // Security officers and auditors get no customer data.
+    for k in [Kind::Officer, Kind::Auditor] {
+        assert_eq!(
+            send(&w.as_kind(k), Method::GET, &format!("/v1/customers/{}", w.code), None).await.status,
+            403
+        );
+    }
+
+    // A new agreement version blocks every employee until they sign it.
+    let r = w.officer_call(&off, "/v1/agreements", Some(json!({"text": "# Version 2"}))).await;
+    assert_eq!(r.status, 201);
+    let r = send(&agent, Method::GET, &format!("/v1/customers/{}", w.code), None).await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (403, "agreement-required"));
+    let r =
+        send(&agent, Method::POST, "/v1/agreements/sign", Some(json!({"version": 1, "password": PW}))).await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (409, "agreement-outdated"));
+    let r = send(
+        &agent,
+        Method::POST,
+        "/v1/agreements/sign",
+        Some(json!({"version": 2, "password": "not the password"})),
+    )
+    .await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (403, "wrong-password"));
+    let r =
+        send(&agent, Method::POST, "/v1/agreements/sign", Some(json!({"version": 2, "password": PW}))).await;
+    assert_eq!(r.status, 204);
+    assert_eq!(send(&agent, Method::GET, &format!("/v1/customers/{}", w.code), None).await.status, 200);
+}
+
+#[tokio::test]
+async fn lockout_and_its_expiry_with_the_injected_clock() {
+    let w = World::build().await;
+    for _ in 0..10 {
+        assert_eq!(w.login(&w.officer, "wrong password entirely").await.status, 401);
+    }
+    // Locked: even the right password fails, with the same answer.
+    let locked = w.login(&w.officer, PW).await;
+    assert_eq!((locked.status, kind_of(&locked).as_str()), (401, "login-failed"));
+    w.r.ts.clock.advance(31 * 60);
+    assert_eq!(w.login(&w.officer, PW).await.status, 200);
+}
+
+#[tokio::test]
+async fn bad_input_changes_nothing_and_echoes_nothing() {
+    let w = World::build().await;
+    let anon = w.client(None);
+    // A used enrolment code.
+    let off = w.token(Kind::Officer).unwrap();
+    let r = send(
+        &w.client(Some(&off)),
+        Method::POST,
+        "/v1/employees",
+        Some(json!({"login": "weak", "display_name": "W", "roles": ["agent"]})),
+    )
+    .await;
+    let code = json_of(&r)["code"].as_str().unwrap().to_owned();
+    let r = send(
+        &anon,
+        Method::POST,
+        "/v1/employees/enrol",
+        Some(json!({"code": code, "password": "Password2026!"})),
+    )
+    .await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (422, "weak-password"));
+    assert!(!String::from_utf8_lossy(&r.body).contains("Password2026"));
+    w.enrol(&code).await;
+    let r =
+        send(&anon, Method::POST, "/v1/employees/enrol", Some(json!({"code": code, "password": PW}))).await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (400, "invalid-enrolment-code"));
+    assert!(!String::from_utf8_lossy(&r.body).contains(&code));
+    // A token of another kind.
+    let r = send(&w.client(Some("sks_nothex")), Method::GET, "/v1/policy", None).await;
+    assert_eq!(r.status, 401);
+    // Logout ends the session.
+    let agent = w.token(Kind::Agent).unwrap();
+    assert_eq!(send(&w.client(Some(&agent)), Method::POST, "/v1/auth/logout", None).await.status, 204);
+    assert_eq!(send(&w.client(Some(&agent)), Method::GET, "/v1/policy", None).await.status, 401);
+}
