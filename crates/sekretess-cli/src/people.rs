@@ -4,10 +4,15 @@
 //! `~/.config/sekretess/session`), mode 0600; client commands use it when neither
 //! SEKRETESS_TOKEN nor the config file names a token. Passwords and codes are asked for
 //! without echo on a terminal, read as lines from stdin otherwise; never from argv.
-//! Enrolment prints the otpauth URI (no terminal QR code yet: paste the URI or the
-//! secret into the authenticator app).
+//! Enrolment prints the otpauth URI, and on a terminal also a QR code of it to scan.
 
 use std::io::{BufRead, IsTerminal, Write};
+
+/// A QR code as text (two modules per character cell), for scanning off a terminal.
+fn qr_text(data: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(data.as_bytes()).ok()?;
+    Some(code.render::<qrcode::render::unicode::Dense1x2>().quiet_zone(true).build())
+}
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 
@@ -160,6 +165,12 @@ pub async fn employee(c: &Client, cmd: EmployeeCmd) -> Result<()> {
                 "enrolled as {} (state {}). Add this to your authenticator app (shown once):\n{}\nsecret: {}",
                 e.login, e.state, e.otpauth_uri, e.totp_secret
             );
+            if std::io::stdout().is_terminal() {
+                match qr_text(&e.otpauth_uri) {
+                    Some(qr) => println!("\n{qr}"),
+                    None => eprintln!("(the URI is too long for a QR code; use the secret)"),
+                }
+            }
         }
         EmployeeCmd::Approve { id } => c.employee_action(id, "approve").await?,
         EmployeeCmd::Suspend { id } => c.employee_action(id, "suspend").await?,
@@ -269,4 +280,18 @@ pub async fn reveal(c: &Client, code: &str, fields: Vec<String>, purpose: Option
         println!("{k:<16} {v}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn qr_code_encodes_the_uri() {
+        let uri = "otpauth://totp/Sekretess:anna?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Sekretess";
+        let qr = super::qr_text(uri).unwrap();
+        let rows = qr.lines().count();
+        // a version-4+ symbol (33+ modules) plus quiet zone, two modules per row of text
+        assert!(rows >= 20, "{rows} rows");
+        assert!(qr.lines().all(|l| l.chars().count() == qr.lines().next().unwrap().chars().count()));
+        assert!(qr.contains('█') || qr.contains('▀') || qr.contains('▄'));
+    }
 }
