@@ -36,6 +36,7 @@ pub mod auth;
 mod extract;
 pub mod openapi;
 pub mod problem;
+pub mod processes;
 pub mod routes;
 pub mod tls;
 
@@ -75,11 +76,25 @@ pub struct AppState<S: Store + AccessStore> {
     pub clock: Arc<dyn Clock>,
     pub limits: Limits,
     pub keys: Arc<auth::KeyCache>,
+    /// Where this process registers (see [`processes`]); none in tests.
+    pub processes: Option<processes::ProcessRegistration>,
 }
 
 impl<S: Store + AccessStore> AppState<S> {
     pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, limits: Limits) -> Self {
-        AppState { vault, clock, limits, keys: Arc::new(auth::KeyCache::new(KEY_CACHE_SECONDS)) }
+        AppState {
+            vault,
+            clock,
+            limits,
+            keys: Arc::new(auth::KeyCache::new(KEY_CACHE_SECONDS)),
+            processes: None,
+        }
+    }
+
+    /// Lists the registered processes at `GET /v1/sys/processes`.
+    pub fn with_processes(mut self, registration: processes::ProcessRegistration) -> Self {
+        self.processes = Some(registration);
+        self
     }
 }
 
@@ -93,6 +108,7 @@ impl<S: Store + AccessStore> Clone for AppState<S> {
             clock: Arc::clone(&self.clock),
             limits: self.limits,
             keys: Arc::clone(&self.keys),
+            processes: self.processes.clone(),
         }
     }
 }
@@ -227,6 +243,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
     let protected_sys = Router::new()
         .route("/v1/sys/seal", post(r::seal::<S>))
+        .route("/v1/sys/processes", get(processes::list_processes::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>));
     let public = Router::new()
         .route("/v1/sys/health", get(r::health::<S>))
