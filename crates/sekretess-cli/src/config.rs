@@ -46,6 +46,9 @@ pub struct ServerSection {
     pub group_placement: Option<std::collections::BTreeMap<String, DbUrl>>,
     /// PostgreSQL: connections per database pool (default 8).
     pub pg_max_connections: Option<u32>,
+    /// PostgreSQL: seconds an operation waits for a connection before it answers 503
+    /// (default 5); bounds how long requests for a group whose server is down wait.
+    pub pg_acquire_timeout_seconds: Option<u64>,
 }
 
 /// A store location (`sqlite`, `control`, or a PostgreSQL URL) whose `Debug` hides a

@@ -175,6 +175,9 @@ fn choose_store(flag: Option<String>, group_flags: Vec<String>, file: &ConfigFil
     if let Some(n) = file.server.pg_max_connections {
         options.max_connections = n.max(1);
     }
+    if let Some(t) = file.server.pg_acquire_timeout_seconds {
+        options.acquire_timeout = std::time::Duration::from_secs(t.max(1));
+    }
     Ok(StoreChoice::Postgres(options))
 }
 
