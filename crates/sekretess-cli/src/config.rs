@@ -73,7 +73,11 @@ pub fn url_has_password(text: &str) -> bool {
 
 impl std::fmt::Debug for DbUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.has_password() { f.write_str("DbUrl(<with password>)") } else { write!(f, "DbUrl({:?})", self.0) }
+        if self.has_password() {
+            f.write_str("DbUrl(<with password>)")
+        } else {
+            write!(f, "DbUrl({:?})", self.0)
+        }
     }
 }
 

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use sekretess_core::audit::AuditContext;
 use sekretess_core::access::AccessStore;
+use sekretess_core::audit::AuditContext;
 use sekretess_core::process::ProcessStore;
 use sekretess_core::store::Store;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
@@ -118,9 +118,8 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
         }
         StoreChoice::Postgres(options) => {
             tracing::info!(options = ?options, "store: PostgreSQL");
-            let store = PgStore::open_with(options)
-                .await
-                .context("cannot open the PostgreSQL control database")?;
+            let store =
+                PgStore::open_with(options).await.context("cannot open the PostgreSQL control database")?;
             for (name, place) in file.server.group_placement.iter().flatten() {
                 store.place_group(name, placement(place)?)?;
             }

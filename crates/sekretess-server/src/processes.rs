@@ -115,6 +115,10 @@ impl Heartbeat {
                     _ = ticker.tick() => {},
                     _ = &mut stopped => break,
                 }
+                // Another process may have initialized the vault since this one started.
+                if let Err(e) = vault.refresh_meta().await {
+                    tracing::debug!(error = %e, "reading the vault metadata failed");
+                }
                 row.last_seen = clock.now();
                 row.sealed = vault.seal_status().map(|s| s.sealed).unwrap_or(true);
                 if let Err(e) = registration.registry.beat(&row).await {

@@ -54,7 +54,11 @@ impl ProcessStore for SqliteStore {
 
     async fn remove_process(&self, id: &str) -> Result<(), StoreError> {
         use crate::sqlite::map_err;
-        sqlx::query("DELETE FROM processes WHERE id = ?").bind(id).execute(&self.control).await.map_err(map_err)?;
+        sqlx::query("DELETE FROM processes WHERE id = ?")
+            .bind(id)
+            .execute(&self.control)
+            .await
+            .map_err(map_err)?;
         Ok(())
     }
 

@@ -192,7 +192,8 @@ async fn measure(label: &str, n: usize, clients: Vec<Client>, customers: usize, 
     let mut codes = Vec::with_capacity(customers);
     for s in (0..customers).step_by(BATCH) {
         let items = (s..(s + BATCH).min(customers)).map(|i| BatchItem { fields: fields(i) }).collect();
-        let r = clients[0].create_customers(&CreateCustomers { group: "bench".into(), customers: items }).await?;
+        let r =
+            clients[0].create_customers(&CreateCustomers { group: "bench".into(), customers: items }).await?;
         codes.extend(r.results.into_iter().filter_map(|r| r.code));
     }
     anyhow::ensure!(codes.len() == customers, "populating failed");

@@ -158,7 +158,8 @@ async fn create(c: &Client, group: &str, fields: &[(String, String)]) -> Result<
 
 async fn check_readable(c: &Client, acked: &[(String, Vec<(String, String)>)]) {
     for (code, fields) in acked {
-        let got = c.get_customer(code).await.unwrap_or_else(|e| panic!("acknowledged {code} unreadable: {e}"));
+        let got =
+            c.get_customer(code).await.unwrap_or_else(|e| panic!("acknowledged {code} unreadable: {e}"));
         for (k, v) in fields {
             assert_eq!(got.fields.get(k).map(String::as_str), Some(v.as_str()), "{code} field {k}");
         }
