@@ -124,7 +124,7 @@ impl Heartbeat {
                 if let Err(e) = registration.registry.beat(&row).await {
                     tracing::warn!(error = %e, "process heartbeat failed");
                 }
-                if beats % 100 == 0
+                if beats.is_multiple_of(100)
                     && let Err(e) = registration.registry.prune(clock.now() - FORGET_SECONDS).await
                 {
                     tracing::debug!(error = %e, "pruning old process rows failed");
