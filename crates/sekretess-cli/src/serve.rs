@@ -99,15 +99,19 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
         max_batch: file.server.max_batch.unwrap_or(Limits::default().max_batch),
     };
     if args.dev {
+        if args.store.is_some() || !args.group_databases.is_empty() {
+            bail!("dev mode keeps its vault in SQLite; --store and --group-database are for production");
+        }
         let data = data.context("dev mode needs a data folder")?;
         return dev(listen, &data, limits).await;
     }
+    let choice = choose_store(args.store, args.group_databases, file)?;
     let (cert, key) = match (&file.server.tls_cert, &file.server.tls_key) {
         (Some(c), Some(k)) => (c.clone(), k.clone()),
         _ => bail!("name server.tls_cert and server.tls_key in the config file (or use --dev)"),
     };
     let tls_files = (cert.as_path(), key.as_path());
-    match choose_store(args.store, args.group_databases, file)? {
+    match choice {
         StoreChoice::Sqlite => {
             let data = data.context(
                 "name the data folder: --data DIR or server.data_dir in the config file (or a PostgreSQL store)",
@@ -218,7 +222,7 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = SqliteStore::open(&data.join("vault")).await?;
-    let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await?;
+    let vault = Vault::open(store.clone(), clock.clone(), Schema::default_schema()).await?;
     let cred_path = data.join("dev-credentials.json");
     let (token, share) = if vault.seal_status()?.initialized {
         let text = std::fs::read(&cred_path).with_context(|| {
@@ -234,8 +238,11 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     };
     vault.submit_share(&AuditContext::system(), &share).await.context("auto-unseal failed")?;
 
-    let state = AppState::new(Arc::new(vault), clock, limits);
+    let vault = Arc::new(vault);
+    let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
+    let state = AppState::new(Arc::clone(&vault), clock.clone(), limits).with_processes(registration.clone());
     let server = RunningServer::start(listen, tls_config, state).await?;
+    let heartbeat = Heartbeat::start(vault, clock, registration, server.addr.to_string());
     let url = format!("https://{}", server.addr);
     let creds =
         DevCredentials { addr: url.clone(), ca_cert: certs.ca_cert.clone(), token: token.clone(), share };
@@ -260,5 +267,6 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     tracing::warn!(addr = %server.addr, "dev mode: not for production");
     sekretess_server::shutdown_signal().await;
     server.shutdown().await;
+    heartbeat.stop().await;
     Ok(())
 }

@@ -376,3 +376,79 @@ async fn two_servers_on_postgres() {
     }
     conn.close().await.unwrap();
 }
+
+/// SQLite: the one process registers itself and `sekretess status` lists it, sealed and
+/// then unsealed; without a token only the seal status is shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_process_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let certs = sekretess_server::tls::generate_dev_certificate(&dir.path().join("tls"), {
+        use sekretess_core::Clock;
+        SystemClock.now()
+    })
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let config = dir.path().join("server.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"\n",
+            dir.path().join("data").display(),
+            certs.cert.display(),
+            certs.key.display()
+        ),
+    )
+    .unwrap();
+    let mut server = Server::spawn(&config, port);
+    let anon = client(&server.addr, &certs.ca_cert, None);
+    wait_up(&anon).await;
+    let init = anon.init(1, 1).await.unwrap();
+    let c = client(&server.addr, &certs.ca_cert, Some(&init.bootstrap_token));
+    let p = c.processes().await.unwrap().processes;
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].sealed && p[0].this_process && p[0].pid > 0);
+    anon.unseal(&init.shares[0]).await.unwrap();
+    assert!(!c.processes().await.unwrap().processes[0].sealed);
+
+    let status = |token: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sekretess"));
+        cmd.args(["status", "--json"])
+            .env("SEKRETESS_ADDR", &server.addr)
+            .env("SEKRETESS_CACERT", &certs.ca_cert)
+            .env_remove("SEKRETESS_CONFIG")
+            .env_remove("SEKRETESS_TOKEN");
+        if let Some(t) = token {
+            cmd.env("SEKRETESS_TOKEN", t);
+        }
+        let o = cmd.output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()
+    };
+    let with = status(Some(&init.bootstrap_token));
+    assert_eq!(with["processes"][0]["sealed"], false);
+    assert_eq!(with["processes"].as_array().unwrap().len(), 1);
+    let without = status(None);
+    assert!(without.get("processes").is_none());
+    assert_eq!(without["sealed"], false);
+    // The route needs a key.
+    match anon.processes().await {
+        Err(ClientError::Api(p)) => assert_eq!(p.status, 401),
+        other => panic!("expected 401, got {other:?}"),
+    }
+    server.stop();
+}
+
+/// A database password on the command line is refused before anything starts.
+#[test]
+fn store_password_in_argv_is_refused() {
+    let o = Command::new(env!("CARGO_BIN_EXE_sekretess"))
+        .env_remove("SEKRETESS_CONFIG")
+        .env_remove("SEKRETESS_STORE")
+        .args(["serve", "--store", "postgres://sek:hunter2@127.0.0.1:1/sek"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("PGPASSWORD"), "{err}");
+    assert!(!err.contains("hunter2"));
+}
