@@ -169,7 +169,12 @@ async fn check_readable(c: &Client, acked: &[(String, Vec<(String, String)>)]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_on_postgres() {
     let Ok(admin) = std::env::var(POSTGRES_URL_VAR) else {
-        println!("skipped: {POSTGRES_URL_VAR} is not set (see README: PostgreSQL tests)");
+        // Straight to stderr, so the harness does not capture it.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "scale::two_servers_on_postgres skipped: set {POSTGRES_URL_VAR} to run it (see README)"
+        );
         return;
     };
     let base = format!("sek_cli_{}", std::process::id());
