@@ -45,6 +45,33 @@ impl Problem {
 
 // ---- sys ----
 
+/// One `sekretess serve` process registered in the control database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Process {
+    /// Random id the process chose at start.
+    pub id: String,
+    pub host: String,
+    /// Operating-system process id.
+    pub pid: u32,
+    /// Address it listens on.
+    pub listen: String,
+    /// Unix seconds.
+    pub started_at: i64,
+    /// Unix seconds of its last heartbeat.
+    pub last_seen: i64,
+    pub sealed: bool,
+    /// No heartbeat for longer than three intervals: probably stopped or cut off.
+    pub stale: bool,
+    /// This is the process that answered.
+    pub this_process: bool,
+}
+
+/// Every registered process (one with SQLite; any number on PostgreSQL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Processes {
+    pub processes: Vec<Process>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Health {
     /// Always `ok` when the process answers.

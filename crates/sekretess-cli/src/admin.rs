@@ -188,16 +188,44 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<
     })
 }
 
+/// The answering process's seal state and, with a key that may seal (`sys:seal`), every
+/// server process registered in the control database and whether it is unsealed.
 pub async fn status(c: &Client, out: &Out) -> Result<bool> {
     let s = c.seal_status().await?;
+    // Without a token, or with one that lacks the scope, only this process is shown.
+    let processes = if c.has_token() { c.processes().await.ok().map(|p| p.processes) } else { None };
     if out.json {
-        out.json(&s)?;
+        #[derive(Serialize)]
+        struct Status<'a> {
+            #[serde(flatten)]
+            seal: &'a api::SealStatus,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            processes: Option<&'a Vec<api::Process>>,
+        }
+        out.json(&Status { seal: &s, processes: processes.as_ref() })?;
     } else {
         say!("initialized  {}", s.initialized);
         say!("sealed       {}", s.sealed);
         say!("threshold    {} of {}", s.threshold, s.share_count);
         say!("progress     {}", s.progress);
         say!("key id       {}", s.key_id.as_deref().unwrap_or("-"));
+        if let Some(list) = &processes {
+            say!("\nprocesses ({} registered; * answered this request)", list.len());
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|p| {
+                    vec![
+                        format!("{}{}", p.id, if p.this_process { " *" } else { "" }),
+                        p.host.clone(),
+                        p.pid.to_string(),
+                        p.listen.clone(),
+                        if p.sealed { "sealed".into() } else { "unsealed".into() },
+                        if p.stale { format!("stale since {}", p.last_seen) } else { "alive".into() },
+                    ]
+                })
+                .collect();
+            table(&["PROCESS", "HOST", "PID", "LISTEN", "SEAL", "HEARTBEAT"], &rows);
+        }
     }
     Ok(!s.sealed)
 }

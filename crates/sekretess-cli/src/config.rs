@@ -34,6 +34,51 @@ pub struct ServerSection {
     pub body_limit_bytes: Option<usize>,
     pub batch_body_limit_bytes: Option<usize>,
     pub max_batch: Option<usize>,
+    /// `sqlite` (the default: `data_dir`) or `postgres://user@host:port/database` of the
+    /// control database. A password here needs the file private (0600); prefer
+    /// `PGPASSWORD` or `~/.pgpass`.
+    pub store: Option<DbUrl>,
+    /// PostgreSQL: where new customer groups go, spread by group id: `control` (a schema in
+    /// the control database) or a database URL (`{id}` is replaced by the group id).
+    pub group_databases: Option<Vec<DbUrl>>,
+    /// PostgreSQL: the placement of named groups (name = `control` or a database URL),
+    /// before `group_databases`; read when the group is created.
+    pub group_placement: Option<std::collections::BTreeMap<String, DbUrl>>,
+    /// PostgreSQL: connections per database pool (default 8).
+    pub pg_max_connections: Option<u32>,
+    /// PostgreSQL: seconds an operation waits for a connection before it answers 503
+    /// (default 5); bounds how long requests for a group whose server is down wait.
+    pub pg_acquire_timeout_seconds: Option<u64>,
+}
+
+/// A store location (`sqlite`, `control`, or a PostgreSQL URL) whose `Debug` hides a
+/// password.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct DbUrl(pub String);
+
+impl DbUrl {
+    /// Whether the text holds a password (`scheme://user:password@…`).
+    pub fn has_password(&self) -> bool {
+        url_has_password(&self.0)
+    }
+}
+
+/// Whether `text` is a URL with a password in it.
+pub fn url_has_password(text: &str) -> bool {
+    let Some((_, rest)) = text.split_once("://") else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority.rsplit_once('@').is_some_and(|(userinfo, _)| userinfo.contains(':'))
+}
+
+impl std::fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.has_password() {
+            f.write_str("DbUrl(<with password>)")
+        } else {
+            write!(f, "DbUrl({:?})", self.0)
+        }
+    }
 }
 
 #[derive(Default, Deserialize)]
@@ -71,6 +116,16 @@ pub fn load(path: Option<&Path>) -> Result<ConfigFile> {
         anyhow::anyhow!("config file {} is not valid{at}: {why}", path.display())
     })
     .and_then(|file: ConfigFile| {
+        let s = &file.server;
+        let db_password = s.store.as_ref().is_some_and(DbUrl::has_password)
+            || s.group_databases.iter().flatten().any(DbUrl::has_password)
+            || s.group_placement.iter().flat_map(|m| m.values()).any(DbUrl::has_password);
+        if db_password && !private {
+            anyhow::bail!(
+                "config file {} holds a database password but others can read it: chmod 600 it (or use PGPASSWORD or ~/.pgpass)",
+                path.display()
+            );
+        }
         if file.client.token.is_some() && !private {
             anyhow::bail!(
                 "config file {} holds a token but others can read it: chmod 600 it (or use SEKRETESS_TOKEN)",

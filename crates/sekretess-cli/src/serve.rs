@@ -9,15 +9,19 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use sekretess_core::access::AccessStore;
 use sekretess_core::audit::AuditContext;
+use sekretess_core::process::ProcessStore;
+use sekretess_core::store::Store;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
+use sekretess_server::processes::{Heartbeat, ProcessRegistration, new_process_id};
 use sekretess_server::routes_people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
-use sekretess_store::SqliteStore;
+use sekretess_store::{GroupPlacement, PgOptions, PgStore, SqliteStore};
 use serde::{Deserialize, Serialize};
 
-use crate::config::ConfigFile;
+use crate::config::{ConfigFile, DbUrl, url_has_password};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -31,6 +35,15 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8200]
     #[arg(long, env = "SEKRETESS_LISTEN")]
     pub listen: Option<String>,
+    /// `sqlite` (the data folder) or `postgres://user@host:port/database` of the control
+    /// database [default: env SEKRETESS_STORE, then server.store, then sqlite]. No password
+    /// on the command line: use PGPASSWORD, ~/.pgpass, SEKRETESS_STORE or a private config file.
+    #[arg(long)]
+    pub store: Option<String>,
+    /// PostgreSQL: where new groups go, spread by id (repeatable): `control` or a database
+    /// URL, `{id}` replaced by the group id [default: server.group_databases].
+    #[arg(long = "group-database")]
+    pub group_databases: Vec<String>,
 }
 
 /// What dev mode writes (mode 0600) so scripts can drive the dev server.
@@ -76,12 +89,10 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
         .parse()
         .with_context(|| format!("--listen {listen:?} is not an address like 127.0.0.1:8200"))?;
     let data = match (args.data, &file.server.data_dir, args.dev) {
-        (Some(d), _, _) => d,
-        (None, Some(d), _) => d.clone(),
-        (None, None, true) => PathBuf::from("sekretess-dev"),
-        (None, None, false) => {
-            bail!("name the data folder: --data DIR or server.data_dir in the config file")
-        }
+        (Some(d), _, _) => Some(d),
+        (None, Some(d), _) => Some(d.clone()),
+        (None, None, true) => Some(PathBuf::from("sekretess-dev")),
+        (None, None, false) => None,
     };
     let limits = Limits {
         body_bytes: file.server.body_limit_bytes.unwrap_or(Limits::default().body_bytes),
@@ -89,21 +100,115 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
         max_batch: file.server.max_batch.unwrap_or(Limits::default().max_batch),
     };
     if args.dev {
+        if args.store.is_some() || !args.group_databases.is_empty() {
+            bail!("dev mode keeps its vault in SQLite; --store and --group-database are for production");
+        }
+        let data = data.context("dev mode needs a data folder")?;
         return dev(listen, &data, limits).await;
     }
+    let choice = choose_store(args.store, args.group_databases, file)?;
     let (cert, key) = match (&file.server.tls_cert, &file.server.tls_key) {
         (Some(c), Some(k)) => (c.clone(), k.clone()),
         _ => bail!("name server.tls_cert and server.tls_key in the config file (or use --dev)"),
     };
-    let tls_config = tls::server_config(&cert, &key)?;
+    let tls_files = (cert.as_path(), key.as_path());
+    match choice {
+        StoreChoice::Sqlite => {
+            let data = data.context(
+                "name the data folder: --data DIR or server.data_dir in the config file (or a PostgreSQL store)",
+            )?;
+            let store = SqliteStore::open(&data).await?;
+            tracing::info!(data = %data.display(), "store: SQLite");
+            serve_store(store, listen, tls_files, limits, |st| st.with_people(PeopleOptions::default())).await
+        }
+        StoreChoice::Postgres(options) => {
+            tracing::info!(options = ?options, "store: PostgreSQL");
+            let store =
+                PgStore::open_with(options).await.context("cannot open the PostgreSQL control database")?;
+            for (name, place) in file.server.group_placement.iter().flatten() {
+                store.place_group(name, placement(place)?)?;
+            }
+            // Employees need a people store, which PostgreSQL does not have yet: API keys only.
+            let result = serve_store(store.clone(), listen, tls_files, limits, |st| st).await;
+            store.close().await;
+            result
+        }
+    }
+}
+
+enum StoreChoice {
+    Sqlite,
+    Postgres(PgOptions),
+}
+
+fn placement(text: &DbUrl) -> Result<GroupPlacement> {
+    if text.0 == "control" {
+        return Ok(GroupPlacement::ControlDatabase);
+    }
+    if !(text.0.starts_with("postgres://") || text.0.starts_with("postgresql://")) {
+        bail!("a group placement is `control` or a postgres:// URL");
+    }
+    Ok(GroupPlacement::Database(text.0.clone()))
+}
+
+/// `--store`, then `SEKRETESS_STORE`, then `server.store`; SQLite when none names PostgreSQL.
+fn choose_store(flag: Option<String>, group_flags: Vec<String>, file: &ConfigFile) -> Result<StoreChoice> {
+    if flag.as_deref().is_some_and(url_has_password) || group_flags.iter().any(|u| url_has_password(u)) {
+        bail!(
+            "a password on the command line is visible to every user of this machine: \
+             use PGPASSWORD, ~/.pgpass, SEKRETESS_STORE or a private config file"
+        );
+    }
+    let env = std::env::var("SEKRETESS_STORE").ok().filter(|s| !s.is_empty());
+    let text = flag.or(env).or_else(|| file.server.store.as_ref().map(|u| u.0.clone()));
+    let Some(text) = text.filter(|t| t != "sqlite") else {
+        if !group_flags.is_empty() || file.server.group_databases.is_some() {
+            bail!("group databases need a PostgreSQL store (--store postgres://…)");
+        }
+        return Ok(StoreChoice::Sqlite);
+    };
+    if !(text.starts_with("postgres://") || text.starts_with("postgresql://")) {
+        bail!("the store is `sqlite` or a postgres:// URL");
+    }
+    let mut options = PgOptions::new(&text);
+    let groups: Vec<DbUrl> = if group_flags.is_empty() {
+        file.server.group_databases.clone().unwrap_or_default()
+    } else {
+        group_flags.into_iter().map(DbUrl).collect()
+    };
+    options.placements = groups.iter().map(placement).collect::<Result<_>>()?;
+    if let Some(n) = file.server.pg_max_connections {
+        options.max_connections = n.max(1);
+    }
+    if let Some(t) = file.server.pg_acquire_timeout_seconds {
+        options.acquire_timeout = std::time::Duration::from_secs(t.max(1));
+    }
+    Ok(StoreChoice::Postgres(options))
+}
+
+/// Opens the vault on `store`, serves until SIGTERM/SIGINT, and keeps this process
+/// registered in the control database (a heartbeat) meanwhile.
+/// `with_extras` adds what only some stores support (employees need a people store).
+async fn serve_store<S: Store + AccessStore + ProcessStore>(
+    store: S,
+    listen: SocketAddr,
+    (cert, key): (&Path, &Path),
+    limits: Limits,
+    with_extras: impl FnOnce(AppState<S>) -> AppState<S>,
+) -> Result<()> {
+    let tls_config = tls::server_config(cert, key)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let store = SqliteStore::open(&data).await?;
-    let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await?;
-    let state = AppState::new(Arc::new(vault), clock, limits).with_people(PeopleOptions::default());
+    let vault = Arc::new(Vault::open(store.clone(), clock.clone(), Schema::default_schema()).await?);
+    let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
+    let state = with_extras(
+        AppState::new(Arc::clone(&vault), clock.clone(), limits).with_processes(registration.clone()),
+    );
     let server = RunningServer::start(listen, tls_config, state).await?;
-    tracing::info!(addr = %server.addr, data = %data.display(), "listening (HTTPS only); the vault starts sealed");
+    let heartbeat = Heartbeat::start(vault, clock, registration.clone(), server.addr.to_string());
+    tracing::info!(addr = %server.addr, process = %registration.id, "listening (HTTPS only); the vault starts sealed");
     sekretess_server::shutdown_signal().await;
     server.shutdown().await;
+    heartbeat.stop().await;
     Ok(())
 }
 
@@ -123,7 +228,7 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
 
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = SqliteStore::open(&data.join("vault")).await?;
-    let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await?;
+    let vault = Vault::open(store.clone(), clock.clone(), Schema::default_schema()).await?;
     let cred_path = data.join("dev-credentials.json");
     let (token, share) = if vault.seal_status()?.initialized {
         let text = std::fs::read(&cred_path).with_context(|| {
@@ -154,8 +259,12 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
         };
     // The dev token keeps every scope over every group, also after an officer enrolled.
     let options = PeopleOptions { retire_bootstrap_key: false, ..PeopleOptions::default() };
-    let state = AppState::new(vault, clock, limits).with_people(options);
+    let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
+    let state = AppState::new(Arc::clone(&vault), clock.clone(), limits)
+        .with_processes(registration.clone())
+        .with_people(options);
     let server = RunningServer::start(listen, tls_config, state).await?;
+    let heartbeat = Heartbeat::start(vault, clock, registration, server.addr.to_string());
     let url = format!("https://{}", server.addr);
     let creds =
         DevCredentials { addr: url.clone(), ca_cert: certs.ca_cert.clone(), token: token.clone(), share };
@@ -193,5 +302,6 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     tracing::warn!(addr = %server.addr, "dev mode: not for production");
     sekretess_server::shutdown_signal().await;
     server.shutdown().await;
+    heartbeat.stop().await;
     Ok(())
 }

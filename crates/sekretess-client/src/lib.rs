@@ -175,6 +175,11 @@ impl Client {
         &self.base
     }
 
+    /// Whether requests carry an API key.
+    pub fn has_token(&self) -> bool {
+        self.auth.is_some()
+    }
+
     /// Sends a request with an optional raw body and content type; returns whatever came back.
     pub async fn raw(
         &self,
@@ -248,6 +253,11 @@ impl Client {
 
     pub async fn seal_status(&self) -> Result<api::SealStatus, ClientError> {
         self.call::<(), _>(Method::GET, "/v1/sys/seal-status", None).await
+    }
+
+    /// The server processes sharing the control database and their seal state.
+    pub async fn processes(&self) -> Result<api::Processes, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/sys/processes", None).await
     }
 
     pub async fn init(&self, threshold: u8, shares: u8) -> Result<api::InitResponse, ClientError> {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod iban;
 pub mod people;
 pub mod policy;
+pub mod process;
 pub mod schema;
 pub mod store;
 pub mod validate;

@@ -316,7 +316,23 @@ impl<S: Store> Vault<S> {
     }
 
     /// Adds a share; returns the root key once the threshold is reached.
+    /// Reads the vault metadata again if this process has not seen it yet: with several
+    /// processes on one store, another process may have initialized the vault since this
+    /// one opened it. Returns whether the vault is initialized.
+    pub async fn refresh_meta(&self) -> Result<bool, VaultError> {
+        if self.meta()?.is_some() {
+            return Ok(true);
+        }
+        let Some(meta) = self.store.load_meta().await? else { return Ok(false) };
+        let mut cached = self.meta.write().map_err(poisoned)?;
+        if cached.is_none() {
+            *cached = Some(meta);
+        }
+        Ok(true)
+    }
+
     async fn try_unseal(&self, text: &str) -> Result<Option<Key32>, VaultError> {
+        self.refresh_meta().await?;
         let meta = self.meta()?.ok_or(VaultError::NotInitialized)?;
         let share = Share::parse(text)?;
         if share.key_id != meta.key_id {

@@ -38,6 +38,7 @@ mod extract;
 pub mod openapi;
 pub mod problem;
 mod problem_people;
+pub mod processes;
 pub mod routes;
 pub mod routes_audit;
 pub mod routes_people;
@@ -84,6 +85,8 @@ pub struct AppState<S: Store + AccessStore> {
     pub people: Option<Arc<dyn auth_session::Directory>>,
     /// The employee, policy and agreement routes (set by [`AppState::with_people`]).
     pub people_routes: Option<Router>,
+    /// Where this process registers (see [`processes`]); none in tests.
+    pub processes: Option<processes::ProcessRegistration>,
 }
 
 impl<S: Store + AccessStore> AppState<S> {
@@ -95,7 +98,14 @@ impl<S: Store + AccessStore> AppState<S> {
             keys: Arc::new(auth::KeyCache::new(KEY_CACHE_SECONDS)),
             people: None,
             people_routes: None,
+            processes: None,
         }
+    }
+
+    /// Lists the registered processes at `GET /v1/sys/processes`.
+    pub fn with_processes(mut self, registration: processes::ProcessRegistration) -> Self {
+        self.processes = Some(registration);
+        self
     }
 }
 
@@ -111,6 +121,7 @@ impl<S: Store + AccessStore> Clone for AppState<S> {
             keys: Arc::clone(&self.keys),
             people: self.people.clone(),
             people_routes: self.people_routes.clone(),
+            processes: self.processes.clone(),
         }
     }
 }
@@ -249,6 +260,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
     let protected_sys = Router::new()
         .route("/v1/sys/seal", post(r::seal::<S>))
+        .route("/v1/sys/processes", get(processes::list_processes::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>));
     let public = Router::new()
         .route("/v1/sys/health", get(r::health::<S>))

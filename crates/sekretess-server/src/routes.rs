@@ -66,6 +66,8 @@ pub async fn health<S: Store + AccessStore>(State(st): State<AppState<S>>) -> Ap
 pub async fn get_seal_status<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
 ) -> ApiResult<Json<api::SealStatus>> {
+    // Another process on the same store may have initialized the vault meanwhile.
+    st.vault.refresh_meta().await?;
     Ok(Json(seal_status(st.vault.seal_status()?)))
 }
 

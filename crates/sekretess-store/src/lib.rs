@@ -8,7 +8,10 @@ mod migrate;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "postgres")]
+mod postgres_access;
+#[cfg(feature = "postgres")]
 mod postgres_audit;
+mod process;
 pub mod sqlite;
 mod sqlite_access;
 mod sqlite_audit;

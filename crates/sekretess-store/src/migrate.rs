@@ -12,6 +12,7 @@ pub const SQLITE_CONTROL: &[Step] = &[
     (2, "access", include_str!("../migrations/sqlite/control/0002_access.sql")),
     (3, "audit", include_str!("../migrations/sqlite/control/0003_audit.sql")),
     (4, "people", include_str!("../migrations/sqlite/control/0004_people.sql")),
+    (5, "processes", include_str!("../migrations/sqlite/control/0005_processes.sql")),
 ];
 pub const SQLITE_GROUP: &[Step] = &[(1, "init", include_str!("../migrations/sqlite/group/0001_init.sql"))];
 
@@ -19,6 +20,8 @@ pub const SQLITE_GROUP: &[Step] = &[(1, "init", include_str!("../migrations/sqli
 pub const POSTGRES_CONTROL: &[Step] = &[
     (1, "init", include_str!("../migrations/postgres/control/0001_init.sql")),
     (2, "audit", include_str!("../migrations/postgres/control/0002_audit.sql")),
+    (3, "access", include_str!("../migrations/postgres/control/0003_access.sql")),
+    (4, "processes", include_str!("../migrations/postgres/control/0004_processes.sql")),
 ];
 #[cfg(feature = "postgres")]
 pub const POSTGRES_GROUP: &[Step] =

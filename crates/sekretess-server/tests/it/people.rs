@@ -284,6 +284,7 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
             (v, false)
         }
         ("post", "/v1/sys/seal") => (vec![Officer, svc("sys:seal")], true),
+        ("get", "/v1/sys/processes") => (vec![Officer, svc("sys:seal")], false),
         ("post", "/v1/groups") => (vec![Officer, svc("groups:admin")], false),
         ("get", "/v1/groups") | ("get", "/v1/schema") => {
             (vec![Officer, Agent, NoGroup, Unsigned, svc("groups:read")], false)
