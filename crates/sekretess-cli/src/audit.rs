@@ -1,8 +1,10 @@
 //! `sekretess audit`: verify the audit chain, export a checkpoint, export entries.
 //!
-//! These read the data folder directly (safe while a server runs: SQLite WAL readers do
-//! not block it). Verification needs the audit verification key, from a file (never
-//! argv): a security officer exports it from the unsealed vault for the auditors.
+//! These read the store directly: a SQLite data folder (`--data`; safe while a server runs,
+//! WAL readers do not block it) or a PostgreSQL control database (`--store`, or
+//! SEKRETESS_STORE; no password in argv: use PGPASSWORD or ~/.pgpass). Verification needs
+//! the audit verification key, from a file (never argv): a security officer exports it
+//! from the unsealed vault for the auditors.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +12,23 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use sekretess_core::audit::{AuditKey, AuditStore, Checkpoint, Verdict, verify};
-use sekretess_store::SqliteStore;
+use sekretess_store::{PgStore, SqliteStore};
+
+/// Where the audit log is: a SQLite data folder or a PostgreSQL control database.
+#[derive(Args)]
+struct Source {
+    /// The vault's SQLite data folder.
+    #[arg(long, env = "SEKRETESS_DATA", conflicts_with = "store")]
+    data: Option<PathBuf>,
+    /// The PostgreSQL control database URL (`postgres://user@host/db`, without a password).
+    #[arg(long, env = "SEKRETESS_STORE")]
+    store: Option<String>,
+}
+
+enum Opened {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
 
 #[derive(Args)]
 pub struct AuditArgs {
@@ -25,9 +43,8 @@ enum AuditCommand {
     /// Exit codes: 0 intact; 1 tampered or truncated (the first bad sequence number is
     /// named); 2 usage or input error.
     Verify {
-        /// The vault's data folder.
-        #[arg(long, env = "SEKRETESS_DATA")]
-        data: PathBuf,
+        #[command(flatten)]
+        source: Source,
         /// File holding the audit verification key (`sekretess-audit-key-v1:…`).
         #[arg(long)]
         key_file: PathBuf,
@@ -37,16 +54,16 @@ enum AuditCommand {
     },
     /// Print a signed checkpoint (head sequence number and MAC) to keep outside the vault.
     Checkpoint {
-        #[arg(long, env = "SEKRETESS_DATA")]
-        data: PathBuf,
+        #[command(flatten)]
+        source: Source,
         #[arg(long)]
         key_file: PathBuf,
     },
     /// Stream entries as JSON lines (for a SIEM). Entries hold codes and field names,
     /// never values.
     Export {
-        #[arg(long, env = "SEKRETESS_DATA")]
-        data: PathBuf,
+        #[command(flatten)]
+        source: Source,
         /// First sequence number to export.
         #[arg(long, default_value_t = 1)]
         since: u64,
@@ -56,11 +73,34 @@ enum AuditCommand {
     },
 }
 
-async fn open(data: &Path) -> Result<SqliteStore> {
-    if !data.join("control.db").is_file() {
-        bail!("{} is not a Sekretess data folder (no control.db)", data.display());
+async fn open(source: &Source) -> Result<Opened> {
+    match (&source.data, &source.store) {
+        (Some(data), None) => {
+            if !data.join("control.db").is_file() {
+                bail!("{} is not a Sekretess data folder (no control.db)", data.display());
+            }
+            Ok(Opened::Sqlite(
+                SqliteStore::open(data).await.with_context(|| format!("opening {}", data.display()))?,
+            ))
+        }
+        (None, Some(url)) => {
+            if crate::config::url_has_password(url) {
+                bail!("a password on the command line is visible to every user: use PGPASSWORD or ~/.pgpass");
+            }
+            Ok(Opened::Postgres(PgStore::open(url).await.context("opening the PostgreSQL control database")?))
+        }
+        _ => bail!("name the store: --data DIR (SQLite) or --store postgres://… (PostgreSQL)"),
     }
-    SqliteStore::open(data).await.with_context(|| format!("opening {}", data.display()))
+}
+
+/// Runs `f` on whichever store was opened.
+macro_rules! with_store {
+    ($opened:expr, |$s:ident| $body:expr) => {
+        match $opened {
+            Opened::Sqlite($s) => $body,
+            Opened::Postgres($s) => $body,
+        }
+    };
 }
 
 fn read_key(path: &Path) -> Result<AuditKey> {
@@ -79,7 +119,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         match args.command {
-            AuditCommand::Verify { data, key_file, checkpoint } => {
+            AuditCommand::Verify { source, key_file, checkpoint } => {
                 let key = read_key(&key_file)?;
                 let checkpoint = match checkpoint {
                     None => None,
@@ -89,8 +129,8 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                         Some(Checkpoint::parse_text(&text).with_context(|| format!("{} is not a checkpoint", path.display()))?)
                     }
                 };
-                let store = open(&data).await?;
-                let verdict = verify(&store, &key, checkpoint.as_ref()).await?;
+                let opened = open(&source).await?;
+                let verdict = with_store!(&opened, |s| verify(s, &key, checkpoint.as_ref()).await?);
                 Ok(match verdict {
                     Verdict::Intact { head } => {
                         println!("audit chain intact: entries 1 to {head} verify");
@@ -110,19 +150,20 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                     }
                 })
             }
-            AuditCommand::Checkpoint { data, key_file } => {
+            AuditCommand::Checkpoint { source, key_file } => {
                 let key = read_key(&key_file)?;
-                let store = open(&data).await?;
-                let (seq, mac) = store.audit_head().await?.unwrap_or((0, sekretess_core::audit::GENESIS_MAC));
+                let opened = open(&source).await?;
+                let head = with_store!(&opened, |s| s.audit_head().await?);
+                let (seq, mac) = head.unwrap_or((0, sekretess_core::audit::GENESIS_MAC));
                 let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
                 println!("{}", Checkpoint::new(&key, seq, mac, now).to_text());
                 Ok(ExitCode::SUCCESS)
             }
-            AuditCommand::Export { data, since, format: _ } => {
-                let store = open(&data).await?;
+            AuditCommand::Export { source, since, format: _ } => {
+                let opened = open(&source).await?;
                 let mut from = since.max(1);
                 loop {
-                    let page = store.audit_read(from, 1000).await?;
+                    let page = with_store!(&opened, |s| s.audit_read(from, 1000).await?);
                     let Some(last) = page.last() else { break };
                     from = last.seq + 1;
                     for e in &page {

@@ -372,6 +372,16 @@ async fn two_servers_on_postgres() {
         Verdict::Intact { .. } => {}
         other => panic!("the audit chain does not verify: {other:?}"),
     }
+    // The auditors' command verifies the same chain from the PostgreSQL control database.
+    let key = vault.audit_verification_key(&AuditContext::system()).await.unwrap();
+    let key_file = dir.path().join("audit.key");
+    std::fs::write(&key_file, key.to_text().as_bytes()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sekretess"))
+        .args(["audit", "verify", "--store", &control, "--key-file", key_file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && said.contains("audit chain intact"), "{said}");
     drop(vault);
     store.close().await;
 
