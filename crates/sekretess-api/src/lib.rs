@@ -103,6 +103,13 @@ pub struct InitRequest {
     /// Shares to hand out.
     #[schema(minimum = 1)]
     pub shares: u8,
+    /// Login of the first security officer, whose one-time enrolment code init returns
+    /// (default `officer`).
+    #[serde(default)]
+    pub officer_login: Option<String>,
+    /// Display name of the first security officer (default `Security officer`).
+    #[serde(default)]
+    pub officer_name: Option<String>,
 }
 
 /// Shown once: hand each share to a different custodian; keep the bootstrap key safe.
@@ -113,6 +120,10 @@ pub struct InitResponse {
     /// Bearer token of the bootstrap API key (scope `security-officer`, all groups).
     pub bootstrap_token: String,
     pub bootstrap_key_id: String,
+    /// One-time enrolment code of the first security officer (`sekretess employee enrol`);
+    /// absent when the server has no employees store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub officer_enrolment_code: Option<String>,
 }
 
 impl std::fmt::Debug for InitResponse {

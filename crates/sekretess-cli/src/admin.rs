@@ -249,6 +249,11 @@ pub async fn init(c: &Client, args: InitArgs, out: &Out) -> Result<()> {
         r.bootstrap_key_id,
         r.bootstrap_token
     );
+    if let Some(code) = &r.officer_enrolment_code {
+        say!(
+            "\nFirst security officer (login \"officer\"), one-time enrolment code:\n  {code}\n             After unsealing: `sekretess employee enrol`, paste the code, set a password and scan the\n             QR code. This officer is the only one approved without a second person."
+        );
+    }
     say!("\nThe vault is sealed: run `sekretess unseal` with {} shares.", args.threshold);
     Ok(())
 }

@@ -261,7 +261,12 @@ impl Client {
     }
 
     pub async fn init(&self, threshold: u8, shares: u8) -> Result<api::InitResponse, ClientError> {
-        self.call(Method::POST, "/v1/sys/init", Some(&api::InitRequest { threshold, shares })).await
+        self.call(
+            Method::POST,
+            "/v1/sys/init",
+            Some(&api::InitRequest { threshold, shares, officer_login: None, officer_name: None }),
+        )
+        .await
     }
 
     /// Gives one unseal share.

@@ -125,6 +125,9 @@ pub struct Vault<S: Store> {
     meta: RwLock<Option<VaultMeta>>,
     state: RwLock<State<S>>,
     sealed_events: std::sync::Mutex<Vec<(Event, Outcome)>>,
+    /// The audit log made at init, kept only until the first unseal or seal, so that what
+    /// init itself sets up (the first officer's enrolment) is on record at once.
+    init_audit: std::sync::Mutex<Option<Arc<AuditLog<S>>>>,
     /// Code -> group id. A code never changes group, so entries never go stale.
     directory_cache: std::sync::Mutex<HashMap<String, u32>>,
 }
@@ -203,6 +206,7 @@ impl<S: Store> Vault<S> {
             state: RwLock::new(State::Sealed { pending: Vec::new() }),
             sealed_events: std::sync::Mutex::new(Vec::new()),
             directory_cache: std::sync::Mutex::new(HashMap::new()),
+            init_audit: std::sync::Mutex::new(None),
         })
     }
 
@@ -254,6 +258,7 @@ impl<S: Store> Vault<S> {
         // The root key is in memory right now: the first entry of the chain records init.
         let audit = AuditLog::new(self.store.clone(), AuditKey::derive(&root)?, Arc::clone(&self.clock));
         audit.record(ctx.event("vault.init"), Outcome::Success).await?;
+        *self.init_audit.lock().map_err(poisoned)? = Some(Arc::new(audit));
         Ok(InitOutcome { shares, key_id: shamir::key_id_text(&key_id) })
     }
 
@@ -304,6 +309,7 @@ impl<S: Store> Vault<S> {
         }
         let unsealed = self.load_groups(root, audit).await?;
         *self.state.write().map_err(poisoned)? = State::Unsealed(Arc::new(unsealed));
+        *self.init_audit.lock().map_err(poisoned)? = None;
         self.seal_status()
     }
 
@@ -383,6 +389,7 @@ impl<S: Store> Vault<S> {
             Err(_) => true,
         };
         *self.state.write().map_err(poisoned)? = State::Sealed { pending: Vec::new() };
+        *self.init_audit.lock().map_err(poisoned)? = None;
         if !recorded {
             self.note_sealed_event(event, Outcome::Success)?;
         }
@@ -888,8 +895,17 @@ impl<S: Store> Vault<S> {
     }
 
     /// Records an event of another layer (logins, API keys, …) in the audit chain.
+    /// Between init and the first unseal, the init-time audit log takes these events.
     pub async fn record_event(&self, event: Event, outcome: Outcome) -> Result<u64, VaultError> {
-        Ok(self.unsealed()?.audit.record(event, outcome).await?)
+        match self.unsealed() {
+            Ok(u) => Ok(u.audit.record(event, outcome).await?),
+            Err(VaultError::Sealed) => {
+                let init_audit = self.init_audit.lock().map_err(poisoned)?.clone();
+                let audit = init_audit.ok_or(VaultError::Sealed)?;
+                Ok(audit.record(event, outcome).await?)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// A signed checkpoint of the audit chain's head (needs the vault unsealed).

@@ -49,6 +49,13 @@ pub trait Directory: Send + Sync + 'static {
     fn field_policy(&self) -> Fut<'_, Result<FieldPolicy, PeopleError>>;
     /// Whether the API key `key_id` is the bootstrap key and has been retired.
     fn key_retired<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<bool, PeopleError>>;
+    /// The first security officer's enrolment (at init): the one-time code.
+    fn bootstrap_officer<'a>(
+        &'a self,
+        ctx: &'a sekretess_core::audit::AuditContext,
+        login: &'a str,
+        name: &'a str,
+    ) -> Fut<'a, Result<zeroize::Zeroizing<String>, PeopleError>>;
 }
 
 /// The employees service as the server holds it.
@@ -71,6 +78,18 @@ impl<S: Store + AccessStore + PeopleStore> Directory for PeopleHandle<S> {
 
     fn field_policy(&self) -> Fut<'_, Result<FieldPolicy, PeopleError>> {
         Box::pin(self.people.field_policy())
+    }
+
+    fn bootstrap_officer<'a>(
+        &'a self,
+        ctx: &'a sekretess_core::audit::AuditContext,
+        login: &'a str,
+        name: &'a str,
+    ) -> Fut<'a, Result<zeroize::Zeroizing<String>, PeopleError>> {
+        Box::pin(async move {
+            let inv = self.people.bootstrap_first_officer(ctx, login, name).await?;
+            Ok(zeroize::Zeroizing::new(inv.code.expose().to_owned()))
+        })
     }
 
     fn key_retired<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<bool, PeopleError>> {

@@ -84,11 +84,22 @@ pub async fn init<S: Store + AccessStore>(
         initialize(&st.vault, &audit_context("anonymous"), st.clock.as_ref(), req.threshold, req.shares)
             .await?;
     tracing::warn!(key_id = %done.key_id, "vault initialized; bootstrap API key created");
+    // The first security officer's enrolment, on record in the chain init just started.
+    let officer_enrolment_code = match &st.people {
+        Some(people) => {
+            let login = req.officer_login.as_deref().unwrap_or("officer");
+            let name = req.officer_name.as_deref().unwrap_or("Security officer");
+            let code = people.bootstrap_officer(&audit_context("anonymous"), login, name).await?;
+            Some(code.to_string())
+        }
+        None => None,
+    };
     Ok(Json(api::InitResponse {
         key_id: done.key_id,
         shares: done.shares.iter().map(|s| s.to_string()).collect(),
         bootstrap_token: done.bootstrap_token.expose().to_owned(),
         bootstrap_key_id: done.bootstrap_key_id,
+        officer_enrolment_code,
     }))
 }
 

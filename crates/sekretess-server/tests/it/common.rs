@@ -26,6 +26,8 @@ pub struct Ready {
     pub ts: TestServer,
     pub shares: Vec<String>,
     pub token: String,
+    /// The first security officer's one-time enrolment code, from init.
+    pub officer_code: Option<String>,
 }
 
 impl TestServer {
@@ -68,7 +70,12 @@ impl TestServer {
         let ts = TestServer::start().await;
         let init = ts.client(None).init(2, 3).await.unwrap();
         assert_eq!(init.shares.len(), 3);
-        Ready { ts, shares: init.shares, token: init.bootstrap_token }
+        Ready {
+            ts,
+            shares: init.shares,
+            token: init.bootstrap_token,
+            officer_code: init.officer_enrolment_code,
+        }
     }
 
     /// Initialized, unsealed, with group `retail`.
