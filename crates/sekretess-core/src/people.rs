@@ -531,7 +531,8 @@ pub fn check_password(password: &str, login: &str) -> Result<(), PasswordRule> {
     Ok(())
 }
 
-fn check_login(login: &str) -> Result<String, PeopleError> {
+/// Checks and normalizes a login (also used before init, which must not fail half-way).
+pub fn check_login(login: &str) -> Result<String, PeopleError> {
     let login = login.trim().to_lowercase();
     let bad = |rule| PeopleError::InvalidInput { what: "login", rule };
     if login.is_empty() || login.len() > 254 {
@@ -543,7 +544,8 @@ fn check_login(login: &str) -> Result<String, PeopleError> {
     Ok(login)
 }
 
-fn check_display_name(name: &str) -> Result<String, PeopleError> {
+/// Checks a display name.
+pub fn check_display_name(name: &str) -> Result<String, PeopleError> {
     let name = name.trim();
     let bad = |rule| PeopleError::InvalidInput { what: "display name", rule };
     if name.is_empty() || name.chars().count() > 100 {

@@ -80,6 +80,13 @@ pub async fn init<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     ApiJson(req): ApiJson<api::InitRequest>,
 ) -> ApiResult<Json<api::InitResponse>> {
+    // Checked before anything is created: init must not fail half-way.
+    if let Some(login) = &req.officer_login {
+        sekretess_core::people::check_login(login)?;
+    }
+    if let Some(name) = &req.officer_name {
+        sekretess_core::people::check_display_name(name)?;
+    }
     let done =
         initialize(&st.vault, &audit_context("anonymous"), st.clock.as_ref(), req.threshold, req.shares)
             .await?;
@@ -89,8 +96,14 @@ pub async fn init<S: Store + AccessStore>(
         Some(people) => {
             let login = req.officer_login.as_deref().unwrap_or("officer");
             let name = req.officer_name.as_deref().unwrap_or("Security officer");
-            let code = people.bootstrap_officer(&audit_context("anonymous"), login, name).await?;
-            Some(code.to_string())
+            // The shares exist only in this answer: never fail it for the officer's sake.
+            match people.bootstrap_officer(&audit_context("anonymous"), login, name).await {
+                Ok(code) => Some(code.to_string()),
+                Err(e) => {
+                    tracing::error!(cause = %e, "init: the first officer's enrolment failed; use `employee bootstrap`");
+                    None
+                }
+            }
         }
         None => None,
     };

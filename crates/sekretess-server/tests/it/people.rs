@@ -556,3 +556,19 @@ async fn bad_input_changes_nothing_and_echoes_nothing() {
     assert_eq!(send(&w.client(Some(&agent)), Method::POST, "/v1/auth/logout", None).await.status, 204);
     assert_eq!(send(&w.client(Some(&agent)), Method::GET, "/v1/policy", None).await.status, 401);
 }
+
+/// A bad first-officer login is refused before init creates anything.
+#[tokio::test]
+async fn init_checks_the_officer_login_first() {
+    let ts = TestServer::start().await;
+    let c = ts.client(None);
+    let body = json!({"threshold": 1, "shares": 1, "officer_login": "no spaces please"});
+    let resp = send(&c, Method::POST, "/v1/sys/init", Some(body)).await;
+    assert_eq!(resp.status, 422, "{}", String::from_utf8_lossy(&resp.body));
+    assert!(!String::from_utf8_lossy(&resp.body).contains("no spaces"), "the login was echoed");
+    assert!(!c.seal_status().await.unwrap().initialized, "init went ahead");
+    let body = json!({"threshold": 1, "shares": 1, "officer_login": "anna.admin"});
+    let resp = send(&c, Method::POST, "/v1/sys/init", Some(body)).await;
+    assert_eq!(resp.status, 200);
+    assert!(json_of(&resp)["officer_enrolment_code"].as_str().is_some_and(|code| code.len() >= 20));
+}
