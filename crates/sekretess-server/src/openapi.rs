@@ -95,6 +95,7 @@ impl Modify for BearerAuth {
         routes_people::login, routes_people::logout, routes_people::change_password,
         routes_people::invite, routes_people::bootstrap, routes_people::enrol, routes_people::list_employees,
         routes_people::approve, routes_people::suspend, routes_people::reinstate, routes_people::offboard,
+        routes_people::reissue_enrolment,
         routes_people::grant, routes_people::revoke_grant,
         routes_people::get_policy, routes_people::set_policy,
         routes_people::publish_agreement, routes_people::current_agreement, routes_people::sign_agreement,

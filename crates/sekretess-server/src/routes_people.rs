@@ -86,6 +86,7 @@ fn router<S: Store + AccessStore + PeopleStore>(app: AppState<S>, people: Arc<Pe
         .route("/v1/employees/{id}/suspend", post(suspend::<S>))
         .route("/v1/employees/{id}/reinstate", post(reinstate::<S>))
         .route("/v1/employees/{id}/offboard", post(offboard::<S>))
+        .route("/v1/employees/{id}/enrolment", post(reissue_enrolment::<S>))
         .route("/v1/employees/{id}/grants", post(grant::<S>))
         .route("/v1/employees/{id}/grants/{group}", delete(revoke_grant::<S>))
         .route("/v1/policy", get(get_policy::<S>).put(set_policy::<S>))
@@ -316,6 +317,30 @@ lifecycle!(
 );
 lifecycle!(reinstate, "/v1/employees/{id}/reinstate", reinstate, "Makes a suspended employee active again.");
 lifecycle!(offboard, "/v1/employees/{id}/offboard", offboard, "Offboards an employee for good.");
+
+/// Issues a new one-time enrolment code for an employee who has not enrolled yet (the
+/// old code stops working); answers the code once.
+#[utoipa::path(post, path = "/v1/employees/{id}/enrolment", tag = "employees",
+    security(("bearer" = ["employee:security_officer"])), params(("id" = u64, Path, description = "employee id")),
+    responses((status = 201, body = ap::Invitation),
+              (status = 404, body = api::Problem, content_type = PROBLEM),
+              (status = 409, description = "already enrolled", body = api::Problem, content_type = PROBLEM)))]
+pub async fn reissue_enrolment<S: Store + AccessStore + PeopleStore>(
+    State(st): State<PeopleState<S>>,
+    staff: Staff<role::Officer>,
+    Path(id): Path<String>,
+) -> ApiResult<(StatusCode, Json<ap::Invitation>)> {
+    let id = employee_id(&id)?;
+    let inv = st.people.reissue_enrolment(&staff.principal, &staff.ctx(), id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ap::Invitation {
+            employee_id: inv.employee_id,
+            code: inv.code.expose().to_owned(),
+            expires_at: inv.expires_at,
+        }),
+    ))
+}
 
 /// Grants an employee one customer group.
 #[utoipa::path(post, path = "/v1/employees/{id}/grants", tag = "employees", request_body = ap::GrantRequest,

@@ -316,6 +316,7 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         | ("post", "/v1/employees/{id}/suspend")
         | ("post", "/v1/employees/{id}/reinstate")
         | ("post", "/v1/employees/{id}/offboard")
+        | ("post", "/v1/employees/{id}/enrolment")
         | ("post", "/v1/employees/{id}/grants")
         | ("delete", "/v1/employees/{id}/grants/{group}")
         | ("put", "/v1/policy")
@@ -571,4 +572,39 @@ async fn init_checks_the_officer_login_first() {
     let resp = send(&c, Method::POST, "/v1/sys/init", Some(body)).await;
     assert_eq!(resp.status, 200);
     assert!(json_of(&resp)["officer_enrolment_code"].as_str().is_some_and(|code| code.len() >= 20));
+}
+
+/// A lost enrolment code is replaced by a new one; the old one stops working, and an
+/// enrolled employee gets none.
+#[tokio::test]
+async fn an_officer_reissues_an_enrolment_code() {
+    let w = World::build().await;
+    let off = w.token(Kind::Officer).unwrap();
+    let c = w.client(Some(&off));
+    let r = send(
+        &c,
+        Method::POST,
+        "/v1/employees",
+        Some(json!({"login": "lost", "display_name": "Lost", "roles": ["agent"]})),
+    )
+    .await;
+    assert_eq!(r.status, 201);
+    let first = json_of(&r);
+    let id = first["employee_id"].as_u64().unwrap();
+    let again = w.officer_call(&off, &format!("/v1/employees/{id}/enrolment"), None).await;
+    assert_eq!(again.status, 201, "{}", String::from_utf8_lossy(&again.body));
+    let second = json_of(&again)["code"].as_str().unwrap().to_owned();
+    assert_ne!(second, first["code"].as_str().unwrap());
+    let old = send(
+        &w.client(None),
+        Method::POST,
+        "/v1/employees/enrol",
+        Some(json!({"code": first["code"], "password": PW})),
+    )
+    .await;
+    assert_eq!(old.status / 100, 4, "the replaced code still works");
+    let e = w.enrol(&second).await;
+    assert_eq!(e.id, id);
+    let done = w.officer_call(&off, &format!("/v1/employees/{id}/enrolment"), None).await;
+    assert_eq!(done.status, 409, "an enrolled employee got a new code");
 }
