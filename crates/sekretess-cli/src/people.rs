@@ -132,6 +132,10 @@ pub enum EmployeeCmd {
     Offboard {
         id: u64,
     },
+    /// Replace a lost, unused enrolment code (the old one stops working).
+    Reissue {
+        id: u64,
+    },
     List,
 }
 
@@ -176,6 +180,13 @@ pub async fn employee(c: &Client, cmd: EmployeeCmd) -> Result<()> {
         EmployeeCmd::Suspend { id } => c.employee_action(id, "suspend").await?,
         EmployeeCmd::Reinstate { id } => c.employee_action(id, "reinstate").await?,
         EmployeeCmd::Offboard { id } => c.employee_action(id, "offboard").await?,
+        EmployeeCmd::Reissue { id } => {
+            let inv = c.reissue_enrolment(id).await?;
+            println!(
+                "new one-time enrolment code for employee {} (shown once):\n{}",
+                inv.employee_id, inv.code
+            );
+        }
         EmployeeCmd::List => {
             for e in c.list_employees().await? {
                 println!("{:>5}  {:<24} {:<18} {}", e.id, e.login, e.state, e.roles.join(","));

@@ -35,6 +35,10 @@ impl Client {
     }
 
     /// `action`: approve, suspend, reinstate or offboard.
+    pub async fn reissue_enrolment(&self, id: u64) -> Result<ap::Invitation, ClientError> {
+        self.call::<(), _>(Method::POST, &format!("/v1/employees/{id}/enrolment"), None).await
+    }
+
     pub async fn employee_action(&self, id: u64, action: &str) -> Result<(), ClientError> {
         self.call_bytes::<()>(Method::POST, &format!("/v1/employees/{id}/{}", segment(action)), None)
             .await
