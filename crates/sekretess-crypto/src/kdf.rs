@@ -8,8 +8,6 @@ use crate::{CryptoError, Key32};
 /// Info labels for every subkey Sekretess derives. Each label is used for one purpose only.
 pub mod labels {
     pub const BLIND_INDEX: &str = "sekretess/v1/blind-index";
-    pub const DETERMINISTIC_TOKEN: &str = "sekretess/v1/deterministic-token";
-    pub const FF1_TOKEN: &str = "sekretess/v1/ff1-token";
     pub const AUDIT_MAC: &str = "sekretess/v1/audit-mac";
     pub const KEY_ID: &str = "sekretess/v1/key-id";
     /// Seals secrets of employees (TOTP secrets) in the control store.
@@ -59,7 +57,7 @@ mod tests {
         let root = Key32::generate().unwrap();
         let a = derive_key(&root, labels::BLIND_INDEX, b"g1").unwrap();
         let b = derive_key(&root, labels::BLIND_INDEX, b"g2").unwrap();
-        let c = derive_key(&root, labels::DETERMINISTIC_TOKEN, b"g1").unwrap();
+        let c = derive_key(&root, labels::AUDIT_MAC, b"g1").unwrap();
         assert_ne!(a, b);
         assert_ne!(a, c);
         assert_eq!(a, derive_key(&root, labels::BLIND_INDEX, b"g1").unwrap());
