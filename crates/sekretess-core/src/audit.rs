@@ -11,15 +11,14 @@
 //! request gets an error and nothing is acknowledged (fail closed).
 
 use std::future::Future;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-use sekretess_crypto::kdf::{self, labels};
-use sekretess_crypto::{Key32, mac};
-use tokio::sync::oneshot;
+use std::sync::{Arc, Mutex};
 
 use crate::clock::Clock;
+use crate::coalesce::Coalescer;
 use crate::error::StoreError;
+use sekretess_crypto::kdf::{self, labels};
+use sekretess_crypto::{Key32, mac};
 
 pub const GENESIS_MAC: [u8; 32] = [0u8; 32];
 
@@ -371,49 +370,51 @@ fn stopped() -> AuditError {
     AuditError::Unavailable(StoreError::Unavailable("audit writer stopped".into()))
 }
 
-struct Pending {
-    event: Event,
-    outcome: Outcome,
-    done: oneshot::Sender<Result<u64, AuditError>>,
-}
-
-struct WriterState {
-    queue: Vec<Pending>,
-    writing: bool,
-    head: Option<(u64, [u8; 32])>,
-}
-
-/// The audit log of an unsealed vault.
-pub struct AuditLog<A: AuditStore> {
+/// What a round of the writer needs; shared with the task that runs the round.
+struct Writer<A: AuditStore> {
     store: A,
     key: AuditKey,
     clock: std::sync::Arc<dyn Clock>,
-    state: Mutex<WriterState>,
+    /// The chain head as last written by this process (`None`: read it from the store).
+    head: Mutex<Option<(u64, [u8; 32])>>,
     failures: AtomicU64,
+}
+
+type Events = Vec<(Event, Outcome)>;
+
+/// The audit log of an unsealed vault.
+pub struct AuditLog<A: AuditStore> {
+    writer: Arc<Writer<A>>,
+    /// Group commit: concurrent records share one store write; one round at a time, so
+    /// the chain is written in order.
+    rounds: Coalescer<Events, Result<Vec<u64>, AuditError>>,
 }
 
 impl<A: AuditStore> AuditLog<A> {
     pub fn new(store: A, key: AuditKey, clock: std::sync::Arc<dyn Clock>) -> Self {
         AuditLog {
-            store,
-            key,
-            clock,
-            state: Mutex::new(WriterState { queue: Vec::new(), writing: false, head: None }),
-            failures: AtomicU64::new(0),
+            writer: Arc::new(Writer {
+                store,
+                key,
+                clock,
+                head: Mutex::new(None),
+                failures: AtomicU64::new(0),
+            }),
+            rounds: Coalescer::new(1, usize::MAX),
         }
     }
 
     pub fn store(&self) -> &A {
-        &self.store
+        &self.writer.store
     }
 
     pub fn key(&self) -> &AuditKey {
-        &self.key
+        &self.writer.key
     }
 
     /// Writes that failed since start (for metrics).
     pub fn failures(&self) -> u64 {
-        self.failures.load(Ordering::Relaxed)
+        self.writer.failures.load(Ordering::Relaxed)
     }
 
     /// Records one event and waits until it is durable. Returns its sequence number.
@@ -424,65 +425,45 @@ impl<A: AuditStore> AuditLog<A> {
 
     /// Records events (they may share a transaction with other callers') and waits until
     /// all are durable. Fails as a whole: then none is acknowledged.
-    pub async fn record_all(&self, events: Vec<(Event, Outcome)>) -> Result<Vec<u64>, AuditError> {
-        let mut waits = Vec::with_capacity(events.len());
-        let lead = {
-            let mut st = self.state.lock().map_err(|_| stopped())?;
-            for (event, outcome) in events {
-                let (done, result) = oneshot::channel();
-                st.queue.push(Pending { event, outcome, done });
-                waits.push(result);
-            }
-            !std::mem::replace(&mut st.writing, true)
-        };
-        if lead {
-            self.write_until_empty().await;
-        }
-        let mut seqs = Vec::with_capacity(waits.len());
-        for w in waits {
-            seqs.push(w.await.map_err(|_| stopped())??);
-        }
-        Ok(seqs)
+    pub async fn record_all(&self, events: Events) -> Result<Vec<u64>, AuditError> {
+        let writer = Arc::clone(&self.writer);
+        self.rounds
+            .call(events, move |requests| {
+                let writer = Arc::clone(&writer);
+                async move { writer.round(requests).await }
+            })
+            .await
+            .unwrap_or_else(|| Err(stopped()))
     }
+}
 
-    /// The leader drains the queue: each round writes everything queued so far in one
-    /// transaction. Requests that arrive meanwhile join the next round.
-    async fn write_until_empty(&self) {
-        loop {
-            let (batch, head) = {
-                let Ok(mut st) = self.state.lock() else { return };
-                if st.queue.is_empty() {
-                    st.writing = false;
-                    return;
+impl<A: AuditStore> Writer<A> {
+    /// Writes the events of every request in one store write; answers per request.
+    async fn round(&self, requests: Vec<Events>) -> Vec<Result<Vec<u64>, AuditError>> {
+        let counts: Vec<usize> = requests.iter().map(Vec::len).collect();
+        let events: Events = requests.into_iter().flatten().collect();
+        let cached = self.head.lock().ok().and_then(|h| *h);
+        match self.write_batch(&events, cached).await {
+            Ok((seqs, new_head)) => {
+                if let Ok(mut head) = self.head.lock() {
+                    *head = Some(new_head);
                 }
-                (std::mem::take(&mut st.queue), st.head)
-            };
-            let outcome = self.write_batch(&batch, head).await;
-            match outcome {
-                Ok((entries, new_head)) => {
-                    if let Ok(mut st) = self.state.lock() {
-                        st.head = Some(new_head);
-                    }
-                    for (p, e) in batch.into_iter().zip(entries) {
-                        let _ = p.done.send(Ok(e));
-                    }
+                let mut seqs = seqs.into_iter();
+                counts.iter().map(|&n| Ok(seqs.by_ref().take(n).collect())).collect()
+            }
+            Err(e) => {
+                self.failures.fetch_add(1, Ordering::Relaxed);
+                if let Ok(mut head) = self.head.lock() {
+                    *head = None; // reload from the store next time
                 }
-                Err(e) => {
-                    self.failures.fetch_add(1, Ordering::Relaxed);
-                    if let Ok(mut st) = self.state.lock() {
-                        st.head = None; // reload from the store next time
-                    }
-                    for p in batch {
-                        let _ = p.done.send(Err(AuditError::Unavailable(e.clone())));
-                    }
-                }
+                counts.iter().map(|_| Err(AuditError::Unavailable(e.clone()))).collect()
             }
         }
     }
 
     async fn write_batch(
         &self,
-        batch: &[Pending],
+        batch: &[(Event, Outcome)],
         cached_head: Option<(u64, [u8; 32])>,
     ) -> Result<(Vec<u64>, (u64, [u8; 32])), StoreError> {
         // Another process may append to a shared control database: on a conflict, reload
@@ -498,8 +479,7 @@ impl<A: AuditStore> AuditLog<A> {
             let time = self.clock.now();
             let mut mac_ = prev_mac;
             let mut entries = Vec::with_capacity(batch.len());
-            for (i, p) in batch.iter().enumerate() {
-                let e = &p.event;
+            for (i, (e, outcome)) in batch.iter().enumerate() {
                 let mut entry = Entry {
                     seq: prev_seq + 1 + i as u64,
                     time,
@@ -509,7 +489,7 @@ impl<A: AuditStore> AuditLog<A> {
                     customer: e.customer.as_deref().map(escape_text),
                     fields: e.fields.iter().map(|f| escape_text(f)).collect(),
                     purpose: e.purpose.as_deref().map(escape_text),
-                    outcome: p.outcome,
+                    outcome: *outcome,
                     request_id: e.request_id.as_deref().map(escape_text),
                     origin: e.origin.as_deref().map(escape_text),
                     mac: [0; 32],
@@ -529,15 +509,18 @@ impl<A: AuditStore> AuditLog<A> {
         }
         Err(StoreError::Unavailable("audit head kept moving".into()))
     }
+}
 
+impl<A: AuditStore> AuditLog<A> {
     /// A signed checkpoint of the current head, to keep outside the vault.
     pub async fn checkpoint(&self) -> Result<Checkpoint, StoreError> {
-        let (seq, mac_) = self.store.audit_head().await?.unwrap_or((0, GENESIS_MAC));
-        Ok(Checkpoint::new(&self.key, seq, mac_, self.clock.now()))
+        let w = &self.writer;
+        let (seq, mac_) = w.store.audit_head().await?.unwrap_or((0, GENESIS_MAC));
+        Ok(Checkpoint::new(&w.key, seq, mac_, w.clock.now()))
     }
 
     pub async fn verify(&self, checkpoint: Option<&Checkpoint>) -> Result<Verdict, StoreError> {
-        verify(&self.store, &self.key, checkpoint).await
+        verify(&self.writer.store, &self.writer.key, checkpoint).await
     }
 }
 

@@ -8,6 +8,7 @@ pub mod access;
 pub mod agreements;
 pub mod audit;
 pub mod clock;
+mod coalesce;
 pub mod code;
 pub mod error;
 pub mod iban;

@@ -168,10 +168,11 @@ pub trait GroupStore: Send + Sync + 'static {
         &self,
         batch: &[CustomerWrite],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    fn get_customer(
+    /// The records of those `codes` that exist, in any order (at most a few hundred codes).
+    fn get_customers(
         &self,
-        code: &str,
-    ) -> impl Future<Output = Result<Option<CustomerRecord>, StoreError>> + Send;
+        codes: &[String],
+    ) -> impl Future<Output = Result<Vec<CustomerRecord>, StoreError>> + Send;
     /// Replaces a customer's fields and index entries in one transaction.
     fn update_customer(&self, write: &CustomerWrite) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Deletes the record (with its wrapped data key) and its index entries. Returns

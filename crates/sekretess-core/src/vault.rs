@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::audit::{AuditContext, AuditKey, AuditLog, Event, Outcome};
 use crate::clock::{Clock, civil_date};
+use crate::coalesce::Coalescer;
 use crate::code::CustomerCode;
 use crate::error::{StoreError, VaultError};
 use crate::schema::Schema;
@@ -100,7 +101,14 @@ struct OpenGroup<G> {
     keks: BTreeMap<u32, Key32>,
     current_kek: u32,
     index_keys: HashMap<String, BlindIndexKey>,
+    /// Concurrent reads by code share one store query.
+    reads: Coalescer<String, Result<Option<CustomerRecord>, StoreError>>,
 }
+
+/// Reads by code: rounds running at once per group (as many as cores here, so a round in
+/// the store overlaps with decrypting the last one), and codes per round.
+const READ_ROUNDS: usize = 2;
+const READS_PER_ROUND: usize = 128;
 
 struct Unsealed<S: Store> {
     groups: RwLock<Vec<Arc<OpenGroup<S::Group>>>>,
@@ -440,7 +448,34 @@ impl<S: Store> Vault<S> {
             store,
             keks,
             index_keys,
+            reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
         })
+    }
+
+    /// Reads one record; concurrent reads of the group share a query.
+    async fn read_record(
+        g: &Arc<OpenGroup<S::Group>>,
+        code: &str,
+    ) -> Result<Option<CustomerRecord>, VaultError> {
+        let group = Arc::clone(g);
+        let answer = g
+            .reads
+            .call(code.to_owned(), move |codes| {
+                let g = Arc::clone(&group);
+                async move {
+                    match g.store.get_customers(&codes).await {
+                        Ok(found) => {
+                            // Two callers may ask for the same code in one round.
+                            let found: HashMap<&str, &CustomerRecord> =
+                                found.iter().map(|r| (r.code.as_str(), r)).collect();
+                            codes.iter().map(|c| Ok(found.get(c.as_str()).map(|&r| r.clone()))).collect()
+                        }
+                        Err(e) => codes.iter().map(|_| Err(e.clone())).collect(),
+                    }
+                }
+            })
+            .await;
+        Ok(answer.ok_or(VaultError::Internal("read round ended without an answer"))??)
     }
 
     fn cached_group(
@@ -719,7 +754,7 @@ impl<S: Store> Vault<S> {
         let group_id = self.group_of(code).await?;
         let g = self.group_by_id(&u, group_id).await?;
         Self::usable(&g)?;
-        match g.store.get_customer(code.compact()).await? {
+        match Self::read_record(&g, code.compact()).await? {
             Some(record) => Ok((u, g, record)),
             None if self.store.is_erased(code.compact()).await? => Err(VaultError::Erased),
             None => Err(VaultError::NotFound),

@@ -724,29 +724,32 @@ impl GroupStore for PgGroup {
         tx.commit().await.map_err(map_err)
     }
 
-    async fn get_customer(&self, code: &str) -> Result<Option<CustomerRecord>, StoreError> {
+    async fn get_customers(&self, codes: &[String]) -> Result<Vec<CustomerRecord>, StoreError> {
         self.ready().await?;
-        let row = sqlx::query(&format!(
-            "SELECT kek_version, wrapped_dek, fields, created_at, updated_at, retain_until \
-             FROM {}.customers WHERE code = $1",
+        let rows = sqlx::query(&format!(
+            "SELECT code, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until \
+             FROM {}.customers WHERE code = ANY($1)",
             self.inner.schema
         ))
-        .bind(code)
-        .fetch_optional(&self.inner.pool)
+        .bind(codes)
+        .fetch_all(&self.inner.pool)
         .await
         .map_err(map_err)?;
-        let Some(row) = row else { return Ok(None) };
-        let blob: Vec<u8> = row.try_get("fields").map_err(map_err)?;
-        let kek: i64 = row.try_get("kek_version").map_err(map_err)?;
-        Ok(Some(CustomerRecord {
-            code: code.to_owned(),
-            kek_version: u32::try_from(kek).map_err(|_| StoreError::Corrupt("kek version".into()))?,
-            wrapped_dek: row.try_get("wrapped_dek").map_err(map_err)?,
-            fields: decode_fields(&blob)?,
-            created_at: row.try_get("created_at").map_err(map_err)?,
-            updated_at: row.try_get("updated_at").map_err(map_err)?,
-            retain_until: row.try_get("retain_until").map_err(map_err)?,
-        }))
+        rows.iter()
+            .map(|row| {
+                let blob: Vec<u8> = row.try_get("fields").map_err(map_err)?;
+                let kek: i64 = row.try_get("kek_version").map_err(map_err)?;
+                Ok(CustomerRecord {
+                    code: row.try_get("code").map_err(map_err)?,
+                    kek_version: u32::try_from(kek).map_err(|_| StoreError::Corrupt("kek version".into()))?,
+                    wrapped_dek: row.try_get("wrapped_dek").map_err(map_err)?,
+                    fields: decode_fields(&blob)?,
+                    created_at: row.try_get("created_at").map_err(map_err)?,
+                    updated_at: row.try_get("updated_at").map_err(map_err)?,
+                    retain_until: row.try_get("retain_until").map_err(map_err)?,
+                })
+            })
+            .collect()
     }
 
     async fn update_customer(&self, write: &CustomerWrite) -> Result<(), StoreError> {

@@ -486,25 +486,30 @@ impl GroupStore for SqliteGroup {
         tx.commit().await.map_err(map_err)
     }
 
-    async fn get_customer(&self, code: &str) -> Result<Option<CustomerRecord>, StoreError> {
-        let row = sqlx::query(
-            "SELECT kek_version, wrapped_dek, fields, created_at, updated_at, retain_until FROM customers WHERE code = ?",
-        )
-        .bind(code)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(map_err)?;
-        let Some(row) = row else { return Ok(None) };
-        let blob: Vec<u8> = row.try_get("fields").map_err(map_err)?;
-        Ok(Some(CustomerRecord {
-            code: code.to_owned(),
-            kek_version: row.try_get::<i64, _>("kek_version").map_err(map_err)? as u32,
-            wrapped_dek: row.try_get("wrapped_dek").map_err(map_err)?,
-            fields: decode_fields(&blob)?,
-            created_at: row.try_get("created_at").map_err(map_err)?,
-            updated_at: row.try_get("updated_at").map_err(map_err)?,
-            retain_until: row.try_get("retain_until").map_err(map_err)?,
-        }))
+    async fn get_customers(&self, codes: &[String]) -> Result<Vec<CustomerRecord>, StoreError> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT code, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until FROM customers WHERE code IN (",
+        );
+        let mut list = q.separated(", ");
+        for code in codes {
+            list.push_bind(code.as_str());
+        }
+        q.push(")");
+        let rows = q.build().fetch_all(&self.pool).await.map_err(map_err)?;
+        rows.iter()
+            .map(|row| {
+                let blob: Vec<u8> = row.try_get("fields").map_err(map_err)?;
+                Ok(CustomerRecord {
+                    code: row.try_get("code").map_err(map_err)?,
+                    kek_version: row.try_get::<i64, _>("kek_version").map_err(map_err)? as u32,
+                    wrapped_dek: row.try_get("wrapped_dek").map_err(map_err)?,
+                    fields: decode_fields(&blob)?,
+                    created_at: row.try_get("created_at").map_err(map_err)?,
+                    updated_at: row.try_get("updated_at").map_err(map_err)?,
+                    retain_until: row.try_get("retain_until").map_err(map_err)?,
+                })
+            })
+            .collect()
     }
 
     async fn update_customer(&self, write: &CustomerWrite) -> Result<(), StoreError> {

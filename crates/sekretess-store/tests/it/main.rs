@@ -13,5 +13,6 @@ mod input;
 mod multi;
 mod outage;
 mod people;
+mod reads;
 mod rest;
 mod unseal;

@@ -1,0 +1,151 @@
+//! Coalescing of concurrent requests into rounds (group commit, batched reads).
+//!
+//! Callers queue a request each and wait for its answer. A round task takes everything
+//! queued so far (up to a bound), runs one round over it, answers each caller, and goes
+//! on while requests are queued. So `n` concurrent callers cost about one store round trip,
+//! not `n`; no caller is kept busy serving others; and since rounds run on tasks of their
+//! own, a caller that goes away (a client hung up) never leaves the others without an
+//! answer.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::oneshot;
+
+struct Queue<Req, Resp> {
+    waiting: VecDeque<(Req, oneshot::Sender<Resp>)>,
+    round_tasks: usize,
+}
+
+pub(crate) struct Coalescer<Req, Resp> {
+    queue: Arc<Mutex<Queue<Req, Resp>>>,
+    max_round_tasks: usize,
+    max_round: usize,
+}
+
+impl<Req: Send + 'static, Resp: Send + 'static> Coalescer<Req, Resp> {
+    /// At most `round_tasks` rounds run at once, each over at most `max_round` requests.
+    /// One round task keeps the rounds in order (the audit chain needs it).
+    pub(crate) fn new(round_tasks: usize, max_round: usize) -> Self {
+        Coalescer {
+            queue: Arc::new(Mutex::new(Queue { waiting: VecDeque::new(), round_tasks: 0 })),
+            max_round_tasks: round_tasks.max(1),
+            max_round: max_round.max(1),
+        }
+    }
+
+    /// Queues `req` and returns its answer, or `None` if its round ended without one (the
+    /// round returned fewer answers, or the runtime is shutting down). `round` gets
+    /// requests in arrival order and answers them in the same order.
+    pub(crate) async fn call<F, Fut>(&self, req: Req, round: F) -> Option<Resp>
+    where
+        F: Fn(Vec<Req>) -> Fut + Send + 'static,
+        Fut: Future<Output = Vec<Resp>> + Send + 'static,
+    {
+        let (answer, answered) = oneshot::channel();
+        let start_task = {
+            let mut q = self.queue.lock().ok()?;
+            q.waiting.push_back((req, answer));
+            let start = q.round_tasks < self.max_round_tasks;
+            if start {
+                q.round_tasks += 1;
+            }
+            start
+        };
+        if start_task {
+            tokio::spawn(run_rounds(Arc::clone(&self.queue), self.max_round, round));
+        }
+        answered.await.ok()
+    }
+}
+
+async fn run_rounds<Req, Resp, F, Fut>(queue: Arc<Mutex<Queue<Req, Resp>>>, max_round: usize, round: F)
+where
+    F: Fn(Vec<Req>) -> Fut,
+    Fut: Future<Output = Vec<Resp>>,
+{
+    loop {
+        let taken: Vec<_> = {
+            let Ok(mut q) = queue.lock() else { return };
+            if q.waiting.is_empty() {
+                q.round_tasks -= 1;
+                return;
+            }
+            let n = q.waiting.len().min(max_round);
+            q.waiting.drain(..n).collect()
+        };
+        let (reqs, answers): (Vec<Req>, Vec<_>) = taken.into_iter().unzip();
+        let resps = round(reqs).await;
+        for (answer, resp) in answers.into_iter().zip(resps) {
+            let _ = answer.send(resp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_caller_gets_its_own_answer_and_rounds_are_shared() {
+        let c = Arc::new(Coalescer::<u32, u32>::new(1, 1000));
+        let rounds = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for i in 0..200u32 {
+            let (c, rounds) = (Arc::clone(&c), Arc::clone(&rounds));
+            tasks.push(tokio::spawn(async move {
+                let answer = c
+                    .call(i, move |reqs: Vec<u32>| {
+                        let rounds = Arc::clone(&rounds);
+                        async move {
+                            rounds.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                            reqs.into_iter().map(|r| r * 10).collect()
+                        }
+                    })
+                    .await;
+                (i, answer)
+            }));
+        }
+        for t in tasks {
+            let (i, answer) = t.await.unwrap();
+            assert_eq!(answer, Some(i * 10));
+        }
+        let rounds = rounds.load(Ordering::SeqCst);
+        assert!(rounds < 200, "200 concurrent callers ran {rounds} rounds: nothing was shared");
+    }
+
+    #[tokio::test]
+    async fn a_round_that_answers_too_few_gives_none_not_a_hang() {
+        let c = Coalescer::<u32, u32>::new(1, 10);
+        let answer = c.call(1, |_reqs: Vec<u32>| async { Vec::new() }).await;
+        assert_eq!(answer, None);
+        // The turn came back: the next call is served.
+        let answer = c.call(2, |reqs: Vec<u32>| async move { reqs }).await;
+        assert_eq!(answer, Some(2));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_caller_that_goes_away_does_not_strand_the_others() {
+        let c = Arc::new(Coalescer::<u32, u32>::new(1, 1000));
+        let slow = |reqs: Vec<u32>| async move {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            reqs
+        };
+        // The first caller takes the turn and is then dropped mid-round.
+        let first = {
+            let c = Arc::clone(&c);
+            tokio::spawn(async move { c.call(1, slow).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let second = {
+            let c = Arc::clone(&c);
+            tokio::spawn(async move { c.call(2, slow).await })
+        };
+        first.abort();
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(5), second).await;
+        assert_eq!(answer.unwrap().unwrap(), Some(2));
+    }
+}
