@@ -314,7 +314,8 @@ pub struct CreateApiKey {
     #[schema(min_length = 1, max_length = 64)]
     pub name: String,
     /// Scope names (`customers:read`, `customers:write`, `customers:erase`, `customers:find`,
-    /// `groups:read`, `groups:admin`, `apikeys:admin`, `sys:seal`) or `security-officer` for all.
+    /// `groups:read`, `groups:admin`, `apikeys:admin`, `audit:read`, `redact`, `sys:seal`,
+    /// `sys:metrics`) or `security-officer` for all.
     #[schema(min_items = 1)]
     pub scopes: Vec<String>,
     /// Group names, or `*` for every group.

@@ -111,7 +111,8 @@ pub enum ApiKeyCmd {
         #[arg(long)]
         name: String,
         /// Scope (repeat): customers:read, customers:write, customers:erase, customers:find,
-        /// groups:read, groups:admin, apikeys:admin, sys:seal, or security-officer for all.
+        /// groups:read, groups:admin, apikeys:admin, audit:read, redact, sys:seal,
+        /// sys:metrics (read /v1/sys/metrics), or security-officer for all.
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
         /// Group (repeat), or * for every group.

@@ -38,10 +38,13 @@ pub enum Scope {
     AuditRead,
     /// Redact documents (`POST /v1/redact`); no customer data is read.
     Redact,
+    /// Read the operational metrics (`GET /v1/sys/metrics`): counters and the seal state,
+    /// no customer data, codes or group names.
+    Metrics,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 10] = [
+    pub const ALL: [Scope; 11] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
@@ -52,6 +55,7 @@ impl Scope {
         Scope::ApiKeysAdmin,
         Scope::AuditRead,
         Scope::Redact,
+        Scope::Metrics,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +70,7 @@ impl Scope {
             Scope::ApiKeysAdmin => "apikeys:admin",
             Scope::AuditRead => "audit:read",
             Scope::Redact => "redact",
+            Scope::Metrics => "sys:metrics",
         }
     }
 
@@ -288,6 +293,10 @@ mod tests {
         assert_eq!(all.len(), Scope::ALL.len());
         assert!(parse_scopes(&["customers:read".into(), "nope".into()]).is_err());
         assert!(parse_scopes(&[]).is_err());
+        for s in Scope::ALL {
+            assert_eq!(Scope::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Scope::parse("sys:metrics"), Some(Scope::Metrics));
     }
 
     #[test]

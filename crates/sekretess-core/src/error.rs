@@ -92,16 +92,19 @@ pub enum VaultError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The audit entry could not be made durable, so the operation was not done (or its
-    /// result not returned).
-    #[error("the audit log cannot be written; the operation was refused")]
-    AuditUnavailable,
+    /// result not returned). `cause` is the store's failure (it names tables, constraints
+    /// and conditions, never a value): for the operator's log, not for the caller.
+    #[error("the audit log cannot be written ({cause}); the operation was refused")]
+    AuditUnavailable { cause: StoreError },
     #[error("internal error: {0}")]
     Internal(&'static str),
 }
 
 impl From<crate::audit::AuditError> for VaultError {
-    fn from(_: crate::audit::AuditError) -> Self {
-        VaultError::AuditUnavailable
+    fn from(e: crate::audit::AuditError) -> Self {
+        match e {
+            crate::audit::AuditError::Unavailable(cause) => VaultError::AuditUnavailable { cause },
+        }
     }
 }
 

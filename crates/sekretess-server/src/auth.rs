@@ -135,7 +135,8 @@ scopes!(
     CustomersFind,
     ApiKeysAdmin,
     AuditRead,
-    Redact
+    Redact,
+    Metrics
 );
 
 /// The address of the connection's peer.

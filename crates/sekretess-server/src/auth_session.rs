@@ -5,10 +5,13 @@
 //! from the employee's roles, groups from their grants) plus the `Principal` itself, so
 //! routes can apply the field policy and the agreement rule. Roles give these scopes:
 //!
-//! - `security_officer`: `sys:seal`, `groups:admin`, `groups:read`, `apikeys:admin` over
-//!   every group, and the employee, policy and agreement routes; no customer data;
+//! - `security_officer`: `sys:seal`, `groups:admin`, `groups:read`, `apikeys:admin`,
+//!   `audit:read`, `sys:metrics` over every group, and the employee, policy and agreement
+//!   routes; no customer data;
 //! - `agent`: `groups:read`, `customers:read`, `customers:find` in their granted groups;
-//! - `auditor`: none of the vault scopes (employee list and agreement status only).
+//! - `auditor`: `audit:read` and `sys:metrics` (and the employee list and agreement status).
+//!
+//! Every role also gets `redact`.
 //!
 //! Customer-data scopes additionally need the current agreement signed (else 403
 //! `agreement-required`); see [`crate::auth::Authorized`].
@@ -120,9 +123,10 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::GroupsRead,
                 Scope::ApiKeysAdmin,
                 Scope::AuditRead,
+                Scope::Metrics,
             ]),
             Role::Agent => out.extend([Scope::GroupsRead, Scope::CustomersRead, Scope::CustomersFind]),
-            Role::Auditor => out.push(Scope::AuditRead),
+            Role::Auditor => out.extend([Scope::AuditRead, Scope::Metrics]),
         }
         // Redaction reads no customer data: every employee role may use it.
         out.push(Scope::Redact);

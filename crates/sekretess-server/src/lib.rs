@@ -3,9 +3,10 @@
 //! - TLS only (TLS 1.3, and TLS 1.2 with ECDHE + AEAD suites); no plain-HTTP listener.
 //! - Every response carries HSTS, `nosniff`, `Cache-Control: no-store` and an
 //!   `x-request-id`; there is no `Server` banner.
-//! - While the vault is sealed every route but health, seal-status, init, unseal and seal
-//!   answers 503 with a problem document.
+//! - While the vault is sealed every route but health, seal-status, init, unseal, seal,
+//!   processes and metrics answers 503 with a problem document.
 //! - Errors are RFC 9457 problem documents, mapped once in [`problem`].
+//! - Prometheus metrics at `/v1/sys/metrics` ([`metrics`]), scope `sys:metrics`.
 //!
 //! The server is generic over the store (`S: Store + AccessStore`); it never names SQLite.
 #![forbid(unsafe_code)]
@@ -35,6 +36,7 @@ use tracing::Instrument;
 pub mod auth;
 pub mod auth_session;
 mod extract;
+pub mod metrics;
 pub mod openapi;
 pub mod problem;
 mod problem_people;
@@ -87,6 +89,8 @@ pub struct AppState<S: Store + AccessStore> {
     pub people_routes: Option<Router>,
     /// Where this process registers (see [`processes`]); none in tests.
     pub processes: Option<processes::ProcessRegistration>,
+    /// Request counters for `GET /v1/sys/metrics`.
+    pub metrics: Arc<metrics::HttpMetrics>,
 }
 
 impl<S: Store + AccessStore> AppState<S> {
@@ -99,6 +103,7 @@ impl<S: Store + AccessStore> AppState<S> {
             people: None,
             people_routes: None,
             processes: None,
+            metrics: Arc::new(metrics::HttpMetrics::new()),
         }
     }
 
@@ -122,6 +127,7 @@ impl<S: Store + AccessStore> Clone for AppState<S> {
             people: self.people.clone(),
             people_routes: self.people_routes.clone(),
             processes: self.processes.clone(),
+            metrics: Arc::clone(&self.metrics),
         }
     }
 }
@@ -167,9 +173,13 @@ fn request_id() -> String {
     format!("{:016x}", h.finish())
 }
 
-/// Request id, security headers, and one log line per request (route template, never
-/// the raw path or a body).
-async fn request_layer(req: Request, next: Next) -> Response {
+/// Request id, security headers, one log line per request (route template, never the
+/// raw path or a body), and the request counters of [`metrics`].
+async fn request_layer(
+    State(counters): State<Arc<metrics::HttpMetrics>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let id = request_id();
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
@@ -193,12 +203,14 @@ async fn request_layer(req: Request, next: Next) -> Response {
     if let Ok(v) = HeaderValue::from_str(&id) {
         h.insert(HeaderName::from_static(sekretess_api::REQUEST_ID_HEADER), v);
     }
+    let elapsed = started.elapsed();
+    counters.observe(resp.status(), elapsed);
     let _enter = span.enter();
     tracing::info!(
         method = %method,
         route = route.as_deref().unwrap_or("-"),
         status = resp.status().as_u16(),
-        micros = started.elapsed().as_micros() as u64,
+        micros = elapsed.as_micros() as u64,
         "request"
     );
     resp
@@ -261,6 +273,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
     let protected_sys = Router::new()
         .route("/v1/sys/seal", post(r::seal::<S>))
         .route("/v1/sys/processes", get(processes::list_processes::<S>))
+        .route("/v1/sys/metrics", get(metrics::metrics::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>));
     let public = Router::new()
         .route("/v1/sys/health", get(r::health::<S>))
@@ -269,6 +282,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/sys/unseal", post(r::unseal::<S>))
         .route("/v1/openapi.json", get(openapi_json));
     let people = state.people_routes.clone();
+    let counters = Arc::clone(&state.metrics);
     let mut app = public.merge(protected_sys).merge(data).with_state(state);
     if let Some(people) = people {
         app = app.merge(people);
@@ -276,7 +290,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
     app.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
-        .layer(middleware::from_fn(request_layer))
+        .layer(middleware::from_fn_with_state(counters, request_layer))
 }
 
 /// Serves `app` over TLS on `listener` until `shutdown` completes, then lets open

@@ -84,7 +84,7 @@ impl Modify for BearerAuth {
     info(title = "Sekretess API", version = "1", description = "Self-hosted customer-confidentiality vault. Errors are RFC 9457 problem documents (application/problem+json) whose `type` is urn:sekretess:problem:<kind>."),
     paths(
         routes::health, routes::get_seal_status, routes::init, routes::unseal, routes::seal,
-        crate::processes::list_processes,
+        crate::processes::list_processes, crate::metrics::metrics,
         routes::create_group, routes::list_groups, routes::lock_group, routes::unlock_group,
         routes::schema,
         routes::create_customer, routes::create_customers, routes::get_customer, routes::update_customer,

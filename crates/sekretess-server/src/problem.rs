@@ -194,7 +194,8 @@ pub(crate) fn map_vault(e: &VaultError) -> Mapped {
             d("the caller has no access to this customer group"),
         ),
         V::InvalidAccess(why) => (S::BAD_REQUEST, "invalid-access-request", "Invalid access request", d(why)),
-        V::AuditUnavailable => (
+        // The store's cause goes to the log (see `ApiError::problem`), never to the caller.
+        V::AuditUnavailable { .. } => (
             S::SERVICE_UNAVAILABLE,
             "audit-unavailable",
             "The audit log cannot be written",
@@ -275,11 +276,14 @@ impl ApiError {
     /// The problem document (also used per item in batch answers).
     pub fn problem(&self) -> Problem {
         let (status, kind, title, detail) = self.mapped();
+        let request_id = REQUEST_ID.try_with(Clone::clone).ok();
         if status.is_server_error() {
-            // The cause goes to the log, never to the caller.
+            // The cause goes to the log, never to the caller. It names rules, tables,
+            // constraints and conditions only (e.g. why the audit log cannot be written).
+            let rid = request_id.as_deref().unwrap_or("-");
             match self {
-                ApiError::Vault(e) => tracing::error!(kind, cause = %e, "request failed"),
-                ApiError::People(e) => tracing::error!(kind, cause = %e, "request failed"),
+                ApiError::Vault(e) => tracing::error!(kind, request_id = rid, cause = %e, "request failed"),
+                ApiError::People(e) => tracing::error!(kind, request_id = rid, cause = %e, "request failed"),
                 _ => {}
             }
         }
@@ -288,7 +292,7 @@ impl ApiError {
             title: title.to_owned(),
             status: status.as_u16(),
             detail,
-            instance: REQUEST_ID.try_with(|id| format!("urn:sekretess:request:{id}")).ok(),
+            instance: request_id.map(|id| format!("urn:sekretess:request:{id}")),
         }
     }
 }
@@ -348,5 +352,54 @@ pub fn json_error(e: &serde_json::Error) -> ApiError {
             };
             ApiError::InvalidBody { kind, detail: format!("{detail} ({at})") }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// A log writer the test can read back.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Why the audit log cannot be written goes to the error log with the request id;
+    /// the caller's problem document stays generic.
+    #[test]
+    fn audit_failure_cause_is_logged_not_answered() {
+        let logs = Captured::default();
+        let writer = logs.clone();
+        let subscriber =
+            tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
+        let cause =
+            StoreError::Unavailable("error returned from database: (code: 1811) injected write error".into());
+        let err = ApiError::Vault(VaultError::AuditUnavailable { cause });
+        let problem = tracing::subscriber::with_default(subscriber, || {
+            REQUEST_ID.sync_scope("req-42".to_owned(), || err.problem())
+        });
+
+        assert_eq!((problem.status, problem.kind()), (503, "audit-unavailable"));
+        assert_eq!(problem.instance.as_deref(), Some("urn:sekretess:request:req-42"));
+        let body = serde_json::to_string(&problem).unwrap();
+        assert!(!body.contains("injected") && !body.contains("database"), "{body}");
+
+        let log = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("ERROR"), "{log}");
+        assert!(log.contains("req-42"), "{log}");
+        assert!(log.contains("audit-unavailable"), "{log}");
+        assert!(log.contains("injected write error"), "{log}");
     }
 }

@@ -52,6 +52,20 @@ impl TestServer {
         TestServer { _dir: dir, server, certs, clock }
     }
 
+    /// The data folder: the control database `control.db`, one database per group.
+    pub fn data_dir(&self) -> PathBuf {
+        self._dir.path().join("data")
+    }
+
+    /// Runs one SQL statement on the control database behind the server's back, to inject
+    /// a fault (e.g. a trigger that makes every audit write fail).
+    pub async fn control_sql(&self, statement: &str) {
+        let path = self.data_dir().join("control.db");
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+
     pub fn url(&self) -> String {
         format!("https://127.0.0.1:{}", self.server.addr.port())
     }

@@ -7,6 +7,7 @@ mod auth;
 mod common;
 mod customers;
 mod input;
+mod metrics;
 mod openapi;
 mod people;
 mod redact;

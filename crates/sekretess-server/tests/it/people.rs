@@ -72,7 +72,7 @@ enum Kind {
     Svc(&'static str),
 }
 
-const SCOPES: [&str; 10] = [
+const SCOPES: [&str; 11] = [
     "sys:seal",
     "groups:admin",
     "groups:read",
@@ -83,6 +83,7 @@ const SCOPES: [&str; 10] = [
     "apikeys:admin",
     "audit:read",
     "redact",
+    "sys:metrics",
 ];
 
 impl World {
@@ -287,6 +288,7 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         }
         ("post", "/v1/sys/seal") => (vec![Officer, svc("sys:seal")], true),
         ("get", "/v1/sys/processes") => (vec![Officer, svc("sys:seal")], false),
+        ("get", "/v1/sys/metrics") => (vec![Officer, Auditor, svc("sys:metrics")], false),
         ("post", "/v1/groups") => (vec![Officer, svc("groups:admin")], false),
         ("get", "/v1/groups") | ("get", "/v1/schema") => {
             (vec![Officer, Agent, NoGroup, Unsigned, svc("groups:read")], false)

@@ -313,16 +313,31 @@ async fn vault_operations_fail_closed() {
     let head = v.store().audit_head().await.unwrap().unwrap().0;
 
     control_sql(tv.backend.dir.path(), BLOCK_AUDIT).await;
-    assert_eq!(v.get_customer(&ctx, &code, None).await.unwrap_err(), VaultError::AuditUnavailable);
-    let bo = crate::common::fields(&[("full_name", "Bo"), ("national_id", "670919-9530")]);
-    assert_eq!(v.create_customer(&ctx, "retail", &bo).await.unwrap_err(), VaultError::AuditUnavailable);
-    let change = [("full_name".to_owned(), Some("Changed".to_owned()))];
-    assert_eq!(v.update_customer(&ctx, &code, &change).await.unwrap_err(), VaultError::AuditUnavailable);
-    assert_eq!(v.erase_customer(&ctx, &code).await.unwrap_err(), VaultError::AuditUnavailable);
-    assert_eq!(
-        v.find(&ctx, "retail", "national_id", "670919-9530").await.unwrap_err(),
-        VaultError::AuditUnavailable
+    // The store's cause travels with the error (for the operator's log): here the trigger's
+    // message, which names the failure and holds no value.
+    let refused = |e: VaultError| match e {
+        VaultError::AuditUnavailable { cause } => cause,
+        other => panic!("expected AuditUnavailable, got {other:?}"),
+    };
+    let cause = refused(v.get_customer(&ctx, &code, None).await.unwrap_err());
+    assert!(
+        matches!(cause, StoreError::Unavailable(ref m) if m.contains("injected write error")),
+        "{cause:?}"
     );
+    let shown = VaultError::AuditUnavailable { cause: cause.clone() }.to_string();
+    assert!(shown.contains("injected write error") && !shown.contains("Ada"), "{shown}");
+    let bo = crate::common::fields(&[("full_name", "Bo"), ("national_id", "670919-9530")]);
+    let e = v.create_customer(&ctx, "retail", &bo).await.unwrap_err();
+    assert!(matches!(e, VaultError::AuditUnavailable { .. }), "{e:?}");
+    let change = [("full_name".to_owned(), Some("Changed".to_owned()))];
+    let e = v.update_customer(&ctx, &code, &change).await.unwrap_err();
+    assert!(matches!(e, VaultError::AuditUnavailable { .. }), "{e:?}");
+    let e = v.erase_customer(&ctx, &code).await.unwrap_err();
+    assert!(matches!(e, VaultError::AuditUnavailable { .. }), "{e:?}");
+    let e = v.find(&ctx, "retail", "national_id", "670919-9530").await.unwrap_err();
+    // No value of the query or of the customers in the cause.
+    assert!(!format!("{e:?}").contains("670919") && !format!("{e}").contains("Bo"), "{e}");
+    assert_eq!(refused(e), cause);
     assert!(v.audit_failures() >= 5);
 
     control_sql(tv.backend.dir.path(), "DROP TRIGGER block_audit").await;
