@@ -5,8 +5,10 @@
 //! another. Both share the machine's cores, as the issue's targets assume.
 //!
 //! ```sh
-//! cargo run --release -p sekretess-bench-server -- [SECONDS_PER_STEP] [CUSTOMERS]
+//! cargo run --release -p sekretess-bench-server -- [SECONDS_PER_STEP] [CUSTOMERS] [audit]
 //! ```
+//!
+//! With `audit`, only the audit-cost comparison runs, with more rounds.
 #![forbid(unsafe_code)]
 
 use std::collections::BTreeMap;
@@ -45,6 +47,8 @@ fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let seconds: f64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(5.0);
     let customers: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(5000);
+    let only_audit = args.next().as_deref() == Some("audit");
+    let audit_rounds = if only_audit { 7 } else { 3 };
 
     let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let load_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
@@ -105,6 +109,7 @@ fn main() -> Result<()> {
         let next = Arc::new(AtomicUsize::new(customers + 1_000_000));
 
         println!("Customers in the group: {customers}; {seconds} s per step.\n");
+        if !only_audit {
         println!(
             "| operation | connections | ops/s | p50 ms | p99 ms | in-process core ops/s | HTTPS / core |"
         );
@@ -189,9 +194,10 @@ fn main() -> Result<()> {
                 Some(core.rate(BATCH)),
             );
         }
+        }
         // What the audit entry costs: gets at 64 connections, alternating rounds.
         let (mut with, mut without) = (Vec::new(), Vec::new());
-        for _ in 0..3 {
+        for _ in 0..audit_rounds {
             for (cl, out) in [(&client, &mut with), (&unaudited_client, &mut without)] {
                 let (cl, cs) = (cl.clone(), Arc::clone(&codes));
                 let s = drive(64, seconds, move |_, i| {
@@ -211,7 +217,7 @@ fn main() -> Result<()> {
         };
         let (w, wo) = (median(&mut with), median(&mut without));
         println!(
-            "\nCustomer get at 64 connections, p50 (median of 3 alternating rounds): with the audit entry {w:.2} ms, without {wo:.2} ms: audit adds {:+.0} %.",
+            "\nCustomer get at 64 connections, p50 (median of {audit_rounds} alternating rounds): with the audit entry {w:.2} ms, without {wo:.2} ms: audit adds {:+.0} %.",
             (w / wo - 1.0) * 100.0
         );
         Ok::<_, anyhow::Error>(())

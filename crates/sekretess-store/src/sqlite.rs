@@ -12,7 +12,9 @@ use std::fs::{DirBuilder, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use sekretess_core::error::StoreError;
 use sekretess_core::store::{
@@ -79,6 +81,9 @@ async fn open_pool(path: &Path, max_connections: u32) -> Result<SqlitePool, Stor
         .pragma("secure_delete", "ON")
         // 64 MiB of page cache per connection: blind-index inserts land on random pages.
         .pragma("cache_size", "-65536")
+        // Checkpoints normally run on a task of their own (`Checkpointer`); this is the
+        // backstop for a write path that does not start one (about 40 MiB of log).
+        .pragma("wal_autocheckpoint", "10000")
         .busy_timeout(Duration::from_secs(10));
     SqlitePoolOptions::new()
         .max_connections(max_connections)
@@ -88,11 +93,56 @@ async fn open_pool(path: &Path, max_connections: u32) -> Result<SqlitePool, Stor
         .map_err(map_err)
 }
 
+/// Starts write-ahead-log checkpoints on a task of their own, at most one at a time and
+/// one per `CHECKPOINT_EVERY`. Left to SQLite, the commit that crosses its threshold copies
+/// the log into the database and syncs it before it returns, and every request waiting for
+/// that commit (an audit round) waits for the copy too.
+#[derive(Clone, Default)]
+pub(crate) struct Checkpointer(Arc<CheckpointState>);
+
+#[derive(Default)]
+struct CheckpointState {
+    running: AtomicBool,
+    last_started: Mutex<Option<Instant>>,
+}
+
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+impl Checkpointer {
+    /// Call after a commit on `pool`.
+    pub(crate) fn after_commit(&self, pool: &SqlitePool) {
+        let state = &self.0;
+        let due = match state.last_started.lock() {
+            Ok(mut last) => {
+                let due = last.is_none_or(|t| t.elapsed() >= CHECKPOINT_EVERY);
+                if due && !state.running.swap(true, Ordering::AcqRel) {
+                    *last = Some(Instant::now());
+                    true
+                } else {
+                    false
+                }
+            }
+            Err(_) => false,
+        };
+        if due {
+            let (pool, state) = (pool.clone(), Arc::clone(state));
+            tokio::spawn(async move {
+                // PASSIVE copies what it can without waiting for readers or writers. A
+                // failure only leaves the log longer; the next one (or SQLite's own
+                // backstop) catches up.
+                let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
+                state.running.store(false, Ordering::Release);
+            });
+        }
+    }
+}
+
 /// The control database and the folder that holds the group databases.
 #[derive(Clone)]
 pub struct SqliteStore {
     dir: PathBuf,
     pub(crate) control: SqlitePool,
+    pub(crate) control_checkpoints: Checkpointer,
 }
 
 /// One customer group's SQLite database.
@@ -100,6 +150,7 @@ pub struct SqliteStore {
 pub struct SqliteGroup {
     pool: SqlitePool,
     path: PathBuf,
+    checkpoints: Checkpointer,
 }
 
 impl SqliteStore {
@@ -112,7 +163,7 @@ impl SqliteStore {
             .run(&control)
             .await
             .map_err(|e| StoreError::Unavailable(format!("control database migration failed: {e}")))?;
-        Ok(SqliteStore { dir: dir.to_owned(), control })
+        Ok(SqliteStore { dir: dir.to_owned(), control, control_checkpoints: Checkpointer::default() })
     }
 
     pub fn dir(&self) -> &Path {
@@ -279,19 +330,22 @@ impl Store for SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(format!("group database migration failed: {e}")))?;
-        Ok(SqliteGroup { pool, path })
+        Ok(SqliteGroup { pool, path, checkpoints: Checkpointer::default() })
     }
 
     async fn directory_insert(&self, codes: &[String], group: u32) -> Result<(), StoreError> {
         let mut tx = self.control.begin().await.map_err(map_err)?;
         for chunk in codes.chunks(ROWS_PER_STATEMENT) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO directory (code, group_id) ");
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT OR FAIL INTO directory (code, group_id) ");
             q.push_values(chunk, |mut b, code| {
                 b.push_bind(code).push_bind(i64::from(group));
             });
             q.build().execute(&mut *tx).await.map_err(map_err)?;
         }
-        tx.commit().await.map_err(map_err)
+        tx.commit().await.map_err(map_err)?;
+        self.control_checkpoints.after_commit(&self.control);
+        Ok(())
     }
 
     async fn directory_remove(&self, codes: &[String]) -> Result<(), StoreError> {
@@ -397,7 +451,7 @@ fn decode_index(mut blob: &[u8]) -> Result<Vec<IndexEntry>, StoreError> {
 
 async fn insert_index(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
     for unique in [false, true] {
-        let entries: Vec<(&str, &[u8; 32])> = writes
+        let mut entries: Vec<(&str, &[u8; 32])> = writes
             .iter()
             .flat_map(|w| {
                 w.index
@@ -406,9 +460,12 @@ async fn insert_index(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite])
                     .map(move |e| (w.record.code.as_str(), &e.hash))
             })
             .collect();
+        // In key order, each B-tree page is visited once per batch.
+        entries.sort_unstable_by_key(|(_, hash)| *hash);
         let table = if unique { "unique_index" } else { "blind_index" };
         for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("INSERT INTO {table} (hash, code) "));
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new(format!("INSERT OR FAIL INTO {table} (hash, code) "));
             q.push_values(chunk, |mut b, (code, hash)| {
                 b.push_bind(&hash[..]).push_bind(*code);
             });
@@ -467,7 +524,7 @@ impl GroupStore for SqliteGroup {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO customers (code, kek_version, wrapped_dek, fields, index_entries, created_at, updated_at, retain_until) ",
+                "INSERT OR FAIL INTO customers (code, kek_version, wrapped_dek, fields, index_entries, created_at, updated_at, retain_until) ",
             );
             q.push_values(chunk, |mut b, w| {
                 let r = &w.record;
@@ -483,7 +540,9 @@ impl GroupStore for SqliteGroup {
             q.build().execute(&mut *tx).await.map_err(map_err)?;
         }
         insert_index(&mut tx, batch).await?;
-        tx.commit().await.map_err(map_err)
+        tx.commit().await.map_err(map_err)?;
+        self.checkpoints.after_commit(&self.pool);
+        Ok(())
     }
 
     async fn get_customers(&self, codes: &[String]) -> Result<Vec<CustomerRecord>, StoreError> {
@@ -533,7 +592,9 @@ impl GroupStore for SqliteGroup {
         .await
         .map_err(map_err)?;
         insert_index(&mut tx, std::slice::from_ref(write)).await?;
-        tx.commit().await.map_err(map_err)
+        tx.commit().await.map_err(map_err)?;
+        self.checkpoints.after_commit(&self.pool);
+        Ok(())
     }
 
     async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {

@@ -84,13 +84,16 @@ impl AuditStore for SqliteStore {
             other => other,
         };
         if entries.len() <= AUDIT_ROWS_PER_STATEMENT {
-            return insert_entries(entries).build().execute(self.control()).await.map(drop).map_err(conflict);
+            insert_entries(entries).build().execute(self.control()).await.map_err(conflict)?;
+        } else {
+            let mut tx = self.control().begin().await.map_err(map_err)?;
+            for chunk in entries.chunks(AUDIT_ROWS_PER_STATEMENT) {
+                insert_entries(chunk).build().execute(&mut *tx).await.map_err(conflict)?;
+            }
+            tx.commit().await.map_err(map_err)?;
         }
-        let mut tx = self.control().begin().await.map_err(map_err)?;
-        for chunk in entries.chunks(AUDIT_ROWS_PER_STATEMENT) {
-            insert_entries(chunk).build().execute(&mut *tx).await.map_err(conflict)?;
-        }
-        tx.commit().await.map_err(map_err)
+        self.control_checkpoints.after_commit(self.control());
+        Ok(())
     }
 
     async fn audit_read(&self, from: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {
