@@ -43,6 +43,22 @@ fn row(what: &str, conns: &str, s: &Stats, per_op: usize, core: Option<f64>) {
     );
 }
 
+/// User + system CPU seconds of this process so far (Linux, from /proc).
+fn process_cpu_seconds() -> Result<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    // Fields after the command name (which is in parentheses): utime and stime are the
+    // 12th and 13th, in clock ticks of 1/100 s.
+    let rest = stat.rsplit_once(')').context("unexpected /proc/self/stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields
+        .get(11..13)
+        .context("short /proc/self/stat")?
+        .iter()
+        .map(|f| f.parse::<u64>())
+        .sum::<Result<_, _>>()?;
+    Ok(ticks as f64 / 100.0)
+}
+
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let seconds: f64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(5.0);
@@ -200,6 +216,7 @@ fn main() -> Result<()> {
         for _ in 0..audit_rounds {
             for (cl, out) in [(&client, &mut with), (&unaudited_client, &mut without)] {
                 let (cl, cs) = (cl.clone(), Arc::clone(&codes));
+                let cpu_before = process_cpu_seconds()?;
                 let s = drive(64, seconds, move |_, i| {
                     let (cl, cs) = (cl.clone(), Arc::clone(&cs));
                     async move {
@@ -208,14 +225,20 @@ fn main() -> Result<()> {
                     }
                 })
                 .await?;
-                out.push(s.pct(0.5));
+                out.push((s.pct(0.5), (process_cpu_seconds()? - cpu_before) / s.ops as f64 * 1e6));
             }
         }
-        let median = |v: &mut Vec<f64>| {
+        let median = |v: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| {
+            let mut v: Vec<f64> = v.iter().map(pick).collect();
             v.sort_by(f64::total_cmp);
             v[v.len() / 2]
         };
-        let (w, wo) = (median(&mut with), median(&mut without));
+        let (w, wo) = (median(&with, |r| r.0), median(&without, |r| r.0));
+        let (cpu_w, cpu_wo) = (median(&with, |r| r.1), median(&without, |r| r.1));
+        println!(
+            "CPU time of this process (server and load generator) per get: with the audit entry {cpu_w:.0} us, without {cpu_wo:.0} us ({:+.0} %).",
+            (cpu_w / cpu_wo - 1.0) * 100.0
+        );
         println!(
             "\nCustomer get at 64 connections, p50 (median of {audit_rounds} alternating rounds): with the audit entry {w:.2} ms, without {wo:.2} ms: audit adds {:+.0} %.",
             (w / wo - 1.0) * 100.0
