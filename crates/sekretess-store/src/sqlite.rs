@@ -627,3 +627,36 @@ impl GroupStore for SqliteGroup {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn checkpoints_run_without_a_commit_waiting_for_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let pool = open_pool(&path, 2).await.unwrap();
+        sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        for _ in 0..200 {
+            sqlx::query("INSERT INTO t (body) VALUES (zeroblob(1000))").execute(&mut *tx).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        // Far below SQLite's own threshold (10,000 pages): only the checkpointer moves the
+        // pages from the log into the database file.
+        let db_size = || std::fs::metadata(&path).unwrap().len();
+        assert!(db_size() < 100_000, "the database file grew before any checkpoint");
+        Checkpointer::default().after_commit(&pool);
+        let mut waited = 0;
+        while db_size() < 200_000 && waited < 100 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            waited += 1;
+        }
+        assert!(db_size() >= 200_000, "no checkpoint ran: database file is {} bytes", db_size());
+        pool.close().await;
+    }
+}
