@@ -441,14 +441,15 @@ impl<A: AuditStore> Writer<A> {
     /// Writes the events of every request in one store write; answers per request.
     async fn round(&self, requests: Vec<Events>) -> Vec<Result<Vec<u64>, AuditError>> {
         let counts: Vec<usize> = requests.iter().map(Vec::len).collect();
-        let events: Events = requests.into_iter().flatten().collect();
+        let mut entries: Vec<Entry> =
+            requests.into_iter().flatten().map(|(e, o)| unchained_entry(e, o)).collect();
         let cached = self.head.lock().ok().and_then(|h| *h);
-        match self.write_batch(&events, cached).await {
-            Ok((seqs, new_head)) => {
+        match self.chain_and_write(&mut entries, cached).await {
+            Ok(new_head) => {
                 if let Ok(mut head) = self.head.lock() {
                     *head = Some(new_head);
                 }
-                let mut seqs = seqs.into_iter();
+                let mut seqs = entries.iter().map(|e| e.seq);
                 counts.iter().map(|&n| Ok(seqs.by_ref().take(n).collect())).collect()
             }
             Err(e) => {
@@ -461,11 +462,13 @@ impl<A: AuditStore> Writer<A> {
         }
     }
 
-    async fn write_batch(
+    /// Numbers, times and chains `entries` after the head, and appends them. Returns the
+    /// new head.
+    async fn chain_and_write(
         &self,
-        batch: &[(Event, Outcome)],
+        entries: &mut [Entry],
         cached_head: Option<(u64, [u8; 32])>,
-    ) -> Result<(Vec<u64>, (u64, [u8; 32])), StoreError> {
+    ) -> Result<(u64, [u8; 32]), StoreError> {
         // Another process may append to a shared control database: on a conflict, reload
         // the head and chain again. A process that keeps appending on its cached head wins
         // most races against one that must reload first, so the loser needs many tries
@@ -478,37 +481,44 @@ impl<A: AuditStore> Writer<A> {
             };
             let time = self.clock.now();
             let mut mac_ = prev_mac;
-            let mut entries = Vec::with_capacity(batch.len());
-            for (i, (e, outcome)) in batch.iter().enumerate() {
-                let mut entry = Entry {
-                    seq: prev_seq + 1 + i as u64,
-                    time,
-                    actor: escape_text(&e.actor),
-                    action: escape_text(&e.action),
-                    group: e.group.as_deref().map(escape_text),
-                    customer: e.customer.as_deref().map(escape_text),
-                    fields: e.fields.iter().map(|f| escape_text(f)).collect(),
-                    purpose: e.purpose.as_deref().map(escape_text),
-                    outcome: *outcome,
-                    request_id: e.request_id.as_deref().map(escape_text),
-                    origin: e.origin.as_deref().map(escape_text),
-                    mac: [0; 32],
-                };
+            for (i, entry) in entries.iter_mut().enumerate() {
+                entry.seq = prev_seq + 1 + i as u64;
+                entry.time = time;
                 entry.mac = entry.chain_mac(&self.key, &mac_);
                 mac_ = entry.mac;
-                entries.push(entry);
             }
-            match self.store.audit_append(prev_seq, &entries).await {
-                Ok(()) => {
-                    let seqs = entries.iter().map(|e| e.seq).collect();
-                    return Ok((seqs, (prev_seq + batch.len() as u64, mac_)));
-                }
+            match self.store.audit_append(prev_seq, entries).await {
+                Ok(()) => return Ok((prev_seq + entries.len() as u64, mac_)),
                 Err(StoreError::Conflict { .. }) => head = None,
                 Err(e) => return Err(e),
             }
         }
         Err(StoreError::Unavailable("audit head kept moving".into()))
     }
+}
+
+/// An entry with its text escaped, not yet numbered or chained.
+fn unchained_entry(e: Event, outcome: Outcome) -> Entry {
+    let opt = |s: Option<String>| s.map(escaped);
+    Entry {
+        seq: 0,
+        time: 0,
+        actor: escaped(e.actor),
+        action: escaped(e.action),
+        group: opt(e.group),
+        customer: opt(e.customer),
+        fields: e.fields.into_iter().map(escaped).collect(),
+        purpose: opt(e.purpose),
+        outcome,
+        request_id: opt(e.request_id),
+        origin: opt(e.origin),
+        mac: [0; 32],
+    }
+}
+
+/// [`escape_text`], keeping the string when there is nothing to escape (the usual case).
+fn escaped(s: String) -> String {
+    if s.chars().any(|c| c == '\\' || c.is_control()) { escape_text(&s) } else { s }
 }
 
 impl<A: AuditStore> AuditLog<A> {

@@ -88,6 +88,9 @@ async fn open_pool(path: &Path, max_connections: u32) -> Result<SqlitePool, Stor
     SqlitePoolOptions::new()
         .max_connections(max_connections)
         .min_connections(1)
+        // A file on local disk does not go stale; the default ping before each use costs a
+        // round trip to the connection's thread per query.
+        .test_before_acquire(false)
         .connect_with(options)
         .await
         .map_err(map_err)
