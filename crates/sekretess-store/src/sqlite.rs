@@ -21,6 +21,7 @@ use sekretess_core::store::{
     CustomerRecord, CustomerWrite, GroupKeyKind, GroupRow, GroupState, GroupStore, IndexEntry,
     SealedGroupKey, Store, VaultMeta,
 };
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -146,6 +147,9 @@ pub struct SqliteStore {
     dir: PathBuf,
     pub(crate) control: SqlitePool,
     pub(crate) control_checkpoints: Checkpointer,
+    /// The audit writer's own connection of the control pool, kept across rounds (see
+    /// `sqlite_audit.rs`).
+    pub(crate) audit_connection: Arc<tokio::sync::Mutex<Option<PoolConnection<Sqlite>>>>,
 }
 
 /// One customer group's SQLite database.
@@ -166,7 +170,12 @@ impl SqliteStore {
             .run(&control)
             .await
             .map_err(|e| StoreError::Unavailable(format!("control database migration failed: {e}")))?;
-        Ok(SqliteStore { dir: dir.to_owned(), control, control_checkpoints: Checkpointer::default() })
+        Ok(SqliteStore {
+            dir: dir.to_owned(),
+            control,
+            control_checkpoints: Checkpointer::default(),
+            audit_connection: Arc::default(),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -179,6 +188,8 @@ impl SqliteStore {
 
     /// Closes every connection (the files can then be copied or inspected).
     pub async fn close(&self) {
+        // The pool waits for every connection to come back, the audit writer's too.
+        drop(self.audit_connection.lock().await.take());
         self.control.close().await;
     }
 }

@@ -58,6 +58,21 @@ fn insert_entries(chunk: &[Entry]) -> QueryBuilder<'_, Sqlite> {
     q
 }
 
+async fn append_in_transaction(
+    conn: &mut sqlx::SqliteConnection,
+    entries: &[Entry],
+) -> Result<(), StoreError> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await.map_err(map_err)?;
+    for chunk in entries.chunks(AUDIT_ROWS_PER_STATEMENT) {
+        insert_entries(chunk).build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict { what: "audit head".into() },
+            other => other,
+        })?;
+    }
+    tx.commit().await.map_err(map_err)
+}
+
 impl AuditStore for SqliteStore {
     async fn audit_head(&self) -> Result<Option<(u64, [u8; 32])>, StoreError> {
         let row = sqlx::query("SELECT seq, mac FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -83,15 +98,25 @@ impl AuditStore for SqliteStore {
             StoreError::Conflict { .. } => StoreError::Conflict { what: "audit head".into() },
             other => other,
         };
-        if entries.len() <= AUDIT_ROWS_PER_STATEMENT {
-            insert_entries(entries).build().execute(self.control()).await.map_err(conflict)?;
+        // Rounds are written one at a time, so the writer keeps one connection instead of
+        // taking one from the pool and giving it back for every round. After an error it
+        // takes a fresh one.
+        let mut slot = self.audit_connection.lock().await;
+        let conn = match slot.as_mut() {
+            Some(conn) => conn,
+            None => slot.insert(self.control().acquire().await.map_err(map_err)?),
+        };
+        let written = if entries.len() <= AUDIT_ROWS_PER_STATEMENT {
+            // One statement is atomic on its own: a group commit is a single round trip.
+            insert_entries(entries).build().execute(&mut **conn).await.map(drop).map_err(conflict)
         } else {
-            let mut tx = self.control().begin().await.map_err(map_err)?;
-            for chunk in entries.chunks(AUDIT_ROWS_PER_STATEMENT) {
-                insert_entries(chunk).build().execute(&mut *tx).await.map_err(conflict)?;
-            }
-            tx.commit().await.map_err(map_err)?;
+            append_in_transaction(conn, entries).await
+        };
+        if written.as_ref().is_err_and(|e| !matches!(e, StoreError::Conflict { .. })) {
+            *slot = None;
         }
+        drop(slot);
+        written?;
         self.control_checkpoints.after_commit(self.control());
         Ok(())
     }
