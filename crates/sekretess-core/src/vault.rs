@@ -105,8 +105,8 @@ struct OpenGroup<G> {
     reads: Coalescer<String, Result<Option<CustomerRecord>, StoreError>>,
 }
 
-/// Reads by code: rounds running at once per group (as many as cores here, so a round in
-/// the store overlaps with decrypting the last one), and codes per round.
+/// Reads by code: rounds running at once per group (two, so one round's query overlaps with
+/// the previous round's callers decrypting), and codes per round.
 const READ_ROUNDS: usize = 2;
 const READS_PER_ROUND: usize = 128;
 /// Batch items per encryption thread at least (a thread costs about as much as 20 items).
