@@ -377,7 +377,7 @@ struct Writer<A: AuditStore> {
     clock: std::sync::Arc<dyn Clock>,
     /// The chain head as last written by this process (`None`: read it from the store).
     head: Mutex<Option<(u64, [u8; 32])>>,
-    failures: AtomicU64,
+    failures: Arc<AtomicU64>,
 }
 
 type Events = Vec<(Event, Outcome)>;
@@ -391,15 +391,10 @@ pub struct AuditLog<A: AuditStore> {
 }
 
 impl<A: AuditStore> AuditLog<A> {
-    pub fn new(store: A, key: AuditKey, clock: std::sync::Arc<dyn Clock>) -> Self {
+    /// `failures` counts writes that failed; the caller keeps it across seal and unseal.
+    pub fn new(store: A, key: AuditKey, clock: std::sync::Arc<dyn Clock>, failures: Arc<AtomicU64>) -> Self {
         AuditLog {
-            writer: Arc::new(Writer {
-                store,
-                key,
-                clock,
-                head: Mutex::new(None),
-                failures: AtomicU64::new(0),
-            }),
+            writer: Arc::new(Writer { store, key, clock, head: Mutex::new(None), failures }),
             rounds: Coalescer::new(1, usize::MAX),
         }
     }
@@ -410,11 +405,6 @@ impl<A: AuditStore> AuditLog<A> {
 
     pub fn key(&self) -> &AuditKey {
         &self.writer.key
-    }
-
-    /// Writes that failed since start (for metrics).
-    pub fn failures(&self) -> u64 {
-        self.writer.failures.load(Ordering::Relaxed)
     }
 
     /// Records one event and waits until it is durable. Returns its sequence number.

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use sekretess_crypto::envelope::{self, EnvelopeKey, KeyRef};
@@ -140,6 +140,9 @@ pub struct Vault<S: Store> {
     init_audit: std::sync::Mutex<Option<Arc<AuditLog<S>>>>,
     /// Code -> group id. A code never changes group, so entries never go stale.
     directory_cache: std::sync::Mutex<HashMap<String, u32>>,
+    /// Audit writes that failed since this process started (every audit log it unseals
+    /// counts here).
+    audit_failures: Arc<AtomicU64>,
 }
 
 /// Codes remembered at most; the cache starts over when full (cheap, and bounded).
@@ -216,6 +219,7 @@ impl<S: Store> Vault<S> {
             state: RwLock::new(State::Sealed { pending: Vec::new() }),
             sealed_events: std::sync::Mutex::new(Vec::new()),
             directory_cache: std::sync::Mutex::new(HashMap::new()),
+            audit_failures: Arc::default(),
             init_audit: std::sync::Mutex::new(None),
         })
     }
@@ -266,7 +270,12 @@ impl<S: Store> Vault<S> {
         }
         *self.meta.write().map_err(poisoned)? = Some(meta);
         // The root key is in memory right now: the first entry of the chain records init.
-        let audit = AuditLog::new(self.store.clone(), AuditKey::derive(&root)?, Arc::clone(&self.clock));
+        let audit = AuditLog::new(
+            self.store.clone(),
+            AuditKey::derive(&root)?,
+            Arc::clone(&self.clock),
+            Arc::clone(&self.audit_failures),
+        );
         audit.record(ctx.event("vault.init"), Outcome::Success).await?;
         *self.init_audit.lock().map_err(poisoned)? = Some(Arc::new(audit));
         Ok(InitOutcome { shares, key_id: shamir::key_id_text(&key_id) })
@@ -305,7 +314,12 @@ impl<S: Store> Vault<S> {
                 return Err(e);
             }
         };
-        let audit = AuditLog::new(self.store.clone(), AuditKey::derive(&root)?, Arc::clone(&self.clock));
+        let audit = AuditLog::new(
+            self.store.clone(),
+            AuditKey::derive(&root)?,
+            Arc::clone(&self.clock),
+            Arc::clone(&self.audit_failures),
+        );
         let mut events = std::mem::take(&mut *self.sealed_events.lock().map_err(poisoned)?);
         events.push((ctx.event("vault.unseal"), Outcome::Success));
         // Fail closed: without a durable record of the unseal, stay sealed (and keep the
@@ -995,9 +1009,9 @@ impl<S: Store> Vault<S> {
         Ok(u.audit.key().clone())
     }
 
-    /// Audit write failures since start (for metrics); 0 while sealed.
+    /// Audit writes that failed since this process started (for metrics).
     pub fn audit_failures(&self) -> u64 {
-        self.unsealed().map(|u| u.audit.failures()).unwrap_or(0)
+        self.audit_failures.load(Ordering::Relaxed)
     }
 
     /// Checkpoints every group store (moves erased pages out of write-ahead logs).

@@ -80,7 +80,7 @@ pub fn render(http: &HttpMetrics, vault: VaultGauges) -> String {
         &mut out,
         "sekretess_audit_write_failures_total",
         "counter",
-        "Audit log writes that could not be made durable (each refused the requests whose entries it carried). Counts from the last unseal; 0 while sealed.",
+        "Audit log writes that could not be made durable (each refused the requests whose entries it carried). Counted since the process started.",
     );
     let _ = writeln!(out, "sekretess_audit_write_failures_total {}", vault.audit_failures);
     family(&mut out, "sekretess_sealed", "gauge", "1 while this process's vault is sealed, else 0.");

@@ -41,6 +41,7 @@ impl AuditStore for Flaky {
 struct Fixture {
     dir: tempfile::TempDir,
     log: AuditLog<Flaky>,
+    failures: Arc<std::sync::atomic::AtomicU64>,
 }
 
 async fn fixture() -> Fixture {
@@ -48,7 +49,9 @@ async fn fixture() -> Fixture {
     let inner = SqliteStore::open(dir.path()).await.unwrap();
     let store = Flaky { inner, fail: Arc::default(), appends: Arc::default() };
     let key = AuditKey::from_key(Key32::generate().unwrap());
-    Fixture { dir, log: AuditLog::new(store, key, Arc::new(ManualClock::new(NOW))) }
+    let failures = Arc::default();
+    let log = AuditLog::new(store, key, Arc::new(ManualClock::new(NOW)), Arc::clone(&failures));
+    Fixture { dir, log, failures }
 }
 
 fn event(i: usize) -> Event {
@@ -177,7 +180,7 @@ async fn a_failed_write_acknowledges_nothing_and_service_recovers() {
     for i in 0..3 {
         assert!(f.log.record(event(100 + i), Outcome::Success).await.is_err());
     }
-    assert_eq!(f.log.failures(), 3);
+    assert_eq!(f.failures.load(Ordering::SeqCst), 3);
     assert_eq!(f.log.store().audit_head().await.unwrap().unwrap().0, 10);
     f.log.store().fail.store(false, Ordering::SeqCst);
     assert_eq!(f.log.record(event(11), Outcome::Success).await.unwrap(), 11);
@@ -347,6 +350,15 @@ async fn vault_operations_fail_closed() {
     assert_eq!(read.fields["full_name"].expose(), "Ada Lovelace");
     assert_eq!(v.store().audit_head().await.unwrap().unwrap().0, head + 2);
     assert_eq!(v.audit_verify(None).await.unwrap(), Verdict::Intact { head: head + 2 });
+
+    // The failure count is the process's: sealing and unsealing does not reset it.
+    let failures = v.audit_failures();
+    v.seal(&ctx).await.unwrap();
+    assert_eq!(v.audit_failures(), failures);
+    for s in &tv.shares[..3] {
+        v.submit_share(&ctx, s).await.unwrap();
+    }
+    assert_eq!(v.audit_failures(), failures);
 }
 
 /// Two writers on one control database (as two server processes would be) keep one
@@ -357,8 +369,8 @@ async fn two_writers_keep_one_chain() {
     let store = SqliteStore::open(dir.path()).await.unwrap();
     let key = AuditKey::from_key(Key32::generate().unwrap());
     let clock = Arc::new(ManualClock::new(NOW));
-    let a = AuditLog::new(store.clone(), key.clone(), clock.clone());
-    let b = AuditLog::new(store.clone(), key.clone(), clock);
+    let a = AuditLog::new(store.clone(), key.clone(), clock.clone(), Arc::default());
+    let b = AuditLog::new(store.clone(), key.clone(), clock, Arc::default());
     let mut seqs = Vec::new();
     for i in 0..10 {
         seqs.push(a.record(event(i), Outcome::Success).await.unwrap());
