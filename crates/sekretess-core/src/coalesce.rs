@@ -139,7 +139,7 @@ mod tests {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             reqs
         };
-        // The first caller takes the turn and is then dropped mid-round.
+        // The first caller starts the round task and is then dropped mid-round.
         let first = {
             let c = Arc::clone(&c);
             tokio::spawn(async move { c.call(1, slow).await })

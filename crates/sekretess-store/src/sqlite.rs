@@ -21,11 +21,10 @@ use sekretess_core::store::{
     CustomerRecord, CustomerWrite, GroupKeyKind, GroupRow, GroupState, GroupStore, IndexEntry,
     SealedGroupKey, Store, VaultMeta,
 };
-use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::migrate;
 
@@ -147,9 +146,9 @@ pub struct SqliteStore {
     dir: PathBuf,
     pub(crate) control: SqlitePool,
     pub(crate) control_checkpoints: Checkpointer,
-    /// The audit writer's own connection of the control pool, kept across rounds (see
-    /// `sqlite_audit.rs`).
-    pub(crate) audit_connection: Arc<tokio::sync::Mutex<Option<PoolConnection<Sqlite>>>>,
+    /// The audit writer's own connection to the control database, kept across rounds (see
+    /// `sqlite_audit.rs`). Detached from the pool, so dropping it needs no runtime.
+    pub(crate) audit_connection: Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
 }
 
 /// One customer group's SQLite database.
@@ -188,7 +187,6 @@ impl SqliteStore {
 
     /// Closes every connection (the files can then be copied or inspected).
     pub async fn close(&self) {
-        // The pool waits for every connection to come back, the audit writer's too.
         drop(self.audit_connection.lock().await.take());
         self.control.close().await;
     }
@@ -645,6 +643,37 @@ impl GroupStore for SqliteGroup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The audit writer keeps a connection; the store must still drop cleanly where no
+    /// runtime is running (a process's last `drop`, after its runtime has stopped).
+    #[test]
+    fn a_store_with_a_kept_audit_connection_drops_outside_a_runtime() {
+        use sekretess_core::audit::{AuditStore, Entry, Outcome};
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let store = runtime.block_on(async {
+            let store = SqliteStore::open(dir.path()).await.unwrap();
+            let entry = Entry {
+                seq: 1,
+                time: 0,
+                actor: "system".into(),
+                action: "test".into(),
+                group: None,
+                customer: None,
+                fields: Vec::new(),
+                purpose: None,
+                outcome: Outcome::Success,
+                request_id: None,
+                origin: None,
+                mac: [0; 32],
+            };
+            store.audit_append(0, &[entry]).await.unwrap();
+            assert!(store.audit_connection.lock().await.is_some());
+            store
+        });
+        drop(runtime);
+        drop(store);
+    }
 
     #[tokio::test]
     async fn checkpoints_run_without_a_commit_waiting_for_them() {

@@ -58,6 +58,14 @@ fn insert_entries(chunk: &[Entry]) -> QueryBuilder<'_, Sqlite> {
     q
 }
 
+/// A key collision on `seq`: another writer moved the head.
+fn head_conflict(e: sqlx::Error) -> StoreError {
+    match map_err(e) {
+        StoreError::Conflict { .. } => StoreError::Conflict { what: "audit head".into() },
+        other => other,
+    }
+}
+
 async fn append_in_transaction(
     conn: &mut sqlx::SqliteConnection,
     entries: &[Entry],
@@ -65,10 +73,7 @@ async fn append_in_transaction(
     use sqlx::Connection;
     let mut tx = conn.begin().await.map_err(map_err)?;
     for chunk in entries.chunks(AUDIT_ROWS_PER_STATEMENT) {
-        insert_entries(chunk).build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
-            StoreError::Conflict { .. } => StoreError::Conflict { what: "audit head".into() },
-            other => other,
-        })?;
+        insert_entries(chunk).build().execute(&mut *tx).await.map_err(head_conflict)?;
     }
     tx.commit().await.map_err(map_err)
 }
@@ -92,23 +97,18 @@ impl AuditStore for SqliteStore {
             return Err(StoreError::Conflict { what: "audit head".into() });
         }
         // Sequence numbers are the primary key: if another writer appended since `prev_seq`,
-        // the first row collides and nothing is written (Conflict). One statement is atomic
-        // on its own, so a group commit of up to 200 entries is a single round trip.
-        let conflict = |e: sqlx::Error| match map_err(e) {
-            StoreError::Conflict { .. } => StoreError::Conflict { what: "audit head".into() },
-            other => other,
-        };
+        // the first row collides and nothing is written (Conflict).
         // Rounds are written one at a time, so the writer keeps one connection instead of
         // taking one from the pool and giving it back for every round. After an error it
         // takes a fresh one.
         let mut slot = self.audit_connection.lock().await;
         let conn = match slot.as_mut() {
             Some(conn) => conn,
-            None => slot.insert(self.control().acquire().await.map_err(map_err)?),
+            None => slot.insert(self.control().acquire().await.map_err(map_err)?.detach()),
         };
         let written = if entries.len() <= AUDIT_ROWS_PER_STATEMENT {
             // One statement is atomic on its own: a group commit is a single round trip.
-            insert_entries(entries).build().execute(&mut **conn).await.map(drop).map_err(conflict)
+            insert_entries(entries).build().execute(&mut *conn).await.map(drop).map_err(head_conflict)
         } else {
             append_in_transaction(conn, entries).await
         };
