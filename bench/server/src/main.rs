@@ -106,6 +106,7 @@ fn main() -> Result<()> {
     let client = client_for(server.addr)?;
     let unaudited_client = client_for(unaudited_server.addr)?;
 
+    let data_dir = dir.path().join("data");
     load_rt.block_on(async move {
         let ctx = Arc::new(AuditContext { actor: "bench".into(), ..Default::default() });
         // Populate through the API, in batches.
@@ -211,6 +212,13 @@ fn main() -> Result<()> {
             );
         }
         }
+        // SQLite's logs must stay bounded under sustained writes.
+        let mib = |f: &str| std::fs::metadata(data_dir.join(f)).map_or(0.0, |m| m.len() as f64 / 1048576.0);
+        println!(
+            "\nWrite-ahead logs after the load: control {:.0} MiB, group {:.0} MiB.",
+            mib("control.db-wal"),
+            mib("groups/group-1.db-wal")
+        );
         // What the audit entry costs: gets at 64 connections, alternating rounds.
         let (mut with, mut without) = (Vec::new(), Vec::new());
         for _ in 0..audit_rounds {
