@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{Context, Result};
 use sekretess_api::{BatchItem, CreateCustomers};
 use sekretess_bench_server::{Stats, drive, name};
+use sekretess_bench_vault::process_cpu_seconds;
 use sekretess_bench_vault::unaudited::Unaudited;
 use sekretess_client::{Client, ClientConfig};
 use sekretess_core::audit::AuditContext;
@@ -41,22 +42,6 @@ fn row(what: &str, conns: &str, s: &Stats, per_op: usize, core: Option<f64>) {
         s.pct(0.99),
         core.map(|c| format!("{c:.0}")).unwrap_or_else(|| "-".into())
     );
-}
-
-/// User + system CPU seconds of this process so far (Linux, from /proc).
-fn process_cpu_seconds() -> Result<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat")?;
-    // Fields after the command name (which is in parentheses): utime and stime are the
-    // 12th and 13th, in clock ticks of 1/100 s.
-    let rest = stat.rsplit_once(')').context("unexpected /proc/self/stat")?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields
-        .get(11..13)
-        .context("short /proc/self/stat")?
-        .iter()
-        .map(|f| f.parse::<u64>())
-        .sum::<Result<_, _>>()?;
-    Ok(ticks as f64 / 100.0)
 }
 
 fn main() -> Result<()> {

@@ -14,11 +14,12 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use sekretess_crypto::kdf::{self, labels};
+use sekretess_crypto::{Key32, mac};
+
 use crate::clock::Clock;
 use crate::coalesce::Coalescer;
 use crate::error::StoreError;
-use sekretess_crypto::kdf::{self, labels};
-use sekretess_crypto::{Key32, mac};
 
 pub const GENESIS_MAC: [u8; 32] = [0u8; 32];
 
@@ -374,7 +375,7 @@ fn stopped() -> AuditError {
 struct Writer<A: AuditStore> {
     store: A,
     key: AuditKey,
-    clock: std::sync::Arc<dyn Clock>,
+    clock: Arc<dyn Clock>,
     /// The chain head as last written by this process (`None`: read it from the store).
     head: Mutex<Option<(u64, [u8; 32])>>,
     failures: Arc<AtomicU64>,
@@ -392,7 +393,7 @@ pub struct AuditLog<A: AuditStore> {
 
 impl<A: AuditStore> AuditLog<A> {
     /// `failures` counts writes that failed; the caller keeps it across seal and unseal.
-    pub fn new(store: A, key: AuditKey, clock: std::sync::Arc<dyn Clock>, failures: Arc<AtomicU64>) -> Self {
+    pub fn new(store: A, key: AuditKey, clock: Arc<dyn Clock>, failures: Arc<AtomicU64>) -> Self {
         AuditLog {
             writer: Arc::new(Writer { store, key, clock, head: Mutex::new(None), failures }),
             rounds: Coalescer::new(1, usize::MAX),

@@ -112,6 +112,9 @@ const READS_PER_ROUND: usize = 128;
 /// Batch items per encryption thread at least (a thread costs about as much as 20 items).
 const ITEMS_PER_THREAD: usize = 256;
 
+/// One batch item after validation and encryption, or why it was refused.
+type Encrypted = Result<(CustomerCode, CustomerWrite), VaultError>;
+
 struct Unsealed<S: Store> {
     groups: RwLock<Vec<Arc<OpenGroup<S::Group>>>>,
     root: Key32,
@@ -681,13 +684,12 @@ impl<S: Store> Vault<S> {
 
     /// Validates and encrypts each item (a new code and data key each), spread over the
     /// machine's cores for big batches: this is most of a batch's CPU time.
-    #[allow(clippy::type_complexity)]
     fn encrypt_batch(
         &self,
         g: &OpenGroup<S::Group>,
         batch: &[Vec<(String, String)>],
         now: i64,
-    ) -> Result<Vec<Result<(CustomerCode, CustomerWrite), VaultError>>, VaultError> {
+    ) -> Result<Vec<Encrypted>, VaultError> {
         let one = |fields: &Vec<(String, String)>| {
             self.prepare(fields).and_then(|p| {
                 let code = CustomerCode::generate()?;

@@ -584,7 +584,8 @@ impl GroupStore for SqliteGroup {
                 let blob: Vec<u8> = row.try_get("fields").map_err(map_err)?;
                 Ok(CustomerRecord {
                     code: row.try_get("code").map_err(map_err)?,
-                    kek_version: row.try_get::<i64, _>("kek_version").map_err(map_err)? as u32,
+                    kek_version: u32::try_from(row.try_get::<i64, _>("kek_version").map_err(map_err)?)
+                        .map_err(|_| StoreError::Corrupt("kek version".into()))?,
                     wrapped_dek: row.try_get("wrapped_dek").map_err(map_err)?,
                     fields: decode_fields(&blob)?,
                     created_at: row.try_get("created_at").map_err(map_err)?,

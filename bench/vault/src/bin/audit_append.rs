@@ -4,16 +4,10 @@
 
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use sekretess_bench_vault::process_cpu_seconds;
 use sekretess_core::audit::{AuditStore, Entry, Outcome};
 use sekretess_store::SqliteStore;
-
-fn cpu_seconds() -> Result<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat")?;
-    let rest = stat.rsplit_once(')').context("stat")?.1;
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    Ok((f[11].parse::<u64>()? + f[12].parse::<u64>()?) as f64 / 100.0)
-}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
@@ -40,13 +34,13 @@ async fn main() -> Result<()> {
         mac: [7; 32],
     };
     let mut seq = 0;
-    let (t, cpu) = (Instant::now(), cpu_seconds()?);
+    let (t, cpu) = (Instant::now(), process_cpu_seconds()?);
     for _ in 0..rounds {
         let entries: Vec<Entry> = (seq + 1..=seq + per_round).map(entry).collect();
         store.audit_append(seq, &entries).await?;
         seq += per_round;
     }
-    let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds()? - cpu);
+    let (wall, cpu) = (t.elapsed().as_secs_f64(), process_cpu_seconds()? - cpu);
     println!(
         "{rounds} appends of {per_round} entries: wall {:.0} us, CPU {:.0} us per append ({:.1} us CPU per entry)",
         wall / rounds as f64 * 1e6,
