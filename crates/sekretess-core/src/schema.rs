@@ -110,9 +110,20 @@ pub struct Schema {
 const CVV_NAMES: [&str; 9] =
     ["cvv", "cvc", "cvv2", "cvc2", "cid", "csc", "cav2", "security_code", "card_security_code"];
 
+/// Whether a field name is, or ends in, a card security code's name (any case, with `-`,
+/// ` ` or `_` between words). Runs for every field of every item, so it allocates nothing.
 pub fn is_cvv_like(field: &str) -> bool {
-    let lower = field.to_ascii_lowercase().replace(['-', ' '], "_");
-    CVV_NAMES.iter().any(|n| lower == *n || lower.ends_with(&format!("_{n}")))
+    let norm = |c: u8| match c {
+        b'-' | b' ' => b'_',
+        c => c.to_ascii_lowercase(),
+    };
+    let field = field.as_bytes();
+    CVV_NAMES.iter().any(|name| {
+        let name = name.as_bytes();
+        let Some(start) = field.len().checked_sub(name.len()) else { return false };
+        let tail_matches = field[start..].iter().zip(name).all(|(&c, &n)| norm(c) == n);
+        tail_matches && (start == 0 || norm(field[start - 1]) == b'_')
+    })
 }
 
 impl Schema {
@@ -180,5 +191,20 @@ impl Schema {
         }
         let def = self.field(field).ok_or_else(|| VaultError::UnknownField { field: field.to_owned() })?;
         validate::check(def, value, today_year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_cvv_like;
+
+    #[test]
+    fn security_code_names_in_any_spelling() {
+        for name in ["cvv", "CVC2", "card_cvv", "card-CVC", "Card Security Code", "security_code", "x cid"] {
+            assert!(is_cvv_like(name), "{name}");
+        }
+        for name in ["cvvx", "mycvv", "acid", "customer_id", "national_id", "code", "", "vv", "cvv_number"] {
+            assert!(!is_cvv_like(name), "{name}");
+        }
     }
 }

@@ -658,11 +658,15 @@ impl<S: Store> Vault<S> {
         let kek = group.keks.get(&group.current_kek).ok_or(VaultError::Integrity)?;
         let sealer = EnvelopeKey::new(dek, KeyRef { key_id: group.row.id, version: DEK_VERSION })?;
         let code_str = code.compact();
-        let mut fields = Vec::with_capacity(prepared.values.len());
-        for (name, value) in &prepared.values {
-            let aad = field_aad(group.row.id, code_str, name, DEK_VERSION);
-            fields.push((name.clone(), sealer.seal(&aad, value.as_bytes())?));
-        }
+        let aads: Vec<Vec<u8>> = prepared
+            .values
+            .iter()
+            .map(|(name, _)| field_aad(group.row.id, code_str, name, DEK_VERSION))
+            .collect();
+        let items: Vec<(&[u8], &[u8])> =
+            aads.iter().zip(&prepared.values).map(|(aad, (_, value))| (&aad[..], value.as_bytes())).collect();
+        let sealed = sealer.seal_all(&items)?;
+        let fields = prepared.values.iter().map(|(name, _)| name.clone()).zip(sealed).collect();
         let mut index = Vec::with_capacity(prepared.index.len());
         for (name, form, unique) in &prepared.index {
             let key = group.index_keys.get(name).ok_or(VaultError::Internal("missing index key"))?;
