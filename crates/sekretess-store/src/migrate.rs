@@ -14,7 +14,10 @@ pub const SQLITE_CONTROL: &[Step] = &[
     (4, "people", include_str!("../migrations/sqlite/control/0004_people.sql")),
     (5, "processes", include_str!("../migrations/sqlite/control/0005_processes.sql")),
 ];
-pub const SQLITE_GROUP: &[Step] = &[(1, "init", include_str!("../migrations/sqlite/group/0001_init.sql"))];
+pub const SQLITE_GROUP: &[Step] = &[
+    (1, "init", include_str!("../migrations/sqlite/group/0001_init.sql")),
+    (2, "staged index", include_str!("../migrations/sqlite/group/0002_staged_index.sql")),
+];
 
 #[cfg(feature = "postgres")]
 pub const POSTGRES_CONTROL: &[Step] = &[

@@ -169,6 +169,7 @@ pub struct SqliteGroup {
     pool: SqlitePool,
     path: PathBuf,
     checkpoints: Checkpointer,
+    staging: IndexStaging,
 }
 
 impl SqliteStore {
@@ -207,6 +208,14 @@ impl SqliteStore {
 impl SqliteGroup {
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Stages at most `run_entries` blind-index entries per run and merges at
+    /// `runs_before_merge` runs, instead of the defaults (65,536 and 8): small values let
+    /// tests reach every staging state with a few customers.
+    pub fn with_index_staging(mut self, run_entries: i64, runs_before_merge: i64) -> Self {
+        self.staging = IndexStaging { run_entries, runs_before_merge };
+        self
     }
 
     pub async fn close(&self) {
@@ -354,7 +363,7 @@ impl Store for SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(format!("group database migration failed: {e}")))?;
-        Ok(SqliteGroup { pool, path, checkpoints: Checkpointer::default() })
+        Ok(SqliteGroup { pool, path, checkpoints: Checkpointer::default(), staging: INDEX_STAGING })
     }
 
     async fn directory_insert(&self, codes: &[String], group: u32) -> Result<(), StoreError> {
@@ -473,31 +482,119 @@ fn decode_index(mut blob: &[u8]) -> Result<Vec<IndexEntry>, StoreError> {
     Ok(entries)
 }
 
-async fn insert_index(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
-    for unique in [false, true] {
-        let mut entries: Vec<(&str, &[u8; 32])> = writes
+/// How new blind-index entries are staged (see `migrations/sqlite/group/0002_staged_index.sql`).
+#[derive(Debug, Clone, Copy)]
+struct IndexStaging {
+    /// Entries a run takes before a write starts a new one.
+    run_entries: i64,
+    /// Runs at which every staged entry is merged into the main indexes. Each run costs a
+    /// find one more index probe; each merge costs one pass over the main indexes.
+    runs_before_merge: i64,
+}
+
+const INDEX_STAGING: IndexStaging = IndexStaging { run_entries: 65_536, runs_before_merge: 8 };
+
+/// Stages the writes' index entries (in a transaction that has already written, so it
+/// holds the write lock), and merges the staged entries when there are enough runs.
+async fn insert_index(
+    tx: &mut sqlx::SqliteConnection,
+    writes: &[CustomerWrite],
+    staging: IndexStaging,
+) -> Result<(), StoreError> {
+    let conflict = || StoreError::Conflict { what: unique_field_name(writes) };
+    let entries = |unique: bool| -> Vec<(&[u8; 32], &str)> {
+        let mut entries: Vec<_> = writes
             .iter()
             .flat_map(|w| {
                 w.index
                     .iter()
                     .filter(move |e| e.unique == unique)
-                    .map(move |e| (w.record.code.as_str(), &e.hash))
+                    .map(move |e| (&e.hash, w.record.code.as_str()))
             })
             .collect();
-        // In key order, each B-tree page is visited once per batch.
-        entries.sort_unstable_by_key(|(_, hash)| *hash);
-        let table = if unique { "unique_index" } else { "blind_index" };
-        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-            let mut q: QueryBuilder<Sqlite> =
-                QueryBuilder::new(format!("INSERT OR FAIL INTO {table} (hash, code) "));
-            q.push_values(chunk, |mut b, (code, hash)| {
-                b.push_bind(&hash[..]).push_bind(*code);
-            });
-            q.build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
-                StoreError::Conflict { .. } => StoreError::Conflict { what: unique_field_name(writes) },
-                other => other,
-            })?;
+        entries.sort_unstable(); // in key order, each B-tree page is visited once
+        entries
+    };
+    for chunk in entries(true).chunks(ROWS_PER_STATEMENT) {
+        // The main index is checked here; staged_unique's key refuses the staged duplicates.
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT 1 FROM unique_index WHERE hash IN (");
+        let mut list = q.separated(", ");
+        for (hash, _) in chunk {
+            list.push_bind(&hash[..]);
         }
+        q.push(") LIMIT 1");
+        if q.build().fetch_optional(&mut *tx).await.map_err(map_err)?.is_some() {
+            return Err(conflict());
+        }
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT OR FAIL INTO staged_unique (hash, code) ");
+        q.push_values(chunk, |mut b, (hash, code)| {
+            b.push_bind(&hash[..]).push_bind(*code);
+        });
+        q.build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
+            StoreError::Conflict { .. } => conflict(),
+            other => other,
+        })?;
+    }
+    let blind = entries(false);
+    if !blind.is_empty() {
+        let added = blind.len() as i64;
+        let newest: Option<(i64, i64)> =
+            sqlx::query_as("SELECT run, entries FROM index_runs ORDER BY run DESC LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        let run = match newest {
+            Some((run, entries)) if entries + added <= staging.run_entries => run,
+            newest => newest.map_or(1, |(run, _)| run + 1),
+        };
+        sqlx::query(
+            "INSERT INTO index_runs (run, entries) VALUES (?1, ?2) \
+             ON CONFLICT (run) DO UPDATE SET entries = entries + ?2",
+        )
+        .bind(run)
+        .bind(added)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        for chunk in blind.chunks(ROWS_PER_STATEMENT) {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT OR FAIL INTO staged_blind (run, hash, code) ");
+            q.push_values(chunk, |mut b, (hash, code)| {
+                b.push_bind(run).push_bind(&hash[..]).push_bind(*code);
+            });
+            q.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+    }
+    let (runs,): (i64,) =
+        sqlx::query_as("SELECT count(*) FROM index_runs").fetch_one(&mut *tx).await.map_err(map_err)?;
+    if runs >= staging.runs_before_merge {
+        merge_staged_index(tx).await?;
+    }
+    Ok(())
+}
+
+/// Moves every staged entry into the main indexes, in key order.
+async fn merge_staged_index(tx: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
+    // An identical (hash, code) pair is the same entry; a unique hash held by two codes
+    // would be a broken invariant, and is reported as such instead of being dropped.
+    sqlx::query(
+        "INSERT OR IGNORE INTO blind_index (hash, code) SELECT hash, code FROM staged_blind ORDER BY hash, code",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(map_err)?;
+    sqlx::query(
+        "INSERT OR FAIL INTO unique_index (hash, code) SELECT hash, code FROM staged_unique ORDER BY hash",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match map_err(e) {
+        StoreError::Conflict { .. } => StoreError::Corrupt("a unique index entry is staged twice".into()),
+        other => other,
+    })?;
+    for sql in ["DELETE FROM staged_blind", "DELETE FROM staged_unique", "DELETE FROM index_runs"] {
+        sqlx::query(sql).execute(&mut *tx).await.map_err(map_err)?;
     }
     Ok(())
 }
@@ -520,13 +617,22 @@ async fn delete_index(
     code: &str,
     entries: &[IndexEntry],
 ) -> Result<(), StoreError> {
+    // An entry is either staged or merged.
     for e in entries {
-        let sql = if e.unique {
-            "DELETE FROM unique_index WHERE hash = ? AND code = ?"
+        let statements: [&str; 2] = if e.unique {
+            [
+                "DELETE FROM unique_index WHERE hash = ? AND code = ?",
+                "DELETE FROM staged_unique WHERE hash = ? AND code = ?",
+            ]
         } else {
-            "DELETE FROM blind_index WHERE hash = ? AND code = ?"
+            [
+                "DELETE FROM blind_index WHERE hash = ? AND code = ?",
+                "DELETE FROM staged_blind WHERE run IN (SELECT run FROM index_runs) AND hash = ? AND code = ?",
+            ]
         };
-        sqlx::query(sql).bind(&e.hash[..]).bind(code).execute(&mut *tx).await.map_err(map_err)?;
+        for sql in statements {
+            sqlx::query(sql).bind(&e.hash[..]).bind(code).execute(&mut *tx).await.map_err(map_err)?;
+        }
     }
     Ok(())
 }
@@ -563,7 +669,7 @@ impl GroupStore for SqliteGroup {
             });
             q.build().execute(&mut *tx).await.map_err(map_err)?;
         }
-        insert_index(&mut tx, batch).await?;
+        insert_index(&mut tx, batch, self.staging).await?;
         tx.commit().await.map_err(map_err)?;
         self.checkpoints.after_commit(&self.pool);
         Ok(())
@@ -616,7 +722,7 @@ impl GroupStore for SqliteGroup {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        insert_index(&mut tx, std::slice::from_ref(write)).await?;
+        insert_index(&mut tx, std::slice::from_ref(write), self.staging).await?;
         tx.commit().await.map_err(map_err)?;
         self.checkpoints.after_commit(&self.pool);
         Ok(())
@@ -636,9 +742,14 @@ impl GroupStore for SqliteGroup {
     }
 
     async fn find(&self, _field: &str, hash: &[u8; 32]) -> Result<Vec<String>, StoreError> {
-        // The hash is keyed per group and field, so it alone selects the field's entries.
+        // The hash is keyed per group and field, so it alone selects the field's entries;
+        // one probe per index and per staged run.
         let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT code FROM blind_index WHERE hash = ?1 UNION ALL SELECT code FROM unique_index WHERE hash = ?1 ORDER BY code",
+            "SELECT code FROM blind_index WHERE hash = ?1 \
+             UNION ALL SELECT code FROM unique_index WHERE hash = ?1 \
+             UNION ALL SELECT code FROM staged_unique WHERE hash = ?1 \
+             UNION ALL SELECT code FROM staged_blind WHERE run IN (SELECT run FROM index_runs) AND hash = ?1 \
+             ORDER BY code",
         )
         .bind(&hash[..])
         .fetch_all(&self.pool)

@@ -15,4 +15,5 @@ mod outage;
 mod people;
 mod reads;
 mod rest;
+mod staged_index;
 mod unseal;

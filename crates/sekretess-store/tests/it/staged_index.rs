@@ -1,0 +1,115 @@
+//! The SQLite group store stages new blind-index entries in runs and merges them into the
+//! main indexes now and then. With small runs, a few customers reach every state: finds,
+//! uniqueness, updates and erasure must not depend on whether an entry is staged or merged.
+
+use sekretess_core::error::StoreError;
+use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, IndexEntry, Store};
+use sekretess_crypto::mac::hmac_sha256;
+use sekretess_store::{SqliteGroup, SqliteStore};
+
+use crate::common::NOW;
+
+fn hash(field: &str, i: u32) -> [u8; 32] {
+    hmac_sha256(field.as_bytes(), &i.to_be_bytes())
+}
+
+fn code(i: u32) -> String {
+    format!("C{i:011}")
+}
+
+/// Customer `i` with two searchable fields (`email` shared by `email_of`) and a unique one.
+fn write(i: u32, email_of: u32, national_id: u32) -> CustomerWrite {
+    let entry = |field: &str, hash, unique| IndexEntry { field: field.into(), hash, unique };
+    CustomerWrite {
+        record: CustomerRecord {
+            code: code(i),
+            kek_version: 1,
+            wrapped_dek: vec![1; 40],
+            fields: vec![("email".into(), vec![2; 40])],
+            created_at: NOW,
+            updated_at: NOW,
+            retain_until: None,
+        },
+        index: vec![
+            entry("email", hash("email", email_of), false),
+            entry("phone", hash("phone", i), false),
+            entry("national_id", hash("national_id", national_id), true),
+        ],
+    }
+}
+
+async fn find(group: &SqliteGroup, field: &str, i: u32) -> Vec<String> {
+    group.find(field, &hash(field, i)).await.unwrap()
+}
+
+/// Entries still staged (runs) and merged, read straight from the file.
+async fn staged_and_merged(group: &SqliteGroup) -> (i64, i64) {
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", group.path().display())).await.unwrap();
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+    };
+    let staged =
+        count("SELECT (SELECT count(*) FROM staged_blind) + (SELECT count(*) FROM staged_unique)").await;
+    let merged =
+        count("SELECT (SELECT count(*) FROM blind_index) + (SELECT count(*) FROM unique_index)").await;
+    pool.close().await;
+    (staged, merged)
+}
+
+#[tokio::test]
+async fn staged_and_merged_entries_answer_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).await.unwrap();
+    let row = store.create_group(1, "retail", NOW, &[]).await.unwrap();
+    // Two blind entries per customer: a run takes two batches of two; merge at three runs.
+    let group = store.open_group(&row).await.unwrap().with_index_staging(8, 3);
+
+    let mut saw_staged = false;
+    for batch in 0..6u32 {
+        let writes =
+            [write(2 * batch, 2 * batch, 2 * batch), write(2 * batch + 1, 2 * batch + 1, 2 * batch + 1)];
+        group.insert_customers(&writes).await.unwrap();
+        let (staged, _) = staged_and_merged(&group).await;
+        saw_staged |= staged > 0;
+        for i in 0..2 * batch + 2 {
+            for field in ["email", "phone", "national_id"] {
+                assert_eq!(find(&group, field, i).await, [code(i)], "after batch {batch}: {field} of {i}");
+            }
+        }
+    }
+    // Batches 0 to 4 filled three runs and were merged; batch 5 is staged.
+    let (staged, merged) = staged_and_merged(&group).await;
+    assert!(saw_staged);
+    assert_eq!((staged, merged), (2 * 3, 10 * 3));
+
+    // Uniqueness holds against merged and staged entries, and within a batch; a refused
+    // batch leaves nothing behind.
+    for (taken, what) in [(0, "merged"), (11, "staged")] {
+        let refused = group.insert_customers(&[write(100, 100, 100), write(101, 101, taken)]).await;
+        assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{what}: {refused:?}");
+        assert!(find(&group, "phone", 100).await.is_empty(), "{what}: half a batch was written");
+    }
+    let twice = group.insert_customers(&[write(102, 102, 500), write(103, 103, 500)]).await;
+    assert!(matches!(twice, Err(StoreError::Conflict { .. })), "{twice:?}");
+
+    // A value shared by a merged and a staged customer finds both.
+    group.insert_customers(&[write(200, 0, 200)]).await.unwrap();
+    assert_eq!(find(&group, "email", 0).await, [code(0), code(200)]);
+
+    // Update and erasure remove merged and staged entries alike.
+    let mut moved = write(1, 1, 1);
+    moved.index[0].hash = hash("email", 900);
+    group.update_customer(&moved).await.unwrap();
+    assert!(find(&group, "email", 1).await.is_empty());
+    assert_eq!(find(&group, "email", 900).await, [code(1)]);
+    for i in [3, 10] {
+        assert!(group.erase_customer(&code(i)).await.unwrap());
+        for field in ["email", "phone", "national_id"] {
+            assert!(find(&group, field, i).await.is_empty(), "{field} of erased {i}");
+        }
+    }
+    // The erased customer's unique value is free again.
+    group.insert_customers(&[write(300, 300, 10)]).await.unwrap();
+    assert_eq!(find(&group, "national_id", 10).await, [code(300)]);
+}
