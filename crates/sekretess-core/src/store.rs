@@ -178,10 +178,14 @@ pub trait GroupStore: Send + Sync + 'static {
     /// Deletes the record (with its wrapped data key) and its index entries. Returns
     /// whether there was one.
     fn erase_customer(&self, code: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Codes whose entry for `field` has `hash`. `unique` is the field's schema rule, as
+    /// given with every [`IndexEntry`] written for it, so a store that keeps unique and
+    /// other entries apart need only look in one place.
     fn find(
         &self,
         field: &str,
         hash: &[u8; 32],
+        unique: bool,
     ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
     /// Moves deleted pages out of the write-ahead log so erased bytes leave the disk.
     fn checkpoint(&self) -> impl Future<Output = Result<(), StoreError>> + Send;

@@ -800,7 +800,7 @@ impl GroupStore for PgGroup {
         Ok(done.rows_affected() == 1)
     }
 
-    async fn find(&self, field: &str, hash: &[u8; 32]) -> Result<Vec<String>, StoreError> {
+    async fn find(&self, field: &str, hash: &[u8; 32], _unique: bool) -> Result<Vec<String>, StoreError> {
         self.ready().await?;
         let rows: Vec<(String,)> = sqlx::query_as(&format!(
             "SELECT code FROM {}.blind_index WHERE field = $1 AND hash = $2 ORDER BY code",

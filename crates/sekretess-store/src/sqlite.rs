@@ -210,11 +210,11 @@ impl SqliteGroup {
         &self.path
     }
 
-    /// Stages at most `run_entries` blind-index entries per run and merges at
-    /// `runs_before_merge` runs, instead of the defaults (65,536 and 8): small values let
-    /// tests reach every staging state with a few customers.
-    pub fn with_index_staging(mut self, run_entries: i64, runs_before_merge: i64) -> Self {
-        self.staging = IndexStaging { run_entries, runs_before_merge };
+    /// Stages at most `run_entries` blind-index entries per level-0 run and merges
+    /// `fanout` runs of a level into one, instead of the defaults (65,536 and 8): small
+    /// values let tests reach every staging state with a few customers.
+    pub fn with_index_staging(mut self, run_entries: i64, fanout: i64) -> Self {
+        self.staging = IndexStaging { run_entries, fanout };
         self
     }
 
@@ -485,17 +485,21 @@ fn decode_index(mut blob: &[u8]) -> Result<Vec<IndexEntry>, StoreError> {
 /// How new blind-index entries are staged (see `migrations/sqlite/group/0002_staged_index.sql`).
 #[derive(Debug, Clone, Copy)]
 struct IndexStaging {
-    /// Entries a run takes before a write starts a new one.
+    /// Entries a level-0 run takes before a write starts a new one.
     run_entries: i64,
-    /// Runs at which every staged entry is merged into the main indexes. Each run costs a
-    /// find one more index probe; each merge costs one pass over the main indexes.
-    runs_before_merge: i64,
+    /// Runs of one level that are merged into one run of the next. Each run costs a find
+    /// one more index probe; each entry is rewritten once per level.
+    fanout: i64,
 }
 
-const INDEX_STAGING: IndexStaging = IndexStaging { run_entries: 65_536, runs_before_merge: 8 };
+/// Fanout 32: a find of a non-unique field probes at most 31 runs per level (a few
+/// microseconds each while cached). With the default schema (four searchable non-unique
+/// fields, so about 16,000 customers per level-0 run) the first merge comes at about
+/// 520,000 customers, and each merge rewrites its runs' entries once (about 2 us each).
+const INDEX_STAGING: IndexStaging = IndexStaging { run_entries: 65_536, fanout: 32 };
 
 /// Stages the writes' index entries (in a transaction that has already written, so it
-/// holds the write lock), and merges the staged entries when there are enough runs.
+/// holds the write lock), and merges runs when a level has enough of them.
 async fn insert_index(
     tx: &mut sqlx::SqliteConnection,
     writes: &[CustomerWrite],
@@ -540,16 +544,16 @@ async fn insert_index(
     if !blind.is_empty() {
         let added = blind.len() as i64;
         let newest: Option<(i64, i64)> =
-            sqlx::query_as("SELECT run, entries FROM index_runs ORDER BY run DESC LIMIT 1")
+            sqlx::query_as("SELECT run, entries FROM index_runs WHERE level = 0 ORDER BY run DESC LIMIT 1")
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(map_err)?;
         let run = match newest {
             Some((run, entries)) if entries + added <= staging.run_entries => run,
-            newest => newest.map_or(1, |(run, _)| run + 1),
+            _ => next_run(tx).await?,
         };
         sqlx::query(
-            "INSERT INTO index_runs (run, entries) VALUES (?1, ?2) \
+            "INSERT INTO index_runs (run, level, entries) VALUES (?1, 0, ?2) \
              ON CONFLICT (run) DO UPDATE SET entries = entries + ?2",
         )
         .bind(run)
@@ -566,37 +570,61 @@ async fn insert_index(
             q.build().execute(&mut *tx).await.map_err(map_err)?;
         }
     }
-    let (runs,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM index_runs").fetch_one(&mut *tx).await.map_err(map_err)?;
-    if runs >= staging.runs_before_merge {
-        merge_staged_index(tx).await?;
-    }
-    Ok(())
+    merge_full_levels(tx, staging.fanout).await
 }
 
-/// Moves every staged entry into the main indexes, in key order.
-async fn merge_staged_index(tx: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
-    // An identical (hash, code) pair is the same entry; a unique hash held by two codes
-    // would be a broken invariant, and is reported as such instead of being dropped.
-    sqlx::query(
-        "INSERT OR IGNORE INTO blind_index (hash, code) SELECT hash, code FROM staged_blind ORDER BY hash, code",
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(map_err)?;
-    sqlx::query(
-        "INSERT OR FAIL INTO unique_index (hash, code) SELECT hash, code FROM staged_unique ORDER BY hash",
-    )
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| match map_err(e) {
-        StoreError::Conflict { .. } => StoreError::Corrupt("a unique index entry is staged twice".into()),
-        other => other,
-    })?;
-    for sql in ["DELETE FROM staged_blind", "DELETE FROM staged_unique", "DELETE FROM index_runs"] {
-        sqlx::query(sql).execute(&mut *tx).await.map_err(map_err)?;
+async fn next_run(tx: &mut sqlx::SqliteConnection) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(run), 0) + 1 FROM index_runs")
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)
+}
+
+/// While some level has `fanout` runs, merges them into one run of the next level. A
+/// merge of level-0 runs also moves the staged unique entries into unique_index.
+async fn merge_full_levels(tx: &mut sqlx::SqliteConnection, fanout: i64) -> Result<(), StoreError> {
+    loop {
+        let full: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT level, SUM(entries) FROM index_runs GROUP BY level HAVING count(*) >= ? ORDER BY level LIMIT 1",
+        )
+        .bind(fanout)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        let Some((level, entries)) = full else { return Ok(()) };
+        let run = next_run(tx).await?;
+        let merged = [
+            sqlx::query(
+                "INSERT INTO staged_blind (run, hash, code) SELECT ?, hash, code FROM staged_blind \
+                 WHERE run IN (SELECT run FROM index_runs WHERE level = ?) ORDER BY hash, code",
+            )
+            .bind(run)
+            .bind(level),
+            sqlx::query("DELETE FROM staged_blind WHERE run IN (SELECT run FROM index_runs WHERE level = ?)")
+                .bind(level),
+            sqlx::query("DELETE FROM index_runs WHERE level = ?").bind(level),
+            sqlx::query("INSERT INTO index_runs (run, level, entries) VALUES (?, ?, ?)")
+                .bind(run)
+                .bind(level + 1)
+                .bind(entries),
+        ];
+        for statement in merged {
+            statement.execute(&mut *tx).await.map_err(map_err)?;
+        }
+        if level == 0 {
+            // A unique hash held by two codes would be a broken invariant: reported, not dropped.
+            sqlx::query(
+                "INSERT OR FAIL INTO unique_index (hash, code) SELECT hash, code FROM staged_unique ORDER BY hash",
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match map_err(e) {
+                StoreError::Conflict { .. } => StoreError::Corrupt("a unique index entry is staged twice".into()),
+                other => other,
+            })?;
+            sqlx::query("DELETE FROM staged_unique").execute(&mut *tx).await.map_err(map_err)?;
+        }
     }
-    Ok(())
 }
 
 /// The field to name for a uniqueness conflict: exact when the writes have one unique
@@ -741,20 +769,18 @@ impl GroupStore for SqliteGroup {
         Ok(true)
     }
 
-    async fn find(&self, _field: &str, hash: &[u8; 32]) -> Result<Vec<String>, StoreError> {
-        // The hash is keyed per group and field, so it alone selects the field's entries;
-        // one probe per index and per staged run.
-        let rows: Vec<(String,)> = sqlx::query_as(
+    async fn find(&self, _field: &str, hash: &[u8; 32], unique: bool) -> Result<Vec<String>, StoreError> {
+        // The hash is keyed per group and field, so it alone selects the field's entries:
+        // a unique field's are in two places, the others' in blind_index and each run.
+        let sql = if unique {
+            "SELECT code FROM unique_index WHERE hash = ?1 UNION ALL SELECT code FROM staged_unique WHERE hash = ?1"
+        } else {
             "SELECT code FROM blind_index WHERE hash = ?1 \
-             UNION ALL SELECT code FROM unique_index WHERE hash = ?1 \
-             UNION ALL SELECT code FROM staged_unique WHERE hash = ?1 \
              UNION ALL SELECT code FROM staged_blind WHERE run IN (SELECT run FROM index_runs) AND hash = ?1 \
-             ORDER BY code",
-        )
-        .bind(&hash[..])
-        .fetch_all(&self.pool)
-        .await
-        .map_err(map_err)?;
+             ORDER BY code"
+        };
+        let rows: Vec<(String,)> =
+            sqlx::query_as(sql).bind(&hash[..]).fetch_all(&self.pool).await.map_err(map_err)?;
         Ok(rows.into_iter().map(|(c,)| c).collect())
     }
 

@@ -39,22 +39,27 @@ fn write(i: u32, email_of: u32, national_id: u32) -> CustomerWrite {
 }
 
 async fn find(group: &SqliteGroup, field: &str, i: u32) -> Vec<String> {
-    group.find(field, &hash(field, i)).await.unwrap()
+    group.find(field, &hash(field, i), field == "national_id").await.unwrap()
 }
 
-/// Entries still staged (runs) and merged, read straight from the file.
-async fn staged_and_merged(group: &SqliteGroup) -> (i64, i64) {
+/// (runs per level, staged blind entries, unique entries staged and merged), read
+/// straight from the file.
+async fn staging_state(group: &SqliteGroup) -> (Vec<(i64, i64)>, i64, i64, i64) {
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", group.path().display())).await.unwrap();
+    let levels = sqlx::query_as("SELECT level, count(*) FROM index_runs GROUP BY level ORDER BY level")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     let count = |sql: &'static str| {
         let pool = pool.clone();
         async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
     };
-    let staged =
-        count("SELECT (SELECT count(*) FROM staged_blind) + (SELECT count(*) FROM staged_unique)").await;
-    let merged =
-        count("SELECT (SELECT count(*) FROM blind_index) + (SELECT count(*) FROM unique_index)").await;
+    let blind = count("SELECT count(*) FROM staged_blind").await;
+    let unique_staged = count("SELECT count(*) FROM staged_unique").await;
+    let unique_merged = count("SELECT count(*) FROM unique_index").await;
+    assert_eq!(count("SELECT count(*) FROM blind_index").await, 0, "new entries went to the old index");
     pool.close().await;
-    (staged, merged)
+    (levels, blind, unique_staged, unique_merged)
 }
 
 #[tokio::test]
@@ -62,30 +67,35 @@ async fn staged_and_merged_entries_answer_alike() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).await.unwrap();
     let row = store.create_group(1, "retail", NOW, &[]).await.unwrap();
-    // Two blind entries per customer: a run takes two batches of two; merge at three runs.
+    // Two blind entries per customer, two customers per batch: a level-0 run takes two
+    // batches, and three runs of a level are merged into one.
     let group = store.open_group(&row).await.unwrap().with_index_staging(8, 3);
 
-    let mut saw_staged = false;
-    for batch in 0..6u32 {
+    const BATCHES: u32 = 16;
+    let mut saw_unique_staged = false;
+    for batch in 0..BATCHES {
         let writes =
             [write(2 * batch, 2 * batch, 2 * batch), write(2 * batch + 1, 2 * batch + 1, 2 * batch + 1)];
         group.insert_customers(&writes).await.unwrap();
-        let (staged, _) = staged_and_merged(&group).await;
-        saw_staged |= staged > 0;
+        let (_, _, unique_staged, unique_merged) = staging_state(&group).await;
+        saw_unique_staged |= unique_staged > 0 && unique_merged > 0;
         for i in 0..2 * batch + 2 {
             for field in ["email", "phone", "national_id"] {
                 assert_eq!(find(&group, field, i).await, [code(i)], "after batch {batch}: {field} of {i}");
             }
         }
     }
-    // Batches 0 to 4 filled three runs and were merged; batch 5 is staged.
-    let (staged, merged) = staged_and_merged(&group).await;
-    assert!(saw_staged);
-    assert_eq!((staged, merged), (2 * 3, 10 * 3));
+    // Merges of merges happened, and no entry was lost or doubled on the way.
+    let (levels, blind, unique_staged, unique_merged) = staging_state(&group).await;
+    assert!(levels.iter().any(|&(level, _)| level >= 2), "{levels:?}");
+    assert!(levels.iter().map(|&(_, runs)| runs).sum::<i64>() < 4, "{levels:?}");
+    assert_eq!(blind, 2 * 2 * i64::from(BATCHES));
+    assert_eq!(unique_staged + unique_merged, 2 * i64::from(BATCHES));
+    assert!(saw_unique_staged, "unique entries were never both staged and merged");
 
     // Uniqueness holds against merged and staged entries, and within a batch; a refused
     // batch leaves nothing behind.
-    for (taken, what) in [(0, "merged"), (11, "staged")] {
+    for (taken, what) in [(0, "merged"), (2 * BATCHES - 1, "staged")] {
         let refused = group.insert_customers(&[write(100, 100, 100), write(101, 101, taken)]).await;
         assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{what}: {refused:?}");
         assert!(find(&group, "phone", 100).await.is_empty(), "{what}: half a batch was written");

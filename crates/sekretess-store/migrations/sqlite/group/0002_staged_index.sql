@@ -1,14 +1,17 @@
--- New blind-index entries are staged before they reach blind_index / unique_index.
+-- New blind-index entries no longer go straight to blind_index / unique_index.
 --
 -- Those two are keyed by random 32-byte hashes, so once they outgrow a batch every entry
 -- lands on its own page and a batch writes (and checkpoints) about one 4 KiB page per
--- entry. Staged entries instead go to runs: a batch's entries get the newest run number,
--- so they are appended in key order at the end of staged_blind. Unique entries go to the
--- small staged_unique, whose primary key still enforces uniqueness among staged entries
--- (the store checks unique_index itself). When there are enough runs, all staged entries
--- are merged into the main indexes in key order, one pass over each.
+-- entry. Instead, entries of searchable fields go to runs in staged_blind: a write's
+-- entries get the newest run number, so they are appended in key order at the end. When a
+-- level has enough runs, they are merged (in key order, appended again) into one run of
+-- the next level, as in a log-structured merge tree; a find probes each run. Entries of
+-- unique fields go to the small staged_unique, whose primary key enforces uniqueness
+-- among them (the store checks unique_index itself), and are merged into unique_index in
+-- key order whenever level-0 runs are merged. blind_index keeps what was written before.
 CREATE TABLE index_runs (
     run     INTEGER PRIMARY KEY,
+    level   INTEGER NOT NULL,
     entries INTEGER NOT NULL
 );
 
