@@ -936,7 +936,7 @@ impl<S: Store> Vault<S> {
         let normalized = Zeroizing::new(self.schema.check(field, value, self.today_year())?.index_form);
         let key = g.index_keys.get(field).ok_or(VaultError::Internal("missing index key"))?;
         let hash = key.index(normalized.as_bytes());
-        let codes = g.store.find(field, &hash).await?;
+        let codes = g.store.find(field, &hash, def.unique).await?;
         let found: Vec<CustomerCode> = codes
             .iter()
             .map(|c| CustomerCode::parse(c).map_err(|_| VaultError::Integrity))
