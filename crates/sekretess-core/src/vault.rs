@@ -112,8 +112,30 @@ const READS_PER_ROUND: usize = 128;
 /// Batch items per encryption thread at least (a thread costs about as much as 20 items).
 const ITEMS_PER_THREAD: usize = 256;
 
-/// One batch item after validation and encryption, or why it was refused.
-type Encrypted = Result<(CustomerCode, CustomerWrite), VaultError>;
+/// One batch item after validation, with its new code, or why it was refused.
+type Validated = Result<(CustomerCode, Prepared), VaultError>;
+
+/// `f` over `items`, in order, spread over the machine's cores when there are enough.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Result<Vec<R>, VaultError> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = cores.min(items.len() / ITEMS_PER_THREAD).max(1);
+    if threads == 1 {
+        return Ok(items.iter().map(f).collect());
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let mut parts = items.chunks(chunk);
+        let first = parts.next().unwrap_or_default();
+        let others: Vec<_> =
+            parts.map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<_>>())).collect();
+        let mut all: Vec<R> = first.iter().map(f).collect();
+        for handle in others {
+            all.extend(handle.join().map_err(|_| VaultError::Internal("batch thread failed"))?);
+        }
+        Ok(all)
+    })
+}
 
 struct Unsealed<S: Store> {
     groups: RwLock<Vec<Arc<OpenGroup<S::Group>>>>,
@@ -686,39 +708,22 @@ impl<S: Store> Vault<S> {
         })
     }
 
-    /// Validates and encrypts each item (a new code and data key each), spread over the
-    /// machine's cores for big batches: this is most of a batch's CPU time.
+    /// Validates each item and gives each valid one a new code, spread over the cores.
+    fn prepare_batch(&self, batch: &[Vec<(String, String)>]) -> Result<Vec<Validated>, VaultError> {
+        par_map(batch, |fields| Ok((CustomerCode::generate()?, self.prepare(fields)?)))
+    }
+
+    /// Encrypts validated items (a new data key each), spread over the cores: this is
+    /// most of a batch's CPU time.
     fn encrypt_batch(
         &self,
         g: &OpenGroup<S::Group>,
-        batch: &[Vec<(String, String)>],
+        items: &[(CustomerCode, Prepared)],
         now: i64,
-    ) -> Result<Vec<Encrypted>, VaultError> {
-        let one = |fields: &Vec<(String, String)>| {
-            self.prepare(fields).and_then(|p| {
-                let code = CustomerCode::generate()?;
-                let dek = Key32::generate()?;
-                let write = self.encrypt(g, &code, &p, &dek, (now, now))?;
-                Ok((code, write))
-            })
-        };
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        let threads = cores.min(batch.len() / ITEMS_PER_THREAD).max(1);
-        if threads == 1 {
-            return Ok(batch.iter().map(one).collect());
-        }
-        let chunk = batch.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let mut parts = batch.chunks(chunk);
-            let first = parts.next().unwrap_or_default();
-            let others: Vec<_> =
-                parts.map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
-            let mut all: Vec<_> = first.iter().map(one).collect();
-            for handle in others {
-                all.extend(handle.join().map_err(|_| VaultError::Internal("encryption thread failed"))?);
-            }
-            Ok(all)
-        })
+    ) -> Result<Vec<CustomerWrite>, VaultError> {
+        par_map(items, |(code, prepared)| self.encrypt(g, code, prepared, &Key32::generate()?, (now, now)))?
+            .into_iter()
+            .collect()
     }
 
     /// Creates one customer in `group`.
@@ -744,40 +749,62 @@ impl<S: Store> Vault<S> {
         Self::usable(&g)?;
         let now = self.clock.now();
         let mut results: Vec<Result<CustomerCode, VaultError>> = Vec::with_capacity(batch.len());
-        let mut writes = Vec::new();
+        let mut valid = Vec::new();
         let mut slots = Vec::new();
-        for (i, outcome) in self.encrypt_batch(&g, batch, now)?.into_iter().enumerate() {
+        for (i, outcome) in self.prepare_batch(batch)?.into_iter().enumerate() {
             match outcome {
-                Ok((code, write)) => {
-                    results.push(Ok(code));
-                    writes.push(write);
+                Ok((code, prepared)) => {
+                    results.push(Ok(code.clone()));
+                    valid.push((code, prepared));
                     slots.push(i);
                 }
                 Err(e) => results.push(Err(e)),
             }
         }
-        if writes.is_empty() {
+        if valid.is_empty() {
             return Ok(results);
         }
-        let codes: Vec<String> = writes.iter().map(|w| w.record.code.clone()).collect();
-        // Fail closed: every creation is on record before anything is written.
-        let events = writes
-            .iter()
-            .map(|w| (self.customer_event(ctx, "customer.create", &g, &w.record), Outcome::Success))
-            .collect();
-        u.audit.record_all(events).await?;
-        // A code collision across 55 random bits is astronomically rare; refuse rather than loop.
-        self.store.directory_insert(&codes, g.row.id).await?;
+        let codes: Vec<String> = valid.iter().map(|(code, _)| code.compact().to_owned()).collect();
+        let event = |(code, prepared): &(CustomerCode, Prepared)| {
+            let mut event = ctx.event("customer.create");
+            event.group = Some(g.row.name.clone());
+            event.customer = Some(code.compact().to_owned());
+            event.fields = prepared.values.iter().map(|(name, _)| name.clone()).collect();
+            event
+        };
+        let events: Vec<Event> = valid.iter().map(event).collect();
+        // Fail closed: every creation is on record, and its code in the directory, before
+        // anything is written to the group. Both need only the codes and field names, so
+        // they are written while the items are encrypted.
+        let on_record = {
+            let (u, store, events, codes) =
+                (Arc::clone(&u), self.store.clone(), events.clone(), codes.clone());
+            let group_id = g.row.id;
+            tokio::spawn(async move {
+                u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Success)).collect()).await?;
+                // A code collision across 55 random bits is astronomically rare; refuse
+                // rather than loop.
+                store.directory_insert(&codes, group_id).await?;
+                Ok::<(), VaultError>(())
+            })
+        };
+        let encrypted = self.encrypt_batch(&g, &valid, now);
+        let recorded = on_record.await.map_err(|_| VaultError::Internal("audit task failed"))?;
+        let writes = match (recorded, encrypted) {
+            (Err(e), _) => return Err(e),
+            (Ok(()), Err(e)) => {
+                self.undo_create(&u, &codes, events).await?;
+                return Err(e);
+            }
+            (Ok(()), Ok(writes)) => writes,
+        };
         match g.store.insert_customers(&writes).await {
             Ok(()) => Ok(results),
             Err(StoreError::Conflict { .. }) => {
                 // Some item breaks a uniqueness rule: write them one by one to say which.
-                for (write, slot) in writes.iter().zip(slots) {
+                for ((write, slot), event) in writes.iter().zip(slots).zip(events) {
                     if let Err(e) = g.store.insert_customers(std::slice::from_ref(write)).await {
-                        self.store.directory_remove(std::slice::from_ref(&write.record.code)).await?;
-                        let event = self.customer_event(ctx, "customer.create", &g, &write.record);
-                        // Best effort: the entry written before already records the attempt.
-                        let _ = u.audit.record(event, Outcome::Failed).await;
+                        self.undo_create(&u, std::slice::from_ref(&write.record.code), vec![event]).await?;
                         results[slot] = Err(match e {
                             StoreError::Conflict { what } => VaultError::Duplicate { field: what },
                             other => other.into(),
@@ -787,15 +814,24 @@ impl<S: Store> Vault<S> {
                 Ok(results)
             }
             Err(e) => {
-                self.store.directory_remove(&codes).await?;
-                let failed = writes
-                    .iter()
-                    .map(|w| (self.customer_event(ctx, "customer.create", &g, &w.record), Outcome::Failed))
-                    .collect();
-                let _ = u.audit.record_all(failed).await;
+                self.undo_create(&u, &codes, events).await?;
                 Err(e.into())
             }
         }
+    }
+
+    /// Takes back the directory rows of creations that were not written, and records them
+    /// as failed. The audit part is best effort: the entries written before already
+    /// record the attempts.
+    async fn undo_create(
+        &self,
+        u: &Unsealed<S>,
+        codes: &[String],
+        events: Vec<Event>,
+    ) -> Result<(), VaultError> {
+        self.store.directory_remove(codes).await?;
+        let _ = u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Failed)).collect()).await;
+        Ok(())
     }
 
     async fn locate(
