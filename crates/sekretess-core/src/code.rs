@@ -56,14 +56,24 @@ fn check_value(data: &[u8]) -> u8 {
 impl CustomerCode {
     /// A fresh random code.
     pub fn generate() -> Result<Self, VaultError> {
-        let mut random = [0u8; DATA_SYMBOLS];
+        Ok(Self::generate_many(1)?.remove(0))
+    }
+
+    /// `n` fresh random codes from one draw of the random generator.
+    pub fn generate_many(n: usize) -> Result<Vec<Self>, VaultError> {
+        let mut random = vec![0u8; n * DATA_SYMBOLS];
         sekretess_crypto::fill_random(&mut random).map_err(|_| VaultError::Internal("random generator"))?;
-        let mut values = [0u8; SYMBOLS];
-        for (v, r) in values.iter_mut().zip(random) {
-            *v = r & 31;
-        }
-        values[DATA_SYMBOLS] = check_value(&values[..DATA_SYMBOLS]);
-        Ok(Self::from_values(values))
+        Ok(random
+            .chunks_exact(DATA_SYMBOLS)
+            .map(|data| {
+                let mut values = [0u8; SYMBOLS];
+                for (v, r) in values.iter_mut().zip(data) {
+                    *v = r & 31;
+                }
+                values[DATA_SYMBOLS] = check_value(&values[..DATA_SYMBOLS]);
+                Self::from_values(values)
+            })
+            .collect())
     }
 
     fn from_values(values: [u8; SYMBOLS]) -> Self {

@@ -710,7 +710,8 @@ impl<S: Store> Vault<S> {
 
     /// Validates each item and gives each valid one a new code, spread over the cores.
     fn prepare_batch(&self, batch: &[Vec<(String, String)>]) -> Result<Vec<Validated>, VaultError> {
-        par_map(batch, |fields| Ok((CustomerCode::generate()?, self.prepare(fields)?)))
+        let items: Vec<_> = batch.iter().zip(CustomerCode::generate_many(batch.len())?).collect();
+        par_map(&items, |(fields, code)| Ok((code.clone(), self.prepare(fields)?)))
     }
 
     /// Encrypts validated items (a new data key each), spread over the cores: this is
@@ -721,7 +722,8 @@ impl<S: Store> Vault<S> {
         items: &[(CustomerCode, Prepared)],
         now: i64,
     ) -> Result<Vec<CustomerWrite>, VaultError> {
-        par_map(items, |(code, prepared)| self.encrypt(g, code, prepared, &Key32::generate()?, (now, now)))?
+        let items: Vec<_> = items.iter().zip(Key32::generate_many(items.len())?).collect();
+        par_map(&items, |((code, prepared), dek)| self.encrypt(g, code, prepared, dek, (now, now)))?
             .into_iter()
             .collect()
     }
