@@ -146,6 +146,12 @@ impl Generator {
         Generator { rng: Rng::new(seed), next_id: 0 }
     }
 
+    /// A generator whose first customer is number `first` (another range of personnummer).
+    pub fn starting_at(seed: u64, first: u64) -> Self {
+        Generator { rng: Rng::new(seed), next_id: first - 1 }
+    }
+
+    /// Customers generated (by a generator made with `new`).
     pub fn created(&self) -> u64 {
         self.next_id
     }

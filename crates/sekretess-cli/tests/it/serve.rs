@@ -149,6 +149,52 @@ fn dev_quickstart_commands_and_restart() {
 }
 
 #[test]
+fn import_reports_every_line_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, env) = start_dev(&dir.path().join("dev"), None);
+    assert_eq!(run(&env, &["group", "create", "retail"], None).status.code(), Some(0));
+    // 20 customers, three to a request (so requests overlap); line 1 is the header.
+    // Line 6 repeats line 3's personnummer in another spelling; line 10 has a wrong
+    // check digit (from the invalid fixtures).
+    let mut csv = String::from("full_name,email,national_id\n");
+    for i in 0..20 {
+        let id = match i {
+            1 => "670919-9530",
+            4 => "196709199530",
+            8 => "880320-0018",
+            _ => "",
+        };
+        csv.push_str(&format!("Person Nummer{i},person{i}@example.com,{id}\n"));
+    }
+    let file = dir.path().join("people.csv");
+    std::fs::write(&file, csv).unwrap();
+    let import =
+        run(&env, &["--json", "import", file.to_str().unwrap(), "--group", "retail", "--batch", "3"], None);
+    assert_eq!(import.status.code(), Some(1), "some lines failed: {import:?}");
+    let report: serde_json::Value = serde_json::from_str(&out(&import)).unwrap();
+    assert_eq!((report["created"].as_u64(), report["failed"].as_u64()), (Some(18), Some(2)));
+    let results = report["results"].as_array().unwrap();
+    let lines: Vec<u64> = results.iter().map(|r| r["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, (2..=21).collect::<Vec<u64>>());
+    for r in results {
+        let kind = r["problem"]["type"].as_str().and_then(|t| t.strip_prefix("urn:sekretess:problem:"));
+        match r["line"].as_u64().unwrap() {
+            6 => assert_eq!(kind, Some("duplicate"), "{r}"),
+            10 => assert_eq!(kind, Some("invalid-field"), "{r}"),
+            _ => assert_eq!(r["code"].as_str().map(str::len), Some(14), "{r}"),
+        }
+    }
+    // What the report says was created is there.
+    let found = run(
+        &env,
+        &["customer", "find", "--group", "retail", "--field", "email"],
+        Some("person19@example.com\n"),
+    );
+    assert_eq!(out(&found), results[19]["code"].as_str().unwrap());
+    stop(child);
+}
+
+#[test]
 fn dev_mode_refuses_a_non_loopback_address() {
     let dir = tempfile::tempdir().unwrap();
     let o =
