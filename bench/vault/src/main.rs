@@ -125,10 +125,14 @@ async fn main() -> Result<()> {
     // 4. Fill up to the full size.
     let fill_start = Instant::now();
     let mut filled = 0u64;
+    let mut slowest = (Duration::ZERO, 0u64);
     while people.created() < args.customers {
         let n = args.batch.min((args.customers - people.created()) as usize);
         let batch = people.batch(n);
-        for r in vault.create_customers(&ctx(), "bench", &batch).await? {
+        let t = Instant::now();
+        let answers = vault.create_customers(&ctx(), "bench", &batch).await?;
+        slowest = slowest.max((t.elapsed(), people.created()));
+        for r in answers {
             let code = r?;
             if filled.is_multiple_of(50) {
                 kept.push(code);
@@ -206,6 +210,11 @@ async fn main() -> Result<()> {
         single_lat.pct(0.99)
     );
     println!("| vault batched create while filling to {} | {fill_rate:.0} customers/s |", args.customers);
+    println!(
+        "| slowest batch while filling (index runs merged in it) | {:.2} s, at {} customers |",
+        slowest.0.as_secs_f64(),
+        slowest.1
+    );
     let n = args.customers;
     let row = |what: &str, ops: f64, lat: &mut Latencies| {
         println!(
