@@ -92,9 +92,8 @@ async fn main() -> Result<()> {
     create_batches(&vault, "bench", &mut people, args.compare, args.batch, &mut kept).await?;
     let batched = rate(args.compare, start.elapsed());
 
-    // 2b. The same count into a fresh group from two callers, so that one batch is
-    //     encrypted while the other is written (as an import keeping two requests in
-    //     flight, or two clients, would).
+    // 2b. The same count into a fresh group from two callers (two clients), so that one
+    //     batch is encrypted while the other is written.
     vault.create_group(&ctx(), "pair").await?;
     let start = Instant::now();
     let mut callers = Vec::new();

@@ -449,10 +449,8 @@ pub async fn customer(c: &Client, cmd: CustomerCmd, out: &Out) -> Result<()> {
     }
 }
 
-/// A customer read from an import file: its line number and fields.
-type Record = (usize, BTreeMap<String, String>);
-
-/// Reads customers and sends them in batches; returns whether every one was created.
+/// Reads customers and sends them in batches, one request at a time so that the first of
+/// two lines with the same unique value is the one created; returns whether all were.
 pub async fn import(c: &Client, args: ImportArgs, out: &Out) -> Result<bool> {
     let format = match args.format {
         Some(f) => f,
@@ -463,7 +461,7 @@ pub async fn import(c: &Client, args: ImportArgs, out: &Out) -> Result<bool> {
         },
     };
     let batch_size = args.batch.clamp(1, 1000);
-    let mut records: Vec<Record> = Vec::new();
+    let mut records: Vec<(usize, BTreeMap<String, String>)> = Vec::new();
     match format {
         ImportFormat::Csv => {
             let mut rdr = csv::Reader::from_path(&args.file)
@@ -506,7 +504,12 @@ pub async fn import(c: &Client, args: ImportArgs, out: &Out) -> Result<bool> {
     };
     let (mut created, mut failed) = (0usize, 0usize);
     let mut results = Vec::new();
-    let mut report = |chunk: &[Record], resp: api::BatchResponse| {
+    for chunk in records.chunks(batch_size) {
+        let req = api::CreateCustomers {
+            group: args.group.clone(),
+            customers: chunk.iter().map(|(_, f)| api::BatchItem { fields: f.clone() }).collect(),
+        };
+        let resp = c.create_customers(&req).await?;
         for ((line, _), r) in chunk.iter().zip(resp.results) {
             match (&r.code, &r.problem) {
                 (Some(code), _) => {
@@ -533,46 +536,6 @@ pub async fn import(c: &Client, args: ImportArgs, out: &Out) -> Result<bool> {
         } else if !out.json {
             eprintln!("{} of {} sent", created + failed, records.len());
         }
-    };
-    // Two requests in flight: the server encrypts one batch while it writes the other
-    // (docs/benchmarks.md). Answers are reported in file order. After a failed request the
-    // one still in flight is awaited and reported too, so no created customer goes unsaid.
-    let mut in_flight: std::collections::VecDeque<(&[Record], _)> = std::collections::VecDeque::new();
-    let mut first_error = None;
-    for chunk in records.chunks(batch_size) {
-        let req = api::CreateCustomers {
-            group: args.group.clone(),
-            customers: chunk.iter().map(|(_, f)| api::BatchItem { fields: f.clone() }).collect(),
-        };
-        let client = c.clone();
-        in_flight.push_back((chunk, tokio::spawn(async move { client.create_customers(&req).await })));
-        if in_flight.len() < 2 {
-            continue;
-        }
-        if let Some((chunk, request)) = in_flight.pop_front() {
-            match request.await? {
-                Ok(resp) => report(chunk, resp),
-                Err(e) => {
-                    first_error = Some(e);
-                    break;
-                }
-            }
-        }
-    }
-    for (chunk, request) in in_flight {
-        match request.await? {
-            Ok(resp) => report(chunk, resp),
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    if let Some(e) = first_error {
-        if let Some(b) = &bar {
-            b.finish_and_clear();
-        }
-        eprintln!("stopped after {created} created and {failed} failed customers");
-        return Err(e.into());
     }
     if let Some(b) = bar {
         b.finish_and_clear();

@@ -153,7 +153,7 @@ fn import_reports_every_line_in_file_order() {
     let dir = tempfile::tempdir().unwrap();
     let (child, env) = start_dev(&dir.path().join("dev"), None);
     assert_eq!(run(&env, &["group", "create", "retail"], None).status.code(), Some(0));
-    // 20 customers, three to a request (so requests overlap); line 1 is the header.
+    // 20 customers, three to a request; line 1 is the header.
     // Line 6 repeats line 3's personnummer in another spelling; line 10 has a wrong
     // check digit (from the invalid fixtures).
     let mut csv = String::from("full_name,email,national_id\n");
