@@ -211,7 +211,7 @@ impl SqliteGroup {
     }
 
     /// Stages at most `run_entries` blind-index entries per level-0 run and merges
-    /// `fanout` runs of a level into one, instead of the defaults (65,536 and 8): small
+    /// `fanout` runs of a level into one, instead of the defaults (65,536 and 32): small
     /// values let tests reach every staging state with a few customers.
     pub fn with_index_staging(mut self, run_entries: i64, fanout: i64) -> Self {
         self.staging = IndexStaging { run_entries, fanout };
