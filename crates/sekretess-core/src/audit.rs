@@ -396,7 +396,7 @@ impl<A: AuditStore> AuditLog<A> {
     pub fn new(store: A, key: AuditKey, clock: Arc<dyn Clock>, failures: Arc<AtomicU64>) -> Self {
         AuditLog {
             writer: Arc::new(Writer { store, key, clock, head: Mutex::new(None), failures }),
-            rounds: Coalescer::new(1, usize::MAX),
+            rounds: Coalescer::new(1, usize::MAX).on_runtime(writer_runtime()),
         }
     }
 
@@ -523,6 +523,32 @@ impl<A: AuditStore> AuditLog<A> {
     pub async fn verify(&self, checkpoint: Option<&Checkpoint>) -> Result<Verdict, StoreError> {
         verify(&self.writer.store, &self.writer.key, checkpoint).await
     }
+}
+
+/// A runtime on a thread of its own for the audit writer's rounds, started once per
+/// process. Every request waits for a round's commit; on the server's runtime the round
+/// task queued behind request tasks between its store calls (measured in docs/benchmarks.md,
+/// Audit cost). `None` if the thread cannot be started: rounds then run where their callers do.
+fn writer_runtime() -> Option<tokio::runtime::Handle> {
+    static RUNTIME: std::sync::OnceLock<Option<tokio::runtime::Handle>> = std::sync::OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+            std::thread::Builder::new()
+                .name("sekretess-audit".into())
+                .spawn(move || {
+                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build()
+                    else {
+                        return;
+                    };
+                    if handle_tx.send(runtime.handle().clone()).is_ok() {
+                        runtime.block_on(std::future::pending::<()>());
+                    }
+                })
+                .ok()?;
+            handle_rx.recv().ok()
+        })
+        .clone()
 }
 
 #[cfg(test)]

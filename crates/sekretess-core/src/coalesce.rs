@@ -22,6 +22,8 @@ pub(crate) struct Coalescer<Req, Resp> {
     queue: Arc<Mutex<Queue<Req, Resp>>>,
     max_round_tasks: usize,
     max_round: usize,
+    /// Where round tasks run (`None`: the caller's runtime).
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 impl<Req: Send + 'static, Resp: Send + 'static> Coalescer<Req, Resp> {
@@ -32,7 +34,14 @@ impl<Req: Send + 'static, Resp: Send + 'static> Coalescer<Req, Resp> {
             queue: Arc::new(Mutex::new(Queue { waiting: VecDeque::new(), round_tasks: 0 })),
             max_round_tasks: round_tasks.max(1),
             max_round: max_round.max(1),
+            runtime: None,
         }
+    }
+
+    /// Runs the round tasks on `runtime` (if any) instead of the caller's.
+    pub(crate) fn on_runtime(mut self, runtime: Option<tokio::runtime::Handle>) -> Self {
+        self.runtime = runtime;
+        self
     }
 
     /// Queues `req` and returns its answer, or `None` if its round ended without one (the
@@ -56,7 +65,11 @@ impl<Req: Send + 'static, Resp: Send + 'static> Coalescer<Req, Resp> {
             start
         };
         if start_task {
-            tokio::spawn(run_rounds(Arc::clone(&self.queue), self.max_round, round));
+            let rounds = run_rounds(Arc::clone(&self.queue), self.max_round, round);
+            match &self.runtime {
+                Some(runtime) => drop(runtime.spawn(rounds)),
+                None => drop(tokio::spawn(rounds)),
+            }
         }
         answered.await.ok()
     }
@@ -130,6 +143,27 @@ mod tests {
         assert_eq!(c.call(1, round).await, None);
         // The queue keeps working: the next call is served.
         assert_eq!(c.call(2, round).await, Some(2));
+    }
+
+    #[tokio::test]
+    async fn rounds_run_on_the_runtime_they_are_given() {
+        let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("round-runner".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                handle_tx.send(runtime.handle().clone()).unwrap();
+                runtime.block_on(std::future::pending::<()>());
+            })
+            .unwrap();
+        let c = Coalescer::<u32, String>::new(1, 10).on_runtime(Some(handle_rx.recv().unwrap()));
+        let round = |reqs: Vec<u32>| async move {
+            // A store call awaited inside the round, as the audit writer's are.
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            let thread = std::thread::current().name().unwrap_or_default().to_owned();
+            reqs.into_iter().map(|r| format!("{r} on {thread}")).collect()
+        };
+        assert_eq!(c.call(7, round).await.as_deref(), Some("7 on round-runner"));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
