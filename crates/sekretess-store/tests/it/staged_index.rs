@@ -122,4 +122,16 @@ async fn staged_and_merged_entries_answer_alike() {
     // The erased customer's unique value is free again.
     group.insert_customers(&[write(300, 300, 10)]).await.unwrap();
     assert_eq!(find(&group, "national_id", 10).await, [code(300)]);
+
+    // Entries written before staging existed (straight into blind_index) are still found,
+    // alongside staged ones for the same value.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", group.path().display())).await.unwrap();
+    sqlx::query("INSERT INTO blind_index (hash, code) VALUES (?, ?)")
+        .bind(&hash("email", 300)[..])
+        .bind(code(400))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    assert_eq!(find(&group, "email", 300).await, [code(300), code(400)]);
 }
