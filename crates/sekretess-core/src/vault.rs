@@ -767,14 +767,12 @@ impl<S: Store> Vault<S> {
             return Ok(results);
         }
         let codes: Vec<String> = valid.iter().map(|(code, _)| code.compact().to_owned()).collect();
-        let event = |(code, prepared): &(CustomerCode, Prepared)| {
-            let mut event = ctx.event("customer.create");
-            event.group = Some(g.row.name.clone());
-            event.customer = Some(code.compact().to_owned());
-            event.fields = prepared.values.iter().map(|(name, _)| name.clone()).collect();
-            event
-        };
-        let events: Vec<Event> = valid.iter().map(event).collect();
+        let events: Vec<Event> = valid
+            .iter()
+            .map(|(code, prepared)| {
+                Self::customer_event(ctx, "customer.create", &g, code.compact(), &prepared.values)
+            })
+            .collect();
         // Fail closed: every creation is on record, and its code in the directory, before
         // anything is written to the group. Both need only the codes and field names, so
         // they are written while the items are encrypted.
@@ -891,7 +889,7 @@ impl<S: Store> Vault<S> {
         let (u, g, record) = self.locate(code).await?;
         let (_dek, fields) = Self::decrypt(&g, &record)?;
         // The read is on record before any data is returned.
-        let mut event = self.customer_event(ctx, "customer.read", &g, &record);
+        let mut event = Self::customer_event(ctx, "customer.read", &g, &record.code, &record.fields);
         event.purpose = purpose.map(str::to_owned);
         u.audit.record(event, Outcome::Success).await?;
         Ok(Customer {
@@ -948,7 +946,8 @@ impl<S: Store> Vault<S> {
     /// entries are deleted, and the erasure is journaled. The code is never reused.
     pub async fn erase_customer(&self, ctx: &AuditContext, code: &CustomerCode) -> Result<(), VaultError> {
         let (u, g, record) = self.locate(code).await?;
-        u.audit.record(self.customer_event(ctx, "customer.erase", &g, &record), Outcome::Success).await?;
+        let event = Self::customer_event(ctx, "customer.erase", &g, &record.code, &record.fields);
+        u.audit.record(event, Outcome::Success).await?;
         self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
         g.store.erase_customer(code.compact()).await?;
         Ok(())
@@ -989,17 +988,19 @@ impl<S: Store> Vault<S> {
         Ok(found)
     }
 
-    fn customer_event(
-        &self,
+    /// An event about one customer: its group, code and the names of its fields (the
+    /// values beside them are never read).
+    fn customer_event<V>(
         ctx: &AuditContext,
         action: &str,
         g: &OpenGroup<S::Group>,
-        record: &CustomerRecord,
+        code: &str,
+        fields: &[(String, V)],
     ) -> Event {
         let mut event = ctx.event(action);
         event.group = Some(g.row.name.clone());
-        event.customer = Some(record.code.clone());
-        event.fields = record.fields.iter().map(|(name, _)| name.clone()).collect();
+        event.customer = Some(code.to_owned());
+        event.fields = fields.iter().map(|(name, _)| name.clone()).collect();
         event
     }
 

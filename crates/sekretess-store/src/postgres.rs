@@ -41,7 +41,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRo
 use sqlx::{Connection, Postgres, QueryBuilder, Row};
 
 use crate::migrate;
-use crate::sqlite::{decode_fields, encode_fields};
+use crate::sqlite::{customer_record, encode_fields};
 
 /// The schema of the control tables in the control database.
 pub const CONTROL_SCHEMA: &str = "sekretess";
@@ -735,21 +735,7 @@ impl GroupStore for PgGroup {
         .fetch_all(&self.inner.pool)
         .await
         .map_err(map_err)?;
-        rows.iter()
-            .map(|row| {
-                let blob: Vec<u8> = row.try_get("fields").map_err(map_err)?;
-                let kek: i64 = row.try_get("kek_version").map_err(map_err)?;
-                Ok(CustomerRecord {
-                    code: row.try_get("code").map_err(map_err)?,
-                    kek_version: u32::try_from(kek).map_err(|_| StoreError::Corrupt("kek version".into()))?,
-                    wrapped_dek: row.try_get("wrapped_dek").map_err(map_err)?,
-                    fields: decode_fields(&blob)?,
-                    created_at: row.try_get("created_at").map_err(map_err)?,
-                    updated_at: row.try_get("updated_at").map_err(map_err)?,
-                    retain_until: row.try_get("retain_until").map_err(map_err)?,
-                })
-            })
-            .collect()
+        rows.iter().map(customer_record).collect()
     }
 
     async fn update_customer(&self, write: &CustomerWrite) -> Result<(), StoreError> {

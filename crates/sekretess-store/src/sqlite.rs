@@ -438,6 +438,29 @@ pub fn encode_fields(fields: &[(String, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// Inverse of [`encode_fields`]; damaged framing is `Corrupt`.
+/// A customer row, as both backends store it (same column names and types).
+pub(crate) fn customer_record<'r, R>(row: &'r R) -> Result<CustomerRecord, StoreError>
+where
+    R: Row,
+    &'r str: sqlx::ColumnIndex<R>,
+    String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let corrupt = |e: sqlx::Error| StoreError::Corrupt(e.to_string());
+    let blob: Vec<u8> = row.try_get("fields").map_err(corrupt)?;
+    let kek: i64 = row.try_get("kek_version").map_err(corrupt)?;
+    Ok(CustomerRecord {
+        code: row.try_get("code").map_err(corrupt)?,
+        kek_version: u32::try_from(kek).map_err(|_| StoreError::Corrupt("kek version".into()))?,
+        wrapped_dek: row.try_get("wrapped_dek").map_err(corrupt)?,
+        fields: decode_fields(&blob)?,
+        created_at: row.try_get("created_at").map_err(corrupt)?,
+        updated_at: row.try_get("updated_at").map_err(corrupt)?,
+        retain_until: row.try_get("retain_until").map_err(corrupt)?,
+    })
+}
+
 pub fn decode_fields(mut blob: &[u8]) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
     let corrupt = || StoreError::Corrupt("customer field framing".into());
     let mut fields = Vec::new();
@@ -542,36 +565,38 @@ async fn insert_index(
         })?;
     }
     let blind = entries(false);
-    if !blind.is_empty() {
-        let added = blind.len() as i64;
-        let newest: Option<(i64, i64)> =
-            sqlx::query_as("SELECT run, entries FROM index_runs WHERE level = 0 ORDER BY run DESC LIMIT 1")
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        let run = match newest {
-            Some((run, entries)) if entries + added <= staging.run_entries => run,
-            _ => next_run(tx).await?,
-        };
-        sqlx::query(
-            "INSERT INTO index_runs (run, level, entries) VALUES (?1, 0, ?2) \
-             ON CONFLICT (run) DO UPDATE SET entries = entries + ?2",
-        )
-        .bind(run)
-        .bind(added)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        for chunk in blind.chunks(ROWS_PER_STATEMENT) {
-            let mut q: QueryBuilder<Sqlite> =
-                QueryBuilder::new("INSERT OR FAIL INTO staged_blind (run, hash, code) ");
-            q.push_values(chunk, |mut b, (hash, code)| {
-                b.push_bind(run).push_bind(&hash[..]).push_bind(*code);
-            });
-            q.build().execute(&mut *tx).await.map_err(map_err)?;
-        }
+    if blind.is_empty() {
+        return Ok(());
     }
-    merge_full_levels(tx, staging.fanout).await
+    let added = blind.len() as i64;
+    let newest: Option<(i64, i64)> =
+        sqlx::query_as("SELECT run, entries FROM index_runs WHERE level = 0 ORDER BY run DESC LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_err)?;
+    let (run, new_run) = match newest {
+        Some((run, entries)) if entries + added <= staging.run_entries => (run, false),
+        _ => (next_run(tx).await?, true),
+    };
+    sqlx::query(
+        "INSERT INTO index_runs (run, level, entries) VALUES (?1, 0, ?2) \
+             ON CONFLICT (run) DO UPDATE SET entries = entries + ?2",
+    )
+    .bind(run)
+    .bind(added)
+    .execute(&mut *tx)
+    .await
+    .map_err(map_err)?;
+    for chunk in blind.chunks(ROWS_PER_STATEMENT) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT OR FAIL INTO staged_blind (run, hash, code) ");
+        q.push_values(chunk, |mut b, (hash, code)| {
+            b.push_bind(run).push_bind(&hash[..]).push_bind(*code);
+        });
+        q.build().execute(&mut *tx).await.map_err(map_err)?;
+    }
+    // Only a new run can fill a level.
+    if new_run { merge_full_levels(tx, staging.fanout).await } else { Ok(()) }
 }
 
 async fn next_run(tx: &mut sqlx::SqliteConnection) -> Result<i64, StoreError> {
@@ -714,21 +739,7 @@ impl GroupStore for SqliteGroup {
         }
         q.push(")");
         let rows = q.build().fetch_all(&self.pool).await.map_err(map_err)?;
-        rows.iter()
-            .map(|row| {
-                let blob: Vec<u8> = row.try_get("fields").map_err(map_err)?;
-                Ok(CustomerRecord {
-                    code: row.try_get("code").map_err(map_err)?,
-                    kek_version: u32::try_from(row.try_get::<i64, _>("kek_version").map_err(map_err)?)
-                        .map_err(|_| StoreError::Corrupt("kek version".into()))?,
-                    wrapped_dek: row.try_get("wrapped_dek").map_err(map_err)?,
-                    fields: decode_fields(&blob)?,
-                    created_at: row.try_get("created_at").map_err(map_err)?,
-                    updated_at: row.try_get("updated_at").map_err(map_err)?,
-                    retain_until: row.try_get("retain_until").map_err(map_err)?,
-                })
-            })
-            .collect()
+        rows.iter().map(customer_record).collect()
     }
 
     async fn update_customer(&self, write: &CustomerWrite) -> Result<(), StoreError> {
