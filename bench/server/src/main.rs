@@ -27,6 +27,10 @@ use sekretess_server::{AppState, Limits, RunningServer, tls};
 use sekretess_store::SqliteStore;
 use zeroize::Zeroizing;
 
+// The allocator of the `sekretess` binary, so the figures are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BATCH: usize = 500;
 
 fn fields(i: usize) -> Vec<(String, String)> {

@@ -25,6 +25,10 @@ use sqlx::{QueryBuilder, Sqlite};
 
 use sekretess_bench_vault::{data, unaudited};
 
+// The allocator of the `sekretess` binary, so the figures are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(about = "Benchmark the vault core on SQLite")]
 struct Args {

@@ -5,6 +5,9 @@
 //! field name or a time: a store never sees a personal value or a key in plain.
 
 use std::future::Future;
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::AuditStore;
 use crate::error::StoreError;
@@ -167,6 +170,16 @@ pub trait GroupStore: Send + Sync + 'static {
     fn insert_customers(
         &self,
         batch: &[CustomerWrite],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Inserts a batch that arrives in parts, in one transaction, or none of it. Each part
+    /// is written as it comes; once `parts` has ended, the transaction commits when
+    /// `commit` is sent, and is rolled back if `commit` is dropped instead (then the answer
+    /// is `Unavailable`). So the caller can write while it still encrypts, and commit only
+    /// after the batch is on record. Conflicts as in `insert_customers`.
+    fn insert_customer_parts(
+        &self,
+        parts: mpsc::UnboundedReceiver<Arc<[CustomerWrite]>>,
+        commit: oneshot::Receiver<()>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The records of those `codes` that exist, in any order (at most a few hundred codes).
     fn get_customers(

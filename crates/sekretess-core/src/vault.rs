@@ -15,6 +15,7 @@ use sekretess_crypto::kdf::{self, labels};
 use sekretess_crypto::mac::BlindIndexKey;
 use sekretess_crypto::shamir::{self, KEY_ID_LEN, Share};
 use sekretess_crypto::{Key32, keywrap};
+use tokio::sync::{mpsc, oneshot};
 use zeroize::Zeroizing;
 
 use crate::audit::{AuditContext, AuditKey, AuditLog, Event, Outcome};
@@ -111,6 +112,8 @@ const READ_ROUNDS: usize = 2;
 const READS_PER_ROUND: usize = 128;
 /// Batch items per encryption thread at least (a thread costs about as much as 20 items).
 const ITEMS_PER_THREAD: usize = 256;
+/// Items per part of a batch handed to the store while the rest is still encrypted.
+const ITEMS_PER_PART: usize = 1024;
 
 /// One batch item after validation, with its new code, or why it was refused.
 type Validated = Result<(CustomerCode, Prepared), VaultError>;
@@ -670,7 +673,6 @@ impl<S: Store> Vault<S> {
     }
 
     fn encrypt(
-        &self,
         group: &OpenGroup<S::Group>,
         code: &CustomerCode,
         prepared: &Prepared,
@@ -714,18 +716,28 @@ impl<S: Store> Vault<S> {
         par_map(&items, |(fields, code)| Ok((code.clone(), self.prepare(fields)?)))
     }
 
-    /// Encrypts validated items (a new data key each), spread over the cores: this is
-    /// most of a batch's CPU time.
-    fn encrypt_batch(
-        &self,
+    /// Encrypts validated items (a new data key each, spread over the cores: this is most
+    /// of a batch's CPU time) a part at a time, and sends each part to `parts` as soon as it
+    /// is done. Returns every part, for writing item by item after a conflict.
+    fn encrypt_parts(
         g: &OpenGroup<S::Group>,
         items: &[(CustomerCode, Prepared)],
         now: i64,
-    ) -> Result<Vec<CustomerWrite>, VaultError> {
-        let items: Vec<_> = items.iter().zip(Key32::generate_many(items.len())?).collect();
-        par_map(&items, |((code, prepared), dek)| self.encrypt(g, code, prepared, dek, (now, now)))?
-            .into_iter()
-            .collect()
+        parts: &mpsc::UnboundedSender<Arc<[CustomerWrite]>>,
+    ) -> Result<Vec<Arc<[CustomerWrite]>>, VaultError> {
+        let mut done = Vec::new();
+        for chunk in items.chunks(ITEMS_PER_PART) {
+            let keyed: Vec<_> = chunk.iter().zip(Key32::generate_many(chunk.len())?).collect();
+            let part: Vec<CustomerWrite> =
+                par_map(&keyed, |((code, prepared), dek)| Self::encrypt(g, code, prepared, dek, (now, now)))?
+                    .into_iter()
+                    .collect::<Result<_, _>>()?;
+            let part: Arc<[CustomerWrite]> = part.into();
+            // A store that stopped reading has failed, and says why itself.
+            let _ = parts.send(Arc::clone(&part));
+            done.push(part);
+        }
+        Ok(done)
     }
 
     /// Creates one customer in `group`.
@@ -788,21 +800,38 @@ impl<S: Store> Vault<S> {
                 Ok::<(), VaultError>(())
             })
         };
-        let encrypted = self.encrypt_batch(&g, &valid, now);
-        let recorded = on_record.await.map_err(|_| VaultError::Internal("audit task failed"))?;
-        let writes = match (recorded, encrypted) {
-            (Err(e), _) => return Err(e),
-            (Ok(()), Err(e)) => {
+        // Parts are written as they are encrypted; the group commits only once every item
+        // is encrypted and the batch is on record.
+        let (part_tx, part_rx) = mpsc::unbounded_channel();
+        let (commit_tx, commit_rx) = oneshot::channel();
+        let encrypting = {
+            let g = Arc::clone(&g);
+            tokio::task::spawn_blocking(move || Self::encrypt_parts(&g, &valid, now, &part_tx))
+        };
+        let deciding = async {
+            let encrypted = encrypting.await.unwrap_or(Err(VaultError::Internal("encryption task failed")));
+            let recorded = on_record.await.unwrap_or(Err(VaultError::Internal("audit task failed")));
+            if encrypted.is_ok() && recorded.is_ok() {
+                let _ = commit_tx.send(());
+            }
+            (encrypted, recorded)
+        };
+        let (inserted, (encrypted, recorded)) =
+            tokio::join!(g.store.insert_customer_parts(part_rx, commit_rx), deciding);
+        recorded?;
+        let parts = match encrypted {
+            Ok(parts) => parts,
+            Err(e) => {
                 self.undo_create(&u, &codes, events).await?;
                 return Err(e);
             }
-            (Ok(()), Ok(writes)) => writes,
         };
-        match g.store.insert_customers(&writes).await {
+        match inserted {
             Ok(()) => Ok(results),
             Err(StoreError::Conflict { .. }) => {
                 // Some item breaks a uniqueness rule: write them one by one to say which.
-                for ((write, slot), event) in writes.iter().zip(slots).zip(events) {
+                let writes = parts.iter().flat_map(|part| part.iter());
+                for ((write, slot), event) in writes.zip(slots).zip(events) {
                     if let Err(e) = g.store.insert_customers(std::slice::from_ref(write)).await {
                         self.undo_create(&u, std::slice::from_ref(&write.record.code), vec![event]).await?;
                         results[slot] = Err(match e {
@@ -926,7 +955,7 @@ impl<S: Store> Vault<S> {
         }
         let fields: Vec<(String, String)> = merged.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
         let prepared = self.prepare(&fields)?;
-        let write = self.encrypt(&g, code, &prepared, &dek, (record.created_at, self.clock.now()))?;
+        let write = Self::encrypt(&g, code, &prepared, &dek, (record.created_at, self.clock.now()))?;
         let mut event = ctx.event("customer.update");
         event.group = Some(g.row.name.clone());
         event.customer = Some(record.code.clone());

@@ -39,6 +39,7 @@ use sekretess_core::store::{
 };
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, Postgres, QueryBuilder, Row};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::migrate;
 use crate::sqlite::{customer_record, encode_fields};
@@ -682,6 +683,28 @@ impl PgGroup {
             .map(|_| ())
     }
 
+    /// Writes customer rows and their index entries in a transaction.
+    async fn insert_rows(&self, tx: &mut PgConnection, batch: &[CustomerWrite]) -> Result<(), StoreError> {
+        let s = &self.inner.schema;
+        for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+            let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+                "INSERT INTO {s}.customers (code, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until) "
+            ));
+            q.push_values(chunk, |mut b, w| {
+                let r = &w.record;
+                b.push_bind(r.code.as_str())
+                    .push_bind(i64::from(r.kek_version))
+                    .push_bind(r.wrapped_dek.as_slice())
+                    .push_bind(encode_fields(&r.fields))
+                    .push_bind(r.created_at)
+                    .push_bind(r.updated_at)
+                    .push_bind(r.retain_until);
+            });
+            q.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        self.insert_index(tx, batch).await
+    }
+
     async fn insert_index(&self, tx: &mut PgConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
         let entries: Vec<(&str, &IndexEntry)> =
             writes.iter().flat_map(|w| w.index.iter().map(move |e| (w.record.code.as_str(), e))).collect();
@@ -702,25 +725,22 @@ impl PgGroup {
 impl GroupStore for PgGroup {
     async fn insert_customers(&self, batch: &[CustomerWrite]) -> Result<(), StoreError> {
         self.ready().await?;
-        let s = &self.inner.schema;
         let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
-        for chunk in batch.chunks(ROWS_PER_STATEMENT) {
-            let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-                "INSERT INTO {s}.customers (code, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until) "
-            ));
-            q.push_values(chunk, |mut b, w| {
-                let r = &w.record;
-                b.push_bind(r.code.as_str())
-                    .push_bind(i64::from(r.kek_version))
-                    .push_bind(r.wrapped_dek.as_slice())
-                    .push_bind(encode_fields(&r.fields))
-                    .push_bind(r.created_at)
-                    .push_bind(r.updated_at)
-                    .push_bind(r.retain_until);
-            });
-            q.build().execute(&mut *tx).await.map_err(map_err)?;
+        self.insert_rows(&mut tx, batch).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn insert_customer_parts(
+        &self,
+        mut parts: mpsc::UnboundedReceiver<Arc<[CustomerWrite]>>,
+        commit: oneshot::Receiver<()>,
+    ) -> Result<(), StoreError> {
+        self.ready().await?;
+        let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
+        while let Some(part) = parts.recv().await {
+            self.insert_rows(&mut tx, &part).await?;
         }
-        self.insert_index(&mut tx, batch).await?;
+        commit.await.map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
         tx.commit().await.map_err(map_err)
     }
 

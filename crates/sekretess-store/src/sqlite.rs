@@ -25,6 +25,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::migrate;
 
@@ -524,9 +525,31 @@ const INDEX_STAGING: IndexStaging = IndexStaging { run_entries: 65_536, fanout: 
 
 /// Stages the writes' index entries (in a transaction that has already written, so it
 /// holds the write lock), and merges runs when a level has enough of them.
+/// Writes customer rows (their index entries are `insert_index`'s) in a transaction.
+async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
+    for chunk in writes.chunks(ROWS_PER_STATEMENT) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT OR FAIL INTO customers (code, kek_version, wrapped_dek, fields, index_entries, created_at, updated_at, retain_until) ",
+        );
+        q.push_values(chunk, |mut b, w| {
+            let r = &w.record;
+            b.push_bind(r.code.as_str())
+                .push_bind(i64::from(r.kek_version))
+                .push_bind(r.wrapped_dek.as_slice())
+                .push_bind(encode_fields(&r.fields))
+                .push_bind(encode_index(&w.index))
+                .push_bind(r.created_at)
+                .push_bind(r.updated_at)
+                .push_bind(r.retain_until);
+        });
+        q.build().execute(&mut *tx).await.map_err(map_err)?;
+    }
+    Ok(())
+}
+
 async fn insert_index(
     tx: &mut sqlx::SqliteConnection,
-    writes: &[CustomerWrite],
+    writes: &[&CustomerWrite],
     staging: IndexStaging,
 ) -> Result<(), StoreError> {
     let conflict = || StoreError::Conflict { what: unique_field_name(writes) };
@@ -655,7 +678,7 @@ async fn merge_full_levels(tx: &mut sqlx::SqliteConnection, fanout: i64) -> Resu
 
 /// The field to name for a uniqueness conflict: exact when the writes have one unique
 /// field (the vault retries item by item to find the culprit).
-fn unique_field_name(writes: &[CustomerWrite]) -> String {
+fn unique_field_name(writes: &[&CustomerWrite]) -> String {
     let mut names: Vec<&str> =
         writes.iter().flat_map(|w| w.index.iter().filter(|e| e.unique).map(|e| e.field.as_str())).collect();
     names.sort_unstable();
@@ -706,24 +729,27 @@ async fn stored_index(
 impl GroupStore for SqliteGroup {
     async fn insert_customers(&self, batch: &[CustomerWrite]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        for chunk in batch.chunks(ROWS_PER_STATEMENT) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT OR FAIL INTO customers (code, kek_version, wrapped_dek, fields, index_entries, created_at, updated_at, retain_until) ",
-            );
-            q.push_values(chunk, |mut b, w| {
-                let r = &w.record;
-                b.push_bind(r.code.as_str())
-                    .push_bind(i64::from(r.kek_version))
-                    .push_bind(r.wrapped_dek.as_slice())
-                    .push_bind(encode_fields(&r.fields))
-                    .push_bind(encode_index(&w.index))
-                    .push_bind(r.created_at)
-                    .push_bind(r.updated_at)
-                    .push_bind(r.retain_until);
-            });
-            q.build().execute(&mut *tx).await.map_err(map_err)?;
+        insert_rows(&mut tx, batch).await?;
+        insert_index(&mut tx, &batch.iter().collect::<Vec<_>>(), self.staging).await?;
+        tx.commit().await.map_err(map_err)?;
+        self.checkpoints.after_commit(&self.pool);
+        Ok(())
+    }
+
+    async fn insert_customer_parts(
+        &self,
+        mut parts: mpsc::UnboundedReceiver<Arc<[CustomerWrite]>>,
+        commit: oneshot::Receiver<()>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let mut written = Vec::new();
+        while let Some(part) = parts.recv().await {
+            insert_rows(&mut tx, &part).await?;
+            written.push(part);
         }
-        insert_index(&mut tx, batch, self.staging).await?;
+        // Index entries go in last, all at once: sorted, they fill pages in key order.
+        insert_index(&mut tx, &written.iter().flat_map(|p| p.iter()).collect::<Vec<_>>(), self.staging).await?;
+        commit.await.map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
         tx.commit().await.map_err(map_err)?;
         self.checkpoints.after_commit(&self.pool);
         Ok(())
@@ -762,7 +788,7 @@ impl GroupStore for SqliteGroup {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        insert_index(&mut tx, std::slice::from_ref(write), self.staging).await?;
+        insert_index(&mut tx, &[write], self.staging).await?;
         tx.commit().await.map_err(map_err)?;
         self.checkpoints.after_commit(&self.pool);
         Ok(())
