@@ -232,7 +232,7 @@ fn group_name_ok(name: &str) -> Result<(), VaultError> {
 /// A validated customer before encryption.
 struct Prepared {
     values: Vec<(String, Zeroizing<String>)>,
-    index: Vec<(String, Zeroizing<String>, bool)>,
+    index: Vec<IndexEntry>,
 }
 
 impl<S: Store> Vault<S> {
@@ -651,7 +651,8 @@ impl<S: Store> Vault<S> {
         civil_date(self.clock.now()).0
     }
 
-    fn prepare(&self, fields: &[(String, String)]) -> Result<Prepared, VaultError> {
+    /// Validates an item and computes its blind-index entries in `g`.
+    fn prepare(&self, g: &OpenGroup<S::Group>, fields: &[(String, String)]) -> Result<Prepared, VaultError> {
         if fields.is_empty() {
             return Err(VaultError::NoFields);
         }
@@ -664,7 +665,13 @@ impl<S: Store> Vault<S> {
                 return Err(VaultError::Invalid { field: name.clone(), rule: "given more than once" });
             }
             if let Some(def) = self.schema.field(name).filter(|d| d.searchable) {
-                index.push((name.clone(), Zeroizing::new(checked.index_form), def.unique));
+                let key = g.index_keys.get(name).ok_or(VaultError::Internal("missing index key"))?;
+                let form = Zeroizing::new(checked.index_form);
+                index.push(IndexEntry {
+                    field: name.clone(),
+                    hash: key.index(form.as_bytes()),
+                    unique: def.unique,
+                });
             }
             values.push((name.clone(), Zeroizing::new(checked.stored)));
         }
@@ -691,11 +698,6 @@ impl<S: Store> Vault<S> {
             aads.iter().zip(&prepared.values).map(|(aad, (_, value))| (&aad[..], value.as_bytes())).collect();
         let sealed = sealer.seal_all(&items)?;
         let fields = prepared.values.iter().map(|(name, _)| name.clone()).zip(sealed).collect();
-        let mut index = Vec::with_capacity(prepared.index.len());
-        for (name, form, unique) in &prepared.index {
-            let key = group.index_keys.get(name).ok_or(VaultError::Internal("missing index key"))?;
-            index.push(IndexEntry { field: name.clone(), hash: key.index(form.as_bytes()), unique: *unique });
-        }
         Ok(CustomerWrite {
             record: CustomerRecord {
                 code: code_str.to_owned(),
@@ -706,14 +708,18 @@ impl<S: Store> Vault<S> {
                 updated_at: times.1,
                 retain_until: None,
             },
-            index,
+            index: prepared.index.clone(),
         })
     }
 
     /// Validates each item and gives each valid one a new code, spread over the cores.
-    fn prepare_batch(&self, batch: &[Vec<(String, String)>]) -> Result<Vec<Validated>, VaultError> {
+    fn prepare_batch(
+        &self,
+        g: &OpenGroup<S::Group>,
+        batch: &[Vec<(String, String)>],
+    ) -> Result<Vec<Validated>, VaultError> {
         let items: Vec<_> = batch.iter().zip(CustomerCode::generate_many(batch.len())?).collect();
-        par_map(&items, |(fields, code)| Ok((code.clone(), self.prepare(fields)?)))
+        par_map(&items, |(fields, code)| Ok((code.clone(), self.prepare(g, fields)?)))
     }
 
     /// Encrypts validated items (a new data key each, spread over the cores: this is most
@@ -765,7 +771,7 @@ impl<S: Store> Vault<S> {
         let mut results: Vec<Result<CustomerCode, VaultError>> = Vec::with_capacity(batch.len());
         let mut valid = Vec::new();
         let mut slots = Vec::new();
-        for (i, outcome) in self.prepare_batch(batch)?.into_iter().enumerate() {
+        for (i, outcome) in self.prepare_batch(&g, batch)?.into_iter().enumerate() {
             match outcome {
                 Ok((code, prepared)) => {
                     results.push(Ok(code.clone()));
@@ -954,7 +960,7 @@ impl<S: Store> Vault<S> {
             };
         }
         let fields: Vec<(String, String)> = merged.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
-        let prepared = self.prepare(&fields)?;
+        let prepared = self.prepare(&g, &fields)?;
         let write = Self::encrypt(&g, code, &prepared, &dek, (record.created_at, self.clock.now()))?;
         let mut event = ctx.event("customer.update");
         event.group = Some(g.row.name.clone());

@@ -740,7 +740,9 @@ impl GroupStore for PgGroup {
         while let Some(part) = parts.recv().await {
             self.insert_rows(&mut tx, &part).await?;
         }
-        commit.await.map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
+        commit
+            .await
+            .map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
         tx.commit().await.map_err(map_err)
     }
 

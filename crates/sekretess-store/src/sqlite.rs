@@ -748,8 +748,11 @@ impl GroupStore for SqliteGroup {
             written.push(part);
         }
         // Index entries go in last, all at once: sorted, they fill pages in key order.
-        insert_index(&mut tx, &written.iter().flat_map(|p| p.iter()).collect::<Vec<_>>(), self.staging).await?;
-        commit.await.map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
+        insert_index(&mut tx, &written.iter().flat_map(|p| p.iter()).collect::<Vec<_>>(), self.staging)
+            .await?;
+        commit
+            .await
+            .map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
         tx.commit().await.map_err(map_err)?;
         self.checkpoints.after_commit(&self.pool);
         Ok(())

@@ -12,6 +12,7 @@ mod erasure;
 mod input;
 mod multi;
 mod outage;
+mod parts;
 mod people;
 mod reads;
 mod rest;
