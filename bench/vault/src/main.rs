@@ -23,7 +23,7 @@ use sekretess_store::SqliteStore;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Sqlite};
 
-use sekretess_bench_vault::{data, unaudited};
+use sekretess_bench_vault::{data, process_cpu_seconds, unaudited};
 
 // The allocator of the `sekretess` binary, so the figures are the product's.
 #[global_allocator]
@@ -93,9 +93,10 @@ async fn main() -> Result<()> {
     // 2. Batched creates through the vault, the same count, one caller at a time.
     let vault = Arc::new(vault);
     let mut kept: Vec<CustomerCode> = Vec::new();
-    let start = Instant::now();
+    let (start, cpu_start) = (Instant::now(), process_cpu_seconds()?);
     create_batches(&vault, "bench", &mut people, args.compare, args.batch, &mut kept).await?;
     let batched = rate(args.compare, start.elapsed());
+    let batched_cores = (process_cpu_seconds()? - cpu_start) / start.elapsed().as_secs_f64();
 
     // 2b. The same count into a fresh group from two callers (two clients), so that one
     //     batch is encrypted while the other is written.
@@ -201,6 +202,7 @@ async fn main() -> Result<()> {
         args.compare, args.batch
     );
     println!("| vault / bare SQLite | {:.0} % |", batched / bare * 100.0);
+    println!("| CPU of this process during the batched create | {batched_cores:.2} cores busy of 2 |");
     println!(
         "| vault batched create, {} customers in batches of {}, two callers, fresh group | {batched_two:.0} customers/s |",
         args.compare / 2 * 2,
