@@ -14,8 +14,9 @@ use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use sekretess_crypto::Key32;
 use sekretess_crypto::kdf::{self, labels};
-use sekretess_crypto::{Key32, mac};
+use sekretess_crypto::mac::{self, MacKey};
 
 use crate::clock::Clock;
 use crate::coalesce::Coalescer;
@@ -158,38 +159,39 @@ impl Entry {
     }
 
     fn chain_mac(&self, key: &AuditKey, prev: &[u8; 32]) -> [u8; 32] {
-        let mut msg = Vec::with_capacity(32 + 128);
-        msg.extend_from_slice(prev);
-        msg.extend_from_slice(&self.canonical());
-        mac::hmac_sha256(key.0.expose(), &msg)
+        key.mac.sign(&[prev, &self.canonical()])
     }
 }
 
 /// The audit MAC key. Derived from the root key; exportable to auditors for verification.
 #[derive(Clone, Debug)]
-pub struct AuditKey(Key32);
+pub struct AuditKey {
+    key: Key32,
+    /// `key`, set up for the many MACs of the chain.
+    mac: MacKey,
+}
 
 impl AuditKey {
     pub fn derive(root: &Key32) -> Result<Self, sekretess_crypto::CryptoError> {
-        Ok(AuditKey(kdf::derive_key(root, labels::AUDIT_MAC, b"")?))
+        Ok(AuditKey::from_key(kdf::derive_key(root, labels::AUDIT_MAC, b"")?))
     }
     pub fn from_key(key: Key32) -> Self {
-        AuditKey(key)
+        AuditKey { mac: MacKey::new(&key), key }
     }
     pub fn expose(&self) -> &Key32 {
-        &self.0
+        &self.key
     }
 
     /// Text form for a key file handed to auditors: `sekretess-audit-key-v1:<64 hex>`.
     /// Whoever holds it can verify the chain, and could also forge one: keep it as
     /// guarded as the backups.
     pub fn to_text(&self) -> zeroize::Zeroizing<String> {
-        zeroize::Zeroizing::new(format!("{KEY_PREFIX}{}", hex(self.0.expose())))
+        zeroize::Zeroizing::new(format!("{KEY_PREFIX}{}", hex(self.key.expose())))
     }
 
     pub fn parse_text(text: &str) -> Option<Self> {
         let bytes = zeroize::Zeroizing::new(unhex(text.trim().strip_prefix(KEY_PREFIX)?)?);
-        Key32::from_slice(&bytes).ok().map(AuditKey)
+        Key32::from_slice(&bytes).ok().map(AuditKey::from_key)
     }
 }
 
@@ -223,7 +225,7 @@ impl Checkpoint {
         msg.extend_from_slice(&seq.to_be_bytes());
         msg.extend_from_slice(mac_);
         msg.extend_from_slice(&time.to_be_bytes());
-        mac::hmac_sha256(key.0.expose(), &msg)
+        mac::hmac_sha256(key.key.expose(), &msg)
     }
 
     pub fn new(key: &AuditKey, seq: u64, mac_: [u8; 32], time: i64) -> Self {
@@ -262,7 +264,7 @@ impl Checkpoint {
 
     pub fn is_authentic(&self, key: &AuditKey) -> bool {
         mac::hmac_sha256_verify(
-            key.0.expose(),
+            key.key.expose(),
             &{
                 let mut msg = b"sekretess/v1/audit-checkpoint\0".to_vec();
                 msg.extend_from_slice(&self.seq.to_be_bytes());

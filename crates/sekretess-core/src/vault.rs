@@ -115,6 +115,9 @@ const ITEMS_PER_THREAD: usize = 256;
 /// Items per part of a batch handed to the store while the rest is still encrypted.
 const ITEMS_PER_PART: usize = 1024;
 
+/// One batch item after validation, with its new code, or why it was refused.
+type Validated = Result<(CustomerCode, Prepared), VaultError>;
+
 /// `f` over `items`, in order, spread over the machine's cores when there are enough.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Result<Vec<R>, VaultError> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
@@ -709,18 +712,28 @@ impl<S: Store> Vault<S> {
         })
     }
 
-    /// Encrypts each part of valid items that arrives on `valid` (a new data key each,
-    /// spread over the cores: this is most of a batch's CPU time) and passes it on to
-    /// `parts`. Returns every part, for writing item by item after a conflict.
+    /// Validates each item and gives each valid one a new code, spread over the cores.
+    fn prepare_batch(
+        &self,
+        g: &OpenGroup<S::Group>,
+        batch: &[Vec<(String, String)>],
+    ) -> Result<Vec<Validated>, VaultError> {
+        let items: Vec<_> = batch.iter().zip(CustomerCode::generate_many(batch.len())?).collect();
+        par_map(&items, |(fields, code)| Ok((code.clone(), self.prepare(g, fields)?)))
+    }
+
+    /// Encrypts validated items (a new data key each, spread over the cores: this is most
+    /// of a batch's CPU time) a part at a time, and sends each part to `parts` as soon as it
+    /// is done. Returns every part, for writing item by item after a conflict.
     fn encrypt_parts(
         g: &OpenGroup<S::Group>,
-        mut valid: mpsc::UnboundedReceiver<Vec<(CustomerCode, Prepared)>>,
+        items: &[(CustomerCode, Prepared)],
         now: i64,
         parts: &mpsc::UnboundedSender<Arc<[CustomerWrite]>>,
     ) -> Result<Vec<Arc<[CustomerWrite]>>, VaultError> {
         let mut done = Vec::new();
-        while let Some(items) = valid.blocking_recv() {
-            let keyed: Vec<_> = items.iter().zip(Key32::generate_many(items.len())?).collect();
+        for chunk in items.chunks(ITEMS_PER_PART) {
+            let keyed: Vec<_> = chunk.iter().zip(Key32::generate_many(chunk.len())?).collect();
             let part: Vec<CustomerWrite> =
                 par_map(&keyed, |((code, prepared), dek)| Self::encrypt(g, code, prepared, dek, (now, now)))?
                     .into_iter()
@@ -731,28 +744,6 @@ impl<S: Store> Vault<S> {
             done.push(part);
         }
         Ok(done)
-    }
-
-    /// Writes the audit entries, then the directory rows, of each part of a batch that
-    /// arrives on `parts` (with whatever else has arrived meanwhile). One part after the
-    /// other, so they never wait on each other for the control database's write lock.
-    async fn record_parts(
-        u: Arc<Unsealed<S>>,
-        store: S,
-        group_id: u32,
-        mut parts: mpsc::UnboundedReceiver<(Vec<Event>, Vec<String>)>,
-    ) -> Result<(), VaultError> {
-        while let Some((mut events, mut codes)) = parts.recv().await {
-            while let Ok((more_events, more_codes)) = parts.try_recv() {
-                events.extend(more_events);
-                codes.extend(more_codes);
-            }
-            u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Success)).collect()).await?;
-            // A code collision across 55 random bits is astronomically rare; refuse
-            // rather than loop.
-            store.directory_insert(&codes, group_id).await?;
-        }
-        Ok(())
     }
 
     /// Creates one customer in `group`.
@@ -777,82 +768,66 @@ impl<S: Store> Vault<S> {
         let g = self.group_by_name(&u, group).await?;
         Self::usable(&g)?;
         let now = self.clock.now();
-        let new_codes = CustomerCode::generate_many(batch.len())?;
-        // A pipeline over parts of the batch. Each part is validated here, then encrypted
-        // on threads of its own while its audit entries and directory rows are written
-        // and the next part is validated. The group's transaction takes each part as soon
-        // as it is encrypted. Fail closed: it commits only once every item is encrypted,
-        // on record, and in the directory.
-        let (valid_tx, valid_rx) = mpsc::unbounded_channel();
-        let (record_tx, record_rx) = mpsc::unbounded_channel();
+        let mut results: Vec<Result<CustomerCode, VaultError>> = Vec::with_capacity(batch.len());
+        let mut valid = Vec::new();
+        let mut slots = Vec::new();
+        for (i, outcome) in self.prepare_batch(&g, batch)?.into_iter().enumerate() {
+            match outcome {
+                Ok((code, prepared)) => {
+                    results.push(Ok(code.clone()));
+                    valid.push((code, prepared));
+                    slots.push(i);
+                }
+                Err(e) => results.push(Err(e)),
+            }
+        }
+        if valid.is_empty() {
+            return Ok(results);
+        }
+        let codes: Vec<String> = valid.iter().map(|(code, _)| code.compact().to_owned()).collect();
+        let events: Vec<Event> = valid
+            .iter()
+            .map(|(code, prepared)| {
+                Self::customer_event(ctx, "customer.create", &g, code.compact(), &prepared.values)
+            })
+            .collect();
+        // Fail closed: every creation is on record, and its code in the directory, before
+        // anything is written to the group. Both need only the codes and field names, so
+        // they are written while the items are encrypted.
+        let on_record = {
+            let (u, store, events, codes) =
+                (Arc::clone(&u), self.store.clone(), events.clone(), codes.clone());
+            let group_id = g.row.id;
+            tokio::spawn(async move {
+                u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Success)).collect()).await?;
+                // A code collision across 55 random bits is astronomically rare; refuse
+                // rather than loop.
+                store.directory_insert(&codes, group_id).await?;
+                Ok::<(), VaultError>(())
+            })
+        };
+        // Parts are written as they are encrypted; the group commits only once every item
+        // is encrypted and the batch is on record.
         let (part_tx, part_rx) = mpsc::unbounded_channel();
         let (commit_tx, commit_rx) = oneshot::channel();
         let encrypting = {
             let g = Arc::clone(&g);
-            tokio::task::spawn_blocking(move || Self::encrypt_parts(&g, valid_rx, now, &part_tx))
+            tokio::task::spawn_blocking(move || Self::encrypt_parts(&g, &valid, now, &part_tx))
         };
-        let recording =
-            tokio::spawn(Self::record_parts(Arc::clone(&u), self.store.clone(), g.row.id, record_rx));
-        let inserting = {
-            let g = Arc::clone(&g);
-            tokio::spawn(async move { g.store.insert_customer_parts(part_rx, commit_rx).await })
+        let deciding = async {
+            let encrypted = encrypting.await.unwrap_or(Err(VaultError::Internal("encryption task failed")));
+            let recorded = on_record.await.unwrap_or(Err(VaultError::Internal("audit task failed")));
+            if encrypted.is_ok() && recorded.is_ok() {
+                let _ = commit_tx.send(());
+            }
+            (encrypted, recorded)
         };
-        let mut results: Vec<Result<CustomerCode, VaultError>> = Vec::with_capacity(batch.len());
-        let (mut slots, mut codes, mut events) = (Vec::new(), Vec::new(), Vec::new());
-        for (items, item_codes) in batch.chunks(ITEMS_PER_PART).zip(new_codes.chunks(ITEMS_PER_PART)) {
-            let items: Vec<_> = items.iter().zip(item_codes).collect();
-            let validated =
-                par_map(&items, |(fields, code)| Ok(((*code).clone(), self.prepare(&g, fields)?)))?;
-            let (mut valid, mut part_events, mut part_codes) = (Vec::new(), Vec::new(), Vec::new());
-            for outcome in validated {
-                match outcome {
-                    Ok((code, prepared)) => {
-                        slots.push(results.len());
-                        results.push(Ok(code.clone()));
-                        part_events.push(Self::customer_event(
-                            ctx,
-                            "customer.create",
-                            &g,
-                            code.compact(),
-                            &prepared.values,
-                        ));
-                        part_codes.push(code.compact().to_owned());
-                        valid.push((code, prepared));
-                    }
-                    Err(e) => results.push(Err(e)),
-                }
-            }
-            if valid.is_empty() {
-                continue;
-            }
-            codes.extend_from_slice(&part_codes);
-            events.extend_from_slice(&part_events);
-            // A stage that stopped reading has failed, and says why below.
-            let _ = record_tx.send((part_events, part_codes));
-            let _ = valid_tx.send(valid);
-        }
-        drop((record_tx, valid_tx));
-        let encrypted = encrypting.await.unwrap_or(Err(VaultError::Internal("encryption task failed")));
-        let recorded = recording.await.unwrap_or(Err(VaultError::Internal("audit task failed")));
-        if encrypted.is_ok() && recorded.is_ok() && !codes.is_empty() {
-            let _ = commit_tx.send(());
-        } else {
-            drop(commit_tx); // the group's transaction rolls back
-        }
-        let inserted =
-            inserting.await.unwrap_or(Err(StoreError::Unavailable("group write task failed".into())));
-        if codes.is_empty() {
-            return Ok(results);
-        }
-        let parts = match (recorded, encrypted) {
-            (Ok(()), Ok(parts)) => parts,
-            (Err(e), _) => {
-                // The audit log (or the directory) could not be written: take back what
-                // other parts wrote, as far as the control database lets us.
-                let _ = self.undo_create(&u, &codes, events).await;
-                return Err(e);
-            }
-            (Ok(()), Err(e)) => {
+        let (inserted, (encrypted, recorded)) =
+            tokio::join!(g.store.insert_customer_parts(part_rx, commit_rx), deciding);
+        recorded?;
+        let parts = match encrypted {
+            Ok(parts) => parts,
+            Err(e) => {
                 self.undo_create(&u, &codes, events).await?;
                 return Err(e);
             }

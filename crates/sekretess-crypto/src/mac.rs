@@ -25,13 +25,39 @@ pub fn hmac_sha256_verify(key: &[u8], msg: &[u8], tag: &[u8]) -> Result<(), Cryp
     constant_time::verify_slices_are_equal(&full[..tag.len()], tag).map_err(|_| CryptoError::Integrity)
 }
 
+/// An HMAC-SHA256 key set up once (its padded key blocks hashed) for many tags, as a
+/// batch of customers or a round of audit entries needs. aws-lc wipes that state when it
+/// is dropped.
+#[derive(Clone)]
+pub struct MacKey(hmac::Key);
+
+impl std::fmt::Debug for MacKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MacKey(..)")
+    }
+}
+
+impl MacKey {
+    pub fn new(key: &Key32) -> Self {
+        MacKey(hmac::Key::new(hmac::HMAC_SHA256, key.expose()))
+    }
+
+    /// The tag of the concatenation of `parts`.
+    pub fn sign(&self, parts: &[&[u8]]) -> [u8; TAG_LEN] {
+        let mut context = hmac::Context::with_key(&self.0);
+        for part in parts {
+            context.update(part);
+        }
+        let mut out = [0u8; TAG_LEN];
+        out.copy_from_slice(context.sign().as_ref());
+        out
+    }
+}
+
 /// Blind index key for one field of one group: equal normalized values give equal indexes
 /// within that (group, field), and unrelated ones everywhere else.
-///
-/// Holds the HMAC key already set up (its padded key blocks hashed), since a batch of
-/// customers computes several indexes each. aws-lc wipes that state when it is dropped.
 #[derive(Clone)]
-pub struct BlindIndexKey(hmac::Key);
+pub struct BlindIndexKey(MacKey);
 
 impl std::fmt::Debug for BlindIndexKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -43,14 +69,12 @@ impl BlindIndexKey {
     /// `group_index_key` is the group's blind-index root; `field` names the field.
     pub fn for_field(group_index_key: &Key32, field: &str) -> Result<Self, CryptoError> {
         let key = kdf::derive_key(group_index_key, kdf::labels::BLIND_INDEX, field.as_bytes())?;
-        Ok(BlindIndexKey(hmac::Key::new(hmac::HMAC_SHA256, key.expose())))
+        Ok(BlindIndexKey(MacKey::new(&key)))
     }
 
     /// The index of a value that the caller has already normalized.
     pub fn index(&self, normalized: &[u8]) -> [u8; TAG_LEN] {
-        let mut out = [0u8; TAG_LEN];
-        out.copy_from_slice(hmac::sign(&self.0, normalized).as_ref());
-        out
+        self.0.sign(&[normalized])
     }
 }
 
@@ -72,6 +96,17 @@ mod tests {
         let field_key = kdf::derive_key(&g1, kdf::labels::BLIND_INDEX, b"email").unwrap();
         assert_eq!(a, hmac_sha256(field_key.expose(), b"x@example.com"));
         assert_eq!(format!("{:?}", BlindIndexKey::for_field(&g1, "email").unwrap()), "BlindIndexKey(..)");
+    }
+
+    #[test]
+    fn mac_key_signs_the_concatenation_of_its_parts() {
+        let key = Key32::generate().unwrap();
+        let mac = MacKey::new(&key);
+        let whole = hmac_sha256(key.expose(), b"previous tag|entry");
+        assert_eq!(mac.sign(&[b"previous tag|entry"]), whole);
+        assert_eq!(mac.sign(&[b"previous", b" tag|", b"entry"]), whole);
+        assert_ne!(mac.sign(&[b"previous tag|entr"]), whole);
+        assert_eq!(format!("{mac:?}"), "MacKey(..)");
     }
 
     #[test]
