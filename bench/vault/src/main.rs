@@ -41,6 +41,9 @@ struct Args {
     /// Rows written in the bare-SQLite and the vault comparison.
     #[arg(long, default_value_t = 200_000)]
     compare: u64,
+    /// Concurrent callers (clients) in the second batched-create measurement.
+    #[arg(long, default_value_t = 2)]
+    callers: u64,
     /// Customers created one by one.
     #[arg(long, default_value_t = 2000)]
     single: u64,
@@ -98,15 +101,15 @@ async fn main() -> Result<()> {
     let batched = rate(args.compare, start.elapsed());
     let batched_cores = (process_cpu_seconds()? - cpu_start) / start.elapsed().as_secs_f64();
 
-    // 2b. The same count into a fresh group from two callers (two clients), so that one
-    //     batch is encrypted while the other is written.
+    // 2b. The same count into a fresh group from several callers (clients; `--callers`),
+    //     so that one batch is encrypted while another is written.
     vault.create_group(&ctx(), "pair").await?;
     let start = Instant::now();
     let mut callers = Vec::new();
-    for caller in 0..2u64 {
+    for caller in 0..args.callers {
         let vault = Arc::clone(&vault);
         let mut people = data::Generator::starting_at(1_000 + caller, 20_000_000 + 5_000_000 * caller);
-        let (count, batch) = (args.compare / 2, args.batch);
+        let (count, batch) = (args.compare / args.callers, args.batch);
         callers.push(tokio::spawn(async move {
             create_batches(&vault, "pair", &mut people, count, batch, &mut Vec::new()).await
         }));
@@ -114,7 +117,7 @@ async fn main() -> Result<()> {
     for caller in callers {
         caller.await??;
     }
-    let batched_two = rate(args.compare / 2 * 2, start.elapsed());
+    let batched_many = rate(args.compare / args.callers * args.callers, start.elapsed());
 
     // 3. Single creates (two durable commits each: directory, then group).
     let mut single_lat = Latencies(Vec::new());
@@ -204,11 +207,12 @@ async fn main() -> Result<()> {
     println!("| vault / bare SQLite | {:.0} % |", batched / bare * 100.0);
     println!("| CPU of this process during the batched create | {batched_cores:.2} cores busy of 2 |");
     println!(
-        "| vault batched create, {} customers in batches of {}, two callers, fresh group | {batched_two:.0} customers/s |",
-        args.compare / 2 * 2,
-        args.batch
+        "| vault batched create, {} customers in batches of {}, {} callers, fresh group | {batched_many:.0} customers/s |",
+        args.compare / args.callers * args.callers,
+        args.batch,
+        args.callers
     );
-    println!("| vault (two callers) / bare SQLite | {:.0} % |", batched_two / bare * 100.0);
+    println!("| vault ({} callers) / bare SQLite | {:.0} % |", args.callers, batched_many / bare * 100.0);
     println!(
         "| vault single create, {} customers | {single:.0} customers/s, p50 {:.2} ms, p99 {:.2} ms |",
         args.single,

@@ -722,9 +722,23 @@ impl<S: Store> Vault<S> {
         par_map(&items, |(fields, code)| Ok((code.clone(), self.prepare(g, fields)?)))
     }
 
-    /// Encrypts validated items (a new data key each, spread over the cores: this is most
-    /// of a batch's CPU time) a part at a time, and sends each part to `parts` as soon as it
-    /// is done. Returns every part, for writing item by item after a conflict.
+    /// Encrypts validated items (a new data key each), spread over the cores: this is most
+    /// of a batch's CPU time.
+    fn encrypt_part(
+        g: &OpenGroup<S::Group>,
+        items: &[(CustomerCode, Prepared)],
+        now: i64,
+    ) -> Result<Arc<[CustomerWrite]>, VaultError> {
+        let keyed: Vec<_> = items.iter().zip(Key32::generate_many(items.len())?).collect();
+        let part: Vec<CustomerWrite> =
+            par_map(&keyed, |((code, prepared), dek)| Self::encrypt(g, code, prepared, dek, (now, now)))?
+                .into_iter()
+                .collect::<Result<_, _>>()?;
+        Ok(part.into())
+    }
+
+    /// Encrypts validated items a part at a time, and sends each part to `parts` as soon
+    /// as it is done. Returns every part, for writing item by item after a conflict.
     fn encrypt_parts(
         g: &OpenGroup<S::Group>,
         items: &[(CustomerCode, Prepared)],
@@ -733,12 +747,7 @@ impl<S: Store> Vault<S> {
     ) -> Result<Vec<Arc<[CustomerWrite]>>, VaultError> {
         let mut done = Vec::new();
         for chunk in items.chunks(ITEMS_PER_PART) {
-            let keyed: Vec<_> = chunk.iter().zip(Key32::generate_many(chunk.len())?).collect();
-            let part: Vec<CustomerWrite> =
-                par_map(&keyed, |((code, prepared), dek)| Self::encrypt(g, code, prepared, dek, (now, now)))?
-                    .into_iter()
-                    .collect::<Result<_, _>>()?;
-            let part: Arc<[CustomerWrite]> = part.into();
+            let part = Self::encrypt_part(g, chunk, now)?;
             // A store that stopped reading has failed, and says why itself.
             let _ = parts.send(Arc::clone(&part));
             done.push(part);
@@ -806,24 +815,38 @@ impl<S: Store> Vault<S> {
                 Ok::<(), VaultError>(())
             })
         };
-        // Parts are written as they are encrypted; the group commits only once every item
-        // is encrypted and the batch is on record.
-        let (part_tx, part_rx) = mpsc::unbounded_channel();
-        let (commit_tx, commit_rx) = oneshot::channel();
-        let encrypting = {
-            let g = Arc::clone(&g);
-            tokio::task::spawn_blocking(move || Self::encrypt_parts(&g, &valid, now, &part_tx))
-        };
-        let deciding = async {
-            let encrypted = encrypting.await.unwrap_or(Err(VaultError::Internal("encryption task failed")));
+        let (encrypted, recorded, inserted) = if valid.len() <= ITEMS_PER_PART {
+            // Small batches (single creates) are written only after they are on record, so
+            // the group's write lock is held just for the write, not for the audit's commit.
+            let encrypted = Self::encrypt_part(&g, &valid, now).map(|part| vec![part]);
             let recorded = on_record.await.unwrap_or(Err(VaultError::Internal("audit task failed")));
-            if encrypted.is_ok() && recorded.is_ok() {
-                let _ = commit_tx.send(());
-            }
-            (encrypted, recorded)
+            let inserted = match (&encrypted, &recorded) {
+                (Ok(parts), Ok(())) => g.store.insert_customers(&parts[0]).await,
+                _ => Ok(()),
+            };
+            (encrypted, recorded, inserted)
+        } else {
+            // Parts are written as they are encrypted; the group commits only once every
+            // item is encrypted and the batch is on record.
+            let (part_tx, part_rx) = mpsc::unbounded_channel();
+            let (commit_tx, commit_rx) = oneshot::channel();
+            let encrypting = {
+                let g = Arc::clone(&g);
+                tokio::task::spawn_blocking(move || Self::encrypt_parts(&g, &valid, now, &part_tx))
+            };
+            let deciding = async {
+                let encrypted =
+                    encrypting.await.unwrap_or(Err(VaultError::Internal("encryption task failed")));
+                let recorded = on_record.await.unwrap_or(Err(VaultError::Internal("audit task failed")));
+                if encrypted.is_ok() && recorded.is_ok() {
+                    let _ = commit_tx.send(());
+                }
+                (encrypted, recorded)
+            };
+            let (inserted, (encrypted, recorded)) =
+                tokio::join!(g.store.insert_customer_parts(part_rx, commit_rx), deciding);
+            (encrypted, recorded, inserted)
         };
-        let (inserted, (encrypted, recorded)) =
-            tokio::join!(g.store.insert_customer_parts(part_rx, commit_rx), deciding);
         recorded?;
         let parts = match encrypted {
             Ok(parts) => parts,

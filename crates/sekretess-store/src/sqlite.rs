@@ -523,8 +523,6 @@ struct IndexStaging {
 /// about 3 us each (4.1 s for 1.3 million entries in `bench/vault`).
 const INDEX_STAGING: IndexStaging = IndexStaging { run_entries: 65_536, fanout: 32 };
 
-/// Stages the writes' index entries (in a transaction that has already written, so it
-/// holds the write lock), and merges runs when a level has enough of them.
 /// Writes customer rows (their index entries are `insert_index`'s) in a transaction.
 async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
     for chunk in writes.chunks(ROWS_PER_STATEMENT) {
@@ -547,6 +545,8 @@ async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) 
     Ok(())
 }
 
+/// Stages the writes' index entries (in a transaction that has already written, so it
+/// holds the write lock), and merges runs when a level has enough of them.
 async fn insert_index(
     tx: &mut sqlx::SqliteConnection,
     writes: &[&CustomerWrite],

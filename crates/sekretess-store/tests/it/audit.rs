@@ -332,8 +332,9 @@ async fn vault_operations_fail_closed() {
     let bo = crate::common::fields(&[("full_name", "Bo"), ("national_id", "670919-9530")]);
     let e = v.create_customer(&ctx, "retail", &bo).await.unwrap_err();
     assert!(matches!(e, VaultError::AuditUnavailable { .. }), "{e:?}");
-    // A batch big enough to be encrypted on several threads while its entries are written.
-    let batch: Vec<_> = (0..600)
+    // A batch big enough to be encrypted on several threads, in parts that are written into
+    // the group's open transaction while its entries are (not) written.
+    let batch: Vec<_> = (0..2500)
         .map(|i| {
             crate::common::fields(&[("full_name", "Batch Person"), ("email", &format!("p{i}@example.com"))])
         })
@@ -354,13 +355,13 @@ async fn vault_operations_fail_closed() {
     control_sql(tv.backend.dir.path(), "DROP TRIGGER block_audit").await;
     // Nothing was written while the log was down, and service resumes.
     assert!(v.find(&ctx, "retail", "national_id", "670919-9530").await.unwrap().is_empty());
-    for email in ["p0@example.com", "p599@example.com"] {
+    for email in ["p0@example.com", "p1500@example.com", "p2499@example.com"] {
         assert!(v.find(&ctx, "retail", "email", email).await.unwrap().is_empty(), "{email}");
     }
     let read = v.get_customer(&ctx, &code, None).await.unwrap();
     assert_eq!(read.fields["full_name"].expose(), "Ada Lovelace");
-    assert_eq!(v.store().audit_head().await.unwrap().unwrap().0, head + 4);
-    assert_eq!(v.audit_verify(None).await.unwrap(), Verdict::Intact { head: head + 4 });
+    assert_eq!(v.store().audit_head().await.unwrap().unwrap().0, head + 5);
+    assert_eq!(v.audit_verify(None).await.unwrap(), Verdict::Intact { head: head + 5 });
 
     // The failure count is the process's: sealing and unsealing does not reset it.
     let failures = v.audit_failures();
