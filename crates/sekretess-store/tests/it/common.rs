@@ -13,6 +13,20 @@ use sqlx::{Connection, Row};
 /// 2026-11-18, a fixed "now" for every test.
 pub const NOW: i64 = 1_795_000_000;
 
+/// A customer record with placeholder bytes (no real encryption), for tests that drive a
+/// group store directly, below the vault.
+pub fn placeholder_record(code: String) -> sekretess_core::store::CustomerRecord {
+    sekretess_core::store::CustomerRecord {
+        code,
+        kek_version: 1,
+        wrapped_dek: vec![1; 40],
+        fields: vec![("email".into(), vec![2; 40])],
+        created_at: NOW,
+        updated_at: NOW,
+        retain_until: None,
+    }
+}
+
 /// The caller every test acts as.
 pub fn ctx() -> AuditContext {
     AuditContext {

@@ -4,23 +4,15 @@
 use std::sync::Arc;
 
 use sekretess_core::error::StoreError;
-use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, IndexEntry, Store};
+use sekretess_core::store::{CustomerWrite, GroupStore, IndexEntry, Store};
 use sekretess_crypto::mac::hmac_sha256;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::common::{Backend, NOW};
+use crate::common::{Backend, NOW, placeholder_record};
 
 fn write(i: u32, national_id: u32) -> CustomerWrite {
     CustomerWrite {
-        record: CustomerRecord {
-            code: format!("P{i:011}"),
-            kek_version: 1,
-            wrapped_dek: vec![1; 40],
-            fields: vec![("email".into(), vec![2; 40])],
-            created_at: NOW,
-            updated_at: NOW,
-            retain_until: None,
-        },
+        record: placeholder_record(format!("P{i:011}")),
         index: vec![
             IndexEntry {
                 field: "email".into(),

@@ -3,11 +3,11 @@
 //! uniqueness, updates and erasure must not depend on whether an entry is staged or merged.
 
 use sekretess_core::error::StoreError;
-use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, IndexEntry, Store};
+use sekretess_core::store::{CustomerWrite, GroupStore, IndexEntry, Store};
 use sekretess_crypto::mac::hmac_sha256;
 use sekretess_store::{SqliteGroup, SqliteStore};
 
-use crate::common::NOW;
+use crate::common::{NOW, placeholder_record};
 
 fn hash(field: &str, i: u32) -> [u8; 32] {
     hmac_sha256(field.as_bytes(), &i.to_be_bytes())
@@ -21,15 +21,7 @@ fn code(i: u32) -> String {
 fn write(i: u32, email_of: u32, national_id: u32) -> CustomerWrite {
     let entry = |field: &str, hash, unique| IndexEntry { field: field.into(), hash, unique };
     CustomerWrite {
-        record: CustomerRecord {
-            code: code(i),
-            kek_version: 1,
-            wrapped_dek: vec![1; 40],
-            fields: vec![("email".into(), vec![2; 40])],
-            created_at: NOW,
-            updated_at: NOW,
-            retain_until: None,
-        },
+        record: placeholder_record(code(i)),
         index: vec![
             entry("email", hash("email", email_of), false),
             entry("phone", hash("phone", i), false),
