@@ -137,6 +137,31 @@ async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
     assert_eq!(v.find(&ctx(), "retail", "national_id", "199001010017").await.unwrap().len(), 1);
     assert_eq!(v.find(&ctx(), "retail", "full_name", "dup licate").await.unwrap().len(), 0);
 
+    // The same in a batch big enough to reach the store in parts (1,024 items each) while
+    // it is encrypted: the bad items sit in different parts.
+    let mut batch: Vec<_> = (0..2100).map(|i| fields(&[("full_name", &format!("Filler {i}"))])).collect();
+    batch[10] = fields(&[("full_name", "Eve Parts"), ("national_id", "811228-9874")]);
+    batch[700] = fields(&[("email", "broken")]);
+    batch[1500] = fields(&[("full_name", "Dup Parts"), ("national_id", "19881231-0004")]);
+    batch[2050] = fields(&[("full_name", "Fay Parts"), ("national_id", "198112289874")]);
+    let results = v.create_customers(&ctx(), "retail", &batch).await.unwrap();
+    assert!(matches!(results[700], Err(VaultError::Invalid { .. })));
+    assert_eq!(results[1500], Err(VaultError::Duplicate { field: "national_id".into() }));
+    assert_eq!(results[2050], Err(VaultError::Duplicate { field: "national_id".into() }));
+    let written: Vec<&CustomerCode> = results.iter().flatten().collect();
+    assert_eq!(written.len(), 2097);
+    for code in [written[0], written[10], written[1499], written[2096]] {
+        v.get_customer(&ctx(), code, None).await.unwrap();
+    }
+    assert_eq!(
+        v.find(&ctx(), "retail", "national_id", "8112289874").await.unwrap(),
+        vec![written[10].clone()]
+    );
+    assert_eq!(v.find(&ctx(), "retail", "full_name", "filler 2099").await.unwrap().len(), 1);
+    for name in ["dup parts", "fay parts"] {
+        assert!(v.find(&ctx(), "retail", "full_name", name).await.unwrap().is_empty(), "{name}");
+    }
+
     // Updates validate too, and keep the old value on failure.
     assert!(matches!(
         v.update_customer(&ctx(), &code, &[("email".into(), Some("nope".into()))]).await,
