@@ -220,12 +220,17 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
-    fn tag_for(key: &AuditKey, seq: u64, mac_: &[u8; 32], time: i64) -> [u8; 32] {
+    /// What the tag covers.
+    fn message(seq: u64, mac_: &[u8; 32], time: i64) -> Vec<u8> {
         let mut msg = b"sekretess/v1/audit-checkpoint\0".to_vec();
         msg.extend_from_slice(&seq.to_be_bytes());
         msg.extend_from_slice(mac_);
         msg.extend_from_slice(&time.to_be_bytes());
-        mac::hmac_sha256(key.key.expose(), &msg)
+        msg
+    }
+
+    fn tag_for(key: &AuditKey, seq: u64, mac_: &[u8; 32], time: i64) -> [u8; 32] {
+        key.mac.sign(&[&Self::message(seq, mac_, time)])
     }
 
     pub fn new(key: &AuditKey, seq: u64, mac_: [u8; 32], time: i64) -> Self {
@@ -263,18 +268,8 @@ impl Checkpoint {
     }
 
     pub fn is_authentic(&self, key: &AuditKey) -> bool {
-        mac::hmac_sha256_verify(
-            key.key.expose(),
-            &{
-                let mut msg = b"sekretess/v1/audit-checkpoint\0".to_vec();
-                msg.extend_from_slice(&self.seq.to_be_bytes());
-                msg.extend_from_slice(&self.mac);
-                msg.extend_from_slice(&self.time.to_be_bytes());
-                msg
-            },
-            &self.tag,
-        )
-        .is_ok()
+        mac::hmac_sha256_verify(key.key.expose(), &Self::message(self.seq, &self.mac, self.time), &self.tag)
+            .is_ok()
     }
 }
 

@@ -818,13 +818,13 @@ impl<S: Store> Vault<S> {
         let (encrypted, recorded, inserted) = if valid.len() <= ITEMS_PER_PART {
             // Small batches (single creates) are written only after they are on record, so
             // the group's write lock is held just for the write, not for the audit's commit.
-            let encrypted = Self::encrypt_part(&g, &valid, now).map(|part| vec![part]);
+            let encrypted = Self::encrypt_part(&g, &valid, now);
             let recorded = on_record.await.unwrap_or(Err(VaultError::Internal("audit task failed")));
             let inserted = match (&encrypted, &recorded) {
-                (Ok(parts), Ok(())) => g.store.insert_customers(&parts[0]).await,
+                (Ok(part), Ok(())) => g.store.insert_customers(part).await,
                 _ => Ok(()),
             };
-            (encrypted, recorded, inserted)
+            (encrypted.map(|part| vec![part]), recorded, inserted)
         } else {
             // Parts are written as they are encrypted; the group commits only once every
             // item is encrypted and the batch is on record.
