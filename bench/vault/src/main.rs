@@ -371,7 +371,7 @@ where
 /// Which index entries `index_probe` looks up.
 #[derive(Clone, Copy, PartialEq)]
 enum Probe {
-    /// `national_id` (unique): two probes.
+    /// `national_id` (unique): the old unique index and every run.
     Unique,
     /// Other searchable fields: the old index and every staged run.
     Runs,
@@ -385,7 +385,7 @@ async fn index_probe(vault: &Vault<SqliteStore>, samples: u64, probe: Probe) -> 
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", group.path().display())).await?;
     let sql = match probe {
         Probe::Unique => {
-            "SELECT hash FROM (SELECT hash FROM unique_index UNION ALL SELECT hash FROM staged_unique) \
+            "SELECT hash FROM (SELECT hash FROM unique_index UNION ALL SELECT hash FROM unique_runs) \
              ORDER BY random() LIMIT ?"
         }
         Probe::Runs => "SELECT hash FROM staged_blind ORDER BY random() LIMIT ?",

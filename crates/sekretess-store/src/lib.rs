@@ -4,6 +4,7 @@
 //! a schema of the control database or in a database of its own, on any server.
 #![forbid(unsafe_code)]
 
+mod hash_filter;
 mod migrate;
 #[cfg(feature = "postgres")]
 pub mod postgres;

@@ -27,6 +27,7 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::hash_filter::HashFilter;
 use crate::migrate;
 
 const GROUPS_DIR: &str = "groups";
@@ -171,6 +172,59 @@ pub struct SqliteGroup {
     path: PathBuf,
     checkpoints: Checkpointer,
     staging: IndexStaging,
+    filters: FilterCache,
+    runs: Arc<Mutex<Option<Arc<RunList>>>>,
+}
+
+/// The hash filters of index runs, decoded, for finds of unique fields. Keyed by run and
+/// entry count: a run's unique entries change only when it takes more entries (which
+/// changes the count), or lose some by erasure (which leaves the filter a superset).
+/// Runs without a filter are not cached.
+#[derive(Clone, Default)]
+struct FilterCache(Arc<Mutex<FiltersByRun>>);
+
+type FiltersByRun = std::collections::HashMap<(i64, i64), Arc<HashFilter>>;
+
+impl FilterCache {
+    /// The hash filter of `run` with `entries` entries, from the cache or the file; `None`
+    /// if it has none (or is gone), so that it must be probed.
+    async fn get(
+        &self,
+        conn: &mut SqliteConnection,
+        run: i64,
+        entries: i64,
+    ) -> Result<Option<Arc<HashFilter>>, StoreError> {
+        let poisoned = || StoreError::Unavailable("the hash filter cache is unusable".into());
+        if let Some(filter) = self.0.lock().map_err(|_| poisoned())?.get(&(run, entries)) {
+            return Ok(Some(Arc::clone(filter)));
+        }
+        let blob: Option<Option<Vec<u8>>> =
+            sqlx::query_scalar("SELECT unique_filter FROM index_runs WHERE run = ? AND entries = ?")
+                .bind(run)
+                .bind(entries)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(map_err)?;
+        let Some(Some(blob)) = blob else { return Ok(None) };
+        let filter = Arc::new(HashFilter::decode(&blob)?);
+        let mut cache = self.0.lock().map_err(|_| poisoned())?;
+        // Runs merged away are never asked for again.
+        if cache.len() > 256 {
+            cache.clear();
+        }
+        cache.insert((run, entries), Arc::clone(&filter));
+        Ok(Some(filter))
+    }
+}
+
+/// Each index run, its entry count, and whether it still takes entries (has no filter).
+/// `length()` reads no more of a blob than its header; `IS NULL` on the blob itself reads
+/// the whole filter (hundreds of kilobytes for a merged run).
+async fn index_runs(tx: &mut SqliteConnection) -> Result<Vec<(i64, i64, bool)>, StoreError> {
+    sqlx::query_as("SELECT run, entries, length(unique_filter) IS NULL FROM index_runs")
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_err)
 }
 
 impl SqliteStore {
@@ -211,11 +265,12 @@ impl SqliteGroup {
         &self.path
     }
 
-    /// Stages at most `run_entries` blind-index entries per level-0 run and merges
-    /// `fanout` runs of a level into one, instead of the defaults (65,536 and 32): small
-    /// values let tests reach every staging state with a few customers.
-    pub fn with_index_staging(mut self, run_entries: i64, fanout: i64) -> Self {
-        self.staging = IndexStaging { run_entries, fanout };
+    /// Stages at most `run_entries` blind-index entries per level-0 run, merges `fanout`
+    /// runs of a level into one, and checks writes of more than `probe_up_to` unique
+    /// entries through the runs' hash filters, instead of the defaults (65,536, 32 and 64):
+    /// small values let tests reach every staging state with a few customers.
+    pub fn with_index_staging(mut self, run_entries: i64, fanout: i64, probe_up_to: usize) -> Self {
+        self.staging = IndexStaging { run_entries, fanout, probe_up_to };
         self
     }
 
@@ -364,12 +419,22 @@ impl Store for SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Unavailable(format!("group database migration failed: {e}")))?;
-        Ok(SqliteGroup { pool, path, checkpoints: Checkpointer::default(), staging: INDEX_STAGING })
+        Ok(SqliteGroup {
+            pool,
+            path,
+            checkpoints: Checkpointer::default(),
+            staging: INDEX_STAGING,
+            filters: FilterCache::default(),
+            runs: Arc::default(),
+        })
     }
 
     async fn directory_insert(&self, codes: &[String], group: u32) -> Result<(), StoreError> {
+        // Random codes in key order: each B-tree page is visited once.
+        let mut sorted: Vec<&String> = codes.iter().collect();
+        sorted.sort_unstable();
         let mut tx = self.control.begin().await.map_err(map_err)?;
-        for chunk in codes.chunks(ROWS_PER_STATEMENT) {
+        for chunk in sorted.chunks(ROWS_PER_STATEMENT) {
             let mut q: QueryBuilder<Sqlite> =
                 QueryBuilder::new("INSERT OR FAIL INTO directory (code, group_id) ");
             q.push_values(chunk, |mut b, code| {
@@ -506,7 +571,8 @@ fn decode_index(mut blob: &[u8]) -> Result<Vec<IndexEntry>, StoreError> {
     Ok(entries)
 }
 
-/// How new blind-index entries are staged (see `migrations/sqlite/group/0002_staged_index.sql`).
+/// How new blind-index entries are staged (see `migrations/sqlite/group/0002_staged_index.sql`
+/// and `0003_unique_runs.sql`).
 #[derive(Debug, Clone, Copy)]
 struct IndexStaging {
     /// Entries a level-0 run takes before a write starts a new one.
@@ -514,14 +580,17 @@ struct IndexStaging {
     /// Runs of one level that are merged into one run of the next. Each run costs a find
     /// one more index probe; each entry is rewritten once per level.
     fanout: i64,
+    /// Unique entries that a write checks against the runs by probing each run. A write
+    /// of more reads the runs' hash filters first: reading them all costs about as much as
+    /// a few hundred probes at a million customers, and spares all but a few.
+    probe_up_to: usize,
 }
 
-/// Fanout 32: a find of a non-unique field probes at most 31 runs per level (a few
-/// microseconds each while cached). With the default schema (four searchable non-unique
-/// fields) level-0 runs are merged every 320,000 customers created in batches of 10,000
-/// (a run each) or 520,000 created one by one; a merge rewrites its runs' entries once,
-/// about 3 us each (4.1 s for 1.3 million entries in `bench/vault`).
-const INDEX_STAGING: IndexStaging = IndexStaging { run_entries: 65_536, fanout: 32 };
+/// Fanout 32: a find probes at most 31 runs per level (a few microseconds each while
+/// cached). With the default schema (five searchable fields, one of them unique) level-0
+/// runs are merged every 320,000 customers created in batches of 10,000 (a run each) or
+/// 420,000 created one by one; a merge rewrites its runs' entries once, about 3 us each.
+const INDEX_STAGING: IndexStaging = IndexStaging { run_entries: 65_536, fanout: 32, probe_up_to: 64 };
 
 /// Writes customer rows (their index entries are `insert_index`'s) in a transaction.
 async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
@@ -551,6 +620,7 @@ async fn insert_index(
     tx: &mut sqlx::SqliteConnection,
     writes: &[&CustomerWrite],
     staging: IndexStaging,
+    filters: &FilterCache,
 ) -> Result<(), StoreError> {
     let conflict = || StoreError::Conflict { what: unique_field_name(writes) };
     let entries = |unique: bool| -> Vec<(&[u8; 32], &str)> {
@@ -566,32 +636,11 @@ async fn insert_index(
         entries.sort_unstable(); // in key order, each B-tree page is visited once
         entries
     };
-    for chunk in entries(true).chunks(ROWS_PER_STATEMENT) {
-        // The main index is checked here; staged_unique's key refuses the staged duplicates.
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT 1 FROM unique_index WHERE hash IN (");
-        let mut list = q.separated(", ");
-        for (hash, _) in chunk {
-            list.push_bind(&hash[..]);
-        }
-        q.push(") LIMIT 1");
-        if q.build().fetch_optional(&mut *tx).await.map_err(map_err)?.is_some() {
-            return Err(conflict());
-        }
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT OR FAIL INTO staged_unique (hash, code) ");
-        q.push_values(chunk, |mut b, (hash, code)| {
-            b.push_bind(&hash[..]).push_bind(*code);
-        });
-        q.build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
-            StoreError::Conflict { .. } => conflict(),
-            other => other,
-        })?;
-    }
-    let blind = entries(false);
-    if blind.is_empty() {
+    let (unique, blind) = (entries(true), entries(false));
+    if unique.is_empty() && blind.is_empty() {
         return Ok(());
     }
-    let added = blind.len() as i64;
+    let added = (unique.len() + blind.len()) as i64;
     let newest: Option<(i64, i64)> =
         sqlx::query_as("SELECT run, entries FROM index_runs WHERE level = 0 ORDER BY run DESC LIMIT 1")
             .fetch_optional(&mut *tx)
@@ -601,15 +650,42 @@ async fn insert_index(
         Some((run, entries)) if entries + added <= staging.run_entries => (run, false),
         _ => (next_run(tx).await?, true),
     };
+    if new_run {
+        // The run that took entries until now takes no more: it gets its filter.
+        let open: Vec<i64> =
+            sqlx::query_scalar("SELECT run FROM index_runs WHERE length(unique_filter) IS NULL")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        for run in open {
+            write_filter(tx, run).await?;
+        }
+    }
+    if !unique.is_empty() && unique_taken(tx, &unique, staging, filters).await? {
+        return Err(conflict());
+    }
+    // A run that takes entries has no filter until it is full.
     sqlx::query(
         "INSERT INTO index_runs (run, level, entries) VALUES (?1, 0, ?2) \
-             ON CONFLICT (run) DO UPDATE SET entries = entries + ?2",
+             ON CONFLICT (run) DO UPDATE SET entries = entries + ?2, unique_filter = NULL",
     )
     .bind(run)
     .bind(added)
     .execute(&mut *tx)
     .await
     .map_err(map_err)?;
+    // The key (run, hash) refuses a value twice in the batch, or already in this run.
+    for chunk in unique.chunks(ROWS_PER_STATEMENT) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT OR FAIL INTO unique_runs (run, hash, code) ");
+        q.push_values(chunk, |mut b, (hash, code)| {
+            b.push_bind(run).push_bind(&hash[..]).push_bind(*code);
+        });
+        q.build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
+            StoreError::Conflict { .. } => conflict(),
+            other => other,
+        })?;
+    }
     for chunk in blind.chunks(ROWS_PER_STATEMENT) {
         let mut q: QueryBuilder<Sqlite> =
             QueryBuilder::new("INSERT OR FAIL INTO staged_blind (run, hash, code) ");
@@ -622,6 +698,73 @@ async fn insert_index(
     if new_run { merge_full_levels(tx, staging.fanout).await } else { Ok(()) }
 }
 
+/// Whether some customer already holds one of the `unique` hashes (sorted): in
+/// unique_index (entries from before unique runs), or in any run.
+async fn unique_taken(
+    tx: &mut sqlx::SqliteConnection,
+    unique: &[(&[u8; 32], &str)],
+    staging: IndexStaging,
+    filters: &FilterCache,
+) -> Result<bool, StoreError> {
+    async fn any_of(
+        tx: &mut sqlx::SqliteConnection,
+        sql: &str,
+        run: Option<i64>,
+        hashes: &[&[u8; 32]],
+    ) -> Result<bool, StoreError> {
+        for chunk in hashes.chunks(ROWS_PER_STATEMENT) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(sql);
+            if let Some(run) = run {
+                q.push_bind(run).push(" AND hash IN (");
+            }
+            let mut list = q.separated(", ");
+            for hash in chunk {
+                list.push_bind(&hash[..]);
+            }
+            q.push(") LIMIT 1");
+            if q.build().fetch_optional(&mut *tx).await.map_err(map_err)?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+    let hashes: Vec<&[u8; 32]> = unique.iter().map(|(hash, _)| *hash).collect();
+    if any_of(tx, "SELECT 1 FROM unique_index WHERE hash IN (", None, &hashes).await? {
+        return Ok(true);
+    }
+    if hashes.len() <= staging.probe_up_to {
+        let sql = "SELECT 1 FROM unique_runs WHERE run IN (SELECT run FROM index_runs) AND hash IN (";
+        return any_of(tx, sql, None, &hashes).await;
+    }
+    for (run, entries, open) in index_runs(tx).await? {
+        let filter = if open { None } else { filters.get(tx, run, entries).await? };
+        let candidates: Vec<&[u8; 32]> = match filter {
+            Some(filter) => hashes.iter().copied().filter(|hash| filter.may_contain(&hash[..])).collect(),
+            None => hashes.clone(),
+        };
+        if any_of(tx, "SELECT 1 FROM unique_runs WHERE run = ", Some(run), &candidates).await? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Writes the hash filter of `run`'s unique entries.
+async fn write_filter(tx: &mut sqlx::SqliteConnection, run: i64) -> Result<(), StoreError> {
+    let hashes: Vec<Vec<u8>> = sqlx::query_scalar("SELECT hash FROM unique_runs WHERE run = ?")
+        .bind(run)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_err)?;
+    sqlx::query("UPDATE index_runs SET unique_filter = ? WHERE run = ?")
+        .bind(HashFilter::encode(hashes.iter().map(Vec::as_slice)))
+        .bind(run)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+    Ok(())
+}
+
 async fn next_run(tx: &mut sqlx::SqliteConnection) -> Result<i64, StoreError> {
     sqlx::query_scalar("SELECT COALESCE(MAX(run), 0) + 1 FROM index_runs")
         .fetch_one(&mut *tx)
@@ -629,8 +772,7 @@ async fn next_run(tx: &mut sqlx::SqliteConnection) -> Result<i64, StoreError> {
         .map_err(map_err)
 }
 
-/// While some level has `fanout` runs, merges them into one run of the next level. A
-/// merge of level-0 runs also moves the staged unique entries into unique_index.
+/// While some level has `fanout` runs, merges them into one run of the next level.
 async fn merge_full_levels(tx: &mut sqlx::SqliteConnection, fanout: i64) -> Result<(), StoreError> {
     loop {
         let full: Option<(i64, i64)> = sqlx::query_as(
@@ -642,14 +784,32 @@ async fn merge_full_levels(tx: &mut sqlx::SqliteConnection, fanout: i64) -> Resu
         .map_err(map_err)?;
         let Some((level, entries)) = full else { return Ok(()) };
         let run = next_run(tx).await?;
-        let merged = [
-            sqlx::query(
-                "INSERT INTO staged_blind (run, hash, code) SELECT ?, hash, code FROM staged_blind \
-                 WHERE run IN (SELECT run FROM index_runs WHERE level = ?) ORDER BY hash, code",
-            )
-            .bind(run)
-            .bind(level),
+        sqlx::query(
+            "INSERT INTO staged_blind (run, hash, code) SELECT ?, hash, code FROM staged_blind \
+             WHERE run IN (SELECT run FROM index_runs WHERE level = ?) ORDER BY hash, code",
+        )
+        .bind(run)
+        .bind(level)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        // A unique hash in two runs would be a broken invariant: reported, not dropped.
+        sqlx::query(
+            "INSERT OR FAIL INTO unique_runs (run, hash, code) SELECT ?, hash, code FROM unique_runs \
+             WHERE run IN (SELECT run FROM index_runs WHERE level = ?) ORDER BY hash",
+        )
+        .bind(run)
+        .bind(level)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match map_err(e) {
+            StoreError::Conflict { .. } => StoreError::Corrupt("a unique index entry is staged twice".into()),
+            other => other,
+        })?;
+        let retired = [
             sqlx::query("DELETE FROM staged_blind WHERE run IN (SELECT run FROM index_runs WHERE level = ?)")
+                .bind(level),
+            sqlx::query("DELETE FROM unique_runs WHERE run IN (SELECT run FROM index_runs WHERE level = ?)")
                 .bind(level),
             sqlx::query("DELETE FROM index_runs WHERE level = ?").bind(level),
             sqlx::query("INSERT INTO index_runs (run, level, entries) VALUES (?, ?, ?)")
@@ -657,22 +817,10 @@ async fn merge_full_levels(tx: &mut sqlx::SqliteConnection, fanout: i64) -> Resu
                 .bind(level + 1)
                 .bind(entries),
         ];
-        for statement in merged {
+        for statement in retired {
             statement.execute(&mut *tx).await.map_err(map_err)?;
         }
-        if level == 0 {
-            // A unique hash held by two codes would be a broken invariant: reported, not dropped.
-            sqlx::query(
-                "INSERT OR FAIL INTO unique_index (hash, code) SELECT hash, code FROM staged_unique ORDER BY hash",
-            )
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| match map_err(e) {
-                StoreError::Conflict { .. } => StoreError::Corrupt("a unique index entry is staged twice".into()),
-                other => other,
-            })?;
-            sqlx::query("DELETE FROM staged_unique").execute(&mut *tx).await.map_err(map_err)?;
-        }
+        write_filter(tx, run).await?;
     }
 }
 
@@ -699,7 +847,7 @@ async fn delete_index(
         let statements: [&str; 2] = if e.unique {
             [
                 "DELETE FROM unique_index WHERE hash = ? AND code = ?",
-                "DELETE FROM staged_unique WHERE hash = ? AND code = ?",
+                "DELETE FROM unique_runs WHERE run IN (SELECT run FROM index_runs) AND hash = ? AND code = ?",
             ]
         } else {
             [
@@ -726,11 +874,82 @@ async fn stored_index(
     row.map(|(blob,)| decode_index(&blob)).transpose()
 }
 
+/// Names the runs of index_runs and which of them still take entries; changes whenever a
+/// find of a unique field must choose its runs anew (an open run may take entries
+/// meanwhile: it is always probed).
+const RUNS_SIGNATURE: &str = "(SELECT group_concat(run || ':' || \
+     CASE WHEN length(unique_filter) IS NULL THEN 'open' ELSE entries END, ',' ORDER BY run) FROM index_runs)";
+
+/// The index runs as a find of a unique field last saw them.
+struct RunList {
+    signature: Option<String>,
+    /// (run, entries, still takes entries)
+    runs: Vec<(i64, i64, bool)>,
+}
+
+impl SqliteGroup {
+    /// A unique field's entry: in unique_index (from before unique runs), or in one of the
+    /// runs whose hash filter may hold it. One statement when the runs are as last seen:
+    /// it also says if they are not, and then the find starts over.
+    async fn find_unique(&self, hash: &[u8; 32]) -> Result<Vec<String>, StoreError> {
+        let poisoned = || StoreError::Unavailable("the index run cache is unusable".into());
+        let mut conn = self.pool.acquire().await.map_err(map_err)?;
+        for _ in 0..3 {
+            let known = self.runs.lock().map_err(|_| poisoned())?.clone();
+            let known = match known {
+                Some(known) => known,
+                None => {
+                    let rows: Vec<(i64, i64, bool, Option<String>)> = sqlx::query_as(&format!(
+                        "SELECT run, entries, length(unique_filter) IS NULL, {RUNS_SIGNATURE} FROM index_runs"
+                    ))
+                    .fetch_all(&mut *conn)
+                    .await
+                    .map_err(map_err)?;
+                    let signature = rows.first().and_then(|row| row.3.clone());
+                    let runs = rows.into_iter().map(|(run, entries, open, _)| (run, entries, open)).collect();
+                    let known = Arc::new(RunList { signature, runs });
+                    *self.runs.lock().map_err(|_| poisoned())? = Some(Arc::clone(&known));
+                    known
+                }
+            };
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("SELECT code FROM unique_index WHERE hash = ");
+            q.push_bind(&hash[..]);
+            let mut maybe = Vec::new();
+            for &(run, entries, open) in &known.runs {
+                let filter = if open { None } else { self.filters.get(&mut conn, run, entries).await? };
+                if filter.is_none_or(|filter| filter.may_contain(hash)) {
+                    maybe.push(run);
+                }
+            }
+            if !maybe.is_empty() {
+                q.push(" UNION ALL SELECT code FROM unique_runs WHERE hash = ").push_bind(&hash[..]);
+                q.push(" AND run IN (");
+                let mut list = q.separated(", ");
+                for run in maybe {
+                    list.push_bind(run);
+                }
+                q.push(")");
+            }
+            // A NULL code says that the runs changed since they were listed.
+            q.push(format_args!(" UNION ALL SELECT NULL WHERE {RUNS_SIGNATURE} IS NOT "));
+            q.push_bind(known.signature.clone());
+            let codes: Vec<Option<String>> =
+                q.build_query_scalar().fetch_all(&mut *conn).await.map_err(map_err)?;
+            if let Some(codes) = codes.into_iter().collect::<Option<Vec<String>>>() {
+                return Ok(codes);
+            }
+            *self.runs.lock().map_err(|_| poisoned())? = None;
+        }
+        Err(StoreError::Unavailable("the index runs kept changing during a find".into()))
+    }
+}
+
 impl GroupStore for SqliteGroup {
     async fn insert_customers(&self, batch: &[CustomerWrite]) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
         insert_rows(&mut tx, batch).await?;
-        insert_index(&mut tx, &batch.iter().collect::<Vec<_>>(), self.staging).await?;
+        insert_index(&mut tx, &batch.iter().collect::<Vec<_>>(), self.staging, &self.filters).await?;
         tx.commit().await.map_err(map_err)?;
         self.checkpoints.after_commit(&self.pool);
         Ok(())
@@ -748,8 +967,8 @@ impl GroupStore for SqliteGroup {
             written.push(part);
         }
         // Index entries go in last, all at once: sorted, they fill pages in key order.
-        insert_index(&mut tx, &written.iter().flat_map(|p| p.iter()).collect::<Vec<_>>(), self.staging)
-            .await?;
+        let written: Vec<_> = written.iter().flat_map(|p| p.iter()).collect();
+        insert_index(&mut tx, &written, self.staging, &self.filters).await?;
         commit
             .await
             .map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
@@ -791,7 +1010,7 @@ impl GroupStore for SqliteGroup {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        insert_index(&mut tx, &[write], self.staging).await?;
+        insert_index(&mut tx, &[write], self.staging, &self.filters).await?;
         tx.commit().await.map_err(map_err)?;
         self.checkpoints.after_commit(&self.pool);
         Ok(())
@@ -812,16 +1031,19 @@ impl GroupStore for SqliteGroup {
 
     async fn find(&self, _field: &str, hash: &[u8; 32], unique: bool) -> Result<Vec<String>, StoreError> {
         // The hash is keyed per group and field, so it alone selects the field's entries:
-        // a unique field's are in two places, the others' in blind_index and each run.
-        let sql = if unique {
-            "SELECT code FROM unique_index WHERE hash = ?1 UNION ALL SELECT code FROM staged_unique WHERE hash = ?1"
-        } else {
+        // in the index from before runs, and in each run.
+        if unique {
+            return self.find_unique(hash).await;
+        }
+        let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT code FROM blind_index WHERE hash = ?1 \
              UNION ALL SELECT code FROM staged_blind WHERE run IN (SELECT run FROM index_runs) AND hash = ?1 \
-             ORDER BY code"
-        };
-        let rows: Vec<(String,)> =
-            sqlx::query_as(sql).bind(&hash[..]).fetch_all(&self.pool).await.map_err(map_err)?;
+             ORDER BY code",
+        )
+        .bind(&hash[..])
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
         Ok(rows.into_iter().map(|(c,)| c).collect())
     }
 
@@ -892,5 +1114,55 @@ mod tests {
         }
         assert!(db_size() >= 200_000, "no checkpoint ran: database file is {} bytes", db_size());
         pool.close().await;
+    }
+
+    /// A group written before unique runs existed: its staged unique entry moves to
+    /// unique_index, where finds and the uniqueness check still see it.
+    #[tokio::test]
+    async fn unique_entries_staged_before_unique_runs_still_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).await.unwrap();
+        let row = store.create_group(1, "retail", 0, &[]).await.unwrap();
+        let entry = |n: u8, unique| IndexEntry { field: "national_id".into(), hash: [n; 32], unique };
+        let record = |code: &str| CustomerRecord {
+            code: code.into(),
+            kek_version: 1,
+            wrapped_dek: vec![1; 40],
+            fields: Vec::new(),
+            created_at: 0,
+            updated_at: 0,
+            retain_until: None,
+        };
+        // The group as the second migration left it.
+        let path = dir.path().join(&row.location);
+        for file in [path.clone(), path.with_extension("db-wal"), path.with_extension("db-shm")] {
+            let _ = std::fs::remove_file(file);
+        }
+        let legacy = open_pool(&path, 1).await.unwrap();
+        migrate::migrator(&migrate::SQLITE_GROUP[..2]).run(&legacy).await.unwrap();
+        let old = CustomerWrite { record: record("OLD"), index: vec![entry(7, true)] };
+        insert_rows(&mut legacy.acquire().await.unwrap(), std::slice::from_ref(&old)).await.unwrap();
+        for sql in [
+            "INSERT INTO staged_unique (hash, code) VALUES (x'0707070707070707070707070707070707070707070707070707070707070707', 'OLD')",
+            "INSERT INTO index_runs (run, level, entries) VALUES (1, 0, 1)",
+        ] {
+            sqlx::query(sql).execute(&legacy).await.unwrap();
+        }
+        legacy.close().await;
+
+        // Every write goes through the hash filters; the old run has no unique entries.
+        let group = store.open_group(&row).await.unwrap().with_index_staging(4, 3, 0);
+        assert_eq!(group.find("national_id", &[7; 32], true).await.unwrap(), ["OLD"]);
+        let taken = CustomerWrite { record: record("NEW1"), index: vec![entry(7, true)] };
+        let refused = group.insert_customers(std::slice::from_ref(&taken)).await;
+        assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{refused:?}");
+        let free = CustomerWrite { record: record("NEW2"), index: vec![entry(8, true)] };
+        group.insert_customers(std::slice::from_ref(&free)).await.unwrap();
+        assert_eq!(group.find("national_id", &[8; 32], true).await.unwrap(), ["NEW2"]);
+        // Erased, the old customer's value is free again.
+        assert!(group.erase_customer("OLD").await.unwrap());
+        group.insert_customers(std::slice::from_ref(&taken)).await.unwrap();
+        assert_eq!(group.find("national_id", &[7; 32], true).await.unwrap(), ["NEW1"]);
+        group.close().await;
     }
 }

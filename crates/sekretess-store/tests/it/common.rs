@@ -299,14 +299,13 @@ impl Backend for Sqlite {
 
     async fn index_rows(&self, group: u32) -> Vec<(Vec<u8>, String)> {
         let pool = sqlite_pool(&self.group_db(group)).await;
-        let rows =
-            sqlx::query(
-                "SELECT hash, code FROM blind_index UNION ALL SELECT hash, code FROM unique_index \
-                 UNION ALL SELECT hash, code FROM staged_blind UNION ALL SELECT hash, code FROM staged_unique",
-            )
-                .fetch_all(&pool)
-                .await
-                .unwrap();
+        let rows = sqlx::query(
+            "SELECT hash, code FROM blind_index UNION ALL SELECT hash, code FROM unique_index \
+                 UNION ALL SELECT hash, code FROM staged_blind UNION ALL SELECT hash, code FROM unique_runs",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
         pool.close().await;
         rows.iter().map(|r| (r.get("hash"), r.get("code"))).collect()
     }

@@ -34,8 +34,8 @@ async fn find(group: &SqliteGroup, field: &str, i: u32) -> Vec<String> {
     group.find(field, &hash(field, i), field == "national_id").await.unwrap()
 }
 
-/// (runs per level, staged blind entries, unique entries staged and merged), read
-/// straight from the file.
+/// (runs per level, staged blind entries, unique entries in level-0 runs and in merged
+/// runs), read straight from the file.
 async fn staging_state(group: &SqliteGroup) -> (Vec<(i64, i64)>, i64, i64, i64) {
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", group.path().display())).await.unwrap();
     let levels = sqlx::query_as("SELECT level, count(*) FROM index_runs GROUP BY level ORDER BY level")
@@ -47,21 +47,38 @@ async fn staging_state(group: &SqliteGroup) -> (Vec<(i64, i64)>, i64, i64, i64) 
         async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
     };
     let blind = count("SELECT count(*) FROM staged_blind").await;
-    let unique_staged = count("SELECT count(*) FROM staged_unique").await;
-    let unique_merged = count("SELECT count(*) FROM unique_index").await;
-    assert_eq!(count("SELECT count(*) FROM blind_index").await, 0, "new entries went to the old index");
+    let unique_staged =
+        count("SELECT count(*) FROM unique_runs WHERE run IN (SELECT run FROM index_runs WHERE level = 0)")
+            .await;
+    let unique_merged =
+        count("SELECT count(*) FROM unique_runs WHERE run IN (SELECT run FROM index_runs WHERE level > 0)")
+            .await;
+    for old in ["SELECT count(*) FROM blind_index", "SELECT count(*) FROM unique_index"] {
+        assert_eq!(count(old).await, 0, "new entries went to the old index: {old}");
+    }
     pool.close().await;
     (levels, blind, unique_staged, unique_merged)
 }
 
 #[tokio::test]
-async fn staged_and_merged_entries_answer_alike() {
+async fn staged_and_merged_entries_answer_alike_when_each_run_is_probed() {
+    staged_and_merged_entries_answer_alike(usize::MAX).await;
+}
+
+#[tokio::test]
+async fn staged_and_merged_entries_answer_alike_through_hash_filters() {
+    staged_and_merged_entries_answer_alike(0).await;
+}
+
+/// `probe_up_to`: writes of more unique entries than this check them through the runs'
+/// hash filters, the others probe each run.
+async fn staged_and_merged_entries_answer_alike(probe_up_to: usize) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).await.unwrap();
     let row = store.create_group(1, "retail", NOW, &[]).await.unwrap();
-    // Two blind entries per customer, two customers per batch: a level-0 run takes two
+    // Three entries per customer, two customers per batch: a level-0 run takes two
     // batches, and three runs of a level are merged into one.
-    let group = store.open_group(&row).await.unwrap().with_index_staging(8, 3);
+    let group = store.open_group(&row).await.unwrap().with_index_staging(12, 3, probe_up_to);
 
     const BATCHES: u32 = 16;
     let mut saw_unique_staged = false;
@@ -83,11 +100,11 @@ async fn staged_and_merged_entries_answer_alike() {
     assert!(levels.iter().map(|&(_, runs)| runs).sum::<i64>() < 4, "{levels:?}");
     assert_eq!(blind, 2 * 2 * i64::from(BATCHES));
     assert_eq!(unique_staged + unique_merged, 2 * i64::from(BATCHES));
-    assert!(saw_unique_staged, "unique entries were never both staged and merged");
+    assert!(saw_unique_staged, "unique entries were never both in level-0 and in merged runs");
 
-    // Uniqueness holds against merged and staged entries, and within a batch; a refused
-    // batch leaves nothing behind.
-    for (taken, what) in [(0, "merged"), (2 * BATCHES - 1, "staged")] {
+    // Uniqueness holds against merged entries and level-0 runs, and within a batch; a
+    // refused batch leaves nothing behind.
+    for (taken, what) in [(0, "merged"), (2 * BATCHES - 5, "level 0"), (2 * BATCHES - 1, "newest run")] {
         let refused = group.insert_customers(&[write(100, 100, 100), write(101, 101, taken)]).await;
         assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{what}: {refused:?}");
         assert!(find(&group, "phone", 100).await.is_empty(), "{what}: half a batch was written");
@@ -98,6 +115,9 @@ async fn staged_and_merged_entries_answer_alike() {
     // A value shared by a merged and a staged customer finds both.
     group.insert_customers(&[write(200, 0, 200)]).await.unwrap();
     assert_eq!(find(&group, "email", 0).await, [code(0), code(200)]);
+    // And against the run that is still taking entries.
+    let again = group.insert_customers(&[write(201, 201, 200)]).await;
+    assert!(matches!(again, Err(StoreError::Conflict { .. })), "{again:?}");
 
     // Update and erasure remove merged and staged entries alike.
     let mut moved = write(1, 1, 1);

@@ -1,0 +1,25 @@
+-- Entries of unique fields go to runs too, like the others (0002), instead of staged_unique.
+--
+-- staged_unique was keyed by random hashes: once it outgrew a batch, each new entry landed
+-- on a page of its own, and a batch of 10,000 customers rewrote (and logged, and
+-- checkpointed) thousands of pages for 10,000 small entries. In unique_runs a write's
+-- entries are appended in key order to its run, and merged with the other runs' entries.
+-- Uniqueness within a run is the primary key's; across runs the store checks each new hash
+-- against the other runs first. For that, each run keeps a Bloom filter over its unique
+-- hashes (`hash_filter.rs`), so a batch probes only the runs that may hold one of them.
+-- The newest level-0 run still takes entries and has no filter (NULL): it gets one when a
+-- write starts the next run. A merged run gets one when it is written.
+CREATE TABLE unique_runs (
+    run  INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    code TEXT NOT NULL,
+    PRIMARY KEY (run, hash)
+) WITHOUT ROWID;
+
+ALTER TABLE index_runs ADD COLUMN unique_filter BLOB;
+
+-- Runs written before hold no unique entries: the empty filter. Staged unique entries join
+-- unique_index, which is still checked and searched.
+UPDATE index_runs SET unique_filter = x'';
+INSERT INTO unique_index (hash, code) SELECT hash, code FROM staged_unique ORDER BY hash;
+DROP TABLE staged_unique;
