@@ -650,6 +650,8 @@ async fn insert_index(
         Some((run, entries)) if entries + added <= staging.run_entries => (run, false),
         _ => (next_run(tx).await?, true),
     };
+    // Tells finds that keep the run list in memory to read it again (`find_unique`).
+    sqlx::query("UPDATE index_generation SET n = n + 1").execute(&mut *tx).await.map_err(map_err)?;
     if new_run {
         // The run that took entries until now takes no more: it gets its filter.
         let open: Vec<i64> =
@@ -874,68 +876,76 @@ async fn stored_index(
     row.map(|(blob,)| decode_index(&blob)).transpose()
 }
 
-/// Names the runs of index_runs and which of them still take entries; changes whenever a
-/// find of a unique field must choose its runs anew (an open run may take entries
-/// meanwhile: it is always probed).
-const RUNS_SIGNATURE: &str = "(SELECT group_concat(run || ':' || \
-     CASE WHEN length(unique_filter) IS NULL THEN 'open' ELSE entries END, ',' ORDER BY run) FROM index_runs)";
-
 /// The index runs as a find of a unique field last saw them.
 struct RunList {
-    signature: Option<String>,
-    /// (run, entries, still takes entries)
-    runs: Vec<(i64, i64, bool)>,
+    /// `index_generation` then: every write of index entries counts it up.
+    generation: i64,
+    /// Each run with its hash filter; `None` for a run that still takes entries.
+    runs: Vec<(i64, Option<Arc<HashFilter>>)>,
 }
 
 impl SqliteGroup {
     /// A unique field's entry: in unique_index (from before unique runs), or in one of the
-    /// runs whose hash filter may hold it. One statement when the runs are as last seen:
-    /// it also says if they are not, and then the find starts over.
+    /// runs whose hash filter may hold it. One statement when no index entries were
+    /// written since the runs were listed: it also says if some were, and then the find
+    /// lists the runs again and starts over.
     async fn find_unique(&self, hash: &[u8; 32]) -> Result<Vec<String>, StoreError> {
         let poisoned = || StoreError::Unavailable("the index run cache is unusable".into());
-        let mut conn = self.pool.acquire().await.map_err(map_err)?;
         for _ in 0..3 {
             let known = self.runs.lock().map_err(|_| poisoned())?.clone();
             let known = match known {
                 Some(known) => known,
                 None => {
-                    let rows: Vec<(i64, i64, bool, Option<String>)> = sqlx::query_as(&format!(
-                        "SELECT run, entries, length(unique_filter) IS NULL, {RUNS_SIGNATURE} FROM index_runs"
-                    ))
+                    // (generation, run, entries, still takes entries); one row without a
+                    // run when there are none.
+                    type Row = (i64, Option<i64>, Option<i64>, Option<bool>);
+                    let mut conn = self.pool.acquire().await.map_err(map_err)?;
+                    let rows: Vec<Row> = sqlx::query_as(
+                        "SELECT g.n, r.run, r.entries, length(r.unique_filter) IS NULL \
+                         FROM index_generation g LEFT JOIN index_runs r",
+                    )
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(map_err)?;
-                    let signature = rows.first().and_then(|row| row.3.clone());
-                    let runs = rows.into_iter().map(|(run, entries, open, _)| (run, entries, open)).collect();
-                    let known = Arc::new(RunList { signature, runs });
+                    let generation = rows.first().map_or(0, |row| row.0);
+                    let mut runs = Vec::with_capacity(rows.len());
+                    for (_, run, entries, open) in rows {
+                        let (Some(run), Some(entries)) = (run, entries) else { continue };
+                        let filter = match open {
+                            Some(false) => self.filters.get(&mut conn, run, entries).await?,
+                            _ => None,
+                        };
+                        runs.push((run, filter));
+                    }
+                    let known = Arc::new(RunList { generation, runs });
                     *self.runs.lock().map_err(|_| poisoned())? = Some(Arc::clone(&known));
                     known
                 }
             };
-            let mut q: QueryBuilder<Sqlite> =
-                QueryBuilder::new("SELECT code FROM unique_index WHERE hash = ");
-            q.push_bind(&hash[..]);
-            let mut maybe = Vec::new();
-            for &(run, entries, open) in &known.runs {
-                let filter = if open { None } else { self.filters.get(&mut conn, run, entries).await? };
-                if filter.is_none_or(|filter| filter.may_contain(hash)) {
-                    maybe.push(run);
-                }
+            let mut maybe: Vec<i64> = known
+                .runs
+                .iter()
+                .filter(|(_, filter)| filter.as_ref().is_none_or(|filter| filter.may_contain(hash)))
+                .map(|(run, _)| *run)
+                .collect();
+            // Usually the open run and the one that holds the hash: then the statement is
+            // always the same one, prepared once (runs are numbered from 1, so 0 pads).
+            maybe.resize(maybe.len().max(2), 0);
+            let places: Vec<String> = (0..maybe.len()).map(|i| format!("?{}", i + 2)).collect();
+            // A NULL code says that index entries were written since the runs were listed.
+            let sql = format!(
+                "SELECT code FROM unique_index WHERE hash = ?1 \
+                 UNION ALL SELECT code FROM unique_runs WHERE hash = ?1 AND run IN ({}) \
+                 UNION ALL SELECT NULL WHERE (SELECT n FROM index_generation) IS NOT ?{}",
+                places.join(", "),
+                maybe.len() + 2
+            );
+            let mut query = sqlx::query_scalar(&sql).bind(&hash[..]);
+            for run in maybe {
+                query = query.bind(run);
             }
-            if !maybe.is_empty() {
-                q.push(" UNION ALL SELECT code FROM unique_runs WHERE hash = ").push_bind(&hash[..]);
-                q.push(" AND run IN (");
-                let mut list = q.separated(", ");
-                for run in maybe {
-                    list.push_bind(run);
-                }
-                q.push(")");
-            }
-            // A NULL code says that the runs changed since they were listed.
-            q.push(format_args!(" UNION ALL SELECT NULL WHERE {RUNS_SIGNATURE} IS NOT "));
-            q.push_bind(known.signature.clone());
             let codes: Vec<Option<String>> =
-                q.build_query_scalar().fetch_all(&mut *conn).await.map_err(map_err)?;
+                query.bind(known.generation).fetch_all(&self.pool).await.map_err(map_err)?;
             if let Some(codes) = codes.into_iter().collect::<Option<Vec<String>>>() {
                 return Ok(codes);
             }

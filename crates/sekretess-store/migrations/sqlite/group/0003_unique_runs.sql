@@ -18,6 +18,14 @@ CREATE TABLE unique_runs (
 
 ALTER TABLE index_runs ADD COLUMN unique_filter BLOB;
 
+-- Counts the writes of index entries (each changes the runs, or may): a find that keeps
+-- the list of runs in memory checks in the same statement that it is unchanged.
+CREATE TABLE index_generation (
+    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+    n         INTEGER NOT NULL
+);
+INSERT INTO index_generation (singleton, n) VALUES (1, 0);
+
 -- Runs written before hold no unique entries: the empty filter. Staged unique entries join
 -- unique_index, which is still checked and searched.
 UPDATE index_runs SET unique_filter = x'';
