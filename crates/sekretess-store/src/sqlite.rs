@@ -176,8 +176,8 @@ pub struct SqliteGroup {
     runs: Arc<Mutex<Option<Arc<RunList>>>>,
 }
 
-/// The hash filters of index runs, decoded, for finds of unique fields. Keyed by run and
-/// entry count: a run's unique entries change only when it takes more entries (which
+/// The hash filters of index runs, decoded, for uniqueness checks and finds of unique
+/// fields. Keyed by run and entry count: a run's unique entries change only when it takes more entries (which
 /// changes the count), or lose some by erasure (which leaves the filter a superset).
 /// Runs without a filter are not cached.
 #[derive(Clone, Default)]
@@ -581,8 +581,8 @@ struct IndexStaging {
     /// one more index probe; each entry is rewritten once per level.
     fanout: i64,
     /// Unique entries that a write checks against the runs by probing each run. A write
-    /// of more reads the runs' hash filters first: reading them all costs about as much as
-    /// a few hundred probes at a million customers, and spares all but a few.
+    /// of more tests them against the runs' hash filters first and probes only the runs
+    /// that may hold one (a filter read from the file costs as much as many probes).
     probe_up_to: usize,
 }
 
@@ -805,7 +805,7 @@ async fn merge_full_levels(tx: &mut sqlx::SqliteConnection, fanout: i64) -> Resu
         .execute(&mut *tx)
         .await
         .map_err(|e| match map_err(e) {
-            StoreError::Conflict { .. } => StoreError::Corrupt("a unique index entry is staged twice".into()),
+            StoreError::Conflict { .. } => StoreError::Corrupt("a unique index entry is in two runs".into()),
             other => other,
         })?;
         let retired = [
