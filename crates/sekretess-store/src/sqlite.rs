@@ -653,7 +653,7 @@ async fn insert_index(
     // Tells finds that keep the run list in memory to read it again (`find_unique`).
     sqlx::query("UPDATE index_generation SET n = n + 1").execute(&mut *tx).await.map_err(map_err)?;
     if new_run {
-        // The run that took entries until now takes no more: it gets its filter.
+        // A run that took entries after its first write takes no more: it gets its filter.
         let open: Vec<i64> =
             sqlx::query_scalar("SELECT run FROM index_runs WHERE length(unique_filter) IS NULL")
                 .fetch_all(&mut *tx)
@@ -666,13 +666,16 @@ async fn insert_index(
     if !unique.is_empty() && unique_taken(tx, &unique, staging, filters).await? {
         return Err(conflict());
     }
-    // A run that takes entries has no filter until it is full.
+    // A new run holds just this write's unique entries: its filter is theirs. A run that
+    // takes more entries later loses its filter until a write starts the next run.
+    let filter = new_run.then(|| HashFilter::encode(unique.iter().map(|(hash, _)| &hash[..])));
     sqlx::query(
-        "INSERT INTO index_runs (run, level, entries) VALUES (?1, 0, ?2) \
+        "INSERT INTO index_runs (run, level, entries, unique_filter) VALUES (?1, 0, ?2, ?3) \
              ON CONFLICT (run) DO UPDATE SET entries = entries + ?2, unique_filter = NULL",
     )
     .bind(run)
     .bind(added)
+    .bind(filter)
     .execute(&mut *tx)
     .await
     .map_err(map_err)?;
@@ -928,8 +931,9 @@ impl SqliteGroup {
                 .filter(|(_, filter)| filter.as_ref().is_none_or(|filter| filter.may_contain(hash)))
                 .map(|(run, _)| *run)
                 .collect();
-            // Usually the open run and the one that holds the hash: then the statement is
-            // always the same one, prepared once (runs are numbered from 1, so 0 pads).
+            // Usually one run, at most two (a run taking entries, the one holding the hash):
+            // then the statement is always the same one, prepared once (runs are numbered
+            // from 1, so 0 pads).
             maybe.resize(maybe.len().max(2), 0);
             let places: Vec<String> = (0..maybe.len()).map(|i| format!("?{}", i + 2)).collect();
             // A NULL code says that index entries were written since the runs were listed.

@@ -7,8 +7,9 @@
 -- Uniqueness within a run is the primary key's; across runs the store checks each new hash
 -- against the other runs first. For that, each run keeps a Bloom filter over its unique
 -- hashes (`hash_filter.rs`), so a batch probes only the runs that may hold one of them.
--- The newest level-0 run still takes entries and has no filter (NULL): it gets one when a
--- write starts the next run. A merged run gets one when it is written.
+-- A run gets its filter with the write that starts it; a later write that adds to it
+-- takes it away (NULL) until a write starts the next run. A merged run gets one when it
+-- is written.
 CREATE TABLE unique_runs (
     run  INTEGER NOT NULL,
     hash BLOB NOT NULL,
