@@ -27,16 +27,14 @@ impl HashFilter {
         if hashes.len() == 0 {
             return Vec::new();
         }
-        let mut filter = HashFilter { probes: PROBES, bits: vec![0; hashes.len() * BITS_PER_ENTRY / 8] };
+        let mut blob = vec![0; 2 + hashes.len() * BITS_PER_ENTRY / 8];
+        blob[..2].copy_from_slice(&[VERSION, PROBES]);
+        let bits = &mut blob[2..];
         for hash in hashes {
-            let bits: Vec<usize> = filter.positions(hash).collect();
-            for bit in bits {
-                filter.bits[bit / 8] |= 1 << (bit % 8);
+            for bit in positions(hash, PROBES, bits.len()) {
+                bits[bit / 8] |= 1 << (bit % 8);
             }
         }
-        let mut blob = Vec::with_capacity(2 + filter.bits.len());
-        blob.extend_from_slice(&[VERSION, filter.probes]);
-        blob.extend_from_slice(&filter.bits);
         blob
     }
 
@@ -52,21 +50,24 @@ impl HashFilter {
 
     /// False only if `hash` was not among the filter's hashes.
     pub(crate) fn may_contain(&self, hash: &[u8]) -> bool {
-        !self.bits.is_empty() && self.positions(hash).all(|bit| self.bits[bit / 8] & (1 << (bit % 8)) != 0)
+        !self.bits.is_empty()
+            && positions(hash, self.probes, self.bits.len())
+                .all(|bit| self.bits[bit / 8] & (1 << (bit % 8)) != 0)
     }
+}
 
-    fn positions(&self, hash: &[u8]) -> impl Iterator<Item = usize> {
-        let word = |at: usize| {
-            let mut bytes = [0u8; 8];
-            if let Some(slice) = hash.get(at..at + 8) {
-                bytes.copy_from_slice(slice);
-            }
-            u64::from_le_bytes(bytes)
-        };
-        let (first, step) = (word(0), word(8) | 1);
-        let bits = (self.bits.len() * 8) as u64;
-        (0..u64::from(self.probes)).map(move |i| (first.wrapping_add(i.wrapping_mul(step)) % bits) as usize)
-    }
+/// The `probes` bit positions of `hash` in a filter of `bytes` bytes.
+fn positions(hash: &[u8], probes: u8, bytes: usize) -> impl Iterator<Item = usize> {
+    let word = |at: usize| {
+        let mut word = [0u8; 8];
+        if let Some(slice) = hash.get(at..at + 8) {
+            word.copy_from_slice(slice);
+        }
+        u64::from_le_bytes(word)
+    };
+    let (first, step) = (word(0), word(8) | 1);
+    let bits = (bytes * 8) as u64;
+    (0..u64::from(probes)).map(move |i| (first.wrapping_add(i.wrapping_mul(step)) % bits) as usize)
 }
 
 #[cfg(test)]
