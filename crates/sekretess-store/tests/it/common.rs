@@ -189,6 +189,19 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Each file under `dir` with its bytes. A write-ahead log that a checkpoint removes
+/// between the listing and the read has nothing left to search.
+pub fn read_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .filter_map(|f| match std::fs::read(&f) {
+            Ok(bytes) => Some((f.display().to_string(), bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => panic!("{}: {e}", f.display()),
+        })
+        .collect()
+}
+
 pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && memchr::memmem::find(haystack, needle).is_some()
 }
@@ -311,10 +324,7 @@ impl Backend for Sqlite {
     }
 
     async fn at_rest(&self) -> Vec<(String, Vec<u8>)> {
-        files(self.dir.path())
-            .into_iter()
-            .map(|f| (f.display().to_string(), std::fs::read(&f).unwrap()))
-            .collect()
+        read_files(self.dir.path())
     }
 
     async fn group_at_rest(&self, group: u32) -> Vec<u8> {

@@ -13,7 +13,7 @@ use sekretess_crypto::password::PasswordParams;
 use sekretess_crypto::totp::{TotpSecret, code_at};
 use sekretess_store::SqliteStore;
 
-use crate::common::{NOW, ctx, fields, files, search};
+use crate::common::{NOW, ctx, fields, read_files, search};
 
 const FAST: PasswordParams = PasswordParams { memory_kib: 64, iterations: 2, parallelism: 1 };
 const OFFICER_PW: &str = "violet kettle drums at dawn";
@@ -602,10 +602,7 @@ async fn audit_records_events_and_never_secrets() {
         e.totp_secret.base32().as_bytes().to_vec(),
     ]
     .into();
-    let stored: Vec<(String, Vec<u8>)> = files(fx.dir.path())
-        .into_iter()
-        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
-        .collect();
+    let stored = read_files(fx.dir.path());
     assert!(stored.len() >= 2);
     assert_eq!(search(&stored, &needles), vec![]);
 }
