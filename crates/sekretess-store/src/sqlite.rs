@@ -883,6 +883,9 @@ async fn stored_index(
 struct RunList {
     /// `index_generation` then: every write of index entries counts it up.
     generation: i64,
+    /// Whether `unique_index` (entries from before unique runs) held any: nothing adds to
+    /// it any more, so once empty it stays empty.
+    old_entries: bool,
     /// Each run with its hash filter; `None` for a run that still takes entries.
     runs: Vec<(i64, Option<Arc<HashFilter>>)>,
 }
@@ -899,20 +902,20 @@ impl SqliteGroup {
             let known = match known {
                 Some(known) => known,
                 None => {
-                    // (generation, run, entries, still takes entries); one row without a
-                    // run when there are none.
-                    type Row = (i64, Option<i64>, Option<i64>, Option<bool>);
+                    // (generation, old entries, run, entries, still takes entries); one row
+                    // without a run when there are none.
+                    type Row = (i64, bool, Option<i64>, Option<i64>, Option<bool>);
                     let mut conn = self.pool.acquire().await.map_err(map_err)?;
                     let rows: Vec<Row> = sqlx::query_as(
-                        "SELECT g.n, r.run, r.entries, length(r.unique_filter) IS NULL \
-                         FROM index_generation g LEFT JOIN index_runs r",
+                        "SELECT g.n, EXISTS (SELECT 1 FROM unique_index), r.run, r.entries, \
+                         length(r.unique_filter) IS NULL FROM index_generation g LEFT JOIN index_runs r",
                     )
                     .fetch_all(&mut *conn)
                     .await
                     .map_err(map_err)?;
-                    let generation = rows.first().map_or(0, |row| row.0);
+                    let (generation, old_entries) = rows.first().map_or((0, true), |row| (row.0, row.1));
                     let mut runs = Vec::with_capacity(rows.len());
-                    for (_, run, entries, open) in rows {
+                    for (_, _, run, entries, open) in rows {
                         let (Some(run), Some(entries)) = (run, entries) else { continue };
                         let filter = match open {
                             Some(false) => self.filters.get(&mut conn, run, entries).await?,
@@ -920,36 +923,40 @@ impl SqliteGroup {
                         };
                         runs.push((run, filter));
                     }
-                    let known = Arc::new(RunList { generation, runs });
+                    let known = Arc::new(RunList { generation, old_entries, runs });
                     *self.runs.lock().map_err(|_| poisoned())? = Some(Arc::clone(&known));
                     known
                 }
             };
-            let mut maybe: Vec<i64> = known
+            let maybe: Vec<i64> = known
                 .runs
                 .iter()
                 .filter(|(_, filter)| filter.as_ref().is_none_or(|filter| filter.may_contain(hash)))
                 .map(|(run, _)| *run)
                 .collect();
-            // Usually one run, at most two (a run taking entries, the one holding the hash):
-            // then the statement is always the same one, prepared once (runs are numbered
-            // from 1, so 0 pads).
-            maybe.resize(maybe.len().max(2), 0);
-            let places: Vec<String> = (0..maybe.len()).map(|i| format!("?{}", i + 2)).collect();
+            // Usually one run, and only then one statement; each extra part costs every
+            // concurrent find.
+            let mut parts = Vec::new();
+            if known.old_entries {
+                parts.push("SELECT code FROM unique_index WHERE hash = ?1".to_owned());
+            }
+            let runs: Vec<String> = (0..maybe.len()).map(|i| format!("?{}", i + 3)).collect();
+            match runs.as_slice() {
+                [] => {}
+                [one] => parts.push(format!("SELECT code FROM unique_runs WHERE run = {one} AND hash = ?1")),
+                many => parts.push(format!(
+                    "SELECT code FROM unique_runs WHERE run IN ({}) AND hash = ?1",
+                    many.join(", ")
+                )),
+            }
             // A NULL code says that index entries were written since the runs were listed.
-            let sql = format!(
-                "SELECT code FROM unique_index WHERE hash = ?1 \
-                 UNION ALL SELECT code FROM unique_runs WHERE hash = ?1 AND run IN ({}) \
-                 UNION ALL SELECT NULL WHERE (SELECT n FROM index_generation) IS NOT ?{}",
-                places.join(", "),
-                maybe.len() + 2
-            );
-            let mut query = sqlx::query_scalar(&sql).bind(&hash[..]);
+            parts.push("SELECT NULL WHERE (SELECT n FROM index_generation) IS NOT ?2".to_owned());
+            let sql = parts.join(" UNION ALL ");
+            let mut query = sqlx::query_scalar(&sql).bind(&hash[..]).bind(known.generation);
             for run in maybe {
                 query = query.bind(run);
             }
-            let codes: Vec<Option<String>> =
-                query.bind(known.generation).fetch_all(&self.pool).await.map_err(map_err)?;
+            let codes: Vec<Option<String>> = query.fetch_all(&self.pool).await.map_err(map_err)?;
             if let Some(codes) = codes.into_iter().collect::<Option<Vec<String>>>() {
                 return Ok(codes);
             }
