@@ -371,7 +371,7 @@ where
 /// Which index entries `index_probe` looks up.
 #[derive(Clone, Copy, PartialEq)]
 enum Probe {
-    /// `national_id` (unique): the old unique index and every run.
+    /// `national_id` (unique): the runs whose hash filter may hold the value.
     Unique,
     /// Other searchable fields: the old index and every staged run.
     Runs,

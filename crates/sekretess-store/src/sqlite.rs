@@ -680,27 +680,31 @@ async fn insert_index(
     .await
     .map_err(map_err)?;
     // The key (run, hash) refuses a value twice in the batch, or already in this run.
-    for chunk in unique.chunks(ROWS_PER_STATEMENT) {
+    append_to_run(tx, "unique_runs", run, &unique).await.map_err(|e| match e {
+        StoreError::Conflict { .. } => conflict(),
+        other => other,
+    })?;
+    append_to_run(tx, "staged_blind", run, &blind).await?;
+    // Only a new run can fill a level.
+    if new_run { merge_full_levels(tx, staging.fanout).await } else { Ok(()) }
+}
+
+/// Writes `entries` (in key order) to `run` of `table` (`unique_runs` or `staged_blind`).
+async fn append_to_run(
+    tx: &mut sqlx::SqliteConnection,
+    table: &str,
+    run: i64,
+    entries: &[(&[u8; 32], &str)],
+) -> Result<(), StoreError> {
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
         let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT OR FAIL INTO unique_runs (run, hash, code) ");
-        q.push_values(chunk, |mut b, (hash, code)| {
-            b.push_bind(run).push_bind(&hash[..]).push_bind(*code);
-        });
-        q.build().execute(&mut *tx).await.map_err(|e| match map_err(e) {
-            StoreError::Conflict { .. } => conflict(),
-            other => other,
-        })?;
-    }
-    for chunk in blind.chunks(ROWS_PER_STATEMENT) {
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new("INSERT OR FAIL INTO staged_blind (run, hash, code) ");
+            QueryBuilder::new(format!("INSERT OR FAIL INTO {table} (run, hash, code) "));
         q.push_values(chunk, |mut b, (hash, code)| {
             b.push_bind(run).push_bind(&hash[..]).push_bind(*code);
         });
         q.build().execute(&mut *tx).await.map_err(map_err)?;
     }
-    // Only a new run can fill a level.
-    if new_run { merge_full_levels(tx, staging.fanout).await } else { Ok(()) }
+    Ok(())
 }
 
 /// Whether some customer already holds one of the `unique` hashes (sorted): in
