@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod hash_filter;
+mod index_blocks;
 mod migrate;
 #[cfg(feature = "postgres")]
 pub mod postgres;
@@ -20,4 +21,5 @@ mod sqlite_people;
 
 #[cfg(feature = "postgres")]
 pub use postgres::{GroupPlacement, PgGroup, PgOptions, PgStore};
+pub use index_blocks::decode_block;
 pub use sqlite::{SqliteGroup, SqliteStore};

@@ -18,6 +18,7 @@ pub const SQLITE_GROUP: &[Step] = &[
     (1, "init", include_str!("../migrations/sqlite/group/0001_init.sql")),
     (2, "staged index", include_str!("../migrations/sqlite/group/0002_staged_index.sql")),
     (3, "unique runs", include_str!("../migrations/sqlite/group/0003_unique_runs.sql")),
+    (4, "index blocks", include_str!("../migrations/sqlite/group/0004_index_blocks.sql")),
 ];
 
 #[cfg(feature = "postgres")]

@@ -28,6 +28,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::hash_filter::HashFilter;
+use crate::index_blocks::{self, BlockWriter};
 use crate::migrate;
 
 const GROUPS_DIR: &str = "groups";
@@ -266,11 +267,20 @@ impl SqliteGroup {
     }
 
     /// Stages at most `run_entries` blind-index entries per level-0 run, merges `fanout`
-    /// runs of a level into one, and checks writes of more than `probe_up_to` unique
-    /// entries through the runs' hash filters, instead of the defaults (65,536, 32 and 64):
-    /// small values let tests reach every staging state with a few customers.
-    pub fn with_index_staging(mut self, run_entries: i64, fanout: i64, probe_up_to: usize) -> Self {
-        self.staging = IndexStaging { run_entries, fanout, probe_up_to };
+    /// runs of a level into one, checks writes of more than `probe_up_to` unique entries
+    /// through the runs' hash filters, and packs the non-unique entries of a write of at
+    /// least `blocks_from` into blocks of `block_bytes`, instead of the defaults (65,536,
+    /// 32, 64, 1,024 and 4,000): small values let tests reach every staging state with a
+    /// few customers.
+    pub fn with_index_staging(
+        mut self,
+        run_entries: i64,
+        fanout: i64,
+        probe_up_to: usize,
+        blocks_from: usize,
+        block_bytes: usize,
+    ) -> Self {
+        self.staging = IndexStaging { run_entries, fanout, probe_up_to, blocks_from, block_bytes };
         self
     }
 
@@ -584,13 +594,19 @@ struct IndexStaging {
     /// of more tests them against the runs' hash filters first and probes only the runs
     /// that may hold one (a filter read from the file costs as much as many probes).
     probe_up_to: usize,
+    /// Non-unique entries from which a write starts a run of its own and packs them into
+    /// blocks (`index_blocks.rs`); fewer are added as rows to the newest run.
+    blocks_from: usize,
+    /// Bytes of a block (more only if one hash has more entries): one 4 KiB page holds it.
+    block_bytes: usize,
 }
 
 /// Fanout 32: a find probes at most 31 runs per level (a few microseconds each while
 /// cached). With the default schema (five searchable fields, one of them unique) level-0
 /// runs are merged every 320,000 customers created in batches of 10,000 (a run each) or
 /// 420,000 created one by one; a merge rewrites its runs' entries once, about 3 us each.
-const INDEX_STAGING: IndexStaging = IndexStaging { run_entries: 65_536, fanout: 32, probe_up_to: 64 };
+const INDEX_STAGING: IndexStaging =
+    IndexStaging { run_entries: 65_536, fanout: 32, probe_up_to: 64, blocks_from: 1024, block_bytes: 4000 };
 
 /// Writes customer rows (their index entries are `insert_index`'s) in a transaction.
 async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
@@ -641,13 +657,23 @@ async fn insert_index(
         return Ok(());
     }
     let added = (unique.len() + blind.len()) as i64;
+    let blocks = (blind.len() >= staging.blocks_from)
+        .then(|| {
+            let mut writer = BlockWriter::new(staging.block_bytes);
+            for (hash, code) in &blind {
+                writer.push(hash, code)?;
+            }
+            Ok::<_, StoreError>(writer.finish())
+        })
+        .transpose()?;
     let newest: Option<(i64, i64)> =
         sqlx::query_as("SELECT run, entries FROM index_runs WHERE level = 0 ORDER BY run DESC LIMIT 1")
             .fetch_optional(&mut *tx)
             .await
             .map_err(map_err)?;
     let (run, new_run) = match newest {
-        Some((run, entries)) if entries + added <= staging.run_entries => (run, false),
+        // Blocks only ever go to a new run: a run's blocks must not overlap.
+        Some((run, entries)) if blocks.is_none() && entries + added <= staging.run_entries => (run, false),
         _ => (next_run(tx).await?, true),
     };
     // Tells finds that keep the run list in memory to read it again (`find_unique`).
@@ -684,9 +710,12 @@ async fn insert_index(
         StoreError::Conflict { .. } => conflict(),
         other => other,
     })?;
-    append_to_run(tx, "staged_blind", run, &blind).await?;
+    match blocks {
+        Some(blocks) => index_blocks::write_blocks(tx, run, &blocks).await?,
+        None => append_to_run(tx, "staged_blind", run, &blind).await?,
+    }
     // Only a new run can fill a level.
-    if new_run { merge_full_levels(tx, staging.fanout).await } else { Ok(()) }
+    if new_run { merge_full_levels(tx, staging).await } else { Ok(()) }
 }
 
 /// Writes `entries` (in key order) to `run` of `table` (`unique_runs` or `staged_blind`).
@@ -782,26 +811,23 @@ async fn next_run(tx: &mut sqlx::SqliteConnection) -> Result<i64, StoreError> {
 }
 
 /// While some level has `fanout` runs, merges them into one run of the next level.
-async fn merge_full_levels(tx: &mut sqlx::SqliteConnection, fanout: i64) -> Result<(), StoreError> {
+async fn merge_full_levels(tx: &mut sqlx::SqliteConnection, staging: IndexStaging) -> Result<(), StoreError> {
     loop {
         let full: Option<(i64, i64)> = sqlx::query_as(
             "SELECT level, SUM(entries) FROM index_runs GROUP BY level HAVING count(*) >= ? ORDER BY level LIMIT 1",
         )
-        .bind(fanout)
+        .bind(staging.fanout)
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_err)?;
         let Some((level, entries)) = full else { return Ok(()) };
         let run = next_run(tx).await?;
-        sqlx::query(
-            "INSERT INTO staged_blind (run, hash, code) SELECT ?, hash, code FROM staged_blind \
-             WHERE run IN (SELECT run FROM index_runs WHERE level = ?) ORDER BY hash, code",
-        )
-        .bind(run)
-        .bind(level)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
+        let merged: Vec<i64> = sqlx::query_scalar("SELECT run FROM index_runs WHERE level = ? ORDER BY run")
+            .bind(level)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        index_blocks::merge_into(tx, &merged, run, staging.block_bytes).await?;
         // A unique hash in two runs would be a broken invariant: reported, not dropped.
         sqlx::query(
             "INSERT OR FAIL INTO unique_runs (run, hash, code) SELECT ?, hash, code FROM unique_runs \
@@ -817,6 +843,8 @@ async fn merge_full_levels(tx: &mut sqlx::SqliteConnection, fanout: i64) -> Resu
         })?;
         let retired = [
             sqlx::query("DELETE FROM staged_blind WHERE run IN (SELECT run FROM index_runs WHERE level = ?)")
+                .bind(level),
+            sqlx::query("DELETE FROM blind_blocks WHERE run IN (SELECT run FROM index_runs WHERE level = ?)")
                 .bind(level),
             sqlx::query("DELETE FROM unique_runs WHERE run IN (SELECT run FROM index_runs WHERE level = ?)")
                 .bind(level),
@@ -866,6 +894,9 @@ async fn delete_index(
         };
         for sql in statements {
             sqlx::query(sql).bind(&e.hash[..]).bind(code).execute(&mut *tx).await.map_err(map_err)?;
+        }
+        if !e.unique {
+            index_blocks::delete_entry(tx, &e.hash, code).await?;
         }
     }
     Ok(())
@@ -1060,16 +1091,27 @@ impl GroupStore for SqliteGroup {
         if unique {
             return self.find_unique(hash).await;
         }
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT code FROM blind_index WHERE hash = ?1 \
-             UNION ALL SELECT code FROM staged_blind WHERE run IN (SELECT run FROM index_runs) AND hash = ?1 \
-             ORDER BY code",
+        // Rows (code, NULL) and, per run with blocks, the block that would hold it (NULL, blob).
+        let rows: Vec<(Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+            "SELECT code, NULL FROM blind_index WHERE hash = ?1 \
+             UNION ALL SELECT code, NULL FROM staged_blind WHERE run IN (SELECT run FROM index_runs) AND hash = ?1 \
+             UNION ALL SELECT NULL, (SELECT entries FROM blind_blocks WHERE run = r.run AND last_hash >= ?1 \
+                 ORDER BY last_hash LIMIT 1) FROM index_runs r",
         )
         .bind(&hash[..])
         .fetch_all(&self.pool)
         .await
         .map_err(map_err)?;
-        Ok(rows.into_iter().map(|(c,)| c).collect())
+        let mut codes = Vec::new();
+        for row in rows {
+            match row {
+                (Some(code), _) => codes.push(code),
+                (None, Some(block)) => codes.extend(index_blocks::codes_in(&block, hash)?),
+                (None, None) => {}
+            }
+        }
+        codes.sort_unstable();
+        Ok(codes)
     }
 
     async fn checkpoint(&self) -> Result<(), StoreError> {
@@ -1176,7 +1218,7 @@ mod tests {
         legacy.close().await;
 
         // Every write goes through the hash filters; the old run has no unique entries.
-        let group = store.open_group(&row).await.unwrap().with_index_staging(4, 3, 0);
+        let group = store.open_group(&row).await.unwrap().with_index_staging(4, 3, 0, usize::MAX, 4000);
         assert_eq!(group.find("national_id", &[7; 32], true).await.unwrap(), ["OLD"]);
         let taken = CustomerWrite { record: record("NEW1"), index: vec![entry(7, true)] };
         let refused = group.insert_customers(std::slice::from_ref(&taken)).await;

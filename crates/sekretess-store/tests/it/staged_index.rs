@@ -34,8 +34,8 @@ async fn find(group: &SqliteGroup, field: &str, i: u32) -> Vec<String> {
     group.find(field, &hash(field, i), field == "national_id").await.unwrap()
 }
 
-/// (runs per level, staged blind entries, unique entries in level-0 runs and in merged
-/// runs), read straight from the file.
+/// (runs per level, non-unique entries staged as rows and in blocks, unique entries in
+/// level-0 runs and in merged runs), read straight from the file.
 async fn staging_state(group: &SqliteGroup) -> (Vec<(i64, i64)>, i64, i64, i64) {
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", group.path().display())).await.unwrap();
     let levels = sqlx::query_as("SELECT level, count(*) FROM index_runs GROUP BY level ORDER BY level")
@@ -46,7 +46,9 @@ async fn staging_state(group: &SqliteGroup) -> (Vec<(i64, i64)>, i64, i64, i64) 
         let pool = pool.clone();
         async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
     };
-    let blind = count("SELECT count(*) FROM staged_blind").await;
+    let blocks: Vec<Vec<u8>> = sqlx::query_scalar("SELECT entries FROM blind_blocks").fetch_all(&pool).await.unwrap();
+    let in_blocks: usize = blocks.iter().map(|b| sekretess_store::decode_block(b).unwrap().len()).sum();
+    let blind = count("SELECT count(*) FROM staged_blind").await + in_blocks as i64;
     let unique_staged =
         count("SELECT count(*) FROM unique_runs WHERE run IN (SELECT run FROM index_runs WHERE level = 0)")
             .await;
@@ -62,23 +64,32 @@ async fn staging_state(group: &SqliteGroup) -> (Vec<(i64, i64)>, i64, i64, i64) 
 
 #[tokio::test]
 async fn staged_and_merged_entries_answer_alike_when_each_run_is_probed() {
-    staged_and_merged_entries_answer_alike(usize::MAX).await;
+    staged_and_merged_entries_answer_alike(usize::MAX, usize::MAX).await;
 }
 
 #[tokio::test]
 async fn staged_and_merged_entries_answer_alike_through_hash_filters() {
-    staged_and_merged_entries_answer_alike(0).await;
+    staged_and_merged_entries_answer_alike(0, usize::MAX).await;
+}
+
+/// Batches pack their non-unique entries into blocks (two entries each); single creates
+/// add rows to the newest run, whose other entries are in blocks.
+#[tokio::test]
+async fn staged_and_merged_entries_answer_alike_in_blocks_and_rows() {
+    staged_and_merged_entries_answer_alike(0, 4).await;
 }
 
 /// `probe_up_to`: writes of more unique entries than this check them through the runs'
-/// hash filters, the others probe each run.
-async fn staged_and_merged_entries_answer_alike(probe_up_to: usize) {
+/// hash filters, the others probe each run. `blocks_from`: writes of at least this many
+/// non-unique entries pack them into blocks.
+async fn staged_and_merged_entries_answer_alike(probe_up_to: usize, blocks_from: usize) {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path()).await.unwrap();
     let row = store.create_group(1, "retail", NOW, &[]).await.unwrap();
     // Three entries per customer, two customers per batch: a level-0 run takes two
-    // batches, and three runs of a level are merged into one.
-    let group = store.open_group(&row).await.unwrap().with_index_staging(12, 3, probe_up_to);
+    // batches (one if they are in blocks, of about two entries each), and three runs of
+    // a level are merged into one.
+    let group = store.open_group(&row).await.unwrap().with_index_staging(12, 3, probe_up_to, blocks_from, 100);
 
     const BATCHES: u32 = 16;
     let mut saw_unique_staged = false;
@@ -97,7 +108,7 @@ async fn staged_and_merged_entries_answer_alike(probe_up_to: usize) {
     // Merges of merges happened, and no entry was lost or doubled on the way.
     let (levels, blind, unique_staged, unique_merged) = staging_state(&group).await;
     assert!(levels.iter().any(|&(level, _)| level >= 2), "{levels:?}");
-    assert!(levels.iter().map(|&(_, runs)| runs).sum::<i64>() < 4, "{levels:?}");
+    assert!(levels.iter().all(|&(_, runs)| runs < 3), "{levels:?}");
     assert_eq!(blind, 2 * 2 * i64::from(BATCHES));
     assert_eq!(unique_staged + unique_merged, 2 * i64::from(BATCHES));
     assert!(saw_unique_staged, "unique entries were never both in level-0 and in merged runs");
