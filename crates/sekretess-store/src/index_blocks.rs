@@ -40,35 +40,53 @@ pub(crate) struct Block {
 /// (a block with one hash can be larger: a hash is never split between blocks).
 pub(crate) struct BlockWriter {
     block_bytes: usize,
+    /// The block being filled, with the hashes before `group`'s.
     current: Vec<u8>,
-    last: Option<[u8; HASH_LEN]>,
+    current_last: Option<[u8; HASH_LEN]>,
+    /// The entries of the latest hash: they go into `current` if they fit, or start the
+    /// next block.
+    group: Vec<u8>,
+    group_hash: Option<[u8; HASH_LEN]>,
     done: Vec<Block>,
 }
 
 impl BlockWriter {
     pub(crate) fn new(block_bytes: usize) -> Self {
-        BlockWriter { block_bytes, current: vec![VERSION], last: None, done: Vec::new() }
+        BlockWriter {
+            block_bytes,
+            current: vec![VERSION],
+            current_last: None,
+            group: Vec::new(),
+            group_hash: None,
+            done: Vec::new(),
+        }
     }
 
     pub(crate) fn push(&mut self, hash: &[u8; HASH_LEN], code: &str) -> Result<(), StoreError> {
         let len = u8::try_from(code.len())
             .map_err(|_| StoreError::Corrupt("a customer code is too long for the index".into()))?;
-        if let Some(last) = self.last
-            && last != *hash
-            && self.current.len() + HASH_LEN + 1 + code.len() > self.block_bytes
-        {
-            self.close(last);
+        if self.group_hash.is_some_and(|group| group != *hash) {
+            self.place_group();
         }
-        self.current.extend_from_slice(hash);
-        self.current.push(len);
-        self.current.extend_from_slice(code.as_bytes());
-        self.last = Some(*hash);
+        self.group.extend_from_slice(hash);
+        self.group.push(len);
+        self.group.extend_from_slice(code.as_bytes());
+        self.group_hash = Some(*hash);
         Ok(())
     }
 
-    fn close(&mut self, last_hash: [u8; HASH_LEN]) {
-        let blob = std::mem::replace(&mut self.current, vec![VERSION]);
-        self.done.push(Block { last_hash, blob });
+    /// Moves the finished group into the current block, closing that first if the group
+    /// does not fit.
+    fn place_group(&mut self) {
+        let Some(hash) = self.group_hash.take() else { return };
+        if let Some(last) = self.current_last
+            && self.current.len() + self.group.len() > self.block_bytes
+        {
+            let blob = std::mem::replace(&mut self.current, vec![VERSION]);
+            self.done.push(Block { last_hash: last, blob });
+        }
+        self.current.append(&mut self.group);
+        self.current_last = Some(hash);
     }
 
     /// The blocks completed so far.
@@ -78,8 +96,9 @@ impl BlockWriter {
 
     /// Every block left, the last one included.
     pub(crate) fn finish(mut self) -> Vec<Block> {
-        if let Some(last) = self.last.take() {
-            self.close(last);
+        self.place_group();
+        if let Some(last_hash) = self.current_last {
+            self.done.push(Block { last_hash, blob: self.current });
         }
         self.done
     }
@@ -286,6 +305,10 @@ mod tests {
         }
         let blocks = writer.finish();
         assert!(blocks.len() > 2, "small blocks: expected several, got {}", blocks.len());
+        for block in &blocks {
+            let hashes = decode_block(&block.blob).unwrap().iter().map(|(h, _)| **h).collect::<std::collections::BTreeSet<_>>();
+            assert!(block.blob.len() <= 200 || hashes.len() == 1, "a {}-byte block with {} hashes", block.blob.len(), hashes.len());
+        }
         let mut read = Vec::new();
         let mut previous_last: Option<[u8; 32]> = None;
         for block in &blocks {
