@@ -5,9 +5,9 @@
 //! ```
 //!
 //! Measures, in one run: a bare SQLite insert of rows the size of a customer record (same
-//! pragmas, same batching, same driver); batched creation through the vault (default
-//! schema, every field filled) from one caller and from two, single creation, and filling
-//! to the full size; get by code, find by identifier and index probes at the full size;
+//! pragmas, same batching, same driver) and batched creation through the vault (default
+//! schema, every field filled) from one caller and from two, taking turns; single
+//! creation, and filling to the full size; get by code, find by identifier and index probes at the full size;
 //! what the audit entry adds to a get. Prints a Markdown table for docs/benchmarks.md.
 
 use std::path::PathBuf;
@@ -90,34 +90,50 @@ async fn main() -> Result<()> {
     let probe = vault.create_customer(&ctx(), "bench", &people.batch(1)[0]).await?;
     let record_bytes = record_size(&args.data, probe.compact()).await?;
 
-    // 1. Bare SQLite: rows of the same size, same pragmas, same batching.
-    let bare = bare_sqlite(&args.data, args.compare, args.batch, record_bytes).await?;
-
-    // 2. Batched creates through the vault, the same count, one caller at a time.
+    // 1. Bare SQLite (rows of the same size, same pragmas, same batching), 2. batched
+    // creates through the vault from one caller and 2b. from several (`--callers`, clients
+    // with a batch in flight each, into a fresh group), the same count each, taking turns
+    // in rounds: this machine's speed drifts within a run, and the turns expose all three
+    // to it alike. Each turn ends with a full checkpoint, timed, so that none leaves log
+    // pages for the next turn to copy.
     let vault = Arc::new(vault);
-    let mut kept: Vec<CustomerCode> = Vec::new();
-    let (start, cpu_start) = (Instant::now(), process_cpu_seconds()?);
-    create_batches(&vault, "bench", &mut people, args.compare, args.batch, &mut kept).await?;
-    let batched = rate(args.compare, start.elapsed());
-    let batched_cores = (process_cpu_seconds()? - cpu_start) / start.elapsed().as_secs_f64();
-
-    // 2b. The same count into a fresh group from several callers (clients; `--callers`),
-    //     so that one batch is encrypted while another is written.
     vault.create_group(&ctx(), "pair").await?;
-    let start = Instant::now();
-    let mut callers = Vec::new();
-    for caller in 0..args.callers {
-        let vault = Arc::clone(&vault);
-        let mut people = data::Generator::starting_at(1_000 + caller, 20_000_000 + 5_000_000 * caller);
-        let (count, batch) = (args.compare / args.callers, args.batch);
-        callers.push(tokio::spawn(async move {
-            create_batches(&vault, "pair", &mut people, count, batch, &mut Vec::new()).await
-        }));
+    let mut kept: Vec<CustomerCode> = Vec::new();
+    let mut bare_db = BareSqlite::open(&args.data, record_bytes).await?;
+    let control =
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", args.data.join("control.db").display())).await?;
+    let checkpoint = || async {
+        vault.checkpoint().await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&control).await?;
+        anyhow::Ok(())
+    };
+    let mut pair_people: Vec<_> = (0..args.callers)
+        .map(|caller| data::Generator::starting_at(1_000 + caller, 20_000_000 + 5_000_000 * caller))
+        .collect();
+    let (mut bare_time, mut one_time, mut many_time) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let mut one_cpu = 0.0;
+    let per_round = args.compare / ROUNDS;
+    for _ in 0..ROUNDS {
+        bare_time += bare_db.insert(per_round, args.batch).await?;
+
+        let (start, cpu_start) = (Instant::now(), process_cpu_seconds()?);
+        create_batches(&vault, "bench", &mut people, per_round, args.batch, &mut kept).await?;
+        checkpoint().await?;
+        one_time += start.elapsed();
+        one_cpu += process_cpu_seconds()? - cpu_start;
+
+        let start = Instant::now();
+        pair_people = create_concurrently(&vault, "pair", pair_people, per_round, args.batch).await?;
+        checkpoint().await?;
+        many_time += start.elapsed();
     }
-    for caller in callers {
-        caller.await??;
-    }
-    let batched_many = rate(args.compare / args.callers * args.callers, start.elapsed());
+    control.close().await;
+    bare_db.pool.close().await;
+    let compared = per_round * ROUNDS;
+    let bare = rate(compared, bare_time);
+    let batched = rate(compared, one_time);
+    let batched_cores = one_cpu / one_time.as_secs_f64();
+    let batched_many = rate(per_round / args.callers * args.callers * ROUNDS, many_time);
 
     // 3. Single creates (two durable commits each: directory, then group).
     let mut single_lat = Latencies(Vec::new());
@@ -157,14 +173,13 @@ async fn main() -> Result<()> {
     // 64 concurrent callers (their audit entries share commits). Every call writes a
     // durable audit entry before it answers.
     let kept = Arc::new(kept);
-    let compare = args.compare;
     let get_one = |v: Arc<Vault<SqliteStore>>, kept: Arc<Vec<CustomerCode>>, seed: u64| async move {
         let code = &kept[(seed % kept.len() as u64) as usize];
         v.get_customer(&ctx(), code, None).await.map(drop)
     };
     let find_one = move |v: Arc<Vault<SqliteStore>>, _: Arc<Vec<CustomerCode>>, seed: u64| async move {
-        // Customer ids 1..=compare were created first; look them up in another spelling.
-        let value = data::personnummer(2 + seed % (compare - 1)).replace('-', "");
+        // Customer ids 1..=compared were created first; look them up in another spelling.
+        let value = data::personnummer(2 + seed % (compared - 1)).replace('-', "");
         let found = v.find(&ctx(), "bench", "national_id", &value).await?;
         if found.len() != 1 {
             return Err(sekretess_core::VaultError::NotFound);
@@ -199,16 +214,19 @@ async fn main() -> Result<()> {
     println!(
         "| stored customer row (code, wrapped key, field envelopes, index list, times) | {record_bytes} bytes |"
     );
-    println!("| bare SQLite insert, {} rows in batches of {} | {bare:.0} rows/s |", args.compare, args.batch);
     println!(
-        "| vault batched create, {} customers in batches of {} | {batched:.0} customers/s |",
-        args.compare, args.batch
+        "| bare SQLite insert, {compared} rows in batches of {} ({ROUNDS} turns with the vault's) | {bare:.0} rows/s |",
+        args.batch
+    );
+    println!(
+        "| vault batched create, {compared} customers in batches of {} ({ROUNDS} turns) | {batched:.0} customers/s |",
+        args.batch
     );
     println!("| vault / bare SQLite | {:.0} % |", batched / bare * 100.0);
     println!("| CPU of this process during the batched create | {batched_cores:.2} cores busy of 2 |");
     println!(
-        "| vault batched create, {} customers in batches of {}, {} callers, fresh group | {batched_many:.0} customers/s |",
-        args.compare / args.callers * args.callers,
+        "| vault batched create, {} customers in batches of {}, {} callers, fresh group ({ROUNDS} turns) | {batched_many:.0} customers/s |",
+        per_round / args.callers * args.callers * ROUNDS,
         args.batch,
         args.callers
     );
@@ -254,6 +272,33 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
+/// Creates `count` customers in `group` from one caller per generator, at once; returns
+/// the generators.
+async fn create_concurrently(
+    vault: &Arc<Vault<SqliteStore>>,
+    group: &'static str,
+    people: Vec<data::Generator>,
+    count: u64,
+    batch: usize,
+) -> Result<Vec<data::Generator>> {
+    let each = count / people.len() as u64;
+    let callers: Vec<_> = people
+        .into_iter()
+        .map(|mut people| {
+            let vault = Arc::clone(vault);
+            tokio::spawn(async move {
+                create_batches(&vault, group, &mut people, each, batch, &mut Vec::new()).await?;
+                anyhow::Ok(people)
+            })
+        })
+        .collect();
+    let mut people = Vec::new();
+    for caller in callers {
+        people.push(caller.await??);
+    }
+    Ok(people)
+}
+
 /// Creates `count` customers in `group` in batches of `batch`; keeps every 50th code.
 async fn create_batches(
     vault: &Vault<SqliteStore>,
@@ -291,46 +336,62 @@ async fn record_size(dir: &std::path::Path, code: &str) -> Result<usize> {
     Ok(size as usize)
 }
 
-/// Inserts `rows` rows of `size` bytes with the vault's pragmas, batch size and statement
-/// shape. Returns rows per second.
-async fn bare_sqlite(dir: &std::path::Path, rows: u64, batch: usize, size: usize) -> Result<f64> {
-    let options = SqliteConnectOptions::from_str("sqlite://")?
-        .filename(dir.join("bare.db"))
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .pragma("secure_delete", "ON");
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
-    sqlx::query("CREATE TABLE rows (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, body BLOB NOT NULL)")
+/// Rounds in which the bare insert and the vault take turns.
+const ROUNDS: u64 = 4;
+
+/// A table of rows of `size` bytes with the vault's pragmas and layout.
+struct BareSqlite {
+    pool: sqlx::SqlitePool,
+    rng: data::Rng,
+    size: usize,
+}
+
+impl BareSqlite {
+    async fn open(dir: &std::path::Path, size: usize) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(dir.join("bare.db"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .pragma("secure_delete", "ON");
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await?;
+        sqlx::query(
+            "CREATE TABLE rows (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, body BLOB NOT NULL)",
+        )
         .execute(&pool)
         .await?;
-    let mut rng = data::Rng::new(7);
-    let start = Instant::now();
-    let mut written = 0u64;
-    while written < rows {
-        let n = batch.min((rows - written) as usize);
-        let items: Vec<(String, Vec<u8>)> = (0..n)
-            .map(|_| {
-                let code = format!("{:012X}", rng.next_u64() >> 16);
-                let body: Vec<u8> = (0..size - 12).map(|_| rng.next_u64() as u8).collect();
-                (code, body)
-            })
-            .collect();
-        let mut tx = pool.begin().await?;
-        for chunk in items.chunks(500) {
-            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO rows (code, body) ");
-            q.push_values(chunk, |mut b, (code, body)| {
-                b.push_bind(code.as_str()).push_bind(body.as_slice());
-            });
-            q.build().execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        written += n as u64;
+        Ok(BareSqlite { pool, rng: data::Rng::new(7), size })
     }
-    let r = rate(rows, start.elapsed());
-    pool.close().await;
-    Ok(r)
+
+    /// Inserts `rows` more rows in transactions of `batch`, with the vault's statement
+    /// shape, then checkpoints; returns the time taken.
+    async fn insert(&mut self, rows: u64, batch: usize) -> Result<Duration> {
+        let start = Instant::now();
+        let mut written = 0u64;
+        while written < rows {
+            let n = batch.min((rows - written) as usize);
+            let items: Vec<(String, Vec<u8>)> = (0..n)
+                .map(|_| {
+                    let code = format!("{:012X}", self.rng.next_u64() >> 16);
+                    let body: Vec<u8> = (0..self.size - 12).map(|_| self.rng.next_u64() as u8).collect();
+                    (code, body)
+                })
+                .collect();
+            let mut tx = self.pool.begin().await?;
+            for chunk in items.chunks(500) {
+                let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO rows (code, body) ");
+                q.push_values(chunk, |mut b, (code, body)| {
+                    b.push_bind(code.as_str()).push_bind(body.as_slice());
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            written += n as u64;
+        }
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+        Ok(start.elapsed())
+    }
 }
 
 /// Runs `total` calls of `op` from `callers` concurrent tasks; returns ops/s and latencies.

@@ -793,19 +793,13 @@ impl<S: Store> Vault<S> {
         if valid.is_empty() {
             return Ok(results);
         }
-        let codes: Vec<String> = valid.iter().map(|(code, _)| code.compact().to_owned()).collect();
-        let events: Vec<Event> = valid
-            .iter()
-            .map(|(code, prepared)| {
-                Self::customer_event(ctx, "customer.create", &g, code.compact(), &prepared.values)
-            })
-            .collect();
+        let codes: Arc<[String]> = valid.iter().map(|(code, _)| code.compact().to_owned()).collect();
+        let events = Self::creation_events(ctx, &g, batch, &slots, &codes);
         // Fail closed: every creation is on record, and its code in the directory, before
         // anything is written to the group. Both need only the codes and field names, so
         // they are written while the items are encrypted.
         let on_record = {
-            let (u, store, events, codes) =
-                (Arc::clone(&u), self.store.clone(), events.clone(), codes.clone());
+            let (u, store, codes) = (Arc::clone(&u), self.store.clone(), Arc::clone(&codes));
             let group_id = g.row.id;
             tokio::spawn(async move {
                 u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Success)).collect()).await?;
@@ -848,10 +842,12 @@ impl<S: Store> Vault<S> {
             (encrypted, recorded, inserted)
         };
         recorded?;
+        // The events went to the audit log; a failure records them again.
+        let events = || Self::creation_events(ctx, &g, batch, &slots, &codes);
         let parts = match encrypted {
             Ok(parts) => parts,
             Err(e) => {
-                self.undo_create(&u, &codes, events).await?;
+                self.undo_create(&u, &codes, events()).await?;
                 return Err(e);
             }
         };
@@ -860,7 +856,7 @@ impl<S: Store> Vault<S> {
             Err(StoreError::Conflict { .. }) => {
                 // Some item breaks a uniqueness rule: write them one by one to say which.
                 let writes = parts.iter().flat_map(|part| part.iter());
-                for ((write, slot), event) in writes.zip(slots).zip(events) {
+                for ((write, &slot), event) in writes.zip(&slots).zip(events()) {
                     if let Err(e) = g.store.insert_customers(std::slice::from_ref(write)).await {
                         self.undo_create(&u, std::slice::from_ref(&write.record.code), vec![event]).await?;
                         results[slot] = Err(match e {
@@ -872,10 +868,33 @@ impl<S: Store> Vault<S> {
                 Ok(results)
             }
             Err(e) => {
-                self.undo_create(&u, &codes, events).await?;
+                self.undo_create(&u, &codes, events()).await?;
                 Err(e.into())
             }
         }
+    }
+
+    /// The creation events of a batch's valid items (at `slots`, given `codes`): field
+    /// names in order, never values.
+    fn creation_events(
+        ctx: &AuditContext,
+        g: &OpenGroup<S::Group>,
+        batch: &[Vec<(String, String)>],
+        slots: &[usize],
+        codes: &[String],
+    ) -> Vec<Event> {
+        slots
+            .iter()
+            .zip(codes)
+            .map(|(&slot, code)| {
+                let mut event = ctx.event("customer.create");
+                event.group = Some(g.row.name.clone());
+                event.customer = Some(code.clone());
+                event.fields = batch[slot].iter().map(|(name, _)| name.clone()).collect();
+                event.fields.sort_unstable();
+                event
+            })
+            .collect()
     }
 
     /// Takes back the directory rows of creations that were not written, and records them

@@ -142,9 +142,14 @@ fn without(blob: &[u8], hash: &[u8; HASH_LEN], code: &str) -> Result<Option<Vec<
 }
 
 /// Writes `blocks` into `run`.
-pub(crate) async fn write_blocks(tx: &mut SqliteConnection, run: i64, blocks: &[Block]) -> Result<(), StoreError> {
+pub(crate) async fn write_blocks(
+    tx: &mut SqliteConnection,
+    run: i64,
+    blocks: &[Block],
+) -> Result<(), StoreError> {
     for chunk in blocks.chunks(BLOCKS_PER_STATEMENT) {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO blind_blocks (run, last_hash, entries) ");
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO blind_blocks (run, last_hash, entries) ");
         q.push_values(chunk, |mut b, block| {
             b.push_bind(run).push_bind(&block.last_hash[..]).push_bind(block.blob.as_slice());
         });
@@ -306,8 +311,17 @@ mod tests {
         let blocks = writer.finish();
         assert!(blocks.len() > 2, "small blocks: expected several, got {}", blocks.len());
         for block in &blocks {
-            let hashes = decode_block(&block.blob).unwrap().iter().map(|(h, _)| **h).collect::<std::collections::BTreeSet<_>>();
-            assert!(block.blob.len() <= 200 || hashes.len() == 1, "a {}-byte block with {} hashes", block.blob.len(), hashes.len());
+            let hashes = decode_block(&block.blob)
+                .unwrap()
+                .iter()
+                .map(|(h, _)| **h)
+                .collect::<std::collections::BTreeSet<_>>();
+            assert!(
+                block.blob.len() <= 200 || hashes.len() == 1,
+                "a {}-byte block with {} hashes",
+                block.blob.len(),
+                hashes.len()
+            );
         }
         let mut read = Vec::new();
         let mut previous_last: Option<[u8; 32]> = None;

@@ -19,7 +19,7 @@ mod sqlite_access;
 mod sqlite_audit;
 mod sqlite_people;
 
+pub use index_blocks::decode_block;
 #[cfg(feature = "postgres")]
 pub use postgres::{GroupPlacement, PgGroup, PgOptions, PgStore};
-pub use index_blocks::decode_block;
 pub use sqlite::{SqliteGroup, SqliteStore};

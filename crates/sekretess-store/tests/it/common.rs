@@ -322,7 +322,8 @@ impl Backend for Sqlite {
         let blocks: Vec<Vec<u8>> =
             sqlx::query_scalar("SELECT entries FROM blind_blocks").fetch_all(&pool).await.unwrap();
         pool.close().await;
-        let mut entries: Vec<(Vec<u8>, String)> = rows.iter().map(|r| (r.get("hash"), r.get("code"))).collect();
+        let mut entries: Vec<(Vec<u8>, String)> =
+            rows.iter().map(|r| (r.get("hash"), r.get("code"))).collect();
         for block in &blocks {
             let decoded = sekretess_store::decode_block(block).unwrap();
             entries.extend(decoded.into_iter().map(|(hash, code)| (hash.to_vec(), code.to_owned())));

@@ -1,5 +1,6 @@
 //! Validation against the invalid fixtures, and bad input that must change nothing.
 
+use sekretess_core::audit::{AuditStore, Outcome};
 use sekretess_core::{CustomerCode, VaultError};
 
 use crate::common::{self, Backend, ctx, fields, lines};
@@ -130,6 +131,19 @@ async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
     assert_eq!(results[2], Err(VaultError::Duplicate { field: "national_id".into() }));
     assert_eq!(results[3], Err(VaultError::Duplicate { field: "national_id".into() }));
     assert!(results[4].is_ok());
+    // Each valid item went on record before the write; the two refused ones are on record
+    // again as failed, under their own codes, with the names of their fields.
+    let head = v.store().audit_head().await.unwrap().unwrap().0;
+    let recent = v.store().audit_read(head - 5, 10).await.unwrap();
+    let outcomes: Vec<_> = recent.iter().map(|e| (e.action.as_str(), e.outcome)).collect();
+    let (created, failed) = (("customer.create", Outcome::Success), ("customer.create", Outcome::Failed));
+    assert_eq!(outcomes, [created, created, created, created, failed, failed]);
+    assert_eq!(recent[4].customer, recent[1].customer);
+    assert_eq!(recent[5].customer, recent[2].customer);
+    for e in &recent[4..] {
+        assert_eq!(e.fields, ["full_name", "national_id"]);
+        assert!(!results.iter().flatten().any(|code| Some(code.compact()) == e.customer.as_deref()));
+    }
     for r in results.iter().flatten() {
         v.get_customer(&ctx(), r, None).await.unwrap();
     }

@@ -46,7 +46,8 @@ async fn staging_state(group: &SqliteGroup) -> (Vec<(i64, i64)>, i64, i64, i64) 
         let pool = pool.clone();
         async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
     };
-    let blocks: Vec<Vec<u8>> = sqlx::query_scalar("SELECT entries FROM blind_blocks").fetch_all(&pool).await.unwrap();
+    let blocks: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT entries FROM blind_blocks").fetch_all(&pool).await.unwrap();
     let in_blocks: usize = blocks.iter().map(|b| sekretess_store::decode_block(b).unwrap().len()).sum();
     let blind = count("SELECT count(*) FROM staged_blind").await + in_blocks as i64;
     let unique_staged =
@@ -89,7 +90,8 @@ async fn staged_and_merged_entries_answer_alike(probe_up_to: usize, blocks_from:
     // Three entries per customer, two customers per batch: a level-0 run takes two
     // batches (one if they are in blocks, of about two entries each), and three runs of
     // a level are merged into one.
-    let group = store.open_group(&row).await.unwrap().with_index_staging(12, 3, probe_up_to, blocks_from, 100);
+    let group =
+        store.open_group(&row).await.unwrap().with_index_staging(12, 3, probe_up_to, blocks_from, 100);
 
     const BATCHES: u32 = 16;
     let mut saw_unique_staged = false;
@@ -157,4 +159,28 @@ async fn staged_and_merged_entries_answer_alike(probe_up_to: usize, blocks_from:
         .unwrap();
     pool.close().await;
     assert_eq!(find(&group, "email", 300).await, [code(300), code(400)]);
+}
+
+/// A merge reads each run a few blocks or rows at a time: runs far longer than that
+/// (one of rows, one of small blocks) come out whole.
+#[tokio::test]
+async fn a_merge_of_long_runs_keeps_every_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path()).await.unwrap();
+    let row = store.create_group(1, "retail", NOW, &[]).await.unwrap();
+    // 600 customers: 1,200 non-unique entries, as rows. Then 800: 1,600, in blocks of
+    // about two entries. Two runs make a level, so the second write merges both.
+    let group = store.open_group(&row).await.unwrap().with_index_staging(2000, 2, 64, 1500, 100);
+    let rows: Vec<_> = (0..600).map(|i| write(i, i, i)).collect();
+    let blocks: Vec<_> = (600..1400).map(|i| write(i, i, i)).collect();
+    group.insert_customers(&rows).await.unwrap();
+    group.insert_customers(&blocks).await.unwrap();
+    let (levels, blind, _, _) = staging_state(&group).await;
+    assert_eq!(levels, [(1, 1)], "the two runs were not merged");
+    assert_eq!(blind, 2 * 1400);
+    for i in (0..1400).step_by(7) {
+        for field in ["email", "phone"] {
+            assert_eq!(find(&group, field, i).await, [code(i)], "{field} of {i}");
+        }
+    }
 }
