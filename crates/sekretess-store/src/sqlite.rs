@@ -270,7 +270,7 @@ impl SqliteGroup {
     /// runs of a level into one, checks writes of more than `probe_up_to` unique entries
     /// through the runs' hash filters, and packs the non-unique entries of a write of at
     /// least `blocks_from` into blocks of `block_bytes`, instead of the defaults (65,536,
-    /// 32, 64, 1,024 and 4,000): small values let tests reach every staging state with a
+    /// 32, 64, 8,192 and 4,000): small values let tests reach every staging state with a
     /// few customers.
     pub fn with_index_staging(
         mut self,
@@ -595,7 +595,8 @@ struct IndexStaging {
     /// that may hold one (a filter read from the file costs as much as many probes).
     probe_up_to: usize,
     /// Non-unique entries from which a write starts a run of its own and packs them into
-    /// blocks (`index_blocks.rs`); fewer are added as rows to the newest run.
+    /// blocks (`index_blocks.rs`); fewer are added as rows to the newest run. At an eighth
+    /// of a full run, block runs at most multiply the runs (and a find's probes) by eight.
     blocks_from: usize,
     /// Bytes of a block (more only if one hash has more entries): one 4 KiB page holds it.
     block_bytes: usize,
@@ -606,7 +607,7 @@ struct IndexStaging {
 /// runs are merged every 320,000 customers created in batches of 10,000 (a run each) or
 /// 420,000 created one by one; a merge rewrites its runs' entries once, about 3 us each.
 const INDEX_STAGING: IndexStaging =
-    IndexStaging { run_entries: 65_536, fanout: 32, probe_up_to: 64, blocks_from: 1024, block_bytes: 4000 };
+    IndexStaging { run_entries: 65_536, fanout: 32, probe_up_to: 64, blocks_from: 8192, block_bytes: 4000 };
 
 /// Writes customer rows (their index entries are `insert_index`'s) in a transaction.
 async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
