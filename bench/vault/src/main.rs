@@ -7,8 +7,9 @@
 //! Measures, in one run: a bare SQLite insert of rows the size of a customer record (same
 //! pragmas, same batching, same driver) and batched creation through the vault (default
 //! schema, every field filled) from one caller and from two, taking turns; single
-//! creation, and filling to the full size; get by code, find by identifier and index probes at the full size;
-//! what the audit entry adds to a get. Prints a Markdown table for docs/benchmarks.md.
+//! creation, and filling to the full size; get by code, find by identifier and index
+//! probes at the full size; what the audit entry adds to a get. Prints a Markdown table
+//! for docs/benchmarks.md.
 
 use std::path::PathBuf;
 use std::str::FromStr;

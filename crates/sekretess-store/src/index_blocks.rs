@@ -281,9 +281,8 @@ pub(crate) async fn merge_into(
         if let Some((hash, code)) = cursors[i].next(tx).await? {
             heads.push(Reverse((hash, code, i)));
         }
-        let done = writer.take_done();
-        if !done.is_empty() {
-            write_blocks(tx, into, &done).await?;
+        if writer.done.len() >= BLOCKS_PER_STATEMENT {
+            write_blocks(tx, into, &writer.take_done()).await?;
         }
     }
     write_blocks(tx, into, &writer.finish()).await

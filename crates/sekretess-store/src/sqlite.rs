@@ -603,7 +603,7 @@ struct IndexStaging {
 }
 
 /// Fanout 32: a find probes at most 31 runs per level (a few microseconds each while
-/// cached). With the default schema (five searchable fields, one of them unique) level-0
+/// cached). With the default schema (six searchable fields, one of them unique) level-0
 /// runs are merged every 320,000 customers created in batches of 10,000 (a run each) or
 /// 420,000 created one by one; a merge rewrites its runs' entries once, about 3 us each.
 const INDEX_STAGING: IndexStaging =
