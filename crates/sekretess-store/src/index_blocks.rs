@@ -32,8 +32,18 @@ fn corrupt() -> StoreError {
 
 /// One encoded block and the last hash in it (its key within the run).
 pub(crate) struct Block {
-    pub(crate) last_hash: [u8; HASH_LEN],
-    pub(crate) blob: Vec<u8>,
+    last_hash: [u8; HASH_LEN],
+    blob: Vec<u8>,
+}
+
+/// Appends the entry (`hash`, `code`) in the block format.
+fn encode_entry(out: &mut Vec<u8>, hash: &[u8; HASH_LEN], code: &str) -> Result<(), StoreError> {
+    let len = u8::try_from(code.len())
+        .map_err(|_| StoreError::Corrupt("a customer code is too long for the index".into()))?;
+    out.extend_from_slice(hash);
+    out.push(len);
+    out.extend_from_slice(code.as_bytes());
+    Ok(())
 }
 
 /// Packs entries, given in (hash, code) order, into blocks of at most `block_bytes`
@@ -63,14 +73,10 @@ impl BlockWriter {
     }
 
     pub(crate) fn push(&mut self, hash: &[u8; HASH_LEN], code: &str) -> Result<(), StoreError> {
-        let len = u8::try_from(code.len())
-            .map_err(|_| StoreError::Corrupt("a customer code is too long for the index".into()))?;
         if self.group_hash.is_some_and(|group| group != *hash) {
             self.place_group();
         }
-        self.group.extend_from_slice(hash);
-        self.group.push(len);
-        self.group.extend_from_slice(code.as_bytes());
+        encode_entry(&mut self.group, hash, code)?;
         self.group_hash = Some(*hash);
         Ok(())
     }
@@ -110,7 +116,7 @@ pub fn decode_block(blob: &[u8]) -> Result<Vec<(&[u8; HASH_LEN], &str)>, StoreEr
     if version != VERSION {
         return Err(corrupt());
     }
-    let mut entries = Vec::with_capacity(rest.len() / (HASH_LEN + 13));
+    let mut entries = Vec::with_capacity(rest.len() / (HASH_LEN + 13)); // 12-byte codes, usually
     while !rest.is_empty() {
         let (hash, after) = rest.split_first_chunk::<HASH_LEN>().ok_or_else(corrupt)?;
         let (&len, after) = after.split_first().ok_or_else(corrupt)?;
@@ -133,9 +139,7 @@ fn without(blob: &[u8], hash: &[u8; HASH_LEN], code: &str) -> Result<Option<Vec<
     let mut out = vec![VERSION];
     for (i, (h, c)) in entries.iter().enumerate() {
         if i != at {
-            out.extend_from_slice(&h[..]);
-            out.push(c.len() as u8); // read as one byte, so it fits in one
-            out.extend_from_slice(c.as_bytes());
+            encode_entry(&mut out, h, c)?;
         }
     }
     Ok(Some(out))
@@ -159,7 +163,7 @@ pub(crate) async fn write_blocks(
 }
 
 /// The block of each run that would hold `hash`: its row id and blob.
-pub(crate) const BLOCK_OF_EACH_RUN: &str = "SELECT b.id, b.entries FROM index_runs r JOIN blind_blocks b \
+const BLOCK_OF_EACH_RUN: &str = "SELECT b.id, b.entries FROM index_runs r JOIN blind_blocks b \
      ON b.id = (SELECT id FROM blind_blocks WHERE run = r.run AND last_hash >= ?1 ORDER BY last_hash LIMIT 1)";
 
 /// Removes the entry (`hash`, `code`) from whichever block holds it.
