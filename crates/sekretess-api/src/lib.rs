@@ -92,6 +92,11 @@ pub struct SealStatus {
     /// Printable id of this vault's root key, as printed in its shares.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// Whether init's bootstrap API key (every scope, every group) still works: true in
+    /// dev mode, and in production until the first security officer has enrolled or the
+    /// key is revoked. Reported by `GET /v1/sys/seal-status` only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bootstrap_key_live: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -96,7 +96,7 @@ pub struct EmployeeList {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantRequest {
-    /// Customer group name or id.
+    /// Customer group name.
     pub group: String,
 }
 

@@ -10,9 +10,9 @@ pub struct RedactRequest {
     /// The document as text.
     #[serde(default)]
     pub content: Option<String>,
-    /// A JSON document (structure kept, keys used as context).
+    /// A JSON document, any JSON value (structure kept, keys used as context).
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub json: Option<serde_json::Value>,
     /// `auto` (default), `text`, `kv`, `csv`, `json`, `ndjson` (for `content`).
     #[serde(default)]
@@ -45,7 +45,7 @@ pub struct RedactResponse {
     pub content: Option<String>,
     /// The redacted JSON document, when `json` was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Value)]
     pub json: Option<serde_json::Value>,
     pub findings: Vec<RedactFinding>,
 }

@@ -210,6 +210,12 @@ pub async fn status(c: &Client, out: &Out) -> Result<bool> {
         say!("threshold    {} of {}", s.threshold, s.share_count);
         say!("progress     {}", s.progress);
         say!("key id       {}", s.key_id.as_deref().unwrap_or("-"));
+        if s.bootstrap_key_live {
+            say!(
+                "bootstrap    LIVE: init's bootstrap API key (every scope, every group) still works;
+                              enrol a security officer (it then retires) or revoke it with `sekretess apikey revoke`"
+            );
+        }
         if let Some(list) = &processes {
             say!("\nprocesses ({} registered; * answered this request)", list.len());
             let rows: Vec<Vec<String>> = list

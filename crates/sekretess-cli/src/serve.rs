@@ -83,6 +83,7 @@ fn init_logging(file: &ConfigFile) {
 
 pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
     init_logging(file);
+    sekretess_server::install_panic_hook();
     let listen =
         args.listen.or_else(|| file.server.listen.clone()).unwrap_or_else(|| "127.0.0.1:8200".to_owned());
     let listen: SocketAddr = listen
@@ -117,6 +118,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             let data = data.context(
                 "name the data folder: --data DIR or server.data_dir in the config file (or a PostgreSQL store)",
             )?;
+            sekretess_server::tls::warn_loose_permissions(&data);
             let store = SqliteStore::open(&data).await?;
             tracing::info!(data = %data.display(), "store: SQLite");
             serve_store(store, listen, tls_files, limits, |st| st.with_people(PeopleOptions::default())).await
@@ -216,8 +218,11 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     if !listen.ip().is_loopback() {
         bail!("dev mode listens on loopback only (127.0.0.1 or ::1); {listen} is not");
     }
-    std::fs::create_dir_all(data).with_context(|| format!("cannot create {}", data.display()))?;
+    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+        .create(data)
+        .with_context(|| format!("cannot create {}", data.display()))?;
     let data = std::fs::canonicalize(data)?;
+    sekretess_server::tls::warn_loose_permissions(&data);
     let certs = DevCertificate::in_dir(&data.join("tls"));
     let certs = if certs.exists() {
         certs

@@ -77,7 +77,16 @@ impl Scope {
     pub fn parse(s: &str) -> Option<Scope> {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
+
+    /// Whether the scope administers the vault rather than using it.
+    pub fn is_admin(self) -> bool {
+        ADMIN_SCOPES.contains(&self)
+    }
 }
+
+/// Scopes that administer the vault: keys, groups, sealing and the audit log.
+pub const ADMIN_SCOPES: [Scope; 4] =
+    [Scope::ApiKeysAdmin, Scope::GroupsAdmin, Scope::SysSeal, Scope::AuditRead];
 
 /// The role name that stands for every scope (the bootstrap key's).
 pub const SECURITY_OFFICER: &str = "security-officer";
@@ -124,6 +133,17 @@ impl GroupAccess {
             GroupAccess::Only(names) => names.iter().any(|n| n == group),
         }
     }
+}
+
+/// Whether `record`'s scopes and groups are all within `caller`'s: a key administrator
+/// sees and manages only such keys (a key for every group only if it reaches every group).
+pub fn key_within(caller: &Caller, record: &ApiKeyRecord) -> bool {
+    let scopes_ok = parse_scopes(&record.scopes).is_ok_and(|s| s.iter().all(|s| caller.scopes.contains(s)));
+    let groups_ok = match &caller.groups {
+        GroupAccess::All => true,
+        GroupAccess::Only(_) => record.groups.iter().all(|g| g != ALL_GROUPS && caller.groups.allows(g)),
+    };
+    scopes_ok && groups_ok
 }
 
 /// An authenticated caller: what it is, what it may do, and where.

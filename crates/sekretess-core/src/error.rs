@@ -44,7 +44,7 @@ pub enum VaultError {
     #[error("the shares do not combine to this vault's root key; unseal progress was reset")]
     UnsealFailed,
 
-    #[error("no customer group named or numbered {0:?}")]
+    #[error("no customer group named {0:?}")]
     UnknownGroup(String),
     #[error("a customer group named {0:?} already exists")]
     GroupExists(String),

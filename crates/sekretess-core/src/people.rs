@@ -364,7 +364,7 @@ pub enum PeopleError {
     InvalidInput { what: &'static str, rule: &'static str },
     #[error("the first security officer exists already")]
     AlreadyBootstrapped,
-    #[error("no customer group named or numbered {0:?}")]
+    #[error("no customer group named {0:?}")]
     UnknownGroup(String),
     #[error(transparent)]
     Policy(#[from] PolicyError),
@@ -662,9 +662,9 @@ impl Principal {
         self.roles.contains(&role)
     }
 
-    /// Whether the employee was granted this group (by name or number).
-    pub fn has_group(&self, name_or_id: &str) -> bool {
-        self.groups.iter().any(|(id, name)| name == name_or_id || id.to_string() == name_or_id)
+    /// Whether the employee was granted the group of this name (never an id).
+    pub fn has_group(&self, name: &str) -> bool {
+        self.groups.values().any(|granted| granted == name)
     }
 
     /// `employee:<id>`, the actor in audit entries.
@@ -1219,13 +1219,14 @@ impl<S: Store + PeopleStore> People<S> {
 
     // ---- grants and policy
 
-    fn group_id(&self, name_or_id: &str) -> Result<(u32, String), PeopleError> {
+    /// The group of this name (groups are addressed by name only).
+    fn group_id(&self, name: &str) -> Result<(u32, String), PeopleError> {
         self.vault
             .list_groups()?
             .into_iter()
-            .find(|g| g.name == name_or_id || g.id.to_string() == name_or_id)
+            .find(|g| g.name == name)
             .map(|g| (g.id, g.name))
-            .ok_or_else(|| PeopleError::UnknownGroup(name_or_id.to_owned()))
+            .ok_or_else(|| PeopleError::UnknownGroup(name.to_owned()))
     }
 
     /// Grants an employee one customer group.

@@ -219,12 +219,17 @@ fn people_aad(aad: &[u8]) -> Vec<u8> {
     full
 }
 
-fn group_name_ok(name: &str) -> Result<(), VaultError> {
+/// Checks a new group's name. A name starts with a letter, so it can never be mistaken
+/// for a group's numeric id: groups are addressed by name only.
+pub fn group_name_ok(name: &str) -> Result<(), VaultError> {
     if name.is_empty() || name.len() > 64 {
         return Err(VaultError::InvalidGroupName("1 to 64 characters"));
     }
     if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
         return Err(VaultError::InvalidGroupName("lower-case letters, digits, - and _ only"));
+    }
+    if !name.as_bytes()[0].is_ascii_lowercase() {
+        return Err(VaultError::InvalidGroupName("starts with a lower-case letter"));
     }
     Ok(())
 }
@@ -557,9 +562,8 @@ impl<S: Store> Vault<S> {
         u: &Unsealed<S>,
         name: &str,
     ) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
-        self.find_group(u, |r| r.name == name || r.id.to_string() == name)
-            .await?
-            .ok_or_else(|| VaultError::UnknownGroup(name.to_owned()))
+        // By name only: an id is never accepted where a name is expected.
+        self.find_group(u, |r| r.name == name).await?.ok_or_else(|| VaultError::UnknownGroup(name.to_owned()))
     }
 
     async fn group_by_id(&self, u: &Unsealed<S>, id: u32) -> Result<Arc<OpenGroup<S::Group>>, VaultError> {
@@ -621,6 +625,14 @@ impl<S: Store> Vault<S> {
             return Ok(info);
         }
         Err(VaultError::GroupExists(name.to_owned()))
+    }
+
+    /// The group named `name`. Groups are addressed by name only: an id is never
+    /// accepted in its place.
+    pub async fn group(&self, name: &str) -> Result<GroupInfo, VaultError> {
+        let u = self.unsealed()?;
+        let g = self.group_by_name(&u, name).await?;
+        Ok(Self::info(&g))
     }
 
     pub fn list_groups(&self) -> Result<Vec<GroupInfo>, VaultError> {

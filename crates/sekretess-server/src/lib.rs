@@ -3,8 +3,8 @@
 //! - TLS only (TLS 1.3, and TLS 1.2 with ECDHE + AEAD suites); no plain-HTTP listener.
 //! - Every response carries HSTS, `nosniff`, `Cache-Control: no-store` and an
 //!   `x-request-id`; there is no `Server` banner.
-//! - While the vault is sealed every route but health, seal-status, init, unseal, seal,
-//!   processes and metrics answers 503 with a problem document.
+//! - While the vault is sealed every route but health, seal-status, init and unseal
+//!   answers 503 with a problem document (before any credential is looked at).
 //! - Errors are RFC 9457 problem documents, mapped once in [`problem`].
 //! - Prometheus metrics at `/v1/sys/metrics` ([`metrics`]), scope `sys:metrics`.
 //!
@@ -14,6 +14,7 @@
 use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +24,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+use futures_util::FutureExt;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -185,7 +187,15 @@ async fn request_layer(
     let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
     let span = tracing::info_span!("request", id = %id, principal = tracing::field::Empty);
     let started = Instant::now();
-    let mut resp = REQUEST_ID.scope(id.clone(), next.run(req)).instrument(span.clone()).await;
+    // A handler that panics answers 500 with the request id instead of dropping the
+    // connection; the panic hook logs where, never what (see `install_panic_hook`).
+    let handled = async {
+        match AssertUnwindSafe(next.run(req)).catch_unwind().await {
+            Ok(resp) => resp,
+            Err(_) => ApiError::Panic.into_response(),
+        }
+    };
+    let mut resp = REQUEST_ID.scope(id.clone(), handled).instrument(span.clone()).await;
     let h = resp.headers_mut();
     h.insert(
         header::STRICT_TRANSPORT_SECURITY,
@@ -274,7 +284,8 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/sys/seal", post(r::seal::<S>))
         .route("/v1/sys/processes", get(processes::list_processes::<S>))
         .route("/v1/sys/metrics", get(metrics::metrics::<S>))
-        .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>));
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))
+        .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
     let public = Router::new()
         .route("/v1/sys/health", get(r::health::<S>))
         .route("/v1/sys/seal-status", get(r::get_seal_status::<S>))
@@ -395,6 +406,15 @@ impl RunningServer {
     }
 }
 
+/// Replaces the default panic hook (which prints the panic's message, and a message may
+/// quote data) with one that logs only where the panic happened.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line()));
+        tracing::error!(location = at.as_deref().unwrap_or("-"), "panic (message withheld)");
+    }));
+}
+
 /// Completes on SIGTERM or SIGINT.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -413,4 +433,33 @@ pub async fn shutdown_signal() {
         () = term => {},
     }
     tracing::info!("shutdown signal received");
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn panics() -> &'static str {
+        panic!("a handler bug")
+    }
+
+    #[tokio::test]
+    async fn fault11_handler_panic_answers_500_with_request_id() {
+        let counters = Arc::new(metrics::HttpMetrics::new());
+        let app = Router::new()
+            .route("/boom", get(panics))
+            .layer(middleware::from_fn_with_state(Arc::clone(&counters), request_layer));
+        let resp = app.oneshot(Request::get("/boom").body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let id = resp.headers()[sekretess_api::REQUEST_ID_HEADER].to_str().unwrap().to_owned();
+        let body = axum::body::to_bytes(resp.into_body(), 1 << 16).await.unwrap();
+        let problem: sekretess_api::Problem = serde_json::from_slice(&body).unwrap();
+        assert_eq!(problem.status, 500);
+        assert_eq!(problem.instance.as_deref(), Some(format!("urn:sekretess:request:{id}").as_str()));
+        assert!(!String::from_utf8_lossy(&body).contains("a handler bug"));
+    }
 }

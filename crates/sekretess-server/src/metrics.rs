@@ -3,8 +3,9 @@
 //!
 //! Only counts and states: no customer data, no customer code, no group or field name,
 //! no principal, and no label but the status class. The route needs the `sys:metrics`
-//! scope (security officers, auditors, and API keys given that scope); it answers while
-//! the vault is sealed (so a scraper sees `sekretess_sealed 1`), reads nothing from the
+//! scope (security officers, auditors, and API keys given that scope). Like every route
+//! but health, seal-status, init and unseal it answers 503 while the vault is sealed (a
+//! monitor reads the seal state from the public seal-status). It reads nothing from the
 //! store beyond authenticating the caller, and is not itself recorded in the audit log, so
 //! it keeps answering when the audit log cannot be written (which is when it matters).
 
@@ -120,7 +121,7 @@ pub fn render(http: &HttpMetrics, vault: VaultGauges) -> String {
 /// Operational metrics in the Prometheus text format.
 ///
 /// Audit write failures, seal state, requests by status class and their durations (text
-/// exposition format 0.0.4). Never a customer value, code or group name. Answers while
+/// exposition format 0.0.4). Never a customer value, code or group name. 503 while
 /// sealed; not recorded in the audit log.
 #[utoipa::path(get, path = "/v1/sys/metrics", tag = "sys", security(("bearer" = ["sys:metrics"])),
     responses((status = 200, description = "Prometheus text exposition format 0.0.4",

@@ -41,6 +41,11 @@ pub enum ApiError {
     RoleRequired(&'static str),
     /// The bootstrap API key after the first security officer enrolled.
     BootstrapRetired,
+    /// An employee asked for an API key with administrative scopes: those need a second
+    /// security officer's approval, which does not exist yet, so they are refused.
+    AdminKeyNeedsApproval,
+    /// The server caught a panic in a handler.
+    Panic,
 }
 
 impl From<sekretess_core::people::PeopleError> for ApiError {
@@ -101,12 +106,9 @@ pub(crate) fn map_vault(e: &VaultError) -> Mapped {
         V::UnsealFailed => {
             (S::BAD_REQUEST, "unseal-failed", "The shares do not unseal this vault", Some(e.to_string()))
         }
-        V::UnknownGroup(_) => (
-            S::NOT_FOUND,
-            "unknown-group",
-            "Unknown customer group",
-            d("no customer group has this name or id"),
-        ),
+        V::UnknownGroup(_) => {
+            (S::NOT_FOUND, "unknown-group", "Unknown customer group", d("no customer group has this name"))
+        }
         V::GroupExists(_) => (
             S::CONFLICT,
             "group-exists",
@@ -270,6 +272,21 @@ impl ApiError {
                 "No such API key",
                 Some("no active API key has this id".into()),
             ),
+            ApiError::AdminKeyNeedsApproval => (
+                S::FORBIDDEN,
+                "admin-key-needs-approval",
+                "Administrative API keys need dual approval",
+                Some(format!(
+                    "employees cannot create API keys with the scopes {}; ask for a key without them",
+                    sekretess_core::access::ADMIN_SCOPES.map(|s| s.as_str()).join(", ")
+                )),
+            ),
+            ApiError::Panic => (
+                S::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                Some("the request failed; quote the request id to the operator".into()),
+            ),
         }
     }
 
@@ -284,6 +301,7 @@ impl ApiError {
             match self {
                 ApiError::Vault(e) => tracing::error!(kind, request_id = rid, cause = %e, "request failed"),
                 ApiError::People(e) => tracing::error!(kind, request_id = rid, cause = %e, "request failed"),
+                ApiError::Panic => tracing::error!(kind, request_id = rid, "request handler panicked"),
                 _ => {}
             }
         }

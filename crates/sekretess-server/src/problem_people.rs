@@ -41,12 +41,9 @@ pub(crate) fn map_people(e: &P) -> Mapped {
         P::AlreadyBootstrapped => {
             (S::CONFLICT, "already-bootstrapped", "The first security officer exists", None)
         }
-        P::UnknownGroup(_) => (
-            S::NOT_FOUND,
-            "unknown-group",
-            "Unknown customer group",
-            d("no customer group has this name or id"),
-        ),
+        P::UnknownGroup(_) => {
+            (S::NOT_FOUND, "unknown-group", "Unknown customer group", d("no customer group has this name"))
+        }
         P::Policy(p) => map_policy(p),
         P::NoAgreement => (S::NOT_FOUND, "no-agreement", "No agreement published", Some(e.to_string())),
         P::AgreementOutdated { .. } => {

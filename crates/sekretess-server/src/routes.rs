@@ -30,7 +30,23 @@ fn seal_status(s: sekretess_core::SealStatus) -> api::SealStatus {
         share_count: s.share_count,
         progress: s.progress,
         key_id: s.key_id,
+        bootstrap_key_live: false,
     }
+}
+
+/// Whether init's bootstrap key exists, is not revoked and is not retired.
+async fn bootstrap_key_live<S: Store + AccessStore>(st: &AppState<S>) -> ApiResult<bool> {
+    let keys = st.vault.store().list_api_keys().await?;
+    let Some(key) =
+        keys.iter().find(|k| k.name == crate::auth_session::BOOTSTRAP_KEY_NAME && k.revoked_at.is_none())
+    else {
+        return Ok(false);
+    };
+    Ok(match &st.people {
+        // When retirement cannot be checked, report the key as live: the safe mistake.
+        Some(people) => !people.key_retired(&key.id).await.unwrap_or(false),
+        None => true,
+    })
 }
 
 fn group(g: GroupInfo) -> api::Group {
@@ -68,7 +84,9 @@ pub async fn get_seal_status<S: Store + AccessStore>(
 ) -> ApiResult<Json<api::SealStatus>> {
     // Another process on the same store may have initialized the vault meanwhile.
     st.vault.refresh_meta().await?;
-    Ok(Json(seal_status(st.vault.seal_status()?)))
+    let mut status = seal_status(st.vault.seal_status()?);
+    status.bootstrap_key_live = bootstrap_key_live(&st).await?;
+    Ok(Json(status))
 }
 
 /// Initializes the vault once: makes the root key, splits it into unseal shares and
@@ -188,6 +206,25 @@ pub async fn list_groups<S: Store + AccessStore>(
     Ok(Json(api::GroupList { groups }))
 }
 
+/// Resolves the group named `name` and checks that the caller may reach it. The check
+/// compares the resolved group, never the caller's string; a caller without access is
+/// told "forbidden" whether or not the group exists.
+pub(crate) async fn reach_group<S: Store + AccessStore>(
+    st: &AppState<S>,
+    caller: &Caller,
+    name: &str,
+) -> ApiResult<GroupInfo> {
+    let g = match st.vault.group(name).await {
+        Ok(g) => g,
+        Err(VaultError::UnknownGroup(_)) if !caller.groups.allows(name) => {
+            return Err(VaultError::GroupForbidden.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    caller.require_group(&g.name)?;
+    Ok(g)
+}
+
 async fn set_locked<S: Store + AccessStore>(
     st: &AppState<S>,
     caller: &Caller,
@@ -195,15 +232,15 @@ async fn set_locked<S: Store + AccessStore>(
     name: &str,
     locked: bool,
 ) -> ApiResult<Json<api::Group>> {
-    caller.require_group(name)?;
-    let g = st.vault.set_group_locked(ctx, name, locked).await?;
+    let target = reach_group(st, caller, name).await?;
+    let g = st.vault.set_group_locked(ctx, &target.name, locked).await?;
     tracing::warn!(principal = %caller.principal, group = g.id, locked, "group lock changed");
     Ok(Json(group(g)))
 }
 
 /// Locks a customer group: it refuses every customer operation until unlocked.
 #[utoipa::path(post, path = "/v1/groups/{name}/lock", tag = "groups", security(("bearer" = ["groups:admin"])),
-    params(("name" = String, Path, description = "group name or id")),
+    params(("name" = String, Path, description = "group name")),
     responses((status = 200, body = api::Group), (status = 404, body = api::Problem, content_type = PROBLEM)))]
 pub async fn lock_group<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
@@ -215,7 +252,7 @@ pub async fn lock_group<S: Store + AccessStore>(
 
 /// Unlocks a customer group.
 #[utoipa::path(post, path = "/v1/groups/{name}/unlock", tag = "groups", security(("bearer" = ["groups:admin"])),
-    params(("name" = String, Path, description = "group name or id")),
+    params(("name" = String, Path, description = "group name")),
     responses((status = 200, body = api::Group), (status = 404, body = api::Problem, content_type = PROBLEM)))]
 pub async fn unlock_group<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
@@ -262,9 +299,9 @@ pub async fn create_customer<S: Store + AccessStore>(
     auth: Authorized<need::CustomersWrite>,
     ApiJson(req): ApiJson<api::CreateCustomer>,
 ) -> ApiResult<(StatusCode, Json<api::Created>)> {
-    auth.caller.require_group(&req.group)?;
-    let code = st.vault.create_customer(&auth.ctx(), &req.group, &pairs(req.fields)).await?;
-    Ok((StatusCode::CREATED, Json(api::Created { code: code.to_string(), group: req.group })))
+    let g = reach_group(&st, &auth.caller, &req.group).await?;
+    let code = st.vault.create_customer(&auth.ctx(), &g.name, &pairs(req.fields)).await?;
+    Ok((StatusCode::CREATED, Json(api::Created { code: code.to_string(), group: g.name })))
 }
 
 /// Creates many customers in one transaction and answers per item: an invalid or
@@ -277,12 +314,12 @@ pub async fn create_customers<S: Store + AccessStore>(
     auth: Authorized<need::CustomersWrite>,
     ApiJson(req): ApiJson<api::CreateCustomers>,
 ) -> ApiResult<Json<api::BatchResponse>> {
-    auth.caller.require_group(&req.group)?;
+    let g = reach_group(&st, &auth.caller, &req.group).await?;
     if req.customers.len() > st.limits.max_batch {
         return Err(ApiError::BatchTooLarge(st.limits.max_batch));
     }
     let batch: Vec<Vec<(String, String)>> = req.customers.into_iter().map(|c| pairs(c.fields)).collect();
-    let outcomes = st.vault.create_customers(&auth.ctx(), &req.group, &batch).await?;
+    let outcomes = st.vault.create_customers(&auth.ctx(), &g.name, &batch).await?;
     let results: Vec<api::BatchResult> = outcomes
         .into_iter()
         .map(|r| match r {
@@ -291,7 +328,7 @@ pub async fn create_customers<S: Store + AccessStore>(
         })
         .collect();
     let created = results.iter().filter(|r| r.code.is_some()).count();
-    Ok(Json(api::BatchResponse { group: req.group, created, failed: results.len() - created, results }))
+    Ok(Json(api::BatchResponse { group: g.name, created, failed: results.len() - created, results }))
 }
 
 /// Parses a code from the path and checks the caller may reach its group. A caller
@@ -396,8 +433,8 @@ pub async fn search<S: Store + AccessStore>(
     auth: Authorized<need::CustomersFind>,
     ApiJson(req): ApiJson<api::SearchRequest>,
 ) -> ApiResult<Json<api::SearchResponse>> {
-    auth.caller.require_group(&req.group)?;
-    let codes = st.vault.find(&auth.ctx(), &req.group, &req.field, &req.value).await?;
+    let g = reach_group(&st, &auth.caller, &req.group).await?;
+    let codes = st.vault.find(&auth.ctx(), &g.name, &req.field, &req.value).await?;
     Ok(Json(api::SearchResponse {
         matches: codes.into_iter().map(|c| api::Match { code: c.to_string() }).collect(),
     }))
@@ -415,8 +452,18 @@ pub async fn create_api_key<S: Store + AccessStore>(
     if req.name == crate::auth_session::BOOTSTRAP_KEY_NAME {
         return Err(VaultError::InvalidAccess("the key name bootstrap is reserved").into());
     }
-    for scope in access::parse_scopes(&req.scopes)? {
+    let scopes = access::parse_scopes(&req.scopes)?;
+    for &scope in &scopes {
         auth.caller.require(scope)?;
+    }
+    // Until dual approval exists, an employee's session never mints an administrative key
+    // (a long-lived credential that would skip the second factor).
+    if auth.employee.is_some() && scopes.iter().any(|s| s.is_admin()) {
+        return Err(ApiError::AdminKeyNeedsApproval);
+    }
+    // Group names only (never ids), and each within the caller's reach.
+    for g in req.groups.iter().filter(|g| *g != access::ALL_GROUPS) {
+        sekretess_core::vault::group_name_ok(g)?;
     }
     let wants_all = req.groups.iter().any(|g| g == access::ALL_GROUPS);
     if (wants_all && auth.caller.groups != GroupAccess::All)
@@ -443,14 +490,22 @@ pub async fn create_api_key<S: Store + AccessStore>(
     ))
 }
 
-/// Lists API keys (never their secrets).
+/// Lists the API keys whose scopes and groups are within the caller's (never their secrets).
 #[utoipa::path(get, path = "/v1/apikeys", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
     responses((status = 200, body = api::ApiKeyList)))]
 pub async fn list_api_keys<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
-    _auth: Authorized<need::ApiKeysAdmin>,
+    auth: Authorized<need::ApiKeysAdmin>,
 ) -> ApiResult<Json<api::ApiKeyList>> {
-    let keys = st.vault.store().list_api_keys().await?.into_iter().map(api_key).collect();
+    let keys = st
+        .vault
+        .store()
+        .list_api_keys()
+        .await?
+        .into_iter()
+        .filter(|k| access::key_within(&auth.caller, k))
+        .map(api_key)
+        .collect();
     Ok(Json(api::ApiKeyList { keys }))
 }
 
@@ -468,6 +523,13 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
         "apikey:{}",
         id.chars().filter(char::is_ascii_alphanumeric).take(32).collect::<String>()
     )];
+    // A key outside the caller's scopes or groups is as unknown to it as a missing one.
+    let in_reach =
+        st.vault.store().get_api_key(&id).await?.is_some_and(|k| access::key_within(&auth.caller, &k));
+    if !in_reach {
+        st.vault.record_event(event, sekretess_core::audit::Outcome::Denied).await?;
+        return Err(ApiError::UnknownApiKey);
+    }
     st.vault.record_event(event, sekretess_core::audit::Outcome::Success).await?;
     let revoked = st.vault.store().revoke_api_key(&id, st.clock.now()).await?;
     st.keys.forget(&id);

@@ -50,7 +50,9 @@ fn matches(q: &api::AuditQuery, code: Option<&str>, e: &Entry) -> bool {
 /// Audit entries, oldest first, filtered by actor, customer code, action and time.
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", params(api::AuditQuery),
     security(("bearer" = ["audit:read"])),
-    responses((status = 200, body = api::AuditPage)))]
+    responses((status = 200, body = api::AuditPage),
+              (status = 400, description = "a malformed customer code, or a wrong check symbol", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "unknown or malformed query parameters", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn list<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::AuditRead>,

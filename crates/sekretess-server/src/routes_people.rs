@@ -360,7 +360,7 @@ pub async fn grant<S: Store + AccessStore + PeopleStore>(
 /// Takes a group grant away.
 #[utoipa::path(delete, path = "/v1/employees/{id}/grants/{group}", tag = "employees",
     security(("bearer" = ["employee:security_officer"])),
-    params(("id" = u64, Path, description = "employee id"), ("group" = String, Path, description = "group name or id")),
+    params(("id" = u64, Path, description = "employee id"), ("group" = String, Path, description = "group name")),
     responses((status = 204, description = "revoked"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
 pub async fn revoke_grant<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,

@@ -40,6 +40,7 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig
     if chain.is_empty() {
         return Err(ServerError::Tls(format!("no certificate in {}", cert.display())));
     }
+    check_key_mode(key)?;
     // The key's error never quotes the file's content.
     let key_der = PrivateKeyDer::from_pem_file(key)
         .map_err(|_| ServerError::Tls(format!("cannot read a PEM private key from {}", key.display())))?;
@@ -51,6 +52,45 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig
         .map_err(|e| ServerError::Tls(format!("certificate and key do not fit: {e}")))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
+}
+
+/// Refuses a private key file that others may read; warns when its group may.
+pub fn check_key_mode(key: &Path) -> Result<(), ServerError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(key)
+        .map_err(|e| ServerError::Io(format!("cannot read {}", key.display()), e))?
+        .permissions()
+        .mode();
+    if mode & 0o007 != 0 {
+        return Err(ServerError::Tls(format!(
+            "the private key {} is readable by others (mode {:03o}); run chmod 600 on it",
+            key.display(),
+            mode & 0o777
+        )));
+    }
+    if mode & 0o070 != 0 {
+        tracing::warn!(file = %key.display(), mode = format!("{:03o}", mode & 0o777), "the TLS private key is readable by its group; chmod 600 it");
+    }
+    Ok(())
+}
+
+/// Warns about every file or folder under `dir` (the data folder) that its group or
+/// others may read or write: the stores are encrypted, but their files are still private.
+pub fn warn_loose_permissions(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            tracing::warn!(file = %path.display(), mode = format!("{mode:03o}"), "readable or writable by group or others; chmod go-rwx it");
+        }
+        if meta.is_dir()
+            && let Ok(entries) = std::fs::read_dir(&path)
+        {
+            stack.extend(entries.flatten().map(|e| e.path()));
+        }
+    }
 }
 
 /// Where dev mode keeps its certificate files.

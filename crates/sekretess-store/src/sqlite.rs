@@ -96,9 +96,32 @@ async fn open_pool(path: &Path, max_connections: u32) -> Result<SqlitePool, Stor
         // A file on local disk does not go stale; the default ping before each use costs a
         // round trip to the connection's thread per query.
         .test_before_acquire(false)
+        .after_connect(|conn, _| Box::pin(check_pragmas(conn)))
         .connect_with(options)
         .await
         .map_err(map_err)
+}
+
+/// The settings durability and erasure rest on, as SQLite reports them back.
+const REQUIRED_PRAGMAS: [(&str, &str); 4] =
+    [("journal_mode", "wal"), ("synchronous", "2"), ("foreign_keys", "1"), ("secure_delete", "1")];
+
+/// Reads back every required setting on a new connection: a build or file system that
+/// silently ignores one (e.g. no WAL on a network file system) refuses to open.
+async fn check_pragmas(conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
+    for (pragma, want) in REQUIRED_PRAGMAS {
+        let row = sqlx::query(&format!("PRAGMA {pragma}")).fetch_one(&mut *conn).await?;
+        let got = match row.try_get::<i64, _>(0) {
+            Ok(n) => n.to_string(),
+            Err(_) => row.try_get::<String, _>(0)?,
+        };
+        if !got.eq_ignore_ascii_case(want) {
+            return Err(sqlx::Error::Configuration(
+                format!("SQLite did not apply {pragma} (wanted {want}, got {got})").into(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Starts write-ahead-log checkpoints on a task of their own, at most one at a time and
@@ -1124,6 +1147,28 @@ impl GroupStore for SqliteGroup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A connection without the required settings is refused, naming the first one
+    /// missing; the store's own connections pass.
+    #[tokio::test]
+    async fn fault11_pragmas_are_read_back_after_opening() {
+        use sqlx::Connection;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plain.db");
+        let plain = SqliteConnectOptions::new().filename(&path).create_if_missing(true);
+        let mut conn = SqliteConnection::connect_with(&plain).await.unwrap();
+        let err = check_pragmas(&mut conn).await.unwrap_err().to_string();
+        assert!(err.contains("journal_mode"), "{err}");
+        sqlx::query("PRAGMA journal_mode=WAL").execute(&mut conn).await.unwrap();
+        sqlx::query("PRAGMA synchronous=FULL").execute(&mut conn).await.unwrap();
+        sqlx::query("PRAGMA foreign_keys=ON").execute(&mut conn).await.unwrap();
+        let err = check_pragmas(&mut conn).await.unwrap_err().to_string();
+        assert!(err.contains("secure_delete"), "{err}");
+        conn.close().await.unwrap();
+        let pool = open_pool(&dir.path().join("store.db"), 2).await.unwrap();
+        let mut own = pool.acquire().await.unwrap();
+        check_pragmas(&mut own).await.unwrap();
+    }
 
     /// The audit writer keeps a connection; the store must still drop cleanly where no
     /// runtime is running (a process's last `drop`, after its runtime has stopped).

@@ -12,4 +12,5 @@ mod openapi;
 mod people;
 mod redact;
 mod sealed;
+mod security;
 mod tls;

@@ -106,7 +106,7 @@ async fn audit_failures_are_counted_while_reads_fail_closed() {
 }
 
 #[tokio::test]
-async fn metrics_need_the_metrics_scope_and_answer_while_sealed() {
+async fn metrics_need_the_metrics_scope_and_are_closed_while_sealed() {
     let r = TestServer::ready().await;
     let admin = r.admin();
     let prom = r.ts.client(Some(&key(&admin, "prometheus", "sys:metrics").await));
@@ -124,10 +124,14 @@ async fn metrics_need_the_metrics_scope_and_answer_while_sealed() {
     // The security-officer key holds every scope.
     metrics(&admin).await;
 
-    // Sealed: the scraper still gets an answer, and it says sealed.
-    admin.seal().await.unwrap();
     let text = metrics(&prom).await;
-    assert_eq!(sample(&text, "sekretess_sealed"), 1);
+    assert_eq!(sample(&text, "sekretess_sealed"), 0);
     assert_eq!(sample(&text, FAILURES), 0);
-    assert_eq!(scrape(&r.ts.client(None)).await.status, 401);
+
+    // Sealed means sealed: only health, seal-status, init and unseal answer (a monitor
+    // reads the seal state from the public seal-status).
+    admin.seal().await.unwrap();
+    assert_eq!(scrape(&prom).await.status, 503);
+    assert_eq!(scrape(&r.ts.client(None)).await.status, 503);
+    assert!(r.ts.client(None).seal_status().await.unwrap().sealed);
 }
