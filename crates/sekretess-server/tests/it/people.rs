@@ -610,3 +610,38 @@ async fn an_officer_reissues_an_enrolment_code() {
     let done = w.officer_call(&off, &format!("/v1/employees/{id}/enrolment"), None).await;
     assert_eq!(done.status, 409, "an enrolled employee got a new code");
 }
+
+#[tokio::test]
+async fn fault10_an_employee_session_cannot_mint_an_admin_api_key() {
+    let w = World::build().await;
+    let officer = w.as_kind(Kind::Officer);
+    for scope in ["apikeys:admin", "groups:admin", "sys:seal", "audit:read"] {
+        let r = send(
+            &officer,
+            Method::POST,
+            "/v1/apikeys",
+            Some(json!({"name": "ops", "scopes": ["groups:read", scope], "groups": ["retail"]})),
+        )
+        .await;
+        assert_eq!((r.status, kind_of(&r).as_str()), (403, "admin-key-needs-approval"), "{scope}");
+    }
+    // A key for another system's ordinary work is still the officer's to make.
+    let r = send(
+        &officer,
+        Method::POST,
+        "/v1/apikeys",
+        Some(json!({"name": "crm", "scopes": ["groups:read", "redact"], "groups": ["retail"]})),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
+    // No administrative key exists but init's (retired) bootstrap key.
+    let keys = send(&officer, Method::GET, "/v1/apikeys", None).await;
+    let admin_keys = json_of(&keys)["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["scopes"].as_array().unwrap().iter().any(|s| s == "apikeys:admin"))
+        .map(|k| k["name"].as_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
+    assert!(admin_keys.iter().all(|n| n == "bootstrap" || n == "svc-apikeys-admin"), "{admin_keys:?}");
+}
