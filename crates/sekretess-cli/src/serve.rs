@@ -130,8 +130,10 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             for (name, place) in file.server.group_placement.iter().flatten() {
                 store.place_group(name, placement(place)?)?;
             }
-            // Employees need a people store, which PostgreSQL does not have yet: API keys only.
-            let result = serve_store(store.clone(), listen, tls_files, limits, |st| st).await;
+            let result = serve_store(store.clone(), listen, tls_files, limits, |st| {
+                st.with_people(PeopleOptions::default())
+            })
+            .await;
             store.close().await;
             result
         }

@@ -7,12 +7,15 @@
 mod hash_filter;
 mod index_blocks;
 mod migrate;
+mod people_rows;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_access;
 #[cfg(feature = "postgres")]
 mod postgres_audit;
+#[cfg(feature = "postgres")]
+mod postgres_people;
 mod process;
 pub mod sqlite;
 mod sqlite_access;

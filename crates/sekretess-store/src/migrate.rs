@@ -1,4 +1,5 @@
-//! Migrations embedded in the binary, one set per backend and database kind.
+//! Migrations embedded in the binary, one set per backend and database kind. Both
+//! backends carry the same migrations, by the same names, in the same order.
 
 use std::borrow::Cow;
 
@@ -24,9 +25,10 @@ pub const SQLITE_GROUP: &[Step] = &[
 #[cfg(feature = "postgres")]
 pub const POSTGRES_CONTROL: &[Step] = &[
     (1, "init", include_str!("../migrations/postgres/control/0001_init.sql")),
-    (2, "audit", include_str!("../migrations/postgres/control/0002_audit.sql")),
-    (3, "access", include_str!("../migrations/postgres/control/0003_access.sql")),
-    (4, "processes", include_str!("../migrations/postgres/control/0004_processes.sql")),
+    (2, "access", include_str!("../migrations/postgres/control/0002_access.sql")),
+    (3, "audit", include_str!("../migrations/postgres/control/0003_audit.sql")),
+    (4, "people", include_str!("../migrations/postgres/control/0004_people.sql")),
+    (5, "processes", include_str!("../migrations/postgres/control/0005_processes.sql")),
 ];
 #[cfg(feature = "postgres")]
 pub const POSTGRES_GROUP: &[Step] =
@@ -46,4 +48,16 @@ pub fn migrator(steps: &'static [Step]) -> Migrator {
         })
         .collect::<Vec<_>>();
     Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT }
+}
+
+#[cfg(all(test, feature = "postgres"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_have_the_same_migrations_in_the_same_order() {
+        let names = |steps: &[Step]| steps.iter().map(|&(v, d, _)| (v, d)).collect::<Vec<_>>();
+        assert_eq!(names(SQLITE_CONTROL), names(POSTGRES_CONTROL));
+        assert_eq!(names(SQLITE_GROUP)[..POSTGRES_GROUP.len()], names(POSTGRES_GROUP)[..]);
+    }
 }

@@ -5,62 +5,15 @@ use sekretess_core::people::{
     AgreementRow, EmployeeRow, EmployeeState, FailureCount, NewEmployee, PeopleStore, SessionRow,
     SignatureRow,
 };
-use sekretess_core::policy::{Decision, Role, parse_sensitivity};
+use sekretess_core::policy::{Decision, Role};
 use sekretess_core::schema::Sensitivity;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
+use crate::people_rows::{self, employee, login_conflict, roles_text, session};
 use crate::sqlite::{SqliteStore, map_err};
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(what.to_owned())
-}
-
-fn hash32(v: Option<Vec<u8>>, what: &str) -> Result<Option<[u8; 32]>, StoreError> {
-    v.map(|b| b.try_into().map_err(|_| corrupt(what))).transpose()
-}
-
-fn roles_text(roles: &[Role]) -> String {
-    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
-}
-
-fn employee(row: &SqliteRow) -> Result<EmployeeRow, StoreError> {
-    let roles: String = row.try_get("roles").map_err(map_err)?;
-    let state: String = row.try_get("state").map_err(map_err)?;
-    Ok(EmployeeRow {
-        id: row.try_get::<i64, _>("id").map_err(map_err)? as u64,
-        login: row.try_get("login").map_err(map_err)?,
-        display_name: row.try_get("display_name").map_err(map_err)?,
-        roles: roles
-            .split(',')
-            .filter(|r| !r.is_empty())
-            .map(|r| Role::parse(r).ok_or_else(|| corrupt("employee role")))
-            .collect::<Result<_, _>>()?,
-        state: EmployeeState::parse(&state).ok_or_else(|| corrupt("employee state"))?,
-        bootstrap: row.try_get::<i64, _>("bootstrap").map_err(map_err)? != 0,
-        password_hash: row.try_get("password_hash").map_err(map_err)?,
-        totp_sealed: row.try_get("totp_sealed").map_err(map_err)?,
-        last_totp_step: row.try_get::<Option<i64>, _>("last_totp_step").map_err(map_err)?.map(|s| s as u64),
-        failed_logins: row.try_get::<i64, _>("failed_logins").map_err(map_err)? as u32,
-        locked_until: row.try_get("locked_until").map_err(map_err)?,
-        enrolment_hash: hash32(row.try_get("enrolment_hash").map_err(map_err)?, "enrolment hash")?,
-        enrolment_expires: row.try_get("enrolment_expires").map_err(map_err)?,
-        invited_by: row.try_get::<Option<i64>, _>("invited_by").map_err(map_err)?.map(|v| v as u64),
-        approved_by: row.try_get::<Option<i64>, _>("approved_by").map_err(map_err)?.map(|v| v as u64),
-        created_at: row.try_get("created_at").map_err(map_err)?,
-        updated_at: row.try_get("updated_at").map_err(map_err)?,
-    })
-}
-
-fn session(row: &SqliteRow) -> Result<SessionRow, StoreError> {
-    Ok(SessionRow {
-        token_hash: hash32(Some(row.try_get("token_hash").map_err(map_err)?), "session hash")?
-            .ok_or_else(|| corrupt("session hash"))?,
-        employee_id: row.try_get::<i64, _>("employee_id").map_err(map_err)? as u64,
-        created_at: row.try_get("created_at").map_err(map_err)?,
-        last_seen: row.try_get("last_seen").map_err(map_err)?,
-        origin: row.try_get("origin").map_err(map_err)?,
-    })
 }
 
 impl PeopleStore for SqliteStore {
@@ -89,10 +42,7 @@ impl PeopleStore for SqliteStore {
         .bind(e.created_at)
         .execute(&mut *tx)
         .await
-        .map_err(|err| match map_err(err) {
-            StoreError::Conflict { .. } => StoreError::Conflict { what: "login".into() },
-            other => other,
-        })?;
+        .map_err(|err| login_conflict(map_err(err)))?;
         tx.commit().await.map_err(map_err)?;
         Ok(done.last_insert_rowid() as u64)
     }
@@ -365,15 +315,7 @@ impl PeopleStore for SqliteStore {
                 .fetch_all(self.control())
                 .await
                 .map_err(map_err)?;
-        rows.iter()
-            .map(|(r, s, d)| {
-                Ok((
-                    Role::parse(r).ok_or_else(|| corrupt("policy role"))?,
-                    parse_sensitivity(s).ok_or_else(|| corrupt("policy sensitivity"))?,
-                    Decision::parse(d).ok_or_else(|| corrupt("policy decision"))?,
-                ))
-            })
-            .collect()
+        people_rows::policy_rules(&rows)
     }
 
     async fn set_policy_rule(
@@ -423,15 +365,7 @@ impl PeopleStore for SqliteStore {
             .fetch_optional(self.control())
             .await
             .map_err(map_err)?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(AgreementRow {
-            version: row.try_get::<i64, _>("version").map_err(map_err)? as u32,
-            text: row.try_get("text").map_err(map_err)?,
-            sha256: hash32(Some(row.try_get("sha256").map_err(map_err)?), "agreement hash")?
-                .ok_or_else(|| corrupt("agreement hash"))?,
-            published_at: row.try_get("published_at").map_err(map_err)?,
-            published_by: row.try_get::<i64, _>("published_by").map_err(map_err)? as u64,
-        }))
+        row.as_ref().map(people_rows::agreement).transpose()
     }
 
     async fn insert_signature(&self, s: &SignatureRow) -> Result<(), StoreError> {
@@ -456,14 +390,6 @@ impl PeopleStore for SqliteStore {
             .fetch_optional(self.control())
             .await
             .map_err(map_err)?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(SignatureRow {
-            employee_id,
-            version,
-            sha256: hash32(Some(row.try_get("sha256").map_err(map_err)?), "signature hash")?
-                .ok_or_else(|| corrupt("signature hash"))?,
-            signed_at: row.try_get("signed_at").map_err(map_err)?,
-            origin: row.try_get("origin").map_err(map_err)?,
-        }))
+        row.as_ref().map(|r| people_rows::signature(r, employee_id, version)).transpose()
     }
 }

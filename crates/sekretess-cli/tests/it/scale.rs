@@ -467,3 +467,136 @@ fn store_password_in_argv_is_refused() {
     assert!(err.contains("PGPASSWORD"), "{err}");
     assert!(!err.contains("hunter2"));
 }
+
+/// RFC 4648 base32 without padding (the TOTP secret `employee enrol` prints).
+fn base32(text: &str) -> Vec<u8> {
+    let (mut bits, mut acc, mut out) = (0u32, 0u64, Vec::new());
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => continue,
+        };
+        acc = (acc << 5) | u64::from(v);
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// Runs the `sekretess` binary against `addr` with `stdin` as its input, as an employee
+/// whose session lives under `home`.
+fn cli(addr: &str, ca: &Path, home: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sekretess"))
+        .args(args)
+        .env("SEKRETESS_ADDR", addr)
+        .env("SEKRETESS_CACERT", ca)
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("SEKRETESS_TOKEN")
+        .env_remove("SEKRETESS_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Employees on PostgreSQL, end to end through the CLI: init hands out the first officer's
+/// enrolment, the officer enrols and logs in through one process, and the session works
+/// on the other process sharing the control database; the bootstrap key then retires.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn employee_login_flow_on_postgres() {
+    let Ok(admin) = std::env::var(POSTGRES_URL_VAR) else {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "scale::employee_login_flow_on_postgres skipped: set {POSTGRES_URL_VAR} to run it (see README)"
+        );
+        return;
+    };
+    let base = format!("sek_cli_people_{}", std::process::id());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {base}")).execute(&mut conn).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let certs = sekretess_server::tls::generate_dev_certificate(&dir.path().join("tls"), {
+        use sekretess_core::Clock;
+        SystemClock.now()
+    })
+    .unwrap();
+    let ca = certs.ca_cert.clone();
+    let mut servers = Vec::new();
+    for n in 0..2 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let config = dir.path().join(format!("people{n}.toml"));
+        std::fs::write(
+            &config,
+            format!(
+                "[server]\nlisten = \"127.0.0.1:{port}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"\nstore = \"{}\"\n",
+                certs.cert.display(),
+                certs.key.display(),
+                url_of(&admin, &base, None),
+            ),
+        )
+        .unwrap();
+        servers.push(Server::spawn(&config, port));
+    }
+    let anon: Vec<Client> = servers.iter().map(|s| client(&s.addr, &ca, None)).collect();
+    for c in &anon {
+        wait_up(c).await;
+    }
+    let init = anon[0].init(2, 3).await.unwrap();
+    let code = init.officer_enrolment_code.clone().expect("init on PostgreSQL enrols the first officer");
+    for c in &anon {
+        for s in &init.shares[..2] {
+            c.unseal(s).await.unwrap();
+        }
+    }
+    assert!(anon[0].seal_status().await.unwrap().bootstrap_key_live);
+
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let password = "violet kettle drums at dawn";
+    let enrolled =
+        cli(&servers[0].addr, &ca, &home, &["employee", "enrol"], &format!("{code}\n{password}\n"));
+    assert!(enrolled.status.success(), "{}", String::from_utf8_lossy(&enrolled.stderr));
+    let out = String::from_utf8(enrolled.stdout).unwrap();
+    let secret = out.lines().find_map(|l| l.strip_prefix("secret: ")).expect("the TOTP secret is printed");
+    let now = {
+        use sekretess_core::Clock;
+        SystemClock.now() as u64
+    };
+    let totp = sekretess_crypto::totp::code_at(&base32(secret), "SHA1", 6, now).unwrap();
+    let login =
+        cli(&servers[0].addr, &ca, &home, &["login", "--login", "officer"], &format!("{password}\n{totp}\n"));
+    assert!(login.status.success(), "{}", String::from_utf8_lossy(&login.stderr));
+
+    // The session, kept under HOME, works on the other process too.
+    let listed = cli(&servers[1].addr, &ca, &home, &["employee", "list"], "");
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    assert!(listed.lines().any(|l| l.contains("officer") && l.contains("active")), "{listed}");
+    // With an officer enrolled, init's bootstrap key is retired on every process.
+    for s in &servers {
+        let c = client(&s.addr, &ca, Some(&init.bootstrap_token));
+        match c.list_groups().await {
+            Err(ClientError::Api(p)) => assert_eq!(p.kind(), "bootstrap-key-retired"),
+            other => panic!("the bootstrap key still works: {other:?}"),
+        }
+    }
+    assert!(!anon[1].seal_status().await.unwrap().bootstrap_key_live);
+    let logout = cli(&servers[1].addr, &ca, &home, &["logout"], "");
+    assert!(logout.status.success(), "{}", String::from_utf8_lossy(&logout.stderr));
+
+    for mut s in servers {
+        s.stop();
+    }
+    sqlx::query(&format!("DROP DATABASE {base} WITH (FORCE)")).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+}

@@ -44,7 +44,7 @@ pub const POSTGRES_URL_VAR: &str = "SEKRETESS_TEST_POSTGRES_URL";
 /// empty store, and raw access to the stored rows and bytes.
 #[allow(async_fn_in_trait)]
 pub trait Backend: Sized + Send + Sync + 'static {
-    type S: Store;
+    type S: Store + sekretess_core::people::PeopleStore;
     /// A fresh, empty backend, or `None` when this backend's tests are skipped.
     async fn fresh() -> Option<Self>;
     /// Opens the store over this backend's data (again: a new process would).

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::common::{Backend, NOW, ctx, fields, search};
 use sekretess_core::audit::{AuditContext, AuditStore};
 use sekretess_core::people::{
     EmployeeState, PasswordRule, People, PeopleConfig, PeopleError, PeopleStore, Principal,
@@ -11,18 +12,33 @@ use sekretess_core::policy::{Decision, FieldView, PolicyError, Purpose, Role};
 use sekretess_core::{FieldDef, FieldType, ManualClock, Schema, Sensitivity, Vault};
 use sekretess_crypto::password::PasswordParams;
 use sekretess_crypto::totp::{TotpSecret, code_at};
-use sekretess_store::SqliteStore;
 
-use crate::common::{NOW, ctx, fields, read_files, search};
+crate::conformance!(
+    lifecycle_and_self_approval,
+    pending_and_suspended_cannot_log_in_and_live_sessions_end,
+    a_suspension_written_elsewhere_ends_a_live_session,
+    lockout_after_ten_failures_and_its_expiry,
+    unknown_login_and_wrong_password_look_the_same,
+    replayed_totp_code_is_refused,
+    expired_reused_and_garbled_enrolment_codes_are_refused,
+    weak_passwords_are_refused_and_nothing_changes,
+    session_idle_and_absolute_timeouts,
+    logout_and_password_change_revoke_sessions,
+    password_rehashed_when_parameters_change,
+    a_new_agreement_version_needs_everyone_to_sign_again,
+    grants_policy_masking_and_reveal,
+    audit_records_events_and_never_secrets,
+);
 
 const FAST: PasswordParams = PasswordParams { memory_kib: 64, iterations: 2, parallelism: 1 };
 const OFFICER_PW: &str = "violet kettle drums at dawn";
 const AGENT_PW: &str = "seven quiet herons fishing";
 
-struct Fx {
-    dir: tempfile::TempDir,
+struct Fx<B: Backend> {
+    // Dropped first: the store's connections close before the backend cleans up.
+    people: People<B::S>,
     clock: Arc<ManualClock>,
-    people: People<SqliteStore>,
+    backend: B,
 }
 
 fn config() -> PeopleConfig {
@@ -42,20 +58,19 @@ fn schema() -> Schema {
     s
 }
 
-async fn fixture() -> Fx {
-    let dir = tempfile::tempdir().unwrap();
+async fn fixture<B: Backend>(backend: B) -> Fx<B> {
     let clock = Arc::new(ManualClock::new(NOW));
-    let store = SqliteStore::open(dir.path()).await.unwrap();
+    let store = backend.open_store().await;
     let vault = Vault::open(store, clock.clone(), schema()).await.unwrap();
     let out = vault.init(&ctx(), 1, 1).await.unwrap();
     vault.submit_share(&ctx(), &out.shares[0].to_text()).await.unwrap();
     vault.create_group(&ctx(), "retail").await.unwrap();
     let people = People::new(Arc::new(vault), clock.clone(), config());
-    Fx { dir, clock, people }
+    Fx { people, clock, backend }
 }
 
 /// A code for the next TOTP step (moves the clock 30 s so every login has a fresh step).
-fn next_code(fx: &Fx, secret: &TotpSecret) -> String {
+fn next_code<B: Backend>(fx: &Fx<B>, secret: &TotpSecret) -> String {
     fx.clock.advance(30);
     code_at(secret.expose(), "SHA1", 6, fx.clock.now_u64()).unwrap()
 }
@@ -78,14 +93,14 @@ struct Person {
     totp: TotpSecret,
 }
 
-async fn login(fx: &Fx, p: &Person) -> Result<(String, Principal), PeopleError> {
+async fn login<B: Backend>(fx: &Fx<B>, p: &Person) -> Result<(String, Principal), PeopleError> {
     let code = next_code(fx, &p.totp);
     let out = fx.people.login(&ctx(), &p.login, &p.password, &code).await?;
     Ok((out.token.expose().to_owned(), out.principal))
 }
 
 /// The first security officer, enrolled and logged in.
-async fn first_officer(fx: &Fx) -> (Person, Principal) {
+async fn first_officer<B: Backend>(fx: &Fx<B>) -> (Person, Principal) {
     let inv = fx.people.bootstrap_first_officer(&ctx(), "olga@example.com", "Olga Officer").await.unwrap();
     let e = fx.people.enrol(&ctx(), inv.code.expose(), OFFICER_PW).await.unwrap();
     assert_eq!(e.state, EmployeeState::Active, "the first officer needs no second person");
@@ -100,7 +115,13 @@ async fn first_officer(fx: &Fx) -> (Person, Principal) {
 }
 
 /// An employee invited by `officer`, enrolled, and (if `approve`) approved.
-async fn employee(fx: &Fx, officer: &Principal, login_name: &str, roles: &[Role], approve: bool) -> Person {
+async fn employee<B: Backend>(
+    fx: &Fx<B>,
+    officer: &Principal,
+    login_name: &str,
+    roles: &[Role],
+    approve: bool,
+) -> Person {
     let inv = fx.people.invite(officer, &ctx(), login_name, "Some Body", roles).await.unwrap();
     let e = fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap();
     assert_eq!(e.state, EmployeeState::PendingApproval);
@@ -110,13 +131,12 @@ async fn employee(fx: &Fx, officer: &Principal, login_name: &str, roles: &[Role]
     Person { id: e.employee_id, login: login_name.into(), password: AGENT_PW.into(), totp: e.totp_secret }
 }
 
-async fn state_of(fx: &Fx, id: u64) -> EmployeeState {
+async fn state_of<B: Backend>(fx: &Fx<B>, id: u64) -> EmployeeState {
     fx.people.vault().store().get_employee(id).await.unwrap().unwrap().state
 }
 
-#[tokio::test]
-async fn lifecycle_and_self_approval() {
-    let fx = fixture().await;
+async fn lifecycle_and_self_approval<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (olga, officer) = first_officer(&fx).await;
     assert!(fx.people.has_active_officer().await.unwrap());
     // Only one bootstrap, ever.
@@ -159,9 +179,8 @@ async fn lifecycle_and_self_approval() {
     ));
 }
 
-#[tokio::test]
-async fn pending_and_suspended_cannot_log_in_and_live_sessions_end() {
-    let fx = fixture().await;
+async fn pending_and_suspended_cannot_log_in_and_live_sessions_end<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (_, officer) = first_officer(&fx).await;
     let pending = employee(&fx, &officer, "paul", &[Role::Agent], false).await;
     assert_eq!(login(&fx, &pending).await.unwrap_err(), PeopleError::NotActive { state: "pending_approval" });
@@ -180,9 +199,8 @@ async fn pending_and_suspended_cannot_log_in_and_live_sessions_end() {
     assert!(fx.people.authenticate(&token).await.is_ok());
 }
 
-#[tokio::test]
-async fn a_suspension_written_elsewhere_ends_a_live_session() {
-    let fx = fixture().await;
+async fn a_suspension_written_elsewhere_ends_a_live_session<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (_, officer) = first_officer(&fx).await;
     let agent = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
     let (token, _) = login(&fx, &agent).await.unwrap();
@@ -197,9 +215,8 @@ async fn a_suspension_written_elsewhere_ends_a_live_session() {
     assert_eq!(fx.people.authenticate(&token).await.unwrap_err(), PeopleError::SessionInvalid);
 }
 
-#[tokio::test]
-async fn lockout_after_ten_failures_and_its_expiry() {
-    let fx = fixture().await;
+async fn lockout_after_ten_failures_and_its_expiry<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (_, officer) = first_officer(&fx).await;
     let agent = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
     let wrong_pw = Person { password: "wrong wrong wrong".into(), ..employee_clone(&agent) };
@@ -225,16 +242,15 @@ fn employee_clone(p: &Person) -> Person {
     Person { id: p.id, login: p.login.clone(), password: p.password.clone(), totp: p.totp.clone() }
 }
 
-impl Fx {
+impl<B: Backend> Fx<B> {
     fn clock_now(&self) -> i64 {
         use sekretess_core::Clock;
         self.clock.now()
     }
 }
 
-#[tokio::test]
-async fn unknown_login_and_wrong_password_look_the_same() {
-    let fx = fixture().await;
+async fn unknown_login_and_wrong_password_look_the_same<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (olga, _) = first_officer(&fx).await;
     let code = next_code(&fx, &olga.totp);
     let unknown = fx.people.login(&ctx(), "nobody@example.com", OFFICER_PW, &code).await.unwrap_err();
@@ -247,9 +263,8 @@ async fn unknown_login_and_wrong_password_look_the_same() {
     assert!(!unknown.to_string().contains("nobody"));
 }
 
-#[tokio::test]
-async fn replayed_totp_code_is_refused() {
-    let fx = fixture().await;
+async fn replayed_totp_code_is_refused<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (olga, _) = first_officer(&fx).await;
     let code = next_code(&fx, &olga.totp);
     fx.people.login(&ctx(), &olga.login, OFFICER_PW, &code).await.unwrap();
@@ -265,9 +280,8 @@ async fn replayed_totp_code_is_refused() {
     );
 }
 
-#[tokio::test]
-async fn expired_reused_and_garbled_enrolment_codes_are_refused() {
-    let fx = fixture().await;
+async fn expired_reused_and_garbled_enrolment_codes_are_refused<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (_, officer) = first_officer(&fx).await;
     let inv = fx.people.invite(&officer, &ctx(), "anna", "Anna", &[Role::Agent]).await.unwrap();
     fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap();
@@ -297,9 +311,8 @@ async fn expired_reused_and_garbled_enrolment_codes_are_refused() {
     ));
 }
 
-#[tokio::test]
-async fn weak_passwords_are_refused_and_nothing_changes() {
-    let fx = fixture().await;
+async fn weak_passwords_are_refused_and_nothing_changes<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (_, officer) = first_officer(&fx).await;
     let inv = fx.people.invite(&officer, &ctx(), "anna.berg", "Anna", &[Role::Agent]).await.unwrap();
     for (pw, rule) in [
@@ -328,9 +341,8 @@ async fn weak_passwords_are_refused_and_nothing_changes() {
     assert!(login(&fx, &anna).await.is_ok());
 }
 
-#[tokio::test]
-async fn session_idle_and_absolute_timeouts() {
-    let fx = fixture().await;
+async fn session_idle_and_absolute_timeouts<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (olga, _) = first_officer(&fx).await;
     let (token, _) = login(&fx, &olga).await.unwrap();
     fx.clock.advance(14 * 60);
@@ -354,9 +366,8 @@ async fn session_idle_and_absolute_timeouts() {
     }
 }
 
-#[tokio::test]
-async fn logout_and_password_change_revoke_sessions() {
-    let fx = fixture().await;
+async fn logout_and_password_change_revoke_sessions<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (mut olga, _) = first_officer(&fx).await;
     let (t1, p) = login(&fx, &olga).await.unwrap();
     let (t2, _) = login(&fx, &olga).await.unwrap();
@@ -384,9 +395,8 @@ async fn logout_and_password_change_revoke_sessions() {
     assert!(login(&fx, &olga).await.is_ok());
 }
 
-#[tokio::test]
-async fn password_rehashed_when_parameters_change() {
-    let fx = fixture().await;
+async fn password_rehashed_when_parameters_change<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (olga, _) = first_officer(&fx).await;
     let before =
         fx.people.vault().store().get_employee(olga.id).await.unwrap().unwrap().password_hash.unwrap();
@@ -401,9 +411,8 @@ async fn password_rehashed_when_parameters_change() {
     assert!(PeopleConfig::default().password_params.memory_kib >= 19 * 1024);
 }
 
-#[tokio::test]
-async fn a_new_agreement_version_needs_everyone_to_sign_again() {
-    let fx = fixture().await;
+async fn a_new_agreement_version_needs_everyone_to_sign_again<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (olga, officer) = first_officer(&fx).await;
     let anna = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
     let (anna_t, anna_p) = login(&fx, &anna).await.unwrap();
@@ -454,9 +463,8 @@ async fn a_new_agreement_version_needs_everyone_to_sign_again() {
     assert_eq!(status.iter().filter(|s| s.signed_at.is_some()).count(), 1);
 }
 
-#[tokio::test]
-async fn grants_policy_masking_and_reveal() {
-    let fx = fixture().await;
+async fn grants_policy_masking_and_reveal<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (_, officer) = first_officer(&fx).await;
     let anna = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
     let (anna_t, anna_p) = login(&fx, &anna).await.unwrap();
@@ -556,9 +564,8 @@ async fn grants_policy_masking_and_reveal() {
     assert!(!fx.people.authenticate(&anna_t).await.unwrap().has_group("retail"));
 }
 
-#[tokio::test]
-async fn audit_records_events_and_never_secrets() {
-    let fx = fixture().await;
+async fn audit_records_events_and_never_secrets<B: Backend>(b: B) {
+    let fx = fixture(b).await;
     let (olga, officer) = first_officer(&fx).await;
     let inv = fx.people.invite(&officer, &ctx(), "anna", "Anna", &[Role::Agent]).await.unwrap();
     let e = fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap();
@@ -588,8 +595,7 @@ async fn audit_records_events_and_never_secrets() {
         sekretess_core::audit::Verdict::Intact { head: entries.len() as u64 }
     );
 
-    // No password, code, token or TOTP secret anywhere in the data folder.
-    fx.people.vault().store().close().await;
+    // No password, code, token or TOTP secret anywhere in the stored data.
     let needles: Vec<Vec<u8>> = [
         OFFICER_PW.as_bytes().to_vec(),
         AGENT_PW.as_bytes().to_vec(),
@@ -602,7 +608,7 @@ async fn audit_records_events_and_never_secrets() {
         e.totp_secret.base32().as_bytes().to_vec(),
     ]
     .into();
-    let stored = read_files(fx.dir.path());
+    let stored = fx.backend.at_rest().await;
     assert!(stored.len() >= 2);
     assert_eq!(search(&stored, &needles), vec![]);
 }

@@ -1,0 +1,419 @@
+//! Employees, sessions, grants, field policy and agreements in the PostgreSQL control
+//! database: the same tables and rules as SQLite's (`sqlite_people`), in PostgreSQL's SQL.
+
+use sekretess_core::error::StoreError;
+use sekretess_core::people::{
+    AgreementRow, EmployeeRow, EmployeeState, FailureCount, NewEmployee, PeopleStore, SessionRow,
+    SignatureRow,
+};
+use sekretess_core::policy::{Decision, Role};
+use sekretess_core::schema::Sensitivity;
+use sqlx::Row;
+
+use crate::people_rows::{self, employee, login_conflict, roles_text, session};
+use crate::postgres::{PgStore, map_err};
+
+impl PeopleStore for PgStore {
+    async fn insert_employee(&self, e: &NewEmployee, only_if_none: bool) -> Result<u64, StoreError> {
+        let mut tx = self.control().begin().await.map_err(map_err)?;
+        if only_if_none {
+            // Two processes bootstrapping at once: the lock makes the count and the insert one step.
+            sqlx::query("LOCK TABLE sekretess.employees IN EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sekretess.employees")
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            if n > 0 {
+                return Err(StoreError::Conflict { what: "employees exist".into() });
+            }
+        }
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO sekretess.employees (login, display_name, roles, state, bootstrap, enrolment_hash, enrolment_expires, invited_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'invited', $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(&e.login)
+        .bind(&e.display_name)
+        .bind(roles_text(&e.roles))
+        .bind(i64::from(e.bootstrap))
+        .bind(&e.enrolment_hash[..])
+        .bind(e.enrolment_expires)
+        .bind(e.invited_by.map(|v| v as i64))
+        .bind(e.created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|err| login_conflict(map_err(err)))?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(id as u64)
+    }
+
+    async fn get_employee(&self, id: u64) -> Result<Option<EmployeeRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM sekretess.employees WHERE id = $1")
+            .bind(id as i64)
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(employee).transpose()
+    }
+
+    async fn employee_by_login(&self, login: &str) -> Result<Option<EmployeeRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM sekretess.employees WHERE login = $1")
+            .bind(login)
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(employee).transpose()
+    }
+
+    async fn employee_by_enrolment(&self, code_hash: &[u8; 32]) -> Result<Option<EmployeeRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM sekretess.employees WHERE enrolment_hash = $1")
+            .bind(&code_hash[..])
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(employee).transpose()
+    }
+
+    async fn list_employees(&self) -> Result<Vec<EmployeeRow>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM sekretess.employees ORDER BY id")
+            .fetch_all(self.control())
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(employee).collect()
+    }
+
+    async fn complete_enrolment(
+        &self,
+        id: u64,
+        code_hash: &[u8; 32],
+        password_hash: &str,
+        totp_sealed: &[u8],
+        state: EmployeeState,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE sekretess.employees SET password_hash = $1, totp_sealed = $2, state = $3, enrolment_hash = NULL, \
+             enrolment_expires = NULL, last_totp_step = NULL, failed_logins = 0, locked_until = NULL, updated_at = $4 \
+             WHERE id = $5 AND state = 'invited' AND enrolment_hash = $6",
+        )
+        .bind(password_hash)
+        .bind(totp_sealed)
+        .bind(state.as_str())
+        .bind(at)
+        .bind(id as i64)
+        .bind(&code_hash[..])
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_enrolment(
+        &self,
+        id: u64,
+        code_hash: &[u8; 32],
+        expires: i64,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE sekretess.employees SET enrolment_hash = $1, enrolment_expires = $2, updated_at = $3 \
+             WHERE id = $4 AND state = 'invited'",
+        )
+        .bind(&code_hash[..])
+        .bind(expires)
+        .bind(at)
+        .bind(id as i64)
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_employee_state(
+        &self,
+        id: u64,
+        from: EmployeeState,
+        to: EmployeeState,
+        approved_by: Option<u64>,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE sekretess.employees SET state = $1, approved_by = COALESCE($2, approved_by), updated_at = $3 \
+             WHERE id = $4 AND state = $5",
+        )
+        .bind(to.as_str())
+        .bind(approved_by.map(|v| v as i64))
+        .bind(at)
+        .bind(id as i64)
+        .bind(from.as_str())
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_password_hash(&self, id: u64, password_hash: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sekretess.employees SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(at)
+            .bind(id as i64)
+            .execute(self.control())
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn record_login_failure(
+        &self,
+        id: u64,
+        now: i64,
+        max_failures: u32,
+        lock_seconds: i64,
+    ) -> Result<FailureCount, StoreError> {
+        // One statement: concurrent failures cannot lose a count.
+        let row = sqlx::query(
+            "UPDATE sekretess.employees SET
+                failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END,
+                locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 + $3 ELSE locked_until END
+             WHERE id = $4 RETURNING failed_logins, locked_until",
+        )
+        .bind(i64::from(max_failures.max(1)))
+        .bind(now)
+        .bind(lock_seconds)
+        .bind(id as i64)
+        .fetch_optional(self.control())
+        .await
+        .map_err(map_err)?
+        .ok_or_else(|| StoreError::Corrupt("employee vanished".into()))?;
+        Ok(FailureCount {
+            failures: row.try_get::<i64, _>("failed_logins").map_err(map_err)? as u32,
+            locked_until: row.try_get("locked_until").map_err(map_err)?,
+        })
+    }
+
+    async fn record_login_success(&self, id: u64, totp_step: u64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE sekretess.employees SET last_totp_step = $1, failed_logins = 0, locked_until = NULL
+             WHERE id = $2 AND (last_totp_step IS NULL OR last_totp_step < $1)",
+        )
+        .bind(totp_step as i64)
+        .bind(id as i64)
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn clear_credentials(&self, id: u64, at: i64) -> Result<(), StoreError> {
+        let mut tx = self.control().begin().await.map_err(map_err)?;
+        sqlx::query(
+            "UPDATE sekretess.employees SET password_hash = NULL, totp_sealed = NULL, enrolment_hash = NULL, \
+             enrolment_expires = NULL, updated_at = $1 WHERE id = $2",
+        )
+        .bind(at)
+        .bind(id as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        for sql in [
+            "DELETE FROM sekretess.grants WHERE employee_id = $1",
+            "DELETE FROM sekretess.sessions WHERE employee_id = $1",
+        ] {
+            sqlx::query(sql).bind(id as i64).execute(&mut *tx).await.map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn insert_session(&self, s: &SessionRow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sekretess.sessions (token_hash, employee_id, created_at, last_seen, origin) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&s.token_hash[..])
+        .bind(s.employee_id as i64)
+        .bind(s.created_at)
+        .bind(s.last_seen)
+        .bind(s.origin.as_deref())
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn get_session(&self, token_hash: &[u8; 32]) -> Result<Option<SessionRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM sekretess.sessions WHERE token_hash = $1")
+            .bind(&token_hash[..])
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(session).transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &[u8; 32], at: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE sekretess.sessions SET last_seen = GREATEST(last_seen, $1) WHERE token_hash = $2",
+        )
+        .bind(at)
+        .bind(&token_hash[..])
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM sekretess.sessions WHERE token_hash = $1")
+            .bind(&token_hash[..])
+            .execute(self.control())
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn delete_sessions_of(&self, employee_id: u64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sekretess.sessions WHERE employee_id = $1")
+            .bind(employee_id as i64)
+            .execute(self.control())
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn grant_group(
+        &self,
+        employee_id: u64,
+        group_id: u32,
+        by: u64,
+        at: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO sekretess.grants (employee_id, group_id, granted_by, granted_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(employee_id as i64)
+        .bind(i64::from(group_id))
+        .bind(by as i64)
+        .bind(at)
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn revoke_group(&self, employee_id: u64, group_id: u32) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM sekretess.grants WHERE employee_id = $1 AND group_id = $2")
+            .bind(employee_id as i64)
+            .bind(i64::from(group_id))
+            .execute(self.control())
+            .await
+            .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn groups_of(&self, employee_id: u64) -> Result<Vec<u32>, StoreError> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT group_id FROM sekretess.grants WHERE employee_id = $1 ORDER BY group_id")
+                .bind(employee_id as i64)
+                .fetch_all(self.control())
+                .await
+                .map_err(map_err)?;
+        Ok(rows.into_iter().map(|(g,)| g as u32).collect())
+    }
+
+    async fn policy_rules(&self) -> Result<Vec<(Role, Sensitivity, Decision)>, StoreError> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT role, sensitivity, decision FROM sekretess.field_policy ORDER BY role, sensitivity",
+        )
+        .fetch_all(self.control())
+        .await
+        .map_err(map_err)?;
+        people_rows::policy_rules(&rows)
+    }
+
+    async fn set_policy_rule(
+        &self,
+        role: Role,
+        sensitivity: Sensitivity,
+        decision: Decision,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sekretess.field_policy (role, sensitivity, decision, updated_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (role, sensitivity) DO UPDATE SET decision = excluded.decision, updated_at = excluded.updated_at",
+        )
+        .bind(role.as_str())
+        .bind(sensitivity.as_str())
+        .bind(decision.as_str())
+        .bind(at)
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn insert_agreement(
+        &self,
+        text: &str,
+        sha256: &[u8; 32],
+        published_at: i64,
+        published_by: u64,
+    ) -> Result<u32, StoreError> {
+        let mut tx = self.control().begin().await.map_err(map_err)?;
+        // Versions are consecutive across processes: the lock orders concurrent publishers.
+        sqlx::query("LOCK TABLE sekretess.agreements IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let (version,): (i64,) = sqlx::query_as(
+            "INSERT INTO sekretess.agreements (version, text, sha256, published_at, published_by)
+             VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM sekretess.agreements), $1, $2, $3, $4) RETURNING version",
+        )
+        .bind(text)
+        .bind(&sha256[..])
+        .bind(published_at)
+        .bind(published_by as i64)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(version as u32)
+    }
+
+    async fn current_agreement(&self) -> Result<Option<AgreementRow>, StoreError> {
+        let row = sqlx::query("SELECT * FROM sekretess.agreements ORDER BY version DESC LIMIT 1")
+            .fetch_optional(self.control())
+            .await
+            .map_err(map_err)?;
+        row.as_ref().map(people_rows::agreement).transpose()
+    }
+
+    async fn insert_signature(&self, s: &SignatureRow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sekretess.agreement_signatures (employee_id, version, sha256, signed_at, origin) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        )
+        .bind(s.employee_id as i64)
+        .bind(i64::from(s.version))
+        .bind(&s.sha256[..])
+        .bind(s.signed_at)
+        .bind(s.origin.as_deref())
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn signature(&self, employee_id: u64, version: u32) -> Result<Option<SignatureRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT * FROM sekretess.agreement_signatures WHERE employee_id = $1 AND version = $2",
+        )
+        .bind(employee_id as i64)
+        .bind(i64::from(version))
+        .fetch_optional(self.control())
+        .await
+        .map_err(map_err)?;
+        row.as_ref().map(|r| people_rows::signature(r, employee_id, version)).transpose()
+    }
+}
