@@ -32,7 +32,7 @@ mod serve;
 #[derive(Parser)]
 #[command(name = "sekretess", version, about, long_about)]
 struct Cli {
-    /// TOML config file ([server] and [client] sections; see docs/operations.md).
+    /// TOML config file (`[server]` and `[client]` sections; see docs/operations.md).
     #[arg(long, global = true, env = "SEKRETESS_CONFIG")]
     config: Option<PathBuf>,
     /// Server address, e.g. https://127.0.0.1:8200

@@ -101,7 +101,7 @@ fn cut(buf: &[u8], target: usize, format: Format, eof: bool) -> Option<usize> {
 ///
 /// `file_name` helps `Format::Auto` decide. Memory stays bounded by the block size and the
 /// thread count, except for single JSON documents, which are read whole (up to
-/// [`MAX_RECORD`]).
+/// 256 MiB, `MAX_RECORD`).
 pub fn redact_stream<R: Read, W: Write>(
     mut input: R,
     mut output: W,

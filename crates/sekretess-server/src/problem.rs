@@ -31,7 +31,7 @@ pub enum ApiError {
     RouteNotFound,
     MethodNotAllowed,
     UnknownApiKey,
-    /// Employees, sessions, policy and agreements ([`crate::problem_people`]).
+    /// Employees, sessions, policy and agreements (mapped in `problem_people`).
     People(sekretess_core::people::PeopleError),
     /// An employee has not signed the current confidentiality agreement.
     AgreementRequired,

@@ -4,11 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-/// `../shared/testdata` relative to the repository root (the crate is `crates/<name>`).
+/// The repository's `testdata/` folder (the crate is `crates/<name>`).
 pub fn testdata_dir() -> PathBuf {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let repo_root = crate_dir.parent().and_then(Path::parent).expect("crate dir is <repo>/crates/<name>");
-    repo_root.parent().expect("repository root has a parent").join("shared").join("testdata")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")
 }
 
 /// Reads and parses one JSON file under the test data directory. Panics with the full path
@@ -17,8 +15,8 @@ pub fn load_json<T: DeserializeOwned>(relative: &str) -> T {
     let path = testdata_dir().join(relative);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
-            "test data file {} cannot be read ({e}); the known-answer vectors live in \
-             ../shared/testdata next to the repository root (CI provides them)",
+            "test data file {} cannot be read ({e}); the known-answer vectors live in the \
+             repository's testdata/ folder (see testdata/README.md)",
             path.display()
         )
     });

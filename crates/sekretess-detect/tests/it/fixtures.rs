@@ -4,10 +4,12 @@ use sekretess_detect::{Format, Label, validate};
 
 use crate::{findings, labels_at, labels_over};
 
-fn fixture(rel: &str) -> Vec<String> {
-    let path = format!("{}/../../../shared/testdata/{rel}", env!("CARGO_MANIFEST_DIR"));
+/// Non-empty lines of a file in the repository's `testdata/` folder; a missing file panics
+/// with its path.
+pub(crate) fn fixture(rel: &str) -> Vec<String> {
+    let path = format!("{}/../../testdata/{rel}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("fixture {path} is missing ({e}); it comes from the shared testdata folder")
+        panic!("fixture {path} is missing ({e}); it belongs in the repository's testdata/ folder")
     });
     text.lines().map(str::trim_end).filter(|l| !l.is_empty()).map(String::from).collect()
 }

@@ -35,12 +35,7 @@ fn redacting_twice_changes_nothing() {
 
 #[test]
 fn card_never_more_than_first6_last4() {
-    let cards = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/testdata/cards/test_pans_luhn_valid.txt"
-    ))
-    .expect("fixture ../shared/testdata/cards/test_pans_luhn_valid.txt is missing");
-    for card in cards.lines().filter(|l| !l.is_empty()) {
+    for card in crate::fixtures::fixture("cards/test_pans_luhn_valid.txt") {
         for (op, first) in
             [(Operator::Partial { card_first6: true }, 6), (Operator::Partial { card_first6: false }, 0)]
         {

@@ -145,10 +145,10 @@ pub fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 pub fn testdata(relative: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/testdata").join(relative);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata").join(relative);
     assert!(
         path.exists(),
-        "test data missing: {} (the shared/testdata folder must sit beside the repository)",
+        "test data missing: {} (it belongs in the repository's testdata/ folder, see testdata/README.md)",
         path.display()
     );
     path
