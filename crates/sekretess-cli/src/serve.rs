@@ -11,6 +11,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use sekretess_core::access::AccessStore;
 use sekretess_core::audit::AuditContext;
+use sekretess_core::people::PeopleStore;
 use sekretess_core::process::ProcessStore;
 use sekretess_core::store::Store;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
@@ -121,7 +122,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             sekretess_server::tls::warn_loose_permissions(&data);
             let store = SqliteStore::open(&data).await?;
             tracing::info!(data = %data.display(), "store: SQLite");
-            serve_store(store, listen, tls_files, limits, |st| st.with_people(PeopleOptions::default())).await
+            serve_store(store, listen, tls_files, limits).await
         }
         StoreChoice::Postgres(options) => {
             tracing::info!(options = ?options, "store: PostgreSQL");
@@ -130,10 +131,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             for (name, place) in file.server.group_placement.iter().flatten() {
                 store.place_group(name, placement(place)?)?;
             }
-            let result = serve_store(store.clone(), listen, tls_files, limits, |st| {
-                st.with_people(PeopleOptions::default())
-            })
-            .await;
+            let result = serve_store(store.clone(), listen, tls_files, limits).await;
             store.close().await;
             result
         }
@@ -192,21 +190,19 @@ fn choose_store(flag: Option<String>, group_flags: Vec<String>, file: &ConfigFil
 
 /// Opens the vault on `store`, serves until SIGTERM/SIGINT, and keeps this process
 /// registered in the control database (a heartbeat) meanwhile.
-/// `with_extras` adds what only some stores support (employees need a people store).
-async fn serve_store<S: Store + AccessStore + ProcessStore>(
+async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore>(
     store: S,
     listen: SocketAddr,
     (cert, key): (&Path, &Path),
     limits: Limits,
-    with_extras: impl FnOnce(AppState<S>) -> AppState<S>,
 ) -> Result<()> {
     let tls_config = tls::server_config(cert, key)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let vault = Arc::new(Vault::open(store.clone(), clock.clone(), Schema::default_schema()).await?);
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
-    let state = with_extras(
-        AppState::new(Arc::clone(&vault), clock.clone(), limits).with_processes(registration.clone()),
-    );
+    let state = AppState::new(Arc::clone(&vault), clock.clone(), limits)
+        .with_processes(registration.clone())
+        .with_people(PeopleOptions::default());
     let server = RunningServer::start(listen, tls_config, state).await?;
     let heartbeat = Heartbeat::start(vault, clock, registration.clone(), server.addr.to_string());
     tracing::info!(addr = %server.addr, process = %registration.id, "listening (HTTPS only); the vault starts sealed");

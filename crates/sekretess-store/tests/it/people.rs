@@ -1,5 +1,5 @@
-//! Employees, logins, sessions, grants, field policy and agreements over the real SQLite
-//! store, with a manual clock.
+//! Employees, logins, sessions, grants, field policy and agreements over both real stores
+//! (SQLite and PostgreSQL), with a manual clock.
 
 use std::sync::Arc;
 
