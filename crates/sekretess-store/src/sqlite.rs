@@ -1139,8 +1139,20 @@ impl GroupStore for SqliteGroup {
     }
 
     async fn checkpoint(&self) -> Result<(), StoreError> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await.map_err(map_err)?;
-        Ok(())
+        // A checkpoint that meets another one (the background checkpointer) or a reader
+        // reports itself busy and leaves pages in the log: try again until it completes,
+        // since erased bytes are only gone from the disk once it has.
+        for _ in 0..100 {
+            let (busy,): (i64,) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(map_err)?;
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Err(StoreError::Unavailable("the write-ahead log checkpoint stayed busy".into()))
     }
 }
 

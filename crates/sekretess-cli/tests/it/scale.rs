@@ -392,8 +392,8 @@ async fn two_servers_on_postgres() {
     conn.close().await.unwrap();
 }
 
-/// SQLite: the one process registers itself and `sekretess status` lists it, sealed and
-/// then unsealed; without a token only the seal status is shown.
+/// SQLite: the one process registers itself and `sekretess status` lists it
+/// once unsealed; without a token only the seal status is shown.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_process_registry() {
     let dir = tempfile::tempdir().unwrap();
@@ -419,11 +419,15 @@ async fn sqlite_process_registry() {
     wait_up(&anon).await;
     let init = anon.init(1, 1).await.unwrap();
     let c = client(&server.addr, &certs.ca_cert, Some(&init.bootstrap_token));
+    // Sealed means sealed: the list is closed until this process is unsealed.
+    match c.processes().await {
+        Err(ClientError::Api(p)) => assert_eq!(p.kind(), "sealed"),
+        other => panic!("expected 503 sealed, got {other:?}"),
+    }
+    anon.unseal(&init.shares[0]).await.unwrap();
     let p = c.processes().await.unwrap().processes;
     assert_eq!(p.len(), 1, "{p:?}");
-    assert!(p[0].sealed && p[0].this_process && p[0].pid > 0);
-    anon.unseal(&init.shares[0]).await.unwrap();
-    assert!(!c.processes().await.unwrap().processes[0].sealed);
+    assert!(!p[0].sealed && p[0].this_process && p[0].pid > 0);
 
     let status = |token: Option<&str>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_sekretess"));
