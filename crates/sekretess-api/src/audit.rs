@@ -8,7 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// First sequence number to look at (default 1).
+    /// First sequence number to look at (default 1; at most 2^63 - 1).
+    #[param(maximum = 9_223_372_036_854_775_807_i64)]
     pub from_seq: Option<u64>,
     /// At most this many entries (default 100, at most 1000).
     pub limit: Option<usize>,

@@ -68,6 +68,13 @@ pub async fn list<S: Store + AccessStore>(
         Some(c) => Some(sekretess_core::CustomerCode::parse(c)?.compact().to_owned()),
         None => None,
     };
+    // Sequence numbers are stored as signed 64-bit integers.
+    if q.from_seq.is_some_and(|s| i64::try_from(s).is_err()) {
+        return Err(ApiError::InvalidBody {
+            kind: "invalid-query",
+            detail: "from_seq is at most 9223372036854775807".into(),
+        });
+    }
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let mut event = auth.ctx().event("audit.read");
     event.customer.clone_from(&code);
@@ -77,7 +84,7 @@ pub async fn list<S: Store + AccessStore>(
     let start = q.from_seq.unwrap_or(1).max(1);
     let mut from = start;
     let mut entries = Vec::new();
-    while entries.len() < limit && from - start < SCAN_LIMIT {
+    while entries.len() < limit && from.saturating_sub(start) < SCAN_LIMIT {
         let page = store.audit_read(from, 1000).await?;
         let Some(last) = page.last() else {
             return Ok(Json(api::AuditPage { entries, next_seq: None }));
