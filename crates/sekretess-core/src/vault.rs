@@ -414,7 +414,9 @@ impl<S: Store> Vault<S> {
             if pending.len() < meta.threshold as usize { None } else { Some(std::mem::take(pending)) }
         };
         let Some(shares) = ready else { return Ok(None) };
-        let root = shamir::combine(&shares).map_err(|_| VaultError::UnsealFailed)?;
+        // From here on the root key lives in a page of its own, locked out of swap and left
+        // out of core dumps; the buffers of the combination are wiped.
+        let root = shamir::combine(&shares).map_err(|_| VaultError::UnsealFailed)?.into_locked();
         drop(shares);
         if key_id_of(&root)? != meta.key_id {
             return Err(VaultError::UnsealFailed);
@@ -470,7 +472,8 @@ impl<S: Store> Vault<S> {
             let key = Key32::from_slice(&plain).map_err(|_| VaultError::Integrity)?;
             match k.kind {
                 GroupKeyKind::Kek => {
-                    keks.insert(k.version, key);
+                    // Held while the vault is unsealed: locked out of swap and core dumps.
+                    keks.insert(k.version, key.into_locked());
                 }
                 GroupKeyKind::Derivation => derivation = Some(key),
             }
