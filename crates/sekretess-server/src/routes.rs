@@ -127,6 +127,7 @@ pub async fn unseal<S: Store + AccessStore>(
     let status = match (req.reset, req.share) {
         (true, None) => st.vault.reset_unseal(&audit_context("anonymous"))?,
         (false, Some(share)) => {
+            let share = zeroize::Zeroizing::new(share); // wiped when this request ends
             let s = st.vault.submit_share(&audit_context("anonymous"), &share).await?;
             if !s.sealed {
                 tracing::warn!("vault unsealed");
