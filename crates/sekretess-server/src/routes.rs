@@ -131,6 +131,13 @@ pub async fn unseal<S: Store + AccessStore>(
             let s = st.vault.submit_share(&audit_context("anonymous"), &share).await?;
             if !s.sealed {
                 tracing::warn!("vault unsealed");
+                let locks = sekretess_crypto::secret::lock_stats();
+                if locks.not_locked > 0 {
+                    tracing::warn!(
+                        keys = locks.not_locked,
+                        "keys not locked out of swap since start (RLIMIT_MEMLOCK reached?)"
+                    );
+                }
             }
             s
         }
