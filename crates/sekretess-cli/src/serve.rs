@@ -21,6 +21,7 @@ use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
 use sekretess_store::{GroupPlacement, PgOptions, PgStore, SqliteStore};
 use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::config::{ConfigFile, DbUrl, url_has_password};
 
@@ -53,7 +54,15 @@ struct DevCredentials {
     addr: String,
     ca_cert: PathBuf,
     token: String,
+    /// At threshold 1 the share's value is the root key itself.
     share: String,
+}
+
+impl Drop for DevCredentials {
+    fn drop(&mut self) {
+        self.token.zeroize();
+        self.share.zeroize();
+    }
 }
 
 fn write_private(path: &Path, data: &[u8]) -> Result<()> {
@@ -85,6 +94,8 @@ fn init_logging(file: &ConfigFile) {
 pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
     init_logging(file);
     sekretess_server::install_panic_hook();
+    // Before any key exists: no core dumps, and key pages locked out of swap.
+    sekretess_server::harden::harden_process()?;
     let listen =
         args.listen.or_else(|| file.server.listen.clone()).unwrap_or_else(|| "127.0.0.1:8200".to_owned());
     let listen: SocketAddr = listen
@@ -233,16 +244,18 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     let store = SqliteStore::open(&data.join("vault")).await?;
     let vault = Vault::open(store.clone(), clock.clone(), Schema::default_schema()).await?;
     let cred_path = data.join("dev-credentials.json");
-    let (token, share) = if vault.seal_status()?.initialized {
-        let text = std::fs::read(&cred_path).with_context(|| {
+    // The share is wiped once the vault is unsealed (in dev mode it encodes the root key).
+    let (token, mut share) = if vault.seal_status()?.initialized {
+        let text = Zeroizing::new(std::fs::read(&cred_path).with_context(|| {
             format!("this dev vault is initialized but {} is missing", cred_path.display())
-        })?;
-        let c: DevCredentials = serde_json::from_slice(&text).context("dev-credentials.json is damaged")?;
-        (c.token, c.share)
+        })?);
+        let mut c: DevCredentials =
+            serde_json::from_slice(&text).context("dev-credentials.json is damaged")?;
+        (std::mem::take(&mut c.token), Zeroizing::new(std::mem::take(&mut c.share)))
     } else {
         let done =
             sekretess_server::initialize(&vault, &AuditContext::system(), clock.as_ref(), 1, 1).await?;
-        let share = done.shares.first().map(|s| s.to_string()).context("init made no share")?;
+        let share = done.shares.first().cloned().context("init made no share")?;
         (done.bootstrap_token.expose().to_owned(), share)
     };
     vault.submit_share(&AuditContext::system(), &share).await.context("auto-unseal failed")?;
@@ -269,9 +282,18 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     let server = RunningServer::start(listen, tls_config, state).await?;
     let heartbeat = Heartbeat::start(vault, clock, registration, server.addr.to_string());
     let url = format!("https://{}", server.addr);
-    let creds =
-        DevCredentials { addr: url.clone(), ca_cert: certs.ca_cert.clone(), token: token.clone(), share };
-    write_private(&cred_path, &serde_json::to_vec_pretty(&creds)?)?;
+    let creds = DevCredentials {
+        addr: url.clone(),
+        ca_cert: certs.ca_cert.clone(),
+        token: token.clone(),
+        share: std::mem::take(&mut *share), // moved, not copied
+    };
+    // Written into a buffer that never grows (growing leaves copies behind), then wiped.
+    let mut json = Zeroizing::new(Vec::with_capacity(4096));
+    serde_json::to_writer_pretty(&mut *json, &creds)?;
+    drop(creds);
+    write_private(&cred_path, &json)?;
+    drop(json);
 
     let ca = certs.ca_cert.display();
     let warn = "WARNING: DEV MODE - NOT FOR PRODUCTION. The unseal share and the bootstrap key are kept on disk in plain.";

@@ -175,7 +175,10 @@ impl AuditKey {
     pub fn derive(root: &Key32) -> Result<Self, sekretess_crypto::CryptoError> {
         Ok(AuditKey::from_key(kdf::derive_key(root, labels::AUDIT_MAC, b"")?))
     }
+    /// The key is moved into a locked page (see [`Key32::into_locked`]): an audit key
+    /// lives as long as the vault is unsealed.
     pub fn from_key(key: Key32) -> Self {
+        let key = key.into_locked();
         AuditKey { mac: MacKey::new(&key), key }
     }
     pub fn expose(&self) -> &Key32 {
@@ -186,16 +189,31 @@ impl AuditKey {
     /// Whoever holds it can verify the chain, and could also forge one: keep it as
     /// guarded as the backups.
     pub fn to_text(&self) -> zeroize::Zeroizing<String> {
-        zeroize::Zeroizing::new(format!("{KEY_PREFIX}{}", hex(self.key.expose())))
+        // Written into one buffer of the final size: no partial copy is left behind.
+        let mut text = zeroize::Zeroizing::new(String::with_capacity(KEY_PREFIX.len() + 64));
+        text.push_str(KEY_PREFIX);
+        for b in self.key.expose() {
+            text.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+            text.push(char::from(HEX_DIGITS[usize::from(b & 0x0f)]));
+        }
+        text
     }
 
     pub fn parse_text(text: &str) -> Option<Self> {
-        let bytes = zeroize::Zeroizing::new(unhex(text.trim().strip_prefix(KEY_PREFIX)?)?);
-        Key32::from_slice(&bytes).ok().map(AuditKey::from_key)
+        let digits = text.trim().strip_prefix(KEY_PREFIX)?;
+        if digits.len() != 64 || !digits.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = u8::from_str_radix(digits.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Key32::from_slice(&bytes[..]).ok().map(AuditKey::from_key)
     }
 }
 
 const KEY_PREFIX: &str = "sekretess-audit-key-v1:";
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 const CHECKPOINT_PREFIX: &str = "sekretess-audit-checkpoint-v1";
 
 fn hex(bytes: &[u8]) -> String {

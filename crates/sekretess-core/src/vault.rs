@@ -419,7 +419,9 @@ impl<S: Store> Vault<S> {
             if pending.len() < meta.threshold as usize { None } else { Some(std::mem::take(pending)) }
         };
         let Some(shares) = ready else { return Ok(None) };
-        let root = shamir::combine(&shares).map_err(|_| VaultError::UnsealFailed)?;
+        // From here on the root key lives in a page of its own, locked out of swap and left
+        // out of core dumps; the buffers of the combination are wiped.
+        let root = shamir::combine(&shares).map_err(|_| VaultError::UnsealFailed)?.into_locked();
         drop(shares);
         if key_id_of(&root)? != meta.key_id {
             return Err(VaultError::UnsealFailed);
@@ -475,7 +477,8 @@ impl<S: Store> Vault<S> {
             let key = Key32::from_slice(&plain).map_err(|_| VaultError::Integrity)?;
             match k.kind {
                 GroupKeyKind::Kek => {
-                    keks.insert(k.version, key);
+                    // Held while the vault is unsealed: locked out of swap and core dumps.
+                    keks.insert(k.version, key.into_locked());
                 }
                 GroupKeyKind::Derivation => derivation = Some(key),
             }
@@ -1165,5 +1168,41 @@ impl<S: Store> Vault<S> {
         let (_, g, record) = self.locate(code).await?;
         let (dek, _) = Self::decrypt(&g, &record)?;
         Ok((u.root.clone(), dek))
+    }
+
+    /// Every long-lived key of this unsealed vault, each XORed with `mask` so that the
+    /// caller never holds a copy: the root key, the audit key, the people-secret key, and
+    /// each group's keys as stored (every KEK version and the derivation key). For tests
+    /// that search this process's memory for them.
+    #[cfg(feature = "test-hooks")]
+    pub async fn test_hook_masked_keys(
+        &self,
+        mask: &[u8; 32],
+    ) -> Result<Vec<(String, [u8; 32])>, VaultError> {
+        let masked = |key: &Key32| {
+            let mut out = *mask;
+            for (o, k) in out.iter_mut().zip(key.expose().iter()) {
+                *o ^= k;
+            }
+            out
+        };
+        let u = self.unsealed()?;
+        let people = kdf::derive_key(&u.root, labels::PEOPLE_SECRET, b"")?;
+        let mut keys = vec![
+            ("root key".to_owned(), masked(&u.root)),
+            ("audit key".to_owned(), masked(u.audit.key().expose())),
+            ("people-secret key".to_owned(), masked(&people)),
+        ];
+        for row in self.store.list_groups().await? {
+            for k in self.store.group_keys(row.id).await? {
+                let plain = envelope::open(&u.root, &group_key_aad(row.id, k.kind, k.version), &k.sealed)?;
+                let key = Key32::from_slice(&plain).map_err(|_| VaultError::Integrity)?;
+                keys.push((
+                    format!("group {} {} key v{}", row.name, k.kind.as_str(), k.version),
+                    masked(&key),
+                ));
+            }
+        }
+        Ok(keys)
     }
 }

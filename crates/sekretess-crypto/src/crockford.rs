@@ -39,7 +39,8 @@ pub fn decode(symbols: &str, len: usize) -> Option<Vec<u8>> {
     if symbols.chars().count() != (len * 8).div_ceil(5) {
         return None;
     }
-    let mut out = Vec::with_capacity(len);
+    // Wiped if decoding stops half-way: the bytes may be part of a share.
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(len));
     let mut acc: u32 = 0;
     let mut bits = 0;
     for c in symbols.chars() {
@@ -53,7 +54,7 @@ pub fn decode(symbols: &str, len: usize) -> Option<Vec<u8>> {
     if acc & ((1 << bits) - 1) != 0 {
         return None;
     }
-    Some(out)
+    Some(std::mem::take(&mut *out))
 }
 
 #[cfg(test)]

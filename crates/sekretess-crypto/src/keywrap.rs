@@ -2,7 +2,7 @@
 
 use aws_lc_rs::key_wrap::{AES_128, AES_256, AesKek, KeyWrapPadded};
 
-use crate::secret::SecretBytes;
+use crate::secret::{SecretBytes, scrub_stack};
 use crate::{CryptoError, Key32};
 
 /// Wraps a 256-bit data key under a 256-bit key-encryption key.
@@ -27,6 +27,15 @@ fn kek(key: &[u8]) -> Result<AesKek, CryptoError> {
 
 /// Raw AES-KWP wrap (128 or 256-bit KEK). Public for known-answer tests.
 pub fn kwp_wrap(key: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    // aws-lc-rs expands the KEK into an AES key schedule on the stack and leaves it there:
+    // wipe the frames the wrap used once it has returned.
+    let out = kwp_wrap_frames(key, plaintext);
+    scrub_stack();
+    out
+}
+
+#[inline(never)]
+fn kwp_wrap_frames(key: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
     if plaintext.is_empty() {
         return Err(CryptoError::InvalidParameter("AES-KWP input must not be empty"));
     }
@@ -41,6 +50,13 @@ pub fn kwp_wrap(key: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
 
 /// Raw AES-KWP unwrap. Public for known-answer tests.
 pub fn kwp_unwrap(key: &[u8], wrapped: &[u8]) -> Result<SecretBytes, CryptoError> {
+    let out = kwp_unwrap_frames(key, wrapped);
+    scrub_stack(); // as in kwp_wrap
+    out
+}
+
+#[inline(never)]
+fn kwp_unwrap_frames(key: &[u8], wrapped: &[u8]) -> Result<SecretBytes, CryptoError> {
     let k = kek(key)?;
     if wrapped.len() < 16 || !wrapped.len().is_multiple_of(8) {
         return Err(CryptoError::Integrity);

@@ -44,7 +44,9 @@ pub struct Share {
     pub index: u8,
     pub threshold: u8,
     pub key_id: [u8; KEY_ID_LEN],
-    value: Zeroizing<[u8; 32]>,
+    /// 32 secret bytes (the root key itself at threshold 1): wiped on drop, never copied
+    /// by a move.
+    value: Key32,
 }
 
 impl fmt::Debug for Share {
@@ -67,7 +69,7 @@ impl Share {
     /// The text form for a person to copy. Zeroized when dropped.
     pub fn to_text(&self) -> Zeroizing<String> {
         let head = format!("{VERSION_TAG}-{}-{}-{}", self.threshold, self.index, key_id_text(&self.key_id));
-        let value = Zeroizing::new(crockford::encode(&self.value[..]));
+        let value = Zeroizing::new(crockford::encode(self.value.expose()));
         let check = checksum(&head, &value);
         let mut out = Zeroizing::new(String::with_capacity(head.len() + 80));
         out.push_str(&head);
@@ -82,11 +84,11 @@ impl Share {
 
     /// Parses a share typed or pasted by a person.
     pub fn parse(text: &str) -> Result<Share, ShareError> {
-        let cleaned: Zeroizing<String> = Zeroizing::new(
-            text.trim()
-                .chars()
-                .map(|c| if c.is_whitespace() { '-' } else { c.to_ascii_uppercase() })
-                .collect(),
+        // Every buffer below is sized up front: a growing String or Vec would leave
+        // partial copies of the share behind in the memory it gave up.
+        let mut cleaned = Zeroizing::new(String::with_capacity(text.len()));
+        cleaned.extend(
+            text.trim().chars().map(|c| if c.is_whitespace() { '-' } else { c.to_ascii_uppercase() }),
         );
         let mut parts = cleaned.split('-').filter(|p| !p.is_empty());
         if parts.next() != Some(VERSION_TAG) {
@@ -106,7 +108,8 @@ impl Share {
         let key_id: [u8; KEY_ID_LEN] = crockford::decode(key_id_part, KEY_ID_LEN)
             .and_then(|v| v.try_into().ok())
             .ok_or(ShareError::Malformed("key id"))?;
-        let rest: Zeroizing<String> = Zeroizing::new(parts.collect());
+        let mut rest = Zeroizing::new(String::with_capacity(cleaned.len()));
+        parts.for_each(|p| rest.push_str(p));
         if rest.chars().count() != VALUE_SYMBOLS + CHECK_SYMBOLS {
             return Err(ShareError::Malformed("wrong length"));
         }
@@ -117,13 +120,11 @@ impl Share {
         }
         let (value_text, check_text) = rest.split_at(VALUE_SYMBOLS);
         let head = format!("{VERSION_TAG}-{threshold}-{index}-{}", key_id_text(&key_id));
-        let canonical_value: Zeroizing<String> = Zeroizing::new(
-            value_text
-                .chars()
-                .map(|c| crockford::symbol_value(c).map(|v| crockford::ALPHABET[v as usize] as char))
-                .collect::<Option<String>>()
-                .ok_or(ShareError::Damaged)?,
-        );
+        let mut canonical_value = Zeroizing::new(String::with_capacity(VALUE_SYMBOLS));
+        for c in value_text.chars() {
+            let v = crockford::symbol_value(c).ok_or(ShareError::Damaged)?;
+            canonical_value.push(crockford::ALPHABET[v as usize] as char);
+        }
         let canonical_check: String = check_text
             .chars()
             .map(|c| crockford::symbol_value(c).map(|v| crockford::ALPHABET[v as usize] as char))
@@ -133,8 +134,7 @@ impl Share {
             return Err(ShareError::Damaged);
         }
         let bytes = Zeroizing::new(crockford::decode(&canonical_value, 32).ok_or(ShareError::Damaged)?);
-        let mut value = Zeroizing::new([0u8; 32]);
-        value.copy_from_slice(&bytes);
+        let value = Key32::from_slice(&bytes).map_err(|_| ShareError::Damaged)?;
         Ok(Share { index, threshold, key_id, value })
     }
 }
@@ -170,22 +170,21 @@ pub fn split(
     }
     if threshold == 1 {
         return Ok((1..=count)
-            .map(|index| Share { index, threshold, key_id, value: Zeroizing::new(*secret.expose()) })
+            .map(|index| Share { index, threshold, key_id, value: secret.clone() })
             .collect());
     }
     // ThreadRng: a CSPRNG reseeded from the OS, infallible as vsss-rs requires.
     let mut rng = rand::rng();
     let raw = vsss_rs::Gf256::split_bytes(threshold as usize, count as usize, secret.expose(), &mut rng)
         .map_err(|_| CryptoError::InvalidParameter("Shamir split"))?;
-    raw.into_iter()
+    let raw: Vec<Zeroizing<Vec<u8>>> = raw.into_iter().map(Zeroizing::new).collect();
+    raw.iter()
         .map(|bytes| {
-            let bytes = Zeroizing::new(bytes);
             // vsss-rs lays a share out as identifier byte followed by the value bytes.
             if bytes.len() != 33 || bytes[0] == 0 {
                 return Err(CryptoError::InvalidParameter("Shamir share layout"));
             }
-            let mut value = Zeroizing::new([0u8; 32]);
-            value.copy_from_slice(&bytes[1..]);
+            let value = Key32::from_slice(&bytes[1..])?;
             Ok(Share { index: bytes[0], threshold, key_id, value })
         })
         .collect()
@@ -199,14 +198,14 @@ pub fn combine(shares: &[Share]) -> Result<Key32, CryptoError> {
         return Err(CryptoError::InvalidParameter("fewer shares than the threshold"));
     }
     if first.threshold == 1 {
-        return Ok(Key32::from_bytes(*first.value));
+        return Ok(first.value.clone());
     }
     let raw: Vec<Vec<u8>> = shares
         .iter()
         .map(|s| {
             let mut v = Vec::with_capacity(33);
             v.push(s.index);
-            v.extend_from_slice(&s.value[..]);
+            v.extend_from_slice(s.value.expose());
             v
         })
         .collect();
@@ -230,10 +229,10 @@ mod tests {
             let text = s.to_text();
             let back = Share::parse(&text).unwrap();
             assert_eq!(back.index, s.index);
-            assert_eq!(*back.value, *s.value);
+            assert_eq!(back.value, s.value);
             let sloppy = text.to_lowercase().replace('-', " ");
             let sloppy = format!("SEK1-{}", &sloppy[5..]);
-            assert_eq!(*Share::parse(&sloppy).unwrap().value, *s.value);
+            assert_eq!(Share::parse(&sloppy).unwrap().value, s.value);
         }
     }
 

@@ -38,6 +38,7 @@ use tracing::Instrument;
 pub mod auth;
 pub mod auth_session;
 mod extract;
+pub mod harden;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;

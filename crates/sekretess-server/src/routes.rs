@@ -145,9 +145,17 @@ pub async fn unseal<S: Store + AccessStore>(
     let status = match (req.reset, req.share) {
         (true, None) => st.vault.reset_unseal(&audit_context("anonymous"))?,
         (false, Some(share)) => {
+            let share = zeroize::Zeroizing::new(share); // wiped when this request ends
             let s = st.vault.submit_share(&audit_context("anonymous"), &share).await?;
             if !s.sealed {
                 tracing::warn!("vault unsealed");
+                let locks = sekretess_crypto::secret::lock_stats();
+                if locks.not_locked > 0 {
+                    tracing::warn!(
+                        keys = locks.not_locked,
+                        "keys not locked out of swap since start (RLIMIT_MEMLOCK reached?)"
+                    );
+                }
             }
             s
         }

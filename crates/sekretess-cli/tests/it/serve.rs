@@ -275,3 +275,48 @@ fn production_serve_init_unseal_seal() {
     assert_eq!(run(&env, &["status"], None).status.code(), Some(1));
     stop(child);
 }
+
+/// The soft and hard "Max core file size" of a process, from /proc/<pid>/limits.
+fn core_limits(pid: &str) -> Vec<String> {
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let line = limits.lines().find(|l| l.starts_with("Max core file size")).unwrap().to_owned();
+    line.split_whitespace().skip(4).take(2).map(str::to_owned).collect()
+}
+
+/// Issue 15, fault 4: a server started with core files allowed (as far as the hard limit
+/// goes) runs with RLIMIT_CORE 0, soft and hard, before it holds any key.
+#[cfg(target_os = "linux")]
+#[test]
+fn fault4_serving_process_cannot_write_a_core_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("dev");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -S -c "$(ulimit -H -c)"; exec "$0" "$@""#)
+        .arg(env!("CARGO_BIN_EXE_sekretess"))
+        .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .env_remove("SEKRETESS_DATA")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id().to_string();
+    // The credentials file is written once the server is up (and its vault unsealed).
+    let creds = data.join("dev-credentials.json");
+    for _ in 0..1200 {
+        if creds.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if !creds.exists() {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the dev server did not start");
+    }
+    let ours = core_limits("self");
+    let theirs = core_limits(&pid);
+    stop(child);
+    assert_eq!(theirs, ["0", "0"], "the server's core file limits (this test runs with {ours:?})");
+}

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod common;
 mod customers;
+mod harden;
 mod input;
 mod metrics;
 mod openapi;

@@ -10,6 +10,8 @@ mod binding;
 mod common;
 mod erasure;
 mod input;
+#[cfg(target_os = "linux")]
+mod memory;
 mod multi;
 mod outage;
 mod parts;
