@@ -15,6 +15,7 @@ mod outage;
 mod parts;
 mod people;
 mod reads;
+mod records;
 mod rest;
 mod staged_index;
 mod unseal;
