@@ -1263,7 +1263,16 @@ mod tests {
         let legacy = open_pool(&path, 1).await.unwrap();
         migrate::migrator(&migrate::SQLITE_GROUP[..2]).run(&legacy).await.unwrap();
         let old = CustomerWrite { record: record("OLD"), index: vec![entry(7, true)] };
-        insert_rows(&mut legacy.acquire().await.unwrap(), std::slice::from_ref(&old)).await.unwrap();
+        // As that schema had it: no record version yet.
+        sqlx::query(
+            "INSERT INTO customers (code, kek_version, wrapped_dek, fields, index_entries, created_at, updated_at) \
+             VALUES ('OLD', 1, ?, x'', ?, 0, 0)",
+        )
+        .bind(old.record.wrapped_dek.as_slice())
+        .bind(encode_index(&old.index))
+        .execute(&legacy)
+        .await
+        .unwrap();
         for sql in [
             "INSERT INTO staged_unique (hash, code) VALUES (x'0707070707070707070707070707070707070707070707070707070707070707', 'OLD')",
             "INSERT INTO index_runs (run, level, entries) VALUES (1, 0, 1)",
