@@ -61,6 +61,12 @@ impl Store for Unaudited {
     async fn directory_lookup(&self, code: &str) -> Result<Option<u32>, StoreError> {
         self.0.directory_lookup(code).await
     }
+    async fn directory_versions(&self, codes: &[String]) -> Result<Vec<(String, u64)>, StoreError> {
+        self.0.directory_versions(codes).await
+    }
+    async fn directory_set_version(&self, code: &str, version: u64) -> Result<(), StoreError> {
+        self.0.directory_set_version(code, version).await
+    }
     async fn record_erasure(&self, code: &str, group: u32, at: i64) -> Result<(), StoreError> {
         self.0.record_erasure(code, group, at).await
     }

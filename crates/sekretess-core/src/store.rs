@@ -96,11 +96,20 @@ pub struct IndexEntry {
     pub unique: bool,
 }
 
+/// The record version of a customer written by a create: what `directory_insert` records
+/// beside each code and what the first row carries.
+pub const FIRST_RECORD_VERSION: u64 = 1;
+
 /// A customer as stored: the wrapped data key and one ciphertext per field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerRecord {
     /// Canonical code (12 symbols, no separators).
     pub code: String,
+    /// Counts the writes of this record (a create writes [`FIRST_RECORD_VERSION`], each
+    /// update one more); bound into every field's AAD, and anchored in the directory of the
+    /// control store, so an older row put back reads as an integrity failure. 0: a row
+    /// written before versions existed (its fields carry the older AAD).
+    pub version: u64,
     pub kek_version: u32,
     pub wrapped_dek: Vec<u8>,
     /// (field name, envelope ciphertext), sorted by field name.
@@ -145,7 +154,8 @@ pub trait Store: AuditStore + Clone + Send + Sync + 'static {
     /// Opens the group's own store (a separate database).
     fn open_group(&self, group: &GroupRow) -> impl Future<Output = Result<Self::Group, StoreError>> + Send;
 
-    /// Reserves codes for a group; `Conflict` if any code is taken (nothing is inserted).
+    /// Reserves codes for a group, each at record version [`FIRST_RECORD_VERSION`];
+    /// `Conflict` if any code is taken (nothing is inserted).
     fn directory_insert(
         &self,
         codes: &[String],
@@ -153,6 +163,19 @@ pub trait Store: AuditStore + Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn directory_remove(&self, codes: &[String]) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn directory_lookup(&self, code: &str) -> impl Future<Output = Result<Option<u32>, StoreError>> + Send;
+    /// The record versions of those `codes` that are in the directory, as (code, version),
+    /// in any order. One indexed query (a point query for one code).
+    fn directory_versions(
+        &self,
+        codes: &[String],
+    ) -> impl Future<Output = Result<Vec<(String, u64)>, StoreError>> + Send;
+    /// Raises a code's record version to `version`; never lowers it (a write that comes
+    /// late changes nothing).
+    fn directory_set_version(
+        &self,
+        code: &str,
+        version: u64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     fn record_erasure(
         &self,
@@ -186,8 +209,14 @@ pub trait GroupStore: Send + Sync + 'static {
         &self,
         codes: &[String],
     ) -> impl Future<Output = Result<Vec<CustomerRecord>, StoreError>> + Send;
-    /// Replaces a customer's fields and index entries in one transaction.
-    fn update_customer(&self, write: &CustomerWrite) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Replaces a customer's fields and index entries in one transaction, if its row is
+    /// still at record version `from_version` (`write.record.version` is the new one).
+    /// Returns whether it was (`false`: nothing written; the row changed or is gone).
+    fn update_customer(
+        &self,
+        write: &CustomerWrite,
+        from_version: u64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes the record (with its wrapped data key) and its index entries. Returns
     /// whether there was one.
     fn erase_customer(&self, code: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;

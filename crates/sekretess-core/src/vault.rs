@@ -3,19 +3,22 @@
 //! Keys: root key (from the unseal shares, only in memory while unsealed) -> per-group keys
 //! sealed by the root key in the control store (versioned KEKs and one derivation key) ->
 //! per-customer data keys wrapped (AES-KWP) by a KEK -> one AES-256-GCM envelope per field,
-//! bound to (group, code, field, data-key version).
+//! bound to (group, code, field, data-key version, record version, the record's field names).
+//! The current record version is anchored in the control store's directory (see
+//! [`Vault::update_customer`]), so an older row put back, or a row missing a field, fails.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
+use sekretess_crypto::digest::sha256;
 use sekretess_crypto::envelope::{self, EnvelopeKey, KeyRef};
 use sekretess_crypto::kdf::{self, labels};
 use sekretess_crypto::mac::BlindIndexKey;
 use sekretess_crypto::shamir::{self, KEY_ID_LEN, Share};
 use sekretess_crypto::{Key32, keywrap};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, mpsc, oneshot};
 use zeroize::Zeroizing;
 
 use crate::audit::{AuditContext, AuditKey, AuditLog, Event, Outcome};
@@ -25,12 +28,18 @@ use crate::code::CustomerCode;
 use crate::error::{StoreError, VaultError};
 use crate::schema::Schema;
 use crate::store::{
-    CustomerRecord, CustomerWrite, GroupKeyKind, GroupRow, GroupState, GroupStore, IndexEntry,
-    SealedGroupKey, Store, VaultMeta,
+    CustomerRecord, CustomerWrite, FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, GroupStore,
+    IndexEntry, SealedGroupKey, Store, VaultMeta,
 };
 
 /// Version of the per-customer data key; bound into every field's AAD.
 const DEK_VERSION: u32 = 1;
+/// The record version of rows written before record versions existed: their fields carry
+/// the older AAD ([`field_aad`] alone), and the next update rewrites them at version 1.
+const LEGACY_RECORD_VERSION: u64 = 0;
+/// Locks per group that order reads, updates and erasures of a customer (a customer's code
+/// picks one): an erasure waits for the reads in flight (fault 8 of issue 15).
+const RECORD_LOCKS: usize = 64;
 const AAD_PREFIX: &[u8] = b"sekretess/v1";
 /// Key id written in the header of values sealed directly by the root key.
 const ROOT_KEY_ID: u32 = 0;
@@ -102,8 +111,46 @@ struct OpenGroup<G> {
     keks: BTreeMap<u32, Key32>,
     current_kek: u32,
     index_keys: HashMap<String, BlindIndexKey>,
-    /// Concurrent reads by code share one store query.
-    reads: Coalescer<String, Result<Option<CustomerRecord>, StoreError>>,
+    /// Concurrent reads by code share one store query (and one directory query).
+    reads: Coalescer<String, Result<Option<Found>, StoreError>>,
+    /// Reads hold a customer's lock shared from the record lookup until the decrypted
+    /// customer is returned; updates and erasures hold it exclusively.
+    record_locks: Vec<Arc<tokio::sync::RwLock<()>>>,
+}
+
+impl<G> OpenGroup<G> {
+    fn record_lock(&self, code: &str) -> Arc<tokio::sync::RwLock<()>> {
+        // FNV-1a: codes are random, any spread will do.
+        let hash = code
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        Arc::clone(&self.record_locks[(hash % self.record_locks.len() as u64) as usize])
+    }
+}
+
+/// A stored record, with the record version its code has in the directory (`None`: the
+/// code is not there), read before the record.
+type Found = (CustomerRecord, Option<u64>);
+
+/// How `locate` holds a customer's lock.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Read,
+    Write,
+}
+
+/// What `locate` holds while the caller works on a customer: the lock, and the version the
+/// directory gave for the record.
+struct Hold {
+    committed: u64,
+    _guard: Guard,
+}
+
+/// Held for its drop only (which releases the lock).
+#[allow(dead_code)]
+enum Guard {
+    Shared(OwnedRwLockReadGuard<()>),
+    Exclusive(OwnedRwLockWriteGuard<()>),
 }
 
 /// Reads by code: rounds running at once per group (two, so one round's query overlaps with
@@ -209,6 +256,27 @@ fn field_aad(group: u32, code: &str, field: &str, dek_version: u32) -> Vec<u8> {
     aad.extend_from_slice(field.as_bytes());
     aad.extend_from_slice(&dek_version.to_be_bytes());
     aad
+}
+
+/// AAD of a field value of a record at version 1 or later: [`field_aad`], then
+/// "/record\0" | record version | SHA-256 of the record's field names (in order, each with
+/// its length). So every envelope of a row vouches for the row's version and its whole set
+/// of fields.
+fn record_field_aad(group: u32, code: &str, field: &str, version: u64, names: &[u8; 32]) -> Vec<u8> {
+    let mut aad = field_aad(group, code, field, DEK_VERSION);
+    aad.extend_from_slice(b"/record\0");
+    aad.extend_from_slice(&version.to_be_bytes());
+    aad.extend_from_slice(names);
+    aad
+}
+
+fn field_names_digest<'a>(names: impl Iterator<Item = &'a str>) -> [u8; 32] {
+    let mut all = Vec::with_capacity(160);
+    for name in names {
+        all.push(name.len() as u8);
+        all.extend_from_slice(name.as_bytes());
+    }
+    sha256(&all)
 }
 
 fn people_aad(aad: &[u8]) -> Vec<u8> {
@@ -501,26 +569,40 @@ impl<S: Store> Vault<S> {
             keks,
             index_keys,
             reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
+            record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),
         })
     }
 
-    /// Reads one record; concurrent reads of the group share a query.
+    /// Reads one record and its directory version; concurrent reads of the group share a
+    /// query of each.
     async fn read_record(
+        &self,
         g: &Arc<OpenGroup<S::Group>>,
         code: &str,
-    ) -> Result<Option<CustomerRecord>, VaultError> {
-        let group = Arc::clone(g);
+    ) -> Result<Option<Found>, VaultError> {
+        let (group, control) = (Arc::clone(g), self.store.clone());
         let answer = g
             .reads
             .call(code.to_owned(), move |codes| {
-                let g = Arc::clone(&group);
+                let (g, control) = (Arc::clone(&group), control.clone());
                 async move {
+                    // The directory first: an update writes the row before it raises the
+                    // directory's version, so a row read after it is never older.
+                    let versions = match control.directory_versions(&codes).await {
+                        Ok(versions) => versions.into_iter().collect::<HashMap<String, u64>>(),
+                        Err(e) => return codes.iter().map(|_| Err(e.clone())).collect(),
+                    };
                     match g.store.get_customers(&codes).await {
                         Ok(found) => {
                             // Two callers may ask for the same code in one round.
                             let found: HashMap<&str, &CustomerRecord> =
                                 found.iter().map(|r| (r.code.as_str(), r)).collect();
-                            codes.iter().map(|c| Ok(found.get(c.as_str()).map(|&r| r.clone()))).collect()
+                            codes
+                                .iter()
+                                .map(|c| {
+                                    Ok(found.get(c.as_str()).map(|&r| (r.clone(), versions.get(c).copied())))
+                                })
+                                .collect()
                         }
                         Err(e) => codes.iter().map(|_| Err(e.clone())).collect(),
                     }
@@ -694,20 +776,24 @@ impl<S: Store> Vault<S> {
         Ok(Prepared { values, index })
     }
 
+    /// Seals a record at record `version` (1 or later).
     fn encrypt(
         group: &OpenGroup<S::Group>,
         code: &CustomerCode,
         prepared: &Prepared,
         dek: &Key32,
         times: (i64, i64),
+        version: u64,
     ) -> Result<CustomerWrite, VaultError> {
         let kek = group.keks.get(&group.current_kek).ok_or(VaultError::Integrity)?;
         let sealer = EnvelopeKey::new(dek, KeyRef { key_id: group.row.id, version: DEK_VERSION })?;
         let code_str = code.compact();
+        // `prepare` sorted the names and refused duplicates.
+        let names = field_names_digest(prepared.values.iter().map(|(name, _)| name.as_str()));
         let aads: Vec<Vec<u8>> = prepared
             .values
             .iter()
-            .map(|(name, _)| field_aad(group.row.id, code_str, name, DEK_VERSION))
+            .map(|(name, _)| record_field_aad(group.row.id, code_str, name, version, &names))
             .collect();
         let items: Vec<(&[u8], &[u8])> =
             aads.iter().zip(&prepared.values).map(|(aad, (_, value))| (&aad[..], value.as_bytes())).collect();
@@ -716,6 +802,7 @@ impl<S: Store> Vault<S> {
         Ok(CustomerWrite {
             record: CustomerRecord {
                 code: code_str.to_owned(),
+                version,
                 kek_version: group.current_kek,
                 wrapped_dek: keywrap::wrap_key(kek, dek)?,
                 fields,
@@ -745,10 +832,11 @@ impl<S: Store> Vault<S> {
         now: i64,
     ) -> Result<Arc<[CustomerWrite]>, VaultError> {
         let keyed: Vec<_> = items.iter().zip(Key32::generate_many(items.len())?).collect();
-        let part: Vec<CustomerWrite> =
-            par_map(&keyed, |((code, prepared), dek)| Self::encrypt(g, code, prepared, dek, (now, now)))?
-                .into_iter()
-                .collect::<Result<_, _>>()?;
+        let part: Vec<CustomerWrite> = par_map(&keyed, |((code, prepared), dek)| {
+            Self::encrypt(g, code, prepared, dek, (now, now), FIRST_RECORD_VERSION)
+        })?
+        .into_iter()
+        .collect::<Result<_, _>>()?;
         Ok(part.into())
     }
 
@@ -926,19 +1014,62 @@ impl<S: Store> Vault<S> {
         Ok(())
     }
 
+    /// Finds a customer's record, holding its lock (`access`) from before the lookup: the
+    /// caller keeps the [`Hold`] until it is done with the record, so an erasure (which
+    /// holds the lock exclusively) waits for reads in flight, and reads after it find no
+    /// record.
     async fn locate(
         &self,
         code: &CustomerCode,
-    ) -> Result<(Arc<Unsealed<S>>, Arc<OpenGroup<S::Group>>, CustomerRecord), VaultError> {
+        access: Access,
+    ) -> Result<(Arc<Unsealed<S>>, Arc<OpenGroup<S::Group>>, CustomerRecord, Hold), VaultError> {
         let u = self.unsealed()?;
         let group_id = self.group_of(code).await?;
         let g = self.group_by_id(&u, group_id).await?;
         Self::usable(&g)?;
-        match Self::read_record(&g, code.compact()).await? {
-            Some(record) => Ok((u, g, record)),
+        let lock = g.record_lock(code.compact());
+        let guard = match access {
+            Access::Read => Guard::Shared(lock.read_owned().await),
+            Access::Write => Guard::Exclusive(lock.write_owned().await),
+        };
+        match self.read_record(&g, code.compact()).await? {
+            Some((record, Some(committed))) => Ok((u, g, record, Hold { committed, _guard: guard })),
+            // A row whose code the directory does not hold was not written by the vault.
+            Some((_, None)) => Err(VaultError::Integrity),
             None if self.store.is_erased(code.compact()).await? => Err(VaultError::Erased),
             None => Err(VaultError::NotFound),
         }
+    }
+
+    /// Checks a located record's version against the directory, then decrypts it.
+    ///
+    /// The row may be at the directory's version, or one ahead: an update writes the row
+    /// first and the directory after it, so one ahead is an update in flight, or one whose
+    /// directory write was lost (a crash, an outage). Such a row decrypts (only the vault
+    /// can have sealed it) and the directory is raised to it, which closes the window. Any
+    /// older row is a rollback; a row further ahead means updates committed since the
+    /// directory was read, which is read again once.
+    async fn open_record(
+        &self,
+        g: &OpenGroup<S::Group>,
+        record: &CustomerRecord,
+        hold: &Hold,
+    ) -> Result<(Key32, BTreeMap<String, FieldValue>), VaultError> {
+        let mut committed = hold.committed;
+        if record.version > committed.saturating_add(1) {
+            let again = self.store.directory_versions(std::slice::from_ref(&record.code)).await?;
+            committed = again.first().map(|&(_, v)| v).ok_or(VaultError::Integrity)?;
+        }
+        let pending = record.version == committed.saturating_add(1);
+        if record.version != committed && !pending {
+            return Err(VaultError::Integrity);
+        }
+        let opened = Self::decrypt(g, record)?;
+        if pending {
+            // Best effort: the next read repairs it otherwise.
+            let _ = self.store.directory_set_version(&record.code, record.version).await;
+        }
+        Ok(opened)
     }
 
     async fn group_of(&self, code: &CustomerCode) -> Result<u32, VaultError> {
@@ -961,9 +1092,23 @@ impl<S: Store> Vault<S> {
         let kek = g.keks.get(&record.kek_version).ok_or(VaultError::Integrity)?;
         let dek = keywrap::unwrap_key(kek, &record.wrapped_dek)?;
         let opener = EnvelopeKey::new(&dek, KeyRef { key_id: g.row.id, version: DEK_VERSION })?;
+        let names = if record.version == LEGACY_RECORD_VERSION {
+            None
+        } else {
+            // As written: at least one field, names in order, each once. The digest then
+            // covers the set the envelopes were sealed with, or none of them opens.
+            let ordered = record.fields.windows(2).all(|w| w[0].0 < w[1].0);
+            if record.fields.is_empty() || !ordered {
+                return Err(VaultError::Integrity);
+            }
+            Some(field_names_digest(record.fields.iter().map(|(name, _)| name.as_str())))
+        };
         let mut fields = BTreeMap::new();
         for (name, sealed) in &record.fields {
-            let aad = field_aad(g.row.id, &record.code, name, DEK_VERSION);
+            let aad = match &names {
+                None => field_aad(g.row.id, &record.code, name, DEK_VERSION),
+                Some(names) => record_field_aad(g.row.id, &record.code, name, record.version, names),
+            };
             let plain = opener.open(&aad, sealed)?;
             let text = String::from_utf8(plain.to_vec()).map_err(|_| VaultError::Integrity)?;
             fields.insert(name.clone(), FieldValue(Zeroizing::new(text)));
@@ -978,8 +1123,8 @@ impl<S: Store> Vault<S> {
         code: &CustomerCode,
         purpose: Option<&str>,
     ) -> Result<Customer, VaultError> {
-        let (u, g, record) = self.locate(code).await?;
-        let (_dek, fields) = Self::decrypt(&g, &record)?;
+        let (u, g, record, hold) = self.locate(code, Access::Read).await?;
+        let (_dek, fields) = self.open_record(&g, &record, &hold).await?;
         // The read is on record before any data is returned.
         let mut event = Self::customer_event(ctx, "customer.read", &g, &record.code, &record.fields);
         event.purpose = purpose.map(str::to_owned);
@@ -1000,8 +1145,8 @@ impl<S: Store> Vault<S> {
         code: &CustomerCode,
         changes: &[(String, Option<String>)],
     ) -> Result<(), VaultError> {
-        let (u, g, record) = self.locate(code).await?;
-        let (dek, current) = Self::decrypt(&g, &record)?;
+        let (u, g, record, hold) = self.locate(code, Access::Write).await?;
+        let (dek, current) = self.open_record(&g, &record, &hold).await?;
         let mut merged: BTreeMap<String, Zeroizing<String>> =
             current.into_iter().map(|(k, v)| (k, v.0)).collect();
         for (name, change) in changes {
@@ -1018,26 +1163,38 @@ impl<S: Store> Vault<S> {
         }
         let fields: Vec<(String, String)> = merged.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
         let prepared = self.prepare(&g, &fields)?;
-        let write = Self::encrypt(&g, code, &prepared, &dek, (record.created_at, self.clock.now()))?;
+        let version = record.version.checked_add(1).ok_or(VaultError::Internal("record version overflow"))?;
+        let write = Self::encrypt(&g, code, &prepared, &dek, (record.created_at, self.clock.now()), version)?;
         let mut event = ctx.event("customer.update");
         event.group = Some(g.row.name.clone());
         event.customer = Some(record.code.clone());
         event.fields = changes.iter().map(|(name, _)| name.clone()).collect();
         u.audit.record(event.clone(), Outcome::Success).await?;
-        if let Err(e) = g.store.update_customer(&write).await {
+        // Only if the row is still the one read (another process may have updated it).
+        let written = g.store.update_customer(&write, record.version).await.and_then(|done| {
+            done.then_some(()).ok_or_else(|| {
+                StoreError::Unavailable("the customer changed during the update; try again".into())
+            })
+        });
+        if let Err(e) = written {
             let _ = u.audit.record(event, Outcome::Failed).await; // best effort, as above
             return Err(match e {
                 StoreError::Conflict { what } => VaultError::Duplicate { field: what },
                 other => other.into(),
             });
         }
+        // Row first, then its version in the directory: a crash in between leaves the row
+        // one version ahead, which reads accept and repair (see `open_record`); the other
+        // order would leave a committed row older than the directory, unreadable.
+        self.store.directory_set_version(code.compact(), version).await?;
         Ok(())
     }
 
     /// Erases a customer by crypto-shredding: the wrapped data key and the blind-index
     /// entries are deleted, and the erasure is journaled. The code is never reused.
     pub async fn erase_customer(&self, ctx: &AuditContext, code: &CustomerCode) -> Result<(), VaultError> {
-        let (u, g, record) = self.locate(code).await?;
+        // Exclusively: reads of this customer in flight finish first.
+        let (u, g, record, _hold) = self.locate(code, Access::Write).await?;
         let event = Self::customer_event(ctx, "customer.erase", &g, &record.code, &record.fields);
         u.audit.record(event, Outcome::Success).await?;
         self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
@@ -1161,11 +1318,31 @@ impl<S: Store> Vault<S> {
         Ok(())
     }
 
+    /// A customer's field envelopes sealed again as a row from before record versions
+    /// would have them (the older AAD, under the same data key), so tests can build a
+    /// legacy row.
+    #[cfg(feature = "test-hooks")]
+    pub async fn test_hook_legacy_fields(
+        &self,
+        code: &CustomerCode,
+    ) -> Result<Vec<(String, Vec<u8>)>, VaultError> {
+        let (_, g, record, _hold) = self.locate(code, Access::Read).await?;
+        let (dek, fields) = Self::decrypt(&g, &record)?;
+        let sealer = EnvelopeKey::new(&dek, KeyRef { key_id: g.row.id, version: DEK_VERSION })?;
+        fields
+            .iter()
+            .map(|(name, value)| {
+                let aad = field_aad(g.row.id, code.compact(), name, DEK_VERSION);
+                Ok((name.clone(), sealer.seal(&aad, value.expose().as_bytes())?))
+            })
+            .collect()
+    }
+
     /// The root key and a customer's data key, so tests can search files for them.
     #[cfg(feature = "test-hooks")]
     pub async fn test_hook_key_material(&self, code: &CustomerCode) -> Result<(Key32, Key32), VaultError> {
         let u = self.unsealed()?;
-        let (_, g, record) = self.locate(code).await?;
+        let (_, g, record, _hold) = self.locate(code, Access::Read).await?;
         let (dek, _) = Self::decrypt(&g, &record)?;
         Ok((u.root.clone(), dek))
     }

@@ -14,12 +14,14 @@ pub const SQLITE_CONTROL: &[Step] = &[
     (3, "audit", include_str!("../migrations/sqlite/control/0003_audit.sql")),
     (4, "people", include_str!("../migrations/sqlite/control/0004_people.sql")),
     (5, "processes", include_str!("../migrations/sqlite/control/0005_processes.sql")),
+    (6, "record versions", include_str!("../migrations/sqlite/control/0006_record_versions.sql")),
 ];
 pub const SQLITE_GROUP: &[Step] = &[
     (1, "init", include_str!("../migrations/sqlite/group/0001_init.sql")),
     (2, "staged index", include_str!("../migrations/sqlite/group/0002_staged_index.sql")),
     (3, "unique runs", include_str!("../migrations/sqlite/group/0003_unique_runs.sql")),
     (4, "index blocks", include_str!("../migrations/sqlite/group/0004_index_blocks.sql")),
+    (5, "record versions", include_str!("../migrations/sqlite/group/0005_record_versions.sql")),
 ];
 
 #[cfg(feature = "postgres")]
@@ -29,10 +31,16 @@ pub const POSTGRES_CONTROL: &[Step] = &[
     (3, "audit", include_str!("../migrations/postgres/control/0003_audit.sql")),
     (4, "people", include_str!("../migrations/postgres/control/0004_people.sql")),
     (5, "processes", include_str!("../migrations/postgres/control/0005_processes.sql")),
+    (6, "record versions", include_str!("../migrations/postgres/control/0006_record_versions.sql")),
 ];
 #[cfg(feature = "postgres")]
-pub const POSTGRES_GROUP: &[Step] =
-    &[(1, "init", include_str!("../migrations/postgres/group/0001_init.sql"))];
+pub const POSTGRES_GROUP: &[Step] = &[
+    (1, "init", include_str!("../migrations/postgres/group/0001_init.sql")),
+    (2, "staged index", include_str!("../migrations/postgres/group/0002_staged_index.sql")),
+    (3, "unique runs", include_str!("../migrations/postgres/group/0003_unique_runs.sql")),
+    (4, "index blocks", include_str!("../migrations/postgres/group/0004_index_blocks.sql")),
+    (5, "record versions", include_str!("../migrations/postgres/group/0005_record_versions.sql")),
+];
 
 pub fn migrator(steps: &'static [Step]) -> Migrator {
     let migrations = steps
@@ -58,6 +66,6 @@ mod tests {
     fn both_backends_have_the_same_migrations_in_the_same_order() {
         let names = |steps: &[Step]| steps.iter().map(|&(v, d, _)| (v, d)).collect::<Vec<_>>();
         assert_eq!(names(SQLITE_CONTROL), names(POSTGRES_CONTROL));
-        assert_eq!(names(SQLITE_GROUP)[..POSTGRES_GROUP.len()], names(POSTGRES_GROUP)[..]);
+        assert_eq!(names(SQLITE_GROUP), names(POSTGRES_GROUP));
     }
 }

@@ -34,15 +34,15 @@ use std::time::Duration;
 
 use sekretess_core::error::StoreError;
 use sekretess_core::store::{
-    CustomerRecord, CustomerWrite, GroupKeyKind, GroupRow, GroupState, GroupStore, IndexEntry,
-    SealedGroupKey, Store, VaultMeta,
+    CustomerRecord, CustomerWrite, FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, GroupStore,
+    IndexEntry, SealedGroupKey, Store, VaultMeta,
 };
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, Postgres, QueryBuilder, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::migrate;
-use crate::sqlite::{customer_record, encode_fields};
+use crate::sqlite::{customer_record, encode_fields, version_from_sql, version_to_sql};
 
 /// The schema of the control tables in the control database.
 pub const CONTROL_SCHEMA: &str = "sekretess";
@@ -596,9 +596,9 @@ impl Store for PgStore {
         let mut tx = self.inner.control.begin().await.map_err(map_err)?;
         for chunk in codes.chunks(ROWS_PER_STATEMENT) {
             let mut q: QueryBuilder<Postgres> =
-                QueryBuilder::new("INSERT INTO sekretess.directory (code, group_id) ");
+                QueryBuilder::new("INSERT INTO sekretess.directory (code, group_id, version) ");
             q.push_values(chunk, |mut b, code| {
-                b.push_bind(code).push_bind(i64::from(group));
+                b.push_bind(code).push_bind(i64::from(group)).push_bind(version_to_sql(FIRST_RECORD_VERSION));
             });
             q.build().execute(&mut *tx).await.map_err(map_err)?;
         }
@@ -622,6 +622,26 @@ impl Store for PgStore {
             .map_err(map_err)?;
         row.map(|(g,)| u32::try_from(g).map_err(|_| StoreError::Corrupt("directory group id".into())))
             .transpose()
+    }
+
+    async fn directory_versions(&self, codes: &[String]) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT code, version FROM sekretess.directory WHERE code = ANY($1)")
+                .bind(codes)
+                .fetch_all(&self.inner.control)
+                .await
+                .map_err(map_err)?;
+        rows.into_iter().map(|(code, v)| Ok((code, version_from_sql(v)?))).collect()
+    }
+
+    async fn directory_set_version(&self, code: &str, version: u64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sekretess.directory SET version = $1 WHERE code = $2 AND version < $1")
+            .bind(version_to_sql(version))
+            .bind(code)
+            .execute(&self.inner.control)
+            .await
+            .map_err(map_err)?;
+        Ok(())
     }
 
     async fn record_erasure(&self, code: &str, group: u32, at: i64) -> Result<(), StoreError> {
@@ -688,11 +708,12 @@ impl PgGroup {
         let s = &self.inner.schema;
         for chunk in batch.chunks(ROWS_PER_STATEMENT) {
             let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-                "INSERT INTO {s}.customers (code, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until) "
+                "INSERT INTO {s}.customers (code, version, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until) "
             ));
             q.push_values(chunk, |mut b, w| {
                 let r = &w.record;
                 b.push_bind(r.code.as_str())
+                    .push_bind(version_to_sql(r.version))
                     .push_bind(i64::from(r.kek_version))
                     .push_bind(r.wrapped_dek.as_slice())
                     .push_bind(encode_fields(&r.fields))
@@ -749,7 +770,7 @@ impl GroupStore for PgGroup {
     async fn get_customers(&self, codes: &[String]) -> Result<Vec<CustomerRecord>, StoreError> {
         self.ready().await?;
         let rows = sqlx::query(&format!(
-            "SELECT code, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until \
+            "SELECT code, version, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until \
              FROM {}.customers WHERE code = ANY($1)",
             self.inner.schema
         ))
@@ -760,26 +781,30 @@ impl GroupStore for PgGroup {
         rows.iter().map(customer_record).collect()
     }
 
-    async fn update_customer(&self, write: &CustomerWrite) -> Result<(), StoreError> {
+    async fn update_customer(&self, write: &CustomerWrite, from_version: u64) -> Result<bool, StoreError> {
         self.ready().await?;
         let s = &self.inner.schema;
         let r = &write.record;
         let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
         let done = sqlx::query(&format!(
-            "UPDATE {s}.customers SET kek_version = $1, wrapped_dek = $2, fields = $3, updated_at = $4, \
-             retain_until = $5 WHERE code = $6"
+            "UPDATE {s}.customers SET version = $1, kek_version = $2, wrapped_dek = $3, fields = $4, \
+             updated_at = $5, retain_until = $6 WHERE code = $7 AND version = $8"
         ))
+        .bind(version_to_sql(r.version))
         .bind(i64::from(r.kek_version))
         .bind(r.wrapped_dek.as_slice())
         .bind(encode_fields(&r.fields))
         .bind(r.updated_at)
         .bind(r.retain_until)
         .bind(r.code.as_str())
+        .bind(version_to_sql(from_version))
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
         if done.rows_affected() != 1 {
-            return Err(StoreError::Corrupt("customer vanished during update".into()));
+            // Gone, or written by another update since the caller read it: nothing is
+            // written (the transaction is rolled back when dropped).
+            return Ok(false);
         }
         sqlx::query(&format!("DELETE FROM {s}.blind_index WHERE code = $1"))
             .bind(r.code.as_str())
@@ -787,7 +812,8 @@ impl GroupStore for PgGroup {
             .await
             .map_err(map_err)?;
         self.insert_index(&mut tx, std::slice::from_ref(write)).await?;
-        tx.commit().await.map_err(map_err)
+        tx.commit().await.map_err(map_err)?;
+        Ok(true)
     }
 
     async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {

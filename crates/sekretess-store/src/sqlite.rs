@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use sekretess_core::error::StoreError;
 use sekretess_core::store::{
-    CustomerRecord, CustomerWrite, GroupKeyKind, GroupRow, GroupState, GroupStore, IndexEntry,
-    SealedGroupKey, Store, VaultMeta,
+    CustomerRecord, CustomerWrite, FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, GroupStore,
+    IndexEntry, SealedGroupKey, Store, VaultMeta,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -469,9 +469,9 @@ impl Store for SqliteStore {
         let mut tx = self.control.begin().await.map_err(map_err)?;
         for chunk in sorted.chunks(ROWS_PER_STATEMENT) {
             let mut q: QueryBuilder<Sqlite> =
-                QueryBuilder::new("INSERT OR FAIL INTO directory (code, group_id) ");
+                QueryBuilder::new("INSERT OR FAIL INTO directory (code, group_id, version) ");
             q.push_values(chunk, |mut b, code| {
-                b.push_bind(code).push_bind(i64::from(group));
+                b.push_bind(code).push_bind(i64::from(group)).push_bind(version_to_sql(FIRST_RECORD_VERSION));
             });
             q.build().execute(&mut *tx).await.map_err(map_err)?;
         }
@@ -501,6 +501,38 @@ impl Store for SqliteStore {
         Ok(row.map(|(g,)| g as u32))
     }
 
+    async fn directory_versions(&self, codes: &[String]) -> Result<Vec<(String, u64)>, StoreError> {
+        // One code (a read alone in its round) is the common case: one prepared statement.
+        let rows: Vec<(String, i64)> = if let [code] = codes {
+            sqlx::query_as("SELECT code, version FROM directory WHERE code = ?")
+                .bind(code)
+                .fetch_all(&self.control)
+                .await
+                .map_err(map_err)?
+        } else {
+            let mut q: QueryBuilder<Sqlite> =
+                QueryBuilder::new("SELECT code, version FROM directory WHERE code IN (");
+            let mut list = q.separated(", ");
+            for code in codes {
+                list.push_bind(code.as_str());
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(&self.control).await.map_err(map_err)?
+        };
+        rows.into_iter().map(|(code, v)| Ok((code, version_from_sql(v)?))).collect()
+    }
+
+    async fn directory_set_version(&self, code: &str, version: u64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE directory SET version = ?1 WHERE code = ?2 AND version < ?1")
+            .bind(version_to_sql(version))
+            .bind(code)
+            .execute(&self.control)
+            .await
+            .map_err(map_err)?;
+        self.control_checkpoints.after_commit(&self.control);
+        Ok(())
+    }
+
     async fn record_erasure(&self, code: &str, group: u32, at: i64) -> Result<(), StoreError> {
         sqlx::query("INSERT OR IGNORE INTO erasures (code, group_id, erased_at) VALUES (?, ?, ?)")
             .bind(code)
@@ -520,6 +552,15 @@ impl Store for SqliteStore {
             .map_err(map_err)?;
         Ok(row.is_some())
     }
+}
+
+/// A record version as stored (a signed 64-bit column); versions never come near 2^63.
+pub(crate) fn version_to_sql(version: u64) -> i64 {
+    i64::try_from(version).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn version_from_sql(version: i64) -> Result<u64, StoreError> {
+    u64::try_from(version).map_err(|_| StoreError::Corrupt("record version".into()))
 }
 
 /// Field ciphertexts of one customer in one blob: repeated
@@ -551,6 +592,7 @@ where
     let kek: i64 = row.try_get("kek_version").map_err(corrupt)?;
     Ok(CustomerRecord {
         code: row.try_get("code").map_err(corrupt)?,
+        version: version_from_sql(row.try_get("version").map_err(corrupt)?)?,
         kek_version: u32::try_from(kek).map_err(|_| StoreError::Corrupt("kek version".into()))?,
         wrapped_dek: row.try_get("wrapped_dek").map_err(corrupt)?,
         fields: decode_fields(&blob)?,
@@ -636,11 +678,12 @@ const INDEX_STAGING: IndexStaging =
 async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
     for chunk in writes.chunks(ROWS_PER_STATEMENT) {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "INSERT OR FAIL INTO customers (code, kek_version, wrapped_dek, fields, index_entries, created_at, updated_at, retain_until) ",
+            "INSERT OR FAIL INTO customers (code, version, kek_version, wrapped_dek, fields, index_entries, created_at, updated_at, retain_until) ",
         );
         q.push_values(chunk, |mut b, w| {
             let r = &w.record;
             b.push_bind(r.code.as_str())
+                .push_bind(version_to_sql(r.version))
                 .push_bind(i64::from(r.kek_version))
                 .push_bind(r.wrapped_dek.as_slice())
                 .push_bind(encode_fields(&r.fields))
@@ -1059,7 +1102,7 @@ impl GroupStore for SqliteGroup {
 
     async fn get_customers(&self, codes: &[String]) -> Result<Vec<CustomerRecord>, StoreError> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT code, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until FROM customers WHERE code IN (",
+            "SELECT code, version, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until FROM customers WHERE code IN (",
         );
         let mut list = q.separated(", ");
         for code in codes {
@@ -1070,16 +1113,26 @@ impl GroupStore for SqliteGroup {
         rows.iter().map(customer_record).collect()
     }
 
-    async fn update_customer(&self, write: &CustomerWrite) -> Result<(), StoreError> {
+    async fn update_customer(&self, write: &CustomerWrite, from_version: u64) -> Result<bool, StoreError> {
         let r = &write.record;
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let old = stored_index(&mut tx, &r.code)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("customer vanished during update".into()))?;
-        delete_index(&mut tx, &r.code, &old).await?;
+        let row: Option<(Vec<u8>, i64)> =
+            sqlx::query_as("SELECT index_entries, version FROM customers WHERE code = ?")
+                .bind(r.code.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        // Gone, or written by another update since the caller read it: nothing is written
+        // (the transaction is rolled back when dropped).
+        let Some((old, version)) = row else { return Ok(false) };
+        if version_from_sql(version)? != from_version {
+            return Ok(false);
+        }
+        delete_index(&mut tx, &r.code, &decode_index(&old)?).await?;
         sqlx::query(
-            "UPDATE customers SET kek_version = ?, wrapped_dek = ?, fields = ?, index_entries = ?, updated_at = ?, retain_until = ? WHERE code = ?",
+            "UPDATE customers SET version = ?, kek_version = ?, wrapped_dek = ?, fields = ?, index_entries = ?, updated_at = ?, retain_until = ? WHERE code = ?",
         )
+        .bind(version_to_sql(r.version))
         .bind(i64::from(r.kek_version))
         .bind(r.wrapped_dek.as_slice())
         .bind(encode_fields(&r.fields))
@@ -1093,7 +1146,7 @@ impl GroupStore for SqliteGroup {
         insert_index(&mut tx, &[write], self.staging, &self.filters).await?;
         tx.commit().await.map_err(map_err)?;
         self.checkpoints.after_commit(&self.pool);
-        Ok(())
+        Ok(true)
     }
 
     async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {
@@ -1251,6 +1304,7 @@ mod tests {
         let entry = |n: u8, unique| IndexEntry { field: "national_id".into(), hash: [n; 32], unique };
         let record = |code: &str| CustomerRecord {
             code: code.into(),
+            version: 1,
             kek_version: 1,
             wrapped_dek: vec![1; 40],
             fields: Vec::new(),
@@ -1266,7 +1320,16 @@ mod tests {
         let legacy = open_pool(&path, 1).await.unwrap();
         migrate::migrator(&migrate::SQLITE_GROUP[..2]).run(&legacy).await.unwrap();
         let old = CustomerWrite { record: record("OLD"), index: vec![entry(7, true)] };
-        insert_rows(&mut legacy.acquire().await.unwrap(), std::slice::from_ref(&old)).await.unwrap();
+        // As that schema had it: no record version yet.
+        sqlx::query(
+            "INSERT INTO customers (code, kek_version, wrapped_dek, fields, index_entries, created_at, updated_at) \
+             VALUES ('OLD', 1, ?, x'', ?, 0, 0)",
+        )
+        .bind(old.record.wrapped_dek.as_slice())
+        .bind(encode_index(&old.index))
+        .execute(&legacy)
+        .await
+        .unwrap();
         for sql in [
             "INSERT INTO staged_unique (hash, code) VALUES (x'0707070707070707070707070707070707070707070707070707070707070707', 'OLD')",
             "INSERT INTO index_runs (run, level, entries) VALUES (1, 0, 1)",

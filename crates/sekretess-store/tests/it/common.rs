@@ -18,6 +18,7 @@ pub const NOW: i64 = 1_795_000_000;
 pub fn placeholder_record(code: String) -> sekretess_core::store::CustomerRecord {
     sekretess_core::store::CustomerRecord {
         code,
+        version: 1,
         kek_version: 1,
         wrapped_dek: vec![1; 40],
         fields: vec![("email".into(), vec![2; 40])],
@@ -53,6 +54,20 @@ pub trait Backend: Sized + Send + Sync + 'static {
     async fn read_customer(&self, group: u32, code: &str) -> (Vec<u8>, Vec<(String, Vec<u8>)>);
     /// Overwrites a customer's wrapped data key and field ciphertexts directly.
     async fn write_customer(&self, group: u32, code: &str, dek: &[u8], fields: &[(String, Vec<u8>)]);
+    /// Keeps a copy of a customer's whole row (every column, as stored) aside, in the
+    /// group's own database: what an attacker with write access to it can do.
+    async fn save_row(&self, group: u32, code: &str);
+    /// Puts the row kept by `save_row` back in place of the customer's current one.
+    async fn restore_row(&self, group: u32, code: &str);
+    /// The record version of a customer's row.
+    async fn record_version(&self, group: u32, code: &str) -> i64;
+    /// Sets the record version of a customer's row.
+    async fn set_record_version(&self, group: u32, code: &str, version: i64);
+    /// The record version of a code in the control store's directory.
+    async fn directory_version(&self, code: &str) -> i64;
+    /// Sets the record version of a code in the directory (as a crash, or an old database,
+    /// would leave it).
+    async fn set_directory_version(&self, code: &str, version: i64);
     /// (hash, code) of every blind-index entry of a group, unique fields' included.
     async fn index_rows(&self, group: u32) -> Vec<(Vec<u8>, String)>;
     /// Every stored byte, as (what, bytes): data files, or dumps of every database.
@@ -310,6 +325,78 @@ impl Backend for Sqlite {
         assert_eq!(done.rows_affected(), 1);
     }
 
+    async fn save_row(&self, group: u32, code: &str) {
+        let pool = sqlite_pool(&self.group_db(group)).await;
+        for sql in [
+            "CREATE TABLE IF NOT EXISTS saved_rows AS SELECT * FROM customers WHERE 0",
+            "DELETE FROM saved_rows WHERE code = ?1",
+            "INSERT INTO saved_rows SELECT * FROM customers WHERE code = ?1",
+        ] {
+            sqlx::query(sql).bind(code).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+    }
+
+    async fn restore_row(&self, group: u32, code: &str) {
+        let pool = sqlite_pool(&self.group_db(group)).await;
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("DELETE FROM customers WHERE code = ?").bind(code).execute(&mut *tx).await.unwrap();
+        let done = sqlx::query("INSERT INTO customers SELECT * FROM saved_rows WHERE code = ?")
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(done.rows_affected(), 1);
+        tx.commit().await.unwrap();
+        pool.close().await;
+    }
+
+    async fn record_version(&self, group: u32, code: &str) -> i64 {
+        let pool = sqlite_pool(&self.group_db(group)).await;
+        let v = sqlx::query_scalar("SELECT version FROM customers WHERE code = ?")
+            .bind(code)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        v
+    }
+
+    async fn set_record_version(&self, group: u32, code: &str, version: i64) {
+        let pool = sqlite_pool(&self.group_db(group)).await;
+        let done = sqlx::query("UPDATE customers SET version = ? WHERE code = ?")
+            .bind(version)
+            .bind(code)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        assert_eq!(done.rows_affected(), 1);
+    }
+
+    async fn directory_version(&self, code: &str) -> i64 {
+        let pool = sqlite_pool(&self.dir.path().join("control.db")).await;
+        let v = sqlx::query_scalar("SELECT version FROM directory WHERE code = ?")
+            .bind(code)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        v
+    }
+
+    async fn set_directory_version(&self, code: &str, version: i64) {
+        let pool = sqlite_pool(&self.dir.path().join("control.db")).await;
+        let done = sqlx::query("UPDATE directory SET version = ? WHERE code = ?")
+            .bind(version)
+            .bind(code)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        assert_eq!(done.rows_affected(), 1);
+    }
+
     async fn index_rows(&self, group: u32) -> Vec<(Vec<u8>, String)> {
         let pool = sqlite_pool(&self.group_db(group)).await;
         let rows = sqlx::query(
@@ -490,6 +577,98 @@ impl Backend for Postgres {
         .execute(&mut conn)
         .await
         .unwrap();
+        conn.close().await.unwrap();
+        assert_eq!(done.rows_affected(), 1);
+    }
+
+    async fn save_row(&self, group: u32, code: &str) {
+        let (url, s) = self.group_location(group).await;
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        for sql in [
+            format!("CREATE TABLE IF NOT EXISTS {s}.saved_rows AS SELECT * FROM {s}.customers WHERE false"),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {s}.saved_index AS SELECT * FROM {s}.blind_index WHERE false"
+            ),
+            format!("DELETE FROM {s}.saved_rows WHERE code = $1"),
+            format!("DELETE FROM {s}.saved_index WHERE code = $1"),
+            format!("INSERT INTO {s}.saved_rows SELECT * FROM {s}.customers WHERE code = $1"),
+            format!("INSERT INTO {s}.saved_index SELECT * FROM {s}.blind_index WHERE code = $1"),
+        ] {
+            sqlx::query(&sql).bind(code).execute(&mut conn).await.unwrap();
+        }
+        conn.close().await.unwrap();
+    }
+
+    async fn restore_row(&self, group: u32, code: &str) {
+        // The customer's index rows go with it (they reference the row).
+        let (url, s) = self.group_location(group).await;
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        let mut tx = conn.begin().await.unwrap();
+        sqlx::query(&format!("DELETE FROM {s}.customers WHERE code = $1"))
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let done =
+            sqlx::query(&format!("INSERT INTO {s}.customers SELECT * FROM {s}.saved_rows WHERE code = $1"))
+                .bind(code)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        assert_eq!(done.rows_affected(), 1);
+        sqlx::query(&format!("INSERT INTO {s}.blind_index SELECT * FROM {s}.saved_index WHERE code = $1"))
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        conn.close().await.unwrap();
+    }
+
+    async fn record_version(&self, group: u32, code: &str) -> i64 {
+        let (url, s) = self.group_location(group).await;
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        let v = sqlx::query_scalar(&format!("SELECT version FROM {s}.customers WHERE code = $1"))
+            .bind(code)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        v
+    }
+
+    async fn set_record_version(&self, group: u32, code: &str, version: i64) {
+        let (url, s) = self.group_location(group).await;
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        let done = sqlx::query(&format!("UPDATE {s}.customers SET version = $1 WHERE code = $2"))
+            .bind(version)
+            .bind(code)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        assert_eq!(done.rows_affected(), 1);
+    }
+
+    async fn directory_version(&self, code: &str) -> i64 {
+        let mut conn = sqlx::PgConnection::connect(&self.control_url()).await.unwrap();
+        let v = sqlx::query_scalar("SELECT version FROM sekretess.directory WHERE code = $1")
+            .bind(code)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+        v
+    }
+
+    async fn set_directory_version(&self, code: &str, version: i64) {
+        let mut conn = sqlx::PgConnection::connect(&self.control_url()).await.unwrap();
+        let done = sqlx::query("UPDATE sekretess.directory SET version = $1 WHERE code = $2")
+            .bind(version)
+            .bind(code)
+            .execute(&mut conn)
+            .await
+            .unwrap();
         conn.close().await.unwrap();
         assert_eq!(done.rows_affected(), 1);
     }

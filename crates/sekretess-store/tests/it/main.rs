@@ -17,6 +17,7 @@ mod outage;
 mod parts;
 mod people;
 mod reads;
+mod records;
 mod rest;
 mod staged_index;
 mod unseal;

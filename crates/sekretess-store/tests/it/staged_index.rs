@@ -135,7 +135,7 @@ async fn staged_and_merged_entries_answer_alike(probe_up_to: usize, blocks_from:
     // Update and erasure remove merged and staged entries alike.
     let mut moved = write(1, 1, 1);
     moved.index[0].hash = hash("email", 900);
-    group.update_customer(&moved).await.unwrap();
+    assert!(group.update_customer(&moved, 1).await.unwrap());
     assert!(find(&group, "email", 1).await.is_empty());
     assert_eq!(find(&group, "email", 900).await, [code(1)]);
     for i in [3, 10] {
