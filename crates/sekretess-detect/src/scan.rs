@@ -6,9 +6,9 @@
 //! UTF-8 (ASCII or whole decoded characters), so a span can always be shown as `&str`.
 
 use crate::Label;
-use crate::checks;
 use crate::context;
 use crate::lexicon;
+use sekretess_ident as ident;
 
 /// A candidate before overlap resolution.
 #[derive(Clone, Copy, Debug)]
@@ -301,7 +301,7 @@ impl<'a> Scanner<'a> {
             }
             let mut d = std::mem::take(&mut self.buf);
             g.digits(t, k, &mut d);
-            let ok = checks::is_card(&d);
+            let ok = ident::is_card(&d);
             self.buf = d;
             if ok {
                 let base = match (k, total) {
@@ -334,8 +334,8 @@ impl<'a> Scanner<'a> {
         }
         let mut d = std::mem::take(&mut self.buf);
         g.digits(t, k, &mut d);
-        let pnr = checks::personnummer(&d);
-        let org = if k == 3 || (k == 2 && g.sep[0] == b'+') { None } else { checks::orgnr(&d) };
+        let pnr = ident::personnummer(&d);
+        let org = if k == 3 || (k == 2 && g.sep[0] == b'+') { None } else { ident::orgnr(&d) };
         self.buf = d;
         let start = g.g[0].0;
         match (pnr, org) {
@@ -377,7 +377,7 @@ impl<'a> Scanner<'a> {
         }
         let mut d = std::mem::take(&mut self.buf);
         g.digits(t, k, &mut d);
-        let ok = checks::is_ssn(&d);
+        let ok = ident::is_ssn(&d);
         self.buf = d;
         if ok {
             self.push(g.g[0].0, end, Label::UsSsn, base, "us_ssn");
@@ -464,7 +464,7 @@ impl<'a> Scanner<'a> {
         }
         if let Some((end, y, m, d)) = found
             && (1900..=2030).contains(&y)
-            && checks::valid_date(Some(y), y % 100, m, d)
+            && ident::valid_date(Some(y), y % 100, m, d)
         {
             self.emit_dob(i, end, y, m, d);
             return g.n >= 3 && g.sep[0] != b' ';
@@ -473,7 +473,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn emit_dob(&mut self, start: usize, end: usize, y: u32, m: u32, d: u32) {
-        if !(1900..=2030).contains(&y) || !checks::valid_date(Some(y), y % 100, m, d) {
+        if !(1900..=2030).contains(&y) || !ident::valid_date(Some(y), y % 100, m, d) {
             return;
         }
         if !right_ok(self.t, end) || !self.cue(start, end, Label::DateOfBirth) {
@@ -490,7 +490,7 @@ impl<'a> Scanner<'a> {
         // Bankgiro: 3-4 or 4-4 with a dash; Luhn.
         if g.n >= 2 && (lens[0] == 3 || lens[0] == 4) && lens[1] == 4 && g.sep[0] == b'-' {
             g.digits(t, 2, &mut d);
-            if checks::luhn(&d) && right_ok(t, g.end(2)) {
+            if ident::luhn(&d) && right_ok(t, g.end(2)) {
                 hit = Some((2, "se_bankgiro"));
             }
         }
@@ -499,7 +499,7 @@ impl<'a> Scanner<'a> {
             for k in 2..=g.n.min(5) {
                 if g.len(k - 1) == 1 && g.sep[k - 2] == b'-' && g.lens(k - 1).all(|l| l <= 7) {
                     g.digits(t, k, &mut d);
-                    if (2..=8).contains(&d.len()) && checks::luhn(&d) && right_ok(t, g.end(k)) {
+                    if (2..=8).contains(&d.len()) && ident::luhn(&d) && right_ok(t, g.end(k)) {
                         hit = Some((k, "se_plusgiro"));
                     }
                     break;
@@ -711,7 +711,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let cc = [t[cc_start].to_ascii_uppercase(), t[cc_start + 1].to_ascii_uppercase()];
-        let want = checks::iban_length(&cc)?;
+        let want = ident::iban_length(&cc)?;
         let mut compact = std::mem::take(&mut self.buf);
         compact.clear();
         compact.extend_from_slice(&cc);
@@ -731,7 +731,7 @@ impl<'a> Scanner<'a> {
         }
         let ok = compact.len() == want
             && !t.get(end).is_some_and(u8::is_ascii_alphanumeric)
-            && checks::is_iban(&compact);
+            && ident::is_iban(&compact);
         self.buf = compact;
         if ok {
             self.push(cc_start, end, Label::Iban, 0.95, "iban_mod97");
