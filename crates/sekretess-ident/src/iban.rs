@@ -107,27 +107,32 @@ pub fn iban_length(cc: &[u8]) -> Option<usize> {
     entry(cc).map(|&(_, len, _)| usize::from(len))
 }
 
+/// The groups of a BBAN format, as (count, kind): "4!a6!n" gives (4, a), (6, n).
+fn groups(format: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let mut count = 0usize;
+    format.bytes().filter_map(move |c| match c {
+        b'0'..=b'9' => {
+            count = count * 10 + usize::from(c - b'0');
+            None
+        }
+        b'!' => None,
+        kind => Some((std::mem::take(&mut count), kind)),
+    })
+}
+
 fn bban_matches(format: &str, bban: &[u8]) -> bool {
     let mut pos = 0usize;
-    let mut count = 0usize;
-    for c in format.bytes() {
-        match c {
-            b'0'..=b'9' => count = count * 10 + usize::from(c - b'0'),
-            b'!' => {}
-            class => {
-                let Some(part) = bban.get(pos..pos + count) else { return false };
-                let ok = part.iter().all(|b| match class {
-                    b'n' => b.is_ascii_digit(),
-                    b'a' => b.is_ascii_uppercase(),
-                    _ => b.is_ascii_uppercase() || b.is_ascii_digit(),
-                });
-                if !ok {
-                    return false;
-                }
-                pos += count;
-                count = 0;
-            }
+    for (count, kind) in groups(format) {
+        let Some(part) = bban.get(pos..pos + count) else { return false };
+        let ok = part.iter().all(|b| match kind {
+            b'n' => b.is_ascii_digit(),
+            b'a' => b.is_ascii_uppercase(),
+            _ => b.is_ascii_uppercase() || b.is_ascii_digit(),
+        });
+        if !ok {
+            return false;
         }
+        pos += count;
     }
     pos == bban.len()
 }
@@ -240,18 +245,7 @@ mod tests {
     #[test]
     fn registry_lengths_match_formats() {
         for &(cc, len, format) in REGISTRY {
-            let mut total = 4usize;
-            let mut count = 0usize;
-            for c in format.bytes() {
-                match c {
-                    b'0'..=b'9' => count = count * 10 + usize::from(c - b'0'),
-                    b'!' => {}
-                    _ => {
-                        total += count;
-                        count = 0;
-                    }
-                }
-            }
+            let total = 4 + groups(format).map(|(count, _)| count).sum::<usize>();
             assert_eq!(total, usize::from(len), "{}", String::from_utf8_lossy(cc));
         }
     }
