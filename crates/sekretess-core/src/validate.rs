@@ -143,8 +143,8 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
 }
 
 /// Swedish personnummer or samordningsnummer (day + 60): 10 or 12 digits, `-` or `+`
-/// before the last four (`+` for people 100 years or older), birth date and Luhn check
-/// digit. Indexed as `SE` and 12 digits.
+/// before the last four (`+` for people 100 years or older), birth date (born 1800-2099)
+/// and Luhn check digit. Indexed as `SE` and 12 digits.
 pub fn personnummer(value: &str, today_year: i32) -> Result<String, &'static str> {
     const FORMAT: &str = "not a Swedish personnummer: 10 or 12 digits, optionally with - or +";
     let compact: String = value.chars().filter(|c| !matches!(c, ' ' | ':')).collect();
@@ -228,7 +228,8 @@ pub fn national_id(value: &str, today_year: i32) -> Result<String, &'static str>
     }
 }
 
-/// Swedish organisationsnummer: 10 digits (optionally `NNNNNN-NNNN`), Luhn check digit.
+/// Swedish organisationsnummer: 10 digits (optionally `NNNNNN-NNNN`), first digit (the
+/// group of the organisation) not 0, Luhn check digit.
 pub fn se_orgnr(value: &str) -> Result<String, &'static str> {
     let digits: Vec<u8> = value.bytes().filter(|b| !matches!(b, b'-' | b' ' | b'.')).collect();
     if digits.len() != 10 || !digits.iter().all(u8::is_ascii_digit) {
@@ -313,6 +314,25 @@ mod tests {
         assert!(date("2024-02-29", 2026).is_ok());
         assert!(date("2023-02-29", 2026).is_err());
         assert!(date("2027-01-01", 2026).is_err());
+    }
+
+    /// Where validation and detection had different rules before `sekretess-ident`, the
+    /// stricter correct one now holds for both.
+    #[test]
+    fn rules_shared_with_detection() {
+        assert!(card_number("2200 0000 0000 0004").is_ok(), "Mir (2200-2204) is a card brand");
+        assert!(crate::iban::validate("RU02 0445 2560 0407 0281 0412 3456 7890 1").is_ok());
+        assert_eq!(
+            crate::iban::validate("RU02A4452560040702810412345678901"),
+            Err("IBAN: account part does not have its country's format")
+        );
+        assert_eq!(se_orgnr("000000-0000"), Err("organisationsnummer: no organisation group starts with 0"));
+        assert!(se_orgnr("556058-1158").is_ok());
+        assert_eq!(
+            personnummer("21811228-9874", 2026),
+            Err("personnummer: the birth date part is not a real date"),
+            "no personnummer has the century 21"
+        );
     }
 
     #[test]
