@@ -3,6 +3,7 @@
 
 use crate::error::VaultError;
 use crate::schema::{FieldDef, FieldType};
+use sekretess_ident::{OrgnrFault, PersonnummerFault, SsnFault};
 
 /// A checked value: what to store, and what to index (for searchable fields).
 #[derive(Clone, PartialEq, Eq)]
@@ -117,24 +118,6 @@ pub fn phone(value: &str) -> Result<String, &'static str> {
     Ok(format!("+{digits}"))
 }
 
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-fn valid_date(y: i32, m: u32, d: u32) -> bool {
-    (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
-}
-
 /// ISO 8601 calendar date `YYYY-MM-DD`, from 1850 up to this year.
 pub fn date(value: &str, today_year: i32) -> Result<String, &'static str> {
     const RULE: &str = "not a date in the form YYYY-MM-DD";
@@ -143,36 +126,25 @@ pub fn date(value: &str, today_year: i32) -> Result<String, &'static str> {
         return Err(RULE);
     }
     let num = |s: &str| s.parse::<u32>().map_err(|_| RULE);
-    let y = num(&value[0..4])? as i32;
+    let y = num(&value[0..4])?;
     let (m, d) = (num(&value[5..7])?, num(&value[8..10])?);
-    if !valid_date(y, m, d) {
+    if !sekretess_ident::valid_date(Some(y), y % 100, m, d) {
         return Err("not a real calendar date");
     }
-    if !(1850..=today_year).contains(&y) {
+    if !i32::try_from(y).is_ok_and(|y| (1850..=today_year).contains(&y)) {
         return Err("year out of range");
     }
     Ok(value.to_owned())
 }
 
-/// Luhn (mod 10) check over ASCII digits.
+/// Luhn (mod 10) check over ASCII digits (the rule lives in `sekretess-ident`).
 pub fn luhn_valid(digits: &[u8]) -> bool {
-    let mut sum = 0u32;
-    for (i, &d) in digits.iter().rev().enumerate() {
-        let mut v = u32::from(d - b'0');
-        if i % 2 == 1 {
-            v *= 2;
-            if v > 9 {
-                v -= 9;
-            }
-        }
-        sum += v;
-    }
-    !digits.is_empty() && sum.is_multiple_of(10)
+    sekretess_ident::luhn(digits)
 }
 
 /// Swedish personnummer or samordningsnummer (day + 60): 10 or 12 digits, `-` or `+`
-/// before the last four (`+` for people 100 years or older), birth date and Luhn check
-/// digit. Indexed as `SE` and 12 digits.
+/// before the last four (`+` for people 100 years or older), birth date (born 1800-2099)
+/// and Luhn check digit. Indexed as `SE` and 12 digits.
 pub fn personnummer(value: &str, today_year: i32) -> Result<String, &'static str> {
     const FORMAT: &str = "not a Swedish personnummer: 10 or 12 digits, optionally with - or +";
     let compact: String = value.chars().filter(|c| !matches!(c, ' ' | ':')).collect();
@@ -203,16 +175,14 @@ pub fn personnummer(value: &str, today_year: i32) -> Result<String, &'static str
         }
         _ => return Err(FORMAT),
     };
-    let two = |i: usize| u32::from(ten[i] - b'0') * 10 + u32::from(ten[i + 1] - b'0');
-    let (month, mut day) = (two(2), two(4));
-    if day > 60 {
-        day -= 60; // samordningsnummer
-    }
-    if !valid_date(year, month, day) {
-        return Err("personnummer: the birth date part is not a real date");
-    }
-    if !luhn_valid(ten) {
-        return Err("personnummer: wrong check digit");
+    let century = u32::try_from(year / 100).map_err(|_| FORMAT)?;
+    match sekretess_ident::personnummer_check(&digits, Some(century)) {
+        Ok(_) => {}
+        Err(PersonnummerFault::Format) => return Err(FORMAT),
+        Err(PersonnummerFault::BirthDate) => {
+            return Err("personnummer: the birth date part is not a real date");
+        }
+        Err(PersonnummerFault::CheckDigit) => return Err("personnummer: wrong check digit"),
     }
     let mut out = format!("SE{year:04}");
     out.extend(ten[2..].iter().map(|&b| b as char));
@@ -235,17 +205,14 @@ pub fn us_ssn(value: &str) -> Result<String, &'static str> {
     if !digits.iter().all(u8::is_ascii_digit) {
         return Err(FORMAT);
     }
+    match sekretess_ident::ssn_check(&digits) {
+        Ok(()) => {}
+        Err(SsnFault::Format) => return Err(FORMAT),
+        Err(SsnFault::Area) => return Err("US SSN: area number never issued"),
+        Err(SsnFault::GroupOrSerial) => return Err("US SSN: group or serial number never issued"),
+        Err(SsnFault::Published) => return Err("US SSN: a publicly misused example number"),
+    }
     let s = std::str::from_utf8(&digits).map_err(|_| FORMAT)?;
-    let (area, group, serial) = (&s[0..3], &s[3..5], &s[5..9]);
-    if area == "000" || area == "666" || area.starts_with('9') {
-        return Err("US SSN: area number never issued");
-    }
-    if group == "00" || serial == "0000" {
-        return Err("US SSN: group or serial number never issued");
-    }
-    if matches!(s, "078051120" | "219099999" | "457555462") {
-        return Err("US SSN: a publicly misused example number");
-    }
     Ok(format!("US{s}"))
 }
 
@@ -261,52 +228,21 @@ pub fn national_id(value: &str, today_year: i32) -> Result<String, &'static str>
     }
 }
 
-/// Swedish organisationsnummer: 10 digits (optionally `NNNNNN-NNNN`), Luhn check digit.
+/// Swedish organisationsnummer: 10 digits (optionally `NNNNNN-NNNN`), first digit (the
+/// group of the organisation) not 0, Luhn check digit.
 pub fn se_orgnr(value: &str) -> Result<String, &'static str> {
     let digits: Vec<u8> = value.bytes().filter(|b| !matches!(b, b'-' | b' ' | b'.')).collect();
     if digits.len() != 10 || !digits.iter().all(u8::is_ascii_digit) {
         return Err("not a Swedish organisationsnummer: 10 digits");
     }
-    if !luhn_valid(&digits) {
-        return Err("organisationsnummer: wrong check digit");
+    match sekretess_ident::orgnr_check(&digits) {
+        Ok(_) => {}
+        Err(OrgnrFault::Format) => return Err("not a Swedish organisationsnummer: 10 digits"),
+        Err(OrgnrFault::Group) => return Err("organisationsnummer: no organisation group starts with 0"),
+        Err(OrgnrFault::CheckDigit) => return Err("organisationsnummer: wrong check digit"),
     }
     Ok(format!("SEORG{}", String::from_utf8_lossy(&digits)))
 }
-
-struct Brand {
-    /// Inclusive prefix ranges, compared on the first `digits` digits.
-    ranges: &'static [(u32, u32, usize)],
-    lengths: std::ops::RangeInclusive<usize>,
-    exact: &'static [usize],
-}
-
-/// Card brands by IIN range and length (ISO/IEC 7812 as published by the brands).
-const BRANDS: &[Brand] = &[
-    // Visa
-    Brand { ranges: &[(4, 4, 1)], lengths: 0..=0, exact: &[13, 16, 19] },
-    // Mastercard
-    Brand { ranges: &[(51, 55, 2), (2221, 2720, 4)], lengths: 16..=16, exact: &[] },
-    // American Express
-    Brand { ranges: &[(34, 34, 2), (37, 37, 2)], lengths: 15..=15, exact: &[] },
-    // Discover
-    Brand {
-        ranges: &[(6011, 6011, 4), (644, 649, 3), (65, 65, 2), (622126, 622925, 6)],
-        lengths: 16..=19,
-        exact: &[],
-    },
-    // JCB
-    Brand { ranges: &[(3528, 3589, 4)], lengths: 16..=19, exact: &[] },
-    // Diners Club
-    Brand {
-        ranges: &[(300, 305, 3), (3095, 3095, 4), (36, 36, 2), (38, 39, 2)],
-        lengths: 14..=19,
-        exact: &[],
-    },
-    // UnionPay
-    Brand { ranges: &[(62, 62, 2)], lengths: 16..=19, exact: &[] },
-    // Maestro (and other debit ranges in 50, 56-69)
-    Brand { ranges: &[(50, 50, 2), (56, 69, 2)], lengths: 12..=19, exact: &[] },
-];
 
 /// Payment card number: 12-19 digits (spaces or dashes allowed), a known brand's IIN
 /// range and length, and the Luhn check digit. Indexed as bare digits.
@@ -315,12 +251,7 @@ pub fn card_number(value: &str) -> Result<String, &'static str> {
     if !digits.iter().all(u8::is_ascii_digit) || !(12..=19).contains(&digits.len()) {
         return Err("not a card number: 12 to 19 digits");
     }
-    let prefix = |n: usize| -> u32 { digits[..n].iter().fold(0, |acc, &d| acc * 10 + u32::from(d - b'0')) };
-    let known = BRANDS.iter().any(|brand| {
-        let length_ok = brand.lengths.contains(&digits.len()) || brand.exact.contains(&digits.len());
-        length_ok && brand.ranges.iter().any(|&(lo, hi, n)| (lo..=hi).contains(&prefix(n)))
-    });
-    if !known {
+    if sekretess_ident::card_brand(&digits).is_none() {
         return Err("card number: no card brand issues this prefix with this length");
     }
     if !luhn_valid(&digits) {
@@ -383,6 +314,25 @@ mod tests {
         assert!(date("2024-02-29", 2026).is_ok());
         assert!(date("2023-02-29", 2026).is_err());
         assert!(date("2027-01-01", 2026).is_err());
+    }
+
+    /// Where validation and detection had different rules before `sekretess-ident`, the
+    /// stricter correct one now holds for both.
+    #[test]
+    fn rules_shared_with_detection() {
+        assert!(card_number("2200 0000 0000 0004").is_ok(), "Mir (2200-2204) is a card brand");
+        assert!(crate::iban::validate("RU02 0445 2560 0407 0281 0412 3456 7890 1").is_ok());
+        assert_eq!(
+            crate::iban::validate("RU02A4452560040702810412345678901"),
+            Err("IBAN: account part does not have its country's format")
+        );
+        assert_eq!(se_orgnr("000000-0000"), Err("organisationsnummer: no organisation group starts with 0"));
+        assert!(se_orgnr("556058-1158").is_ok());
+        assert_eq!(
+            personnummer("21811228-9874", 2026),
+            Err("personnummer: the birth date part is not a real date"),
+            "no personnummer has the century 21"
+        );
     }
 
     #[test]

@@ -9,7 +9,6 @@
 //! byte counts as one character in character offsets.
 #![forbid(unsafe_code)]
 
-mod checks;
 mod context;
 mod format;
 mod label;
@@ -25,9 +24,9 @@ pub use label::{Label, UnknownLabel};
 pub use operator::{MASK, Operator, Replacer};
 pub use stream::{Summary, redact_stream};
 
-/// Checksum helpers, exposed for tests, benchmarks and the vault.
+/// Checksum helpers (the rules of `sekretess-ident`), exposed for tests and benchmarks.
 pub mod validate {
-    pub use crate::checks::{card_brand, iban_mod97, is_card, is_iban, is_ssn, luhn, orgnr, personnummer};
+    pub use sekretess_ident::{card_brand, iban_mod97, is_card, is_iban, is_ssn, luhn, orgnr, personnummer};
 }
 
 /// Errors. They never contain any part of the document.

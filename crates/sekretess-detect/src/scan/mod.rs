@@ -1,0 +1,316 @@
+//! The single-pass scanner: finds candidates of every label in a byte slice.
+//!
+//! The scanner walks the bytes once. Most bytes (lower-case letters, spaces, punctuation) are
+//! skipped through a class table; digits, `+`, `(`, `@`, `:` and capitalised words start the
+//! recognizers. Every recognizer is hand-written, works on bytes, and only ever matches valid
+//! UTF-8 (ASCII or whole decoded characters), so a span can always be shown as `&str`.
+
+mod addresses;
+mod confidence;
+mod contact;
+mod dates;
+mod names;
+mod numbers;
+
+use crate::Label;
+use crate::context;
+
+/// A candidate before overlap resolution.
+#[derive(Clone, Copy, Debug)]
+pub struct Cand {
+    pub start: usize,
+    pub end: usize,
+    pub label: Label,
+    pub conf: f32,
+    pub rec: &'static str,
+}
+
+const C_SKIP: u8 = 0;
+const C_DIGIT: u8 = 1;
+const C_UPPER: u8 = 2;
+const C_AT: u8 = 3;
+const C_PLUS: u8 = 4;
+const C_PAREN: u8 = 5;
+const C_COLON: u8 = 6;
+const C_HIGH: u8 = 7;
+const C_BRACKET: u8 = 8;
+
+static CLASS: [u8; 256] = {
+    let mut t = [C_SKIP; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_digit() {
+            C_DIGIT
+        } else if b.is_ascii_uppercase() {
+            C_UPPER
+        } else if b == b'@' {
+            C_AT
+        } else if b == b'+' {
+            C_PLUS
+        } else if b == b'(' {
+            C_PAREN
+        } else if b == b':' {
+            C_COLON
+        } else if b == b'[' {
+            C_BRACKET
+        } else if b >= 0xC3 && b <= 0xC5 {
+            // Lead bytes of Latin-1 Supplement / Latin Extended-A letters (Å Ä Ö É Ł …).
+            C_HIGH
+        } else {
+            C_SKIP
+        };
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Decode the character at `i` (valid UTF-8 only).
+fn char_at(t: &[u8], i: usize) -> Option<(char, usize)> {
+    let b = *t.get(i)?;
+    let len = match b {
+        0..=0x7F => 1,
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let s = std::str::from_utf8(t.get(i..i + len)?).ok()?;
+    s.chars().next().map(|c| (c, len))
+}
+
+/// The character ending just before `i`, if valid UTF-8.
+fn char_before(t: &[u8], i: usize) -> Option<char> {
+    let mut j = i.checked_sub(1)?;
+    while j > 0 && i - j < 4 && (t[j] & 0xC0) == 0x80 {
+        j -= 1;
+    }
+    char_at(t, j).filter(|(_, l)| j + l == i).map(|(c, _)| c)
+}
+
+fn is_letter_before(t: &[u8], i: usize) -> bool {
+    match t.get(i.wrapping_sub(1)) {
+        None => false,
+        Some(&b) if b < 0x80 => is_word_byte(b),
+        Some(_) => char_before(t, i).is_some_and(char::is_alphanumeric),
+    }
+}
+
+/// Left digit boundary: not inside a word or a longer number.
+fn left_ok(t: &[u8], i: usize) -> bool {
+    if i == 0 {
+        return true;
+    }
+    let p = t[i - 1];
+    if is_word_byte(p) || p == b'+' {
+        return false;
+    }
+    if matches!(p, b'.' | b'-' | b'/') && i >= 2 && t[i - 2].is_ascii_digit() {
+        return false;
+    }
+    if p >= 0x80 {
+        return !is_letter_before(t, i);
+    }
+    true
+}
+
+/// Right digit boundary: not followed by a word character or by a separator and a digit.
+fn right_ok(t: &[u8], e: usize) -> bool {
+    let Some(&n) = t.get(e) else { return true };
+    if is_word_byte(n) {
+        return false;
+    }
+    if matches!(n, b'.' | b'-' | b'/' | b'+') && t.get(e + 1).is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    if n >= 0x80 {
+        return !char_at(t, e).is_some_and(|(c, _)| c.is_alphanumeric());
+    }
+    true
+}
+
+/// Digit groups starting at `i`: runs of digits separated by exactly one separator.
+struct Groups {
+    g: [(usize, usize); 8],
+    sep: [u8; 8],
+    n: usize,
+}
+
+impl Groups {
+    fn read(t: &[u8], i: usize, seps: &[u8]) -> Groups {
+        let mut gr = Groups { g: [(0, 0); 8], sep: [0; 8], n: 0 };
+        let mut j = i;
+        while gr.n < 8 {
+            let s = j;
+            while j < t.len() && t[j].is_ascii_digit() && j - s < 24 {
+                j += 1;
+            }
+            if j == s {
+                break;
+            }
+            gr.g[gr.n] = (s, j);
+            gr.n += 1;
+            match (t.get(j), t.get(j + 1)) {
+                (Some(&c), Some(d)) if seps.contains(&c) && d.is_ascii_digit() => {
+                    gr.sep[gr.n - 1] = c;
+                    j += 1;
+                }
+                _ => break,
+            }
+        }
+        gr
+    }
+    fn len(&self, k: usize) -> usize {
+        self.g[k].1 - self.g[k].0
+    }
+    fn lens(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..k).map(|x| self.len(x))
+    }
+    fn digits(&self, t: &[u8], k: usize, out: &mut Vec<u8>) {
+        out.clear();
+        for &(s, e) in &self.g[..k] {
+            out.extend_from_slice(&t[s..e]);
+        }
+    }
+    fn end(&self, k: usize) -> usize {
+        self.g[k - 1].1
+    }
+    fn same_sep(&self, k: usize) -> Option<u8> {
+        let first = self.sep[0];
+        self.sep[..k.saturating_sub(1)].iter().all(|&s| s == first).then_some(first)
+    }
+}
+
+/// The scanner over one text (a document, a chunk, or one field value).
+pub struct Scanner<'a> {
+    t: &'a [u8],
+    key: Option<Label>,
+    pub out: Vec<Cand>,
+    buf: Vec<u8>,
+    ctx: context::Ctx,
+}
+
+impl<'a> Scanner<'a> {
+    pub fn new(t: &'a [u8], key: Option<Label>) -> Self {
+        Scanner { t, key, out: Vec::new(), buf: Vec::with_capacity(32), ctx: context::Ctx::default() }
+    }
+
+    /// Confidence after context: cue words around the span and the field name.
+    fn conf(&mut self, start: usize, end: usize, label: Label, base: f32) -> f32 {
+        let mut c = base + self.ctx.adjust(self.t, start, end, label);
+        match self.key {
+            Some(k) if k == label => c += confidence::FIELD_NAME_MATCH,
+            Some(k) if k != Label::Person && k != Label::PostalAddress && label != Label::Email => {
+                c -= confidence::FIELD_NAME_OTHER
+            }
+            _ => {}
+        }
+        c.clamp(0.0, 1.0)
+    }
+
+    fn push(&mut self, start: usize, end: usize, label: Label, base: f32, rec: &'static str) {
+        let conf = self.conf(start, end, label, base);
+        self.out.push(Cand { start, end, label, conf, rec });
+    }
+
+    fn cue(&mut self, start: usize, end: usize, label: Label) -> bool {
+        self.key == Some(label) || self.ctx.has_cue(self.t, start, end, label)
+    }
+
+    pub fn run(&mut self) {
+        let t = self.t;
+        let n = t.len();
+        let mut i = 0;
+        while i < n {
+            let c = CLASS[usize::from(t[i])];
+            if c == C_SKIP {
+                i += 1;
+                continue;
+            }
+            let next = match c {
+                C_DIGIT => self.at_digit(i),
+                C_UPPER | C_HIGH => self.at_word(i),
+                C_AT => self.at_email(i),
+                C_PLUS | C_PAREN => self.at_phone_punct(i),
+                C_COLON => self.at_ipv6(i),
+                C_BRACKET => self.at_marker(i),
+                _ => i + 1,
+            };
+            i = next.max(i + 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- markers
+
+    /// Skip what the label and hash operators wrote (`[PERSON]`, `[EMAIL:3f9a…]`).
+    fn at_marker(&self, i: usize) -> usize {
+        let t = self.t;
+        let mut j = i + 1;
+        while j < t.len() && j - i < 20 && (t[j].is_ascii_uppercase() || t[j] == b'_') {
+            j += 1;
+        }
+        let name = std::str::from_utf8(&t[i + 1..j]).unwrap_or("");
+        if name.parse::<Label>().is_err() {
+            return i + 1;
+        }
+        match t.get(j) {
+            Some(b']') => j + 1,
+            Some(b':') => {
+                let mut k = j + 1;
+                while k < t.len() && k - j < 70 && t[k].is_ascii_alphanumeric() {
+                    k += 1;
+                }
+                if t.get(k) == Some(&b']') { k + 1 } else { i + 1 }
+            }
+            _ => i + 1,
+        }
+    }
+}
+
+/// Every finding starts and ends at a word boundary: the characters just outside it are not
+/// letters or digits. This keeps redaction idempotent (a replacement never creates a new
+/// boundary for its neighbours).
+pub fn bounded(t: &[u8], c: &Cand) -> bool {
+    !is_letter_before(t, c.start)
+        && !char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
+}
+
+/// Whole-value candidates for a field whose name says what it holds.
+pub fn whole_field(value: &[u8], key: Label) -> Option<Cand> {
+    let s = std::str::from_utf8(value).ok()?;
+    let lead = s.len() - s.trim_start().len();
+    let trimmed = s.trim();
+    if trimmed.is_empty() || trimmed.starts_with('[') {
+        return None;
+    }
+    let (start, end) = (lead, lead + trimmed.len());
+    let ok = match key {
+        Label::Person => {
+            let words: Vec<&str> = trimmed.split_whitespace().collect();
+            (1..=4).contains(&words.len())
+                && words.iter().all(|w| {
+                    w.chars().next().is_some_and(char::is_alphabetic)
+                        && w.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '.' | ','))
+                })
+        }
+        Label::Phone => {
+            let digits = trimmed.bytes().filter(u8::is_ascii_digit).count();
+            (7..=15).contains(&digits)
+                && trimmed.bytes().all(|b| {
+                    b.is_ascii_digit() || matches!(b, b' ' | b'-' | b'+' | b'(' | b')' | b'.' | b'/')
+                })
+        }
+        Label::PostalAddress => {
+            trimmed.chars().any(char::is_alphanumeric)
+                && trimmed.len() >= 3
+                && trimmed.chars().any(|c| c.is_ascii_digit())
+        }
+        _ => false,
+    };
+    ok.then_some(Cand { start, end, label: key, conf: confidence::WHOLE_FIELD, rec: "field_name" })
+}

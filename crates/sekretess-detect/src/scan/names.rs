@@ -1,0 +1,212 @@
+//! Capitalised words: people's names (lexicon and cues), Swedish street addresses and dates
+//! written with the month first ("March 12, 1985").
+
+use super::confidence;
+use super::{Cand, Scanner, char_at, is_letter_before, right_ok};
+use crate::Label;
+use crate::lexicon;
+
+impl<'a> Scanner<'a> {
+    /// A word at `i`: letters, with inner `-` or `'` followed by a letter.
+    fn word_end(&self, i: usize) -> usize {
+        let t = self.t;
+        let mut j = i;
+        while j < t.len() {
+            let b = t[j];
+            if b.is_ascii_alphabetic() {
+                j += 1;
+            } else if b >= 0x80 {
+                match char_at(t, j) {
+                    Some((c, l)) if c.is_alphabetic() => j += l,
+                    _ => break,
+                }
+            } else if (b == b'-' || b == b'\'') && t.get(j + 1).is_some_and(u8::is_ascii_alphabetic) && j > i
+            {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        j
+    }
+
+    fn word_str(&self, s: usize, e: usize) -> &'a str {
+        std::str::from_utf8(&self.t[s..e]).unwrap_or("")
+    }
+
+    pub(super) fn at_word(&mut self, i: usize) -> usize {
+        let t = self.t;
+        if is_letter_before(t, i) {
+            // Inside a word: skip to its end.
+            let e = self.word_end(i);
+            return e.max(i + 1);
+        }
+        let Some((c, _)) = char_at(t, i) else { return i + 1 };
+        if !c.is_uppercase() {
+            return self.word_end(i).max(i + 1);
+        }
+        let e = self.word_end(i);
+        let w = self.word_str(i, e);
+        // Swedish street and number: "Storgatan 12", "Kungsvägen 5B".
+        if lexicon::is_se_street(w) && t.get(e) == Some(&b' ') && t.get(e + 1).is_some_and(u8::is_ascii_digit)
+        {
+            let mut j = e + 1;
+            while j < t.len() && t[j].is_ascii_digit() && j - e <= 4 {
+                j += 1;
+            }
+            if t.get(j).is_some_and(u8::is_ascii_alphabetic)
+                && !t.get(j + 1).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                j += 1;
+            }
+            if right_ok(t, j) {
+                self.push(i, j, Label::PostalAddress, confidence::STREET, "se_street");
+                return j;
+            }
+        }
+        // "March 12, 1985"
+        if let Some(m) = lexicon::month(w)
+            && t.get(e) == Some(&b' ')
+        {
+            let ds = e + 1;
+            let mut de = ds;
+            while de < t.len() && t[de].is_ascii_digit() && de - ds < 2 {
+                de += 1;
+            }
+            if de > ds {
+                let mut k = de;
+                if t.get(k) == Some(&b',') {
+                    k += 1;
+                }
+                if t.get(k) == Some(&b' ')
+                    && t.get(k + 1..k + 5).is_some_and(|y| y.iter().all(u8::is_ascii_digit))
+                {
+                    let d = t[ds..de].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+                    let y = t[k + 1..k + 5].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+                    self.emit_dob(i, k + 5, y, m, d);
+                    return k + 5;
+                }
+            }
+        }
+        self.person(i, e)
+    }
+
+    /// The word before `i` (skipping spaces and `,.:;!` and line breaks), if any.
+    fn prev_word(&self, i: usize) -> (&'a str, bool) {
+        let t = self.t;
+        let mut j = i;
+        let mut sentence_start = i == 0;
+        while j > 0
+            && matches!(
+                t[j - 1],
+                b' ' | b'\t' | b'\r' | b'\n' | b',' | b'.' | b':' | b';' | b'!' | b'?' | b'"' | b'('
+            )
+        {
+            if matches!(t[j - 1], b'.' | b'!' | b'?' | b'\n') {
+                sentence_start = true;
+            }
+            j -= 1;
+            if i - j > 6 {
+                break;
+            }
+        }
+        if j == 0 {
+            sentence_start = true;
+        }
+        let e = j;
+        while j > 0 && (t[j - 1].is_ascii_alphabetic() || t[j - 1] >= 0x80 || t[j - 1] == b'/') && e - j < 20
+        {
+            j -= 1;
+        }
+        (self.word_str(j, e), sentence_start)
+    }
+
+    fn person(&mut self, i: usize, e1: usize) -> usize {
+        let t = self.t;
+        let w1 = self.word_str(i, e1);
+        let w1 = w1.strip_suffix("'s").unwrap_or(w1);
+        if w1.len() < 2
+            || lexicon::is_stop_word(w1)
+            || lexicon::is_person_cue(w1)
+            || w1.bytes().all(|b| b.is_ascii_uppercase())
+        {
+            return e1;
+        }
+        let g1 = lexicon::is_given(w1);
+        let s1 = lexicon::is_surname(w1);
+        // "Kunden Anna Svensson": an unknown capitalised word before a given name is not part
+        // of the name.
+        if !g1 && !s1 && t.get(e1) == Some(&b' ') {
+            let ne = self.word_end(e1 + 1);
+            if ne > e1 + 1 && lexicon::is_given(self.word_str(e1 + 1, ne)) {
+                return e1;
+            }
+        }
+        let (prev, sentence_start) = self.prev_word(i);
+        let strong = lexicon::is_strong_person_cue(prev);
+        // Following capitalised words on the same line.
+        let mut ends = [e1; 3];
+        let mut kinds = [(g1, s1, false); 3];
+        let mut n = 1;
+        let mut j = e1;
+        while n < 3 && t.get(j) == Some(&b' ') {
+            let Some((c, _)) = char_at(t, j + 1) else { break };
+            if !c.is_uppercase() {
+                break;
+            }
+            let we = self.word_end(j + 1);
+            let w = self.word_str(j + 1, we);
+            let w = w.strip_suffix("'s").unwrap_or(w);
+            if w.len() < 2 || lexicon::is_stop_word(w) || lexicon::is_en_street(w) || lexicon::is_se_street(w)
+            {
+                break;
+            }
+            if w.bytes().all(|b| b.is_ascii_uppercase()) {
+                break;
+            }
+            let g = lexicon::is_given(w);
+            let s = lexicon::is_surname(w) || lexicon::surname_shape(w);
+            // An unknown word is only taken right after a known given name or a title.
+            if !g && !s && !(n == 1 && (g1 || strong)) {
+                break;
+            }
+            kinds[n] = (g, s, !g && !s);
+            ends[n] = if w.len() + j + 1 < we { j + 1 + w.len() } else { we };
+            n += 1;
+            j = we;
+            if t.get(j).is_some_and(|&b| b == b'\'') {
+                break;
+            }
+        }
+        let end = ends[n - 1];
+        let weak = !strong && lexicon::is_person_cue(prev);
+        let last = kinds[n - 1];
+        let mut base: f32 = if n >= 2 {
+            match (g1, last) {
+                (true, (_, true, _)) | (true, (true, _, _)) => confidence::PERSON_GIVEN_AND_KNOWN,
+                (true, _) => confidence::PERSON_GIVEN_AND_UNKNOWN,
+                (false, (_, true, _)) if s1 || kinds[0].1 => confidence::PERSON_SURNAMES,
+                (false, (_, true, _)) => confidence::PERSON_UNKNOWN_AND_SURNAME,
+                _ => confidence::PERSON_UNKNOWN_WORDS,
+            }
+        } else if g1 {
+            if sentence_start { confidence::PERSON_GIVEN_SENTENCE_START } else { confidence::PERSON_GIVEN }
+        } else if s1 || lexicon::surname_shape(w1) {
+            confidence::PERSON_SURNAME
+        } else {
+            confidence::PERSON_UNKNOWN_WORD
+        };
+        if strong {
+            base += confidence::PERSON_STRONG_CUE;
+        } else if weak {
+            base += confidence::PERSON_WEAK_CUE;
+        }
+        if self.key == Some(Label::Person) {
+            base += confidence::PERSON_FIELD_NAME;
+        }
+        let conf = base.clamp(0.0, 1.0);
+        let end = if w1.len() < e1 - i && n == 1 { i + w1.len() } else { end };
+        self.out.push(Cand { start: i, end, label: Label::Person, conf, rec: "person_lexicon" });
+        end.max(e1)
+    }
+}

@@ -1,0 +1,270 @@
+//! Identifiers in digit groups: card numbers, personnummer and organisationsnummer, US SSN,
+//! IPv4 addresses, Swedish bank accounts and IBAN (found from its check digits).
+
+use super::confidence;
+use super::{Groups, Scanner, is_letter_before, left_ok, right_ok};
+use crate::Label;
+use sekretess_ident as ident;
+
+impl Scanner<'_> {
+    pub(super) fn at_digit(&mut self, i: usize) -> usize {
+        let t = self.t;
+        let mut run_end = i;
+        while run_end < t.len() && t[run_end].is_ascii_digit() {
+            run_end += 1;
+        }
+        if !left_ok(t, i) {
+            // Possibly the check digits of an IBAN ("SE45 …", "be 54 …").
+            if let Some(e) = self.iban_lookback(i) {
+                return e;
+            }
+            return run_end;
+        }
+        if let Some(e) = self.iban_lookback(i) {
+            return e;
+        }
+        let before = self.out.len();
+        let g = Groups::read(t, i, b" -+./");
+        self.cards(&g);
+        self.se_ids(&g);
+        self.ssn(&g);
+        self.ipv4(&g);
+        let date_shape = self.dates(i, &g);
+        self.bank(&g);
+        self.postal_digits(i, &g);
+        // A phone number does not start inside a space-separated run of digit groups.
+        let mid_run = i >= 2 && t[i - 1] == b' ' && t[i - 2].is_ascii_digit();
+        if !date_shape
+            && !mid_run
+            && let Some((e, conf, rec)) = self.phone(i)
+        {
+            self.push(i, e, Label::Phone, conf, rec);
+        }
+        // Continue after the most specific candidate found here (not after the longest: a
+        // phone-shaped run may swallow a second IP address that is its own finding).
+        let best = self.out[before..]
+            .iter()
+            .max_by(|a, b| a.label.tier().cmp(&b.label.tier()).then(a.conf.total_cmp(&b.conf)))
+            .map_or(run_end, |c| c.end);
+        best.max(run_end)
+    }
+
+    fn cards(&mut self, g: &Groups) {
+        let t = self.t;
+        for k in (1..=g.n).rev() {
+            let total: usize = g.lens(k).sum();
+            if !(12..=19).contains(&total) {
+                continue;
+            }
+            let sep = g.same_sep(k);
+            if k > 1 && !matches!(sep, Some(b' ' | b'-')) {
+                continue;
+            }
+            if k > 1 && g.lens(k).any(|l| !(2..=6).contains(&l)) {
+                continue;
+            }
+            if !right_ok(t, g.end(k)) {
+                continue;
+            }
+            let mut d = std::mem::take(&mut self.buf);
+            g.digits(t, k, &mut d);
+            let ok = ident::is_card(&d);
+            self.buf = d;
+            if ok {
+                let base = match (k, total) {
+                    (1, 16) => confidence::CARD_16_DIGITS,
+                    (1, 12 | 13) => confidence::CARD_SHORT,
+                    (1, _) => confidence::CARD_OTHER_LENGTH,
+                    _ => confidence::CARD_GROUPED,
+                };
+                self.push(g.g[0].0, g.end(k), Label::CardNumber, base, "card_luhn");
+                return;
+            }
+        }
+    }
+
+    fn se_ids(&mut self, g: &Groups) {
+        let t = self.t;
+        let lens: Vec<usize> = g.lens(g.n).collect();
+        // (number of groups used, base confidence for a personnummer)
+        let shape = match (lens.as_slice(), g.sep[0], g.sep[1]) {
+            ([10 | 12, ..], _, _) => {
+                Some((1, if lens[0] == 12 { confidence::PNR_12_DIGITS } else { confidence::PNR_10_DIGITS }))
+            }
+            ([6 | 8, 4, ..], b'-' | b'+', _) => Some((2, confidence::PNR_DASH)),
+            ([6 | 8, 4, ..], b' ', _) => Some((2, confidence::PNR_SPACE)),
+            ([4, 2, 4, ..], b'-', b'-') => Some((3, confidence::PNR_DATE_DASHES)),
+            _ => None,
+        };
+        let Some((k, base)) = shape else { return };
+        let end = g.end(k);
+        if !right_ok(t, end) {
+            return;
+        }
+        let mut d = std::mem::take(&mut self.buf);
+        g.digits(t, k, &mut d);
+        let pnr = ident::personnummer(&d);
+        let org = if k == 3 || (k == 2 && g.sep[0] == b'+') { None } else { ident::orgnr(&d) };
+        self.buf = d;
+        let start = g.g[0].0;
+        match (pnr, org) {
+            (Some(coord), Some(false)) | (Some(coord), None) => {
+                let org_ctx = org.is_some()
+                    && self.cue(start, end, Label::SeOrgnr)
+                    && !self.cue(start, end, Label::SePersonnummer);
+                if org_ctx {
+                    self.push(start, end, Label::SeOrgnr, confidence::ORGNR_BY_CUE, "se_orgnr_luhn");
+                } else {
+                    let rec = if coord { "se_samordningsnummer" } else { "se_personnummer" };
+                    self.push(start, end, Label::SePersonnummer, base, rec);
+                }
+            }
+            (_, Some(true)) => {
+                let b = if k == 1 { confidence::ORGNR_BARE } else { confidence::ORGNR_GROUPED };
+                self.push(start, end, Label::SeOrgnr, b, "se_orgnr_luhn");
+            }
+            _ => {}
+        }
+    }
+
+    fn ssn(&mut self, g: &Groups) {
+        let t = self.t;
+        let (k, base) = if g.n >= 3 && g.len(0) == 3 && g.len(1) == 2 && g.len(2) == 4 {
+            match g.same_sep(3) {
+                Some(b'-') => (3, confidence::SSN_DASHES),
+                Some(b' ') => (3, confidence::SSN_SPACES),
+                _ => return,
+            }
+        } else if g.len(0) == 9 {
+            (1, confidence::SSN_BARE)
+        } else {
+            return;
+        };
+        let end = g.end(k);
+        if !right_ok(t, end) || (k == 3 && g.n > 3 && g.sep[2] != b' ') {
+            return;
+        }
+        let mut d = std::mem::take(&mut self.buf);
+        g.digits(t, k, &mut d);
+        let ok = ident::is_ssn(&d);
+        self.buf = d;
+        if ok {
+            self.push(g.g[0].0, end, Label::UsSsn, base, "us_ssn");
+        }
+    }
+
+    fn ipv4(&mut self, g: &Groups) {
+        let t = self.t;
+        if g.n < 4 || g.sep[..3].iter().any(|&s| s != b'.') {
+            return;
+        }
+        if g.n > 4 && g.sep[3] == b'.' {
+            return;
+        }
+        for k in 0..4 {
+            let (s, e) = g.g[k];
+            let part = &t[s..e];
+            if part.len() > 3 || (part.len() > 1 && part[0] == b'0') {
+                return;
+            }
+            let v = part.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+            if v > 255 {
+                return;
+            }
+        }
+        let end = g.end(4);
+        if !right_ok(t, end) {
+            return;
+        }
+        self.push(g.g[0].0, end, Label::IpAddress, confidence::IPV4, "ipv4");
+    }
+
+    fn bank(&mut self, g: &Groups) {
+        let t = self.t;
+        let lens: Vec<usize> = g.lens(g.n).collect();
+        let mut d = std::mem::take(&mut self.buf);
+        let mut hit: Option<(usize, &'static str)> = None;
+        // Bankgiro: 3-4 or 4-4 with a dash; Luhn.
+        if g.n >= 2 && (lens[0] == 3 || lens[0] == 4) && lens[1] == 4 && g.sep[0] == b'-' {
+            g.digits(t, 2, &mut d);
+            if ident::luhn(&d) && right_ok(t, g.end(2)) {
+                hit = Some((2, "se_bankgiro"));
+            }
+        }
+        // Plusgiro: 1-7 digits, dash, one check digit (possibly in pairs "12 34 56-7"); Luhn.
+        if hit.is_none() {
+            for k in 2..=g.n.min(5) {
+                if g.len(k - 1) == 1 && g.sep[k - 2] == b'-' && g.lens(k - 1).all(|l| l <= 7) {
+                    g.digits(t, k, &mut d);
+                    if (2..=8).contains(&d.len()) && ident::luhn(&d) && right_ok(t, g.end(k)) {
+                        hit = Some((k, "se_plusgiro"));
+                    }
+                    break;
+                }
+            }
+        }
+        // Clearing number (4 or 5 digits) and account number (6-10 digits, maybe grouped).
+        if hit.is_none() && (lens[0] == 4 || lens[0] == 5) && g.n >= 2 && t[g.g[0].0] != b'0' {
+            for k in (2..=g.n.min(6)).rev() {
+                let acc: usize = g.lens(k).skip(1).sum();
+                if (6..=10).contains(&acc) && right_ok(t, g.end(k)) {
+                    hit = Some((k, "se_bank_account"));
+                    break;
+                }
+            }
+        }
+        self.buf = d;
+        if let Some((k, rec)) = hit
+            && self.cue(g.g[0].0, g.end(k), Label::SeBankAccount)
+        {
+            self.push(g.g[0].0, g.end(k), Label::SeBankAccount, confidence::SE_BANK_ACCOUNT, rec);
+        }
+    }
+
+    fn iban_lookback(&mut self, i: usize) -> Option<usize> {
+        let t = self.t;
+        // Country code right before the check digits, or with one space ("be 54 …").
+        let cc_start = if i >= 2 && t[i - 1].is_ascii_alphabetic() && t[i - 2].is_ascii_alphabetic() {
+            i - 2
+        } else if i >= 3
+            && t[i - 1] == b' '
+            && t[i - 2].is_ascii_alphabetic()
+            && t[i - 3].is_ascii_alphabetic()
+        {
+            i - 3
+        } else {
+            return None;
+        };
+        if cc_start > 0 && is_letter_before(t, cc_start) {
+            return None;
+        }
+        let cc = [t[cc_start].to_ascii_uppercase(), t[cc_start + 1].to_ascii_uppercase()];
+        let want = ident::iban_length(&cc)?;
+        let mut compact = std::mem::take(&mut self.buf);
+        compact.clear();
+        compact.extend_from_slice(&cc);
+        let mut j = i;
+        let mut end = i;
+        while compact.len() < want && j < t.len() {
+            let c = t[j];
+            if c.is_ascii_alphanumeric() {
+                compact.push(c.to_ascii_uppercase());
+                j += 1;
+                end = j;
+            } else if matches!(c, b' ' | b'-' | b'.') && t.get(j + 1).is_some_and(u8::is_ascii_alphanumeric) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let ok = compact.len() == want
+            && !t.get(end).is_some_and(u8::is_ascii_alphanumeric)
+            && ident::is_iban(&compact);
+        self.buf = compact;
+        if ok {
+            self.push(cc_start, end, Label::Iban, confidence::IBAN, "iban_mod97");
+            return Some(end);
+        }
+        None
+    }
+}
