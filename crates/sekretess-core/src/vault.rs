@@ -585,13 +585,32 @@ impl<S: Store> Vault<S> {
         }
     }
 
+    /// Resolves the attempt at `seq` (recorded for `attempt`) with the result of its write,
+    /// and passes the result on. The marker is best effort: the write happened or not
+    /// whatever becomes of it, and without it the attempt claims no outcome.
+    async fn resolved<T>(
+        u: &Unsealed<S>,
+        attempt: &Event,
+        seq: u64,
+        result: Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
+        let _ = u.audit.resolve(attempt, (seq, seq), outcome).await;
+        result
+    }
+
     /// Creates a customer group with its own store and its own keys.
     pub async fn create_group(&self, ctx: &AuditContext, name: &str) -> Result<GroupInfo, VaultError> {
         group_name_ok(name)?;
         let u = self.unsealed()?;
         let mut event = ctx.event("group.create");
         event.group = Some(name.to_owned());
-        u.audit.record(event, Outcome::Success).await?;
+        let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
+        let created = self.create_group_on_record(&u, name).await;
+        Self::resolved(&u, &event, seq, created).await
+    }
+
+    async fn create_group_on_record(&self, u: &Unsealed<S>, name: &str) -> Result<GroupInfo, VaultError> {
         for _attempt in 0..5 {
             let existing = self.store.list_groups().await?;
             if existing.iter().any(|g| g.name == name) {
@@ -640,9 +659,10 @@ impl<S: Store> Vault<S> {
         let g = self.group_by_name(&u, name).await?;
         let mut event = ctx.event(if locked { "group.lock" } else { "group.unlock" });
         event.group = Some(g.row.name.clone());
-        u.audit.record(event, Outcome::Success).await?;
+        let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
         let state = if locked { GroupState::Locked } else { GroupState::Open };
-        self.store.set_group_state(g.row.id, state).await?;
+        let written = self.store.set_group_state(g.row.id, state).await.map_err(VaultError::from);
+        Self::resolved(&u, &event, seq, written).await?;
         g.locked.store(locked, Ordering::SeqCst);
         Ok(Self::info(&g))
     }
@@ -802,11 +822,18 @@ impl<S: Store> Vault<S> {
             let (u, store, codes) = (Arc::clone(&u), self.store.clone(), Arc::clone(&codes));
             let group_id = g.row.id;
             tokio::spawn(async move {
-                u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Success)).collect()).await?;
+                // The entries record attempts: what happened to them, a commit marker says.
+                let first = events.first().cloned().unwrap_or_default();
+                let seqs =
+                    u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Attempted)).collect()).await?;
+                let range = (seqs.first().copied().unwrap_or(0), seqs.last().copied().unwrap_or(0));
                 // A code collision across 55 random bits is astronomically rare; refuse
                 // rather than loop.
-                store.directory_insert(&codes, group_id).await?;
-                Ok::<(), VaultError>(())
+                if let Err(e) = store.directory_insert(&codes, group_id).await {
+                    let _ = u.audit.resolve(&first, range, Outcome::Failed).await; // best effort
+                    return Err(e.into());
+                }
+                Ok::<(u64, u64), VaultError>(range)
             })
         };
         let (encrypted, recorded, inserted) = if valid.len() <= ITEMS_PER_PART {
@@ -815,7 +842,7 @@ impl<S: Store> Vault<S> {
             let encrypted = Self::encrypt_part(&g, &valid, now);
             let recorded = on_record.await.unwrap_or(Err(VaultError::Internal("audit task failed")));
             let inserted = match (&encrypted, &recorded) {
-                (Ok(part), Ok(())) => g.store.insert_customers(part).await,
+                (Ok(part), Ok(_)) => g.store.insert_customers(part).await,
                 _ => Ok(()),
             };
             (encrypted.map(|part| vec![part]), recorded, inserted)
@@ -841,34 +868,46 @@ impl<S: Store> Vault<S> {
                 tokio::join!(g.store.insert_customer_parts(part_rx, commit_rx), deciding);
             (encrypted, recorded, inserted)
         };
-        recorded?;
-        // The events went to the audit log; a failure records them again.
+        let range = recorded?;
+        crate::audit::note_recorded(); // on record from another task
+        // The attempts went to the audit log; commit markers resolve them.
         let events = || Self::creation_events(ctx, &g, batch, &slots, &codes);
+        let first = Self::creation_events(ctx, &g, batch, slots.get(..1).unwrap_or(&[]), &codes)
+            .pop()
+            .unwrap_or_default();
         let parts = match encrypted {
             Ok(parts) => parts,
             Err(e) => {
-                self.undo_create(&u, &codes, events()).await?;
+                self.undo_create(&u, &codes, &first, range).await?;
                 return Err(e);
             }
         };
         match inserted {
-            Ok(()) => Ok(results),
+            Ok(()) => {
+                // One marker for the whole batch. The creations are committed whatever
+                // becomes of it: without it the log claims no outcome, rather than a wrong one.
+                let _ = u.audit.resolve(&first, range, Outcome::Success).await;
+                Ok(results)
+            }
             Err(StoreError::Conflict { .. }) => {
                 // Some item breaks a uniqueness rule: write them one by one to say which.
                 let writes = parts.iter().flat_map(|part| part.iter());
-                for ((write, &slot), event) in writes.zip(&slots).zip(events()) {
+                for (((write, &slot), event), seq) in writes.zip(&slots).zip(events()).zip(range.0..) {
                     if let Err(e) = g.store.insert_customers(std::slice::from_ref(write)).await {
-                        self.undo_create(&u, std::slice::from_ref(&write.record.code), vec![event]).await?;
+                        self.undo_create(&u, std::slice::from_ref(&write.record.code), &event, (seq, seq))
+                            .await?;
                         results[slot] = Err(match e {
                             StoreError::Conflict { what } => VaultError::Duplicate { field: what },
                             other => other.into(),
                         });
+                    } else {
+                        let _ = u.audit.resolve(&event, (seq, seq), Outcome::Success).await;
                     }
                 }
                 Ok(results)
             }
             Err(e) => {
-                self.undo_create(&u, &codes, events()).await?;
+                self.undo_create(&u, &codes, &first, range).await?;
                 Err(e.into())
             }
         }
@@ -897,17 +936,18 @@ impl<S: Store> Vault<S> {
             .collect()
     }
 
-    /// Takes back the directory rows of creations that were not written, and records them
-    /// as failed. The audit part is best effort: the entries written before already
-    /// record the attempts.
+    /// Resolves the attempts at `range` (recorded for `attempt`) as failed, and takes back
+    /// the directory rows of the creations that were not written. The audit part is best
+    /// effort: without the marker the attempts claim no outcome.
     async fn undo_create(
         &self,
         u: &Unsealed<S>,
         codes: &[String],
-        events: Vec<Event>,
+        attempt: &Event,
+        range: (u64, u64),
     ) -> Result<(), VaultError> {
+        let _ = u.audit.resolve(attempt, range, Outcome::Failed).await;
         self.store.directory_remove(codes).await?;
-        let _ = u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Failed)).collect()).await;
         Ok(())
     }
 
@@ -918,6 +958,9 @@ impl<S: Store> Vault<S> {
         let u = self.unsealed()?;
         let group_id = self.group_of(code).await?;
         let g = self.group_by_id(&u, group_id).await?;
+        // A request's failure after this point is on record with the group it reached.
+        crate::audit::note_group(&g.row.name);
+        crate::audit::note_customer(code.compact());
         Self::usable(&g)?;
         match Self::read_record(&g, code.compact()).await? {
             Some(record) => Ok((u, g, record)),
@@ -1008,14 +1051,15 @@ impl<S: Store> Vault<S> {
         event.group = Some(g.row.name.clone());
         event.customer = Some(record.code.clone());
         event.fields = changes.iter().map(|(name, _)| name.clone()).collect();
-        u.audit.record(event.clone(), Outcome::Success).await?;
+        let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
         if let Err(e) = g.store.update_customer(&write).await {
-            let _ = u.audit.record(event, Outcome::Failed).await; // best effort, as above
+            let _ = u.audit.resolve(&event, (seq, seq), Outcome::Failed).await; // best effort
             return Err(match e {
                 StoreError::Conflict { what } => VaultError::Duplicate { field: what },
                 other => other.into(),
             });
         }
+        let _ = u.audit.resolve(&event, (seq, seq), Outcome::Success).await; // written anyway
         Ok(())
     }
 
@@ -1024,10 +1068,12 @@ impl<S: Store> Vault<S> {
     pub async fn erase_customer(&self, ctx: &AuditContext, code: &CustomerCode) -> Result<(), VaultError> {
         let (u, g, record) = self.locate(code).await?;
         let event = Self::customer_event(ctx, "customer.erase", &g, &record.code, &record.fields);
-        u.audit.record(event, Outcome::Success).await?;
-        self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
-        g.store.erase_customer(code.compact()).await?;
-        Ok(())
+        let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
+        let erased = async {
+            self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
+            g.store.erase_customer(code.compact()).await.map(|_| ())
+        };
+        Self::resolved(&u, &event, seq, erased.await.map_err(VaultError::from)).await
     }
 
     /// Finds customers of `group` whose searchable `field` equals `value` (in any written
