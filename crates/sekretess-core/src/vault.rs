@@ -1157,6 +1157,12 @@ impl<S: Store> Vault<S> {
         }
     }
 
+    /// Records events of another layer together (one durable write); needs the vault
+    /// unsealed.
+    pub async fn record_events(&self, events: Vec<(Event, Outcome)>) -> Result<Vec<u64>, VaultError> {
+        Ok(self.unsealed()?.audit.record_all(events).await?)
+    }
+
     /// A signed checkpoint of the audit chain's head (needs the vault unsealed).
     pub async fn audit_checkpoint(&self) -> Result<crate::audit::Checkpoint, VaultError> {
         Ok(self.unsealed()?.audit.checkpoint().await?)

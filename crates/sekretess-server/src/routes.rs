@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 use sekretess_api as api;
 use sekretess_api::PURPOSE_HEADER;
 use sekretess_core::access::{self, AccessStore, ApiKeyRecord, Caller, GroupAccess};
-use sekretess_core::audit::AuditContext;
+use sekretess_core::audit::{self, AuditContext, Event, Outcome};
 use sekretess_core::store::Store;
 use sekretess_core::{CustomerCode, GroupInfo, VaultError};
 
@@ -262,6 +262,7 @@ pub async fn create_customer<S: Store + AccessStore>(
     auth: Authorized<need::CustomersWrite>,
     ApiJson(req): ApiJson<api::CreateCustomer>,
 ) -> ApiResult<(StatusCode, Json<api::Created>)> {
+    sekretess_core::audit::note_group(&req.group);
     auth.caller.require_group(&req.group)?;
     let code = st.vault.create_customer(&auth.ctx(), &req.group, &pairs(req.fields)).await?;
     Ok((StatusCode::CREATED, Json(api::Created { code: code.to_string(), group: req.group })))
@@ -277,6 +278,7 @@ pub async fn create_customers<S: Store + AccessStore>(
     auth: Authorized<need::CustomersWrite>,
     ApiJson(req): ApiJson<api::CreateCustomers>,
 ) -> ApiResult<Json<api::BatchResponse>> {
+    sekretess_core::audit::note_group(&req.group);
     auth.caller.require_group(&req.group)?;
     if req.customers.len() > st.limits.max_batch {
         return Err(ApiError::BatchTooLarge(st.limits.max_batch));
@@ -305,6 +307,9 @@ pub(crate) async fn reachable<S: Store + AccessStore>(
     if caller.groups != GroupAccess::All {
         let id = st.vault.store().directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
         let name = st.vault.list_groups()?.into_iter().find(|g| g.id == id).map(|g| g.name);
+        if let Some(n) = &name {
+            sekretess_core::audit::note_group(n); // for the audit entry of a refusal
+        }
         if !name.is_some_and(|n| caller.groups.allows(&n)) {
             return Err(VaultError::NotFound.into());
         }
@@ -396,6 +401,7 @@ pub async fn search<S: Store + AccessStore>(
     auth: Authorized<need::CustomersFind>,
     ApiJson(req): ApiJson<api::SearchRequest>,
 ) -> ApiResult<Json<api::SearchResponse>> {
+    sekretess_core::audit::note_group(&req.group);
     auth.caller.require_group(&req.group)?;
     let codes = st.vault.find(&auth.ctx(), &req.group, &req.field, &req.value).await?;
     Ok(Json(api::SearchResponse {
@@ -432,15 +438,24 @@ pub async fn create_api_key<S: Store + AccessStore>(
         .map(|s| format!("scope:{s}"))
         .chain(req.groups.iter().map(|g| format!("group:{g}")))
         .collect();
-    st.vault.record_event(event, sekretess_core::audit::Outcome::Success).await?;
-    let (record, token) =
+    let seq = st.vault.record_event(event.clone(), Outcome::Attempted).await?;
+    let created =
         access::create_api_key(st.vault.store(), st.clock.as_ref(), &req.name, &req.scopes, &req.groups)
-            .await?;
+            .await;
+    resolve(&st, &event, seq, created.is_ok()).await;
+    let (record, token) = created?;
     tracing::warn!(principal = %auth.caller.principal, key = %record.id, "API key created");
     Ok((
         StatusCode::CREATED,
         Json(api::CreatedApiKey { key: api_key(record), token: token.expose().to_owned() }),
     ))
+}
+
+/// Resolves the attempt at `seq` with a commit marker: whether the write was made. Best
+/// effort: without the marker the attempt claims no outcome.
+async fn resolve<S: Store + AccessStore>(st: &AppState<S>, attempt: &Event, seq: u64, written: bool) {
+    let outcome = if written { Outcome::Success } else { Outcome::Failed };
+    let _ = st.vault.record_event(audit::commit_marker(attempt, seq, seq), outcome).await;
 }
 
 /// Lists API keys (never their secrets).
@@ -468,8 +483,10 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
         "apikey:{}",
         id.chars().filter(char::is_ascii_alphanumeric).take(32).collect::<String>()
     )];
-    st.vault.record_event(event, sekretess_core::audit::Outcome::Success).await?;
-    let revoked = st.vault.store().revoke_api_key(&id, st.clock.now()).await?;
+    let seq = st.vault.record_event(event.clone(), Outcome::Attempted).await?;
+    let revoked = st.vault.store().revoke_api_key(&id, st.clock.now()).await;
+    resolve(&st, &event, seq, matches!(revoked, Ok(true))).await;
+    let revoked = revoked?;
     st.keys.forget(&id);
     if !revoked {
         return Err(ApiError::UnknownApiKey);
