@@ -64,7 +64,10 @@ async fn verify_checkpoint_and_export() {
     assert_eq!(lines.len(), 13);
     assert_eq!(lines[0]["seq"], 3);
     assert_eq!((&lines[0]["action"], &lines[0]["outcome"]), (&"group.create".into(), &"attempted".into()));
-    assert_eq!((&lines[1]["action"], &lines[1]["outcome"]), (&"group.create.commit".into(), &"success".into()));
+    assert_eq!(
+        (&lines[1]["action"], &lines[1]["outcome"]),
+        (&"group.create.commit".into(), &"success".into())
+    );
     assert!(!stdout(&export).contains("Ada"), "a value reached the export");
 
     // Cut off the newest entries: the chain alone looks whole, the checkpoint says no.

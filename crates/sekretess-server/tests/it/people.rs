@@ -616,7 +616,11 @@ async fn audit_entries(c: &Client) -> Vec<sekretess_api::audit::AuditEntry> {
     let mut all = vec![];
     let mut from = Some(1);
     while let Some(from_seq) = from {
-        let q = sekretess_api::audit::AuditQuery { from_seq: Some(from_seq), limit: Some(1000), ..Default::default() };
+        let q = sekretess_api::audit::AuditQuery {
+            from_seq: Some(from_seq),
+            limit: Some(1000),
+            ..Default::default()
+        };
         let page = c.audit(&q).await.unwrap();
         all.extend(page.entries);
         from = page.next_seq;
@@ -637,6 +641,9 @@ fn customer_action(method: &str, path: &str) -> Option<&'static str> {
     })
 }
 
+/// (request id, action, outcome, group, customer) of a refused or failed request.
+type Expected = (String, &'static str, &'static str, Option<&'static str>, Option<String>);
+
 /// Fault 5: over the route table, every denied or failed customer-data request (a scope
 /// missing, a group forbidden, the agreement unsigned, a code out of reach or unknown, an
 /// erased customer, a tampered row, a malformed code) leaves exactly one entry with its
@@ -648,11 +655,15 @@ async fn fault5_every_denied_or_failed_customer_request_leaves_one_entry() {
     let officer = w.as_kind(Kind::Officer);
     let svc = |s: &'static str| w.as_kind(Kind::Svc(s));
     // Another group with a customer, a customer to erase, two to tamper with.
-    assert_eq!(send(&officer, Method::POST, "/v1/groups", Some(json!({"name": "private"}))).await.status, 201);
+    assert_eq!(
+        send(&officer, Method::POST, "/v1/groups", Some(json!({"name": "private"}))).await.status,
+        201
+    );
     let writer = svc("customers:write");
     let private =
         writer.create_customer("private", fields(&[("full_name", "Greta Garbo")])).await.unwrap().code;
-    let tampered = writer.create_customer("retail", fields(&[("full_name", "Tam Pered")])).await.unwrap().code;
+    let tampered =
+        writer.create_customer("retail", fields(&[("full_name", "Tam Pered")])).await.unwrap().code;
     let donor = writer.create_customer("retail", fields(&[("full_name", "Don Or")])).await.unwrap().code;
     assert_eq!(svc("customers:erase").erase_customer(&w.erase_code).await.map(|_| ()).unwrap(), ());
     let absent = sekretess_core::CustomerCode::generate().unwrap().to_string();
@@ -675,7 +686,7 @@ async fn fault5_every_denied_or_failed_customer_request_leaves_one_entry() {
     let mark = audit_entries(&officer).await.last().unwrap().seq;
 
     // (request id, action, outcome, group, customer) of every refusal and failure.
-    let mut expected: Vec<(String, &str, &str, Option<&str>, Option<String>)> = vec![];
+    let mut expected: Vec<Expected> = vec![];
     let mut unauthenticated = 0u64;
     let doc: Value = serde_json::from_str(&sekretess_server::openapi::document()).unwrap();
     let mut kinds = vec![
@@ -700,7 +711,9 @@ async fn fault5_every_denied_or_failed_customer_request_leaves_one_entry() {
                 "/v1/customers/search" => {
                     Some(json!({"group": "retail", "field": "email", "value": "ada@example.com"}))
                 }
-                "/v1/customers/{code}/reveal" => Some(json!({"fields": ["email"], "purpose": "customer_request"})),
+                "/v1/customers/{code}/reveal" => {
+                    Some(json!({"fields": ["email"], "purpose": "customer_request"}))
+                }
                 _ => Option::None,
             };
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
@@ -710,7 +723,11 @@ async fn fault5_every_denied_or_failed_customer_request_leaves_one_entry() {
                     unauthenticated += 1;
                     continue;
                 }
-                assert!(resp.status == 403 || resp.status == 404, "{method} {path} as {k:?}: {}", resp.status);
+                assert!(
+                    resp.status == 403 || resp.status == 404,
+                    "{method} {path} as {k:?}: {}",
+                    resp.status
+                );
                 let rid = resp.headers["x-request-id"].to_str().unwrap().to_owned();
                 // The group is known once the handler has read it: from the body (a search
                 // refused for its group) or from the code's directory entry (out of reach).
@@ -738,9 +755,21 @@ async fn fault5_every_denied_or_failed_customer_request_leaves_one_entry() {
         let customer = sekretess_core::CustomerCode::parse(&code).ok().map(|c| c.compact().to_owned());
         expected.push((rid, "customer.read", outcome, group, customer));
     }
-    let resp = send(&agent, Method::POST, "/v1/customers/search", Some(json!({"group": "private", "field": "email", "value": "a@b.se"}))).await;
+    let resp = send(
+        &agent,
+        Method::POST,
+        "/v1/customers/search",
+        Some(json!({"group": "private", "field": "email", "value": "a@b.se"})),
+    )
+    .await;
     assert_eq!((resp.status, kind_of(&resp).as_str()), (403, "group-forbidden"));
-    expected.push((resp.headers["x-request-id"].to_str().unwrap().to_owned(), "customer.find", "denied", Some("private"), Option::None));
+    expected.push((
+        resp.headers["x-request-id"].to_str().unwrap().to_owned(),
+        "customer.find",
+        "denied",
+        Some("private"),
+        Option::None,
+    ));
     let mut bad = 0;
     for token in [Option::None, Some("sk_nope"), Some(STRANGER)] {
         for path in [format!("/v1/customers/{}", w.code), "/v1/groups".to_owned()] {

@@ -449,7 +449,9 @@ async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
     let ada = crate::common::fields(&[("full_name", "Ada Lovelace")]);
     let code = v.create_customer(&ctx, "retail", &ada).await.unwrap();
     let batch: Vec<_> = (0..2500)
-        .map(|i| crate::common::fields(&[("full_name", "Batch Person"), ("email", &format!("p{i}@example.com"))]))
+        .map(|i| {
+            crate::common::fields(&[("full_name", "Batch Person"), ("email", &format!("p{i}@example.com"))])
+        })
         .collect();
     let before = v.store().audit_head().await.unwrap().unwrap().0;
     let made = v.create_customers(&ctx, "retail", &batch).await.unwrap();

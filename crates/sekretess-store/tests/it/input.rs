@@ -140,10 +140,7 @@ async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
     let attempted = ("customer.create", Outcome::Attempted);
     let (committed, failed) =
         (("customer.create.commit", Outcome::Success), ("customer.create.commit", Outcome::Failed));
-    assert_eq!(
-        outcomes,
-        [attempted, attempted, attempted, attempted, committed, failed, failed, committed]
-    );
+    assert_eq!(outcomes, [attempted, attempted, attempted, attempted, committed, failed, failed, committed]);
     for (marker, attempt) in recent[4..].iter().zip(&recent[..4]) {
         assert_eq!(marker.customer, attempt.customer);
         assert_eq!(marker.fields, [format!("attempt-seq:{}-{}", attempt.seq, attempt.seq)]);
