@@ -676,6 +676,27 @@ mod tests {
     }
 
     #[test]
+    fn outcomes_round_trip_and_markers_name_their_attempts() {
+        for o in [Outcome::Success, Outcome::Denied, Outcome::Failed, Outcome::Attempted] {
+            assert_eq!(Outcome::parse(o.as_str()), Some(o));
+        }
+        assert_eq!(Outcome::parse("maybe"), None);
+        let ctx = AuditContext { actor: "apikey:x".into(), request_id: Some("r".into()), origin: None };
+        let mut attempt = ctx.event("customer.create");
+        attempt.group = Some("retail".into());
+        attempt.customer = Some("K7Q4M92DJ3X8".into());
+        attempt.fields = vec!["full_name".into()];
+        let batch = commit_marker(&attempt, 7, 10_006);
+        assert_eq!(batch.action, "customer.create.commit");
+        assert_eq!((batch.group.as_deref(), batch.customer.as_deref()), (Some("retail"), None));
+        assert_eq!(marker_range(&batch.fields), Some((7, 10_006)));
+        let one = commit_marker(&attempt, 7, 7);
+        assert_eq!(one.customer.as_deref(), Some("K7Q4M92DJ3X8"));
+        assert_eq!((one.actor.as_str(), one.request_id.as_deref()), ("apikey:x", Some("r")));
+        assert_eq!(marker_range(&["full_name".into()]), None);
+    }
+
+    #[test]
     fn escaping_removes_line_breaks_and_escapes() {
         assert_eq!(escape_text("ok\n2026 forged entry"), "ok\\u{a}2026 forged entry");
         assert_eq!(escape_text("a\\u{a}"), "a\\\\u{a}");
