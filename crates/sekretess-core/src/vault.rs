@@ -18,7 +18,7 @@ use sekretess_crypto::{Key32, keywrap};
 use tokio::sync::{mpsc, oneshot};
 use zeroize::Zeroizing;
 
-use crate::audit::{AuditContext, AuditKey, AuditLog, Event, Outcome};
+use crate::audit::{AuditContext, AuditKey, AuditLog, Event, Outcome, commit_marker};
 use crate::clock::{Clock, civil_date};
 use crate::coalesce::Coalescer;
 use crate::code::CustomerCode;
@@ -891,18 +891,36 @@ impl<S: Store> Vault<S> {
             }
             Err(StoreError::Conflict { .. }) => {
                 // Some item breaks a uniqueness rule: write them one by one to say which.
+                // The markers go on record together: one per run of written items, one
+                // per refused item (naming its code).
+                let mut markers = Vec::new();
+                let mut run: Option<(Event, u64, u64)> = None;
+                let mut refused = Vec::new();
                 let writes = parts.iter().flat_map(|part| part.iter());
                 for (((write, &slot), event), seq) in writes.zip(&slots).zip(events()).zip(range.0..) {
                     if let Err(e) = g.store.insert_customers(std::slice::from_ref(write)).await {
-                        self.undo_create(&u, std::slice::from_ref(&write.record.code), &event, (seq, seq))
-                            .await?;
+                        if let Some((start, a, b)) = run.take() {
+                            markers.push((commit_marker(&start, a, b), Outcome::Success));
+                        }
+                        markers.push((commit_marker(&event, seq, seq), Outcome::Failed));
+                        refused.push(write.record.code.clone());
                         results[slot] = Err(match e {
                             StoreError::Conflict { what } => VaultError::Duplicate { field: what },
                             other => other.into(),
                         });
                     } else {
-                        let _ = u.audit.resolve(&event, (seq, seq), Outcome::Success).await;
+                        run = Some(match run {
+                            Some((start, a, _)) => (start, a, seq),
+                            None => (event, seq, seq),
+                        });
                     }
+                }
+                if let Some((start, a, b)) = run {
+                    markers.push((commit_marker(&start, a, b), Outcome::Success));
+                }
+                let _ = u.audit.record_all(markers).await; // best effort, as above
+                if !refused.is_empty() {
+                    self.store.directory_remove(&refused).await?;
                 }
                 Ok(results)
             }

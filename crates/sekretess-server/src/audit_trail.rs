@@ -67,8 +67,8 @@ pub(crate) async fn customer_failures<S: Store + AccessStore>(
     req: Request,
     next: Next,
 ) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
-    let Some(action) = route.as_deref().and_then(|r| customer_action(req.method(), r)) else {
+    let route = req.extensions().get::<MatchedPath>();
+    let Some(action) = route.and_then(|r| customer_action(req.method(), r.as_str())) else {
         return next.run(req).await;
     };
     let actor = req.extensions().get::<Caller>().map(|c| c.principal.clone());

@@ -163,7 +163,27 @@ async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
     batch[700] = fields(&[("email", "broken")]);
     batch[1500] = fields(&[("full_name", "Dup Parts"), ("national_id", "19881231-0004")]);
     batch[2050] = fields(&[("full_name", "Fay Parts"), ("national_id", "198112289874")]);
+    let head = v.store().audit_head().await.unwrap().unwrap().0;
     let results = v.create_customers(&ctx(), "retail", &batch).await.unwrap();
+    // 2099 attempts; the markers: three runs of written items, two refused ones.
+    let entries = v.store().audit_read(head + 1, 3000).await.unwrap();
+    let markers: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "customer.create.commit")
+        .map(|e| (e.outcome, sekretess_core::audit::marker_range(&e.fields).unwrap()))
+        .collect();
+    let (s, f, at) = (Outcome::Success, Outcome::Failed, |i: u64| head + 1 + i);
+    assert_eq!(
+        markers,
+        [
+            (s, (at(0), at(1498))),
+            (f, (at(1499), at(1499))),
+            (s, (at(1500), at(2048))),
+            (f, (at(2049), at(2049))),
+            (s, (at(2050), at(2098)))
+        ]
+    );
+    assert_eq!(entries.len(), 2099 + 5);
     assert!(matches!(results[700], Err(VaultError::Invalid { .. })));
     assert_eq!(results[1500], Err(VaultError::Duplicate { field: "national_id".into() }));
     assert_eq!(results[2050], Err(VaultError::Duplicate { field: "national_id".into() }));
