@@ -151,6 +151,12 @@ enum State<S: Store> {
     Unsealed(Arc<Unsealed<S>>),
 }
 
+/// Entries at the head of the audit log that unseal searches for creations left
+/// unresolved by a crash ([`Vault::resolve_attempts`]).
+const RECOVERY_WINDOW: u64 = 50_000;
+/// Attempts younger than this (seconds) may still be in flight in another process.
+const RECOVERY_GRACE: i64 = 60;
+
 /// Events that happen while sealed (no audit key yet) wait here, and are written first
 /// when the vault unseals. Bounded, so a flood of bad shares cannot grow memory.
 const MAX_SEALED_EVENTS: usize = 1000;
@@ -359,10 +365,93 @@ impl<S: Store> Vault<S> {
             *waiting = events;
             return Err(e.into());
         }
-        let unsealed = self.load_groups(root, audit).await?;
-        *self.state.write().map_err(poisoned)? = State::Unsealed(Arc::new(unsealed));
+        let unsealed = Arc::new(self.load_groups(root, audit).await?);
+        *self.state.write().map_err(poisoned)? = State::Unsealed(Arc::clone(&unsealed));
         *self.init_audit.lock().map_err(poisoned)? = None;
+        // Best effort: an attempt left unresolved now is looked at again at the next unseal.
+        let _ = self.resolve_attempts(&unsealed).await;
         self.seal_status()
+    }
+
+    /// Resolves the creations a crash left as bare attempts (no commit marker) in the last
+    /// [`RECOVERY_WINDOW`] entries: each is looked up in the store and resolved with a
+    /// marker by `system` (purpose `resolved at unseal`), `success` if the customer was
+    /// written (or written and erased since), `failed` if not; one marker per run of
+    /// attempts of one request with one outcome. Attempts younger than
+    /// [`RECOVERY_GRACE`] seconds are left alone: another process may still be writing
+    /// them. Returns how many attempts were resolved.
+    async fn resolve_attempts(&self, u: &Unsealed<S>) -> Result<usize, VaultError> {
+        let Some((head, _)) = self.store.audit_head().await? else { return Ok(0) };
+        let cutoff = self.clock.now().saturating_sub(RECOVERY_GRACE);
+        let mut resolved: Vec<(u64, u64)> = Vec::new();
+        let mut open: Vec<crate::audit::Entry> = Vec::new();
+        let mut next = head.saturating_sub(RECOVERY_WINDOW) + 1;
+        while next <= head {
+            let page = self.store.audit_read(next, 1000).await?;
+            let Some(last) = page.last() else { break };
+            next = last.seq + 1;
+            for e in page {
+                if e.action.ends_with(crate::audit::COMMIT_SUFFIX) {
+                    resolved.extend(crate::audit::marker_range(&e.fields));
+                } else if e.outcome == Outcome::Attempted
+                    && e.action == "customer.create"
+                    && e.time <= cutoff
+                    && e.customer.is_some()
+                {
+                    open.push(e);
+                }
+            }
+        }
+        resolved.sort_unstable();
+        let covered = |seq: u64| {
+            let i = resolved.partition_point(|&(a, _)| a <= seq);
+            i > 0 && resolved.get(i - 1).is_some_and(|&(_, b)| seq <= b)
+        };
+        open.retain(|e| !covered(e.seq));
+        let mut markers: Vec<(Event, Outcome)> = Vec::new();
+        let mut run: Option<(Event, u64, u64, Outcome)> = None;
+        for e in &open {
+            let code = e.customer.as_deref().unwrap_or_default();
+            let written = match self.store.directory_lookup(code).await? {
+                None => false,
+                Some(gid) => {
+                    let g = self.group_by_id(u, gid).await?;
+                    !g.store.get_customers(&[code.to_owned()]).await?.is_empty()
+                        || self.store.is_erased(code).await?
+                }
+            };
+            let outcome = if written { Outcome::Success } else { Outcome::Failed };
+            let attempt = Event {
+                actor: "system".into(),
+                action: e.action.clone(),
+                group: e.group.clone(),
+                customer: e.customer.clone(),
+                request_id: e.request_id.clone(),
+                ..Default::default()
+            };
+            run = match run.take() {
+                Some((start, a, b, o))
+                    if b + 1 == e.seq && o == outcome && start.request_id == e.request_id =>
+                {
+                    Some((start, a, e.seq, o))
+                }
+                Some((start, a, b, o)) => {
+                    markers.push((commit_marker(&start, a, b), o));
+                    Some((attempt, e.seq, e.seq, outcome))
+                }
+                None => Some((attempt, e.seq, e.seq, outcome)),
+            };
+        }
+        if let Some((start, a, b, o)) = run {
+            markers.push((commit_marker(&start, a, b), o));
+        }
+        for (marker, _) in &mut markers {
+            marker.purpose = Some("resolved at unseal".into());
+        }
+        if !markers.is_empty() {
+            u.audit.record_all(markers).await?;
+        }
+        Ok(open.len())
     }
 
     fn note_sealed_event(&self, event: Event, outcome: Outcome) -> Result<(), VaultError> {

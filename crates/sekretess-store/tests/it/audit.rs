@@ -431,15 +431,26 @@ fn resolutions(entries: &[Entry], seq: u64) -> Vec<Outcome> {
 /// Fault 6: a write on record before it is made is an attempt, never a success; a commit
 /// marker (one per batch) says what became of it. A create whose group write fails is
 /// resolved as failed; one that never commits (the process stops between its entry and
-/// its write, as under kill -9) claims nothing; a committed one has its marker.
+/// its write, as under kill -9) claims nothing until the next unseal resolves it from the
+/// store; a committed one has its marker (or, if that was lost, gets one at unseal).
 #[tokio::test]
 async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
+    use crate::common::Backend as _;
     use sekretess_core::VaultError;
 
-    let crate::common::TestVault { vault, shares: _, backend } =
-        crate::common::unsealed(crate::common::sqlite().await).await;
-    let v = Arc::new(vault);
+    let backend = crate::common::sqlite().await;
+    let clock = Arc::new(ManualClock::new(NOW));
+    let vault =
+        sekretess_core::Vault::open(backend.open_store().await, clock.clone(), crate::common::schema())
+            .await
+            .unwrap();
     let ctx = crate::common::ctx();
+    let init = vault.init(&ctx, 3, 5).await.unwrap();
+    let shares: Vec<String> = init.shares.iter().map(|s| s.to_text().to_string()).collect();
+    for s in &shares[..3] {
+        vault.submit_share(&ctx, s).await.unwrap();
+    }
+    let v = Arc::new(vault);
     v.create_group(&ctx, "retail").await.unwrap();
     let all = |v: Arc<sekretess_core::Vault<SqliteStore>>| async move {
         v.store().audit_read(1, 1_000_000).await.unwrap()
@@ -533,6 +544,54 @@ async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
     assert!(resolutions(&entries, attempt.seq).is_empty());
     let cid = sekretess_core::CustomerCode::parse(attempt.customer.as_deref().unwrap()).unwrap();
     assert!(matches!(v.get_customer(&ctx, &cid, None).await, Err(VaultError::NotFound)));
+
+    // Committed, but its marker is lost (here: refused by the log).
+    control_sql(
+        backend.dir.path(),
+        "CREATE TRIGGER block_marker BEFORE INSERT ON audit_log WHEN NEW.action = 'customer.create.commit' \
+         BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    )
+    .await;
+    let dee =
+        v.create_customer(&ctx, "retail", &crate::common::fields(&[("full_name", "Dee")])).await.unwrap();
+    control_sql(backend.dir.path(), "DROP TRIGGER block_marker").await;
+    let entries = all(Arc::clone(&v)).await;
+    let committed = entries.last().unwrap();
+    assert_eq!((committed.customer.as_deref(), committed.outcome), (Some(dee.compact()), Outcome::Attempted));
+    assert!(resolutions(&entries, committed.seq).is_empty());
+
+    // The next unseal resolves both from the store (once they are old enough that no
+    // other process can still be writing them).
+    v.seal(&ctx).await.unwrap();
+    for s in &shares[..3] {
+        v.submit_share(&ctx, s).await.unwrap();
+    }
+    let entries = all(Arc::clone(&v)).await;
+    assert!(entries.iter().all(|e| e.purpose.as_deref() != Some("resolved at unseal")), "too early");
+    clock.advance(61);
+    v.seal(&ctx).await.unwrap();
+    for s in &shares[..3] {
+        v.submit_share(&ctx, s).await.unwrap();
+    }
+    let entries = all(Arc::clone(&v)).await;
+    let recovered: Vec<_> =
+        entries.iter().filter(|e| e.purpose.as_deref() == Some("resolved at unseal")).collect();
+    assert_eq!(recovered.len(), 2, "{recovered:?}");
+    for (marker, (attempt, outcome)) in
+        recovered.iter().zip([(attempt.seq, Outcome::Failed), (committed.seq, Outcome::Success)])
+    {
+        assert_eq!((marker.actor.as_str(), marker.action.as_str()), ("system", "customer.create.commit"));
+        assert_eq!(marker.outcome, outcome);
+        assert_eq!(sekretess_core::audit::marker_range(&marker.fields), Some((attempt, attempt)));
+    }
+    assert_eq!(resolutions(&entries, attempt.seq), [Outcome::Failed]);
+    // Resolved once: the unseal after finds nothing left.
+    v.seal(&ctx).await.unwrap();
+    for s in &shares[..3] {
+        v.submit_share(&ctx, s).await.unwrap();
+    }
+    let again = all(Arc::clone(&v)).await;
+    assert_eq!(again.iter().filter(|e| e.purpose.as_deref() == Some("resolved at unseal")).count(), 2);
 
     v.erase_customer(&ctx, &code).await.unwrap();
     let entries = all(Arc::clone(&v)).await;
