@@ -470,6 +470,8 @@ struct Writer<A: AuditStore> {
     /// The chain head as last written by this process (`None`: read it from the store).
     head: Mutex<Option<(u64, [u8; 32])>>,
     failures: Arc<AtomicU64>,
+    /// Events put on record by the next round, ahead of that round's own ([`AuditLog::defer`]).
+    deferred: Mutex<Events>,
 }
 
 type Events = Vec<(Event, Outcome)>;
@@ -486,7 +488,14 @@ impl<A: AuditStore> AuditLog<A> {
     /// `failures` counts writes that failed; the caller keeps it across seal and unseal.
     pub fn new(store: A, key: AuditKey, clock: Arc<dyn Clock>, failures: Arc<AtomicU64>) -> Self {
         AuditLog {
-            writer: Arc::new(Writer { store, key, clock, head: Mutex::new(None), failures }),
+            writer: Arc::new(Writer {
+                store,
+                key,
+                clock,
+                head: Mutex::new(None),
+                failures,
+                deferred: Mutex::new(Vec::new()),
+            }),
             rounds: Coalescer::new(1, usize::MAX).on_runtime(writer_runtime()),
         }
     }
@@ -521,6 +530,21 @@ impl<A: AuditStore> AuditLog<A> {
         Ok(seqs)
     }
 
+    /// Puts an event on record with the next round, ahead of every event recorded after
+    /// this call, without waiting for it: for commit markers on the hot path (a batch's
+    /// marker rides along with the next batch's attempts). Not durable until a round
+    /// runs ([`AuditLog::flush`]); lost if that round fails or the process dies first.
+    pub fn defer(&self, event: Event, outcome: Outcome) {
+        if let Ok(mut deferred) = self.writer.deferred.lock() {
+            deferred.push((event, outcome));
+        }
+    }
+
+    /// Runs a round if events wait ([`AuditLog::defer`]), and waits until they are durable.
+    pub async fn flush(&self) -> Result<(), AuditError> {
+        self.record_all(Vec::new()).await.map(drop)
+    }
+
     /// Resolves the attempts at `first..=last` (recorded for `attempt`) with `outcome`.
     pub async fn resolve(
         &self,
@@ -536,15 +560,23 @@ impl<A: AuditStore> Writer<A> {
     /// Writes the events of every request in one store write; answers per request.
     async fn round(&self, requests: Vec<Events>) -> Vec<Result<Vec<u64>, AuditError>> {
         let counts: Vec<usize> = requests.iter().map(Vec::len).collect();
-        let mut entries: Vec<Entry> =
-            requests.into_iter().flatten().map(|(e, o)| unchained_entry(e, o)).collect();
+        let deferred = self.deferred.lock().map(|mut d| std::mem::take(&mut *d)).unwrap_or_default();
+        let skip = deferred.len();
+        let mut entries: Vec<Entry> = deferred
+            .into_iter()
+            .chain(requests.into_iter().flatten())
+            .map(|(e, o)| unchained_entry(e, o))
+            .collect();
+        if entries.is_empty() {
+            return counts.iter().map(|_| Ok(Vec::new())).collect();
+        }
         let cached = self.head.lock().ok().and_then(|h| *h);
         match self.chain_and_write(&mut entries, cached).await {
             Ok(new_head) => {
                 if let Ok(mut head) = self.head.lock() {
                     *head = Some(new_head);
                 }
-                let mut seqs = entries.iter().map(|e| e.seq);
+                let mut seqs = entries.iter().skip(skip).map(|e| e.seq);
                 counts.iter().map(|&n| Ok(seqs.by_ref().take(n).collect())).collect()
             }
             Err(e) => {

@@ -973,9 +973,13 @@ impl<S: Store> Vault<S> {
         };
         match inserted {
             Ok(()) => {
-                // One marker for the whole batch. The creations are committed whatever
-                // becomes of it: without it the log claims no outcome, rather than a wrong one.
-                let _ = u.audit.resolve(&first, range, Outcome::Success).await;
+                // One marker for the whole batch, written with the next round (the next
+                // batch's attempts, or a flush started here), so no caller waits for its
+                // commit. If it is lost, the creations claim no outcome until the next
+                // unseal resolves them from the store ([`Vault::resolve_attempts`]).
+                u.audit.defer(commit_marker(&first, range.0, range.1), Outcome::Success);
+                let flushing = Arc::clone(&u);
+                tokio::spawn(async move { flushing.audit.flush().await });
                 Ok(results)
             }
             Err(StoreError::Conflict { .. }) => {
@@ -1262,6 +1266,12 @@ impl<S: Store> Vault<S> {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Waits until every commit marker written in the background is durable (a test, or a
+    /// reader of the store itself, sees them then).
+    pub async fn audit_flush(&self) -> Result<(), VaultError> {
+        Ok(self.unsealed()?.audit.flush().await?)
     }
 
     /// Records events of another layer together (one durable write); needs the vault

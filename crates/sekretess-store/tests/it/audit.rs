@@ -332,6 +332,7 @@ async fn vault_operations_fail_closed() {
     v.create_group(&ctx, "retail").await.unwrap();
     let ada = crate::common::fields(&[("full_name", "Ada Lovelace"), ("national_id", "19811228-9874")]);
     let code = v.create_customer(&ctx, "retail", &ada).await.unwrap();
+    v.audit_flush().await.unwrap(); // markers written in the background
     let head = v.store().audit_head().await.unwrap().unwrap().0;
 
     control_sql(tv.backend.dir.path(), BLOCK_AUDIT).await;
@@ -453,6 +454,7 @@ async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
     let v = Arc::new(vault);
     v.create_group(&ctx, "retail").await.unwrap();
     let all = |v: Arc<sekretess_core::Vault<SqliteStore>>| async move {
+        v.audit_flush().await.unwrap(); // markers written in the background
         v.store().audit_read(1, 1_000_000).await.unwrap()
     };
 
@@ -464,6 +466,7 @@ async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
             crate::common::fields(&[("full_name", "Batch Person"), ("email", &format!("p{i}@example.com"))])
         })
         .collect();
+    v.audit_flush().await.unwrap(); // markers written in the background
     let before = v.store().audit_head().await.unwrap().unwrap().0;
     let made = v.create_customers(&ctx, "retail", &batch).await.unwrap();
     assert!(made.iter().all(Result::is_ok));
@@ -483,6 +486,7 @@ async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
         "CREATE TRIGGER block_insert BEFORE INSERT ON customers BEGIN SELECT RAISE(ABORT, 'injected'); END",
     )
     .await;
+    v.audit_flush().await.unwrap(); // markers written in the background
     let head = v.store().audit_head().await.unwrap().unwrap().0;
     v.create_customer(&ctx, "retail", &crate::common::fields(&[("full_name", "Bo Ek")])).await.unwrap_err();
     v.create_customers(&ctx, "retail", &batch).await.unwrap_err();
@@ -522,6 +526,7 @@ async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
         sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap()
     };
     sqlx::query("BEGIN IMMEDIATE").execute(&mut holder).await.unwrap();
+    v.audit_flush().await.unwrap(); // markers written in the background
     let head = v.store().audit_head().await.unwrap().unwrap().0;
     let creating = {
         let (v, ctx) = (Arc::clone(&v), ctx.clone());
@@ -554,6 +559,7 @@ async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
     .await;
     let dee =
         v.create_customer(&ctx, "retail", &crate::common::fields(&[("full_name", "Dee")])).await.unwrap();
+    let _ = v.audit_flush().await; // the marker's round fails (or failed already): it is lost
     control_sql(backend.dir.path(), "DROP TRIGGER block_marker").await;
     let entries = all(Arc::clone(&v)).await;
     let committed = entries.last().unwrap();

@@ -134,6 +134,7 @@ async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
     // Each valid item went on record as an attempt before the write; written one by one
     // after the conflict, each is resolved by its own marker: committed, or failed (the two
     // refused ones, under their own codes).
+    v.audit_flush().await.unwrap(); // markers written in the background
     let head = v.store().audit_head().await.unwrap().unwrap().0;
     let recent = v.store().audit_read(head - 7, 10).await.unwrap();
     let outcomes: Vec<_> = recent.iter().map(|e| (e.action.as_str(), e.outcome)).collect();
@@ -163,6 +164,7 @@ async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
     batch[700] = fields(&[("email", "broken")]);
     batch[1500] = fields(&[("full_name", "Dup Parts"), ("national_id", "19881231-0004")]);
     batch[2050] = fields(&[("full_name", "Fay Parts"), ("national_id", "198112289874")]);
+    v.audit_flush().await.unwrap(); // markers written in the background
     let head = v.store().audit_head().await.unwrap().unwrap().0;
     let results = v.create_customers(&ctx(), "retail", &batch).await.unwrap();
     // 2099 attempts; the markers: three runs of written items, two refused ones.
