@@ -72,8 +72,9 @@ impl<S: Store + PeopleStore> People<S> {
         let now = self.clock.now();
         let next = self.store().current_agreement().await?.map_or(1, |a| a.version + 1);
         let event = Self::event(ctx, "agreement.publish", vec![agreement_target(next)]);
-        self.record(event, Outcome::Success).await?;
-        let version = self.store().insert_agreement(text, &sha256, now, actor.employee_id).await?;
+        let seq = self.attempt(&event).await?;
+        let inserted = self.store().insert_agreement(text, &sha256, now, actor.employee_id).await;
+        let version = self.resolved(&event, seq, inserted.map_err(PeopleError::from)).await?;
         Ok(Agreement {
             version,
             text: text.to_owned(),
@@ -108,7 +109,7 @@ impl<S: Store + PeopleStore> People<S> {
             self.record(event, Outcome::Denied).await?;
             return Err(e);
         }
-        self.record(event, Outcome::Success).await?;
+        let seq = self.attempt(&event).await?;
         let signature = SignatureRow {
             employee_id: row.id,
             version,
@@ -116,8 +117,8 @@ impl<S: Store + PeopleStore> People<S> {
             signed_at: self.clock.now(),
             origin: ctx.origin.clone(),
         };
-        self.store().insert_signature(&signature).await?;
-        Ok(())
+        let inserted = self.store().insert_signature(&signature).await.map_err(PeopleError::from);
+        self.resolved(&event, seq, inserted).await
     }
 
     /// Who has signed the current version (security officers and auditors).

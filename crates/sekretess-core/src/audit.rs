@@ -29,6 +29,10 @@ pub enum Outcome {
     Success,
     Denied,
     Failed,
+    /// A write on record before it is made (fail closed), whose outcome is not known yet:
+    /// a later [`commit_marker`] entry resolves it. An attempt without one claims nothing
+    /// (e.g. the process died between the entry and the write).
+    Attempted,
 }
 
 impl Outcome {
@@ -37,6 +41,7 @@ impl Outcome {
             Outcome::Success => "success",
             Outcome::Denied => "denied",
             Outcome::Failed => "failed",
+            Outcome::Attempted => "attempted",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -44,9 +49,98 @@ impl Outcome {
             "success" => Some(Outcome::Success),
             "denied" => Some(Outcome::Denied),
             "failed" => Some(Outcome::Failed),
+            "attempted" => Some(Outcome::Attempted),
             _ => None,
         }
     }
+}
+
+/// The suffix of a commit marker's action: `customer.create` -> `customer.create.commit`.
+pub const COMMIT_SUFFIX: &str = ".commit";
+/// How a commit marker names the attempts it resolves: `attempt-seq:<first>-<last>`.
+pub const ATTEMPT_SEQ_PREFIX: &str = "attempt-seq:";
+
+/// The entry that resolves the attempts recorded at sequence numbers `first..=last` (one
+/// entry however many: a batch of 10,000 creations costs one marker). Its outcome says
+/// what happened: `Success` (committed) or `Failed` (not written). It names the
+/// attempt's actor, group and request; the customer only when it resolves one attempt.
+pub fn commit_marker(attempt: &Event, first: u64, last: u64) -> Event {
+    Event {
+        actor: attempt.actor.clone(),
+        action: format!("{}{COMMIT_SUFFIX}", attempt.action),
+        group: attempt.group.clone(),
+        customer: if first == last { attempt.customer.clone() } else { None },
+        fields: vec![format!("{ATTEMPT_SEQ_PREFIX}{first}-{last}")],
+        purpose: None,
+        request_id: attempt.request_id.clone(),
+        origin: attempt.origin.clone(),
+    }
+}
+
+/// The attempts a commit marker resolves, from its fields (`None` if it names none).
+pub fn marker_range(fields: &[String]) -> Option<(u64, u64)> {
+    let range = fields.iter().find_map(|f| f.strip_prefix(ATTEMPT_SEQ_PREFIX))?;
+    let (first, last) = range.split_once('-')?;
+    Some((first.parse().ok()?, last.parse().ok()?))
+}
+
+/// What one request left in the audit log, followed across the calls it makes: the
+/// server runs each customer-data request inside [`with_trail`], and after a failure
+/// writes one entry for it unless the request already has one ([`Trail::recorded`]).
+/// The vault notes the group and customer it resolved, so that entry can name them.
+#[derive(Debug, Default)]
+pub struct Trail {
+    recorded: std::sync::atomic::AtomicBool,
+    target: Mutex<(Option<String>, Option<String>)>,
+}
+
+impl Trail {
+    /// Whether an entry was written for this request.
+    pub fn recorded(&self) -> bool {
+        self.recorded.load(Ordering::Relaxed)
+    }
+
+    /// The group and customer code noted, if any.
+    pub fn target(&self) -> (Option<String>, Option<String>) {
+        self.target.lock().map(|t| t.clone()).unwrap_or_default()
+    }
+}
+
+tokio::task_local! {
+    static TRAIL: Arc<Trail>;
+}
+
+/// Runs `f` with `trail` following what it records.
+pub async fn with_trail<F: Future>(trail: Arc<Trail>, f: F) -> F::Output {
+    TRAIL.scope(trail, f).await
+}
+
+/// The group names and codes noted are caller input before they are resolved: at most
+/// this many characters are kept.
+const NOTE_MAX: usize = 64;
+
+/// Notes the group (name) a request acts on, if a [`Trail`] follows it.
+pub fn note_group(group: &str) {
+    let _ = TRAIL.try_with(|t| {
+        if let Ok(mut target) = t.target.lock() {
+            target.0 = Some(group.chars().take(NOTE_MAX).collect());
+        }
+    });
+}
+
+/// Notes the customer (compact code) a request acts on, if a [`Trail`] follows it.
+pub fn note_customer(code: &str) {
+    let _ = TRAIL.try_with(|t| {
+        if let Ok(mut target) = t.target.lock() {
+            target.1 = Some(code.chars().take(NOTE_MAX).collect());
+        }
+    });
+}
+
+/// Notes that an entry of the request is durable (done by [`AuditLog::record_all`]; by
+/// hand where the record ran on another task).
+pub fn note_recorded() {
+    let _ = TRAIL.try_with(|t| t.recorded.store(true, Ordering::Relaxed));
 }
 
 /// Who acts, for the audit log: set once per request by the server.
@@ -394,6 +488,8 @@ struct Writer<A: AuditStore> {
     /// The chain head as last written by this process (`None`: read it from the store).
     head: Mutex<Option<(u64, [u8; 32])>>,
     failures: Arc<AtomicU64>,
+    /// Events put on record by the next round, ahead of that round's own ([`AuditLog::defer`]).
+    deferred: Mutex<Events>,
 }
 
 type Events = Vec<(Event, Outcome)>;
@@ -410,7 +506,14 @@ impl<A: AuditStore> AuditLog<A> {
     /// `failures` counts writes that failed; the caller keeps it across seal and unseal.
     pub fn new(store: A, key: AuditKey, clock: Arc<dyn Clock>, failures: Arc<AtomicU64>) -> Self {
         AuditLog {
-            writer: Arc::new(Writer { store, key, clock, head: Mutex::new(None), failures }),
+            writer: Arc::new(Writer {
+                store,
+                key,
+                clock,
+                head: Mutex::new(None),
+                failures,
+                deferred: Mutex::new(Vec::new()),
+            }),
             rounds: Coalescer::new(1, usize::MAX).on_runtime(writer_runtime()),
         }
     }
@@ -433,13 +536,41 @@ impl<A: AuditStore> AuditLog<A> {
     /// all are durable. Fails as a whole: then none is acknowledged.
     pub async fn record_all(&self, events: Events) -> Result<Vec<u64>, AuditError> {
         let writer = Arc::clone(&self.writer);
-        self.rounds
+        let seqs = self
+            .rounds
             .call(events, move |requests| {
                 let writer = Arc::clone(&writer);
                 async move { writer.round(requests).await }
             })
             .await
-            .unwrap_or_else(|| Err(stopped()))
+            .unwrap_or_else(|| Err(stopped()))?;
+        note_recorded();
+        Ok(seqs)
+    }
+
+    /// Puts an event on record with the next round, ahead of every event recorded after
+    /// this call, without waiting for it: for commit markers on the hot path (a batch's
+    /// marker rides along with the next batch's attempts). Not durable until a round
+    /// runs ([`AuditLog::flush`]); lost if that round fails or the process dies first.
+    pub fn defer(&self, event: Event, outcome: Outcome) {
+        if let Ok(mut deferred) = self.writer.deferred.lock() {
+            deferred.push((event, outcome));
+        }
+    }
+
+    /// Runs a round if events wait ([`AuditLog::defer`]), and waits until they are durable.
+    pub async fn flush(&self) -> Result<(), AuditError> {
+        self.record_all(Vec::new()).await.map(drop)
+    }
+
+    /// Resolves the attempts at `first..=last` (recorded for `attempt`) with `outcome`.
+    pub async fn resolve(
+        &self,
+        attempt: &Event,
+        (first, last): (u64, u64),
+        outcome: Outcome,
+    ) -> Result<u64, AuditError> {
+        self.record(commit_marker(attempt, first, last), outcome).await
     }
 }
 
@@ -447,15 +578,23 @@ impl<A: AuditStore> Writer<A> {
     /// Writes the events of every request in one store write; answers per request.
     async fn round(&self, requests: Vec<Events>) -> Vec<Result<Vec<u64>, AuditError>> {
         let counts: Vec<usize> = requests.iter().map(Vec::len).collect();
-        let mut entries: Vec<Entry> =
-            requests.into_iter().flatten().map(|(e, o)| unchained_entry(e, o)).collect();
+        let deferred = self.deferred.lock().map(|mut d| std::mem::take(&mut *d)).unwrap_or_default();
+        let skip = deferred.len();
+        let mut entries: Vec<Entry> = deferred
+            .into_iter()
+            .chain(requests.into_iter().flatten())
+            .map(|(e, o)| unchained_entry(e, o))
+            .collect();
+        if entries.is_empty() {
+            return counts.iter().map(|_| Ok(Vec::new())).collect();
+        }
         let cached = self.head.lock().ok().and_then(|h| *h);
         match self.chain_and_write(&mut entries, cached).await {
             Ok(new_head) => {
                 if let Ok(mut head) = self.head.lock() {
                     *head = Some(new_head);
                 }
-                let mut seqs = entries.iter().map(|e| e.seq);
+                let mut seqs = entries.iter().skip(skip).map(|e| e.seq);
                 counts.iter().map(|&n| Ok(seqs.by_ref().take(n).collect())).collect()
             }
             Err(e) => {
@@ -584,6 +723,27 @@ mod tests {
             Checkpoint::parse_text(&text.replace("seq=42", "seq=41")).is_some_and(|c| !c.is_authentic(&key))
         );
         assert!(Checkpoint::parse_text("garbage").is_none());
+    }
+
+    #[test]
+    fn outcomes_round_trip_and_markers_name_their_attempts() {
+        for o in [Outcome::Success, Outcome::Denied, Outcome::Failed, Outcome::Attempted] {
+            assert_eq!(Outcome::parse(o.as_str()), Some(o));
+        }
+        assert_eq!(Outcome::parse("maybe"), None);
+        let ctx = AuditContext { actor: "apikey:x".into(), request_id: Some("r".into()), origin: None };
+        let mut attempt = ctx.event("customer.create");
+        attempt.group = Some("retail".into());
+        attempt.customer = Some("K7Q4M92DJ3X8".into());
+        attempt.fields = vec!["full_name".into()];
+        let batch = commit_marker(&attempt, 7, 10_006);
+        assert_eq!(batch.action, "customer.create.commit");
+        assert_eq!((batch.group.as_deref(), batch.customer.as_deref()), (Some("retail"), None));
+        assert_eq!(marker_range(&batch.fields), Some((7, 10_006)));
+        let one = commit_marker(&attempt, 7, 7);
+        assert_eq!(one.customer.as_deref(), Some("K7Q4M92DJ3X8"));
+        assert_eq!((one.actor.as_str(), one.request_id.as_deref()), ("apikey:x", Some("r")));
+        assert_eq!(marker_range(&["full_name".into()]), None);
     }
 
     #[test]

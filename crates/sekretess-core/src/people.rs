@@ -728,6 +728,25 @@ impl<S: Store + PeopleStore> People<S> {
         Ok(())
     }
 
+    /// Puts a write on record before it is made (fail closed), as an attempt: returns its
+    /// sequence number for [`People::resolved`].
+    pub(crate) async fn attempt(&self, event: &Event) -> Result<u64, PeopleError> {
+        Ok(self.vault.record_event(event.clone(), Outcome::Attempted).await?)
+    }
+
+    /// Resolves the attempt at `seq` with the result of its write (a commit marker, best
+    /// effort: without it the attempt claims no outcome), and passes the result on.
+    pub(crate) async fn resolved<T>(
+        &self,
+        event: &Event,
+        seq: u64,
+        result: Result<T, PeopleError>,
+    ) -> Result<T, PeopleError> {
+        let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
+        let _ = self.vault.record_event(crate::audit::commit_marker(event, seq, seq), outcome).await;
+        result
+    }
+
     pub(crate) fn event(ctx: &AuditContext, action: &str, targets: Vec<String>) -> Event {
         let mut e = ctx.event(action);
         e.fields = targets;
@@ -887,11 +906,14 @@ impl<S: Store + PeopleStore> People<S> {
         let secret = TotpSecret::generate()?;
         let sealed = self.vault.seal_people_secret(&totp_aad(row.id), secret.expose())?;
         let state = if row.bootstrap { EmployeeState::Active } else { EmployeeState::PendingApproval };
-        self.record(Self::event(ctx, "employee.enrol", vec![employee_target(row.id)]), Outcome::Success)
-            .await?;
-        if !self.store().complete_enrolment(row.id, &hash, &phc, &sealed, state, now).await? {
-            return Err(PeopleError::InvalidEnrolmentCode);
-        }
+        let event = Self::event(ctx, "employee.enrol", vec![employee_target(row.id)]);
+        let seq = self.attempt(&event).await?;
+        let done = match self.store().complete_enrolment(row.id, &hash, &phc, &sealed, state, now).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(PeopleError::InvalidEnrolmentCode),
+            Err(e) => Err(e.into()),
+        };
+        self.resolved(&event, seq, done).await?;
         let otpauth_uri = secret.otpauth_uri(&self.config.totp_issuer, &row.login);
         Ok(Enrolment { employee_id: row.id, login: row.login, state, totp_secret: secret, otpauth_uri })
     }
@@ -912,14 +934,14 @@ impl<S: Store + PeopleStore> People<S> {
         let now = self.clock.now();
         let (code, hash) = new_enrolment_code()?;
         let expires_at = now + self.config.enrolment_seconds;
-        self.record(
-            Self::event(ctx, "employee.reinvite", vec![employee_target(employee_id)]),
-            Outcome::Success,
-        )
-        .await?;
-        if !self.store().set_enrolment(employee_id, &hash, expires_at, now).await? {
-            return Err(PeopleError::WrongState { state: "not invited", expected: "invited" });
-        }
+        let event = Self::event(ctx, "employee.reinvite", vec![employee_target(employee_id)]);
+        let seq = self.attempt(&event).await?;
+        let done = match self.store().set_enrolment(employee_id, &hash, expires_at, now).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(PeopleError::WrongState { state: "not invited", expected: "invited" }),
+            Err(e) => Err(e.into()),
+        };
+        self.resolved(&event, seq, done).await?;
         Ok(Invitation { employee_id, code, expires_at })
     }
 
@@ -1017,13 +1039,20 @@ impl<S: Store + PeopleStore> People<S> {
             self.record(event, Outcome::Denied).await?;
             return Err(PeopleError::WrongState { state: target.state.as_str(), expected: from.as_str() });
         }
-        self.record(event, Outcome::Success).await?;
+        let seq = self.attempt(&event).await?;
         let by = approved_by.map(|p| p.employee_id);
-        if !self.store().set_employee_state(target.id, from, to, by, self.clock.now()).await? {
-            let now = self.employee(target.id).await?.state;
-            return Err(PeopleError::WrongState { state: now.as_str(), expected: from.as_str() });
-        }
-        Ok(())
+        let done = self.store().set_employee_state(target.id, from, to, by, self.clock.now()).await;
+        let done = match done {
+            Ok(true) => Ok(()),
+            Ok(false) => match self.employee(target.id).await {
+                Ok(now) => {
+                    Err(PeopleError::WrongState { state: now.state.as_str(), expected: from.as_str() })
+                }
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e.into()),
+        };
+        self.resolved(&event, seq, done).await
     }
 
     /// Every employee (security officers and auditors).
@@ -1092,7 +1121,8 @@ impl<S: Store + PeopleStore> People<S> {
         }
         let (token, hash) = new_session_token()?;
         // Fail closed: no session without a durable record of the login.
-        self.record(actor.event("login"), Outcome::Success).await?;
+        let event = actor.event("login");
+        let seq = self.attempt(&event).await?;
         let session = SessionRow {
             token_hash: hash,
             employee_id: row.id,
@@ -1100,7 +1130,8 @@ impl<S: Store + PeopleStore> People<S> {
             last_seen: now,
             origin: ctx.origin.clone(),
         };
-        self.store().insert_session(&session).await?;
+        let inserted = self.store().insert_session(&session).await.map_err(PeopleError::from);
+        self.resolved(&event, seq, inserted).await?;
         let principal = self.principal(&row).await?;
         Ok(LoginOutcome { token, principal, expires_at: now + self.config.session_absolute_seconds })
     }
@@ -1160,12 +1191,10 @@ impl<S: Store + PeopleStore> People<S> {
         check_password(new_password, &row.login).map_err(PeopleError::WeakPassword)?;
         self.reverify(ctx, &row, old_password).await?;
         let phc = self.hash_password(new_password).await?;
-        self.record(
-            Self::event(ctx, "employee.password_change", vec![employee_target(row.id)]),
-            Outcome::Success,
-        )
-        .await?;
-        self.store().set_password_hash(row.id, &phc, self.clock.now()).await?;
+        let event = Self::event(ctx, "employee.password_change", vec![employee_target(row.id)]);
+        let seq = self.attempt(&event).await?;
+        let set = self.store().set_password_hash(row.id, &phc, self.clock.now()).await;
+        self.resolved(&event, seq, set.map_err(PeopleError::from)).await?;
         self.store().delete_sessions_of(row.id).await?;
         Ok(())
     }
@@ -1245,8 +1274,9 @@ impl<S: Store + PeopleStore> People<S> {
         }
         let mut event = Self::event(ctx, "grant.add", vec![employee_target(employee_id)]);
         event.group = Some(gname);
-        self.record(event, Outcome::Success).await?;
-        self.store().grant_group(employee_id, gid, actor.employee_id, self.clock.now()).await?;
+        let seq = self.attempt(&event).await?;
+        let granted = self.store().grant_group(employee_id, gid, actor.employee_id, self.clock.now()).await;
+        self.resolved(&event, seq, granted.map_err(PeopleError::from)).await?;
         Ok(())
     }
 
@@ -1262,8 +1292,9 @@ impl<S: Store + PeopleStore> People<S> {
         let (gid, gname) = self.group_id(group)?;
         let mut event = Self::event(ctx, "grant.remove", vec![employee_target(employee_id)]);
         event.group = Some(gname);
-        self.record(event, Outcome::Success).await?;
-        Ok(self.store().revoke_group(employee_id, gid).await?)
+        let seq = self.attempt(&event).await?;
+        let revoked = self.store().revoke_group(employee_id, gid).await.map_err(PeopleError::from);
+        self.resolved(&event, seq, revoked).await
     }
 
     /// The field policy in force: the defaults with the stored changes applied.
@@ -1297,8 +1328,10 @@ impl<S: Store + PeopleStore> People<S> {
             self.record(Self::event(ctx, "policy.set", targets), Outcome::Denied).await?;
             return Err(e.into());
         }
-        self.record(Self::event(ctx, "policy.set", targets), Outcome::Success).await?;
-        self.store().set_policy_rule(role, sensitivity, decision, self.clock.now()).await?;
+        let event = Self::event(ctx, "policy.set", targets);
+        let seq = self.attempt(&event).await?;
+        let set = self.store().set_policy_rule(role, sensitivity, decision, self.clock.now()).await;
+        self.resolved(&event, seq, set.map_err(PeopleError::from)).await?;
         Ok(policy)
     }
 }

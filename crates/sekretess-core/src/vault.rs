@@ -21,7 +21,7 @@ use sekretess_crypto::{Key32, keywrap};
 use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, mpsc, oneshot};
 use zeroize::Zeroizing;
 
-use crate::audit::{AuditContext, AuditKey, AuditLog, Event, Outcome};
+use crate::audit::{AuditContext, AuditKey, AuditLog, Event, Outcome, commit_marker};
 use crate::clock::{Clock, civil_date};
 use crate::coalesce::Coalescer;
 use crate::code::CustomerCode;
@@ -197,6 +197,12 @@ enum State<S: Store> {
     Sealed { pending: Vec<Share> },
     Unsealed(Arc<Unsealed<S>>),
 }
+
+/// Entries at the head of the audit log that unseal searches for creations left
+/// unresolved by a crash ([`Vault::resolve_attempts`]).
+const RECOVERY_WINDOW: u64 = 50_000;
+/// Attempts younger than this (seconds) may still be in flight in another process.
+const RECOVERY_GRACE: i64 = 60;
 
 /// Events that happen while sealed (no audit key yet) wait here, and are written first
 /// when the vault unseals. Bounded, so a flood of bad shares cannot grow memory.
@@ -432,10 +438,93 @@ impl<S: Store> Vault<S> {
             *waiting = events;
             return Err(e.into());
         }
-        let unsealed = self.load_groups(root, audit).await?;
-        *self.state.write().map_err(poisoned)? = State::Unsealed(Arc::new(unsealed));
+        let unsealed = Arc::new(self.load_groups(root, audit).await?);
+        *self.state.write().map_err(poisoned)? = State::Unsealed(Arc::clone(&unsealed));
         *self.init_audit.lock().map_err(poisoned)? = None;
+        // Best effort: an attempt left unresolved now is looked at again at the next unseal.
+        let _ = self.resolve_attempts(&unsealed).await;
         self.seal_status()
+    }
+
+    /// Resolves the creations a crash left as bare attempts (no commit marker) in the last
+    /// [`RECOVERY_WINDOW`] entries: each is looked up in the store and resolved with a
+    /// marker by `system` (purpose `resolved at unseal`), `success` if the customer was
+    /// written (or written and erased since), `failed` if not; one marker per run of
+    /// attempts of one request with one outcome. Attempts younger than
+    /// [`RECOVERY_GRACE`] seconds are left alone: another process may still be writing
+    /// them. Returns how many attempts were resolved.
+    async fn resolve_attempts(&self, u: &Unsealed<S>) -> Result<usize, VaultError> {
+        let Some((head, _)) = self.store.audit_head().await? else { return Ok(0) };
+        let cutoff = self.clock.now().saturating_sub(RECOVERY_GRACE);
+        let mut resolved: Vec<(u64, u64)> = Vec::new();
+        let mut open: Vec<crate::audit::Entry> = Vec::new();
+        let mut next = head.saturating_sub(RECOVERY_WINDOW) + 1;
+        while next <= head {
+            let page = self.store.audit_read(next, 1000).await?;
+            let Some(last) = page.last() else { break };
+            next = last.seq + 1;
+            for e in page {
+                if e.action.ends_with(crate::audit::COMMIT_SUFFIX) {
+                    resolved.extend(crate::audit::marker_range(&e.fields));
+                } else if e.outcome == Outcome::Attempted
+                    && e.action == "customer.create"
+                    && e.time <= cutoff
+                    && e.customer.is_some()
+                {
+                    open.push(e);
+                }
+            }
+        }
+        resolved.sort_unstable();
+        let covered = |seq: u64| {
+            let i = resolved.partition_point(|&(a, _)| a <= seq);
+            i > 0 && resolved.get(i - 1).is_some_and(|&(_, b)| seq <= b)
+        };
+        open.retain(|e| !covered(e.seq));
+        let mut markers: Vec<(Event, Outcome)> = Vec::new();
+        let mut run: Option<(Event, u64, u64, Outcome)> = None;
+        for e in &open {
+            let code = e.customer.as_deref().unwrap_or_default();
+            let written = match self.store.directory_lookup(code).await? {
+                None => false,
+                Some(gid) => {
+                    let g = self.group_by_id(u, gid).await?;
+                    !g.store.get_customers(&[code.to_owned()]).await?.is_empty()
+                        || self.store.is_erased(code).await?
+                }
+            };
+            let outcome = if written { Outcome::Success } else { Outcome::Failed };
+            let attempt = Event {
+                actor: "system".into(),
+                action: e.action.clone(),
+                group: e.group.clone(),
+                customer: e.customer.clone(),
+                request_id: e.request_id.clone(),
+                ..Default::default()
+            };
+            run = match run.take() {
+                Some((start, a, b, o))
+                    if b + 1 == e.seq && o == outcome && start.request_id == e.request_id =>
+                {
+                    Some((start, a, e.seq, o))
+                }
+                Some((start, a, b, o)) => {
+                    markers.push((commit_marker(&start, a, b), o));
+                    Some((attempt, e.seq, e.seq, outcome))
+                }
+                None => Some((attempt, e.seq, e.seq, outcome)),
+            };
+        }
+        if let Some((start, a, b, o)) = run {
+            markers.push((commit_marker(&start, a, b), o));
+        }
+        for (marker, _) in &mut markers {
+            marker.purpose = Some("resolved at unseal".into());
+        }
+        if !markers.is_empty() {
+            u.audit.record_all(markers).await?;
+        }
+        Ok(open.len())
     }
 
     fn note_sealed_event(&self, event: Event, outcome: Outcome) -> Result<(), VaultError> {
@@ -674,13 +763,32 @@ impl<S: Store> Vault<S> {
         }
     }
 
+    /// Resolves the attempt at `seq` (recorded for `attempt`) with the result of its write,
+    /// and passes the result on. The marker is best effort: the write happened or not
+    /// whatever becomes of it, and without it the attempt claims no outcome.
+    async fn resolved<T>(
+        u: &Unsealed<S>,
+        attempt: &Event,
+        seq: u64,
+        result: Result<T, VaultError>,
+    ) -> Result<T, VaultError> {
+        let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failed };
+        let _ = u.audit.resolve(attempt, (seq, seq), outcome).await;
+        result
+    }
+
     /// Creates a customer group with its own store and its own keys.
     pub async fn create_group(&self, ctx: &AuditContext, name: &str) -> Result<GroupInfo, VaultError> {
         group_name_ok(name)?;
         let u = self.unsealed()?;
         let mut event = ctx.event("group.create");
         event.group = Some(name.to_owned());
-        u.audit.record(event, Outcome::Success).await?;
+        let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
+        let created = self.create_group_on_record(&u, name).await;
+        Self::resolved(&u, &event, seq, created).await
+    }
+
+    async fn create_group_on_record(&self, u: &Unsealed<S>, name: &str) -> Result<GroupInfo, VaultError> {
         for _attempt in 0..5 {
             let existing = self.store.list_groups().await?;
             if existing.iter().any(|g| g.name == name) {
@@ -737,9 +845,10 @@ impl<S: Store> Vault<S> {
         let g = self.group_by_name(&u, name).await?;
         let mut event = ctx.event(if locked { "group.lock" } else { "group.unlock" });
         event.group = Some(g.row.name.clone());
-        u.audit.record(event, Outcome::Success).await?;
+        let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
         let state = if locked { GroupState::Locked } else { GroupState::Open };
-        self.store.set_group_state(g.row.id, state).await?;
+        let written = self.store.set_group_state(g.row.id, state).await.map_err(VaultError::from);
+        Self::resolved(&u, &event, seq, written).await?;
         g.locked.store(locked, Ordering::SeqCst);
         Ok(Self::info(&g))
     }
@@ -905,11 +1014,18 @@ impl<S: Store> Vault<S> {
             let (u, store, codes) = (Arc::clone(&u), self.store.clone(), Arc::clone(&codes));
             let group_id = g.row.id;
             tokio::spawn(async move {
-                u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Success)).collect()).await?;
+                // The entries record attempts: what happened to them, a commit marker says.
+                let first = events.first().cloned().unwrap_or_default();
+                let seqs =
+                    u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Attempted)).collect()).await?;
+                let range = (seqs.first().copied().unwrap_or(0), seqs.last().copied().unwrap_or(0));
                 // A code collision across 55 random bits is astronomically rare; refuse
                 // rather than loop.
-                store.directory_insert(&codes, group_id).await?;
-                Ok::<(), VaultError>(())
+                if let Err(e) = store.directory_insert(&codes, group_id).await {
+                    let _ = u.audit.resolve(&first, range, Outcome::Failed).await; // best effort
+                    return Err(e.into());
+                }
+                Ok::<(u64, u64), VaultError>(range)
             })
         };
         let (encrypted, recorded, inserted) = if valid.len() <= ITEMS_PER_PART {
@@ -918,7 +1034,7 @@ impl<S: Store> Vault<S> {
             let encrypted = Self::encrypt_part(&g, &valid, now);
             let recorded = on_record.await.unwrap_or(Err(VaultError::Internal("audit task failed")));
             let inserted = match (&encrypted, &recorded) {
-                (Ok(part), Ok(())) => g.store.insert_customers(part).await,
+                (Ok(part), Ok(_)) => g.store.insert_customers(part).await,
                 _ => Ok(()),
             };
             (encrypted.map(|part| vec![part]), recorded, inserted)
@@ -944,34 +1060,68 @@ impl<S: Store> Vault<S> {
                 tokio::join!(g.store.insert_customer_parts(part_rx, commit_rx), deciding);
             (encrypted, recorded, inserted)
         };
-        recorded?;
-        // The events went to the audit log; a failure records them again.
+        let range = recorded?;
+        crate::audit::note_recorded(); // on record from another task
+        // The attempts went to the audit log; commit markers resolve them.
         let events = || Self::creation_events(ctx, &g, batch, &slots, &codes);
+        let first = Self::creation_events(ctx, &g, batch, slots.get(..1).unwrap_or(&[]), &codes)
+            .pop()
+            .unwrap_or_default();
         let parts = match encrypted {
             Ok(parts) => parts,
             Err(e) => {
-                self.undo_create(&u, &codes, events()).await?;
+                self.undo_create(&u, &codes, &first, range).await?;
                 return Err(e);
             }
         };
         match inserted {
-            Ok(()) => Ok(results),
+            Ok(()) => {
+                // One marker for the whole batch, written with the next round (the next
+                // batch's attempts, or a flush started here), so no caller waits for its
+                // commit. If it is lost, the creations claim no outcome until the next
+                // unseal resolves them from the store ([`Vault::resolve_attempts`]).
+                u.audit.defer(commit_marker(&first, range.0, range.1), Outcome::Success);
+                let flushing = Arc::clone(&u);
+                tokio::spawn(async move { flushing.audit.flush().await });
+                Ok(results)
+            }
             Err(StoreError::Conflict { .. }) => {
                 // Some item breaks a uniqueness rule: write them one by one to say which.
+                // The markers go on record together: one per run of written items, one
+                // per refused item (naming its code).
+                let mut markers = Vec::new();
+                let mut run: Option<(Event, u64, u64)> = None;
+                let mut refused = Vec::new();
                 let writes = parts.iter().flat_map(|part| part.iter());
-                for ((write, &slot), event) in writes.zip(&slots).zip(events()) {
+                for (((write, &slot), event), seq) in writes.zip(&slots).zip(events()).zip(range.0..) {
                     if let Err(e) = g.store.insert_customers(std::slice::from_ref(write)).await {
-                        self.undo_create(&u, std::slice::from_ref(&write.record.code), vec![event]).await?;
+                        if let Some((start, a, b)) = run.take() {
+                            markers.push((commit_marker(&start, a, b), Outcome::Success));
+                        }
+                        markers.push((commit_marker(&event, seq, seq), Outcome::Failed));
+                        refused.push(write.record.code.clone());
                         results[slot] = Err(match e {
                             StoreError::Conflict { what } => VaultError::Duplicate { field: what },
                             other => other.into(),
                         });
+                    } else {
+                        run = Some(match run {
+                            Some((start, a, _)) => (start, a, seq),
+                            None => (event, seq, seq),
+                        });
                     }
+                }
+                if let Some((start, a, b)) = run {
+                    markers.push((commit_marker(&start, a, b), Outcome::Success));
+                }
+                let _ = u.audit.record_all(markers).await; // best effort, as above
+                if !refused.is_empty() {
+                    self.store.directory_remove(&refused).await?;
                 }
                 Ok(results)
             }
             Err(e) => {
-                self.undo_create(&u, &codes, events()).await?;
+                self.undo_create(&u, &codes, &first, range).await?;
                 Err(e.into())
             }
         }
@@ -1000,17 +1150,18 @@ impl<S: Store> Vault<S> {
             .collect()
     }
 
-    /// Takes back the directory rows of creations that were not written, and records them
-    /// as failed. The audit part is best effort: the entries written before already
-    /// record the attempts.
+    /// Resolves the attempts at `range` (recorded for `attempt`) as failed, and takes back
+    /// the directory rows of the creations that were not written. The audit part is best
+    /// effort: without the marker the attempts claim no outcome.
     async fn undo_create(
         &self,
         u: &Unsealed<S>,
         codes: &[String],
-        events: Vec<Event>,
+        attempt: &Event,
+        range: (u64, u64),
     ) -> Result<(), VaultError> {
+        let _ = u.audit.resolve(attempt, range, Outcome::Failed).await;
         self.store.directory_remove(codes).await?;
-        let _ = u.audit.record_all(events.into_iter().map(|e| (e, Outcome::Failed)).collect()).await;
         Ok(())
     }
 
@@ -1026,6 +1177,9 @@ impl<S: Store> Vault<S> {
         let u = self.unsealed()?;
         let group_id = self.group_of(code).await?;
         let g = self.group_by_id(&u, group_id).await?;
+        // A request's failure after this point is on record with the group it reached.
+        crate::audit::note_group(&g.row.name);
+        crate::audit::note_customer(code.compact());
         Self::usable(&g)?;
         let lock = g.record_lock(code.compact());
         let guard = match access {
@@ -1169,7 +1323,7 @@ impl<S: Store> Vault<S> {
         event.group = Some(g.row.name.clone());
         event.customer = Some(record.code.clone());
         event.fields = changes.iter().map(|(name, _)| name.clone()).collect();
-        u.audit.record(event.clone(), Outcome::Success).await?;
+        let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
         // Only if the row is still the one read (another process may have updated it).
         let written = g.store.update_customer(&write, record.version).await.and_then(|done| {
             done.then_some(()).ok_or_else(|| {
@@ -1177,12 +1331,13 @@ impl<S: Store> Vault<S> {
             })
         });
         if let Err(e) = written {
-            let _ = u.audit.record(event, Outcome::Failed).await; // best effort, as above
+            let _ = u.audit.resolve(&event, (seq, seq), Outcome::Failed).await; // best effort
             return Err(match e {
                 StoreError::Conflict { what } => VaultError::Duplicate { field: what },
                 other => other.into(),
             });
         }
+        let _ = u.audit.resolve(&event, (seq, seq), Outcome::Success).await; // written anyway
         // Row first, then its version in the directory: a crash in between leaves the row
         // one version ahead, which reads accept and repair (see `open_record`); the other
         // order would leave a committed row older than the directory, unreadable.
@@ -1196,10 +1351,12 @@ impl<S: Store> Vault<S> {
         // Exclusively: reads of this customer in flight finish first.
         let (u, g, record, _hold) = self.locate(code, Access::Write).await?;
         let event = Self::customer_event(ctx, "customer.erase", &g, &record.code, &record.fields);
-        u.audit.record(event, Outcome::Success).await?;
-        self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
-        g.store.erase_customer(code.compact()).await?;
-        Ok(())
+        let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
+        let erased = async {
+            self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
+            g.store.erase_customer(code.compact()).await.map(|_| ())
+        };
+        Self::resolved(&u, &event, seq, erased.await.map_err(VaultError::from)).await
     }
 
     /// Finds customers of `group` whose searchable `field` equals `value` (in any written
@@ -1281,6 +1438,18 @@ impl<S: Store> Vault<S> {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Waits until every commit marker written in the background is durable (a test, or a
+    /// reader of the store itself, sees them then).
+    pub async fn audit_flush(&self) -> Result<(), VaultError> {
+        Ok(self.unsealed()?.audit.flush().await?)
+    }
+
+    /// Records events of another layer together (one durable write); needs the vault
+    /// unsealed.
+    pub async fn record_events(&self, events: Vec<(Event, Outcome)>) -> Result<Vec<u64>, VaultError> {
+        Ok(self.unsealed()?.audit.record_all(events).await?)
     }
 
     /// A signed checkpoint of the audit chain's head (needs the vault unsealed).

@@ -24,12 +24,31 @@ use sekretess_core::store::Store;
 use crate::AppState;
 use crate::problem::ApiError;
 
-/// Reads `Authorization: Bearer <token>` and authenticates it.
+/// Reads `Authorization: Bearer <token>` and authenticates it. A refusal (401) is
+/// counted for the audit log, per source ([`crate::audit_trail::AuthFailures`]).
 pub async fn authenticate<S: Store + AccessStore>(
     State(state): State<AppState<S>>,
-    mut req: Request,
+    req: Request,
     next: Next,
 ) -> Response {
+    let peer = req.extensions().get::<Peer>().map(|p| p.0.ip());
+    let (resp, refused) = authenticated(&state, req, next).await;
+    crate::audit_trail::note_authentication(&state, peer, refused).await;
+    resp
+}
+
+/// The response, and whether authentication refused the request.
+async fn authenticated<S: Store + AccessStore>(
+    state: &AppState<S>,
+    mut req: Request,
+    next: Next,
+) -> (Response, bool) {
+    // Only a refusal (401) is counted, not a store that failed.
+    let refused = |e: ApiError| {
+        let resp = e.into_response();
+        let refused = resp.status() == axum::http::StatusCode::UNAUTHORIZED;
+        (resp, refused)
+    };
     let token = req
         .headers()
         .get(AUTHORIZATION)
@@ -37,22 +56,22 @@ pub async fn authenticate<S: Store + AccessStore>(
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim);
     let Some(token) = token else {
-        return ApiError::Vault(VaultError::Unauthenticated).into_response();
+        return refused(ApiError::Vault(VaultError::Unauthenticated));
     };
     if token.starts_with(crate::auth_session::SESSION_PREFIX) {
         let token = zeroize::Zeroizing::new(token.to_owned());
-        return crate::auth_session::session(&state, req, next, &token).await;
+        return crate::auth_session::session(state, req, next, &token).await;
     }
     match state.keys.authenticate(state.vault.store(), state.clock.now(), token).await {
         Ok(caller) => {
-            if let Err(e) = crate::auth_session::check_api_key(&state, &caller).await {
-                return e.into_response();
+            if let Err(e) = crate::auth_session::check_api_key(state, &caller).await {
+                return refused(e);
             }
             tracing::Span::current().record("principal", caller.principal.as_str());
             req.extensions_mut().insert(caller);
-            next.run(req).await
+            (next.run(req).await, false)
         }
-        Err(e) => ApiError::Vault(e).into_response(),
+        Err(e) => refused(ApiError::Vault(e)),
     }
 }
 

@@ -154,15 +154,16 @@ pub fn is_customer_data(scope: Scope) -> bool {
     )
 }
 
-/// Authenticates a session token (called by [`crate::auth::authenticate`]).
+/// Authenticates a session token (called by [`crate::auth::authenticate`]); says whether
+/// the token was refused.
 pub(crate) async fn session<S: Store + AccessStore>(
     state: &AppState<S>,
     mut req: Request,
     next: Next,
     token: &str,
-) -> Response {
+) -> (Response, bool) {
     let Some(dir) = &state.people else {
-        return ApiError::Vault(VaultError::Unauthenticated).into_response();
+        return (ApiError::Vault(VaultError::Unauthenticated).into_response(), true);
     };
     match dir.authenticate(token).await {
         Ok(principal) => {
@@ -170,9 +171,14 @@ pub(crate) async fn session<S: Store + AccessStore>(
             tracing::Span::current().record("principal", caller.principal.as_str());
             req.extensions_mut().insert(caller);
             req.extensions_mut().insert(principal);
-            next.run(req).await
+            (next.run(req).await, false)
         }
-        Err(e) => ApiError::People(e).into_response(),
+        // Refused (401), or the session store failed (5xx): only a refusal is counted.
+        Err(e) => {
+            let resp = ApiError::People(e).into_response();
+            let refused = resp.status() == axum::http::StatusCode::UNAUTHORIZED;
+            (resp, refused)
+        }
     }
 }
 

@@ -35,6 +35,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tracing::Instrument;
 
+pub mod audit_trail;
 pub mod auth;
 pub mod auth_session;
 mod extract;
@@ -94,6 +95,8 @@ pub struct AppState<S: Store + AccessStore> {
     pub processes: Option<processes::ProcessRegistration>,
     /// Request counters for `GET /v1/sys/metrics`.
     pub metrics: Arc<metrics::HttpMetrics>,
+    /// Authentication failures of the current interval, per source (for the audit log).
+    pub auth_failures: Arc<audit_trail::AuthFailures>,
 }
 
 impl<S: Store + AccessStore> AppState<S> {
@@ -107,6 +110,10 @@ impl<S: Store + AccessStore> AppState<S> {
             people_routes: None,
             processes: None,
             metrics: Arc::new(metrics::HttpMetrics::new()),
+            auth_failures: Arc::new(audit_trail::AuthFailures::new(
+                audit_trail::AUTH_FAILURE_INTERVAL,
+                audit_trail::AUTH_FAILURE_SOURCES,
+            )),
         }
     }
 
@@ -131,6 +138,7 @@ impl<S: Store + AccessStore> Clone for AppState<S> {
             people_routes: self.people_routes.clone(),
             processes: self.processes.clone(),
             metrics: Arc::clone(&self.metrics),
+            auth_failures: Arc::clone(&self.auth_failures),
         }
     }
 }
@@ -279,6 +287,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/audit/verify", get(routes_audit::verify::<S>))
         .route("/v1/audit/checkpoint", get(routes_audit::checkpoint::<S>))
         .route("/v1/redact", post(routes_redact::redact::<S>))
+        .route_layer(middleware::from_fn_with_state(state.clone(), audit_trail::customer_failures::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
     let protected_sys = Router::new()

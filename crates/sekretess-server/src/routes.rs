@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 use sekretess_api as api;
 use sekretess_api::PURPOSE_HEADER;
 use sekretess_core::access::{self, AccessStore, ApiKeyRecord, Caller, GroupAccess};
-use sekretess_core::audit::AuditContext;
+use sekretess_core::audit::{self, AuditContext, Event, Outcome};
 use sekretess_core::store::Store;
 use sekretess_core::{CustomerCode, GroupInfo, VaultError};
 
@@ -222,6 +222,7 @@ pub(crate) async fn reach_group<S: Store + AccessStore>(
     caller: &Caller,
     name: &str,
 ) -> ApiResult<GroupInfo> {
+    sekretess_core::audit::note_group(name);
     let g = match st.vault.group(name).await {
         Ok(g) => g,
         Err(VaultError::UnknownGroup(_)) if !caller.groups.allows(name) => {
@@ -350,6 +351,9 @@ pub(crate) async fn reachable<S: Store + AccessStore>(
     if caller.groups != GroupAccess::All {
         let id = st.vault.store().directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
         let name = st.vault.list_groups()?.into_iter().find(|g| g.id == id).map(|g| g.name);
+        if let Some(n) = &name {
+            sekretess_core::audit::note_group(n); // for the audit entry of a refusal
+        }
         if !name.is_some_and(|n| caller.groups.allows(&n)) {
             return Err(VaultError::NotFound.into());
         }
@@ -487,15 +491,24 @@ pub async fn create_api_key<S: Store + AccessStore>(
         .map(|s| format!("scope:{s}"))
         .chain(req.groups.iter().map(|g| format!("group:{g}")))
         .collect();
-    st.vault.record_event(event, sekretess_core::audit::Outcome::Success).await?;
-    let (record, token) =
+    let seq = st.vault.record_event(event.clone(), Outcome::Attempted).await?;
+    let created =
         access::create_api_key(st.vault.store(), st.clock.as_ref(), &req.name, &req.scopes, &req.groups)
-            .await?;
+            .await;
+    resolve(&st, &event, seq, created.is_ok()).await;
+    let (record, token) = created?;
     tracing::warn!(principal = %auth.caller.principal, key = %record.id, "API key created");
     Ok((
         StatusCode::CREATED,
         Json(api::CreatedApiKey { key: api_key(record), token: token.expose().to_owned() }),
     ))
+}
+
+/// Resolves the attempt at `seq` with a commit marker: whether the write was made. Best
+/// effort: without the marker the attempt claims no outcome.
+async fn resolve<S: Store + AccessStore>(st: &AppState<S>, attempt: &Event, seq: u64, written: bool) {
+    let outcome = if written { Outcome::Success } else { Outcome::Failed };
+    let _ = st.vault.record_event(audit::commit_marker(attempt, seq, seq), outcome).await;
 }
 
 /// Lists the API keys whose scopes and groups are within the caller's (never their secrets).
@@ -535,11 +548,13 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
     let in_reach =
         st.vault.store().get_api_key(&id).await?.is_some_and(|k| access::key_within(&auth.caller, &k));
     if !in_reach {
-        st.vault.record_event(event, sekretess_core::audit::Outcome::Denied).await?;
+        st.vault.record_event(event, Outcome::Denied).await?;
         return Err(ApiError::UnknownApiKey);
     }
-    st.vault.record_event(event, sekretess_core::audit::Outcome::Success).await?;
-    let revoked = st.vault.store().revoke_api_key(&id, st.clock.now()).await?;
+    let seq = st.vault.record_event(event.clone(), Outcome::Attempted).await?;
+    let revoked = st.vault.store().revoke_api_key(&id, st.clock.now()).await;
+    resolve(&st, &event, seq, matches!(revoked, Ok(true))).await;
+    let revoked = revoked?;
     st.keys.forget(&id);
     if !revoked {
         return Err(ApiError::UnknownApiKey);

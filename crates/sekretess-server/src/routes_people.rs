@@ -95,6 +95,7 @@ fn router<S: Store + AccessStore + PeopleStore>(app: AppState<S>, people: Arc<Pe
         .route("/v1/agreements/sign", post(sign_agreement::<S>))
         .route("/v1/agreements/status", get(agreement_status::<S>))
         .route("/v1/customers/{code}/reveal", post(reveal::<S>))
+        .route_layer(middleware::from_fn_with_state(app.clone(), crate::audit_trail::customer_failures::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), unsealed_only::<S>));
     open.merge(protected).with_state(PeopleState { app, people })

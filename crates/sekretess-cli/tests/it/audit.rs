@@ -45,10 +45,11 @@ async fn verify_checkpoint_and_export() {
     let d = data.to_str().unwrap();
     let k = key_file.to_str().unwrap();
 
-    // 1 init + 1 unseal + 1 group + 5 customers + 1 key export
+    // 1 init + 1 unseal + 1 group + 5 customers (each an attempt and its commit marker)
+    // + 1 key export
     let ok = sekretess(&["audit", "verify", "--data", d, "--key-file", k]);
     assert!(ok.status.success(), "{}", stdout(&ok));
-    assert!(stdout(&ok).contains("entries 1 to 9 verify"), "{}", stdout(&ok));
+    assert!(stdout(&ok).contains("entries 1 to 15 verify"), "{}", stdout(&ok));
 
     let cp = sekretess(&["audit", "checkpoint", "--data", d, "--key-file", k]);
     assert!(cp.status.success());
@@ -60,9 +61,13 @@ async fn verify_checkpoint_and_export() {
     assert!(export.status.success());
     let lines: Vec<serde_json::Value> =
         stdout(&export).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines.len(), 7);
+    assert_eq!(lines.len(), 13);
     assert_eq!(lines[0]["seq"], 3);
-    assert_eq!(lines[0]["action"], "group.create");
+    assert_eq!((&lines[0]["action"], &lines[0]["outcome"]), (&"group.create".into(), &"attempted".into()));
+    assert_eq!(
+        (&lines[1]["action"], &lines[1]["outcome"]),
+        (&"group.create.commit".into(), &"success".into())
+    );
     assert!(!stdout(&export).contains("Ada"), "a value reached the export");
 
     // Cut off the newest entries: the chain alone looks whole, the checkpoint says no.

@@ -32,9 +32,14 @@ async fn api_calls_leave_entries_that_auditors_can_filter() {
     let q = AuditQuery { customer: Some(code.to_lowercase()), ..Default::default() };
     let by_code = admin.audit(&q).await.unwrap();
     assert!(by_code.entries.iter().all(|e| e.customer.as_deref() == Some(code.replace('-', "").as_str())));
-    // create, read, find, and this very audit read, which names the code it asked about
-    assert_eq!(by_code.entries.len(), 4);
-    assert_eq!(by_code.entries[3].action, "audit.read");
+    // create (an attempt and its commit marker), read, find, and this very audit read,
+    // which names the code it asked about
+    assert_eq!(by_code.entries.len(), 5);
+    let (attempt, marker) = (&by_code.entries[0], &by_code.entries[1]);
+    assert_eq!((attempt.action.as_str(), attempt.outcome.as_str()), ("customer.create", "attempted"));
+    assert_eq!((marker.action.as_str(), marker.outcome.as_str()), ("customer.create.commit", "success"));
+    assert_eq!(marker.fields, [format!("attempt-seq:{}-{}", attempt.seq, attempt.seq)]);
+    assert_eq!(by_code.entries[4].action, "audit.read");
     let q = AuditQuery { action: Some("customer.read".into()), ..Default::default() };
     assert_eq!(admin.audit(&q).await.unwrap().entries.len(), 1);
     let q = AuditQuery { limit: Some(2), ..Default::default() };

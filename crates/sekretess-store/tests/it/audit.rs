@@ -272,14 +272,21 @@ async fn a_session_leaves_exactly_its_entries() {
             "vault.unseal.share",
             "vault.unseal",
             "group.create",
+            "group.create.commit",
             "group.lock",
+            "group.lock.commit",
             "group.unlock",
+            "group.unlock.commit",
             "customer.create",
+            "customer.create.commit",
             "customer.create", // the valid batch item; the invalid one wrote nothing
+            "customer.create.commit",
             "customer.read",
             "customer.update",
+            "customer.update.commit",
             "customer.find",
             "customer.erase",
+            "customer.erase.commit",
             "vault.seal",
             "vault.unseal.share",
             "vault.unseal",
@@ -287,14 +294,26 @@ async fn a_session_leaves_exactly_its_entries() {
     );
     assert_eq!(entries[1].outcome, Outcome::Failed);
     assert!(entries.iter().all(|e| e.actor == "apikey:test" && e.request_id.as_deref() == Some("req-test")));
-    let read = &entries[11];
+    // Writes on record before they are made are attempts, each resolved by its marker.
+    for (i, e) in entries.iter().enumerate() {
+        let marker = e.action.ends_with(".commit");
+        let attempt = !marker && entries.get(i + 1).is_some_and(|n| n.action.ends_with(".commit"));
+        let expected = if attempt { Outcome::Attempted } else { Outcome::Success };
+        assert_eq!(e.outcome, if i == 1 { Outcome::Failed } else { expected }, "{e:?}");
+        if marker {
+            assert_eq!(e.fields, [format!("attempt-seq:{}-{}", e.seq - 1, e.seq - 1)]);
+            assert_eq!(e.action, format!("{}.commit", entries[i - 1].action));
+        }
+    }
+    let read = &entries[16];
+    assert_eq!(read.action, "customer.read");
     assert_eq!(read.customer.as_deref(), Some(code.compact()));
     assert_eq!(read.group.as_deref(), Some("retail"));
     assert_eq!(read.fields, ["email", "full_name"]);
     assert_eq!(read.purpose.as_deref(), Some("support case 42"));
-    assert_eq!(entries[12].fields, ["phone"]);
-    assert_eq!(entries[13].customer.as_deref(), Some(code.compact()));
-    assert_eq!(v.audit_verify(None).await.unwrap(), Verdict::Intact { head: 18 });
+    assert_eq!(entries[17].fields, ["phone"]);
+    assert_eq!(entries[19].customer.as_deref(), Some(code.compact()));
+    assert_eq!(v.audit_verify(None).await.unwrap(), Verdict::Intact { head: 25 });
     // No value in the log: only codes, names of fields, actions.
     let log = format!("{entries:?}");
     assert!(!log.contains("Ada") && !log.contains("ada@example.com") && !log.contains("701234567"));
@@ -313,6 +332,7 @@ async fn vault_operations_fail_closed() {
     v.create_group(&ctx, "retail").await.unwrap();
     let ada = crate::common::fields(&[("full_name", "Ada Lovelace"), ("national_id", "19811228-9874")]);
     let code = v.create_customer(&ctx, "retail", &ada).await.unwrap();
+    v.audit_flush().await.unwrap(); // markers written in the background
     let head = v.store().audit_head().await.unwrap().unwrap().0;
 
     control_sql(tv.backend.dir.path(), BLOCK_AUDIT).await;
@@ -390,4 +410,201 @@ async fn two_writers_keep_one_chain() {
     }
     assert_eq!(seqs, (1..=20).collect::<Vec<u64>>());
     assert_eq!(verify(&store, &key, None).await.unwrap(), Verdict::Intact { head: 20 });
+}
+
+async fn group_sql(dir: &std::path::Path, statement: &str) {
+    let path = dir.join("groups").join("group-1.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    sqlx::query(statement).execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
+/// The commit markers among `entries` that resolve the attempt at `seq`, with their outcomes.
+fn resolutions(entries: &[Entry], seq: u64) -> Vec<Outcome> {
+    entries
+        .iter()
+        .filter(|e| e.action.ends_with(".commit"))
+        .filter(|e| sekretess_core::audit::marker_range(&e.fields).is_some_and(|(a, b)| a <= seq && seq <= b))
+        .map(|e| e.outcome)
+        .collect()
+}
+
+/// Fault 6: a write on record before it is made is an attempt, never a success; a commit
+/// marker (one per batch) says what became of it. A create whose group write fails is
+/// resolved as failed; one that never commits (the process stops between its entry and
+/// its write, as under kill -9) claims nothing until the next unseal resolves it from the
+/// store; a committed one has its marker (or, if that was lost, gets one at unseal).
+#[tokio::test]
+async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
+    use crate::common::Backend as _;
+    use sekretess_core::VaultError;
+
+    let backend = crate::common::sqlite().await;
+    let clock = Arc::new(ManualClock::new(NOW));
+    let vault =
+        sekretess_core::Vault::open(backend.open_store().await, clock.clone(), crate::common::schema())
+            .await
+            .unwrap();
+    let ctx = crate::common::ctx();
+    let init = vault.init(&ctx, 3, 5).await.unwrap();
+    let shares: Vec<String> = init.shares.iter().map(|s| s.to_text().to_string()).collect();
+    for s in &shares[..3] {
+        vault.submit_share(&ctx, s).await.unwrap();
+    }
+    let v = Arc::new(vault);
+    v.create_group(&ctx, "retail").await.unwrap();
+    let all = |v: Arc<sekretess_core::Vault<SqliteStore>>| async move {
+        v.audit_flush().await.unwrap(); // markers written in the background
+        v.store().audit_read(1, 1_000_000).await.unwrap()
+    };
+
+    // Committed: a single create and a batch (written in parts), one marker each.
+    let ada = crate::common::fields(&[("full_name", "Ada Lovelace")]);
+    let code = v.create_customer(&ctx, "retail", &ada).await.unwrap();
+    let batch: Vec<_> = (0..2500)
+        .map(|i| {
+            crate::common::fields(&[("full_name", "Batch Person"), ("email", &format!("p{i}@example.com"))])
+        })
+        .collect();
+    v.audit_flush().await.unwrap(); // markers written in the background
+    let before = v.store().audit_head().await.unwrap().unwrap().0;
+    let made = v.create_customers(&ctx, "retail", &batch).await.unwrap();
+    assert!(made.iter().all(Result::is_ok));
+    let entries = all(Arc::clone(&v)).await;
+    assert_eq!(entries.len() as u64, before + 2501, "2500 attempts and one marker");
+    let single = entries.iter().find(|e| e.customer.as_deref() == Some(code.compact())).unwrap();
+    assert_eq!((single.action.as_str(), single.outcome), ("customer.create", Outcome::Attempted));
+    assert_eq!(resolutions(&entries, single.seq), [Outcome::Success]);
+    let marker = entries.last().unwrap();
+    assert_eq!((marker.action.as_str(), marker.outcome), ("customer.create.commit", Outcome::Success));
+    assert_eq!(sekretess_core::audit::marker_range(&marker.fields), Some((before + 1, before + 2500)));
+    assert!(entries[before as usize..before as usize + 2500].iter().all(|e| e.outcome == Outcome::Attempted));
+
+    // The group write fails: the attempts are resolved as failed, nothing claims success.
+    group_sql(
+        backend.dir.path(),
+        "CREATE TRIGGER block_insert BEFORE INSERT ON customers BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    )
+    .await;
+    v.audit_flush().await.unwrap(); // markers written in the background
+    let head = v.store().audit_head().await.unwrap().unwrap().0;
+    v.create_customer(&ctx, "retail", &crate::common::fields(&[("full_name", "Bo Ek")])).await.unwrap_err();
+    v.create_customers(&ctx, "retail", &batch).await.unwrap_err();
+    let entries = all(Arc::clone(&v)).await;
+    let failed = &entries[head as usize..];
+    assert_eq!(failed.len(), 1 + 1 + 2500 + 1);
+    assert_eq!(failed[0].outcome, Outcome::Attempted);
+    assert_eq!((failed[1].action.as_str(), failed[1].outcome), ("customer.create.commit", Outcome::Failed));
+    assert_eq!(failed[1].customer, failed[0].customer);
+    assert_eq!(resolutions(&entries, failed[0].seq), [Outcome::Failed]);
+    assert_eq!(resolutions(&entries, failed[2].seq), [Outcome::Failed]);
+    assert_eq!(resolutions(&entries, failed[2501].seq), [Outcome::Failed]);
+    assert!(!failed.iter().any(|e| e.outcome == Outcome::Success));
+    let lost = sekretess_core::CustomerCode::parse(failed[0].customer.as_deref().unwrap()).unwrap();
+    assert!(matches!(v.get_customer(&ctx, &lost, None).await, Err(VaultError::NotFound)));
+    group_sql(backend.dir.path(), "DROP TRIGGER block_insert").await;
+
+    // An update whose write fails, and an erasure that is made.
+    group_sql(
+        backend.dir.path(),
+        "CREATE TRIGGER block_update BEFORE UPDATE ON customers BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    )
+    .await;
+    let change = [("full_name".to_owned(), Some("Changed".to_owned()))];
+    v.update_customer(&ctx, &code, &change).await.unwrap_err();
+    group_sql(backend.dir.path(), "DROP TRIGGER block_update").await;
+    let entries = all(Arc::clone(&v)).await;
+    let update = &entries[entries.len() - 2];
+    assert_eq!((update.action.as_str(), update.outcome), ("customer.update", Outcome::Attempted));
+    assert_eq!(resolutions(&entries, update.seq), [Outcome::Failed]);
+
+    // The write never commits: the process stops after the attempt is on record, while
+    // the group's write waits (another writer holds the database).
+    let path = backend.dir.path().join("groups").join("group-1.db");
+    let mut holder = {
+        use sqlx::Connection;
+        sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await.unwrap()
+    };
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut holder).await.unwrap();
+    v.audit_flush().await.unwrap(); // markers written in the background
+    let head = v.store().audit_head().await.unwrap().unwrap().0;
+    let creating = {
+        let (v, ctx) = (Arc::clone(&v), ctx.clone());
+        tokio::spawn(async move {
+            v.create_customer(&ctx, "retail", &crate::common::fields(&[("full_name", "Cid")])).await
+        })
+    };
+    while v.store().audit_head().await.unwrap().unwrap().0 == head {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    creating.abort();
+    assert!(creating.await.unwrap_err().is_cancelled());
+    sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
+    drop(holder);
+    let entries = all(Arc::clone(&v)).await;
+    let attempt = entries.last().unwrap();
+    assert_eq!((attempt.seq, attempt.action.as_str()), (head + 1, "customer.create"));
+    assert_eq!(attempt.outcome, Outcome::Attempted, "an attempt, not a success");
+    assert!(resolutions(&entries, attempt.seq).is_empty());
+    let cid = sekretess_core::CustomerCode::parse(attempt.customer.as_deref().unwrap()).unwrap();
+    assert!(matches!(v.get_customer(&ctx, &cid, None).await, Err(VaultError::NotFound)));
+
+    // Committed, but its marker is lost (here: refused by the log).
+    control_sql(
+        backend.dir.path(),
+        "CREATE TRIGGER block_marker BEFORE INSERT ON audit_log WHEN NEW.action = 'customer.create.commit' \
+         BEGIN SELECT RAISE(ABORT, 'injected'); END",
+    )
+    .await;
+    let dee =
+        v.create_customer(&ctx, "retail", &crate::common::fields(&[("full_name", "Dee")])).await.unwrap();
+    let _ = v.audit_flush().await; // the marker's round fails (or failed already): it is lost
+    control_sql(backend.dir.path(), "DROP TRIGGER block_marker").await;
+    let entries = all(Arc::clone(&v)).await;
+    let committed = entries.last().unwrap();
+    assert_eq!((committed.customer.as_deref(), committed.outcome), (Some(dee.compact()), Outcome::Attempted));
+    assert!(resolutions(&entries, committed.seq).is_empty());
+
+    // The next unseal resolves both from the store (once they are old enough that no
+    // other process can still be writing them).
+    v.seal(&ctx).await.unwrap();
+    for s in &shares[..3] {
+        v.submit_share(&ctx, s).await.unwrap();
+    }
+    let entries = all(Arc::clone(&v)).await;
+    assert!(entries.iter().all(|e| e.purpose.as_deref() != Some("resolved at unseal")), "too early");
+    clock.advance(61);
+    v.seal(&ctx).await.unwrap();
+    for s in &shares[..3] {
+        v.submit_share(&ctx, s).await.unwrap();
+    }
+    let entries = all(Arc::clone(&v)).await;
+    let recovered: Vec<_> =
+        entries.iter().filter(|e| e.purpose.as_deref() == Some("resolved at unseal")).collect();
+    assert_eq!(recovered.len(), 2, "{recovered:?}");
+    for (marker, (attempt, outcome)) in
+        recovered.iter().zip([(attempt.seq, Outcome::Failed), (committed.seq, Outcome::Success)])
+    {
+        assert_eq!((marker.actor.as_str(), marker.action.as_str()), ("system", "customer.create.commit"));
+        assert_eq!(marker.outcome, outcome);
+        assert_eq!(sekretess_core::audit::marker_range(&marker.fields), Some((attempt, attempt)));
+    }
+    assert_eq!(resolutions(&entries, attempt.seq), [Outcome::Failed]);
+    // Resolved once: the unseal after finds nothing left.
+    v.seal(&ctx).await.unwrap();
+    for s in &shares[..3] {
+        v.submit_share(&ctx, s).await.unwrap();
+    }
+    let again = all(Arc::clone(&v)).await;
+    assert_eq!(again.iter().filter(|e| e.purpose.as_deref() == Some("resolved at unseal")).count(), 2);
+
+    v.erase_customer(&ctx, &code).await.unwrap();
+    let entries = all(Arc::clone(&v)).await;
+    let erase = &entries[entries.len() - 2];
+    assert_eq!((erase.action.as_str(), erase.outcome), ("customer.erase", Outcome::Attempted));
+    assert_eq!(resolutions(&entries, erase.seq), [Outcome::Success]);
+    assert!(matches!(v.audit_verify(None).await.unwrap(), Verdict::Intact { .. }));
+    drop(v);
+    drop(backend);
 }

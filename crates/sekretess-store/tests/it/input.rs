@@ -131,16 +131,22 @@ async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
     assert_eq!(results[2], Err(VaultError::Duplicate { field: "national_id".into() }));
     assert_eq!(results[3], Err(VaultError::Duplicate { field: "national_id".into() }));
     assert!(results[4].is_ok());
-    // Each valid item went on record before the write; the two refused ones are on record
-    // again as failed, under their own codes, with the names of their fields.
+    // Each valid item went on record as an attempt before the write; written one by one
+    // after the conflict, each is resolved by its own marker: committed, or failed (the two
+    // refused ones, under their own codes).
+    v.audit_flush().await.unwrap(); // markers written in the background
     let head = v.store().audit_head().await.unwrap().unwrap().0;
-    let recent = v.store().audit_read(head - 5, 10).await.unwrap();
+    let recent = v.store().audit_read(head - 7, 10).await.unwrap();
     let outcomes: Vec<_> = recent.iter().map(|e| (e.action.as_str(), e.outcome)).collect();
-    let (created, failed) = (("customer.create", Outcome::Success), ("customer.create", Outcome::Failed));
-    assert_eq!(outcomes, [created, created, created, created, failed, failed]);
-    assert_eq!(recent[4].customer, recent[1].customer);
-    assert_eq!(recent[5].customer, recent[2].customer);
-    for e in &recent[4..] {
+    let attempted = ("customer.create", Outcome::Attempted);
+    let (committed, failed) =
+        (("customer.create.commit", Outcome::Success), ("customer.create.commit", Outcome::Failed));
+    assert_eq!(outcomes, [attempted, attempted, attempted, attempted, committed, failed, failed, committed]);
+    for (marker, attempt) in recent[4..].iter().zip(&recent[..4]) {
+        assert_eq!(marker.customer, attempt.customer);
+        assert_eq!(marker.fields, [format!("attempt-seq:{}-{}", attempt.seq, attempt.seq)]);
+    }
+    for e in &recent[1..3] {
         assert_eq!(e.fields, ["full_name", "national_id"]);
         assert!(!results.iter().flatten().any(|code| Some(code.compact()) == e.customer.as_deref()));
     }
@@ -158,7 +164,28 @@ async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
     batch[700] = fields(&[("email", "broken")]);
     batch[1500] = fields(&[("full_name", "Dup Parts"), ("national_id", "19881231-0004")]);
     batch[2050] = fields(&[("full_name", "Fay Parts"), ("national_id", "198112289874")]);
+    v.audit_flush().await.unwrap(); // markers written in the background
+    let head = v.store().audit_head().await.unwrap().unwrap().0;
     let results = v.create_customers(&ctx(), "retail", &batch).await.unwrap();
+    // 2099 attempts; the markers: three runs of written items, two refused ones.
+    let entries = v.store().audit_read(head + 1, 3000).await.unwrap();
+    let markers: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "customer.create.commit")
+        .map(|e| (e.outcome, sekretess_core::audit::marker_range(&e.fields).unwrap()))
+        .collect();
+    let (s, f, at) = (Outcome::Success, Outcome::Failed, |i: u64| head + 1 + i);
+    assert_eq!(
+        markers,
+        [
+            (s, (at(0), at(1498))),
+            (f, (at(1499), at(1499))),
+            (s, (at(1500), at(2048))),
+            (f, (at(2049), at(2049))),
+            (s, (at(2050), at(2098)))
+        ]
+    );
+    assert_eq!(entries.len(), 2099 + 5);
     assert!(matches!(results[700], Err(VaultError::Invalid { .. })));
     assert_eq!(results[1500], Err(VaultError::Duplicate { field: "national_id".into() }));
     assert_eq!(results[2050], Err(VaultError::Duplicate { field: "national_id".into() }));

@@ -61,8 +61,9 @@ async fn two_processes_write_concurrently_and_the_audit_chain_holds() {
         }
     }
     // One linear chain, whichever process verifies it: init, per process one share and the
-    // unseal (the last share), 2 group creations, the writes and the reads.
-    let expected = 1 + 2 * 2 + 2 + 2 * PER_PROCESS as u64 + 4 * PER_PROCESS as u64;
+    // unseal (the last share), 2 group creations and the writes (each an attempt and its
+    // commit marker), and the reads.
+    let expected = 1 + 2 * 2 + 2 * 2 + 2 * 2 * PER_PROCESS as u64 + 4 * PER_PROCESS as u64;
     assert_eq!(one.audit_verify(None).await.unwrap(), Verdict::Intact { head: expected });
     assert_eq!(two.audit_verify(None).await.unwrap(), Verdict::Intact { head: expected });
 }
