@@ -10,17 +10,8 @@ mod migrate;
 mod people_rows;
 #[cfg(feature = "postgres")]
 pub mod postgres;
-#[cfg(feature = "postgres")]
-mod postgres_access;
-#[cfg(feature = "postgres")]
-mod postgres_audit;
-#[cfg(feature = "postgres")]
-mod postgres_people;
 mod process;
 pub mod sqlite;
-mod sqlite_access;
-mod sqlite_audit;
-mod sqlite_people;
 
 pub use index_blocks::decode_block;
 #[cfg(feature = "postgres")]

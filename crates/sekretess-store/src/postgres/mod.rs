@@ -44,6 +44,10 @@ use tokio::sync::{mpsc, oneshot};
 use crate::migrate;
 use crate::sqlite::{customer_record, encode_fields, version_from_sql, version_to_sql};
 
+mod access;
+mod audit;
+mod people;
+
 /// The schema of the control tables in the control database.
 pub const CONTROL_SCHEMA: &str = "sekretess";
 /// The recorded location of a group that lives in the control database.

@@ -31,6 +31,10 @@ use crate::hash_filter::HashFilter;
 use crate::index_blocks::{self, BlockWriter};
 use crate::migrate;
 
+mod access;
+mod audit;
+mod people;
+
 const GROUPS_DIR: &str = "groups";
 /// Rows per multi-row INSERT, well under SQLite's bound-parameter limit.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -185,7 +189,7 @@ pub struct SqliteStore {
     pub(crate) control: SqlitePool,
     pub(crate) control_checkpoints: Checkpointer,
     /// The audit writer's own connection to the control database, kept across rounds (see
-    /// `sqlite_audit.rs`). Detached from the pool, so dropping it needs no runtime.
+    /// `sqlite/audit.rs`). Detached from the pool, so dropping it needs no runtime.
     pub(crate) audit_connection: Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
 }
 

@@ -1,5 +1,5 @@
 //! Employees, sessions, grants, field policy and agreements in the PostgreSQL control
-//! database: the same tables and rules as SQLite's (`sqlite_people`), in PostgreSQL's SQL.
+//! database: the same tables and rules as SQLite's (`sqlite::people`), in PostgreSQL's SQL.
 
 use sekretess_core::error::StoreError;
 use sekretess_core::people::{
