@@ -41,8 +41,8 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRo
 use sqlx::{Connection, Postgres, QueryBuilder, Row};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::codec::{customer_record, encode_fields, version_from_sql, version_to_sql};
 use crate::migrate;
-use crate::sqlite::{customer_record, encode_fields, version_from_sql, version_to_sql};
 
 mod access;
 mod audit;
