@@ -4,6 +4,7 @@
 use sekretess_core::error::StoreError;
 use sekretess_core::store::CustomerRecord;
 use sqlx::Row;
+use sqlx::query_builder::Separated;
 
 /// A record version as stored (a signed 64-bit column); versions never come near 2^63.
 pub(crate) fn version_to_sql(version: u64) -> i64 {
@@ -12,6 +13,26 @@ pub(crate) fn version_to_sql(version: u64) -> i64 {
 
 pub(crate) fn version_from_sql(version: i64) -> Result<u64, StoreError> {
     u64::try_from(version).map_err(|_| StoreError::Corrupt("record version".into()))
+}
+
+/// Binds the leading columns of a customer row, as both backends store them: `code,
+/// version, kek_version, wrapped_dek, fields`.
+pub(crate) fn push_record_columns<'args, DB, Sep>(
+    b: &mut Separated<'_, 'args, DB, Sep>,
+    r: &'args CustomerRecord,
+) where
+    DB: sqlx::Database,
+    Sep: std::fmt::Display,
+    &'args str: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    &'args [u8]: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+    Vec<u8>: sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+{
+    b.push_bind(r.code.as_str())
+        .push_bind(version_to_sql(r.version))
+        .push_bind(i64::from(r.kek_version))
+        .push_bind(r.wrapped_dek.as_slice())
+        .push_bind(encode_fields(&r.fields));
 }
 
 /// Field ciphertexts of one customer in one blob: repeated

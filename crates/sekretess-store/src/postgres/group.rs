@@ -46,14 +46,8 @@ impl PgGroup {
             ));
             q.push_values(chunk, |mut b, w| {
                 let r = &w.record;
-                b.push_bind(r.code.as_str())
-                    .push_bind(version_to_sql(r.version))
-                    .push_bind(i64::from(r.kek_version))
-                    .push_bind(r.wrapped_dek.as_slice())
-                    .push_bind(encode_fields(&r.fields))
-                    .push_bind(r.created_at)
-                    .push_bind(r.updated_at)
-                    .push_bind(r.retain_until);
+                push_record_columns(&mut b, r);
+                b.push_bind(r.created_at).push_bind(r.updated_at).push_bind(r.retain_until);
             });
             q.build().execute(&mut *tx).await.map_err(map_err)?;
         }

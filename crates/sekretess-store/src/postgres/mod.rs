@@ -41,7 +41,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRo
 use sqlx::{Connection, Postgres, QueryBuilder, Row};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::codec::{customer_record, encode_fields, version_from_sql, version_to_sql};
+use crate::codec::{customer_record, encode_fields, push_record_columns, version_from_sql, version_to_sql};
 use crate::migrate;
 
 mod access;

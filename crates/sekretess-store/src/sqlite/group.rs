@@ -11,12 +11,8 @@ async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) 
         );
         q.push_values(chunk, |mut b, w| {
             let r = &w.record;
-            b.push_bind(r.code.as_str())
-                .push_bind(version_to_sql(r.version))
-                .push_bind(i64::from(r.kek_version))
-                .push_bind(r.wrapped_dek.as_slice())
-                .push_bind(encode_fields(&r.fields))
-                .push_bind(encode_index(&w.index))
+            push_record_columns(&mut b, r);
+            b.push_bind(encode_index(&w.index))
                 .push_bind(r.created_at)
                 .push_bind(r.updated_at)
                 .push_bind(r.retain_until);

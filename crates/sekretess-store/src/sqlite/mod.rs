@@ -27,7 +27,7 @@ use sqlx::sqlite::{
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::codec::{customer_record, version_from_sql, version_to_sql};
+use crate::codec::{customer_record, push_record_columns, version_from_sql, version_to_sql};
 use crate::hash_filter::HashFilter;
 use crate::index_blocks::{self, BlockWriter};
 use crate::migrate;
