@@ -8,7 +8,6 @@ mod codec;
 mod hash_filter;
 mod index_blocks;
 mod migrate;
-mod people_rows;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 mod process;

@@ -10,7 +10,7 @@ use sekretess_core::policy::{Decision, Role};
 use sekretess_core::schema::Sensitivity;
 use sqlx::Row;
 
-use crate::people_rows::{self, employee, login_conflict, roles_text, session};
+use crate::codec::people::{self as people_rows, employee, login_conflict, roles_text, session};
 use crate::postgres::{PgStore, map_err};
 
 impl PeopleStore for PgStore {

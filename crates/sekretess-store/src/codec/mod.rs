@@ -1,10 +1,13 @@
 //! The record encoding both backends share: a customer's field ciphertexts in one blob,
-//! record versions as SQL integers, and a customer row decoded into a [`CustomerRecord`].
+//! record versions as SQL integers, and a customer row decoded into a [`CustomerRecord`];
+//! the employees' rows in [`people`].
 
 use sekretess_core::error::StoreError;
 use sekretess_core::store::CustomerRecord;
 use sqlx::Row;
 use sqlx::query_builder::Separated;
+
+pub(crate) mod people;
 
 /// A record version as stored (a signed 64-bit column); versions never come near 2^63.
 pub(crate) fn version_to_sql(version: u64) -> i64 {
