@@ -1,7 +1,16 @@
 //! `Store` for PostgreSQL: vault metadata, groups and their placement, the directory and
 //! erasures, in the control database.
 
+use sekretess_core::store::{
+    FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, SealedGroupKey, Store, VaultMeta,
+};
+use sqlx::postgres::PgRow;
+use sqlx::{Postgres, QueryBuilder, Row};
+
+use super::pool::migrate_schema;
 use super::*;
+use crate::codec::{version_from_sql, version_to_sql};
+use crate::migrate;
 
 fn group_row(row: &PgRow) -> Result<GroupRow, StoreError> {
     let state: String = row.try_get("state").map_err(map_err)?;

@@ -1,6 +1,14 @@
 //! `GroupStore` for PostgreSQL: one group's customer rows and blind index, in its schema.
 
+use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, IndexEntry};
+use sqlx::postgres::PgConnection;
+use sqlx::{Postgres, QueryBuilder};
+use tokio::sync::{mpsc, oneshot};
+
+use super::pool::migrate_schema;
 use super::*;
+use crate::codec::{customer_record, encode_fields, push_record_columns, version_to_sql};
+use crate::migrate;
 
 /// A unique violation on the blind index names the field when the chunk has only one
 /// unique field; otherwise the caller retries item by item and learns it then.

@@ -28,21 +28,11 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sekretess_core::error::StoreError;
-use sekretess_core::store::{
-    CustomerRecord, CustomerWrite, FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, GroupStore,
-    IndexEntry, SealedGroupKey, Store, VaultMeta,
-};
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Connection, Postgres, QueryBuilder, Row};
-use tokio::sync::{mpsc, oneshot};
-
-use crate::codec::{customer_record, encode_fields, push_record_columns, version_from_sql, version_to_sql};
-use crate::migrate;
+use sqlx::postgres::{PgConnectOptions, PgPool};
 
 mod access;
 mod audit;
@@ -50,8 +40,6 @@ mod control;
 mod group;
 mod people;
 mod pool;
-
-use pool::migrate_schema;
 
 /// The schema of the control tables in the control database.
 pub const CONTROL_SCHEMA: &str = "sekretess";

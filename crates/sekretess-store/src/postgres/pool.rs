@@ -1,6 +1,12 @@
 //! Connecting: URLs and passwords, pools per group database, schemas and their migrations.
 
+use std::str::FromStr;
+
+use sqlx::Connection;
+use sqlx::postgres::{PgConnection, PgPoolOptions};
+
 use super::*;
+use crate::migrate;
 
 fn bad_url(what: &str) -> StoreError {
     StoreError::Unavailable(format!("invalid PostgreSQL URL: {what}"))

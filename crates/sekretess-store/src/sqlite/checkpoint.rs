@@ -1,5 +1,8 @@
 //! Write-ahead-log checkpoints on a task of their own.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
 use super::*;
 
 /// Starts write-ahead-log checkpoints on a task of their own, at most one at a time and

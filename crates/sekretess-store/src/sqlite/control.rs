@@ -1,6 +1,13 @@
 //! `Store` for SQLite: vault metadata, groups, the directory and erasures.
 
+use sekretess_core::store::{
+    FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, SealedGroupKey, Store, VaultMeta,
+};
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::index::INDEX_STAGING;
 use super::*;
+use crate::codec::{version_from_sql, version_to_sql};
 
 fn group_row(row: &sqlx::sqlite::SqliteRow) -> Result<GroupRow, StoreError> {
     let state: String = row.try_get("state").map_err(map_err)?;

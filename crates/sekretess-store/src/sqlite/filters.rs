@@ -1,6 +1,7 @@
 //! Hash filters of index runs, and finds of unique fields through them.
 
 use super::*;
+use crate::hash_filter::HashFilter;
 
 /// The hash filters of index runs, decoded, for uniqueness checks and finds of unique
 /// fields. Keyed by run and entry count: a run's unique entries change only when it takes more entries (which

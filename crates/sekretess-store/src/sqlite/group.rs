@@ -1,7 +1,13 @@
 //! `GroupStore` for SQLite: one group's customer rows.
 
+use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore};
+use sqlx::{QueryBuilder, Sqlite};
+use tokio::sync::{mpsc, oneshot};
+
 use super::index::{decode_index, delete_index, encode_index, insert_index, stored_index};
 use super::*;
+use crate::codec::{customer_record, push_record_columns, version_from_sql, version_to_sql};
+use crate::index_blocks;
 
 /// Writes customer rows (their index entries are `insert_index`'s) in a transaction.
 async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {

@@ -1,7 +1,12 @@
 //! The staged blind index: runs, levels, merges and the uniqueness check.
 
+use sekretess_core::store::{CustomerWrite, IndexEntry};
+use sqlx::{QueryBuilder, Sqlite};
+
 use super::filters::index_runs;
 use super::*;
+use crate::hash_filter::HashFilter;
+use crate::index_blocks::{self, BlockWriter};
 
 /// A customer's index entries, framed as `[unique u8][field length u8][field][hash 32]`.
 pub(super) fn encode_index(entries: &[IndexEntry]) -> Vec<u8> {
@@ -346,6 +351,8 @@ pub(super) async fn stored_index(
 
 #[cfg(test)]
 mod tests {
+    use sekretess_core::store::{CustomerRecord, GroupStore, Store};
+
     use super::*;
 
     /// A group written before unique runs existed: its staged unique entry moves to

@@ -12,24 +12,15 @@ use std::fs::{DirBuilder, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use sekretess_core::error::StoreError;
-use sekretess_core::store::{
-    CustomerRecord, CustomerWrite, FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, GroupStore,
-    IndexEntry, SealedGroupKey, Store, VaultMeta,
-};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
-use tokio::sync::{mpsc, oneshot};
+use sqlx::{Row, SqliteConnection};
 
-use crate::codec::{customer_record, push_record_columns, version_from_sql, version_to_sql};
-use crate::hash_filter::HashFilter;
-use crate::index_blocks::{self, BlockWriter};
 use crate::migrate;
 
 mod access;
@@ -44,7 +35,7 @@ mod people;
 pub use crate::codec::{decode_fields, encode_fields};
 pub(crate) use checkpoint::Checkpointer;
 use filters::{FilterCache, RunList};
-use index::{INDEX_STAGING, IndexStaging};
+use index::IndexStaging;
 
 const GROUPS_DIR: &str = "groups";
 /// Rows per multi-row INSERT, well under SQLite's bound-parameter limit.
