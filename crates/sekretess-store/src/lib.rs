@@ -4,23 +4,14 @@
 //! a schema of the control database or in a database of its own, on any server.
 #![forbid(unsafe_code)]
 
+mod codec;
 mod hash_filter;
 mod index_blocks;
 mod migrate;
-mod people_rows;
 #[cfg(feature = "postgres")]
 pub mod postgres;
-#[cfg(feature = "postgres")]
-mod postgres_access;
-#[cfg(feature = "postgres")]
-mod postgres_audit;
-#[cfg(feature = "postgres")]
-mod postgres_people;
 mod process;
 pub mod sqlite;
-mod sqlite_access;
-mod sqlite_audit;
-mod sqlite_people;
 
 pub use index_blocks::decode_block;
 #[cfg(feature = "postgres")]

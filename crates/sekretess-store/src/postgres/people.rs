@@ -1,4 +1,5 @@
-//! Employees, sessions, grants, field policy and agreements in the SQLite control database.
+//! Employees, sessions, grants, field policy and agreements in the PostgreSQL control
+//! database: the same tables and rules as SQLite's (`sqlite::people`), in PostgreSQL's SQL.
 
 use sekretess_core::error::StoreError;
 use sekretess_core::people::{
@@ -9,18 +10,19 @@ use sekretess_core::policy::{Decision, Role};
 use sekretess_core::schema::Sensitivity;
 use sqlx::Row;
 
-use crate::people_rows::{self, employee, login_conflict, roles_text, session};
-use crate::sqlite::{SqliteStore, map_err};
+use crate::codec::people::{self as people_rows, employee, login_conflict, roles_text, session};
+use crate::postgres::{PgStore, map_err};
 
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt(what.to_owned())
-}
-
-impl PeopleStore for SqliteStore {
+impl PeopleStore for PgStore {
     async fn insert_employee(&self, e: &NewEmployee, only_if_none: bool) -> Result<u64, StoreError> {
         let mut tx = self.control().begin().await.map_err(map_err)?;
         if only_if_none {
-            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM employees")
+            // Two processes bootstrapping at once: the lock makes the count and the insert one step.
+            sqlx::query("LOCK TABLE sekretess.employees IN EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sekretess.employees")
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(map_err)?;
@@ -28,8 +30,9 @@ impl PeopleStore for SqliteStore {
                 return Err(StoreError::Conflict { what: "employees exist".into() });
             }
         }
-        let done = sqlx::query(
-            "INSERT INTO employees (login, display_name, roles, state, bootstrap, enrolment_hash, enrolment_expires, invited_by, created_at, updated_at) VALUES (?, ?, ?, 'invited', ?, ?, ?, ?, ?, ?)",
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO sekretess.employees (login, display_name, roles, state, bootstrap, enrolment_hash, enrolment_expires, invited_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'invited', $4, $5, $6, $7, $8, $8) RETURNING id",
         )
         .bind(&e.login)
         .bind(&e.display_name)
@@ -39,16 +42,15 @@ impl PeopleStore for SqliteStore {
         .bind(e.enrolment_expires)
         .bind(e.invited_by.map(|v| v as i64))
         .bind(e.created_at)
-        .bind(e.created_at)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|err| login_conflict(map_err(err)))?;
         tx.commit().await.map_err(map_err)?;
-        Ok(done.last_insert_rowid() as u64)
+        Ok(id as u64)
     }
 
     async fn get_employee(&self, id: u64) -> Result<Option<EmployeeRow>, StoreError> {
-        let row = sqlx::query("SELECT * FROM employees WHERE id = ?")
+        let row = sqlx::query("SELECT * FROM sekretess.employees WHERE id = $1")
             .bind(id as i64)
             .fetch_optional(self.control())
             .await
@@ -57,7 +59,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn employee_by_login(&self, login: &str) -> Result<Option<EmployeeRow>, StoreError> {
-        let row = sqlx::query("SELECT * FROM employees WHERE login = ?")
+        let row = sqlx::query("SELECT * FROM sekretess.employees WHERE login = $1")
             .bind(login)
             .fetch_optional(self.control())
             .await
@@ -66,7 +68,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn employee_by_enrolment(&self, code_hash: &[u8; 32]) -> Result<Option<EmployeeRow>, StoreError> {
-        let row = sqlx::query("SELECT * FROM employees WHERE enrolment_hash = ?")
+        let row = sqlx::query("SELECT * FROM sekretess.employees WHERE enrolment_hash = $1")
             .bind(&code_hash[..])
             .fetch_optional(self.control())
             .await
@@ -75,7 +77,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn list_employees(&self) -> Result<Vec<EmployeeRow>, StoreError> {
-        let rows = sqlx::query("SELECT * FROM employees ORDER BY id")
+        let rows = sqlx::query("SELECT * FROM sekretess.employees ORDER BY id")
             .fetch_all(self.control())
             .await
             .map_err(map_err)?;
@@ -92,7 +94,9 @@ impl PeopleStore for SqliteStore {
         at: i64,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE employees SET password_hash = ?, totp_sealed = ?, state = ?, enrolment_hash = NULL, enrolment_expires = NULL, last_totp_step = NULL, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ? AND state = 'invited' AND enrolment_hash = ?",
+            "UPDATE sekretess.employees SET password_hash = $1, totp_sealed = $2, state = $3, enrolment_hash = NULL, \
+             enrolment_expires = NULL, last_totp_step = NULL, failed_logins = 0, locked_until = NULL, updated_at = $4 \
+             WHERE id = $5 AND state = 'invited' AND enrolment_hash = $6",
         )
         .bind(password_hash)
         .bind(totp_sealed)
@@ -114,7 +118,8 @@ impl PeopleStore for SqliteStore {
         at: i64,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE employees SET enrolment_hash = ?, enrolment_expires = ?, updated_at = ? WHERE id = ? AND state = 'invited'",
+            "UPDATE sekretess.employees SET enrolment_hash = $1, enrolment_expires = $2, updated_at = $3 \
+             WHERE id = $4 AND state = 'invited'",
         )
         .bind(&code_hash[..])
         .bind(expires)
@@ -135,7 +140,8 @@ impl PeopleStore for SqliteStore {
         at: i64,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE employees SET state = ?, approved_by = COALESCE(?, approved_by), updated_at = ? WHERE id = ? AND state = ?",
+            "UPDATE sekretess.employees SET state = $1, approved_by = COALESCE($2, approved_by), updated_at = $3 \
+             WHERE id = $4 AND state = $5",
         )
         .bind(to.as_str())
         .bind(approved_by.map(|v| v as i64))
@@ -149,7 +155,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn set_password_hash(&self, id: u64, password_hash: &str, at: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE employees SET password_hash = ?, updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE sekretess.employees SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(password_hash)
             .bind(at)
             .bind(id as i64)
@@ -168,10 +174,10 @@ impl PeopleStore for SqliteStore {
     ) -> Result<FailureCount, StoreError> {
         // One statement: concurrent failures cannot lose a count.
         let row = sqlx::query(
-            "UPDATE employees SET
-                failed_logins = CASE WHEN failed_logins + 1 >= ?1 THEN 0 ELSE failed_logins + 1 END,
-                locked_until = CASE WHEN failed_logins + 1 >= ?1 THEN ?2 + ?3 ELSE locked_until END
-             WHERE id = ?4 RETURNING failed_logins, locked_until",
+            "UPDATE sekretess.employees SET
+                failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END,
+                locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 + $3 ELSE locked_until END
+             WHERE id = $4 RETURNING failed_logins, locked_until",
         )
         .bind(i64::from(max_failures.max(1)))
         .bind(now)
@@ -180,7 +186,7 @@ impl PeopleStore for SqliteStore {
         .fetch_optional(self.control())
         .await
         .map_err(map_err)?
-        .ok_or_else(|| corrupt("employee vanished"))?;
+        .ok_or_else(|| StoreError::Corrupt("employee vanished".into()))?;
         Ok(FailureCount {
             failures: row.try_get::<i64, _>("failed_logins").map_err(map_err)? as u32,
             locked_until: row.try_get("locked_until").map_err(map_err)?,
@@ -189,8 +195,8 @@ impl PeopleStore for SqliteStore {
 
     async fn record_login_success(&self, id: u64, totp_step: u64) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "UPDATE employees SET last_totp_step = ?1, failed_logins = 0, locked_until = NULL
-             WHERE id = ?2 AND (last_totp_step IS NULL OR last_totp_step < ?1)",
+            "UPDATE sekretess.employees SET last_totp_step = $1, failed_logins = 0, locked_until = NULL
+             WHERE id = $2 AND (last_totp_step IS NULL OR last_totp_step < $1)",
         )
         .bind(totp_step as i64)
         .bind(id as i64)
@@ -203,15 +209,18 @@ impl PeopleStore for SqliteStore {
     async fn clear_credentials(&self, id: u64, at: i64) -> Result<(), StoreError> {
         let mut tx = self.control().begin().await.map_err(map_err)?;
         sqlx::query(
-            "UPDATE employees SET password_hash = NULL, totp_sealed = NULL, enrolment_hash = NULL, enrolment_expires = NULL, updated_at = ? WHERE id = ?",
+            "UPDATE sekretess.employees SET password_hash = NULL, totp_sealed = NULL, enrolment_hash = NULL, \
+             enrolment_expires = NULL, updated_at = $1 WHERE id = $2",
         )
         .bind(at)
         .bind(id as i64)
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        for sql in ["DELETE FROM grants WHERE employee_id = ?", "DELETE FROM sessions WHERE employee_id = ?"]
-        {
+        for sql in [
+            "DELETE FROM sekretess.grants WHERE employee_id = $1",
+            "DELETE FROM sekretess.sessions WHERE employee_id = $1",
+        ] {
             sqlx::query(sql).bind(id as i64).execute(&mut *tx).await.map_err(map_err)?;
         }
         tx.commit().await.map_err(map_err)
@@ -219,7 +228,8 @@ impl PeopleStore for SqliteStore {
 
     async fn insert_session(&self, s: &SessionRow) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, employee_id, created_at, last_seen, origin) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO sekretess.sessions (token_hash, employee_id, created_at, last_seen, origin) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&s.token_hash[..])
         .bind(s.employee_id as i64)
@@ -233,7 +243,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn get_session(&self, token_hash: &[u8; 32]) -> Result<Option<SessionRow>, StoreError> {
-        let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = ?")
+        let row = sqlx::query("SELECT * FROM sekretess.sessions WHERE token_hash = $1")
             .bind(&token_hash[..])
             .fetch_optional(self.control())
             .await
@@ -242,17 +252,19 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn touch_session(&self, token_hash: &[u8; 32], at: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE sessions SET last_seen = MAX(last_seen, ?) WHERE token_hash = ?")
-            .bind(at)
-            .bind(&token_hash[..])
-            .execute(self.control())
-            .await
-            .map_err(map_err)?;
+        sqlx::query(
+            "UPDATE sekretess.sessions SET last_seen = GREATEST(last_seen, $1) WHERE token_hash = $2",
+        )
+        .bind(at)
+        .bind(&token_hash[..])
+        .execute(self.control())
+        .await
+        .map_err(map_err)?;
         Ok(())
     }
 
     async fn delete_session(&self, token_hash: &[u8; 32]) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        let done = sqlx::query("DELETE FROM sekretess.sessions WHERE token_hash = $1")
             .bind(&token_hash[..])
             .execute(self.control())
             .await
@@ -261,7 +273,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn delete_sessions_of(&self, employee_id: u64) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE employee_id = ?")
+        let done = sqlx::query("DELETE FROM sekretess.sessions WHERE employee_id = $1")
             .bind(employee_id as i64)
             .execute(self.control())
             .await
@@ -277,7 +289,8 @@ impl PeopleStore for SqliteStore {
         at: i64,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "INSERT OR IGNORE INTO grants (employee_id, group_id, granted_by, granted_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO sekretess.grants (employee_id, group_id, granted_by, granted_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
         )
         .bind(employee_id as i64)
         .bind(i64::from(group_id))
@@ -290,7 +303,7 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn revoke_group(&self, employee_id: u64, group_id: u32) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM grants WHERE employee_id = ? AND group_id = ?")
+        let done = sqlx::query("DELETE FROM sekretess.grants WHERE employee_id = $1 AND group_id = $2")
             .bind(employee_id as i64)
             .bind(i64::from(group_id))
             .execute(self.control())
@@ -301,7 +314,7 @@ impl PeopleStore for SqliteStore {
 
     async fn groups_of(&self, employee_id: u64) -> Result<Vec<u32>, StoreError> {
         let rows: Vec<(i64,)> =
-            sqlx::query_as("SELECT group_id FROM grants WHERE employee_id = ? ORDER BY group_id")
+            sqlx::query_as("SELECT group_id FROM sekretess.grants WHERE employee_id = $1 ORDER BY group_id")
                 .bind(employee_id as i64)
                 .fetch_all(self.control())
                 .await
@@ -310,11 +323,12 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn policy_rules(&self) -> Result<Vec<(Role, Sensitivity, Decision)>, StoreError> {
-        let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT role, sensitivity, decision FROM field_policy ORDER BY role, sensitivity")
-                .fetch_all(self.control())
-                .await
-                .map_err(map_err)?;
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT role, sensitivity, decision FROM sekretess.field_policy ORDER BY role, sensitivity",
+        )
+        .fetch_all(self.control())
+        .await
+        .map_err(map_err)?;
         people_rows::policy_rules(&rows)
     }
 
@@ -326,7 +340,7 @@ impl PeopleStore for SqliteStore {
         at: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO field_policy (role, sensitivity, decision, updated_at) VALUES (?, ?, ?, ?)
+            "INSERT INTO sekretess.field_policy (role, sensitivity, decision, updated_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (role, sensitivity) DO UPDATE SET decision = excluded.decision, updated_at = excluded.updated_at",
         )
         .bind(role.as_str())
@@ -346,22 +360,29 @@ impl PeopleStore for SqliteStore {
         published_at: i64,
         published_by: u64,
     ) -> Result<u32, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO agreements (version, text, sha256, published_at, published_by)
-             VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM agreements), ?, ?, ?, ?) RETURNING version",
+        let mut tx = self.control().begin().await.map_err(map_err)?;
+        // Versions are consecutive across processes: the lock orders concurrent publishers.
+        sqlx::query("LOCK TABLE sekretess.agreements IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let (version,): (i64,) = sqlx::query_as(
+            "INSERT INTO sekretess.agreements (version, text, sha256, published_at, published_by)
+             VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM sekretess.agreements), $1, $2, $3, $4) RETURNING version",
         )
         .bind(text)
         .bind(&sha256[..])
         .bind(published_at)
         .bind(published_by as i64)
-        .fetch_one(self.control())
+        .fetch_one(&mut *tx)
         .await
         .map_err(map_err)?;
-        Ok(row.try_get::<i64, _>("version").map_err(map_err)? as u32)
+        tx.commit().await.map_err(map_err)?;
+        Ok(version as u32)
     }
 
     async fn current_agreement(&self) -> Result<Option<AgreementRow>, StoreError> {
-        let row = sqlx::query("SELECT * FROM agreements ORDER BY version DESC LIMIT 1")
+        let row = sqlx::query("SELECT * FROM sekretess.agreements ORDER BY version DESC LIMIT 1")
             .fetch_optional(self.control())
             .await
             .map_err(map_err)?;
@@ -370,7 +391,8 @@ impl PeopleStore for SqliteStore {
 
     async fn insert_signature(&self, s: &SignatureRow) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT OR IGNORE INTO agreement_signatures (employee_id, version, sha256, signed_at, origin) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO sekretess.agreement_signatures (employee_id, version, sha256, signed_at, origin) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         )
         .bind(s.employee_id as i64)
         .bind(i64::from(s.version))
@@ -384,12 +406,14 @@ impl PeopleStore for SqliteStore {
     }
 
     async fn signature(&self, employee_id: u64, version: u32) -> Result<Option<SignatureRow>, StoreError> {
-        let row = sqlx::query("SELECT * FROM agreement_signatures WHERE employee_id = ? AND version = ?")
-            .bind(employee_id as i64)
-            .bind(i64::from(version))
-            .fetch_optional(self.control())
-            .await
-            .map_err(map_err)?;
+        let row = sqlx::query(
+            "SELECT * FROM sekretess.agreement_signatures WHERE employee_id = $1 AND version = $2",
+        )
+        .bind(employee_id as i64)
+        .bind(i64::from(version))
+        .fetch_optional(self.control())
+        .await
+        .map_err(map_err)?;
         row.as_ref().map(|r| people_rows::signature(r, employee_id, version)).transpose()
     }
 }

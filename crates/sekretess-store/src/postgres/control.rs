@@ -1,0 +1,258 @@
+//! `Store` for PostgreSQL: vault metadata, groups and their placement, the directory and
+//! erasures, in the control database.
+
+use sekretess_core::store::{
+    FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, SealedGroupKey, Store, VaultMeta,
+};
+use sqlx::postgres::PgRow;
+use sqlx::{Postgres, QueryBuilder, Row};
+
+use super::pool::migrate_schema;
+use super::*;
+use crate::codec::{version_from_sql, version_to_sql};
+use crate::migrate;
+
+fn group_row(row: &PgRow) -> Result<GroupRow, StoreError> {
+    let state: String = row.try_get("state").map_err(map_err)?;
+    let id: i64 = row.try_get("id").map_err(map_err)?;
+    let kek: i64 = row.try_get("current_kek_version").map_err(map_err)?;
+    Ok(GroupRow {
+        id: u32::try_from(id).map_err(|_| StoreError::Corrupt("group id".into()))?,
+        name: row.try_get("name").map_err(map_err)?,
+        location: row.try_get("location").map_err(map_err)?,
+        state: GroupState::parse(&state).ok_or_else(|| StoreError::Corrupt("group state".into()))?,
+        current_kek_version: u32::try_from(kek).map_err(|_| StoreError::Corrupt("kek version".into()))?,
+        created_at: row.try_get("created_at").map_err(map_err)?,
+    })
+}
+
+impl Store for PgStore {
+    type Group = PgGroup;
+
+    async fn load_meta(&self) -> Result<Option<VaultMeta>, StoreError> {
+        let row = sqlx::query("SELECT key_id, threshold, share_count, created_at FROM sekretess.vault_meta")
+            .fetch_optional(&self.inner.control)
+            .await
+            .map_err(map_err)?;
+        let Some(row) = row else { return Ok(None) };
+        let key_id: Vec<u8> = row.try_get("key_id").map_err(map_err)?;
+        let small = |col: &str| -> Result<u8, StoreError> {
+            let v: i64 = row.try_get(col).map_err(map_err)?;
+            u8::try_from(v).map_err(|_| StoreError::Corrupt(format!("vault {col}")))
+        };
+        Ok(Some(VaultMeta {
+            key_id: key_id.try_into().map_err(|_| StoreError::Corrupt("vault key id".into()))?,
+            threshold: small("threshold")?,
+            share_count: small("share_count")?,
+            created_at: row.try_get("created_at").map_err(map_err)?,
+        }))
+    }
+
+    async fn init_meta(&self, meta: &VaultMeta) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sekretess.vault_meta (singleton, key_id, threshold, share_count, created_at) \
+             VALUES (1, $1, $2, $3, $4)",
+        )
+        .bind(&meta.key_id[..])
+        .bind(i64::from(meta.threshold))
+        .bind(i64::from(meta.share_count))
+        .bind(meta.created_at)
+        .execute(&self.inner.control)
+        .await
+        .map_err(|e| match map_err(e) {
+            StoreError::Conflict { .. } => StoreError::Conflict { what: "vault already initialized".into() },
+            other => other,
+        })?;
+        Ok(())
+    }
+
+    async fn list_groups(&self) -> Result<Vec<GroupRow>, StoreError> {
+        let rows = sqlx::query("SELECT * FROM sekretess.groups ORDER BY id")
+            .fetch_all(&self.inner.control)
+            .await
+            .map_err(map_err)?;
+        rows.iter().map(group_row).collect()
+    }
+
+    async fn create_group(
+        &self,
+        id: u32,
+        name: &str,
+        created_at: i64,
+        keys: &[SealedGroupKey],
+    ) -> Result<GroupRow, StoreError> {
+        let placement = self.placement_for(id, name)?;
+        let location = Self::location_of(&placement, id)?;
+        let mut tx = self.inner.control.begin().await.map_err(map_err)?;
+        sqlx::query(
+            "INSERT INTO sekretess.groups (id, name, location, state, current_kek_version, created_at) \
+             VALUES ($1, $2, $3, 'open', 1, $4)",
+        )
+        .bind(i64::from(id))
+        .bind(name)
+        .bind(&location)
+        .bind(created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        for k in keys {
+            sqlx::query(
+                "INSERT INTO sekretess.group_keys (group_id, kind, version, sealed) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(i64::from(id))
+            .bind(k.kind.as_str())
+            .bind(i64::from(k.version))
+            .bind(&k.sealed)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        }
+        // Create and migrate the group's own schema before the group becomes visible.
+        let options = self.options_of(&location)?;
+        self.ensure_database(&location, &options).await?;
+        migrate_schema(
+            &options,
+            self.inner.options.acquire_timeout,
+            &group_schema(id),
+            migrate::POSTGRES_GROUP,
+        )
+        .await?;
+        tx.commit().await.map_err(map_err)?;
+        if let Ok(mut named) = self.inner.named.lock() {
+            named.remove(name);
+        }
+        Ok(GroupRow {
+            id,
+            name: name.to_owned(),
+            location,
+            state: GroupState::Open,
+            current_kek_version: 1,
+            created_at,
+        })
+    }
+
+    async fn set_group_state(&self, id: u32, state: GroupState) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sekretess.groups SET state = $1 WHERE id = $2")
+            .bind(state.as_str())
+            .bind(i64::from(id))
+            .execute(&self.inner.control)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn group_keys(&self, id: u32) -> Result<Vec<SealedGroupKey>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, version, sealed FROM sekretess.group_keys WHERE group_id = $1 ORDER BY kind, version",
+        )
+        .bind(i64::from(id))
+        .fetch_all(&self.inner.control)
+        .await
+        .map_err(map_err)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind").map_err(map_err)?;
+                let version: i64 = r.try_get("version").map_err(map_err)?;
+                Ok(SealedGroupKey {
+                    kind: GroupKeyKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt("group key kind".into()))?,
+                    version: u32::try_from(version)
+                        .map_err(|_| StoreError::Corrupt("group key version".into()))?,
+                    sealed: r.try_get("sealed").map_err(map_err)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Does not connect: the group's pool connects (and migrates) on first use, so a group
+    /// whose server is down fails alone.
+    async fn open_group(&self, group: &GroupRow) -> Result<PgGroup, StoreError> {
+        let options = self.options_of(&group.location)?;
+        let pool = self.pool_of(&group.location, &options)?;
+        Ok(PgGroup {
+            inner: Arc::new(GroupInner {
+                pool,
+                options,
+                timeout: self.inner.options.acquire_timeout,
+                schema: group_schema(group.id),
+                location: group.location.clone(),
+                ready: tokio::sync::OnceCell::new(),
+            }),
+        })
+    }
+
+    async fn directory_insert(&self, codes: &[String], group: u32) -> Result<(), StoreError> {
+        let mut tx = self.inner.control.begin().await.map_err(map_err)?;
+        for chunk in codes.chunks(ROWS_PER_STATEMENT) {
+            let mut q: QueryBuilder<Postgres> =
+                QueryBuilder::new("INSERT INTO sekretess.directory (code, group_id, version) ");
+            q.push_values(chunk, |mut b, code| {
+                b.push_bind(code).push_bind(i64::from(group)).push_bind(version_to_sql(FIRST_RECORD_VERSION));
+            });
+            q.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn directory_remove(&self, codes: &[String]) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sekretess.directory WHERE code = ANY($1)")
+            .bind(codes)
+            .execute(&self.inner.control)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn directory_lookup(&self, code: &str) -> Result<Option<u32>, StoreError> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT group_id FROM sekretess.directory WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.inner.control)
+            .await
+            .map_err(map_err)?;
+        row.map(|(g,)| u32::try_from(g).map_err(|_| StoreError::Corrupt("directory group id".into())))
+            .transpose()
+    }
+
+    async fn directory_versions(&self, codes: &[String]) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT code, version FROM sekretess.directory WHERE code = ANY($1)")
+                .bind(codes)
+                .fetch_all(&self.inner.control)
+                .await
+                .map_err(map_err)?;
+        rows.into_iter().map(|(code, v)| Ok((code, version_from_sql(v)?))).collect()
+    }
+
+    async fn directory_set_version(&self, code: &str, version: u64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sekretess.directory SET version = $1 WHERE code = $2 AND version < $1")
+            .bind(version_to_sql(version))
+            .bind(code)
+            .execute(&self.inner.control)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn record_erasure(&self, code: &str, group: u32, at: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sekretess.erasures (code, group_id, erased_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(code)
+        .bind(i64::from(group))
+        .bind(at)
+        .execute(&self.inner.control)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn is_erased(&self, code: &str) -> Result<bool, StoreError> {
+        let row: Option<(i32,)> = sqlx::query_as("SELECT 1 FROM sekretess.erasures WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.inner.control)
+            .await
+            .map_err(map_err)?;
+        Ok(row.is_some())
+    }
+}

@@ -1,0 +1,200 @@
+//! `GroupStore` for PostgreSQL: one group's customer rows and blind index, in its schema.
+
+use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, IndexEntry};
+use sqlx::postgres::PgConnection;
+use sqlx::{Postgres, QueryBuilder};
+use tokio::sync::{mpsc, oneshot};
+
+use super::pool::migrate_schema;
+use super::*;
+use crate::codec::{customer_record, encode_fields, push_record_columns, version_to_sql};
+use crate::migrate;
+
+/// A unique violation on the blind index names the field when the chunk has only one
+/// unique field; otherwise the caller retries item by item and learns it then.
+fn unique_field(e: sqlx::Error, chunk: &[(&str, &IndexEntry)]) -> StoreError {
+    match map_err(e) {
+        StoreError::Conflict { .. } => {
+            let mut unique_fields: Vec<&str> =
+                chunk.iter().filter(|(_, e)| e.unique).map(|(_, e)| e.field.as_str()).collect();
+            unique_fields.sort_unstable();
+            unique_fields.dedup();
+            let what = if unique_fields.len() == 1 { unique_fields[0] } else { "a unique field" };
+            StoreError::Conflict { what: what.to_owned() }
+        }
+        other => other,
+    }
+}
+
+impl PgGroup {
+    /// `control`, or the URL (without password) of the group's database.
+    pub fn location(&self) -> &str {
+        &self.inner.location
+    }
+
+    pub fn schema(&self) -> &str {
+        &self.inner.schema
+    }
+
+    /// Migrates the group's schema once per process, on first use.
+    async fn ready(&self) -> Result<(), StoreError> {
+        let g = &self.inner;
+        g.ready
+            .get_or_try_init(|| migrate_schema(&g.options, g.timeout, &g.schema, migrate::POSTGRES_GROUP))
+            .await
+            .map(|_| ())
+    }
+
+    /// Writes customer rows and their index entries in a transaction.
+    async fn insert_rows(&self, tx: &mut PgConnection, batch: &[CustomerWrite]) -> Result<(), StoreError> {
+        let s = &self.inner.schema;
+        for chunk in batch.chunks(ROWS_PER_STATEMENT) {
+            let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+                "INSERT INTO {s}.customers (code, version, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until) "
+            ));
+            q.push_values(chunk, |mut b, w| {
+                let r = &w.record;
+                push_record_columns(&mut b, r);
+                b.push_bind(r.created_at).push_bind(r.updated_at).push_bind(r.retain_until);
+            });
+            q.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        self.insert_index(tx, batch).await
+    }
+
+    async fn insert_index(&self, tx: &mut PgConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
+        let entries: Vec<(&str, &IndexEntry)> =
+            writes.iter().flat_map(|w| w.index.iter().map(move |e| (w.record.code.as_str(), e))).collect();
+        for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+            let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+                "INSERT INTO {}.blind_index (field, hash, code, uniq) ",
+                self.inner.schema
+            ));
+            q.push_values(chunk, |mut b, (code, e)| {
+                b.push_bind(e.field.as_str()).push_bind(&e.hash[..]).push_bind(*code).push_bind(e.unique);
+            });
+            q.build().execute(&mut *tx).await.map_err(|e| unique_field(e, chunk))?;
+        }
+        Ok(())
+    }
+}
+
+impl GroupStore for PgGroup {
+    async fn insert_customers(&self, batch: &[CustomerWrite]) -> Result<(), StoreError> {
+        self.ready().await?;
+        let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
+        self.insert_rows(&mut tx, batch).await?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn insert_customer_parts(
+        &self,
+        mut parts: mpsc::UnboundedReceiver<Arc<[CustomerWrite]>>,
+        commit: oneshot::Receiver<()>,
+    ) -> Result<(), StoreError> {
+        self.ready().await?;
+        let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
+        while let Some(part) = parts.recv().await {
+            self.insert_rows(&mut tx, &part).await?;
+        }
+        commit
+            .await
+            .map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn get_customers(&self, codes: &[String]) -> Result<Vec<CustomerRecord>, StoreError> {
+        self.ready().await?;
+        let rows = sqlx::query(&format!(
+            "SELECT code, version, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until \
+             FROM {}.customers WHERE code = ANY($1)",
+            self.inner.schema
+        ))
+        .bind(codes)
+        .fetch_all(&self.inner.pool)
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(customer_record).collect()
+    }
+
+    async fn update_customer(&self, write: &CustomerWrite, from_version: u64) -> Result<bool, StoreError> {
+        self.ready().await?;
+        let s = &self.inner.schema;
+        let r = &write.record;
+        let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
+        let done = sqlx::query(&format!(
+            "UPDATE {s}.customers SET version = $1, kek_version = $2, wrapped_dek = $3, fields = $4, \
+             updated_at = $5, retain_until = $6 WHERE code = $7 AND version = $8"
+        ))
+        .bind(version_to_sql(r.version))
+        .bind(i64::from(r.kek_version))
+        .bind(r.wrapped_dek.as_slice())
+        .bind(encode_fields(&r.fields))
+        .bind(r.updated_at)
+        .bind(r.retain_until)
+        .bind(r.code.as_str())
+        .bind(version_to_sql(from_version))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            // Gone, or written by another update since the caller read it: nothing is
+            // written (the transaction is rolled back when dropped).
+            return Ok(false);
+        }
+        sqlx::query(&format!("DELETE FROM {s}.blind_index WHERE code = $1"))
+            .bind(r.code.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        self.insert_index(&mut tx, std::slice::from_ref(write)).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(true)
+    }
+
+    async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {
+        self.ready().await?;
+        let s = &self.inner.schema;
+        let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
+        sqlx::query(&format!("DELETE FROM {s}.blind_index WHERE code = $1"))
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let done = sqlx::query(&format!("DELETE FROM {s}.customers WHERE code = $1"))
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn find(&self, field: &str, hash: &[u8; 32], _unique: bool) -> Result<Vec<String>, StoreError> {
+        self.ready().await?;
+        let rows: Vec<(String,)> = sqlx::query_as(&format!(
+            "SELECT code FROM {}.blind_index WHERE field = $1 AND hash = $2 ORDER BY code",
+            self.inner.schema
+        ))
+        .bind(field)
+        .bind(&hash[..])
+        .fetch_all(&self.inner.pool)
+        .await
+        .map_err(map_err)?;
+        Ok(rows.into_iter().map(|(c,)| c).collect())
+    }
+
+    /// Vacuums the group's tables so deleted rows' space is reclaimed and reused. Erased
+    /// bytes may stay in free space and in the write-ahead log until PostgreSQL overwrites
+    /// or recycles them; what makes an erasure final is that the data key is gone
+    /// (crypto-shredding). See docs/scaling.md.
+    async fn checkpoint(&self) -> Result<(), StoreError> {
+        self.ready().await?;
+        let s = &self.inner.schema;
+        sqlx::query(&format!("VACUUM {s}.blind_index, {s}.customers"))
+            .execute(&self.inner.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(())
+    }
+}

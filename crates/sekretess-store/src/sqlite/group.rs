@@ -1,0 +1,170 @@
+//! `GroupStore` for SQLite: one group's customer rows.
+
+use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore};
+use sqlx::{QueryBuilder, Sqlite};
+use tokio::sync::{mpsc, oneshot};
+
+use super::index::{decode_index, delete_index, encode_index, insert_index, stored_index};
+use super::*;
+use crate::codec::{customer_record, push_record_columns, version_from_sql, version_to_sql};
+use crate::index_blocks;
+
+/// Writes customer rows (their index entries are `insert_index`'s) in a transaction.
+async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
+    for chunk in writes.chunks(ROWS_PER_STATEMENT) {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT OR FAIL INTO customers (code, version, kek_version, wrapped_dek, fields, index_entries, created_at, updated_at, retain_until) ",
+        );
+        q.push_values(chunk, |mut b, w| {
+            let r = &w.record;
+            push_record_columns(&mut b, r);
+            b.push_bind(encode_index(&w.index))
+                .push_bind(r.created_at)
+                .push_bind(r.updated_at)
+                .push_bind(r.retain_until);
+        });
+        q.build().execute(&mut *tx).await.map_err(map_err)?;
+    }
+    Ok(())
+}
+
+impl GroupStore for SqliteGroup {
+    async fn insert_customers(&self, batch: &[CustomerWrite]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        insert_rows(&mut tx, batch).await?;
+        insert_index(&mut tx, &batch.iter().collect::<Vec<_>>(), self.staging, &self.filters).await?;
+        tx.commit().await.map_err(map_err)?;
+        self.checkpoints.after_commit(&self.pool);
+        Ok(())
+    }
+
+    async fn insert_customer_parts(
+        &self,
+        mut parts: mpsc::UnboundedReceiver<Arc<[CustomerWrite]>>,
+        commit: oneshot::Receiver<()>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let mut written = Vec::new();
+        while let Some(part) = parts.recv().await {
+            insert_rows(&mut tx, &part).await?;
+            written.push(part);
+        }
+        // Index entries go in last, all at once: sorted, they fill pages in key order.
+        let written: Vec<_> = written.iter().flat_map(|p| p.iter()).collect();
+        insert_index(&mut tx, &written, self.staging, &self.filters).await?;
+        commit
+            .await
+            .map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
+        tx.commit().await.map_err(map_err)?;
+        self.checkpoints.after_commit(&self.pool);
+        Ok(())
+    }
+
+    async fn get_customers(&self, codes: &[String]) -> Result<Vec<CustomerRecord>, StoreError> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT code, version, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until FROM customers WHERE code IN (",
+        );
+        let mut list = q.separated(", ");
+        for code in codes {
+            list.push_bind(code.as_str());
+        }
+        q.push(")");
+        let rows = q.build().fetch_all(&self.pool).await.map_err(map_err)?;
+        rows.iter().map(customer_record).collect()
+    }
+
+    async fn update_customer(&self, write: &CustomerWrite, from_version: u64) -> Result<bool, StoreError> {
+        let r = &write.record;
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let row: Option<(Vec<u8>, i64)> =
+            sqlx::query_as("SELECT index_entries, version FROM customers WHERE code = ?")
+                .bind(r.code.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        // Gone, or written by another update since the caller read it: nothing is written
+        // (the transaction is rolled back when dropped).
+        let Some((old, version)) = row else { return Ok(false) };
+        if version_from_sql(version)? != from_version {
+            return Ok(false);
+        }
+        delete_index(&mut tx, &r.code, &decode_index(&old)?).await?;
+        sqlx::query(
+            "UPDATE customers SET version = ?, kek_version = ?, wrapped_dek = ?, fields = ?, index_entries = ?, updated_at = ?, retain_until = ? WHERE code = ?",
+        )
+        .bind(version_to_sql(r.version))
+        .bind(i64::from(r.kek_version))
+        .bind(r.wrapped_dek.as_slice())
+        .bind(encode_fields(&r.fields))
+        .bind(encode_index(&write.index))
+        .bind(r.updated_at)
+        .bind(r.retain_until)
+        .bind(r.code.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        insert_index(&mut tx, &[write], self.staging, &self.filters).await?;
+        tx.commit().await.map_err(map_err)?;
+        self.checkpoints.after_commit(&self.pool);
+        Ok(true)
+    }
+
+    async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let Some(entries) = stored_index(&mut tx, code).await? else { return Ok(false) };
+        delete_index(&mut tx, code, &entries).await?;
+        sqlx::query("DELETE FROM customers WHERE code = ?")
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(true)
+    }
+
+    async fn find(&self, _field: &str, hash: &[u8; 32], unique: bool) -> Result<Vec<String>, StoreError> {
+        // The hash is keyed per group and field, so it alone selects the field's entries:
+        // in the index from before runs, and in each run.
+        if unique {
+            return self.find_unique(hash).await;
+        }
+        // Rows (code, NULL) and, per run with blocks, the block that would hold it (NULL, blob).
+        let rows: Vec<(Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+            "SELECT code, NULL FROM blind_index WHERE hash = ?1 \
+             UNION ALL SELECT code, NULL FROM staged_blind WHERE run IN (SELECT run FROM index_runs) AND hash = ?1 \
+             UNION ALL SELECT NULL, (SELECT entries FROM blind_blocks WHERE run = r.run AND last_hash >= ?1 \
+                 ORDER BY last_hash LIMIT 1) FROM index_runs r",
+        )
+        .bind(&hash[..])
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        let mut codes = Vec::new();
+        for row in rows {
+            match row {
+                (Some(code), _) => codes.push(code),
+                (None, Some(block)) => codes.extend(index_blocks::codes_in(&block, hash)?),
+                (None, None) => {}
+            }
+        }
+        codes.sort_unstable();
+        Ok(codes)
+    }
+
+    async fn checkpoint(&self) -> Result<(), StoreError> {
+        // A checkpoint that meets another one (the background checkpointer) or a reader
+        // reports itself busy and leaves pages in the log: try again until it completes,
+        // since erased bytes are only gone from the disk once it has.
+        for _ in 0..100 {
+            let (busy,): (i64,) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await
+                .map_err(map_err)?;
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Err(StoreError::Unavailable("the write-ahead log checkpoint stayed busy".into()))
+    }
+}
