@@ -235,6 +235,26 @@ async fn request_layer(
     resp
 }
 
+/// Reads a body of at most `limit` bytes (by its `Content-Length`) before routing. A
+/// request refused before its handler reads the body (401, 403, 503) would otherwise close
+/// the connection under a client still sending, which then sees a broken pipe instead of
+/// the answer. Larger bodies (batch creates) are left to their route's own limit.
+async fn read_small_body(State(limit): State<usize>, req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if !declared.is_some_and(|n| n > 0 && n <= limit) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(_) => ApiError::MalformedJson("the body could not be read".into()).into_response(),
+    }
+}
+
 /// While sealed, data routes answer 503.
 pub(crate) async fn unsealed_only<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
@@ -311,6 +331,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
     app.fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
+        .layer(middleware::from_fn_with_state(limits.body_bytes, read_small_body))
         .layer(middleware::from_fn_with_state(counters, request_layer))
 }
 
