@@ -78,7 +78,7 @@ impl<S: Store + PeopleStore> People<S> {
         };
         let mut targets = vec![employee_target(id)];
         targets.extend(roles.iter().map(|r| format!("role:{r}")));
-        let action = if bootstrap { "employee.bootstrap" } else { "employee.invite" };
+        let action = if bootstrap { Action::EmployeeBootstrap } else { Action::EmployeeInvite };
         // The code only leaves once the invitation is on record.
         self.record(Self::event(ctx, action, targets), Outcome::Success).await?;
         Ok(Invitation { employee_id: id, code, expires_at })
@@ -101,7 +101,7 @@ impl<S: Store + PeopleStore> People<S> {
         let Some((hash, row)) = found.filter(|(_, e)| {
             e.state == EmployeeState::Invited && e.enrolment_expires.is_some_and(|t| now < t)
         }) else {
-            self.record(ctx.event("employee.enrol"), Outcome::Denied).await?;
+            self.record(ctx.event(Action::EmployeeEnrol.as_str()), Outcome::Denied).await?;
             return Err(PeopleError::InvalidEnrolmentCode);
         };
         check_password(password, &row.login).map_err(PeopleError::WeakPassword)?;
@@ -109,7 +109,7 @@ impl<S: Store + PeopleStore> People<S> {
         let secret = TotpSecret::generate()?;
         let sealed = self.vault.seal_people_secret(&totp_aad(row.id), secret.expose())?;
         let state = if row.bootstrap { EmployeeState::Active } else { EmployeeState::PendingApproval };
-        let event = Self::event(ctx, "employee.enrol", vec![employee_target(row.id)]);
+        let event = Self::event(ctx, Action::EmployeeEnrol, vec![employee_target(row.id)]);
         let seq = self.attempt(&event).await?;
         let done = match self.store().complete_enrolment(row.id, &hash, &phc, &sealed, state, now).await {
             Ok(true) => Ok(()),
@@ -137,7 +137,7 @@ impl<S: Store + PeopleStore> People<S> {
         let now = self.clock.now();
         let (code, hash) = new_enrolment_code()?;
         let expires_at = now + self.config.enrolment_seconds;
-        let event = Self::event(ctx, "employee.reinvite", vec![employee_target(employee_id)]);
+        let event = Self::event(ctx, Action::EmployeeReinvite, vec![employee_target(employee_id)]);
         let seq = self.attempt(&event).await?;
         let done = match self.store().set_enrolment(employee_id, &hash, expires_at, now).await {
             Ok(true) => Ok(()),

@@ -27,7 +27,7 @@ impl<S: Store + PeopleStore> People<S> {
         if target.state == EmployeeState::Offboarded {
             return Err(PeopleError::WrongState { state: target.state.as_str(), expected: "not offboarded" });
         }
-        let mut event = Self::event(ctx, "grant.add", vec![employee_target(employee_id)]);
+        let mut event = Self::event(ctx, Action::GrantAdd, vec![employee_target(employee_id)]);
         event.group = Some(gname);
         let seq = self.attempt(&event).await?;
         let granted = self.store().grant_group(employee_id, gid, actor.employee_id, self.clock.now()).await;
@@ -45,7 +45,7 @@ impl<S: Store + PeopleStore> People<S> {
     ) -> Result<bool, PeopleError> {
         Self::require(actor, Role::SecurityOfficer)?;
         let (gid, gname) = self.group_id(group)?;
-        let mut event = Self::event(ctx, "grant.remove", vec![employee_target(employee_id)]);
+        let mut event = Self::event(ctx, Action::GrantRemove, vec![employee_target(employee_id)]);
         event.group = Some(gname);
         let seq = self.attempt(&event).await?;
         let revoked = self.store().revoke_group(employee_id, gid).await.map_err(PeopleError::from);
@@ -80,10 +80,10 @@ impl<S: Store + PeopleStore> People<S> {
             format!("decision:{}", decision.as_str()),
         ];
         if let Err(e) = policy.set(role, sensitivity, decision) {
-            self.record(Self::event(ctx, "policy.set", targets), Outcome::Denied).await?;
+            self.record(Self::event(ctx, Action::PolicySet, targets), Outcome::Denied).await?;
             return Err(e.into());
         }
-        let event = Self::event(ctx, "policy.set", targets);
+        let event = Self::event(ctx, Action::PolicySet, targets);
         let seq = self.attempt(&event).await?;
         let set = self.store().set_policy_rule(role, sensitivity, decision, self.clock.now()).await;
         self.resolved(&event, seq, set.map_err(PeopleError::from)).await?;

@@ -12,7 +12,7 @@ impl<S: Store + PeopleStore> People<S> {
     ) -> Result<(), PeopleError> {
         Self::require(actor, Role::SecurityOfficer)?;
         let target = self.employee(employee_id).await?;
-        let event = Self::event(ctx, "employee.approve", vec![employee_target(employee_id)]);
+        let event = Self::event(ctx, Action::EmployeeApprove, vec![employee_target(employee_id)]);
         if actor.employee_id == employee_id {
             self.record(event, Outcome::Denied).await?;
             return Err(PeopleError::SelfApproval);
@@ -33,7 +33,7 @@ impl<S: Store + PeopleStore> People<S> {
             return Err(PeopleError::SelfAction { action: "suspend" });
         }
         let target = self.employee(employee_id).await?;
-        let event = Self::event(ctx, "employee.suspend", vec![employee_target(employee_id)]);
+        let event = Self::event(ctx, Action::EmployeeSuspend, vec![employee_target(employee_id)]);
         let from = match target.state {
             EmployeeState::Active | EmployeeState::PendingApproval => target.state,
             other => {
@@ -60,7 +60,7 @@ impl<S: Store + PeopleStore> People<S> {
             return Err(PeopleError::SelfAction { action: "reinstate" });
         }
         let target = self.employee(employee_id).await?;
-        let event = Self::event(ctx, "employee.reinstate", vec![employee_target(employee_id)]);
+        let event = Self::event(ctx, Action::EmployeeReinstate, vec![employee_target(employee_id)]);
         self.transition(event, &target, EmployeeState::Suspended, EmployeeState::Active, Some(actor)).await
     }
 
@@ -79,7 +79,7 @@ impl<S: Store + PeopleStore> People<S> {
         if target.state == EmployeeState::Offboarded {
             return Err(PeopleError::WrongState { state: target.state.as_str(), expected: "not offboarded" });
         }
-        let event = Self::event(ctx, "employee.offboard", vec![employee_target(employee_id)]);
+        let event = Self::event(ctx, Action::EmployeeOffboard, vec![employee_target(employee_id)]);
         self.transition(event, &target, target.state, EmployeeState::Offboarded, None).await?;
         self.store().clear_credentials(employee_id, self.clock.now()).await?;
         Ok(())

@@ -60,13 +60,13 @@ impl<S: Store + PeopleStore> People<S> {
         let anonymous = AuditContext { actor: "anonymous".into(), ..ctx.clone() };
         let Some(row) = row else {
             let _ = self.verify_password(password, None).await?;
-            self.record(anonymous.event("login"), Outcome::Failed).await?;
+            self.record(anonymous.event(Action::Login.as_str()), Outcome::Failed).await?;
             return Err(PeopleError::LoginFailed);
         };
         let actor = AuditContext { actor: employee_target(row.id), ..ctx.clone() };
         let verdict = self.verify_password(password, row.password_hash.as_deref()).await?;
         if row.locked_until.is_some_and(|t| now < t) {
-            self.record(actor.event("login.locked"), Outcome::Denied).await?;
+            self.record(actor.event(Action::LoginLocked.as_str()), Outcome::Denied).await?;
             return Err(PeopleError::LoginFailed);
         }
         let step = match (verdict, &row.totp_sealed) {
@@ -87,7 +87,7 @@ impl<S: Store + PeopleStore> People<S> {
             return Err(PeopleError::LoginFailed);
         }
         if row.state != EmployeeState::Active {
-            self.record(actor.event("login"), Outcome::Denied).await?;
+            self.record(actor.event(Action::Login.as_str()), Outcome::Denied).await?;
             return Err(PeopleError::NotActive { state: row.state.as_str() });
         }
         if verdict == Some(Verified::NeedsRehash) {
@@ -96,7 +96,7 @@ impl<S: Store + PeopleStore> People<S> {
         }
         let (token, hash) = new_session_token()?;
         // Fail closed: no session without a durable record of the login.
-        let event = actor.event("login");
+        let event = actor.event(Action::Login.as_str());
         let seq = self.attempt(&event).await?;
         let session = SessionRow {
             token_hash: hash,
@@ -121,9 +121,9 @@ impl<S: Store + PeopleStore> People<S> {
             .store()
             .record_login_failure(row.id, now, self.config.max_failures, self.config.lockout_seconds)
             .await?;
-        self.record(actor.event("login"), Outcome::Failed).await?;
+        self.record(actor.event(Action::Login.as_str()), Outcome::Failed).await?;
         if count.locked_until.is_some_and(|t| t > now) && count.failures == 0 {
-            self.record(actor.event("login.lockout"), Outcome::Denied).await?;
+            self.record(actor.event(Action::LoginLockout.as_str()), Outcome::Denied).await?;
         }
         Ok(())
     }
@@ -155,7 +155,7 @@ impl<S: Store + PeopleStore> People<S> {
         let session = self.store().get_session(&hash).await?.ok_or(PeopleError::SessionInvalid)?;
         self.store().delete_session(&hash).await?;
         let actor = AuditContext { actor: employee_target(session.employee_id), ..ctx.clone() };
-        self.record(actor.event("logout"), Outcome::Success).await
+        self.record(actor.event(Action::Logout.as_str()), Outcome::Success).await
     }
 
     /// Changes the caller's password (the old one re-entered); every session of theirs
@@ -171,7 +171,7 @@ impl<S: Store + PeopleStore> People<S> {
         check_password(new_password, &row.login).map_err(PeopleError::WeakPassword)?;
         self.reverify(ctx, &row, old_password).await?;
         let phc = self.hash_password(new_password).await?;
-        let event = Self::event(ctx, "employee.password_change", vec![employee_target(row.id)]);
+        let event = Self::event(ctx, Action::EmployeePasswordChange, vec![employee_target(row.id)]);
         let seq = self.attempt(&event).await?;
         let set = self.store().set_password_hash(row.id, &phc, self.clock.now()).await;
         self.resolved(&event, seq, set.map_err(PeopleError::from)).await?;

@@ -29,7 +29,7 @@ use sekretess_crypto::totp::{self, TotpSecret};
 use sekretess_crypto::{crockford, digest, fill_random};
 use zeroize::Zeroizing;
 
-use crate::audit::{AuditContext, Event, Outcome};
+use crate::audit::{Action, AuditContext, Event, Outcome};
 use crate::clock::Clock;
 use crate::error::{StoreError, VaultError};
 use crate::policy::{Decision, FieldPolicy, PolicyError, Role};
@@ -456,8 +456,8 @@ impl<S: Store + PeopleStore> People<S> {
         result
     }
 
-    pub(crate) fn event(ctx: &AuditContext, action: &str, targets: Vec<String>) -> Event {
-        let mut e = ctx.event(action);
+    pub(crate) fn event(ctx: &AuditContext, action: Action, targets: Vec<String>) -> Event {
+        let mut e = ctx.event(action.as_str());
         e.fields = targets;
         e
     }

@@ -45,7 +45,7 @@ impl<S: Store> Vault<S> {
     /// The audit verification key, for an auditor's offline `audit verify`. Recorded.
     pub async fn audit_verification_key(&self, ctx: &AuditContext) -> Result<AuditKey, VaultError> {
         let u = self.unsealed()?;
-        u.audit.record(ctx.event("audit.key_export"), Outcome::Success).await?;
+        u.audit.record(ctx.event(Action::AuditKeyExport.as_str()), Outcome::Success).await?;
         Ok(u.audit.key().clone())
     }
 

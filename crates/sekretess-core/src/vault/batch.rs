@@ -319,7 +319,7 @@ impl<S: Store> Vault<S> {
             .iter()
             .zip(codes)
             .map(|(&slot, code)| {
-                let mut event = ctx.event("customer.create");
+                let mut event = ctx.event(Action::CustomerCreate.as_str());
                 event.group = Some(g.row.name.clone());
                 event.customer = Some(code.clone());
                 event.fields = batch[slot].iter().map(|(name, _)| name.clone()).collect();

@@ -157,7 +157,7 @@ impl<S: Store> Vault<S> {
         let (u, g, record, hold) = self.locate(code, Access::Read).await?;
         let (_dek, fields) = self.open_record(&g, &record, &hold).await?;
         // The read is on record before any data is returned.
-        let mut event = Self::customer_event(ctx, "customer.read", &g, &record.code, &record.fields);
+        let mut event = Self::customer_event(ctx, Action::CustomerRead, &g, &record.code, &record.fields);
         event.purpose = purpose.map(str::to_owned);
         u.audit.record(event, Outcome::Success).await?;
         Ok(Customer {
@@ -196,7 +196,7 @@ impl<S: Store> Vault<S> {
         let prepared = self.prepare(&g, &fields)?;
         let version = record.version.checked_add(1).ok_or(VaultError::Internal("record version overflow"))?;
         let write = Self::encrypt(&g, code, &prepared, &dek, (record.created_at, self.clock.now()), version)?;
-        let mut event = ctx.event("customer.update");
+        let mut event = ctx.event(Action::CustomerUpdate.as_str());
         event.group = Some(g.row.name.clone());
         event.customer = Some(record.code.clone());
         event.fields = changes.iter().map(|(name, _)| name.clone()).collect();
@@ -227,7 +227,7 @@ impl<S: Store> Vault<S> {
     pub async fn erase_customer(&self, ctx: &AuditContext, code: &CustomerCode) -> Result<(), VaultError> {
         // Exclusively: reads of this customer in flight finish first.
         let (u, g, record, _hold) = self.locate(code, Access::Write).await?;
-        let event = Self::customer_event(ctx, "customer.erase", &g, &record.code, &record.fields);
+        let event = Self::customer_event(ctx, Action::CustomerErase, &g, &record.code, &record.fields);
         let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
         let erased = async {
             self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
@@ -261,7 +261,7 @@ impl<S: Store> Vault<S> {
             .iter()
             .map(|c| CustomerCode::parse(c).map_err(|_| VaultError::Integrity))
             .collect::<Result<_, _>>()?;
-        let mut event = ctx.event("customer.find");
+        let mut event = ctx.event(Action::CustomerFind.as_str());
         event.group = Some(g.row.name.clone());
         event.fields = vec![field.to_owned()];
         if let [one] = found.as_slice() {
@@ -275,12 +275,12 @@ impl<S: Store> Vault<S> {
     /// values beside them are never read).
     pub(super) fn customer_event<V>(
         ctx: &AuditContext,
-        action: &str,
+        action: Action,
         g: &OpenGroup<S::Group>,
         code: &str,
         fields: &[(String, V)],
     ) -> Event {
-        let mut event = ctx.event(action);
+        let mut event = ctx.event(action.as_str());
         event.group = Some(g.row.name.clone());
         event.customer = Some(code.to_owned());
         event.fields = fields.iter().map(|(name, _)| name.clone()).collect();

@@ -128,7 +128,7 @@ impl<S: Store> Vault<S> {
     pub async fn create_group(&self, ctx: &AuditContext, name: &str) -> Result<GroupInfo, VaultError> {
         group_name_ok(name)?;
         let u = self.unsealed()?;
-        let mut event = ctx.event("group.create");
+        let mut event = ctx.event(Action::GroupCreate.as_str());
         event.group = Some(name.to_owned());
         let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
         let created = self.create_group_on_record(&u, name).await;
@@ -194,7 +194,7 @@ impl<S: Store> Vault<S> {
     ) -> Result<GroupInfo, VaultError> {
         let u = self.unsealed()?;
         let g = self.group_by_name(&u, name).await?;
-        let mut event = ctx.event(if locked { "group.lock" } else { "group.unlock" });
+        let mut event = ctx.event(if locked { Action::GroupLock } else { Action::GroupUnlock }.as_str());
         event.group = Some(g.row.name.clone());
         let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
         let state = if locked { GroupState::Locked } else { GroupState::Open };

@@ -21,7 +21,7 @@ use sekretess_crypto::{Key32, keywrap};
 use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, mpsc, oneshot};
 use zeroize::Zeroizing;
 
-use crate::audit::{AuditContext, AuditKey, AuditLog, Event, Outcome, commit_marker};
+use crate::audit::{Action, AuditContext, AuditKey, AuditLog, Event, Outcome, commit_marker};
 use crate::clock::{Clock, civil_date};
 use crate::coalesce::Coalescer;
 use crate::code::CustomerCode;

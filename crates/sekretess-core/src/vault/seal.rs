@@ -36,7 +36,7 @@ impl<S: Store> Vault<S> {
             Arc::clone(&self.clock),
             Arc::clone(&self.audit_failures),
         );
-        audit.record(ctx.event("vault.init"), Outcome::Success).await?;
+        audit.record(ctx.event(Action::VaultInit.as_str()), Outcome::Success).await?;
         *self.init_audit.lock().map_err(poisoned)? = Some(Arc::new(audit));
         Ok(InitOutcome { shares, key_id: shamir::key_id_text(&key_id) })
     }
@@ -64,12 +64,12 @@ impl<S: Store> Vault<S> {
         let root = match self.try_unseal(text).await {
             Ok(Some(root)) => root,
             Ok(None) => {
-                self.note_sealed_event(ctx.event("vault.unseal.share"), Outcome::Success)?;
+                self.note_sealed_event(ctx.event(Action::VaultUnsealShare.as_str()), Outcome::Success)?;
                 return self.seal_status();
             }
             Err(e) => {
                 if !matches!(e, VaultError::AlreadyUnsealed) {
-                    self.note_sealed_event(ctx.event("vault.unseal.share"), Outcome::Failed)?;
+                    self.note_sealed_event(ctx.event(Action::VaultUnsealShare.as_str()), Outcome::Failed)?;
                 }
                 return Err(e);
             }
@@ -81,7 +81,7 @@ impl<S: Store> Vault<S> {
             Arc::clone(&self.audit_failures),
         );
         let mut events = std::mem::take(&mut *self.sealed_events.lock().map_err(poisoned)?);
-        events.push((ctx.event("vault.unseal"), Outcome::Success));
+        events.push((ctx.event(Action::VaultUnseal.as_str()), Outcome::Success));
         // Fail closed: without a durable record of the unseal, stay sealed (and keep the
         // waiting events for the next attempt).
         if let Err(e) = audit.record_all(events.clone()).await {
@@ -120,7 +120,7 @@ impl<S: Store> Vault<S> {
                 if e.action.ends_with(crate::audit::COMMIT_SUFFIX) {
                     resolved.extend(crate::audit::marker_range(&e.fields));
                 } else if e.outcome == Outcome::Attempted
-                    && e.action == "customer.create"
+                    && e.action == Action::CustomerCreate.as_str()
                     && e.time <= cutoff
                     && e.customer.is_some()
                 {
@@ -243,7 +243,7 @@ impl<S: Store> Vault<S> {
     pub fn reset_unseal(&self, ctx: &AuditContext) -> Result<SealStatus, VaultError> {
         if let State::Sealed { pending } = &mut *self.state.write().map_err(poisoned)? {
             pending.clear();
-            self.note_sealed_event(ctx.event("vault.unseal.reset"), Outcome::Success)?;
+            self.note_sealed_event(ctx.event(Action::VaultUnsealReset.as_str()), Outcome::Success)?;
         }
         self.seal_status()
     }
@@ -252,7 +252,7 @@ impl<S: Store> Vault<S> {
     /// Sealing is a safety action, so it happens even if its audit entry cannot be written;
     /// that entry then waits for the next unseal.
     pub async fn seal(&self, ctx: &AuditContext) -> Result<(), VaultError> {
-        let event = ctx.event("vault.seal");
+        let event = ctx.event(Action::VaultSeal.as_str());
         let recorded = match self.unsealed() {
             Ok(u) => u.audit.record(event.clone(), Outcome::Success).await.is_ok(),
             Err(_) => true,
