@@ -5,7 +5,7 @@
 
 use sekretess_crypto::digest;
 
-use crate::audit::{AuditContext, Outcome};
+use crate::audit::{Action, AuditContext, Outcome};
 use crate::people::{AgreementRow, People, PeopleError, PeopleStore, Principal, SignatureRow};
 use crate::policy::Role;
 use crate::store::Store;
@@ -71,7 +71,7 @@ impl<S: Store + PeopleStore> People<S> {
         let sha256 = digest::sha256(text.as_bytes());
         let now = self.clock.now();
         let next = self.store().current_agreement().await?.map_or(1, |a| a.version + 1);
-        let event = Self::event(ctx, "agreement.publish", vec![agreement_target(next)]);
+        let event = Self::event(ctx, Action::AgreementPublish, vec![agreement_target(next)]);
         let seq = self.attempt(&event).await?;
         let inserted = self.store().insert_agreement(text, &sha256, now, actor.employee_id).await;
         let version = self.resolved(&event, seq, inserted.map_err(PeopleError::from)).await?;
@@ -104,7 +104,7 @@ impl<S: Store + PeopleStore> People<S> {
             return Err(PeopleError::AgreementOutdated { given: version, current: current.version });
         }
         let row = self.store().get_employee(who.employee_id).await?.ok_or(PeopleError::UnknownEmployee)?;
-        let event = Self::event(ctx, "agreement.sign", vec![agreement_target(version)]);
+        let event = Self::event(ctx, Action::AgreementSign, vec![agreement_target(version)]);
         if let Err(e) = self.reverify(ctx, &row, password).await {
             self.record(event, Outcome::Denied).await?;
             return Err(e);

@@ -22,6 +22,10 @@ use crate::clock::Clock;
 use crate::coalesce::Coalescer;
 use crate::error::StoreError;
 
+mod action;
+
+pub use action::Action;
+
 pub const GENESIS_MAC: [u8; 32] = [0u8; 32];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

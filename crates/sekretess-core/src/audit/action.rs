@@ -1,0 +1,199 @@
+//! The names of the audit actions the core records.
+
+/// The actions the core records in the audit log. The names are stored in every entry,
+/// so they never change: [`Action::as_str`] is what is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Action {
+    /// `vault.init`: The vault was initialized (shares handed out).
+    VaultInit,
+    /// `vault.unseal.share`: An unseal share was submitted.
+    VaultUnsealShare,
+    /// `vault.unseal`: The vault was unsealed.
+    VaultUnseal,
+    /// `vault.unseal.reset`: The shares submitted so far were discarded.
+    VaultUnsealReset,
+    /// `vault.seal`: The vault was sealed.
+    VaultSeal,
+    /// `group.create`: A customer group was created.
+    GroupCreate,
+    /// `group.lock`: A group was locked.
+    GroupLock,
+    /// `group.unlock`: A group was unlocked.
+    GroupUnlock,
+    /// `customer.create`: A customer was created (an attempt, resolved by a commit marker).
+    CustomerCreate,
+    /// `customer.read`: A customer was read.
+    CustomerRead,
+    /// `customer.update`: A customer was updated.
+    CustomerUpdate,
+    /// `customer.erase`: A customer was erased.
+    CustomerErase,
+    /// `customer.find`: Customers were searched by a blind index.
+    CustomerFind,
+    /// `audit.key_export`: The audit verification key was handed out.
+    AuditKeyExport,
+    /// `employee.bootstrap`: The first security officer was invited.
+    EmployeeBootstrap,
+    /// `employee.invite`: An employee was invited.
+    EmployeeInvite,
+    /// `employee.enrol`: An employee enrolled (password and TOTP).
+    EmployeeEnrol,
+    /// `employee.reinvite`: An employee's enrolment code was issued again.
+    EmployeeReinvite,
+    /// `employee.approve`: An employee was approved.
+    EmployeeApprove,
+    /// `employee.suspend`: An employee was suspended.
+    EmployeeSuspend,
+    /// `employee.reinstate`: A suspended employee was reinstated.
+    EmployeeReinstate,
+    /// `employee.offboard`: An employee was offboarded.
+    EmployeeOffboard,
+    /// `employee.password_change`: An employee changed their password.
+    EmployeePasswordChange,
+    /// `login`: A login.
+    Login,
+    /// `login.locked`: A login refused because the account is locked.
+    LoginLocked,
+    /// `login.lockout`: A failed login locked the account.
+    LoginLockout,
+    /// `logout`: A logout.
+    Logout,
+    /// `grant.add`: A group was granted to an employee.
+    GrantAdd,
+    /// `grant.remove`: A group grant was revoked.
+    GrantRemove,
+    /// `policy.set`: A rule of the field policy was set.
+    PolicySet,
+    /// `agreement.publish`: A confidentiality agreement was published.
+    AgreementPublish,
+    /// `agreement.sign`: An employee signed the agreement.
+    AgreementSign,
+}
+
+impl Action {
+    /// Every action, in the order above.
+    pub const ALL: [Action; 32] = [
+        Action::VaultInit,
+        Action::VaultUnsealShare,
+        Action::VaultUnseal,
+        Action::VaultUnsealReset,
+        Action::VaultSeal,
+        Action::GroupCreate,
+        Action::GroupLock,
+        Action::GroupUnlock,
+        Action::CustomerCreate,
+        Action::CustomerRead,
+        Action::CustomerUpdate,
+        Action::CustomerErase,
+        Action::CustomerFind,
+        Action::AuditKeyExport,
+        Action::EmployeeBootstrap,
+        Action::EmployeeInvite,
+        Action::EmployeeEnrol,
+        Action::EmployeeReinvite,
+        Action::EmployeeApprove,
+        Action::EmployeeSuspend,
+        Action::EmployeeReinstate,
+        Action::EmployeeOffboard,
+        Action::EmployeePasswordChange,
+        Action::Login,
+        Action::LoginLocked,
+        Action::LoginLockout,
+        Action::Logout,
+        Action::GrantAdd,
+        Action::GrantRemove,
+        Action::PolicySet,
+        Action::AgreementPublish,
+        Action::AgreementSign,
+    ];
+
+    /// The name written to the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::VaultInit => "vault.init",
+            Action::VaultUnsealShare => "vault.unseal.share",
+            Action::VaultUnseal => "vault.unseal",
+            Action::VaultUnsealReset => "vault.unseal.reset",
+            Action::VaultSeal => "vault.seal",
+            Action::GroupCreate => "group.create",
+            Action::GroupLock => "group.lock",
+            Action::GroupUnlock => "group.unlock",
+            Action::CustomerCreate => "customer.create",
+            Action::CustomerRead => "customer.read",
+            Action::CustomerUpdate => "customer.update",
+            Action::CustomerErase => "customer.erase",
+            Action::CustomerFind => "customer.find",
+            Action::AuditKeyExport => "audit.key_export",
+            Action::EmployeeBootstrap => "employee.bootstrap",
+            Action::EmployeeInvite => "employee.invite",
+            Action::EmployeeEnrol => "employee.enrol",
+            Action::EmployeeReinvite => "employee.reinvite",
+            Action::EmployeeApprove => "employee.approve",
+            Action::EmployeeSuspend => "employee.suspend",
+            Action::EmployeeReinstate => "employee.reinstate",
+            Action::EmployeeOffboard => "employee.offboard",
+            Action::EmployeePasswordChange => "employee.password_change",
+            Action::Login => "login",
+            Action::LoginLocked => "login.locked",
+            Action::LoginLockout => "login.lockout",
+            Action::Logout => "logout",
+            Action::GrantAdd => "grant.add",
+            Action::GrantRemove => "grant.remove",
+            Action::PolicySet => "policy.set",
+            Action::AgreementPublish => "agreement.publish",
+            Action::AgreementSign => "agreement.sign",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names are stored in the audit log: they must never change.
+    #[test]
+    fn action_names_are_stable_and_distinct() {
+        let expected = [
+            (Action::VaultInit, "vault.init"),
+            (Action::VaultUnsealShare, "vault.unseal.share"),
+            (Action::VaultUnseal, "vault.unseal"),
+            (Action::VaultUnsealReset, "vault.unseal.reset"),
+            (Action::VaultSeal, "vault.seal"),
+            (Action::GroupCreate, "group.create"),
+            (Action::GroupLock, "group.lock"),
+            (Action::GroupUnlock, "group.unlock"),
+            (Action::CustomerCreate, "customer.create"),
+            (Action::CustomerRead, "customer.read"),
+            (Action::CustomerUpdate, "customer.update"),
+            (Action::CustomerErase, "customer.erase"),
+            (Action::CustomerFind, "customer.find"),
+            (Action::AuditKeyExport, "audit.key_export"),
+            (Action::EmployeeBootstrap, "employee.bootstrap"),
+            (Action::EmployeeInvite, "employee.invite"),
+            (Action::EmployeeEnrol, "employee.enrol"),
+            (Action::EmployeeReinvite, "employee.reinvite"),
+            (Action::EmployeeApprove, "employee.approve"),
+            (Action::EmployeeSuspend, "employee.suspend"),
+            (Action::EmployeeReinstate, "employee.reinstate"),
+            (Action::EmployeeOffboard, "employee.offboard"),
+            (Action::EmployeePasswordChange, "employee.password_change"),
+            (Action::Login, "login"),
+            (Action::LoginLocked, "login.locked"),
+            (Action::LoginLockout, "login.lockout"),
+            (Action::Logout, "logout"),
+            (Action::GrantAdd, "grant.add"),
+            (Action::GrantRemove, "grant.remove"),
+            (Action::PolicySet, "policy.set"),
+            (Action::AgreementPublish, "agreement.publish"),
+            (Action::AgreementSign, "agreement.sign"),
+        ];
+        assert_eq!(expected.len(), Action::ALL.len());
+        for ((action, name), listed) in expected.iter().zip(Action::ALL) {
+            assert_eq!(action.as_str(), *name);
+            assert_eq!(*action, listed);
+        }
+        let distinct: std::collections::HashSet<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(distinct.len(), Action::ALL.len());
+    }
+}
