@@ -16,7 +16,7 @@ use sekretess_core::process::ProcessStore;
 use sekretess_core::store::Store;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
 use sekretess_server::processes::{Heartbeat, ProcessRegistration, new_process_id};
-use sekretess_server::routes_people::PeopleOptions;
+use sekretess_server::routes::people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
 use sekretess_store::{GroupPlacement, PgOptions, PgStore, SqliteStore};

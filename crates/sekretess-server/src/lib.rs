@@ -37,18 +37,13 @@ use tracing::Instrument;
 
 pub mod audit_trail;
 pub mod auth;
-pub mod auth_session;
 mod extract;
 pub mod harden;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
-mod problem_people;
 pub mod processes;
 pub mod routes;
-pub mod routes_audit;
-pub mod routes_people;
-pub mod routes_redact;
 pub mod tls;
 
 use problem::{ApiError, REQUEST_ID};
@@ -88,7 +83,7 @@ pub struct AppState<S: Store + AccessStore> {
     pub limits: Limits,
     pub keys: Arc<auth::KeyCache>,
     /// Employees and sessions, once [`AppState::with_people`] was called.
-    pub people: Option<Arc<dyn auth_session::Directory>>,
+    pub people: Option<Arc<dyn auth::session::Directory>>,
     /// The employee, policy and agreement routes (set by [`AppState::with_people`]).
     pub people_routes: Option<Router>,
     /// Where this process registers (see [`processes`]); none in tests.
@@ -267,40 +262,42 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
     use routes as r;
     let limits = state.limits;
     let data = Router::new()
-        .route("/v1/groups", post(r::create_group::<S>).get(r::list_groups::<S>))
-        .route("/v1/groups/{name}/lock", post(r::lock_group::<S>))
-        .route("/v1/groups/{name}/unlock", post(r::unlock_group::<S>))
-        .route("/v1/schema", get(r::schema::<S>))
-        .route("/v1/customers", post(r::create_customer::<S>))
+        .route("/v1/groups", post(r::groups::create_group::<S>).get(r::groups::list_groups::<S>))
+        .route("/v1/groups/{name}/lock", post(r::groups::lock_group::<S>))
+        .route("/v1/groups/{name}/unlock", post(r::groups::unlock_group::<S>))
+        .route("/v1/schema", get(r::customers::schema::<S>))
+        .route("/v1/customers", post(r::customers::create_customer::<S>))
         .route(
             "/v1/customers/batch",
-            post(r::create_customers::<S>).layer(DefaultBodyLimit::max(limits.batch_body_bytes)),
+            post(r::customers::create_customers::<S>).layer(DefaultBodyLimit::max(limits.batch_body_bytes)),
         )
-        .route("/v1/customers/search", post(r::search::<S>))
+        .route("/v1/customers/search", post(r::customers::search::<S>))
         .route(
             "/v1/customers/{code}",
-            get(r::get_customer::<S>).patch(r::update_customer::<S>).delete(r::erase_customer::<S>),
+            get(r::customers::get_customer::<S>)
+                .patch(r::customers::update_customer::<S>)
+                .delete(r::customers::erase_customer::<S>),
         )
-        .route("/v1/apikeys", post(r::create_api_key::<S>).get(r::list_api_keys::<S>))
-        .route("/v1/apikeys/{id}", delete(r::revoke_api_key::<S>))
-        .route("/v1/audit", get(routes_audit::list::<S>))
-        .route("/v1/audit/verify", get(routes_audit::verify::<S>))
-        .route("/v1/audit/checkpoint", get(routes_audit::checkpoint::<S>))
-        .route("/v1/redact", post(routes_redact::redact::<S>))
+        .route("/v1/apikeys", post(r::apikeys::create_api_key::<S>).get(r::apikeys::list_api_keys::<S>))
+        .route("/v1/apikeys/{id}", delete(r::apikeys::revoke_api_key::<S>))
+        .route("/v1/audit", get(r::audit::list::<S>))
+        .route("/v1/audit/verify", get(r::audit::verify::<S>))
+        .route("/v1/audit/checkpoint", get(r::audit::checkpoint::<S>))
+        .route("/v1/redact", post(r::redact::redact::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), audit_trail::customer_failures::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
     let protected_sys = Router::new()
-        .route("/v1/sys/seal", post(r::seal::<S>))
+        .route("/v1/sys/seal", post(r::sys::seal::<S>))
         .route("/v1/sys/processes", get(processes::list_processes::<S>))
         .route("/v1/sys/metrics", get(metrics::metrics::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
     let public = Router::new()
-        .route("/v1/sys/health", get(r::health::<S>))
-        .route("/v1/sys/seal-status", get(r::get_seal_status::<S>))
-        .route("/v1/sys/init", post(r::init::<S>))
-        .route("/v1/sys/unseal", post(r::unseal::<S>))
+        .route("/v1/sys/health", get(r::sys::health::<S>))
+        .route("/v1/sys/seal-status", get(r::sys::get_seal_status::<S>))
+        .route("/v1/sys/init", post(r::sys::init::<S>))
+        .route("/v1/sys/unseal", post(r::sys::unseal::<S>))
         .route("/v1/openapi.json", get(openapi_json));
     let people = state.people_routes.clone();
     let counters = Arc::clone(&state.metrics);

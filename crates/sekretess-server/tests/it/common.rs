@@ -6,7 +6,7 @@ use sekretess_client::{Client, ClientConfig, ClientError};
 use sekretess_core::people::PeopleConfig;
 use sekretess_core::{Clock, ManualClock, Schema, SystemClock, Vault};
 use sekretess_crypto::password::PasswordParams;
-use sekretess_server::routes_people::PeopleOptions;
+use sekretess_server::routes::people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
 use sekretess_store::SqliteStore;

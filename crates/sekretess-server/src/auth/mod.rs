@@ -5,7 +5,7 @@
 //! in the request. Each handler then takes [`Authorized<R>`], which names the one scope
 //! `R` the route needs; the OpenAPI document lists it too. Employees with sessions
 //! (`sks_…` tokens) produce the same `Caller` in the same middleware
-//! ([`crate::auth_session`]).
+//! ([`crate::auth::session`]).
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -23,6 +23,8 @@ use sekretess_core::store::Store;
 
 use crate::AppState;
 use crate::problem::ApiError;
+
+pub mod session;
 
 /// Reads `Authorization: Bearer <token>` and authenticates it. A refusal (401) is
 /// counted for the audit log, per source ([`crate::audit_trail::AuthFailures`]).
@@ -58,13 +60,13 @@ async fn authenticated<S: Store + AccessStore>(
     let Some(token) = token else {
         return refused(ApiError::Vault(VaultError::Unauthenticated));
     };
-    if token.starts_with(crate::auth_session::SESSION_PREFIX) {
+    if token.starts_with(crate::auth::session::SESSION_PREFIX) {
         let token = zeroize::Zeroizing::new(token.to_owned());
-        return crate::auth_session::session(state, req, next, &token).await;
+        return crate::auth::session::session(state, req, next, &token).await;
     }
     match state.keys.authenticate(state.vault.store(), state.clock.now(), token).await {
         Ok(caller) => {
-            if let Err(e) = crate::auth_session::check_api_key(state, &caller).await {
+            if let Err(e) = crate::auth::session::check_api_key(state, &caller).await {
                 return refused(e);
             }
             tracing::Span::current().record("principal", caller.principal.as_str());
@@ -197,7 +199,7 @@ impl<S: Send + Sync, R: RequiredScope> FromRequestParts<S> for Authorized<R> {
         caller.require(R::SCOPE)?;
         let employee = parts.extensions.get::<sekretess_core::people::Principal>().cloned();
         if employee.as_ref().is_some_and(|p| !p.agreement_signed)
-            && crate::auth_session::is_customer_data(R::SCOPE)
+            && crate::auth::session::is_customer_data(R::SCOPE)
         {
             return Err(ApiError::AgreementRequired);
         }

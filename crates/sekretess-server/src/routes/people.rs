@@ -24,15 +24,12 @@ use sekretess_core::policy::{
 use sekretess_core::store::Store;
 use sekretess_core::{Customer, VaultError};
 
+use super::{ApiResult, PROBLEM};
+use crate::auth::session::{Origin, PeopleHandle, Staff, role};
 use crate::auth::{self, Authorized, need};
-use crate::auth_session::{Origin, PeopleHandle, Staff, role};
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, REQUEST_ID};
 use crate::{AppState, unsealed_only};
-
-type ApiResult<T> = Result<T, ApiError>;
-
-const PROBLEM: &str = "application/problem+json";
 
 /// How the server runs the employees service.
 #[derive(Debug, Clone)]
@@ -520,7 +517,7 @@ pub async fn reveal<S: Store + AccessStore + PeopleStore>(
             None
         }
     };
-    let code = crate::routes::reachable(&st.app, &auth.caller, &code).await?;
+    let code = crate::routes::customers::reachable(&st.app, &auth.caller, &code).await?;
     let c = st.app.vault.get_customer(&auth.ctx(), &code, Some(&purpose.audit_text())).await?;
     let fields = match policy {
         Some((policy, roles)) => policy
