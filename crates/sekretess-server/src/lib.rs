@@ -29,6 +29,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use sekretess_core::access::{self, AccessStore, SECURITY_OFFICER};
+use sekretess_core::people::{People, PeopleStore};
 use sekretess_core::store::Store;
 use sekretess_core::{ApiKeySecret, Clock, Vault, VaultError};
 use tokio::net::TcpListener;
@@ -47,6 +48,7 @@ pub mod routes;
 pub mod tls;
 
 use problem::{ApiError, REQUEST_ID};
+pub use routes::people::PeopleOptions;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -82,10 +84,11 @@ pub struct AppState<S: Store + AccessStore> {
     pub clock: Arc<dyn Clock>,
     pub limits: Limits,
     pub keys: Arc<auth::KeyCache>,
-    /// Employees and sessions, once [`AppState::with_people`] was called.
-    pub people: Option<Arc<dyn auth::session::Directory>>,
-    /// The employee, policy and agreement routes (set by [`AppState::with_people`]).
-    pub people_routes: Option<Router>,
+    /// Employees and sessions.
+    pub people: Arc<dyn auth::session::Directory>,
+    /// The employee, policy and agreement routes. Only the state [`AppState::new`] returns
+    /// carries them; the copy those routes hold has none (they are merged once, by [`router`]).
+    people_routes: Router,
     /// Where this process registers (see [`processes`]); none in tests.
     pub processes: Option<processes::ProcessRegistration>,
     /// Request counters for `GET /v1/sys/metrics`.
@@ -94,24 +97,32 @@ pub struct AppState<S: Store + AccessStore> {
     pub auth_failures: Arc<audit_trail::AuthFailures>,
 }
 
-impl<S: Store + AccessStore> AppState<S> {
-    pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, limits: Limits) -> Self {
-        AppState {
+impl<S: Store + AccessStore + PeopleStore> AppState<S> {
+    /// The state of a server over `vault`, employees, sessions, the field policy and
+    /// agreements included (run as `people` says).
+    pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, limits: Limits, people: PeopleOptions) -> Self {
+        let service = Arc::new(People::new(Arc::clone(&vault), Arc::clone(&clock), people.config));
+        let directory = auth::session::PeopleHandle::new(Arc::clone(&service), people.retire_bootstrap_key);
+        let mut state = AppState {
             vault,
             clock,
             limits,
             keys: Arc::new(auth::KeyCache::new(KEY_CACHE_SECONDS)),
-            people: None,
-            people_routes: None,
+            people: Arc::new(directory),
+            people_routes: Router::new(),
             processes: None,
             metrics: Arc::new(metrics::HttpMetrics::new()),
             auth_failures: Arc::new(audit_trail::AuthFailures::new(
                 audit_trail::AUTH_FAILURE_INTERVAL,
                 audit_trail::AUTH_FAILURE_SOURCES,
             )),
-        }
+        };
+        state.people_routes = routes::people::router(state.clone(), service);
+        state
     }
+}
 
+impl<S: Store + AccessStore> AppState<S> {
     /// Lists the registered processes at `GET /v1/sys/processes`.
     pub fn with_processes(mut self, registration: processes::ProcessRegistration) -> Self {
         self.processes = Some(registration);
@@ -301,11 +312,12 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/openapi.json", get(openapi_json));
     let people = state.people_routes.clone();
     let counters = Arc::clone(&state.metrics);
-    let mut app = public.merge(protected_sys).merge(data).with_state(state);
-    if let Some(people) = people {
-        app = app.merge(people);
-    }
-    app.fallback(not_found)
+    public
+        .merge(protected_sys)
+        .merge(data)
+        .with_state(state)
+        .merge(people)
+        .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(middleware::from_fn_with_state(counters, request_layer))

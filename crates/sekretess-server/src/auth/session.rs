@@ -162,10 +162,7 @@ pub(crate) async fn session<S: Store + AccessStore>(
     next: Next,
     token: &str,
 ) -> (Response, bool) {
-    let Some(dir) = &state.people else {
-        return (ApiError::Vault(VaultError::Unauthenticated).into_response(), true);
-    };
-    match dir.authenticate(token).await {
+    match state.people.authenticate(token).await {
         Ok(principal) => {
             let caller = caller_of(&principal);
             tracing::Span::current().record("principal", caller.principal.as_str());
@@ -187,10 +184,10 @@ pub(crate) async fn check_api_key<S: Store + AccessStore>(
     state: &AppState<S>,
     caller: &Caller,
 ) -> Result<(), ApiError> {
-    let (Some(dir), Some(id)) = (&state.people, caller.principal.strip_prefix("apikey:")) else {
+    let Some(id) = caller.principal.strip_prefix("apikey:") else {
         return Ok(());
     };
-    if dir.key_retired(id).await? {
+    if state.people.key_retired(id).await? {
         return Err(ApiError::BootstrapRetired);
     }
     Ok(())

@@ -25,7 +25,7 @@ use sekretess_core::store::Store;
 use sekretess_core::{Customer, VaultError};
 
 use super::{ApiResult, PROBLEM};
-use crate::auth::session::{Origin, PeopleHandle, Staff, role};
+use crate::auth::session::{Origin, Staff, role};
 use crate::auth::{self, Authorized, need};
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, REQUEST_ID};
@@ -46,18 +46,6 @@ impl Default for PeopleOptions {
     }
 }
 
-impl<S: Store + AccessStore + PeopleStore> AppState<S> {
-    /// Adds employees, sessions, the field policy and agreements to the server.
-    pub fn with_people(mut self, options: PeopleOptions) -> Self {
-        let people = Arc::new(People::new(Arc::clone(&self.vault), Arc::clone(&self.clock), options.config));
-        self.people = Some(Arc::new(PeopleHandle::new(Arc::clone(&people), options.retire_bootstrap_key)));
-        self.people_routes = None;
-        let routes = router(self.clone(), people);
-        self.people_routes = Some(routes);
-        self
-    }
-}
-
 pub struct PeopleState<S: Store + AccessStore + PeopleStore> {
     app: AppState<S>,
     people: Arc<People<S>>,
@@ -69,7 +57,11 @@ impl<S: Store + AccessStore + PeopleStore> Clone for PeopleState<S> {
     }
 }
 
-fn router<S: Store + AccessStore + PeopleStore>(app: AppState<S>, people: Arc<People<S>>) -> Router {
+/// The employee, session, policy, agreement and reveal routes (built by [`AppState::new`]).
+pub(crate) fn router<S: Store + AccessStore + PeopleStore>(
+    app: AppState<S>,
+    people: Arc<People<S>>,
+) -> Router {
     let open = Router::new()
         .route("/v1/auth/login", post(login::<S>))
         .route("/v1/employees/enrol", post(enrol::<S>))
@@ -546,8 +538,7 @@ pub(crate) async fn employee_view<S: Store + AccessStore>(
     p: &Principal,
     c: Customer,
 ) -> ApiResult<api::Customer> {
-    let dir = st.people.as_ref().ok_or(VaultError::Unauthenticated)?;
-    let policy = dir.field_policy().await?;
+    let policy = st.people.field_policy().await?;
     let view =
         policy.view_customer(&p.roles, st.vault.schema(), &c.fields, None).map_err(PeopleError::Policy)?;
     let mut fields = std::collections::BTreeMap::new();

@@ -33,11 +33,8 @@ async fn bootstrap_key_live<S: Store + AccessStore>(st: &AppState<S>) -> ApiResu
     else {
         return Ok(false);
     };
-    Ok(match &st.people {
-        // When retirement cannot be checked, report the key as live: the safe mistake.
-        Some(people) => !people.key_retired(&key.id).await.unwrap_or(false),
-        None => true,
-    })
+    // When retirement cannot be checked, report the key as live: the safe mistake.
+    Ok(!st.people.key_retired(&key.id).await.unwrap_or(false))
 }
 
 /// Liveness: answers whenever the process runs, sealed or not.
@@ -80,20 +77,19 @@ pub async fn init<S: Store + AccessStore>(
             .await?;
     tracing::warn!(key_id = %done.key_id, "vault initialized; bootstrap API key created");
     // The first security officer's enrolment, on record in the chain init just started.
-    let officer_enrolment_code = match &st.people {
-        Some(people) => {
-            let login = req.officer_login.as_deref().unwrap_or("officer");
-            let name = req.officer_name.as_deref().unwrap_or("Security officer");
-            // The shares exist only in this answer: never fail it for the officer's sake.
-            match people.bootstrap_officer(&audit_context("anonymous"), login, name).await {
-                Ok(code) => Some(code.to_string()),
-                Err(e) => {
-                    tracing::error!(cause = %e, "init: the first officer's enrolment failed; use `employee bootstrap`");
-                    None
-                }
-            }
+    let login = req.officer_login.as_deref().unwrap_or("officer");
+    let name = req.officer_name.as_deref().unwrap_or("Security officer");
+    // The shares exist only in this answer: never fail it for the officer's sake.
+    let officer_enrolment_code = match st
+        .people
+        .bootstrap_officer(&audit_context("anonymous"), login, name)
+        .await
+    {
+        Ok(code) => Some(code.to_string()),
+        Err(e) => {
+            tracing::error!(cause = %e, "init: the first officer's enrolment failed; use `employee bootstrap`");
+            None
         }
-        None => None,
     };
     Ok(Json(api::InitResponse {
         key_id: done.key_id,
