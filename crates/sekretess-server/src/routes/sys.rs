@@ -34,7 +34,7 @@ async fn bootstrap_key_live<S: Store + AccessStore>(st: &AppState<S>) -> ApiResu
         return Ok(false);
     };
     // When retirement cannot be checked, report the key as live: the safe mistake.
-    Ok(!st.people.key_retired(&key.id).await.unwrap_or(false))
+    Ok(!st.people.key_retired(&key.name).await.unwrap_or(false))
 }
 
 /// Liveness: answers whenever the process runs, sealed or not.
