@@ -1,6 +1,6 @@
 //! Denied and failed requests in the audit log.
 //!
-//! - Customer data: [`customer_failures`] wraps every customer-data route, inside the
+//! - Customer data: `customer_failures` wraps every customer-data route, inside the
 //!   authentication layer. A request that ends in an error (refused scope or group, missing
 //!   agreement, not found in the caller's reach, erased, integrity failure, invalid input,
 //!   storage failure) gets exactly one entry with outcome `denied` or `failed`, its actor,

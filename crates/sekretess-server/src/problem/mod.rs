@@ -33,7 +33,7 @@ pub enum ApiError {
     RouteNotFound,
     MethodNotAllowed,
     UnknownApiKey,
-    /// Employees, sessions, policy and agreements (mapped in [`people`]).
+    /// Employees, sessions, policy and agreements (mapped in `problem::people`).
     People(sekretess_core::people::PeopleError),
     /// An employee has not signed the current confidentiality agreement.
     AgreementRequired,

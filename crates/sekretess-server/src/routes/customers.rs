@@ -1,4 +1,4 @@
-//! The schema and customer routes, and the code check other routes share ([`reachable`]).
+//! The schema and customer routes, and the code check other routes share (`reachable`).
 
 use std::collections::BTreeMap;
 

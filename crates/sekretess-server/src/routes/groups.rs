@@ -1,4 +1,4 @@
-//! The customer-group routes, and the group check other routes share ([`reach_group`]).
+//! The customer-group routes, and the group check other routes share (`reach_group`).
 
 use axum::Json;
 use axum::extract::{Path, State};
