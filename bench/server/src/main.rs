@@ -23,7 +23,7 @@ use sekretess_bench_vault::unaudited::Unaudited;
 use sekretess_client::{Client, ClientConfig};
 use sekretess_core::audit::AuditContext;
 use sekretess_core::{Clock, CustomerCode, Schema, SystemClock, Vault};
-use sekretess_server::{AppState, Limits, RunningServer, tls};
+use sekretess_server::{AppState, Limits, PeopleOptions, RunningServer, tls};
 use sekretess_store::SqliteStore;
 use zeroize::Zeroizing;
 
@@ -73,7 +73,10 @@ fn main() -> Result<()> {
     })?;
     let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
     let tls_config = tls::server_config(&certs.cert, &certs.key)?;
-    let state = AppState::new(Arc::clone(&vault), clock.clone(), Limits::default());
+    // The bench token is the bootstrap key: keep it (as dev mode does), so no request
+    // checks for an enrolled officer.
+    let people = PeopleOptions { retire_bootstrap_key: false, ..PeopleOptions::default() };
+    let state = AppState::new(Arc::clone(&vault), clock.clone(), Limits::default(), people.clone());
     let server = server_rt.block_on(RunningServer::start("127.0.0.1:0".parse()?, tls_config, state))?;
     // A second server over the same files whose audit log writes nothing: only to show
     // what the audit entry of each request costs, side by side in this run.
@@ -81,7 +84,7 @@ fn main() -> Result<()> {
         let store = Unaudited(SqliteStore::open(&dir.path().join("data")).await?);
         let vault = Arc::new(Vault::open(store, clock.clone(), Schema::default_schema()).await?);
         vault.submit_share(&AuditContext::system(), &share).await?;
-        let state = AppState::new(vault, clock.clone(), Limits::default());
+        let state = AppState::new(vault, clock.clone(), Limits::default(), people);
         let tls_config = tls::server_config(&certs.cert, &certs.key)?;
         Ok::<_, anyhow::Error>(RunningServer::start("127.0.0.1:0".parse()?, tls_config, state).await?)
     })?;

@@ -4,6 +4,12 @@
 use sekretess_core::access::{AccessStore, ApiKeyRecord};
 use sekretess_core::audit::{AuditStore, Entry};
 use sekretess_core::error::StoreError;
+use sekretess_core::people::{
+    AgreementRow, EmployeeRow, EmployeeState, FailureCount, NewEmployee, PeopleStore, SessionRow,
+    SignatureRow,
+};
+use sekretess_core::policy::{Decision, Role};
+use sekretess_core::schema::Sensitivity;
 use sekretess_core::store::{GroupRow, GroupState, SealedGroupKey, Store, VaultMeta};
 use sekretess_store::{SqliteGroup, SqliteStore};
 
@@ -87,5 +93,196 @@ impl AccessStore for Unaudited {
     }
     async fn revoke_api_key(&self, id: &str, at: i64) -> Result<bool, StoreError> {
         self.0.revoke_api_key(id, at).await
+    }
+}
+
+// Employees as the SQLite store keeps them (the server always serves them).
+impl PeopleStore for Unaudited {
+    fn insert_employee(
+        &self,
+        employee: &NewEmployee,
+        only_if_none: bool,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        self.0.insert_employee(employee, only_if_none)
+    }
+
+    fn get_employee(&self, id: u64) -> impl Future<Output = Result<Option<EmployeeRow>, StoreError>> + Send {
+        self.0.get_employee(id)
+    }
+
+    fn employee_by_login(
+        &self,
+        login: &str,
+    ) -> impl Future<Output = Result<Option<EmployeeRow>, StoreError>> + Send {
+        self.0.employee_by_login(login)
+    }
+
+    fn employee_by_enrolment(
+        &self,
+        code_hash: &[u8; 32],
+    ) -> impl Future<Output = Result<Option<EmployeeRow>, StoreError>> + Send {
+        self.0.employee_by_enrolment(code_hash)
+    }
+
+    fn list_employees(&self) -> impl Future<Output = Result<Vec<EmployeeRow>, StoreError>> + Send {
+        self.0.list_employees()
+    }
+
+    fn complete_enrolment(
+        &self,
+        id: u64,
+        code_hash: &[u8; 32],
+        password_hash: &str,
+        totp_sealed: &[u8],
+        state: EmployeeState,
+        at: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.0.complete_enrolment(id, code_hash, password_hash, totp_sealed, state, at)
+    }
+
+    fn set_enrolment(
+        &self,
+        id: u64,
+        code_hash: &[u8; 32],
+        expires: i64,
+        at: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.0.set_enrolment(id, code_hash, expires, at)
+    }
+
+    fn set_employee_state(
+        &self,
+        id: u64,
+        from: EmployeeState,
+        to: EmployeeState,
+        approved_by: Option<u64>,
+        at: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.0.set_employee_state(id, from, to, approved_by, at)
+    }
+
+    fn set_password_hash(
+        &self,
+        id: u64,
+        password_hash: &str,
+        at: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.0.set_password_hash(id, password_hash, at)
+    }
+
+    fn record_login_failure(
+        &self,
+        id: u64,
+        now: i64,
+        max_failures: u32,
+        lock_seconds: i64,
+    ) -> impl Future<Output = Result<FailureCount, StoreError>> + Send {
+        self.0.record_login_failure(id, now, max_failures, lock_seconds)
+    }
+
+    fn record_login_success(
+        &self,
+        id: u64,
+        totp_step: u64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.0.record_login_success(id, totp_step)
+    }
+
+    fn clear_credentials(&self, id: u64, at: i64) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.0.clear_credentials(id, at)
+    }
+
+    fn insert_session(&self, session: &SessionRow) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.0.insert_session(session)
+    }
+
+    fn get_session(
+        &self,
+        token_hash: &[u8; 32],
+    ) -> impl Future<Output = Result<Option<SessionRow>, StoreError>> + Send {
+        self.0.get_session(token_hash)
+    }
+
+    fn touch_session(
+        &self,
+        token_hash: &[u8; 32],
+        at: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.0.touch_session(token_hash, at)
+    }
+
+    fn delete_session(&self, token_hash: &[u8; 32]) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.0.delete_session(token_hash)
+    }
+
+    fn delete_sessions_of(&self, employee_id: u64) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        self.0.delete_sessions_of(employee_id)
+    }
+
+    fn grant_group(
+        &self,
+        employee_id: u64,
+        group_id: u32,
+        by: u64,
+        at: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.0.grant_group(employee_id, group_id, by, at)
+    }
+
+    fn revoke_group(
+        &self,
+        employee_id: u64,
+        group_id: u32,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.0.revoke_group(employee_id, group_id)
+    }
+
+    fn groups_of(&self, employee_id: u64) -> impl Future<Output = Result<Vec<u32>, StoreError>> + Send {
+        self.0.groups_of(employee_id)
+    }
+
+    fn policy_rules(
+        &self,
+    ) -> impl Future<Output = Result<Vec<(Role, Sensitivity, Decision)>, StoreError>> + Send {
+        self.0.policy_rules()
+    }
+
+    fn set_policy_rule(
+        &self,
+        role: Role,
+        sensitivity: Sensitivity,
+        decision: Decision,
+        at: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.0.set_policy_rule(role, sensitivity, decision, at)
+    }
+
+    fn insert_agreement(
+        &self,
+        text: &str,
+        sha256: &[u8; 32],
+        published_at: i64,
+        published_by: u64,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send {
+        self.0.insert_agreement(text, sha256, published_at, published_by)
+    }
+
+    fn current_agreement(&self) -> impl Future<Output = Result<Option<AgreementRow>, StoreError>> + Send {
+        self.0.current_agreement()
+    }
+
+    fn insert_signature(
+        &self,
+        signature: &SignatureRow,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.0.insert_signature(signature)
+    }
+
+    fn signature(
+        &self,
+        employee_id: u64,
+        version: u32,
+    ) -> impl Future<Output = Result<Option<SignatureRow>, StoreError>> + Send {
+        self.0.signature(employee_id, version)
     }
 }

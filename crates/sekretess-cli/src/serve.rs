@@ -16,7 +16,7 @@ use sekretess_core::process::ProcessStore;
 use sekretess_core::store::Store;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
 use sekretess_server::processes::{Heartbeat, ProcessRegistration, new_process_id};
-use sekretess_server::routes_people::PeopleOptions;
+use sekretess_server::routes::people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
 use sekretess_store::{GroupPlacement, PgOptions, PgStore, SqliteStore};
@@ -211,9 +211,8 @@ async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore>(
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let vault = Arc::new(Vault::open(store.clone(), clock.clone(), Schema::default_schema()).await?);
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
-    let state = AppState::new(Arc::clone(&vault), clock.clone(), limits)
-        .with_processes(registration.clone())
-        .with_people(PeopleOptions::default());
+    let state = AppState::new(Arc::clone(&vault), clock.clone(), limits, PeopleOptions::default())
+        .with_processes(registration.clone());
     let server = RunningServer::start(listen, tls_config, state).await?;
     let heartbeat = Heartbeat::start(vault, clock, registration.clone(), server.addr.to_string());
     tracing::info!(addr = %server.addr, process = %registration.id, "listening (HTTPS only); the vault starts sealed");
@@ -276,9 +275,8 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     // The dev token keeps every scope over every group, also after an officer enrolled.
     let options = PeopleOptions { retire_bootstrap_key: false, ..PeopleOptions::default() };
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
-    let state = AppState::new(Arc::clone(&vault), clock.clone(), limits)
-        .with_processes(registration.clone())
-        .with_people(options);
+    let state = AppState::new(Arc::clone(&vault), clock.clone(), limits, options)
+        .with_processes(registration.clone());
     let server = RunningServer::start(listen, tls_config, state).await?;
     let heartbeat = Heartbeat::start(vault, clock, registration, server.addr.to_string());
     let url = format!("https://{}", server.addr);

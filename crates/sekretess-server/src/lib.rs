@@ -29,6 +29,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use sekretess_core::access::{self, AccessStore, SECURITY_OFFICER};
+use sekretess_core::people::{People, PeopleStore};
 use sekretess_core::store::Store;
 use sekretess_core::{ApiKeySecret, Clock, Vault, VaultError};
 use tokio::net::TcpListener;
@@ -37,21 +38,17 @@ use tracing::Instrument;
 
 pub mod audit_trail;
 pub mod auth;
-pub mod auth_session;
 mod extract;
 pub mod harden;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
-mod problem_people;
 pub mod processes;
 pub mod routes;
-pub mod routes_audit;
-pub mod routes_people;
-pub mod routes_redact;
 pub mod tls;
 
 use problem::{ApiError, REQUEST_ID};
+pub use routes::people::PeopleOptions;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -87,10 +84,11 @@ pub struct AppState<S: Store + AccessStore> {
     pub clock: Arc<dyn Clock>,
     pub limits: Limits,
     pub keys: Arc<auth::KeyCache>,
-    /// Employees and sessions, once [`AppState::with_people`] was called.
-    pub people: Option<Arc<dyn auth_session::Directory>>,
-    /// The employee, policy and agreement routes (set by [`AppState::with_people`]).
-    pub people_routes: Option<Router>,
+    /// Employees and sessions.
+    pub people: Arc<dyn auth::session::Directory>,
+    /// The employee, policy and agreement routes. Only the state [`AppState::new`] returns
+    /// carries them; the copy those routes hold has none (they are merged once, by [`router`]).
+    people_routes: Router,
     /// Where this process registers (see [`processes`]); none in tests.
     pub processes: Option<processes::ProcessRegistration>,
     /// Request counters for `GET /v1/sys/metrics`.
@@ -99,24 +97,32 @@ pub struct AppState<S: Store + AccessStore> {
     pub auth_failures: Arc<audit_trail::AuthFailures>,
 }
 
-impl<S: Store + AccessStore> AppState<S> {
-    pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, limits: Limits) -> Self {
-        AppState {
+impl<S: Store + AccessStore + PeopleStore> AppState<S> {
+    /// The state of a server over `vault`, employees, sessions, the field policy and
+    /// agreements included (run as `people` says).
+    pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, limits: Limits, people: PeopleOptions) -> Self {
+        let service = Arc::new(People::new(Arc::clone(&vault), Arc::clone(&clock), people.config));
+        let directory = auth::session::PeopleHandle::new(Arc::clone(&service), people.retire_bootstrap_key);
+        let mut state = AppState {
             vault,
             clock,
             limits,
             keys: Arc::new(auth::KeyCache::new(KEY_CACHE_SECONDS)),
-            people: None,
-            people_routes: None,
+            people: Arc::new(directory),
+            people_routes: Router::new(),
             processes: None,
             metrics: Arc::new(metrics::HttpMetrics::new()),
             auth_failures: Arc::new(audit_trail::AuthFailures::new(
                 audit_trail::AUTH_FAILURE_INTERVAL,
                 audit_trail::AUTH_FAILURE_SOURCES,
             )),
-        }
+        };
+        state.people_routes = routes::people::router(state.clone(), service);
+        state
     }
+}
 
+impl<S: Store + AccessStore> AppState<S> {
     /// Lists the registered processes at `GET /v1/sys/processes`.
     pub fn with_processes(mut self, registration: processes::ProcessRegistration) -> Self {
         self.processes = Some(registration);
@@ -287,48 +293,51 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
     use routes as r;
     let limits = state.limits;
     let data = Router::new()
-        .route("/v1/groups", post(r::create_group::<S>).get(r::list_groups::<S>))
-        .route("/v1/groups/{name}/lock", post(r::lock_group::<S>))
-        .route("/v1/groups/{name}/unlock", post(r::unlock_group::<S>))
-        .route("/v1/schema", get(r::schema::<S>))
-        .route("/v1/customers", post(r::create_customer::<S>))
+        .route("/v1/groups", post(r::groups::create_group::<S>).get(r::groups::list_groups::<S>))
+        .route("/v1/groups/{name}/lock", post(r::groups::lock_group::<S>))
+        .route("/v1/groups/{name}/unlock", post(r::groups::unlock_group::<S>))
+        .route("/v1/schema", get(r::customers::schema::<S>))
+        .route("/v1/customers", post(r::customers::create_customer::<S>))
         .route(
             "/v1/customers/batch",
-            post(r::create_customers::<S>).layer(DefaultBodyLimit::max(limits.batch_body_bytes)),
+            post(r::customers::create_customers::<S>).layer(DefaultBodyLimit::max(limits.batch_body_bytes)),
         )
-        .route("/v1/customers/search", post(r::search::<S>))
+        .route("/v1/customers/search", post(r::customers::search::<S>))
         .route(
             "/v1/customers/{code}",
-            get(r::get_customer::<S>).patch(r::update_customer::<S>).delete(r::erase_customer::<S>),
+            get(r::customers::get_customer::<S>)
+                .patch(r::customers::update_customer::<S>)
+                .delete(r::customers::erase_customer::<S>),
         )
-        .route("/v1/apikeys", post(r::create_api_key::<S>).get(r::list_api_keys::<S>))
-        .route("/v1/apikeys/{id}", delete(r::revoke_api_key::<S>))
-        .route("/v1/audit", get(routes_audit::list::<S>))
-        .route("/v1/audit/verify", get(routes_audit::verify::<S>))
-        .route("/v1/audit/checkpoint", get(routes_audit::checkpoint::<S>))
-        .route("/v1/redact", post(routes_redact::redact::<S>))
+        .route("/v1/apikeys", post(r::apikeys::create_api_key::<S>).get(r::apikeys::list_api_keys::<S>))
+        .route("/v1/apikeys/{id}", delete(r::apikeys::revoke_api_key::<S>))
+        .route("/v1/audit", get(r::audit::list::<S>))
+        .route("/v1/audit/verify", get(r::audit::verify::<S>))
+        .route("/v1/audit/checkpoint", get(r::audit::checkpoint::<S>))
+        .route("/v1/redact", post(r::redact::redact::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), audit_trail::customer_failures::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
     let protected_sys = Router::new()
-        .route("/v1/sys/seal", post(r::seal::<S>))
+        .route("/v1/sys/seal", post(r::sys::seal::<S>))
         .route("/v1/sys/processes", get(processes::list_processes::<S>))
         .route("/v1/sys/metrics", get(metrics::metrics::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
     let public = Router::new()
-        .route("/v1/sys/health", get(r::health::<S>))
-        .route("/v1/sys/seal-status", get(r::get_seal_status::<S>))
-        .route("/v1/sys/init", post(r::init::<S>))
-        .route("/v1/sys/unseal", post(r::unseal::<S>))
+        .route("/v1/sys/health", get(r::sys::health::<S>))
+        .route("/v1/sys/seal-status", get(r::sys::get_seal_status::<S>))
+        .route("/v1/sys/init", post(r::sys::init::<S>))
+        .route("/v1/sys/unseal", post(r::sys::unseal::<S>))
         .route("/v1/openapi.json", get(openapi_json));
     let people = state.people_routes.clone();
     let counters = Arc::clone(&state.metrics);
-    let mut app = public.merge(protected_sys).merge(data).with_state(state);
-    if let Some(people) = people {
-        app = app.merge(people);
-    }
-    app.fallback(not_found)
+    public
+        .merge(protected_sys)
+        .merge(data)
+        .with_state(state)
+        .merge(people)
+        .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(middleware::from_fn_with_state(limits.body_bytes, read_small_body))

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::{routes, routes_people};
+use crate::routes::{apikeys, customers, groups, people, sys};
 
 struct BearerAuth;
 
@@ -83,23 +83,23 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "Sekretess API", version = "1", description = "Self-hosted customer-confidentiality vault. Errors are RFC 9457 problem documents (application/problem+json) whose `type` is urn:sekretess:problem:<kind>."),
     paths(
-        routes::health, routes::get_seal_status, routes::init, routes::unseal, routes::seal,
+        sys::health, sys::get_seal_status, sys::init, sys::unseal, sys::seal,
         crate::processes::list_processes, crate::metrics::metrics,
-        routes::create_group, routes::list_groups, routes::lock_group, routes::unlock_group,
-        routes::schema,
-        routes::create_customer, routes::create_customers, routes::get_customer, routes::update_customer,
-        routes::erase_customer, routes::search,
-        routes::create_api_key, routes::list_api_keys, routes::revoke_api_key,
-        crate::routes_audit::list, crate::routes_audit::verify, crate::routes_audit::checkpoint,
-        crate::routes_redact::redact,
-        routes_people::login, routes_people::logout, routes_people::change_password,
-        routes_people::invite, routes_people::bootstrap, routes_people::enrol, routes_people::list_employees,
-        routes_people::approve, routes_people::suspend, routes_people::reinstate, routes_people::offboard,
-        routes_people::reissue_enrolment,
-        routes_people::grant, routes_people::revoke_grant,
-        routes_people::get_policy, routes_people::set_policy,
-        routes_people::publish_agreement, routes_people::current_agreement, routes_people::sign_agreement,
-        routes_people::agreement_status, routes_people::reveal,
+        groups::create_group, groups::list_groups, groups::lock_group, groups::unlock_group,
+        customers::schema,
+        customers::create_customer, customers::create_customers, customers::get_customer, customers::update_customer,
+        customers::erase_customer, customers::search,
+        apikeys::create_api_key, apikeys::list_api_keys, apikeys::revoke_api_key,
+        crate::routes::audit::list, crate::routes::audit::verify, crate::routes::audit::checkpoint,
+        crate::routes::redact::redact,
+        people::login, people::logout, people::change_password,
+        people::invite, people::bootstrap, people::enrol, people::list_employees,
+        people::approve, people::suspend, people::reinstate, people::offboard,
+        people::reissue_enrolment,
+        people::grant, people::revoke_grant,
+        people::get_policy, people::set_policy,
+        people::publish_agreement, people::current_agreement, people::sign_agreement,
+        people::agreement_status, people::reveal,
     ),
     components(schemas(api::Problem)),
     modifiers(&BearerAuth),

@@ -6,7 +6,7 @@ use sekretess_client::{Client, ClientConfig, ClientError};
 use sekretess_core::people::PeopleConfig;
 use sekretess_core::{Clock, ManualClock, Schema, SystemClock, Vault};
 use sekretess_crypto::password::PasswordParams;
-use sekretess_server::routes_people::PeopleOptions;
+use sekretess_server::routes::people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
 use sekretess_store::SqliteStore;
@@ -47,7 +47,7 @@ impl TestServer {
             },
             retire_bootstrap_key: true,
         };
-        let state = AppState::new(Arc::new(vault), clock.clone(), Limits::default()).with_people(people);
+        let state = AppState::new(Arc::new(vault), clock.clone(), Limits::default(), people);
         let server = RunningServer::start("127.0.0.1:0".parse().unwrap(), tls_config, state).await.unwrap();
         TestServer { _dir: dir, server, certs, clock }
     }

@@ -9,6 +9,8 @@ use sekretess_api::{PROBLEM_JSON, PROBLEM_TYPE_PREFIX, Problem};
 use sekretess_core::VaultError;
 use sekretess_core::error::StoreError;
 
+mod people;
+
 tokio::task_local! {
     /// The id of the request being served (set by the request middleware).
     pub static REQUEST_ID: String;
@@ -31,7 +33,7 @@ pub enum ApiError {
     RouteNotFound,
     MethodNotAllowed,
     UnknownApiKey,
-    /// Employees, sessions, policy and agreements (mapped in `problem_people`).
+    /// Employees, sessions, policy and agreements (mapped in `problem::people`).
     People(sekretess_core::people::PeopleError),
     /// An employee has not signed the current confidentiality agreement.
     AgreementRequired,
@@ -244,7 +246,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => {
                 (S::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed", None)
             }
-            ApiError::People(e) => crate::problem_people::map_people(e),
+            ApiError::People(e) => crate::problem::people::map_people(e),
             ApiError::AgreementRequired => (
                 S::FORBIDDEN,
                 "agreement-required",

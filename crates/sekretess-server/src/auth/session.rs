@@ -27,7 +27,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sekretess_core::VaultError;
-use sekretess_core::access::{AccessStore, Caller, GroupAccess, Scope};
+use sekretess_core::access::{AccessStore, ApiKeyRecord, Caller, GroupAccess, Scope};
 use sekretess_core::audit::AuditContext;
 use sekretess_core::people::{People, PeopleError, PeopleStore, Principal};
 use sekretess_core::policy::{FieldPolicy, Role};
@@ -50,8 +50,9 @@ type Fut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Directory: Send + Sync + 'static {
     fn authenticate<'a>(&'a self, token: &'a str) -> Fut<'a, Result<Principal, PeopleError>>;
     fn field_policy(&self) -> Fut<'_, Result<FieldPolicy, PeopleError>>;
-    /// Whether the API key `key_id` is the bootstrap key and has been retired.
-    fn key_retired<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<bool, PeopleError>>;
+    /// Whether an API key named `key_name` is the bootstrap key and has been retired. Takes
+    /// the name from the record the caller already holds: the key is not read again.
+    fn key_retired<'a>(&'a self, key_name: &'a str) -> Fut<'a, Result<bool, PeopleError>>;
     /// The first security officer's enrolment (at init): the one-time code.
     fn bootstrap_officer<'a>(
         &'a self,
@@ -95,9 +96,9 @@ impl<S: Store + AccessStore + PeopleStore> Directory for PeopleHandle<S> {
         })
     }
 
-    fn key_retired<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<bool, PeopleError>> {
+    fn key_retired<'a>(&'a self, key_name: &'a str) -> Fut<'a, Result<bool, PeopleError>> {
         Box::pin(async move {
-            if !self.retire_bootstrap_key {
+            if !self.retire_bootstrap_key || key_name != BOOTSTRAP_KEY_NAME {
                 return Ok(false);
             }
             if !self.officer_seen.load(Ordering::Relaxed) {
@@ -106,8 +107,7 @@ impl<S: Store + AccessStore + PeopleStore> Directory for PeopleHandle<S> {
                 }
                 self.officer_seen.store(true, Ordering::Relaxed);
             }
-            let record = self.people.vault().store().get_api_key(key_id).await?;
-            Ok(record.is_some_and(|r| r.name == BOOTSTRAP_KEY_NAME))
+            Ok(true)
         })
     }
 }
@@ -162,10 +162,7 @@ pub(crate) async fn session<S: Store + AccessStore>(
     next: Next,
     token: &str,
 ) -> (Response, bool) {
-    let Some(dir) = &state.people else {
-        return (ApiError::Vault(VaultError::Unauthenticated).into_response(), true);
-    };
-    match dir.authenticate(token).await {
+    match state.people.authenticate(token).await {
         Ok(principal) => {
             let caller = caller_of(&principal);
             tracing::Span::current().record("principal", caller.principal.as_str());
@@ -182,15 +179,12 @@ pub(crate) async fn session<S: Store + AccessStore>(
     }
 }
 
-/// Refuses the bootstrap key once it is retired.
+/// Refuses the bootstrap key once it is retired. `key` is the record authentication read.
 pub(crate) async fn check_api_key<S: Store + AccessStore>(
     state: &AppState<S>,
-    caller: &Caller,
+    key: &ApiKeyRecord,
 ) -> Result<(), ApiError> {
-    let (Some(dir), Some(id)) = (&state.people, caller.principal.strip_prefix("apikey:")) else {
-        return Ok(());
-    };
-    if dir.key_retired(id).await? {
+    if state.people.key_retired(&key.name).await? {
         return Err(ApiError::BootstrapRetired);
     }
     Ok(())

@@ -5,7 +5,7 @@
 //! in the request. Each handler then takes [`Authorized<R>`], which names the one scope
 //! `R` the route needs; the OpenAPI document lists it too. Employees with sessions
 //! (`sks_…` tokens) produce the same `Caller` in the same middleware
-//! ([`crate::auth_session`]).
+//! ([`crate::auth::session`]).
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -23,6 +23,8 @@ use sekretess_core::store::Store;
 
 use crate::AppState;
 use crate::problem::ApiError;
+
+pub mod session;
 
 /// Reads `Authorization: Bearer <token>` and authenticates it. A refusal (401) is
 /// counted for the audit log, per source ([`crate::audit_trail::AuthFailures`]).
@@ -58,13 +60,13 @@ async fn authenticated<S: Store + AccessStore>(
     let Some(token) = token else {
         return refused(ApiError::Vault(VaultError::Unauthenticated));
     };
-    if token.starts_with(crate::auth_session::SESSION_PREFIX) {
+    if token.starts_with(crate::auth::session::SESSION_PREFIX) {
         let token = zeroize::Zeroizing::new(token.to_owned());
-        return crate::auth_session::session(state, req, next, &token).await;
+        return crate::auth::session::session(state, req, next, &token).await;
     }
     match state.keys.authenticate(state.vault.store(), state.clock.now(), token).await {
-        Ok(caller) => {
-            if let Err(e) = crate::auth_session::check_api_key(state, &caller).await {
+        Ok((caller, key)) => {
+            if let Err(e) = crate::auth::session::check_api_key(state, &key).await {
                 return refused(e);
             }
             tracing::Span::current().record("principal", caller.principal.as_str());
@@ -88,12 +90,14 @@ impl KeyCache {
         KeyCache { ttl: ttl_seconds, entries: RwLock::new(HashMap::new()) }
     }
 
+    /// The caller `token` stands for, and its key record: read from the store at most once
+    /// (not at all while cached), so the rest of the request reuses it.
     pub async fn authenticate<A: AccessStore>(
         &self,
         store: &A,
         now: i64,
         token: &str,
-    ) -> Result<Caller, VaultError> {
+    ) -> Result<(Caller, ApiKeyRecord), VaultError> {
         let id = access::token_id(token).ok_or(VaultError::Unauthenticated)?;
         let cached = self
             .entries
@@ -113,7 +117,8 @@ impl KeyCache {
                 r
             }
         };
-        access::verify(&record, token)
+        let caller = access::verify(&record, token)?;
+        Ok((caller, record))
     }
 
     /// Forgets a key (after a revoke).
@@ -197,11 +202,75 @@ impl<S: Send + Sync, R: RequiredScope> FromRequestParts<S> for Authorized<R> {
         caller.require(R::SCOPE)?;
         let employee = parts.extensions.get::<sekretess_core::people::Principal>().cloned();
         if employee.as_ref().is_some_and(|p| !p.agreement_signed)
-            && crate::auth_session::is_customer_data(R::SCOPE)
+            && crate::auth::session::is_customer_data(R::SCOPE)
         {
             return Err(ApiError::AgreementRequired);
         }
         let origin = parts.extensions.get::<Peer>().map(|p| p.0.ip().to_string());
         Ok(Authorized { caller, employee, origin, _scope: PhantomData })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use sekretess_core::ManualClock;
+    use sekretess_core::error::StoreError;
+
+    use super::*;
+
+    /// API keys in memory, counting `get_api_key` calls.
+    #[derive(Default)]
+    struct CountingKeys {
+        keys: Mutex<HashMap<String, ApiKeyRecord>>,
+        reads: AtomicUsize,
+    }
+
+    impl AccessStore for CountingKeys {
+        async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
+            self.keys.lock().unwrap().insert(key.id.clone(), key.clone());
+            Ok(())
+        }
+        async fn get_api_key(&self, id: &str) -> Result<Option<ApiKeyRecord>, StoreError> {
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            Ok(self.keys.lock().unwrap().get(id).cloned())
+        }
+        async fn list_api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
+            Ok(self.keys.lock().unwrap().values().cloned().collect())
+        }
+        async fn revoke_api_key(&self, _id: &str, _at: i64) -> Result<bool, StoreError> {
+            Ok(false)
+        }
+    }
+
+    #[tokio::test]
+    async fn api_key_request_reads_its_key_at_most_once() {
+        let store = CountingKeys::default();
+        let clock = ManualClock::new(1_000);
+        let (record, token) = access::create_api_key(
+            &store,
+            &clock,
+            "bootstrap",
+            &["customers:read".to_owned()],
+            &["*".to_owned()],
+        )
+        .await
+        .unwrap();
+        let cache = KeyCache::new(5);
+        // First request: one read; the record comes back for the bootstrap-key check.
+        let (caller, key) = cache.authenticate(&store, 1_000, token.expose()).await.unwrap();
+        assert_eq!(store.reads.load(Ordering::SeqCst), 1);
+        assert_eq!(key.name, "bootstrap");
+        assert_eq!(key.id, record.id);
+        assert_eq!(caller.principal, format!("apikey:{}", record.id));
+        // A cache hit reads nothing.
+        let (_, key) = cache.authenticate(&store, 1_004, token.expose()).await.unwrap();
+        assert_eq!(store.reads.load(Ordering::SeqCst), 1);
+        assert_eq!(key.name, "bootstrap");
+        // After the cache time, one read again.
+        cache.authenticate(&store, 1_005, token.expose()).await.unwrap();
+        assert_eq!(store.reads.load(Ordering::SeqCst), 2);
     }
 }

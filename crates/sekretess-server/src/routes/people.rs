@@ -24,15 +24,12 @@ use sekretess_core::policy::{
 use sekretess_core::store::Store;
 use sekretess_core::{Customer, VaultError};
 
+use super::{ApiResult, PROBLEM};
+use crate::auth::session::{Origin, Staff, role};
 use crate::auth::{self, Authorized, need};
-use crate::auth_session::{Origin, PeopleHandle, Staff, role};
 use crate::extract::ApiJson;
 use crate::problem::{ApiError, REQUEST_ID};
 use crate::{AppState, unsealed_only};
-
-type ApiResult<T> = Result<T, ApiError>;
-
-const PROBLEM: &str = "application/problem+json";
 
 /// How the server runs the employees service.
 #[derive(Debug, Clone)]
@@ -49,18 +46,6 @@ impl Default for PeopleOptions {
     }
 }
 
-impl<S: Store + AccessStore + PeopleStore> AppState<S> {
-    /// Adds employees, sessions, the field policy and agreements to the server.
-    pub fn with_people(mut self, options: PeopleOptions) -> Self {
-        let people = Arc::new(People::new(Arc::clone(&self.vault), Arc::clone(&self.clock), options.config));
-        self.people = Some(Arc::new(PeopleHandle::new(Arc::clone(&people), options.retire_bootstrap_key)));
-        self.people_routes = None;
-        let routes = router(self.clone(), people);
-        self.people_routes = Some(routes);
-        self
-    }
-}
-
 pub struct PeopleState<S: Store + AccessStore + PeopleStore> {
     app: AppState<S>,
     people: Arc<People<S>>,
@@ -72,7 +57,11 @@ impl<S: Store + AccessStore + PeopleStore> Clone for PeopleState<S> {
     }
 }
 
-fn router<S: Store + AccessStore + PeopleStore>(app: AppState<S>, people: Arc<People<S>>) -> Router {
+/// The employee, session, policy, agreement and reveal routes (built by [`AppState::new`]).
+pub(crate) fn router<S: Store + AccessStore + PeopleStore>(
+    app: AppState<S>,
+    people: Arc<People<S>>,
+) -> Router {
     let open = Router::new()
         .route("/v1/auth/login", post(login::<S>))
         .route("/v1/employees/enrol", post(enrol::<S>))
@@ -520,7 +509,7 @@ pub async fn reveal<S: Store + AccessStore + PeopleStore>(
             None
         }
     };
-    let code = crate::routes::reachable(&st.app, &auth.caller, &code).await?;
+    let code = crate::routes::customers::reachable(&st.app, &auth.caller, &code).await?;
     let c = st.app.vault.get_customer(&auth.ctx(), &code, Some(&purpose.audit_text())).await?;
     let fields = match policy {
         Some((policy, roles)) => policy
@@ -549,8 +538,7 @@ pub(crate) async fn employee_view<S: Store + AccessStore>(
     p: &Principal,
     c: Customer,
 ) -> ApiResult<api::Customer> {
-    let dir = st.people.as_ref().ok_or(VaultError::Unauthenticated)?;
-    let policy = dir.field_policy().await?;
+    let policy = st.people.field_policy().await?;
     let view =
         policy.view_customer(&p.roles, st.vault.schema(), &c.fields, None).map_err(PeopleError::Policy)?;
     let mut fields = std::collections::BTreeMap::new();

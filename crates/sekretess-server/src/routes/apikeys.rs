@@ -1,0 +1,139 @@
+//! The service-account API key routes.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use sekretess_api as api;
+use sekretess_core::VaultError;
+use sekretess_core::access::{self, AccessStore, ApiKeyRecord, GroupAccess};
+use sekretess_core::audit::{self, Event, Outcome};
+use sekretess_core::store::Store;
+
+use super::{ApiResult, PROBLEM};
+use crate::AppState;
+use crate::auth::{Authorized, need};
+use crate::extract::ApiJson;
+use crate::problem::ApiError;
+
+fn api_key(r: ApiKeyRecord) -> api::ApiKey {
+    api::ApiKey {
+        id: r.id,
+        name: r.name,
+        scopes: r.scopes,
+        groups: r.groups,
+        created_at: r.created_at,
+        revoked_at: r.revoked_at,
+    }
+}
+
+/// Creates a service-account API key. Its scopes and groups must be within the caller's.
+#[utoipa::path(post, path = "/v1/apikeys", tag = "apikeys", request_body = api::CreateApiKey,
+    security(("bearer" = ["apikeys:admin"])),
+    responses((status = 201, body = api::CreatedApiKey)))]
+pub async fn create_api_key<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::ApiKeysAdmin>,
+    ApiJson(req): ApiJson<api::CreateApiKey>,
+) -> ApiResult<(StatusCode, Json<api::CreatedApiKey>)> {
+    if req.name == crate::auth::session::BOOTSTRAP_KEY_NAME {
+        return Err(VaultError::InvalidAccess("the key name bootstrap is reserved").into());
+    }
+    let scopes = access::parse_scopes(&req.scopes)?;
+    for &scope in &scopes {
+        auth.caller.require(scope)?;
+    }
+    // Until dual approval exists, an employee's session never mints an administrative key
+    // (a long-lived credential that would skip the second factor).
+    if auth.employee.is_some() && scopes.iter().any(|s| s.is_admin()) {
+        return Err(ApiError::AdminKeyNeedsApproval);
+    }
+    // Group names only (never ids), and each within the caller's reach.
+    for g in req.groups.iter().filter(|g| *g != access::ALL_GROUPS) {
+        sekretess_core::vault::group_name_ok(g)?;
+    }
+    let wants_all = req.groups.iter().any(|g| g == access::ALL_GROUPS);
+    if (wants_all && auth.caller.groups != GroupAccess::All)
+        || !req.groups.iter().all(|g| g == access::ALL_GROUPS || auth.caller.groups.allows(g))
+    {
+        return Err(VaultError::GroupForbidden.into());
+    }
+    // On record before the key exists (fail closed): its scopes and groups.
+    let mut event = auth.ctx().event("apikey.create");
+    event.fields = req
+        .scopes
+        .iter()
+        .map(|s| format!("scope:{s}"))
+        .chain(req.groups.iter().map(|g| format!("group:{g}")))
+        .collect();
+    let seq = st.vault.record_event(event.clone(), Outcome::Attempted).await?;
+    let created =
+        access::create_api_key(st.vault.store(), st.clock.as_ref(), &req.name, &req.scopes, &req.groups)
+            .await;
+    resolve(&st, &event, seq, created.is_ok()).await;
+    let (record, token) = created?;
+    tracing::warn!(principal = %auth.caller.principal, key = %record.id, "API key created");
+    Ok((
+        StatusCode::CREATED,
+        Json(api::CreatedApiKey { key: api_key(record), token: token.expose().to_owned() }),
+    ))
+}
+
+/// Resolves the attempt at `seq` with a commit marker: whether the write was made. Best
+/// effort: without the marker the attempt claims no outcome.
+async fn resolve<S: Store + AccessStore>(st: &AppState<S>, attempt: &Event, seq: u64, written: bool) {
+    let outcome = if written { Outcome::Success } else { Outcome::Failed };
+    let _ = st.vault.record_event(audit::commit_marker(attempt, seq, seq), outcome).await;
+}
+
+/// Lists the API keys whose scopes and groups are within the caller's (never their secrets).
+#[utoipa::path(get, path = "/v1/apikeys", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
+    responses((status = 200, body = api::ApiKeyList)))]
+pub async fn list_api_keys<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::ApiKeysAdmin>,
+) -> ApiResult<Json<api::ApiKeyList>> {
+    let keys = st
+        .vault
+        .store()
+        .list_api_keys()
+        .await?
+        .into_iter()
+        .filter(|k| access::key_within(&auth.caller, k))
+        .map(api_key)
+        .collect();
+    Ok(Json(api::ApiKeyList { keys }))
+}
+
+/// Revokes an API key at once.
+#[utoipa::path(delete, path = "/v1/apikeys/{id}", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
+    params(("id" = String, Path, description = "API key id")),
+    responses((status = 204, description = "revoked"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+pub async fn revoke_api_key<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::ApiKeysAdmin>,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let mut event = auth.ctx().event("apikey.revoke");
+    event.fields = vec![format!(
+        "apikey:{}",
+        id.chars().filter(char::is_ascii_alphanumeric).take(32).collect::<String>()
+    )];
+    // A key outside the caller's scopes or groups is as unknown to it as a missing one.
+    let in_reach =
+        st.vault.store().get_api_key(&id).await?.is_some_and(|k| access::key_within(&auth.caller, &k));
+    if !in_reach {
+        st.vault.record_event(event, Outcome::Denied).await?;
+        return Err(ApiError::UnknownApiKey);
+    }
+    let seq = st.vault.record_event(event.clone(), Outcome::Attempted).await?;
+    let revoked = st.vault.store().revoke_api_key(&id, st.clock.now()).await;
+    resolve(&st, &event, seq, matches!(revoked, Ok(true))).await;
+    let revoked = revoked?;
+    st.keys.forget(&id);
+    if !revoked {
+        return Err(ApiError::UnknownApiKey);
+    }
+    tracing::warn!(principal = %auth.caller.principal, key = %id.chars().filter(char::is_ascii_alphanumeric).take(16).collect::<String>(), "API key revoked");
+    Ok(StatusCode::NO_CONTENT)
+}

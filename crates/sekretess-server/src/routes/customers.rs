@@ -1,0 +1,200 @@
+//! The schema and customer routes, and the code check other routes share (`reachable`).
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use sekretess_api as api;
+use sekretess_api::PURPOSE_HEADER;
+use sekretess_core::access::{AccessStore, Caller, GroupAccess};
+use sekretess_core::store::Store;
+use sekretess_core::{CustomerCode, VaultError};
+
+use super::groups::reach_group;
+use super::{ApiResult, PROBLEM};
+use crate::AppState;
+use crate::auth::{Authorized, need};
+use crate::extract::ApiJson;
+use crate::problem::ApiError;
+
+/// The customer schema: fields, types, sensitivity, searchability.
+#[utoipa::path(get, path = "/v1/schema", tag = "customers", security(("bearer" = ["groups:read"])),
+    responses((status = 200, body = api::SchemaDoc)))]
+pub async fn schema<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    _auth: Authorized<need::GroupsRead>,
+) -> Json<api::SchemaDoc> {
+    let fields = st
+        .vault
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| api::SchemaField {
+            name: f.name.clone(),
+            field_type: f.field_type.as_str().to_owned(),
+            sensitivity: f.sensitivity.as_str().to_owned(),
+            searchable: f.searchable,
+            unique: f.unique,
+        })
+        .collect();
+    Json(api::SchemaDoc { fields })
+}
+
+fn pairs(fields: BTreeMap<String, String>) -> Vec<(String, String)> {
+    fields.into_iter().collect()
+}
+
+/// Creates one customer.
+#[utoipa::path(post, path = "/v1/customers", tag = "customers", request_body = api::CreateCustomer,
+    security(("bearer" = ["customers:write"])),
+    responses((status = 201, body = api::Created),
+              (status = 422, description = "a field is invalid", body = api::Problem, content_type = PROBLEM)))]
+pub async fn create_customer<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersWrite>,
+    ApiJson(req): ApiJson<api::CreateCustomer>,
+) -> ApiResult<(StatusCode, Json<api::Created>)> {
+    let g = reach_group(&st, &auth.caller, &req.group).await?;
+    let code = st.vault.create_customer(&auth.ctx(), &g.name, &pairs(req.fields)).await?;
+    Ok((StatusCode::CREATED, Json(api::Created { code: code.to_string(), group: g.name })))
+}
+
+/// Creates many customers in one transaction and answers per item: an invalid or
+/// duplicate item fails alone.
+#[utoipa::path(post, path = "/v1/customers/batch", tag = "customers", request_body = api::CreateCustomers,
+    security(("bearer" = ["customers:write"])),
+    responses((status = 200, body = api::BatchResponse)))]
+pub async fn create_customers<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersWrite>,
+    ApiJson(req): ApiJson<api::CreateCustomers>,
+) -> ApiResult<Json<api::BatchResponse>> {
+    let g = reach_group(&st, &auth.caller, &req.group).await?;
+    if req.customers.len() > st.limits.max_batch {
+        return Err(ApiError::BatchTooLarge(st.limits.max_batch));
+    }
+    let batch: Vec<Vec<(String, String)>> = req.customers.into_iter().map(|c| pairs(c.fields)).collect();
+    let outcomes = st.vault.create_customers(&auth.ctx(), &g.name, &batch).await?;
+    let results: Vec<api::BatchResult> = outcomes
+        .into_iter()
+        .map(|r| match r {
+            Ok(code) => api::BatchResult { code: Some(code.to_string()), problem: None },
+            Err(e) => api::BatchResult { code: None, problem: Some(ApiError::Vault(e).problem()) },
+        })
+        .collect();
+    let created = results.iter().filter(|r| r.code.is_some()).count();
+    Ok(Json(api::BatchResponse { group: g.name, created, failed: results.len() - created, results }))
+}
+
+/// Parses a code from the path and checks the caller may reach its group. A caller
+/// without access to the group learns nothing more than "no such customer".
+pub(crate) async fn reachable<S: Store + AccessStore>(
+    st: &AppState<S>,
+    caller: &Caller,
+    code: &str,
+) -> ApiResult<CustomerCode> {
+    let code = CustomerCode::parse(code)?;
+    if caller.groups != GroupAccess::All {
+        let id = st.vault.store().directory_lookup(code.compact()).await?.ok_or(VaultError::NotFound)?;
+        let name = st.vault.list_groups()?.into_iter().find(|g| g.id == id).map(|g| g.name);
+        if let Some(n) = &name {
+            sekretess_core::audit::note_group(n); // for the audit entry of a refusal
+        }
+        if !name.is_some_and(|n| caller.groups.allows(&n)) {
+            return Err(VaultError::NotFound.into());
+        }
+    }
+    Ok(code)
+}
+
+/// Reads a customer by code.
+#[utoipa::path(get, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:read"])),
+    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3X8", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$"),
+           ("x-sekretess-purpose" = Option<String>, Header, description = "why the data is read (kept in the audit log; at most 200 printable characters)")),
+    responses((status = 200, body = api::Customer),
+              (status = 400, description = "malformed code or wrong check symbol", body = api::Problem, content_type = PROBLEM),
+              (status = 404, body = api::Problem, content_type = PROBLEM),
+              (status = 410, description = "erased", body = api::Problem, content_type = PROBLEM)))]
+pub async fn get_customer<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersRead>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<api::Customer>> {
+    let purpose = match headers.get(PURPOSE_HEADER) {
+        None => None,
+        Some(v) => match v.to_str() {
+            Ok(p) if !p.is_empty() && p.chars().count() <= 200 && !p.chars().any(char::is_control) => {
+                Some(p.to_owned())
+            }
+            _ => {
+                return Err(ApiError::InvalidBody {
+                    kind: "invalid-purpose",
+                    detail: "the purpose header takes 1 to 200 printable characters".into(),
+                });
+            }
+        },
+    };
+    let code = reachable(&st, &auth.caller, &code).await?;
+    let c = st.vault.get_customer(&auth.ctx(), &code, purpose.as_deref()).await?;
+    if let Some(p) = &auth.employee {
+        return crate::routes::people::employee_view(&st, p, c).await.map(Json);
+    }
+    Ok(Json(api::Customer {
+        code: c.code.to_string(),
+        group: c.group,
+        fields: c.fields.into_iter().map(|(k, v)| (k, v.expose().to_owned())).collect(),
+        masked: Vec::new(),
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    }))
+}
+
+/// Sets (string) or removes (null) fields of a customer.
+#[utoipa::path(patch, path = "/v1/customers/{code}", tag = "customers", request_body = api::UpdateCustomer,
+    security(("bearer" = ["customers:write"])),
+    params(("code" = String, Path, description = "customer code", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
+    responses((status = 204, description = "updated"), (status = 422, body = api::Problem, content_type = PROBLEM)))]
+pub async fn update_customer<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersWrite>,
+    Path(code): Path<String>,
+    ApiJson(req): ApiJson<api::UpdateCustomer>,
+) -> ApiResult<StatusCode> {
+    let code = reachable(&st, &auth.caller, &code).await?;
+    let changes: Vec<(String, Option<String>)> = req.fields.into_iter().collect();
+    st.vault.update_customer(&auth.ctx(), &code, &changes).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Erases a customer (crypto-shredding); the code is never reused.
+#[utoipa::path(delete, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:erase"])),
+    params(("code" = String, Path, description = "customer code", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
+    responses((status = 204, description = "erased"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+pub async fn erase_customer<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersErase>,
+    Path(code): Path<String>,
+) -> ApiResult<StatusCode> {
+    let code = reachable(&st, &auth.caller, &code).await?;
+    st.vault.erase_customer(&auth.ctx(), &code).await?;
+    tracing::info!(principal = %auth.caller.principal, code = %code, "customer erased");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Finds customers of a group by the exact value of a searchable field.
+#[utoipa::path(post, path = "/v1/customers/search", tag = "customers", request_body = api::SearchRequest,
+    security(("bearer" = ["customers:find"])),
+    responses((status = 200, body = api::SearchResponse)))]
+pub async fn search<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::CustomersFind>,
+    ApiJson(req): ApiJson<api::SearchRequest>,
+) -> ApiResult<Json<api::SearchResponse>> {
+    let g = reach_group(&st, &auth.caller, &req.group).await?;
+    let codes = st.vault.find(&auth.ctx(), &g.name, &req.field, &req.value).await?;
+    Ok(Json(api::SearchResponse {
+        matches: codes.into_iter().map(|c| api::Match { code: c.to_string() }).collect(),
+    }))
+}

@@ -1,0 +1,18 @@
+//! The v1 routes. Handlers are thin: check the caller, call the vault, shape the answer.
+//!
+//! One module per part of the API: [`sys`], [`groups`], [`customers`], [`apikeys`],
+//! [`people`] (employees, sessions, policy, agreements, reveal), [`audit`] and [`redact`].
+
+pub mod apikeys;
+pub mod audit;
+pub mod customers;
+pub mod groups;
+pub mod people;
+pub mod redact;
+pub mod sys;
+
+use crate::problem::ApiError;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+const PROBLEM: &str = "application/problem+json";
