@@ -23,7 +23,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use sekretess_core::CustomerCode;
 use sekretess_core::access::{AccessStore, Caller};
-use sekretess_core::audit::{self, Event, Outcome, Trail};
+use sekretess_core::audit::{self, Action, Event, Outcome, Trail};
 use sekretess_core::store::Store;
 
 use crate::AppState;
@@ -35,15 +35,18 @@ pub struct ProblemKind(pub &'static str);
 
 /// The audit action of a customer-data route, if the route is one.
 fn customer_action(method: &Method, route: &str) -> Option<&'static str> {
-    Some(match (method.as_str(), route) {
-        ("POST", "/v1/customers") | ("POST", "/v1/customers/batch") => "customer.create",
-        ("POST", "/v1/customers/search") => "customer.find",
-        ("GET", "/v1/customers/{code}") => "customer.read",
-        ("PATCH", "/v1/customers/{code}") => "customer.update",
-        ("DELETE", "/v1/customers/{code}") => "customer.erase",
-        ("POST", "/v1/customers/{code}/reveal") => "customer.reveal",
-        _ => return None,
-    })
+    Some(
+        match (method.as_str(), route) {
+            ("POST", "/v1/customers") | ("POST", "/v1/customers/batch") => Action::CustomerCreate,
+            ("POST", "/v1/customers/search") => Action::CustomerFind,
+            ("GET", "/v1/customers/{code}") => Action::CustomerRead,
+            ("PATCH", "/v1/customers/{code}") => Action::CustomerUpdate,
+            ("DELETE", "/v1/customers/{code}") => Action::CustomerErase,
+            ("POST", "/v1/customers/{code}/reveal") => Action::CustomerReveal,
+            _ => return None,
+        }
+        .as_str(),
+    )
 }
 
 /// The customer code in the path, compact, if it parses (a malformed one is not kept).
@@ -191,7 +194,7 @@ pub(crate) async fn note_authentication<S: Store + AccessStore>(
         .map(|(since, ip, n)| {
             let mut ctx = audit_context("anonymous");
             ctx.origin = ip.map(|ip| ip.to_string());
-            let mut event = ctx.event("auth.failed");
+            let mut event = ctx.event(Action::AuthFailed.as_str());
             event.fields = vec![format!("count:{n}"), format!("since:{since}")];
             if ip.is_none() {
                 event.fields.push("sources:other".into());

@@ -1,6 +1,6 @@
-//! The names of the audit actions the core records.
+//! The names of the audit actions.
 
-/// The actions the core records in the audit log. The names are stored in every entry,
+/// The actions recorded in the audit log. The names are stored in every entry,
 /// so they never change: [`Action::as_str`] is what is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -69,11 +69,27 @@ pub enum Action {
     AgreementPublish,
     /// `agreement.sign`: An employee signed the agreement.
     AgreementSign,
+    /// `auth.failed`: Requests without valid credentials from one source in one interval (a count).
+    AuthFailed,
+    /// `apikey.create`: An API key was created (an attempt, resolved by a commit marker).
+    ApiKeyCreate,
+    /// `apikey.revoke`: An API key was revoked (an attempt, resolved by a commit marker).
+    ApiKeyRevoke,
+    /// `audit.read`: Audit entries were read.
+    AuditRead,
+    /// `audit.verify`: The audit chain was verified.
+    AuditVerify,
+    /// `audit.checkpoint`: A checkpoint of the audit chain was exported.
+    AuditCheckpoint,
+    /// `customer.reveal`: A refused or failed reveal of a customer's fields (a reveal that succeeds is a `customer.read` with its purpose).
+    CustomerReveal,
+    /// `redact`: A document was redacted (the number of findings, never the content).
+    Redact,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 40] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -106,6 +122,14 @@ impl Action {
         Action::PolicySet,
         Action::AgreementPublish,
         Action::AgreementSign,
+        Action::AuthFailed,
+        Action::ApiKeyCreate,
+        Action::ApiKeyRevoke,
+        Action::AuditRead,
+        Action::AuditVerify,
+        Action::AuditCheckpoint,
+        Action::CustomerReveal,
+        Action::Redact,
     ];
 
     /// The name written to the audit log.
@@ -143,6 +167,14 @@ impl Action {
             Action::PolicySet => "policy.set",
             Action::AgreementPublish => "agreement.publish",
             Action::AgreementSign => "agreement.sign",
+            Action::AuthFailed => "auth.failed",
+            Action::ApiKeyCreate => "apikey.create",
+            Action::ApiKeyRevoke => "apikey.revoke",
+            Action::AuditRead => "audit.read",
+            Action::AuditVerify => "audit.verify",
+            Action::AuditCheckpoint => "audit.checkpoint",
+            Action::CustomerReveal => "customer.reveal",
+            Action::Redact => "redact",
         }
     }
 }
@@ -187,6 +219,14 @@ mod tests {
             (Action::PolicySet, "policy.set"),
             (Action::AgreementPublish, "agreement.publish"),
             (Action::AgreementSign, "agreement.sign"),
+            (Action::AuthFailed, "auth.failed"),
+            (Action::ApiKeyCreate, "apikey.create"),
+            (Action::ApiKeyRevoke, "apikey.revoke"),
+            (Action::AuditRead, "audit.read"),
+            (Action::AuditVerify, "audit.verify"),
+            (Action::AuditCheckpoint, "audit.checkpoint"),
+            (Action::CustomerReveal, "customer.reveal"),
+            (Action::Redact, "redact"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

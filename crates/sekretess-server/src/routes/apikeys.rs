@@ -7,7 +7,7 @@ use axum::response::IntoResponse;
 use sekretess_api as api;
 use sekretess_core::VaultError;
 use sekretess_core::access::{self, AccessStore, ApiKeyRecord, GroupAccess};
-use sekretess_core::audit::{self, Event, Outcome};
+use sekretess_core::audit::{self, Action, Event, Outcome};
 use sekretess_core::store::Store;
 
 use super::{ApiResult, PROBLEM};
@@ -59,7 +59,7 @@ pub async fn create_api_key<S: Store + AccessStore>(
         return Err(VaultError::GroupForbidden.into());
     }
     // On record before the key exists (fail closed): its scopes and groups.
-    let mut event = auth.ctx().event("apikey.create");
+    let mut event = auth.ctx().event(Action::ApiKeyCreate.as_str());
     event.fields = req
         .scopes
         .iter()
@@ -114,7 +114,7 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
     auth: Authorized<need::ApiKeysAdmin>,
     Path(id): Path<String>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut event = auth.ctx().event("apikey.revoke");
+    let mut event = auth.ctx().event(Action::ApiKeyRevoke.as_str());
     event.fields = vec![format!(
         "apikey:{}",
         id.chars().filter(char::is_ascii_alphanumeric).take(32).collect::<String>()

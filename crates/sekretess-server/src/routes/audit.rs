@@ -6,7 +6,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use sekretess_api::audit as api;
 use sekretess_core::access::AccessStore;
-use sekretess_core::audit::{Entry, Outcome, Verdict};
+use sekretess_core::audit::{Action, Entry, Outcome, Verdict};
 use sekretess_core::store::Store;
 
 use crate::AppState;
@@ -76,7 +76,7 @@ pub async fn list<S: Store + AccessStore>(
         });
     }
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
-    let mut event = auth.ctx().event("audit.read");
+    let mut event = auth.ctx().event(Action::AuditRead.as_str());
     event.customer.clone_from(&code);
     st.vault.record_event(event, Outcome::Success).await?;
 
@@ -110,7 +110,7 @@ pub async fn verify<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::AuditRead>,
 ) -> ApiResult<Json<api::AuditVerification>> {
-    st.vault.record_event(auth.ctx().event("audit.verify"), Outcome::Success).await?;
+    st.vault.record_event(auth.ctx().event(Action::AuditVerify.as_str()), Outcome::Success).await?;
     let (status, seq, detail) = match st.vault.audit_verify(None).await? {
         Verdict::Intact { head } => ("intact", head, format!("entries 1 to {head} verify")),
         Verdict::BrokenAt { seq, reason } => ("broken", seq, reason.to_owned()),
@@ -131,7 +131,7 @@ pub async fn checkpoint<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::AuditRead>,
 ) -> ApiResult<Json<api::AuditCheckpoint>> {
-    st.vault.record_event(auth.ctx().event("audit.checkpoint"), Outcome::Success).await?;
+    st.vault.record_event(auth.ctx().event(Action::AuditCheckpoint.as_str()), Outcome::Success).await?;
     let cp = st.vault.audit_checkpoint().await?;
     Ok(Json(api::AuditCheckpoint { seq: cp.seq, checkpoint: cp.to_text() }))
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use sekretess_api::redact as api;
 use sekretess_core::access::AccessStore;
-use sekretess_core::audit::Outcome;
+use sekretess_core::audit::{Action, Outcome};
 use sekretess_core::store::Store;
 use sekretess_detect::{Format, Operator, Options, redact_str};
 
@@ -66,7 +66,7 @@ pub async fn redact<S: Store + AccessStore>(
         .await
         .map_err(|_| invalid("redaction failed"))?
         .map_err(|_| invalid("the document could not be parsed in the given format"))?;
-    let mut event = auth.ctx().event("redact");
+    let mut event = auth.ctx().event(Action::Redact.as_str());
     event.fields = vec![format!("findings:{}", redacted.findings.len())];
     st.vault.record_event(event, Outcome::Success).await?;
     let findings = redacted
