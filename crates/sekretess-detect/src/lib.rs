@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod context;
+pub mod doc;
 mod format;
 mod label;
 mod lexicon;
@@ -60,6 +61,22 @@ pub enum DetectError {
     /// The hash operator needs a key.
     #[error("the hash operator needs a key (Options::hash_key)")]
     MissingHashKey,
+    /// A document exceeds one of the [`doc::Limits`]; it is refused whole.
+    #[error("refused: the document exceeds the limit {limit} ({max})")]
+    Limit {
+        /// The limit's name (a field of [`doc::Limits`]).
+        limit: &'static str,
+        /// Its value.
+        max: u64,
+    },
+    /// A document is damaged or not what its structure claims.
+    #[error("damaged {format} document: {what}")]
+    Damaged {
+        /// The format's name.
+        format: &'static str,
+        /// What is wrong, in words fixed in the code (never text from the document).
+        what: &'static str,
+    },
 }
 
 /// One piece of personal data found. It holds positions, never the value itself.
@@ -139,7 +156,7 @@ impl Options {
         self.labels.as_ref().is_none_or(|ls| ls.contains(&label))
     }
 
-    fn check(&self) -> Result<(), DetectError> {
+    pub(crate) fn check(&self) -> Result<(), DetectError> {
         let uses_hash = matches!(self.operator, Operator::Hash)
             || self.per_label.iter().any(|(_, op)| matches!(op, Operator::Hash));
         if uses_hash && self.hash_key.is_empty() {
