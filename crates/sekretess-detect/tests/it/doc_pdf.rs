@@ -174,3 +174,331 @@ fn chromium_text_is_removed_and_the_rest_stays() {
     let out = redact_and_check(&dir, &pdf, WORDS);
     assert_clean(&qdf(&dir, &out), &[]);
 }
+
+/// A PDF made with lopdf: one page per content string, font `/F1` (Helvetica, WinAnsi),
+/// form XObject `/Fm1` drawing `form` when given, image `/Im1` (8×8 grey) when a page draws it.
+fn lopdf_pdf(pages: &[&str], form: Option<&str>) -> (Document, Vec<u8>) {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut font = Dictionary::new();
+    font.set("Type", Object::Name(b"Font".to_vec()));
+    font.set("Subtype", Object::Name(b"Type1".to_vec()));
+    font.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
+    font.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
+    let font_id = doc.add_object(font);
+    let mut fonts = Dictionary::new();
+    fonts.set("F1", Object::Reference(font_id));
+    let mut img = Dictionary::new();
+    img.set("Type", Object::Name(b"XObject".to_vec()));
+    img.set("Subtype", Object::Name(b"Image".to_vec()));
+    img.set("Width", Object::Integer(8));
+    img.set("Height", Object::Integer(8));
+    img.set("ColorSpace", Object::Name(b"DeviceGray".to_vec()));
+    img.set("BitsPerComponent", Object::Integer(8));
+    let mut xobjects = Dictionary::new();
+    if pages.iter().any(|p| p.contains("/Im1")) {
+        let img_id = doc.add_object(Stream::new(img, vec![90; 64]));
+        xobjects.set("Im1", Object::Reference(img_id));
+    }
+    if let Some(form) = form {
+        let mut fres = Dictionary::new();
+        fres.set("Font", Object::Dictionary(fonts.clone()));
+        let mut fd = Dictionary::new();
+        fd.set("Type", Object::Name(b"XObject".to_vec()));
+        fd.set("Subtype", Object::Name(b"Form".to_vec()));
+        fd.set("BBox", vec![0.into(), 0.into(), 500.into(), 100.into()]);
+        fd.set("Matrix", vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), 0.into()]);
+        fd.set("Resources", Object::Dictionary(fres));
+        let fid = doc.add_object(Stream::new(fd, form.as_bytes().to_vec()));
+        xobjects.set("Fm1", Object::Reference(fid));
+    }
+    let mut res = Dictionary::new();
+    res.set("Font", Object::Dictionary(fonts));
+    res.set("XObject", Object::Dictionary(xobjects));
+    let res_id = doc.add_object(res);
+    let mut kids = Vec::new();
+    for content in pages {
+        let cid = doc.add_object(Stream::new(Dictionary::new(), content.as_bytes().to_vec()));
+        let mut page = Dictionary::new();
+        page.set("Type", Object::Name(b"Page".to_vec()));
+        page.set("Parent", Object::Reference(pages_id));
+        page.set("MediaBox", vec![0.into(), 0.into(), 595.into(), 842.into()]);
+        page.set("Contents", Object::Reference(cid));
+        page.set("Resources", Object::Reference(res_id));
+        kids.push(Object::Reference(doc.add_object(page)));
+    }
+    let mut pd = Dictionary::new();
+    pd.set("Type", Object::Name(b"Pages".to_vec()));
+    pd.set("Count", Object::Integer(kids.len() as i64));
+    pd.set("Kids", Object::Array(kids));
+    doc.objects.insert(pages_id, Object::Dictionary(pd));
+    let mut cat = Dictionary::new();
+    cat.set("Type", Object::Name(b"Catalog".to_vec()));
+    cat.set("Pages", Object::Reference(pages_id));
+    let cat_id = doc.add_object(cat);
+    doc.trailer.set("Root", Object::Reference(cat_id));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    (doc, out)
+}
+
+fn lit(s: &str) -> Object {
+    Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+}
+
+#[test]
+fn form_xobjects_split_strings_and_invisible_text_are_removed() {
+    if !have("pdftotext") || !have("qpdf") {
+        return;
+    }
+    let dir = tempdir();
+    let page = "BT /F1 11 Tf 72 760 Td (Kund: Anna Svensson) Tj 0 -16 Td 14 TL \
+        (Kortnummer 4111 1111 1111 1111 och Mastercard 5555 5555 5555 4444.) Tj \
+        T* [(Personnummer 8112)-15(18-98)30(76 \\344r registrerat.)] TJ \
+        (IBAN SE45 5000 0000 0583 9825 7466 f\\366r betalning.) ' \
+        1 0.5 (E-post anna.svensson@example.se eller telefon +46 70 123 45 67.) \" ET \
+        BT 3 Tr /F1 9 Tf 72 600 Td (Dear Anna Svensson, your order has shipped.) Tj ET \
+        q 1 0 0 1 72 400 cm /Fm1 Do Q";
+    let form = "BT /F1 12 Tf 0 10 Td [(Ett kort: 41)-20(11 1111)] TJ ( 1111 1111 slut) Tj ET";
+    let (_, pdf) = lopdf_pdf(
+        &[page, "BT /F1 12 Tf 72 700 Td (Sida tv\\345) Tj ET q 1 0 0 1 72 300 cm /Fm1 Do Q"],
+        Some(form),
+    );
+    let out = redact_and_check(
+        &dir,
+        &pdf,
+        &["Kund", "Kortnummer", "registrerat", "betalning", "telefon", "shipped", "Ett kort", "slut", "Sida"],
+    );
+    assert_clean(&qdf(&dir, &out), &[]);
+    // The form was rewritten in place: both pages lose the number.
+    let text = pdftotext(&dir, &out);
+    assert_eq!(text.matches("slut").count(), 2, "{text}");
+}
+
+#[test]
+fn metadata_annotations_outline_forms_attachments_and_scripts_are_cleaned() {
+    if !have("pdftotext") || !have("qpdf") {
+        return;
+    }
+    let dir = tempdir();
+    let (mut doc, _) = lopdf_pdf(&["BT /F1 12 Tf 72 700 Td (Vanlig text utan uppgifter.) Tj ET"], None);
+    let secret = "Anna Svensson 811218-9876 4111 1111 1111 1111";
+    let mut info = Dictionary::new();
+    info.set("Title", lit(&format!("Brev till {secret}")));
+    info.set("Author", lit("Anna Svensson"));
+    let info_id = doc.add_object(info);
+    doc.trailer.set("Info", Object::Reference(info_id));
+    let mut xmp = Dictionary::new();
+    xmp.set("Type", Object::Name(b"Metadata".to_vec()));
+    xmp.set("Subtype", Object::Name(b"XML".to_vec()));
+    let xmp_id = doc.add_object(Stream::new(
+        xmp,
+        format!("<x:xmpmeta><dc:creator>{secret}</dc:creator></x:xmpmeta>").into_bytes(),
+    ));
+    let annot = |sub: &str, extra: &[(&str, Object)]| {
+        let mut a = Dictionary::new();
+        a.set("Type", Object::Name(b"Annot".to_vec()));
+        a.set("Subtype", Object::Name(sub.as_bytes().to_vec()));
+        a.set("Rect", vec![72.into(), 600.into(), 200.into(), 620.into()]);
+        for (k, v) in extra {
+            a.set(k.as_bytes().to_vec(), v.clone());
+        }
+        Object::Dictionary(a)
+    };
+    let uri = |u: &str| {
+        let mut a = Dictionary::new();
+        a.set("S", Object::Name(b"URI".to_vec()));
+        a.set("URI", lit(u));
+        Object::Dictionary(a)
+    };
+    let mut js = Dictionary::new();
+    js.set("S", Object::Name(b"JavaScript".to_vec()));
+    js.set("JS", lit(&format!("app.alert('{secret}')")));
+    let js_id = doc.add_object(js);
+    let annots = vec![
+        doc.add_object(annot("Text", &[("Contents", lit(secret)), ("T", lit("Anna Svensson"))])),
+        doc.add_object(annot("Link", &[("A", uri("mailto:anna.svensson@example.se"))])),
+        doc.add_object(annot("Link", &[("A", uri("https://example.com/kept-link"))])),
+        doc.add_object(annot("Widget", &[("FT", Object::Name(b"Tx".to_vec())), ("V", lit(secret))])),
+    ];
+    let field = annots[3];
+    let mut outline_item = Dictionary::new();
+    outline_item.set("Title", lit(&format!("Kapitel om {secret}")));
+    let item_id = doc.add_object(outline_item);
+    let mut outlines = Dictionary::new();
+    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+    outlines.set("First", Object::Reference(item_id));
+    outlines.set("Last", Object::Reference(item_id));
+    outlines.set("Count", Object::Integer(1));
+    let outlines_id = doc.add_object(outlines);
+    if let Ok(o) = doc.get_dictionary_mut(item_id) {
+        o.set("Parent", Object::Reference(outlines_id));
+    }
+    let ef = doc.add_object(Stream::new(Dictionary::new(), format!("attached {secret}").into_bytes()));
+    let mut fs = Dictionary::new();
+    fs.set("Type", Object::Name(b"Filespec".to_vec()));
+    fs.set("F", lit("kund.txt"));
+    let mut efd = Dictionary::new();
+    efd.set("F", Object::Reference(ef));
+    fs.set("EF", Object::Dictionary(efd));
+    let fs_id = doc.add_object(fs);
+    let mut tree = Dictionary::new();
+    tree.set("Names", vec![lit("kund.txt"), Object::Reference(fs_id)]);
+    let mut names = Dictionary::new();
+    names.set("EmbeddedFiles", Object::Dictionary(tree));
+    let mut acro = Dictionary::new();
+    acro.set("Fields", vec![Object::Reference(field)]);
+    let page_id = doc.get_pages()[&1];
+    doc.get_dictionary_mut(page_id)
+        .unwrap()
+        .set("Annots", annots.iter().map(|a| Object::Reference(*a)).collect::<Vec<_>>());
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    let cat = doc.get_dictionary_mut(root).unwrap();
+    cat.set("Metadata", Object::Reference(xmp_id));
+    cat.set("Outlines", Object::Reference(outlines_id));
+    cat.set("Names", Object::Dictionary(names));
+    cat.set("AcroForm", Object::Dictionary(acro));
+    cat.set("OpenAction", Object::Reference(js_id));
+    let mut pdf = Vec::new();
+    doc.save_to(&mut pdf).unwrap();
+
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    let out = r.output.expect("output");
+    qpdf_check(&dir, &out);
+    let all = qdf(&dir, &out);
+    for v in [
+        "Anna Svensson",
+        "811218-9876",
+        "4111 1111 1111 1111",
+        "anna.svensson@example.se",
+        "kund.txt",
+        "app.alert",
+        "xmpmeta",
+    ] {
+        assert!(!all.contains(v), "{v:?} survived:\n{all}");
+    }
+    assert!(all.contains("example.com/kept-link"), "the clean link was lost");
+    assert!(all.contains("Sekretess"));
+    assert!(all.contains("Vanlig text"));
+    for part in ["info", "annotations", "outline"] {
+        assert!(r.findings.iter().any(|f| f.place.part.as_deref() == Some(part)), "no finding in {part}");
+    }
+}
+
+#[test]
+fn incremental_update_history_is_gone() {
+    if !have("qpdf") || !have("pdftotext") {
+        return;
+    }
+    let dir = tempdir();
+    let (_, pdf) = lopdf_pdf(&["BT /F1 12 Tf 72 700 Td (Gammal revision 4111 1111 1111 1111) Tj ET"], None);
+    let prev = Document::load_mem(&pdf).unwrap();
+    let page_id = prev.get_pages()[&1];
+    let mut inc = lopdf::IncrementalDocument::create_from(pdf.clone(), prev);
+    inc.opt_clone_object_to_new_document(page_id).unwrap();
+    let cid = inc
+        .new_document
+        .add_object(Stream::new(Dictionary::new(), b"BT /F1 12 Tf 72 700 Td (Ny revision) Tj ET".to_vec()));
+    inc.new_document.get_dictionary_mut(page_id).unwrap().set("Contents", Object::Reference(cid));
+    let mut updated = Vec::new();
+    inc.save_to(&mut updated).unwrap();
+    assert!(String::from_utf8_lossy(&updated).contains("Gammal revision"));
+    assert!(pdftotext(&dir, &updated).contains("Ny revision"));
+
+    let out = redact(&updated, UninspectedPolicy::Fail).unwrap().output.expect("output");
+    qpdf_check(&dir, &out);
+    let all = qdf(&dir, &out);
+    assert!(!all.contains("Gammal"), "the old revision survived");
+    assert!(!all.contains("4111"), "the old revision survived");
+    assert!(all.contains("Ny revision"));
+    assert_eq!(String::from_utf8_lossy(&out).matches("%%EOF").count(), 1);
+}
+
+#[test]
+fn encrypted_pdf_is_not_inspected() {
+    if !have("qpdf") {
+        return;
+    }
+    let dir = tempdir();
+    let (_, pdf) = lopdf_pdf(&["BT /F1 12 Tf 72 700 Td (Kort 4111 1111 1111 1111) Tj ET"], None);
+    std::fs::write(dir.join("plain.pdf"), &pdf).unwrap();
+    run(Command::new("qpdf")
+        .args(["--encrypt", "u", "o", "256", "--"])
+        .arg(dir.join("plain.pdf"))
+        .arg(dir.join("enc.pdf")));
+    let enc = std::fs::read(dir.join("enc.pdf")).unwrap();
+    let r = redact(&enc, UninspectedPolicy::Fail).unwrap();
+    assert!(r.output.is_none());
+    assert_eq!(r.not_inspected.len(), 1);
+    assert_eq!(r.not_inspected[0].reason.as_str(), "encrypted-pdf");
+    let r = redact(&enc, UninspectedPolicy::Skip).unwrap();
+    assert!(r.output.is_none());
+    let r = redact(&enc, UninspectedPolicy::Copy).unwrap();
+    assert_eq!(r.output.as_deref(), Some(&enc[..]));
+}
+
+#[test]
+fn images_are_reported_and_dropped_or_kept_per_policy() {
+    if !have("pdfimages") || !have("qpdf") || !have("pdftotext") {
+        return;
+    }
+    let dir = tempdir();
+    let page = "BT /F1 12 Tf 72 700 Td (Bild nedan) Tj ET q 80 0 0 80 72 500 cm /Im1 Do Q \
+        q 20 0 0 20 200 500 cm BI /W 2 /H 2 /CS /G /BPC 8 ID \x10\x20\x30\x40 EI Q";
+    let (_, pdf) = lopdf_pdf(&[page, "BT /F1 12 Tf 72 700 Td (Bara text) Tj ET"], None);
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    assert!(r.output.is_none());
+    assert_eq!(r.not_inspected.len(), 2, "{:?}", r.not_inspected);
+    assert!(r.not_inspected.iter().all(|n| n.reason.as_str() == "image" && n.place.page == Some(1)));
+    let list = |pdf: &[u8]| {
+        std::fs::write(dir.join("img.pdf"), pdf).unwrap();
+        let o = run(Command::new("pdfimages").arg("-list").arg(dir.join("img.pdf")));
+        String::from_utf8_lossy(&o.stdout).lines().skip(2).count()
+    };
+    assert_eq!(list(&pdf), 2);
+    let skip = redact(&pdf, UninspectedPolicy::Skip).unwrap().output.expect("output");
+    qpdf_check(&dir, &skip);
+    assert_eq!(list(&skip), 0, "an image survived under skip");
+    assert!(pdftotext(&dir, &skip).contains("Bild nedan"));
+    let copy = redact(&pdf, UninspectedPolicy::Copy).unwrap().output.expect("output");
+    qpdf_check(&dir, &copy);
+    assert_eq!(list(&copy), 2);
+}
+
+#[test]
+fn flate_bomb_is_refused_by_the_limit() {
+    use std::io::Write;
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        z.write_all(&chunk).unwrap();
+    }
+    let bomb = z.finish().unwrap();
+    let (mut doc, _) = lopdf_pdf(&["BT ET"], None);
+    let page_id = doc.get_pages()[&1];
+    let mut d = Dictionary::new();
+    d.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    let cid = doc.add_object(Stream::new(d, bomb).with_compression(false));
+    doc.get_dictionary_mut(page_id).unwrap().set("Contents", Object::Reference(cid));
+    let mut pdf = Vec::new();
+    doc.save_to(&mut pdf).unwrap();
+    match redact(&pdf, UninspectedPolicy::Fail) {
+        Err(DetectError::Limit { limit, .. }) => assert_eq!(limit, "max_ratio"),
+        other => panic!("expected a limit error, got {:?}", other.map(|r| r.output.map(|o| o.len()))),
+    }
+}
+
+#[test]
+fn damaged_and_limited_inputs_are_refused() {
+    let r = redact(b"%PDF-1.7\nthis is not a pdf at all\n", UninspectedPolicy::Fail);
+    assert!(matches!(r, Err(DetectError::Damaged { format: "pdf", .. })), "{:?}", r.map(|r| r.kind));
+    let (_, pdf) = lopdf_pdf(&["BT ET", "BT ET", "BT ET"], None);
+    let mut opts = DocOptions::default();
+    opts.limits.max_pages = 2;
+    let r = redact_document(&pdf, Format::Auto, &opts);
+    assert!(matches!(r, Err(DetectError::Limit { limit: "max_pages", .. })));
+    let mut opts = DocOptions::default();
+    opts.limits.max_objects = 3;
+    let r = redact_document(&pdf, Format::Auto, &opts);
+    assert!(matches!(r, Err(DetectError::Limit { limit: "max_objects", .. })));
+}

@@ -99,13 +99,7 @@ fn annotations(doc: &mut Document, cx: &mut Cx<'_>, n: u32, page: ObjectId) {
             .iter()
             .filter_map(|k| a.get(k).ok().and_then(text))
             .collect();
-        let ok_link = link
-            && match kind {
-                None => true,
-                Some(b"GoTo") => true,
-                Some(b"URI") => true,
-                _ => false,
-            };
+        let ok_link = link && matches!(kind, None | Some(b"GoTo" | b"URI"));
         let keep_it =
             ok_link && uri.as_ref().is_none_or(|u| cx.redact_text(Some("annotations"), Some(n), u).is_none());
         if keep_it {

@@ -352,7 +352,7 @@ mod tests {
         d.set("Encoding", Object::Dictionary(enc));
         let opts = crate::doc::DocOptions::default();
         let mut cx = Cx::new(&opts);
-        let f = Font::load(&doc, &d, &mut cx, &mut Streams::default()).unwrap();
+        let f = Font::load(&doc, &d, &mut cx, &mut Streams).unwrap();
         let mut s = String::new();
         for b in [1u8, b'A', 0xE5] {
             f.text(&[b], &mut s);

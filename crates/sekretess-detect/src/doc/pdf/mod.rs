@@ -29,19 +29,13 @@ fn damaged(what: &'static str) -> DetectError {
 /// A box in page space: `[x0, y0, x1, y1]`.
 pub(crate) type Rect = [f32; 4];
 
+/// Redact a PDF. The boxes drawn are the last operations of each page's content stream
+/// (`q 0 g x y w h re f Q`, in default user space), where tests find them.
 pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, DetectError> {
-    Ok(redact_with_boxes(input, cx)?.map(|(bytes, _)| bytes))
-}
-
-/// [`redact`], also giving the boxes drawn on each page (1-based page numbers), for tests.
-pub(crate) fn redact_with_boxes(
-    input: &[u8],
-    cx: &mut Cx<'_>,
-) -> Result<Option<(Vec<u8>, Vec<(u32, Rect)>)>, DetectError> {
     let mut doc = load(input, cx)?;
     if doc.trailer.has(b"Encrypt") {
         return Ok(match cx.not_inspected(None, None, Reason::EncryptedPdf) {
-            Disposition::Keep => Some((input.to_vec(), Vec::new())),
+            Disposition::Keep => Some(input.to_vec()),
             Disposition::Drop => None,
         });
     }
@@ -58,7 +52,6 @@ pub(crate) fn redact_with_boxes(
     }
     let mut streams = Streams;
     let mut units = Units::default();
-    let mut boxes: Vec<(u32, Rect)> = Vec::new();
     let mut page_units: Vec<(ObjectId, usize, Vec<Rect>)> = Vec::new();
     let mut images = Vec::new();
     {
@@ -80,9 +73,6 @@ pub(crate) fn redact_with_boxes(
             it.run_page(unit, res)?;
             let text = it.finish();
             let found = find(cx, n, &text, &mut units);
-            for r in &found {
-                boxes.push((n, *r));
-            }
             let u = units.get_mut(unit);
             if found.is_empty() && !u.changed() {
                 // Nothing to rewrite: do not hold the operations.
@@ -128,7 +118,7 @@ pub(crate) fn redact_with_boxes(
     }
     clean::clean(&mut doc, cx, &pages, &images)?;
     let out = write(doc)?;
-    Ok(Some((out, boxes)))
+    Ok(Some(out))
 }
 
 /// Load within the limits; never pass lopdf's message on (it can quote the file).
@@ -272,7 +262,11 @@ impl Streams {
         // The most a stream may inflate to before the ratio check refuses it.
         let by_ratio = packed.saturating_mul(l.max_ratio).max(4096);
         let cap = left.min(by_ratio).saturating_add(1);
-        let filters = s.filters().map_err(|_| damaged("a stream has a malformed filter"))?;
+        let filters = if s.dict.has(b"Filter") {
+            s.filters().map_err(|_| damaged("a stream has a malformed filter"))?
+        } else {
+            Vec::new()
+        };
         let out = if filters.is_empty() {
             s.content.clone()
         } else if filters.len() == 1 && filters[0] == b"FlateDecode" && !has_predictor(&s.dict) {

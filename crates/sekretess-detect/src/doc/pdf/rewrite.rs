@@ -12,7 +12,7 @@ use crate::DetectError;
 pub(super) fn apply(u: &mut Unit) -> Result<Vec<u8>, DetectError> {
     let ops = std::mem::take(&mut u.ops);
     let mut cuts = std::mem::take(&mut u.cuts);
-    cuts.sort_by(|a, b| (a.op, a.elem, a.byte).cmp(&(b.op, b.elem, b.byte)));
+    cuts.sort_by_key(|c| (c.op, c.elem, c.byte));
     cuts.dedup_by(|a, b| (a.op, a.elem, a.byte) == (b.op, b.elem, b.byte));
     u.drop.sort_unstable();
     u.strip.sort_unstable();
