@@ -315,7 +315,7 @@ fn metadata_annotations_outline_forms_attachments_and_scripts_are_cleaned() {
     js.set("S", Object::Name(b"JavaScript".to_vec()));
     js.set("JS", lit(&format!("app.alert('{secret}')")));
     let js_id = doc.add_object(js);
-    let annots = vec![
+    let annots = [
         doc.add_object(annot("Text", &[("Contents", lit(secret)), ("T", lit("Anna Svensson"))])),
         doc.add_object(annot("Link", &[("A", uri("mailto:anna.svensson@example.se"))])),
         doc.add_object(annot("Link", &[("A", uri("https://example.com/kept-link"))])),
