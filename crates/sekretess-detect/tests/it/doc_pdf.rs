@@ -502,3 +502,142 @@ fn damaged_and_limited_inputs_are_refused() {
     let r = redact_document(&pdf, Format::Auto, &opts);
     assert!(matches!(r, Err(DetectError::Limit { limit: "max_objects", .. })));
 }
+
+/// The boxes drawn on page 1 of `out` (the last operations of its content stream).
+fn boxes(dir: &Path, out: &[u8]) -> Vec<[f32; 4]> {
+    let all = qdf(dir, out);
+    let page1 = all.split("%% Contents for page 2").next().unwrap_or("");
+    let mut v = Vec::new();
+    for line in page1.lines() {
+        let Some(rest) = line.strip_prefix("q 0 g ") else { continue };
+        let Some(nums) = rest.strip_suffix(" re f Q") else { continue };
+        let n: Vec<f32> = nums.split(' ').map(|x| x.parse().unwrap()).collect();
+        v.push([n[0], n[1], n[0] + n[2], n[1] + n[3]]);
+    }
+    v
+}
+
+/// Page 1 rendered in grey at 50 dpi: (width, height, pixels).
+fn render(dir: &Path, pdf: &[u8], name: &str) -> (usize, usize, Vec<u8>) {
+    let p = dir.join(format!("{name}.pdf"));
+    std::fs::write(&p, pdf).unwrap();
+    run(Command::new("pdftoppm")
+        .args(["-r", "50", "-gray", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&p)
+        .arg(dir.join(name)));
+    let pgm = std::fs::read(dir.join(format!("{name}.pgm"))).unwrap();
+    // P5 header: magic, width, height, maxval, one whitespace byte.
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while pgm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !pgm[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..i]).into_owned());
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, pgm[i + 1..].to_vec())
+}
+
+/// Renders of input and output differ only inside the drawn boxes (plus 2 pixels of
+/// anti-aliasing), and the boxes are black.
+fn assert_pixels_only_in_boxes(dir: &Path, input: &[u8], out: &[u8]) {
+    let doc = Document::load_mem(input).unwrap();
+    let page = doc.get_dictionary(doc.get_pages()[&1]).unwrap();
+    let mb: Vec<f32> =
+        page.get(b"MediaBox").unwrap().as_array().unwrap().iter().map(|o| o.as_float().unwrap()).collect();
+    let (pw, ph) = (mb[2] - mb[0], mb[3] - mb[1]);
+    let bx = boxes(dir, out);
+    assert!(!bx.is_empty(), "no boxes drawn");
+    let (w, h, a) = render(dir, input, "before");
+    let (w2, h2, b) = render(dir, out, "after");
+    assert_eq!((w, h), (w2, h2));
+    let (sx, sy) = (w as f32 / pw, h as f32 / ph);
+    let px: Vec<[f32; 4]> = bx
+        .iter()
+        .map(|r| {
+            [
+                (r[0] - mb[0]) * sx - 2.0,
+                (mb[3] - r[3]) * sy - 2.0,
+                (r[2] - mb[0]) * sx + 2.0,
+                (mb[3] - r[1]) * sy + 2.0,
+            ]
+        })
+        .collect();
+    let inside = |x: usize, y: usize| {
+        let (x, y) = (x as f32 + 0.5, y as f32 + 0.5);
+        px.iter().any(|r| x >= r[0] && x <= r[2] && y >= r[1] && y <= r[3])
+    };
+    let mut outside_diff = 0;
+    let mut dark_inside = 0;
+    for y in 0..h {
+        for x in 0..w {
+            let (p, q) = (a[y * w + x], b[y * w + x]);
+            if inside(x, y) {
+                dark_inside += usize::from(q < 40);
+            } else if p.abs_diff(q) > 24 {
+                outside_diff += 1;
+            }
+        }
+    }
+    assert_eq!(outside_diff, 0, "pixels changed outside the boxes");
+    assert!(dark_inside > 0, "the boxes are not drawn");
+}
+
+#[test]
+fn renders_differ_only_inside_the_boxes() {
+    if !have("soffice") || !have("chromium") || !have("pdftoppm") || !have("qpdf") {
+        return;
+    }
+    let dir = tempdir();
+    let pdf = soffice(&dir, "letter.txt", TEXT);
+    let out = redact(&pdf, UninspectedPolicy::Fail).unwrap().output.unwrap();
+    assert_pixels_only_in_boxes(&dir, &pdf, &out);
+    let body: String = TEXT.lines().map(|l| format!("<p>{l}</p>\n")).collect();
+    let pdf = chromium(&dir, &format!("<!doctype html><meta charset=utf-8><body>{body}</body>"));
+    let out = redact(&pdf, UninspectedPolicy::Fail).unwrap().output.unwrap();
+    assert_pixels_only_in_boxes(&dir, &pdf, &out);
+}
+
+/// Timing of a 100-page LibreOffice PDF (run with `--release --ignored --nocapture`);
+/// prints, asserts nothing about time.
+#[test]
+#[ignore]
+fn timing_100_pages() {
+    if !have("soffice") || !have("pdftotext") {
+        return;
+    }
+    let dir = tempdir();
+    let mut text = String::new();
+    for p in 0..100 {
+        for l in 0..45 {
+            if l % 9 == 0 {
+                text.push_str(&format!("Sida {p} rad {l}: {TEXT_LINE}\n"));
+            } else {
+                text.push_str(&format!(
+                    "Sida {p} rad {l}: vanlig text om leveranser, fakturor och lagerstatus i Lund.\n"
+                ));
+            }
+        }
+        text.push('\u{c}');
+    }
+    let pdf = soffice(&dir, "long.txt", &text);
+    let pages = Document::load_mem(&pdf).unwrap().get_pages().len();
+    let t = std::time::Instant::now();
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    let el = t.elapsed();
+    let out = r.output.unwrap();
+    println!(
+        "{pages} pages, {} bytes in, {} bytes out, {} findings: {el:?}",
+        pdf.len(),
+        out.len(),
+        r.findings.len()
+    );
+    assert_clean(&pdftotext(&dir, &out), &["vanlig text"]);
+}
+
+const TEXT_LINE: &str = "Kund Anna Svensson, kort 4111 1111 1111 1111, personnummer 811218-9876, e-post anna.svensson@example.se.";
