@@ -104,6 +104,10 @@ impl Units {
 pub(super) enum Gap {
     None,
     Space,
+    /// The next line of the same block (joined with a space, so that a value wrapped at
+    /// the end of a line is found whole).
+    Wrap,
+    /// Any other jump: a new block, column or direction.
     Line,
 }
 
@@ -376,7 +380,11 @@ impl<'a, 'c> Interp<'a, 'c> {
                     let along = d.0 * l.dir.0 + d.1 * l.dir.1;
                     let perp = d.1 * l.dir.0 - d.0 * l.dir.1;
                     let turned = dir.0 * l.dir.0 + dir.1 * l.dir.1 < 0.9;
-                    if perp.abs() > 0.5 * l.em || turned || along < -1.5 * l.em {
+                    if turned || (perp.abs() <= 0.5 * l.em && along < -1.5 * l.em) {
+                        Gap::Line
+                    } else if perp < -0.5 * l.em && perp >= -2.2 * l.em {
+                        Gap::Wrap
+                    } else if perp.abs() > 0.5 * l.em {
                         Gap::Line
                     } else if along > 0.3 * l.em && !space && !l.space {
                         Gap::Space
@@ -385,7 +393,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                     }
                 }
             };
-            if gap == Gap::Line {
+            if matches!(gap, Gap::Line | Gap::Wrap) {
                 self.line += 1;
             }
             self.out.glyphs.push(Glyph { unit, cut, bbox, text, gap, line: self.line });

@@ -161,22 +161,31 @@ fn find(cx: &mut Cx<'_>, page: u32, text: &PageText, units: &mut Units) -> Vec<R
         if !skip_gap {
             match g.gap {
                 Gap::None => {}
-                Gap::Space => j.gap(" "),
+                Gap::Space | Gap::Wrap => j.gap(" "),
                 Gap::Line => j.gap("\n"),
             }
         }
         skip_gap = false;
         let t = &text.text[g.text.clone()];
-        let next = glyphs.get(i + 1);
-        let hyphenated = matches!(t, "-" | "\u{AD}" | "\u{2010}")
-            && next.is_some_and(|n| {
-                n.gap == Gap::Line && text.text[n.text.clone()].chars().next().is_some_and(char::is_lowercase)
-            });
-        if hyphenated {
-            j.push("");
-            skip_gap = true;
-        } else {
-            j.push(t);
+        // A hyphen at a line end: before a lowercase letter it is a word broken in two
+        // (joined without it); before a digit it belongs to the number (joined with it).
+        let next = glyphs
+            .get(i + 1)
+            .filter(|n| matches!(n.gap, Gap::Wrap | Gap::Line))
+            .and_then(|n| text.text[n.text.clone()].chars().next());
+        let hyphen = matches!(t, "-" | "\u{AD}" | "\u{2010}" | "\u{2011}");
+        match next {
+            Some(c) if hyphen && c.is_lowercase() => {
+                j.push("");
+                skip_gap = true;
+            }
+            Some(c) if hyphen && c.is_ascii_digit() => {
+                j.push(t);
+                skip_gap = true;
+            }
+            _ => {
+                j.push(t);
+            }
         }
     }
     let ranges = j.find(cx, None, Some(page));
