@@ -192,7 +192,9 @@ fn find(cx: &mut Cx<'_>, page: u32, text: &PageText, units: &mut Units) -> Vec<R
     let mut rects = Vec::new();
     let mut first = 0;
     for r in &ranges {
-        while first < glyphs.len() && j.piece(first).end <= r.start && !j.piece(first).is_empty() {
+        // Pieces ending at or before the finding are not hit (an empty piece is hit only
+        // strictly inside it), so the scan never goes back: linear in glyphs + findings.
+        while first < glyphs.len() && j.piece(first).end <= r.start {
             first += 1;
         }
         let mut cur: Option<(u32, Rect)> = None;
