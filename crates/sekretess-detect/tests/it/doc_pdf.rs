@@ -175,7 +175,8 @@ fn chromium_text_is_removed_and_the_rest_stays() {
     assert_clean(&qdf(&dir, &out), &[]);
 }
 
-/// A PDF made with lopdf: one page per content string, font `/F1` (Helvetica, WinAnsi),
+/// A PDF made with lopdf: one page per content string, font `/F1` (Helvetica, WinAnsi, code 1
+/// the fi ligature),
 /// form XObject `/Fm1` drawing `form` when given, image `/Im1` (8×8 grey) when a page draws it.
 fn lopdf_pdf(pages: &[&str], form: Option<&str>) -> (Document, Vec<u8>) {
     let mut doc = Document::with_version("1.5");
@@ -184,7 +185,11 @@ fn lopdf_pdf(pages: &[&str], form: Option<&str>) -> (Document, Vec<u8>) {
     font.set("Type", Object::Name(b"Font".to_vec()));
     font.set("Subtype", Object::Name(b"Type1".to_vec()));
     font.set("BaseFont", Object::Name(b"Helvetica".to_vec()));
-    font.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
+    let mut enc = Dictionary::new();
+    enc.set("BaseEncoding", Object::Name(b"WinAnsiEncoding".to_vec()));
+    // Code 1 is the "fi" ligature.
+    enc.set("Differences", vec![1.into(), Object::Name(b"fi".to_vec())]);
+    font.set("Encoding", Object::Dictionary(enc));
     let font_id = doc.add_object(font);
     let mut fonts = Dictionary::new();
     fonts.set("F1", Object::Reference(font_id));
@@ -641,3 +646,28 @@ fn timing_100_pages() {
 }
 
 const TEXT_LINE: &str = "Kund Anna Svensson, kort 4111 1111 1111 1111, personnummer 811218-9876, e-post anna.svensson@example.se.";
+
+#[test]
+fn values_wrapped_hyphenated_or_set_with_ligatures_are_found() {
+    if !have("pdftotext") || !have("qpdf") {
+        return;
+    }
+    let dir = tempdir();
+    let page = "BT /F1 12 Tf 72 700 Td 14 TL (E-post anna.svens-) Tj T* (son@example.se och kort 4111 1111) Tj \
+        T* (1111 1111 slut. Personnummer 811218-) Tj T* (9876 klart. Skriv till sofia.\\001sk@example.se nu.) Tj ET";
+    let (_, pdf) = lopdf_pdf(&[page], None);
+    let before = pdftotext(&dir, &pdf);
+    assert!(before.contains("sk@example.se"), "{before}");
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    let out = r.output.unwrap();
+    qpdf_check(&dir, &out);
+    let text = pdftotext(&dir, &out);
+    let flat = squash(&text).replace('\u{FB01}', "fi");
+    for v in ["anna.svens", "son@example", "4111", "1111", "8112", "9876", "fisk@", "sk@example"] {
+        assert!(!flat.contains(v), "{v:?} survived in:\n{text}");
+    }
+    for w in ["E-post", "och kort", "slut.", "Personnummer", "klart.", "Skriv till", "nu."] {
+        assert!(text.contains(w), "{w:?} was lost from:\n{text}");
+    }
+    assert_eq!(r.findings.len(), 4, "{:?}", r.findings);
+}
