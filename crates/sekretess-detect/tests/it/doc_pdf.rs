@@ -671,3 +671,46 @@ fn values_wrapped_hyphenated_or_set_with_ligatures_are_found() {
     }
     assert_eq!(r.findings.len(), 4, "{:?}", r.findings);
 }
+
+#[test]
+fn libreoffice_document_properties_are_dropped() {
+    if !have("soffice") || !have("pdfinfo") || !have("qpdf") {
+        return;
+    }
+    let dir = tempdir();
+    let fodt = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:meta>
+  <dc:title>Avtal med Anna Svensson</dc:title>
+  <dc:subject>Kund 811218-9876</dc:subject>
+  <meta:initial-creator>Anna Svensson</meta:initial-creator>
+  <dc:creator>Anna Svensson</dc:creator>
+  <meta:keyword>anna.svensson@example.se</meta:keyword>
+ </office:meta>
+ <office:body><office:text><text:p>Avtalet gäller från januari.</text:p></office:text></office:body>
+</office:document>"#;
+    let pdf = soffice(&dir, "avtal.fodt", fodt);
+    std::fs::write(dir.join("in.pdf"), &pdf).unwrap();
+    let info = run(Command::new("pdfinfo").arg(dir.join("in.pdf")));
+    assert!(
+        String::from_utf8_lossy(&info.stdout).contains("Anna Svensson"),
+        "LibreOffice did not set the properties"
+    );
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    assert!(r.findings.iter().any(|f| f.place.part.as_deref() == Some("info")));
+    let out = r.output.unwrap();
+    qpdf_check(&dir, &out);
+    std::fs::write(dir.join("out.pdf"), &out).unwrap();
+    let info =
+        String::from_utf8_lossy(&run(Command::new("pdfinfo").arg(dir.join("out.pdf"))).stdout).into_owned();
+    let all = qdf(&dir, &out);
+    for v in ["Anna", "Svensson", "811218", "anna.svensson"] {
+        assert!(!info.contains(v), "{v:?} in pdfinfo:\n{info}");
+        assert!(!all.contains(v), "{v:?} in the file");
+    }
+    assert!(pdftotext(&dir, &out).contains("Avtalet gäller"));
+}
