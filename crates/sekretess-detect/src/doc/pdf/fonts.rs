@@ -106,11 +106,13 @@ impl Font {
             .and_then(num)
             .map(|w| w / 1000.0)
             .unwrap_or_else(|| standard_width(dict));
-        let widths = match dict.get_deref(b"Widths", doc).and_then(Object::as_array) {
-            Ok(a) => a.iter().map(|o| deref_num(doc, o).unwrap_or(0.0)).collect(),
-            Err(_) => Vec::new(),
+        let (widths, first) = match dict.get_deref(b"Widths", doc).and_then(Object::as_array) {
+            Ok(a) => (
+                a.iter().map(|o| deref_num(doc, o).unwrap_or(0.0)).collect(),
+                dict.get(b"FirstChar").and_then(Object::as_i64).unwrap_or(0),
+            ),
+            Err(_) => (standard_widths(dict, &simple), 0),
         };
-        let first = dict.get(b"FirstChar").and_then(Object::as_i64).unwrap_or(0);
         let mut scale = 0.001;
         if subtype == b"Type3" {
             scale = dict
@@ -240,6 +242,79 @@ fn metrics(descriptor: Option<&Dictionary>) -> (f32, f32) {
     (ascent.max(ASCENT), descent.max(DESCENT))
 }
 
+/// Widths (ASCII, from the Helvetica and Times-Roman AFM metrics; Courier is fixed-pitch)
+/// for a standard-14 font without `/Widths`, by the character each code stands for. Bold and
+/// italic styles use the regular widths; other characters the font's default width.
+fn standard_widths(dict: &Dictionary, simple: &[String]) -> Vec<f32> {
+    let base = dict.get(b"BaseFont").and_then(Object::as_name).unwrap_or(b"");
+    let table: &[u16; 95] = if base.starts_with(b"Helvetica") || base.starts_with(b"Arial") {
+        &HELVETICA
+    } else if base.starts_with(b"Times") {
+        &TIMES
+    } else {
+        return Vec::new();
+    };
+    let default = standard_width(dict) * 1000.0;
+    simple
+        .iter()
+        .map(|t| {
+            let mut cs = t.chars();
+            match (cs.next(), cs.next()) {
+                (Some(c @ ' '..='~'), None) => f32::from(table[c as usize - 32]),
+                (Some('f'), Some('i' | 'l')) => {
+                    f32::from(table[usize::from(b'f' - 32)] + table[usize::from(b'i' - 32)])
+                }
+                (Some(c), None) => base_letter(c).map_or(default, |b| f32::from(table[b as usize - 32])),
+                _ => default,
+            }
+        })
+        .collect()
+}
+
+/// The unaccented letter of a Latin-1 letter, for its width.
+fn base_letter(c: char) -> Option<char> {
+    Some(match c {
+        'À'..='Å' => 'A',
+        'à'..='å' => 'a',
+        'Ç' => 'C',
+        'ç' => 'c',
+        'È'..='Ë' => 'E',
+        'è'..='ë' => 'e',
+        'Ì'..='Ï' => 'I',
+        'ì'..='ï' => 'i',
+        'Ñ' => 'N',
+        'ñ' => 'n',
+        'Ò'..='Ö' | 'Ø' => 'O',
+        'ò'..='ö' | 'ø' => 'o',
+        'Ù'..='Ü' => 'U',
+        'ù'..='ü' => 'u',
+        'Ý' => 'Y',
+        'ý' | 'ÿ' => 'y',
+        '\u{A0}' => ' ',
+        _ => return None,
+    })
+}
+
+#[rustfmt::skip]
+const HELVETICA: [u16; 95] = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+];
+
+#[rustfmt::skip]
+const TIMES: [u16; 95] = [
+    250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278,
+    500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444,
+    921, 722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722,
+    556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611, 333, 278, 333, 469, 500,
+    333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500,
+    500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541,
+];
+
 /// Approximate width of a standard-14 font without `/Widths`.
 fn standard_width(dict: &Dictionary) -> f32 {
     let base = dict.get(b"BaseFont").and_then(Object::as_name).unwrap_or(b"");
@@ -362,6 +437,8 @@ mod tests {
         f.codes(b"a b", &mut codes);
         assert_eq!(codes.len(), 3);
         assert!(codes[1].space);
-        assert!((codes[0].width - 0.5).abs() < 1e-6);
+        // Helvetica's AFM widths: a = 556, space = 278.
+        assert!((codes[0].width - 0.556).abs() < 1e-6);
+        assert!((codes[1].width - 0.278).abs() < 1e-6);
     }
 }
