@@ -63,7 +63,12 @@ fn text(o: &Object) -> Option<String> {
 fn info(doc: &mut Document, cx: &mut Cx<'_>) {
     if let Ok(info) = doc.trailer.get(b"Info").and_then(|o| doc.dereference(o)).and_then(|(_, o)| o.as_dict())
     {
-        let values: Vec<String> = info.iter().filter_map(|(_, v)| text(v)).collect();
+        // Dates are structure, not text (and read as numbers).
+        let values: Vec<String> = info
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_slice(), b"CreationDate" | b"ModDate"))
+            .filter_map(|(_, v)| text(v))
+            .collect();
         for v in values {
             let _ = cx.redact_text(Some("info"), None, &v);
         }

@@ -109,7 +109,8 @@ fn show(op: Operation, cuts: &[Cut], out: &mut Vec<Operation>) {
 }
 
 fn flush(arr: &mut Vec<Object>, pending: &mut f32) {
-    if *pending != 0.0 {
+    // A non-finite advance (a degenerate font size) has no PDF spelling: drop it.
+    if *pending != 0.0 && pending.is_finite() {
         arr.push(Object::Real(*pending));
         *pending = 0.0;
     }
