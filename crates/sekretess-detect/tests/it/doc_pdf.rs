@@ -753,3 +753,20 @@ fn mutated_pdfs_do_not_panic() {
         let _ = redact(&m, UninspectedPolicy::Skip);
     }
 }
+
+#[test]
+fn a_form_no_page_draws_is_redacted_too() {
+    if !have("qpdf") {
+        return;
+    }
+    let dir = tempdir();
+    let (_, pdf) = lopdf_pdf(
+        &["BT /F1 12 Tf 72 700 Td (Ingen form ritas) Tj ET"],
+        Some("BT /F1 12 Tf 0 0 Td (Dold 4111 1111 1111 1111 text) Tj ET"),
+    );
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    assert!(r.findings.iter().any(|f| f.place.part.as_deref() == Some("xobject") && f.place.page.is_none()));
+    let all = qdf(&dir, &r.output.unwrap());
+    assert!(!all.contains("4111"), "the undrawn form kept the number");
+    assert!(all.contains("Dold") && all.contains("text"));
+}

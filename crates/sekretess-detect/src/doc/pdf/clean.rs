@@ -7,19 +7,15 @@ use std::collections::{BTreeMap, HashSet};
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, decode_text_string, text_string};
 
-use crate::DetectError;
 use crate::doc::{Cx, Disposition, Reason, UninspectedPolicy};
 
 /// Keys dropped from every dictionary: metadata, private application data, additional
 /// (script) actions, alternate and replacement text of structure and marked content.
 const DROP_KEYS: [&[u8]; 6] = [b"Metadata", b"PieceInfo", b"AA", b"ActualText", b"Alt", b"Thumb"];
 
-pub(super) fn clean(
-    doc: &mut Document,
-    cx: &mut Cx<'_>,
-    pages: &BTreeMap<u32, ObjectId>,
-    images: &[ObjectId],
-) -> Result<(), DetectError> {
+/// Clean everything but the page content; run before the pages are read, so that what is
+/// dropped here (annotation appearances, thumbnails …) is neither read nor reported.
+pub(super) fn structure(doc: &mut Document, cx: &mut Cx<'_>, pages: &BTreeMap<u32, ObjectId>) {
     info(doc, cx);
     for (&n, &page) in pages {
         annotations(doc, cx, n, page);
@@ -35,8 +31,6 @@ pub(super) fn clean(
         scrub(dict);
     }
     doc.prune_objects();
-    blank_images(doc, cx, images);
-    Ok(())
 }
 
 fn scrub(dict: &mut Dictionary) {
@@ -216,7 +210,8 @@ fn outline(doc: &mut Document, cx: &mut Cx<'_>) {
 /// Images cannot be inspected: each one still in the file and not yet reported (one that is
 /// not drawn on a page, in a pattern …) is reported; unless the policy copies them, every
 /// image is replaced by a blank 1×1 one (its drawing operations are already removed).
-fn blank_images(doc: &mut Document, cx: &mut Cx<'_>, drawn: &[ObjectId]) {
+pub(super) fn images(doc: &mut Document, cx: &mut Cx<'_>, drawn: &[ObjectId]) {
+    doc.prune_objects();
     let drawn: HashSet<ObjectId> = drawn.iter().copied().collect();
     let mut masks = HashSet::new();
     let mut all = Vec::new();

@@ -92,6 +92,10 @@ impl Units {
         &mut self.units[i]
     }
 
+    pub fn is_form(&self, id: ObjectId) -> bool {
+        self.forms.contains_key(&id)
+    }
+
     pub fn forms(&self) -> Vec<(ObjectId, usize)> {
         let mut v: Vec<_> = self.forms.iter().map(|(k, v)| (*k, *v)).collect();
         v.sort_unstable();
@@ -161,7 +165,8 @@ pub(super) struct Interp<'a, 'c> {
     fonts: &'a mut HashMap<ObjectId, Rc<Font>>,
     units: &'a mut Units,
     images: &'a mut Vec<ObjectId>,
-    page: u32,
+    /// The page (1-based), or `None` for a form no page draws.
+    page: Option<u32>,
     out: PageText,
     stack: Vec<ObjectId>,
     last: Option<Last>,
@@ -183,7 +188,7 @@ impl<'a, 'c> Interp<'a, 'c> {
         streams: &'a mut Streams,
         fonts: &'a mut HashMap<ObjectId, Rc<Font>>,
         units: &'a mut Units,
-        page: u32,
+        page: Option<u32>,
         images: &'a mut Vec<ObjectId>,
     ) -> Self {
         Interp {
@@ -212,6 +217,20 @@ impl<'a, 'c> Interp<'a, 'c> {
         let open = self.run(unit, res, Gs::new(ID), true)?;
         self.units.get_mut(unit).open = open;
         Ok(())
+    }
+
+    /// Interpret a Form XObject (or tiling pattern) that no page draws, as form `id`.
+    pub fn run_form(
+        &mut self,
+        id: ObjectId,
+        unit: usize,
+        res: Option<&'a Dictionary>,
+    ) -> Result<(), DetectError> {
+        self.units.forms.insert(id, unit);
+        self.stack.push(id);
+        let r = self.run(unit, res, Gs::new(ID), false);
+        self.stack.pop();
+        r.map(|_| ())
     }
 
     /// Interpret one unit; returns the number of `q` left open.
@@ -480,7 +499,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                 return;
             }
         }
-        if self.cx.not_inspected(None, Some(self.page), Reason::Image) == Disposition::Drop {
+        if self.cx.not_inspected(None, self.page, Reason::Image) == Disposition::Drop {
             self.drop_op(unit, op);
         }
     }

@@ -50,6 +50,9 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
     if pages.is_empty() {
         return Err(damaged("no pages"));
     }
+    // Metadata, annotations, forms … go first (with old revisions and orphans): they are
+    // never read as content, and never written.
+    clean::structure(&mut doc, cx, &pages);
     let mut streams = Streams;
     let mut units = Units::default();
     let mut page_units: Vec<(ObjectId, usize, Vec<Rect>)> = Vec::new();
@@ -69,10 +72,10 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
             drop(data);
             let unit = units.push(Unit::new(ops));
             let res = page_resources(&doc, page_id);
-            let mut it = Interp::new(&doc, cx, &mut streams, &mut fonts, &mut units, n, &mut images);
+            let mut it = Interp::new(&doc, cx, &mut streams, &mut fonts, &mut units, Some(n), &mut images);
             it.run_page(unit, res)?;
             let text = it.finish();
-            let found = find(cx, n, &text, &mut units);
+            let found = find(cx, None, Some(n), &text, &mut units);
             let u = units.get_mut(unit);
             if found.is_empty() && !u.changed() {
                 // Nothing to rewrite: do not hold the operations.
@@ -80,6 +83,28 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
             } else {
                 page_units.push((page_id, unit, found));
             }
+        }
+        // Forms and tiling patterns no page draws still hold text in the file.
+        let rest: Vec<ObjectId> = doc
+            .objects
+            .iter()
+            .filter(|(id, o)| !units.is_form(**id) && is_content_xobject(o))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in rest {
+            let Ok(s) = doc.get_object(id).and_then(Object::as_stream) else { continue };
+            if units.is_form(id) {
+                continue;
+            }
+            let data = streams.plain(s, cx)?;
+            let ops =
+                Content::decode(&data).map_err(|_| damaged("a form's content cannot be parsed"))?.operations;
+            let unit = units.push(Unit::new(ops));
+            let res = s.dict.get_deref(b"Resources", &doc).and_then(Object::as_dict).ok();
+            let mut it = Interp::new(&doc, cx, &mut streams, &mut fonts, &mut units, None, &mut images);
+            it.run_form(id, unit, res)?;
+            let text = it.finish();
+            let _ = find(cx, Some("xobject"), None, &text, &mut units);
         }
     }
     // Forms first (their streams are rewritten in place), then the pages.
@@ -116,7 +141,7 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
             page.set("Contents", Object::Reference(id));
         }
     }
-    clean::clean(&mut doc, cx, &pages, &images)?;
+    clean::images(&mut doc, cx, &images);
     let out = write(doc)?;
     Ok(Some(out))
 }
@@ -153,7 +178,13 @@ fn page_resources(doc: &Document, page_id: ObjectId) -> Option<&Dictionary> {
 
 /// Join the page's glyphs, find, mark the found glyphs for removal, and return the boxes
 /// (one per finding and line).
-fn find(cx: &mut Cx<'_>, page: u32, text: &PageText, units: &mut Units) -> Vec<Rect> {
+fn find(
+    cx: &mut Cx<'_>,
+    part: Option<&str>,
+    page: Option<u32>,
+    text: &PageText,
+    units: &mut Units,
+) -> Vec<Rect> {
     let glyphs = &text.glyphs;
     let mut j = Joined::default();
     let mut skip_gap = false;
@@ -188,7 +219,7 @@ fn find(cx: &mut Cx<'_>, page: u32, text: &PageText, units: &mut Units) -> Vec<R
             }
         }
     }
-    let ranges = j.find(cx, None, Some(page));
+    let ranges = j.find(cx, part, page);
     let mut rects = Vec::new();
     let mut first = 0;
     for r in &ranges {
@@ -222,6 +253,13 @@ fn find(cx: &mut Cx<'_>, page: u32, text: &PageText, units: &mut Units) -> Vec<R
         }
     }
     rects
+}
+
+/// A Form XObject or a tiling pattern: a content stream of its own.
+fn is_content_xobject(o: &Object) -> bool {
+    let Object::Stream(s) = o else { return false };
+    s.dict.get(b"Subtype").and_then(Object::as_name).is_ok_and(|n| n == b"Form")
+        || s.dict.get(b"PatternType").and_then(Object::as_i64).is_ok_and(|t| t == 1)
 }
 
 fn union(a: Rect, b: Rect) -> Rect {
