@@ -56,7 +56,8 @@ pub struct RedactArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Input format; auto decides from the file name and the first bytes.
+    /// How text is read (documents are recognised by their content whatever this says);
+    /// auto decides from the file name and the first bytes.
     #[arg(long, default_value = "auto", value_parser = ["auto", "text", "kv", "csv", "json", "ndjson"])]
     pub format: String,
 
