@@ -28,12 +28,12 @@ pub(super) fn structure(doc: &mut Document, cx: &mut Cx<'_>, pages: &BTreeMap<u3
             Object::Stream(s) => &mut s.dict,
             _ => continue,
         };
-        scrub(dict);
+        scrub(dict, 0);
     }
     doc.prune_objects();
 }
 
-fn scrub(dict: &mut Dictionary) {
+fn scrub(dict: &mut Dictionary, depth: u32) {
     for k in DROP_KEYS {
         dict.remove(k);
     }
@@ -42,8 +42,11 @@ fn scrub(dict: &mut Dictionary) {
         dict.remove(b"E");
     }
     for (_, v) in dict.iter_mut() {
-        if let Object::Dictionary(d) = v {
-            scrub(d);
+        // lopdf bounds nesting when parsing; this bounds the recursion regardless.
+        if let Object::Dictionary(d) = v
+            && depth < 64
+        {
+            scrub(d, depth + 1);
         }
     }
 }
