@@ -262,6 +262,7 @@ fn form_xobjects_split_strings_and_invisible_text_are_removed() {
         T* [(Personnummer 8112)-15(18-98)30(76 \\344r registrerat.)] TJ \
         (IBAN SE45 5000 0000 0583 9825 7466 f\\366r betalning.) ' \
         1 0.5 (E-post anna.svensson@example.se eller telefon +46 70 123 45 67.) \" ET \
+        /Span <</ActualText (4111 1111 1111 1111)>> BDC BT /F1 9 Tf 72 620 Td (Kortet) Tj ET EMC \
         BT 3 Tr /F1 9 Tf 72 600 Td (Dear Anna Svensson, your order has shipped.) Tj ET \
         q 1 0 0 1 72 400 cm /Fm1 Do Q";
     let form = "BT /F1 12 Tf 0 10 Td [(Ett kort: 41)-20(11 1111)] TJ ( 1111 1111 slut) Tj ET";
