@@ -38,6 +38,8 @@ enum Widths {
 /// A font as the interpreter needs it.
 pub(super) struct Font {
     two_byte: bool,
+    /// A predefined Unicode CMap (`Uni…-UCS2-H`, `Uni…-UTF16-H`): a code is its UTF-16 unit.
+    ucs2: bool,
     /// Text of each single-byte code (simple fonts).
     simple: Vec<String>,
     /// Text of two-byte codes (Type0 fonts).
@@ -54,6 +56,7 @@ impl Font {
     pub fn fallback() -> Font {
         Font {
             two_byte: false,
+            ucs2: false,
             simple: (0u8..=255).map(|b| latin1(b).to_string()).collect(),
             cmap: None,
             widths: Widths::Simple { first: 0, widths: Vec::new(), missing: 0.5 },
@@ -87,7 +90,9 @@ impl Font {
         let enc = plain.get_font_encoding(doc).ok();
         for (b, slot) in simple.iter_mut().enumerate() {
             let code = b as u32;
-            if let Some(u) = to_unicode.as_ref().and_then(|m| lookup(m, code, 1)) {
+            // Some producers write a simple font's map with 2-byte codes.
+            let mapped = to_unicode.as_ref().and_then(|m| lookup(m, code, 1).or_else(|| lookup(m, code, 2)));
+            if let Some(u) = mapped {
                 *slot = utf16(&u);
             } else if let Some(e) = &enc {
                 let mut s = String::new();
@@ -127,6 +132,7 @@ impl Font {
         let (ascent, descent) = metrics(descriptor);
         Ok(Font {
             two_byte: false,
+            ucs2: false,
             simple,
             cmap: None,
             widths: Widths::Simple { first, widths, missing },
@@ -152,8 +158,11 @@ impl Font {
         let descriptor =
             desc.and_then(|d| d.get_deref(b"FontDescriptor", doc).and_then(Object::as_dict).ok());
         let (ascent, descent) = metrics(descriptor);
+        let enc = dict.get(b"Encoding").and_then(Object::as_name).unwrap_or(b"");
+        let ucs2 = [&b"UCS2-H"[..], b"UCS2-V", b"UTF16-H", b"UTF16-V"].iter().any(|e| enc.ends_with(e));
         Font {
             two_byte: true,
+            ucs2,
             simple: Vec::new(),
             cmap: to_unicode,
             widths: Widths::Cid { map, default },
@@ -184,6 +193,7 @@ impl Font {
             let len = bytes.len().min(4) as u8;
             match self.cmap.as_ref().and_then(|m| lookup(m, code, len)) {
                 Some(u) => out.push_str(&utf16(&u)),
+                None if self.ucs2 => out.push(char::from_u32(code).unwrap_or('\u{FFFD}')),
                 None => out.push('\u{FFFD}'),
             }
         } else if let Some(s) = bytes.first().and_then(|b| self.simple.get(usize::from(*b))) {
@@ -440,5 +450,44 @@ mod tests {
         // Helvetica's AFM widths: a = 556, space = 278.
         assert!((codes[0].width - 0.556).abs() < 1e-6);
         assert!((codes[1].width - 0.278).abs() < 1e-6);
+    }
+
+    #[test]
+    fn type0_identity_h_with_to_unicode_and_cid_widths() {
+        let mut doc = Document::new();
+        let cmap = b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
+2 beginbfchar\n<0003> <0020>\n<0010> <0041>\nendbfchar\n\
+1 beginbfrange\n<0020> <0029> <0030>\nendbfrange\n\
+endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+        let tu = doc.add_object(Stream::new(Dictionary::new(), cmap.to_vec()));
+        let mut cid = Dictionary::new();
+        cid.set("Type", Object::Name(b"Font".to_vec()));
+        cid.set("Subtype", Object::Name(b"CIDFontType2".to_vec()));
+        cid.set("DW", Object::Integer(1000));
+        cid.set("W", vec![16.into(), Object::Array(vec![600.into()])]);
+        let mut d = Dictionary::new();
+        d.set("Type", Object::Name(b"Font".to_vec()));
+        d.set("Subtype", Object::Name(b"Type0".to_vec()));
+        d.set("Encoding", Object::Name(b"Identity-H".to_vec()));
+        d.set("ToUnicode", Object::Reference(tu));
+        d.set("DescendantFonts", vec![Object::Dictionary(cid)]);
+        let opts = crate::doc::DocOptions::default();
+        let mut cx = Cx::new(&opts);
+        let f = Font::load(&doc, &d, &mut cx, &mut Streams).unwrap();
+        let bytes = [0x00, 0x10, 0x00, 0x03, 0x00, 0x21];
+        let mut codes = Vec::new();
+        f.codes(&bytes, &mut codes);
+        assert_eq!(codes.len(), 3);
+        let mut s = String::new();
+        for c in &codes {
+            f.text(&bytes[c.byte..c.byte + c.len], &mut s);
+        }
+        assert_eq!(s, "A 1");
+        assert!((codes[0].width - 0.6).abs() < 1e-6);
+        assert!((codes[1].width - 1.0).abs() < 1e-6);
+        assert!(!codes[1].space, "word spacing applies to single-byte code 32 only");
     }
 }
