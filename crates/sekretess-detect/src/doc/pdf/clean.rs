@@ -23,12 +23,10 @@ pub(super) fn structure(doc: &mut Document, cx: &mut Cx<'_>, pages: &BTreeMap<u3
     catalog(doc);
     outline(doc, cx);
     for obj in doc.objects.values_mut() {
-        let dict = match obj {
-            Object::Dictionary(d) => d,
-            Object::Stream(s) => &mut s.dict,
-            _ => continue,
-        };
-        scrub(dict, 0);
+        match obj {
+            Object::Stream(s) => scrub(&mut s.dict, 0),
+            o => scrub_object(o, 0),
+        }
     }
     doc.prune_objects();
 }
@@ -41,13 +39,23 @@ fn scrub(dict: &mut Dictionary, depth: u32) {
     if dict.has(b"S") && dict.has(b"P") {
         dict.remove(b"E");
     }
-    for (_, v) in dict.iter_mut() {
-        // lopdf bounds nesting when parsing; this bounds the recursion regardless.
-        if let Object::Dictionary(d) = v
-            && depth < 64
-        {
-            scrub(d, depth + 1);
+    // lopdf bounds nesting when parsing; this bounds the recursion regardless.
+    if depth < 64 {
+        for (_, v) in dict.iter_mut() {
+            scrub_object(v, depth + 1);
         }
+    }
+}
+
+fn scrub_object(o: &mut Object, depth: u32) {
+    match o {
+        Object::Dictionary(d) => scrub(d, depth),
+        Object::Array(a) if depth < 64 => {
+            for v in a {
+                scrub_object(v, depth + 1);
+            }
+        }
+        _ => {}
     }
 }
 
