@@ -771,3 +771,43 @@ fn a_form_no_page_draws_is_redacted_too() {
     assert!(!all.contains("4111"), "the undrawn form kept the number");
     assert!(all.contains("Dold") && all.contains("text"));
 }
+
+#[test]
+fn libreoffice_image_is_reported_and_dropped_under_skip() {
+    if !have("soffice") || !have("pdfimages") || !have("qpdf") || !have("pdftotext") {
+        return;
+    }
+    let dir = tempdir();
+    // A 1×1 PNG, embedded in the document.
+    let png =
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let fodt = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:body><office:text>
+  <text:p>Kvitto för kort 4111 1111 1111 1111 nedan.</text:p>
+  <text:p><draw:frame draw:name="Bild" text:anchor-type="as-char" svg:width="3cm" svg:height="3cm">
+   <draw:image><office:binary-data>{png}</office:binary-data></draw:image></draw:frame></text:p>
+ </office:text></office:body>
+</office:document>"#
+    );
+    let pdf = soffice(&dir, "kvitto.fodt", &fodt);
+    let list = |pdf: &[u8]| {
+        std::fs::write(dir.join("img.pdf"), pdf).unwrap();
+        let o = run(Command::new("pdfimages").arg("-list").arg(dir.join("img.pdf")));
+        String::from_utf8_lossy(&o.stdout).lines().skip(2).count()
+    };
+    assert!(list(&pdf) >= 1, "LibreOffice wrote no image");
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    assert!(r.output.is_none());
+    assert!(r.not_inspected.iter().any(|n| n.reason.as_str() == "image" && n.place.page == Some(1)));
+    let out = redact(&pdf, UninspectedPolicy::Skip).unwrap().output.unwrap();
+    qpdf_check(&dir, &out);
+    assert_eq!(list(&out), 0);
+    let text = pdftotext(&dir, &out);
+    assert!(text.contains("Kvitto") && text.contains("nedan") && !text.contains("4111"), "{text}");
+}
