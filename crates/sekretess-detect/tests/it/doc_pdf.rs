@@ -502,6 +502,17 @@ fn flate_bomb_is_refused_by_the_limit() {
 fn damaged_and_limited_inputs_are_refused() {
     let r = redact(b"%PDF-1.7\nthis is not a pdf at all\n", UninspectedPolicy::Fail);
     assert!(matches!(r, Err(DetectError::Damaged { format: "pdf", .. })), "{:?}", r.map(|r| r.kind));
+    // Text after a token the parser cannot read would be neither inspected nor removed.
+    let (_, pdf) = lopdf_pdf(
+        &["BT /F1 12 Tf 72 700 Td (Hej) Tj ET ] BT /F1 12 Tf 72 600 Td (4111 1111 1111 1111) Tj ET"],
+        None,
+    );
+    let r = redact(&pdf, UninspectedPolicy::Fail);
+    assert!(
+        matches!(r, Err(DetectError::Damaged { format: "pdf", .. })),
+        "{:?}",
+        r.map(|r| r.findings.len())
+    );
     let (_, pdf) = lopdf_pdf(&["BT ET", "BT ET", "BT ET"], None);
     let mut opts = DocOptions::default();
     opts.limits.max_pages = 2;

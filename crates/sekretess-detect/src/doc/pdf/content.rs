@@ -7,11 +7,11 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::rc::Rc;
 
-use lopdf::content::{Content, Operation};
+use lopdf::content::Operation;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::fonts::{Code, Font, num};
-use super::{Rect, Streams, damaged};
+use super::{Rect, Streams, damaged, decode};
 use crate::DetectError;
 use crate::doc::{Cx, Disposition, Reason};
 
@@ -460,7 +460,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                     Some(u) => *u,
                     None => {
                         let data = self.streams.plain(s, self.cx)?;
-                        let ops = Content::decode(&data)
+                        let ops = decode(&data)
                             .map_err(|_| damaged("a form's content cannot be parsed"))?
                             .operations;
                         let u = self.units.push(Unit::new(ops));

@@ -67,8 +67,7 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
                     data.push(b'\n');
                 }
             }
-            let ops =
-                Content::decode(&data).map_err(|_| damaged("a page's content cannot be parsed"))?.operations;
+            let ops = decode(&data).map_err(|_| damaged("a page's content cannot be parsed"))?.operations;
             drop(data);
             let unit = units.push(Unit::new(ops));
             let res = page_resources(&doc, page_id);
@@ -97,8 +96,7 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
                 continue;
             }
             let data = streams.plain(s, cx)?;
-            let ops =
-                Content::decode(&data).map_err(|_| damaged("a form's content cannot be parsed"))?.operations;
+            let ops = decode(&data).map_err(|_| damaged("a form's content cannot be parsed"))?.operations;
             let unit = units.push(Unit::new(ops));
             let res = s.dict.get_deref(b"Resources", &doc).and_then(Object::as_dict).ok();
             let mut it = Interp::new(&doc, cx, &mut streams, &mut fonts, &mut units, None, &mut images);
@@ -361,6 +359,13 @@ fn has_predictor(dict: &Dictionary) -> bool {
         Ok(Object::Null) | Err(_) => false,
         Ok(_) => true,
     }
+}
+
+/// Parse a content stream whole. lopdf's lenient parser stops at the first token it cannot
+/// read and returns what came before: the rest would be neither inspected nor kept, so a
+/// stream is only accepted when all of it parses.
+pub(crate) fn decode(data: &[u8]) -> Result<Content, ()> {
+    Content::decode_strict(data).map_err(|_| ())
 }
 
 /// Operations of a decoded content stream (for the rewrite).
