@@ -55,7 +55,7 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
     clean::structure(&mut doc, cx, &pages);
     let mut streams = Streams;
     let mut units = Units::default();
-    let mut page_units: Vec<(ObjectId, usize, Vec<Rect>)> = Vec::new();
+    let mut new_contents: Vec<(ObjectId, Stream)> = Vec::new();
     let mut images = Vec::new();
     {
         let mut fonts = HashMap::new();
@@ -76,12 +76,13 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
             let text = it.finish();
             let found = find(cx, None, Some(n), &text, &mut units);
             let u = units.get_mut(unit);
-            if found.is_empty() && !u.changed() {
-                // Nothing to rewrite: do not hold the operations.
-                u.ops = Vec::new();
-            } else {
-                page_units.push((page_id, unit, found));
+            if !found.is_empty() || u.changed() {
+                // Written now, deflated, so that memory holds one page's operations at a time.
+                let mut stream = Stream::new(Dictionary::new(), Vec::new());
+                set_compressed(&mut stream, page_content(u, &found)?);
+                new_contents.push((page_id, stream));
             }
+            u.ops = Vec::new();
         }
         // Forms and tiling patterns no page draws still hold text in the file.
         let rest: Vec<ObjectId> = doc
@@ -116,25 +117,8 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
             set_compressed(s, bytes);
         }
     }
-    for (page_id, unit, rects) in page_units {
-        let u = units.get_mut(unit);
-        let open = u.open;
-        let body = rewrite::apply(u)?;
-        let mut out = Vec::with_capacity(body.len() + 64 + rects.len() * 48);
-        out.extend_from_slice(b"q\n");
-        out.extend_from_slice(&body);
-        out.push(b'\n');
-        for _ in 0..open {
-            out.extend_from_slice(b"Q\n");
-        }
-        out.extend_from_slice(b"Q\n");
-        for r in &rects {
-            let (w, h) = (r[2] - r[0], r[3] - r[1]);
-            out.extend_from_slice(format!("q 0 g {:.2} {:.2} {w:.2} {h:.2} re f Q\n", r[0], r[1]).as_bytes());
-        }
-        let mut s = Stream::new(Dictionary::new(), Vec::new());
-        set_compressed(&mut s, out);
-        let id = doc.add_object(Object::Stream(s));
+    for (page_id, stream) in new_contents {
+        let id = doc.add_object(Object::Stream(stream));
         if let Ok(page) = doc.get_object_mut(page_id).and_then(Object::as_dict_mut) {
             page.set("Contents", Object::Reference(id));
         }
@@ -142,6 +126,26 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
     clean::images(&mut doc, cx, &images);
     let out = write(doc)?;
     Ok(Some(out))
+}
+
+/// A page's new content: the old one (found glyphs removed) inside `q … Q`, then the boxes
+/// in default user space.
+fn page_content(u: &mut Unit, rects: &[Rect]) -> Result<Vec<u8>, DetectError> {
+    let open = u.open;
+    let body = rewrite::apply(u)?;
+    let mut out = Vec::with_capacity(body.len() + 64 + rects.len() * 48);
+    out.extend_from_slice(b"q\n");
+    out.extend_from_slice(&body);
+    out.push(b'\n');
+    for _ in 0..open {
+        out.extend_from_slice(b"Q\n");
+    }
+    out.extend_from_slice(b"Q\n");
+    for r in rects {
+        let (w, h) = (r[2] - r[0], r[3] - r[1]);
+        out.extend_from_slice(format!("q 0 g {:.2} {:.2} {w:.2} {h:.2} re f Q\n", r[0], r[1]).as_bytes());
+    }
+    Ok(out)
 }
 
 /// Load within the limits; never pass lopdf's message on (it can quote the file).
