@@ -822,3 +822,29 @@ fn libreoffice_image_is_reported_and_dropped_under_skip() {
     let text = pdftotext(&dir, &out);
     assert!(text.contains("Kvitto") && text.contains("nedan") && !text.contains("4111"), "{text}");
 }
+
+#[test]
+fn rotated_and_scaled_text_is_removed_inside_its_box() {
+    if !have("pdftotext") || !have("qpdf") || !have("pdftoppm") {
+        return;
+    }
+    let dir = tempdir();
+    let page = "BT /F1 12 Tf 72 760 Td (Rubrik utan uppgifter) Tj ET \
+        q 0 1 -1 0 300 200 cm BT /F1 12 Tf 1.5 0 0 2 0 0 Tm 120 Tz 1 Tc \
+        (Kort 4111 1111 1111 1111 slut) Tj ET Q \
+        q 0.8 0.3 -0.3 0.8 100 600 cm BT /F1 10 Tf 0 0 Td 2 Ts (Mejl anna.svensson@example.se klart) Tj ET Q";
+    let (_, pdf) = lopdf_pdf(&[page], None);
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    assert_eq!(r.findings.len(), 2, "{:?}", r.findings);
+    let out = r.output.unwrap();
+    qpdf_check(&dir, &out);
+    let text = pdftotext(&dir, &out);
+    for v in ["4111", "1111", "anna.svensson", "example.se"] {
+        assert!(!squash(&text).contains(v), "{v:?} survived in:\n{text}");
+    }
+    // pdftotext splits the skewed line into pieces ("Mej", "l", "klar", "t"), before too.
+    for w in ["Rubrik", "Kort", "slut", "Mej", "klar"] {
+        assert!(text.contains(w), "{w:?} was lost from:\n{text}");
+    }
+    assert_pixels_only_in_boxes(&dir, &pdf, &out);
+}
