@@ -369,6 +369,7 @@ fn metadata_annotations_outline_forms_attachments_and_scripts_are_cleaned() {
     cat.set("Names", Object::Dictionary(names));
     cat.set("AcroForm", Object::Dictionary(acro));
     cat.set("OpenAction", Object::Reference(js_id));
+    cat.set("AF", vec![Object::Reference(fs_id)]);
     let mut pdf = Vec::new();
     doc.save_to(&mut pdf).unwrap();
 

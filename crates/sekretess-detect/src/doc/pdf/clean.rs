@@ -10,8 +10,9 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream, decode_text_string, 
 use crate::doc::{Cx, Disposition, Reason, UninspectedPolicy};
 
 /// Keys dropped from every dictionary: metadata, private application data, additional
-/// (script) actions, alternate and replacement text of structure and marked content.
-const DROP_KEYS: [&[u8]; 6] = [b"Metadata", b"PieceInfo", b"AA", b"ActualText", b"Alt", b"Thumb"];
+/// (script) actions, alternate and replacement text of structure and marked content, page
+/// thumbnails, associated (embedded) files of PDF 2.0 and PDF/A-3.
+const DROP_KEYS: [&[u8]; 7] = [b"Metadata", b"PieceInfo", b"AA", b"ActualText", b"Alt", b"Thumb", b"AF"];
 
 /// Clean everything but the page content; run before the pages are read, so that what is
 /// dropped here (annotation appearances, thumbnails …) is neither read nor reported.
