@@ -41,7 +41,25 @@ fn have(prog: &str) -> bool {
     false
 }
 
-fn tempdir() -> PathBuf {
+/// A directory removed when the test ends (kept when `SEKRETESS_KEEP_TMP` is set).
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if std::env::var_os("SEKRETESS_KEEP_TMP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn tempdir() -> TempDir {
     static N: AtomicU32 = AtomicU32::new(0);
     let d = std::env::temp_dir().join(format!(
         "sekretess-pdf-{}-{}",
@@ -49,7 +67,7 @@ fn tempdir() -> PathBuf {
         N.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::create_dir_all(&d).unwrap();
-    d
+    TempDir(d)
 }
 
 fn run(cmd: &mut Command) -> std::process::Output {
