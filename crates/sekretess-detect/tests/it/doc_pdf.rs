@@ -867,3 +867,24 @@ fn rotated_and_scaled_text_is_removed_inside_its_box() {
     }
     assert_pixels_only_in_boxes(&dir, &pdf, &out);
 }
+
+#[test]
+fn object_streams_and_linearized_files_are_read_and_written_plain() {
+    if !have("qpdf") || !have("pdftotext") {
+        return;
+    }
+    let dir = tempdir();
+    let (_, pdf) = lopdf_pdf(&["BT /F1 12 Tf 72 700 Td (Kort 4111 1111 1111 1111 slut) Tj ET"], None);
+    std::fs::write(dir.join("plain.pdf"), &pdf).unwrap();
+    run(Command::new("qpdf")
+        .args(["--object-streams=generate", "--compress-streams=y", "--linearize"])
+        .arg(dir.join("plain.pdf"))
+        .arg(dir.join("packed.pdf")));
+    let packed = std::fs::read(dir.join("packed.pdf")).unwrap();
+    assert!(String::from_utf8_lossy(&packed).contains("/ObjStm"));
+    let out = redact(&packed, UninspectedPolicy::Fail).unwrap().output.unwrap();
+    qpdf_check(&dir, &out);
+    let text = pdftotext(&dir, &out);
+    assert!(!text.contains("4111") && text.contains("Kort") && text.contains("slut"), "{text}");
+    assert!(!String::from_utf8_lossy(&out).contains("/ObjStm"));
+}
