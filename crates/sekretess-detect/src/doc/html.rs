@@ -1,9 +1,429 @@
-//! HTML (stub).
-use super::{Cx, Reason};
+//! HTML: a standalone document, or the text/html part of an e-mail.
+//!
+//! The input is tokenized with html5ever's tokenizer (switching it into the raw-text states
+//! for `script`, `style`, `title`… as its tree builder would) and the token stream is written
+//! back, so that the output stays as close to the input as the markup allows, and is well
+//! formed. What happens to each kind of token:
+//! - Text is decoded (entities) and joined across inline elements (`<b>41</b>11 …` is one
+//!   number), block elements being gaps; the findings are replaced in the text nodes.
+//! - Every attribute value is run through the detector, after percent-decoding when it holds
+//!   `%XX` escapes (`mailto:anna%40example.se`). `data:` URIs: an image one is not inspected
+//!   ([`Reason::Image`]), a base64 payload of another type is not inspected
+//!   ([`Reason::Unsupported`]); under the Drop disposition the attribute is removed.
+//!   `<iframe srcdoc>` is redacted as HTML, recursively.
+//! - `<script>` text (JSON-LD and other scripts) is run through the detector and the findings
+//!   replaced in place: a script can hold personal data, and an archived copy is not run.
+//!   `<style>` text is copied unchanged (it is not text).
+//! - Comments (conditional comments and `<?…>`/CDATA read as bogus comments too) are removed:
+//!   they are not shown and may hold anything.
+
+use std::cell::RefCell;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+
+use super::{Cx, Disposition, Joined, Reason};
 use crate::DetectError;
 
+/// A standalone HTML document. Bytes that are not UTF-8 are read as U+FFFD.
 pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, DetectError> {
-    let _ = input;
-    let _ = cx.not_inspected(None, None, Reason::NotBuilt);
-    Ok(None)
+    cx.unpack(input.len() as u64)?;
+    let text = String::from_utf8_lossy(input);
+    let out = redact_str(&text, cx, None)?;
+    Ok(Some(out.into_bytes()))
+}
+
+/// Redact HTML held as text; findings are recorded at `part`.
+pub(crate) fn redact_str(input: &str, cx: &mut Cx<'_>, part: Option<&str>) -> Result<String, DetectError> {
+    redact_at_depth(input, cx, part, 0)
+}
+
+/// How the text of a token is to be read and written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Ordinary text, or RCDATA (`title`, `textarea`): text, escaped on output.
+    Text,
+    /// Script text: inspected, written raw.
+    Script,
+    /// `style` and other raw text: not inspected, written raw.
+    Raw,
+}
+
+enum Item {
+    Doctype(String),
+    Start { name: String, attrs: Vec<(String, String)>, self_closing: bool },
+    End(String),
+    Text { s: String, mode: Mode },
+}
+
+#[derive(Default)]
+struct Sink {
+    items: RefCell<Vec<Item>>,
+    /// The raw-text element we are in, if any.
+    raw: RefCell<Option<(String, Mode)>>,
+}
+
+impl Sink {
+    fn push(&self, item: Item) {
+        self.items.borrow_mut().push(item);
+    }
+
+    fn text(&self, s: &str) {
+        let mode = self.raw.borrow().as_ref().map_or(Mode::Text, |r| r.1);
+        let mut items = self.items.borrow_mut();
+        if let Some(Item::Text { s: last, mode: m }) = items.last_mut()
+            && *m == mode
+        {
+            last.push_str(s);
+            return;
+        }
+        items.push(Item::Text { s: s.to_owned(), mode });
+    }
+
+    fn tag(&self, tag: Tag) -> TokenSinkResult<()> {
+        let name = tag.name.to_string();
+        match tag.kind {
+            TagKind::StartTag => {
+                let attrs =
+                    tag.attrs.iter().map(|a| (a.name.local.to_string(), a.value.to_string())).collect();
+                let next = match name.as_str() {
+                    "script" => Some((RawKind::ScriptData, Mode::Script)),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                        Some((RawKind::Rawtext, Mode::Raw))
+                    }
+                    "title" | "textarea" => Some((RawKind::Rcdata, Mode::Text)),
+                    _ => None,
+                };
+                let plaintext = name == "plaintext";
+                self.push(Item::Start { name: name.clone(), attrs, self_closing: tag.self_closing });
+                if plaintext {
+                    *self.raw.borrow_mut() = Some((name, Mode::Text));
+                    return TokenSinkResult::Plaintext;
+                }
+                if let Some((kind, mode)) = next {
+                    *self.raw.borrow_mut() = Some((name, mode));
+                    return TokenSinkResult::RawData(kind);
+                }
+            }
+            TagKind::EndTag => {
+                let mut raw = self.raw.borrow_mut();
+                if raw.as_ref().is_some_and(|r| r.0 == name) {
+                    *raw = None;
+                }
+                drop(raw);
+                self.push(Item::End(name));
+            }
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        match token {
+            Token::DoctypeToken(d) => {
+                let mut s = String::from("<!DOCTYPE");
+                if let Some(n) = &d.name {
+                    s.push(' ');
+                    s.push_str(n);
+                }
+                let quoted =
+                    |t: &Option<StrTendril>| t.as_ref().map(|v| format!("\"{}\"", v.replace('"', "")));
+                match (quoted(&d.public_id), quoted(&d.system_id)) {
+                    (Some(p), Some(sy)) => s.push_str(&format!(" PUBLIC {p} {sy}")),
+                    (Some(p), None) => s.push_str(&format!(" PUBLIC {p}")),
+                    (None, Some(sy)) => s.push_str(&format!(" SYSTEM {sy}")),
+                    (None, None) => {}
+                }
+                s.push('>');
+                self.push(Item::Doctype(s));
+            }
+            Token::TagToken(tag) => return self.tag(tag),
+            Token::CharacterTokens(t) => self.text(&t),
+            Token::NullCharacterToken => self.text("\u{FFFD}"),
+            // Comments are dropped; errors and the end need nothing.
+            Token::CommentToken(_) | Token::EOFToken | Token::ParseError(_) => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Elements that do not break the flow of text: a value may run across them.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "big"
+            | "cite"
+            | "code"
+            | "data"
+            | "del"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "ins"
+            | "kbd"
+            | "label"
+            | "mark"
+            | "nobr"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "tt"
+            | "u"
+            | "var"
+            | "wbr"
+    )
+}
+
+fn tokenize(input: &str) -> Vec<Item> {
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(input));
+    let tok = Tokenizer::new(Sink::default(), TokenizerOpts::default());
+    let _ = tok.feed(&queue);
+    tok.end();
+    tok.sink.items.take()
+}
+
+fn redact_at_depth(
+    input: &str,
+    cx: &mut Cx<'_>,
+    part: Option<&str>,
+    depth: u32,
+) -> Result<String, DetectError> {
+    let mut items = tokenize(input);
+    if items.len() > cx.limits().max_objects {
+        return Err(DetectError::Limit { limit: "max_objects", max: cx.limits().max_objects as u64 });
+    }
+
+    // Text: joined across inline elements.
+    let mut joined = Joined::default();
+    let mut text_items = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Item::Text { s, mode: Mode::Text } => {
+                joined.push(s);
+                text_items.push(i);
+            }
+            Item::Start { name, .. } | Item::End(name) if !is_inline(name) => joined.gap("\n"),
+            Item::Text { .. } => joined.gap("\n"),
+            _ => {}
+        }
+    }
+    if let Some(new) = joined.redact(cx, part, None) {
+        for (k, s) in text_items.iter().zip(new) {
+            if let Some(Item::Text { s: old, .. }) = items.get_mut(*k) {
+                *old = s;
+            }
+        }
+    }
+
+    // Scripts: each run of script text on its own.
+    for item in &mut items {
+        if let Item::Text { s, mode: Mode::Script } = item
+            && let Some(r) = cx.redact_text(part, None, s)
+        {
+            *s = r;
+        }
+    }
+
+    // Attributes.
+    for item in &mut items {
+        if let Item::Start { attrs, .. } = item {
+            let mut kept = Vec::with_capacity(attrs.len());
+            for (name, value) in attrs.drain(..) {
+                if let Some(v) = redact_attr(cx, part, &name, value, depth)? {
+                    kept.push((name, v));
+                }
+            }
+            *attrs = kept;
+        }
+    }
+
+    Ok(serialize(&items, input.len()))
+}
+
+/// The new value of an attribute, `None` to remove it.
+fn redact_attr(
+    cx: &mut Cx<'_>,
+    part: Option<&str>,
+    name: &str,
+    value: String,
+    depth: u32,
+) -> Result<Option<String>, DetectError> {
+    if name == "srcdoc" {
+        // An HTML document in an attribute: the same rules, one level down.
+        if depth >= cx.limits().max_depth {
+            return Err(DetectError::Limit { limit: "max_depth", max: u64::from(cx.limits().max_depth) });
+        }
+        return redact_at_depth(&value, cx, part, depth + 1).map(Some);
+    }
+    let trimmed = value.trim_start();
+    if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case("data:") {
+        let header = trimmed[5..].split(',').next().unwrap_or("").to_ascii_lowercase();
+        let reason = if header.starts_with("image/") {
+            Some(Reason::Image)
+        } else if header.contains(";base64") {
+            Some(Reason::Unsupported)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Ok(match cx.not_inspected(part, None, reason) {
+                Disposition::Keep => Some(value),
+                Disposition::Drop => None,
+            });
+        }
+    }
+    if value.contains('%') {
+        let decoded = percent_decode(&value);
+        if decoded != value {
+            return Ok(Some(cx.redact_text(part, None, &decoded).unwrap_or(value)));
+        }
+    }
+    Ok(Some(cx.redact_text(part, None, &value).unwrap_or(value)))
+}
+
+/// `%XX` escapes decoded (as UTF-8, invalid sequences as U+FFFD); other bytes unchanged.
+pub(crate) fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'%'
+            && let (Some(h), Some(l)) =
+                (b.get(i + 1).and_then(|x| hex(*x)), b.get(i + 2).and_then(|x| hex(*x)))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}
+
+fn escape_into(out: &mut String, s: &str, attr: bool) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attr => out.push_str("&quot;"),
+            '\u{a0}' => out.push_str("&nbsp;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+fn serialize(items: &[Item], size_hint: usize) -> String {
+    let mut out = String::with_capacity(size_hint);
+    for item in items {
+        match item {
+            Item::Doctype(d) => out.push_str(d),
+            Item::Start { name, attrs, self_closing } => {
+                out.push('<');
+                out.push_str(name);
+                for (n, v) in attrs {
+                    out.push(' ');
+                    out.push_str(n);
+                    out.push_str("=\"");
+                    escape_into(&mut out, v, true);
+                    out.push('"');
+                }
+                if *self_closing {
+                    out.push_str(" /");
+                }
+                out.push('>');
+            }
+            Item::End(name) => {
+                out.push_str("</");
+                out.push_str(name);
+                out.push('>');
+            }
+            Item::Text { s, mode: Mode::Text } => escape_into(&mut out, s, false),
+            Item::Text { s, .. } => out.push_str(s),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::doc::{DocOptions, UninspectedPolicy};
+
+    fn run(html: &str, policy: UninspectedPolicy) -> (String, usize, usize) {
+        let opts = DocOptions { uninspected: policy, ..Default::default() };
+        let mut cx = Cx::new(&opts);
+        let out = redact_str(html, &mut cx, None).unwrap();
+        (out, cx.findings.len(), cx.not_inspected.len())
+    }
+
+    #[test]
+    fn number_split_across_inline_elements_is_found() {
+        let (out, n, _) = run("<p>Kort: <b>41</b>11 1111 <i>1111</i> 1111 tack</p>", UninspectedPolicy::Fail);
+        assert_eq!(n, 1, "{out}");
+        assert!(!out.contains("41</b>11"), "{out}");
+        assert!(out.contains("Kort:") && out.contains("tack</p>"), "{out}");
+    }
+
+    #[test]
+    fn block_elements_separate_values() {
+        // Two table cells are not one number.
+        let (_, n, _) =
+            run("<table><tr><td>4111</td><td>1111 1111 1111</td></tr></table>", UninspectedPolicy::Fail);
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn entities_attributes_comments_and_scripts() {
+        let html = concat!(
+            "<!DOCTYPE html><html><head><meta name=\"author\" content=\"anna.svensson@example.se\">",
+            "<style>p { color: red }</style>",
+            "<script type=\"application/ld+json\">{\"telephone\": \"+46 70 123 45 67\"}</script></head>",
+            "<body><!-- kund 19121212-1212 --><p>Mejla anna.svensson&#64;example.se</p>",
+            "<a href=\"mailto:anna.svensson%40example.se\" title=\"ring +46 70 123 45 67\">länk</a>",
+            "<img alt=\"kort 4111 1111 1111 1111\" src=\"data:image/png;base64,AAAA\">",
+            "<div data-pnr=\"19121212-1212\">x &amp; y</div></body></html>"
+        );
+        let (out, _, ni) = run(html, UninspectedPolicy::Skip);
+        for v in ["anna.svensson", "123 45 67", "1212-1212", "4111 1111", "<!--", "data:image"] {
+            assert!(!out.contains(v), "{v} in {out}");
+        }
+        assert_eq!(ni, 1);
+        assert!(out.contains("<style>p { color: red }</style>"), "{out}");
+        assert!(out.contains("x &amp; y") && out.contains("länk") && out.contains("Mejla"), "{out}");
+    }
+
+    #[test]
+    fn srcdoc_is_redacted_as_html() {
+        let (out, n, _) =
+            run("<iframe srcdoc=\"<p>ring +46 70 123 45 67</p>\"></iframe>", UninspectedPolicy::Fail);
+        assert_eq!(n, 1, "{out}");
+        assert!(!out.contains("123 45 67"), "{out}");
+        assert!(out.contains("srcdoc=\"&lt;p&gt;ring"), "{out}");
+    }
 }
