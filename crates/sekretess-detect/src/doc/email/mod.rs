@@ -1,0 +1,315 @@
+//! E-mail: one message (`.eml`, RFC 5322 + MIME) or a mailbox (mbox).
+//!
+//! A message is parsed with mail-parser (RFC 2047 encoded words, RFC 2231 parameters,
+//! transfer encodings, charsets, nested messages) and written anew with mail-builder, so the
+//! output is a valid MIME message whatever the input's encodings were:
+//! - Headers: address headers (display names and addresses), Subject and every other
+//!   unstructured header are decoded and redacted; message ids holding a finding are
+//!   replaced; trace headers (Received, Return-Path, Delivered-To, X-Originating-IP, DKIM/ARC
+//!   signatures…) are removed; MIME headers are rebuilt.
+//! - Text parts are decoded (transfer encoding and charset) and redacted, and written as
+//!   UTF-8; HTML parts go through the HTML redactor; both alternatives are kept.
+//! - Attachments are decoded and redacted through the document dispatcher (PDF, Office, an
+//!   attached `.eml`…; images are reported as not inspected); their file names are redacted.
+//!   An attachment that is not to be written is left out of the message.
+//! - A forwarded `message/rfc822` is redacted as a message, one nesting level down.
+//! - `multipart/signed`: the signed content is redacted and the signature removed (it could
+//!   not survive redaction, and carries the signer's certificate). Encrypted or opaque
+//!   S/MIME, PGP/MIME encrypted messages and TNEF (`winmail.dat`) are not inspected
+//!   ([`Reason::SealedMessage`]).
+
+mod headers;
+mod mbox;
+
+use mail_builder::headers::HeaderType;
+use mail_builder::headers::content_type::ContentType;
+use mail_builder::headers::raw::Raw;
+use mail_builder::headers::text::Text;
+use mail_builder::mime::{BodyPart, MimePart};
+use mail_parser::{Encoding, HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType};
+
+use super::{Cx, Disposition, Kind, Reason};
+use crate::DetectError;
+
+pub(crate) fn redact(input: &[u8], kind: Kind, cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, DetectError> {
+    match kind {
+        Kind::Mbox => mbox::redact(input, cx),
+        _ => redact_message(input, cx),
+    }
+}
+
+fn parser() -> MessageParser {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_date_headers()
+        .with_address_headers()
+        .with_message_ids()
+        .header_text(HeaderName::Subject)
+        .header_text(HeaderName::Comments)
+        .header_comma_separated(HeaderName::Keywords)
+        .header_comma_separated(HeaderName::ContentLanguage)
+        .header_received(HeaderName::Received)
+        .header_id(HeaderName::ReturnPath)
+        .header_raw(HeaderName::MimeVersion)
+        // Any other header is read as unstructured text (encoded words decoded).
+        .default_header_text()
+}
+
+/// Redact one message. `None`: the whole message is not to be written.
+pub(crate) fn redact_message(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, DetectError> {
+    let msg =
+        parser().parse(input).ok_or(DetectError::Damaged { format: "e-mail", what: "no message header" })?;
+    if msg.parts.len() > cx.limits().max_objects {
+        return Err(DetectError::Limit { limit: "max_objects", max: cx.limits().max_objects as u64 });
+    }
+    let root = msg.parts.first().ok_or(DetectError::Damaged { format: "e-mail", what: "no message part" })?;
+    if is_sealed(root) {
+        // The whole message is sealed: nothing of it can be inspected.
+        return Ok(match cx.not_inspected(None, None, Reason::SealedMessage) {
+            Disposition::Keep => Some(input.to_vec()),
+            Disposition::Drop => None,
+        });
+    }
+    let mut walk = Walk { msg: &msg, raw: input, attachments: 0, texts: 0 };
+    let mut headers = headers::message_headers(cx, input, &root.headers);
+    let body = walk.part(cx, 0)?.unwrap_or_else(|| MimePart::new("text/plain", BodyPart::Text("".into())));
+    headers.push(("MIME-Version".into(), Raw::new("1.0").into()));
+    let mut top = body;
+    headers.append(&mut top.headers);
+    top.headers = headers;
+    let mut out = Vec::with_capacity(input.len());
+    top.write_part(&mut out);
+    Ok(Some(out))
+}
+
+/// A message nested in this one (a forward), one level down, under the depth limit.
+fn nested_message(cx: &mut Cx<'_>, index: u32, input: &[u8]) -> Result<Option<Vec<u8>>, DetectError> {
+    let depth = u32::try_from(cx.at.len()).unwrap_or(u32::MAX);
+    if depth >= cx.limits().max_depth {
+        return Err(DetectError::Limit { limit: "max_depth", max: u64::from(cx.limits().max_depth) });
+    }
+    cx.at.push(index);
+    let result = redact_message(input, cx);
+    cx.at.pop();
+    result
+}
+
+fn ctype(p: &MessagePart<'_>) -> (String, String) {
+    match p.content_type() {
+        Some(ct) => {
+            (ct.ctype().to_ascii_lowercase(), ct.subtype().map(str::to_ascii_lowercase).unwrap_or_default())
+        }
+        None => ("text".to_owned(), "plain".to_owned()),
+    }
+}
+
+/// Encrypted or opaque content that cannot be read.
+fn is_sealed(p: &MessagePart<'_>) -> bool {
+    let (t, s) = ctype(p);
+    (t == "multipart" && s == "encrypted")
+        || (t == "application"
+            && matches!(
+                s.as_str(),
+                "pkcs7-mime" | "x-pkcs7-mime" | "ms-tnef" | "vnd.ms-tnef" | "pgp-encrypted"
+            ))
+}
+
+/// A detached signature (outside `multipart/signed` too): removed.
+fn is_signature(t: &str, s: &str) -> bool {
+    t == "application" && matches!(s, "pkcs7-signature" | "x-pkcs7-signature" | "pgp-signature")
+}
+
+struct Walk<'m, 'x> {
+    msg: &'m Message<'x>,
+    raw: &'m [u8],
+    /// Attachments numbered so far (1-based positions in places).
+    attachments: u32,
+    /// Text bodies so far (`body`, `body 2` …).
+    texts: u32,
+}
+
+impl Walk<'_, '_> {
+    fn next_attachment(&mut self) -> u32 {
+        self.attachments = self.attachments.saturating_add(1);
+        self.attachments
+    }
+
+    /// The raw bytes of a part, headers included.
+    fn raw_part(&self, p: &MessagePart<'_>) -> &[u8] {
+        let (s, e) = (p.offset_header as usize, p.offset_end as usize);
+        if e > s { self.raw.get(s..e).unwrap_or_default() } else { self.raw.get(s..).unwrap_or_default() }
+    }
+
+    /// The rebuilt part `id`; `None` to leave it out.
+    fn part(&mut self, cx: &mut Cx<'_>, id: u32) -> Result<Option<MimePart<'static>>, DetectError> {
+        let msg = self.msg;
+        let p = msg
+            .parts
+            .get(id as usize)
+            .ok_or(DetectError::Damaged { format: "e-mail", what: "part reference out of range" })?;
+        let (t, s) = ctype(p);
+        if is_sealed(p) {
+            let i = self.next_attachment();
+            cx.at.push(i);
+            let d = cx.not_inspected(None, None, Reason::SealedMessage);
+            cx.at.pop();
+            return Ok(match d {
+                Disposition::Keep => Some(MimePart::raw(BodyPart::Binary(self.raw_part(p).to_vec().into()))),
+                Disposition::Drop => None,
+            });
+        }
+        if is_signature(&t, &s) {
+            return Ok(None);
+        }
+        let mut out = match &p.body {
+            PartType::Multipart(children) => {
+                if s == "signed" {
+                    // The signed content, redacted; the signature cannot survive.
+                    return match children.first() {
+                        Some(&c) => self.part(cx, c),
+                        None => Ok(None),
+                    };
+                }
+                let mut parts = Vec::with_capacity(children.len());
+                for &c in children {
+                    if let Some(mp) = self.part(cx, c)? {
+                        parts.push(mp);
+                    }
+                }
+                if parts.is_empty() {
+                    return Ok(None);
+                }
+                let mut ct = ContentType::new(format!("multipart/{s}"));
+                if let Some(attrs) = p.content_type().and_then(|c| c.attributes()) {
+                    for a in attrs {
+                        let n = a.name.to_ascii_lowercase();
+                        if matches!(n.as_str(), "type" | "start" | "report-type" | "differences") {
+                            ct = ct.attribute(n, a.value.to_string());
+                        }
+                    }
+                }
+                MimePart::new(ct, BodyPart::Multipart(parts))
+            }
+            PartType::Text(text) | PartType::Html(text) if !is_attachment(p) => {
+                cx.unpack(text.len() as u64)?;
+                self.texts = self.texts.saturating_add(1);
+                let place = if self.texts == 1 { "body".to_owned() } else { format!("body {}", self.texts) };
+                let new = if matches!(p.body, PartType::Html(_)) {
+                    html(cx, &place, text)?
+                } else {
+                    cx.redact_text(Some(&place), None, text).unwrap_or_else(|| text.to_string())
+                };
+                let sub = if s.is_empty() { "plain".to_owned() } else { s.clone() };
+                let ct = ContentType::new(format!("text/{sub}")).attribute("charset", "utf-8");
+                MimePart::new(ct, BodyPart::Text(new.into()))
+            }
+            PartType::Text(_) | PartType::Html(_) | PartType::Binary(_) | PartType::InlineBinary(_) => {
+                return self.attachment(cx, p, &t, &s);
+            }
+            PartType::Message(m) => {
+                let i = self.next_attachment();
+                let bytes = if p.encoding == Encoding::None {
+                    self.raw.get(p.offset_body as usize..p.offset_end as usize).filter(|b| !b.is_empty())
+                } else {
+                    None
+                };
+                let bytes = match bytes {
+                    Some(b) => b,
+                    None if p.encoding != Encoding::None => m.raw_message.as_ref(),
+                    None => self.raw.get(p.offset_body as usize..).unwrap_or_default(),
+                };
+                cx.unpack(bytes.len() as u64)?;
+                let Some(new) = nested_message(cx, i, bytes)? else {
+                    return Ok(None);
+                };
+                let cte = if new.is_ascii() { "7bit" } else { "8bit" };
+                let mut mp = MimePart::new("message/rfc822", BodyPart::Binary(new.into()));
+                if let Some(d) = self.disposition(cx, p, i) {
+                    mp.headers.push(("Content-Disposition".into(), d.into()));
+                }
+                mp.transfer_encoding(cte)
+            }
+        };
+        self.part_headers(cx, p, &mut out);
+        Ok(Some(out))
+    }
+
+    /// An attachment (or an inline binary): its decoded bytes through the dispatcher.
+    fn attachment(
+        &mut self,
+        cx: &mut Cx<'_>,
+        p: &MessagePart<'_>,
+        t: &str,
+        s: &str,
+    ) -> Result<Option<MimePart<'static>>, DetectError> {
+        let i = self.next_attachment();
+        let bytes = p.contents();
+        cx.unpack(bytes.len() as u64)?;
+        let Some(new) = cx.nested(i, bytes)? else {
+            return Ok(None);
+        };
+        let mut ct = ContentType::new(format!("{t}/{s}"));
+        if t == "text" {
+            // Text parts were decoded to UTF-8 by the parser.
+            ct = ct.attribute("charset", "utf-8");
+        }
+        if let Some(name) = p.content_type().and_then(|c| c.attribute("name")) {
+            cx.at.push(i);
+            let name = headers::filename(cx, "filename", name);
+            cx.at.pop();
+            ct = ct.attribute("name", name);
+        }
+        let mut mp = MimePart::new(ct, BodyPart::Binary(new.into()));
+        if let Some(d) = self.disposition(cx, p, i) {
+            mp.headers.push(("Content-Disposition".into(), d.into()));
+        }
+        self.part_headers(cx, p, &mut mp);
+        Ok(Some(mp))
+    }
+
+    /// The part's Content-Disposition with its file name redacted.
+    fn disposition(&self, cx: &mut Cx<'_>, p: &MessagePart<'_>, i: u32) -> Option<ContentType<'static>> {
+        let d = p.content_disposition()?;
+        let kind = if d.ctype().eq_ignore_ascii_case("inline") { "inline" } else { "attachment" };
+        let mut ct = ContentType::new(kind);
+        if let Some(name) = d.attribute("filename") {
+            cx.at.push(i);
+            let name = headers::filename(cx, "filename", name);
+            cx.at.pop();
+            ct = ct.attribute("filename", name);
+        }
+        Some(ct)
+    }
+
+    /// Content-ID, Content-Description and Content-Location of a part, redacted.
+    fn part_headers(&self, cx: &mut Cx<'_>, p: &MessagePart<'_>, out: &mut MimePart<'static>) {
+        if let Some(id) = p.content_id() {
+            let v = headers::id(cx, "header:Content-ID", id);
+            out.headers.push(("Content-ID".into(), HeaderType::Raw(Raw::new(format!("<{v}>")))));
+        }
+        if let Some(d) = p.content_description() {
+            let v = headers::text(cx, "header:Content-Description", d);
+            out.headers.push(("Content-Description".into(), Text::new(v).into()));
+        }
+        if let Some(l) = p.content_location() {
+            let v = headers::text(cx, "header:Content-Location", l);
+            out.headers.push(("Content-Location".into(), Text::new(v).into()));
+        }
+    }
+}
+
+/// A part sent as an attachment (by disposition or by having a file name), not as the body.
+fn is_attachment(p: &MessagePart<'_>) -> bool {
+    p.content_disposition().is_some_and(|d| d.is_attachment()) || p.attachment_name().is_some()
+}
+
+#[cfg(feature = "html")]
+fn html(cx: &mut Cx<'_>, place: &str, text: &str) -> Result<String, DetectError> {
+    super::html::redact_str(text, cx, Some(place))
+}
+
+/// Without the HTML reader, the markup is read as text (findings still removed).
+#[cfg(not(feature = "html"))]
+fn html(cx: &mut Cx<'_>, place: &str, text: &str) -> Result<String, DetectError> {
+    Ok(cx.redact_text(Some(place), None, text).unwrap_or_else(|| text.to_owned()))
+}

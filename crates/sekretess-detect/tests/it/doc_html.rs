@@ -1,0 +1,1 @@
+//! HTML redaction, checked with Python's `html.parser`.
