@@ -174,6 +174,11 @@ fn message_written_by_python_is_redacted_everywhere() {
     let dir = tempdir("eml-main");
     python(&dir, MAKE, &[]);
     let input = std::fs::read(dir.join("main.eml")).unwrap();
+    // The reader sees every planted value in the input (the check can fail).
+    let before = read(&dir, &input);
+    for v in PLANTED.iter().filter(|v| v.contains(' ') || v.contains('@') || v.contains('-')) {
+        assert!(before.text.contains(v), "{v:?} not seen in the input");
+    }
     let r = redact_document(&input, Format::Auto, &opts(UninspectedPolicy::Fail)).unwrap();
     assert_eq!(r.kind, Kind::Email);
     assert!(r.not_inspected.is_empty(), "{:?}", r.not_inspected);
@@ -349,5 +354,78 @@ From b@example.com Sun Dec  6 11:00:00 2026\nFrom: b@example.com\nTo: c@example.
         assert!(text.contains(t), "{t} missing from {text}");
     }
     assert!(r.findings.iter().any(|f| f.place.attachment == vec![2]));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Encodings a mail program may write, by hand: a Subject split over two ISO-8859-1 encoded
+/// words inside the number, an RFC 2231 file name in continuations, a windows-1252
+/// quoted-printable body with a soft break inside the number, a base64 body, and a forwarded
+/// message sent as application/octet-stream.
+const EDGES: &[u8] = b"From: =?ISO-8859-1?Q?=C5sa_=D6berg?= <asa@example.com>\r\n\
+To: kund@example.com\r\n\
+Subject: =?ISO-8859-1?Q?=C5rende_kort_4111_1111?= =?ISO-8859-1?B?IDExMTEgMTExMSBr9nB0?=\r\n\
+Date: Sun, 06 Dec 2026 10:00:00 +0100\r\n\
+Comments: ring +46 70 123 45 67\r\n\
+Keywords: faktura, 19121212-1212\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"E\"\r\n\
+\r\n\
+--E\r\n\
+Content-Type: text/plain; charset=windows-1252\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\
+\r\n\
+Belopp =80 100, kort 4111 1111 11=\r\n\
+11 1111 dras i dag. H=E4lsningar\r\n\
+--E\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+UGVyc29ubnVtbWVyIDE5MTIxMjEyLTEyMTIgb2NoIElCQU4gU0U0NSA1MDAwIDAwMDAgMDU4MyA5ODI1IDc0NjYu\r\n\
+--E\r\n\
+Content-Type: text/plain; charset=us-ascii\r\n\
+Content-Disposition: attachment; filename*0=\"Anna_Svens\"; filename*1=\"son_cv.txt\"\r\n\
+\r\n\
+CV: Anna Svensson, telefon +46 70 123 45 67.\r\n\
+--E\r\n\
+Content-Type: application/octet-stream; name=\"fwd.eml\"\r\n\
+Content-Disposition: attachment; filename=\"fwd.eml\"\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+RnJvbTogYW5uYS5zdmVuc3NvbkBleGFtcGxlLnNlDQpUbzogeEBleGFtcGxlLmNvbQ0KU3ViamVjdDogdmlkYXJlYmVmb3JkcmF0DQoNCktvcnQgNDExMSAxMTExIDExMTEgMTExMS4NCg==\r\n\
+--E--\r\n";
+
+#[test]
+fn encodings_a_mail_program_writes() {
+    if !have_python() {
+        return;
+    }
+    let dir = tempdir("eml-edges");
+    let before = read(&dir, EDGES);
+    for v in
+        ["4111 1111 1111 1111", "19121212-1212", "+46 70 123 45 67", "Anna_Svensson_cv.txt", "\u{20ac} 100"]
+    {
+        assert!(before.text.contains(v), "{v:?} not seen in the input:\n{}", before.text);
+    }
+    let r = redact_document(EDGES, Format::Auto, &DocOptions::default()).unwrap();
+    assert!(r.not_inspected.is_empty(), "{:?}", r.not_inspected);
+    let got = read(&dir, &r.output.expect("output"));
+    assert_clean(&got);
+    assert!(!got.text.contains("Anna_Svensson"), "{:?}", got.names);
+    for t in [
+        "\u{20ac} 100",
+        "dras i dag. H\u{e4}lsningar",
+        "Personnummer",
+        "CV:",
+        "_cv.txt",
+        "k\u{f6}pt",
+        "faktura",
+        "vidarebefordrat",
+    ] {
+        assert!(got.text.contains(t), "{t:?} missing from:\n{}", got.text);
+    }
+    // The forwarded .eml was read as a message (an octet-stream attachment, sniffed).
+    let places: Vec<String> = r.findings.iter().map(|f| f.place.to_string()).collect();
+    assert!(places.iter().any(|p| p == "attachment 2, body"), "{places:?}");
+    assert!(places.iter().any(|p| p == "header:Comments") && places.iter().any(|p| p == "header:Keywords"));
     std::fs::remove_dir_all(&dir).ok();
 }
