@@ -313,3 +313,62 @@ fn html(cx: &mut Cx<'_>, place: &str, text: &str) -> Result<String, DetectError>
 fn html(cx: &mut Cx<'_>, place: &str, text: &str) -> Result<String, DetectError> {
     Ok(cx.redact_text(Some(place), None, text).unwrap_or_else(|| text.to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::doc::DocOptions;
+
+    fn run(input: &[u8]) -> (String, Vec<String>) {
+        let opts = DocOptions::default();
+        let mut cx = Cx::new(&opts);
+        let out = redact_message(input, &mut cx).unwrap().unwrap();
+        let places = cx.findings.iter().map(|f| f.place.to_string()).collect();
+        (String::from_utf8(out).unwrap(), places)
+    }
+
+    #[test]
+    fn trace_headers_go_and_the_date_stays() {
+        let (out, _) = run(b"Received: from x ([192.0.2.1]) by y; Sun, 6 Dec 2026 10:00:00 +0100\r\n\
+Return-Path: <a@example.com>\r\nDelivered-To: b@example.com\r\nX-Originating-IP: [192.0.2.1]\r\n\
+DKIM-Signature: v=1; a=rsa-sha256; d=example.com; b=abc\r\n\
+From: Kundtjanst <kundtjanst@example.com>\r\nDate: Sun, 06 Dec 2026 10:00:00 +0100\r\nSubject: Hello\r\n\r\nHi there\r\n");
+        for h in ["Received", "Return-Path", "Delivered-To", "X-Originating-IP", "DKIM", "192.0.2.1"] {
+            assert!(!out.contains(h), "{h} in {out}");
+        }
+        assert!(out.contains("Date: Sun, 06 Dec 2026 10:00:00 +0100\r\n"), "{out}");
+        assert!(out.contains("Subject: Hello\r\n") && out.contains("MIME-Version: 1.0\r\n"), "{out}");
+        assert!(out.contains("<redacted@invalid>"), "{out}");
+    }
+
+    #[test]
+    fn header_places_hold_no_values() {
+        let (_, places) =
+            run(b"From: a@example.com\r\nX-Anna-Svensson: ring 070-123 45 67\r\nSubject: x\r\n\r\nbody\r\n");
+        assert_eq!(places, vec!["header:From", "header:other"]);
+    }
+
+    #[test]
+    fn file_names_are_read_as_words() {
+        let opts = DocOptions::default();
+        let mut cx = Cx::new(&opts);
+        let n = headers::filename(&mut cx, "filename", "Anna_Svensson_cv.pdf");
+        assert!(!n.contains("Svensson") && n.ends_with("_cv.pdf"), "{n}");
+        assert_eq!(headers::filename(&mut cx, "filename", "faktura-2026.pdf"), "faktura-2026.pdf");
+    }
+
+    #[test]
+    fn bytes_without_headers_are_damaged_not_a_panic() {
+        let opts = DocOptions::default();
+        let mut cx = Cx::new(&opts);
+        assert!(redact_message(b"", &mut cx).is_err());
+        for input in [
+            &b"\r\n\r\n"[..],
+            b"From: \r\n",
+            b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x--",
+        ] {
+            let _ = redact_message(input, &mut cx);
+        }
+    }
+}
