@@ -275,8 +275,10 @@ fn redact_attr(
         return redact_at_depth(&value, cx, part, depth + 1).map(Some);
     }
     let trimmed = value.trim_start();
-    if trimmed.len() >= 5 && trimmed[..5].eq_ignore_ascii_case("data:") {
-        let header = trimmed[5..].split(',').next().unwrap_or("").to_ascii_lowercase();
+    if let Some(rest) =
+        trimmed.get(..5).filter(|p| p.eq_ignore_ascii_case("data:")).and_then(|_| trimmed.get(5..))
+    {
+        let header = rest.split(',').next().unwrap_or("").to_ascii_lowercase();
         let reason = if header.starts_with("image/") {
             Some(Reason::Image)
         } else if header.contains(";base64") {
@@ -416,6 +418,13 @@ mod tests {
         assert_eq!(ni, 1);
         assert!(out.contains("<style>p { color: red }</style>"), "{out}");
         assert!(out.contains("x &amp; y") && out.contains("länk") && out.contains("Mejla"), "{out}");
+    }
+
+    #[test]
+    fn attribute_values_with_multibyte_letters_near_the_start() {
+        let (out, _, _) =
+            run("<p title=\"abcdé\" alt=\"dataé:x\" data-x=\"ééé\">ok</p>", UninspectedPolicy::Fail);
+        assert!(out.contains("abcdé") && out.contains("ééé"), "{out}");
     }
 
     #[test]

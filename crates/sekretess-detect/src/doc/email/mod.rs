@@ -57,8 +57,10 @@ fn parser() -> MessageParser {
 
 /// Redact one message. `None`: the whole message is not to be written.
 pub(crate) fn redact_message(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, DetectError> {
-    let msg =
-        parser().parse(input).ok_or(DetectError::Damaged { format: "e-mail", what: "no message header" })?;
+    let msg = Flat(
+        parser().parse(input).ok_or(DetectError::Damaged { format: "e-mail", what: "no message header" })?,
+    );
+    let msg = &msg.0;
     if msg.parts.len() > cx.limits().max_objects {
         return Err(DetectError::Limit { limit: "max_objects", max: cx.limits().max_objects as u64 });
     }
@@ -70,7 +72,7 @@ pub(crate) fn redact_message(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec
             Disposition::Drop => None,
         });
     }
-    let mut walk = Walk { msg: &msg, raw: input, attachments: 0, texts: 0 };
+    let mut walk = Walk { msg, raw: input, attachments: 0, texts: 0 };
     let mut headers = headers::message_headers(cx, input, &root.headers);
     let body = walk.part(cx, 0)?.unwrap_or_else(|| MimePart::new("text/plain", BodyPart::Text("".into())));
     headers.push(("MIME-Version".into(), Raw::new("1.0").into()));
@@ -80,6 +82,24 @@ pub(crate) fn redact_message(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec
     let mut out = Vec::with_capacity(input.len());
     top.write_part(&mut out);
     Ok(Some(out))
+}
+
+/// A parsed message, torn down without recursion when it goes: mail-parser nests forwarded
+/// messages (`message/rfc822` without transfer encoding) as deep as the input does, and the
+/// default drop of thousands of levels would exhaust the stack.
+struct Flat<'x>(Message<'x>);
+
+impl Drop for Flat<'_> {
+    fn drop(&mut self) {
+        let mut stack = vec![std::mem::take(&mut self.0.parts)];
+        while let Some(mut parts) = stack.pop() {
+            for p in parts.drain(..) {
+                if let PartType::Message(mut m) = p.body {
+                    stack.push(std::mem::take(&mut m.parts));
+                }
+            }
+        }
+    }
 }
 
 /// A message nested in this one (a forward), one level down, under the depth limit.
