@@ -435,3 +435,80 @@ fn encodings_a_mail_program_writes() {
     assert!(places.iter().any(|p| p == "header:Comments") && places.iter().any(|p| p == "header:Keywords"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Writes `pdf.eml`: a short text and the PDF given as argument, attached as
+/// `Anna_Svensson_cv.pdf`; and extracts every PDF attachment of a message to `att-N.pdf`.
+const PDF_MAIL: &str = r#"
+import sys, email, email.policy
+from email.message import EmailMessage
+if sys.argv[1] == 'make':
+    m = EmailMessage()
+    m['From'] = 'Anna Svensson <anna.svensson@example.se>'
+    m['To'] = 'rekrytering@example.com'
+    m['Subject'] = 'Ansökan'
+    m.set_content('Hej, bifogat finns mitt CV. Vänliga hälsningar\n')
+    m.add_attachment(open(sys.argv[2], 'rb').read(), maintype='application', subtype='pdf', filename='Anna_Svensson_cv.pdf')
+    open('pdf.eml', 'wb').write(m.as_bytes())
+else:
+    msg = email.message_from_bytes(open(sys.argv[2], 'rb').read(), policy=email.policy.default)
+    n = 0
+    for part in msg.walk():
+        if part.get_content_type() == 'application/pdf':
+            n += 1
+            open(f'att-{n}.pdf', 'wb').write(part.get_content())
+    print(n)
+"#;
+
+#[test]
+fn pdf_attachment_made_by_libreoffice() {
+    if !have_python() {
+        return;
+    }
+    let soffice = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !soffice {
+        assert!(std::env::var_os("CI").is_none(), "soffice is required when CI is set");
+        eprintln!("soffice not found: skipping");
+        return;
+    }
+    let dir = tempdir("eml-pdf");
+    std::fs::write(
+        dir.join("cv.txt"),
+        "Curriculum vitae\nAnna Svensson, personnummer 19121212-1212\nTelefon +46 70 123 45 67\nReferenser på begäran\n",
+    )
+    .unwrap();
+    let out = Command::new("soffice")
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&dir)
+        .arg(dir.join("cv.txt"))
+        .env("HOME", &dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    python(&dir, PDF_MAIL, &["make", dir.join("cv.pdf").to_str().unwrap()]);
+    let input = std::fs::read(dir.join("pdf.eml")).unwrap();
+
+    let r = redact_document(&input, Format::Auto, &opts(UninspectedPolicy::Skip)).unwrap();
+    let output = r.output.expect("output under skip");
+    std::fs::write(dir.join("out.eml"), &output).unwrap();
+    let pdfs: usize =
+        python(&dir, PDF_MAIL, &["extract", dir.join("out.eml").to_str().unwrap()]).trim().parse().unwrap();
+    let got = read(&dir, &output);
+    assert_clean(&got);
+    assert!(got.text.contains("bifogat finns mitt CV"));
+    if r.not_inspected.is_empty() {
+        // PDF support is built: the attachment is there, redacted, as pdftotext reads it.
+        assert_eq!(pdfs, 1);
+        let t = Command::new("pdftotext").arg(dir.join("att-1.pdf")).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&t.stdout);
+        for v in PLANTED {
+            assert!(!text.contains(v), "{v} in the attached PDF");
+        }
+        assert!(text.contains("Curriculum vitae"), "{text}");
+    } else {
+        // Not inspected (PDF support not in this build): reported at the attachment, and
+        // left out of the message.
+        assert!(r.not_inspected.iter().all(|n| n.place.attachment == vec![1]), "{:?}", r.not_inspected);
+        assert_eq!(pdfs, 0);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
