@@ -243,6 +243,16 @@ fn redact_at_depth(
         }
     }
 
+    // Style sheets are not text, but an image in one (`url(data:image/…)`) is not inspected.
+    for item in &mut items {
+        if let Item::Text { s, mode: Mode::Raw } = item
+            && has_image_uri(s)
+            && cx.not_inspected(part, None, Reason::Image) == Disposition::Drop
+        {
+            s.clear();
+        }
+    }
+
     // Attributes.
     for item in &mut items {
         if let Item::Start { attrs, .. } = item {
@@ -279,7 +289,7 @@ fn redact_attr(
         trimmed.get(..5).filter(|p| p.eq_ignore_ascii_case("data:")).and_then(|_| trimmed.get(5..))
     {
         let header = rest.split(',').next().unwrap_or("").to_ascii_lowercase();
-        let reason = if header.starts_with("image/") {
+        let reason = if header.starts_with("image/") || has_image_uri(rest) {
             Some(Reason::Image)
         } else if header.contains(";base64") {
             Some(Reason::Unsupported)
@@ -293,6 +303,13 @@ fn redact_attr(
             });
         }
     }
+    if has_image_uri(&value) {
+        // An image inside the value (a `srcset` list, a CSS `url(data:image/…)`).
+        return Ok(match cx.not_inspected(part, None, Reason::Image) {
+            Disposition::Keep => Some(value),
+            Disposition::Drop => None,
+        });
+    }
     if value.contains('%') {
         let decoded = percent_decode(&value);
         if decoded != value {
@@ -300,6 +317,11 @@ fn redact_attr(
         }
     }
     Ok(Some(cx.redact_text(part, None, &value).unwrap_or(value)))
+}
+
+/// Whether `s` holds a `data:image/` URI anywhere.
+fn has_image_uri(s: &str) -> bool {
+    s.as_bytes().windows(11).any(|w| w.eq_ignore_ascii_case(b"data:image/"))
 }
 
 /// `%XX` escapes decoded (as UTF-8, invalid sequences as U+FFFD); other bytes unchanged.
@@ -425,6 +447,16 @@ mod tests {
         let (out, _, _) =
             run("<p title=\"abcdé\" alt=\"dataé:x\" data-x=\"ééé\">ok</p>", UninspectedPolicy::Fail);
         assert!(out.contains("abcdé") && out.contains("ééé"), "{out}");
+    }
+
+    #[test]
+    fn images_inside_values_and_style_sheets_are_not_inspected() {
+        let html = "<style>.a { background: url(data:image/png;base64,AAAA) }</style>\
+            <img srcset=\"a.png 1x, data:image/png;base64,AAAA 2x\"><p style=\"background:url('DATA:image/gif;base64,R0')\">x</p>";
+        let (out, _, ni) = run(html, UninspectedPolicy::Skip);
+        assert_eq!(ni, 3, "{out}");
+        assert!(!out.to_ascii_lowercase().contains("data:image"), "{out}");
+        assert!(out.contains("<style></style>") && out.contains("<p>x</p>"), "{out}");
     }
 
     #[test]
