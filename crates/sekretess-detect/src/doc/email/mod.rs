@@ -51,6 +51,13 @@ fn parser() -> MessageParser {
         .header_received(HeaderName::Received)
         .header_id(HeaderName::ReturnPath)
         .header_raw(HeaderName::MimeVersion)
+        .header_address(HeaderName::DispositionNotificationTo)
+        .header_address(HeaderName::ApparentlyTo)
+        .header_address(HeaderName::ErrorsTo)
+        .header_address(HeaderName::Other("Return-Receipt-To".into()))
+        .header_address(HeaderName::Other("Mail-Followup-To".into()))
+        .header_address(HeaderName::Other("Mail-Reply-To".into()))
+        .header_address(HeaderName::Other("X-Original-From".into()))
         // Any other header is read as unstructured text (encoded words decoded).
         .default_header_text()
 }
@@ -353,13 +360,15 @@ mod tests {
         let (out, _) = run(b"Received: from x ([192.0.2.1]) by y; Sun, 6 Dec 2026 10:00:00 +0100\r\n\
 Return-Path: <a@example.com>\r\nDelivered-To: b@example.com\r\nX-Originating-IP: [192.0.2.1]\r\n\
 DKIM-Signature: v=1; a=rsa-sha256; d=example.com; b=abc\r\n\
-From: Kundtjanst <kundtjanst@example.com>\r\nDate: Sun, 06 Dec 2026 10:00:00 +0100\r\nSubject: Hello\r\n\r\nHi there\r\n");
+From: Kundtjanst <kundtjanst@example.com>\r\nDisposition-Notification-To: Anna <anna@example.se>\r\nReturn-Receipt-To: anna@example.se\r\nDate: Sun, 06 Dec 2026 10:00:00 +0100\r\nSubject: Hello\r\n\r\nHi there\r\n");
         for h in ["Received", "Return-Path", "Delivered-To", "X-Originating-IP", "DKIM", "192.0.2.1"] {
             assert!(!out.contains(h), "{h} in {out}");
         }
         assert!(out.contains("Date: Sun, 06 Dec 2026 10:00:00 +0100\r\n"), "{out}");
         assert!(out.contains("Subject: Hello\r\n") && out.contains("MIME-Version: 1.0\r\n"), "{out}");
-        assert!(out.contains("<redacted@invalid>"), "{out}");
+        assert!(out.contains("From: \"Kundtjanst\" <redacted@invalid>\r\n"), "{out}");
+        assert!(out.contains("Disposition-Notification-To: \"Anna\" <redacted@invalid>\r\n"), "{out}");
+        assert!(out.contains("Return-Receipt-To: <redacted@invalid>\r\n"), "{out}");
     }
 
     #[test]
