@@ -512,3 +512,44 @@ fn pdf_attachment_made_by_libreoffice() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Time for a large message (run on demand, in release:
+/// `cargo test --release -p sekretess-detect --test it email_timing -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn email_timing() {
+    let line = "Hej Anna Svensson, kortet 4111 1111 1111 1111 och telefon +46 70 123 45 67 gäller.\n";
+    let text: String = line.repeat(12_000); // ~1 MB
+    let html: String =
+        format!("<html><body>{}</body></html>", format!("<p>{}</p>", line.trim_end()).repeat(12_000));
+    let csv: String = "namn,personnummer\nAnna Svensson,19121212-1212\n".repeat(100_000); // ~4.5 MB
+    let b64 = |s: &str| {
+        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for (i, c) in s.as_bytes().chunks(3).enumerate() {
+            let n = c.iter().enumerate().fold(0u32, |n, (k, &b)| n | u32::from(b) << (16 - 8 * k));
+            for k in 0..4 {
+                out.push(if k <= c.len() { A[(n >> (18 - 6 * k) & 63) as usize] as char } else { '=' });
+            }
+            if i % 19 == 18 {
+                out.push_str("\r\n");
+            }
+        }
+        out
+    };
+    let msg = format!(
+        "From: Anna Svensson <anna.svensson@example.se>\r\nTo: b@example.com\r\nSubject: stor\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=\"X\"\r\n\r\n--X\r\nContent-Type: multipart/alternative; boundary=\"Y\"\r\n\r\n\
+--Y\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n\
+--Y\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--Y--\r\n\
+--X\r\nContent-Type: text/csv\r\nContent-Disposition: attachment; filename=kunder.csv\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--X--\r\n",
+        b64(&text),
+        b64(&html),
+        b64(&csv)
+    );
+    let t = std::time::Instant::now();
+    let r = redact_document(msg.as_bytes(), Format::Auto, &DocOptions::default()).unwrap();
+    let el = t.elapsed();
+    assert!(r.output.is_some());
+    eprintln!("e-mail of {} bytes: {} findings in {el:?}", msg.len(), r.findings.len());
+}
