@@ -221,6 +221,12 @@ impl Walk<'_, '_> {
                 cx.unpack(text.len() as u64)?;
                 self.texts = self.texts.saturating_add(1);
                 let place = if self.texts == 1 { "body".to_owned() } else { format!("body {}", self.texts) };
+                if text.contains("-----BEGIN PGP MESSAGE-----")
+                    && cx.not_inspected(Some(&place), None, Reason::SealedMessage) == Disposition::Drop
+                {
+                    // Inline PGP: the armoured text is ciphertext.
+                    return Ok(None);
+                }
                 let new = if matches!(p.body, PartType::Html(_)) {
                     html(cx, &place, text)?
                 } else {
@@ -369,6 +375,17 @@ From: Kundtjanst <kundtjanst@example.com>\r\nDisposition-Notification-To: Anna <
         assert!(out.contains("From: \"Kundtjanst\" <redacted@invalid>\r\n"), "{out}");
         assert!(out.contains("Disposition-Notification-To: \"Anna\" <redacted@invalid>\r\n"), "{out}");
         assert!(out.contains("Return-Receipt-To: <redacted@invalid>\r\n"), "{out}");
+    }
+
+    #[test]
+    fn inline_pgp_is_sealed() {
+        let opts = DocOptions::default();
+        let mut cx = Cx::new(&opts);
+        let m = b"From: a@example.com\r\nSubject: x\r\n\r\n-----BEGIN PGP MESSAGE-----\r\nhQEMA\r\n-----END PGP MESSAGE-----\r\n";
+        let out = String::from_utf8(redact_message(m, &mut cx).unwrap().unwrap()).unwrap();
+        assert_eq!(cx.not_inspected.len(), 1);
+        assert_eq!(cx.not_inspected[0].reason, Reason::SealedMessage);
+        assert!(!out.contains("hQEMA"), "{out}");
     }
 
     #[test]
