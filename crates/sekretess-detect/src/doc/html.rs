@@ -17,7 +17,10 @@
 //! - Comments (conditional comments and `<?…>`/CDATA read as bogus comments too) are removed:
 //!   they are not shown and may hold anything.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+
+use encoding_rs::{Encoding, WINDOWS_1252};
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
@@ -28,12 +31,68 @@ use html5ever::tokenizer::{
 use super::{Cx, Disposition, Joined, Reason};
 use crate::DetectError;
 
-/// A standalone HTML document. Bytes that are not UTF-8 are read as U+FFFD.
+/// A standalone HTML document. It is written back as UTF-8 (its `<meta>` charset says so).
 pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, DetectError> {
     cx.unpack(input.len() as u64)?;
-    let text = String::from_utf8_lossy(input);
+    let text = decode(input);
     let out = redact_str(&text, cx, None)?;
     Ok(Some(out.into_bytes()))
+}
+
+/// The text of a page: by its byte-order mark; as UTF-8 when it is valid UTF-8; else in the
+/// charset its `<meta>` declares, windows-1252 when none (the legacy default of browsers).
+/// A letter in a legacy charset is read as that letter, not as U+FFFD, so names are found.
+fn decode(input: &[u8]) -> Cow<'_, str> {
+    if let Some((enc, _)) = Encoding::for_bom(input) {
+        return enc.decode(input).0;
+    }
+    if let Ok(s) = std::str::from_utf8(input) {
+        return Cow::Borrowed(s);
+    }
+    let head = String::from_utf8_lossy(input.get(..input.len().min(4096)).unwrap_or_default());
+    let enc = declared_charset(&tokenize(&head))
+        .and_then(|l| Encoding::for_label(l.trim().as_bytes()))
+        .map_or(WINDOWS_1252, Encoding::output_encoding);
+    enc.decode_without_bom_handling(input).0
+}
+
+/// The charset a `<meta charset>` or `<meta http-equiv="content-type">` declares.
+fn declared_charset(items: &[Item]) -> Option<String> {
+    for item in items {
+        let Item::Start { name, attrs, .. } = item else { continue };
+        if name != "meta" {
+            continue;
+        }
+        let get = |k: &str| attrs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        if let Some(c) = get("charset") {
+            return Some(c.to_owned());
+        }
+        if get("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("content-type"))
+            && let Some(c) = get("content")
+        {
+            let lower = c.to_ascii_lowercase();
+            if let Some(p) = lower.find("charset=") {
+                let v = lower.get(p + 8..).unwrap_or("");
+                return Some(v.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace()).to_owned());
+            }
+        }
+    }
+    None
+}
+
+/// The output is UTF-8: a `<meta>` that declares a charset is made to say so.
+fn declare_utf8(name: &str, attrs: &mut [(String, String)]) {
+    if name != "meta" {
+        return;
+    }
+    let content_type = attrs.iter().any(|(n, v)| n == "http-equiv" && v.eq_ignore_ascii_case("content-type"));
+    for (n, v) in attrs.iter_mut() {
+        if n == "charset" {
+            "utf-8".clone_into(v);
+        } else if n == "content" && content_type {
+            "text/html; charset=utf-8".clone_into(v);
+        }
+    }
 }
 
 /// Redact HTML held as text; findings are recorded at `part`.
@@ -255,13 +314,14 @@ fn redact_at_depth(
 
     // Attributes.
     for item in &mut items {
-        if let Item::Start { attrs, .. } = item {
+        if let Item::Start { name: tag, attrs, .. } = item {
             let mut kept = Vec::with_capacity(attrs.len());
             for (name, value) in attrs.drain(..) {
                 if let Some(v) = redact_attr(cx, part, &name, value, depth)? {
                     kept.push((name, v));
                 }
             }
+            declare_utf8(tag, &mut kept);
             *attrs = kept;
         }
     }
@@ -457,6 +517,24 @@ mod tests {
         assert_eq!(ni, 3, "{out}");
         assert!(!out.to_ascii_lowercase().contains("data:image"), "{out}");
         assert!(out.contains("<style></style>") && out.contains("<p>x</p>"), "{out}");
+    }
+
+    #[test]
+    fn a_legacy_page_is_read_in_its_charset_and_written_as_utf8() {
+        let opts = DocOptions::default();
+        let mut cx = Cx::new(&opts);
+        let page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"></head>\
+<body><p>Hej \xc5sa, kort 4111 1111 1111 1111. H\xe4lsningar</p></body></html>";
+        let out = String::from_utf8(redact(page, &mut cx).unwrap().unwrap()).unwrap();
+        // Read as letters, the name after "Hej" is found; nothing became U+FFFD.
+        assert!(!out.contains("Åsa") && out.contains("Hälsningar") && !out.contains('\u{fffd}'), "{out}");
+        assert!(out.contains("content=\"text/html; charset=utf-8\""), "{out}");
+        assert!(!out.contains("4111 1111"), "{out}");
+        // No declaration: windows-1252.
+        let out = redact(b"<html><body>\x80 100, Gr\xfcn</body></html>", &mut cx).unwrap().unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("€ 100, Grün"));
+        let out = redact(b"<html><meta charset=\"windows-1252\"><p>ok</p></html>", &mut cx).unwrap().unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("<meta charset=\"utf-8\">"));
     }
 
     #[test]
