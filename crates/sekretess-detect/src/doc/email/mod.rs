@@ -378,6 +378,24 @@ From: Kundtjanst <kundtjanst@example.com>\r\nDisposition-Notification-To: Anna <
     }
 
     #[test]
+    fn part_count_and_unpacked_bytes_are_limited() {
+        let mut m = b"From: a@example.com\r\nSubject: x\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n"
+            .to_vec();
+        for _ in 0..5 {
+            m.extend_from_slice(b"--B\r\nContent-Type: text/plain\r\n\r\nhej hej hej hej\r\n");
+        }
+        m.extend_from_slice(b"--B--\r\n");
+        let limits = crate::doc::Limits { max_objects: 4, ..Default::default() };
+        let opts = DocOptions { limits, ..Default::default() };
+        let r = redact_message(&m, &mut Cx::new(&opts));
+        assert!(matches!(r, Err(DetectError::Limit { limit: "max_objects", .. })), "{r:?}");
+        let limits = crate::doc::Limits { max_unpacked: 40, ..Default::default() };
+        let opts = DocOptions { limits, ..Default::default() };
+        let r = redact_message(&m, &mut Cx::new(&opts));
+        assert!(matches!(r, Err(DetectError::Limit { limit: "max_unpacked", .. })), "{r:?}");
+    }
+
+    #[test]
     fn inline_pgp_is_sealed() {
         let opts = DocOptions::default();
         let mut cx = Cx::new(&opts);
