@@ -21,6 +21,8 @@
 mod headers;
 mod mbox;
 
+use std::borrow::Cow;
+
 use mail_builder::headers::HeaderType;
 use mail_builder::headers::content_type::ContentType;
 use mail_builder::headers::raw::Raw;
@@ -230,7 +232,17 @@ impl Walk<'_, '_> {
                 let new = if matches!(p.body, PartType::Html(_)) {
                     html(cx, &place, text)?
                 } else {
-                    cx.redact_text(Some(&place), None, text).unwrap_or_else(|| text.to_string())
+                    // format=flowed is undone (and not declared on output), so that a value
+                    // wrapped over a soft line break is seen whole.
+                    let ct = p.content_type();
+                    let flowed = ct
+                        .and_then(|c| c.attribute("format"))
+                        .is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
+                    let delsp =
+                        ct.and_then(|c| c.attribute("delsp")).is_some_and(|f| f.eq_ignore_ascii_case("yes"));
+                    let text: Cow<'_, str> =
+                        if flowed { unflow(text, delsp).into() } else { Cow::Borrowed(text) };
+                    cx.redact_text(Some(&place), None, &text).unwrap_or_else(|| text.into_owned())
                 };
                 let sub = if s.is_empty() { "plain".to_owned() } else { s.clone() };
                 let ct = ContentType::new(format!("text/{sub}")).attribute("charset", "utf-8");
@@ -331,6 +343,28 @@ impl Walk<'_, '_> {
     }
 }
 
+/// RFC 3676 `format=flowed` text as paragraphs: a line ending in a space (a soft break) is
+/// joined with the next (the space removed under `delsp=yes`); space-stuffing is undone; the
+/// signature separator `-- ` stays a line of its own.
+fn unflow(text: &str, delsp: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let line = line.strip_prefix(' ').unwrap_or(line);
+        let soft = line.ends_with(' ') && line != "-- ";
+        if soft {
+            out.push_str(if delsp { line.strip_suffix(' ').unwrap_or(line) } else { line });
+        } else {
+            out.push_str(line);
+            if lines.peek().is_some() {
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
 /// A part sent as an attachment (by disposition or by having a file name), not as the body.
 fn is_attachment(p: &MessagePart<'_>) -> bool {
     p.content_disposition().is_some_and(|d| d.is_attachment()) || p.attachment_name().is_some()
@@ -393,6 +427,18 @@ From: Kundtjanst <kundtjanst@example.com>\r\nDisposition-Notification-To: Anna <
         let opts = DocOptions { limits, ..Default::default() };
         let r = redact_message(&m, &mut Cx::new(&opts));
         assert!(matches!(r, Err(DetectError::Limit { limit: "max_unpacked", .. })), "{r:?}");
+    }
+
+    #[test]
+    fn flowed_text_is_read_as_paragraphs() {
+        assert_eq!(
+            unflow("kort 4111 1111 \r\n1111 1111.\r\n-- \r\n Anna\r\n", false),
+            "kort 4111 1111 1111 1111.\n-- \nAnna\n"
+        );
+        assert_eq!(unflow("ab \ncd", true), "abcd");
+        let (out, places) = run(b"From: x@example.com\r\nSubject: s\r\nContent-Type: text/plain; format=flowed\r\n\r\nKort 4111 1111 \r\n1111 1111 tack\r\n");
+        assert_eq!(places, vec!["header:From", "body"]);
+        assert!(!out.contains("format=flowed"), "{out}");
     }
 
     #[test]
