@@ -105,9 +105,9 @@ pub(crate) fn redact_str(input: &str, cx: &mut Cx<'_>, part: Option<&str>) -> Re
 enum Mode {
     /// Ordinary text, or RCDATA (`title`, `textarea`): text, escaped on output.
     Text,
-    /// Script text: inspected, written raw.
+    /// Script text and other raw text that is not a style sheet: inspected, written raw.
     Script,
-    /// `style` and other raw text: not inspected, written raw.
+    /// `style` text: not inspected, written raw.
     Raw,
 }
 
@@ -150,9 +150,9 @@ impl Sink {
                     tag.attrs.iter().map(|a| (a.name.local.to_string(), a.value.to_string())).collect();
                 let next = match name.as_str() {
                     "script" => Some((RawKind::ScriptData, Mode::Script)),
-                    "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
-                        Some((RawKind::Rawtext, Mode::Raw))
-                    }
+                    "style" => Some((RawKind::Rawtext, Mode::Raw)),
+                    // Raw text that can be shown (`xmp`) or holds fallback text: inspected.
+                    "xmp" | "iframe" | "noembed" | "noframes" => Some((RawKind::Rawtext, Mode::Script)),
                     "title" | "textarea" => Some((RawKind::Rcdata, Mode::Text)),
                     _ => None,
                 };
@@ -539,6 +539,11 @@ mod tests {
 
     #[test]
     fn srcdoc_is_redacted_as_html() {
+        let (out, n, _) = run(
+            "<xmp>kort 4111 1111 1111 1111</xmp><noembed>+46 70 123 45 67</noembed>",
+            UninspectedPolicy::Fail,
+        );
+        assert_eq!(n, 2, "{out}");
         let (out, n, _) =
             run("<iframe srcdoc=\"<p>ring +46 70 123 45 67</p>\"></iframe>", UninspectedPolicy::Fail);
         assert_eq!(n, 1, "{out}");
