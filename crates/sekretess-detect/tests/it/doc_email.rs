@@ -133,7 +133,8 @@ for part in msg.walk():
         continue
     c = part.get_content()
     texts.append(c if isinstance(c, str) else c.decode('utf-8', 'replace'))
-print('\x1d'.join('\x1e'.join(l) for l in [texts + names, types, defects, names]))
+clean = lambda l: [x.replace('\x1d', ' ').replace('\x1e', ' ') for x in l]
+print('\x1d'.join('\x1e'.join(clean(l)) for l in [texts + names, types, defects, names]))
 "#;
 
 struct Read {
@@ -504,6 +505,7 @@ fn pdf_attachment_made_by_libreoffice() {
             assert!(!text.contains(v), "{v} in the attached PDF");
         }
         assert!(text.contains("Curriculum vitae"), "{text}");
+        eprintln!("PDF attachment redacted and checked with pdftotext");
     } else {
         // Not inspected (PDF support not in this build): reported at the attachment, and
         // left out of the message.
