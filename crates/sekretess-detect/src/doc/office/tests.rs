@@ -1,1 +1,285 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+use std::io::{Cursor, Read, Write};
 
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use super::super::{DocOptions, Limits, Reason, RedactedDocument, UninspectedPolicy, redact_document};
+use crate::{DetectError, Format};
+
+const CT: &[u8] =
+    b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>";
+
+fn pkg(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut w = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, data) in members {
+        let method =
+            if *name == "mimetype" { CompressionMethod::Stored } else { CompressionMethod::Deflated };
+        w.start_file(*name, SimpleFileOptions::default().compression_method(method)).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn run(input: &[u8], policy: UninspectedPolicy) -> RedactedDocument {
+    let opts = DocOptions { uninspected: policy, ..DocOptions::default() };
+    redact_document(input, Format::Auto, &opts).unwrap()
+}
+
+fn member(out: &[u8], name: &str) -> String {
+    let mut z = ZipArchive::new(Cursor::new(out)).unwrap();
+    let mut s = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+fn docx(document: &str) -> Vec<u8> {
+    pkg(&[("[Content_Types].xml", CT), ("word/document.xml", document.as_bytes())])
+}
+
+const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+
+#[test]
+fn card_split_over_runs_is_joined_and_spaces_kept() {
+    let doc = format!(
+        "<w:document {W}><w:body><w:p><w:r><w:t>Kort 41</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>11</w:t></w:r>\
+         <w:r><w:t xml:space=\"preserve\"> 1111 1111 11</w:t></w:r><w:r><w:t>11 betalas &amp; klart</w:t></w:r></w:p></w:body></w:document>"
+    );
+    let r = run(&docx(&doc), UninspectedPolicy::Fail);
+    let out = member(r.output.as_ref().unwrap(), "word/document.xml");
+    assert!(!out.contains("4111") && !out.contains(">11<"), "{out}");
+    assert!(out.contains("<w:b/>"), "formatting kept: {out}");
+    assert!(out.contains("<w:t xml:space=\"preserve\"> betalas &amp; klart</w:t>"), "{out}");
+    assert!(out.contains("Kort "));
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].place.part.as_deref(), Some("word/document.xml"));
+}
+
+#[test]
+fn deleted_text_field_codes_and_authors() {
+    let doc = format!(
+        "<w:document {W}><w:body><w:p><w:del w:id=\"1\" w:author=\"Zorblax Quint\"><w:r><w:delText>pnr 19121212-1212</w:delText></w:r></w:del>\
+         <w:r><w:instrText> HYPERLINK \"mailto:anna.svensson@example.se\" </w:instrText></w:r><w:r><w:t>Mejla oss</w:t></w:r></w:p></w:body></w:document>"
+    );
+    let r = run(&docx(&doc), UninspectedPolicy::Fail);
+    let out = member(r.output.as_ref().unwrap(), "word/document.xml");
+    assert!(!out.contains("1212") && !out.contains("anna.svensson") && !out.contains("Zorblax"), "{out}");
+    assert!(out.contains("w:author=\"\"") && out.contains("Mejla oss"), "{out}");
+}
+
+#[test]
+fn properties_person_fields_always_blank() {
+    let core = b"<cp:coreProperties xmlns:cp=\"c\" xmlns:dc=\"d\"><dc:title>Avtal 19121212-1212</dc:title>\
+        <dc:creator>Zorblax Quint</dc:creator><cp:lastModifiedBy>Q. Zorblax</cp:lastModifiedBy></cp:coreProperties>";
+    let app = b"<Properties><Company>Acme AB</Company><Manager>Zorblax</Manager></Properties>";
+    let rels = b"<Relationships><Relationship Id=\"rId2\" Type=\"h\" Target=\"mailto:anna.svensson@example.se\" TargetMode=\"External\"/></Relationships>";
+    let input = pkg(&[
+        ("[Content_Types].xml", CT),
+        ("docProps/core.xml", core),
+        ("docProps/app.xml", app),
+        ("word/_rels/document.xml.rels", rels),
+        ("word/document.xml", format!("<w:document {W}/>").as_bytes()),
+    ]);
+    let r = run(&input, UninspectedPolicy::Fail);
+    let out = r.output.unwrap();
+    let core = member(&out, "docProps/core.xml");
+    assert!(!core.contains("Zorblax") && !core.contains("1212") && core.contains("Avtal"), "{core}");
+    let app = member(&out, "docProps/app.xml");
+    assert!(!app.contains("Zorblax") && app.contains("Acme AB"), "{app}");
+    let rels = member(&out, "word/_rels/document.xml.rels");
+    assert!(!rels.contains("anna") && rels.contains("Target=\"mailto:"), "{rels}");
+}
+
+#[test]
+fn numeric_cell_becomes_text_and_sheet_renamed() {
+    let wb = b"<workbook><sheets><sheet name=\"Kunder\" sheetId=\"1\"/><sheet name=\"19121212-1212\" sheetId=\"2\"/></sheets>\
+        <definedNames><definedName name=\"K\">'19121212-1212'!$A$1</definedName></definedNames></workbook>";
+    let sheet = b"<worksheet><sheetData><row r=\"1\"><c r=\"A1\"><v>4111111111111111</v></c><c r=\"B1\" t=\"s\"><v>0</v></c>\
+        <c r=\"C1\"><f>'19121212-1212'!A1</f><v>7</v></c></row></sheetData></worksheet>";
+    let ss = b"<sst><si><r><t>Kund: </t></r><r><rPr><b/></rPr><t>Anna Svensson</t></r></si></sst>";
+    let input = pkg(&[
+        ("[Content_Types].xml", CT),
+        ("xl/workbook.xml", wb),
+        ("xl/worksheets/sheet1.xml", sheet),
+        ("xl/sharedStrings.xml", ss),
+    ]);
+    let r = run(&input, UninspectedPolicy::Fail);
+    let out = r.output.unwrap();
+    let wb = member(&out, "xl/workbook.xml");
+    assert!(!wb.contains("1212") && wb.contains("name=\"Sheet2\"") && wb.contains("'Sheet2'!$A$1"), "{wb}");
+    let sheet = member(&out, "xl/worksheets/sheet1.xml");
+    assert!(
+        !sheet.contains("4111") && sheet.contains("t=\"str\"") && sheet.contains("'Sheet2'!A1"),
+        "{sheet}"
+    );
+    let ss = member(&out, "xl/sharedStrings.xml");
+    assert!(!ss.contains("Anna") && ss.contains("Kund: "), "{ss}");
+    assert!(r.findings.iter().any(|f| f.place.part.as_deref() == Some("xl/workbook.xml")));
+}
+
+const ODT_MIME: &[u8] = b"application/vnd.oasis.opendocument.text";
+
+#[test]
+fn odf_meta_value_and_thumbnail() {
+    let meta = b"<office:document-meta xmlns:office=\"o\" xmlns:meta=\"m\" xmlns:dc=\"d\"><office:meta>\
+        <meta:initial-creator>Zorblax</meta:initial-creator><dc:creator>Zorblax</dc:creator><dc:title>Om 19121212-1212</dc:title>\
+        </office:meta></office:document-meta>";
+    let content = b"<office:document-content xmlns:office=\"o\" xmlns:text=\"t\" xmlns:table=\"tb\"><office:body><office:text>\
+        <text:p>Kort 41<text:span>11</text:span> 1111 1111 1111 och vanlig text</text:p>\
+        <table:table table:name=\"T\"><table:table-row><table:table-cell office:value-type=\"float\" office:value=\"4111111111111111\">\
+        <text:p>4111111111111111</text:p></table:table-cell></table:table-row></table:table></office:text></office:body></office:document-content>";
+    let input = pkg(&[
+        ("mimetype", ODT_MIME),
+        ("content.xml", content),
+        ("meta.xml", meta),
+        ("Thumbnails/thumbnail.png", b"\x89PNG\r\n\x1a\nnot really"),
+    ]);
+    let r = run(&input, UninspectedPolicy::Fail);
+    assert!(r.not_inspected.is_empty(), "the thumbnail is replaced silently");
+    let out = r.output.unwrap();
+    let mut z = ZipArchive::new(Cursor::new(&out[..])).unwrap();
+    assert_eq!(z.by_index(0).unwrap().name().unwrap(), "mimetype");
+    assert_eq!(z.by_index(0).unwrap().compression(), CompressionMethod::Stored);
+    let mut thumb = Vec::new();
+    z.by_name("Thumbnails/thumbnail.png").unwrap().read_to_end(&mut thumb).unwrap();
+    assert_eq!(thumb, super::BLANK_PNG);
+    let content = member(&out, "content.xml");
+    assert!(
+        !content.contains("4111") && !content.contains(">11<") && content.contains("vanlig text"),
+        "{content}"
+    );
+    assert!(
+        content.contains("office:value-type=\"string\"") && !content.contains("office:value="),
+        "{content}"
+    );
+    let meta = member(&out, "meta.xml");
+    assert!(!meta.contains("Zorblax") && !meta.contains("1212") && meta.contains("Om "), "{meta}");
+}
+
+#[test]
+fn images_ole_and_macros_are_not_inspected() {
+    let input = pkg(&[
+        ("[Content_Types].xml", CT),
+        ("word/document.xml", format!("<w:document {W}/>").as_bytes()),
+        ("word/media/image1.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+        ("word/embeddings/oleObject1.bin", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 1, 2]),
+        ("word/vbaProject.bin", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 3, 4]),
+    ]);
+    let r = run(&input, UninspectedPolicy::Fail);
+    assert!(r.output.is_none());
+    let reasons: Vec<(Option<&str>, Reason)> =
+        r.not_inspected.iter().map(|n| (n.place.part.as_deref(), n.reason)).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            (Some("word/media/image1.png"), Reason::Image),
+            (Some("word/embeddings/oleObject1.bin"), Reason::OleBinary),
+            (Some("word/vbaProject.bin"), Reason::OleBinary),
+        ]
+    );
+    let r = run(&input, UninspectedPolicy::Skip);
+    let out = r.output.unwrap();
+    let mut z = ZipArchive::new(Cursor::new(&out[..])).unwrap();
+    let mut img = Vec::new();
+    z.by_name("word/media/image1.png").unwrap().read_to_end(&mut img).unwrap();
+    assert_eq!(img, super::BLANK_PNG);
+    assert_eq!(z.by_name("word/vbaProject.bin").unwrap().size(), 0);
+    let r = run(&input, UninspectedPolicy::Copy);
+    assert_eq!(member(&r.output.unwrap(), "[Content_Types].xml").as_bytes(), CT);
+}
+
+#[test]
+fn plain_archive_and_other_odf_are_unsupported() {
+    let plain = pkg(&[("notes.txt", b"Kund 4111 1111 1111 1111")]);
+    let r = run(&plain, UninspectedPolicy::Fail);
+    assert!(r.output.is_none());
+    assert_eq!(r.not_inspected[0].reason, Reason::Unsupported);
+    assert_eq!(r.not_inspected[0].place.part, None);
+    assert_eq!(run(&plain, UninspectedPolicy::Copy).output.unwrap(), plain);
+    let odp =
+        pkg(&[("mimetype", b"application/vnd.oasis.opendocument.presentation"), ("content.xml", b"<a/>")]);
+    assert_eq!(run(&odp, UninspectedPolicy::Fail).not_inspected[0].reason, Reason::Unsupported);
+}
+
+#[test]
+fn encrypted_member_is_not_inspected() {
+    let mut z = docx(&format!("<w:document {W}/>"));
+    // Set the "encrypted" flag bit in every local and central header.
+    for sig in [&b"PK\x03\x04"[..], &b"PK\x01\x02"[..]] {
+        let off = if sig[2] == 3 { 6 } else { 8 };
+        let mut at = 0;
+        while let Some(p) = memchr::memmem::find(&z[at..], sig) {
+            z[at + p + off] |= 1;
+            at += p + 4;
+        }
+    }
+    let r = run(&z, UninspectedPolicy::Fail);
+    assert!(r.output.is_none());
+    assert_eq!(r.not_inspected[0].reason, Reason::EncryptedArchive);
+}
+
+#[test]
+fn limits_refuse_before_unpacking() {
+    // One member of 8 MiB of zeros: ratio about 1000.
+    let zeros = vec![0u8; 8 << 20];
+    let bomb = pkg(&[("[Content_Types].xml", CT), ("word/document.xml", &zeros)]);
+    let opts = DocOptions::default();
+    match redact_document(&bomb, Format::Auto, &opts) {
+        Err(DetectError::Limit { limit: "max_ratio", .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    // Total unpacked size.
+    let opts = DocOptions {
+        limits: Limits { max_unpacked: 1 << 20, max_ratio: 1 << 20, ..Limits::default() },
+        ..DocOptions::default()
+    };
+    match redact_document(&bomb, Format::Auto, &opts) {
+        Err(DetectError::Limit { limit: "max_unpacked", .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    // Member count.
+    let opts = DocOptions { limits: Limits { max_objects: 1, ..Limits::default() }, ..DocOptions::default() };
+    match redact_document(&docx("<a/>"), Format::Auto, &opts) {
+        Err(DetectError::Limit { limit: "max_objects", .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn nested_packages_recurse_to_the_depth_limit() {
+    let inner = docx(&format!(
+        "<w:document {W}><w:body><w:p><w:r><w:t>pnr 19121212-1212</w:t></w:r></w:p></w:body></w:document>"
+    ));
+    let outer = pkg(&[
+        ("[Content_Types].xml", CT),
+        ("word/document.xml", format!("<w:document {W}/>").as_bytes()),
+        ("word/embeddings/Microsoft_Word_Document.docx", &inner),
+    ]);
+    let r = run(&outer, UninspectedPolicy::Fail);
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].place.attachment, vec![3]);
+    assert_eq!(r.findings[0].place.part.as_deref(), Some("word/document.xml"));
+    let out = r.output.unwrap();
+    let mut z = ZipArchive::new(Cursor::new(&out[..])).unwrap();
+    let mut nested = Vec::new();
+    z.by_name("word/embeddings/Microsoft_Word_Document.docx").unwrap().read_to_end(&mut nested).unwrap();
+    assert!(!member(&nested, "word/document.xml").contains("1212"));
+    let mut deep = inner;
+    for _ in 0..10 {
+        deep = pkg(&[
+            ("[Content_Types].xml", CT),
+            ("word/document.xml", format!("<w:document {W}/>").as_bytes()),
+            ("word/embeddings/x.docx", &deep),
+        ]);
+    }
+    match redact_document(&deep, Format::Auto, &DocOptions::default()) {
+        Err(DetectError::Limit { limit: "max_depth", .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn malformed_xml_is_damaged() {
+    let r = redact_document(&docx("<w:document><w:p></w:document>"), Format::Auto, &DocOptions::default());
+    assert!(matches!(r, Err(DetectError::Damaged { .. })), "{r:?}");
+}

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use quick_xml::Writer;
-use quick_xml::escape::{escape, resolve_predefined_entity};
+use quick_xml::escape::{partial_escape, resolve_predefined_entity};
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::name::QName;
@@ -134,7 +134,7 @@ fn resolve_ref(name: &str) -> Cow<'static, str> {
 }
 
 fn text_event(s: &str) -> Event<'static> {
-    Event::Text(BytesText::from_escaped(escape(s).into_owned()))
+    Event::Text(BytesText::from_escaped(partial_escape(s).into_owned()))
 }
 
 struct Rewriter<'a, 'p, 'c, 'o> {
