@@ -142,7 +142,10 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
     let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(input.len())));
     for i in order {
         let m = &members[i];
-        let mut opts = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        // Fast deflate: recompressing a rewritten part is most of the time otherwise.
+        let mut opts = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(1));
         if let Some(t) = m.modified {
             opts = opts.last_modified_time(t);
         }
@@ -169,7 +172,15 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
                 Disposition::Drop => Cow::Borrowed(&[][..]),
             },
         };
-        if package.odf() && m.name == "mimetype" {
+        let mimetype = package.odf() && m.name == "mimetype";
+        let unchanged = bytes.as_ref().is_some_and(|b| std::ptr::eq(b.as_slice(), data.as_ref()));
+        if unchanged && !mimetype {
+            // Inspected and clean: copied as it was packed (no recompression).
+            let f = zip.by_index_raw(i).map_err(|_| damaged("unreadable zip member"))?;
+            out.raw_copy_file(f).map_err(|_| damaged("cannot write zip"))?;
+            continue;
+        }
+        if mimetype {
             opts = opts.compression_method(CompressionMethod::Stored);
         }
         if data.len() as u64 >= u64::from(u32::MAX) {
