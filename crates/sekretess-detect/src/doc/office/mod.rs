@@ -181,7 +181,7 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
             continue;
         }
         if mimetype {
-            opts = opts.compression_method(CompressionMethod::Stored);
+            opts = opts.compression_method(CompressionMethod::Stored).compression_level(None);
         }
         if data.len() as u64 >= u64::from(u32::MAX) {
             opts = opts.large_file(true);
