@@ -21,6 +21,7 @@ pub(super) const PROFILE: Profile = Profile {
     blank: &["dc:creator", "meta:initial-creator", "meta:printed-by", "meta:creator-initials"],
     blank_attrs: &[],
     attrs: &["href", "string-value", "formula", "value", "title", "description", "desc"],
+    elem_attrs: &[],
     numeric: Numeric::Odf,
 };
 

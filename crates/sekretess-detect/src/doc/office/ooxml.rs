@@ -60,6 +60,8 @@ pub(super) const PROFILE: Profile = Profile {
         "v",
         "href",
     ],
+    // Document variables and the titles of content controls hold free text in `w:val`.
+    elem_attrs: &[("w:docVar", "w:val"), ("w:alias", "w:val")],
     numeric: Numeric::Xlsx,
 };
 

@@ -283,3 +283,88 @@ fn malformed_xml_is_damaged() {
     let r = redact_document(&docx("<w:document><w:p></w:document>"), Format::Auto, &DocOptions::default());
     assert!(matches!(r, Err(DetectError::Damaged { .. })), "{r:?}");
 }
+
+/// Bytes that do not compress much (ratio well under the limit).
+fn noise(n: usize) -> Vec<u8> {
+    let mut x: u32 = 12345;
+    (0..n)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            b'a' + ((x >> 16) % 26) as u8
+        })
+        .collect()
+}
+
+/// Patch the declared uncompressed size of every member (local and central headers).
+fn declare_size(z: &mut [u8], size: u32) {
+    for (sig, off) in [(&b"PK\x03\x04"[..], 22), (&b"PK\x01\x02"[..], 24)] {
+        let mut at = 0;
+        while let Some(p) = memchr::memmem::find(&z[at..], sig) {
+            let f = at + p + off;
+            z[f..f + 4].copy_from_slice(&size.to_le_bytes());
+            at += p + 4;
+        }
+    }
+}
+
+#[test]
+fn declared_sizes_are_checked_and_enforced() {
+    // A member declaring 3 GB: refused on the central directory, nothing unpacked.
+    let mut z = docx(&format!("<w:document {W}/>"));
+    declare_size(&mut z, 3_000_000_000);
+    match redact_document(&z, Format::Auto, &DocOptions::default()) {
+        Err(DetectError::Limit { limit: "max_ratio", .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    let opts =
+        DocOptions { limits: Limits { max_ratio: u64::MAX, ..Limits::default() }, ..DocOptions::default() };
+    match redact_document(&z, Format::Auto, &opts) {
+        Err(DetectError::Limit { limit: "max_unpacked", .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    // A member that unpacks to more than it declares: read no further than declared (the
+    // zip reader or our capped reader refuses it).
+    let mut body = b"<w:document>".to_vec();
+    body.extend(noise(100_000));
+    body.extend(b"</w:document>");
+    let mut z = pkg(&[("[Content_Types].xml", CT), ("word/document.xml", &body)]);
+    declare_size(&mut z, 1000);
+    match redact_document(&z, Format::Auto, &DocOptions::default()) {
+        Err(DetectError::Damaged { format: "zip", .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn bomb_inside_a_package_is_refused() {
+    let zeros = vec![b'0'; 4 << 20];
+    let bomb = pkg(&[
+        ("[Content_Types].xml", CT),
+        ("xl/workbook.xml", b"<workbook/>"),
+        ("xl/worksheets/sheet1.xml", &zeros),
+    ]);
+    let outer = pkg(&[
+        ("[Content_Types].xml", CT),
+        ("word/document.xml", format!("<w:document {W}/>").as_bytes()),
+        ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", &bomb),
+    ]);
+    match redact_document(&outer, Format::Auto, &DocOptions::default()) {
+        Err(DetectError::Limit { limit: "max_ratio", .. }) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn document_variables_are_inspected() {
+    let settings = format!(
+        "<w:settings {W}><w:docVars><w:docVar w:name=\"kund\" w:val=\"pnr 19121212-1212\"/></w:docVars></w:settings>"
+    );
+    let input = pkg(&[
+        ("[Content_Types].xml", CT),
+        ("word/document.xml", format!("<w:document {W}/>").as_bytes()),
+        ("word/settings.xml", settings.as_bytes()),
+    ]);
+    let out = run(&input, UninspectedPolicy::Fail).output.unwrap();
+    let s = member(&out, "word/settings.xml");
+    assert!(!s.contains("1212") && s.contains("w:name=\"kund\""), "{s}");
+}

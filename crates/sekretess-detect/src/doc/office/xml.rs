@@ -38,6 +38,8 @@ pub(super) struct Profile {
     pub blank_attrs: &'static [(&'static str, &'static str)],
     /// Local names of attributes run through the detector (besides any `mailto:`/`tel:`).
     pub attrs: &'static [&'static str],
+    /// Attributes run through the detector on one element only, as (element, attribute).
+    pub elem_attrs: &'static [(&'static str, &'static str)],
     /// How a numeric cell whose value held a finding is turned into a text cell.
     pub numeric: Numeric,
 }
@@ -487,7 +489,9 @@ impl<'a> Rewriter<'a, '_, '_, '_> {
             let value = renamed.as_deref().unwrap_or(&value);
             let lower = value.get(..7).unwrap_or(value).to_ascii_lowercase();
             let linked = lower.starts_with("mailto:") || lower.starts_with("tel:");
-            let found = if linked || p.attrs.contains(&local(key)) {
+            let listed = p.attrs.contains(&local(key))
+                || p.elem_attrs.iter().any(|(el, at)| *el == name && *at == key);
+            let found = if linked || listed {
                 let part = self.part;
                 self.cx.redact_text(Some(part), None, value)
             } else {
