@@ -368,3 +368,48 @@ fn document_variables_are_inspected() {
     let s = member(&out, "word/settings.xml");
     assert!(!s.contains("1212") && s.contains("w:name=\"kund\""), "{s}");
 }
+
+#[test]
+fn mutated_packages_and_parts_do_not_panic() {
+    let doc = format!(
+        "<w:document {W}><w:body><w:p><w:r><w:t>Kort 41</w:t></w:r><w:r><w:t>11 1111 1111 1111 &amp; A</w:t></w:r></w:p>\
+         <w:tbl><w:tr><w:tc><w:p><w:r><w:t>Kund: Anna Svensson</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"
+    );
+    let content = "<office:document-content xmlns:office=\"o\" xmlns:text=\"t\" xmlns:table=\"tb\"><office:body>\
+        <table:table table:name=\"19121212-1212\"><table:table-row><table:table-cell office:value-type=\"float\" office:value=\"4111111111111111\">\
+        <text:p>x<text:s/>y</text:p></table:table-cell></table:table-row></table:table></office:body></office:document-content>";
+    let mut x: u32 = 7;
+    let mut next = move |n: usize| {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        (x >> 8) as usize % n.max(1)
+    };
+    let opts = DocOptions { uninspected: UninspectedPolicy::Skip, ..DocOptions::default() };
+    for round in 0..600 {
+        // The XML part cut or changed, in a valid package.
+        let mut part = if round % 2 == 0 { doc.clone().into_bytes() } else { content.as_bytes().to_vec() };
+        match next(3) {
+            0 => part.truncate(next(part.len())),
+            1 => {
+                let at = next(part.len());
+                part[at] = b"<>&\"'/= x\xff"[next(10)];
+            }
+            _ => {
+                let at = next(part.len());
+                part.insert(at, b'<');
+            }
+        }
+        let input = if round % 2 == 0 {
+            pkg(&[("[Content_Types].xml", CT), ("word/document.xml", &part)])
+        } else {
+            pkg(&[("mimetype", ODT_MIME), ("content.xml", &part)])
+        };
+        let _ = redact_document(&input, Format::Auto, &opts);
+        // The package bytes themselves changed.
+        let mut z = input;
+        for _ in 0..1 + next(4) {
+            let at = next(z.len());
+            z[at] ^= 1 << next(8);
+        }
+        let _ = redact_document(&z, Format::Auto, &opts);
+    }
+}
