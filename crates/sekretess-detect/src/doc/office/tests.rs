@@ -413,3 +413,16 @@ fn mutated_packages_and_parts_do_not_panic() {
         let _ = redact_document(&z, Format::Auto, &opts);
     }
 }
+
+#[test]
+fn comments_and_processing_instructions_are_inspected_and_dtds_refused() {
+    let doc = format!(
+        "<?xml version=\"1.0\"?><?note pnr 19121212-1212?><w:document {W}><!-- kort 4111 1111 1111 1111 --><w:body/></w:document>"
+    );
+    let out = run(&docx(&doc), UninspectedPolicy::Fail).output.unwrap();
+    let s = member(&out, "word/document.xml");
+    assert!(!s.contains("1212") && !s.contains("4111") && s.contains("<!-- kort "), "{s}");
+    let dtd = "<!DOCTYPE w [<!ENTITY a \"4111 1111 1111 1111\">]><w:document>&a;</w:document>";
+    let r = redact_document(&docx(dtd), Format::Auto, &DocOptions::default());
+    assert!(matches!(r, Err(DetectError::Damaged { .. })), "{r:?}");
+}

@@ -273,6 +273,34 @@ impl<'a> Rewriter<'a, '_, '_, '_> {
                     self.flush_unit()?;
                 }
             }
+            // A DTD could hide text in entity declarations; neither OOXML nor ODF uses one.
+            Event::DocType(_) => {
+                return Err(DetectError::Damaged { format: "office", what: "XML part with a DTD" });
+            }
+            Event::Comment(c) => {
+                self.close_run();
+                let text = c.xml10_content().into_owned();
+                let part = self.part;
+                match self.cx.redact_text(Some(part), None, &text) {
+                    Some(new) => {
+                        let new = new.replace("--", "- -");
+                        let new = new.strip_suffix('-').map_or(new.clone(), |s| format!("{s}- "));
+                        self.buf.push(Some(Event::Comment(BytesText::from_escaped(new))));
+                        self.changed = true;
+                    }
+                    None => self.buf.push(Some(Event::Comment(c))),
+                }
+            }
+            Event::PI(pi) => {
+                self.close_run();
+                let part = self.part;
+                if self.cx.redact_text(Some(part), None, pi.content()).is_some() {
+                    // Dropped whole: a processing instruction has no text to keep.
+                    self.changed = true;
+                } else {
+                    self.buf.push(Some(Event::PI(pi)));
+                }
+            }
             other => {
                 self.close_run();
                 self.buf.push(Some(other));
