@@ -135,6 +135,13 @@ fn resolve_ref(name: &str) -> Cow<'static, str> {
     }
 }
 
+/// A `mailto:` or `tel:` link (any case, leading spaces allowed).
+fn is_link(v: &str) -> bool {
+    let v = v.trim_start().as_bytes();
+    let has = |scheme: &[u8]| v.get(..scheme.len()).is_some_and(|p| p.eq_ignore_ascii_case(scheme));
+    has(b"mailto:") || has(b"tel:")
+}
+
 fn text_event(s: &str) -> Event<'static> {
     Event::Text(BytesText::from_escaped(partial_escape(s).into_owned()))
 }
@@ -501,7 +508,8 @@ impl<'a> Rewriter<'a, '_, '_, '_> {
         let p = self.profile;
         let mut changes: Vec<(usize, Option<String>)> = Vec::new();
         let mut odf_value = false;
-        for (i, a) in e.attributes().enumerate() {
+        // Duplicates are not checked: each attribute is inspected on its own anyway.
+        for (i, a) in e.attributes().with_checks(false).enumerate() {
             let a = a.map_err(|_| DAMAGED)?;
             let key = a.key.0;
             let raw = &a.value;
@@ -512,14 +520,16 @@ impl<'a> Rewriter<'a, '_, '_, '_> {
                 changes.push((i, Some(String::new())));
                 continue;
             }
+            let listed = p.attrs.contains(&local(key))
+                || p.elem_attrs.iter().any(|(el, at)| *el == name && *at == key);
+            // Fast path: a value that is not listed, has no escapes and no link scheme.
+            if !listed && self.renames.is_empty() && !raw.contains('&') && !is_link(raw) {
+                continue;
+            }
             let value = quick_xml::escape::unescape(raw).map_err(|_| DAMAGED)?;
             let renamed = apply_renames(&value, self.renames);
             let value = renamed.as_deref().unwrap_or(&value);
-            let lower = value.get(..7).unwrap_or(value).to_ascii_lowercase();
-            let linked = lower.starts_with("mailto:") || lower.starts_with("tel:");
-            let listed = p.attrs.contains(&local(key))
-                || p.elem_attrs.iter().any(|(el, at)| *el == name && *at == key);
-            let found = if linked || listed {
+            let found = if listed || is_link(value) {
                 let part = self.part;
                 self.cx.redact_text(Some(part), None, value)
             } else {
@@ -539,7 +549,7 @@ impl<'a> Rewriter<'a, '_, '_, '_> {
         }
         self.changed = true;
         let mut n = BytesStart::new(name.to_owned());
-        for (i, a) in e.attributes().enumerate() {
+        for (i, a) in e.attributes().with_checks(false).enumerate() {
             let a = a.map_err(|_| DAMAGED)?;
             let key = a.key.0;
             let changed = changes.iter().find(|(j, _)| *j == i).map(|(_, v)| v);
