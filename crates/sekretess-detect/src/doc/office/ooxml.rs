@@ -108,5 +108,7 @@ pub(super) fn renames(names: &[String], part: &str, cx: &mut Cx<'_>) -> Vec<(Str
         }
         out.push((name.clone(), new));
     }
+    // Longest first, so that a name inside another name does not break the longer one.
+    out.sort_by_key(|(old, _)| std::cmp::Reverse(old.len()));
     out
 }

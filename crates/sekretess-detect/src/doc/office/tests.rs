@@ -426,3 +426,24 @@ fn comments_and_processing_instructions_are_inspected_and_dtds_refused() {
     let r = redact_document(&docx(dtd), Format::Auto, &DocOptions::default());
     assert!(matches!(r, Err(DetectError::Damaged { .. })), "{r:?}");
 }
+
+#[test]
+fn pivot_items_alt_text_and_nested_sheet_names() {
+    let wb = b"<workbook><sheets><sheet name=\"19121212-1212\"/><sheet name=\"pnr 19121212-1212 kopia\"/></sheets></workbook>";
+    let records =
+        b"<pivotCacheRecords><r><s v=\"Kund: Anna Svensson\"/><n v=\"4711\"/></r></pivotCacheRecords>";
+    let drawing = b"<xdr:wsDr xmlns:xdr=\"x\" xmlns:pic=\"p\"><pic:cNvPr id=\"2\" name=\"Bild 1\" descr=\"Foto, kund: Anna Svensson\"/></xdr:wsDr>";
+    let input = pkg(&[
+        ("[Content_Types].xml", CT),
+        ("xl/workbook.xml", wb),
+        ("xl/pivotCache/pivotCacheRecords1.xml", records),
+        ("xl/drawings/drawing1.xml", drawing),
+    ]);
+    let out = run(&input, UninspectedPolicy::Fail).output.unwrap();
+    let wb = member(&out, "xl/workbook.xml");
+    assert!(wb.contains("name=\"Sheet1\"") && wb.contains("name=\"Sheet2\""), "{wb}");
+    let records = member(&out, "xl/pivotCache/pivotCacheRecords1.xml");
+    assert!(!records.contains("Svensson") && records.contains("<n v=\"4711\"/>"), "{records}");
+    let drawing = member(&out, "xl/drawings/drawing1.xml");
+    assert!(!drawing.contains("Svensson") && drawing.contains("name=\"Bild 1\""), "{drawing}");
+}
