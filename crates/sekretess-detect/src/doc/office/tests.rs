@@ -447,3 +447,18 @@ fn pivot_items_alt_text_and_nested_sheet_names() {
     let drawing = member(&out, "xl/drawings/drawing1.xml");
     assert!(!drawing.contains("Svensson") && drawing.contains("name=\"Bild 1\""), "{drawing}");
 }
+
+#[test]
+fn odf_encrypted_by_its_manifest_is_not_inspected() {
+    let manifest = b"<manifest:manifest xmlns:manifest=\"m\"><manifest:file-entry manifest:full-path=\"content.xml\">\
+        <manifest:encryption-data manifest:checksum-type=\"SHA1/1K\"/></manifest:file-entry></manifest:manifest>";
+    let input = pkg(&[
+        ("mimetype", ODT_MIME),
+        ("content.xml", b"\x01\x02 not xml"),
+        ("META-INF/manifest.xml", manifest),
+    ]);
+    let r = run(&input, UninspectedPolicy::Fail);
+    assert!(r.output.is_none());
+    assert_eq!(r.not_inspected.len(), 1);
+    assert_eq!(r.not_inspected[0].reason, Reason::EncryptedArchive);
+}
