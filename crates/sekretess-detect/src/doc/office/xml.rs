@@ -235,18 +235,17 @@ impl<'a> Rewriter<'a, '_, '_, '_> {
     fn event(&mut self, ev: Event<'a>) -> Result<(), DetectError> {
         match ev {
             Event::Text(_) | Event::CData(_) | Event::GeneralRef(_) => {
-                let piece = match &ev {
-                    Event::Text(t) => Cow::Owned(t.xml10_content().into_owned()),
-                    Event::CData(t) => Cow::Owned(t.xml10_content().into_owned()),
-                    Event::GeneralRef(r) => resolve_ref(r),
-                    _ => Cow::Borrowed(""),
-                };
                 if self.run.is_none() {
                     let mode = self.mode();
                     self.run = Some(Run { start: self.buf.len(), text: String::new(), mode });
                 }
                 if let Some(run) = &mut self.run {
-                    run.text.push_str(&piece);
+                    match &ev {
+                        Event::Text(t) => run.text.push_str(&t.xml10_content()),
+                        Event::CData(t) => run.text.push_str(&t.xml10_content()),
+                        Event::GeneralRef(r) => run.text.push_str(&resolve_ref(r)),
+                        _ => {}
+                    }
                 }
                 self.buf.push(Some(ev));
             }
