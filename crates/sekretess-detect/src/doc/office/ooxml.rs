@@ -59,6 +59,9 @@ pub(super) const PROFILE: Profile = Profile {
         "errorTitle",
         "v",
         "href",
+        // Data connections (`xl/connections.xml`): connection strings and queries.
+        "connection",
+        "command",
     ],
     // Document variables and the titles of content controls hold free text in `w:val`.
     elem_attrs: &[("w:docVar", "w:val"), ("w:alias", "w:val")],
