@@ -7,6 +7,8 @@ mod doc_email;
 mod doc_html;
 #[cfg(feature = "pdf")]
 mod doc_pdf;
+#[cfg(feature = "office")]
+mod doc_office;
 mod fixtures;
 mod formats;
 mod operators;
