@@ -1,5 +1,14 @@
 //! Payment card numbers: brand IIN ranges and lengths (ISO/IEC 7812, as the brands publish
 //! them).
+//!
+//! Source of the table: the issuer identification number table of Wikipedia's "Payment card
+//! number" article (https://en.wikipedia.org/wiki/Payment_card_number#Issuer_identification_number_(IIN),
+//! as of 2026), which cites each brand's own rules: Visa 4 (13, 16, 19 digits); Mastercard
+//! 51-55 and 2221-2720 (16); American Express 34, 37 (15); Discover 6011, 644-649, 65 and
+//! the China UnionPay co-brand 622126-622925 (16-19); JCB 3528-3589 (16-19); Diners Club
+//! 300-305, 3095, 36, 38, 39 (14-19); UnionPay 62 (16-19); Mir 2200-2204 (16-19); Maestro 50
+//! and 56-69 (12-19); UATP 1 (15). Ranges that overlap are tried in this order, and any
+//! brand's number is a card: the brand name is only informative.
 
 use crate::luhn::luhn;
 use crate::num;
@@ -43,6 +52,9 @@ pub fn card_brand(d: &[u8]) -> Option<&'static str> {
     if (p2 == 50 || (56..=69).contains(&p2)) && (12..=19).contains(&len) {
         return Some("maestro");
     }
+    if p1 == 1 && len == 15 {
+        return Some("uatp");
+    }
     None
 }
 
@@ -70,6 +82,14 @@ mod tests {
         assert_eq!(card_brand(b"2200000000000004"), Some("mir"));
         assert_eq!(card_brand(b"2205000000000000"), None);
         assert_eq!(card_brand(b"220000000000000"), None, "15 digits");
+    }
+
+    /// UATP (airline cards): major industry identifier 1, 15 digits.
+    #[test]
+    fn uatp_is_a_brand() {
+        assert_eq!(card_brand(b"122000000000003"), Some("uatp"));
+        assert!(is_card(b"122000000000003"));
+        assert_eq!(card_brand(b"1220000000000003"), None, "16 digits");
     }
 
     /// Luhn-valid, but no brand issues a 15-digit number starting with 49.

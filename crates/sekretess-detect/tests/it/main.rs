@@ -1,11 +1,14 @@
 //! Integration tests for sekretess-detect (one test binary, modules below).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cards;
 #[cfg(feature = "pdf")]
 mod doc_pdf;
 mod fixtures;
 mod formats;
 mod operators;
+mod peers;
+mod phones_ids;
 mod text;
 
 use sekretess_detect::{Finding, Format, Label, Options, redact_str};
