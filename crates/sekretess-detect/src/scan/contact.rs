@@ -97,7 +97,7 @@ impl Scanner<'_> {
             // UK national numbers: trunk 0 and ten digits, in groups (`07700 900123`,
             // `020 7946 0958`); taken only with a phone cue.
             if digits == 11 && sep_shape && ext_end.is_none() {
-                return Some((end, confidence::PHONE_NATIONAL_CUE_ONLY, "phone_uk"));
+                return Some((end, confidence::PHONE_NATIONAL_CUE_ONLY, "phone_national"));
             }
             return None;
         }
