@@ -36,13 +36,14 @@ fn spellings(pan: &str) -> Vec<String> {
 }
 
 /// (context name, format, document with `{}` for the number).
-const CONTEXTS: [(&str, Format, &str); 8] = [
+const CONTEXTS: [(&str, Format, &str); 9] = [
     ("prose", Format::Text, "Customer paid 120.00 USD with card {} for order 7 yesterday."),
     ("prose sv", Format::Text, "Kunden betalade 1 200 kr med kortet {} för order 7."),
     ("form field", Format::Text, "Name: Anna Berg\nCard number: {}\nExpiry: 12/29\n"),
     ("csv cell", Format::Csv, "order_id,amount,card,status\n7,120.00,{},paid\n"),
     ("csv cell as text", Format::Text, "order_id,amount,card,status\n7,120.00,{},paid\n"),
     ("json pan", Format::Json, "{\"order\": 7, \"payment\": {\"pan\": \"{}\", \"exp\": \"12/29\"}}"),
+    ("json pan as text", Format::Text, "{\"order\": 7, \"payment\": {\"pan\": \"{}\", \"exp\": \"12/29\"}}"),
     ("log line", Format::Text, "2026-03-01T10:22:31Z INFO fraud-check match={} owner=x score=0.93\n"),
     ("log line kv", Format::KeyValue, "ts=2026-03-01T10:22:31Z level=info match={} owner=x score=0.93\n"),
 ];

@@ -106,6 +106,10 @@ fn uk_and_nordic_national_forms_with_a_country_code_or_a_cue() {
     ] {
         found(doc, v, Label::Phone);
     }
+    // A country code alone is enough.
+    for v in ["+47 912 34 567", "+45 32 12 34 56", "+358 40 123 4567", "+44 7700 900123"] {
+        found(&format!("Kontakt {v} efter klockan tio."), v, Label::Phone);
+    }
     // Without a cue or a country code the national forms are not taken: amounts and
     // article numbers look the same.
     not_found("Summa 912 34 567 kr", "912 34 567", Label::Phone);
