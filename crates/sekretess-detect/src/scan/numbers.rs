@@ -125,9 +125,10 @@ impl Scanner<'_> {
                 }
             }
             (_, Some(true)) => {
-                // Ten digits with a phone cue and no organisation cue ("ring 2025550143") are
-                // a phone number that happens to pass Luhn (one in ten does).
-                if self.cue(start, end, Label::Phone) && !self.cue(start, end, Label::SeOrgnr) {
+                // Ten bare digits with a phone cue and no organisation cue ("ring 2025550142")
+                // are a phone number that happens to pass Luhn (one in ten does). Written
+                // `NNNNNN-NNNN` it is an organisation number's shape, not a phone's.
+                if k == 1 && self.cue(start, end, Label::Phone) && !self.cue(start, end, Label::SeOrgnr) {
                     return;
                 }
                 let b = if k == 1 { confidence::ORGNR_BARE } else { confidence::ORGNR_GROUPED };

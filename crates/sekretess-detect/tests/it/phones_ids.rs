@@ -70,6 +70,8 @@ fn luhn_valid_phone_with_a_phone_cue_is_not_an_orgnr() {
         not_found(doc, v, Label::SeOrgnr);
         found(doc, v, Label::Phone);
     }
+    // In the organisation number's own shape a phone cue does not change it.
+    found("Ring oss om 556036-0793 i dag.", "556036-0793", Label::SeOrgnr);
     // With an organisation cue it stays an organisation number.
     found("Org.nr 2025550142, tel 08-123 456 78", "2025550142", Label::SeOrgnr);
 }
