@@ -59,8 +59,25 @@ fn positive(label: Label) -> &'static [&'static str] {
         ],
         Label::Email => &[],
         Label::Phone => &[
-            "phone*", "tel", "telefon*", "mobil*", "mobile", "call", "ring", "cell*", "fax", "sms", "nummer",
-            "number", "reach", "nå",
+            "phone*",
+            "tel",
+            "telefon*",
+            "mobil*",
+            "mobile",
+            "call",
+            "ring",
+            "cell*",
+            "fax",
+            "sms",
+            "nummer",
+            "number",
+            "reach",
+            "nå",
+            "telephone*",
+            "tlf",
+            "puh",
+            "puhelin*",
+            "ext",
         ],
         Label::IpAddress => &[
             "ip",
@@ -130,11 +147,41 @@ fn negative(label: Label) -> &'static [&'static str] {
         "gtin",
         "upc",
     ];
+    // An organisation number is what an invoice names (the seller's and often the buyer's),
+    // so "invoice"/"faktura" do not count against it.
+    const NUMBERS_ORGNR: &[&str] = &[
+        "order*",
+        "tracking",
+        "sku",
+        "artikel*",
+        "artnr",
+        "art",
+        "ordernummer",
+        "ref",
+        "referens*",
+        "reference",
+        "serial",
+        "ticket*",
+        "timestamp*",
+        "ts",
+        "epoch",
+        "version*",
+        "build*",
+        "kolli*",
+        "shipment*",
+        "parcel*",
+        "paket*",
+        "batch*",
+        "ean",
+        "isbn",
+        "gtin",
+        "upc",
+    ];
     match label {
+        Label::SeOrgnr => NUMBERS_ORGNR,
         Label::CardNumber
         | Label::UsSsn
         | Label::SePersonnummer
-        | Label::SeOrgnr
         | Label::Phone
         | Label::SeBankAccount
         | Label::PostalAddress => NUMBERS,
@@ -296,7 +343,10 @@ impl Ctx {
         if pos & bit != 0 {
             adj += 0.3;
         }
-        if neg & bit != 0 {
+        // A checksum-validated identifier with its own cue near ("paid with card … for
+        // order 7") keeps it: the lookalike word then names another number of the sentence.
+        let checksummed = matches!(label, Label::CardNumber | Label::SePersonnummer | Label::SeOrgnr);
+        if neg & bit != 0 && !(checksummed && pos & bit != 0) {
             adj -= 0.45;
         }
         adj

@@ -75,6 +75,10 @@ pub const PHONE_INTL_PREFIX: f32 = 0.7;
 pub const PHONE_SE_GROUPED: f32 = 0.7;
 /// Swedish phone number (leading 0) as bare digits.
 pub const PHONE_SE_BARE: f32 = 0.5;
+/// A national number of another country's plan without its country code (UK `07700 900123`,
+/// Norwegian `912 34 567`, Danish `32 12 34 56`): below the threshold unless a phone cue is
+/// near.
+pub const PHONE_NATIONAL_CUE_ONLY: f32 = 0.35;
 /// IPv4 address.
 pub const IPV4: f32 = 0.8;
 /// IPv6 address.

@@ -55,7 +55,14 @@ impl Scanner<'_> {
             seps += 1;
             j = k;
         }
-        if digits > 15 || !right_ok(t, end) {
+        if digits > 15 {
+            return None;
+        }
+        // A North American extension right after the number (`…-0143x521`, `… ext. 12`).
+        let ext_end = extension(t, end);
+        let num_end = end;
+        let end = ext_end.unwrap_or(end);
+        if !right_ok(t, end) {
             return None;
         }
         let sep_shape = seps > 0;
@@ -66,12 +73,13 @@ impl Scanner<'_> {
             return None;
         }
         if paren {
-            if digits == 10 && groups >= 2 && first >= b'2' {
+            // `(NXX)`: three digits of area code inside the parentheses, NXX not 0 or 1.
+            if digits == 10 && groups >= 2 && first >= b'2' && t.get(i + 4) == Some(&b')') {
                 return Some((end, confidence::PHONE_US_PAREN, "phone_us"));
             }
             return None;
         }
-        let d = &t[i..end];
+        let d = &t[i..num_end];
         if first == b'0' {
             if d.get(1) == Some(&b'0') {
                 if (10..=17).contains(&digits) && sep_shape {
@@ -79,12 +87,17 @@ impl Scanner<'_> {
                 }
                 return None;
             }
-            if (8..=10).contains(&digits) {
+            if (8..=10).contains(&digits) && ext_end.is_none() {
                 return Some((
                     end,
                     if sep_shape { confidence::PHONE_SE_GROUPED } else { confidence::PHONE_SE_BARE },
                     "phone_se",
                 ));
+            }
+            // UK national numbers: trunk 0 and ten digits, in groups (`07700 900123`,
+            // `020 7946 0958`); taken only with a phone cue.
+            if digits == 11 && sep_shape && ext_end.is_none() {
+                return Some((end, confidence::PHONE_NATIONAL_CUE_ONLY, "phone_national"));
             }
             return None;
         }
@@ -100,9 +113,79 @@ impl Scanner<'_> {
                 return Some((end, confidence::PHONE_US_BARE, "phone_us"));
             }
         }
+        // Norwegian and Danish national numbers: eight digits without a trunk prefix, in the
+        // groups those plans print (`912 34 567`, `32 12 34 56`, `3212 3456`); taken only with
+        // a phone cue.
+        if digits == 8 && first >= b'2' && ext_end.is_none() {
+            let lens = group_lens(d);
+            if matches!(lens.as_slice(), [3, 2, 3] | [2, 2, 2, 2] | [4, 4] | [3, 5]) {
+                return Some((end, confidence::PHONE_NATIONAL_CUE_ONLY, "phone_nordic"));
+            }
+        }
         None
     }
+}
 
+/// The end of an extension written right after a phone number ending at `e`: `x521`,
+/// `X88`, ` x 12`, `ext. 12`, ` ext 4021` (1 to 6 digits).
+fn extension(t: &[u8], e: usize) -> Option<usize> {
+    let mut k = e;
+    if t.get(k) == Some(&b' ') {
+        k += 1;
+    }
+    match t.get(k) {
+        Some(b'x' | b'X') => k += 1,
+        Some(b'e' | b'E') if t.get(k..k + 3).is_some_and(|w| w.eq_ignore_ascii_case(b"ext")) => {
+            k += 3;
+            if t.get(k) == Some(&b'.') {
+                k += 1;
+            }
+        }
+        _ => return None,
+    }
+    if t.get(k) == Some(&b' ') && k > e + 1 {
+        k += 1;
+    }
+    let s = k;
+    while k < t.len() && t[k].is_ascii_digit() && k - s <= 6 {
+        k += 1;
+    }
+    ((1..=6).contains(&(k - s))).then_some(k)
+}
+
+/// The end of a zone index (`%eth0`) and a prefix length (`/64`, up to 128) written after an
+/// IPv6 address ending at `e`; `e` when there is neither.
+fn ipv6_suffix(t: &[u8], e: usize) -> usize {
+    let mut end = e;
+    if t.get(end) == Some(&b'%') {
+        let mut k = end + 1;
+        while k < t.len() && k - end <= 16 && (t[k].is_ascii_alphanumeric() || matches!(t[k], b'_' | b'.')) {
+            k += 1;
+        }
+        if k > end + 1 {
+            end = k;
+        }
+    }
+    if t.get(end) == Some(&b'/') {
+        let mut k = end + 1;
+        let mut v = 0u32;
+        while k < t.len() && t[k].is_ascii_digit() && k - end <= 3 {
+            v = v * 10 + u32::from(t[k] - b'0');
+            k += 1;
+        }
+        if k > end + 1 && v <= 128 && !t.get(k).is_some_and(|&b| is_word_byte(b)) {
+            end = k;
+        }
+    }
+    end
+}
+
+/// Lengths of the digit groups of a phone-shaped run.
+fn group_lens(d: &[u8]) -> Vec<usize> {
+    d.split(|b| !b.is_ascii_digit()).map(<[u8]>::len).filter(|&l| l > 0).collect()
+}
+
+impl Scanner<'_> {
     pub(super) fn at_phone_punct(&mut self, i: usize) -> usize {
         let t = self.t;
         if !t.get(i + 1).is_some_and(u8::is_ascii_digit) || (i > 0 && is_word_byte(t[i - 1])) {
@@ -110,7 +193,9 @@ impl Scanner<'_> {
         }
         if let Some((e, conf, rec)) = self.phone(i) {
             self.push(i, e, Label::Phone, conf, rec);
-            return e;
+            // After `(` the digits are scanned too: an identifier in brackets
+            // ("Lisa Berg (811218-9876)") is its own candidate and wins the overlap by tier.
+            return if t[i] == b'(' { i + 1 } else { e };
         }
         i + 1
     }
@@ -152,7 +237,9 @@ impl Scanner<'_> {
             return i + 1;
         }
         let tld = &t[last_dot + 1..j];
-        if tld.len() < 2 || !tld.iter().all(u8::is_ascii_alphabetic) {
+        // An internationalised TLD in its ASCII form (`xn--p1ai`, RFC 3490) counts too.
+        let idn = tld.len() > 4 && tld[..4].eq_ignore_ascii_case(b"xn--");
+        if tld.len() < 2 || !(idn || tld.iter().all(u8::is_ascii_alphabetic)) {
             return i + 1;
         }
         self.push(s, j, Label::Email, confidence::EMAIL, "email");
@@ -178,7 +265,9 @@ impl Scanner<'_> {
         let cand = &t[s..e];
         let colons = cand.iter().filter(|&&b| b == b':').count();
         let double = memchr::memmem::find(cand, b"::").is_some();
-        if colons < 2 || (!double && colons < 7) {
+        // Seven colons, or six before an embedded IPv4 address (`0:0:0:0:0:ffff:1.2.3.4`).
+        let embedded = cand.contains(&b'.');
+        if colons < 2 || (!double && colons < if embedded { 6 } else { 7 }) {
             return e;
         }
         if (s > 0 && (is_word_byte(t[s - 1]) || t[s - 1] == b'.'))
@@ -193,7 +282,9 @@ impl Scanner<'_> {
                 && text.parse::<std::net::Ipv6Addr>().is_ok()
             {
                 if text.bytes().filter(|b| b.is_ascii_hexdigit()).count() >= 1 {
-                    self.push(s, end, Label::IpAddress, confidence::IPV6, "ipv6");
+                    let full = if end == e { ipv6_suffix(t, e) } else { end };
+                    self.push(s, full, Label::IpAddress, confidence::IPV6, "ipv6");
+                    return full;
                 }
                 return e;
             }

@@ -2,7 +2,7 @@
 //! IPv4 addresses, Swedish bank accounts and IBAN (found from its check digits).
 
 use super::confidence;
-use super::{Groups, Scanner, is_letter_before, left_ok, right_ok};
+use super::{Groups, Scanner, is_letter_before, is_word_byte, left_ok, right_ok};
 use crate::Label;
 use sekretess_ident as ident;
 
@@ -63,6 +63,11 @@ impl Scanner<'_> {
             if k > 1 && g.lens(k).any(|l| !(2..=6).contains(&l)) {
                 continue;
             }
+            // The run goes on with another group of the same length and separator
+            // ("5610 5910 8101 8251"): the number is the longer run, not a valid prefix of it.
+            if k > 1 && k < g.n && sep == Some(g.sep[k - 1]) && g.len(k) == g.len(k - 1) {
+                continue;
+            }
             if !right_ok(t, g.end(k)) {
                 continue;
             }
@@ -120,6 +125,12 @@ impl Scanner<'_> {
                 }
             }
             (_, Some(true)) => {
+                // Ten bare digits with a phone cue and no organisation cue ("ring 2025550142")
+                // are a phone number that happens to pass Luhn (one in ten does). Written
+                // `NNNNNN-NNNN` it is an organisation number's shape, not a phone's.
+                if k == 1 && self.cue(start, end, Label::Phone) && !self.cue(start, end, Label::SeOrgnr) {
+                    return;
+                }
                 let b = if k == 1 { confidence::ORGNR_BARE } else { confidence::ORGNR_GROUPED };
                 self.push(start, end, Label::SeOrgnr, b, "se_orgnr_luhn");
             }
@@ -132,7 +143,7 @@ impl Scanner<'_> {
         let (k, base) = if g.n >= 3 && g.len(0) == 3 && g.len(1) == 2 && g.len(2) == 4 {
             match g.same_sep(3) {
                 Some(b'-') => (3, confidence::SSN_DASHES),
-                Some(b' ') => (3, confidence::SSN_SPACES),
+                Some(b' ' | b'.') => (3, confidence::SSN_SPACES),
                 _ => return,
             }
         } else if g.len(0) == 9 {
@@ -172,7 +183,20 @@ impl Scanner<'_> {
                 return;
             }
         }
-        let end = g.end(4);
+        let mut end = g.end(4);
+        // A CIDR prefix length (`/24`) belongs to the address; an impossible one (`/123`)
+        // leaves the address alone.
+        if g.n > 4 && g.sep[3] == b'/' {
+            let (s, e) = g.g[4];
+            let v =
+                t[s..e].iter().fold(0u32, |a, &c| a.saturating_mul(10).saturating_add(u32::from(c - b'0')));
+            if e - s <= 2 && v <= 32 && right_ok(t, e) {
+                end = e;
+            } else if !t.get(e).is_some_and(|&b| is_word_byte(b)) {
+                self.push(g.g[0].0, end, Label::IpAddress, confidence::IPV4, "ipv4");
+                return;
+            }
+        }
         if !right_ok(t, end) {
             return;
         }

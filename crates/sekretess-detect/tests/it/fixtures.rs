@@ -1,4 +1,5 @@
-//! Every fixture value, in English and Swedish sentences, a CSV cell and a JSON value.
+//! Every fixture value, in English and Swedish sentences, a CSV cell, a JSON value, a form
+//! field and log lines.
 
 use sekretess_detect::{Format, Label, validate};
 
@@ -16,6 +17,14 @@ pub(crate) fn fixture(rel: &str) -> Vec<String> {
 
 /// Templates: (format, text with `{}` for the value).
 fn templates(label: Label) -> Vec<(Format, String)> {
+    let (field, log) = match label {
+        Label::SePersonnummer => ("Personnummer", "pnr"),
+        Label::SeOrgnr => ("Organisationsnummer", "orgnr"),
+        Label::Iban => ("IBAN", "iban"),
+        Label::UsSsn => ("SSN", "ssn"),
+        Label::CardNumber => ("Card number", "pan"),
+        _ => unreachable!(),
+    };
     let (en, sv, key) = match label {
         Label::SePersonnummer => (
             "My personal identity number is {} and I live in Lund.",
@@ -45,6 +54,11 @@ fn templates(label: Label) -> Vec<(Format, String)> {
         (Format::Csv, format!("name;{key}\n\"Smith, John\";\"{{}}\"\n")),
         (Format::Json, format!("{{\"customer\": {{\"{key}\": \"{{}}\", \"city\": \"Lund\"}}}}")),
         (Format::Ndjson, format!("{{\"id\":1,\"{key}\":\"{{}}\"}}\n{{\"id\":2}}\n")),
+        // A form and a log line read as plain text (issue 19: "prose, forms, CSV, JSON and log
+        // lines").
+        (Format::Text, format!("Namn: Anna Svensson\n{field}: {{}}\nOrt: Lund\n")),
+        (Format::Text, format!("2026-03-01T10:22:31Z INFO kyc check {log}={{}} result=ok\n")),
+        (Format::KeyValue, format!("ts=2026-03-01T10:22:31Z level=info {log}=\"{{}}\" result=ok\n")),
     ]
 }
 

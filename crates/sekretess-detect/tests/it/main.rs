@@ -1,6 +1,7 @@
 //! Integration tests for sekretess-detect (one test binary, modules below).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cards;
 #[cfg(feature = "email")]
 mod doc_email;
 #[cfg(all(feature = "html", feature = "email"))]
@@ -12,6 +13,8 @@ mod doc_office;
 mod fixtures;
 mod formats;
 mod operators;
+mod peers;
+mod phones_ids;
 mod text;
 
 use sekretess_detect::{Finding, Format, Label, Options, redact_str};

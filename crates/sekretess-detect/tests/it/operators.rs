@@ -33,6 +33,27 @@ fn redacting_twice_changes_nothing() {
     }
 }
 
+/// The shapes added for issue 19 (extensions, national phone plans, CIDR, zone indexes,
+/// dotted SSN, punycode TLD, UATP, an identifier in brackets) also redact to a fixed point.
+#[test]
+fn issue19_shapes_redact_twice_unchanged() {
+    const DOC19: &str = "Lisa Berg (811218-9876) paid with card 122000000000003 for order 7. \
+Call +1-202-555-0143x521, (202)555-0143x88, 001-202-555-0143x9170 or 202.555.0143 ext. 12.\n\
+Mobile: 07700 900123. Tlf. 912 34 567, tlf 32 12 34 56, ring +47 912 34 567.\n\
+Subnet 192.168.1.0/24 via fe80::1%eth0/64; SSN 078.05.1123; mail a@xn--d1acufc.xn--p1ai.\n\
+Fakturan till 556036-0793 skickas i dag.";
+    for op in operators() {
+        let opts = Options { operator: op.clone(), hash_key: b"test key".to_vec(), ..Options::default() };
+        for format in [Format::Text, Format::KeyValue] {
+            let once = redact_str(DOC19, format, &opts).unwrap();
+            assert!(once.findings.len() >= 16, "{op:?}: {} findings: {}", once.findings.len(), once.text);
+            let twice = redact_str(&once.text, format, &opts).unwrap();
+            assert_eq!(twice.text, once.text, "{op:?}");
+            assert!(twice.findings.is_empty(), "{op:?}: {:?} in {}", twice.findings, once.text);
+        }
+    }
+}
+
 #[test]
 fn card_never_more_than_first6_last4() {
     for card in crate::fixtures::fixture("cards/test_pans_luhn_valid.txt") {

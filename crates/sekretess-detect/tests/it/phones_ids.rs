@@ -1,0 +1,120 @@
+//! Issue 19, item 2: a checksum-valid identifier beats a phone shape; organisation numbers in
+//! prose without a cue, and not for Luhn-valid phone numbers; North American extensions and
+//! national phone plans of the UK and the Nordic countries.
+
+use sekretess_detect::{Format, Label};
+
+use crate::{findings, labels_at, labels_over};
+
+/// `value` inside `doc` is found exactly as `label`.
+fn found(doc: &str, value: &str, label: Label) {
+    let start = doc.find(value).unwrap();
+    let end = start + value.len();
+    let fs = findings(doc, Format::Text);
+    assert!(
+        labels_at(&fs, start, end).contains(&label),
+        "{value:?} in {doc:?}: expected {label}, got {:?}",
+        fs.iter().map(|f| (f.start_byte, f.end_byte, f.label)).collect::<Vec<_>>()
+    );
+}
+
+/// `value` inside `doc` is not reported under `label` (nor any part of it).
+fn not_found(doc: &str, value: &str, label: Label) {
+    let start = doc.find(value).unwrap();
+    let fs = findings(doc, Format::Text);
+    assert!(
+        !labels_over(&fs, start, start + value.len()).contains(&label),
+        "{value:?} in {doc:?} reported as {label}"
+    );
+}
+
+#[test]
+fn personnummer_in_brackets_after_a_name_is_not_a_phone() {
+    for doc in [
+        "Lisa Berg (811218-9876) har flyttat.",
+        "Ny styrelseledamot: Lisa Berg (811218-9876)",
+        "Lisa Berg (8112189876) ringde.",
+        "Lisa Berg (19811218-9876).",
+    ] {
+        let v = doc.split('(').nth(1).unwrap().split(')').next().unwrap();
+        found(doc, v, Label::SePersonnummer);
+        not_found(doc, v, Label::Phone);
+        let fs = findings(doc, Format::Text);
+        assert!(fs.iter().all(|f| &doc[f.start_byte..f.end_byte] != format!("({v}").as_str()), "{doc}");
+    }
+}
+
+#[test]
+fn us_area_code_in_brackets_needs_the_closing_bracket() {
+    found("Call (415) 555-0132 today.", "(415) 555-0132", Label::Phone);
+    found("Call (202)555-0143 today.", "(202)555-0143", Label::Phone);
+    not_found("Call (4155550-132 now.", "(4155550-132", Label::Phone);
+}
+
+#[test]
+fn orgnr_in_prose_without_a_cue() {
+    found("Fakturan till 556036-0793 skickas i dag.", "556036-0793", Label::SeOrgnr);
+    found("Invoice to 556036-0793, due in 30 days.", "556036-0793", Label::SeOrgnr);
+    found("Vi har fått 5560360793 som mottagare.", "5560360793", Label::SeOrgnr);
+}
+
+/// 2025550142 passes Luhn and has a third digit of 2 or more: a phone cue makes it a phone.
+#[test]
+fn luhn_valid_phone_with_a_phone_cue_is_not_an_orgnr() {
+    for doc in ["ring 2025550142 i morgon", "tel 2025550142", "Call me on 2025550142.", "Mobil: 2025550142"] {
+        not_found(doc, "2025550142", Label::SeOrgnr);
+        found(doc, "2025550142", Label::Phone);
+    }
+    for doc in ["ring 0701234567", "tel 070-123 45 67", "Tel: 070-1234567"] {
+        let v = doc.split_once(' ').unwrap().1;
+        not_found(doc, v, Label::SeOrgnr);
+        found(doc, v, Label::Phone);
+    }
+    // In the organisation number's own shape a phone cue does not change it.
+    found("Ring oss om 556036-0793 i dag.", "556036-0793", Label::SeOrgnr);
+    // With an organisation cue it stays an organisation number.
+    found("Org.nr 2025550142, tel 08-123 456 78", "2025550142", Label::SeOrgnr);
+}
+
+#[test]
+fn north_american_extensions() {
+    for v in [
+        "+1-202-555-0143x521",
+        "(202)555-0143x88",
+        "001-202-555-0143x9170",
+        "202.555.0143x12",
+        "202-555-0143 ext. 4021",
+        "(202) 555-0143 x 7",
+    ] {
+        found(&format!("Contact: {v}"), v, Label::Phone);
+        found(&format!("Reach the office at {v} before noon."), v, Label::Phone);
+    }
+    // Not an extension: dimensions, a lone x.
+    not_found("Screen 1920x1080 pixels", "1920x1080", Label::Phone);
+}
+
+#[test]
+fn uk_and_nordic_national_forms_with_a_country_code_or_a_cue() {
+    for (doc, v) in [
+        ("Mobile: 07700 900123", "07700 900123"),
+        ("Phone 020 7946 0958 (office)", "020 7946 0958"),
+        ("+44 7700 900123", "+44 7700 900123"),
+        ("Ring +47 912 34 567 i morgen.", "+47 912 34 567"),
+        ("Tlf. 912 34 567", "912 34 567"),
+        ("Ring +45 32 12 34 56.", "+45 32 12 34 56"),
+        ("tlf 32 12 34 56", "32 12 34 56"),
+        ("Puh. +358 40 123 4567", "+358 40 123 4567"),
+        ("puhelin 040 123 4567", "040 123 4567"),
+    ] {
+        found(doc, v, Label::Phone);
+    }
+    // A country code alone is enough.
+    for v in ["+47 912 34 567", "+45 32 12 34 56", "+358 40 123 4567", "+44 7700 900123"] {
+        found(&format!("Kontakt {v} efter klockan tio."), v, Label::Phone);
+    }
+    // Without a cue or a country code the national forms are not taken: amounts and
+    // article numbers look the same.
+    not_found("Summa 912 34 567 kr", "912 34 567", Label::Phone);
+    not_found("Article 32 12 34 56 in stock", "32 12 34 56", Label::Phone);
+    not_found("Batch 07700 900123 shipped", "07700 900123", Label::Phone);
+}
