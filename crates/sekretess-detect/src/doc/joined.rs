@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::Cx;
-use crate::{CharCounter, MASK};
+use crate::CharCounter;
 
 /// Text assembled from pieces and the gaps between them.
 #[derive(Clone, Debug, Default)]
@@ -27,21 +27,6 @@ impl Joined {
     /// places they cannot span).
     pub fn gap(&mut self, s: &str) {
         self.text.push_str(s);
-    }
-
-    /// The joined text.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// Number of pieces.
-    pub fn len(&self) -> usize {
-        self.pieces.len()
-    }
-
-    /// Whether there are no pieces.
-    pub fn is_empty(&self) -> bool {
-        self.pieces.is_empty()
     }
 
     /// Byte range of piece `i` in the joined text.
@@ -117,11 +102,6 @@ impl Joined {
         }
         out
     }
-}
-
-/// A mask of the same number of characters as `s` (for places where the length must stay).
-pub(crate) fn mask_like(s: &str) -> String {
-    s.chars().map(|c| if c.is_whitespace() { c } else { MASK }).collect()
 }
 
 #[cfg(test)]

@@ -10,9 +10,6 @@
 //! default policy, [`redact_document`] returns no output at all when anything was not
 //! inspected: nothing uninspected passes as clean.
 
-// Scaffolding: the format processors use all of it; removed when they land.
-#![allow(dead_code)]
-
 mod joined;
 mod sniff;
 

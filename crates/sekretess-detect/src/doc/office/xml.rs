@@ -47,7 +47,6 @@ pub(super) struct Profile {
 /// Spreadsheet cells whose numeric value held a finding.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Numeric {
-    None,
     /// SpreadsheetML: the cell `c` gets `t="str"` when its `v` changed.
     Xlsx,
     /// ODF: a cell whose `office:value` held a finding becomes a string cell.
