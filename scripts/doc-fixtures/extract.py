@@ -6,7 +6,7 @@ by crates/sekretess-detect/tests/it/documents.rs (to check the redacted outputs 
 None of this shares code with Sekretess: it is Python's zipfile, xml.etree, email and
 html.parser, and poppler's pdftotext/pdfinfo.
 
-    extract.py MODE FILE   MODE: auto | pdf | pdfraw | zip | email | html
+    extract.py MODE FILE   MODE: auto | pdf | pdfraw | zip | email | emaildefects | html
 Prints the text found on stdout. `pdfraw` prints the strings of the PDF as qpdf writes it
 uncompressed (metadata, link targets, form values): compare it only verbatim.
 """
@@ -198,6 +198,9 @@ def main():
                     for m in box)
         else:
             out = email_text(data)
+    elif mode == "emaildefects":
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        out = "".join(f"{part.get_content_type()}: {d!r}\n" for part in msg.walk() for d in part.defects)
     elif mode == "html":
         out = html_text(data)
     else:

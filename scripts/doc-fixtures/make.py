@@ -514,7 +514,8 @@ FIXTURES = [
      "input value/title, abbr title, mailto:/tel: hrefs"),
     ("letter-chromium.pdf", "pdf", None, ["Tack för din beställning", "Leveransen avser kontorsmaterial", "Thank you for your order", "Kind regards"],
      "headless Chromium print of letter.html: page text, link annotations, Info title"),
-    ("mail-alternative.eml", "email", ALL, ["Tack för din beställning", "Leveransen avser kontorsmaterial", "Thank you for your order"],
+    ("mail-alternative.eml", "email", ALL, ["Tack för din beställning", "Leveransen avser kontorsmaterial", "Thank you for your order",
+                                            "avtal.pdf", "brev.docx", "Avtal och villkor", "The delivery covers office supplies"],
      "Python email: From/To/Cc/Reply-To display names and addresses, RFC 2047 Subject, "
      "multipart/alternative (text/plain quoted-printable, text/html base64), "
      "attachments letter-lo.pdf and letter.docx (base64)"),

@@ -1,6 +1,7 @@
 //! Integration tests for sekretess-detect (one test binary, modules below).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod documents;
 mod fixtures;
 mod formats;
 mod operators;
