@@ -14,6 +14,7 @@ import email
 import email.policy
 import html.parser
 import io
+import re
 import subprocess
 import sys
 import tempfile
@@ -42,7 +43,43 @@ def pdf_raw(data):
         # qpdf exits 3 on warnings; the output is still written.
         if r.returncode not in (0, 3):
             raise SystemExit("qpdf failed")
-    return r.stdout.decode("latin-1")
+    raw = r.stdout.decode("latin-1")
+    # The string objects decoded too: annotation contents, titles and form values are often
+    # UTF-16 hex strings that no grep of the file would see.
+    strings = [pdf_string(bytes.fromhex(re.sub(r"\s", "", h) + ("0" if len(re.sub(r"\s", "", h)) % 2 else "")))
+               for h in re.findall(r"<([0-9A-Fa-f\s]+)>", raw)]
+    strings += [pdf_string(unescape_literal(m)) for m in re.findall(r"\(((?:\\.|[^\\()])*)\)", raw, re.S)]
+    return raw + "\n" + "\n".join(strings)
+
+
+def unescape_literal(s):
+    out = bytearray()
+    b = s.encode("latin-1")
+    i = 0
+    while i < len(b):
+        c = b[i]
+        if c == 0x5C and i + 1 < len(b):
+            n = b[i + 1]
+            if 0x30 <= n <= 0x37:
+                j = i + 1
+                while j < len(b) and j < i + 4 and 0x30 <= b[j] <= 0x37:
+                    j += 1
+                out.append(int(b[i + 1:j], 8) & 0xFF)
+                i = j
+                continue
+            out += {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b",
+                    ord("f"): b"\f"}.get(n, bytes([n]))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return bytes(out)
+
+
+def pdf_string(b):
+    if b.startswith(b"\xfe\xff"):
+        return b[2:].decode("utf-16-be", "replace")
+    return b.decode("latin-1")
 
 
 def xml_text(data):

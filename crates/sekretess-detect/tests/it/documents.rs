@@ -599,3 +599,17 @@ fn limits_are_refused() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Check an output made elsewhere (the CLI, another tool):
+/// `SEKRETESS_DOC_CHECK=letter-lo.pdf=/tmp/out.pdf cargo test -p sekretess-detect --test it
+/// check_external_output -- --nocapture`. Without the variable it does nothing.
+#[test]
+fn check_external_output() {
+    let Ok(spec) = std::env::var("SEKRETESS_DOC_CHECK") else { return };
+    let (file, path) = spec.split_once('=').unwrap();
+    let f = manifest().into_iter().find(|f| f.file == file).unwrap();
+    let input = std::fs::read(dir().join(&f.file)).unwrap();
+    let output = std::fs::read(path).unwrap();
+    let problems = check_output(&f, &input, &output, true);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
