@@ -180,6 +180,14 @@ fn extractors_see_planted_values_in_inputs() {
     let mut problems = Vec::new();
     for f in &fixtures {
         assert!(!f.planted.is_empty(), "{}: nothing planted", f.file);
+        let kind = sniff(&std::fs::read(dir().join(&f.file)).unwrap());
+        let want = match f.kind.as_str() {
+            "docx" | "odt" | "xlsx" | "ods" | "pptx" => "zip",
+            k => k,
+        };
+        if kind.as_str() != want {
+            problems.push(format!("{}: sniffed as {}", f.file, kind.as_str()));
+        }
         let (text, raw) = extract_kind(&f.kind, &dir().join(&f.file));
         let seen = planted_in(f, &text, &raw);
         if seen.len() != f.planted.len() {
@@ -551,6 +559,19 @@ fn check_unsupported(file: &str, reason: &str, attachment: bool) -> Option<Strin
     (!ok).then(|| {
         format!("{file}: want {reason}{}, got {reasons:?}", if attachment { " in an attachment" } else { "" })
     })
+}
+
+#[test]
+fn unsupported_inputs_are_sniffed_by_content() {
+    let want = ["image", "pdf", "zip", "ole", "binary", "email"];
+    for ((file, _), want) in UNSUPPORTED.iter().zip(want) {
+        let kind = sniff(&std::fs::read(dir().join(file)).unwrap());
+        assert_eq!(kind.as_str(), want, "{file}");
+    }
+    for (file, _) in LIMITS {
+        let kind = sniff(&std::fs::read(dir().join(file)).unwrap());
+        assert_eq!(kind.as_str(), if file.ends_with(".eml") { "email" } else { "zip" }, "{file}");
+    }
 }
 
 #[test]
