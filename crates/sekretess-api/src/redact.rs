@@ -49,3 +49,54 @@ pub struct RedactResponse {
     pub json: Option<serde_json::Value>,
     pub findings: Vec<RedactFinding>,
 }
+
+/// Where a finding or an uninspected part is in a binary document (never a value from it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentPlace {
+    /// Page of a PDF (1-based).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// Part: a package member (`word/document.xml`), an e-mail header (`header:Subject`),
+    /// `body`, or a PDF area (`info`, `annotations`, `outline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
+    /// Positions (1-based) of the attachments leading to it, outermost first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<u32>,
+}
+
+/// A finding in a binary document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentFinding {
+    pub label: String,
+    pub confidence: f32,
+    pub recognizer: String,
+    #[serde(flatten)]
+    pub place: DocumentPlace,
+}
+
+/// A part of a binary document that could not be inspected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct NotInspected {
+    /// `image`, `encrypted-pdf`, `encrypted-archive`, `ole-binary`, `sealed-message`,
+    /// `unsupported-format`, `unknown-binary`, `format-not-built`.
+    pub reason: String,
+    #[serde(flatten)]
+    pub place: DocumentPlace,
+}
+
+/// `POST /v1/redact?report=only` with a binary document: what was found, without the
+/// document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentReport {
+    /// What the input was by its content: `pdf`, `zip` (OOXML, ODF), `email`, `mbox`,
+    /// `html`, `text`, `image`, `ole`, `binary`.
+    pub kind: String,
+    pub findings: Vec<DocumentFinding>,
+    pub not_inspected: Vec<NotInspected>,
+}
+
+/// A binary document (PDF, Office, ODF, e-mail, HTML or text), sent and answered as bytes.
+#[derive(Debug, Clone, PartialEq, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct BinaryDocument(pub Vec<u8>);

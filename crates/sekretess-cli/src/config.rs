@@ -33,6 +33,8 @@ pub struct ServerSection {
     pub log_level: Option<String>,
     pub body_limit_bytes: Option<usize>,
     pub batch_body_limit_bytes: Option<usize>,
+    /// Largest binary document for `POST /v1/redact` (default 32 MiB).
+    pub document_body_limit_bytes: Option<usize>,
     pub max_batch: Option<usize>,
     /// `sqlite` (the default: `data_dir`) or `postgres://user@host:port/database` of the
     /// control database. A password here needs the file private (0600); prefer

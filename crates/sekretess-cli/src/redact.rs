@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use sekretess_detect::doc::{self, DocOptions, Kind, NotInspected, Place, UninspectedPolicy};
 use sekretess_detect::{Finding, Format, Label, Operator, Options, redact_stream};
 
 const HELP: &str = "\
@@ -21,17 +22,27 @@ Operators: mask (\u{2588} per character, the default), fixed:TEXT, partial (last
 partial6 (card numbers keep first 6 + last 4, others last 4), label ([LABEL]),
 hash ([LABEL:hex], keyed by --hash-key or SEKRETESS_HASH_KEY), keep (report only).
 
-Formats: text and kv pass invalid UTF-8 through unchanged; csv has a header row and a sniffed
-delimiter (, ; tab |); json keeps its structure and uses keys as context; ndjson is one JSON
-document per line.
+Every input is classified by its content, never by its name: PDF, DOCX, XLSX, PPTX, ODT,
+ODS, HTML, e-mail (.eml) and mbox are redacted by true removal (docs/documents.md); everything
+else that is text is read as --format says. Text formats: text and kv pass invalid UTF-8
+through unchanged; csv has a header row and a sniffed delimiter (, ; tab |); json keeps its
+structure and uses keys as context; ndjson is one JSON document per line.
+
+Nothing uninspected passes as clean: an input or a part that cannot be inspected (an image,
+an encrypted PDF or archive, a legacy .doc/.xls or other OLE binary, signed or encrypted mail,
+unknown binary data) is reported with its reason, and by default its document is not written
+at all and the run exits 3. --uninspected skip leaves such parts (or files) out of the
+output; --uninspected copy copies them unchanged. Both are explicit choices and exit 0.
 
 Exit status: 0 done (with --check: nothing found); 1 --check found personal data;
-2 usage or input error.
+2 usage or input error (a damaged document, a limit exceeded); 3 something was not inspected
+(with --uninspected fail, the default).
 
 Examples:
   sekretess redact < letter.txt > letter.redacted.txt
   sekretess redact --operator label --operator CARD_NUMBER=partial6 invoices/ --out clean/
-  sekretess redact --check --report findings.json export.csv";
+  sekretess redact --check --report findings.json export.csv
+  sekretess redact --uninspected skip mail/ --out archive/";
 
 /// Find and black out personal data in documents.
 #[derive(clap::Args, Debug)]
@@ -45,7 +56,8 @@ pub struct RedactArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Input format; auto decides from the file name and the first bytes.
+    /// How text is read (documents are recognised by their content whatever this says);
+    /// auto decides from the file name and the first bytes.
     #[arg(long, default_value = "auto", value_parser = ["auto", "text", "kv", "csv", "json", "ndjson"])]
     pub format: String,
 
@@ -76,6 +88,11 @@ pub struct RedactArgs {
     /// Worker threads (default: all cores).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+
+    /// What to do with an input or part that cannot be inspected: fail (report it, write
+    /// nothing of its document, exit 3), skip (leave it out) or copy (copy it unchanged).
+    #[arg(long, default_value = "fail", value_parser = ["fail", "skip", "copy"])]
+    pub uninspected: String,
 }
 
 impl RedactArgs {
@@ -128,9 +145,11 @@ impl Report {
         Ok(Report { out, first: true })
     }
 
-    fn add(&mut self, file: &str, f: &Finding) -> io::Result<()> {
-        let Some(w) = self.out.as_mut() else { return Ok(()) };
-        let v = serde_json::json!({
+    fn add(&mut self, file: &str, f: &Finding, place: Option<&Place>) -> io::Result<()> {
+        if self.out.is_none() {
+            return Ok(());
+        }
+        let mut v = serde_json::json!({
             "file": file,
             "label": f.label.as_str(),
             "start": f.start,
@@ -140,18 +159,49 @@ impl Report {
             "confidence": f.confidence,
             "recognizer": f.recognizer,
         });
+        if let Some(p) = place {
+            add_place(&mut v, p);
+        }
+        self.entry(&v)
+    }
+
+    /// An input or a part of one that was not inspected (`not_inspected`: the reason).
+    fn not_inspected(&mut self, file: &str, n: &NotInspected) -> io::Result<()> {
+        if self.out.is_none() {
+            return Ok(());
+        }
+        let mut v = serde_json::json!({ "file": file, "not_inspected": n.reason.as_str() });
+        add_place(&mut v, &n.place);
+        self.entry(&v)
+    }
+
+    fn entry(&mut self, v: &serde_json::Value) -> io::Result<()> {
+        let Some(w) = self.out.as_mut() else { return Ok(()) };
         w.write_all(if self.first { b"\n  " } else { b",\n  " })?;
         self.first = false;
-        serde_json::to_writer(&mut *w, &v)?;
+        serde_json::to_writer(&mut *w, v)?;
         Ok(())
     }
 
-    fn finish(mut self) -> io::Result<()> {
+    fn finish(&mut self) -> io::Result<()> {
         if let Some(mut w) = self.out.take() {
             w.write_all(b"\n]\n")?;
             w.flush()?;
         }
         Ok(())
+    }
+}
+
+/// The place fields of a report entry: `page`, `part`, `attachment` (only those known).
+fn add_place(v: &mut serde_json::Value, p: &Place) {
+    if let Some(page) = p.page {
+        v["page"] = page.into();
+    }
+    if let Some(part) = &p.part {
+        v["part"] = part.as_str().into();
+    }
+    if !p.attachment.is_empty() {
+        v["attachment"] = p.attachment.clone().into();
     }
 }
 
@@ -196,28 +246,151 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// Where one input's redacted copy goes.
+enum Dest<'a> {
+    /// Nowhere (`--check`).
+    Check,
+    /// Standard output.
+    Stdout,
+    /// A file, written whole or not at all.
+    File(&'a Path),
+}
+
+/// Counts over a run.
+#[derive(Default)]
+struct Tally {
+    findings: u64,
+    not_inspected: u64,
+}
+
+/// One run's settings.
+struct Run<'a> {
+    args: &'a RedactArgs,
+    format: Format,
+    doc: DocOptions,
+    report: Report,
+    bar: Option<indicatif::ProgressBar>,
+    tally: Tally,
+}
+
+impl Run<'_> {
+    fn warn(&self, msg: &str) {
+        match &self.bar {
+            Some(b) => b.suspend(|| eprintln!("{msg}")),
+            None => eprintln!("{msg}"),
+        }
+    }
+
+    /// Redact one input. Text is streamed in bounded memory; documents in container
+    /// formats are read whole (up to the input limit) and redacted by `doc`.
+    fn one(
+        &mut self,
+        mut input: impl Read,
+        name: &str,
+        file_name: Option<&str>,
+        dest: Dest<'_>,
+    ) -> anyhow::Result<()> {
+        let mut head = Vec::with_capacity(doc::SNIFF_LEN);
+        (&mut input).take(doc::SNIFF_LEN as u64).read_to_end(&mut head).with_context(|| name.to_owned())?;
+        let kind = doc::sniff(&head);
+        if kind == Kind::Text {
+            let input = io::Cursor::new(head).chain(input);
+            let opts = &self.doc.detect;
+            let (format, report) = (self.format, &mut self.report);
+            let mut on = |f: &Finding| {
+                let _ = report.add(name, f, None);
+            };
+            let summary = match dest {
+                Dest::Check => {
+                    redact_stream(input, io::sink(), format, file_name, opts, &mut on).map_err(Into::into)
+                }
+                Dest::Stdout => {
+                    let w = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+                    redact_stream(input, w, format, file_name, opts, &mut on).map_err(Into::into)
+                }
+                Dest::File(path) => {
+                    write_whole(path, |w| redact_stream(input, w, format, file_name, opts, &mut on))
+                }
+            }
+            .with_context(|| name.to_owned())?;
+            self.tally.findings += summary.findings;
+            return Ok(());
+        }
+
+        let limit = self.doc.limits.max_input;
+        let mut bytes = head;
+        input.take(limit.saturating_add(1)).read_to_end(&mut bytes).with_context(|| name.to_owned())?;
+        let redacted =
+            doc::redact_document(&bytes, self.format, &self.doc).with_context(|| name.to_owned())?;
+        drop(bytes);
+        for f in &redacted.findings {
+            let _ = self.report.add(name, &f.finding, Some(&f.place));
+        }
+        self.tally.findings += redacted.findings.len() as u64;
+        for n in &redacted.not_inspected {
+            let _ = self.report.not_inspected(name, n);
+            self.warn(&format!("not inspected: {name} ({}): {}", n.place, n.reason));
+        }
+        self.tally.not_inspected += redacted.not_inspected.len() as u64;
+        let Some(out) = redacted.output else {
+            if self.doc.uninspected == UninspectedPolicy::Fail {
+                self.warn(&format!("not written: {name} (not everything in it could be inspected)"));
+            }
+            return Ok(());
+        };
+        match dest {
+            Dest::Check => {}
+            Dest::Stdout => {
+                let mut w = io::stdout().lock();
+                w.write_all(&out)?;
+                w.flush()?;
+            }
+            Dest::File(path) => write_whole(path, |w| w.write_all(&out))?,
+        }
+        Ok(())
+    }
+}
+
+/// Write a file whole or not at all: into a temporary file beside it, renamed over it once
+/// complete (a failed or interrupted run leaves no partial output).
+fn write_whole<T, E>(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<&mut File>) -> Result<T, E>,
+) -> anyhow::Result<T>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    let value = {
+        let mut w = BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        let value = write(&mut w)?;
+        w.flush()?;
+        value
+    };
+    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(value)
+}
+
 pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
     let opts = args.options()?;
     let format: Format = args.format.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-    let mut report = Report::open(args.report.as_deref())?;
-    let mut found = 0u64;
+    let uninspected = match args.uninspected.as_str() {
+        "skip" => UninspectedPolicy::Skip,
+        "copy" => UninspectedPolicy::Copy,
+        _ => UninspectedPolicy::Fail,
+    };
+    let doc = DocOptions { detect: opts, uninspected, ..DocOptions::default() };
+    let report = Report::open(args.report.as_deref())?;
+    let mut run = Run { args: &args, format, doc, report, bar: None, tally: Tally::default() };
 
     if args.paths.is_empty() {
-        let stdin = io::stdin().lock();
-        let summary = if args.check {
-            redact_stream(stdin, io::sink(), format, None, &opts, |f| {
-                let _ = report.add("-", f);
-            })
-        } else {
-            let stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-            redact_stream(stdin, stdout, format, None, &opts, |f| {
-                let _ = report.add("-", f);
-            })
-        }
-        .context("standard input")?;
-        found += summary.findings;
-        report.finish().context("writing the report")?;
-        return Ok(exit(args.check, found));
+        let dest = if args.check { Dest::Check } else { Dest::Stdout };
+        run.one(io::stdin().lock(), "-", None, dest)?;
+        run.report.finish().context("writing the report")?;
+        return Ok(exit(&run));
     }
 
     let mut jobs = Vec::new();
@@ -244,7 +417,7 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
     }
 
     let total: u64 = jobs.iter().map(|j| j.len).sum();
-    let bar = (io::stderr().is_terminal() && (jobs.len() > 1 || total > 8 << 20)).then(|| {
+    run.bar = (io::stderr().is_terminal() && (jobs.len() > 1 || total > 8 << 20)).then(|| {
         let b = indicatif::ProgressBar::new(total);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {msg}",
@@ -257,55 +430,51 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
     let mut errors = 0usize;
     for j in &jobs {
         let name = j.path.display().to_string();
-        let result = (|| -> anyhow::Result<u64> {
+        let result = (|| -> anyhow::Result<()> {
             let file = File::open(&j.path).with_context(|| format!("cannot open {name}"))?;
-            let input = Counting { inner: file, bar: bar.clone() };
+            let input = Counting { inner: file, bar: run.bar.clone() };
             let file_name = j.path.file_name().and_then(|n| n.to_str());
-            let mut on = |f: &Finding| {
-                let _ = report.add(&name, f);
+            let dest_path = args.out.as_ref().map(|o| o.join(&j.rel));
+            let dest = match (&dest_path, args.check) {
+                (_, true) => Dest::Check,
+                (Some(p), false) => Dest::File(p),
+                (None, false) => Dest::Stdout,
             };
-            let summary = if args.check {
-                redact_stream(input, io::sink(), format, file_name, &opts, &mut on)
-            } else if let Some(out) = &args.out {
-                let dest = out.join(&j.rel);
-                if let Some(parent) = dest.parent() {
-                    fs::create_dir_all(parent)?;
-                }
-                let w = BufWriter::with_capacity(1 << 16, File::create(&dest)?);
-                redact_stream(input, w, format, file_name, &opts, &mut on)
-            } else {
-                let w = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-                redact_stream(input, w, format, file_name, &opts, &mut on)
-            }
-            .with_context(|| name.clone())?;
-            Ok(summary.findings)
+            run.one(input, &name, file_name, dest)
         })();
-        match result {
-            Ok(n) => found += n,
-            Err(e) => {
-                errors += 1;
-                match &bar {
-                    Some(b) => b.suspend(|| eprintln!("error: {e:#}")),
-                    None => eprintln!("error: {e:#}"),
-                }
-            }
+        if let Err(e) = result {
+            errors += 1;
+            run.warn(&format!("error: {e:#}"));
         }
     }
-    if let Some(b) = &bar {
+    if let Some(b) = &run.bar {
         b.finish_and_clear();
     }
-    report.finish().context("writing the report")?;
+    run.report.finish().context("writing the report")?;
     if errors > 0 {
         bail!("{errors} of {} files failed", jobs.len());
     }
     if !args.check {
-        eprintln!("{} files, {found} findings", jobs.len());
+        eprintln!(
+            "{} files, {} findings, {} not inspected",
+            jobs.len(),
+            run.tally.findings,
+            run.tally.not_inspected
+        );
     }
-    Ok(exit(args.check, found))
+    Ok(exit(&run))
 }
 
-fn exit(check: bool, found: u64) -> ExitCode {
-    if check && found > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+/// 3 when something was not inspected under the default policy, else 1 when `--check` found
+/// something, else 0.
+fn exit(run: &Run<'_>) -> ExitCode {
+    if run.tally.not_inspected > 0 && run.doc.uninspected == UninspectedPolicy::Fail {
+        ExitCode::from(3)
+    } else if run.args.check && run.tally.findings > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 #[cfg(test)]
@@ -325,6 +494,7 @@ mod tests {
             check: false,
             hash_key: None,
             threads: 1,
+            uninspected: "fail".into(),
         }
     }
 
@@ -359,5 +529,48 @@ mod tests {
         assert_eq!(run(c).unwrap(), ExitCode::SUCCESS);
         // Several inputs without --out is refused.
         assert!(run(args(vec![input])).is_err());
+    }
+
+    #[test]
+    fn uninspected_inputs_are_reported_and_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        fs::create_dir_all(&input).unwrap();
+        fs::write(input.join("a.txt"), "card 4111 1111 1111 1111\n").unwrap();
+        // Named like text, but a PNG by content; and random bytes named like CSV.
+        fs::write(input.join("scan.txt"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").unwrap();
+        let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        fs::write(input.join("export.csv"), &noise).unwrap();
+        let report = dir.path().join("report.json");
+
+        let out = dir.path().join("out");
+        let mut a = args(vec![input.clone()]);
+        a.out = Some(out.clone());
+        a.report = Some(report.clone());
+        assert_eq!(run(a).unwrap(), ExitCode::from(3));
+        assert!(out.join("a.txt").exists());
+        assert!(!out.join("scan.txt").exists() && !out.join("export.csv").exists());
+        let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+        let reasons: Vec<&str> =
+            v.as_array().unwrap().iter().filter_map(|e| e["not_inspected"].as_str()).collect();
+        assert_eq!(reasons, ["unknown-binary", "image"]);
+
+        let mut c = args(vec![input.clone()]);
+        c.check = true;
+        assert_eq!(run(c).unwrap(), ExitCode::from(3));
+
+        let skipped = dir.path().join("skipped");
+        let mut s = args(vec![input.clone()]);
+        s.out = Some(skipped.clone());
+        s.uninspected = "skip".into();
+        assert_eq!(run(s).unwrap(), ExitCode::SUCCESS);
+        assert!(skipped.join("a.txt").exists() && !skipped.join("scan.txt").exists());
+
+        let copied = dir.path().join("copied");
+        let mut k = args(vec![input.clone()]);
+        k.out = Some(copied.clone());
+        k.uninspected = "copy".into();
+        assert_eq!(run(k).unwrap(), ExitCode::SUCCESS);
+        assert_eq!(fs::read(copied.join("export.csv")).unwrap(), noise);
     }
 }

@@ -111,6 +111,10 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
         body_bytes: file.server.body_limit_bytes.unwrap_or(Limits::default().body_bytes),
         batch_body_bytes: file.server.batch_body_limit_bytes.unwrap_or(Limits::default().batch_body_bytes),
         max_batch: file.server.max_batch.unwrap_or(Limits::default().max_batch),
+        document_body_bytes: file
+            .server
+            .document_body_limit_bytes
+            .unwrap_or(Limits::default().document_body_bytes),
     };
     if args.dev {
         if args.store.is_some() || !args.group_databases.is_empty() {

@@ -70,11 +70,18 @@ pub struct Limits {
     pub batch_body_bytes: usize,
     /// Most customers in one batch.
     pub max_batch: usize,
+    /// Largest binary document sent to `POST /v1/redact`, in bytes.
+    pub document_body_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { body_bytes: 64 * 1024, batch_body_bytes: 8 * 1024 * 1024, max_batch: 1000 }
+        Limits {
+            body_bytes: 64 * 1024,
+            batch_body_bytes: 8 * 1024 * 1024,
+            max_batch: 1000,
+            document_body_bytes: 32 * 1024 * 1024,
+        }
     }
 }
 
@@ -314,7 +321,10 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/audit", get(r::audit::list::<S>))
         .route("/v1/audit/verify", get(r::audit::verify::<S>))
         .route("/v1/audit/checkpoint", get(r::audit::checkpoint::<S>))
-        .route("/v1/redact", post(r::redact::redact::<S>))
+        .route(
+            "/v1/redact",
+            post(r::redact::redact::<S>).layer(DefaultBodyLimit::max(limits.document_body_bytes)),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), audit_trail::customer_failures::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));

@@ -101,7 +101,7 @@ impl Modify for BearerAuth {
         people::publish_agreement, people::current_agreement, people::sign_agreement,
         people::agreement_status, people::reveal,
     ),
-    components(schemas(api::Problem)),
+    components(schemas(api::Problem, api::redact::DocumentReport)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

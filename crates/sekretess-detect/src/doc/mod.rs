@@ -27,7 +27,7 @@ mod pdf;
 
 use std::fmt;
 
-pub use sniff::{Kind, sniff};
+pub use sniff::{Kind, SNIFF_LEN, sniff};
 
 pub(crate) use joined::Joined;
 

@@ -48,6 +48,12 @@ pub enum ApiError {
     AdminKeyNeedsApproval,
     /// The server caught a panic in a handler.
     Panic,
+    /// A document exceeds a redaction limit (the limit's name).
+    DocumentLimit(&'static str),
+    /// A document is damaged (its format, and what is wrong in fixed words).
+    DamagedDocument(&'static str, &'static str),
+    /// Parts of a document could not be inspected; the detail lists reasons and places.
+    NotInspected(String),
 }
 
 impl From<sekretess_core::people::PeopleError> for ApiError {
@@ -227,6 +233,24 @@ impl ApiError {
             ApiError::InvalidBody { kind, detail } => {
                 (S::UNPROCESSABLE_ENTITY, kind, "Invalid request body", Some(detail.clone()))
             }
+            ApiError::DocumentLimit(limit) => (
+                S::PAYLOAD_TOO_LARGE,
+                "document-limit",
+                "Document refused by a limit",
+                Some(format!("the document exceeds the redaction limit {limit}")),
+            ),
+            ApiError::DamagedDocument(format, what) => (
+                S::UNPROCESSABLE_ENTITY,
+                "damaged-document",
+                "Damaged document",
+                Some(format!("damaged {format} document: {what}")),
+            ),
+            ApiError::NotInspected(detail) => (
+                S::UNPROCESSABLE_ENTITY,
+                "not-inspected",
+                "Not everything could be inspected",
+                Some(detail.clone()),
+            ),
             ApiError::BodyTooLarge => {
                 (S::PAYLOAD_TOO_LARGE, "body-too-large", "Request body too large", None)
             }

@@ -1,12 +1,26 @@
 //! `POST /v1/redact`: the redaction engine over HTTPS. Nothing is stored; the body and
 //! the answer are never logged.
+//!
+//! A JSON body (`application/json`) is a [`api::RedactRequest`] and gets a JSON answer.
+//! Any other content type is a document (PDF, Office, ODF, e-mail, HTML, text), classified
+//! by its content; the answer is the redacted document with the request's content type and
+//! the counts of findings in the `Sekretess-Findings` headers, or with `?report=only` a
+//! [`api::DocumentReport`] instead of the document. A document with parts that cannot be
+//! inspected is refused (`422 not-inspected`) unless `?uninspected=skip|copy` says otherwise.
+
+use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use sekretess_api::redact as api;
 use sekretess_core::access::AccessStore;
 use sekretess_core::audit::{Action, Outcome};
 use sekretess_core::store::Store;
+use sekretess_detect::DetectError;
+use sekretess_detect::doc::{self, DocOptions, Place, UninspectedPolicy};
 use sekretess_detect::{Format, Operator, Options, redact_str};
 
 use crate::AppState;
@@ -39,15 +53,167 @@ fn operator(name: Option<&str>) -> Result<Operator, ApiError> {
     })
 }
 
-/// Finds personal data in a document and returns it redacted, with the findings (labels
-/// and offsets, never the values).
-#[utoipa::path(post, path = "/v1/redact", tag = "redact", request_body = api::RedactRequest,
+/// Query parameters for a binary document.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentQuery {
+    /// `mask` (default), `label`, `partial`: how text formats replace findings (PDF glyphs
+    /// are always removed and boxed).
+    pub operator: Option<String>,
+    /// Findings below this confidence are ignored (default 0.5).
+    pub min_confidence: Option<f32>,
+    /// `fail` (default: refuse the document), `skip` (leave such parts out) or `copy` (keep
+    /// them unchanged).
+    pub uninspected: Option<String>,
+    /// `only`: answer with the report as JSON instead of the document.
+    pub report: Option<String>,
+}
+
+/// Finds personal data in a document and returns it redacted. A JSON body gets the
+/// findings (labels and offsets, never the values) in a JSON answer; any other content
+/// type is a binary document (PDF, DOCX, XLSX, PPTX, ODT, ODS, e-mail, HTML), answered
+/// with the redacted document and `Sekretess-Findings` headers (see the module docs).
+#[utoipa::path(post, path = "/v1/redact", tag = "redact",
+    request_body(content(
+        (api::RedactRequest = "application/json"),
+        (api::BinaryDocument = "application/octet-stream"),
+    )),
+    params(DocumentQuery),
     security(("bearer" = ["redact"])),
-    responses((status = 200, body = api::RedactResponse)))]
+    responses(
+        (status = 200, description = "The redacted document (JSON answer for a JSON request; with report=only a DocumentReport)",
+            content((api::RedactResponse = "application/json"), (api::BinaryDocument = "application/octet-stream")),
+            headers(("Sekretess-Findings-Count" = u64, description = "Findings in a binary document"),
+                    ("Sekretess-Findings" = String, description = "Findings per label: CARD_NUMBER=2, PERSON=1"))),
+        (status = 413, description = "The document exceeds a limit (document-limit)"),
+        (status = 422, description = "Damaged document, or parts not inspected (not-inspected)"),
+    ))]
 pub async fn redact<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::Redact>,
-    ApiJson(req): ApiJson<api::RedactRequest>,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+    if is_json {
+        let ApiJson(body) = ApiJson::<api::RedactRequest>::from_request(req, &()).await?;
+        return redact_json(st, auth, body).await.map(IntoResponse::into_response);
+    }
+    let Query(query) = Query::<DocumentQuery>::try_from_uri(req.uri())
+        .map_err(|_| invalid("query parameters: operator, min_confidence, uninspected, report"))?;
+    redact_binary(st, auth, query, req).await
+}
+
+async fn redact_binary<S: Store + AccessStore>(
+    st: AppState<S>,
+    auth: Authorized<need::Redact>,
+    q: DocumentQuery,
+    req: Request,
+) -> Result<Response, ApiError> {
+    let content_type = req.headers().get(header::CONTENT_TYPE).cloned();
+    let mut options = DocOptions {
+        detect: Options { operator: operator(q.operator.as_deref())?, threads: 1, ..Options::default() },
+        ..DocOptions::default()
+    };
+    if let Some(c) = q.min_confidence {
+        if !(0.0..=1.0).contains(&c) {
+            return Err(invalid("min_confidence must be between 0 and 1"));
+        }
+        options.detect.min_confidence = c;
+    }
+    options.uninspected = match q.uninspected.as_deref().unwrap_or("fail") {
+        "fail" => UninspectedPolicy::Fail,
+        "skip" => UninspectedPolicy::Skip,
+        "copy" => UninspectedPolicy::Copy,
+        _ => return Err(invalid("uninspected must be one of fail, skip, copy")),
+    };
+    let report_only = match q.report.as_deref() {
+        None => false,
+        Some("only") => true,
+        Some(_) => return Err(invalid("report must be only (or absent)")),
+    };
+    let body = Bytes::from_request(req, &()).await.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::BodyTooLarge
+        } else {
+            invalid("the body could not be read")
+        }
+    })?;
+    let redacted = tokio::task::spawn_blocking(move || doc::redact_document(&body, Format::Auto, &options))
+        .await
+        .map_err(|_| invalid("redaction failed"))?
+        .map_err(|e| match e {
+            DetectError::Limit { limit, .. } => ApiError::DocumentLimit(limit),
+            DetectError::Damaged { format, what } => ApiError::DamagedDocument(format, what),
+            _ => invalid("the document could not be parsed"),
+        })?;
+    let mut event = auth.ctx().event(Action::Redact.as_str());
+    event.fields = vec![
+        format!("findings:{}", redacted.findings.len()),
+        format!("not_inspected:{}", redacted.not_inspected.len()),
+    ];
+    st.vault.record_event(event, Outcome::Success).await?;
+
+    if report_only {
+        let report = api::DocumentReport {
+            kind: redacted.kind.as_str().to_owned(),
+            findings: redacted
+                .findings
+                .iter()
+                .map(|f| api::DocumentFinding {
+                    label: f.finding.label.as_str().to_owned(),
+                    confidence: f.finding.confidence,
+                    recognizer: f.finding.recognizer.to_owned(),
+                    place: place(&f.place),
+                })
+                .collect(),
+            not_inspected: redacted
+                .not_inspected
+                .iter()
+                .map(|n| api::NotInspected { reason: n.reason.as_str().to_owned(), place: place(&n.place) })
+                .collect(),
+        };
+        return Ok(Json(report).into_response());
+    }
+    let Some(output) = redacted.output else {
+        let parts: Vec<String> =
+            redacted.not_inspected.iter().map(|n| format!("{} ({})", n.place, n.reason)).collect();
+        return Err(ApiError::NotInspected(format!(
+            "not inspected, so not returned: {}; send uninspected=skip or uninspected=copy to choose otherwise",
+            parts.join("; ")
+        )));
+    };
+    let mut per_label: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &redacted.findings {
+        *per_label.entry(f.finding.label.as_str()).or_default() += 1;
+    }
+    let summary: Vec<String> = per_label.iter().map(|(l, n)| format!("{l}={n}")).collect();
+    let mut resp = output.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        content_type.unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    h.insert("sekretess-findings-count", HeaderValue::from(redacted.findings.len()));
+    if let Ok(v) = HeaderValue::from_str(&summary.join(", ")) {
+        h.insert("sekretess-findings", v);
+    }
+    Ok(resp)
+}
+
+fn place(p: &Place) -> api::DocumentPlace {
+    api::DocumentPlace { page: p.page, part: p.part.clone(), attachment: p.attachment.clone() }
+}
+
+async fn redact_json<S: Store + AccessStore>(
+    st: AppState<S>,
+    auth: Authorized<need::Redact>,
+    req: api::RedactRequest,
 ) -> Result<Json<api::RedactResponse>, ApiError> {
     let mut options =
         Options { operator: operator(req.operator.as_deref())?, threads: 1, ..Options::default() };

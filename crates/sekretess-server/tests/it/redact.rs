@@ -42,3 +42,44 @@ async fn redacts_text_and_json_without_echoing_values() {
     unknown.format = Some("docx".into());
     assert_eq!(admin.redact(&unknown).await.unwrap_err().status(), Some(422));
 }
+
+#[tokio::test]
+async fn binary_documents_come_back_redacted_or_are_refused_when_not_inspected() {
+    use reqwest::Method;
+    let r = TestServer::ready().await;
+    let admin = r.admin();
+    let text = "Kund 811228-9874 betalade med kort 4111 1111 1111 1111.\n";
+    let resp = admin
+        .raw(Method::POST, "/v1/redact?operator=label", Some("text/plain"), Some(text.into()))
+        .await
+        .unwrap();
+    assert_eq!(resp.status, 200);
+    let body = String::from_utf8(resp.body).unwrap();
+    assert_eq!(body, "Kund [SE_PERSONNUMMER] betalade med kort [CARD_NUMBER].\n");
+    assert_eq!(resp.headers["content-type"], "text/plain");
+    assert_eq!(resp.headers["sekretess-findings-count"], "2");
+    assert_eq!(resp.headers["sekretess-findings"], "CARD_NUMBER=1, SE_PERSONNUMMER=1");
+
+    // An image cannot be inspected: refused by default, whatever its declared type.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01".to_vec();
+    let resp = admin.raw(Method::POST, "/v1/redact", Some("text/plain"), Some(png.clone())).await.unwrap();
+    assert_eq!(resp.status, 422);
+    let problem: serde_json::Value = serde_json::from_slice(&resp.body).unwrap();
+    assert!(problem["type"].as_str().unwrap().ends_with("not-inspected"), "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("image"));
+    let resp = admin
+        .raw(Method::POST, "/v1/redact?uninspected=copy", Some("image/png"), Some(png.clone()))
+        .await
+        .unwrap();
+    assert_eq!((resp.status, resp.body), (200, png.clone()));
+    let resp = admin.raw(Method::POST, "/v1/redact?report=only", Some("image/png"), Some(png)).await.unwrap();
+    assert_eq!(resp.status, 200);
+    let report: sekretess_api::redact::DocumentReport = serde_json::from_slice(&resp.body).unwrap();
+    assert_eq!(report.kind, "image");
+    assert_eq!(report.not_inspected[0].reason, "image");
+
+    // Unknown query parameters and values are refused.
+    let resp =
+        admin.raw(Method::POST, "/v1/redact?uninspected=maybe", Some("text/plain"), Some(text.into())).await;
+    assert_eq!(resp.unwrap().status, 422);
+}
