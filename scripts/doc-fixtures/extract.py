@@ -6,7 +6,7 @@ by crates/sekretess-detect/tests/it/documents.rs (to check the redacted outputs 
 None of this shares code with Sekretess: it is Python's zipfile, xml.etree, email and
 html.parser, and poppler's pdftotext/pdfinfo.
 
-    extract.py MODE FILE   MODE: auto | pdf | pdfraw | zip | email | emaildefects | html
+    extract.py MODE FILE   MODE: auto | pdf | pdfraw | pdfwords | zip | email | emaildefects | html
 Prints the text found on stdout. `pdfraw` prints the strings of the PDF as qpdf writes it
 uncompressed (metadata, link targets, form values): compare it only verbatim.
 """
@@ -80,6 +80,21 @@ def pdf_string(b):
     if b.startswith(b"\xfe\xff"):
         return b[2:].decode("utf-16-be", "replace")
     return b.decode("latin-1")
+
+
+def pdf_words(path):
+    """Word boxes from `pdftotext -bbox`: `page N WIDTH HEIGHT` then `word N XMIN YMIN XMAX YMAX TEXT`
+    lines, in points from the top left."""
+    out = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", path, "-"], check=True,
+                         capture_output=True).stdout
+    root = ET.fromstring(out)
+    lines = []
+    for n, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), 1):
+        lines.append(f"page {n} {page.get('width')} {page.get('height')}")
+        for w in page.iter("{http://www.w3.org/1999/xhtml}word"):
+            text = (w.text or "").replace("\n", " ")
+            lines.append(f"word {n} {w.get('xMin')} {w.get('yMin')} {w.get('xMax')} {w.get('yMax')} {text}")
+    return "\n".join(lines) + "\n"
 
 
 def xml_text(data):
@@ -219,6 +234,8 @@ def main():
         out = any_text(data)
     elif mode == "pdf":
         out = pdf_text(data)
+    elif mode == "pdfwords":
+        out = pdf_words(path)
     elif mode == "pdfraw":
         out = pdf_raw(data)
     elif mode == "zip":
