@@ -109,7 +109,7 @@ def fodt():
         f"<text:p>Betalning sker inom trettio dagar."
         f"<office:annotation><dc:creator>{e(ANNA)}</dc:creator><dc:date>{DATE}</dc:date>"
         f"{p(f'Kontrollera kortet {MC} med kunden.')}</office:annotation></text:p>",
-        f'<text:p>Tidigare uppgifter: <text:change text:change-id="ct1"/> borttagna.</text:p>',
+        f'<text:p>Tidigare uppgifter: <text:change text:change-id="ct1"/><text:s/>borttagna.</text:p>',
         '<table:table table:name="Kunder"><table:table-column table:number-columns-repeated="3"/>'
         "<table:table-row>"
         + "".join(f'<table:table-cell office:value-type="string">{p(c)}</table:table-cell>'
