@@ -2,7 +2,7 @@
 """Redact given strings from a PDF with PyMuPDF, as a user would script it (issue 17 bench).
 
     pymupdf_redact.py IN.pdf OUT.pdf VALUE...
-Finds every VALUE with page.search_for(), adds a black-filled redaction annotation over each
+Finds every VALUE with page.search_for() (one text page per page), adds a black-filled redaction annotation over each
 hit, applies them (glyphs under the boxes are removed), clears the metadata and saves a fresh
 file. Prints one line: seconds, peak RSS in MB, hits.
 """
@@ -19,8 +19,10 @@ def main():
     doc = pymupdf.open(src)
     hits = 0
     for page in doc:
+        # One text extraction per page for all the searches (the fast way to script it).
+        textpage = page.get_textpage()
         for v in values:
-            for rect in page.search_for(v):
+            for rect in page.search_for(v, textpage=textpage):
                 page.add_redact_annot(rect, fill=(0, 0, 0))
                 hits += 1
         page.apply_redactions()

@@ -40,4 +40,5 @@ for _ in $(seq "$runs"); do
   timed sekretess-docx "$bin" "$work/big.docx" "$work/out-sekretess.docx"
 done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), runs: $runs"
+echo "PyMuPDF $("$venv/bin/python" -c 'import pymupdf; print(pymupdf.VersionBind, "/ MuPDF", pymupdf.VersionFitz)'), $(soffice --version 2>/dev/null | head -1)"
 python3 "$here/report.py" "$work"
