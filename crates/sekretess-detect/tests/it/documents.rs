@@ -9,7 +9,9 @@
 //! - no planted value is in the output's text, also compared with spaces, dashes and
 //!   brackets removed (a value split over runs or lines); no planted value in the raw
 //!   uncompressed PDF objects (metadata, link targets) or in the PDF file bytes;
-//! - every ordinary phrase of the manifest is still there;
+//! - every ordinary phrase of the manifest is still there; every planted label is reported
+//!   among the findings; nothing is reported as not inspected; the output is of the input's
+//!   kind, and an e-mail output parses without MIME defects;
 //! - a redacted office file opens: LibreOffice headless converts it to PDF, and `pdftotext`
 //!   of that PDF holds no planted value; an ODF thumbnail (a picture of page 1) is not kept
 //!   as it was;
@@ -21,7 +23,10 @@
 //!   boxes (room for a dropped annotation icon: about 300 pixels of an A4 page).
 //!
 //! `extractors_see_planted_values_in_inputs` checks the same extractors DO find every planted
-//! value and phrase in the inputs: it proves the fixtures and the harness. A test needing a
+//! value and phrase in the inputs, and `output_checks_flag_an_unredacted_copy` that the
+//! checks fail on an input passed off as its own output: they prove the fixtures and the
+//! harness. Unsupported inputs must give no output and the manifest's reason (inside the
+//! attachment for the e-mail); the bomb and the nested e-mail a `DetectError::Limit`. A test needing a
 //! missing program prints a line and returns, unless the environment variable CI is set.
 
 use std::path::{Path, PathBuf};
