@@ -1,6 +1,8 @@
 //! Integration tests for sekretess-detect (one test binary, modules below).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[cfg(feature = "pdf")]
+mod doc_pdf;
 mod documents;
 mod fixtures;
 mod formats;
