@@ -154,3 +154,42 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use clap::CommandFactory;
+
+    /// No flag of any command takes a secret as its value: keys, tokens, passwords, shares
+    /// and codes come from files, the environment, a prompt or standard input, never argv
+    /// (where `ps` and shell history show them). A flag whose name looks secret must name a
+    /// file (`--key-file`) or take no value.
+    #[test]
+    fn no_flag_takes_a_secret_on_the_command_line() {
+        const SECRET_WORDS: [&str; 9] =
+            ["key", "secret", "token", "password", "passphrase", "share", "totp", "code", "pin"];
+        fn walk(cmd: &clap::Command, path: &str, bad: &mut Vec<String>, seen: &mut usize) {
+            for arg in cmd.get_arguments() {
+                *seen += 1;
+                let Some(long) = arg.get_long() else { continue };
+                if !arg.get_action().takes_values() {
+                    continue;
+                }
+                let words: Vec<&str> = long.split('-').collect();
+                let secretish = words.iter().any(|w| SECRET_WORDS.contains(w));
+                let names_a_file = matches!(words.last(), Some(&("file" | "dir" | "path")));
+                if secretish && !names_a_file {
+                    bad.push(format!("{path} --{long}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), bad, seen);
+            }
+        }
+        let mut bad = Vec::new();
+        let mut seen = 0;
+        walk(&super::Cli::command(), "sekretess", &mut bad, &mut seen);
+        assert!(seen > 50, "the walk saw only {seen} flags");
+        assert!(bad.is_empty(), "flags that take a secret on the command line: {bad:?}");
+    }
+}

@@ -20,7 +20,7 @@ IP_ADDRESS, DATE_OF_BIRTH, POSTAL_ADDRESS, PERSON.
 
 Operators: mask (\u{2588} per character, the default), fixed:TEXT, partial (last 4 kept),
 partial6 (card numbers keep first 6 + last 4, others last 4), label ([LABEL]),
-hash ([LABEL:hex], keyed by --hash-key or SEKRETESS_HASH_KEY), keep (report only).
+hash ([LABEL:hex], keyed by --hash-key-file or SEKRETESS_HASH_KEY), keep (report only).
 
 Every input is classified by its content, never by its name: PDF, DOCX, XLSX, PPTX, ODT,
 ODS, HTML, e-mail (.eml) and mbox are redacted by true removal (docs/documents.md); everything
@@ -81,9 +81,11 @@ pub struct RedactArgs {
     #[arg(long)]
     pub check: bool,
 
-    /// Key for the hash operator.
-    #[arg(long, env = "SEKRETESS_HASH_KEY", hide_env_values = true, value_name = "KEY")]
-    pub hash_key: Option<String>,
+    /// File holding the key for the hash operator (its first line; keep it private). The
+    /// environment variable SEKRETESS_HASH_KEY may hold the key instead; it is never taken on
+    /// the command line, where other users could read it.
+    #[arg(long, value_name = "FILE")]
+    pub hash_key_file: Option<PathBuf>,
 
     /// Worker threads (default: all cores).
     #[arg(long, default_value_t = 0)]
@@ -117,8 +119,16 @@ impl RedactArgs {
             let labels: Result<Vec<Label>, _> = self.labels.iter().map(|l| l.parse::<Label>()).collect();
             opts.labels = Some(labels.context("in --labels")?);
         }
-        if let Some(k) = &self.hash_key {
-            opts.hash_key = k.as_bytes().to_vec();
+        if let Some(path) = &self.hash_key_file {
+            let text = fs::read_to_string(path)
+                .with_context(|| format!("cannot read the hash key file {}", path.display()))?;
+            let key = text.lines().next().unwrap_or("").trim();
+            if key.is_empty() {
+                bail!("the hash key file {} is empty", path.display());
+            }
+            opts.hash_key = key.as_bytes().to_vec();
+        } else if let Some(key) = std::env::var_os("SEKRETESS_HASH_KEY").filter(|k| !k.is_empty()) {
+            opts.hash_key = key.into_encoded_bytes();
         }
         Ok(opts)
     }
@@ -492,7 +502,7 @@ mod tests {
             labels: Vec::new(),
             report: None,
             check: false,
-            hash_key: None,
+            hash_key_file: None,
             threads: 1,
             uninspected: "fail".into(),
         }

@@ -1,8 +1,14 @@
 //! Integration tests for sekretess-detect (one test binary, modules below).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[cfg(feature = "email")]
+mod doc_email;
+#[cfg(all(feature = "html", feature = "email"))]
+mod doc_html;
 #[cfg(feature = "pdf")]
 mod doc_pdf;
+#[cfg(feature = "office")]
+mod doc_office;
 mod documents;
 mod fixtures;
 mod formats;
