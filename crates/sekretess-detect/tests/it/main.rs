@@ -5,10 +5,10 @@
 mod doc_email;
 #[cfg(all(feature = "html", feature = "email"))]
 mod doc_html;
-#[cfg(feature = "pdf")]
-mod doc_pdf;
 #[cfg(feature = "office")]
 mod doc_office;
+#[cfg(feature = "pdf")]
+mod doc_pdf;
 mod documents;
 mod fixtures;
 mod formats;
