@@ -10,6 +10,8 @@ mod doc_html;
 mod doc_office;
 #[cfg(feature = "pdf")]
 mod doc_pdf;
+#[cfg(all(feature = "pdf", feature = "office", feature = "email", feature = "html"))]
+mod documents;
 mod fixtures;
 mod formats;
 mod operators;
