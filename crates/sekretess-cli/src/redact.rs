@@ -583,4 +583,54 @@ mod tests {
         assert_eq!(run(k).unwrap(), ExitCode::SUCCESS);
         assert_eq!(fs::read(copied.join("export.csv")).unwrap(), noise);
     }
+
+    /// Documents made by real producers (the detect crate's shared fixtures) through the
+    /// command: office files and HTML written redacted with their places in the report, an
+    /// e-mail with an image attached held back, a zip bomb refused naming the limit.
+    #[test]
+    fn documents_in_a_folder_run() {
+        let fixtures =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../sekretess-detect/tests/fixtures/documents");
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        fs::create_dir_all(&input).unwrap();
+        for (from, to) in [
+            ("letter.docx", "letter.docx"),
+            ("sheet.xlsx", "sheet.xlsx"),
+            ("letter.html", "letter.html"),
+            ("unsupported/mail-with-png.eml", "mail.eml"),
+        ] {
+            fs::copy(fixtures.join(from), input.join(to)).unwrap();
+        }
+        let out = dir.path().join("out");
+        let report = dir.path().join("report.json");
+        let mut a = args(vec![input.clone()]);
+        a.out = Some(out.clone());
+        a.report = Some(report.clone());
+        assert_eq!(run(a).unwrap(), ExitCode::from(3));
+        for written in ["letter.docx", "sheet.xlsx", "letter.html"] {
+            let bytes = fs::read(out.join(written)).unwrap();
+            assert_ne!(bytes, fs::read(input.join(written)).unwrap(), "{written} came out unchanged");
+        }
+        assert!(!out.join("mail.eml").exists());
+        let text = fs::read_to_string(&report).unwrap();
+        assert!(!text.contains("4111") && !text.contains("Svensson"));
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let entries = v.as_array().unwrap();
+        assert!(entries.iter().any(|e| e["file"].as_str().unwrap().ends_with("letter.docx")
+            && e["part"] == "word/document.xml"
+            && e["label"] == "CARD_NUMBER"));
+        assert!(entries.iter().any(|e| e["file"].as_str().unwrap().ends_with("mail.eml")
+            && e["not_inspected"] == "image"
+            && e["attachment"].as_array().is_some_and(|a| !a.is_empty())));
+
+        let bomb = dir.path().join("bomb");
+        fs::create_dir_all(&bomb).unwrap();
+        fs::copy(fixtures.join("limits/bomb.docx"), bomb.join("report.docx")).unwrap();
+        let mut b = args(vec![bomb.join("report.docx")]);
+        b.out = Some(dir.path().join("bomb-out"));
+        let err = run(b).unwrap_err();
+        assert!(format!("{err:#}").contains("1 of 1 files failed"));
+        assert!(!dir.path().join("bomb-out/report.docx").exists());
+    }
 }
