@@ -51,7 +51,9 @@ macro_rules! people_store {
                         }
                     }
                     let (id,): (i64,) = sqlx::query_as(concat!(
-                        "INSERT INTO ", $t, "employees (login, display_name, roles, state, bootstrap, ",
+                        "INSERT INTO ",
+                        $t,
+                        "employees (login, display_name, roles, state, bootstrap, ",
                         "enrolment_hash, enrolment_expires, invited_by, created_at, updated_at) ",
                         "VALUES ($1, $2, $3, 'invited', $4, $5, $6, $7, $8, $8) RETURNING id"
                     ))
@@ -70,10 +72,7 @@ macro_rules! people_store {
                     Ok(id as u64)
                 }
 
-                async fn get_employee(
-                    &self,
-                    id: u64,
-                ) -> Result<Option<EmployeeRow>, StoreError> {
+                async fn get_employee(&self, id: u64) -> Result<Option<EmployeeRow>, StoreError> {
                     let row = sqlx::query(concat!("SELECT * FROM ", $t, "employees WHERE id = $1"))
                         .bind(id as i64)
                         .fetch_optional(self.control())
@@ -82,10 +81,7 @@ macro_rules! people_store {
                     row.as_ref().map(employee).transpose()
                 }
 
-                async fn employee_by_login(
-                    &self,
-                    login: &str,
-                ) -> Result<Option<EmployeeRow>, StoreError> {
+                async fn employee_by_login(&self, login: &str) -> Result<Option<EmployeeRow>, StoreError> {
                     let row = sqlx::query(concat!("SELECT * FROM ", $t, "employees WHERE login = $1"))
                         .bind(login)
                         .fetch_optional(self.control())
@@ -98,11 +94,12 @@ macro_rules! people_store {
                     &self,
                     code_hash: &[u8; 32],
                 ) -> Result<Option<EmployeeRow>, StoreError> {
-                    let row = sqlx::query(concat!("SELECT * FROM ", $t, "employees WHERE enrolment_hash = $1"))
-                        .bind(&code_hash[..])
-                        .fetch_optional(self.control())
-                        .await
-                        .map_err($map_err)?;
+                    let row =
+                        sqlx::query(concat!("SELECT * FROM ", $t, "employees WHERE enrolment_hash = $1"))
+                            .bind(&code_hash[..])
+                            .fetch_optional(self.control())
+                            .await
+                            .map_err($map_err)?;
                     row.as_ref().map(employee).transpose()
                 }
 
@@ -124,7 +121,9 @@ macro_rules! people_store {
                     at: i64,
                 ) -> Result<bool, StoreError> {
                     let done = sqlx::query(concat!(
-                        "UPDATE ", $t, "employees SET password_hash = $1, totp_sealed = $2, state = $3, ",
+                        "UPDATE ",
+                        $t,
+                        "employees SET password_hash = $1, totp_sealed = $2, state = $3, ",
                         "enrolment_hash = NULL, enrolment_expires = NULL, last_totp_step = NULL, ",
                         "failed_logins = 0, locked_until = NULL, updated_at = $4 ",
                         "WHERE id = $5 AND state = 'invited' AND enrolment_hash = $6"
@@ -149,7 +148,9 @@ macro_rules! people_store {
                     at: i64,
                 ) -> Result<bool, StoreError> {
                     let done = sqlx::query(concat!(
-                        "UPDATE ", $t, "employees SET enrolment_hash = $1, enrolment_expires = $2, ",
+                        "UPDATE ",
+                        $t,
+                        "employees SET enrolment_hash = $1, enrolment_expires = $2, ",
                         "updated_at = $3 WHERE id = $4 AND state = 'invited'"
                     ))
                     .bind(&code_hash[..])
@@ -171,7 +172,9 @@ macro_rules! people_store {
                     at: i64,
                 ) -> Result<bool, StoreError> {
                     let done = sqlx::query(concat!(
-                        "UPDATE ", $t, "employees SET state = $1, approved_by = COALESCE($2, approved_by), ",
+                        "UPDATE ",
+                        $t,
+                        "employees SET state = $1, approved_by = COALESCE($2, approved_by), ",
                         "updated_at = $3 WHERE id = $4 AND state = $5"
                     ))
                     .bind(to.as_str())
@@ -185,9 +188,16 @@ macro_rules! people_store {
                     Ok(done.rows_affected() == 1)
                 }
 
-                async fn set_password_hash(&self, id: u64, password_hash: &str, at: i64) -> Result<(), StoreError> {
+                async fn set_password_hash(
+                    &self,
+                    id: u64,
+                    password_hash: &str,
+                    at: i64,
+                ) -> Result<(), StoreError> {
                     sqlx::query(concat!(
-                        "UPDATE ", $t, "employees SET password_hash = $1, updated_at = $2 WHERE id = $3"
+                        "UPDATE ",
+                        $t,
+                        "employees SET password_hash = $1, updated_at = $2 WHERE id = $3"
                     ))
                     .bind(password_hash)
                     .bind(at)
@@ -207,9 +217,13 @@ macro_rules! people_store {
                 ) -> Result<FailureCount, StoreError> {
                     // One statement: concurrent failures cannot lose a count.
                     let row = sqlx::query(concat!(
-                        "UPDATE ", $t, "employees SET ",
-                        "failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ELSE failed_logins + 1 END, ",
-                        "locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 + $3 ELSE locked_until END ",
+                        "UPDATE ",
+                        $t,
+                        "employees SET ",
+                        "failed_logins = CASE WHEN failed_logins + 1 >= $1 THEN 0 ",
+                        "ELSE failed_logins + 1 END, ",
+                        "locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 + $3 ",
+                        "ELSE locked_until END ",
                         "WHERE id = $4 RETURNING failed_logins, locked_until"
                     ))
                     .bind(i64::from(max_failures.max(1)))
@@ -228,7 +242,10 @@ macro_rules! people_store {
 
                 async fn record_login_success(&self, id: u64, totp_step: u64) -> Result<bool, StoreError> {
                     let done = sqlx::query(concat!(
-                        "UPDATE ", $t, "employees SET last_totp_step = $1, failed_logins = 0, locked_until = NULL ",
+                        "UPDATE ",
+                        $t,
+                        "employees SET last_totp_step = $1, failed_logins = 0, ",
+                        "locked_until = NULL ",
                         "WHERE id = $2 AND (last_totp_step IS NULL OR last_totp_step < $1)"
                     ))
                     .bind(totp_step as i64)
@@ -242,7 +259,9 @@ macro_rules! people_store {
                 async fn clear_credentials(&self, id: u64, at: i64) -> Result<(), StoreError> {
                     let mut tx = self.control().begin().await.map_err($map_err)?;
                     sqlx::query(concat!(
-                        "UPDATE ", $t, "employees SET password_hash = NULL, totp_sealed = NULL, ",
+                        "UPDATE ",
+                        $t,
+                        "employees SET password_hash = NULL, totp_sealed = NULL, ",
                         "enrolment_hash = NULL, enrolment_expires = NULL, updated_at = $1 WHERE id = $2"
                     ))
                     .bind(at)
@@ -261,7 +280,10 @@ macro_rules! people_store {
 
                 async fn insert_session(&self, s: &SessionRow) -> Result<(), StoreError> {
                     sqlx::query(concat!(
-                        "INSERT INTO ", $t, "sessions (token_hash, employee_id, created_at, last_seen, origin) ",
+                        "INSERT INTO ",
+                        $t,
+                        "sessions ",
+                        "(token_hash, employee_id, created_at, last_seen, origin) ",
                         "VALUES ($1, $2, $3, $4, $5)"
                     ))
                     .bind(&s.token_hash[..])
@@ -275,10 +297,7 @@ macro_rules! people_store {
                     Ok(())
                 }
 
-                async fn get_session(
-                    &self,
-                    token_hash: &[u8; 32],
-                ) -> Result<Option<SessionRow>, StoreError> {
+                async fn get_session(&self, token_hash: &[u8; 32]) -> Result<Option<SessionRow>, StoreError> {
                     let row = sqlx::query(concat!("SELECT * FROM ", $t, "sessions WHERE token_hash = $1"))
                         .bind(&token_hash[..])
                         .fetch_optional(self.control())
@@ -290,7 +309,10 @@ macro_rules! people_store {
                 async fn touch_session(&self, token_hash: &[u8; 32], at: i64) -> Result<(), StoreError> {
                     // Never moves `last_seen` back (a late touch changes nothing).
                     sqlx::query(concat!(
-                        "UPDATE ", $t, "sessions SET last_seen = CASE WHEN $1 > last_seen THEN $1 ELSE last_seen END ",
+                        "UPDATE ",
+                        $t,
+                        "sessions ",
+                        "SET last_seen = CASE WHEN $1 > last_seen THEN $1 ELSE last_seen END ",
                         "WHERE token_hash = $2"
                     ))
                     .bind(at)
@@ -327,7 +349,9 @@ macro_rules! people_store {
                     at: i64,
                 ) -> Result<bool, StoreError> {
                     let done = sqlx::query(concat!(
-                        "INSERT INTO ", $t, "grants (employee_id, group_id, granted_by, granted_at) ",
+                        "INSERT INTO ",
+                        $t,
+                        "grants (employee_id, group_id, granted_by, granted_at) ",
                         "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"
                     ))
                     .bind(employee_id as i64)
@@ -341,19 +365,24 @@ macro_rules! people_store {
                 }
 
                 async fn revoke_group(&self, employee_id: u64, group_id: u32) -> Result<bool, StoreError> {
-                    let done =
-                        sqlx::query(concat!("DELETE FROM ", $t, "grants WHERE employee_id = $1 AND group_id = $2"))
-                            .bind(employee_id as i64)
-                            .bind(i64::from(group_id))
-                            .execute(self.control())
-                            .await
-                            .map_err($map_err)?;
+                    let done = sqlx::query(concat!(
+                        "DELETE FROM ",
+                        $t,
+                        "grants WHERE employee_id = $1 AND group_id = $2"
+                    ))
+                    .bind(employee_id as i64)
+                    .bind(i64::from(group_id))
+                    .execute(self.control())
+                    .await
+                    .map_err($map_err)?;
                     Ok(done.rows_affected() == 1)
                 }
 
                 async fn groups_of(&self, employee_id: u64) -> Result<Vec<u32>, StoreError> {
                     let rows: Vec<(i64,)> = sqlx::query_as(concat!(
-                        "SELECT group_id FROM ", $t, "grants WHERE employee_id = $1 ORDER BY group_id"
+                        "SELECT group_id FROM ",
+                        $t,
+                        "grants WHERE employee_id = $1 ORDER BY group_id"
                     ))
                     .bind(employee_id as i64)
                     .fetch_all(self.control())
@@ -362,11 +391,12 @@ macro_rules! people_store {
                     Ok(rows.into_iter().map(|(g,)| g as u32).collect())
                 }
 
-                async fn policy_rules(
-                    &self,
-                ) -> Result<Vec<(Role, Sensitivity, Decision)>, StoreError> {
+                async fn policy_rules(&self) -> Result<Vec<(Role, Sensitivity, Decision)>, StoreError> {
                     let rows: Vec<(String, String, String)> = sqlx::query_as(concat!(
-                        "SELECT role, sensitivity, decision FROM ", $t, "field_policy ORDER BY role, sensitivity"
+                        "SELECT role, sensitivity, decision FROM ",
+                        $t,
+                        "field_policy ",
+                        "ORDER BY role, sensitivity"
                     ))
                     .fetch_all(self.control())
                     .await
@@ -382,7 +412,9 @@ macro_rules! people_store {
                     at: i64,
                 ) -> Result<(), StoreError> {
                     sqlx::query(concat!(
-                        "INSERT INTO ", $t, "field_policy (role, sensitivity, decision, updated_at) ",
+                        "INSERT INTO ",
+                        $t,
+                        "field_policy (role, sensitivity, decision, updated_at) ",
                         "VALUES ($1, $2, $3, $4) ON CONFLICT (role, sensitivity) ",
                         "DO UPDATE SET decision = excluded.decision, updated_at = excluded.updated_at"
                     ))
@@ -408,8 +440,13 @@ macro_rules! people_store {
                     // publishers.
                     $lock(&mut tx, concat!($t, "agreements")).await?;
                     let (version,): (i64,) = sqlx::query_as(concat!(
-                        "INSERT INTO ", $t, "agreements (version, text, sha256, published_at, published_by) ",
-                        "VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM ", $t, "agreements), $1, $2, $3, $4) ",
+                        "INSERT INTO ",
+                        $t,
+                        "agreements (version, text, sha256, published_at, published_by) ",
+                        "VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM ",
+                        $t,
+                        "agreements), ",
+                        "$1, $2, $3, $4) ",
                         "RETURNING version"
                     ))
                     .bind(text)
@@ -424,16 +461,23 @@ macro_rules! people_store {
                 }
 
                 async fn current_agreement(&self) -> Result<Option<AgreementRow>, StoreError> {
-                    let row = sqlx::query(concat!("SELECT * FROM ", $t, "agreements ORDER BY version DESC LIMIT 1"))
-                        .fetch_optional(self.control())
-                        .await
-                        .map_err($map_err)?;
+                    let row = sqlx::query(concat!(
+                        "SELECT * FROM ",
+                        $t,
+                        "agreements ORDER BY version DESC LIMIT 1"
+                    ))
+                    .fetch_optional(self.control())
+                    .await
+                    .map_err($map_err)?;
                     row.as_ref().map(people_rows::agreement).transpose()
                 }
 
                 async fn insert_signature(&self, s: &SignatureRow) -> Result<(), StoreError> {
                     sqlx::query(concat!(
-                        "INSERT INTO ", $t, "agreement_signatures (employee_id, version, sha256, signed_at, origin) ",
+                        "INSERT INTO ",
+                        $t,
+                        "agreement_signatures ",
+                        "(employee_id, version, sha256, signed_at, origin) ",
                         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING"
                     ))
                     .bind(s.employee_id as i64)
@@ -453,7 +497,9 @@ macro_rules! people_store {
                     version: u32,
                 ) -> Result<Option<SignatureRow>, StoreError> {
                     let row = sqlx::query(concat!(
-                        "SELECT * FROM ", $t, "agreement_signatures WHERE employee_id = $1 AND version = $2"
+                        "SELECT * FROM ",
+                        $t,
+                        "agreement_signatures WHERE employee_id = $1 AND version = $2"
                     ))
                     .bind(employee_id as i64)
                     .bind(i64::from(version))
