@@ -55,7 +55,7 @@ impl<S: Store> Vault<S> {
     }
 
     /// Clears what erasures left behind in every open group's store files
-    /// ([`GroupStore::purge_erased`](crate::store::GroupStore::purge_erased)).
+    /// ([`GroupStore::purge_erased`]).
     pub async fn purge_erased(&self) -> Result<(), VaultError> {
         let u = self.unsealed()?;
         let groups: Vec<_> = u.groups.read().map_err(poisoned)?.clone();
