@@ -103,8 +103,9 @@ async fn main() -> Result<()> {
     let mut bare_db = BareSqlite::open(&args.data, record_bytes).await?;
     let control =
         sqlx::SqlitePool::connect(&format!("sqlite://{}", args.data.join("control.db").display())).await?;
+    // On SQLite `purge_erased` is a full checkpoint of each group's log.
     let checkpoint = || async {
-        vault.checkpoint().await?;
+        vault.purge_erased().await?;
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&control).await?;
         anyhow::Ok(())
     };

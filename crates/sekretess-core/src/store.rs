@@ -5,9 +5,6 @@
 //! field name or a time: a store never sees a personal value or a key in plain.
 
 use std::future::Future;
-use std::sync::Arc;
-
-use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::AuditStore;
 use crate::error::StoreError;
@@ -188,22 +185,26 @@ pub trait Store: AuditStore + Clone + Send + Sync + 'static {
 
 /// One customer group's own store.
 pub trait GroupStore: Send + Sync + 'static {
+    /// A batch of new customers being written; see [`GroupStore::begin_batch`].
+    type PendingBatch: PendingBatch;
+
     /// Inserts all customers in one transaction, or none. A broken uniqueness rule gives
     /// `Conflict { what: field name }`.
     fn insert_customers(
         &self,
         batch: &[CustomerWrite],
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Inserts a batch that arrives in parts, in one transaction, or none of it. Each part
-    /// is written as it comes; once `parts` has ended, the transaction commits when
-    /// `commit` is sent, and is rolled back if `commit` is dropped instead (then the answer
-    /// is `Unavailable`). So the caller can write while it still encrypts, and commit only
-    /// after the batch is on record. Conflicts as in `insert_customers`.
-    fn insert_customer_parts(
-        &self,
-        parts: mpsc::UnboundedReceiver<Arc<[CustomerWrite]>>,
-        commit: oneshot::Receiver<()>,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async move {
+            let mut pending = self.begin_batch().await?;
+            pending.write(batch).await?;
+            pending.commit().await
+        }
+    }
+    /// Starts a batch of new customers that is written in parts and stored as one: none of
+    /// it is visible until [`PendingBatch::commit`], and none of it stays if the batch is
+    /// aborted or dropped instead. So the vault writes a batch while it still encrypts it,
+    /// and commits it only once the batch is on record.
+    fn begin_batch(&self) -> impl Future<Output = Result<Self::PendingBatch, StoreError>> + Send;
     /// The records of those `codes` that exist, in any order (at most a few hundred codes).
     fn get_customers(
         &self,
@@ -229,6 +230,26 @@ pub trait GroupStore: Send + Sync + 'static {
         hash: &[u8; 32],
         unique: bool,
     ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
-    /// Moves deleted pages out of the write-ahead log so erased bytes leave the disk.
-    fn checkpoint(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Clears what erasures left behind in the store's own files, as far as the backend
+    /// can: afterwards the bytes of erased records (their wrapped data keys above all) are
+    /// no longer in the files the store keeps, or, where the backend cannot promise that,
+    /// their space is reclaimed for reuse. Either way an erased record cannot be read again,
+    /// since its data key was only ever stored wrapped. Each backend documents what it
+    /// does.
+    fn purge_erased(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// A batch of new customers being written in one transaction ([`GroupStore::begin_batch`]).
+/// Dropped without [`commit`](PendingBatch::commit), it is rolled back: nothing of it stays.
+pub trait PendingBatch: Send + Sized + 'static {
+    /// Writes customers of the batch (one part of it; parts are written in turn). A broken
+    /// uniqueness rule gives `Conflict { what: field name }`, here or at the commit; after
+    /// an error the batch can only be dropped or aborted.
+    fn write(&mut self, part: &[CustomerWrite]) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Stores every part written, all at once. Conflicts as in
+    /// [`GroupStore::insert_customers`]; on an error nothing of the batch is stored.
+    fn commit(self) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Gives the batch up, waiting until nothing of it is left. (Dropping it does the same
+    /// without waiting.)
+    fn abort(self) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

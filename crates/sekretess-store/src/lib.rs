@@ -8,6 +8,7 @@ mod codec;
 mod hash_filter;
 mod index_blocks;
 mod migrate;
+mod people;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 mod process;
@@ -15,5 +16,5 @@ pub mod sqlite;
 
 pub use index_blocks::decode_block;
 #[cfg(feature = "postgres")]
-pub use postgres::{GroupPlacement, PgGroup, PgOptions, PgStore};
-pub use sqlite::{SqliteGroup, SqliteStore};
+pub use postgres::{GroupPlacement, PgBatch, PgGroup, PgOptions, PgStore};
+pub use sqlite::{SqliteBatch, SqliteGroup, SqliteStore};

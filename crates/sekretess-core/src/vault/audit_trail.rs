@@ -54,12 +54,13 @@ impl<S: Store> Vault<S> {
         self.audit_failures.load(Ordering::Relaxed)
     }
 
-    /// Checkpoints every group store (moves erased pages out of write-ahead logs).
-    pub async fn checkpoint(&self) -> Result<(), VaultError> {
+    /// Clears what erasures left behind in every open group's store files
+    /// ([`GroupStore::purge_erased`]).
+    pub async fn purge_erased(&self) -> Result<(), VaultError> {
         let u = self.unsealed()?;
         let groups: Vec<_> = u.groups.read().map_err(poisoned)?.clone();
         for g in groups {
-            g.store.checkpoint().await?;
+            g.store.purge_erased().await?;
         }
         Ok(())
     }

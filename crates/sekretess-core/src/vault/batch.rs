@@ -128,8 +128,9 @@ impl<S: Store> Vault<S> {
         Ok(part.into())
     }
 
-    /// Encrypts validated items a part at a time, and sends each part to `parts` as soon
-    /// as it is done. Returns every part, for writing item by item after a conflict.
+    /// Encrypts validated items a part at a time, and sends each part to `parts` (the
+    /// batch's writer) as soon as it is done. Returns every part, for writing item by item
+    /// after a conflict.
     pub(super) fn encrypt_parts(
         g: &OpenGroup<S::Group>,
         items: &[(CustomerCode, Prepared)],
@@ -218,25 +219,33 @@ impl<S: Store> Vault<S> {
             };
             (encrypted.map(|part| vec![part]), recorded, inserted)
         } else {
-            // Parts are written as they are encrypted; the group commits only once every
-            // item is encrypted and the batch is on record.
-            let (part_tx, part_rx) = mpsc::unbounded_channel();
-            let (commit_tx, commit_rx) = oneshot::channel();
+            // Parts are written as they are encrypted; the batch commits only once every
+            // item is encrypted and the batch is on record, and is given up otherwise.
+            let (part_tx, mut part_rx) = mpsc::unbounded_channel();
             let encrypting = {
                 let g = Arc::clone(&g);
                 tokio::task::spawn_blocking(move || Self::encrypt_parts(&g, &valid, now, &part_tx))
+            };
+            let writing = async {
+                let mut pending = g.store.begin_batch().await?;
+                while let Some(part) = part_rx.recv().await {
+                    pending.write(&part).await?;
+                }
+                Ok::<_, StoreError>(pending)
             };
             let deciding = async {
                 let encrypted =
                     encrypting.await.unwrap_or(Err(VaultError::Internal("encryption task failed")));
                 let recorded = on_record.await.unwrap_or(Err(VaultError::Internal("audit task failed")));
-                if encrypted.is_ok() && recorded.is_ok() {
-                    let _ = commit_tx.send(());
-                }
                 (encrypted, recorded)
             };
-            let (inserted, (encrypted, recorded)) =
-                tokio::join!(g.store.insert_customer_parts(part_rx, commit_rx), deciding);
+            let (written, (encrypted, recorded)) = tokio::join!(writing, deciding);
+            let inserted = match written {
+                Ok(pending) if encrypted.is_ok() && recorded.is_ok() => pending.commit().await,
+                // Not all encrypted, or not on record: that failure is the answer.
+                Ok(pending) => pending.abort().await,
+                Err(e) => Err(e),
+            };
             (encrypted, recorded, inserted)
         };
         let range = recorded?;

@@ -18,7 +18,7 @@ use sekretess_crypto::kdf::{self, labels};
 use sekretess_crypto::mac::BlindIndexKey;
 use sekretess_crypto::shamir::{self, KEY_ID_LEN, Share};
 use sekretess_crypto::{Key32, keywrap};
-use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, mpsc, oneshot};
+use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, mpsc};
 use zeroize::Zeroizing;
 
 use crate::audit::{Action, AuditContext, AuditKey, AuditLog, Event, Outcome, commit_marker};
@@ -29,7 +29,7 @@ use crate::error::{StoreError, VaultError};
 use crate::schema::Schema;
 use crate::store::{
     CustomerRecord, CustomerWrite, FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, GroupStore,
-    IndexEntry, SealedGroupKey, Store, VaultMeta,
+    IndexEntry, PendingBatch, SealedGroupKey, Store, VaultMeta,
 };
 
 mod audit_trail;

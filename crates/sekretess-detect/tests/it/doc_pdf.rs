@@ -888,3 +888,205 @@ fn object_streams_and_linearized_files_are_read_and_written_plain() {
     assert!(!text.contains("4111") && text.contains("Kort") && text.contains("slut"), "{text}");
     assert!(!String::from_utf8_lossy(&out).contains("/ObjStm"));
 }
+
+/// LibreOffice draws each line in a text object of its own (`BT x y Td … TJ ET`) and keeps
+/// the space at which it broke the line as the last glyph of the line: a value wrapped
+/// there is found whole (the line break is not a second space), as in the shared
+/// `letter-lo.pdf`.
+#[test]
+fn values_wrapped_in_libreoffice_lines_are_found() {
+    if !have("pdftotext") || !have("qpdf") {
+        return;
+    }
+    let dir = tempdir();
+    let page = "BT 56.8 508.6 Td /F1 12 Tf [(Please note the payment was made with the card 4111 1111 )] TJ ET \
+        BT 56.8 494.8 Td /F1 12 Tf [(1111 1111 and was refunded.)] TJ ET \
+        BT 56.8 481.0 Td /F1 12 Tf [(Enligt avtalet sker det till kontot GB82 WEST 1234 )] TJ ET \
+        BT 56.8 467.2 Td /F1 12 Tf [(5698 7654 32 senast inom trettio dagar.)] TJ ET         BT 56.8 420.0 Td /F1 12 Tf [(Artikel 4111 1111 )] TJ ET         BT 400.0 406.2 Td /F1 12 Tf [(1111 1111 st)] TJ ET";
+    let (_, pdf) = lopdf_pdf(&[page], None);
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    let labels: Vec<&str> = r.findings.iter().map(|f| f.finding.label.as_str()).collect();
+    assert!(labels.contains(&"IBAN"), "{:?}", r.findings);
+    // The last two lines are not one block (the second starts far right of the first): not
+    // joined, no card number made of them.
+    assert_eq!(labels.iter().filter(|l| **l == "CARD_NUMBER").count(), 1, "{:?}", r.findings);
+    let out = r.output.unwrap();
+    qpdf_check(&dir, &out);
+    let text = pdftotext(&dir, &out);
+    let flat = squash(&text);
+    let redacted = &flat[..flat.find("Artikel").unwrap()];
+    for v in ["4111", "1111", "GB82", "WEST", "5698", "7654"] {
+        assert!(!redacted.contains(v), "{v:?} survived in:\n{text}");
+    }
+    for w in
+        ["Please note", "the card", "and was refunded.", "till kontot", "senast inom", "Artikel", "1111 st"]
+    {
+        assert!(text.contains(w), "{w:?} was lost from:\n{text}");
+    }
+}
+
+/// The same with LibreOffice itself: paragraphs shifted by one letter each, so that the
+/// line ends somewhere inside the card number in several of them.
+#[test]
+fn libreoffice_paragraphs_wrapped_inside_a_value_are_redacted() {
+    if !have("soffice") || !have("pdftotext") || !have("qpdf") {
+        return;
+    }
+    let dir = tempdir();
+    let mut text = String::new();
+    for k in 0..24 {
+        let pad = "x".repeat(k + 1);
+        text.push_str(&format!(
+            "Betalningen {pad} gjordes med det registrerade kortet, som enligt kunden var 4111 1111 1111 1111 \
+             och beloppet har återbetalats i sin helhet.\n"
+        ));
+    }
+    let pdf = soffice(&dir, "wrapped.txt", &text);
+    let before = pdftotext(&dir, &pdf);
+    let whole = before.matches("4111 1111 1111 1111").count();
+    assert!(whole < 24, "no line breaks inside the number:\n{before}");
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    assert_eq!(r.findings.len(), 24, "{:?}", r.findings);
+    let out = r.output.unwrap();
+    qpdf_check(&dir, &out);
+    let after = pdftotext(&dir, &out);
+    for v in ["4111", "1111"] {
+        assert!(!after.contains(v), "{v:?} survived in:\n{after}");
+    }
+    assert_eq!(after.matches("återbetalats").count(), 24, "{after}");
+}
+
+/// Strings outside the page content: a link whose action is an indirect object and which a
+/// tagged PDF's structure tree still reaches (as Chromium writes it), a structure element's
+/// attribute `/Desc`, a title `/T`, and a string deep in a private dictionary; none keeps a
+/// value, each finding is reported.
+#[test]
+fn link_actions_structure_attributes_and_every_other_string_are_cleaned() {
+    if !have("qpdf") {
+        return;
+    }
+    let dir = tempdir();
+    let (mut doc, _) = lopdf_pdf(&["BT /F1 12 Tf 72 700 Td (Skriv till oss) Tj ET"], None);
+    let page_id = doc.get_pages()[&1];
+    let mut action = Dictionary::new();
+    action.set("Type", Object::Name(b"Action".to_vec()));
+    action.set("S", Object::Name(b"URI".to_vec()));
+    action.set("URI", lit("mailto:john.smith@example.com"));
+    let action_id = doc.add_object(action);
+    let mut link = Dictionary::new();
+    link.set("Type", Object::Name(b"Annot".to_vec()));
+    link.set("Subtype", Object::Name(b"Link".to_vec()));
+    link.set("Rect", vec![72.into(), 695.into(), 160.into(), 712.into()]);
+    link.set("A", Object::Reference(action_id));
+    link.set("StructParent", Object::Integer(0));
+    let link_id = doc.add_object(link);
+    let mut kept = Dictionary::new();
+    kept.set("Type", Object::Name(b"Annot".to_vec()));
+    kept.set("Subtype", Object::Name(b"Link".to_vec()));
+    kept.set("Rect", vec![72.into(), 600.into(), 160.into(), 612.into()]);
+    let mut kept_action = Dictionary::new();
+    kept_action.set("S", Object::Name(b"URI".to_vec()));
+    kept_action.set("URI", lit("https://example.com/kept-link"));
+    kept.set("A", Object::Dictionary(kept_action));
+    let kept_id = doc.add_object(kept);
+    doc.get_dictionary_mut(page_id)
+        .unwrap()
+        .set("Annots", vec![Object::Reference(link_id), Object::Reference(kept_id)]);
+    let root = doc.trailer.get(b"Root").unwrap().as_reference().unwrap();
+    let tree_id = doc.new_object_id();
+    let doc_elem_id = doc.new_object_id();
+    let mut objr = Dictionary::new();
+    objr.set("Type", Object::Name(b"OBJR".to_vec()));
+    objr.set("Obj", Object::Reference(link_id));
+    objr.set("Pg", Object::Reference(page_id));
+    let mut link_elem = Dictionary::new();
+    link_elem.set("Type", Object::Name(b"StructElem".to_vec()));
+    link_elem.set("S", Object::Name(b"Link".to_vec()));
+    link_elem.set("P", Object::Reference(doc_elem_id));
+    link_elem.set("K", Object::Dictionary(objr));
+    let link_elem_id = doc.add_object(link_elem);
+    let mut attr = Dictionary::new();
+    attr.set("O", Object::Name(b"PrintField".to_vec()));
+    // UTF-16BE with a byte-order mark, as a text string may be written.
+    let mut utf16 = vec![0xFE, 0xFF];
+    for u in "Personnummer 811218-9876".encode_utf16() {
+        utf16.extend_from_slice(&u.to_be_bytes());
+    }
+    attr.set("Desc", Object::String(utf16, StringFormat::Hexadecimal));
+    let mut form_elem = Dictionary::new();
+    form_elem.set("Type", Object::Name(b"StructElem".to_vec()));
+    form_elem.set("S", Object::Name(b"Form".to_vec()));
+    form_elem.set("P", Object::Reference(doc_elem_id));
+    form_elem.set("T", lit("Kund Anna Svensson"));
+    form_elem.set("A", vec![Object::Dictionary(attr)]);
+    form_elem.set("Lang", lit("sv-SE"));
+    let form_elem_id = doc.add_object(form_elem);
+    let mut doc_elem = Dictionary::new();
+    doc_elem.set("Type", Object::Name(b"StructElem".to_vec()));
+    doc_elem.set("S", Object::Name(b"Document".to_vec()));
+    doc_elem.set("P", Object::Reference(tree_id));
+    doc_elem.set("K", vec![Object::Reference(link_elem_id), Object::Reference(form_elem_id)]);
+    doc.objects.insert(doc_elem_id, Object::Dictionary(doc_elem));
+    let mut parent_tree = Dictionary::new();
+    parent_tree.set("Nums", vec![0.into(), Object::Reference(link_elem_id)]);
+    let mut tree = Dictionary::new();
+    tree.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
+    tree.set("K", Object::Reference(doc_elem_id));
+    tree.set("ParentTree", Object::Dictionary(parent_tree));
+    tree.set("ParentTreeNextKey", Object::Integer(1));
+    doc.objects.insert(tree_id, Object::Dictionary(tree));
+    let mut deep = Dictionary::new();
+    deep.set("Note", vec![Object::Array(vec![lit("kort 5555 5555 5555 4444 sparat")])]);
+    let deep_id = doc.add_object(deep);
+    let cat = doc.get_dictionary_mut(root).unwrap();
+    cat.set("StructTreeRoot", Object::Reference(tree_id));
+    cat.set("Lang", lit("sv-SE"));
+    cat.set("PrivateData", Object::Reference(deep_id));
+    let mut pdf = Vec::new();
+    doc.save_to(&mut pdf).unwrap();
+    let before = qdf(&dir, &pdf);
+    assert!(before.contains("john.smith@example.com") && before.contains("5555 5555"));
+
+    let r = redact(&pdf, UninspectedPolicy::Fail).unwrap();
+    let out = r.output.expect("output");
+    qpdf_check(&dir, &out);
+    let all = qdf(&dir, &out);
+    // Every string of the output read as text (the UTF-16 ones decoded).
+    fn texts(o: &Object, out: &mut String) {
+        match o {
+            Object::String(..) => {
+                out.push_str(&lopdf::decode_text_string(o).unwrap_or_default());
+                out.push('\n');
+            }
+            Object::Array(a) => a.iter().for_each(|v| texts(v, out)),
+            Object::Dictionary(d) => d.iter().for_each(|(_, v)| texts(v, out)),
+            Object::Stream(s) => s.dict.iter().for_each(|(_, v)| texts(v, out)),
+            _ => {}
+        }
+    }
+    let mut text = String::new();
+    for o in Document::load_mem(&out).unwrap().objects.values() {
+        texts(o, &mut text);
+    }
+    assert!(text.contains("Personnummer"), "{text}");
+    for v in ["john.smith@example.com", "811218-9876", "Anna Svensson", "5555 5555 5555 4444"] {
+        assert!(!all.contains(v), "{v:?} survived:\n{all}");
+    }
+    for v in ["john.smith", "811218", "9876", "Anna Svensson", "5555"] {
+        assert!(!text.contains(v), "{v:?} survived in the strings:\n{text}");
+    }
+    assert!(all.contains("example.com/kept-link"), "the clean link was lost:\n{all}");
+    assert!(all.contains("sv-SE") && all.contains("Skriv till oss"));
+    let labels = |part: &str| -> Vec<&str> {
+        r.findings
+            .iter()
+            .filter(|f| f.place.part.as_deref() == Some(part))
+            .map(|f| f.finding.label.as_str())
+            .collect()
+    };
+    assert!(labels("annotations").contains(&"EMAIL"), "{:?}", r.findings);
+    let strings = labels("strings");
+    for l in ["SE_PERSONNUMMER", "PERSON", "CARD_NUMBER"] {
+        assert!(strings.contains(&l), "{l} not reported in strings: {:?}", r.findings);
+    }
+}

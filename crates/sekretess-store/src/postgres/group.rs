@@ -1,9 +1,8 @@
 //! `GroupStore` for PostgreSQL: one group's customer rows and blind index, in its schema.
 
-use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, IndexEntry};
+use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, IndexEntry, PendingBatch};
 use sqlx::postgres::PgConnection;
-use sqlx::{Postgres, QueryBuilder};
-use tokio::sync::{mpsc, oneshot};
+use sqlx::{Postgres, QueryBuilder, Transaction};
 
 use super::pool::migrate_schema;
 use super::*;
@@ -79,28 +78,34 @@ impl PgGroup {
     }
 }
 
-impl GroupStore for PgGroup {
-    async fn insert_customers(&self, batch: &[CustomerWrite]) -> Result<(), StoreError> {
-        self.ready().await?;
-        let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
-        self.insert_rows(&mut tx, batch).await?;
-        tx.commit().await.map_err(map_err)
+/// A batch of new customers being written to a group's schema
+/// ([`GroupStore::begin_batch`]): each part's rows and index entries go in as it comes.
+pub struct PgBatch {
+    tx: Transaction<'static, Postgres>,
+    group: PgGroup,
+}
+
+impl PendingBatch for PgBatch {
+    async fn write(&mut self, part: &[CustomerWrite]) -> Result<(), StoreError> {
+        self.group.insert_rows(&mut self.tx, part).await
     }
 
-    async fn insert_customer_parts(
-        &self,
-        mut parts: mpsc::UnboundedReceiver<Arc<[CustomerWrite]>>,
-        commit: oneshot::Receiver<()>,
-    ) -> Result<(), StoreError> {
+    async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await.map_err(map_err)
+    }
+
+    async fn abort(self) -> Result<(), StoreError> {
+        self.tx.rollback().await.map_err(map_err)
+    }
+}
+
+impl GroupStore for PgGroup {
+    type PendingBatch = PgBatch;
+
+    async fn begin_batch(&self) -> Result<PgBatch, StoreError> {
         self.ready().await?;
-        let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
-        while let Some(part) = parts.recv().await {
-            self.insert_rows(&mut tx, &part).await?;
-        }
-        commit
-            .await
-            .map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
-        tx.commit().await.map_err(map_err)
+        let tx = self.inner.pool.begin().await.map_err(map_err)?;
+        Ok(PgBatch { tx, group: self.clone() })
     }
 
     async fn get_customers(&self, codes: &[String]) -> Result<Vec<CustomerRecord>, StoreError> {
@@ -188,7 +193,7 @@ impl GroupStore for PgGroup {
     /// bytes may stay in free space and in the write-ahead log until PostgreSQL overwrites
     /// or recycles them; what makes an erasure final is that the data key is gone
     /// (crypto-shredding). See docs/scaling.md.
-    async fn checkpoint(&self) -> Result<(), StoreError> {
+    async fn purge_erased(&self) -> Result<(), StoreError> {
         self.ready().await?;
         let s = &self.inner.schema;
         sqlx::query(&format!("VACUUM {s}.blind_index, {s}.customers"))

@@ -41,6 +41,8 @@ mod group;
 mod people;
 mod pool;
 
+pub use group::PgBatch;
+
 /// The schema of the control tables in the control database.
 pub const CONTROL_SCHEMA: &str = "sekretess";
 /// The recorded location of a group that lives in the control database.

@@ -1,10 +1,9 @@
 //! `GroupStore` for SQLite: one group's customer rows.
 
-use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore};
-use sqlx::{QueryBuilder, Sqlite};
-use tokio::sync::{mpsc, oneshot};
+use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, PendingBatch};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
-use super::index::{decode_index, delete_index, encode_index, insert_index, stored_index};
+use super::index::{NewIndexEntries, decode_index, delete_index, encode_index, insert_index, stored_index};
 use super::*;
 use crate::codec::{customer_record, push_record_columns, version_from_sql, version_to_sql};
 use crate::index_blocks;
@@ -28,36 +27,41 @@ async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) 
     Ok(())
 }
 
-impl GroupStore for SqliteGroup {
-    async fn insert_customers(&self, batch: &[CustomerWrite]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
-        insert_rows(&mut tx, batch).await?;
-        insert_index(&mut tx, &batch.iter().collect::<Vec<_>>(), self.staging, &self.filters).await?;
-        tx.commit().await.map_err(map_err)?;
-        self.checkpoints.after_commit(&self.pool);
+/// A batch of new customers being written to a group's database
+/// ([`GroupStore::begin_batch`]): the rows go in part by part, the index entries all at
+/// once at the commit (sorted, they fill pages in key order).
+pub struct SqliteBatch {
+    tx: Transaction<'static, Sqlite>,
+    group: SqliteGroup,
+    index: NewIndexEntries,
+}
+
+impl PendingBatch for SqliteBatch {
+    async fn write(&mut self, part: &[CustomerWrite]) -> Result<(), StoreError> {
+        insert_rows(&mut self.tx, part).await?;
+        self.index.add(part);
         Ok(())
     }
 
-    async fn insert_customer_parts(
-        &self,
-        mut parts: mpsc::UnboundedReceiver<Arc<[CustomerWrite]>>,
-        commit: oneshot::Receiver<()>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
-        let mut written = Vec::new();
-        while let Some(part) = parts.recv().await {
-            insert_rows(&mut tx, &part).await?;
-            written.push(part);
-        }
-        // Index entries go in last, all at once: sorted, they fill pages in key order.
-        let written: Vec<_> = written.iter().flat_map(|p| p.iter()).collect();
-        insert_index(&mut tx, &written, self.staging, &self.filters).await?;
-        commit
-            .await
-            .map_err(|_| StoreError::Unavailable("the batch was given up before its commit".into()))?;
-        tx.commit().await.map_err(map_err)?;
-        self.checkpoints.after_commit(&self.pool);
+    async fn commit(mut self) -> Result<(), StoreError> {
+        let g = &self.group;
+        insert_index(&mut self.tx, &self.index, g.staging, &g.filters).await?;
+        self.tx.commit().await.map_err(map_err)?;
+        g.checkpoints.after_commit(&g.pool);
         Ok(())
+    }
+
+    async fn abort(self) -> Result<(), StoreError> {
+        self.tx.rollback().await.map_err(map_err)
+    }
+}
+
+impl GroupStore for SqliteGroup {
+    type PendingBatch = SqliteBatch;
+
+    async fn begin_batch(&self) -> Result<SqliteBatch, StoreError> {
+        let tx = self.pool.begin().await.map_err(map_err)?;
+        Ok(SqliteBatch { tx, group: self.clone(), index: NewIndexEntries::default() })
     }
 
     async fn get_customers(&self, codes: &[String]) -> Result<Vec<CustomerRecord>, StoreError> {
@@ -103,7 +107,8 @@ impl GroupStore for SqliteGroup {
         .execute(&mut *tx)
         .await
         .map_err(map_err)?;
-        insert_index(&mut tx, &[write], self.staging, &self.filters).await?;
+        insert_index(&mut tx, &NewIndexEntries::of(std::slice::from_ref(write)), self.staging, &self.filters)
+            .await?;
         tx.commit().await.map_err(map_err)?;
         self.checkpoints.after_commit(&self.pool);
         Ok(true)
@@ -151,7 +156,10 @@ impl GroupStore for SqliteGroup {
         Ok(codes)
     }
 
-    async fn checkpoint(&self) -> Result<(), StoreError> {
+    /// Checkpoints the write-ahead log into the database file and truncates the log: with
+    /// `secure_delete` on, the pages that erasures freed were zeroed, so once they are out
+    /// of the log no file holds an erased record's bytes.
+    async fn purge_erased(&self) -> Result<(), StoreError> {
         // A checkpoint that meets another one (the background checkpointer) or a reader
         // reports itself busy and leaves pages in the log: try again until it completes,
         // since erased bytes are only gone from the disk once it has.

@@ -65,29 +65,70 @@ pub(super) struct IndexStaging {
 pub(super) const INDEX_STAGING: IndexStaging =
     IndexStaging { run_entries: 65_536, fanout: 32, probe_up_to: 64, blocks_from: 8192, block_bytes: 4000 };
 
-/// Stages the writes' index entries (in a transaction that has already written, so it
-/// holds the write lock), and merges runs when a level has enough of them.
+/// The blind-index entries of customers being written, gathered for [`insert_index`]
+/// (which stages them all at once): each entry's hash with its customer, unique entries
+/// apart from the others, and the names of the unique fields.
+#[derive(Default)]
+pub(super) struct NewIndexEntries {
+    /// (hash, customer code)
+    unique: Vec<([u8; 32], Arc<str>)>,
+    blind: Vec<([u8; 32], Arc<str>)>,
+    unique_fields: Vec<String>,
+}
+
+impl NewIndexEntries {
+    pub(super) fn of(writes: &[CustomerWrite]) -> Self {
+        let mut entries = Self::default();
+        entries.add(writes);
+        entries
+    }
+
+    /// Adds the entries of `writes`.
+    pub(super) fn add(&mut self, writes: &[CustomerWrite]) {
+        for w in writes {
+            let code: Arc<str> = Arc::from(w.record.code.as_str());
+            for e in &w.index {
+                if !e.unique {
+                    self.blind.push((e.hash, Arc::clone(&code)));
+                    continue;
+                }
+                self.unique.push((e.hash, Arc::clone(&code)));
+                if !self.unique_fields.contains(&e.field) {
+                    self.unique_fields.push(e.field.clone());
+                }
+            }
+        }
+    }
+
+    /// (hash, code) of the unique or the other entries, in key order: so each B-tree page
+    /// is visited once.
+    fn sorted(&self, unique: bool) -> Vec<(&[u8; 32], &str)> {
+        let entries = if unique { &self.unique } else { &self.blind };
+        let mut sorted: Vec<(&[u8; 32], &str)> = entries.iter().map(|(hash, code)| (hash, &**code)).collect();
+        sorted.sort_unstable();
+        sorted
+    }
+
+    /// The field to name for a uniqueness conflict: exact when the writes have one unique
+    /// field (the vault retries item by item to find the culprit).
+    fn conflict_field(&self) -> String {
+        match self.unique_fields.as_slice() {
+            [one] => one.clone(),
+            _ => "a unique field".to_owned(),
+        }
+    }
+}
+
+/// Stages new index entries (in a transaction that has already written, so it holds the
+/// write lock), and merges runs when a level has enough of them.
 pub(super) async fn insert_index(
     tx: &mut sqlx::SqliteConnection,
-    writes: &[&CustomerWrite],
+    new: &NewIndexEntries,
     staging: IndexStaging,
     filters: &FilterCache,
 ) -> Result<(), StoreError> {
-    let conflict = || StoreError::Conflict { what: unique_field_name(writes) };
-    let entries = |unique: bool| -> Vec<(&[u8; 32], &str)> {
-        let mut entries: Vec<_> = writes
-            .iter()
-            .flat_map(|w| {
-                w.index
-                    .iter()
-                    .filter(move |e| e.unique == unique)
-                    .map(move |e| (&e.hash, w.record.code.as_str()))
-            })
-            .collect();
-        entries.sort_unstable(); // in key order, each B-tree page is visited once
-        entries
-    };
-    let (unique, blind) = (entries(true), entries(false));
+    let conflict = || StoreError::Conflict { what: new.conflict_field() };
+    let (unique, blind) = (new.sorted(true), new.sorted(false));
     if unique.is_empty() && blind.is_empty() {
         return Ok(());
     }
@@ -293,19 +334,6 @@ async fn merge_full_levels(tx: &mut sqlx::SqliteConnection, staging: IndexStagin
             statement.execute(&mut *tx).await.map_err(map_err)?;
         }
         write_filter(tx, run).await?;
-    }
-}
-
-/// The field to name for a uniqueness conflict: exact when the writes have one unique
-/// field (the vault retries item by item to find the culprit).
-fn unique_field_name(writes: &[&CustomerWrite]) -> String {
-    let mut names: Vec<&str> =
-        writes.iter().flat_map(|w| w.index.iter().filter(|e| e.unique).map(|e| e.field.as_str())).collect();
-    names.sort_unstable();
-    names.dedup();
-    match names.as_slice() {
-        [one] => (*one).to_owned(),
-        _ => "a unique field".to_owned(),
     }
 }
 

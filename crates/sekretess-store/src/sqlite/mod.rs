@@ -35,6 +35,7 @@ mod people;
 pub use crate::codec::{decode_fields, encode_fields};
 pub(crate) use checkpoint::Checkpointer;
 use filters::{FilterCache, RunList};
+pub use group::SqliteBatch;
 use index::IndexStaging;
 
 const GROUPS_DIR: &str = "groups";

@@ -18,7 +18,7 @@ async fn erased_customer_is_gone_from_the_store<B: Backend>(b: B) {
     let code = tv.vault.create_customer(&ctx(), "retail", &item).await.unwrap();
     let keep =
         tv.vault.create_customer(&ctx(), "retail", &fields(&[("full_name", "Kim Kvar")])).await.unwrap();
-    tv.vault.checkpoint().await.unwrap();
+    tv.vault.purge_erased().await.unwrap();
 
     let (wrapped_dek, field_cts) = tv.backend.read_customer(1, code.compact()).await;
     let index_hashes: Vec<Vec<u8>> = tv
@@ -48,7 +48,7 @@ async fn erased_customer_is_gone_from_the_store<B: Backend>(b: B) {
     let again = tv.vault.create_customer(&ctx(), "retail", &item).await.unwrap();
     assert_ne!(again, code);
 
-    tv.vault.checkpoint().await.unwrap();
+    tv.vault.purge_erased().await.unwrap();
     let hits = search(&tv.backend.at_rest().await, &needles[..2]);
     assert!(hits.is_empty(), "erased key material still on disk: {hits:?}");
     // The journal remembers the erasure (code and time only), and others are untouched.

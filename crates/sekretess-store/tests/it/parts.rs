@@ -1,12 +1,10 @@
-//! A batch written part by part (`GroupStore::insert_customer_parts`): one transaction
-//! that commits only when told to, and leaves nothing behind when it is not.
-
-use std::sync::Arc;
+//! A batch written part by part (`GroupStore::begin_batch`, `PendingBatch`): one
+//! transaction that stores the batch only when committed, and leaves nothing behind when it
+//! is aborted or dropped instead.
 
 use sekretess_core::error::StoreError;
-use sekretess_core::store::{CustomerWrite, GroupStore, IndexEntry, Store};
+use sekretess_core::store::{CustomerWrite, GroupStore, IndexEntry, PendingBatch, Store};
 use sekretess_crypto::mac::hmac_sha256;
-use tokio::sync::{mpsc, oneshot};
 
 use crate::common::{Backend, NOW, placeholder_record};
 
@@ -28,24 +26,33 @@ fn write(i: u32, national_id: u32) -> CustomerWrite {
     }
 }
 
-/// Sends `parts` (then ends them), commits if `commit`, and returns the store's answer.
+/// What becomes of a batch once its parts are written.
+#[derive(Clone, Copy)]
+enum End {
+    Commit,
+    Abort,
+    Drop,
+}
+
+/// Writes `parts` in turn as one batch, ends it as `end` says, and returns the store's
+/// answer (the first error, from a write or the commit).
 async fn insert<G: GroupStore>(
     group: &G,
     parts: Vec<Vec<CustomerWrite>>,
-    commit: bool,
+    end: End,
 ) -> Result<(), StoreError> {
-    let (part_tx, part_rx) = mpsc::unbounded_channel();
-    let (commit_tx, commit_rx) = oneshot::channel();
+    let mut batch = group.begin_batch().await?;
     for part in parts {
-        part_tx.send(Arc::<[CustomerWrite]>::from(part)).unwrap();
+        batch.write(&part).await?;
     }
-    drop(part_tx);
-    if commit {
-        commit_tx.send(()).unwrap();
-    } else {
-        drop(commit_tx);
+    match end {
+        End::Commit => batch.commit().await,
+        End::Abort => batch.abort().await,
+        End::Drop => {
+            drop(batch);
+            Ok(())
+        }
     }
-    group.insert_customer_parts(part_rx, commit_rx).await
 }
 
 /// How many of customers `range` are stored, and how many are found by e-mail.
@@ -59,31 +66,48 @@ async fn stored<G: GroupStore>(group: &G, range: std::ops::Range<u32>) -> (usize
     (records, found)
 }
 
+fn parts(from: u32) -> Vec<Vec<CustomerWrite>> {
+    (0..3).map(|p| (0..4).map(|i| write(from + p * 4 + i, from + p * 4 + i)).collect()).collect()
+}
+
 async fn a_batch_in_parts_commits_only_when_told<B: Backend>(b: B) {
     let store = b.open_store().await;
     let row = store.create_group(1, "retail", NOW, &[]).await.unwrap();
     let group = store.open_group(&row).await.unwrap();
-    let parts = |from: u32| {
-        (0..3).map(|p| (0..4).map(|i| write(from + p * 4 + i, from + p * 4 + i)).collect()).collect()
-    };
 
     // Given up before its commit (the audit entry could not be written): nothing stays.
-    let given_up = insert(&group, parts(0), false).await;
-    assert!(matches!(given_up, Err(StoreError::Unavailable(_))), "{given_up:?}");
-    assert_eq!(stored(&group, 0..12).await, (0, 0), "a batch without its commit left rows or index entries");
+    insert(&group, parts(0), End::Abort).await.unwrap();
+    assert_eq!(stored(&group, 0..12).await, (0, 0), "an aborted batch left rows or index entries");
 
     // A duplicate of a unique value in the last part undoes the earlier parts too.
     let mut clash: Vec<Vec<CustomerWrite>> = parts(100);
     clash[2][3] = write(111, 100);
-    let refused = insert(&group, clash, true).await;
+    let refused = insert(&group, clash, End::Commit).await;
     assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{refused:?}");
     assert_eq!(stored(&group, 100..112).await, (0, 0), "a refused batch left part of itself");
 
     // Committed: every part is there, and the codes and values refused above are free again.
-    insert(&group, parts(0), true).await.unwrap();
-    insert(&group, parts(100), true).await.unwrap();
+    insert(&group, parts(0), End::Commit).await.unwrap();
+    insert(&group, parts(100), End::Commit).await.unwrap();
     assert_eq!(stored(&group, 0..12).await, (12, 12));
     assert_eq!(stored(&group, 100..112).await, (12, 12));
 }
 
-crate::conformance!(a_batch_in_parts_commits_only_when_told);
+/// A batch dropped without a commit (its writer gave up or was cancelled) is rolled back,
+/// holds no lock afterwards, and leaves its codes and unique values free.
+async fn a_dropped_batch_leaves_nothing<B: Backend>(b: B) {
+    let store = b.open_store().await;
+    let row = store.create_group(1, "retail", NOW, &[]).await.unwrap();
+    let group = store.open_group(&row).await.unwrap();
+
+    insert(&group, parts(0), End::Drop).await.unwrap();
+    assert_eq!(stored(&group, 0..12).await, (0, 0), "a dropped batch left rows or index entries");
+
+    // The same customers again, one by one and as a batch: nothing of the dropped one is in
+    // the way.
+    group.insert_customers(&parts(0).concat()[..4]).await.unwrap();
+    insert(&group, vec![parts(0).concat()[4..].to_vec()], End::Commit).await.unwrap();
+    assert_eq!(stored(&group, 0..12).await, (12, 12));
+}
+
+crate::conformance!(a_batch_in_parts_commits_only_when_told, a_dropped_batch_leaves_nothing);

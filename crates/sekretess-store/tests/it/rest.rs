@@ -85,11 +85,11 @@ async fn no_plaintext_value_or_key_at_rest<B: Backend>(b: B) {
         hits.iter().map(|(f, i)| (f, &labels[*i])).collect::<Vec<_>>()
     );
 
-    tv.vault.checkpoint().await.unwrap();
+    tv.vault.purge_erased().await.unwrap();
     let hits = search(&tv.backend.at_rest().await, &needles);
     assert!(
         hits.is_empty(),
-        "found after checkpoint: {:?}",
+        "found after purge_erased: {:?}",
         hits.iter().map(|(f, i)| (f, &labels[*i])).collect::<Vec<_>>()
     );
 }
@@ -119,7 +119,7 @@ async fn groups_are_isolated<B: Backend>(b: B) {
     let a = tv.vault.create_customer(&ctx(), "alpha", &same).await.unwrap();
     let b = tv.vault.create_customer(&ctx(), "beta", &same).await.unwrap();
     assert_ne!(a, b);
-    tv.vault.checkpoint().await.unwrap();
+    tv.vault.purge_erased().await.unwrap();
 
     let (alpha_dek, alpha_fields) = tv.backend.read_customer(1, a.compact()).await;
     let (_, beta_fields) = tv.backend.read_customer(2, b.compact()).await;

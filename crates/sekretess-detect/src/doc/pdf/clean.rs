@@ -1,11 +1,12 @@
 //! Everything besides the page text that can hold personal data: the Info dictionary and
 //! XMP metadata (dropped), annotations (only links without findings stay), form fields
 //! (removed), outline titles (redacted), attachments and scripts (dropped), structure-tree
-//! alternate text (dropped), page thumbnails (dropped) and images (reported).
+//! alternate text (dropped), page thumbnails (dropped) and images (reported); then every
+//! string left outside the content streams is redacted.
 
 use std::collections::{BTreeMap, HashSet};
 
-use lopdf::{Dictionary, Document, Object, ObjectId, Stream, decode_text_string, text_string};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat, decode_text_string, text_string};
 
 use crate::doc::{Cx, Disposition, Reason, UninspectedPolicy};
 
@@ -30,6 +31,93 @@ pub(super) fn structure(doc: &mut Document, cx: &mut Cx<'_>, pages: &BTreeMap<u3
         }
     }
     doc.prune_objects();
+    strings(doc, cx);
+}
+
+/// Every string still in the file outside the content streams (in any dictionary or array,
+/// at any depth, of any object: structure elements' `/Desc` and `/T`, actions' `/URI`
+/// wherever they are, page labels, private data …) is read as text and redacted; its
+/// findings are reported in part `strings`. What the passes above missed is caught here.
+fn strings(doc: &mut Document, cx: &mut Cx<'_>) {
+    for obj in doc.objects.values_mut() {
+        match obj {
+            Object::Stream(s) => strings_in_dict(&mut s.dict, cx, 0),
+            o => strings_in(o, cx, 0),
+        }
+    }
+}
+
+fn strings_in_dict(d: &mut Dictionary, cx: &mut Cx<'_>, depth: u32) {
+    if depth < 64 {
+        for (_, v) in d.iter_mut() {
+            strings_in(v, cx, depth + 1);
+        }
+    }
+}
+
+fn strings_in(o: &mut Object, cx: &mut Cx<'_>, depth: u32) {
+    match o {
+        Object::String(bytes, format) => {
+            if let Some(new) = redact_string(bytes, *format, cx) {
+                *o = new;
+            }
+        }
+        Object::Dictionary(d) => strings_in_dict(d, cx, depth),
+        Object::Array(a) if depth < 64 => {
+            for v in a {
+                strings_in(v, cx, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// How a string's bytes were read as text (so that it is written back the same way).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Enc {
+    /// UTF-16BE after a byte-order mark.
+    Utf16,
+    /// UTF-8 after a byte-order mark (PDF 2.0).
+    Utf8Bom,
+    /// UTF-8 without a mark (as some producers write URIs and titles).
+    Utf8,
+    /// PDFDocEncoding (ASCII included), or bytes that are no text (read one char a byte).
+    Doc,
+}
+
+/// The redacted string when `bytes`, read as text, holds a finding.
+fn redact_string(bytes: &[u8], format: StringFormat, cx: &mut Cx<'_>) -> Option<Object> {
+    let (text, enc) = if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        let units = rest.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+        (char::decode_utf16(units).map(|c| c.unwrap_or('\u{FFFD}')).collect(), Enc::Utf16)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        (String::from_utf8_lossy(rest).into_owned(), Enc::Utf8Bom)
+    } else if bytes.is_ascii() {
+        (String::from_utf8_lossy(bytes).into_owned(), Enc::Doc)
+    } else if let Ok(t) = std::str::from_utf8(bytes) {
+        (t.to_owned(), Enc::Utf8)
+    } else {
+        let o = Object::String(bytes.to_vec(), format);
+        let t = decode_text_string(&o).unwrap_or_else(|_| bytes.iter().map(|&b| char::from(b)).collect());
+        (t, Enc::Doc)
+    };
+    let new = cx.redact_text(Some("strings"), None, &text)?;
+    Some(match enc {
+        Enc::Utf8Bom => {
+            let mut b = b"\xEF\xBB\xBF".to_vec();
+            b.extend_from_slice(new.as_bytes());
+            Object::String(b, format)
+        }
+        Enc::Utf8 => Object::String(new.into_bytes(), format),
+        Enc::Doc if new.is_ascii() => Object::String(new.into_bytes(), format),
+        Enc::Utf16 | Enc::Doc => {
+            let mut b = vec![0xFE, 0xFF];
+            for u in new.encode_utf16() {
+                b.extend_from_slice(&u.to_be_bytes());
+            }
+            Object::String(b, StringFormat::Hexadecimal)
+        }
+    })
 }
 
 fn scrub(dict: &mut Dictionary, depth: u32) {
@@ -99,6 +187,7 @@ fn annotations(doc: &mut Document, cx: &mut Cx<'_>, n: u32, page: ObjectId) {
     };
     let mut keep = Vec::new();
     let mut kept_ids = Vec::new();
+    let mut dropped_ids = Vec::new();
     for item in list {
         let Ok((id, Object::Dictionary(a))) = doc.dereference(&item) else { continue };
         let link = a.get(b"Subtype").and_then(Object::as_name).is_ok_and(|s| s == b"Link");
@@ -119,6 +208,7 @@ fn annotations(doc: &mut Document, cx: &mut Cx<'_>, n: u32, page: ObjectId) {
             }
             keep.push(item);
         } else {
+            dropped_ids.extend(id);
             if !ok_link && let Some(u) = uri {
                 texts.push(u);
             }
@@ -133,6 +223,11 @@ fn annotations(doc: &mut Document, cx: &mut Cx<'_>, n: u32, page: ObjectId) {
                 a.remove(k);
             }
         }
+    }
+    // A removed annotation may still be reached from elsewhere (a tagged PDF's structure
+    // tree points at it by an object reference): the object itself goes.
+    for id in dropped_ids {
+        doc.objects.insert(id, Object::Null);
     }
     if let Ok(p) = doc.get_dictionary_mut(page) {
         if keep.is_empty() {

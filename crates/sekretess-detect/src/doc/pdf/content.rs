@@ -18,6 +18,12 @@ use crate::doc::{Cx, Disposition, Reason};
 /// Deepest nesting of Form XObjects followed.
 const MAX_FORM_DEPTH: usize = 16;
 
+/// A new line one line height below is the next line of the same block (a wrap) when it
+/// starts at most this many ems left of where the line above began (a first-line indent)…
+const WRAP_LEFT: f32 = 6.0;
+/// … or at most this many ems right of it (the text after a bullet or a number).
+const WRAP_RIGHT: f32 = 4.0;
+
 /// An affine matrix `[a b c d e f]` (PDF row-vector convention).
 pub(super) type M = [f32; 6];
 const ID: M = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
@@ -170,6 +176,8 @@ pub(super) struct Interp<'a, 'c> {
     out: PageText,
     stack: Vec<ObjectId>,
     last: Option<Last>,
+    /// Where the current line began (the origin of its first glyph).
+    line_start: (f32, f32),
     line: u32,
     reported: HashSet<ObjectId>,
     codes: Vec<Code>,
@@ -202,6 +210,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             out: PageText::default(),
             stack: Vec::new(),
             last: None,
+            line_start: (0.0, 0.0),
             line: 0,
             reported: HashSet::new(),
             codes: Vec::new(),
@@ -399,9 +408,17 @@ impl<'a, 'c> Interp<'a, 'c> {
                     let along = d.0 * l.dir.0 + d.1 * l.dir.1;
                     let perp = d.1 * l.dir.0 - d.0 * l.dir.1;
                     let turned = dir.0 * l.dir.0 + dir.1 * l.dir.1 < 0.9;
+                    // How far along the line the new glyph starts from where the last
+                    // line began: a wrapped line starts at the same margin (give or take an
+                    // indent, a bullet, a number).
+                    let s = (origin.0 - self.line_start.0, origin.1 - self.line_start.1);
+                    let margin = s.0 * l.dir.0 + s.1 * l.dir.1;
                     if turned || (perp.abs() <= 0.5 * l.em && along < -1.5 * l.em) {
                         Gap::Line
-                    } else if perp < -0.5 * l.em && perp >= -2.2 * l.em {
+                    } else if perp < -0.5 * l.em
+                        && perp >= -2.2 * l.em
+                        && (-WRAP_LEFT * l.em..=WRAP_RIGHT * l.em).contains(&margin)
+                    {
                         Gap::Wrap
                     } else if perp.abs() > 0.5 * l.em {
                         Gap::Line
@@ -414,6 +431,9 @@ impl<'a, 'c> Interp<'a, 'c> {
             };
             if matches!(gap, Gap::Line | Gap::Wrap) {
                 self.line += 1;
+                self.line_start = origin;
+            } else if self.last.is_none() {
+                self.line_start = origin;
             }
             self.out.glyphs.push(Glyph { unit, cut, bbox, text, gap, line: self.line });
             self.last = Some(Last { end, dir, em, space });

@@ -190,16 +190,21 @@ fn find(
     let glyphs = &text.glyphs;
     let mut j = Joined::default();
     let mut skip_gap = false;
+    let mut after_space = false;
     for (i, g) in glyphs.iter().enumerate() {
+        let t = &text.text[g.text.clone()];
         if !skip_gap {
             match g.gap {
                 Gap::None => {}
+                // A line broken at a space keeps it as its last glyph (LibreOffice): one
+                // space between the two, not two (values allow single spaces only).
+                Gap::Space | Gap::Wrap if t.starts_with(char::is_whitespace) || after_space => {}
                 Gap::Space | Gap::Wrap => j.gap(" "),
                 Gap::Line => j.gap("\n"),
             }
         }
         skip_gap = false;
-        let t = &text.text[g.text.clone()];
+        after_space = t.ends_with(char::is_whitespace);
         // A hyphen at a line end: before a lowercase letter it is a word broken in two
         // (joined without it); before a digit it belongs to the number (joined with it).
         let next = glyphs
