@@ -15,6 +15,7 @@ pub mod mac;
 pub mod password;
 pub mod secret;
 pub mod shamir;
+pub mod tokens;
 pub mod totp;
 
 pub use envelope::{Header, KeyRef};
