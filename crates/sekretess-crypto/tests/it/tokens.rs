@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use sekretess_crypto::Key32;
 use sekretess_crypto::kdf::{derive_key, labels};
 use sekretess_crypto::tokens::{
-    DeterministicTokens, DtkError, DtkKind, Ff1Tokens, TokenError, ff1_decrypt, ff1_encrypt,
+    DeterministicTokens, DtkError, DtkKind, Ff1Tokens, TokenError, ff1_decimal, ff1_decrypt, ff1_encrypt,
 };
 use sekretess_ident::{PersonnummerFault, luhn, personnummer_check};
 use serde::Deserialize;
@@ -207,6 +207,45 @@ fn wycheproof_aes_ff1_radix10() {
     eprintln!("{file}: {tally:?} of {}", f.number_of_tests);
     assert_eq!(tally.valid + tally.invalid + tally.small_refused, f.number_of_tests);
     assert!(tally.valid >= 3300 && tally.invalid >= 533, "{tally:?}");
+}
+
+/// The u64 numeral strings the tokens use (`Decimal`, up to 36 digits) give what `fpe`'s
+/// BigUint ones give: every radix-10 Wycheproof vector of that length, both ways, and
+/// NIST's radix-10 samples.
+#[test]
+fn decimal_numerals_match_wycheproof_radix10() {
+    let f: WpFile<Vec<i64>> = load_json("wycheproof/aes_ff1_radix10_test.json");
+    let (mut valid, mut refused) = (0, 0);
+    for g in &f.test_groups {
+        for t in &g.tests {
+            if t.msg.len() > 36 {
+                continue;
+            }
+            let key = hex(&t.key);
+            let tweak = hex(&t.tweak);
+            let small = t.flags.iter().any(|f| f == "SmallMessageSize");
+            let conv =
+                |v: &[i64]| -> Vec<u8> { v.iter().map(|&n| u8::try_from(n).unwrap_or(u8::MAX)).collect() };
+            let (msg, ct) = (conv(&t.msg), conv(&t.ct));
+            if t.result == "valid" && !small {
+                assert_eq!(ff1_decimal(true, &key, &tweak, &msg).unwrap(), ct, "#{}", t.tc_id);
+                assert_eq!(ff1_decimal(false, &key, &tweak, &ct).unwrap(), msg, "#{}", t.tc_id);
+                valid += 1;
+            } else {
+                assert!(ff1_decimal(true, &key, &tweak, &msg).is_err(), "#{}", t.tc_id);
+                assert!(ff1_decimal(false, &key, &tweak, &msg).is_err(), "#{}", t.tc_id);
+                refused += 1;
+            }
+        }
+    }
+    eprintln!("Decimal: {valid} valid, {refused} refused");
+    assert!(valid >= 3000 && refused >= 500, "{valid} {refused}");
+    let file: NistFile = load_json("fpe/nist_ff1_samples.json");
+    for v in file.vectors.iter().filter(|v| v.radix == 10) {
+        let d = |s: &str| -> Vec<u8> { s.bytes().map(|b| b - b'0').collect() };
+        let got = ff1_decimal(true, &hex(&v.key_hex), &hex(&v.tweak_hex), &d(&v.plaintext)).unwrap();
+        assert_eq!(got, d(&v.ciphertext), "sample {}", v.sample);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
