@@ -20,6 +20,10 @@ use anyhow::{Context, bail};
 use sekretess_crypto::Key32;
 use sekretess_crypto::tokens::{Ff1Tokens, ff1_decimal, ff1_encrypt};
 
+// The allocator of the `sekretess` binary, so the figures are the product's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn arg(args: &[String], name: &str, default: usize) -> anyhow::Result<usize> {
     match args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)) {
         Some(v) => v.parse().with_context(|| format!("{name} takes a number")),

@@ -351,8 +351,15 @@ impl Digits {
 /// Luhn (mod 10) over digit values 0..=9. Sekretess-ident holds the rule for the rest of
 /// the workspace; this crate uses no crate of ours, and the tests check the two agree.
 fn luhn_ok(digits: &[u8]) -> bool {
+    luhn_parts(&[digits])
+}
+
+/// Luhn over the concatenation of `parts`, without building it.
+fn luhn_parts(parts: &[&[u8]]) -> bool {
     let mut sum = 0u32;
-    for (i, &d) in digits.iter().rev().enumerate() {
+    let mut empty = true;
+    for (i, &d) in parts.iter().rev().flat_map(|p| p.iter().rev()).enumerate() {
+        empty = false;
         let mut v = u32::from(d);
         if i % 2 == 1 {
             v *= 2;
@@ -362,7 +369,7 @@ fn luhn_ok(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    !digits.is_empty() && sum.is_multiple_of(10)
+    !empty && sum.is_multiple_of(10)
 }
 
 fn to_ns(digits: &[u8]) -> FlexibleNumeralString {
@@ -471,7 +478,8 @@ impl Ff1Tokens {
             return Err(TokenError::NotACard);
         }
         let n = d.digits.len();
-        let in_b = |m: &[u8]| !luhn_ok(&with_middle(&d.digits, m));
+        let (head, tail) = (&d.digits[..6], &d.digits[n - 4..]);
+        let in_b = |m: &[u8]| !luhn_parts(&[head, m, tail]);
         let token = self.walk_encrypt(&tweak, middle.to_vec(), in_b)?;
         Ok(d.render(&with_middle(&d.digits[..n], &token)))
     }
@@ -484,7 +492,9 @@ impl Ff1Tokens {
         if luhn_ok(&d.digits) {
             return Err(TokenError::NotAToken);
         }
-        let in_b = |m: &[u8]| !luhn_ok(&with_middle(&d.digits, m));
+        let n = d.digits.len();
+        let (head, tail) = (&d.digits[..6], &d.digits[n - 4..]);
+        let in_b = |m: &[u8]| !luhn_parts(&[head, m, tail]);
         let plain = self.walk_decrypt(&tweak, middle.to_vec(), in_b)?;
         let full = with_middle(&d.digits, &plain);
         if !luhn_ok(&full) {
@@ -502,9 +512,9 @@ impl Ff1Tokens {
         if !p.check_digit_ok(p.z) {
             return Err(TokenError::NotAPersonnummer);
         }
-        let in_b = |z: &[u8]| p.from_digits(z).is_some_and(|z| !p.check_digit_ok(z));
+        let in_b = |z: &[u8]| p.z_of(z).is_some_and(|z| !p.check_digit_ok(z));
         let token = self.walk_encrypt(&p.tweak(), six_digits(p.z), in_b)?;
-        let z = p.from_digits(&token).ok_or(TokenError::NotAToken)?;
+        let z = p.z_of(&token).ok_or(TokenError::NotAToken)?;
         Ok(d.render(&p.render(z)))
     }
 
@@ -515,9 +525,9 @@ impl Ff1Tokens {
         if p.check_digit_ok(p.z) {
             return Err(TokenError::NotAToken);
         }
-        let in_b = |z: &[u8]| p.from_digits(z).is_some_and(|z| !p.check_digit_ok(z));
+        let in_b = |z: &[u8]| p.z_of(z).is_some_and(|z| !p.check_digit_ok(z));
         let plain = self.walk_decrypt(&p.tweak(), six_digits(p.z), in_b)?;
-        let z = p.from_digits(&plain).ok_or(TokenError::NotAToken)?;
+        let z = p.z_of(&plain).ok_or(TokenError::NotAToken)?;
         if !p.check_digit_ok(z) {
             return Err(TokenError::NotAToken);
         }
@@ -641,7 +651,7 @@ impl Pnr {
     }
 
     /// `z` from 6 digits, if it names a day of the year.
-    fn from_digits(&self, digits: &[u8]) -> Option<u32> {
+    fn z_of(&self, digits: &[u8]) -> Option<u32> {
         let z = digits.iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
         (z < self.days_in_year() * 1000).then_some(z)
     }
