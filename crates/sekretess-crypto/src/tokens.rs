@@ -22,6 +22,24 @@
 //!
 //! Spaces, dashes and `+` stay where they were, so length and character set are kept.
 //!
+//! ## Domain sizes
+//!
+//! - Card, 16 digits: FF1 domain 10^6 per tweak (the kept 10 digits); 10^5 cards map into
+//!   the 9 * 10^5 Luhn-invalid middles. 19 digits: 10^9 and 10^8.
+//! - Personnummer: FF1 domain 10^6 (6 digits) per tweak (form, kind, century, `YY`, check
+//!   digit); the walk stays on `z < 365,000` (366,000 in a leap year) with a wrong check
+//!   digit: about 328,500 token values for about 36,500 numbers per tweak. Encrypting only
+//!   the 3-digit birth number (10^3) or the day and birth number of one month (< 31,000)
+//!   would be under the 10^6 minimum, hence the whole day of the year. The birth date of a
+//!   token is a real date but not the person's; the year is kept (and so the age to a
+//!   year).
+//! - Other digit strings: 10^len, len >= 6.
+//!
+//! The tweaks carry only the kept digits, so they take few values (for cards, those of
+//! issuer prefixes and last four digits). FF1's security is that of a tweakable
+//! pseudorandom permutation of each domain under a secret key; it does not hide how many
+//! distinct values share a tweak, and a key that leaks reveals every token.
+//!
 //! ## Why the walk is built the way it is (proof)
 //!
 //! Let `D` be the FF1 domain (all middles), `π` the FF1 permutation of `D` under the key and
@@ -48,8 +66,9 @@
 //!    in `B` (on the cycle, the elements of `B` come in a fixed order and `σ_B` steps to
 //!    the next one, `σ_B⁻¹` to the previous one).
 //! 3. `tokenize = σ_B ∘ φ` (injective: a bijection after an injection) and
-//!    `detokenize = φ⁻¹ ∘ σ_B⁻¹`, which answers [`TokenError::NotAToken`] when the value
-//!    reached is not in `φ(B)`'s preimage, i.e. `φ⁻¹` of it is not a valid value.
+//!    `detokenize = φ⁻¹ ∘ σ_B⁻¹`, which answers [`TokenError::NotAToken`] when `φ⁻¹` of
+//!    the value reached is not in `A` (a value of `B` that no card or personnummer maps
+//!    to under this key: about 8 in 9 of them for cards).
 //!
 //! The walk costs `|D| / |B|` FF1 calls on average: 10/9 for a card, about 3 for a
 //! personnummer. Tests: `tokens::walk_is_a_bijection_on_a_whole_card_domain` (all 10^6
@@ -66,6 +85,8 @@ use std::fmt;
 
 use aes::{Aes128, Aes192, Aes256};
 use fpe::ff1::{FF1, FlexibleNumeralString, NumeralStringError};
+
+use zeroize::Zeroizing;
 
 use crate::mac::MacKey;
 use crate::{CryptoError, Key32, crockford, kdf};
@@ -307,7 +328,8 @@ pub fn ff1_decimal(encrypt: bool, key: &[u8], tweak: &[u8], digits: &[u8]) -> Re
 
 /// The digits of a value (0..=9 each) and where its separators were.
 struct Digits {
-    digits: Vec<u8>,
+    /// Wiped on drop: these are the digits of a card or personnummer.
+    digits: Zeroizing<Vec<u8>>,
     /// (position in the original string, separator byte)
     separators: Vec<(usize, u8)>,
 }
@@ -323,7 +345,7 @@ impl Digits {
                 _ => return Err(TokenError::NotDigits),
             }
         }
-        Ok(Digits { digits, separators })
+        Ok(Digits { digits: Zeroizing::new(digits), separators })
     }
 
     /// The string with `digits` in place of the original digits, separators where they were.
@@ -412,6 +434,8 @@ impl Ff1Tokens {
     /// FF1 tokens under `key` itself (already the FF1 key).
     pub fn new(key: &Key32) -> Result<Self, TokenError> {
         let ff1 = FF1::<Aes256>::new(key.expose(), 10).map_err(|_| TokenError::Ff1("radix"))?;
+        // The AES key expansion may leave round keys on the stack.
+        crate::secret::scrub_stack();
         Ok(Ff1Tokens { ff1 })
     }
 
