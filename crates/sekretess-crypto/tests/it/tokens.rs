@@ -530,3 +530,29 @@ fn deterministic_tokens() {
     assert_eq!(g1.token(DtkKind::Text, ""), Err(DtkError::NotNormalized));
     assert!(!format!("{g1:?}").contains(&format!("{:?}", group_key(1).expose())));
 }
+
+/// FF1 keys are per group: another group key or another group id gives other tokens, and
+/// the FF1 key is not the deterministic-token or blind-index key.
+#[test]
+fn ff1_tokens_differ_between_groups() {
+    let parent = group_key(8);
+    let a = Ff1Tokens::from_group_key(&parent, b"g1").unwrap();
+    let b = Ff1Tokens::from_group_key(&parent, b"g2").unwrap();
+    let c = Ff1Tokens::from_group_key(&group_key(9), b"g1").unwrap();
+    let direct = Ff1Tokens::new(&derive_key(&parent, labels::FF1_TOKEN, b"g1").unwrap()).unwrap();
+    let pan = "4012888888881881";
+    let ta = a.tokenize_card(pan).unwrap();
+    assert_eq!(ta, direct.tokenize_card(pan).unwrap());
+    assert_ne!(ta, b.tokenize_card(pan).unwrap());
+    assert_ne!(ta, c.tokenize_card(pan).unwrap());
+    let pnr = "19880320-0016";
+    let token = a.tokenize_personnummer(pnr).unwrap();
+    assert_ne!(token, b.tokenize_personnummer(pnr).unwrap());
+    // No value in an error's text.
+    for e in
+        [a.detokenize_personnummer(pnr).unwrap_err(), a.tokenize_personnummer("19880320-0017").unwrap_err()]
+    {
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains("8803") && !shown.contains("0016"), "{shown}");
+    }
+}
