@@ -12,6 +12,10 @@ pub mod labels {
     pub const KEY_ID: &str = "sekretess/v1/key-id";
     /// Seals secrets of employees (TOTP secrets) in the control store.
     pub const PEOPLE_SECRET: &str = "sekretess/v1/people-secret";
+    /// Deterministic tokens (`dtk_…`, HMAC-SHA256) of a group.
+    pub const DETERMINISTIC_TOKEN: &str = "sekretess/v1/deterministic-token";
+    /// FF1 format-preserving tokens (AES-256 key for FF1) of a group.
+    pub const FF1_TOKEN: &str = "sekretess/v1/ff1-token";
 }
 
 struct Len(usize);

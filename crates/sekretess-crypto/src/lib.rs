@@ -1,7 +1,7 @@
 //! Keys and primitives for Sekretess.
 //!
 //! Everything here wraps well-kept crates (aws-lc-rs for AEAD, key wrap, HKDF and HMAC;
-//! vsss-rs for Shamir). No I/O, no async. Errors are opaque on purpose: a caller learns
+//! vsss-rs for Shamir; `fpe` on RustCrypto AES for FF1 tokens). No I/O, no async. Errors are opaque on purpose: a caller learns
 //! *that* a check failed, never *why*, so nothing leaks about keys or plaintexts.
 #![forbid(unsafe_code)]
 // Unit tests beside the code may unwrap; non-test builds keep the workspace lints.
@@ -15,6 +15,7 @@ pub mod mac;
 pub mod password;
 pub mod secret;
 pub mod shamir;
+pub mod tokens;
 pub mod totp;
 
 pub use envelope::{Header, KeyRef};

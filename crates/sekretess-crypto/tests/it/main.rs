@@ -1,5 +1,6 @@
 //! Known-answer integration tests for `sekretess-crypto`: Wycheproof (AES-GCM, AES-KWP,
-//! HKDF-SHA256, HMAC-SHA256), RFC 4231 / RFC 5869, and exhaustive Shamir share checks.
+//! HKDF-SHA256, HMAC-SHA256, AES-FF1), RFC 4231 / RFC 5869, NIST FF1 samples, exhaustive Shamir
+//! share checks, and the card, personnummer and deterministic tokens.
 //!
 //! The vectors live in the repository's `testdata/` folder (see its README); a missing file
 //! fails the test with the path it looked for.
@@ -9,4 +10,5 @@ mod common;
 mod logins;
 mod rfc;
 mod shamir;
+mod tokens;
 mod wycheproof;
