@@ -2,7 +2,7 @@
 //! them).
 //!
 //! Source of the table: the issuer identification number table of Wikipedia's "Payment card
-//! number" article (https://en.wikipedia.org/wiki/Payment_card_number#Issuer_identification_number_(IIN),
+//! number" article (<https://en.wikipedia.org/wiki/Payment_card_number#Issuer_identification_number_(IIN)>,
 //! as of 2026), which cites each brand's own rules: Visa 4 (13, 16, 19 digits); Mastercard
 //! 51-55 and 2221-2720 (16); American Express 34, 37 (15); Discover 6011, 644-649, 65 and
 //! the China UnionPay co-brand 622126-622925 (16-19); JCB 3528-3589 (16-19); Diners Club
