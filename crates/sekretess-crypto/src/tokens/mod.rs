@@ -83,13 +83,12 @@
 
 use std::fmt;
 
-use aes::{Aes128, Aes192, Aes256};
-use fpe::ff1::{FF1, FlexibleNumeralString, NumeralStringError};
+use aes::Aes256;
+use fpe::ff1::{FF1, FlexibleNumeralString};
 
 use zeroize::Zeroizing;
 
-use crate::mac::MacKey;
-use crate::{CryptoError, Key32, crockford, kdf};
+use crate::{CryptoError, Key32, kdf};
 
 /// Why a value could not be tokenized or a token detokenized. Never carries the value.
 #[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
@@ -133,195 +132,12 @@ pub enum TokenError {
 /// The smallest FF1 domain this module accepts (SP 800-38G Rev. 1 draft): 10^6.
 pub const MIN_DOMAIN: u64 = 1_000_000;
 
-// ---------------------------------------------------------------------------------------
-// FF1 with any AES key size (for the known-answer vectors) and AES-256 (for tokens).
+mod deterministic;
+mod ff1;
 
-enum AnyFf1 {
-    Aes128(FF1<Aes128>),
-    Aes192(FF1<Aes192>),
-    Aes256(FF1<Aes256>),
-}
-
-fn ff1_error(e: NumeralStringError) -> TokenError {
-    match e {
-        NumeralStringError::InvalidForRadix(_) => TokenError::Ff1("numeral outside the radix"),
-        NumeralStringError::TooLong { .. } => TokenError::Ff1("numeral string too long"),
-        NumeralStringError::TooShort { .. } => TokenError::Ff1("domain smaller than 10^6 (radix^length)"),
-    }
-}
-
-impl AnyFf1 {
-    fn new(key: &[u8], radix: u32) -> Result<Self, TokenError> {
-        let bad_radix = |_| TokenError::Ff1("radix outside 2..=65536");
-        // `FF1::new` panics on a key of the wrong length: check it here first.
-        Ok(match key.len() {
-            16 => AnyFf1::Aes128(FF1::new(key, radix).map_err(bad_radix)?),
-            24 => AnyFf1::Aes192(FF1::new(key, radix).map_err(bad_radix)?),
-            32 => AnyFf1::Aes256(FF1::new(key, radix).map_err(bad_radix)?),
-            _ => return Err(TokenError::KeySize),
-        })
-    }
-
-    fn run(
-        &self,
-        encrypt: bool,
-        tweak: &[u8],
-        x: &FlexibleNumeralString,
-    ) -> Result<FlexibleNumeralString, TokenError> {
-        let out = match (self, encrypt) {
-            (AnyFf1::Aes128(f), true) => f.encrypt(tweak, x),
-            (AnyFf1::Aes128(f), false) => f.decrypt(tweak, x),
-            (AnyFf1::Aes192(f), true) => f.encrypt(tweak, x),
-            (AnyFf1::Aes192(f), false) => f.decrypt(tweak, x),
-            (AnyFf1::Aes256(f), true) => f.encrypt(tweak, x),
-            (AnyFf1::Aes256(f), false) => f.decrypt(tweak, x),
-        };
-        out.map_err(ff1_error)
-    }
-}
-
-/// Plain FF1 encryption of `numerals` (each `< radix`) under an AES key of 16, 24 or 32
-/// bytes, as SP 800-38G defines it, with the Rev. 1 draft's minimum domain
-/// (`radix^len >= 10^6`). For known-answer tests and callers with their own format.
-pub fn ff1_encrypt(key: &[u8], radix: u32, tweak: &[u8], numerals: &[u16]) -> Result<Vec<u16>, TokenError> {
-    let f = AnyFf1::new(key, radix)?;
-    Ok(f.run(true, tweak, &FlexibleNumeralString::from(numerals.to_vec()))?.into())
-}
-
-/// Plain FF1 decryption; see [`ff1_encrypt`].
-pub fn ff1_decrypt(key: &[u8], radix: u32, tweak: &[u8], numerals: &[u16]) -> Result<Vec<u16>, TokenError> {
-    let f = AnyFf1::new(key, radix)?;
-    Ok(f.run(false, tweak, &FlexibleNumeralString::from(numerals.to_vec()))?.into())
-}
-
-// ---------------------------------------------------------------------------------------
-// Decimal numeral strings for `fpe`'s FF1, in machine integers.
-
-/// The longest decimal string [`Decimal`] takes: each half at most 18 digits (< 2^60).
-const DECIMAL_MAX: usize = 36;
-
-/// A radix-10 numeral string of at most 36 digits for `fpe`'s FF1. The FF1 algorithm (the
-/// Feistel rounds, the PRF, the tweak handling) stays in `fpe`; this type only gives it
-/// the numeral-string arithmetic through the crate's own `NumeralString` / `Operations`
-/// traits, in `u64`/`u128` instead of `fpe`'s `FlexibleNumeralString` (`Vec<u16>` and
-/// `BigUint`, which allocates in every round). It is checked against `fpe`'s own type on
-/// every Wycheproof radix-10 vector of up to 36 digits and NIST's radix-10 samples.
-struct Decimal(Vec<u8>);
-
-/// One half of a [`Decimal`] during the Feistel rounds: its value and its length.
-struct Half {
-    value: u64,
-    len: usize,
-}
-
-/// `STR^b_256` of a half: the low `b` bytes of a 16-byte big-endian buffer.
-struct HalfBytes {
-    buf: [u8; 16],
-    b: usize,
-}
-
-impl AsRef<[u8]> for HalfBytes {
-    fn as_ref(&self) -> &[u8] {
-        &self.buf[16 - self.b.min(16)..]
-    }
-}
-
-fn pow10(m: usize) -> u128 {
-    10u128.pow(u32::try_from(m).unwrap_or(u32::MAX).min(38))
-}
-
-/// `NUM(S)`, reduced mod `modulus` (< 2^64) only when it nears 2^128, so any length of `S`
-/// is fine; the caller reduces the result. For the lengths used here (`S` of at most 12
-/// bytes) no reduction happens inside.
-fn num_mod(s: impl Iterator<Item = u8>, modulus: u128) -> u128 {
-    s.fold(0u128, |acc, byte| {
-        let acc = if acc >> 112 != 0 { acc % modulus } else { acc };
-        acc * 256 + u128::from(byte)
-    })
-}
-
-impl fpe::ff1::Operations for Half {
-    type Bytes = HalfBytes;
-
-    fn numeral_count(&self) -> usize {
-        self.len
-    }
-
-    fn to_be_bytes(&self, _radix: u32, b: usize) -> HalfBytes {
-        // b = ceil(len * log2(10) / 8) <= 8 for len <= 18: the value fits.
-        HalfBytes { buf: u128::from(self.value).to_be_bytes(), b }
-    }
-
-    fn add_mod_exp(self, other: impl Iterator<Item = u8>, _radix: u32, m: usize) -> Self {
-        let modulus = pow10(m);
-        let y = num_mod(other, modulus);
-        let c = (u128::from(self.value) + y) % modulus; // y < 2^120, value < 2^64
-        Half { value: u64::try_from(c).unwrap_or(0), len: m }
-    }
-
-    fn sub_mod_exp(self, other: impl Iterator<Item = u8>, _radix: u32, m: usize) -> Self {
-        let modulus = pow10(m);
-        let y = num_mod(other, modulus) % modulus;
-        let c = (u128::from(self.value) % modulus + modulus - y) % modulus;
-        Half { value: u64::try_from(c).unwrap_or(0), len: m }
-    }
-}
-
-impl Half {
-    fn of(digits: &[u8]) -> Half {
-        Half { value: digits.iter().fold(0u64, |a, &d| a * 10 + u64::from(d)), len: digits.len() }
-    }
-
-    fn push_digits(&self, out: &mut Vec<u8>) {
-        let start = out.len();
-        let mut v = self.value;
-        for _ in 0..self.len {
-            out.push((v % 10) as u8);
-            v /= 10;
-        }
-        out[start..].reverse();
-    }
-}
-
-impl fpe::ff1::NumeralString for Decimal {
-    type Ops = Half;
-
-    fn is_valid(&self, radix: u32) -> bool {
-        radix == 10 && self.0.len() <= DECIMAL_MAX && self.0.iter().all(|&d| d < 10)
-    }
-
-    fn numeral_count(&self) -> usize {
-        self.0.len()
-    }
-
-    fn split(&self) -> (Half, Half) {
-        let u = self.0.len() / 2;
-        (Half::of(&self.0[..u]), Half::of(&self.0[u..]))
-    }
-
-    fn concat(a: Half, b: Half) -> Self {
-        let mut out = Vec::with_capacity(a.len + b.len);
-        a.push_digits(&mut out);
-        b.push_digits(&mut out);
-        Decimal(out)
-    }
-}
-
-/// FF1 in radix 10 through [`Decimal`] (at most 36 digits, values 0..=9), for tests that
-/// hold it against [`ff1_encrypt`]. Same refusals as [`ff1_encrypt`].
-#[doc(hidden)]
-pub fn ff1_decimal(encrypt: bool, key: &[u8], tweak: &[u8], digits: &[u8]) -> Result<Vec<u8>, TokenError> {
-    let x = Decimal(digits.to_vec());
-    let out = match (AnyFf1::new(key, 10)?, encrypt) {
-        (AnyFf1::Aes128(f), true) => f.encrypt(tweak, &x),
-        (AnyFf1::Aes128(f), false) => f.decrypt(tweak, &x),
-        (AnyFf1::Aes192(f), true) => f.encrypt(tweak, &x),
-        (AnyFf1::Aes192(f), false) => f.decrypt(tweak, &x),
-        (AnyFf1::Aes256(f), true) => f.encrypt(tweak, &x),
-        (AnyFf1::Aes256(f), false) => f.decrypt(tweak, &x),
-    };
-    Ok(out.map_err(ff1_error)?.0)
-}
+pub use deterministic::{DTK_BYTES, DTK_PREFIX, DeterministicTokens, DtkError, DtkKind};
+use ff1::{DECIMAL_MAX, Decimal, ff1_error};
+pub use ff1::{ff1_decimal, ff1_decrypt, ff1_encrypt};
 
 // ---------------------------------------------------------------------------------------
 // Digits with their separators.
@@ -740,91 +556,6 @@ fn days_in_month(month: u32, leap: bool) -> u32 {
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Deterministic tokens.
-
-/// What a deterministic token stands for; each kind MACs apart, so the same digits as a
-/// card and as another digit string give different tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DtkKind {
-    /// Card number: 12 to 19 ASCII digits, no separators.
-    Card,
-    /// Personnummer or samordningsnummer: 12 ASCII digits (century included).
-    Personnummer,
-    /// Any other digit string: ASCII digits only, at least one.
-    Digits,
-    /// Any other value, already normalized by the caller (non-empty).
-    Text,
-}
-
-impl DtkKind {
-    fn tag(self) -> &'static [u8] {
-        match self {
-            DtkKind::Card => b"card",
-            DtkKind::Personnummer => b"se_personnummer",
-            DtkKind::Digits => b"digits",
-            DtkKind::Text => b"text",
-        }
-    }
-
-    fn accepts(self, v: &str) -> bool {
-        let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
-        match self {
-            DtkKind::Card => digits && (12..=19).contains(&v.len()),
-            DtkKind::Personnummer => digits && v.len() == 12,
-            DtkKind::Digits => digits,
-            DtkKind::Text => !v.is_empty(),
-        }
-    }
-}
-
-/// Why a deterministic token could not be made.
-#[derive(Debug, thiserror::Error, PartialEq, Eq, Clone, Copy)]
-#[non_exhaustive]
-pub enum DtkError {
-    /// The value is not in the normalized form its kind requires.
-    #[error("value is not in the normalized form of its kind")]
-    NotNormalized,
-    /// Key derivation failed.
-    #[error("key derivation failed")]
-    Crypto(#[from] CryptoError),
-}
-
-/// The prefix of every deterministic token.
-pub const DTK_PREFIX: &str = "dtk_";
-/// Bytes of the HMAC kept in a token (160 bits: 32 Crockford symbols).
-pub const DTK_BYTES: usize = 20;
-
-/// Deterministic tokens of one group. `Debug` shows no key; aws-lc wipes the HMAC state.
-#[derive(Clone, Debug)]
-pub struct DeterministicTokens(MacKey);
-
-impl DeterministicTokens {
-    /// Under `key` itself (already the deterministic-token key).
-    pub fn new(key: &Key32) -> Self {
-        DeterministicTokens(MacKey::new(key))
-    }
-
-    /// Under the key derived from a group's derivation key with
-    /// [`kdf::labels::DETERMINISTIC_TOKEN`] and `context` (the group id).
-    pub fn from_group_key(group_key: &Key32, context: &[u8]) -> Result<Self, DtkError> {
-        Ok(Self::new(&kdf::derive_key(group_key, kdf::labels::DETERMINISTIC_TOKEN, context)?))
-    }
-
-    /// `dtk_` + 32 Crockford symbols for an already normalized value of `kind`.
-    pub fn token(&self, kind: DtkKind, normalized: &str) -> Result<String, DtkError> {
-        if !kind.accepts(normalized) {
-            return Err(DtkError::NotNormalized);
-        }
-        let tag = self.0.sign(&[kind.tag(), &[0], normalized.as_bytes()]);
-        let mut out = String::with_capacity(DTK_PREFIX.len() + 32);
-        out.push_str(DTK_PREFIX);
-        out.push_str(&crockford::encode(&tag[..DTK_BYTES]));
-        Ok(out)
     }
 }
 
