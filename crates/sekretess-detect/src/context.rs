@@ -115,8 +115,8 @@ fn positive(label: Label) -> &'static [&'static str] {
 }
 
 /// Negative cue words per label: words that make a lookalike more likely. They only count in
-/// the same sentence as the candidate.
-fn negative(label: Label) -> &'static [&'static str] {
+/// the same sentence as the candidate. A label's words are the union of the lists returned.
+fn negative(label: Label) -> &'static [&'static [&'static str]] {
     const NUMBERS: &[&str] = &[
         "order*",
         "tracking",
@@ -124,8 +124,6 @@ fn negative(label: Label) -> &'static [&'static str] {
         "artikel*",
         "artnr",
         "art",
-        "invoice*",
-        "faktura*",
         "ordernummer",
         "ref",
         "referens*",
@@ -148,46 +146,19 @@ fn negative(label: Label) -> &'static [&'static str] {
         "upc",
     ];
     // An organisation number is what an invoice names (the seller's and often the buyer's),
-    // so "invoice"/"faktura" do not count against it.
-    const NUMBERS_ORGNR: &[&str] = &[
-        "order*",
-        "tracking",
-        "sku",
-        "artikel*",
-        "artnr",
-        "art",
-        "ordernummer",
-        "ref",
-        "referens*",
-        "reference",
-        "serial",
-        "ticket*",
-        "timestamp*",
-        "ts",
-        "epoch",
-        "version*",
-        "build*",
-        "kolli*",
-        "shipment*",
-        "parcel*",
-        "paket*",
-        "batch*",
-        "ean",
-        "isbn",
-        "gtin",
-        "upc",
-    ];
+    // so "invoice"/"faktura" count against the other numbers only.
+    const INVOICE: &[&str] = &["invoice*", "faktura*"];
     match label {
-        Label::SeOrgnr => NUMBERS_ORGNR,
+        Label::SeOrgnr => &[NUMBERS],
         Label::CardNumber
         | Label::UsSsn
         | Label::SePersonnummer
         | Label::Phone
         | Label::SeBankAccount
-        | Label::PostalAddress => NUMBERS,
-        Label::IpAddress => &["version*", "ver", "release*", "build*", "firmware*", "oid", "snmp"],
+        | Label::PostalAddress => &[NUMBERS, INVOICE],
+        Label::IpAddress => &[&["version*", "ver", "release*", "build*", "firmware*", "oid", "snmp"]],
         Label::DateOfBirth => {
-            &["invoice*", "order*", "due", "förfall*", "issued", "created", "deployed", "logged"]
+            &[&["invoice*", "order*", "due", "förfall*", "issued", "created", "deployed", "logged"]]
         }
         _ => &[],
     }
@@ -235,7 +206,7 @@ static CUES: std::sync::LazyLock<Vec<Node>> = std::sync::LazyLock::new(|| {
         for w in positive(l) {
             add(w, bit, false);
         }
-        for w in negative(l) {
+        for w in negative(l).iter().flat_map(|list| list.iter()) {
             add(w, bit, true);
         }
     }

@@ -25,7 +25,7 @@ use sekretess_detect::{Format, Operator, Options, redact_str};
 
 use crate::AppState;
 use crate::auth::{Authorized, need};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, is_json};
 use crate::problem::ApiError;
 
 fn invalid(detail: &str) -> ApiError {
@@ -94,13 +94,7 @@ pub async fn redact<S: Store + AccessStore>(
     auth: Authorized<need::Redact>,
     req: Request,
 ) -> Result<Response, ApiError> {
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
-    if is_json {
+    if is_json(req.headers()) {
         let ApiJson(body) = ApiJson::<api::RedactRequest>::from_request(req, &()).await?;
         return redact_json(st, auth, body).await.map(IntoResponse::into_response);
     }
