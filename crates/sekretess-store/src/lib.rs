@@ -4,6 +4,7 @@
 //! a schema of the control database or in a database of its own, on any server.
 #![forbid(unsafe_code)]
 
+mod access;
 mod codec;
 mod hash_filter;
 mod index_blocks;
