@@ -10,31 +10,7 @@ macro_rules! access_store {
         const _: () = {
             use sekretess_core::access::{AccessStore, ApiKeyRecord};
             use sekretess_core::error::StoreError;
-
-            fn key_row<R>(row: &R) -> Result<ApiKeyRecord, StoreError>
-            where
-                R: sqlx::Row,
-                for<'c> &'c str: sqlx::ColumnIndex<R>,
-                for<'r> Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-                for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-                for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-                for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-            {
-                let hash: Vec<u8> = row.try_get("secret_hash").map_err($map_err)?;
-                let words = |col: &str| -> Result<Vec<String>, StoreError> {
-                    let s: String = row.try_get(col).map_err($map_err)?;
-                    Ok(s.split_whitespace().map(str::to_owned).collect())
-                };
-                Ok(ApiKeyRecord {
-                    id: row.try_get("id").map_err($map_err)?,
-                    name: row.try_get("name").map_err($map_err)?,
-                    secret_hash: hash.try_into().map_err(|_| StoreError::Corrupt("api key hash".into()))?,
-                    scopes: words("scopes")?,
-                    groups: words("groups")?,
-                    created_at: row.try_get("created_at").map_err($map_err)?,
-                    revoked_at: row.try_get("revoked_at").map_err($map_err)?,
-                })
-            }
+            use $crate::codec::people::api_key;
 
             impl AccessStore for $store {
                 async fn insert_api_key(&self, key: &ApiKeyRecord) -> Result<(), StoreError> {
@@ -63,7 +39,7 @@ macro_rules! access_store {
                         .fetch_optional(self.control())
                         .await
                         .map_err($map_err)?;
-                    row.as_ref().map(key_row).transpose()
+                    row.as_ref().map(api_key).transpose()
                 }
 
                 async fn list_api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
@@ -71,7 +47,7 @@ macro_rules! access_store {
                         .fetch_all(self.control())
                         .await
                         .map_err($map_err)?;
-                    rows.iter().map(key_row).collect()
+                    rows.iter().map(api_key).collect()
                 }
 
                 async fn revoke_api_key(&self, id: &str, at: i64) -> Result<bool, StoreError> {

@@ -308,6 +308,17 @@ impl<'a> Cx<'a> {
     /// original when it could not be inspected and the policy keeps such parts); `None`:
     /// it could not be inspected (already recorded) and is to be removed.
     pub fn nested(&mut self, index: u32, input: &[u8]) -> Result<Option<Vec<u8>>, DetectError> {
+        self.nested_as(index, input, sniff(input))
+    }
+
+    /// [`Cx::nested`] for a part whose kind its container already says (a forwarded
+    /// `message/rfc822` is a message whatever its first bytes look like).
+    pub fn nested_as(
+        &mut self,
+        index: u32,
+        input: &[u8],
+        kind: Kind,
+    ) -> Result<Option<Vec<u8>>, DetectError> {
         let depth = u32::try_from(self.at.len()).unwrap_or(u32::MAX);
         if depth >= self.opts.limits.max_depth {
             return Err(DetectError::Limit {
@@ -316,7 +327,7 @@ impl<'a> Cx<'a> {
             });
         }
         self.at.push(index);
-        let result = self.redact(input, sniff(input), Format::Auto);
+        let result = self.redact(input, kind, Format::Auto);
         self.at.pop();
         result
     }
@@ -335,13 +346,11 @@ impl<'a> Cx<'a> {
         };
         match kind {
             Kind::Text => {
-                let mut out = Vec::new();
                 let (bytes, findings) = crate::format::process_document(input, text_format, self.options())?;
-                out.extend_from_slice(&bytes);
                 for f in findings {
                     self.found(None, None, f);
                 }
-                Ok(Some(out))
+                Ok(Some(bytes))
             }
             Kind::Image => whole(self, Reason::Image),
             Kind::Ole => whole(self, Reason::OleBinary),

@@ -1,6 +1,8 @@
-//! Rows of the employees' tables, decoded the same way from SQLite and PostgreSQL (both
-//! store integers as 64-bit, byte strings as blobs, and names and states as text).
+//! Rows of the employees' and API keys' tables, decoded the same way from SQLite and
+//! PostgreSQL (both store integers as 64-bit, byte strings as blobs, and names and states as
+//! text).
 
+use sekretess_core::access::ApiKeyRecord;
 use sekretess_core::error::StoreError;
 use sekretess_core::people::{AgreementRow, EmployeeRow, EmployeeState, SessionRow, SignatureRow};
 use sekretess_core::policy::{Decision, Role, parse_sensitivity};
@@ -18,7 +20,7 @@ where
     &'r str: ColumnIndex<R>,
     T: Decode<'r, R::Database> + Type<R::Database>,
 {
-    row.try_get(name).map_err(|_| StoreError::Corrupt(format!("column {name} of an employees' table")))
+    row.try_get(name).map_err(|_| StoreError::Corrupt(format!("column {name} of a people or API keys table")))
 }
 
 fn hash32(bytes: Vec<u8>, what: &str) -> Result<[u8; 32], StoreError> {
@@ -63,6 +65,30 @@ where
         approved_by: col::<_, Option<i64>>(row, "approved_by")?.map(|v| v as u64),
         created_at: col(row, "created_at")?,
         updated_at: col(row, "updated_at")?,
+    })
+}
+
+/// An API key; scopes and groups are stored as space-separated words.
+pub(crate) fn api_key<'r, R>(row: &'r R) -> Result<ApiKeyRecord, StoreError>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    Option<i64>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let words = |name| -> Result<Vec<String>, StoreError> {
+        Ok(col::<_, String>(row, name)?.split_whitespace().map(str::to_owned).collect())
+    };
+    Ok(ApiKeyRecord {
+        id: col(row, "id")?,
+        name: col(row, "name")?,
+        secret_hash: hash32(col(row, "secret_hash")?, "api key hash")?,
+        scopes: words("scopes")?,
+        groups: words("groups")?,
+        created_at: col(row, "created_at")?,
+        revoked_at: col(row, "revoked_at")?,
     })
 }
 

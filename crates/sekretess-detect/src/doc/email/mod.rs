@@ -111,18 +111,6 @@ impl Drop for Flat<'_> {
     }
 }
 
-/// A message nested in this one (a forward), one level down, under the depth limit.
-fn nested_message(cx: &mut Cx<'_>, index: u32, input: &[u8]) -> Result<Option<Vec<u8>>, DetectError> {
-    let depth = u32::try_from(cx.at.len()).unwrap_or(u32::MAX);
-    if depth >= cx.limits().max_depth {
-        return Err(DetectError::Limit { limit: "max_depth", max: u64::from(cx.limits().max_depth) });
-    }
-    cx.at.push(index);
-    let result = redact_message(input, cx);
-    cx.at.pop();
-    result
-}
-
 fn ctype(p: &MessagePart<'_>) -> (String, String) {
     match p.content_type() {
         Some(ct) => {
@@ -264,7 +252,7 @@ impl Walk<'_, '_> {
                     None => self.raw.get(p.offset_body as usize..).unwrap_or_default(),
                 };
                 cx.unpack(bytes.len() as u64)?;
-                let Some(new) = nested_message(cx, i, bytes)? else {
+                let Some(new) = cx.nested_as(i, bytes, Kind::Email)? else {
                     return Ok(None);
                 };
                 let cte = if new.is_ascii() { "7bit" } else { "8bit" };
