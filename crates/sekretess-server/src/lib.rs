@@ -40,6 +40,7 @@ pub mod audit_trail;
 pub mod auth;
 mod extract;
 pub mod harden;
+pub mod known;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;

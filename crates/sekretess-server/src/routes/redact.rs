@@ -19,8 +19,7 @@ use sekretess_api::redact as api;
 use sekretess_core::access::AccessStore;
 use sekretess_core::audit::{Action, Outcome};
 use sekretess_core::store::Store;
-use sekretess_detect::DetectError;
-use sekretess_detect::doc::{self, DocOptions, Place, UninspectedPolicy};
+use sekretess_detect::doc::{DocOptions, Place, UninspectedPolicy};
 use sekretess_detect::{Format, Operator, Options, redact_str};
 
 use crate::AppState;
@@ -138,14 +137,7 @@ async fn redact_binary<S: Store + AccessStore>(
             invalid("the body could not be read")
         }
     })?;
-    let redacted = tokio::task::spawn_blocking(move || doc::redact_document(&body, Format::Auto, &options))
-        .await
-        .map_err(|_| invalid("redaction failed"))?
-        .map_err(|e| match e {
-            DetectError::Limit { limit, .. } => ApiError::DocumentLimit(limit),
-            DetectError::Damaged { format, what } => ApiError::DamagedDocument(format, what),
-            _ => invalid("the document could not be parsed"),
-        })?;
+    let redacted = crate::known::redact_blocking(body, Format::Auto, options).await?;
     let mut event = auth.ctx().event(Action::Redact.as_str());
     event.fields = vec![
         format!("findings:{}", redacted.findings.len()),
