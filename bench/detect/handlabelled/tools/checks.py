@@ -375,7 +375,7 @@ def gen_bankgiro(rng: random.Random) -> str:
 
 
 def gen_plusgiro(rng: random.Random) -> str:
-    n = rng.randint(5, 8)
+    n = rng.randint(7, 8)
     body = str(rng.randint(1, 9)) + "".join(rng.choice(string.digits) for _ in range(n - 2))
     d = luhn_complete(body)
     # written in pairs from the right with the check digit after a dash: 12 34 56-7
