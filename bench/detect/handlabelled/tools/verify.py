@@ -53,6 +53,8 @@ def date_ok(s: str) -> bool:
     for abbr, i in list(months.items()):
         months.setdefault(abbr[:3], i)
     t = s.strip().lower().replace(",", "")
+    t = re.sub(r"\s*([./-])\s*", r"\1", t)  # OCR spacing: "12 / 09 / 1985"
+    t = re.sub(r"\s+", " ", t)
     for pat, kind in DATE_PATTERNS:
         m = re.fullmatch(pat, t)
         if m:
