@@ -173,6 +173,18 @@ def main():
             for m in re.finditer(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", text):
                 if C.iban_valid(m.group()) and not is_cov(m.start(), m.end()):
                     warnings.append(f"{where}: unlabelled valid IBAN {m.group()!r}")
+            for m in re.finditer(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text):
+                if not is_cov(m.start(), m.end()):
+                    warnings.append(f"{where}: unlabelled e-mail-like {m.group()!r}")
+            for m in re.finditer(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])", text):
+                try:
+                    ipaddress.ip_address(m.group())
+                except ValueError:
+                    continue
+                if re.search(r"(?i)(version|build|firmware|fw_)", text[max(0, m.start() - 25):m.start()]):
+                    continue  # a version string written on purpose as a distractor
+                if not is_cov(m.start(), m.end()):
+                    warnings.append(f"{where}: unlabelled IPv4-like {m.group()!r}")
             for m in re.finditer(r"(?<![\w-])(?:\d{2})?\d{6}[-+]?\d{4}(?![\w])", text):
                 if C.pnr_valid(m.group()) and not is_cov(m.start(), m.end()):
                     warnings.append(f"{where}: unlabelled valid personnummer-like {m.group()!r}")
