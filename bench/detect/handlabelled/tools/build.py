@@ -230,22 +230,41 @@ def main():
         text, spans = render(d, gen)
         records.append({"id": i, "family": d["family"], "format": d["format"], "lang": d["lang"],
                         "text": text, "spans": spans})
-    # split: within each kind, documents in source order alternate frozen / heldout,
-    # the first of each pair chosen by a seeded coin so neither half is systematically first.
+    # split: stratified by kind. Within each kind, documents are taken in source order in
+    # pairs; one of each pair goes to each half. Which one goes where is chosen greedily so that
+    # the per-label span counts of the two halves stay close (ties by a seeded coin); a kind's
+    # odd last document goes to the half that has fewer documents so far.
     rng = random.Random(1913)
     by_fam: dict[str, list] = {}
     for r in records:
         by_fam.setdefault(r["family"], []).append(r)
     frozen, heldout = [], []
+    from collections import Counter
+    cf, ch = Counter(), Counter()
+
+    def labels(r):
+        return Counter(sp[2] for sp in r["spans"])
+
+    def imbalance(a, b):
+        keys = set(a) | set(b)
+        return sum(abs(a[k] - b[k]) for k in keys)
     for fam in sorted(by_fam):
         rs = by_fam[fam]
         for j in range(0, len(rs), 2):
             pair = rs[j:j + 2]
-            if len(pair) == 2 and rng.random() < 0.5:
-                pair = pair[::-1]
-            frozen.append(pair[0])
-            if len(pair) == 2:
-                heldout.append(pair[1])
+            if len(pair) == 1:
+                if len(frozen) <= len(heldout):
+                    frozen.append(pair[0]); cf += labels(pair[0])
+                else:
+                    heldout.append(pair[0]); ch += labels(pair[0])
+                continue
+            x, y = pair
+            keep = imbalance(cf + labels(x), ch + labels(y))
+            swap = imbalance(cf + labels(y), ch + labels(x))
+            if swap < keep or (swap == keep and rng.random() < 0.5):
+                x, y = y, x
+            frozen.append(x); cf += labels(x)
+            heldout.append(y); ch += labels(y)
     frozen.sort(key=lambda r: r["id"])
     heldout.sort(key=lambda r: r["id"])
 
