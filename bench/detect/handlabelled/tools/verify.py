@@ -185,6 +185,9 @@ def main():
                     continue  # a version string written on purpose as a distractor
                 if not is_cov(m.start(), m.end()):
                     warnings.append(f"{where}: unlabelled IPv4-like {m.group()!r}")
+            for m in re.finditer(r"(?<![\w-])\d{6}-?\d{4}(?![\w-])", text):
+                if C.orgnr_valid(m.group()) and not C.pnr_valid(m.group()) and not is_cov(m.start(), m.end()):
+                    warnings.append(f"{where}: unlabelled valid organisationsnummer-like {m.group()!r}")
             for m in re.finditer(r"(?<![\w-])(?:\d{2})?\d{6}[-+]?\d{4}(?![\w])", text):
                 if C.pnr_valid(m.group()) and not is_cov(m.start(), m.end()):
                     warnings.append(f"{where}: unlabelled valid personnummer-like {m.group()!r}")
