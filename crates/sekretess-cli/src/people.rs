@@ -217,7 +217,9 @@ pub async fn grant(c: &Client, a: GrantArgs) -> Result<()> {
 #[derive(Debug, Subcommand)]
 pub enum PolicyCmd {
     Show,
-    /// Set one cell: ROLE SENSITIVITY DECISION.
+    /// Set one cell: ROLE (security_officer, agent, auditor, or service: every API key)
+    /// SENSITIVITY (internal, confidential, restricted) DECISION (deny, masked,
+    /// reveal_with_purpose, plain; restricted takes deny or masked only).
     Set {
         role: String,
         sensitivity: String,

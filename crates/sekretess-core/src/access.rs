@@ -24,8 +24,10 @@ pub enum Scope {
     GroupsAdmin,
     /// List customer groups and read the schema.
     GroupsRead,
-    /// Read customers by code.
+    /// Read customers by code (as the field policy shows them: masked where it says so).
     CustomersRead,
+    /// Reveal fields in plain, naming a purpose, where the field policy allows it.
+    CustomersReveal,
     /// Create and update customers.
     CustomersWrite,
     /// Erase customers.
@@ -44,11 +46,12 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 11] = [
+    pub const ALL: [Scope; 12] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
         Scope::CustomersRead,
+        Scope::CustomersReveal,
         Scope::CustomersWrite,
         Scope::CustomersErase,
         Scope::CustomersFind,
@@ -64,6 +67,7 @@ impl Scope {
             Scope::GroupsAdmin => "groups:admin",
             Scope::GroupsRead => "groups:read",
             Scope::CustomersRead => "customers:read",
+            Scope::CustomersReveal => "customers:reveal",
             Scope::CustomersWrite => "customers:write",
             Scope::CustomersErase => "customers:erase",
             Scope::CustomersFind => "customers:find",

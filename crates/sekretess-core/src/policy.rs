@@ -23,16 +23,22 @@ pub enum Role {
     Agent,
     /// The audit log only.
     Auditor,
+    /// Every API key (a program, not a person): customer data in the key's groups, by
+    /// policy, like an agent. Never given to an employee.
+    Service,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::SecurityOfficer, Role::Agent, Role::Auditor];
+    pub const ALL: [Role; 4] = [Role::SecurityOfficer, Role::Agent, Role::Auditor, Role::Service];
+    /// The roles an employee can hold.
+    pub const EMPLOYEE: [Role; 3] = [Role::SecurityOfficer, Role::Agent, Role::Auditor];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Role::SecurityOfficer => "security_officer",
             Role::Agent => "agent",
             Role::Auditor => "auditor",
+            Role::Service => "service",
         }
     }
 
@@ -109,17 +115,17 @@ pub struct FieldPolicy {
 }
 
 impl Default for FieldPolicy {
-    /// Agents: internal plain, confidential reveal-with-purpose, restricted masked.
-    /// Security officers and auditors: no customer data at all.
+    /// Agents and API keys (`service`): internal plain, confidential reveal-with-purpose,
+    /// restricted masked. Security officers and auditors: no customer data at all.
     fn default() -> Self {
         use Sensitivity as S;
         let mut rules = BTreeMap::new();
         for role in Role::ALL {
             for s in [S::Internal, S::Confidential, S::Restricted] {
                 let d = match (role, s) {
-                    (Role::Agent, S::Internal) => Decision::Plain,
-                    (Role::Agent, S::Confidential) => Decision::RevealWithPurpose,
-                    (Role::Agent, S::Restricted) => Decision::Masked,
+                    (Role::Agent | Role::Service, S::Internal) => Decision::Plain,
+                    (Role::Agent | Role::Service, S::Confidential) => Decision::RevealWithPurpose,
+                    (Role::Agent | Role::Service, S::Restricted) => Decision::Masked,
                     _ => Decision::Deny,
                 };
                 rules.insert((role, s), d);

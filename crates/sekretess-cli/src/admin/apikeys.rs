@@ -15,7 +15,9 @@ pub enum ApiKeyCmd {
     Create {
         #[arg(long)]
         name: String,
-        /// Scope (repeat): customers:read, customers:write, customers:erase, customers:find,
+        /// Scope (repeat): customers:read (the masked view the field policy's `service` row
+        /// gives), customers:reveal (plain values for a purpose, where the policy allows),
+        /// customers:write, customers:erase, customers:find,
         /// groups:read, groups:admin, apikeys:admin, audit:read, redact, sys:seal,
         /// sys:metrics (read /v1/sys/metrics), or security-officer for all.
         #[arg(long = "scope", required = true)]

@@ -91,13 +91,22 @@ pub async fn customer(c: &Client, cmd: CustomerCmd, out: &Out) -> Result<()> {
             if out.json {
                 return out.json(&serde_json::json!({
                     "code": cust.code, "group": cust.group, "fields": cust.fields,
-                    "created_at": cust.created_at, "updated_at": cust.updated_at,
+                    "masked": cust.masked, "created_at": cust.created_at, "updated_at": cust.updated_at,
                 }));
             }
             say!("code   {}\ngroup  {}", cust.code, cust.group);
-            let rows: Vec<Vec<String>> =
-                cust.fields.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
-            table(&["field", "value"], &rows);
+            let rows: Vec<Vec<String>> = cust
+                .fields
+                .iter()
+                .map(|(k, v)| {
+                    let how = if cust.masked.contains(k) { "masked" } else { "" };
+                    vec![k.clone(), v.clone(), how.to_owned()]
+                })
+                .collect();
+            table(&["field", "value", ""], &rows);
+            if !cust.masked.is_empty() {
+                say!("(masked fields: --reveal FIELD --purpose PURPOSE shows them, where the policy allows)");
+            }
             Ok(())
         }
         CustomerCmd::Update { code, file } => {

@@ -158,10 +158,16 @@ async fn create(c: &Client, group: &str, fields: &[(String, String)]) -> Result<
 
 async fn check_readable(c: &Client, acked: &[(String, Vec<(String, String)>)]) {
     for (code, fields) in acked {
-        let got =
-            c.get_customer(code).await.unwrap_or_else(|e| panic!("acknowledged {code} unreadable: {e}"));
+        let ask = sekretess_api::people::RevealRequest {
+            fields: fields.iter().map(|(k, _)| k.clone()).collect(),
+            purpose: Some("customer_request".to_owned()),
+        };
+        let got = match c.reveal(code, &ask).await {
+            Ok(got) => got.fields,
+            Err(e) => panic!("acknowledged {code} unreadable: {e}"),
+        };
         for (k, v) in fields {
-            assert_eq!(got.fields.get(k).map(String::as_str), Some(v.as_str()), "{code} field {k}");
+            assert_eq!(got.get(k).map(String::as_str), Some(v.as_str()), "{code} field {k}");
         }
     }
 }

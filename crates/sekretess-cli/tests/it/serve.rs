@@ -110,7 +110,15 @@ fn dev_quickstart_commands_and_restart() {
     assert_eq!(out(&found), code);
     let got = run(&env, &["customer", "get", &code, "--json"], None);
     let c: serde_json::Value = serde_json::from_str(&out(&got)).unwrap();
-    assert_eq!(c["fields"]["full_name"], "Ada Lovelace");
+    // A key sees the masked view; plain values come with a reveal and a purpose.
+    assert_ne!(c["fields"]["full_name"], "Ada Lovelace");
+    assert!(c["masked"].as_array().unwrap().iter().any(|f| f == "full_name"));
+    let shown = run(
+        &env,
+        &["customer", "get", &code, "--reveal", "full_name", "--purpose", "customer_request"],
+        None,
+    );
+    assert!(out(&shown).contains("Ada Lovelace"), "{shown:?}");
 
     // Documented exit codes: 3 refused, 6 unauthenticated, 2 input error.
     let bad_check = format!("{}{}", &code[..13], if code.ends_with('X') { 'Y' } else { 'X' });

@@ -169,6 +169,32 @@ impl<S: Store> Vault<S> {
         })
     }
 
+    /// Reads a customer for a reveal of `fields` (the caller has checked the field policy):
+    /// only those fields are returned, and the audit entry (`customer.reveal`, with the
+    /// purpose) names only those of them the customer has, the fields actually revealed.
+    pub async fn reveal_customer(
+        &self,
+        ctx: &AuditContext,
+        code: &CustomerCode,
+        purpose: &str,
+        fields: &[String],
+    ) -> Result<Customer, VaultError> {
+        let (u, g, record, hold) = self.locate(code, Access::Read).await?;
+        let (_dek, mut opened) = self.open_record(&g, &record, &hold).await?;
+        opened.retain(|name, _| fields.contains(name));
+        let revealed: Vec<(String, ())> = opened.keys().map(|k| (k.clone(), ())).collect();
+        let mut event = Self::customer_event(ctx, Action::CustomerReveal, &g, &record.code, &revealed);
+        event.purpose = Some(purpose.to_owned());
+        u.audit.record(event, Outcome::Success).await?;
+        Ok(Customer {
+            code: code.clone(),
+            group: g.row.name.clone(),
+            fields: opened,
+            created_at: record.created_at,
+            updated_at: record.updated_at,
+        })
+    }
+
     /// Sets fields (`Some`) or removes them (`None`); the rest stay as they are.
     pub async fn update_customer(
         &self,

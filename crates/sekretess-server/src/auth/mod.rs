@@ -154,6 +154,7 @@ scopes!(
     GroupsAdmin,
     GroupsRead,
     CustomersRead,
+    CustomersReveal,
     CustomersWrite,
     CustomersErase,
     CustomersFind,

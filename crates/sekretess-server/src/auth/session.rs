@@ -8,7 +8,8 @@
 //! - `security_officer`: `sys:seal`, `groups:admin`, `groups:read`, `apikeys:admin`,
 //!   `audit:read`, `sys:metrics` over every group, and the employee, policy and agreement
 //!   routes; no customer data;
-//! - `agent`: `groups:read`, `customers:read`, `customers:find` in their granted groups;
+//! - `agent`: `groups:read`, `customers:read`, `customers:reveal` (as the field policy
+//!   allows), `customers:find` in their granted groups;
 //! - `auditor`: `audit:read` and `sys:metrics` (and the employee list and agreement status).
 //!
 //! Every role also gets `redact`.
@@ -125,8 +126,15 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::AuditRead,
                 Scope::Metrics,
             ]),
-            Role::Agent => out.extend([Scope::GroupsRead, Scope::CustomersRead, Scope::CustomersFind]),
+            Role::Agent => out.extend([
+                Scope::GroupsRead,
+                Scope::CustomersRead,
+                Scope::CustomersReveal,
+                Scope::CustomersFind,
+            ]),
             Role::Auditor => out.extend([Scope::AuditRead, Scope::Metrics]),
+            // Not an employee role (refused at invitation); gives nothing here.
+            Role::Service => continue,
         }
         // Redaction reads no customer data: every employee role may use it.
         out.push(Scope::Redact);
@@ -150,7 +158,11 @@ pub fn caller_of(p: &Principal) -> Caller {
 pub fn is_customer_data(scope: Scope) -> bool {
     matches!(
         scope,
-        Scope::CustomersRead | Scope::CustomersWrite | Scope::CustomersErase | Scope::CustomersFind
+        Scope::CustomersRead
+            | Scope::CustomersReveal
+            | Scope::CustomersWrite
+            | Scope::CustomersErase
+            | Scope::CustomersFind
     )
 }
 

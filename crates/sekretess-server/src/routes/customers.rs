@@ -108,7 +108,9 @@ pub(crate) async fn reachable<S: Store + AccessStore>(
     Ok(code)
 }
 
-/// Reads a customer by code.
+/// Reads a customer by code, as the field policy shows it to the caller's role (an API
+/// key's is `service`): masked fields are listed in `masked`; `POST …/reveal` gives them in
+/// plain for a purpose.
 #[utoipa::path(get, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:read"])),
     params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3X8", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$"),
            ("x-sekretess-purpose" = Option<String>, Header, description = "why the data is read (kept in the audit log; at most 200 printable characters)")),
@@ -138,17 +140,8 @@ pub async fn get_customer<S: Store + AccessStore>(
     };
     let code = reachable(&st, &auth.caller, &code).await?;
     let c = st.vault.get_customer(&auth.ctx(), &code, purpose.as_deref()).await?;
-    if let Some(p) = &auth.employee {
-        return crate::routes::people::employee_view(&st, p, c).await.map(Json);
-    }
-    Ok(Json(api::Customer {
-        code: c.code.to_string(),
-        group: c.group,
-        fields: c.fields.into_iter().map(|(k, v)| (k, v.expose().to_owned())).collect(),
-        masked: Vec::new(),
-        created_at: c.created_at,
-        updated_at: c.updated_at,
-    }))
+    let roles = crate::routes::people::roles_of(&auth.employee);
+    crate::routes::people::policy_view(&st, &roles, c).await.map(Json)
 }
 
 /// Sets (string) or removes (null) fields of a customer.

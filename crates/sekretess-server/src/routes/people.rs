@@ -116,10 +116,9 @@ fn roles(names: &[String]) -> ApiResult<Vec<Role>> {
     names
         .iter()
         .map(|n| {
-            Role::parse(n).ok_or(ApiError::People(PeopleError::InvalidInput {
-                what: "roles",
-                rule: "use security_officer, agent or auditor",
-            }))
+            Role::parse(n).filter(|r| Role::EMPLOYEE.contains(r)).ok_or(ApiError::People(
+                PeopleError::InvalidInput { what: "roles", rule: "use security_officer, agent or auditor" },
+            ))
         })
         .collect()
 }
@@ -396,7 +395,8 @@ pub async fn set_policy<S: Store + AccessStore + PeopleStore>(
 ) -> ApiResult<Json<ap::PolicyDoc>> {
     let bad =
         |what: &'static str, rule: &'static str| ApiError::People(PeopleError::InvalidInput { what, rule });
-    let role = Role::parse(&req.role).ok_or_else(|| bad("role", "use security_officer, agent or auditor"))?;
+    let role = Role::parse(&req.role)
+        .ok_or_else(|| bad("role", "use security_officer, agent, auditor or service"))?;
     let s = parse_sensitivity(&req.sensitivity)
         .ok_or_else(|| bad("sensitivity", "use internal, confidential or restricted"))?;
     let d = Decision::parse(&req.decision)
@@ -473,15 +473,18 @@ pub async fn agreement_status<S: Store + AccessStore + PeopleStore>(
     }))
 }
 
-/// Reveals named fields of a customer in plain, for a purpose (recorded). Employees only
-/// get fields their role may reveal (restricted never); a reveal without a purpose is 400.
+/// Reveals named fields of a customer in plain, for a purpose (recorded, with the fields
+/// revealed). Employees and API keys alike get only fields the field policy lets their role
+/// reveal (API keys have the role `service`; restricted never); a reveal without a purpose
+/// is 400.
 #[utoipa::path(post, path = "/v1/customers/{code}/reveal", tag = "customers", request_body = ap::RevealRequest,
-    security(("bearer" = ["customers:read"])), params(("code" = String, Path, description = "customer code")),
+    security(("bearer" = ["customers:reveal"])), params(("code" = String, Path, description = "customer code")),
     responses((status = 200, body = ap::Revealed),
+              (status = 400, description = "no purpose, or a field the caller may not reveal", body = api::Problem, content_type = PROBLEM),
               (status = 404, body = api::Problem, content_type = PROBLEM)))]
 pub async fn reveal<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
-    auth: Authorized<need::CustomersRead>,
+    auth: Authorized<need::CustomersReveal>,
     Path(code): Path<String>,
     ApiJson(req): ApiJson<ap::RevealRequest>,
 ) -> ApiResult<Json<ap::Revealed>> {
@@ -493,54 +496,45 @@ pub async fn reveal<S: Store + AccessStore + PeopleStore>(
         return Err(ApiError::InvalidBody { kind: "no-fields", detail: "name at least one field".into() });
     }
     let schema = st.app.vault.schema();
-    let policy = match &auth.employee {
-        Some(p) => {
-            let policy = st.people.field_policy().await?;
-            // Refused before anything is read.
-            policy
-                .view_customer(&p.roles, schema, &Default::default(), Some((&req.fields, Some(&purpose))))
-                .map_err(PeopleError::Policy)?;
-            Some((policy, p.roles.clone()))
-        }
-        None => {
-            if let Some(f) = req.fields.iter().find(|f| schema.field(f).is_none()) {
-                return Err(PeopleError::Policy(PolicyError::UnknownField { field: f.clone() }).into());
-            }
-            None
-        }
-    };
+    let roles = roles_of(&auth.employee);
+    let policy = st.people.field_policy().await?;
+    // Refused before anything is read.
+    policy
+        .view_customer(&roles, schema, &Default::default(), Some((&req.fields, Some(&purpose))))
+        .map_err(PeopleError::Policy)?;
     let code = crate::routes::customers::reachable(&st.app, &auth.caller, &code).await?;
-    let c = st.app.vault.get_customer(&auth.ctx(), &code, Some(&purpose.audit_text())).await?;
-    let fields = match policy {
-        Some((policy, roles)) => policy
-            .view_customer(&roles, schema, &c.fields, Some((&req.fields, Some(&purpose))))
-            .map_err(PeopleError::Policy)?
-            .into_iter()
-            .filter_map(|(k, v)| match v {
-                FieldView::Plain(v) => Some((k, v.expose().to_owned())),
-                FieldView::Masked(_) => None,
-            })
-            .collect(),
-        None => c
-            .fields
-            .into_iter()
-            .filter(|(k, _)| req.fields.contains(k))
-            .map(|(k, v)| (k, v.expose().to_owned()))
-            .collect(),
-    };
+    let c = st.app.vault.reveal_customer(&auth.ctx(), &code, &purpose.audit_text(), &req.fields).await?;
+    let fields = policy
+        .view_customer(&roles, schema, &c.fields, Some((&req.fields, Some(&purpose))))
+        .map_err(PeopleError::Policy)?
+        .into_iter()
+        .filter_map(|(k, v)| match v {
+            FieldView::Plain(v) => Some((k, v.expose().to_owned())),
+            FieldView::Masked(_) => None,
+        })
+        .collect();
     Ok(Json(ap::Revealed { code: c.code.to_string(), fields }))
 }
 
-/// What an employee sees of a customer: the field policy applied (masked or plain; denied
-/// fields left out).
-pub(crate) async fn employee_view<S: Store + AccessStore>(
+/// The roles the field policy applies to a caller: an employee's own, or `service` for an
+/// API key.
+pub(crate) fn roles_of(employee: &Option<Principal>) -> Vec<Role> {
+    match employee {
+        Some(p) => p.roles.clone(),
+        None => vec![Role::Service],
+    }
+}
+
+/// What a caller with `roles` sees of a customer: the field policy applied (masked or
+/// plain; denied fields left out).
+pub(crate) async fn policy_view<S: Store + AccessStore>(
     st: &AppState<S>,
-    p: &Principal,
+    roles: &[Role],
     c: Customer,
 ) -> ApiResult<api::Customer> {
     let policy = st.people.field_policy().await?;
     let view =
-        policy.view_customer(&p.roles, st.vault.schema(), &c.fields, None).map_err(PeopleError::Policy)?;
+        policy.view_customer(roles, st.vault.schema(), &c.fields, None).map_err(PeopleError::Policy)?;
     let mut fields = std::collections::BTreeMap::new();
     let mut masked = Vec::new();
     for (k, v) in view {

@@ -126,3 +126,13 @@ pub fn kind<T: std::fmt::Debug>(r: Result<T, ClientError>) -> String {
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
+
+/// The plain values of `fields` of a customer, through a reveal (the caller needs
+/// `customers:reveal`; the purpose is `customer_request`).
+pub async fn plain(c: &Client, code: &str, fields: &[&str]) -> BTreeMap<String, String> {
+    let req = sekretess_api::people::RevealRequest {
+        fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+        purpose: Some("customer_request".to_owned()),
+    };
+    c.reveal(code, &req).await.unwrap().fields
+}

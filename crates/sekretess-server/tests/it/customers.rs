@@ -1,7 +1,7 @@
 use reqwest::Method;
 use sekretess_api::{BatchItem, CreateCustomers, UpdateCustomer};
 
-use crate::common::{TestServer, fields, kind};
+use crate::common::{TestServer, fields, kind, plain};
 
 #[tokio::test]
 async fn create_get_update_find_erase() {
@@ -25,8 +25,9 @@ async fn create_get_update_find_erase() {
     let got = c.get_customer(&created.code).await.unwrap();
     assert_eq!(got.code, created.code);
     assert_eq!(got.group, "retail");
-    assert_eq!(got.fields["full_name"], "Erik Svensson");
-    assert_eq!(got.fields["email"], "erik@example.com");
+    let got = plain(&c, &created.code, &["full_name", "email"]).await;
+    assert_eq!(got["full_name"], "Erik Svensson");
+    assert_eq!(got["email"], "erik@example.com");
     // A read can carry its purpose (for the audit log); a malformed purpose is refused.
     assert_eq!(
         c.get_customer_for(&created.code, Some("support ticket 42")).await.unwrap().code,
@@ -46,9 +47,9 @@ async fn create_get_update_find_erase() {
     change.insert("email".to_owned(), Some("erik@example.se".to_owned()));
     change.insert("full_name".to_owned(), None);
     c.update_customer(&created.code, &UpdateCustomer { fields: change }).await.unwrap();
-    let got = c.get_customer(&created.code).await.unwrap();
-    assert_eq!(got.fields["email"], "erik@example.se");
-    assert!(!got.fields.contains_key("full_name"));
+    let got = plain(&c, &created.code, &["full_name", "email"]).await;
+    assert_eq!(got["email"], "erik@example.se");
+    assert!(!got.contains_key("full_name"));
     assert!(c.find("retail", "email", "erik@example.com").await.unwrap().is_empty());
 
     // Erase: gone for good, and no longer found.
@@ -86,8 +87,8 @@ async fn batch_create_answers_per_item() {
     );
     for (i, res) in resp.results.iter().enumerate() {
         if let Some(code) = &res.code {
-            let got = c.get_customer(code).await.unwrap();
-            assert_eq!(got.fields["full_name"], req.customers[i].fields["full_name"]);
+            let got = plain(&c, code, &["full_name"]).await;
+            assert_eq!(got["full_name"], req.customers[i].fields["full_name"]);
         }
     }
     assert_eq!(c.find("retail", "national_id", "811218-9876").await.unwrap().len(), 1);
@@ -128,4 +129,62 @@ async fn groups_lock_and_unlock() {
     assert_eq!(names, vec!["retail"]);
     let schema = c.schema().await.unwrap();
     assert!(schema.fields.iter().any(|f| f.name == "national_id" && f.searchable && f.unique));
+}
+
+/// API keys face the field policy as role `service` (issue 21): `customers:read` gives the
+/// masked view; plain values need `customers:reveal` and a purpose, and the reveal is on
+/// record naming only the fields actually revealed.
+#[tokio::test]
+async fn api_keys_see_masked_values_and_reveal_only_with_scope_and_purpose() {
+    use sekretess_api::audit::AuditQuery;
+    use sekretess_api::people::RevealRequest;
+    let r = TestServer::ready().await;
+    let admin = r.admin();
+    let key = |name: &str, scopes: &[&str]| {
+        let admin = admin.clone();
+        let req = sekretess_api::CreateApiKey {
+            name: name.into(),
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            groups: vec!["retail".into()],
+        };
+        async move { admin.create_api_key(&req).await.unwrap().token }
+    };
+    let ada = fields(&[("full_name", "Ada Lovelace"), ("email", "ada@example.com"), ("notes", "vip")]);
+    let code = admin.create_customer("retail", ada).await.unwrap().code;
+
+    let crm = r.ts.client(Some(&key("crm", &["customers:read"]).await));
+    let got = crm.get_customer(&code).await.unwrap();
+    assert_eq!(got.fields["notes"], "vip", "internal fields stay plain");
+    for f in ["full_name", "email"] {
+        assert!(got.masked.contains(&f.to_owned()), "{f} is masked");
+        assert_ne!(got.fields[f], if f == "email" { "ada@example.com" } else { "Ada Lovelace" });
+    }
+    assert!(!serde_json::to_string(&got).unwrap().contains("Lovelace"));
+    let ask = |fields: &[&str], purpose: Option<&str>| RevealRequest {
+        fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+        purpose: purpose.map(str::to_owned),
+    };
+    // customers:read alone cannot reveal.
+    assert_eq!(
+        crm.reveal(&code, &ask(&["email"], Some("customer_request"))).await.map(drop).unwrap_err().status(),
+        Some(403)
+    );
+
+    let revealer = r.ts.client(Some(&key("billing", &["customers:read", "customers:reveal"]).await));
+    assert_eq!(kind(revealer.reveal(&code, &ask(&["email"], None)).await.map(drop)), "purpose-required");
+    assert_eq!(
+        revealer.reveal(&code, &ask(&["email"], None)).await.map(drop).unwrap_err().status(),
+        Some(400)
+    );
+    // Two fields asked for, one of them absent from the record: one revealed, one on record.
+    let shown = revealer.reveal(&code, &ask(&["email", "phone"], Some("customer_request"))).await.unwrap();
+    assert_eq!(shown.fields.len(), 1);
+    assert_eq!(shown.fields["email"], "ada@example.com");
+    let q = AuditQuery { action: Some("customer.reveal".into()), ..Default::default() };
+    let entries = admin.audit(&q).await.unwrap().entries;
+    let reveals: Vec<_> = entries.iter().filter(|e| e.outcome == "success").collect();
+    assert_eq!(reveals.len(), 1, "{entries:?}");
+    assert_eq!(reveals[0].fields, vec!["email".to_owned()]);
+    assert!(reveals[0].purpose.as_deref().is_some_and(|p| p.contains("customer_request")));
+    assert!(reveals[0].actor.starts_with("apikey:"));
 }

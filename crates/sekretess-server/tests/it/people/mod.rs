@@ -72,11 +72,12 @@ enum Kind {
     Svc(&'static str),
 }
 
-const SCOPES: [&str; 11] = [
+const SCOPES: [&str; 12] = [
     "sys:seal",
     "groups:admin",
     "groups:read",
     "customers:read",
+    "customers:reveal",
     "customers:write",
     "customers:erase",
     "customers:find",
@@ -300,9 +301,8 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
             (vec![svc("customers:write")], false)
         }
         ("post", "/v1/customers/search") => (vec![Agent, svc("customers:find")], false),
-        ("get", "/v1/customers/{code}") | ("post", "/v1/customers/{code}/reveal") => {
-            (vec![Agent, svc("customers:read")], false)
-        }
+        ("get", "/v1/customers/{code}") => (vec![Agent, svc("customers:read")], false),
+        ("post", "/v1/customers/{code}/reveal") => (vec![Agent, svc("customers:reveal")], false),
         ("delete", "/v1/customers/{code}") => (vec![svc("customers:erase")], false),
         ("post", "/v1/apikeys") | ("get", "/v1/apikeys") | ("delete", "/v1/apikeys/{id}") => {
             (vec![Officer, svc("apikeys:admin")], false)
@@ -479,6 +479,30 @@ async fn lifecycle_rules_logins_masking_and_agreements() {
     assert_eq!(r.status, 200);
     let r = send(&agent, Method::POST, &path, Some(json!({"fields": ["email"], "purpose": "payment"}))).await;
     assert_eq!((r.status, kind_of(&r).as_str()), (403, "reveal-not-allowed"));
+    // API keys have the policy row `service`, apart from agents': still revealable...
+    let key = w.as_kind(Kind::Svc("customers:reveal"));
+    let ask = json!({"fields": ["email"], "purpose": "payment"});
+    assert_eq!(send(&key, Method::POST, &path, Some(ask.clone())).await.status, 200);
+    // ...until the officer lowers it too.
+    let r = send(
+        &w.client(Some(&off)),
+        Method::PUT,
+        "/v1/policy",
+        Some(json!({"role": "service", "sensitivity": "confidential", "decision": "masked"})),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = send(&key, Method::POST, &path, Some(ask)).await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (403, "reveal-not-allowed"));
+    // `service` is a policy row, never an employee's role.
+    let r = w
+        .officer_call(
+            &off,
+            "/v1/employees",
+            Some(json!({"login": "robot", "display_name": "R", "roles": ["service"]})),
+        )
+        .await;
+    assert_eq!((r.status, kind_of(&r).as_str()), (422, "invalid-input"));
 
     // Security officers and auditors get no customer data.
     for k in [Kind::Officer, Kind::Auditor] {
