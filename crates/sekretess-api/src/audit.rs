@@ -65,3 +65,26 @@ pub struct AuditCheckpoint {
     pub seq: u64,
     pub checkpoint: String,
 }
+
+/// Verify the chain against a checkpoint kept outside the vault, which also detects a
+/// cut-off tail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditVerifyRequest {
+    /// A checkpoint from `GET /v1/audit/checkpoint` (`sekretess-audit-checkpoint-v1 …`).
+    pub checkpoint: String,
+}
+
+/// The audit verification key, for verifying the chain offline. Whoever holds it can also
+/// make entries that verify: keep it like a share.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditKeyExport {
+    /// `sekretess-audit-key-v1:…`
+    pub key: String,
+}
+
+impl std::fmt::Debug for AuditKeyExport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKeyExport(<redacted>)")
+    }
+}

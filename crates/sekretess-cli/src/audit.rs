@@ -1,16 +1,19 @@
-//! `sekretess audit`: verify the audit chain, export a checkpoint, export entries.
+//! `sekretess audit`: verify the audit chain, export a checkpoint, the verification key, or
+//! entries.
 //!
-//! These read the store directly: a SQLite data folder (`--data`; safe while a server runs,
-//! WAL readers do not block it) or a PostgreSQL control database (`--store`, or
-//! SEKRETESS_STORE; no password in argv: use PGPASSWORD or ~/.pgpass). Verification needs
-//! the audit verification key, from a file (never argv): a security officer exports it
-//! from the unsealed vault for the auditors.
+//! `verify` and `checkpoint` ask the server by default (scope `audit:read`). With
+//! `--key-file` they work offline instead, reading the store directly: a SQLite data folder
+//! (`--data`; safe while a server runs, WAL readers do not block it) or a PostgreSQL control
+//! database (`--store`, or SEKRETESS_STORE; no password in argv: use PGPASSWORD or
+//! ~/.pgpass). The key file comes from `audit export-key`, which a security officer runs on
+//! purpose (the export is on record). `export` always reads the store.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
+use sekretess_client::Client;
 use sekretess_core::audit::{AuditKey, AuditStore, Checkpoint, Verdict, verify};
 use sekretess_store::{PgStore, SqliteStore};
 
@@ -40,24 +43,41 @@ pub struct AuditArgs {
 enum AuditCommand {
     /// Check the whole HMAC chain; with --checkpoint, also that no newer entries were cut off.
     ///
+    /// Asks the server (scope audit:read), or, with --key-file, reads the store itself
+    /// (--data or --store) and verifies offline.
+    ///
     /// Exit codes: 0 intact; 1 tampered or truncated (the first bad sequence number is
-    /// named); 2 usage or input error.
+    /// named); 2 usage or input error; 3-7 as for other commands talking to the server.
     Verify {
         #[command(flatten)]
         source: Source,
-        /// File holding the audit verification key (`sekretess-audit-key-v1:…`).
+        /// Verify offline with this audit verification key (`sekretess-audit-key-v1:…`,
+        /// from `audit export-key`); needs --data or --store.
         #[arg(long)]
-        key_file: PathBuf,
-        /// A checkpoint written earlier by `audit checkpoint`.
+        key_file: Option<PathBuf>,
+        /// A checkpoint written earlier by `audit checkpoint`: a chain cut off before the
+        /// entry it names is reported as truncated.
         #[arg(long)]
         checkpoint: Option<PathBuf>,
     },
     /// Print a signed checkpoint (head sequence number and MAC) to keep outside the vault.
+    ///
+    /// Asks the server (scope audit:read), or, with --key-file, reads the store itself.
     Checkpoint {
         #[command(flatten)]
         source: Source,
+        /// Make the checkpoint offline with this audit verification key; needs --data or
+        /// --store.
         #[arg(long)]
-        key_file: PathBuf,
+        key_file: Option<PathBuf>,
+    },
+    /// Export the audit verification key for offline verification, into a new file of mode
+    /// 0600 (a security officer; the export is on record). Whoever holds the key can also
+    /// make entries that verify: keep it as carefully as an unseal share.
+    ExportKey {
+        /// The file to create (refused if it exists).
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Stream entries as JSON lines (for a SIEM). Entries hold codes and field names,
     /// never values.
@@ -115,19 +135,89 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub fn run(args: AuditArgs) -> Result<ExitCode> {
+fn read_checkpoint(path: &Path) -> Result<(String, Checkpoint)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the checkpoint {}", path.display()))?;
+    let parsed =
+        Checkpoint::parse_text(&text).with_context(|| format!("{} is not a checkpoint", path.display()))?;
+    Ok((text, parsed))
+}
+
+/// Writes `text` into a new file of mode 0600, whole or not at all.
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    if path.exists() {
+        bail!("{} exists; name a new file", path.display());
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist_noclobber(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// The server's answer to a verification, as the offline verdict prints it.
+fn report(v: &sekretess_api::audit::AuditVerification) -> ExitCode {
+    match v.status.as_str() {
+        "intact" => {
+            println!("audit chain intact: {}", v.detail);
+            ExitCode::SUCCESS
+        }
+        "truncated" => {
+            println!("audit chain TRUNCATED: {}", v.detail);
+            ExitCode::from(1)
+        }
+        _ if v.seq == 0 => {
+            println!("audit chain BROKEN: {}", v.detail);
+            ExitCode::from(1)
+        }
+        _ => {
+            println!("audit chain BROKEN at entry {}: {}", v.seq, v.detail);
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn run(args: AuditArgs, client: impl FnOnce() -> Result<Client>) -> Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         match args.command {
-            AuditCommand::Verify { source, key_file, checkpoint } => {
+            AuditCommand::Verify { source: _, key_file: None, checkpoint } => {
+                let c = client()?;
+                let verdict = match checkpoint {
+                    None => c.audit_verify().await?,
+                    Some(path) => c.audit_verify_checkpoint(&read_checkpoint(&path)?.0).await?,
+                };
+                Ok(report(&verdict))
+            }
+            AuditCommand::Checkpoint { source: _, key_file: None } => {
+                let cp = client()?.audit_checkpoint().await?;
+                println!("{}", cp.checkpoint);
+                Ok(ExitCode::SUCCESS)
+            }
+            AuditCommand::ExportKey { out } => {
+                if out.exists() {
+                    bail!("{} exists; name a new file", out.display());
+                }
+                let key = client()?.audit_export_key().await?;
+                write_private(&out, &zeroize::Zeroizing::new(key.key))?;
+                println!("wrote the audit verification key to {} (mode 0600)", out.display());
+                Ok(ExitCode::SUCCESS)
+            }
+            AuditCommand::Verify { source, key_file: Some(key_file), checkpoint } => {
                 let key = read_key(&key_file)?;
                 let checkpoint = match checkpoint {
                     None => None,
-                    Some(path) => {
-                        let text = std::fs::read_to_string(&path)
-                            .with_context(|| format!("reading the checkpoint {}", path.display()))?;
-                        Some(Checkpoint::parse_text(&text).with_context(|| format!("{} is not a checkpoint", path.display()))?)
-                    }
+                    Some(path) => Some(read_checkpoint(&path)?.1),
                 };
                 let opened = open(&source).await?;
                 let verdict = with_store!(&opened, |s| verify(s, &key, checkpoint.as_ref()).await?);
@@ -150,7 +240,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                     }
                 })
             }
-            AuditCommand::Checkpoint { source, key_file } => {
+            AuditCommand::Checkpoint { source, key_file: Some(key_file) } => {
                 let key = read_key(&key_file)?;
                 let opened = open(&source).await?;
                 let head = with_store!(&opened, |s| s.audit_head().await?);

@@ -140,7 +140,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Redact(args) => redact::run(args),
-        Command::Audit(args) => audit::run(args),
+        Command::Audit(args) => {
+            let (config, addr, cacert) = (cli.config, cli.addr, cli.cacert);
+            audit::run(args, move || {
+                let file = config::load(config.as_deref())?;
+                Ok(Client::new(&config::client_config(addr, cacert, &file)?)?)
+            })
+        }
         _ => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
             Ok(rt) => rt.block_on(run(cli)),
             Err(e) => Err(e.into()),

@@ -402,6 +402,20 @@ impl Client {
         self.call::<(), _>(Method::GET, "/v1/audit/verify", None).await
     }
 
+    /// Verifies the chain and that it still reaches the entry `checkpoint` names.
+    pub async fn audit_verify_checkpoint(
+        &self,
+        checkpoint: &str,
+    ) -> Result<api::audit::AuditVerification, ClientError> {
+        let req = api::audit::AuditVerifyRequest { checkpoint: checkpoint.trim().to_owned() };
+        self.call(Method::POST, "/v1/audit/verify", Some(&req)).await
+    }
+
+    /// Exports the audit verification key (security officers; on record).
+    pub async fn audit_export_key(&self) -> Result<api::audit::AuditKeyExport, ClientError> {
+        self.call::<(), _>(Method::POST, "/v1/audit/key", None).await
+    }
+
     pub async fn audit_checkpoint(&self) -> Result<api::audit::AuditCheckpoint, ClientError> {
         self.call::<(), _>(Method::GET, "/v1/audit/checkpoint", None).await
     }

@@ -320,7 +320,8 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/apikeys", post(r::apikeys::create_api_key::<S>).get(r::apikeys::list_api_keys::<S>))
         .route("/v1/apikeys/{id}", delete(r::apikeys::revoke_api_key::<S>))
         .route("/v1/audit", get(r::audit::list::<S>))
-        .route("/v1/audit/verify", get(r::audit::verify::<S>))
+        .route("/v1/audit/verify", get(r::audit::verify::<S>).post(r::audit::verify_checkpoint::<S>))
+        .route("/v1/audit/key", post(r::audit::export_key::<S>))
         .route("/v1/audit/checkpoint", get(r::audit::checkpoint::<S>))
         .route(
             "/v1/redact",

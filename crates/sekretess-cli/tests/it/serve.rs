@@ -328,3 +328,63 @@ fn fault4_serving_process_cannot_write_a_core_file() {
     stop(child);
     assert_eq!(theirs, ["0", "0"], "the server's core file limits (this test runs with {ours:?})");
 }
+
+/// `audit verify` and `audit checkpoint` ask the server by default; `audit export-key`
+/// gives the key for offline checks; a tail cut off the log (here while the server was
+/// down) is seen against a checkpoint kept outside the vault (issue 21 item 6).
+#[test]
+fn audit_verify_through_the_api_detects_a_cut_off_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("dev");
+    let (child, env) = start_dev(&data, None);
+    assert_eq!(run(&env, &["group", "create", "retail"], None).status.code(), Some(0));
+    for name in ["Ada Lovelace", "Erik Svensson"] {
+        let add = run(
+            &env,
+            &["customer", "add", "--group", "retail"],
+            Some(&format!(r#"{{"full_name": "{name}"}}"#)),
+        );
+        assert_eq!(add.status.code(), Some(0), "{add:?}");
+    }
+    let cp = run(&env, &["audit", "checkpoint"], None);
+    assert_eq!(cp.status.code(), Some(0), "{cp:?}");
+    let cp_file = dir.path().join("checkpoint.txt");
+    std::fs::write(&cp_file, &cp.stdout).unwrap();
+    let c = cp_file.to_str().unwrap();
+    let intact = run(&env, &["audit", "verify", "--checkpoint", c], None);
+    assert_eq!(intact.status.code(), Some(0), "{intact:?}");
+    assert!(out(&intact).contains("intact"));
+
+    // The key for offline checks: a new private file, never overwritten.
+    let key_file = dir.path().join("audit.key");
+    let k = key_file.to_str().unwrap();
+    let exported = run(&env, &["audit", "export-key", "--out", k], None);
+    assert_eq!(exported.status.code(), Some(0), "{exported:?}");
+    assert_eq!(std::fs::metadata(&key_file).unwrap().permissions().mode() & 0o777, 0o600);
+    let key_text = std::fs::read_to_string(&key_file).unwrap();
+    assert!(key_text.starts_with("sekretess-audit-key-v1"));
+    assert!(!out(&exported).contains(key_text.trim()), "the key is not printed");
+    assert_eq!(run(&env, &["audit", "export-key", "--out", k], None).status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), key_text);
+    // A dev server keeps its vault in the folder's `vault`.
+    let vault = data.join("vault");
+    let d = vault.to_str().unwrap();
+    let offline = run(&env, &["audit", "verify", "--data", d, "--key-file", k, "--checkpoint", c], None);
+    assert_eq!(offline.status.code(), Some(0), "{offline:?}");
+    stop(child);
+
+    // Cut the newest entries off while the server is down; it starts and keeps writing.
+    let db = vault.join("control.db");
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        sqlx::query("DELETE FROM audit_log WHERE seq > 4").execute(&pool).await.unwrap();
+        pool.close().await;
+    });
+    let (child, env) = start_dev(&data, Some(&env.addr));
+    let cut = run(&env, &["audit", "verify", "--checkpoint", c], None);
+    assert_eq!(cut.status.code(), Some(1), "{cut:?}");
+    assert!(out(&cut).contains("TRUNCATED"), "{}", out(&cut));
+    // Without the checkpoint the shorter chain looks whole: that is what checkpoints are for.
+    assert_eq!(run(&env, &["audit", "verify"], None).status.code(), Some(0));
+    stop(child);
+}

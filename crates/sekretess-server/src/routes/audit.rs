@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use sekretess_api::audit as api;
-use sekretess_core::access::AccessStore;
-use sekretess_core::audit::{Action, Entry, Outcome, Verdict};
+use sekretess_core::access::{ADMIN_SCOPES, AccessStore};
+use sekretess_core::audit::{Action, Checkpoint, Entry, Outcome, Verdict};
 use sekretess_core::store::Store;
 
 use crate::AppState;
@@ -102,7 +102,8 @@ pub async fn list<S: Store + AccessStore>(
     Ok(Json(api::AuditPage { entries, next_seq: Some(from) }))
 }
 
-/// Verifies the whole HMAC chain and names the first bad entry.
+/// Verifies the whole HMAC chain and names the first bad entry. (A chain cut off at its
+/// end still verifies: `POST` with a checkpoint detects that.)
 #[utoipa::path(get, path = "/v1/audit/verify", tag = "audit",
     security(("bearer" = ["audit:read"])),
     responses((status = 200, body = api::AuditVerification)))]
@@ -110,14 +111,45 @@ pub async fn verify<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::AuditRead>,
 ) -> ApiResult<Json<api::AuditVerification>> {
+    verify_against(&st, &auth, None).await
+}
+
+/// Verifies the whole HMAC chain and that it still reaches the entry a checkpoint names
+/// with that entry's MAC: a cut-off tail is `truncated`, a checkpoint this vault did not
+/// sign is `broken`.
+#[utoipa::path(post, path = "/v1/audit/verify", tag = "audit", request_body = api::AuditVerifyRequest,
+    security(("bearer" = ["audit:read"])),
+    responses((status = 200, body = api::AuditVerification),
+              (status = 400, description = "not a checkpoint (invalid-checkpoint)", body = sekretess_api::Problem, content_type = crate::routes::PROBLEM)))]
+pub async fn verify_checkpoint<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::AuditRead>,
+    crate::extract::ApiJson(req): crate::extract::ApiJson<api::AuditVerifyRequest>,
+) -> ApiResult<Json<api::AuditVerification>> {
+    let checkpoint = Checkpoint::parse_text(&req.checkpoint).ok_or_else(|| ApiError::InvalidBody {
+        kind: "invalid-checkpoint",
+        detail: "not a checkpoint (sekretess-audit-checkpoint-v1 …)".into(),
+    })?;
+    verify_against(&st, &auth, Some(&checkpoint)).await
+}
+
+async fn verify_against<S: Store + AccessStore>(
+    st: &AppState<S>,
+    auth: &Authorized<need::AuditRead>,
+    checkpoint: Option<&Checkpoint>,
+) -> ApiResult<Json<api::AuditVerification>> {
     st.vault.record_event(auth.ctx().event(Action::AuditVerify.as_str()), Outcome::Success).await?;
-    let (status, seq, detail) = match st.vault.audit_verify(None).await? {
+    let (status, seq, detail) = match st.vault.audit_verify(checkpoint).await? {
         Verdict::Intact { head } => ("intact", head, format!("entries 1 to {head} verify")),
         Verdict::BrokenAt { seq, reason } => ("broken", seq, reason.to_owned()),
         Verdict::Truncated { head, checkpoint } => {
             ("truncated", head, format!("the log ends at {head}, the checkpoint names {checkpoint}"))
         }
-        Verdict::ForeignCheckpoint => ("broken", 0, "foreign checkpoint".to_owned()),
+        Verdict::ForeignCheckpoint => (
+            "broken",
+            0,
+            "the checkpoint was not made with this vault's audit key (or was edited)".to_owned(),
+        ),
     };
     Ok(Json(api::AuditVerification { status: status.to_owned(), seq, detail }))
 }
@@ -134,4 +166,22 @@ pub async fn checkpoint<S: Store + AccessStore>(
     st.vault.record_event(auth.ctx().event(Action::AuditCheckpoint.as_str()), Outcome::Success).await?;
     let cp = st.vault.audit_checkpoint().await?;
     Ok(Json(api::AuditCheckpoint { seq: cp.seq, checkpoint: cp.to_text() }))
+}
+
+/// Exports the audit verification key for verifying the chain offline (`sekretess audit
+/// verify --data … --key-file …`). The key also makes MACs, so only a caller holding every
+/// administrative scope (a security officer) may export it; each export is on record.
+#[utoipa::path(post, path = "/v1/audit/key", tag = "audit",
+    security(("bearer" = ["audit:read", "apikeys:admin", "groups:admin", "sys:seal"])),
+    responses((status = 200, body = api::AuditKeyExport),
+              (status = 403, body = sekretess_api::Problem, content_type = crate::routes::PROBLEM)))]
+pub async fn export_key<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::AuditRead>,
+) -> ApiResult<Json<api::AuditKeyExport>> {
+    for scope in ADMIN_SCOPES {
+        auth.caller.require(scope)?;
+    }
+    let key = st.vault.audit_verification_key(&auth.ctx()).await?;
+    Ok(Json(api::AuditKeyExport { key: key.to_text().to_string() }))
 }

@@ -15,4 +15,4 @@ use crate::problem::ApiError;
 
 type ApiResult<T> = Result<T, ApiError>;
 
-const PROBLEM: &str = "application/problem+json";
+pub(crate) const PROBLEM: &str = "application/problem+json";

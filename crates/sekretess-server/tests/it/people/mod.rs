@@ -324,9 +324,12 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         | ("put", "/v1/policy")
         | ("post", "/v1/agreements") => (vec![Officer], false),
         ("get", "/v1/employees") | ("get", "/v1/agreements/status") => (vec![Officer, Auditor], false),
-        ("get", "/v1/audit") | ("get", "/v1/audit/verify") | ("get", "/v1/audit/checkpoint") => {
-            (vec![Officer, Auditor, svc("audit:read")], false)
-        }
+        ("get", "/v1/audit")
+        | ("get", "/v1/audit/verify")
+        | ("post", "/v1/audit/verify")
+        | ("get", "/v1/audit/checkpoint") => (vec![Officer, Auditor, svc("audit:read")], false),
+        // The key makes MACs too: every admin scope, which only an officer holds.
+        ("post", "/v1/audit/key") => (vec![Officer], false),
         ("post", "/v1/redact") => {
             let mut v = emp;
             v.push(svc("redact"));
