@@ -51,6 +51,36 @@ pub struct ServerSection {
     /// PostgreSQL: seconds an operation waits for a connection before it answers 503
     /// (default 5); bounds how long requests for a group whose server is down wait.
     pub pg_acquire_timeout_seconds: Option<u64>,
+    /// Rate limits (`[server.rate_limits]`).
+    #[serde(default)]
+    pub rate_limits: RateLimitSection,
+}
+
+/// Token buckets: `*_per_minute` tokens a minute, at most `*_burst` saved up; a rate of 0
+/// turns that limit off. Defaults: 10 authentication failures per source address (then one
+/// every 6 s); 60 reveals per caller and per source address (then one a second).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSection {
+    pub auth_failures_per_minute: Option<u32>,
+    pub auth_failure_burst: Option<u32>,
+    pub reveals_per_minute: Option<u32>,
+    pub reveal_burst: Option<u32>,
+}
+
+impl RateLimitSection {
+    pub fn config(&self) -> sekretess_server::ratelimit::RateLimitConfig {
+        use sekretess_server::ratelimit::{Rate, RateLimitConfig};
+        let d = RateLimitConfig::default();
+        let rate = |per: Option<u32>, burst: Option<u32>, default: Rate| {
+            let per_minute = per.unwrap_or(default.per_minute);
+            Rate { per_minute, burst: burst.unwrap_or(default.burst).max(u32::from(per_minute > 0)) }
+        };
+        RateLimitConfig {
+            auth_failures: rate(self.auth_failures_per_minute, self.auth_failure_burst, d.auth_failures),
+            reveals: rate(self.reveals_per_minute, self.reveal_burst, d.reveals),
+        }
+    }
 }
 
 /// A store location (`sqlite`, `control`, or a PostgreSQL URL) whose `Debug` hides a

@@ -115,6 +115,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             .server
             .document_body_limit_bytes
             .unwrap_or(Limits::default().document_body_bytes),
+        rate: file.server.rate_limits.config(),
     };
     if args.dev {
         if args.store.is_some() || !args.group_databases.is_empty() {

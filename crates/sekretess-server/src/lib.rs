@@ -45,6 +45,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod problem;
 pub mod processes;
+pub mod ratelimit;
 pub mod routes;
 pub mod tls;
 
@@ -73,6 +74,8 @@ pub struct Limits {
     pub max_batch: usize,
     /// Largest binary document sent to `POST /v1/redact`, in bytes.
     pub document_body_bytes: usize,
+    /// Authentication failures per source and reveals per caller ([`ratelimit`]).
+    pub rate: ratelimit::RateLimitConfig,
 }
 
 impl Default for Limits {
@@ -82,6 +85,7 @@ impl Default for Limits {
             batch_body_bytes: 8 * 1024 * 1024,
             max_batch: 1000,
             document_body_bytes: 32 * 1024 * 1024,
+            rate: ratelimit::RateLimitConfig::default(),
         }
     }
 }
@@ -103,6 +107,8 @@ pub struct AppState<S: Store + AccessStore> {
     pub metrics: Arc<metrics::HttpMetrics>,
     /// Authentication failures of the current interval, per source (for the audit log).
     pub auth_failures: Arc<audit_trail::AuthFailures>,
+    /// Token buckets for authentication failures and reveals.
+    pub rate_limits: Arc<ratelimit::RateLimits>,
 }
 
 impl<S: Store + AccessStore + PeopleStore> AppState<S> {
@@ -124,6 +130,7 @@ impl<S: Store + AccessStore + PeopleStore> AppState<S> {
                 audit_trail::AUTH_FAILURE_INTERVAL,
                 audit_trail::AUTH_FAILURE_SOURCES,
             )),
+            rate_limits: Arc::new(ratelimit::RateLimits::new(limits.rate)),
         };
         state.people_routes = routes::people::router(state.clone(), service);
         state
@@ -153,6 +160,7 @@ impl<S: Store + AccessStore> Clone for AppState<S> {
             processes: self.processes.clone(),
             metrics: Arc::clone(&self.metrics),
             auth_failures: Arc::clone(&self.auth_failures),
+            rate_limits: Arc::clone(&self.rate_limits),
         }
     }
 }

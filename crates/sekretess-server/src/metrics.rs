@@ -67,6 +67,8 @@ pub struct VaultGauges {
     pub initialized: bool,
     pub sealed: bool,
     pub audit_failures: u64,
+    /// Requests refused by the rate limits: (authentication failures, reveals).
+    pub rate_limited: (u64, u64),
 }
 
 fn family(out: &mut String, name: &str, kind: &str, help: &str) {
@@ -84,6 +86,14 @@ pub fn render(http: &HttpMetrics, vault: VaultGauges) -> String {
         "Audit log writes that could not be made durable (each refused the requests whose entries it carried). Counted since the process started.",
     );
     let _ = writeln!(out, "sekretess_audit_write_failures_total {}", vault.audit_failures);
+    family(
+        &mut out,
+        "sekretess_rate_limited_total",
+        "counter",
+        "Requests refused with 429 by a rate limit since the process started: sources past their authentication failures (auth), reveals (reveal).",
+    );
+    let _ = writeln!(out, "sekretess_rate_limited_total{{kind=\"auth\"}} {}", vault.rate_limited.0);
+    let _ = writeln!(out, "sekretess_rate_limited_total{{kind=\"reveal\"}} {}", vault.rate_limited.1);
     family(&mut out, "sekretess_sealed", "gauge", "1 while this process's vault is sealed, else 0.");
     let _ = writeln!(out, "sekretess_sealed {}", u8::from(vault.sealed));
     family(&mut out, "sekretess_initialized", "gauge", "1 once the vault is initialized, else 0.");
@@ -137,6 +147,7 @@ pub async fn metrics<S: Store + AccessStore>(
             initialized: status.initialized,
             sealed: status.sealed,
             audit_failures: st.vault.audit_failures(),
+            rate_limited: st.rate_limits.refused(),
         },
     );
     let mut resp = text.into_response();
@@ -161,9 +172,14 @@ mod tests {
         m.observe(StatusCode::CREATED, Duration::from_millis(30));
         m.observe(StatusCode::NOT_FOUND, Duration::from_millis(2));
         m.observe(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(20));
-        let text = render(&m, VaultGauges { initialized: true, sealed: false, audit_failures: 3 });
+        let text = render(
+            &m,
+            VaultGauges { initialized: true, sealed: false, audit_failures: 3, rate_limited: (4, 5) },
+        );
 
         assert_eq!(value(&text, "sekretess_audit_write_failures_total"), "3");
+        assert_eq!(value(&text, "sekretess_rate_limited_total{kind=\"auth\"}"), "4");
+        assert_eq!(value(&text, "sekretess_rate_limited_total{kind=\"reveal\"}"), "5");
         assert_eq!(value(&text, "sekretess_sealed"), "0");
         assert_eq!(value(&text, "sekretess_initialized"), "1");
         assert_eq!(value(&text, "sekretess_http_requests_total{class=\"2xx\"}"), "2");

@@ -34,7 +34,15 @@ pub async fn authenticate<S: Store + AccessStore>(
     next: Next,
 ) -> Response {
     let peer = req.extensions().get::<Peer>().map(|p| p.0.ip());
+    let now_ms = state.clock.now().saturating_mul(1000);
+    // A source that has used up its failures is not heard before its bucket refills.
+    if let Err(wait) = state.rate_limits.check_source(peer, now_ms) {
+        return ApiError::RateLimited(wait).into_response();
+    }
     let (resp, refused) = authenticated(&state, req, next).await;
+    if refused {
+        state.rate_limits.note_failure(peer, now_ms);
+    }
     crate::audit_trail::note_authentication(&state, peer, refused).await;
     resp
 }

@@ -54,6 +54,8 @@ pub enum ApiError {
     DamagedDocument(&'static str, &'static str),
     /// Parts of a document could not be inspected; the detail lists reasons and places.
     NotInspected(String),
+    /// A rate limit refused the request; try again after this many seconds.
+    RateLimited(u64),
 }
 
 impl From<sekretess_core::people::PeopleError> for ApiError {
@@ -245,6 +247,12 @@ impl ApiError {
                 "Damaged document",
                 Some(format!("damaged {format} document: {what}")),
             ),
+            ApiError::RateLimited(wait) => (
+                S::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many requests",
+                Some(format!("try again in {wait} s")),
+            ),
             ApiError::NotInspected(detail) => (
                 S::UNPROCESSABLE_ENTITY,
                 "not-inspected",
@@ -351,6 +359,9 @@ impl IntoResponse for ApiError {
         resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let ApiError::RateLimited(wait) = self {
+            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
         }
         resp
     }

@@ -481,13 +481,18 @@ pub async fn agreement_status<S: Store + AccessStore + PeopleStore>(
     security(("bearer" = ["customers:reveal"])), params(("code" = String, Path, description = "customer code")),
     responses((status = 200, body = ap::Revealed),
               (status = 400, description = "no purpose, or a field the caller may not reveal", body = api::Problem, content_type = PROBLEM),
+              (status = 429, description = "too many reveals (rate-limited; see Retry-After)", body = api::Problem, content_type = PROBLEM),
               (status = 404, body = api::Problem, content_type = PROBLEM)))]
 pub async fn reveal<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     auth: Authorized<need::CustomersReveal>,
+    peer: Option<axum::Extension<crate::auth::Peer>>,
     Path(code): Path<String>,
     ApiJson(req): ApiJson<ap::RevealRequest>,
 ) -> ApiResult<Json<ap::Revealed>> {
+    let source = peer.map(|p| p.0.0.ip());
+    let now_ms = st.app.clock.now().saturating_mul(1000);
+    st.app.rate_limits.reveal(&auth.caller.principal, source, now_ms).map_err(ApiError::RateLimited)?;
     let purpose = match req.purpose.as_deref().map(str::trim) {
         None | Some("") => return Err(PeopleError::Policy(PolicyError::PurposeRequired).into()),
         Some(p) => Purpose::parse(p).map_err(PeopleError::Policy)?,

@@ -72,3 +72,47 @@ async fn scopes_and_groups_limit_a_key() {
     assert_eq!(kind(writer.create_api_key(&key("x", &["customers:write"], &["*"])).await), "group-forbidden");
     assert_eq!(kind(admin.create_api_key(&key("x", &["nope"], &["*"])).await), "invalid-access-request");
 }
+
+/// Rate limits (issue 21 item 5): a source past its authentication failures gets 429 with
+/// Retry-After, valid credentials included, until its bucket refills; reveals are limited
+/// per caller; refusals are counted in the metrics. Time is the test clock's.
+#[tokio::test]
+async fn rate_limits_answer_429_with_retry_after_then_refill() {
+    use sekretess_api::people::RevealRequest;
+    use sekretess_server::Limits;
+    use sekretess_server::ratelimit::{Rate, RateLimitConfig};
+    let rate = RateLimitConfig {
+        auth_failures: Rate { per_minute: 6, burst: 3 },
+        reveals: Rate { per_minute: 60, burst: 2 },
+    };
+    let r = TestServer::ready_with(Limits { rate, ..Limits::default() }).await;
+    let admin = r.admin();
+    let code = admin.create_customer("retail", fields(&[("email", "ada@example.com")])).await.unwrap().code;
+
+    let guesser = r.ts.client(Some("sk_0000000000000_wrong"));
+    for _ in 0..3 {
+        assert_eq!(guesser.raw(Method::GET, "/v1/groups", None, None).await.unwrap().status, 401);
+    }
+    let limited = guesser.raw(Method::GET, "/v1/groups", None, None).await.unwrap();
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.headers["retry-after"], "10", "6 a minute: one every 10 s");
+    assert!(String::from_utf8_lossy(&limited.body).contains("rate-limited"));
+    // The source is not heard at all, a valid key included, until the bucket refills.
+    assert_eq!(kind(admin.list_groups().await), "rate-limited");
+    r.ts.clock.advance(10);
+    assert!(admin.list_groups().await.is_ok());
+
+    let ask = RevealRequest { fields: vec!["email".into()], purpose: Some("customer_request".into()) };
+    for _ in 0..2 {
+        assert_eq!(admin.reveal(&code, &ask).await.map(|v| v.fields.len()).unwrap(), 1);
+    }
+    let refused = admin.reveal(&code, &ask).await.map(drop);
+    assert_eq!(kind(refused), "rate-limited");
+    r.ts.clock.advance(1);
+    assert!(admin.reveal(&code, &ask).await.is_ok());
+
+    let metrics = admin.raw(Method::GET, "/v1/sys/metrics", None, None).await.unwrap();
+    let text = String::from_utf8_lossy(&metrics.body);
+    assert!(text.contains("sekretess_rate_limited_total{kind=\"auth\"} 2"), "{text}");
+    assert!(text.contains("sekretess_rate_limited_total{kind=\"reveal\"} 1"), "{text}");
+}

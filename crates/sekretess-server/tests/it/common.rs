@@ -6,6 +6,7 @@ use sekretess_client::{Client, ClientConfig, ClientError};
 use sekretess_core::people::PeopleConfig;
 use sekretess_core::{Clock, ManualClock, Schema, SystemClock, Vault};
 use sekretess_crypto::password::PasswordParams;
+use sekretess_server::ratelimit::{Rate, RateLimitConfig};
 use sekretess_server::routes::people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
@@ -31,8 +32,14 @@ pub struct Ready {
 }
 
 impl TestServer {
-    /// A fresh, uninitialized server.
+    /// A fresh, uninitialized server, without rate limits (tests fail logins on purpose).
     pub async fn start() -> TestServer {
+        let rate = RateLimitConfig { auth_failures: Rate::OFF, reveals: Rate::OFF };
+        Self::start_with(Limits { rate, ..Limits::default() }).await
+    }
+
+    /// A fresh, uninitialized server with these limits.
+    pub async fn start_with(limits: Limits) -> TestServer {
         let dir = tempfile::tempdir().unwrap();
         let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now()).unwrap();
         let tls_config = tls::server_config(&certs.cert, &certs.key).unwrap();
@@ -47,7 +54,7 @@ impl TestServer {
             },
             retire_bootstrap_key: true,
         };
-        let state = AppState::new(Arc::new(vault), clock.clone(), Limits::default(), people);
+        let state = AppState::new(Arc::new(vault), clock.clone(), limits, people);
         let server = RunningServer::start("127.0.0.1:0".parse().unwrap(), tls_config, state).await.unwrap();
         TestServer { _dir: dir, server, certs, clock }
     }
@@ -81,7 +88,10 @@ impl TestServer {
 
     /// Initialized (2 of 3), still sealed.
     pub async fn initialized() -> Ready {
-        let ts = TestServer::start().await;
+        Self::initialized_on(TestServer::start().await).await
+    }
+
+    async fn initialized_on(ts: TestServer) -> Ready {
         let init = ts.client(None).init(2, 3).await.unwrap();
         assert_eq!(init.shares.len(), 3);
         Ready {
@@ -94,7 +104,16 @@ impl TestServer {
 
     /// Initialized, unsealed, with group `retail`.
     pub async fn ready() -> Ready {
-        let r = TestServer::initialized().await;
+        Self::ready_on(TestServer::start().await).await
+    }
+
+    /// Initialized, unsealed, with group `retail`, under these limits.
+    pub async fn ready_with(limits: Limits) -> Ready {
+        Self::ready_on(TestServer::start_with(limits).await).await
+    }
+
+    async fn ready_on(ts: TestServer) -> Ready {
+        let r = TestServer::initialized_on(ts).await;
         let c = r.ts.client(None);
         c.unseal(&r.shares[0]).await.unwrap();
         let s = c.unseal(&r.shares[2]).await.unwrap();
