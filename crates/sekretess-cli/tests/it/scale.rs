@@ -22,7 +22,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use zeroize::Zeroizing;
 
-const POSTGRES_URL_VAR: &str = "SEKRETESS_TEST_POSTGRES_URL";
+pub(crate) const POSTGRES_URL_VAR: &str = "SEKRETESS_TEST_POSTGRES_URL";
 
 /// A loopback TCP proxy to `target`; stopping it closes the listener and every connection.
 struct Proxy {
@@ -68,7 +68,7 @@ impl Proxy {
 }
 
 /// The URL of `database` on the server of `admin` (optionally through `port` on loopback).
-fn url_of(admin: &str, database: &str, port: Option<u16>) -> String {
+pub(crate) fn url_of(admin: &str, database: &str, port: Option<u16>) -> String {
     let mut url = url::Url::parse(admin).unwrap();
     url.set_path(&format!("/{database}"));
     url.set_query(None);
@@ -79,14 +79,14 @@ fn url_of(admin: &str, database: &str, port: Option<u16>) -> String {
     url.to_string()
 }
 
-struct Server {
+pub(crate) struct Server {
     child: Option<Child>,
-    config: PathBuf,
-    addr: String,
+    pub(crate) config: PathBuf,
+    pub(crate) addr: String,
 }
 
 impl Server {
-    fn spawn(config: &Path, port: u16) -> Server {
+    pub(crate) fn spawn(config: &Path, port: u16) -> Server {
         let child = Command::new(env!("CARGO_BIN_EXE_sekretess"))
             .env_remove("SEKRETESS_STORE")
             .env_remove("SEKRETESS_DATA")
@@ -100,13 +100,13 @@ impl Server {
         Server { child: Some(child), config: config.to_owned(), addr: format!("https://127.0.0.1:{port}") }
     }
 
-    fn kill9(&mut self) {
+    pub(crate) fn kill9(&mut self) {
         let mut child = self.child.take().unwrap();
         assert!(Command::new("kill").args(["-KILL", &child.id().to_string()]).status().unwrap().success());
         let _ = child.wait();
     }
 
-    fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
             let _ = child.wait();
@@ -123,7 +123,7 @@ impl Drop for Server {
     }
 }
 
-fn client(addr: &str, ca: &Path, token: Option<&str>) -> Client {
+pub(crate) fn client(addr: &str, ca: &Path, token: Option<&str>) -> Client {
     Client::new(&ClientConfig {
         addr: addr.to_owned(),
         ca_cert: Some(ca.to_owned()),
@@ -133,7 +133,7 @@ fn client(addr: &str, ca: &Path, token: Option<&str>) -> Client {
 }
 
 /// Waits until the server answers (a guard against a hang, not a timed assertion).
-async fn wait_up(c: &Client) {
+pub(crate) async fn wait_up(c: &Client) {
     for _ in 0..600 {
         if c.seal_status().await.is_ok() {
             return;
