@@ -95,6 +95,12 @@ pub struct RedactArgs {
     /// nothing of its document, exit 3), skip (leave it out) or copy (copy it unchanged).
     #[arg(long, default_value = "fail", value_parser = ["fail", "skip", "copy"])]
     pub uninspected: String,
+
+    /// Scans (images, image-only PDF pages): a page whose mean OCR word confidence (0 to
+    /// 100) is below this is reported as not inspected (reason ocr-low-confidence) instead of
+    /// passing as clean. Lower it to accept poorer scans, at the risk of missed values.
+    #[arg(long, default_value_t = doc::DEFAULT_OCR_MIN_CONFIDENCE, value_name = "0..100")]
+    pub ocr_min_confidence: f32,
 }
 
 impl RedactArgs {
@@ -155,7 +161,13 @@ impl Report {
         Ok(Report { out, first: true })
     }
 
-    fn add(&mut self, file: &str, f: &Finding, place: Option<&Place>) -> io::Result<()> {
+    fn add(
+        &mut self,
+        file: &str,
+        f: &Finding,
+        place: Option<&Place>,
+        boxes: &[doc::PixelBox],
+    ) -> io::Result<()> {
         if self.out.is_none() {
             return Ok(());
         }
@@ -171,6 +183,11 @@ impl Report {
         });
         if let Some(p) = place {
             add_place(&mut v, p);
+        }
+        if !boxes.is_empty() {
+            // Scans: the filled boxes in pixels, [x, y, width, height] from the top left.
+            let b: Vec<[u32; 4]> = boxes.iter().map(|b| [b.x, b.y, b.width, b.height]).collect();
+            v["boxes"] = serde_json::json!(b);
         }
         self.entry(&v)
     }
@@ -308,7 +325,7 @@ impl Run<'_> {
             let opts = &self.doc.detect;
             let (format, report) = (self.format, &mut self.report);
             let mut on = |f: &Finding| {
-                let _ = report.add(name, f, None);
+                let _ = report.add(name, f, None, &[]);
             };
             let summary = match dest {
                 Dest::Check => {
@@ -334,7 +351,7 @@ impl Run<'_> {
             doc::redact_document(&bytes, self.format, &self.doc).with_context(|| name.to_owned())?;
         drop(bytes);
         for f in &redacted.findings {
-            let _ = self.report.add(name, &f.finding, Some(&f.place));
+            let _ = self.report.add(name, &f.finding, Some(&f.place), &f.boxes);
         }
         self.tally.findings += redacted.findings.len() as u64;
         for n in &redacted.not_inspected {
@@ -392,7 +409,15 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
         "copy" => UninspectedPolicy::Copy,
         _ => UninspectedPolicy::Fail,
     };
-    let doc = DocOptions { detect: opts, uninspected, ..DocOptions::default() };
+    if !(0.0..=100.0).contains(&args.ocr_min_confidence) {
+        bail!("--ocr-min-confidence must be between 0 and 100");
+    }
+    let doc = DocOptions {
+        detect: opts,
+        uninspected,
+        ocr_min_confidence: args.ocr_min_confidence,
+        ..DocOptions::default()
+    };
     let report = Report::open(args.report.as_deref())?;
     let mut run = Run { args: &args, format, doc, report, bar: None, tally: Tally::default() };
 
@@ -505,6 +530,7 @@ mod tests {
             hash_key_file: None,
             threads: 1,
             uninspected: "fail".into(),
+            ocr_min_confidence: doc::DEFAULT_OCR_MIN_CONFIDENCE,
         }
     }
 
