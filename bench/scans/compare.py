@@ -8,11 +8,13 @@ usage: compare.py SEKRETESS PRESIDIO_PYTHON [ROUNDS]
 Recall: a planted value counts when the independent judge (scripts/scan-fixtures/
 ocr_check.py: the `tesseract` program) reads it in the input; it is removed when the judge no
 longer reads it in the output. Pages per second: pages over wall time of ROUNDS (default 3)
-passes over the files; Sekretess's time includes starting the process and loading the
-language data, Presidio's excludes loading its models.
+passes over the files, and pages per CPU-second (user + system, tesseract children
+included); Sekretess's time includes starting the process and loading the language data,
+Presidio's excludes loading its models.
 """
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -46,14 +48,23 @@ def main():
     for d in outs.values():
         os.makedirs(d)
     secs = {"sekretess": 0.0, "presidio": 0.0}
+    cpu = {"sekretess": 0.0, "presidio": 0.0}
+
+    def children():
+        ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return ch.ru_utime + ch.ru_stime
+
     for _ in range(rounds):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), children()
         subprocess.run([sek, "redact", "--threads", "1", "--uninspected", "fail", "--out", outs["sekretess"], *inputs],
                        env=env, check=True, capture_output=True)
         secs["sekretess"] += time.perf_counter() - t0
+        cpu["sekretess"] += children() - c0
         r = subprocess.run([py, os.path.join(ROOT, "bench/scans/run_presidio_image.py"), outs["presidio"], *inputs],
                            env=env, check=True, capture_output=True)
-        secs["presidio"] += json.loads(r.stdout.decode().strip().splitlines()[-1])["seconds"]
+        last = json.loads(r.stdout.decode().strip().splitlines()[-1])
+        secs["presidio"] += last["seconds"]
+        cpu["presidio"] += last["cpu"]
     # counts[tool][(clean|degraded, class)] = [removed, readable]
     counts = {t: {} for t in outs}
     for f in FILES:
@@ -81,7 +92,8 @@ def main():
             r, n = counts[t].get(k, [0, 0])
             row += f"{f'{r}/{n} = {r / n:.2f}' if n else '-':>16}"
         print(row)
-    print(f"{'pages per second':28}{pages / secs['sekretess']:>16.2f}{pages / secs['presidio']:>16.2f}")
+    print(f"{'pages per second (wall)':28}{pages / secs['sekretess']:>16.2f}{pages / secs['presidio']:>16.2f}")
+    print(f"{'pages per CPU-second':28}{pages / cpu['sekretess']:>16.2f}{pages / cpu['presidio']:>16.2f}")
     print(f"outputs in {tmp}")
 
 

@@ -193,6 +193,5 @@ fn encode_tiff(pages: &[DynamicImage]) -> Result<Vec<u8>, DetectError> {
             other => enc.write_image::<colortype::RGB8>(w, h, other.to_rgb8().as_raw()).map_err(err)?,
         }
     }
-    drop(enc);
     Ok(out.into_inner())
 }
