@@ -174,6 +174,12 @@ fn metadata_of_the_input_is_gone() {
     let out = redacted_and_judged(name);
     let after = comment(&out);
     assert!(!after.contains("Svensson") && !after.contains("1212"), "metadata survived: {after}");
+    // No comment (COM), EXIF (APP1 `Exif`) or XMP segment is written at all.
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(memchr_find(&std::fs::read(dir().join(name)).unwrap(), &[0xFF, 0xFE]), "the fixture has no COM");
+    for marker in [&[0xFF, 0xFE][..], b"Exif\0", b"ns.adobe.com/xap"] {
+        assert!(!memchr_find(&bytes, marker), "a metadata segment survived: {marker:?}");
+    }
 }
 
 #[test]
@@ -198,6 +204,10 @@ fn blurred_page_is_not_inspected() {
     assert_eq!(r.not_inspected.len(), 1, "{:?}", r.not_inspected);
     assert_eq!(r.not_inspected[0].reason, Reason::OcrLowConfidence);
     assert!(r.output.is_none(), "an unreadable page passed as clean");
+    // Under skip nothing is written; under copy the input as it was.
+    assert!(redact("blurred-200.jpg", UninspectedPolicy::Skip).output.is_none());
+    let input = std::fs::read(dir().join("blurred-200.jpg")).unwrap();
+    assert_eq!(redact("blurred-200.jpg", UninspectedPolicy::Copy).output.as_deref(), Some(&input[..]));
     // The threshold is the user's: at 0 the same page is inspected.
     let input = std::fs::read(dir().join("blurred-200.jpg")).unwrap();
     let opts = DocOptions { ocr_min_confidence: 0.0, ..DocOptions::default() };
