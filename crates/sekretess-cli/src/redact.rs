@@ -95,6 +95,12 @@ pub struct RedactArgs {
     /// nothing of its document, exit 3), skip (leave it out) or copy (copy it unchanged).
     #[arg(long, default_value = "fail", value_parser = ["fail", "skip", "copy"])]
     pub uninspected: String,
+
+    /// Scans (images, image-only PDF pages): a page whose mean OCR word confidence (0 to
+    /// 100) is below this is reported as not inspected (reason ocr-low-confidence) instead of
+    /// passing as clean. Lower it to accept poorer scans, at the risk of missed values.
+    #[arg(long, default_value_t = doc::DEFAULT_OCR_MIN_CONFIDENCE, value_name = "0..100")]
+    pub ocr_min_confidence: f32,
 }
 
 impl RedactArgs {
@@ -155,7 +161,13 @@ impl Report {
         Ok(Report { out, first: true })
     }
 
-    fn add(&mut self, file: &str, f: &Finding, place: Option<&Place>) -> io::Result<()> {
+    fn add(
+        &mut self,
+        file: &str,
+        f: &Finding,
+        place: Option<&Place>,
+        boxes: &[doc::PixelBox],
+    ) -> io::Result<()> {
         if self.out.is_none() {
             return Ok(());
         }
@@ -171,6 +183,11 @@ impl Report {
         });
         if let Some(p) = place {
             add_place(&mut v, p);
+        }
+        if !boxes.is_empty() {
+            // Scans: the filled boxes in pixels, [x, y, width, height] from the top left.
+            let b: Vec<[u32; 4]> = boxes.iter().map(|b| [b.x, b.y, b.width, b.height]).collect();
+            v["boxes"] = serde_json::json!(b);
         }
         self.entry(&v)
     }
@@ -308,7 +325,7 @@ impl Run<'_> {
             let opts = &self.doc.detect;
             let (format, report) = (self.format, &mut self.report);
             let mut on = |f: &Finding| {
-                let _ = report.add(name, f, None);
+                let _ = report.add(name, f, None, &[]);
             };
             let summary = match dest {
                 Dest::Check => {
@@ -334,7 +351,7 @@ impl Run<'_> {
             doc::redact_document(&bytes, self.format, &self.doc).with_context(|| name.to_owned())?;
         drop(bytes);
         for f in &redacted.findings {
-            let _ = self.report.add(name, &f.finding, Some(&f.place));
+            let _ = self.report.add(name, &f.finding, Some(&f.place), &f.boxes);
         }
         self.tally.findings += redacted.findings.len() as u64;
         for n in &redacted.not_inspected {
@@ -392,7 +409,15 @@ pub fn run(args: RedactArgs) -> anyhow::Result<ExitCode> {
         "copy" => UninspectedPolicy::Copy,
         _ => UninspectedPolicy::Fail,
     };
-    let doc = DocOptions { detect: opts, uninspected, ..DocOptions::default() };
+    if !(0.0..=100.0).contains(&args.ocr_min_confidence) {
+        bail!("--ocr-min-confidence must be between 0 and 100");
+    }
+    let doc = DocOptions {
+        detect: opts,
+        uninspected,
+        ocr_min_confidence: args.ocr_min_confidence,
+        ..DocOptions::default()
+    };
     let report = Report::open(args.report.as_deref())?;
     let mut run = Run { args: &args, format, doc, report, bar: None, tally: Tally::default() };
 
@@ -505,6 +530,7 @@ mod tests {
             hash_key_file: None,
             threads: 1,
             uninspected: "fail".into(),
+            ocr_min_confidence: doc::DEFAULT_OCR_MIN_CONFIDENCE,
         }
     }
 
@@ -584,6 +610,54 @@ mod tests {
         assert_eq!(fs::read(copied.join("export.csv")).unwrap(), noise);
     }
 
+    /// Scans through the command (feature `ocr`): the filled boxes in the report, no value;
+    /// an unreadable page held back (exit 3) unless --ocr-min-confidence is lowered.
+    #[cfg(feature = "ocr")]
+    #[test]
+    fn scans_are_redacted_with_boxes_in_the_report() {
+        if std::process::Command::new("tesseract").arg("--version").output().is_err() {
+            assert!(std::env::var_os("CI").is_none(), "tesseract is required under CI");
+            eprintln!("skipped: tesseract is not installed");
+            return;
+        }
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../sekretess-detect/tests/fixtures/scans");
+        let dir = tempfile::tempdir().unwrap();
+        let (out, report) = (dir.path().join("out"), dir.path().join("report.json"));
+        let mut a = args(vec![fixtures.join("letter-sv-200.jpg")]);
+        a.out = Some(out.clone());
+        a.report = Some(report.clone());
+        assert_eq!(run(a).unwrap(), ExitCode::SUCCESS);
+        let written = fs::read(out.join("letter-sv-200.jpg")).unwrap();
+        assert!(written.starts_with(&[0xFF, 0xD8]), "not a JPEG");
+        assert_ne!(written, fs::read(fixtures.join("letter-sv-200.jpg")).unwrap());
+        let text = fs::read_to_string(&report).unwrap();
+        assert!(!text.contains("4111") && !text.contains("Svensson") && !text.contains("1212"), "{text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let cards: Vec<&serde_json::Value> =
+            v.as_array().unwrap().iter().filter(|e| e["label"] == "CARD_NUMBER").collect();
+        assert_eq!(cards.len(), 2, "{text}");
+        for c in cards {
+            let b = c["boxes"][0].as_array().expect("boxes");
+            assert_eq!(b.len(), 4);
+            // A card number at 200 dpi in 13 pt: wider than 300 px, lower than 100 px.
+            assert!(b[2].as_u64().unwrap() > 300 && b[3].as_u64().unwrap() < 100, "{b:?}");
+        }
+
+        let mut b = args(vec![fixtures.join("blurred-200.jpg")]);
+        b.out = Some(out.clone());
+        b.report = Some(report.clone());
+        assert_eq!(run(b).unwrap(), ExitCode::from(3));
+        assert!(!out.join("blurred-200.jpg").exists());
+        assert!(fs::read_to_string(&report).unwrap().contains("ocr-low-confidence"));
+        let mut c = args(vec![fixtures.join("blurred-200.jpg")]);
+        c.out = Some(out.clone());
+        c.ocr_min_confidence = 0.0;
+        assert_eq!(run(c).unwrap(), ExitCode::SUCCESS);
+        let mut d = args(vec![fixtures.join("blurred-200.jpg")]);
+        d.ocr_min_confidence = 101.0;
+        assert!(run(d).is_err());
+    }
+
     /// Documents made by real producers (the detect crate's shared fixtures) through the
     /// command: office files and HTML written redacted with their places in the report, an
     /// e-mail with an image attached held back, a zip bomb refused naming the limit.
@@ -620,8 +694,11 @@ mod tests {
         assert!(entries.iter().any(|e| e["file"].as_str().unwrap().ends_with("letter.docx")
             && e["part"] == "word/document.xml"
             && e["label"] == "CARD_NUMBER"));
+        // The attached PNG is a 40 dpi render: with OCR (the default feature) it is read and
+        // found unreadable, without OCR it is an image; held back either way.
+        let reason = if cfg!(feature = "ocr") { "ocr-low-confidence" } else { "image" };
         assert!(entries.iter().any(|e| e["file"].as_str().unwrap().ends_with("mail.eml")
-            && e["not_inspected"] == "image"
+            && e["not_inspected"] == reason
             && e["attachment"].as_array().is_some_and(|a| !a.is_empty())));
 
         let bomb = dir.path().join("bomb");

@@ -21,6 +21,8 @@ mod html;
 mod office;
 #[cfg(feature = "pdf")]
 mod pdf;
+#[cfg(feature = "ocr")]
+mod scan;
 
 use std::fmt;
 
@@ -75,7 +77,7 @@ pub enum UninspectedPolicy {
 }
 
 /// Everything [`redact_document`] needs.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct DocOptions {
     /// What to find and how to replace it (the operator applies to text formats; in PDF
     /// a found glyph is always removed and boxed).
@@ -84,6 +86,24 @@ pub struct DocOptions {
     pub limits: Limits,
     /// Parts that cannot be inspected.
     pub uninspected: UninspectedPolicy,
+    /// Scans (feature `ocr`): a page whose mean OCR word confidence (0–100, weighted by
+    /// characters) is below this is not inspected ([`Reason::OcrLowConfidence`]).
+    pub ocr_min_confidence: f32,
+}
+
+/// The default of [`DocOptions::ocr_min_confidence`] (docs/documents.md says how it was
+/// chosen).
+pub const DEFAULT_OCR_MIN_CONFIDENCE: f32 = 60.0;
+
+impl Default for DocOptions {
+    fn default() -> Self {
+        DocOptions {
+            detect: Options::default(),
+            limits: Limits::default(),
+            uninspected: UninspectedPolicy::default(),
+            ocr_min_confidence: DEFAULT_OCR_MIN_CONFIDENCE,
+        }
+    }
 }
 
 /// Where in a document something is. It never holds a value from the document: attachments
@@ -144,6 +164,11 @@ pub enum Reason {
     UnknownBinary,
     /// Support for the format was not compiled in (a cargo feature is off).
     NotBuilt,
+    /// A scanned page (an image, a PDF page image) whose OCR confidence is below
+    /// [`DocOptions::ocr_min_confidence`]: too unclear to say it holds nothing.
+    OcrLowConfidence,
+    /// The OCR engine could not be started (library or language data missing).
+    OcrUnavailable,
 }
 
 impl Reason {
@@ -158,6 +183,8 @@ impl Reason {
             Reason::Unsupported => "unsupported-format",
             Reason::UnknownBinary => "unknown-binary",
             Reason::NotBuilt => "format-not-built",
+            Reason::OcrLowConfidence => "ocr-low-confidence",
+            Reason::OcrUnavailable => "ocr-unavailable",
         }
     }
 }
@@ -168,13 +195,30 @@ impl fmt::Display for Reason {
     }
 }
 
+/// A rectangle in an image, in pixels from its top-left corner.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PixelBox {
+    /// Left edge.
+    pub x: u32,
+    /// Top edge.
+    pub y: u32,
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+}
+
 /// One finding in a document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DocFinding {
     /// Where it is.
     pub place: Place,
-    /// What it is; the offsets are into the text of its part (or page).
+    /// What it is; the offsets are into the text of its part (or page: for a scan, the text
+    /// OCR read, joined by lines).
     pub finding: Finding,
+    /// In a scanned image: the boxes filled, one per line the finding spans (empty
+    /// elsewhere).
+    pub boxes: Vec<PixelBox>,
 }
 
 /// A part that was not inspected.
@@ -264,7 +308,7 @@ impl<'a> Cx<'a> {
     /// Record a finding.
     pub fn found(&mut self, part: Option<&str>, page: Option<u32>, finding: Finding) {
         let place = self.place(part, page);
-        self.findings.push(DocFinding { place, finding });
+        self.findings.push(DocFinding { place, finding, boxes: Vec::new() });
     }
 
     /// Record a part that cannot be inspected; the answer says what to do with it.
@@ -352,6 +396,9 @@ impl<'a> Cx<'a> {
                 }
                 Ok(Some(bytes))
             }
+            #[cfg(feature = "ocr")]
+            Kind::Image => scan::redact_image(input, self),
+            #[cfg(not(feature = "ocr"))]
             Kind::Image => whole(self, Reason::Image),
             Kind::Ole => whole(self, Reason::OleBinary),
             Kind::Binary => whole(self, Reason::UnknownBinary),

@@ -17,6 +17,8 @@ mod formats;
 mod operators;
 mod peers;
 mod phones_ids;
+#[cfg(feature = "ocr")]
+mod scans;
 mod text;
 
 use sekretess_detect::{Finding, Format, Label, Options, redact_str};

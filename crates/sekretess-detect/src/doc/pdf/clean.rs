@@ -317,7 +317,7 @@ fn outline(doc: &mut Document, cx: &mut Cx<'_>) {
 /// Images cannot be inspected: each one still in the file and not yet reported (one that is
 /// not drawn on a page, in a pattern …) is reported; unless the policy copies them, every
 /// image is replaced by a blank 1×1 one (its drawing operations are already removed).
-pub(super) fn images(doc: &mut Document, cx: &mut Cx<'_>, drawn: &[ObjectId]) {
+pub(super) fn images(doc: &mut Document, cx: &mut Cx<'_>, drawn: &[ObjectId], inspected: &HashSet<ObjectId>) {
     doc.prune_objects();
     let drawn: HashSet<ObjectId> = drawn.iter().copied().collect();
     let mut masks = HashSet::new();
@@ -338,6 +338,10 @@ pub(super) fn images(doc: &mut Document, cx: &mut Cx<'_>, drawn: &[ObjectId]) {
     }
     let copy = cx.opts.uninspected == UninspectedPolicy::Copy;
     for id in all {
+        if inspected.contains(&id) {
+            // Read by OCR and redacted in its pixels (feature `ocr`).
+            continue;
+        }
         let keep = if drawn.contains(&id) || masks.contains(&id) {
             copy
         } else {

@@ -164,13 +164,23 @@ struct Last {
     space: bool,
 }
 
+/// The images drawn by the pages and forms read.
+#[derive(Debug, Default)]
+pub(super) struct Images {
+    /// Every image XObject drawn.
+    pub drawn: Vec<ObjectId>,
+    /// Those to read with OCR (feature `ocr`): id, page, resolution as drawn (dots per inch).
+    #[cfg_attr(not(feature = "ocr"), allow(dead_code))]
+    pub ocr: Vec<(ObjectId, Option<u32>, Option<u32>)>,
+}
+
 pub(super) struct Interp<'a, 'c> {
     doc: &'a Document,
     cx: &'a mut Cx<'c>,
     streams: &'a mut Streams,
     fonts: &'a mut HashMap<ObjectId, Rc<Font>>,
     units: &'a mut Units,
-    images: &'a mut Vec<ObjectId>,
+    images: &'a mut Images,
     /// The page (1-based), or `None` for a form no page draws.
     page: Option<u32>,
     out: PageText,
@@ -197,7 +207,7 @@ impl<'a, 'c> Interp<'a, 'c> {
         fonts: &'a mut HashMap<ObjectId, Rc<Font>>,
         units: &'a mut Units,
         page: Option<u32>,
-        images: &'a mut Vec<ObjectId>,
+        images: &'a mut Images,
     ) -> Self {
         Interp {
             doc,
@@ -465,6 +475,19 @@ impl<'a, 'c> Interp<'a, 'c> {
         };
         match s.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => {
+                #[cfg(feature = "ocr")]
+                if let Some(id) = id
+                    && crate::doc::scan::pdf_image::supported(doc, s)
+                {
+                    // Read by OCR once the pages are done (see `super::redact`).
+                    self.images.drawn.push(id);
+                    let (a, b) = (gs.ctm[0], gs.ctm[1]);
+                    let points = (a * a + b * b).sqrt();
+                    let px = s.dict.get(b"Width").and_then(Object::as_i64).unwrap_or(0) as f32;
+                    let dpi = (points > 1.0 && px > 0.0).then(|| (px * 72.0 / points).round() as u32);
+                    self.images.ocr.push((id, self.page, dpi));
+                    return Ok(());
+                }
                 self.image(unit, op, id);
                 Ok(())
             }
@@ -511,7 +534,7 @@ impl<'a, 'c> Interp<'a, 'c> {
     /// An image (an XObject `id`, or inline when `None`) drawn by operation `op`.
     fn image(&mut self, unit: usize, op: usize, id: Option<ObjectId>) {
         if let Some(id) = id {
-            self.images.push(id);
+            self.images.drawn.push(id);
             if !self.reported.insert(id) {
                 if self.cx.opts.uninspected != crate::doc::UninspectedPolicy::Copy {
                     self.drop_op(unit, op);

@@ -18,7 +18,7 @@ use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId, Stream};
 
 use super::{Cx, Disposition, Joined, Reason};
 use crate::DetectError;
-use content::{Gap, Interp, PageText, Unit, Units};
+use content::{Gap, Images, Interp, PageText, Unit, Units};
 
 const FORMAT: &str = "pdf";
 
@@ -56,7 +56,7 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
     let mut streams = Streams;
     let mut units = Units::default();
     let mut new_contents: Vec<(ObjectId, Stream)> = Vec::new();
-    let mut images = Vec::new();
+    let mut images = Images::default();
     {
         let mut fonts = HashMap::new();
         for (&n, &page_id) in &pages {
@@ -123,9 +123,37 @@ pub(crate) fn redact(input: &[u8], cx: &mut Cx<'_>) -> Result<Option<Vec<u8>>, D
             page.set("Contents", Object::Reference(id));
         }
     }
-    clean::images(&mut doc, cx, &images);
+    #[cfg(feature = "ocr")]
+    let inspected = ocr_images(&mut doc, cx, &images.ocr)?;
+    #[cfg(not(feature = "ocr"))]
+    let inspected = std::collections::HashSet::new();
+    clean::images(&mut doc, cx, &images.drawn, &inspected);
     let out = write(doc)?;
     Ok(Some(out))
+}
+
+/// Read the images of pages with OCR, fill what is found, and put each image's new stream in
+/// place of the old (same object, so every page that draws it gets the new one). Returns the
+/// images that were inspected; the others are already reported as not inspected.
+#[cfg(feature = "ocr")]
+fn ocr_images(
+    doc: &mut Document,
+    cx: &mut Cx<'_>,
+    todo: &[(ObjectId, Option<u32>, Option<u32>)],
+) -> Result<std::collections::HashSet<ObjectId>, DetectError> {
+    let mut done = std::collections::HashSet::new();
+    let mut seen = std::collections::HashSet::new();
+    for &(id, page, dpi) in todo {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Ok(s) = doc.get_object(id).and_then(Object::as_stream) else { continue };
+        if let Some(new) = super::scan::pdf_image::redact(doc, s, cx, page, dpi)? {
+            doc.objects.insert(id, Object::Stream(new));
+            done.insert(id);
+        }
+    }
+    Ok(done)
 }
 
 /// A page's new content: the old one (found glyphs removed) inside `q … Q`, then the boxes

@@ -169,7 +169,8 @@ fn redact_and_check(dir: &Path, pdf: &[u8], words: &[&str]) -> Vec<u8> {
 
 /// A PDF made with lopdf: one page per content string, font `/F1` (Helvetica, WinAnsi, code 1
 /// the fi ligature),
-/// form XObject `/Fm1` drawing `form` when given, image `/Im1` (8×8 grey) when a page draws it.
+/// form XObject `/Fm1` drawing `form` when given, image `/Im1` (8×8 grey, not read by OCR)
+/// when a page draws it.
 fn lopdf_pdf(pages: &[&str], form: Option<&str>) -> (Document, Vec<u8>) {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
@@ -192,6 +193,9 @@ fn lopdf_pdf(pages: &[&str], form: Option<&str>) -> (Document, Vec<u8>) {
     img.set("Height", Object::Integer(8));
     img.set("ColorSpace", Object::Name(b"DeviceGray".to_vec()));
     img.set("BitsPerComponent", Object::Integer(8));
+    // An inverting /Decode array: OCR (feature `ocr`) does not read such images, so /Im1
+    // stays an image that is not inspected in every build.
+    img.set("Decode", vec![1.into(), 0.into()]);
     let mut xobjects = Dictionary::new();
     if pages.iter().any(|p| p.contains("/Im1")) {
         let img_id = doc.add_object(Stream::new(img, vec![90; 64]));
