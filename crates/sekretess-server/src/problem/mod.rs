@@ -54,6 +54,8 @@ pub enum ApiError {
     DamagedDocument(&'static str, &'static str),
     /// Parts of a document could not be inspected; the detail lists reasons and places.
     NotInspected(String),
+    /// The code operator was asked for, and the caller may reach no customer group.
+    NoGroupReachable,
 }
 
 impl From<sekretess_core::people::PeopleError> for ApiError {
@@ -244,6 +246,15 @@ impl ApiError {
                 "damaged-document",
                 "Damaged document",
                 Some(format!("damaged {format} document: {what}")),
+            ),
+            ApiError::NoGroupReachable => (
+                S::FORBIDDEN,
+                "no-group-reachable",
+                "No customer group to look customers up in",
+                Some(
+                    "operator code looks customers up in the groups the caller may reach; it may reach none"
+                        .to_owned(),
+                ),
             ),
             ApiError::NotInspected(detail) => (
                 S::UNPROCESSABLE_ENTITY,
