@@ -17,9 +17,14 @@ pub struct RedactRequest {
     /// `auto` (default), `text`, `kv`, `csv`, `json`, `ndjson` (for `content`).
     #[serde(default)]
     pub format: Option<String>,
-    /// `mask` (default), `label`, `partial`, `hash`.
+    /// `mask` (default), `label`, `partial`, or `code`: known customers of the vault
+    /// become their customer codes (`[K7Q4-M92D-J3X8]`), everything else is masked.
     #[serde(default)]
     pub operator: Option<String>,
+    /// With `operator=code`: the one customer group to look customers up in (default: every
+    /// group the caller may reach).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// Findings below this confidence are ignored (default 0.5).
     #[serde(default)]
     pub min_confidence: Option<f32>,
@@ -48,6 +53,9 @@ pub struct RedactResponse {
     #[schema(value_type = Value)]
     pub json: Option<serde_json::Value>,
     pub findings: Vec<RedactFinding>,
+    /// With `operator=code`: the codes of the customers identified (sorted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<String>,
 }
 
 /// Where a finding or an uninspected part is in a binary document (never a value from it).

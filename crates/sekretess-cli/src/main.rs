@@ -16,6 +16,7 @@ mod audit;
 mod config;
 mod people;
 mod redact;
+mod redact_vault;
 mod serve;
 
 /// Sekretess: a self-hosted vault for customers' personal and financial data.
@@ -117,6 +118,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     let client = Client::new(&config::client_config(cli.addr, cli.cacert, &file)?)?;
     let ok = match cli.command {
+        Command::Redact(a) => return redact_vault::run(&client, a).await,
         Command::Init(a) => admin::init(&client, a, &out).await.map(|()| true)?,
         Command::Unseal(a) => admin::unseal(&client, a, &out).await?,
         Command::Seal => admin::seal(&client, &out).await.map(|()| true)?,
@@ -131,7 +133,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Grant(a) => people::grant(&client, a).await.map(|()| true)?,
         Command::Policy(c) => people::policy(&client, c).await.map(|()| true)?,
         Command::Agreement(c) => people::agreement(&client, c).await.map(|()| true)?,
-        Command::Redact(_) | Command::Audit(_) | Command::Serve(_) => true,
+        Command::Audit(_) | Command::Serve(_) => true,
     };
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
@@ -139,7 +141,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Redact(args) => redact::run(args),
+        Command::Redact(args) if !args.vault => redact::run(args),
         Command::Audit(args) => {
             let (config, addr, cacert) = (cli.config, cli.addr, cli.cacert);
             audit::run(args, move || {

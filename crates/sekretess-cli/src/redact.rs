@@ -42,7 +42,8 @@ Examples:
   sekretess redact < letter.txt > letter.redacted.txt
   sekretess redact --operator label --operator CARD_NUMBER=partial6 invoices/ --out clean/
   sekretess redact --check --report findings.json export.csv
-  sekretess redact --uninspected skip mail/ --out archive/";
+  sekretess redact --uninspected skip mail/ --out archive/
+  sekretess redact --vault --group retail letters/ --out coded/";
 
 /// Find and black out personal data in documents.
 #[derive(clap::Args, Debug)]
@@ -101,6 +102,19 @@ pub struct RedactArgs {
     /// passing as clean. Lower it to accept poorer scans, at the risk of missed values.
     #[arg(long, default_value_t = doc::DEFAULT_OCR_MIN_CONFIDENCE, value_name = "0..100")]
     pub ocr_min_confidence: f32,
+
+    /// Redact on the server, with the vault's known customers: every mention of a customer
+    /// the API key may reach (name, e-mail, phone, identifiers) becomes their customer code,
+    /// e.g. [K7Q4-M92D-J3X8]; everything else is masked. Needs the redact and
+    /// customers:find scopes; the files are sent over HTTPS, nothing is filed. Takes
+    /// --out, --uninspected and the server flags; the operator is always code.
+    #[arg(long)]
+    pub vault: bool,
+
+    /// With --vault: look customers up in this group only (default: every group the key
+    /// may reach).
+    #[arg(long, value_name = "GROUP", requires = "vault")]
+    pub group: Option<String>,
 }
 
 impl RedactArgs {
@@ -233,13 +247,13 @@ fn add_place(v: &mut serde_json::Value, p: &Place) {
 }
 
 /// A file to redact: its path and the path relative to the folder it was found in.
-struct Job {
-    path: PathBuf,
-    rel: PathBuf,
-    len: u64,
+pub(crate) struct Job {
+    pub(crate) path: PathBuf,
+    pub(crate) rel: PathBuf,
+    pub(crate) len: u64,
 }
 
-fn walk(root: &Path, dir: &Path, jobs: &mut Vec<Job>) -> anyhow::Result<()> {
+pub(crate) fn walk(root: &Path, dir: &Path, jobs: &mut Vec<Job>) -> anyhow::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(dir)
         .with_context(|| format!("cannot read folder {}", dir.display()))?
         .collect::<Result<_, _>>()?;
@@ -380,7 +394,7 @@ impl Run<'_> {
 
 /// Write a file whole or not at all: into a temporary file beside it, renamed over it once
 /// complete (a failed or interrupted run leaves no partial output).
-fn write_whole<T, E>(
+pub(crate) fn write_whole<T, E>(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<&mut File>) -> Result<T, E>,
 ) -> anyhow::Result<T>

@@ -428,6 +428,29 @@ impl Client {
     ) -> Result<api::redact::RedactResponse, ClientError> {
         self.call(Method::POST, "/v1/redact", Some(req)).await
     }
+
+    /// Redacts a document (any format the server reads) with `operator=code`: the vault's
+    /// known customers (in `group`, or in every group the key may reach) become their codes.
+    /// Returns the redacted bytes and the codes identified.
+    pub async fn redact_with_codes(
+        &self,
+        document: Vec<u8>,
+        group: Option<&str>,
+    ) -> Result<(Vec<u8>, Vec<String>), ClientError> {
+        let mut path = "/v1/redact?operator=code".to_owned();
+        if let Some(g) = group {
+            path.push_str("&group=");
+            path.push_str(&query_value(g));
+        }
+        let resp = self.raw(Method::POST, &path, Some("application/octet-stream"), Some(document)).await?;
+        let codes: Vec<String> = resp
+            .headers
+            .get("sekretess-customer-codes")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect())
+            .unwrap_or_default();
+        Ok((body_or_problem(resp)?, codes))
+    }
 }
 
 fn body_or_problem(resp: RawResponse) -> Result<Vec<u8>, ClientError> {

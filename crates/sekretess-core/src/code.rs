@@ -4,7 +4,8 @@
 //! personal data) and one check symbol. The check makes the weighted sum
 //! `Σ w_i · s_i` over GF(32) vanish, with twelve distinct non-zero weights
 //! (`w_i = α^(i+1)` for the data symbols, `1` for the check symbol), so every single-symbol
-//! substitution and every transposition of two symbols changes the sum and is caught.
+//! substitution and every transposition of two symbols changes the sum and is caught
+//! (`sekretess_ident::code_check`, shared with the detector).
 //! (ISO 7064 MOD 37,36 would need a 36-symbol alphabet with I, L, O, U, which Crockford
 //! base32 leaves out on purpose; GF(32) keeps the alphabet and the guarantees.)
 
@@ -22,35 +23,8 @@ pub const SYMBOLS: usize = DATA_SYMBOLS + 1;
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CustomerCode([u8; SYMBOLS]);
 
-/// Multiplication in GF(2^5) modulo x^5 + x^2 + 1 (a primitive polynomial; α = x).
-fn gf32_mul(mut a: u8, mut b: u8) -> u8 {
-    let mut product = 0u8;
-    while b != 0 {
-        if b & 1 != 0 {
-            product ^= a;
-        }
-        b >>= 1;
-        a <<= 1;
-        if a & 0x20 != 0 {
-            a ^= 0b10_0101;
-        }
-    }
-    product
-}
-
-/// Weights α^1 … α^11 for the data symbols.
-fn weights() -> [u8; DATA_SYMBOLS] {
-    let mut w = [0u8; DATA_SYMBOLS];
-    let mut power = 1u8;
-    for slot in w.iter_mut() {
-        power = gf32_mul(power, 2);
-        *slot = power;
-    }
-    w
-}
-
 fn check_value(data: &[u8]) -> u8 {
-    weights().iter().zip(data).fold(0u8, |acc, (&w, &s)| acc ^ gf32_mul(w, s))
+    sekretess_ident::code_check(data)
 }
 
 impl CustomerCode {
@@ -128,25 +102,6 @@ impl FromStr for CustomerCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn weights_are_distinct_and_nonzero() {
-        let mut all = weights().to_vec();
-        all.push(1);
-        let mut sorted = all.clone();
-        sorted.sort();
-        sorted.dedup();
-        assert_eq!(sorted.len(), SYMBOLS);
-        assert!(!all.contains(&0));
-    }
-
-    #[test]
-    fn gf32_is_a_field() {
-        // every non-zero element has an inverse
-        for a in 1..32u8 {
-            assert!((1..32u8).any(|b| gf32_mul(a, b) == 1), "{a} has no inverse");
-        }
-    }
 
     #[test]
     fn generated_codes_parse_in_every_spelling() {

@@ -230,6 +230,24 @@ pub trait GroupStore: Send + Sync + 'static {
         hash: &[u8; 32],
         unique: bool,
     ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    // ---- known customers (issue 18)
+
+    /// Many [`GroupStore::find`] probes at once, for the customers named in one document:
+    /// `(index into probes, code)` for every entry found, sorted. Backends answer it in one
+    /// round trip; this default asks one probe after the other.
+    fn find_many(
+        &self,
+        probes: &[IndexEntry],
+    ) -> impl Future<Output = Result<Vec<(usize, String)>, StoreError>> + Send {
+        async move {
+            let mut out = Vec::new();
+            for (i, p) in probes.iter().enumerate() {
+                out.extend(self.find(&p.field, &p.hash, p.unique).await?.into_iter().map(|c| (i, c)));
+            }
+            Ok(out)
+        }
+    }
+
     /// Clears what erasures left behind in the store's own files, as far as the backend
     /// can: afterwards the bytes of erased records (their wrapped data keys above all) are
     /// no longer in the files the store keeps, or, where the backend cannot promise that,

@@ -110,7 +110,7 @@ fn positive(label: Label) -> &'static [&'static str] {
             "leverans*",
             "box",
         ],
-        Label::Person => &[],
+        Label::Person | Label::CustomerCode => &[],
     }
 }
 

@@ -19,11 +19,14 @@ pub enum Label {
     DateOfBirth,
     PostalAddress,
     Person,
+    /// A customer code of the vault (`K7Q4-M92D-J3X8`, check symbol verified). Reported,
+    /// never replaced: it is a pseudonym, and archived documents are found by it.
+    CustomerCode,
 }
 
 impl Label {
     /// Every label, in a stable order.
-    pub const ALL: [Label; 12] = [
+    pub const ALL: [Label; 13] = [
         Label::CardNumber,
         Label::UsSsn,
         Label::SePersonnummer,
@@ -36,6 +39,7 @@ impl Label {
         Label::DateOfBirth,
         Label::PostalAddress,
         Label::Person,
+        Label::CustomerCode,
     ];
 
     /// The wire name, e.g. `SE_PERSONNUMMER`.
@@ -53,6 +57,7 @@ impl Label {
             Label::DateOfBirth => "DATE_OF_BIRTH",
             Label::PostalAddress => "POSTAL_ADDRESS",
             Label::Person => "PERSON",
+            Label::CustomerCode => "CUSTOMER_CODE",
         }
     }
 
@@ -60,6 +65,7 @@ impl Label {
     /// rule-validated ones, then patterns, then context/lexicon-based ones.
     pub(crate) const fn tier(self) -> u8 {
         match self {
+            Label::CustomerCode => 7,
             Label::CardNumber | Label::Iban | Label::SePersonnummer | Label::SeOrgnr => 6,
             Label::Email => 5,
             Label::UsSsn => 4,
@@ -80,7 +86,7 @@ impl fmt::Display for Label {
 /// The name given is not a label.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error(
-    "unknown label (expected one of CARD_NUMBER, US_SSN, SE_PERSONNUMMER, SE_ORGNR, IBAN, SE_BANK_ACCOUNT, EMAIL, PHONE, IP_ADDRESS, DATE_OF_BIRTH, POSTAL_ADDRESS, PERSON)"
+    "unknown label (expected one of CARD_NUMBER, US_SSN, SE_PERSONNUMMER, SE_ORGNR, IBAN, SE_BANK_ACCOUNT, EMAIL, PHONE, IP_ADDRESS, DATE_OF_BIRTH, POSTAL_ADDRESS, PERSON, CUSTOMER_CODE)"
 )]
 pub struct UnknownLabel;
 

@@ -19,10 +19,13 @@ mod scan;
 mod stream;
 
 use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
 
 pub use format::Format;
 pub use label::{Label, UnknownLabel};
 pub use operator::{MASK, Operator, Replacer};
+
 pub use stream::{Summary, redact_stream};
 
 /// Checksum helpers (the rules of `sekretess-ident`), exposed for tests and benchmarks.
@@ -98,6 +101,18 @@ pub struct Finding {
     pub end: usize,
 }
 
+/// A hook that sees every text the detector scans and may add spans to it; used by the
+/// vault to find its own customers' names (which no lexicon knows) without this crate
+/// knowing the vault.
+pub trait SpanHook: Send + Sync {
+    /// `text` is one text scanned (a whole document, a CSV field, a JSON value, a PDF
+    /// page …); `found` is what the detector kept in it (sorted, non-overlapping byte ranges
+    /// with their labels). Returns extra spans (byte ranges of `text` on character
+    /// boundaries, each with its label). They are resolved against the findings like any
+    /// candidate, with confidence 1.0, and then found and replaced like any finding.
+    fn spans(&self, text: &str, found: &[(Range<usize>, Label)]) -> Vec<(Range<usize>, Label)>;
+}
+
 /// What to find and how to replace it.
 #[derive(Clone)]
 pub struct Options {
@@ -116,6 +131,8 @@ pub struct Options {
     /// Block size for streaming, in bytes (default 4 MiB). Memory use is about
     /// `3 * threads * block_size`.
     pub block_size: usize,
+    /// A hook that may add spans to every text scanned (`None`: the default).
+    pub spans: Option<Arc<dyn SpanHook>>,
 }
 
 impl Default for Options {
@@ -128,6 +145,7 @@ impl Default for Options {
             hash_key: Vec::new(),
             threads: 0,
             block_size: 4 << 20,
+            spans: None,
         }
     }
 }
@@ -142,6 +160,7 @@ impl fmt::Debug for Options {
             .field("hash_key", &"<redacted>")
             .field("threads", &self.threads)
             .field("block_size", &self.block_size)
+            .field("spans", &self.spans.as_ref().map(|_| ".."))
             .finish()
     }
 }
@@ -218,7 +237,58 @@ pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<sc
     sc.run();
     let mut cands = sc.out;
     cands.retain(|c| scan::bounded(text, c));
-    resolve(cands, options)
+    let found = resolve(cands, options);
+    match &options.spans {
+        Some(hook) => with_hook(text, found, hook.as_ref(), options),
+        None => found,
+    }
+}
+
+/// Adds the hook's spans to `found` (each valid UTF-8 stretch of `text` is shown to the hook
+/// on its own) and resolves again.
+fn with_hook(
+    text: &[u8],
+    mut found: Vec<scan::Cand>,
+    hook: &dyn SpanHook,
+    options: &Options,
+) -> Vec<scan::Cand> {
+    let mut extra = Vec::new();
+    let mut base = 0;
+    for chunk in text.utf8_chunks() {
+        let valid = chunk.valid();
+        let end = base + valid.len();
+        if !valid.is_empty() {
+            let seen: Vec<(Range<usize>, Label)> = found
+                .iter()
+                .filter(|c| c.start >= base && c.end <= end)
+                .map(|c| (c.start - base..c.end - base, c.label))
+                .collect();
+            for (r, label) in hook.spans(valid, &seen) {
+                let ok = r.start < r.end
+                    && r.end <= valid.len()
+                    && valid.is_char_boundary(r.start)
+                    && valid.is_char_boundary(r.end);
+                if ok {
+                    let c = scan::Cand {
+                        start: base + r.start,
+                        end: base + r.end,
+                        label,
+                        conf: 1.0,
+                        rec: "span_hook",
+                    };
+                    if scan::bounded(text, &c) {
+                        extra.push(c);
+                    }
+                }
+            }
+        }
+        base = end + chunk.invalid().len();
+    }
+    if extra.is_empty() {
+        return found;
+    }
+    found.extend(extra);
+    resolve(found, options)
 }
 
 /// Overlap resolution: most specific label first (checksum-validated identifiers beat

@@ -123,8 +123,22 @@ fn hash(value: &str, label: Label, key: &[u8], out: &mut String) {
 }
 
 impl Operator {
+    /// The replacement of `value` found as `label`, as this operator writes it in text
+    /// (`hash_key` for [`Operator::Hash`]). For hooks that decline some values and want
+    /// the operator they stand in for to replace those.
+    pub fn replacement(&self, value: &str, label: Label, hash_key: &[u8]) -> String {
+        let mut out = String::with_capacity(value.len() + 8);
+        self.apply(value, label, hash_key, &mut out);
+        out
+    }
+
     /// Append the replacement of `value` to `out`.
+    /// A customer code is always kept: it is a pseudonym, not personal data.
     pub(crate) fn apply(&self, value: &str, label: Label, hash_key: &[u8], out: &mut String) {
+        if label == Label::CustomerCode {
+            out.push_str(value);
+            return;
+        }
         match self {
             Operator::Mask => mask_chars(value, out),
             Operator::Fixed(s) => out.push_str(s),

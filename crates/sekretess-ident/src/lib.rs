@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod card;
+mod code;
 mod date;
 mod iban;
 mod luhn;
@@ -15,6 +16,7 @@ mod se;
 mod us;
 
 pub use card::{card_brand, is_card};
+pub use code::{CODE_DATA_SYMBOLS, CODE_SYMBOLS, code_check, code_symbol_value, is_customer_code};
 pub use date::{days_in_month, valid_date};
 pub use iban::{IbanFault, iban_check, iban_length, iban_mod97, is_iban};
 pub use luhn::luhn;

@@ -120,6 +120,27 @@ fn dev_quickstart_commands_and_restart() {
     );
     assert!(out(&shown).contains("Ada Lovelace"), "{shown:?}");
 
+    // redact --vault: the customer's mentions become the code, the file is written whole.
+    let letter = "Brev till Ada Lovelace (pnr 19670919-9530), kopia Eva Lind.\n";
+    let coded = run(&env, &["redact", "--vault"], Some(letter));
+    assert_eq!(coded.status.code(), Some(0), "{coded:?}");
+    let text = out(&coded);
+    assert_eq!(text.matches(&format!("[{code}]")).count(), 2, "{text}");
+    assert!(!text.contains("Lovelace") && !text.contains("9530") && !text.contains("Lind"), "{text}");
+    let input = dir.path().join("letter.txt");
+    std::fs::write(&input, letter).unwrap();
+    let outdir = dir.path().join("coded");
+    let to_file = run(
+        &env,
+        &["redact", "--vault", "--group", "retail", input.to_str().unwrap(), "--out", outdir.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(to_file.status.code(), Some(0), "{to_file:?}");
+    assert_eq!(std::fs::read_to_string(outdir.join("letter.txt")).unwrap().trim(), text);
+    let unknown = run(&env, &["redact", "--vault", "--group", "nope", input.to_str().unwrap()], None);
+    assert_ne!(unknown.status.code(), Some(0));
+    assert!(!outdir.join("nope").exists());
+
     // Documented exit codes: 3 refused, 6 unauthenticated, 2 input error.
     let bad_check = format!("{}{}", &code[..13], if code.ends_with('X') { 'Y' } else { 'X' });
     let refused = run(&env, &["customer", "get", &bad_check], None);

@@ -31,6 +31,9 @@ pub enum Action {
     CustomerErase,
     /// `customer.find`: Customers were searched by a blind index.
     CustomerFind,
+    /// `customer.identify`: The values of one document were looked up in the blind indexes
+    /// of the groups the caller may reach (known customers, issue 18).
+    CustomerIdentify,
     /// `audit.key_export`: The audit verification key was handed out.
     AuditKeyExport,
     /// `employee.bootstrap`: The first security officer was invited.
@@ -89,7 +92,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 41] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -130,6 +133,7 @@ impl Action {
         Action::AuditCheckpoint,
         Action::CustomerReveal,
         Action::Redact,
+        Action::CustomerIdentify,
     ];
 
     /// The name written to the audit log.
@@ -175,6 +179,7 @@ impl Action {
             Action::AuditCheckpoint => "audit.checkpoint",
             Action::CustomerReveal => "customer.reveal",
             Action::Redact => "redact",
+            Action::CustomerIdentify => "customer.identify",
         }
     }
 }
@@ -227,6 +232,7 @@ mod tests {
             (Action::AuditCheckpoint, "audit.checkpoint"),
             (Action::CustomerReveal, "customer.reveal"),
             (Action::Redact, "redact"),
+            (Action::CustomerIdentify, "customer.identify"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

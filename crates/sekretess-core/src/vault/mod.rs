@@ -37,6 +37,8 @@ mod batch;
 mod customers;
 mod groups;
 mod keys;
+mod known;
+pub use known::Probe;
 mod seal;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;

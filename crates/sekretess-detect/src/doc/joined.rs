@@ -43,7 +43,10 @@ impl Joined {
         for c in &cands {
             let f = counter.finding(self.text.as_bytes(), c, 0, 0);
             cx.found(part, page, f);
-            ranges.push(c.start..c.end);
+            // A customer code is reported and kept, never removed.
+            if c.label != crate::Label::CustomerCode {
+                ranges.push(c.start..c.end);
+            }
         }
         ranges
     }

@@ -232,6 +232,12 @@ impl<'a> Scanner<'a> {
                 i += 1;
                 continue;
             }
+            if (c == C_DIGIT || c == C_UPPER)
+                && let Some(end) = self.at_code(i)
+            {
+                i = end;
+                continue;
+            }
             let next = match c {
                 C_DIGIT => self.at_digit(i),
                 C_UPPER | C_HIGH => self.at_word(i),
@@ -243,6 +249,43 @@ impl<'a> Scanner<'a> {
             };
             i = next.max(i + 1);
         }
+    }
+
+    // ---------------------------------------------------------------- customer codes
+
+    /// A customer code in its display form `XXXX-XXXX-XXXX` (canonical upper-case Crockford
+    /// symbols, check symbol verified by `sekretess_ident::is_customer_code`).
+    fn at_code(&mut self, i: usize) -> Option<usize> {
+        let t = self.t;
+        let end = i + 14;
+        let span = t.get(i..end)?;
+        if is_letter_before(t, i) || (i >= 2 && t[i - 1] == b'-' && t[i - 2].is_ascii_alphanumeric()) {
+            return None;
+        }
+        let mut symbols = [0u8; sekretess_ident::CODE_SYMBOLS];
+        let mut n = 0;
+        for (k, &b) in span.iter().enumerate() {
+            if k == 4 || k == 9 {
+                if b != b'-' {
+                    return None;
+                }
+            } else {
+                symbols[n] = b;
+                n += 1;
+            }
+        }
+        let after_ok = match t.get(end) {
+            None => true,
+            Some(&b) if is_word_byte(b) => false,
+            Some(b'-') => !t.get(end + 1).is_some_and(u8::is_ascii_alphanumeric),
+            Some(&b) if b >= 0x80 => !char_at(t, end).is_some_and(|(c, _)| c.is_alphanumeric()),
+            Some(_) => true,
+        };
+        if !after_ok || !sekretess_ident::is_customer_code(&symbols) {
+            return None;
+        }
+        self.out.push(Cand { start: i, end, label: Label::CustomerCode, conf: 1.0, rec: "customer_code" });
+        Some(end)
     }
 
     // ---------------------------------------------------------------- markers

@@ -120,3 +120,47 @@ fn debug_output_has_no_values() {
             && !dbg.contains("xyz")
     );
 }
+
+/// Customer codes with check symbols computed by an independent implementation of the
+/// GF(32) check (a Python script: weights α^1..α^11 modulo x^5 + x^2 + 1, check weight 1).
+const CODES: [&str; 3] = ["K7Q4-M92D-J3XP", "7H2K-Q9MZ-T4R4", "ABCD-EFGH-JKM7"];
+
+#[test]
+fn customer_codes_are_reported_and_kept() {
+    for op in operators() {
+        let opts = Options { operator: op, hash_key: b"k".to_vec(), ..Options::default() };
+        for code in CODES {
+            let doc = format!("Kund [{code}] och {code}, mail a@b.se");
+            let r = redact_str(&doc, Format::Text, &opts).unwrap();
+            assert_eq!(r.text.matches(code).count(), 2, "{}", r.text);
+            let codes: Vec<_> = r.findings.iter().filter(|f| f.label == Label::CustomerCode).collect();
+            assert_eq!(codes.len(), 2);
+            assert!(!r.text.contains("a@b.se"));
+        }
+    }
+    // One wrong symbol, a transposition, lower case or a longer token: not a code.
+    for doc in ["K7Q4-M92D-J3X8", "K7Q4-M92D-JX3P", "k7q4-m92d-j3xp", "K7Q4-M92D-J3XP-1", "XK7Q4-M92D-J3XP"] {
+        let r = redact_str(doc, Format::Text, &Options::default()).unwrap();
+        assert!(r.findings.iter().all(|f| f.label != Label::CustomerCode), "{doc}");
+    }
+}
+
+#[test]
+fn span_hook_adds_findings_in_every_text() {
+    use sekretess_detect::SpanHook;
+    use std::ops::Range;
+    struct Zed;
+    impl SpanHook for Zed {
+        fn spans(&self, text: &str, _found: &[(Range<usize>, Label)]) -> Vec<(Range<usize>, Label)> {
+            text.match_indices("qwx zyv").map(|(i, m)| (i..i + m.len(), Label::Person)).collect()
+        }
+    }
+    let opts = Options { operator: Operator::Label, spans: Some(Arc::new(Zed)), ..Options::default() };
+    let r = redact_str("hello qwx zyv, and xqwx zyv", Format::Text, &opts).unwrap();
+    // The second is inside a word: not a span (findings keep word boundaries).
+    assert_eq!(r.text, "hello [PERSON], and xqwx zyv");
+    let csv = redact_str("id,who\n1,qwx zyv\n", Format::Csv, &opts).unwrap();
+    assert!(csv.text.contains("1,[PERSON]"), "{}", csv.text);
+    let plain = redact_str("hello qwx zyv", Format::Text, &Options::default()).unwrap();
+    assert!(plain.findings.is_empty());
+}

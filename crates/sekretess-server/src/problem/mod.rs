@@ -56,6 +56,8 @@ pub enum ApiError {
     NotInspected(String),
     /// A rate limit refused the request; try again after this many seconds.
     RateLimited(u64),
+    /// The code operator was asked for, and the caller may reach no customer group.
+    NoGroupReachable,
 }
 
 impl From<sekretess_core::people::PeopleError> for ApiError {
@@ -252,6 +254,15 @@ impl ApiError {
                 "rate-limited",
                 "Too many requests",
                 Some(format!("try again in {wait} s")),
+            ),
+            ApiError::NoGroupReachable => (
+                S::FORBIDDEN,
+                "no-group-reachable",
+                "No customer group to look customers up in",
+                Some(
+                    "operator code looks customers up in the groups the caller may reach; it may reach none"
+                        .to_owned(),
+                ),
             ),
             ApiError::NotInspected(detail) => (
                 S::UNPROCESSABLE_ENTITY,

@@ -7,6 +7,13 @@
 //! the counts of findings in the `Sekretess-Findings` headers, or with `?report=only` a
 //! [`api::DocumentReport`] instead of the document. A document with parts that cannot be
 //! inspected is refused (`422 not-inspected`) unless `?uninspected=skip|copy` says otherwise.
+//!
+//! `operator=code` (query or JSON field) replaces the vault's known customers by their
+//! codes ([`crate::known::redact_known`]) and masks everything else. It looks customers up
+//! in the `group` given, or else in every group the caller may reach; it needs the
+//! `customers:find` scope besides `redact` (and, for an employee, the signed agreement),
+//! and is refused (`403 no-group-reachable`) when the caller may reach no group. A group
+//! the caller may not reach answers as an unknown one (404).
 
 use std::collections::BTreeMap;
 
@@ -19,8 +26,9 @@ use sekretess_api::redact as api;
 use sekretess_core::access::AccessStore;
 use sekretess_core::audit::{Action, Outcome};
 use sekretess_core::store::Store;
+use sekretess_core::{GroupInfo, Scope, VaultError};
 use sekretess_detect::doc::{DocOptions, Place, UninspectedPolicy};
-use sekretess_detect::{Format, Operator, Options, redact_str};
+use sekretess_detect::{Format, Operator, Options, Redacted, redact_str};
 
 use crate::AppState;
 use crate::auth::{Authorized, need};
@@ -43,13 +51,38 @@ fn format(name: Option<&str>) -> Result<Format, ApiError> {
     })
 }
 
-fn operator(name: Option<&str>) -> Result<Operator, ApiError> {
+/// The operator, and whether it is `code` (known customers coded, the rest masked).
+fn operator(name: Option<&str>) -> Result<(Operator, bool), ApiError> {
     Ok(match name.unwrap_or("mask") {
-        "mask" => Operator::Mask,
-        "label" => Operator::Label,
-        "partial" => Operator::Partial { card_first6: false },
-        _ => return Err(invalid("operator must be one of mask, label, partial")),
+        "mask" => (Operator::Mask, false),
+        "label" => (Operator::Label, false),
+        "partial" => (Operator::Partial { card_first6: false }, false),
+        "code" => (Operator::Mask, true),
+        _ => return Err(invalid("operator must be one of mask, label, partial, code")),
     })
+}
+
+/// The groups the code operator looks customers up in: `group` if the caller may reach
+/// it (else 404, as for an unknown group), or every group the caller may reach.
+async fn code_groups<S: Store + AccessStore>(
+    st: &AppState<S>,
+    auth: &Authorized<need::Redact>,
+    group: Option<&str>,
+) -> Result<Vec<GroupInfo>, ApiError> {
+    auth.caller.require(Scope::CustomersFind)?;
+    if auth.employee.as_ref().is_some_and(|p| !p.agreement_signed) {
+        return Err(ApiError::AgreementRequired);
+    }
+    let reachable: Vec<GroupInfo> =
+        st.vault.list_groups()?.into_iter().filter(|g| auth.caller.groups.allows(&g.name)).collect();
+    match group {
+        Some(name) => match reachable.into_iter().find(|g| g.name == name) {
+            Some(g) => Ok(vec![g]),
+            None => Err(VaultError::UnknownGroup(name.to_owned()).into()),
+        },
+        None if reachable.is_empty() => Err(ApiError::NoGroupReachable),
+        None => Ok(reachable),
+    }
 }
 
 /// Query parameters for a binary document.
@@ -58,8 +91,12 @@ fn operator(name: Option<&str>) -> Result<Operator, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct DocumentQuery {
     /// `mask` (default), `label`, `partial`: how text formats replace findings (PDF glyphs
-    /// are always removed and boxed).
+    /// are always removed and boxed); `code`: known customers become their codes
+    /// (`Sekretess-Customer-Codes` lists them; in a PDF they are removed and boxed too).
     pub operator: Option<String>,
+    /// With `operator=code`: the one customer group to look customers up in (default: every
+    /// group the caller may reach).
+    pub group: Option<String>,
     /// Findings below this confidence are ignored (default 0.5).
     pub min_confidence: Option<f32>,
     /// `fail` (default: refuse the document), `skip` (leave such parts out) or `copy` (keep
@@ -109,8 +146,13 @@ async fn redact_binary<S: Store + AccessStore>(
     req: Request,
 ) -> Result<Response, ApiError> {
     let content_type = req.headers().get(header::CONTENT_TYPE).cloned();
+    let (op, code) = operator(q.operator.as_deref())?;
+    let groups = if code { Some(code_groups(&st, &auth, q.group.as_deref()).await?) } else { None };
+    if q.group.is_some() && !code {
+        return Err(invalid("group is for operator code only"));
+    }
     let mut options = DocOptions {
-        detect: Options { operator: operator(q.operator.as_deref())?, threads: 1, ..Options::default() },
+        detect: Options { operator: op, threads: 1, ..Options::default() },
         ..DocOptions::default()
     };
     if let Some(c) = q.min_confidence {
@@ -137,7 +179,14 @@ async fn redact_binary<S: Store + AccessStore>(
             invalid("the body could not be read")
         }
     })?;
-    let redacted = crate::known::redact_blocking(body, Format::Auto, options).await?;
+    let (redacted, codes) = match &groups {
+        Some(groups) => {
+            let known =
+                crate::known::redact_known(&st, &auth.ctx(), groups, body, Format::Auto, options).await?;
+            (known.redacted, known.codes)
+        }
+        None => (crate::known::redact_blocking(body, Format::Auto, options).await?, Vec::new()),
+    };
     let mut event = auth.ctx().event(Action::Redact.as_str());
     event.fields = vec![
         format!("findings:{}", redacted.findings.len()),
@@ -189,6 +238,9 @@ async fn redact_binary<S: Store + AccessStore>(
     if let Ok(v) = HeaderValue::from_str(&summary.join(", ")) {
         h.insert("sekretess-findings", v);
     }
+    if code && let Ok(v) = HeaderValue::from_str(&codes.join(", ")) {
+        h.insert("sekretess-customer-codes", v);
+    }
     Ok(resp)
 }
 
@@ -201,8 +253,12 @@ async fn redact_json<S: Store + AccessStore>(
     auth: Authorized<need::Redact>,
     req: api::RedactRequest,
 ) -> Result<Json<api::RedactResponse>, ApiError> {
-    let mut options =
-        Options { operator: operator(req.operator.as_deref())?, threads: 1, ..Options::default() };
+    let (op, code) = operator(req.operator.as_deref())?;
+    if req.group.is_some() && !code {
+        return Err(invalid("group is for operator code only"));
+    }
+    let groups = if code { Some(code_groups(&st, &auth, req.group.as_deref()).await?) } else { None };
+    let mut options = Options { operator: op, threads: 1, ..Options::default() };
     if let Some(c) = req.min_confidence {
         if !(0.0..=1.0).contains(&c) {
             return Err(invalid("min_confidence must be between 0 and 1"));
@@ -214,10 +270,16 @@ async fn redact_json<S: Store + AccessStore>(
         (None, Some(value)) => (value.to_string(), Format::Json, true),
         _ => return Err(invalid("give exactly one of content and json")),
     };
-    let redacted = tokio::task::spawn_blocking(move || redact_str(&text, fmt, &options))
-        .await
-        .map_err(|_| invalid("redaction failed"))?
-        .map_err(|_| invalid("the document could not be parsed in the given format"))?;
+    let (redacted, codes) = match &groups {
+        Some(groups) => known_text(&st, &auth, groups, text, fmt, options).await?,
+        None => (
+            tokio::task::spawn_blocking(move || redact_str(&text, fmt, &options))
+                .await
+                .map_err(|_| invalid("redaction failed"))?
+                .map_err(|_| invalid("the document could not be parsed in the given format"))?,
+            Vec::new(),
+        ),
+    };
     let mut event = auth.ctx().event(Action::Redact.as_str());
     event.fields = vec![format!("findings:{}", redacted.findings.len())];
     st.vault.record_event(event, Outcome::Success).await?;
@@ -241,5 +303,25 @@ async fn redact_json<S: Store + AccessStore>(
     } else {
         (Some(redacted.text), None)
     };
-    Ok(Json(api::RedactResponse { content, json, findings }))
+    Ok(Json(api::RedactResponse { content, json, findings, codes }))
+}
+
+/// A JSON request's text through [`crate::known::redact_known`].
+async fn known_text<S: Store + AccessStore>(
+    st: &AppState<S>,
+    auth: &Authorized<need::Redact>,
+    groups: &[GroupInfo],
+    text: String,
+    fmt: Format,
+    options: Options,
+) -> Result<(Redacted, Vec<String>), ApiError> {
+    let options = DocOptions { detect: options, ..DocOptions::default() };
+    let known = crate::known::redact_known(st, &auth.ctx(), groups, Bytes::from(text), fmt, options).await?;
+    let text = known
+        .redacted
+        .output
+        .and_then(|o| String::from_utf8(o).ok())
+        .ok_or_else(|| invalid("the document could not be parsed in the given format"))?;
+    let findings = known.redacted.findings.into_iter().map(|f| f.finding).collect();
+    Ok((Redacted { text, findings }, known.codes))
 }

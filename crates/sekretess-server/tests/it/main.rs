@@ -8,6 +8,7 @@ mod common;
 mod customers;
 mod harden;
 mod input;
+mod known;
 mod metrics;
 mod openapi;
 mod people;

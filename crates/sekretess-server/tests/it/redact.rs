@@ -11,6 +11,7 @@ fn request(content: Option<&str>, json: Option<serde_json::Value>) -> RedactRequ
         format: None,
         operator: Some("label".into()),
         min_confidence: None,
+        group: None,
     }
 }
 

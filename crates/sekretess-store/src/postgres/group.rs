@@ -189,6 +189,39 @@ impl GroupStore for PgGroup {
         Ok(rows.into_iter().map(|(c,)| c).collect())
     }
 
+    // ---- known customers (issue 18)
+
+    /// All probes in one statement: the (field, hash) pairs as two arrays, joined with the
+    /// index on its (field, hash) order.
+    async fn find_many(&self, probes: &[IndexEntry]) -> Result<Vec<(usize, String)>, StoreError> {
+        if probes.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.ready().await?;
+        let fields: Vec<&str> = probes.iter().map(|p| p.field.as_str()).collect();
+        let hashes: Vec<&[u8]> = probes.iter().map(|p| &p.hash[..]).collect();
+        let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "SELECT q.i, b.code FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS q(field, hash, i) \
+             JOIN {}.blind_index b ON b.field = q.field AND b.hash = q.hash",
+            self.inner.schema
+        ))
+        .bind(&fields)
+        .bind(&hashes)
+        .fetch_all(&self.inner.pool)
+        .await
+        .map_err(map_err)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (i, code) in rows {
+            match usize::try_from(i - 1).ok().filter(|&i| i < probes.len()) {
+                Some(i) => out.push((i, code)),
+                None => return Err(StoreError::Corrupt("a probe index out of range".into())),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
     /// Vacuums the group's tables so deleted rows' space is reclaimed and reused. Erased
     /// bytes may stay in free space and in the write-ahead log until PostgreSQL overwrites
     /// or recycles them; what makes an erasure final is that the data key is gone

@@ -1,6 +1,6 @@
 //! `GroupStore` for SQLite: one group's customer rows.
 
-use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, PendingBatch};
+use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, IndexEntry, PendingBatch};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use super::index::{NewIndexEntries, decode_index, delete_index, encode_index, insert_index, stored_index};
@@ -154,6 +154,52 @@ impl GroupStore for SqliteGroup {
         }
         codes.sort_unstable();
         Ok(codes)
+    }
+
+    // ---- known customers (issue 18)
+
+    /// The non-unique probes in one statement per 400 (the runs' blocks decoded here, as
+    /// in `find`); each unique probe is one statement of `find_unique`, which must check
+    /// its run filters first.
+    async fn find_many(&self, probes: &[IndexEntry]) -> Result<Vec<(usize, String)>, StoreError> {
+        let mut out = Vec::new();
+        let plain: Vec<usize> = (0..probes.len()).filter(|&i| !probes[i].unique).collect();
+        for chunk in plain.chunks(400) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("WITH q(i, h) AS (");
+            let mut sep = q.separated(" UNION ALL ");
+            for &i in chunk {
+                sep.push("SELECT ");
+                sep.push_bind_unseparated(i64::try_from(i).unwrap_or(i64::MAX));
+                sep.push_unseparated(", ");
+                sep.push_bind_unseparated(&probes[i].hash[..]);
+            }
+            q.push(
+                ") SELECT q.i, b.code, NULL FROM q JOIN blind_index b ON b.hash = q.h \
+                 UNION ALL SELECT q.i, s.code, NULL FROM q, index_runs r \
+                     JOIN staged_blind s ON s.run = r.run AND s.hash = q.h \
+                 UNION ALL SELECT q.i, NULL, (SELECT entries FROM blind_blocks WHERE run = r.run \
+                     AND last_hash >= q.h ORDER BY last_hash LIMIT 1) FROM q, index_runs r",
+            );
+            let rows: Vec<(i64, Option<String>, Option<Vec<u8>>)> =
+                q.build_query_as().fetch_all(&self.pool).await.map_err(map_err)?;
+            for (i, code, block) in rows {
+                let Some(i) = usize::try_from(i).ok().filter(|&i| i < probes.len()) else {
+                    return Err(StoreError::Corrupt("a probe index out of range".into()));
+                };
+                match (code, block) {
+                    (Some(code), _) => out.push((i, code)),
+                    (None, Some(block)) => out
+                        .extend(index_blocks::codes_in(&block, &probes[i].hash)?.into_iter().map(|c| (i, c))),
+                    (None, None) => {}
+                }
+            }
+        }
+        for (i, p) in probes.iter().enumerate().filter(|(_, p)| p.unique) {
+            out.extend(self.find_unique(&p.hash).await?.into_iter().map(|c| (i, c)));
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
     }
 
     /// Checkpoints the write-ahead log into the database file and truncates the log: with

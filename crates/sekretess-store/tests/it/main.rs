@@ -10,6 +10,7 @@ mod binding;
 mod common;
 mod erasure;
 mod input;
+mod known;
 #[cfg(target_os = "linux")]
 mod memory;
 mod multi;

@@ -34,6 +34,29 @@ async fn find(group: &SqliteGroup, field: &str, i: u32) -> Vec<String> {
     group.find(field, &hash(field, i), field == "national_id").await.unwrap()
 }
 
+/// `find_many` over every field of customers `ids` answers as one `find` each.
+async fn many_answers_as_find(group: &SqliteGroup, ids: std::ops::Range<u32>) {
+    let fields = ["email", "phone", "national_id"];
+    let mut probes = Vec::new();
+    for i in ids.clone() {
+        for field in fields {
+            probes.push(IndexEntry {
+                field: field.into(),
+                hash: hash(field, i),
+                unique: field == "national_id",
+            });
+        }
+    }
+    let got = group.find_many(&probes).await.unwrap();
+    let mut want = Vec::new();
+    for (k, p) in probes.iter().enumerate() {
+        let i = ids.start + u32::try_from(k / fields.len()).unwrap();
+        want.extend(find(group, &p.field, i).await.into_iter().map(|c| (k, c)));
+    }
+    want.sort();
+    assert_eq!(got, want);
+}
+
 /// (runs per level, non-unique entries staged as rows and in blocks, unique entries in
 /// level-0 runs and in merged runs), read straight from the file.
 async fn staging_state(group: &SqliteGroup) -> (Vec<(i64, i64)>, i64, i64, i64) {
@@ -107,6 +130,7 @@ async fn staged_and_merged_entries_answer_alike(probe_up_to: usize, blocks_from:
             }
         }
     }
+    many_answers_as_find(&group, 0..2 * BATCHES + 3).await;
     // Merges of merges happened, and no entry was lost or doubled on the way.
     let (levels, blind, unique_staged, unique_merged) = staging_state(&group).await;
     assert!(levels.iter().any(|&(level, _)| level >= 2), "{levels:?}");
@@ -159,6 +183,8 @@ async fn staged_and_merged_entries_answer_alike(probe_up_to: usize, blocks_from:
         .unwrap();
     pool.close().await;
     assert_eq!(find(&group, "email", 300).await, [code(300), code(400)]);
+    many_answers_as_find(&group, 0..2 * BATCHES).await;
+    many_answers_as_find(&group, 195..305).await;
 }
 
 /// A merge reads each run a few blocks or rows at a time: runs far longer than that
