@@ -85,11 +85,19 @@ pub enum Action {
     CustomerReveal,
     /// `redact`: A document was redacted (the number of findings, never the content).
     Redact,
+    /// `document.file`: A redacted document was filed in the archive (its id and codes, never content or name).
+    DocumentFile,
+    /// `document.read`: An archived document was downloaded.
+    DocumentRead,
+    /// `document.list`: Archived documents were listed by customer code.
+    DocumentList,
+    /// `document.delete`: An archived document was deleted.
+    DocumentDelete,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 44] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -130,6 +138,10 @@ impl Action {
         Action::AuditCheckpoint,
         Action::CustomerReveal,
         Action::Redact,
+        Action::DocumentFile,
+        Action::DocumentRead,
+        Action::DocumentList,
+        Action::DocumentDelete,
     ];
 
     /// The name written to the audit log.
@@ -175,6 +187,10 @@ impl Action {
             Action::AuditCheckpoint => "audit.checkpoint",
             Action::CustomerReveal => "customer.reveal",
             Action::Redact => "redact",
+            Action::DocumentFile => "document.file",
+            Action::DocumentRead => "document.read",
+            Action::DocumentList => "document.list",
+            Action::DocumentDelete => "document.delete",
         }
     }
 }
@@ -227,6 +243,10 @@ mod tests {
             (Action::AuditCheckpoint, "audit.checkpoint"),
             (Action::CustomerReveal, "customer.reveal"),
             (Action::Redact, "redact"),
+            (Action::DocumentFile, "document.file"),
+            (Action::DocumentRead, "document.read"),
+            (Action::DocumentList, "document.list"),
+            (Action::DocumentDelete, "document.delete"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {
