@@ -115,6 +115,11 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             .server
             .document_body_limit_bytes
             .unwrap_or(Limits::default().document_body_bytes),
+        document_retention_days: match file.server.document_retention_days {
+            Some(0) => None,
+            Some(days) => Some(days),
+            None => Limits::default().document_retention_days,
+        },
     };
     if args.dev {
         if args.store.is_some() || !args.group_databases.is_empty() {

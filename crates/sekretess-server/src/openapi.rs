@@ -92,6 +92,8 @@ impl Modify for BearerAuth {
         apikeys::create_api_key, apikeys::list_api_keys, apikeys::revoke_api_key,
         crate::routes::audit::list, crate::routes::audit::verify, crate::routes::audit::checkpoint,
         crate::routes::redact::redact,
+        crate::routes::documents::file_document, crate::routes::documents::list_documents,
+        crate::routes::documents::get_document, crate::routes::documents::delete_document,
         people::login, people::logout, people::change_password,
         people::invite, people::bootstrap, people::enrol, people::list_employees,
         people::approve, people::suspend, people::reinstate, people::offboard,

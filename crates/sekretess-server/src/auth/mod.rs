@@ -160,7 +160,9 @@ scopes!(
     ApiKeysAdmin,
     AuditRead,
     Redact,
-    Metrics
+    Metrics,
+    DocumentsWrite,
+    DocumentsRead
 );
 
 /// The address of the connection's peer.

@@ -8,7 +8,8 @@
 //! - `security_officer`: `sys:seal`, `groups:admin`, `groups:read`, `apikeys:admin`,
 //!   `audit:read`, `sys:metrics` over every group, and the employee, policy and agreement
 //!   routes; no customer data;
-//! - `agent`: `groups:read`, `customers:read`, `customers:find` in their granted groups;
+//! - `agent`: `groups:read`, `customers:read`, `customers:find`, `documents:read` and
+//!   `documents:write` (the archive) in their granted groups;
 //! - `auditor`: `audit:read` and `sys:metrics` (and the employee list and agreement status).
 //!
 //! Every role also gets `redact`.
@@ -125,7 +126,13 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::AuditRead,
                 Scope::Metrics,
             ]),
-            Role::Agent => out.extend([Scope::GroupsRead, Scope::CustomersRead, Scope::CustomersFind]),
+            Role::Agent => out.extend([
+                Scope::GroupsRead,
+                Scope::CustomersRead,
+                Scope::CustomersFind,
+                Scope::DocumentsRead,
+                Scope::DocumentsWrite,
+            ]),
             Role::Auditor => out.extend([Scope::AuditRead, Scope::Metrics]),
         }
         // Redaction reads no customer data: every employee role may use it.
@@ -150,7 +157,12 @@ pub fn caller_of(p: &Principal) -> Caller {
 pub fn is_customer_data(scope: Scope) -> bool {
     matches!(
         scope,
-        Scope::CustomersRead | Scope::CustomersWrite | Scope::CustomersErase | Scope::CustomersFind
+        Scope::CustomersRead
+            | Scope::CustomersWrite
+            | Scope::CustomersErase
+            | Scope::CustomersFind
+            | Scope::DocumentsRead
+            | Scope::DocumentsWrite
     )
 }
 
