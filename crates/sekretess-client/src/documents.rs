@@ -88,7 +88,8 @@ impl Client {
         let expected = header(CONTENT_LENGTH.as_str()).and_then(|n| n.parse::<u64>().ok());
         let mut size = 0u64;
         while let Some(chunk) = resp.chunk().await.map_err(transport)? {
-            out.write_all(&chunk).map_err(|e| ClientError::Config(format!("cannot write the download: {e}")))?;
+            out.write_all(&chunk)
+                .map_err(|e| ClientError::Config(format!("cannot write the download: {e}")))?;
             size += chunk.len() as u64;
         }
         if expected.is_some_and(|n| n != size) {
