@@ -59,15 +59,17 @@ async fn documents_round_trip_list_and_delete<B: Backend>(b: B) {
     let body = content("alpha", (CHUNK_BYTES * 5 / 2) / 40);
     assert!(body.len() > 2 * CHUNK_BYTES);
     let info = v
-        .file_document(&ctx(), "alpha", new_doc("letter ███.txt", body.clone(), &[code.clone()]))
+        .file_document(&ctx(), "alpha", new_doc("letter ███.txt", body.clone(), std::slice::from_ref(&code)))
         .await
         .unwrap();
     assert_eq!((info.group.as_str(), info.size), ("alpha", body.len() as u64));
     assert_eq!(info.codes, vec![code.clone()]);
     assert_eq!(info.retain_until, Some(info.filed_at + 10 * 86_400));
     assert_eq!(info.findings, vec![("EMAIL".to_owned(), 1), ("SE_PERSONNUMMER".to_owned(), 2)]);
-    let empty =
-        v.file_document(&ctx(), "alpha", new_doc("empty", Vec::new(), &[code.clone()])).await.unwrap();
+    let empty = v
+        .file_document(&ctx(), "alpha", new_doc("empty", Vec::new(), std::slice::from_ref(&code)))
+        .await
+        .unwrap();
 
     let listed = v.documents_of(&ctx(), &GroupAccess::All, &code).await.unwrap();
     assert_eq!(listed.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().len(), 2);
@@ -191,7 +193,7 @@ async fn archived_documents_are_sealed_at_rest<B: Backend>(b: B) {
         let tag = format!("archivetag{n}");
         let body = content(&tag, 200 + n * 30_000);
         let name = format!("minutes-{tag}-filename.txt");
-        v.file_document(&ctx(), "alpha", new_doc(&name, body, &[code.clone()])).await.unwrap();
+        v.file_document(&ctx(), "alpha", new_doc(&name, body, std::slice::from_ref(&code))).await.unwrap();
         texts.push(tag.into_bytes());
         texts.push(name.into_bytes());
     }
