@@ -5,15 +5,17 @@
 # the first upload to the last answer; redaction, known-customer lookups, sealing, storing
 # and the audit entries of every document included).
 #
-#   bench/archive/run.sh [N]        # RUNS=3 JOBS=8
+#   bench/archive/run.sh [N]        # RUNS=3 JOBS=8; BIN=path/to/sekretess skips the build
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N="${1:-1000}"
 RUNS="${RUNS:-3}"
 JOBS="${JOBS:-8}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/sekretess-ci-target}"
-cargo build --release -q -p sekretess-cli
-BIN="$CARGO_TARGET_DIR/release/sekretess"
+if [ -z "${BIN:-}" ]; then
+    cargo build --release -q -p sekretess-cli
+    BIN="$CARGO_TARGET_DIR/release/sekretess"
+fi
 WORK="$(mktemp -d)"
 trap 'kill "${SERVER:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 python3 bench/archive/make_letters.py "$WORK/letters" "$N"
