@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod documents;
 pub mod redact;
 
 use std::collections::BTreeMap;

@@ -35,6 +35,9 @@ pub struct ServerSection {
     pub batch_body_limit_bytes: Option<usize>,
     /// Largest binary document for `POST /v1/redact` (default 32 MiB).
     pub document_body_limit_bytes: Option<usize>,
+    /// Days an archived document is kept at least: its retention date is the filing time
+    /// plus this (default 2557, seven years; 0: no retention date).
+    pub document_retention_days: Option<u32>,
     pub max_batch: Option<usize>,
     /// `sqlite` (the default: `data_dir`) or `postgres://user@host:port/database` of the
     /// control database. A password here needs the file private (0600); prefer

@@ -12,6 +12,7 @@ use sekretess_client::{Client, ClientError};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod admin;
+mod archive;
 mod audit;
 mod config;
 mod people;
@@ -23,7 +24,7 @@ mod serve;
 ///
 /// Exit codes: 0 success; 1 the command ran and found something to report (`redact
 /// --check` found personal data, `status` or `unseal` left the vault sealed, `import` had
-/// failed items); 2 usage or input error; 3 the server refused the request (a 4xx problem);
+/// failed items, `archive add` refused a file); 2 usage or input error; 3 the server refused the request (a 4xx problem);
 /// 4 the server could not be reached or its certificate was not trusted; 5 the vault is
 /// sealed (503); 6 authentication or authorization failed (401/403); 7 server error (5xx).
 ///
@@ -71,6 +72,9 @@ enum Command {
     /// Customers.
     #[command(subcommand)]
     Customer(admin::CustomerCmd),
+    /// The document archive: file redacted documents under customer codes, list, get, delete.
+    #[command(subcommand)]
+    Archive(archive::ArchiveCmd),
     /// Import customers from CSV or NDJSON, in batches.
     Import(admin::ImportArgs),
     /// Service-account API keys.
@@ -126,6 +130,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Group(c) => admin::group(&client, c, &out).await.map(|()| true)?,
         Command::Customer(c) => admin::customer(&client, c, &out).await.map(|()| true)?,
         Command::Import(a) => admin::import(&client, a, &out).await?,
+        Command::Archive(c) => archive::archive(&client, c, cli.json).await?,
         Command::Apikey(c) => admin::apikey(&client, c, &out).await.map(|()| true)?,
         Command::Login(a) => people::login(&client, a).await.map(|()| true)?,
         Command::Logout => people::logout(&client).await.map(|()| true)?,

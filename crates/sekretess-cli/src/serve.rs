@@ -116,6 +116,11 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             .document_body_limit_bytes
             .unwrap_or(Limits::default().document_body_bytes),
         rate: file.server.rate_limits.config(),
+        document_retention_days: match file.server.document_retention_days {
+            Some(0) => None,
+            Some(days) => Some(days),
+            None => Limits::default().document_retention_days,
+        },
     };
     if args.dev {
         if args.store.is_some() || !args.group_databases.is_empty() {

@@ -3,7 +3,10 @@
 //! consulted at all: a Sekretess server is always named explicitly.
 #![forbid(unsafe_code)]
 
+mod documents;
 mod people;
+
+pub use documents::Downloaded;
 
 use std::fmt;
 use std::path::Path;

@@ -43,10 +43,14 @@ pub enum Scope {
     /// Read the operational metrics (`GET /v1/sys/metrics`): counters and the seal state,
     /// no customer data, codes or group names.
     Metrics,
+    /// File documents in the archive (`POST /v1/documents`, `DELETE /v1/documents/{id}`).
+    DocumentsWrite,
+    /// List and download archived documents.
+    DocumentsRead,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 12] = [
+    pub const ALL: [Scope; 14] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
@@ -59,6 +63,8 @@ impl Scope {
         Scope::AuditRead,
         Scope::Redact,
         Scope::Metrics,
+        Scope::DocumentsWrite,
+        Scope::DocumentsRead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +81,8 @@ impl Scope {
             Scope::AuditRead => "audit:read",
             Scope::Redact => "redact",
             Scope::Metrics => "sys:metrics",
+            Scope::DocumentsWrite => "documents:write",
+            Scope::DocumentsRead => "documents:read",
         }
     }
 

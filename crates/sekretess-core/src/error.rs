@@ -76,6 +76,8 @@ pub enum VaultError {
     NotFound,
     #[error("this customer was erased")]
     Erased,
+    #[error("no document with this id")]
+    DocumentNotFound,
 
     #[error("missing, malformed, unknown or revoked credentials")]
     Unauthenticated,

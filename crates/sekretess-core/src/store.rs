@@ -183,8 +183,8 @@ pub trait Store: AuditStore + Clone + Send + Sync + 'static {
     fn is_erased(&self, code: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
-/// One customer group's own store.
-pub trait GroupStore: Send + Sync + 'static {
+/// One customer group's own store (its documents: [`DocumentStore`]).
+pub trait GroupStore: DocumentStore + Send + Sync + 'static {
     /// A batch of new customers being written; see [`GroupStore::begin_batch`].
     type PendingBatch: PendingBatch;
 
@@ -270,4 +270,64 @@ pub trait PendingBatch: Send + Sized + 'static {
     /// Gives the batch up, waiting until nothing of it is left. (Dropping it does the same
     /// without waiting.)
     fn abort(self) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+// ---- The document archive (DESIGN.md 9b): documents in the group's own store. ----
+
+/// A filed document as stored: metadata, and the redacted copy in sealed chunks apart.
+/// Nothing here is plain personal data: the file name is sealed like the content, and the
+/// codes are customer codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    /// `doc_` and 26 Crockford symbols (128 random bits).
+    pub id: String,
+    /// The KEK version that wraps the document's data key.
+    pub kek_version: u32,
+    /// The document's data key, wrapped (AES-KWP) by the group's KEK.
+    pub wrapped_dek: Vec<u8>,
+    /// The redacted file name, sealed under the document's data key.
+    pub name: Vec<u8>,
+    pub content_type: String,
+    /// Bytes of the redacted copy.
+    pub size: u64,
+    /// SHA-256 of the original (unredacted) document.
+    pub original_sha256: [u8; 32],
+    /// Who filed it (`employee:<id>`, `apikey:<id>`).
+    pub filed_by: String,
+    pub filed_at: i64,
+    /// Linked customer codes (canonical, 12 symbols), sorted, each once.
+    pub codes: Vec<String>,
+    /// Findings per label, sorted by label.
+    pub findings: Vec<(String, u64)>,
+    pub retain_until: Option<i64>,
+    /// Chunks of the sealed content (bound into every chunk's AAD).
+    pub chunk_count: u32,
+}
+
+/// The archive's part of a group store. Every method is one transaction.
+pub trait DocumentStore: Send + Sync + 'static {
+    /// Stores a document with its sealed chunks (`chunks[i]` is chunk `i`) and its codes,
+    /// all or nothing. `Conflict` if the id is taken.
+    fn insert_document(
+        &self,
+        doc: &DocumentRecord,
+        chunks: &[Vec<u8>],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn get_document(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<DocumentRecord>, StoreError>> + Send;
+    /// One sealed chunk (one row read, so a download holds one chunk at a time).
+    fn document_chunk(
+        &self,
+        id: &str,
+        index: u32,
+    ) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
+    /// The documents linked to `code` (canonical), oldest first.
+    fn documents_of(
+        &self,
+        code: &str,
+    ) -> impl Future<Output = Result<Vec<DocumentRecord>, StoreError>> + Send;
+    /// Deletes the document, its chunks and its links. Returns whether there was one.
+    fn delete_document(&self, id: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }

@@ -72,10 +72,13 @@ pub struct Limits {
     pub batch_body_bytes: usize,
     /// Most customers in one batch.
     pub max_batch: usize,
-    /// Largest binary document sent to `POST /v1/redact`, in bytes.
+    /// Largest binary document sent to `POST /v1/redact` or `POST /v1/documents`, in bytes.
     pub document_body_bytes: usize,
     /// Authentication failures per source and reveals per caller ([`ratelimit`]).
     pub rate: ratelimit::RateLimitConfig,
+    /// Days an archived document is kept at least (its retention date is the filing time
+    /// plus this); `None`: documents get no retention date.
+    pub document_retention_days: Option<u32>,
 }
 
 impl Default for Limits {
@@ -86,9 +89,14 @@ impl Default for Limits {
             max_batch: 1000,
             document_body_bytes: 32 * 1024 * 1024,
             rate: ratelimit::RateLimitConfig::default(),
+            document_retention_days: Some(DEFAULT_DOCUMENT_RETENTION_DAYS),
         }
     }
 }
+
+/// Default retention of archived documents: 7 years (2,557 days), the time the Swedish
+/// Bookkeeping Act (Bokföringslagen 7:2) keeps accounting records.
+pub const DEFAULT_DOCUMENT_RETENTION_DAYS: u32 = 2557;
 
 /// What every handler reaches.
 pub struct AppState<S: Store + AccessStore> {
@@ -334,6 +342,16 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route(
             "/v1/redact",
             post(r::redact::redact::<S>).layer(DefaultBodyLimit::max(limits.document_body_bytes)),
+        )
+        .route(
+            "/v1/documents",
+            post(r::documents::file_document::<S>)
+                .layer(DefaultBodyLimit::max(limits.document_body_bytes))
+                .get(r::documents::list_documents::<S>),
+        )
+        .route(
+            "/v1/documents/{id}",
+            get(r::documents::get_document::<S>).delete(r::documents::delete_document::<S>),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), audit_trail::customer_failures::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))

@@ -93,6 +93,8 @@ impl Modify for BearerAuth {
         crate::routes::audit::list, crate::routes::audit::verify, crate::routes::audit::verify_checkpoint,
         crate::routes::audit::checkpoint, crate::routes::audit::export_key,
         crate::routes::redact::redact,
+        crate::routes::documents::file_document, crate::routes::documents::list_documents,
+        crate::routes::documents::get_document, crate::routes::documents::delete_document,
         people::login, people::logout, people::change_password,
         people::invite, people::bootstrap, people::enrol, people::list_employees,
         people::approve, people::suspend, people::reinstate, people::offboard,

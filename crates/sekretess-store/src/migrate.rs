@@ -22,6 +22,7 @@ pub const SQLITE_GROUP: &[Step] = &[
     (3, "unique runs", include_str!("../migrations/sqlite/group/0003_unique_runs.sql")),
     (4, "index blocks", include_str!("../migrations/sqlite/group/0004_index_blocks.sql")),
     (5, "record versions", include_str!("../migrations/sqlite/group/0005_record_versions.sql")),
+    (6, "documents", include_str!("../migrations/sqlite/group/0006_documents.sql")),
 ];
 
 #[cfg(feature = "postgres")]
@@ -40,6 +41,7 @@ pub const POSTGRES_GROUP: &[Step] = &[
     (3, "unique runs", include_str!("../migrations/postgres/group/0003_unique_runs.sql")),
     (4, "index blocks", include_str!("../migrations/postgres/group/0004_index_blocks.sql")),
     (5, "record versions", include_str!("../migrations/postgres/group/0005_record_versions.sql")),
+    (6, "documents", include_str!("../migrations/postgres/group/0006_documents.sql")),
 ];
 
 pub fn migrator(steps: &'static [Step]) -> Migrator {

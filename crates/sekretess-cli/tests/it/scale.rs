@@ -208,6 +208,7 @@ async fn two_servers_on_postgres() {
             format!(
                 "[server]\nlisten = \"127.0.0.1:{port}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"\n\
                  store = \"{control}\"\npg_max_connections = 4\npg_acquire_timeout_seconds = 2\n\
+                 [server.rate_limits]\nreveals_per_minute = 0\n\
                  [server.group_placement]\nalpha = \"{}\"\nbeta = \"{}\"\n",
                 certs.cert.display(),
                 certs.key.display(),

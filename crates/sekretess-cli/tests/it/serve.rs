@@ -6,13 +6,13 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-struct Env {
-    addr: String,
-    ca: String,
-    token: String,
+pub(crate) struct Env {
+    pub(crate) addr: String,
+    pub(crate) ca: String,
+    pub(crate) token: String,
 }
 
-fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sekretess"));
     for var in ["SEKRETESS_ADDR", "SEKRETESS_CACERT", "SEKRETESS_TOKEN", "SEKRETESS_CONFIG", "SEKRETESS_DATA"]
     {
@@ -21,7 +21,7 @@ fn bin() -> Command {
     c
 }
 
-fn run(env: &Env, args: &[&str], stdin: Option<&str>) -> Output {
+pub(crate) fn run(env: &Env, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = bin()
         .args(args)
         .env("SEKRETESS_ADDR", &env.addr)
@@ -38,13 +38,13 @@ fn run(env: &Env, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn out(o: &Output) -> String {
+pub(crate) fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_owned()
 }
 
 /// Starts a dev server and waits for its credentials file to name an address other
 /// than `previous` (the wait is a guard against a hang, not a timed assertion).
-fn start_dev(data: &Path, previous: Option<&str>) -> (Child, Env) {
+pub(crate) fn start_dev(data: &Path, previous: Option<&str>) -> (Child, Env) {
     let mut child = bin()
         .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
@@ -75,7 +75,7 @@ fn start_dev(data: &Path, previous: Option<&str>) -> (Child, Env) {
     panic!("the dev server did not write its credentials");
 }
 
-fn stop(mut child: Child) {
+pub(crate) fn stop(mut child: Child) {
     let pid = child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     assert!(child.wait().unwrap().success(), "graceful shutdown exits 0");
@@ -132,7 +132,15 @@ fn dev_quickstart_commands_and_restart() {
     let outdir = dir.path().join("coded");
     let to_file = run(
         &env,
-        &["redact", "--vault", "--group", "retail", input.to_str().unwrap(), "--out", outdir.to_str().unwrap()],
+        &[
+            "redact",
+            "--vault",
+            "--group",
+            "retail",
+            input.to_str().unwrap(),
+            "--out",
+            outdir.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(to_file.status.code(), Some(0), "{to_file:?}");

@@ -88,11 +88,19 @@ pub enum Action {
     CustomerReveal,
     /// `redact`: A document was redacted (the number of findings, never the content).
     Redact,
+    /// `document.file`: A redacted document was filed in the archive (its id and codes, never content or name).
+    DocumentFile,
+    /// `document.read`: An archived document was downloaded.
+    DocumentRead,
+    /// `document.list`: Archived documents were listed by customer code.
+    DocumentList,
+    /// `document.delete`: An archived document was deleted.
+    DocumentDelete,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 45] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -134,6 +142,10 @@ impl Action {
         Action::CustomerReveal,
         Action::Redact,
         Action::CustomerIdentify,
+        Action::DocumentFile,
+        Action::DocumentRead,
+        Action::DocumentList,
+        Action::DocumentDelete,
     ];
 
     /// The name written to the audit log.
@@ -180,6 +192,10 @@ impl Action {
             Action::CustomerReveal => "customer.reveal",
             Action::Redact => "redact",
             Action::CustomerIdentify => "customer.identify",
+            Action::DocumentFile => "document.file",
+            Action::DocumentRead => "document.read",
+            Action::DocumentList => "document.list",
+            Action::DocumentDelete => "document.delete",
         }
     }
 }
@@ -233,6 +249,10 @@ mod tests {
             (Action::CustomerReveal, "customer.reveal"),
             (Action::Redact, "redact"),
             (Action::CustomerIdentify, "customer.identify"),
+            (Action::DocumentFile, "document.file"),
+            (Action::DocumentRead, "document.read"),
+            (Action::DocumentList, "document.list"),
+            (Action::DocumentDelete, "document.delete"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

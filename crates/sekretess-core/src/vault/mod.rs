@@ -35,6 +35,7 @@ use crate::store::{
 mod audit_trail;
 mod batch;
 mod customers;
+mod documents;
 mod groups;
 mod keys;
 mod known;
@@ -43,6 +44,7 @@ mod seal;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 
+pub use documents::{CHUNK_BYTES, DocumentInfo, DocumentReader, NewDocument, is_document_id};
 use keys::*;
 
 /// Version of the per-customer data key; bound into every field's AAD.

@@ -169,7 +169,9 @@ scopes!(
     ApiKeysAdmin,
     AuditRead,
     Redact,
-    Metrics
+    Metrics,
+    DocumentsWrite,
+    DocumentsRead
 );
 
 /// The address of the connection's peer.

@@ -9,7 +9,8 @@
 //!   `audit:read`, `sys:metrics` over every group, and the employee, policy and agreement
 //!   routes; no customer data;
 //! - `agent`: `groups:read`, `customers:read`, `customers:reveal` (as the field policy
-//!   allows), `customers:find` in their granted groups;
+//!   allows), `customers:find`, `documents:read` and `documents:write` (the archive) in
+//!   their granted groups;
 //! - `auditor`: `audit:read` and `sys:metrics` (and the employee list and agreement status).
 //!
 //! Every role also gets `redact`.
@@ -131,6 +132,8 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::CustomersRead,
                 Scope::CustomersReveal,
                 Scope::CustomersFind,
+                Scope::DocumentsRead,
+                Scope::DocumentsWrite,
             ]),
             Role::Auditor => out.extend([Scope::AuditRead, Scope::Metrics]),
             // Not an employee role (refused at invitation); gives nothing here.
@@ -163,6 +166,8 @@ pub fn is_customer_data(scope: Scope) -> bool {
             | Scope::CustomersWrite
             | Scope::CustomersErase
             | Scope::CustomersFind
+            | Scope::DocumentsRead
+            | Scope::DocumentsWrite
     )
 }
 

@@ -189,6 +189,9 @@ pub(crate) fn map_vault(e: &VaultError) -> Mapped {
             (S::NOT_FOUND, "customer-not-found", "No such customer", d("no customer with this code"))
         }
         V::Erased => (S::GONE, "customer-erased", "Customer erased", d("this customer was erased")),
+        V::DocumentNotFound => {
+            (S::NOT_FOUND, "document-not-found", "No such document", d("no document with this id"))
+        }
         V::Unauthenticated => (
             S::UNAUTHORIZED,
             "unauthenticated",

@@ -1,11 +1,12 @@
 //! The v1 routes. Handlers are thin: check the caller, call the vault, shape the answer.
 //!
 //! One module per part of the API: [`sys`], [`groups`], [`customers`], [`apikeys`],
-//! [`people`] (employees, sessions, policy, agreements, reveal), [`audit`] and [`redact`].
+//! [`people`] (employees, sessions, policy, agreements, reveal), [`audit`], [`redact`] and [`documents`] (the archive).
 
 pub mod apikeys;
 pub mod audit;
 pub mod customers;
+pub mod documents;
 pub mod groups;
 pub mod people;
 pub mod redact;

@@ -2,6 +2,7 @@
 //! Integration tests: a real server over TLS on 127.0.0.1:0 with a temporary SQLite
 //! store, driven through `sekretess-client`.
 
+mod archive;
 mod audit;
 mod auth;
 mod common;

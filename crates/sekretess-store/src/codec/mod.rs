@@ -7,6 +7,7 @@ use sekretess_core::store::CustomerRecord;
 use sqlx::Row;
 use sqlx::query_builder::Separated;
 
+pub(crate) mod documents;
 pub(crate) mod people;
 
 /// A record version as stored (a signed 64-bit column); versions never come near 2^63.

@@ -37,6 +37,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool};
 mod access;
 mod audit;
 mod control;
+mod documents;
 mod group;
 mod people;
 mod pool;

@@ -27,6 +27,7 @@ mod access;
 mod audit;
 mod checkpoint;
 mod control;
+mod documents;
 mod filters;
 mod group;
 mod index;

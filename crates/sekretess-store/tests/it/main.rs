@@ -8,6 +8,7 @@ mod access;
 mod audit;
 mod binding;
 mod common;
+mod documents;
 mod erasure;
 mod input;
 mod known;

@@ -72,7 +72,7 @@ enum Kind {
     Svc(&'static str),
 }
 
-const SCOPES: [&str; 12] = [
+const SCOPES: [&str; 14] = [
     "sys:seal",
     "groups:admin",
     "groups:read",
@@ -85,6 +85,8 @@ const SCOPES: [&str; 12] = [
     "audit:read",
     "redact",
     "sys:metrics",
+    "documents:write",
+    "documents:read",
 ];
 
 impl World {
@@ -330,6 +332,13 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         | ("get", "/v1/audit/checkpoint") => (vec![Officer, Auditor, svc("audit:read")], false),
         // The key makes MACs too: every admin scope, which only an officer holds.
         ("post", "/v1/audit/key") => (vec![Officer], false),
+        // The archive: agents in their groups (one without a group lists nothing and finds
+        // no document), and keys with the scope.
+        ("post", "/v1/documents") | ("delete", "/v1/documents/{id}") => {
+            (vec![Agent, svc("documents:write")], false)
+        }
+        ("get", "/v1/documents") => (vec![Agent, NoGroup, svc("documents:read")], false),
+        ("get", "/v1/documents/{id}") => (vec![Agent, svc("documents:read")], false),
         ("post", "/v1/redact") => {
             let mut v = emp;
             v.push(svc("redact"));
@@ -370,6 +379,11 @@ async fn deny_by_default_every_route_every_caller() {
             .replace("{code}", code)
             .replace("{id}", "999999")
             .replace("{group}", "retail");
+        let concrete = match (method.as_str(), path.as_str()) {
+            ("post", "/v1/documents") => format!("{concrete}?group=retail"),
+            ("get", "/v1/documents") => format!("{concrete}?customer={}", w.code),
+            _ => concrete,
+        };
         let body = match path.as_str() {
             "/v1/customers/search" => {
                 Some(json!({"group": "retail", "field": "email", "value": "ada@example.com"}))
@@ -394,12 +408,16 @@ async fn deny_by_default_every_route_every_caller() {
                     String::from_utf8_lossy(&resp.body)
                 );
             } else {
-                let hidden = *k == Kind::NoGroup && s == 404 && path.contains("{code}");
+                let hidden = *k == Kind::NoGroup
+                    && s == 404
+                    && (path.contains("{code}") || path.starts_with("/v1/documents/"));
                 assert!(
                     s == 401 || s == 403 || hidden,
                     "{method} {path} as {k:?}: expected a refusal, got {s}"
                 );
-                if *k == Kind::Unsigned && allowed.contains(&Kind::Agent) && path.starts_with("/v1/customers")
+                if *k == Kind::Unsigned
+                    && allowed.contains(&Kind::Agent)
+                    && (path.starts_with("/v1/customers") || path.starts_with("/v1/documents"))
                 {
                     assert_eq!(kind_of(&resp), "agreement-required", "{method} {path}");
                 }
