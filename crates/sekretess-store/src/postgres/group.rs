@@ -36,7 +36,7 @@ impl PgGroup {
     }
 
     /// Migrates the group's schema once per process, on first use.
-    async fn ready(&self) -> Result<(), StoreError> {
+    pub(super) async fn ready(&self) -> Result<(), StoreError> {
         let g = &self.inner;
         g.ready
             .get_or_try_init(|| migrate_schema(&g.options, g.timeout, &g.schema, migrate::POSTGRES_GROUP))
