@@ -41,10 +41,13 @@ pub enum Scope {
     /// Read the operational metrics (`GET /v1/sys/metrics`): counters and the seal state,
     /// no customer data, codes or group names.
     Metrics,
+    /// Take encrypted backups and export the erasure journal (`POST /v1/sys/backup`,
+    /// `POST /v1/sys/backup/erasures`).
+    SysBackup,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 11] = [
+    pub const ALL: [Scope; 12] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
@@ -56,6 +59,7 @@ impl Scope {
         Scope::AuditRead,
         Scope::Redact,
         Scope::Metrics,
+        Scope::SysBackup,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +75,7 @@ impl Scope {
             Scope::AuditRead => "audit:read",
             Scope::Redact => "redact",
             Scope::Metrics => "sys:metrics",
+            Scope::SysBackup => "sys:backup",
         }
     }
 
@@ -85,8 +90,8 @@ impl Scope {
 }
 
 /// Scopes that administer the vault: keys, groups, sealing and the audit log.
-pub const ADMIN_SCOPES: [Scope; 4] =
-    [Scope::ApiKeysAdmin, Scope::GroupsAdmin, Scope::SysSeal, Scope::AuditRead];
+pub const ADMIN_SCOPES: [Scope; 5] =
+    [Scope::ApiKeysAdmin, Scope::GroupsAdmin, Scope::SysSeal, Scope::AuditRead, Scope::SysBackup];
 
 /// The role name that stands for every scope (the bootstrap key's).
 pub const SECURITY_OFFICER: &str = "security-officer";

@@ -131,7 +131,7 @@ pub async fn metrics<S: Store + AccessStore>(
     _auth: Authorized<need::Metrics>,
 ) -> Result<Response, ApiError> {
     let status = st.vault.seal_status()?;
-    let text = render(
+    let mut text = render(
         &st.metrics,
         VaultGauges {
             initialized: status.initialized,
@@ -139,6 +139,7 @@ pub async fn metrics<S: Store + AccessStore>(
             audit_failures: st.vault.audit_failures(),
         },
     );
+    text.push_str(&st.backups.render(st.clock.now()));
     let mut resp = text.into_response();
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
     Ok(resp)

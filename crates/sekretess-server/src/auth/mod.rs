@@ -160,7 +160,8 @@ scopes!(
     ApiKeysAdmin,
     AuditRead,
     Redact,
-    Metrics
+    Metrics,
+    SysBackup
 );
 
 /// The address of the connection's peer.

@@ -124,6 +124,7 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::ApiKeysAdmin,
                 Scope::AuditRead,
                 Scope::Metrics,
+                Scope::SysBackup,
             ]),
             Role::Agent => out.extend([Scope::GroupsRead, Scope::CustomersRead, Scope::CustomersFind]),
             Role::Auditor => out.extend([Scope::AuditRead, Scope::Metrics]),
