@@ -227,7 +227,7 @@ pub struct Manifest {
 
 /// One line of the inner payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "t", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Item {
     Header(Header),
     Table { name: String, columns: Vec<String> },
