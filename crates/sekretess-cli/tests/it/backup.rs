@@ -186,6 +186,9 @@ fn contains(hay: &[u8], needle: &str) -> bool {
     memchr::memmem::find(hay, needle.as_bytes()).is_some()
 }
 
+/// A customer whose creation was acknowledged: code and fields.
+type Acked = (String, BTreeMap<String, String>);
+
 #[test]
 fn backup_under_write_load_then_restore_keeps_every_acknowledged_write_and_every_erasure() {
     let tmp = tempfile::tempdir().unwrap();
@@ -205,7 +208,7 @@ fn backup_under_write_load_then_restore_keeps_every_acknowledged_write_and_every
     }
 
     // A write load runs while the backup is taken.
-    let acked: Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>> = Arc::default();
+    let acked: Arc<Mutex<Vec<Acked>>> = Arc::default();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let load = {
         let (client, acked, stop) = (Arc::clone(&client), Arc::clone(&acked), Arc::clone(&stop));
@@ -223,7 +226,7 @@ fn backup_under_write_load_then_restore_keeps_every_acknowledged_write_and_every
     while acked.lock().unwrap().len() < 20 {
         std::thread::sleep(Duration::from_millis(20));
     }
-    let before_backup: Vec<(String, BTreeMap<String, String>)> = acked.lock().unwrap().clone();
+    let before_backup: Vec<Acked> = acked.lock().unwrap().clone();
     let file = dir.join("vault.age");
     let o = a.run(&["backup", "create", "--out", file.to_str().unwrap()], None);
     assert!(o.status.success(), "{}", text(&o));

@@ -72,7 +72,7 @@ enum Kind {
     Svc(&'static str),
 }
 
-const SCOPES: [&str; 11] = [
+const SCOPES: [&str; 12] = [
     "sys:seal",
     "groups:admin",
     "groups:read",
@@ -84,6 +84,7 @@ const SCOPES: [&str; 11] = [
     "audit:read",
     "redact",
     "sys:metrics",
+    "sys:backup",
 ];
 
 impl World {
@@ -289,6 +290,9 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         ("post", "/v1/sys/seal") => (vec![Officer, svc("sys:seal")], true),
         ("get", "/v1/sys/processes") => (vec![Officer, svc("sys:seal")], false),
         ("get", "/v1/sys/metrics") => (vec![Officer, Auditor, svc("sys:metrics")], false),
+        ("post", "/v1/sys/backup") | ("post", "/v1/sys/backup/erasures") => {
+            (vec![Officer, svc("sys:backup")], false)
+        }
         ("post", "/v1/groups") => (vec![Officer, svc("groups:admin")], false),
         ("get", "/v1/groups") | ("get", "/v1/schema") => {
             (vec![Officer, Agent, NoGroup, Unsigned, svc("groups:read")], false)
