@@ -217,6 +217,13 @@ pub async fn import<T: RestoreTarget>(
             }
             Item::Row { v } => {
                 if let Some((s, rows)) = group_table.as_mut() {
+                    // A group table's rows about an erased customer (its `code`) stay out too.
+                    let code = s.columns.iter().position(|(c, _)| *c == "code");
+                    if let Some(Cell::Text(c)) = code.and_then(|i| v.get(i))
+                        && erased.contains(c.as_str())
+                    {
+                        continue;
+                    }
                     rows.push(v);
                     if rows.len() >= ROWS_PER_WRITE {
                         let g = current.and_then(|g| stores.get(&g)).ok_or_else(|| bad("group"))?;
@@ -430,4 +437,84 @@ pub fn describe(m: &Manifest) -> BTreeMap<String, u64> {
     out.insert("audit entries".into(), m.audit_entries);
     out.insert("customers".into(), m.groups.values().map(|g| g.customers).sum());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backup::AuditItem;
+
+    fn header() -> Item {
+        Item::Header(Header {
+            kind: KIND.into(),
+            format: FORMAT_VERSION,
+            created_at: 1,
+            key_id: "k".into(),
+            source: "sqlite".into(),
+            journal_key: vec![0; 32],
+        })
+    }
+
+    fn audit(seq: u64) -> Item {
+        Item::Audit(AuditItem {
+            seq,
+            time: 0,
+            actor: "a".into(),
+            action: "x".into(),
+            group: None,
+            customer: None,
+            fields: vec![],
+            purpose: None,
+            outcome: "success".into(),
+            request_id: None,
+            origin: None,
+            mac: vec![seq as u8; 32],
+        })
+    }
+
+    fn good() -> Vec<Item> {
+        let mut m = Manifest::default();
+        m.tables.insert("erasures".into(), 1);
+        m.audit_entries = 2;
+        m.audit_head = Some((2, hex(&[2u8; 32])));
+        m.groups.insert(1, GroupCounts::default());
+        vec![
+            header(),
+            Item::Table {
+                name: "erasures".into(),
+                columns: vec!["code".into(), "group_id".into(), "erased_at".into()],
+            },
+            Item::Row { v: vec![Cell::Text("C".into()), Cell::Int(1), Cell::Int(5)] },
+            audit(1),
+            audit(2),
+            Item::Group { id: 1 },
+            Item::Manifest(m),
+        ]
+    }
+
+    fn checked(items: Vec<Item>) -> Result<Summary, StoreError> {
+        check(items.into_iter().map(Ok))
+    }
+
+    #[test]
+    fn a_payload_passes_only_when_it_matches_its_manifest_to_the_end() {
+        let s = checked(good()).unwrap();
+        assert_eq!(s.erasures, vec![Erasure { code: "C".into(), group: 1, erased_at: 5 }]);
+        // Cut before the manifest, a row more, an audit entry missing, something after the end.
+        let mut cut = good();
+        cut.pop();
+        assert!(checked(cut).unwrap_err().to_string().contains("truncated"));
+        let mut more = good();
+        more.insert(3, Item::Row { v: vec![Cell::Text("D".into()), Cell::Int(1), Cell::Int(6)] });
+        assert!(checked(more).unwrap_err().to_string().contains("manifest"));
+        let mut gap = good();
+        gap.remove(3);
+        assert!(checked(gap).unwrap_err().to_string().contains("skips"));
+        let mut after = good();
+        after.push(audit(3));
+        assert!(checked(after).unwrap_err().to_string().contains("after the manifest"));
+        let mut headless = good();
+        headless.remove(0);
+        assert!(checked(headless).is_err());
+    }
 }
