@@ -93,6 +93,11 @@ pub enum BackupFailure {
     Write(String),
 }
 
+/// A backup pauses after every `PACE_BYTES` written for `PACE` times as long as it took to
+/// write them, so it takes about (1 + PACE) times as long and the vault keeps serving.
+const PACE: f64 = 1.0;
+const PACE_BYTES: usize = 4 << 20;
+
 /// Writes an encrypted backup of `vault` into `out` and returns `out` and the manifest.
 /// The age stream is finished only after the manifest: a backup that fails half way is
 /// left without its last chunk, which every reader refuses as truncated.
@@ -111,10 +116,18 @@ pub async fn write_backup<S: Store + BackupSource, W: Write + Send + 'static>(
         let mut age = BackupWriter::new(&recipients, BufWriter::with_capacity(1 << 20, out))
             .map_err(|e| BackupFailure::Write(e.to_string()))?;
         let mut complete = false;
+        let (mut since, mut bytes) = (std::time::Instant::now(), 0usize);
         while let Some(item) = rx.blocking_recv() {
             complete = matches!(item, Item::Manifest(_));
             let line = item.to_line().map_err(|e| BackupFailure::Write(e.to_string()))?;
             age.write_all(&line).map_err(failed)?;
+            bytes += line.len();
+            if bytes >= PACE_BYTES {
+                // Paced: the backup (snapshot reads, encoding, encryption) leaves the vault
+                // the CPU time it needs to keep serving.
+                std::thread::sleep(since.elapsed().mul_f64(PACE));
+                (since, bytes) = (std::time::Instant::now(), 0);
+            }
         }
         if !complete {
             return Err(BackupFailure::Write("the backup stopped before its manifest".into()));
