@@ -57,6 +57,8 @@ pub struct ServerSection {
     /// Rate limits (`[server.rate_limits]`).
     #[serde(default)]
     pub rate_limits: RateLimitSection,
+    /// Encrypted backups (`POST /v1/sys/backup` and the schedule).
+    pub backup: Option<BackupSection>,
 }
 
 /// Token buckets: `*_per_minute` tokens a minute, at most `*_burst` saved up; a rate of 0
@@ -84,6 +86,38 @@ impl RateLimitSection {
             reveals: rate(self.reveals_per_minute, self.reveal_burst, d.reveals),
         }
     }
+}
+
+/// `[server.backup]`: who can open the backups, and when they are taken by themselves.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupSection {
+    /// age recipients (`age1…`, from `sekretess backup keygen`); every backup is
+    /// encrypted to all of them. Also `SEKRETESS_BACKUP_RECIPIENTS` (comma-separated).
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// How often a scheduled backup is taken: `90s`, `30m`, `6h`, `1d`. None: no schedule.
+    pub every: Option<String>,
+    /// Where scheduled backups (and the erasure journal beside each) are written.
+    pub dir: Option<PathBuf>,
+    /// Scheduled backups kept in `dir` (default 7).
+    pub keep: Option<usize>,
+}
+
+/// A period such as `90s`, `30m`, `6h` or `1d`.
+pub fn parse_period(text: &str) -> Result<std::time::Duration> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let n: u64 = number.parse().with_context(|| format!("{text:?} is not a period like 6h"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => anyhow::bail!("{text:?} is not a period like 90s, 30m, 6h or 1d"),
+    };
+    anyhow::ensure!(secs > 0, "a backup period must be longer than zero");
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 /// A store location (`sqlite`, `control`, or a PostgreSQL URL) whose `Debug` hides a

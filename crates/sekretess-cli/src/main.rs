@@ -14,6 +14,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod admin;
 mod archive;
 mod audit;
+mod backup;
 mod config;
 mod people;
 mod redact;
@@ -95,6 +96,13 @@ enum Command {
     /// Confidentiality agreements.
     #[command(subcommand)]
     Agreement(people::AgreementCmd),
+    /// Encrypted backups for the locked room: keygen, create, verify, erasures.
+    #[command(subcommand)]
+    Backup(backup::BackupCmd),
+    /// Restore a backup into an empty data folder or PostgreSQL database (works offline;
+    /// the restored vault starts sealed). Refuses a wrong identity, a changed or cut-off
+    /// file and a non-empty target before writing anything.
+    Restore(backup::RestoreArgs),
 }
 
 /// The exit code for an error (see the command's help).
@@ -120,6 +128,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         serve::run(args, &file).await?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Restore(args) = cli.command {
+        backup::restore(args).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Command::Backup(backup::BackupCmd::Keygen { out_file }) = cli.command {
+        backup::run_offline(backup::BackupCmd::Keygen { out_file })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Command::Backup(cmd @ backup::BackupCmd::Verify { .. }) = cli.command {
+        backup::run_offline(cmd)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let client = Client::new(&config::client_config(cli.addr, cli.cacert, &file)?)?;
     let ok = match cli.command {
         Command::Redact(a) => return redact_vault::run(&client, a).await,
@@ -138,7 +158,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Grant(a) => people::grant(&client, a).await.map(|()| true)?,
         Command::Policy(c) => people::policy(&client, c).await.map(|()| true)?,
         Command::Agreement(c) => people::agreement(&client, c).await.map(|()| true)?,
-        Command::Audit(_) | Command::Serve(_) => true,
+        Command::Backup(c) => backup::run(&client, c).await.map(|()| true)?,
+        Command::Audit(_) | Command::Serve(_) | Command::Restore(_) => true,
     };
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

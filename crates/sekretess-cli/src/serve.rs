@@ -11,10 +11,13 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use sekretess_core::access::AccessStore;
 use sekretess_core::audit::AuditContext;
+use sekretess_core::backup::BackupSource;
 use sekretess_core::people::PeopleStore;
 use sekretess_core::process::ProcessStore;
 use sekretess_core::store::Store;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
+use sekretess_crypto::backup::BackupRecipient;
+use sekretess_server::backup::{BackupOptions, Schedule, spawn_schedule};
 use sekretess_server::processes::{Heartbeat, ProcessRegistration, new_process_id};
 use sekretess_server::routes::people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
@@ -127,7 +130,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             bail!("dev mode keeps its vault in SQLite; --store and --group-database are for production");
         }
         let data = data.context("dev mode needs a data folder")?;
-        return dev(listen, &data, limits).await;
+        return dev(listen, &data, limits, backup_options(file)?).await;
     }
     let choice = choose_store(args.store, args.group_databases, file)?;
     let (cert, key) = match (&file.server.tls_cert, &file.server.tls_key) {
@@ -143,7 +146,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             sekretess_server::tls::warn_loose_permissions(&data);
             let store = SqliteStore::open(&data).await?;
             tracing::info!(data = %data.display(), "store: SQLite");
-            serve_store(store, listen, tls_files, limits).await
+            serve_store(store, listen, tls_files, limits, backup_options(file)?).await
         }
         StoreChoice::Postgres(options) => {
             tracing::info!(options = ?options, "store: PostgreSQL");
@@ -152,7 +155,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             for (name, place) in file.server.group_placement.iter().flatten() {
                 store.place_group(name, placement(place)?)?;
             }
-            let result = serve_store(store.clone(), listen, tls_files, limits).await;
+            let result = serve_store(store.clone(), listen, tls_files, limits, backup_options(file)?).await;
             store.close().await;
             result
         }
@@ -211,18 +214,50 @@ fn choose_store(flag: Option<String>, group_flags: Vec<String>, file: &ConfigFil
 
 /// Opens the vault on `store`, serves until SIGTERM/SIGINT, and keeps this process
 /// registered in the control database (a heartbeat) meanwhile.
-async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore>(
+/// The backup settings: `[server.backup]`, recipients also from `SEKRETESS_BACKUP_RECIPIENTS`.
+fn backup_options(file: &ConfigFile) -> Result<BackupOptions> {
+    let section = file.server.backup.clone().unwrap_or_default();
+    let mut texts = section.recipients.clone();
+    if let Ok(env) = std::env::var("SEKRETESS_BACKUP_RECIPIENTS") {
+        texts.extend(env.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
+    }
+    let recipients = texts
+        .iter()
+        .map(|t| BackupRecipient::parse(t))
+        .collect::<Result<Vec<_>, _>>()
+        .context("a backup recipient is not an age recipient (age1…)")?;
+    let schedule = match (&section.every, &section.dir) {
+        (Some(every), Some(dir)) => {
+            if recipients.is_empty() {
+                bail!("scheduled backups need at least one recipient in [server.backup] recipients");
+            }
+            Some(Schedule {
+                every: crate::config::parse_period(every)?,
+                dir: dir.clone(),
+                keep: section.keep.unwrap_or(7),
+            })
+        }
+        (None, None) => None,
+        _ => bail!("scheduled backups need both [server.backup] every and dir"),
+    };
+    Ok(BackupOptions { recipients, schedule })
+}
+
+async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore + BackupSource>(
     store: S,
     listen: SocketAddr,
     (cert, key): (&Path, &Path),
     limits: Limits,
+    backups: BackupOptions,
 ) -> Result<()> {
     let tls_config = tls::server_config(cert, key)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let vault = Arc::new(Vault::open(store.clone(), clock.clone(), Schema::default_schema()).await?);
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
     let state = AppState::new(Arc::clone(&vault), clock.clone(), limits, PeopleOptions::default())
-        .with_processes(registration.clone());
+        .with_processes(registration.clone())
+        .with_backups(backups.clone());
+    spawn_schedule(Arc::clone(&vault), clock.clone(), backups, Arc::clone(&state.backups));
     let server = RunningServer::start(listen, tls_config, state).await?;
     let heartbeat = Heartbeat::start(vault, clock, registration.clone(), server.addr.to_string());
     tracing::info!(addr = %server.addr, process = %registration.id, "listening (HTTPS only); the vault starts sealed");
@@ -232,7 +267,7 @@ async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore>(
     Ok(())
 }
 
-async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
+async fn dev(listen: SocketAddr, data: &Path, limits: Limits, backups: BackupOptions) -> Result<()> {
     if !listen.ip().is_loopback() {
         bail!("dev mode listens on loopback only (127.0.0.1 or ::1); {listen} is not");
     }
@@ -286,7 +321,9 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits) -> Result<()> {
     let options = PeopleOptions { retire_bootstrap_key: false, ..PeopleOptions::default() };
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
     let state = AppState::new(Arc::clone(&vault), clock.clone(), limits, options)
-        .with_processes(registration.clone());
+        .with_processes(registration.clone())
+        .with_backups(backups.clone());
+    spawn_schedule(Arc::clone(&vault), clock.clone(), backups, Arc::clone(&state.backups));
     let server = RunningServer::start(listen, tls_config, state).await?;
     let heartbeat = Heartbeat::start(vault, clock, registration, server.addr.to_string());
     let url = format!("https://{}", server.addr);

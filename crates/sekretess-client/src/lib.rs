@@ -248,6 +248,43 @@ impl Client {
         body_or_problem(resp)
     }
 
+    // ---- backups ----
+
+    /// Takes a backup (`POST /v1/sys/backup`) and writes the encrypted stream to `out` as
+    /// it arrives, calling `progress` with the bytes so far. A stream cut short by the
+    /// server (a failed backup) is an error.
+    pub async fn backup_to(
+        &self,
+        out: &mut (dyn std::io::Write + Send),
+        progress: &mut (dyn FnMut(u64) + Send),
+    ) -> Result<u64, ClientError> {
+        let mut req = self.http.request(Method::POST, format!("{}/v1/sys/backup", self.base));
+        if let Some(a) = &self.auth {
+            req = req.header(AUTHORIZATION, a.clone());
+        }
+        let mut resp = req.send().await.map_err(transport)?;
+        if !resp.status().is_success() {
+            let status = resp.status().as_u16();
+            let headers = resp.headers().clone();
+            let body = resp.bytes().await.map_err(transport)?.to_vec();
+            body_or_problem(RawResponse { status, headers, body })?;
+            return Err(ClientError::Unexpected { status });
+        }
+        let mut total = 0u64;
+        while let Some(chunk) = resp.chunk().await.map_err(transport)? {
+            out.write_all(&chunk)
+                .map_err(|e| ClientError::Config(format!("cannot write the backup: {e}")))?;
+            total += chunk.len() as u64;
+            progress(total);
+        }
+        Ok(total)
+    }
+
+    /// The erasure journal (`POST /v1/sys/backup/erasures`), as the server wrote it.
+    pub async fn erasure_journal(&self) -> Result<Vec<u8>, ClientError> {
+        self.call_bytes::<()>(Method::POST, "/v1/sys/backup/erasures", None).await
+    }
+
     // ---- sys ----
 
     pub async fn health(&self) -> Result<api::Health, ClientError> {

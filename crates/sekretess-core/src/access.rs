@@ -47,10 +47,13 @@ pub enum Scope {
     DocumentsWrite,
     /// List and download archived documents.
     DocumentsRead,
+    /// Take encrypted backups and export the erasure journal (`POST /v1/sys/backup`,
+    /// `POST /v1/sys/backup/erasures`).
+    SysBackup,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 14] = [
+    pub const ALL: [Scope; 15] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
@@ -65,6 +68,7 @@ impl Scope {
         Scope::Metrics,
         Scope::DocumentsWrite,
         Scope::DocumentsRead,
+        Scope::SysBackup,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +87,7 @@ impl Scope {
             Scope::Metrics => "sys:metrics",
             Scope::DocumentsWrite => "documents:write",
             Scope::DocumentsRead => "documents:read",
+            Scope::SysBackup => "sys:backup",
         }
     }
 
@@ -97,8 +102,8 @@ impl Scope {
 }
 
 /// Scopes that administer the vault: keys, groups, sealing and the audit log.
-pub const ADMIN_SCOPES: [Scope; 4] =
-    [Scope::ApiKeysAdmin, Scope::GroupsAdmin, Scope::SysSeal, Scope::AuditRead];
+pub const ADMIN_SCOPES: [Scope; 5] =
+    [Scope::ApiKeysAdmin, Scope::GroupsAdmin, Scope::SysSeal, Scope::AuditRead, Scope::SysBackup];
 
 /// The role name that stands for every scope (the bootstrap key's).
 pub const SECURITY_OFFICER: &str = "security-officer";

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod agreements;
 pub mod audit;
+pub mod backup;
 pub mod clock;
 mod coalesce;
 pub mod code;

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 // Unit tests beside the code may unwrap; non-test builds keep the workspace lints.
 
+pub mod backup;
 pub mod crockford;
 pub mod digest;
 pub mod envelope;

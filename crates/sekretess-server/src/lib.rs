@@ -38,6 +38,7 @@ use tracing::Instrument;
 
 pub mod audit_trail;
 pub mod auth;
+pub mod backup;
 mod extract;
 pub mod harden;
 pub mod known;
@@ -117,6 +118,12 @@ pub struct AppState<S: Store + AccessStore> {
     pub auth_failures: Arc<audit_trail::AuthFailures>,
     /// Token buckets for authentication failures and reveals.
     pub rate_limits: Arc<ratelimit::RateLimits>,
+    /// Backup recipients and schedule (none: `POST /v1/sys/backup` answers that it is not
+    /// configured), and what the metrics report about backups.
+    pub backup_options: backup::BackupOptions,
+    pub backups: Arc<backup::BackupState>,
+    /// The backup routes, set by [`AppState::with_backups`] (merged once, by [`router`]).
+    backup_routes: Router,
 }
 
 impl<S: Store + AccessStore + PeopleStore> AppState<S> {
@@ -139,6 +146,9 @@ impl<S: Store + AccessStore + PeopleStore> AppState<S> {
                 audit_trail::AUTH_FAILURE_SOURCES,
             )),
             rate_limits: Arc::new(ratelimit::RateLimits::new(limits.rate)),
+            backup_options: backup::BackupOptions::default(),
+            backups: Arc::default(),
+            backup_routes: Router::new(),
         };
         state.people_routes = routes::people::router(state.clone(), service);
         state
@@ -169,7 +179,21 @@ impl<S: Store + AccessStore> Clone for AppState<S> {
             metrics: Arc::clone(&self.metrics),
             auth_failures: Arc::clone(&self.auth_failures),
             rate_limits: Arc::clone(&self.rate_limits),
+            backup_options: self.backup_options.clone(),
+            backups: Arc::clone(&self.backups),
+            backup_routes: self.backup_routes.clone(),
         }
+    }
+}
+
+impl<S: Store + AccessStore + sekretess_core::backup::BackupSource> AppState<S> {
+    /// Serves `POST /v1/sys/backup` and `POST /v1/sys/backup/erasures` with these
+    /// recipients (the schedule itself is started by [`backup::spawn_schedule`]).
+    pub fn with_backups(mut self, options: backup::BackupOptions) -> Self {
+        self.backup_options = options;
+        self.backup_routes = Router::new();
+        self.backup_routes = backup::routes(self.clone());
+        self
     }
 }
 
@@ -369,12 +393,14 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/sys/unseal", post(r::sys::unseal::<S>))
         .route("/v1/openapi.json", get(openapi_json));
     let people = state.people_routes.clone();
+    let backups = state.backup_routes.clone();
     let counters = Arc::clone(&state.metrics);
     public
         .merge(protected_sys)
         .merge(data)
         .with_state(state)
         .merge(people)
+        .merge(backups)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes))

@@ -141,7 +141,7 @@ pub async fn metrics<S: Store + AccessStore>(
     _auth: Authorized<need::Metrics>,
 ) -> Result<Response, ApiError> {
     let status = st.vault.seal_status()?;
-    let text = render(
+    let mut text = render(
         &st.metrics,
         VaultGauges {
             initialized: status.initialized,
@@ -150,6 +150,7 @@ pub async fn metrics<S: Store + AccessStore>(
             rate_limited: st.rate_limits.refused(),
         },
     );
+    text.push_str(&st.backups.render(st.clock.now()));
     let mut resp = text.into_response();
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
     Ok(resp)

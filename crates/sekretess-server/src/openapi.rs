@@ -84,6 +84,7 @@ impl Modify for BearerAuth {
     info(title = "Sekretess API", version = "1", description = "Self-hosted customer-confidentiality vault. Errors are RFC 9457 problem documents (application/problem+json) whose `type` is urn:sekretess:problem:<kind>."),
     paths(
         sys::health, sys::get_seal_status, sys::init, sys::unseal, sys::seal,
+        crate::backup::create_backup, crate::backup::erasure_journal,
         crate::processes::list_processes, crate::metrics::metrics,
         groups::create_group, groups::list_groups, groups::lock_group, groups::unlock_group,
         customers::schema,

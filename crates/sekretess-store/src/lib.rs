@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod access;
+pub mod backup;
 mod codec;
 mod hash_filter;
 mod index_blocks;

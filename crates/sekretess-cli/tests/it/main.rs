@@ -4,5 +4,6 @@
 mod archive;
 mod audit;
 mod crash;
+mod backup;
 mod scale;
 mod serve;

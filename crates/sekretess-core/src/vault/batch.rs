@@ -165,6 +165,7 @@ impl<S: Store> Vault<S> {
         group: &str,
         batch: &[Vec<(String, String)>],
     ) -> Result<Vec<Result<CustomerCode, VaultError>>, VaultError> {
+        let _gate = self.write_gate.read().await;
         let u = self.unsealed()?;
         let g = self.group_by_name(&u, group).await?;
         Self::usable(&g)?;

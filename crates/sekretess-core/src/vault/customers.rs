@@ -202,6 +202,7 @@ impl<S: Store> Vault<S> {
         code: &CustomerCode,
         changes: &[(String, Option<String>)],
     ) -> Result<(), VaultError> {
+        let _gate = self.write_gate.read().await;
         let (u, g, record, hold) = self.locate(code, Access::Write).await?;
         let (dek, current) = self.open_record(&g, &record, &hold).await?;
         let mut merged: BTreeMap<String, Zeroizing<String>> =
@@ -252,6 +253,7 @@ impl<S: Store> Vault<S> {
     /// entries are deleted, and the erasure is journaled. The code is never reused.
     pub async fn erase_customer(&self, ctx: &AuditContext, code: &CustomerCode) -> Result<(), VaultError> {
         // Exclusively: reads of this customer in flight finish first.
+        let _gate = self.write_gate.read().await;
         let (u, g, record, _hold) = self.locate(code, Access::Write).await?;
         let event = Self::customer_event(ctx, Action::CustomerErase, &g, &record.code, &record.fields);
         let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;

@@ -127,6 +127,7 @@ impl<S: Store> Vault<S> {
     /// Creates a customer group with its own store and its own keys.
     pub async fn create_group(&self, ctx: &AuditContext, name: &str) -> Result<GroupInfo, VaultError> {
         group_name_ok(name)?;
+        let _gate = self.write_gate.read().await;
         let u = self.unsealed()?;
         let mut event = ctx.event(Action::GroupCreate.as_str());
         event.group = Some(name.to_owned());
@@ -192,6 +193,7 @@ impl<S: Store> Vault<S> {
         name: &str,
         locked: bool,
     ) -> Result<GroupInfo, VaultError> {
+        let _gate = self.write_gate.read().await;
         let u = self.unsealed()?;
         let g = self.group_by_name(&u, name).await?;
         let mut event = ctx.event(if locked { Action::GroupLock } else { Action::GroupUnlock }.as_str());

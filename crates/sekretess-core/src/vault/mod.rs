@@ -33,6 +33,7 @@ use crate::store::{
 };
 
 mod audit_trail;
+mod backup;
 mod batch;
 mod customers;
 mod documents;
@@ -217,6 +218,10 @@ pub struct Vault<S: Store> {
     /// Audit writes that failed since this process started (every audit log it unseals
     /// counts here).
     audit_failures: Arc<AtomicU64>,
+    /// Every write that touches more than one database (control and a group store) holds
+    /// this shared for its whole length; a backup holds it exclusively while it opens its
+    /// snapshots, so they all see the same set of finished writes (see `backup.rs`).
+    write_gate: tokio::sync::RwLock<()>,
 }
 
 /// Codes remembered at most; the cache starts over when full (cheap, and bounded).
@@ -261,6 +266,7 @@ impl<S: Store> Vault<S> {
             directory_cache: std::sync::Mutex::new(HashMap::new()),
             audit_failures: Arc::default(),
             init_audit: std::sync::Mutex::new(None),
+            write_gate: tokio::sync::RwLock::new(()),
         })
     }
 

@@ -171,7 +171,8 @@ scopes!(
     Redact,
     Metrics,
     DocumentsWrite,
-    DocumentsRead
+    DocumentsRead,
+    SysBackup
 );
 
 /// The address of the connection's peer.

@@ -126,6 +126,7 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::ApiKeysAdmin,
                 Scope::AuditRead,
                 Scope::Metrics,
+                Scope::SysBackup,
             ]),
             Role::Agent => out.extend([
                 Scope::GroupsRead,

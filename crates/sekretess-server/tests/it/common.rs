@@ -54,7 +54,8 @@ impl TestServer {
             },
             retire_bootstrap_key: true,
         };
-        let state = AppState::new(Arc::new(vault), clock.clone(), limits, people);
+        let state = AppState::new(Arc::new(vault), clock.clone(), limits, people)
+            .with_backups(sekretess_server::backup::BackupOptions::default());
         let server = RunningServer::start("127.0.0.1:0".parse().unwrap(), tls_config, state).await.unwrap();
         TestServer { _dir: dir, server, certs, clock }
     }

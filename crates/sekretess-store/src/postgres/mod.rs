@@ -36,6 +36,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool};
 
 mod access;
 mod audit;
+mod backup;
 mod control;
 mod documents;
 mod group;

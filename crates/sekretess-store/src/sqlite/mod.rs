@@ -25,6 +25,7 @@ use crate::migrate;
 
 mod access;
 mod audit;
+mod backup;
 mod checkpoint;
 mod control;
 mod documents;

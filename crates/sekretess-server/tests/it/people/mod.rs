@@ -72,7 +72,7 @@ enum Kind {
     Svc(&'static str),
 }
 
-const SCOPES: [&str; 14] = [
+const SCOPES: [&str; 15] = [
     "sys:seal",
     "groups:admin",
     "groups:read",
@@ -87,6 +87,7 @@ const SCOPES: [&str; 14] = [
     "sys:metrics",
     "documents:write",
     "documents:read",
+    "sys:backup",
 ];
 
 impl World {
@@ -292,6 +293,9 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         ("post", "/v1/sys/seal") => (vec![Officer, svc("sys:seal")], true),
         ("get", "/v1/sys/processes") => (vec![Officer, svc("sys:seal")], false),
         ("get", "/v1/sys/metrics") => (vec![Officer, Auditor, svc("sys:metrics")], false),
+        ("post", "/v1/sys/backup") | ("post", "/v1/sys/backup/erasures") => {
+            (vec![Officer, svc("sys:backup")], false)
+        }
         ("post", "/v1/groups") => (vec![Officer, svc("groups:admin")], false),
         ("get", "/v1/groups") | ("get", "/v1/schema") => {
             (vec![Officer, Agent, NoGroup, Unsigned, svc("groups:read")], false)
