@@ -127,7 +127,39 @@ pub const CONTROL_TABLES: &[TableSpec] = &[
 ];
 
 /// Tables of every group store besides its customers and their index.
-pub const GROUP_TABLES: &[TableSpec] = &[];
+pub const GROUP_TABLES: &[TableSpec] = &[
+    // The document archive (store migration 0006): sealed chunks and their links to codes.
+    // A link row names a customer `code`, so a restore leaves out the links of erased
+    // customers; their documents stay, as they do in the vault.
+    TableSpec {
+        name: "documents",
+        columns: &[
+            ("id", Text),
+            ("kek_version", Int),
+            ("wrapped_dek", Blob),
+            ("name", Blob),
+            ("content_type", Text),
+            ("size", Int),
+            ("original_sha256", Blob),
+            ("filed_by", Text),
+            ("filed_at", Int),
+            ("findings", Text),
+            ("retain_until", Int),
+            ("chunk_count", Int),
+        ],
+        order_by: "id",
+    },
+    TableSpec {
+        name: "document_chunks",
+        columns: &[("document", Text), ("idx", Int), ("data", Blob)],
+        order_by: "document, idx",
+    },
+    TableSpec {
+        name: "document_codes",
+        columns: &[("code", Text), ("document", Text)],
+        order_by: "code, document",
+    },
+];
 
 /// `SELECT` of a whole table in its order; integers are read as 64-bit on both backends.
 pub(crate) fn select_sql(spec: &TableSpec, prefix: &str) -> String {

@@ -3,7 +3,7 @@
 
 mod archive;
 mod audit;
-mod crash;
 mod backup;
+mod crash;
 mod scale;
 mod serve;
