@@ -124,7 +124,15 @@ fn dev_quickstart_commands_and_restart() {
     let outdir = dir.path().join("coded");
     let to_file = run(
         &env,
-        &["redact", "--vault", "--group", "retail", input.to_str().unwrap(), "--out", outdir.to_str().unwrap()],
+        &[
+            "redact",
+            "--vault",
+            "--group",
+            "retail",
+            input.to_str().unwrap(),
+            "--out",
+            outdir.to_str().unwrap(),
+        ],
         None,
     );
     assert_eq!(to_file.status.code(), Some(0), "{to_file:?}");
