@@ -519,6 +519,8 @@ mod tests {
             hash_key_file: None,
             threads: 1,
             uninspected: "fail".into(),
+            vault: false,
+            group: None,
         }
     }
 

@@ -106,7 +106,7 @@ async fn main() -> Result<()> {
         anyhow::ensure!(made.iter().all(Result::is_ok), "a batch failed");
         filled += n;
         std::fs::write(&filled_file, filled.to_string())?;
-        if filled % 100_000 == 0 {
+        if filled.is_multiple_of(100_000) {
             eprintln!("{filled} customers ({:.0} s)", t.elapsed().as_secs_f64());
         }
     }
