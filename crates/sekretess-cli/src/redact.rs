@@ -545,6 +545,8 @@ mod tests {
             threads: 1,
             uninspected: "fail".into(),
             ocr_min_confidence: doc::DEFAULT_OCR_MIN_CONFIDENCE,
+            vault: false,
+            group: None,
         }
     }
 

@@ -50,7 +50,7 @@ pub async fn run(client: &Client, args: RedactArgs) -> anyhow::Result<ExitCode> 
         let result = async {
             let input = fs::read(&j.path).with_context(|| format!("cannot read {name}"))?;
             let (output, codes) =
-                client.redact_with_codes(input, group).await.with_context(|| format!("{name}"))?;
+                client.redact_with_codes(input, group).await.with_context(|| name.clone())?;
             match &args.out {
                 Some(out) => write_whole(&out.join(&j.rel), |w| w.write_all(&output))?,
                 None => io::stdout().lock().write_all(&output)?,

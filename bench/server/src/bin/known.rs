@@ -47,7 +47,8 @@ fn customer(i: u64, rng: &mut Rng) -> Vec<(String, String)> {
     let s = |k: u64| SYLLABLES[(k % SYLLABLES.len() as u64) as usize];
     let k = rng.below(13_824);
     let surname = format!("{}{}{}", s(k), s(k / 24), s(k / 576));
-    let surname = format!("{}{}", surname[..1].to_uppercase(), &surname[1..]);
+    let mut cs = surname.chars();
+    let surname = cs.next().map(|c| c.to_uppercase().chain(cs).collect::<String>()).unwrap_or_default();
     let f = |k: &str, v: String| (k.to_owned(), v);
     vec![
         f("full_name", format!("{given} {surname}")),
