@@ -530,9 +530,9 @@ pub fn is_role_noun(w: &str) -> bool {
     ROLE.contains(&w.to_lowercase().as_str())
 }
 
-/// Words that, right after capitalised words, make them part of a place or a company name
-/// ("Karl Johans torg", "Nowak Bygg AB", "Berg & Söner").
-pub fn is_place_or_company_word(w: &str) -> bool {
+/// Words that, right after capitalised words, make them part of a place name ("Karl Johans
+/// torg", "Baker Street").
+pub fn is_place_word(w: &str) -> bool {
     const WORDS: &[&str] = &[
         "torg",
         "torget",
@@ -579,38 +579,41 @@ pub fn is_place_or_company_word(w: &str) -> bool {
         "sjukhuset",
         "station",
         "stationen",
-        "&",
-        "AB",
-        "HB",
-        "KB",
-        "Ltd",
-        "Inc",
-        "GmbH",
-        "AS",
-        "ASA",
-        "ApS",
-        "A/S",
-        "Oy",
-        "Oyj",
-        "BV",
-        "B.V.",
-        "NV",
-        "LLC",
-        "plc",
-        "PLC",
-        "S.L.",
-        "S.A.",
-        "SA",
-        "Sp.",
-        "Co",
-        "Co.",
-        "Corp",
-        "Corp.",
-        "Group",
-        "Bygg",
-        "Holding",
     ];
     WORDS.contains(&w) || is_en_street(w)
+}
+
+/// Words that, right after a capitalised word, make it part of a company name ("Nowak Bygg
+/// AB", "Berg & Söner").
+pub fn is_company_word(w: &str) -> bool {
+    const WORDS: &[&str] = &["&", "Bygg", "Holding", "Group", "Co", "Co.", "Corp", "Corp."];
+    WORDS.contains(&w) || is_company_form(w)
+}
+
+/// Field words that are never part of a name: "Kortnummer", "Telefon", "Address".
+pub fn is_field_word(w: &str) -> bool {
+    let l = w.to_lowercase();
+    l.ends_with("nummer")
+        || l.ends_with("number")
+        || matches!(
+            l.as_str(),
+            "telefon"
+                | "phone"
+                | "mobil"
+                | "mobile"
+                | "adress"
+                | "address"
+                | "email"
+                | "e-post"
+                | "epost"
+                | "iban"
+                | "konto"
+                | "account"
+                | "card"
+                | "kort"
+                | "datum"
+                | "date"
+        )
 }
 
 /// Company-form words: a postcode on the same line after one of them is the company's own

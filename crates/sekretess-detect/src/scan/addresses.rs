@@ -44,7 +44,9 @@ impl Scanner<'_> {
             }
             let w = std::str::from_utf8(&t[k..we]).ok()?;
             let cap = w.chars().next().is_some_and(char::is_uppercase);
-            if w.is_empty() || !(cap || matches!(w, "ul." | "al." | "de" | "del" | "la" | "van" | "der")) {
+            let particle = matches!(w, "ul." | "al." | "de" | "del" | "la" | "van" | "der")
+                || (!cap && lexicon::is_place_word(w));
+            if w.is_empty() || !(cap || particle) {
                 break;
             }
             if lexicon::is_stop_word(w) || lexicon::is_company_form(w) {

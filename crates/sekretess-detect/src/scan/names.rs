@@ -173,9 +173,9 @@ impl<'a> Scanner<'a> {
         false
     }
 
-    /// Whether the words after `end` make the name part of a place or a company: "Karl Johans
-    /// torg", "Nowak Bygg AB", "Berg & Söner".
-    fn place_or_company_after(&self, end: usize) -> bool {
+    /// What the words after `end` make the name part of: `Some(true)` a place ("Karl Johans
+    /// torg"), `Some(false)` a company ("Nowak Bygg AB", "Berg & Söner"), `None` neither.
+    fn place_or_company_after(&self, end: usize) -> Option<bool> {
         let t = self.t;
         let token = |s: usize| {
             let mut e = s;
@@ -185,15 +185,19 @@ impl<'a> Scanner<'a> {
             (std::str::from_utf8(&t[s..e]).unwrap_or(""), e)
         };
         if t.get(end) != Some(&b' ') {
-            return false;
+            return None;
         }
         let (w1, e1) = token(end + 1);
-        if lexicon::is_place_or_company_word(w1) {
-            return true;
+        if lexicon::is_place_word(w1) {
+            return Some(true);
         }
-        w1.chars().next().is_some_and(char::is_uppercase)
+        if lexicon::is_company_word(w1) {
+            return Some(false);
+        }
+        (w1.chars().next().is_some_and(char::is_uppercase)
             && t.get(e1) == Some(&b' ')
-            && lexicon::is_company_form(token(e1 + 1).0)
+            && lexicon::is_company_form(token(e1 + 1).0))
+        .then_some(false)
     }
 
     fn person(&mut self, i: usize, e1: usize) -> usize {
@@ -202,6 +206,7 @@ impl<'a> Scanner<'a> {
         let w1 = w1.strip_suffix("'s").unwrap_or(w1);
         if w1.len() < 2
             || lexicon::is_stop_word(w1)
+            || lexicon::is_field_word(w1)
             || lexicon::is_person_cue(w1)
             || w1.bytes().all(|b| b.is_ascii_uppercase())
         {
@@ -241,7 +246,11 @@ impl<'a> Scanner<'a> {
             let we = self.word_end(j + 1);
             let w = self.word_str(j + 1, we);
             let w = w.strip_suffix("'s").unwrap_or(w);
-            if w.len() < 2 || lexicon::is_stop_word(w) || lexicon::is_en_street(w) || lexicon::is_se_street(w)
+            if w.len() < 2
+                || lexicon::is_stop_word(w)
+                || lexicon::is_field_word(w)
+                || lexicon::is_en_street(w)
+                || lexicon::is_se_street(w)
             {
                 break;
             }
@@ -269,8 +278,12 @@ impl<'a> Scanner<'a> {
             strong = false;
         }
         let mut end = ends[n - 1];
-        if !structural && self.place_or_company_after(end) {
-            return end;
+        // Places are not people; a company named after a surname alone ("Nowak Bygg AB") is
+        // not one either, but a full name in a company name ("Anna Svensson Konsult AB") is.
+        match self.place_or_company_after(end) {
+            Some(true) if !structural => return end,
+            Some(false) if !structural && !(g1 && n >= 2) => return end,
+            _ => {}
         }
         // "Surname, Given" as a labelled value: the rest of the line is the name.
         if structural
