@@ -110,9 +110,8 @@ impl Scanner<'_> {
         } else {
             return false;
         };
-        if !(t.get(end) == Some(&b' ') && self.town_at(end + 1) && self.town_then_end(end + 1))
-            || !right_ok(t, end)
-        {
+        let town = t.get(end) == Some(&b' ') && self.town_at(end + 1) && self.town_then_end(end + 1);
+        if !(town && right_ok(t, end)) {
             return false;
         }
         let street = if i >= 2 && &t[i - 2..i] == b", " { self.street_before(i - 2) } else { None };

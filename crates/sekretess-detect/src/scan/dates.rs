@@ -86,10 +86,8 @@ impl Scanner<'_> {
         if !right_ok(self.t, end) {
             return;
         }
-        if !self.cue(start, end, Label::DateOfBirth)
-            && !(self.key.is_none() && self.column_label(start) == Some(Label::DateOfBirth))
-            && !self.after_name(start)
-        {
+        let column = self.key.is_none() && self.column_label(start) == Some(Label::DateOfBirth);
+        if !(self.cue(start, end, Label::DateOfBirth) || column || self.after_name(start)) {
             return;
         }
         self.push(start, end, Label::DateOfBirth, confidence::DATE_OF_BIRTH, "date_of_birth");

@@ -282,7 +282,7 @@ impl<'a> Scanner<'a> {
         // not one either, but a full name in a company name ("Anna Svensson Konsult AB") is.
         match self.place_or_company_after(end) {
             Some(true) if !structural => return end,
-            Some(false) if !structural && !(g1 && n >= 2) => return end,
+            Some(false) if !(structural || (g1 && n >= 2)) => return end,
             _ => {}
         }
         // "Surname, Given" as a labelled value: the rest of the line is the name.
