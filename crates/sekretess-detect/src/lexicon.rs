@@ -527,7 +527,7 @@ pub fn is_name_label(label: &str) -> bool {
 pub fn is_role_noun(w: &str) -> bool {
     const ROLE: &[&str] =
         &["handläggare", "customer", "kunden", "person", "patienten", "kontaktperson", "undertecknad"];
-    ROLE.contains(&w.to_lowercase().as_str())
+    ROLE.iter().any(|r| w.eq_ignore_ascii_case(r))
 }
 
 /// Words that, right after capitalised words, make them part of a place name ("Karl Johans
@@ -592,28 +592,18 @@ pub fn is_company_word(w: &str) -> bool {
 
 /// Field words that are never part of a name: "Kortnummer", "Telefon", "Address".
 pub fn is_field_word(w: &str) -> bool {
-    let l = w.to_lowercase();
-    l.ends_with("nummer")
-        || l.ends_with("number")
-        || matches!(
-            l.as_str(),
-            "telefon"
-                | "phone"
-                | "mobil"
-                | "mobile"
-                | "adress"
-                | "address"
-                | "email"
-                | "e-post"
-                | "epost"
-                | "iban"
-                | "konto"
-                | "account"
-                | "card"
-                | "kort"
-                | "datum"
-                | "date"
-        )
+    let b = w.as_bytes();
+    let ends = |suffix: &str| {
+        b.len() >= suffix.len() && b[b.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    ends("nummer")
+        || ends("number")
+        || [
+            "telefon", "phone", "mobil", "mobile", "adress", "address", "email", "e-post", "epost", "iban",
+            "konto", "account", "card", "kort", "datum", "date",
+        ]
+        .iter()
+        .any(|f| w.eq_ignore_ascii_case(f))
 }
 
 /// Company-form words: a postcode on the same line after one of them is the company's own

@@ -137,6 +137,14 @@ impl<'a> Scanner<'a> {
     /// "Er referens: ", "Ny styrelseledamot: ".
     fn name_label_before(&self, i: usize) -> bool {
         let t = self.t;
+        // Cheap test first: a colon (and perhaps spaces and a quote) just before.
+        let mut k = i;
+        while k > 0 && i - k < 4 && matches!(t[k - 1], b' ' | b'\t' | b'"' | b'\'') {
+            k -= 1;
+        }
+        if k == 0 || t[k - 1] != b':' {
+            return false;
+        }
         let lo = i.saturating_sub(48);
         let ls = match memchr::memrchr(b'\n', &t[lo..i]) {
             Some(p) => lo + p + 1,
