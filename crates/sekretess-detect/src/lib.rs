@@ -210,6 +210,7 @@ pub fn redact_bytes(
 /// Candidates of one text (or field value), resolved and filtered: sorted, non-overlapping.
 pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
     let mut sc = scan::Scanner::new(text, key);
+    sc.floor = options.min_confidence;
     if let Some(k) = key
         && let Some(c) = scan::whole_field(text, k)
     {

@@ -195,6 +195,10 @@ pub struct Scanner<'a> {
     ctx: context::Ctx,
     /// Column labels of a delimited header line read as text (computed on first use).
     header: Option<Option<Header>>,
+    /// Name candidates below this confidence are dropped when found (they could not be
+    /// reported: resolution drops them first). Capitalised words are many, so this keeps the
+    /// candidate list of a 4 MiB block small.
+    pub floor: f32,
 }
 
 /// The first line of a text that looks like a CSV header: its delimiter, field count and the
@@ -252,6 +256,7 @@ impl<'a> Scanner<'a> {
             buf: Vec::with_capacity(32),
             ctx: context::Ctx::default(),
             header: None,
+            floor: 0.0,
         }
     }
 

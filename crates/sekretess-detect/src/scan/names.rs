@@ -335,7 +335,9 @@ impl<'a> Scanner<'a> {
         }
         let conf = base.clamp(0.0, 1.0);
         let end = if w1.len() < e1 - i && n == 1 && end == e1 { i + w1.len() } else { end };
-        self.out.push(Cand { start: i, end, label: Label::Person, conf, rec: "person_lexicon" });
+        if conf >= self.floor {
+            self.out.push(Cand { start: i, end, label: Label::Person, conf, rec: "person_lexicon" });
+        }
         end.max(e1)
     }
 }
