@@ -5,7 +5,7 @@
 //! sekretess-bench-detect gen --seed 42 --docs 3500 --out corpus.jsonl
 //! sekretess-bench-detect run --corpus corpus.jsonl --out sekretess.jsonl
 //! sekretess-bench-detect score --corpus corpus.jsonl --pred sekretess.jsonl [--pred presidio.jsonl]
-//! sekretess-bench-detect throughput --mb 1,100,1000 --threads 1
+//! sekretess-bench-detect throughput --mb 1,100,1000 [--threads 0 (default: every core, as redact)]
 //! sekretess-bench-detect compare [--docs 3500] [--python bench/presidio/.venv/bin/python]
 //! sekretess-bench-detect score-corpus --corpus bench/detect/handlabelled/heldout.jsonl
 //! ```
@@ -325,7 +325,10 @@ fn throughput(args: &[String]) -> anyhow::Result<()> {
         .map(|s| s.trim().parse::<u64>())
         .collect::<Result<_, _>>()
         .context("--mb takes comma-separated sizes in MB")?;
-    let threads: usize = arg(args, "--threads").map_or(Ok(1), |s| s.parse()).context("--threads")?;
+    // The same default as `sekretess redact` (0: every core), so that the figures describe it.
+    let threads: usize = arg(args, "--threads").map_or(Ok(0), |s| s.parse()).context("--threads")?;
+    let threads =
+        if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
     let dense = args.iter().any(|a| a == "--dense");
     let base = mixed_text(7, dense);
     let opts = Options { threads, ..Options::default() };
