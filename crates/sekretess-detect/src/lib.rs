@@ -113,7 +113,7 @@ pub struct Options {
     pub hash_key: Vec<u8>,
     /// Worker threads for large inputs (0: the number of CPUs).
     pub threads: usize,
-    /// Block size for streaming, in bytes (default 2 MiB, which keeps peak memory under
+    /// Block size for streaming, in bytes (default 1 MiB, which keeps peak memory under
     /// 64 MB with two threads; docs/benchmarks.md). Memory use grows with
     /// `threads * block_size`.
     pub block_size: usize,
@@ -128,7 +128,7 @@ impl Default for Options {
             labels: None,
             hash_key: Vec::new(),
             threads: 0,
-            block_size: 2 << 20,
+            block_size: 1 << 20,
         }
     }
 }
