@@ -5,9 +5,14 @@
 //! sekretess-bench-detect gen --seed 42 --docs 3500 --out corpus.jsonl
 //! sekretess-bench-detect run --corpus corpus.jsonl --out sekretess.jsonl
 //! sekretess-bench-detect score --corpus corpus.jsonl --pred sekretess.jsonl [--pred presidio.jsonl]
-//! sekretess-bench-detect throughput --mb 1,100,1000 --threads 1
+//! sekretess-bench-detect throughput --mb 1,100,1000 [--threads 0 (default: every core, as redact)]
 //! sekretess-bench-detect compare [--docs 3500] [--python bench/presidio/.venv/bin/python]
+//! sekretess-bench-detect score-corpus --corpus bench/detect/handlabelled/heldout.jsonl
 //! ```
+//!
+//! `score-corpus` runs Sekretess over any labelled corpus in the JSONL format above (`id`,
+//! `family`, `format`, `text`, `spans` of `[start, end, label]` in characters) and prints
+//! P/R/F1 per label with exact-span and overlap matching, then micro F1 per family.
 #![forbid(unsafe_code)]
 
 mod corpus_gen;
@@ -320,7 +325,10 @@ fn throughput(args: &[String]) -> anyhow::Result<()> {
         .map(|s| s.trim().parse::<u64>())
         .collect::<Result<_, _>>()
         .context("--mb takes comma-separated sizes in MB")?;
-    let threads: usize = arg(args, "--threads").map_or(Ok(1), |s| s.parse()).context("--threads")?;
+    // The same default as `sekretess redact` (0: every core), so that the figures describe it.
+    let threads: usize = arg(args, "--threads").map_or(Ok(0), |s| s.parse()).context("--threads")?;
+    let threads =
+        if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
     let dense = args.iter().any(|a| a == "--dense");
     let base = mixed_text(7, dense);
     let opts = Options { threads, ..Options::default() };
@@ -430,6 +438,25 @@ fn main() -> anyhow::Result<()> {
             print_table(&names, &scores, &timings);
         }
         "throughput" => throughput(&args)?,
+        "score-corpus" => {
+            let path = arg(&args, "--corpus").context("score-corpus needs --corpus FILE")?;
+            let corpus = read_corpus(Path::new(&path))?;
+            let (preds, chars, cpu) = run_sekretess(&corpus, 1)?;
+            println!("Corpus: {path}, {} documents, {chars:.0} characters.\n", corpus.len());
+            print_table(&["sekretess"], &[Scores::compute(&corpus, &preds)], &[Some((chars, cpu))]);
+            println!();
+            println!("Per family (exact-span micro P / R / F1, overlap F1):");
+            let mut fams: Vec<&str> = corpus.iter().map(|d| d.family.as_str()).collect();
+            fams.sort_unstable();
+            fams.dedup();
+            for fam in fams {
+                let sub: Vec<&CorpusDoc> = corpus.iter().filter(|d| d.family == fam).collect();
+                let s = Scores::compute_refs(&sub, &preds);
+                let (p, r, f) = s.prf("micro", true);
+                let (_, _, fo) = s.prf("micro", false);
+                println!("- {fam} ({} docs): P {p:.3} R {r:.3} F1 {f:.3}, overlap F1 {fo:.3}", sub.len());
+            }
+        }
         "compare" => {
             let dir = PathBuf::from(arg(&args, "--dir").unwrap_or_else(|| "bench/detect/out".into()));
             fs::create_dir_all(&dir)?;
@@ -477,7 +504,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             println!(
-                "usage: sekretess-bench-detect gen|run|score|throughput|compare (see the source header)"
+                "usage: sekretess-bench-detect gen|run|score|score-corpus|throughput|compare (see the source header)"
             );
         }
     }

@@ -78,6 +78,15 @@ fn positive(label: Label) -> &'static [&'static str] {
             "puh",
             "puhelin*",
             "ext",
+            "teléfono",
+            "telefono",
+            "móvil",
+            "movil",
+            "tfno",
+            "telefonu",
+            "komórka",
+            "kom",
+            "bel",
         ],
         Label::IpAddress => &[
             "ip",
@@ -150,12 +159,11 @@ fn negative(label: Label) -> &'static [&'static [&'static str]] {
     const INVOICE: &[&str] = &["invoice*", "faktura*"];
     match label {
         Label::SeOrgnr => &[NUMBERS],
-        Label::CardNumber
-        | Label::UsSsn
-        | Label::SePersonnummer
-        | Label::Phone
-        | Label::SeBankAccount
-        | Label::PostalAddress => &[NUMBERS, INVOICE],
+        Label::CardNumber | Label::UsSsn | Label::SePersonnummer | Label::Phone | Label::SeBankAccount => {
+            &[NUMBERS, INVOICE]
+        }
+        // An invoice names the addresses it is sent to.
+        Label::PostalAddress => &[NUMBERS],
         Label::IpAddress => &[&["version*", "ver", "release*", "build*", "firmware*", "oid", "snmp"]],
         Label::DateOfBirth => {
             &[&["invoice*", "order*", "due", "förfall*", "issued", "created", "deployed", "logged"]]

@@ -276,6 +276,78 @@ pub fn is_stop_word(w: &str) -> bool {
         "Hejsan",
         "Miss",
         "Sir",
+        // Swedish and English words that often start a sentence or a line (issue 19).
+        "Ja",
+        "Nej",
+        "Jo",
+        "Okej",
+        "Ok",
+        "Visst",
+        "Absolut",
+        "Men",
+        "Om",
+        "När",
+        "Där",
+        "Här",
+        "Hur",
+        "Vad",
+        "Var",
+        "Vem",
+        "Eftersom",
+        "Efter",
+        "Innan",
+        "Under",
+        "Över",
+        "Alla",
+        "Inga",
+        "Kan",
+        "Ska",
+        "Vill",
+        "God",
+        "Bra",
+        "Tyvärr",
+        "Dessutom",
+        "Enligt",
+        "Angående",
+        "Gällande",
+        "Ang",
+        "Även",
+        "Också",
+        "Då",
+        "Nu",
+        "Sedan",
+        "Bifogar",
+        "Bifogat",
+        "Observera",
+        "Obs",
+        "Yes",
+        "No",
+        "Regarding",
+        "Re",
+        "Fwd",
+        "Subject",
+        "Ämne",
+        "From",
+        "Cc",
+        "Sent",
+        "Skickat",
+        "Hälsa",
+        "Ny",
+        "Nya",
+        "Nytt",
+        "Vår",
+        "Er",
+        "Ert",
+        "Era",
+        "Avgående",
+        "Tillträdande",
+        "Patient",
+        "Tenant",
+        "Landlord",
+        "Hyresgäst",
+        "Hyresvärd",
+        "Referens",
+        "Reference",
     ];
     STOP.contains(&w)
 }
@@ -321,6 +393,227 @@ pub fn month(w: &str) -> Option<u32> {
         ("december", 12),
     ];
     MONTHS.iter().find(|(m, _)| *m == w).map(|(_, n)| *n)
+}
+
+/// Form labels and header names whose value is a person's name ("From:", "Patient Name:",
+/// "Tenant:", "Er referens:", "Ny styrelseledamot:"), lower case. The whole label or its last
+/// word is compared.
+pub fn is_name_label(label: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "från",
+        "till",
+        "kopia",
+        "sender",
+        "avsändare",
+        "recipient",
+        "mottagare",
+        "reply-to",
+        "name",
+        "namn",
+        "full name",
+        "fullständigt namn",
+        "patient",
+        "tenant",
+        "landlord",
+        "hyresgäst",
+        "hyresvärd",
+        "referens",
+        "reference",
+        "ref",
+        "er ref",
+        "vår ref",
+        "your ref",
+        "our ref",
+        "kontaktperson",
+        "contact",
+        "contact person",
+        "styrelseledamot",
+        "ledamot",
+        "suppleant",
+        "ordförande",
+        "firmatecknare",
+        "vd",
+        "avgående",
+        "tillträdande",
+        "signed",
+        "undertecknad",
+        "customer",
+        "kund",
+        "employee",
+        "anställd",
+        "handläggare",
+        "attn",
+        "att",
+        "borrower",
+        "lender",
+        "buyer",
+        "seller",
+        "köpare",
+        "säljare",
+        "guarantor",
+        "borgensman",
+        "applicant",
+        "sökande",
+        "witness",
+        "vittne",
+        "owner",
+        "ägare",
+        "representative",
+        "ombud",
+        "guardian",
+        "förmyndare",
+        "beneficiary",
+        "förmånstagare",
+        "policyholder",
+        "försäkringstagare",
+        "insured",
+        "cardholder",
+        "kontoinnehavare",
+        "holder",
+        "doctor",
+        "läkare",
+        "physician",
+        "nurse",
+        "driver",
+        "förare",
+        "passenger",
+        "passagerare",
+        "guest",
+        "gäst",
+        "member",
+        "medlem",
+        "prepared by",
+        "approved by",
+        "reviewed by",
+        "assigned to",
+        "reported by",
+        "requester",
+        "requested by",
+        "handled by",
+        "author",
+        "författare",
+        "caller",
+        "uppringare",
+        "agent",
+        "spouse",
+        "make",
+        "maka",
+        "partner",
+        "sambo",
+        "child",
+        "barn",
+        "employer contact",
+        "next of kin",
+        "anhörig",
+        "emergency contact",
+        "resident",
+        "boende",
+        "elev",
+        "student",
+    ];
+    let l = label.trim().trim_end_matches('.');
+    if LABELS.contains(&l) {
+        return true;
+    }
+    l.rsplit(' ').next().is_some_and(|last| LABELS.contains(&last) && !matches!(last, "to" | "till"))
+}
+
+/// Role nouns that, before a capitalised word, only weakly suggest a name ("Handläggare
+/// Ekonomi", "customer Service").
+pub fn is_role_noun(w: &str) -> bool {
+    const ROLE: &[&str] =
+        &["handläggare", "customer", "kunden", "person", "patienten", "kontaktperson", "undertecknad"];
+    ROLE.iter().any(|r| w.eq_ignore_ascii_case(r))
+}
+
+/// Words that, right after capitalised words, make them part of a place name ("Karl Johans
+/// torg", "Baker Street").
+pub fn is_place_word(w: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "torg",
+        "torget",
+        "gata",
+        "gatan",
+        "gate",
+        "gaten",
+        "gade",
+        "väg",
+        "vägen",
+        "vei",
+        "veien",
+        "plats",
+        "platsen",
+        "park",
+        "parken",
+        "allé",
+        "allén",
+        "gränd",
+        "stræde",
+        "straße",
+        "strasse",
+        "plein",
+        "straat",
+        "gracht",
+        "kade",
+        "katu",
+        "tie",
+        "kuja",
+        "calle",
+        "plaza",
+        "ulica",
+        "backe",
+        "backen",
+        "bro",
+        "bron",
+        "hamn",
+        "hamnen",
+        "kyrka",
+        "kyrkan",
+        "skola",
+        "skolan",
+        "sjukhus",
+        "sjukhuset",
+        "station",
+        "stationen",
+    ];
+    WORDS.contains(&w) || is_en_street(w)
+}
+
+/// Words that, right after a capitalised word, make it part of a company name ("Nowak Bygg
+/// AB", "Berg & Söner").
+pub fn is_company_word(w: &str) -> bool {
+    const WORDS: &[&str] = &["&", "Bygg", "Holding", "Group", "Co", "Co.", "Corp", "Corp."];
+    WORDS.contains(&w) || is_company_form(w)
+}
+
+/// Field words that are never part of a name: "Kortnummer", "Telefon", "Address".
+pub fn is_field_word(w: &str) -> bool {
+    let b = w.as_bytes();
+    let ends = |suffix: &str| {
+        b.len() >= suffix.len() && b[b.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    ends("nummer")
+        || ends("number")
+        || [
+            "telefon", "phone", "mobil", "mobile", "adress", "address", "email", "e-post", "epost", "iban",
+            "konto", "account", "card", "kort", "datum", "date",
+        ]
+        .iter()
+        .any(|f| w.eq_ignore_ascii_case(f))
+}
+
+/// Company-form words: a postcode on the same line after one of them is the company's own
+/// address (a letterhead), not a person's.
+pub fn is_company_form(w: &str) -> bool {
+    const FORMS: &[&str] = &[
+        "AB", "HB", "KB", "Ltd", "Ltd.", "Inc", "Inc.", "GmbH", "AS", "ASA", "ApS", "A/S", "Oy", "Oyj", "BV",
+        "B.V.", "NV", "LLC", "plc", "PLC", "S.L.", "S.A.", "Corp", "Corp.", "(publ)",
+    ];
+    FORMS.contains(&w.trim_end_matches(','))
 }
 
 /// Swedish street-name endings ("Storgatan", "Kungsvägen" …).

@@ -128,8 +128,9 @@ pub struct Options {
     pub hash_key: Vec<u8>,
     /// Worker threads for large inputs (0: the number of CPUs).
     pub threads: usize,
-    /// Block size for streaming, in bytes (default 4 MiB). Memory use is about
-    /// `3 * threads * block_size`.
+    /// Block size for streaming, in bytes (default 1 MiB, which keeps peak memory under
+    /// 64 MB with two threads; docs/benchmarks.md). Memory use grows with
+    /// `threads * block_size`.
     pub block_size: usize,
     /// A hook that may add spans to every text scanned (`None`: the default).
     pub spans: Option<Arc<dyn SpanHook>>,
@@ -144,7 +145,7 @@ impl Default for Options {
             labels: None,
             hash_key: Vec::new(),
             threads: 0,
-            block_size: 4 << 20,
+            block_size: 1 << 20,
             spans: None,
         }
     }
@@ -229,6 +230,7 @@ pub fn redact_bytes(
 /// Candidates of one text (or field value), resolved and filtered: sorted, non-overlapping.
 pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
     let mut sc = scan::Scanner::new(text, key);
+    sc.floor = options.min_confidence;
     if let Some(k) = key
         && let Some(c) = scan::whole_field(text, k)
     {

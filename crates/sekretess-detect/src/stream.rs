@@ -2,10 +2,14 @@
 //!
 //! The input is read in batches of `threads * block_size` bytes. Each batch is cut at record
 //! boundaries (line breaks; for CSV, line breaks outside quotes) into one piece per thread,
-//! the pieces are processed in parallel (`std::thread::scope`) and written in order. A JSON
-//! document (not NDJSON) is one record and is read whole, up to a limit.
+//! the pieces are processed in parallel and written in order. The worker threads live for the
+//! whole stream (one scope, pieces sent over channels, their buffers reused): threads made
+//! and ended per batch left each allocator heap behind and doubled peak memory with two
+//! threads (docs/benchmarks.md). A JSON document (not NDJSON) is one record and is read
+//! whole, up to a limit.
 
 use std::io::{Read, Write};
+use std::sync::mpsc;
 
 use crate::format::{Ctx, Format, process_chunk};
 use crate::scan::Cand;
@@ -147,98 +151,142 @@ pub fn redact_stream<R: Read, W: Write>(
         return Ok(summary);
     }
 
-    loop {
-        // Fill the batch.
-        let want = block * threads;
-        if !eof && buf.len() < want {
-            let more = want - buf.len();
-            eof = read_more(&mut input, &mut buf, more)?;
-        }
-        if buf.is_empty() {
-            break;
-        }
-        // Cut the batch into pieces of about `block` bytes at record boundaries.
-        let mut pieces: Vec<(usize, usize)> = Vec::with_capacity(threads);
-        let mut start = 0;
-        while pieces.len() < threads && start < buf.len() {
-            let target = if pieces.len() + 1 == threads { buf.len() } else { (start + block).min(buf.len()) };
-            let rest = &buf[start..];
-            match cut(rest, target - start, format, eof) {
-                Some(len) if len > 0 => {
-                    pieces.push((start, start + len));
-                    start += len;
+    let ctx = &ctx;
+    std::thread::scope(|scope| -> Result<Summary, DetectError> {
+        // Workers for the pieces after the first: each takes a piece's bytes and gives them
+        // back with its result, so their buffers are reused.
+        type Worker = (mpsc::Sender<Vec<u8>>, mpsc::Receiver<(Vec<u8>, ChunkResult)>);
+        let mut workers: Vec<Worker> = Vec::new();
+        let mut handles = Vec::new();
+        for _ in 1..threads {
+            let (tx, rx) = mpsc::channel::<Vec<u8>>();
+            let (rtx, rrx) = mpsc::channel::<(Vec<u8>, ChunkResult)>();
+            handles.push(scope.spawn(move || {
+                for data in rx {
+                    let r = process_chunk(&data, ctx, false, options);
+                    if rtx.send((data, r)).is_err() {
+                        break;
+                    }
                 }
-                _ => break,
-            }
+            }));
+            workers.push((tx, rrx));
         }
-        if pieces.is_empty() {
-            // No record boundary in the whole batch: read more, up to the limit.
-            if eof {
-                pieces.push((0, buf.len()));
-            } else if buf.len() >= MAX_RECORD {
-                return Err(DetectError::TooLarge {
-                    format: format.name(),
-                    offset: base_byte as u64,
-                    limit: MAX_RECORD,
-                });
-            } else {
-                eof = read_more(&mut input, &mut buf, block)?;
-                continue;
-            }
-        }
-        // Process in parallel.
-        let results: Vec<ChunkResult> = if pieces.len() == 1 {
-            let (s, e) = pieces[0];
-            vec![process_chunk(&buf[s..e], &ctx, first, options)]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = pieces
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &(s, e))| {
-                        let piece = &buf[s..e];
-                        let ctx = &ctx;
-                        let is_first = first && k == 0;
-                        scope.spawn(move || process_chunk(piece, ctx, is_first, options))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| match h.join() {
-                        Ok(r) => r,
-                        Err(_) => Err(DetectError::Io(std::io::Error::other("worker thread failed"))),
-                    })
-                    .collect()
-            })
-        };
-        for (&(s, e), r) in pieces.iter().zip(results) {
-            let (out, cands) = r.map_err(|err| match err {
-                DetectError::Syntax { format, offset } => {
-                    DetectError::Syntax { format, offset: offset + (base_byte + s) as u64 }
+        let mut spare: Vec<Vec<u8>> = Vec::new();
+        let run = (|| -> Result<(), DetectError> {
+            loop {
+                // Fill the batch.
+                let want = block * threads;
+                if !eof && buf.len() < want {
+                    let more = want - buf.len();
+                    eof = read_more(&mut input, &mut buf, more)?;
                 }
-                other => other,
-            })?;
-            output.write_all(&out)?;
-            summary.bytes_out += out.len() as u64;
-            let piece = &buf[s..e];
-            let mut counter = CharCounter::default();
-            for c in &cands {
-                on_finding(&counter.finding(piece, c, base_byte + s, base_char));
+                if buf.is_empty() {
+                    break;
+                }
+                // Cut the batch into pieces of about `block` bytes at record boundaries.
+                let mut pieces: Vec<(usize, usize)> = Vec::with_capacity(threads);
+                let mut start = 0;
+                while pieces.len() < threads && start < buf.len() {
+                    let target =
+                        if pieces.len() + 1 == threads { buf.len() } else { (start + block).min(buf.len()) };
+                    let rest = &buf[start..];
+                    match cut(rest, target - start, format, eof) {
+                        Some(len) if len > 0 => {
+                            pieces.push((start, start + len));
+                            start += len;
+                        }
+                        _ => break,
+                    }
+                }
+                if pieces.is_empty() {
+                    // No record boundary in the whole batch: read more, up to the limit.
+                    if eof {
+                        pieces.push((0, buf.len()));
+                    } else if buf.len() >= MAX_RECORD {
+                        return Err(DetectError::TooLarge {
+                            format: format.name(),
+                            offset: base_byte as u64,
+                            limit: MAX_RECORD,
+                        });
+                    } else {
+                        eof = read_more(&mut input, &mut buf, block)?;
+                        continue;
+                    }
+                }
+                // Process in parallel: the first piece here, the others on the workers.
+                let results: Vec<ChunkResult> = if pieces.len() == 1 || workers.is_empty() {
+                    pieces
+                        .iter()
+                        .enumerate()
+                        .map(|(k, &(s, e))| process_chunk(&buf[s..e], ctx, first && k == 0, options))
+                        .collect()
+                } else {
+                    let mut sent = 0;
+                    for (w, &(s, e)) in workers.iter().zip(pieces.iter().skip(1)) {
+                        let mut data = spare.pop().unwrap_or_default();
+                        data.clear();
+                        data.extend_from_slice(&buf[s..e]);
+                        if w.0.send(data).is_err() {
+                            break;
+                        }
+                        sent += 1;
+                    }
+                    let (s0, e0) = pieces[0];
+                    let mut rs = vec![process_chunk(&buf[s0..e0], ctx, first, options)];
+                    for w in &workers[..sent] {
+                        match w.1.recv() {
+                            Ok((data, r)) => {
+                                spare.push(data);
+                                rs.push(r);
+                            }
+                            Err(_) => {
+                                rs.push(Err(DetectError::Io(std::io::Error::other("worker thread failed"))))
+                            }
+                        }
+                    }
+                    if rs.len() < pieces.len() {
+                        rs.push(Err(DetectError::Io(std::io::Error::other("worker thread failed"))));
+                    }
+                    rs
+                };
+                for (&(s, e), r) in pieces.iter().zip(results) {
+                    let (out, cands) = r.map_err(|err| match err {
+                        DetectError::Syntax { format, offset } => {
+                            DetectError::Syntax { format, offset: offset + (base_byte + s) as u64 }
+                        }
+                        other => other,
+                    })?;
+                    output.write_all(&out)?;
+                    summary.bytes_out += out.len() as u64;
+                    let piece = &buf[s..e];
+                    let mut counter = CharCounter::default();
+                    for c in &cands {
+                        on_finding(&counter.finding(piece, c, base_byte + s, base_char));
+                    }
+                    summary.findings += cands.len() as u64;
+                    let chars = count_chars(piece);
+                    base_char += chars;
+                    summary.chars_in += chars as u64;
+                }
+                first = false;
+                let used = pieces.last().map_or(0, |p| p.1);
+                base_byte += used;
+                summary.bytes_in += used as u64;
+                buf.drain(..used);
+                if eof && buf.is_empty() {
+                    break;
+                }
             }
-            summary.findings += cands.len() as u64;
-            let chars = count_chars(piece);
-            base_char += chars;
-            summary.chars_in += chars as u64;
+            Ok(())
+        })();
+        drop(workers);
+        for h in handles {
+            // A worker that panicked has already been reported as failed above.
+            let _ = h.join();
         }
-        first = false;
-        let used = pieces.last().map_or(0, |p| p.1);
-        base_byte += used;
-        summary.bytes_in += used as u64;
-        buf.drain(..used);
-        if eof && buf.is_empty() {
-            break;
-        }
-    }
+        run?;
+        Ok(summary)
+    })?;
     output.flush()?;
     Ok(summary)
 }

@@ -1,5 +1,10 @@
-//! Postal address parts that start with digits: Swedish postcodes, US ZIP codes and English
-//! street addresses ("221 Baker Street").
+//! Postal address parts that start with digits: Swedish postcodes, US ZIP codes, English
+//! street addresses ("221 Baker Street"), European postcodes after a street and number
+//! ("Storgata 5, 0155 Oslo", "Damrak 1, 1012 LP Amsterdam", "ul. Świdnicka 8, 50-066
+//! Wrocław", "Calle Mayor 3, 28013 Madrid") and UK postcodes ("London E1 6AN").
+//!
+//! A postcode on a line that names a company form before it ("Fraktbolaget Nord AB, 413 01
+//! Göteborg") is the company's own address (a letterhead), not a person's, and is left.
 
 use super::confidence;
 use super::{Groups, Scanner, char_at, right_ok};
@@ -7,8 +12,156 @@ use crate::Label;
 use crate::lexicon;
 
 impl Scanner<'_> {
+    /// Whether a company form ("AB", "Ltd", "GmbH" …) stands before `i` on the same line.
+    pub(super) fn company_before(&self, i: usize) -> bool {
+        let t = self.t;
+        let lo = i.saturating_sub(120);
+        let ls = memchr::memrchr(b'\n', &t[lo..i]).map_or(lo, |p| lo + p + 1);
+        std::str::from_utf8(&t[ls..i]).is_ok_and(|line| line.split([' ', '\t']).any(lexicon::is_company_form))
+    }
+
+    /// A street and house number ending at `e` ("Storgata 5", "Calle Mayor 3", "ul. Świdnicka
+    /// 8", "Vesterbrogade 10B"): its start.
+    fn street_before(&self, e: usize) -> Option<usize> {
+        let t = self.t;
+        let mut j = e;
+        if j > 0 && t[j - 1].is_ascii_alphabetic() {
+            j -= 1; // "10B"
+        }
+        let ne = j;
+        while j > 0 && t[j - 1].is_ascii_digit() && ne - j < 4 {
+            j -= 1;
+        }
+        if j == ne || t[j] == b'0' || j == 0 || t[j - 1] != b' ' {
+            return None;
+        }
+        let mut start = None;
+        let mut k = j - 1;
+        for _ in 0..4 {
+            let we = k;
+            while k > 0 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || t[k - 1] == b'.') {
+                k -= 1;
+            }
+            let w = std::str::from_utf8(&t[k..we]).ok()?;
+            let cap = w.chars().next().is_some_and(char::is_uppercase);
+            let particle = matches!(w, "ul." | "al." | "de" | "del" | "la" | "van" | "der")
+                || (!cap && lexicon::is_place_word(w));
+            if w.is_empty() || !(cap || particle) {
+                break;
+            }
+            if lexicon::is_stop_word(w) || lexicon::is_company_form(w) {
+                break;
+            }
+            if cap || w.ends_with('.') {
+                start = Some(k);
+            }
+            if k == 0 || t[k - 1] != b' ' {
+                break;
+            }
+            k -= 1;
+        }
+        start
+    }
+
+    /// A capitalised town name at `i`.
+    fn town_at(&self, i: usize) -> bool {
+        char_at(self.t, i).is_some_and(|(c, _)| c.is_uppercase())
+    }
+
+    /// Whether one to three capitalised words at `i` (a town, "København V") end the address:
+    /// the line, a comma, a full stop or a bracket follows, and none of them is a street word
+    /// ("4599 Oak Avenue" is a house number).
+    fn town_then_end(&self, i: usize) -> bool {
+        let t = self.t;
+        let mut j = i;
+        for _ in 0..3 {
+            if !self.town_at(j) {
+                return false;
+            }
+            let e = self.word_end(j);
+            let w = std::str::from_utf8(&t[j..e]).unwrap_or("");
+            if lexicon::is_en_street(w) || lexicon::is_se_street(w) {
+                return false;
+            }
+            match t.get(e) {
+                None | Some(b'\n' | b'\r' | b',' | b'.' | b';' | b')' | b'"') => return true,
+                Some(b' ') => j = e + 1,
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// European postcodes after "street number, ": 4 digits (Norway, Denmark, and the
+    /// Netherlands with two letters), `NN-NNN` (Poland), 5 digits (Spain, Finland, Germany,
+    /// France, Italy), each followed by the town. Returns whether it took the digits.
+    fn euro_postcode(&mut self, i: usize, g: &Groups) -> bool {
+        let t = self.t;
+        let end = if g.len(0) == 4 && (g.n == 1 || g.sep[0] != b'-') {
+            let e = g.g[0].1;
+            let nl = t.get(e) == Some(&b' ')
+                && t.get(e + 1..e + 3).is_some_and(|l| l.iter().all(u8::is_ascii_uppercase))
+                && !t.get(e + 3).is_some_and(u8::is_ascii_alphanumeric);
+            if nl { e + 3 } else { e }
+        } else if g.n >= 2 && g.len(0) == 2 && g.sep[0] == b'-' && g.len(1) == 3 {
+            g.end(2)
+        } else if g.len(0) == 5 && g.n == 1 {
+            g.end(1)
+        } else {
+            return false;
+        };
+        let town = t.get(end) == Some(&b' ') && self.town_at(end + 1) && self.town_then_end(end + 1);
+        if !(town && right_ok(t, end)) {
+            return false;
+        }
+        let street = if i >= 2 && &t[i - 2..i] == b", " { self.street_before(i - 2) } else { None };
+        match street {
+            Some(s) => {
+                if self.company_before(s) {
+                    return true;
+                }
+                self.push(s, i - 2, Label::PostalAddress, confidence::STREET, "eu_street");
+                self.push(i, end, Label::PostalAddress, confidence::EU_POSTCODE_STREET, "eu_postcode");
+                true
+            }
+            None if self.cue(i, end, Label::PostalAddress) && !self.company_before(i) => {
+                self.push(i, end, Label::PostalAddress, confidence::EU_POSTCODE_CUE, "eu_postcode");
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A UK postcode at `i` ("E1 6AN", "SW1A 1AA", "B33 8TH"): its end. The inward code's
+    /// letters never include C, I, K, M, O or V.
+    pub(super) fn uk_postcode(&self, i: usize) -> Option<usize> {
+        let t = self.t;
+        let up = |k: usize| t.get(k).is_some_and(u8::is_ascii_uppercase);
+        let dg = |k: usize| t.get(k).is_some_and(u8::is_ascii_digit);
+        let mut j = i;
+        while up(j) && j - i < 2 {
+            j += 1;
+        }
+        if j == i || !dg(j) {
+            return None;
+        }
+        j += 1;
+        if dg(j) || up(j) {
+            j += 1;
+        }
+        let inward = |k: usize| !matches!(t.get(k), Some(b'C' | b'I' | b'K' | b'M' | b'O' | b'V')) && up(k);
+        if t.get(j) != Some(&b' ') || !dg(j + 1) || !inward(j + 2) || !inward(j + 3) {
+            return None;
+        }
+        let end = j + 4;
+        (!t.get(end).is_some_and(u8::is_ascii_alphanumeric)).then_some(end)
+    }
+
     pub(super) fn postal_digits(&mut self, i: usize, g: &Groups) {
         let t = self.t;
+        if self.euro_postcode(i, g) {
+            return;
+        }
         // Swedish postcode "123 45" (first digit 1-9), usually followed by the town.
         if g.n >= 2 && g.len(0) == 3 && g.len(1) == 2 && g.sep[0] == b' ' && t[i] != b'0' {
             let end = g.end(2);
@@ -23,7 +176,9 @@ impl Scanner<'_> {
                 } else {
                     confidence::SE_POSTCODE
                 };
-                self.push(i, end, Label::PostalAddress, base, "se_postcode");
+                if !self.company_before(i) {
+                    self.push(i, end, Label::PostalAddress, base, "se_postcode");
+                }
                 return;
             }
         }

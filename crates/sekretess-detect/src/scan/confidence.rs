@@ -127,3 +127,12 @@ pub const PERSON_STRONG_CUE: f32 = 0.5;
 pub const PERSON_WEAK_CUE: f32 = 0.15;
 /// Added when the field's name says it holds a person's name.
 pub const PERSON_FIELD_NAME: f32 = 0.4;
+
+/// A European postcode after "street number, " and before a town.
+pub const EU_POSTCODE_STREET: f32 = 0.8;
+/// A European postcode before a town, with an address cue near (the cue adds its share).
+pub const EU_POSTCODE_CUE: f32 = 0.35;
+/// A UK postcode after a town or a comma.
+pub const UK_POSTCODE_TOWN: f32 = 0.6;
+/// A UK postcode alone (needs an address cue).
+pub const UK_POSTCODE: f32 = 0.3;

@@ -122,6 +122,16 @@ impl Scanner<'_> {
                 return Some((end, confidence::PHONE_NATIONAL_CUE_ONLY, "phone_nordic"));
             }
         }
+        // Spanish and Polish national numbers: nine digits without a trunk prefix, in the
+        // groups their plans print (`612 345 678`, `91 123 45 67`, `22 123 45 67`); Spanish
+        // numbers start with 6 to 9, Polish ones with 1 to 8 (geographic area codes start 1 to
+        // 9, mobiles 4 to 8). Taken only with a phone cue.
+        if digits == 9 && first >= b'1' && ext_end.is_none() {
+            let lens = group_lens(d);
+            if matches!(lens.as_slice(), [3, 3, 3] | [2, 3, 2, 2] | [3, 2, 2, 2]) {
+                return Some((end, confidence::PHONE_NATIONAL_CUE_ONLY, "phone_es_pl"));
+            }
+        }
         None
     }
 }

@@ -69,11 +69,25 @@ impl Scanner<'_> {
         false
     }
 
+    /// A date right after a name on the same line ("Hawre Rashid 02/11/1979 asked …",
+    /// "Name, 1985-04-02"): the person's date of birth.
+    fn after_name(&self, start: usize) -> bool {
+        let Some(p) = self.out.last() else { return false };
+        if p.label != Label::Person || p.conf < 0.5 || p.end > start || start - p.end > 3 {
+            return false;
+        }
+        matches!(&self.t[p.end..start], b" " | b", " | b" - " | b": " | b" (")
+    }
+
     pub(super) fn emit_dob(&mut self, start: usize, end: usize, y: u32, m: u32, d: u32) {
         if !(1900..=2030).contains(&y) || !ident::valid_date(Some(y), y % 100, m, d) {
             return;
         }
-        if !right_ok(self.t, end) || !self.cue(start, end, Label::DateOfBirth) {
+        if !right_ok(self.t, end) {
+            return;
+        }
+        let column = self.key.is_none() && self.column_label(start) == Some(Label::DateOfBirth);
+        if !(self.cue(start, end, Label::DateOfBirth) || column || self.after_name(start)) {
             return;
         }
         self.push(start, end, Label::DateOfBirth, confidence::DATE_OF_BIRTH, "date_of_birth");

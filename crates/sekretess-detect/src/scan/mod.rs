@@ -193,11 +193,71 @@ pub struct Scanner<'a> {
     pub out: Vec<Cand>,
     buf: Vec<u8>,
     ctx: context::Ctx,
+    /// Column labels of a delimited header line read as text (computed on first use).
+    header: Option<Option<Header>>,
+    /// Name candidates below this confidence are dropped when found (they could not be
+    /// reported: resolution drops them first). Capitalised words are many, so this keeps the
+    /// candidate list of a 4 MiB block small.
+    pub floor: f32,
+}
+
+/// The first line of a text that looks like a CSV header: its delimiter, field count and the
+/// label each column name says.
+struct Header {
+    delim: u8,
+    cols: Vec<Option<Label>>,
+}
+
+/// Delimiters of `line` outside double quotes.
+fn count_delims(line: &[u8], delim: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for &b in line {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == delim && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+impl Header {
+    fn parse(t: &[u8]) -> Option<Header> {
+        let end = memchr::memchr(b'\n', &t[..t.len().min(4096)])?;
+        let line = &t[..end];
+        let delim = [b',', b';', b'\t'].into_iter().max_by_key(|&d| count_delims(line, d))?;
+        if count_delims(line, delim) < 1 {
+            return None;
+        }
+        let text = std::str::from_utf8(line).ok()?;
+        let cols: Vec<Option<Label>> = text
+            .split(char::from(delim))
+            .map(|f| {
+                let f = f.trim().trim_matches('"').trim();
+                // A header cell is a short name, not a value or a sentence.
+                if f.is_empty() || f.len() > 40 || f.bytes().any(|b| b.is_ascii_digit()) {
+                    None
+                } else {
+                    context::key_label(f)
+                }
+            })
+            .collect();
+        cols.iter().any(Option::is_some).then_some(Header { delim, cols })
+    }
 }
 
 impl<'a> Scanner<'a> {
     pub fn new(t: &'a [u8], key: Option<Label>) -> Self {
-        Scanner { t, key, out: Vec::new(), buf: Vec::with_capacity(32), ctx: context::Ctx::default() }
+        Scanner {
+            t,
+            key,
+            out: Vec::new(),
+            buf: Vec::with_capacity(32),
+            ctx: context::Ctx::default(),
+            header: None,
+            floor: 0.0,
+        }
     }
 
     /// Confidence after context: cue words around the span and the field name.
@@ -216,6 +276,25 @@ impl<'a> Scanner<'a> {
     fn push(&mut self, start: usize, end: usize, label: Label, base: f32, rec: &'static str) {
         let conf = self.conf(start, end, label, base);
         self.out.push(Cand { start, end, label, conf, rec });
+    }
+
+    /// In a text whose first line is a CSV header, the label its column name gives the field
+    /// holding `i` (the row must have as many fields as the header).
+    fn column_label(&mut self, i: usize) -> Option<Label> {
+        let t = self.t;
+        if self.header.is_none() {
+            self.header = Some(Header::parse(t));
+        }
+        let h = self.header.as_ref()?.as_ref()?;
+        let lo = i.saturating_sub(4096);
+        let ls = lo + memchr::memrchr(b'\n', &t[lo..i])? + 1;
+        let le = memchr::memchr(b'\n', &t[i..]).map_or(t.len(), |p| i + p);
+        let line = &t[ls..le];
+        let total = count_delims(line, h.delim);
+        if total + 1 != h.cols.len() {
+            return None;
+        }
+        *h.cols.get(count_delims(&t[ls..i], h.delim))?
     }
 
     fn cue(&mut self, start: usize, end: usize, label: Label) -> bool {

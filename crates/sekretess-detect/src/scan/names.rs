@@ -8,7 +8,7 @@ use crate::lexicon;
 
 impl<'a> Scanner<'a> {
     /// A word at `i`: letters, with inner `-` or `'` followed by a letter.
-    fn word_end(&self, i: usize) -> usize {
+    pub(super) fn word_end(&self, i: usize) -> usize {
         let t = self.t;
         let mut j = i;
         while j < t.len() {
@@ -45,10 +45,22 @@ impl<'a> Scanner<'a> {
         if !c.is_uppercase() {
             return self.word_end(i).max(i + 1);
         }
+        if let Some(pe) = self.uk_postcode(i) {
+            let town =
+                i >= 2 && (&t[i - 2..i] == b", " || (t[i - 1] == b' ' && t[i - 2].is_ascii_lowercase()));
+            let base = if town { confidence::UK_POSTCODE_TOWN } else { confidence::UK_POSTCODE };
+            if !self.company_before(i) {
+                self.push(i, pe, Label::PostalAddress, base, "uk_postcode");
+            }
+            return pe;
+        }
         let e = self.word_end(i);
         let w = self.word_str(i, e);
         // Swedish street and number: "Storgatan 12", "Kungsvägen 5B".
-        if lexicon::is_se_street(w) && t.get(e) == Some(&b' ') && t.get(e + 1).is_some_and(u8::is_ascii_digit)
+        if lexicon::is_se_street(w)
+            && !self.company_before(i)
+            && t.get(e) == Some(&b' ')
+            && t.get(e + 1).is_some_and(u8::is_ascii_digit)
         {
             let mut j = e + 1;
             while j < t.len() && t[j].is_ascii_digit() && j - e <= 4 {
@@ -121,12 +133,88 @@ impl<'a> Scanner<'a> {
         (self.word_str(j, e), sentence_start)
     }
 
+    /// Whether the line up to `i` is a name label and a colon: "From: ", "Patient Name: \"",
+    /// "Er referens: ", "Ny styrelseledamot: ".
+    fn name_label_before(&self, i: usize) -> bool {
+        let t = self.t;
+        // Cheap test first: a colon (and perhaps spaces and a quote) just before.
+        let mut k = i;
+        while k > 0 && i - k < 4 && matches!(t[k - 1], b' ' | b'\t' | b'"' | b'\'') {
+            k -= 1;
+        }
+        if k == 0 || t[k - 1] != b':' {
+            return false;
+        }
+        let lo = i.saturating_sub(48);
+        let ls = match memchr::memrchr(b'\n', &t[lo..i]) {
+            Some(p) => lo + p + 1,
+            None if lo == 0 => 0,
+            None => return false,
+        };
+        let Ok(line) = std::str::from_utf8(&t[ls..i]) else { return false };
+        let Some(label) = line.trim_end_matches([' ', '\t', '"', '\'']).strip_suffix(':') else {
+            return false;
+        };
+        let label = label.trim_start_matches(['>', ' ', '\t', '*', '-', '\u{2022}']).to_lowercase();
+        !label.is_empty() && lexicon::is_name_label(&label)
+    }
+
+    /// Whether the line starting at `i` holds only one to four capitalised words (a signature
+    /// under "Kind regards,", a name under "Hej,").
+    fn alone_on_line(&self, i: usize) -> bool {
+        let t = self.t;
+        if i > 0 && t[i - 1] != b'\n' {
+            return false;
+        }
+        let mut j = i;
+        for _ in 0..4 {
+            if !char_at(t, j).is_some_and(|(c, _)| c.is_uppercase()) {
+                return false;
+            }
+            j = self.word_end(j);
+            match t.get(j) {
+                None | Some(b'\n' | b'\r') => return true,
+                Some(b' ') => j += 1,
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// What the words after `end` make the name part of: `Some(true)` a place ("Karl Johans
+    /// torg"), `Some(false)` a company ("Nowak Bygg AB", "Berg & Söner"), `None` neither.
+    fn place_or_company_after(&self, end: usize) -> Option<bool> {
+        let t = self.t;
+        let token = |s: usize| {
+            let mut e = s;
+            while e < t.len() && !matches!(t[e], b' ' | b'\t' | b'\r' | b'\n' | b',' | b';' | b':' | b')') {
+                e += 1;
+            }
+            (std::str::from_utf8(&t[s..e]).unwrap_or(""), e)
+        };
+        if t.get(end) != Some(&b' ') {
+            return None;
+        }
+        let (w1, e1) = token(end + 1);
+        if lexicon::is_place_word(w1) {
+            return Some(true);
+        }
+        if lexicon::is_company_word(w1) {
+            return Some(false);
+        }
+        (w1.chars().next().is_some_and(char::is_uppercase)
+            && t.get(e1) == Some(&b' ')
+            && lexicon::is_company_form(token(e1 + 1).0))
+        .then_some(false)
+    }
+
     fn person(&mut self, i: usize, e1: usize) -> usize {
         let t = self.t;
         let w1 = self.word_str(i, e1);
         let w1 = w1.strip_suffix("'s").unwrap_or(w1);
         if w1.len() < 2
             || lexicon::is_stop_word(w1)
+            || lexicon::is_field_word(w1)
             || lexicon::is_person_cue(w1)
             || w1.bytes().all(|b| b.is_ascii_uppercase())
         {
@@ -143,13 +231,22 @@ impl<'a> Scanner<'a> {
             }
         }
         let (prev, sentence_start) = self.prev_word(i);
-        let strong = lexicon::is_strong_person_cue(prev);
+        // Structure: a name label on the line ("From:", "Tenant:") or a name column of a CSV
+        // export read as text.
+        let cue = lexicon::is_strong_person_cue(prev);
+        let structural = self.name_label_before(i)
+            || (cue && self.alone_on_line(i))
+            || (self.key.is_none() && self.column_label(i) == Some(Label::Person));
+        let mut strong = structural || cue;
+        let role_only =
+            !structural && lexicon::is_role_noun(prev) && !g1 && !s1 && !lexicon::surname_shape(w1);
+        let max_words = if structural { 4 } else { 3 };
         // Following capitalised words on the same line.
-        let mut ends = [e1; 3];
-        let mut kinds = [(g1, s1, false); 3];
+        let mut ends = [e1; 4];
+        let mut kinds = [(g1, s1, false); 4];
         let mut n = 1;
         let mut j = e1;
-        while n < 3 && t.get(j) == Some(&b' ') {
+        while n < max_words && t.get(j) == Some(&b' ') {
             let Some((c, _)) = char_at(t, j + 1) else { break };
             if !c.is_uppercase() {
                 break;
@@ -157,7 +254,11 @@ impl<'a> Scanner<'a> {
             let we = self.word_end(j + 1);
             let w = self.word_str(j + 1, we);
             let w = w.strip_suffix("'s").unwrap_or(w);
-            if w.len() < 2 || lexicon::is_stop_word(w) || lexicon::is_en_street(w) || lexicon::is_se_street(w)
+            if w.len() < 2
+                || lexicon::is_stop_word(w)
+                || lexicon::is_field_word(w)
+                || lexicon::is_en_street(w)
+                || lexicon::is_se_street(w)
             {
                 break;
             }
@@ -167,7 +268,7 @@ impl<'a> Scanner<'a> {
             let g = lexicon::is_given(w);
             let s = lexicon::is_surname(w) || lexicon::surname_shape(w);
             // An unknown word is only taken right after a known given name or a title.
-            if !g && !s && !(n == 1 && (g1 || strong)) {
+            if !g && !s && !structural && !(n == 1 && (g1 || strong)) {
                 break;
             }
             kinds[n] = (g, s, !g && !s);
@@ -178,10 +279,36 @@ impl<'a> Scanner<'a> {
                 break;
             }
         }
-        let end = ends[n - 1];
-        let weak = !strong && lexicon::is_person_cue(prev);
+        // A role noun before one unknown capitalised word ("Handläggare Ekonomi") is a weak cue
+        // only; before two words ("kunden Folke Tegnér") it stays strong.
+        let role_only = role_only && n == 1;
+        if role_only {
+            strong = false;
+        }
+        let mut end = ends[n - 1];
+        // Places are not people; a company named after a surname alone ("Nowak Bygg AB") is
+        // not one either, but a full name in a company name ("Anna Svensson Konsult AB") is.
+        match self.place_or_company_after(end) {
+            Some(true) if !structural => return end,
+            Some(false) if !(structural || (g1 && n >= 2)) => return end,
+            _ => {}
+        }
+        // "Surname, Given" as a labelled value: the rest of the line is the name.
+        if structural
+            && t.get(end..end + 2) == Some(b", ")
+            && char_at(t, end + 2).is_some_and(|(c, _)| c.is_uppercase())
+        {
+            let mut k = self.word_end(end + 2);
+            while t.get(k) == Some(&b' ') && char_at(t, k + 1).is_some_and(|(c, _)| c.is_uppercase()) {
+                k = self.word_end(k + 1);
+            }
+            if t.get(k).is_none_or(|&b| matches!(b, b'\n' | b'\r' | b'"' | b'<' | b'(' | b';')) {
+                end = k;
+            }
+        }
+        let weak = !strong && (role_only || lexicon::is_person_cue(prev));
         let last = kinds[n - 1];
-        let mut base: f32 = if n >= 2 {
+        let base: f32 = if n >= 2 {
             match (g1, last) {
                 (true, (_, true, _)) | (true, (true, _, _)) => confidence::PERSON_GIVEN_AND_KNOWN,
                 (true, _) => confidence::PERSON_GIVEN_AND_UNKNOWN,
@@ -196,6 +323,8 @@ impl<'a> Scanner<'a> {
         } else {
             confidence::PERSON_UNKNOWN_WORD
         };
+        // A labelled value of capitalised words is a name whatever the lexicons say.
+        let mut base = if structural { base.max(confidence::PERSON_GIVEN_AND_UNKNOWN) } else { base };
         if strong {
             base += confidence::PERSON_STRONG_CUE;
         } else if weak {
@@ -205,8 +334,10 @@ impl<'a> Scanner<'a> {
             base += confidence::PERSON_FIELD_NAME;
         }
         let conf = base.clamp(0.0, 1.0);
-        let end = if w1.len() < e1 - i && n == 1 { i + w1.len() } else { end };
-        self.out.push(Cand { start: i, end, label: Label::Person, conf, rec: "person_lexicon" });
+        let end = if w1.len() < e1 - i && n == 1 && end == e1 { i + w1.len() } else { end };
+        if conf >= self.floor {
+            self.out.push(Cand { start: i, end, label: Label::Person, conf, rec: "person_lexicon" });
+        }
         end.max(e1)
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests for sekretess-detect (one test binary, modules below).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod addresses_dates;
 mod cards;
 #[cfg(feature = "email")]
 mod doc_email;
@@ -14,6 +15,7 @@ mod doc_pdf;
 mod documents;
 mod fixtures;
 mod formats;
+mod names;
 mod operators;
 mod peers;
 mod phones_ids;

@@ -118,3 +118,23 @@ fn uk_and_nordic_national_forms_with_a_country_code_or_a_cue() {
     not_found("Article 32 12 34 56 in stock", "32 12 34 56", Label::Phone);
     not_found("Batch 07700 900123 shipped", "07700 900123", Label::Phone);
 }
+
+#[test]
+fn dutch_spanish_and_polish_national_forms_with_a_cue() {
+    for (doc, v) in [
+        ("Bel me op 06 2345 6789 na vijf uur.", "06 2345 6789"),
+        ("Tel: 010-2345678", "010-2345678"),
+        ("Teléfono: 634 567 890", "634 567 890"),
+        ("Tel. 93 456 78 90 (oficina)", "93 456 78 90"),
+        ("tel. 601 234 567", "601 234 567"),
+        ("Telefon: 12 345 67 89", "12 345 67 89"),
+    ] {
+        found(doc, v, Label::Phone);
+    }
+    for v in ["+31 6 2345 6789", "+34 634 567 890", "+48 601 234 567"] {
+        found(&format!("Kontakt {v} efter klockan tio."), v, Label::Phone);
+    }
+    // Nine digits without a cue are an amount or an article number.
+    not_found("Summa 634 567 890 kr", "634 567 890", Label::Phone);
+    not_found("Order number 601 234 567 shipped", "601 234 567", Label::Phone);
+}

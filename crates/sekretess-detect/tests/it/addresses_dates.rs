@@ -1,0 +1,103 @@
+//! Issue 19, POSTAL_ADDRESS and DATE_OF_BIRTH: Swedish addresses in prose, European and UK
+//! postcode grammars, a company's letterhead address left alone; dates of birth after a
+//! label, after a name on a chat line, and in a date-of-birth column far below its header.
+
+use sekretess_detect::{Format, Label};
+
+use crate::{findings, labels_at, labels_over};
+
+fn found(doc: &str, value: &str, label: Label) {
+    let start = doc.find(value).unwrap();
+    let end = start + value.len();
+    let fs = findings(doc, Format::Text);
+    assert!(
+        labels_at(&fs, start, end).contains(&label),
+        "{value:?} in {doc:?}: expected {label}, got {:?}",
+        fs.iter().map(|f| (&doc[f.start_byte..f.end_byte], f.label)).collect::<Vec<_>>()
+    );
+}
+
+fn not_found(doc: &str, value: &str, label: Label) {
+    let start = doc.find(value).unwrap();
+    let fs = findings(doc, Format::Text);
+    assert!(
+        !labels_over(&fs, start, start + value.len()).contains(&label),
+        "{value:?} in {doc:?} reported as {label}"
+    );
+}
+
+const A: Label = Label::PostalAddress;
+const D: Label = Label::DateOfBirth;
+
+#[test]
+fn swedish_address_in_running_prose_with_an_invoice() {
+    let doc = "Vi skickar fakturan till Hagagatan 31, 113 47 Stockholm i morgon.";
+    found(doc, "Hagagatan 31", A);
+    found(doc, "113 47", A);
+}
+
+#[test]
+fn european_postcodes_after_a_street_and_number() {
+    for (doc, street, code) in [
+        ("Send it to Thorvald Meyers gate 20, 0555 Oslo.", "Thorvald Meyers gate 20", "0555"),
+        ("Adresse: Nørrebrogade 44, 2200 København N", "Nørrebrogade 44", "2200"),
+        ("Adres: Prinsengracht 263, 1016 GV Amsterdam", "Prinsengracht 263", "1016 GV"),
+        ("Adres: ul. Floriańska 15, 31-019 Kraków", "ul. Floriańska 15", "31-019"),
+        ("Dirección: Gran Vía 28, 28013 Madrid", "Gran Vía 28", "28013"),
+        ("Osoite: Hämeenkatu 10, 33100 Tampere", "Hämeenkatu 10", "33100"),
+    ] {
+        found(doc, code, A);
+        // The street part when its first word is capitalised.
+        if street.chars().next().is_some_and(char::is_uppercase) || street.starts_with("ul.") {
+            let s = doc.find(street).unwrap();
+            let fs = findings(doc, Format::Text);
+            assert!(!labels_over(&fs, s, s + street.len()).is_empty(), "{street:?} in {doc:?}");
+        }
+    }
+    // Four digits before a capitalised word are not a postcode without the street before
+    // them or an address cue: a house number, a year, a quantity.
+    // "4521 Birch Avenue" is a house number and street, found whole, not a postcode.
+    found("Address: 4521 Birch Avenue, Portland", "4521 Birch Avenue", A);
+    not_found("In 1998 Oslo hosted the meeting.", "1998", A);
+    not_found("We shipped 2400 Units yesterday.", "2400", A);
+}
+
+#[test]
+fn uk_postcodes() {
+    found("Unit 7, Harbour Court, London E14 9GE", "E14 9GE", A);
+    found("Flat 2, 18 Mill Lane, Leeds LS6 2QF", "LS6 2QF", A);
+    // Inward codes never use C, I, K, M, O or V.
+    not_found("Flat 2, 18 Mill Lane, Leeds LS6 2QC", "LS6 2QC", A);
+    // A part number with the same letters and digits but no town or cue.
+    not_found("Replace part AB1 2CD today", "AB1 2CD", A);
+}
+
+#[test]
+fn a_company_letterhead_address_is_not_a_persons() {
+    let doc =
+        "Transportfirman Väst AB, Hamngatan 4, 411 14 Göteborg\n\nTill Amira Saleh, Ekvägen 9, 443 31 Lerum.";
+    not_found(doc, "411 14", A);
+    not_found(doc, "Hamngatan 4", A);
+    found(doc, "Ekvägen 9", A);
+    found(doc, "443 31", A);
+    not_found("Nordlys Eiendom AS, Kirkegata 3, 0153 Oslo", "0153", A);
+}
+
+#[test]
+fn dates_of_birth_by_label_name_and_column() {
+    found("Date of birth: 23.09.1976\nNationality: NO", "23.09.1976", D);
+    found("[10:02] Rojin Barzani 17/04/1991 wants to change the plan", "17/04/1991", D);
+    // The same date after a non-name is not a date of birth.
+    not_found("[10:02] Ticket closed 17/04/1991 by system", "17/04/1991", D);
+    let mut doc = String::from("kundnr,namn,ort,födelsedatum,kommentar\n");
+    for k in 0..60 {
+        doc.push_str(&format!("{k},Helin Aziz,Eskilstuna,1988-02-11,inget\n"));
+    }
+    doc.push_str("61,Goran Sleman,Kalmar,1979-10-30,ny\n");
+    found(&doc, "1979-10-30", D);
+    // A date in another column of the same rows is not a date of birth.
+    let mut doc = String::from("kundnr,namn,registrerad,födelsedatum\n");
+    doc.push_str("7,Helin Aziz,2019-03-04,1990-01-02\n");
+    found(&doc, "1990-01-02", D);
+    not_found(&doc, "2019-03-04", D);
+}
