@@ -85,11 +85,19 @@ pub enum Action {
     CustomerReveal,
     /// `redact`: A document was redacted (the number of findings, never the content).
     Redact,
+    /// `group.key_rotate`: A group's key-encryption key was rotated (a new version).
+    GroupKeyRotate,
+    /// `group.key_retire`: A group's old key version was retired once no data key used it.
+    GroupKeyRetire,
+    /// `vault.rekey`: The root key was replaced (new unseal shares).
+    VaultRekey,
+    /// `audit.key_rotate`: The audit MAC key was rotated: later entries are MAC'd under the next epoch's key.
+    AuditKeyRotate,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 40] = [
+    pub const ALL: [Action; 44] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -130,6 +138,10 @@ impl Action {
         Action::AuditCheckpoint,
         Action::CustomerReveal,
         Action::Redact,
+        Action::GroupKeyRotate,
+        Action::GroupKeyRetire,
+        Action::VaultRekey,
+        Action::AuditKeyRotate,
     ];
 
     /// The name written to the audit log.
@@ -175,6 +187,10 @@ impl Action {
             Action::AuditCheckpoint => "audit.checkpoint",
             Action::CustomerReveal => "customer.reveal",
             Action::Redact => "redact",
+            Action::GroupKeyRotate => "group.key_rotate",
+            Action::GroupKeyRetire => "group.key_retire",
+            Action::VaultRekey => "vault.rekey",
+            Action::AuditKeyRotate => "audit.key_rotate",
         }
     }
 }
@@ -227,6 +243,10 @@ mod tests {
             (Action::AuditCheckpoint, "audit.checkpoint"),
             (Action::CustomerReveal, "customer.reveal"),
             (Action::Redact, "redact"),
+            (Action::GroupKeyRotate, "group.key_rotate"),
+            (Action::GroupKeyRetire, "group.key_retire"),
+            (Action::VaultRekey, "vault.rekey"),
+            (Action::AuditKeyRotate, "audit.key_rotate"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {
