@@ -148,6 +148,9 @@ impl<S: Store> Vault<S> {
         n: u64,
     ) -> Result<(WriteKek, tokio::sync::RwLockReadGuard<'g, ()>), VaultError> {
         let policy = self.key_policy()?;
+        if n > policy.kek_use_limit {
+            return Err(VaultError::KeyUsedUp); // no version could wrap them all
+        }
         for _attempt in 0..4 {
             let (version, key) = g.current_kek()?;
             let leased = {

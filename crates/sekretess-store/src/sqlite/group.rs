@@ -81,7 +81,9 @@ impl GroupStore for SqliteGroup {
 
     async fn update_customer(&self, write: &CustomerWrite, from_version: u64) -> Result<bool, StoreError> {
         let r = &write.record;
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        // The write lock first: a read-then-write transaction that meets another writer
+        // (a concurrent rewrap, say) would otherwise fail at once instead of waiting.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
         let row: Option<(Vec<u8>, i64)> =
             sqlx::query_as("SELECT index_entries, version FROM customers WHERE code = ?")
                 .bind(r.code.as_str())
@@ -172,7 +174,7 @@ impl GroupStore for SqliteGroup {
     }
 
     async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
         let Some(entries) = stored_index(&mut tx, code).await? else { return Ok(false) };
         delete_index(&mut tx, code, &entries).await?;
         sqlx::query("DELETE FROM customers WHERE code = ?")

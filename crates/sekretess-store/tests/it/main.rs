@@ -19,5 +19,6 @@ mod people;
 mod reads;
 mod records;
 mod rest;
+mod rotation;
 mod staged_index;
 mod unseal;
