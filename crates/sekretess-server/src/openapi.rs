@@ -84,8 +84,10 @@ impl Modify for BearerAuth {
     info(title = "Sekretess API", version = "1", description = "Self-hosted customer-confidentiality vault. Errors are RFC 9457 problem documents (application/problem+json) whose `type` is urn:sekretess:problem:<kind>."),
     paths(
         sys::health, sys::get_seal_status, sys::init, sys::unseal, sys::seal,
+        crate::routes::keys::rekey, crate::routes::keys::rekey_confirm,
         crate::processes::list_processes, crate::metrics::metrics,
         groups::create_group, groups::list_groups, groups::lock_group, groups::unlock_group,
+        crate::routes::keys::rotate_group_key, crate::routes::keys::rotate_audit_key,
         customers::schema,
         customers::create_customer, customers::create_customers, customers::get_customer, customers::update_customer,
         customers::erase_customer, customers::search,

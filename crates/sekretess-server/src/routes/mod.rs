@@ -7,6 +7,7 @@ pub mod apikeys;
 pub mod audit;
 pub mod customers;
 pub mod groups;
+pub mod keys;
 pub mod people;
 pub mod redact;
 pub mod sys;
