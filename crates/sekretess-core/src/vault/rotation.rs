@@ -33,6 +33,10 @@ pub struct KeyPolicy {
     pub lease_block: u64,
     /// Data keys rewrapped per batch.
     pub rewrap_batch: usize,
+    /// Seconds a group must stay without data keys under old versions before those are
+    /// retired: longer than the interval at which other server processes read the keyring
+    /// again (each background step), so none of them still writes under an old version.
+    pub retire_grace_seconds: i64,
 }
 
 /// The default and greatest limit: 2^32 - 1 wraps per KEK version.
@@ -40,7 +44,12 @@ pub const KEK_USE_LIMIT: u64 = (1 << 32) - 1;
 
 impl Default for KeyPolicy {
     fn default() -> Self {
-        KeyPolicy { kek_use_limit: KEK_USE_LIMIT, lease_block: 65_536, rewrap_batch: 2_000 }
+        KeyPolicy {
+            kek_use_limit: KEK_USE_LIMIT,
+            lease_block: 65_536,
+            rewrap_batch: 2_000,
+            retire_grace_seconds: 15,
+        }
     }
 }
 
@@ -76,6 +85,8 @@ pub(super) struct RewrapState {
     cursor: String,
     /// Whether the current pass started at the beginning and has found nothing so far.
     clean_pass: bool,
+    /// When a whole pass first found no data key under an old version (since then, none).
+    clean_since: Option<i64>,
     progress: RewrapProgress,
 }
 
@@ -85,6 +96,7 @@ impl RewrapState {
             active,
             cursor: String::new(),
             clean_pass: true,
+            clean_since: None,
             progress: RewrapProgress { rewrapped: 0, remaining: None, unreadable: 0 },
         }
     }
@@ -286,6 +298,19 @@ impl<S: Store> Vault<S> {
         let u = self.unsealed()?;
         let policy = self.key_policy()?;
         let groups: Vec<_> = u.groups.read().map_err(poisoned)?.clone();
+        // Rotations and retirements by other processes on the same control store.
+        let rows = self.store.list_groups().await?;
+        for g in &groups {
+            if let Some(row) = rows.iter().find(|r| r.id == g.row.id) {
+                let known = g.keks.read().map_err(poisoned)?.current;
+                let versions = self.store.group_keys(g.row.id).await?;
+                let kek_count = versions.iter().filter(|k| k.kind == GroupKeyKind::Kek).count();
+                let held = g.keks.read().map_err(poisoned)?.map.len();
+                if row.current_kek_version != known || kek_count != held {
+                    self.refresh_group_keys(&u, g).await?;
+                }
+            }
+        }
         let mut report = RewrapReport::default();
         for g in groups {
             let active = g.rewrap.lock().map(|r| r.active).map_err(poisoned)?;
@@ -293,7 +318,7 @@ impl<S: Store> Vault<S> {
                 continue;
             }
             report.pending = true;
-            let (done, retired) = self.rewrap_group(&u, &g, policy.rewrap_batch).await?;
+            let (done, retired) = self.rewrap_group(&u, &g, &policy).await?;
             report.rewrapped += done;
             report.retired += retired;
         }
@@ -304,8 +329,9 @@ impl<S: Store> Vault<S> {
         &self,
         u: &Unsealed<S>,
         g: &Arc<OpenGroup<S::Group>>,
-        batch: usize,
+        policy: &KeyPolicy,
     ) -> Result<(u64, u32), VaultError> {
+        let batch = policy.rewrap_batch;
         let (current, new_kek) = g.current_kek()?;
         let (cursor, counted) = {
             let r = g.rewrap.lock().map_err(poisoned)?;
@@ -318,14 +344,22 @@ impl<S: Store> Vault<S> {
         }
         let rows = g.store.wrapped_deks(current, &cursor, batch).await?;
         let Some(last) = rows.last().map(|r| r.code.clone()) else {
-            let clean = {
+            let now = self.clock.now();
+            let ripe = {
                 let mut r = g.rewrap.lock().map_err(poisoned)?;
                 let clean = r.clean_pass && r.cursor.is_empty();
                 r.cursor.clear();
                 r.clean_pass = true;
-                clean
+                if !clean {
+                    r.clean_since = None;
+                    false
+                } else {
+                    r.progress.remaining = Some(0); // a whole pass found none
+                    let since = *r.clean_since.get_or_insert(now);
+                    now.saturating_sub(since) >= policy.retire_grace_seconds
+                }
             };
-            return if clean { Ok((0, self.retire_old_versions(u, g).await?)) } else { Ok((0, 0)) };
+            return if ripe { Ok((0, self.retire_old_versions(u, g).await?)) } else { Ok((0, 0)) };
         };
         let keks: BTreeMap<u32, Arc<Key32>> = g.keks.read().map_err(poisoned)?.map.clone();
         let rewrapped = tokio::task::spawn_blocking(move || {
@@ -350,6 +384,7 @@ impl<S: Store> Vault<S> {
         let mut r = g.rewrap.lock().map_err(poisoned)?;
         r.cursor = last;
         r.clean_pass = false;
+        r.clean_since = None;
         r.progress.rewrapped += written;
         r.progress.unreadable += unreadable;
         r.progress.remaining = r.progress.remaining.map(|n| n.saturating_sub(written));

@@ -50,6 +50,18 @@ async fn keyring_at_rest(ts: &TestServer) -> Vec<i64> {
     rows.into_iter().map(|(v,)| v).collect()
 }
 
+/// Polls the group list until the first group satisfies `done` (at most about a minute).
+async fn wait_for(c: &Client, done: impl Fn(&api::Group) -> bool) -> api::Group {
+    for _ in 0..3000 {
+        let g = c.list_groups().await.unwrap().remove(0);
+        if done(&g) {
+            return g;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the background rewrap did not get there");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn key_rotation_under_load_then_rekey_from_3_of_5_to_2_of_3() {
     let ts = TestServer::start().await;
@@ -115,18 +127,15 @@ async fn key_rotation_under_load_then_rekey_from_3_of_5_to_2_of_3() {
     }
     let g = admin.rotate_group_key("retail").await.unwrap();
     assert_eq!((g.kek_version, g.kek_versions.clone()), (2, vec![1, 2]));
-    // The background work rewraps and retires while the load goes on (bounded wait).
-    let mut done = false;
-    for _ in 0..3000 {
-        let g = admin.list_groups().await.unwrap().remove(0);
-        if g.kek_versions == vec![2] {
-            assert!(g.rewrap.is_none());
-            done = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    assert!(done, "the old key version was never retired");
+    // The background work rewraps while the load goes on (bounded waits), ...
+    let rewrapped = wait_for(&admin, |g| g.rewrap.as_ref().is_some_and(|r| r.remaining == Some(0))).await;
+    // ... and keeps the old version for the retirement grace (the clock stands still) ...
+    assert_eq!(rewrapped.kek_versions, vec![1, 2]);
+    assert_eq!(keyring_at_rest(&ts).await, vec![1, 2]);
+    // ... then retires it.
+    ts.clock.advance(60);
+    let retired = wait_for(&admin, |g| g.kek_versions == vec![2]).await;
+    assert!(retired.rewrap.is_none());
     let at_retirement = ops.load(Ordering::Relaxed);
     // The load goes on a little after the retirement too.
     while ops.load(Ordering::Relaxed) < at_retirement + 40 {

@@ -136,7 +136,9 @@ async fn rotation_under_concurrent_reads_and_updates_loses_nothing_and_retires_t
         .into_iter()
         .map(|r| r.unwrap())
         .collect();
-    tv.vault.set_key_policy(KeyPolicy { rewrap_batch: 40, ..KeyPolicy::default() }).unwrap();
+    tv.vault
+        .set_key_policy(KeyPolicy { rewrap_batch: 40, retire_grace_seconds: 0, ..KeyPolicy::default() })
+        .unwrap();
 
     // Writers own customers 0..40 (each updates its own and reads it back); readers read
     // the others, which keep the value they were created with.
@@ -232,7 +234,14 @@ async fn rotation_under_concurrent_reads_and_updates_loses_nothing_and_retires_t
 
 async fn used_up_key_version_is_rotated_automatically<B: Backend>(b: B) {
     let tv = common::unsealed(b).await;
-    tv.vault.set_key_policy(KeyPolicy { kek_use_limit: 5, lease_block: 2, rewrap_batch: 100 }).unwrap();
+    tv.vault
+        .set_key_policy(KeyPolicy {
+            kek_use_limit: 5,
+            lease_block: 2,
+            rewrap_batch: 100,
+            retire_grace_seconds: 0,
+        })
+        .unwrap();
     tv.vault.create_group(&ctx(), "alpha").await.unwrap();
     let mut codes = Vec::new();
     for i in 0..12 {
