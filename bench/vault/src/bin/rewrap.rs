@@ -42,6 +42,9 @@ struct Args {
     /// Concurrent readers during both measurements.
     #[arg(long, default_value_t = 4)]
     callers: u64,
+    /// Data keys rewrapped per batch (the vault's default is 2,000).
+    #[arg(long, default_value_t = 2_000)]
+    batch: usize,
     /// Length of the measurement without a rotation.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
@@ -159,7 +162,11 @@ async fn main() -> Result<()> {
 
     // One process: no other process needs time to see the new version before the old one
     // is retired.
-    vault.set_key_policy(KeyPolicy { retire_grace_seconds: 0, ..KeyPolicy::default() })?;
+    vault.set_key_policy(KeyPolicy {
+        retire_grace_seconds: 0,
+        rewrap_batch: args.batch,
+        ..KeyPolicy::default()
+    })?;
     let before = vault.group(GROUP).await?;
     let load = start_load(&vault, &codes, args.callers);
     let started = Instant::now();
