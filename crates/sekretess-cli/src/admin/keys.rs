@@ -127,10 +127,8 @@ pub async fn rekey(c: &Client, args: RekeyArgs, out: &Out) -> Result<()> {
     report_done(&s, out)
 }
 
-fn report_done(s: &api::SealStatus, out: &Out) -> Result<()> {
-    if out.json {
-        return Ok(());
-    }
+/// On stderr, also with --json (stdout then holds only the JSON).
+fn report_done(s: &api::SealStatus, _out: &Out) -> Result<()> {
     eprintln!(
         "Rekey complete: the vault's root key is {}; {} of {} new shares unseal it. The old shares no longer do.",
         s.key_id.as_deref().unwrap_or("-"),
