@@ -110,8 +110,9 @@ fn read_key(path: &Path) -> Result<AuditKeyring> {
     let text = zeroize::Zeroizing::new(
         std::fs::read_to_string(path).with_context(|| format!("reading the key file {}", path.display()))?,
     );
-    AuditKeyring::parse_text(&text)
-        .with_context(|| format!("{} does not hold audit verification keys", path.display()))
+    AuditKeyring::parse_text(&text).with_context(|| {
+        format!("{} does not hold an audit verification key (one line per epoch)", path.display())
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
