@@ -10,7 +10,7 @@ use sekretess_core::people::{
 };
 use sekretess_core::policy::{Decision, Role};
 use sekretess_core::schema::Sensitivity;
-use sekretess_core::store::{GroupRow, GroupState, SealedGroupKey, Store, VaultMeta};
+use sekretess_core::store::{GroupRow, GroupState, SealedGroupKey, SealedVaultKey, Store, VaultMeta};
 use sekretess_store::{SqliteGroup, SqliteStore};
 
 #[derive(Clone)]
@@ -57,6 +57,36 @@ impl Store for Unaudited {
     }
     async fn open_group(&self, group: &GroupRow) -> Result<SqliteGroup, StoreError> {
         self.0.open_group(group).await
+    }
+    async fn add_group_kek(&self, group: u32, key: &SealedGroupKey) -> Result<(), StoreError> {
+        self.0.add_group_kek(group, key).await
+    }
+    async fn retire_group_kek(&self, group: u32, version: u32) -> Result<(), StoreError> {
+        self.0.retire_group_kek(group, version).await
+    }
+    async fn reserve_kek_uses(
+        &self,
+        group: u32,
+        version: u32,
+        n: u64,
+        limit: u64,
+    ) -> Result<bool, StoreError> {
+        self.0.reserve_kek_uses(group, version, n, limit).await
+    }
+    async fn vault_keys(&self) -> Result<Vec<SealedVaultKey>, StoreError> {
+        self.0.vault_keys().await
+    }
+    async fn add_vault_keys(&self, keys: &[SealedVaultKey]) -> Result<(), StoreError> {
+        self.0.add_vault_keys(keys).await
+    }
+    async fn rekey(
+        &self,
+        old_key_id: &[u8; 5],
+        meta: &VaultMeta,
+        group_keys: &[(u32, SealedGroupKey)],
+        vault_keys: &[SealedVaultKey],
+    ) -> Result<(), StoreError> {
+        self.0.rekey(old_key_id, meta, group_keys, vault_keys).await
     }
     async fn directory_insert(&self, codes: &[String], group: u32) -> Result<(), StoreError> {
         self.0.directory_insert(codes, group).await

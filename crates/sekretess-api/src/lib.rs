@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod documents;
+pub mod keys;
 pub mod redact;
 
 use std::collections::BTreeMap;
@@ -171,7 +172,14 @@ pub struct Group {
     pub name: String,
     /// `open` or `locked`.
     pub state: String,
+    /// The current key version (new writes use it).
     pub kek_version: u32,
+    /// Every key version still in the keyring, oldest first.
+    #[serde(default)]
+    pub kek_versions: Vec<u32>,
+    /// The background rewrap to the current version, while older versions remain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rewrap: Option<keys::RewrapProgress>,
     pub created_at: i64,
 }
 

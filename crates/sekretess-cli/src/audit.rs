@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use sekretess_client::Client;
-use sekretess_core::audit::{AuditKey, AuditStore, Checkpoint, Verdict, verify};
+use sekretess_core::audit::{AuditKeyring, AuditStore, Checkpoint, Verdict, verify_epochs};
 use sekretess_store::{PgStore, SqliteStore};
 
 /// Where the audit log is: a SQLite data folder or a PostgreSQL control database.
@@ -51,8 +51,8 @@ enum AuditCommand {
     Verify {
         #[command(flatten)]
         source: Source,
-        /// Verify offline with this audit verification key (`sekretess-audit-key-v1:…`,
-        /// from `audit export-key`); needs --data or --store.
+        /// Verify offline with this file of audit verification keys (`sekretess-audit-key-v1:…`,
+        /// one line per audit key epoch, from `audit export-key`); needs --data or --store.
         #[arg(long)]
         key_file: Option<PathBuf>,
         /// A checkpoint written earlier by `audit checkpoint`: a chain cut off before the
@@ -123,12 +123,15 @@ macro_rules! with_store {
     };
 }
 
-fn read_key(path: &Path) -> Result<AuditKey> {
+/// The key file: one audit key per epoch (`sekretess-audit-key-v1:<hex>`, later epochs with
+/// ` epoch=N`), as the vault exports it.
+fn read_key(path: &Path) -> Result<AuditKeyring> {
     let text = zeroize::Zeroizing::new(
         std::fs::read_to_string(path).with_context(|| format!("reading the key file {}", path.display()))?,
     );
-    AuditKey::parse_text(&text)
-        .with_context(|| format!("{} does not hold an audit verification key", path.display()))
+    AuditKeyring::parse_text(&text).with_context(|| {
+        format!("{} does not hold an audit verification key (one line per epoch)", path.display())
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -220,7 +223,7 @@ pub fn run(args: AuditArgs, client: impl FnOnce() -> Result<Client>) -> Result<E
                     Some(path) => Some(read_checkpoint(&path)?.1),
                 };
                 let opened = open(&source).await?;
-                let verdict = with_store!(&opened, |s| verify(s, &key, checkpoint.as_ref()).await?);
+                let verdict = with_store!(&opened, |s| verify_epochs(s, &key, checkpoint.as_ref()).await?);
                 Ok(match verdict {
                     Verdict::Intact { head } => {
                         println!("audit chain intact: entries 1 to {head} verify");
@@ -246,7 +249,7 @@ pub fn run(args: AuditArgs, client: impl FnOnce() -> Result<Client>) -> Result<E
                 let head = with_store!(&opened, |s| s.audit_head().await?);
                 let (seq, mac) = head.unwrap_or((0, sekretess_core::audit::GENESIS_MAC));
                 let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() as i64;
-                println!("{}", Checkpoint::new(&key, seq, mac, now).to_text());
+                println!("{}", Checkpoint::new(&key.current(), seq, mac, now).to_text());
                 Ok(ExitCode::SUCCESS)
             }
             AuditCommand::Export { source, since, format: _ } => {

@@ -70,6 +70,13 @@ enum Command {
     /// Customer groups.
     #[command(subcommand)]
     Group(admin::GroupCmd),
+    /// Make a new root key and new unseal shares from a threshold of the current shares
+    /// (asked for without echo, or from --share-file). The new shares are printed once and
+    /// take effect only when confirmed; until then the current shares stay valid.
+    Rekey(admin::RekeyArgs),
+    /// Rotate the audit MAC key; the chain continues under the new key (auditors then need
+    /// the key file of every epoch).
+    RotateAuditKey,
     /// Customers.
     #[command(subcommand)]
     Customer(admin::CustomerCmd),
@@ -148,6 +155,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Seal => admin::seal(&client, &out).await.map(|()| true)?,
         Command::Status => admin::status(&client, &out).await?,
         Command::Group(c) => admin::group(&client, c, &out).await.map(|()| true)?,
+        Command::Rekey(a) => admin::rekey(&client, a, &out).await.map(|()| true)?,
+        Command::RotateAuditKey => admin::rotate_audit_key(&client, &out).await.map(|()| true)?,
         Command::Customer(c) => admin::customer(&client, c, &out).await.map(|()| true)?,
         Command::Import(a) => admin::import(&client, a, &out).await?,
         Command::Archive(c) => archive::archive(&client, c, cli.json).await?,

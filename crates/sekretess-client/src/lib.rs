@@ -340,6 +340,26 @@ impl Client {
         self.call::<(), _>(Method::POST, &format!("/v1/groups/{}/{verb}", segment(name)), None).await
     }
 
+    /// Makes a new key version for the group (the rewrap runs in the background).
+    pub async fn rotate_group_key(&self, name: &str) -> Result<api::Group, ClientError> {
+        self.call::<(), _>(Method::POST, &format!("/v1/groups/{}/rotate-key", segment(name)), None).await
+    }
+
+    /// Step 1 of a rekey: the new shares, valid only once confirmed.
+    pub async fn rekey(&self, req: &api::keys::RekeyRequest) -> Result<api::keys::RekeyStarted, ClientError> {
+        self.call(Method::POST, "/v1/sys/rekey", Some(req)).await
+    }
+
+    /// Step 2 of a rekey: a threshold of the new shares makes them the vault's.
+    pub async fn rekey_confirm(&self, req: &api::keys::RekeyConfirm) -> Result<api::SealStatus, ClientError> {
+        self.call(Method::POST, "/v1/sys/rekey/confirm", Some(req)).await
+    }
+
+    /// Rotates the audit MAC key; returns the new epoch.
+    pub async fn rotate_audit_key(&self) -> Result<api::keys::AuditKeyRotated, ClientError> {
+        self.call::<(), _>(Method::POST, "/v1/audit/rotate-key", None).await
+    }
+
     pub async fn schema(&self) -> Result<api::SchemaDoc, ClientError> {
         self.call::<(), _>(Method::GET, "/v1/schema", None).await
     }

@@ -23,8 +23,10 @@ use crate::coalesce::Coalescer;
 use crate::error::StoreError;
 
 mod action;
+mod epochs;
 
 pub use action::Action;
+pub use epochs::{AuditKeyring, verify, verify_epochs};
 
 pub const GENESIS_MAC: [u8; 32] = [0u8; 32];
 
@@ -261,7 +263,8 @@ impl Entry {
     }
 }
 
-/// The audit MAC key. Derived from the root key; exportable to auditors for verification.
+/// An audit MAC key (of one epoch). The first is derived from the root key, later ones are
+/// random and kept sealed in the control store; exportable to auditors for verification.
 #[derive(Clone, Debug)]
 pub struct AuditKey {
     key: Key32,
@@ -421,57 +424,6 @@ pub trait AuditStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<Entry>, StoreError>> + Send;
 }
 
-/// Verifies the whole chain, reading it in pages. Names the first bad sequence number.
-pub async fn verify<A: AuditStore>(
-    store: &A,
-    key: &AuditKey,
-    checkpoint: Option<&Checkpoint>,
-) -> Result<Verdict, StoreError> {
-    if let Some(cp) = checkpoint
-        && !cp.is_authentic(key)
-    {
-        return Ok(Verdict::ForeignCheckpoint);
-    }
-    let mut prev = GENESIS_MAC;
-    let mut expected = 1u64;
-    let mut checkpoint_seen = false;
-    loop {
-        let page = store.audit_read(expected, 1000).await?;
-        if page.is_empty() {
-            break;
-        }
-        for entry in &page {
-            if entry.seq != expected {
-                return Ok(Verdict::BrokenAt { seq: expected, reason: "entry missing or out of order" });
-            }
-            let mac_ = entry.chain_mac(key, &prev);
-            if mac_ != entry.mac {
-                return Ok(Verdict::BrokenAt {
-                    seq: expected,
-                    reason: "MAC does not match the entry and its predecessor",
-                });
-            }
-            if let Some(cp) = checkpoint
-                && cp.seq == entry.seq
-            {
-                if cp.mac != entry.mac {
-                    return Ok(Verdict::Truncated { head: entry.seq, checkpoint: cp.seq });
-                }
-                checkpoint_seen = true;
-            }
-            prev = mac_;
-            expected += 1;
-        }
-    }
-    let head = expected - 1;
-    if let Some(cp) = checkpoint
-        && (!checkpoint_seen && cp.seq > 0)
-    {
-        return Ok(Verdict::Truncated { head, checkpoint: cp.seq });
-    }
-    Ok(Verdict::Intact { head })
-}
-
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AuditError {
@@ -487,7 +439,11 @@ fn stopped() -> AuditError {
 /// What a round of the writer needs; shared with the task that runs the round.
 struct Writer<A: AuditStore> {
     store: A,
-    key: AuditKey,
+    /// Every epoch's key; the chain is written under the last.
+    keys: Mutex<AuditKeyring>,
+    /// The next epoch's key, taken up right after the `audit.key_rotate` entry that names
+    /// it ([`AuditLog::rotate_key`]).
+    next: Mutex<Option<(u32, Arc<AuditKey>)>>,
     clock: Arc<dyn Clock>,
     /// The chain head as last written by this process (`None`: read it from the store).
     head: Mutex<Option<(u64, [u8; 32])>>,
@@ -509,10 +465,21 @@ pub struct AuditLog<A: AuditStore> {
 impl<A: AuditStore> AuditLog<A> {
     /// `failures` counts writes that failed; the caller keeps it across seal and unseal.
     pub fn new(store: A, key: AuditKey, clock: Arc<dyn Clock>, failures: Arc<AtomicU64>) -> Self {
+        Self::with_keyring(store, AuditKeyring::single(key), clock, failures)
+    }
+
+    /// An audit log whose chain went through the epochs of `keys` (see [`AuditKeyring`]).
+    pub fn with_keyring(
+        store: A,
+        keys: AuditKeyring,
+        clock: Arc<dyn Clock>,
+        failures: Arc<AtomicU64>,
+    ) -> Self {
         AuditLog {
             writer: Arc::new(Writer {
                 store,
-                key,
+                keys: Mutex::new(keys),
+                next: Mutex::new(None),
                 clock,
                 head: Mutex::new(None),
                 failures,
@@ -526,8 +493,31 @@ impl<A: AuditStore> AuditLog<A> {
         &self.writer.store
     }
 
-    pub fn key(&self) -> &AuditKey {
-        &self.writer.key
+    /// The key the chain is written under now.
+    pub fn key(&self) -> Arc<AuditKey> {
+        self.writer.current_key()
+    }
+
+    /// The keys of every epoch, oldest first.
+    pub fn keyring(&self) -> AuditKeyring {
+        self.writer.keys.lock().map(|k| k.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Moves the chain to a new key: records `event` (its action must be
+    /// `audit.key_rotate`; its purpose is set to name the epoch) under the current key, and
+    /// every entry after it under `key`, the key of `epoch` (which must be stored before,
+    /// so that verification can find it). Returns the entry's sequence number.
+    pub async fn rotate_key(&self, mut event: Event, epoch: u32, key: AuditKey) -> Result<u64, AuditError> {
+        event.action = Action::AuditKeyRotate.as_str().to_owned();
+        event.purpose = Some(epochs::epoch_purpose(epoch));
+        if let Ok(mut next) = self.writer.next.lock() {
+            *next = Some((epoch, Arc::new(key)));
+        }
+        let recorded = self.record(event, Outcome::Success).await;
+        if let Ok(mut next) = self.writer.next.lock() {
+            *next = None; // taken up by the round, or given up with it
+        }
+        recorded
     }
 
     /// Records one event and waits until it is durable. Returns its sequence number.
@@ -579,6 +569,10 @@ impl<A: AuditStore> AuditLog<A> {
 }
 
 impl<A: AuditStore> Writer<A> {
+    fn current_key(&self) -> Arc<AuditKey> {
+        self.keys.lock().map(|k| k.current()).unwrap_or_else(|p| p.into_inner().current())
+    }
+
     /// Writes the events of every request in one store write; answers per request.
     async fn round(&self, requests: Vec<Events>) -> Vec<Result<Vec<u64>, AuditError>> {
         let counts: Vec<usize> = requests.iter().map(Vec::len).collect();
@@ -630,14 +624,32 @@ impl<A: AuditStore> Writer<A> {
             };
             let time = self.clock.now();
             let mut mac_ = prev_mac;
+            let mut key = self.current_key();
+            let next = self.next.lock().ok().and_then(|n| n.clone());
+            let mut switched = None;
             for (i, entry) in entries.iter_mut().enumerate() {
                 entry.seq = prev_seq + 1 + i as u64;
                 entry.time = time;
-                entry.mac = entry.chain_mac(&self.key, &mac_);
+                entry.mac = entry.chain_mac(&key, &mac_);
                 mac_ = entry.mac;
+                // The rotation entry is the last under the old key.
+                if let Some((epoch, next_key)) = &next
+                    && switched.is_none()
+                    && epochs::is_rotation_to(entry, *epoch)
+                {
+                    key = Arc::clone(next_key);
+                    switched = Some((*epoch, Arc::clone(next_key)));
+                }
             }
             match self.store.audit_append(prev_seq, entries).await {
-                Ok(()) => return Ok((prev_seq + entries.len() as u64, mac_)),
+                Ok(()) => {
+                    if let Some((epoch, next_key)) = switched
+                        && let Ok(mut keys) = self.keys.lock()
+                    {
+                        keys.push(epoch, next_key);
+                    }
+                    return Ok((prev_seq + entries.len() as u64, mac_));
+                }
                 Err(StoreError::Conflict { .. }) => head = None,
                 Err(e) => return Err(e),
             }
@@ -675,11 +687,11 @@ impl<A: AuditStore> AuditLog<A> {
     pub async fn checkpoint(&self) -> Result<Checkpoint, StoreError> {
         let w = &self.writer;
         let (seq, mac_) = w.store.audit_head().await?.unwrap_or((0, GENESIS_MAC));
-        Ok(Checkpoint::new(&w.key, seq, mac_, w.clock.now()))
+        Ok(Checkpoint::new(&w.current_key(), seq, mac_, w.clock.now()))
     }
 
     pub async fn verify(&self, checkpoint: Option<&Checkpoint>) -> Result<Verdict, StoreError> {
-        verify(&self.writer.store, &self.writer.key, checkpoint).await
+        verify_epochs(&self.writer.store, &self.keyring(), checkpoint).await
     }
 }
 

@@ -88,6 +88,16 @@ pub enum VaultError {
     #[error("invalid access request: {0}")]
     InvalidAccess(&'static str),
 
+    /// A KEK version reached its use limit and no newer version could be made: writes to
+    /// the group are refused (fail closed) until a rotation succeeds.
+    #[error(
+        "the customer group's key reached its use limit and could not be rotated; writes are refused until `group rotate-key` succeeds"
+    )]
+    KeyUsedUp,
+    /// Rekey refused (the reason names no secret).
+    #[error("rekey refused: {0}")]
+    Rekey(&'static str),
+
     /// One uniform error for every ciphertext that fails to decrypt or verify.
     #[error("stored data failed its integrity check")]
     Integrity,

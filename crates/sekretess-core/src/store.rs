@@ -84,6 +84,60 @@ pub struct SealedGroupKey {
     pub sealed: Vec<u8>,
 }
 
+/// What a vault-wide sealed key is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaultKeyKind {
+    /// An audit MAC key; one per epoch (version 0 is the key the chain started with).
+    Audit,
+    /// The key that seals employees' TOTP secrets.
+    People,
+}
+
+impl VaultKeyKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VaultKeyKind::Audit => "audit",
+            VaultKeyKind::People => "people",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "audit" => Some(VaultKeyKind::Audit),
+            "people" => Some(VaultKeyKind::People),
+            _ => None,
+        }
+    }
+}
+
+/// A vault-wide key sealed under the root key. Until the first rekey or audit key rotation
+/// there are none: those keys are then derived from the root key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedVaultKey {
+    pub kind: VaultKeyKind,
+    pub version: u32,
+    pub sealed: Vec<u8>,
+}
+
+/// A customer's wrapped data key as stored, for rewrapping under a newer KEK version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrappedDek {
+    pub code: String,
+    /// The record version: a rewrap is written only if the row is still at it.
+    pub version: u64,
+    pub kek_version: u32,
+    pub wrapped_dek: Vec<u8>,
+}
+
+/// A rewrapped data key: written only if the row is still at `version` and `from_kek`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrap {
+    pub code: String,
+    pub version: u64,
+    pub from_kek: u32,
+    pub to_kek: u32,
+    pub wrapped_dek: Vec<u8>,
+}
+
 /// One blind-index entry of a customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexEntry {
@@ -148,6 +202,45 @@ pub trait Store: AuditStore + Clone + Send + Sync + 'static {
         state: GroupState,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn group_keys(&self, id: u32) -> impl Future<Output = Result<Vec<SealedGroupKey>, StoreError>> + Send;
+    /// Adds a KEK version to a group and makes it the current one, in one transaction,
+    /// only if `key.version` is one more than the current version (`Conflict` otherwise:
+    /// another rotation came first).
+    fn add_group_kek(
+        &self,
+        group: u32,
+        key: &SealedGroupKey,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Deletes a retired KEK version from the keyring; never the current one (`Conflict`).
+    fn retire_group_kek(
+        &self,
+        group: u32,
+        version: u32,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Counts `n` more uses of a KEK version, if the count stays at most `limit`; returns
+    /// whether it did (`false`: the version is used up, nothing counted).
+    fn reserve_kek_uses(
+        &self,
+        group: u32,
+        version: u32,
+        n: u64,
+        limit: u64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The vault-wide sealed keys, by kind and version.
+    fn vault_keys(&self) -> impl Future<Output = Result<Vec<SealedVaultKey>, StoreError>> + Send;
+    /// Adds vault-wide sealed keys in one transaction (`Conflict` if one exists).
+    fn add_vault_keys(&self, keys: &[SealedVaultKey]) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Replaces the root key in one transaction: `meta` (key id, threshold, shares) replaces
+    /// the metadata if its key id is still `old_key_id`; every group key is replaced by its
+    /// copy in `group_keys` (sealed by the new root key) and the vault keys by `vault_keys`.
+    /// `Conflict`, with nothing written, if the key id changed or `group_keys` does not
+    /// cover every group key in the store.
+    fn rekey(
+        &self,
+        old_key_id: &[u8; 5],
+        meta: &VaultMeta,
+        group_keys: &[(u32, SealedGroupKey)],
+        vault_keys: &[SealedVaultKey],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Opens the group's own store (a separate database).
     fn open_group(&self, group: &GroupRow) -> impl Future<Output = Result<Self::Group, StoreError>> + Send;
 
@@ -218,6 +311,20 @@ pub trait GroupStore: DocumentStore + Send + Sync + 'static {
         write: &CustomerWrite,
         from_version: u64,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Up to `limit` wrapped data keys whose KEK version is not `current`, of codes after
+    /// `after` (`""`: from the start), in code order: a rewrap walks the group with it.
+    fn wrapped_deks(
+        &self,
+        current: u32,
+        after: &str,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<WrappedDek>, StoreError>> + Send;
+    /// Writes rewrapped data keys in one transaction, each only if its row is still at the
+    /// record version and KEK version it was read at (a concurrent update or erasure wins;
+    /// the rewrap finds that row again on its next pass). Returns how many were written.
+    fn rewrap(&self, items: &[Rewrap]) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// How many records each KEK version wraps, as (version, count).
+    fn kek_counts(&self) -> impl Future<Output = Result<Vec<(u32, u64)>, StoreError>> + Send;
     /// Deletes the record (with its wrapped data key) and its index entries. Returns
     /// whether there was one.
     fn erase_customer(&self, code: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
@@ -330,4 +437,7 @@ pub trait DocumentStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<DocumentRecord>, StoreError>> + Send;
     /// Deletes the document, its chunks and its links. Returns whether there was one.
     fn delete_document(&self, id: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The key-encryption key versions that wrap some document's data key (a version in
+    /// use here is not retired: documents are not rewrapped).
+    fn document_kek_versions(&self) -> impl Future<Output = Result<Vec<u32>, StoreError>> + Send;
 }

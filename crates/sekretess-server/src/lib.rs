@@ -41,6 +41,7 @@ pub mod auth;
 pub mod backup;
 mod extract;
 pub mod harden;
+mod keywork;
 pub mod known;
 pub mod metrics;
 pub mod openapi;
@@ -344,6 +345,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/groups", post(r::groups::create_group::<S>).get(r::groups::list_groups::<S>))
         .route("/v1/groups/{name}/lock", post(r::groups::lock_group::<S>))
         .route("/v1/groups/{name}/unlock", post(r::groups::unlock_group::<S>))
+        .route("/v1/groups/{name}/rotate-key", post(r::keys::rotate_group_key::<S>))
         .route("/v1/schema", get(r::customers::schema::<S>))
         .route("/v1/customers", post(r::customers::create_customer::<S>))
         .route(
@@ -363,6 +365,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/audit/verify", get(r::audit::verify::<S>).post(r::audit::verify_checkpoint::<S>))
         .route("/v1/audit/key", post(r::audit::export_key::<S>))
         .route("/v1/audit/checkpoint", get(r::audit::checkpoint::<S>))
+        .route("/v1/audit/rotate-key", post(r::keys::rotate_audit_key::<S>))
         .route(
             "/v1/redact",
             post(r::redact::redact::<S>).layer(DefaultBodyLimit::max(limits.document_body_bytes)),
@@ -382,6 +385,8 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), unsealed_only::<S>));
     let protected_sys = Router::new()
         .route("/v1/sys/seal", post(r::sys::seal::<S>))
+        .route("/v1/sys/rekey", post(r::keys::rekey::<S>))
+        .route("/v1/sys/rekey/confirm", post(r::keys::rekey_confirm::<S>))
         .route("/v1/sys/processes", get(processes::list_processes::<S>))
         .route("/v1/sys/metrics", get(metrics::metrics::<S>))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth::authenticate::<S>))
@@ -475,6 +480,8 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
+    /// The background key work ([`keywork`]); stopped with the server.
+    keywork: tokio::task::JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -489,11 +496,12 @@ impl RunningServer {
             .map_err(|e| ServerError::Io(format!("cannot listen on {addr}"), e))?;
         let addr = listener.local_addr().map_err(|e| ServerError::Io("no local address".into(), e))?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let keywork = tokio::spawn(keywork::run(Arc::clone(&state.vault)));
         let app = router(state);
         let task = tokio::spawn(serve(listener, tls, app, async move {
             let _ = stopped.await;
         }));
-        Ok(RunningServer { addr, stop: Some(stop), task })
+        Ok(RunningServer { addr, stop: Some(stop), task, keywork })
     }
 
     /// Stops accepting, lets open requests finish, and waits.
@@ -502,6 +510,8 @@ impl RunningServer {
             let _ = stop.send(());
         }
         let _ = (&mut self.task).await;
+        // An interrupted rewrap batch is rolled back; the next start walks the group again.
+        self.keywork.abort();
     }
 
     /// Waits until the server stops by itself.

@@ -85,8 +85,10 @@ impl Modify for BearerAuth {
     paths(
         sys::health, sys::get_seal_status, sys::init, sys::unseal, sys::seal,
         crate::backup::create_backup, crate::backup::erasure_journal,
+        crate::routes::keys::rekey, crate::routes::keys::rekey_confirm,
         crate::processes::list_processes, crate::metrics::metrics,
         groups::create_group, groups::list_groups, groups::lock_group, groups::unlock_group,
+        crate::routes::keys::rotate_group_key, crate::routes::keys::rotate_audit_key,
         customers::schema,
         customers::create_customer, customers::create_customers, customers::get_customer, customers::update_customer,
         customers::erase_customer, customers::search,

@@ -19,12 +19,14 @@ mod apikeys;
 mod customers;
 mod groups;
 mod import;
+mod keys;
 mod seal;
 
 pub use apikeys::{ApiKeyCmd, apikey};
 pub use customers::{CustomerCmd, customer};
 pub use groups::{GroupCmd, group};
 pub use import::{ImportArgs, import};
+pub use keys::{RekeyArgs, rekey, rotate_audit_key};
 pub use seal::{InitArgs, UnsealArgs, init, seal, status, unseal};
 
 pub struct Out {

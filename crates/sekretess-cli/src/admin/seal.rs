@@ -55,6 +55,20 @@ pub async fn status(c: &Client, out: &Out) -> Result<bool> {
                               enrol a security officer (it then retires) or revoke it with `sekretess apikey revoke`"
             );
         }
+        // Rewraps under way (needs a token that may list groups).
+        if c.has_token()
+            && !s.sealed
+            && let Ok(groups) = c.list_groups().await
+        {
+            for g in groups.iter().filter(|g| g.rewrap.is_some()) {
+                say!(
+                    "key rewrap   group {}: to version {}, {}",
+                    g.name,
+                    g.kek_version,
+                    super::groups::rewrap_cell(g)
+                );
+            }
+        }
         if let Some(list) = &processes {
             say!("\nprocesses ({} registered; * answered this request)", list.len());
             let rows: Vec<Vec<String>> = list

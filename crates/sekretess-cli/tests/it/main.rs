@@ -5,5 +5,6 @@ mod archive;
 mod audit;
 mod backup;
 mod crash;
+mod rotation;
 mod scale;
 mod serve;

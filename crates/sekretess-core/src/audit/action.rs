@@ -96,11 +96,19 @@ pub enum Action {
     DocumentList,
     /// `document.delete`: An archived document was deleted.
     DocumentDelete,
+    /// `group.key_rotate`: A group's key-encryption key was rotated (a new version).
+    GroupKeyRotate,
+    /// `group.key_retire`: A group's old key version was retired once no data key used it.
+    GroupKeyRetire,
+    /// `vault.rekey`: The root key was replaced (new unseal shares).
+    VaultRekey,
+    /// `audit.key_rotate`: The audit MAC key was rotated: later entries are MAC'd under the next epoch's key.
+    AuditKeyRotate,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 49] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -146,6 +154,10 @@ impl Action {
         Action::DocumentRead,
         Action::DocumentList,
         Action::DocumentDelete,
+        Action::GroupKeyRotate,
+        Action::GroupKeyRetire,
+        Action::VaultRekey,
+        Action::AuditKeyRotate,
     ];
 
     /// The name written to the audit log.
@@ -196,6 +208,10 @@ impl Action {
             Action::DocumentRead => "document.read",
             Action::DocumentList => "document.list",
             Action::DocumentDelete => "document.delete",
+            Action::GroupKeyRotate => "group.key_rotate",
+            Action::GroupKeyRetire => "group.key_retire",
+            Action::VaultRekey => "vault.rekey",
+            Action::AuditKeyRotate => "audit.key_rotate",
         }
     }
 }
@@ -253,6 +269,10 @@ mod tests {
             (Action::DocumentRead, "document.read"),
             (Action::DocumentList, "document.list"),
             (Action::DocumentDelete, "document.delete"),
+            (Action::GroupKeyRotate, "group.key_rotate"),
+            (Action::GroupKeyRetire, "group.key_retire"),
+            (Action::VaultRekey, "vault.rekey"),
+            (Action::AuditKeyRotate, "audit.key_rotate"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

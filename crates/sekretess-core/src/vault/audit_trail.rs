@@ -43,10 +43,11 @@ impl<S: Store> Vault<S> {
     }
 
     /// The audit verification key, for an auditor's offline `audit verify`. Recorded.
-    pub async fn audit_verification_key(&self, ctx: &AuditContext) -> Result<AuditKey, VaultError> {
+    /// Holds the key of every epoch (see [`AuditKeyring`]).
+    pub async fn audit_verification_key(&self, ctx: &AuditContext) -> Result<AuditKeyring, VaultError> {
         let u = self.unsealed()?;
         u.audit.record(ctx.event(Action::AuditKeyExport.as_str()), Outcome::Success).await?;
-        Ok(u.audit.key().clone())
+        Ok(u.audit.keyring())
     }
 
     /// Audit writes that failed since this process started (for metrics).

@@ -29,7 +29,8 @@ const AUDIT_PAGE: usize = 5_000;
 impl<S: Store> Vault<S> {
     /// The key that authenticates erasure journals (see [`journal`]).
     fn journal_key(&self, u: &Unsealed<S>) -> Result<Key32, VaultError> {
-        journal::journal_key(&u.root).map_err(|_| VaultError::Internal("journal key derivation failed"))
+        journal::journal_key(u.root()?.as_ref())
+            .map_err(|_| VaultError::Internal("journal key derivation failed"))
     }
 
     fn key_id_text(&self) -> Result<String, VaultError> {

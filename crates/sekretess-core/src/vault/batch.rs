@@ -64,16 +64,16 @@ impl<S: Store> Vault<S> {
         Ok(Prepared { values, index })
     }
 
-    /// Seals a record at record `version` (1 or later).
+    /// Seals a record at record `version` (1 or later), its data key wrapped by `kek`.
     pub(super) fn encrypt(
         group: &OpenGroup<S::Group>,
+        kek: &WriteKek,
         code: &CustomerCode,
         prepared: &Prepared,
         dek: &Key32,
         times: (i64, i64),
         version: u64,
     ) -> Result<CustomerWrite, VaultError> {
-        let kek = group.keks.get(&group.current_kek).ok_or(VaultError::Integrity)?;
         let sealer = EnvelopeKey::new(dek, KeyRef { key_id: group.row.id, version: DEK_VERSION })?;
         let code_str = code.compact();
         // `prepare` sorted the names and refused duplicates.
@@ -91,8 +91,8 @@ impl<S: Store> Vault<S> {
             record: CustomerRecord {
                 code: code_str.to_owned(),
                 version,
-                kek_version: group.current_kek,
-                wrapped_dek: keywrap::wrap_key(kek, dek)?,
+                kek_version: kek.0,
+                wrapped_dek: keywrap::wrap_key(&kek.1, dek)?,
                 fields,
                 created_at: times.0,
                 updated_at: times.1,
@@ -116,12 +116,13 @@ impl<S: Store> Vault<S> {
     /// of a batch's CPU time.
     pub(super) fn encrypt_part(
         g: &OpenGroup<S::Group>,
+        kek: &WriteKek,
         items: &[(CustomerCode, Prepared)],
         now: i64,
     ) -> Result<Arc<[CustomerWrite]>, VaultError> {
         let keyed: Vec<_> = items.iter().zip(Key32::generate_many(items.len())?).collect();
         let part: Vec<CustomerWrite> = par_map(&keyed, |((code, prepared), dek)| {
-            Self::encrypt(g, code, prepared, dek, (now, now), FIRST_RECORD_VERSION)
+            Self::encrypt(g, kek, code, prepared, dek, (now, now), FIRST_RECORD_VERSION)
         })?
         .into_iter()
         .collect::<Result<_, _>>()?;
@@ -133,13 +134,14 @@ impl<S: Store> Vault<S> {
     /// after a conflict.
     pub(super) fn encrypt_parts(
         g: &OpenGroup<S::Group>,
+        kek: &WriteKek,
         items: &[(CustomerCode, Prepared)],
         now: i64,
         parts: &mpsc::UnboundedSender<Arc<[CustomerWrite]>>,
     ) -> Result<Vec<Arc<[CustomerWrite]>>, VaultError> {
         let mut done = Vec::new();
         for chunk in items.chunks(ITEMS_PER_PART) {
-            let part = Self::encrypt_part(g, chunk, now)?;
+            let part = Self::encrypt_part(g, kek, chunk, now)?;
             // A store that stopped reading has failed, and says why itself.
             let _ = parts.send(Arc::clone(&part));
             done.push(part);
@@ -186,6 +188,8 @@ impl<S: Store> Vault<S> {
         if valid.is_empty() {
             return Ok(results);
         }
+        // Held until the batch is stored: its KEK version is not retired meanwhile.
+        let (kek, _writing) = self.kek_for_write(&g, valid.len() as u64).await?;
         let codes: Arc<[String]> = valid.iter().map(|(code, _)| code.compact().to_owned()).collect();
         let events = Self::creation_events(ctx, &g, batch, &slots, &codes);
         // Fail closed: every creation is on record, and its code in the directory, before
@@ -212,7 +216,7 @@ impl<S: Store> Vault<S> {
         let (encrypted, recorded, inserted) = if valid.len() <= ITEMS_PER_PART {
             // Small batches (single creates) are written only after they are on record, so
             // the group's write lock is held just for the write, not for the audit's commit.
-            let encrypted = Self::encrypt_part(&g, &valid, now);
+            let encrypted = Self::encrypt_part(&g, &kek, &valid, now);
             let recorded = on_record.await.unwrap_or(Err(VaultError::Internal("audit task failed")));
             let inserted = match (&encrypted, &recorded) {
                 (Ok(part), Ok(_)) => g.store.insert_customers(part).await,
@@ -224,8 +228,8 @@ impl<S: Store> Vault<S> {
             // item is encrypted and the batch is on record, and is given up otherwise.
             let (part_tx, mut part_rx) = mpsc::unbounded_channel();
             let encrypting = {
-                let g = Arc::clone(&g);
-                tokio::task::spawn_blocking(move || Self::encrypt_parts(&g, &valid, now, &part_tx))
+                let (g, kek) = (Arc::clone(&g), kek.clone());
+                tokio::task::spawn_blocking(move || Self::encrypt_parts(&g, &kek, &valid, now, &part_tx))
             };
             let writing = async {
                 let mut pending = g.store.begin_batch().await?;

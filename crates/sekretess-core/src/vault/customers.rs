@@ -95,6 +95,10 @@ impl<S: Store> Vault<S> {
         if record.version != committed && !pending {
             return Err(VaultError::Integrity);
         }
+        if g.kek(record.kek_version)?.is_none() {
+            // Wrapped under a version another process made since this one read the keyring.
+            self.refresh_group_keys(&*self.unsealed()?, g).await?;
+        }
         let opened = Self::decrypt(g, record)?;
         if pending {
             // Best effort: the next read repairs it otherwise.
@@ -120,8 +124,8 @@ impl<S: Store> Vault<S> {
         g: &OpenGroup<S::Group>,
         record: &CustomerRecord,
     ) -> Result<(Key32, BTreeMap<String, FieldValue>), VaultError> {
-        let kek = g.keks.get(&record.kek_version).ok_or(VaultError::Integrity)?;
-        let dek = keywrap::unwrap_key(kek, &record.wrapped_dek)?;
+        let kek = g.kek(record.kek_version)?.ok_or(VaultError::Integrity)?;
+        let dek = keywrap::unwrap_key(&kek, &record.wrapped_dek)?;
         let opener = EnvelopeKey::new(&dek, KeyRef { key_id: g.row.id, version: DEK_VERSION })?;
         let names = if record.version == LEGACY_RECORD_VERSION {
             None
@@ -204,7 +208,7 @@ impl<S: Store> Vault<S> {
     ) -> Result<(), VaultError> {
         let _gate = self.write_gate.read().await;
         let (u, g, record, hold) = self.locate(code, Access::Write).await?;
-        let (dek, current) = self.open_record(&g, &record, &hold).await?;
+        let (_old_dek, current) = self.open_record(&g, &record, &hold).await?;
         let mut merged: BTreeMap<String, Zeroizing<String>> =
             current.into_iter().map(|(k, v)| (k, v.0)).collect();
         for (name, change) in changes {
@@ -222,7 +226,12 @@ impl<S: Store> Vault<S> {
         let fields: Vec<(String, String)> = merged.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
         let prepared = self.prepare(&g, &fields)?;
         let version = record.version.checked_add(1).ok_or(VaultError::Internal("record version overflow"))?;
-        let write = Self::encrypt(&g, code, &prepared, &dek, (record.created_at, self.clock.now()), version)?;
+        // A fresh data key for every write: one data key never seals more than the fields of
+        // one write, far below the 2^32 AES-GCM encryptions a key may do with random nonces.
+        let dek = Key32::generate()?;
+        let (kek, _writing) = self.kek_for_write(&g, 1).await?;
+        let write =
+            Self::encrypt(&g, &kek, code, &prepared, &dek, (record.created_at, self.clock.now()), version)?;
         let mut event = ctx.event(Action::CustomerUpdate.as_str());
         event.group = Some(g.row.name.clone());
         event.customer = Some(record.code.clone());

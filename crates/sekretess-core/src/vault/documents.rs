@@ -181,9 +181,12 @@ impl<S: Store> Vault<S> {
         codes.dedup();
         let mut findings = doc.findings;
         findings.sort();
-        let kek = g.keks.get(&g.current_kek).ok_or(VaultError::Integrity)?;
+        // Held until the document is stored: a backup sees it whole, and its key version is
+        // not retired meanwhile.
+        let _gate = self.write_gate.read().await;
+        let (kek, _writing) = self.kek_for_write(&g, 1).await?;
         let dek = Key32::generate()?;
-        let wrapped_dek = keywrap::wrap_key(kek, &dek)?;
+        let wrapped_dek = keywrap::wrap_key(&kek.1, &dek)?;
         let sealer = EnvelopeKey::new(&dek, KeyRef { key_id: g.row.id, version: DOC_DEK_VERSION })?;
         let count = doc.content.len().div_ceil(CHUNK_BYTES).max(1);
         let count = u32::try_from(count).map_err(|_| VaultError::Internal("document too large"))?;
@@ -196,7 +199,7 @@ impl<S: Store> Vault<S> {
         }
         let record = DocumentRecord {
             id: id.clone(),
-            kek_version: g.current_kek,
+            kek_version: kek.0,
             wrapped_dek,
             name: sealer.seal(&name_aad(g.row.id, &id), doc.name.as_bytes())?,
             content_type: doc.content_type.clone(),
@@ -264,8 +267,8 @@ impl<S: Store> Vault<S> {
     }
 
     fn document_key(g: &OpenGroup<S::Group>, record: &DocumentRecord) -> Result<EnvelopeKey, VaultError> {
-        let kek = g.keks.get(&record.kek_version).ok_or(VaultError::Integrity)?;
-        let dek = keywrap::unwrap_key(kek, &record.wrapped_dek)?;
+        let kek = g.kek(record.kek_version)?.ok_or(VaultError::Integrity)?;
+        let dek = keywrap::unwrap_key(&kek, &record.wrapped_dek)?;
         Ok(EnvelopeKey::new(&dek, KeyRef { key_id: g.row.id, version: DOC_DEK_VERSION })?)
     }
 

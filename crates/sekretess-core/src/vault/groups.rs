@@ -17,7 +17,7 @@ impl<S: Store> Vault<S> {
             match k.kind {
                 GroupKeyKind::Kek => {
                     // Held while the vault is unsealed: locked out of swap and core dumps.
-                    keks.insert(k.version, key.into_locked());
+                    keks.insert(k.version, Arc::new(key.into_locked()));
                 }
                 GroupKeyKind::Derivation => derivation = Some(key),
             }
@@ -32,12 +32,15 @@ impl<S: Store> Vault<S> {
             index_keys.insert(f.name.clone(), BlindIndexKey::for_field(&group_index_root, &f.name)?);
         }
         let store = self.store.open_group(&row).await?;
+        let pending = keks.len() > 1;
         Ok(OpenGroup {
             locked: AtomicBool::new(row.state == GroupState::Locked),
-            current_kek: row.current_kek_version,
+            keks: RwLock::new(Keks { map: keks, current: row.current_kek_version }),
+            lease: tokio::sync::Mutex::new(Lease::default()),
+            writes: tokio::sync::RwLock::new(()),
+            rewrap: std::sync::Mutex::new(RewrapState::new(pending)),
             row,
             store,
-            keks,
             index_keys,
             reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
             record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),
@@ -65,7 +68,7 @@ impl<S: Store> Vault<S> {
             return Ok(None);
         };
         let keys = self.store.group_keys(row.id).await?;
-        let opened = Arc::new(self.open_group(&u.root, row, &keys).await?);
+        let opened = Arc::new(self.open_group(&*u.root()?, row, &keys).await?);
         let mut groups = u.groups.write().map_err(poisoned)?;
         if let Some(g) = groups.iter().find(|g| g.row.id == opened.row.id) {
             return Ok(Some(Arc::clone(g))); // another request opened it meanwhile
@@ -101,11 +104,17 @@ impl<S: Store> Vault<S> {
     }
 
     pub(super) fn info(g: &OpenGroup<S::Group>) -> GroupInfo {
+        let (kek_version, kek_versions) = match g.keks.read() {
+            Ok(k) => (k.current, k.map.keys().copied().collect()),
+            Err(_) => (0, Vec::new()),
+        };
         GroupInfo {
             id: g.row.id,
             name: g.row.name.clone(),
             state: if g.locked.load(Ordering::SeqCst) { GroupState::Locked } else { GroupState::Open },
-            kek_version: g.current_kek,
+            kek_version,
+            rewrap: if kek_versions.len() > 1 { rotation::progress(g) } else { None },
+            kek_versions,
             created_at: g.row.created_at,
         }
     }
@@ -151,8 +160,12 @@ impl<S: Store> Vault<S> {
             for kind in [GroupKeyKind::Kek, GroupKeyKind::Derivation] {
                 let key = Key32::generate()?;
                 let aad = group_key_aad(id, kind, 1);
-                let blob =
-                    envelope::seal(&u.root, KeyRef { key_id: ROOT_KEY_ID, version: 1 }, &aad, key.expose())?;
+                let blob = envelope::seal(
+                    &*u.root()?,
+                    KeyRef { key_id: ROOT_KEY_ID, version: 1 },
+                    &aad,
+                    key.expose(),
+                )?;
                 sealed.push(SealedGroupKey { kind, version: 1, sealed: blob });
             }
             let row = match self.store.create_group(id, name, self.clock.now(), &sealed).await {
@@ -161,7 +174,7 @@ impl<S: Store> Vault<S> {
                 Err(StoreError::Conflict { .. }) => continue,
                 Err(e) => return Err(e.into()),
             };
-            let group = Arc::new(self.open_group(&u.root, row, &sealed).await?);
+            let group = Arc::new(self.open_group(&*u.root()?, row, &sealed).await?);
             let info = Self::info(&group);
             let mut groups = u.groups.write().map_err(poisoned)?;
             if !groups.iter().any(|g| g.row.id == group.row.id) {

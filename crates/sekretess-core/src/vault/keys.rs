@@ -60,6 +60,17 @@ pub(super) fn field_names_digest<'a>(names: impl Iterator<Item = &'a str>) -> [u
     sha256(&all)
 }
 
+/// AAD of a vault-wide key sealed by the root key.
+pub(super) fn vault_key_aad(kind: VaultKeyKind, version: u32) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(40);
+    aad.extend_from_slice(AAD_PREFIX);
+    aad.extend_from_slice(b"/vault-key\0");
+    aad.extend_from_slice(kind.as_str().as_bytes());
+    aad.push(0);
+    aad.extend_from_slice(&version.to_be_bytes());
+    aad
+}
+
 pub(super) fn people_aad(aad: &[u8]) -> Vec<u8> {
     let mut full = Vec::with_capacity(AAD_PREFIX.len() + 8 + aad.len());
     full.extend_from_slice(AAD_PREFIX);
@@ -74,14 +85,17 @@ impl<S: Store> Vault<S> {
     /// Needs the vault unsealed.
     pub fn seal_people_secret(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
         let u = self.unsealed()?;
-        let key = kdf::derive_key(&u.root, labels::PEOPLE_SECRET, b"")?;
-        Ok(envelope::seal(&key, KeyRef { key_id: ROOT_KEY_ID, version: 1 }, &people_aad(aad), plaintext)?)
+        Ok(envelope::seal(
+            &u.people,
+            KeyRef { key_id: ROOT_KEY_ID, version: 1 },
+            &people_aad(aad),
+            plaintext,
+        )?)
     }
 
     /// Opens what [`Vault::seal_people_secret`] sealed with the same `aad`.
     pub fn open_people_secret(&self, aad: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, VaultError> {
         let u = self.unsealed()?;
-        let key = kdf::derive_key(&u.root, labels::PEOPLE_SECRET, b"")?;
-        Ok(envelope::open(&key, &people_aad(aad), sealed)?)
+        Ok(envelope::open(&u.people, &people_aad(aad), sealed)?)
     }
 }

@@ -21,7 +21,7 @@ use sekretess_crypto::{Key32, keywrap};
 use tokio::sync::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard, mpsc};
 use zeroize::Zeroizing;
 
-use crate::audit::{Action, AuditContext, AuditKey, AuditLog, Event, Outcome, commit_marker};
+use crate::audit::{Action, AuditContext, AuditKey, AuditKeyring, AuditLog, Event, Outcome, commit_marker};
 use crate::clock::{Clock, civil_date};
 use crate::coalesce::Coalescer;
 use crate::code::CustomerCode;
@@ -29,7 +29,7 @@ use crate::error::{StoreError, VaultError};
 use crate::schema::Schema;
 use crate::store::{
     CustomerRecord, CustomerWrite, FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, GroupStore,
-    IndexEntry, PendingBatch, SealedGroupKey, Store, VaultMeta,
+    IndexEntry, PendingBatch, SealedGroupKey, SealedVaultKey, Store, VaultKeyKind, VaultMeta,
 };
 
 mod audit_trail;
@@ -41,12 +41,17 @@ mod groups;
 mod keys;
 mod known;
 pub use known::Probe;
+mod rekey;
+mod rotation;
 mod seal;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 
 pub use documents::{CHUNK_BYTES, DocumentInfo, DocumentReader, NewDocument, is_document_id};
 use keys::*;
+pub use rekey::RekeyStarted;
+pub use rotation::{KEK_USE_LIMIT, KeyPolicy, RewrapProgress, RewrapReport};
+use rotation::{Keks, Lease, RewrapState, WriteKek};
 
 /// Version of the per-customer data key; bound into every field's AAD.
 const DEK_VERSION: u32 = 1;
@@ -97,7 +102,12 @@ pub struct GroupInfo {
     pub id: u32,
     pub name: String,
     pub state: GroupState,
+    /// The current KEK version (new writes use it).
     pub kek_version: u32,
+    /// Every KEK version still in the keyring, oldest first.
+    pub kek_versions: Vec<u32>,
+    /// The background rewrap to the current version, while older versions remain.
+    pub rewrap: Option<RewrapProgress>,
     pub created_at: i64,
 }
 
@@ -124,8 +134,14 @@ struct OpenGroup<G> {
     row: GroupRow,
     locked: AtomicBool,
     store: G,
-    keks: BTreeMap<u32, Key32>,
-    current_kek: u32,
+    /// KEK versions (shared, so a write holds its key without copying it) and the current.
+    keks: RwLock<Keks>,
+    /// Uses of the current KEK version reserved in the control store, not yet taken.
+    lease: tokio::sync::Mutex<Lease>,
+    /// Writes hold it shared from choosing their KEK version until they are stored;
+    /// retiring a version takes it exclusively once, so no write in flight still uses it.
+    writes: tokio::sync::RwLock<()>,
+    rewrap: std::sync::Mutex<RewrapState>,
     index_keys: HashMap<String, BlindIndexKey>,
     /// Concurrent reads by code share one store query (and one directory query).
     reads: Coalescer<String, Result<Option<Found>, StoreError>>,
@@ -183,8 +199,17 @@ type Validated = Result<(CustomerCode, Prepared), VaultError>;
 
 struct Unsealed<S: Store> {
     groups: RwLock<Vec<Arc<OpenGroup<S::Group>>>>,
-    root: Key32,
+    /// Replaced by a rekey.
+    root: RwLock<Arc<Key32>>,
     audit: AuditLog<S>,
+    /// Seals employees' TOTP secrets ([`Vault::seal_people_secret`]).
+    people: Key32,
+}
+
+impl<S: Store> Unsealed<S> {
+    fn root(&self) -> Result<Arc<Key32>, VaultError> {
+        Ok(Arc::clone(&*self.root.read().map_err(poisoned)?))
+    }
 }
 
 enum State<S: Store> {
@@ -222,6 +247,14 @@ pub struct Vault<S: Store> {
     /// this shared for its whole length; a backup holds it exclusively while it opens its
     /// snapshots, so they all see the same set of finished writes (see `backup.rs`).
     write_gate: tokio::sync::RwLock<()>,
+    /// Key limits and timings ([`Vault::set_key_policy`]).
+    key_policy: RwLock<KeyPolicy>,
+    /// One key operation at a time (rotation, retirement, rekey, audit key rotation).
+    key_admin: tokio::sync::Mutex<()>,
+    /// A rekey waiting for its new shares to come back ([`Vault::rekey_confirm`]).
+    pending_rekey: std::sync::Mutex<Option<rekey::PendingRekey>>,
+    /// Wakes the background key work ([`Vault::key_work_wanted`]).
+    key_work: Arc<tokio::sync::Notify>,
 }
 
 /// Codes remembered at most; the cache starts over when full (cheap, and bounded).
@@ -267,6 +300,10 @@ impl<S: Store> Vault<S> {
             audit_failures: Arc::default(),
             init_audit: std::sync::Mutex::new(None),
             write_gate: tokio::sync::RwLock::new(()),
+            key_policy: RwLock::new(KeyPolicy::default()),
+            key_admin: tokio::sync::Mutex::new(()),
+            pending_rekey: std::sync::Mutex::new(None),
+            key_work: Arc::new(tokio::sync::Notify::new()),
         })
     }
 

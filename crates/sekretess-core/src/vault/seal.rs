@@ -74,9 +74,10 @@ impl<S: Store> Vault<S> {
                 return Err(e);
             }
         };
-        let audit = AuditLog::new(
+        let (keyring, people) = self.unsealed_keys(&root).await?;
+        let audit = AuditLog::with_keyring(
             self.store.clone(),
-            AuditKey::derive(&root)?,
+            keyring,
             Arc::clone(&self.clock),
             Arc::clone(&self.audit_failures),
         );
@@ -91,7 +92,7 @@ impl<S: Store> Vault<S> {
             *waiting = events;
             return Err(e.into());
         }
-        let unsealed = Arc::new(self.load_groups(root, audit).await?);
+        let unsealed = Arc::new(self.load_groups(root, audit, people).await?);
         *self.state.write().map_err(poisoned)? = State::Unsealed(Arc::clone(&unsealed));
         *self.init_audit.lock().map_err(poisoned)? = None;
         // Best effort: an attempt left unresolved now is looked at again at the next unseal.
@@ -269,12 +270,16 @@ impl<S: Store> Vault<S> {
         &self,
         root: Key32,
         audit: AuditLog<S>,
+        people: Key32,
     ) -> Result<Unsealed<S>, VaultError> {
         let mut groups = Vec::new();
         for row in self.store.list_groups().await? {
             let keys = self.store.group_keys(row.id).await?;
             groups.push(Arc::new(self.open_group(&root, row, &keys).await?));
         }
-        Ok(Unsealed { groups: RwLock::new(groups), root, audit })
+        if groups.iter().any(|g| g.keks.read().is_ok_and(|k| k.map.len() > 1)) {
+            self.key_work.notify_one(); // a rewrap to resume
+        }
+        Ok(Unsealed { groups: RwLock::new(groups), root: RwLock::new(Arc::new(root)), audit, people })
     }
 }

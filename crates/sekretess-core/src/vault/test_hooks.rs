@@ -29,7 +29,7 @@ impl<S: Store> Vault<S> {
         let u = self.unsealed()?;
         let (_, g, record, _hold) = self.locate(code, Access::Read).await?;
         let (dek, _) = Self::decrypt(&g, &record)?;
-        Ok((u.root.clone(), dek))
+        Ok(((*u.root()?).clone(), dek))
     }
 
     /// Every long-lived key of this unsealed vault, each XORed with `mask` so that the
@@ -49,15 +49,15 @@ impl<S: Store> Vault<S> {
             out
         };
         let u = self.unsealed()?;
-        let people = kdf::derive_key(&u.root, labels::PEOPLE_SECRET, b"")?;
+        let root = u.root()?;
         let mut keys = vec![
-            ("root key".to_owned(), masked(&u.root)),
+            ("root key".to_owned(), masked(&root)),
             ("audit key".to_owned(), masked(u.audit.key().expose())),
-            ("people-secret key".to_owned(), masked(&people)),
+            ("people-secret key".to_owned(), masked(&u.people)),
         ];
         for row in self.store.list_groups().await? {
             for k in self.store.group_keys(row.id).await? {
-                let plain = envelope::open(&u.root, &group_key_aad(row.id, k.kind, k.version), &k.sealed)?;
+                let plain = envelope::open(&root, &group_key_aad(row.id, k.kind, k.version), &k.sealed)?;
                 let key = Key32::from_slice(&plain).map_err(|_| VaultError::Integrity)?;
                 keys.push((
                     format!("group {} {} key v{}", row.name, k.kind.as_str(), k.version),

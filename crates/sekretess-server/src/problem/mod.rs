@@ -118,6 +118,13 @@ pub(crate) fn map_vault(e: &VaultError) -> Mapped {
         V::UnsealFailed => {
             (S::BAD_REQUEST, "unseal-failed", "The shares do not unseal this vault", Some(e.to_string()))
         }
+        V::KeyUsedUp => (
+            S::SERVICE_UNAVAILABLE,
+            "key-used-up",
+            "The group's key reached its use limit",
+            Some(e.to_string()),
+        ),
+        V::Rekey(why) => (S::CONFLICT, "rekey-refused", "Rekey refused", d(why)),
         V::UnknownGroup(_) => {
             (S::NOT_FOUND, "unknown-group", "Unknown customer group", d("no customer group has this name"))
         }

@@ -14,12 +14,18 @@ use crate::AppState;
 use crate::auth::{Authorized, need};
 use crate::extract::ApiJson;
 
-fn group(g: GroupInfo) -> api::Group {
+pub(crate) fn group(g: GroupInfo) -> api::Group {
     api::Group {
         id: g.id,
         name: g.name,
         state: g.state.as_str().to_owned(),
         kek_version: g.kek_version,
+        kek_versions: g.kek_versions,
+        rewrap: g.rewrap.map(|r| api::keys::RewrapProgress {
+            rewrapped: r.rewrapped,
+            remaining: r.remaining,
+            unreadable: r.unreadable,
+        }),
         created_at: g.created_at,
     }
 }

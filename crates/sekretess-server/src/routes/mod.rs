@@ -8,6 +8,7 @@ pub mod audit;
 pub mod customers;
 pub mod documents;
 pub mod groups;
+pub mod keys;
 pub mod people;
 pub mod redact;
 pub mod sys;

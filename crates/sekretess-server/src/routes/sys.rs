@@ -13,7 +13,7 @@ use crate::extract::ApiJson;
 use crate::problem::ApiError;
 use crate::{AppState, initialize};
 
-fn seal_status(s: sekretess_core::SealStatus) -> api::SealStatus {
+pub(crate) fn seal_status(s: sekretess_core::SealStatus) -> api::SealStatus {
     api::SealStatus {
         initialized: s.initialized,
         sealed: s.sealed,

@@ -14,6 +14,7 @@ mod metrics;
 mod openapi;
 mod people;
 mod redact;
+mod rotation;
 mod sealed;
 mod security;
 mod tls;

@@ -3,7 +3,7 @@
 //! the employees' rows in [`people`].
 
 use sekretess_core::error::StoreError;
-use sekretess_core::store::CustomerRecord;
+use sekretess_core::store::{CustomerRecord, SealedVaultKey, VaultKeyKind, WrappedDek};
 use sqlx::Row;
 use sqlx::query_builder::Separated;
 
@@ -91,4 +91,33 @@ pub fn decode_fields(mut blob: &[u8]) -> Result<Vec<(String, Vec<u8>)>, StoreErr
         blob = rest;
     }
     Ok(fields)
+}
+
+/// A `vault_keys` row, as both backends store it: (kind, version, sealed).
+pub(crate) fn vault_key(
+    (kind, version, sealed): (String, i64, Vec<u8>),
+) -> Result<SealedVaultKey, StoreError> {
+    Ok(SealedVaultKey {
+        kind: VaultKeyKind::parse(&kind).ok_or_else(|| StoreError::Corrupt("vault key kind".into()))?,
+        version: u32::try_from(version).map_err(|_| StoreError::Corrupt("vault key version".into()))?,
+        sealed,
+    })
+}
+
+/// A wrapped data key as both backends return it: (code, version, kek_version, wrapped_dek).
+pub(crate) fn wrapped_dek(
+    (code, version, kek, wrapped_dek): (String, i64, i64, Vec<u8>),
+) -> Result<WrappedDek, StoreError> {
+    Ok(WrappedDek {
+        code,
+        version: version_from_sql(version)?,
+        kek_version: u32::try_from(kek).map_err(|_| StoreError::Corrupt("kek version".into()))?,
+        wrapped_dek,
+    })
+}
+
+/// A KEK version count row: (kek_version, count).
+pub(crate) fn kek_count((kek, n): (i64, i64)) -> Result<(u32, u64), StoreError> {
+    let corrupt = || StoreError::Corrupt("kek version".into());
+    Ok((u32::try_from(kek).map_err(|_| corrupt())?, u64::try_from(n).map_err(|_| corrupt())?))
 }

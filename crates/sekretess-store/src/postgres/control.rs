@@ -2,14 +2,15 @@
 //! erasures, in the control database.
 
 use sekretess_core::store::{
-    FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, SealedGroupKey, Store, VaultMeta,
+    FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, SealedGroupKey, SealedVaultKey, Store,
+    VaultMeta,
 };
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row};
 
 use super::pool::migrate_schema;
 use super::*;
-use crate::codec::{version_from_sql, version_to_sql};
+use crate::codec::{vault_key, version_from_sql, version_to_sql};
 use crate::migrate;
 
 fn group_row(row: &PgRow) -> Result<GroupRow, StoreError> {
@@ -129,6 +130,155 @@ impl Store for PgStore {
             current_kek_version: 1,
             created_at,
         })
+    }
+
+    async fn add_group_kek(&self, group: u32, key: &SealedGroupKey) -> Result<(), StoreError> {
+        let mut tx = self.inner.control.begin().await.map_err(map_err)?;
+        let moved = sqlx::query(
+            "UPDATE sekretess.groups SET current_kek_version = $1 WHERE id = $2 AND current_kek_version = $1 - 1",
+        )
+        .bind(i64::from(key.version))
+        .bind(i64::from(group))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if moved.rows_affected() != 1 {
+            return Err(StoreError::Conflict { what: "key version".into() });
+        }
+        sqlx::query(
+            "INSERT INTO sekretess.group_keys (group_id, kind, version, sealed) VALUES ($1, 'kek', $2, $3)",
+        )
+        .bind(i64::from(group))
+        .bind(i64::from(key.version))
+        .bind(&key.sealed)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn retire_group_kek(&self, group: u32, version: u32) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM sekretess.group_keys WHERE group_id = $1 AND kind = 'kek' AND version = $2 \
+             AND version <> (SELECT current_kek_version FROM sekretess.groups WHERE id = $1)",
+        )
+        .bind(i64::from(group))
+        .bind(i64::from(version))
+        .execute(&self.inner.control)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict { what: "key version".into() });
+        }
+        Ok(())
+    }
+
+    async fn reserve_kek_uses(
+        &self,
+        group: u32,
+        version: u32,
+        n: u64,
+        limit: u64,
+    ) -> Result<bool, StoreError> {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let done = sqlx::query(
+            "UPDATE sekretess.group_keys SET uses = uses + $1 \
+             WHERE group_id = $2 AND kind = 'kek' AND version = $3 AND uses <= $4 - $1",
+        )
+        .bind(n)
+        .bind(i64::from(group))
+        .bind(i64::from(version))
+        .bind(limit)
+        .execute(&self.inner.control)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn vault_keys(&self) -> Result<Vec<SealedVaultKey>, StoreError> {
+        let rows: Vec<(String, i64, Vec<u8>)> =
+            sqlx::query_as("SELECT kind, version, sealed FROM sekretess.vault_keys ORDER BY kind, version")
+                .fetch_all(&self.inner.control)
+                .await
+                .map_err(map_err)?;
+        rows.into_iter().map(vault_key).collect()
+    }
+
+    async fn add_vault_keys(&self, keys: &[SealedVaultKey]) -> Result<(), StoreError> {
+        let mut tx = self.inner.control.begin().await.map_err(map_err)?;
+        for k in keys {
+            sqlx::query("INSERT INTO sekretess.vault_keys (kind, version, sealed) VALUES ($1, $2, $3)")
+                .bind(k.kind.as_str())
+                .bind(i64::from(k.version))
+                .bind(&k.sealed)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn rekey(
+        &self,
+        old_key_id: &[u8; 5],
+        meta: &VaultMeta,
+        group_keys: &[(u32, SealedGroupKey)],
+        vault_keys: &[SealedVaultKey],
+    ) -> Result<(), StoreError> {
+        let conflict = |what: &str| StoreError::Conflict { what: what.into() };
+        let mut tx = self.inner.control.begin().await.map_err(map_err)?;
+        let moved = sqlx::query(
+            "UPDATE sekretess.vault_meta SET key_id = $1, threshold = $2, share_count = $3 WHERE key_id = $4",
+        )
+        .bind(&meta.key_id[..])
+        .bind(i64::from(meta.threshold))
+        .bind(i64::from(meta.share_count))
+        .bind(&old_key_id[..])
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if moved.rows_affected() != 1 {
+            return Err(conflict("root key"));
+        }
+        // Rotations wait for this transaction: the keyring cannot grow under it.
+        sqlx::query("LOCK TABLE sekretess.group_keys IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        let (stored,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sekretess.group_keys")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        if usize::try_from(stored).ok() != Some(group_keys.len()) {
+            return Err(conflict("group keys"));
+        }
+        for (group, k) in group_keys {
+            let done = sqlx::query(
+                "UPDATE sekretess.group_keys SET sealed = $1 WHERE group_id = $2 AND kind = $3 AND version = $4",
+            )
+            .bind(&k.sealed)
+            .bind(i64::from(*group))
+            .bind(k.kind.as_str())
+            .bind(i64::from(k.version))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            if done.rows_affected() != 1 {
+                return Err(conflict("group keys"));
+            }
+        }
+        sqlx::query("DELETE FROM sekretess.vault_keys").execute(&mut *tx).await.map_err(map_err)?;
+        for k in vault_keys {
+            sqlx::query("INSERT INTO sekretess.vault_keys (kind, version, sealed) VALUES ($1, $2, $3)")
+                .bind(k.kind.as_str())
+                .bind(i64::from(k.version))
+                .bind(&k.sealed)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
     }
 
     async fn set_group_state(&self, id: u32, state: GroupState) -> Result<(), StoreError> {

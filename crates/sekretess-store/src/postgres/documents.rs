@@ -119,6 +119,20 @@ impl DocumentStore for PgGroup {
         Ok(out)
     }
 
+    async fn document_kek_versions(&self) -> Result<Vec<u32>, StoreError> {
+        self.ready().await?;
+        let rows: Vec<(i64,)> = sqlx::query_as(&format!(
+            "SELECT DISTINCT kek_version::BIGINT FROM {}.documents",
+            self.inner.schema
+        ))
+        .fetch_all(&self.inner.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter()
+            .map(|(v,)| u32::try_from(v).map_err(|_| StoreError::Corrupt("document key version".into())))
+            .collect()
+    }
+
     async fn delete_document(&self, id: &str) -> Result<bool, StoreError> {
         self.ready().await?;
         let done = sqlx::query(&format!("DELETE FROM {}.documents WHERE id = $1", self.inner.schema))

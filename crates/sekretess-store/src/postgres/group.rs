@@ -1,12 +1,16 @@
 //! `GroupStore` for PostgreSQL: one group's customer rows and blind index, in its schema.
 
-use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, IndexEntry, PendingBatch};
+use sekretess_core::store::{
+    CustomerRecord, CustomerWrite, GroupStore, IndexEntry, PendingBatch, Rewrap, WrappedDek,
+};
 use sqlx::postgres::PgConnection;
 use sqlx::{Postgres, QueryBuilder, Transaction};
 
 use super::pool::migrate_schema;
 use super::*;
-use crate::codec::{customer_record, encode_fields, push_record_columns, version_to_sql};
+use crate::codec::{
+    customer_record, encode_fields, kek_count, push_record_columns, version_to_sql, wrapped_dek,
+};
 use crate::migrate;
 
 /// A unique violation on the blind index names the field when the chunk has only one
@@ -155,6 +159,65 @@ impl GroupStore for PgGroup {
         self.insert_index(&mut tx, std::slice::from_ref(write)).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(true)
+    }
+
+    async fn wrapped_deks(
+        &self,
+        current: u32,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<WrappedDek>, StoreError> {
+        self.ready().await?;
+        let rows: Vec<(String, i64, i64, Vec<u8>)> = sqlx::query_as(&format!(
+            "SELECT code, version, kek_version, wrapped_dek FROM {}.customers \
+             WHERE code > $1 AND kek_version <> $2 ORDER BY code LIMIT $3",
+            self.inner.schema
+        ))
+        .bind(after)
+        .bind(i64::from(current))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.inner.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter().map(wrapped_dek).collect()
+    }
+
+    async fn rewrap(&self, items: &[Rewrap]) -> Result<u64, StoreError> {
+        self.ready().await?;
+        let s = &self.inner.schema;
+        let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
+        let mut written = 0;
+        for chunk in items.chunks(ROWS_PER_STATEMENT.min(1000)) {
+            let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+                "UPDATE {s}.customers AS c SET kek_version = v.to_kek, wrapped_dek = v.dek FROM ("
+            ));
+            q.push_values(chunk, |mut b, r| {
+                b.push_bind(r.code.as_str())
+                    .push_bind(version_to_sql(r.version))
+                    .push_bind(i64::from(r.from_kek))
+                    .push_bind(i64::from(r.to_kek))
+                    .push_bind(r.wrapped_dek.as_slice());
+            });
+            q.push(
+                ") AS v (code, version, from_kek, to_kek, dek) \
+                 WHERE c.code = v.code AND c.version = v.version AND c.kek_version = v.from_kek",
+            );
+            written += q.build().execute(&mut *tx).await.map_err(map_err)?.rows_affected();
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(written)
+    }
+
+    async fn kek_counts(&self) -> Result<Vec<(u32, u64)>, StoreError> {
+        self.ready().await?;
+        let rows: Vec<(i64, i64)> = sqlx::query_as(&format!(
+            "SELECT kek_version, COUNT(*) FROM {}.customers GROUP BY kek_version ORDER BY kek_version",
+            self.inner.schema
+        ))
+        .fetch_all(&self.inner.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter().map(kek_count).collect()
     }
 
     async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {

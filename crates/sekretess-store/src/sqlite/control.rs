@@ -1,13 +1,14 @@
 //! `Store` for SQLite: vault metadata, groups, the directory and erasures.
 
 use sekretess_core::store::{
-    FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, SealedGroupKey, Store, VaultMeta,
+    FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, SealedGroupKey, SealedVaultKey, Store,
+    VaultMeta,
 };
 use sqlx::{QueryBuilder, Sqlite};
 
 use super::index::INDEX_STAGING;
 use super::*;
-use crate::codec::{version_from_sql, version_to_sql};
+use crate::codec::{vault_key, version_from_sql, version_to_sql};
 
 fn group_row(row: &sqlx::sqlite::SqliteRow) -> Result<GroupRow, StoreError> {
     let state: String = row.try_get("state").map_err(map_err)?;
@@ -136,6 +137,145 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn add_group_kek(&self, group: u32, key: &SealedGroupKey) -> Result<(), StoreError> {
+        let mut tx = self.control.begin().await.map_err(map_err)?;
+        let moved = sqlx::query(
+            "UPDATE groups SET current_kek_version = ?1 WHERE id = ?2 AND current_kek_version = ?1 - 1",
+        )
+        .bind(i64::from(key.version))
+        .bind(i64::from(group))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        if moved.rows_affected() != 1 {
+            return Err(StoreError::Conflict { what: "key version".into() });
+        }
+        sqlx::query("INSERT INTO group_keys (group_id, kind, version, sealed) VALUES (?, 'kek', ?, ?)")
+            .bind(i64::from(group))
+            .bind(i64::from(key.version))
+            .bind(&key.sealed)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn retire_group_kek(&self, group: u32, version: u32) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM group_keys WHERE group_id = ?1 AND kind = 'kek' AND version = ?2 \
+             AND version <> (SELECT current_kek_version FROM groups WHERE id = ?1)",
+        )
+        .bind(i64::from(group))
+        .bind(i64::from(version))
+        .execute(&self.control)
+        .await
+        .map_err(map_err)?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict { what: "key version".into() });
+        }
+        Ok(())
+    }
+
+    async fn reserve_kek_uses(
+        &self,
+        group: u32,
+        version: u32,
+        n: u64,
+        limit: u64,
+    ) -> Result<bool, StoreError> {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let done = sqlx::query(
+            "UPDATE group_keys SET uses = uses + ?1 \
+             WHERE group_id = ?2 AND kind = 'kek' AND version = ?3 AND uses <= ?4 - ?1",
+        )
+        .bind(n)
+        .bind(i64::from(group))
+        .bind(i64::from(version))
+        .bind(limit)
+        .execute(&self.control)
+        .await
+        .map_err(map_err)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn vault_keys(&self) -> Result<Vec<SealedVaultKey>, StoreError> {
+        let rows: Vec<(String, i64, Vec<u8>)> =
+            sqlx::query_as("SELECT kind, version, sealed FROM vault_keys ORDER BY kind, version")
+                .fetch_all(&self.control)
+                .await
+                .map_err(map_err)?;
+        rows.into_iter().map(vault_key).collect()
+    }
+
+    async fn add_vault_keys(&self, keys: &[SealedVaultKey]) -> Result<(), StoreError> {
+        let mut tx = self.control.begin().await.map_err(map_err)?;
+        for k in keys {
+            sqlx::query("INSERT INTO vault_keys (kind, version, sealed) VALUES (?, ?, ?)")
+                .bind(k.kind.as_str())
+                .bind(i64::from(k.version))
+                .bind(&k.sealed)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+
+    async fn rekey(
+        &self,
+        old_key_id: &[u8; 5],
+        meta: &VaultMeta,
+        group_keys: &[(u32, SealedGroupKey)],
+        vault_keys: &[SealedVaultKey],
+    ) -> Result<(), StoreError> {
+        let conflict = |what: &str| StoreError::Conflict { what: what.into() };
+        let mut tx = self.control.begin().await.map_err(map_err)?;
+        let moved =
+            sqlx::query("UPDATE vault_meta SET key_id = ?, threshold = ?, share_count = ? WHERE key_id = ?")
+                .bind(&meta.key_id[..])
+                .bind(i64::from(meta.threshold))
+                .bind(i64::from(meta.share_count))
+                .bind(&old_key_id[..])
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        if moved.rows_affected() != 1 {
+            return Err(conflict("root key"));
+        }
+        let (stored,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM group_keys").fetch_one(&mut *tx).await.map_err(map_err)?;
+        if usize::try_from(stored).ok() != Some(group_keys.len()) {
+            return Err(conflict("group keys"));
+        }
+        for (group, k) in group_keys {
+            let done = sqlx::query(
+                "UPDATE group_keys SET sealed = ? WHERE group_id = ? AND kind = ? AND version = ?",
+            )
+            .bind(&k.sealed)
+            .bind(i64::from(*group))
+            .bind(k.kind.as_str())
+            .bind(i64::from(k.version))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            if done.rows_affected() != 1 {
+                return Err(conflict("group keys"));
+            }
+        }
+        sqlx::query("DELETE FROM vault_keys").execute(&mut *tx).await.map_err(map_err)?;
+        for k in vault_keys {
+            sqlx::query("INSERT INTO vault_keys (kind, version, sealed) VALUES (?, ?, ?)")
+                .bind(k.kind.as_str())
+                .bind(i64::from(k.version))
+                .bind(&k.sealed)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
     }
 
     async fn open_group(&self, group: &GroupRow) -> Result<SqliteGroup, StoreError> {

@@ -101,6 +101,16 @@ impl DocumentStore for SqliteGroup {
         Ok(out)
     }
 
+    async fn document_kek_versions(&self) -> Result<Vec<u32>, StoreError> {
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT DISTINCT kek_version FROM documents")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        rows.into_iter()
+            .map(|(v,)| u32::try_from(v).map_err(|_| StoreError::Corrupt("document key version".into())))
+            .collect()
+    }
+
     async fn delete_document(&self, id: &str) -> Result<bool, StoreError> {
         // Chunks and links go with it (foreign keys with ON DELETE CASCADE; secure_delete
         // zeroes the freed pages).

@@ -1,11 +1,15 @@
 //! `GroupStore` for SQLite: one group's customer rows.
 
-use sekretess_core::store::{CustomerRecord, CustomerWrite, GroupStore, IndexEntry, PendingBatch};
+use sekretess_core::store::{
+    CustomerRecord, CustomerWrite, GroupStore, IndexEntry, PendingBatch, Rewrap, WrappedDek,
+};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use super::index::{NewIndexEntries, decode_index, delete_index, encode_index, insert_index, stored_index};
 use super::*;
-use crate::codec::{customer_record, push_record_columns, version_from_sql, version_to_sql};
+use crate::codec::{
+    customer_record, kek_count, push_record_columns, version_from_sql, version_to_sql, wrapped_dek,
+};
 use crate::index_blocks;
 
 /// Writes customer rows (their index entries are `insert_index`'s) in a transaction.
@@ -79,7 +83,9 @@ impl GroupStore for SqliteGroup {
 
     async fn update_customer(&self, write: &CustomerWrite, from_version: u64) -> Result<bool, StoreError> {
         let r = &write.record;
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        // The write lock first: a read-then-write transaction that meets another writer
+        // (a concurrent rewrap, say) would otherwise fail at once instead of waiting.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
         let row: Option<(Vec<u8>, i64)> =
             sqlx::query_as("SELECT index_entries, version FROM customers WHERE code = ?")
                 .bind(r.code.as_str())
@@ -114,8 +120,63 @@ impl GroupStore for SqliteGroup {
         Ok(true)
     }
 
-    async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {
+    async fn wrapped_deks(
+        &self,
+        current: u32,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<WrappedDek>, StoreError> {
+        let rows: Vec<(String, i64, i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT code, version, kek_version, wrapped_dek FROM customers \
+             WHERE code > ? AND kek_version <> ? ORDER BY code LIMIT ?",
+        )
+        .bind(after)
+        .bind(i64::from(current))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter().map(wrapped_dek).collect()
+    }
+
+    async fn rewrap(&self, items: &[Rewrap]) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
+        let mut written = 0;
+        // Five values a row, well under SQLite's limit of bound values per statement.
+        for chunk in items.chunks(ROWS_PER_STATEMENT.min(1000)) {
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "UPDATE customers SET kek_version = v.column4, wrapped_dek = v.column5 FROM (",
+            );
+            q.push_values(chunk, |mut b, r| {
+                b.push_bind(r.code.as_str())
+                    .push_bind(version_to_sql(r.version))
+                    .push_bind(i64::from(r.from_kek))
+                    .push_bind(i64::from(r.to_kek))
+                    .push_bind(r.wrapped_dek.as_slice());
+            });
+            q.push(
+                ") AS v WHERE customers.code = v.column1 AND customers.version = v.column2 \
+                 AND customers.kek_version = v.column3",
+            );
+            written += q.build().execute(&mut *tx).await.map_err(map_err)?.rows_affected();
+        }
+        tx.commit().await.map_err(map_err)?;
+        self.checkpoints.after_commit(&self.pool);
+        Ok(written)
+    }
+
+    async fn kek_counts(&self) -> Result<Vec<(u32, u64)>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT kek_version, COUNT(*) FROM customers GROUP BY kek_version ORDER BY kek_version",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(map_err)?;
+        rows.into_iter().map(kek_count).collect()
+    }
+
+    async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
         let Some(entries) = stored_index(&mut tx, code).await? else { return Ok(false) };
         delete_index(&mut tx, code, &entries).await?;
         sqlx::query("DELETE FROM customers WHERE code = ?")

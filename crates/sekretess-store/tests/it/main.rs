@@ -21,5 +21,6 @@ mod people;
 mod reads;
 mod records;
 mod rest;
+mod rotation;
 mod staged_index;
 mod unseal;

@@ -300,9 +300,13 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         ("get", "/v1/groups") | ("get", "/v1/schema") => {
             (vec![Officer, Agent, NoGroup, Unsigned, svc("groups:read")], false)
         }
-        ("post", "/v1/groups/{name}/lock") | ("post", "/v1/groups/{name}/unlock") => {
-            (vec![Officer, svc("groups:admin")], false)
+        ("post", "/v1/groups/{name}/lock")
+        | ("post", "/v1/groups/{name}/unlock")
+        | ("post", "/v1/groups/{name}/rotate-key") => (vec![Officer, svc("groups:admin")], false),
+        ("post", "/v1/sys/rekey") | ("post", "/v1/sys/rekey/confirm") => {
+            (vec![Officer, svc("sys:seal")], false)
         }
+        ("post", "/v1/audit/rotate-key") => (vec![Officer, svc("sys:seal")], true),
         ("post", "/v1/customers") | ("post", "/v1/customers/batch") | ("patch", "/v1/customers/{code}") => {
             (vec![svc("customers:write")], false)
         }
