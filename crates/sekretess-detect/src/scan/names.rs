@@ -208,9 +208,42 @@ impl<'a> Scanner<'a> {
         .then_some(false)
     }
 
+    /// "ANNA SVENSSON", "YOUSEF WEISS": a full name in capitals (forms, headers, shouted
+    /// notes) is a person when its first word is a known given name and a second word in
+    /// capitals follows on the line. Other words in capitals (acronyms, headings) are left.
+    fn caps_person(&mut self, i: usize, e1: usize) -> usize {
+        let t = self.t;
+        let title = |w: &str| {
+            let mut cs = w.chars();
+            cs.next().map(|f| f.to_string() + &cs.as_str().to_lowercase()).unwrap_or_default()
+        };
+        let caps = |w: &str| w.chars().count() >= 2 && w.chars().all(char::is_uppercase);
+        if !lexicon::is_given(&title(self.word_str(i, e1))) || t.get(e1) != Some(&b' ') {
+            return e1;
+        }
+        let e2 = self.word_end(e1 + 1);
+        let w2 = self.word_str(e1 + 1, e2);
+        if !caps(w2) || lexicon::is_stop_word(&title(w2)) || lexicon::is_company_form(w2) {
+            return e1;
+        }
+        let s2 = title(w2);
+        let conf = if lexicon::is_surname(&s2) || lexicon::surname_shape(&s2) {
+            confidence::PERSON_GIVEN_AND_KNOWN
+        } else {
+            confidence::PERSON_GIVEN_AND_UNKNOWN
+        };
+        if conf >= self.floor {
+            self.out.push(Cand { start: i, end: e2, label: Label::Person, conf, rec: "person_lexicon" });
+        }
+        e2
+    }
+
     fn person(&mut self, i: usize, e1: usize) -> usize {
         let t = self.t;
         let w1 = self.word_str(i, e1);
+        if w1.chars().count() >= 2 && w1.chars().all(char::is_uppercase) {
+            return self.caps_person(i, e1);
+        }
         let w1 = w1.strip_suffix("'s").unwrap_or(w1);
         if w1.len() < 2
             || lexicon::is_stop_word(w1)

@@ -116,3 +116,22 @@ fn places_companies_role_nouns_and_sentence_words_are_not_people() {
     // The name itself after the role noun still is one.
     found("Handläggare Anna Lindqvist svarar inom en vecka.", "Anna Lindqvist");
 }
+
+/// A full name in capitals ("YOUSEF WEISS" in a ticket, a form field) is a person when its
+/// first word is a known given name; capitalised headings and a company stay.
+#[test]
+fn full_names_in_capitals_are_people() {
+    use sekretess_detect::{Label, Options, detect};
+    let people = |text: &str| -> Vec<String> {
+        detect(text, &Options::default())
+            .into_iter()
+            .filter(|f| f.label == Label::Person)
+            .map(|f| text[f.start_byte..f.end_byte].to_owned())
+            .collect()
+    };
+    assert_eq!(people("note: caller said YOUSEF WEISS is involved"), ["YOUSEF WEISS"]);
+    assert_eq!(people("5,\"LENE AKIN\",ok"), ["LENE AKIN"]);
+    assert_eq!(people("Kund: ÅSA LINDSTRÖM"), ["ÅSA LINDSTRÖM"]);
+    assert!(people("PLEASE NOTE THE NEW ADDRESS").is_empty());
+    assert!(people("IDA AB har skickat fakturan").is_empty());
+}
