@@ -6,8 +6,8 @@
 //! Two passes over the document (docs/redaction.md, "Known customers"):
 //! 1. the detector runs with a [`SpanHook`] that only collects: the identifiers it found
 //!    (e-mail, phone, personnummer/samordningsnummer, US SSN, card, IBAN, bank account)
-//!    and every name candidate ([`names::candidates`]), whether or not it took it for a name;
-//! 2. the vault looks them all up at once ([`Vault::identify`]: one batch per reachable
+//!    and every name candidate (`names::candidates`), whether or not it took it for a name;
+//! 2. the vault looks them all up at once ([`sekretess_core::Vault::identify`]: one batch per reachable
 //!    group, one audit entry), the rules below decide which mention is which customer, and
 //!    the detector runs again with a hook that adds the matched names as findings and a
 //!    [`Replacer`] that writes `[CODE]` for every matched mention and lets the caller's
