@@ -6,6 +6,6 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 venv="${PRESIDIO_IMAGE_VENV:-/var/tmp/presidio-image-venv}"
 [ -x "$venv/bin/python" ] || PRESIDIO_IMAGE_VENV="$venv" bench/scans/install.sh
-cargo build --quiet --release -p sekretess-cli
+cargo build --quiet --release -p sekretess-cli --features ocr
 target="${CARGO_TARGET_DIR:-$root/target}"
 python3 bench/scans/compare.py "$target/release/sekretess" "$venv/bin/python" "$@"
