@@ -1,7 +1,6 @@
 //! `sekretess group rotate-key`, `rekey` and `rotate-audit-key` against a real server, and
 //! `audit verify` with a key file of several audit key epochs.
 
-use std::io::Write as _;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,41 +9,7 @@ use sekretess_core::audit::AuditContext;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
 use sekretess_store::SqliteStore;
 
-struct Env {
-    addr: String,
-    ca: String,
-    token: String,
-}
-
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sekretess"));
-    for var in ["SEKRETESS_ADDR", "SEKRETESS_CACERT", "SEKRETESS_TOKEN", "SEKRETESS_CONFIG", "SEKRETESS_DATA"]
-    {
-        c.env_remove(var);
-    }
-    c
-}
-
-fn run(env: &Env, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = bin()
-        .args(args)
-        .env("SEKRETESS_ADDR", &env.addr)
-        .env("SEKRETESS_CACERT", &env.ca)
-        .env("SEKRETESS_TOKEN", &env.token)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).trim().to_owned()
-}
+use super::serve::{Env, bin, out, run};
 
 fn json(o: &Output) -> serde_json::Value {
     assert_eq!(o.status.code(), Some(0), "{o:?}");
