@@ -149,16 +149,6 @@ impl<S: Store> Vault<S> {
         Ok(done)
     }
 
-    /// Creates one customer in `group`.
-    pub async fn create_customer(
-        &self,
-        ctx: &AuditContext,
-        group: &str,
-        fields: &[(String, String)],
-    ) -> Result<CustomerCode, VaultError> {
-        self.create_customers(ctx, group, std::slice::from_ref(&fields.to_vec())).await?.remove(0)
-    }
-
     /// Creates many customers in one transaction; answers per item. Invalid items and
     /// duplicates fail alone; the others are written.
     pub async fn create_customers(

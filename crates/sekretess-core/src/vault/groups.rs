@@ -43,6 +43,7 @@ impl<S: Store> Vault<S> {
             store,
             index_keys,
             reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
+            creates: Coalescer::new(commit::CREATE_ROUNDS, commit::CREATES_PER_ROUND),
             record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),
         })
     }

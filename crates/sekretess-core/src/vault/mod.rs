@@ -35,6 +35,7 @@ use crate::store::{
 mod audit_trail;
 mod backup;
 mod batch;
+mod commit;
 mod customers;
 mod documents;
 mod groups;
@@ -145,6 +146,8 @@ struct OpenGroup<G> {
     index_keys: HashMap<String, BlindIndexKey>,
     /// Concurrent reads by code share one store query (and one directory query).
     reads: Coalescer<String, Result<Option<Found>, StoreError>>,
+    /// Concurrent single creates share one round of commits ([`commit`]).
+    creates: Coalescer<commit::SingleCreate, commit::CreateAnswer>,
     /// Reads hold a customer's lock shared from the record lookup until the decrypted
     /// customer is returned; updates and erasures hold it exclusively.
     record_locks: Vec<Arc<tokio::sync::RwLock<()>>>,
