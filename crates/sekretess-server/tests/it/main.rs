@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod common;
 mod customers;
+mod group_commit;
 mod harden;
 mod input;
 mod known;
