@@ -74,3 +74,82 @@ where
     lat_us.sort_unstable();
     Ok(Stats { ops: lat_us.len(), seconds, lat_us })
 }
+
+/// Counters of the server's side of this process (every thread not named `load…`, the
+/// load generator's runtime): CPU time, context switches and write syscalls from
+/// `/proc/self/task/*/{stat,status,io}`, and fsyncs from an strace log when one is given
+/// (`SEKRETESS_BENCH_FSYNC_LOG`, see docs/benchmarks.md). Threads that exit between two
+/// snapshots take their counts with them (tokio's blocking threads live 10 s idle, the
+/// SQLite workers as long as their connection), so the figures are, if anything, low.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counters {
+    pub cpu_seconds: f64,
+    pub context_switches: u64,
+    pub write_syscalls: u64,
+    pub fsyncs: Option<u64>,
+}
+
+impl Counters {
+    pub fn now() -> Counters {
+        let mut c = Counters { fsyncs: fsyncs(), ..Counters::default() };
+        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return c };
+        // Clock ticks per second: 100 on Linux, as the kernel's USER_HZ.
+        const TICKS: f64 = 100.0;
+        for task in tasks.flatten() {
+            let dir = task.path();
+            let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+            if comm.starts_with("load") {
+                continue;
+            }
+            if let Ok(stat) = std::fs::read_to_string(dir.join("stat")) {
+                // Fields after the command name (which is in parentheses): utime, stime
+                // are the 14th and 15th fields of the line.
+                let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+                let f: Vec<&str> = rest.split_whitespace().collect();
+                let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+                c.cpu_seconds += (ticks(11) + ticks(12)) as f64 / TICKS;
+            }
+            let status = std::fs::read_to_string(dir.join("status")).unwrap_or_default();
+            for line in status.lines() {
+                if let Some(v) = line
+                    .strip_prefix("voluntary_ctxt_switches:")
+                    .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
+                {
+                    c.context_switches += v.trim().parse::<u64>().unwrap_or(0);
+                }
+            }
+            let io = std::fs::read_to_string(dir.join("io")).unwrap_or_default();
+            if let Some(v) = io.lines().find_map(|l| l.strip_prefix("syscw:")) {
+                c.write_syscalls += v.trim().parse::<u64>().unwrap_or(0);
+            }
+        }
+        c
+    }
+
+    /// Per operation since `before`: CPU µs, context switches, write syscalls, fsyncs.
+    pub fn per_op(&self, before: &Counters, ops: usize) -> String {
+        let n = ops.max(1) as f64;
+        let d = |a: u64, b: u64| a.saturating_sub(b) as f64 / n;
+        let fsyncs = match (self.fsyncs, before.fsyncs) {
+            (Some(a), Some(b)) => format!("{:.2}", d(a, b)),
+            _ => "-".into(),
+        };
+        format!(
+            "{:.0} | {:.1} | {:.1} | {fsyncs}",
+            (self.cpu_seconds - before.cpu_seconds) / n * 1e6,
+            d(self.context_switches, before.context_switches),
+            d(self.write_syscalls, before.write_syscalls),
+        )
+    }
+}
+
+/// fsync and fdatasync calls so far, counted in the strace log named by
+/// `SEKRETESS_BENCH_FSYNC_LOG` (strace -f --seccomp-bpf -e trace=fsync,fdatasync -o LOG).
+fn fsyncs() -> Option<u64> {
+    let path = std::env::var_os("SEKRETESS_BENCH_FSYNC_LOG")?;
+    let log = std::fs::read(path).ok()?;
+    let count = |needle: &[u8]| log.windows(needle.len()).filter(|w| *w == needle).count() as u64;
+    // A call cut by a thread switch is logged as `fsync(… <unfinished ...>` and then
+    // `<... fsync resumed>`: counted once.
+    Some(count(b"fsync(") + count(b"fdatasync("))
+}

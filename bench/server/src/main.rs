@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use sekretess_api::{BatchItem, CreateCustomers};
-use sekretess_bench_server::{Stats, drive, name};
+use sekretess_bench_server::{Counters, Stats, drive, name};
 use sekretess_bench_vault::process_cpu_seconds;
 use sekretess_bench_vault::unaudited::Unaudited;
 use sekretess_client::{Client, ClientConfig};
@@ -37,15 +37,16 @@ fn fields(i: usize) -> Vec<(String, String)> {
     vec![("full_name".into(), name(i)), ("email".into(), format!("user{i}@example.com"))]
 }
 
-fn row(what: &str, conns: &str, s: &Stats, per_op: usize, core: Option<f64>) {
+fn row(what: &str, conns: &str, s: &Stats, per_op: usize, core: Option<f64>, costs: &str) -> f64 {
     let rate = s.rate(per_op);
     let ratio = core.map(|c| format!("{:.2}", rate / c)).unwrap_or_else(|| "-".into());
     println!(
-        "| {what} | {conns} | {rate:.0} | {:.2} | {:.2} | {} | {ratio} |",
+        "| {what} | {conns} | {rate:.0} | {:.2} | {:.2} | {costs} | {} | {ratio} |",
         s.pct(0.5),
         s.pct(0.99),
         core.map(|c| format!("{c:.0}")).unwrap_or_else(|| "-".into())
     );
+    rate
 }
 
 fn main() -> Result<()> {
@@ -55,8 +56,17 @@ fn main() -> Result<()> {
     let only_audit = args.next().as_deref() == Some("audit");
     let audit_rounds = if only_audit { 7 } else { 3 };
 
-    let server_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
-    let load_rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    // Thread names tell the server's counters from the load generator's ([`Counters`]).
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("server")
+        .enable_all()
+        .build()?;
+    let load_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("load")
+        .enable_all()
+        .build()?;
     let dir = tempfile::tempdir()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 
@@ -120,9 +130,10 @@ fn main() -> Result<()> {
         println!("Customers in the group: {customers}; {seconds} s per step.\n");
         if !only_audit {
         println!(
-            "| operation | connections | ops/s | p50 ms | p99 ms | in-process core ops/s | HTTPS / core |"
+            "| operation | connections | ops/s | p50 ms | p99 ms | server CPU us/req | ctx switches/req | write syscalls/req | fsyncs/req | in-process core ops/s | HTTPS / core |"
         );
-        println!("|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|");
+        let (mut gets64, mut creates64) = (0.0, 0.0);
 
         // In-process core figures first, then the same operation over HTTPS.
         for conns in [1usize, 16, 64] {
@@ -136,6 +147,7 @@ fn main() -> Result<()> {
             })
             .await?;
             let (cl, cs) = (client.clone(), Arc::clone(&codes));
+            let before = Counters::now();
             let http = drive(conns, seconds, move |_, i| {
                 let (cl, cs) = (cl.clone(), Arc::clone(&cs));
                 async move {
@@ -144,7 +156,8 @@ fn main() -> Result<()> {
                 }
             })
             .await?;
-            row("customer get", &conns.to_string(), &http, 1, Some(core.rate(1)));
+            let costs = Counters::now().per_op(&before, http.ops);
+            gets64 = row("customer get", &conns.to_string(), &http, 1, Some(core.rate(1)), &costs);
         }
         for conns in [1usize, 16, 64] {
             let (v, c, n) = (Arc::clone(&vault), Arc::clone(&ctx), Arc::clone(&next));
@@ -157,6 +170,7 @@ fn main() -> Result<()> {
             })
             .await?;
             let (cl, n) = (client.clone(), Arc::clone(&next));
+            let before = Counters::now();
             let http = drive(conns, seconds, move |_, _| {
                 let (cl, n) = (cl.clone(), Arc::clone(&n));
                 async move {
@@ -166,7 +180,9 @@ fn main() -> Result<()> {
                 }
             })
             .await?;
-            row("customer create (1 per request)", &conns.to_string(), &http, 1, Some(core.rate(1)));
+            let costs = Counters::now().per_op(&before, http.ops);
+            let what = "customer create (1 per request)";
+            creates64 = row(what, &conns.to_string(), &http, 1, Some(core.rate(1)), &costs);
         }
         for conns in [1usize, 4] {
             let (v, c, n) = (Arc::clone(&vault), Arc::clone(&ctx), Arc::clone(&next));
@@ -181,6 +197,7 @@ fn main() -> Result<()> {
             })
             .await?;
             let (cl, n) = (client.clone(), Arc::clone(&next));
+            let before = Counters::now();
             let http = drive(conns, seconds, move |_, _| {
                 let (cl, n) = (cl.clone(), Arc::clone(&n));
                 async move {
@@ -195,14 +212,20 @@ fn main() -> Result<()> {
                 }
             })
             .await?;
+            let costs = Counters::now().per_op(&before, http.ops);
             row(
                 &format!("batched create ({BATCH}/request), customers/s"),
                 &conns.to_string(),
                 &http,
                 BATCH,
                 Some(core.rate(BATCH)),
+                &costs,
             );
         }
+        println!(
+            "\nSingle creates/s per gets/s at 64 connections, this run: {:.3} ({creates64:.0} / {gets64:.0}).",
+            creates64 / gets64.max(1.0)
+        );
         }
         // SQLite's logs must stay bounded under sustained writes.
         let mib = |f: &str| std::fs::metadata(data_dir.join(f)).map_or(0.0, |m| m.len() as f64 / 1048576.0);
