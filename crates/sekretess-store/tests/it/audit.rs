@@ -519,7 +519,10 @@ async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
     assert_eq!(resolutions(&entries, update.seq), [Outcome::Failed]);
 
     // The write never commits: the process stops after the attempt is on record, while
-    // the group's write waits (another writer holds the database).
+    // the group's write waits (another writer holds the database). A one-item batch: its
+    // write runs on the caller's task, so cancelling the caller stands for the stop (a
+    // single create's round runs on a task of its own; the CLI's crash tests kill the
+    // process for those).
     let path = backend.dir.path().join("groups").join("group-1.db");
     let mut holder = {
         use sqlx::Connection;
@@ -531,7 +534,8 @@ async fn fault6_attempted_writes_claim_no_success_without_a_commit_marker() {
     let creating = {
         let (v, ctx) = (Arc::clone(&v), ctx.clone());
         tokio::spawn(async move {
-            v.create_customer(&ctx, "retail", &crate::common::fields(&[("full_name", "Cid")])).await
+            let cid = crate::common::fields(&[("full_name", "Cid")]);
+            v.create_customers(&ctx, "retail", &[cid]).await
         })
     };
     while v.store().audit_head().await.unwrap().unwrap().0 == head {
