@@ -99,6 +99,12 @@ pub struct SealStatus {
     /// key is revoked. Reported by `GET /v1/sys/seal-status` only.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bootstrap_key_live: bool,
+    /// Whether the vault has exactly one active security officer: dual control cannot be
+    /// met (nobody can approve an unlock, a policy change, a reveal key, an agreement or an
+    /// employee) until a second officer is active. Reported by `GET /v1/sys/seal-status`
+    /// while unsealed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub single_officer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

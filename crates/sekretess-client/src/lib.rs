@@ -7,6 +7,7 @@ mod documents;
 mod people;
 
 pub use documents::Downloaded;
+pub use people::Applied;
 
 use std::fmt;
 use std::path::Path;
@@ -513,7 +514,7 @@ impl Client {
     }
 }
 
-fn body_or_problem(resp: RawResponse) -> Result<Vec<u8>, ClientError> {
+pub(crate) fn body_or_problem(resp: RawResponse) -> Result<Vec<u8>, ClientError> {
     let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if status.is_success() {
         return Ok(resp.body);

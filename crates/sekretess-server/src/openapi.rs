@@ -106,6 +106,7 @@ impl Modify for BearerAuth {
         people::get_policy, people::set_policy,
         people::publish_agreement, people::current_agreement, people::sign_agreement,
         people::agreement_status, people::reveal,
+        crate::routes::approvals::list, crate::routes::approvals::approve, crate::routes::approvals::reject,
     ),
     components(schemas(api::Problem, api::redact::DocumentReport)),
     modifiers(&BearerAuth),

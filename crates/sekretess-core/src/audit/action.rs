@@ -104,11 +104,17 @@ pub enum Action {
     VaultRekey,
     /// `audit.key_rotate`: The audit MAC key was rotated: later entries are MAC'd under the next epoch's key.
     AuditKeyRotate,
+    /// `approval.request`: A change that needs a second security officer was asked for (a pending request).
+    ApprovalRequest,
+    /// `approval.approve`: A pending request was approved by another officer (and carried out).
+    ApprovalApprove,
+    /// `approval.reject`: A pending request was rejected by another officer.
+    ApprovalReject,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 52] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -158,6 +164,9 @@ impl Action {
         Action::GroupKeyRetire,
         Action::VaultRekey,
         Action::AuditKeyRotate,
+        Action::ApprovalRequest,
+        Action::ApprovalApprove,
+        Action::ApprovalReject,
     ];
 
     /// The name written to the audit log.
@@ -212,6 +221,9 @@ impl Action {
             Action::GroupKeyRetire => "group.key_retire",
             Action::VaultRekey => "vault.rekey",
             Action::AuditKeyRotate => "audit.key_rotate",
+            Action::ApprovalRequest => "approval.request",
+            Action::ApprovalApprove => "approval.approve",
+            Action::ApprovalReject => "approval.reject",
         }
     }
 }
@@ -273,6 +285,9 @@ mod tests {
             (Action::GroupKeyRetire, "group.key_retire"),
             (Action::VaultRekey, "vault.rekey"),
             (Action::AuditKeyRotate, "audit.key_rotate"),
+            (Action::ApprovalRequest, "approval.request"),
+            (Action::ApprovalApprove, "approval.approve"),
+            (Action::ApprovalReject, "approval.reject"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

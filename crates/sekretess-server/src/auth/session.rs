@@ -31,7 +31,7 @@ use axum::response::{IntoResponse, Response};
 use sekretess_core::VaultError;
 use sekretess_core::access::{AccessStore, ApiKeyRecord, Caller, GroupAccess, Scope};
 use sekretess_core::audit::AuditContext;
-use sekretess_core::people::{People, PeopleError, PeopleStore, Principal};
+use sekretess_core::people::{People, PeopleError, PeopleStore, Principal, RequestKind, RequestRow};
 use sekretess_core::policy::{FieldPolicy, Role};
 use sekretess_core::store::Store;
 
@@ -62,6 +62,19 @@ pub trait Directory: Send + Sync + 'static {
         login: &'a str,
         name: &'a str,
     ) -> Fut<'a, Result<zeroize::Zeroizing<String>, PeopleError>>;
+    /// Active security officers (dual control needs two).
+    fn active_officers(&self) -> Fut<'_, Result<usize, PeopleError>>;
+    /// Whether changes under dual control wait for a second officer (once any officer is
+    /// active).
+    fn dual_control(&self) -> Fut<'_, Result<bool, PeopleError>>;
+    /// Files a pending request for another officer to decide.
+    fn request_change<'a>(
+        &'a self,
+        ctx: &'a AuditContext,
+        kind: RequestKind,
+        target: String,
+        payload: String,
+    ) -> Fut<'a, Result<RequestRow, PeopleError>>;
 }
 
 /// The employees service as the server holds it.
@@ -96,6 +109,24 @@ impl<S: Store + AccessStore + PeopleStore> Directory for PeopleHandle<S> {
             let inv = self.people.bootstrap_first_officer(ctx, login, name).await?;
             Ok(zeroize::Zeroizing::new(inv.code.expose().to_owned()))
         })
+    }
+
+    fn active_officers(&self) -> Fut<'_, Result<usize, PeopleError>> {
+        Box::pin(self.people.active_officers())
+    }
+
+    fn dual_control(&self) -> Fut<'_, Result<bool, PeopleError>> {
+        Box::pin(self.people.dual_control())
+    }
+
+    fn request_change<'a>(
+        &'a self,
+        ctx: &'a AuditContext,
+        kind: RequestKind,
+        target: String,
+        payload: String,
+    ) -> Fut<'a, Result<RequestRow, PeopleError>> {
+        Box::pin(self.people.request_change(ctx, kind, target, payload))
     }
 
     fn key_retired<'a>(&'a self, key_name: &'a str) -> Fut<'a, Result<bool, PeopleError>> {

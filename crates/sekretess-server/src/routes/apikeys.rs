@@ -3,11 +3,12 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use sekretess_api as api;
 use sekretess_core::VaultError;
-use sekretess_core::access::{self, AccessStore, ApiKeyRecord, GroupAccess};
-use sekretess_core::audit::{self, Action, Event, Outcome};
+use sekretess_core::access::{self, AccessStore, ApiKeyRecord, GroupAccess, Scope};
+use sekretess_core::audit::{self, Action, AuditContext, Event, Outcome};
+use sekretess_core::people::RequestKind;
 use sekretess_core::store::Store;
 
 use super::{ApiResult, PROBLEM};
@@ -28,14 +29,17 @@ fn api_key(r: ApiKeyRecord) -> api::ApiKey {
 }
 
 /// Creates a service-account API key. Its scopes and groups must be within the caller's.
+/// Once a security officer is active, a key with `customers:reveal` needs a second one:
+/// the answer is then `202` with a pending request (dual control).
 #[utoipa::path(post, path = "/v1/apikeys", tag = "apikeys", request_body = api::CreateApiKey,
     security(("bearer" = ["apikeys:admin"])),
-    responses((status = 201, body = api::CreatedApiKey)))]
+    responses((status = 201, body = api::CreatedApiKey),
+              (status = 202, description = "a key with customers:reveal, pending a second officer", body = api::people::ApprovalRequest)))]
 pub async fn create_api_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
     ApiJson(req): ApiJson<api::CreateApiKey>,
-) -> ApiResult<(StatusCode, Json<api::CreatedApiKey>)> {
+) -> ApiResult<Response> {
     if req.name == crate::auth::session::BOOTSTRAP_KEY_NAME {
         return Err(VaultError::InvalidAccess("the key name bootstrap is reserved").into());
     }
@@ -58,8 +62,28 @@ pub async fn create_api_key<S: Store + AccessStore>(
     {
         return Err(VaultError::GroupForbidden.into());
     }
+    // A key that may reveal values waits for a second officer (dual control).
+    if scopes.contains(&Scope::CustomersReveal) && st.people.dual_control().await? {
+        let payload = super::approvals::payload_json(&req)?;
+        let target =
+            format!("apikey:{}", req.name.chars().filter(|c| !c.is_control()).take(64).collect::<String>());
+        let row = st.people.request_change(&auth.ctx(), RequestKind::CreateApiKey, target, payload).await?;
+        return Ok(super::approvals::pending(&row, st.clock.now()));
+    }
+    let created = make_key(&st, &auth.ctx(), &req).await?;
+    tracing::warn!(principal = %auth.caller.principal, key = %created.key.id, "API key created");
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// Creates the key (audited: an attempt before it exists, resolved after). The caller has
+/// checked the scopes and groups.
+pub(crate) async fn make_key<S: Store + AccessStore>(
+    st: &AppState<S>,
+    ctx: &AuditContext,
+    req: &api::CreateApiKey,
+) -> ApiResult<api::CreatedApiKey> {
     // On record before the key exists (fail closed): its scopes and groups.
-    let mut event = auth.ctx().event(Action::ApiKeyCreate.as_str());
+    let mut event = ctx.event(Action::ApiKeyCreate.as_str());
     event.fields = req
         .scopes
         .iter()
@@ -70,13 +94,9 @@ pub async fn create_api_key<S: Store + AccessStore>(
     let created =
         access::create_api_key(st.vault.store(), st.clock.as_ref(), &req.name, &req.scopes, &req.groups)
             .await;
-    resolve(&st, &event, seq, created.is_ok()).await;
+    resolve(st, &event, seq, created.is_ok()).await;
     let (record, token) = created?;
-    tracing::warn!(principal = %auth.caller.principal, key = %record.id, "API key created");
-    Ok((
-        StatusCode::CREATED,
-        Json(api::CreatedApiKey { key: api_key(record), token: token.expose().to_owned() }),
-    ))
+    Ok(api::CreatedApiKey { key: api_key(record), token: token.expose().to_owned() })
 }
 
 /// Resolves the attempt at `seq` with a commit marker: whether the write was made. Best
