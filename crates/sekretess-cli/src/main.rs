@@ -12,6 +12,7 @@ use sekretess_client::{Client, ClientError};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod admin;
+mod approvals;
 mod archive;
 mod audit;
 mod backup;
@@ -103,6 +104,10 @@ enum Command {
     /// Confidentiality agreements.
     #[command(subcommand)]
     Agreement(people::AgreementCmd),
+    /// Dual control: list, approve or reject the requests that need a second security
+    /// officer (group unlock, policy change, reveal API key, agreement).
+    #[command(subcommand)]
+    Approval(approvals::ApprovalCmd),
     /// Encrypted backups for the locked room: keygen, create, verify, erasures.
     #[command(subcommand)]
     Backup(backup::BackupCmd),
@@ -167,6 +172,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Grant(a) => people::grant(&client, a).await.map(|()| true)?,
         Command::Policy(c) => people::policy(&client, c).await.map(|()| true)?,
         Command::Agreement(c) => people::agreement(&client, c).await.map(|()| true)?,
+        Command::Approval(c) => approvals::run(&client, c, cli.json).await.map(|()| true)?,
         Command::Backup(c) => backup::run(&client, c).await.map(|()| true)?,
         Command::Audit(_) | Command::Serve(_) | Command::Restore(_) => true,
     };
