@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::common::{Backend, NOW, ctx, fields, search};
 use sekretess_core::audit::{AuditContext, AuditStore};
 use sekretess_core::people::{
-    EmployeeState, PasswordRule, People, PeopleConfig, PeopleError, PeopleStore, Principal,
+    EmployeeRow, EmployeeState, PasswordRule, People, PeopleConfig, PeopleError, PeopleStore, Principal,
 };
 use sekretess_core::policy::{Decision, FieldView, PolicyError, Purpose, Role};
 use sekretess_core::{FieldDef, FieldType, ManualClock, Schema, Sensitivity, Vault};
@@ -114,7 +114,37 @@ async fn first_officer<B: Backend>(fx: &Fx<B>) -> (Person, Principal) {
     (p, principal)
 }
 
-/// An employee invited by `officer`, enrolled, and (if `approve`) approved.
+/// A security officer other than `officer` who may approve what `officer` invited (dual
+/// control): an active one if there is one, else a second officer made now (the only
+/// employee a sole officer may approve alone).
+async fn approver<B: Backend>(fx: &Fx<B>, officer: &Principal) -> Principal {
+    let other = |e: &EmployeeRow| {
+        e.id != officer.employee_id
+            && e.state == EmployeeState::Active
+            && e.roles.contains(&Role::SecurityOfficer)
+    };
+    let found = fx.people.vault().store().list_employees().await.unwrap().into_iter().find(|e| other(e));
+    let row = match found {
+        Some(row) => row,
+        None => {
+            let inv =
+                fx.people.invite(officer, &ctx(), "otto", "Otto", &[Role::SecurityOfficer]).await.unwrap();
+            let e = fx.people.enrol(&ctx(), inv.code.expose(), OFFICER_PW).await.unwrap();
+            fx.people.approve(officer, &ctx(), e.employee_id).await.unwrap();
+            fx.people.vault().store().get_employee(e.employee_id).await.unwrap().unwrap()
+        }
+    };
+    Principal {
+        employee_id: row.id,
+        login: row.login,
+        roles: row.roles,
+        groups: Default::default(),
+        agreement_version: None,
+        agreement_signed: false,
+    }
+}
+
+/// An employee invited by `officer`, enrolled, and (if `approve`) approved by another officer.
 async fn employee<B: Backend>(
     fx: &Fx<B>,
     officer: &Principal,
@@ -126,7 +156,7 @@ async fn employee<B: Backend>(
     let e = fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap();
     assert_eq!(e.state, EmployeeState::PendingApproval);
     if approve {
-        fx.people.approve(officer, &ctx(), e.employee_id).await.unwrap();
+        fx.people.approve(&approver(fx, officer).await, &ctx(), e.employee_id).await.unwrap();
     }
     Person { id: e.employee_id, login: login_name.into(), password: AGENT_PW.into(), totp: e.totp_secret }
 }
@@ -154,6 +184,16 @@ async fn lifecycle_and_self_approval<B: Backend>(b: B) {
     fx.people.approve(&officer, &ctx(), sven.id).await.unwrap();
     let (_, sven_p) = login(&fx, &sven).await.unwrap();
     assert_eq!(fx.people.approve(&sven_p, &ctx(), sven.id).await.unwrap_err(), PeopleError::SelfApproval);
+
+    // Dual control: the inviter cannot approve the invitee (a second officer can).
+    let paula = employee(&fx, &officer, "paula", &[Role::Agent], false).await;
+    assert_eq!(
+        fx.people.approve(&officer, &ctx(), paula.id).await.unwrap_err(),
+        PeopleError::InviterApproval
+    );
+    assert_eq!(state_of(&fx, paula.id).await, EmployeeState::PendingApproval);
+    fx.people.approve(&sven_p, &ctx(), paula.id).await.unwrap();
+    assert_eq!(state_of(&fx, paula.id).await, EmployeeState::Active);
 
     // Only security officers invite and approve.
     let agent = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
@@ -333,7 +373,7 @@ async fn weak_passwords_are_refused_and_nothing_changes<B: Backend>(b: B) {
     // The code still works; 128 Unicode characters are taken whole.
     let long = "ö".repeat(127) + "x";
     let e = fx.people.enrol(&ctx(), inv.code.expose(), &long).await.unwrap();
-    fx.people.approve(&officer, &ctx(), e.employee_id).await.unwrap();
+    fx.people.approve(&approver(&fx, &officer).await, &ctx(), e.employee_id).await.unwrap();
     let anna =
         Person { id: e.employee_id, login: "anna.berg".into(), password: long.clone(), totp: e.totp_secret };
     let truncated = Person { password: "ö".repeat(127) + "y", ..employee_clone(&anna) };
@@ -569,7 +609,7 @@ async fn audit_records_events_and_never_secrets<B: Backend>(b: B) {
     let (olga, officer) = first_officer(&fx).await;
     let inv = fx.people.invite(&officer, &ctx(), "anna", "Anna", &[Role::Agent]).await.unwrap();
     let e = fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap();
-    fx.people.approve(&officer, &ctx(), e.employee_id).await.unwrap();
+    fx.people.approve(&approver(&fx, &officer).await, &ctx(), e.employee_id).await.unwrap();
     let (token, _) = login(&fx, &olga).await.unwrap();
     let _ = fx.people.login(&ctx(), "nobody", "some password typed", "123456").await;
     fx.people.logout(&ctx(), &token).await.unwrap();

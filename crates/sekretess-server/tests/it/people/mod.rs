@@ -57,6 +57,9 @@ struct World {
     erase_code: String,
     officer: Emp,
     tokens: Vec<(Kind, String)>,
+    /// The second security officer's session (dual control), and the officer.
+    second: String,
+    otto: Emp,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,6 +163,16 @@ impl World {
         send(&self.client(Some(officer)), Method::POST, path, body).await
     }
 
+    /// A change under dual control: `r` must be a pending request (202), which the second
+    /// officer then approves; returns the approval's answer.
+    async fn approved(&self, r: RawResponse) -> RawResponse {
+        assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+        let id = json_of(&r)["id"].as_u64().unwrap();
+        let a = self.officer_call(&self.second, &format!("/v1/approvals/{id}/approve"), None).await;
+        assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+        a
+    }
+
     async fn build() -> World {
         let r = TestServer::ready().await;
         let admin = r.admin();
@@ -202,9 +215,17 @@ impl World {
             erase_code,
             officer: Emp { id: 0, login: String::new(), secret: vec![] },
             tokens,
+            second: String::new(),
+            otto: Emp { id: 0, login: String::new(), secret: vec![] },
         };
         w.officer = w.enrol(&officer_code).await;
         let off = w.session(&w.officer).await;
+        // The second officer: the only employee the sole officer may approve alone.
+        let otto = w.invite(&off, "otto", &["security_officer"]).await;
+        let r = w.officer_call(&off, &format!("/v1/employees/{}/approve", otto.id), None).await;
+        assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
+        w.second = w.session(&otto).await;
+        w.otto = otto;
         // The bootstrap key is retired now.
         let r = send(&w.r.admin(), Method::GET, "/v1/groups", None).await;
         assert_eq!((r.status, kind_of(&r).as_str()), (401, "bootstrap-key-retired"));
@@ -216,7 +237,7 @@ impl World {
         let pending = w.invite(&off, "pelle", &["agent"]).await;
         let suspended = w.invite(&off, "sven", &["agent"]).await;
         for e in [&agent, &nogroup, &unsigned, &auditor, &suspended] {
-            let r = w.officer_call(&off, &format!("/v1/employees/{}/approve", e.id), None).await;
+            let r = w.officer_call(&w.second, &format!("/v1/employees/{}/approve", e.id), None).await;
             assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
         }
         for e in [&agent, &unsigned, &suspended] {
@@ -232,7 +253,7 @@ impl World {
         let r = w
             .officer_call(&off, "/v1/agreements", Some(json!({"text": "# Confidentiality\nKeep it secret."})))
             .await;
-        assert_eq!(r.status, 201);
+        w.approved(r).await;
         let mut sessions = vec![(Kind::Officer, off)];
         for (k, e) in [
             (Kind::Agent, &agent),
@@ -333,7 +354,12 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         | ("delete", "/v1/employees/{id}/grants/{group}")
         | ("put", "/v1/policy")
         | ("post", "/v1/agreements") => (vec![Officer], false),
-        ("get", "/v1/employees") | ("get", "/v1/agreements/status") => (vec![Officer, Auditor], false),
+        ("get", "/v1/employees") | ("get", "/v1/agreements/status") | ("get", "/v1/approvals") => {
+            (vec![Officer, Auditor], false)
+        }
+        ("post", "/v1/approvals/{id}/approve") | ("post", "/v1/approvals/{id}/reject") => {
+            (vec![Officer], false)
+        }
         ("get", "/v1/audit")
         | ("get", "/v1/audit/verify")
         | ("post", "/v1/audit/verify")
@@ -505,7 +531,7 @@ async fn lifecycle_rules_logins_masking_and_agreements() {
         Some(json!({"role": "agent", "sensitivity": "confidential", "decision": "masked"})),
     )
     .await;
-    assert_eq!(r.status, 200);
+    w.approved(r).await;
     let r = send(&agent, Method::POST, &path, Some(json!({"fields": ["email"], "purpose": "payment"}))).await;
     assert_eq!((r.status, kind_of(&r).as_str()), (403, "reveal-not-allowed"));
     // API keys have the policy row `service`, apart from agents': still revealable...
@@ -520,7 +546,7 @@ async fn lifecycle_rules_logins_masking_and_agreements() {
         Some(json!({"role": "service", "sensitivity": "confidential", "decision": "masked"})),
     )
     .await;
-    assert_eq!(r.status, 200);
+    w.approved(r).await;
     let r = send(&key, Method::POST, &path, Some(ask)).await;
     assert_eq!((r.status, kind_of(&r).as_str()), (403, "reveal-not-allowed"));
     // `service` is a policy row, never an employee's role.
@@ -543,7 +569,7 @@ async fn lifecycle_rules_logins_masking_and_agreements() {
 
     // A new agreement version blocks every employee until they sign it.
     let r = w.officer_call(&off, "/v1/agreements", Some(json!({"text": "# Version 2"}))).await;
-    assert_eq!(r.status, 201);
+    w.approved(r).await;
     let r = send(&agent, Method::GET, &format!("/v1/customers/{}", w.code), None).await;
     assert_eq!((r.status, kind_of(&r).as_str()), (403, "agreement-required"));
     let r =
@@ -700,3 +726,4 @@ async fn fault10_an_employee_session_cannot_mint_an_admin_api_key() {
 }
 
 mod denials;
+mod dual;
