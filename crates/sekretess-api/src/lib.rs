@@ -354,6 +354,16 @@ pub struct ApiKey {
     pub revoked_at: Option<i64>,
 }
 
+/// Binds an API key to a client certificate (mTLS): from then on the key works only on a
+/// connection that presented that certificate (verified against the server's client CA).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BindApiKey {
+    /// SHA-256 of the certificate's DER, 64 hex digits (`openssl x509 -in c.pem -outform
+    /// DER | sha256sum`).
+    pub client_cert_sha256: String,
+}
+
 /// Shown once: the key's bearer token.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CreatedApiKey {

@@ -92,7 +92,7 @@ impl Modify for BearerAuth {
         customers::schema,
         customers::create_customer, customers::create_customers, customers::get_customer, customers::update_customer,
         customers::erase_customer, customers::search,
-        apikeys::create_api_key, apikeys::list_api_keys, apikeys::revoke_api_key,
+        apikeys::create_api_key, apikeys::list_api_keys, apikeys::revoke_api_key, apikeys::bind_api_key,
         crate::routes::audit::list, crate::routes::audit::verify, crate::routes::audit::verify_checkpoint,
         crate::routes::audit::checkpoint, crate::routes::audit::export_key,
         crate::routes::redact::redact,

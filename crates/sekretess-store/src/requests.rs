@@ -94,6 +94,35 @@ macro_rules! request_store {
                     .map_err($map_err)?;
                     Ok(done.rows_affected() == 1)
                 }
+
+                async fn bind_api_key(&self, key_id: &str, sha256: &[u8; 32]) -> Result<(), StoreError> {
+                    sqlx::query(concat!(
+                        "INSERT INTO ",
+                        $t,
+                        "api_key_certs (key_id, sha256) VALUES ($1, $2) ",
+                        "ON CONFLICT (key_id) DO UPDATE SET sha256 = excluded.sha256"
+                    ))
+                    .bind(key_id)
+                    .bind(&sha256[..])
+                    .execute(self.control())
+                    .await
+                    .map_err($map_err)?;
+                    Ok(())
+                }
+
+                async fn api_key_binding(&self, key_id: &str) -> Result<Option<[u8; 32]>, StoreError> {
+                    let row: Option<(Vec<u8>,)> =
+                        sqlx::query_as(concat!("SELECT sha256 FROM ", $t, "api_key_certs WHERE key_id = $1"))
+                            .bind(key_id)
+                            .fetch_optional(self.control())
+                            .await
+                            .map_err($map_err)?;
+                    row.map(|(b,)| {
+                        b.try_into()
+                            .map_err(|_| StoreError::Corrupt("certificate binding of an API key".into()))
+                    })
+                    .transpose()
+                }
             }
         };
     };

@@ -110,11 +110,13 @@ pub enum Action {
     ApprovalApprove,
     /// `approval.reject`: A pending request was rejected by another officer.
     ApprovalReject,
+    /// `apikey.bind`: An API key was bound to a client certificate (mTLS).
+    ApiKeyBind,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 52] = [
+    pub const ALL: [Action; 53] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -167,6 +169,7 @@ impl Action {
         Action::ApprovalRequest,
         Action::ApprovalApprove,
         Action::ApprovalReject,
+        Action::ApiKeyBind,
     ];
 
     /// The name written to the audit log.
@@ -224,6 +227,7 @@ impl Action {
             Action::ApprovalRequest => "approval.request",
             Action::ApprovalApprove => "approval.approve",
             Action::ApprovalReject => "approval.reject",
+            Action::ApiKeyBind => "apikey.bind",
         }
     }
 }
@@ -288,6 +292,7 @@ mod tests {
             (Action::ApprovalRequest, "approval.request"),
             (Action::ApprovalApprove, "approval.approve"),
             (Action::ApprovalReject, "approval.reject"),
+            (Action::ApiKeyBind, "apikey.bind"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

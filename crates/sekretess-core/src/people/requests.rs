@@ -135,6 +135,18 @@ pub trait RequestStore: Send + Sync + 'static {
         at: i64,
         now: Option<i64>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Binds an API key to a client certificate (SHA-256 of its DER), replacing a binding.
+    fn bind_api_key(
+        &self,
+        key_id: &str,
+        sha256: &[u8; 32],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The certificate an API key is bound to, if any.
+    fn api_key_binding(
+        &self,
+        key_id: &str,
+    ) -> impl Future<Output = Result<Option<[u8; 32]>, StoreError>> + Send;
 }
 
 fn request_target(id: u64) -> String {
@@ -142,6 +154,11 @@ fn request_target(id: u64) -> String {
 }
 
 impl<S: Store + PeopleStore> People<S> {
+    /// The time on the injected clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
     /// How many security officers are active. Below two, nothing that needs a second
     /// officer can be approved.
     pub async fn active_officers(&self) -> Result<usize, PeopleError> {

@@ -31,7 +31,9 @@ use axum::response::{IntoResponse, Response};
 use sekretess_core::VaultError;
 use sekretess_core::access::{AccessStore, ApiKeyRecord, Caller, GroupAccess, Scope};
 use sekretess_core::audit::AuditContext;
-use sekretess_core::people::{People, PeopleError, PeopleStore, Principal, RequestKind, RequestRow};
+use sekretess_core::people::{
+    People, PeopleError, PeopleStore, Principal, RequestKind, RequestRow, RequestStore,
+};
 use sekretess_core::policy::{FieldPolicy, Role};
 use sekretess_core::store::Store;
 
@@ -67,6 +69,10 @@ pub trait Directory: Send + Sync + 'static {
     /// Whether changes under dual control wait for a second officer (once any officer is
     /// active).
     fn dual_control(&self) -> Fut<'_, Result<bool, PeopleError>>;
+    /// The client certificate (SHA-256) an API key is bound to, if any (cached briefly).
+    fn key_binding<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<Option<[u8; 32]>, PeopleError>>;
+    /// Binds an API key to a client certificate.
+    fn bind_key<'a>(&'a self, key_id: &'a str, sha256: [u8; 32]) -> Fut<'a, Result<(), PeopleError>>;
     /// Files a pending request for another officer to decide.
     fn request_change<'a>(
         &'a self,
@@ -82,11 +88,22 @@ pub struct PeopleHandle<S: Store + AccessStore + PeopleStore> {
     pub people: Arc<People<S>>,
     retire_bootstrap_key: bool,
     officer_seen: AtomicBool,
+    /// API key id -> (bound certificate, when read), so a request reads no table.
+    bindings: std::sync::RwLock<std::collections::HashMap<String, (Option<[u8; 32]>, i64)>>,
 }
+
+/// How long a key's certificate binding is cached (a binding made through another server
+/// process takes effect within this many seconds; through this one, at once).
+const BINDING_TTL_SECONDS: i64 = 30;
 
 impl<S: Store + AccessStore + PeopleStore> PeopleHandle<S> {
     pub fn new(people: Arc<People<S>>, retire_bootstrap_key: bool) -> Self {
-        PeopleHandle { people, retire_bootstrap_key, officer_seen: AtomicBool::new(false) }
+        PeopleHandle {
+            people,
+            retire_bootstrap_key,
+            officer_seen: AtomicBool::new(false),
+            bindings: std::sync::RwLock::new(std::collections::HashMap::new()),
+        }
     }
 }
 
@@ -117,6 +134,36 @@ impl<S: Store + AccessStore + PeopleStore> Directory for PeopleHandle<S> {
 
     fn dual_control(&self) -> Fut<'_, Result<bool, PeopleError>> {
         Box::pin(self.people.dual_control())
+    }
+
+    fn key_binding<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<Option<[u8; 32]>, PeopleError>> {
+        Box::pin(async move {
+            let now = self.people.now();
+            let cached = self.bindings.read().ok().and_then(|m| {
+                m.get(key_id).filter(|(_, at)| now - at < BINDING_TTL_SECONDS).map(|(b, _)| *b)
+            });
+            if let Some(b) = cached {
+                return Ok(b);
+            }
+            let b = self.people.vault().store().api_key_binding(key_id).await?;
+            if let Ok(mut m) = self.bindings.write() {
+                if m.len() > 10_000 {
+                    m.clear();
+                }
+                m.insert(key_id.to_owned(), (b, now));
+            }
+            Ok(b)
+        })
+    }
+
+    fn bind_key<'a>(&'a self, key_id: &'a str, sha256: [u8; 32]) -> Fut<'a, Result<(), PeopleError>> {
+        Box::pin(async move {
+            self.people.vault().store().bind_api_key(key_id, &sha256).await?;
+            if let Ok(mut m) = self.bindings.write() {
+                m.remove(key_id);
+            }
+            Ok(())
+        })
     }
 
     fn request_change<'a>(

@@ -157,3 +157,53 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
     tracing::warn!(principal = %auth.caller.principal, key = %id.chars().filter(char::is_ascii_alphanumeric).take(16).collect::<String>(), "API key revoked");
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Binds an API key to a client certificate (SHA-256 of its DER): from then on the key is
+/// refused (`401`, as any authentication failure) on a connection without that certificate.
+/// The server needs a client CA (`[server] client_ca`) for clients to present one.
+#[utoipa::path(post, path = "/v1/apikeys/{id}/bind", tag = "apikeys", request_body = api::BindApiKey,
+    security(("bearer" = ["apikeys:admin"])), params(("id" = String, Path, description = "API key id")),
+    responses((status = 204, description = "bound"), (status = 404, body = api::Problem, content_type = PROBLEM),
+              (status = 422, body = api::Problem, content_type = PROBLEM)))]
+pub async fn bind_api_key<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::ApiKeysAdmin>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<api::BindApiKey>,
+) -> ApiResult<StatusCode> {
+    let hex = req.client_cert_sha256.trim().to_ascii_lowercase().replace(':', "");
+    let mut sha256 = [0u8; 32];
+    let ok = hex.len() == 64
+        && hex.is_ascii()
+        && sha256.iter_mut().enumerate().all(|(i, b)| match u8::from_str_radix(&hex[2 * i..2 * i + 2], 16) {
+            Ok(v) => {
+                *b = v;
+                true
+            }
+            Err(_) => false,
+        });
+    if !ok {
+        return Err(VaultError::InvalidAccess("client_cert_sha256 takes 64 hex digits").into());
+    }
+    let mut event = auth.ctx().event(Action::ApiKeyBind.as_str());
+    event.fields = vec![format!(
+        "apikey:{}",
+        id.chars().filter(char::is_ascii_alphanumeric).take(32).collect::<String>()
+    )];
+    let in_reach = st
+        .vault
+        .store()
+        .get_api_key(&id)
+        .await?
+        .is_some_and(|k| k.revoked_at.is_none() && access::key_within(&auth.caller, &k));
+    if !in_reach {
+        st.vault.record_event(event, Outcome::Denied).await?;
+        return Err(ApiError::UnknownApiKey);
+    }
+    let seq = st.vault.record_event(event.clone(), Outcome::Attempted).await?;
+    let bound = st.people.bind_key(&id, sha256).await;
+    resolve(&st, &event, seq, bound.is_ok()).await;
+    bound?;
+    st.keys.forget(&id);
+    Ok(StatusCode::NO_CONTENT)
+}

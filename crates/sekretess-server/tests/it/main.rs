@@ -11,6 +11,7 @@ mod harden;
 mod input;
 mod known;
 mod metrics;
+mod mtls;
 mod openapi;
 mod people;
 mod redact;

@@ -73,6 +73,8 @@ enum Kind {
     Auditor,
     Officer,
     Svc(&'static str),
+    /// A key bound to a client certificate, used without it (every scope).
+    Bound,
 }
 
 const SCOPES: [&str; 15] = [
@@ -198,6 +200,26 @@ impl World {
                 .unwrap();
             tokens.push((Kind::Svc(s), key.token));
         }
+        // Data scopes, bound to a certificate this client never presents.
+        let bound = admin
+            .create_api_key(&sekretess_api::CreateApiKey {
+                name: "bound".into(),
+                scopes: ["groups:read", "customers:read", "customers:reveal", "customers:find", "redact"]
+                    .map(String::from)
+                    .to_vec(),
+                groups: vec!["*".to_owned()],
+            })
+            .await
+            .unwrap();
+        let r = send(
+            &admin,
+            Method::POST,
+            &format!("/v1/apikeys/{}/bind", bound.key.id),
+            Some(json!({"client_cert_sha256": "ab".repeat(32)})),
+        )
+        .await;
+        assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
+        tokens.push((Kind::Bound, bound.token));
         // The first officer's enrolment came with init (login "officer"); the bootstrap
         // route then refuses a second one.
         let officer_code = r.officer_code.clone().expect("init returns the first officer's code");
@@ -297,7 +319,7 @@ impl World {
 fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
     use Kind::*;
     let emp = vec![Unsigned, NoGroup, Agent, Auditor, Officer];
-    let all = vec![None, Pending, Suspended, Unsigned, NoGroup, Agent, Auditor, Officer];
+    let all = vec![None, Pending, Suspended, Unsigned, NoGroup, Agent, Auditor, Officer, Bound];
     let svc = |s: &'static str| Svc(s);
     // (allowed, destructive: only the refusals are tried)
     Some(match (method, path) {
@@ -335,9 +357,10 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         ("get", "/v1/customers/{code}") => (vec![Agent, svc("customers:read")], false),
         ("post", "/v1/customers/{code}/reveal") => (vec![Agent, svc("customers:reveal")], false),
         ("delete", "/v1/customers/{code}") => (vec![svc("customers:erase")], false),
-        ("post", "/v1/apikeys") | ("get", "/v1/apikeys") | ("delete", "/v1/apikeys/{id}") => {
-            (vec![Officer, svc("apikeys:admin")], false)
-        }
+        ("post", "/v1/apikeys")
+        | ("get", "/v1/apikeys")
+        | ("delete", "/v1/apikeys/{id}")
+        | ("post", "/v1/apikeys/{id}/bind") => (vec![Officer, svc("apikeys:admin")], false),
         ("post", "/v1/auth/logout") => (emp, true),
         ("post", "/v1/auth/password")
         | ("get", "/v1/policy")
@@ -395,6 +418,7 @@ async fn deny_by_default_every_route_every_caller() {
         Kind::Agent,
         Kind::Auditor,
         Kind::Officer,
+        Kind::Bound,
     ];
     kinds.extend(SCOPES.map(Kind::Svc));
     let mut routes = vec![];
@@ -449,6 +473,9 @@ async fn deny_by_default_every_route_every_caller() {
                     s == 401 || s == 403 || hidden,
                     "{method} {path} as {k:?}: expected a refusal, got {s}"
                 );
+                if *k == Kind::Bound {
+                    assert_eq!(s, 401, "{method} {path}: a bound key without its certificate");
+                }
                 if *k == Kind::Unsigned
                     && allowed.contains(&Kind::Agent)
                     && (path.starts_with("/v1/customers") || path.starts_with("/v1/documents"))

@@ -13,3 +13,10 @@ CREATE TABLE approval_requests (
     decided_by   INTEGER,
     decided_at   INTEGER
 );
+
+-- mTLS for service accounts (issue 21): an API key bound to a client certificate (the
+-- SHA-256 of its DER) is refused on a connection that did not present that certificate.
+CREATE TABLE api_key_certs (
+    key_id TEXT PRIMARY KEY,
+    sha256 BLOB NOT NULL
+);
