@@ -50,8 +50,22 @@ impl TestServer {
         Self::start_full(Limits { rate, ..Limits::default() }, Some(client_ca)).await
     }
 
+    /// A fresh, uninitialized server (no rate limits) whose data folder is under `base`.
+    pub async fn start_in(base: &std::path::Path) -> TestServer {
+        let rate = RateLimitConfig { auth_failures: Rate::OFF, reveals: Rate::OFF };
+        Self::start_full_in(Limits { rate, ..Limits::default() }, None, tempfile::tempdir_in(base).unwrap())
+            .await
+    }
+
     async fn start_full(limits: Limits, client_ca: Option<&std::path::Path>) -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
+        Self::start_full_in(limits, client_ca, tempfile::tempdir().unwrap()).await
+    }
+
+    async fn start_full_in(
+        limits: Limits,
+        client_ca: Option<&std::path::Path>,
+        dir: tempfile::TempDir,
+    ) -> TestServer {
         let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now()).unwrap();
         let tls_config = tls::server_config_with_clients(&certs.cert, &certs.key, client_ca).unwrap();
         let store = SqliteStore::open(&dir.path().join("data")).await.unwrap();
