@@ -31,9 +31,7 @@ use axum::response::{IntoResponse, Response};
 use sekretess_core::VaultError;
 use sekretess_core::access::{AccessStore, ApiKeyRecord, Caller, GroupAccess, Scope};
 use sekretess_core::audit::AuditContext;
-use sekretess_core::people::{
-    People, PeopleError, PeopleStore, Principal, RequestKind, RequestRow, RequestStore,
-};
+use sekretess_core::people::{People, PeopleError, PeopleStore, Principal, RequestKind, RequestRow};
 use sekretess_core::policy::{FieldPolicy, Role};
 use sekretess_core::store::Store;
 
