@@ -211,14 +211,14 @@ impl World {
             })
             .await
             .unwrap();
-        let r = send(
+        let bind = send(
             &admin,
             Method::POST,
             &format!("/v1/apikeys/{}/bind", bound.key.id),
             Some(json!({"client_cert_sha256": "ab".repeat(32)})),
         )
         .await;
-        assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
+        assert_eq!(bind.status, 204, "{}", String::from_utf8_lossy(&bind.body));
         tokens.push((Kind::Bound, bound.token));
         // The first officer's enrolment came with init (login "officer"); the bootstrap
         // route then refuses a second one.
