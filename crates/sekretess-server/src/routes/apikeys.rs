@@ -164,7 +164,7 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
 #[utoipa::path(post, path = "/v1/apikeys/{id}/bind", tag = "apikeys", request_body = api::BindApiKey,
     security(("bearer" = ["apikeys:admin"])), params(("id" = String, Path, description = "API key id")),
     responses((status = 204, description = "bound"), (status = 404, body = api::Problem, content_type = PROBLEM),
-              (status = 422, body = api::Problem, content_type = PROBLEM)))]
+              (status = 400, body = api::Problem, content_type = PROBLEM)))]
 pub async fn bind_api_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,

@@ -87,7 +87,7 @@ async fn a_bound_key_needs_its_certificate() {
         .raw(Method::POST, &path, Some("application/json"), Some(serde_json::to_vec(&bind("abc")).unwrap()))
         .await
         .unwrap();
-    assert_eq!(bad.status, 422, "{}", String::from_utf8_lossy(&bad.body));
+    assert_eq!(bad.status, 400, "{}", String::from_utf8_lossy(&bad.body));
     let ok = admin
         .raw(
             Method::POST,

@@ -62,9 +62,10 @@ async fn one_officer_alone_cannot_a_second_one_can() {
     let after = send(&w.client(Some(&off)), Method::GET, "/v1/policy", None).await;
     assert_eq!(json_of(&before), json_of(&after));
 
-    // 4. A reveal key: no key is made.
+    // 4. A reveal key (asked for by a key administrator): no key is made until an officer
+    // approves.
     let key = send(
-        &w.client(Some(&off)),
+        &w.client(Some(&w.keymaker)),
         Method::POST,
         "/v1/apikeys",
         Some(json!({"name": "crm", "scopes": ["customers:read", "customers:reveal"], "groups": ["retail"]})),
@@ -74,6 +75,15 @@ async fn one_officer_alone_cannot_a_second_one_can() {
     let key_id = json_of(&key)["id"].as_u64().unwrap();
     let keys = send(&w.client(Some(&off)), Method::GET, "/v1/apikeys", None).await;
     assert!(!json_of(&keys)["keys"].as_array().unwrap().iter().any(|k| k["name"] == "crm"));
+    // An officer's session never mints an administrative key, approved or not.
+    let r = send(
+        &w.client(Some(&off)),
+        Method::POST,
+        "/v1/apikeys",
+        Some(json!({"name": "ops", "scopes": ["groups:admin"], "groups": ["retail"]})),
+    )
+    .await;
+    assert_eq!(r.status, 403);
 
     // A request expires (clock injected): even a second officer cannot approve it then.
     let stale = w.officer_call(&off, "/v1/agreements", Some(json!({"text": "# Stale"}))).await;
