@@ -7,6 +7,7 @@ use crate::common::{Backend, NOW, ctx, fields, search};
 use sekretess_core::audit::{AuditContext, AuditStore};
 use sekretess_core::people::{
     EmployeeRow, EmployeeState, PasswordRule, People, PeopleConfig, PeopleError, PeopleStore, Principal,
+    RequestKind, RequestState, RequestStore,
 };
 use sekretess_core::policy::{Decision, FieldView, PolicyError, Purpose, Role};
 use sekretess_core::{FieldDef, FieldType, ManualClock, Schema, Sensitivity, Vault};
@@ -28,6 +29,7 @@ crate::conformance!(
     a_new_agreement_version_needs_everyone_to_sign_again,
     grants_policy_masking_and_reveal,
     audit_records_events_and_never_secrets,
+    dual_control_requests,
 );
 
 const FAST: PasswordParams = PasswordParams { memory_kib: 64, iterations: 2, parallelism: 1 };
@@ -661,4 +663,72 @@ fn errors_never_carry_secrets() {
         let text = e.to_string();
         assert!(!text.is_empty() && !text.contains("sks_"));
     }
+}
+
+/// Dual control in the store: a request is decided once, by an officer other than its
+/// requester, before it expires; two officers deciding at once cannot both win.
+async fn dual_control_requests<B: Backend>(b: B) {
+    let fx = fixture(b).await;
+    let (_, officer) = first_officer(&fx).await;
+    assert_eq!(fx.people.active_officers().await.unwrap(), 1);
+    let second = approver(&fx, &officer).await;
+    assert_eq!(fx.people.active_officers().await.unwrap(), 2);
+    let octx = officer.audit_context(None, None);
+    let payload = r#"{"group":"retail"}"#.to_owned();
+    let r = fx
+        .people
+        .request_change(&octx, RequestKind::UnlockGroup, "group:retail".into(), payload.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.state, r.requested_by.as_str(), r.payload.as_str()),
+        (RequestState::Pending, "employee:1", payload.as_str())
+    );
+    assert_eq!(r.expires_at, NOW + 24 * 3600);
+    // Not by its requester.
+    assert_eq!(
+        fx.people.decide_request(&officer, &ctx(), r.id, true).await.unwrap_err(),
+        PeopleError::SelfApproval
+    );
+    // Two decisions at once: one wins.
+    let (a, b) = tokio::join!(
+        fx.people.decide_request(&second, &ctx(), r.id, true),
+        fx.people.decide_request(&second, &ctx(), r.id, false)
+    );
+    assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+    let row = fx.people.vault().store().get_request(r.id).await.unwrap().unwrap();
+    assert_eq!(row.decided_by, Some(second.employee_id));
+    assert!(matches!(row.state, RequestState::Approved | RequestState::Rejected));
+    // Expired: refused, and listed as expired.
+    let late = fx
+        .people
+        .request_change(&octx, RequestKind::SetPolicy, "role:agent".into(), "{}".into())
+        .await
+        .unwrap();
+    fx.clock.advance(24 * 3600);
+    assert_eq!(
+        fx.people.decide_request(&second, &ctx(), late.id, true).await.unwrap_err(),
+        PeopleError::RequestClosed { status: "expired" }
+    );
+    let list = fx.people.list_requests(&second).await.unwrap();
+    assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), vec![late.id, r.id]);
+    assert_eq!(list[0].status(fx.people.now()), "expired");
+    // A failed change is marked so.
+    let third = fx
+        .people
+        .request_change(&octx, RequestKind::PublishAgreement, "agreement".into(), "{}".into())
+        .await
+        .unwrap();
+    fx.people.decide_request(&second, &ctx(), third.id, true).await.unwrap();
+    fx.people.request_failed(third.id).await.unwrap();
+    assert_eq!(
+        fx.people.vault().store().get_request(third.id).await.unwrap().unwrap().state,
+        RequestState::Failed
+    );
+    // Certificate bindings of API keys.
+    let store = fx.people.vault().store();
+    assert_eq!(store.api_key_binding("k1").await.unwrap(), None);
+    store.bind_api_key("k1", &[7u8; 32]).await.unwrap();
+    store.bind_api_key("k1", &[9u8; 32]).await.unwrap();
+    assert_eq!(store.api_key_binding("k1").await.unwrap(), Some([9u8; 32]));
 }
