@@ -681,8 +681,8 @@ async fn dual_control_requests<B: Backend>(b: B) {
         .await
         .unwrap();
     assert_eq!(
-        (r.state, r.requested_by.as_str(), r.payload.as_str()),
-        (RequestState::Pending, "employee:1", payload.as_str())
+        (r.state, r.requested_by.clone(), r.payload.as_str()),
+        (RequestState::Pending, officer.actor(), payload.as_str())
     );
     assert_eq!(r.expires_at, NOW + 24 * 3600);
     // Not by its requester.
