@@ -691,9 +691,10 @@ async fn dual_control_requests<B: Backend>(b: B) {
         PeopleError::SelfApproval
     );
     // Two decisions at once: one wins.
+    let (c1, c2) = (ctx(), ctx());
     let (a, b) = tokio::join!(
-        fx.people.decide_request(&second, &ctx(), r.id, true),
-        fx.people.decide_request(&second, &ctx(), r.id, false)
+        fx.people.decide_request(&second, &c1, r.id, true),
+        fx.people.decide_request(&second, &c2, r.id, false)
     );
     assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
     let row = fx.people.vault().store().get_request(r.id).await.unwrap().unwrap();
