@@ -87,8 +87,11 @@ pub struct PeopleHandle<S: Store + AccessStore + PeopleStore> {
     retire_bootstrap_key: bool,
     officer_seen: AtomicBool,
     /// API key id -> (bound certificate, when read), so a request reads no table.
-    bindings: std::sync::RwLock<std::collections::HashMap<String, (Option<[u8; 32]>, i64)>>,
+    bindings: std::sync::RwLock<Bindings>,
 }
+
+/// API key id -> (the certificate it is bound to, when that was read).
+type Bindings = std::collections::HashMap<String, (Option<[u8; 32]>, i64)>;
 
 /// How long a key's certificate binding is cached (a binding made through another server
 /// process takes effect within this many seconds; through this one, at once).
