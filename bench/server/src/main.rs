@@ -8,7 +8,10 @@
 //! cargo run --release -p sekretess-bench-server -- [SECONDS_PER_STEP] [CUSTOMERS] [audit]
 //! ```
 //!
-//! With `audit`, only the audit-cost comparison runs, with more rounds.
+//! With `audit`, only the audit-cost comparison runs, with more rounds. With `limits`,
+//! only the rate-limit and reveal-audit comparison (issue 21): reveals of two fields with a
+//! purpose (per-field reveal audit) on a server with rate limits on, against masked gets
+//! on a server with rate limits off, at 64 connections, alternating rounds.
 #![forbid(unsafe_code)]
 
 use std::collections::BTreeMap;
@@ -53,7 +56,9 @@ fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let seconds: f64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(5.0);
     let customers: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(5000);
-    let only_audit = args.next().as_deref() == Some("audit");
+    let mode = args.next();
+    let only_audit = matches!(mode.as_deref(), Some("audit" | "limits"));
+    let only_limits = mode.as_deref() == Some("limits");
     let audit_rounds = if only_audit { 7 } else { 3 };
 
     // Thread names tell the server's counters from the load generator's ([`Counters`]).
@@ -94,7 +99,7 @@ fn main() -> Result<()> {
         let store = Unaudited(SqliteStore::open(&dir.path().join("data")).await?);
         let vault = Arc::new(Vault::open(store, clock.clone(), Schema::default_schema()).await?);
         vault.submit_share(&AuditContext::system(), &share).await?;
-        let state = AppState::new(vault, clock.clone(), Limits::default(), people);
+        let state = AppState::new(vault, clock.clone(), Limits::default(), people.clone());
         let tls_config = tls::server_config(&certs.cert, &certs.key)?;
         Ok::<_, anyhow::Error>(RunningServer::start("127.0.0.1:0".parse()?, tls_config, state).await?)
     })?;
@@ -105,8 +110,31 @@ fn main() -> Result<()> {
             token: Some(Zeroizing::new(token.clone())),
         })
     };
+    // For the limits comparison: a server with rate limits on (every reveal and request
+    // source counted in the token buckets, at rates high enough that the load is never
+    // refused) and one with them off, on the same vault.
+    let start_with = |rate: sekretess_server::ratelimit::RateLimitConfig| {
+        server_rt.block_on(async {
+            let state = AppState::new(
+                Arc::clone(&vault),
+                clock.clone(),
+                Limits { rate, ..Limits::default() },
+                people.clone(),
+            );
+            let tls_config = tls::server_config(&certs.cert, &certs.key)?;
+            Ok::<_, anyhow::Error>(RunningServer::start("127.0.0.1:0".parse()?, tls_config, state).await?)
+        })
+    };
+    use sekretess_server::ratelimit::{Rate, RateLimitConfig};
+    let limited_server = start_with(RateLimitConfig {
+        auth_failures: Limits::default().rate.auth_failures,
+        reveals: Rate { per_minute: 60_000_000, burst: 1_000_000 },
+    })?;
+    let unlimited_server = start_with(RateLimitConfig { auth_failures: Rate::OFF, reveals: Rate::OFF })?;
     let client = client_for(server.addr)?;
     let unaudited_client = client_for(unaudited_server.addr)?;
+    let limited_client = client_for(limited_server.addr)?;
+    let unlimited_client = client_for(unlimited_server.addr)?;
 
     let data_dir = dir.path().join("data");
     load_rt.block_on(async move {
@@ -234,6 +262,49 @@ fn main() -> Result<()> {
             mib("control.db-wal"),
             mib("groups/group-1.db-wal")
         );
+        if only_limits {
+            // Reveals (limits on, one audit entry naming the revealed fields) against masked
+            // gets (limits off), 64 connections, alternating rounds.
+            let (mut on, mut off) = (Vec::new(), Vec::new());
+            for _ in 0..audit_rounds {
+                let (cl, cs) = (limited_client.clone(), Arc::clone(&codes));
+                let s = drive(64, seconds, move |_, i| {
+                    let (cl, cs) = (cl.clone(), Arc::clone(&cs));
+                    async move {
+                        let req = sekretess_api::people::RevealRequest {
+                            fields: vec!["full_name".into(), "email".into()],
+                            purpose: Some("customer_request".into()),
+                        };
+                        let r = cl.reveal(&cs[i % cs.len()], &req).await?;
+                        anyhow::ensure!(r.fields.len() == 2, "reveal answered {} fields", r.fields.len());
+                        Ok(())
+                    }
+                })
+                .await?;
+                on.push(s.rate(1));
+                let (cl, cs) = (unlimited_client.clone(), Arc::clone(&codes));
+                let s = drive(64, seconds, move |_, i| {
+                    let (cl, cs) = (cl.clone(), Arc::clone(&cs));
+                    async move {
+                        cl.get_customer(&cs[i % cs.len()]).await?;
+                        Ok(())
+                    }
+                })
+                .await?;
+                off.push(s.rate(1));
+            }
+            let median = |v: &mut Vec<f64>| {
+                v.sort_by(f64::total_cmp);
+                v[v.len() / 2]
+            };
+            let (r_on, r_off) = (median(&mut on), median(&mut off));
+            println!(
+                "Customer at 64 connections, median of {audit_rounds} alternating rounds: reveal with limits and per-field reveal audit {r_on:.0}/s, masked get with limits off {r_off:.0}/s: ratio {:.3} ({:+.1} %).",
+                r_on / r_off,
+                (r_on / r_off - 1.0) * 100.0
+            );
+            return Ok(());
+        }
         // What the audit entry costs: gets at 64 connections, alternating rounds.
         let (mut with, mut without) = (Vec::new(), Vec::new());
         for _ in 0..audit_rounds {
@@ -268,6 +339,8 @@ fn main() -> Result<()> {
         );
         Ok::<_, anyhow::Error>(())
     })?;
+    server_rt.block_on(limited_server.shutdown());
+    server_rt.block_on(unlimited_server.shutdown());
     server_rt.block_on(unaudited_server.shutdown());
     server_rt.block_on(server.shutdown());
     Ok(())

@@ -99,6 +99,12 @@ pub struct SealStatus {
     /// key is revoked. Reported by `GET /v1/sys/seal-status` only.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub bootstrap_key_live: bool,
+    /// Whether the vault has exactly one active security officer: dual control cannot be
+    /// met (nobody can approve an unlock, a policy change, a reveal key, an agreement or an
+    /// employee) until a second officer is active. Reported by `GET /v1/sys/seal-status`
+    /// while unsealed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub single_officer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -346,6 +352,16 @@ pub struct ApiKey {
     pub created_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<i64>,
+}
+
+/// Binds an API key to a client certificate (mTLS): from then on the key works only on a
+/// connection that presented that certificate (verified against the server's client CA).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BindApiKey {
+    /// SHA-256 of the certificate's DER, 64 hex digits (`openssl x509 -in c.pem -outform
+    /// DER | sha256sum`).
+    pub client_cert_sha256: String,
 }
 
 /// Shown once: the key's bearer token.

@@ -185,3 +185,44 @@ pub struct BootstrapOfficer {
     pub login: String,
     pub display_name: String,
 }
+
+/// A change that waits for a second security officer (dual control): unlocking a group,
+/// changing the field policy, creating an API key with reveal or admin scopes, publishing
+/// an agreement. Answered with `202 Accepted` by the route that was asked for the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ApprovalRequest {
+    pub id: u64,
+    /// `group.unlock`, `policy.set`, `apikey.create` or `agreement.publish`.
+    pub kind: String,
+    /// What it is about (`group:retail`, `role:agent`, `apikey:crm`, `agreement`).
+    pub target: String,
+    /// The change as JSON text (no secret is ever in it).
+    pub payload: String,
+    /// The requester (`employee:<id>` or `apikey:<id>`).
+    pub requested_by: String,
+    pub requested_at: i64,
+    pub expires_at: i64,
+    /// `pending`, `expired`, `approved`, `rejected` or `failed`.
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<i64>,
+}
+
+/// The requests, newest first, and how many security officers could decide them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ApprovalList {
+    pub requests: Vec<ApprovalRequest>,
+    /// Active security officers. Below two, nothing can be approved.
+    pub active_officers: u32,
+}
+
+/// A decided request; an approved key creation also carries the new key (its token shown
+/// once, to the approving officer, who hands it over).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ApprovalDecision {
+    pub request: ApprovalRequest,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<crate::CreatedApiKey>,
+}

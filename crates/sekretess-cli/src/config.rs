@@ -27,6 +27,9 @@ pub struct ServerSection {
     /// PEM certificate chain and private key.
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    /// PEM file of the CA whose client certificates the server asks for (optional for
+    /// clients; an API key bound to a certificate needs it: mTLS for service accounts).
+    pub tls_client_ca: Option<PathBuf>,
     /// `pretty` (default) or `json`.
     pub log_format: Option<String>,
     /// `error`, `warn`, `info` (default), `debug`.

@@ -12,6 +12,7 @@ use sekretess_client::{Client, ClientError};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod admin;
+mod approvals;
 mod archive;
 mod audit;
 mod backup;
@@ -44,6 +45,13 @@ struct Cli {
     /// PEM file of the CA (or certificate) to trust.
     #[arg(long, global = true, env = "SEKRETESS_CACERT")]
     cacert: Option<PathBuf>,
+    /// PEM client certificate to present (mTLS; an API key bound to it works only so).
+    /// Needs --client-key.
+    #[arg(long, global = true, env = "SEKRETESS_CLIENT_CERT", requires = "client_key")]
+    client_cert: Option<PathBuf>,
+    /// PEM private key of --client-cert (a file path; the key itself never goes in argv).
+    #[arg(long, global = true, env = "SEKRETESS_CLIENT_KEY", requires = "client_cert")]
+    client_key: Option<PathBuf>,
     /// Print JSON instead of tables.
     #[arg(long, global = true)]
     json: bool,
@@ -103,6 +111,10 @@ enum Command {
     /// Confidentiality agreements.
     #[command(subcommand)]
     Agreement(people::AgreementCmd),
+    /// Dual control: list, approve or reject the requests that need a second security
+    /// officer (group unlock, policy change, reveal API key, agreement).
+    #[command(subcommand)]
+    Approval(approvals::ApprovalCmd),
     /// Encrypted backups for the locked room: keygen, create, verify, erasures.
     #[command(subcommand)]
     Backup(backup::BackupCmd),
@@ -147,7 +159,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         backup::run_offline(cmd)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let client = Client::new(&config::client_config(cli.addr, cli.cacert, &file)?)?;
+    let identity = cli.client_cert.as_deref().zip(cli.client_key.as_deref());
+    let client = Client::with_identity(&config::client_config(cli.addr, cli.cacert, &file)?, identity)?;
     let ok = match cli.command {
         Command::Redact(a) => return redact_vault::run(&client, a).await,
         Command::Init(a) => admin::init(&client, a, &out).await.map(|()| true)?,
@@ -167,6 +180,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Grant(a) => people::grant(&client, a).await.map(|()| true)?,
         Command::Policy(c) => people::policy(&client, c).await.map(|()| true)?,
         Command::Agreement(c) => people::agreement(&client, c).await.map(|()| true)?,
+        Command::Approval(c) => approvals::run(&client, c, cli.json).await.map(|()| true)?,
         Command::Backup(c) => backup::run(&client, c).await.map(|()| true)?,
         Command::Audit(_) | Command::Serve(_) | Command::Restore(_) => true,
     };
@@ -179,9 +193,11 @@ fn main() -> ExitCode {
         Command::Redact(args) if !args.vault => redact::run(args),
         Command::Audit(args) => {
             let (config, addr, cacert) = (cli.config, cli.addr, cli.cacert);
+            let (cert, key) = (cli.client_cert, cli.client_key);
             audit::run(args, move || {
                 let file = config::load(config.as_deref())?;
-                Ok(Client::new(&config::client_config(addr, cacert, &file)?)?)
+                let identity = cert.as_deref().zip(key.as_deref());
+                Ok(Client::with_identity(&config::client_config(addr, cacert, &file)?, identity)?)
             })
         }
         _ => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

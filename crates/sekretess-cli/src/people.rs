@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use sekretess_api::people as ap;
-use sekretess_client::Client;
+use sekretess_client::{Applied, Client};
 use zeroize::Zeroizing;
 
 /// Where the session token is kept.
@@ -217,7 +217,8 @@ pub async fn grant(c: &Client, a: GrantArgs) -> Result<()> {
 #[derive(Debug, Subcommand)]
 pub enum PolicyCmd {
     Show,
-    /// Set one cell: ROLE (security_officer, agent, auditor, or service: every API key)
+    /// Ask for one cell to change (a second security officer approves it with `sekretess
+    /// approval approve ID`): ROLE (security_officer, agent, auditor, or service: every API key)
     /// SENSITIVITY (internal, confidential, restricted) DECISION (deny, masked,
     /// reveal_with_purpose, plain; restricted takes deny or masked only).
     Set {
@@ -231,7 +232,13 @@ pub async fn policy(c: &Client, cmd: PolicyCmd) -> Result<()> {
     let doc = match cmd {
         PolicyCmd::Show => c.policy().await?,
         PolicyCmd::Set { role, sensitivity, decision } => {
-            c.set_policy(&ap::PolicyRule { role, sensitivity, decision }).await?
+            match c.set_policy_applied(&ap::PolicyRule { role, sensitivity, decision }).await? {
+                Applied::Done(doc) => doc,
+                Applied::Pending(r) => {
+                    println!("{}", crate::approvals::pending_line(&r));
+                    return Ok(());
+                }
+            }
         }
     };
     for r in &doc.rules {
@@ -243,7 +250,8 @@ pub async fn policy(c: &Client, cmd: PolicyCmd) -> Result<()> {
 
 #[derive(Debug, Subcommand)]
 pub enum AgreementCmd {
-    /// Publish a new version from a Markdown file: every employee must sign it again.
+    /// Ask to publish a new version from a Markdown file (a second security officer
+    /// approves it with `sekretess approval approve ID`): every employee must then sign it again.
     Publish {
         file: PathBuf,
     },
@@ -258,8 +266,10 @@ pub async fn agreement(c: &Client, cmd: AgreementCmd) -> Result<()> {
         AgreementCmd::Publish { file } => {
             let text =
                 std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let a = c.publish_agreement(&text).await?;
-            println!("published version {} (sha256 {})", a.version, a.sha256);
+            match c.publish_agreement_applied(&text).await? {
+                Applied::Done(a) => println!("published version {} (sha256 {})", a.version, a.sha256),
+                Applied::Pending(r) => println!("{}", crate::approvals::pending_line(&r)),
+            }
         }
         AgreementCmd::Show => {
             let a = c.current_agreement().await?;

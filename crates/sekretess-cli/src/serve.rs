@@ -137,7 +137,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
         (Some(c), Some(k)) => (c.clone(), k.clone()),
         _ => bail!("name server.tls_cert and server.tls_key in the config file (or use --dev)"),
     };
-    let tls_files = (cert.as_path(), key.as_path());
+    let tls_files = (cert.as_path(), key.as_path(), file.server.tls_client_ca.as_deref());
     match choice {
         StoreChoice::Sqlite => {
             let data = data.context(
@@ -246,11 +246,11 @@ fn backup_options(file: &ConfigFile) -> Result<BackupOptions> {
 async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore + BackupSource>(
     store: S,
     listen: SocketAddr,
-    (cert, key): (&Path, &Path),
+    (cert, key, client_ca): (&Path, &Path, Option<&Path>),
     limits: Limits,
     backups: BackupOptions,
 ) -> Result<()> {
-    let tls_config = tls::server_config(cert, key)?;
+    let tls_config = tls::server_config_with_clients(cert, key, client_ca)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let vault = Arc::new(Vault::open(store.clone(), clock.clone(), Schema::default_schema()).await?);
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };

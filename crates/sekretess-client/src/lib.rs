@@ -7,6 +7,7 @@ mod documents;
 mod people;
 
 pub use documents::Downloaded;
+pub use people::Applied;
 
 use std::fmt;
 use std::path::Path;
@@ -139,6 +140,16 @@ fn roots(ca: &Path) -> Result<rustls::RootCertStore, ClientError> {
 
 impl Client {
     pub fn new(config: &ClientConfig) -> Result<Self, ClientError> {
+        Self::with_identity(config, None)
+    }
+
+    /// [`Client::new`], presenting a client certificate (PEM chain and PEM private key
+    /// files) to servers that ask for one: an API key bound to that certificate works only
+    /// so (mTLS).
+    pub fn with_identity(
+        config: &ClientConfig,
+        identity: Option<(&Path, &Path)>,
+    ) -> Result<Self, ClientError> {
         let base = config.addr.trim_end_matches('/').to_owned();
         if !base.starts_with("https://") {
             return Err(ClientError::Config("the server address must start with https://".into()));
@@ -151,8 +162,27 @@ impl Client {
         let tls = rustls::ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
             .map_err(|e| ClientError::Config(e.to_string()))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+            .with_root_certificates(roots);
+        let tls = match identity {
+            None => tls.with_no_client_auth(),
+            Some((cert, key)) => {
+                let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+                    .map_err(|e| {
+                        ClientError::Config(format!("cannot read client certificate {}: {e}", cert.display()))
+                    })?
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| ClientError::Config(format!("bad PEM in {}: {e}", cert.display())))?;
+                if chain.is_empty() {
+                    return Err(ClientError::Config(format!("no certificate in {}", cert.display())));
+                }
+                // The key's error never quotes the file's content.
+                let key_der = rustls_pki_types::PrivateKeyDer::from_pem_file(key).map_err(|_| {
+                    ClientError::Config(format!("cannot read a PEM private key from {}", key.display()))
+                })?;
+                tls.with_client_auth_cert(chain, key_der)
+                    .map_err(|e| ClientError::Config(format!("client certificate and key do not fit: {e}")))?
+            }
+        };
         let http = reqwest::Client::builder()
             .use_preconfigured_tls(tls)
             .https_only(true)
@@ -513,7 +543,7 @@ impl Client {
     }
 }
 
-fn body_or_problem(resp: RawResponse) -> Result<Vec<u8>, ClientError> {
+pub(crate) fn body_or_problem(resp: RawResponse) -> Result<Vec<u8>, ClientError> {
     let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if status.is_success() {
         return Ok(resp.body);

@@ -84,3 +84,81 @@ impl Client {
         self.call(Method::POST, &format!("/v1/customers/{}/reveal", segment(code)), Some(req)).await
     }
 }
+
+/// The answer of a change that may need a second security officer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied<T> {
+    /// Made at once.
+    Done(T),
+    /// Waiting for another officer's approval (`202 Accepted`).
+    Pending(ap::ApprovalRequest),
+}
+
+impl Client {
+    /// A call whose `202` answer is a pending request and whose other success is `T`.
+    async fn call_applied<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Applied<T>, ClientError> {
+        let json = match body {
+            Some(b) => Some(serde_json::to_vec(b).map_err(|e| ClientError::Config(e.to_string()))?),
+            None => None,
+        };
+        let ct = json.as_ref().map(|_| "application/json");
+        let resp = self.raw(method, path, ct, json).await?;
+        let status = resp.status;
+        let body = crate::body_or_problem(resp)?;
+        if status == 202 {
+            serde_json::from_slice(&body)
+                .map(Applied::Pending)
+                .map_err(|_| ClientError::Unexpected { status })
+        } else {
+            serde_json::from_slice(&body).map(Applied::Done).map_err(|_| ClientError::Unexpected { status })
+        }
+    }
+
+    /// Locks or unlocks a group; an unlock usually waits for a second officer.
+    pub async fn set_group_locked_applied(
+        &self,
+        name: &str,
+        locked: bool,
+    ) -> Result<Applied<sekretess_api::Group>, ClientError> {
+        let verb = if locked { "lock" } else { "unlock" };
+        self.call_applied::<(), _>(Method::POST, &format!("/v1/groups/{}/{verb}", segment(name)), None).await
+    }
+
+    /// Asks for a field-policy change (it waits for a second officer).
+    pub async fn set_policy_applied(
+        &self,
+        rule: &ap::PolicyRule,
+    ) -> Result<Applied<ap::PolicyDoc>, ClientError> {
+        self.call_applied(Method::PUT, "/v1/policy", Some(rule)).await
+    }
+
+    /// Asks for a new agreement version (it waits for a second officer).
+    pub async fn publish_agreement_applied(&self, text: &str) -> Result<Applied<ap::Agreement>, ClientError> {
+        let req = ap::PublishAgreement { text: text.to_owned() };
+        self.call_applied(Method::POST, "/v1/agreements", Some(&req)).await
+    }
+
+    /// Creates an API key; one with reveal or admin scopes waits for a second officer.
+    pub async fn create_api_key_applied(
+        &self,
+        req: &sekretess_api::CreateApiKey,
+    ) -> Result<Applied<sekretess_api::CreatedApiKey>, ClientError> {
+        self.call_applied(Method::POST, "/v1/apikeys", Some(req)).await
+    }
+
+    /// Pending and decided requests, and how many officers could decide them.
+    pub async fn approvals(&self) -> Result<ap::ApprovalList, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/approvals", None).await
+    }
+
+    /// Approves (`approve`) or rejects a request of another officer.
+    pub async fn decide_approval(&self, id: u64, approve: bool) -> Result<ap::ApprovalDecision, ClientError> {
+        let verb = if approve { "approve" } else { "reject" };
+        self.call::<(), _>(Method::POST, &format!("/v1/approvals/{id}/{verb}"), None).await
+    }
+}

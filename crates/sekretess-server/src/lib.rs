@@ -361,6 +361,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         )
         .route("/v1/apikeys", post(r::apikeys::create_api_key::<S>).get(r::apikeys::list_api_keys::<S>))
         .route("/v1/apikeys/{id}", delete(r::apikeys::revoke_api_key::<S>))
+        .route("/v1/apikeys/{id}/bind", post(r::apikeys::bind_api_key::<S>))
         .route("/v1/audit", get(r::audit::list::<S>))
         .route("/v1/audit/verify", get(r::audit::verify::<S>).post(r::audit::verify_checkpoint::<S>))
         .route("/v1/audit/key", post(r::audit::export_key::<S>))
@@ -439,12 +440,6 @@ pub async fn serve(
         let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
         let app = app.clone();
-        // The peer's address rides along with every request (for the audit log's origin).
-        let service =
-            TowerToHyperService::new(tower::service_fn(move |mut req: Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(auth::Peer(peer));
-                tower::ServiceExt::oneshot(app.clone(), req)
-            }));
         let watcher = graceful.watcher();
         tokio::spawn(async move {
             let stream = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
@@ -458,6 +453,24 @@ pub async fn serve(
                     return;
                 }
             };
+            // The client certificate (verified by the handshake), if one was presented.
+            let cert = auth::ClientCert(
+                stream
+                    .get_ref()
+                    .1
+                    .peer_certificates()
+                    .and_then(|c| c.first())
+                    .map(|c| sekretess_crypto::digest::sha256(c.as_ref())),
+            );
+            // The peer's address (for the audit log's origin) and its certificate ride
+            // along with every request.
+            let service = TowerToHyperService::new(tower::service_fn(
+                move |mut req: Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(auth::Peer(peer));
+                    req.extensions_mut().insert(cert);
+                    tower::ServiceExt::oneshot(app.clone(), req)
+                },
+            ));
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(Duration::from_secs(30))

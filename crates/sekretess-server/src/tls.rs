@@ -30,6 +30,18 @@ pub fn provider() -> CryptoProvider {
 
 /// Reads a PEM certificate chain and private key and builds the server's TLS config.
 pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, ServerError> {
+    server_config_with_clients(cert, key, None)
+}
+
+/// [`server_config`], and with `client_ca` (PEM, one or more CA certificates) asks clients
+/// for a certificate issued by it (mTLS for service accounts). Presenting one is optional,
+/// so employees and unbound keys connect without; a certificate that is presented must
+/// verify (rustls's WebPKI client verifier), else the handshake fails.
+pub fn server_config_with_clients(
+    cert: &Path,
+    key: &Path,
+    client_ca: Option<&Path>,
+) -> Result<Arc<rustls::ServerConfig>, ServerError> {
     let tls = |what: &str, p: &Path, e: &dyn std::fmt::Display| {
         ServerError::Tls(format!("{what} {}: {e}", p.display()))
     };
@@ -44,10 +56,31 @@ pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig
     // The key's error never quotes the file's content.
     let key_der = PrivateKeyDer::from_pem_file(key)
         .map_err(|_| ServerError::Tls(format!("cannot read a PEM private key from {}", key.display())))?;
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(provider()))
+    let builder = rustls::ServerConfig::builder_with_provider(Arc::new(provider()))
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| ServerError::Tls(e.to_string()))?
-        .with_no_client_auth()
+        .map_err(|e| ServerError::Tls(e.to_string()))?;
+    let builder = match client_ca {
+        None => builder.with_no_client_auth(),
+        Some(ca) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for c in CertificateDer::pem_file_iter(ca).map_err(|e| tls("cannot read client CA", ca, &e))? {
+                let c = c.map_err(|e| tls("bad certificate PEM in", ca, &e))?;
+                roots.add(c).map_err(|e| tls("unusable client CA certificate in", ca, &e))?;
+            }
+            if roots.is_empty() {
+                return Err(ServerError::Tls(format!("no certificate in {}", ca.display())));
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                Arc::new(provider()),
+            )
+            .allow_unauthenticated()
+            .build()
+            .map_err(|e| ServerError::Tls(format!("client CA: {e}")))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let mut config = builder
         .with_single_cert(chain, key_der)
         .map_err(|e| ServerError::Tls(format!("certificate and key do not fit: {e}")))?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];

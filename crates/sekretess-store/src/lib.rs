@@ -14,6 +14,7 @@ mod people;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 mod process;
+mod requests;
 pub mod sqlite;
 
 pub use index_blocks::decode_block;

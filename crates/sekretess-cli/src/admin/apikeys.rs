@@ -48,7 +48,16 @@ pub async fn apikey(c: &Client, cmd: ApiKeyCmd, out: &Out) -> Result<()> {
     };
     match cmd {
         ApiKeyCmd::Create { name, scopes, groups } => {
-            let made = c.create_api_key(&api::CreateApiKey { name, scopes, groups }).await?;
+            let made = match c.create_api_key_applied(&api::CreateApiKey { name, scopes, groups }).await? {
+                sekretess_client::Applied::Done(made) => made,
+                sekretess_client::Applied::Pending(r) => {
+                    if out.json {
+                        return out.json(&r);
+                    }
+                    say!("{}", crate::approvals::pending_line(&r));
+                    return Ok(());
+                }
+            };
             if out.json {
                 return out.json(&made);
             }

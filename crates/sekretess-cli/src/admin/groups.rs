@@ -15,7 +15,8 @@ pub enum GroupCmd {
     List,
     /// Lock a group: it refuses every customer operation.
     Lock { name: String },
-    /// Unlock a group.
+    /// Unlock a group (once a security officer is active, this files a request that a
+    /// second officer approves with `sekretess approval approve ID`).
     Unlock { name: String },
     /// Make a new key version for the group. New writes use it at once; every customer's
     /// data key is rewrapped to it in the background (the vault stays online; progress in
@@ -59,7 +60,16 @@ pub async fn group(c: &Client, cmd: GroupCmd, out: &Out) -> Result<()> {
     let g = match cmd {
         GroupCmd::Create { name } => c.create_group(&name).await?,
         GroupCmd::Lock { name } => c.set_group_locked(&name, true).await?,
-        GroupCmd::Unlock { name } => c.set_group_locked(&name, false).await?,
+        GroupCmd::Unlock { name } => match c.set_group_locked_applied(&name, false).await? {
+            sekretess_client::Applied::Done(g) => g,
+            sekretess_client::Applied::Pending(r) => {
+                if out.json {
+                    return out.json(&r);
+                }
+                println!("{}", crate::approvals::pending_line(&r));
+                return Ok(());
+            }
+        },
         GroupCmd::RotateKey { name } => c.rotate_group_key(&name).await?,
         GroupCmd::List => {
             let groups = c.list_groups().await?;

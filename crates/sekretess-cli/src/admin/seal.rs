@@ -55,6 +55,12 @@ pub async fn status(c: &Client, out: &Out) -> Result<bool> {
                               enrol a security officer (it then retires) or revoke it with `sekretess apikey revoke`"
             );
         }
+        if s.single_officer {
+            say!(
+                "officers     SINGLE: one active security officer; dual control cannot be met (no unlock,
+                              policy change, reveal key, agreement or employee approval) until a second one is active"
+            );
+        }
         // Rewraps under way (needs a token that may list groups).
         if c.has_token()
             && !s.sealed

@@ -104,11 +104,19 @@ pub enum Action {
     VaultRekey,
     /// `audit.key_rotate`: The audit MAC key was rotated: later entries are MAC'd under the next epoch's key.
     AuditKeyRotate,
+    /// `approval.request`: A change that needs a second security officer was asked for (a pending request).
+    ApprovalRequest,
+    /// `approval.approve`: A pending request was approved by another officer (and carried out).
+    ApprovalApprove,
+    /// `approval.reject`: A pending request was rejected by another officer.
+    ApprovalReject,
+    /// `apikey.bind`: An API key was bound to a client certificate (mTLS).
+    ApiKeyBind,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 53] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -158,6 +166,10 @@ impl Action {
         Action::GroupKeyRetire,
         Action::VaultRekey,
         Action::AuditKeyRotate,
+        Action::ApprovalRequest,
+        Action::ApprovalApprove,
+        Action::ApprovalReject,
+        Action::ApiKeyBind,
     ];
 
     /// The name written to the audit log.
@@ -212,6 +224,10 @@ impl Action {
             Action::GroupKeyRetire => "group.key_retire",
             Action::VaultRekey => "vault.rekey",
             Action::AuditKeyRotate => "audit.key_rotate",
+            Action::ApprovalRequest => "approval.request",
+            Action::ApprovalApprove => "approval.approve",
+            Action::ApprovalReject => "approval.reject",
+            Action::ApiKeyBind => "apikey.bind",
         }
     }
 }
@@ -273,6 +289,10 @@ mod tests {
             (Action::GroupKeyRetire, "group.key_retire"),
             (Action::VaultRekey, "vault.rekey"),
             (Action::AuditKeyRotate, "audit.key_rotate"),
+            (Action::ApprovalRequest, "approval.request"),
+            (Action::ApprovalApprove, "approval.approve"),
+            (Action::ApprovalReject, "approval.reject"),
+            (Action::ApiKeyBind, "apikey.bind"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

@@ -3,7 +3,11 @@
 use super::*;
 
 impl<S: Store + PeopleStore> People<S> {
-    /// A security officer approves a pending employee; never their own account.
+    /// A security officer approves a pending employee: never their own account, and never
+    /// one they invited (dual control). One exception, as for the first officer: while the
+    /// vault has a single active security officer, that officer may approve a security
+    /// officer they invited (the second officer; audited with `dual-control:second-officer`),
+    /// since nobody else could.
     pub async fn approve(
         &self,
         actor: &Principal,
@@ -16,6 +20,16 @@ impl<S: Store + PeopleStore> People<S> {
         if actor.employee_id == employee_id {
             self.record(event, Outcome::Denied).await?;
             return Err(PeopleError::SelfApproval);
+        }
+        let mut event = event;
+        if target.invited_by == Some(actor.employee_id) {
+            let second_officer =
+                target.roles == [Role::SecurityOfficer] && self.active_officers().await? == 1;
+            if !second_officer {
+                self.record(event, Outcome::Denied).await?;
+                return Err(PeopleError::InviterApproval);
+            }
+            event.fields.push("dual-control:second-officer".to_owned());
         }
         self.transition(event, &target, EmployeeState::PendingApproval, EmployeeState::Active, Some(actor))
             .await

@@ -42,6 +42,7 @@ mod enrol;
 mod grants;
 mod lifecycle;
 mod login;
+mod requests;
 mod storage;
 
 use credentials::*;
@@ -49,6 +50,7 @@ pub use credentials::{
     EnrolmentCode, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SessionToken, check_display_name, check_login,
     check_password,
 };
+pub use requests::{NewRequest, RequestKind, RequestRow, RequestState, RequestStore};
 pub use storage::PeopleStore;
 
 // ---------------------------------------------------------------------------------------
@@ -252,6 +254,13 @@ pub enum PeopleError {
     AgreementOutdated { given: u32, current: u32 },
     #[error(transparent)]
     Vault(#[from] VaultError),
+    /// Dual control: the officer who invited an employee cannot also approve them.
+    #[error("the officer who invited an employee cannot approve them; another security officer must")]
+    InviterApproval,
+    #[error("no such request")]
+    UnknownRequest,
+    #[error("the request is {status}, no longer pending")]
+    RequestClosed { status: &'static str },
 }
 
 impl From<StoreError> for PeopleError {
@@ -285,6 +294,8 @@ pub struct PeopleConfig {
     pub enrolment_seconds: i64,
     /// Issuer shown by authenticator apps.
     pub totp_issuer: String,
+    /// How long a request that needs a second officer stays open (default 24 hours).
+    pub approval_seconds: i64,
 }
 
 impl Default for PeopleConfig {
@@ -297,6 +308,7 @@ impl Default for PeopleConfig {
             lockout_seconds: 30 * 60,
             enrolment_seconds: 72 * 3600,
             totp_issuer: "Sekretess".to_owned(),
+            approval_seconds: 24 * 3600,
         }
     }
 }

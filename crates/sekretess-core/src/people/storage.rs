@@ -4,7 +4,7 @@ use super::*;
 
 /// Storage of employees, sessions, grants, the field policy and agreements (in the control
 /// store). Every method is one transaction; the conditional ones say whether they applied.
-pub trait PeopleStore: Send + Sync + 'static {
+pub trait PeopleStore: RequestStore + Send + Sync + 'static {
     /// Inserts an employee; `Conflict { what: "login" }` if the login is taken. With
     /// `only_if_none`, fails with `Conflict { what: "employees exist" }` unless the table is
     /// empty (checked in the same transaction).

@@ -11,6 +11,24 @@ impl<S: Store> Vault<S> {
     ) -> Result<OpenGroup<S::Group>, VaultError> {
         let mut keks = BTreeMap::new();
         let mut derivation = None;
+        let mut index_keys = HashMap::new();
+        // Locked means locked: a locked group is held without any key (no KEK, no
+        // derivation key, no blind-index key); unlocking opens it again from the keyring.
+        if row.state == GroupState::Locked {
+            let store = self.store.open_group(&row).await?;
+            return Ok(OpenGroup {
+                locked: AtomicBool::new(true),
+                keks: RwLock::new(Keks { map: keks, current: row.current_kek_version }),
+                lease: tokio::sync::Mutex::new(Lease::default()),
+                writes: tokio::sync::RwLock::new(()),
+                rewrap: std::sync::Mutex::new(RewrapState::new(false)),
+                row,
+                store,
+                index_keys,
+                reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
+                record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),
+            });
+        }
         for k in keys {
             let plain = envelope::open(root, &group_key_aad(row.id, k.kind, k.version), &k.sealed)?;
             let key = Key32::from_slice(&plain).map_err(|_| VaultError::Integrity)?;
@@ -26,7 +44,6 @@ impl<S: Store> Vault<S> {
         if !keks.contains_key(&row.current_kek_version) {
             return Err(VaultError::Integrity);
         }
-        let mut index_keys = HashMap::new();
         for f in self.schema.fields().iter().filter(|f| f.searchable) {
             let group_index_root = kdf::derive_key(&derivation, labels::BLIND_INDEX, &row.id.to_be_bytes())?;
             index_keys.insert(f.name.clone(), BlindIndexKey::for_field(&group_index_root, &f.name)?);
@@ -217,6 +234,20 @@ impl<S: Store> Vault<S> {
         let written = self.store.set_group_state(g.row.id, state).await.map_err(VaultError::from);
         Self::resolved(&u, &event, seq, written).await?;
         g.locked.store(locked, Ordering::SeqCst);
-        Ok(Self::info(&g))
+        // Replace the cached group: locked, by one that holds no key (the old one, and its
+        // keys, are dropped and zeroized once the requests still holding it end); unlocked,
+        // by one opened again from the keyring.
+        let mut row = g.row.clone();
+        row.state = state;
+        let keys = if locked { Vec::new() } else { self.store.group_keys(row.id).await? };
+        let fresh = Arc::new(self.open_group(&*u.root()?, row, &keys).await?);
+        let info = Self::info(&fresh);
+        {
+            let mut groups = u.groups.write().map_err(poisoned)?;
+            groups.retain(|x| x.row.id != fresh.row.id);
+            groups.push(fresh);
+        }
+        drop(g);
+        Ok(info)
     }
 }

@@ -208,6 +208,8 @@ impl<S: Store> Vault<S> {
     pub async fn rotate_group_key(&self, ctx: &AuditContext, name: &str) -> Result<GroupInfo, VaultError> {
         let u = self.unsealed()?;
         let g = self.group_by_name(&u, name).await?;
+        // A locked group holds no key: it is rotated once unlocked.
+        Self::usable(&g)?;
         self.rotate_open_group(&g, ctx, None).await?;
         Ok(Self::info(&g))
     }
@@ -301,6 +303,10 @@ impl<S: Store> Vault<S> {
         // Rotations and retirements by other processes on the same control store.
         let rows = self.store.list_groups().await?;
         for g in &groups {
+            // A locked group holds no key and gets none until it is unlocked.
+            if g.locked.load(Ordering::SeqCst) {
+                continue;
+            }
             if let Some(row) = rows.iter().find(|r| r.id == g.row.id) {
                 let known = g.keks.read().map_err(poisoned)?.current;
                 let versions = self.store.group_keys(g.row.id).await?;
@@ -313,6 +319,9 @@ impl<S: Store> Vault<S> {
         }
         let mut report = RewrapReport::default();
         for g in groups {
+            if g.locked.load(Ordering::SeqCst) {
+                continue;
+            }
             let active = g.rewrap.lock().map(|r| r.active).map_err(poisoned)?;
             if !active {
                 continue;

@@ -67,4 +67,19 @@ impl<S: Store> Vault<S> {
         }
         Ok(keys)
     }
+
+    /// How many key objects this process holds for the group named `name` in its cache of
+    /// open groups: KEK versions plus blind-index keys, and how many other references to
+    /// the cached group exist (requests in flight). Locked groups hold none.
+    #[cfg(feature = "test-hooks")]
+    pub fn test_hook_group_keys_held(&self, name: &str) -> Result<(usize, usize), VaultError> {
+        let u = self.unsealed()?;
+        let groups = u.groups.read().map_err(poisoned)?;
+        let g = groups
+            .iter()
+            .find(|g| g.row.name == name)
+            .ok_or_else(|| VaultError::UnknownGroup(name.into()))?;
+        let keks = g.keks.read().map_err(poisoned)?.map.len();
+        Ok((keks + g.index_keys.len(), Arc::strong_count(g) - 1))
+    }
 }

@@ -77,6 +77,16 @@ async fn authenticated<S: Store + AccessStore>(
             if let Err(e) = crate::auth::session::check_api_key(state, &key).await {
                 return refused(e);
             }
+            // A key bound to a client certificate works only on a connection that
+            // presented it: otherwise the same 401 as any authentication failure.
+            let presented = req.extensions().get::<ClientCert>().and_then(|c| c.0);
+            match state.people.key_binding(&key.id).await {
+                Ok(None) => {}
+                // A certificate's hash is public: no need for a constant-time comparison.
+                Ok(Some(bound)) if presented == Some(bound) => {}
+                Ok(Some(_)) => return refused(ApiError::Vault(VaultError::Unauthenticated)),
+                Err(e) => return refused(ApiError::People(e)),
+            }
             tracing::Span::current().record("principal", caller.principal.as_str());
             req.extensions_mut().insert(caller);
             (next.run(req).await, false)
@@ -178,6 +188,11 @@ scopes!(
 /// The address of the connection's peer.
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub std::net::SocketAddr);
+
+/// The SHA-256 of the client certificate the connection presented (verified against the
+/// configured client CA), if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientCert(pub Option<[u8; 32]>);
 
 /// An authenticated caller holding scope `R`.
 pub struct Authorized<R: RequiredScope> {

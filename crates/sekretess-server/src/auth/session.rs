@@ -31,7 +31,7 @@ use axum::response::{IntoResponse, Response};
 use sekretess_core::VaultError;
 use sekretess_core::access::{AccessStore, ApiKeyRecord, Caller, GroupAccess, Scope};
 use sekretess_core::audit::AuditContext;
-use sekretess_core::people::{People, PeopleError, PeopleStore, Principal};
+use sekretess_core::people::{People, PeopleError, PeopleStore, Principal, RequestKind, RequestRow};
 use sekretess_core::policy::{FieldPolicy, Role};
 use sekretess_core::store::Store;
 
@@ -62,6 +62,23 @@ pub trait Directory: Send + Sync + 'static {
         login: &'a str,
         name: &'a str,
     ) -> Fut<'a, Result<zeroize::Zeroizing<String>, PeopleError>>;
+    /// Active security officers (dual control needs two).
+    fn active_officers(&self) -> Fut<'_, Result<usize, PeopleError>>;
+    /// Whether changes under dual control wait for a second officer (once any officer is
+    /// active).
+    fn dual_control(&self) -> Fut<'_, Result<bool, PeopleError>>;
+    /// The client certificate (SHA-256) an API key is bound to, if any (cached briefly).
+    fn key_binding<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<Option<[u8; 32]>, PeopleError>>;
+    /// Binds an API key to a client certificate.
+    fn bind_key<'a>(&'a self, key_id: &'a str, sha256: [u8; 32]) -> Fut<'a, Result<(), PeopleError>>;
+    /// Files a pending request for another officer to decide.
+    fn request_change<'a>(
+        &'a self,
+        ctx: &'a AuditContext,
+        kind: RequestKind,
+        target: String,
+        payload: String,
+    ) -> Fut<'a, Result<RequestRow, PeopleError>>;
 }
 
 /// The employees service as the server holds it.
@@ -69,11 +86,25 @@ pub struct PeopleHandle<S: Store + AccessStore + PeopleStore> {
     pub people: Arc<People<S>>,
     retire_bootstrap_key: bool,
     officer_seen: AtomicBool,
+    /// API key id -> (bound certificate, when read), so a request reads no table.
+    bindings: std::sync::RwLock<Bindings>,
 }
+
+/// API key id -> (the certificate it is bound to, when that was read).
+type Bindings = std::collections::HashMap<String, (Option<[u8; 32]>, i64)>;
+
+/// How long a key's certificate binding is cached (a binding made through another server
+/// process takes effect within this many seconds; through this one, at once).
+const BINDING_TTL_SECONDS: i64 = 30;
 
 impl<S: Store + AccessStore + PeopleStore> PeopleHandle<S> {
     pub fn new(people: Arc<People<S>>, retire_bootstrap_key: bool) -> Self {
-        PeopleHandle { people, retire_bootstrap_key, officer_seen: AtomicBool::new(false) }
+        PeopleHandle {
+            people,
+            retire_bootstrap_key,
+            officer_seen: AtomicBool::new(false),
+            bindings: std::sync::RwLock::new(std::collections::HashMap::new()),
+        }
     }
 }
 
@@ -96,6 +127,54 @@ impl<S: Store + AccessStore + PeopleStore> Directory for PeopleHandle<S> {
             let inv = self.people.bootstrap_first_officer(ctx, login, name).await?;
             Ok(zeroize::Zeroizing::new(inv.code.expose().to_owned()))
         })
+    }
+
+    fn active_officers(&self) -> Fut<'_, Result<usize, PeopleError>> {
+        Box::pin(self.people.active_officers())
+    }
+
+    fn dual_control(&self) -> Fut<'_, Result<bool, PeopleError>> {
+        Box::pin(self.people.dual_control())
+    }
+
+    fn key_binding<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<Option<[u8; 32]>, PeopleError>> {
+        Box::pin(async move {
+            let now = self.people.now();
+            let cached = self.bindings.read().ok().and_then(|m| {
+                m.get(key_id).filter(|(_, at)| now - at < BINDING_TTL_SECONDS).map(|(b, _)| *b)
+            });
+            if let Some(b) = cached {
+                return Ok(b);
+            }
+            let b = self.people.vault().store().api_key_binding(key_id).await?;
+            if let Ok(mut m) = self.bindings.write() {
+                if m.len() > 10_000 {
+                    m.clear();
+                }
+                m.insert(key_id.to_owned(), (b, now));
+            }
+            Ok(b)
+        })
+    }
+
+    fn bind_key<'a>(&'a self, key_id: &'a str, sha256: [u8; 32]) -> Fut<'a, Result<(), PeopleError>> {
+        Box::pin(async move {
+            self.people.vault().store().bind_api_key(key_id, &sha256).await?;
+            if let Ok(mut m) = self.bindings.write() {
+                m.remove(key_id);
+            }
+            Ok(())
+        })
+    }
+
+    fn request_change<'a>(
+        &'a self,
+        ctx: &'a AuditContext,
+        kind: RequestKind,
+        target: String,
+        payload: String,
+    ) -> Fut<'a, Result<RequestRow, PeopleError>> {
+        Box::pin(self.people.request_change(ctx, kind, target, payload))
     }
 
     fn key_retired<'a>(&'a self, key_name: &'a str) -> Fut<'a, Result<bool, PeopleError>> {

@@ -50,6 +50,13 @@ pub(crate) fn map_people(e: &P) -> Mapped {
             (S::CONFLICT, "agreement-outdated", "A newer agreement exists", Some(e.to_string()))
         }
         P::Vault(v) => map_vault(v),
+        P::InviterApproval => {
+            (S::FORBIDDEN, "inviter-approval", "The inviter cannot approve", Some(e.to_string()))
+        }
+        P::UnknownRequest => (S::NOT_FOUND, "unknown-request", "No such request", None),
+        P::RequestClosed { .. } => {
+            (S::CONFLICT, "request-closed", "The request is no longer pending", Some(e.to_string()))
+        }
         _ => (S::INTERNAL_SERVER_ERROR, "internal", "Internal error", None),
     }
 }

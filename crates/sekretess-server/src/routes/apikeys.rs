@@ -3,11 +3,12 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use sekretess_api as api;
 use sekretess_core::VaultError;
-use sekretess_core::access::{self, AccessStore, ApiKeyRecord, GroupAccess};
-use sekretess_core::audit::{self, Action, Event, Outcome};
+use sekretess_core::access::{self, AccessStore, ApiKeyRecord, GroupAccess, Scope};
+use sekretess_core::audit::{self, Action, AuditContext, Event, Outcome};
+use sekretess_core::people::RequestKind;
 use sekretess_core::store::Store;
 
 use super::{ApiResult, PROBLEM};
@@ -28,14 +29,17 @@ fn api_key(r: ApiKeyRecord) -> api::ApiKey {
 }
 
 /// Creates a service-account API key. Its scopes and groups must be within the caller's.
+/// Once a security officer is active, a key with `customers:reveal` needs a second one:
+/// the answer is then `202` with a pending request (dual control).
 #[utoipa::path(post, path = "/v1/apikeys", tag = "apikeys", request_body = api::CreateApiKey,
     security(("bearer" = ["apikeys:admin"])),
-    responses((status = 201, body = api::CreatedApiKey)))]
+    responses((status = 201, body = api::CreatedApiKey),
+              (status = 202, description = "a key with customers:reveal, pending a second officer", body = api::people::ApprovalRequest)))]
 pub async fn create_api_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
     ApiJson(req): ApiJson<api::CreateApiKey>,
-) -> ApiResult<(StatusCode, Json<api::CreatedApiKey>)> {
+) -> ApiResult<Response> {
     if req.name == crate::auth::session::BOOTSTRAP_KEY_NAME {
         return Err(VaultError::InvalidAccess("the key name bootstrap is reserved").into());
     }
@@ -58,8 +62,28 @@ pub async fn create_api_key<S: Store + AccessStore>(
     {
         return Err(VaultError::GroupForbidden.into());
     }
+    // A key that may reveal values waits for a second officer (dual control).
+    if scopes.contains(&Scope::CustomersReveal) && st.people.dual_control().await? {
+        let payload = super::approvals::payload_json(&req)?;
+        let target =
+            format!("apikey:{}", req.name.chars().filter(|c| !c.is_control()).take(64).collect::<String>());
+        let row = st.people.request_change(&auth.ctx(), RequestKind::CreateApiKey, target, payload).await?;
+        return Ok(super::approvals::pending(&row, st.clock.now()));
+    }
+    let created = make_key(&st, &auth.ctx(), &req).await?;
+    tracing::warn!(principal = %auth.caller.principal, key = %created.key.id, "API key created");
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// Creates the key (audited: an attempt before it exists, resolved after). The caller has
+/// checked the scopes and groups.
+pub(crate) async fn make_key<S: Store + AccessStore>(
+    st: &AppState<S>,
+    ctx: &AuditContext,
+    req: &api::CreateApiKey,
+) -> ApiResult<api::CreatedApiKey> {
     // On record before the key exists (fail closed): its scopes and groups.
-    let mut event = auth.ctx().event(Action::ApiKeyCreate.as_str());
+    let mut event = ctx.event(Action::ApiKeyCreate.as_str());
     event.fields = req
         .scopes
         .iter()
@@ -70,13 +94,9 @@ pub async fn create_api_key<S: Store + AccessStore>(
     let created =
         access::create_api_key(st.vault.store(), st.clock.as_ref(), &req.name, &req.scopes, &req.groups)
             .await;
-    resolve(&st, &event, seq, created.is_ok()).await;
+    resolve(st, &event, seq, created.is_ok()).await;
     let (record, token) = created?;
-    tracing::warn!(principal = %auth.caller.principal, key = %record.id, "API key created");
-    Ok((
-        StatusCode::CREATED,
-        Json(api::CreatedApiKey { key: api_key(record), token: token.expose().to_owned() }),
-    ))
+    Ok(api::CreatedApiKey { key: api_key(record), token: token.expose().to_owned() })
 }
 
 /// Resolves the attempt at `seq` with a commit marker: whether the write was made. Best
@@ -135,5 +155,55 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
         return Err(ApiError::UnknownApiKey);
     }
     tracing::warn!(principal = %auth.caller.principal, key = %id.chars().filter(char::is_ascii_alphanumeric).take(16).collect::<String>(), "API key revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Binds an API key to a client certificate (SHA-256 of its DER): from then on the key is
+/// refused (`401`, as any authentication failure) on a connection without that certificate.
+/// The server needs a client CA (`[server] client_ca`) for clients to present one.
+#[utoipa::path(post, path = "/v1/apikeys/{id}/bind", tag = "apikeys", request_body = api::BindApiKey,
+    security(("bearer" = ["apikeys:admin"])), params(("id" = String, Path, description = "API key id")),
+    responses((status = 204, description = "bound"), (status = 404, body = api::Problem, content_type = PROBLEM),
+              (status = 400, body = api::Problem, content_type = PROBLEM)))]
+pub async fn bind_api_key<S: Store + AccessStore>(
+    State(st): State<AppState<S>>,
+    auth: Authorized<need::ApiKeysAdmin>,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<api::BindApiKey>,
+) -> ApiResult<StatusCode> {
+    let hex = req.client_cert_sha256.trim().to_ascii_lowercase().replace(':', "");
+    let mut sha256 = [0u8; 32];
+    let ok = hex.len() == 64
+        && hex.is_ascii()
+        && sha256.iter_mut().enumerate().all(|(i, b)| match u8::from_str_radix(&hex[2 * i..2 * i + 2], 16) {
+            Ok(v) => {
+                *b = v;
+                true
+            }
+            Err(_) => false,
+        });
+    if !ok {
+        return Err(VaultError::InvalidAccess("client_cert_sha256 takes 64 hex digits").into());
+    }
+    let mut event = auth.ctx().event(Action::ApiKeyBind.as_str());
+    event.fields = vec![format!(
+        "apikey:{}",
+        id.chars().filter(char::is_ascii_alphanumeric).take(32).collect::<String>()
+    )];
+    let in_reach = st
+        .vault
+        .store()
+        .get_api_key(&id)
+        .await?
+        .is_some_and(|k| k.revoked_at.is_none() && access::key_within(&auth.caller, &k));
+    if !in_reach {
+        st.vault.record_event(event, Outcome::Denied).await?;
+        return Err(ApiError::UnknownApiKey);
+    }
+    let seq = st.vault.record_event(event.clone(), Outcome::Attempted).await?;
+    let bound = st.people.bind_key(&id, sha256).await;
+    resolve(&st, &event, seq, bound.is_ok()).await;
+    bound?;
+    st.keys.forget(&id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,9 +3,11 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use sekretess_api as api;
 use sekretess_core::access::{AccessStore, Caller, GroupAccess};
 use sekretess_core::audit::AuditContext;
+use sekretess_core::people::RequestKind;
 use sekretess_core::store::Store;
 use sekretess_core::{GroupInfo, VaultError};
 
@@ -108,14 +110,28 @@ pub async fn lock_group<S: Store + AccessStore>(
     set_locked(&st, &auth.caller, &auth.ctx(), &name, true).await
 }
 
-/// Unlocks a customer group.
+/// Unlocks a customer group. Once a security officer is active this needs a second one:
+/// the answer is then `202` with a pending request that another officer approves (dual
+/// control), and the group stays locked until then.
 #[utoipa::path(post, path = "/v1/groups/{name}/unlock", tag = "groups", security(("bearer" = ["groups:admin"])),
     params(("name" = String, Path, description = "group name")),
-    responses((status = 200, body = api::Group), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, body = api::Group),
+              (status = 202, description = "pending a second officer", body = api::people::ApprovalRequest),
+              (status = 404, body = api::Problem, content_type = PROBLEM)))]
 pub async fn unlock_group<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::GroupsAdmin>,
     Path(name): Path<String>,
-) -> ApiResult<Json<api::Group>> {
-    set_locked(&st, &auth.caller, &auth.ctx(), &name, false).await
+) -> ApiResult<Response> {
+    if !st.people.dual_control().await? {
+        return Ok(set_locked(&st, &auth.caller, &auth.ctx(), &name, false).await?.into_response());
+    }
+    let target = reach_group(&st, &auth.caller, &name).await?;
+    let payload =
+        super::approvals::payload_json(&super::approvals::UnlockPayload { group: target.name.clone() })?;
+    let row = st
+        .people
+        .request_change(&auth.ctx(), RequestKind::UnlockGroup, format!("group:{}", target.name), payload)
+        .await?;
+    Ok(super::approvals::pending(&row, st.clock.now()))
 }

@@ -4,6 +4,7 @@
 //! [`people`] (employees, sessions, policy, agreements, reveal), [`audit`], [`redact`] and [`documents`] (the archive).
 
 pub mod apikeys;
+pub mod approvals;
 pub mod audit;
 pub mod customers;
 pub mod documents;

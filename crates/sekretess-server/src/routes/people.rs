@@ -17,10 +17,10 @@ use sekretess_api as api;
 use sekretess_api::people as ap;
 use sekretess_core::access::{AccessStore, GroupAccess};
 use sekretess_core::audit::AuditContext;
-use sekretess_core::people::{EmployeeInfo, People, PeopleConfig, PeopleError, PeopleStore, Principal};
-use sekretess_core::policy::{
-    Decision, FieldView, PolicyError, Purpose, PurposeKind, Role, parse_sensitivity,
+use sekretess_core::people::{
+    EmployeeInfo, People, PeopleConfig, PeopleError, PeopleStore, Principal, RequestKind,
 };
+use sekretess_core::policy::{FieldView, PolicyError, Purpose, PurposeKind, Role};
 use sekretess_core::store::Store;
 use sekretess_core::{Customer, VaultError};
 
@@ -47,8 +47,8 @@ impl Default for PeopleOptions {
 }
 
 pub struct PeopleState<S: Store + AccessStore + PeopleStore> {
-    app: AppState<S>,
-    people: Arc<People<S>>,
+    pub(crate) app: AppState<S>,
+    pub(crate) people: Arc<People<S>>,
 }
 
 impl<S: Store + AccessStore + PeopleStore> Clone for PeopleState<S> {
@@ -84,6 +84,9 @@ pub(crate) fn router<S: Store + AccessStore + PeopleStore>(
         .route("/v1/agreements/sign", post(sign_agreement::<S>))
         .route("/v1/agreements/status", get(agreement_status::<S>))
         .route("/v1/customers/{code}/reveal", post(reveal::<S>))
+        .route("/v1/approvals", get(super::approvals::list::<S>))
+        .route("/v1/approvals/{id}/approve", post(super::approvals::approve::<S>))
+        .route("/v1/approvals/{id}/reject", post(super::approvals::reject::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), crate::audit_trail::customer_failures::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), unsealed_only::<S>));
@@ -385,24 +388,25 @@ pub async fn get_policy<S: Store + AccessStore + PeopleStore>(
     Ok(Json(policy_doc(&st.people.field_policy().await?)))
 }
 
-/// Changes one cell of the field policy (restricted takes only deny or masked).
+/// Asks for a change of one cell of the field policy (restricted takes only deny or
+/// masked): a pending request that another security officer approves (dual control).
 #[utoipa::path(put, path = "/v1/policy", tag = "policy", request_body = ap::PolicyRule,
-    security(("bearer" = ["employee:security_officer"])), responses((status = 200, body = ap::PolicyDoc)))]
+    security(("bearer" = ["employee:security_officer"])),
+    responses((status = 202, description = "pending a second officer", body = ap::ApprovalRequest),
+              (status = 422, body = api::Problem, content_type = PROBLEM)))]
 pub async fn set_policy<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Officer>,
     ApiJson(req): ApiJson<ap::PolicyRule>,
-) -> ApiResult<Json<ap::PolicyDoc>> {
-    let bad =
-        |what: &'static str, rule: &'static str| ApiError::People(PeopleError::InvalidInput { what, rule });
-    let role = Role::parse(&req.role)
-        .ok_or_else(|| bad("role", "use security_officer, agent, auditor or service"))?;
-    let s = parse_sensitivity(&req.sensitivity)
-        .ok_or_else(|| bad("sensitivity", "use internal, confidential or restricted"))?;
-    let d = Decision::parse(&req.decision)
-        .ok_or_else(|| bad("decision", "use deny, masked, reveal_with_purpose or plain"))?;
-    let p = st.people.set_field_policy(&staff.principal, &staff.ctx(), role, s, d).await?;
-    Ok(Json(policy_doc(&p)))
+) -> ApiResult<Response> {
+    let (role, s, d) = super::approvals::policy_cell(&req)?;
+    // Refused now, not at approval, if the cell breaks a rule.
+    let mut policy = st.people.field_policy().await?;
+    policy.set(role, s, d).map_err(PeopleError::from)?;
+    let payload = super::approvals::payload_json(&req)?;
+    let target = format!("role:{role}/sensitivity:{}", s.as_str());
+    let row = st.people.request_change(&staff.ctx(), RequestKind::SetPolicy, target, payload).await?;
+    Ok(super::approvals::pending(&row, st.app.clock.now()))
 }
 
 fn agreement(a: sekretess_core::agreements::Agreement) -> ap::Agreement {
@@ -415,16 +419,28 @@ fn agreement(a: sekretess_core::agreements::Agreement) -> ap::Agreement {
     }
 }
 
-/// Publishes a new agreement version: every employee must sign it again.
+/// Asks for a new agreement version to be published (every employee must then sign it
+/// again): a pending request that another security officer approves (dual control).
 #[utoipa::path(post, path = "/v1/agreements", tag = "agreements", request_body = ap::PublishAgreement,
-    security(("bearer" = ["employee:security_officer"])), responses((status = 201, body = ap::Agreement)))]
+    security(("bearer" = ["employee:security_officer"])),
+    responses((status = 202, description = "pending a second officer", body = ap::ApprovalRequest)))]
 pub async fn publish_agreement<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Officer>,
     ApiJson(req): ApiJson<ap::PublishAgreement>,
-) -> ApiResult<(StatusCode, Json<ap::Agreement>)> {
-    let a = st.people.publish_agreement(&staff.principal, &staff.ctx(), &req.text).await?;
-    Ok((StatusCode::CREATED, Json(agreement(a))))
+) -> ApiResult<Response> {
+    if req.text.trim().is_empty() {
+        return Err(PeopleError::InvalidInput { what: "agreement", rule: "the text is empty" }.into());
+    }
+    if req.text.chars().count() > sekretess_core::agreements::MAX_AGREEMENT_CHARS {
+        return Err(PeopleError::InvalidInput { what: "agreement", rule: "at most 200000 characters" }.into());
+    }
+    let payload = super::approvals::payload_json(&super::approvals::AgreementPayload { text: req.text })?;
+    let row = st
+        .people
+        .request_change(&staff.ctx(), RequestKind::PublishAgreement, "agreement".into(), payload)
+        .await?;
+    Ok(super::approvals::pending(&row, st.app.clock.now()))
 }
 
 /// The current agreement (any employee).

@@ -22,6 +22,7 @@ pub(crate) fn seal_status(s: sekretess_core::SealStatus) -> api::SealStatus {
         progress: s.progress,
         key_id: s.key_id,
         bootstrap_key_live: false,
+        single_officer: false,
     }
 }
 
@@ -53,6 +54,9 @@ pub async fn get_seal_status<S: Store + AccessStore>(
     st.vault.refresh_meta().await?;
     let mut status = seal_status(st.vault.seal_status()?);
     status.bootstrap_key_live = bootstrap_key_live(&st).await?;
+    if !status.sealed {
+        status.single_officer = st.people.active_officers().await? == 1;
+    }
     Ok(Json(status))
 }
 

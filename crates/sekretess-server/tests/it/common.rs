@@ -40,9 +40,34 @@ impl TestServer {
 
     /// A fresh, uninitialized server with these limits.
     pub async fn start_with(limits: Limits) -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
+        Self::start_full(limits, None).await
+    }
+
+    /// A fresh, uninitialized server (no rate limits) that asks clients for a certificate
+    /// issued by the CA in `client_ca` (PEM).
+    pub async fn start_mtls(client_ca: &std::path::Path) -> TestServer {
+        let rate = RateLimitConfig { auth_failures: Rate::OFF, reveals: Rate::OFF };
+        Self::start_full(Limits { rate, ..Limits::default() }, Some(client_ca)).await
+    }
+
+    /// A fresh, uninitialized server (no rate limits) whose data folder is under `base`.
+    pub async fn start_in(base: &std::path::Path) -> TestServer {
+        let rate = RateLimitConfig { auth_failures: Rate::OFF, reveals: Rate::OFF };
+        Self::start_full_in(Limits { rate, ..Limits::default() }, None, tempfile::tempdir_in(base).unwrap())
+            .await
+    }
+
+    async fn start_full(limits: Limits, client_ca: Option<&std::path::Path>) -> TestServer {
+        Self::start_full_in(limits, client_ca, tempfile::tempdir().unwrap()).await
+    }
+
+    async fn start_full_in(
+        limits: Limits,
+        client_ca: Option<&std::path::Path>,
+        dir: tempfile::TempDir,
+    ) -> TestServer {
         let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now()).unwrap();
-        let tls_config = tls::server_config(&certs.cert, &certs.key).unwrap();
+        let tls_config = tls::server_config_with_clients(&certs.cert, &certs.key, client_ca).unwrap();
         let store = SqliteStore::open(&dir.path().join("data")).await.unwrap();
         let clock = Arc::new(ManualClock::new(NOW));
         let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await.unwrap();
@@ -87,6 +112,21 @@ impl TestServer {
         .unwrap()
     }
 
+    /// A client that presents the certificate and key in these PEM files.
+    pub fn client_with_cert(
+        &self,
+        token: Option<&str>,
+        cert: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Client {
+        let config = ClientConfig {
+            addr: self.url(),
+            ca_cert: Some(self.certs.ca_cert.clone()),
+            token: token.map(|t| Zeroizing::new(t.to_owned())),
+        };
+        Client::with_identity(&config, Some((cert, key))).unwrap()
+    }
+
     /// Initialized (2 of 3), still sealed.
     pub async fn initialized() -> Ready {
         Self::initialized_on(TestServer::start().await).await
@@ -113,7 +153,7 @@ impl TestServer {
         Self::ready_on(TestServer::start_with(limits).await).await
     }
 
-    async fn ready_on(ts: TestServer) -> Ready {
+    pub async fn ready_on(ts: TestServer) -> Ready {
         let r = TestServer::initialized_on(ts).await;
         let c = r.ts.client(None);
         c.unseal(&r.shares[0]).await.unwrap();

@@ -15,3 +15,4 @@ async fn lock_table(conn: &mut PgConnection, table: &'static str) -> Result<(), 
 }
 
 crate::people::people_store!(PgStore, tables: "sekretess.", map_err: map_err, lock: lock_table);
+crate::requests::request_store!(PgStore, tables: "sekretess.", map_err: map_err);

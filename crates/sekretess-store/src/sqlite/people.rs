@@ -12,3 +12,4 @@ async fn no_lock(_: &mut sqlx::SqliteConnection, _table: &'static str) -> Result
 }
 
 crate::people::people_store!(SqliteStore, tables: "", map_err: crate::sqlite::map_err, lock: no_lock);
+crate::requests::request_store!(SqliteStore, tables: "", map_err: crate::sqlite::map_err);

@@ -20,7 +20,8 @@ use crate::common::{self, Backend, TestVault, ctx, fields};
 
 crate::conformance!(
     fault3_no_key_left_in_memory_after_seal,
-    fault3_dev_vault_leaves_no_key_in_memory_after_seal
+    fault3_dev_vault_leaves_no_key_in_memory_after_seal,
+    locked_group_leaves_no_key_in_memory
 );
 
 /// A production-style vault (3 of 5 shares).
@@ -122,6 +123,82 @@ async fn use_seal_and_search<B: Backend>(tv: TestVault<B>, k: usize) {
     let probe = needles[0].masked;
     let seen = search_memory(&[Needle { label: "probe".into(), mask: [0; 32], masked: probe }]);
     assert!(!seen.is_empty(), "the memory search finds nothing at all");
+    drop(vault);
+    drop(backend);
+}
+
+/// Issue 21, item 3: locking a group drops its keys (every KEK version, the derivation
+/// key, the blind-index keys); the other groups keep theirs; unlocking loads them again
+/// from the keyring.
+async fn locked_group_leaves_no_key_in_memory<B: Backend>(b: B) {
+    let tv = common::sealed(b, 1, 1).await;
+    let TestVault { vault, shares, backend } = tv;
+    let vault = Arc::new(vault);
+    unseal(&vault, &shares[..1]).await;
+    let v = Arc::clone(&vault);
+    let code = tokio::spawn(async move {
+        let mut codes = Vec::new();
+        for g in ["alpha", "beta"] {
+            v.create_group(&ctx(), g).await.unwrap();
+            let item = fields(&[("full_name", "Ada Lovelace"), ("email", &format!("ada@{g}.example"))]);
+            codes.push(v.create_customer(&ctx(), g, &item).await.unwrap());
+        }
+        v.get_customer(&ctx(), &codes[1], Some("support")).await.unwrap();
+        v.find(&ctx(), "beta", "email", "ada@beta.example").await.unwrap();
+        v.rotate_group_key(&ctx(), "beta").await.unwrap(); // two KEK versions
+        codes.swap_remove(1)
+    })
+    .await
+    .unwrap();
+    let (held, _) = vault.test_hook_group_keys_held("beta").unwrap();
+    assert!(held >= 3, "beta holds {held} keys before the lock");
+
+    let mut mask = [0u8; 32];
+    fill_random(&mut mask).unwrap();
+    let keys = vault.test_hook_masked_keys(&mask).await.unwrap();
+    let (beta, alpha): (Vec<_>, Vec<_>) = keys
+        .into_iter()
+        .filter(|(l, _)| l.starts_with("group "))
+        .map(|(label, masked)| Needle { label, mask, masked })
+        .partition(|n| n.label.starts_with("group beta "));
+    mask.zeroize();
+    assert_eq!(beta.len(), 3, "two KEK versions and the derivation key");
+    assert!(!search_memory(&beta).is_empty(), "beta's keys are held while it is open");
+
+    let v = Arc::clone(&vault);
+    tokio::spawn(async move { v.set_group_locked(&ctx(), "beta", true).await.unwrap() }).await.unwrap();
+    assert_eq!(vault.test_hook_group_keys_held("beta").unwrap().0, 0, "a locked group holds no key object");
+    let mut hits = Vec::new();
+    for _ in 0..20 {
+        hits = search_memory(&beta);
+        if hits.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        hits.is_empty(),
+        "{} copies of beta's keys left after the lock:\n{}",
+        hits.len(),
+        hits.join("\n")
+    );
+    // The search sees group keys: alpha's, still open, are found.
+    assert!(!search_memory(&alpha).is_empty(), "alpha's keys are not found: the search sees nothing");
+    // Locked: reads refused, and no background work reloads the keys.
+    let v = Arc::clone(&vault);
+    let c = code.clone();
+    let refused = tokio::spawn(async move { v.get_customer(&ctx(), &c, None).await }).await.unwrap();
+    assert!(matches!(refused, Err(sekretess_core::VaultError::GroupLocked(_))), "{refused:?}");
+    vault.rewrap_step().await.unwrap();
+    assert_eq!(vault.test_hook_group_keys_held("beta").unwrap().0, 0);
+
+    // Unlocking loads them again from the keyring.
+    let v = Arc::clone(&vault);
+    tokio::spawn(async move { v.set_group_locked(&ctx(), "beta", false).await.unwrap() }).await.unwrap();
+    assert_eq!(vault.test_hook_group_keys_held("beta").unwrap().0, held);
+    let v = Arc::clone(&vault);
+    let got = tokio::spawn(async move { v.get_customer(&ctx(), &code, None).await.unwrap() }).await.unwrap();
+    assert!(!got.fields.is_empty());
     drop(vault);
     drop(backend);
 }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use crate::common::{Backend, NOW, ctx, fields, search};
 use sekretess_core::audit::{AuditContext, AuditStore};
 use sekretess_core::people::{
-    EmployeeState, PasswordRule, People, PeopleConfig, PeopleError, PeopleStore, Principal,
+    EmployeeRow, EmployeeState, PasswordRule, People, PeopleConfig, PeopleError, PeopleStore, Principal,
+    RequestKind, RequestState, RequestStore,
 };
 use sekretess_core::policy::{Decision, FieldView, PolicyError, Purpose, Role};
 use sekretess_core::{FieldDef, FieldType, ManualClock, Schema, Sensitivity, Vault};
@@ -28,6 +29,7 @@ crate::conformance!(
     a_new_agreement_version_needs_everyone_to_sign_again,
     grants_policy_masking_and_reveal,
     audit_records_events_and_never_secrets,
+    dual_control_requests,
 );
 
 const FAST: PasswordParams = PasswordParams { memory_kib: 64, iterations: 2, parallelism: 1 };
@@ -114,7 +116,37 @@ async fn first_officer<B: Backend>(fx: &Fx<B>) -> (Person, Principal) {
     (p, principal)
 }
 
-/// An employee invited by `officer`, enrolled, and (if `approve`) approved.
+/// A security officer other than `officer` who may approve what `officer` invited (dual
+/// control): an active one if there is one, else a second officer made now (the only
+/// employee a sole officer may approve alone).
+async fn approver<B: Backend>(fx: &Fx<B>, officer: &Principal) -> Principal {
+    let other = |e: &EmployeeRow| {
+        e.id != officer.employee_id
+            && e.state == EmployeeState::Active
+            && e.roles.contains(&Role::SecurityOfficer)
+    };
+    let found = fx.people.vault().store().list_employees().await.unwrap().into_iter().find(|e| other(e));
+    let row = match found {
+        Some(row) => row,
+        None => {
+            let inv =
+                fx.people.invite(officer, &ctx(), "otto", "Otto", &[Role::SecurityOfficer]).await.unwrap();
+            let e = fx.people.enrol(&ctx(), inv.code.expose(), OFFICER_PW).await.unwrap();
+            fx.people.approve(officer, &ctx(), e.employee_id).await.unwrap();
+            fx.people.vault().store().get_employee(e.employee_id).await.unwrap().unwrap()
+        }
+    };
+    Principal {
+        employee_id: row.id,
+        login: row.login,
+        roles: row.roles,
+        groups: Default::default(),
+        agreement_version: None,
+        agreement_signed: false,
+    }
+}
+
+/// An employee invited by `officer`, enrolled, and (if `approve`) approved by another officer.
 async fn employee<B: Backend>(
     fx: &Fx<B>,
     officer: &Principal,
@@ -126,7 +158,7 @@ async fn employee<B: Backend>(
     let e = fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap();
     assert_eq!(e.state, EmployeeState::PendingApproval);
     if approve {
-        fx.people.approve(officer, &ctx(), e.employee_id).await.unwrap();
+        fx.people.approve(&approver(fx, officer).await, &ctx(), e.employee_id).await.unwrap();
     }
     Person { id: e.employee_id, login: login_name.into(), password: AGENT_PW.into(), totp: e.totp_secret }
 }
@@ -154,6 +186,16 @@ async fn lifecycle_and_self_approval<B: Backend>(b: B) {
     fx.people.approve(&officer, &ctx(), sven.id).await.unwrap();
     let (_, sven_p) = login(&fx, &sven).await.unwrap();
     assert_eq!(fx.people.approve(&sven_p, &ctx(), sven.id).await.unwrap_err(), PeopleError::SelfApproval);
+
+    // Dual control: the inviter cannot approve the invitee (a second officer can).
+    let paula = employee(&fx, &officer, "paula", &[Role::Agent], false).await;
+    assert_eq!(
+        fx.people.approve(&officer, &ctx(), paula.id).await.unwrap_err(),
+        PeopleError::InviterApproval
+    );
+    assert_eq!(state_of(&fx, paula.id).await, EmployeeState::PendingApproval);
+    fx.people.approve(&sven_p, &ctx(), paula.id).await.unwrap();
+    assert_eq!(state_of(&fx, paula.id).await, EmployeeState::Active);
 
     // Only security officers invite and approve.
     let agent = employee(&fx, &officer, "anna", &[Role::Agent], true).await;
@@ -333,7 +375,7 @@ async fn weak_passwords_are_refused_and_nothing_changes<B: Backend>(b: B) {
     // The code still works; 128 Unicode characters are taken whole.
     let long = "ö".repeat(127) + "x";
     let e = fx.people.enrol(&ctx(), inv.code.expose(), &long).await.unwrap();
-    fx.people.approve(&officer, &ctx(), e.employee_id).await.unwrap();
+    fx.people.approve(&approver(&fx, &officer).await, &ctx(), e.employee_id).await.unwrap();
     let anna =
         Person { id: e.employee_id, login: "anna.berg".into(), password: long.clone(), totp: e.totp_secret };
     let truncated = Person { password: "ö".repeat(127) + "y", ..employee_clone(&anna) };
@@ -569,7 +611,7 @@ async fn audit_records_events_and_never_secrets<B: Backend>(b: B) {
     let (olga, officer) = first_officer(&fx).await;
     let inv = fx.people.invite(&officer, &ctx(), "anna", "Anna", &[Role::Agent]).await.unwrap();
     let e = fx.people.enrol(&ctx(), inv.code.expose(), AGENT_PW).await.unwrap();
-    fx.people.approve(&officer, &ctx(), e.employee_id).await.unwrap();
+    fx.people.approve(&approver(&fx, &officer).await, &ctx(), e.employee_id).await.unwrap();
     let (token, _) = login(&fx, &olga).await.unwrap();
     let _ = fx.people.login(&ctx(), "nobody", "some password typed", "123456").await;
     fx.people.logout(&ctx(), &token).await.unwrap();
@@ -621,4 +663,74 @@ fn errors_never_carry_secrets() {
         let text = e.to_string();
         assert!(!text.is_empty() && !text.contains("sks_"));
     }
+}
+
+/// Dual control in the store: a request is decided once, by an officer other than its
+/// requester, before it expires; two officers deciding at once cannot both win.
+async fn dual_control_requests<B: Backend>(b: B) {
+    let fx = fixture(b).await;
+    let (_, officer) = first_officer(&fx).await;
+    assert_eq!(fx.people.active_officers().await.unwrap(), 1);
+    let second = approver(&fx, &officer).await;
+    assert_eq!(fx.people.active_officers().await.unwrap(), 2);
+    let octx = officer.audit_context(None, None);
+    let payload = r#"{"group":"retail"}"#.to_owned();
+    let asked = fx.people.now();
+    let r = fx
+        .people
+        .request_change(&octx, RequestKind::UnlockGroup, "group:retail".into(), payload.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.state, r.requested_by.clone(), r.payload.as_str()),
+        (RequestState::Pending, officer.actor(), payload.as_str())
+    );
+    assert_eq!(r.expires_at, asked + 24 * 3600);
+    // Not by its requester.
+    assert_eq!(
+        fx.people.decide_request(&officer, &ctx(), r.id, true).await.unwrap_err(),
+        PeopleError::SelfApproval
+    );
+    // Two decisions at once: one wins.
+    let (c1, c2) = (ctx(), ctx());
+    let (a, b) = tokio::join!(
+        fx.people.decide_request(&second, &c1, r.id, true),
+        fx.people.decide_request(&second, &c2, r.id, false)
+    );
+    assert!(a.is_ok() != b.is_ok(), "{a:?} {b:?}");
+    let row = fx.people.vault().store().get_request(r.id).await.unwrap().unwrap();
+    assert_eq!(row.decided_by, Some(second.employee_id));
+    assert!(matches!(row.state, RequestState::Approved | RequestState::Rejected));
+    // Expired: refused, and listed as expired.
+    let late = fx
+        .people
+        .request_change(&octx, RequestKind::SetPolicy, "role:agent".into(), "{}".into())
+        .await
+        .unwrap();
+    fx.clock.advance(24 * 3600);
+    assert_eq!(
+        fx.people.decide_request(&second, &ctx(), late.id, true).await.unwrap_err(),
+        PeopleError::RequestClosed { status: "expired" }
+    );
+    let list = fx.people.list_requests(&second).await.unwrap();
+    assert_eq!(list.iter().map(|r| r.id).collect::<Vec<_>>(), vec![late.id, r.id]);
+    assert_eq!(list[0].status(fx.people.now()), "expired");
+    // A failed change is marked so.
+    let third = fx
+        .people
+        .request_change(&octx, RequestKind::PublishAgreement, "agreement".into(), "{}".into())
+        .await
+        .unwrap();
+    fx.people.decide_request(&second, &ctx(), third.id, true).await.unwrap();
+    fx.people.request_failed(third.id).await.unwrap();
+    assert_eq!(
+        fx.people.vault().store().get_request(third.id).await.unwrap().unwrap().state,
+        RequestState::Failed
+    );
+    // Certificate bindings of API keys.
+    let store = fx.people.vault().store();
+    assert_eq!(store.api_key_binding("k1").await.unwrap(), None);
+    store.bind_api_key("k1", &[7u8; 32]).await.unwrap();
+    store.bind_api_key("k1", &[9u8; 32]).await.unwrap();
+    assert_eq!(store.api_key_binding("k1").await.unwrap(), Some([9u8; 32]));
 }

@@ -57,6 +57,11 @@ struct World {
     erase_code: String,
     officer: Emp,
     tokens: Vec<(Kind, String)>,
+    /// The second security officer's session (dual control), and the officer.
+    second: String,
+    otto: Emp,
+    /// A key made before any officer, that may make keys with customer scopes.
+    keymaker: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +75,8 @@ enum Kind {
     Auditor,
     Officer,
     Svc(&'static str),
+    /// A key bound to a client certificate, used without it (every scope).
+    Bound,
 }
 
 const SCOPES: [&str; 15] = [
@@ -160,6 +167,16 @@ impl World {
         send(&self.client(Some(officer)), Method::POST, path, body).await
     }
 
+    /// A change under dual control: `r` must be a pending request (202), which the second
+    /// officer then approves; returns the approval's answer.
+    async fn approved(&self, r: RawResponse) -> RawResponse {
+        assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.body));
+        let id = json_of(&r)["id"].as_u64().unwrap();
+        let a = self.officer_call(&self.second, &format!("/v1/approvals/{id}/approve"), None).await;
+        assert_eq!(a.status, 200, "{}", String::from_utf8_lossy(&a.body));
+        a
+    }
+
     async fn build() -> World {
         let r = TestServer::ready().await;
         let admin = r.admin();
@@ -185,6 +202,37 @@ impl World {
                 .unwrap();
             tokens.push((Kind::Svc(s), key.token));
         }
+        // Data scopes, bound to a certificate this client never presents.
+        let bound = admin
+            .create_api_key(&sekretess_api::CreateApiKey {
+                name: "bound".into(),
+                scopes: ["groups:read", "customers:read", "customers:reveal", "customers:find", "redact"]
+                    .map(String::from)
+                    .to_vec(),
+                groups: vec!["*".to_owned()],
+            })
+            .await
+            .unwrap();
+        let bind = send(
+            &admin,
+            Method::POST,
+            &format!("/v1/apikeys/{}/bind", bound.key.id),
+            Some(json!({"client_cert_sha256": "ab".repeat(32)})),
+        )
+        .await;
+        assert_eq!(bind.status, 204, "{}", String::from_utf8_lossy(&bind.body));
+        tokens.push((Kind::Bound, bound.token));
+        let keymaker = admin
+            .create_api_key(&sekretess_api::CreateApiKey {
+                name: "keymaker".into(),
+                scopes: ["apikeys:admin", "groups:read", "customers:read", "customers:reveal"]
+                    .map(String::from)
+                    .to_vec(),
+                groups: vec!["retail".to_owned()],
+            })
+            .await
+            .unwrap()
+            .token;
         // The first officer's enrolment came with init (login "officer"); the bootstrap
         // route then refuses a second one.
         let officer_code = r.officer_code.clone().expect("init returns the first officer's code");
@@ -202,9 +250,18 @@ impl World {
             erase_code,
             officer: Emp { id: 0, login: String::new(), secret: vec![] },
             tokens,
+            second: String::new(),
+            otto: Emp { id: 0, login: String::new(), secret: vec![] },
+            keymaker,
         };
         w.officer = w.enrol(&officer_code).await;
         let off = w.session(&w.officer).await;
+        // The second officer: the only employee the sole officer may approve alone.
+        let otto = w.invite(&off, "otto", &["security_officer"]).await;
+        let r = w.officer_call(&off, &format!("/v1/employees/{}/approve", otto.id), None).await;
+        assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
+        w.second = w.session(&otto).await;
+        w.otto = otto;
         // The bootstrap key is retired now.
         let r = send(&w.r.admin(), Method::GET, "/v1/groups", None).await;
         assert_eq!((r.status, kind_of(&r).as_str()), (401, "bootstrap-key-retired"));
@@ -216,7 +273,7 @@ impl World {
         let pending = w.invite(&off, "pelle", &["agent"]).await;
         let suspended = w.invite(&off, "sven", &["agent"]).await;
         for e in [&agent, &nogroup, &unsigned, &auditor, &suspended] {
-            let r = w.officer_call(&off, &format!("/v1/employees/{}/approve", e.id), None).await;
+            let r = w.officer_call(&w.second, &format!("/v1/employees/{}/approve", e.id), None).await;
             assert_eq!(r.status, 204, "{}", String::from_utf8_lossy(&r.body));
         }
         for e in [&agent, &unsigned, &suspended] {
@@ -232,7 +289,7 @@ impl World {
         let r = w
             .officer_call(&off, "/v1/agreements", Some(json!({"text": "# Confidentiality\nKeep it secret."})))
             .await;
-        assert_eq!(r.status, 201);
+        w.approved(r).await;
         let mut sessions = vec![(Kind::Officer, off)];
         for (k, e) in [
             (Kind::Agent, &agent),
@@ -276,7 +333,7 @@ impl World {
 fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
     use Kind::*;
     let emp = vec![Unsigned, NoGroup, Agent, Auditor, Officer];
-    let all = vec![None, Pending, Suspended, Unsigned, NoGroup, Agent, Auditor, Officer];
+    let all = vec![None, Pending, Suspended, Unsigned, NoGroup, Agent, Auditor, Officer, Bound];
     let svc = |s: &'static str| Svc(s);
     // (allowed, destructive: only the refusals are tried)
     Some(match (method, path) {
@@ -314,9 +371,10 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         ("get", "/v1/customers/{code}") => (vec![Agent, svc("customers:read")], false),
         ("post", "/v1/customers/{code}/reveal") => (vec![Agent, svc("customers:reveal")], false),
         ("delete", "/v1/customers/{code}") => (vec![svc("customers:erase")], false),
-        ("post", "/v1/apikeys") | ("get", "/v1/apikeys") | ("delete", "/v1/apikeys/{id}") => {
-            (vec![Officer, svc("apikeys:admin")], false)
-        }
+        ("post", "/v1/apikeys")
+        | ("get", "/v1/apikeys")
+        | ("delete", "/v1/apikeys/{id}")
+        | ("post", "/v1/apikeys/{id}/bind") => (vec![Officer, svc("apikeys:admin")], false),
         ("post", "/v1/auth/logout") => (emp, true),
         ("post", "/v1/auth/password")
         | ("get", "/v1/policy")
@@ -333,7 +391,12 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         | ("delete", "/v1/employees/{id}/grants/{group}")
         | ("put", "/v1/policy")
         | ("post", "/v1/agreements") => (vec![Officer], false),
-        ("get", "/v1/employees") | ("get", "/v1/agreements/status") => (vec![Officer, Auditor], false),
+        ("get", "/v1/employees") | ("get", "/v1/agreements/status") | ("get", "/v1/approvals") => {
+            (vec![Officer, Auditor], false)
+        }
+        ("post", "/v1/approvals/{id}/approve") | ("post", "/v1/approvals/{id}/reject") => {
+            (vec![Officer], false)
+        }
         ("get", "/v1/audit")
         | ("get", "/v1/audit/verify")
         | ("post", "/v1/audit/verify")
@@ -369,6 +432,7 @@ async fn deny_by_default_every_route_every_caller() {
         Kind::Agent,
         Kind::Auditor,
         Kind::Officer,
+        Kind::Bound,
     ];
     kinds.extend(SCOPES.map(Kind::Svc));
     let mut routes = vec![];
@@ -423,6 +487,9 @@ async fn deny_by_default_every_route_every_caller() {
                     s == 401 || s == 403 || hidden,
                     "{method} {path} as {k:?}: expected a refusal, got {s}"
                 );
+                if *k == Kind::Bound {
+                    assert_eq!(s, 401, "{method} {path}: a bound key without its certificate");
+                }
                 if *k == Kind::Unsigned
                     && allowed.contains(&Kind::Agent)
                     && (path.starts_with("/v1/customers") || path.starts_with("/v1/documents"))
@@ -505,7 +572,7 @@ async fn lifecycle_rules_logins_masking_and_agreements() {
         Some(json!({"role": "agent", "sensitivity": "confidential", "decision": "masked"})),
     )
     .await;
-    assert_eq!(r.status, 200);
+    w.approved(r).await;
     let r = send(&agent, Method::POST, &path, Some(json!({"fields": ["email"], "purpose": "payment"}))).await;
     assert_eq!((r.status, kind_of(&r).as_str()), (403, "reveal-not-allowed"));
     // API keys have the policy row `service`, apart from agents': still revealable...
@@ -520,7 +587,7 @@ async fn lifecycle_rules_logins_masking_and_agreements() {
         Some(json!({"role": "service", "sensitivity": "confidential", "decision": "masked"})),
     )
     .await;
-    assert_eq!(r.status, 200);
+    w.approved(r).await;
     let r = send(&key, Method::POST, &path, Some(ask)).await;
     assert_eq!((r.status, kind_of(&r).as_str()), (403, "reveal-not-allowed"));
     // `service` is a policy row, never an employee's role.
@@ -543,7 +610,7 @@ async fn lifecycle_rules_logins_masking_and_agreements() {
 
     // A new agreement version blocks every employee until they sign it.
     let r = w.officer_call(&off, "/v1/agreements", Some(json!({"text": "# Version 2"}))).await;
-    assert_eq!(r.status, 201);
+    w.approved(r).await;
     let r = send(&agent, Method::GET, &format!("/v1/customers/{}", w.code), None).await;
     assert_eq!((r.status, kind_of(&r).as_str()), (403, "agreement-required"));
     let r =
@@ -696,7 +763,11 @@ async fn fault10_an_employee_session_cannot_mint_an_admin_api_key() {
         .filter(|k| k["scopes"].as_array().unwrap().iter().any(|s| s == "apikeys:admin"))
         .map(|k| k["name"].as_str().unwrap().to_owned())
         .collect::<Vec<_>>();
-    assert!(admin_keys.iter().all(|n| n == "bootstrap" || n == "svc-apikeys-admin"), "{admin_keys:?}");
+    assert!(
+        admin_keys.iter().all(|n| n == "bootstrap" || n == "svc-apikeys-admin" || n == "keymaker"),
+        "{admin_keys:?}"
+    );
 }
 
 mod denials;
+mod dual;
