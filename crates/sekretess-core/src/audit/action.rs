@@ -104,11 +104,17 @@ pub enum Action {
     VaultRekey,
     /// `audit.key_rotate`: The audit MAC key was rotated: later entries are MAC'd under the next epoch's key.
     AuditKeyRotate,
+    /// `token.create`: Tokens were issued (format, kind, count and token ids; never values).
+    TokenCreate,
+    /// `token.reveal`: Tokens were turned back into values, for a purpose (count and token ids, and why each refused one was refused).
+    TokenReveal,
+    /// `token.revoke`: Tokens were revoked (token ids).
+    TokenRevoke,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 52] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -158,6 +164,9 @@ impl Action {
         Action::GroupKeyRetire,
         Action::VaultRekey,
         Action::AuditKeyRotate,
+        Action::TokenCreate,
+        Action::TokenReveal,
+        Action::TokenRevoke,
     ];
 
     /// The name written to the audit log.
@@ -212,6 +221,9 @@ impl Action {
             Action::GroupKeyRetire => "group.key_retire",
             Action::VaultRekey => "vault.rekey",
             Action::AuditKeyRotate => "audit.key_rotate",
+            Action::TokenCreate => "token.create",
+            Action::TokenReveal => "token.reveal",
+            Action::TokenRevoke => "token.revoke",
         }
     }
 }
@@ -273,6 +285,9 @@ mod tests {
             (Action::GroupKeyRetire, "group.key_retire"),
             (Action::VaultRekey, "vault.rekey"),
             (Action::AuditKeyRotate, "audit.key_rotate"),
+            (Action::TokenCreate, "token.create"),
+            (Action::TokenReveal, "token.reveal"),
+            (Action::TokenRevoke, "token.revoke"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {
