@@ -106,6 +106,7 @@ impl Modify for BearerAuth {
         people::get_policy, people::set_policy,
         people::publish_agreement, people::current_agreement, people::sign_agreement,
         people::agreement_status, people::reveal,
+        crate::routes::tokens::tokenize, crate::routes::tokens::detokenize, crate::routes::tokens::revoke,
     ),
     components(schemas(api::Problem, api::redact::DocumentReport)),
     modifiers(&BearerAuth),
