@@ -18,3 +18,4 @@ mod rotation;
 mod sealed;
 mod security;
 mod tls;
+mod tokens;
