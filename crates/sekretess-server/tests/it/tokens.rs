@@ -3,8 +3,8 @@
 //! every valid personnummer of `testdata/stdnum`, checked against `sekretess-ident`'s rules
 //! (Luhn, personnummer check digit), which share no code with the token construction.
 
-use sekretess_api::audit::AuditQuery;
 use sekretess_api::CreateApiKey;
+use sekretess_api::audit::AuditQuery;
 use sekretess_api::redact::RedactRequest;
 use sekretess_api::tokens::{DetokenizeRequest, RevokeTokensRequest, TokenizeItem, TokenizeRequest};
 use sekretess_client::Client;
