@@ -31,6 +31,9 @@ use crate::AppState;
 use crate::known::redact_blocking;
 use crate::problem::ApiError;
 
+/// A finding's label and value.
+type Found = (Label, Zeroizing<String>);
+
 /// Pass 1: every finding's label and value, each once.
 #[derive(Default)]
 struct Collect {
@@ -97,7 +100,7 @@ pub async fn redact_with_tokens<S: Store + AccessStore>(
     let seen = std::mem::take(&mut *collect.seen.lock().map_err(|_| internal())?);
 
     // One vault call per token format and type.
-    let mut batches: Vec<(TokenSpec, Vec<(Label, Zeroizing<String>)>)> = Vec::new();
+    let mut batches: Vec<(TokenSpec, Vec<Found>)> = Vec::new();
     for (label, value) in seen {
         let spec = spec_of(label);
         match batches.iter_mut().find(|(s, _)| *s == spec) {

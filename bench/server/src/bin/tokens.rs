@@ -67,7 +67,7 @@ fn sekretess_ident_luhn(d: &[u8]) -> bool {
             if i % 2 == 1 { if v * 2 > 9 { v * 2 - 9 } else { v * 2 } } else { v }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn main() -> Result<()> {

@@ -174,6 +174,9 @@ impl GroupTokens {
     }
 }
 
+/// A token, the normalized value to seal (none for FF1) and the value's reuse hash.
+type Made = (String, Option<Zeroizing<String>>, Option<[u8; 32]>);
+
 fn invalid(rule: &'static str) -> VaultError {
     VaultError::Token(TokenFault::InvalidValue(rule))
 }
@@ -394,7 +397,7 @@ impl<S: Store> Vault<S> {
                 answers.push(Err(e.clone()));
                 continue;
             }
-            let made = (|| -> Result<(String, Option<Zeroizing<String>>, Option<[u8; 32]>), VaultError> {
+            let made = (|| -> Result<Made, VaultError> {
                 match spec.format {
                     TokenFormat::Fpe => {
                         let token = match spec.kind {

@@ -64,7 +64,7 @@ pub async fn tokenize<S: Store + AccessStore>(
                 inputs.push(TokenInput { value: Zeroizing::new(item.value), customer });
                 bad.push(None);
             }
-            Err(e) => bad.push(Some(ApiError::from(VaultError::from(e)))),
+            Err(e) => bad.push(Some(ApiError::from(e))),
         }
     }
     let spec = TokenSpec { format, kind, ttl_seconds: req.ttl_seconds, reuse: req.reuse };
