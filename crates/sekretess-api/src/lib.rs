@@ -6,6 +6,7 @@ pub mod audit;
 pub mod documents;
 pub mod keys;
 pub mod redact;
+pub mod tokens;
 
 use std::collections::BTreeMap;
 

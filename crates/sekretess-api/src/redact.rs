@@ -21,6 +21,7 @@ pub struct RedactRequest {
     /// become their customer codes (`[K7Q4-M92D-J3X8]`), everything else is masked.
     #[serde(default)]
     pub operator: Option<String>,
+    /// With `operator=token`: the group of the tokens (required).
     /// With `operator=code`: the one customer group to look customers up in (default: every
     /// group the caller may reach).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -21,6 +21,7 @@ mod people;
 mod redact;
 mod redact_vault;
 mod serve;
+mod token;
 
 /// Sekretess: a self-hosted vault for customers' personal and financial data.
 ///
@@ -122,6 +123,11 @@ enum Command {
     /// the restored vault starts sealed). Refuses a wrong identity, a changed or cut-off
     /// file and a non-empty target before writing anything.
     Restore(backup::RestoreArgs),
+    /// Tokens for other systems: create (opaque, deterministic, format-preserving), reveal
+    /// (for a purpose), revoke. Values and tokens are read one per line from a file or
+    /// standard input, never from the command line.
+    #[command(subcommand)]
+    Token(token::TokenCmd),
 }
 
 /// The exit code for an error (see the command's help).
@@ -182,6 +188,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Agreement(c) => people::agreement(&client, c).await.map(|()| true)?,
         Command::Approval(c) => approvals::run(&client, c, cli.json).await.map(|()| true)?,
         Command::Backup(c) => backup::run(&client, c).await.map(|()| true)?,
+        Command::Token(c) => token::token(&client, c, cli.json).await?,
         Command::Audit(_) | Command::Serve(_) | Command::Restore(_) => true,
     };
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })

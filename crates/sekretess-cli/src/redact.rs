@@ -107,12 +107,14 @@ pub struct RedactArgs {
     /// the API key may reach (name, e-mail, phone, identifiers) becomes their customer code,
     /// e.g. [K7Q4-M92D-J3X8]; everything else is masked. Needs the redact and
     /// customers:find scopes; the files are sent over HTTPS, nothing is filed. Takes
-    /// --out, --uninspected and the server flags; the operator is always code.
+    /// --out, --uninspected and the server flags; the operator is code, or with
+    /// `--operator token --group G` every finding becomes a token of group G (cards and
+    /// personnummer format-preserving, the rest dtk_…; needs the tokens:create scope).
     #[arg(long)]
     pub vault: bool,
 
     /// With --vault: look customers up in this group only (default: every group the key
-    /// may reach).
+    /// may reach); with --operator token: the group the tokens belong to.
     #[arg(long, value_name = "GROUP", requires = "vault")]
     pub group: Option<String>,
 }

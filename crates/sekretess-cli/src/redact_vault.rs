@@ -1,6 +1,7 @@
 //! `sekretess redact --vault`: redaction on the server with the vault's known customers
 //! coded (`POST /v1/redact?operator=code`). Each file is sent whole and its answer written
-//! whole (a temporary file renamed), or not at all.
+//! whole (a temporary file renamed), or not at all. With `--operator token --group G`
+//! every finding becomes a token of group G instead (`POST /v1/redact?operator=token`).
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -13,10 +14,18 @@ use sekretess_client::Client;
 use crate::redact::{Job, RedactArgs, walk, write_whole};
 
 pub async fn run(client: &Client, args: RedactArgs) -> anyhow::Result<ExitCode> {
-    if args.check || args.report.is_some() || args.hash_key_file.is_some() || args.operators != ["mask"] {
+    let tokens = args.operators == ["token"];
+    if args.check
+        || args.report.is_some()
+        || args.hash_key_file.is_some()
+        || !(args.operators == ["mask"] || tokens)
+    {
         bail!(
-            "--vault takes --out, --group and --uninspected; not --check, --report, --operator or --hash-key-file"
+            "--vault takes --out, --group, --uninspected and --operator token; not --check, --report, other --operator values or --hash-key-file"
         );
+    }
+    if tokens && args.group.is_none() {
+        bail!("--operator token needs --group: the group the tokens belong to");
     }
     if args.uninspected != "fail" {
         bail!("--vault refuses documents with parts it cannot inspect (--uninspected fail)");
@@ -25,7 +34,7 @@ pub async fn run(client: &Client, args: RedactArgs) -> anyhow::Result<ExitCode> 
     if args.paths.is_empty() {
         let mut input = Vec::new();
         io::stdin().lock().read_to_end(&mut input).context("reading standard input")?;
-        let (output, codes) = client.redact_with_codes(input, group).await?;
+        let (output, codes) = redact_one(client, input, group, tokens).await?;
         io::stdout().lock().write_all(&output)?;
         eprintln!("customers coded: {}", codes.len());
         return Ok(ExitCode::SUCCESS);
@@ -50,7 +59,7 @@ pub async fn run(client: &Client, args: RedactArgs) -> anyhow::Result<ExitCode> 
         let result = async {
             let input = fs::read(&j.path).with_context(|| format!("cannot read {name}"))?;
             let (output, codes) =
-                client.redact_with_codes(input, group).await.with_context(|| name.clone())?;
+                redact_one(client, input, group, tokens).await.with_context(|| name.clone())?;
             match &args.out {
                 Some(out) => write_whole(&out.join(&j.rel), |w| w.write_all(&output))?,
                 None => io::stdout().lock().write_all(&output)?,
@@ -69,4 +78,18 @@ pub async fn run(client: &Client, args: RedactArgs) -> anyhow::Result<ExitCode> 
         bail!("{errors} of {} files failed", jobs.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One document through the server: known customers coded, or (`tokens`) every finding
+/// tokenized in `group`.
+async fn redact_one(
+    client: &Client,
+    input: Vec<u8>,
+    group: Option<&str>,
+    tokens: bool,
+) -> Result<(Vec<u8>, Vec<String>), sekretess_client::ClientError> {
+    match (tokens, group) {
+        (true, Some(g)) => Ok((client.redact_with_tokens(input, g).await?, Vec::new())),
+        _ => client.redact_with_codes(input, group).await,
+    }
 }

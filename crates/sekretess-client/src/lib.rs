@@ -5,6 +5,7 @@
 
 mod documents;
 mod people;
+mod tokens;
 
 pub use documents::Downloaded;
 pub use people::Applied;
@@ -540,6 +541,14 @@ impl Client {
             .map(|v| v.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect())
             .unwrap_or_default();
         Ok((body_or_problem(resp)?, codes))
+    }
+
+    /// Redacts a document with `operator=token`: every finding becomes a token of `group`
+    /// (cards and personnummer format-preserving, the rest `dtk_…`). Needs `tokens:create`.
+    pub async fn redact_with_tokens(&self, document: Vec<u8>, group: &str) -> Result<Vec<u8>, ClientError> {
+        let path = format!("/v1/redact?operator=token&group={}", query_value(group));
+        let resp = self.raw(Method::POST, &path, Some("application/octet-stream"), Some(document)).await?;
+        body_or_problem(resp)
     }
 }
 

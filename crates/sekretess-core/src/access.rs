@@ -50,10 +50,15 @@ pub enum Scope {
     /// Take encrypted backups and export the erasure journal (`POST /v1/sys/backup`,
     /// `POST /v1/sys/backup/erasures`).
     SysBackup,
+    /// Issue and revoke tokens (`POST /v1/tokenize`, `POST /v1/tokens/revoke`, the
+    /// redaction operator `token`).
+    TokensCreate,
+    /// Turn tokens back into values, naming a purpose (`POST /v1/detokenize`).
+    TokensReveal,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 15] = [
+    pub const ALL: [Scope; 17] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
@@ -69,6 +74,8 @@ impl Scope {
         Scope::DocumentsWrite,
         Scope::DocumentsRead,
         Scope::SysBackup,
+        Scope::TokensCreate,
+        Scope::TokensReveal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +95,8 @@ impl Scope {
             Scope::DocumentsWrite => "documents:write",
             Scope::DocumentsRead => "documents:read",
             Scope::SysBackup => "sys:backup",
+            Scope::TokensCreate => "tokens:create",
+            Scope::TokensReveal => "tokens:reveal",
         }
     }
 

@@ -110,6 +110,25 @@ pub enum VaultError {
     AuditUnavailable { cause: StoreError },
     #[error("internal error: {0}")]
     Internal(&'static str),
+    /// A token could not be issued, turned back or revoked (never names the value or token).
+    #[error("{0}")]
+    Token(TokenFault),
+}
+
+/// Why one token or value was refused.
+#[derive(Debug, thiserror::Error, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenFault {
+    #[error("no such token in this customer group")]
+    Unknown,
+    #[error("this token was revoked")]
+    Revoked,
+    #[error("this token has expired")]
+    Expired,
+    #[error("the customer this token stands for was erased")]
+    Erased,
+    #[error("value refused: {0}")]
+    InvalidValue(&'static str),
 }
 
 impl From<crate::audit::AuditError> for VaultError {

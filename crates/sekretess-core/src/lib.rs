@@ -24,7 +24,7 @@ pub mod vault;
 pub use access::{AccessStore, ApiKeyRecord, ApiKeySecret, Caller, GroupAccess, Scope};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::CustomerCode;
-pub use error::{StoreError, VaultError};
+pub use error::{StoreError, TokenFault, VaultError};
 pub use schema::{FieldDef, FieldType, Schema, Sensitivity};
 pub use vault::{
     Customer, FieldValue, GroupInfo, InitOutcome, KEK_USE_LIMIT, KeyPolicy, Probe, RekeyStarted,

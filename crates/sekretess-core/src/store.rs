@@ -277,7 +277,7 @@ pub trait Store: AuditStore + Clone + Send + Sync + 'static {
 }
 
 /// One customer group's own store (its documents: [`DocumentStore`]).
-pub trait GroupStore: DocumentStore + Send + Sync + 'static {
+pub trait GroupStore: DocumentStore + TokenStore + Send + Sync + 'static {
     /// A batch of new customers being written; see [`GroupStore::begin_batch`].
     type PendingBatch: PendingBatch;
 
@@ -440,4 +440,77 @@ pub trait DocumentStore: Send + Sync + 'static {
     /// The key-encryption key versions that wrap some document's data key (a version in
     /// use here is not retired: documents are not rewrapped).
     fn document_kek_versions(&self) -> impl Future<Output = Result<Vec<u32>, StoreError>> + Send;
+}
+
+// ---- Tokens (DESIGN.md 4, issue 23): stored token mappings in the group's own store. ----
+
+/// Where a stored token mapping stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenState {
+    Active,
+    /// Revoked: the sealed value is gone, the row stays so the token answers as revoked.
+    Revoked,
+    /// Its customer was erased: the sealed value is gone, the row stays.
+    Erased,
+}
+
+impl TokenState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenState::Active => "active",
+            TokenState::Revoked => "revoked",
+            TokenState::Erased => "erased",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(TokenState::Active),
+            "revoked" => Some(TokenState::Revoked),
+            "erased" => Some(TokenState::Erased),
+            _ => None,
+        }
+    }
+}
+
+/// A token mapping as stored. Neither the token nor the value is here in plain: the row is
+/// keyed by an HMAC of the token, the value (opaque and deterministic tokens) is sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    /// HMAC-SHA256 of the token under the group's token-id key.
+    pub hash: [u8; 32],
+    /// `opaque`, `deterministic` or `fpe`.
+    pub format: String,
+    /// `card_number`, `se_personnummer`, `digits` or `text`.
+    pub kind: String,
+    /// The value, sealed (none for `fpe`, whose token decrypts with the group key; none
+    /// once revoked or erased).
+    pub value: Option<Vec<u8>>,
+    /// HMAC of the value, for `reuse` lookups of opaque tokens (only when asked for).
+    pub value_hash: Option<[u8; 32]>,
+    /// The customer the token stands for a value of (canonical code), if the caller said.
+    pub customer: Option<String>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub state: TokenState,
+}
+
+/// The tokens' part of a group store. Every method is one transaction.
+pub trait TokenStore: Send + Sync + 'static {
+    /// Inserts mappings; a row whose hash exists already is left as it is (a deterministic
+    /// or FF1 token issued again).
+    fn insert_tokens(&self, rows: &[TokenRow]) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The rows of those `hashes` that exist, in any order.
+    fn get_tokens(
+        &self,
+        hashes: &[[u8; 32]],
+    ) -> impl Future<Output = Result<Vec<TokenRow>, StoreError>> + Send;
+    /// The newest active row with this value hash (for `reuse`), if any.
+    fn token_by_value(
+        &self,
+        value_hash: &[u8; 32],
+    ) -> impl Future<Output = Result<Option<TokenRow>, StoreError>> + Send;
+    /// Marks active rows of `hashes` revoked and drops their sealed values; returns how many.
+    fn revoke_tokens(&self, hashes: &[[u8; 32]]) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Marks every row of customer `code` erased and drops the sealed values; returns how many.
+    fn erase_tokens_of(&self, code: &str) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }

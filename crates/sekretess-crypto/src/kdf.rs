@@ -16,6 +16,13 @@ pub mod labels {
     pub const DETERMINISTIC_TOKEN: &str = "sekretess/v1/deterministic-token";
     /// FF1 format-preserving tokens (AES-256 key for FF1) of a group.
     pub const FF1_TOKEN: &str = "sekretess/v1/ff1-token";
+    /// Names a stored token mapping: HMAC-SHA256 of the token, the row's key and the id
+    /// in audit entries (so neither the store nor the audit log holds a token).
+    pub const TOKEN_ID: &str = "sekretess/v1/token-id";
+    /// Looks up the opaque token a value already has (`reuse`): HMAC-SHA256 of the value.
+    pub const TOKEN_REUSE: &str = "sekretess/v1/token-reuse";
+    /// Seals the values of stored token mappings (AES-256-GCM).
+    pub const TOKEN_SEAL: &str = "sekretess/v1/token-seal";
 }
 
 struct Len(usize);

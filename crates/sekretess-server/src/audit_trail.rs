@@ -43,6 +43,9 @@ fn customer_action(method: &Method, route: &str) -> Option<&'static str> {
             ("PATCH", "/v1/customers/{code}") => Action::CustomerUpdate,
             ("DELETE", "/v1/customers/{code}") => Action::CustomerErase,
             ("POST", "/v1/customers/{code}/reveal") => Action::CustomerReveal,
+            ("POST", "/v1/tokenize") => Action::TokenCreate,
+            ("POST", "/v1/detokenize") => Action::TokenReveal,
+            ("POST", "/v1/tokens/revoke") => Action::TokenRevoke,
             _ => return None,
         }
         .as_str(),

@@ -50,6 +50,7 @@ pub mod processes;
 pub mod ratelimit;
 pub mod routes;
 pub mod tls;
+pub mod token_redact;
 
 use problem::{ApiError, REQUEST_ID};
 pub use routes::people::PeopleOptions;
@@ -353,6 +354,18 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
             post(r::customers::create_customers::<S>).layer(DefaultBodyLimit::max(limits.batch_body_bytes)),
         )
         .route("/v1/customers/search", post(r::customers::search::<S>))
+        .route(
+            "/v1/tokenize",
+            post(r::tokens::tokenize::<S>).layer(DefaultBodyLimit::max(limits.batch_body_bytes)),
+        )
+        .route(
+            "/v1/detokenize",
+            post(r::tokens::detokenize::<S>).layer(DefaultBodyLimit::max(limits.batch_body_bytes)),
+        )
+        .route(
+            "/v1/tokens/revoke",
+            post(r::tokens::revoke::<S>).layer(DefaultBodyLimit::max(limits.batch_body_bytes)),
+        )
         .route(
             "/v1/customers/{code}",
             get(r::customers::get_customer::<S>)

@@ -107,6 +107,7 @@ impl Modify for BearerAuth {
         people::publish_agreement, people::current_agreement, people::sign_agreement,
         people::agreement_status, people::reveal,
         crate::routes::approvals::list, crate::routes::approvals::approve, crate::routes::approvals::reject,
+        crate::routes::tokens::tokenize, crate::routes::tokens::detokenize, crate::routes::tokens::revoke,
     ),
     components(schemas(api::Problem, api::redact::DocumentReport)),
     modifiers(&BearerAuth),

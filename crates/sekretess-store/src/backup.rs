@@ -159,6 +159,23 @@ pub const GROUP_TABLES: &[TableSpec] = &[
         columns: &[("code", Text), ("document", Text)],
         order_by: "code, document",
     },
+    // Token mappings (store migration 0007). A row of an erased customer (`code`) stays
+    // out of a restore: its token then answers as unknown.
+    TableSpec {
+        name: "tokens",
+        columns: &[
+            ("hash", Blob),
+            ("format", Text),
+            ("kind", Text),
+            ("value", Blob),
+            ("value_hash", Blob),
+            ("code", Text),
+            ("created_at", Int),
+            ("expires_at", Int),
+            ("state", Text),
+        ],
+        order_by: "hash",
+    },
 ];
 
 /// `SELECT` of a whole table in its order; integers are read as 64-bit on both backends.

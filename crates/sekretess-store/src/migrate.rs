@@ -25,6 +25,7 @@ pub const SQLITE_GROUP: &[Step] = &[
     (4, "index blocks", include_str!("../migrations/sqlite/group/0004_index_blocks.sql")),
     (5, "record versions", include_str!("../migrations/sqlite/group/0005_record_versions.sql")),
     (6, "documents", include_str!("../migrations/sqlite/group/0006_documents.sql")),
+    (7, "tokens", include_str!("../migrations/sqlite/group/0007_tokens.sql")),
 ];
 
 #[cfg(feature = "postgres")]
@@ -46,6 +47,7 @@ pub const POSTGRES_GROUP: &[Step] = &[
     (4, "index blocks", include_str!("../migrations/postgres/group/0004_index_blocks.sql")),
     (5, "record versions", include_str!("../migrations/postgres/group/0005_record_versions.sql")),
     (6, "documents", include_str!("../migrations/postgres/group/0006_documents.sql")),
+    (7, "tokens", include_str!("../migrations/postgres/group/0007_tokens.sql")),
 ];
 
 pub fn migrator(steps: &'static [Step]) -> Migrator {

@@ -8,3 +8,4 @@ mod crash;
 mod rotation;
 mod scale;
 mod serve;
+mod token;

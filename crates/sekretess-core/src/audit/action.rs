@@ -112,11 +112,17 @@ pub enum Action {
     ApprovalReject,
     /// `apikey.bind`: An API key was bound to a client certificate (mTLS).
     ApiKeyBind,
+    /// `token.create`: Tokens were issued (format, kind, count and token ids; never values).
+    TokenCreate,
+    /// `token.reveal`: Tokens were turned back into values, for a purpose (count and token ids, and why each refused one was refused).
+    TokenReveal,
+    /// `token.revoke`: Tokens were revoked (token ids).
+    TokenRevoke,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 56] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -170,6 +176,9 @@ impl Action {
         Action::ApprovalApprove,
         Action::ApprovalReject,
         Action::ApiKeyBind,
+        Action::TokenCreate,
+        Action::TokenReveal,
+        Action::TokenRevoke,
     ];
 
     /// The name written to the audit log.
@@ -228,6 +237,9 @@ impl Action {
             Action::ApprovalApprove => "approval.approve",
             Action::ApprovalReject => "approval.reject",
             Action::ApiKeyBind => "apikey.bind",
+            Action::TokenCreate => "token.create",
+            Action::TokenReveal => "token.reveal",
+            Action::TokenRevoke => "token.revoke",
         }
     }
 }
@@ -293,6 +305,9 @@ mod tests {
             (Action::ApprovalApprove, "approval.approve"),
             (Action::ApprovalReject, "approval.reject"),
             (Action::ApiKeyBind, "apikey.bind"),
+            (Action::TokenCreate, "token.create"),
+            (Action::TokenReveal, "token.reveal"),
+            (Action::TokenRevoke, "token.revoke"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

@@ -1,6 +1,7 @@
 //! Customers: locating and reading records (with read coalescing), get, update, erase, find.
 
 use super::*;
+use crate::store::TokenStore;
 
 impl<S: Store> Vault<S> {
     /// Reads one record and its directory version; concurrent reads of the group share a
@@ -268,7 +269,9 @@ impl<S: Store> Vault<S> {
         let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
         let erased = async {
             self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
-            g.store.erase_customer(code.compact()).await.map(|_| ())
+            g.store.erase_customer(code.compact()).await?;
+            // Tokens issued for this customer end with them (their sealed values go).
+            g.store.erase_tokens_of(code.compact()).await.map(|_| ())
         };
         Self::resolved(&u, &event, seq, erased.await.map_err(VaultError::from)).await
     }

@@ -48,6 +48,7 @@ impl<S: Store> Vault<S> {
             let group_index_root = kdf::derive_key(&derivation, labels::BLIND_INDEX, &row.id.to_be_bytes())?;
             index_keys.insert(f.name.clone(), BlindIndexKey::for_field(&group_index_root, &f.name)?);
         }
+        let tokens = tokens::GroupTokens::derive(&derivation, row.id)?;
         let store = self.store.open_group(&row).await?;
         let pending = keks.len() > 1;
         Ok(OpenGroup {
@@ -59,6 +60,7 @@ impl<S: Store> Vault<S> {
             row,
             store,
             index_keys,
+            tokens,
             reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
             creates: Coalescer::new(commit::CREATE_ROUNDS, commit::CREATES_PER_ROUND),
             record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),

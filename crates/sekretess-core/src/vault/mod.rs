@@ -47,12 +47,17 @@ mod rotation;
 mod seal;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
+mod tokens;
 
 pub use documents::{CHUNK_BYTES, DocumentInfo, DocumentReader, NewDocument, is_document_id};
 use keys::*;
 pub use rekey::RekeyStarted;
 pub use rotation::{KEK_USE_LIMIT, KeyPolicy, RewrapProgress, RewrapReport};
 use rotation::{Keks, Lease, RewrapState, WriteKek};
+pub use tokens::{
+    Detokenized, IssuedToken, MAX_TOKEN_BATCH, MAX_TOKEN_VALUE, TokenFormat, TokenInput, TokenKind,
+    TokenSpec, token_id,
+};
 
 /// Version of the per-customer data key; bound into every field's AAD.
 const DEK_VERSION: u32 = 1;
@@ -144,6 +149,8 @@ struct OpenGroup<G> {
     writes: tokio::sync::RwLock<()>,
     rewrap: std::sync::Mutex<RewrapState>,
     index_keys: HashMap<String, BlindIndexKey>,
+    /// The group's token keys (FF1, deterministic, token ids, sealing of mapped values).
+    tokens: tokens::GroupTokens,
     /// Concurrent reads by code share one store query (and one directory query).
     reads: Coalescer<String, Result<Option<Found>, StoreError>>,
     /// Concurrent single creates share one round of commits ([`commit`]).

@@ -9,8 +9,10 @@
 //! - **card numbers** (16 to 19 digits): the first 6 and last 4 digits are kept; the middle
 //!   (6 to 9 digits, so the FF1 domain is at least 10^6, the minimum of the SP 800-38G Rev. 1
 //!   draft) is encrypted in radix 10 with the kept 10 digits as tweak. A token always
-//!   *fails* Luhn, so it is never taken for a card. Shorter numbers (13 to 15 digits) are
-//!   refused ([`TokenError::CardTooShort`]): their middle would be under 6 digits.
+//!   *fails* Luhn, so it is never taken for a card. Shorter numbers (12 to 15 digits: Amex,
+//!   Diners, 13-digit Visa, Maestro) keep the last 4 and only as many leading digits as
+//!   leave 6 to encrypt (`len - 10`: 2 to 5), so the domain stays 10^6; numbers under 12
+//!   digits are refused ([`TokenError::CardTooShort`]).
 //! - **personnummer / samordningsnummer** (10 or 12 digits): the century (12-digit form), the
 //!   year `YY` and the check digit are kept; the date within the year and the birth number
 //!   (`MMDD` + `NNN`) are encrypted together as one number `ordinal_day * 1000 + NNN`
@@ -97,10 +99,10 @@ pub enum TokenError {
     /// Something other than ASCII digits and the separators space, `-` and `+`.
     #[error("value must be digits, optionally separated by spaces, '-' or '+'")]
     NotDigits,
-    /// A card number of fewer than 16 digits: keeping 6 + 4 leaves under 6 to encrypt.
+    /// A card number of fewer than 12 digits: under 6 digits would be left to encrypt.
     #[error(
-        "card number too short for a format-preserving token: at least 16 digits are needed \
-         (first 6 and last 4 kept, at least 6 encrypted)"
+        "card number too short for a format-preserving token: at least 12 digits are needed \
+         (the last 4 kept, at least 6 encrypted)"
     )]
     CardTooShort,
     /// A card number of more than 19 digits.
@@ -318,7 +320,7 @@ impl Ff1Tokens {
             return Err(TokenError::NotACard);
         }
         let n = d.digits.len();
-        let (head, tail) = (&d.digits[..6], &d.digits[n - 4..]);
+        let (head, tail) = (&d.digits[..card_head(n)], &d.digits[n - 4..]);
         let in_b = |m: &[u8]| !luhn_parts(&[head, m, tail]);
         let token = self.walk_encrypt(&tweak, middle.to_vec(), in_b)?;
         Ok(d.render(&with_middle(&d.digits[..n], &token)))
@@ -333,7 +335,7 @@ impl Ff1Tokens {
             return Err(TokenError::NotAToken);
         }
         let n = d.digits.len();
-        let (head, tail) = (&d.digits[..6], &d.digits[n - 4..]);
+        let (head, tail) = (&d.digits[..card_head(n)], &d.digits[n - 4..]);
         let in_b = |m: &[u8]| !luhn_parts(&[head, m, tail]);
         let plain = self.walk_decrypt(&tweak, middle.to_vec(), in_b)?;
         let full = with_middle(&d.digits, &plain);
@@ -397,26 +399,38 @@ impl Ff1Tokens {
     }
 }
 
-/// The tweak (tag + kept 10 digits) and the middle of a card number.
+/// Leading digits a card token keeps: 6, or for a card of 12 to 15 digits as many as leave
+/// 6 digits to encrypt (`n - 10`).
+pub fn card_head(n: usize) -> usize {
+    n.saturating_sub(10).min(6)
+}
+
+/// The tweak (tag, length and the kept digits) and the middle of a card number.
 fn card_parts(digits: &[u8]) -> Result<(Vec<u8>, &[u8]), TokenError> {
     let n = digits.len();
-    if n < 16 {
+    if n < 12 {
         return Err(TokenError::CardTooShort);
     }
     if n > 19 {
         return Err(TokenError::CardTooLong);
     }
-    let mut tweak = Vec::with_capacity(11);
+    let head = card_head(n);
+    let mut tweak = Vec::with_capacity(12);
     tweak.push(TWEAK_CARD);
-    tweak.extend(digits[..6].iter().chain(&digits[n - 4..]).map(|d| b'0' + d));
-    Ok((tweak, &digits[6..n - 4]))
+    if n < 16 {
+        // Shorter cards keep fewer digits: their length is in the tweak too.
+        tweak.push(n as u8);
+    }
+    tweak.extend(digits[..head].iter().chain(&digits[n - 4..]).map(|d| b'0' + d));
+    Ok((tweak, &digits[head..n - 4]))
 }
 
 /// The card digits with `middle` in place of the middle.
 fn with_middle(digits: &[u8], middle: &[u8]) -> Vec<u8> {
     let n = digits.len();
+    let head = card_head(n);
     let mut out = Vec::with_capacity(n);
-    out.extend_from_slice(&digits[..6]);
+    out.extend_from_slice(&digits[..head]);
     out.extend_from_slice(middle);
     out.extend_from_slice(&digits[n - 4..]);
     out

@@ -182,7 +182,9 @@ scopes!(
     Metrics,
     DocumentsWrite,
     DocumentsRead,
-    SysBackup
+    SysBackup,
+    TokensCreate,
+    TokensReveal
 );
 
 /// The address of the connection's peer.

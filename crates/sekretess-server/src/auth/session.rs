@@ -214,6 +214,8 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::CustomersFind,
                 Scope::DocumentsRead,
                 Scope::DocumentsWrite,
+                Scope::TokensCreate,
+                Scope::TokensReveal,
             ]),
             Role::Auditor => out.extend([Scope::AuditRead, Scope::Metrics]),
             // Not an employee role (refused at invitation); gives nothing here.
@@ -248,6 +250,8 @@ pub fn is_customer_data(scope: Scope) -> bool {
             | Scope::CustomersFind
             | Scope::DocumentsRead
             | Scope::DocumentsWrite
+            | Scope::TokensCreate
+            | Scope::TokensReveal
     )
 }
 

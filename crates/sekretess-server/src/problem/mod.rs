@@ -232,6 +232,21 @@ pub(crate) fn map_vault(e: &VaultError) -> Mapped {
             (S::SERVICE_UNAVAILABLE, "store-unavailable", "Storage unavailable", None)
         }
         V::Store(StoreError::Conflict { .. }) => (S::CONFLICT, "conflict", "Conflict", None),
+        V::Token(f) => map_token(f),
+        _ => (S::INTERNAL_SERVER_ERROR, "internal", "Internal error", None),
+    }
+}
+
+fn map_token(f: &sekretess_core::TokenFault) -> Mapped {
+    use StatusCode as S;
+    use sekretess_core::TokenFault as T;
+    let d = Some(f.to_string());
+    match f {
+        T::Unknown => (S::NOT_FOUND, "token-unknown", "Unknown token", d),
+        T::Revoked => (S::GONE, "token-revoked", "Token revoked", d),
+        T::Expired => (S::GONE, "token-expired", "Token expired", d),
+        T::Erased => (S::GONE, "token-erased", "Token of an erased customer", d),
+        T::InvalidValue(_) => (S::UNPROCESSABLE_ENTITY, "invalid-token-value", "Value refused", d),
         _ => (S::INTERNAL_SERVER_ERROR, "internal", "Internal error", None),
     }
 }

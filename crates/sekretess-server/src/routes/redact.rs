@@ -14,6 +14,9 @@
 //! `customers:find` scope besides `redact` (and, for an employee, the signed agreement),
 //! and is refused (`403 no-group-reachable`) when the caller may reach no group. A group
 //! the caller may not reach answers as an unknown one (404).
+//!
+//! `operator=token` with `group` replaces every finding by a token of that group
+//! ([`crate::token_redact`]); it needs the `tokens:create` scope besides `redact`.
 
 use std::collections::BTreeMap;
 
@@ -58,8 +61,28 @@ fn operator(name: Option<&str>) -> Result<(Operator, bool), ApiError> {
         "label" => (Operator::Label, false),
         "partial" => (Operator::Partial { card_first6: false }, false),
         "code" => (Operator::Mask, true),
-        _ => return Err(invalid("operator must be one of mask, label, partial, code")),
+        "token" => (Operator::Mask, false),
+        _ => return Err(invalid("operator must be one of mask, label, partial, code, token")),
     })
+}
+
+/// With `operator=token`: the group the tokens are issued in (required; one the caller may
+/// reach), after the `tokens:create` scope and, for an employee, the signed agreement.
+async fn token_group<S: Store + AccessStore>(
+    st: &AppState<S>,
+    auth: &Authorized<need::Redact>,
+    operator: Option<&str>,
+    group: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    if operator != Some("token") {
+        return Ok(None);
+    }
+    auth.caller.require(Scope::TokensCreate)?;
+    if auth.employee.as_ref().is_some_and(|p| !p.agreement_signed) {
+        return Err(ApiError::AgreementRequired);
+    }
+    let name = group.ok_or_else(|| invalid("operator token needs group: the group the tokens belong to"))?;
+    Ok(Some(super::groups::reach_group(st, &auth.caller, name).await?.name))
 }
 
 /// The groups the code operator looks customers up in: `group` if the caller may reach
@@ -92,10 +115,12 @@ async fn code_groups<S: Store + AccessStore>(
 pub struct DocumentQuery {
     /// `mask` (default), `label`, `partial`: how text formats replace findings (PDF glyphs
     /// are always removed and boxed); `code`: known customers become their codes
-    /// (`Sekretess-Customer-Codes` lists them; in a PDF they are removed and boxed too).
+    /// (`Sekretess-Customer-Codes` lists them; in a PDF they are removed and boxed too);
+    /// `token`: every finding becomes a token of `group` (cards and personnummer
+    /// format-preserving, the rest `dtk_…`; needs `tokens:create`).
     pub operator: Option<String>,
     /// With `operator=code`: the one customer group to look customers up in (default: every
-    /// group the caller may reach).
+    /// group the caller may reach). With `operator=token`: the group of the tokens (required).
     pub group: Option<String>,
     /// Findings below this confidence are ignored (default 0.5).
     pub min_confidence: Option<f32>,
@@ -147,9 +172,10 @@ async fn redact_binary<S: Store + AccessStore>(
 ) -> Result<Response, ApiError> {
     let content_type = req.headers().get(header::CONTENT_TYPE).cloned();
     let (op, code) = operator(q.operator.as_deref())?;
+    let tokens = token_group(&st, &auth, q.operator.as_deref(), q.group.as_deref()).await?;
     let groups = if code { Some(code_groups(&st, &auth, q.group.as_deref()).await?) } else { None };
-    if q.group.is_some() && !code {
-        return Err(invalid("group is for operator code only"));
+    if q.group.is_some() && !code && tokens.is_none() {
+        return Err(invalid("group is for operators code and token only"));
     }
     let mut options = DocOptions {
         detect: Options { operator: op, threads: 1, ..Options::default() },
@@ -179,13 +205,18 @@ async fn redact_binary<S: Store + AccessStore>(
             invalid("the body could not be read")
         }
     })?;
-    let (redacted, codes) = match &groups {
-        Some(groups) => {
+    let (redacted, codes) = match (&groups, &tokens) {
+        (Some(groups), _) => {
             let known =
                 crate::known::redact_known(&st, &auth.ctx(), groups, body, Format::Auto, options).await?;
             (known.redacted, known.codes)
         }
-        None => (crate::known::redact_blocking(body, Format::Auto, options).await?, Vec::new()),
+        (None, Some(group)) => (
+            crate::token_redact::redact_with_tokens(&st, &auth.ctx(), group, body, Format::Auto, options)
+                .await?,
+            Vec::new(),
+        ),
+        (None, None) => (crate::known::redact_blocking(body, Format::Auto, options).await?, Vec::new()),
     };
     let mut event = auth.ctx().event(Action::Redact.as_str());
     event.fields = vec![
@@ -254,8 +285,9 @@ async fn redact_json<S: Store + AccessStore>(
     req: api::RedactRequest,
 ) -> Result<Json<api::RedactResponse>, ApiError> {
     let (op, code) = operator(req.operator.as_deref())?;
-    if req.group.is_some() && !code {
-        return Err(invalid("group is for operator code only"));
+    let tokens = token_group(&st, &auth, req.operator.as_deref(), req.group.as_deref()).await?;
+    if req.group.is_some() && !code && tokens.is_none() {
+        return Err(invalid("group is for operators code and token only"));
     }
     let groups = if code { Some(code_groups(&st, &auth, req.group.as_deref()).await?) } else { None };
     let mut options = Options { operator: op, threads: 1, ..Options::default() };
@@ -270,9 +302,26 @@ async fn redact_json<S: Store + AccessStore>(
         (None, Some(value)) => (value.to_string(), Format::Json, true),
         _ => return Err(invalid("give exactly one of content and json")),
     };
-    let (redacted, codes) = match &groups {
-        Some(groups) => known_text(&st, &auth, groups, text, fmt, options).await?,
-        None => (
+    let (redacted, codes) = match (&groups, &tokens) {
+        (Some(groups), _) => known_text(&st, &auth, groups, text, fmt, options).await?,
+        (None, Some(group)) => {
+            let options = DocOptions { detect: options, ..DocOptions::default() };
+            let done = crate::token_redact::redact_with_tokens(
+                &st,
+                &auth.ctx(),
+                group,
+                Bytes::from(text),
+                fmt,
+                options,
+            )
+            .await?;
+            let text = done
+                .output
+                .and_then(|o| String::from_utf8(o).ok())
+                .ok_or_else(|| invalid("the document could not be parsed in the given format"))?;
+            (Redacted { text, findings: done.findings.into_iter().map(|f| f.finding).collect() }, Vec::new())
+        }
+        (None, None) => (
             tokio::task::spawn_blocking(move || redact_str(&text, fmt, &options))
                 .await
                 .map_err(|_| invalid("redaction failed"))?

@@ -21,3 +21,4 @@ mod rotation;
 mod sealed;
 mod security;
 mod tls;
+mod tokens;

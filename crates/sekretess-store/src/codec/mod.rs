@@ -9,6 +9,7 @@ use sqlx::query_builder::Separated;
 
 pub(crate) mod documents;
 pub(crate) mod people;
+pub(crate) mod tokens;
 
 /// A record version as stored (a signed 64-bit column); versions never come near 2^63.
 pub(crate) fn version_to_sql(version: u64) -> i64 {

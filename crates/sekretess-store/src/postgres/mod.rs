@@ -42,6 +42,7 @@ mod documents;
 mod group;
 mod people;
 mod pool;
+mod tokens;
 
 pub use group::PgBatch;
 

@@ -23,4 +23,5 @@ mod records;
 mod rest;
 mod rotation;
 mod staged_index;
+mod tokens;
 mod unseal;

@@ -79,7 +79,7 @@ enum Kind {
     Bound,
 }
 
-const SCOPES: [&str; 15] = [
+const SCOPES: [&str; 17] = [
     "sys:seal",
     "groups:admin",
     "groups:read",
@@ -95,6 +95,8 @@ const SCOPES: [&str; 15] = [
     "documents:write",
     "documents:read",
     "sys:backup",
+    "tokens:create",
+    "tokens:reveal",
 ];
 
 impl World {
@@ -410,6 +412,10 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         }
         ("get", "/v1/documents") => (vec![Agent, NoGroup, svc("documents:read")], false),
         ("get", "/v1/documents/{id}") => (vec![Agent, svc("documents:read")], false),
+        ("post", "/v1/tokenize") | ("post", "/v1/tokens/revoke") => {
+            (vec![Agent, svc("tokens:create")], false)
+        }
+        ("post", "/v1/detokenize") => (vec![Agent, svc("tokens:reveal")], false),
         ("post", "/v1/redact") => {
             let mut v = emp;
             v.push(svc("redact"));
@@ -463,6 +469,13 @@ async fn deny_by_default_every_route_every_caller() {
             "/v1/customers/{code}/reveal" => {
                 Some(json!({"fields": ["email"], "purpose": "customer_request"}))
             }
+            "/v1/tokenize" => Some(
+                json!({"group": "retail", "format": "opaque", "type": "text", "items": [{"value": "x"}]}),
+            ),
+            "/v1/detokenize" => {
+                Some(json!({"group": "retail", "tokens": ["tok_x"], "purpose": "customer_request"}))
+            }
+            "/v1/tokens/revoke" => Some(json!({"group": "retail", "tokens": ["tok_x"]})),
             _ => Option::None,
         };
         let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();

@@ -1,0 +1,19 @@
+-- Token mappings (DESIGN.md 4, issue 23; docs/tokens.md). A row is keyed by HMAC-SHA256 of
+-- the token under the group's token-id key, so no token is stored. `value` holds the token
+-- and its value sealed (AES-256-GCM) for opaque and deterministic tokens, nothing for FF1
+-- tokens (they decrypt with the group key), and nothing once revoked or erased.
+-- `value_hash` (HMAC of the value) only for opaque tokens issued with reuse. `code`: the
+-- customer the token was issued for, if any (erasing them erases the row's value).
+CREATE TABLE tokens (
+    hash       BLOB PRIMARY KEY,
+    format     TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    value      BLOB,
+    value_hash BLOB,
+    code       TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    state      TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX tokens_by_code ON tokens (code) WHERE code IS NOT NULL;
+CREATE INDEX tokens_by_value ON tokens (value_hash) WHERE value_hash IS NOT NULL;
