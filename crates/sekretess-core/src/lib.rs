@@ -25,7 +25,7 @@ pub use access::{AccessStore, ApiKeyRecord, ApiKeySecret, Caller, GroupAccess, S
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::CustomerCode;
 pub use error::{StoreError, VaultError};
-pub use schema::{FieldDef, FieldType, Schema, Sensitivity};
+pub use schema::{FieldChange, FieldDef, FieldType, Schema, Sensitivity};
 pub use vault::{
     Customer, FieldValue, GroupInfo, InitOutcome, KEK_USE_LIMIT, KeyPolicy, Probe, RekeyStarted,
     RewrapProgress, RewrapReport, SealStatus, Vault,
