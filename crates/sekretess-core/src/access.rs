@@ -50,10 +50,15 @@ pub enum Scope {
     /// Take encrypted backups and export the erasure journal (`POST /v1/sys/backup`,
     /// `POST /v1/sys/backup/erasures`).
     SysBackup,
+    /// Change a group's customer schema (add and change fields).
+    SchemaWrite,
+    /// Export customers' restricted values, still sealed to the offline key
+    /// (`POST /v1/offline/export`); nothing is readable online.
+    OfflineExport,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 15] = [
+    pub const ALL: [Scope; 17] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
@@ -69,6 +74,8 @@ impl Scope {
         Scope::DocumentsWrite,
         Scope::DocumentsRead,
         Scope::SysBackup,
+        Scope::SchemaWrite,
+        Scope::OfflineExport,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +95,8 @@ impl Scope {
             Scope::DocumentsWrite => "documents:write",
             Scope::DocumentsRead => "documents:read",
             Scope::SysBackup => "sys:backup",
+            Scope::SchemaWrite => "schema:write",
+            Scope::OfflineExport => "offline:export",
         }
     }
 
@@ -102,8 +111,15 @@ impl Scope {
 }
 
 /// Scopes that administer the vault: keys, groups, sealing and the audit log.
-pub const ADMIN_SCOPES: [Scope; 5] =
-    [Scope::ApiKeysAdmin, Scope::GroupsAdmin, Scope::SysSeal, Scope::AuditRead, Scope::SysBackup];
+pub const ADMIN_SCOPES: [Scope; 7] = [
+    Scope::ApiKeysAdmin,
+    Scope::GroupsAdmin,
+    Scope::SysSeal,
+    Scope::AuditRead,
+    Scope::SysBackup,
+    Scope::SchemaWrite,
+    Scope::OfflineExport,
+];
 
 /// The role name that stands for every scope (the bootstrap key's).
 pub const SECURITY_OFFICER: &str = "security-officer";

@@ -104,11 +104,15 @@ pub enum Action {
     VaultRekey,
     /// `audit.key_rotate`: The audit MAC key was rotated: later entries are MAC'd under the next epoch's key.
     AuditKeyRotate,
+    /// `schema.change`: A field was added to a group's schema or changed (a new schema version).
+    SchemaChange,
+    /// `offline.export`: A customer's restricted values were exported, still sealed to the offline key.
+    OfflineExport,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 51] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -158,6 +162,8 @@ impl Action {
         Action::GroupKeyRetire,
         Action::VaultRekey,
         Action::AuditKeyRotate,
+        Action::SchemaChange,
+        Action::OfflineExport,
     ];
 
     /// The name written to the audit log.
@@ -212,6 +218,8 @@ impl Action {
             Action::GroupKeyRetire => "group.key_retire",
             Action::VaultRekey => "vault.rekey",
             Action::AuditKeyRotate => "audit.key_rotate",
+            Action::SchemaChange => "schema.change",
+            Action::OfflineExport => "offline.export",
         }
     }
 }
@@ -273,6 +281,8 @@ mod tests {
             (Action::GroupKeyRetire, "group.key_retire"),
             (Action::VaultRekey, "vault.rekey"),
             (Action::AuditKeyRotate, "audit.key_rotate"),
+            (Action::SchemaChange, "schema.change"),
+            (Action::OfflineExport, "offline.export"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

@@ -26,11 +26,11 @@ impl<S: Store> Vault<S> {
         if !keks.contains_key(&row.current_kek_version) {
             return Err(VaultError::Integrity);
         }
-        let mut index_keys = HashMap::new();
-        for f in self.schema.fields().iter().filter(|f| f.searchable) {
-            let group_index_root = kdf::derive_key(&derivation, labels::BLIND_INDEX, &row.id.to_be_bytes())?;
-            index_keys.insert(f.name.clone(), BlindIndexKey::for_field(&group_index_root, &f.name)?);
-        }
+        let index_root = kdf::derive_key(&derivation, labels::BLIND_INDEX, &row.id.to_be_bytes())?;
+        let shape = match self.store.group_schema(row.id).await? {
+            Some((version, json)) => Shape::new(version, Schema::from_json(&json)?, &index_root)?,
+            None => Shape::new(schema::DEFAULT_VERSION, self.schema.clone(), &index_root)?,
+        };
         let store = self.store.open_group(&row).await?;
         let pending = keks.len() > 1;
         Ok(OpenGroup {
@@ -41,7 +41,8 @@ impl<S: Store> Vault<S> {
             rewrap: std::sync::Mutex::new(RewrapState::new(pending)),
             row,
             store,
-            index_keys,
+            shape: RwLock::new(Arc::new(shape)),
+            index_root,
             reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
             record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),
         })
