@@ -57,7 +57,13 @@ impl Store for Unaudited {
         self.0.group_schema(group).await
     }
 
-    async fn put_group_schema(&self, group: u32, version: u32, fields: &str, at: i64) -> Result<(), StoreError> {
+    async fn put_group_schema(
+        &self,
+        group: u32,
+        version: u32,
+        fields: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
         self.0.put_group_schema(group, version, fields, at).await
     }
     async fn group_keys(&self, id: u32) -> Result<Vec<SealedGroupKey>, StoreError> {

@@ -16,9 +16,11 @@ mod archive;
 mod audit;
 mod backup;
 mod config;
+mod offline;
 mod people;
 mod redact;
 mod redact_vault;
+mod schema;
 mod serve;
 
 /// Sekretess: a self-hosted vault for customers' personal and financial data.
@@ -110,6 +112,13 @@ enum Command {
     /// the restored vault starts sealed). Refuses a wrong identity, a changed or cut-off
     /// file and a non-empty target before writing anything.
     Restore(backup::RestoreArgs),
+    /// A group's customer schema: show, add-field, change-field (the security officer).
+    #[command(subcommand)]
+    Schema(schema::SchemaCmd),
+    /// The offline key and restricted values: keygen and reveal (air-gapped, no network),
+    /// export (through the server, still sealed).
+    #[command(subcommand)]
+    Offline(offline::OfflineCmd),
 }
 
 /// The exit code for an error (see the command's help).
@@ -168,6 +177,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Policy(c) => people::policy(&client, c).await.map(|()| true)?,
         Command::Agreement(c) => people::agreement(&client, c).await.map(|()| true)?,
         Command::Backup(c) => backup::run(&client, c).await.map(|()| true)?,
+        Command::Schema(c) => schema::run(&client, c, &out).await.map(|()| true)?,
+        Command::Offline(c) => offline::run(&client, c).await.map(|()| true)?,
         Command::Audit(_) | Command::Serve(_) | Command::Restore(_) => true,
     };
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -177,6 +188,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Redact(args) if !args.vault => redact::run(args),
+        // Air-gapped: no runtime, no client, no network.
+        Command::Offline(cmd) if offline::is_local(&cmd) => {
+            offline::run_local(cmd).map(|()| ExitCode::SUCCESS)
+        }
         Command::Audit(args) => {
             let (config, addr, cacert) = (cli.config, cli.addr, cli.cacert);
             audit::run(args, move || {

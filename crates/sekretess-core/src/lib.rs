@@ -30,6 +30,4 @@ pub use vault::{
     Customer, FieldValue, GroupInfo, InitOutcome, KEK_USE_LIMIT, KeyPolicy, Probe, RekeyStarted,
     RewrapProgress, RewrapReport, SealStatus, Vault,
 };
-pub use vault::{
-    DEFAULT_SCHEMA_VERSION, HELD_OFFLINE, MAX_EXPORT_CUSTOMERS, OfflineExport,
-};
+pub use vault::{DEFAULT_SCHEMA_VERSION, HELD_OFFLINE, MAX_EXPORT_CUSTOMERS, OfflineExport};

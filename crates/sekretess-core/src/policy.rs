@@ -189,7 +189,10 @@ impl FieldPolicy {
                         Decision::Deny => {}
                         // A restricted value is not online at all: say where it is.
                         Decision::Masked | Decision::RevealWithPurpose if s == Sensitivity::Restricted => {
-                            out.insert(name.clone(), FieldView::Masked(crate::vault::HELD_OFFLINE.to_owned()));
+                            out.insert(
+                                name.clone(),
+                                FieldView::Masked(crate::vault::HELD_OFFLINE.to_owned()),
+                            );
                         }
                         Decision::Masked | Decision::RevealWithPurpose => {
                             out.insert(name.clone(), FieldView::Masked(mask(ty, value.expose())));

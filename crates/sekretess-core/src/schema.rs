@@ -284,7 +284,8 @@ impl FieldChange {
         let differs = |new: Option<bool>, old: bool| new.is_some_and(|n| n != old);
         self.field_type.is_some_and(|t| t != def.field_type)
             || self.sensitivity.is_some_and(|s| {
-                s != def.sensitivity && (s == Sensitivity::Restricted || def.sensitivity == Sensitivity::Restricted)
+                s != def.sensitivity
+                    && (s == Sensitivity::Restricted || def.sensitivity == Sensitivity::Restricted)
             })
             || differs(self.searchable, def.searchable)
             || differs(self.unique, def.unique)
@@ -316,7 +317,8 @@ mod tests {
         assert!(to_text.needs_no_values(&national));
         let to_internal = FieldChange { sensitivity: Some(Sensitivity::Internal), ..FieldChange::default() };
         assert!(!to_internal.needs_no_values(&national));
-        let to_restricted = FieldChange { sensitivity: Some(Sensitivity::Restricted), ..FieldChange::default() };
+        let to_restricted =
+            FieldChange { sensitivity: Some(Sensitivity::Restricted), ..FieldChange::default() };
         assert!(to_restricted.needs_no_values(&national));
         // The same type again is no type change.
         let same = FieldChange { field_type: Some(FieldType::NationalId), ..FieldChange::default() };

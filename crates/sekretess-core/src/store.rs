@@ -203,7 +203,10 @@ pub trait Store: AuditStore + Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The newest stored schema of a group, as (version, JSON); `None`: the group has the
     /// vault's default schema (version 1).
-    fn group_schema(&self, group: u32) -> impl Future<Output = Result<Option<(u32, String)>, StoreError>> + Send;
+    fn group_schema(
+        &self,
+        group: u32,
+    ) -> impl Future<Output = Result<Option<(u32, String)>, StoreError>> + Send;
     /// Stores version `version` of a group's schema. A version already stored (another
     /// process changed the schema first) is a [`StoreError::Conflict`].
     fn put_group_schema(

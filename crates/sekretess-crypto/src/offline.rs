@@ -67,7 +67,10 @@ pub struct SealedValue {
 
 impl std::fmt::Debug for SealedValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SealedValue").field("code", &self.code).field("field", &self.field).finish_non_exhaustive()
+        f.debug_struct("SealedValue")
+            .field("code", &self.code)
+            .field("field", &self.field)
+            .finish_non_exhaustive()
     }
 }
 
@@ -142,7 +145,8 @@ mod tests {
     fn recipients_parse_and_sealing_hides_the_value() {
         // A recipient from the age specification's test vectors would do as well; any
         // valid age1 string is one.
-        let r = OfflineRecipient::parse("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p").unwrap();
+        let r = OfflineRecipient::parse("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p")
+            .unwrap();
         assert!(OfflineRecipient::parse("age1nope").is_err());
         let sealed = seal_value(&r, 7, "K7Q4M92DJ3X8", "tax_id", "19900101-1234").unwrap();
         let text = String::from_utf8_lossy(&sealed);

@@ -56,7 +56,8 @@ impl<S: Store> Vault<S> {
             if values.iter().any(|(n, _): &(String, _)| n == name) {
                 return Err(VaultError::Invalid { field: name.clone(), rule: "given more than once" });
             }
-            let def = shape.schema.field(name).ok_or_else(|| VaultError::UnknownField { field: name.clone() })?;
+            let def =
+                shape.schema.field(name).ok_or_else(|| VaultError::UnknownField { field: name.clone() })?;
             let form = Zeroizing::new(checked.index_form);
             let hash = match def.searchable {
                 true => Some(shape.index_key(name)?.index(form.as_bytes())),
@@ -69,7 +70,10 @@ impl<S: Store> Vault<S> {
             if def.sensitivity == Sensitivity::Restricted {
                 values.push((name.clone(), self.seal_restricted(g.row.id, code, name, &stored, hash)?));
             } else if is_sealed(&stored) {
-                return Err(VaultError::Invalid { field: name.clone(), rule: "starts with a reserved prefix" });
+                return Err(VaultError::Invalid {
+                    field: name.clone(),
+                    rule: "starts with a reserved prefix",
+                });
             } else {
                 values.push((name.clone(), stored));
             }
@@ -138,7 +142,9 @@ impl<S: Store> Vault<S> {
     ) -> Result<Vec<Validated>, VaultError> {
         let items: Vec<_> = batch.iter().zip(CustomerCode::generate_many(batch.len())?).collect();
         let shape = g.shape()?;
-        par_map(&items, |(fields, code)| Ok((code.clone(), self.prepare(g, &shape, code.compact(), fields, &[])?)))
+        par_map(&items, |(fields, code)| {
+            Ok((code.clone(), self.prepare(g, &shape, code.compact(), fields, &[])?))
+        })
     }
 
     /// Encrypts validated items (a new data key each), spread over the cores: this is most

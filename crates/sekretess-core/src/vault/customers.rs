@@ -225,9 +225,8 @@ impl<S: Store> Vault<S> {
             };
         }
         // Restricted values left as they are stay sealed: the server cannot open them.
-        let (kept, fields): (Vec<_>, Vec<_>) = merged
-            .into_iter()
-            .partition(|(name, v)| is_sealed(v) && !changes.iter().any(|(n, _)| n == name));
+        let (kept, fields): (Vec<_>, Vec<_>) =
+            merged.into_iter().partition(|(name, v)| is_sealed(v) && !changes.iter().any(|(n, _)| n == name));
         let fields: Vec<(String, String)> = fields.into_iter().map(|(k, v)| (k, v.to_string())).collect();
         let prepared = self.prepare(&g, &shape, code.compact(), &fields, &kept)?;
         let version = record.version.checked_add(1).ok_or(VaultError::Internal("record version overflow"))?;

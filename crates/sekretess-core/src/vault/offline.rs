@@ -56,7 +56,10 @@ impl<S: Store> Vault<S> {
             let mut sealed = Vec::new();
             for (name, value) in &fields {
                 if is_sealed(value.expose()) {
-                    sealed.push(BundleField { name: name.clone(), sealed: sealed_ciphertext(value.expose())?.to_owned() });
+                    sealed.push(BundleField {
+                        name: name.clone(),
+                        sealed: sealed_ciphertext(value.expose())?.to_owned(),
+                    });
                 }
             }
             values += sealed.len();
@@ -80,7 +83,8 @@ impl<S: Store> Vault<S> {
             customers,
         };
         let json = serde_json::to_vec(&bundle).map_err(|_| VaultError::Internal("bundle does not encode"))?;
-        let bundle = seal(&recipient, &json).map_err(|_| VaultError::Internal("sealing the bundle failed"))?;
+        let bundle =
+            seal(&recipient, &json).map_err(|_| VaultError::Internal("sealing the bundle failed"))?;
         // On record before the bundle leaves.
         u.audit.record_all(events).await?;
         Ok(OfflineExport { export_id, values, bundle })

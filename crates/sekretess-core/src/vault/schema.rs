@@ -121,7 +121,8 @@ impl<S: Store> Vault<S> {
         change: FieldChange,
     ) -> Result<u32, VaultError> {
         self.change_schema(ctx, group, name, |schema, in_use| {
-            let def = schema.field(name).ok_or_else(|| VaultError::UnknownField { field: name.to_owned() })?;
+            let def =
+                schema.field(name).ok_or_else(|| VaultError::UnknownField { field: name.to_owned() })?;
             if change.needs_no_values(def) && in_use {
                 return Err(VaultError::FieldInUse { field: name.to_owned() });
             }
@@ -156,12 +157,15 @@ impl<S: Store> Vault<S> {
         let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
         let stored = async {
             let next = Shape::new(version, schema, &g.index_root)?;
-            self.store.put_group_schema(g.row.id, version, &json, self.clock.now()).await.map_err(|e| match e {
-                StoreError::Conflict { .. } => {
-                    VaultError::Invalid { field: field.to_owned(), rule: "the schema changed meanwhile; try again" }
-                }
-                other => other.into(),
-            })?;
+            self.store.put_group_schema(g.row.id, version, &json, self.clock.now()).await.map_err(
+                |e| match e {
+                    StoreError::Conflict { .. } => VaultError::Invalid {
+                        field: field.to_owned(),
+                        rule: "the schema changed meanwhile; try again",
+                    },
+                    other => other.into(),
+                },
+            )?;
             *g.shape.write().map_err(poisoned)? = Arc::new(next);
             Ok(version)
         };

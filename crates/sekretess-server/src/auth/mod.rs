@@ -172,7 +172,9 @@ scopes!(
     Metrics,
     DocumentsWrite,
     DocumentsRead,
-    SysBackup
+    SysBackup,
+    SchemaWrite,
+    OfflineExport
 );
 
 /// The address of the connection's peer.

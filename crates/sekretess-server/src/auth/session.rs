@@ -127,6 +127,8 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::AuditRead,
                 Scope::Metrics,
                 Scope::SysBackup,
+                Scope::SchemaWrite,
+                Scope::OfflineExport,
             ]),
             Role::Agent => out.extend([
                 Scope::GroupsRead,

@@ -182,12 +182,9 @@ pub(crate) fn map_vault(e: &VaultError) -> Mapped {
                 "field {field} has values in this group: its type, a move to or from restricted and its index cannot change while values exist"
             )),
         ),
-        V::OfflineKeyMissing => (
-            S::UNPROCESSABLE_ENTITY,
-            "offline-key-missing",
-            "No offline key configured",
-            Some(e.to_string()),
-        ),
+        V::OfflineKeyMissing => {
+            (S::UNPROCESSABLE_ENTITY, "offline-key-missing", "No offline key configured", Some(e.to_string()))
+        }
         V::NotSearchable { field } => (
             S::UNPROCESSABLE_ENTITY,
             "not-searchable",

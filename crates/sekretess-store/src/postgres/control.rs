@@ -307,7 +307,13 @@ impl Store for PgStore {
         .transpose()
     }
 
-    async fn put_group_schema(&self, group: u32, version: u32, fields: &str, at: i64) -> Result<(), StoreError> {
+    async fn put_group_schema(
+        &self,
+        group: u32,
+        version: u32,
+        fields: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sekretess.group_schemas (group_id, version, fields, changed_at) VALUES ($1, $2, $3, $4)",
         )

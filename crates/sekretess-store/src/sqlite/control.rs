@@ -134,7 +134,13 @@ impl Store for SqliteStore {
         .transpose()
     }
 
-    async fn put_group_schema(&self, group: u32, version: u32, fields: &str, at: i64) -> Result<(), StoreError> {
+    async fn put_group_schema(
+        &self,
+        group: u32,
+        version: u32,
+        fields: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO group_schemas (group_id, version, fields, changed_at) VALUES (?, ?, ?, ?)")
             .bind(i64::from(group))
             .bind(i64::from(version))
