@@ -171,6 +171,7 @@ pub fn is_customer_data(scope: Scope) -> bool {
             | Scope::CustomersFind
             | Scope::DocumentsRead
             | Scope::DocumentsWrite
+            | Scope::OfflineExport
     )
 }
 
