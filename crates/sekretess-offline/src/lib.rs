@@ -210,3 +210,50 @@ mod tests {
         assert!(matches!(open_bundle(&id, &file), Err(OfflineError::BadValue { .. })));
     }
 }
+
+/// The online crates cannot name the offline identity: none of them depends on this crate
+/// or on `age` directly (so `age::x25519::Identity` is out of their reach too), and none of
+/// their sources names an identity or a decryptor. Only the CLI links this crate.
+#[cfg(test)]
+mod boundary {
+    use std::path::{Path, PathBuf};
+
+    fn crates() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                sources(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn the_online_crates_cannot_name_the_offline_identity() {
+        for online in ["sekretess-server", "sekretess-core", "sekretess-store", "sekretess-api", "sekretess-client"] {
+            let manifest = std::fs::read_to_string(crates().join(online).join("Cargo.toml")).unwrap();
+            let deps = manifest.split("[dev-dependencies]").next().unwrap();
+            for line in deps.lines().map(str::trim) {
+                assert!(!line.starts_with("sekretess-offline"), "{online} depends on sekretess-offline");
+                assert!(!line.starts_with("age"), "{online} depends on age directly");
+            }
+            let mut files = vec![];
+            sources(&crates().join(online).join("src"), &mut files);
+            assert!(!files.is_empty(), "{online}");
+            for f in files {
+                let text = std::fs::read_to_string(&f).unwrap();
+                for name in ["sekretess_offline", "OfflineIdentity", "x25519::Identity", "Decryptor", "BackupIdentity"] {
+                    assert!(!text.contains(name), "{} names {name}", f.display());
+                }
+            }
+        }
+        // The CLI is the one crate that links it.
+        let cli = std::fs::read_to_string(crates().join("sekretess-cli").join("Cargo.toml")).unwrap();
+        assert!(cli.contains("sekretess-offline.workspace = true"));
+    }
+}
