@@ -235,7 +235,9 @@ mod boundary {
 
     #[test]
     fn the_online_crates_cannot_name_the_offline_identity() {
-        for online in ["sekretess-server", "sekretess-core", "sekretess-store", "sekretess-api", "sekretess-client"] {
+        for online in
+            ["sekretess-server", "sekretess-core", "sekretess-store", "sekretess-api", "sekretess-client"]
+        {
             let manifest = std::fs::read_to_string(crates().join(online).join("Cargo.toml")).unwrap();
             let deps = manifest.split("[dev-dependencies]").next().unwrap();
             for line in deps.lines().map(str::trim) {
@@ -247,7 +249,13 @@ mod boundary {
             assert!(!files.is_empty(), "{online}");
             for f in files {
                 let text = std::fs::read_to_string(&f).unwrap();
-                for name in ["sekretess_offline", "OfflineIdentity", "x25519::Identity", "Decryptor", "BackupIdentity"] {
+                for name in [
+                    "sekretess_offline",
+                    "OfflineIdentity",
+                    "x25519::Identity",
+                    "Decryptor",
+                    "BackupIdentity",
+                ] {
                     assert!(!text.contains(name), "{} names {name}", f.display());
                 }
             }

@@ -35,7 +35,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 
 /// A dev server with the offline key's and a backup key's public halves, its log to `log`.
 fn start(data: &Path, log: &Path, offline: &str, backup: &str) -> (Child, Env) {
-    let child = bin()
+    let mut child = bin()
         .args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .env("SEKRETESS_OFFLINE_RECIPIENT", offline)
@@ -58,6 +58,8 @@ fn start(data: &Path, log: &Path, offline: &str, backup: &str) -> (Child, Env) {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the dev server did not write its credentials");
 }
 
