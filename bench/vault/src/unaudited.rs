@@ -52,6 +52,20 @@ impl Store for Unaudited {
     async fn set_group_state(&self, id: u32, state: GroupState) -> Result<(), StoreError> {
         self.0.set_group_state(id, state).await
     }
+
+    async fn group_schema(&self, group: u32) -> Result<Option<(u32, String)>, StoreError> {
+        self.0.group_schema(group).await
+    }
+
+    async fn put_group_schema(
+        &self,
+        group: u32,
+        version: u32,
+        fields: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.0.put_group_schema(group, version, fields, at).await
+    }
     async fn group_keys(&self, id: u32) -> Result<Vec<SealedGroupKey>, StoreError> {
         self.0.group_keys(id).await
     }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod documents;
 pub mod keys;
+pub mod offline;
 pub mod redact;
 pub mod tokens;
 

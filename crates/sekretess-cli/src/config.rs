@@ -62,6 +62,17 @@ pub struct ServerSection {
     pub rate_limits: RateLimitSection,
     /// Encrypted backups (`POST /v1/sys/backup` and the schedule).
     pub backup: Option<BackupSection>,
+    /// The offline key for restricted fields (`[server.offline]`).
+    pub offline: Option<OfflineSection>,
+}
+
+/// `[server.offline]`: restricted values are sealed on arrival to this public key (from
+/// `sekretess offline keygen` on the air-gapped machine). Also `SEKRETESS_OFFLINE_RECIPIENT`.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfflineSection {
+    /// `age1…`
+    pub recipient: Option<String>,
 }
 
 /// Token buckets: `*_per_minute` tokens a minute, at most `*_burst` saved up; a rate of 0

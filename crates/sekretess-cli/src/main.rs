@@ -17,9 +17,11 @@ mod archive;
 mod audit;
 mod backup;
 mod config;
+mod offline;
 mod people;
 mod redact;
 mod redact_vault;
+mod schema;
 mod serve;
 mod token;
 
@@ -128,6 +130,13 @@ enum Command {
     /// standard input, never from the command line.
     #[command(subcommand)]
     Token(token::TokenCmd),
+    /// A group's customer schema: show, add-field, change-field (the security officer).
+    #[command(subcommand)]
+    Schema(schema::SchemaCmd),
+    /// The offline key and restricted values: keygen and reveal (air-gapped, no network),
+    /// export (through the server, still sealed).
+    #[command(subcommand)]
+    Offline(offline::OfflineCmd),
 }
 
 /// The exit code for an error (see the command's help).
@@ -189,6 +198,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Approval(c) => approvals::run(&client, c, cli.json).await.map(|()| true)?,
         Command::Backup(c) => backup::run(&client, c).await.map(|()| true)?,
         Command::Token(c) => token::token(&client, c, cli.json).await?,
+        Command::Schema(c) => schema::run(&client, c, &out).await.map(|()| true)?,
+        Command::Offline(c) => offline::run(&client, c).await.map(|()| true)?,
         Command::Audit(_) | Command::Serve(_) | Command::Restore(_) => true,
     };
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
@@ -198,6 +209,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Redact(args) if !args.vault => redact::run(args),
+        // Air-gapped: no runtime, no client, no network.
+        Command::Offline(cmd) if offline::is_local(&cmd) => {
+            offline::run_local(cmd).map(|()| ExitCode::SUCCESS)
+        }
         Command::Audit(args) => {
             let (config, addr, cacert) = (cli.config, cli.addr, cli.cacert);
             let (cert, key) = (cli.client_cert, cli.client_key);

@@ -17,6 +17,7 @@ use sekretess_core::process::ProcessStore;
 use sekretess_core::store::Store;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
 use sekretess_crypto::backup::BackupRecipient;
+use sekretess_crypto::offline::OfflineRecipient;
 use sekretess_server::backup::{BackupOptions, Schedule, spawn_schedule};
 use sekretess_server::processes::{Heartbeat, ProcessRegistration, new_process_id};
 use sekretess_server::routes::people::PeopleOptions;
@@ -130,7 +131,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             bail!("dev mode keeps its vault in SQLite; --store and --group-database are for production");
         }
         let data = data.context("dev mode needs a data folder")?;
-        return dev(listen, &data, limits, backup_options(file)?).await;
+        return dev(listen, &data, limits, backup_options(file)?, offline_recipient(file)?).await;
     }
     let choice = choose_store(args.store, args.group_databases, file)?;
     let (cert, key) = match (&file.server.tls_cert, &file.server.tls_key) {
@@ -146,7 +147,8 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             sekretess_server::tls::warn_loose_permissions(&data);
             let store = SqliteStore::open(&data).await?;
             tracing::info!(data = %data.display(), "store: SQLite");
-            serve_store(store, listen, tls_files, limits, backup_options(file)?).await
+            serve_store(store, listen, tls_files, limits, backup_options(file)?, offline_recipient(file)?)
+                .await
         }
         StoreChoice::Postgres(options) => {
             tracing::info!(options = ?options, "store: PostgreSQL");
@@ -155,7 +157,15 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             for (name, place) in file.server.group_placement.iter().flatten() {
                 store.place_group(name, placement(place)?)?;
             }
-            let result = serve_store(store.clone(), listen, tls_files, limits, backup_options(file)?).await;
+            let result = serve_store(
+                store.clone(),
+                listen,
+                tls_files,
+                limits,
+                backup_options(file)?,
+                offline_recipient(file)?,
+            )
+            .await;
             store.close().await;
             result
         }
@@ -214,6 +224,17 @@ fn choose_store(flag: Option<String>, group_flags: Vec<String>, file: &ConfigFil
 
 /// Opens the vault on `store`, serves until SIGTERM/SIGINT, and keeps this process
 /// registered in the control database (a heartbeat) meanwhile.
+/// The offline key's public half: `[server.offline] recipient`, or
+/// `SEKRETESS_OFFLINE_RECIPIENT`. Without it, restricted values are refused.
+fn offline_recipient(file: &ConfigFile) -> Result<Option<OfflineRecipient>> {
+    let text = std::env::var("SEKRETESS_OFFLINE_RECIPIENT")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| file.server.offline.clone().and_then(|o| o.recipient));
+    text.map(|t| OfflineRecipient::parse(&t).context("the offline recipient is not an age recipient (age1…)"))
+        .transpose()
+}
+
 /// The backup settings: `[server.backup]`, recipients also from `SEKRETESS_BACKUP_RECIPIENTS`.
 fn backup_options(file: &ConfigFile) -> Result<BackupOptions> {
     let section = file.server.backup.clone().unwrap_or_default();
@@ -249,10 +270,12 @@ async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore + Backu
     (cert, key, client_ca): (&Path, &Path, Option<&Path>),
     limits: Limits,
     backups: BackupOptions,
+    offline: Option<OfflineRecipient>,
 ) -> Result<()> {
     let tls_config = tls::server_config_with_clients(cert, key, client_ca)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let vault = Arc::new(Vault::open(store.clone(), clock.clone(), Schema::default_schema()).await?);
+    vault.set_offline_recipient(offline)?;
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
     let state = AppState::new(Arc::clone(&vault), clock.clone(), limits, PeopleOptions::default())
         .with_processes(registration.clone())
@@ -267,7 +290,13 @@ async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore + Backu
     Ok(())
 }
 
-async fn dev(listen: SocketAddr, data: &Path, limits: Limits, backups: BackupOptions) -> Result<()> {
+async fn dev(
+    listen: SocketAddr,
+    data: &Path,
+    limits: Limits,
+    backups: BackupOptions,
+    offline: Option<OfflineRecipient>,
+) -> Result<()> {
     if !listen.ip().is_loopback() {
         bail!("dev mode listens on loopback only (127.0.0.1 or ::1); {listen} is not");
     }
@@ -287,6 +316,7 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits, backups: BackupOpt
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = SqliteStore::open(&data.join("vault")).await?;
     let vault = Vault::open(store.clone(), clock.clone(), Schema::default_schema()).await?;
+    vault.set_offline_recipient(offline)?;
     let cred_path = data.join("dev-credentials.json");
     // The share is wiped once the vault is unsealed (in dev mode it encodes the root key).
     let (token, mut share) = if vault.seal_status()?.initialized {

@@ -395,6 +395,43 @@ impl Client {
         self.call::<(), _>(Method::GET, "/v1/schema", None).await
     }
 
+    /// A group's schema and its version.
+    pub async fn group_schema(&self, group: &str) -> Result<api::offline::GroupSchema, ClientError> {
+        self.call::<(), _>(Method::GET, &format!("/v1/groups/{}/schema", segment(group)), None).await
+    }
+
+    /// Adds a field to a group's schema.
+    pub async fn add_field(
+        &self,
+        group: &str,
+        field: &api::SchemaField,
+    ) -> Result<api::offline::GroupSchema, ClientError> {
+        self.call(Method::POST, &format!("/v1/groups/{}/schema/fields", segment(group)), Some(field)).await
+    }
+
+    /// Changes a field of a group's schema.
+    pub async fn change_field(
+        &self,
+        group: &str,
+        field: &str,
+        change: &api::offline::FieldChange,
+    ) -> Result<api::offline::GroupSchema, ClientError> {
+        self.call(
+            Method::PATCH,
+            &format!("/v1/groups/{}/schema/fields/{}", segment(group), segment(field)),
+            Some(change),
+        )
+        .await
+    }
+
+    /// Exports customers' restricted values, sealed to the offline key.
+    pub async fn offline_export(
+        &self,
+        req: &api::offline::OfflineExportRequest,
+    ) -> Result<api::offline::OfflineExportBundle, ClientError> {
+        self.call(Method::POST, "/v1/offline/export", Some(req)).await
+    }
+
     // ---- customers ----
 
     pub async fn create_customer(

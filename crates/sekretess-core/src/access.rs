@@ -55,10 +55,15 @@ pub enum Scope {
     TokensCreate,
     /// Turn tokens back into values, naming a purpose (`POST /v1/detokenize`).
     TokensReveal,
+    /// Change a group's customer schema (add and change fields).
+    SchemaWrite,
+    /// Export customers' restricted values, still sealed to the offline key
+    /// (`POST /v1/offline/export`); nothing is readable online.
+    OfflineExport,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 17] = [
+    pub const ALL: [Scope; 19] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
@@ -76,6 +81,8 @@ impl Scope {
         Scope::SysBackup,
         Scope::TokensCreate,
         Scope::TokensReveal,
+        Scope::SchemaWrite,
+        Scope::OfflineExport,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +104,8 @@ impl Scope {
             Scope::SysBackup => "sys:backup",
             Scope::TokensCreate => "tokens:create",
             Scope::TokensReveal => "tokens:reveal",
+            Scope::SchemaWrite => "schema:write",
+            Scope::OfflineExport => "offline:export",
         }
     }
 
@@ -111,8 +120,15 @@ impl Scope {
 }
 
 /// Scopes that administer the vault: keys, groups, sealing and the audit log.
-pub const ADMIN_SCOPES: [Scope; 5] =
-    [Scope::ApiKeysAdmin, Scope::GroupsAdmin, Scope::SysSeal, Scope::AuditRead, Scope::SysBackup];
+pub const ADMIN_SCOPES: [Scope; 7] = [
+    Scope::ApiKeysAdmin,
+    Scope::GroupsAdmin,
+    Scope::SysSeal,
+    Scope::AuditRead,
+    Scope::SysBackup,
+    Scope::SchemaWrite,
+    Scope::OfflineExport,
+];
 
 /// The role name that stands for every scope (the bootstrap key's).
 pub const SECURITY_OFFICER: &str = "security-officer";

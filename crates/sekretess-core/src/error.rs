@@ -67,6 +67,14 @@ pub enum VaultError {
     NoFields,
     #[error("field {field:?} is not searchable")]
     NotSearchable { field: String },
+    #[error(
+        "field {field:?} has values in this group: its type, its restricted sensitivity and its index cannot change while values exist"
+    )]
+    FieldInUse { field: String },
+    #[error(
+        "restricted fields need the offline key's public half in the server configuration ([offline] recipient)"
+    )]
+    OfflineKeyMissing,
 
     #[error("customer code is malformed (expected 12 symbols like K7Q4-M92D-J3X8)")]
     MalformedCode,

@@ -25,8 +25,9 @@ pub use access::{AccessStore, ApiKeyRecord, ApiKeySecret, Caller, GroupAccess, S
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use code::CustomerCode;
 pub use error::{StoreError, TokenFault, VaultError};
-pub use schema::{FieldDef, FieldType, Schema, Sensitivity};
+pub use schema::{FieldChange, FieldDef, FieldType, Schema, Sensitivity};
 pub use vault::{
     Customer, FieldValue, GroupInfo, InitOutcome, KEK_USE_LIMIT, KeyPolicy, Probe, RekeyStarted,
     RewrapProgress, RewrapReport, SealStatus, Vault,
 };
+pub use vault::{DEFAULT_SCHEMA_VERSION, HELD_OFFLINE, MAX_EXPORT_CUSTOMERS, OfflineExport};

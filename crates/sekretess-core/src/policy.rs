@@ -187,6 +187,13 @@ impl FieldPolicy {
                         });
                     match self.decision_for(roles, s) {
                         Decision::Deny => {}
+                        // A restricted value is not online at all: say where it is.
+                        Decision::Masked | Decision::RevealWithPurpose if s == Sensitivity::Restricted => {
+                            out.insert(
+                                name.clone(),
+                                FieldView::Masked(crate::vault::HELD_OFFLINE.to_owned()),
+                            );
+                        }
                         Decision::Masked | Decision::RevealWithPurpose => {
                             out.insert(name.clone(), FieldView::Masked(mask(ty, value.expose())));
                         }
@@ -576,7 +583,8 @@ mod tests {
         let purpose = Purpose::new("payment", None).unwrap();
         for roles in [vec![Role::Agent], vec![Role::Agent, Role::SecurityOfficer, Role::Auditor]] {
             let v = p.view_customer(&roles, &schema, &c, None).unwrap();
-            assert_eq!(v["secret_note"], FieldView::Masked("****".into()));
+            // The masked view says where the value is (it is not online at all).
+            assert_eq!(v["secret_note"], FieldView::Masked("[held offline]".into()));
             let names = vec!["secret_note".to_owned()];
             assert!(matches!(
                 p.view_customer(&roles, &schema, &c, Some((&names, Some(&purpose)))),

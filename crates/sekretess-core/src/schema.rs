@@ -88,6 +88,12 @@ impl Sensitivity {
             Sensitivity::Restricted => "restricted",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Sensitivity::Internal, Sensitivity::Confidential, Sensitivity::Restricted]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,6 +189,71 @@ impl Schema {
         Ok(())
     }
 
+    /// Changes a field's definition in place (what [`FieldChange`] sets; the rest stays).
+    /// Whether the change is allowed while values exist is the vault's question
+    /// ([`FieldChange::needs_no_values`]).
+    pub fn change_field(&mut self, name: &str, change: &FieldChange) -> Result<(), VaultError> {
+        let def = self
+            .fields
+            .iter_mut()
+            .find(|f| f.name == name)
+            .ok_or_else(|| VaultError::UnknownField { field: name.to_owned() })?;
+        let mut next = def.clone();
+        if let Some(t) = change.field_type {
+            next.field_type = t;
+        }
+        if let Some(s) = change.sensitivity {
+            next.sensitivity = s;
+        }
+        if let Some(b) = change.searchable {
+            next.searchable = b;
+        }
+        if let Some(u) = change.unique {
+            next.unique = u;
+        }
+        if next.unique && !next.searchable {
+            return Err(VaultError::Invalid { field: next.name, rule: "a unique field must be searchable" });
+        }
+        if next == *def {
+            return Err(VaultError::Invalid { field: next.name, rule: "the change changes nothing" });
+        }
+        *def = next;
+        Ok(())
+    }
+
+    /// The schema as stored (JSON: a list of field definitions).
+    pub fn to_json(&self) -> Result<String, VaultError> {
+        let wire: Vec<WireField> = self
+            .fields
+            .iter()
+            .map(|f| WireField {
+                name: f.name.clone(),
+                field_type: f.field_type.as_str().to_owned(),
+                sensitivity: f.sensitivity.as_str().to_owned(),
+                searchable: f.searchable,
+                unique: f.unique,
+            })
+            .collect();
+        serde_json::to_string(&wire).map_err(|_| VaultError::Internal("schema does not encode"))
+    }
+
+    /// Reads a stored schema back; anything unexpected is corruption.
+    pub fn from_json(text: &str) -> Result<Self, VaultError> {
+        let wire: Vec<WireField> = serde_json::from_str(text).map_err(|_| VaultError::Integrity)?;
+        let mut schema = Schema { fields: Vec::with_capacity(wire.len()) };
+        for w in wire {
+            let def = FieldDef {
+                field_type: FieldType::parse(&w.field_type).ok_or(VaultError::Integrity)?,
+                sensitivity: Sensitivity::parse(&w.sensitivity).ok_or(VaultError::Integrity)?,
+                name: w.name,
+                searchable: w.searchable,
+                unique: w.unique,
+            };
+            schema.add_field(def).map_err(|_| VaultError::Integrity)?;
+        }
+        Ok(schema)
+    }
+
     /// Validates one value for one field; returns the value to store and, for searchable
     /// fields, the normalized form to index.
     pub fn check(&self, field: &str, value: &str, today_year: i32) -> Result<Normalized, VaultError> {
@@ -194,9 +265,70 @@ impl Schema {
     }
 }
 
+/// A change to one field: each `Some` replaces that part of its definition.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field_type: Option<FieldType>,
+    pub sensitivity: Option<Sensitivity>,
+    pub searchable: Option<bool>,
+    pub unique: Option<bool>,
+}
+
+impl FieldChange {
+    /// Whether this change to `def` may only be made while no customer of the group holds
+    /// a value of the field: a new type (stored values were checked against the old one), a
+    /// move to or from `restricted` (values sealed online cannot be opened, plain ones would
+    /// stay readable), and a change to the blind index (existing values would be missing
+    /// from it, or have stale entries). Internal <-> confidential is always allowed.
+    pub fn needs_no_values(&self, def: &FieldDef) -> bool {
+        let differs = |new: Option<bool>, old: bool| new.is_some_and(|n| n != old);
+        self.field_type.is_some_and(|t| t != def.field_type)
+            || self.sensitivity.is_some_and(|s| {
+                s != def.sensitivity
+                    && (s == Sensitivity::Restricted || def.sensitivity == Sensitivity::Restricted)
+            })
+            || differs(self.searchable, def.searchable)
+            || differs(self.unique, def.unique)
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireField {
+    name: String,
+    #[serde(rename = "type")]
+    field_type: String,
+    sensitivity: String,
+    searchable: bool,
+    unique: bool,
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_cvv_like;
+    use super::*;
+
+    #[test]
+    fn a_schema_round_trips_and_changes_are_classified() {
+        let mut s = Schema::default_schema();
+        assert_eq!(Schema::from_json(&s.to_json().unwrap()).unwrap(), s);
+        assert!(Schema::from_json("[{\"name\":\"x\"}]").is_err());
+        let national = s.field("national_id").unwrap().clone();
+        let to_text = FieldChange { field_type: Some(FieldType::Text), ..FieldChange::default() };
+        assert!(to_text.needs_no_values(&national));
+        let to_internal = FieldChange { sensitivity: Some(Sensitivity::Internal), ..FieldChange::default() };
+        assert!(!to_internal.needs_no_values(&national));
+        let to_restricted =
+            FieldChange { sensitivity: Some(Sensitivity::Restricted), ..FieldChange::default() };
+        assert!(to_restricted.needs_no_values(&national));
+        // The same type again is no type change.
+        let same = FieldChange { field_type: Some(FieldType::NationalId), ..FieldChange::default() };
+        assert!(!same.needs_no_values(&national));
+        assert!(s.change_field("national_id", &same).is_err(), "a change that changes nothing");
+        s.change_field("national_id", &to_restricted).unwrap();
+        assert_eq!(s.field("national_id").unwrap().sensitivity, Sensitivity::Restricted);
+        let unique_unsearchable = FieldChange { searchable: Some(false), ..FieldChange::default() };
+        assert!(s.change_field("national_id", &unique_unsearchable).is_err());
+    }
 
     #[test]
     fn security_code_names_in_any_spelling() {

@@ -201,6 +201,21 @@ pub trait Store: AuditStore + Clone + Send + Sync + 'static {
         id: u32,
         state: GroupState,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The newest stored schema of a group, as (version, JSON); `None`: the group has the
+    /// vault's default schema (version 1).
+    fn group_schema(
+        &self,
+        group: u32,
+    ) -> impl Future<Output = Result<Option<(u32, String)>, StoreError>> + Send;
+    /// Stores version `version` of a group's schema. A version already stored (another
+    /// process changed the schema first) is a [`StoreError::Conflict`].
+    fn put_group_schema(
+        &self,
+        group: u32,
+        version: u32,
+        fields: &str,
+        at: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn group_keys(&self, id: u32) -> impl Future<Output = Result<Vec<SealedGroupKey>, StoreError>> + Send;
     /// Adds a KEK version to a group and makes it the current one, in one transaction,
     /// only if `key.version` is one more than the current version (`Conflict` otherwise:

@@ -13,6 +13,7 @@ pub mod envelope;
 pub mod kdf;
 pub mod keywrap;
 pub mod mac;
+pub mod offline;
 pub mod password;
 pub mod secret;
 pub mod shamir;

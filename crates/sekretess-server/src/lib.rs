@@ -23,7 +23,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use futures_util::FutureExt;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -348,6 +348,10 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .route("/v1/groups/{name}/unlock", post(r::groups::unlock_group::<S>))
         .route("/v1/groups/{name}/rotate-key", post(r::keys::rotate_group_key::<S>))
         .route("/v1/schema", get(r::customers::schema::<S>))
+        .route("/v1/groups/{name}/schema", get(r::schema::group_schema::<S>))
+        .route("/v1/groups/{name}/schema/fields", post(r::schema::add_field::<S>))
+        .route("/v1/groups/{name}/schema/fields/{field}", patch(r::schema::change_field::<S>))
+        .route("/v1/offline/export", post(r::schema::offline_export::<S>))
         .route("/v1/customers", post(r::customers::create_customer::<S>))
         .route(
             "/v1/customers/batch",

@@ -90,6 +90,8 @@ impl Modify for BearerAuth {
         groups::create_group, groups::list_groups, groups::lock_group, groups::unlock_group,
         crate::routes::keys::rotate_group_key, crate::routes::keys::rotate_audit_key,
         customers::schema,
+        crate::routes::schema::group_schema, crate::routes::schema::add_field, crate::routes::schema::change_field,
+        crate::routes::schema::offline_export,
         customers::create_customer, customers::create_customers, customers::get_customer, customers::update_customer,
         customers::erase_customer, customers::search,
         apikeys::create_api_key, apikeys::list_api_keys, apikeys::revoke_api_key, apikeys::bind_api_key,

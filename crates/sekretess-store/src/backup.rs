@@ -124,6 +124,12 @@ pub const CONTROL_TABLES: &[TableSpec] = &[
         ],
         order_by: "employee_id, version",
     },
+    // Per-group schemas (store migration 0009).
+    TableSpec {
+        name: "group_schemas",
+        columns: &[("group_id", Int), ("version", Int), ("fields", Text), ("changed_at", Int)],
+        order_by: "group_id, version",
+    },
 ];
 
 /// Tables of every group store besides its customers and their index.

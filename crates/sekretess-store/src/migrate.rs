@@ -17,6 +17,7 @@ pub const SQLITE_CONTROL: &[Step] = &[
     (6, "record versions", include_str!("../migrations/sqlite/control/0006_record_versions.sql")),
     (7, "key rotation", include_str!("../migrations/sqlite/control/0007_key_rotation.sql")),
     (8, "approvals", include_str!("../migrations/sqlite/control/0008_approvals.sql")),
+    (9, "group schemas", include_str!("../migrations/sqlite/control/0009_group_schemas.sql")),
 ];
 pub const SQLITE_GROUP: &[Step] = &[
     (1, "init", include_str!("../migrations/sqlite/group/0001_init.sql")),
@@ -38,6 +39,7 @@ pub const POSTGRES_CONTROL: &[Step] = &[
     (6, "record versions", include_str!("../migrations/postgres/control/0006_record_versions.sql")),
     (7, "key rotation", include_str!("../migrations/postgres/control/0007_key_rotation.sql")),
     (8, "approvals", include_str!("../migrations/postgres/control/0008_approvals.sql")),
+    (9, "group schemas", include_str!("../migrations/postgres/control/0009_group_schemas.sql")),
 ];
 #[cfg(feature = "postgres")]
 pub const POSTGRES_GROUP: &[Step] = &[

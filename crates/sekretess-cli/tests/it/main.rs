@@ -5,6 +5,7 @@ mod archive;
 mod audit;
 mod backup;
 mod crash;
+mod offline;
 mod rotation;
 mod scale;
 mod serve;

@@ -118,11 +118,15 @@ pub enum Action {
     TokenReveal,
     /// `token.revoke`: Tokens were revoked (token ids).
     TokenRevoke,
+    /// `schema.change`: A field was added to a group's schema or changed (a new schema version).
+    SchemaChange,
+    /// `offline.export`: A customer's restricted values were exported, still sealed to the offline key.
+    OfflineExport,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 56] = [
+    pub const ALL: [Action; 58] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -179,6 +183,8 @@ impl Action {
         Action::TokenCreate,
         Action::TokenReveal,
         Action::TokenRevoke,
+        Action::SchemaChange,
+        Action::OfflineExport,
     ];
 
     /// The name written to the audit log.
@@ -240,6 +246,8 @@ impl Action {
             Action::TokenCreate => "token.create",
             Action::TokenReveal => "token.reveal",
             Action::TokenRevoke => "token.revoke",
+            Action::SchemaChange => "schema.change",
+            Action::OfflineExport => "offline.export",
         }
     }
 }
@@ -308,6 +316,8 @@ mod tests {
             (Action::TokenCreate, "token.create"),
             (Action::TokenReveal, "token.reveal"),
             (Action::TokenRevoke, "token.revoke"),
+            (Action::SchemaChange, "schema.change"),
+            (Action::OfflineExport, "offline.export"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

@@ -32,33 +32,65 @@ impl<S: Store> Vault<S> {
         civil_date(self.clock.now()).0
     }
 
-    /// Validates an item and computes its blind-index entries in `g`.
+    /// Validates an item and computes its blind-index entries in `g` (whose schema is
+    /// `shape`), for customer `code`. A restricted value is sealed to the offline key here,
+    /// once validated and normalized ([`Vault::seal_restricted`]). `kept` are restricted
+    /// values already sealed (an update's untouched fields): kept as they are, with the
+    /// blind-index entry sealed beside them.
     pub(super) fn prepare(
         &self,
         g: &OpenGroup<S::Group>,
+        shape: &Shape,
+        code: &str,
         fields: &[(String, String)],
+        kept: &[(String, Zeroizing<String>)],
     ) -> Result<Prepared, VaultError> {
-        if fields.is_empty() {
+        if fields.is_empty() && kept.is_empty() {
             return Err(VaultError::NoFields);
         }
         let year = self.today_year();
-        let mut values = Vec::with_capacity(fields.len());
+        let mut values = Vec::with_capacity(fields.len() + kept.len());
         let mut index = Vec::new();
         for (name, value) in fields {
-            let checked = self.schema.check(name, value, year)?;
+            let checked = shape.schema.check(name, value, year)?;
             if values.iter().any(|(n, _): &(String, _)| n == name) {
                 return Err(VaultError::Invalid { field: name.clone(), rule: "given more than once" });
             }
-            if let Some(def) = self.schema.field(name).filter(|d| d.searchable) {
-                let key = g.index_keys.get(name).ok_or(VaultError::Internal("missing index key"))?;
-                let form = Zeroizing::new(checked.index_form);
-                index.push(IndexEntry {
-                    field: name.clone(),
-                    hash: key.index(form.as_bytes()),
-                    unique: def.unique,
-                });
+            let def =
+                shape.schema.field(name).ok_or_else(|| VaultError::UnknownField { field: name.clone() })?;
+            let form = Zeroizing::new(checked.index_form);
+            let hash = match def.searchable {
+                true => Some(shape.index_key(name)?.index(form.as_bytes())),
+                false => None,
+            };
+            if let Some(hash) = hash {
+                index.push(IndexEntry { field: name.clone(), hash, unique: def.unique });
             }
-            values.push((name.clone(), Zeroizing::new(checked.stored)));
+            let stored = Zeroizing::new(checked.stored);
+            if def.sensitivity == Sensitivity::Restricted {
+                values.push((name.clone(), self.seal_restricted(g.row.id, code, name, &stored, hash)?));
+            } else if is_sealed(&stored) {
+                return Err(VaultError::Invalid {
+                    field: name.clone(),
+                    rule: "starts with a reserved prefix",
+                });
+            } else {
+                values.push((name.clone(), stored));
+            }
+        }
+        for (name, sealed) in kept {
+            if values.iter().any(|(n, _): &(String, _)| n == name) {
+                continue;
+            }
+            let def = shape.schema.field(name).ok_or(VaultError::Integrity)?;
+            if def.sensitivity != Sensitivity::Restricted {
+                return Err(VaultError::Integrity);
+            }
+            if def.searchable {
+                let hash = sealed_index_hash(sealed)?.ok_or(VaultError::Integrity)?;
+                index.push(IndexEntry { field: name.clone(), hash, unique: def.unique });
+            }
+            values.push((name.clone(), sealed.clone()));
         }
         values.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(Prepared { values, index })
@@ -109,7 +141,10 @@ impl<S: Store> Vault<S> {
         batch: &[Vec<(String, String)>],
     ) -> Result<Vec<Validated>, VaultError> {
         let items: Vec<_> = batch.iter().zip(CustomerCode::generate_many(batch.len())?).collect();
-        par_map(&items, |(fields, code)| Ok((code.clone(), self.prepare(g, fields)?)))
+        let shape = g.shape()?;
+        par_map(&items, |(fields, code)| {
+            Ok((code.clone(), self.prepare(g, &shape, code.compact(), fields, &[])?))
+        })
     }
 
     /// Encrypts validated items (a new data key each), spread over the cores: this is most

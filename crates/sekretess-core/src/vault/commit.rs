@@ -40,8 +40,9 @@ impl<S: Store> Vault<S> {
         let u = self.unsealed()?;
         let g = self.group_by_name(&u, group).await?;
         Self::usable(&g)?;
-        let prepared = self.prepare(&g, fields)?;
         let code = CustomerCode::generate()?;
+        let shape = g.shape()?;
+        let prepared = self.prepare(&g, &shape, code.compact(), fields, &[])?;
         let now = self.clock.now();
         // Held until the round is written: its KEK version is not retired meanwhile.
         let (kek, _writing) = self.kek_for_write(&g, 1).await?;

@@ -168,7 +168,7 @@ impl<S: Store> Vault<S> {
         Ok(Customer {
             code: code.clone(),
             group: g.row.name.clone(),
-            fields,
+            fields: held_offline(fields),
             created_at: record.created_at,
             updated_at: record.updated_at,
         })
@@ -194,7 +194,7 @@ impl<S: Store> Vault<S> {
         Ok(Customer {
             code: code.clone(),
             group: g.row.name.clone(),
-            fields: opened,
+            fields: held_offline(opened),
             created_at: record.created_at,
             updated_at: record.updated_at,
         })
@@ -210,13 +210,14 @@ impl<S: Store> Vault<S> {
         let _gate = self.write_gate.read().await;
         let (u, g, record, hold) = self.locate(code, Access::Write).await?;
         let (_old_dek, current) = self.open_record(&g, &record, &hold).await?;
+        let shape = g.shape()?;
         let mut merged: BTreeMap<String, Zeroizing<String>> =
             current.into_iter().map(|(k, v)| (k, v.0)).collect();
         for (name, change) in changes {
             if crate::schema::is_cvv_like(name) {
                 return Err(VaultError::ForbiddenField { field: name.clone() });
             }
-            if self.schema.field(name).is_none() {
+            if shape.schema.field(name).is_none() {
                 return Err(VaultError::UnknownField { field: name.clone() });
             }
             match change {
@@ -224,8 +225,11 @@ impl<S: Store> Vault<S> {
                 None => merged.remove(name),
             };
         }
-        let fields: Vec<(String, String)> = merged.iter().map(|(k, v)| (k.clone(), v.to_string())).collect();
-        let prepared = self.prepare(&g, &fields)?;
+        // Restricted values left as they are stay sealed: the server cannot open them.
+        let (kept, fields): (Vec<_>, Vec<_>) =
+            merged.into_iter().partition(|(name, v)| is_sealed(v) && !changes.iter().any(|(n, _)| n == name));
+        let fields: Vec<(String, String)> = fields.into_iter().map(|(k, v)| (k, v.to_string())).collect();
+        let prepared = self.prepare(&g, &shape, code.compact(), &fields, &kept)?;
         let version = record.version.checked_add(1).ok_or(VaultError::Internal("record version overflow"))?;
         // A fresh data key for every write: one data key never seals more than the fields of
         // one write, far below the 2^32 AES-GCM encryptions a key may do with random nonces.
@@ -288,13 +292,14 @@ impl<S: Store> Vault<S> {
         let u = self.unsealed()?;
         let g = self.group_by_name(&u, group).await?;
         Self::usable(&g)?;
+        let shape = g.shape()?;
         let def =
-            self.schema.field(field).ok_or_else(|| VaultError::UnknownField { field: field.to_owned() })?;
+            shape.schema.field(field).ok_or_else(|| VaultError::UnknownField { field: field.to_owned() })?;
         if !def.searchable {
             return Err(VaultError::NotSearchable { field: field.to_owned() });
         }
-        let normalized = Zeroizing::new(self.schema.check(field, value, self.today_year())?.index_form);
-        let key = g.index_keys.get(field).ok_or(VaultError::Internal("missing index key"))?;
+        let normalized = Zeroizing::new(shape.schema.check(field, value, self.today_year())?.index_form);
+        let key = shape.index_key(field)?;
         let hash = key.index(normalized.as_bytes());
         let codes = g.store.find(field, &hash, def.unique).await?;
         let found: Vec<CustomerCode> = codes

@@ -11,10 +11,13 @@ impl<S: Store> Vault<S> {
     ) -> Result<OpenGroup<S::Group>, VaultError> {
         let mut keks = BTreeMap::new();
         let mut derivation = None;
-        let mut index_keys = HashMap::new();
         // Locked means locked: a locked group is held without any key (no KEK, no
         // derivation key, no blind-index key); unlocking opens it again from the keyring.
         if row.state == GroupState::Locked {
+            let shape = match self.store.group_schema(row.id).await? {
+                Some((version, json)) => Shape::without_keys(version, Schema::from_json(&json)?),
+                None => Shape::without_keys(schema::DEFAULT_VERSION, self.schema.clone()),
+            };
             let store = self.store.open_group(&row).await?;
             return Ok(OpenGroup {
                 locked: AtomicBool::new(true),
@@ -24,8 +27,11 @@ impl<S: Store> Vault<S> {
                 rewrap: std::sync::Mutex::new(RewrapState::new(false)),
                 row,
                 store,
-                index_keys,
+                tokens: None,
+                shape: RwLock::new(Arc::new(shape)),
+                index_root: None,
                 reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
+                creates: Coalescer::new(commit::CREATE_ROUNDS, commit::CREATES_PER_ROUND),
                 record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),
             });
         }
@@ -44,10 +50,11 @@ impl<S: Store> Vault<S> {
         if !keks.contains_key(&row.current_kek_version) {
             return Err(VaultError::Integrity);
         }
-        for f in self.schema.fields().iter().filter(|f| f.searchable) {
-            let group_index_root = kdf::derive_key(&derivation, labels::BLIND_INDEX, &row.id.to_be_bytes())?;
-            index_keys.insert(f.name.clone(), BlindIndexKey::for_field(&group_index_root, &f.name)?);
-        }
+        let index_root = kdf::derive_key(&derivation, labels::BLIND_INDEX, &row.id.to_be_bytes())?;
+        let shape = match self.store.group_schema(row.id).await? {
+            Some((version, json)) => Shape::new(version, Schema::from_json(&json)?, &index_root)?,
+            None => Shape::new(schema::DEFAULT_VERSION, self.schema.clone(), &index_root)?,
+        };
         let tokens = tokens::GroupTokens::derive(&derivation, row.id)?;
         let store = self.store.open_group(&row).await?;
         let pending = keks.len() > 1;
@@ -59,8 +66,9 @@ impl<S: Store> Vault<S> {
             rewrap: std::sync::Mutex::new(RewrapState::new(pending)),
             row,
             store,
-            index_keys,
-            tokens,
+            tokens: Some(tokens),
+            shape: RwLock::new(Arc::new(shape)),
+            index_root: Some(index_root),
             reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
             creates: Coalescer::new(commit::CREATE_ROUNDS, commit::CREATES_PER_ROUND),
             record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),

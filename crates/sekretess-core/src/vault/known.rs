@@ -60,13 +60,14 @@ impl<S: Store> Vault<S> {
             names.push(g.row.name.clone());
             let mut entries = Vec::new();
             let mut owner = Vec::new();
+            let shape = g.shape()?;
             for (i, p) in probes.iter().enumerate() {
                 for def in
-                    self.schema.fields().iter().filter(|d| d.searchable && fits(p.field_type, d.field_type))
+                    shape.schema.fields().iter().filter(|d| d.searchable && fits(p.field_type, d.field_type))
                 {
-                    let Ok(n) = self.schema.check(&def.name, &p.value, year) else { continue };
+                    let Ok(n) = shape.schema.check(&def.name, &p.value, year) else { continue };
                     let normalized = Zeroizing::new(n.index_form);
-                    let key = g.index_keys.get(&def.name).ok_or(VaultError::Internal("missing index key"))?;
+                    let key = shape.index_key(&def.name)?;
                     entries.push(IndexEntry {
                         field: def.name.clone(),
                         hash: key.index(normalized.as_bytes()),

@@ -26,7 +26,7 @@ use crate::clock::{Clock, civil_date};
 use crate::coalesce::Coalescer;
 use crate::code::CustomerCode;
 use crate::error::{StoreError, VaultError};
-use crate::schema::Schema;
+use crate::schema::{Schema, Sensitivity};
 use crate::store::{
     CustomerRecord, CustomerWrite, FIRST_RECORD_VERSION, GroupKeyKind, GroupRow, GroupState, GroupStore,
     IndexEntry, PendingBatch, SealedGroupKey, SealedVaultKey, Store, VaultKeyKind, VaultMeta,
@@ -39,6 +39,12 @@ mod commit;
 mod customers;
 mod documents;
 mod groups;
+mod offline;
+mod schema;
+
+pub use offline::{MAX_EXPORT_CUSTOMERS, OfflineExport};
+pub use schema::{DEFAULT_VERSION as DEFAULT_SCHEMA_VERSION, HELD_OFFLINE};
+use schema::{held_offline, is_sealed, sealed_index_hash};
 mod keys;
 mod known;
 pub use known::Probe;
@@ -148,9 +154,15 @@ struct OpenGroup<G> {
     /// retiring a version takes it exclusively once, so no write in flight still uses it.
     writes: tokio::sync::RwLock<()>,
     rewrap: std::sync::Mutex<RewrapState>,
-    index_keys: HashMap<String, BlindIndexKey>,
-    /// The group's token keys (FF1, deterministic, token ids, sealing of mapped values).
-    tokens: tokens::GroupTokens,
+    /// The group's token keys (FF1, deterministic, token ids, sealing of mapped values);
+    /// `None` while the group is locked.
+    tokens: Option<tokens::GroupTokens>,
+    /// The group's schema and the blind-index keys of its searchable fields; replaced as a
+    /// whole by a schema change ([`Vault::add_field`], [`Vault::change_field`]).
+    shape: RwLock<Arc<Shape>>,
+    /// The root of the group's blind-index keys (one key per field is derived from it);
+    /// `None` while the group is locked.
+    index_root: Option<Key32>,
     /// Concurrent reads by code share one store query (and one directory query).
     reads: Coalescer<String, Result<Option<Found>, StoreError>>,
     /// Concurrent single creates share one round of commits ([`commit`]).
@@ -160,7 +172,47 @@ struct OpenGroup<G> {
     record_locks: Vec<Arc<tokio::sync::RwLock<()>>>,
 }
 
+/// A group's schema at one version, with the blind-index key of each searchable field.
+pub(super) struct Shape {
+    version: u32,
+    schema: Schema,
+    index_keys: HashMap<String, BlindIndexKey>,
+}
+
+impl Shape {
+    fn new(version: u32, schema: Schema, index_root: &Key32) -> Result<Self, VaultError> {
+        let mut index_keys = HashMap::new();
+        for f in schema.fields().iter().filter(|f| f.searchable) {
+            index_keys.insert(f.name.clone(), BlindIndexKey::for_field(index_root, &f.name)?);
+        }
+        Ok(Shape { version, schema, index_keys })
+    }
+
+    /// The schema of a locked group: no blind-index key is held.
+    fn without_keys(version: u32, schema: Schema) -> Self {
+        Shape { version, schema, index_keys: HashMap::new() }
+    }
+
+    fn index_key(&self, field: &str) -> Result<&BlindIndexKey, VaultError> {
+        self.index_keys.get(field).ok_or(VaultError::Internal("missing index key"))
+    }
+}
+
 impl<G> OpenGroup<G> {
+    fn shape(&self) -> Result<Arc<Shape>, VaultError> {
+        Ok(Arc::clone(&*self.shape.read().map_err(poisoned)?))
+    }
+
+    /// The token keys, refused while the group is locked (it holds none then).
+    fn tokens(&self) -> Result<&tokens::GroupTokens, VaultError> {
+        self.tokens.as_ref().ok_or_else(|| VaultError::GroupLocked(self.row.name.clone()))
+    }
+
+    /// The blind-index root key, refused while the group is locked.
+    fn index_root(&self) -> Result<&Key32, VaultError> {
+        self.index_root.as_ref().ok_or_else(|| VaultError::GroupLocked(self.row.name.clone()))
+    }
+
     fn record_lock(&self, code: &str) -> Arc<tokio::sync::RwLock<()>> {
         // FNV-1a: codes are random, any spread will do.
         let hash = code
@@ -241,7 +293,10 @@ const MAX_SEALED_EVENTS: usize = 1000;
 pub struct Vault<S: Store> {
     store: S,
     clock: Arc<dyn Clock>,
+    /// The schema of a group that has none of its own (version 1 of every group).
     schema: Schema,
+    /// The offline key's public half: restricted values are sealed to it on arrival.
+    offline: RwLock<Option<sekretess_crypto::offline::OfflineRecipient>>,
     meta: RwLock<Option<VaultMeta>>,
     state: RwLock<State<S>>,
     sealed_events: std::sync::Mutex<Vec<(Event, Outcome)>>,
@@ -303,6 +358,7 @@ impl<S: Store> Vault<S> {
             store,
             clock,
             schema,
+            offline: RwLock::new(None),
             meta: RwLock::new(meta),
             state: RwLock::new(State::Sealed { pending: Vec::new() }),
             sealed_events: std::sync::Mutex::new(Vec::new()),
@@ -317,6 +373,8 @@ impl<S: Store> Vault<S> {
         })
     }
 
+    /// The default schema: what a group has until its schema is changed
+    /// ([`Vault::group_schema`] gives a group's own).
     pub fn schema(&self) -> &Schema {
         &self.schema
     }

@@ -80,6 +80,8 @@ impl<S: Store> Vault<S> {
             .find(|g| g.row.name == name)
             .ok_or_else(|| VaultError::UnknownGroup(name.into()))?;
         let keks = g.keks.read().map_err(poisoned)?.map.len();
-        Ok((keks + g.index_keys.len(), Arc::strong_count(g) - 1))
+        let shape = g.shape()?;
+        let others = usize::from(g.tokens.is_some()) + usize::from(g.index_root.is_some());
+        Ok((keks + shape.index_keys.len() + others, Arc::strong_count(g) - 1))
     }
 }

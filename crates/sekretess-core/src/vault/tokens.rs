@@ -380,7 +380,7 @@ impl<S: Store> Vault<S> {
         }
         let u = self.unsealed()?;
         let g = self.token_group(&u, group).await?;
-        let t = &g.tokens;
+        let t = g.tokens()?;
         let now = self.clock.now();
         let expires_at = match spec.ttl_seconds {
             None => None,
@@ -534,7 +534,7 @@ impl<S: Store> Vault<S> {
             if let Some(old) = usable
                 && let Some(sealed) = &old.value
             {
-                let plain = g.tokens.seal.open(&value_aad(g.row.id, &old), sealed)?;
+                let plain = g.tokens()?.seal.open(&value_aad(g.row.id, &old), sealed)?;
                 let (token, _) = unseal_parts(&plain)?;
                 let issued = IssuedToken { token, id: token_id(&old.hash), expires_at: old.expires_at };
                 answers[i] = Ok(issued.clone());
@@ -566,7 +566,8 @@ impl<S: Store> Vault<S> {
         let u = self.unsealed()?;
         let g = self.token_group(&u, group).await?;
         let now = self.clock.now();
-        let wanted: Vec<Vec<[u8; 32]>> = tokens.iter().map(|tk| candidate_hashes(&g.tokens, tk)).collect();
+        let keys = g.tokens()?;
+        let wanted: Vec<Vec<[u8; 32]>> = tokens.iter().map(|tk| candidate_hashes(keys, tk)).collect();
         let all: Vec<[u8; 32]> = wanted.iter().flatten().copied().collect();
         let rows: HashMap<[u8; 32], TokenRow> = if all.is_empty() {
             HashMap::new()
@@ -633,15 +634,15 @@ impl<S: Store> Vault<S> {
         let value = match format {
             TokenFormat::Fpe => Zeroizing::new(
                 match kind {
-                    TokenKind::Card => g.tokens.ff1.detokenize_card(token),
-                    TokenKind::Personnummer => g.tokens.ff1.detokenize_personnummer(token),
-                    _ => g.tokens.ff1.detokenize_digits(token),
+                    TokenKind::Card => g.tokens()?.ff1.detokenize_card(token),
+                    TokenKind::Personnummer => g.tokens()?.ff1.detokenize_personnummer(token),
+                    _ => g.tokens()?.ff1.detokenize_digits(token),
                 }
                 .map_err(ff1_fault)?,
             ),
             _ => {
                 let sealed = r.value.as_ref().ok_or(VaultError::Integrity)?;
-                let plain = g.tokens.seal.open(&value_aad(g.row.id, r), sealed)?;
+                let plain = g.tokens()?.seal.open(&value_aad(g.row.id, r), sealed)?;
                 let (stored, value) = unseal_parts(&plain)?;
                 if stored != token {
                     return Err(VaultError::Integrity);
@@ -669,7 +670,8 @@ impl<S: Store> Vault<S> {
         }
         let u = self.unsealed()?;
         let g = self.token_group(&u, group).await?;
-        let wanted: Vec<Vec<[u8; 32]>> = tokens.iter().map(|tk| candidate_hashes(&g.tokens, tk)).collect();
+        let keys = g.tokens()?;
+        let wanted: Vec<Vec<[u8; 32]>> = tokens.iter().map(|tk| candidate_hashes(keys, tk)).collect();
         let all: Vec<[u8; 32]> = wanted.iter().flatten().copied().collect();
         let rows: HashMap<[u8; 32], TokenRow> = if all.is_empty() {
             HashMap::new()

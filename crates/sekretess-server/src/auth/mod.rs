@@ -184,7 +184,9 @@ scopes!(
     DocumentsRead,
     SysBackup,
     TokensCreate,
-    TokensReveal
+    TokensReveal,
+    SchemaWrite,
+    OfflineExport
 );
 
 /// The address of the connection's peer.

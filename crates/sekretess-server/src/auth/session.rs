@@ -206,6 +206,8 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::AuditRead,
                 Scope::Metrics,
                 Scope::SysBackup,
+                Scope::SchemaWrite,
+                Scope::OfflineExport,
             ]),
             Role::Agent => out.extend([
                 Scope::GroupsRead,
@@ -252,6 +254,7 @@ pub fn is_customer_data(scope: Scope) -> bool {
             | Scope::DocumentsWrite
             | Scope::TokensCreate
             | Scope::TokensReveal
+            | Scope::OfflineExport
     )
 }
 

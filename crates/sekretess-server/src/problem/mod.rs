@@ -174,6 +174,17 @@ pub(crate) fn map_vault(e: &VaultError) -> Mapped {
         V::NoFields => {
             (S::UNPROCESSABLE_ENTITY, "no-fields", "No fields", d("a customer needs at least one field"))
         }
+        V::FieldInUse { field } => (
+            S::CONFLICT,
+            "field-in-use",
+            "The field has values",
+            Some(format!(
+                "field {field} has values in this group: its type, a move to or from restricted and its index cannot change while values exist"
+            )),
+        ),
+        V::OfflineKeyMissing => {
+            (S::UNPROCESSABLE_ENTITY, "offline-key-missing", "No offline key configured", Some(e.to_string()))
+        }
         V::NotSearchable { field } => (
             S::UNPROCESSABLE_ENTITY,
             "not-searchable",

@@ -12,6 +12,7 @@ pub mod groups;
 pub mod keys;
 pub mod people;
 pub mod redact;
+pub mod schema;
 pub mod sys;
 pub mod tokens;
 

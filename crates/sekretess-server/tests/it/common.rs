@@ -71,6 +71,11 @@ impl TestServer {
         let store = SqliteStore::open(&dir.path().join("data")).await.unwrap();
         let clock = Arc::new(ManualClock::new(NOW));
         let vault = Vault::open(store, clock.clone(), Schema::default_schema()).await.unwrap();
+        // Restricted fields are sealed to this offline key (its identity is thrown away:
+        // nothing online opens them, and neither do these tests).
+        let (_, recipient) = sekretess_crypto::backup::generate_identity();
+        let recipient = sekretess_crypto::offline::OfflineRecipient::parse(&recipient).unwrap();
+        vault.set_offline_recipient(Some(recipient)).unwrap();
         // Cheap Argon2 parameters through configuration (tests only).
         let people = PeopleOptions {
             config: PeopleConfig {

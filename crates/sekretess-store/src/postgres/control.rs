@@ -291,6 +291,42 @@ impl Store for PgStore {
         Ok(())
     }
 
+    async fn group_schema(&self, group: u32) -> Result<Option<(u32, String)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT version, fields FROM sekretess.group_schemas WHERE group_id = $1 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(i64::from(group))
+        .fetch_optional(&self.inner.control)
+        .await
+        .map_err(map_err)?;
+        row.map(|r| {
+            let version: i64 = r.try_get("version").map_err(map_err)?;
+            let version = u32::try_from(version).map_err(|_| StoreError::Corrupt("schema version".into()))?;
+            Ok((version, r.try_get("fields").map_err(map_err)?))
+        })
+        .transpose()
+    }
+
+    async fn put_group_schema(
+        &self,
+        group: u32,
+        version: u32,
+        fields: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sekretess.group_schemas (group_id, version, fields, changed_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(i64::from(group))
+        .bind(i64::from(version))
+        .bind(fields)
+        .bind(at)
+        .execute(&self.inner.control)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
     async fn group_keys(&self, id: u32) -> Result<Vec<SealedGroupKey>, StoreError> {
         let rows = sqlx::query(
             "SELECT kind, version, sealed FROM sekretess.group_keys WHERE group_id = $1 ORDER BY kind, version",

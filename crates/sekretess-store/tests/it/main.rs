@@ -15,6 +15,7 @@ mod known;
 #[cfg(target_os = "linux")]
 mod memory;
 mod multi;
+mod offline;
 mod outage;
 mod parts;
 mod people;

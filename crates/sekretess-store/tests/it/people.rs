@@ -64,6 +64,11 @@ async fn fixture<B: Backend>(backend: B) -> Fx<B> {
     let clock = Arc::new(ManualClock::new(NOW));
     let store = backend.open_store().await;
     let vault = Vault::open(store, clock.clone(), schema()).await.unwrap();
+    // secret_note is restricted: sealed to an offline key whose identity stays out of reach.
+    let (_, recipient) = sekretess_crypto::backup::generate_identity();
+    vault
+        .set_offline_recipient(Some(sekretess_crypto::offline::OfflineRecipient::parse(&recipient).unwrap()))
+        .unwrap();
     let out = vault.init(&ctx(), 1, 1).await.unwrap();
     vault.submit_share(&ctx(), &out.shares[0].to_text()).await.unwrap();
     vault.create_group(&ctx(), "retail").await.unwrap();
@@ -548,7 +553,7 @@ async fn grants_policy_masking_and_reveal<B: Backend>(b: B) {
     assert_eq!(masked("phone"), "*********67");
     assert_eq!(masked("national_id"), "811218-****");
     assert_eq!(masked("card_number"), "411111******1111");
-    assert_eq!(masked("secret_note"), "****");
+    assert_eq!(masked("secret_note"), sekretess_core::HELD_OFFLINE);
     assert!(matches!(&view["notes"], FieldView::Plain(v) if v.expose() == "prefers e-mail"));
 
     // The officer sees no customer data.

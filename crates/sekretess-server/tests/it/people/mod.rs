@@ -79,7 +79,7 @@ enum Kind {
     Bound,
 }
 
-const SCOPES: [&str; 17] = [
+const SCOPES: [&str; 19] = [
     "sys:seal",
     "groups:admin",
     "groups:read",
@@ -97,7 +97,18 @@ const SCOPES: [&str; 17] = [
     "sys:backup",
     "tokens:create",
     "tokens:reveal",
+    "schema:write",
+    "offline:export",
 ];
+
+/// A restricted value of the World's customer (`tax_id`): no answer to anyone holds it.
+const TAX_ID: &str = "19811228-9874";
+/// Its forms: as written, digits only, the 10-digit form.
+const TAX_ID_FORMS: [&str; 4] = ["19811228-9874", "198112289874", "811228-9874", "8112289874"];
+
+fn holds_tax_id(body: &[u8]) -> bool {
+    TAX_ID_FORMS.iter().any(|f| body.windows(f.len()).any(|w| w == f.as_bytes()))
+}
 
 impl World {
     fn client(&self, token: Option<&str>) -> Client {
@@ -182,10 +193,23 @@ impl World {
     async fn build() -> World {
         let r = TestServer::ready().await;
         let admin = r.admin();
+        let tax_id = sekretess_api::SchemaField {
+            name: "tax_id".into(),
+            field_type: "se_personnummer".into(),
+            sensitivity: "restricted".into(),
+            searchable: true,
+            unique: false,
+        };
+        admin.add_field("retail", &tax_id).await.unwrap();
         let code = admin
             .create_customer(
                 "retail",
-                fields(&[("full_name", "Ada Lovelace"), ("email", "ada@example.com"), ("notes", "vip")]),
+                fields(&[
+                    ("full_name", "Ada Lovelace"),
+                    ("email", "ada@example.com"),
+                    ("notes", "vip"),
+                    ("tax_id", TAX_ID),
+                ]),
             )
             .await
             .unwrap()
@@ -416,6 +440,12 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
             (vec![Agent, svc("tokens:create")], false)
         }
         ("post", "/v1/detokenize") => (vec![Agent, svc("tokens:reveal")], false),
+        ("get", "/v1/groups/{name}/schema") => (vec![Officer, svc("groups:read")], false),
+        ("post", "/v1/groups/{name}/schema/fields")
+        | ("patch", "/v1/groups/{name}/schema/fields/{field}") => (vec![Officer, svc("schema:write")], false),
+        // An export reaches customer data: the World's officer, who has not signed the
+        // current agreement, is refused (agreement-required).
+        ("post", "/v1/offline/export") => (vec![svc("offline:export")], false),
         ("post", "/v1/redact") => {
             let mut v = emp;
             v.push(svc("redact"));
@@ -456,7 +486,8 @@ async fn deny_by_default_every_route_every_caller() {
             .replace("{name}", "nosuch")
             .replace("{code}", code)
             .replace("{id}", "999999")
-            .replace("{group}", "retail");
+            .replace("{group}", "retail")
+            .replace("{field}", "notes");
         let concrete = match (method.as_str(), path.as_str()) {
             ("post", "/v1/documents") => format!("{concrete}?group=retail"),
             ("get", "/v1/documents") => format!("{concrete}?customer={}", w.code),
@@ -485,6 +516,7 @@ async fn deny_by_default_every_route_every_caller() {
                 continue;
             }
             let resp = send(&w.as_kind(*k), m.clone(), &concrete, body.clone()).await;
+            assert!(!holds_tax_id(&resp.body), "{method} {path} as {k:?} answered a restricted value");
             let s = resp.status;
             if ok {
                 assert!(
@@ -784,3 +816,4 @@ async fn fault10_an_employee_session_cannot_mint_an_admin_api_key() {
 
 mod denials;
 mod dual;
+mod restricted;
