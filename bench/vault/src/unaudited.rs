@@ -5,8 +5,8 @@ use sekretess_core::access::{AccessStore, ApiKeyRecord};
 use sekretess_core::audit::{AuditStore, Entry};
 use sekretess_core::error::StoreError;
 use sekretess_core::people::{
-    AgreementRow, EmployeeRow, EmployeeState, FailureCount, NewEmployee, PeopleStore, SessionRow,
-    SignatureRow,
+    AgreementRow, EmployeeRow, EmployeeState, FailureCount, NewEmployee, NewRequest, PeopleStore, RequestRow,
+    RequestState, RequestStore, SessionRow, SignatureRow,
 };
 use sekretess_core::policy::{Decision, Role};
 use sekretess_core::schema::Sensitivity;
@@ -328,5 +328,47 @@ impl PeopleStore for Unaudited {
         version: u32,
     ) -> impl Future<Output = Result<Option<SignatureRow>, StoreError>> + Send {
         self.0.signature(employee_id, version)
+    }
+}
+
+// Dual-control requests and key bindings as the SQLite store keeps them.
+impl RequestStore for Unaudited {
+    fn insert_request(&self, request: &NewRequest) -> impl Future<Output = Result<u64, StoreError>> + Send {
+        self.0.insert_request(request)
+    }
+
+    fn get_request(&self, id: u64) -> impl Future<Output = Result<Option<RequestRow>, StoreError>> + Send {
+        self.0.get_request(id)
+    }
+
+    fn list_requests(&self) -> impl Future<Output = Result<Vec<RequestRow>, StoreError>> + Send {
+        self.0.list_requests()
+    }
+
+    fn set_request_state(
+        &self,
+        id: u64,
+        from: RequestState,
+        to: RequestState,
+        decided_by: Option<u64>,
+        at: i64,
+        now: Option<i64>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        self.0.set_request_state(id, from, to, decided_by, at, now)
+    }
+
+    fn bind_api_key(
+        &self,
+        key_id: &str,
+        sha256: &[u8; 32],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        self.0.bind_api_key(key_id, sha256)
+    }
+
+    fn api_key_binding(
+        &self,
+        key_id: &str,
+    ) -> impl Future<Output = Result<Option<[u8; 32]>, StoreError>> + Send {
+        self.0.api_key_binding(key_id)
     }
 }
