@@ -16,6 +16,7 @@ pub const SQLITE_CONTROL: &[Step] = &[
     (5, "processes", include_str!("../migrations/sqlite/control/0005_processes.sql")),
     (6, "record versions", include_str!("../migrations/sqlite/control/0006_record_versions.sql")),
     (7, "key rotation", include_str!("../migrations/sqlite/control/0007_key_rotation.sql")),
+    (10, "retention", include_str!("../migrations/sqlite/control/0010_retention.sql")),
 ];
 pub const SQLITE_GROUP: &[Step] = &[
     (1, "init", include_str!("../migrations/sqlite/group/0001_init.sql")),
@@ -24,6 +25,7 @@ pub const SQLITE_GROUP: &[Step] = &[
     (4, "index blocks", include_str!("../migrations/sqlite/group/0004_index_blocks.sql")),
     (5, "record versions", include_str!("../migrations/sqlite/group/0005_record_versions.sql")),
     (6, "documents", include_str!("../migrations/sqlite/group/0006_documents.sql")),
+    (9, "retention", include_str!("../migrations/sqlite/group/0009_retention.sql")),
 ];
 
 #[cfg(feature = "postgres")]
@@ -35,6 +37,7 @@ pub const POSTGRES_CONTROL: &[Step] = &[
     (5, "processes", include_str!("../migrations/postgres/control/0005_processes.sql")),
     (6, "record versions", include_str!("../migrations/postgres/control/0006_record_versions.sql")),
     (7, "key rotation", include_str!("../migrations/postgres/control/0007_key_rotation.sql")),
+    (10, "retention", include_str!("../migrations/postgres/control/0010_retention.sql")),
 ];
 #[cfg(feature = "postgres")]
 pub const POSTGRES_GROUP: &[Step] = &[
@@ -44,6 +47,7 @@ pub const POSTGRES_GROUP: &[Step] = &[
     (4, "index blocks", include_str!("../migrations/postgres/group/0004_index_blocks.sql")),
     (5, "record versions", include_str!("../migrations/postgres/group/0005_record_versions.sql")),
     (6, "documents", include_str!("../migrations/postgres/group/0006_documents.sql")),
+    (9, "retention", include_str!("../migrations/postgres/group/0009_retention.sql")),
 ];
 
 pub fn migrator(steps: &'static [Step]) -> Migrator {

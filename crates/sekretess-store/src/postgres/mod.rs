@@ -41,6 +41,7 @@ mod control;
 mod documents;
 mod group;
 mod people;
+mod retention;
 mod pool;
 
 pub use group::PgBatch;

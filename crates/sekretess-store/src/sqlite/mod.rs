@@ -33,6 +33,7 @@ mod filters;
 mod group;
 mod index;
 mod people;
+mod retention;
 
 pub use crate::codec::{decode_fields, encode_fields};
 pub(crate) use checkpoint::Checkpointer;
