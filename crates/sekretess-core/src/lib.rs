@@ -27,6 +27,7 @@ pub use code::CustomerCode;
 pub use error::{StoreError, VaultError};
 pub use schema::{FieldDef, FieldType, Schema, Sensitivity};
 pub use vault::{
-    Customer, FieldValue, GroupInfo, InitOutcome, KEK_USE_LIMIT, KeyPolicy, Probe, RekeyStarted,
-    RewrapProgress, RewrapReport, SealStatus, Vault,
+    Customer, CustomerExport, ExportedField, FieldValue, GroupInfo, Holding, InitOutcome, KEK_USE_LIMIT,
+    KeyPolicy, Probe, RekeyStarted, Retention, RetentionRules, RewrapProgress, RewrapReport, SealStatus,
+    SweepReport, Vault,
 };

@@ -104,11 +104,23 @@ pub enum Action {
     VaultRekey,
     /// `audit.key_rotate`: The audit MAC key was rotated: later entries are MAC'd under the next epoch's key.
     AuditKeyRotate,
+    /// `customer.export`: A customer's subject access export was made (fields, documents and access history).
+    CustomerExport,
+    /// `customer.retention`: A customer's retention date was set or cleared.
+    CustomerRetention,
+    /// `customer.legal_hold`: A customer was put on legal hold (no retention sweep erases it).
+    CustomerLegalHold,
+    /// `customer.legal_hold.clear`: A customer's legal hold was cleared.
+    CustomerLegalHoldClear,
+    /// `retention.due`: The customers of a group past retention were listed (codes only).
+    RetentionDue,
+    /// `retention.sweep`: A retention sweep of a group ran (each erasure is its own `customer.erase`).
+    RetentionSweep,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 55] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -158,6 +170,12 @@ impl Action {
         Action::GroupKeyRetire,
         Action::VaultRekey,
         Action::AuditKeyRotate,
+        Action::CustomerExport,
+        Action::CustomerRetention,
+        Action::CustomerLegalHold,
+        Action::CustomerLegalHoldClear,
+        Action::RetentionDue,
+        Action::RetentionSweep,
     ];
 
     /// The name written to the audit log.
@@ -212,6 +230,12 @@ impl Action {
             Action::GroupKeyRetire => "group.key_retire",
             Action::VaultRekey => "vault.rekey",
             Action::AuditKeyRotate => "audit.key_rotate",
+            Action::CustomerExport => "customer.export",
+            Action::CustomerRetention => "customer.retention",
+            Action::CustomerLegalHold => "customer.legal_hold",
+            Action::CustomerLegalHoldClear => "customer.legal_hold.clear",
+            Action::RetentionDue => "retention.due",
+            Action::RetentionSweep => "retention.sweep",
         }
     }
 }
@@ -273,6 +297,12 @@ mod tests {
             (Action::GroupKeyRetire, "group.key_retire"),
             (Action::VaultRekey, "vault.rekey"),
             (Action::AuditKeyRotate, "audit.key_rotate"),
+            (Action::CustomerExport, "customer.export"),
+            (Action::CustomerRetention, "customer.retention"),
+            (Action::CustomerLegalHold, "customer.legal_hold"),
+            (Action::CustomerLegalHoldClear, "customer.legal_hold.clear"),
+            (Action::RetentionDue, "retention.due"),
+            (Action::RetentionSweep, "retention.sweep"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

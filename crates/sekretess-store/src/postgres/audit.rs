@@ -104,7 +104,12 @@ impl AuditStore for PgStore {
         rows.iter().map(entry).collect()
     }
 
-    async fn audit_of_customer(&self, customer: &str, from: u64, limit: usize) -> Result<Vec<Entry>, StoreError> {
+    async fn audit_of_customer(
+        &self,
+        customer: &str,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
         let rows = sqlx::query(
             "SELECT * FROM sekretess.audit_log WHERE customer = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
         )

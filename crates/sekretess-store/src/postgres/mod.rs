@@ -41,8 +41,8 @@ mod control;
 mod documents;
 mod group;
 mod people;
-mod retention;
 mod pool;
+mod retention;
 
 pub use group::PgBatch;
 

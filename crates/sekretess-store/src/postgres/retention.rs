@@ -7,7 +7,12 @@ use super::*;
 use crate::codec::version_from_sql;
 
 impl PgStore {
-    pub(super) async fn journal_erasures(&self, codes: &[String], group: u32, at: i64) -> Result<(), StoreError> {
+    pub(super) async fn journal_erasures(
+        &self,
+        codes: &[String],
+        group: u32,
+        at: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sekretess.erasures (code, group_id, erased_at) \
              SELECT c, $2, $3 FROM UNNEST($1::text[]) AS c ON CONFLICT (code) DO NOTHING",
@@ -89,12 +94,15 @@ impl PgGroup {
 
     pub(super) async fn retain(&self, code: &str, until: Option<i64>) -> Result<bool, StoreError> {
         self.ready().await?;
-        let done = sqlx::query(&format!("UPDATE {}.customers SET retain_until = $1 WHERE code = $2", self.inner.schema))
-            .bind(until)
-            .bind(code)
-            .execute(&self.inner.pool)
-            .await
-            .map_err(map_err)?;
+        let done = sqlx::query(&format!(
+            "UPDATE {}.customers SET retain_until = $1 WHERE code = $2",
+            self.inner.schema
+        ))
+        .bind(until)
+        .bind(code)
+        .execute(&self.inner.pool)
+        .await
+        .map_err(map_err)?;
         Ok(done.rows_affected() == 1)
     }
 

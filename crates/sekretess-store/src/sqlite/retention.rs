@@ -13,7 +13,12 @@ use crate::codec::version_from_sql;
 const PART: usize = 400;
 
 impl SqliteStore {
-    pub(super) async fn journal_erasures(&self, codes: &[String], group: u32, at: i64) -> Result<(), StoreError> {
+    pub(super) async fn journal_erasures(
+        &self,
+        codes: &[String],
+        group: u32,
+        at: i64,
+    ) -> Result<(), StoreError> {
         let mut tx = self.control.begin().await.map_err(map_err)?;
         for part in codes.chunks(PART) {
             let mut q: QueryBuilder<Sqlite> =
@@ -56,11 +61,12 @@ impl SqliteStore {
     }
 
     pub(super) async fn holds(&self, group: u32) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT code FROM legal_holds WHERE group_id = ? ORDER BY code")
-            .bind(i64::from(group))
-            .fetch_all(&self.control)
-            .await
-            .map_err(map_err)?;
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT code FROM legal_holds WHERE group_id = ? ORDER BY code")
+                .bind(i64::from(group))
+                .fetch_all(&self.control)
+                .await
+                .map_err(map_err)?;
         Ok(rows.into_iter().map(|(c,)| c).collect())
     }
 }
@@ -112,8 +118,10 @@ impl SqliteGroup {
                 list.push_bind(code.as_str());
             }
             q.push(")");
-            let rows: Vec<(String, Vec<u8>)> = q.build_query_as().fetch_all(&mut *tx).await.map_err(map_err)?;
-            let (mut unique, mut blind): (Vec<(IndexEntry, &str)>, Vec<(IndexEntry, &str)>) = (vec![], vec![]);
+            let rows: Vec<(String, Vec<u8>)> =
+                q.build_query_as().fetch_all(&mut *tx).await.map_err(map_err)?;
+            let (mut unique, mut blind): (Vec<(IndexEntry, &str)>, Vec<(IndexEntry, &str)>) =
+                (vec![], vec![]);
             for (code, blob) in &rows {
                 for e in decode_index(blob)? {
                     if e.unique { unique.push((e, code)) } else { blind.push((e, code)) }
@@ -121,7 +129,10 @@ impl SqliteGroup {
             }
             // As `delete_index` does one by one: an entry is either staged or merged.
             for (entries, tables) in [
-                (&unique, ["unique_index WHERE", "unique_runs WHERE run IN (SELECT run FROM index_runs) AND"]),
+                (
+                    &unique,
+                    ["unique_index WHERE", "unique_runs WHERE run IN (SELECT run FROM index_runs) AND"],
+                ),
                 (&blind, ["blind_index WHERE", "staged_blind WHERE run IN (SELECT run FROM index_runs) AND"]),
             ] {
                 for pairs in entries.chunks(PART / 2) {

@@ -21,6 +21,7 @@ mod people;
 mod reads;
 mod records;
 mod rest;
+mod retention;
 mod rotation;
 mod staged_index;
 mod unseal;
