@@ -6,6 +6,7 @@ pub mod audit;
 pub mod documents;
 pub mod keys;
 pub mod redact;
+pub mod retention;
 
 use std::collections::BTreeMap;
 
@@ -270,6 +271,13 @@ pub struct Customer {
     pub masked: Vec<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The customer's own retention date (Unix seconds; absent: the group's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retain_until: Option<i64>,
+    /// When the customer is due for erasure: its own date, else its last change plus the
+    /// group's default period (absent: never, as configured now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<i64>,
 }
 
 /// Sets fields (a string) or removes them (`null`); fields not named stay as they are.

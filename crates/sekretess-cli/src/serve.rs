@@ -19,6 +19,7 @@ use sekretess_core::{Clock, Schema, SystemClock, Vault};
 use sekretess_crypto::backup::BackupRecipient;
 use sekretess_server::backup::{BackupOptions, Schedule, spawn_schedule};
 use sekretess_server::processes::{Heartbeat, ProcessRegistration, new_process_id};
+use sekretess_server::retention::RetentionOptions;
 use sekretess_server::routes::people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
@@ -130,7 +131,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             bail!("dev mode keeps its vault in SQLite; --store and --group-database are for production");
         }
         let data = data.context("dev mode needs a data folder")?;
-        return dev(listen, &data, limits, backup_options(file)?).await;
+        return dev(listen, &data, limits, backup_options(file)?, retention_options(file)?).await;
     }
     let choice = choose_store(args.store, args.group_databases, file)?;
     let (cert, key) = match (&file.server.tls_cert, &file.server.tls_key) {
@@ -146,7 +147,8 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             sekretess_server::tls::warn_loose_permissions(&data);
             let store = SqliteStore::open(&data).await?;
             tracing::info!(data = %data.display(), "store: SQLite");
-            serve_store(store, listen, tls_files, limits, backup_options(file)?).await
+            serve_store(store, listen, tls_files, limits, backup_options(file)?, retention_options(file)?)
+                .await
         }
         StoreChoice::Postgres(options) => {
             tracing::info!(options = ?options, "store: PostgreSQL");
@@ -155,7 +157,15 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             for (name, place) in file.server.group_placement.iter().flatten() {
                 store.place_group(name, placement(place)?)?;
             }
-            let result = serve_store(store.clone(), listen, tls_files, limits, backup_options(file)?).await;
+            let result = serve_store(
+                store.clone(),
+                listen,
+                tls_files,
+                limits,
+                backup_options(file)?,
+                retention_options(file)?,
+            )
+            .await;
             store.close().await;
             result
         }
@@ -214,6 +224,11 @@ fn choose_store(flag: Option<String>, group_flags: Vec<String>, file: &ConfigFil
 
 /// Opens the vault on `store`, serves until SIGTERM/SIGINT, and keeps this process
 /// registered in the control database (a heartbeat) meanwhile.
+/// The retention settings: `[server.retention]`.
+fn retention_options(file: &ConfigFile) -> Result<RetentionOptions> {
+    file.server.retention.clone().unwrap_or_default().options()
+}
+
 /// The backup settings: `[server.backup]`, recipients also from `SEKRETESS_BACKUP_RECIPIENTS`.
 fn backup_options(file: &ConfigFile) -> Result<BackupOptions> {
     let section = file.server.backup.clone().unwrap_or_default();
@@ -249,6 +264,7 @@ async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore + Backu
     (cert, key): (&Path, &Path),
     limits: Limits,
     backups: BackupOptions,
+    retention: RetentionOptions,
 ) -> Result<()> {
     let tls_config = tls::server_config(cert, key)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -256,8 +272,14 @@ async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore + Backu
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
     let state = AppState::new(Arc::clone(&vault), clock.clone(), limits, PeopleOptions::default())
         .with_processes(registration.clone())
-        .with_backups(backups.clone());
+        .with_backups(backups.clone())
+        .with_retention(retention);
     spawn_schedule(Arc::clone(&vault), clock.clone(), backups, Arc::clone(&state.backups));
+    sekretess_server::retention::spawn_schedule(
+        Arc::clone(&vault),
+        clock.clone(),
+        Arc::clone(&state.retention),
+    );
     let server = RunningServer::start(listen, tls_config, state).await?;
     let heartbeat = Heartbeat::start(vault, clock, registration.clone(), server.addr.to_string());
     tracing::info!(addr = %server.addr, process = %registration.id, "listening (HTTPS only); the vault starts sealed");
@@ -267,7 +289,13 @@ async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore + Backu
     Ok(())
 }
 
-async fn dev(listen: SocketAddr, data: &Path, limits: Limits, backups: BackupOptions) -> Result<()> {
+async fn dev(
+    listen: SocketAddr,
+    data: &Path,
+    limits: Limits,
+    backups: BackupOptions,
+    retention: RetentionOptions,
+) -> Result<()> {
     if !listen.ip().is_loopback() {
         bail!("dev mode listens on loopback only (127.0.0.1 or ::1); {listen} is not");
     }
@@ -322,8 +350,14 @@ async fn dev(listen: SocketAddr, data: &Path, limits: Limits, backups: BackupOpt
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
     let state = AppState::new(Arc::clone(&vault), clock.clone(), limits, options)
         .with_processes(registration.clone())
-        .with_backups(backups.clone());
+        .with_backups(backups.clone())
+        .with_retention(retention);
     spawn_schedule(Arc::clone(&vault), clock.clone(), backups, Arc::clone(&state.backups));
+    sekretess_server::retention::spawn_schedule(
+        Arc::clone(&vault),
+        clock.clone(),
+        Arc::clone(&state.retention),
+    );
     let server = RunningServer::start(listen, tls_config, state).await?;
     let heartbeat = Heartbeat::start(vault, clock, registration, server.addr.to_string());
     let url = format!("https://{}", server.addr);

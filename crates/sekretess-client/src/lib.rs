@@ -5,6 +5,7 @@
 
 mod documents;
 mod people;
+mod retention;
 
 pub use documents::Downloaded;
 

@@ -50,10 +50,14 @@ pub enum Scope {
     /// Take encrypted backups and export the erasure journal (`POST /v1/sys/backup`,
     /// `POST /v1/sys/backup/erasures`).
     SysBackup,
+    /// Make a customer's subject access export (fields, documents, access history).
+    CustomersExport,
+    /// Set customers' retention dates and legal holds, and list who is due (codes only).
+    CustomersRetention,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 15] = [
+    pub const ALL: [Scope; 17] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
@@ -69,6 +73,8 @@ impl Scope {
         Scope::DocumentsWrite,
         Scope::DocumentsRead,
         Scope::SysBackup,
+        Scope::CustomersExport,
+        Scope::CustomersRetention,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +94,8 @@ impl Scope {
             Scope::DocumentsWrite => "documents:write",
             Scope::DocumentsRead => "documents:read",
             Scope::SysBackup => "sys:backup",
+            Scope::CustomersExport => "customers:export",
+            Scope::CustomersRetention => "customers:retention",
         }
     }
 

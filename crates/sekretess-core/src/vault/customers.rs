@@ -170,6 +170,7 @@ impl<S: Store> Vault<S> {
             fields,
             created_at: record.created_at,
             updated_at: record.updated_at,
+            retain_until: record.retain_until,
         })
     }
 
@@ -196,6 +197,7 @@ impl<S: Store> Vault<S> {
             fields: opened,
             created_at: record.created_at,
             updated_at: record.updated_at,
+            retain_until: record.retain_until,
         })
     }
 

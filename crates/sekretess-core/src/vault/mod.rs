@@ -99,6 +99,8 @@ pub struct Customer {
     pub fields: BTreeMap<String, FieldValue>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The customer's own retention date (`None`: the group's default, if any).
+    pub retain_until: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

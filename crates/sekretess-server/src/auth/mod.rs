@@ -172,7 +172,9 @@ scopes!(
     Metrics,
     DocumentsWrite,
     DocumentsRead,
-    SysBackup
+    SysBackup,
+    CustomersExport,
+    CustomersRetention
 );
 
 /// The address of the connection's peer.

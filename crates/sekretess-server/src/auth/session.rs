@@ -127,6 +127,7 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::AuditRead,
                 Scope::Metrics,
                 Scope::SysBackup,
+                Scope::CustomersRetention,
             ]),
             Role::Agent => out.extend([
                 Scope::GroupsRead,
@@ -135,6 +136,7 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::CustomersFind,
                 Scope::DocumentsRead,
                 Scope::DocumentsWrite,
+                Scope::CustomersExport,
             ]),
             Role::Auditor => out.extend([Scope::AuditRead, Scope::Metrics]),
             // Not an employee role (refused at invitation); gives nothing here.
@@ -169,6 +171,7 @@ pub fn is_customer_data(scope: Scope) -> bool {
             | Scope::CustomersFind
             | Scope::DocumentsRead
             | Scope::DocumentsWrite
+            | Scope::CustomersExport
     )
 }
 

@@ -11,6 +11,7 @@ pub mod groups;
 pub mod keys;
 pub mod people;
 pub mod redact;
+pub mod retention;
 pub mod sys;
 
 use crate::problem::ApiError;

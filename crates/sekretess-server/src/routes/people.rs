@@ -47,8 +47,8 @@ impl Default for PeopleOptions {
 }
 
 pub struct PeopleState<S: Store + AccessStore + PeopleStore> {
-    app: AppState<S>,
-    people: Arc<People<S>>,
+    pub(crate) app: AppState<S>,
+    pub(crate) people: Arc<People<S>>,
 }
 
 impl<S: Store + AccessStore + PeopleStore> Clone for PeopleState<S> {
@@ -84,6 +84,7 @@ pub(crate) fn router<S: Store + AccessStore + PeopleStore>(
         .route("/v1/agreements/sign", post(sign_agreement::<S>))
         .route("/v1/agreements/status", get(agreement_status::<S>))
         .route("/v1/customers/{code}/reveal", post(reveal::<S>))
+        .route("/v1/customers/{code}/export", get(super::retention::export::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), crate::audit_trail::customer_failures::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), unsealed_only::<S>));
@@ -553,6 +554,7 @@ pub(crate) async fn policy_view<S: Store + AccessStore>(
             }
         }
     }
+    let due_at = st.retention.rules().due_at(&c.group, c.retain_until, c.updated_at);
     Ok(api::Customer {
         code: c.code.to_string(),
         group: c.group,
@@ -560,5 +562,7 @@ pub(crate) async fn policy_view<S: Store + AccessStore>(
         masked,
         created_at: c.created_at,
         updated_at: c.updated_at,
+        retain_until: c.retain_until,
+        due_at,
     })
 }

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod common;
 mod customers;
+mod export;
 mod harden;
 mod input;
 mod known;

@@ -72,7 +72,7 @@ enum Kind {
     Svc(&'static str),
 }
 
-const SCOPES: [&str; 15] = [
+const SCOPES: [&str; 17] = [
     "sys:seal",
     "groups:admin",
     "groups:read",
@@ -88,6 +88,8 @@ const SCOPES: [&str; 15] = [
     "documents:write",
     "documents:read",
     "sys:backup",
+    "customers:export",
+    "customers:retention",
 ];
 
 impl World {
