@@ -43,6 +43,9 @@ fn customer_action(method: &Method, route: &str) -> Option<&'static str> {
             ("PATCH", "/v1/customers/{code}") => Action::CustomerUpdate,
             ("DELETE", "/v1/customers/{code}") => Action::CustomerErase,
             ("POST", "/v1/customers/{code}/reveal") => Action::CustomerReveal,
+            ("GET", "/v1/customers/{code}/export") => Action::CustomerExport,
+            ("PUT", "/v1/customers/{code}/retention") => Action::CustomerRetention,
+            ("PUT", "/v1/customers/{code}/legal-hold") => Action::CustomerLegalHold,
             _ => return None,
         }
         .as_str(),

@@ -139,7 +139,8 @@ async fn main() -> Result<()> {
     }
     let fill = t.elapsed().as_secs_f64();
     clock.set(T0 + 365 * DAY + 10);
-    let rules = RetentionRules { default_after_change: None, groups: [("bench".to_owned(), 180 * DAY)].into() };
+    let rules =
+        RetentionRules { default_after_change: None, groups: [("bench".to_owned(), 180 * DAY)].into() };
     let (listed, _) = vault.retention_due(&ctx, "bench", &rules).await?;
     anyhow::ensure!(listed.len() as u64 == due, "{} due, expected {due}", listed.len());
     let codes = Arc::new(kept);
@@ -161,8 +162,14 @@ async fn main() -> Result<()> {
     let mut while_sweeping = during.await??;
     anyhow::ensure!(report.erased == due, "erased {} of {due}", report.erased);
 
-    println!("Customers in the group: {size}; due: {due}; filled in {fill:.0} s; {CALLERS} callers getting.\n");
-    println!("Sweep: {} erased in **{sweep:.1} s** ({:.0} erasures/s).\n", report.erased, report.erased as f64 / sweep);
+    println!(
+        "Customers in the group: {size}; due: {due}; filled in {fill:.0} s; {CALLERS} callers getting.\n"
+    );
+    println!(
+        "Sweep: {} erased in **{sweep:.1} s** ({:.0} erasures/s).\n",
+        report.erased,
+        report.erased as f64 / sweep
+    );
     println!("| gets (in-process, audited) | gets/s | p50 ms | p99 ms | max ms |");
     println!("|---|---|---|---|---|");
     line("alone (5 s)", &mut alone, 5.0);

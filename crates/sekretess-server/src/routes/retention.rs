@@ -236,6 +236,8 @@ pub async fn export<S: Store + AccessStore + PeopleStore>(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    // A code out of reach reads as not found before anything else is checked.
+    let code = reachable(&st.app, &auth.caller, &code).await?;
     let purpose = match headers.get(PURPOSE_HEADER).map(|v| v.to_str()) {
         None => return Err(PeopleError::Policy(PolicyError::PurposeRequired).into()),
         Some(Ok(p)) => Purpose::parse(p).map_err(PeopleError::Policy)?,
@@ -248,7 +250,6 @@ pub async fn export<S: Store + AccessStore + PeopleStore>(
     };
     let roles = roles_of(&auth.employee);
     let policy = st.people.field_policy().await?;
-    let code = reachable(&st.app, &auth.caller, &code).await?;
     let purpose = purpose.audit_text();
     let x = st
         .app

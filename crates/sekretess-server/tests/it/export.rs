@@ -142,7 +142,11 @@ async fn an_export_holds_every_field_and_every_access_and_nothing_of_others() {
     );
     assert!(!text.contains("Bo Ek") && !text.contains(&bo));
     let again = exporter.export_customer(&ada, "customer_request").await.unwrap();
-    assert_eq!(again.history.iter().filter(|e| e.action == "customer.export").count(), 3);
+    // Three exports, and the two refused (no scope, no purpose) are on record too.
+    let exports: Vec<_> = again.history.iter().filter(|e| e.action == "customer.export").collect();
+    assert_eq!(exports.iter().filter(|e| e.outcome == "success").count(), 3);
+    assert_eq!(exports.iter().filter(|e| e.outcome == "denied").count(), 1);
+    assert_eq!(exports.len(), 5);
 }
 
 #[tokio::test]

@@ -354,6 +354,12 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
             v.push(svc("redact"));
             (v, false)
         }
+        // Retention and the subject access export (issue 24).
+        ("get", "/v1/customers/{code}/export") => (vec![Agent, svc("customers:export")], false),
+        ("get", "/v1/customers/{code}/retention") => (vec![Agent, svc("customers:read")], false),
+        ("put", "/v1/customers/{code}/retention")
+        | ("put", "/v1/customers/{code}/legal-hold")
+        | ("get", "/v1/groups/{name}/retention/due") => (vec![Officer, svc("customers:retention")], false),
         _ => return Option::None,
     })
 }
@@ -423,7 +429,8 @@ async fn deny_by_default_every_route_every_caller() {
                     && (path.contains("{code}") || path.starts_with("/v1/documents/"));
                 assert!(
                     s == 401 || s == 403 || hidden,
-                    "{method} {path} as {k:?}: expected a refusal, got {s}"
+                    "{method} {path} as {k:?}: expected a refusal, got {s} {}",
+                    String::from_utf8_lossy(&resp.body)
                 );
                 if *k == Kind::Unsigned
                     && allowed.contains(&Kind::Agent)
