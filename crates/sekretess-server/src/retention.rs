@@ -157,11 +157,11 @@ pub fn spawn_schedule<S: Store>(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, sta
         loop {
             let now = clock.now();
             if vault.seal_status().is_ok_and(|s| !s.sealed) {
-                if let (Some(at), Some(due)) = (sweep_at, next) {
-                    if now >= due {
-                        next = Some(next_sweep(now, at));
-                        state.sweep(&vault, now).await;
-                    }
+                if let (Some(at), Some(due)) = (sweep_at, next)
+                    && now >= due
+                {
+                    next = Some(next_sweep(now, at));
+                    state.sweep(&vault, now).await;
                 }
                 if now - state.counted_at.load(Ordering::Relaxed) >= REFRESH {
                     state.refresh(&vault, now).await;

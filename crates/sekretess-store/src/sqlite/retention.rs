@@ -9,6 +9,9 @@ use super::index::decode_index;
 use super::*;
 use crate::codec::version_from_sql;
 
+/// An index entry of a customer being erased, with its code.
+type Entry<'a> = (IndexEntry, &'a str);
+
 /// Rows per statement, well under SQLite's limit of bound parameters.
 const PART: usize = 400;
 
@@ -120,8 +123,7 @@ impl SqliteGroup {
             q.push(")");
             let rows: Vec<(String, Vec<u8>)> =
                 q.build_query_as().fetch_all(&mut *tx).await.map_err(map_err)?;
-            let (mut unique, mut blind): (Vec<(IndexEntry, &str)>, Vec<(IndexEntry, &str)>) =
-                (vec![], vec![]);
+            let (mut unique, mut blind): (Vec<Entry<'_>>, Vec<Entry<'_>>) = (vec![], vec![]);
             for (code, blob) in &rows {
                 for e in decode_index(blob)? {
                     if e.unique { unique.push((e, code)) } else { blind.push((e, code)) }
