@@ -123,6 +123,21 @@ impl Store for Unaudited {
     async fn is_erased(&self, code: &str) -> Result<bool, StoreError> {
         self.0.is_erased(code).await
     }
+    async fn record_erasures(&self, codes: &[String], group: u32, at: i64) -> Result<(), StoreError> {
+        self.0.record_erasures(codes, group, at).await
+    }
+    async fn set_legal_hold(&self, code: &str, group: u32, at: i64) -> Result<(), StoreError> {
+        self.0.set_legal_hold(code, group, at).await
+    }
+    async fn clear_legal_hold(&self, code: &str) -> Result<bool, StoreError> {
+        self.0.clear_legal_hold(code).await
+    }
+    async fn legal_hold(&self, code: &str) -> Result<Option<i64>, StoreError> {
+        self.0.legal_hold(code).await
+    }
+    async fn legal_holds(&self, group: u32) -> Result<Vec<String>, StoreError> {
+        self.0.legal_holds(group).await
+    }
 }
 
 impl AccessStore for Unaudited {

@@ -8,6 +8,7 @@ pub mod keys;
 pub mod offline;
 pub mod redact;
 pub mod tokens;
+pub mod retention;
 
 use std::collections::BTreeMap;
 
@@ -278,6 +279,13 @@ pub struct Customer {
     pub masked: Vec<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The customer's own retention date (Unix seconds; absent: the group's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retain_until: Option<i64>,
+    /// When the customer is due for erasure: its own date, else its last change plus the
+    /// group's default period (absent: never, as configured now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<i64>,
 }
 
 /// Sets fields (a string) or removes them (`null`); fields not named stay as they are.

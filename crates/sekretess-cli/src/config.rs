@@ -64,6 +64,8 @@ pub struct ServerSection {
     pub backup: Option<BackupSection>,
     /// The offline key for restricted fields (`[server.offline]`).
     pub offline: Option<OfflineSection>,
+    /// Retention (`[server.retention]`): default periods and the daily sweep.
+    pub retention: Option<RetentionSection>,
 }
 
 /// `[server.offline]`: restricted values are sealed on arrival to this public key (from
@@ -73,6 +75,50 @@ pub struct ServerSection {
 pub struct OfflineSection {
     /// `age1…`
     pub recipient: Option<String>,
+}
+
+/// `[server.retention]`: how long customers are kept after their last change, per group,
+/// and when the daily sweep erases those past retention (a customer's own `retain_until`
+/// always counts; a customer on legal hold is never erased).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSection {
+    /// Default for every group: a period after the last change, e.g. `2557d` (7 years).
+    /// None: customers without their own date are kept.
+    pub after_change: Option<String>,
+    /// Per group name: a period after the last change (overrides `after_change`).
+    #[serde(default)]
+    pub groups: std::collections::BTreeMap<String, String>,
+    /// Time of day (UTC, `HH:MM`) of the daily sweep. None: no sweep runs.
+    pub sweep_at: Option<String>,
+}
+
+impl RetentionSection {
+    pub fn options(&self) -> Result<sekretess_server::retention::RetentionOptions> {
+        let secs = |p: &str| -> Result<i64> {
+            Ok(i64::try_from(
+                parse_period(p).with_context(|| format!("[server.retention] period {p:?}"))?.as_secs(),
+            )
+            .unwrap_or(i64::MAX))
+        };
+        let mut rules = sekretess_core::RetentionRules {
+            default_after_change: self.after_change.as_deref().map(secs).transpose()?,
+            ..Default::default()
+        };
+        for (group, p) in &self.groups {
+            rules.groups.insert(group.clone(), secs(p)?);
+        }
+        let sweep_at = match self.sweep_at.as_deref() {
+            None => None,
+            Some(t) => {
+                let (h, m) = t.split_once(':').context("[server.retention] sweep_at is HH:MM (UTC)")?;
+                let (h, m): (i64, i64) = (h.parse()?, m.parse()?);
+                anyhow::ensure!((0..24).contains(&h) && (0..60).contains(&m), "sweep_at is HH:MM (UTC)");
+                Some(h * 3600 + m * 60)
+            }
+        };
+        Ok(sekretess_server::retention::RetentionOptions { rules, sweep_at })
+    }
 }
 
 /// Token buckets: `*_per_minute` tokens a minute, at most `*_burst` saved up; a rate of 0

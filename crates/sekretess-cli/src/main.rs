@@ -22,6 +22,7 @@ mod people;
 mod redact;
 mod redact_vault;
 mod schema;
+mod retention;
 mod serve;
 mod token;
 
@@ -91,6 +92,9 @@ enum Command {
     /// Customers.
     #[command(subcommand)]
     Customer(admin::CustomerCmd),
+    /// Retention: customers' retention dates and legal holds, and who is due for erasure.
+    #[command(subcommand)]
+    Retention(retention::RetentionCmd),
     /// The document archive: file redacted documents under customer codes, list, get, delete.
     #[command(subcommand)]
     Archive(archive::ArchiveCmd),
@@ -186,6 +190,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rekey(a) => admin::rekey(&client, a, &out).await.map(|()| true)?,
         Command::RotateAuditKey => admin::rotate_audit_key(&client, &out).await.map(|()| true)?,
         Command::Customer(c) => admin::customer(&client, c, &out).await.map(|()| true)?,
+        Command::Retention(c) => retention::run(&client, c, &out).await.map(|()| true)?,
         Command::Import(a) => admin::import(&client, a, &out).await?,
         Command::Archive(c) => archive::archive(&client, c, cli.json).await?,
         Command::Apikey(c) => admin::apikey(&client, c, &out).await.map(|()| true)?,

@@ -20,6 +20,7 @@ use sekretess_crypto::backup::BackupRecipient;
 use sekretess_crypto::offline::OfflineRecipient;
 use sekretess_server::backup::{BackupOptions, Schedule, spawn_schedule};
 use sekretess_server::processes::{Heartbeat, ProcessRegistration, new_process_id};
+use sekretess_server::retention::RetentionOptions;
 use sekretess_server::routes::people::PeopleOptions;
 use sekretess_server::tls::{self, DevCertificate};
 use sekretess_server::{AppState, Limits, RunningServer};
@@ -131,7 +132,8 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             bail!("dev mode keeps its vault in SQLite; --store and --group-database are for production");
         }
         let data = data.context("dev mode needs a data folder")?;
-        return dev(listen, &data, limits, backup_options(file)?, offline_recipient(file)?).await;
+        return dev(listen, &data, limits, backup_options(file)?, offline_recipient(file)?, retention_options(file)?)
+            .await;
     }
     let choice = choose_store(args.store, args.group_databases, file)?;
     let (cert, key) = match (&file.server.tls_cert, &file.server.tls_key) {
@@ -147,7 +149,8 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             sekretess_server::tls::warn_loose_permissions(&data);
             let store = SqliteStore::open(&data).await?;
             tracing::info!(data = %data.display(), "store: SQLite");
-            serve_store(store, listen, tls_files, limits, backup_options(file)?, offline_recipient(file)?)
+            let (offline, retention) = (offline_recipient(file)?, retention_options(file)?);
+            serve_store(store, listen, tls_files, limits, backup_options(file)?, offline, retention)
                 .await
         }
         StoreChoice::Postgres(options) => {
@@ -164,6 +167,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
                 limits,
                 backup_options(file)?,
                 offline_recipient(file)?,
+                retention_options(file)?,
             )
             .await;
             store.close().await;
@@ -235,6 +239,11 @@ fn offline_recipient(file: &ConfigFile) -> Result<Option<OfflineRecipient>> {
         .transpose()
 }
 
+/// The retention settings: `[server.retention]`.
+fn retention_options(file: &ConfigFile) -> Result<RetentionOptions> {
+    file.server.retention.clone().unwrap_or_default().options()
+}
+
 /// The backup settings: `[server.backup]`, recipients also from `SEKRETESS_BACKUP_RECIPIENTS`.
 fn backup_options(file: &ConfigFile) -> Result<BackupOptions> {
     let section = file.server.backup.clone().unwrap_or_default();
@@ -271,6 +280,7 @@ async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore + Backu
     limits: Limits,
     backups: BackupOptions,
     offline: Option<OfflineRecipient>,
+    retention: RetentionOptions,
 ) -> Result<()> {
     let tls_config = tls::server_config_with_clients(cert, key, client_ca)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -279,8 +289,14 @@ async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore + Backu
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
     let state = AppState::new(Arc::clone(&vault), clock.clone(), limits, PeopleOptions::default())
         .with_processes(registration.clone())
-        .with_backups(backups.clone());
+        .with_backups(backups.clone())
+        .with_retention(retention);
     spawn_schedule(Arc::clone(&vault), clock.clone(), backups, Arc::clone(&state.backups));
+    sekretess_server::retention::spawn_schedule(
+        Arc::clone(&vault),
+        clock.clone(),
+        Arc::clone(&state.retention),
+    );
     let server = RunningServer::start(listen, tls_config, state).await?;
     let heartbeat = Heartbeat::start(vault, clock, registration.clone(), server.addr.to_string());
     tracing::info!(addr = %server.addr, process = %registration.id, "listening (HTTPS only); the vault starts sealed");
@@ -296,6 +312,7 @@ async fn dev(
     limits: Limits,
     backups: BackupOptions,
     offline: Option<OfflineRecipient>,
+    retention: RetentionOptions,
 ) -> Result<()> {
     if !listen.ip().is_loopback() {
         bail!("dev mode listens on loopback only (127.0.0.1 or ::1); {listen} is not");
@@ -352,8 +369,14 @@ async fn dev(
     let registration = ProcessRegistration { registry: Arc::new(store), id: new_process_id() };
     let state = AppState::new(Arc::clone(&vault), clock.clone(), limits, options)
         .with_processes(registration.clone())
-        .with_backups(backups.clone());
+        .with_backups(backups.clone())
+        .with_retention(retention);
     spawn_schedule(Arc::clone(&vault), clock.clone(), backups, Arc::clone(&state.backups));
+    sekretess_server::retention::spawn_schedule(
+        Arc::clone(&vault),
+        clock.clone(),
+        Arc::clone(&state.retention),
+    );
     let server = RunningServer::start(listen, tls_config, state).await?;
     let heartbeat = Heartbeat::start(vault, clock, registration, server.addr.to_string());
     let url = format!("https://{}", server.addr);

@@ -6,6 +6,7 @@
 mod documents;
 mod people;
 mod tokens;
+mod retention;
 
 pub use documents::Downloaded;
 pub use people::Applied;

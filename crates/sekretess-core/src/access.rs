@@ -60,10 +60,14 @@ pub enum Scope {
     /// Export customers' restricted values, still sealed to the offline key
     /// (`POST /v1/offline/export`); nothing is readable online.
     OfflineExport,
+    /// Make a customer's subject access export (fields, documents, access history).
+    CustomersExport,
+    /// Set customers' retention dates and legal holds, and list who is due (codes only).
+    CustomersRetention,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 19] = [
+    pub const ALL: [Scope; 21] = [
         Scope::SysSeal,
         Scope::GroupsAdmin,
         Scope::GroupsRead,
@@ -83,6 +87,8 @@ impl Scope {
         Scope::TokensReveal,
         Scope::SchemaWrite,
         Scope::OfflineExport,
+        Scope::CustomersExport,
+        Scope::CustomersRetention,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +112,8 @@ impl Scope {
             Scope::TokensReveal => "tokens:reveal",
             Scope::SchemaWrite => "schema:write",
             Scope::OfflineExport => "offline:export",
+            Scope::CustomersExport => "customers:export",
+            Scope::CustomersRetention => "customers:retention",
         }
     }
 

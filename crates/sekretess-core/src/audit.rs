@@ -422,6 +422,30 @@ pub trait AuditStore: Send + Sync + 'static {
         from: u64,
         limit: usize,
     ) -> impl Future<Output = Result<Vec<Entry>, StoreError>> + Send;
+    /// Entries naming `customer` (a canonical code) with `seq >= from`, in order, at most
+    /// `limit` (the subject access export). Backends answer it from an index; this default
+    /// reads the whole log.
+    fn audit_of_customer(
+        &self,
+        customer: &str,
+        from: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Entry>, StoreError>> + Send {
+        async move {
+            let mut out = Vec::new();
+            let mut next = from;
+            loop {
+                let page = self.audit_read(next, 1000).await?;
+                let Some(last) = page.last().map(|e| e.seq) else { return Ok(out) };
+                out.extend(page.into_iter().filter(|e| e.customer.as_deref() == Some(customer)));
+                if out.len() >= limit {
+                    out.truncate(limit);
+                    return Ok(out);
+                }
+                next = last.saturating_add(1);
+            }
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]

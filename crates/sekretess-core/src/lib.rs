@@ -27,7 +27,8 @@ pub use code::CustomerCode;
 pub use error::{StoreError, TokenFault, VaultError};
 pub use schema::{FieldChange, FieldDef, FieldType, Schema, Sensitivity};
 pub use vault::{
-    Customer, FieldValue, GroupInfo, InitOutcome, KEK_USE_LIMIT, KeyPolicy, Probe, RekeyStarted,
-    RewrapProgress, RewrapReport, SealStatus, Vault,
+    Customer, CustomerExport, ExportedField, FieldValue, GroupInfo, Holding, InitOutcome, KEK_USE_LIMIT,
+    KeyPolicy, Probe, RekeyStarted, Retention, RetentionRules, RewrapProgress, RewrapReport, SealStatus,
+    SweepReport, Vault,
 };
 pub use vault::{DEFAULT_SCHEMA_VERSION, HELD_OFFLINE, MAX_EXPORT_CUSTOMERS, OfflineExport};

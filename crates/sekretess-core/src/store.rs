@@ -289,6 +289,31 @@ pub trait Store: AuditStore + Clone + Send + Sync + 'static {
         at: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn is_erased(&self, code: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    // ---- retention (issue 24)
+
+    /// Journals the erasure of many customers of one group in one transaction (each code
+    /// once; a code already journaled keeps its first entry).
+    fn record_erasures(
+        &self,
+        codes: &[String],
+        group: u32,
+        at: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Puts a customer on legal hold (no retention sweep erases it); setting it again keeps
+    /// the first time.
+    fn set_legal_hold(
+        &self,
+        code: &str,
+        group: u32,
+        at: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Takes a customer off legal hold; returns whether it was on it.
+    fn clear_legal_hold(&self, code: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// When the customer was put on legal hold (`None`: not on hold).
+    fn legal_hold(&self, code: &str) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+    /// The codes of a group that are on legal hold.
+    fn legal_holds(&self, group: u32) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
 }
 
 /// One customer group's own store (its documents: [`DocumentStore`]).
@@ -377,6 +402,29 @@ pub trait GroupStore: DocumentStore + TokenStore + Send + Sync + 'static {
     /// since its data key was only ever stored wrapped. Each backend documents what it
     /// does.
     fn purge_erased(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    // ---- retention (issue 24)
+
+    /// Codes (with their record versions) of up to `limit` customers past retention at
+    /// `now`: those whose `retain_until` is at most `now`, and, if `changed_before` is
+    /// given (the group has a default period), those without a `retain_until` whose
+    /// `updated_at` is at most `changed_before`. In code order.
+    fn retention_due(
+        &self,
+        now: i64,
+        changed_before: Option<i64>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<(String, u64)>, StoreError>> + Send;
+    /// Sets (or clears) a customer's `retain_until` without touching its fields or record
+    /// version. Returns whether the customer exists.
+    fn set_retain_until(
+        &self,
+        code: &str,
+        until: Option<i64>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Erases many customers in one transaction, as [`GroupStore::erase_customer`] does one;
+    /// returns how many there were.
+    fn erase_customers(&self, codes: &[String]) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 /// A batch of new customers being written in one transaction ([`GroupStore::begin_batch`]).

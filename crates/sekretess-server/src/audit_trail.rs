@@ -46,6 +46,9 @@ fn customer_action(method: &Method, route: &str) -> Option<&'static str> {
             ("POST", "/v1/tokenize") => Action::TokenCreate,
             ("POST", "/v1/detokenize") => Action::TokenReveal,
             ("POST", "/v1/tokens/revoke") => Action::TokenRevoke,
+            ("GET", "/v1/customers/{code}/export") => Action::CustomerExport,
+            ("PUT", "/v1/customers/{code}/retention") => Action::CustomerRetention,
+            ("PUT", "/v1/customers/{code}/legal-hold") => Action::CustomerLegalHold,
             _ => return None,
         }
         .as_str(),

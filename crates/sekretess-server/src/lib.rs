@@ -23,7 +23,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post};
+use axum::routing::{delete, get, patch, post, put};
 use futures_util::FutureExt;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -48,6 +48,7 @@ pub mod openapi;
 pub mod problem;
 pub mod processes;
 pub mod ratelimit;
+pub mod retention;
 pub mod routes;
 pub mod tls;
 pub mod token_redact;
@@ -126,6 +127,8 @@ pub struct AppState<S: Store + AccessStore> {
     pub backups: Arc<backup::BackupState>,
     /// The backup routes, set by [`AppState::with_backups`] (merged once, by [`router`]).
     backup_routes: Router,
+    /// Retention rules and schedule, and what the metrics report about retention.
+    pub retention: Arc<retention::RetentionState>,
 }
 
 impl<S: Store + AccessStore + PeopleStore> AppState<S> {
@@ -151,6 +154,7 @@ impl<S: Store + AccessStore + PeopleStore> AppState<S> {
             backup_options: backup::BackupOptions::default(),
             backups: Arc::default(),
             backup_routes: Router::new(),
+            retention: Arc::new(retention::RetentionState::new(Default::default())),
         };
         state.people_routes = routes::people::router(state.clone(), service);
         state
@@ -158,6 +162,13 @@ impl<S: Store + AccessStore + PeopleStore> AppState<S> {
 }
 
 impl<S: Store + AccessStore> AppState<S> {
+    /// Takes retention rules and the sweep's time of day (see [`retention`]).
+    pub fn with_retention(self, options: retention::RetentionOptions) -> Self {
+        // Shared with every copy of the state (the people routes' too).
+        self.retention.set_options(options);
+        self
+    }
+
     /// Lists the registered processes at `GET /v1/sys/processes`.
     pub fn with_processes(mut self, registration: processes::ProcessRegistration) -> Self {
         self.processes = Some(registration);
@@ -184,6 +195,7 @@ impl<S: Store + AccessStore> Clone for AppState<S> {
             backup_options: self.backup_options.clone(),
             backups: Arc::clone(&self.backups),
             backup_routes: self.backup_routes.clone(),
+            retention: Arc::clone(&self.retention),
         }
     }
 }
@@ -376,6 +388,12 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
                 .patch(r::customers::update_customer::<S>)
                 .delete(r::customers::erase_customer::<S>),
         )
+        .route(
+            "/v1/customers/{code}/retention",
+            get(r::retention::get_retention::<S>).put(r::retention::set_retention::<S>),
+        )
+        .route("/v1/customers/{code}/legal-hold", put(r::retention::set_legal_hold::<S>))
+        .route("/v1/groups/{name}/retention/due", get(r::retention::due::<S>))
         .route("/v1/apikeys", post(r::apikeys::create_api_key::<S>).get(r::apikeys::list_api_keys::<S>))
         .route("/v1/apikeys/{id}", delete(r::apikeys::revoke_api_key::<S>))
         .route("/v1/apikeys/{id}/bind", post(r::apikeys::bind_api_key::<S>))

@@ -130,6 +130,12 @@ pub const CONTROL_TABLES: &[TableSpec] = &[
         columns: &[("group_id", Int), ("version", Int), ("fields", Text), ("changed_at", Int)],
         order_by: "group_id, version",
     },
+    // Legal holds (store migration 0010): a restored vault keeps every hold.
+    TableSpec {
+        name: "legal_holds",
+        columns: &[("code", Text), ("group_id", Int), ("set_at", Int)],
+        order_by: "code",
+    },
 ];
 
 /// Tables of every group store besides its customers and their index.

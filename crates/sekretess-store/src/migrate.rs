@@ -18,6 +18,7 @@ pub const SQLITE_CONTROL: &[Step] = &[
     (7, "key rotation", include_str!("../migrations/sqlite/control/0007_key_rotation.sql")),
     (8, "approvals", include_str!("../migrations/sqlite/control/0008_approvals.sql")),
     (9, "group schemas", include_str!("../migrations/sqlite/control/0009_group_schemas.sql")),
+    (10, "retention", include_str!("../migrations/sqlite/control/0010_retention.sql")),
 ];
 pub const SQLITE_GROUP: &[Step] = &[
     (1, "init", include_str!("../migrations/sqlite/group/0001_init.sql")),
@@ -27,6 +28,7 @@ pub const SQLITE_GROUP: &[Step] = &[
     (5, "record versions", include_str!("../migrations/sqlite/group/0005_record_versions.sql")),
     (6, "documents", include_str!("../migrations/sqlite/group/0006_documents.sql")),
     (7, "tokens", include_str!("../migrations/sqlite/group/0007_tokens.sql")),
+    (9, "retention", include_str!("../migrations/sqlite/group/0009_retention.sql")),
 ];
 
 #[cfg(feature = "postgres")]
@@ -40,6 +42,7 @@ pub const POSTGRES_CONTROL: &[Step] = &[
     (7, "key rotation", include_str!("../migrations/postgres/control/0007_key_rotation.sql")),
     (8, "approvals", include_str!("../migrations/postgres/control/0008_approvals.sql")),
     (9, "group schemas", include_str!("../migrations/postgres/control/0009_group_schemas.sql")),
+    (10, "retention", include_str!("../migrations/postgres/control/0010_retention.sql")),
 ];
 #[cfg(feature = "postgres")]
 pub const POSTGRES_GROUP: &[Step] = &[
@@ -50,6 +53,7 @@ pub const POSTGRES_GROUP: &[Step] = &[
     (5, "record versions", include_str!("../migrations/postgres/group/0005_record_versions.sql")),
     (6, "documents", include_str!("../migrations/postgres/group/0006_documents.sql")),
     (7, "tokens", include_str!("../migrations/postgres/group/0007_tokens.sql")),
+    (9, "retention", include_str!("../migrations/postgres/group/0009_retention.sql")),
 ];
 
 pub fn migrator(steps: &'static [Step]) -> Migrator {

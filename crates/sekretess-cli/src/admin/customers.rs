@@ -46,6 +46,22 @@ pub enum CustomerCmd {
         #[arg(long)]
         yes: bool,
     },
+    /// Write a customer's subject access export (GDPR articles 15 and 20) to a file: every
+    /// field, created/updated times, retention, documents on file and the access history
+    /// (who, as role and pseudonymous id, when, why). The file is made mode 0600.
+    Export {
+        code: String,
+        /// Where to write it (replaced whole, or left as it was on failure).
+        #[arg(long)]
+        out: PathBuf,
+        /// Why (required; kept in the audit log): kind or "kind: description", e.g.
+        /// "customer_request: GDPR art. 15".
+        #[arg(long)]
+        purpose: String,
+        /// json (machine-readable) or text (readable).
+        #[arg(long, value_enum, default_value = "json")]
+        format: crate::retention::ExportFormat,
+    },
     /// Find customers by the exact value of a searchable field; the value is read from
     /// stdin (or asked for on a terminal), never from the command line.
     Find {
@@ -92,9 +108,15 @@ pub async fn customer(c: &Client, cmd: CustomerCmd, out: &Out) -> Result<()> {
                 return out.json(&serde_json::json!({
                     "code": cust.code, "group": cust.group, "fields": cust.fields,
                     "masked": cust.masked, "created_at": cust.created_at, "updated_at": cust.updated_at,
+                    "retain_until": cust.retain_until, "due_at": cust.due_at,
                 }));
             }
             say!("code   {}\ngroup  {}", cust.code, cust.group);
+            say!(
+                "retain until {} (due {})",
+                crate::retention::date(cust.retain_until),
+                crate::retention::date(cust.due_at)
+            );
             let rows: Vec<Vec<String>> = cust
                 .fields
                 .iter()
@@ -139,6 +161,14 @@ pub async fn customer(c: &Client, cmd: CustomerCmd, out: &Out) -> Result<()> {
                     Ok(())
                 }
             }
+        }
+        CustomerCmd::Export { code, out: path, purpose, format } => {
+            crate::retention::export(c, &code, &path, &purpose, format).await?;
+            if out.json {
+                return out.json(&serde_json::json!({"code": code, "out": path.display().to_string()}));
+            }
+            say!("written to {}", path.display());
+            Ok(())
         }
         CustomerCmd::Find { group, field } => {
             let value = if std::io::stdin().is_terminal() {

@@ -34,7 +34,7 @@ pub struct Out {
 }
 
 impl Out {
-    fn json<T: Serialize>(&self, v: &T) -> Result<()> {
+    pub(crate) fn json<T: Serialize>(&self, v: &T) -> Result<()> {
         say!("{}", serde_json::to_string_pretty(v)?);
         Ok(())
     }

@@ -122,11 +122,23 @@ pub enum Action {
     SchemaChange,
     /// `offline.export`: A customer's restricted values were exported, still sealed to the offline key.
     OfflineExport,
+    /// `customer.export`: A customer's subject access export was made (fields, documents and access history).
+    CustomerExport,
+    /// `customer.retention`: A customer's retention date was set or cleared.
+    CustomerRetention,
+    /// `customer.legal_hold`: A customer was put on legal hold (no retention sweep erases it).
+    CustomerLegalHold,
+    /// `customer.legal_hold.clear`: A customer's legal hold was cleared.
+    CustomerLegalHoldClear,
+    /// `retention.due`: The customers of a group past retention were listed (codes only).
+    RetentionDue,
+    /// `retention.sweep`: A retention sweep of a group ran (each erasure is its own `customer.erase`).
+    RetentionSweep,
 }
 
 impl Action {
     /// Every action, in the order above.
-    pub const ALL: [Action; 58] = [
+    pub const ALL: [Action; 64] = [
         Action::VaultInit,
         Action::VaultUnsealShare,
         Action::VaultUnseal,
@@ -185,6 +197,12 @@ impl Action {
         Action::TokenRevoke,
         Action::SchemaChange,
         Action::OfflineExport,
+        Action::CustomerExport,
+        Action::CustomerRetention,
+        Action::CustomerLegalHold,
+        Action::CustomerLegalHoldClear,
+        Action::RetentionDue,
+        Action::RetentionSweep,
     ];
 
     /// The name written to the audit log.
@@ -248,6 +266,12 @@ impl Action {
             Action::TokenRevoke => "token.revoke",
             Action::SchemaChange => "schema.change",
             Action::OfflineExport => "offline.export",
+            Action::CustomerExport => "customer.export",
+            Action::CustomerRetention => "customer.retention",
+            Action::CustomerLegalHold => "customer.legal_hold",
+            Action::CustomerLegalHoldClear => "customer.legal_hold.clear",
+            Action::RetentionDue => "retention.due",
+            Action::RetentionSweep => "retention.sweep",
         }
     }
 }
@@ -318,6 +342,12 @@ mod tests {
             (Action::TokenRevoke, "token.revoke"),
             (Action::SchemaChange, "schema.change"),
             (Action::OfflineExport, "offline.export"),
+            (Action::CustomerExport, "customer.export"),
+            (Action::CustomerRetention, "customer.retention"),
+            (Action::CustomerLegalHold, "customer.legal_hold"),
+            (Action::CustomerLegalHoldClear, "customer.legal_hold.clear"),
+            (Action::RetentionDue, "retention.due"),
+            (Action::RetentionSweep, "retention.sweep"),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for ((action, name), listed) in expected.iter().zip(Action::ALL) {

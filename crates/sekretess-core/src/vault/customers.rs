@@ -171,6 +171,7 @@ impl<S: Store> Vault<S> {
             fields: held_offline(fields),
             created_at: record.created_at,
             updated_at: record.updated_at,
+            retain_until: record.retain_until,
         })
     }
 
@@ -197,6 +198,7 @@ impl<S: Store> Vault<S> {
             fields: held_offline(opened),
             created_at: record.created_at,
             updated_at: record.updated_at,
+            retain_until: record.retain_until,
         })
     }
 
@@ -235,8 +237,10 @@ impl<S: Store> Vault<S> {
         // one write, far below the 2^32 AES-GCM encryptions a key may do with random nonces.
         let dek = Key32::generate()?;
         let (kek, _writing) = self.kek_for_write(&g, 1).await?;
-        let write =
+        let mut write =
             Self::encrypt(&g, &kek, code, &prepared, &dek, (record.created_at, self.clock.now()), version)?;
+        // An update keeps the customer's own retention date.
+        write.record.retain_until = record.retain_until;
         let mut event = ctx.event(Action::CustomerUpdate.as_str());
         event.group = Some(g.row.name.clone());
         event.customer = Some(record.code.clone());

@@ -232,7 +232,7 @@ impl<S: Store> Vault<S> {
     }
 
     /// The open groups the caller reaches, in id order (locked ones included).
-    async fn reachable_groups(
+    pub(super) async fn reachable_groups(
         &self,
         u: &Unsealed<S>,
         reach: &GroupAccess,
@@ -266,13 +266,16 @@ impl<S: Store> Vault<S> {
         Err(VaultError::DocumentNotFound)
     }
 
-    fn document_key(g: &OpenGroup<S::Group>, record: &DocumentRecord) -> Result<EnvelopeKey, VaultError> {
+    pub(super) fn document_key(
+        g: &OpenGroup<S::Group>,
+        record: &DocumentRecord,
+    ) -> Result<EnvelopeKey, VaultError> {
         let kek = g.kek(record.kek_version)?.ok_or(VaultError::Integrity)?;
         let dek = keywrap::unwrap_key(&kek, &record.wrapped_dek)?;
         Ok(EnvelopeKey::new(&dek, KeyRef { key_id: g.row.id, version: DOC_DEK_VERSION })?)
     }
 
-    fn document_info(
+    pub(super) fn document_info(
         g: &OpenGroup<S::Group>,
         key: &EnvelopeKey,
         record: &DocumentRecord,

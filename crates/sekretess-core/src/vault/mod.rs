@@ -38,6 +38,7 @@ mod batch;
 mod commit;
 mod customers;
 mod documents;
+mod export;
 mod groups;
 mod offline;
 mod schema;
@@ -49,6 +50,9 @@ mod keys;
 mod known;
 pub use known::Probe;
 mod rekey;
+mod retention;
+pub use export::{CustomerExport, ExportedField, Holding};
+pub use retention::{Retention, RetentionRules, SweepReport};
 mod rotation;
 mod seal;
 #[cfg(feature = "test-hooks")]
@@ -107,6 +111,8 @@ pub struct Customer {
     pub fields: BTreeMap<String, FieldValue>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The customer's own retention date (`None`: the group's default, if any).
+    pub retain_until: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,6 +318,9 @@ pub struct Vault<S: Store> {
     /// this shared for its whole length; a backup holds it exclusively while it opens its
     /// snapshots, so they all see the same set of finished writes (see `backup.rs`).
     write_gate: tokio::sync::RwLock<()>,
+    /// Retention changes (a legal hold, a retention date) hold it shared; a sweep holds it
+    /// exclusively while it checks and erases one batch, so a hold set is never missed.
+    retention_gate: tokio::sync::RwLock<()>,
     /// Key limits and timings ([`Vault::set_key_policy`]).
     key_policy: RwLock<KeyPolicy>,
     /// One key operation at a time (rotation, retirement, rekey, audit key rotation).
@@ -366,6 +375,7 @@ impl<S: Store> Vault<S> {
             audit_failures: Arc::default(),
             init_audit: std::sync::Mutex::new(None),
             write_gate: tokio::sync::RwLock::new(()),
+            retention_gate: tokio::sync::RwLock::new(()),
             key_policy: RwLock::new(KeyPolicy::default()),
             key_admin: tokio::sync::Mutex::new(()),
             pending_rekey: std::sync::Mutex::new(None),

@@ -186,7 +186,9 @@ scopes!(
     TokensCreate,
     TokensReveal,
     SchemaWrite,
-    OfflineExport
+    OfflineExport,
+    CustomersExport,
+    CustomersRetention
 );
 
 /// The address of the connection's peer.

@@ -208,6 +208,7 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::SysBackup,
                 Scope::SchemaWrite,
                 Scope::OfflineExport,
+                Scope::CustomersRetention,
             ]),
             Role::Agent => out.extend([
                 Scope::GroupsRead,
@@ -218,6 +219,7 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::DocumentsWrite,
                 Scope::TokensCreate,
                 Scope::TokensReveal,
+                Scope::CustomersExport,
             ]),
             Role::Auditor => out.extend([Scope::AuditRead, Scope::Metrics]),
             // Not an employee role (refused at invitation); gives nothing here.
@@ -255,6 +257,7 @@ pub fn is_customer_data(scope: Scope) -> bool {
             | Scope::TokensCreate
             | Scope::TokensReveal
             | Scope::OfflineExport
+            | Scope::CustomersExport
     )
 }
 

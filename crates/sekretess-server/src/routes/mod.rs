@@ -13,6 +13,7 @@ pub mod keys;
 pub mod people;
 pub mod redact;
 pub mod schema;
+pub mod retention;
 pub mod sys;
 pub mod tokens;
 

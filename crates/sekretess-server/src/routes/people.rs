@@ -87,6 +87,7 @@ pub(crate) fn router<S: Store + AccessStore + PeopleStore>(
         .route("/v1/approvals", get(super::approvals::list::<S>))
         .route("/v1/approvals/{id}/approve", post(super::approvals::approve::<S>))
         .route("/v1/approvals/{id}/reject", post(super::approvals::reject::<S>))
+        .route("/v1/customers/{code}/export", get(super::retention::export::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), crate::audit_trail::customer_failures::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), auth::authenticate::<S>))
         .route_layer(middleware::from_fn_with_state(app.clone(), unsealed_only::<S>));
@@ -569,6 +570,7 @@ pub(crate) async fn policy_view<S: Store + AccessStore>(
             }
         }
     }
+    let due_at = st.retention.rules().due_at(&c.group, c.retain_until, c.updated_at);
     Ok(api::Customer {
         code: c.code.to_string(),
         group: c.group,
@@ -576,5 +578,7 @@ pub(crate) async fn policy_view<S: Store + AccessStore>(
         masked,
         created_at: c.created_at,
         updated_at: c.updated_at,
+        retain_until: c.retain_until,
+        due_at,
     })
 }

@@ -9,6 +9,7 @@ mod common;
 mod customers;
 mod group_commit;
 mod faults;
+mod export;
 mod harden;
 mod input;
 mod known;

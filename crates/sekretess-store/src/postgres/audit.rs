@@ -103,4 +103,22 @@ impl AuditStore for PgStore {
             .map_err(map_err)?;
         rows.iter().map(entry).collect()
     }
+
+    async fn audit_of_customer(
+        &self,
+        customer: &str,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM sekretess.audit_log WHERE customer = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(customer)
+        .bind(i64::try_from(from).unwrap_or(i64::MAX))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(self.control())
+        .await
+        .map_err(map_err)?;
+        rows.iter().map(entry).collect()
+    }
 }

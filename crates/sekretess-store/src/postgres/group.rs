@@ -220,6 +220,23 @@ impl GroupStore for PgGroup {
         rows.into_iter().map(kek_count).collect()
     }
 
+    async fn retention_due(
+        &self,
+        now: i64,
+        changed_before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        self.due(now, changed_before, limit).await
+    }
+
+    async fn set_retain_until(&self, code: &str, until: Option<i64>) -> Result<bool, StoreError> {
+        self.retain(code, until).await
+    }
+
+    async fn erase_customers(&self, codes: &[String]) -> Result<u64, StoreError> {
+        self.erase_many(codes).await
+    }
+
     async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {
         self.ready().await?;
         let s = &self.inner.schema;

@@ -43,6 +43,7 @@ mod group;
 mod people;
 mod pool;
 mod tokens;
+mod retention;
 
 pub use group::PgBatch;
 

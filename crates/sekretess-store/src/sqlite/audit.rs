@@ -130,4 +130,21 @@ impl AuditStore for SqliteStore {
             .map_err(map_err)?;
         rows.iter().map(entry).collect()
     }
+
+    async fn audit_of_customer(
+        &self,
+        customer: &str,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let rows =
+            sqlx::query("SELECT * FROM audit_log WHERE customer = ? AND seq >= ? ORDER BY seq LIMIT ?")
+                .bind(customer)
+                .bind(i64::try_from(from).unwrap_or(i64::MAX))
+                .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+                .fetch_all(self.control())
+                .await
+                .map_err(map_err)?;
+        rows.iter().map(entry).collect()
+    }
 }

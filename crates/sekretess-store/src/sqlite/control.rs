@@ -423,4 +423,24 @@ impl Store for SqliteStore {
             .map_err(map_err)?;
         Ok(row.is_some())
     }
+
+    async fn record_erasures(&self, codes: &[String], group: u32, at: i64) -> Result<(), StoreError> {
+        self.journal_erasures(codes, group, at).await
+    }
+
+    async fn set_legal_hold(&self, code: &str, group: u32, at: i64) -> Result<(), StoreError> {
+        self.hold(code, group, at).await
+    }
+
+    async fn clear_legal_hold(&self, code: &str) -> Result<bool, StoreError> {
+        self.release(code).await
+    }
+
+    async fn legal_hold(&self, code: &str) -> Result<Option<i64>, StoreError> {
+        self.hold_of(code).await
+    }
+
+    async fn legal_holds(&self, group: u32) -> Result<Vec<String>, StoreError> {
+        self.holds(group).await
+    }
 }

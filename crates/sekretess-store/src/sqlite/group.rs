@@ -175,6 +175,23 @@ impl GroupStore for SqliteGroup {
         rows.into_iter().map(kek_count).collect()
     }
 
+    async fn retention_due(
+        &self,
+        now: i64,
+        changed_before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        self.due(now, changed_before, limit).await
+    }
+
+    async fn set_retain_until(&self, code: &str, until: Option<i64>) -> Result<bool, StoreError> {
+        self.retain(code, until).await
+    }
+
+    async fn erase_customers(&self, codes: &[String]) -> Result<u64, StoreError> {
+        self.erase_many(codes).await
+    }
+
     async fn erase_customer(&self, code: &str) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
         let Some(entries) = stored_index(&mut tx, code).await? else { return Ok(false) };

@@ -34,6 +34,7 @@ mod group;
 mod index;
 mod people;
 mod tokens;
+mod retention;
 
 pub use crate::codec::{decode_fields, encode_fields};
 pub(crate) use checkpoint::Checkpointer;

@@ -22,6 +22,7 @@ mod people;
 mod reads;
 mod records;
 mod rest;
+mod retention;
 mod rotation;
 mod staged_index;
 mod tokens;

@@ -29,6 +29,9 @@ fn customer_action(method: &str, path: &str) -> Option<&'static str> {
         ("patch", "/v1/customers/{code}") => "customer.update",
         ("delete", "/v1/customers/{code}") => "customer.erase",
         ("post", "/v1/customers/{code}/reveal") => "customer.reveal",
+        ("get", "/v1/customers/{code}/export") => "customer.export",
+        ("put", "/v1/customers/{code}/retention") => "customer.retention",
+        ("put", "/v1/customers/{code}/legal-hold") => "customer.legal_hold",
         _ => return Option::None,
     })
 }

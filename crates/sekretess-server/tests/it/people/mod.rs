@@ -79,7 +79,7 @@ enum Kind {
     Bound,
 }
 
-const SCOPES: [&str; 19] = [
+const SCOPES: [&str; 21] = [
     "sys:seal",
     "groups:admin",
     "groups:read",
@@ -99,6 +99,8 @@ const SCOPES: [&str; 19] = [
     "tokens:reveal",
     "schema:write",
     "offline:export",
+    "customers:export",
+    "customers:retention",
 ];
 
 /// A restricted value of the World's customer (`tax_id`): no answer to anyone holds it.
@@ -451,6 +453,12 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
             v.push(svc("redact"));
             (v, false)
         }
+        // Retention and the subject access export (issue 24).
+        ("get", "/v1/customers/{code}/export") => (vec![Agent, svc("customers:export")], false),
+        ("get", "/v1/customers/{code}/retention") => (vec![Agent, svc("customers:read")], false),
+        ("put", "/v1/customers/{code}/retention")
+        | ("put", "/v1/customers/{code}/legal-hold")
+        | ("get", "/v1/groups/{name}/retention/due") => (vec![Officer, svc("customers:retention")], false),
         _ => return Option::None,
     })
 }
@@ -530,7 +538,8 @@ async fn deny_by_default_every_route_every_caller() {
                     && (path.contains("{code}") || path.starts_with("/v1/documents/"));
                 assert!(
                     s == 401 || s == 403 || hidden,
-                    "{method} {path} as {k:?}: expected a refusal, got {s}"
+                    "{method} {path} as {k:?}: expected a refusal, got {s} {}",
+                    String::from_utf8_lossy(&resp.body)
                 );
                 if *k == Kind::Bound {
                     assert_eq!(s, 401, "{method} {path}: a bound key without its certificate");
