@@ -10,7 +10,7 @@ use sekretess_core::access::{self, AccessStore, ApiKeyRecord, GroupAccess};
 use sekretess_core::audit::{self, Action, Event, Outcome};
 use sekretess_core::store::Store;
 
-use super::{ApiResult, PROBLEM};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::{Authorized, need};
 use crate::extract::ApiJson;
@@ -28,9 +28,11 @@ fn api_key(r: ApiKeyRecord) -> api::ApiKey {
 }
 
 /// Creates a service-account API key. Its scopes and groups must be within the caller's.
-#[utoipa::path(post, path = "/v1/apikeys", tag = "apikeys", request_body = api::CreateApiKey,
+#[utoipa::path(operation_id = "create_api_key", post, path = "/v1/apikeys", tag = "apikeys", request_body = api::CreateApiKey,
     security(("bearer" = ["apikeys:admin"])),
-    responses((status = 201, body = api::CreatedApiKey)))]
+    responses((status = 201, description = "The new key and its token, shown once", body = api::CreatedApiKey),
+              (status = 400, description = "An unknown scope, a reserved name or an invalid group name (`invalid-access-request`, `invalid-group-name`), or a body that is not JSON", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 403, description = "The caller lacks a scope or group it asks for, or asks for administrative scopes as an employee (`forbidden`, `group-forbidden`, `admin-key-needs-approval`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn create_api_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
@@ -87,8 +89,8 @@ async fn resolve<S: Store + AccessStore>(st: &AppState<S>, attempt: &Event, seq:
 }
 
 /// Lists the API keys whose scopes and groups are within the caller's (never their secrets).
-#[utoipa::path(get, path = "/v1/apikeys", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
-    responses((status = 200, body = api::ApiKeyList)))]
+#[utoipa::path(operation_id = "list_api_keys", get, path = "/v1/apikeys", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
+    responses((status = 200, description = "The API keys within the caller's scopes and groups", body = api::ApiKeyList)))]
 pub async fn list_api_keys<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
@@ -106,9 +108,10 @@ pub async fn list_api_keys<S: Store + AccessStore>(
 }
 
 /// Revokes an API key at once.
-#[utoipa::path(delete, path = "/v1/apikeys/{id}", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
+#[utoipa::path(operation_id = "revoke_api_key", delete, path = "/v1/apikeys/{id}", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
     params(("id" = String, Path, description = "API key id")),
-    responses((status = 204, description = "revoked"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 204, description = "Revoked"),
+              (status = 404, description = "No active API key has this id (`unknown-api-key`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn revoke_api_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
