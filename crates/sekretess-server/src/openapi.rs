@@ -186,7 +186,11 @@ impl Modify for BearerAuth {
         people::publish_agreement, people::current_agreement, people::sign_agreement,
         people::agreement_status, people::reveal,
     ),
-    components(schemas(api::Problem, api::redact::DocumentReport, api::contract::ProblemType)),
+    components(schemas(
+        api::Problem, api::redact::DocumentReport, api::contract::ProblemType,
+        // Schemas of query parameters (IntoParams does not collect them).
+        api::contract::RedactOperator, api::contract::Uninspected, api::contract::ReportMode,
+    )),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;

@@ -442,6 +442,14 @@ fn document_is_a_contract_generated_clients_can_trust() {
     }
     assert!(codes >= 3, "only {codes} example codes found");
 
+    // Every reference resolves (query parameters' schemas are not collected by themselves).
+    for piece in text.split("\"#/components/schemas/").skip(1) {
+        let name = piece.split('"').next().unwrap();
+        if schemas[name].is_null() {
+            problems.push(format!("#/components/schemas/{name} is referenced but not in components"));
+        }
+    }
+
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
 
@@ -491,4 +499,65 @@ fn every_problem_kind_is_in_the_problem_type_enum() {
     let values = doc["components"]["schemas"]["ProblemType"]["enum"].as_array().unwrap();
     assert_eq!(values.len(), known.len());
     assert!(values.iter().all(|v| v.as_str().unwrap().starts_with(sekretess_api::PROBLEM_TYPE_PREFIX)));
+}
+
+/// The redaction enums are what the server takes: every documented operator and format is
+/// accepted, and `hash` (the CLI's keyed operator) is refused, as the document says.
+#[tokio::test]
+async fn redaction_enums_match_what_the_server_takes() {
+    let doc = document();
+    let values = |name: &str| -> Vec<String> {
+        doc["components"]["schemas"][name]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let r = TestServer::ready().await;
+    let admin = r.admin();
+    let post = |body: Value| {
+        let admin = admin.clone();
+        async move {
+            let resp = admin
+                .raw(
+                    Method::POST,
+                    "/v1/redact",
+                    Some("application/json"),
+                    Some(body.to_string().into_bytes()),
+                )
+                .await
+                .unwrap();
+            (resp.status, String::from_utf8_lossy(&resp.body).into_owned())
+        }
+    };
+    for op in values("RedactOperator") {
+        let (status, body) =
+            post(serde_json::json!({"content": "mail ada@example.com", "operator": op})).await;
+        assert_eq!(status, 200, "operator {op}: {body}");
+    }
+    for format in values("RedactFormat") {
+        let (status, body) = post(serde_json::json!({"content": "{\"a\": 1}", "format": format})).await;
+        assert_eq!(status, 200, "format {format}: {body}");
+    }
+    let (status, body) =
+        post(serde_json::json!({"content": "mail ada@example.com", "operator": "hash"})).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("urn:sekretess:problem:invalid-redact-request"), "{body}");
+    // `json` takes any JSON value, and answers one of the same kind.
+    for json in [
+        serde_json::json!(["ada@example.com", 1]),
+        serde_json::json!("ada@example.com"),
+        serde_json::json!(7),
+    ] {
+        let (status, body) = post(serde_json::json!({ "json": json })).await;
+        assert_eq!(status, 200, "{json}: {body}");
+        let answer: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            std::mem::discriminant(&answer["json"]),
+            std::mem::discriminant(&json),
+            "{json} answered as {}",
+            answer["json"]
+        );
+    }
 }
