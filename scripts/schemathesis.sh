@@ -17,8 +17,12 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "schemathesis==4.32.5"
 fi
-cargo build -q -p sekretess-cli
-bin="${CARGO_TARGET_DIR:-target}/debug/sekretess"
+# SEKRETESS_BIN names a built `sekretess` (as .ci/run does, with the one its tests built).
+bin="${SEKRETESS_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build -q -p sekretess-cli
+  bin="${CARGO_TARGET_DIR:-target}/debug/sekretess"
+fi
 
 data=$(mktemp -d /tmp/sekretess-st.XXXXXX)
 port=""
@@ -28,7 +32,14 @@ for _ in $(seq 1 50); do
 done
 [ -n "$port" ] || { echo "no free loopback port" >&2; exit 1; }
 
-"$bin" serve --dev --data "$data/dev" --listen "127.0.0.1:$port" >"$data/serve.log" 2>&1 &
+# Rate limits off: the run's own tests of missing or wrong credentials would otherwise use up
+# the source's authentication-failure bucket, and every later request would be a 429.
+cat >"$data/config.toml" <<'TOML'
+[server.rate_limits]
+auth_failures_per_minute = 0
+reveals_per_minute = 0
+TOML
+"$bin" --config "$data/config.toml" serve --dev --data "$data/dev" --listen "127.0.0.1:$port" >"$data/serve.log" 2>&1 &
 server=$!
 # The server's log (request lines only, never a value) is kept in $SEKRETESS_ST_LOG if set.
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; [ -n "${SEKRETESS_ST_LOG:-}" ] && cp "$data/serve.log" "$SEKRETESS_ST_LOG"; rm -rf "$data"' EXIT

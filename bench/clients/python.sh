@@ -14,8 +14,12 @@ if [ ! -x "$venv/bin/openapi-python-client" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "openapi-python-client==0.29.1"
 fi
-cargo build -q -p sekretess-cli
-bin="${CARGO_TARGET_DIR:-target}/debug/sekretess"
+# SEKRETESS_BIN names a built `sekretess` (as .ci/run does, with the one its tests built).
+bin="${SEKRETESS_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build -q -p sekretess-cli
+  bin="${CARGO_TARGET_DIR:-target}/debug/sekretess"
+fi
 
 work=$(mktemp -d /tmp/sekretess-pyclient.XXXXXX)
 server=""
