@@ -173,7 +173,7 @@ pub(crate) fn routes<S: Store + AccessStore + BackupSource>(state: AppState<S>) 
 /// pass for a backup.
 #[utoipa::path(operation_id = "create_backup", post, path = "/v1/sys/backup", tag = "sys", security(("bearer" = ["sys:backup"])),
     responses((status = 200, description = "The encrypted backup (age)", content_type = "application/octet-stream"),
-              (status = 400, description = "No backup recipient is configured (`backup-not-configured`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
+              (status = 422, description = "No backup recipient is configured (`backup-not-configured`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn create_backup<S: Store + AccessStore + BackupSource>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SysBackup>,

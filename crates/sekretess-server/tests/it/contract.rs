@@ -34,7 +34,7 @@ const OUTCOMES: &[(&str, &str, u8, &[u16])] = &[
     ("POST", "/v1/sys/rekey/confirm", AUTH | JSON, &[200, 400, 409]),
     ("GET", "/v1/sys/processes", AUTH, &[200]),
     ("GET", "/v1/sys/metrics", AUTH, &[200]),
-    ("POST", "/v1/sys/backup", AUTH, &[200, 400]),
+    ("POST", "/v1/sys/backup", AUTH, &[200, 422]),
     ("POST", "/v1/sys/backup/erasures", AUTH, &[200]),
     ("POST", "/v1/groups", AUTH | JSON, &[201, 400, 409]),
     ("GET", "/v1/groups", AUTH, &[200]),
