@@ -80,10 +80,10 @@ fn describe_times_in(schema: &mut RefOr<utoipa::openapi::schema::Schema>) {
     use utoipa::openapi::schema::Schema;
     if let RefOr::T(Schema::Object(obj)) = schema {
         for (name, prop) in obj.properties.iter_mut() {
-            if is_timestamp(name) {
-                if let RefOr::T(Schema::Object(p)) = prop {
-                    describe_time(&mut p.description);
-                }
+            if is_timestamp(name)
+                && let RefOr::T(Schema::Object(p)) = prop
+            {
+                describe_time(&mut p.description);
             }
         }
     }

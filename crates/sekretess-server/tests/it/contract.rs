@@ -467,10 +467,10 @@ fn every_problem_kind_is_in_the_problem_type_enum() {
         let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ").replace("( ", "(");
         for marker in ["StatusCode::", "S::"] {
             for piece in squeezed.split(marker).skip(1) {
-                if let Some(rest) = piece.split_once(", \"").map(|(status, rest)| (status, rest)) {
-                    if rest.0.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
-                        found.insert(rest.1.split('"').next().unwrap().to_owned());
-                    }
+                if let Some((status, rest)) = piece.split_once(", \"")
+                    && status.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+                {
+                    found.insert(rest.split('"').next().unwrap().to_owned());
                 }
             }
         }
