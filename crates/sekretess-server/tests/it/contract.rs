@@ -28,7 +28,6 @@ const OUTCOMES: &[(&str, &str, u8, &[u16])] = &[
     ("GET", "/v1/sys/seal-status", 0, &[200]),
     ("POST", "/v1/sys/init", JSON, &[200, 400, 409]),
     ("POST", "/v1/sys/unseal", JSON, &[200, 400, 409]),
-    ("GET", "/v1/openapi.json", 0, &[200]),
     ("POST", "/v1/sys/seal", AUTH, &[204]),
     ("POST", "/v1/sys/rekey", AUTH | JSON, &[200, 400, 409]),
     ("POST", "/v1/sys/rekey/confirm", AUTH | JSON, &[200, 400, 409]),
@@ -85,7 +84,7 @@ const OUTCOMES: &[(&str, &str, u8, &[u16])] = &[
     ("GET", "/v1/agreements/status", AUTH, &[200]),
 ];
 
-/// Routes served but not part of the API document.
+/// Routes served but not part of the API document (no line in `OUTCOMES` either).
 const UNDOCUMENTED: &[(&str, &str)] = &[("GET", "/v1/openapi.json")];
 
 /// Every `.route("<path>", <method>(…)…)` of the server's source (tests excluded): the
@@ -194,17 +193,18 @@ async fn every_route_documents_every_status_its_handler_answers() {
     assert_eq!(table.len(), OUTCOMES.len(), "a route is twice in OUTCOMES");
     let mut missing = Vec::new();
     for (method, path) in &routes {
+        if UNDOCUMENTED.contains(&(method.as_str(), path.as_str())) {
+            continue;
+        }
         let Some(&(flags, statuses)) = table.get(&(method.as_str(), path.as_str())) else {
             missing.push(format!(
                 "route {method} {path} is not in OUTCOMES (crates/sekretess-server/tests/it/contract.rs): add \
                  (\"{method}\", \"{path}\", AUTH | JSON, &[<every status its handler answers>]), keeping AUTH \
-                 for a route behind auth::authenticate and JSON for one with a JSON body"
+                 for a route behind auth::authenticate and JSON for one with a JSON body (or, for a route \
+                 that is not part of the JSON API, such as a console page, add it to UNDOCUMENTED)"
             ));
             continue;
         };
-        if UNDOCUMENTED.contains(&(method.as_str(), path.as_str())) {
-            continue;
-        }
         let op = &doc["paths"][path][method.to_lowercase()];
         if op.is_null() {
             missing.push(format!(
