@@ -6,8 +6,8 @@
 
 use std::borrow::Cow;
 
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::{Ref, RefOr};
 use utoipa::{PartialSchema, ToSchema};
 
 use crate::{PROBLEM_TYPE_PREFIX, Problem};
@@ -189,7 +189,7 @@ impl ToSchema for ProblemType {
 }
 
 /// A batch item that was created.
-#[derive(serde::Serialize, ToSchema)]
+#[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct BatchCreated {
     /// The new customer's code, e.g. `K7Q4-M92D-J3XP`.
@@ -198,19 +198,37 @@ pub struct BatchCreated {
 }
 
 /// A batch item that failed, and why (nothing of it was stored).
-#[derive(serde::Serialize, ToSchema)]
+#[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct BatchFailed {
     problem: Problem,
 }
 
 /// The answer for one batch item: a code, or a problem naming why that item failed.
-#[derive(serde::Serialize, ToSchema)]
-#[serde(untagged)]
-#[allow(dead_code)]
-pub enum BatchOutcome {
-    #[schema(title = "BatchCreated")]
-    Created(BatchCreated),
-    #[schema(title = "BatchFailed")]
-    Failed(BatchFailed),
+pub struct BatchOutcome;
+
+impl PartialSchema for BatchOutcome {
+    fn schema() -> RefOr<Schema> {
+        RefOr::T(Schema::OneOf(
+            OneOfBuilder::new()
+                .item(Ref::from_schema_name("BatchCreated"))
+                .item(Ref::from_schema_name("BatchFailed"))
+                .description(Some(
+                    "The answer for one batch item: a code, or a problem naming why that item failed.",
+                ))
+                .build(),
+        ))
+    }
+}
+
+impl ToSchema for BatchOutcome {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("BatchOutcome")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push(("BatchCreated".to_owned(), BatchCreated::schema()));
+        schemas.push(("BatchFailed".to_owned(), BatchFailed::schema()));
+        <BatchFailed as ToSchema>::schemas(schemas);
+    }
 }
