@@ -9,13 +9,14 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// First sequence number to look at (default 1; at most 2^63 - 1).
-    #[param(maximum = 9_223_372_036_854_775_807_i64)]
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64, default = 1)]
     pub from_seq: Option<u64>,
-    /// At most this many entries (default 100, at most 1000).
+    /// At most this many entries (default 100, at most 1000; 0 counts as 1).
+    #[param(default = 100, maximum = 1000)]
     pub limit: Option<usize>,
     /// Only this actor, e.g. `apikey:3`.
     pub actor: Option<String>,
-    /// Only this customer code.
+    /// Only this customer code, e.g. `K7Q4-M92D-J3XP` (dashes and case optional).
     pub customer: Option<String>,
     /// Only this action, e.g. `customer.read`.
     pub action: Option<String>,
@@ -32,9 +33,12 @@ pub struct AuditEntry {
     pub actor: String,
     pub action: String,
     pub group: Option<String>,
+    /// The customer code, with dashes (`K7Q4-M92D-J3XP`).
     pub customer: Option<String>,
+    /// Names of the fields touched (never values).
     pub fields: Vec<String>,
     pub purpose: Option<String>,
+    #[schema(value_type = crate::contract::AuditOutcome)]
     pub outcome: String,
     pub request_id: Option<String>,
     pub origin: Option<String>,
@@ -52,7 +56,7 @@ pub struct AuditPage {
 /// Result of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AuditVerification {
-    /// `intact`, `broken` or `truncated`.
+    #[schema(value_type = crate::contract::VerificationStatus)]
     pub status: String,
     /// Last verified entry (intact) or the first bad one (broken).
     pub seq: u64,

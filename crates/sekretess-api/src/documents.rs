@@ -33,7 +33,7 @@ pub struct Document {
     pub filed_by: String,
     /// Unix seconds.
     pub filed_at: i64,
-    /// Linked customer codes (found in the document, or given at upload), e.g. `K7Q4-M92D-J3X8`.
+    /// Linked customer codes (found in the document, or given at upload), e.g. `K7Q4-M92D-J3XP`.
     pub codes: Vec<String>,
     /// Findings per label in the original, e.g. `{"SE_PERSONNUMMER": 2}`.
     pub findings: BTreeMap<String, u64>,

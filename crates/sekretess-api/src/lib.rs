@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod contract;
 pub mod documents;
 pub mod keys;
 pub mod offline;
@@ -31,9 +32,14 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 pub struct Problem {
     /// `urn:sekretess:problem:<kind>`; stable, for programs to branch on.
     #[serde(rename = "type")]
+    #[schema(value_type = contract::ProblemType)]
     pub problem_type: String,
+    /// A short summary of the problem kind.
     pub title: String,
+    /// The HTTP status code of the answer.
+    #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
+    /// What is wrong, naming rules and fields, never a submitted value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The request id (also in the `x-request-id` header).
@@ -179,7 +185,7 @@ pub struct CreateGroup {
 pub struct Group {
     pub id: u32,
     pub name: String,
-    /// `open` or `locked`.
+    #[schema(value_type = contract::GroupState)]
     pub state: String,
     /// The current key version (new writes use it).
     pub kek_version: u32,
@@ -202,10 +208,10 @@ pub struct GroupList {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SchemaField {
     pub name: String,
-    /// e.g. `name`, `email`, `national_id`, `card_number`, `iban`, `text`.
     #[serde(rename = "type")]
+    #[schema(value_type = contract::FieldType)]
     pub field_type: String,
-    /// `internal`, `confidential` or `restricted`.
+    #[schema(value_type = contract::Sensitivity)]
     pub sensitivity: String,
     pub searchable: bool,
     pub unique: bool,
@@ -239,12 +245,15 @@ pub struct BatchItem {
 pub struct CreateCustomers {
     #[schema(pattern = r"^[a-z0-9_-]{1,64}$", min_length = 1, max_length = 64)]
     pub group: String,
+    /// At most 1000 customers (the server's `max_batch`).
+    #[schema(max_items = 1000)]
     pub customers: Vec<BatchItem>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Created {
-    /// The customer code, e.g. `K7Q4-M92D-J3X8`.
+    /// The customer code, e.g. `K7Q4-M92D-J3XP`.
+    #[schema(example = "K7Q4-M92D-J3XP")]
     pub code: String,
     pub group: String,
 }
@@ -265,12 +274,15 @@ pub struct BatchResponse {
     pub created: usize,
     /// Failed items.
     pub failed: usize,
-    /// One entry per submitted item, in order.
+    /// One entry per submitted item, in order: a code or a problem.
+    #[schema(value_type = Vec<contract::BatchOutcome>)]
     pub results: Vec<BatchResult>,
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Customer {
+    /// The customer code, e.g. `K7Q4-M92D-J3XP`.
+    #[schema(example = "K7Q4-M92D-J3XP")]
     pub code: String,
     pub group: String,
     pub fields: BTreeMap<String, String>,
@@ -309,6 +321,7 @@ pub struct SearchRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Match {
+    /// The customer code, e.g. `K7Q4-M92D-J3XP`.
     pub code: String,
 }
 

@@ -21,6 +21,7 @@ pub struct Session {
     pub token: String,
     pub employee_id: u64,
     pub login: String,
+    #[schema(value_type = Vec<crate::contract::EmployeeRole>)]
     pub roles: Vec<String>,
     /// When the session ends at the latest (Unix seconds); it also ends after idling.
     pub expires_at: i64,
@@ -41,7 +42,7 @@ pub struct ChangePassword {
 pub struct InviteRequest {
     pub login: String,
     pub display_name: String,
-    /// `security_officer`, `agent`, `auditor`.
+    #[schema(value_type = Vec<crate::contract::EmployeeRole>, min_items = 1)]
     pub roles: Vec<String>,
 }
 
@@ -66,6 +67,7 @@ pub struct Enrolled {
     pub employee_id: u64,
     pub login: String,
     /// `active` (first security officer) or `pending_approval`.
+    #[schema(value_type = crate::contract::EmployeeState)]
     pub state: String,
     pub otpauth_uri: String,
     /// The TOTP secret in RFC 4648 base32, for typing into an app.
@@ -77,7 +79,9 @@ pub struct Employee {
     pub id: u64,
     pub login: String,
     pub display_name: String,
+    #[schema(value_type = Vec<crate::contract::EmployeeRole>)]
     pub roles: Vec<String>,
+    #[schema(value_type = crate::contract::EmployeeState)]
     pub state: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invited_by: Option<u64>,
@@ -104,11 +108,12 @@ pub struct GrantRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyRule {
-    /// `security_officer`, `agent`, `auditor`.
+    #[schema(value_type = crate::contract::PolicyRole)]
     pub role: String,
-    /// `internal`, `confidential`, `restricted`.
+    #[schema(value_type = crate::contract::Sensitivity)]
     pub sensitivity: String,
-    /// `deny`, `masked`, `reveal_with_purpose`, `plain` (restricted: deny or masked only).
+    /// Restricted fields: `deny` or `masked` only.
+    #[schema(value_type = crate::contract::PolicyDecision)]
     pub decision: String,
 }
 
@@ -163,11 +168,14 @@ pub struct AgreementStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevealRequest {
+    /// Field names to reveal (at least one).
+    #[schema(min_items = 1)]
     pub fields: Vec<String>,
     /// `kind` or `kind: description`; kinds: customer_request, identity_verification,
     /// payment, fraud_investigation, legal_obligation, data_correction, other (needs a
-    /// description).
+    /// description). Required: a reveal without it is refused (`purpose-required`).
     #[serde(default)]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "customer_request")]
     pub purpose: Option<String>,
 }
 

@@ -14,12 +14,14 @@ pub struct RedactRequest {
     #[serde(default)]
     #[schema(value_type = Value)]
     pub json: Option<serde_json::Value>,
-    /// `auto` (default), `text`, `kv`, `csv`, `json`, `ndjson` (for `content`).
+    /// How `content` is read: `auto` (default), `text`, `kv`, `csv`, `json`, `ndjson`.
     #[serde(default)]
+    #[schema(value_type = Option<crate::contract::RedactFormat>, default = "auto")]
     pub format: Option<String>,
     /// `mask` (default), `label`, `partial`, or `code`: known customers of the vault
-    /// become their customer codes (`[K7Q4-M92D-J3X8]`), everything else is masked.
+    /// become their customer codes (`[K7Q4-M92D-J3XP]`), everything else is masked.
     #[serde(default)]
+    #[schema(value_type = Option<crate::contract::RedactOperator>, default = "mask")]
     pub operator: Option<String>,
     /// With `operator=token`: the group of the tokens (required).
     /// With `operator=code`: the one customer group to look customers up in (default: every
@@ -28,6 +30,7 @@ pub struct RedactRequest {
     pub group: Option<String>,
     /// Findings below this confidence are ignored (default 0.5).
     #[serde(default)]
+    #[schema(default = 0.5, minimum = 0.0, maximum = 1.0)]
     pub min_confidence: Option<f32>,
 }
 

@@ -263,7 +263,11 @@ pub fn run(args: AuditArgs, client: impl FnOnce() -> Result<Client>) -> Result<E
                         // serde_json escapes every control character: one entry, one line.
                         let line = serde_json::json!({
                             "seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action,
-                            "group": e.group, "customer": e.customer, "fields": e.fields,
+                            "group": e.group, "fields": e.fields,
+                            // Written with dashes, as the API and every other output write codes.
+                            "customer": e.customer.as_deref().map(|c| {
+                                sekretess_core::CustomerCode::parse(c).map_or_else(|_| c.to_owned(), |c| c.to_string())
+                            }),
                             "purpose": e.purpose, "outcome": e.outcome.as_str(),
                             "request_id": e.request_id, "origin": e.origin, "mac": hex(&e.mac),
                         });

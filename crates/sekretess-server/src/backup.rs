@@ -171,9 +171,9 @@ pub(crate) fn routes<S: Store + AccessStore + BackupSource>(state: AppState<S>) 
 /// to the configured recipients (`application/octet-stream`). A failure after the first
 /// bytes ends the connection without the file's last chunk, so the partial file can never
 /// pass for a backup.
-#[utoipa::path(post, path = "/v1/sys/backup", tag = "sys", security(("bearer" = ["sys:backup"])),
-    responses((status = 200, description = "the encrypted backup (age)", content_type = "application/octet-stream"),
-        (status = 400, description = "no backup recipient configured")))]
+#[utoipa::path(operation_id = "create_backup", post, path = "/v1/sys/backup", tag = "sys", security(("bearer" = ["sys:backup"])),
+    responses((status = 200, description = "The encrypted backup (age)", content_type = "application/octet-stream"),
+              (status = 422, description = "No backup recipient is configured (`backup-not-configured`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn create_backup<S: Store + AccessStore + BackupSource>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SysBackup>,
@@ -207,8 +207,8 @@ pub async fn create_backup<S: Store + AccessStore + BackupSource>(
 }
 
 /// The erasure journal (JSON): every erasure on record, authenticated, no values.
-#[utoipa::path(post, path = "/v1/sys/backup/erasures", tag = "sys", security(("bearer" = ["sys:backup"])),
-    responses((status = 200, description = "the erasure journal", content_type = "application/json")))]
+#[utoipa::path(operation_id = "get_erasure_journal", post, path = "/v1/sys/backup/erasures", tag = "sys", security(("bearer" = ["sys:backup"])),
+    responses((status = 200, description = "The erasure journal", content_type = "application/json")))]
 pub async fn erasure_journal<S: Store + AccessStore + BackupSource>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SysBackup>,

@@ -133,7 +133,7 @@ pub fn render(http: &HttpMetrics, vault: VaultGauges) -> String {
 /// Audit write failures, seal state, requests by status class and their durations (text
 /// exposition format 0.0.4). Never a customer value, code or group name. 503 while
 /// sealed; not recorded in the audit log.
-#[utoipa::path(get, path = "/v1/sys/metrics", tag = "sys", security(("bearer" = ["sys:metrics"])),
+#[utoipa::path(get, operation_id = "get_metrics", path = "/v1/sys/metrics", tag = "sys", security(("bearer" = ["sys:metrics"])),
     responses((status = 200, description = "Prometheus text exposition format 0.0.4",
         body = String, content_type = "text/plain; version=0.0.4")))]
 pub async fn metrics<S: Store + AccessStore>(

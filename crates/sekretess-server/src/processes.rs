@@ -148,8 +148,8 @@ impl Heartbeat {
 }
 
 /// The `sekretess serve` processes sharing this control database, and which are unsealed.
-#[utoipa::path(get, path = "/v1/sys/processes", tag = "sys", security(("bearer" = ["sys:seal"])),
-    responses((status = 200, body = api::Processes)))]
+#[utoipa::path(operation_id = "list_processes", get, path = "/v1/sys/processes", tag = "sys", security(("bearer" = ["sys:seal"])),
+    responses((status = 200, description = "Every registered `sekretess serve` process", body = api::Processes)))]
 pub async fn list_processes<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     _auth: Authorized<need::SysSeal>,

@@ -36,8 +36,9 @@ async fn verify_checkpoint_and_export() {
     vault.submit_share(&ctx, &init.shares[0].to_text()).await.unwrap();
     vault.create_group(&ctx, "retail").await.unwrap();
     let fields = vec![("full_name".to_owned(), "Ada Lovelace".to_owned())];
+    let mut codes = Vec::new();
     for _ in 0..5 {
-        vault.create_customer(&ctx, "retail", &fields).await.unwrap();
+        codes.push(vault.create_customer(&ctx, "retail", &fields).await.unwrap().to_string());
     }
     let key_file = dir.path().join("audit.key");
     std::fs::write(&key_file, vault.audit_verification_key(&ctx).await.unwrap().to_text().as_bytes())
@@ -69,6 +70,10 @@ async fn verify_checkpoint_and_export() {
         (&"group.create.commit".into(), &"success".into())
     );
     assert!(!stdout(&export).contains("Ada"), "a value reached the export");
+    // Customer codes are written with dashes, as everywhere else.
+    let exported: Vec<&str> = lines.iter().filter_map(|l| l["customer"].as_str()).collect();
+    assert!(!exported.is_empty());
+    assert!(exported.iter().all(|c| codes.iter().any(|k| k == c)), "{exported:?} vs {codes:?}");
 
     // Cut off the newest entries: the chain alone looks whole, the checkpoint says no.
     sql(&data, "DELETE FROM audit_log WHERE seq > 7").await;

@@ -195,7 +195,7 @@ pub(crate) fn map_vault(e: &VaultError) -> Mapped {
             S::BAD_REQUEST,
             "malformed-code",
             "Malformed customer code",
-            d("expected 12 symbols like K7Q4-M92D-J3X8"),
+            d("expected 12 symbols like K7Q4-M92D-J3XP"),
         ),
         V::CodeCheckFailed => (
             S::BAD_REQUEST,

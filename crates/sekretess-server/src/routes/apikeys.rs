@@ -11,7 +11,7 @@ use sekretess_core::audit::{self, Action, AuditContext, Event, Outcome};
 use sekretess_core::people::RequestKind;
 use sekretess_core::store::Store;
 
-use super::{ApiResult, PROBLEM};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::{Authorized, need};
 use crate::extract::ApiJson;
@@ -29,12 +29,15 @@ fn api_key(r: ApiKeyRecord) -> api::ApiKey {
 }
 
 /// Creates a service-account API key. Its scopes and groups must be within the caller's.
+/// Creates a service-account API key. Its scopes and groups must be within the caller's.
 /// Once a security officer is active, a key with `customers:reveal` needs a second one:
 /// the answer is then `202` with a pending request (dual control).
-#[utoipa::path(post, path = "/v1/apikeys", tag = "apikeys", request_body = api::CreateApiKey,
+#[utoipa::path(operation_id = "create_api_key", post, path = "/v1/apikeys", tag = "apikeys", request_body = api::CreateApiKey,
     security(("bearer" = ["apikeys:admin"])),
-    responses((status = 201, body = api::CreatedApiKey),
-              (status = 202, description = "a key with customers:reveal, pending a second officer", body = api::people::ApprovalRequest)))]
+    responses((status = 201, description = "The new key and its token, shown once", body = api::CreatedApiKey),
+              (status = 202, description = "A key with customers:reveal, pending a second officer", body = api::people::ApprovalRequest),
+              (status = 400, description = "An unknown scope, a reserved name or an invalid group name (`invalid-access-request`, `invalid-group-name`), or a body that is not JSON", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 403, description = "The caller lacks a scope or group it asks for, or asks for administrative scopes as an employee (`forbidden`, `group-forbidden`, `admin-key-needs-approval`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn create_api_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
@@ -107,8 +110,8 @@ async fn resolve<S: Store + AccessStore>(st: &AppState<S>, attempt: &Event, seq:
 }
 
 /// Lists the API keys whose scopes and groups are within the caller's (never their secrets).
-#[utoipa::path(get, path = "/v1/apikeys", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
-    responses((status = 200, body = api::ApiKeyList)))]
+#[utoipa::path(operation_id = "list_api_keys", get, path = "/v1/apikeys", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
+    responses((status = 200, description = "The API keys within the caller's scopes and groups", body = api::ApiKeyList)))]
 pub async fn list_api_keys<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
@@ -126,9 +129,10 @@ pub async fn list_api_keys<S: Store + AccessStore>(
 }
 
 /// Revokes an API key at once.
-#[utoipa::path(delete, path = "/v1/apikeys/{id}", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
+#[utoipa::path(operation_id = "revoke_api_key", delete, path = "/v1/apikeys/{id}", tag = "apikeys", security(("bearer" = ["apikeys:admin"])),
     params(("id" = String, Path, description = "API key id")),
-    responses((status = 204, description = "revoked"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 204, description = "Revoked"),
+              (status = 404, description = "No active API key has this id (`unknown-api-key`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn revoke_api_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
@@ -161,10 +165,11 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
 /// Binds an API key to a client certificate (SHA-256 of its DER): from then on the key is
 /// refused (`401`, as any authentication failure) on a connection without that certificate.
 /// The server needs a client CA (`[server] client_ca`) for clients to present one.
-#[utoipa::path(post, path = "/v1/apikeys/{id}/bind", tag = "apikeys", request_body = api::BindApiKey,
+#[utoipa::path(operation_id = "bind_api_key", post, path = "/v1/apikeys/{id}/bind", tag = "apikeys", request_body = api::BindApiKey,
     security(("bearer" = ["apikeys:admin"])), params(("id" = String, Path, description = "API key id")),
-    responses((status = 204, description = "bound"), (status = 404, body = api::Problem, content_type = PROBLEM),
-              (status = 400, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 204, description = "The key is bound to the certificate"),
+              (status = 404, description = "No such API key (`unknown-api-key`)", body = api::Problem, content_type = "application/problem+json"),
+              (status = 400, description = "The fingerprint is not 64 hex digits, or the body is malformed", body = api::Problem, content_type = "application/problem+json")))]
 pub async fn bind_api_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,

@@ -22,6 +22,12 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A stored (compact) customer code as every answer writes it, `K7Q4-M92D-J3XP`; a value
+/// that is not a code (none is stored so) stays as it is.
+fn dashed(code: String) -> String {
+    sekretess_core::CustomerCode::parse(&code).map_or(code, |c| c.to_string())
+}
+
 fn wire(e: Entry) -> api::AuditEntry {
     api::AuditEntry {
         seq: e.seq,
@@ -29,7 +35,7 @@ fn wire(e: Entry) -> api::AuditEntry {
         actor: e.actor,
         action: e.action,
         group: e.group,
-        customer: e.customer,
+        customer: e.customer.map(dashed),
         fields: e.fields,
         purpose: e.purpose,
         outcome: e.outcome.as_str().to_owned(),
@@ -48,11 +54,11 @@ fn matches(q: &api::AuditQuery, code: Option<&str>, e: &Entry) -> bool {
 }
 
 /// Audit entries, oldest first, filtered by actor, customer code, action and time.
-#[utoipa::path(get, path = "/v1/audit", tag = "audit", params(api::AuditQuery),
+#[utoipa::path(operation_id = "list_audit_entries", get, path = "/v1/audit", tag = "audit", params(api::AuditQuery),
     security(("bearer" = ["audit:read"])),
-    responses((status = 200, body = api::AuditPage),
-              (status = 400, description = "a malformed customer code, or a wrong check symbol", body = sekretess_api::Problem, content_type = "application/problem+json"),
-              (status = 422, description = "unknown or malformed query parameters", body = sekretess_api::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "A page of audit entries, oldest first", body = api::AuditPage),
+              (status = 400, description = "A malformed customer code or a wrong check symbol (`malformed-code`, `code-check-failed`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "Unknown or malformed query parameters (`invalid-query`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn list<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::AuditRead>,
@@ -104,9 +110,9 @@ pub async fn list<S: Store + AccessStore>(
 
 /// Verifies the whole HMAC chain and names the first bad entry. (A chain cut off at its
 /// end still verifies: `POST` with a checkpoint detects that.)
-#[utoipa::path(get, path = "/v1/audit/verify", tag = "audit",
+#[utoipa::path(operation_id = "verify_audit_chain", get, path = "/v1/audit/verify", tag = "audit",
     security(("bearer" = ["audit:read"])),
-    responses((status = 200, body = api::AuditVerification)))]
+    responses((status = 200, description = "The verdict on the whole chain", body = api::AuditVerification)))]
 pub async fn verify<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::AuditRead>,
@@ -117,10 +123,10 @@ pub async fn verify<S: Store + AccessStore>(
 /// Verifies the whole HMAC chain and that it still reaches the entry a checkpoint names
 /// with that entry's MAC: a cut-off tail is `truncated`, a checkpoint this vault did not
 /// sign is `broken`.
-#[utoipa::path(post, path = "/v1/audit/verify", tag = "audit", request_body = api::AuditVerifyRequest,
+#[utoipa::path(operation_id = "verify_audit_checkpoint", post, path = "/v1/audit/verify", tag = "audit", request_body = api::AuditVerifyRequest,
     security(("bearer" = ["audit:read"])),
-    responses((status = 200, body = api::AuditVerification),
-              (status = 400, description = "not a checkpoint (invalid-checkpoint)", body = sekretess_api::Problem, content_type = crate::routes::PROBLEM)))]
+    responses((status = 200, description = "The verdict on the chain against the checkpoint", body = api::AuditVerification),
+              (status = 400, description = "Not a checkpoint (`invalid-checkpoint`), or a body that is not JSON", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn verify_checkpoint<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::AuditRead>,
@@ -156,9 +162,9 @@ async fn verify_against<S: Store + AccessStore>(
 
 /// A signed checkpoint of the chain head, to keep outside the vault; `sekretess audit
 /// verify --checkpoint` then detects a cut-off tail.
-#[utoipa::path(get, path = "/v1/audit/checkpoint", tag = "audit",
+#[utoipa::path(operation_id = "get_audit_checkpoint", get, path = "/v1/audit/checkpoint", tag = "audit",
     security(("bearer" = ["audit:read"])),
-    responses((status = 200, body = api::AuditCheckpoint)))]
+    responses((status = 200, description = "The signed chain head", body = api::AuditCheckpoint)))]
 pub async fn checkpoint<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::AuditRead>,
@@ -171,10 +177,10 @@ pub async fn checkpoint<S: Store + AccessStore>(
 /// Exports the audit verification key for verifying the chain offline (`sekretess audit
 /// verify --data … --key-file …`). The key also makes MACs, so only a caller holding every
 /// administrative scope (a security officer) may export it; each export is on record.
-#[utoipa::path(post, path = "/v1/audit/key", tag = "audit",
+#[utoipa::path(operation_id = "export_audit_key", post, path = "/v1/audit/key", tag = "audit",
     security(("bearer" = ["audit:read", "apikeys:admin", "groups:admin", "sys:seal"])),
-    responses((status = 200, body = api::AuditKeyExport),
-              (status = 403, body = sekretess_api::Problem, content_type = crate::routes::PROBLEM)))]
+    responses((status = 200, description = "The audit verification key", body = api::AuditKeyExport),
+              (status = 403, description = "The caller lacks one of the scopes this needs (`forbidden`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn export_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::AuditRead>,

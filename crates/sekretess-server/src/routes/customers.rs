@@ -11,16 +11,16 @@ use sekretess_core::access::{AccessStore, Caller, GroupAccess};
 use sekretess_core::store::Store;
 use sekretess_core::{CustomerCode, VaultError};
 
+use super::ApiResult;
 use super::groups::reach_group;
-use super::{ApiResult, PROBLEM};
 use crate::AppState;
 use crate::auth::{Authorized, need};
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
 
 /// The customer schema: fields, types, sensitivity, searchability.
-#[utoipa::path(get, path = "/v1/schema", tag = "customers", security(("bearer" = ["groups:read"])),
-    responses((status = 200, body = api::SchemaDoc)))]
+#[utoipa::path(operation_id = "get_schema", get, path = "/v1/schema", tag = "customers", security(("bearer" = ["groups:read"])),
+    responses((status = 200, description = "The customer schema", body = api::SchemaDoc)))]
 pub async fn schema<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     _auth: Authorized<need::GroupsRead>,
@@ -46,10 +46,13 @@ fn pairs(fields: BTreeMap<String, String>) -> Vec<(String, String)> {
 }
 
 /// Creates one customer.
-#[utoipa::path(post, path = "/v1/customers", tag = "customers", request_body = api::CreateCustomer,
+#[utoipa::path(operation_id = "create_customer", post, path = "/v1/customers", tag = "customers", request_body = api::CreateCustomer,
     security(("bearer" = ["customers:write"])),
-    responses((status = 201, body = api::Created),
-              (status = 422, description = "a field is invalid", body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 201, description = "Created: the new customer code", body = api::Created),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 409, description = "Another customer in the group has this value of a unique field (`duplicate`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "A field is unknown, refused or invalid, or no field is given (`unknown-field`, `forbidden-field`, `invalid-field`, `field-too-long`, `no-fields`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 423, description = "The customer group is locked (`group-locked`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn create_customer<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersWrite>,
@@ -62,9 +65,12 @@ pub async fn create_customer<S: Store + AccessStore>(
 
 /// Creates many customers in one transaction and answers per item: an invalid or
 /// duplicate item fails alone.
-#[utoipa::path(post, path = "/v1/customers/batch", tag = "customers", request_body = api::CreateCustomers,
+#[utoipa::path(operation_id = "create_customers", post, path = "/v1/customers/batch", tag = "customers", request_body = api::CreateCustomers,
     security(("bearer" = ["customers:write"])),
-    responses((status = 200, body = api::BatchResponse)))]
+    responses((status = 200, description = "One result per item, in order: a code or a problem", body = api::BatchResponse),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 413, description = "Too many customers (`batch-too-large`) or body too large (`body-too-large`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 423, description = "The customer group is locked (`group-locked`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn create_customers<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersWrite>,
@@ -111,13 +117,15 @@ pub(crate) async fn reachable<S: Store + AccessStore>(
 /// Reads a customer by code, as the field policy shows it to the caller's role (an API
 /// key's is `service`): masked fields are listed in `masked`; `POST …/reveal` gives them in
 /// plain for a purpose.
-#[utoipa::path(get, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:read"])),
-    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3X8", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$"),
-           ("x-sekretess-purpose" = Option<String>, Header, description = "why the data is read (kept in the audit log; at most 200 printable characters)")),
-    responses((status = 200, body = api::Customer),
-              (status = 400, description = "malformed code or wrong check symbol", body = api::Problem, content_type = PROBLEM),
-              (status = 404, body = api::Problem, content_type = PROBLEM),
-              (status = 410, description = "erased", body = api::Problem, content_type = PROBLEM)))]
+#[utoipa::path(operation_id = "get_customer", get, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:read"])),
+    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3XP", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$"),
+           ("x-sekretess-purpose" = Option<String>, Header, nullable = false, min_length = 1, max_length = 200, description = "Why the data is read (kept in the audit log; 1 to 200 printable characters). Optional: the field policy's masked view needs none; plain values need `POST /v1/customers/{code}/reveal` with a purpose.")),
+    responses((status = 200, description = "The customer as the field policy shows it to the caller", body = api::Customer),
+              (status = 400, description = "Malformed customer code or wrong check symbol (`malformed-code`, `code-check-failed`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 404, description = "No such customer, or one in a group the caller may not reach (`customer-not-found`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 410, description = "The customer was erased (`customer-erased`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "The purpose header is empty, too long or has control characters (`invalid-purpose`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 423, description = "The customer group is locked (`group-locked`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn get_customer<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersRead>,
@@ -145,10 +153,16 @@ pub async fn get_customer<S: Store + AccessStore>(
 }
 
 /// Sets (string) or removes (null) fields of a customer.
-#[utoipa::path(patch, path = "/v1/customers/{code}", tag = "customers", request_body = api::UpdateCustomer,
+#[utoipa::path(operation_id = "update_customer", patch, path = "/v1/customers/{code}", tag = "customers", request_body = api::UpdateCustomer,
     security(("bearer" = ["customers:write"])),
-    params(("code" = String, Path, description = "customer code", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
-    responses((status = 204, description = "updated"), (status = 422, body = api::Problem, content_type = PROBLEM)))]
+    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3XP", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
+    responses((status = 204, description = "Updated"),
+              (status = 400, description = "Malformed customer code or wrong check symbol, or a body that is not JSON", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 404, description = "No such customer, or one in a group the caller may not reach (`customer-not-found`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 409, description = "Another customer in the group has this value of a unique field (`duplicate`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 410, description = "The customer was erased (`customer-erased`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "A field is unknown, refused or invalid (`unknown-field`, `forbidden-field`, `invalid-field`, `field-too-long`, `no-fields`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 423, description = "The customer group is locked (`group-locked`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn update_customer<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersWrite>,
@@ -162,9 +176,13 @@ pub async fn update_customer<S: Store + AccessStore>(
 }
 
 /// Erases a customer (crypto-shredding); the code is never reused.
-#[utoipa::path(delete, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:erase"])),
-    params(("code" = String, Path, description = "customer code", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
-    responses((status = 204, description = "erased"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+#[utoipa::path(operation_id = "erase_customer", delete, path = "/v1/customers/{code}", tag = "customers", security(("bearer" = ["customers:erase"])),
+    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3XP", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
+    responses((status = 204, description = "Erased (crypto-shredded)"),
+              (status = 400, description = "Malformed customer code or wrong check symbol (`malformed-code`, `code-check-failed`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 404, description = "No such customer, or one in a group the caller may not reach (`customer-not-found`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 410, description = "The customer was already erased (`customer-erased`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 423, description = "The customer group is locked (`group-locked`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn erase_customer<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersErase>,
@@ -177,9 +195,12 @@ pub async fn erase_customer<S: Store + AccessStore>(
 }
 
 /// Finds customers of a group by the exact value of a searchable field.
-#[utoipa::path(post, path = "/v1/customers/search", tag = "customers", request_body = api::SearchRequest,
+#[utoipa::path(operation_id = "search_customers", post, path = "/v1/customers/search", tag = "customers", request_body = api::SearchRequest,
     security(("bearer" = ["customers:find"])),
-    responses((status = 200, body = api::SearchResponse)))]
+    responses((status = 200, description = "The codes of the customers whose field has this value", body = api::SearchResponse),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "The field is unknown or not searchable, or the value invalid for its type (`unknown-field`, `not-searchable`, `invalid-field`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 423, description = "The customer group is locked (`group-locked`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn search<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersFind>,

@@ -63,7 +63,7 @@ pub struct FileQuery {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    /// A customer code, e.g. `K7Q4-M92D-J3X8`.
+    /// A customer code, e.g. `K7Q4-M92D-J3XP`.
     pub customer: String,
 }
 
@@ -130,15 +130,18 @@ fn content_type(headers: &HeaderMap) -> String {
 /// Files a document: redacts it (known customers become their codes, everything else
 /// personal is masked) and stores only the redacted copy, sealed, in the group's store.
 /// The body is the document itself (any format `POST /v1/redact` reads).
-#[utoipa::path(post, path = "/v1/documents", tag = "documents",
+#[utoipa::path(operation_id = "file_document", post, path = "/v1/documents", tag = "documents",
     request_body(content((api_redact::BinaryDocument = "application/octet-stream"))),
     params(FileQuery,
            ("x-sekretess-file-name" = Option<String>, Header, description = "the file name, percent-encoded UTF-8 (redacted before it is stored)")),
     security(("bearer" = ["documents:write"])),
-    responses((status = 201, body = api::Document),
-              (status = 403, description = "no access to the group", body = sekretess_api::Problem, content_type = PROBLEM),
-              (status = 413, description = "too large (body-too-large, document-limit)", body = sekretess_api::Problem, content_type = PROBLEM),
-              (status = 422, description = "a part could not be inspected (not-inspected: nothing stored), a damaged document, or a bad code", body = sekretess_api::Problem, content_type = PROBLEM)))]
+    responses((status = 201, description = "Filed: the redacted copy's metadata", body = api::Document),
+              (status = 400, description = "A malformed linked customer code or a wrong check symbol (`malformed-code`, `code-check-failed`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 403, description = "No access to the group (`group-forbidden`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 413, description = "Too large (`body-too-large`, `document-limit`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "A part could not be inspected (`not-inspected`: nothing stored), a damaged document (`damaged-document`), or invalid query parameters or file name (`invalid-document-request`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 423, description = "The customer group is locked (`group-locked`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn file_document<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::DocumentsWrite>,
@@ -208,8 +211,9 @@ pub async fn file_document<S: Store + AccessStore>(
 /// Documents of an erased customer are still listed by their code.
 #[utoipa::path(get, path = "/v1/documents", tag = "documents", params(ListQuery),
     security(("bearer" = ["documents:read"])),
-    responses((status = 200, body = api::DocumentList),
-              (status = 400, description = "malformed code", body = sekretess_api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The customer's documents (metadata only)", body = api::DocumentList),
+              (status = 400, description = "Malformed customer code or wrong check symbol (`malformed-code`, `code-check-failed`)", body = sekretess_api::Problem, content_type = PROBLEM),
+              (status = 422, description = "Missing or unknown query parameters (`invalid-document-request`)", body = sekretess_api::Problem, content_type = PROBLEM)))]
 pub async fn list_documents<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::DocumentsRead>,
@@ -230,7 +234,7 @@ pub async fn list_documents<S: Store + AccessStore>(
     responses((status = 200, description = "The redacted document, with its stored content type",
                 content((api_redact::BinaryDocument = "application/octet-stream")),
                 headers(("x-sekretess-file-name" = String, description = "the redacted file name, percent-encoded"))),
-              (status = 404, body = sekretess_api::Problem, content_type = PROBLEM)))]
+              (status = 404, description = "No such document, or one in a group the caller may not reach (`document-not-found`)", body = sekretess_api::Problem, content_type = PROBLEM)))]
 pub async fn get_document<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::DocumentsRead>,
@@ -261,7 +265,8 @@ pub async fn get_document<S: Store + AccessStore>(
 #[utoipa::path(delete, path = "/v1/documents/{id}", tag = "documents",
     params(("id" = String, Path, description = "document id, doc_…")),
     security(("bearer" = ["documents:write"])),
-    responses((status = 204, description = "deleted"), (status = 404, body = sekretess_api::Problem, content_type = PROBLEM)))]
+    responses((status = 204, description = "Deleted"),
+              (status = 404, description = "No such document, or one in a group the caller may not reach (`document-not-found`)", body = sekretess_api::Problem, content_type = PROBLEM)))]
 pub async fn delete_document<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::DocumentsWrite>,

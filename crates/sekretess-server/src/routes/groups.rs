@@ -11,7 +11,7 @@ use sekretess_core::people::RequestKind;
 use sekretess_core::store::Store;
 use sekretess_core::{GroupInfo, VaultError};
 
-use super::{ApiResult, PROBLEM};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::{Authorized, need};
 use crate::extract::ApiJson;
@@ -33,9 +33,11 @@ pub(crate) fn group(g: GroupInfo) -> api::Group {
 }
 
 /// Creates a customer group with its own store and keys.
-#[utoipa::path(post, path = "/v1/groups", tag = "groups", request_body = api::CreateGroup,
+#[utoipa::path(operation_id = "create_group", post, path = "/v1/groups", tag = "groups", request_body = api::CreateGroup,
     security(("bearer" = ["groups:admin"])),
-    responses((status = 201, body = api::Group), (status = 409, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 201, description = "The new customer group", body = api::Group),
+              (status = 400, description = "Invalid group name (`invalid-group-name`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 409, description = "A customer group with this name exists (`group-exists`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn create_group<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::GroupsAdmin>,
@@ -49,8 +51,8 @@ pub async fn create_group<S: Store + AccessStore>(
 }
 
 /// Lists the customer groups the caller may reach.
-#[utoipa::path(get, path = "/v1/groups", tag = "groups", security(("bearer" = ["groups:read"])),
-    responses((status = 200, body = api::GroupList)))]
+#[utoipa::path(operation_id = "list_groups", get, path = "/v1/groups", tag = "groups", security(("bearer" = ["groups:read"])),
+    responses((status = 200, description = "The customer groups the caller may reach", body = api::GroupList)))]
 pub async fn list_groups<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::GroupsRead>,
@@ -99,9 +101,10 @@ async fn set_locked<S: Store + AccessStore>(
 }
 
 /// Locks a customer group: it refuses every customer operation until unlocked.
-#[utoipa::path(post, path = "/v1/groups/{name}/lock", tag = "groups", security(("bearer" = ["groups:admin"])),
+#[utoipa::path(operation_id = "lock_group", post, path = "/v1/groups/{name}/lock", tag = "groups", security(("bearer" = ["groups:admin"])),
     params(("name" = String, Path, description = "group name")),
-    responses((status = 200, body = api::Group), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The group, now locked", body = api::Group),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn lock_group<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::GroupsAdmin>,
@@ -113,11 +116,11 @@ pub async fn lock_group<S: Store + AccessStore>(
 /// Unlocks a customer group. Once a security officer is active this needs a second one:
 /// the answer is then `202` with a pending request that another officer approves (dual
 /// control), and the group stays locked until then.
-#[utoipa::path(post, path = "/v1/groups/{name}/unlock", tag = "groups", security(("bearer" = ["groups:admin"])),
+#[utoipa::path(operation_id = "unlock_group", post, path = "/v1/groups/{name}/unlock", tag = "groups", security(("bearer" = ["groups:admin"])),
     params(("name" = String, Path, description = "group name")),
-    responses((status = 200, body = api::Group),
-              (status = 202, description = "pending a second officer", body = api::people::ApprovalRequest),
-              (status = 404, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The group, now open", body = api::Group),
+              (status = 202, description = "Pending a second officer", body = api::people::ApprovalRequest),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn unlock_group<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::GroupsAdmin>,

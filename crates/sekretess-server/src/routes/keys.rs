@@ -14,9 +14,9 @@ use sekretess_core::access::AccessStore;
 use sekretess_core::store::Store;
 use zeroize::Zeroizing;
 
+use super::ApiResult;
 use super::groups::{group, reach_group};
 use super::sys::seal_status;
-use super::{ApiResult, PROBLEM};
 use crate::AppState;
 use crate::auth::{Authorized, need};
 use crate::extract::ApiJson;
@@ -24,9 +24,11 @@ use crate::extract::ApiJson;
 /// Makes a new key version for the group: new writes use it at once, every customer data
 /// key is rewrapped to it in the background (progress in the group's `rewrap`), and the
 /// old version is retired once no data key uses it.
-#[utoipa::path(post, path = "/v1/groups/{name}/rotate-key", tag = "groups", security(("bearer" = ["groups:admin"])),
+#[utoipa::path(operation_id = "rotate_group_key", post, path = "/v1/groups/{name}/rotate-key", tag = "groups", security(("bearer" = ["groups:admin"])),
     params(("name" = String, Path, description = "group name")),
-    responses((status = 200, body = api::Group), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The group with its new key version", body = api::Group),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 423, description = "The customer group is locked (`group-locked`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn rotate_group_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::GroupsAdmin>,
@@ -40,10 +42,11 @@ pub async fn rotate_group_key<S: Store + AccessStore>(
 
 /// Step 1 of a rekey: checks a threshold of the current shares and answers the new
 /// shares, once. They are valid only after step 2; until then the current shares stay.
-#[utoipa::path(post, path = "/v1/sys/rekey", tag = "sys", request_body = api::keys::RekeyRequest,
+#[utoipa::path(operation_id = "start_rekey", post, path = "/v1/sys/rekey", tag = "sys", request_body = api::keys::RekeyRequest,
     security(("bearer" = ["sys:seal"])),
-    responses((status = 200, body = api::keys::RekeyStarted),
-              (status = 400, description = "invalid, damaged or foreign share", body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The new shares, shown once; valid after confirmation", body = api::keys::RekeyStarted),
+              (status = 400, description = "An invalid, damaged or foreign share, or invalid new threshold or share count", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 409, description = "Rekey refused (`rekey-refused`), e.g. too few shares", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn rekey<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SysSeal>,
@@ -60,10 +63,11 @@ pub async fn rekey<S: Store + AccessStore>(
 
 /// Step 2 of a rekey: a threshold of the new shares, given back, makes the new root key
 /// the vault's (one transaction). The old shares no longer unseal afterwards.
-#[utoipa::path(post, path = "/v1/sys/rekey/confirm", tag = "sys", request_body = api::keys::RekeyConfirm,
+#[utoipa::path(operation_id = "confirm_rekey", post, path = "/v1/sys/rekey/confirm", tag = "sys", request_body = api::keys::RekeyConfirm,
     security(("bearer" = ["sys:seal"])),
-    responses((status = 200, body = api::SealStatus),
-              (status = 409, description = "no rekey pending", body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The new shares are the vault's; the seal state", body = api::SealStatus),
+              (status = 400, description = "An invalid, damaged or foreign share", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 409, description = "No rekey pending, or the shares do not confirm it (`rekey-refused`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn rekey_confirm<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SysSeal>,
@@ -77,8 +81,8 @@ pub async fn rekey_confirm<S: Store + AccessStore>(
 
 /// Rotates the audit MAC key: an `audit.key_rotate` entry under the old key, every later
 /// entry under the new one. Auditors need the key of every epoch (`audit_verification_key`).
-#[utoipa::path(post, path = "/v1/audit/rotate-key", tag = "audit", security(("bearer" = ["sys:seal"])),
-    responses((status = 200, body = api::keys::AuditKeyRotated)))]
+#[utoipa::path(operation_id = "rotate_audit_key", post, path = "/v1/audit/rotate-key", tag = "audit", security(("bearer" = ["sys:seal"])),
+    responses((status = 200, description = "The audit key epoch the chain continues under", body = api::keys::AuditKeyRotated)))]
 pub async fn rotate_audit_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SysSeal>,

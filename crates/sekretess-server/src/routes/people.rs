@@ -24,7 +24,7 @@ use sekretess_core::policy::{FieldView, PolicyError, Purpose, PurposeKind, Role}
 use sekretess_core::store::Store;
 use sekretess_core::{Customer, VaultError};
 
-use super::{ApiResult, PROBLEM};
+use super::ApiResult;
 use crate::auth::session::{Origin, Staff, role};
 use crate::auth::{self, Authorized, need};
 use crate::extract::ApiJson;
@@ -141,11 +141,11 @@ fn login_failed() -> Response {
 /// Logs in with login name, password and TOTP code; answers a session token once.
 /// Unknown login, wrong password, wrong or replayed code and a locked account give the
 /// same answer.
-#[utoipa::path(post, path = "/v1/auth/login", tag = "employees", request_body = ap::LoginRequest,
-    responses((status = 200, body = ap::Session),
-              (status = 401, description = "login failed (one answer for every cause)", body = api::Problem, content_type = PROBLEM),
-              (status = 403, description = "right credentials, account not active", body = api::Problem, content_type = PROBLEM),
-              (status = 503, description = "sealed", body = api::Problem, content_type = PROBLEM)))]
+#[utoipa::path(operation_id = "login_employee", post, path = "/v1/auth/login", tag = "employees", request_body = ap::LoginRequest,
+    responses((status = 200, description = "A new session; its token is shown once", body = ap::Session),
+              (status = 401, description = "Login failed: one answer for every cause (`login-failed`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 403, description = "Right credentials, but the account is not active (`account-not-active`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 503, description = "The vault is sealed (`sealed`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn login<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     Origin(origin): Origin,
@@ -167,8 +167,8 @@ pub async fn login<S: Store + AccessStore + PeopleStore>(
 }
 
 /// Ends the session of the token sent.
-#[utoipa::path(post, path = "/v1/auth/logout", tag = "employees", security(("bearer" = ["employee"])),
-    responses((status = 204, description = "logged out")))]
+#[utoipa::path(operation_id = "logout_employee", post, path = "/v1/auth/logout", tag = "employees", security(("bearer" = ["employee"])),
+    responses((status = 204, description = "Logged out: the session is revoked")))]
 pub async fn logout<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Any>,
@@ -185,8 +185,10 @@ pub async fn logout<S: Store + AccessStore + PeopleStore>(
 }
 
 /// Changes the caller's password (the old one re-entered); every session of theirs ends.
-#[utoipa::path(post, path = "/v1/auth/password", tag = "employees", request_body = ap::ChangePassword,
-    security(("bearer" = ["employee"])), responses((status = 204, description = "changed; log in again")))]
+#[utoipa::path(operation_id = "change_password", post, path = "/v1/auth/password", tag = "employees", request_body = ap::ChangePassword,
+    security(("bearer" = ["employee"])), responses((status = 204, description = "Changed; every session is revoked, log in again"),
+              (status = 403, description = "The old password is wrong (`wrong-password`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "The new password is refused (`weak-password`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn change_password<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Any>,
@@ -197,8 +199,10 @@ pub async fn change_password<S: Store + AccessStore + PeopleStore>(
 }
 
 /// Invites an employee; answers the one-time enrolment code once.
-#[utoipa::path(post, path = "/v1/employees", tag = "employees", request_body = ap::InviteRequest,
-    security(("bearer" = ["employee:security_officer"])), responses((status = 201, body = ap::Invitation)))]
+#[utoipa::path(operation_id = "invite_employee", post, path = "/v1/employees", tag = "employees", request_body = ap::InviteRequest,
+    security(("bearer" = ["employee:security_officer"])), responses((status = 201, description = "The invitation with its one-time enrolment code, shown once", body = ap::Invitation),
+              (status = 409, description = "The login is taken (`login-taken`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "An invalid login, name or role (`invalid-input`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn invite<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Officer>,
@@ -219,9 +223,11 @@ pub async fn invite<S: Store + AccessStore + PeopleStore>(
 /// Creates the first security officer's enrolment, with the bootstrap API key (once, while
 /// there is no employee at all). That officer is active on enrolment without a second
 /// person; the bootstrap key stops working then.
-#[utoipa::path(post, path = "/v1/employees/bootstrap", tag = "employees", request_body = ap::BootstrapOfficer,
+#[utoipa::path(operation_id = "bootstrap_officer", post, path = "/v1/employees/bootstrap", tag = "employees", request_body = ap::BootstrapOfficer,
     security(("bearer" = ["apikeys:admin"])),
-    responses((status = 201, body = ap::Invitation), (status = 409, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 201, description = "The first security officer's invitation, shown once", body = ap::Invitation),
+              (status = 409, description = "The first security officer exists (`already-bootstrapped`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "An invalid login or name (`invalid-input`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn bootstrap<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
@@ -246,10 +252,11 @@ pub async fn bootstrap<S: Store + AccessStore + PeopleStore>(
 }
 
 /// Enrols with a one-time code: sets the password and answers the TOTP secret once.
-#[utoipa::path(post, path = "/v1/employees/enrol", tag = "employees", request_body = ap::EnrolRequest,
-    responses((status = 200, body = ap::Enrolled),
-              (status = 400, description = "unknown, used or expired code", body = api::Problem, content_type = PROBLEM),
-              (status = 503, description = "sealed", body = api::Problem, content_type = PROBLEM)))]
+#[utoipa::path(operation_id = "enrol_employee", post, path = "/v1/employees/enrol", tag = "employees", request_body = ap::EnrolRequest,
+    responses((status = 200, description = "Enrolled: the TOTP secret, shown once", body = ap::Enrolled),
+              (status = 400, description = "An unknown, used or expired enrolment code (`invalid-enrolment-code`), or a body that is not JSON", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "The password is refused (`weak-password`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 503, description = "The vault is sealed (`sealed`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn enrol<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     Origin(origin): Origin,
@@ -266,8 +273,8 @@ pub async fn enrol<S: Store + AccessStore + PeopleStore>(
 }
 
 /// Lists employees (security officers and auditors).
-#[utoipa::path(get, path = "/v1/employees", tag = "employees", security(("bearer" = ["employee:security_officer", "employee:auditor"])),
-    responses((status = 200, body = ap::EmployeeList)))]
+#[utoipa::path(operation_id = "list_employees", get, path = "/v1/employees", tag = "employees", security(("bearer" = ["employee:security_officer", "employee:auditor"])),
+    responses((status = 200, description = "Every employee", body = ap::EmployeeList)))]
 pub async fn list_employees<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::OfficerOrAuditor>,
@@ -277,13 +284,14 @@ pub async fn list_employees<S: Store + AccessStore + PeopleStore>(
 }
 
 macro_rules! lifecycle {
-    ($name:ident, $path:literal, $method:ident, $doc:literal) => {
+    ($name:ident, $op:literal, $path:literal, $method:ident, $doc:literal) => {
         #[doc = $doc]
-        #[utoipa::path(post, path = $path, tag = "employees", security(("bearer" = ["employee:security_officer"])),
+        #[utoipa::path(post, operation_id = $op, path = $path, tag = "employees", security(("bearer" = ["employee:security_officer"])),
             params(("id" = u64, Path, description = "employee id")),
-            responses((status = 204, description = "done"),
-                      (status = 404, body = api::Problem, content_type = PROBLEM),
-                      (status = 409, description = "wrong state", body = api::Problem, content_type = PROBLEM)))]
+            responses((status = 204, description = "Done"),
+                      (status = 404, description = "No such employee (`unknown-employee`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+                      (status = 403, description = "Not on one's own account, or approval by the inviter or requester (`self-action`, `self-approval`), or the caller lacks the role", body = sekretess_api::Problem, content_type = "application/problem+json"),
+                      (status = 409, description = "The employee's state does not allow it (`wrong-state`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
         pub async fn $name<S: Store + AccessStore + PeopleStore>(
             State(st): State<PeopleState<S>>,
             staff: Staff<role::Officer>,
@@ -298,26 +306,40 @@ macro_rules! lifecycle {
 
 lifecycle!(
     approve,
+    "approve_employee",
     "/v1/employees/{id}/approve",
     approve,
     "Approves a pending employee (never one's own account)."
 );
 lifecycle!(
     suspend,
+    "suspend_employee",
     "/v1/employees/{id}/suspend",
     suspend,
     "Suspends an employee: their sessions end at once."
 );
-lifecycle!(reinstate, "/v1/employees/{id}/reinstate", reinstate, "Makes a suspended employee active again.");
-lifecycle!(offboard, "/v1/employees/{id}/offboard", offboard, "Offboards an employee for good.");
+lifecycle!(
+    reinstate,
+    "reinstate_employee",
+    "/v1/employees/{id}/reinstate",
+    reinstate,
+    "Makes a suspended employee active again."
+);
+lifecycle!(
+    offboard,
+    "offboard_employee",
+    "/v1/employees/{id}/offboard",
+    offboard,
+    "Offboards an employee for good."
+);
 
 /// Issues a new one-time enrolment code for an employee who has not enrolled yet (the
 /// old code stops working); answers the code once.
-#[utoipa::path(post, path = "/v1/employees/{id}/enrolment", tag = "employees",
+#[utoipa::path(operation_id = "reissue_enrolment", post, path = "/v1/employees/{id}/enrolment", tag = "employees",
     security(("bearer" = ["employee:security_officer"])), params(("id" = u64, Path, description = "employee id")),
-    responses((status = 201, body = ap::Invitation),
-              (status = 404, body = api::Problem, content_type = PROBLEM),
-              (status = 409, description = "already enrolled", body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 201, description = "A new one-time enrolment code, shown once", body = ap::Invitation),
+              (status = 404, description = "No such employee (`unknown-employee`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 409, description = "The employee already enrolled (`wrong-state`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn reissue_enrolment<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Officer>,
@@ -336,9 +358,11 @@ pub async fn reissue_enrolment<S: Store + AccessStore + PeopleStore>(
 }
 
 /// Grants an employee one customer group.
-#[utoipa::path(post, path = "/v1/employees/{id}/grants", tag = "employees", request_body = ap::GrantRequest,
+#[utoipa::path(operation_id = "grant_group", post, path = "/v1/employees/{id}/grants", tag = "employees", request_body = ap::GrantRequest,
     security(("bearer" = ["employee:security_officer"])), params(("id" = u64, Path, description = "employee id")),
-    responses((status = 204, description = "granted"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 204, description = "Granted"),
+              (status = 404, description = "No such employee or customer group (`unknown-employee`, `unknown-group`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 409, description = "The employee's state does not allow it (`wrong-state`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn grant<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Officer>,
@@ -351,10 +375,11 @@ pub async fn grant<S: Store + AccessStore + PeopleStore>(
 }
 
 /// Takes a group grant away.
-#[utoipa::path(delete, path = "/v1/employees/{id}/grants/{group}", tag = "employees",
+#[utoipa::path(operation_id = "revoke_group_grant", delete, path = "/v1/employees/{id}/grants/{group}", tag = "employees",
     security(("bearer" = ["employee:security_officer"])),
     params(("id" = u64, Path, description = "employee id"), ("group" = String, Path, description = "group name")),
-    responses((status = 204, description = "revoked"), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 204, description = "Revoked"),
+              (status = 404, description = "No such employee or customer group (`unknown-employee`, `unknown-group`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn revoke_grant<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Officer>,
@@ -380,8 +405,8 @@ fn policy_doc(p: &sekretess_core::policy::FieldPolicy) -> ap::PolicyDoc {
 }
 
 /// The field policy in force (any employee).
-#[utoipa::path(get, path = "/v1/policy", tag = "policy", security(("bearer" = ["employee"])),
-    responses((status = 200, body = ap::PolicyDoc)))]
+#[utoipa::path(operation_id = "get_policy", get, path = "/v1/policy", tag = "policy", security(("bearer" = ["employee"])),
+    responses((status = 200, description = "The field policy and the purposes a reveal may name", body = ap::PolicyDoc)))]
 pub async fn get_policy<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     _staff: Staff<role::Any>,
@@ -391,10 +416,10 @@ pub async fn get_policy<S: Store + AccessStore + PeopleStore>(
 
 /// Asks for a change of one cell of the field policy (restricted takes only deny or
 /// masked): a pending request that another security officer approves (dual control).
-#[utoipa::path(put, path = "/v1/policy", tag = "policy", request_body = ap::PolicyRule,
+#[utoipa::path(operation_id = "set_policy_rule", put, path = "/v1/policy", tag = "policy", request_body = ap::PolicyRule,
     security(("bearer" = ["employee:security_officer"])),
-    responses((status = 202, description = "pending a second officer", body = ap::ApprovalRequest),
-              (status = 422, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 202, description = "Pending a second officer", body = ap::ApprovalRequest),
+              (status = 422, description = "An unknown role, sensitivity or decision (`invalid-input`), a plain rule for restricted fields (`restricted-never-plain`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn set_policy<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Officer>,
@@ -422,9 +447,10 @@ fn agreement(a: sekretess_core::agreements::Agreement) -> ap::Agreement {
 
 /// Asks for a new agreement version to be published (every employee must then sign it
 /// again): a pending request that another security officer approves (dual control).
-#[utoipa::path(post, path = "/v1/agreements", tag = "agreements", request_body = ap::PublishAgreement,
+#[utoipa::path(operation_id = "publish_agreement", post, path = "/v1/agreements", tag = "agreements", request_body = ap::PublishAgreement,
     security(("bearer" = ["employee:security_officer"])),
-    responses((status = 202, description = "pending a second officer", body = ap::ApprovalRequest)))]
+    responses((status = 202, description = "Pending a second officer", body = ap::ApprovalRequest),
+              (status = 422, description = "An empty or too long text (`invalid-input`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn publish_agreement<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Officer>,
@@ -445,8 +471,9 @@ pub async fn publish_agreement<S: Store + AccessStore + PeopleStore>(
 }
 
 /// The current agreement (any employee).
-#[utoipa::path(get, path = "/v1/agreements/current", tag = "agreements", security(("bearer" = ["employee"])),
-    responses((status = 200, body = ap::Agreement), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+#[utoipa::path(operation_id = "get_current_agreement", get, path = "/v1/agreements/current", tag = "agreements", security(("bearer" = ["employee"])),
+    responses((status = 200, description = "The current agreement", body = ap::Agreement),
+              (status = 404, description = "No agreement is published (`no-agreement`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn current_agreement<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     _staff: Staff<role::Any>,
@@ -456,8 +483,11 @@ pub async fn current_agreement<S: Store + AccessStore + PeopleStore>(
 }
 
 /// Signs the current agreement (the password re-entered).
-#[utoipa::path(post, path = "/v1/agreements/sign", tag = "agreements", request_body = ap::SignAgreement,
-    security(("bearer" = ["employee"])), responses((status = 204, description = "signed")))]
+#[utoipa::path(operation_id = "sign_agreement", post, path = "/v1/agreements/sign", tag = "agreements", request_body = ap::SignAgreement,
+    security(("bearer" = ["employee"])), responses((status = 204, description = "Signed"),
+              (status = 403, description = "The password is wrong (`wrong-password`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 404, description = "No agreement is published (`no-agreement`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 409, description = "A newer agreement exists (`agreement-outdated`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn sign_agreement<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Any>,
@@ -468,9 +498,9 @@ pub async fn sign_agreement<S: Store + AccessStore + PeopleStore>(
 }
 
 /// Who signed the current agreement (security officers and auditors).
-#[utoipa::path(get, path = "/v1/agreements/status", tag = "agreements",
+#[utoipa::path(operation_id = "get_agreement_status", get, path = "/v1/agreements/status", tag = "agreements",
     security(("bearer" = ["employee:security_officer", "employee:auditor"])),
-    responses((status = 200, body = ap::AgreementStatus)))]
+    responses((status = 200, description = "Who signed the current agreement, and when", body = ap::AgreementStatus)))]
 pub async fn agreement_status<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::OfficerOrAuditor>,
@@ -494,12 +524,16 @@ pub async fn agreement_status<S: Store + AccessStore + PeopleStore>(
 /// revealed). Employees and API keys alike get only fields the field policy lets their role
 /// reveal (API keys have the role `service`; restricted never); a reveal without a purpose
 /// is 400.
-#[utoipa::path(post, path = "/v1/customers/{code}/reveal", tag = "customers", request_body = ap::RevealRequest,
-    security(("bearer" = ["customers:reveal"])), params(("code" = String, Path, description = "customer code")),
-    responses((status = 200, body = ap::Revealed),
-              (status = 400, description = "no purpose, or a field the caller may not reveal", body = api::Problem, content_type = PROBLEM),
-              (status = 429, description = "too many reveals (rate-limited; see Retry-After)", body = api::Problem, content_type = PROBLEM),
-              (status = 404, body = api::Problem, content_type = PROBLEM)))]
+#[utoipa::path(operation_id = "reveal_customer", post, path = "/v1/customers/{code}/reveal", tag = "customers", request_body = ap::RevealRequest,
+    security(("bearer" = ["customers:reveal"])), params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3XP", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
+    responses((status = 200, description = "The named fields in plain", body = ap::Revealed),
+              (status = 400, description = "No purpose, an unknown or invalid purpose, a malformed code or a wrong check symbol (`purpose-required`, `unknown-purpose`, `invalid-purpose`, `malformed-code`, `code-check-failed`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 403, description = "A named field cannot be revealed by this caller (`reveal-not-allowed`), or the caller lacks the scope or agreement", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 404, description = "No such customer, or one in a group the caller may not reach (`customer-not-found`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 410, description = "The customer was erased (`customer-erased`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 422, description = "No field named, or an unknown field (`no-fields`, `unknown-field`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 423, description = "The customer group is locked (`group-locked`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 429, description = "Too many reveals (`rate-limited`; see `Retry-After`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn reveal<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     auth: Authorized<need::CustomersReveal>,

@@ -118,16 +118,20 @@ pub struct DocumentQuery {
     /// (`Sekretess-Customer-Codes` lists them; in a PDF they are removed and boxed too);
     /// `token`: every finding becomes a token of `group` (cards and personnummer
     /// format-preserving, the rest `dtk_…`; needs `tokens:create`).
+    #[param(value_type = Option<sekretess_api::contract::RedactOperator>)]
     pub operator: Option<String>,
     /// With `operator=code`: the one customer group to look customers up in (default: every
     /// group the caller may reach). With `operator=token`: the group of the tokens (required).
     pub group: Option<String>,
     /// Findings below this confidence are ignored (default 0.5).
+    #[param(minimum = 0.0, maximum = 1.0)]
     pub min_confidence: Option<f32>,
     /// `fail` (default: refuse the document), `skip` (leave such parts out) or `copy` (keep
     /// them unchanged).
+    #[param(value_type = Option<sekretess_api::contract::Uninspected>)]
     pub uninspected: Option<String>,
     /// `only`: answer with the report as JSON instead of the document.
+    #[param(value_type = Option<sekretess_api::contract::ReportMode>)]
     pub report: Option<String>,
 }
 
@@ -135,7 +139,7 @@ pub struct DocumentQuery {
 /// findings (labels and offsets, never the values) in a JSON answer; any other content
 /// type is a binary document (PDF, DOCX, XLSX, PPTX, ODT, ODS, e-mail, HTML), answered
 /// with the redacted document and `Sekretess-Findings` headers (see the module docs).
-#[utoipa::path(post, path = "/v1/redact", tag = "redact",
+#[utoipa::path(post, operation_id = "redact_document", path = "/v1/redact", tag = "redact",
     request_body(content(
         (api::RedactRequest = "application/json"),
         (api::BinaryDocument = "application/octet-stream"),
@@ -147,8 +151,10 @@ pub struct DocumentQuery {
             content((api::RedactResponse = "application/json"), (api::BinaryDocument = "application/octet-stream")),
             headers(("Sekretess-Findings-Count" = u64, description = "Findings in a binary document"),
                     ("Sekretess-Findings" = String, description = "Findings per label: CARD_NUMBER=2, PERSON=1"))),
-        (status = 413, description = "The document exceeds a limit (document-limit)"),
-        (status = 422, description = "Damaged document, or parts not inspected (not-inspected)"),
+        (status = 403, description = "Operator `code`, and the caller may reach no customer group (`no-group-reachable`), or lacks the scope or group", body = sekretess_api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "With `group`: no such customer group (`unknown-group`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "The document exceeds a limit (`document-limit`, `body-too-large`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An invalid format, operator or confidence (`invalid-redact-request`), a damaged document (`damaged-document`), parts not inspected (`not-inspected`), or a malformed body", body = sekretess_api::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn redact<S: Store + AccessStore>(
     State(st): State<AppState<S>>,

@@ -7,7 +7,7 @@ use sekretess_api as api;
 use sekretess_core::access::AccessStore;
 use sekretess_core::store::Store;
 
-use super::{ApiResult, PROBLEM};
+use super::ApiResult;
 use crate::auth::{Authorized, audit_context, need};
 use crate::extract::ApiJson;
 use crate::problem::ApiError;
@@ -39,14 +39,14 @@ async fn bootstrap_key_live<S: Store + AccessStore>(st: &AppState<S>) -> ApiResu
 }
 
 /// Liveness: answers whenever the process runs, sealed or not.
-#[utoipa::path(get, path = "/v1/sys/health", tag = "sys", responses((status = 200, body = api::Health)))]
+#[utoipa::path(operation_id = "get_health", get, path = "/v1/sys/health", tag = "sys", responses((status = 200, description = "The process answers; whether the vault is initialized and sealed", body = api::Health)))]
 pub async fn health<S: Store + AccessStore>(State(st): State<AppState<S>>) -> ApiResult<Json<api::Health>> {
     let s = st.vault.seal_status()?;
     Ok(Json(api::Health { status: "ok".into(), initialized: s.initialized, sealed: s.sealed }))
 }
 
 /// Whether the vault is initialized and sealed, and the unseal progress.
-#[utoipa::path(get, path = "/v1/sys/seal-status", tag = "sys", responses((status = 200, body = api::SealStatus)))]
+#[utoipa::path(operation_id = "get_seal_status", get, path = "/v1/sys/seal-status", tag = "sys", responses((status = 200, description = "Seal state and unseal progress", body = api::SealStatus)))]
 pub async fn get_seal_status<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
 ) -> ApiResult<Json<api::SealStatus>> {
@@ -62,9 +62,10 @@ pub async fn get_seal_status<S: Store + AccessStore>(
 
 /// Initializes the vault once: makes the root key, splits it into unseal shares and
 /// creates the bootstrap API key. The answer is shown once; nothing of it is stored in plain.
-#[utoipa::path(post, path = "/v1/sys/init", tag = "sys", request_body = api::InitRequest,
-    responses((status = 200, body = api::InitResponse),
-              (status = 409, description = "already initialized", body = api::Problem, content_type = PROBLEM)))]
+#[utoipa::path(operation_id = "init_vault", post, path = "/v1/sys/init", tag = "sys", request_body = api::InitRequest,
+    responses((status = 200, description = "Initialized: the shares, the bootstrap key and the first officer's enrolment code, shown once", body = api::InitResponse),
+              (status = 400, description = "Invalid threshold or share count (`invalid-init-parameters`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 409, description = "The vault is already initialized (`already-initialized`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn init<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     ApiJson(req): ApiJson<api::InitRequest>,
@@ -105,9 +106,10 @@ pub async fn init<S: Store + AccessStore>(
 }
 
 /// Takes one unseal share per call (or `reset`), and reports progress.
-#[utoipa::path(post, path = "/v1/sys/unseal", tag = "sys", request_body = api::UnsealRequest,
-    responses((status = 200, body = api::SealStatus),
-              (status = 400, description = "invalid, damaged or foreign share", body = api::Problem, content_type = PROBLEM)))]
+#[utoipa::path(operation_id = "unseal_vault", post, path = "/v1/sys/unseal", tag = "sys", request_body = api::UnsealRequest,
+    responses((status = 200, description = "The share was taken (or the progress reset); the seal state and progress", body = api::SealStatus),
+              (status = 400, description = "An invalid, damaged or foreign share, or shares that do not unseal the vault (`invalid-share`, `wrong-vault`, `threshold-mismatch`, `unseal-failed`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 409, description = "Not initialized, already unsealed, or this share was already given (`not-initialized`, `already-unsealed`, `duplicate-share`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn unseal<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     ApiJson(req): ApiJson<api::UnsealRequest>,
@@ -140,8 +142,8 @@ pub async fn unseal<S: Store + AccessStore>(
 }
 
 /// Seals the vault: every key leaves memory.
-#[utoipa::path(post, path = "/v1/sys/seal", tag = "sys", security(("bearer" = ["sys:seal"])),
-    responses((status = 204, description = "sealed")))]
+#[utoipa::path(operation_id = "seal_vault", post, path = "/v1/sys/seal", tag = "sys", security(("bearer" = ["sys:seal"])),
+    responses((status = 204, description = "Sealed: every key dropped from memory")))]
 pub async fn seal<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SysSeal>,

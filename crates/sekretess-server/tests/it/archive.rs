@@ -159,7 +159,7 @@ async fn upload_list_download_delete_with_scopes_and_grants() {
         assert_eq!(e.group.as_deref(), Some("retail"));
     }
     assert!(!of("document.read").is_empty() && !of("document.delete").is_empty());
-    assert!(of("document.list").iter().any(|e| e.customer.as_deref() == Some(compact_ada.as_str())));
+    assert!(of("document.list").iter().any(|e| e.customer.as_deref() == Some(ada.as_str())));
     let all = serde_json::to_string(&page.entries).unwrap();
     for v in [PNR, PNR_SHORT, EMAIL, PHONE, CARD, MARKER, "Lovelace", "Dear customer", "Kind regards"] {
         assert!(!all.contains(v), "{v} in the audit log");

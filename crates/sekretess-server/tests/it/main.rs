@@ -6,6 +6,7 @@ mod archive;
 mod audit;
 mod auth;
 mod common;
+mod contract;
 mod customers;
 mod group_commit;
 mod faults;
