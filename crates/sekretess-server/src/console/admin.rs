@@ -16,7 +16,11 @@ use super::{Console, Ctx, Fields, Session, chrome, error_page, html, problem_of,
 async fn officer(st: &Console, ctx: &Ctx) -> Result<Session, Response> {
     let s = st.session(ctx).await?;
     if !s.is(Role::SecurityOfficer) {
-        return Err(error_page(ctx, Some(&s), &problem_of(StatusCode::FORBIDDEN, "forbidden", "Not allowed")));
+        return Err(error_page(
+            ctx,
+            Some(&s),
+            &problem_of(StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
+        ));
     }
     Ok(s)
 }
@@ -30,13 +34,18 @@ fn detail(p: &sekretess_api::Problem) -> String {
     p.detail.clone().map(|d| format!("{}: {d}", p.title)).unwrap_or(p.title.clone())
 }
 
-async fn group_names(st: &Console, ctx: &Ctx, s: &Session) -> Result<Vec<api::Group>, sekretess_api::Problem> {
+async fn group_names(
+    st: &Console,
+    ctx: &Ctx,
+    s: &Session,
+) -> Result<Vec<api::Group>, sekretess_api::Problem> {
     let list: api::GroupList = st.as_staff(ctx, s, Method::GET, "/v1/groups", None::<&()>).await?;
     Ok(list.groups)
 }
 
 async fn employees_view(st: &Console, ctx: &Ctx, s: &Session, error: Option<String>) -> Response {
-    let list: Result<ap::EmployeeList, _> = st.as_staff(ctx, s, Method::GET, "/v1/employees", None::<&()>).await;
+    let list: Result<ap::EmployeeList, _> =
+        st.as_staff(ctx, s, Method::GET, "/v1/employees", None::<&()>).await;
     let list = match list {
         Ok(l) => l,
         Err(p) => return error_page(ctx, Some(s), &p),
@@ -77,7 +86,8 @@ pub async fn invite(State(st): State<Console>, ctx: Ctx, form: Fields) -> Respon
         display_name: form.get("display_name").trim().to_owned(),
         roles: form.all("role"),
     };
-    let got: Result<ap::Invitation, _> = st.as_staff(&ctx, &s, Method::POST, "/v1/employees", Some(&req)).await;
+    let got: Result<ap::Invitation, _> =
+        st.as_staff(&ctx, &s, Method::POST, "/v1/employees", Some(&req)).await;
     match got {
         Ok(inv) => {
             let page = InvitedPage {
@@ -123,9 +133,10 @@ pub async fn employee_action(
 
 async fn groups_view(st: &Console, ctx: &Ctx, s: &Session, error: Option<String>) -> Response {
     match group_names(st, ctx, s).await {
-        Ok(groups) => {
-            html(StatusCode::OK, &GroupsPage { chrome: chrome(ctx, Some(s), ctx.t().groups_title), groups, error })
-        }
+        Ok(groups) => html(
+            StatusCode::OK,
+            &GroupsPage { chrome: chrome(ctx, Some(s), ctx.t().groups_title), groups, error },
+        ),
         Err(p) => error_page(ctx, Some(s), &p),
     }
 }
@@ -182,10 +193,15 @@ async fn agreements_view(st: &Console, ctx: &Ctx, s: &Session, error: Option<Str
     let status: Result<ap::AgreementStatus, _> =
         st.as_staff(ctx, s, Method::GET, "/v1/agreements/status", None::<&()>).await;
     let signatures = match status {
-        Ok(st) => st.employees.into_iter().map(|e| SignatureRow { login: e.login, signed: e.signed_at.map(utc) }).collect(),
+        Ok(st) => st
+            .employees
+            .into_iter()
+            .map(|e| SignatureRow { login: e.login, signed: e.signed_at.map(utc) })
+            .collect(),
         Err(p) => return error_page(ctx, Some(s), &p),
     };
-    let page = AgreementsPage { chrome: chrome(ctx, Some(s), ctx.t().agreements_title), current, signatures, error };
+    let page =
+        AgreementsPage { chrome: chrome(ctx, Some(s), ctx.t().agreements_title), current, signatures, error };
     html(StatusCode::OK, &page)
 }
 
@@ -202,7 +218,8 @@ pub async fn publish(State(st): State<Console>, ctx: Ctx, form: Fields) -> Respo
         Err(r) => return r,
     };
     let req = ap::PublishAgreement { text: form.get("text").replace("\r\n", "\n") };
-    let done: Result<ap::Agreement, _> = st.as_staff(&ctx, &s, Method::POST, "/v1/agreements", Some(&req)).await;
+    let done: Result<ap::Agreement, _> =
+        st.as_staff(&ctx, &s, Method::POST, "/v1/agreements", Some(&req)).await;
     match done {
         Ok(_) => Redirect::to("/ui/agreements").into_response(),
         Err(p) => agreements_view(&st, &ctx, &s, Some(detail(&p))).await,
@@ -248,16 +265,28 @@ pub async fn create_key(State(st): State<Console>, ctx: Ctx, form: Fields) -> Re
     let req = api::CreateApiKey {
         name: form.get("name").trim().to_owned(),
         scopes: form.all("scope"),
-        groups: form.get("groups").split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned).collect(),
+        groups: form
+            .get("groups")
+            .split(',')
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(str::to_owned)
+            .collect(),
     };
-    let made: Result<api::CreatedApiKey, _> = st.as_staff(&ctx, &s, Method::POST, "/v1/apikeys", Some(&req)).await;
+    let made: Result<api::CreatedApiKey, _> =
+        st.as_staff(&ctx, &s, Method::POST, "/v1/apikeys", Some(&req)).await;
     match made {
         Ok(k) => keys_view(&st, &ctx, &s, Some(k.token), None, StatusCode::CREATED).await,
         Err(p) => keys_view(&st, &ctx, &s, None, Some(detail(&p)), StatusCode::OK).await,
     }
 }
 
-pub async fn revoke_key(State(st): State<Console>, ctx: Ctx, Path(id): Path<String>, form: Fields) -> Response {
+pub async fn revoke_key(
+    State(st): State<Console>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: Fields,
+) -> Response {
     let s = match officer_posted(&st, &ctx, &form).await {
         Ok(s) => s,
         Err(r) => return r,

@@ -62,7 +62,11 @@ impl Filter {
 async fn reader(st: &Console, ctx: &Ctx) -> Result<Session, Response> {
     let s = st.session(ctx).await?;
     if !s.is(Role::Auditor) && !s.is(Role::SecurityOfficer) {
-        return Err(error_page(ctx, Some(&s), &problem_of(StatusCode::FORBIDDEN, "forbidden", "Not allowed")));
+        return Err(error_page(
+            ctx,
+            Some(&s),
+            &problem_of(StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
+        ));
     }
     Ok(s)
 }
@@ -77,7 +81,11 @@ fn row(e: aa::AuditEntry) -> AuditRow {
     AuditRow { time: utc(e.time), fields: e.fields.join(", "), target, e }
 }
 
-pub async fn audit(State(st): State<Console>, ctx: Ctx, q: Result<Query<Filter>, axum::extract::rejection::QueryRejection>) -> Response {
+pub async fn audit(
+    State(st): State<Console>,
+    ctx: Ctx,
+    q: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let s = match reader(&st, &ctx).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -92,7 +100,11 @@ pub async fn audit(State(st): State<Console>, ctx: Ctx, q: Result<Query<Filter>,
             let next = match p.next_seq {
                 Some(n) if full => {
                     let q = f.query();
-                    Some(if q.is_empty() { format!("/ui/audit?from={n}") } else { format!("/ui/audit?{q}&from={n}") })
+                    Some(if q.is_empty() {
+                        format!("/ui/audit?from={n}")
+                    } else {
+                        format!("/ui/audit?{q}&from={n}")
+                    })
                 }
                 _ => None,
             };

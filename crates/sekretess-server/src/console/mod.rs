@@ -161,7 +161,11 @@ impl Ctx {
 }
 
 fn cookie<'a>(header_value: &'a str, name: &str) -> Option<&'a str> {
-    header_value.split(';').filter_map(|kv| kv.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v)
+    header_value
+        .split(';')
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {

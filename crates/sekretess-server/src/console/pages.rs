@@ -11,8 +11,8 @@ use zeroize::Zeroizing;
 
 use super::view::*;
 use super::{
-    Console, Ctx, Fields, PRE_COOKIE, SESSION_COOKIE, chrome, clear_cookie, csrf_of, csrf_ok, error_page, html,
-    kind, seg, set_cookie,
+    Console, Ctx, Fields, PRE_COOKIE, SESSION_COOKIE, chrome, clear_cookie, csrf_of, csrf_ok, error_page,
+    html, kind, seg, set_cookie,
 };
 
 /// The pre-login secret of this browser, or a new one (then the answer sets its cookie).
@@ -72,7 +72,8 @@ pub async fn login(State(st): State<Console>, ctx: Ctx, form: Fields) -> Respons
         password: form.get("password").to_owned(),
         totp: form.get("totp").trim().to_owned(),
     };
-    let answer: Result<ap::Session, _> = st.json(&ctx, None, Method::POST, "/v1/auth/login", Some(&req)).await;
+    let answer: Result<ap::Session, _> =
+        st.json(&ctx, None, Method::POST, "/v1/auth/login", Some(&req)).await;
     drop(Zeroizing::new(req.password));
     match answer {
         Ok(s) => {
@@ -142,7 +143,10 @@ pub async fn enrol(State(st): State<Console>, ctx: Ctx, form: Fields) -> Respons
     if form.get("password") != form.get("password2") {
         return enrol_form(&ctx, Some(ctx.t().passwords_differ.to_owned()), StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let req = ap::EnrolRequest { code: form.get("code").trim().to_owned(), password: form.get("password").to_owned() };
+    let req = ap::EnrolRequest {
+        code: form.get("code").trim().to_owned(),
+        password: form.get("password").to_owned(),
+    };
     let answer: Result<ap::Enrolled, _> =
         st.json(&ctx, None, Method::POST, "/v1/employees/enrol", Some(&req)).await;
     drop(Zeroizing::new(req.password));
@@ -216,7 +220,8 @@ pub async fn sign(State(st): State<Console>, ctx: Ctx, form: Fields) -> Response
         Err(r) => return r,
     };
     let Ok(version) = form.get("version").parse::<u32>() else {
-        return agreement_view(&st, &ctx, Some(ctx.t().err_not_found.to_owned()), StatusCode::BAD_REQUEST).await;
+        return agreement_view(&st, &ctx, Some(ctx.t().err_not_found.to_owned()), StatusCode::BAD_REQUEST)
+            .await;
     };
     let req = ap::SignAgreement { version, password: form.get("password").to_owned() };
     let done: Result<(), _> = st.as_staff(&ctx, &s, Method::POST, "/v1/agreements/sign", Some(&req)).await;
@@ -239,7 +244,9 @@ async fn search_view(
 ) -> Response {
     let schema: Result<api::SchemaDoc, _> = st.as_staff(ctx, s, Method::GET, "/v1/schema", None::<&()>).await;
     let fields = match schema {
-        Ok(d) => d.fields.into_iter().filter(|f| f.searchable).map(|f| SearchField { name: f.name }).collect(),
+        Ok(d) => {
+            d.fields.into_iter().filter(|f| f.searchable).map(|f| SearchField { name: f.name }).collect()
+        }
         Err(p) => return error_page(ctx, Some(s), &p),
     };
     let page = SearchPage {
@@ -290,7 +297,9 @@ pub async fn find(State(st): State<Console>, ctx: Ctx, form: Fields) -> Response
             let code = r.matches.into_iter().next().map(|m| m.code).unwrap_or_default();
             Redirect::to(&format!("/ui/customers/{}", seg(&code))).into_response()
         }
-        Ok(r) => search_view(&st, &ctx, &s, Some(r.matches.into_iter().map(|m| m.code).collect()), None).await,
+        Ok(r) => {
+            search_view(&st, &ctx, &s, Some(r.matches.into_iter().map(|m| m.code).collect()), None).await
+        }
         Err(p) => error_page(&ctx, Some(&s), &p),
     }
 }
@@ -352,7 +361,8 @@ pub async fn reveal(State(st): State<Console>, ctx: Ctx, Path(code): Path<String
                 .iter()
                 .map(|(k, v)| FieldRow { name: k.clone(), value: v.clone(), masked: false })
                 .collect();
-            let page = RevealedPage { chrome: chrome(&ctx, Some(&s), ctx.t().revealed_title), code: r.code, rows };
+            let page =
+                RevealedPage { chrome: chrome(&ctx, Some(&s), ctx.t().revealed_title), code: r.code, rows };
             html(StatusCode::OK, &page)
         }
         Err(p) => error_page(&ctx, Some(&s), &p),
