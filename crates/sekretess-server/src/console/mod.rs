@@ -265,7 +265,9 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for Fields {
 
 /// `segment` made safe for a URL path.
 pub fn seg(segment: &str) -> String {
-    utf8_percent_encode(segment, NON_ALPHANUMERIC).to_string()
+    const SEGMENT: &percent_encoding::AsciiSet =
+        &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
 fn problem(status: StatusCode, kind: &str, title: &str) -> Problem {
