@@ -16,6 +16,7 @@ use super::{
 };
 
 /// The pre-login secret of this browser, or a new one (then the answer sets its cookie).
+#[allow(clippy::result_large_err)] // the error is the answer itself
 fn pre_secret(ctx: &Ctx) -> Result<(Zeroizing<String>, bool), Response> {
     if let Some(p) = &ctx.pre
         && p.len() == 64
@@ -56,6 +57,7 @@ pub async fn login_page(ctx: Ctx) -> Response {
 }
 
 /// Checks a pre-login form's CSRF token.
+#[allow(clippy::result_large_err)] // the error is the answer itself
 fn pre_checked(ctx: &Ctx, form: &Fields) -> Result<(), Response> {
     match &ctx.pre {
         Some(p) if csrf_ok(p, form.get("csrf")) => Ok(()),
