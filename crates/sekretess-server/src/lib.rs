@@ -39,6 +39,7 @@ use tracing::Instrument;
 pub mod audit_trail;
 pub mod auth;
 pub mod backup;
+pub mod console;
 mod extract;
 pub mod harden;
 mod keywork;
@@ -282,10 +283,13 @@ async fn request_layer(
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-    );
+    // The console sets its own (stricter than nothing, but it serves a stylesheet).
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+    }
     h.remove(header::SERVER);
     if let Ok(v) = HeaderValue::from_str(&id) {
         h.insert(HeaderName::from_static(sekretess_api::REQUEST_ID_HEADER), v);
@@ -436,7 +440,8 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
     let people = state.people_routes.clone();
     let backups = state.backup_routes.clone();
     let counters = Arc::clone(&state.metrics);
-    public
+    let directory = Arc::clone(&state.people);
+    let api = public
         .merge(protected_sys)
         .merge(data)
         .with_state(state)
@@ -446,7 +451,12 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(middleware::from_fn_with_state(limits.body_bytes, read_small_body))
+        .layer(middleware::from_fn_with_state(Arc::clone(&counters), request_layer));
+    // The web console under /ui/ calls the API above in process (see [`console`]).
+    console::router(api.clone(), directory)
+        .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(middleware::from_fn_with_state(counters, request_layer))
+        .fallback_service(api)
 }
 
 /// Serves `app` over TLS on `listener` until `shutdown` completes, then lets open

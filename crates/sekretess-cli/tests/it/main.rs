@@ -4,6 +4,7 @@
 mod archive;
 mod audit;
 mod backup;
+mod console;
 mod crash;
 mod offline;
 mod rotation;

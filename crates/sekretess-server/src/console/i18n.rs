@@ -1,0 +1,204 @@
+//! The console's two languages: every text of the pages, in English and Swedish.
+
+/// A console language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Sv,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Sv => "sv",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "en" => Some(Lang::En),
+            "sv" => Some(Lang::Sv),
+            _ => None,
+        }
+    }
+
+    /// The first of Swedish and English the browser asks for, by weight then order
+    /// (`sv-SE`, `sv`, `en-GB` … count); English when it names neither.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(u16, Lang)> = None;
+        for item in header.split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let primary = tag.split('-').next().unwrap_or("");
+            let Some(lang) = Lang::parse(primary) else { continue };
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .filter_map(|q| q.parse::<f32>().ok())
+                .next()
+                .unwrap_or(1.0);
+            let weight = (q.clamp(0.0, 1.0) * 1000.0) as u16;
+            if weight > 0 && best.is_none_or(|(w, _)| weight > w) {
+                best = Some((weight, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Lang::En)
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::En => &EN,
+            Lang::Sv => &SV,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident: $en:literal, $sv:literal;)*) => {
+        /// Every text of the console, in one language.
+        pub struct Texts {
+            $(pub $key: &'static str,)*
+        }
+        static EN: Texts = Texts { $($key: $en,)* };
+        static SV: Texts = Texts { $($key: $sv,)* };
+    };
+}
+
+texts! {
+    skip: "Skip to content", "Hoppa till innehållet";
+    nav_label: "Main menu", "Huvudmeny";
+    nav_home: "Start", "Start";
+    nav_customers: "Customers", "Kunder";
+    nav_employees: "Employees", "Anställda";
+    nav_groups: "Groups", "Kundgrupper";
+    nav_agreements: "Agreements", "Avtal";
+    nav_keys: "API keys", "API-nycklar";
+    nav_audit: "Audit log", "Granskningslogg";
+    logout: "Log out", "Logga ut";
+    language: "Language", "Språk";
+    error: "Error", "Fel";
+    login_title: "Log in", "Logga in";
+    login: "Login name", "Användarnamn";
+    password: "Password", "Lösenord";
+    password_again: "Password again", "Lösenord igen";
+    totp: "Code from the authenticator app", "Kod från autentiseringsappen";
+    login_button: "Log in", "Logga in";
+    enrol_link: "Have an enrolment code? Enrol here.", "Har du en registreringskod? Registrera dig här.";
+    enrol_title: "Enrol", "Registrera dig";
+    enrol_code: "Enrolment code", "Registreringskod";
+    enrol_intro: "Choose a password (at least 12 characters) and enter the one-time code you were given.", "Välj ett lösenord (minst 12 tecken) och ange engångskoden du fick.";
+    enrol_button: "Enrol", "Registrera";
+    enrolled_title: "Enrolled", "Registrerad";
+    enrolled_intro: "Add this key to your authenticator app now: scan the QR code or type the key. It is shown only once.", "Lägg in nyckeln i din autentiseringsapp nu: skanna QR-koden eller skriv in nyckeln. Den visas bara en gång.";
+    enrolled_pending: "A security officer must approve your account before you can log in.", "En säkerhetsansvarig måste godkänna ditt konto innan du kan logga in.";
+    enrolled_active: "Your account is active: you can log in now.", "Ditt konto är aktivt: du kan logga in nu.";
+    totp_key: "Key", "Nyckel";
+    qr_label: "QR code of the authenticator key", "QR-kod för autentiseringsnyckeln";
+    passwords_differ: "The two passwords differ.", "Lösenorden är olika.";
+    home_title: "Start", "Start";
+    signed_in_as: "Logged in as", "Inloggad som";
+    roles: "Roles", "Roller";
+    groups: "Groups", "Grupper";
+    agreement_ok: "You have signed the current confidentiality agreement.", "Du har skrivit under det gällande sekretessavtalet.";
+    agreement_missing: "You have not signed the current confidentiality agreement: customer data is closed to you until you do.", "Du har inte skrivit under det gällande sekretessavtalet: kunduppgifter är stängda för dig tills du gör det.";
+    agreement_title: "Confidentiality agreement", "Sekretessavtal";
+    agreement_version: "Version", "Version";
+    agreement_none: "No agreement has been published yet.", "Inget avtal har publicerats ännu.";
+    sign_intro: "Enter your password to sign this version.", "Ange ditt lösenord för att skriva under denna version.";
+    sign_button: "Sign", "Skriv under";
+    signed_done: "Signed.", "Underskrivet.";
+    search_title: "Find a customer", "Hitta en kund";
+    by_code: "By customer code", "Med kundkod";
+    code: "Customer code", "Kundkod";
+    by_identifier: "By an identifier", "Med en uppgift";
+    group: "Group", "Grupp";
+    field: "Field", "Fält";
+    value: "Value", "Värde";
+    find_button: "Find", "Sök";
+    matches: "Matches", "Träffar";
+    no_matches: "No customer matches.", "Ingen kund matchar.";
+    customer_title: "Customer", "Kund";
+    created: "Created", "Skapad";
+    updated: "Updated", "Ändrad";
+    masked_note: "Masked values are shown as the field policy says. Revealing one is recorded with its purpose.", "Maskerade värden visas enligt fältpolicyn. Att visa ett värde registreras med sitt syfte.";
+    purpose: "Purpose", "Syfte";
+    purpose_note: "Description (required for other)", "Beskrivning (krävs för annat)";
+    reveal_button: "Reveal", "Visa";
+    revealed_title: "Revealed value", "Visat värde";
+    revealed_note: "This reveal is on record with its purpose.", "Visningen är registrerad med sitt syfte.";
+    back: "Back", "Tillbaka";
+    employees_title: "Employees", "Anställda";
+    id: "Id", "Id";
+    name: "Name", "Namn";
+    state: "State", "Status";
+    actions: "Actions", "Åtgärder";
+    approve: "Approve", "Godkänn";
+    suspend: "Suspend", "Stäng av";
+    reinstate: "Reinstate", "Återaktivera";
+    offboard: "Offboard", "Avsluta";
+    grant: "Grant group", "Ge tillgång till grupp";
+    invite_title: "Invite an employee", "Bjud in en anställd";
+    display_name: "Display name", "Visningsnamn";
+    role_officer: "Security officer", "Säkerhetsansvarig";
+    role_agent: "Agent", "Handläggare";
+    role_auditor: "Auditor", "Granskare";
+    invite_button: "Invite", "Bjud in";
+    invited_title: "Invitation", "Inbjudan";
+    invited_intro: "Give this one-time enrolment code to the employee. It is shown only once.", "Ge den här engångskoden till den anställda. Den visas bara en gång.";
+    expires: "Expires", "Går ut";
+    groups_title: "Customer groups", "Kundgrupper";
+    create_group: "Create a group", "Skapa en grupp";
+    create_button: "Create", "Skapa";
+    lock: "Lock", "Lås";
+    unlock: "Unlock", "Lås upp";
+    agreements_title: "Agreements", "Avtal";
+    publish_title: "Publish a new version", "Publicera en ny version";
+    agreement_text: "Text", "Text";
+    publish_button: "Publish", "Publicera";
+    signatures: "Signatures", "Underskrifter";
+    signed_at: "Signed", "Underskrivet";
+    not_signed: "not signed", "ej underskrivet";
+    keys_title: "API keys", "API-nycklar";
+    scopes: "Scopes", "Behörigheter";
+    create_key: "Create an API key", "Skapa en API-nyckel";
+    key_groups: "Groups (comma-separated, * for all)", "Grupper (kommaseparerade, * för alla)";
+    revoke: "Revoke", "Återkalla";
+    revoked: "revoked", "återkallad";
+    key_created: "The key's token, shown only once:", "Nyckelns token, visas bara en gång:";
+    audit_title: "Audit log", "Granskningslogg";
+    seq: "No.", "Nr";
+    time: "Time (UTC)", "Tid (UTC)";
+    actor: "Actor", "Aktör";
+    action: "Action", "Händelse";
+    target: "Target", "Mål";
+    fields: "Fields", "Fält";
+    outcome: "Outcome", "Utfall";
+    filter_button: "Filter", "Filtrera";
+    from_seq: "From no.", "Från nr";
+    next_page: "Next page", "Nästa sida";
+    verify_button: "Verify the chain", "Verifiera kedjan";
+    export_button: "Export as JSON lines", "Exportera som JSON-rader";
+    verify_title: "Chain verification", "Verifiering av kedjan";
+    verify_result: "Result", "Resultat";
+    err_agreement: "You must sign the current confidentiality agreement before you can see customer data.", "Du måste skriva under det gällande sekretessavtalet innan du kan se kunduppgifter.";
+    err_not_found: "Not found.", "Hittades inte.";
+    err_login: "Login failed. Check the login name, password and code.", "Inloggningen misslyckades. Kontrollera användarnamn, lösenord och kod.";
+    err_rate: "Too many attempts; wait a moment.", "För många försök; vänta en stund.";
+    err_csrf: "The form is out of date or was not sent from this console; reload the page and try again.", "Formuläret är inaktuellt eller skickades inte från konsolen; ladda om sidan och försök igen.";
+    sign_agreement_link: "Read and sign the agreement", "Läs och skriv under avtalet";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_preferred_of_ours() {
+        assert_eq!(Lang::from_accept_language("sv-SE,sv;q=0.9,en;q=0.8"), Lang::Sv);
+        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,sv;q=0.8"), Lang::En);
+        assert_eq!(Lang::from_accept_language("de-DE,de;q=0.9,sv;q=0.5"), Lang::Sv);
+        assert_eq!(Lang::from_accept_language("fr,en;q=0.1,sv;q=0.2"), Lang::Sv);
+        assert_eq!(Lang::from_accept_language("sv;q=0"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::En);
+    }
+}
