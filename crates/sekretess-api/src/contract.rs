@@ -169,6 +169,17 @@ pub const PROBLEM_KINDS: &[&str] = &[
     "wrong-state",
     "wrong-type",
     "wrong-vault",
+    "field-in-use",
+    "invalid-token-request",
+    "invalid-token-value",
+    "inviter-approval",
+    "offline-key-missing",
+    "request-closed",
+    "token-erased",
+    "token-expired",
+    "token-revoked",
+    "token-unknown",
+    "unknown-request",
 ];
 
 /// A problem `type`: `urn:sekretess:problem:` and one of [`PROBLEM_KINDS`].

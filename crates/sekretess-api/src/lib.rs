@@ -8,8 +8,8 @@ pub mod documents;
 pub mod keys;
 pub mod offline;
 pub mod redact;
-pub mod tokens;
 pub mod retention;
+pub mod tokens;
 
 use std::collections::BTreeMap;
 

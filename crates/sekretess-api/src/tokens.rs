@@ -12,7 +12,7 @@ use crate::Problem;
 #[serde(deny_unknown_fields)]
 pub struct TokenizeItem {
     pub value: String,
-    /// The customer the value belongs to (a code of this group, e.g. `K7Q4-M92D-J3X8`):
+    /// The customer the value belongs to (a code of this group, e.g. `K7Q4-M92D-J3XP`):
     /// erasing the customer ends the token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<String>,

@@ -21,8 +21,8 @@ mod offline;
 mod people;
 mod redact;
 mod redact_vault;
-mod schema;
 mod retention;
+mod schema;
 mod serve;
 mod token;
 

@@ -132,8 +132,15 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             bail!("dev mode keeps its vault in SQLite; --store and --group-database are for production");
         }
         let data = data.context("dev mode needs a data folder")?;
-        return dev(listen, &data, limits, backup_options(file)?, offline_recipient(file)?, retention_options(file)?)
-            .await;
+        return dev(
+            listen,
+            &data,
+            limits,
+            backup_options(file)?,
+            offline_recipient(file)?,
+            retention_options(file)?,
+        )
+        .await;
     }
     let choice = choose_store(args.store, args.group_databases, file)?;
     let (cert, key) = match (&file.server.tls_cert, &file.server.tls_key) {
@@ -150,8 +157,7 @@ pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
             let store = SqliteStore::open(&data).await?;
             tracing::info!(data = %data.display(), "store: SQLite");
             let (offline, retention) = (offline_recipient(file)?, retention_options(file)?);
-            serve_store(store, listen, tls_files, limits, backup_options(file)?, offline, retention)
-                .await
+            serve_store(store, listen, tls_files, limits, backup_options(file)?, offline, retention).await
         }
         StoreChoice::Postgres(options) => {
             tracing::info!(options = ?options, "store: PostgreSQL");

@@ -5,8 +5,8 @@
 
 mod documents;
 mod people;
-mod tokens;
 mod retention;
+mod tokens;
 
 pub use documents::Downloaded;
 pub use people::Applied;

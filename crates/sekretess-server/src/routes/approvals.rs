@@ -67,9 +67,9 @@ fn corrupt() -> ApiError {
 }
 
 /// Requests, newest first, and how many officers could decide them (officers, auditors).
-#[utoipa::path(get, path = "/v1/approvals", tag = "approvals",
+#[utoipa::path(operation_id = "list_approval_requests", get, path = "/v1/approvals", tag = "approvals",
     security(("bearer" = ["employee:security_officer", "employee:auditor"])),
-    responses((status = 200, body = ap::ApprovalList)))]
+    responses((status = 200, description = "Every approval request, pending and decided", body = ap::ApprovalList)))]
 pub async fn list<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     staff: Staff<role::Any>,
@@ -88,10 +88,11 @@ fn request_id(text: &str) -> ApiResult<u64> {
 }
 
 /// Approves another officer's pending request and carries the change out.
-#[utoipa::path(post, path = "/v1/approvals/{id}/approve", tag = "approvals",
+#[utoipa::path(operation_id = "approve_request", post, path = "/v1/approvals/{id}/approve", tag = "approvals",
     security(("bearer" = ["employee:security_officer"])), params(("id" = u64, Path, description = "request id")),
-    responses((status = 200, body = ap::ApprovalDecision),
-              (status = 403, description = "own request", body = api::Problem, content_type = PROBLEM),
+    responses((status = 200, description = "Approved, and the change carried out", body = ap::ApprovalDecision),
+              (status = 403, description = "The caller filed the request (`forbidden`)", body = api::Problem, content_type = PROBLEM),
+              (status = 404, description = "No such request (`unknown-request`)", body = api::Problem, content_type = PROBLEM),
               (status = 409, description = "not pending (decided or expired)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn approve<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
@@ -114,9 +115,10 @@ pub async fn approve<S: Store + AccessStore + PeopleStore>(
 }
 
 /// Rejects another officer's pending request.
-#[utoipa::path(post, path = "/v1/approvals/{id}/reject", tag = "approvals",
+#[utoipa::path(operation_id = "reject_request", post, path = "/v1/approvals/{id}/reject", tag = "approvals",
     security(("bearer" = ["employee:security_officer"])), params(("id" = u64, Path, description = "request id")),
-    responses((status = 200, body = ap::ApprovalDecision),
+    responses((status = 200, description = "Rejected", body = ap::ApprovalDecision),
+              (status = 404, description = "No such request (`unknown-request`)", body = api::Problem, content_type = PROBLEM),
               (status = 409, description = "not pending (decided or expired)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn reject<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,

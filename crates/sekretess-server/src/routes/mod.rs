@@ -12,8 +12,8 @@ pub mod groups;
 pub mod keys;
 pub mod people;
 pub mod redact;
-pub mod schema;
 pub mod retention;
+pub mod schema;
 pub mod sys;
 pub mod tokens;
 

@@ -36,10 +36,13 @@ fn short_text(kind: &'static str, what: &str, s: &str) -> ApiResult<String> {
 }
 
 /// A customer's retention dates and legal hold.
-#[utoipa::path(get, path = "/v1/customers/{code}/retention", tag = "retention",
+#[utoipa::path(operation_id = "get_customer_retention", get, path = "/v1/customers/{code}/retention", tag = "retention",
     security(("bearer" = ["customers:read"])),
     params(("code" = String, Path, description = "customer code", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
-    responses((status = 200, body = ar::Retention), (status = 410, description = "erased", body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The customer's retention date, when it is due and any legal hold", body = ar::Retention),
+              (status = 400, description = "A malformed customer code (`invalid-code`)", body = api::Problem, content_type = PROBLEM),
+              (status = 404, description = "No such customer (`customer-not-found`)", body = api::Problem, content_type = PROBLEM),
+              (status = 410, description = "The customer was erased (`customer-erased`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn get_retention<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersRead>,
@@ -58,10 +61,13 @@ pub async fn get_retention<S: Store + AccessStore>(
 }
 
 /// Sets or clears (`null`) a customer's own retention date. Audited.
-#[utoipa::path(put, path = "/v1/customers/{code}/retention", tag = "retention", request_body = ar::SetRetention,
+#[utoipa::path(operation_id = "set_customer_retention", put, path = "/v1/customers/{code}/retention", tag = "retention", request_body = ar::SetRetention,
     security(("bearer" = ["customers:retention"])),
     params(("code" = String, Path, description = "customer code", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
-    responses((status = 204, description = "set")))]
+    responses((status = 204, description = "The retention date or hold is set"),
+              (status = 400, description = "A malformed customer code (`invalid-code`)", body = api::Problem, content_type = PROBLEM),
+              (status = 404, description = "No such customer (`customer-not-found`)", body = api::Problem, content_type = PROBLEM),
+              (status = 410, description = "The customer was erased (`customer-erased`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn set_retention<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersRetention>,
@@ -79,10 +85,13 @@ pub async fn set_retention<S: Store + AccessStore>(
 
 /// Puts a customer on legal hold, or takes it off (no retention sweep erases a customer
 /// on hold). Audited with the reason.
-#[utoipa::path(put, path = "/v1/customers/{code}/legal-hold", tag = "retention", request_body = ar::LegalHold,
+#[utoipa::path(operation_id = "set_legal_hold", put, path = "/v1/customers/{code}/legal-hold", tag = "retention", request_body = ar::LegalHold,
     security(("bearer" = ["customers:retention"])),
     params(("code" = String, Path, description = "customer code", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
-    responses((status = 204, description = "set or cleared")))]
+    responses((status = 204, description = "The retention date or hold is set or cleared"),
+              (status = 400, description = "A malformed customer code (`invalid-code`)", body = api::Problem, content_type = PROBLEM),
+              (status = 404, description = "No such customer (`customer-not-found`)", body = api::Problem, content_type = PROBLEM),
+              (status = 410, description = "The customer was erased (`customer-erased`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn set_legal_hold<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersRetention>,
@@ -96,10 +105,11 @@ pub async fn set_legal_hold<S: Store + AccessStore>(
 }
 
 /// The customers of a group that a sweep now would erase (codes only); nothing is erased.
-#[utoipa::path(get, path = "/v1/groups/{name}/retention/due", tag = "retention",
+#[utoipa::path(operation_id = "list_retention_due", get, path = "/v1/groups/{name}/retention/due", tag = "retention",
     security(("bearer" = ["customers:retention"])),
     params(("name" = String, Path, description = "group name")),
-    responses((status = 200, body = ar::RetentionDue)))]
+    responses((status = 200, description = "The codes of the group's customers past retention and not on hold", body = ar::RetentionDue),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn due<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersRetention>,
@@ -222,14 +232,15 @@ async fn wire<S: Store + AccessStore + PeopleStore>(
 /// created/updated times, retention, documents on file and every audited access. A
 /// purpose is required (`x-sekretess-purpose`); the export is audited before it answers.
 /// `Accept: text/plain` gives a readable text form instead of JSON.
-#[utoipa::path(get, path = "/v1/customers/{code}/export", tag = "customers",
+#[utoipa::path(operation_id = "export_customer", get, path = "/v1/customers/{code}/export", tag = "customers",
     security(("bearer" = ["customers:export"])),
     params(("code" = String, Path, description = "customer code", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$"),
            ("x-sekretess-purpose" = String, Header, description = "why the export is made (required; `kind` or `kind: description`)")),
-    responses((status = 200, body = ar::CustomerExport),
+    responses((status = 200, description = "The subject access export (JSON)", body = ar::CustomerExport),
               (status = 200, description = "the readable form (Accept: text/plain)", body = String, content_type = "text/plain"),
               (status = 400, description = "no purpose", body = api::Problem, content_type = PROBLEM),
-              (status = 410, description = "erased", body = api::Problem, content_type = PROBLEM)))]
+              (status = 404, description = "No such customer (`customer-not-found`)", body = api::Problem, content_type = PROBLEM),
+              (status = 410, description = "The customer was erased (`customer-erased`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn export<S: Store + AccessStore + PeopleStore>(
     State(st): State<PeopleState<S>>,
     auth: Authorized<need::CustomersExport>,

@@ -42,9 +42,10 @@ fn sensitivity(field: &str, s: &str) -> Result<Sensitivity, VaultError> {
 }
 
 /// A group's schema and its version.
-#[utoipa::path(get, path = "/v1/groups/{name}/schema", tag = "groups", security(("bearer" = ["groups:read"])),
+#[utoipa::path(operation_id = "get_group_schema", get, path = "/v1/groups/{name}/schema", tag = "groups", security(("bearer" = ["groups:read"])),
     params(("name" = String, Path, description = "group name")),
-    responses((status = 200, body = api::offline::GroupSchema), (status = 404, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The group's current schema and its version", body = api::offline::GroupSchema),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn group_schema<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::GroupsRead>,
@@ -56,11 +57,12 @@ pub async fn group_schema<S: Store + AccessStore>(
 }
 
 /// Adds a field to a group's schema (a new schema version, audited as `schema.change`).
-#[utoipa::path(post, path = "/v1/groups/{name}/schema/fields", tag = "groups", request_body = api::SchemaField,
+#[utoipa::path(operation_id = "add_schema_field", post, path = "/v1/groups/{name}/schema/fields", tag = "groups", request_body = api::SchemaField,
     security(("bearer" = ["schema:write"])),
     params(("name" = String, Path, description = "group name")),
-    responses((status = 200, body = api::offline::GroupSchema),
-              (status = 422, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The schema with the new field (a new version)", body = api::offline::GroupSchema),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = api::Problem, content_type = PROBLEM),
+              (status = 422, description = "A field of that name exists, or the name, type or sensitivity is invalid (`invalid-input`, `offline-key-missing`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn add_field<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SchemaWrite>,
@@ -81,11 +83,12 @@ pub async fn add_field<S: Store + AccessStore>(
 }
 
 /// Changes a field of a group's schema (a new schema version, audited as `schema.change`).
-#[utoipa::path(patch, path = "/v1/groups/{name}/schema/fields/{field}", tag = "groups",
+#[utoipa::path(operation_id = "change_schema_field", patch, path = "/v1/groups/{name}/schema/fields/{field}", tag = "groups",
     request_body = api::offline::FieldChange, security(("bearer" = ["schema:write"])),
     params(("name" = String, Path, description = "group name"), ("field" = String, Path, description = "field name")),
-    responses((status = 200, body = api::offline::GroupSchema),
-              (status = 409, description = "the field has values", body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The schema with the changed field (a new version)", body = api::offline::GroupSchema),
+              (status = 404, description = "No such customer group (`unknown-group`)", body = api::Problem, content_type = PROBLEM),
+              (status = 409, description = "The change needs no values of the field, and the group has some (`field-in-use`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn change_field<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SchemaWrite>,
@@ -107,10 +110,11 @@ pub async fn change_field<S: Store + AccessStore>(
 /// Exports customers' restricted values, still sealed to the offline key (one bundle,
 /// sealed again as a whole). Each customer's export is audited (`offline.export`) with the
 /// purpose. Nothing in the answer is readable online.
-#[utoipa::path(post, path = "/v1/offline/export", tag = "customers", request_body = api::offline::OfflineExportRequest,
+#[utoipa::path(operation_id = "export_offline_bundle", post, path = "/v1/offline/export", tag = "customers", request_body = api::offline::OfflineExportRequest,
     security(("bearer" = ["offline:export"])),
-    responses((status = 200, body = api::offline::OfflineExportBundle),
-              (status = 422, body = api::Problem, content_type = PROBLEM)))]
+    responses((status = 200, description = "The bundle, still sealed to the offline key (base64)", body = api::offline::OfflineExportBundle),
+              (status = 404, description = "No such customer group, or a code not of this group (`unknown-group`, `customer-not-found`)", body = api::Problem, content_type = PROBLEM),
+              (status = 422, description = "No purpose, too many codes, or a malformed code (`invalid-input`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn offline_export<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::OfflineExport>,

@@ -37,7 +37,7 @@ fn batch_size(n: usize) -> ApiResult<()> {
 
 /// Issues tokens for up to 10,000 values of one type in one group (see docs/tokens.md):
 /// `opaque` (`tok_…`), `deterministic` (`dtk_…`) or `fpe` (FF1, the value's own shape).
-#[utoipa::path(post, path = "/v1/tokenize", tag = "tokens", request_body = api::TokenizeRequest,
+#[utoipa::path(operation_id = "tokenize_values", post, path = "/v1/tokenize", tag = "tokens", request_body = api::TokenizeRequest,
     security(("bearer" = ["tokens:create"])),
     responses((status = 200, description = "One result per item, in order", body = api::TokenizeResponse),
               (status = 404, description = "unknown group", body = sekretess_api::Problem, content_type = PROBLEM),
@@ -100,11 +100,12 @@ pub async fn tokenize<S: Store + AccessStore>(
 /// Turns up to 10,000 tokens of one group back into their values, for a purpose (recorded
 /// with the count and token ids, never values). Refused per item: `token-unknown`,
 /// `token-revoked`, `token-expired`, `token-erased`.
-#[utoipa::path(post, path = "/v1/detokenize", tag = "tokens", request_body = api::DetokenizeRequest,
+#[utoipa::path(operation_id = "detokenize_tokens", post, path = "/v1/detokenize", tag = "tokens", request_body = api::DetokenizeRequest,
     security(("bearer" = ["tokens:reveal"])),
     responses((status = 200, description = "One result per token, in order", body = api::DetokenizeResponse),
               (status = 400, description = "no purpose", body = sekretess_api::Problem, content_type = PROBLEM),
               (status = 403, description = "no tokens:reveal scope", body = sekretess_api::Problem, content_type = PROBLEM),
+              (status = 404, description = "unknown group", body = sekretess_api::Problem, content_type = PROBLEM),
               (status = 423, description = "the group is locked", body = sekretess_api::Problem, content_type = PROBLEM),
               (status = 429, description = "too many reveals (see Retry-After)", body = sekretess_api::Problem, content_type = PROBLEM)))]
 pub async fn detokenize<S: Store + AccessStore>(
@@ -148,9 +149,10 @@ pub async fn detokenize<S: Store + AccessStore>(
 
 /// Revokes up to 10,000 tokens of one group: they no longer detokenize (`token-revoked`),
 /// and a deterministic or FF1 token is not issued again for the value.
-#[utoipa::path(post, path = "/v1/tokens/revoke", tag = "tokens", request_body = api::RevokeTokensRequest,
+#[utoipa::path(operation_id = "revoke_tokens", post, path = "/v1/tokens/revoke", tag = "tokens", request_body = api::RevokeTokensRequest,
     security(("bearer" = ["tokens:create"])),
     responses((status = 200, description = "One result per token, in order", body = api::RevokeTokensResponse),
+              (status = 404, description = "unknown group", body = sekretess_api::Problem, content_type = PROBLEM),
               (status = 423, description = "the group is locked", body = sekretess_api::Problem, content_type = PROBLEM)))]
 pub async fn revoke<S: Store + AccessStore>(
     State(st): State<AppState<S>>,

@@ -42,8 +42,8 @@ mod documents;
 mod group;
 mod people;
 mod pool;
-mod tokens;
 mod retention;
+mod tokens;
 
 pub use group::PgBatch;
 

@@ -33,8 +33,8 @@ mod filters;
 mod group;
 mod index;
 mod people;
-mod tokens;
 mod retention;
+mod tokens;
 
 pub use crate::codec::{decode_fields, encode_fields};
 pub(crate) use checkpoint::Checkpointer;
