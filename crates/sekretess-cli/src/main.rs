@@ -54,7 +54,7 @@ struct Cli {
     #[arg(long, global = true, env = "SEKRETESS_CLIENT_CERT", requires = "client_key")]
     client_cert: Option<PathBuf>,
     /// PEM private key of --client-cert (a file path; the key itself never goes in argv).
-    #[arg(long, global = true, env = "SEKRETESS_CLIENT_KEY", requires = "client_cert")]
+    #[arg(long, global = true, env = "SEKRETESS_CLIENT_KEY", requires = "client_cert", value_hint = clap::ValueHint::FilePath)]
     client_key: Option<PathBuf>,
     /// Print JSON instead of tables.
     #[arg(long, global = true)]
@@ -263,7 +263,8 @@ mod tests {
                 }
                 let words: Vec<&str> = long.split('-').collect();
                 let secretish = words.iter().any(|w| SECRET_WORDS.contains(w));
-                let names_a_file = matches!(words.last(), Some(&("file" | "dir" | "path")));
+                let names_a_file = matches!(words.last(), Some(&("file" | "dir" | "path")))
+                    || arg.get_value_hint() == clap::ValueHint::FilePath;
                 if secretish && !names_a_file {
                     bad.push(format!("{path} --{long}"));
                 }

@@ -326,8 +326,8 @@ async fn console_end_to_end_in_headless_chromium() {
     assert_eq!(add.status.code(), Some(0), "{add:?}");
     let code = out(&add);
 
-    // The first officer enrols (QR code and key), logs in with TOTP, publishes the
-    // agreement and invites a second officer, an agent and an auditor.
+    // The first officer enrols (QR code and key), logs in with TOTP and invites a second
+    // officer, an agent and an auditor.
     let a = browser(&driver_url, &chromium).await;
     ui.go(&a, "/ui/login").await;
     ui.shot(&a, "login").await;
@@ -342,16 +342,6 @@ async fn console_end_to_end_in_headless_chromium() {
     assert!(session.domain().is_none_or(|d| d == "127.0.0.1"), "host-only");
     let officer_cookie = session.value().to_owned();
 
-    ui.go(&a, "/ui/agreements").await;
-    ui.fill(
-        &a,
-        "agreement-input",
-        "Confidentiality agreement\n\nI keep what I see about customers to myself.",
-    )
-    .await;
-    ui.click(&a, "publish-button").await;
-    assert_eq!(ui.text(&a, "#current-version").await, "1");
-    ui.shot(&a, "agreements").await;
     let olle_code = ui.invite(&a, "olle", "role-officer").await;
     let agnes_code = ui.invite(&a, "agnes", "role-agent").await;
     let aud_code = ui.invite(&a, "aud", "role-auditor").await;
@@ -365,8 +355,30 @@ async fn console_end_to_end_in_headless_chromium() {
     ui.go(&a, "/ui/employees").await;
     ui.click(&a, "approve-olle").await;
 
-    // The second officer approves the agent and the auditor and grants the agent the group.
+    // Publishing the agreement is dual control: the first officer asks, the second approves.
+    ui.go(&a, "/ui/agreements").await;
+    ui.fill(
+        &a,
+        "agreement-input",
+        "Confidentiality agreement\n\nI keep what I see about customers to myself.",
+    )
+    .await;
+    ui.click(&a, "publish-button").await;
+    assert_eq!(ui.path(&a).await, "/ui/approvals");
+    let row = a.find(Locator::Css(r#"tr[data-kind="agreement.publish"]"#)).await.unwrap();
+    let request = row.attr("data-id").await.unwrap().expect("the pending request's id");
+    ui.go(&a, "/ui/agreements").await;
+    assert!(a.find(Locator::Id("no-agreement")).await.is_ok(), "not published before approval");
+
+    // The second officer approves it, then the agent and the auditor, and grants the agent
+    // the group.
     ui.login(&b, "olle", &olle_secret).await;
+    ui.go(&b, "/ui/approvals").await;
+    ui.shot(&b, "approvals").await;
+    ui.click(&b, &format!("approve-request-{request}")).await;
+    ui.go(&b, "/ui/agreements").await;
+    assert_eq!(ui.text(&b, "#current-version").await, "1");
+    ui.shot(&b, "agreements").await;
     ui.go(&b, "/ui/employees").await;
     ui.click(&b, "approve-agnes").await;
     ui.click(&b, "approve-aud").await;

@@ -218,10 +218,11 @@ pub async fn publish(State(st): State<Console>, ctx: Ctx, form: Fields) -> Respo
         Err(r) => return r,
     };
     let req = ap::PublishAgreement { text: form.get("text").replace("\r\n", "\n") };
-    let done: Result<ap::Agreement, _> =
+    // A pending request (dual control): another officer approves it on the approvals page.
+    let done: Result<ap::ApprovalRequest, _> =
         st.as_staff(&ctx, &s, Method::POST, "/v1/agreements", Some(&req)).await;
     match done {
-        Ok(_) => Redirect::to("/ui/agreements").into_response(),
+        Ok(_) => Redirect::to("/ui/approvals").into_response(),
         Err(p) => agreements_view(&st, &ctx, &s, Some(detail(&p))).await,
     }
 }
@@ -273,10 +274,12 @@ pub async fn create_key(State(st): State<Console>, ctx: Ctx, form: Fields) -> Re
             .map(str::to_owned)
             .collect(),
     };
-    let made: Result<api::CreatedApiKey, _> =
+    // A key that may reveal values is a pending request instead (dual control).
+    let made: Result<serde_json::Value, _> =
         st.as_staff(&ctx, &s, Method::POST, "/v1/apikeys", Some(&req)).await;
-    match made {
-        Ok(k) => keys_view(&st, &ctx, &s, Some(k.token), None, StatusCode::CREATED).await,
+    match made.map(serde_json::from_value::<api::CreatedApiKey>) {
+        Ok(Ok(k)) => keys_view(&st, &ctx, &s, Some(k.token), None, StatusCode::CREATED).await,
+        Ok(Err(_)) => Redirect::to("/ui/approvals").into_response(),
         Err(p) => keys_view(&st, &ctx, &s, None, Some(detail(&p)), StatusCode::OK).await,
     }
 }
@@ -296,5 +299,66 @@ pub async fn revoke_key(
     match done {
         Ok(_) => Redirect::to("/ui/keys").into_response(),
         Err(p) => keys_view(&st, &ctx, &s, None, Some(detail(&p)), StatusCode::OK).await,
+    }
+}
+
+async fn approvals_view(st: &Console, ctx: &Ctx, s: &Session, error: Option<String>) -> Response {
+    let list: Result<ap::ApprovalList, _> =
+        st.as_staff(ctx, s, Method::GET, "/v1/approvals", None::<&()>).await;
+    match list {
+        Ok(l) => {
+            let page = ApprovalsPage {
+                chrome: chrome(ctx, Some(s), ctx.t().approvals_title),
+                requests: l
+                    .requests
+                    .into_iter()
+                    .filter(|r| r.status == "pending")
+                    .map(|r| ApprovalRow {
+                        id: r.id,
+                        kind: r.kind,
+                        target: r.target,
+                        requested_by: r.requested_by,
+                        expires: utc(r.expires_at),
+                    })
+                    .collect(),
+                single: l.active_officers < 2,
+                error,
+            };
+            html(StatusCode::OK, &page)
+        }
+        Err(p) => error_page(ctx, Some(s), &p),
+    }
+}
+
+/// Pending dual-control requests, with approve and reject.
+pub async fn approvals(State(st): State<Console>, ctx: Ctx) -> Response {
+    match officer(&st, &ctx).await {
+        Ok(s) => approvals_view(&st, &ctx, &s, None).await,
+        Err(r) => r,
+    }
+}
+
+pub async fn approval_action(
+    State(st): State<Console>,
+    ctx: Ctx,
+    Path((id, action)): Path<(u64, String)>,
+    form: Fields,
+) -> Response {
+    let s = match officer_posted(&st, &ctx, &form).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if action != "approve" && action != "reject" {
+        return error_page(&ctx, Some(&s), &problem_of(StatusCode::NOT_FOUND, "not-found", "Not found"));
+    }
+    let path = format!("/v1/approvals/{id}/{action}");
+    let done: Result<ap::ApprovalDecision, _> = st.as_staff(&ctx, &s, Method::POST, &path, None::<&()>).await;
+    match done {
+        // An approved key's token is shown once, on the keys page.
+        Ok(ap::ApprovalDecision { api_key: Some(k), .. }) => {
+            keys_view(&st, &ctx, &s, Some(k.token), None, StatusCode::OK).await
+        }
+        Ok(_) => Redirect::to("/ui/approvals").into_response(),
+        Err(p) => approvals_view(&st, &ctx, &s, Some(detail(&p))).await,
     }
 }

@@ -73,6 +73,16 @@ texts! {
     nav_groups: "Groups", "Kundgrupper";
     nav_agreements: "Agreements", "Avtal";
     nav_keys: "API keys", "API-nycklar";
+    nav_approvals: "Approvals", "Godkännanden";
+    approvals_title: "Changes awaiting a second officer", "Ändringar som väntar på en andra säkerhetsansvarig";
+    approvals_none: "No pending requests.", "Inga väntande begäranden.";
+    approvals_single: "Only one security officer is active: nothing can be approved until a second one is.", "Bara en säkerhetsansvarig är aktiv: inget kan godkännas förrän en andra är det.";
+    approval_change: "Change", "Ändring";
+    approval_target: "About", "Gäller";
+    approval_by: "Asked by", "Begärd av";
+    approval_expires: "Expires (UTC)", "Går ut (UTC)";
+    approve: "Approve", "Godkänn";
+    reject: "Reject", "Avslå";
     nav_audit: "Audit log", "Granskningslogg";
     logout: "Log out", "Logga ut";
     language: "Language", "Språk";
@@ -132,7 +142,6 @@ texts! {
     name: "Name", "Namn";
     state: "State", "Status";
     actions: "Actions", "Åtgärder";
-    approve: "Approve", "Godkänn";
     suspend: "Suspend", "Stäng av";
     reinstate: "Reinstate", "Återaktivera";
     offboard: "Offboard", "Avsluta";

@@ -96,6 +96,8 @@ pub fn router(api: Router, people: Arc<dyn Directory>) -> Router {
         .route("/ui/agreements", get(admin::agreements).post(admin::publish))
         .route("/ui/keys", get(admin::keys).post(admin::create_key))
         .route("/ui/keys/{id}/revoke", post(admin::revoke_key))
+        .route("/ui/approvals", get(admin::approvals))
+        .route("/ui/approvals/{id}/{action}", post(admin::approval_action))
         .route("/ui/audit", get(audit::audit))
         .route("/ui/audit/verify", post(audit::verify))
         .route("/ui/audit/export", post(audit::export))

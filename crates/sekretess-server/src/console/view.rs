@@ -223,3 +223,23 @@ mod tests {
         assert_eq!(utc(1_796_605_323), "2026-12-07 01:02:03");
     }
 }
+
+/// One pending dual-control request (its payload is not shown: a policy or key change is
+/// named by its kind and target).
+pub struct ApprovalRow {
+    pub id: u64,
+    pub kind: String,
+    pub target: String,
+    pub requested_by: String,
+    pub expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/approvals.html")]
+pub struct ApprovalsPage {
+    pub chrome: Chrome,
+    pub requests: Vec<ApprovalRow>,
+    /// Fewer than two active security officers: nothing can be approved.
+    pub single: bool,
+    pub error: Option<String>,
+}
