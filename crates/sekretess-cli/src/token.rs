@@ -65,7 +65,7 @@ pub struct RevealArgs {
     #[arg(long)]
     pub group: String,
     /// Why: customer_request, identity_verification, payment, fraud_investigation,
-    /// legal_obligation, data_correction, or "other: <description>".
+    /// legal_obligation, data_correction, or `other: <description>`.
     #[arg(long)]
     pub purpose: String,
     /// File with one token per line (default: standard input).

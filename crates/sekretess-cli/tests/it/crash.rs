@@ -391,14 +391,24 @@ async fn kill9_under_load_loses_nothing_acknowledged_sqlite() {
     kill_rounds(&config, port, &ca, Some(&data)).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn kill9_under_load_loses_nothing_acknowledged_postgres() {
+/// Which kill rounds to run.
+#[derive(Clone, Copy)]
+enum Load {
+    /// Creates, updates and erases ([`kill_rounds`]).
+    Mixed,
+    /// Bursts of single creates ([`burst_kill_rounds`]).
+    Burst,
+}
+
+/// Runs `load`'s kill rounds on a fresh PostgreSQL database (dropped afterwards), or says
+/// why not.
+async fn on_postgres(load: Load, name: &str) {
     let Ok(admin) = std::env::var(POSTGRES_URL_VAR) else {
         use std::io::Write;
-        let _ = writeln!(std::io::stderr(), "crash::postgres skipped: set {POSTGRES_URL_VAR} to run it");
+        let _ = writeln!(std::io::stderr(), "crash::{name} skipped: set {POSTGRES_URL_VAR} to run it");
         return;
     };
-    let base = format!("sek_crash_{}", std::process::id());
+    let base = format!("sek_{name}_{}", std::process::id());
     let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
     sqlx::query(&format!("CREATE DATABASE {base}")).execute(&mut conn).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -415,9 +425,17 @@ async fn kill9_under_load_loses_nothing_acknowledged_postgres() {
         ),
     )
     .unwrap();
-    kill_rounds(&config, port, &ca, None).await;
+    match load {
+        Load::Mixed => kill_rounds(&config, port, &ca, None).await,
+        Load::Burst => burst_kill_rounds(&config, port, &ca, None).await,
+    }
     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {base} WITH (FORCE)")).execute(&mut conn).await;
     conn.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill9_under_load_loses_nothing_acknowledged_postgres() {
+    on_postgres(Load::Mixed, "crash").await;
 }
 
 fn sqlite_config(dir: &Path, port: u16) -> (PathBuf, PathBuf, PathBuf) {
@@ -447,30 +465,5 @@ async fn kill9_during_a_burst_of_single_creates_loses_nothing_acknowledged_sqlit
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill9_during_a_burst_of_single_creates_loses_nothing_acknowledged_postgres() {
-    let Ok(admin) = std::env::var(POSTGRES_URL_VAR) else {
-        use std::io::Write;
-        let _ =
-            writeln!(std::io::stderr(), "crash::burst postgres skipped: set {POSTGRES_URL_VAR} to run it");
-        return;
-    };
-    let base = format!("sek_burst_{}", std::process::id());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {base}")).execute(&mut conn).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (cert, key, ca) = certs(dir.path());
-    let port = port();
-    let config = dir.path().join("server.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[server]\nlisten = \"127.0.0.1:{port}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"\nstore = \"{}\"\n{NO_REVEAL_LIMIT}",
-            cert.display(),
-            key.display(),
-            url_of(&admin, &base, None)
-        ),
-    )
-    .unwrap();
-    burst_kill_rounds(&config, port, &ca, None).await;
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {base} WITH (FORCE)")).execute(&mut conn).await;
-    conn.close().await.unwrap();
+    on_postgres(Load::Burst, "burst").await;
 }

@@ -2,7 +2,7 @@
 //!
 //! The routes that change something under dual control (`POST /v1/groups/{name}/unlock`,
 //! `PUT /v1/policy`, `POST /v1/apikeys` with a reveal scope, `POST /v1/agreements`) answer
-//! `202 Accepted` with a pending request ([`pending`]) once a security officer is active.
+//! `202 Accepted` with a pending request (`pending`) once a security officer is active.
 //! `POST /v1/approvals/{id}/approve` by another officer carries the change out, under the
 //! approving officer's name (the request entry names the requester).
 
