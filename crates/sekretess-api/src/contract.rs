@@ -180,6 +180,7 @@ pub const PROBLEM_KINDS: &[&str] = &[
     "token-revoked",
     "token-unknown",
     "unknown-request",
+    "invalid-reason",
 ];
 
 /// A problem `type`: `urn:sekretess:problem:` and one of [`PROBLEM_KINDS`].

@@ -62,7 +62,8 @@ pub async fn group_schema<S: Store + AccessStore>(
     params(("name" = String, Path, description = "group name")),
     responses((status = 200, description = "The schema with the new field (a new version)", body = api::offline::GroupSchema),
               (status = 404, description = "No such customer group (`unknown-group`)", body = api::Problem, content_type = PROBLEM),
-              (status = 422, description = "A field of that name exists, or the name, type or sensitivity is invalid (`invalid-input`, `offline-key-missing`)", body = api::Problem, content_type = PROBLEM)))]
+              (status = 422, description = "A field of that name exists, or the name, type or sensitivity is invalid (`invalid-input`, `offline-key-missing`)", body = api::Problem, content_type = PROBLEM),
+              (status = 423, description = "The group is locked (`group-locked`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn add_field<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SchemaWrite>,
@@ -88,7 +89,8 @@ pub async fn add_field<S: Store + AccessStore>(
     params(("name" = String, Path, description = "group name"), ("field" = String, Path, description = "field name")),
     responses((status = 200, description = "The schema with the changed field (a new version)", body = api::offline::GroupSchema),
               (status = 404, description = "No such customer group (`unknown-group`)", body = api::Problem, content_type = PROBLEM),
-              (status = 409, description = "The change needs no values of the field, and the group has some (`field-in-use`)", body = api::Problem, content_type = PROBLEM)))]
+              (status = 409, description = "The change needs no values of the field, and the group has some (`field-in-use`)", body = api::Problem, content_type = PROBLEM),
+              (status = 423, description = "The group is locked (`group-locked`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn change_field<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::SchemaWrite>,
