@@ -6,6 +6,7 @@
 //! A postcode on a line that names a company form before it ("Fraktbolaget Nord AB, 413 01
 //! Göteborg") is the company's own address (a letterhead), not a person's, and is left.
 
+use super::address_line::{Post, Whole};
 use super::confidence;
 use super::{Groups, Scanner, char_at, right_ok};
 use crate::Label;
@@ -110,8 +111,14 @@ impl Scanner<'_> {
         } else {
             return false;
         };
+        if !right_ok(t, end) {
+            return false;
+        }
+        if !matches!(self.whole_address(i, end, Post::Eu), Whole::No) {
+            return true;
+        }
         let town = t.get(end) == Some(&b' ') && self.town_at(end + 1) && self.town_then_end(end + 1);
-        if !(town && right_ok(t, end)) {
+        if !town {
             return false;
         }
         let street = if i >= 2 && &t[i - 2..i] == b", " { self.street_before(i - 2) } else { None };
@@ -166,6 +173,9 @@ impl Scanner<'_> {
         if g.n >= 2 && g.len(0) == 3 && g.len(1) == 2 && g.sep[0] == b' ' && t[i] != b'0' {
             let end = g.end(2);
             if right_ok(t, end) {
+                if !matches!(self.whole_address(i, end, Post::Se), Whole::No) {
+                    return;
+                }
                 let town =
                     t.get(end) == Some(&b' ') && char_at(t, end + 1).is_some_and(|(c, _)| c.is_uppercase());
                 let se_prefix = i >= 3 && t[i - 1] == b'-' && (t[i - 2] == b'E' || t[i - 2] == b'S');
@@ -190,6 +200,9 @@ impl Scanner<'_> {
             }
             if right_ok(t, end) {
                 let state = i >= 4 && t[i - 1] == b' ' && lexicon::is_us_state(&t[i - 3..i - 1]);
+                if state && !matches!(self.whole_address(i, end, Post::Us), Whole::No) {
+                    return;
+                }
                 let base = if state { confidence::US_ZIP_STATE } else { confidence::US_ZIP };
                 self.push(i, end, Label::PostalAddress, base, "us_zip");
                 return;
@@ -213,6 +226,7 @@ impl Scanner<'_> {
                 let w = std::str::from_utf8(&t[ws..we]).unwrap_or("");
                 words += 1;
                 if words >= 2 && lexicon::is_en_street(w) {
+                    let we = self.en_street_tail(we);
                     self.push(i, we, Label::PostalAddress, confidence::STREET, "en_street");
                     return;
                 }

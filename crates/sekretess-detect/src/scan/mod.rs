@@ -5,6 +5,7 @@
 //! recognizers. Every recognizer is hand-written, works on bytes, and only ever matches valid
 //! UTF-8 (ASCII or whole decoded characters), so a span can always be shown as `&str`.
 
+mod address_line;
 mod addresses;
 mod confidence;
 mod contact;

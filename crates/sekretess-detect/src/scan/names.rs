@@ -1,6 +1,7 @@
 //! Capitalised words: people's names (lexicon and cues), Swedish street addresses and dates
 //! written with the month first ("March 12, 1985").
 
+use super::address_line::{Post, Whole};
 use super::confidence;
 use super::{Cand, Scanner, char_at, is_letter_before, right_ok};
 use crate::Label;
@@ -46,6 +47,9 @@ impl<'a> Scanner<'a> {
             return self.word_end(i).max(i + 1);
         }
         if let Some(pe) = self.uk_postcode(i) {
+            if let Whole::Merged(e) | Whole::Company(e) = self.whole_address(i, pe, Post::Uk) {
+                return e;
+            }
             let town =
                 i >= 2 && (&t[i - 2..i] == b", " || (t[i - 1] == b' ' && t[i - 2].is_ascii_lowercase()));
             let base = if town { confidence::UK_POSTCODE_TOWN } else { confidence::UK_POSTCODE };
@@ -72,7 +76,8 @@ impl<'a> Scanner<'a> {
                 j += 1;
             }
             if right_ok(t, j) {
-                self.push(i, j, Label::PostalAddress, confidence::STREET, "se_street");
+                let (s, j) = self.se_street_span(i, j);
+                self.push(s, j, Label::PostalAddress, confidence::STREET, "se_street");
                 return j;
             }
         }

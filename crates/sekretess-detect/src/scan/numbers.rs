@@ -42,7 +42,8 @@ impl Scanner<'_> {
         }
         // Continue after the most specific candidate found here (not after the longest: a
         // phone-shaped run may swallow a second IP address that is its own finding).
-        let best = self.out[before..]
+        // (An address's letterhead rule may have dropped earlier parts: `before` can be past the end.)
+        let best = self.out[before.min(self.out.len())..]
             .iter()
             .max_by(|a, b| a.label.tier().cmp(&b.label.tier()).then(a.conf.total_cmp(&b.conf)))
             .map_or(run_end, |c| c.end);

@@ -1,0 +1,821 @@
+//! Whole postal addresses (issue 19): a street line with its house number, optional unit
+//! details and the postcode and town are **one** span, across a comma or a line break:
+//!
+//! - Swedish `NNN NN Town` ("Storgatan 12, 114 55 Stockholm", "Solbergavägen 17 B\n561 34
+//!   Huskvarna", "Fältspatsgatan 14, lgh 1204, 421 30 Västra Frölunda");
+//! - 4-digit Norwegian/Danish, Dutch `1234 AB`, Polish `12-345`, 5-digit Spanish/Finnish/
+//!   German codes before the town ("Storgata 22, 0184 Oslo", "Kinkerstraat 88-2, 1053 EB
+//!   Amsterdam", "ul. Piotrkowska 104 m. 12, 90-004 Łódź", "Calle de Alcalá 145, 3º B,
+//!   28009 Madrid");
+//! - UK postcodes after the town ("Flat 4, 61 Wilmslow Road, Manchester M14 5TB", "Unit 3,
+//!   Quay Court, London E1 6AN"); US ZIP codes after town and state ("1842 Willow Creek Lane,
+//!   Boise, ID 83706").
+//!
+//! The grammar is anchored on the postcode (found by `addresses.rs` and `uk_postcode`): the
+//! town is read after it (or before it, for the UK and the US), then the comma- or
+//! line-separated segments before it are read right to left: unit segments (`lgh 1204`,
+//! `5 tr`, `Flat B`, `Unit 2`, `3º B`, `c/o …`), localities (UK/US), and the street segment,
+//! in the continental order (`Words Number[unit]`) or the English one (`Number Words Type`).
+//! A label before the street (`Adress:`, `lives at`) ends the address. An address on a line
+//! that names a company form, or right under such a line, is the company's own (letterhead):
+//! it is not reported at all.
+
+use super::{Scanner, char_at};
+use crate::Label;
+use crate::lexicon;
+
+/// A whole address: street, number, postcode and town.
+const WHOLE_ADDRESS: f32 = 0.9;
+
+/// Which postcode grammar found the anchor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Post {
+    /// Swedish `NNN NN` (also Greek and Czech/Slovak codes of the same shape).
+    Se,
+    /// 4-digit, `1234 AB`, `12-345` and 5-digit European codes (a town must follow).
+    Eu,
+    /// A UK postcode (the town stands before it).
+    Uk,
+    /// A US ZIP code after the state code.
+    Us,
+}
+
+/// What [`Scanner::whole_address`] did.
+pub(super) enum Whole {
+    /// Pushed one address span ending here.
+    Merged(usize),
+    /// A company's own address ending here: nothing pushed, its parts dropped.
+    Company(usize),
+    /// No street line before the postcode.
+    No,
+}
+
+/// Words that make the next word part of the street's name ("Norra Vallgatan",
+/// "Sankt Göransgatan", "Västra Esplanaden").
+fn is_prefix_word(w: &str) -> bool {
+    const W: &[&str] = &[
+        "Norra",
+        "Södra",
+        "Östra",
+        "Västra",
+        "Gamla",
+        "Nya",
+        "Stora",
+        "Lilla",
+        "Sankt",
+        "S:t",
+        "St.",
+        "Övre",
+        "Nedre",
+        "Inre",
+        "Yttre",
+        "Drottning",
+        "Kung",
+        "Store",
+        "Lille",
+        "Nørre",
+        "Søndre",
+        "Øvre",
+        "Nedre",
+    ];
+    W.contains(&w)
+}
+
+/// Small words inside street names ("Calle de Alcalá", "ul. Świdnicka").
+fn is_particle(w: &str) -> bool {
+    const W: &[&str] = &[
+        "de", "del", "la", "las", "los", "van", "der", "den", "von", "di", "da", "do", "dos", "das", "du",
+        "le", "en", "ul.", "al.", "os.", "pl.", "ulica", "aleja",
+    ];
+    W.contains(&w)
+}
+
+/// Street-type words written as their own word, lower case ("Thorvald Meyers gate",
+/// "Doktor Widerströms gata").
+fn is_street_word_lower(w: &str) -> bool {
+    const W: &[&str] = &[
+        "gata", "gatan", "gate", "gaten", "gade", "väg", "vägen", "vei", "veien", "vej", "allé", "allén",
+        "torg", "torget", "plan", "backe", "backen", "gränd", "straße", "strasse", "weg", "laan", "straat",
+        "kade", "plein", "gracht", "tie", "katu",
+    ];
+    W.contains(&w)
+}
+
+/// Street-type words that lead the name ("Calle Mayor", "Odos Ermou", "Rue de Rivoli").
+fn is_lead_street_word(w: &str) -> bool {
+    const W: &[&str] = &[
+        "Calle",
+        "Avenida",
+        "Av.",
+        "Avda.",
+        "Paseo",
+        "Plaza",
+        "Carrer",
+        "Rua",
+        "Rue",
+        "Via",
+        "Viale",
+        "Piazza",
+        "Corso",
+        "Odos",
+        "Leoforos",
+        "Ulica",
+        "Aleja",
+        "Boulevard",
+        "Place",
+        "Gran",
+    ];
+    W.contains(&w)
+}
+
+/// English street types beyond the lexicon's ("7 Heather Close", "15 Firthview Court").
+fn is_en_street_type(w: &str) -> bool {
+    const W: &[&str] = &[
+        "Close",
+        "Crescent",
+        "Gardens",
+        "Grove",
+        "Mews",
+        "Row",
+        "Walk",
+        "Hill",
+        "View",
+        "Green",
+        "Gate",
+        "Wharf",
+        "Quay",
+        "Rise",
+        "Vale",
+        "Yard",
+        "Parade",
+        "Broadway",
+        "Esplanade",
+        "Embankment",
+        "Alley",
+        "Path",
+        "Trail",
+        "Loop",
+        "Park",
+        "Cres",
+        "Gdns",
+    ];
+    let w = title_case(w);
+    lexicon::is_en_street(&w) || W.contains(&w.as_str())
+}
+
+/// A post-office box is not a street ("Box 1050, 172 21 Sundbyberg").
+fn is_po_box(w: &str) -> bool {
+    matches!(w, "Box" | "BOX" | "Postbox" | "Postboks" | "Postfach" | "Fack" | "Apartado")
+}
+
+/// An English street word as written, also in capitals ("DR", "AVE").
+fn title_case(w: &str) -> String {
+    if w.len() > 1 && w.bytes().all(|b| b.is_ascii_uppercase()) {
+        let mut s = w[..1].to_string();
+        s.push_str(&w[1..].to_ascii_lowercase());
+        s
+    } else {
+        w.to_string()
+    }
+}
+
+fn is_direction(w: &str) -> bool {
+    matches!(w, "N" | "S" | "E" | "W" | "NE" | "NW" | "SE" | "SW")
+}
+
+/// A house number: `17`, `33A`, `88-2`, `19/4`, `221B` (first digit 1-9).
+fn is_house_number(w: &str) -> bool {
+    let b = w.as_bytes();
+    if !b.first().is_some_and(|c| (b'1'..=b'9').contains(c)) {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i > 4 {
+        return false;
+    }
+    if i < b.len() && b[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    if i < b.len() && matches!(b[i], b'-' | b'/') {
+        i += 1;
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == s || i - s > 4 {
+            return false;
+        }
+        if i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+    }
+    i == b.len()
+}
+
+fn is_digits(w: &str) -> bool {
+    !w.is_empty() && w.len() <= 5 && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_single_upper(w: &str) -> bool {
+    w.len() == 1 && w.as_bytes()[0].is_ascii_uppercase()
+}
+
+fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Words of a segment with their byte offsets (relative to the segment).
+fn words(seg: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (k, c) in seg.char_indices() {
+        if c == ' ' || c == '\t' {
+            if let Some(s) = start.take() {
+                out.push((s, &seg[s..k]));
+            }
+        } else if start.is_none() {
+            start = Some(k);
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &seg[s..]));
+    }
+    out
+}
+
+/// A unit segment: `lgh 1204`, `5 tr`, `Flat B`, `Apt 3C`, `Unit 2`, `3º B`, `c/o Name`.
+/// Returns whether it is one, and whether it is an English unit that may come before the
+/// street ("Flat 4, 61 Wilmslow Road").
+fn unit_segment(seg: &str) -> Option<bool> {
+    let ws = words(seg);
+    let first = ws.first()?.1;
+    if ws.len() > 4 {
+        return None;
+    }
+    let lower = first.to_lowercase();
+    let lower = lower.trim_end_matches('.');
+    if lower == "c/o" {
+        return Some(false);
+    }
+    if ws.len() >= 2 {
+        let en = matches!(lower, "flat" | "apt" | "apartment" | "unit" | "suite" | "ste" | "room" | "floor");
+        if en {
+            return Some(true);
+        }
+        if matches!(
+            lower,
+            "lgh" | "lägenhet" | "lgh.nr" | "vån" | "våning" | "m" | "lok" | "bst" | "piso" | "puerta"
+        ) {
+            return Some(false);
+        }
+        if is_digits(first) && matches!(ws[1].1, "tr" | "tr." | "trappor" | "trappa" | "krs" | "krs." | "sal")
+        {
+            return Some(false);
+        }
+    }
+    if seg.contains('º') || seg.contains('ª') {
+        return Some(false);
+    }
+    None
+}
+
+impl Scanner<'_> {
+    /// The town after a postcode ending at `pe`: its end. One capitalised word, or two when
+    /// the first is a prefix ("Västra Frölunda") or the second a district letter
+    /// ("København V").
+    fn town_after(&self, pe: usize) -> Option<usize> {
+        let t = self.t;
+        if t.get(pe) != Some(&b' ') || !char_at(t, pe + 1).is_some_and(|(c, _)| c.is_uppercase()) {
+            return None;
+        }
+        let e = self.word_end(pe + 1);
+        let w = std::str::from_utf8(&t[pe + 1..e]).ok()?;
+        if e == pe + 1 {
+            return None;
+        }
+        if t.get(e) == Some(&b' ') && char_at(t, e + 1).is_some_and(|(c, _)| c.is_uppercase()) {
+            let e2 = self.word_end(e + 1);
+            let w2 = std::str::from_utf8(&t[e + 1..e2]).unwrap_or("");
+            let ends = !char_at(t, e2).is_some_and(|(c, _)| c.is_alphanumeric());
+            let district = w2.len() <= 2 && w2.bytes().all(|b| b.is_ascii_uppercase());
+            let two =
+                matches!(w, "Västra" | "Norra" | "Södra" | "Östra" | "Upplands" | "Stora" | "Lilla" | "Nya");
+            if ends && (two || district) {
+                return Some(e2);
+            }
+        }
+        Some(e)
+    }
+
+    /// One to three capitalised words right before `ps` on its line (a UK town before the
+    /// postcode): their start.
+    fn town_before(&self, ps: usize) -> Option<usize> {
+        let t = self.t;
+        let mut start = None;
+        let mut j = ps;
+        for _ in 0..3 {
+            if j == 0 || t[j - 1] != b' ' {
+                break;
+            }
+            let we = j - 1;
+            let mut k = we;
+            while k > 0 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || t[k - 1] == b'-') {
+                k -= 1;
+            }
+            let w = std::str::from_utf8(&t[k..we]).ok()?;
+            if k == we || !capitalised(w) {
+                break;
+            }
+            start = Some(k);
+            j = k;
+        }
+        start
+    }
+
+    /// Before a US ZIP at `ps`: "Town, ST " — the town's start.
+    fn us_town_before(&self, ps: usize) -> Option<usize> {
+        let t = self.t;
+        if ps < 6 || t[ps - 1] != b' ' || !lexicon::is_us_state(&t[ps - 3..ps - 1]) {
+            return None;
+        }
+        let mut j = ps - 3;
+        if j >= 2 && &t[j - 2..j] == b", " {
+            j -= 2;
+        } else if t[j - 1] == b',' || t[j - 1] == b' ' {
+            j -= 1;
+        } else {
+            return None;
+        }
+        // "Boise" + ","; town_before wants a space before its words, so step over the comma.
+        let mut start = None;
+        let mut k = j;
+        for _ in 0..3 {
+            let we = k;
+            while k > 0 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || t[k - 1] == b'.') {
+                k -= 1;
+            }
+            let w = std::str::from_utf8(&t[k..we]).ok()?;
+            if k == we || !capitalised(w) {
+                break;
+            }
+            start = Some(k);
+            if k == 0 || t[k - 1] != b' ' {
+                break;
+            }
+            k -= 1;
+        }
+        start
+    }
+
+    /// The segment before `cur`: `(start, end)` of the text between the previous separator
+    /// and the comma or line break before `cur`.
+    fn segment_before(&self, cur: usize) -> Option<(usize, usize)> {
+        let t = self.t;
+        let mut j = cur;
+        while j > 0 && matches!(t[j - 1], b' ' | b'\t') {
+            j -= 1;
+        }
+        match t.get(j.wrapping_sub(1)) {
+            Some(b',') => j -= 1,
+            Some(b'\n') => {
+                j -= 1;
+                if j > 0 && t[j - 1] == b'\r' {
+                    j -= 1;
+                }
+                if j > 0 && t[j - 1] == b',' {
+                    j -= 1;
+                }
+            }
+            _ => return None,
+        }
+        while j > 0 && matches!(t[j - 1], b' ' | b'\t') {
+            j -= 1;
+        }
+        let se = j;
+        let lo = se.saturating_sub(80);
+        let ss = t[lo..se].iter().rposition(|&b| matches!(b, b',' | b'\n' | b'"')).map_or(lo, |p| lo + p + 1);
+        let mut s = ss;
+        while s < se && matches!(t[s], b' ' | b'\t') {
+            s += 1;
+        }
+        (s < se).then_some((s, se))
+    }
+
+    /// The start of a street (with its number and unit details) that ends segment
+    /// `[ss, se)`, and whether it starts the segment (nothing before it).
+    fn street_in(&self, ss: usize, se: usize, english: bool) -> Option<usize> {
+        let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
+        // A label ends the address: read only what follows its colon.
+        let (off, seg) = match seg.rfind(": ") {
+            Some(p) => (p + 2, &seg[p + 2..]),
+            None => (0, seg),
+        };
+        let ws = words(seg);
+        if ws.is_empty() || ws.len() > 12 {
+            return None;
+        }
+        let found = if english { english_street(&ws).or_else(|| continental(&ws)) } else { continental(&ws) };
+        found.map(|s| ss + off + s)
+    }
+
+    /// Whether a company form stands on the line before the line that `s` starts.
+    fn company_line_above(&self, s: usize) -> bool {
+        let t = self.t;
+        if s == 0 || t[s - 1] != b'\n' {
+            return false;
+        }
+        let pe = s - 1;
+        let lo = pe.saturating_sub(120);
+        let ps = memchr::memrchr(b'\n', &t[lo..pe]).map_or(lo, |p| lo + p + 1);
+        std::str::from_utf8(&t[ps..pe])
+            .is_ok_and(|line| line.split([' ', '\t', ',']).any(lexicon::is_company_form))
+    }
+
+    /// The whole address around the postcode `[ps, pe)`: pushes it as one span when a street
+    /// line stands before the postcode.
+    pub(super) fn whole_address(&mut self, ps: usize, pe: usize, kind: Post) -> Whole {
+        let end = match kind {
+            Post::Se => self.town_after(pe).unwrap_or(pe),
+            Post::Eu => match self.town_after(pe) {
+                Some(e) => e,
+                None => return Whole::No,
+            },
+            Post::Uk | Post::Us => pe,
+        };
+        let mut cur = match kind {
+            Post::Uk => self.town_before(ps).unwrap_or(ps),
+            Post::Us => match self.us_town_before(ps) {
+                Some(s) => s,
+                None => return Whole::No,
+            },
+            _ => ps,
+        };
+        let english = matches!(kind, Post::Uk | Post::Us);
+        let mut street: Option<usize> = None;
+        // A street name without a number ("Quay Court") waiting for a unit before it.
+        let mut named: Option<usize> = None;
+        for _ in 0..5 {
+            let Some((ss, se)) = self.segment_before(cur) else { break };
+            let seg = std::str::from_utf8(&self.t[ss..se]).unwrap_or("");
+            if let Some(s) = street {
+                // Only an English unit ("Flat 4, ") stands before the street, perhaps after a
+                // label ("Property: Flat 4, ").
+                let ws = words(seg);
+                let off = match ws.len() {
+                    0 | 1 => seg.len(),
+                    n => ws[n - 2].0,
+                };
+                if unit_segment(&seg[off..]) == Some(true) {
+                    street = Some(s.min(ss + off));
+                }
+                break;
+            }
+            if let Some(en) = unit_segment(seg) {
+                if let Some(n) = named
+                    && en
+                {
+                    street = Some(n.min(ss));
+                    break;
+                }
+                if !seg.contains(':') {
+                    cur = ss;
+                    continue;
+                }
+            }
+            if let Some(s) = self.street_in(ss, se, english) {
+                street = Some(s);
+                if s != ss || !english {
+                    break;
+                }
+                cur = ss;
+                continue;
+            }
+            let ws = words(seg);
+            let locality = english
+                && (1..=3).contains(&ws.len())
+                && ws.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()));
+            if locality {
+                if ws.last().is_some_and(|(_, w)| is_en_street_type(w)) {
+                    named = Some(ss);
+                }
+                cur = ss;
+                continue;
+            }
+            break;
+        }
+        let Some(start) = street else { return Whole::No };
+        if self.company_before(start) || self.company_line_above(start) {
+            // Drop the parts found before (the street) inside the company's address. (The
+            // parts of a person's address stay: the whole, more confident and longer, wins
+            // over them in resolution.)
+            let lo = self.out.len().saturating_sub(16);
+            let tail = self.out.split_off(lo);
+            for c in tail {
+                let part = c.label == Label::PostalAddress && c.start >= start && c.end <= end;
+                if !part {
+                    self.out.push(c);
+                }
+            }
+            return Whole::Company(end);
+        }
+        self.push(start, end, Label::PostalAddress, WHOLE_ADDRESS, "address");
+        Whole::Merged(end)
+    }
+
+    /// After an English street type ending at `we` ("4410 Peachtree Rd"): the end of a
+    /// direction and a unit that follow it (" NE", " Apt 5F", " Unit 2").
+    pub(super) fn en_street_tail(&self, we: usize) -> usize {
+        let t = self.t;
+        let token = |s: usize| {
+            let mut e = s;
+            while e < t.len() && (t[e].is_ascii_alphanumeric() || t[e] == b'#') && e - s < 8 {
+                e += 1;
+            }
+            (std::str::from_utf8(&t[s..e]).unwrap_or(""), e)
+        };
+        let mut end = we;
+        if t.get(end) == Some(&b' ') {
+            let (w, e) = token(end + 1);
+            if is_direction(w) && !t.get(e).is_some_and(|b| *b == b'.' || *b >= 0x80) {
+                end = e;
+            }
+        }
+        if t.get(end) == Some(&b' ') {
+            let (w, e) = token(end + 1);
+            if matches!(title_case(w).as_str(), "Apt" | "Unit" | "Suite" | "Ste" | "Flat")
+                && t.get(e) == Some(&b' ')
+            {
+                let (n, e2) = token(e + 1);
+                if n.bytes().any(|b| b.is_ascii_digit()) && !t.get(e2).is_some_and(|b| *b >= 0x80) {
+                    end = e2;
+                }
+            }
+        }
+        end
+    }
+
+    /// A Swedish street found by its name ending at `[i, e)` with its number ending at `j`:
+    /// the span with a prefix word before it ("Norra Vallgatan 70") and unit details after
+    /// it ("17 B", ", lgh 1302", " lgh 1301").
+    pub(super) fn se_street_span(&self, i: usize, j: usize) -> (usize, usize) {
+        let t = self.t;
+        let mut s = i;
+        if i >= 2 && t[i - 1] == b' ' {
+            let mut k = i - 1;
+            while k > 0 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || t[k - 1] == b':') {
+                k -= 1;
+            }
+            if std::str::from_utf8(&t[k..i - 1]).is_ok_and(is_prefix_word) {
+                s = k;
+            }
+        }
+        let mut e = j;
+        // " B" (a letter alone) after the number.
+        if t.get(e) == Some(&b' ')
+            && t.get(e + 1).is_some_and(u8::is_ascii_uppercase)
+            && !t.get(e + 2).is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
+        {
+            e += 2;
+        }
+        // " lgh 1302" or ", lgh 1302".
+        let rest = &t[e..t.len().min(e + 16)];
+        let skip = if rest.starts_with(b", lgh ") {
+            6
+        } else if rest.starts_with(b" lgh ") {
+            5
+        } else {
+            0
+        };
+        if skip > 0 {
+            let ds = e + skip;
+            let mut de = ds;
+            while de < t.len() && t[de].is_ascii_digit() && de - ds < 5 {
+                de += 1;
+            }
+            if de > ds && !t.get(de).is_some_and(u8::is_ascii_alphanumeric) {
+                e = de;
+            }
+        }
+        (s, e)
+    }
+}
+
+/// A continental street line ending the words `ws`: `Words Number [unit]`. Returns the
+/// byte offset (in the segment) of its first word.
+fn continental(ws: &[(usize, &str)]) -> Option<usize> {
+    let mut idx = ws.len() - 1;
+    // Unit details after the number.
+    for _ in 0..2 {
+        let w = ws[idx].1;
+        if idx >= 2 && is_digits(w) && matches!(ws[idx - 1].1, "lgh" | "lgh." | "m." | "m" | "lok." | "bst") {
+            idx -= 2;
+        } else if idx >= 2 && is_digits(w) && is_single_upper(ws[idx - 1].1) && is_house_number(ws[idx - 2].1)
+        {
+            idx -= 2;
+        } else if idx >= 1 && is_single_upper(w) && is_house_number(ws[idx - 1].1) {
+            idx -= 1;
+        } else {
+            break;
+        }
+    }
+    if idx == 0 || !is_house_number(ws[idx].1) {
+        return None;
+    }
+    // The street's words, right to left.
+    let mut chain: Vec<(usize, &str)> = Vec::new();
+    let mut k = idx;
+    while k > 0 && chain.len() < 4 {
+        let (o, w) = ws[k - 1];
+        let ok = if capitalised(w) {
+            !w.ends_with(':')
+                && (!lexicon::is_stop_word(w) || is_prefix_word(w))
+                && !lexicon::is_company_form(w)
+                && !is_po_box(w)
+        } else {
+            is_particle(w) || is_street_word_lower(w)
+        };
+        if !ok {
+            break;
+        }
+        chain.push((o, w));
+        k -= 1;
+    }
+    chain.reverse();
+    let last = chain.last()?;
+    if !capitalised(last.1) && !is_street_word_lower(last.1) {
+        return None;
+    }
+    let linked = chain.iter().any(|(_, w)| is_particle(w) || is_street_word_lower(w));
+    if linked {
+        // "Calle de Alcalá", "Thorvald Meyers gate", "ul. Piotrkowska": the whole chain.
+        return chain.first().map(|(o, _)| *o);
+    }
+    // One name word, with the prefix and lead words before it ("Norra Vallgatan",
+    // "Odos Ermou"). A capitalised word before a one-word street ("Fastigheten
+    // Storgatan 11") is not part of it.
+    let mut m = chain.len() - 1;
+    // "Araby Park", "Holland Park": a place word takes the name before it.
+    if m > 0 && lexicon::is_place_word(&chain[m].1.to_lowercase()) {
+        m -= 1;
+    }
+    while m > 0 && (is_prefix_word(chain[m - 1].1) || is_lead_street_word(chain[m - 1].1)) {
+        m -= 1;
+    }
+    Some(chain[m].0)
+}
+
+/// An English street line ending the words `ws`: `Number [Words] Type [direction] [unit]`,
+/// or `Number Words` when the number starts the segment. Returns the offset of the number.
+fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
+    let mut end = ws.len();
+    // "Apt 5F", "Unit 2", "Suite 100", "#4" after the street.
+    if end >= 3
+        && matches!(
+            title_case(ws[end - 2].1).as_str(),
+            "Apt" | "Apt." | "Unit" | "Suite" | "Ste" | "Flat" | "#"
+        )
+    {
+        end -= 2;
+    }
+    if end >= 2 && is_direction(ws[end - 1].1) {
+        end -= 1;
+    }
+    let h = (0..end).rev().find(|&k| is_house_number(ws[k].1))?;
+    if h > 0 && is_po_box(ws[h - 1].1) {
+        return None;
+    }
+    let words = &ws[h + 1..end];
+    if words.is_empty() || words.len() > 5 {
+        return None;
+    }
+    let shaped = words.iter().all(|(_, w)| {
+        capitalised(w) || is_direction(w) || (w.as_bytes()[0].is_ascii_digit() && w.len() <= 5)
+    });
+    if !shaped {
+        return None;
+    }
+    let typed = words.last().is_some_and(|(_, w)| is_en_street_type(w));
+    (typed || h == 0).then_some(ws[h].0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn house_numbers_by_shape() {
+        for ok in ["1", "17", "33A", "88-2", "19/4", "221B", "1234"] {
+            assert!(is_house_number(ok), "{ok}");
+        }
+        for bad in ["0", "012", "12345", "A1", "12-", "1-2-3", ""] {
+            assert!(!is_house_number(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unit_segments() {
+        assert_eq!(unit_segment("lgh 1204"), Some(false));
+        assert_eq!(unit_segment("5 tr"), Some(false));
+        assert_eq!(unit_segment("3º B"), Some(false));
+        assert_eq!(unit_segment("Flat B"), Some(true));
+        assert_eq!(unit_segment("Unit 2"), Some(true));
+        assert_eq!(unit_segment("c/o Nasrin Rahimi"), Some(false));
+        assert_eq!(unit_segment("Sparkhill"), None);
+        assert_eq!(unit_segment("Storgatan 12"), None);
+    }
+
+    #[test]
+    fn street_lines_in_both_orders() {
+        fn start(s: &str) -> Option<&str> {
+            continental(&words(s)).map(|o| &s[o..])
+        }
+        assert_eq!(start("Norra Vallgatan 70"), Some("Norra Vallgatan 70"));
+        assert_eq!(start("Calle de Alcalá 145"), Some("Calle de Alcalá 145"));
+        assert_eq!(start("ul. Piotrkowska 104 m. 12"), Some("ul. Piotrkowska 104 m. 12"));
+        assert_eq!(start("Mannerheimintie 112 A 14"), Some("Mannerheimintie 112 A 14"));
+        assert_eq!(start("brev till Kinkerstraat 88-2"), Some("Kinkerstraat 88-2"));
+        assert_eq!(start("Fastigheten Bergsgatan 11"), Some("Bergsgatan 11"));
+        assert_eq!(start("Doktor Widerströms gata 4"), Some("Doktor Widerströms gata 4"));
+        assert_eq!(start("betalade 12"), None);
+        fn en(s: &str) -> Option<&str> {
+            english_street(&words(s)).map(|o| &s[o..])
+        }
+        assert_eq!(en("address is 42 Ashgrove Road"), Some("42 Ashgrove Road"));
+        assert_eq!(en("812 W 23rd Street"), Some("812 W 23rd Street"));
+        assert_eq!(en("77 Grand St Apt 5F"), Some("77 Grand St Apt 5F"));
+        assert_eq!(en("92 Deansgate"), Some("92 Deansgate"));
+        assert_eq!(en("we paid 92 Pounds"), None);
+    }
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::super::Scanner;
+
+    fn spans(text: &str) -> Vec<(String, &'static str)> {
+        let mut sc = Scanner::new(text.as_bytes(), None);
+        sc.run();
+        sc.out.iter().map(|c| (text[c.start..c.end].to_string(), c.rec)).collect()
+    }
+
+    fn whole(text: &str) -> Vec<String> {
+        spans(text).into_iter().filter(|(_, r)| *r == "address").map(|(s, _)| s).collect()
+    }
+
+    #[test]
+    fn an_address_is_one_span_by_country_grammar() {
+        let cases = [
+            ("Gammal adress: Fridhemsgatan 27, 112 40 Stockholm\nNy", "Fridhemsgatan 27, 112 40 Stockholm"),
+            ("Yusuf Demirci\nNorra Vallgatan 70 B\n211 22 Malmö\n\nVi", "Norra Vallgatan 70 B\n211 22 Malmö"),
+            (
+                "Lägenhet: Fältspatsgatan 14, lgh 1204, 421 30 Västra Frölunda\n",
+                "Fältspatsgatan 14, lgh 1204, 421 30 Västra Frölunda",
+            ),
+            ("previous address: Storgata 22, 0184 Oslo\n", "Storgata 22, 0184 Oslo"),
+            ("lives at Kinkerstraat 88-2, 1053 EB Amsterdam.", "Kinkerstraat 88-2, 1053 EB Amsterdam"),
+            ("Buyer: ul. Piotrkowska 104 m. 12, 90-004 Łódź\n", "ul. Piotrkowska 104 m. 12, 90-004 Łódź"),
+            (
+                "the address Calle de Alcalá 145, 3º B, 28009 Madrid, and",
+                "Calle de Alcalá 145, 3º B, 28009 Madrid",
+            ),
+            (
+                "brev till Mannerheimintie 112 A 14, 00250 Helsinki.",
+                "Mannerheimintie 112 A 14, 00250 Helsinki",
+            ),
+            ("Address: Sonnenallee 221, 12059 Berlin\n", "Sonnenallee 221, 12059 Berlin"),
+            (
+                "to:\nFlat 11, 4 Coleridge Road, London N8 8ED\nYour",
+                "Flat 11, 4 Coleridge Road, London N8 8ED",
+            ),
+            ("Sender: Unit 3, Quay Court, London E1 6AN\n", "Unit 3, Quay Court, London E1 6AN"),
+            (
+                "Current address: 45 Elm Street, Unit 2, Somerville, MA 02144\n",
+                "45 Elm Street, Unit 2, Somerville, MA 02144",
+            ),
+            (
+                "SHIP TO:\nMARCUS OYELARAN\n4420 RIVERSIDE DR APT 12\nBURBANK CA 91505-4121\nUSA",
+                "4420 RIVERSIDE DR APT 12\nBURBANK CA 91505-4121",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(whole(text), vec![want.to_string()], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_company_letterhead_address_is_not_reported() {
+        for text in [
+            "Fraktbolaget Nord AB, Industrigatan 4, 413 01 Göteborg\n",
+            "Nowak Bygg AB\nIndustrivägen 4, 553 02 Jönköping\nOrg.nr",
+        ] {
+            let mut sc = Scanner::new(text.as_bytes(), None);
+            sc.run();
+            assert!(sc.out.iter().all(|c| c.label != crate::Label::PostalAddress), "{text}");
+        }
+        // A post-office box is not a street line.
+        assert!(whole("Avsändare: Kronofogden, Box 1050, 172 21 Sundbyberg\n").is_empty());
+    }
+}
