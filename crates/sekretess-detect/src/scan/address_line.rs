@@ -20,7 +20,7 @@
 //! that names a company form, or right under such a line, is the company's own (letterhead):
 //! it is not reported at all.
 
-use super::{Scanner, char_at};
+use super::{Cand, Scanner, char_at};
 use crate::Label;
 use crate::lexicon;
 
@@ -288,6 +288,8 @@ impl Scanner<'_> {
     /// ("København V").
     fn town_after(&self, pe: usize) -> Option<usize> {
         let t = self.t;
+        // One space, or two in OCR'd text.
+        let pe = if t.get(pe..pe + 2) == Some(b"  ") { pe + 1 } else { pe };
         if t.get(pe) != Some(&b' ') || !char_at(t, pe + 1).is_some_and(|(c, _)| c.is_uppercase()) {
             return None;
         }
@@ -322,7 +324,9 @@ impl Scanner<'_> {
             }
             let we = j - 1;
             let mut k = we;
-            while k > 0 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || t[k - 1] == b'-') {
+            while k > 0
+                && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || matches!(t[k - 1], b'-' | b'\''))
+            {
                 k -= 1;
             }
             let w = std::str::from_utf8(&t[k..we]).ok()?;
@@ -507,21 +511,22 @@ impl Scanner<'_> {
             break;
         }
         let Some(start) = street else { return Whole::No };
-        if self.company_before(start) || self.company_line_above(start) {
-            // Drop the parts found before (the street) inside the company's address. (The
-            // parts of a person's address stay: the whole, more confident and longer, wins
-            // over them in resolution.)
-            let lo = self.out.len().saturating_sub(16);
-            let tail = self.out.split_off(lo);
-            for c in tail {
-                let part = c.label == Label::PostalAddress && c.start >= start && c.end <= end;
-                if !part {
-                    self.out.push(c);
-                }
+        // Drop the parts found before (the street) inside the whole: the whole replaces
+        // them, or, for a company's own address, nothing does.
+        let lo = self.out.len().saturating_sub(16);
+        let tail = self.out.split_off(lo);
+        for c in tail {
+            let part = c.label == Label::PostalAddress && c.start >= start && c.end <= end;
+            if !part {
+                self.out.push(c);
             }
+        }
+        if self.company_before(start) || self.company_line_above(start) {
             return Whole::Company(end);
         }
-        self.push(start, end, Label::PostalAddress, WHOLE_ADDRESS, "address");
+        // The grammar (street line, postcode, town) is the evidence: number-ish cue words
+        // near it ("order", "ref") do not lower it as they lower a postcode alone.
+        self.out.push(Cand { start, end, label: Label::PostalAddress, conf: WHOLE_ADDRESS, rec: "address" });
         Whole::Merged(end)
     }
 
