@@ -432,24 +432,22 @@ impl Gen {
                 self.new_person();
                 (l("PERSON"), self.person.1.clone())
             }
-            "STREET_SE" => {
+            // A whole address is one span (street and number, postcode and town), as in the
+            // hand-labelled set (issue 19).
+            "ADDR_SE" => {
                 let s = *self.rng.pick(STREETS_SE);
-                (l("POSTAL_ADDRESS"), format!("{s} {}", 1 + self.rng.below(120)))
+                let n = 1 + self.rng.below(120);
+                let pc = format!("{}{} {}", 1 + self.rng.below(9), self.rng.digits(2), self.rng.digits(2));
+                let city = *self.rng.pick(CITIES_SE);
+                (l("POSTAL_ADDRESS"), format!("{s} {n}, {pc} {city}"))
             }
-            "POSTCODE_SE" => (
-                l("POSTAL_ADDRESS"),
-                format!("{}{} {}", 1 + self.rng.below(9), self.rng.digits(2), self.rng.digits(2)),
-            ),
             "CITY_SE" => (None, (*self.rng.pick(CITIES_SE)).to_string()),
-            "STREET_EN" => {
+            "ADDR_US" => {
                 let s = *self.rng.pick(STREETS_EN);
-                (l("POSTAL_ADDRESS"), format!("{} {s}", 1 + self.rng.below(9000)))
-            }
-            "CITY_US" => {
+                let n = 1 + self.rng.below(9000);
                 let (c, st) = *self.rng.pick(CITIES_US);
-                (None, format!("{c}, {st} "))
+                (l("POSTAL_ADDRESS"), format!("{n} {s}, {c}, {st} {}", self.rng.digits(5)))
             }
-            "ZIP" => (l("POSTAL_ADDRESS"), self.rng.digits(5)),
             // Lookalike negatives
             "ORDER" => (None, format!("{}", 10_000_000 + self.rng.below(89_999_999))),
             "TRACKING" => (None, format!("1Z{}{}", self.rng.digits(3), self.rng.digits(13))),
@@ -488,7 +486,7 @@ const EN_PROSE: &[&str] = &[
     "Please charge my card {CARD} for the renewal.",
     "My SSN is {SSN} and my date of birth is {DOB}.",
     "You can reach me at {EMAIL} or on {PHONE}.",
-    "Our customer {NAME} lives at {STREET_EN}, {CITY_US}{ZIP}.",
+    "Our customer {NAME} lives at {ADDR_US}.",
     "Wire the refund to IBAN {IBAN} before Friday.",
     "The login came from {IP} at 09:14.",
     "Mr {SURNAME} called about invoice {INVOICE} this morning.",
@@ -504,7 +502,7 @@ const EN_PROSE: &[&str] = &[
 
 const SV_PROSE: &[&str] = &[
     "Hej {GIVEN}! Tack för din beställning.",
-    "Mitt personnummer är {PNR} och jag bor på {STREET_SE}, {POSTCODE_SE} {CITY_SE}.",
+    "Mitt personnummer är {PNR} och jag bor på {ADDR_SE}.",
     "Ring mig på {PHONE} eller mejla {EMAIL}.",
     "Betala till bankgiro {BANK} senast den 30:e.",
     "Kunden {NAME} har kortnummer {CARD}.",
@@ -573,7 +571,7 @@ fn kv_form(g: &mut Gen, b: &mut Builder) {
         &[
             "Namn: {NAME}\n",
             "Personnummer: {PNR}\n",
-            "Adress: {STREET_SE}, {POSTCODE_SE} {CITY_SE}\n",
+            "Adress: {ADDR_SE}\n",
             "Telefon: {PHONE}\n",
             "E-post: {EMAIL}\n",
             "Födelsedatum: {DOB_SV}\n",
@@ -582,7 +580,7 @@ fn kv_form(g: &mut Gen, b: &mut Builder) {
         &[
             "Name: {NAME}\n",
             "SSN: {SSN}\n",
-            "Address: {STREET_EN}, {CITY_US}{ZIP}\n",
+            "Address: {ADDR_US}\n",
             "Phone: {PHONE}\n",
             "Email: {EMAIL}\n",
             "Date of birth: {DOB}\n",

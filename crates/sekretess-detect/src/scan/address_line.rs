@@ -402,6 +402,10 @@ impl Scanner<'_> {
         let lo = se.saturating_sub(80);
         let ss = t[lo..se].iter().rposition(|&b| matches!(b, b',' | b'\n' | b'"')).map_or(lo, |p| lo + p + 1);
         let mut s = ss;
+        // Not inside a character (the 80-byte window may cut one).
+        while s < se && (t[s] & 0xC0) == 0x80 {
+            s += 1;
+        }
         while s < se && matches!(t[s], b' ' | b'\t') {
             s += 1;
         }
@@ -418,9 +422,11 @@ impl Scanner<'_> {
             None => (0, seg),
         };
         let ws = words(seg);
-        if ws.is_empty() || ws.len() > 12 {
+        if ws.is_empty() {
             return None;
         }
+        // The street is at the end: a long sentence before it does not matter.
+        let ws = &ws[ws.len().saturating_sub(8)..];
         let found = if english { english_street(&ws).or_else(|| continental(&ws)) } else { continental(&ws) };
         found.map(|s| ss + off + s)
     }
@@ -805,6 +811,8 @@ mod scan_tests {
                 "4420 RIVERSIDE DR APT 12\nBURBANK CA 91505-4121",
             ),
         ];
+        let long = "Hon är född 1941-11-07 i Uppsala. Mitt personnummer är 9208285867 och jag bor på Björkvägen 8, 370 90 Västerås.";
+        assert_eq!(whole(long), vec!["Björkvägen 8, 370 90 Västerås".to_string()]);
         for (text, want) in cases {
             assert_eq!(whole(text), vec![want.to_string()], "{text}");
         }
