@@ -12,6 +12,7 @@ mod contact;
 mod dates;
 mod names;
 mod numbers;
+mod se_bank;
 
 use crate::Label;
 use crate::context;

@@ -205,6 +205,9 @@ impl Scanner<'_> {
     }
 
     fn bank(&mut self, g: &Groups) {
+        if self.se_bank_account(g) {
+            return;
+        }
         let t = self.t;
         let lens: Vec<usize> = g.lens(g.n).collect();
         let mut d = std::mem::take(&mut self.buf);
