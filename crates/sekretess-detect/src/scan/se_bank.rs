@@ -203,13 +203,14 @@ impl Scanner<'_> {
         let mut digits: Vec<u8> = Vec::with_capacity(16);
         // The account's groups: (digits, end).
         let mut acc_groups: Vec<(usize, usize)> = Vec::new();
-        let (clearing, grouped) = if g.len(0) == 4 && g.n >= 2 {
+        let comma_after = |e: usize| t.get(e) == Some(&b',');
+        let (clearing, grouped) = if g.len(0) == 4 && (g.n >= 2 || comma_after(g.end(1))) {
             let c = &t[g.g[0].0..g.g[0].1];
             let mut k = 1;
             // Swedbank's fifth clearing digit after a dash ("8448-7").
-            if c[0] == b'8' && g.sep[0] == b'-' && g.len(1) == 1 {
+            if g.n >= 2 && c[0] == b'8' && g.sep[0] == b'-' && g.len(1) == 1 {
                 k = 2;
-            } else if !matches!(g.sep[0], b' ' | b'-') {
+            } else if g.n >= 2 && !matches!(g.sep[0], b' ' | b'-') {
                 return false;
             }
             for x in k..g.n {

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod addresses_dates;
+mod bank_accounts;
 mod cards;
 #[cfg(feature = "email")]
 mod doc_email;

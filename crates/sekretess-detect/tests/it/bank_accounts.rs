@@ -1,0 +1,82 @@
+//! Issue 19, SE_BANK_ACCOUNT: clearing + account numbers by Bankgirot's rules, checked
+//! against the known answers of another implementation (testdata/se_bank, from the
+//! `kontonummer` package's tests).
+
+use sekretess_detect::{Format, Label};
+
+use crate::fixtures::fixture;
+use crate::{findings, labels_at, labels_over};
+
+fn vectors() -> Vec<(String, bool)> {
+    let rows: Vec<(String, bool)> = fixture("se_bank/kontonummer_vectors.tsv")
+        .into_iter()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let mut f = l.split('\t');
+            let written = f.next().unwrap().to_string();
+            let valid = f.next().unwrap() == "1";
+            (written, valid)
+        })
+        .collect();
+    assert!(rows.len() >= 7, "{} rows", rows.len());
+    rows
+}
+
+fn found_in(doc: &str, value: &str) -> bool {
+    let s = doc.find(value).unwrap();
+    labels_at(&findings(doc, Format::Text), s, s + value.len()).contains(&Label::SeBankAccount)
+}
+
+#[test]
+fn known_valid_accounts_are_found_after_a_cue_in_every_written_form() {
+    for (written, valid) in vectors() {
+        if !valid {
+            continue;
+        }
+        for doc in [
+            format!("Lönen sätts in på konto {written} varje månad."),
+            format!("Kontonummer: {written}\nTelefon: 08-123 45 67"),
+            format!("2025-02-10 07:00:01 INFO payout konto={written} netto=31204"),
+        ] {
+            assert!(found_in(&doc, &written), "{written:?} not found in {doc:?}");
+        }
+    }
+}
+
+#[test]
+fn checksum_valid_grouped_accounts_need_no_cue() {
+    for (written, valid) in vectors() {
+        // Grouped forms only: a bare run of digits always needs an account key.
+        if !valid || !written.contains([' ', '-', ',']) {
+            continue;
+        }
+        let doc = format!("Pengarna går till {written} på fredag.");
+        assert!(found_in(&doc, &written), "{written:?} not found in {doc:?}");
+    }
+}
+
+#[test]
+fn an_account_whose_check_fails_needs_a_cue() {
+    for (written, valid) in vectors() {
+        if valid {
+            continue;
+        }
+        let doc = format!("Referens {written} gäller ordern.");
+        let s = doc.find(&written).unwrap();
+        assert!(
+            !labels_over(&findings(&doc, Format::Text), s, s + written.len()).contains(&Label::SeBankAccount),
+            "{written:?} found without a cue"
+        );
+    }
+}
+
+#[test]
+fn the_line_above_can_name_the_account() {
+    // Bankgirot type 1 (SEB 5361, mod 11 over 361 + 8461313) written in the bank's groups.
+    let doc = "Jag vill att autogirot dras från mitt nya konto\n5361 84 613 13 i stället.";
+    assert!(found_in(doc, "5361 84 613 13"));
+    // Unknown clearing range (21xx): not an account by these rules.
+    let doc = "Ordernummer 2100 84 613 14 skickas i dag.";
+    let s = doc.find("2100").unwrap();
+    assert!(!labels_over(&findings(doc, Format::Text), s, s + 14).contains(&Label::SeBankAccount));
+}
