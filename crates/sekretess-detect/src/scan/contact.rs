@@ -88,16 +88,33 @@ impl Scanner<'_> {
                 return None;
             }
             if (8..=10).contains(&digits) && ext_end.is_none() {
-                return Some((
-                    end,
-                    if sep_shape { confidence::PHONE_SE_GROUPED } else { confidence::PHONE_SE_BARE },
-                    "phone_se",
-                ));
+                // The Swedish printed form: trunk 0 and area code (1 to 3 digits), a dash, the
+                // subscriber number in groups (`0660-29 18 40`, `08-512 445 00`). Its shape
+                // is the evidence, so a cue word such as "faktura" near it does not sink it.
+                let lens = group_lens(d);
+                let area_dash = d.get(lens.first().copied().unwrap_or(0)) == Some(&b'-')
+                    && (2..=4).contains(&lens[0])
+                    && lens.len() >= 2
+                    && lens[1..].iter().all(|&l| (2..=4).contains(&l));
+                let conf = if area_dash {
+                    PHONE_SE_AREA_DASH
+                } else if sep_shape {
+                    confidence::PHONE_SE_GROUPED
+                } else {
+                    confidence::PHONE_SE_BARE
+                };
+                return Some((end, conf, "phone_se"));
             }
-            // UK national numbers: trunk 0 and ten digits, in groups (`07700 900123`,
-            // `020 7946 0958`); taken only with a phone cue.
+            // UK national numbers: trunk 0 and ten digits. In the groups Ofcom's numbering
+            // plan prints (`020 7946 0958`, `0121 303 1115`, `01227 555 014`, `07700 900123`,
+            // `0344 555 0177`) they are taken as they stand; in other groups only with a cue.
             if digits == 11 && sep_shape && ext_end.is_none() {
-                return Some((end, confidence::PHONE_NATIONAL_CUE_ONLY, "phone_national"));
+                let conf = if uk_plan_groups(d, &group_lens(d)) {
+                    PHONE_UK_PLAN
+                } else {
+                    confidence::PHONE_NATIONAL_CUE_ONLY
+                };
+                return Some((end, conf, "phone_national"));
             }
             return None;
         }
@@ -133,6 +150,26 @@ impl Scanner<'_> {
             }
         }
         None
+    }
+}
+
+/// A Swedish number in the printed area-code form (`0660-29 18 40`).
+const PHONE_SE_AREA_DASH: f32 = 0.95;
+/// A UK national number in the plan's printed groups.
+const PHONE_UK_PLAN: f32 = 0.6;
+
+/// Whether an 11-digit UK national number `d` (starting with the trunk 0) is written in the
+/// groups of Ofcom's National Telephone Numbering Plan: `02x xxxx xxxx`; `01x1 xxx xxxx`,
+/// `011x xxx xxxx`, `03xx`, `08xx`, `09xx` `xxx xxxx`; `01xxx xxxxxx` and `07xxx xxxxxx` (also
+/// `07xxx xxx xxx`, `01xxx xxx xxx`).
+fn uk_plan_groups(d: &[u8], lens: &[usize]) -> bool {
+    let n = |k: usize| d.iter().filter(|b| b.is_ascii_digit()).nth(k).copied().unwrap_or(0);
+    match (n(1), lens) {
+        (b'2', [3, 4, 4]) => true,
+        (b'1', [4, 3, 4]) => n(2) == b'1' || n(3) == b'1',
+        (b'3' | b'8' | b'9', [4, 3, 4]) => true,
+        (b'1' | b'7', [5, 6] | [5, 3, 3]) => true,
+        _ => false,
     }
 }
 
