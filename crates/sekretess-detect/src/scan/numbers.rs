@@ -2,7 +2,7 @@
 //! IPv4 addresses, Swedish bank accounts and IBAN (found from its check digits).
 
 use super::confidence;
-use super::{Groups, Scanner, is_letter_before, is_word_byte, left_ok, right_ok};
+use super::{Cand, Groups, Scanner, is_letter_before, is_word_byte, left_ok, right_ok};
 use crate::Label;
 use sekretess_ident as ident;
 
@@ -194,14 +194,44 @@ impl Scanner<'_> {
             if e - s <= 2 && v <= 32 && right_ok(t, e) {
                 end = e;
             } else if !t.get(e).is_some_and(|&b| is_word_byte(b)) {
-                self.push(g.g[0].0, end, Label::IpAddress, confidence::IPV4, "ipv4");
+                self.push_ipv4(g.g[0].0, end);
                 return;
             }
         }
         if !right_ok(t, end) {
             return;
         }
-        self.push(g.g[0].0, end, Label::IpAddress, confidence::IPV4, "ipv4");
+        self.push_ipv4(g.g[0].0, end);
+    }
+
+    /// An IPv4 address: a version word right before it ("build 1.2.3.4", "fw_version=7.2.1.4")
+    /// makes it a version string; a version word elsewhere on the line ("portal (10.40.1.12),
+    /// version 2.14.3") names the other number, so it does not lower the address.
+    fn push_ipv4(&mut self, s: usize, e: usize) {
+        let t = self.t;
+        let lo = s.saturating_sub(16);
+        let before = String::from_utf8_lossy(&t[lo..s]).to_lowercase();
+        let key = before.trim_end_matches([' ', '=', ':', '"', '\'', '\t']);
+        let version =
+            ["version", "ver", "release", "build", "firmware", "fw", "oid", "snmp", "v"].iter().any(|w| {
+                key.ends_with(w) && !key[..key.len() - w.len()].ends_with(|c: char| c.is_alphanumeric())
+            });
+        if version {
+            return;
+        }
+        let mut conf = confidence::IPV4 + 0.3 * f32::from(u8::from(self.cue(s, e, Label::IpAddress)));
+        match self.key {
+            Some(Label::IpAddress) => conf += confidence::FIELD_NAME_MATCH,
+            Some(Label::Person | Label::PostalAddress | Label::Email) | None => {}
+            Some(_) => conf -= confidence::FIELD_NAME_OTHER,
+        }
+        self.out.push(Cand {
+            start: s,
+            end: e,
+            label: Label::IpAddress,
+            conf: conf.clamp(0.0, 1.0),
+            rec: "ipv4",
+        });
     }
 
     fn bank(&mut self, g: &Groups) {

@@ -116,7 +116,32 @@ fn uk_and_nordic_national_forms_with_a_country_code_or_a_cue() {
     // article numbers look the same.
     not_found("Summa 912 34 567 kr", "912 34 567", Label::Phone);
     not_found("Article 32 12 34 56 in stock", "32 12 34 56", Label::Phone);
-    not_found("Batch 07700 900123 shipped", "07700 900123", Label::Phone);
+    // A UK number in groups the numbering plan does not print needs a cue too.
+    not_found("Batch 077 0090 0123 shipped", "077 0090 0123", Label::Phone);
+}
+
+#[test]
+fn national_plans_printed_forms_need_no_cue() {
+    // UK numbers in Ofcom's printed groups (the plan's 02x / 01x1 / 011x / 01xxx / 03xx /
+    // 07xxx layouts), Swedish numbers in the area-code form, even next to an invoice word.
+    for (doc, v) in [
+        ("Seller: text me on 07700 900561 when you're outside", "07700 900561"),
+        ("old one was 020 7946 0371", "020 7946 0371"),
+        ("contact the case officer on 0121 303 1115.", "0121 303 1115"),
+        ("Lucy Barnes, Buyer's agent, 01227 555 014", "01227 555 014"),
+        ("Customer Care | Northwind Home\n0344 555 0177", "0344 555 0177"),
+        ("Frågor om fakturan: faktura@example.se, 0660-29 18 40", "0660-29 18 40"),
+        ("Vår referens: Leif Hammar, 0498-20 41 10", "0498-20 41 10"),
+    ] {
+        found(doc, v, Label::Phone);
+    }
+}
+
+#[test]
+fn an_ip_address_is_a_version_only_right_after_a_version_word() {
+    found("Angripet system: kundportalen (10.40.1.12), version 2.14.3", "10.40.1.12", Label::IpAddress);
+    not_found("Installed build 10.4.1.12 yesterday", "10.4.1.12", Label::IpAddress);
+    not_found("fw_version=7.2.1.4 ok", "7.2.1.4", Label::IpAddress);
 }
 
 #[test]
