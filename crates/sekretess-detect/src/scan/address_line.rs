@@ -427,7 +427,7 @@ impl Scanner<'_> {
         }
         // The street is at the end: a long sentence before it does not matter.
         let ws = &ws[ws.len().saturating_sub(8)..];
-        let found = if english { english_street(&ws).or_else(|| continental(&ws)) } else { continental(&ws) };
+        let found = if english { english_street(ws).or_else(|| continental(ws)) } else { continental(ws) };
         found.map(|s| ss + off + s)
     }
 
@@ -560,7 +560,7 @@ impl Scanner<'_> {
                 && t.get(e) == Some(&b' ')
             {
                 let (n, e2) = token(e + 1);
-                if n.bytes().any(|b| b.is_ascii_digit()) && !t.get(e2).is_some_and(|b| *b >= 0x80) {
+                if n.bytes().any(|b| b.is_ascii_digit()) && t.get(e2).is_none_or(|b| *b < 0x80) {
                     end = e2;
                 }
             }
@@ -621,10 +621,9 @@ fn continental(ws: &[(usize, &str)]) -> Option<usize> {
     // Unit details after the number.
     for _ in 0..2 {
         let w = ws[idx].1;
-        if idx >= 2 && is_digits(w) && matches!(ws[idx - 1].1, "lgh" | "lgh." | "m." | "m" | "lok." | "bst") {
-            idx -= 2;
-        } else if idx >= 2 && is_digits(w) && is_single_upper(ws[idx - 1].1) && is_house_number(ws[idx - 2].1)
-        {
+        let unit_word = matches!(ws[idx.saturating_sub(1)].1, "lgh" | "lgh." | "m." | "m" | "lok." | "bst");
+        let stair = idx >= 2 && is_single_upper(ws[idx - 1].1) && is_house_number(ws[idx - 2].1);
+        if idx >= 2 && is_digits(w) && (unit_word || stair) {
             idx -= 2;
         } else if idx >= 1 && is_single_upper(w) && is_house_number(ws[idx - 1].1) {
             idx -= 1;

@@ -114,7 +114,7 @@ fn length_ok(rule: Rule, n: usize) -> bool {
 /// by 11.
 fn mod11(digits: impl DoubleEndedIterator<Item = u8>) -> bool {
     let sum: u32 = digits.rev().enumerate().map(|(k, d)| u32::from(d) * (k as u32 % 10 + 1)).sum();
-    sum % 11 == 0
+    sum.is_multiple_of(11)
 }
 
 /// Bankgirot's 10-modul (Luhn).
@@ -130,7 +130,7 @@ fn mod10(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Whether a clearing number (4 digits, values 0-9) and an account number (digits) pass
@@ -261,7 +261,7 @@ impl Scanner<'_> {
         // Bare digits only right after an account key ("konto=", "Kontonummer: "); a payment
         // cue alone ("bankgiro …, OCR 20251044375") names another number.
         let key = self.account_key_before(start);
-        if !grouped && !(key || cue_above) {
+        if !(grouped || key || cue_above) {
             return false;
         }
         let base =
