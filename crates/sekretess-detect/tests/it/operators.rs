@@ -25,7 +25,8 @@ fn redacting_twice_changes_nothing() {
         let opts = Options { operator: op.clone(), hash_key: b"test key".to_vec(), ..Options::default() };
         for format in [Format::Text, Format::KeyValue] {
             let once = redact_str(DOC, format, &opts).unwrap();
-            assert!(once.findings.len() >= 14, "{op:?}: {:?}", once.findings);
+            // 13 values: the address (street, postcode, town) is one finding.
+            assert!(once.findings.len() >= 13, "{op:?}: {:?}", once.findings);
             let twice = redact_str(&once.text, format, &opts).unwrap();
             assert_eq!(twice.text, once.text, "{op:?}");
             assert!(twice.findings.is_empty(), "{op:?}: {:?} in {}", twice.findings, once.text);
