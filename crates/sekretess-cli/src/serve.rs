@@ -83,7 +83,12 @@ fn write_private(path: &Path, data: &[u8]) -> Result<()> {
 
 /// A level named in the environment variable `var` (which beats the config file's `key`),
 /// or `default`.
-fn level_setting(var: &str, file_value: Option<&str>, key: &str, default: tracing::Level) -> Result<tracing::Level> {
+fn level_setting(
+    var: &str,
+    file_value: Option<&str>,
+    key: &str,
+    default: tracing::Level,
+) -> Result<tracing::Level> {
     let env = std::env::var(var).ok().filter(|v| !v.is_empty());
     match env.as_deref().or(file_value) {
         None => Ok(default),
@@ -103,7 +108,12 @@ fn level_setting(var: &str, file_value: Option<&str>, key: &str, default: tracin
 fn init_logging(file: &ConfigFile) -> Result<sekretess_server::logqueue::LogGuard> {
     use std::io::IsTerminal;
     let s = &file.server;
-    let level = level_setting("SEKRETESS_LOG_LEVEL", s.log_level.as_deref(), "server.log_level", tracing::Level::INFO)?;
+    let level = level_setting(
+        "SEKRETESS_LOG_LEVEL",
+        s.log_level.as_deref(),
+        "server.log_level",
+        tracing::Level::INFO,
+    )?;
     let request = level_setting(
         "SEKRETESS_REQUEST_LOG_LEVEL",
         s.request_log_level.as_deref(),
@@ -120,8 +130,9 @@ fn init_logging(file: &ConfigFile) -> Result<sekretess_server::logqueue::LogGuar
         Some(_) => bail!("server.log_format (or SEKRETESS_LOG_FORMAT) is pretty or json"),
     };
     sekretess_server::set_request_log_level(request);
-    let (queue, guard) = sekretess_server::logqueue::start(std::io::stderr(), sekretess_server::logqueue::DEFAULT_CAPACITY)
-        .context("cannot start the log writer thread")?;
+    let (queue, guard) =
+        sekretess_server::logqueue::start(std::io::stderr(), sekretess_server::logqueue::DEFAULT_CAPACITY)
+            .context("cannot start the log writer thread")?;
     let builder = tracing_subscriber::fmt()
         .with_max_level(level)
         // Colour codes only on a terminal, not in a log file or journal.

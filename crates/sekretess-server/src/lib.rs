@@ -328,8 +328,11 @@ async fn request_layer(
     let elapsed = started.elapsed();
     counters.observe(resp.status(), elapsed);
     let _enter = span.enter();
-    let (route, status, micros) =
-        (route.as_ref().map_or("-", MatchedPath::as_str), resp.status().as_u16(), u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX));
+    let (route, status, micros) = (
+        route.as_ref().map_or("-", MatchedPath::as_str),
+        resp.status().as_u16(),
+        u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+    );
     if REQUEST_LOG_DEBUG.load(Ordering::Relaxed) {
         tracing::debug!(method = %method, route, status, micros, "request");
     } else {

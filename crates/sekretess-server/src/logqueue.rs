@@ -60,7 +60,8 @@ pub struct LogGuard {
 /// Starts the writer thread over `out` with room for `capacity` lines.
 pub fn start<W: Write + Send + 'static>(out: W, capacity: usize) -> io::Result<(LogQueue, LogGuard)> {
     let (tx, rx) = mpsc::sync_channel(capacity.max(1));
-    let thread = std::thread::Builder::new().name("log-writer".into()).spawn(move || write_lines(out, &rx))?;
+    let thread =
+        std::thread::Builder::new().name("log-writer".into()).spawn(move || write_lines(out, &rx))?;
     Ok((LogQueue { tx: tx.clone() }, LogGuard { tx, thread: Some(thread) }))
 }
 
@@ -70,7 +71,7 @@ fn write_lines<W: Write>(out: W, rx: &Receiver<Msg>) {
     let mut out = io::BufWriter::with_capacity(64 * 1024, out);
     // A write error cannot be logged (this is the log): the lines are lost to the output
     // that failed, and the writer goes on with the next ones.
-    let mut take = |out: &mut io::BufWriter<W>, msg: Msg| match msg {
+    let take = |out: &mut io::BufWriter<W>, msg: Msg| match msg {
         Msg::Line(line) => {
             let _ = out.write_all(&line);
         }

@@ -104,7 +104,8 @@ async fn start(
         .with_context(|| format!("cannot start {}", bin.display()))?;
     let proc = Proc(child);
     let addr = format!("https://127.0.0.1:{port}");
-    let anon = Client::new(&ClientConfig { addr: addr.clone(), ca_cert: Some(certs.ca_cert.clone()), token: None })?;
+    let anon =
+        Client::new(&ClientConfig { addr: addr.clone(), ca_cert: Some(certs.ca_cert.clone()), token: None })?;
     let mut up = false;
     for _ in 0..600 {
         if anon.seal_status().await.is_ok() {
@@ -183,7 +184,11 @@ fn main() -> Result<()> {
     let (Some(base), Some(new)) = (base, new) else {
         bail!("usage: gets --base BIN --new BIN [--seconds S] [--rounds N] [--connections C] [--customers N]")
     };
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("load").enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("load")
+        .enable_all()
+        .build()?;
     let dir = tempfile::tempdir()?;
     let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
     rt.block_on(async {

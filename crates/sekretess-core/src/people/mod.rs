@@ -50,8 +50,8 @@ pub use credentials::{
     EnrolmentCode, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SessionToken, check_display_name, check_login,
     check_password,
 };
-pub use requests::{NewRequest, RequestKind, RequestRow, RequestState, RequestStore};
 pub use grants::POLICY_CACHE_SECONDS;
+pub use requests::{NewRequest, RequestKind, RequestRow, RequestState, RequestStore};
 pub use storage::PeopleStore;
 
 // ---------------------------------------------------------------------------------------
@@ -432,7 +432,13 @@ fn totp_aad(employee_id: u64) -> Vec<u8> {
 impl<S: Store + PeopleStore> People<S> {
     /// `clock` should be the vault's clock.
     pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, config: PeopleConfig) -> Self {
-        People { vault, clock, config, dummy_hash: OnceLock::new(), policy_cache: grants::PolicyCache::default() }
+        People {
+            vault,
+            clock,
+            config,
+            dummy_hash: OnceLock::new(),
+            policy_cache: grants::PolicyCache::default(),
+        }
     }
 
     pub fn config(&self) -> &PeopleConfig {

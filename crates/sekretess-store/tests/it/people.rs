@@ -534,7 +534,11 @@ async fn a_policy_change_applies_at_once_here_and_within_the_cache_time_elsewher
     fx.clock.advance(POLICY_CACHE_SECONDS - 1);
     assert_eq!(cell(&other.field_policy().await.unwrap()), before);
     fx.clock.advance(1);
-    assert_eq!(cell(&other.field_policy().await.unwrap()), Decision::Masked, "read again after the cache time");
+    assert_eq!(
+        cell(&other.field_policy().await.unwrap()),
+        Decision::Masked,
+        "read again after the cache time"
+    );
     // A clock set back does not keep a copy alive.
     fx.people
         .set_field_policy(&officer, &ctx(), Role::Agent, Sensitivity::Confidential, before)
