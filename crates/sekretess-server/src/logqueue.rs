@@ -211,8 +211,6 @@ mod tests {
                 .collect();
             assert_eq!(own, (0..2000).collect::<Vec<_>>(), "thread {t}'s lines in order");
         }
-        // Batched: far fewer writes to the output than lines.
-        assert!(sink.writes.load(Ordering::Relaxed) < 8000);
     }
 
     #[test]
@@ -257,5 +255,8 @@ mod tests {
         drop(guard);
         let text = String::from_utf8(sink.bytes.lock().unwrap().clone()).unwrap();
         assert_eq!(text.lines().count(), 50);
+        // Lines queued while the output was busy go out together: the batch the writer held
+        // when the gate closed, then all the rest in one write.
+        assert!(sink.writes.load(Ordering::Relaxed) <= 2, "{} writes", sink.writes.load(Ordering::Relaxed));
     }
 }
