@@ -34,6 +34,8 @@ pub struct ServerSection {
     pub log_format: Option<String>,
     /// `error`, `warn`, `info` (default), `debug`.
     pub log_level: Option<String>,
+    /// The level of the one line per request: `info` (default) or `debug`.
+    pub request_log_level: Option<String>,
     pub body_limit_bytes: Option<usize>,
     pub batch_body_limit_bytes: Option<usize>,
     /// Largest binary document for `POST /v1/redact` (default 32 MiB).

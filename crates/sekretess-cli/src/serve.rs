@@ -81,23 +81,74 @@ fn write_private(path: &Path, data: &[u8]) -> Result<()> {
     f.write_all(data).with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn init_logging(file: &ConfigFile) {
-    let level = match file.server.log_level.as_deref() {
-        Some("error") => tracing::Level::ERROR,
-        Some("warn") => tracing::Level::WARN,
-        Some("debug") => tracing::Level::DEBUG,
-        _ => tracing::Level::INFO,
+/// A level named in the environment variable `var` (which beats the config file's `key`),
+/// or `default`.
+fn level_setting(
+    var: &str,
+    file_value: Option<&str>,
+    key: &str,
+    default: tracing::Level,
+) -> Result<tracing::Level> {
+    let env = std::env::var(var).ok().filter(|v| !v.is_empty());
+    match env.as_deref().or(file_value) {
+        None => Ok(default),
+        Some("error") => Ok(tracing::Level::ERROR),
+        Some("warn") => Ok(tracing::Level::WARN),
+        Some("info") => Ok(tracing::Level::INFO),
+        Some("debug") => Ok(tracing::Level::DEBUG),
+        Some(_) => bail!("{key} (or {var}) is one of error, warn, info, debug"),
+    }
+}
+
+/// Sets up the log: level, request-line level and format from the environment
+/// (`SEKRETESS_LOG_LEVEL`, `SEKRETESS_REQUEST_LOG_LEVEL`, `SEKRETESS_LOG_FORMAT`), else the
+/// config file. Lines go to stderr through the log queue
+/// ([`sekretess_server::logqueue`]: written by its own thread, never dropped); the guard
+/// writes out what is queued when it is dropped.
+fn init_logging(file: &ConfigFile) -> Result<sekretess_server::logqueue::LogGuard> {
+    use std::io::IsTerminal;
+    let s = &file.server;
+    let level = level_setting(
+        "SEKRETESS_LOG_LEVEL",
+        s.log_level.as_deref(),
+        "server.log_level",
+        tracing::Level::INFO,
+    )?;
+    let request = level_setting(
+        "SEKRETESS_REQUEST_LOG_LEVEL",
+        s.request_log_level.as_deref(),
+        "server.request_log_level",
+        tracing::Level::INFO,
+    )?;
+    if !matches!(request, tracing::Level::INFO | tracing::Level::DEBUG) {
+        bail!("server.request_log_level (or SEKRETESS_REQUEST_LOG_LEVEL) is info or debug");
+    }
+    let env_format = std::env::var("SEKRETESS_LOG_FORMAT").ok().filter(|v| !v.is_empty());
+    let json = match env_format.as_deref().or(s.log_format.as_deref()) {
+        None | Some("pretty") => false,
+        Some("json") => true,
+        Some(_) => bail!("server.log_format (or SEKRETESS_LOG_FORMAT) is pretty or json"),
     };
-    let builder = tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr);
-    if file.server.log_format.as_deref() == Some("json") {
+    sekretess_server::set_request_log_level(request);
+    let (queue, guard) =
+        sekretess_server::logqueue::start(std::io::stderr(), sekretess_server::logqueue::DEFAULT_CAPACITY)
+            .context("cannot start the log writer thread")?;
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(level)
+        // Colour codes only on a terminal, not in a log file or journal.
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(move || queue.writer());
+    if json {
         builder.json().init();
     } else {
         builder.init();
     }
+    Ok(guard)
 }
 
 pub async fn run(args: ServeArgs, file: &ConfigFile) -> Result<()> {
-    init_logging(file);
+    // Kept to the end of `run`: what is queued is written before the process exits.
+    let _log = init_logging(file)?;
     sekretess_server::install_panic_hook();
     // Before any key exists: no core dumps, and key pages locked out of swap.
     sekretess_server::harden::harden_process()?;

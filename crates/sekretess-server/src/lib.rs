@@ -16,6 +16,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -44,6 +45,7 @@ mod extract;
 pub mod harden;
 mod keywork;
 pub mod known;
+pub mod logqueue;
 pub mod metrics;
 pub mod openapi;
 pub mod problem;
@@ -103,8 +105,33 @@ impl Default for Limits {
 /// Bookkeeping Act (Bokföringslagen 7:2) keeps accounting records.
 pub const DEFAULT_DOCUMENT_RETENTION_DAYS: u32 = 2557;
 
-/// What every handler reaches.
-pub struct AppState<S: Store + AccessStore> {
+/// What every handler reaches: one shared [`AppShared`] (a clone is one reference count,
+/// as every middleware layer and extractor of every request clones it).
+pub struct AppState<S: Store + AccessStore>(Arc<AppShared<S>>);
+
+impl<S: Store + AccessStore> std::ops::Deref for AppState<S> {
+    type Target = AppShared<S>;
+    fn deref(&self) -> &AppShared<S> {
+        &self.0
+    }
+}
+
+impl<S: Store + AccessStore> Clone for AppState<S> {
+    fn clone(&self) -> Self {
+        AppState(Arc::clone(&self.0))
+    }
+}
+
+impl<S: Store + AccessStore> AppState<S> {
+    /// This state's own copy to change (a copy taken earlier, e.g. by the people routes,
+    /// keeps what it had, as a clone did before).
+    fn own(&mut self) -> &mut AppShared<S> {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct AppShared<S: Store + AccessStore> {
     pub vault: Arc<Vault<S>>,
     pub clock: Arc<dyn Clock>,
     pub limits: Limits,
@@ -138,7 +165,7 @@ impl<S: Store + AccessStore + PeopleStore> AppState<S> {
     pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, limits: Limits, people: PeopleOptions) -> Self {
         let service = Arc::new(People::new(Arc::clone(&vault), Arc::clone(&clock), people.config));
         let directory = auth::session::PeopleHandle::new(Arc::clone(&service), people.retire_bootstrap_key);
-        let mut state = AppState {
+        let mut state = AppState(Arc::new(AppShared {
             vault,
             clock,
             limits,
@@ -156,8 +183,9 @@ impl<S: Store + AccessStore + PeopleStore> AppState<S> {
             backups: Arc::default(),
             backup_routes: Router::new(),
             retention: Arc::new(retention::RetentionState::new(Default::default())),
-        };
-        state.people_routes = routes::people::router(state.clone(), service);
+        }));
+        let people_routes = routes::people::router(state.clone(), service);
+        state.own().people_routes = people_routes;
         state
     }
 }
@@ -172,7 +200,7 @@ impl<S: Store + AccessStore> AppState<S> {
 
     /// Lists the registered processes at `GET /v1/sys/processes`.
     pub fn with_processes(mut self, registration: processes::ProcessRegistration) -> Self {
-        self.processes = Some(registration);
+        self.own().processes = Some(registration);
         self
     }
 }
@@ -180,9 +208,9 @@ impl<S: Store + AccessStore> AppState<S> {
 /// How long an API key record is reused before it is read again.
 pub const KEY_CACHE_SECONDS: i64 = 5;
 
-impl<S: Store + AccessStore> Clone for AppState<S> {
+impl<S: Store + AccessStore> Clone for AppShared<S> {
     fn clone(&self) -> Self {
-        AppState {
+        AppShared {
             vault: Arc::clone(&self.vault),
             clock: Arc::clone(&self.clock),
             limits: self.limits,
@@ -205,9 +233,11 @@ impl<S: Store + AccessStore + sekretess_core::backup::BackupSource> AppState<S> 
     /// Serves `POST /v1/sys/backup` and `POST /v1/sys/backup/erasures` with these
     /// recipients (the schedule itself is started by [`backup::spawn_schedule`]).
     pub fn with_backups(mut self, options: backup::BackupOptions) -> Self {
-        self.backup_options = options;
-        self.backup_routes = Router::new();
-        self.backup_routes = backup::routes(self.clone());
+        let own = self.own();
+        own.backup_options = options;
+        own.backup_routes = Router::new();
+        let routes = backup::routes(self.clone());
+        self.own().backup_routes = routes;
         self
     }
 }
@@ -262,7 +292,8 @@ async fn request_layer(
 ) -> Response {
     let id = request_id();
     let method = req.method().clone();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+    // The route template (an `Arc<str>` inside: no copy).
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let span = tracing::info_span!("request", id = %id, principal = tracing::field::Empty);
     let started = Instant::now();
     // A handler that panics answers 500 with the request id instead of dropping the
@@ -297,14 +328,26 @@ async fn request_layer(
     let elapsed = started.elapsed();
     counters.observe(resp.status(), elapsed);
     let _enter = span.enter();
-    tracing::info!(
-        method = %method,
-        route = route.as_deref().unwrap_or("-"),
-        status = resp.status().as_u16(),
-        micros = elapsed.as_micros() as u64,
-        "request"
+    let (route, status, micros) = (
+        route.as_ref().map_or("-", MatchedPath::as_str),
+        resp.status().as_u16(),
+        u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
     );
+    if REQUEST_LOG_DEBUG.load(Ordering::Relaxed) {
+        tracing::debug!(method = %method, route, status, micros, "request");
+    } else {
+        tracing::info!(method = %method, route, status, micros, "request");
+    }
     resp
+}
+
+/// Whether the one line per request is logged at `debug` (else at `info`, the default).
+static REQUEST_LOG_DEBUG: AtomicBool = AtomicBool::new(false);
+
+/// The level of the one log line per request: `info` (the default) or `debug` (then a
+/// server logging at `info` writes no request lines; warnings and errors stay).
+pub fn set_request_log_level(level: tracing::Level) {
+    REQUEST_LOG_DEBUG.store(level >= tracing::Level::DEBUG, Ordering::Relaxed);
 }
 
 /// Reads a body of at most `limit` bytes (by its `Content-Length`) before routing. A

@@ -152,6 +152,7 @@ pub async fn metrics<S: Store + AccessStore>(
     );
     text.push_str(&st.backups.render(st.clock.now()));
     text.push_str(&st.retention.render());
+    text.push_str(&crate::logqueue::render());
     let mut resp = text.into_response();
     resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE));
     Ok(resp)

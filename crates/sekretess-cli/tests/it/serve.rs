@@ -240,6 +240,35 @@ fn dev_mode_refuses_a_non_loopback_address() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("loopback"));
 }
 
+/// Log settings are checked before anything starts; the environment beats the file.
+#[test]
+fn serve_refuses_unknown_log_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sekretess.toml");
+    let serve = |file: &str, env: &[(&str, &str)]| {
+        std::fs::write(&config, file).unwrap();
+        let mut cmd = bin();
+        cmd.arg("--config").arg(&config).args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data"]);
+        cmd.arg(dir.path().join("data"));
+        for var in ["SEKRETESS_LOG_LEVEL", "SEKRETESS_REQUEST_LOG_LEVEL", "SEKRETESS_LOG_FORMAT"] {
+            cmd.env_remove(var);
+        }
+        let o = cmd.envs(env.iter().copied()).output().unwrap();
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let err = serve("[server]\nlog_level = \"loud\"\n", &[]);
+    assert!(err.contains("server.log_level"), "{err}");
+    let err = serve("[server]\nlog_level = \"info\"\n", &[("SEKRETESS_LOG_LEVEL", "loud")]);
+    assert!(err.contains("SEKRETESS_LOG_LEVEL"), "{err}");
+    // The request line is info or debug: never below warn, where it would pass as a warning.
+    let err = serve("[server]\nrequest_log_level = \"warn\"\n", &[]);
+    assert!(err.contains("request_log_level"), "{err}");
+    let err = serve("[server]\n", &[("SEKRETESS_LOG_FORMAT", "xml")]);
+    assert!(err.contains("log_format"), "{err}");
+    assert!(!dir.path().join("data").exists(), "nothing started");
+}
+
 #[test]
 fn production_serve_init_unseal_seal() {
     use sekretess_core::Clock;

@@ -50,6 +50,7 @@ pub use credentials::{
     EnrolmentCode, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SessionToken, check_display_name, check_login,
     check_password,
 };
+pub use grants::POLICY_CACHE_SECONDS;
 pub use requests::{NewRequest, RequestKind, RequestRow, RequestState, RequestStore};
 pub use storage::PeopleStore;
 
@@ -414,6 +415,8 @@ pub struct People<S: Store + PeopleStore> {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: PeopleConfig,
     dummy_hash: OnceLock<String>,
+    /// The field policy as last read, so a read request reads no table ([`People::field_policy`]).
+    pub(crate) policy_cache: grants::PolicyCache,
 }
 
 fn employee_target(id: u64) -> String {
@@ -429,7 +432,13 @@ fn totp_aad(employee_id: u64) -> Vec<u8> {
 impl<S: Store + PeopleStore> People<S> {
     /// `clock` should be the vault's clock.
     pub fn new(vault: Arc<Vault<S>>, clock: Arc<dyn Clock>, config: PeopleConfig) -> Self {
-        People { vault, clock, config, dummy_hash: OnceLock::new() }
+        People {
+            vault,
+            clock,
+            config,
+            dummy_hash: OnceLock::new(),
+            policy_cache: grants::PolicyCache::default(),
+        }
     }
 
     pub fn config(&self) -> &PeopleConfig {

@@ -65,6 +65,8 @@ async fn audit_failures_are_counted_while_reads_fail_closed() {
     assert!(sample(&text, "sekretess_http_requests_total{class=\"2xx\"}") >= 5, "{text}");
     assert_eq!(sample(&text, SERVER_ERRORS), 0);
     assert!(sample(&text, "sekretess_http_request_duration_seconds_count") >= 5, "{text}");
+    // The log queue's waits are reported (the test server logs through no queue: none).
+    assert_eq!(sample(&text, "sekretess_log_queue_full_total"), 0);
     // Counts and states only: no value, code, group, principal or route in the text.
     for secret in ["Ada", "ada@example.com", code.as_str(), &code.replace('-', ""), "retail", "apikey"] {
         assert!(!text.contains(secret), "{secret} in the metrics");

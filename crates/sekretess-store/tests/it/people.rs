@@ -28,6 +28,7 @@ crate::conformance!(
     password_rehashed_when_parameters_change,
     a_new_agreement_version_needs_everyone_to_sign_again,
     grants_policy_masking_and_reveal,
+    a_policy_change_applies_at_once_here_and_within_the_cache_time_elsewhere,
     audit_records_events_and_never_secrets,
     dual_control_requests,
 );
@@ -508,6 +509,43 @@ async fn a_new_agreement_version_needs_everyone_to_sign_again<B: Backend>(b: B) 
     assert!(!fx.people.authenticate(&olga_t).await.unwrap().agreement_signed);
     let status = fx.people.agreement_status(&officer).await.unwrap();
     assert_eq!(status.iter().filter(|s| s.signed_at.is_some()).count(), 1);
+}
+
+/// The field policy is cached per process (`POLICY_CACHE_SECONDS`): a change is seen at
+/// once by the process that made it, and by another process over the same store no later
+/// than the cache time.
+async fn a_policy_change_applies_at_once_here_and_within_the_cache_time_elsewhere<B: Backend>(b: B) {
+    use sekretess_core::people::POLICY_CACHE_SECONDS;
+    let fx = fixture(b).await;
+    let (_, officer) = first_officer(&fx).await;
+    // A second server process: its own employees service (and policy cache), same stores.
+    let other = People::new(Arc::clone(fx.people.vault()), fx.clock.clone(), config());
+    let cell = |p: &sekretess_core::policy::FieldPolicy| p.decision(Role::Agent, Sensitivity::Confidential);
+    let before = cell(&other.field_policy().await.unwrap());
+    assert_ne!(before, Decision::Masked, "the default is not what the test sets");
+    assert_eq!(cell(&fx.people.field_policy().await.unwrap()), before);
+
+    fx.people
+        .set_field_policy(&officer, &ctx(), Role::Agent, Sensitivity::Confidential, Decision::Masked)
+        .await
+        .unwrap();
+    assert_eq!(cell(&fx.people.field_policy().await.unwrap()), Decision::Masked, "at once here");
+    assert_eq!(cell(&other.field_policy().await.unwrap()), before, "the other process's copy is fresh");
+    fx.clock.advance(POLICY_CACHE_SECONDS - 1);
+    assert_eq!(cell(&other.field_policy().await.unwrap()), before);
+    fx.clock.advance(1);
+    assert_eq!(
+        cell(&other.field_policy().await.unwrap()),
+        Decision::Masked,
+        "read again after the cache time"
+    );
+    // A clock set back does not keep a copy alive.
+    fx.people
+        .set_field_policy(&officer, &ctx(), Role::Agent, Sensitivity::Confidential, before)
+        .await
+        .unwrap();
+    fx.clock.advance(-1);
+    assert_eq!(cell(&other.field_policy().await.unwrap()), before);
 }
 
 async fn grants_policy_masking_and_reveal<B: Backend>(b: B) {
