@@ -30,8 +30,6 @@ mod checkpoint;
 mod control;
 mod documents;
 mod filters;
-#[cfg(test)]
-mod full_tests;
 mod group;
 mod index;
 mod people;
