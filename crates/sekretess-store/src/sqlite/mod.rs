@@ -108,9 +108,28 @@ async fn open_pool(path: &Path, max_connections: u32) -> Result<SqlitePool, Stor
         // round trip to the connection's thread per query.
         .test_before_acquire(false)
         .after_connect(|conn, _| Box::pin(check_pragmas(conn)))
+        .before_acquire(|conn, _| Box::pin(async move { Ok(outside_transactions(conn)) }))
         .connect_with(options)
         .await
         .map_err(map_err)
+}
+
+/// Whether a connection may be handed out again: only if no transaction of an earlier user
+/// is still counted on it. Otherwise the pool closes it (SQLite rolls back whatever is
+/// open) and opens a fresh one.
+///
+/// sqlx counts a connection's transactions itself and does not ask SQLite. After
+/// `SQLITE_FULL` or an I/O error, SQLite may roll the whole transaction back on its own (a
+/// failed `COMMIT` always does); sqlx's `ROLLBACK` then fails ("no transaction is active")
+/// and its count stays at one. Reused, such a connection's next `begin` is a `SAVEPOINT`
+/// and its commit a `RELEASE`; after one more failure it sits inside a transaction that
+/// never ends, and every later "commit" on it only releases a savepoint: the write is
+/// acknowledged, seen by that connection alone, and lost when the connection closes. By the
+/// time a connection is acquired, the pool's own check on release has run after any
+/// rollback that a dropped transaction queued, so the count is final.
+fn outside_transactions(conn: &SqliteConnection) -> bool {
+    use sqlx::Connection;
+    !conn.is_in_transaction()
 }
 
 /// The settings durability and erasure rest on, as SQLite reports them back.
