@@ -157,8 +157,11 @@ pub fn train(examples: &[Example], epochs: usize, seed: u64) -> Vec<f32> {
 pub fn run(frozen: &Path, out: &Path, seed: u64, epochs: usize, gen_docs: usize) -> anyhow::Result<()> {
     let mut ex = Vec::new();
     let frozen_docs = crate::read_corpus(frozen)?;
-    for d in &frozen_docs {
-        ex.extend(examples(&d.text, &d.format, &d.spans, false));
+    // The hand-labelled documents count twice: they are few, and written independently.
+    for _ in 0..2 {
+        for d in &frozen_docs {
+            ex.extend(examples(&d.text, &d.format, &d.spans, false));
+        }
     }
     let n_frozen = ex.len();
     for d in crate::names_gen::corpus(seed, gen_docs) {

@@ -80,19 +80,27 @@ pub struct Sentence {
 }
 
 /// Bits of the hashed feature space.
-pub const NBITS: u32 = 18;
+pub const NBITS: u32 = 16;
 
 #[inline]
 fn mix(h: u64, b: u64) -> u64 {
     (h ^ b).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
 }
 
-/// Hash of a template id and some bytes (ASCII folded to lower case).
+/// Hash of a template id and some bytes (ASCII folded to lower case), eight bytes at a time.
 #[inline]
 fn hash(tpl: u8, bytes: &[u8]) -> u64 {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
     let mut h = mix(0xCBF2_9CE4_8422_2325, u64::from(tpl));
-    for &b in bytes {
-        h = mix(h, u64::from(b.to_ascii_lowercase()));
+    for chunk in bytes.chunks(8) {
+        let mut a = [0u8; 8];
+        a[..chunk.len()].copy_from_slice(chunk);
+        let x = u64::from_le_bytes(a);
+        // 0x20 on the bytes 'A'..='Z' (hasbetween), so ASCII case does not matter.
+        let low = x & (L * 127);
+        let upper = (L * (127 + 0x5B) - low) & !x & (low + L * (127 - 0x40)) & H;
+        h = mix(h, x | (upper >> 2));
     }
     h
 }
@@ -285,6 +293,108 @@ fn line_label(t: &[u8], i: usize) -> Option<&[u8]> {
 struct Extract<'a> {
     t: &'a [u8],
     s: Sentence,
+    cache: LexCache,
+}
+
+/// What the word lists say of one word.
+const L_GIVEN: u16 = 1;
+const L_SUR: u16 = 2;
+const L_STOP: u16 = 4;
+const L_STREET: u16 = 8;
+const L_STRONG: u16 = 16;
+const L_WEAK: u16 = 32;
+const L_ROLE: u16 = 64;
+const L_PLACE: u16 = 128;
+const L_COMPANY: u16 = 256;
+const L_FORM: u16 = 512;
+const L_EXACT_SUR: u16 = 1024;
+
+/// A small direct-mapped cache of word-list answers: labels and names repeat in a text, and
+/// the lists are slow to ask (linear lists, lower-casing).
+/// One per thread, kept across texts (the lists never change), so a CSV cell or a JSON value
+/// costs no allocation.
+struct LexCache {
+    keys: Vec<u64>,
+    vals: Vec<u16>,
+}
+
+thread_local! {
+    static CACHE: std::cell::RefCell<LexCache> = const { std::cell::RefCell::new(LexCache { keys: Vec::new(), vals: Vec::new() }) };
+}
+
+impl LexCache {
+    const SIZE: usize = 4096;
+    fn get(&mut self, w: &str) -> u16 {
+        if w.is_empty() {
+            return 0;
+        }
+        if self.keys.is_empty() {
+            self.keys = vec![0; Self::SIZE];
+            self.vals = vec![0; Self::SIZE];
+        }
+        // Case matters to the lists, so the key hashes the exact bytes.
+        let mut h = 0x243F_6A88_85A3_08D3u64;
+        for c in w.as_bytes().chunks(8) {
+            let mut a = [0u8; 8];
+            a[..c.len()].copy_from_slice(c);
+            h = mix(h, u64::from_le_bytes(a));
+        }
+        h |= 1;
+        let slot = (h >> 40) as usize % Self::SIZE;
+        if self.keys[slot] == h {
+            return self.vals[slot];
+        }
+        let v = lex_flags(w);
+        self.keys[slot] = h;
+        self.vals[slot] = v;
+        v
+    }
+}
+
+fn lex_flags(w: &str) -> u16 {
+    let caps = w.len() >= 2 && w.chars().all(|c| !c.is_lowercase());
+    let tw;
+    let lw: &str = if caps {
+        tw = title(w);
+        &tw
+    } else {
+        w
+    };
+    let lw = lw.strip_suffix("'s").unwrap_or(lw);
+    let mut f = 0;
+    let mut set = |c: bool, b: u16| {
+        if c {
+            f |= b;
+        }
+    };
+    if !w.chars().next().is_some_and(char::is_uppercase) {
+        // A word in lower case: only the cue, role and place lists hold such words.
+        set(lexicon::is_strong_person_cue(w), L_STRONG);
+        set(lexicon::is_person_cue(w), L_WEAK);
+        set(lexicon::is_role_noun(w), L_ROLE);
+        set(lexicon::is_place_word(w) || lexicon::is_se_street(w), L_PLACE);
+        set(lexicon::is_company_word(w) || w == "&", L_COMPANY);
+        set(lexicon::is_company_form(w), L_FORM);
+        return f;
+    }
+    set(lexicon::is_given(lw), L_GIVEN);
+    set(lexicon::is_surname(lw), L_EXACT_SUR);
+    set(lexicon::is_surname(lw) || lexicon::surname_shape(lw), L_SUR);
+    set(
+        lexicon::is_stop_word(lw)
+            || lexicon::is_field_word(lw)
+            || lexicon::is_person_cue(lw)
+            || lexicon::month(lw).is_some(),
+        L_STOP,
+    );
+    set(lexicon::is_se_street(lw) || lexicon::is_en_street(lw), L_STREET);
+    set(lexicon::is_strong_person_cue(w), L_STRONG);
+    set(lexicon::is_person_cue(w), L_WEAK);
+    set(lexicon::is_role_noun(w), L_ROLE);
+    set(lexicon::is_place_word(w) || lexicon::is_se_street(w), L_PLACE);
+    set(lexicon::is_company_word(w), L_COMPANY);
+    set(lexicon::is_company_form(w), L_FORM);
+    f
 }
 
 impl Extract<'_> {
@@ -298,15 +408,24 @@ impl Extract<'_> {
     }
 }
 
-/// The scanner's PERSON candidates and other labels, sorted by start.
+/// The scanner's PERSON candidates and other labels, sorted by start; tokens ask in text
+/// order, so a cursor finds them in amortised constant time.
 struct Rules {
     spans: Vec<(usize, usize, Label, f32)>,
+    cursor: std::cell::Cell<usize>,
 }
 
 impl Rules {
     fn at(&self, s: usize, e: usize) -> Option<&(usize, usize, Label, f32)> {
-        let k = self.spans.partition_point(|c| c.0 <= s);
-        // The candidate starting at or before `s` with the longest reach, then any inside.
+        let mut k = self.cursor.get();
+        if k > 0 && self.spans.get(k - 1).is_some_and(|c| c.0 > s) {
+            k = self.spans.partition_point(|c| c.0 <= s);
+        }
+        while self.spans.get(k).is_some_and(|c| c.0 <= s) {
+            k += 1;
+        }
+        self.cursor.set(k);
+        // The candidate starting at or before `s` that reaches past it, then any inside.
         self.spans[..k]
             .iter()
             .rev()
@@ -316,11 +435,79 @@ impl Rules {
     }
 }
 
+/// The next byte at or after `i` that may start a capital letter: an ASCII capital or a
+/// lead byte of a non-ASCII character. Eight ASCII bytes at a time (SWAR).
+fn next_capital(t: &[u8], mut i: usize) -> usize {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = t.get(i..i + 8) {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(a);
+        if x & H != 0 {
+            break;
+        }
+        // Any byte b with '@' < b < '[' (Sean Anderson's "hasbetween").
+        let low = x & (L * 127);
+        let between = (L * (127 + 0x5B) - low) & !x & (low + L * (127 - 0x40)) & H;
+        if between != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while i < t.len() {
+        let b = t[i];
+        if b.is_ascii_uppercase() || b >= 0xC3 {
+            return i;
+        }
+        i += 1;
+    }
+    t.len()
+}
+
+/// Whether a capitalised word that is not joined to a previous one needs the model: it is
+/// followed by another capitalised word, stands mid-sentence, alone on its line or before a
+/// colon, after a label, under a scanner candidate, or in a name lexicon.
+fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache: &mut LexCache) -> bool {
+    // Followed by spaces (or ", ") and a capital.
+    let mut j = end;
+    if t.get(j) == Some(&b',') {
+        j += 1;
+    }
+    let sp = j;
+    while j < t.len() && j - sp < 4 && (t[j] == b' ' || t[j] == b'\t') {
+        j += 1;
+    }
+    if j > sp && decode(t, j).is_some_and(|(c, _)| c.is_uppercase()) {
+        return true;
+    }
+    // Alone on its line, before a colon or bracket, or at the end of the text.
+    if matches!(t.get(end), None | Some(b'\n' | b'\r' | b':' | b'<' | b'(' | b'"')) {
+        return true;
+    }
+    // Mid-sentence.
+    let mut k = i;
+    while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    if k > 0 && !matches!(t[k - 1], b'.' | b'!' | b'?' | b'\n' | b'\r' | b']') {
+        return true;
+    }
+    if line_label(t, i).is_some() || rules.at(i, end).is_some() {
+        return true;
+    }
+    cache.get(as_str(&t[i..we])) & (L_GIVEN | L_SUR) != 0
+}
+
 /// Tokens and static features of `text`; `cands` are the scanner's candidates on it and `key`
 /// the label its field name says.
 pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
-    let mut x = Extract { t, s: Sentence::default() };
-    let mut rules = Rules { spans: cands.iter().map(|c| (c.start, c.end, c.label, c.conf)).collect() };
+    let cache = CACHE.with(|c| std::mem::replace(&mut *c.borrow_mut(), LexCache { keys: Vec::new(), vals: Vec::new() }));
+    let mut x = Extract { t, s: Sentence::default(), cache };
+    let mut rules = Rules {
+        spans: cands.iter().map(|c| (c.start, c.end, c.label, c.conf)).collect(),
+        cursor: std::cell::Cell::new(0),
+    };
     rules.spans.sort_by_key(|c| c.0);
     // Person candidates' starts and ends (for B / I of the rule feature).
     let key_tag: &[u8] = match key {
@@ -333,7 +520,8 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
     let mut i = 0;
     let mut prev_end: Option<usize> = None;
     while i < t.len() {
-        let b = t[i];
+        i = next_capital(t, i);
+        let Some(&b) = t.get(i) else { break };
         let upper = if b.is_ascii_uppercase() {
             true
         } else if b >= 0xC3 {
@@ -356,20 +544,37 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
             i = we.max(i + 1);
             continue;
         }
+        // Contractions are not names: "I'm", "We'd", "They'll".
+        if let Some(a) = t[i..we].iter().position(|&b| b == b'\'') {
+            let rest = &t[i + a + 1..we];
+            if matches!(rest, b"m" | b"d" | b"ll" | b"re" | b"ve" | b"t") {
+                i = we;
+                continue;
+            }
+        }
         let initial = t[i..we].len() == 1 && t.get(we) == Some(&b'.');
         let end = if initial { we + 1 } else { we };
-        let sep = if prev_end.is_some_and(|p| p + 1 == i) && t[i - 1] == b' ' {
+        // Joined by spaces (one, or a few as in OCR text) or by ", ".
+        let spaces = t[..i].iter().rev().take(5).take_while(|&&b| b == b' ' || b == b'\t').count();
+        let sep = if spaces >= 1 && spaces <= 4 && prev_end.is_some_and(|p| p + spaces == i) {
             SEP_SPACE
         } else if prev_end.is_some_and(|p| p + 2 == i) && &t[i - 2..i] == b", " {
             SEP_COMMA
         } else {
             SEP_NONE
         };
+        if sep == SEP_NONE && key.is_none() && !worth_a_look(t, i, we, end, &rules, &mut x.cache) {
+            // A capitalised word at the start of a sentence, alone, with no cue: outside a
+            // name without asking the model (this keeps the cost per byte low).
+            i = end;
+            continue;
+        }
         x.token(i, we, end, sep, key_tag, short_value, &rules);
         prev_end = Some(end);
         i = end;
     }
     x.s.offs.push(u32::try_from(x.s.feats.len()).unwrap_or(u32::MAX));
+    CACHE.with(|c| *c.borrow_mut() = x.cache);
     x.s
 }
 
@@ -389,15 +594,8 @@ impl Extract<'_> {
         self.s.offs.push(u32::try_from(self.s.feats.len()).unwrap_or(u32::MAX));
         let w = &t[i..we];
         let ws = as_str(w);
-        let caps = w.len() >= 2 && ws.chars().all(|c| !c.is_lowercase());
-        let tw;
-        let lw: &str = if caps {
-            tw = title(ws);
-            &tw
-        } else {
-            ws
-        };
-        let lw = lw.strip_suffix("'s").unwrap_or(lw);
+        let caps = w.len() >= 2 && ws.bytes().all(|b| !b.is_ascii_lowercase()) && ws.chars().all(|c| !c.is_lowercase());
+        let lx = self.cache.get(ws);
         let mut flags = 0u16;
         if caps {
             flags |= F_CAPS;
@@ -405,20 +603,16 @@ impl Extract<'_> {
         if end > we {
             flags |= F_INITIAL;
         }
-        if lexicon::is_given(lw) {
+        if lx & L_GIVEN != 0 {
             flags |= F_GIVEN;
         }
-        if lexicon::is_surname(lw) || lexicon::surname_shape(lw) {
+        if lx & L_SUR != 0 {
             flags |= F_SURNAME;
         }
-        if lexicon::is_stop_word(lw)
-            || lexicon::is_field_word(lw)
-            || lexicon::is_person_cue(lw)
-            || lexicon::month(lw).is_some()
-        {
+        if lx & L_STOP != 0 {
             flags |= F_STOP;
         }
-        if lexicon::is_se_street(lw) || lexicon::is_en_street(lw) {
+        if lx & L_STREET != 0 {
             flags |= F_STREET;
         }
         // Word features.
@@ -435,7 +629,7 @@ impl Extract<'_> {
         self.push_h(0, 5, shape(&t[i..end]));
         self.push_h(0, 6, (n.min(12) as u64) << 8 | u64::from(end > we));
         self.push_h(G_LEX, 7, u64::from(flags & (F_GIVEN | F_SURNAME | F_STOP | F_STREET)));
-        if lexicon::is_given(lw) && lexicon::is_surname(lw) {
+        if lx & (L_GIVEN | L_EXACT_SUR) == L_GIVEN | L_EXACT_SUR {
             self.push(G_LEX, 8, b"both");
         }
         if ws.bytes().any(|b| b >= 0x80) {
@@ -453,13 +647,13 @@ impl Extract<'_> {
         self.push(G_CTX, 10, pw);
         self.push_h(G_CTX, 11, u64::from(pp) << 8 | u64::from(pnl) << 1 | u64::from(line_start));
         self.push_h(G_CTX, 12, hash(0, pw) ^ u64::from(pp));
-        let pws = as_str(pw);
-        if lexicon::is_strong_person_cue(pws) {
+        let plx = self.cache.get(as_str(pw));
+        if plx & L_STRONG != 0 {
             self.push(G_CTX, 13, b"strong");
-        } else if lexicon::is_person_cue(pws) {
+        } else if plx & L_WEAK != 0 {
             self.push(G_CTX, 13, b"weak");
         }
-        if lexicon::is_role_noun(pws) {
+        if plx & L_ROLE != 0 {
             flags |= F_ROLE_BEFORE;
             self.push(G_CTX, 13, b"role");
         }
@@ -479,24 +673,41 @@ impl Extract<'_> {
         let ncap = nw.first().is_some_and(u8::is_ascii_uppercase)
             || (nw.first().is_some_and(|&b| b >= 0x80) && nws.chars().next().is_some_and(char::is_uppercase));
         self.push_h(G_CTX, 19, u64::from(ncap) << 8 | u64::from(np));
-        if lexicon::is_place_word(nws) || lexicon::is_se_street(nws) {
+        let nlx = self.cache.get(nws);
+        if nlx & L_PLACE != 0 {
             flags |= F_PLACE_AFTER;
             self.push(G_CTX, 20, b"place");
         }
-        if lexicon::is_company_word(nws) {
+        if nlx & L_COMPANY != 0 {
             flags |= F_COMPANY_AFTER;
             self.push(G_CTX, 20, b"company");
         } else if ncap {
             let ne = (nw.as_ptr() as usize).wrapping_sub(t.as_ptr() as usize).wrapping_add(nw.len());
             if ne <= t.len() {
                 let (nnw, _, _) = word_fwd(t, ne);
-                if lexicon::is_company_form(as_str(nnw)) {
+                let nnlx = self.cache.get(as_str(nnw));
+                if nnlx & L_FORM != 0 {
                     flags |= F_COMPANY_AFTER;
                     self.push(G_CTX, 20, b"company2");
-                } else if lexicon::is_place_word(as_str(nnw)) {
+                } else if nnlx & L_PLACE != 0 {
                     self.push(G_CTX, 20, b"place2");
                 }
             }
+        }
+        // A company form later on the line ("Elektro Kraft i Norr AB", "Fjord Kayak Tours AS").
+        let le = t[end..t.len().min(end + 48)].iter().position(|&b| b == b'\n' || b == b';' || b == b'"').map_or(t.len().min(end + 48), |p| end + p);
+        let mut later = false;
+        for w in t[end..le].split(|&b| b == b' ' || b == b',') {
+            if w.len() <= 6
+                && w.first().is_some_and(|b| b.is_ascii_uppercase() || matches!(b, b'(' | b'p'))
+                && self.cache.get(as_str(w)) & L_FORM != 0
+            {
+                later = true;
+                break;
+            }
+        }
+        if later {
+            self.push(G_CTX, 20, b"company_later");
         }
         if nws.bytes().all(|b| b.is_ascii_digit()) && !nw.is_empty() {
             self.push(G_CTX, 21, b"digits");
