@@ -106,26 +106,130 @@ const ROLES: &[&str] = &[
     "Team Lead Payments",
 ];
 const COMPANY_PARTS: &[&str] = &[
-    "Nordic", "Elektro", "Kraft", "Fjord", "Kayak", "Tours", "Baltic", "Amber", "Export", "Svenska", "Teknik",
-    "Data", "Konsult", "Service", "Solutions", "Media", "Fastighets", "Energi", "Green", "Blue", "Ocean",
-    "Nord", "Syd", "Väst", "Skog", "Sjö", "Byggmaterial", "Städexperten", "Måleri", "Textiles", "Bageri",
-    "Café", "Print", "Systems", "Logistik", "Frakt", "Trädgård", "Events", "Studio", "Design", "Region",
-    "Brf", "Ekonomiföreningen", "Kommun", "Stiftelsen", "Fastigheter", "Optik", "Hälsa", "Tandvård",
+    "Nordic",
+    "Elektro",
+    "Kraft",
+    "Fjord",
+    "Kayak",
+    "Tours",
+    "Baltic",
+    "Amber",
+    "Export",
+    "Svenska",
+    "Teknik",
+    "Data",
+    "Konsult",
+    "Service",
+    "Solutions",
+    "Media",
+    "Fastighets",
+    "Energi",
+    "Green",
+    "Blue",
+    "Ocean",
+    "Nord",
+    "Syd",
+    "Väst",
+    "Skog",
+    "Sjö",
+    "Byggmaterial",
+    "Städexperten",
+    "Måleri",
+    "Textiles",
+    "Bageri",
+    "Café",
+    "Print",
+    "Systems",
+    "Logistik",
+    "Frakt",
+    "Trädgård",
+    "Events",
+    "Studio",
+    "Design",
+    "Region",
+    "Brf",
+    "Ekonomiföreningen",
+    "Kommun",
+    "Stiftelsen",
+    "Fastigheter",
+    "Optik",
+    "Hälsa",
+    "Tandvård",
 ];
 const FORMS: &[&str] = &["AB", "AS", "Oy", "Ltd", "UAB", "GmbH", "HB", "A/S", "Inc.", "LLC", "BV", "ApS"];
 const COUNTRIES: &[&str] = &[
-    "Nigeria", "South Africa", "Sweden", "Sverige", "Norway", "Norge", "Kenya", "Somalia", "Iran", "Turkey",
-    "Poland", "Vietnam", "China", "Eritrea", "Ethiopia", "United Kingdom", "Finland", "Danmark", "Spain",
+    "Nigeria",
+    "South Africa",
+    "Sweden",
+    "Sverige",
+    "Norway",
+    "Norge",
+    "Kenya",
+    "Somalia",
+    "Iran",
+    "Turkey",
+    "Poland",
+    "Vietnam",
+    "China",
+    "Eritrea",
+    "Ethiopia",
+    "United Kingdom",
+    "Finland",
+    "Danmark",
+    "Spain",
 ];
 const LOG_WORDS: &[&str] = &[
-    "Retrying", "Started", "Stopped", "Connection", "Request", "Response", "Timeout", "Payment", "Charge",
-    "Refund", "Gateway", "Cache", "Session", "Worker", "Job", "Queue", "Sending", "Received", "Failed",
-    "Updated", "Created", "Deleted", "Token", "Webhook", "Login", "Logout", "Export", "Import", "Scheduler",
+    "Retrying",
+    "Started",
+    "Stopped",
+    "Connection",
+    "Request",
+    "Response",
+    "Timeout",
+    "Payment",
+    "Charge",
+    "Refund",
+    "Gateway",
+    "Cache",
+    "Session",
+    "Worker",
+    "Job",
+    "Queue",
+    "Sending",
+    "Received",
+    "Failed",
+    "Updated",
+    "Created",
+    "Deleted",
+    "Token",
+    "Webhook",
+    "Login",
+    "Logout",
+    "Export",
+    "Import",
+    "Scheduler",
 ];
 const HEADINGS: &[&str] = &[
-    "Kolli  Artikel", "Order Details", "Invoice Summary", "Anhörig att kontakta:", "Förlorat", "Insured's ID:",
-    "Totalt att betala", "Payment Terms", "Leveransadress", "Bilagor", "Övrigt", "Sammanfattning",
-    "Next Steps", "Action Items", "Beslut", "Närvarande", "Ärende", "Diagnos", "Medicinering", "Allergier",
+    "Kolli  Artikel",
+    "Order Details",
+    "Invoice Summary",
+    "Anhörig att kontakta:",
+    "Förlorat",
+    "Insured's ID:",
+    "Totalt att betala",
+    "Payment Terms",
+    "Leveransadress",
+    "Bilagor",
+    "Övrigt",
+    "Sammanfattning",
+    "Next Steps",
+    "Action Items",
+    "Beslut",
+    "Närvarande",
+    "Ärende",
+    "Diagnos",
+    "Medicinering",
+    "Allergier",
 ];
 const FILL_SV: &[&str] = &[
     "Tack för ditt meddelande.",
@@ -382,7 +486,13 @@ fn text_doc(g: &mut G, b: &mut B, sv: bool) {
             24 => {
                 // Chat display names with a time.
                 if g.r.chance(0.5) {
-                    b.lit(&format!("[2025-{:02}-{:02} {:02}:{:02}] ", 1 + g.r.below(12), 1 + g.r.below(28), g.r.below(24), g.r.below(60)));
+                    b.lit(&format!(
+                        "[2025-{:02}-{:02} {:02}:{:02}] ",
+                        1 + g.r.below(12),
+                        1 + g.r.below(28),
+                        g.r.below(24),
+                        g.r.below(60)
+                    ));
                     b.name(&format!("{} {}", g.given(), g.sur()));
                     b.lit(": ");
                 } else {
@@ -394,7 +504,15 @@ fn text_doc(g: &mut G, b: &mut B, sv: bool) {
             }
             25 => {
                 // Companies of ordinary words.
-                b.lit(g.pk(&["Seller: ", "From: ", "Leverantör: ", "Client: ", "Hyresvärd: ", "", "Sender: "]));
+                b.lit(g.pk(&[
+                    "Seller: ",
+                    "From: ",
+                    "Leverantör: ",
+                    "Client: ",
+                    "Hyresvärd: ",
+                    "",
+                    "Sender: ",
+                ]));
                 let a = g.pk(COMPANY_PARTS);
                 let c = g.pk(COMPANY_PARTS);
                 let form = g.pk(FORMS);
@@ -406,9 +524,18 @@ fn text_doc(g: &mut G, b: &mut B, sv: bool) {
                 b.lit(g.pk(&[", org.nr 556677-8899\n", "\n", ", Vilnius\n", " \n"]));
             }
             26 => {
-                b.lit(&format!("2025-03-04 10:{:02}:11,450 INFO  [payment-worker-{}] ", g.r.below(60), g.r.below(9)));
+                b.lit(&format!(
+                    "2025-03-04 10:{:02}:11,450 INFO  [payment-worker-{}] ",
+                    g.r.below(60),
+                    g.r.below(9)
+                ));
                 b.lit(g.pk(LOG_WORDS));
-                b.lit(g.pk(&[" ok order=FR-118820\n", " rejected charge: amount=120\n", " with 3DS for order=A-1\n", " done in 120 ms\n"]));
+                b.lit(g.pk(&[
+                    " ok order=FR-118820\n",
+                    " rejected charge: amount=120\n",
+                    " with 3DS for order=A-1\n",
+                    " done in 120 ms\n",
+                ]));
             }
             27 => {
                 b.lit(&format!("Lagos 1061{:02}\n", g.r.below(99)));

@@ -502,7 +502,8 @@ fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache:
 /// Tokens and static features of `text`; `cands` are the scanner's candidates on it and `key`
 /// the label its field name says.
 pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
-    let cache = CACHE.with(|c| std::mem::replace(&mut *c.borrow_mut(), LexCache { keys: Vec::new(), vals: Vec::new() }));
+    let cache = CACHE
+        .with(|c| std::mem::replace(&mut *c.borrow_mut(), LexCache { keys: Vec::new(), vals: Vec::new() }));
     let mut x = Extract { t, s: Sentence::default(), cache };
     let mut rules = Rules {
         spans: cands.iter().map(|c| (c.start, c.end, c.label, c.conf)).collect(),
@@ -594,7 +595,9 @@ impl Extract<'_> {
         self.s.offs.push(u32::try_from(self.s.feats.len()).unwrap_or(u32::MAX));
         let w = &t[i..we];
         let ws = as_str(w);
-        let caps = w.len() >= 2 && ws.bytes().all(|b| !b.is_ascii_lowercase()) && ws.chars().all(|c| !c.is_lowercase());
+        let caps = w.len() >= 2
+            && ws.bytes().all(|b| !b.is_ascii_lowercase())
+            && ws.chars().all(|c| !c.is_lowercase());
         let lx = self.cache.get(ws);
         let mut flags = 0u16;
         if caps {
@@ -695,7 +698,10 @@ impl Extract<'_> {
             }
         }
         // A company form later on the line ("Elektro Kraft i Norr AB", "Fjord Kayak Tours AS").
-        let le = t[end..t.len().min(end + 48)].iter().position(|&b| b == b'\n' || b == b';' || b == b'"').map_or(t.len().min(end + 48), |p| end + p);
+        let le = t[end..t.len().min(end + 48)]
+            .iter()
+            .position(|&b| b == b'\n' || b == b';' || b == b'"')
+            .map_or(t.len().min(end + 48), |p| end + p);
         let mut later = false;
         for w in t[end..le].split(|&b| b == b' ' || b == b',') {
             if w.len() <= 6
