@@ -649,7 +649,6 @@ impl Extract<'_> {
         };
         self.push(G_CTX, 10, pw);
         self.push_h(G_CTX, 11, u64::from(pp) << 8 | u64::from(pnl) << 1 | u64::from(line_start));
-        self.push_h(G_CTX, 12, hash(0, pw) ^ u64::from(pp));
         let plx = self.cache.get(as_str(pw));
         if plx & L_STRONG != 0 {
             self.push(G_CTX, 13, b"strong");
@@ -671,7 +670,6 @@ impl Extract<'_> {
         let (nw, np, nnl) = word_fwd(t, end);
         self.push(G_CTX, 16, nw);
         self.push_h(G_CTX, 17, u64::from(np) << 8 | u64::from(nnl));
-        self.push_h(G_CTX, 18, hash(0, nw) ^ u64::from(np));
         let nws = as_str(nw);
         let ncap = nw.first().is_some_and(u8::is_ascii_uppercase)
             || (nw.first().is_some_and(|&b| b >= 0x80) && nws.chars().next().is_some_and(char::is_uppercase));
@@ -703,7 +701,8 @@ impl Extract<'_> {
             .position(|&b| b == b'\n' || b == b';' || b == b'"')
             .map_or(t.len().min(end + 48), |p| end + p);
         let mut later = false;
-        for w in t[end..le].split(|&b| b == b' ' || b == b',') {
+        let words = if ncap || nw.len() <= 2 { &t[end..le] } else { &[][..] };
+        for w in words.split(|&b| b == b' ' || b == b',') {
             if w.len() <= 6
                 && w.first().is_some_and(|b| b.is_ascii_uppercase() || matches!(b, b'(' | b'p'))
                 && self.cache.get(as_str(w)) & L_FORM != 0
