@@ -554,8 +554,8 @@ mod heldout {
         ("IP_ADDRESS", 0.94, 0.95),
         ("DATE_OF_BIRTH", 0.92, 0.89),
         ("POSTAL_ADDRESS", 0.84, 0.0),
-        ("PERSON", 0.82, 0.0),
-        ("micro", 0.88, 0.0),
+        ("PERSON", 0.91, 0.0),
+        ("micro", 0.92, 0.0),
     ];
 
     #[test]

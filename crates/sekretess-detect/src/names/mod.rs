@@ -72,3 +72,63 @@ pub fn decode(s: &Sentence, drop: u8, score: &mut dyn FnMut(&[u32]) -> [f32; 3],
 pub fn model_loaded() -> bool {
     model::get().is_some()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::{Options, detect};
+
+    fn people(text: &str) -> Vec<String> {
+        detect(text, &Options::default())
+            .into_iter()
+            .filter(|f| f.label == Label::Person)
+            .map(|f| text[f.start_byte..f.end_byte].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_committed_model_reads() {
+        assert!(model_loaded(), "data/person_model.bin does not read as a model");
+    }
+
+    #[test]
+    fn a_damaged_model_file_is_refused() {
+        let mut bytes = encode(&vec![0.5; 3 << NBITS]);
+        assert!(model::read_for_test(bytes.clone()));
+        bytes[0] = b'X';
+        assert!(!model::read_for_test(bytes.clone()));
+        bytes[0] = b'S';
+        bytes.pop();
+        assert!(!model::read_for_test(bytes));
+    }
+
+    #[test]
+    fn names_outside_the_lexicons_are_found_from_their_context() {
+        // Names written for this test (not from any evaluation set).
+        assert_eq!(people("From: Tsegereda Woldeyohannes <tw@example.org>\n"), ["Tsegereda Woldeyohannes"]);
+        assert_eq!(people("Hyresgäst: Zerihun Asfaw\nTelefon: 070-000 00 00\n"), ["Zerihun Asfaw"]);
+        assert_eq!(people("Kind regards,\nOluwadamilare Ekwueme\n"), ["Oluwadamilare Ekwueme"]);
+    }
+
+    #[test]
+    fn places_companies_and_function_words_are_vetoed() {
+        assert!(people("Vi ses på Karl Johans torg i morgon.").is_empty());
+        assert!(people("Faktura från Nowak Bygg AB för mars.").is_empty());
+        assert!(people("Ja, det stämmer.").is_empty());
+        assert!(people("Handläggare Ekonomi\n").is_empty());
+    }
+
+    #[test]
+    fn the_tagger_costs_nothing_on_text_without_capitals() {
+        let s = features::sentence(b"all lower case, 12 34 and more words", None, &[]);
+        assert!(s.toks.is_empty());
+        // A capital at the start of a sentence with no cue is not a token either.
+        let s = features::sentence(b"the report was sent. Then it was read.", None, &[]);
+        assert!(s.toks.is_empty());
+        // Two capitalised words are.
+        let s = features::sentence(b"we met Aster Berhane today", None, &[]);
+        assert_eq!(s.toks.len(), 2);
+        assert_eq!(s.toks[1].sep, features::SEP_SPACE);
+    }
+}

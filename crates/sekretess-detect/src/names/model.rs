@@ -46,6 +46,11 @@ impl Model {
         (scale.is_finite() && scale > 0.0).then(|| Model { w: &bytes[HEADER..], scale })
     }
 
+    #[cfg(test)]
+    fn score_for_test(&self) -> f32 {
+        self.scale
+    }
+
     fn score(&self, feats: &[u32]) -> [f32; 3] {
         let mut acc = [0i32; 3];
         for &f in feats {
@@ -190,4 +195,11 @@ pub fn encode(weights: &[f32]) -> Vec<u8> {
         out.extend_from_slice(&q.to_le_bytes());
     }
     out
+}
+
+/// Whether `bytes` read as a model (tests: a damaged file is refused, not half-used).
+#[cfg(test)]
+pub fn read_for_test(bytes: Vec<u8>) -> bool {
+    let leaked: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    Model::read(leaked).is_some_and(|m| m.score_for_test() > 0.0)
 }
