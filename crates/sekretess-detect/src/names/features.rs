@@ -48,6 +48,8 @@ pub const F_NAME_LABEL: u16 = 128;
 pub const F_KEY_PERSON: u16 = 256;
 /// A single letter initial.
 pub const F_INITIAL: u16 = 512;
+/// In a CSV read as text whose header names person columns, a column that is not one ("stad").
+pub const F_COLUMN_OTHER: u16 = 2048;
 /// A street word itself ("Storgatan").
 pub const F_STREET: u16 = 1024;
 
@@ -499,6 +501,47 @@ fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache:
     cache.get(as_str(&t[i..we])) & (L_GIVEN | L_SUR) != 0
 }
 
+/// The first line of a text read as CSV, if it names a person column: its delimiter and, for
+/// each column, `Some(true)` when it is not a person column, `Some(false)` when it is.
+fn csv_header(t: &[u8]) -> Option<(u8, Vec<Option<bool>>)> {
+    let end = t[..t.len().min(1024)].iter().position(|&b| b == b'\n')?;
+    let line = as_str(&t[..end]);
+    let delim = [b';', b',', b'\t'].into_iter().max_by_key(|&d| line.bytes().filter(|&b| b == d).count())?;
+    if !line.bytes().any(|b| b == delim) {
+        return None;
+    }
+    let cols: Vec<Option<bool>> = line
+        .split(char::from(delim))
+        .map(|f| {
+            let f = f.trim().trim_matches('"').trim();
+            if f.is_empty() || f.len() > 40 || f.bytes().any(|b| b.is_ascii_digit()) {
+                None
+            } else {
+                crate::context::key_label(f).map(|l| l != Label::Person)
+            }
+        })
+        .map(|c| Some(c != Some(false)))
+        .collect();
+    // Only a header that names a person column says where names are not.
+    cols.iter().any(|c| *c == Some(false)).then_some((delim, cols))
+}
+
+/// Whether byte `i` lies in a column whose header names something other than a person (the
+/// row must have as many fields as the header; quotes are not followed, a cheap check).
+fn column_other(t: &[u8], i: usize, delim: u8, cols: &[Option<bool>]) -> bool {
+    let ls = t[..i].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    if ls == 0 {
+        return false;
+    }
+    let le = t[i..].iter().position(|&b| b == b'\n').map_or(t.len(), |p| i + p);
+    let fields = t[ls..le].iter().filter(|&&b| b == delim).count() + 1;
+    if fields != cols.len() {
+        return false;
+    }
+    let col = t[ls..i].iter().filter(|&&b| b == delim).count();
+    cols.get(col).copied().flatten() == Some(true)
+}
+
 /// Tokens and static features of `text`; `cands` are the scanner's candidates on it and `key`
 /// the label its field name says.
 pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
@@ -518,6 +561,7 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         Some(_) => b"o",
     };
     let short_value = t.len() <= 80 && !t.contains(&b'\n');
+    let header = if key.is_none() { csv_header(t) } else { None };
     let mut i = 0;
     let mut prev_end: Option<usize> = None;
     while i < t.len() {
@@ -571,6 +615,12 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
             continue;
         }
         x.token(i, we, end, sep, key_tag, short_value, &rules);
+        if let Some((delim, cols)) = &header
+            && let Some(tok) = x.s.toks.last_mut()
+            && column_other(t, i, *delim, cols)
+        {
+            tok.flags |= F_COLUMN_OTHER;
+        }
         prev_end = Some(end);
         i = end;
     }

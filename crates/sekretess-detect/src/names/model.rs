@@ -7,8 +7,8 @@
 use std::sync::LazyLock;
 
 use super::features::{
-    F_CAPS, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL, F_PLACE_AFTER, F_ROLE_BEFORE,
-    F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, Sentence, Tok, tag_feature,
+    F_CAPS, F_COLUMN_OTHER, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL, F_PLACE_AFTER,
+    F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, Sentence, Tok, tag_feature,
 };
 
 const MAGIC: &[u8; 4] = b"SKPM";
@@ -101,7 +101,8 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if !structural && last.flags & (F_PLACE_AFTER | F_COMPANY_AFTER) != 0 {
         return true;
     }
-    if toks.iter().any(|k| k.flags & F_STREET != 0) {
+    // A CSV column named for something else ("stad", "city", "company").
+    if toks.iter().any(|k| k.flags & (F_STREET | F_COLUMN_OTHER) != 0) {
         return true;
     }
     if toks.len() == 1 {
