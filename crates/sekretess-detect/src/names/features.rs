@@ -589,6 +589,11 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
             i = we.max(i + 1);
             continue;
         }
+        // What a label operator wrote ("[PERSON]", "[EMAIL:3f9a…]") is not a name.
+        if i > 0 && t[i - 1] == b'[' && t[i..we].iter().all(u8::is_ascii_uppercase) {
+            i = we;
+            continue;
+        }
         // Contractions are not names: "I'm", "We'd", "They'll".
         if let Some(a) = t[i..we].iter().position(|&b| b == b'\'') {
             let rest = &t[i + a + 1..we];

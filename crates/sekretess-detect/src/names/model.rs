@@ -97,8 +97,14 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     let first = toks[0];
     let last = toks[toks.len() - 1];
     let structural = first.flags & (F_NAME_LABEL | F_KEY_PERSON) != 0;
-    // A place ("Karl Johans torg", "Storgatan") or a company ("Nowak Bygg AB", "Berg & Söner").
-    if !structural && last.flags & (F_PLACE_AFTER | F_COMPANY_AFTER) != 0 {
+    // A place ("Karl Johans torg", "Storgatan") or a company named after a surname ("Nowak
+    // Bygg AB", "Berg & Söner"); a full name in a company name ("Anna Svensson Konsult AB")
+    // is still a person's, as the rules say.
+    let full_name = toks.len() >= 2 && first.flags & F_GIVEN != 0;
+    if !structural && last.flags & F_PLACE_AFTER != 0 {
+        return true;
+    }
+    if !structural && !full_name && last.flags & F_COMPANY_AFTER != 0 {
         return true;
     }
     // A CSV column named for something else ("stad", "city", "company").
