@@ -463,7 +463,7 @@ fn text_doc(g: &mut G, b: &mut B, sv: bool) {
                 b.lit("\n");
             }
             20 => {
-                b.lit(&format!("Dr. "));
+                b.lit("Dr. ");
                 b.name(&g.full());
                 b.lit(if sv { " undersökte patienten.\n" } else { " examined the patient.\n" });
             }

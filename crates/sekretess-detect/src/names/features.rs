@@ -523,7 +523,7 @@ fn csv_header(t: &[u8]) -> Option<(u8, Vec<Option<bool>>)> {
         .map(|c| Some(c != Some(false)))
         .collect();
     // Only a header that names a person column says where names are not.
-    cols.iter().any(|c| *c == Some(false)).then_some((delim, cols))
+    cols.contains(&Some(false)).then_some((delim, cols))
 }
 
 /// Whether byte `i` lies in a column whose header names something other than a person (the
@@ -606,7 +606,7 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         let end = if initial { we + 1 } else { we };
         // Joined by spaces (one, or a few as in OCR text) or by ", ".
         let spaces = t[..i].iter().rev().take(5).take_while(|&&b| b == b' ' || b == b'\t').count();
-        let sep = if spaces >= 1 && spaces <= 4 && prev_end.is_some_and(|p| p + spaces == i) {
+        let sep = if (1..=4).contains(&spaces) && prev_end.is_some_and(|p| p + spaces == i) {
             SEP_SPACE
         } else if prev_end.is_some_and(|p| p + 2 == i) && &t[i - 2..i] == b", " {
             SEP_COMMA

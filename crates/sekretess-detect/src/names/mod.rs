@@ -21,8 +21,11 @@ pub use model::{encode, tag_features};
 /// The recognizer name of the model's findings.
 pub const RECOGNIZER: &str = "person_model";
 
+/// Texts scanned, with the label their field name says.
+pub type Traced = Vec<(Vec<u8>, Option<Label>)>;
+
 thread_local! {
-    static TRACE: RefCell<Option<Vec<(Vec<u8>, Option<Label>)>>> = const { RefCell::new(None) };
+    static TRACE: RefCell<Option<Traced>> = const { RefCell::new(None) };
 }
 
 /// Replaces the scanner's PERSON candidates in `cands` by the model's, for one text.
@@ -55,7 +58,7 @@ pub fn sentence(text: &[u8], key: Option<Label>) -> Sentence {
 /// The texts (and field labels) the detector scans in `input` read as `format`: whole
 /// documents, CSV cells, JSON values, log values (for training on structured documents).
 #[doc(hidden)]
-pub fn trace(input: &[u8], format: crate::Format) -> Vec<(Vec<u8>, Option<Label>)> {
+pub fn trace(input: &[u8], format: crate::Format) -> Traced {
     TRACE.with(|tr| *tr.borrow_mut() = Some(Vec::new()));
     let _ = crate::redact_bytes(input, format, &crate::Options { threads: 1, ..crate::Options::default() });
     TRACE.with(|tr| tr.borrow_mut().take()).unwrap_or_default()
