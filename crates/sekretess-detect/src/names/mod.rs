@@ -8,6 +8,7 @@
 //! `cargo run --release -p sekretess-bench-detect -- train-names` and compiled in with
 //! `include_bytes!`. If they cannot be read, the scanner's rules alone decide.
 
+mod csv;
 mod features;
 mod model;
 
