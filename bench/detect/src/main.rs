@@ -8,6 +8,7 @@
 //! sekretess-bench-detect throughput --mb 1,100,1000 [--threads 0 (default: every core, as redact)]
 //! sekretess-bench-detect compare [--docs 3500] [--python bench/presidio/.venv/bin/python]
 //! sekretess-bench-detect score-corpus --corpus bench/detect/handlabelled/heldout.jsonl
+//! sekretess-bench-detect train-names [--seed 19] [--epochs 8] [--gen-docs 4000] [--out crates/sekretess-detect/data/person_model.bin]
 //! ```
 //!
 //! `score-corpus` runs Sekretess over any labelled corpus in the JSONL format above (`id`,
@@ -16,7 +17,9 @@
 #![forbid(unsafe_code)]
 
 mod corpus_gen;
+mod names_gen;
 mod score;
+mod train_names;
 
 use std::collections::HashMap;
 use std::fs;
@@ -438,6 +441,18 @@ fn main() -> anyhow::Result<()> {
             print_table(&names, &scores, &timings);
         }
         "throughput" => throughput(&args)?,
+        "train-names" => {
+            // The PERSON model's weights (docs/detection.md): seeded, so reproducible.
+            let seed: u64 = arg(&args, "--seed").map_or(Ok(19), |s| s.parse()).context("--seed")?;
+            let epochs: usize = arg(&args, "--epochs").map_or(Ok(8), |s| s.parse()).context("--epochs")?;
+            let gen_docs: usize =
+                arg(&args, "--gen-docs").map_or(Ok(4000), |s| s.parse()).context("--gen-docs")?;
+            let frozen =
+                arg(&args, "--frozen").unwrap_or_else(|| "bench/detect/handlabelled/frozen.jsonl".into());
+            let out =
+                arg(&args, "--out").unwrap_or_else(|| "crates/sekretess-detect/data/person_model.bin".into());
+            train_names::run(Path::new(&frozen), Path::new(&out), seed, epochs, gen_docs)?;
+        }
         "score-corpus" => {
             let path = arg(&args, "--corpus").context("score-corpus needs --corpus FILE")?;
             let corpus = read_corpus(Path::new(&path))?;
@@ -504,7 +519,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             println!(
-                "usage: sekretess-bench-detect gen|run|score|score-corpus|throughput|compare (see the source header)"
+                "usage: sekretess-bench-detect gen|run|score|score-corpus|throughput|compare|train-names (see the source header)"
             );
         }
     }
@@ -539,8 +554,8 @@ mod heldout {
         ("IP_ADDRESS", 0.97, 0.99),
         ("DATE_OF_BIRTH", 0.92, 0.89),
         ("POSTAL_ADDRESS", 0.88, 0.0),
-        ("PERSON", 0.82, 0.0),
-        ("micro", 0.89, 0.0),
+        ("PERSON", 0.91, 0.0),
+        ("micro", 0.92, 0.0),
     ];
 
     #[test]

@@ -14,6 +14,8 @@ pub mod doc;
 mod format;
 mod label;
 mod lexicon;
+#[doc(hidden)]
+pub mod names;
 mod operator;
 mod scan;
 mod stream;
@@ -229,6 +231,18 @@ pub fn redact_bytes(
 
 /// Candidates of one text (or field value), resolved and filtered: sorted, non-overlapping.
 pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
+    let mut cands = scan_only(text, key, options);
+    names::apply(text, key, &mut cands);
+    cands.retain(|c| scan::bounded(text, c));
+    let found = resolve(cands, options);
+    match &options.spans {
+        Some(hook) => with_hook(text, found, hook.as_ref(), options),
+        None => found,
+    }
+}
+
+/// The scanner's candidates of one text, before the PERSON model and resolution.
+pub(crate) fn scan_only(text: &[u8], key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
     let mut sc = scan::Scanner::new(text, key);
     sc.floor = options.min_confidence;
     if let Some(k) = key
@@ -237,13 +251,7 @@ pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<sc
         sc.out.push(c);
     }
     sc.run();
-    let mut cands = sc.out;
-    cands.retain(|c| scan::bounded(text, c));
-    let found = resolve(cands, options);
-    match &options.spans {
-        Some(hook) => with_hook(text, found, hook.as_ref(), options),
-        None => found,
-    }
+    sc.out
 }
 
 /// Adds the hook's spans to `found` (each valid UTF-8 stretch of `text` is shown to the hook

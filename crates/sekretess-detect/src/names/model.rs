@@ -1,0 +1,212 @@
+//! The weights (`data/person_model.bin`), greedy B / I / O decoding and the vetoes.
+//!
+//! File format: `SKPM`, version byte 1, `NBITS`, two zero bytes, the weight scale (f32,
+//! little-endian), then `3 << NBITS` weights as i16 little-endian (feature-major: O, B, I).
+//! A weight is `i16 * scale`.
+
+use std::sync::LazyLock;
+
+use super::features::{
+    F_CAPS, F_COLUMN_OTHER, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL, F_PLACE_AFTER,
+    F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, Sentence, Tok, tag_feature,
+};
+
+const MAGIC: &[u8; 4] = b"SKPM";
+const HEADER: usize = 12;
+/// Tags.
+const O: u8 = 0;
+const B: u8 = 1;
+const I: u8 = 2;
+/// "No previous token on the same line joined to this one."
+const NO_PREV: u8 = 3;
+
+pub struct Model {
+    w: &'static [u8],
+    scale: f32,
+}
+
+static MODEL: LazyLock<Option<Model>> =
+    LazyLock::new(|| Model::read(include_bytes!("../../data/person_model.bin")));
+
+pub fn get() -> Option<&'static Model> {
+    MODEL.as_ref()
+}
+
+impl Model {
+    fn read(bytes: &'static [u8]) -> Option<Model> {
+        let n = (3usize << NBITS) * 2;
+        if bytes.len() != HEADER + n
+            || bytes.get(..4)? != MAGIC
+            || bytes[4] != 1
+            || u32::from(bytes[5]) != NBITS
+        {
+            return None;
+        }
+        let scale = f32::from_le_bytes(bytes.get(8..12)?.try_into().ok()?);
+        (scale.is_finite() && scale > 0.0).then(|| Model { w: &bytes[HEADER..], scale })
+    }
+
+    #[cfg(test)]
+    fn score_for_test(&self) -> f32 {
+        self.scale
+    }
+
+    fn score(&self, feats: &[u32]) -> [f32; 3] {
+        let mut acc = [0i32; 3];
+        for &f in feats {
+            let o = (f as usize) * 6;
+            if let Some(b) = self.w.get(o..o + 6) {
+                acc[0] += i32::from(i16::from_le_bytes([b[0], b[1]]));
+                acc[1] += i32::from(i16::from_le_bytes([b[2], b[3]]));
+                acc[2] += i32::from(i16::from_le_bytes([b[4], b[5]]));
+            }
+        }
+        acc.map(|a| a as f32 * self.scale)
+    }
+
+    /// Name spans of a text: byte ranges and confidences.
+    pub fn spans(&self, t: &[u8], s: &Sentence) -> Vec<(usize, usize, f32)> {
+        let mut tags = Vec::with_capacity(s.toks.len());
+        let mut margins = Vec::with_capacity(s.toks.len());
+        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins));
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < tags.len() {
+            if tags[k] != B {
+                k += 1;
+                continue;
+            }
+            let mut j = k + 1;
+            while j < tags.len() && tags[j] == I {
+                j += 1;
+            }
+            let toks = &s.toks[k..j];
+            let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
+            if !vetoed(t, toks) {
+                let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
+                out.push((toks[0].start, toks[toks.len() - 1].end, conf));
+            }
+            k = j;
+        }
+        out
+    }
+}
+
+/// Rules that overrule the model: what is never a person's name.
+fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
+    let first = toks[0];
+    let last = toks[toks.len() - 1];
+    let structural = first.flags & (F_NAME_LABEL | F_KEY_PERSON) != 0;
+    // A place ("Karl Johans torg", "Storgatan") or a company named after a surname ("Nowak
+    // Bygg AB", "Berg & Söner"); a full name in a company name ("Anna Svensson Konsult AB")
+    // is still a person's, as the rules say.
+    let full_name = toks.len() >= 2 && first.flags & F_GIVEN != 0;
+    if !structural && last.flags & F_PLACE_AFTER != 0 {
+        return true;
+    }
+    if !structural && !full_name && last.flags & F_COMPANY_AFTER != 0 {
+        return true;
+    }
+    // A CSV column named for something else ("stad", "city", "company").
+    if toks.iter().any(|k| k.flags & (F_STREET | F_COLUMN_OTHER) != 0) {
+        return true;
+    }
+    if toks.len() == 1 {
+        let w = std::str::from_utf8(t.get(first.start..first.end).unwrap_or(&[])).unwrap_or("");
+        // Function words and cue words alone ("Ja", "Dear").
+        if first.flags & F_STOP != 0 || FUNCTION_WORDS.contains(&w) {
+            return true;
+        }
+        // A capitalised word after a role noun that no lexicon knows ("Handläggare Ekonomi").
+        if !structural && first.flags & F_ROLE_BEFORE != 0 && first.flags & (F_GIVEN | F_SURNAME) == 0 {
+            return true;
+        }
+        // Initials alone.
+        if first.flags & F_INITIAL != 0 {
+            return true;
+        }
+    }
+    false
+}
+
+/// Capitalised Swedish and English function words that are never a name on their own.
+const FUNCTION_WORDS: &[&str] = &[
+    "Ja", "JA", "Nej", "Jo", "Tack", "Jag", "Vi", "Ni", "Du", "Han", "Hon", "Det", "Den", "De", "Om", "Men",
+    "Och", "Så", "När", "Hur", "Var", "Vad", "Vem", "Hej", "OK", "Ok", "Okej", "Yes", "No", "I", "We", "You",
+    "He", "She", "It", "They", "Thanks", "Hi", "Please", "TEST", "Test",
+];
+
+/// The tag features of token `k` after `prev`; `drop` removes groups (training only).
+pub fn tag_features(tok: &Tok, prev: u8, drop: u8, out: &mut Vec<u32>) {
+    let lex = if drop & G_LEX != 0 { 0 } else { tok.flags & (F_GIVEN | F_SURNAME | F_STOP) };
+    let rule = if drop & G_RULE != 0 { 9 } else { tok.rule };
+    out.push(tag_feature(40, prev, 0));
+    out.push(tag_feature(41, prev, u64::from(tok.sep)));
+    out.push(tag_feature(42, prev, u64::from(lex)));
+    out.push(tag_feature(43, prev, u64::from(rule)));
+    out.push(tag_feature(44, prev, u64::from(tok.flags & (F_CAPS | F_INITIAL))));
+    out.push(tag_feature(45, prev, u64::from(tok.sep) << 8 | u64::from(lex)));
+    out.push(tag_feature(46, prev, u64::from(tok.flags & (F_NAME_LABEL | F_KEY_PERSON))));
+}
+
+/// Greedy decoding: each token's tag given the previous token's (I only after B or I on a
+/// joined token).
+pub fn decode(s: &Sentence, drop: u8, score: &mut dyn FnMut(&[u32]) -> [f32; 3], out: &mut Vec<u8>) {
+    decode_inner(s, drop, score, out, None);
+}
+
+fn decode_inner(
+    s: &Sentence,
+    drop: u8,
+    score: &mut dyn FnMut(&[u32]) -> [f32; 3],
+    out: &mut Vec<u8>,
+    mut margins: Option<&mut Vec<f32>>,
+) {
+    out.clear();
+    let mut feats: Vec<u32> = Vec::with_capacity(64);
+    for (k, tok) in s.toks.iter().enumerate() {
+        let prev = if tok.sep == SEP_NONE || k == 0 { NO_PREV } else { out[k - 1] };
+        feats.clear();
+        let lo = s.offs[k] as usize;
+        let hi = s.offs[k + 1] as usize;
+        for (f, g) in s.feats[lo..hi].iter().zip(&s.groups[lo..hi]) {
+            if g & drop == 0 {
+                feats.push(*f);
+            }
+        }
+        tag_features(tok, prev, drop, &mut feats);
+        let sc = score(&feats);
+        let mut best = if sc[B as usize] > sc[O as usize] { B } else { O };
+        if (prev == B || prev == I) && sc[I as usize] > sc[best as usize] {
+            best = I;
+        }
+        if let Some(m) = margins.as_deref_mut() {
+            m.push(sc[best as usize] - sc[O as usize]);
+        }
+        out.push(best);
+    }
+}
+
+/// The model file of averaged weights (`3 << NBITS` floats, feature-major).
+pub fn encode(weights: &[f32]) -> Vec<u8> {
+    let max = weights.iter().fold(0f32, |a, &w| a.max(w.abs())).max(1e-6);
+    let scale = max / 32767.0;
+    let mut out = Vec::with_capacity(HEADER + weights.len() * 2);
+    out.extend_from_slice(MAGIC);
+    out.push(1);
+    out.push(u8::try_from(NBITS).unwrap_or(0));
+    out.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(&scale.to_le_bytes());
+    for &w in weights {
+        let q = (w / scale).round().clamp(-32767.0, 32767.0) as i16;
+        out.extend_from_slice(&q.to_le_bytes());
+    }
+    out
+}
+
+/// Whether `bytes` read as a model (tests: a damaged file is refused, not half-used).
+#[cfg(test)]
+pub fn read_for_test(bytes: Vec<u8>) -> bool {
+    let leaked: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+    Model::read(leaked).is_some_and(|m| m.score_for_test() > 0.0)
+}
