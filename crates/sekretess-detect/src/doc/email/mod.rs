@@ -395,7 +395,8 @@ From: Kundtjanst <kundtjanst@example.com>\r\nDisposition-Notification-To: Anna <
         assert!(out.contains("Date: Sun, 06 Dec 2026 10:00:00 +0100\r\n"), "{out}");
         assert!(out.contains("Subject: Hello\r\n") && out.contains("MIME-Version: 1.0\r\n"), "{out}");
         assert!(out.contains("From: \"Kundtjanst\" <redacted@invalid>\r\n"), "{out}");
-        assert!(out.contains("Disposition-Notification-To: \"Anna\" <redacted@invalid>\r\n"), "{out}");
+        // "Anna" is a given name: the display name is redacted too (encoded as a word).
+        assert!(out.contains("Disposition-Notification-To: ") && !out.contains("Anna"), "{out}");
         assert!(out.contains("Return-Receipt-To: <redacted@invalid>\r\n"), "{out}");
     }
 
