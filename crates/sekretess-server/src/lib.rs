@@ -45,6 +45,7 @@ pub mod harden;
 mod keywork;
 pub mod known;
 pub mod metrics;
+pub mod mtls;
 pub mod openapi;
 pub mod problem;
 pub mod processes;
@@ -130,6 +131,9 @@ pub struct AppState<S: Store + AccessStore> {
     backup_routes: Router,
     /// Retention rules and schedule, and what the metrics report about retention.
     pub retention: Arc<retention::RetentionState>,
+    /// The client CAs (`server.tls_client_ca`), set once by [`AppState::with_client_cas`]
+    /// and shared with every copy of the state; keys bound by subject need them.
+    pub client_cas: Arc<std::sync::OnceLock<Arc<mtls::ClientCas>>>,
 }
 
 impl<S: Store + AccessStore + PeopleStore> AppState<S> {
@@ -156,6 +160,7 @@ impl<S: Store + AccessStore + PeopleStore> AppState<S> {
             backups: Arc::default(),
             backup_routes: Router::new(),
             retention: Arc::new(retention::RetentionState::new(Default::default())),
+            client_cas: Arc::default(),
         };
         state.people_routes = routes::people::router(state.clone(), service);
         state
@@ -167,6 +172,15 @@ impl<S: Store + AccessStore> AppState<S> {
     pub fn with_retention(self, options: retention::RetentionOptions) -> Self {
         // Shared with every copy of the state (the people routes' too).
         self.retention.set_options(options);
+        self
+    }
+
+    /// Takes the client CAs of `server.tls_client_ca` (the same file the TLS config asks
+    /// clients for a certificate of), for API keys bound by subject and issuing CA. Without
+    /// them such a key is refused.
+    pub fn with_client_cas(self, cas: Arc<mtls::ClientCas>) -> Self {
+        // Shared with every copy of the state (the people routes' too); set once.
+        let _ = self.client_cas.set(cas);
         self
     }
 
@@ -197,6 +211,7 @@ impl<S: Store + AccessStore> Clone for AppState<S> {
             backups: Arc::clone(&self.backups),
             backup_routes: self.backup_routes.clone(),
             retention: Arc::clone(&self.retention),
+            client_cas: Arc::clone(&self.client_cas),
         }
     }
 }
@@ -499,20 +514,14 @@ pub async fn serve(
                 }
             };
             // The client certificate (verified by the handshake), if one was presented.
-            let cert = auth::ClientCert(
-                stream
-                    .get_ref()
-                    .1
-                    .peer_certificates()
-                    .and_then(|c| c.first())
-                    .map(|c| sekretess_crypto::digest::sha256(c.as_ref())),
-            );
+            let cert =
+                auth::ClientCert(mtls::PeerCertificate::from_chain(stream.get_ref().1.peer_certificates()));
             // The peer's address (for the audit log's origin) and its certificate ride
             // along with every request.
             let service = TowerToHyperService::new(tower::service_fn(
                 move |mut req: Request<hyper::body::Incoming>| {
                     req.extensions_mut().insert(auth::Peer(peer));
-                    req.extensions_mut().insert(cert);
+                    req.extensions_mut().insert(cert.clone());
                     tower::ServiceExt::oneshot(app.clone(), req)
                 },
             ));

@@ -50,7 +50,7 @@ pub use credentials::{
     EnrolmentCode, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, SessionToken, check_display_name, check_login,
     check_password,
 };
-pub use requests::{NewRequest, RequestKind, RequestRow, RequestState, RequestStore};
+pub use requests::{KeyBinding, NewRequest, RequestKind, RequestRow, RequestState, RequestStore};
 pub use storage::PeopleStore;
 
 // ---------------------------------------------------------------------------------------
