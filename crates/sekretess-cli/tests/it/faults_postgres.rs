@@ -13,7 +13,7 @@
 //!
 //! Needs PostgreSQL's `initdb` and `pg_ctl` (`/usr/lib/postgresql/*/bin`); as root the
 //! cluster runs as user `postgres` (through `runuser`). Without them the test prints a
-//! line and returns, unless `CI` is set. Bounded: the outage lasts 3 s, each wait has a
+//! line and returns, unless `CI` is set. Bounded: the outage lasts 5 s, each wait has a
 //! limit.
 
 use std::collections::BTreeMap;
@@ -311,7 +311,7 @@ async fn postgres_stopped_mid_load_fails_closed_and_recovers() {
     let stopper = cl.clone();
     tokio::task::spawn_blocking(move || stopper.stop_immediate()).await.unwrap();
     phase.store(DOWN, Ordering::SeqCst);
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
     phase.store(STARTING, Ordering::SeqCst);
     let starter = cl.clone();
     tokio::task::spawn_blocking(move || starter.start()).await.unwrap();
