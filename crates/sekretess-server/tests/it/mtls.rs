@@ -286,8 +286,10 @@ async fn a_key_bound_by_subject_and_ca_accepts_renewals_only_from_that_ca() {
 
     // Each binding is on record: its kind and, by subject, the CA's fingerprint (never the
     // subject).
-    let page =
-        admin.audit(&sekretess_api::AuditQuery { limit: Some(1000), ..Default::default() }).await.unwrap();
+    let page = admin
+        .audit(&sekretess_api::audit::AuditQuery { limit: Some(1000), ..Default::default() })
+        .await
+        .unwrap();
     let mut binds: Vec<_> =
         page.entries.iter().filter(|e| e.action == "apikey.bind" && e.outcome == "attempted").collect();
     binds.sort_by_key(|e| e.seq);
