@@ -6,7 +6,6 @@ mod audit;
 mod backup;
 mod console;
 mod crash;
-mod faults_postgres;
 mod offline;
 mod rotation;
 mod scale;
