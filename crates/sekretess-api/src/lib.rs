@@ -377,14 +377,29 @@ pub struct ApiKey {
     pub revoked_at: Option<i64>,
 }
 
-/// Binds an API key to a client certificate (mTLS): from then on the key works only on a
-/// connection that presented that certificate (verified against the server's client CA).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+/// Binds an API key to client certificates (mTLS), in one of two forms: one certificate
+/// (`client_cert_sha256` alone), or a subject and its issuing CA (`client_cert_subject_of`
+/// with `client_ca_sha256`). From then on the key works only on a connection that
+/// presented a matching certificate (verified against the server's client CA); a new
+/// binding replaces the old one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BindApiKey {
-    /// SHA-256 of the certificate's DER, 64 hex digits (`openssl x509 -in c.pem -outform
-    /// DER | sha256sum`).
-    pub client_cert_sha256: String,
+    /// One certificate: SHA-256 of its DER, 64 hex digits (`openssl x509 -in c.pem -outform
+    /// DER | sha256sum`). A renewed certificate needs a new binding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_cert_sha256: Option<String>,
+    /// A certificate (PEM) whose subject the key is bound to: any certificate with exactly
+    /// that subject (the DER encoding of its `Name`, compared byte for byte, no
+    /// normalisation) issued by the CA of `client_ca_sha256` is accepted, so a renewal
+    /// keeps working. Only the subject is taken from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_cert_subject_of: Option<String>,
+    /// With `client_cert_subject_of`: SHA-256 of the DER of the CA certificate that issues
+    /// the key's certificates, 64 hex digits; it must be one of the certificates of the
+    /// server's `tls_client_ca` and must have signed the client certificate directly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ca_sha256: Option<String>,
 }
 
 /// Shown once: the key's bearer token.

@@ -348,6 +348,10 @@ async fn serve_store<S: Store + AccessStore + ProcessStore + PeopleStore + Backu
         .with_processes(registration.clone())
         .with_backups(backups.clone())
         .with_retention(retention);
+    let state = match client_ca {
+        Some(ca) => state.with_client_cas(Arc::new(sekretess_server::mtls::ClientCas::from_pem_file(ca)?)),
+        None => state,
+    };
     spawn_schedule(Arc::clone(&vault), clock.clone(), backups, Arc::clone(&state.backups));
     sekretess_server::retention::spawn_schedule(
         Arc::clone(&vault),

@@ -500,6 +500,12 @@ impl Client {
         Ok(self.call::<(), api::ApiKeyList>(Method::GET, "/v1/apikeys", None).await?.keys)
     }
 
+    /// Binds an API key to a client certificate, or to a subject and its issuing CA
+    /// (`POST /v1/apikeys/{id}/bind`).
+    pub async fn bind_api_key(&self, id: &str, req: &api::BindApiKey) -> Result<(), ClientError> {
+        self.call_bytes(Method::POST, &format!("/v1/apikeys/{}/bind", segment(id)), Some(req)).await.map(drop)
+    }
+
     pub async fn revoke_api_key(&self, id: &str) -> Result<(), ClientError> {
         self.call_bytes::<()>(Method::DELETE, &format!("/v1/apikeys/{}", segment(id)), None).await.map(drop)
     }

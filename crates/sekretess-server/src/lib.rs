@@ -47,6 +47,7 @@ mod keywork;
 pub mod known;
 pub mod logqueue;
 pub mod metrics;
+pub mod mtls;
 pub mod openapi;
 pub mod problem;
 pub mod processes;
@@ -157,6 +158,9 @@ pub struct AppShared<S: Store + AccessStore> {
     backup_routes: Router,
     /// Retention rules and schedule, and what the metrics report about retention.
     pub retention: Arc<retention::RetentionState>,
+    /// The client CAs (`server.tls_client_ca`), set once by [`AppState::with_client_cas`]
+    /// and shared with every copy of the state; keys bound by subject need them.
+    pub client_cas: Arc<std::sync::OnceLock<Arc<mtls::ClientCas>>>,
 }
 
 impl<S: Store + AccessStore + PeopleStore> AppState<S> {
@@ -183,6 +187,7 @@ impl<S: Store + AccessStore + PeopleStore> AppState<S> {
             backups: Arc::default(),
             backup_routes: Router::new(),
             retention: Arc::new(retention::RetentionState::new(Default::default())),
+            client_cas: Arc::default(),
         }));
         let people_routes = routes::people::router(state.clone(), service);
         state.own().people_routes = people_routes;
@@ -195,6 +200,15 @@ impl<S: Store + AccessStore> AppState<S> {
     pub fn with_retention(self, options: retention::RetentionOptions) -> Self {
         // Shared with every copy of the state (the people routes' too).
         self.retention.set_options(options);
+        self
+    }
+
+    /// Takes the client CAs of `server.tls_client_ca` (the same file the TLS config asks
+    /// clients for a certificate of), for API keys bound by subject and issuing CA. Without
+    /// them such a key is refused.
+    pub fn with_client_cas(self, cas: Arc<mtls::ClientCas>) -> Self {
+        // Shared with every copy of the state (the people routes' too); set once.
+        let _ = self.client_cas.set(cas);
         self
     }
 
@@ -225,6 +239,7 @@ impl<S: Store + AccessStore> Clone for AppShared<S> {
             backups: Arc::clone(&self.backups),
             backup_routes: self.backup_routes.clone(),
             retention: Arc::clone(&self.retention),
+            client_cas: Arc::clone(&self.client_cas),
         }
     }
 }
@@ -542,20 +557,14 @@ pub async fn serve(
                 }
             };
             // The client certificate (verified by the handshake), if one was presented.
-            let cert = auth::ClientCert(
-                stream
-                    .get_ref()
-                    .1
-                    .peer_certificates()
-                    .and_then(|c| c.first())
-                    .map(|c| sekretess_crypto::digest::sha256(c.as_ref())),
-            );
+            let cert =
+                auth::ClientCert(mtls::PeerCertificate::from_chain(stream.get_ref().1.peer_certificates()));
             // The peer's address (for the audit log's origin) and its certificate ride
             // along with every request.
             let service = TowerToHyperService::new(tower::service_fn(
                 move |mut req: Request<hyper::body::Incoming>| {
                     req.extensions_mut().insert(auth::Peer(peer));
-                    req.extensions_mut().insert(cert);
+                    req.extensions_mut().insert(cert.clone());
                     tower::ServiceExt::oneshot(app.clone(), req)
                 },
             ));

@@ -136,6 +136,14 @@ pub const CONTROL_TABLES: &[TableSpec] = &[
         columns: &[("code", Text), ("group_id", Int), ("set_at", Int)],
         order_by: "code",
     },
+    // mTLS bindings of API keys (control migrations 0008 and 0013): without them a
+    // restored key that was bound would work without its certificate.
+    TableSpec { name: "api_key_certs", columns: &[("key_id", Text), ("sha256", Blob)], order_by: "key_id" },
+    TableSpec {
+        name: "api_key_subject_certs",
+        columns: &[("key_id", Text), ("subject", Blob), ("ca_sha256", Blob)],
+        order_by: "key_id",
+    },
 ];
 
 /// Tables of every group store besides its customers and their index.

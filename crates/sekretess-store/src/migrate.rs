@@ -19,6 +19,7 @@ pub const SQLITE_CONTROL: &[Step] = &[
     (8, "approvals", include_str!("../migrations/sqlite/control/0008_approvals.sql")),
     (9, "group schemas", include_str!("../migrations/sqlite/control/0009_group_schemas.sql")),
     (10, "retention", include_str!("../migrations/sqlite/control/0010_retention.sql")),
+    (13, "key subject binding", include_str!("../migrations/sqlite/control/0013_key_subject_binding.sql")),
 ];
 pub const SQLITE_GROUP: &[Step] = &[
     (1, "init", include_str!("../migrations/sqlite/group/0001_init.sql")),
@@ -43,6 +44,7 @@ pub const POSTGRES_CONTROL: &[Step] = &[
     (8, "approvals", include_str!("../migrations/postgres/control/0008_approvals.sql")),
     (9, "group schemas", include_str!("../migrations/postgres/control/0009_group_schemas.sql")),
     (10, "retention", include_str!("../migrations/postgres/control/0010_retention.sql")),
+    (13, "key subject binding", include_str!("../migrations/postgres/control/0013_key_subject_binding.sql")),
 ];
 #[cfg(feature = "postgres")]
 pub const POSTGRES_GROUP: &[Step] = &[

@@ -7,7 +7,9 @@ macro_rules! request_store {
     ($store:ty, tables: $t:literal, map_err: $map_err:path $(,)?) => {
         const _: () = {
             use sekretess_core::error::StoreError;
-            use sekretess_core::people::{NewRequest, RequestKind, RequestRow, RequestState, RequestStore};
+            use sekretess_core::people::{
+                KeyBinding, NewRequest, RequestKind, RequestRow, RequestState, RequestStore,
+            };
 
             type Raw = (i64, String, String, String, String, i64, i64, String, Option<i64>, Option<i64>);
 
@@ -95,33 +97,79 @@ macro_rules! request_store {
                     Ok(done.rows_affected() == 1)
                 }
 
-                async fn bind_api_key(&self, key_id: &str, sha256: &[u8; 32]) -> Result<(), StoreError> {
-                    sqlx::query(concat!(
-                        "INSERT INTO ",
-                        $t,
-                        "api_key_certs (key_id, sha256) VALUES ($1, $2) ",
-                        "ON CONFLICT (key_id) DO UPDATE SET sha256 = excluded.sha256"
-                    ))
-                    .bind(key_id)
-                    .bind(&sha256[..])
-                    .execute(self.control())
-                    .await
-                    .map_err($map_err)?;
-                    Ok(())
+                async fn bind_api_key(&self, key_id: &str, binding: &KeyBinding) -> Result<(), StoreError> {
+                    // One binding per key: both tables are cleared and one row written, in
+                    // one transaction.
+                    let mut tx = self.control().begin().await.map_err($map_err)?;
+                    for table in ["api_key_certs", "api_key_subject_certs"] {
+                        sqlx::query(&format!("DELETE FROM {}{table} WHERE key_id = $1", $t))
+                            .bind(key_id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err($map_err)?;
+                    }
+                    match binding {
+                        KeyBinding::Certificate(sha256) => {
+                            sqlx::query(concat!(
+                                "INSERT INTO ",
+                                $t,
+                                "api_key_certs (key_id, sha256) VALUES ($1, $2)"
+                            ))
+                            .bind(key_id)
+                            .bind(&sha256[..])
+                            .execute(&mut *tx)
+                            .await
+                            .map_err($map_err)?;
+                        }
+                        KeyBinding::SubjectAndCa { subject, ca_sha256 } => {
+                            sqlx::query(concat!(
+                                "INSERT INTO ",
+                                $t,
+                                "api_key_subject_certs (key_id, subject, ca_sha256) VALUES ($1, $2, $3)"
+                            ))
+                            .bind(key_id)
+                            .bind(&subject[..])
+                            .bind(&ca_sha256[..])
+                            .execute(&mut *tx)
+                            .await
+                            .map_err($map_err)?;
+                        }
+                    }
+                    tx.commit().await.map_err($map_err)
                 }
 
-                async fn api_key_binding(&self, key_id: &str) -> Result<Option<[u8; 32]>, StoreError> {
-                    let row: Option<(Vec<u8>,)> =
+                async fn api_key_binding(&self, key_id: &str) -> Result<Option<KeyBinding>, StoreError> {
+                    let corrupt = || StoreError::Corrupt("certificate binding of an API key".into());
+                    let cert: Option<(Vec<u8>,)> =
                         sqlx::query_as(concat!("SELECT sha256 FROM ", $t, "api_key_certs WHERE key_id = $1"))
                             .bind(key_id)
                             .fetch_optional(self.control())
                             .await
                             .map_err($map_err)?;
-                    row.map(|(b,)| {
-                        b.try_into()
-                            .map_err(|_| StoreError::Corrupt("certificate binding of an API key".into()))
-                    })
-                    .transpose()
+                    let subject: Option<(Vec<u8>, Vec<u8>)> = sqlx::query_as(concat!(
+                        "SELECT subject, ca_sha256 FROM ",
+                        $t,
+                        "api_key_subject_certs WHERE key_id = $1"
+                    ))
+                    .bind(key_id)
+                    .fetch_optional(self.control())
+                    .await
+                    .map_err($map_err)?;
+                    match (cert, subject) {
+                        (None, None) => Ok(None),
+                        (Some((sha256,)), None) => {
+                            Ok(Some(KeyBinding::Certificate(sha256.try_into().map_err(|_| corrupt())?)))
+                        }
+                        (None, Some((subject, ca))) if !subject.is_empty() => {
+                            Ok(Some(KeyBinding::SubjectAndCa {
+                                subject,
+                                ca_sha256: ca.try_into().map_err(|_| corrupt())?,
+                            }))
+                        }
+                        // Two bindings (or an empty subject) cannot be written by
+                        // `bind_api_key`: refuse rather than pick one.
+                        _ => Err(corrupt()),
+                    }
                 }
             }
         };

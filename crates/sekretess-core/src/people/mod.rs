@@ -51,7 +51,7 @@ pub use credentials::{
     check_password,
 };
 pub use grants::POLICY_CACHE_SECONDS;
-pub use requests::{NewRequest, RequestKind, RequestRow, RequestState, RequestStore};
+pub use requests::{KeyBinding, NewRequest, RequestKind, RequestRow, RequestState, RequestStore};
 pub use storage::PeopleStore;
 
 // ---------------------------------------------------------------------------------------

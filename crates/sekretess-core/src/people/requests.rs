@@ -136,17 +136,33 @@ pub trait RequestStore: Send + Sync + 'static {
         now: Option<i64>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Binds an API key to a client certificate (SHA-256 of its DER), replacing a binding.
+    /// Binds an API key to client certificates as `binding` says, replacing any binding
+    /// it had (of either kind).
     fn bind_api_key(
         &self,
         key_id: &str,
-        sha256: &[u8; 32],
+        binding: &KeyBinding,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// The certificate an API key is bound to, if any.
+    /// The binding of an API key, if any.
     fn api_key_binding(
         &self,
         key_id: &str,
-    ) -> impl Future<Output = Result<Option<[u8; 32]>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<KeyBinding>, StoreError>> + Send;
+}
+
+/// What client certificate an API key bound for mTLS needs on its connection.
+///
+/// Exhaustive on purpose: a new kind must be handled wherever a binding is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyBinding {
+    /// One certificate: the SHA-256 of its DER. A renewed certificate needs a new binding.
+    Certificate([u8; 32]),
+    /// Any certificate with exactly this subject, issued by this CA: `subject` is the DER
+    /// content octets of the certificate's subject `Name` (the encoding inside its outer
+    /// SEQUENCE, compared byte for byte, no normalisation); `ca_sha256` is the SHA-256 of
+    /// the DER of the CA certificate that signed it in the verified chain. A renewed
+    /// certificate for the same subject from the same CA keeps working.
+    SubjectAndCa { subject: Vec<u8>, ca_sha256: [u8; 32] },
 }
 
 fn request_target(id: u64) -> String {

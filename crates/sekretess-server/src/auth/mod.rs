@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::AUTHORIZATION;
@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use sekretess_core::VaultError;
 use sekretess_core::access::{self, AccessStore, ApiKeyRecord, Caller, Scope};
 use sekretess_core::audit::AuditContext;
+use sekretess_core::people::KeyBinding;
 use sekretess_core::store::Store;
 
 use crate::AppState;
@@ -79,11 +80,10 @@ async fn authenticated<S: Store + AccessStore>(
             }
             // A key bound to a client certificate works only on a connection that
             // presented it: otherwise the same 401 as any authentication failure.
-            let presented = req.extensions().get::<ClientCert>().and_then(|c| c.0);
+            let presented = req.extensions().get::<ClientCert>().and_then(|c| c.0.clone());
             match state.people.key_binding(&key.id).await {
                 Ok(None) => {}
-                // A certificate's hash is public: no need for a constant-time comparison.
-                Ok(Some(bound)) if presented == Some(bound) => {}
+                Ok(Some(bound)) if binding_met(state, &bound, presented.as_deref()) => {}
                 Ok(Some(_)) => return refused(ApiError::Vault(VaultError::Unauthenticated)),
                 Err(e) => return refused(ApiError::People(e)),
             }
@@ -195,10 +195,30 @@ scopes!(
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub std::net::SocketAddr);
 
-/// The SHA-256 of the client certificate the connection presented (verified against the
-/// configured client CA), if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientCert(pub Option<[u8; 32]>);
+/// The client certificate the connection presented (verified against the configured
+/// client CA by the handshake), if any.
+#[derive(Debug, Clone)]
+pub struct ClientCert(pub Option<Arc<crate::mtls::PeerCertificate>>);
+
+/// Whether the connection's certificate meets an API key's binding: the very certificate
+/// (SHA-256 of its DER), or one with the bound subject whose verified chain has the bound
+/// CA directly above it (see [`crate::mtls`]). No certificate, or no client CA configured
+/// for a binding by subject, never meets one.
+fn binding_met<S: Store + AccessStore>(
+    state: &AppState<S>,
+    bound: &KeyBinding,
+    presented: Option<&crate::mtls::PeerCertificate>,
+) -> bool {
+    let Some(presented) = presented else { return false };
+    match bound {
+        // A certificate's hash is public: no need for a constant-time comparison.
+        KeyBinding::Certificate(sha256) => presented.sha256 == *sha256,
+        KeyBinding::SubjectAndCa { subject, ca_sha256 } => state
+            .client_cas
+            .get()
+            .is_some_and(|cas| cas.issued(&presented.chain, subject, ca_sha256, state.clock.now())),
+    }
+}
 
 /// An authenticated caller holding scope `R`.
 pub struct Authorized<R: RequiredScope> {

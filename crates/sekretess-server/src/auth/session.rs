@@ -67,10 +67,17 @@ pub trait Directory: Send + Sync + 'static {
     /// Whether changes under dual control wait for a second officer (once any officer is
     /// active).
     fn dual_control(&self) -> Fut<'_, Result<bool, PeopleError>>;
-    /// The client certificate (SHA-256) an API key is bound to, if any (cached briefly).
-    fn key_binding<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<Option<[u8; 32]>, PeopleError>>;
-    /// Binds an API key to a client certificate.
-    fn bind_key<'a>(&'a self, key_id: &'a str, sha256: [u8; 32]) -> Fut<'a, Result<(), PeopleError>>;
+    /// The client certificate(s) an API key is bound to, if any (cached briefly).
+    fn key_binding<'a>(
+        &'a self,
+        key_id: &'a str,
+    ) -> Fut<'a, Result<Option<sekretess_core::people::KeyBinding>, PeopleError>>;
+    /// Binds an API key to a client certificate, or to a subject and issuing CA.
+    fn bind_key<'a>(
+        &'a self,
+        key_id: &'a str,
+        binding: sekretess_core::people::KeyBinding,
+    ) -> Fut<'a, Result<(), PeopleError>>;
     /// Files a pending request for another officer to decide.
     fn request_change<'a>(
         &'a self,
@@ -91,7 +98,7 @@ pub struct PeopleHandle<S: Store + AccessStore + PeopleStore> {
 }
 
 /// API key id -> (the certificate it is bound to, when that was read).
-type Bindings = std::collections::HashMap<String, (Option<[u8; 32]>, i64)>;
+type Bindings = std::collections::HashMap<String, (Option<sekretess_core::people::KeyBinding>, i64)>;
 
 /// How long a key's certificate binding is cached (a binding made through another server
 /// process takes effect within this many seconds; through this one, at once).
@@ -137,11 +144,14 @@ impl<S: Store + AccessStore + PeopleStore> Directory for PeopleHandle<S> {
         Box::pin(self.people.dual_control())
     }
 
-    fn key_binding<'a>(&'a self, key_id: &'a str) -> Fut<'a, Result<Option<[u8; 32]>, PeopleError>> {
+    fn key_binding<'a>(
+        &'a self,
+        key_id: &'a str,
+    ) -> Fut<'a, Result<Option<sekretess_core::people::KeyBinding>, PeopleError>> {
         Box::pin(async move {
             let now = self.people.now();
             let cached = self.bindings.read().ok().and_then(|m| {
-                m.get(key_id).filter(|(_, at)| now - at < BINDING_TTL_SECONDS).map(|(b, _)| *b)
+                m.get(key_id).filter(|(_, at)| now - at < BINDING_TTL_SECONDS).map(|(b, _)| b.clone())
             });
             if let Some(b) = cached {
                 return Ok(b);
@@ -151,15 +161,19 @@ impl<S: Store + AccessStore + PeopleStore> Directory for PeopleHandle<S> {
                 if m.len() > 10_000 {
                     m.clear();
                 }
-                m.insert(key_id.to_owned(), (b, now));
+                m.insert(key_id.to_owned(), (b.clone(), now));
             }
             Ok(b)
         })
     }
 
-    fn bind_key<'a>(&'a self, key_id: &'a str, sha256: [u8; 32]) -> Fut<'a, Result<(), PeopleError>> {
+    fn bind_key<'a>(
+        &'a self,
+        key_id: &'a str,
+        binding: sekretess_core::people::KeyBinding,
+    ) -> Fut<'a, Result<(), PeopleError>> {
         Box::pin(async move {
-            self.people.vault().store().bind_api_key(key_id, &sha256).await?;
+            self.people.vault().store().bind_api_key(key_id, &binding).await?;
             if let Ok(mut m) = self.bindings.write() {
                 m.remove(key_id);
             }

@@ -8,7 +8,7 @@ use sekretess_api as api;
 use sekretess_core::VaultError;
 use sekretess_core::access::{self, AccessStore, ApiKeyRecord, GroupAccess, Scope};
 use sekretess_core::audit::{self, Action, AuditContext, Event, Outcome};
-use sekretess_core::people::RequestKind;
+use sekretess_core::people::{KeyBinding, RequestKind};
 use sekretess_core::store::Store;
 
 use super::ApiResult;
@@ -162,39 +162,65 @@ pub async fn revoke_api_key<S: Store + AccessStore>(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Binds an API key to a client certificate (SHA-256 of its DER): from then on the key is
-/// refused (`401`, as any authentication failure) on a connection without that certificate.
-/// The server needs a client CA (`[server] client_ca`) for clients to present one.
+/// Binds an API key to a client certificate (SHA-256 of its DER), or to a subject and
+/// the CA that issues it: from then on the key is refused (`401`, as any authentication
+/// failure) on a connection without a matching certificate. The server needs a client CA
+/// (`[server] tls_client_ca`) for clients to present one, and for a binding by subject
+/// the CA must be one of its certificates.
 #[utoipa::path(operation_id = "bind_api_key", post, path = "/v1/apikeys/{id}/bind", tag = "apikeys", request_body = api::BindApiKey,
     security(("bearer" = ["apikeys:admin"])), params(("id" = String, Path, description = "API key id")),
-    responses((status = 204, description = "The key is bound to the certificate"),
+    responses((status = 204, description = "The key is bound"),
               (status = 404, description = "No such API key (`unknown-api-key`)", body = api::Problem, content_type = "application/problem+json"),
-              (status = 400, description = "The fingerprint is not 64 hex digits, or the body is malformed", body = api::Problem, content_type = "application/problem+json")))]
+              (status = 400, description = "Neither or both forms, a fingerprint that is not 64 hex digits, a subject certificate that does not parse, a CA that is not one of the server's client CAs or did not issue it, or a malformed body", body = api::Problem, content_type = "application/problem+json")))]
 pub async fn bind_api_key<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::ApiKeysAdmin>,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<api::BindApiKey>,
 ) -> ApiResult<StatusCode> {
-    let hex = req.client_cert_sha256.trim().to_ascii_lowercase().replace(':', "");
-    let mut sha256 = [0u8; 32];
-    let ok = hex.len() == 64
-        && hex.is_ascii()
-        && sha256.iter_mut().enumerate().all(|(i, b)| match u8::from_str_radix(&hex[2 * i..2 * i + 2], 16) {
-            Ok(v) => {
-                *b = v;
-                true
+    let binding = match (&req.client_cert_sha256, &req.client_cert_subject_of, &req.client_ca_sha256) {
+        (Some(fp), None, None) => KeyBinding::Certificate(
+            sha256_hex(fp).ok_or(VaultError::InvalidAccess("client_cert_sha256 takes 64 hex digits"))?,
+        ),
+        (None, Some(pem), Some(ca)) => {
+            let ca_sha256 =
+                sha256_hex(ca).ok_or(VaultError::InvalidAccess("client_ca_sha256 takes 64 hex digits"))?;
+            let (subject, issuer) = crate::mtls::subject_and_issuer(pem).map_err(|_| {
+                VaultError::InvalidAccess("client_cert_subject_of takes one X.509 certificate in PEM")
+            })?;
+            let cas = st.client_cas.get().ok_or(VaultError::InvalidAccess(
+                "the server has no client CA (server.tls_client_ca): nothing to bind by subject",
+            ))?;
+            let ca_subject = cas.subject_of(&ca_sha256).ok_or(VaultError::InvalidAccess(
+                "client_ca_sha256 names none of the server's client CA certificates",
+            ))?;
+            if ca_subject != issuer.as_slice() {
+                return Err(VaultError::InvalidAccess(
+                    "the certificate in client_cert_subject_of was not issued by the CA of client_ca_sha256",
+                )
+                .into());
             }
-            Err(_) => false,
-        });
-    if !ok {
-        return Err(VaultError::InvalidAccess("client_cert_sha256 takes 64 hex digits").into());
-    }
+            KeyBinding::SubjectAndCa { subject, ca_sha256 }
+        }
+        _ => {
+            return Err(VaultError::InvalidAccess(
+                "give client_cert_sha256 alone, or client_cert_subject_of with client_ca_sha256",
+            )
+            .into());
+        }
+    };
     let mut event = auth.ctx().event(Action::ApiKeyBind.as_str());
-    event.fields = vec![format!(
-        "apikey:{}",
-        id.chars().filter(char::is_ascii_alphanumeric).take(32).collect::<String>()
-    )];
+    // The kind of binding, and for one by subject its CA's fingerprint; never the subject
+    // itself (it may name a person).
+    event.fields = vec![
+        format!("apikey:{}", id.chars().filter(char::is_ascii_alphanumeric).take(32).collect::<String>()),
+        match &binding {
+            KeyBinding::SubjectAndCa { ca_sha256, .. } => {
+                format!("binding:subject_and_ca:{}", hex(ca_sha256))
+            }
+            KeyBinding::Certificate(_) => "binding:certificate".to_owned(),
+        },
+    ];
     let in_reach = st
         .vault
         .store()
@@ -206,9 +232,29 @@ pub async fn bind_api_key<S: Store + AccessStore>(
         return Err(ApiError::UnknownApiKey);
     }
     let seq = st.vault.record_event(event.clone(), Outcome::Attempted).await?;
-    let bound = st.people.bind_key(&id, sha256).await;
+    let bound = st.people.bind_key(&id, binding).await;
     resolve(&st, &event, seq, bound.is_ok()).await;
     bound?;
     st.keys.forget(&id);
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A SHA-256 fingerprint: 64 hex digits, colons and case ignored.
+fn sha256_hex(text: &str) -> Option<[u8; 32]> {
+    let hex = text.trim().to_ascii_lowercase().replace(':', "");
+    let mut sha256 = [0u8; 32];
+    let ok = hex.len() == 64
+        && hex.is_ascii()
+        && sha256.iter_mut().enumerate().all(|(i, b)| match u8::from_str_radix(&hex[2 * i..2 * i + 2], 16) {
+            Ok(v) => {
+                *b = v;
+                true
+            }
+            Err(_) => false,
+        });
+    ok.then_some(sha256)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -86,6 +86,12 @@ impl TestServer {
         };
         let state = AppState::new(Arc::new(vault), clock.clone(), limits, people)
             .with_backups(sekretess_server::backup::BackupOptions::default());
+        let state = match client_ca {
+            Some(ca) => {
+                state.with_client_cas(Arc::new(sekretess_server::mtls::ClientCas::from_pem_file(ca).unwrap()))
+            }
+            None => state,
+        };
         let server = RunningServer::start("127.0.0.1:0".parse().unwrap(), tls_config, state).await.unwrap();
         TestServer { _dir: dir, server, certs, clock }
     }

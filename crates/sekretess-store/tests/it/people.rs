@@ -6,8 +6,8 @@ use std::sync::Arc;
 use crate::common::{Backend, NOW, ctx, fields, search};
 use sekretess_core::audit::{AuditContext, AuditStore};
 use sekretess_core::people::{
-    EmployeeRow, EmployeeState, PasswordRule, People, PeopleConfig, PeopleError, PeopleStore, Principal,
-    RequestKind, RequestState, RequestStore,
+    EmployeeRow, EmployeeState, KeyBinding, PasswordRule, People, PeopleConfig, PeopleError, PeopleStore,
+    Principal, RequestKind, RequestState, RequestStore,
 };
 use sekretess_core::policy::{Decision, FieldView, PolicyError, Purpose, Role};
 use sekretess_core::{FieldDef, FieldType, ManualClock, Schema, Sensitivity, Vault};
@@ -773,7 +773,16 @@ async fn dual_control_requests<B: Backend>(b: B) {
     // Certificate bindings of API keys.
     let store = fx.people.vault().store();
     assert_eq!(store.api_key_binding("k1").await.unwrap(), None);
-    store.bind_api_key("k1", &[7u8; 32]).await.unwrap();
-    store.bind_api_key("k1", &[9u8; 32]).await.unwrap();
-    assert_eq!(store.api_key_binding("k1").await.unwrap(), Some([9u8; 32]));
+    store.bind_api_key("k1", &KeyBinding::Certificate([7u8; 32])).await.unwrap();
+    store.bind_api_key("k1", &KeyBinding::Certificate([9u8; 32])).await.unwrap();
+    assert_eq!(store.api_key_binding("k1").await.unwrap(), Some(KeyBinding::Certificate([9u8; 32])));
+    // A binding by subject and CA replaces the certificate binding, and the other way round.
+    let by_subject = KeyBinding::SubjectAndCa { subject: vec![0x31, 0x0b, 0x30, 0x09], ca_sha256: [5u8; 32] };
+    store.bind_api_key("k1", &by_subject).await.unwrap();
+    assert_eq!(store.api_key_binding("k1").await.unwrap(), Some(by_subject.clone()));
+    assert_eq!(store.api_key_binding("k2").await.unwrap(), None);
+    store.bind_api_key("k1", &KeyBinding::Certificate([3u8; 32])).await.unwrap();
+    assert_eq!(store.api_key_binding("k1").await.unwrap(), Some(KeyBinding::Certificate([3u8; 32])));
+    store.bind_api_key("k2", &by_subject).await.unwrap();
+    assert_eq!(store.api_key_binding("k2").await.unwrap(), Some(by_subject));
 }
