@@ -113,8 +113,11 @@ pub async fn list<S: Store + AccessStore>(
         }
         return Ok(Json(api::AuditPage { entries, next_seq: Some(from) }));
     }
+    // Unfiltered, a page reads only what it returns (one more, to know where it ends).
+    let unfiltered = q.actor.is_none() && q.action.is_none() && q.since.is_none() && q.until.is_none();
+    let chunk = if unfiltered { limit + 1 } else { 1000 };
     while entries.len() < limit && from.saturating_sub(start) < SCAN_LIMIT {
-        let page = store.audit_read(from, 1000).await?;
+        let page = store.audit_read(from, chunk).await?;
         let Some(last) = page.last() else {
             return Ok(Json(api::AuditPage { entries, next_seq: None }));
         };
