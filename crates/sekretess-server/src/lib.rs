@@ -499,6 +499,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
     let backups = state.backup_routes.clone();
     let counters = Arc::clone(&state.metrics);
     let directory = Arc::clone(&state.people);
+    let clock = Arc::clone(&state.clock);
     let api = public
         .merge(protected_sys)
         .merge(data)
@@ -511,7 +512,7 @@ pub fn router<S: Store + AccessStore>(state: AppState<S>) -> Router {
         .layer(middleware::from_fn_with_state(limits.body_bytes, read_small_body))
         .layer(middleware::from_fn_with_state(Arc::clone(&counters), request_layer));
     // The web console under /ui/ calls the API above in process (see [`console`]).
-    console::router(api.clone(), directory)
+    console::router(api.clone(), directory, clock)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(middleware::from_fn_with_state(counters, request_layer))
         .fallback_service(api)

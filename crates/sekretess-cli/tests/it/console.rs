@@ -342,6 +342,13 @@ async fn console_end_to_end_in_headless_chromium() {
     assert!(session.domain().is_none_or(|d| d == "127.0.0.1"), "host-only");
     let officer_cookie = session.value().to_owned();
 
+    // The status page while this is the only officer: unsealed, the warning, this process.
+    ui.go(&a, "/ui/status").await;
+    assert_eq!(ui.text(&a, "#seal-state").await, "unsealed");
+    assert!(a.find(Locator::Id("single-officer-warning")).await.is_ok());
+    assert!(a.find(Locator::Css(r#"#processes tr.process[data-this="true"]"#)).await.is_ok());
+    assert_eq!(ui.text(&a, "#status-group-retail .state").await, "open");
+
     let olle_code = ui.invite(&a, "olle", "role-officer").await;
     let agnes_code = ui.invite(&a, "agnes", "role-agent").await;
     let aud_code = ui.invite(&a, "aud", "role-auditor").await;
@@ -354,6 +361,33 @@ async fn console_end_to_end_in_headless_chromium() {
     let aud_secret = ui.enrol(&b, &aud_code).await;
     ui.go(&a, "/ui/employees").await;
     ui.click(&a, "approve-olle").await;
+    ui.go(&a, "/ui/status").await;
+    assert!(a.find(Locator::Id("single-officer-warning")).await.is_err(), "two officers now");
+    ui.shot(&a, "status").await;
+
+    // The field policy: a change is a pending request until the other officer approves it.
+    ui.go(&a, "/ui/policy").await;
+    let cell = a.find(Locator::Id("cell-auditor-internal")).await.unwrap();
+    assert_eq!(cell.prop("value").await.unwrap().as_deref(), Some("deny"));
+    let restricted = a.find_all(Locator::Css("#cell-agent-restricted option")).await.unwrap();
+    let mut offered = vec![];
+    for o in restricted {
+        offered.push(o.attr("value").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(offered, ["deny", "masked"], "restricted is never plain online");
+    cell.select_by_value("masked").await.unwrap();
+    ui.click(&a, "policy-submit").await;
+    assert_eq!(ui.path(&a).await, "/ui/policy");
+    assert!(
+        ui.text(&a, "#cell-auditor-internal-pending").await.contains("pending approval by another officer")
+    );
+    assert!(a.find(Locator::Id("policy-approvals")).await.is_ok());
+    let cell = a.find(Locator::Id("cell-auditor-internal")).await.unwrap();
+    assert_eq!(cell.prop("value").await.unwrap().as_deref(), Some("deny"), "not in force yet");
+    ui.shot(&a, "policy").await;
+    ui.click(&a, "policy-approvals").await;
+    let row = a.find(Locator::Css(r#"tr[data-kind="policy.set"]"#)).await.unwrap();
+    let policy_request = row.attr("data-id").await.unwrap().expect("the policy request's id");
 
     // Publishing the agreement is dual control: the first officer asks, the second approves.
     ui.go(&a, "/ui/agreements").await;
@@ -376,6 +410,11 @@ async fn console_end_to_end_in_headless_chromium() {
     ui.go(&b, "/ui/approvals").await;
     ui.shot(&b, "approvals").await;
     ui.click(&b, &format!("approve-request-{request}")).await;
+    ui.click(&b, &format!("approve-request-{policy_request}")).await;
+    ui.go(&b, "/ui/policy").await;
+    let cell = b.find(Locator::Id("cell-auditor-internal")).await.unwrap();
+    assert_eq!(cell.prop("value").await.unwrap().as_deref(), Some("masked"), "in force once approved");
+    assert!(b.find(Locator::Id("policy-pending")).await.is_err());
     ui.go(&b, "/ui/agreements").await;
     assert_eq!(ui.text(&b, "#current-version").await, "1");
     ui.shot(&b, "agreements").await;

@@ -13,7 +13,7 @@ use super::view::*;
 use super::{Console, Ctx, Fields, Session, chrome, error_page, html, problem_of, seg};
 
 /// The session of a security officer, or the page that refuses.
-async fn officer(st: &Console, ctx: &Ctx) -> Result<Session, Response> {
+pub(super) async fn officer(st: &Console, ctx: &Ctx) -> Result<Session, Response> {
     let s = st.session(ctx).await?;
     if !s.is(Role::SecurityOfficer) {
         return Err(error_page(
@@ -25,12 +25,12 @@ async fn officer(st: &Console, ctx: &Ctx) -> Result<Session, Response> {
     Ok(s)
 }
 
-async fn officer_posted(st: &Console, ctx: &Ctx, form: &Fields) -> Result<Session, Response> {
+pub(super) async fn officer_posted(st: &Console, ctx: &Ctx, form: &Fields) -> Result<Session, Response> {
     st.posted(ctx, form).await?;
     officer(st, ctx).await
 }
 
-fn detail(p: &sekretess_api::Problem) -> String {
+pub(super) fn detail(p: &sekretess_api::Problem) -> String {
     p.detail.clone().map(|d| format!("{}: {d}", p.title)).unwrap_or(p.title.clone())
 }
 

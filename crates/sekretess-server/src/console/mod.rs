@@ -44,6 +44,9 @@ mod audit;
 mod i18n;
 mod pages;
 mod view;
+// Officers' policy table and vault status (issue 25, point 4).
+mod policy;
+mod status;
 
 pub use i18n::Lang;
 use i18n::Texts;
@@ -67,11 +70,12 @@ const FAVICON: &str = include_str!("../../static/favicon.svg");
 pub struct Console {
     api: Router,
     people: Arc<dyn Directory>,
+    clock: Arc<dyn sekretess_core::Clock>,
 }
 
 /// The console's routes; `api` is the whole JSON API (with its own layers).
-pub fn router(api: Router, people: Arc<dyn Directory>) -> Router {
-    let st = Console { api, people };
+pub fn router(api: Router, people: Arc<dyn Directory>, clock: Arc<dyn sekretess_core::Clock>) -> Router {
+    let st = Console { api, people, clock };
     Router::new()
         .route("/ui", get(root))
         .route("/ui/", get(root))
@@ -101,6 +105,8 @@ pub fn router(api: Router, people: Arc<dyn Directory>) -> Router {
         .route("/ui/audit", get(audit::audit))
         .route("/ui/audit/verify", post(audit::verify))
         .route("/ui/audit/export", post(audit::export))
+        .route("/ui/policy", get(policy::policy).post(policy::change))
+        .route("/ui/status", get(status::status))
         .route("/ui/{*rest}", get(not_found))
         .with_state(st)
         .layer(middleware::from_fn(console_headers))

@@ -90,8 +90,34 @@ pub async fn list<S: Store + AccessStore>(
     let start = q.from_seq.unwrap_or(1).max(1);
     let mut from = start;
     let mut entries = Vec::new();
+    if let Some(c) = code.as_deref() {
+        // One customer's entries come from the store's index, not from a scan of the log
+        // (which would look at SCAN_LIMIT entries and could stop before the first match).
+        let mut looked = 0u64;
+        while entries.len() < limit && looked < SCAN_LIMIT {
+            let page = store.audit_of_customer(c, from, 1000).await?;
+            let Some(last) = page.last().map(|e| e.seq) else {
+                return Ok(Json(api::AuditPage { entries, next_seq: None }));
+            };
+            looked += page.len() as u64;
+            from = last + 1;
+            for e in page {
+                if entries.len() >= limit {
+                    from = e.seq;
+                    break;
+                }
+                if matches(&q, Some(c), &e) {
+                    entries.push(wire(e));
+                }
+            }
+        }
+        return Ok(Json(api::AuditPage { entries, next_seq: Some(from) }));
+    }
+    // Unfiltered, a page reads only what it returns (one more, to know where it ends).
+    let unfiltered = q.actor.is_none() && q.action.is_none() && q.since.is_none() && q.until.is_none();
+    let chunk = if unfiltered { limit + 1 } else { 1000 };
     while entries.len() < limit && from.saturating_sub(start) < SCAN_LIMIT {
-        let page = store.audit_read(from, 1000).await?;
+        let page = store.audit_read(from, chunk).await?;
         let Some(last) = page.last() else {
             return Ok(Json(api::AuditPage { entries, next_seq: None }));
         };
