@@ -330,9 +330,16 @@ async fn console_end_to_end_in_headless_chromium() {
     let code = out(&add);
     // A letter filed under the code (the archive keeps only the redacted copy).
     let letter = dir.path().join("letter-to-customer.txt");
-    std::fs::write(&letter, "Dear customer,\nthank you for your letter. Reply to ada.lovelace@example.com.\n").unwrap();
-    let filed =
-        run(&env, &["archive", "add", letter.to_str().unwrap(), "--group", "retail", "--customer", &code], None);
+    std::fs::write(
+        &letter,
+        "Dear customer,\nthank you for your letter. Reply to ada.lovelace@example.com.\n",
+    )
+    .unwrap();
+    let filed = run(
+        &env,
+        &["archive", "add", letter.to_str().unwrap(), "--group", "retail", "--customer", &code],
+        None,
+    );
     assert_eq!(filed.status.code(), Some(0), "{filed:?}");
 
     // The first officer enrols (QR code and key), logs in with TOTP and invites a second
@@ -473,7 +480,10 @@ async fn console_end_to_end_in_headless_chromium() {
     let h = got.headers().clone();
     assert_eq!(h["content-type"], "application/octet-stream");
     let disposition = h["content-disposition"].to_str().unwrap().to_owned();
-    assert!(disposition.starts_with("attachment;") && disposition.contains("letter-to-customer.txt"), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("letter-to-customer.txt"),
+        "{disposition}"
+    );
     assert_eq!(h["cache-control"], "no-store");
     let body = got.text().await.unwrap();
     assert!(body.contains("thank you for your letter"), "{body}");

@@ -128,7 +128,9 @@ async fn raw(
     }
     let body = match body {
         Some(bytes) => {
-            b = b.header(header::CONTENT_TYPE, "application/json").header(header::CONTENT_LENGTH, bytes.len());
+            b = b
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CONTENT_LENGTH, bytes.len());
             Body::from(bytes)
         }
         None => Body::empty(),
@@ -159,9 +161,9 @@ fn field_of<'a>(p: &Problem, names: impl Iterator<Item = &'a str>) -> Option<Str
     let detail = p.detail.as_deref()?;
     let names: Vec<&str> = names.collect();
     let found = match kind(p) {
-        "invalid-field" | "field-too-long" => detail
-            .strip_prefix("field ")
-            .and_then(|rest| names.iter().find(|n| rest.strip_prefix(**n).is_some_and(|r| r.starts_with(' ')))),
+        "invalid-field" | "field-too-long" => detail.strip_prefix("field ").and_then(|rest| {
+            names.iter().find(|n| rest.strip_prefix(**n).is_some_and(|r| r.starts_with(' ')))
+        }),
         "duplicate" => names.iter().find(|n| detail.ends_with(&format!(" {n}"))),
         _ => None,
     };
@@ -273,7 +275,13 @@ pub async fn customer(State(st): State<Console>, ctx: Ctx, Path(code): Path<Stri
         Ok(l) => (
             l.documents
                 .into_iter()
-                .map(|d| DocRow { id: d.id, name: d.name, size: d.size, filed: utc(d.filed_at), group: d.group })
+                .map(|d| DocRow {
+                    id: d.id,
+                    name: d.name,
+                    size: d.size,
+                    filed: utc(d.filed_at),
+                    group: d.group,
+                })
                 .collect(),
             None,
         ),
@@ -305,13 +313,14 @@ async fn new_form(
 ) -> Response {
     let groups: Vec<String> = s.principal.groups.values().cloned().collect();
     // One group: no need to choose.
-    let group = group.filter(|g| !g.is_empty()).or_else(|| if groups.len() == 1 { groups.first().cloned() } else { None });
+    let group = group
+        .filter(|g| !g.is_empty())
+        .or_else(|| if groups.len() == 1 { groups.first().cloned() } else { None });
     let fields = match &group {
         Some(g) => match form_fields(st, ctx, s, g).await {
-            Ok(f) => f
-                .iter()
-                .map(|(f, _)| FormField { error: errors.get(&f.name).cloned(), ..input(f) })
-                .collect(),
+            Ok(f) => {
+                f.iter().map(|(f, _)| FormField { error: errors.get(&f.name).cloned(), ..input(f) }).collect()
+            }
             Err(p) => return error_page(ctx, Some(s), &p),
         },
         None => Vec::new(),
@@ -376,8 +385,10 @@ pub async fn create(State(st): State<Console>, ctx: Ctx, form: Fields) -> Respon
     };
     let group = form.get("group").to_owned();
     let mut req = api::CreateCustomer { group: group.clone(), fields: typed(&form) };
-    let names: Vec<String> = form.0.iter().filter_map(|(k, _)| k.strip_prefix("f-").map(str::to_owned)).collect();
-    let made: Result<api::Created, _> = st.as_staff(&ctx, &s, Method::POST, "/v1/customers", Some(&req)).await;
+    let names: Vec<String> =
+        form.0.iter().filter_map(|(k, _)| k.strip_prefix("f-").map(str::to_owned)).collect();
+    let made: Result<api::Created, _> =
+        st.as_staff(&ctx, &s, Method::POST, "/v1/customers", Some(&req)).await;
     wipe(&mut req.fields);
     match made {
         Ok(c) => Redirect::to(&format!("/ui/customers/{}", seg(&c.code))).into_response(),
@@ -500,7 +511,14 @@ pub async fn update(State(st): State<Console>, ctx: Ctx, Path(code): Path<String
     edit_form(&st, &ctx, &s, &code, &errors, error, false, status).await
 }
 
-fn erase_view(ctx: &Ctx, s: &Session, code: &str, error: Option<String>, done: bool, status: StatusCode) -> Response {
+fn erase_view(
+    ctx: &Ctx,
+    s: &Session,
+    code: &str,
+    error: Option<String>,
+    done: bool,
+    status: StatusCode,
+) -> Response {
     let t = ctx.t();
     let page = ErasePage {
         chrome: chrome(ctx, Some(s), if done { t.erased_title } else { t.erase_title }),
@@ -518,7 +536,11 @@ pub async fn erase_page(State(st): State<Console>, ctx: Ctx, Path(code): Path<St
     };
     match CustomerCode::parse(&code) {
         Ok(c) => erase_view(&ctx, &s, &c.to_string(), None, false, StatusCode::OK),
-        Err(_) => error_page(&ctx, Some(&s), &problem_of(StatusCode::BAD_REQUEST, "malformed-code", "Malformed customer code")),
+        Err(_) => error_page(
+            &ctx,
+            Some(&s),
+            &problem_of(StatusCode::BAD_REQUEST, "malformed-code", "Malformed customer code"),
+        ),
     }
 }
 
@@ -600,7 +622,10 @@ mod tests {
     fn refusals_are_placed_beside_the_field_they_name() {
         let names = ["email", "email_work", "national_id"];
         let at = |k, d| field_of(&p(k, d), names.iter().copied());
-        assert_eq!(at("invalid-field", "field email is invalid: not an e-mail address").as_deref(), Some("email"));
+        assert_eq!(
+            at("invalid-field", "field email is invalid: not an e-mail address").as_deref(),
+            Some("email")
+        );
         assert_eq!(at("invalid-field", "field email_work is invalid: x").as_deref(), Some("email_work"));
         assert_eq!(
             at("field-too-long", "field national_id is too long (at most 20 characters)").as_deref(),
@@ -611,7 +636,11 @@ mod tests {
             Some("national_id")
         );
         assert_eq!(at("invalid-field", "field phone is invalid: x"), None, "not a field of the form");
-        assert_eq!(at("unknown-field", "field email is invalid: x"), None, "only the kinds that name a field");
+        assert_eq!(
+            at("unknown-field", "field email is invalid: x"),
+            None,
+            "only the kinds that name a field"
+        );
     }
 
     #[test]
