@@ -35,6 +35,11 @@ use super::i18n::Texts;
 use super::view::{Chrome, FieldRow, utc};
 use super::{Console, Ctx, Fields, Session, chrome, error_page, html, kind, problem_of, seg};
 
+/// What RFC 8187 leaves unencoded in a `filename*` value (its `attr-char`, less the rarer
+/// signs).
+const ATTR_CHAR: &percent_encoding::AsciiSet =
+    &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// One document on file, for the customer page.
 pub struct DocRow {
     pub id: String,
@@ -589,7 +594,7 @@ pub async fn download(State(st): State<Console>, ctx: Ctx, Path(id): Path<String
     let length = resp.headers().get(header::CONTENT_LENGTH).cloned();
     let disposition = format!(
         "attachment; filename=\"document\"; filename*=UTF-8''{}",
-        utf8_percent_encode(&name, NON_ALPHANUMERIC)
+        utf8_percent_encode(&name, ATTR_CHAR)
     );
     let mut out = Response::new(resp.into_body());
     let h = out.headers_mut();
