@@ -181,6 +181,7 @@ pub const PROBLEM_KINDS: &[&str] = &[
     "token-unknown",
     "unknown-request",
     "invalid-reason",
+    "customer-changed",
 ];
 
 /// A problem `type`: `urn:sekretess:problem:` and one of [`PROBLEM_KINDS`].

@@ -298,6 +298,11 @@ pub struct Customer {
     /// group's default period (absent: never, as configured now).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_at: Option<i64>,
+    /// The record's version, one more with every update. An update sent with
+    /// `If-Match: "<version>"` is refused (412 `customer-changed`) once the customer has
+    /// changed since, so a concurrent edit is never overwritten unseen.
+    #[serde(default)]
+    pub version: u64,
 }
 
 /// Sets fields (a string) or removes them (`null`); fields not named stay as they are.

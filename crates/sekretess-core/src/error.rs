@@ -121,6 +121,9 @@ pub enum VaultError {
     /// A token could not be issued, turned back or revoked (never names the value or token).
     #[error("{0}")]
     Token(TokenFault),
+    /// The customer changed since the caller read it (an update named an older version).
+    #[error("the customer changed since it was read; read it again")]
+    Changed,
 }
 
 /// Why one token or value was refused.

@@ -3,8 +3,11 @@
 //!
 //! One story: the first officer enrols and logs in with TOTP, invites an officer, an agent and
 //! an auditor; the second officer approves the agent; the agent is refused customer data until
-//! signing the agreement, signs, finds a customer, sees it masked and reveals one field with a
-//! purpose; the auditor sees exactly those events and verifies the chain. Throughout: no
+//! signing the agreement, signs, finds a customer, sees it masked with the documents filed
+//! under its code (and downloads one), reveals one field with a purpose; creates a customer
+//! (a bad personnummer is refused beside its field, echoing nothing), edits it (an edit made
+//! from an older read is refused), erases it after typing its code; the auditor sees exactly
+//! those events and verifies the chain. Throughout: no
 //! request leaves for another host (the browsers' performance logs), no CSP violation (their
 //! console logs), the cookie attributes, and a form without its CSRF token is refused (a plain
 //! HTTP client). Screenshots of the main pages go to `docs/console/` when
@@ -325,6 +328,19 @@ async fn console_end_to_end_in_headless_chromium() {
     );
     assert_eq!(add.status.code(), Some(0), "{add:?}");
     let code = out(&add);
+    // A letter filed under the code (the archive keeps only the redacted copy).
+    let letter = dir.path().join("letter-to-customer.txt");
+    std::fs::write(
+        &letter,
+        "Dear customer,\nthank you for your letter. Reply to ada.lovelace@example.com.\n",
+    )
+    .unwrap();
+    let filed = run(
+        &env,
+        &["archive", "add", letter.to_str().unwrap(), "--group", "retail", "--customer", &code],
+        None,
+    );
+    assert_eq!(filed.status.code(), Some(0), "{filed:?}");
 
     // The first officer enrols (QR code and key), logs in with TOTP and invites a second
     // officer, an agent and an auditor.
@@ -455,6 +471,19 @@ async fn console_end_to_end_in_headless_chromium() {
     let page = c.source().await.unwrap();
     assert!(!page.contains("Lovelace") && !page.contains("ada.lovelace@example.com"), "masked view");
     assert_ne!(ui.text(&c, "#field-email .value").await, "");
+    // The document filed under the code, with a download link through the console.
+    let docs = c.find_all(Locator::Css("#documents tr.document")).await.unwrap();
+    assert_eq!(docs.len(), 1, "one document on file");
+    assert_eq!(ui.text(&c, "#documents tr.document .name").await, "letter-to-customer.txt");
+    let href = c
+        .find(Locator::Css("#documents tr.document a.download"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("a download link");
+    assert!(href.starts_with("/ui/documents/doc_") && !href.contains('?'), "{href}");
     ui.shot(&c, "customer").await;
 
     // Reveals the e-mail with a purpose: by POST, so nothing of it in the URL or the title.
@@ -467,6 +496,108 @@ async fn console_end_to_end_in_headless_chromium() {
     let title = c.title().await.unwrap();
     assert!(!url.contains("ada") && !title.contains("ada") && !title.contains(&code), "{url} {title}");
     ui.shot(&c, "revealed").await;
+
+    // The document, downloaded through the console with the agent's session: the redacted
+    // copy, as an attachment.
+    let http = http_client(&env.ca);
+    let agent_cookie = c
+        .get_all_cookies()
+        .await
+        .unwrap()
+        .iter()
+        .find(|k| k.name() == "__Host-sekretess")
+        .unwrap()
+        .value()
+        .to_owned();
+    let got = http
+        .get(format!("{}{href}", env.addr))
+        .header("cookie", format!("__Host-sekretess={agent_cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), 200);
+    let h = got.headers().clone();
+    assert_eq!(h["content-type"], "application/octet-stream");
+    let disposition = h["content-disposition"].to_str().unwrap().to_owned();
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("letter-to-customer.txt"),
+        "{disposition}"
+    );
+    assert_eq!(h["cache-control"], "no-store");
+    let body = got.text().await.unwrap();
+    assert!(body.contains("thank you for your letter"), "{body}");
+    assert!(!body.contains("ada.lovelace@example.com"), "only the redacted copy: {body}");
+
+    // A new customer: a bad personnummer is refused beside its field, and nothing typed
+    // comes back in the page.
+    ui.go(&c, "/ui/customers").await;
+    ui.click(&c, "new-customer").await;
+    assert_eq!(ui.text(&c, "#form-group").await, "retail", "the agent's one group, no choice to make");
+    ui.fill(&c, "f-full_name", "Grace Hopper").await;
+    ui.fill(&c, "f-email", "grace.hopper@example.com").await;
+    ui.fill(&c, "f-national_id", "19121212-1213").await;
+    ui.click(&c, "create-button").await;
+    assert_eq!(ui.path(&c).await, "/ui/customers/new");
+    assert!(!ui.text(&c, "#error-national_id").await.is_empty());
+    assert!(c.find(Locator::Id("error-email")).await.is_err(), "only the field at fault");
+    let page = c.source().await.unwrap();
+    for typed in ["Grace", "grace.hopper", "19121212"] {
+        assert!(!page.contains(typed), "{typed} echoed: {page}");
+    }
+    assert_eq!(c.title().await.unwrap(), "New customer · Sekretess");
+    ui.shot(&c, "customer-new-error").await;
+    ui.fill(&c, "f-full_name", "Grace Hopper").await;
+    ui.fill(&c, "f-email", "grace.hopper@example.com").await;
+    ui.fill(&c, "f-national_id", "19121212-1212").await;
+    ui.fill(&c, "f-notes", "first note").await;
+    ui.click(&c, "create-button").await;
+    let created = ui.text(&c, "#customer-code").await;
+    assert_eq!(ui.path(&c).await, format!("/ui/customers/{created}"), "redirected to the code only");
+    assert_ne!(created, code);
+    assert_eq!(ui.text(&c, "#field-notes .value").await, "first note");
+
+    // The edit form: the plain note filled in, the masked name not (its masked form beside).
+    ui.click(&c, "edit-link").await;
+    assert_eq!(ui.path(&c).await, format!("/ui/customers/{created}/edit"));
+    let value = |id: &'static str| {
+        let c = c.clone();
+        async move { c.find(Locator::Id(id)).await.unwrap().prop("value").await.unwrap().unwrap_or_default() }
+    };
+    assert_eq!(value("f-notes").await, "first note");
+    assert_eq!(value("f-full_name").await, "");
+    assert!(c.find(Locator::Id("now-full_name")).await.is_ok());
+    assert!(!c.source().await.unwrap().contains("Grace"), "a masked value is never filled in");
+    ui.shot(&c, "customer-edit").await;
+    // Someone else changes the customer meanwhile (an API client): the form's save is
+    // refused, nothing is written, and the form is shown again as the customer is now.
+    let other = run(&env, &["customer", "update", &created], Some(r#"{"phone": "+46701234567"}"#));
+    assert_eq!(other.status.code(), Some(0), "{other:?}");
+    ui.fill(&c, "f-notes", "call after five").await;
+    ui.click(&c, "save-button").await;
+    assert_eq!(
+        c.find(Locator::Id("form-error")).await.unwrap().attr("data-kind").await.unwrap().as_deref(),
+        Some("customer-changed")
+    );
+    assert_eq!(value("f-notes").await, "first note", "not saved");
+    ui.fill(&c, "f-notes", "call after five").await;
+    ui.click(&c, "save-button").await;
+    assert_eq!(ui.path(&c).await, format!("/ui/customers/{created}"));
+    assert_eq!(ui.text(&c, "#field-notes .value").await, "call after five");
+
+    // Erasure asks for the code again: another code erases nothing; the right one erases.
+    ui.click(&c, "erase-link").await;
+    ui.fill(&c, "confirm", &code).await;
+    ui.click(&c, "erase-button").await;
+    assert!(c.find(Locator::Id("form-error")).await.is_ok());
+    ui.shot(&c, "erase").await;
+    ui.fill(&c, "confirm", &created.to_lowercase()).await;
+    ui.click(&c, "erase-button").await;
+    assert!(c.find(Locator::Id("erased")).await.is_ok());
+    ui.go(&c, &format!("/ui/customers/{created}")).await;
+    assert_eq!(
+        c.find(Locator::Id("problem")).await.unwrap().attr("data-kind").await.unwrap().as_deref(),
+        Some("customer-erased")
+    );
 
     // The auditor sees exactly the agent's events on this customer, and the chain verifies.
     let d = browser(&driver_url, &chromium).await;
@@ -511,6 +642,37 @@ async fn console_end_to_end_in_headless_chromium() {
     assert!(agent_events.iter().all(|e| e.0 == agent_events[0].0), "one agent");
     assert!(!d.source().await.unwrap().contains("ada.lovelace"), "no value in the log");
     ui.shot(&d, "audit").await;
+
+    // The new customer's life: created, a stale edit refused, edited, erased, by the agent.
+    ui.go(&d, &format!("/ui/audit?customer={created}")).await;
+    let mut events = vec![];
+    for row in d.find_all(Locator::Css("#audit tr.entry")).await.unwrap() {
+        let cell = |css: &'static str| {
+            let row = row.clone();
+            async move { row.find(Locator::Css(css)).await.unwrap().text().await.unwrap() }
+        };
+        let actor = cell(".actor").await;
+        if actor.starts_with("employee:") && actor == agent_events[0].0 {
+            events.push((cell(".action").await, cell(".outcome").await, cell(".fields").await));
+        }
+    }
+    // Each write is an attempt then its commit marker (`.commit`, success); a refusal is
+    // one entry naming its problem.
+    let at = |pred: &dyn Fn(&(String, String, String)) -> bool| {
+        events.iter().position(pred).unwrap_or_else(|| panic!("missing in {events:?}"))
+    };
+    let created_at = at(&|e| e.0.starts_with("customer.create") && e.1 == "success");
+    let stale = at(&|e| e.0 == "customer.update" && e.1 != "success" && e.2.contains("customer-changed"));
+    let edited = at(&|e| e.0 == "customer.update" && e.2 == "notes");
+    let edit_done = at(&|e| e.0.starts_with("customer.update") && e.1 == "success");
+    let erased = at(&|e| e.0.starts_with("customer.erase") && e.1 == "success");
+    assert!(created_at < stale && stale < edited && edited <= edit_done && edit_done < erased, "{events:?}");
+    assert!(
+        !events.iter().any(|e| e.0 == "customer.update" && e.2.contains("phone")),
+        "the API client's change is not the agent's: {events:?}"
+    );
+    let page = d.source().await.unwrap();
+    assert!(!page.contains("Grace") && !page.contains("call after five"), "no value in the log");
     ui.click(&d, "verify").await;
     assert_eq!(ui.text(&d, "#verify-status").await, "intact");
     ui.shot(&d, "verified").await;
@@ -528,16 +690,6 @@ async fn console_end_to_end_in_headless_chromium() {
     assert!(ui.text(&d, "nav").await.contains("Audit log"));
 
     // Logout ends the session on the server: the old cookie no longer opens a page.
-    let http = http_client(&env.ca);
-    let agent_cookie = c
-        .get_all_cookies()
-        .await
-        .unwrap()
-        .iter()
-        .find(|k| k.name() == "__Host-sekretess")
-        .unwrap()
-        .value()
-        .to_owned();
     let home = |cookie: String| {
         let http = http.clone();
         let url = format!("{}/ui/home", env.addr);

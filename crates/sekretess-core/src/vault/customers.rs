@@ -172,6 +172,7 @@ impl<S: Store> Vault<S> {
             created_at: record.created_at,
             updated_at: record.updated_at,
             retain_until: record.retain_until,
+            version: record.version,
         })
     }
 
@@ -199,6 +200,7 @@ impl<S: Store> Vault<S> {
             created_at: record.created_at,
             updated_at: record.updated_at,
             retain_until: record.retain_until,
+            version: record.version,
         })
     }
 
@@ -209,8 +211,25 @@ impl<S: Store> Vault<S> {
         code: &CustomerCode,
         changes: &[(String, Option<String>)],
     ) -> Result<(), VaultError> {
+        self.update_customer_at(ctx, code, changes, None).await
+    }
+
+    /// [`Vault::update_customer`], only if the record is still at version `expected` (when
+    /// given): an edit made from an older read is refused with [`VaultError::Changed`], so
+    /// it never overwrites a change its author did not see. The check holds the record's
+    /// write lock, and the store's write is conditional on the version read.
+    pub async fn update_customer_at(
+        &self,
+        ctx: &AuditContext,
+        code: &CustomerCode,
+        changes: &[(String, Option<String>)],
+        expected: Option<u64>,
+    ) -> Result<(), VaultError> {
         let _gate = self.write_gate.read().await;
         let (u, g, record, hold) = self.locate(code, Access::Write).await?;
+        if expected.is_some_and(|v| v != record.version) {
+            return Err(VaultError::Changed);
+        }
         let (_old_dek, current) = self.open_record(&g, &record, &hold).await?;
         let shape = g.shape()?;
         let mut merged: BTreeMap<String, Zeroizing<String>> =

@@ -113,6 +113,9 @@ pub struct Customer {
     pub updated_at: i64,
     /// The customer's own retention date (`None`: the group's default, if any).
     pub retain_until: Option<i64>,
+    /// The record's version: one more with every update (for optimistic concurrency, see
+    /// [`Vault::update_customer_at`]).
+    pub version: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

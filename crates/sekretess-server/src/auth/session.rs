@@ -234,6 +234,9 @@ pub fn scopes_of(roles: &[Role]) -> Vec<Scope> {
                 Scope::TokensCreate,
                 Scope::TokensReveal,
                 Scope::CustomersExport,
+                // Customer data in their groups (DESIGN.md 5): create, edit and erase too.
+                Scope::CustomersWrite,
+                Scope::CustomersErase,
             ]),
             Role::Auditor => out.extend([Scope::AuditRead, Scope::Metrics]),
             // Not an employee role (refused at invitation); gives nothing here.

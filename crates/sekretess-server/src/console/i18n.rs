@@ -248,6 +248,38 @@ texts! {
     no_schedule: "no scheduled backups", "inga schemalagda säkerhetskopior";
     metrics_unavailable: "Not available.", "Inte tillgängligt.";
     audit_failures: "Audit write failures since start", "Misslyckade skrivningar till granskningsloggen sedan start";
+    new_customer_link: "New customer", "Ny kund";
+    new_customer_title: "New customer", "Ny kund";
+    edit_customer_title: "Edit customer", "Ändra kund";
+    edit_link: "Edit", "Ändra";
+    erase_link: "Erase", "Radera";
+    choose_group: "Choose the group for the new customer.", "Välj gruppen för den nya kunden.";
+    choose_button: "Choose", "Välj";
+    form_note_new: "Fill in what you have; empty fields are left out. If the form is refused, the values are not sent back to the browser: type them again.", "Fyll i det du har; tomma fält utelämnas. Om formuläret inte godtas skickas värdena inte tillbaka till webbläsaren: skriv in dem igen.";
+    form_note_edit: "Values you may only see masked are not filled in: an empty field is left as it is. Type a new value to replace it, or tick remove. If the form is refused, type your changes again.", "Värden som du bara får se maskerade fylls inte i: ett tomt fält lämnas som det är. Skriv ett nytt värde för att ersätta det, eller kryssa i ta bort. Om formuläret inte godtas, skriv in ändringarna igen.";
+    now_value: "Now", "Nu";
+    clear_value: "Remove the value", "Ta bort värdet";
+    save_button: "Save", "Spara";
+    create_customer_button: "Create the customer", "Skapa kunden";
+    err_form: "The form was not accepted: see the field marked below.", "Formuläret godtogs inte: se fältet som är markerat nedan.";
+    err_field_invalid: "Not a valid value", "Inte ett giltigt värde";
+    err_field_long: "Too long", "För långt";
+    err_field_duplicate: "Another customer in the group has this value", "En annan kund i gruppen har detta värde";
+    err_changed: "Someone else changed this customer after you opened the form, so nothing was saved. The form now shows the current customer: make your change again.", "Någon annan ändrade kunden efter att du öppnade formuläret, så inget sparades. Formuläret visar nu kunden som den är: gör din ändring igen.";
+    erase_title: "Erase customer", "Radera kund";
+    erased_title: "Customer erased", "Kunden raderad";
+    erase_intro: "Erasing cannot be undone: the customer's data key is destroyed and no value can be read again. The code is never reused. Type the customer code to confirm.", "Radering kan inte ångras: kundens datanyckel förstörs och inget värde kan läsas igen. Koden återanvänds aldrig. Skriv kundkoden för att bekräfta.";
+    erase_confirm: "Customer code, typed again", "Kundkoden, inskriven igen";
+    erase_button: "Erase for good", "Radera för gott";
+    erased_note: "The customer was erased; the erasure is in the audit log.", "Kunden raderades; raderingen finns i granskningsloggen.";
+    err_confirm_code: "The code typed is not this customer's code; nothing was erased.", "Koden som skrevs in är inte kundens kod; inget raderades.";
+    documents: "Documents on file", "Arkiverade dokument";
+    no_documents: "No documents are filed under this code.", "Inga dokument är arkiverade under denna kod.";
+    documents_unavailable: "The documents could not be listed", "Dokumenten kunde inte listas";
+    document_name: "Name (redacted)", "Namn (maskerat)";
+    size_bytes: "Size (bytes)", "Storlek (byte)";
+    filed_at: "Filed (UTC)", "Arkiverat (UTC)";
+    download: "Download", "Ladda ner";
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ use crate::auth::session::Directory;
 
 mod admin;
 mod audit;
+mod customers;
 mod i18n;
 mod pages;
 mod view;
@@ -90,7 +91,7 @@ pub fn router(api: Router, people: Arc<dyn Directory>, clock: Arc<dyn sekretess_
         .route("/ui/agreement", get(pages::agreement_page).post(pages::sign))
         .route("/ui/customers", get(pages::search_page))
         .route("/ui/customers/find", post(pages::find))
-        .route("/ui/customers/{code}", get(pages::customer))
+        .route("/ui/customers/{code}", get(customers::customer))
         .route("/ui/customers/{code}/reveal", post(pages::reveal))
         .route("/ui/employees", get(admin::employees))
         .route("/ui/employees/invite", post(admin::invite))
@@ -107,6 +108,10 @@ pub fn router(api: Router, people: Arc<dyn Directory>, clock: Arc<dyn sekretess_
         .route("/ui/audit/export", post(audit::export))
         .route("/ui/policy", get(policy::policy).post(policy::change))
         .route("/ui/status", get(status::status))
+        .route("/ui/customers/new", get(customers::new_page).post(customers::create))
+        .route("/ui/customers/{code}/edit", get(customers::edit_page).post(customers::update))
+        .route("/ui/customers/{code}/erase", get(customers::erase_page).post(customers::erase))
+        .route("/ui/documents/{id}", get(customers::download))
         .route("/ui/{*rest}", get(not_found))
         .with_state(st)
         .layer(middleware::from_fn(console_headers))

@@ -1,5 +1,5 @@
-//! Login, enrolment, logout, the start page, the agreement, and customers (find, masked
-//! view, reveal with a purpose).
+//! Login, enrolment, logout, the start page, the agreement, and customers (find, reveal
+//! with a purpose; the customer page itself is in `customers.rs`).
 
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
@@ -304,38 +304,6 @@ pub async fn find(State(st): State<Console>, ctx: Ctx, form: Fields) -> Response
         }
         Err(p) => error_page(&ctx, Some(&s), &p),
     }
-}
-
-fn purposes() -> Vec<String> {
-    sekretess_core::policy::PurposeKind::ALL.iter().map(|k| k.as_str().to_owned()).collect()
-}
-
-pub async fn customer(State(st): State<Console>, ctx: Ctx, Path(code): Path<String>) -> Response {
-    let s = match st.session(&ctx).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let got: Result<api::Customer, _> =
-        st.as_staff(&ctx, &s, Method::GET, &format!("/v1/customers/{}", seg(&code)), None::<&()>).await;
-    let c = match got {
-        Ok(c) => c,
-        Err(p) => return error_page(&ctx, Some(&s), &p),
-    };
-    let rows = c
-        .fields
-        .iter()
-        .map(|(k, v)| FieldRow { name: k.clone(), value: v.clone(), masked: c.masked.contains(k) })
-        .collect();
-    let page = CustomerPage {
-        chrome: chrome(&ctx, Some(&s), ctx.t().customer_title),
-        code: c.code.clone(),
-        group: c.group.clone(),
-        created: utc(c.created_at),
-        updated: utc(c.updated_at),
-        rows,
-        purposes: purposes(),
-    };
-    html(StatusCode::OK, &page)
 }
 
 pub async fn reveal(State(st): State<Console>, ctx: Ctx, Path(code): Path<String>, form: Fields) -> Response {

@@ -106,18 +106,6 @@ pub struct FieldRow {
 }
 
 #[derive(Template)]
-#[template(path = "console/customer.html")]
-pub struct CustomerPage {
-    pub chrome: Chrome,
-    pub code: String,
-    pub group: String,
-    pub created: String,
-    pub updated: String,
-    pub rows: Vec<FieldRow>,
-    pub purposes: Vec<String>,
-}
-
-#[derive(Template)]
 #[template(path = "console/revealed.html")]
 pub struct RevealedPage {
     pub chrome: Chrome,

@@ -244,6 +244,12 @@ pub(crate) fn map_vault(e: &VaultError) -> Mapped {
         }
         V::Store(StoreError::Conflict { .. }) => (S::CONFLICT, "conflict", "Conflict", None),
         V::Token(f) => map_token(f),
+        V::Changed => (
+            S::PRECONDITION_FAILED,
+            "customer-changed",
+            "The customer changed",
+            d("the customer changed since it was read (If-Match names an older version); read it again"),
+        ),
         _ => (S::INTERNAL_SERVER_ERROR, "internal", "Internal error", None),
     }
 }

@@ -155,24 +155,43 @@ pub async fn get_customer<S: Store + AccessStore>(
 /// Sets (string) or removes (null) fields of a customer.
 #[utoipa::path(operation_id = "update_customer", patch, path = "/v1/customers/{code}", tag = "customers", request_body = api::UpdateCustomer,
     security(("bearer" = ["customers:write"])),
-    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3XP", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$")),
+    params(("code" = String, Path, description = "customer code, e.g. K7Q4-M92D-J3XP", pattern = r"^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$"),
+           ("if-match" = Option<String>, Header, description = "Update only if the customer is still at this version (`\"3\"`, the `version` of a read); `*` or no header: at any version")),
     responses((status = 204, description = "Updated"),
               (status = 400, description = "Malformed customer code or wrong check symbol, or a body that is not JSON", body = sekretess_api::Problem, content_type = "application/problem+json"),
               (status = 404, description = "No such customer, or one in a group the caller may not reach (`customer-not-found`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
               (status = 409, description = "Another customer in the group has this value of a unique field (`duplicate`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
               (status = 410, description = "The customer was erased (`customer-erased`)", body = sekretess_api::Problem, content_type = "application/problem+json"),
+              (status = 412, description = "The customer is no longer at the version named by If-Match (`customer-changed`): read it again", body = sekretess_api::Problem, content_type = "application/problem+json"),
               (status = 422, description = "A field is unknown, refused or invalid (`unknown-field`, `forbidden-field`, `invalid-field`, `field-too-long`, `no-fields`), or the body is malformed", body = sekretess_api::Problem, content_type = "application/problem+json"),
               (status = 423, description = "The customer group is locked (`group-locked`)", body = sekretess_api::Problem, content_type = "application/problem+json")))]
 pub async fn update_customer<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersWrite>,
     Path(code): Path<String>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<api::UpdateCustomer>,
 ) -> ApiResult<StatusCode> {
     let code = reachable(&st, &auth.caller, &code).await?;
     let changes: Vec<(String, Option<String>)> = req.fields.into_iter().collect();
-    st.vault.update_customer(&auth.ctx(), &code, &changes).await?;
+    let expected = if_match(&headers)?;
+    st.vault.update_customer_at(&auth.ctx(), &code, &changes, expected).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The version an `If-Match` header names: `None` without one or for `*`. A value that
+/// names no version of ours (several tags, a weak or malformed one) never matches.
+fn if_match(headers: &HeaderMap) -> ApiResult<Option<u64>> {
+    let Some(v) = headers.get(axum::http::header::IF_MATCH) else { return Ok(None) };
+    let text = v.to_str().unwrap_or("").trim();
+    if text == "*" {
+        return Ok(None);
+    }
+    let bare = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')).unwrap_or(text);
+    match bare.parse::<u64>() {
+        Ok(n) if bare.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(n)),
+        _ => Err(VaultError::Changed.into()),
+    }
 }
 
 /// Erases a customer (crypto-shredding); the code is never reused.

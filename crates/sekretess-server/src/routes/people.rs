@@ -614,5 +614,6 @@ pub(crate) async fn policy_view<S: Store + AccessStore>(
         updated_at: c.updated_at,
         retain_until: c.retain_until,
         due_at,
+        version: c.version,
     })
 }

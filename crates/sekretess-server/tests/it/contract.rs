@@ -45,7 +45,7 @@ const OUTCOMES: &[(&str, &str, u8, &[u16])] = &[
     ("POST", "/v1/customers/batch", AUTH | JSON, &[200, 404, 413, 423]),
     ("POST", "/v1/customers/search", AUTH | JSON, &[200, 404, 422, 423]),
     ("GET", "/v1/customers/{code}", AUTH, &[200, 400, 404, 410, 422, 423]),
-    ("PATCH", "/v1/customers/{code}", AUTH | JSON, &[204, 400, 404, 409, 410, 422, 423]),
+    ("PATCH", "/v1/customers/{code}", AUTH | JSON, &[204, 400, 404, 409, 410, 412, 422, 423]),
     ("DELETE", "/v1/customers/{code}", AUTH, &[204, 400, 404, 410, 423]),
     ("POST", "/v1/customers/{code}/reveal", AUTH | JSON, &[200, 400, 403, 404, 410, 422, 423, 429]),
     ("POST", "/v1/apikeys", AUTH | JSON, &[201, 202, 400, 403]),

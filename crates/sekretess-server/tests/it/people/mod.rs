@@ -393,12 +393,12 @@ fn row(method: &str, path: &str) -> Option<(Vec<Kind>, bool)> {
         }
         ("post", "/v1/audit/rotate-key") => (vec![Officer, svc("sys:seal")], true),
         ("post", "/v1/customers") | ("post", "/v1/customers/batch") | ("patch", "/v1/customers/{code}") => {
-            (vec![svc("customers:write")], false)
+            (vec![Agent, svc("customers:write")], false)
         }
         ("post", "/v1/customers/search") => (vec![Agent, svc("customers:find")], false),
         ("get", "/v1/customers/{code}") => (vec![Agent, svc("customers:read")], false),
         ("post", "/v1/customers/{code}/reveal") => (vec![Agent, svc("customers:reveal")], false),
-        ("delete", "/v1/customers/{code}") => (vec![svc("customers:erase")], false),
+        ("delete", "/v1/customers/{code}") => (vec![Agent, svc("customers:erase")], false),
         ("post", "/v1/apikeys")
         | ("get", "/v1/apikeys")
         | ("delete", "/v1/apikeys/{id}")
