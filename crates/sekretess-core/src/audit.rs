@@ -719,11 +719,11 @@ impl<A: AuditStore> AuditLog<A> {
     }
 }
 
-/// A runtime on a thread of its own for the audit writer's rounds, started once per
-/// process. Every request waits for a round's commit; on the server's runtime the round
+/// A runtime on a thread of its own for the audit writer's rounds (and the single-write
+/// rounds, which wait on them: see `vault/commit.rs`), started once per process. Every request waits for a round's commit; on the server's runtime the round
 /// task queued behind request tasks between its store calls (measured in docs/benchmarks.md,
 /// Audit cost). `None` if the thread cannot be started: rounds then run where their callers do.
-fn writer_runtime() -> Option<tokio::runtime::Handle> {
+pub(crate) fn writer_runtime() -> Option<tokio::runtime::Handle> {
     static RUNTIME: std::sync::OnceLock<Option<tokio::runtime::Handle>> = std::sync::OnceLock::new();
     RUNTIME
         .get_or_init(|| {

@@ -44,6 +44,11 @@ impl<Req: Send + 'static, Resp: Send + 'static> Coalescer<Req, Resp> {
         self
     }
 
+    /// Requests queued and not yet taken by a round.
+    pub(crate) fn waiting(&self) -> usize {
+        self.queue.lock().map_or(0, |q| q.waiting.len())
+    }
+
     /// Queues `req` and returns its answer, or `None` if its round ended without one (the
     /// round returned fewer answers, or the runtime is shutting down). `round` gets
     /// requests in arrival order and answers them in the same order. A running round task

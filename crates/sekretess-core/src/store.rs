@@ -282,6 +282,20 @@ pub trait Store: AuditStore + Clone + Send + Sync + 'static {
         version: u64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Raises the record versions of many codes, as [`Store::directory_set_version`] does
+    /// one; backends do it in one transaction.
+    fn directory_set_versions(
+        &self,
+        versions: &[(String, u64)],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async move {
+            for (code, version) in versions {
+                self.directory_set_version(code, *version).await?;
+            }
+            Ok(())
+        }
+    }
+
     fn record_erasure(
         &self,
         code: &str,
@@ -351,6 +365,19 @@ pub trait GroupStore: DocumentStore + TokenStore + Send + Sync + 'static {
         write: &CustomerWrite,
         from_version: u64,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Writes one round of single writes (issue 22) in one transaction: `inserts` as
+    /// [`GroupStore::insert_customers`] does; each of `updates` (a write and the record
+    /// version its row must still be at) as [`GroupStore::update_customer`] does; each of
+    /// `erases` as [`GroupStore::erase_customer`] does, its tokens ended as
+    /// [`TokenStore::erase_tokens_of`] does. Returns for each update whether it was
+    /// written (`false`: its row changed or is gone; the rest is written all the same). A
+    /// broken uniqueness rule gives `Conflict` and nothing is written.
+    fn write_round(
+        &self,
+        inserts: &[CustomerWrite],
+        updates: &[(CustomerWrite, u64)],
+        erases: &[String],
+    ) -> impl Future<Output = Result<Vec<bool>, StoreError>> + Send;
     /// Up to `limit` wrapped data keys whose KEK version is not `current`, of codes after
     /// `after` (`""`: from the start), in code order: a rewrap walks the group with it.
     fn wrapped_deks(

@@ -1,36 +1,63 @@
-//! Group commit of single creates (issue 22): concurrent creates of one group that arrive
-//! while a round is being written share the next round, so `n` of them cost one audit
-//! commit, one directory commit and one group-store commit (one transaction each on
-//! PostgreSQL), not `n` of each.
+//! Group commit of single writes (issue 22): concurrent creates, updates and erasures of
+//! one group that arrive while a round is being written share the next round, so `n` of
+//! them cost one audit commit for their attempts, one or two control-store commits
+//! (directory, erasure journal; the directory's versions after updates) and one group-store
+//! commit (one transaction each on PostgreSQL), not `n` of each.
 //!
 //! Each request validates and encrypts its own customer on its own task (so a validation
-//! error never enters a round), then queues the sealed record and its audit event in the
-//! group's [`Coalescer`]. A round keeps the batch path's fail-closed order: every attempt is
-//! on record, and every code in the directory, before anything is written to the group.
-//! Outcomes stay per request: if the round's write breaks a uniqueness rule, its records are
-//! written one by one, so the one that conflicts answers its own 409 and the others succeed.
+//! error never enters a round), holding the customer's lock for an update or erasure, then
+//! queues the sealed record (or the code to erase) and its audit event in the group's
+//! [`Coalescer`]. A round keeps the fail-closed order: every attempt is on record, every new
+//! code in the directory and every erasure in the journal, before anything is written to
+//! the group. Outcomes stay per request: an update whose row changed answers alone; if the
+//! round's write breaks a uniqueness rule, its writes are done one by one, so the one that
+//! conflicts answers its own 409 and the others succeed.
 
 use super::*;
 
-/// A single create waiting for its round: its audit event and its sealed record.
-pub(super) struct SingleCreate {
-    event: Event,
-    write: CustomerWrite,
+/// What a single write does to the group's store.
+pub(super) enum WriteOp {
+    /// A new record; its code goes into the directory first.
+    Create(CustomerWrite),
+    /// A new version of a record, written only if its row is still at version `from`.
+    Update { write: CustomerWrite, from: u64 },
+    /// Crypto-shredding of a record (and its tokens), journaled first at time `at`.
+    Erase { code: String, at: i64 },
 }
 
-/// A round's answer to one create: its outcome, and whether its attempt is on record (then
-/// the outcome is too, as a commit marker, or the next unseal resolves it).
-pub(super) type CreateAnswer = (Result<(), VaultError>, bool);
+/// A single write waiting for its round: its audit event and what it writes.
+pub(super) struct SingleWrite {
+    pub(super) event: Event,
+    pub(super) op: WriteOp,
+}
 
-/// Single-create rounds running at once per group (one: two measured a lower creates/gets
+/// A round's answer to one write: its outcome, and whether its attempt is on record (then
+/// the outcome is too, as a commit marker, or the next unseal resolves it).
+pub(super) type WriteAnswer = (Result<(), VaultError>, bool);
+
+/// Single-write rounds running at once per group (one: two measured a lower creates/gets
 /// ratio, 0.09 against 0.24, their writes contending for the control database's
-/// connections), and creates per round.
-pub(super) const CREATE_ROUNDS: usize = 1;
-pub(super) const CREATES_PER_ROUND: usize = 512;
+/// connections), and writes per round.
+pub(super) const WRITE_ROUNDS: usize = 1;
+pub(super) const WRITES_PER_ROUND: usize = 512;
+
+/// A group's queue of single writes. Its rounds run on the audit writer's thread: a round
+/// spends its time waiting for the audit round it starts (on that thread too, so no
+/// thread hand-off between the two) and for the stores, and on the server's runtime it
+/// would queue behind request tasks between its store calls (measured in
+/// docs/benchmarks.md, "Fewer hand-offs").
+pub(super) fn write_rounds() -> Coalescer<SingleWrite, WriteAnswer> {
+    Coalescer::new(WRITE_ROUNDS, WRITES_PER_ROUND).on_runtime(crate::audit::writer_runtime())
+}
+
+/// The same queue with rounds on the callers' runtime, as before (for the comparison).
+pub(super) fn write_rounds_here() -> Coalescer<SingleWrite, WriteAnswer> {
+    Coalescer::new(WRITE_ROUNDS, WRITES_PER_ROUND)
+}
 
 impl<S: Store> Vault<S> {
     /// Creates one customer in `group`, in a round shared with the group's other single
-    /// creates in flight.
+    /// writes in flight.
     pub async fn create_customer(
         &self,
         ctx: &AuditContext,
@@ -54,32 +81,103 @@ impl<S: Store> Vault<S> {
         event.customer = Some(code.compact().to_owned());
         event.fields = fields.iter().map(|(name, _)| name.clone()).collect();
         event.fields.sort_unstable();
-        let (round_u, control, group) = (Arc::clone(&u), self.store.clone(), Arc::clone(&g));
-        let (outcome, recorded) = g
-            .creates
-            .call(SingleCreate { event, write }, move |reqs| {
+        self.write_shared(&u, &g, SingleWrite { event, op: WriteOp::Create(write) }).await.map(|()| code)
+    }
+
+    /// Runs single-write rounds on the callers' runtime (`true`) instead of the audit
+    /// writer's thread (`false`, the default): only for benchmarks that measure the
+    /// difference side by side (`bench/server --bin writes`). Takes effect for the next
+    /// writes; writes in flight finish where they are.
+    pub fn set_write_rounds_here(&self, here: bool) {
+        self.write_rounds_here.store(here, Ordering::Relaxed);
+    }
+
+    /// Queues one write in `g`'s next round and waits for its answer.
+    pub(super) async fn write_shared(
+        &self,
+        u: &Arc<Unsealed<S>>,
+        g: &Arc<OpenGroup<S::Group>>,
+        write: SingleWrite,
+    ) -> Result<(), VaultError> {
+        let (round_u, control, group) = (Arc::clone(u), self.store.clone(), Arc::clone(g));
+        let queue = if self.write_rounds_here.load(Ordering::Relaxed) {
+            &g.single_writes_here
+        } else {
+            &g.single_writes
+        };
+        let (outcome, recorded) = queue
+            .call(write, move |reqs| {
                 let (u, control, g) = (Arc::clone(&round_u), control.clone(), Arc::clone(&group));
-                async move { create_round(&u, &control, &g, reqs).await }
+                async move { write_round(&u, &control, &g, reqs).await }
             })
             .await
             .ok_or(VaultError::Internal("write round ended without an answer"))?;
         if recorded {
             crate::audit::note_recorded(); // on record from the round's task
         }
-        outcome.map(|()| code)
+        outcome
     }
 }
 
-/// Writes one round of single creates; answers each in order.
-async fn create_round<S: Store>(
+/// A store error as a write's answer: a broken uniqueness rule names its field.
+fn refused(e: StoreError) -> VaultError {
+    match e {
+        StoreError::Conflict { what } => VaultError::Duplicate { field: what },
+        other => other.into(),
+    }
+}
+
+/// An update whose row changed since it was read (another process wrote it).
+fn changed() -> VaultError {
+    StoreError::Unavailable("the customer changed during the update; try again".into()).into()
+}
+
+/// A round's writes by kind, each with the slots (places in the round) of its requests.
+#[derive(Default)]
+struct Round {
+    creates: Vec<CustomerWrite>,
+    create_slots: Vec<usize>,
+    updates: Vec<(CustomerWrite, u64)>,
+    update_slots: Vec<usize>,
+    erases: Vec<String>,
+    erase_slots: Vec<usize>,
+    /// When the round's erasures are journaled (the first one's time).
+    erased_at: Option<i64>,
+}
+
+impl Round {
+    fn of(ops: Vec<WriteOp>) -> Self {
+        let mut r = Round::default();
+        for (slot, op) in ops.into_iter().enumerate() {
+            match op {
+                WriteOp::Create(w) => {
+                    r.creates.push(w);
+                    r.create_slots.push(slot);
+                }
+                WriteOp::Update { write, from } => {
+                    r.updates.push((write, from));
+                    r.update_slots.push(slot);
+                }
+                WriteOp::Erase { code, at } => {
+                    r.erases.push(code);
+                    r.erase_slots.push(slot);
+                    r.erased_at.get_or_insert(at);
+                }
+            }
+        }
+        r
+    }
+}
+
+/// Writes one round of single writes; answers each in order.
+async fn write_round<S: Store>(
     u: &Arc<Unsealed<S>>,
     control: &S,
     g: &OpenGroup<S::Group>,
-    reqs: Vec<SingleCreate>,
-) -> Vec<CreateAnswer> {
+    reqs: Vec<SingleWrite>,
+) -> Vec<WriteAnswer> {
     let n = reqs.len();
-    let (events, writes): (Vec<Event>, Vec<CustomerWrite>) =
-        reqs.into_iter().map(|r| (r.event, r.write)).unzip();
+    let (events, ops): (Vec<Event>, Vec<WriteOp>) = reqs.into_iter().map(|r| (r.event, r.op)).unzip();
     let all = |e: VaultError, recorded: bool| (0..n).map(|_| (Err(e.clone()), recorded)).collect::<Vec<_>>();
     // Fail closed: every attempt on record first.
     let attempts = events.iter().map(|e| (e.clone(), Outcome::Attempted)).collect();
@@ -88,57 +186,150 @@ async fn create_round<S: Store>(
         Ok(_) => return all(VaultError::Internal("audit round answered the wrong count"), false),
         Err(e) => return all(e.into(), false),
     };
-    let codes: Vec<String> = writes.iter().map(|w| w.record.code.clone()).collect();
-    // A code collision across 55 random bits is astronomically rare; refuse rather than loop.
-    if let Err(e) = control.directory_insert(&codes, g.row.id).await {
-        let failed = vec![false; n];
-        let _ = u.audit.record_all(markers(&events, &seqs, &failed)).await; // best effort
-        return all(e.into(), true);
-    }
-    let outcomes: Vec<Result<(), VaultError>> = match g.store.insert_customers(&writes).await {
-        Ok(()) => (0..n).map(|_| Ok(())).collect(),
-        Err(StoreError::Conflict { .. }) => {
-            // Some record breaks a uniqueness rule (against the store or another record of
-            // this round): write them one by one to say which.
-            let mut outcomes = Vec::with_capacity(n);
-            for write in &writes {
-                outcomes.push(g.store.insert_customers(std::slice::from_ref(write)).await.map_err(
-                    |e| match e {
-                        StoreError::Conflict { what } => VaultError::Duplicate { field: what },
-                        other => other.into(),
-                    },
-                ));
-            }
-            outcomes
-        }
-        Err(e) => {
+    let mut round = Round::of(ops);
+    let mut outcomes: Vec<Option<Result<(), VaultError>>> = (0..n).map(|_| None).collect();
+    let codes: Vec<String> = round.creates.iter().map(|w| w.record.code.clone()).collect();
+    // Then the new codes in the directory (a code collision across 55 random bits is
+    // astronomically rare; refuse rather than loop) and the erasures in the journal.
+    if !codes.is_empty() {
+        if let Err(e) = control.directory_insert(&codes, g.row.id).await {
             let e: VaultError = e.into();
-            (0..n).map(|_| Err(e.clone())).collect()
+            for &slot in &round.create_slots {
+                outcomes[slot] = Some(Err(e.clone()));
+            }
+            round.creates.clear();
+            round.create_slots.clear();
         }
-    };
+    }
+    if let Some(at) = round.erased_at {
+        if let Err(e) = control.record_erasures(&round.erases, g.row.id, at).await {
+            let e: VaultError = e.into();
+            for &slot in &round.erase_slots {
+                outcomes[slot] = Some(Err(e.clone()));
+            }
+            round.erases.clear();
+            round.erase_slots.clear();
+        }
+    }
+    write_group(g, &round, &mut outcomes).await;
+    let outcomes: Vec<Result<(), VaultError>> = outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(Err(VaultError::Internal("a write was left out"))))
+        .collect();
     let written: Vec<bool> = outcomes.iter().map(Result::is_ok).collect();
     let marks = markers(&events, &seqs, &written);
-    if written.iter().all(|&w| w) {
-        // The markers go with the next round's attempts (or a flush started here), so no
-        // caller waits for their commit. If they are lost, the creations claim no outcome
-        // until the next unseal resolves them from the store ([`Vault::resolve_attempts`]).
+    if written.iter().all(|&w| w) && round.updates.is_empty() && round.erases.is_empty() {
+        // Creates only: the markers go with the next round's attempts (or, if no write
+        // waits for a next round, a flush started here), so no caller waits for their
+        // commit. If they are lost, the creations claim no outcome until the next unseal
+        // resolves them from the store ([`Vault::resolve_attempts`]).
         for (marker, outcome) in marks {
             u.audit.defer(marker, outcome);
         }
-        let flushing = Arc::clone(u);
-        tokio::spawn(async move { flushing.audit.flush().await });
-    } else {
-        let _ = u.audit.record_all(marks).await; // best effort, as above
-        let refused: Vec<String> =
-            codes.iter().zip(&written).filter(|(_, w)| !**w).map(|(c, _)| c.clone()).collect();
+        if g.single_writes.waiting() + g.single_writes_here.waiting() == 0 {
+            let flushing = Arc::clone(u);
+            tokio::spawn(async move { flushing.audit.flush().await });
+        }
+        return outcomes.into_iter().map(|o| (o, true)).collect();
+    }
+    // Row first, then its version in the directory: a crash in between leaves the row one
+    // version ahead, which reads accept and repair (see `open_record`); the other order
+    // would leave a committed row older than the directory, unreadable.
+    let raised: Vec<(String, u64)> = round
+        .updates
+        .iter()
+        .zip(&round.update_slots)
+        .filter(|(_, slot)| written[**slot])
+        .map(|((w, _), _)| (w.record.code.clone(), w.record.version))
+        .collect();
+    // The markers are best effort: without one an attempt claims no outcome.
+    let (_, raising) = tokio::join!(u.audit.record_all(marks), control.directory_set_versions(&raised));
+    let refused_codes: Vec<String> = codes
+        .iter()
+        .zip(&round.create_slots)
+        .filter(|(_, slot)| !written[**slot])
+        .map(|(c, _)| c.clone())
+        .collect();
+    if !refused_codes.is_empty() {
         // Best effort: a directory row without a record reads as not found.
-        let _ = control.directory_remove(&refused).await;
+        let _ = control.directory_remove(&refused_codes).await;
+    }
+    let mut outcomes = outcomes;
+    if let Err(e) = raising {
+        for &slot in round.update_slots.iter().filter(|&&slot| written[slot]) {
+            outcomes[slot] = Err(e.clone().into());
+        }
     }
     outcomes.into_iter().map(|o| (o, true)).collect()
 }
 
+/// Writes the round's writes (those still in `round`) to the group's store in one
+/// transaction; after a broken uniqueness rule, one by one (erasures first, as in the
+/// shared transaction), to say which.
+async fn write_group<G: GroupStore>(
+    g: &OpenGroup<G>,
+    round: &Round,
+    outcomes: &mut [Option<Result<(), VaultError>>],
+) {
+    let Round { creates, create_slots, updates, update_slots, erases, erase_slots, .. } = round;
+    if creates.is_empty() && updates.is_empty() && erases.is_empty() {
+        return;
+    }
+    let slots = || erase_slots.iter().chain(create_slots).chain(update_slots);
+    match g.store.write_round(creates, updates, erases).await {
+        Ok(written) => {
+            for &slot in slots() {
+                outcomes[slot] = Some(Ok(()));
+            }
+            for (&slot, ok) in update_slots.iter().zip(written.into_iter().chain(std::iter::repeat(false))) {
+                if !ok {
+                    outcomes[slot] = Some(Err(changed()));
+                }
+            }
+        }
+        Err(StoreError::Conflict { .. }) => {
+            for (code, &slot) in erases.iter().zip(erase_slots) {
+                let one = g.store.write_round(&[], &[], std::slice::from_ref(code)).await;
+                outcomes[slot] = Some(one.map(drop).map_err(refused));
+            }
+            // The others in the order they came (creates keep theirs among themselves).
+            let mut rest: Vec<(usize, Option<&(CustomerWrite, u64)>)> = create_slots
+                .iter()
+                .map(|&slot| (slot, None))
+                .chain(update_slots.iter().zip(updates).map(|(&slot, u)| (slot, Some(u))))
+                .collect();
+            rest.sort_by_key(|(slot, _)| *slot);
+            let mut next_create = creates.iter();
+            for (slot, which) in rest {
+                let one = match which {
+                    None => match next_create.next() {
+                        Some(w) => g.store.write_round(std::slice::from_ref(w), &[], &[]).await.map(|_| true),
+                        None => Err(StoreError::Unavailable("a create was left out".into())),
+                    },
+                    Some(update) => g
+                        .store
+                        .write_round(&[], std::slice::from_ref(update), &[])
+                        .await
+                        .map(|w| w.first().copied().unwrap_or(false)),
+                };
+                outcomes[slot] = Some(match one {
+                    Ok(true) => Ok(()),
+                    Ok(false) => Err(changed()),
+                    Err(e) => Err(refused(e)),
+                });
+            }
+        }
+        Err(e) => {
+            let e = refused(e);
+            for &slot in slots() {
+                outcomes[slot] = Some(Err(e.clone()));
+            }
+        }
+    }
+}
+
 /// Commit markers for a round's attempts (`events` at `seqs`): one per run of consecutive
-/// attempts by one actor with one outcome (`written`). A marker over one attempt names its
+/// attempts of one action by one actor with one outcome (`written`). A marker over one attempt names its
 /// customer and request; a marker over several names neither (each attempt does).
 fn markers(events: &[Event], seqs: &[u64], written: &[bool]) -> Vec<(Event, Outcome)> {
     let mut out = Vec::new();
@@ -152,7 +343,9 @@ fn markers(events: &[Event], seqs: &[u64], written: &[bool]) -> Vec<(Event, Outc
     };
     for ((event, &seq), &ok) in events.iter().zip(seqs).zip(written) {
         run = match run.take() {
-            Some((start, a, b, o)) if b + 1 == seq && o == ok && start.actor == event.actor => {
+            Some((start, a, b, o))
+                if b + 1 == seq && o == ok && start.actor == event.actor && start.action == event.action =>
+            {
                 Some((start, a, seq, o))
             }
             Some(done) => {

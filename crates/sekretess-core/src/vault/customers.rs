@@ -1,7 +1,6 @@
 //! Customers: locating and reading records (with read coalescing), get, update, erase, find.
 
 use super::*;
-use crate::store::TokenStore;
 
 impl<S: Store> Vault<S> {
     /// Reads one record and its directory version; concurrent reads of the group share a
@@ -264,26 +263,11 @@ impl<S: Store> Vault<S> {
         event.group = Some(g.row.name.clone());
         event.customer = Some(record.code.clone());
         event.fields = changes.iter().map(|(name, _)| name.clone()).collect();
-        let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
-        // Only if the row is still the one read (another process may have updated it).
-        let written = g.store.update_customer(&write, record.version).await.and_then(|done| {
-            done.then_some(()).ok_or_else(|| {
-                StoreError::Unavailable("the customer changed during the update; try again".into())
-            })
-        });
-        if let Err(e) = written {
-            let _ = u.audit.resolve(&event, (seq, seq), Outcome::Failed).await; // best effort
-            return Err(match e {
-                StoreError::Conflict { what } => VaultError::Duplicate { field: what },
-                other => other.into(),
-            });
-        }
-        let _ = u.audit.resolve(&event, (seq, seq), Outcome::Success).await; // written anyway
-        // Row first, then its version in the directory: a crash in between leaves the row
-        // one version ahead, which reads accept and repair (see `open_record`); the other
-        // order would leave a committed row older than the directory, unreadable.
-        self.store.directory_set_version(code.compact(), version).await?;
-        Ok(())
+        // On record, then written only if the row is still the one read (another process
+        // may have updated it), then its version in the directory: in a round shared with
+        // the group's other single writes ([`commit`]).
+        let op = commit::WriteOp::Update { write, from: record.version };
+        self.write_shared(&u, &g, commit::SingleWrite { event, op }).await
     }
 
     /// Erases a customer by crypto-shredding: the wrapped data key and the blind-index
@@ -293,14 +277,11 @@ impl<S: Store> Vault<S> {
         let _gate = self.write_gate.read().await;
         let (u, g, record, _hold) = self.locate(code, Access::Write).await?;
         let event = Self::customer_event(ctx, Action::CustomerErase, &g, &record.code, &record.fields);
-        let seq = u.audit.record(event.clone(), Outcome::Attempted).await?;
-        let erased = async {
-            self.store.record_erasure(code.compact(), g.row.id, self.clock.now()).await?;
-            g.store.erase_customer(code.compact()).await?;
-            // Tokens issued for this customer end with them (their sealed values go).
-            g.store.erase_tokens_of(code.compact()).await.map(|_| ())
-        };
-        Self::resolved(&u, &event, seq, erased.await.map_err(VaultError::from)).await
+        // On record, then journaled, then the record, its index entries and the tokens
+        // issued for the customer (their sealed values) go: in a round shared with the
+        // group's other single writes ([`commit`]).
+        let op = commit::WriteOp::Erase { code: code.compact().to_owned(), at: self.clock.now() };
+        self.write_shared(&u, &g, commit::SingleWrite { event, op }).await
     }
 
     /// Finds customers of `group` whose searchable `field` equals `value` (in any written

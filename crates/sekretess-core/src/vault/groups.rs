@@ -31,7 +31,8 @@ impl<S: Store> Vault<S> {
                 shape: RwLock::new(Arc::new(shape)),
                 index_root: None,
                 reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
-                creates: Coalescer::new(commit::CREATE_ROUNDS, commit::CREATES_PER_ROUND),
+                single_writes: commit::write_rounds(),
+                single_writes_here: commit::write_rounds_here(),
                 record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),
             });
         }
@@ -70,7 +71,8 @@ impl<S: Store> Vault<S> {
             shape: RwLock::new(Arc::new(shape)),
             index_root: Some(index_root),
             reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
-            creates: Coalescer::new(commit::CREATE_ROUNDS, commit::CREATES_PER_ROUND),
+            single_writes: commit::write_rounds(),
+            single_writes_here: commit::write_rounds_here(),
             record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),
         })
     }

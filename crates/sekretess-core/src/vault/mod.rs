@@ -174,8 +174,11 @@ struct OpenGroup<G> {
     index_root: Option<Key32>,
     /// Concurrent reads by code share one store query (and one directory query).
     reads: Coalescer<String, Result<Option<Found>, StoreError>>,
-    /// Concurrent single creates share one round of commits ([`commit`]).
-    creates: Coalescer<commit::SingleCreate, commit::CreateAnswer>,
+    /// Concurrent single creates, updates and erasures share one round of commits
+    /// ([`commit`]).
+    single_writes: Coalescer<commit::SingleWrite, commit::WriteAnswer>,
+    /// The same, with rounds on the callers' runtime ([`Vault::set_write_rounds_here`]).
+    single_writes_here: Coalescer<commit::SingleWrite, commit::WriteAnswer>,
     /// Reads hold a customer's lock shared from the record lookup until the decrypted
     /// customer is returned; updates and erasures hold it exclusively.
     record_locks: Vec<Arc<tokio::sync::RwLock<()>>>,
@@ -332,6 +335,9 @@ pub struct Vault<S: Store> {
     pending_rekey: std::sync::Mutex<Option<rekey::PendingRekey>>,
     /// Wakes the background key work ([`Vault::key_work_wanted`]).
     key_work: Arc<tokio::sync::Notify>,
+    /// Single-write rounds run on the callers' runtime, not the writer thread
+    /// ([`Vault::set_write_rounds_here`]).
+    write_rounds_here: AtomicBool,
 }
 
 /// Codes remembered at most; the cache starts over when full (cheap, and bounded).
@@ -383,6 +389,7 @@ impl<S: Store> Vault<S> {
             key_admin: tokio::sync::Mutex::new(()),
             pending_rekey: std::sync::Mutex::new(None),
             key_work: Arc::new(tokio::sync::Notify::new()),
+            write_rounds_here: AtomicBool::new(false),
         })
     }
 

@@ -419,6 +419,25 @@ impl Store for PgStore {
         Ok(())
     }
 
+    async fn directory_set_versions(&self, versions: &[(String, u64)]) -> Result<(), StoreError> {
+        if versions.is_empty() {
+            return Ok(());
+        }
+        let codes: Vec<&str> = versions.iter().map(|(c, _)| c.as_str()).collect();
+        let numbers: Vec<i64> = versions.iter().map(|&(_, v)| version_to_sql(v)).collect();
+        sqlx::query(
+            "UPDATE sekretess.directory d SET version = v.version \
+             FROM UNNEST($1::text[], $2::bigint[]) AS v(code, version) \
+             WHERE d.code = v.code AND d.version < v.version",
+        )
+        .bind(&codes)
+        .bind(&numbers)
+        .execute(&self.inner.control)
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
     async fn record_erasure(&self, code: &str, group: u32, at: i64) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO sekretess.erasures (code, group_id, erased_at) VALUES ($1, $2, $3) \

@@ -161,6 +161,71 @@ impl GroupStore for PgGroup {
         Ok(true)
     }
 
+    async fn write_round(
+        &self,
+        inserts: &[CustomerWrite],
+        updates: &[(CustomerWrite, u64)],
+        erases: &[String],
+    ) -> Result<Vec<bool>, StoreError> {
+        self.ready().await?;
+        let s = &self.inner.schema;
+        let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
+        // Erasures first: a value an erased customer held is free for the others.
+        if !erases.is_empty() {
+            for statement in [
+                format!("DELETE FROM {s}.blind_index WHERE code = ANY($1)"),
+                format!("DELETE FROM {s}.customers WHERE code = ANY($1)"),
+                format!(
+                    "UPDATE {s}.tokens SET state = 'erased', value = NULL, value_hash = NULL \
+                     WHERE code = ANY($1) AND state <> 'erased'"
+                ),
+            ] {
+                sqlx::query(&statement).bind(erases).execute(&mut *tx).await.map_err(map_err)?;
+            }
+        }
+        let mut written = Vec::with_capacity(updates.len());
+        let mut updated = Vec::new();
+        for (write, from_version) in updates {
+            let r = &write.record;
+            let done = sqlx::query(&format!(
+                "UPDATE {s}.customers SET version = $1, kek_version = $2, wrapped_dek = $3, fields = $4, \
+                 updated_at = $5, retain_until = $6 WHERE code = $7 AND version = $8"
+            ))
+            .bind(version_to_sql(r.version))
+            .bind(i64::from(r.kek_version))
+            .bind(r.wrapped_dek.as_slice())
+            .bind(encode_fields(&r.fields))
+            .bind(r.updated_at)
+            .bind(r.retain_until)
+            .bind(r.code.as_str())
+            .bind(version_to_sql(*from_version))
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            // Gone, or written by another update since the caller read it: not written.
+            let done = done.rows_affected() == 1;
+            if done {
+                updated.push(r.code.clone());
+            }
+            written.push(done);
+        }
+        if !updated.is_empty() {
+            sqlx::query(&format!("DELETE FROM {s}.blind_index WHERE code = ANY($1)"))
+                .bind(&updated)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+            let writes: Vec<CustomerWrite> =
+                updates.iter().zip(&written).filter(|(_, w)| **w).map(|((w, _), _)| w.clone()).collect();
+            self.insert_index(&mut tx, &writes).await?;
+        }
+        if !inserts.is_empty() {
+            self.insert_rows(&mut tx, inserts).await?;
+        }
+        tx.commit().await.map_err(map_err)?;
+        Ok(written)
+    }
+
     async fn wrapped_deks(
         &self,
         current: u32,

@@ -404,6 +404,24 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    async fn directory_set_versions(&self, versions: &[(String, u64)]) -> Result<(), StoreError> {
+        if versions.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.control.begin().await.map_err(map_err)?;
+        for (code, version) in versions {
+            sqlx::query("UPDATE directory SET version = ?1 WHERE code = ?2 AND version < ?1")
+                .bind(version_to_sql(*version))
+                .bind(code)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)?;
+        self.control_checkpoints.after_commit(&self.control);
+        Ok(())
+    }
+
     async fn record_erasure(&self, code: &str, group: u32, at: i64) -> Result<(), StoreError> {
         sqlx::query("INSERT OR IGNORE INTO erasures (code, group_id, erased_at) VALUES (?, ?, ?)")
             .bind(code)

@@ -120,6 +120,68 @@ impl GroupStore for SqliteGroup {
         Ok(true)
     }
 
+    async fn write_round(
+        &self,
+        inserts: &[CustomerWrite],
+        updates: &[(CustomerWrite, u64)],
+        erases: &[String],
+    ) -> Result<Vec<bool>, StoreError> {
+        // The write lock first, as in `update_customer`.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
+        // Erasures first: a value an erased customer held is free for the others.
+        if !erases.is_empty() {
+            super::retention::erase_rows(&mut tx, erases).await?;
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "UPDATE tokens SET state = 'erased', value = NULL, value_hash = NULL \
+                 WHERE state <> 'erased' AND code IN (",
+            );
+            let mut list = q.separated(", ");
+            for code in erases {
+                list.push_bind(code.as_str());
+            }
+            q.push(")");
+            q.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        let mut index = NewIndexEntries::of(inserts);
+        let mut written = Vec::with_capacity(updates.len());
+        for (write, from_version) in updates {
+            let r = &write.record;
+            let row: Option<(Vec<u8>, i64)> =
+                sqlx::query_as("SELECT index_entries, version FROM customers WHERE code = ?")
+                    .bind(r.code.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+            // Gone, or written by another update since the caller read it: not written.
+            let Some((old, _)) = row.filter(|(_, v)| version_from_sql(*v).ok() == Some(*from_version)) else {
+                written.push(false);
+                continue;
+            };
+            delete_index(&mut tx, &r.code, &decode_index(&old)?).await?;
+            sqlx::query(
+                "UPDATE customers SET version = ?, kek_version = ?, wrapped_dek = ?, fields = ?, index_entries = ?, updated_at = ?, retain_until = ? WHERE code = ?",
+            )
+            .bind(version_to_sql(r.version))
+            .bind(i64::from(r.kek_version))
+            .bind(r.wrapped_dek.as_slice())
+            .bind(encode_fields(&r.fields))
+            .bind(encode_index(&write.index))
+            .bind(r.updated_at)
+            .bind(r.retain_until)
+            .bind(r.code.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+            index.add(std::slice::from_ref(write));
+            written.push(true);
+        }
+        insert_rows(&mut tx, inserts).await?;
+        insert_index(&mut tx, &index, self.staging, &self.filters).await?;
+        tx.commit().await.map_err(map_err)?;
+        self.checkpoints.after_commit(&self.pool);
+        Ok(written)
+    }
+
     async fn wrapped_deks(
         &self,
         current: u32,

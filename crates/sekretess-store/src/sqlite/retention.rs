@@ -112,6 +112,16 @@ impl SqliteGroup {
             return Ok(0);
         }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
+        let erased = erase_rows(&mut tx, codes).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(erased)
+    }
+}
+
+/// Deletes the records of `codes` and their index entries in `tx`; returns how many there
+/// were.
+pub(super) async fn erase_rows(tx: &mut sqlx::SqliteConnection, codes: &[String]) -> Result<u64, StoreError> {
+    {
         let mut erased = 0u64;
         for part in codes.chunks(PART) {
             let mut q: QueryBuilder<Sqlite> =
@@ -164,7 +174,6 @@ impl SqliteGroup {
                 erased += q.build().execute(&mut *tx).await.map_err(map_err)?.rows_affected();
             }
         }
-        tx.commit().await.map_err(map_err)?;
         Ok(erased)
     }
 }
