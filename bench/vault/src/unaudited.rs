@@ -375,15 +375,15 @@ impl RequestStore for Unaudited {
     fn bind_api_key(
         &self,
         key_id: &str,
-        sha256: &[u8; 32],
+        binding: &sekretess_core::people::KeyBinding,
     ) -> impl Future<Output = Result<(), StoreError>> + Send {
-        self.0.bind_api_key(key_id, sha256)
+        self.0.bind_api_key(key_id, binding)
     }
 
     fn api_key_binding(
         &self,
         key_id: &str,
-    ) -> impl Future<Output = Result<Option<[u8; 32]>, StoreError>> + Send {
+    ) -> impl Future<Output = Result<Option<sekretess_core::people::KeyBinding>, StoreError>> + Send {
         self.0.api_key_binding(key_id)
     }
 }

@@ -225,7 +225,7 @@ mod tests {
         let logger = std::thread::spawn(move || {
             for i in 0..20 {
                 // Larger than the writer's buffer: every line goes through to the output.
-                let line = format!("{i:0>70000}\n");
+                let line = format!("{}{i}\n", "0".repeat(70_000));
                 q.writer().write_all(line.as_bytes()).unwrap();
             }
         });

@@ -141,10 +141,10 @@ impl PolicyCache {
 
     /// Keeps `policy`, read at `now`, unless the policy changed since `generation`.
     fn put(&self, generation: u64, policy: &FieldPolicy, now: i64) {
-        if let Ok(mut c) = self.inner.write() {
-            if c.generation == generation {
-                c.policy = Some((policy.clone(), now));
-            }
+        if let Ok(mut c) = self.inner.write()
+            && c.generation == generation
+        {
+            c.policy = Some((policy.clone(), now));
         }
     }
 

@@ -191,25 +191,25 @@ async fn write_round<S: Store>(
     let codes: Vec<String> = round.creates.iter().map(|w| w.record.code.clone()).collect();
     // Then the new codes in the directory (a code collision across 55 random bits is
     // astronomically rare; refuse rather than loop) and the erasures in the journal.
-    if !codes.is_empty() {
-        if let Err(e) = control.directory_insert(&codes, g.row.id).await {
-            let e: VaultError = e.into();
-            for &slot in &round.create_slots {
-                outcomes[slot] = Some(Err(e.clone()));
-            }
-            round.creates.clear();
-            round.create_slots.clear();
+    if !codes.is_empty()
+        && let Err(e) = control.directory_insert(&codes, g.row.id).await
+    {
+        let e: VaultError = e.into();
+        for &slot in &round.create_slots {
+            outcomes[slot] = Some(Err(e.clone()));
         }
+        round.creates.clear();
+        round.create_slots.clear();
     }
-    if let Some(at) = round.erased_at {
-        if let Err(e) = control.record_erasures(&round.erases, g.row.id, at).await {
-            let e: VaultError = e.into();
-            for &slot in &round.erase_slots {
-                outcomes[slot] = Some(Err(e.clone()));
-            }
-            round.erases.clear();
-            round.erase_slots.clear();
+    if let Some(at) = round.erased_at
+        && let Err(e) = control.record_erasures(&round.erases, g.row.id, at).await
+    {
+        let e: VaultError = e.into();
+        for &slot in &round.erase_slots {
+            outcomes[slot] = Some(Err(e.clone()));
         }
+        round.erases.clear();
+        round.erase_slots.clear();
     }
     write_group(g, &round, &mut outcomes).await;
     let outcomes: Vec<Result<(), VaultError>> = outcomes
