@@ -108,6 +108,12 @@ async fn fault5_every_denied_or_failed_customer_request_leaves_one_entry() {
                 "/v1/customers/{code}/reveal" => {
                     Some(json!({"fields": ["email"], "purpose": "customer_request"}))
                 }
+                // A well-formed body, so that a refusal comes from the caller, not the body.
+                "/v1/customers" => Some(json!({"group": "retail", "fields": {"email": "table@example.com"}})),
+                "/v1/customers/batch" => Some(
+                    json!({"group": "retail", "customers": [{"fields": {"email": "table@example.com"}}]}),
+                ),
+                "/v1/customers/{code}" if method == "patch" => Some(json!({"fields": {}})),
                 _ => Option::None,
             };
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();

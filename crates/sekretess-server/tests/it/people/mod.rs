@@ -515,6 +515,12 @@ async fn deny_by_default_every_route_every_caller() {
                 Some(json!({"group": "retail", "tokens": ["tok_x"], "purpose": "customer_request"}))
             }
             "/v1/tokens/revoke" => Some(json!({"group": "retail", "tokens": ["tok_x"]})),
+            // A well-formed body, so that a refusal comes from the caller, not the body.
+            "/v1/customers" => Some(json!({"group": "retail", "fields": {"email": "table@example.com"}})),
+            "/v1/customers/batch" => {
+                Some(json!({"group": "retail", "customers": [{"fields": {"email": "table@example.com"}}]}))
+            }
+            "/v1/customers/{code}" if method == "patch" => Some(json!({"fields": {}})),
             _ => Option::None,
         };
         let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
