@@ -1,0 +1,46 @@
+use super::*;
+
+#[test]
+fn house_numbers_by_shape() {
+    for ok in ["1", "17", "33A", "88-2", "19/4", "221B", "1234"] {
+        assert!(is_house_number(ok), "{ok}");
+    }
+    for bad in ["0", "012", "12345", "A1", "12-", "1-2-3", ""] {
+        assert!(!is_house_number(bad), "{bad}");
+    }
+}
+
+#[test]
+fn unit_segments() {
+    assert_eq!(unit_segment("lgh 1204"), Some(false));
+    assert_eq!(unit_segment("5 tr"), Some(false));
+    assert_eq!(unit_segment("3º B"), Some(false));
+    assert_eq!(unit_segment("Flat B"), Some(true));
+    assert_eq!(unit_segment("Unit 2"), Some(true));
+    assert_eq!(unit_segment("c/o Nasrin Rahimi"), Some(false));
+    assert_eq!(unit_segment("Sparkhill"), None);
+    assert_eq!(unit_segment("Storgatan 12"), None);
+}
+
+#[test]
+fn street_lines_in_both_orders() {
+    fn start(s: &str) -> Option<&str> {
+        continental(&words(s)).map(|o| &s[o..])
+    }
+    assert_eq!(start("Norra Vallgatan 70"), Some("Norra Vallgatan 70"));
+    assert_eq!(start("Calle de Alcalá 145"), Some("Calle de Alcalá 145"));
+    assert_eq!(start("ul. Piotrkowska 104 m. 12"), Some("ul. Piotrkowska 104 m. 12"));
+    assert_eq!(start("Mannerheimintie 112 A 14"), Some("Mannerheimintie 112 A 14"));
+    assert_eq!(start("brev till Kinkerstraat 88-2"), Some("Kinkerstraat 88-2"));
+    assert_eq!(start("Fastigheten Bergsgatan 11"), Some("Bergsgatan 11"));
+    assert_eq!(start("Doktor Widerströms gata 4"), Some("Doktor Widerströms gata 4"));
+    assert_eq!(start("betalade 12"), None);
+    fn en(s: &str) -> Option<&str> {
+        english_street(&words(s)).map(|o| &s[o..])
+    }
+    assert_eq!(en("address is 42 Ashgrove Road"), Some("42 Ashgrove Road"));
+    assert_eq!(en("812 W 23rd Street"), Some("812 W 23rd Street"));
+    assert_eq!(en("77 Grand St Apt 5F"), Some("77 Grand St Apt 5F"));
+    assert_eq!(en("92 Deansgate"), Some("92 Deansgate"));
+    assert_eq!(en("we paid 92 Pounds"), None);
+}
