@@ -93,9 +93,13 @@ pub async fn list<S: Store + AccessStore>(
     if let Some(c) = code.as_deref() {
         // One customer's entries come from the store's index, not from a scan of the log
         // (which would look at SCAN_LIMIT entries and could stop before the first match).
+        // With no other filter every entry of the index is shown: read one more than the
+        // page, to know where it ends.
+        let only_code = q.actor.is_none() && q.action.is_none() && q.since.is_none() && q.until.is_none();
+        let chunk = if only_code { limit + 1 } else { 1000 };
         let mut looked = 0u64;
         while entries.len() < limit && looked < SCAN_LIMIT {
-            let page = store.audit_of_customer(c, from, 1000).await?;
+            let page = store.audit_of_customer(c, from, chunk).await?;
             let Some(last) = page.last().map(|e| e.seq) else {
                 return Ok(Json(api::AuditPage { entries, next_seq: None }));
             };

@@ -43,6 +43,13 @@ async fn api_calls_leave_entries_that_auditors_can_filter() {
     assert_eq!((marker.action.as_str(), marker.outcome.as_str()), ("customer.create.commit", "success"));
     assert_eq!(marker.fields, [format!("attempt-seq:{}-{}", attempt.seq, attempt.seq)]);
     assert_eq!(by_code.entries[4].action, "audit.read");
+    // Paged by customer: each page goes on where the last one ended.
+    let q = AuditQuery { customer: Some(code.clone()), limit: Some(2), ..Default::default() };
+    let first = admin.audit(&q).await.unwrap();
+    let seqs = |p: &sekretess_api::audit::AuditPage| p.entries.iter().map(|e| e.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(&first), [by_code.entries[0].seq, by_code.entries[1].seq]);
+    let q = AuditQuery { from_seq: first.next_seq, ..q };
+    assert_eq!(seqs(&admin.audit(&q).await.unwrap()), [by_code.entries[2].seq, by_code.entries[3].seq]);
     let q = AuditQuery { action: Some("customer.read".into()), ..Default::default() };
     assert_eq!(admin.audit(&q).await.unwrap().entries.len(), 1);
     let q = AuditQuery { limit: Some(2), ..Default::default() };
