@@ -109,7 +109,8 @@ pub async fn set_legal_hold<S: Store + AccessStore>(
     security(("bearer" = ["customers:retention"])),
     params(("name" = String, Path, description = "group name")),
     responses((status = 200, description = "The codes of the group's customers past retention and not on hold", body = ar::RetentionDue),
-              (status = 404, description = "No such customer group (`unknown-group`)", body = api::Problem, content_type = PROBLEM)))]
+              (status = 404, description = "No such customer group (`unknown-group`)", body = api::Problem, content_type = PROBLEM),
+              (status = 423, description = "The customer group is locked (`group-locked`)", body = api::Problem, content_type = PROBLEM)))]
 pub async fn due<S: Store + AccessStore>(
     State(st): State<AppState<S>>,
     auth: Authorized<need::CustomersRetention>,

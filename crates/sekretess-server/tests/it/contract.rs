@@ -89,7 +89,7 @@ const OUTCOMES: &[(&str, &str, u8, &[u16])] = &[
     ("GET", "/v1/customers/{code}/retention", AUTH, &[200, 400, 404, 410]),
     ("PUT", "/v1/customers/{code}/retention", AUTH | JSON, &[204, 400, 404, 410]),
     ("PUT", "/v1/customers/{code}/legal-hold", AUTH | JSON, &[204, 400, 404, 410]),
-    ("GET", "/v1/groups/{name}/retention/due", AUTH, &[200, 404]),
+    ("GET", "/v1/groups/{name}/retention/due", AUTH, &[200, 404, 423]),
     ("GET", "/v1/customers/{code}/export", AUTH, &[200, 400, 404, 410]),
     ("GET", "/v1/groups/{name}/schema", AUTH, &[200, 404]),
     ("POST", "/v1/groups/{name}/schema/fields", AUTH | JSON, &[200, 404, 422, 423]),
