@@ -99,20 +99,7 @@ impl GroupStore for SqliteGroup {
             return Ok(false);
         }
         delete_index(&mut tx, &r.code, &decode_index(&old)?).await?;
-        sqlx::query(
-            "UPDATE customers SET version = ?, kek_version = ?, wrapped_dek = ?, fields = ?, index_entries = ?, updated_at = ?, retain_until = ? WHERE code = ?",
-        )
-        .bind(version_to_sql(r.version))
-        .bind(i64::from(r.kek_version))
-        .bind(r.wrapped_dek.as_slice())
-        .bind(encode_fields(&r.fields))
-        .bind(encode_index(&write.index))
-        .bind(r.updated_at)
-        .bind(r.retain_until)
-        .bind(r.code.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
+        rewrite_row(&mut tx, write).await?;
         insert_index(&mut tx, &NewIndexEntries::of(std::slice::from_ref(write)), self.staging, &self.filters)
             .await?;
         tx.commit().await.map_err(map_err)?;
@@ -158,20 +145,7 @@ impl GroupStore for SqliteGroup {
                 continue;
             };
             delete_index(&mut tx, &r.code, &decode_index(&old)?).await?;
-            sqlx::query(
-                "UPDATE customers SET version = ?, kek_version = ?, wrapped_dek = ?, fields = ?, index_entries = ?, updated_at = ?, retain_until = ? WHERE code = ?",
-            )
-            .bind(version_to_sql(r.version))
-            .bind(i64::from(r.kek_version))
-            .bind(r.wrapped_dek.as_slice())
-            .bind(encode_fields(&r.fields))
-            .bind(encode_index(&write.index))
-            .bind(r.updated_at)
-            .bind(r.retain_until)
-            .bind(r.code.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
+            rewrite_row(&mut tx, write).await?;
             index.add(std::slice::from_ref(write));
             written.push(true);
         }
@@ -361,4 +335,27 @@ impl GroupStore for SqliteGroup {
         }
         Err(StoreError::Unavailable("the write-ahead log checkpoint stayed busy".into()))
     }
+}
+
+/// Writes an updated record over its row (the caller checked the version it replaces).
+async fn rewrite_row(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    write: &CustomerWrite,
+) -> Result<(), StoreError> {
+    let r = &write.record;
+    sqlx::query(
+        "UPDATE customers SET version = ?, kek_version = ?, wrapped_dek = ?, fields = ?, index_entries = ?, updated_at = ?, retain_until = ? WHERE code = ?",
+    )
+    .bind(version_to_sql(r.version))
+    .bind(i64::from(r.kek_version))
+    .bind(r.wrapped_dek.as_slice())
+    .bind(encode_fields(&r.fields))
+    .bind(encode_index(&write.index))
+    .bind(r.updated_at)
+    .bind(r.retain_until)
+    .bind(r.code.as_str())
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(())
 }
