@@ -13,7 +13,7 @@
 //!
 //! Needs PostgreSQL's `initdb` and `pg_ctl` (`/usr/lib/postgresql/*/bin`); as root the
 //! cluster runs as user `postgres` (through `runuser`). Without them the test prints a
-//! line and returns, unless `CI` is set. Bounded: the outage lasts 5 s, each wait has a
+//! line and returns, unless `CI` is set. Bounded: the outage lasts 8 s, each wait has a
 //! limit.
 
 use std::collections::BTreeMap;
@@ -280,7 +280,7 @@ async fn postgres_stopped_mid_load_fails_closed_and_recovers() {
         &config,
         format!(
             "[server]\nlisten = \"127.0.0.1:{port}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"\nstore = \"{}\"\n\
-             pg_max_connections = 8\npg_acquire_timeout_seconds = 2\n\
+             pg_max_connections = 8\npg_acquire_timeout_seconds = 1\n\
              [server.rate_limits]\nreveals_per_minute = 0\n",
             cert.display(),
             key.display(),
@@ -311,7 +311,7 @@ async fn postgres_stopped_mid_load_fails_closed_and_recovers() {
     let stopper = cl.clone();
     tokio::task::spawn_blocking(move || stopper.stop_immediate()).await.unwrap();
     phase.store(DOWN, Ordering::SeqCst);
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    tokio::time::sleep(Duration::from_secs(8)).await;
     phase.store(STARTING, Ordering::SeqCst);
     let starter = cl.clone();
     tokio::task::spawn_blocking(move || starter.start()).await.unwrap();

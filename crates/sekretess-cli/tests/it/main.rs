@@ -6,6 +6,7 @@ mod audit;
 mod backup;
 mod console;
 mod crash;
+mod faults_postgres;
 mod offline;
 mod rotation;
 mod scale;
