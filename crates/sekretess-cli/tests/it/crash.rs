@@ -363,7 +363,8 @@ async fn burst_kill_rounds(config: &Path, port: u16, ca: &Path, data: Option<&Pa
     server.stop();
 }
 
-fn certs(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+/// A development CA and server certificate in `dir/tls`: (certificate, key, CA).
+pub(crate) fn certs(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     use sekretess_core::Clock;
     let c =
         sekretess_server::tls::generate_dev_certificate(&dir.join("tls"), sekretess_core::SystemClock.now())

@@ -17,7 +17,7 @@
 //! limit.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -26,6 +26,7 @@ use std::time::Duration;
 use sekretess_api::people::RevealRequest;
 use sekretess_client::{Client, ClientError};
 
+use super::crash::certs;
 use super::scale::{Server, client, wait_up};
 
 /// The PostgreSQL phases the load sees.
@@ -249,14 +250,6 @@ async fn wait_for_writes(c: &Client) -> Result<(), String> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Err(last)
-}
-
-fn certs(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
-    use sekretess_core::Clock;
-    let c =
-        sekretess_server::tls::generate_dev_certificate(&dir.join("tls"), sekretess_core::SystemClock.now())
-            .unwrap();
-    (c.cert, c.key, c.ca_cert)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,8 +18,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::body::Body;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -124,32 +123,7 @@ async fn raw(
     if_match: Option<u64>,
     body: Option<Vec<u8>>,
 ) -> Response {
-    let mut b = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::AUTHORIZATION, format!("Bearer {}", s.token.as_str()));
-    if let Some(v) = if_match {
-        b = b.header(header::IF_MATCH, format!("\"{v}\""));
-    }
-    let body = match body {
-        Some(bytes) => {
-            b = b
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::CONTENT_LENGTH, bytes.len());
-            Body::from(bytes)
-        }
-        None => Body::empty(),
-    };
-    let Ok(mut req) = b.body(body) else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
-    if let Some(p) = ctx.peer {
-        req.extensions_mut().insert(p);
-    }
-    match tower::ServiceExt::oneshot(st.api.clone(), req).await {
-        Ok(r) => r,
-        Err(never) => match never {},
-    }
+    st.send(ctx, Some(s.token.as_str()), method, path, if_match, body).await
 }
 
 /// The problem of a refused call (or a generic one when the answer is not a problem).

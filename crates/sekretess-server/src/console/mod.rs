@@ -299,18 +299,23 @@ pub fn kind(p: &Problem) -> &str {
 }
 
 impl Console {
-    /// Calls the API in process as the session's employee (or anonymously).
-    async fn call(
+    /// Calls the API in process as the session's employee (or anonymously), with an
+    /// `If-Match` version when given; the answer whole.
+    pub(crate) async fn send(
         &self,
         ctx: &Ctx,
         token: Option<&str>,
         method: Method,
         path: &str,
+        if_match: Option<u64>,
         body: Option<Vec<u8>>,
-    ) -> (StatusCode, Bytes) {
+    ) -> Response {
         let mut b = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if let Some(v) = if_match {
+            b = b.header(header::IF_MATCH, format!("\"{v}\""));
         }
         let body = match body {
             Some(bytes) => {
@@ -322,15 +327,28 @@ impl Console {
             None => Body::empty(),
         };
         let Ok(mut req) = b.body(body) else {
-            return (StatusCode::BAD_REQUEST, Bytes::new());
+            return StatusCode::BAD_REQUEST.into_response();
         };
         if let Some(p) = ctx.peer {
             req.extensions_mut().insert(p);
         }
-        let resp = match tower::ServiceExt::oneshot(self.api.clone(), req).await {
+        match tower::ServiceExt::oneshot(self.api.clone(), req).await {
             Ok(r) => r,
             Err(never) => match never {},
-        };
+        }
+    }
+
+    /// Calls the API in process as the session's employee (or anonymously); the status and
+    /// the body.
+    async fn call(
+        &self,
+        ctx: &Ctx,
+        token: Option<&str>,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> (StatusCode, Bytes) {
+        let resp = self.send(ctx, token, method, path, None, body).await;
         let status = resp.status();
         match axum::body::to_bytes(resp.into_body(), 64 * 1024 * 1024).await {
             Ok(bytes) => (status, bytes),

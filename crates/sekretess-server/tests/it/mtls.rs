@@ -23,44 +23,16 @@ fn client_cert(dir: &std::path::Path, name: &str, issuer: &Issuer<'_, KeyPair>) 
     p.use_authority_key_identifier_extension = true;
     let key = KeyPair::generate().unwrap();
     let cert = p.signed_by(&key, issuer).unwrap();
-    let out = Pem {
-        cert: dir.join(format!("{name}.pem")),
-        key: dir.join(format!("{name}.key")),
-        der_sha256: String::new(),
-    };
-    std::fs::write(&out.cert, cert.pem()).unwrap();
-    std::fs::write(&out.key, key.serialize_pem()).unwrap();
-    // The fingerprint as an operator computes it: `openssl x509 -outform DER | sha256sum`
-    // when openssl is here, else from the DER rcgen made.
-    let der_sha256 = match std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("openssl x509 -in '{}' -outform DER | sha256sum", out.cert.display()))
-        .output()
-    {
-        Ok(o) if o.status.success() && o.stdout.len() >= 64 => {
-            String::from_utf8_lossy(&o.stdout[..64]).into_owned()
-        }
-        _ => {
-            if std::env::var_os("CI").is_some() {
-                panic!("openssl is missing");
-            }
-            println!("openssl missing: fingerprint taken from the DER rcgen made");
-            sekretess_crypto::digest::sha256(cert.der()).iter().map(|b| format!("{b:02x}")).collect()
-        }
-    };
-    Pem { der_sha256, ..out }
+    let (cert_path, key_path) = (dir.join(format!("{name}.pem")), dir.join(format!("{name}.key")));
+    std::fs::write(&cert_path, cert.pem()).unwrap();
+    std::fs::write(&key_path, key.serialize_pem()).unwrap();
+    Pem { der_sha256: openssl_fingerprint(&cert_path, cert.der()), cert: cert_path, key: key_path }
 }
 
 #[tokio::test]
 async fn a_bound_key_needs_its_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.distinguished_name.push(DnType::CommonName, "client CA");
-    ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_pem = dir.path().join("client-ca.pem");
-    std::fs::write(&ca_pem, ca.self_signed(&ca_key).unwrap().pem()).unwrap();
-    let issuer = Issuer::new(ca, ca_key);
+    let (ca_pem, _, issuer) = make_ca(dir.path(), "client CA");
     let crm = client_cert(dir.path(), "crm", &issuer);
     let other = client_cert(dir.path(), "other", &issuer);
 
@@ -149,6 +121,8 @@ fn make_ca(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, String, Is
     (pem, fingerprint, Issuer::new(ca, ca_key))
 }
 
+/// The fingerprint as an operator computes it: `openssl x509 -outform DER | sha256sum`
+/// when openssl is here, else from the DER rcgen made.
 fn openssl_fingerprint(pem: &std::path::Path, der: &[u8]) -> String {
     match std::process::Command::new("sh")
         .arg("-c")
