@@ -183,6 +183,62 @@ mod tests {
         assert!(rounds < 200, "200 concurrent callers ran {rounds} rounds: nothing was shared");
     }
 
+    /// Staged rounds: while a round holds the intake no other round takes requests; once it
+    /// releases it, the next round runs while the first is still in its second stage.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_staged_round_holds_the_intake_then_overlaps_the_next() {
+        let c = Arc::new(Coalescer::<u32, u32>::new(2, 100).staged());
+        let log = Arc::new(Mutex::new(Vec::<String>::new()));
+        let (release_first, finish_first) =
+            (Arc::new(tokio::sync::Notify::new()), Arc::new(tokio::sync::Notify::new()));
+        let (started_tx, started_rx) = oneshot::channel::<()>();
+        let started = Arc::new(Mutex::new(Some(started_tx)));
+        let round = {
+            let (log, release_first, finish_first) =
+                (log.clone(), release_first.clone(), finish_first.clone());
+            move |reqs: Vec<u32>, mut intake: Intake| {
+                let (log, release_first, finish_first, started) =
+                    (log.clone(), release_first.clone(), finish_first.clone(), started.clone());
+                async move {
+                    let first = reqs.contains(&1);
+                    log.lock().unwrap().push(format!("start {reqs:?}"));
+                    if first {
+                        if let Some(tx) = started.lock().unwrap().take() {
+                            let _ = tx.send(());
+                        }
+                        release_first.notified().await;
+                        log.lock().unwrap().push("release 1".into());
+                    }
+                    intake.release();
+                    if first {
+                        finish_first.notified().await;
+                        log.lock().unwrap().push("finish 1".into());
+                    }
+                    reqs
+                }
+            }
+        };
+        let one = {
+            let (c, round) = (Arc::clone(&c), round.clone());
+            tokio::spawn(async move { c.call_staged(1, round).await })
+        };
+        started_rx.await.unwrap();
+        let two = {
+            let (c, round) = (Arc::clone(&c), round.clone());
+            tokio::spawn(async move { c.call_staged(2, round).await })
+        };
+        // Room for a second round to start too early (it must not: the intake is held).
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        release_first.notify_one();
+        // The second round is answered while the first is still in its second stage.
+        let two = tokio::time::timeout(std::time::Duration::from_secs(10), two).await;
+        assert_eq!(two.expect("the second round waited for the first to finish").unwrap(), Some(2));
+        finish_first.notify_one();
+        assert_eq!(one.await.unwrap(), Some(1));
+        let log = log.lock().unwrap().clone();
+        assert_eq!(log, vec!["start [1]", "release 1", "start [2]", "finish 1"], "{log:?}");
+    }
+
     #[tokio::test]
     async fn a_round_that_answers_too_few_gives_none_not_a_hang() {
         let c = Coalescer::<u32, u32>::new(1, 10);
