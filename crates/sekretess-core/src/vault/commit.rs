@@ -1,8 +1,10 @@
 //! Group commit of single writes (issue 22): concurrent creates, updates and erasures of
 //! one group that arrive while a round is being written share the next round, so `n` of
-//! them cost one audit commit for their attempts, one or two control-store commits
-//! (directory, erasure journal; the directory's versions after updates) and one group-store
-//! commit (one transaction each on PostgreSQL), not `n` of each.
+//! them cost one control-store commit for their attempts together with their new codes
+//! (directory) and erasures (journal) ([`ControlRows`]), one group-store commit (one
+//! transaction each on PostgreSQL), and after updates one audit commit for the markers and
+//! one for the directory's versions, not `n` of each. Two rounds overlap: one's control
+//! commit with the previous one's group commit ([`WRITE_ROUNDS`]).
 //!
 //! Each request validates and encrypts its own customer on its own task (so a validation
 //! error never enters a round), holding the customer's lock for an update or erasure, then
