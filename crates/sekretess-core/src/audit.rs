@@ -24,9 +24,13 @@ use crate::error::StoreError;
 
 mod action;
 mod epochs;
+mod writer;
 
 pub use action::Action;
 pub use epochs::{AuditKeyring, verify, verify_epochs};
+pub(crate) use writer::writer_runtime;
+pub use writer::{ControlRows, audit_rounds};
+use writer::{Events, Writer, stopped};
 
 pub const GENESIS_MAC: [u8; 32] = [0u8; 32];
 
@@ -416,6 +420,29 @@ pub trait AuditStore: Send + Sync + 'static {
         prev_seq: u64,
         entries: &[Entry],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// [`AuditStore::audit_append`], and `rows` in the same durable transaction: all or
+    /// nothing. A code already in the directory fails the whole append with an error that
+    /// is not `Conflict` (which means "the head moved"). Stores that cannot do this say so
+    /// with [`AuditStore::appends_control_rows`]; their default refuses any row.
+    fn audit_append_with(
+        &self,
+        prev_seq: u64,
+        entries: &[Entry],
+        rows: &ControlRows,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async move {
+            if rows.is_empty() {
+                self.audit_append(prev_seq, entries).await
+            } else {
+                Err(StoreError::Unavailable("this store writes no control rows with the audit log".into()))
+            }
+        }
+    }
+    /// Whether [`AuditStore::audit_append_with`] writes control rows (otherwise callers
+    /// write them on their own, in transactions of their own).
+    fn appends_control_rows(&self) -> bool {
+        false
+    }
     /// Entries with `seq >= from`, in order, at most `limit`.
     fn audit_read(
         &self,
@@ -456,34 +483,12 @@ pub enum AuditError {
     Unavailable(StoreError),
 }
 
-fn stopped() -> AuditError {
-    AuditError::Unavailable(StoreError::Unavailable("audit writer stopped".into()))
-}
-
-/// What a round of the writer needs; shared with the task that runs the round.
-struct Writer<A: AuditStore> {
-    store: A,
-    /// Every epoch's key; the chain is written under the last.
-    keys: Mutex<AuditKeyring>,
-    /// The next epoch's key, taken up right after the `audit.key_rotate` entry that names
-    /// it ([`AuditLog::rotate_key`]).
-    next: Mutex<Option<(u32, Arc<AuditKey>)>>,
-    clock: Arc<dyn Clock>,
-    /// The chain head as last written by this process (`None`: read it from the store).
-    head: Mutex<Option<(u64, [u8; 32])>>,
-    failures: Arc<AtomicU64>,
-    /// Events put on record by the next round, ahead of that round's own ([`AuditLog::defer`]).
-    deferred: Mutex<Events>,
-}
-
-type Events = Vec<(Event, Outcome)>;
-
 /// The audit log of an unsealed vault.
 pub struct AuditLog<A: AuditStore> {
     writer: Arc<Writer<A>>,
     /// Group commit: concurrent records share one store write; one round at a time, so
     /// the chain is written in order.
-    rounds: Coalescer<Events, Result<Vec<u64>, AuditError>>,
+    rounds: Coalescer<writer::Request, Result<Vec<u64>, AuditError>>,
 }
 
 impl<A: AuditStore> AuditLog<A> {
@@ -553,10 +558,22 @@ impl<A: AuditStore> AuditLog<A> {
     /// Records events (they may share a transaction with other callers') and waits until
     /// all are durable. Fails as a whole: then none is acknowledged.
     pub async fn record_all(&self, events: Events) -> Result<Vec<u64>, AuditError> {
+        self.record_all_with(events, ControlRows::default()).await
+    }
+
+    /// [`AuditLog::record_all`], with control rows written in the same transaction (only
+    /// if the store [appends control rows](AuditStore::appends_control_rows), and only
+    /// with at least one event).
+    pub async fn record_all_with(&self, events: Events, rows: ControlRows) -> Result<Vec<u64>, AuditError> {
+        if !rows.is_empty() && (events.is_empty() || !self.writer.store.appends_control_rows()) {
+            return Err(AuditError::Unavailable(StoreError::Unavailable(
+                "control rows need events and a store that writes them".into(),
+            )));
+        }
         let writer = Arc::clone(&self.writer);
         let seqs = self
             .rounds
-            .call(events, move |requests| {
+            .call((events, rows), move |requests| {
                 let writer = Arc::clone(&writer);
                 async move { writer.round(requests).await }
             })
@@ -592,120 +609,6 @@ impl<A: AuditStore> AuditLog<A> {
     }
 }
 
-impl<A: AuditStore> Writer<A> {
-    fn current_key(&self) -> Arc<AuditKey> {
-        self.keys.lock().map(|k| k.current()).unwrap_or_else(|p| p.into_inner().current())
-    }
-
-    /// Writes the events of every request in one store write; answers per request.
-    async fn round(&self, requests: Vec<Events>) -> Vec<Result<Vec<u64>, AuditError>> {
-        let counts: Vec<usize> = requests.iter().map(Vec::len).collect();
-        let deferred = self.deferred.lock().map(|mut d| std::mem::take(&mut *d)).unwrap_or_default();
-        let skip = deferred.len();
-        let mut entries: Vec<Entry> = deferred
-            .into_iter()
-            .chain(requests.into_iter().flatten())
-            .map(|(e, o)| unchained_entry(e, o))
-            .collect();
-        if entries.is_empty() {
-            return counts.iter().map(|_| Ok(Vec::new())).collect();
-        }
-        let cached = self.head.lock().ok().and_then(|h| *h);
-        match self.chain_and_write(&mut entries, cached).await {
-            Ok(new_head) => {
-                if let Ok(mut head) = self.head.lock() {
-                    *head = Some(new_head);
-                }
-                let mut seqs = entries.iter().skip(skip).map(|e| e.seq);
-                counts.iter().map(|&n| Ok(seqs.by_ref().take(n).collect())).collect()
-            }
-            Err(e) => {
-                self.failures.fetch_add(1, Ordering::Relaxed);
-                if let Ok(mut head) = self.head.lock() {
-                    *head = None; // reload from the store next time
-                }
-                counts.iter().map(|_| Err(AuditError::Unavailable(e.clone()))).collect()
-            }
-        }
-    }
-
-    /// Numbers, times and chains `entries` after the head, and appends them. Returns the
-    /// new head.
-    async fn chain_and_write(
-        &self,
-        entries: &mut [Entry],
-        cached_head: Option<(u64, [u8; 32])>,
-    ) -> Result<(u64, [u8; 32]), StoreError> {
-        // Another process may append to a shared control database: on a conflict, reload
-        // the head and chain again. A process that keeps appending on its cached head wins
-        // most races against one that must reload first, so the loser needs many tries
-        // under sustained load from several processes (10 were seen to run out).
-        let mut head = cached_head;
-        for _attempt in 0..200 {
-            let (prev_seq, prev_mac) = match head {
-                Some(h) => h,
-                None => self.store.audit_head().await?.unwrap_or((0, GENESIS_MAC)),
-            };
-            let time = self.clock.now();
-            let mut mac_ = prev_mac;
-            let mut key = self.current_key();
-            let next = self.next.lock().ok().and_then(|n| n.clone());
-            let mut switched = None;
-            for (i, entry) in entries.iter_mut().enumerate() {
-                entry.seq = prev_seq + 1 + i as u64;
-                entry.time = time;
-                entry.mac = entry.chain_mac(&key, &mac_);
-                mac_ = entry.mac;
-                // The rotation entry is the last under the old key.
-                if let Some((epoch, next_key)) = &next
-                    && switched.is_none()
-                    && epochs::is_rotation_to(entry, *epoch)
-                {
-                    key = Arc::clone(next_key);
-                    switched = Some((*epoch, Arc::clone(next_key)));
-                }
-            }
-            match self.store.audit_append(prev_seq, entries).await {
-                Ok(()) => {
-                    if let Some((epoch, next_key)) = switched
-                        && let Ok(mut keys) = self.keys.lock()
-                    {
-                        keys.push(epoch, next_key);
-                    }
-                    return Ok((prev_seq + entries.len() as u64, mac_));
-                }
-                Err(StoreError::Conflict { .. }) => head = None,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(StoreError::Unavailable("audit head kept moving".into()))
-    }
-}
-
-/// An entry with its text escaped, not yet numbered or chained.
-fn unchained_entry(e: Event, outcome: Outcome) -> Entry {
-    let opt = |s: Option<String>| s.map(escaped);
-    Entry {
-        seq: 0,
-        time: 0,
-        actor: escaped(e.actor),
-        action: escaped(e.action),
-        group: opt(e.group),
-        customer: opt(e.customer),
-        fields: e.fields.into_iter().map(escaped).collect(),
-        purpose: opt(e.purpose),
-        outcome,
-        request_id: opt(e.request_id),
-        origin: opt(e.origin),
-        mac: [0; 32],
-    }
-}
-
-/// [`escape_text`], keeping the string when there is nothing to escape (the usual case).
-fn escaped(s: String) -> String {
-    if s.chars().any(|c| c == '\\' || c.is_control()) { escape_text(&s) } else { s }
-}
-
 impl<A: AuditStore> AuditLog<A> {
     /// A signed checkpoint of the current head, to keep outside the vault.
     pub async fn checkpoint(&self) -> Result<Checkpoint, StoreError> {
@@ -717,32 +620,6 @@ impl<A: AuditStore> AuditLog<A> {
     pub async fn verify(&self, checkpoint: Option<&Checkpoint>) -> Result<Verdict, StoreError> {
         verify_epochs(&self.writer.store, &self.keyring(), checkpoint).await
     }
-}
-
-/// A runtime on a thread of its own for the audit writer's rounds (and the single-write
-/// rounds, which wait on them: see `vault/commit.rs`), started once per process. Every request waits for a round's commit; on the server's runtime the round
-/// task queued behind request tasks between its store calls (measured in docs/benchmarks.md,
-/// Audit cost). `None` if the thread cannot be started: rounds then run where their callers do.
-pub(crate) fn writer_runtime() -> Option<tokio::runtime::Handle> {
-    static RUNTIME: std::sync::OnceLock<Option<tokio::runtime::Handle>> = std::sync::OnceLock::new();
-    RUNTIME
-        .get_or_init(|| {
-            let (handle_tx, handle_rx) = std::sync::mpsc::channel();
-            std::thread::Builder::new()
-                .name("sekretess-audit".into())
-                .spawn(move || {
-                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build()
-                    else {
-                        return;
-                    };
-                    if handle_tx.send(runtime.handle().clone()).is_ok() {
-                        runtime.block_on(std::future::pending::<()>());
-                    }
-                })
-                .ok()?;
-            handle_rx.recv().ok()
-        })
-        .clone()
 }
 
 #[cfg(test)]

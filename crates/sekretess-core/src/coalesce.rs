@@ -24,6 +24,21 @@ pub(crate) struct Coalescer<Req, Resp> {
     max_round: usize,
     /// Where round tasks run (`None`: the caller's runtime).
     runtime: Option<tokio::runtime::Handle>,
+    /// Rounds in stages ([`Coalescer::staged`]): a round task holds this from taking its
+    /// requests until the round gives it back ([`Intake::release`]).
+    intake: Option<Arc<tokio::sync::Mutex<()>>>,
+}
+
+/// A staged round's hold on the queue's intake: no other round takes requests until it is
+/// released (or dropped), so requests that arrive meanwhile wait for the next round
+/// together instead of starting rounds of their own.
+pub(crate) struct Intake(Option<tokio::sync::OwnedMutexGuard<()>>);
+
+impl Intake {
+    /// Lets the next round take what has queued (the first stage of this round is done).
+    pub(crate) fn release(&mut self) {
+        self.0 = None;
+    }
 }
 
 impl<Req: Send + 'static, Resp: Send + 'static> Coalescer<Req, Resp> {
@@ -35,7 +50,17 @@ impl<Req: Send + 'static, Resp: Send + 'static> Coalescer<Req, Resp> {
             max_round_tasks: round_tasks.max(1),
             max_round: max_round.max(1),
             runtime: None,
+            intake: None,
         }
+    }
+
+    /// Rounds in stages: a round task takes requests only while it holds the intake, which
+    /// the round passes on ([`Intake::release`]) once its first stage is done; with two
+    /// round tasks, one round's first stage then overlaps the previous round's second, and
+    /// each round takes everything that queued while the one before it held the intake.
+    pub(crate) fn staged(mut self) -> Self {
+        self.intake = Some(Arc::new(tokio::sync::Mutex::new(())));
+        self
     }
 
     /// Runs the round tasks on `runtime` (if any) instead of the caller's.
@@ -59,6 +84,16 @@ impl<Req: Send + 'static, Resp: Send + 'static> Coalescer<Req, Resp> {
         F: Fn(Vec<Req>) -> Fut + Send + 'static,
         Fut: Future<Output = Vec<Resp>> + Send + 'static,
     {
+        self.call_staged(req, move |reqs, _intake| round(reqs)).await
+    }
+
+    /// [`Coalescer::call`] for a round that gets its [`Intake`] (a no-op unless
+    /// [`Coalescer::staged`]) and releases it after its first stage.
+    pub(crate) async fn call_staged<F, Fut>(&self, req: Req, round: F) -> Option<Resp>
+    where
+        F: Fn(Vec<Req>, Intake) -> Fut + Send + 'static,
+        Fut: Future<Output = Vec<Resp>> + Send + 'static,
+    {
         let (answer, answered) = oneshot::channel();
         let start_task = {
             let mut q = self.queue.lock().ok()?;
@@ -70,7 +105,7 @@ impl<Req: Send + 'static, Resp: Send + 'static> Coalescer<Req, Resp> {
             start
         };
         if start_task {
-            let rounds = run_rounds(Arc::clone(&self.queue), self.max_round, round);
+            let rounds = run_rounds(Arc::clone(&self.queue), self.max_round, self.intake.clone(), round);
             match &self.runtime {
                 Some(runtime) => drop(runtime.spawn(rounds)),
                 None => drop(tokio::spawn(rounds)),
@@ -80,15 +115,23 @@ impl<Req: Send + 'static, Resp: Send + 'static> Coalescer<Req, Resp> {
     }
 }
 
-async fn run_rounds<Req, Resp, F, Fut>(queue: Arc<Mutex<Queue<Req, Resp>>>, max_round: usize, round: F)
-where
-    F: Fn(Vec<Req>) -> Fut,
+async fn run_rounds<Req, Resp, F, Fut>(
+    queue: Arc<Mutex<Queue<Req, Resp>>>,
+    max_round: usize,
+    intake: Option<Arc<tokio::sync::Mutex<()>>>,
+    round: F,
+) where
+    F: Fn(Vec<Req>, Intake) -> Fut,
     Fut: Future<Output = Vec<Resp>>,
 {
     loop {
         // Let requests that are already running reach the queue first: bigger rounds, so
         // fewer store round trips and syncs (measured: twice the entries per audit round).
         tokio::task::yield_now().await;
+        let held = match &intake {
+            Some(lock) => Intake(Some(Arc::clone(lock).lock_owned().await)),
+            None => Intake(None),
+        };
         let taken: Vec<_> = {
             let Ok(mut q) = queue.lock() else { return };
             if q.waiting.is_empty() {
@@ -99,7 +142,7 @@ where
             q.waiting.drain(..n).collect()
         };
         let (reqs, answers): (Vec<Req>, Vec<_>) = taken.into_iter().unzip();
-        let resps = round(reqs).await;
+        let resps = round(reqs, held).await;
         for (answer, resp) in answers.into_iter().zip(resps) {
             let _ = answer.send(resp);
         }
@@ -138,6 +181,62 @@ mod tests {
         }
         let rounds = rounds.load(Ordering::SeqCst);
         assert!(rounds < 200, "200 concurrent callers ran {rounds} rounds: nothing was shared");
+    }
+
+    /// Staged rounds: while a round holds the intake no other round takes requests; once it
+    /// releases it, the next round runs while the first is still in its second stage.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_staged_round_holds_the_intake_then_overlaps_the_next() {
+        let c = Arc::new(Coalescer::<u32, u32>::new(2, 100).staged());
+        let log = Arc::new(Mutex::new(Vec::<String>::new()));
+        let (release_first, finish_first) =
+            (Arc::new(tokio::sync::Notify::new()), Arc::new(tokio::sync::Notify::new()));
+        let (started_tx, started_rx) = oneshot::channel::<()>();
+        let started = Arc::new(Mutex::new(Some(started_tx)));
+        let round = {
+            let (log, release_first, finish_first) =
+                (log.clone(), release_first.clone(), finish_first.clone());
+            move |reqs: Vec<u32>, mut intake: Intake| {
+                let (log, release_first, finish_first, started) =
+                    (log.clone(), release_first.clone(), finish_first.clone(), started.clone());
+                async move {
+                    let first = reqs.contains(&1);
+                    log.lock().unwrap().push(format!("start {reqs:?}"));
+                    if first {
+                        if let Some(tx) = started.lock().unwrap().take() {
+                            let _ = tx.send(());
+                        }
+                        release_first.notified().await;
+                        log.lock().unwrap().push("release 1".into());
+                    }
+                    intake.release();
+                    if first {
+                        finish_first.notified().await;
+                        log.lock().unwrap().push("finish 1".into());
+                    }
+                    reqs
+                }
+            }
+        };
+        let one = {
+            let (c, round) = (Arc::clone(&c), round.clone());
+            tokio::spawn(async move { c.call_staged(1, round).await })
+        };
+        started_rx.await.unwrap();
+        let two = {
+            let (c, round) = (Arc::clone(&c), round.clone());
+            tokio::spawn(async move { c.call_staged(2, round).await })
+        };
+        // Room for a second round to start too early (it must not: the intake is held).
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        release_first.notify_one();
+        // The second round is answered while the first is still in its second stage.
+        let two = tokio::time::timeout(std::time::Duration::from_secs(10), two).await;
+        assert_eq!(two.expect("the second round waited for the first to finish").unwrap(), Some(2));
+        finish_first.notify_one();
+        assert_eq!(one.await.unwrap(), Some(1));
+        let log = log.lock().unwrap().clone();
+        assert_eq!(log, vec!["start [1]", "release 1", "start [2]", "finish 1"], "{log:?}");
     }
 
     #[tokio::test]

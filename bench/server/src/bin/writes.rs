@@ -28,9 +28,10 @@ use sekretess_api::{BatchItem, CreateCustomers, UpdateCustomer};
 use sekretess_bench_server::{Counters, Stats, drive, name};
 use sekretess_client::{Client, ClientConfig};
 use sekretess_core::access::AccessStore;
-use sekretess_core::audit::AuditContext;
+use sekretess_core::audit::{AuditContext, audit_rounds};
 use sekretess_core::people::PeopleStore;
 use sekretess_core::store::Store;
+use sekretess_core::vault::single_write_rounds;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
 use sekretess_server::{AppState, Limits, PeopleOptions, RunningServer, tls};
 use sekretess_store::{PgOptions, PgStore, SqliteStore};
@@ -46,10 +47,43 @@ fn fields(i: usize) -> BTreeMap<String, String> {
     BTreeMap::from([("full_name".into(), name(i)), ("email".into(), format!("user{i}@example.com"))])
 }
 
-fn row(what: &str, conns: usize, s: &Stats, costs: &str) -> f64 {
+fn row(what: &str, conns: usize, s: &Stats, costs: &str, rounds: &Rounds) -> f64 {
     let rate = s.rate(1);
-    println!("| {what} | {conns} | {rate:.0} | {:.2} | {:.2} | {costs} |", s.pct(0.5), s.pct(0.99));
+    println!(
+        "| {what} | {conns} | {rate:.0} | {:.2} | {:.2} | {costs} | {} |",
+        s.pct(0.5),
+        s.pct(0.99),
+        rounds.since()
+    );
     rate
+}
+
+/// The machine's load average over 1, 5 and 15 minutes (`/proc/loadavg`).
+fn load_average() -> String {
+    let line = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    line.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+}
+
+/// Mean sizes of the rounds since a snapshot: single writes per write round, and audit
+/// entries per audit round (group commit), from the vault's process-wide counters.
+struct Rounds {
+    writes: (u64, u64),
+    audit: (u64, u64),
+}
+
+impl Rounds {
+    fn now() -> Self {
+        Rounds { writes: single_write_rounds(), audit: audit_rounds() }
+    }
+
+    fn since(&self) -> String {
+        let now = Rounds::now();
+        let mean = |(r0, n0): (u64, u64), (r1, n1): (u64, u64)| match r1.saturating_sub(r0) {
+            0 => "-".to_owned(),
+            r => format!("{:.1}", n1.saturating_sub(n0) as f64 / r as f64),
+        };
+        format!("{} | {}", mean(self.writes, now.writes), mean(self.audit, now.audit))
+    }
 }
 
 fn main() -> Result<()> {
@@ -132,15 +166,15 @@ fn run<S: Store + AccessStore + PeopleStore>(
         anyhow::ensure!(codes.len() == customers, "populating failed");
         let codes = Arc::new(codes);
         let next = Arc::new(AtomicUsize::new(customers + 1_000_000));
-        println!("Customers in the group: {customers}; {seconds} s per step.\n");
+        println!("Customers in the group: {customers}; {seconds} s per step; load average {}.\n", load_average());
         println!(
-            "| operation | connections | ops/s | p50 ms | p99 ms | server CPU us/req | ctx switches/req | write syscalls/req | fsyncs/req |"
+            "| operation | connections | ops/s | p50 ms | p99 ms | server CPU us/req | ctx switches/req | write syscalls/req | fsyncs/req | writes/round | audit entries/round |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|---|");
         let mut ratios = Vec::new();
         for conns in [16usize, 64] {
             let (cl, cs) = (client.clone(), Arc::clone(&codes));
-            let before = Counters::now();
+            let (before, rounds) = (Counters::now(), Rounds::now());
             let s = drive(conns, seconds, move |_, i| {
                 let (cl, cs) = (cl.clone(), Arc::clone(&cs));
                 async move {
@@ -149,12 +183,12 @@ fn run<S: Store + AccessStore + PeopleStore>(
                 }
             })
             .await?;
-            let gets = row("customer get", conns, &s, &Counters::now().per_op(&before, s.ops));
+            let gets = row("customer get", conns, &s, &Counters::now().per_op(&before, s.ops), &rounds);
             let mut creates = [0.0; 2];
             for (k, here) in [(0, false), (1, true), (0, false), (1, true)] {
                 vault.set_write_rounds_here(here);
                 let (cl, n) = (client.clone(), Arc::clone(&next));
-                let before = Counters::now();
+                let (before, rounds) = (Counters::now(), Rounds::now());
                 let s = drive(conns, seconds, move |_, _| {
                     let (cl, n) = (cl.clone(), Arc::clone(&n));
                     async move {
@@ -164,13 +198,13 @@ fn run<S: Store + AccessStore + PeopleStore>(
                 })
                 .await?;
                 let what = if here { "single create, rounds on the server runtime (before)" } else { "single create, rounds on the writer thread" };
-                let rate = row(what, conns, &s, &Counters::now().per_op(&before, s.ops));
+                let rate = row(what, conns, &s, &Counters::now().per_op(&before, s.ops), &rounds);
                 creates[k] = f64::max(creates[k], rate);
             }
             for here in [false, true] {
                 vault.set_write_rounds_here(here);
                 let (cl, cs) = (client.clone(), Arc::clone(&codes));
-                let before = Counters::now();
+                let (before, rounds) = (Counters::now(), Rounds::now());
                 // Each worker updates its own customers, so no two updates wait on one lock.
                 let s = drive(conns, seconds, move |w, i| {
                     let (cl, cs) = (cl.clone(), Arc::clone(&cs));
@@ -183,12 +217,12 @@ fn run<S: Store + AccessStore + PeopleStore>(
                 })
                 .await?;
                 let what = if here { "single update, rounds on the server runtime (before)" } else { "single update, rounds on the writer thread" };
-                row(what, conns, &s, &Counters::now().per_op(&before, s.ops));
+                row(what, conns, &s, &Counters::now().per_op(&before, s.ops), &rounds);
             }
             vault.set_write_rounds_here(false);
             ratios.push((conns, gets, creates));
         }
-        println!();
+        println!("\nLoad average at the end: {}.", load_average());
         for (conns, gets, [after, before]) in ratios {
             println!(
                 "{conns} connections: single creates/s per gets/s {:.3} ({after:.0} / {gets:.0}); rounds on the server runtime (before) {:.3} ({before:.0}).",

@@ -1,8 +1,10 @@
 //! Group commit of single writes (issue 22): concurrent creates, updates and erasures of
 //! one group that arrive while a round is being written share the next round, so `n` of
-//! them cost one audit commit for their attempts, one or two control-store commits
-//! (directory, erasure journal; the directory's versions after updates) and one group-store
-//! commit (one transaction each on PostgreSQL), not `n` of each.
+//! them cost one control-store commit for their attempts together with their new codes
+//! (directory) and erasures (journal) ([`ControlRows`]), one group-store commit (one
+//! transaction each on PostgreSQL), and after updates one audit commit for the markers and
+//! one for the directory's versions, not `n` of each. Two rounds overlap: one's control
+//! commit with the previous one's group commit ([`WRITE_ROUNDS`]).
 //!
 //! Each request validates and encrypts its own customer on its own task (so a validation
 //! error never enters a round), holding the customer's lock for an update or erasure, then
@@ -14,6 +16,8 @@
 //! conflicts answers its own 409 and the others succeed.
 
 use super::*;
+use crate::audit::ControlRows;
+use crate::coalesce::Intake;
 
 /// What a single write does to the group's store.
 pub(super) enum WriteOp {
@@ -35,11 +39,23 @@ pub(super) struct SingleWrite {
 /// the outcome is too, as a commit marker, or the next unseal resolves it).
 pub(super) type WriteAnswer = (Result<(), VaultError>, bool);
 
-/// Single-write rounds running at once per group (one: two measured a lower creates/gets
-/// ratio, 0.09 against 0.24, their writes contending for the control database's
-/// connections), and writes per round.
-pub(super) const WRITE_ROUNDS: usize = 1;
+/// Single-write rounds running at once per group, in two stages: a round's audit commit
+/// (attempts, new codes, erasures: the control store) overlaps the previous round's group
+/// commit (the group's store). Its intake ([`Coalescer::staged`]) keeps a round from
+/// starting while the previous one is still in its first stage, so requests accumulate
+/// into the next round instead of each starting one; the group's `write_stage` lock keeps
+/// two rounds from writing the group's store at once. And writes per round.
+pub(super) const WRITE_ROUNDS: usize = 2;
 pub(super) const WRITES_PER_ROUND: usize = 512;
+
+/// Rounds of single writes written and the writes in them, since the process started.
+static ROUNDS: (AtomicU64, AtomicU64) = (AtomicU64::new(0), AtomicU64::new(0));
+
+/// Rounds of single writes (creates, updates, erasures) written by this process, and the
+/// writes in them: their ratio is the mean round size (for benchmarks and metrics).
+pub fn single_write_rounds() -> (u64, u64) {
+    (ROUNDS.0.load(Ordering::Relaxed), ROUNDS.1.load(Ordering::Relaxed))
+}
 
 /// A group's queue of single writes. Its rounds run on the audit writer's thread: a round
 /// spends its time waiting for the audit round it starts (on that thread too, so no
@@ -47,12 +63,12 @@ pub(super) const WRITES_PER_ROUND: usize = 512;
 /// would queue behind request tasks between its store calls (measured in
 /// docs/benchmarks.md, "Fewer hand-offs").
 pub(super) fn write_rounds() -> Coalescer<SingleWrite, WriteAnswer> {
-    Coalescer::new(WRITE_ROUNDS, WRITES_PER_ROUND).on_runtime(crate::audit::writer_runtime())
+    Coalescer::new(WRITE_ROUNDS, WRITES_PER_ROUND).staged().on_runtime(crate::audit::writer_runtime())
 }
 
 /// The same queue with rounds on the callers' runtime, as before (for the comparison).
 pub(super) fn write_rounds_here() -> Coalescer<SingleWrite, WriteAnswer> {
-    Coalescer::new(WRITE_ROUNDS, WRITES_PER_ROUND)
+    Coalescer::new(WRITE_ROUNDS, WRITES_PER_ROUND).staged()
 }
 
 impl<S: Store> Vault<S> {
@@ -106,9 +122,9 @@ impl<S: Store> Vault<S> {
             &g.single_writes
         };
         let (outcome, recorded) = queue
-            .call(write, move |reqs| {
+            .call_staged(write, move |reqs, intake| {
                 let (u, control, g) = (Arc::clone(&round_u), control.clone(), Arc::clone(&group));
-                async move { write_round(&u, &control, &g, reqs).await }
+                async move { write_round(&u, &control, &g, reqs, intake).await }
             })
             .await
             .ok_or(VaultError::Internal("write round ended without an answer"))?;
@@ -175,43 +191,46 @@ async fn write_round<S: Store>(
     control: &S,
     g: &OpenGroup<S::Group>,
     reqs: Vec<SingleWrite>,
+    mut intake: Intake,
 ) -> Vec<WriteAnswer> {
     let n = reqs.len();
+    ROUNDS.0.fetch_add(1, Ordering::Relaxed);
+    ROUNDS.1.fetch_add(n as u64, Ordering::Relaxed);
     let (events, ops): (Vec<Event>, Vec<WriteOp>) = reqs.into_iter().map(|r| (r.event, r.op)).unzip();
     let all = |e: VaultError, recorded: bool| (0..n).map(|_| (Err(e.clone()), recorded)).collect::<Vec<_>>();
-    // Fail closed: every attempt on record first.
+    let mut round = Round::of(ops);
+    let codes: Vec<String> = round.creates.iter().map(|w| w.record.code.clone()).collect();
+    // Fail closed: every attempt on record first, and with them (one commit, where the
+    // store can: `ControlRows`) the new codes in the directory and the erasures in the
+    // journal. A code collision across 55 random bits is astronomically rare; it fails the
+    // round rather than loop.
+    let fold = control.appends_control_rows();
+    let rows = match fold {
+        true => ControlRows {
+            directory: codes.iter().map(|c| (c.clone(), g.row.id)).collect(),
+            erasures: round
+                .erased_at
+                .map_or_else(Vec::new, |at| round.erases.iter().map(|c| (c.clone(), g.row.id, at)).collect()),
+        },
+        false => ControlRows::default(),
+    };
     let attempts = events.iter().map(|e| (e.clone(), Outcome::Attempted)).collect();
-    let seqs = match u.audit.record_all(attempts).await {
+    let seqs = match u.audit.record_all_with(attempts, rows).await {
         Ok(seqs) if seqs.len() == n => seqs,
         Ok(_) => return all(VaultError::Internal("audit round answered the wrong count"), false),
         Err(e) => return all(e.into(), false),
     };
-    let mut round = Round::of(ops);
     let mut outcomes: Vec<Option<Result<(), VaultError>>> = (0..n).map(|_| None).collect();
-    let codes: Vec<String> = round.creates.iter().map(|w| w.record.code.clone()).collect();
-    // Then the new codes in the directory (a code collision across 55 random bits is
-    // astronomically rare; refuse rather than loop) and the erasures in the journal.
-    if !codes.is_empty()
-        && let Err(e) = control.directory_insert(&codes, g.row.id).await
-    {
-        let e: VaultError = e.into();
-        for &slot in &round.create_slots {
-            outcomes[slot] = Some(Err(e.clone()));
-        }
-        round.creates.clear();
-        round.create_slots.clear();
+    if !fold {
+        control_rows_apart(control, g, &codes, &mut round, &mut outcomes).await;
     }
-    if let Some(at) = round.erased_at
-        && let Err(e) = control.record_erasures(&round.erases, g.row.id, at).await
+    // The next round may take what queued meanwhile and put it on record while this one
+    // writes the group (its attempts need not wait for this round's rows).
+    intake.release();
     {
-        let e: VaultError = e.into();
-        for &slot in &round.erase_slots {
-            outcomes[slot] = Some(Err(e.clone()));
-        }
-        round.erases.clear();
-        round.erase_slots.clear();
+        let _stage = g.write_stage.lock().await;
+        write_group(g, &round, &mut outcomes).await;
     }
-    write_group(g, &round, &mut outcomes).await;
     let outcomes: Vec<Result<(), VaultError>> = outcomes
         .into_iter()
         .map(|o| o.unwrap_or(Err(VaultError::Internal("a write was left out"))))
@@ -261,6 +280,38 @@ async fn write_round<S: Store>(
         }
     }
     outcomes.into_iter().map(|o| (o, true)).collect()
+}
+
+/// Writes a round's new codes to the directory and its erasures to the journal, each in a
+/// transaction of its own, for stores that cannot write them with the audit entries. A
+/// write whose row fails is answered with the error and left out of the round.
+async fn control_rows_apart<S: Store>(
+    control: &S,
+    g: &OpenGroup<S::Group>,
+    codes: &[String],
+    round: &mut Round,
+    outcomes: &mut [Option<Result<(), VaultError>>],
+) {
+    if !codes.is_empty()
+        && let Err(e) = control.directory_insert(codes, g.row.id).await
+    {
+        let e: VaultError = e.into();
+        for &slot in &round.create_slots {
+            outcomes[slot] = Some(Err(e.clone()));
+        }
+        round.creates.clear();
+        round.create_slots.clear();
+    }
+    if let Some(at) = round.erased_at
+        && let Err(e) = control.record_erasures(&round.erases, g.row.id, at).await
+    {
+        let e: VaultError = e.into();
+        for &slot in &round.erase_slots {
+            outcomes[slot] = Some(Err(e.clone()));
+        }
+        round.erases.clear();
+        round.erase_slots.clear();
+    }
 }
 
 /// Writes the round's writes (those still in `round`) to the group's store in one

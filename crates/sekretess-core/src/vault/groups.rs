@@ -33,6 +33,7 @@ impl<S: Store> Vault<S> {
                 reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
                 single_writes: commit::write_rounds(),
                 single_writes_here: commit::write_rounds_here(),
+                write_stage: tokio::sync::Mutex::new(()),
                 record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),
             });
         }
@@ -73,6 +74,7 @@ impl<S: Store> Vault<S> {
             reads: Coalescer::new(READ_ROUNDS, READS_PER_ROUND),
             single_writes: commit::write_rounds(),
             single_writes_here: commit::write_rounds_here(),
+            write_stage: tokio::sync::Mutex::new(()),
             record_locks: (0..RECORD_LOCKS).map(|_| Arc::default()).collect(),
         })
     }

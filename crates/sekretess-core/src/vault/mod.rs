@@ -43,6 +43,7 @@ mod groups;
 mod offline;
 mod schema;
 
+pub use commit::single_write_rounds;
 pub use offline::{MAX_EXPORT_CUSTOMERS, OfflineExport};
 pub use schema::{DEFAULT_VERSION as DEFAULT_SCHEMA_VERSION, HELD_OFFLINE};
 use schema::{held_offline, is_sealed, sealed_index_hash};
@@ -179,6 +180,9 @@ struct OpenGroup<G> {
     single_writes: Coalescer<commit::SingleWrite, commit::WriteAnswer>,
     /// The same, with rounds on the callers' runtime ([`Vault::set_write_rounds_here`]).
     single_writes_here: Coalescer<commit::SingleWrite, commit::WriteAnswer>,
+    /// Held by a round of single writes while it writes the group's store: two rounds in
+    /// flight ([`commit::WRITE_ROUNDS`]) never write it at once.
+    write_stage: tokio::sync::Mutex<()>,
     /// Reads hold a customer's lock shared from the record lookup until the decrypted
     /// customer is returned; updates and erasures hold it exclusively.
     record_locks: Vec<Arc<tokio::sync::RwLock<()>>>,

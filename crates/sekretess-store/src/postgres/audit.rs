@@ -4,11 +4,13 @@
 //! and then checks the head, so the log stays one linear chain however many processes
 //! write: a process whose view of the head is stale gets `Conflict` and re-chains.
 
-use sekretess_core::audit::{AuditStore, Entry, Outcome};
+use sekretess_core::audit::{AuditStore, ControlRows, Entry, Outcome};
 use sekretess_core::error::StoreError;
+use sekretess_core::store::FIRST_RECORD_VERSION;
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row};
 
+use crate::codec::version_to_sql;
 use crate::postgres::{PgStore, map_err};
 
 fn entry(row: &PgRow) -> Result<Entry, StoreError> {
@@ -58,6 +60,19 @@ impl AuditStore for PgStore {
     }
 
     async fn audit_append(&self, prev_seq: u64, entries: &[Entry]) -> Result<(), StoreError> {
+        self.audit_append_with(prev_seq, entries, &ControlRows::default()).await
+    }
+
+    fn appends_control_rows(&self) -> bool {
+        true
+    }
+
+    async fn audit_append_with(
+        &self,
+        prev_seq: u64,
+        entries: &[Entry],
+        rows: &ControlRows,
+    ) -> Result<(), StoreError> {
         let mut tx = self.control().begin().await.map_err(map_err)?;
         sqlx::query("LOCK TABLE sekretess.audit_log IN EXCLUSIVE MODE")
             .execute(&mut *tx)
@@ -90,6 +105,42 @@ impl AuditStore for PgStore {
                     .push_bind(&e.mac[..]);
             });
             q.build().execute(&mut *tx).await.map_err(map_err)?;
+        }
+        if !rows.directory.is_empty() {
+            let (codes, groups): (Vec<&str>, Vec<i64>) =
+                rows.directory.iter().map(|(c, g)| (c.as_str(), i64::from(*g))).unzip();
+            sqlx::query(
+                "INSERT INTO sekretess.directory (code, group_id, version) \
+                 SELECT c, g, $3 FROM UNNEST($1::text[], $2::int8[]) AS t(c, g)",
+            )
+            .bind(codes)
+            .bind(groups)
+            .bind(version_to_sql(FIRST_RECORD_VERSION))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match map_err(e) {
+                // Not `Conflict`, which the audit writer reads as a moved head.
+                StoreError::Conflict { .. } => {
+                    StoreError::Unavailable("a new customer code is already taken".into())
+                }
+                other => other,
+            })?;
+        }
+        if !rows.erasures.is_empty() {
+            let (codes, rest): (Vec<&str>, Vec<(i64, i64)>) =
+                rows.erasures.iter().map(|(c, g, at)| (c.as_str(), (i64::from(*g), *at))).unzip();
+            let (groups, times): (Vec<i64>, Vec<i64>) = rest.into_iter().unzip();
+            sqlx::query(
+                "INSERT INTO sekretess.erasures (code, group_id, erased_at) \
+                 SELECT c, g, t FROM UNNEST($1::text[], $2::int8[], $3::int8[]) AS u(c, g, t) \
+                 ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(codes)
+            .bind(groups)
+            .bind(times)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
         }
         tx.commit().await.map_err(map_err)
     }

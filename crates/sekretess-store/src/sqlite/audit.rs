@@ -1,10 +1,12 @@
 //! The audit log in the SQLite control database.
 
-use sekretess_core::audit::{AuditStore, Entry, Outcome};
+use sekretess_core::audit::{AuditStore, ControlRows, Entry, Outcome};
 use sekretess_core::error::StoreError;
+use sekretess_core::store::FIRST_RECORD_VERSION;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
-use crate::sqlite::{SqliteStore, map_err};
+use crate::codec::version_to_sql;
+use crate::sqlite::{ROWS_PER_STATEMENT, SqliteStore, map_err};
 
 const FIELD_SEPARATOR: char = '\u{1f}';
 
@@ -69,13 +71,44 @@ fn head_conflict(e: sqlx::Error) -> StoreError {
 async fn append_in_transaction(
     conn: &mut sqlx::SqliteConnection,
     entries: &[Entry],
+    rows: &ControlRows,
 ) -> Result<(), StoreError> {
     use sqlx::Connection;
     let mut tx = conn.begin().await.map_err(map_err)?;
     for chunk in entries.chunks(AUDIT_ROWS_PER_STATEMENT) {
         insert_entries(chunk).build().execute(&mut *tx).await.map_err(head_conflict)?;
     }
+    // Random codes in key order: each B-tree page is visited once.
+    let mut codes: Vec<&(String, u32)> = rows.directory.iter().collect();
+    codes.sort_unstable();
+    for chunk in codes.chunks(ROWS_PER_STATEMENT) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT OR FAIL INTO directory (code, group_id, version) ");
+        q.push_values(chunk, |mut b, (code, group)| {
+            b.push_bind(code.as_str())
+                .push_bind(i64::from(*group))
+                .push_bind(version_to_sql(FIRST_RECORD_VERSION));
+        });
+        q.build().execute(&mut *tx).await.map_err(code_taken)?;
+    }
+    for chunk in rows.erasures.chunks(ROWS_PER_STATEMENT) {
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT OR IGNORE INTO erasures (code, group_id, erased_at) ");
+        q.push_values(chunk, |mut b, (code, group, at)| {
+            b.push_bind(code.as_str()).push_bind(i64::from(*group)).push_bind(*at);
+        });
+        q.build().execute(&mut *tx).await.map_err(map_err)?;
+    }
     tx.commit().await.map_err(map_err)
+}
+
+/// A new code already in the directory: not `Conflict`, which the audit writer reads as a
+/// moved head and retries.
+fn code_taken(e: sqlx::Error) -> StoreError {
+    match map_err(e) {
+        StoreError::Conflict { .. } => StoreError::Unavailable("a new customer code is already taken".into()),
+        other => other,
+    }
 }
 
 impl AuditStore for SqliteStore {
@@ -93,6 +126,19 @@ impl AuditStore for SqliteStore {
     }
 
     async fn audit_append(&self, prev_seq: u64, entries: &[Entry]) -> Result<(), StoreError> {
+        self.audit_append_with(prev_seq, entries, &ControlRows::default()).await
+    }
+
+    fn appends_control_rows(&self) -> bool {
+        true
+    }
+
+    async fn audit_append_with(
+        &self,
+        prev_seq: u64,
+        entries: &[Entry],
+        rows: &ControlRows,
+    ) -> Result<(), StoreError> {
         if entries.first().is_some_and(|e| e.seq != prev_seq + 1) {
             return Err(StoreError::Conflict { what: "audit head".into() });
         }
@@ -106,11 +152,11 @@ impl AuditStore for SqliteStore {
             Some(conn) => conn,
             None => slot.insert(self.control().acquire().await.map_err(map_err)?.detach()),
         };
-        let written = if entries.len() <= AUDIT_ROWS_PER_STATEMENT {
+        let written = if entries.len() <= AUDIT_ROWS_PER_STATEMENT && rows.is_empty() {
             // One statement is atomic on its own: a group commit is a single round trip.
             insert_entries(entries).build().execute(&mut *conn).await.map(drop).map_err(head_conflict)
         } else {
-            append_in_transaction(conn, entries).await
+            append_in_transaction(conn, entries, rows).await
         };
         if written.as_ref().is_err_and(|e| !matches!(e, StoreError::Conflict { .. })) {
             *slot = None;

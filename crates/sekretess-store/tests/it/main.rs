@@ -8,6 +8,7 @@ mod access;
 mod audit;
 mod binding;
 mod common;
+mod control_rows;
 mod documents;
 mod erasure;
 mod input;
