@@ -1,16 +1,20 @@
 //! Name lexicons shipped in the crate (see `data/README.md`), and small word lists.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
-fn load(text: &'static str) -> HashSet<&'static str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+use crate::wordset::WordSet;
+
+fn load(text: &'static str) -> WordSet {
+    WordSet::new(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')))
 }
 
-static GIVEN: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| load(include_str!("../data/given_names.txt")));
-static SURNAMES: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| load(include_str!("../data/surnames.txt")));
+static GIVEN: LazyLock<WordSet> = LazyLock::new(|| load(include_str!("../data/given_names.txt")));
+static SURNAMES: LazyLock<WordSet> = LazyLock::new(|| load(include_str!("../data/surnames.txt")));
+
+/// Whether `w` in lower case (Unicode rules) is in `set`, without allocating for ASCII words.
+fn contains_lower(set: &WordSet, w: &str) -> bool {
+    if w.is_ascii() { set.contains_ascii_lower(w.as_bytes()) } else { set.contains(&w.to_lowercase()) }
+}
 
 /// A common given name, as written (capitalised).
 pub fn is_given(w: &str) -> bool {
@@ -96,8 +100,8 @@ pub fn is_person_cue(w: &str) -> bool {
         "heter",
         "called",
     ];
-    let lw = w.to_lowercase();
-    CUES.contains(&lw.as_str())
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(CUES.iter().copied()));
+    contains_lower(&SET, w)
 }
 
 /// Strong cues: titles, salutations and name fields.
@@ -138,8 +142,8 @@ pub fn is_strong_person_cue(w: &str) -> bool {
         "attn",
         "signed",
     ];
-    let lw = w.to_lowercase();
-    STRONG.contains(&lw.as_str())
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STRONG.iter().copied()));
+    contains_lower(&SET, w)
 }
 
 /// Capitalised words that are never the start of a name.
@@ -349,7 +353,8 @@ pub fn is_stop_word(w: &str) -> bool {
         "Referens",
         "Reference",
     ];
-    STOP.contains(&w)
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STOP.iter().copied()));
+    SET.contains(w)
 }
 
 /// English month names (capitalised) and Swedish month names (lower case), with their number.
@@ -392,7 +397,8 @@ pub fn month(w: &str) -> Option<u32> {
         ("november", 11),
         ("december", 12),
     ];
-    MONTHS.iter().find(|(m, _)| *m == w).map(|(_, n)| *n)
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(MONTHS.iter().map(|(m, _)| *m)));
+    SET.find(w).and_then(|k| MONTHS.get(k)).map(|(_, n)| *n)
 }
 
 /// Form labels and header names whose value is a person's name ("From:", "Patient Name:",
@@ -515,11 +521,12 @@ pub fn is_name_label(label: &str) -> bool {
         "elev",
         "student",
     ];
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(LABELS.iter().copied()));
     let l = label.trim().trim_end_matches('.');
-    if LABELS.contains(&l) {
+    if SET.contains(l) {
         return true;
     }
-    l.rsplit(' ').next().is_some_and(|last| LABELS.contains(&last) && !matches!(last, "to" | "till"))
+    l.rsplit(' ').next().is_some_and(|last| SET.contains(last) && !matches!(last, "to" | "till"))
 }
 
 /// Role nouns that, before a capitalised word, only weakly suggest a name ("Handläggare
@@ -580,7 +587,8 @@ pub fn is_place_word(w: &str) -> bool {
         "station",
         "stationen",
     ];
-    WORDS.contains(&w) || is_en_street(w)
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(WORDS.iter().copied()));
+    SET.contains(w) || is_en_street(w)
 }
 
 /// Words that, right after a capitalised word, make it part of a company name ("Nowak Bygg
@@ -677,7 +685,8 @@ pub fn is_en_street(w: &str) -> bool {
         "Crescent",
         "Gardens",
     ];
-    SUFFIX.contains(&w)
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(SUFFIX.iter().copied()));
+    SET.contains(w)
 }
 
 /// US state and territory codes.

@@ -11,6 +11,7 @@
 use crate::Label;
 use crate::lexicon;
 use crate::scan::Cand;
+use crate::wordset::load_le;
 
 use super::csv::{column_other, csv_header};
 
@@ -98,9 +99,7 @@ fn hash(tpl: u8, bytes: &[u8]) -> u64 {
     const H: u64 = 0x8080_8080_8080_8080;
     let mut h = mix(0xCBF2_9CE4_8422_2325, u64::from(tpl));
     for chunk in bytes.chunks(8) {
-        let mut a = [0u8; 8];
-        a[..chunk.len()].copy_from_slice(chunk);
-        let x = u64::from_le_bytes(a);
+        let x = load_le(chunk);
         // 0x20 on the bytes 'A'..='Z' (hasbetween), so ASCII case does not matter.
         let low = x & (L * 127);
         let upper = (L * (127 + 0x5B) - low) & !x & (low + L * (127 - 0x40)) & H;
@@ -327,7 +326,7 @@ thread_local! {
 }
 
 impl LexCache {
-    const SIZE: usize = 4096;
+    const SIZE: usize = 32768;
     fn get(&mut self, w: &str) -> u16 {
         if w.is_empty() {
             return 0;
@@ -339,9 +338,7 @@ impl LexCache {
         // Case matters to the lists, so the key hashes the exact bytes.
         let mut h = 0x243F_6A88_85A3_08D3u64;
         for c in w.as_bytes().chunks(8) {
-            let mut a = [0u8; 8];
-            a[..c.len()].copy_from_slice(c);
-            h = mix(h, u64::from_le_bytes(a));
+            h = mix(h, load_le(c));
         }
         h |= 1;
         let slot = (h >> 40) as usize % Self::SIZE;
@@ -735,8 +732,22 @@ impl Extract<'_> {
         }
         // Line: a label before a colon.
         if let Some(label) = line_label(t, i) {
-            let lower = as_str(label).trim().to_lowercase();
-            let named = !lower.is_empty() && lexicon::is_name_label(&lower);
+            // Lower case in a stack buffer for ASCII labels (nearly all): no allocation.
+            let trimmed = as_str(label).trim();
+            let mut buf = [0u8; 48];
+            let owned;
+            let lower: &str = match buf.get_mut(..trimmed.len()) {
+                Some(b) if trimmed.is_ascii() => {
+                    b.copy_from_slice(trimmed.as_bytes());
+                    b.make_ascii_lowercase();
+                    as_str(b)
+                }
+                _ => {
+                    owned = trimmed.to_lowercase();
+                    &owned
+                }
+            };
+            let named = !lower.is_empty() && lexicon::is_name_label(lower);
             if named {
                 flags |= F_NAME_LABEL;
             }
