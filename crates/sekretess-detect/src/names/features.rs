@@ -119,6 +119,10 @@ pub fn tag_feature(tpl: u8, prev: u8, attr: u64) -> u32 {
     fid(mix(mix(hash(tpl, &[]), u64::from(prev)), attr))
 }
 
+pub(super) fn char_at(t: &[u8], i: usize) -> Option<(char, usize)> {
+    decode(t, i)
+}
+
 fn decode(t: &[u8], i: usize) -> Option<(char, usize)> {
     let b = *t.get(i)?;
     let len = match b {
@@ -148,8 +152,17 @@ fn letter_before(t: &[u8], i: usize) -> bool {
     false
 }
 
+/// Whether a letter (ASCII or not) starts at `i`: "Kjell-Åke" is one word.
+fn letter_at(t: &[u8], i: usize) -> bool {
+    match t.get(i) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
+        Some(_) => decode(t, i).is_some_and(|(c, _)| c.is_alphabetic()),
+        None => false,
+    }
+}
+
 /// End of the word starting at `i`: letters, with an inner `-` or `'` before a letter.
-fn word_end(t: &[u8], i: usize) -> usize {
+pub(super) fn word_end(t: &[u8], i: usize) -> usize {
     let mut j = i;
     while j < t.len() {
         let b = t[j];
@@ -160,7 +173,7 @@ fn word_end(t: &[u8], i: usize) -> usize {
                 Some((c, l)) if c.is_alphabetic() => j += l,
                 _ => break,
             }
-        } else if matches!(b, b'-' | b'\'') && j > i && t.get(j + 1).is_some_and(u8::is_ascii_alphabetic) {
+        } else if matches!(b, b'-' | b'\'') && j > i && letter_at(t, j + 1) {
             j += 1;
         } else {
             break;

@@ -88,7 +88,73 @@ impl Model {
             }
             k = j;
         }
+        join_particles(t, &mut out);
         out
+    }
+}
+
+/// Lower-case name particles: "Ebba von Platen", "Ludwig van der Berg", "Erik af Klint",
+/// "Omar bin Laden", "Maria de la Cruz".
+const PARTICLES: &[&[u8]] = &[
+    b"von", b"van", b"der", b"den", b"de", b"del", b"della", b"di", b"da", b"dos", b"das", b"du", b"la",
+    b"le", b"af", b"zu", b"ter", b"ten", b"bin", b"ibn", b"bint", b"al", b"el", b"ben", b"abu", b"ould",
+    b"ap",
+];
+
+/// The end of ` particle [particle] Name` after `e` (one or two particles, then a capitalised
+/// word on the same line), or of `-Name` after a particle joined by a hyphen ("al-Hassan").
+fn particle_tail(t: &[u8], e: usize) -> Option<usize> {
+    let mut j = e;
+    for n in 0..2 {
+        if t.get(j) != Some(&b' ') {
+            return None;
+        }
+        let ws = j + 1;
+        let mut we = ws;
+        while we < t.len() && t[we].is_ascii_lowercase() {
+            we += 1;
+        }
+        let word = &t[ws..we];
+        if !PARTICLES.contains(&word) {
+            // After one particle, this must be the name.
+            if n == 0 {
+                return None;
+            }
+            break;
+        }
+        j = we;
+        if t.get(j) == Some(&b'-') {
+            // "al-Hassan": the particle and the name are one word.
+            break;
+        }
+    }
+    // A capitalised word after a space (or the hyphen of "al-").
+    let s = j + 1;
+    if !matches!(t.get(j), Some(b' ' | b'-')) {
+        return None;
+    }
+    let (c, _) = super::features::char_at(t, s)?;
+    if !c.is_uppercase() {
+        return None;
+    }
+    let we = super::features::word_end(t, s);
+    (we > s + 1).then_some(we)
+}
+
+/// Joins two names split by a particle, and extends a name by a particle and the capitalised
+/// word after it ("Ebba von Platen").
+fn join_particles(t: &[u8], out: &mut Vec<(usize, usize, f32)>) {
+    let mut k = 0;
+    while k < out.len() {
+        if let Some(ne) = particle_tail(t, out[k].1) {
+            out[k].1 = ne;
+            while k + 1 < out.len() && out[k + 1].0 < ne {
+                let (_, e, c) = out.remove(k + 1);
+                out[k].1 = out[k].1.max(e);
+                out[k].2 = out[k].2.min(c);
+            }
+        }
+        k += 1;
     }
 }
 
