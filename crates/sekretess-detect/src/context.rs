@@ -485,6 +485,30 @@ pub fn key_label(key: &str) -> Option<Label> {
     None
 }
 
+/// Keys of the parts of a name inside a name object: `"name": {"first": …, "last": …}`.
+pub fn is_name_part_key(key: &str) -> bool {
+    let k = key.trim().to_ascii_lowercase();
+    matches!(
+        k.as_str(),
+        "first"
+            | "last"
+            | "given"
+            | "family"
+            | "middle"
+            | "full"
+            | "display"
+            | "preferred"
+            | "maiden"
+            | "other"
+            | "text"
+            | "value"
+            | "förnamn"
+            | "efternamn"
+            | "tilltalsnamn"
+            | "mellannamn"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
