@@ -355,6 +355,10 @@ pub fn is_stop_word(w: &str) -> bool {
         "Hyresvärd",
         "Referens",
         "Reference",
+        // Common nouns that head fields and schema types ("@type": "Person").
+        "Person",
+        "Personen",
+        "Organization",
         // Public bodies and departments, which head many capitalised lines.
         "Region",
         "Kommun",

@@ -53,6 +53,8 @@ pub const F_KEY_PERSON: u16 = 256;
 pub const F_INITIAL: u16 = 512;
 /// In a CSV read as text whose header names person columns, a column that is not one ("stad").
 pub const F_COLUMN_OTHER: u16 = 2048;
+/// In a CSV read as text whose header names person columns, a person column ("efternamn").
+pub const F_COLUMN_PERSON: u16 = 4096;
 /// A street word itself ("Storgatan").
 pub const F_STREET: u16 = 1024;
 
@@ -593,9 +595,12 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         x.token(i, we, end, sep, key_tag, short_value, &rules);
         if let Some((delim, cols)) = &header
             && let Some(tok) = x.s.toks.last_mut()
-            && column_other(t, i, *delim, cols)
         {
-            tok.flags |= F_COLUMN_OTHER;
+            match column_other(t, i, *delim, cols) {
+                Some(true) => tok.flags |= F_COLUMN_OTHER,
+                Some(false) => tok.flags |= F_COLUMN_PERSON,
+                None => {}
+            }
         }
         prev_end = Some(end);
         i = end;

@@ -7,8 +7,9 @@
 use std::sync::LazyLock;
 
 use super::features::{
-    F_CAPS, F_COLUMN_OTHER, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL, F_PLACE_AFTER,
-    F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, Sentence, Tok, tag_feature,
+    F_CAPS, F_COLUMN_OTHER, F_COLUMN_PERSON, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL,
+    F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, SEP_SPACE,
+    Sentence, Tok, tag_feature,
 };
 
 const MAGIC: &[u8; 4] = b"SKPM";
@@ -69,6 +70,7 @@ impl Model {
         let mut tags = Vec::with_capacity(s.toks.len());
         let mut margins = Vec::with_capacity(s.toks.len());
         decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins));
+        structure_overrides(s, &mut tags, &mut margins);
         let mut out = Vec::new();
         let mut k = 0;
         while k < tags.len() {
@@ -155,6 +157,34 @@ fn join_particles(t: &[u8], out: &mut Vec<(usize, usize, f32)>) {
             }
         }
         k += 1;
+    }
+}
+
+/// Margin given to a name that structure decides (confidence about 0.73).
+const STRUCTURE_MARGIN: f32 = 4.0;
+
+/// Structure that overrules the model's `O`: a capitalised word in a CSV column whose header
+/// names a person ("efternamn"), and the second word of a full name in capitals that the rules
+/// found ("YOUSEF WEISS").
+fn structure_overrides(s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
+    for k in 0..tags.len().min(s.toks.len()).min(margins.len()) {
+        if tags[k] != O {
+            continue;
+        }
+        let tok = &s.toks[k];
+        let after_name = k > 0 && tok.sep != SEP_NONE && tags[k - 1] != O;
+        if tok.flags & F_COLUMN_PERSON != 0 && tok.flags & (F_STOP | F_INITIAL) == 0 {
+            tags[k] = if after_name { I } else { B };
+            margins[k] = STRUCTURE_MARGIN;
+        } else if after_name
+            && tok.sep == SEP_SPACE
+            && tok.rule == 2
+            && tok.flags & F_CAPS != 0
+            && s.toks[k - 1].flags & F_CAPS != 0
+        {
+            tags[k] = I;
+            margins[k] = margins[k - 1];
+        }
     }
 }
 
@@ -275,4 +305,27 @@ pub fn encode(weights: &[f32]) -> Vec<u8> {
 pub fn read_for_test(bytes: Vec<u8>) -> bool {
     let leaked: &'static [u8] = Box::leak(bytes.into_boxed_slice());
     Model::read(leaked).is_some_and(|m| m.score_for_test() > 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn particles_join_and_extend_names() {
+        let t = b"Kund: Ebba von Platen, Lisa van der Berg och Omar al-Hassan; Anna de tre";
+        let span = |w: &str| {
+            let s = t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap_or(usize::MAX);
+            (s, s + w.len(), 0.9f32)
+        };
+        // Two names split by a particle are joined; one name is extended over it.
+        let mut out = vec![span("Ebba"), span("Platen"), span("Lisa"), span("Omar")];
+        join_particles(t, &mut out);
+        let got: Vec<&[u8]> = out.iter().map(|&(s, e, _)| &t[s..e]).collect();
+        assert_eq!(got, [&b"Ebba von Platen"[..], &b"Lisa van der Berg"[..], &b"Omar al-Hassan"[..]]);
+        // A particle before a lower-case word is not part of a name.
+        let mut out = vec![span("Anna")];
+        join_particles(t, &mut out);
+        assert_eq!(&t[out[0].0..out[0].1], b"Anna");
+    }
 }
