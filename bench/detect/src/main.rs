@@ -559,8 +559,8 @@ mod heldout {
     ];
 
     /// Exact-span F1 floors (label, F1) for what the rules and the model still work on
-    /// (measured: addresses 0.751, PERSON 0.876, micro 0.903).
-    const EXACT_FLOORS: &[(&str, f64)] = &[("POSTAL_ADDRESS", 0.74), ("PERSON", 0.865), ("micro", 0.895)];
+    /// (measured: addresses 0.751, PERSON 0.882, micro 0.905).
+    const EXACT_FLOORS: &[(&str, f64)] = &[("POSTAL_ADDRESS", 0.74), ("PERSON", 0.87), ("micro", 0.895)];
 
     #[test]
     fn heldout_scores_stay_above_their_floors() {

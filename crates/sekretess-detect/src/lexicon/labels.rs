@@ -200,6 +200,16 @@ pub fn is_name_label(label: &str) -> bool {
         "suspect",
         "misstänkt",
         "partner name",
+        "receiver",
+        "consignee",
+        "parent",
+        "parents",
+        "förälder",
+        "föräldrar",
+        "mother",
+        "father",
+        "mor",
+        "far",
     ];
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(LABELS.iter().copied()));
     let l = label.trim().trim_end_matches('.');

@@ -82,7 +82,17 @@ impl Model {
             while j < tags.len() && tags[j] == I {
                 j += 1;
             }
-            let toks = &s.toks[k..j];
+            let mut toks = &s.toks[k..j];
+            // A word that never starts a name ("Region Jämtland", "Dr Anna Berg"): the name
+            // starts after it only when a known given name follows.
+            if toks[0].flags & F_STOP != 0 && toks.len() >= 2 {
+                if toks[1].flags & F_GIVEN != 0 {
+                    toks = &toks[1..];
+                } else if toks[0].flags & (F_NAME_LABEL | F_KEY_PERSON) == 0 {
+                    k = j;
+                    continue;
+                }
+            }
             let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
             if !vetoed(t, toks) {
                 let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
