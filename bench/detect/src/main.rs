@@ -553,10 +553,14 @@ mod heldout {
         ("PHONE", 0.96, 0.96),
         ("IP_ADDRESS", 0.97, 0.99),
         ("DATE_OF_BIRTH", 0.92, 0.89),
-        ("POSTAL_ADDRESS", 0.88, 0.0),
-        ("PERSON", 0.91, 0.0),
-        ("micro", 0.92, 0.0),
+        ("POSTAL_ADDRESS", 0.89, 0.0),
+        ("PERSON", 0.92, 0.0),
+        ("micro", 0.94, 0.0),
     ];
+
+    /// Exact-span F1 floors (label, F1) for what the rules and the model still work on
+    /// (measured: addresses 0.751, PERSON 0.882, micro 0.905).
+    const EXACT_FLOORS: &[(&str, f64)] = &[("POSTAL_ADDRESS", 0.74), ("PERSON", 0.87), ("micro", 0.895)];
 
     #[test]
     fn heldout_scores_stay_above_their_floors() {
@@ -570,6 +574,12 @@ mod heldout {
             let (_, recall, f1) = scores.prf(label, false);
             if f1 < f1_floor || recall < recall_floor {
                 low.push(format!("{label}: overlap F1 {f1:.3} (floor {f1_floor}), recall {recall:.3} (floor {recall_floor})"));
+            }
+        }
+        for &(label, floor) in EXACT_FLOORS {
+            let (_, _, f1) = scores.prf(label, true);
+            if f1 < floor {
+                low.push(format!("{label}: exact-span F1 {f1:.3} (floor {floor})"));
             }
         }
         assert!(low.is_empty(), "held-out scores below their floors:\n{}", low.join("\n"));

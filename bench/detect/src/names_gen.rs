@@ -546,6 +546,83 @@ fn text_doc(g: &mut G, b: &mut B, sv: bool) {
                 b.lit(g.pk(HEADINGS));
                 b.lit("\n");
             }
+            29 => {
+                // People who introduce themselves (chats, calls, texts).
+                b.lit(g.pk(if sv {
+                    &["Hej, jag heter ", "Hej! Det är ", "Mitt namn är ", "Hej, det är ", "Jag heter "][..]
+                } else {
+                    &["Hi, I'm ", "Hello, this is ", "Hi, it's ", "My name is ", "Hey, I'm ", "I am "][..]
+                }));
+                if g.r.chance(0.5) {
+                    b.name(&g.given());
+                } else {
+                    b.name(&g.full());
+                }
+                b.lit(
+                    g.pk(if sv {
+                        &[
+                            " från kundtjänst.\n",
+                            ". Ring mig.\n",
+                            " och jag ringer om fakturan.\n",
+                            ", tack.\n",
+                        ][..]
+                    } else {
+                        &[
+                            " from the school office.\n",
+                            ". Call me back.\n",
+                            " btw, see you at 11\n",
+                            ", thanks.\n",
+                        ][..]
+                    }),
+                );
+            }
+            30 => {
+                // The same cues before capitalised words that are not names.
+                b.lit(g.pk(if sv {
+                    &["Det är ", "Jag är ", "Det blir "][..]
+                } else {
+                    &["I'm ", "It's ", "This is ", "I am "][..]
+                }));
+                b.lit(g.pk(if sv {
+                    &["Stockholm", "Göteborg", "Måndag", "Swish", "BankID", "Visa", "Klarna", "Region"][..]
+                } else {
+                    &[
+                        "Swedish", "British", "Monday", "Friday", "London", "Visa", "PayPal", "Support",
+                        "Google",
+                    ][..]
+                }));
+                b.lit(g.pk(&[" now.\n", ".\n", ", ok?\n", " nu.\n"]));
+            }
+            31 => {
+                let label = g.r.pick(&[
+                    "Addressee",
+                    "Adressat",
+                    "Claimant",
+                    "Skadelidande",
+                    "Printed name",
+                    "Namnförtydligande",
+                    "Account holder",
+                    "Kontohavare",
+                    "Debtor",
+                    "Gäldenär",
+                    "Victim",
+                    "Målsägande",
+                    "Reporter",
+                    "Anmälare",
+                    "Client",
+                    "Klient",
+                    "Manager",
+                    "Närmaste chef",
+                    "Given name",
+                    "Family name",
+                ]);
+                b.lit(&format!("{label}:{}", g.pk(&[" ", "  ", "\t"])));
+                b.name(&g.full());
+                b.lit(g.pk(&["\n", ", ", " (", "\n"]));
+                if g.r.chance(0.3) {
+                    b.lit(&format!("{}\n", g.street()));
+                }
+            }
             _ => {
                 b.lit(g.pk(if sv { FILL_SV } else { FILL_EN }));
                 b.lit(if g.r.chance(0.4) { "\n" } else { " " });

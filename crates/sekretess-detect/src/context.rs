@@ -221,12 +221,27 @@ static CUES: std::sync::LazyLock<Vec<Node>> = std::sync::LazyLock::new(|| {
     nodes
 });
 
+/// The root's children by byte (0: none; the root is never a child), since every word of
+/// every context window starts there.
+static ROOT: std::sync::LazyLock<[u32; 256]> = std::sync::LazyLock::new(|| {
+    let mut root = [0u32; 256];
+    for &(c, n) in CUES.first().map_or(&[][..], |r| &r.children[..]) {
+        root[usize::from(c)] = n;
+    }
+    root
+});
+
 /// (positive, negative) label masks of one word (ASCII letters are folded to lower case).
 fn word_masks(w: &[u8]) -> (u16, u16) {
     let nodes = &*CUES;
-    let mut at = 0usize;
-    let (mut pos, mut neg) = (0, 0);
-    for &b in w {
+    let Some((&first, rest)) = w.split_first() else {
+        return nodes.first().map_or((0, 0), |r| (r.exact.0 | r.stem.0, r.exact.1 | r.stem.1));
+    };
+    let at = ROOT[usize::from(first.to_ascii_lowercase())] as usize;
+    let Some(node) = nodes.get(at).filter(|_| at != 0) else { return (0, 0) };
+    let mut at = at;
+    let (mut pos, mut neg) = (node.stem.0, node.stem.1);
+    for &b in rest {
         let b = b.to_ascii_lowercase();
         match nodes[at].children.iter().find(|(c, _)| *c == b) {
             Some(&(_, n)) => at = n as usize,
@@ -468,6 +483,30 @@ pub fn key_label(key: &str) -> Option<Label> {
         return Some(Label::Person);
     }
     None
+}
+
+/// Keys of the parts of a name inside a name object: `"name": {"first": …, "last": …}`.
+pub fn is_name_part_key(key: &str) -> bool {
+    let k = key.trim().to_ascii_lowercase();
+    matches!(
+        k.as_str(),
+        "first"
+            | "last"
+            | "given"
+            | "family"
+            | "middle"
+            | "full"
+            | "display"
+            | "preferred"
+            | "maiden"
+            | "other"
+            | "text"
+            | "value"
+            | "förnamn"
+            | "efternamn"
+            | "tilltalsnamn"
+            | "mellannamn"
+    )
 }
 
 #[cfg(test)]

@@ -579,7 +579,9 @@ fn json(
                 if stack.len() >= 512 {
                     return Err(syntax(i));
                 }
-                stack.push(Frame { object: true, key: None });
+                // An object under a name key ("name": {"first": …}) keeps that key's label, so
+                // that its name-part keys are read as names.
+                stack.push(Frame { object: true, key: pending.filter(|l| *l == Label::Person) });
                 expect_key = true;
                 i += 1;
             }
@@ -613,7 +615,10 @@ fn json(
                 let in_object = stack.last().is_some_and(|f| f.object);
                 if in_object && expect_key {
                     let (k, _) = json_decode(body);
-                    pending = key_label(&String::from_utf8_lossy(&k));
+                    let k = String::from_utf8_lossy(&k);
+                    pending = key_label(&k).or_else(|| {
+                        stack.last().and_then(|f| f.key).filter(|_| crate::context::is_name_part_key(&k))
+                    });
                 } else {
                     let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
                     let (text, map) = json_decode(body);

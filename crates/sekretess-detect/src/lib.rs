@@ -19,6 +19,7 @@ pub mod names;
 mod operator;
 mod scan;
 mod stream;
+mod wordset;
 
 use std::fmt;
 use std::ops::Range;
@@ -356,6 +357,13 @@ pub(crate) struct CharCounter {
 
 /// Characters in `bytes`; each byte of an invalid sequence counts as one.
 pub(crate) fn count_chars(bytes: &[u8]) -> usize {
+    // ASCII, or valid UTF-8 (nearly always): no per-chunk walk.
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.chars().count();
+    }
     let mut n = 0;
     for chunk in bytes.utf8_chunks() {
         n += chunk.valid().chars().count() + chunk.invalid().len();

@@ -27,18 +27,19 @@ pub fn csv_header(t: &[u8]) -> Option<(u8, Vec<Option<bool>>)> {
     cols.contains(&Some(false)).then_some((delim, cols))
 }
 
-/// Whether byte `i` lies in a column whose header names something other than a person (the
-/// row must have as many fields as the header; quotes are not followed, a cheap check).
-pub fn column_other(t: &[u8], i: usize, delim: u8, cols: &[Option<bool>]) -> bool {
+/// Whether byte `i` lies in a column whose header names something other than a person
+/// (`Some(true)`) or a person (`Some(false)`); `None` on the header line or when the row does
+/// not have as many fields as the header (quotes are not followed, a cheap check).
+pub fn column_other(t: &[u8], i: usize, delim: u8, cols: &[Option<bool>]) -> Option<bool> {
     let ls = t[..i].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
     if ls == 0 {
-        return false;
+        return None;
     }
     let le = t[i..].iter().position(|&b| b == b'\n').map_or(t.len(), |p| i + p);
     let fields = t[ls..le].iter().filter(|&&b| b == delim).count() + 1;
     if fields != cols.len() {
-        return false;
+        return None;
     }
     let col = t[ls..i].iter().filter(|&&b| b == delim).count();
-    cols.get(col).copied().flatten() == Some(true)
+    cols.get(col).copied().flatten()
 }

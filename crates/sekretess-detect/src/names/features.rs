@@ -11,8 +11,13 @@
 use crate::Label;
 use crate::lexicon;
 use crate::scan::Cand;
+use crate::wordset::load_le;
 
 use super::csv::{column_other, csv_header};
+use super::lexcache::{
+    CACHE, L_COMPANY, L_EXACT_SUR, L_FORM, L_GIVEN, L_PLACE, L_ROLE, L_STOP, L_STREET, L_STRONG, L_SUR,
+    L_WEAK, LexCache,
+};
 
 /// Feature groups, so that training can drop a whole group (feature dropout).
 pub const G_WORD: u8 = 1;
@@ -52,6 +57,8 @@ pub const F_KEY_PERSON: u16 = 256;
 pub const F_INITIAL: u16 = 512;
 /// In a CSV read as text whose header names person columns, a column that is not one ("stad").
 pub const F_COLUMN_OTHER: u16 = 2048;
+/// In a CSV read as text whose header names person columns, a person column ("efternamn").
+pub const F_COLUMN_PERSON: u16 = 4096;
 /// A street word itself ("Storgatan").
 pub const F_STREET: u16 = 1024;
 
@@ -87,7 +94,7 @@ pub struct Sentence {
 pub const NBITS: u32 = 16;
 
 #[inline]
-fn mix(h: u64, b: u64) -> u64 {
+pub(super) fn mix(h: u64, b: u64) -> u64 {
     (h ^ b).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29)
 }
 
@@ -98,9 +105,7 @@ fn hash(tpl: u8, bytes: &[u8]) -> u64 {
     const H: u64 = 0x8080_8080_8080_8080;
     let mut h = mix(0xCBF2_9CE4_8422_2325, u64::from(tpl));
     for chunk in bytes.chunks(8) {
-        let mut a = [0u8; 8];
-        a[..chunk.len()].copy_from_slice(chunk);
-        let x = u64::from_le_bytes(a);
+        let x = load_le(chunk);
         // 0x20 on the bytes 'A'..='Z' (hasbetween), so ASCII case does not matter.
         let low = x & (L * 127);
         let upper = (L * (127 + 0x5B) - low) & !x & (low + L * (127 - 0x40)) & H;
@@ -118,6 +123,10 @@ fn fid(h: u64) -> u32 {
 /// Feature id of a tag feature (previous tag and a token attribute).
 pub fn tag_feature(tpl: u8, prev: u8, attr: u64) -> u32 {
     fid(mix(mix(hash(tpl, &[]), u64::from(prev)), attr))
+}
+
+pub(super) fn char_at(t: &[u8], i: usize) -> Option<(char, usize)> {
+    decode(t, i)
 }
 
 fn decode(t: &[u8], i: usize) -> Option<(char, usize)> {
@@ -149,8 +158,17 @@ fn letter_before(t: &[u8], i: usize) -> bool {
     false
 }
 
+/// Whether a letter (ASCII or not) starts at `i`: "Kjell-Åke" is one word.
+fn letter_at(t: &[u8], i: usize) -> bool {
+    match t.get(i) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
+        Some(_) => decode(t, i).is_some_and(|(c, _)| c.is_alphabetic()),
+        None => false,
+    }
+}
+
 /// End of the word starting at `i`: letters, with an inner `-` or `'` before a letter.
-fn word_end(t: &[u8], i: usize) -> usize {
+pub(super) fn word_end(t: &[u8], i: usize) -> usize {
     let mut j = i;
     while j < t.len() {
         let b = t[j];
@@ -161,7 +179,7 @@ fn word_end(t: &[u8], i: usize) -> usize {
                 Some((c, l)) if c.is_alphabetic() => j += l,
                 _ => break,
             }
-        } else if matches!(b, b'-' | b'\'') && j > i && t.get(j + 1).is_some_and(u8::is_ascii_alphabetic) {
+        } else if matches!(b, b'-' | b'\'') && j > i && letter_at(t, j + 1) {
             j += 1;
         } else {
             break;
@@ -243,7 +261,7 @@ fn as_str(b: &[u8]) -> &str {
 }
 
 /// "ANNA" -> "Anna" for lexicon lookups of words in capitals.
-fn title(w: &str) -> String {
+pub(super) fn title(w: &str) -> String {
     let mut cs = w.chars();
     cs.next().map(|f| f.to_string() + &cs.as_str().to_lowercase()).unwrap_or_default()
 }
@@ -298,107 +316,6 @@ struct Extract<'a> {
     t: &'a [u8],
     s: Sentence,
     cache: LexCache,
-}
-
-/// What the word lists say of one word.
-const L_GIVEN: u16 = 1;
-const L_SUR: u16 = 2;
-const L_STOP: u16 = 4;
-const L_STREET: u16 = 8;
-const L_STRONG: u16 = 16;
-const L_WEAK: u16 = 32;
-const L_ROLE: u16 = 64;
-const L_PLACE: u16 = 128;
-const L_COMPANY: u16 = 256;
-const L_FORM: u16 = 512;
-const L_EXACT_SUR: u16 = 1024;
-
-/// A small direct-mapped cache of word-list answers: labels and names repeat in a text, and
-/// the lists are slow to ask (linear lists, lower-casing).
-/// One per thread, kept across texts (the lists never change), so a CSV cell or a JSON value
-/// costs no allocation.
-struct LexCache {
-    keys: Vec<u64>,
-    vals: Vec<u16>,
-}
-
-thread_local! {
-    static CACHE: std::cell::RefCell<LexCache> = const { std::cell::RefCell::new(LexCache { keys: Vec::new(), vals: Vec::new() }) };
-}
-
-impl LexCache {
-    const SIZE: usize = 4096;
-    fn get(&mut self, w: &str) -> u16 {
-        if w.is_empty() {
-            return 0;
-        }
-        if self.keys.is_empty() {
-            self.keys = vec![0; Self::SIZE];
-            self.vals = vec![0; Self::SIZE];
-        }
-        // Case matters to the lists, so the key hashes the exact bytes.
-        let mut h = 0x243F_6A88_85A3_08D3u64;
-        for c in w.as_bytes().chunks(8) {
-            let mut a = [0u8; 8];
-            a[..c.len()].copy_from_slice(c);
-            h = mix(h, u64::from_le_bytes(a));
-        }
-        h |= 1;
-        let slot = (h >> 40) as usize % Self::SIZE;
-        if self.keys[slot] == h {
-            return self.vals[slot];
-        }
-        let v = lex_flags(w);
-        self.keys[slot] = h;
-        self.vals[slot] = v;
-        v
-    }
-}
-
-fn lex_flags(w: &str) -> u16 {
-    let caps = w.len() >= 2 && w.chars().all(|c| !c.is_lowercase());
-    let tw;
-    let lw: &str = if caps {
-        tw = title(w);
-        &tw
-    } else {
-        w
-    };
-    let lw = lw.strip_suffix("'s").unwrap_or(lw);
-    let mut f = 0;
-    let mut set = |c: bool, b: u16| {
-        if c {
-            f |= b;
-        }
-    };
-    if !w.chars().next().is_some_and(char::is_uppercase) {
-        // A word in lower case: only the cue, role and place lists hold such words.
-        set(lexicon::is_strong_person_cue(w), L_STRONG);
-        set(lexicon::is_person_cue(w), L_WEAK);
-        set(lexicon::is_role_noun(w), L_ROLE);
-        set(lexicon::is_place_word(w) || lexicon::is_se_street(w), L_PLACE);
-        set(lexicon::is_company_word(w) || w == "&", L_COMPANY);
-        set(lexicon::is_company_form(w), L_FORM);
-        return f;
-    }
-    set(lexicon::is_given(lw), L_GIVEN);
-    set(lexicon::is_surname(lw), L_EXACT_SUR);
-    set(lexicon::is_surname(lw) || lexicon::surname_shape(lw), L_SUR);
-    set(
-        lexicon::is_stop_word(lw)
-            || lexicon::is_field_word(lw)
-            || lexicon::is_person_cue(lw)
-            || lexicon::month(lw).is_some(),
-        L_STOP,
-    );
-    set(lexicon::is_se_street(lw) || lexicon::is_en_street(lw), L_STREET);
-    set(lexicon::is_strong_person_cue(w), L_STRONG);
-    set(lexicon::is_person_cue(w), L_WEAK);
-    set(lexicon::is_role_noun(w), L_ROLE);
-    set(lexicon::is_place_word(w) || lexicon::is_se_street(w), L_PLACE);
-    set(lexicon::is_company_word(w), L_COMPANY);
-    set(lexicon::is_company_form(w), L_FORM);
-    f
 }
 
 impl Extract<'_> {
@@ -583,9 +500,12 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         x.token(i, we, end, sep, key_tag, short_value, &rules);
         if let Some((delim, cols)) = &header
             && let Some(tok) = x.s.toks.last_mut()
-            && column_other(t, i, *delim, cols)
         {
-            tok.flags |= F_COLUMN_OTHER;
+            match column_other(t, i, *delim, cols) {
+                Some(true) => tok.flags |= F_COLUMN_OTHER,
+                Some(false) => tok.flags |= F_COLUMN_PERSON,
+                None => {}
+            }
         }
         prev_end = Some(end);
         i = end;
@@ -735,8 +655,22 @@ impl Extract<'_> {
         }
         // Line: a label before a colon.
         if let Some(label) = line_label(t, i) {
-            let lower = as_str(label).trim().to_lowercase();
-            let named = !lower.is_empty() && lexicon::is_name_label(&lower);
+            // Lower case in a stack buffer for ASCII labels (nearly all): no allocation.
+            let trimmed = as_str(label).trim();
+            let mut buf = [0u8; 48];
+            let owned;
+            let lower: &str = match buf.get_mut(..trimmed.len()) {
+                Some(b) if trimmed.is_ascii() => {
+                    b.copy_from_slice(trimmed.as_bytes());
+                    b.make_ascii_lowercase();
+                    as_str(b)
+                }
+                _ => {
+                    owned = trimmed.to_lowercase();
+                    &owned
+                }
+            };
+            let named = !lower.is_empty() && lexicon::is_name_label(lower);
             if named {
                 flags |= F_NAME_LABEL;
             }

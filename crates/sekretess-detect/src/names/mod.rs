@@ -10,6 +10,7 @@
 
 mod csv;
 mod features;
+mod lexcache;
 mod model;
 
 use std::cell::RefCell;

@@ -7,8 +7,9 @@
 use std::sync::LazyLock;
 
 use super::features::{
-    F_CAPS, F_COLUMN_OTHER, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL, F_PLACE_AFTER,
-    F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, Sentence, Tok, tag_feature,
+    F_CAPS, F_COLUMN_OTHER, F_COLUMN_PERSON, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL,
+    F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, SEP_SPACE,
+    Sentence, Tok, tag_feature,
 };
 
 const MAGIC: &[u8; 4] = b"SKPM";
@@ -69,6 +70,7 @@ impl Model {
         let mut tags = Vec::with_capacity(s.toks.len());
         let mut margins = Vec::with_capacity(s.toks.len());
         decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins));
+        structure_overrides(s, &mut tags, &mut margins);
         let mut out = Vec::new();
         let mut k = 0;
         while k < tags.len() {
@@ -80,7 +82,17 @@ impl Model {
             while j < tags.len() && tags[j] == I {
                 j += 1;
             }
-            let toks = &s.toks[k..j];
+            let mut toks = &s.toks[k..j];
+            // A word that never starts a name ("Region Jämtland", "Dr Anna Berg"): the name
+            // starts after it only when a known given name follows.
+            if toks[0].flags & F_STOP != 0 && toks.len() >= 2 {
+                if toks[1].flags & F_GIVEN != 0 {
+                    toks = &toks[1..];
+                } else if toks[0].flags & (F_NAME_LABEL | F_KEY_PERSON) == 0 {
+                    k = j;
+                    continue;
+                }
+            }
             let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
             if !vetoed(t, toks) {
                 let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
@@ -88,7 +100,101 @@ impl Model {
             }
             k = j;
         }
+        join_particles(t, &mut out);
         out
+    }
+}
+
+/// Lower-case name particles: "Ebba von Platen", "Ludwig van der Berg", "Erik af Klint",
+/// "Omar bin Laden", "Maria de la Cruz".
+const PARTICLES: &[&[u8]] = &[
+    b"von", b"van", b"der", b"den", b"de", b"del", b"della", b"di", b"da", b"dos", b"das", b"du", b"la",
+    b"le", b"af", b"zu", b"ter", b"ten", b"bin", b"ibn", b"bint", b"al", b"el", b"ben", b"abu", b"ould",
+    b"ap",
+];
+
+/// The end of ` particle [particle] Name` after `e` (one or two particles, then a capitalised
+/// word on the same line), or of `-Name` after a particle joined by a hyphen ("al-Hassan").
+fn particle_tail(t: &[u8], e: usize) -> Option<usize> {
+    let mut j = e;
+    for n in 0..2 {
+        if t.get(j) != Some(&b' ') {
+            return None;
+        }
+        let ws = j + 1;
+        let mut we = ws;
+        while we < t.len() && t[we].is_ascii_lowercase() {
+            we += 1;
+        }
+        let word = &t[ws..we];
+        if !PARTICLES.contains(&word) {
+            // After one particle, this must be the name.
+            if n == 0 {
+                return None;
+            }
+            break;
+        }
+        j = we;
+        if t.get(j) == Some(&b'-') {
+            // "al-Hassan": the particle and the name are one word.
+            break;
+        }
+    }
+    // A capitalised word after a space (or the hyphen of "al-").
+    let s = j + 1;
+    if !matches!(t.get(j), Some(b' ' | b'-')) {
+        return None;
+    }
+    let (c, _) = super::features::char_at(t, s)?;
+    if !c.is_uppercase() {
+        return None;
+    }
+    let we = super::features::word_end(t, s);
+    (we > s + 1).then_some(we)
+}
+
+/// Joins two names split by a particle, and extends a name by a particle and the capitalised
+/// word after it ("Ebba von Platen").
+fn join_particles(t: &[u8], out: &mut Vec<(usize, usize, f32)>) {
+    let mut k = 0;
+    while k < out.len() {
+        if let Some(ne) = particle_tail(t, out[k].1) {
+            out[k].1 = ne;
+            while k + 1 < out.len() && out[k + 1].0 < ne {
+                let (_, e, c) = out.remove(k + 1);
+                out[k].1 = out[k].1.max(e);
+                out[k].2 = out[k].2.min(c);
+            }
+        }
+        k += 1;
+    }
+}
+
+/// Margin given to a name that structure decides (confidence about 0.73).
+const STRUCTURE_MARGIN: f32 = 4.0;
+
+/// Structure that overrules the model's `O`: a capitalised word in a CSV column whose header
+/// names a person ("efternamn"), and the second word of a full name in capitals that the rules
+/// found ("YOUSEF WEISS").
+fn structure_overrides(s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
+    for k in 0..tags.len().min(s.toks.len()).min(margins.len()) {
+        if tags[k] != O {
+            continue;
+        }
+        let tok = &s.toks[k];
+        let after_name = k > 0 && tok.sep != SEP_NONE && tags[k - 1] != O;
+        if tok.flags & F_COLUMN_PERSON != 0 && tok.flags & (F_STOP | F_INITIAL) == 0 {
+            tags[k] = if after_name { I } else { B };
+            margins[k] = STRUCTURE_MARGIN;
+        } else if after_name
+            && tok.sep == SEP_SPACE
+            && tok.rule == 2
+            && tok.flags & F_CAPS != 0
+            && s.toks[k - 1].flags & F_CAPS != 0
+        {
+            tags[k] = I;
+            margins[k] = margins[k - 1];
+        }
     }
 }
 
@@ -209,4 +315,27 @@ pub fn encode(weights: &[f32]) -> Vec<u8> {
 pub fn read_for_test(bytes: Vec<u8>) -> bool {
     let leaked: &'static [u8] = Box::leak(bytes.into_boxed_slice());
     Model::read(leaked).is_some_and(|m| m.score_for_test() > 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn particles_join_and_extend_names() {
+        let t = b"Kund: Ebba von Platen, Lisa van der Berg och Omar al-Hassan; Anna de tre";
+        let span = |w: &str| {
+            let s = t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap_or(usize::MAX);
+            (s, s + w.len(), 0.9f32)
+        };
+        // Two names split by a particle are joined; one name is extended over it.
+        let mut out = vec![span("Ebba"), span("Platen"), span("Lisa"), span("Omar")];
+        join_particles(t, &mut out);
+        let got: Vec<&[u8]> = out.iter().map(|&(s, e, _)| &t[s..e]).collect();
+        assert_eq!(got, [&b"Ebba von Platen"[..], &b"Lisa van der Berg"[..], &b"Omar al-Hassan"[..]]);
+        // A particle before a lower-case word is not part of a name.
+        let mut out = vec![span("Anna")];
+        join_particles(t, &mut out);
+        assert_eq!(&t[out[0].0..out[0].1], b"Anna");
+    }
 }

@@ -21,7 +21,13 @@ impl<'a> Scanner<'a> {
                     Some((c, l)) if c.is_alphabetic() => j += l,
                     _ => break,
                 }
-            } else if (b == b'-' || b == b'\'') && t.get(j + 1).is_some_and(u8::is_ascii_alphabetic) && j > i
+            } else if (b == b'-' || b == b'\'')
+                && j > i
+                && match t.get(j + 1) {
+                    Some(n) if n.is_ascii() => n.is_ascii_alphabetic(),
+                    Some(_) => char_at(t, j + 1).is_some_and(|(c, _)| c.is_alphabetic()),
+                    None => false,
+                }
             {
                 j += 1;
             } else {

@@ -135,3 +135,20 @@ fn full_names_in_capitals_are_people() {
     assert!(people("PLEASE NOTE THE NEW ADDRESS").is_empty());
     assert!(people("IDA AB har skickat fakturan").is_empty());
 }
+
+/// Issue 19, third pass (names written for these tests): a hyphenated given name with a
+/// non-ASCII letter after the hyphen is one word, a particle joins a name, the parts of a JSON
+/// name object are names, and companies of other countries' forms are not people.
+#[test]
+fn particles_hyphens_json_name_objects_and_foreign_company_forms() {
+    found("Hyresvärd: Per-Åke Lindqvist\nTelefon: 070-000 00 00\n", "Per-Åke Lindqvist");
+    found("Er referens: Margareta von Essen\n", "Margareta von Essen");
+    found("Contact: Pieter van der Woude <pw@example.org>\n", "Pieter van der Woude");
+    let doc = r#"{"id": 7, "name": {"first": "Tsegereda", "last": "Woldeyohannes"}, "note": "ok"}"#;
+    found_in(doc, "Tsegereda", Format::Json);
+    found_in(doc, "Woldeyohannes", Format::Json);
+    // A company's name is not a person's, whatever its country's form.
+    not_found("Leverantör: Ferreira Construções Lda, Porto\n", "Ferreira");
+    not_found("Supplier: Moreno Ribera SL, Valencia\n", "Moreno");
+    not_found("Faktura från Horváth Építő Kft. för april.\n", "Horváth");
+}

@@ -1,16 +1,23 @@
 //! Name lexicons shipped in the crate (see `data/README.md`), and small word lists.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
-fn load(text: &'static str) -> HashSet<&'static str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+use crate::wordset::WordSet;
+
+mod labels;
+pub use labels::is_name_label;
+
+fn load(text: &'static str) -> WordSet {
+    WordSet::new(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')))
 }
 
-static GIVEN: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| load(include_str!("../data/given_names.txt")));
-static SURNAMES: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| load(include_str!("../data/surnames.txt")));
+static GIVEN: LazyLock<WordSet> = LazyLock::new(|| load(include_str!("../../data/given_names.txt")));
+static SURNAMES: LazyLock<WordSet> = LazyLock::new(|| load(include_str!("../../data/surnames.txt")));
+
+/// Whether `w` in lower case (Unicode rules) is in `set`, without allocating for ASCII words.
+fn contains_lower(set: &WordSet, w: &str) -> bool {
+    if w.is_ascii() { set.contains_ascii_lower(w.as_bytes()) } else { set.contains(&w.to_lowercase()) }
+}
 
 /// A common given name, as written (capitalised).
 pub fn is_given(w: &str) -> bool {
@@ -96,8 +103,8 @@ pub fn is_person_cue(w: &str) -> bool {
         "heter",
         "called",
     ];
-    let lw = w.to_lowercase();
-    CUES.contains(&lw.as_str())
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(CUES.iter().copied()));
+    contains_lower(&SET, w)
 }
 
 /// Strong cues: titles, salutations and name fields.
@@ -138,8 +145,8 @@ pub fn is_strong_person_cue(w: &str) -> bool {
         "attn",
         "signed",
     ];
-    let lw = w.to_lowercase();
-    STRONG.contains(&lw.as_str())
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STRONG.iter().copied()));
+    contains_lower(&SET, w)
 }
 
 /// Capitalised words that are never the start of a name.
@@ -348,8 +355,38 @@ pub fn is_stop_word(w: &str) -> bool {
         "Hyresvärd",
         "Referens",
         "Reference",
+        // Common nouns that head fields and schema types ("@type": "Person").
+        "Person",
+        "Personen",
+        "Organization",
+        // Public bodies and departments, which head many capitalised lines.
+        "Region",
+        "Kommun",
+        "Landstinget",
+        "Länsstyrelsen",
+        "Skatteverket",
+        "Försäkringskassan",
+        "Kronofogden",
+        "Polisen",
+        "Department",
+        "Ministry",
+        "University",
+        "Universitet",
+        "Council",
+        "Credit",
+        "Support",
+        "Kundtjänst",
+        "Avdelning",
+        "Avdelningen",
+        "Enheten",
+        "Ekonomiavdelningen",
+        "Sales",
+        "Billing",
+        "Finance",
+        "Accounts",
     ];
-    STOP.contains(&w)
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STOP.iter().copied()));
+    SET.contains(w)
 }
 
 /// English month names (capitalised) and Swedish month names (lower case), with their number.
@@ -392,134 +429,8 @@ pub fn month(w: &str) -> Option<u32> {
         ("november", 11),
         ("december", 12),
     ];
-    MONTHS.iter().find(|(m, _)| *m == w).map(|(_, n)| *n)
-}
-
-/// Form labels and header names whose value is a person's name ("From:", "Patient Name:",
-/// "Tenant:", "Er referens:", "Ny styrelseledamot:"), lower case. The whole label or its last
-/// word is compared.
-pub fn is_name_label(label: &str) -> bool {
-    const LABELS: &[&str] = &[
-        "from",
-        "to",
-        "cc",
-        "bcc",
-        "från",
-        "till",
-        "kopia",
-        "sender",
-        "avsändare",
-        "recipient",
-        "mottagare",
-        "reply-to",
-        "name",
-        "namn",
-        "full name",
-        "fullständigt namn",
-        "patient",
-        "tenant",
-        "landlord",
-        "hyresgäst",
-        "hyresvärd",
-        "referens",
-        "reference",
-        "ref",
-        "er ref",
-        "vår ref",
-        "your ref",
-        "our ref",
-        "kontaktperson",
-        "contact",
-        "contact person",
-        "styrelseledamot",
-        "ledamot",
-        "suppleant",
-        "ordförande",
-        "firmatecknare",
-        "vd",
-        "avgående",
-        "tillträdande",
-        "signed",
-        "undertecknad",
-        "customer",
-        "kund",
-        "employee",
-        "anställd",
-        "handläggare",
-        "attn",
-        "att",
-        "borrower",
-        "lender",
-        "buyer",
-        "seller",
-        "köpare",
-        "säljare",
-        "guarantor",
-        "borgensman",
-        "applicant",
-        "sökande",
-        "witness",
-        "vittne",
-        "owner",
-        "ägare",
-        "representative",
-        "ombud",
-        "guardian",
-        "förmyndare",
-        "beneficiary",
-        "förmånstagare",
-        "policyholder",
-        "försäkringstagare",
-        "insured",
-        "cardholder",
-        "kontoinnehavare",
-        "holder",
-        "doctor",
-        "läkare",
-        "physician",
-        "nurse",
-        "driver",
-        "förare",
-        "passenger",
-        "passagerare",
-        "guest",
-        "gäst",
-        "member",
-        "medlem",
-        "prepared by",
-        "approved by",
-        "reviewed by",
-        "assigned to",
-        "reported by",
-        "requester",
-        "requested by",
-        "handled by",
-        "author",
-        "författare",
-        "caller",
-        "uppringare",
-        "agent",
-        "spouse",
-        "make",
-        "maka",
-        "partner",
-        "sambo",
-        "child",
-        "barn",
-        "employer contact",
-        "next of kin",
-        "anhörig",
-        "emergency contact",
-        "resident",
-        "boende",
-        "elev",
-        "student",
-    ];
-    let l = label.trim().trim_end_matches('.');
-    if LABELS.contains(&l) {
-        return true;
-    }
-    l.rsplit(' ').next().is_some_and(|last| LABELS.contains(&last) && !matches!(last, "to" | "till"))
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(MONTHS.iter().map(|(m, _)| *m)));
+    SET.find(w).and_then(|k| MONTHS.get(k)).map(|(_, n)| *n)
 }
 
 /// Role nouns that, before a capitalised word, only weakly suggest a name ("Handläggare
@@ -580,7 +491,8 @@ pub fn is_place_word(w: &str) -> bool {
         "station",
         "stationen",
     ];
-    WORDS.contains(&w) || is_en_street(w)
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(WORDS.iter().copied()));
+    SET.contains(w) || is_en_street(w)
 }
 
 /// Words that, right after a capitalised word, make it part of a company name ("Nowak Bygg
@@ -610,10 +522,97 @@ pub fn is_field_word(w: &str) -> bool {
 /// address (a letterhead), not a person's.
 pub fn is_company_form(w: &str) -> bool {
     const FORMS: &[&str] = &[
-        "AB", "HB", "KB", "Ltd", "Ltd.", "Inc", "Inc.", "GmbH", "AS", "ASA", "ApS", "A/S", "Oy", "Oyj", "BV",
-        "B.V.", "NV", "LLC", "plc", "PLC", "S.L.", "S.A.", "Corp", "Corp.", "(publ)",
+        "AB",
+        "HB",
+        "KB",
+        "Ltd",
+        "Ltd.",
+        "Inc",
+        "Inc.",
+        "GmbH",
+        "AS",
+        "ASA",
+        "ApS",
+        "A/S",
+        "Oy",
+        "Oyj",
+        "BV",
+        "B.V.",
+        "NV",
+        "LLC",
+        "plc",
+        "PLC",
+        "S.L.",
+        "S.A.",
+        "Corp",
+        "Corp.",
+        "(publ)",
+        // Company forms of other countries (Spain, Portugal, France, Italy, Germany, Austria,
+        // Switzerland, Poland, Czechia, Slovakia, the Balkans, Hungary, Romania, the Baltics,
+        // Iceland, the Americas, Australia).
+        "SL",
+        "S.L",
+        "SLU",
+        "S.L.U.",
+        "SA",
+        "S.A",
+        "SAS",
+        "S.A.S.",
+        "SARL",
+        "S.à r.l.",
+        "EURL",
+        "SNC",
+        "Lda",
+        "Lda.",
+        "Ltda",
+        "Ltda.",
+        "SRL",
+        "S.r.l.",
+        "Srl",
+        "SpA",
+        "S.p.A.",
+        "AG",
+        "KG",
+        "OHG",
+        "GbR",
+        "UG",
+        "e.V.",
+        "mbH",
+        "z.o.o.",
+        "o.o.",
+        "s.r.o.",
+        "a.s.",
+        "d.o.o.",
+        "d.d.",
+        "Kft",
+        "Kft.",
+        "Zrt",
+        "Zrt.",
+        "Nyrt",
+        "OÜ",
+        "UAB",
+        "SIA",
+        "ehf",
+        "ehf.",
+        "hf",
+        "hf.",
+        "LLP",
+        "LP",
+        "L.P.",
+        "Pty",
+        "PLLC",
+        "GmbH.",
+        "Co.,",
+        "Limited",
+        "Incorporated",
+        "Corporation",
+        "Aktiebolag",
+        "Aktiebolaget",
+        "Handelsbolag",
+        "Kommanditbolag",
     ];
-    FORMS.contains(&w.trim_end_matches(','))
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(FORMS.iter().copied()));
+    SET.contains(w.trim_end_matches(','))
 }
 
 /// Swedish street-name endings ("Storgatan", "Kungsvägen" …).
@@ -677,7 +676,8 @@ pub fn is_en_street(w: &str) -> bool {
         "Crescent",
         "Gardens",
     ];
-    SUFFIX.contains(&w)
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(SUFFIX.iter().copied()));
+    SET.contains(w)
 }
 
 /// US state and territory codes.
