@@ -131,22 +131,8 @@ impl GroupStore for PgGroup {
         let s = &self.inner.schema;
         let r = &write.record;
         let mut tx = self.inner.pool.begin().await.map_err(map_err)?;
-        let done = sqlx::query(&format!(
-            "UPDATE {s}.customers SET version = $1, kek_version = $2, wrapped_dek = $3, fields = $4, \
-             updated_at = $5, retain_until = $6 WHERE code = $7 AND version = $8"
-        ))
-        .bind(version_to_sql(r.version))
-        .bind(i64::from(r.kek_version))
-        .bind(r.wrapped_dek.as_slice())
-        .bind(encode_fields(&r.fields))
-        .bind(r.updated_at)
-        .bind(r.retain_until)
-        .bind(r.code.as_str())
-        .bind(version_to_sql(from_version))
-        .execute(&mut *tx)
-        .await
-        .map_err(map_err)?;
-        if done.rows_affected() != 1 {
+        let done = rewrite_row(&mut tx, s, write, from_version).await?;
+        if !done {
             // Gone, or written by another update since the caller read it: nothing is
             // written (the transaction is rolled back when dropped).
             return Ok(false);
@@ -186,26 +172,10 @@ impl GroupStore for PgGroup {
         let mut written = Vec::with_capacity(updates.len());
         let mut updated = Vec::new();
         for (write, from_version) in updates {
-            let r = &write.record;
-            let done = sqlx::query(&format!(
-                "UPDATE {s}.customers SET version = $1, kek_version = $2, wrapped_dek = $3, fields = $4, \
-                 updated_at = $5, retain_until = $6 WHERE code = $7 AND version = $8"
-            ))
-            .bind(version_to_sql(r.version))
-            .bind(i64::from(r.kek_version))
-            .bind(r.wrapped_dek.as_slice())
-            .bind(encode_fields(&r.fields))
-            .bind(r.updated_at)
-            .bind(r.retain_until)
-            .bind(r.code.as_str())
-            .bind(version_to_sql(*from_version))
-            .execute(&mut *tx)
-            .await
-            .map_err(map_err)?;
             // Gone, or written by another update since the caller read it: not written.
-            let done = done.rows_affected() == 1;
+            let done = rewrite_row(&mut tx, s, write, *from_version).await?;
             if done {
-                updated.push(r.code.clone());
+                updated.push(write.record.code.clone());
             }
             written.push(done);
         }
@@ -380,4 +350,31 @@ impl GroupStore for PgGroup {
             .map_err(map_err)?;
         Ok(())
     }
+}
+
+/// Writes an updated record over its row if the row is still at `from_version`; whether it
+/// was (a row gone or updated since the caller read it is left as it is).
+async fn rewrite_row(
+    tx: &mut Transaction<'_, Postgres>,
+    schema: &str,
+    write: &CustomerWrite,
+    from_version: u64,
+) -> Result<bool, StoreError> {
+    let r = &write.record;
+    let done = sqlx::query(&format!(
+        "UPDATE {schema}.customers SET version = $1, kek_version = $2, wrapped_dek = $3, fields = $4, \
+         updated_at = $5, retain_until = $6 WHERE code = $7 AND version = $8"
+    ))
+    .bind(version_to_sql(r.version))
+    .bind(i64::from(r.kek_version))
+    .bind(r.wrapped_dek.as_slice())
+    .bind(encode_fields(&r.fields))
+    .bind(r.updated_at)
+    .bind(r.retain_until)
+    .bind(r.code.as_str())
+    .bind(version_to_sql(from_version))
+    .execute(&mut **tx)
+    .await
+    .map_err(map_err)?;
+    Ok(done.rows_affected() == 1)
 }
