@@ -8,6 +8,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
+/// A two-thread tokio runtime whose threads carry `name` (the benches tell the server's
+/// CPU and context switches from the load generator's by thread name).
+pub fn runtime(name: &str) -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(name)
+        .enable_all()
+        .build()?)
+}
+
 /// A name made of letters only (names refuse digits), unique per `i`.
 pub fn name(i: usize) -> String {
     let mut s = String::new();

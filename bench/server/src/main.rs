@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use sekretess_api::{BatchItem, CreateCustomers};
-use sekretess_bench_server::{Counters, Stats, drive, name};
+use sekretess_bench_server::{Counters, Stats, drive, name, runtime};
 use sekretess_bench_vault::process_cpu_seconds;
 use sekretess_bench_vault::unaudited::Unaudited;
 use sekretess_client::{Client, ClientConfig};
@@ -62,16 +62,8 @@ fn main() -> Result<()> {
     let audit_rounds = if only_audit { 7 } else { 3 };
 
     // Thread names tell the server's counters from the load generator's ([`Counters`]).
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("server")
-        .enable_all()
-        .build()?;
-    let load_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("load")
-        .enable_all()
-        .build()?;
+    let server_rt = runtime("server")?;
+    let load_rt = runtime("load")?;
     let dir = tempfile::tempdir()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
 

@@ -24,7 +24,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail, ensure};
 use reqwest::StatusCode;
 use sekretess_api::{BatchItem, CreateCustomers};
-use sekretess_bench_server::name;
+use sekretess_bench_server::{name, runtime};
 use sekretess_core::audit::AuditContext;
 use sekretess_core::{Clock, Schema, SystemClock, Vault};
 use sekretess_server::{AppState, Limits, PeopleOptions, RunningServer, tls};
@@ -335,16 +335,8 @@ fn main() -> Result<()> {
         }
     }
     std::fs::create_dir_all(&data)?;
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("server")
-        .enable_all()
-        .build()?;
-    let load_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("load")
-        .enable_all()
-        .build()?;
+    let server_rt = runtime("server")?;
+    let load_rt = runtime("load")?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let state_file = data.join("state.json");
     let mut saved = load(&state_file).unwrap_or_default();

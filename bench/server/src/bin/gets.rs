@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use sekretess_api::{BatchItem, CreateCustomers};
-use sekretess_bench_server::{drive, name};
+use sekretess_bench_server::{drive, name, runtime};
 use sekretess_client::{Client, ClientConfig};
 use sekretess_core::{Clock, SystemClock};
 use sekretess_server::tls;
@@ -184,11 +184,7 @@ fn main() -> Result<()> {
     let (Some(base), Some(new)) = (base, new) else {
         bail!("usage: gets --base BIN --new BIN [--seconds S] [--rounds N] [--connections C] [--customers N]")
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("load")
-        .enable_all()
-        .build()?;
+    let rt = runtime("load")?;
     let dir = tempfile::tempdir()?;
     let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
     rt.block_on(async {

@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
 use sekretess_api::{BatchItem, CreateCustomers, UpdateCustomer};
-use sekretess_bench_server::{Counters, Stats, drive, name};
+use sekretess_bench_server::{Counters, Stats, drive, name, runtime};
 use sekretess_client::{Client, ClientConfig};
 use sekretess_core::access::AccessStore;
 use sekretess_core::audit::{AuditContext, audit_rounds};
@@ -91,16 +91,8 @@ fn main() -> Result<()> {
     let seconds: f64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(3.0);
     let customers: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(2000);
     // Thread names tell the server's counters from the load generator's ([`Counters`]).
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("server")
-        .enable_all()
-        .build()?;
-    let load_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("load")
-        .enable_all()
-        .build()?;
+    let server_rt = runtime("server")?;
+    let load_rt = runtime("load")?;
     let dir = tempfile::tempdir()?;
     match std::env::var("SEKRETESS_BENCH_POSTGRES_URL") {
         Ok(url) => {
