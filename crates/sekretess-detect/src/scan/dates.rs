@@ -86,73 +86,10 @@ impl Scanner<'_> {
         if !right_ok(self.t, end) {
             return;
         }
-        if self.death_before(start) {
-            return;
-        }
         let column = self.key.is_none() && self.column_label(start) == Some(Label::DateOfBirth);
-        if !(self.cue(start, end, Label::DateOfBirth)
-            || column
-            || self.after_name(start)
-            || self.dob_abbrev(start))
-        {
+        if !(self.cue(start, end, Label::DateOfBirth) || column || self.after_name(start)) {
             return;
         }
         self.push(start, end, Label::DateOfBirth, confidence::DATE_OF_BIRTH, "date_of_birth");
-    }
-
-    /// The nearest cue word before a date on its line speaks of a death ("born 3 May 1941,
-    /// died 2 April 2025", "avled 2025-04-02"): that date is not a date of birth.
-    fn death_before(&self, start: usize) -> bool {
-        let t = self.t;
-        let mut a = start.saturating_sub(40);
-        if let Some(p) = memchr::memrchr(b'\n', &t[a..start]) {
-            a += p + 1;
-        }
-        let mut i = start;
-        while i > a {
-            // The word ending at i (letters, UTF-8 bytes).
-            while i > a && !(t[i - 1].is_ascii_alphabetic() || t[i - 1] >= 0x80) {
-                i -= 1;
-            }
-            let e = i;
-            while i > a && (t[i - 1].is_ascii_alphabetic() || t[i - 1] >= 0x80) {
-                i -= 1;
-            }
-            let w = &t[i..e];
-            if w.len() > 12 {
-                continue;
-            }
-            let mut buf = [0u8; 12];
-            let lw = &mut buf[..w.len()];
-            lw.copy_from_slice(w);
-            lw.make_ascii_lowercase();
-            let Ok(lw) = std::str::from_utf8(lw) else { continue };
-            if matches!(
-                lw,
-                "died" | "death" | "deceased" | "död" | "avled" | "avliden" | "dödsdatum" | "dödsdag"
-            ) {
-                return true;
-            }
-            if lw.starts_with("birth")
-                || lw.starts_with("född")
-                || lw.starts_with("födel")
-                || lw.starts_with("fodel")
-                || matches!(lw, "born" | "dob")
-            {
-                return false;
-            }
-        }
-        false
-    }
-
-    /// "D.O.B", "d.o.b." right before the date on its line (the cue words are read per word,
-    /// and this abbreviation is three one-letter words).
-    fn dob_abbrev(&self, start: usize) -> bool {
-        let t = self.t;
-        let mut a = start.saturating_sub(24);
-        if let Some(p) = memchr::memrchr(b'\n', &t[a..start]) {
-            a += p + 1;
-        }
-        t[a..start].windows(5).any(|x| x.eq_ignore_ascii_case(b"d.o.b"))
     }
 }
