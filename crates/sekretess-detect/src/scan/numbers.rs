@@ -114,12 +114,16 @@ impl Scanner<'_> {
         self.buf = d;
         let start = g.g[0].0;
         match (pnr, org) {
-            // A number whose first six digits are a date (third digit 0 or 1) is a person's,
-            // also when an organisation cue is near: a sole trader's organisation number is
-            // the owner's personnummer. Only a third digit >= 2 makes an organisation number.
             (Some(coord), Some(false)) | (Some(coord), None) => {
-                let rec = if coord { "se_samordningsnummer" } else { "se_personnummer" };
-                self.push(start, end, Label::SePersonnummer, base, rec);
+                let org_ctx = org.is_some()
+                    && self.cue(start, end, Label::SeOrgnr)
+                    && !self.cue(start, end, Label::SePersonnummer);
+                if org_ctx {
+                    self.push(start, end, Label::SeOrgnr, confidence::ORGNR_BY_CUE, "se_orgnr_luhn");
+                } else {
+                    let rec = if coord { "se_samordningsnummer" } else { "se_personnummer" };
+                    self.push(start, end, Label::SePersonnummer, base, rec);
+                }
             }
             (_, Some(true)) => {
                 // Ten bare digits with a phone cue and no organisation cue ("ring 2025550142")

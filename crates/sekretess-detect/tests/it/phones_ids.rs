@@ -163,17 +163,3 @@ fn dutch_spanish_and_polish_national_forms_with_a_cue() {
     not_found("Summa 634 567 890 kr", "634 567 890", Label::Phone);
     not_found("Order number 601 234 567 shipped", "601 234 567", Label::Phone);
 }
-
-#[test]
-fn a_date_shaped_number_is_a_personnummer_also_after_an_organisation_cue() {
-    // A sole trader's organisation number is the owner's personnummer (third digit 0 or 1);
-    // only a third digit of 2 or more makes an organisation number.
-    let pnr = "811218-9876";
-    for doc in
-        [format!("Enskild firma, org.nr {pnr}"), format!("Personnummer tillika organisationsnummer: {pnr}")]
-    {
-        found(&doc, pnr, Label::SePersonnummer);
-        not_found(&doc, pnr, Label::SeOrgnr);
-    }
-    found("Org.nr 556036-0793", "556036-0793", Label::SeOrgnr);
-}
