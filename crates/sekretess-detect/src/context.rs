@@ -449,6 +449,7 @@ pub fn key_label(key: &str) -> Option<Label> {
         "zip",
         "zipcode",
         "postnummer",
+        "postnr",
         "postcode",
         "postal",
         "postalcode",

@@ -246,12 +246,21 @@ pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<sc
 pub(crate) fn scan_only(text: &[u8], key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
     let mut sc = scan::Scanner::new(text, key);
     sc.floor = options.min_confidence;
-    if let Some(k) = key
-        && let Some(c) = scan::whole_field(text, k)
-    {
+    let whole = key.and_then(|k| scan::whole_field(text, k));
+    if let Some(c) = whole {
         sc.out.push(c);
     }
     sc.run();
+    // A field whose name says it holds an address ("Address": "Flat 2, 11 Cathedral Road,
+    // Cardiff") is one address: the street the scanner found inside it is a part of it.
+    if let Some(w) = whole.filter(|w| w.label == Label::PostalAddress) {
+        sc.out.retain(|c| {
+            c.label != Label::PostalAddress
+                || (c.start == w.start && c.end == w.end)
+                || c.start < w.start
+                || c.end > w.end
+        });
+    }
     sc.out
 }
 

@@ -122,6 +122,11 @@ mod tests {
         assert!(people("Faktura från Nowak Bygg AB för mars.").is_empty());
         assert!(people("Ja, det stämmer.").is_empty());
         assert!(people("Handläggare Ekonomi\n").is_empty());
+        // Capitals that no list knows, outside a name label: a heading, a merchant.
+        assert!(people("UPPGIFTER OM UTBETALNINGEN\nBelopp: 300 kr\n").is_empty());
+        assert!(people("04/15  Card purchase: GREEN VALLEY GROCERS  $18.09\n").is_empty());
+        // Under a name label they are a name.
+        assert_eq!(people("Namn: TSEGEREDA WOLDEYOHANNES\n"), ["TSEGEREDA WOLDEYOHANNES"]);
     }
 
     #[test]

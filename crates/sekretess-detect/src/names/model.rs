@@ -217,6 +217,14 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if toks.iter().any(|k| k.flags & (F_STREET | F_COLUMN_OTHER) != 0) {
         return true;
     }
+    // Words in capitals that no name list knows and no rule took for a name, outside a name
+    // label or field ("UPPGIFTER FÖR LÖNEUTBETALNING", "WHOLE FOODS"): a heading or a
+    // merchant. A full name in capitals that the rules found ("YOUSEF WEISS") stays.
+    if !structural
+        && toks.iter().all(|k| k.flags & F_CAPS != 0 && k.flags & (F_GIVEN | F_SURNAME) == 0 && k.rule == 0)
+    {
+        return true;
+    }
     if toks.len() == 1 {
         let w = std::str::from_utf8(t.get(first.start..first.end).unwrap_or(&[])).unwrap_or("");
         // Function words and cue words alone ("Ja", "Dear").

@@ -565,6 +565,18 @@ impl Scanner<'_> {
                 }
             }
         }
+        // A town with its postal district ("44 Rathgar Road, Dublin 6"): a capitalised word
+        // and one or two digits that end the phrase.
+        if t.get(end..end + 2) == Some(b", ") && t.get(end + 2).is_some_and(u8::is_ascii_uppercase) {
+            let (w, e) = token(end + 2);
+            if w.len() >= 3 && w.bytes().skip(1).all(|b| b.is_ascii_lowercase()) && t.get(e) == Some(&b' ') {
+                let (n, e2) = token(e + 1);
+                let ends = t.get(e2).is_none_or(|b| matches!(b, b'.' | b',' | b';' | b'\n' | b'\r' | b')'));
+                if (1..=2).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()) && ends {
+                    end = e2;
+                }
+            }
+        }
         end
     }
 

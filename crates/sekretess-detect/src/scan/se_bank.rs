@@ -256,11 +256,21 @@ impl Scanner<'_> {
                 break;
             }
         }
+        let key = self.account_key_before(start);
+        // Right after an account key ("konto=73002042699393"), a known clearing range with an
+        // account of another length is still the account (banks write their own forms).
+        if found.is_none() && key {
+            let c = clearing.iter().fold(0u16, |a, &d| a * 10 + u16::from(d));
+            let n: usize = acc_groups.iter().map(|&(s, e)| e - s).sum();
+            let end = acc_groups[acc_groups.len() - 1].1;
+            if clearing_rule(c).is_some() && (6..=11).contains(&n) && right_ok(t, end) {
+                found = Some((end, false));
+            }
+        }
         let Some((end, ok)) = found else { return false };
         let cue_above = self.account_cue_above(start);
         // Bare digits only right after an account key ("konto=", "Kontonummer: "); a payment
         // cue alone ("bankgiro …, OCR 20251044375") names another number.
-        let key = self.account_key_before(start);
         if !(grouped || key || cue_above) {
             return false;
         }

@@ -122,3 +122,32 @@ fn dates_of_birth_by_label_name_and_column() {
     found(&doc, "1990-01-02", D);
     not_found(&doc, "2019-03-04", D);
 }
+
+#[test]
+fn a_street_address_ends_with_its_towns_postal_district() {
+    found("Delivery to 17 Ashgrove Road, Dublin 8. Order no. 55.", "17 Ashgrove Road, Dublin 8", A);
+    found("Registered at 9 Mill Lane, Dublin 14; call us.", "9 Mill Lane, Dublin 14", A);
+    // Three digits are not a district.
+    not_found("Delivery to 17 Ashgrove Road, Dublin 123 is late.", "Dublin 123", A);
+}
+
+#[test]
+fn a_field_named_for_an_address_is_one_address() {
+    for (doc, format) in [
+        ("Name,Address\nCarys Pugh,\"Flat 3, 40 Heol Fach, Swansea\"\n", Format::Csv),
+        ("{\"address\": \"Flat 3, 40 Heol Fach, Swansea\"}", Format::Json),
+    ] {
+        let value = "Flat 3, 40 Heol Fach, Swansea";
+        let s = doc.find(value).unwrap();
+        let fs = findings(doc, format);
+        assert!(
+            labels_at(&fs, s, s + value.len()).contains(&A),
+            "{doc:?}: {:?}",
+            fs.iter().map(|f| (&doc[f.start_byte..f.end_byte], f.label)).collect::<Vec<_>>()
+        );
+    }
+    // "Postnr" names the postcode column.
+    let doc = "Namn;Gata;Postnr;Ort\nLinnea Ek;Åsvägen 4;553 21;Jönköping\n";
+    let s = doc.find("553 21").unwrap();
+    assert!(labels_at(&findings(doc, Format::Csv), s, s + 6).contains(&A));
+}

@@ -80,3 +80,17 @@ fn the_line_above_can_name_the_account() {
     let s = doc.find("2100").unwrap();
     assert!(!labels_over(&findings(doc, Format::Text), s, s + 14).contains(&Label::SeBankAccount));
 }
+
+#[test]
+fn after_an_account_key_a_known_clearing_range_with_another_length_is_an_account() {
+    // Swedbank 7xxx has 7-digit accounts by Bankgirot's table; a bank's own longer form
+    // right after an account key is still the account.
+    let doc = "2025-02-10 07:00:01 INFO lön anst=3302 konto=73001234567890 netto=26877";
+    assert!(found_in(doc, "73001234567890"));
+    // Without the key it is not, and an unknown clearing range (21xx) is not either.
+    let doc = "2025-02-10 07:00:01 INFO lön anst=3302 ref=73001234567890 netto=26877";
+    let s = doc.find("7300").unwrap();
+    assert!(!labels_over(&findings(doc, Format::Text), s, s + 14).contains(&Label::SeBankAccount));
+    let doc = "konto=21001234567890";
+    assert!(!labels_over(&findings(doc, Format::Text), 6, 20).contains(&Label::SeBankAccount));
+}
