@@ -29,6 +29,18 @@ fn client_cert(dir: &std::path::Path, name: &str, issuer: &Issuer<'_, KeyPair>) 
     Pem { der_sha256: openssl_fingerprint(&cert_path, cert.der()), cert: cert_path, key: key_path }
 }
 
+/// A CRM's API key: it may list the group `retail`.
+async fn crm_key(admin: &sekretess_client::Client) -> sekretess_api::CreatedApiKey {
+    admin
+        .create_api_key(&sekretess_api::CreateApiKey {
+            name: "crm".into(),
+            scopes: vec!["groups:read".into()],
+            groups: vec!["retail".into()],
+        })
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_bound_key_needs_its_certificate() {
     let dir = tempfile::tempdir().unwrap();
@@ -38,14 +50,7 @@ async fn a_bound_key_needs_its_certificate() {
 
     let r = TestServer::ready_on(TestServer::start_mtls(&ca_pem).await).await;
     let admin = r.admin();
-    let key = admin
-        .create_api_key(&sekretess_api::CreateApiKey {
-            name: "crm".into(),
-            scopes: vec!["groups:read".into()],
-            groups: vec!["retail".into()],
-        })
-        .await
-        .unwrap();
+    let key = crm_key(&admin).await;
     // Unbound: works with or without a certificate.
     assert_eq!(r.ts.client(Some(&key.token)).list_groups().await.unwrap().len(), 1);
     assert_eq!(
@@ -171,14 +176,7 @@ async fn a_key_bound_by_subject_and_ca_accepts_renewals_only_from_that_ca() {
 
     let r = TestServer::ready_on(TestServer::start_mtls(&both).await).await;
     let admin = r.admin();
-    let key = admin
-        .create_api_key(&sekretess_api::CreateApiKey {
-            name: "crm".into(),
-            scopes: vec!["groups:read".into()],
-            groups: vec!["retail".into()],
-        })
-        .await
-        .unwrap();
+    let key = crm_key(&admin).await;
     let path = format!("/v1/apikeys/{}/bind", key.key.id);
     let post = |body: serde_json::Value| {
         let admin = admin.clone();
