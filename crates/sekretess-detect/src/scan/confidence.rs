@@ -36,9 +36,6 @@ pub const PNR_SPACE: f32 = 0.7;
 /// Personnummer written `8112-28-9874`.
 pub const PNR_DATE_DASHES: f32 = 0.85;
 
-/// Organisationsnummer that could also be a personnummer, taken because an organisation cue
-/// is near.
-pub const ORGNR_BY_CUE: f32 = 0.6;
 /// Organisationsnummer (third digit 2 or more), 10 or 12 bare digits.
 pub const ORGNR_BARE: f32 = 0.75;
 /// Organisationsnummer (third digit 2 or more) with a separator (`556058-1158`).

@@ -267,6 +267,8 @@ impl<'a> Scanner<'a> {
         let mut c = base + self.ctx.adjust(self.t, start, end, label);
         match self.key {
             Some(k) if k == label => c += confidence::FIELD_NAME_MATCH,
+            // A sole trader's organisation number is the owner's personnummer.
+            Some(Label::SeOrgnr) if label == Label::SePersonnummer => c += confidence::FIELD_NAME_MATCH,
             Some(k) if k != Label::Person && k != Label::PostalAddress && label != Label::Email => {
                 c -= confidence::FIELD_NAME_OTHER
             }

@@ -114,16 +114,12 @@ impl Scanner<'_> {
         self.buf = d;
         let start = g.g[0].0;
         match (pnr, org) {
-            (Some(coord), Some(false)) | (Some(coord), None) => {
-                let org_ctx = org.is_some()
-                    && self.cue(start, end, Label::SeOrgnr)
-                    && !self.cue(start, end, Label::SePersonnummer);
-                if org_ctx {
-                    self.push(start, end, Label::SeOrgnr, confidence::ORGNR_BY_CUE, "se_orgnr_luhn");
-                } else {
-                    let rec = if coord { "se_samordningsnummer" } else { "se_personnummer" };
-                    self.push(start, end, Label::SePersonnummer, base, rec);
-                }
+            // Date-shaped with a valid date (third digit < 2): a person's number, even after
+            // an organisation cue. A sole trader's organisation number is the owner's
+            // personnummer; a legal person's has a third digit of 2 or more.
+            (Some(coord), Some(false) | None) => {
+                let rec = if coord { "se_samordningsnummer" } else { "se_personnummer" };
+                self.push(start, end, Label::SePersonnummer, base, rec);
             }
             (_, Some(true)) => {
                 // Ten bare digits with a phone cue and no organisation cue ("ring 2025550142")
