@@ -612,7 +612,11 @@ impl Extract<'_> {
         self.push_h(G_CTX, 19, u64::from(ncap) << 8 | u64::from(np));
         let nlx = self.cache.get(nws);
         if nlx & L_PLACE != 0 {
-            flags |= F_PLACE_AFTER;
+            // "Karl Johans torg" is a place; "Anna Svensson, Lindvägen 7" a person and her
+            // street: the veto needs the place word right after, not across punctuation.
+            if np == 0 {
+                flags |= F_PLACE_AFTER;
+            }
             self.push(G_CTX, 20, b"place");
         }
         if nlx & L_COMPANY != 0 {

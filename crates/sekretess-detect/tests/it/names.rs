@@ -152,3 +152,13 @@ fn particles_hyphens_json_name_objects_and_foreign_company_forms() {
     not_found("Supplier: Moreno Ribera SL, Valencia\n", "Moreno");
     not_found("Faktura från Horváth Építő Kft. för april.\n", "Horváth");
 }
+
+/// A street after a comma is where the person lives, not the end of a place's name: the
+/// place veto ("Karl Johans torg") needs the place word right after the name.
+#[test]
+fn a_name_before_a_street_across_a_comma_is_a_person() {
+    found("Till Jelena Petrović, Lindvägen 7, 722 14 Västerås.", "Jelena Petrović");
+    found("Anna Svensson, Storgatan 12, 114 55 Stockholm", "Anna Svensson");
+    found("Kontakt: Anna Svensson, Lindvägen 7, 722 14 Västerås.", "Anna Svensson");
+    not_found("Vi ses vid Karl Johans torg i morgon.", "Karl Johans");
+}
