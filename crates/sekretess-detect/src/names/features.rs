@@ -10,7 +10,7 @@
 
 use crate::Label;
 use crate::lexicon;
-use crate::scan::Cand;
+use crate::scan::{Cand, char_at, word_end};
 use crate::wordset::load_le;
 
 use super::csv::{column_other, csv_header};
@@ -125,28 +125,12 @@ pub fn tag_feature(tpl: u8, prev: u8, attr: u64) -> u32 {
     fid(mix(mix(hash(tpl, &[]), u64::from(prev)), attr))
 }
 
-pub(super) fn char_at(t: &[u8], i: usize) -> Option<(char, usize)> {
-    decode(t, i)
-}
-
-fn decode(t: &[u8], i: usize) -> Option<(char, usize)> {
-    let b = *t.get(i)?;
-    let len = match b {
-        0..=0x7F => 1,
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => return None,
-    };
-    std::str::from_utf8(t.get(i..i + len)?).ok()?.chars().next().map(|c| (c, len))
-}
-
 fn letter_before(t: &[u8], i: usize) -> bool {
     let mut j = i;
     while j > 0 {
         j -= 1;
         if t[j] & 0xC0 != 0x80 {
-            return match decode(t, j) {
+            return match char_at(t, j) {
                 Some((c, _)) => c.is_alphanumeric() || c == '_',
                 None => false,
             };
@@ -156,36 +140,6 @@ fn letter_before(t: &[u8], i: usize) -> bool {
         }
     }
     false
-}
-
-/// Whether a letter (ASCII or not) starts at `i`: "Kjell-Åke" is one word.
-fn letter_at(t: &[u8], i: usize) -> bool {
-    match t.get(i) {
-        Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
-        Some(_) => decode(t, i).is_some_and(|(c, _)| c.is_alphabetic()),
-        None => false,
-    }
-}
-
-/// End of the word starting at `i`: letters, with an inner `-` or `'` before a letter.
-pub(super) fn word_end(t: &[u8], i: usize) -> usize {
-    let mut j = i;
-    while j < t.len() {
-        let b = t[j];
-        if b.is_ascii_alphabetic() {
-            j += 1;
-        } else if b >= 0x80 {
-            match decode(t, j) {
-                Some((c, l)) if c.is_alphabetic() => j += l,
-                _ => break,
-            }
-        } else if matches!(b, b'-' | b'\'') && j > i && letter_at(t, j + 1) {
-            j += 1;
-        } else {
-            break;
-        }
-    }
-    j
 }
 
 /// The word (any case) and the punctuation between it and `i`, looking back.
@@ -399,7 +353,7 @@ fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache:
     while j < t.len() && j - sp < 4 && (t[j] == b' ' || t[j] == b'\t') {
         j += 1;
     }
-    if j > sp && decode(t, j).is_some_and(|(c, _)| c.is_uppercase()) {
+    if j > sp && char_at(t, j).is_some_and(|(c, _)| c.is_uppercase()) {
         return true;
     }
     // Alone on its line, before a colon or bracket, or at the end of the text.
@@ -448,12 +402,12 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         let upper = if b.is_ascii_uppercase() {
             true
         } else if b >= 0xC3 {
-            decode(t, i).is_some_and(|(c, _)| c.is_uppercase())
+            char_at(t, i).is_some_and(|(c, _)| c.is_uppercase())
         } else {
             false
         };
         if !upper || (i > 0 && letter_before(t, i)) {
-            i += if b < 0x80 { 1 } else { decode(t, i).map_or(1, |(_, l)| l) };
+            i += if b < 0x80 { 1 } else { char_at(t, i).map_or(1, |(_, l)| l) };
             // Skip the rest of a word.
             if !upper && (b.is_ascii_alphanumeric() || b >= 0x80) {
                 while i < t.len() && (t[i].is_ascii_alphanumeric() || t[i] >= 0x80) {

@@ -145,11 +145,11 @@ fn particle_tail(t: &[u8], e: usize) -> Option<usize> {
     if !matches!(t.get(j), Some(b' ' | b'-')) {
         return None;
     }
-    let (c, _) = super::features::char_at(t, s)?;
+    let (c, _) = crate::scan::char_at(t, s)?;
     if !c.is_uppercase() {
         return None;
     }
-    let we = super::features::word_end(t, s);
+    let we = crate::scan::word_end(t, s);
     (we > s + 1).then_some(we)
 }
 

@@ -73,7 +73,7 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 /// Decode the character at `i` (valid UTF-8 only).
-fn char_at(t: &[u8], i: usize) -> Option<(char, usize)> {
+pub(crate) fn char_at(t: &[u8], i: usize) -> Option<(char, usize)> {
     let b = *t.get(i)?;
     let len = match b {
         0..=0x7F => 1,
@@ -84,6 +84,33 @@ fn char_at(t: &[u8], i: usize) -> Option<(char, usize)> {
     };
     let s = std::str::from_utf8(t.get(i..i + len)?).ok()?;
     s.chars().next().map(|c| (c, len))
+}
+
+/// End of the word starting at `i`: letters, with an inner `-` or `'` before a letter
+/// ("Kjell-Åke", "O'Brien" are one word).
+pub(crate) fn word_end(t: &[u8], i: usize) -> usize {
+    let letter_at = |k: usize| match t.get(k) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
+        Some(_) => char_at(t, k).is_some_and(|(c, _)| c.is_alphabetic()),
+        None => false,
+    };
+    let mut j = i;
+    while j < t.len() {
+        let b = t[j];
+        if b.is_ascii_alphabetic() {
+            j += 1;
+        } else if b >= 0x80 {
+            match char_at(t, j) {
+                Some((c, l)) if c.is_alphabetic() => j += l,
+                _ => break,
+            }
+        } else if matches!(b, b'-' | b'\'') && j > i && letter_at(j + 1) {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    j
 }
 
 /// The character ending just before `i`, if valid UTF-8.

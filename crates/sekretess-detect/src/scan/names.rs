@@ -10,31 +10,7 @@ use crate::lexicon;
 impl<'a> Scanner<'a> {
     /// A word at `i`: letters, with inner `-` or `'` followed by a letter.
     pub(super) fn word_end(&self, i: usize) -> usize {
-        let t = self.t;
-        let mut j = i;
-        while j < t.len() {
-            let b = t[j];
-            if b.is_ascii_alphabetic() {
-                j += 1;
-            } else if b >= 0x80 {
-                match char_at(t, j) {
-                    Some((c, l)) if c.is_alphabetic() => j += l,
-                    _ => break,
-                }
-            } else if (b == b'-' || b == b'\'')
-                && j > i
-                && match t.get(j + 1) {
-                    Some(n) if n.is_ascii() => n.is_ascii_alphabetic(),
-                    Some(_) => char_at(t, j + 1).is_some_and(|(c, _)| c.is_alphabetic()),
-                    None => false,
-                }
-            {
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        j
+        super::word_end(self.t, i)
     }
 
     fn word_str(&self, s: usize, e: usize) -> &'a str {
