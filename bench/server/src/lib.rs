@@ -6,7 +6,26 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
+use sekretess_core::access::AccessStore;
+use sekretess_core::audit::AuditContext;
+use sekretess_core::store::Store;
+use sekretess_core::{Clock, Schema, Vault};
+
+/// A new vault on `store`: initialized with one 1-of-1 share, unsealed, with the group
+/// `bench`; the vault, its bootstrap API token and its share.
+pub async fn bench_vault<S: Store + AccessStore>(
+    store: S,
+    clock: Arc<dyn Clock>,
+) -> Result<(Arc<Vault<S>>, String, String)> {
+    let vault = Arc::new(Vault::open(store, clock.clone(), Schema::default_schema()).await?);
+    let ctx = AuditContext::system();
+    let done = sekretess_server::initialize(&vault, &ctx, clock.as_ref(), 1, 1).await?;
+    let share = done.shares.first().context("no share")?.to_string();
+    vault.submit_share(&ctx, &share).await?;
+    vault.create_group(&ctx, "bench").await?;
+    Ok((vault, done.bootstrap_token.expose().to_owned(), share))
+}
 
 /// A two-thread tokio runtime whose threads carry `name` (the benches tell the server's
 /// CPU and context switches from the load generator's by thread name).

@@ -18,9 +18,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use sekretess_api::{BatchItem, CreateCustomers};
-use sekretess_bench_server::{Counters, Stats, drive, name, runtime};
+use sekretess_bench_server::{Counters, Stats, bench_vault, drive, name, runtime};
 use sekretess_bench_vault::process_cpu_seconds;
 use sekretess_bench_vault::unaudited::Unaudited;
 use sekretess_client::{Client, ClientConfig};
@@ -70,13 +70,7 @@ fn main() -> Result<()> {
     // A vault, initialized and unsealed, with one group.
     let (vault, token, share) = server_rt.block_on(async {
         let store = SqliteStore::open(&dir.path().join("data")).await?;
-        let vault = Arc::new(Vault::open(store, clock.clone(), Schema::default_schema()).await?);
-        let ctx = AuditContext::system();
-        let done = sekretess_server::initialize(&vault, &ctx, clock.as_ref(), 1, 1).await?;
-        let share = done.shares.first().context("no share")?.to_string();
-        vault.submit_share(&ctx, &share).await?;
-        vault.create_group(&ctx, "bench").await?;
-        Ok::<_, anyhow::Error>((vault, done.bootstrap_token.expose().to_owned(), share))
+        bench_vault(store, clock.clone()).await
     })?;
     let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
     let tls_config = tls::server_config(&certs.cert, &certs.key)?;

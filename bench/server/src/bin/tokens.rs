@@ -20,11 +20,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use sekretess_api::tokens::{DetokenizeRequest, TokenizeItem, TokenizeRequest};
-use sekretess_bench_server::drive;
+use sekretess_bench_server::{bench_vault, drive};
 use sekretess_client::{Client, ClientConfig};
 use sekretess_core::audit::AuditContext;
 use sekretess_core::vault::{TokenFormat, TokenInput, TokenKind, TokenSpec};
-use sekretess_core::{Clock, Schema, SystemClock, Vault};
+use sekretess_core::{Clock, SystemClock};
 use sekretess_server::ratelimit::{Rate, RateLimitConfig};
 use sekretess_server::{AppState, Limits, PeopleOptions, RunningServer, tls};
 use sekretess_store::SqliteStore;
@@ -86,13 +86,8 @@ fn main() -> Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let (vault, token) = server_rt.block_on(async {
         let store = SqliteStore::open(&dir.path().join("data")).await?;
-        let vault = Arc::new(Vault::open(store, clock.clone(), Schema::default_schema()).await?);
-        let ctx = AuditContext::system();
-        let done = sekretess_server::initialize(&vault, &ctx, clock.as_ref(), 1, 1).await?;
-        let share = done.shares.first().context("no share")?.to_string();
-        vault.submit_share(&ctx, &share).await?;
-        vault.create_group(&ctx, "bench").await?;
-        Ok::<_, anyhow::Error>((vault, done.bootstrap_token.expose().to_owned()))
+        let (vault, token, _) = bench_vault(store, clock.clone()).await?;
+        Ok::<_, anyhow::Error>((vault, token))
     })?;
     let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
     let tls_config = tls::server_config(&certs.cert, &certs.key)?;

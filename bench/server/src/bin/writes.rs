@@ -23,16 +23,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use sekretess_api::{BatchItem, CreateCustomers, UpdateCustomer};
-use sekretess_bench_server::{Counters, Stats, drive, name, runtime};
+use sekretess_bench_server::{Counters, Stats, bench_vault, drive, name, runtime};
 use sekretess_client::{Client, ClientConfig};
 use sekretess_core::access::AccessStore;
-use sekretess_core::audit::{AuditContext, audit_rounds};
+use sekretess_core::audit::audit_rounds;
 use sekretess_core::people::PeopleStore;
 use sekretess_core::store::Store;
 use sekretess_core::vault::single_write_rounds;
-use sekretess_core::{Clock, Schema, SystemClock, Vault};
+use sekretess_core::{Clock, SystemClock};
 use sekretess_server::{AppState, Limits, PeopleOptions, RunningServer, tls};
 use sekretess_store::{PgOptions, PgStore, SqliteStore};
 use sqlx::Connection;
@@ -129,13 +129,8 @@ fn run<S: Store + AccessStore + PeopleStore>(
 ) -> Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let (vault, token) = server_rt.block_on(async {
-        let vault = Arc::new(Vault::open(store, clock.clone(), Schema::default_schema()).await?);
-        let ctx = AuditContext::system();
-        let done = sekretess_server::initialize(&vault, &ctx, clock.as_ref(), 1, 1).await?;
-        let share = done.shares.first().context("no share")?.to_string();
-        vault.submit_share(&ctx, &share).await?;
-        vault.create_group(&ctx, "bench").await?;
-        Ok::<_, anyhow::Error>((vault, done.bootstrap_token.expose().to_owned()))
+        let (vault, token, _) = bench_vault(store, clock.clone()).await?;
+        Ok::<_, anyhow::Error>((vault, token))
     })?;
     let certs = tls::generate_dev_certificate(&dir.join("tls"), SystemClock.now())?;
     let tls_config = tls::server_config(&certs.cert, &certs.key)?;
