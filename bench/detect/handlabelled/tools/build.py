@@ -26,6 +26,10 @@ one document, e.g. a personnummer and the matching date of birth):
   rand10  rand16                         random digit runs that fail Luhn (distractors)
 
 Output: ../frozen.jsonl and ../heldout.jsonl (split per kind).
+
+Another set written the same way (a tuning set, say) is built unsplit into one file:
+
+    build.py --src DIR --out FILE.jsonl --seed N --first-id N
 """
 from __future__ import annotations
 
@@ -220,16 +224,29 @@ def render(doc, gen: Gen):
     return text, sorted(spans)
 
 
+def arg(name: str, default: str | None = None) -> str | None:
+    if name in sys.argv:
+        return sys.argv[sys.argv.index(name) + 1]
+    return default
+
+
 def main():
-    gen = Gen()
-    docs = parse_sources(HERE / "src")
+    gen = Gen(seed=int(arg("--seed", "19")))
+    docs = parse_sources(Path(arg("--src", str(HERE / "src"))))
     records = []
-    for i, d in enumerate(docs, 1):
+    for i, d in enumerate(docs, int(arg("--first-id", "1"))):
         if d["format"] not in FORMATS or d["lang"] not in ("sv", "en"):
             raise SystemExit(f"{d['src']}: bad header {d['format']} {d['lang']}")
         text, spans = render(d, gen)
         records.append({"id": i, "family": d["family"], "format": d["format"], "lang": d["lang"],
                         "text": text, "spans": spans})
+    if arg("--out"):
+        with open(arg("--out"), "w", encoding="utf-8") as f:
+            for r in records:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print(f"{len(records)} documents, {sum(len(r['spans']) for r in records)} spans, "
+              f"{len({r['family'] for r in records})} kinds -> {arg('--out')}")
+        return
     # split: stratified by kind. Within each kind, documents are taken in source order in
     # pairs; one of each pair goes to each half. Which one goes where is chosen greedily so that
     # the per-label span counts of the two halves stay close (ties by a seeded coin); a kind's
