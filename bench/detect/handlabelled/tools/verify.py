@@ -183,7 +183,7 @@ def main():
                     ipaddress.ip_address(m.group())
                 except ValueError:
                     continue
-                if re.search(r"(?i)(version|build|firmware|fw_)", text[max(0, m.start() - 25):m.start()]):
+                if re.search(r"(?i)(version|build|firmware|fw_|release)", text[max(0, m.start() - 25):m.start()]):
                     continue  # a version string written on purpose as a distractor
                 if not is_cov(m.start(), m.end()):
                     warnings.append(f"{where}: unlabelled IPv4-like {m.group()!r}")
