@@ -325,6 +325,7 @@ impl Store for SqliteStore {
             .map_err(|e| StoreError::Unavailable(format!("group database migration failed: {e}")))?;
         Ok(SqliteGroup {
             pool,
+            reader: Arc::new(Reader::new(path.clone())),
             path,
             checkpoints: Checkpointer::default(),
             staging: INDEX_STAGING,
@@ -373,6 +374,25 @@ impl Store for SqliteStore {
     }
 
     async fn directory_versions(&self, codes: &[String]) -> Result<Vec<(String, u64)>, StoreError> {
+        let read = |conn: &rusqlite::Connection| {
+            let sql = format!(
+                "SELECT code, version FROM directory WHERE code IN ({})",
+                super::reader::placeholders(codes.len())
+            );
+            let mut statement = conn.prepare_cached(&sql)?;
+            let rows = statement.query_map(rusqlite::params_from_iter(codes), |row| {
+                let version: i64 = row.get(1)?;
+                Ok((
+                    row.get(0)?,
+                    u64::try_from(version)
+                        .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(1, version))?,
+                ))
+            })?;
+            rows.collect::<rusqlite::Result<Vec<(String, u64)>>>()
+        };
+        if let Some(found) = self.control_reader.read(read) {
+            return Ok(found);
+        }
         // One code (a read alone in its round) is the common case: one prepared statement.
         let rows: Vec<(String, i64)> = if let [code] = codes {
             sqlx::query_as("SELECT code, version FROM directory WHERE code = ?")

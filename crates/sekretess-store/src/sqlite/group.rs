@@ -12,6 +12,33 @@ use crate::codec::{
 };
 use crate::index_blocks;
 
+/// `get_customers` on a [`Reader`](super::reader::Reader) connection. A row that does not
+/// decode is an error here, so that the pool's read reports it.
+fn read_customers(conn: &rusqlite::Connection, codes: &[String]) -> rusqlite::Result<Vec<CustomerRecord>> {
+    let sql = format!(
+        "SELECT code, version, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until FROM customers WHERE code IN ({})",
+        super::reader::placeholders(codes.len())
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    let rows = statement.query_map(rusqlite::params_from_iter(codes), |row| {
+        let undecodable = |i, e: StoreError| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, Box::new(e))
+        };
+        let fields: Vec<u8> = row.get(4)?;
+        Ok(CustomerRecord {
+            code: row.get(0)?,
+            version: version_from_sql(row.get(1)?).map_err(|e| undecodable(1, e))?,
+            kek_version: row.get(2)?,
+            wrapped_dek: row.get(3)?,
+            fields: decode_fields(&fields).map_err(|e| undecodable(4, e))?,
+            created_at: row.get(5)?,
+            updated_at: row.get(6)?,
+            retain_until: row.get(7)?,
+        })
+    })?;
+    rows.collect()
+}
+
 /// Writes customer rows (their index entries are `insert_index`'s) in a transaction.
 async fn insert_rows(tx: &mut sqlx::SqliteConnection, writes: &[CustomerWrite]) -> Result<(), StoreError> {
     for chunk in writes.chunks(ROWS_PER_STATEMENT) {
@@ -69,6 +96,9 @@ impl GroupStore for SqliteGroup {
     }
 
     async fn get_customers(&self, codes: &[String]) -> Result<Vec<CustomerRecord>, StoreError> {
+        if let Some(found) = self.reader.read(|conn| read_customers(conn, codes)) {
+            return Ok(found);
+        }
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT code, version, kek_version, wrapped_dek, fields, created_at, updated_at, retain_until FROM customers WHERE code IN (",
         );

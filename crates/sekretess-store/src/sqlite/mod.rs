@@ -33,6 +33,7 @@ mod filters;
 mod group;
 mod index;
 mod people;
+mod reader;
 mod retention;
 mod tokens;
 
@@ -41,6 +42,7 @@ pub(crate) use checkpoint::Checkpointer;
 use filters::{FilterCache, RunList};
 pub use group::SqliteBatch;
 use index::IndexStaging;
+use reader::Reader;
 
 const GROUPS_DIR: &str = "groups";
 /// Rows per multi-row INSERT, well under SQLite's bound-parameter limit.
@@ -160,6 +162,8 @@ pub struct SqliteStore {
     dir: PathBuf,
     pub(crate) control: SqlitePool,
     pub(crate) control_checkpoints: Checkpointer,
+    /// Hot reads of the control database on the caller's thread (`reader.rs`).
+    control_reader: Arc<Reader>,
     /// The audit writer's own connection to the control database, kept across rounds (see
     /// `sqlite/audit.rs`). Detached from the pool, so dropping it needs no runtime.
     pub(crate) audit_connection: Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
@@ -169,6 +173,8 @@ pub struct SqliteStore {
 #[derive(Clone)]
 pub struct SqliteGroup {
     pool: SqlitePool,
+    /// Hot reads on the caller's thread (`reader.rs`).
+    reader: Arc<Reader>,
     path: PathBuf,
     checkpoints: Checkpointer,
     staging: IndexStaging,
@@ -190,6 +196,7 @@ impl SqliteStore {
             dir: dir.to_owned(),
             control,
             control_checkpoints: Checkpointer::default(),
+            control_reader: Arc::new(Reader::new(dir.join("control.db"))),
             audit_connection: Arc::default(),
         })
     }
@@ -205,6 +212,7 @@ impl SqliteStore {
     /// Closes every connection (the files can then be copied or inspected).
     pub async fn close(&self) {
         drop(self.audit_connection.lock().await.take());
+        self.control_reader.close();
         self.control.close().await;
     }
 }
@@ -233,6 +241,7 @@ impl SqliteGroup {
     }
 
     pub async fn close(&self) {
+        self.reader.close();
         self.pool.close().await;
     }
 }
