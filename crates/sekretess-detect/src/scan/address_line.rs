@@ -20,7 +20,7 @@
 //! that names a company form, or right under such a line, is the company's own (letterhead):
 //! it is not reported at all.
 
-use super::{Cand, Scanner, char_at};
+use super::{Cand, Scanner, char_at, confidence};
 use crate::Label;
 use crate::lexicon;
 
@@ -532,7 +532,8 @@ impl Scanner<'_> {
         }
         // The grammar (street line, postcode, town) is the evidence: number-ish cue words
         // near it ("order", "ref") do not lower it as they lower a postcode alone.
-        self.out.push(Cand { start, end, label: Label::PostalAddress, conf: WHOLE_ADDRESS, rec: "address" });
+        let conf = if self.not_a_home(start) { confidence::NOT_A_HOME } else { WHOLE_ADDRESS };
+        self.out.push(Cand { start, end, label: Label::PostalAddress, conf, rec: "address" });
         Whole::Merged(end)
     }
 
