@@ -38,6 +38,10 @@ pub(super) enum Post {
     Uk,
     /// A US ZIP code after the state code.
     Us,
+    /// A numeric code after the town that ends the address ("41 Rosebank Close, Cape Town
+    /// 7700", "Plot 12, Adeola Odeku Street, Victoria Island, Lagos 101241"): South African,
+    /// Nigerian, Chinese, Australian forms. Reported only with the street line before it.
+    Intl,
 }
 
 /// What [`Scanner::whole_address`] did.
@@ -199,6 +203,10 @@ fn is_house_number(w: &str) -> bool {
     if i < b.len() && b[i].is_ascii_alphabetic() {
         i += 1;
     }
+    // A Dutch floor in Roman numerals after the number ("3-II").
+    if i + 1 < b.len() && b[i] == b'-' && b[i + 1..].iter().all(|c| matches!(c, b'I' | b'V' | b'X')) {
+        return b.len() - i <= 5;
+    }
     if i < b.len() && matches!(b[i], b'-' | b'/') {
         i += 1;
         let s = i;
@@ -261,14 +269,39 @@ fn unit_segment(seg: &str) -> Option<bool> {
         return Some(false);
     }
     if ws.len() >= 2 {
-        let en = matches!(lower, "flat" | "apt" | "apartment" | "unit" | "suite" | "ste" | "room" | "floor");
+        let en = matches!(
+            lower,
+            "flat" | "apt" | "apartment" | "unit" | "suite" | "ste" | "room" | "floor" | "plot" | "block"
+        );
         if en {
             return Some(true);
         }
         if matches!(
             lower,
-            "lgh" | "lägenhet" | "lgh.nr" | "vån" | "våning" | "m" | "lok" | "bst" | "piso" | "puerta"
+            "lgh"
+                | "lägenhet"
+                | "lgh.nr"
+                | "vån"
+                | "våning"
+                | "m"
+                | "lok"
+                | "bst"
+                | "piso"
+                | "puerta"
+                | "pta"
         ) {
+            return Some(false);
+        }
+        let second = ws[1].1.to_lowercase();
+        let second = second.trim_end_matches(['.', ',']);
+        // Danish floor and side: "1. tv.", "st. th.", "2. sal".
+        let floor_no = first.strip_suffix('.').is_some_and(|n| is_digits(n) || n == "st");
+        if floor_no && matches!(second, "tv" | "th" | "mf" | "sal") {
+            return Some(false);
+        }
+        // An ordinal floor: "3rd floor", "2nd Floor", "4:e våningen".
+        let ordinal = first.len() <= 4 && first.as_bytes()[0].is_ascii_digit() && !is_digits(first);
+        if ordinal && matches!(second, "floor" | "fl" | "våning" | "våningen" | "vån") {
             return Some(false);
         }
         if is_digits(first) && matches!(ws[1].1, "tr" | "tr." | "trappor" | "trappa" | "krs" | "krs." | "sal")
@@ -318,11 +351,15 @@ impl Scanner<'_> {
         let t = self.t;
         let mut start = None;
         let mut j = ps;
-        for _ in 0..3 {
+        for n in 0..3 {
             if j == 0 || t[j - 1] != b' ' {
                 break;
             }
-            let we = j - 1;
+            let mut we = j - 1;
+            // OCR'd forms put two or three spaces between the town and the postcode.
+            while n == 0 && we > 0 && t[we - 1] == b' ' && ps - we < 3 {
+                we -= 1;
+            }
             let mut k = we;
             while k > 0
                 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || matches!(t[k - 1], b'-' | b'\''))
@@ -414,7 +451,8 @@ impl Scanner<'_> {
 
     /// The start of a street (with its number and unit details) that ends segment
     /// `[ss, se)`, and whether it starts the segment (nothing before it).
-    fn street_in(&self, ss: usize, se: usize, english: bool) -> Option<usize> {
+    fn street_in(&self, ss: usize, se: usize, kind: Post) -> Option<usize> {
+        let english = matches!(kind, Post::Uk | Post::Us | Post::Intl);
         let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
         // A label ends the address: read only what follows its colon.
         let (off, seg) = match seg.rfind(": ") {
@@ -427,8 +465,44 @@ impl Scanner<'_> {
         }
         // The street is at the end: a long sentence before it does not matter.
         let ws = &ws[ws.len().saturating_sub(8)..];
-        let found = if english { english_street(ws).or_else(|| continental(ws)) } else { continental(ws) };
+        let found = if kind == Post::Intl {
+            // A bare number after a town is taken only after an English street line.
+            english_street(ws)
+        } else if english {
+            english_street(ws).or_else(|| continental(ws))
+        } else {
+            continental(ws).or_else(|| french(ws))
+        };
         found.map(|s| ss + off + s)
+    }
+
+    /// Before an English street starting at `s`: the start of a unit segment ("Flat 4, "),
+    /// perhaps after a label ("Property: Flat 4, "), or of a unit and a building's name
+    /// ("Flat 12, Bramley House, ", "Flat 4, Albion Court\n").
+    pub(super) fn english_unit_before(&self, s: usize) -> Option<usize> {
+        let unit_start = |ss: usize, se: usize| -> Option<usize> {
+            let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
+            let ws = words(seg);
+            let off = match ws.len() {
+                0 | 1 => return None,
+                n => ws[n - 2].0,
+            };
+            (unit_segment(&seg[off..]) == Some(true)).then_some(ss + off)
+        };
+        let (ss, se) = self.segment_before(s)?;
+        if let Some(u) = unit_start(ss, se) {
+            return Some(u);
+        }
+        // A building: one to three capitalised words ("Albion Court", "Tower 3").
+        let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
+        let ws = words(seg);
+        let building = (1..=3).contains(&ws.len())
+            && ws.iter().enumerate().all(|(k, (_, w))| capitalised(w) || (k > 0 && is_house_number(w)));
+        if !building {
+            return None;
+        }
+        let (ss2, se2) = self.segment_before(ss)?;
+        unit_start(ss2, se2)
     }
 
     /// Whether a company form stands on the line before the line that `s` starts.
@@ -453,17 +527,21 @@ impl Scanner<'_> {
                 Some(e) => e,
                 None => return Whole::No,
             },
-            Post::Uk | Post::Us => pe,
+            Post::Uk | Post::Us | Post::Intl => pe,
         };
         let mut cur = match kind {
             Post::Uk => self.town_before(ps).unwrap_or(ps),
+            Post::Intl => match self.town_before(ps) {
+                Some(s) => s,
+                None => return Whole::No,
+            },
             Post::Us => match self.us_town_before(ps) {
                 Some(s) => s,
                 None => return Whole::No,
             },
             _ => ps,
         };
-        let english = matches!(kind, Post::Uk | Post::Us);
+        let english = matches!(kind, Post::Uk | Post::Us | Post::Intl);
         let mut street: Option<usize> = None;
         // A street name without a number ("Quay Court") waiting for a unit before it.
         let mut named: Option<usize> = None;
@@ -472,14 +550,10 @@ impl Scanner<'_> {
             let seg = std::str::from_utf8(&self.t[ss..se]).unwrap_or("");
             if let Some(s) = street {
                 // Only an English unit ("Flat 4, ") stands before the street, perhaps after a
-                // label ("Property: Flat 4, ").
-                let ws = words(seg);
-                let off = match ws.len() {
-                    0 | 1 => seg.len(),
-                    n => ws[n - 2].0,
-                };
-                if unit_segment(&seg[off..]) == Some(true) {
-                    street = Some(s.min(ss + off));
+                // label ("Property: Flat 4, ") or with a building's name between ("Flat 12,
+                // Bramley House, 8 Wandle Road").
+                if let Some(u) = self.english_unit_before(s) {
+                    street = Some(u);
                 }
                 break;
             }
@@ -495,7 +569,7 @@ impl Scanner<'_> {
                     continue;
                 }
             }
-            if let Some(s) = self.street_in(ss, se, english) {
+            if let Some(s) = self.street_in(ss, se, kind) {
                 street = Some(s);
                 if s != ss || !english {
                     break;
@@ -504,9 +578,16 @@ impl Scanner<'_> {
                 continue;
             }
             let ws = words(seg);
+            // "Dublin 1", "Lekki Phase 1": a district number ends a locality.
+            let name_words = match ws.last() {
+                Some((_, w)) if ws.len() >= 2 && w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()) => {
+                    &ws[..ws.len() - 1]
+                }
+                _ => &ws[..],
+            };
             let locality = english
-                && (1..=3).contains(&ws.len())
-                && ws.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()));
+                && (1..=3).contains(&name_words.len())
+                && name_words.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()));
             if locality {
                 if ws.last().is_some_and(|(_, w)| is_en_street_type(w)) {
                     named = Some(ss);
@@ -634,7 +715,10 @@ fn continental(ws: &[(usize, &str)]) -> Option<usize> {
     // Unit details after the number.
     for _ in 0..2 {
         let w = ws[idx].1;
-        let unit_word = matches!(ws[idx.saturating_sub(1)].1, "lgh" | "lgh." | "m." | "m" | "lok." | "bst");
+        let unit_word = matches!(
+            ws[idx.saturating_sub(1)].1.to_lowercase().as_str(),
+            "lgh" | "lgh." | "m." | "m" | "lok." | "bst"
+        );
         let stair = idx >= 2 && is_single_upper(ws[idx - 1].1) && is_house_number(ws[idx - 2].1);
         if idx >= 2 && is_digits(w) && (unit_word || stair) {
             idx -= 2;
@@ -687,7 +771,101 @@ fn continental(ws: &[(usize, &str)]) -> Option<usize> {
     while m > 0 && (is_prefix_word(chain[m - 1].1) || is_lead_street_word(chain[m - 1].1)) {
         m -= 1;
     }
+    // A street named after a person or a title, in the genitive ("Olof Wijksgatan", "Mäster
+    // Samuelsgatan"), or a Dutch name with its particle ("Van Woustraat").
+    if m > 0 && joins_street_name(chain[m - 1].1, chain[m].1) {
+        m -= 1;
+    }
     Some(chain[m].0)
+}
+
+/// Titles that name a street with the genitive of a name after them ("Mäster Samuelsgatan",
+/// "Doktor Forselius gata").
+fn is_street_title(w: &str) -> bool {
+    matches!(
+        w,
+        "Mäster"
+            | "Doktor"
+            | "Professor"
+            | "Kapten"
+            | "Prins"
+            | "Prinsessan"
+            | "Drottning"
+            | "Kung"
+            | "Biskop"
+            | "Fru"
+            | "Herr"
+            | "Konstapel"
+            | "Magister"
+            | "Amiral"
+            | "Överste"
+            | "Greve"
+            | "Friherre"
+    )
+}
+
+/// A Swedish street word in the genitive: a name, `s`, and the street type ("Wijksgatan",
+/// "Samuelsgatan", "Johansvägen").
+fn is_genitive_street(w: &str) -> bool {
+    const TYPES: &[&str] = &[
+        "gatan", "gata", "vägen", "väg", "torget", "torg", "gränd", "gränden", "plan", "backe", "backen",
+        "allé", "allén", "stig", "stigen", "leden", "strand", "stranden",
+    ];
+    let lower = w.to_lowercase();
+    TYPES.iter().any(|ty| lower.strip_suffix(ty).is_some_and(|stem| stem.len() >= 3 && stem.ends_with('s')))
+}
+
+/// Whether the capitalised word `before` belongs to the street name `name` after it: a given
+/// name or a title before a genitive street, or a capitalised Dutch, Belgian or French
+/// particle ("Van Woustraat", "De Clercqstraat").
+pub(super) fn joins_street_name(before: &str, name: &str) -> bool {
+    if !capitalised(before) {
+        return false;
+    }
+    if is_genitive_street(name) && (lexicon::is_given(before) || is_street_title(before)) {
+        return true;
+    }
+    matches!(before, "Van" | "Von" | "De" | "Del" | "La" | "Le" | "Di" | "Da" | "Du" | "Der" | "Den")
+}
+
+/// A French street line ending the words `ws`: `Number [bis|ter] type Words` ("27 avenue Jean
+/// Jaurès", "12 rue des Tanneurs"). Returns the offset of the number.
+fn french(ws: &[(usize, &str)]) -> Option<usize> {
+    const TYPES: &[&str] = &[
+        "rue",
+        "avenue",
+        "av.",
+        "boulevard",
+        "bd",
+        "bd.",
+        "allée",
+        "place",
+        "chemin",
+        "impasse",
+        "quai",
+        "cours",
+        "route",
+        "square",
+        "passage",
+    ];
+    let h = ws.iter().rposition(|(_, w)| is_house_number(w))?;
+    let mut k = h + 1;
+    if ws.get(k).is_some_and(|(_, w)| matches!(*w, "bis" | "ter")) {
+        k += 1;
+    }
+    if !ws.get(k).is_some_and(|(_, w)| TYPES.contains(w)) {
+        return None;
+    }
+    let name = &ws[k + 1..];
+    let ok = !name.is_empty()
+        && name.len() <= 5
+        && name.iter().any(|(_, w)| capitalised(w))
+        && name.iter().all(|(_, w)| {
+            capitalised(w)
+                || matches!(*w, "de" | "des" | "du" | "la" | "le" | "les" | "d'" | "l'")
+                || w.starts_with("d'")
+        });
+    ok.then_some(ws[h].0)
 }
 
 /// An English street line ending the words `ws`: `Number [Words] Type [direction] [unit]`,
@@ -721,7 +899,14 @@ fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
         return None;
     }
     let typed = words.last().is_some_and(|(_, w)| is_en_street_type(w));
-    (typed || h == 0).then_some(ws[h].0)
+    // "No. 88 Nanjing West Road": the number sign belongs to the street.
+    if h > 0 && matches!(ws[h - 1].1, "No." | "no.") {
+        return typed.then_some(ws[h - 1].0);
+    }
+    // After a word in lower case ("of 9 Holly Bank", "is 17 Jacaranda Avenue") the number
+    // starts the street as it does at the start of the segment.
+    let lower_before = h > 0 && ws[h - 1].1.chars().all(|c| c.is_lowercase());
+    (typed || h == 0 || lower_before).then_some(ws[h].0)
 }
 
 #[cfg(test)]

@@ -104,7 +104,8 @@ impl Scanner<'_> {
                 && t.get(e + 1..e + 3).is_some_and(|l| l.iter().all(u8::is_ascii_uppercase))
                 && !t.get(e + 3).is_some_and(u8::is_ascii_alphanumeric);
             if nl { e + 3 } else { e }
-        } else if g.n >= 2 && g.len(0) == 2 && g.sep[0] == b'-' && g.len(1) == 3 {
+        } else if g.n >= 2 && (g.len(0) == 2 || g.len(0) == 4) && g.sep[0] == b'-' && g.len(1) == 3 {
+            // Polish "90-004", Portuguese "4050-110".
             g.end(2)
         } else if g.len(0) == 5 && g.n == 1 {
             g.end(1)
@@ -139,6 +140,25 @@ impl Scanner<'_> {
         }
     }
 
+    /// A numeric postcode of 4 to 6 digits after the town, ending the address ("Cape Town
+    /// 7700", "Lagos 101241", "Shanghai 200041"): taken only as part of a whole address with
+    /// its street line. Returns whether it took the digits.
+    fn intl_postcode(&mut self, i: usize, g: &Groups) -> bool {
+        let t = self.t;
+        let len = g.len(0);
+        if g.n != 1 && g.sep[0] != b'.' || !(4..=6).contains(&len) || t[i] == b'0' {
+            return false;
+        }
+        let end = g.g[0].1;
+        let after_town = i >= 2 && t[i - 1] == b' ' && (t[i - 2].is_ascii_alphabetic() || t[i - 2] >= 0x80);
+        let ends = t.get(end).is_none_or(|b| matches!(b, b'\n' | b'\r' | b',' | b'.' | b';' | b')' | b'"'))
+            && !(t.get(end) == Some(&b'.') && t.get(end + 1).is_some_and(u8::is_ascii_digit));
+        if !after_town || !ends {
+            return false;
+        }
+        !matches!(self.whole_address(i, end, Post::Intl), Whole::No)
+    }
+
     /// A UK postcode at `i` ("E1 6AN", "SW1A 1AA", "B33 8TH"): its end. The inward code's
     /// letters never include C, I, K, M, O or V.
     pub(super) fn uk_postcode(&self, i: usize) -> Option<usize> {
@@ -166,6 +186,9 @@ impl Scanner<'_> {
 
     pub(super) fn postal_digits(&mut self, i: usize, g: &Groups) {
         let t = self.t;
+        if self.intl_postcode(i, g) {
+            return;
+        }
         if self.euro_postcode(i, g) {
             return;
         }
@@ -227,7 +250,8 @@ impl Scanner<'_> {
                 words += 1;
                 if words >= 2 && lexicon::is_en_street(w) {
                     let we = self.en_street_tail(we);
-                    self.push(i, we, Label::PostalAddress, confidence::STREET, "en_street");
+                    let s = self.english_unit_before(i).unwrap_or(i);
+                    self.push(s, we, Label::PostalAddress, confidence::STREET, "en_street");
                     return;
                 }
                 j = we;
