@@ -113,6 +113,7 @@ fn positive(label: Label) -> &'static [&'static str] {
             "lives",
             "zip",
             "postnummer",
+            "postnr",
             "postal",
             "postort",
             "deliver*",

@@ -545,6 +545,8 @@ impl Scanner<'_> {
         let mut street: Option<usize> = None;
         // A street name without a number ("Quay Court") waiting for a unit before it.
         let mut named: Option<usize> = None;
+        // Locality segments passed (towns, districts, a building's name).
+        let mut localities = 0;
         for _ in 0..5 {
             let Some((ss, se)) = self.segment_before(cur) else { break };
             let seg = std::str::from_utf8(&self.t[ss..se]).unwrap_or("");
@@ -564,10 +566,29 @@ impl Scanner<'_> {
                     street = Some(n.min(ss));
                     break;
                 }
+                // A flat in a named block, without a street number ("Apartment 12, The
+                // Cubes, Beacon South Quarter, Dublin 18, D18 F5X7").
+                if en && english && localities >= 2 {
+                    street = Some(ss);
+                    break;
+                }
                 if !seg.contains(':') {
                     cur = ss;
                     continue;
                 }
+            }
+            // "Dublin 1", "Lekki Phase 1": a town with its district number, not a street.
+            let dws = words(seg);
+            let district = english
+                && !seg.contains(':')
+                && dws.len() >= 2
+                && dws.len() <= 3
+                && dws.last().is_some_and(|(_, w)| w.len() <= 2 && is_digits(w))
+                && dws[..dws.len() - 1].iter().all(|(_, w)| capitalised(w) && !is_en_street_type(w));
+            if district {
+                localities += 1;
+                cur = ss;
+                continue;
             }
             if let Some(s) = self.street_in(ss, se, kind) {
                 street = Some(s);
@@ -589,6 +610,7 @@ impl Scanner<'_> {
                 && (1..=3).contains(&name_words.len())
                 && name_words.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()));
             if locality {
+                localities += 1;
                 if ws.last().is_some_and(|(_, w)| is_en_street_type(w)) {
                     named = Some(ss);
                 }

@@ -159,6 +159,24 @@ impl Scanner<'_> {
         !matches!(self.whole_address(i, end, Post::Intl), Whole::No)
     }
 
+    /// An Irish Eircode at `i` ("D01 E2X4", "H91 W2K6", "T23 YK28"): a routing key (a letter,
+    /// a digit, a digit or `W`), a space and four letters and digits. Its end. Taken only as
+    /// the end of a whole address with its street line.
+    pub(super) fn eircode(&self, i: usize) -> Option<usize> {
+        let t = self.t;
+        let k = t.get(i..i + 8)?;
+        let routing =
+            k[0].is_ascii_uppercase() && k[1].is_ascii_digit() && (k[2].is_ascii_digit() || k[2] == b'W');
+        let unique = &k[4..8];
+        let ok = routing
+            && k[3] == b' '
+            && unique.iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            && unique.iter().any(u8::is_ascii_digit)
+            && unique.iter().any(u8::is_ascii_uppercase);
+        let end = i + 8;
+        (ok && !t.get(end).is_some_and(u8::is_ascii_alphanumeric)).then_some(end)
+    }
+
     /// A UK postcode at `i` ("E1 6AN", "SW1A 1AA", "B33 8TH"): its end. The inward code's
     /// letters never include C, I, K, M, O or V.
     pub(super) fn uk_postcode(&self, i: usize) -> Option<usize> {
@@ -177,6 +195,10 @@ impl Scanner<'_> {
             j += 1;
         }
         let inward = |k: usize| !matches!(t.get(k), Some(b'C' | b'I' | b'K' | b'M' | b'O' | b'V')) && up(k);
+        // Two spaces in OCR'd text ("WV3  9JH").
+        if t.get(j..j + 2) == Some(b"  ") {
+            j += 1;
+        }
         if t.get(j) != Some(&b' ') || !dg(j + 1) || !inward(j + 2) || !inward(j + 3) {
             return None;
         }
