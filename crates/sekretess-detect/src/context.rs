@@ -56,6 +56,21 @@ fn positive(label: Label) -> &'static [&'static str] {
             "bank*",
             "betala",
             "pay",
+            // The bank named before its account ("Betalas till: SEB 5460 14 157 90") and
+            // transfers on a statement.
+            "seb",
+            "swedbank",
+            "nordea",
+            "handelsbanken",
+            "danske",
+            "länsförsäkringar",
+            "skandiabanken",
+            "sbab",
+            "sparbank*",
+            "överföring*",
+            // Non-ASCII capitals are not folded.
+            "Överföring*",
+            "transfer*",
         ],
         Label::Email => &[],
         Label::Phone => &[
@@ -411,7 +426,10 @@ pub fn key_label(key: &str) -> Option<Label> {
     if any(&["card", "pan", "kort", "kortnummer", "cardnumber", "cc", "creditcard"]) {
         return Some(Label::CardNumber);
     }
-    if any(&["bankgiro", "plusgiro", "bg", "pg", "konto", "kontonummer", "clearing", "account"]) {
+    // Swedish compounds name the account last ("avsändarkonto", "mottagarkonto").
+    if any(&["bankgiro", "plusgiro", "bg", "pg", "konto", "kontonummer", "clearing", "account"])
+        || (joined.ends_with("konto") && joined.len() > 5)
+    {
         return Some(Label::SeBankAccount);
     }
     if any(&["email", "mail", "epost", "e"]) && (joined.contains("mail") || joined.contains("post")) {
