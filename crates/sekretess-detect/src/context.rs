@@ -394,6 +394,14 @@ fn key_words(key: &str) -> Vec<String> {
     words
 }
 
+/// Whether a field name says its values are versions ("version", "fw_version", "appVersion",
+/// "build", "firmware", "release"): dotted numbers there are not IP addresses.
+pub fn is_version_key(key: &str) -> bool {
+    key_words(key).iter().any(|w| {
+        matches!(w.as_str(), "version" | "ver" | "build" | "firmware" | "fw" | "release" | "revision" | "rev")
+    })
+}
+
 /// What a field name says about its values.
 pub fn key_label(key: &str) -> Option<Label> {
     let words = key_words(key);

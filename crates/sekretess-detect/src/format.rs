@@ -594,6 +594,9 @@ fn json(
     let mut stack: Vec<Frame> = Vec::new();
     let mut expect_key = false;
     let mut pending: Option<Label> = None;
+    // The value's key names a version ("version", "fw_version", "build"): a dotted number
+    // there is a version string, not an IP address.
+    let mut version_key = false;
     let mut i = 0;
     let mut copied = 0;
     let mut redacted = Vec::new();
@@ -644,10 +647,14 @@ fn json(
                     pending = key_label(&k).or_else(|| {
                         stack.last().and_then(|f| f.key).filter(|_| crate::context::is_name_part_key(&k))
                     });
+                    version_key = crate::context::is_version_key(&k);
                 } else {
                     let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
                     let (text, map) = json_decode(body);
-                    let found = find(&text, key, options);
+                    let mut found = find(&text, key, options);
+                    if in_object && version_key {
+                        found.retain(|c| c.label != Label::IpAddress);
+                    }
                     if !found.is_empty() {
                         redacted.clear();
                         rewrite(&text, &found, options, &mut redacted);

@@ -201,17 +201,38 @@ impl Scanner<'_> {
     }
 
     /// An IPv4 address: a version word right before it ("build 1.2.3.4", "fw_version=7.2.1.4")
-    /// makes it a version string; a version word elsewhere on the line ("portal (10.40.1.12),
-    /// version 2.14.3") names the other number, so it does not lower the address.
+    /// makes it a version string, and a section word ("instruktion 4.2.1.3", "section
+    /// 2.1.4.3") the number of a part of a document; a version word elsewhere on the line
+    /// ("portal (10.40.1.12), version 2.14.3") names the other number, so it does not lower
+    /// the address.
     fn push_ipv4(&mut self, s: usize, e: usize) {
         let t = self.t;
         let lo = s.saturating_sub(16);
         let before = String::from_utf8_lossy(&t[lo..s]).to_lowercase();
         let key = before.trim_end_matches([' ', '=', ':', '"', '\'', '\t']);
-        let version =
-            ["version", "ver", "release", "build", "firmware", "fw", "oid", "snmp", "v"].iter().any(|w| {
-                key.ends_with(w) && !key[..key.len() - w.len()].ends_with(|c: char| c.is_alphanumeric())
-            });
+        let version = [
+            "version",
+            "ver",
+            "release",
+            "build",
+            "firmware",
+            "fw",
+            "oid",
+            "snmp",
+            "v",
+            "instruktion",
+            "instruction",
+            "section",
+            "avsnitt",
+            "kapitel",
+            "chapter",
+            "punkt",
+            "paragraph",
+            "clause",
+            "§",
+        ]
+        .iter()
+        .any(|w| key.ends_with(w) && !key[..key.len() - w.len()].ends_with(|c: char| c.is_alphanumeric()));
         if version {
             return;
         }
