@@ -402,6 +402,33 @@ pub fn is_version_key(key: &str) -> bool {
     })
 }
 
+/// Whether a field name says its value is a business's or a public place, not a person
+/// ("office", "hotel", "bank", "branch", "warehouse"): an address there is not a person's.
+pub fn is_place_key(key: &str) -> bool {
+    key_words(key).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "office"
+                | "hotel"
+                | "hostel"
+                | "warehouse"
+                | "store"
+                | "shop"
+                | "branch"
+                | "venue"
+                | "clinic"
+                | "bank"
+                | "employer"
+                | "workplace"
+                | "kontor"
+                | "butik"
+                | "lager"
+                | "arbetsplats"
+                | "arbetsgivare"
+        )
+    })
+}
+
 /// What a field name says about its values.
 pub fn key_label(key: &str) -> Option<Label> {
     let words = key_words(key);

@@ -579,6 +579,9 @@ fn json_string_end(t: &[u8], i: usize) -> Option<usize> {
 struct Frame {
     object: bool,
     key: Option<Label>,
+    /// Under a key that names a business's or a public place ("hotel", "office", "bank"): an
+    /// address there is not a person's.
+    place: bool,
 }
 
 /// Rewrite one JSON document (or NDJSON line) `t`, whose first byte is at `base` in the chunk.
@@ -597,6 +600,7 @@ fn json(
     // The value's key names a version ("version", "fw_version", "build"): a dotted number
     // there is a version string, not an IP address.
     let mut version_key = false;
+    let mut place_key = false;
     let mut i = 0;
     let mut copied = 0;
     let mut redacted = Vec::new();
@@ -609,7 +613,8 @@ fn json(
                 }
                 // An object under a name key ("name": {"first": …}) keeps that key's label, so
                 // that its name-part keys are read as names.
-                stack.push(Frame { object: true, key: pending.filter(|l| *l == Label::Person) });
+                let place = place_key || stack.last().is_some_and(|f| f.place);
+                stack.push(Frame { object: true, key: pending.filter(|l| *l == Label::Person), place });
                 expect_key = true;
                 i += 1;
             }
@@ -618,12 +623,15 @@ fn json(
                     return Err(syntax(i));
                 }
                 let key = pending.or_else(|| stack.last().filter(|f| !f.object).and_then(|f| f.key));
-                stack.push(Frame { object: false, key });
+                let place = place_key || stack.last().is_some_and(|f| f.place);
+                stack.push(Frame { object: false, key, place });
                 i += 1;
             }
             b'}' | b']' => {
                 stack.pop();
                 pending = None;
+                place_key = false;
+                version_key = false;
                 i += 1;
             }
             b':' => {
@@ -635,6 +643,8 @@ fn json(
                     expect_key = true;
                 }
                 pending = None;
+                place_key = false;
+                version_key = false;
                 i += 1;
             }
             b'"' => {
@@ -648,12 +658,16 @@ fn json(
                         stack.last().and_then(|f| f.key).filter(|_| crate::context::is_name_part_key(&k))
                     });
                     version_key = crate::context::is_version_key(&k);
+                    place_key = crate::context::is_place_key(&k);
                 } else {
                     let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
                     let (text, map) = json_decode(body);
                     let mut found = find(&text, key, options);
                     if in_object && version_key {
                         found.retain(|c| c.label != Label::IpAddress);
+                    }
+                    if (in_object && place_key) || stack.last().is_some_and(|f| f.place) {
+                        found.retain(|c| c.label != Label::PostalAddress);
                     }
                     if !found.is_empty() {
                         redacted.clear();

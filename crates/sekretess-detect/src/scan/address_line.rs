@@ -331,6 +331,13 @@ impl Scanner<'_> {
         if e == pe + 1 {
             return None;
         }
+        // "1200 Industrial Pkwy": a house number and its street, not a postcode and a town.
+        if t.get(e) == Some(&b' ') {
+            let e2 = self.word_end(e + 1);
+            if std::str::from_utf8(&t[e + 1..e2]).is_ok_and(is_en_street_type) {
+                return None;
+            }
+        }
         if t.get(e) == Some(&b' ') && char_at(t, e + 1).is_some_and(|(c, _)| c.is_uppercase()) {
             let e2 = self.word_end(e + 1);
             let w2 = std::str::from_utf8(&t[e + 1..e2]).unwrap_or("");

@@ -237,8 +237,10 @@ impl Scanner<'_> {
                 return;
             }
         }
-        // US ZIP after a state code: "Springfield, IL 62704" or with a zip cue.
-        if g.len(0) == 5 {
+        // US ZIP after a state code: "Springfield, IL 62704" or with a zip cue; not the
+        // number of a document code ("DN-55871").
+        let coded = i >= 2 && t[i - 1] == b'-' && t[i - 2].is_ascii_alphabetic();
+        if g.len(0) == 5 && !coded {
             let mut end = g.end(1);
             if g.n >= 2 && g.sep[0] == b'-' && g.len(1) == 4 {
                 end = g.end(2);
