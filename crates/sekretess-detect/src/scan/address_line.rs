@@ -319,7 +319,7 @@ impl Scanner<'_> {
     /// The town after a postcode ending at `pe`: its end. One capitalised word, or two when
     /// the first is a prefix ("Västra Frölunda") or the second a district letter
     /// ("København V").
-    fn town_after(&self, pe: usize) -> Option<usize> {
+    pub(super) fn town_after(&self, pe: usize) -> Option<usize> {
         let t = self.t;
         // One space, or two in OCR'd text.
         let pe = if t.get(pe..pe + 2) == Some(b"  ") { pe + 1 } else { pe };

@@ -177,6 +177,17 @@ impl Scanner<'_> {
         (ok && !t.get(end).is_some_and(u8::is_ascii_alphanumeric)).then_some(end)
     }
 
+    /// Whether the label before `i` on its line names a postcode and a town ("Postnr och
+    /// ort", "Postadress", "Postal code and city").
+    fn postcode_and_town_label(&self, i: usize) -> bool {
+        let t = self.t;
+        let lo = i.saturating_sub(40);
+        let ls = memchr::memrchr(b'\n', &t[lo..i]).map_or(lo, |p| lo + p + 1);
+        let label = String::from_utf8_lossy(&t[ls..i]).to_lowercase();
+        let label = label.trim_end_matches([' ', ':', '\t']);
+        ["ort", "postort", "postadress", "city", "town"].iter().any(|w| label.ends_with(w))
+    }
+
     /// A UK postcode at `i` ("E1 6AN", "SW1A 1AA", "B33 8TH"): its end. The inward code's
     /// letters never include C, I, K, M, O or V.
     pub(super) fn uk_postcode(&self, i: usize) -> Option<usize> {
@@ -230,6 +241,12 @@ impl Scanner<'_> {
                     confidence::SE_POSTCODE_TOWN
                 } else {
                     confidence::SE_POSTCODE
+                };
+                // A field of postcode and town ("Postnr och ort: 145 51  Norsborg") is one
+                // span with its town.
+                let end = match self.town_after(end) {
+                    Some(e) if self.postcode_and_town_label(i) => e,
+                    _ => end,
                 };
                 if !self.company_before(i) {
                     self.push(i, end, Label::PostalAddress, base, "se_postcode");
