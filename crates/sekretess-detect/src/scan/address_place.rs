@@ -91,7 +91,7 @@ fn is_place(word: &str) -> bool {
     PLACES.iter().any(|p| match p.strip_suffix('*') {
         Some(stem) => w.starts_with(stem),
         None => w == *p,
-    }) || PLACE_HEADS.iter().any(|h| w.len() > h.len() + 2 && w.contains(h))
+    }) || PLACE_HEADS.iter().any(|h| w.contains(h))
 }
 
 fn is_business(word: &str) -> bool {
@@ -161,7 +161,10 @@ impl Scanner<'_> {
         if names_a_place(sentence_tail(&before)) {
             return true;
         }
-        if !before.trim().is_empty() || ls == 0 || ls != from || t[ls - 1] != b'\n' {
+        // The line above counts when the address opens its line, perhaps after a floor or
+        // unit ("3rd Floor, 41 Cheapside" under a firm's name).
+        let opens = before.trim().is_empty() || (before.len() <= 16 && !before.contains(':'));
+        if !opens || ls == 0 || ls != from || t[ls - 1] != b'\n' {
             return false;
         }
         let pe = ls - 1;
@@ -177,7 +180,7 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::names_a_place;
+    use super::{names_a_place, sentence_tail};
 
     #[test]
     fn places_businesses_and_boxes_are_named_by_their_words() {
