@@ -211,7 +211,9 @@ impl Scanner<'_> {
         // The cue ends the line above (up to a few words: "for security").
         let tail_from = above.char_indices().rev().nth(27).map_or(0, |(k, _)| k);
         let tail = &above[tail_from..];
-        ["birth", "född", "födelse", "dob"].iter().any(|w| tail.contains(w))
+        ["date of birth", "birth date", "birthdate", "född", "födelse", "dob"]
+            .iter()
+            .any(|w| tail.contains(w))
     }
 
     /// A table written with spaces whose header line, above, has a birth column ("Född",

@@ -93,11 +93,17 @@ fn more_countries_units_and_street_names_are_one_span() {
         // Capitals, with the flat number in capitals too.
         ("KYRKOGATAN 4 LGH 1201\n123 45 SKOGEN\n", "KYRKOGATAN 4 LGH 1201\n123 45 SKOGEN"),
         // An English unit and a building before the street.
-        ("Flat 7, Rowan House, 22 Elm Grove, Bristol BS6 5AA\n", "Flat 7, Rowan House, 22 Elm Grove, Bristol BS6 5AA"),
+        (
+            "Flat 7, Rowan House, 22 Elm Grove, Bristol BS6 5AA\n",
+            "Flat 7, Rowan House, 22 Elm Grove, Bristol BS6 5AA",
+        ),
         // A number after a word in lower case starts the street.
         ("care of 5 Oak Bank, Leeds LS6 2AB\n", "5 Oak Bank, Leeds LS6 2AB"),
         // A numeric code after the town (South Africa).
-        ("My address is 9 Protea Road, Claremont, Cape Town 7708.", "9 Protea Road, Claremont, Cape Town 7708"),
+        (
+            "My address is 9 Protea Road, Claremont, Cape Town 7708.",
+            "9 Protea Road, Claremont, Cape Town 7708",
+        ),
         // Irish Eircodes, with a Dublin district.
         ("lives at 14 Shore Road, Galway H91 A2B3.", "14 Shore Road, Galway H91 A2B3"),
         ("Address: Apt 2, 8 Quay Street, Dublin 2, D02 X285\n", "Apt 2, 8 Quay Street, Dublin 2, D02 X285"),
@@ -112,7 +118,10 @@ fn more_countries_units_and_street_names_are_one_span() {
     // A postcode-and-town field keeps its town.
     assert_eq!(reported("Postnr och ort: 123 45  Byholma\n"), vec!["123 45  Byholma".to_string()]);
     // A capitalised word before a one-word street that is not a given name stays out.
-    assert_eq!(reported("Fastigheten Bergsgatan 11, 123 45 Stad\n"), vec!["Bergsgatan 11, 123 45 Stad".to_string()]);
+    assert_eq!(
+        reported("Fastigheten Bergsgatan 11, 123 45 Stad\n"),
+        vec!["Bergsgatan 11, 123 45 Stad".to_string()]
+    );
 }
 
 #[test]
