@@ -167,14 +167,28 @@ impl Scanner<'_> {
         if !opens || ls == 0 || ls != from || t[ls - 1] != b'\n' {
             return false;
         }
-        let pe = ls - 1;
-        let plo = pe.saturating_sub(100);
-        let ps = memchr::memrchr(b'\n', &t[plo..pe]).map_or(plo, |p| plo + p + 1);
-        let mut ps = ps;
-        while ps < pe && (t[ps] & 0xC0) == 0x80 {
-            ps += 1;
+        // The line above, and the one above it when the line above names the person a
+        // letter to a company is for ("Till: Nordbygg AB\natt. Eva Lind\nStorgatan 1").
+        let mut pe = ls - 1;
+        for _ in 0..2 {
+            let plo = pe.saturating_sub(100);
+            let mut ps = memchr::memrchr(b'\n', &t[plo..pe]).map_or(plo, |p| plo + p + 1);
+            while ps < pe && (t[ps] & 0xC0) == 0x80 {
+                ps += 1;
+            }
+            let line = String::from_utf8_lossy(&t[ps..pe]);
+            if names_a_place(&line) {
+                return true;
+            }
+            let lower = line.trim_start().to_lowercase();
+            let attention =
+                ["att.", "att:", "attn", "fao", "for the attention"].iter().any(|a| lower.starts_with(a));
+            if !attention || ps == 0 || t[ps - 1] != b'\n' {
+                return false;
+            }
+            pe = ps - 1;
         }
-        names_a_place(&String::from_utf8_lossy(&t[ps..pe]))
+        false
     }
 }
 

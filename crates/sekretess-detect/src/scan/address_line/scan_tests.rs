@@ -145,9 +145,15 @@ fn a_business_or_public_place_address_is_not_reported() {
         "Box 330, 123 45 Stad\n",
         "Lindholm Law LLC | 10 King Street, Leeds LS1 2HL\n",
         "Vårdcentralen Norr\nBjörkvägen 2, 123 45 Stad\n",
+        "Till: Nordbygg AB\natt. Eva Lind\nStorgatan 1, 123 45 Stad\n",
     ] {
         assert!(reported(text).is_empty(), "{text}");
     }
+    // A person's name above the address is not an attention line.
+    assert_eq!(
+        reported("Eva Lind\nStorgatan 1, 123 45 Stad\n"),
+        vec!["Storgatan 1, 123 45 Stad".to_string()]
+    );
     // A person's address after a sentence that named a meeting room is still reported.
     assert_eq!(
         reported("The meeting moved to room 12. Our customer lives at 4 Oak Street, Boston, MA 02108."),
