@@ -384,7 +384,11 @@ impl Scanner<'_> {
         }
         // The grammar (street line, postcode, town) is the evidence: number-ish cue words
         // near it ("order", "ref") do not lower it as they lower a postcode alone.
-        let conf = if self.not_a_home(start) { confidence::NOT_A_HOME } else { WHOLE_ADDRESS };
+        let conf = if self.not_a_home(start) || self.not_a_home_after(end) {
+            confidence::NOT_A_HOME
+        } else {
+            WHOLE_ADDRESS
+        };
         self.out.push(Cand { start, end, label: Label::PostalAddress, conf, rec: "address" });
         Whole::Merged(end)
     }

@@ -146,6 +146,26 @@ fn sentence_tail(text: &str) -> &str {
 }
 
 impl Scanner<'_> {
+    /// Whether a bracket right after an address ending at `e` says it is not a home
+    /// ("Storgatan 1 (office, not home)", "(work address)").
+    pub(super) fn not_a_home_after(&self, e: usize) -> bool {
+        let t = self.t;
+        let mut k = e;
+        while k < t.len() && k - e < 3 && t[k] == b' ' {
+            k += 1;
+        }
+        if t.get(k) != Some(&b'(') {
+            return false;
+        }
+        let hi = t.len().min(k + 48);
+        let Some(close) = memchr::memchr(b')', &t[k..hi]) else { return false };
+        let inside = String::from_utf8_lossy(&t[k + 1..k + close]).to_lowercase();
+        names_a_place(&inside)
+            || inside
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| matches!(w, "work" | "arbete" | "arbetsplats" | "jobbet"))
+    }
+
     /// Whether the address starting at `s` is not a person's: the words before it on its line
     /// (up to 100 bytes), or, when it starts its line, the line above, name a place, a
     /// business, a company form or a PO box.
@@ -162,10 +182,18 @@ impl Scanner<'_> {
             return true;
         }
         // The line above counts when the address opens its line, perhaps after a floor or
-        // unit ("3rd Floor, 41 Cheapside" under a firm's name).
+        // unit ("3rd Floor, 41 Cheapside" under a firm's name), or when it is a label that
+        // heads the lines below ("Levereras till ombud:\n  Kiosken, Storgatan 1").
         let opens = before.trim().is_empty() || (before.len() <= 16 && !before.contains(':'));
-        if !opens || ls == 0 || ls != from || t[ls - 1] != b'\n' {
+        if ls == 0 || ls != from || t[ls - 1] != b'\n' {
             return false;
+        }
+        if !opens {
+            let pe = ls - 1;
+            let plo = pe.saturating_sub(100);
+            let ps = memchr::memrchr(b'\n', &t[plo..pe]).map_or(plo, |p| plo + p + 1);
+            let above = String::from_utf8_lossy(&t[ps..pe]);
+            return above.trim_end().ends_with(':') && names_a_place(&above);
         }
         // The line above, and the one above it when the line above names the person a
         // letter to a company is for ("Till: Nordbygg AB\natt. Eva Lind\nStorgatan 1").

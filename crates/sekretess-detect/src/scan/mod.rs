@@ -309,7 +309,7 @@ impl<'a> Scanner<'a> {
         let mut conf = self.conf(start, end, label, base);
         // An address that is not a person's stays a candidate (the PERSON tagger sees the
         // place), below the reporting threshold.
-        if label == Label::PostalAddress && self.not_a_home(start) {
+        if label == Label::PostalAddress && (self.not_a_home(start) || self.not_a_home_after(end)) {
             conf = conf.min(confidence::NOT_A_HOME);
         }
         self.out.push(Cand { start, end, label, conf, rec });

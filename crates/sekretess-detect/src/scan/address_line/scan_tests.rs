@@ -146,9 +146,17 @@ fn a_business_or_public_place_address_is_not_reported() {
         "Lindholm Law LLC | 10 King Street, Leeds LS1 2HL\n",
         "Vårdcentralen Norr\nBjörkvägen 2, 123 45 Stad\n",
         "Till: Nordbygg AB\natt. Eva Lind\nStorgatan 1, 123 45 Stad\n",
+        "Hämtas hos ombud:\n  Kiosken Torget, Torggatan 2, 123 45 Stad\n",
+        "Kontakt: Ringvägen 4, 123 45 Stad (kontoret, inte hemma)\n",
+        "Employer: 12 Mill Road, Leeds LS1 2AB (work address)\n",
     ] {
         assert!(reported(text).is_empty(), "{text}");
     }
+    // A bracket that names no place leaves the address a home.
+    assert_eq!(
+        reported("Ringvägen 4, 123 45 Stad (sedan 2019)\n"),
+        vec!["Ringvägen 4, 123 45 Stad".to_string()]
+    );
     // A person's name above the address is not an attention line.
     assert_eq!(
         reported("Eva Lind\nStorgatan 1, 123 45 Stad\n"),
