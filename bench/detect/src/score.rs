@@ -185,3 +185,62 @@ impl Scores {
         if self.other_chars == 0 { 0.0 } else { self.other_masked as f64 / self.other_chars as f64 }
     }
 }
+
+/// The errors of some labels on a corpus, one line each with the text around them: gold spans
+/// not predicted exactly (`MISS`, with any overlapping prediction), predictions that match no
+/// gold span exactly (`FP`). For the development halves only: `score-corpus --errors` refuses
+/// the held-out half (bench/detect/handlabelled/README.md, "The rule").
+pub fn print_errors(corpus: &[CorpusDoc], preds: &HashMap<usize, Vec<Pred>>, labels: &[String]) {
+    let show = |chars: &[char], a: usize, b: usize| -> String {
+        let lo = a.saturating_sub(40);
+        let hi = (b + 40).min(chars.len());
+        let seg =
+            |x: usize, y: usize| chars[x.min(chars.len())..y.min(chars.len())].iter().collect::<String>();
+        format!("{}[[{}]]{}", seg(lo, a), seg(a, b), seg(b, hi)).replace('\n', "⏎")
+    };
+    let empty = Vec::new();
+    for d in corpus {
+        let chars: Vec<char> = d.text.chars().collect();
+        let p = preds.get(&d.id).unwrap_or(&empty);
+        let wanted = |l: &str| labels.iter().any(|x| x == l || x == "all");
+        for (ga, gb, gl) in &d.spans {
+            if !wanted(gl) || p.iter().any(|(a, b, l)| a == ga && b == gb && l == gl) {
+                continue;
+            }
+            let near: Vec<String> = p
+                .iter()
+                .filter(|(a, b, _)| a < gb && ga < b)
+                .map(|(a, b, l)| {
+                    format!("{l} {:?}", chars[*a..(*b).min(chars.len())].iter().collect::<String>())
+                })
+                .collect();
+            println!(
+                "MISS {gl} doc {} ({}): {} | got: {}",
+                d.id,
+                d.family,
+                show(&chars, *ga, *gb),
+                near.join("; ")
+            );
+        }
+        for (a, b, l) in p {
+            if !wanted(l) || d.spans.iter().any(|(ga, gb, gl)| ga == a && gb == b && gl == l) {
+                continue;
+            }
+            let gold: Vec<String> = d
+                .spans
+                .iter()
+                .filter(|(ga, gb, _)| a < gb && ga < b)
+                .map(|(ga, gb, gl)| {
+                    format!("{gl} {:?}", chars[*ga..(*gb).min(chars.len())].iter().collect::<String>())
+                })
+                .collect();
+            println!(
+                "FP   {l} doc {} ({}): {} | gold: {}",
+                d.id,
+                d.family,
+                show(&chars, *a, *b),
+                gold.join("; ")
+            );
+        }
+    }
+}

@@ -56,6 +56,21 @@ fn positive(label: Label) -> &'static [&'static str] {
             "bank*",
             "betala",
             "pay",
+            // The bank named before its account ("Betalas till: SEB 5460 14 157 90") and
+            // transfers on a statement.
+            "seb",
+            "swedbank",
+            "nordea",
+            "handelsbanken",
+            "danske",
+            "länsförsäkringar",
+            "skandiabanken",
+            "sbab",
+            "sparbank*",
+            "överföring*",
+            // Non-ASCII capitals are not folded.
+            "Överföring*",
+            "transfer*",
         ],
         Label::Email => &[],
         Label::Phone => &[
@@ -113,6 +128,7 @@ fn positive(label: Label) -> &'static [&'static str] {
             "lives",
             "zip",
             "postnummer",
+            "postnr",
             "postal",
             "postort",
             "deliver*",
@@ -378,6 +394,41 @@ fn key_words(key: &str) -> Vec<String> {
     words
 }
 
+/// Whether a field name says its values are versions ("version", "fw_version", "appVersion",
+/// "build", "firmware", "release"): dotted numbers there are not IP addresses.
+pub fn is_version_key(key: &str) -> bool {
+    key_words(key).iter().any(|w| {
+        matches!(w.as_str(), "version" | "ver" | "build" | "firmware" | "fw" | "release" | "revision" | "rev")
+    })
+}
+
+/// Whether a field name says its value is a business's or a public place, not a person
+/// ("office", "hotel", "bank", "branch", "warehouse"): an address there is not a person's.
+pub fn is_place_key(key: &str) -> bool {
+    key_words(key).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "office"
+                | "hotel"
+                | "hostel"
+                | "warehouse"
+                | "store"
+                | "shop"
+                | "branch"
+                | "venue"
+                | "clinic"
+                | "bank"
+                | "employer"
+                | "workplace"
+                | "kontor"
+                | "butik"
+                | "lager"
+                | "arbetsplats"
+                | "arbetsgivare"
+        )
+    })
+}
+
 /// What a field name says about its values.
 pub fn key_label(key: &str) -> Option<Label> {
     let words = key_words(key);
@@ -410,7 +461,10 @@ pub fn key_label(key: &str) -> Option<Label> {
     if any(&["card", "pan", "kort", "kortnummer", "cardnumber", "cc", "creditcard"]) {
         return Some(Label::CardNumber);
     }
-    if any(&["bankgiro", "plusgiro", "bg", "pg", "konto", "kontonummer", "clearing", "account"]) {
+    // Swedish compounds name the account last ("avsändarkonto", "mottagarkonto").
+    if any(&["bankgiro", "plusgiro", "bg", "pg", "konto", "kontonummer", "clearing", "account"])
+        || (joined.ends_with("konto") && joined.len() > 5)
+    {
         return Some(Label::SeBankAccount);
     }
     if any(&["email", "mail", "epost", "e"]) && (joined.contains("mail") || joined.contains("post")) {

@@ -103,16 +103,37 @@ pub(crate) struct Ctx {
     pub delim: u8,
     /// Per-column labels from the CSV header.
     pub header: Vec<Option<Label>>,
+    /// Which record of the file is the header: 0, or 1 or 2 when title lines stand above it.
+    pub header_at: usize,
 }
 
 impl Ctx {
     /// Build from the first bytes of the document (`format` already resolved).
     pub fn new(format: Format, head: &[u8]) -> Ctx {
-        let mut ctx = Ctx { format, delim: b',', header: Vec::new() };
+        let mut ctx = Ctx { format, delim: b',', header: Vec::new(), header_at: 0 };
         if format == Format::Csv {
             ctx.delim = sniff_delimiter(head);
             let mut p = 0;
-            if let Some(rec) = next_record(head, &mut p, ctx.delim) {
+            // A title line above the header ("Bankgirot – inbetalningar 2026-11-27 | Mottagare:
+            // …") has fewer fields than the header: then the header is the first record of
+            // short names (no digits) with the most fields.
+            let mut records = Vec::new();
+            while records.len() < 3
+                && let Some(rec) = next_record(head, &mut p, ctx.delim)
+            {
+                let names = rec.iter().all(|f| {
+                    let raw = &head[f.start..f.end];
+                    raw.len() <= 40 && !raw.iter().any(u8::is_ascii_digit)
+                });
+                records.push((rec, names));
+            }
+            let widest = records.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
+            let titled = records.first().is_some_and(|(r, _)| r.len() < widest);
+            if titled {
+                ctx.header_at =
+                    records.iter().position(|(r, names)| *names && r.len() == widest).unwrap_or(0);
+            }
+            if let Some((rec, _)) = records.get(ctx.header_at) {
                 ctx.header = rec
                     .iter()
                     .map(|f| {
@@ -388,10 +409,14 @@ fn csv(
     let mut pos = 0;
     let mut header_pending = first && !ctx.header.is_empty();
     let mut redacted = Vec::new();
+    let mut rec_no = 0;
     while pos < chunk.len() {
         let rec_start = pos;
         let Some(fields) = next_record(chunk, &mut pos, ctx.delim) else { break };
-        if header_pending {
+        rec_no += 1;
+        // Title lines above the header are text: no column names them.
+        let title = header_pending && rec_no <= ctx.header_at;
+        if header_pending && !title {
             header_pending = false;
             out.extend_from_slice(&chunk[rec_start..pos]);
             continue;
@@ -402,7 +427,7 @@ fn csv(
             if raw.is_empty() {
                 continue;
             }
-            let key = ctx.header.get(col).copied().flatten();
+            let key = if title { None } else { ctx.header.get(col).copied().flatten() };
             let (content, map) = unquote(raw, f.quoted);
             let found = find(&content, key, options);
             if found.is_empty() {
@@ -554,6 +579,9 @@ fn json_string_end(t: &[u8], i: usize) -> Option<usize> {
 struct Frame {
     object: bool,
     key: Option<Label>,
+    /// Under a key that names a business's or a public place ("hotel", "office", "bank"): an
+    /// address there is not a person's.
+    place: bool,
 }
 
 /// Rewrite one JSON document (or NDJSON line) `t`, whose first byte is at `base` in the chunk.
@@ -569,6 +597,10 @@ fn json(
     let mut stack: Vec<Frame> = Vec::new();
     let mut expect_key = false;
     let mut pending: Option<Label> = None;
+    // The value's key names a version ("version", "fw_version", "build"): a dotted number
+    // there is a version string, not an IP address.
+    let mut version_key = false;
+    let mut place_key = false;
     let mut i = 0;
     let mut copied = 0;
     let mut redacted = Vec::new();
@@ -581,7 +613,8 @@ fn json(
                 }
                 // An object under a name key ("name": {"first": …}) keeps that key's label, so
                 // that its name-part keys are read as names.
-                stack.push(Frame { object: true, key: pending.filter(|l| *l == Label::Person) });
+                let place = place_key || stack.last().is_some_and(|f| f.place);
+                stack.push(Frame { object: true, key: pending.filter(|l| *l == Label::Person), place });
                 expect_key = true;
                 i += 1;
             }
@@ -590,12 +623,15 @@ fn json(
                     return Err(syntax(i));
                 }
                 let key = pending.or_else(|| stack.last().filter(|f| !f.object).and_then(|f| f.key));
-                stack.push(Frame { object: false, key });
+                let place = place_key || stack.last().is_some_and(|f| f.place);
+                stack.push(Frame { object: false, key, place });
                 i += 1;
             }
             b'}' | b']' => {
                 stack.pop();
                 pending = None;
+                place_key = false;
+                version_key = false;
                 i += 1;
             }
             b':' => {
@@ -607,6 +643,8 @@ fn json(
                     expect_key = true;
                 }
                 pending = None;
+                place_key = false;
+                version_key = false;
                 i += 1;
             }
             b'"' => {
@@ -619,10 +657,18 @@ fn json(
                     pending = key_label(&k).or_else(|| {
                         stack.last().and_then(|f| f.key).filter(|_| crate::context::is_name_part_key(&k))
                     });
+                    version_key = crate::context::is_version_key(&k);
+                    place_key = crate::context::is_place_key(&k);
                 } else {
                     let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
                     let (text, map) = json_decode(body);
-                    let found = find(&text, key, options);
+                    let mut found = find(&text, key, options);
+                    if in_object && version_key {
+                        found.retain(|c| c.label != Label::IpAddress);
+                    }
+                    if (in_object && place_key) || stack.last().is_some_and(|f| f.place) {
+                        found.retain(|c| c.label != Label::PostalAddress);
+                    }
                     if !found.is_empty() {
                         redacted.clear();
                         rewrite(&text, &found, options, &mut redacted);

@@ -20,9 +20,12 @@
 //! that names a company form, or right under such a line, is the company's own (letterhead):
 //! it is not reported at all.
 
-use super::{Cand, Scanner, char_at};
+use super::{Cand, Scanner, char_at, confidence};
 use crate::Label;
 use crate::lexicon;
+
+mod grammar;
+use grammar::*;
 
 /// A whole address: street, number, postcode and town.
 const WHOLE_ADDRESS: f32 = 0.9;
@@ -38,6 +41,10 @@ pub(super) enum Post {
     Uk,
     /// A US ZIP code after the state code.
     Us,
+    /// A numeric code after the town that ends the address ("41 Rosebank Close, Cape Town
+    /// 7700", "Plot 12, Adeola Odeku Street, Victoria Island, Lagos 101241"): South African,
+    /// Nigerian, Chinese, Australian forms. Reported only with the street line before it.
+    Intl,
 }
 
 /// What [`Scanner::whole_address`] did.
@@ -50,243 +57,11 @@ pub(super) enum Whole {
     No,
 }
 
-/// Words that make the next word part of the street's name ("Norra Vallgatan",
-/// "Sankt Göransgatan", "Västra Esplanaden").
-fn is_prefix_word(w: &str) -> bool {
-    const W: &[&str] = &[
-        "Norra",
-        "Södra",
-        "Östra",
-        "Västra",
-        "Gamla",
-        "Nya",
-        "Stora",
-        "Lilla",
-        "Sankt",
-        "S:t",
-        "St.",
-        "Övre",
-        "Nedre",
-        "Inre",
-        "Yttre",
-        "Drottning",
-        "Kung",
-        "Store",
-        "Lille",
-        "Nørre",
-        "Søndre",
-        "Øvre",
-        "Nedre",
-    ];
-    W.contains(&w)
-}
-
-/// Small words inside street names ("Calle de Alcalá", "ul. Świdnicka").
-fn is_particle(w: &str) -> bool {
-    const W: &[&str] = &[
-        "de", "del", "la", "las", "los", "van", "der", "den", "von", "di", "da", "do", "dos", "das", "du",
-        "le", "en", "ul.", "al.", "os.", "pl.", "ulica", "aleja",
-    ];
-    W.contains(&w)
-}
-
-/// Street-type words written as their own word, lower case ("Thorvald Meyers gate",
-/// "Doktor Widerströms gata").
-fn is_street_word_lower(w: &str) -> bool {
-    const W: &[&str] = &[
-        "gata", "gatan", "gate", "gaten", "gade", "väg", "vägen", "vei", "veien", "vej", "allé", "allén",
-        "torg", "torget", "plan", "backe", "backen", "gränd", "straße", "strasse", "weg", "laan", "straat",
-        "kade", "plein", "gracht", "tie", "katu",
-    ];
-    W.contains(&w)
-}
-
-/// Street-type words that lead the name ("Calle Mayor", "Odos Ermou", "Rue de Rivoli").
-fn is_lead_street_word(w: &str) -> bool {
-    const W: &[&str] = &[
-        "Calle",
-        "Avenida",
-        "Av.",
-        "Avda.",
-        "Paseo",
-        "Plaza",
-        "Carrer",
-        "Rua",
-        "Rue",
-        "Via",
-        "Viale",
-        "Piazza",
-        "Corso",
-        "Odos",
-        "Leoforos",
-        "Ulica",
-        "Aleja",
-        "Boulevard",
-        "Place",
-        "Gran",
-    ];
-    W.contains(&w)
-}
-
-/// English street types beyond the lexicon's ("7 Heather Close", "15 Firthview Court").
-fn is_en_street_type(w: &str) -> bool {
-    const W: &[&str] = &[
-        "Close",
-        "Crescent",
-        "Gardens",
-        "Grove",
-        "Mews",
-        "Row",
-        "Walk",
-        "Hill",
-        "View",
-        "Green",
-        "Gate",
-        "Wharf",
-        "Quay",
-        "Rise",
-        "Vale",
-        "Yard",
-        "Parade",
-        "Broadway",
-        "Esplanade",
-        "Embankment",
-        "Alley",
-        "Path",
-        "Trail",
-        "Loop",
-        "Park",
-        "Cres",
-        "Gdns",
-    ];
-    let w = title_case(w);
-    lexicon::is_en_street(&w) || W.contains(&w.as_str())
-}
-
-/// A post-office box is not a street ("Box 1050, 172 21 Sundbyberg").
-fn is_po_box(w: &str) -> bool {
-    matches!(w, "Box" | "BOX" | "Postbox" | "Postboks" | "Postfach" | "Fack" | "Apartado")
-}
-
-/// An English street word as written, also in capitals ("DR", "AVE").
-fn title_case(w: &str) -> String {
-    if w.len() > 1 && w.bytes().all(|b| b.is_ascii_uppercase()) {
-        let mut s = w[..1].to_string();
-        s.push_str(&w[1..].to_ascii_lowercase());
-        s
-    } else {
-        w.to_string()
-    }
-}
-
-fn is_direction(w: &str) -> bool {
-    matches!(w, "N" | "S" | "E" | "W" | "NE" | "NW" | "SE" | "SW")
-}
-
-/// A house number: `17`, `33A`, `88-2`, `19/4`, `221B` (first digit 1-9).
-fn is_house_number(w: &str) -> bool {
-    let b = w.as_bytes();
-    if !b.first().is_some_and(|c| (b'1'..=b'9').contains(c)) {
-        return false;
-    }
-    let mut i = 0;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    if i > 4 {
-        return false;
-    }
-    if i < b.len() && b[i].is_ascii_alphabetic() {
-        i += 1;
-    }
-    if i < b.len() && matches!(b[i], b'-' | b'/') {
-        i += 1;
-        let s = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == s || i - s > 4 {
-            return false;
-        }
-        if i < b.len() && b[i].is_ascii_alphabetic() {
-            i += 1;
-        }
-    }
-    i == b.len()
-}
-
-fn is_digits(w: &str) -> bool {
-    !w.is_empty() && w.len() <= 5 && w.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn is_single_upper(w: &str) -> bool {
-    w.len() == 1 && w.as_bytes()[0].is_ascii_uppercase()
-}
-
-fn capitalised(w: &str) -> bool {
-    w.chars().next().is_some_and(char::is_uppercase)
-}
-
-/// Words of a segment with their byte offsets (relative to the segment).
-fn words(seg: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (k, c) in seg.char_indices() {
-        if c == ' ' || c == '\t' {
-            if let Some(s) = start.take() {
-                out.push((s, &seg[s..k]));
-            }
-        } else if start.is_none() {
-            start = Some(k);
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, &seg[s..]));
-    }
-    out
-}
-
-/// A unit segment: `lgh 1204`, `5 tr`, `Flat B`, `Apt 3C`, `Unit 2`, `3º B`, `c/o Name`.
-/// Returns whether it is one, and whether it is an English unit that may come before the
-/// street ("Flat 4, 61 Wilmslow Road").
-fn unit_segment(seg: &str) -> Option<bool> {
-    let ws = words(seg);
-    let first = ws.first()?.1;
-    if ws.len() > 4 {
-        return None;
-    }
-    let lower = first.to_lowercase();
-    let lower = lower.trim_end_matches('.');
-    if lower == "c/o" {
-        return Some(false);
-    }
-    if ws.len() >= 2 {
-        let en = matches!(lower, "flat" | "apt" | "apartment" | "unit" | "suite" | "ste" | "room" | "floor");
-        if en {
-            return Some(true);
-        }
-        if matches!(
-            lower,
-            "lgh" | "lägenhet" | "lgh.nr" | "vån" | "våning" | "m" | "lok" | "bst" | "piso" | "puerta"
-        ) {
-            return Some(false);
-        }
-        if is_digits(first) && matches!(ws[1].1, "tr" | "tr." | "trappor" | "trappa" | "krs" | "krs." | "sal")
-        {
-            return Some(false);
-        }
-    }
-    if seg.contains('º') || seg.contains('ª') {
-        return Some(false);
-    }
-    None
-}
-
 impl Scanner<'_> {
     /// The town after a postcode ending at `pe`: its end. One capitalised word, or two when
     /// the first is a prefix ("Västra Frölunda") or the second a district letter
     /// ("København V").
-    fn town_after(&self, pe: usize) -> Option<usize> {
+    pub(super) fn town_after(&self, pe: usize) -> Option<usize> {
         let t = self.t;
         // One space, or two in OCR'd text.
         let pe = if t.get(pe..pe + 2) == Some(b"  ") { pe + 1 } else { pe };
@@ -297,6 +72,13 @@ impl Scanner<'_> {
         let w = std::str::from_utf8(&t[pe + 1..e]).ok()?;
         if e == pe + 1 {
             return None;
+        }
+        // "1200 Industrial Pkwy": a house number and its street, not a postcode and a town.
+        if t.get(e) == Some(&b' ') {
+            let e2 = self.word_end(e + 1);
+            if std::str::from_utf8(&t[e + 1..e2]).is_ok_and(is_en_street_type) {
+                return None;
+            }
         }
         if t.get(e) == Some(&b' ') && char_at(t, e + 1).is_some_and(|(c, _)| c.is_uppercase()) {
             let e2 = self.word_end(e + 1);
@@ -318,11 +100,15 @@ impl Scanner<'_> {
         let t = self.t;
         let mut start = None;
         let mut j = ps;
-        for _ in 0..3 {
+        for n in 0..3 {
             if j == 0 || t[j - 1] != b' ' {
                 break;
             }
-            let we = j - 1;
+            let mut we = j - 1;
+            // OCR'd forms put two or three spaces between the town and the postcode.
+            while n == 0 && we > 0 && t[we - 1] == b' ' && ps - we < 3 {
+                we -= 1;
+            }
             let mut k = we;
             while k > 0
                 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || matches!(t[k - 1], b'-' | b'\''))
@@ -414,7 +200,8 @@ impl Scanner<'_> {
 
     /// The start of a street (with its number and unit details) that ends segment
     /// `[ss, se)`, and whether it starts the segment (nothing before it).
-    fn street_in(&self, ss: usize, se: usize, english: bool) -> Option<usize> {
+    fn street_in(&self, ss: usize, se: usize, kind: Post) -> Option<usize> {
+        let english = matches!(kind, Post::Uk | Post::Us | Post::Intl);
         let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
         // A label ends the address: read only what follows its colon.
         let (off, seg) = match seg.rfind(": ") {
@@ -427,8 +214,44 @@ impl Scanner<'_> {
         }
         // The street is at the end: a long sentence before it does not matter.
         let ws = &ws[ws.len().saturating_sub(8)..];
-        let found = if english { english_street(ws).or_else(|| continental(ws)) } else { continental(ws) };
+        let found = if kind == Post::Intl {
+            // A bare number after a town is taken only after an English street line.
+            english_street(ws)
+        } else if english {
+            english_street(ws).or_else(|| continental(ws))
+        } else {
+            continental(ws).or_else(|| french(ws))
+        };
         found.map(|s| ss + off + s)
+    }
+
+    /// Before an English street starting at `s`: the start of a unit segment ("Flat 4, "),
+    /// perhaps after a label ("Property: Flat 4, "), or of a unit and a building's name
+    /// ("Flat 12, Bramley House, ", "Flat 4, Albion Court\n").
+    pub(super) fn english_unit_before(&self, s: usize) -> Option<usize> {
+        let unit_start = |ss: usize, se: usize| -> Option<usize> {
+            let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
+            let ws = words(seg);
+            let off = match ws.len() {
+                0 | 1 => return None,
+                n => ws[n - 2].0,
+            };
+            (unit_segment(&seg[off..]) == Some(true)).then_some(ss + off)
+        };
+        let (ss, se) = self.segment_before(s)?;
+        if let Some(u) = unit_start(ss, se) {
+            return Some(u);
+        }
+        // A building: one to three capitalised words ("Albion Court", "Tower 3").
+        let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
+        let ws = words(seg);
+        let building = (1..=3).contains(&ws.len())
+            && ws.iter().enumerate().all(|(k, (_, w))| capitalised(w) || (k > 0 && is_house_number(w)));
+        if !building {
+            return None;
+        }
+        let (ss2, se2) = self.segment_before(ss)?;
+        unit_start(ss2, se2)
     }
 
     /// Whether a company form stands on the line before the line that `s` starts.
@@ -453,33 +276,35 @@ impl Scanner<'_> {
                 Some(e) => e,
                 None => return Whole::No,
             },
-            Post::Uk | Post::Us => pe,
+            Post::Uk | Post::Us | Post::Intl => pe,
         };
         let mut cur = match kind {
             Post::Uk => self.town_before(ps).unwrap_or(ps),
+            Post::Intl => match self.town_before(ps) {
+                Some(s) => s,
+                None => return Whole::No,
+            },
             Post::Us => match self.us_town_before(ps) {
                 Some(s) => s,
                 None => return Whole::No,
             },
             _ => ps,
         };
-        let english = matches!(kind, Post::Uk | Post::Us);
+        let english = matches!(kind, Post::Uk | Post::Us | Post::Intl);
         let mut street: Option<usize> = None;
         // A street name without a number ("Quay Court") waiting for a unit before it.
         let mut named: Option<usize> = None;
+        // Locality segments passed (towns, districts, a building's name).
+        let mut localities = 0;
         for _ in 0..5 {
             let Some((ss, se)) = self.segment_before(cur) else { break };
             let seg = std::str::from_utf8(&self.t[ss..se]).unwrap_or("");
             if let Some(s) = street {
                 // Only an English unit ("Flat 4, ") stands before the street, perhaps after a
-                // label ("Property: Flat 4, ").
-                let ws = words(seg);
-                let off = match ws.len() {
-                    0 | 1 => seg.len(),
-                    n => ws[n - 2].0,
-                };
-                if unit_segment(&seg[off..]) == Some(true) {
-                    street = Some(s.min(ss + off));
+                // label ("Property: Flat 4, ") or with a building's name between ("Flat 12,
+                // Bramley House, 8 Wandle Road").
+                if let Some(u) = self.english_unit_before(s) {
+                    street = Some(u);
                 }
                 break;
             }
@@ -490,12 +315,31 @@ impl Scanner<'_> {
                     street = Some(n.min(ss));
                     break;
                 }
+                // A flat in a named block, without a street number ("Apartment 12, The
+                // Cubes, Beacon South Quarter, Dublin 18, D18 F5X7").
+                if en && english && localities >= 2 {
+                    street = Some(ss);
+                    break;
+                }
                 if !seg.contains(':') {
                     cur = ss;
                     continue;
                 }
             }
-            if let Some(s) = self.street_in(ss, se, english) {
+            // "Dublin 1", "Lekki Phase 1": a town with its district number, not a street.
+            let dws = words(seg);
+            let district = english
+                && !seg.contains(':')
+                && dws.len() >= 2
+                && dws.len() <= 3
+                && dws.last().is_some_and(|(_, w)| w.len() <= 2 && is_digits(w))
+                && dws[..dws.len() - 1].iter().all(|(_, w)| capitalised(w) && !is_en_street_type(w));
+            if district {
+                localities += 1;
+                cur = ss;
+                continue;
+            }
+            if let Some(s) = self.street_in(ss, se, kind) {
                 street = Some(s);
                 if s != ss || !english {
                     break;
@@ -504,10 +348,18 @@ impl Scanner<'_> {
                 continue;
             }
             let ws = words(seg);
+            // "Dublin 1", "Lekki Phase 1": a district number ends a locality.
+            let name_words = match ws.last() {
+                Some((_, w)) if ws.len() >= 2 && w.len() <= 2 && w.bytes().all(|b| b.is_ascii_digit()) => {
+                    &ws[..ws.len() - 1]
+                }
+                _ => &ws[..],
+            };
             let locality = english
-                && (1..=3).contains(&ws.len())
-                && ws.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()));
+                && (1..=3).contains(&name_words.len())
+                && name_words.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()));
             if locality {
+                localities += 1;
                 if ws.last().is_some_and(|(_, w)| is_en_street_type(w)) {
                     named = Some(ss);
                 }
@@ -532,7 +384,12 @@ impl Scanner<'_> {
         }
         // The grammar (street line, postcode, town) is the evidence: number-ish cue words
         // near it ("order", "ref") do not lower it as they lower a postcode alone.
-        self.out.push(Cand { start, end, label: Label::PostalAddress, conf: WHOLE_ADDRESS, rec: "address" });
+        let conf = if self.not_a_home(start) || self.not_a_home_after(end) {
+            confidence::NOT_A_HOME
+        } else {
+            WHOLE_ADDRESS
+        };
+        self.out.push(Cand { start, end, label: Label::PostalAddress, conf, rec: "address" });
         Whole::Merged(end)
     }
 
@@ -624,103 +481,6 @@ impl Scanner<'_> {
         }
         (s, e)
     }
-}
-
-/// A continental street line ending the words `ws`: `Words Number [unit]`. Returns the
-/// byte offset (in the segment) of its first word.
-fn continental(ws: &[(usize, &str)]) -> Option<usize> {
-    let mut idx = ws.len() - 1;
-    // Unit details after the number.
-    for _ in 0..2 {
-        let w = ws[idx].1;
-        let unit_word = matches!(ws[idx.saturating_sub(1)].1, "lgh" | "lgh." | "m." | "m" | "lok." | "bst");
-        let stair = idx >= 2 && is_single_upper(ws[idx - 1].1) && is_house_number(ws[idx - 2].1);
-        if idx >= 2 && is_digits(w) && (unit_word || stair) {
-            idx -= 2;
-        } else if idx >= 1 && is_single_upper(w) && is_house_number(ws[idx - 1].1) {
-            idx -= 1;
-        } else {
-            break;
-        }
-    }
-    if idx == 0 || !is_house_number(ws[idx].1) {
-        return None;
-    }
-    // The street's words, right to left.
-    let mut chain: Vec<(usize, &str)> = Vec::new();
-    let mut k = idx;
-    while k > 0 && chain.len() < 4 {
-        let (o, w) = ws[k - 1];
-        let ok = if capitalised(w) {
-            !w.ends_with(':')
-                && (!lexicon::is_stop_word(w) || is_prefix_word(w))
-                && !lexicon::is_company_form(w)
-                && !is_po_box(w)
-        } else {
-            is_particle(w) || is_street_word_lower(w)
-        };
-        if !ok {
-            break;
-        }
-        chain.push((o, w));
-        k -= 1;
-    }
-    chain.reverse();
-    let last = chain.last()?;
-    if !capitalised(last.1) && !is_street_word_lower(last.1) {
-        return None;
-    }
-    let linked = chain.iter().any(|(_, w)| is_particle(w) || is_street_word_lower(w));
-    if linked {
-        // "Calle de Alcalá", "Thorvald Meyers gate", "ul. Piotrkowska": the whole chain.
-        return chain.first().map(|(o, _)| *o);
-    }
-    // One name word, with the prefix and lead words before it ("Norra Vallgatan",
-    // "Odos Ermou"). A capitalised word before a one-word street ("Fastigheten
-    // Storgatan 11") is not part of it.
-    let mut m = chain.len() - 1;
-    // "Araby Park", "Holland Park": a place word takes the name before it.
-    if m > 0 && lexicon::is_place_word(&chain[m].1.to_lowercase()) {
-        m -= 1;
-    }
-    while m > 0 && (is_prefix_word(chain[m - 1].1) || is_lead_street_word(chain[m - 1].1)) {
-        m -= 1;
-    }
-    Some(chain[m].0)
-}
-
-/// An English street line ending the words `ws`: `Number [Words] Type [direction] [unit]`,
-/// or `Number Words` when the number starts the segment. Returns the offset of the number.
-fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
-    let mut end = ws.len();
-    // "Apt 5F", "Unit 2", "Suite 100", "#4" after the street.
-    if end >= 3
-        && matches!(
-            title_case(ws[end - 2].1).as_str(),
-            "Apt" | "Apt." | "Unit" | "Suite" | "Ste" | "Flat" | "#"
-        )
-    {
-        end -= 2;
-    }
-    if end >= 2 && is_direction(ws[end - 1].1) {
-        end -= 1;
-    }
-    let h = (0..end).rev().find(|&k| is_house_number(ws[k].1))?;
-    if h > 0 && is_po_box(ws[h - 1].1) {
-        return None;
-    }
-    let words = &ws[h + 1..end];
-    if words.is_empty() || words.len() > 5 {
-        return None;
-    }
-    let shaped = words.iter().all(|(_, w)| {
-        capitalised(w) || is_direction(w) || (w.as_bytes()[0].is_ascii_digit() && w.len() <= 5)
-    });
-    if !shaped {
-        return None;
-    }
-    let typed = words.last().is_some_and(|(_, w)| is_en_street_type(w));
-    (typed || h == 0).then_some(ws[h].0)
 }
 
 #[cfg(test)]

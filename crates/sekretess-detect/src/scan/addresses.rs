@@ -104,7 +104,8 @@ impl Scanner<'_> {
                 && t.get(e + 1..e + 3).is_some_and(|l| l.iter().all(u8::is_ascii_uppercase))
                 && !t.get(e + 3).is_some_and(u8::is_ascii_alphanumeric);
             if nl { e + 3 } else { e }
-        } else if g.n >= 2 && g.len(0) == 2 && g.sep[0] == b'-' && g.len(1) == 3 {
+        } else if g.n >= 2 && (g.len(0) == 2 || g.len(0) == 4) && g.sep[0] == b'-' && g.len(1) == 3 {
+            // Polish "90-004", Portuguese "4050-110".
             g.end(2)
         } else if g.len(0) == 5 && g.n == 1 {
             g.end(1)
@@ -139,6 +140,54 @@ impl Scanner<'_> {
         }
     }
 
+    /// A numeric postcode of 4 to 6 digits after the town, ending the address ("Cape Town
+    /// 7700", "Lagos 101241", "Shanghai 200041"): taken only as part of a whole address with
+    /// its street line. Returns whether it took the digits.
+    fn intl_postcode(&mut self, i: usize, g: &Groups) -> bool {
+        let t = self.t;
+        let len = g.len(0);
+        if g.n != 1 && g.sep[0] != b'.' || !(4..=6).contains(&len) || t[i] == b'0' {
+            return false;
+        }
+        let end = g.g[0].1;
+        let after_town = i >= 2 && t[i - 1] == b' ' && (t[i - 2].is_ascii_alphabetic() || t[i - 2] >= 0x80);
+        let ends = t.get(end).is_none_or(|b| matches!(b, b'\n' | b'\r' | b',' | b'.' | b';' | b')' | b'"'))
+            && !(t.get(end) == Some(&b'.') && t.get(end + 1).is_some_and(u8::is_ascii_digit));
+        if !after_town || !ends {
+            return false;
+        }
+        !matches!(self.whole_address(i, end, Post::Intl), Whole::No)
+    }
+
+    /// An Irish Eircode at `i` ("D01 E2X4", "H91 W2K6", "T23 YK28"): a routing key (a letter,
+    /// a digit, a digit or `W`), a space and four letters and digits. Its end. Taken only as
+    /// the end of a whole address with its street line.
+    pub(super) fn eircode(&self, i: usize) -> Option<usize> {
+        let t = self.t;
+        let k = t.get(i..i + 8)?;
+        let routing =
+            k[0].is_ascii_uppercase() && k[1].is_ascii_digit() && (k[2].is_ascii_digit() || k[2] == b'W');
+        let unique = &k[4..8];
+        let ok = routing
+            && k[3] == b' '
+            && unique.iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+            && unique.iter().any(u8::is_ascii_digit)
+            && unique.iter().any(u8::is_ascii_uppercase);
+        let end = i + 8;
+        (ok && !t.get(end).is_some_and(u8::is_ascii_alphanumeric)).then_some(end)
+    }
+
+    /// Whether the label before `i` on its line names a postcode and a town ("Postnr och
+    /// ort", "Postadress", "Postal code and city").
+    fn postcode_and_town_label(&self, i: usize) -> bool {
+        let t = self.t;
+        let lo = i.saturating_sub(40);
+        let ls = memchr::memrchr(b'\n', &t[lo..i]).map_or(lo, |p| lo + p + 1);
+        let label = String::from_utf8_lossy(&t[ls..i]).to_lowercase();
+        let label = label.trim_end_matches([' ', ':', '\t']);
+        ["ort", "postort", "postadress", "city", "town"].iter().any(|w| label.ends_with(w))
+    }
+
     /// A UK postcode at `i` ("E1 6AN", "SW1A 1AA", "B33 8TH"): its end. The inward code's
     /// letters never include C, I, K, M, O or V.
     pub(super) fn uk_postcode(&self, i: usize) -> Option<usize> {
@@ -157,6 +206,10 @@ impl Scanner<'_> {
             j += 1;
         }
         let inward = |k: usize| !matches!(t.get(k), Some(b'C' | b'I' | b'K' | b'M' | b'O' | b'V')) && up(k);
+        // Two spaces in OCR'd text ("WV3  9JH").
+        if t.get(j..j + 2) == Some(b"  ") {
+            j += 1;
+        }
         if t.get(j) != Some(&b' ') || !dg(j + 1) || !inward(j + 2) || !inward(j + 3) {
             return None;
         }
@@ -166,6 +219,9 @@ impl Scanner<'_> {
 
     pub(super) fn postal_digits(&mut self, i: usize, g: &Groups) {
         let t = self.t;
+        if self.intl_postcode(i, g) {
+            return;
+        }
         if self.euro_postcode(i, g) {
             return;
         }
@@ -186,14 +242,22 @@ impl Scanner<'_> {
                 } else {
                     confidence::SE_POSTCODE
                 };
+                // A field of postcode and town ("Postnr och ort: 145 51  Norsborg") is one
+                // span with its town.
+                let end = match self.town_after(end) {
+                    Some(e) if self.postcode_and_town_label(i) => e,
+                    _ => end,
+                };
                 if !self.company_before(i) {
                     self.push(i, end, Label::PostalAddress, base, "se_postcode");
                 }
                 return;
             }
         }
-        // US ZIP after a state code: "Springfield, IL 62704" or with a zip cue.
-        if g.len(0) == 5 {
+        // US ZIP after a state code: "Springfield, IL 62704" or with a zip cue; not the
+        // number of a document code ("DN-55871").
+        let coded = i >= 2 && t[i - 1] == b'-' && t[i - 2].is_ascii_alphabetic();
+        if g.len(0) == 5 && !coded {
             let mut end = g.end(1);
             if g.n >= 2 && g.sep[0] == b'-' && g.len(1) == 4 {
                 end = g.end(2);
@@ -227,7 +291,8 @@ impl Scanner<'_> {
                 words += 1;
                 if words >= 2 && lexicon::is_en_street(w) {
                     let we = self.en_street_tail(we);
-                    self.push(i, we, Label::PostalAddress, confidence::STREET, "en_street");
+                    let s = self.english_unit_before(i).unwrap_or(i);
+                    self.push(s, we, Label::PostalAddress, confidence::STREET, "en_street");
                     return;
                 }
                 j = we;

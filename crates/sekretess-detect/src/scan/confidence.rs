@@ -133,3 +133,11 @@ pub const EU_POSTCODE_CUE: f32 = 0.35;
 pub const UK_POSTCODE_TOWN: f32 = 0.6;
 /// A UK postcode alone (needs an address cue).
 pub const UK_POSTCODE: f32 = 0.3;
+
+/// An address whose line names a business, a public place or a PO box (not a person's):
+/// kept as a candidate, below the default threshold.
+pub const NOT_A_HOME: f32 = 0.2;
+
+/// A bankgiro number right after its name ("bankgiro 612-3368", "BG 322-9192"), whatever its
+/// check digit: the name is the evidence (an invoice word near it may still lower it).
+pub const GIRO_KEYED: f32 = 0.75;

@@ -40,7 +40,7 @@ impl Scanner<'_> {
                 while we < t.len() && t[we].is_ascii_alphabetic() {
                     we += 1;
                 }
-                if let Some(m) = std::str::from_utf8(&t[ws..we]).ok().and_then(lexicon::month) {
+                if let Some(m) = std::str::from_utf8(&t[ws..we]).ok().and_then(month_any_case) {
                     let mut k = we;
                     if t.get(k) == Some(&b',') {
                         k += 1;
@@ -58,6 +58,9 @@ impl Scanner<'_> {
                     }
                 }
             }
+        }
+        if found.is_none() && g.n == 1 {
+            found = ocr_spaced(t, g.g[0].0);
         }
         if let Some((end, y, m, d)) = found
             && (1900..=2030).contains(&y)
@@ -86,10 +89,173 @@ impl Scanner<'_> {
         if !right_ok(self.t, end) {
             return;
         }
+        if self.death_word_before(start) {
+            return;
+        }
         let column = self.key.is_none() && self.column_label(start) == Some(Label::DateOfBirth);
-        if !(self.cue(start, end, Label::DateOfBirth) || column || self.after_name(start)) {
+        let cued = self.cue(start, end, Label::DateOfBirth)
+            || column
+            || self.after_name(start)
+            || self.dob_abbreviation_before(start)
+            || self.birth_cue_above(start)
+            || self.birth_column_above(start);
+        if !cued {
             return;
         }
         self.push(start, end, Label::DateOfBirth, confidence::DATE_OF_BIRTH, "date_of_birth");
+    }
+}
+
+/// A month name as written in any case ("may", "MAR", "AUG", "MARS").
+fn month_any_case(w: &str) -> Option<u32> {
+    if let Some(m) = lexicon::month(w) {
+        return Some(m);
+    }
+    let mut title = String::with_capacity(w.len());
+    let mut cs = w.chars();
+    title.extend(cs.next().map(|c| c.to_ascii_uppercase()));
+    title.extend(cs.map(|c| c.to_ascii_lowercase()));
+    lexicon::month(&title).or_else(|| lexicon::month(&w.to_lowercase()))
+}
+
+/// A date as OCR writes it, with spaces around its separators ("29 . 01 . 1983", "2026 - 10 -
+/// 02", "12 / 09 / 1985"), starting at `i`: (end, year, month, day).
+fn ocr_spaced(t: &[u8], i: usize) -> Option<(usize, u32, u32, u32)> {
+    let mut parts = [(0usize, 0usize); 3];
+    let mut j = i;
+    let mut sep = 0u8;
+    let mut spaced = false;
+    for (k, part) in parts.iter_mut().enumerate() {
+        let s = j;
+        while j < t.len() && t[j].is_ascii_digit() && j - s < 4 {
+            j += 1;
+        }
+        if j == s {
+            return None;
+        }
+        *part = (s, j);
+        if k == 2 {
+            break;
+        }
+        let mut p = j;
+        while p < t.len() && t[p] == b' ' && p - j < 2 {
+            p += 1;
+        }
+        let c = *t.get(p)?;
+        if !matches!(c, b'-' | b'/' | b'.') || (sep != 0 && c != sep) {
+            return None;
+        }
+        sep = c;
+        spaced |= p > j;
+        let mut q = p + 1;
+        while q < t.len() && t[q] == b' ' && q - (p + 1) < 2 {
+            q += 1;
+        }
+        spaced |= q > p + 1;
+        j = q;
+    }
+    if !spaced || t.get(j).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let num = |(s, e): (usize, usize)| t[s..e].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+    let lens = parts.map(|(s, e)| e - s);
+    match lens {
+        [4, 2, 2] => Some((j, num(parts[0]), num(parts[1]), num(parts[2]))),
+        [a, b, 4] if a <= 2 && b <= 2 => {
+            let (x, y) = (num(parts[0]), num(parts[1]));
+            let (d, m) = if x > 12 || sep == b'.' || y <= 12 { (x, y) } else { (y, x) };
+            Some((j, num(parts[2]), m, d))
+        }
+        _ => None,
+    }
+}
+
+impl Scanner<'_> {
+    /// "died 2 April 2025", "död 2025-04-02", "avled": a date of death.
+    fn death_word_before(&self, start: usize) -> bool {
+        let t = self.t;
+        let lo = start.saturating_sub(12);
+        let before = String::from_utf8_lossy(&t[lo..start]).to_lowercase();
+        let w = before.trim_end_matches([' ', ':', ',']);
+        ["died", "död", "avled", "avliden", "deceased", "death", "dödsdatum", "d."]
+            .iter()
+            .any(|d| w.ends_with(d) && !w[..w.len() - d.len()].ends_with(|c: char| c.is_alphanumeric()))
+    }
+
+    /// "D.o.B. 07/09/1990", "d.o.b.: …": the abbreviation with its full stops.
+    fn dob_abbreviation_before(&self, start: usize) -> bool {
+        let t = self.t;
+        let lo = start.saturating_sub(12);
+        let before = String::from_utf8_lossy(&t[lo..start]).to_lowercase();
+        before.trim_end_matches([' ', ':', '\t']).ends_with("d.o.b.") || before.trim_end().ends_with("d.o.b")
+    }
+
+    /// The date opens its line, and the line above ends by asking for or naming a birth
+    /// date ("AGENT: and date of birth for security\nCALLER: 9 may 1970", "(date of
+    /// birth\nOctober 2, 2009)"). The text before it on its line names no other date.
+    fn birth_cue_above(&self, start: usize) -> bool {
+        let t = self.t;
+        let lo = start.saturating_sub(60);
+        let Some(nl) = memchr::memrchr(b'\n', &t[lo..start]).map(|p| lo + p) else { return false };
+        let head = String::from_utf8_lossy(&t[nl + 1..start]).to_lowercase();
+        // A speaker's tag or a bracket at most ("CALLER: ", "(").
+        if head.chars().count() > 12
+            || head.bytes().any(|b| b.is_ascii_digit())
+            || ["date", "datum", "dag", "day"].iter().any(|w| head.contains(w))
+        {
+            return false;
+        }
+        let plo = nl.saturating_sub(60);
+        let above = String::from_utf8_lossy(&t[plo..nl]).to_lowercase();
+        let above = above.rsplit('\n').next().unwrap_or("").trim_end();
+        // The cue ends the line above (up to a few words: "for security").
+        let tail_from = above.char_indices().rev().nth(27).map_or(0, |(k, _)| k);
+        let tail = &above[tail_from..];
+        ["date of birth", "birth date", "birthdate", "född", "födelse", "dob"]
+            .iter()
+            .any(|w| tail.contains(w))
+    }
+
+    /// A table written with spaces whose header line, above, has a birth column ("Född",
+    /// "DOB", "Date of birth") starting where the date starts.
+    fn birth_column_above(&self, start: usize) -> bool {
+        let t = self.t;
+        let lo = start.saturating_sub(2000);
+        let Some(ls) = memchr::memrchr(b'\n', &t[lo..start]).map(|p| lo + p + 1) else { return false };
+        // A table row: the date stands after a gap of two spaces or more.
+        if start < ls + 2 || &t[start - 2..start] != b"  " {
+            return false;
+        }
+        let col = crate::count_chars(&t[ls..start]);
+        let mut end = ls - 1;
+        for _ in 0..15 {
+            let ps = memchr::memrchr(b'\n', &t[lo..end]).map_or(lo, |p| lo + p + 1);
+            let line = String::from_utf8_lossy(&t[ps..end]).to_lowercase();
+            if line.trim().is_empty() {
+                return false;
+            }
+            // A header of columns: gaps of two spaces or more between them.
+            if line.matches("  ").count() < 2 {
+                end = match ps.checked_sub(1) {
+                    Some(e) if ps > lo => e,
+                    _ => return false,
+                };
+                continue;
+            }
+            for w in ["födelsedatum", "född", "date of birth", "birth date", "birthdate", "dob", "born"] {
+                if let Some(p) = line.find(w) {
+                    let c = line[..p].chars().count();
+                    let word_start = p == 0 || !line[..p].ends_with(|ch: char| ch.is_alphanumeric());
+                    if word_start && c.abs_diff(col) <= 3 {
+                        return true;
+                    }
+                }
+            }
+            if ps == lo || ps == 0 {
+                return false;
+            }
+            end = ps - 1;
+        }
+        false
     }
 }

@@ -6,6 +6,7 @@
 //! UTF-8 (ASCII or whole decoded characters), so a span can always be shown as `&str`.
 
 mod address_line;
+mod address_place;
 mod addresses;
 mod confidence;
 mod contact;
@@ -305,7 +306,12 @@ impl<'a> Scanner<'a> {
     }
 
     fn push(&mut self, start: usize, end: usize, label: Label, base: f32, rec: &'static str) {
-        let conf = self.conf(start, end, label, base);
+        let mut conf = self.conf(start, end, label, base);
+        // An address that is not a person's stays a candidate (the PERSON tagger sees the
+        // place), below the reporting threshold.
+        if label == Label::PostalAddress && (self.not_a_home(start) || self.not_a_home_after(end)) {
+            conf = conf.min(confidence::NOT_A_HOME);
+        }
         self.out.push(Cand { start, end, label, conf, rec });
     }
 
@@ -459,7 +465,11 @@ pub fn whole_field(value: &[u8], key: Label) -> Option<Cand> {
                 })
         }
         Label::PostalAddress => {
-            trimmed.chars().any(char::is_alphanumeric)
+            // A post-office box is not a person's address (a company's, by convention).
+            let first = trimmed.split_whitespace().next().unwrap_or("");
+            let po_box = matches!(first.to_lowercase().as_str(), "box" | "po" | "p.o." | "postbox" | "pob");
+            !po_box
+                && trimmed.chars().any(char::is_alphanumeric)
                 && trimmed.len() >= 3
                 && trimmed.chars().any(|c| c.is_ascii_digit())
         }

@@ -40,6 +40,11 @@ impl<'a> Scanner<'a> {
             }
             return pe;
         }
+        if let Some(pe) = self.eircode(i)
+            && let Whole::Merged(e) | Whole::Company(e) = self.whole_address(i, pe, Post::Uk)
+        {
+            return e;
+        }
         let e = self.word_end(i);
         let w = self.word_str(i, e);
         // Swedish street and number: "Storgatan 12", "Kungsvägen 5B".

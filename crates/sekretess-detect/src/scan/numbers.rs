@@ -201,17 +201,38 @@ impl Scanner<'_> {
     }
 
     /// An IPv4 address: a version word right before it ("build 1.2.3.4", "fw_version=7.2.1.4")
-    /// makes it a version string; a version word elsewhere on the line ("portal (10.40.1.12),
-    /// version 2.14.3") names the other number, so it does not lower the address.
+    /// makes it a version string, and a section word ("instruktion 4.2.1.3", "section
+    /// 2.1.4.3") the number of a part of a document; a version word elsewhere on the line
+    /// ("portal (10.40.1.12), version 2.14.3") names the other number, so it does not lower
+    /// the address.
     fn push_ipv4(&mut self, s: usize, e: usize) {
         let t = self.t;
         let lo = s.saturating_sub(16);
         let before = String::from_utf8_lossy(&t[lo..s]).to_lowercase();
         let key = before.trim_end_matches([' ', '=', ':', '"', '\'', '\t']);
-        let version =
-            ["version", "ver", "release", "build", "firmware", "fw", "oid", "snmp", "v"].iter().any(|w| {
-                key.ends_with(w) && !key[..key.len() - w.len()].ends_with(|c: char| c.is_alphanumeric())
-            });
+        let version = [
+            "version",
+            "ver",
+            "release",
+            "build",
+            "firmware",
+            "fw",
+            "oid",
+            "snmp",
+            "v",
+            "instruktion",
+            "instruction",
+            "section",
+            "avsnitt",
+            "kapitel",
+            "chapter",
+            "punkt",
+            "paragraph",
+            "clause",
+            "§",
+        ]
+        .iter()
+        .any(|w| key.ends_with(w) && !key[..key.len() - w.len()].ends_with(|c: char| c.is_alphanumeric()));
         if version {
             return;
         }
@@ -231,18 +252,30 @@ impl Scanner<'_> {
     }
 
     fn bank(&mut self, g: &Groups) {
+        let t = self.t;
+        // Not the tail of a longer run of four-digit groups (an IBAN or card that failed its
+        // check: "PL86 1214 4191 1070 8448 9603 1223").
+        let s = g.g[0].0;
+        if s >= 5 && t[s - 1] == b' ' && t[s - 5..s - 1].iter().all(u8::is_ascii_digit) {
+            return;
+        }
         if self.se_bank_account(g) {
             return;
         }
-        let t = self.t;
         let lens: Vec<usize> = g.lens(g.n).collect();
         let mut d = std::mem::take(&mut self.buf);
         let mut hit: Option<(usize, &'static str)> = None;
-        // Bankgiro: 3-4 or 4-4 with a dash; Luhn.
+        let mut base = confidence::SE_BANK_ACCOUNT;
+        // Bankgiro: 3-4 or 4-4 with a dash; Luhn, or named right before ("bankgiro 612-3368",
+        // "BG 322-9192": a number its payer copies from the invoice, checked or not).
         if g.n >= 2 && (lens[0] == 3 || lens[0] == 4) && lens[1] == 4 && g.sep[0] == b'-' {
             g.digits(t, 2, &mut d);
-            if ident::luhn(&d) && right_ok(t, g.end(2)) {
+            let keyed = self.giro_key_before(g.g[0].0);
+            if (ident::luhn(&d) || keyed) && right_ok(t, g.end(2)) {
                 hit = Some((2, "se_bankgiro"));
+                if keyed {
+                    base = confidence::GIRO_KEYED;
+                }
             }
         }
         // Plusgiro: 1-7 digits, dash, one check digit (possibly in pairs "12 34 56-7"); Luhn.
@@ -261,7 +294,9 @@ impl Scanner<'_> {
         if hit.is_none() && (lens[0] == 4 || lens[0] == 5) && g.n >= 2 && t[g.g[0].0] != b'0' {
             for k in (2..=g.n.min(6)).rev() {
                 let acc: usize = g.lens(k).skip(1).sum();
-                if (6..=10).contains(&acc) && right_ok(t, g.end(k)) {
+                // Dots between the groups are the Norwegian form ("1503.41.22871").
+                let dotted = g.sep[..k - 1].contains(&b'.');
+                if (6..=10).contains(&acc) && !dotted && right_ok(t, g.end(k)) {
                     hit = Some((k, "se_bank_account"));
                     break;
                 }
@@ -269,10 +304,22 @@ impl Scanner<'_> {
         }
         self.buf = d;
         if let Some((k, rec)) = hit
-            && self.cue(g.g[0].0, g.end(k), Label::SeBankAccount)
+            && (base > confidence::SE_BANK_ACCOUNT || self.cue(g.g[0].0, g.end(k), Label::SeBankAccount))
         {
-            self.push(g.g[0].0, g.end(k), Label::SeBankAccount, confidence::SE_BANK_ACCOUNT, rec);
+            self.push(g.g[0].0, g.end(k), Label::SeBankAccount, base, rec);
         }
+    }
+
+    /// Whether "bankgiro", "bg", "plusgiro" or "pg" (and perhaps a colon or a line break)
+    /// stands right before `i`.
+    fn giro_key_before(&self, i: usize) -> bool {
+        let t = self.t;
+        let lo = i.saturating_sub(16);
+        let before = String::from_utf8_lossy(&t[lo..i]).to_lowercase();
+        let key = before.trim_end_matches([' ', ':', '\n', '\r', '\t', '.', '#']);
+        ["bankgiro", "bankgironummer", "bg", "bg-nr", "bgnr", "plusgiro", "pg"]
+            .iter()
+            .any(|w| key.ends_with(w) && !key[..key.len() - w.len()].ends_with(|c: char| c.is_alphanumeric()))
     }
 
     fn iban_lookback(&mut self, i: usize) -> Option<usize> {

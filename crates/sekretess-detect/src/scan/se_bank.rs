@@ -204,12 +204,16 @@ impl Scanner<'_> {
         // The account's groups: (digits, end).
         let mut acc_groups: Vec<(usize, usize)> = Vec::new();
         let comma_after = |e: usize| t.get(e) == Some(&b',');
+        // Swedbank's written form: a five-digit clearing with a dash before its fifth digit
+        // ("8448-7, 396 158 628-3"), which nothing else is written as.
+        let mut swedbank = false;
         let (clearing, grouped) = if g.len(0) == 4 && (g.n >= 2 || comma_after(g.end(1))) {
             let c = &t[g.g[0].0..g.g[0].1];
             let mut k = 1;
             // Swedbank's fifth clearing digit after a dash ("8448-7").
             if g.n >= 2 && c[0] == b'8' && g.sep[0] == b'-' && g.len(1) == 1 {
                 k = 2;
+                swedbank = true;
             } else if g.n >= 2 && !matches!(g.sep[0], b' ' | b'-') {
                 return false;
             }
@@ -257,6 +261,17 @@ impl Scanner<'_> {
             }
         }
         let key = self.account_key_before(start);
+        // After an account key, the account is the whole run of groups written ("konto 9150
+        // 4471 902 113"), even where a shorter part would pass its bank's check.
+        if let Some((end, _)) = found
+            && key
+        {
+            let (_, run_end) = acc_groups[acc_groups.len() - 1];
+            let n: usize = acc_groups.iter().map(|&(s, e)| e - s).sum();
+            if run_end > end && n <= 12 && right_ok(t, run_end) {
+                found = Some((run_end, false));
+            }
+        }
         // Right after an account key ("konto=73002042699393"), a known clearing range with an
         // account of another length is still the account (banks write their own forms).
         if found.is_none() && key {
@@ -274,8 +289,8 @@ impl Scanner<'_> {
         if !(grouped || key || cue_above) {
             return false;
         }
-        let base =
-            if ok && grouped { CHECKED } else { SHAPED } + if cue_above || key { CUE_KEY } else { 0.0 };
+        let base = if (ok && grouped) || swedbank { CHECKED } else { SHAPED }
+            + if cue_above || key { CUE_KEY } else { 0.0 };
         self.push(start, end, Label::SeBankAccount, base, "se_bank_account");
         true
     }

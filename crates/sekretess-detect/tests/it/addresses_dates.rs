@@ -151,3 +151,29 @@ fn a_field_named_for_an_address_is_one_address() {
     let s = doc.find("553 21").unwrap();
     assert!(labels_at(&findings(doc, Format::Csv), s, s + 6).contains(&A));
 }
+
+/// Issue 19, DATE_OF_BIRTH as forms, calls and tables write it.
+#[test]
+fn dates_of_birth_in_ocr_forms_calls_and_tables() {
+    // OCR puts spaces around the separators.
+    found("Födelsedatum   1984 - 05 - 19\n", "1984 - 05 - 19", D);
+    found("Date of Birth :  12 / 09 / 1985     Sex: F\n", "12 / 09 / 1985", D);
+    found("Date of birth:   29 . 01 . 1983\n", "29 . 01 . 1983", D);
+    // Month names in any case, and the abbreviation with full stops.
+    found("Passenger 1  ADT  DOB 04 FEB 1990\n", "04 FEB 1990", D);
+    found("Given names Mei  D.o.B. 07/09/1990\n", "07/09/1990", D);
+    // The question on the line above, the answer opening its line.
+    found("AGENT: and your date of birth please\nCALLER: 3 june 1975\n", "3 june 1975", D);
+    found("named Ann Lee (date of birth\nOctober 2, 2009) as beneficiary", "October 2, 2009", D);
+    // A table aligned with spaces whose header has a birth column.
+    let table = "Nr  Namn                 Född         Ort\n 1  Berg, Anna           1961-04-02   Umeå\n 2  Lind, Per            1959-10-17   Luleå\n";
+    found(table, "1961-04-02", D);
+    found(table, "1959-10-17", D);
+    // Not: a date of death, a date under another column, a date whose line names another
+    // date, a date in prose under a line that mentioned a birthday.
+    not_found("born March 14, 1941, died April 2, 2025\n", "April 2, 2025", D);
+    let visits = "Nr  Namn                 Besök        Ort\n 1  Berg, Anna           2024-04-02   Umeå\n";
+    not_found(visits, "2024-04-02", D);
+    not_found("Date of birth: 1980-01-01\nDate of visit: 2024-02-02\n", "2024-02-02", D);
+    not_found("we sent a birthday card\nOn 3 Nov 2026 she fell on the steps.", "3 Nov 2026", D);
+}

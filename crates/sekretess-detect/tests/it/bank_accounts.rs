@@ -94,3 +94,48 @@ fn after_an_account_key_a_known_clearing_range_with_another_length_is_an_account
     let doc = "konto=21001234567890";
     assert!(!labels_over(&findings(doc, Format::Text), 6, 20).contains(&Label::SeBankAccount));
 }
+
+/// Issue 19, Swedish account forms written as people write them, checked or not (the values
+/// below fail their bank's check on purpose: the form or the cue is the evidence).
+#[test]
+fn account_forms_and_giro_numbers_named_before_them() {
+    // Swedbank's five-digit clearing with its dash: the form itself is Swedbank's.
+    assert!(found_in("Lönen går till 8105-9, 914 552 308-2 varje månad.", "8105-9, 914 552 308-2"));
+    // A bankgiro number right after its name, whatever its check digit (also on the next line).
+    assert!(found_in("Betala till bankgiro 123-4567 senast fredag.", "123-4567"));
+    assert!(found_in("Inbetalning till bankgiro\n5050-1111 (OCR 1234).", "5050-1111"));
+    assert!(found_in("Föreningens BG 5050-1111, tack.", "5050-1111"));
+    // After an account word, the whole run of groups that is written.
+    assert!(found_in("Pengarna fördes till kontonummer 9150 1234 567 890 igår.", "9150 1234 567 890"));
+    // The bank named before the account is a cue.
+    assert!(found_in("Betalas till: SEB 5000 11 222 33\n", "5000 11 222 33"));
+    // Not the tail of a longer run of groups (a look-alike IBAN that failed its check) …
+    let doc = "Old account PL00 1111 2222 3333 8448 1234 5678 closed.";
+    let s = doc.find("8448").unwrap();
+    assert!(!labels_over(&findings(doc, Format::Text), s, doc.len()).contains(&Label::SeBankAccount));
+    // … nor a Norwegian account written with dots.
+    let doc = "Deposit to account 1234.56.78903 (DNB).";
+    let s = doc.find("1234").unwrap();
+    assert!(!labels_over(&findings(doc, Format::Text), s, s + 13).contains(&Label::SeBankAccount));
+    // Without a giro name, a bankgiro-shaped number that fails its check is not taken.
+    let doc = "Ärende 123-4567 är stängt.";
+    let s = doc.find("123").unwrap();
+    assert!(!labels_over(&findings(doc, Format::Text), s, s + 8).contains(&Label::SeBankAccount));
+}
+
+/// A CSV whose first line is a title: the header is the line below it, its column names give
+/// the cells their labels, and the title is read as text.
+#[test]
+fn a_csv_title_line_above_the_header() {
+    let doc = "Inbetalningar 2026-01-05 | Mottagare: Föreningen | BG 5050-1111\n\
+               datum|belopp|avsändare|avsändarkonto\n\
+               2026-01-05|300|Anna Berg|8105-9 914 552 308-2\n";
+    let fs = findings(doc, Format::Csv);
+    let s = doc.find("5050-1111").unwrap();
+    assert!(labels_at(&fs, s, s + 9).contains(&Label::SeBankAccount), "{fs:?}");
+    let s = doc.find("8105-9").unwrap();
+    assert!(labels_at(&fs, s, s + 20).contains(&Label::SeBankAccount), "{fs:?}");
+    // The header is kept as written.
+    let h = doc.find("datum").unwrap();
+    assert!(labels_over(&fs, h, h + 40).is_empty());
+}

@@ -120,3 +120,18 @@ fn stream_equals_memory_csv() {
     assert_eq!(fs.len(), 6000);
     assert_eq!(fs, mem.findings);
 }
+
+/// Issue 19: an address under a JSON key that names a business's or public place (a hotel,
+/// an office, a bank) is not a person's; the same address under a person is.
+#[test]
+fn json_place_keys_hold_no_persons_address() {
+    let doc = r#"{"guest": {"address": "Storgatan 9, 123 45 Stad"}, "hotel": {"name": "Hotell Norr", "address": "Kungsgatan 2, 123 46 Stad"}, "office": "Ringvägen 4, 123 47 Stad"}"#;
+    let fs = crate::findings(doc, sekretess_detect::Format::Json);
+    let at = |v: &str| {
+        let s = doc.find(v).unwrap();
+        crate::labels_over(&fs, s, s + v.len()).contains(&sekretess_detect::Label::PostalAddress)
+    };
+    assert!(at("Storgatan 9, 123 45 Stad"));
+    assert!(!at("Kungsgatan 2, 123 46 Stad"));
+    assert!(!at("Ringvägen 4, 123 47 Stad"));
+}

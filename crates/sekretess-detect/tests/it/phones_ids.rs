@@ -163,3 +163,21 @@ fn dutch_spanish_and_polish_national_forms_with_a_cue() {
     not_found("Summa 634 567 890 kr", "634 567 890", Label::Phone);
     not_found("Order number 601 234 567 shipped", "601 234 567", Label::Phone);
 }
+
+/// Issue 19, IP_ADDRESS precision: dotted numbers that are versions or section numbers.
+#[test]
+fn version_fields_and_section_numbers_are_not_ip_addresses() {
+    let ip = |doc: &str, format: Format, value: &str| {
+        let s = doc.find(value).unwrap();
+        labels_at(&findings(doc, format), s, s + value.len()).contains(&Label::IpAddress)
+    };
+    // A JSON key that names a version.
+    assert!(!ip(r#"{"appVersion": "3.2.0.11", "client_ip": "10.1.2.3"}"#, Format::Json, "3.2.0.11"));
+    assert!(ip(r#"{"appVersion": "3.2.0.11", "client_ip": "10.1.2.3"}"#, Format::Json, "10.1.2.3"));
+    assert!(!ip(r#"{"build": {"version": "5.0.2.118"}}"#, Format::Json, "5.0.2.118"));
+    // A section word right before it.
+    assert!(!ip("Följ instruktion 4.2.1.3 vid lossning.", Format::Text, "4.2.1.3"));
+    assert!(!ip("See section 2.1.4.3 of the manual.", Format::Text, "2.1.4.3"));
+    // A section word elsewhere does not lower a real address.
+    assert!(ip("See section 4 for server 10.20.30.40 settings.", Format::Text, "10.20.30.40"));
+}

@@ -59,3 +59,112 @@ fn a_company_letterhead_address_is_not_reported() {
     // A post-office box is not a street line.
     assert!(whole("Avsändare: Kronofogden, Box 1050, 172 21 Sundbyberg\n").is_empty());
 }
+
+/// Address spans that would be reported at the default threshold.
+fn reported(text: &str) -> Vec<String> {
+    let mut sc = Scanner::new(text.as_bytes(), None);
+    sc.run();
+    sc.out
+        .iter()
+        .filter(|c| c.label == crate::Label::PostalAddress && c.conf >= 0.5)
+        .map(|c| text[c.start..c.end].to_string())
+        .collect()
+}
+
+#[test]
+fn more_countries_units_and_street_names_are_one_span() {
+    let cases = [
+        // Danish floor and side after the number.
+        ("Kunde:\nBirkevej 12, 2. th.\n5000 Odense C\n", "Birkevej 12, 2. th.\n5000 Odense C"),
+        // Portuguese postcode NNNN-NNN.
+        ("Morada: Rua do Carmo 45, 2º Dto., 1200-093 Lisboa\n", "Rua do Carmo 45, 2º Dto., 1200-093 Lisboa"),
+        // French order: number, street type, name.
+        ("écrire au 8 rue des Lilas, 31000 Toulouse.", "8 rue des Lilas, 31000 Toulouse"),
+        // Spanish door after the floor.
+        ("Domicilio: Calle Mayor 21, 2º, pta. 4, 28013 Madrid\n", "Calle Mayor 21, 2º, pta. 4, 28013 Madrid"),
+        // An ordinal floor between street and postcode.
+        ("Address: Odos Athinas 10, 2nd floor, 105 51 Athens\n", "Odos Athinas 10, 2nd floor, 105 51 Athens"),
+        // A street named after a person, in the genitive, with the given name before it.
+        ("Hemadress: Erik Dahlbergsgatan 14, 411 26 Göteborg\n", "Erik Dahlbergsgatan 14, 411 26 Göteborg"),
+        ("Adress: Kapten Lindqvists väg 3, 123 45 Skogås\n", "Kapten Lindqvists väg 3, 123 45 Skogås"),
+        // A capitalised particle that starts a Dutch street name; a floor in Roman numerals.
+        ("Adres: Van Baerlestraat 20, 1071 AZ Amsterdam\n", "Van Baerlestraat 20, 1071 AZ Amsterdam"),
+        ("Prinsengracht 7-III\n1015 DK Amsterdam\n", "Prinsengracht 7-III\n1015 DK Amsterdam"),
+        // Capitals, with the flat number in capitals too.
+        ("KYRKOGATAN 4 LGH 1201\n123 45 SKOGEN\n", "KYRKOGATAN 4 LGH 1201\n123 45 SKOGEN"),
+        // An English unit and a building before the street.
+        (
+            "Flat 7, Rowan House, 22 Elm Grove, Bristol BS6 5AA\n",
+            "Flat 7, Rowan House, 22 Elm Grove, Bristol BS6 5AA",
+        ),
+        // A number after a word in lower case starts the street.
+        ("care of 5 Oak Bank, Leeds LS6 2AB\n", "5 Oak Bank, Leeds LS6 2AB"),
+        // A numeric code after the town (South Africa).
+        (
+            "My address is 9 Protea Road, Claremont, Cape Town 7708.",
+            "9 Protea Road, Claremont, Cape Town 7708",
+        ),
+        // Irish Eircodes, with a Dublin district.
+        ("lives at 14 Shore Road, Galway H91 A2B3.", "14 Shore Road, Galway H91 A2B3"),
+        ("Address: Apt 2, 8 Quay Street, Dublin 2, D02 X285\n", "Apt 2, 8 Quay Street, Dublin 2, D02 X285"),
+        // Two spaces before an OCR'd UK postcode.
+        ("Address:  12 Ash Lane\nYork  YO1 7HH\n", "12 Ash Lane\nYork  YO1 7HH"),
+    ];
+    for (text, want) in cases {
+        assert_eq!(reported(text), vec![want.to_string()], "{text}");
+    }
+    // A unit before a street found without its postcode.
+    assert_eq!(reported("\"line1\": \"Flat 2, 14 Mill Road\""), vec!["Flat 2, 14 Mill Road".to_string()]);
+    // A postcode-and-town field keeps its town.
+    assert_eq!(reported("Postnr och ort: 123 45  Byholma\n"), vec!["123 45  Byholma".to_string()]);
+    // A capitalised word before a one-word street that is not a given name stays out.
+    assert_eq!(
+        reported("Fastigheten Bergsgatan 11, 123 45 Stad\n"),
+        vec!["Bergsgatan 11, 123 45 Stad".to_string()]
+    );
+}
+
+#[test]
+fn postcodes_without_their_street_are_not_whole_addresses() {
+    // An Eircode or a number after a town, with no street line before: nothing.
+    assert!(reported("Eircode D02 X285 on file").is_empty());
+    assert!(reported("Stockholm 2024, en sammanfattning").is_empty());
+    // "1200 Industrial Pkwy" is a house number and its street, not a postcode and a town.
+    assert!(!reported("Depot 7, 1200 Industrial Pkwy\n").iter().any(|s| s.starts_with("Depot")));
+    // A document code's digits are not a ZIP code.
+    assert!(reported("Delivery note DN-48213 page 1").is_empty());
+}
+
+#[test]
+fn a_business_or_public_place_address_is_not_reported() {
+    for text in [
+        "Registered office: 4 Mill Street, Leeds LS1 4AA\n",
+        "Plats: föreningslokalen, Ekvägen 3, 123 45 Stad\n",
+        "Hotellet: Storgatan 9, 123 45 Stad\n",
+        "NORTHGATE & PARTNERS SOLICITORS\n2nd Floor, 10 King Street, Leeds LS1 2HL\n",
+        "Box 330, 123 45 Stad\n",
+        "Lindholm Law LLC | 10 King Street, Leeds LS1 2HL\n",
+        "Vårdcentralen Norr\nBjörkvägen 2, 123 45 Stad\n",
+        "Till: Nordbygg AB\natt. Eva Lind\nStorgatan 1, 123 45 Stad\n",
+        "Hämtas hos ombud:\n  Kiosken Torget, Torggatan 2, 123 45 Stad\n",
+        "Kontakt: Ringvägen 4, 123 45 Stad (kontoret, inte hemma)\n",
+        "Employer: 12 Mill Road, Leeds LS1 2AB (work address)\n",
+    ] {
+        assert!(reported(text).is_empty(), "{text}");
+    }
+    // A bracket that names no place leaves the address a home.
+    assert_eq!(
+        reported("Ringvägen 4, 123 45 Stad (sedan 2019)\n"),
+        vec!["Ringvägen 4, 123 45 Stad".to_string()]
+    );
+    // A person's name above the address is not an attention line.
+    assert_eq!(
+        reported("Eva Lind\nStorgatan 1, 123 45 Stad\n"),
+        vec!["Storgatan 1, 123 45 Stad".to_string()]
+    );
+    // A person's address after a sentence that named a meeting room is still reported.
+    assert_eq!(
+        reported("The meeting moved to room 12. Our customer lives at 4 Oak Street, Boston, MA 02108."),
+        vec!["4 Oak Street, Boston, MA 02108".to_string()]
+    );
+}

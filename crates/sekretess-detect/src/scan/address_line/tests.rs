@@ -44,3 +44,30 @@ fn street_lines_in_both_orders() {
     assert_eq!(en("92 Deansgate"), Some("92 Deansgate"));
     assert_eq!(en("we paid 92 Pounds"), None);
 }
+
+#[test]
+fn units_and_street_names_of_more_countries() {
+    // Danish floor and side, an ordinal floor, a Spanish door, English plots.
+    assert_eq!(unit_segment("2. th."), Some(false));
+    assert_eq!(unit_segment("st. tv."), Some(false));
+    assert_eq!(unit_segment("3rd floor"), Some(false));
+    assert_eq!(unit_segment("pta. 4"), Some(false));
+    assert_eq!(unit_segment("Plot 9"), Some(true));
+    assert_eq!(unit_segment("LGH 1201"), Some(false));
+    assert_eq!(unit_segment("2 Things"), None);
+    // Dutch floors in Roman numerals.
+    assert!(is_house_number("7-III"));
+    assert!(!is_house_number("7-IIIIII"));
+    // The French order.
+    let fr = |s: &str| french(&words(s)).map(|o| s[o..].to_string());
+    assert_eq!(fr("chez 8 rue des Lilas").as_deref(), Some("8 rue des Lilas"));
+    assert_eq!(fr("12 bis avenue Victor Hugo").as_deref(), Some("12 bis avenue Victor Hugo"));
+    assert_eq!(fr("8 rue"), None);
+    assert_eq!(fr("we sold 8 rue bottles"), None);
+    // A given name or a title before a genitive street; a capitalised particle.
+    assert!(joins_street_name("Erik", "Dahlbergsgatan"));
+    assert!(joins_street_name("Kapten", "Nemosgatan"));
+    assert!(joins_street_name("Van", "Baerlestraat"));
+    assert!(!joins_street_name("Fastigheten", "Bergsgatan"));
+    assert!(!joins_street_name("Erik", "Storgatan"));
+}

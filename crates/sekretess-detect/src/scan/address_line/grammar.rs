@@ -1,0 +1,467 @@
+//! The words of an address line, by country: house numbers, unit segments, street types,
+//! and the street line in the continental, English and French orders.
+
+use crate::lexicon;
+
+/// Words that make the next word part of the street's name ("Norra Vallgatan",
+/// "Sankt Göransgatan", "Västra Esplanaden").
+pub(super) fn is_prefix_word(w: &str) -> bool {
+    const W: &[&str] = &[
+        "Norra",
+        "Södra",
+        "Östra",
+        "Västra",
+        "Gamla",
+        "Nya",
+        "Stora",
+        "Lilla",
+        "Sankt",
+        "S:t",
+        "St.",
+        "Övre",
+        "Nedre",
+        "Inre",
+        "Yttre",
+        "Drottning",
+        "Kung",
+        "Store",
+        "Lille",
+        "Nørre",
+        "Søndre",
+        "Øvre",
+        "Nedre",
+    ];
+    W.contains(&w)
+}
+
+/// Small words inside street names ("Calle de Alcalá", "ul. Świdnicka").
+pub(super) fn is_particle(w: &str) -> bool {
+    const W: &[&str] = &[
+        "de", "del", "la", "las", "los", "van", "der", "den", "von", "di", "da", "do", "dos", "das", "du",
+        "le", "en", "ul.", "al.", "os.", "pl.", "ulica", "aleja",
+    ];
+    W.contains(&w)
+}
+
+/// Street-type words written as their own word, lower case ("Thorvald Meyers gate",
+/// "Doktor Widerströms gata").
+pub(super) fn is_street_word_lower(w: &str) -> bool {
+    const W: &[&str] = &[
+        "gata", "gatan", "gate", "gaten", "gade", "väg", "vägen", "vei", "veien", "vej", "allé", "allén",
+        "torg", "torget", "plan", "backe", "backen", "gränd", "straße", "strasse", "weg", "laan", "straat",
+        "kade", "plein", "gracht", "tie", "katu",
+    ];
+    W.contains(&w)
+}
+
+/// Street-type words that lead the name ("Calle Mayor", "Odos Ermou", "Rue de Rivoli").
+pub(super) fn is_lead_street_word(w: &str) -> bool {
+    const W: &[&str] = &[
+        "Calle",
+        "Avenida",
+        "Av.",
+        "Avda.",
+        "Paseo",
+        "Plaza",
+        "Carrer",
+        "Rua",
+        "Rue",
+        "Via",
+        "Viale",
+        "Piazza",
+        "Corso",
+        "Odos",
+        "Leoforos",
+        "Ulica",
+        "Aleja",
+        "Boulevard",
+        "Place",
+        "Gran",
+    ];
+    W.contains(&w)
+}
+
+/// English street types beyond the lexicon's ("7 Heather Close", "15 Firthview Court").
+pub(super) fn is_en_street_type(w: &str) -> bool {
+    const W: &[&str] = &[
+        "Close",
+        "Crescent",
+        "Gardens",
+        "Grove",
+        "Mews",
+        "Row",
+        "Walk",
+        "Hill",
+        "View",
+        "Green",
+        "Gate",
+        "Wharf",
+        "Quay",
+        "Rise",
+        "Vale",
+        "Yard",
+        "Parade",
+        "Broadway",
+        "Esplanade",
+        "Embankment",
+        "Alley",
+        "Path",
+        "Trail",
+        "Loop",
+        "Park",
+        "Cres",
+        "Gdns",
+    ];
+    let w = title_case(w);
+    lexicon::is_en_street(&w) || W.contains(&w.as_str())
+}
+
+/// A post-office box is not a street ("Box 1050, 172 21 Sundbyberg").
+pub(super) fn is_po_box(w: &str) -> bool {
+    matches!(w, "Box" | "BOX" | "Postbox" | "Postboks" | "Postfach" | "Fack" | "Apartado")
+}
+
+/// An English street word as written, also in capitals ("DR", "AVE").
+pub(super) fn title_case(w: &str) -> String {
+    if w.len() > 1 && w.bytes().all(|b| b.is_ascii_uppercase()) {
+        let mut s = w[..1].to_string();
+        s.push_str(&w[1..].to_ascii_lowercase());
+        s
+    } else {
+        w.to_string()
+    }
+}
+
+pub(super) fn is_direction(w: &str) -> bool {
+    matches!(w, "N" | "S" | "E" | "W" | "NE" | "NW" | "SE" | "SW")
+}
+
+/// A house number: `17`, `33A`, `88-2`, `19/4`, `221B` (first digit 1-9).
+pub(super) fn is_house_number(w: &str) -> bool {
+    let b = w.as_bytes();
+    if !b.first().is_some_and(|c| (b'1'..=b'9').contains(c)) {
+        return false;
+    }
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i > 4 {
+        return false;
+    }
+    if i < b.len() && b[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    // A Dutch floor in Roman numerals after the number ("3-II").
+    if i + 1 < b.len() && b[i] == b'-' && b[i + 1..].iter().all(|c| matches!(c, b'I' | b'V' | b'X')) {
+        return b.len() - i <= 5;
+    }
+    if i < b.len() && matches!(b[i], b'-' | b'/') {
+        i += 1;
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == s || i - s > 4 {
+            return false;
+        }
+        if i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+    }
+    i == b.len()
+}
+
+pub(super) fn is_digits(w: &str) -> bool {
+    !w.is_empty() && w.len() <= 5 && w.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub(super) fn is_single_upper(w: &str) -> bool {
+    w.len() == 1 && w.as_bytes()[0].is_ascii_uppercase()
+}
+
+pub(super) fn capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Words of a segment with their byte offsets (relative to the segment).
+pub(super) fn words(seg: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (k, c) in seg.char_indices() {
+        if c == ' ' || c == '\t' {
+            if let Some(s) = start.take() {
+                out.push((s, &seg[s..k]));
+            }
+        } else if start.is_none() {
+            start = Some(k);
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &seg[s..]));
+    }
+    out
+}
+
+/// A unit segment: `lgh 1204`, `5 tr`, `Flat B`, `Apt 3C`, `Unit 2`, `3º B`, `c/o Name`.
+/// Returns whether it is one, and whether it is an English unit that may come before the
+/// street ("Flat 4, 61 Wilmslow Road").
+pub(super) fn unit_segment(seg: &str) -> Option<bool> {
+    let ws = words(seg);
+    let first = ws.first()?.1;
+    if ws.len() > 4 {
+        return None;
+    }
+    let lower = first.to_lowercase();
+    let lower = lower.trim_end_matches('.');
+    if lower == "c/o" {
+        return Some(false);
+    }
+    if ws.len() >= 2 {
+        let en = matches!(
+            lower,
+            "flat" | "apt" | "apartment" | "unit" | "suite" | "ste" | "room" | "floor" | "plot" | "block"
+        );
+        if en {
+            return Some(true);
+        }
+        if matches!(
+            lower,
+            "lgh"
+                | "lägenhet"
+                | "lgh.nr"
+                | "vån"
+                | "våning"
+                | "m"
+                | "lok"
+                | "bst"
+                | "piso"
+                | "puerta"
+                | "pta"
+        ) {
+            return Some(false);
+        }
+        let second = ws[1].1.to_lowercase();
+        let second = second.trim_end_matches(['.', ',']);
+        // Danish floor and side: "1. tv.", "st. th.", "2. sal".
+        let floor_no = first.strip_suffix('.').is_some_and(|n| is_digits(n) || n == "st");
+        if floor_no && matches!(second, "tv" | "th" | "mf" | "sal") {
+            return Some(false);
+        }
+        // An ordinal floor: "3rd floor", "2nd Floor", "4:e våningen".
+        let ordinal = first.len() <= 4 && first.as_bytes()[0].is_ascii_digit() && !is_digits(first);
+        if ordinal && matches!(second, "floor" | "fl" | "våning" | "våningen" | "vån") {
+            return Some(false);
+        }
+        if is_digits(first) && matches!(ws[1].1, "tr" | "tr." | "trappor" | "trappa" | "krs" | "krs." | "sal")
+        {
+            return Some(false);
+        }
+    }
+    if seg.contains('º') || seg.contains('ª') {
+        return Some(false);
+    }
+    None
+}
+
+/// A continental street line ending the words `ws`: `Words Number [unit]`. Returns the
+/// byte offset (in the segment) of its first word.
+pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
+    let mut idx = ws.len() - 1;
+    // Unit details after the number.
+    for _ in 0..2 {
+        let w = ws[idx].1;
+        let unit_word = matches!(
+            ws[idx.saturating_sub(1)].1.to_lowercase().as_str(),
+            "lgh" | "lgh." | "m." | "m" | "lok." | "bst"
+        );
+        let stair = idx >= 2 && is_single_upper(ws[idx - 1].1) && is_house_number(ws[idx - 2].1);
+        if idx >= 2 && is_digits(w) && (unit_word || stair) {
+            idx -= 2;
+        } else if idx >= 1 && is_single_upper(w) && is_house_number(ws[idx - 1].1) {
+            idx -= 1;
+        } else {
+            break;
+        }
+    }
+    if idx == 0 || !is_house_number(ws[idx].1) {
+        return None;
+    }
+    // The street's words, right to left.
+    let mut chain: Vec<(usize, &str)> = Vec::new();
+    let mut k = idx;
+    while k > 0 && chain.len() < 4 {
+        let (o, w) = ws[k - 1];
+        let ok = if capitalised(w) {
+            !w.ends_with(':')
+                && (!lexicon::is_stop_word(w) || is_prefix_word(w))
+                && !lexicon::is_company_form(w)
+                && !is_po_box(w)
+        } else {
+            is_particle(w) || is_street_word_lower(w)
+        };
+        if !ok {
+            break;
+        }
+        chain.push((o, w));
+        k -= 1;
+    }
+    chain.reverse();
+    let last = chain.last()?;
+    if !capitalised(last.1) && !is_street_word_lower(last.1) {
+        return None;
+    }
+    let linked = chain.iter().any(|(_, w)| is_particle(w) || is_street_word_lower(w));
+    if linked {
+        // "Calle de Alcalá", "Thorvald Meyers gate", "ul. Piotrkowska": the whole chain.
+        return chain.first().map(|(o, _)| *o);
+    }
+    // One name word, with the prefix and lead words before it ("Norra Vallgatan",
+    // "Odos Ermou"). A capitalised word before a one-word street ("Fastigheten
+    // Storgatan 11") is not part of it.
+    let mut m = chain.len() - 1;
+    // "Araby Park", "Holland Park": a place word takes the name before it.
+    if m > 0 && lexicon::is_place_word(&chain[m].1.to_lowercase()) {
+        m -= 1;
+    }
+    while m > 0 && (is_prefix_word(chain[m - 1].1) || is_lead_street_word(chain[m - 1].1)) {
+        m -= 1;
+    }
+    // A street named after a person or a title, in the genitive ("Olof Wijksgatan", "Mäster
+    // Samuelsgatan"), or a Dutch name with its particle ("Van Woustraat").
+    if m > 0 && joins_street_name(chain[m - 1].1, chain[m].1) {
+        m -= 1;
+    }
+    Some(chain[m].0)
+}
+
+/// Titles that name a street with the genitive of a name after them ("Mäster Samuelsgatan",
+/// "Doktor Forselius gata").
+pub(super) fn is_street_title(w: &str) -> bool {
+    matches!(
+        w,
+        "Mäster"
+            | "Doktor"
+            | "Professor"
+            | "Kapten"
+            | "Prins"
+            | "Prinsessan"
+            | "Drottning"
+            | "Kung"
+            | "Biskop"
+            | "Fru"
+            | "Herr"
+            | "Konstapel"
+            | "Magister"
+            | "Amiral"
+            | "Överste"
+            | "Greve"
+            | "Friherre"
+    )
+}
+
+/// A Swedish street word in the genitive: a name, `s`, and the street type ("Wijksgatan",
+/// "Samuelsgatan", "Johansvägen").
+pub(super) fn is_genitive_street(w: &str) -> bool {
+    const TYPES: &[&str] = &[
+        "gatan", "gata", "vägen", "väg", "torget", "torg", "gränd", "gränden", "plan", "backe", "backen",
+        "allé", "allén", "stig", "stigen", "leden", "strand", "stranden",
+    ];
+    let lower = w.to_lowercase();
+    TYPES.iter().any(|ty| lower.strip_suffix(ty).is_some_and(|stem| stem.len() >= 3 && stem.ends_with('s')))
+}
+
+/// Whether the capitalised word `before` belongs to the street name `name` after it: a given
+/// name or a title before a genitive street, or a capitalised Dutch, Belgian or French
+/// particle ("Van Woustraat", "De Clercqstraat").
+pub(super) fn joins_street_name(before: &str, name: &str) -> bool {
+    if !capitalised(before) {
+        return false;
+    }
+    if is_genitive_street(name) && (lexicon::is_given(before) || is_street_title(before)) {
+        return true;
+    }
+    matches!(before, "Van" | "Von" | "De" | "Del" | "La" | "Le" | "Di" | "Da" | "Du" | "Der" | "Den")
+}
+
+/// A French street line ending the words `ws`: `Number [bis|ter] type Words` ("27 avenue Jean
+/// Jaurès", "12 rue des Tanneurs"). Returns the offset of the number.
+pub(super) fn french(ws: &[(usize, &str)]) -> Option<usize> {
+    const TYPES: &[&str] = &[
+        "rue",
+        "avenue",
+        "av.",
+        "boulevard",
+        "bd",
+        "bd.",
+        "allée",
+        "place",
+        "chemin",
+        "impasse",
+        "quai",
+        "cours",
+        "route",
+        "square",
+        "passage",
+    ];
+    let h = ws.iter().rposition(|(_, w)| is_house_number(w))?;
+    let mut k = h + 1;
+    if ws.get(k).is_some_and(|(_, w)| matches!(*w, "bis" | "ter")) {
+        k += 1;
+    }
+    if !ws.get(k).is_some_and(|(_, w)| TYPES.contains(w)) {
+        return None;
+    }
+    let name = &ws[k + 1..];
+    let ok = !name.is_empty()
+        && name.len() <= 5
+        && name.iter().any(|(_, w)| capitalised(w))
+        && name.iter().all(|(_, w)| {
+            capitalised(w)
+                || matches!(*w, "de" | "des" | "du" | "la" | "le" | "les" | "d'" | "l'")
+                || w.starts_with("d'")
+        });
+    ok.then_some(ws[h].0)
+}
+
+/// An English street line ending the words `ws`: `Number [Words] Type [direction] [unit]`,
+/// or `Number Words` when the number starts the segment. Returns the offset of the number.
+pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
+    let mut end = ws.len();
+    // "Apt 5F", "Unit 2", "Suite 100", "#4" after the street.
+    if end >= 3
+        && matches!(
+            title_case(ws[end - 2].1).as_str(),
+            "Apt" | "Apt." | "Unit" | "Suite" | "Ste" | "Flat" | "#"
+        )
+    {
+        end -= 2;
+    }
+    if end >= 2 && is_direction(ws[end - 1].1) {
+        end -= 1;
+    }
+    let h = (0..end).rev().find(|&k| is_house_number(ws[k].1))?;
+    if h > 0 && is_po_box(ws[h - 1].1) {
+        return None;
+    }
+    let words = &ws[h + 1..end];
+    if words.is_empty() || words.len() > 5 {
+        return None;
+    }
+    let shaped = words.iter().all(|(_, w)| {
+        capitalised(w) || is_direction(w) || (w.as_bytes()[0].is_ascii_digit() && w.len() <= 5)
+    });
+    if !shaped {
+        return None;
+    }
+    let typed = words.last().is_some_and(|(_, w)| is_en_street_type(w));
+    // "No. 88 Nanjing West Road": the number sign belongs to the street.
+    if h > 0 && matches!(ws[h - 1].1, "No." | "no.") {
+        return typed.then_some(ws[h - 1].0);
+    }
+    // After a preposition or "is" ("of 9 Holly Bank", "address is 17 Jacaranda Avenue") the
+    // number starts the street as it does at the start of the segment.
+    let lower_before =
+        h > 0 && matches!(ws[h - 1].1, "of" | "at" | "is" | "to" | "in" | "on" | "på" | "i" | "till" | "vid");
+    (typed || h == 0 || lower_before).then_some(ws[h].0)
+}

@@ -1,0 +1,264 @@
+//! Addresses that are not a person's (the hand-labelled set's convention, issue 19): a
+//! business's or an association's own premises, a public building, a meeting place, a hotel,
+//! a shop or a delivery point, a post-office box, a property advertised for sale. What the
+//! words before an address on its line say decides: "Registered office: 1 Canary Square",
+//! "Plats: föreningslokalen, Ekorrvägen 3", "Hotellet: Prästgatan 32", "GREAVE & OYELARAN
+//! SOLICITORS\n3rd Floor, 41 Cheapside", "Box 1184, 581 11 Linköping". A person's address
+//! names none of these ("Adress:", "lives at", "Home address:", a name).
+
+use super::Scanner;
+use crate::lexicon;
+
+/// Places that are nobody's home, as words (lower case) or word stems (`*`).
+const PLACES: &[&str] = &[
+    "office",
+    "offices",
+    "headquarters",
+    "hq",
+    "kontor*",
+    "huvudkontor*",
+    "warehouse*",
+    "lager",
+    "lagret",
+    "lagerhus*",
+    "hotel*",
+    "hotell*",
+    "hostel*",
+    "venue",
+    "held",
+    "meeting",
+    "möte*",
+    "mötes*",
+    "plats",
+    "lokal*",
+    "hall",
+    "church",
+    "kyrka*",
+    "butik*",
+    "shop",
+    "store",
+    "gym",
+    "clinic",
+    "klinik*",
+    "surgery",
+    "pharmacy",
+    "apotek*",
+    "library",
+    "bibliotek*",
+    "utlämningsställe*",
+    "ombud",
+    "brf",
+    "bostadsrättsförening*",
+    "salu",
+    "objekt",
+    "visning*",
+];
+
+/// Heads of Swedish compounds that name such a place ("föreningslokalen",
+/// "Stadsbiblioteket", "Folktandvården", "Församlingshemmet").
+const PLACE_HEADS: &[&str] =
+    &["lokal", "bibliotek", "tandvård", "vårdcentral", "församlingshem", "kontoret", "butiken"];
+
+/// Words of a business's name ("Brightwater Dental", "Harbour Estates", "Riverside Family
+/// Medicine", "ST. BRIGID'S MEDICAL CENTRE"), matched as written with a capital.
+const BUSINESS: &[&str] = &[
+    "Solicitors",
+    "Lettings",
+    "Estates",
+    "Properties",
+    "Dental",
+    "Medicine",
+    "Medical",
+    "Centre",
+    "Center",
+    "Clinic",
+    "Club",
+    "Hotel",
+    "Hostel",
+    "Church",
+    "Hall",
+    "Returns",
+    "Logistics",
+    "Warehouse",
+];
+
+/// Post-office boxes: a company's PO box is not a person's address.
+const PO_BOX: &[&str] = &["box", "postbox", "postboks", "postfach", "fack", "apartado"];
+
+fn is_place(word: &str) -> bool {
+    let w = word.to_lowercase();
+    let w = w.as_str();
+    PLACES.iter().any(|p| match p.strip_suffix('*') {
+        Some(stem) => w.starts_with(stem),
+        None => w == *p,
+    }) || PLACE_HEADS.iter().any(|h| w.contains(h))
+}
+
+fn is_business(word: &str) -> bool {
+    let title: String = {
+        let mut cs = word.chars();
+        cs.next()
+            .map(|c| c.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect())
+            .unwrap_or_default()
+    };
+    let capital = word.chars().next().is_some_and(char::is_uppercase);
+    capital && BUSINESS.contains(&title.as_str())
+}
+
+/// What the words of `text` say: a place, a business, a company form or a PO box.
+fn names_a_place(text: &str) -> bool {
+    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')' | '|' | '"'))
+    {
+        let w = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+        let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
+        if w.is_empty() {
+            continue;
+        }
+        if is_place(w)
+            || is_business(w)
+            || lexicon::is_company_form(w)
+            || lexicon::is_company_form(raw.trim_end_matches([',', ':', ';', '|']))
+            || PO_BOX.contains(&w.to_lowercase().as_str())
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// The last sentence of `text`: what follows the last full stop, `!` or `?` that ends a word
+/// in lower case or a number and is followed by a space and a capital ("… moved to room 171.
+/// Our customer … lives at"; not "P.O. Box", "St. Brigid's").
+fn sentence_tail(text: &str) -> &str {
+    let b = text.as_bytes();
+    let mut k = b.len();
+    while k >= 3 {
+        k -= 1;
+        let end = matches!(b[k - 1], b'.' | b'!' | b'?')
+            && b[k] == b' '
+            && (b[k - 2].is_ascii_lowercase() || b[k - 2].is_ascii_digit())
+            && b.get(k + 1).is_some_and(u8::is_ascii_uppercase);
+        if end {
+            return &text[k + 1..];
+        }
+    }
+    text
+}
+
+impl Scanner<'_> {
+    /// Whether a bracket right after an address ending at `e` says it is not a home
+    /// ("Storgatan 1 (office, not home)", "(work address)").
+    pub(super) fn not_a_home_after(&self, e: usize) -> bool {
+        let t = self.t;
+        let mut k = e;
+        while k < t.len() && k - e < 3 && t[k] == b' ' {
+            k += 1;
+        }
+        if t.get(k) != Some(&b'(') {
+            return false;
+        }
+        let hi = t.len().min(k + 48);
+        let Some(close) = memchr::memchr(b')', &t[k..hi]) else { return false };
+        let inside = String::from_utf8_lossy(&t[k + 1..k + close]).to_lowercase();
+        names_a_place(&inside)
+            || inside
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| matches!(w, "work" | "arbete" | "arbetsplats" | "jobbet"))
+    }
+
+    /// Whether the address starting at `s` is not a person's: the words before it on its line
+    /// (up to 100 bytes), or, when it starts its line, the line above, name a place, a
+    /// business, a company form or a PO box.
+    pub(super) fn not_a_home(&self, s: usize) -> bool {
+        let t = self.t;
+        let lo = s.saturating_sub(100);
+        let ls = memchr::memrchr(b'\n', &t[lo..s]).map_or(lo, |p| lo + p + 1);
+        let mut from = ls;
+        while from < s && (t[from] & 0xC0) == 0x80 {
+            from += 1;
+        }
+        let before = String::from_utf8_lossy(&t[from..s]);
+        if names_a_place(sentence_tail(&before)) {
+            return true;
+        }
+        // The line above counts when the address opens its line, perhaps after a floor or
+        // unit ("3rd Floor, 41 Cheapside" under a firm's name), or when it is a label that
+        // heads the lines below ("Levereras till ombud:\n  Kiosken, Storgatan 1").
+        let opens = before.trim().is_empty() || (before.len() <= 16 && !before.contains(':'));
+        if ls == 0 || ls != from || t[ls - 1] != b'\n' {
+            return false;
+        }
+        if !opens {
+            let pe = ls - 1;
+            let plo = pe.saturating_sub(100);
+            let ps = memchr::memrchr(b'\n', &t[plo..pe]).map_or(plo, |p| plo + p + 1);
+            let above = String::from_utf8_lossy(&t[ps..pe]);
+            return above.trim_end().ends_with(':') && names_a_place(&above);
+        }
+        // The line above, and the one above it when the line above names the person a
+        // letter to a company is for ("Till: Nordbygg AB\natt. Eva Lind\nStorgatan 1").
+        let mut pe = ls - 1;
+        for _ in 0..2 {
+            let plo = pe.saturating_sub(100);
+            let mut ps = memchr::memrchr(b'\n', &t[plo..pe]).map_or(plo, |p| plo + p + 1);
+            while ps < pe && (t[ps] & 0xC0) == 0x80 {
+                ps += 1;
+            }
+            let line = String::from_utf8_lossy(&t[ps..pe]);
+            if names_a_place(&line) {
+                return true;
+            }
+            let lower = line.trim_start().to_lowercase();
+            let attention =
+                ["att.", "att:", "attn", "fao", "for the attention"].iter().any(|a| lower.starts_with(a));
+            if !attention || ps == 0 || t[ps - 1] != b'\n' {
+                return false;
+            }
+            pe = ps - 1;
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{names_a_place, sentence_tail};
+
+    #[test]
+    fn places_businesses_and_boxes_are_named_by_their_words() {
+        for yes in [
+            "Registered office: ",
+            "Plats: föreningslokalen, ",
+            "Hotellet: ",
+            "NORTHGATE & PARTNERS SOLICITORS",
+            "Box 330, ",
+            "P.O. Box 12 , ",
+            "Lindholm Law LLC | ",
+            "Hartley Lettings & Co, ",
+            "Välkommen till Kulturbiblioteket, ",
+            "The firm's office is at ",
+            "Utlämningsställe: Kiosken Torget, ",
+            "Nowak Bygg AB\n",
+        ] {
+            assert!(names_a_place(yes), "{yes}");
+        }
+        for no in [
+            "Adress: ",
+            "Home address: ",
+            "I, Maria Lind, of ",
+            "lives at ",
+            "Mrs Amara Okoye-Hill",
+            "Lägenhet: ",
+            "Leveransadress: ",
+            "Mr & Mrs Ó Briain",
+            "Hallstahammar ",
+        ] {
+            assert!(!names_a_place(no), "{no}");
+        }
+        assert_eq!(
+            sentence_tail("The meeting moved to room 171. Our customer lives at "),
+            "Our customer lives at "
+        );
+        assert_eq!(sentence_tail("P.O. Box 7400 , "), "P.O. Box 7400 , ");
+    }
+}
