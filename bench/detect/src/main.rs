@@ -8,7 +8,8 @@
 //! sekretess-bench-detect throughput --mb 1,100,1000 [--threads 0 (default: every core, as redact)]
 //! sekretess-bench-detect compare [--docs 3500] [--python bench/presidio/.venv/bin/python]
 //! sekretess-bench-detect score-corpus --corpus bench/detect/handlabelled/heldout.jsonl
-//! sekretess-bench-detect train-names [--seed 19] [--epochs 8] [--gen-docs 4000] [--out crates/sekretess-detect/data/person_model.bin]
+//! sekretess-bench-detect score-corpus --corpus bench/detect/tuning/tuning.jsonl --errors PERSON
+//! sekretess-bench-detect train-names [--seed 19] [--epochs 8] [--gen-docs 4000] [--frozen FILE]... [--out crates/sekretess-detect/data/person_model.bin]
 //! ```
 //!
 //! `score-corpus` runs Sekretess over any labelled corpus in the JSONL format above (`id`,
@@ -447,16 +448,33 @@ fn main() -> anyhow::Result<()> {
             let epochs: usize = arg(&args, "--epochs").map_or(Ok(8), |s| s.parse()).context("--epochs")?;
             let gen_docs: usize =
                 arg(&args, "--gen-docs").map_or(Ok(4000), |s| s.parse()).context("--gen-docs")?;
-            let frozen =
-                arg(&args, "--frozen").unwrap_or_else(|| "bench/detect/handlabelled/frozen.jsonl".into());
+            // Hand-labelled training files: `--frozen FILE`, repeated; by default the frozen
+            // half and the tuning set. Never the held-out half.
+            let mut hand = args_all(&args, "--frozen");
+            if hand.is_empty() {
+                hand = train_names::DEFAULT_HAND.iter().map(|s| (*s).to_string()).collect();
+            }
+            let hand: Vec<PathBuf> = hand.iter().map(PathBuf::from).collect();
             let out =
                 arg(&args, "--out").unwrap_or_else(|| "crates/sekretess-detect/data/person_model.bin".into());
-            train_names::run(Path::new(&frozen), Path::new(&out), seed, epochs, gen_docs)?;
+            train_names::run(&hand, Path::new(&out), seed, epochs, gen_docs)?;
         }
         "score-corpus" => {
             let path = arg(&args, "--corpus").context("score-corpus needs --corpus FILE")?;
             let corpus = read_corpus(Path::new(&path))?;
             let (preds, chars, cpu) = run_sekretess(&corpus, 1)?;
+            if let Some(label) = arg(&args, "--errors") {
+                // The held-out half is only scored: its errors are never printed.
+                if Path::new(&path)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.contains("heldout"))
+                {
+                    bail!("--errors is refused on the held-out half: score it, do not read it");
+                }
+                print_errors(&corpus, &preds, &label);
+                return Ok(());
+            }
             println!("Corpus: {path}, {} documents, {chars:.0} characters.\n", corpus.len());
             print_table(&["sekretess"], &[Scores::compute(&corpus, &preds)], &[Some((chars, cpu))]);
             println!();
@@ -524,6 +542,49 @@ fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Prints the errors of one label, one line each: `FN` (a gold span nothing matched
+/// exactly), `FP` (a prediction that matches no gold span) and `BOUND` (a prediction that
+/// overlaps a gold span with other bounds), with the line around it. For development on
+/// corpora that may be read (never the held-out half).
+fn print_errors(corpus: &[CorpusDoc], preds: &HashMap<usize, Vec<Pred>>, label: &str) {
+    let empty = Vec::new();
+    for d in corpus {
+        let chars: Vec<char> = d.text.chars().collect();
+        let sub =
+            |a: usize, b: usize| chars[a.min(chars.len())..b.min(chars.len())].iter().collect::<String>();
+        let context = |a: usize, b: usize| {
+            let lo = a.saturating_sub(40);
+            let hi = (b + 30).min(chars.len());
+            format!("{}[{}]{}", sub(lo, a), sub(a, b), sub(b, hi)).replace('\n', "⏎")
+        };
+        let gold: Vec<(usize, usize)> = d.spans.iter().filter(|s| s.2 == label).map(|s| (s.0, s.1)).collect();
+        let pred: Vec<(usize, usize)> =
+            preds.get(&d.id).unwrap_or(&empty).iter().filter(|s| s.2 == label).map(|s| (s.0, s.1)).collect();
+        for &(a, b) in &gold {
+            if pred.contains(&(a, b)) {
+                continue;
+            }
+            if let Some(&(pa, pb)) = pred.iter().find(|&&(pa, pb)| pa < b && a < pb) {
+                println!(
+                    "BOUND {} {}: gold {:?} pred {:?} | {}",
+                    d.id,
+                    d.family,
+                    sub(a, b),
+                    sub(pa, pb),
+                    context(a.min(pa), b.max(pb))
+                );
+            } else {
+                println!("FN {} {}: {:?} | {}", d.id, d.family, sub(a, b), context(a, b));
+            }
+        }
+        for &(a, b) in &pred {
+            if !gold.iter().any(|&(ga, gb)| ga < b && a < gb) {
+                println!("FP {} {}: {:?} | {}", d.id, d.family, sub(a, b), context(a, b));
+            }
+        }
+    }
 }
 
 fn scores_preds(p: &HashMap<usize, Vec<Pred>>) -> HashMap<usize, Vec<Pred>> {
