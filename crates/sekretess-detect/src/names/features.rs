@@ -32,8 +32,11 @@ pub const G_CTX: u8 = 8;
 pub const SEP_NONE: u8 = 0;
 /// One space between them.
 pub const SEP_SPACE: u8 = 1;
-/// `", "` between them ("Okafor, Chidinma").
+/// A comma between them, with a space or two around it ("Okafor, Chidinma", "ERSSON ,  BENGT"
+/// in OCR text).
 pub const SEP_COMMA: u8 = 2;
+/// A slash and no space between them ("GILL/SUNITA", an airline's SURNAME/GIVEN).
+pub const SEP_SLASH: u8 = 3;
 
 /// Token flags (what the decoder and the vetoes look at).
 pub const F_GIVEN: u16 = 1;
@@ -61,6 +64,8 @@ pub const F_COLUMN_OTHER: u16 = 2048;
 pub const F_COLUMN_PERSON: u16 = 4096;
 /// A street word itself ("Storgatan").
 pub const F_STREET: u16 = 1024;
+/// A company form later on the line ("Goldberg Properties LLC").
+pub const F_COMPANY_LATER: u16 = 8192;
 
 /// One token: a capitalised word.
 #[derive(Clone, Copy, Debug)]
@@ -75,6 +80,8 @@ pub struct Tok {
     pub flags: u16,
     /// The scanner's PERSON candidate on it: 0 none, 1 starts here, 2 continues.
     pub rule: u8,
+    /// Spaces before it when it is joined by spaces (1 to 4; OCR text and tables space wider).
+    pub gap: u8,
 }
 
 /// The tokens of one text with their static features (flat).
@@ -374,6 +381,14 @@ fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache:
     cache.get(as_str(&t[i..we])) & (L_GIVEN | L_SUR) != 0
 }
 
+/// A comma joining two words of one name: `,` with at most two spaces before it and one to
+/// three after it ("Okafor, Chidinma"; "ERSSON ,  BENGT" in OCR text).
+fn comma_join(between: &[u8]) -> bool {
+    let Some(c) = between.iter().position(|&b| b == b',') else { return false };
+    let (before, after) = (&between[..c], &between[c + 1..]);
+    before.len() <= 2 && (1..=3).contains(&after.len()) && before.iter().chain(after).all(|&b| b == b' ')
+}
+
 /// Tokens and static features of `text`; `cands` are the scanner's candidates on it and `key`
 /// the label its field name says.
 pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
@@ -434,17 +449,33 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
                 continue;
             }
         }
+        // A possessive is the name without its "'s" ("Aarav Shah's vaccines").
+        let possessive = we - i > 3 && t[i..we].ends_with(b"'s");
+        let we = if possessive { we - 2 } else { we };
         let initial = t[i..we].len() == 1 && t.get(we) == Some(&b'.');
+        // The second letter of an abbreviation ("P.O. Box", "U.S.") is not an initial.
+        if initial && i >= 2 && t[i - 1] == b'.' && t[i - 2].is_ascii_alphabetic() {
+            i = we + 1;
+            continue;
+        }
         let end = if initial { we + 1 } else { we };
-        // Joined by spaces (one, or a few as in OCR text) or by ", ".
+        // Joined by spaces (one, or a few as in OCR text), by a comma or by a slash.
         let spaces = t[..i].iter().rev().take(5).take_while(|&&b| b == b' ' || b == b'\t').count();
+        let between = prev_end.and_then(|p| t.get(p..i)).unwrap_or(&[]);
         let sep = if (1..=4).contains(&spaces) && prev_end.is_some_and(|p| p + spaces == i) {
             SEP_SPACE
-        } else if prev_end.is_some_and(|p| p + 2 == i) && &t[i - 2..i] == b", " {
+        } else if comma_join(between) {
             SEP_COMMA
+        } else if between == b"/"
+            && t[i - 2].is_ascii_uppercase()
+            && t.get(i + 1).is_some_and(|b| !b.is_ascii_lowercase())
+        {
+            // Only in capitals, as on tickets and passenger lists ("Dato/Date" is a heading).
+            SEP_SLASH
         } else {
             SEP_NONE
         };
+        let gap = if sep == SEP_SPACE { u8::try_from(spaces).unwrap_or(4) } else { 0 };
         if sep == SEP_NONE && key.is_none() && !worth_a_look(t, i, we, end, &rules, &mut x.cache) {
             // A capitalised word at the start of a sentence, alone, with no cue: outside a
             // name without asking the model (this keeps the cost per byte low).
@@ -452,6 +483,12 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
             continue;
         }
         x.token(i, we, end, sep, key_tag, short_value, &rules);
+        if possessive {
+            x.push(G_CTX, 29, b"possessive");
+        }
+        if let Some(tok) = x.s.toks.last_mut() {
+            tok.gap = gap;
+        }
         if let Some((delim, cols)) = &header
             && let Some(tok) = x.s.toks.last_mut()
         {
@@ -606,6 +643,7 @@ impl Extract<'_> {
             }
         }
         if later {
+            flags |= F_COMPANY_LATER;
             self.push(G_CTX, 20, b"company_later");
         }
         if nws.bytes().all(|b| b.is_ascii_digit()) && !nw.is_empty() {
@@ -658,13 +696,20 @@ impl Extract<'_> {
                 self.push_h(G_RULE, 27, hash(0, lab) ^ pos);
                 self.push_h(G_RULE, 28, hash(0, lab) ^ pos ^ bucket << 4);
                 if label == Label::Person {
-                    self.s.toks.push(Tok { start: i, end, sep, flags, rule: if s == i { 1 } else { 2 } });
+                    self.s.toks.push(Tok {
+                        start: i,
+                        end,
+                        sep,
+                        flags,
+                        rule: if s == i { 1 } else { 2 },
+                        gap: 0,
+                    });
                     let _ = e;
                     return;
                 }
             }
             None => self.push(G_RULE, 27, b"none"),
         }
-        self.s.toks.push(Tok { start: i, end, sep, flags, rule: 0 });
+        self.s.toks.push(Tok { start: i, end, sep, flags, rule: 0, gap: 0 });
     }
 }

@@ -7,9 +7,9 @@
 use std::sync::LazyLock;
 
 use super::features::{
-    F_CAPS, F_COLUMN_OTHER, F_COLUMN_PERSON, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL,
-    F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, SEP_SPACE,
-    Sentence, Tok, tag_feature,
+    F_CAPS, F_COLUMN_OTHER, F_COLUMN_PERSON, F_COMPANY_AFTER, F_COMPANY_LATER, F_GIVEN, F_INITIAL,
+    F_KEY_PERSON, F_NAME_LABEL, F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE,
+    NBITS, SEP_NONE, SEP_SPACE, Sentence, Tok, tag_feature,
 };
 
 const MAGIC: &[u8; 4] = b"SKPM";
@@ -69,40 +69,98 @@ impl Model {
     pub fn spans(&self, t: &[u8], s: &Sentence) -> Vec<(usize, usize, f32)> {
         let mut tags = Vec::with_capacity(s.toks.len());
         let mut margins = Vec::with_capacity(s.toks.len());
-        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins));
+        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins), None);
         structure_overrides(s, &mut tags, &mut margins);
-        let mut out = Vec::new();
-        let mut k = 0;
-        while k < tags.len() {
-            if tags[k] != B {
-                k += 1;
+        let out = names_of(t, s, &tags, &margins);
+        // A second pass when a name found here stands again elsewhere in the text.
+        let Some(force) = seen_again(t, s, &out) else { return out };
+        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins), Some(&force));
+        structure_overrides(s, &mut tags, &mut margins);
+        names_of(t, s, &tags, &margins)
+    }
+}
+
+/// The names of decoded tags, with the structure rules and vetoes applied.
+fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize, usize, f32)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < tags.len() {
+        if tags[k] != B {
+            k += 1;
+            continue;
+        }
+        let mut j = k + 1;
+        while j < tags.len() && tags[j] == I {
+            j += 1;
+        }
+        let mut toks = &s.toks[k..j];
+        // A word that never starts a name ("Region Jämtland", "Dr Anna Berg"): the name
+        // starts after it only when a known given name follows.
+        if toks[0].flags & F_STOP != 0 && toks.len() >= 2 {
+            if toks[1].flags & F_GIVEN != 0 {
+                toks = &toks[1..];
+            } else if toks[0].flags & (F_NAME_LABEL | F_KEY_PERSON) == 0 {
+                k = j;
                 continue;
             }
-            let mut j = k + 1;
-            while j < tags.len() && tags[j] == I {
-                j += 1;
-            }
-            let mut toks = &s.toks[k..j];
-            // A word that never starts a name ("Region Jämtland", "Dr Anna Berg"): the name
-            // starts after it only when a known given name follows.
-            if toks[0].flags & F_STOP != 0 && toks.len() >= 2 {
-                if toks[1].flags & F_GIVEN != 0 {
-                    toks = &toks[1..];
-                } else if toks[0].flags & (F_NAME_LABEL | F_KEY_PERSON) == 0 {
-                    k = j;
-                    continue;
-                }
-            }
-            let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
-            if !vetoed(t, toks) {
-                let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
-                out.push((toks[0].start, toks[toks.len() - 1].end, conf));
-            }
-            k = j;
         }
-        join_particles(t, &mut out);
-        out
+        let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
+        if !vetoed(t, toks) {
+            let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
+            out.push((toks[0].start, toks[toks.len() - 1].end, conf));
+        }
+        k = j;
     }
+    join_particles(t, &mut out);
+    out
+}
+
+/// Margin of a name found again (confidence about 0.6).
+const SEEN_AGAIN_MARGIN: f32 = 1.6;
+/// Confidence a name needs before its words are looked for elsewhere in the text.
+const SOURCE_CONF: f32 = 0.75;
+
+/// One person is written about more than once. Where a word of a name found with some
+/// confidence stands again in the same text as a token outside every name ("Hi Kwame" ...
+/// "Kwame Mensah:" in a chat; "Trond Vikanes" in a heading and in a list of members), the
+/// second pass tags it as a name and lets the model decide its neighbours. Not before a
+/// company form or a place word ("Goldberg Properties LLC"); the vetoes still apply.
+/// `None` when there is nothing to look at again.
+fn seen_again(t: &[u8], s: &Sentence, out: &[(usize, usize, f32)]) -> Option<Vec<bool>> {
+    if out.is_empty() {
+        return None;
+    }
+    let word = |k: &Tok| t.get(k.start..k.end).unwrap_or(&[]);
+    let usable = |k: &Tok| k.flags & (F_STOP | F_INITIAL) == 0 && k.end - k.start >= 2;
+    let span_of = |k: &Tok| {
+        let p = out.partition_point(|&(_, e, _)| e <= k.start);
+        out.get(p).filter(|&&(a, _, _)| a < k.end).map(|&(_, _, c)| c)
+    };
+    let mut words: Vec<&[u8]> = s
+        .toks
+        .iter()
+        .filter(|k| usable(k) && span_of(k).is_some_and(|c| c >= SOURCE_CONF))
+        .map(word)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    words.sort_unstable();
+    words.dedup();
+    let mut any = false;
+    let force: Vec<bool> = s
+        .toks
+        .iter()
+        .map(|k| {
+            let f = usable(k)
+                && k.flags & (F_COMPANY_AFTER | F_PLACE_AFTER | F_COMPANY_LATER | F_STREET) == 0
+                && span_of(k).is_none()
+                && words.binary_search(&word(k)).is_ok();
+            any |= f;
+            f
+        })
+        .collect();
+    any.then_some(force)
 }
 
 /// Lower-case name particles: "Ebba von Platen", "Ludwig van der Berg", "Erik af Klint",
@@ -261,12 +319,13 @@ pub fn tag_features(tok: &Tok, prev: u8, drop: u8, out: &mut Vec<u32>) {
     out.push(tag_feature(44, prev, u64::from(tok.flags & (F_CAPS | F_INITIAL))));
     out.push(tag_feature(45, prev, u64::from(tok.sep) << 8 | u64::from(lex)));
     out.push(tag_feature(46, prev, u64::from(tok.flags & (F_NAME_LABEL | F_KEY_PERSON))));
+    out.push(tag_feature(47, prev, u64::from(tok.sep) << 8 | u64::from(tok.gap.min(3))));
 }
 
 /// Greedy decoding: each token's tag given the previous token's (I only after B or I on a
 /// joined token).
 pub fn decode(s: &Sentence, drop: u8, score: &mut dyn FnMut(&[u32]) -> [f32; 3], out: &mut Vec<u8>) {
-    decode_inner(s, drop, score, out, None);
+    decode_inner(s, drop, score, out, None, None);
 }
 
 fn decode_inner(
@@ -275,8 +334,12 @@ fn decode_inner(
     score: &mut dyn FnMut(&[u32]) -> [f32; 3],
     out: &mut Vec<u8>,
     mut margins: Option<&mut Vec<f32>>,
+    force: Option<&[bool]>,
 ) {
     out.clear();
+    if let Some(m) = margins.as_deref_mut() {
+        m.clear();
+    }
     let mut feats: Vec<u32> = Vec::with_capacity(64);
     for (k, tok) in s.toks.iter().enumerate() {
         let prev = if tok.sep == SEP_NONE || k == 0 { NO_PREV } else { out[k - 1] };
@@ -294,8 +357,13 @@ fn decode_inner(
         if (prev == B || prev == I) && sc[I as usize] > sc[best as usize] {
             best = I;
         }
+        let mut margin = sc[best as usize] - sc[O as usize];
+        if best == O && force.is_some_and(|f| f.get(k) == Some(&true)) {
+            best = if prev == B || prev == I { I } else { B };
+            margin = SEEN_AGAIN_MARGIN;
+        }
         if let Some(m) = margins.as_deref_mut() {
-            m.push(sc[best as usize] - sc[O as usize]);
+            m.push(margin);
         }
         out.push(best);
     }
