@@ -104,8 +104,20 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
                 continue;
             }
         }
+        // A word also written in lower case nearby is a common word, not a name ("Tekniker
+        // Pekka Lindroos" after "… vår tekniker."): the name starts after it.
+        while let Some(first) = toks.first()
+            && first.flags & (F_GIVEN | F_SURNAME | F_NAME_LABEL | F_KEY_PERSON | F_CAPS) == 0
+            && lower_case_nearby(t, first.start, first.end)
+        {
+            toks = &toks[1..];
+        }
+        if toks.is_empty() {
+            k = j;
+            continue;
+        }
         let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
-        if !vetoed(t, toks) {
+        if !vetoed(t, toks) && !organisation_mailbox(t, toks) {
             let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
             out.push((toks[0].start, toks[toks.len() - 1].end, conf));
         }
@@ -113,6 +125,73 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
     }
     join_particles(t, &mut out);
     out
+}
+
+/// A display name before an e-mail address that names the address's domain and not its
+/// mailbox is an organisation's ("Swedbank <noreply@swedbank.se>", "Maplewood Elementary PTA
+/// <pta@maplewood-elem.org>"); a person's name is in the mailbox ("Layla Haddad
+/// <l.haddad@cedarridge.com>", "Zeynep <zeynep@arslankonsult.se>").
+fn organisation_mailbox(t: &[u8], toks: &[Tok]) -> bool {
+    let Some(last) = toks.last() else { return false };
+    let e = last.end;
+    let line_end =
+        t[e..t.len().min(e + 120)].iter().position(|&b| b == b'\n').map_or(t.len().min(e + 120), |p| e + p);
+    let rest = &t[e..line_end];
+    let Some(lt) = rest.iter().position(|&b| b == b'<') else { return false };
+    if lt > 30 || rest[..lt].iter().any(u8::is_ascii_digit) {
+        return false;
+    }
+    let addr = &rest[lt + 1..];
+    let Some(gt) = addr.iter().position(|&b| b == b'>') else { return false };
+    let addr = addr[..gt].to_ascii_lowercase();
+    let Some(at) = addr.iter().position(|&b| b == b'@') else { return false };
+    let (local, domain) = (&addr[..at], &addr[at + 1..]);
+    let mut in_domain = false;
+    for k in toks {
+        let w = t.get(k.start..k.end).unwrap_or(&[]).to_ascii_lowercase();
+        if w.len() < 3 {
+            continue;
+        }
+        if memchr::memmem::find(local, &w).is_some() {
+            return false;
+        }
+        in_domain |= memchr::memmem::find(domain, &w).is_some();
+    }
+    in_domain
+}
+
+/// How far around a word `lower_case_nearby` looks, in bytes each way.
+const NEARBY: usize = 600;
+
+/// Whether the capitalised word `t[s..e]` stands in lower case as a word of its own within
+/// `NEARBY` bytes ("tekniker", "grannen"): names keep their capital, common words do not. A
+/// word inside an e-mail address or a host name ("pekka.lindroos@") does not count.
+fn lower_case_nearby(t: &[u8], s: usize, e: usize) -> bool {
+    let Some(w) = t.get(s..e) else { return false };
+    let Ok(ws) = std::str::from_utf8(w) else { return false };
+    let mut cs = ws.chars();
+    let Some(first) = cs.next() else { return false };
+    let rest = cs.as_str();
+    if ws.len() < 3 || !first.is_uppercase() || !rest.chars().any(char::is_lowercase) {
+        return false;
+    }
+    let mut needle = String::with_capacity(ws.len() + 2);
+    needle.extend(first.to_lowercase());
+    needle.push_str(rest);
+    let lo = s.saturating_sub(NEARBY);
+    let hi = (e + NEARBY).min(t.len());
+    let hay = &t[lo..hi];
+    memchr::memmem::find_iter(hay, needle.as_bytes()).any(|p| {
+        let before = p.checked_sub(1).and_then(|b| hay.get(b)).copied();
+        let after = hay.get(p + needle.len()).copied();
+        let next = hay.get(p + needle.len() + 1).copied();
+        matches!(before, None | Some(b' ' | b'\n' | b'\t' | b'(' | b'"'))
+            && match after {
+                None | Some(b' ' | b'\n' | b'\r' | b'\t' | b',' | b';' | b':' | b')' | b'!' | b'?') => true,
+                Some(b'.') => !next.is_some_and(|n| n.is_ascii_alphanumeric()),
+                _ => false,
+            }
+    })
 }
 
 /// Margin of a name found again (confidence about 0.6).
