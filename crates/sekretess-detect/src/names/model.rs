@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 use super::features::{
     F_CAPS, F_COLUMN_OTHER, F_COLUMN_PERSON, F_COMPANY_AFTER, F_COMPANY_LATER, F_GIVEN, F_INITIAL,
     F_KEY_PERSON, F_NAME_LABEL, F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE,
-    NBITS, SEP_NONE, SEP_SPACE, Sentence, Tok, tag_feature,
+    NBITS, SEP_COMMA, SEP_NONE, SEP_SLASH, SEP_SPACE, Sentence, Tok, tag_feature,
 };
 
 const MAGIC: &[u8; 4] = b"SKPM";
@@ -70,12 +70,12 @@ impl Model {
         let mut tags = Vec::with_capacity(s.toks.len());
         let mut margins = Vec::with_capacity(s.toks.len());
         decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins), None);
-        structure_overrides(s, &mut tags, &mut margins);
+        structure_overrides(t, s, &mut tags, &mut margins);
         let out = names_of(t, s, &tags, &margins);
         // A second pass when a name found here stands again elsewhere in the text.
         let Some(force) = seen_again(t, s, &out) else { return out };
         decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins), Some(&force));
-        structure_overrides(s, &mut tags, &mut margins);
+        structure_overrides(t, s, &mut tags, &mut margins);
         names_of(t, s, &tags, &margins)
     }
 }
@@ -313,7 +313,8 @@ const STRUCTURE_MARGIN: f32 = 4.0;
 /// Structure that overrules the model's `O`: a capitalised word in a CSV column whose header
 /// names a person ("efternamn"), and the second word of a full name in capitals that the rules
 /// found ("YOUSEF WEISS").
-fn structure_overrides(s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
+fn structure_overrides(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
+    comma_cells(t, s, tags, margins);
     for k in 0..tags.len().min(s.toks.len()).min(margins.len()) {
         if tags[k] != O {
             continue;
@@ -332,6 +333,63 @@ fn structure_overrides(s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
             tags[k] = I;
             margins[k] = margins[k - 1];
         }
+    }
+}
+
+/// A cell of a table, CSV or form that holds `Surname, Given` and nothing else ("Sjöberg,
+/// Lars-Erik", "Andersson Karimi, Leo", "ERSSON ,  BENGT") is one name when the model found a
+/// name in part of it: one side of the comma is a single word, and the words start after a
+/// line start, a delimiter, a label's colon or a wide gap and end before one.
+fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
+    let n = s.toks.len().min(tags.len()).min(margins.len());
+    let mut k = 0;
+    while k < n {
+        let mut j = k + 1;
+        while j < n && s.toks[j].sep != SEP_NONE {
+            j += 1;
+        }
+        let run = &s.toks[k..j];
+        let commas: Vec<usize> = (1..run.len()).filter(|&x| run[x].sep == SEP_COMMA).collect();
+        if let [c] = commas[..]
+            && (c == 1 || c == run.len() - 1)
+            && run.len() <= 5
+            && tags[k..j].contains(&O)
+            && tags[k..j].iter().any(|&g| g != O)
+            && run.iter().all(|x| x.flags & (F_STOP | F_STREET | F_INITIAL | F_COLUMN_OTHER) == 0)
+            && run.iter().all(|x| x.sep != SEP_SLASH)
+            // Capitals throughout or nowhere: "Petra Lund, HR" is a name and a role.
+            && (run.iter().all(|x| x.flags & F_CAPS != 0) || run.iter().all(|x| x.flags & F_CAPS == 0))
+            && cell_start(t, run[0].start)
+            && cell_end(t, run[run.len() - 1].end)
+        {
+            let m = (k..j).filter(|&x| tags[x] != O).map(|x| margins[x]).fold(f32::INFINITY, f32::min);
+            for x in k..j {
+                tags[x] = if x == k { B } else { I };
+                margins[x] = m;
+            }
+        }
+        k = j;
+    }
+}
+
+/// Whether a cell starts at `i`: after a line start, a field delimiter or quote, a label's
+/// colon, or two spaces.
+fn cell_start(t: &[u8], i: usize) -> bool {
+    let mut k = i;
+    let mut spaces = 0;
+    while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
+        k -= 1;
+        spaces += 1;
+    }
+    k == 0 || spaces >= 2 || matches!(t[k - 1], b'\n' | b'"' | b',' | b';' | b'|' | b'\t' | b':' | b'=')
+}
+
+/// Whether a cell ends at `e`: before a line end, a field delimiter or quote, or two spaces.
+fn cell_end(t: &[u8], e: usize) -> bool {
+    match t.get(e) {
+        None | Some(b'\n' | b'\r' | b'"' | b',' | b';' | b'|' | b'\t') => true,
+        Some(b' ') => t.get(e + 1).is_none_or(|&b| matches!(b, b' ' | b'\n' | b'\r')),
+        _ => false,
     }
 }
 
