@@ -323,7 +323,48 @@ const ROLE_NOUNS: &[&str] = &[
 /// OCR spacing (`SURNAME ,  GIVEN`), possessives, two names side by side in a signature table,
 /// a role noun before a name, chat speakers without a time.
 fn more_structures(g: &mut G, b: &mut B, sv: bool) {
-    match g.r.below(6) {
+    match g.r.below(8) {
+        6 | 7 => {
+            // A given name alone in running text, after a verb or a preposition; and the same
+            // words before places and products, which are not names.
+            let (before, after): (&[&str], &[&str]) = if sv {
+                (
+                    &[
+                        "Fråga efter ",
+                        "Betalt av ",
+                        "Tack till ",
+                        "Vi väntar på ",
+                        "Skicka det till ",
+                        "Prata med ",
+                    ],
+                    &[" i kassan.\n", ".\n", " på måndag.\n", " så snart som möjligt.\n"],
+                )
+            } else {
+                (
+                    &[
+                        "Please ask for ",
+                        "Paid by ",
+                        "Thanks to ",
+                        "We are waiting for ",
+                        "Send it to ",
+                        "Talk to ",
+                    ],
+                    &[" in billing.\n", ".\n", " on Monday.\n", " as soon as possible.\n"],
+                )
+            };
+            b.lit(g.pk(before));
+            if g.r.chance(0.7) {
+                let n = g.given();
+                b.name(&n);
+                if g.r.chance(0.3) {
+                    b.lit(if sv { " och " } else { " and " });
+                    b.name(&g.given());
+                }
+            } else {
+                b.lit(g.pk(PLACES));
+            }
+            b.lit(g.pk(after));
+        }
         0 => {
             let n = 1 + g.r.below(3);
             let sur = g.sur().to_uppercase();

@@ -539,7 +539,8 @@ impl Extract<'_> {
         if lx & L_SUR != 0 {
             flags |= F_SURNAME;
         }
-        if lx & L_STOP != 0 {
+        // An initial is never a stop word: "A. Begum", "I. Sæther" (not the article or "I").
+        if lx & L_STOP != 0 && end == we {
             flags |= F_STOP;
         }
         if lx & L_STREET != 0 {
