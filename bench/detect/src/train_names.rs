@@ -236,6 +236,17 @@ mod tests {
         assert_eq!(a.len(), 12 + (3usize << NBITS) * 2);
     }
 
+    /// The held-out half is never training data: `train-names` refuses it by name, and its
+    /// default files are the frozen half and the tuning set.
+    #[test]
+    fn the_held_out_half_is_refused() {
+        assert!(check_not_heldout(Path::new("bench/detect/handlabelled/heldout.jsonl")).is_err());
+        assert!(run(&[PathBuf::from("x/heldout.jsonl")], Path::new("/nonexistent/m.bin"), 1, 1, 1).is_err());
+        assert!(check_not_heldout(Path::new("bench/detect/tuning/tuning.jsonl")).is_ok());
+        assert!(DEFAULT_HAND.iter().all(|f| !f.contains("heldout")));
+        assert!(DEFAULT_HAND.contains(&"bench/detect/tuning/tuning.jsonl"));
+    }
+
     /// Gold spans reach the texts the detector scans inside structured documents.
     #[test]
     fn gold_names_reach_csv_cells_and_json_values() {

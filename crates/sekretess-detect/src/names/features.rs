@@ -32,10 +32,10 @@ pub const G_CTX: u8 = 8;
 pub const SEP_NONE: u8 = 0;
 /// One space between them.
 pub const SEP_SPACE: u8 = 1;
-/// A comma between them, with a space or two around it ("Okafor, Chidinma", "ERSSON ,  BENGT"
+/// A comma between them, with a space or two around it ("Okafor, Chidinma", "HOLM ,  ASTRID"
 /// in OCR text).
 pub const SEP_COMMA: u8 = 2;
-/// A slash and no space between them ("GILL/SUNITA", an airline's SURNAME/GIVEN).
+/// A slash and no space between them ("OSEI/AMARA", an airline's SURNAME/GIVEN).
 pub const SEP_SLASH: u8 = 3;
 
 /// Token flags (what the decoder and the vetoes look at).
@@ -363,6 +363,10 @@ fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache:
     if j > sp && char_at(t, j).is_some_and(|(c, _)| c.is_uppercase()) {
         return true;
     }
+    // Before a slash and a capital ("OSEI/AMARA").
+    if t.get(end) == Some(&b'/') && t.get(end + 1).is_some_and(u8::is_ascii_uppercase) {
+        return true;
+    }
     // Alone on its line, before a colon or bracket, or at the end of the text.
     if matches!(t.get(end), None | Some(b'\n' | b'\r' | b':' | b'<' | b'(' | b'"')) {
         return true;
@@ -382,8 +386,8 @@ fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache:
 }
 
 /// A comma joining two words of one name: `,` with at most two spaces before it and one to
-/// three after it ("Okafor, Chidinma"; "ERSSON ,  BENGT" in OCR text).
-fn comma_join(between: &[u8]) -> bool {
+/// three after it ("Okafor, Chidinma"; "HOLM ,  ASTRID" in OCR text).
+pub(super) fn comma_join(between: &[u8]) -> bool {
     let Some(c) = between.iter().position(|&b| b == b',') else { return false };
     let (before, after) = (&between[..c], &between[c + 1..]);
     before.len() <= 2 && (1..=3).contains(&after.len()) && before.iter().chain(after).all(|&b| b == b' ')
@@ -449,7 +453,7 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
                 continue;
             }
         }
-        // A possessive is the name without its "'s" ("Aarav Shah's vaccines").
+        // A possessive is the name without its "'s" ("Tove Holm's order").
         let possessive = we - i > 3 && t[i..we].ends_with(b"'s");
         let we = if possessive { we - 2 } else { we };
         let initial = t[i..we].len() == 1 && t.get(we) == Some(&b'.');
@@ -461,7 +465,8 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         let end = if initial { we + 1 } else { we };
         // Joined by spaces (one, or a few as in OCR text), by a comma or by a slash.
         let spaces = t[..i].iter().rev().take(5).take_while(|&&b| b == b' ' || b == b'\t').count();
-        let between = prev_end.and_then(|p| t.get(p..i)).unwrap_or(&[]);
+        // What lies between this word and the previous token, when that is a few bytes.
+        let between = prev_end.filter(|&p| i - p <= 6).and_then(|p| t.get(p..i)).unwrap_or(&[]);
         let sep = if (1..=4).contains(&spaces) && prev_end.is_some_and(|p| p + spaces == i) {
             SEP_SPACE
         } else if comma_join(between) {
@@ -539,7 +544,7 @@ impl Extract<'_> {
         if lx & L_SUR != 0 {
             flags |= F_SURNAME;
         }
-        // An initial is never a stop word: "A. Begum", "I. Sæther" (not the article or "I").
+        // An initial is never a stop word: "A. Osei", "I. Holm" (not the article or "I").
         if lx & L_STOP != 0 && end == we {
             flags |= F_STOP;
         }

@@ -7,17 +7,19 @@
 use std::sync::LazyLock;
 
 use super::features::{
-    F_CAPS, F_COLUMN_OTHER, F_COLUMN_PERSON, F_COMPANY_AFTER, F_COMPANY_LATER, F_GIVEN, F_INITIAL,
-    F_KEY_PERSON, F_NAME_LABEL, F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE,
-    NBITS, SEP_COMMA, SEP_NONE, SEP_SLASH, SEP_SPACE, Sentence, Tok, tag_feature,
+    F_CAPS, F_COLUMN_OTHER, F_COLUMN_PERSON, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL,
+    F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, SEP_SPACE,
+    Sentence, Tok, tag_feature,
 };
+
+use super::structure::{SEEN_AGAIN_MARGIN, comma_cells, lower_case_nearby, organisation_mailbox, seen_again};
 
 const MAGIC: &[u8; 4] = b"SKPM";
 const HEADER: usize = 12;
 /// Tags.
-const O: u8 = 0;
-const B: u8 = 1;
-const I: u8 = 2;
+pub(super) const O: u8 = 0;
+pub(super) const B: u8 = 1;
+pub(super) const I: u8 = 2;
 /// "No previous token on the same line joined to this one."
 const NO_PREV: u8 = 3;
 
@@ -69,12 +71,15 @@ impl Model {
     pub fn spans(&self, t: &[u8], s: &Sentence) -> Vec<(usize, usize, f32)> {
         let mut tags = Vec::with_capacity(s.toks.len());
         let mut margins = Vec::with_capacity(s.toks.len());
-        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins), None);
+        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins));
+        let (raw, raw_margins) = (tags.clone(), margins.clone());
         structure_overrides(t, s, &mut tags, &mut margins);
         let out = names_of(t, s, &tags, &margins);
-        // A second pass when a name found here stands again elsewhere in the text.
+        // A second pass where a name found here stands again elsewhere in the text: only the
+        // tokens from a forced one until the tags agree with the first pass again.
         let Some(force) = seen_again(t, s, &out) else { return out };
-        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins), Some(&force));
+        let (mut tags, mut margins) = (raw, raw_margins);
+        redecode_forced(s, &mut |f| self.score(f), &mut tags, &mut margins, &force);
         structure_overrides(t, s, &mut tags, &mut margins);
         names_of(t, s, &tags, &margins)
     }
@@ -104,8 +109,8 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
                 continue;
             }
         }
-        // A word also written in lower case nearby is a common word, not a name ("Tekniker
-        // Pekka Lindroos" after "… vår tekniker."): the name starts after it.
+        // A word also written in lower case nearby is a common word, not a name ("Montör
+        // Tove Holm" after "… vår montör."): the name starts after it.
         while let Some(first) = toks.first()
             && first.flags & (F_GIVEN | F_SURNAME | F_NAME_LABEL | F_KEY_PERSON | F_CAPS) == 0
             && lower_case_nearby(t, first.start, first.end)
@@ -125,121 +130,6 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
     }
     join_particles(t, &mut out);
     out
-}
-
-/// A display name before an e-mail address that names the address's domain and not its
-/// mailbox is an organisation's ("Swedbank <noreply@swedbank.se>", "Maplewood Elementary PTA
-/// <pta@maplewood-elem.org>"); a person's name is in the mailbox ("Layla Haddad
-/// <l.haddad@cedarridge.com>", "Zeynep <zeynep@arslankonsult.se>").
-fn organisation_mailbox(t: &[u8], toks: &[Tok]) -> bool {
-    let Some(last) = toks.last() else { return false };
-    let e = last.end;
-    let line_end =
-        t[e..t.len().min(e + 120)].iter().position(|&b| b == b'\n').map_or(t.len().min(e + 120), |p| e + p);
-    let rest = &t[e..line_end];
-    let Some(lt) = rest.iter().position(|&b| b == b'<') else { return false };
-    if lt > 30 || rest[..lt].iter().any(u8::is_ascii_digit) {
-        return false;
-    }
-    let addr = &rest[lt + 1..];
-    let Some(gt) = addr.iter().position(|&b| b == b'>') else { return false };
-    let addr = addr[..gt].to_ascii_lowercase();
-    let Some(at) = addr.iter().position(|&b| b == b'@') else { return false };
-    let (local, domain) = (&addr[..at], &addr[at + 1..]);
-    let mut in_domain = false;
-    for k in toks {
-        let w = t.get(k.start..k.end).unwrap_or(&[]).to_ascii_lowercase();
-        if w.len() < 3 {
-            continue;
-        }
-        if memchr::memmem::find(local, &w).is_some() {
-            return false;
-        }
-        in_domain |= memchr::memmem::find(domain, &w).is_some();
-    }
-    in_domain
-}
-
-/// How far around a word `lower_case_nearby` looks, in bytes each way.
-const NEARBY: usize = 600;
-
-/// Whether the capitalised word `t[s..e]` stands in lower case as a word of its own within
-/// `NEARBY` bytes ("tekniker", "grannen"): names keep their capital, common words do not. A
-/// word inside an e-mail address or a host name ("pekka.lindroos@") does not count.
-fn lower_case_nearby(t: &[u8], s: usize, e: usize) -> bool {
-    let Some(w) = t.get(s..e) else { return false };
-    let Ok(ws) = std::str::from_utf8(w) else { return false };
-    let mut cs = ws.chars();
-    let Some(first) = cs.next() else { return false };
-    let rest = cs.as_str();
-    if ws.len() < 3 || !first.is_uppercase() || !rest.chars().any(char::is_lowercase) {
-        return false;
-    }
-    let mut needle = String::with_capacity(ws.len() + 2);
-    needle.extend(first.to_lowercase());
-    needle.push_str(rest);
-    let lo = s.saturating_sub(NEARBY);
-    let hi = (e + NEARBY).min(t.len());
-    let hay = &t[lo..hi];
-    memchr::memmem::find_iter(hay, needle.as_bytes()).any(|p| {
-        let before = p.checked_sub(1).and_then(|b| hay.get(b)).copied();
-        let after = hay.get(p + needle.len()).copied();
-        let next = hay.get(p + needle.len() + 1).copied();
-        matches!(before, None | Some(b' ' | b'\n' | b'\t' | b'(' | b'"'))
-            && match after {
-                None | Some(b' ' | b'\n' | b'\r' | b'\t' | b',' | b';' | b':' | b')' | b'!' | b'?') => true,
-                Some(b'.') => !next.is_some_and(|n| n.is_ascii_alphanumeric()),
-                _ => false,
-            }
-    })
-}
-
-/// Margin of a name found again (confidence about 0.6).
-const SEEN_AGAIN_MARGIN: f32 = 1.6;
-/// Confidence a name needs before its words are looked for elsewhere in the text.
-const SOURCE_CONF: f32 = 0.75;
-
-/// One person is written about more than once. Where a word of a name found with some
-/// confidence stands again in the same text as a token outside every name ("Hi Kwame" ...
-/// "Kwame Mensah:" in a chat; "Trond Vikanes" in a heading and in a list of members), the
-/// second pass tags it as a name and lets the model decide its neighbours. Not before a
-/// company form or a place word ("Goldberg Properties LLC"); the vetoes still apply.
-/// `None` when there is nothing to look at again.
-fn seen_again(t: &[u8], s: &Sentence, out: &[(usize, usize, f32)]) -> Option<Vec<bool>> {
-    if out.is_empty() {
-        return None;
-    }
-    let word = |k: &Tok| t.get(k.start..k.end).unwrap_or(&[]);
-    let usable = |k: &Tok| k.flags & (F_STOP | F_INITIAL) == 0 && k.end - k.start >= 2;
-    let span_of = |k: &Tok| {
-        let p = out.partition_point(|&(_, e, _)| e <= k.start);
-        out.get(p).filter(|&&(a, _, _)| a < k.end).map(|&(_, _, c)| c)
-    };
-    let mut words: Vec<&[u8]> = s
-        .toks
-        .iter()
-        .filter(|k| usable(k) && span_of(k).is_some_and(|c| c >= SOURCE_CONF))
-        .map(word)
-        .collect();
-    if words.is_empty() {
-        return None;
-    }
-    words.sort_unstable();
-    words.dedup();
-    let mut any = false;
-    let force: Vec<bool> = s
-        .toks
-        .iter()
-        .map(|k| {
-            let f = usable(k)
-                && k.flags & (F_COMPANY_AFTER | F_PLACE_AFTER | F_COMPANY_LATER | F_STREET) == 0
-                && span_of(k).is_none()
-                && words.binary_search(&word(k)).is_ok();
-            any |= f;
-            f
-        })
-        .collect();
-    any.then_some(force)
 }
 
 /// Lower-case name particles: "Ebba von Platen", "Ludwig van der Berg", "Erik af Klint",
@@ -336,63 +226,6 @@ fn structure_overrides(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f
     }
 }
 
-/// A cell of a table, CSV or form that holds `Surname, Given` and nothing else ("Sjöberg,
-/// Lars-Erik", "Andersson Karimi, Leo", "ERSSON ,  BENGT") is one name when the model found a
-/// name in part of it: one side of the comma is a single word, and the words start after a
-/// line start, a delimiter, a label's colon or a wide gap and end before one.
-fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
-    let n = s.toks.len().min(tags.len()).min(margins.len());
-    let mut k = 0;
-    while k < n {
-        let mut j = k + 1;
-        while j < n && s.toks[j].sep != SEP_NONE {
-            j += 1;
-        }
-        let run = &s.toks[k..j];
-        let commas: Vec<usize> = (1..run.len()).filter(|&x| run[x].sep == SEP_COMMA).collect();
-        if let [c] = commas[..]
-            && (c == 1 || c == run.len() - 1)
-            && run.len() <= 5
-            && tags[k..j].contains(&O)
-            && tags[k..j].iter().any(|&g| g != O)
-            && run.iter().all(|x| x.flags & (F_STOP | F_STREET | F_INITIAL | F_COLUMN_OTHER) == 0)
-            && run.iter().all(|x| x.sep != SEP_SLASH)
-            // Capitals throughout or nowhere: "Petra Lund, HR" is a name and a role.
-            && (run.iter().all(|x| x.flags & F_CAPS != 0) || run.iter().all(|x| x.flags & F_CAPS == 0))
-            && cell_start(t, run[0].start)
-            && cell_end(t, run[run.len() - 1].end)
-        {
-            let m = (k..j).filter(|&x| tags[x] != O).map(|x| margins[x]).fold(f32::INFINITY, f32::min);
-            for x in k..j {
-                tags[x] = if x == k { B } else { I };
-                margins[x] = m;
-            }
-        }
-        k = j;
-    }
-}
-
-/// Whether a cell starts at `i`: after a line start, a field delimiter or quote, a label's
-/// colon, or two spaces.
-fn cell_start(t: &[u8], i: usize) -> bool {
-    let mut k = i;
-    let mut spaces = 0;
-    while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
-        k -= 1;
-        spaces += 1;
-    }
-    k == 0 || spaces >= 2 || matches!(t[k - 1], b'\n' | b'"' | b',' | b';' | b'|' | b'\t' | b':' | b'=')
-}
-
-/// Whether a cell ends at `e`: before a line end, a field delimiter or quote, or two spaces.
-fn cell_end(t: &[u8], e: usize) -> bool {
-    match t.get(e) {
-        None | Some(b'\n' | b'\r' | b'"' | b',' | b';' | b'|' | b'\t') => true,
-        Some(b' ') => t.get(e + 1).is_none_or(|&b| matches!(b, b' ' | b'\n' | b'\r')),
-        _ => false,
-    }
-}
-
 /// Rules that overrule the model: what is never a person's name.
 fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     let first = toks[0];
@@ -462,7 +295,7 @@ pub fn tag_features(tok: &Tok, prev: u8, drop: u8, out: &mut Vec<u32>) {
 /// Greedy decoding: each token's tag given the previous token's (I only after B or I on a
 /// joined token).
 pub fn decode(s: &Sentence, drop: u8, score: &mut dyn FnMut(&[u32]) -> [f32; 3], out: &mut Vec<u8>) {
-    decode_inner(s, drop, score, out, None, None);
+    decode_inner(s, drop, score, out, None);
 }
 
 fn decode_inner(
@@ -471,38 +304,90 @@ fn decode_inner(
     score: &mut dyn FnMut(&[u32]) -> [f32; 3],
     out: &mut Vec<u8>,
     mut margins: Option<&mut Vec<f32>>,
-    force: Option<&[bool]>,
 ) {
     out.clear();
     if let Some(m) = margins.as_deref_mut() {
         m.clear();
     }
     let mut feats: Vec<u32> = Vec::with_capacity(64);
-    for (k, tok) in s.toks.iter().enumerate() {
-        let prev = if tok.sep == SEP_NONE || k == 0 { NO_PREV } else { out[k - 1] };
-        feats.clear();
-        let lo = s.offs[k] as usize;
-        let hi = s.offs[k + 1] as usize;
-        for (f, g) in s.feats[lo..hi].iter().zip(&s.groups[lo..hi]) {
-            if g & drop == 0 {
-                feats.push(*f);
-            }
-        }
-        tag_features(tok, prev, drop, &mut feats);
-        let sc = score(&feats);
-        let mut best = if sc[B as usize] > sc[O as usize] { B } else { O };
-        if (prev == B || prev == I) && sc[I as usize] > sc[best as usize] {
-            best = I;
-        }
-        let mut margin = sc[best as usize] - sc[O as usize];
-        if best == O && force.is_some_and(|f| f.get(k) == Some(&true)) {
-            best = if prev == B || prev == I { I } else { B };
-            margin = SEEN_AGAIN_MARGIN;
-        }
+    for k in 0..s.toks.len() {
+        let prev = prev_tag(s, k, out);
+        let (best, margin) = step(s, k, prev, drop, score, &mut feats);
         if let Some(m) = margins.as_deref_mut() {
             m.push(margin);
         }
         out.push(best);
+    }
+}
+
+/// The tag before token `k` as decoding sees it (`NO_PREV` when `k` is not joined to it).
+fn prev_tag(s: &Sentence, k: usize, tags: &[u8]) -> u8 {
+    if k == 0 || s.toks[k].sep == SEP_NONE { NO_PREV } else { tags.get(k - 1).copied().unwrap_or(NO_PREV) }
+}
+
+/// Token `k`'s tag after `prev`, and its margin over `O`.
+fn step(
+    s: &Sentence,
+    k: usize,
+    prev: u8,
+    drop: u8,
+    score: &mut dyn FnMut(&[u32]) -> [f32; 3],
+    feats: &mut Vec<u32>,
+) -> (u8, f32) {
+    feats.clear();
+    let lo = s.offs[k] as usize;
+    let hi = s.offs[k + 1] as usize;
+    for (f, g) in s.feats[lo..hi].iter().zip(&s.groups[lo..hi]) {
+        if g & drop == 0 {
+            feats.push(*f);
+        }
+    }
+    tag_features(&s.toks[k], prev, drop, feats);
+    let sc = score(feats);
+    let mut best = if sc[B as usize] > sc[O as usize] { B } else { O };
+    if (prev == B || prev == I) && sc[I as usize] > sc[best as usize] {
+        best = I;
+    }
+    (best, sc[best as usize] - sc[O as usize])
+}
+
+/// Second pass: each forced token the first pass left `O` becomes a name (`B`, or `I` after a
+/// name it is joined to), and the tokens after it are decoded again until one gets the tag it
+/// had (greedy decoding depends only on the previous tag, so the rest is unchanged).
+fn redecode_forced(
+    s: &Sentence,
+    score: &mut dyn FnMut(&[u32]) -> [f32; 3],
+    tags: &mut [u8],
+    margins: &mut [f32],
+    force: &[bool],
+) {
+    let n = s.toks.len().min(tags.len()).min(margins.len()).min(force.len());
+    let mut feats: Vec<u32> = Vec::with_capacity(64);
+    let mut k = 0;
+    while k < n {
+        if !force[k] || tags[k] != O {
+            k += 1;
+            continue;
+        }
+        let prev = prev_tag(s, k, tags);
+        tags[k] = if prev == B || prev == I { I } else { B };
+        margins[k] = SEEN_AGAIN_MARGIN;
+        let mut j = k + 1;
+        while j < n && s.toks[j].sep != SEP_NONE {
+            let (mut tag, mut margin) = step(s, j, tags[j - 1], 0, score, &mut feats);
+            if tag == O && force[j] {
+                tag = if tags[j - 1] == O { B } else { I };
+                margin = SEEN_AGAIN_MARGIN;
+            }
+            let same = tag == tags[j];
+            tags[j] = tag;
+            margins[j] = margin;
+            j += 1;
+            if same {
+                break;
+            }
+        }
+        k = j;
     }
 }
 
