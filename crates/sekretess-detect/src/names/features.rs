@@ -445,6 +445,12 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
             i = we;
             continue;
         }
+        // The part a partial mask left visible ("████ Berg") is not a new name: redacting
+        // twice changes nothing.
+        if i >= 4 && t[..i - 1].ends_with("\u{2588}".as_bytes()) && t[i - 1] == b' ' {
+            i = we;
+            continue;
+        }
         // Contractions are not names: "I'm", "We'd", "They'll".
         if let Some(a) = t[i..we].iter().position(|&b| b == b'\'') {
             let rest = &t[i + a + 1..we];
