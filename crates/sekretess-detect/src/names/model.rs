@@ -140,36 +140,67 @@ const PARTICLES: &[&[u8]] = &[
     b"ap",
 ];
 
-/// The end of ` particle [particle] Name` after `e` (one or two particles, then a capitalised
-/// word on the same line), or of `-Name` after a particle joined by a hyphen ("al-Hassan").
-fn particle_tail(t: &[u8], e: usize) -> Option<usize> {
-    let mut j = e;
-    for n in 0..2 {
-        if t.get(j) != Some(&b' ') {
-            return None;
-        }
-        let ws = j + 1;
-        let mut we = ws;
-        while we < t.len() && t[we].is_ascii_lowercase() {
-            we += 1;
-        }
-        let word = &t[ws..we];
-        if !PARTICLES.contains(&word) {
-            // After one particle, this must be the name.
-            if n == 0 {
-                return None;
-            }
+/// Capitalised particles of Irish and Scottish names ("Ó", "Ní", "Nic", "Mac"), besides the
+/// capitalised forms of `PARTICLES` ("Van der Merwe", "De Luca").
+const CAP_PARTICLES: &[&str] = &["ó", "ní", "nic", "mac", "mc", "ua", "uí"];
+
+/// Spaces at `j` (one, or two as in OCR text): how many.
+fn spaces_at(t: &[u8], j: usize) -> usize {
+    match (t.get(j), t.get(j + 1)) {
+        (Some(b' '), Some(b' ')) => 2,
+        (Some(b' '), _) => 1,
+        _ => 0,
+    }
+}
+
+/// The end of a particle starting at `ws`: a lower-case one of `PARTICLES`, or a capitalised
+/// one of `PARTICLES` or `CAP_PARTICLES`.
+fn particle_end(t: &[u8], ws: usize) -> Option<usize> {
+    let mut we = ws;
+    while let Some((c, l)) = crate::scan::char_at(t, we) {
+        if !c.is_alphabetic() {
             break;
         }
-        j = we;
+        we += l;
+    }
+    let word = std::str::from_utf8(t.get(ws..we)?).ok()?;
+    if word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return PARTICLES.contains(&word.as_bytes()).then_some(we);
+    }
+    let mut cs = word.chars();
+    let capitalised = cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase);
+    let lower = word.to_lowercase();
+    (capitalised && (PARTICLES.contains(&lower.as_bytes()) || CAP_PARTICLES.contains(&lower.as_str())))
+        .then_some(we)
+}
+
+/// The end of ` particle [particle] Name` after `e` (one or two particles, then a capitalised
+/// word on the same line), or of `-Name` after a particle joined by a hyphen ("al-Hassan"). A
+/// name that ends in a particle ("Oisín Ó") takes the capitalised word after it.
+fn particle_tail(t: &[u8], e: usize) -> Option<usize> {
+    let mut j = e;
+    let lo = e.saturating_sub(8);
+    let last_start = t[lo..e].iter().rposition(|&b| b == b' ').map_or(lo, |p| lo + p + 1);
+    let ends_in_particle = last_start < e && particle_end(t, last_start) == Some(e);
+    for n in 0..2 {
+        let sp = spaces_at(t, j);
+        if sp == 0 {
+            return None;
+        }
+        match particle_end(t, j + sp) {
+            Some(we) => j = we,
+            // After one particle (or a name ending in one), this must be the name.
+            None if n > 0 || ends_in_particle => break,
+            None => return None,
+        }
         if t.get(j) == Some(&b'-') {
             // "al-Hassan": the particle and the name are one word.
             break;
         }
     }
-    // A capitalised word after a space (or the hyphen of "al-").
-    let s = j + 1;
-    if !matches!(t.get(j), Some(b' ' | b'-')) {
+    // A capitalised word after a space or two (or the hyphen of "al-").
+    let s = j + if t.get(j) == Some(&b'-') { 1 } else { spaces_at(t, j) };
+    if s == j {
         return None;
     }
     let (c, _) = crate::scan::char_at(t, s)?;
@@ -435,5 +466,21 @@ mod tests {
         let mut out = vec![span("Anna")];
         join_particles(t, &mut out);
         assert_eq!(&t[out[0].0..out[0].1], b"Anna");
+        // Capitalised particles, OCR spacing, a name ending in a particle.
+        let t =
+            "Ring Johan Van der Merwe, Marco De Luca, Aoife  Ó  Briain eller Sara Nic Amhlaoibh. Anna De har"
+                .as_bytes();
+        let span = |w: &str| {
+            let s = t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap_or(usize::MAX);
+            (s, s + w.len(), 0.9f32)
+        };
+        let mut out = vec![span("Johan"), span("Marco"), span("Aoife  Ó"), span("Sara"), span("Anna")];
+        join_particles(t, &mut out);
+        let got: Vec<&str> =
+            out.iter().map(|&(s, e, _)| std::str::from_utf8(&t[s..e]).unwrap_or("")).collect();
+        assert_eq!(
+            got,
+            ["Johan Van der Merwe", "Marco De Luca", "Aoife  Ó  Briain", "Sara Nic Amhlaoibh", "Anna"]
+        );
     }
 }
