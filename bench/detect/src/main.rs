@@ -8,8 +8,8 @@
 //! sekretess-bench-detect throughput --mb 1,100,1000 [--threads 0 (default: every core, as redact)]
 //! sekretess-bench-detect compare [--docs 3500] [--python bench/presidio/.venv/bin/python]
 //! sekretess-bench-detect score-corpus --corpus bench/detect/handlabelled/heldout.jsonl
-//! sekretess-bench-detect score-corpus --corpus bench/detect/tuning/tuning.jsonl --errors POSTAL_ADDRESS,PHONE
-//! sekretess-bench-detect train-names [--seed 19] [--epochs 8] [--gen-docs 4000] [--out crates/sekretess-detect/data/person_model.bin]
+//! sekretess-bench-detect score-corpus --corpus bench/detect/tuning/tuning.jsonl --errors POSTAL_ADDRESS,PERSON
+//! sekretess-bench-detect train-names [--seed 19] [--epochs 8] [--gen-docs 4000] [--frozen FILE]... [--out crates/sekretess-detect/data/person_model.bin]
 //! ```
 //!
 //! `score-corpus` runs Sekretess over any labelled corpus in the JSONL format above (`id`,
@@ -449,11 +449,16 @@ fn main() -> anyhow::Result<()> {
             let epochs: usize = arg(&args, "--epochs").map_or(Ok(8), |s| s.parse()).context("--epochs")?;
             let gen_docs: usize =
                 arg(&args, "--gen-docs").map_or(Ok(4000), |s| s.parse()).context("--gen-docs")?;
-            let frozen =
-                arg(&args, "--frozen").unwrap_or_else(|| "bench/detect/handlabelled/frozen.jsonl".into());
+            // Hand-labelled training files: `--frozen FILE`, repeated; by default the frozen
+            // half and the tuning set. Never the held-out half.
+            let mut hand = args_all(&args, "--frozen");
+            if hand.is_empty() {
+                hand = train_names::DEFAULT_HAND.iter().map(|s| (*s).to_string()).collect();
+            }
+            let hand: Vec<PathBuf> = hand.iter().map(PathBuf::from).collect();
             let out =
                 arg(&args, "--out").unwrap_or_else(|| "crates/sekretess-detect/data/person_model.bin".into());
-            train_names::run(Path::new(&frozen), Path::new(&out), seed, epochs, gen_docs)?;
+            train_names::run(&hand, Path::new(&out), seed, epochs, gen_docs)?;
         }
         "score-corpus" => {
             let path = arg(&args, "--corpus").context("score-corpus needs --corpus FILE")?;
@@ -565,13 +570,13 @@ mod heldout {
         ("IP_ADDRESS", 0.99, 0.99),
         ("DATE_OF_BIRTH", 0.95, 0.93),
         ("POSTAL_ADDRESS", 0.95, 0.0),
-        ("PERSON", 0.925, 0.0),
+        ("PERSON", 0.94, 0.0),
         ("micro", 0.955, 0.0),
     ];
 
     /// Exact-span F1 floors (label, F1) for what the rules and the model still work on
-    /// (measured: addresses 0.888, PERSON 0.887, micro 0.931).
-    const EXACT_FLOORS: &[(&str, f64)] = &[("POSTAL_ADDRESS", 0.87), ("PERSON", 0.875), ("micro", 0.92)];
+    /// (measured: addresses 0.888, PERSON 0.891, micro 0.931).
+    const EXACT_FLOORS: &[(&str, f64)] = &[("POSTAL_ADDRESS", 0.87), ("PERSON", 0.88), ("micro", 0.92)];
 
     #[test]
     fn heldout_scores_stay_above_their_floors() {

@@ -2,10 +2,11 @@
 //! the features of `sekretess_detect::names`) and writes its weights file.
 //!
 //! Training data: the generated name contexts (`names_gen`), the project's generated corpus
-//! (`corpus_gen`) and the frozen half of the hand-labelled set. Never the held-out half.
+//! (`corpus_gen`) and hand-labelled files: by default the frozen half of the hand-labelled set
+//! and the tuning set (`bench/detect/tuning/`). Never the held-out half.
 //! Everything is seeded, so the same command writes the same bytes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use sekretess_detect::names::{self, G_LEX, G_RULE, G_WORD, NBITS, Sentence};
 use sekretess_detect::{Format, Label};
@@ -153,32 +154,52 @@ pub fn train(examples: &[Example], epochs: usize, seed: u64) -> Vec<f32> {
     w.iter().zip(&acc).map(|(&w, &a)| w - a / c).collect()
 }
 
-/// Builds the training set, trains, and writes the model to `out`.
-pub fn run(frozen: &Path, out: &Path, seed: u64, epochs: usize, gen_docs: usize) -> anyhow::Result<()> {
+/// The hand-labelled files `train-names` trains on by default: the frozen half of the
+/// hand-labelled set and the tuning set (both written blind, in the same format).
+pub const DEFAULT_HAND: &[&str] =
+    &["bench/detect/handlabelled/frozen.jsonl", "bench/detect/tuning/tuning.jsonl"];
+
+/// Refuses the held-out half (`heldout.jsonl`): it is the score, never training data.
+fn check_not_heldout(path: &Path) -> anyhow::Result<()> {
+    if path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.contains("heldout")) {
+        anyhow::bail!("{} is the held-out half: it is scored, never trained on", path.display());
+    }
+    Ok(())
+}
+
+/// Builds the training set, trains, and writes the model to `out`. `hand` are the
+/// hand-labelled files, in the order given (the order is part of the seeded result).
+pub fn run(hand: &[PathBuf], out: &Path, seed: u64, epochs: usize, gen_docs: usize) -> anyhow::Result<()> {
     let mut ex = Vec::new();
-    let frozen_docs = crate::read_corpus(frozen)?;
+    let mut hand_docs = Vec::new();
+    for path in hand {
+        check_not_heldout(path)?;
+        let docs = crate::read_corpus(path)?;
+        eprintln!("hand-labelled: {} ({} documents)", path.display(), docs.len());
+        hand_docs.extend(docs);
+    }
     // The hand-labelled documents count twice: they are few, and written independently.
     for _ in 0..2 {
-        for d in &frozen_docs {
+        for d in &hand_docs {
             ex.extend(examples(&d.text, &d.format, &d.spans, false));
         }
     }
-    let n_frozen = ex.len();
+    let n_hand = ex.len();
     for d in crate::names_gen::corpus(seed, gen_docs) {
         let spans: Vec<(usize, usize, String)> =
             d.spans.iter().map(|&(s, e, l)| (s, e, l.to_string())).collect();
         ex.extend(examples(&d.text, d.format, &spans, true));
     }
-    let n_names = ex.len() - n_frozen;
+    let n_names = ex.len() - n_hand;
     for d in crate::corpus_gen::corpus(seed + 1, gen_docs / 2) {
         let spans: Vec<(usize, usize, String)> =
             d.spans.iter().map(|&(s, e, l)| (s, e, l.to_string())).collect();
         ex.extend(examples(&d.text, d.format, &spans, true));
     }
     eprintln!(
-        "training texts: {n_frozen} from {} frozen documents, {n_names} name contexts, {} generated corpus",
-        frozen_docs.len(),
-        ex.len() - n_frozen - n_names
+        "training texts: {n_hand} from {} hand-labelled documents, {n_names} name contexts, {} generated corpus",
+        hand_docs.len(),
+        ex.len() - n_hand - n_names
     );
     let weights = train(&ex, epochs, seed);
     let bytes = names::encode(&weights);
@@ -213,6 +234,17 @@ mod tests {
         assert_eq!(a, model(5));
         assert_ne!(a, model(6));
         assert_eq!(a.len(), 12 + (3usize << NBITS) * 2);
+    }
+
+    /// The held-out half is never training data: `train-names` refuses it by name, and its
+    /// default files are the frozen half and the tuning set.
+    #[test]
+    fn the_held_out_half_is_refused() {
+        assert!(check_not_heldout(Path::new("bench/detect/handlabelled/heldout.jsonl")).is_err());
+        assert!(run(&[PathBuf::from("x/heldout.jsonl")], Path::new("/nonexistent/m.bin"), 1, 1, 1).is_err());
+        assert!(check_not_heldout(Path::new("bench/detect/tuning/tuning.jsonl")).is_ok());
+        assert!(DEFAULT_HAND.iter().all(|f| !f.contains("heldout")));
+        assert!(DEFAULT_HAND.contains(&"bench/detect/tuning/tuning.jsonl"));
     }
 
     /// Gold spans reach the texts the detector scans inside structured documents.

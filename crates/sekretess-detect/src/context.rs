@@ -537,6 +537,15 @@ pub fn key_label(key: &str) -> Option<Label> {
     {
         return Some(Label::Person);
     }
+    // A column of a name's part, alone or after what the person is ("first", "middle",
+    // "attendee_last", "guestGiven"), not a first or last something else ("first_gift").
+    if words.len() <= 2
+        && words
+            .last()
+            .is_some_and(|w| matches!(w.as_str(), "first" | "middle" | "last" | "given" | "family"))
+    {
+        return Some(Label::Person);
+    }
     None
 }
 
@@ -572,6 +581,10 @@ mod tests {
     fn keys() {
         assert_eq!(key_label("customerName"), Some(Label::Person));
         assert_eq!(key_label("first_name"), Some(Label::Person));
+        assert_eq!(key_label("middle"), Some(Label::Person));
+        assert_eq!(key_label("attendee_last"), Some(Label::Person));
+        assert_eq!(key_label("first_gift"), None);
+        assert_eq!(key_label("last_login"), None);
         assert_eq!(key_label("username"), None);
         assert_eq!(key_label("client_ip"), Some(Label::IpAddress));
         assert_eq!(key_label("zip"), Some(Label::PostalAddress));

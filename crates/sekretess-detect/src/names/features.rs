@@ -32,8 +32,11 @@ pub const G_CTX: u8 = 8;
 pub const SEP_NONE: u8 = 0;
 /// One space between them.
 pub const SEP_SPACE: u8 = 1;
-/// `", "` between them ("Okafor, Chidinma").
+/// A comma between them, with a space or two around it ("Okafor, Chidinma", "HOLM ,  ASTRID"
+/// in OCR text).
 pub const SEP_COMMA: u8 = 2;
+/// A slash and no space between them ("OSEI/AMARA", an airline's SURNAME/GIVEN).
+pub const SEP_SLASH: u8 = 3;
 
 /// Token flags (what the decoder and the vetoes look at).
 pub const F_GIVEN: u16 = 1;
@@ -61,6 +64,8 @@ pub const F_COLUMN_OTHER: u16 = 2048;
 pub const F_COLUMN_PERSON: u16 = 4096;
 /// A street word itself ("Storgatan").
 pub const F_STREET: u16 = 1024;
+/// A company form later on the line ("Goldberg Properties LLC").
+pub const F_COMPANY_LATER: u16 = 8192;
 
 /// One token: a capitalised word.
 #[derive(Clone, Copy, Debug)]
@@ -75,6 +80,8 @@ pub struct Tok {
     pub flags: u16,
     /// The scanner's PERSON candidate on it: 0 none, 1 starts here, 2 continues.
     pub rule: u8,
+    /// Spaces before it when it is joined by spaces (1 to 4; OCR text and tables space wider).
+    pub gap: u8,
 }
 
 /// The tokens of one text with their static features (flat).
@@ -356,6 +363,10 @@ fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache:
     if j > sp && char_at(t, j).is_some_and(|(c, _)| c.is_uppercase()) {
         return true;
     }
+    // Before a slash and a capital ("OSEI/AMARA").
+    if t.get(end) == Some(&b'/') && t.get(end + 1).is_some_and(u8::is_ascii_uppercase) {
+        return true;
+    }
     // Alone on its line, before a colon or bracket, or at the end of the text.
     if matches!(t.get(end), None | Some(b'\n' | b'\r' | b':' | b'<' | b'(' | b'"')) {
         return true;
@@ -372,6 +383,14 @@ fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache:
         return true;
     }
     cache.get(as_str(&t[i..we])) & (L_GIVEN | L_SUR) != 0
+}
+
+/// A comma joining two words of one name: `,` with at most two spaces before it and one to
+/// three after it ("Okafor, Chidinma"; "HOLM ,  ASTRID" in OCR text).
+pub(super) fn comma_join(between: &[u8]) -> bool {
+    let Some(c) = between.iter().position(|&b| b == b',') else { return false };
+    let (before, after) = (&between[..c], &between[c + 1..]);
+    before.len() <= 2 && (1..=3).contains(&after.len()) && before.iter().chain(after).all(|&b| b == b' ')
 }
 
 /// Tokens and static features of `text`; `cands` are the scanner's candidates on it and `key`
@@ -426,6 +445,12 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
             i = we;
             continue;
         }
+        // The part a partial mask left visible ("████ Berg") is not a new name: redacting
+        // twice changes nothing.
+        if i >= 4 && t[..i - 1].ends_with("\u{2588}".as_bytes()) && t[i - 1] == b' ' {
+            i = we;
+            continue;
+        }
         // Contractions are not names: "I'm", "We'd", "They'll".
         if let Some(a) = t[i..we].iter().position(|&b| b == b'\'') {
             let rest = &t[i + a + 1..we];
@@ -434,17 +459,34 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
                 continue;
             }
         }
+        // A possessive is the name without its "'s" ("Tove Holm's order").
+        let possessive = we - i > 3 && t[i..we].ends_with(b"'s");
+        let we = if possessive { we - 2 } else { we };
         let initial = t[i..we].len() == 1 && t.get(we) == Some(&b'.');
+        // The second letter of an abbreviation ("P.O. Box", "U.S.") is not an initial.
+        if initial && i >= 2 && t[i - 1] == b'.' && t[i - 2].is_ascii_alphabetic() {
+            i = we + 1;
+            continue;
+        }
         let end = if initial { we + 1 } else { we };
-        // Joined by spaces (one, or a few as in OCR text) or by ", ".
+        // Joined by spaces (one, or a few as in OCR text), by a comma or by a slash.
         let spaces = t[..i].iter().rev().take(5).take_while(|&&b| b == b' ' || b == b'\t').count();
+        // What lies between this word and the previous token, when that is a few bytes.
+        let between = prev_end.filter(|&p| i - p <= 6).and_then(|p| t.get(p..i)).unwrap_or(&[]);
         let sep = if (1..=4).contains(&spaces) && prev_end.is_some_and(|p| p + spaces == i) {
             SEP_SPACE
-        } else if prev_end.is_some_and(|p| p + 2 == i) && &t[i - 2..i] == b", " {
+        } else if comma_join(between) {
             SEP_COMMA
+        } else if between == b"/"
+            && t[i - 2].is_ascii_uppercase()
+            && t.get(i + 1).is_some_and(|b| !b.is_ascii_lowercase())
+        {
+            // Only in capitals, as on tickets and passenger lists ("Dato/Date" is a heading).
+            SEP_SLASH
         } else {
             SEP_NONE
         };
+        let gap = if sep == SEP_SPACE { u8::try_from(spaces).unwrap_or(4) } else { 0 };
         if sep == SEP_NONE && key.is_none() && !worth_a_look(t, i, we, end, &rules, &mut x.cache) {
             // A capitalised word at the start of a sentence, alone, with no cue: outside a
             // name without asking the model (this keeps the cost per byte low).
@@ -452,6 +494,12 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
             continue;
         }
         x.token(i, we, end, sep, key_tag, short_value, &rules);
+        if possessive {
+            x.push(G_CTX, 29, b"possessive");
+        }
+        if let Some(tok) = x.s.toks.last_mut() {
+            tok.gap = gap;
+        }
         if let Some((delim, cols)) = &header
             && let Some(tok) = x.s.toks.last_mut()
         {
@@ -502,7 +550,8 @@ impl Extract<'_> {
         if lx & L_SUR != 0 {
             flags |= F_SURNAME;
         }
-        if lx & L_STOP != 0 {
+        // An initial is never a stop word: "A. Osei", "I. Holm" (not the article or "I").
+        if lx & L_STOP != 0 && end == we {
             flags |= F_STOP;
         }
         if lx & L_STREET != 0 {
@@ -606,6 +655,7 @@ impl Extract<'_> {
             }
         }
         if later {
+            flags |= F_COMPANY_LATER;
             self.push(G_CTX, 20, b"company_later");
         }
         if nws.bytes().all(|b| b.is_ascii_digit()) && !nw.is_empty() {
@@ -658,13 +708,20 @@ impl Extract<'_> {
                 self.push_h(G_RULE, 27, hash(0, lab) ^ pos);
                 self.push_h(G_RULE, 28, hash(0, lab) ^ pos ^ bucket << 4);
                 if label == Label::Person {
-                    self.s.toks.push(Tok { start: i, end, sep, flags, rule: if s == i { 1 } else { 2 } });
+                    self.s.toks.push(Tok {
+                        start: i,
+                        end,
+                        sep,
+                        flags,
+                        rule: if s == i { 1 } else { 2 },
+                        gap: 0,
+                    });
                     let _ = e;
                     return;
                 }
             }
             None => self.push(G_RULE, 27, b"none"),
         }
-        self.s.toks.push(Tok { start: i, end, sep, flags, rule: 0 });
+        self.s.toks.push(Tok { start: i, end, sep, flags, rule: 0, gap: 0 });
     }
 }

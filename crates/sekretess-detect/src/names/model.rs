@@ -12,12 +12,14 @@ use super::features::{
     Sentence, Tok, tag_feature,
 };
 
+use super::structure::{SEEN_AGAIN_MARGIN, comma_cells, lower_case_nearby, organisation_mailbox, seen_again};
+
 const MAGIC: &[u8; 4] = b"SKPM";
 const HEADER: usize = 12;
 /// Tags.
-const O: u8 = 0;
-const B: u8 = 1;
-const I: u8 = 2;
+pub(super) const O: u8 = 0;
+pub(super) const B: u8 = 1;
+pub(super) const I: u8 = 2;
 /// "No previous token on the same line joined to this one."
 const NO_PREV: u8 = 3;
 
@@ -70,39 +72,64 @@ impl Model {
         let mut tags = Vec::with_capacity(s.toks.len());
         let mut margins = Vec::with_capacity(s.toks.len());
         decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins));
-        structure_overrides(s, &mut tags, &mut margins);
-        let mut out = Vec::new();
-        let mut k = 0;
-        while k < tags.len() {
-            if tags[k] != B {
-                k += 1;
+        let (raw, raw_margins) = (tags.clone(), margins.clone());
+        structure_overrides(t, s, &mut tags, &mut margins);
+        let out = names_of(t, s, &tags, &margins);
+        // A second pass where a name found here stands again elsewhere in the text: only the
+        // tokens from a forced one until the tags agree with the first pass again.
+        let Some(force) = seen_again(t, s, &out) else { return out };
+        let (mut tags, mut margins) = (raw, raw_margins);
+        redecode_forced(s, &mut |f| self.score(f), &mut tags, &mut margins, &force);
+        structure_overrides(t, s, &mut tags, &mut margins);
+        names_of(t, s, &tags, &margins)
+    }
+}
+
+/// The names of decoded tags, with the structure rules and vetoes applied.
+fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize, usize, f32)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < tags.len() {
+        if tags[k] != B {
+            k += 1;
+            continue;
+        }
+        let mut j = k + 1;
+        while j < tags.len() && tags[j] == I {
+            j += 1;
+        }
+        let mut toks = &s.toks[k..j];
+        // A word that never starts a name ("Region Jämtland", "Dr Anna Berg"): the name
+        // starts after it only when a known given name follows.
+        if toks[0].flags & F_STOP != 0 && toks.len() >= 2 {
+            if toks[1].flags & F_GIVEN != 0 {
+                toks = &toks[1..];
+            } else if toks[0].flags & (F_NAME_LABEL | F_KEY_PERSON) == 0 {
+                k = j;
                 continue;
             }
-            let mut j = k + 1;
-            while j < tags.len() && tags[j] == I {
-                j += 1;
-            }
-            let mut toks = &s.toks[k..j];
-            // A word that never starts a name ("Region Jämtland", "Dr Anna Berg"): the name
-            // starts after it only when a known given name follows.
-            if toks[0].flags & F_STOP != 0 && toks.len() >= 2 {
-                if toks[1].flags & F_GIVEN != 0 {
-                    toks = &toks[1..];
-                } else if toks[0].flags & (F_NAME_LABEL | F_KEY_PERSON) == 0 {
-                    k = j;
-                    continue;
-                }
-            }
-            let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
-            if !vetoed(t, toks) {
-                let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
-                out.push((toks[0].start, toks[toks.len() - 1].end, conf));
-            }
-            k = j;
         }
-        join_particles(t, &mut out);
-        out
+        // A word also written in lower case nearby is a common word, not a name ("Montör
+        // Tove Holm" after "… vår montör."): the name starts after it.
+        while let Some(first) = toks.first()
+            && first.flags & (F_GIVEN | F_SURNAME | F_NAME_LABEL | F_KEY_PERSON | F_CAPS) == 0
+            && lower_case_nearby(t, first.start, first.end)
+        {
+            toks = &toks[1..];
+        }
+        if toks.is_empty() {
+            k = j;
+            continue;
+        }
+        let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
+        if !vetoed(t, toks) && !organisation_mailbox(t, toks) {
+            let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
+            out.push((toks[0].start, toks[toks.len() - 1].end, conf));
+        }
+        k = j;
     }
+    join_particles(t, &mut out);
+    out
 }
 
 /// Lower-case name particles: "Ebba von Platen", "Ludwig van der Berg", "Erik af Klint",
@@ -113,36 +140,67 @@ const PARTICLES: &[&[u8]] = &[
     b"ap",
 ];
 
-/// The end of ` particle [particle] Name` after `e` (one or two particles, then a capitalised
-/// word on the same line), or of `-Name` after a particle joined by a hyphen ("al-Hassan").
-fn particle_tail(t: &[u8], e: usize) -> Option<usize> {
-    let mut j = e;
-    for n in 0..2 {
-        if t.get(j) != Some(&b' ') {
-            return None;
-        }
-        let ws = j + 1;
-        let mut we = ws;
-        while we < t.len() && t[we].is_ascii_lowercase() {
-            we += 1;
-        }
-        let word = &t[ws..we];
-        if !PARTICLES.contains(&word) {
-            // After one particle, this must be the name.
-            if n == 0 {
-                return None;
-            }
+/// Capitalised particles of Irish and Scottish names ("Ó", "Ní", "Nic", "Mac"), besides the
+/// capitalised forms of `PARTICLES` ("Van der Merwe", "De Luca").
+const CAP_PARTICLES: &[&str] = &["ó", "ní", "nic", "mac", "mc", "ua", "uí"];
+
+/// Spaces at `j` (one, or two as in OCR text): how many.
+fn spaces_at(t: &[u8], j: usize) -> usize {
+    match (t.get(j), t.get(j + 1)) {
+        (Some(b' '), Some(b' ')) => 2,
+        (Some(b' '), _) => 1,
+        _ => 0,
+    }
+}
+
+/// The end of a particle starting at `ws`: a lower-case one of `PARTICLES`, or a capitalised
+/// one of `PARTICLES` or `CAP_PARTICLES`.
+fn particle_end(t: &[u8], ws: usize) -> Option<usize> {
+    let mut we = ws;
+    while let Some((c, l)) = crate::scan::char_at(t, we) {
+        if !c.is_alphabetic() {
             break;
         }
-        j = we;
+        we += l;
+    }
+    let word = std::str::from_utf8(t.get(ws..we)?).ok()?;
+    if word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return PARTICLES.contains(&word.as_bytes()).then_some(we);
+    }
+    let mut cs = word.chars();
+    let capitalised = cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase);
+    let lower = word.to_lowercase();
+    (capitalised && (PARTICLES.contains(&lower.as_bytes()) || CAP_PARTICLES.contains(&lower.as_str())))
+        .then_some(we)
+}
+
+/// The end of ` particle [particle] Name` after `e` (one or two particles, then a capitalised
+/// word on the same line), or of `-Name` after a particle joined by a hyphen ("al-Hassan"). A
+/// name that ends in a particle ("Oisín Ó") takes the capitalised word after it.
+fn particle_tail(t: &[u8], e: usize) -> Option<usize> {
+    let mut j = e;
+    let lo = e.saturating_sub(8);
+    let last_start = t[lo..e].iter().rposition(|&b| b == b' ').map_or(lo, |p| lo + p + 1);
+    let ends_in_particle = last_start < e && particle_end(t, last_start) == Some(e);
+    for n in 0..2 {
+        let sp = spaces_at(t, j);
+        if sp == 0 {
+            return None;
+        }
+        match particle_end(t, j + sp) {
+            Some(we) => j = we,
+            // After one particle (or a name ending in one), this must be the name.
+            None if n > 0 || ends_in_particle => break,
+            None => return None,
+        }
         if t.get(j) == Some(&b'-') {
             // "al-Hassan": the particle and the name are one word.
             break;
         }
     }
-    // A capitalised word after a space (or the hyphen of "al-").
-    let s = j + 1;
-    if !matches!(t.get(j), Some(b' ' | b'-')) {
+    // A capitalised word after a space or two (or the hyphen of "al-").
+    let s = j + if t.get(j) == Some(&b'-') { 1 } else { spaces_at(t, j) };
+    if s == j {
         return None;
     }
     let (c, _) = crate::scan::char_at(t, s)?;
@@ -176,7 +234,8 @@ const STRUCTURE_MARGIN: f32 = 4.0;
 /// Structure that overrules the model's `O`: a capitalised word in a CSV column whose header
 /// names a person ("efternamn"), and the second word of a full name in capitals that the rules
 /// found ("YOUSEF WEISS").
-fn structure_overrides(s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
+fn structure_overrides(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
+    comma_cells(t, s, tags, margins);
     for k in 0..tags.len().min(s.toks.len()).min(margins.len()) {
         if tags[k] != O {
             continue;
@@ -261,6 +320,7 @@ pub fn tag_features(tok: &Tok, prev: u8, drop: u8, out: &mut Vec<u32>) {
     out.push(tag_feature(44, prev, u64::from(tok.flags & (F_CAPS | F_INITIAL))));
     out.push(tag_feature(45, prev, u64::from(tok.sep) << 8 | u64::from(lex)));
     out.push(tag_feature(46, prev, u64::from(tok.flags & (F_NAME_LABEL | F_KEY_PERSON))));
+    out.push(tag_feature(47, prev, u64::from(tok.sep) << 8 | u64::from(tok.gap.min(3))));
 }
 
 /// Greedy decoding: each token's tag given the previous token's (I only after B or I on a
@@ -277,27 +337,88 @@ fn decode_inner(
     mut margins: Option<&mut Vec<f32>>,
 ) {
     out.clear();
+    if let Some(m) = margins.as_deref_mut() {
+        m.clear();
+    }
     let mut feats: Vec<u32> = Vec::with_capacity(64);
-    for (k, tok) in s.toks.iter().enumerate() {
-        let prev = if tok.sep == SEP_NONE || k == 0 { NO_PREV } else { out[k - 1] };
-        feats.clear();
-        let lo = s.offs[k] as usize;
-        let hi = s.offs[k + 1] as usize;
-        for (f, g) in s.feats[lo..hi].iter().zip(&s.groups[lo..hi]) {
-            if g & drop == 0 {
-                feats.push(*f);
-            }
-        }
-        tag_features(tok, prev, drop, &mut feats);
-        let sc = score(&feats);
-        let mut best = if sc[B as usize] > sc[O as usize] { B } else { O };
-        if (prev == B || prev == I) && sc[I as usize] > sc[best as usize] {
-            best = I;
-        }
+    for k in 0..s.toks.len() {
+        let prev = prev_tag(s, k, out);
+        let (best, margin) = step(s, k, prev, drop, score, &mut feats);
         if let Some(m) = margins.as_deref_mut() {
-            m.push(sc[best as usize] - sc[O as usize]);
+            m.push(margin);
         }
         out.push(best);
+    }
+}
+
+/// The tag before token `k` as decoding sees it (`NO_PREV` when `k` is not joined to it).
+fn prev_tag(s: &Sentence, k: usize, tags: &[u8]) -> u8 {
+    if k == 0 || s.toks[k].sep == SEP_NONE { NO_PREV } else { tags.get(k - 1).copied().unwrap_or(NO_PREV) }
+}
+
+/// Token `k`'s tag after `prev`, and its margin over `O`.
+fn step(
+    s: &Sentence,
+    k: usize,
+    prev: u8,
+    drop: u8,
+    score: &mut dyn FnMut(&[u32]) -> [f32; 3],
+    feats: &mut Vec<u32>,
+) -> (u8, f32) {
+    feats.clear();
+    let lo = s.offs[k] as usize;
+    let hi = s.offs[k + 1] as usize;
+    for (f, g) in s.feats[lo..hi].iter().zip(&s.groups[lo..hi]) {
+        if g & drop == 0 {
+            feats.push(*f);
+        }
+    }
+    tag_features(&s.toks[k], prev, drop, feats);
+    let sc = score(feats);
+    let mut best = if sc[B as usize] > sc[O as usize] { B } else { O };
+    if (prev == B || prev == I) && sc[I as usize] > sc[best as usize] {
+        best = I;
+    }
+    (best, sc[best as usize] - sc[O as usize])
+}
+
+/// Second pass: each forced token the first pass left `O` becomes a name (`B`, or `I` after a
+/// name it is joined to), and the tokens after it are decoded again until one gets the tag it
+/// had (greedy decoding depends only on the previous tag, so the rest is unchanged).
+fn redecode_forced(
+    s: &Sentence,
+    score: &mut dyn FnMut(&[u32]) -> [f32; 3],
+    tags: &mut [u8],
+    margins: &mut [f32],
+    force: &[bool],
+) {
+    let n = s.toks.len().min(tags.len()).min(margins.len()).min(force.len());
+    let mut feats: Vec<u32> = Vec::with_capacity(64);
+    let mut k = 0;
+    while k < n {
+        if !force[k] || tags[k] != O {
+            k += 1;
+            continue;
+        }
+        let prev = prev_tag(s, k, tags);
+        tags[k] = if prev == B || prev == I { I } else { B };
+        margins[k] = SEEN_AGAIN_MARGIN;
+        let mut j = k + 1;
+        while j < n && s.toks[j].sep != SEP_NONE {
+            let (mut tag, mut margin) = step(s, j, tags[j - 1], 0, score, &mut feats);
+            if tag == O && force[j] {
+                tag = if tags[j - 1] == O { B } else { I };
+                margin = SEEN_AGAIN_MARGIN;
+            }
+            let same = tag == tags[j];
+            tags[j] = tag;
+            margins[j] = margin;
+            j += 1;
+            if same {
+                break;
+            }
+        }
+        k = j;
     }
 }
 
@@ -345,5 +466,21 @@ mod tests {
         let mut out = vec![span("Anna")];
         join_particles(t, &mut out);
         assert_eq!(&t[out[0].0..out[0].1], b"Anna");
+        // Capitalised particles, OCR spacing, a name ending in a particle.
+        let t =
+            "Ring Johan Van der Merwe, Marco De Luca, Aoife  Ó  Briain eller Sara Nic Amhlaoibh. Anna De har"
+                .as_bytes();
+        let span = |w: &str| {
+            let s = t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap_or(usize::MAX);
+            (s, s + w.len(), 0.9f32)
+        };
+        let mut out = vec![span("Johan"), span("Marco"), span("Aoife  Ó"), span("Sara"), span("Anna")];
+        join_particles(t, &mut out);
+        let got: Vec<&str> =
+            out.iter().map(|&(s, e, _)| std::str::from_utf8(&t[s..e]).unwrap_or("")).collect();
+        assert_eq!(
+            got,
+            ["Johan Van der Merwe", "Marco De Luca", "Aoife  Ó  Briain", "Sara Nic Amhlaoibh", "Anna"]
+        );
     }
 }

@@ -4,7 +4,10 @@
 //! initials, `Surname, Given`) and capitalised words that are not names (companies, streets
 //! and squares, role titles, towns, function words, headings). Only PERSON spans are labelled.
 
+mod structures;
+
 use crate::corpus_gen::{Doc, Rng};
+use structures::more_structures;
 
 struct Names {
     given: Vec<&'static str>,
@@ -13,7 +16,7 @@ struct Names {
 
 fn names() -> Names {
     let mut n = Names { given: Vec::new(), sur: Vec::new() };
-    for line in include_str!("../names/names.txt").lines() {
+    for line in include_str!("../../names/names.txt").lines() {
         let mut it = line.split_whitespace();
         let list = match it.next() {
             Some("g") => &mut n.given,
@@ -303,7 +306,8 @@ impl G<'_> {
 fn text_doc(g: &mut G, b: &mut B, sv: bool) {
     let parts = 2 + g.r.below(5);
     for _ in 0..parts {
-        match g.r.below(34) {
+        match g.r.below(38) {
+            32..=35 => more_structures(g, b, sv),
             0 => {
                 b.lit(if sv { "Från: " } else { "From: " });
                 b.name(&g.full());

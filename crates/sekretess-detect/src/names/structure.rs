@@ -1,0 +1,258 @@
+//! Structure around the tagger's decisions: a `Surname, Given` cell is one name, a name found
+//! once is looked for again in the same text, a display name that names its e-mail's domain
+//! is an organisation's, and a word also written in lower case nearby is a common word.
+
+use super::features::{
+    F_CAPS, F_COLUMN_OTHER, F_COMPANY_AFTER, F_COMPANY_LATER, F_INITIAL, F_PLACE_AFTER, F_STOP, F_STREET,
+    SEP_COMMA, SEP_NONE, SEP_SLASH, Sentence, Tok,
+};
+use super::model::{B, I, O};
+
+/// A cell of a table, CSV or form that holds `Surname, Given` and nothing else ("Lindqvist,
+/// Maj-Britt", "Osei Mensah, Kofi", "HOLM ,  ASTRID") is one name when the model found a
+/// name in part of it: one side of the comma is a single word, and the words start after a
+/// line start, a delimiter, a label's colon or a wide gap and end before one.
+pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
+    let n = s.toks.len().min(tags.len()).min(margins.len());
+    let mut k = 0;
+    while k < n {
+        let mut j = k + 1;
+        while j < n && s.toks[j].sep != SEP_NONE {
+            j += 1;
+        }
+        let run = &s.toks[k..j];
+        let commas: Vec<usize> = (1..run.len()).filter(|&x| run[x].sep == SEP_COMMA).collect();
+        if let [c] = commas[..]
+            && (c == 1 || c == run.len() - 1)
+            && run.len() <= 5
+            && tags[k..j].contains(&O)
+            && tags[k..j].iter().any(|&g| g != O)
+            && run.iter().all(|x| x.flags & (F_STOP | F_STREET | F_INITIAL | F_COLUMN_OTHER) == 0)
+            && run.iter().all(|x| x.sep != SEP_SLASH)
+            // Capitals throughout or nowhere: "Karin Holm, HR" is a name and a role.
+            && (run.iter().all(|x| x.flags & F_CAPS != 0) || run.iter().all(|x| x.flags & F_CAPS == 0))
+            && cell_start(t, run[0].start)
+            && cell_end(t, run[run.len() - 1].end)
+        {
+            let m = (k..j).filter(|&x| tags[x] != O).map(|x| margins[x]).fold(f32::INFINITY, f32::min);
+            for x in k..j {
+                tags[x] = if x == k { B } else { I };
+                margins[x] = m;
+            }
+        }
+        k = j;
+    }
+}
+
+/// Whether a cell starts at `i`: after a line start, a field delimiter or quote, a label's
+/// colon, or two spaces.
+fn cell_start(t: &[u8], i: usize) -> bool {
+    let mut k = i;
+    let mut spaces = 0;
+    while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
+        k -= 1;
+        spaces += 1;
+    }
+    k == 0 || spaces >= 2 || matches!(t[k - 1], b'\n' | b'"' | b',' | b';' | b'|' | b'\t' | b':' | b'=')
+}
+
+/// Whether a cell ends at `e`: before a line end, a field delimiter or quote, or two spaces.
+fn cell_end(t: &[u8], e: usize) -> bool {
+    match t.get(e) {
+        None | Some(b'\n' | b'\r' | b'"' | b',' | b';' | b'|' | b'\t') => true,
+        Some(b' ') => t.get(e + 1).is_none_or(|&b| matches!(b, b' ' | b'\n' | b'\r')),
+        _ => false,
+    }
+}
+
+/// Margin of a name found again (confidence about 0.6).
+pub(super) const SEEN_AGAIN_MARGIN: f32 = 1.6;
+/// Confidence a name needs before its words are looked for elsewhere in the text.
+const SOURCE_CONF: f32 = 0.75;
+
+/// One person is written about more than once. Where a word of a name found with some
+/// confidence stands again in the same text as a token outside every name ("Hi Zerihun" ...
+/// "Zerihun Asfaw:" in a chat; a chair named in a heading and in a list of members), the
+/// second pass tags it as a name and lets the model decide its neighbours. Not before a
+/// company form or a place word ("Asfaw Properties LLC"); the vetoes still apply.
+/// `None` when there is nothing to look at again.
+pub(super) fn seen_again(t: &[u8], s: &Sentence, out: &[(usize, usize, f32)]) -> Option<Vec<bool>> {
+    if out.is_empty() {
+        return None;
+    }
+    let word = |k: &Tok| t.get(k.start..k.end).unwrap_or(&[]);
+    let usable = |k: &Tok| k.flags & (F_STOP | F_INITIAL) == 0 && k.end - k.start >= 2;
+    let span_of = |k: &Tok| {
+        let p = out.partition_point(|&(_, e, _)| e <= k.start);
+        out.get(p).filter(|&&(a, _, _)| a < k.end).map(|&(_, _, c)| c)
+    };
+    let mut words: Vec<&[u8]> = s
+        .toks
+        .iter()
+        .filter(|k| usable(k) && span_of(k).is_some_and(|c| c >= SOURCE_CONF))
+        .map(word)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    words.sort_unstable();
+    words.dedup();
+    let mut any = false;
+    let force: Vec<bool> = s
+        .toks
+        .iter()
+        .map(|k| {
+            let f = usable(k)
+                && k.flags & (F_COMPANY_AFTER | F_PLACE_AFTER | F_COMPANY_LATER | F_STREET) == 0
+                && span_of(k).is_none()
+                && words.binary_search(&word(k)).is_ok();
+            any |= f;
+            f
+        })
+        .collect();
+    any.then_some(force)
+}
+
+/// A display name before an e-mail address that names the address's domain and not its
+/// mailbox is an organisation's ("Nordbank <noreply@nordbank.example>", "Birchwood School PTA
+/// <pta@birchwood-school.example>"); a person's name is in the mailbox ("Amara Osei
+/// <a.osei@lakeside.example>", "Tove <tove@tovesdesign.example>").
+pub(super) fn organisation_mailbox(t: &[u8], toks: &[Tok]) -> bool {
+    let Some(last) = toks.last() else { return false };
+    let e = last.end;
+    let line_end =
+        t[e..t.len().min(e + 120)].iter().position(|&b| b == b'\n').map_or(t.len().min(e + 120), |p| e + p);
+    let rest = &t[e..line_end];
+    let Some(lt) = rest.iter().position(|&b| b == b'<') else { return false };
+    if lt > 30 || rest[..lt].iter().any(u8::is_ascii_digit) {
+        return false;
+    }
+    let addr = &rest[lt + 1..];
+    let Some(gt) = addr.iter().position(|&b| b == b'>') else { return false };
+    let addr = addr[..gt].to_ascii_lowercase();
+    let Some(at) = addr.iter().position(|&b| b == b'@') else { return false };
+    let (local, domain) = (&addr[..at], &addr[at + 1..]);
+    let mut in_domain = false;
+    for k in toks {
+        let w = t.get(k.start..k.end).unwrap_or(&[]).to_ascii_lowercase();
+        if w.len() < 3 {
+            continue;
+        }
+        if memchr::memmem::find(local, &w).is_some() {
+            return false;
+        }
+        in_domain |= memchr::memmem::find(domain, &w).is_some();
+    }
+    in_domain
+}
+
+/// How far around a word `lower_case_nearby` looks, in bytes each way.
+const NEARBY: usize = 600;
+
+/// Whether the capitalised word `t[s..e]` stands in lower case as a word of its own within
+/// `NEARBY` bytes ("montör", "grannen"): names keep their capital, common words do not. A
+/// word inside an e-mail address or a host name ("tove.holm@") does not count.
+pub(super) fn lower_case_nearby(t: &[u8], s: usize, e: usize) -> bool {
+    let Some(w) = t.get(s..e) else { return false };
+    let Ok(ws) = std::str::from_utf8(w) else { return false };
+    let mut cs = ws.chars();
+    let Some(first) = cs.next() else { return false };
+    let rest = cs.as_str();
+    if ws.len() < 3 || !first.is_uppercase() || !rest.chars().any(char::is_lowercase) {
+        return false;
+    }
+    let mut needle = String::with_capacity(ws.len() + 2);
+    needle.extend(first.to_lowercase());
+    needle.push_str(rest);
+    let lo = s.saturating_sub(NEARBY);
+    let hi = (e + NEARBY).min(t.len());
+    let hay = &t[lo..hi];
+    memchr::memmem::find_iter(hay, needle.as_bytes()).any(|p| {
+        let before = p.checked_sub(1).and_then(|b| hay.get(b)).copied();
+        let after = hay.get(p + needle.len()).copied();
+        let next = hay.get(p + needle.len() + 1).copied();
+        matches!(before, None | Some(b' ' | b'\n' | b'\t' | b'(' | b'"'))
+            && match after {
+                None | Some(b' ' | b'\n' | b'\r' | b'\t' | b',' | b';' | b':' | b')' | b'!' | b'?') => true,
+                Some(b'.') => !next.is_some_and(|n| n.is_ascii_alphanumeric()),
+                _ => false,
+            }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::names::features::sentence;
+
+    // Names written for these tests (not from any evaluation or tuning set).
+
+    fn tags_after(t: &str, tags: &[u8]) -> Vec<u8> {
+        let s = sentence(t.as_bytes(), None, &[]);
+        assert_eq!(s.toks.len(), tags.len(), "tokens of {t:?}");
+        let mut tags = tags.to_vec();
+        let mut margins = vec![1.0; tags.len()];
+        comma_cells(t.as_bytes(), &s, &mut tags, &mut margins);
+        tags
+    }
+
+    #[test]
+    fn a_surname_given_cell_is_one_name() {
+        // A CSV cell, a table row with wide gaps, OCR spacing around the comma.
+        assert_eq!(tags_after("\"1\",\"Lindqvist, Maj-Britt\",\"x\"\n", &[O, B]), [B, I]);
+        assert_eq!(tags_after(" 7  Osei Mensah, Kofi      1960-01-02\n", &[B, I, O]), [B, I, I]);
+        assert_eq!(tags_after("HOLM ,  ASTRID\n", &[O, B]), [B, I]);
+        // A name and a role, two people, a sentence: untouched.
+        assert_eq!(tags_after("Karin Holm, HR\n", &[B, I, O]), [B, I, O]);
+        assert_eq!(tags_after("Köpare: Tove Holm, Kofi Osei\n", &[O, B, I, B, O]), [O, B, I, B, O]);
+        assert_eq!(tags_after("we met Holm, Astrid said so\n", &[O, B]), [O, B]);
+    }
+
+    #[test]
+    fn a_name_found_once_is_looked_for_again() {
+        let t = "Hyresgäst: Zerihun Asfaw\nZerihun: hej\nAsfaw Properties LLC\nDet var Ja.\n";
+        let s = sentence(t.as_bytes(), None, &[]);
+        let at = |w: &str| t.find(w).unwrap();
+        let out = [(at("Zerihun"), at("Zerihun") + "Zerihun Asfaw".len(), 0.9)];
+        let force = seen_again(t.as_bytes(), &s, &out).expect("something to look at again");
+        let forced: Vec<&str> =
+            s.toks.iter().zip(&force).filter(|(_, f)| **f).map(|(k, _)| &t[k.start..k.end]).collect();
+        // The speaker, not the company named after the surname.
+        assert_eq!(forced, ["Zerihun"]);
+        // A name found with little confidence is not looked for.
+        assert!(seen_again(t.as_bytes(), &s, &[(out[0].0, out[0].1, 0.55)]).is_none());
+    }
+
+    fn mailbox(t: &str, name: &str) -> bool {
+        let s = sentence(t.as_bytes(), None, &[]);
+        let a = t.find(name).unwrap();
+        let toks: Vec<Tok> =
+            s.toks.iter().filter(|k| k.start >= a && k.end <= a + name.len()).copied().collect();
+        organisation_mailbox(t.as_bytes(), &toks)
+    }
+
+    #[test]
+    fn a_display_name_of_the_domain_is_an_organisation() {
+        assert!(mailbox("From: Nordbank <noreply@nordbank.example>\n", "Nordbank"));
+        assert!(mailbox("From: Birchwood School PTA <pta@birchwood-school.example>\n", "Birchwood School"));
+        // A person's name is in the mailbox, even where the domain names her firm.
+        assert!(!mailbox("From: Amara Osei <a.osei@lakeside.example>\n", "Amara Osei"));
+        assert!(!mailbox("From: Tove Holm <tove@holmdesign.example>\n", "Tove Holm"));
+        assert!(!mailbox("Tove Holm, Storgatan 1\n", "Tove Holm"));
+    }
+
+    #[test]
+    fn a_word_written_in_lower_case_nearby_is_a_common_word() {
+        let t = "Vi skickar en montör.\nMontör Tove Holm kommer kl 10.".as_bytes();
+        let at = |w: &str| t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap();
+        let m = at("Montör");
+        assert!(lower_case_nearby(t, m, m + "Montör".len()));
+        let n = at("Tove");
+        assert!(!lower_case_nearby(t, n, n + 4));
+        // Inside an e-mail address it does not count.
+        let t = b"Mail tove.holm@example.org or call Holm.";
+        let h = t.len() - 5;
+        assert!(!lower_case_nearby(t, h, h + 4));
+    }
+}
