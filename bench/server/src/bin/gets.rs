@@ -10,7 +10,7 @@
 //!
 //! Both servers run with the same config file (production mode, the default log level
 //! `info`, the log on stderr written to a file, as a service manager would keep it), and
-//! the same API key (the bootstrap key). For each round and server: gets/s, p50/p99, and
+//! a service's API key of the same scope (`customers:read`, group `bench`). For each round and server: gets/s, p50/p99, and
 //! the server process's CPU time and context switches per get (from `/proc/PID/stat` and
 //! `/proc/PID/task/*/status`); the end prints the medians and the ratio new/base.
 #![forbid(unsafe_code)]
@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use sekretess_api::{BatchItem, CreateCustomers};
+use sekretess_api::{BatchItem, CreateApiKey, CreateCustomers};
 use sekretess_bench_server::{drive, name, runtime};
 use sekretess_client::{Client, ClientConfig};
 use sekretess_core::{Clock, SystemClock};
@@ -117,12 +117,15 @@ async fn start(
     anyhow::ensure!(up, "the {label} server did not come up (see {})", data.join("server.log").display());
     let init = anon.init(1, 1).await?;
     anon.unseal(&init.shares[0]).await?;
-    let client = Client::new(&ClientConfig {
-        addr,
-        ca_cert: Some(certs.ca_cert.clone()),
-        token: Some(Zeroizing::new(init.bootstrap_token.clone())),
-    })?;
-    client.create_group("bench").await?;
+    let connect = |token: &str| {
+        Client::new(&ClientConfig {
+            addr: addr.clone(),
+            ca_cert: Some(certs.ca_cert.clone()),
+            token: Some(Zeroizing::new(token.to_owned())),
+        })
+    };
+    let admin = connect(&init.bootstrap_token)?;
+    admin.create_group("bench").await?;
     let mut codes = Vec::with_capacity(customers);
     for s in (0..customers).step_by(BATCH) {
         let items = (s..(s + BATCH).min(customers))
@@ -133,10 +136,19 @@ async fn start(
                 ]),
             })
             .collect();
-        let r = client.create_customers(&CreateCustomers { group: "bench".into(), customers: items }).await?;
+        let r = admin.create_customers(&CreateCustomers { group: "bench".into(), customers: items }).await?;
         codes.extend(r.results.into_iter().filter_map(|r| r.code));
     }
     anyhow::ensure!(codes.len() == customers, "populating the {label} server failed");
+    // The gets run as a service would: its own key, allowed one scope and one group.
+    let key = admin
+        .create_api_key(&CreateApiKey {
+            name: "bench-reader".into(),
+            scopes: vec!["customers:read".into()],
+            groups: vec!["bench".into()],
+        })
+        .await?;
+    let client = connect(&key.token)?;
     Ok(Server { label, proc, client, codes: Arc::new(codes) })
 }
 

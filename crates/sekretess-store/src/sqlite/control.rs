@@ -365,6 +365,14 @@ impl Store for SqliteStore {
     }
 
     async fn directory_lookup(&self, code: &str) -> Result<Option<u32>, StoreError> {
+        let read = |conn: &rusqlite::Connection| {
+            use rusqlite::OptionalExtension;
+            let mut statement = conn.prepare_cached("SELECT group_id FROM directory WHERE code = ?")?;
+            statement.query_row([code], |row| row.get::<_, u32>(0)).optional()
+        };
+        if let Some(found) = self.control_reader.read(read) {
+            return Ok(found);
+        }
         let row: Option<(i64,)> = sqlx::query_as("SELECT group_id FROM directory WHERE code = ?")
             .bind(code)
             .fetch_optional(&self.control)
