@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 
 use super::features::{
     F_CAPS, F_COLUMN_OTHER, F_COLUMN_PERSON, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL,
-    F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, SEP_SPACE,
-    Sentence, Tok, tag_feature,
+    F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_COMMA, SEP_NONE,
+    SEP_SPACE, Sentence, Tok, tag_feature,
 };
 
 use super::structure::{SEEN_AGAIN_MARGIN, comma_cells, lower_case_nearby, organisation_mailbox, seen_again};
@@ -71,16 +71,19 @@ impl Model {
     pub fn spans(&self, t: &[u8], s: &Sentence) -> Vec<(usize, usize, f32)> {
         let mut tags = Vec::with_capacity(s.toks.len());
         let mut margins = Vec::with_capacity(s.toks.len());
-        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins));
-        let (raw, raw_margins) = (tags.clone(), margins.clone());
+        let mut alts = Vec::with_capacity(s.toks.len());
+        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some((&mut margins, &mut alts)));
+        let (raw, raw_margins, raw_alts) = (tags.clone(), margins.clone(), alts.clone());
         structure_overrides(t, s, &mut tags, &mut margins);
+        widen(t, s, &mut tags, &mut margins, &alts);
         let out = names_of(t, s, &tags, &margins);
         // A second pass where a name found here stands again elsewhere in the text: only the
         // tokens from a forced one until the tags agree with the first pass again.
         let Some(force) = seen_again(t, s, &out) else { return out };
-        let (mut tags, mut margins) = (raw, raw_margins);
-        redecode_forced(s, &mut |f| self.score(f), &mut tags, &mut margins, &force);
+        let (mut tags, mut margins, mut alts) = (raw, raw_margins, raw_alts);
+        redecode_forced(s, &mut |f| self.score(f), &mut tags, &mut margins, &mut alts, &force);
         structure_overrides(t, s, &mut tags, &mut margins);
+        widen(t, s, &mut tags, &mut margins, &alts);
         names_of(t, s, &tags, &margins)
     }
 }
@@ -122,14 +125,82 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
             continue;
         }
         let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
-        if !vetoed(t, toks) && !organisation_mailbox(t, toks) {
-            let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
-            out.push((toks[0].start, toks[toks.len() - 1].end, conf));
+        let (left, right) = split_list(toks);
+        for part in [left, right] {
+            if !part.is_empty() && !vetoed(t, part) && !organisation_mailbox(t, part) {
+                let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
+                out.push((part[0].start, part[part.len() - 1].end, conf));
+            }
         }
         k = j;
     }
     join_particles(t, &mut out);
     out
+}
+
+/// Two names of a list joined by a comma ("Fatuma Abdullahi, Kristoffer Ahl", "Mehmet, Zoe",
+/// "CTO, Per Lindgren"), not one `Surname, Given`: split at the comma when both sides have two
+/// words or more (initials aside), when the first side is a given name alone and the second
+/// starts with one, or when one side is written in capitals and the other not.
+fn split_list(toks: &[Tok]) -> (&[Tok], &[Tok]) {
+    let Some(c) = (1..toks.len()).find(|&c| toks[c].sep == SEP_COMMA) else { return (toks, &[]) };
+    let (left, right) = toks.split_at(c);
+    let words = |p: &[Tok]| p.iter().filter(|k| k.flags & F_INITIAL == 0).count();
+    let caps = |p: &[Tok]| p.iter().filter(|k| k.flags & F_INITIAL == 0).all(|k| k.flags & F_CAPS != 0);
+    let given_only = |k: &Tok| k.flags & (F_GIVEN | F_SURNAME) == F_GIVEN;
+    let list = (words(left) >= 2 && words(right) >= 2)
+        || (left.len() == 1 && given_only(&left[0]) && right[0].flags & F_GIVEN != 0)
+        || caps(left) != caps(right);
+    if list { (left, right) } else { (toks, &[]) }
+}
+
+/// How far below `O` the name score of the word before a name may be for it to join the name
+/// (chosen on split training of the hand-labelled data, `docs/detection.md`).
+const WIDEN_BEFORE: f32 = 12.0;
+
+/// Greedy decoding cannot look ahead, so a name's joined neighbours are looked at again: the
+/// capitalised word before a name (one or two spaces between, same line) joins it when the
+/// model left it outside by less than `WIDEN_BEFORE` ("Eleanor" before "Whitcombe"), and the
+/// capitalised word after it joins it ("McAllister" after "Hamish"); never a stop word, a
+/// street word, a word in a column named for something else, a label before a colon, a word
+/// after a role noun, nor past a place or company word.
+fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32], alts: &[f32]) {
+    let n = s.toks.len().min(tags.len()).min(margins.len()).min(alts.len());
+    // A word before a colon is a label ("Ssk: Leyla T.  Läk: …").
+    let label = |k: &Tok| {
+        let mut e = k.end;
+        while t.get(e) == Some(&b' ') {
+            e += 1;
+        }
+        t.get(e) == Some(&b':')
+    };
+    let blocked = F_STOP | F_STREET | F_COLUMN_OTHER;
+    let joined = |k: usize| s.toks[k].sep == SEP_SPACE && s.toks[k].gap <= 2;
+    for k in (1..n).rev() {
+        if tags[k] == B
+            && tags[k - 1] == O
+            && joined(k)
+            && alts[k - 1] > -WIDEN_BEFORE
+            && s.toks[k - 1].flags & (blocked | F_ROLE_BEFORE) == 0
+            && s.toks[k].flags & F_ROLE_BEFORE == 0
+        {
+            tags[k - 1] = B;
+            tags[k] = I;
+            margins[k - 1] = margins[k];
+        }
+    }
+    for k in 1..n {
+        if tags[k] == O
+            && tags[k - 1] != O
+            && joined(k)
+            && s.toks[k].flags & blocked == 0
+            && !label(&s.toks[k])
+            && s.toks[k - 1].flags & (F_PLACE_AFTER | F_COMPANY_AFTER) == 0
+        {
+            tags[k] = I;
+            margins[k] = margins[k - 1];
+        }
+    }
 }
 
 /// Lower-case name particles: "Ebba von Platen", "Ludwig van der Berg", "Erik af Klint",
@@ -272,6 +343,11 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if !structural && !full_name && last.flags & F_COMPANY_AFTER != 0 {
         return true;
     }
+    // A company form further on, past capitalised words ("Niemi Golv & Kakel", "Papadakis
+    // Family Bakery LLC"), even after a label such as `To:`.
+    if !full_name && company_follows(t, last.end) {
+        return true;
+    }
     // A CSV column named for something else ("stad", "city", "company").
     if toks.iter().any(|k| k.flags & (F_STREET | F_COLUMN_OTHER) != 0) {
         return true;
@@ -297,6 +373,39 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
         // Initials alone.
         if first.flags & F_INITIAL != 0 {
             return true;
+        }
+    }
+    false
+}
+
+/// Whether a company form, or `&` after a word, follows `end` on the same line past at most
+/// three capitalised words ("Golv & Kakel", "Family Bakery LLC", "Estates Ltd's").
+fn company_follows(t: &[u8], end: usize) -> bool {
+    let mut i = end;
+    for n in 0..4 {
+        let s = i;
+        while t.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+        let ws = i;
+        while let Some(&b) = t.get(i)
+            && !matches!(
+                b,
+                b' ' | b'\n' | b'\r' | b'\t' | b',' | b';' | b':' | b'<' | b'(' | b')' | b'"' | b'/'
+            )
+        {
+            i += 1;
+        }
+        let Some(w) = t.get(ws..i).and_then(|w| std::str::from_utf8(w).ok()) else { return false };
+        let w = w.strip_suffix("'s").unwrap_or(w);
+        if crate::lexicon::is_company_form(w) || (w == "&" && n > 0) {
+            return true;
+        }
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            return false;
         }
     }
     false
@@ -334,18 +443,20 @@ fn decode_inner(
     drop: u8,
     score: &mut dyn FnMut(&[u32]) -> [f32; 3],
     out: &mut Vec<u8>,
-    mut margins: Option<&mut Vec<f32>>,
+    mut margins: Option<(&mut Vec<f32>, &mut Vec<f32>)>,
 ) {
     out.clear();
-    if let Some(m) = margins.as_deref_mut() {
+    if let Some((m, a)) = margins.as_mut() {
         m.clear();
+        a.clear();
     }
     let mut feats: Vec<u32> = Vec::with_capacity(64);
     for k in 0..s.toks.len() {
         let prev = prev_tag(s, k, out);
-        let (best, margin) = step(s, k, prev, drop, score, &mut feats);
-        if let Some(m) = margins.as_deref_mut() {
+        let (best, margin, alt) = step(s, k, prev, drop, score, &mut feats);
+        if let Some((m, a)) = margins.as_mut() {
             m.push(margin);
+            a.push(alt);
         }
         out.push(best);
     }
@@ -356,7 +467,8 @@ fn prev_tag(s: &Sentence, k: usize, tags: &[u8]) -> u8 {
     if k == 0 || s.toks[k].sep == SEP_NONE { NO_PREV } else { tags.get(k - 1).copied().unwrap_or(NO_PREV) }
 }
 
-/// Token `k`'s tag after `prev`, and its margin over `O`.
+/// Token `k`'s tag after `prev`, its margin over `O`, and the best name tag's margin over `O`
+/// (negative when the token is outside a name).
 fn step(
     s: &Sentence,
     k: usize,
@@ -364,7 +476,7 @@ fn step(
     drop: u8,
     score: &mut dyn FnMut(&[u32]) -> [f32; 3],
     feats: &mut Vec<u32>,
-) -> (u8, f32) {
+) -> (u8, f32, f32) {
     feats.clear();
     let lo = s.offs[k] as usize;
     let hi = s.offs[k + 1] as usize;
@@ -376,10 +488,14 @@ fn step(
     tag_features(&s.toks[k], prev, drop, feats);
     let sc = score(feats);
     let mut best = if sc[B as usize] > sc[O as usize] { B } else { O };
-    if (prev == B || prev == I) && sc[I as usize] > sc[best as usize] {
-        best = I;
+    let mut name = sc[B as usize];
+    if prev == B || prev == I {
+        name = name.max(sc[I as usize]);
+        if sc[I as usize] > sc[best as usize] {
+            best = I;
+        }
     }
-    (best, sc[best as usize] - sc[O as usize])
+    (best, sc[best as usize] - sc[O as usize], name - sc[O as usize])
 }
 
 /// Second pass: each forced token the first pass left `O` becomes a name (`B`, or `I` after a
@@ -390,9 +506,10 @@ fn redecode_forced(
     score: &mut dyn FnMut(&[u32]) -> [f32; 3],
     tags: &mut [u8],
     margins: &mut [f32],
+    alts: &mut [f32],
     force: &[bool],
 ) {
-    let n = s.toks.len().min(tags.len()).min(margins.len()).min(force.len());
+    let n = s.toks.len().min(tags.len()).min(margins.len()).min(alts.len()).min(force.len());
     let mut feats: Vec<u32> = Vec::with_capacity(64);
     let mut k = 0;
     while k < n {
@@ -405,7 +522,8 @@ fn redecode_forced(
         margins[k] = SEEN_AGAIN_MARGIN;
         let mut j = k + 1;
         while j < n && s.toks[j].sep != SEP_NONE {
-            let (mut tag, mut margin) = step(s, j, tags[j - 1], 0, score, &mut feats);
+            let (mut tag, mut margin, alt) = step(s, j, tags[j - 1], 0, score, &mut feats);
+            alts[j] = alt;
             if tag == O && force[j] {
                 tag = if tags[j - 1] == O { B } else { I };
                 margin = SEEN_AGAIN_MARGIN;
