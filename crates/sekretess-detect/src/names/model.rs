@@ -120,6 +120,15 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
         {
             toks = &toks[1..];
         }
+        // The next field's label, after a wider gap ("Ssk: Leyla T.  Läk: …"); a chat
+        // speaker's whole name before its colon stays.
+        if let [.., last] = toks
+            && toks.len() >= 2
+            && last.gap >= 2
+            && t.get(last.end) == Some(&b':')
+        {
+            toks = &toks[..toks.len() - 1];
+        }
         if toks.is_empty() {
             k = j;
             continue;
