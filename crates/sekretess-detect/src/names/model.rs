@@ -357,6 +357,16 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if !full_name && company_follows(t, last.end) {
         return true;
     }
+    // A town of an address: before a region code and a postcode ("Toronto ON M5V 0E9",
+    // "Boise, ID 83701") or after a postcode ("06790 Ankara"); a place named for a saint
+    // ("St Mary's", "Saint Patrick's").
+    if first.flags & (F_KEY_PERSON | F_COLUMN_PERSON) == 0
+        && (region_postcode_after(t, last.end)
+            || postcode_before(t, first.start)
+            || saint_before(t, first.start))
+    {
+        return true;
+    }
     // A CSV column named for something else ("stad", "city", "company").
     if toks.iter().any(|k| k.flags & (F_STREET | F_COLUMN_OTHER) != 0) {
         return true;
@@ -385,6 +395,65 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
         }
     }
     false
+}
+
+/// `[,] XX 12345` or `[,] XX A1A` after `e` on the same line: a two-letter region code and a
+/// postcode.
+fn region_postcode_after(t: &[u8], e: usize) -> bool {
+    let mut i = e;
+    if t.get(i) == Some(&b',') {
+        i += 1;
+    }
+    let s = i;
+    while t.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    if i == s || i - s > 2 {
+        return false;
+    }
+    let rs = i;
+    while t.get(i).is_some_and(u8::is_ascii_uppercase) {
+        i += 1;
+    }
+    if i - rs != 2 || t.get(i) != Some(&b' ') {
+        return false;
+    }
+    let (a, b) = (t.get(i + 1).copied().unwrap_or(0), t.get(i + 2).copied().unwrap_or(0));
+    a.is_ascii_digit() || (a.is_ascii_uppercase() && b.is_ascii_digit())
+}
+
+/// A postcode right before `s` on the same line (`NNNNN ` or `NNN NN `), itself after a line
+/// start, a space or a comma.
+fn postcode_before(t: &[u8], s: usize) -> bool {
+    if s < 2 || t[s - 1] != b' ' {
+        return false;
+    }
+    let mut i = s - 1;
+    let mut digits = 0;
+    let mut spaces = 0;
+    while i > 0 {
+        let b = t[i - 1];
+        if b.is_ascii_digit() {
+            digits += 1;
+        } else if b == b' ' && digits == 2 && spaces == 0 {
+            spaces += 1;
+        } else {
+            break;
+        }
+        i -= 1;
+    }
+    digits == 5 && (i == 0 || matches!(t[i - 1], b'\n' | b' ' | b',' | b'\t'))
+}
+
+/// `St`, `St.`, `Saint`, `Sankt`, `S:t` right before `s`.
+fn saint_before(t: &[u8], s: usize) -> bool {
+    let lo = s.saturating_sub(8);
+    let Some(before) = t.get(lo..s) else { return false };
+    let before = before.strip_suffix(b" ").unwrap_or(before);
+    [&b" St"[..], b" St.", b" Saint", b" Sankt", b" S:t", b"\nSt", b"\nSt.", b"\nSaint", b"\nSankt"]
+        .iter()
+        .any(|w| before.ends_with(w))
+        || (lo == 0 && [&b"St"[..], b"St.", b"Saint", b"Sankt"].contains(&before))
 }
 
 /// Whether a company form, or `&` after a word, follows `end` on the same line past at most
