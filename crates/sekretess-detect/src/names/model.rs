@@ -134,11 +134,16 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
             continue;
         }
         let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
-        let (left, right) = split_list(toks);
+        let (left, right) = split_list(t, toks);
         for part in [left, right] {
             if !part.is_empty() && !vetoed(t, part) && !organisation_mailbox(t, part) {
                 let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
-                out.push((part[0].start, part[part.len() - 1].end, conf));
+                let end = part[part.len() - 1].end;
+                // A generational suffix keeps its dot ("Gonzalez Jr.").
+                let suffix = part.len() >= 2
+                    && matches!(t.get(end.saturating_sub(2)..end), Some(b"Jr" | b"Sr"))
+                    && t.get(end) == Some(&b'.');
+                out.push((part[0].start, end + usize::from(suffix), conf));
             }
         }
         k = j;
@@ -151,15 +156,24 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
 /// "CTO, Per Lindgren"), not one `Surname, Given`: split at the comma when both sides have two
 /// words or more (initials aside), when the first side is a given name alone and the second
 /// starts with one, or when one side is written in capitals and the other not.
-fn split_list(toks: &[Tok]) -> (&[Tok], &[Tok]) {
+fn split_list<'a>(t: &[u8], toks: &'a [Tok]) -> (&'a [Tok], &'a [Tok]) {
     let Some(c) = (1..toks.len()).find(|&c| toks[c].sep == SEP_COMMA) else { return (toks, &[]) };
     let (left, right) = toks.split_at(c);
     let words = |p: &[Tok]| p.iter().filter(|k| k.flags & F_INITIAL == 0).count();
     let caps = |p: &[Tok]| p.iter().filter(|k| k.flags & F_INITIAL == 0).all(|k| k.flags & F_CAPS != 0);
     let given_only = |k: &Tok| k.flags & (F_GIVEN | F_SURNAME) == F_GIVEN;
+    // A cell ends at a delimiter or the line's end: "Mustafa, Ahmed Sharif" in a CSV cell is
+    // one name; "Hi Mehmet, Zoe here" two.
+    let cell_end = {
+        let mut e = right[right.len() - 1].end;
+        while t.get(e) == Some(&b' ') {
+            e += 1;
+        }
+        t.get(e).is_none_or(|b| matches!(b, b'"' | b',' | b';' | b'\t' | b'|' | b'\n' | b'\r'))
+    };
     let list = (words(left) >= 2 && words(right) >= 2)
-        || (left.len() == 1 && given_only(&left[0]) && right[0].flags & F_GIVEN != 0)
-        || caps(left) != caps(right);
+        || (!cell_end && left.len() == 1 && given_only(&left[0]) && right[0].flags & F_GIVEN != 0)
+        || (caps(left) != caps(right) && words(right) >= 2);
     if list { (left, right) } else { (toks, &[]) }
 }
 
@@ -199,6 +213,12 @@ fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32], alts: &[f
         }
     }
     for k in 1..n {
+        // Two names side by side with only a space or two between are one ("Ilyas  Osman
+        // Jama" when the model starts a name again at "Jama").
+        if tags[k] == B && tags[k - 1] != O && joined(k) && s.toks[k].flags & (blocked | F_ROLE_BEFORE) == 0 {
+            tags[k] = I;
+            continue;
+        }
         if tags[k] == O
             && tags[k - 1] != O
             && joined(k)
