@@ -180,11 +180,14 @@ fn split_list<'a>(t: &[u8], toks: &'a [Tok]) -> (&'a [Tok], &'a [Tok]) {
 /// How far below `O` the name score of the word before a name may be for it to join the name
 /// (chosen on split training of the hand-labelled data, `docs/detection.md`).
 const WIDEN_BEFORE: f32 = 12.0;
+/// The same for the word after a name.
+const WIDEN_AFTER: f32 = 12.0;
 
 /// Greedy decoding cannot look ahead, so a name's joined neighbours are looked at again: the
 /// capitalised word before a name (one or two spaces between, same line) joins it when the
 /// model left it outside by less than `WIDEN_BEFORE` ("Eleanor" before "Whitcombe"), and the
-/// capitalised word after it joins it ("McAllister" after "Hamish"); never a stop word, a
+/// word after it by less than `WIDEN_AFTER` ("McAllister" after "Hamish"; after two words only
+/// a word a name list knows or an initial); never a stop word, a
 /// street word, a word in a column named for something else, a label before a colon, a word
 /// after a role noun, nor past a place or company word.
 fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32], alts: &[f32]) {
@@ -198,7 +201,12 @@ fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32], alts: &[f
         t.get(e) == Some(&b':')
     };
     let blocked = F_STOP | F_STREET | F_COLUMN_OTHER;
-    let joined = |k: usize| s.toks[k].sep == SEP_SPACE && s.toks[k].gap <= 2;
+    // Joined on the line by a space or two, both in capitals or neither ("Fakturan INV-…").
+    let joined = |k: usize| {
+        s.toks[k].sep == SEP_SPACE
+            && s.toks[k].gap <= 2
+            && (s.toks[k].flags ^ s.toks[k - 1].flags) & F_CAPS == 0
+    };
     for k in (1..n).rev() {
         if tags[k] == B
             && tags[k - 1] == O
@@ -212,16 +220,27 @@ fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32], alts: &[f
             margins[k - 1] = margins[k];
         }
     }
+    // After two words of a name, only a word a name list knows or an initial ("Robert Miller
+    // Överför beloppet").
+    let third =
+        |k: usize, tags: &[u8]| tags[k - 1] == B || s.toks[k].flags & (F_GIVEN | F_SURNAME | F_INITIAL) != 0;
     for k in 1..n {
         // Two names side by side with only a space or two between are one ("Ilyas  Osman
         // Jama" when the model starts a name again at "Jama").
-        if tags[k] == B && tags[k - 1] != O && joined(k) && s.toks[k].flags & (blocked | F_ROLE_BEFORE) == 0 {
+        if tags[k] == B
+            && tags[k - 1] != O
+            && joined(k)
+            && third(k, tags)
+            && s.toks[k].flags & (blocked | F_ROLE_BEFORE) == 0
+        {
             tags[k] = I;
             continue;
         }
         if tags[k] == O
             && tags[k - 1] != O
             && joined(k)
+            && alts[k] > -WIDEN_AFTER
+            && third(k, tags)
             && s.toks[k].flags & blocked == 0
             && !label(&s.toks[k])
             && s.toks[k - 1].flags & (F_PLACE_AFTER | F_COMPANY_AFTER) == 0
