@@ -156,7 +156,7 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
 /// "CTO, Per Lindgren"), not one `Surname, Given`: split at the comma when both sides have two
 /// words or more (initials aside), when the first side is a given name alone and the second
 /// starts with one, or when one side is written in capitals and the other not.
-fn split_list<'a>(t: &[u8], toks: &'a [Tok]) -> (&'a [Tok], &'a [Tok]) {
+pub(super) fn split_list<'a>(t: &[u8], toks: &'a [Tok]) -> (&'a [Tok], &'a [Tok]) {
     let Some(c) = (1..toks.len()).find(|&c| toks[c].sep == SEP_COMMA) else { return (toks, &[]) };
     let (left, right) = toks.split_at(c);
     let words = |p: &[Tok]| p.iter().filter(|k| k.flags & F_INITIAL == 0).count();
@@ -190,7 +190,7 @@ const WIDEN_AFTER: f32 = 12.0;
 /// a word a name list knows or an initial); never a stop word, a
 /// street word, a word in a column named for something else, a label before a colon, a word
 /// after a role noun, nor past a place or company word.
-fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32], alts: &[f32]) {
+pub(super) fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32], alts: &[f32]) {
     let n = s.toks.len().min(tags.len()).min(margins.len()).min(alts.len());
     // A word before a colon is a label ("Ssk: Leyla T.  Läk: …").
     let label = |k: &Tok| {
@@ -438,7 +438,7 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
 
 /// `[,] XX 12345` or `[,] XX A1A` after `e` on the same line: a two-letter region code and a
 /// postcode.
-fn region_postcode_after(t: &[u8], e: usize) -> bool {
+pub(super) fn region_postcode_after(t: &[u8], e: usize) -> bool {
     let mut i = e;
     if t.get(i) == Some(&b',') {
         i += 1;
@@ -463,7 +463,7 @@ fn region_postcode_after(t: &[u8], e: usize) -> bool {
 
 /// A postcode right before `s` on the same line (`NNNNN ` or `NNN NN `), itself after a line
 /// start, a space or a comma.
-fn postcode_before(t: &[u8], s: usize) -> bool {
+pub(super) fn postcode_before(t: &[u8], s: usize) -> bool {
     if s < 2 || t[s - 1] != b' ' {
         return false;
     }
@@ -485,7 +485,7 @@ fn postcode_before(t: &[u8], s: usize) -> bool {
 }
 
 /// `St`, `St.`, `Saint`, `Sankt`, `S:t` right before `s`.
-fn saint_before(t: &[u8], s: usize) -> bool {
+pub(super) fn saint_before(t: &[u8], s: usize) -> bool {
     let lo = s.saturating_sub(8);
     let Some(before) = t.get(lo..s) else { return false };
     let before = before.strip_suffix(b" ").unwrap_or(before);
@@ -497,7 +497,7 @@ fn saint_before(t: &[u8], s: usize) -> bool {
 
 /// Whether a company form, or `&` after a word, follows `end` on the same line past at most
 /// three capitalised words ("Golv & Kakel", "Family Bakery LLC", "Estates Ltd's").
-fn company_follows(t: &[u8], end: usize) -> bool {
+pub(super) fn company_follows(t: &[u8], end: usize) -> bool {
     let mut i = end;
     for n in 0..4 {
         let s = i;

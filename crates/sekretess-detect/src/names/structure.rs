@@ -275,6 +275,12 @@ mod tests {
         assert!(!mailbox("From: Amara Osei <a.osei@lakeside.example>\n", "Amara Osei"));
         assert!(!mailbox("From: Tove Holm <tove@holmdesign.example>\n", "Tove Holm"));
         assert!(!mailbox("Tove Holm, Storgatan 1\n", "Tove Holm"));
+        // A role mailbox that the display name spells, no word of it a name.
+        assert!(mailbox("To: Claims <claims@insurer.example>\n", "Claims"));
+        assert!(mailbox("To: Site Managers <sitemanagers@build.example>\n", "Site Managers"));
+        assert!(mailbox("Till: Felanmälan <felanmalan@bostad.example>\n", "Felanmälan"));
+        // A person's own mailbox joins the parts of the name with a dot.
+        assert!(!mailbox("From: Xanthe Oyelaran <xanthe.oyelaran@example.org>\n", "Xanthe Oyelaran"));
     }
 
     #[test]
