@@ -536,8 +536,32 @@ pub fn is_field_word(w: &str) -> bool {
     ends("nummer")
         || ends("number")
         || [
-            "telefon", "phone", "mobil", "mobile", "adress", "address", "email", "e-post", "epost", "iban",
-            "konto", "account", "card", "kort", "datum", "date",
+            "telefon",
+            "phone",
+            "mobil",
+            "mobile",
+            "adress",
+            "address",
+            "email",
+            "e-post",
+            "epost",
+            "iban",
+            "konto",
+            "account",
+            "card",
+            "kort",
+            "datum",
+            "date",
+            "surname",
+            "efternamn",
+            "förnamn",
+            "given",
+            "nationality",
+            "nationalitet",
+            "signature",
+            "underskrift",
+            "gender",
+            "kön",
         ]
         .iter()
         .any(|f| w.eq_ignore_ascii_case(f))

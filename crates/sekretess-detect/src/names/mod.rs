@@ -133,6 +133,102 @@ mod tests {
         assert_eq!(people("Namn: TSEGEREDA WOLDEYOHANNES\n"), ["TSEGEREDA WOLDEYOHANNES"]);
     }
 
+    /// Tags after `model::widen`, given the decoder's tags and each token's best name score
+    /// over `O` (names written for these tests, not from any evaluation set).
+    fn widened(t: &str, tags: &[u8], alts: &[f32]) -> Vec<u8> {
+        let s = features::sentence(t.as_bytes(), None, &[]);
+        assert_eq!(s.toks.len(), tags.len(), "tokens of {t:?}");
+        let mut tags = tags.to_vec();
+        let mut margins = vec![5.0; tags.len()];
+        model::widen(t.as_bytes(), &s, &mut tags, &mut margins, alts);
+        tags
+    }
+
+    #[test]
+    fn a_name_takes_the_neighbours_greedy_decoding_left_out() {
+        use model::{B, I, O};
+        // The word before a name, left out by a small margin, joins it; by a large one, not.
+        assert_eq!(widened("we met Xanthe Oyelaran today", &[O, B], &[-3.0, 5.0]), [B, I]);
+        assert_eq!(widened("we met Xanthe Oyelaran today", &[O, B], &[-30.0, 5.0]), [O, B]);
+        // The word after a one-word name.
+        assert_eq!(widened("we met Xanthe Oyelaran today", &[B, O], &[5.0, -3.0]), [B, I]);
+        // Not across a wide gap, nor from capitals to lower case ("Fakturan INV-…").
+        assert_eq!(widened("we met Xanthe      Oyelaran today", &[O, B], &[-1.0, 5.0]), [O, B]);
+        assert_eq!(widened("se Fakturan INV-88 nu", &[O, B], &[-1.0, 5.0]), [O, B]);
+        // After two words, an unknown third word stays out ("… Överför beloppet").
+        assert_eq!(widened("we met Xanthe Oyelaran Quorbel today", &[B, I, O], &[5.0, 5.0, -1.0]), [B, I, O]);
+        // Two names side by side with OCR spacing are one; with a column gap, two.
+        assert_eq!(widened("namn  Xanthe  Oyelaran  x", &[B, B], &[5.0, 5.0]), [B, I]);
+        assert_eq!(widened("namn  Xanthe       Oyelaran  x", &[B, B], &[5.0, 5.0]), [B, B]);
+    }
+
+    /// The parts `model::split_list` makes of the name `name` in `t`.
+    fn parts(t: &str, name: &str) -> Vec<String> {
+        let s = features::sentence(t.as_bytes(), None, &[]);
+        let a = t.find(name).unwrap();
+        let toks: Vec<features::Tok> =
+            s.toks.iter().filter(|k| k.start >= a && k.end <= a + name.len()).copied().collect();
+        let (l, r) = model::split_list(t.as_bytes(), &toks);
+        [l, r]
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| t[p[0].start..p[p.len() - 1].end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_list_of_names_is_split_and_a_surname_given_cell_is_not() {
+        // Two full names; a given name alone before another in a sentence; a role in capitals.
+        assert_eq!(
+            parts("Vittnen: Fatou Diallo, Kwame Mensah.\n", "Fatou Diallo, Kwame Mensah"),
+            ["Fatou Diallo", "Kwame Mensah"]
+        );
+        assert_eq!(parts("Hi Fatima, Aisha here from the clinic", "Fatima, Aisha"), ["Fatima", "Aisha"]);
+        assert_eq!(parts("call their CFO, Maria Lind, today", "CFO, Maria Lind"), ["CFO", "Maria Lind"]);
+        // One `Surname, Given`: a table cell, a CSV cell with a given name first, capitals.
+        assert_eq!(parts(" 7  Osei Mensah, Kofi      1960\n", "Osei Mensah, Kofi"), ["Osei Mensah, Kofi"]);
+        assert_eq!(
+            parts("\"1\",\"Fatima, Aisha Noor\",\"x\"\n", "Fatima, Aisha Noor"),
+            ["Fatima, Aisha Noor"]
+        );
+        assert_eq!(parts("caller: DUBOIS, Marie  (emp 1)\n", "DUBOIS, Marie"), ["DUBOIS, Marie"]);
+    }
+
+    #[test]
+    fn towns_saints_places_and_companies_around_a_word() {
+        let at = |t: &[u8], w: &str| t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap();
+        // A two-letter region code and a postcode after the word.
+        let t = b"Home: 12 Elm Rd, Lakeview ON K1A 0B1";
+        assert!(model::region_postcode_after(t, at(t, "Lakeview") + 8));
+        let t = b"Ship to Lakeview, OR 97001";
+        assert!(model::region_postcode_after(t, at(t, "Lakeview") + 8));
+        let t = b"her son Xanthe Obi, DOB 2011-02-03";
+        assert!(!model::region_postcode_after(t, at(t, "Obi") + 3));
+        // A postcode before it.
+        let t = b"Storgatan 1\n411 17 Lakeby";
+        assert!(model::postcode_before(t, at(t, "Lakeby")));
+        let t = b"Hauptstr. 3, 80331 Lakeby";
+        assert!(model::postcode_before(t, at(t, "Lakeby")));
+        let t = b"Room 2026 Xanthe Obi";
+        assert!(!model::postcode_before(t, at(t, "Xanthe")));
+        let t = b"tel 070-12345 Xanthe";
+        assert!(!model::postcode_before(t, at(t, "Xanthe")));
+        // A saint's church or hospital.
+        let t = b"held at St Aldhelm's Hall";
+        assert!(model::saint_before(t, at(t, "Aldhelm")));
+        let t = b"Dr Aldhelm Obi";
+        assert!(!model::saint_before(t, at(t, "Aldhelm")));
+        // A company form past capitalised words; not a second person after `&`.
+        let t = b"Enskild firma: Quorbel Golv & Kakel";
+        assert!(model::company_follows(t, at(t, "Quorbel") + 7));
+        let t = b"Ship to: Quorbel Family Bakery LLC, 3150 Lincoln Ave";
+        assert!(model::company_follows(t, at(t, "Quorbel") + 7));
+        let t = b"Xanthe Obi & Kwame Mensah";
+        assert!(!model::company_follows(t, at(t, "Obi") + 3));
+        let t = b"Xanthe Obi ringde i dag";
+        assert!(!model::company_follows(t, at(t, "Obi") + 3));
+    }
+
     fn tokens(t: &str) -> Vec<(String, u8)> {
         let s = features::sentence(t.as_bytes(), None, &[]);
         s.toks.iter().map(|k| (t[k.start..k.end].to_string(), k.sep)).collect()

@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 
 use super::features::{
     F_CAPS, F_COLUMN_OTHER, F_COLUMN_PERSON, F_COMPANY_AFTER, F_GIVEN, F_INITIAL, F_KEY_PERSON, F_NAME_LABEL,
-    F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_NONE, SEP_SPACE,
-    Sentence, Tok, tag_feature,
+    F_PLACE_AFTER, F_ROLE_BEFORE, F_STOP, F_STREET, F_SURNAME, G_LEX, G_RULE, NBITS, SEP_COMMA, SEP_NONE,
+    SEP_SPACE, Sentence, Tok, tag_feature,
 };
 
 use super::structure::{SEEN_AGAIN_MARGIN, comma_cells, lower_case_nearby, organisation_mailbox, seen_again};
@@ -71,16 +71,19 @@ impl Model {
     pub fn spans(&self, t: &[u8], s: &Sentence) -> Vec<(usize, usize, f32)> {
         let mut tags = Vec::with_capacity(s.toks.len());
         let mut margins = Vec::with_capacity(s.toks.len());
-        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some(&mut margins));
-        let (raw, raw_margins) = (tags.clone(), margins.clone());
+        let mut alts = Vec::with_capacity(s.toks.len());
+        decode_inner(s, 0, &mut |f| self.score(f), &mut tags, Some((&mut margins, &mut alts)));
+        let (raw, raw_margins, raw_alts) = (tags.clone(), margins.clone(), alts.clone());
         structure_overrides(t, s, &mut tags, &mut margins);
+        widen(t, s, &mut tags, &mut margins, &alts);
         let out = names_of(t, s, &tags, &margins);
         // A second pass where a name found here stands again elsewhere in the text: only the
         // tokens from a forced one until the tags agree with the first pass again.
         let Some(force) = seen_again(t, s, &out) else { return out };
-        let (mut tags, mut margins) = (raw, raw_margins);
-        redecode_forced(s, &mut |f| self.score(f), &mut tags, &mut margins, &force);
+        let (mut tags, mut margins, mut alts) = (raw, raw_margins, raw_alts);
+        redecode_forced(s, &mut |f| self.score(f), &mut tags, &mut margins, &mut alts, &force);
         structure_overrides(t, s, &mut tags, &mut margins);
+        widen(t, s, &mut tags, &mut margins, &alts);
         names_of(t, s, &tags, &margins)
     }
 }
@@ -117,19 +120,135 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
         {
             toks = &toks[1..];
         }
+        // The next field's label, after a wider gap ("Ssk: Leyla T.  Läk: …"); a chat
+        // speaker's whole name before its colon stays.
+        if let [.., last] = toks
+            && toks.len() >= 2
+            && last.gap >= 2
+            && t.get(last.end) == Some(&b':')
+        {
+            toks = &toks[..toks.len() - 1];
+        }
         if toks.is_empty() {
             k = j;
             continue;
         }
         let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
-        if !vetoed(t, toks) && !organisation_mailbox(t, toks) {
-            let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
-            out.push((toks[0].start, toks[toks.len() - 1].end, conf));
+        let (left, right) = split_list(t, toks);
+        for part in [left, right] {
+            if !part.is_empty() && !vetoed(t, part) && !organisation_mailbox(t, part) {
+                let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
+                let end = part[part.len() - 1].end;
+                // A generational suffix keeps its dot ("Gonzalez Jr.").
+                let suffix = part.len() >= 2
+                    && matches!(t.get(end.saturating_sub(2)..end), Some(b"Jr" | b"Sr"))
+                    && t.get(end) == Some(&b'.');
+                out.push((part[0].start, end + usize::from(suffix), conf));
+            }
         }
         k = j;
     }
     join_particles(t, &mut out);
     out
+}
+
+/// Two names of a list joined by a comma ("Fatuma Abdullahi, Kristoffer Ahl", "Mehmet, Zoe",
+/// "CTO, Per Lindgren"), not one `Surname, Given`: split at the comma when both sides have two
+/// words or more (initials aside), when the first side is a given name alone and the second
+/// starts with one, or when one side is written in capitals and the other not.
+pub(super) fn split_list<'a>(t: &[u8], toks: &'a [Tok]) -> (&'a [Tok], &'a [Tok]) {
+    let Some(c) = (1..toks.len()).find(|&c| toks[c].sep == SEP_COMMA) else { return (toks, &[]) };
+    let (left, right) = toks.split_at(c);
+    let words = |p: &[Tok]| p.iter().filter(|k| k.flags & F_INITIAL == 0).count();
+    let caps = |p: &[Tok]| p.iter().filter(|k| k.flags & F_INITIAL == 0).all(|k| k.flags & F_CAPS != 0);
+    let given_only = |k: &Tok| k.flags & (F_GIVEN | F_SURNAME) == F_GIVEN;
+    // A cell ends at a delimiter or the line's end: "Mustafa, Ahmed Sharif" in a CSV cell is
+    // one name; "Hi Mehmet, Zoe here" two.
+    let cell_end = {
+        let mut e = right[right.len() - 1].end;
+        while t.get(e) == Some(&b' ') {
+            e += 1;
+        }
+        t.get(e).is_none_or(|b| matches!(b, b'"' | b',' | b';' | b'\t' | b'|' | b'\n' | b'\r'))
+    };
+    let list = (words(left) >= 2 && words(right) >= 2)
+        || (!cell_end && left.len() == 1 && given_only(&left[0]) && right[0].flags & F_GIVEN != 0)
+        || (caps(left) != caps(right) && words(right) >= 2);
+    if list { (left, right) } else { (toks, &[]) }
+}
+
+/// How far below `O` the name score of the word before a name may be for it to join the name
+/// (chosen on split training of the hand-labelled data, `docs/detection.md`).
+const WIDEN_BEFORE: f32 = 12.0;
+/// The same for the word after a name.
+const WIDEN_AFTER: f32 = 12.0;
+
+/// Greedy decoding cannot look ahead, so a name's joined neighbours are looked at again: the
+/// capitalised word before a name (one or two spaces between, same line) joins it when the
+/// model left it outside by less than `WIDEN_BEFORE` ("Eleanor" before "Whitcombe"), and the
+/// word after it by less than `WIDEN_AFTER` ("McAllister" after "Hamish"; after two words only
+/// a word a name list knows or an initial); never a stop word, a
+/// street word, a word in a column named for something else, a label before a colon, a word
+/// after a role noun, nor past a place or company word.
+pub(super) fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32], alts: &[f32]) {
+    let n = s.toks.len().min(tags.len()).min(margins.len()).min(alts.len());
+    // A word before a colon is a label ("Ssk: Leyla T.  Läk: …").
+    let label = |k: &Tok| {
+        let mut e = k.end;
+        while t.get(e) == Some(&b' ') {
+            e += 1;
+        }
+        t.get(e) == Some(&b':')
+    };
+    let blocked = F_STOP | F_STREET | F_COLUMN_OTHER;
+    // Joined on the line by a space or two, both in capitals or neither ("Fakturan INV-…").
+    let joined = |k: usize| {
+        s.toks[k].sep == SEP_SPACE
+            && s.toks[k].gap <= 2
+            && (s.toks[k].flags ^ s.toks[k - 1].flags) & F_CAPS == 0
+    };
+    for k in (1..n).rev() {
+        if tags[k] == B
+            && tags[k - 1] == O
+            && joined(k)
+            && alts[k - 1] > -WIDEN_BEFORE
+            && s.toks[k - 1].flags & (blocked | F_ROLE_BEFORE) == 0
+            && s.toks[k].flags & F_ROLE_BEFORE == 0
+        {
+            tags[k - 1] = B;
+            tags[k] = I;
+            margins[k - 1] = margins[k];
+        }
+    }
+    // After two words of a name, only a word a name list knows or an initial ("Robert Miller
+    // Överför beloppet").
+    let third =
+        |k: usize, tags: &[u8]| tags[k - 1] == B || s.toks[k].flags & (F_GIVEN | F_SURNAME | F_INITIAL) != 0;
+    for k in 1..n {
+        // Two names side by side with only a space or two between are one ("Ilyas  Osman
+        // Jama" when the model starts a name again at "Jama").
+        if tags[k] == B
+            && tags[k - 1] != O
+            && joined(k)
+            && third(k, tags)
+            && s.toks[k].flags & (blocked | F_ROLE_BEFORE) == 0
+        {
+            tags[k] = I;
+            continue;
+        }
+        if tags[k] == O
+            && tags[k - 1] != O
+            && joined(k)
+            && alts[k] > -WIDEN_AFTER
+            && third(k, tags)
+            && s.toks[k].flags & blocked == 0
+            && !label(&s.toks[k])
+            && s.toks[k - 1].flags & (F_PLACE_AFTER | F_COMPANY_AFTER) == 0
+        {
+            tags[k] = I;
+            margins[k] = margins[k - 1];
+        }
+    }
 }
 
 /// Lower-case name particles: "Ebba von Platen", "Ludwig van der Berg", "Erik af Klint",
@@ -272,6 +391,21 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if !structural && !full_name && last.flags & F_COMPANY_AFTER != 0 {
         return true;
     }
+    // A company form further on, past capitalised words ("Niemi Golv & Kakel", "Papadakis
+    // Family Bakery LLC"), even after a label such as `To:`.
+    if !full_name && company_follows(t, last.end) {
+        return true;
+    }
+    // A town of an address: before a region code and a postcode ("Toronto ON M5V 0E9",
+    // "Boise, ID 83701") or after a postcode ("06790 Ankara"); a place named for a saint
+    // ("St Mary's", "Saint Patrick's").
+    if first.flags & (F_KEY_PERSON | F_COLUMN_PERSON) == 0
+        && (region_postcode_after(t, last.end)
+            || postcode_before(t, first.start)
+            || saint_before(t, first.start))
+    {
+        return true;
+    }
     // A CSV column named for something else ("stad", "city", "company").
     if toks.iter().any(|k| k.flags & (F_STREET | F_COLUMN_OTHER) != 0) {
         return true;
@@ -297,6 +431,98 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
         // Initials alone.
         if first.flags & F_INITIAL != 0 {
             return true;
+        }
+    }
+    false
+}
+
+/// `[,] XX 12345` or `[,] XX A1A` after `e` on the same line: a two-letter region code and a
+/// postcode.
+pub(super) fn region_postcode_after(t: &[u8], e: usize) -> bool {
+    let mut i = e;
+    if t.get(i) == Some(&b',') {
+        i += 1;
+    }
+    let s = i;
+    while t.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    if i == s || i - s > 2 {
+        return false;
+    }
+    let rs = i;
+    while t.get(i).is_some_and(u8::is_ascii_uppercase) {
+        i += 1;
+    }
+    if i - rs != 2 || t.get(i) != Some(&b' ') {
+        return false;
+    }
+    let (a, b) = (t.get(i + 1).copied().unwrap_or(0), t.get(i + 2).copied().unwrap_or(0));
+    a.is_ascii_digit() || (a.is_ascii_uppercase() && b.is_ascii_digit())
+}
+
+/// A postcode right before `s` on the same line (`NNNNN ` or `NNN NN `), itself after a line
+/// start, a space or a comma.
+pub(super) fn postcode_before(t: &[u8], s: usize) -> bool {
+    if s < 2 || t[s - 1] != b' ' {
+        return false;
+    }
+    let mut i = s - 1;
+    let mut digits = 0;
+    let mut spaces = 0;
+    while i > 0 {
+        let b = t[i - 1];
+        if b.is_ascii_digit() {
+            digits += 1;
+        } else if b == b' ' && digits == 2 && spaces == 0 {
+            spaces += 1;
+        } else {
+            break;
+        }
+        i -= 1;
+    }
+    digits == 5 && (i == 0 || matches!(t[i - 1], b'\n' | b' ' | b',' | b'\t'))
+}
+
+/// `St`, `St.`, `Saint`, `Sankt`, `S:t` right before `s`.
+pub(super) fn saint_before(t: &[u8], s: usize) -> bool {
+    let lo = s.saturating_sub(8);
+    let Some(before) = t.get(lo..s) else { return false };
+    let before = before.strip_suffix(b" ").unwrap_or(before);
+    [&b" St"[..], b" St.", b" Saint", b" Sankt", b" S:t", b"\nSt", b"\nSt.", b"\nSaint", b"\nSankt"]
+        .iter()
+        .any(|w| before.ends_with(w))
+        || (lo == 0 && [&b"St"[..], b"St.", b"Saint", b"Sankt"].contains(&before))
+}
+
+/// Whether a company form, or `&` after a word, follows `end` on the same line past at most
+/// three capitalised words ("Golv & Kakel", "Family Bakery LLC", "Estates Ltd's").
+pub(super) fn company_follows(t: &[u8], end: usize) -> bool {
+    let mut i = end;
+    for n in 0..4 {
+        let s = i;
+        while t.get(i) == Some(&b' ') {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+        let ws = i;
+        while let Some(&b) = t.get(i)
+            && !matches!(
+                b,
+                b' ' | b'\n' | b'\r' | b'\t' | b',' | b';' | b':' | b'<' | b'(' | b')' | b'"' | b'/'
+            )
+        {
+            i += 1;
+        }
+        let Some(w) = t.get(ws..i).and_then(|w| std::str::from_utf8(w).ok()) else { return false };
+        let w = w.strip_suffix("'s").unwrap_or(w);
+        if crate::lexicon::is_company_form(w) || (w == "&" && n > 0) {
+            return true;
+        }
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            return false;
         }
     }
     false
@@ -334,18 +560,20 @@ fn decode_inner(
     drop: u8,
     score: &mut dyn FnMut(&[u32]) -> [f32; 3],
     out: &mut Vec<u8>,
-    mut margins: Option<&mut Vec<f32>>,
+    mut margins: Option<(&mut Vec<f32>, &mut Vec<f32>)>,
 ) {
     out.clear();
-    if let Some(m) = margins.as_deref_mut() {
+    if let Some((m, a)) = margins.as_mut() {
         m.clear();
+        a.clear();
     }
     let mut feats: Vec<u32> = Vec::with_capacity(64);
     for k in 0..s.toks.len() {
         let prev = prev_tag(s, k, out);
-        let (best, margin) = step(s, k, prev, drop, score, &mut feats);
-        if let Some(m) = margins.as_deref_mut() {
+        let (best, margin, alt) = step(s, k, prev, drop, score, &mut feats);
+        if let Some((m, a)) = margins.as_mut() {
             m.push(margin);
+            a.push(alt);
         }
         out.push(best);
     }
@@ -356,7 +584,8 @@ fn prev_tag(s: &Sentence, k: usize, tags: &[u8]) -> u8 {
     if k == 0 || s.toks[k].sep == SEP_NONE { NO_PREV } else { tags.get(k - 1).copied().unwrap_or(NO_PREV) }
 }
 
-/// Token `k`'s tag after `prev`, and its margin over `O`.
+/// Token `k`'s tag after `prev`, its margin over `O`, and the best name tag's margin over `O`
+/// (negative when the token is outside a name).
 fn step(
     s: &Sentence,
     k: usize,
@@ -364,7 +593,7 @@ fn step(
     drop: u8,
     score: &mut dyn FnMut(&[u32]) -> [f32; 3],
     feats: &mut Vec<u32>,
-) -> (u8, f32) {
+) -> (u8, f32, f32) {
     feats.clear();
     let lo = s.offs[k] as usize;
     let hi = s.offs[k + 1] as usize;
@@ -376,10 +605,14 @@ fn step(
     tag_features(&s.toks[k], prev, drop, feats);
     let sc = score(feats);
     let mut best = if sc[B as usize] > sc[O as usize] { B } else { O };
-    if (prev == B || prev == I) && sc[I as usize] > sc[best as usize] {
-        best = I;
+    let mut name = sc[B as usize];
+    if prev == B || prev == I {
+        name = name.max(sc[I as usize]);
+        if sc[I as usize] > sc[best as usize] {
+            best = I;
+        }
     }
-    (best, sc[best as usize] - sc[O as usize])
+    (best, sc[best as usize] - sc[O as usize], name - sc[O as usize])
 }
 
 /// Second pass: each forced token the first pass left `O` becomes a name (`B`, or `I` after a
@@ -390,9 +623,10 @@ fn redecode_forced(
     score: &mut dyn FnMut(&[u32]) -> [f32; 3],
     tags: &mut [u8],
     margins: &mut [f32],
+    alts: &mut [f32],
     force: &[bool],
 ) {
-    let n = s.toks.len().min(tags.len()).min(margins.len()).min(force.len());
+    let n = s.toks.len().min(tags.len()).min(margins.len()).min(alts.len()).min(force.len());
     let mut feats: Vec<u32> = Vec::with_capacity(64);
     let mut k = 0;
     while k < n {
@@ -405,7 +639,8 @@ fn redecode_forced(
         margins[k] = SEEN_AGAIN_MARGIN;
         let mut j = k + 1;
         while j < n && s.toks[j].sep != SEP_NONE {
-            let (mut tag, mut margin) = step(s, j, tags[j - 1], 0, score, &mut feats);
+            let (mut tag, mut margin, alt) = step(s, j, tags[j - 1], 0, score, &mut feats);
+            alts[j] = alt;
             if tag == O && force[j] {
                 tag = if tags[j - 1] == O { B } else { I };
                 margin = SEEN_AGAIN_MARGIN;

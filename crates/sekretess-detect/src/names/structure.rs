@@ -3,8 +3,8 @@
 //! is an organisation's, and a word also written in lower case nearby is a common word.
 
 use super::features::{
-    F_CAPS, F_COLUMN_OTHER, F_COMPANY_AFTER, F_COMPANY_LATER, F_INITIAL, F_PLACE_AFTER, F_STOP, F_STREET,
-    SEP_COMMA, SEP_NONE, SEP_SLASH, Sentence, Tok,
+    F_CAPS, F_COLUMN_OTHER, F_COMPANY_AFTER, F_COMPANY_LATER, F_GIVEN, F_INITIAL, F_PLACE_AFTER, F_STOP,
+    F_STREET, F_SURNAME, SEP_COMMA, SEP_NONE, SEP_SLASH, Sentence, Tok,
 };
 use super::model::{B, I, O};
 
@@ -132,6 +132,20 @@ pub(super) fn organisation_mailbox(t: &[u8], toks: &[Tok]) -> bool {
     let addr = addr[..gt].to_ascii_lowercase();
     let Some(at) = addr.iter().position(|&b| b == b'@') else { return false };
     let (local, domain) = (&addr[..at], &addr[at + 1..]);
+    // A role mailbox named as the display name says ("Claims <claims@…>", "Site Managers
+    // <sitemanagers@…>", "Travel Reservations <reservations@…>"), no word of it a known name.
+    // A person's own mailbox joins the parts of a name ("thabo.nkosi"): only a mailbox of
+    // letters alone counts.
+    if toks.iter().all(|k| k.flags & (F_GIVEN | F_SURNAME) == 0) && local.iter().all(u8::is_ascii_lowercase) {
+        let letters = String::from_utf8_lossy(local).into_owned();
+        let word = |k: &Tok| fold(t.get(k.start..k.end).unwrap_or(&[]));
+        let all: String = toks.iter().map(word).collect();
+        if !letters.is_empty()
+            && (letters == all || (toks.len() >= 2 && toks.last().is_some_and(|k| word(k) == letters)))
+        {
+            return true;
+        }
+    }
     let mut in_domain = false;
     for k in toks {
         let w = t.get(k.start..k.end).unwrap_or(&[]).to_ascii_lowercase();
@@ -144,6 +158,27 @@ pub(super) fn organisation_mailbox(t: &[u8], toks: &[Tok]) -> bool {
         in_domain |= memchr::memmem::find(domain, &w).is_some();
     }
     in_domain
+}
+
+/// A word in lower case with the Nordic and Latin accents folded as mailboxes write them
+/// (`Felanmälan` -> `felanmalan`).
+fn fold(w: &[u8]) -> String {
+    std::str::from_utf8(w)
+        .unwrap_or("")
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'å' | 'ä' | 'á' | 'à' | 'â' | 'ã' => 'a',
+            'ö' | 'ø' | 'ó' | 'ò' | 'ô' | 'õ' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' | 'ù' | 'û' => 'u',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c => c,
+        })
+        .filter(|c| c.is_alphabetic())
+        .collect()
 }
 
 /// How far around a word `lower_case_nearby` looks, in bytes each way.
@@ -240,6 +275,12 @@ mod tests {
         assert!(!mailbox("From: Amara Osei <a.osei@lakeside.example>\n", "Amara Osei"));
         assert!(!mailbox("From: Tove Holm <tove@holmdesign.example>\n", "Tove Holm"));
         assert!(!mailbox("Tove Holm, Storgatan 1\n", "Tove Holm"));
+        // A role mailbox that the display name spells, no word of it a name.
+        assert!(mailbox("To: Claims <claims@insurer.example>\n", "Claims"));
+        assert!(mailbox("To: Site Managers <sitemanagers@build.example>\n", "Site Managers"));
+        assert!(mailbox("Till: Felanmälan <felanmalan@bostad.example>\n", "Felanmälan"));
+        // A person's own mailbox joins the parts of the name with a dot.
+        assert!(!mailbox("From: Xanthe Oyelaran <xanthe.oyelaran@example.org>\n", "Xanthe Oyelaran"));
     }
 
     #[test]
