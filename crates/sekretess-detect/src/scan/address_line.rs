@@ -24,6 +24,7 @@ use super::{Cand, Scanner, char_at, confidence};
 use crate::Label;
 use crate::lexicon;
 
+mod columns;
 mod grammar;
 use grammar::*;
 
@@ -270,6 +271,9 @@ impl Scanner<'_> {
     /// The whole address around the postcode `[ps, pe)`: pushes it as one span when a street
     /// line stands before the postcode.
     pub(super) fn whole_address(&mut self, ps: usize, pe: usize, kind: Post) -> Whole {
+        if matches!(kind, Post::Se | Post::Eu) && self.in_columns(ps).is_some() {
+            return self.address_in_columns(ps, pe, kind);
+        }
         let end = match kind {
             Post::Se => self.town_after(pe).unwrap_or(pe),
             Post::Eu => match self.town_after(pe) {

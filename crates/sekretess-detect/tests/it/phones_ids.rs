@@ -181,3 +181,30 @@ fn version_fields_and_section_numbers_are_not_ip_addresses() {
     // A section word elsewhere does not lower a real address.
     assert!(ip("See section 4 for server 10.20.30.40 settings.", Format::Text, "10.20.30.40"));
 }
+
+#[test]
+fn extension_words_of_other_plans_and_typeset_dashes() {
+    // The whole number with its extension (the set's convention): Polish `wew.`, Swedish
+    // `ankn.`, `extn`, and OCR's doubled spaces around `ext`.
+    for (doc, v) in [
+        ("Dział kadr: +48 22 555 27 00 wew. 118, pokój 4", "+48 22 555 27 00 wew. 118"),
+        ("Växel +46 8 555 412 00 ankn. 27 efter lunch", "+46 8 555 412 00 ankn. 27"),
+        ("call  +44 20 7946 0958  ext  3\nor write", "+44 20 7946 0958  ext  3"),
+        ("Phone +1 202 555 0143 extn 44.", "+1 202 555 0143 extn 44"),
+    ] {
+        found(doc, v, Label::Phone);
+    }
+    // An extension word without digits, or a word that only begins like one, is not part.
+    found("Ring +46 8 555 412 00 extra tid", "+46 8 555 412 00", Label::Phone);
+    not_found("Ring +46 8 555 412 00 extra tid", "extra", Label::Phone);
+    // A dash typeset as an en dash, and a dash spaced by OCR, between the area code and the
+    // subscriber number.
+    for (doc, v) in [
+        ("Tel: 031\u{2013}55 80 12\n", "031\u{2013}55 80 12"),
+        ("Telefon: 070 - 552 18 40\n", "070 - 552 18 40"),
+    ] {
+        found(doc, v, Label::Phone);
+    }
+    // Year ranges with a spaced dash stay what they are.
+    not_found("Styrelsen 2019 - 2023 och 2024 - 2027", "2019 - 2023", Label::Phone);
+}

@@ -220,7 +220,17 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
     if ws.len() >= 2 {
         let en = matches!(
             lower,
-            "flat" | "apt" | "apartment" | "unit" | "suite" | "ste" | "room" | "floor" | "plot" | "block"
+            "flat"
+                | "apt"
+                | "apartment"
+                | "unit"
+                | "suite"
+                | "ste"
+                | "room"
+                | "floor"
+                | "plot"
+                | "block"
+                | "appt"
         );
         if en {
             return Some(true);

@@ -168,3 +168,28 @@ fn a_business_or_public_place_address_is_not_reported() {
         vec!["4 Oak Street, Boston, MA 02108".to_string()]
     );
 }
+
+#[test]
+fn two_columns_keep_each_address_in_its_column() {
+    // Sender and recipient side by side: each street and each postcode-and-town is its own
+    // span, never joined to the other column's line above.
+    let label = "AVSÄNDARE                     MOTTAGARE\n\
+                 Per Olsson                    Marie Dupont\n\
+                 Storgatan 12                  8 rue Victor Hugo, Appt 3\n\
+                 114 55 STOCKHOLM              69002 Lyon\n\
+                 SVERIGE                       FRANKRIKE\n";
+    let got = reported(label);
+    for want in ["Storgatan 12", "8 rue Victor Hugo, Appt 3", "114 55 STOCKHOLM", "69002 Lyon"] {
+        assert!(got.iter().any(|g| g == want), "{want:?} not in {got:?}");
+    }
+    assert!(got.iter().all(|g| !g.contains('\n')), "{got:?}");
+    // A postcode whose column holds no street above it is not joined to anything.
+    let got =
+        reported("Leverans:                     Faktura:\nBox 118                       Storgatan 12\n");
+    assert!(got.iter().all(|g| !g.contains("Box")), "{got:?}");
+    // One column indented under a label is still one address across the line break.
+    assert_eq!(
+        whole("Adress:\n    Storgatan 12\n    114 55 Stockholm\n"),
+        vec!["Storgatan 12\n    114 55 Stockholm"]
+    );
+}
