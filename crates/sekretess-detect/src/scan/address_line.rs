@@ -129,16 +129,27 @@ impl Scanner<'_> {
     /// Before a US ZIP at `ps`: "Town, ST " — the town's start.
     fn us_town_before(&self, ps: usize) -> Option<usize> {
         let t = self.t;
+        // OCR'd forms double the spaces and put one before the comma ("Houston ,  TX  77004").
+        let ocr = ps >= 7 && &t[ps - 2..ps] == b"  ";
+        let ps = if ocr { ps - 1 } else { ps };
         if ps < 6 || t[ps - 1] != b' ' || !lexicon::is_us_state(&t[ps - 3..ps - 1]) {
             return None;
         }
         let mut j = ps - 3;
+        if ocr {
+            while j > 0 && t[j - 1] == b' ' && ps - 3 - j < 2 {
+                j -= 1;
+            }
+        }
         if j >= 2 && &t[j - 2..j] == b", " {
             j -= 2;
         } else if t[j - 1] == b',' || t[j - 1] == b' ' {
             j -= 1;
         } else {
             return None;
+        }
+        if ocr && j >= 1 && t[j - 1] == b' ' && t.get(j) == Some(&b',') {
+            j -= 1;
         }
         // "Boise" + ","; town_before wants a space before its words, so step over the comma.
         let mut start = None;
@@ -464,12 +475,15 @@ impl Scanner<'_> {
         {
             e += 2;
         }
-        // " lgh 1302" or ", lgh 1302".
+        // " lgh 1302" or ", lgh 1302"; in OCR'd text " , lgh 0 1 0 3" (a space before the
+        // comma, spaces between the digits).
         let rest = &t[e..t.len().min(e + 16)];
         let skip = if rest.starts_with(b", lgh ") {
             6
         } else if rest.starts_with(b" lgh ") {
             5
+        } else if rest.starts_with(b" , lgh ") {
+            7
         } else {
             0
         };
@@ -478,6 +492,21 @@ impl Scanner<'_> {
             let mut de = ds;
             while de < t.len() && t[de].is_ascii_digit() && de - ds < 5 {
                 de += 1;
+            }
+            // Single digits spaced out: four of them.
+            if de == ds + 1 {
+                let mut k = de;
+                let mut n = 1;
+                while n < 4 && t.get(k) == Some(&b' ') && t.get(k + 1).is_some_and(u8::is_ascii_digit) {
+                    k += 2;
+                    n += 1;
+                }
+                match n {
+                    4 => de = k,
+                    // Spaced digits that are no flat number: not a part of them either.
+                    2.. => de = ds,
+                    _ => {}
+                }
             }
             if de > ds && !t.get(de).is_some_and(u8::is_ascii_alphanumeric) {
                 e = de;

@@ -19,6 +19,7 @@ impl Scanner<'_> {
         let mut first = 0u8;
         let mut end = j;
         let mut seps = 0usize;
+        let mut spaced = true;
         loop {
             let s = j;
             while j < t.len() && t[j].is_ascii_digit() {
@@ -32,6 +33,7 @@ impl Scanner<'_> {
                 break;
             }
             groups += 1;
+            spaced &= j - s == 1;
             end = j;
             // separators: ")", ") ", " ", "-", ".", "/", " (0) ", "(0)"
             let mut k = j;
@@ -55,6 +57,11 @@ impl Scanner<'_> {
                 k = e;
             } else if matches!(t.get(k), Some(b' ' | b'.' | b'/')) {
                 k += 1;
+                // OCR'd forms space out every digit and double some gaps ("0 7 0 - 4 1 2  8 8
+                // 3 1"): while every group so far is one digit, two spaces separate too.
+                if spaced && t.get(k) == Some(&b' ') && t[k - 1] == b' ' {
+                    k += 1;
+                }
             }
             if t.get(k..k + 3) == Some(b"(0)") {
                 k += 3;
@@ -113,7 +120,10 @@ impl Scanner<'_> {
                     && (2..=4).contains(&lens[0])
                     && lens.len() >= 2
                     && lens[1..].iter().all(|&l| (2..=4).contains(&l));
-                let conf = if area_dash {
+                let conf = if spaced && groups > 3 {
+                    // Every digit spaced out: only a phone cue makes it a number to call.
+                    confidence::PHONE_NATIONAL_CUE_ONLY
+                } else if area_dash {
                     PHONE_SE_AREA_DASH
                 } else if sep_shape {
                     confidence::PHONE_SE_GROUPED

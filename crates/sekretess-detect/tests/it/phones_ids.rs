@@ -208,3 +208,16 @@ fn extension_words_of_other_plans_and_typeset_dashes() {
     // Year ranges with a spaced dash stay what they are.
     not_found("Styrelsen 2019 - 2023 och 2024 - 2027", "2019 - 2023", Label::Phone);
 }
+
+#[test]
+fn ocr_spaced_digits_are_a_phone_only_after_a_phone_cue() {
+    // OCR'd forms space out every digit and double some gaps.
+    found("Tel       : 0 7 0 - 4 1 2  8 8  3 1\nE-post", "0 7 0 - 4 1 2  8 8  3 1", Label::Phone);
+    found(
+        "Vårdnadshavare 1: Hodan Ali   mobil  0 7 2 - 5 1 1  9 0  4 4\n",
+        "0 7 2 - 5 1 1  9 0  4 4",
+        Label::Phone,
+    );
+    // Without a cue a run of spaced digits is a number of something else.
+    not_found("Summa 0 7 0 4 1 2 8 8 3 1 kr", "0 7 0 4 1 2 8 8 3 1", Label::Phone);
+}

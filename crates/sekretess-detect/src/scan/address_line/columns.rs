@@ -102,12 +102,16 @@ impl Scanner<'_> {
         if self.company_before(s) || self.company_before(ps) {
             return Whole::Company(end);
         }
-        let conf = |sc: &Self, a: usize, b: usize| {
-            if sc.not_a_home(a) || sc.not_a_home_after(b) { confidence::NOT_A_HOME } else { WHOLE_ADDRESS }
+        // One address in two cells: the street's surroundings say whose it is (the line
+        // above the postcode belongs to the other column too).
+        let conf = if self.not_a_home(s) || self.not_a_home_after(ce) {
+            confidence::NOT_A_HOME
+        } else {
+            WHOLE_ADDRESS
         };
         // The street cell: extend a street found alone to the cell's unit details, or add it.
         let known = self.out.iter().position(|c| c.label == Label::PostalAddress && c.start == s);
-        let c = conf(self, s, ce);
+        let c = conf;
         match known {
             Some(k) => {
                 self.out[k].end = self.out[k].end.max(ce);
@@ -121,8 +125,7 @@ impl Scanner<'_> {
                 rec: "address",
             }),
         }
-        let c = conf(self, ps, end);
-        self.out.push(Cand { start: ps, end, label: Label::PostalAddress, conf: c, rec: "address" });
+        self.out.push(Cand { start: ps, end, label: Label::PostalAddress, conf, rec: "address" });
         Whole::Merged(end)
     }
 }

@@ -193,3 +193,15 @@ fn two_columns_keep_each_address_in_its_column() {
         vec!["Storgatan 12\n    114 55 Stockholm"]
     );
 }
+
+#[test]
+fn ocr_spacing_inside_an_address() {
+    // A space before each comma and doubled spaces around the state code.
+    let t = "    Address\n    4418 Magnolia Bend Dr , Apt 12\n    Houston ,  TX  77004\n";
+    assert_eq!(whole(t), vec!["4418 Magnolia Bend Dr , Apt 12\n    Houston ,  TX  77004"]);
+    // The flat number's digits spaced out after a spaced comma.
+    let got = reported("Adress                   Fittjavägen 22 , lgh 0 1 0 3\n");
+    assert_eq!(got, vec!["Fittjavägen 22 , lgh 0 1 0 3"]);
+    // Three spaced digits are not a flat number.
+    assert_eq!(reported("Adress: Fittjavägen 22 , lgh 0 1 0\n"), vec!["Fittjavägen 22"]);
+}
