@@ -266,6 +266,20 @@ impl Scanner<'_> {
         unit_start(ss2, se2)
     }
 
+    /// A street the street scanner found in `[lo, e)` that ends there, or before unit
+    /// words only ("Kungsgatan 19 lgh 1402", "Rinkebysvängen 18 3 tr", "Solrosvägen 12 c/o
+    /// Lindqvist"): its start.
+    fn street_found_before(&self, lo: usize, e: usize) -> Option<usize> {
+        let c = self.out.iter().rev().take(8).find(|c| {
+            c.label == Label::PostalAddress
+                && matches!(c.rec, "se_street" | "eu_street" | "en_street")
+                && c.start >= lo
+                && c.end <= e
+        })?;
+        let gap = std::str::from_utf8(&self.t[c.end..e]).ok()?.trim_matches([' ', ',']);
+        (gap.is_empty() || unit_segment(gap).is_some()).then_some(c.start)
+    }
+
     /// Whether a company form stands on the line before the line that `s` starts.
     fn company_line_above(&self, s: usize) -> bool {
         let t = self.t;
@@ -307,6 +321,16 @@ impl Scanner<'_> {
         };
         let english = matches!(kind, Post::Uk | Post::Us | Post::Intl);
         let mut street: Option<usize> = None;
+        // Written on one line without a comma ("Stora Nygatan 24 2 tr 211 37 Malmö"): the
+        // street found right before the postcode, perhaps with unit words between.
+        if matches!(kind, Post::Se | Post::Eu)
+            && cur >= 2
+            && self.t[cur - 1] == b' '
+            && self.t[cur - 2] != b','
+        {
+            let lo = memchr::memrchr(b'\n', &self.t[..cur]).map_or(0, |p| p + 1);
+            street = self.street_found_before(lo, cur - 1);
+        }
         // A street name without a number ("Quay Court") waiting for a unit before it.
         let mut named: Option<usize> = None;
         // Locality segments passed (towns, districts, a building's name).
@@ -354,7 +378,7 @@ impl Scanner<'_> {
                 cur = ss;
                 continue;
             }
-            if let Some(s) = self.street_in(ss, se, kind) {
+            if let Some(s) = self.street_in(ss, se, kind).or_else(|| self.street_found_before(ss, se)) {
                 street = Some(s);
                 if s != ss || !english {
                     break;

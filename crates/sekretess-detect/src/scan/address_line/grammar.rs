@@ -217,6 +217,12 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
     if lower == "c/o" {
         return Some(false);
     }
+    // A floor glued to its word ("1tr", "5tr").
+    if ws.len() == 1
+        && lower.strip_suffix("tr").is_some_and(|n| !n.is_empty() && n.len() <= 2 && is_digits(n))
+    {
+        return Some(false);
+    }
     if ws.len() >= 2 {
         let en = matches!(
             lower,

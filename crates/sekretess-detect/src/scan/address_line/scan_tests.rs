@@ -205,3 +205,25 @@ fn ocr_spacing_inside_an_address() {
     // Three spaced digits are not a flat number.
     assert_eq!(reported("Adress: Fittjavägen 22 , lgh 0 1 0\n"), vec!["Fittjavägen 22"]);
 }
+
+#[test]
+fn a_swedish_address_on_one_line_without_a_comma_is_one_span() {
+    // Street, unit words and postcode with town written in a row.
+    for a in [
+        "Stora Nygatan 24 2 tr 211 37 Malmö",
+        "Kungsgatan 19 lgh 1402 611 32 Nyköping",
+        "Lillgatan 17 981 39 Kiruna",
+        "Storgatan 11 1tr 753 26 Uppsala",
+        "Solrosvägen 12 c/o Lindqvist 663 30 Skoghall",
+    ] {
+        let t = format!("Vår nya adress är {a} från december.");
+        assert_eq!(whole(&t), vec![a.to_string()], "{t}");
+    }
+    // A floor after the street on the line above the postcode.
+    assert_eq!(
+        whole("Eva Berg\nBergsgatan 18 3 tr\n163 74 Spånga\n"),
+        vec!["Bergsgatan 18 3 tr\n163 74 Spånga"]
+    );
+    // Other words between street and postcode break the address.
+    assert!(whole("Storgatan 12 och sedan 211 37 Malmö").is_empty());
+}
