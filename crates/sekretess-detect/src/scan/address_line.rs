@@ -132,7 +132,10 @@ impl Scanner<'_> {
         // OCR'd forms double the spaces and put one before the comma ("Houston ,  TX  77004").
         let ocr = ps >= 7 && &t[ps - 2..ps] == b"  ";
         let ps = if ocr { ps - 1 } else { ps };
-        if ps < 6 || t[ps - 1] != b' ' || !lexicon::is_us_state(&t[ps - 3..ps - 1]) {
+        if ps < 6
+            || t[ps - 1] != b' '
+            || !(lexicon::is_us_state(&t[ps - 3..ps - 1]) || is_ca_province(&t[ps - 3..ps - 1]))
+        {
             return None;
         }
         let mut j = ps - 3;
@@ -264,6 +267,11 @@ impl Scanner<'_> {
         }
         let (ss2, se2) = self.segment_before(ss)?;
         unit_start(ss2, se2)
+    }
+
+    /// The length of a Canadian postal code at `i`.
+    pub(super) fn ca_postcode_at(&self, i: usize) -> Option<usize> {
+        ca_postcode(&self.t[i..])
     }
 
     /// A street the street scanner found in `[lo, e)` that ends there, or before unit

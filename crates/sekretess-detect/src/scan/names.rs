@@ -40,6 +40,13 @@ impl<'a> Scanner<'a> {
             }
             return pe;
         }
+        // A Canadian postal code after its province ("Toronto ON M5V 0E9"): the end of a
+        // whole address with its street line, like a US ZIP after its state.
+        if let Some(n) = self.ca_postcode_at(i)
+            && let Whole::Merged(e) | Whole::Company(e) = self.whole_address(i, i + n, Post::Us)
+        {
+            return e;
+        }
         if let Some(pe) = self.eircode(i)
             && let Whole::Merged(e) | Whole::Company(e) = self.whole_address(i, pe, Post::Uk)
         {

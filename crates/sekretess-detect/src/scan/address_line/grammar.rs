@@ -481,3 +481,27 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
         h > 0 && matches!(ws[h - 1].1, "of" | "at" | "is" | "to" | "in" | "on" | "på" | "i" | "till" | "vid");
     (typed || h == 0 || lower_before).then_some(ws[h].0)
 }
+
+/// Canada Post's two-letter province and territory codes.
+pub(super) fn is_ca_province(w: &[u8]) -> bool {
+    const CODES: &[&[u8; 2]] =
+        &[b"AB", b"BC", b"MB", b"NB", b"NL", b"NS", b"NT", b"NU", b"ON", b"PE", b"QC", b"SK", b"YT"];
+    CODES.iter().any(|c| c.as_slice() == w)
+}
+
+/// A Canadian postal code at the start of `t` ("M5V 0E9", "H2T 2K8"): letter, digit, letter,
+/// a space, digit, letter, digit; the letters D, F, I, O, Q and U never occur, nor W and Z
+/// first. Its length.
+pub(super) fn ca_postcode(t: &[u8]) -> Option<usize> {
+    let k = t.get(..7)?;
+    let letter = |b: u8| b.is_ascii_uppercase() && !matches!(b, b'D' | b'F' | b'I' | b'O' | b'Q' | b'U');
+    let ok = letter(k[0])
+        && !matches!(k[0], b'W' | b'Z')
+        && k[1].is_ascii_digit()
+        && letter(k[2])
+        && k[3] == b' '
+        && k[4].is_ascii_digit()
+        && letter(k[5])
+        && k[6].is_ascii_digit();
+    (ok && !t.get(7).is_some_and(u8::is_ascii_alphanumeric)).then_some(7)
+}

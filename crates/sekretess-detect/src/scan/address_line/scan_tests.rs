@@ -227,3 +227,19 @@ fn a_swedish_address_on_one_line_without_a_comma_is_one_span() {
     // Other words between street and postcode break the address.
     assert!(whole("Storgatan 12 och sedan 211 37 Malmö").is_empty());
 }
+
+#[test]
+fn a_canadian_address_ends_with_province_and_postal_code() {
+    for a in [
+        "300 Front St W, Toronto ON M5V 0E9",
+        "Apt 1506, 300 Front St W, Toronto ON M5V 0E9",
+        "88 Maple Dr, Brampton, ON L6Y 5H8",
+    ] {
+        let t = format!("Home: {a}\nCell: none");
+        assert_eq!(whole(&t), vec![a.to_string()], "{t}");
+    }
+    // The letters Canada Post never uses (here O and I) make it no postal code.
+    assert!(whole("300 Front St W, Toronto ON O5V 0I9").is_empty());
+    // Without a province code before it, no whole address is read.
+    assert!(whole("300 Front St W, Toronto M5V 0E9").is_empty());
+}
