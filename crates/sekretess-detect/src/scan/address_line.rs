@@ -110,6 +110,11 @@ impl Scanner<'_> {
             while n == 0 && we > 0 && t[we - 1] == b' ' && ps - we < 3 {
                 we -= 1;
             }
+            // An Irish county written "Co. Cork" before its Eircode.
+            if n > 0 && we >= 3 && &t[we - 3..we] == b"Co." && (we == 3 || t[we - 4] == b' ') {
+                start = Some(we - 3);
+                break;
+            }
             let mut k = we;
             while k > 0
                 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || matches!(t[k - 1], b'-' | b'\''))

@@ -243,3 +243,11 @@ fn a_canadian_address_ends_with_province_and_postal_code() {
     // Without a province code before it, no whole address is read.
     assert!(whole("300 Front St W, Toronto M5V 0E9").is_empty());
 }
+
+#[test]
+fn an_irish_county_before_the_eircode_belongs_to_the_address() {
+    let a = "27 Orchard Grove, Ballincollig, Co. Cork P31 X2K7";
+    assert_eq!(whole(&format!("We called at {a} but nobody was home.")), vec![a.to_string()]);
+    // "Co." alone as the town, with nothing before it, is no address.
+    assert!(whole("Contact Co. P31 X2K7 today").is_empty());
+}
