@@ -117,7 +117,32 @@ fn positive(label: Label) -> &'static [&'static str] {
             "inloggning*",
         ],
         Label::DateOfBirth => {
-            &["born", "birth*", "dob", "född", "födelse*", "fodelse*", "birthday", "födelsedag"]
+            &[
+                "born",
+                "birth*",
+                "dob",
+                "född",
+                "föddes",
+                "födelse*",
+                "fodelse*",
+                "birthday",
+                "födelsedag",
+                // The words for born and date of birth of the neighbouring languages.
+                "født",
+                "fødd",
+                "fødsels*",
+                "geboren",
+                "geboorte*",
+                "geburts*",
+                "syntynyt",
+                "syntymä*",
+                "naissance",
+                "nacimiento",
+                "nascita",
+                "urodzenia",
+                "urodzony",
+                "urodzona",
+            ]
         }
         Label::PostalAddress => &[
             "address*",
@@ -550,6 +575,11 @@ pub fn key_label(key: &str) -> Option<Label> {
 }
 
 /// Keys of the parts of a name inside a name object: `"name": {"first": …, "last": …}`.
+/// Whether a key inside an object holds that object's date (`"birth": {"date": …}`).
+pub fn is_date_part_key(key: &str) -> bool {
+    matches!(key.trim().to_ascii_lowercase().as_str(), "date" | "datum" | "dato" | "on" | "when" | "value")
+}
+
 pub fn is_name_part_key(key: &str) -> bool {
     let k = key.trim().to_ascii_lowercase();
     matches!(
