@@ -198,9 +198,13 @@ fn negative(label: Label) -> &'static [&'static [&'static str]] {
     // An organisation number is what an invoice names (the seller's and often the buyer's),
     // so "invoice"/"faktura" count against the other numbers only.
     const INVOICE: &[&str] = &["invoice*", "faktura*"];
+    // Numbers of other schemes that a phone shape may take: US bank routing numbers, health
+    // service and provider numbers, an authority's case number.
+    const SCHEMES: &[&str] = &["routing", "aba", "rtn", "nhs", "npi", "medicare", "diarienummer", "dnr"];
     match label {
         Label::SeOrgnr => &[NUMBERS],
-        Label::CardNumber | Label::UsSsn | Label::SePersonnummer | Label::Phone | Label::SeBankAccount => {
+        Label::Phone => &[NUMBERS, INVOICE, SCHEMES],
+        Label::CardNumber | Label::UsSsn | Label::SePersonnummer | Label::SeBankAccount => {
             &[NUMBERS, INVOICE]
         }
         // An invoice names the addresses it is sent to.

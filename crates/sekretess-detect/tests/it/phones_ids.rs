@@ -221,3 +221,27 @@ fn ocr_spaced_digits_are_a_phone_only_after_a_phone_cue() {
     // Without a cue a run of spaced digits is a number of something else.
     not_found("Summa 0 7 0 4 1 2 8 8 3 1 kr", "0 7 0 4 1 2 8 8 3 1", Label::Phone);
 }
+
+#[test]
+fn numbers_of_other_schemes_are_not_phones() {
+    // A US routing number (ABA) is nine digits a phone shape may take; named as such, it is
+    // not a phone number.
+    not_found("he provided routing 067014822 and account 1002003344", "067014822", Label::Phone);
+    not_found("Checking ****7710\nRouting 026009593\n", "026009593", Label::Phone);
+    // Without the scheme's name the same digits are a Swedish number.
+    found("Ring mig på 067014822 i kväll", "067014822", Label::Phone);
+}
+
+#[test]
+fn a_postcode_alone_under_an_address_key_is_not_a_phone() {
+    let doc = "2026-11-06T10:02:44Z consignee=\"M\" zip=01304-001 city=\"Sao Paulo\"\n";
+    let fs = findings(doc, Format::KeyValue);
+    let s = doc.find("01304-001").unwrap();
+    assert!(!labels_over(&fs, s, s + 9).contains(&Label::Phone), "{fs:?}");
+    assert!(labels_at(&fs, s, s + 9).contains(&Label::PostalAddress), "{fs:?}");
+    // A phone key keeps its phone.
+    let doc = "ts=1 phone=070-123 45 67 zip=11455\n";
+    let fs = findings(doc, Format::KeyValue);
+    let s = doc.find("070-123 45 67").unwrap();
+    assert!(labels_at(&fs, s, s + 13).contains(&Label::Phone), "{fs:?}");
+}
