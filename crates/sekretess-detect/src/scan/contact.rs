@@ -135,7 +135,9 @@ impl Scanner<'_> {
             // UK national numbers: trunk 0 and ten digits. In the groups Ofcom's numbering
             // plan prints (`020 7946 0958`, `0121 303 1115`, `01227 555 014`, `07700 900123`,
             // `0344 555 0177`) they are taken as they stand; in other groups only with a cue.
-            if digits == 11 && sep_shape && ext_end.is_none() {
+            // Longer national numbers (German and Austrian mobiles and area codes, `0176 5550
+            // 2281`): twelve digits in groups, only with a cue.
+            if (11..=12).contains(&digits) && sep_shape && ext_end.is_none() {
                 let conf = if uk_plan_groups(d, &group_lens(d)) {
                     PHONE_UK_PLAN
                 } else {

@@ -245,3 +245,10 @@ fn a_postcode_alone_under_an_address_key_is_not_a_phone() {
     let s = doc.find("070-123 45 67").unwrap();
     assert!(labels_at(&fs, s, s + 13).contains(&Label::Phone), "{fs:?}");
 }
+
+#[test]
+fn twelve_digit_national_numbers_need_a_cue() {
+    found("ok 21:00. number 0176 5550 2281", "0176 5550 2281", Label::Phone);
+    found("Tel: 01865 555 0148   Mobile: none", "01865 555 0148", Label::Phone);
+    not_found("Artikel 0176 5550 2281 i lager", "0176 5550 2281", Label::Phone);
+}
