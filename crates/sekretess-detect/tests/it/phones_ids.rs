@@ -252,3 +252,18 @@ fn twelve_digit_national_numbers_need_a_cue() {
     found("Tel: 01865 555 0148   Mobile: none", "01865 555 0148", Label::Phone);
     not_found("Artikel 0176 5550 2281 i lager", "0176 5550 2281", Label::Phone);
 }
+
+#[test]
+fn a_sole_traders_vat_number_carries_the_personnummer() {
+    // SE + the ten digits + 01; a sole trader's ten digits are the owner's personnummer.
+    let doc = "Momsregistreringsnummer: SE811218987601\n";
+    let fs = findings(doc, Format::Text);
+    let s = doc.find("8112189876").unwrap();
+    assert!(labels_at(&fs, s, s + 10).contains(&Label::SePersonnummer), "{fs:?}");
+    // A company's VAT number (third digit 2 or more) is no personnummer; nor is one with a
+    // wrong check digit or without the 01 suffix.
+    for doc in ["VAT: SE556036079301\n", "VAT: SE811218987701\n", "VAT: SE811218987602\n"] {
+        let fs = findings(doc, Format::Text);
+        assert!(fs.iter().all(|f| f.label != Label::SePersonnummer), "{doc:?}: {fs:?}");
+    }
+}
