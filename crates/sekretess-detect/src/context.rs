@@ -491,7 +491,7 @@ pub fn key_label(key: &str) -> Option<Label> {
         return Some(Label::CardNumber);
     }
     // Swedish compounds name the account last ("avsändarkonto", "mottagarkonto").
-    if any(&["bankgiro", "plusgiro", "bg", "pg", "konto", "kontonummer", "clearing", "account"])
+    if any(&["bankgiro", "plusgiro", "bg", "pg", "konto", "kontonummer", "kontonr", "clearing", "account"])
         || (joined.ends_with("konto") && joined.len() > 5)
     {
         return Some(Label::SeBankAccount);
@@ -628,5 +628,14 @@ mod tests {
         assert_eq!(key_label("personnummer"), Some(Label::SePersonnummer));
         assert_eq!(key_label("Födelsedatum"), Some(Label::DateOfBirth));
         assert_eq!(key_label("description"), None);
+        // The abbreviated Swedish column name of an account number.
+        assert_eq!(key_label("kontonr"), Some(Label::SeBankAccount));
+        assert_eq!(key_label("Kontonr"), Some(Label::SeBankAccount));
+    }
+
+    #[test]
+    fn date_part_keys() {
+        assert!(is_date_part_key("date") && is_date_part_key(" Datum "));
+        assert!(!is_date_part_key("place") && !is_date_part_key("updated"));
     }
 }
