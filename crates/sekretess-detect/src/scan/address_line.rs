@@ -168,7 +168,9 @@ impl Scanner<'_> {
                 k -= 1;
             }
             let w = std::str::from_utf8(&t[k..we]).ok()?;
-            if k == we || !capitalised(w) {
+            // A whole word ("2C" is a unit's number, not a town).
+            let whole_word = k == 0 || matches!(t[k - 1], b' ' | b',' | b'\n' | b'\t' | b'"');
+            if k == we || !capitalised(w) || !whole_word {
                 break;
             }
             start = Some(k);
@@ -336,7 +338,7 @@ impl Scanner<'_> {
         let mut street: Option<usize> = None;
         // Written on one line without a comma ("Stora Nygatan 24 2 tr 211 37 Malmö"): the
         // street found right before the postcode, perhaps with unit words between.
-        if matches!(kind, Post::Se | Post::Eu)
+        if matches!(kind, Post::Se | Post::Eu | Post::Us)
             && cur >= 2
             && self.t[cur - 1] == b' '
             && self.t[cur - 2] != b','
@@ -511,6 +513,24 @@ impl Scanner<'_> {
             && !t.get(e + 2).is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
         {
             e += 2;
+        }
+        // A floor: " 3 tr", ", 3 tr", " 5tr".
+        {
+            let rest = &t[e..t.len().min(e + 12)];
+            let skip = if rest.starts_with(b", ") { 2 } else { usize::from(rest.starts_with(b" ")) };
+            if skip > 0 {
+                let ds = e + skip;
+                let mut de = ds;
+                while de < t.len() && t[de].is_ascii_digit() && de - ds < 2 {
+                    de += 1;
+                }
+                let gap = usize::from(t.get(de) == Some(&b' '));
+                let tr = t.get(de + gap..de + gap + 2) == Some(b"tr")
+                    && !t.get(de + gap + 2).is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+                if de > ds && tr {
+                    e = de + gap + 2;
+                }
+            }
         }
         // " lgh 1302" or ", lgh 1302"; in OCR'd text " , lgh 0 1 0 3" (a space before the
         // comma, spaces between the digits).

@@ -38,7 +38,7 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
 pub(super) fn is_particle(w: &str) -> bool {
     const W: &[&str] = &[
         "de", "del", "la", "las", "los", "van", "der", "den", "von", "di", "da", "do", "dos", "das", "du",
-        "le", "en", "ul.", "al.", "os.", "pl.", "ulica", "aleja",
+        "le", "en", "ul.", "al.", "os.", "pl.", "ulica", "aleja", "dei", "della", "delle", "degli", "dello",
     ];
     W.contains(&w)
 }
@@ -254,6 +254,16 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
                 | "piso"
                 | "puerta"
                 | "pta"
+                // Spanish stairs, Italian stairs and flats, German back and front houses.
+                | "esc"
+                | "escalera"
+                | "scala"
+                | "int"
+                | "interno"
+                | "hinterhaus"
+                | "vorderhaus"
+                | "seitenflügel"
+                | "gartenhaus"
         ) {
             return Some(false);
         }
@@ -267,6 +277,10 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
         // An ordinal floor: "3rd floor", "2nd Floor", "4:e våningen".
         let ordinal = first.len() <= 4 && first.as_bytes()[0].is_ascii_digit() && !is_digits(first);
         if ordinal && matches!(second, "floor" | "fl" | "våning" | "våningen" | "vån") {
+            return Some(false);
+        }
+        // A German floor: "3. OG", "2. Etage", "EG" (Obergeschoss, Etage).
+        if first.strip_suffix('.').is_some_and(is_digits) && matches!(second, "og" | "etage" | "stock") {
             return Some(false);
         }
         if is_digits(first) && matches!(ws[1].1, "tr" | "tr." | "trappor" | "trappa" | "krs" | "krs." | "sal")

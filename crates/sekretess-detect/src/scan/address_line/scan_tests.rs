@@ -251,3 +251,43 @@ fn an_irish_county_before_the_eircode_belongs_to_the_address() {
     // "Co." alone as the town, with nothing before it, is no address.
     assert!(whole("Contact Co. P31 X2K7 today").is_empty());
 }
+
+#[test]
+fn unit_words_of_more_countries_and_floors_after_a_swedish_street() {
+    for a in [
+        "Sonnenallee 211, Vorderhaus 2. OG links, 12059 Berlin",
+        "Lützowstraße 88, Hinterhaus 3. OG, 10785 Berlin",
+        "Via dei Serpenti 112, scala A, int. 9, 00184 Roma RM",
+        "Avenida de la Constitución 34, Esc. 2, 5º D, 41001 Sevilla",
+        "4810 Meadowbrook Dr Apt 2C Raleigh NC 27612",
+    ] {
+        let t = format!("Home: {a} (since May)");
+        assert_eq!(whole(&t), vec![a.to_string()], "{t}");
+    }
+    // A floor after a Swedish street belongs to it, with or without a comma.
+    assert_eq!(reported("Ljus tvåa på Mariagatan 14, 3 tr. Uthyres nu."), vec!["Mariagatan 14, 3 tr"]);
+    assert_eq!(
+        whole("Eva Berg\nRinkebysvängen 18 3 tr\n163 74 Spånga\n"),
+        vec!["Rinkebysvängen 18 3 tr\n163 74 Spånga"]
+    );
+    // A number of trips is no floor.
+    assert_eq!(reported("Bor på Mariagatan 14, 3 trevliga grannar"), vec!["Mariagatan 14"]);
+}
+
+#[test]
+fn german_floors_and_more_unit_words_are_units() {
+    use super::grammar::unit_segment;
+    for u in [
+        "3. OG",
+        "2. Etage",
+        "Hinterhaus 3. OG",
+        "Vorderhaus 2. OG links",
+        "scala A",
+        "int. 9",
+        "Esc. 2",
+        "interno 5",
+    ] {
+        assert!(unit_segment(u).is_some(), "{u}");
+    }
+    assert_eq!(unit_segment("Hauptstraße 5"), None);
+}
