@@ -454,6 +454,14 @@ pub fn is_place_key(key: &str) -> bool {
                 | "lager"
                 | "arbetsplats"
                 | "arbetsgivare"
+                // The organisation a record is about: its address is its own.
+                | "company"
+                | "organisation"
+                | "organization"
+                | "supplier"
+                | "vendor"
+                | "företag"
+                | "leverantör"
         )
     })
 }

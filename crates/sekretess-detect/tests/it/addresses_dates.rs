@@ -212,3 +212,13 @@ fn a_date_inside_a_birth_object_of_json_is_a_date_of_birth() {
     let death = doc.find("1977-12-19").unwrap();
     assert!(!labels_over(&fs, death, death + 10).contains(&D));
 }
+
+#[test]
+fn an_address_under_a_company_key_of_json_is_the_companys() {
+    let doc = r#"{"company":{"name":"Nordbygg AB","address":"Sveavägen 20, 111 57 Stockholm"},"contact":{"address":"Storgatan 12, 114 55 Stockholm"}}"#;
+    let fs = findings(doc, Format::Json);
+    let co = doc.find("Sveavägen 20").unwrap();
+    assert!(!labels_over(&fs, co, co + 10).contains(&A), "{fs:?}");
+    let home = doc.find("Storgatan 12, 114 55 Stockholm").unwrap();
+    assert!(labels_at(&fs, home, home + "Storgatan 12, 114 55 Stockholm".len()).contains(&A), "{fs:?}");
+}
