@@ -222,3 +222,19 @@ fn an_address_under_a_company_key_of_json_is_the_companys() {
     let home = doc.find("Storgatan 12, 114 55 Stockholm").unwrap();
     assert!(labels_at(&fs, home, home + "Storgatan 12, 114 55 Stockholm".len()).contains(&A), "{fs:?}");
 }
+
+#[test]
+fn an_address_after_a_firm_a_workshop_a_terminal_or_a_municipality_is_not_a_home() {
+    for (doc, addr) in [
+        ("Kontakta Lindqvist Advokatbyrå, Storgatan 9, 114 55 Stockholm.", "Storgatan 9"),
+        ("Besiktigad hos Norrbilsprovning, Verkstadsgatan 12.", "Verkstadsgatan 12"),
+        ("Hämtas på Postterminal Ånge, Industrivägen 2, 841 31 Ånge", "Industrivägen 2"),
+        ("Arbetsgivare: Umeå kommun, Skolgatan 31, 901 84 Umeå", "Skolgatan 31"),
+        ("Collect it at Northfield Garage, 4 Mill Lane, Leeds LS1 4AB.", "4 Mill Lane"),
+        ("Meet me at the Red Lion pub, 7 High Street, York YO1 7LZ", "7 High Street"),
+    ] {
+        not_found(doc, addr, A);
+    }
+    // A person's name before the address keeps it a home.
+    found("Skickas till Anna Lind, Storgatan 9, 114 55 Stockholm.", "Storgatan 9, 114 55 Stockholm", A);
+}
