@@ -232,6 +232,9 @@ fn an_address_after_a_firm_a_workshop_a_terminal_or_a_municipality_is_not_a_home
         ("Arbetsgivare: Umeå kommun, Skolgatan 31, 901 84 Umeå", "Skolgatan 31"),
         ("Collect it at Northfield Garage, 4 Mill Lane, Leeds LS1 4AB.", "4 Mill Lane"),
         ("Meet me at the Red Lion pub, 7 High Street, York YO1 7LZ", "7 High Street"),
+        // A property advertised for sale or auction.
+        ("For sale: detached house, 9 Elm Road, Ripon HG4 1AB, offers invited", "9 Elm Road"),
+        ("Viewings by appointment at 22 Park Lane, Bath BA1 2XY", "22 Park Lane"),
     ] {
         not_found(doc, addr, A);
     }
