@@ -30,6 +30,19 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
         "Søndre",
         "Øvre",
         "Nedre",
+        // Titles that streets are named with ("Doktor Forselius gata", "Burgemeester
+        // Reigerstraat", "Professor Zahlgrens gata").
+        "Doktor",
+        "Professor",
+        "Biskop",
+        "Kapten",
+        "Burgemeester",
+        "Dokter",
+        "Pastoor",
+        "Koningin",
+        "Prins",
+        "Prinses",
+        "Sint",
     ];
     W.contains(&w)
 }

@@ -81,3 +81,13 @@ fn canadian_postal_codes_by_shape() {
     }
     assert!(is_ca_province(b"QC") && !is_ca_province(b"TX"));
 }
+
+#[test]
+fn titles_that_streets_are_named_with_start_the_street() {
+    fn start(s: &str) -> Option<&str> {
+        continental(&words(s)).map(|o| &s[o..])
+    }
+    assert_eq!(start("Burgemeester Reigerstraat 64"), Some("Burgemeester Reigerstraat 64"));
+    assert!(is_prefix_word("Doktor") && is_prefix_word("Sint"));
+    assert!(!is_prefix_word("Anna"));
+}
