@@ -234,6 +234,15 @@ impl Scanner<'_> {
     /// A table written with spaces whose header line, above, has a birth column ("Född",
     /// "DOB", "Date of birth") starting where the date starts.
     fn birth_column_above(&self, start: usize) -> bool {
+        self.header_column_above(
+            start,
+            &["födelsedatum", "född", "date of birth", "birth date", "birthdate", "dob", "born"],
+        )
+    }
+
+    /// A table written with spaces whose header line, above, has a column named by one of
+    /// `words` (lower case) starting where the value at `start` starts.
+    pub(super) fn header_column_above(&self, start: usize, words: &[&str]) -> bool {
         let t = self.t;
         let lo = start.saturating_sub(2000);
         let Some(ls) = memchr::memrchr(b'\n', &t[lo..start]).map(|p| lo + p + 1) else { return false };
@@ -257,7 +266,7 @@ impl Scanner<'_> {
                 };
                 continue;
             }
-            for w in ["födelsedatum", "född", "date of birth", "birth date", "birthdate", "dob", "born"] {
+            for w in words {
                 if let Some(p) = line.find(w) {
                     let c = line[..p].chars().count();
                     let word_start = p == 0 || !line[..p].ends_with(|ch: char| ch.is_alphanumeric());
