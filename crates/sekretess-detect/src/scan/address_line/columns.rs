@@ -61,6 +61,14 @@ impl Scanner<'_> {
     pub(super) fn in_columns(&self, ps: usize) -> Option<(Vec<(usize, usize)>, usize)> {
         let t = self.t;
         let ls = line_start(t, ps);
+        // A cell starts the line (after indentation) or follows a gap: in prose the postcode
+        // follows one space, and the line's cells are not read.
+        let opens_line = t[ls..ps].iter().all(|b| matches!(b, b' ' | b'\t'));
+        let after_gap =
+            (ps >= GAP && t[ps - GAP..ps].iter().all(|&b| b == b' ')) || (ps > 0 && t[ps - 1] == b'\t');
+        if !(opens_line || after_gap) {
+            return None;
+        }
         let cs = cells(t, ls, line_end(t, ps));
         let at = cs.iter().position(|&(s, _)| s == ps)?;
         (cs.len() >= 2).then_some((cs, at))

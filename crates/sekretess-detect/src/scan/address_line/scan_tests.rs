@@ -291,3 +291,9 @@ fn german_floors_and_more_unit_words_are_units() {
     }
     assert_eq!(unit_segment("Hauptstraße 5"), None);
 }
+
+#[test]
+fn a_postcode_at_the_very_start_of_the_text_is_read_without_panic() {
+    assert!(whole("114 55 Stockholm").is_empty());
+    assert!(whole("\t114 55 Stockholm   Tel 08-123 45 67").is_empty());
+}
