@@ -117,7 +117,32 @@ fn positive(label: Label) -> &'static [&'static str] {
             "inloggning*",
         ],
         Label::DateOfBirth => {
-            &["born", "birth*", "dob", "född", "födelse*", "fodelse*", "birthday", "födelsedag"]
+            &[
+                "born",
+                "birth*",
+                "dob",
+                "född",
+                "föddes",
+                "födelse*",
+                "fodelse*",
+                "birthday",
+                "födelsedag",
+                // The words for born and date of birth of the neighbouring languages.
+                "født",
+                "fødd",
+                "fødsels*",
+                "geboren",
+                "geboorte*",
+                "geburts*",
+                "syntynyt",
+                "syntymä*",
+                "naissance",
+                "nacimiento",
+                "nascita",
+                "urodzenia",
+                "urodzony",
+                "urodzona",
+            ]
         }
         Label::PostalAddress => &[
             "address*",
@@ -173,9 +198,13 @@ fn negative(label: Label) -> &'static [&'static [&'static str]] {
     // An organisation number is what an invoice names (the seller's and often the buyer's),
     // so "invoice"/"faktura" count against the other numbers only.
     const INVOICE: &[&str] = &["invoice*", "faktura*"];
+    // Numbers of other schemes that a phone shape may take: US bank routing numbers, health
+    // service and provider numbers, an authority's case number.
+    const SCHEMES: &[&str] = &["routing", "aba", "rtn", "nhs", "npi", "medicare", "diarienummer", "dnr"];
     match label {
         Label::SeOrgnr => &[NUMBERS],
-        Label::CardNumber | Label::UsSsn | Label::SePersonnummer | Label::Phone | Label::SeBankAccount => {
+        Label::Phone => &[NUMBERS, INVOICE, SCHEMES],
+        Label::CardNumber | Label::UsSsn | Label::SePersonnummer | Label::SeBankAccount => {
             &[NUMBERS, INVOICE]
         }
         // An invoice names the addresses it is sent to.
@@ -425,6 +454,14 @@ pub fn is_place_key(key: &str) -> bool {
                 | "lager"
                 | "arbetsplats"
                 | "arbetsgivare"
+                // The organisation a record is about: its address is its own.
+                | "company"
+                | "organisation"
+                | "organization"
+                | "supplier"
+                | "vendor"
+                | "företag"
+                | "leverantör"
         )
     })
 }
@@ -462,7 +499,7 @@ pub fn key_label(key: &str) -> Option<Label> {
         return Some(Label::CardNumber);
     }
     // Swedish compounds name the account last ("avsändarkonto", "mottagarkonto").
-    if any(&["bankgiro", "plusgiro", "bg", "pg", "konto", "kontonummer", "clearing", "account"])
+    if any(&["bankgiro", "plusgiro", "bg", "pg", "konto", "kontonummer", "kontonr", "clearing", "account"])
         || (joined.ends_with("konto") && joined.len() > 5)
     {
         return Some(Label::SeBankAccount);
@@ -550,6 +587,11 @@ pub fn key_label(key: &str) -> Option<Label> {
 }
 
 /// Keys of the parts of a name inside a name object: `"name": {"first": …, "last": …}`.
+/// Whether a key inside an object holds that object's date (`"birth": {"date": …}`).
+pub fn is_date_part_key(key: &str) -> bool {
+    matches!(key.trim().to_ascii_lowercase().as_str(), "date" | "datum" | "dato" | "on" | "when" | "value")
+}
+
 pub fn is_name_part_key(key: &str) -> bool {
     let k = key.trim().to_ascii_lowercase();
     matches!(
@@ -594,5 +636,14 @@ mod tests {
         assert_eq!(key_label("personnummer"), Some(Label::SePersonnummer));
         assert_eq!(key_label("Födelsedatum"), Some(Label::DateOfBirth));
         assert_eq!(key_label("description"), None);
+        // The abbreviated Swedish column name of an account number.
+        assert_eq!(key_label("kontonr"), Some(Label::SeBankAccount));
+        assert_eq!(key_label("Kontonr"), Some(Label::SeBankAccount));
+    }
+
+    #[test]
+    fn date_part_keys() {
+        assert!(is_date_part_key("date") && is_date_part_key(" Datum "));
+        assert!(!is_date_part_key("place") && !is_date_part_key("updated"));
     }
 }

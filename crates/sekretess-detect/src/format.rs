@@ -612,9 +612,11 @@ fn json(
                     return Err(syntax(i));
                 }
                 // An object under a name key ("name": {"first": …}) keeps that key's label, so
-                // that its name-part keys are read as names.
+                // that its name-part keys are read as names; so does one under a birth key
+                // ("birth": {"date": …}), for its date.
                 let place = place_key || stack.last().is_some_and(|f| f.place);
-                stack.push(Frame { object: true, key: pending.filter(|l| *l == Label::Person), place });
+                let key = pending.filter(|l| matches!(l, Label::Person | Label::DateOfBirth));
+                stack.push(Frame { object: true, key, place });
                 expect_key = true;
                 i += 1;
             }
@@ -655,7 +657,10 @@ fn json(
                     let (k, _) = json_decode(body);
                     let k = String::from_utf8_lossy(&k);
                     pending = key_label(&k).or_else(|| {
-                        stack.last().and_then(|f| f.key).filter(|_| crate::context::is_name_part_key(&k))
+                        stack.last().and_then(|f| f.key).filter(|l| {
+                            (*l == Label::Person && crate::context::is_name_part_key(&k))
+                                || (*l == Label::DateOfBirth && crate::context::is_date_part_key(&k))
+                        })
                     });
                     version_key = crate::context::is_version_key(&k);
                     place_key = crate::context::is_place_key(&k);

@@ -254,7 +254,14 @@ pub(crate) fn scan_only(text: &[u8], key: Option<Label>, options: &Options) -> V
     // A field whose name says it holds an address ("Address": "Flat 2, 11 Cathedral Road,
     // Cardiff") is one address: the street the scanner found inside it is a part of it.
     if let Some(w) = whole.filter(|w| w.label == Label::PostalAddress) {
+        // A postcode alone under an address key ("zip=01304-001", a `cep` column) is the
+        // postcode, not a phone number of the same digits.
+        let digits = text[w.start..w.end].iter().filter(|b| b.is_ascii_digit()).count();
+        let code_only = digits <= 9 && !text[w.start..w.end].iter().any(u8::is_ascii_alphabetic);
         sc.out.retain(|c| {
+            if c.label == Label::Phone {
+                return !(code_only && c.start == w.start && c.end == w.end);
+            }
             c.label != Label::PostalAddress
                 || (c.start == w.start && c.end == w.end)
                 || c.start < w.start

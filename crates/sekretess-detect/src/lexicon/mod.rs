@@ -687,6 +687,12 @@ pub fn is_se_street(w: &str) -> bool {
         "promenaden",
         "strand",
         "vagen",
+        "svängen",
+        "slingan",
+        "gången",
+        "ringen",
+        "stråket",
+        "raden",
     ];
     SUFFIX.iter().any(|s| w.len() > s.len() + 1 && w.ends_with(s))
 }

@@ -24,6 +24,7 @@ use super::{Cand, Scanner, char_at, confidence};
 use crate::Label;
 use crate::lexicon;
 
+mod columns;
 mod grammar;
 use grammar::*;
 
@@ -109,6 +110,11 @@ impl Scanner<'_> {
             while n == 0 && we > 0 && t[we - 1] == b' ' && ps - we < 3 {
                 we -= 1;
             }
+            // An Irish county written "Co. Cork" before its Eircode.
+            if n > 0 && we >= 3 && &t[we - 3..we] == b"Co." && (we == 3 || t[we - 4] == b' ') {
+                start = Some(we - 3);
+                break;
+            }
             let mut k = we;
             while k > 0
                 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || matches!(t[k - 1], b'-' | b'\''))
@@ -128,16 +134,30 @@ impl Scanner<'_> {
     /// Before a US ZIP at `ps`: "Town, ST " — the town's start.
     fn us_town_before(&self, ps: usize) -> Option<usize> {
         let t = self.t;
-        if ps < 6 || t[ps - 1] != b' ' || !lexicon::is_us_state(&t[ps - 3..ps - 1]) {
+        // OCR'd forms double the spaces and put one before the comma ("Houston ,  TX  77004").
+        let ocr = ps >= 7 && &t[ps - 2..ps] == b"  ";
+        let ps = if ocr { ps - 1 } else { ps };
+        if ps < 6
+            || t[ps - 1] != b' '
+            || !(lexicon::is_us_state(&t[ps - 3..ps - 1]) || is_ca_province(&t[ps - 3..ps - 1]))
+        {
             return None;
         }
         let mut j = ps - 3;
+        if ocr {
+            while j > 0 && t[j - 1] == b' ' && ps - 3 - j < 2 {
+                j -= 1;
+            }
+        }
         if j >= 2 && &t[j - 2..j] == b", " {
             j -= 2;
         } else if t[j - 1] == b',' || t[j - 1] == b' ' {
             j -= 1;
         } else {
             return None;
+        }
+        if ocr && j >= 1 && t[j - 1] == b' ' && t.get(j) == Some(&b',') {
+            j -= 1;
         }
         // "Boise" + ","; town_before wants a space before its words, so step over the comma.
         let mut start = None;
@@ -148,7 +168,9 @@ impl Scanner<'_> {
                 k -= 1;
             }
             let w = std::str::from_utf8(&t[k..we]).ok()?;
-            if k == we || !capitalised(w) {
+            // A whole word ("2C" is a unit's number, not a town).
+            let whole_word = k == 0 || matches!(t[k - 1], b' ' | b',' | b'\n' | b'\t' | b'"');
+            if k == we || !capitalised(w) || !whole_word {
                 break;
             }
             start = Some(k);
@@ -254,6 +276,25 @@ impl Scanner<'_> {
         unit_start(ss2, se2)
     }
 
+    /// The length of a Canadian postal code at `i`.
+    pub(super) fn ca_postcode_at(&self, i: usize) -> Option<usize> {
+        ca_postcode(&self.t[i..])
+    }
+
+    /// A street the street scanner found in `[lo, e)` that ends there, or before unit
+    /// words only ("Kungsgatan 19 lgh 1402", "Rinkebysvängen 18 3 tr", "Solrosvägen 12 c/o
+    /// Lindqvist"): its start.
+    fn street_found_before(&self, lo: usize, e: usize) -> Option<usize> {
+        let c = self.out.iter().rev().take(8).find(|c| {
+            c.label == Label::PostalAddress
+                && matches!(c.rec, "se_street" | "eu_street" | "en_street")
+                && c.start >= lo
+                && c.end <= e
+        })?;
+        let gap = std::str::from_utf8(&self.t[c.end..e]).ok()?.trim_matches([' ', ',']);
+        (gap.is_empty() || unit_segment(gap).is_some()).then_some(c.start)
+    }
+
     /// Whether a company form stands on the line before the line that `s` starts.
     fn company_line_above(&self, s: usize) -> bool {
         let t = self.t;
@@ -270,6 +311,9 @@ impl Scanner<'_> {
     /// The whole address around the postcode `[ps, pe)`: pushes it as one span when a street
     /// line stands before the postcode.
     pub(super) fn whole_address(&mut self, ps: usize, pe: usize, kind: Post) -> Whole {
+        if matches!(kind, Post::Se | Post::Eu) && self.in_columns(ps).is_some() {
+            return self.address_in_columns(ps, pe, kind);
+        }
         let end = match kind {
             Post::Se => self.town_after(pe).unwrap_or(pe),
             Post::Eu => match self.town_after(pe) {
@@ -292,6 +336,16 @@ impl Scanner<'_> {
         };
         let english = matches!(kind, Post::Uk | Post::Us | Post::Intl);
         let mut street: Option<usize> = None;
+        // Written on one line without a comma ("Stora Nygatan 24 2 tr 211 37 Malmö"): the
+        // street found right before the postcode, perhaps with unit words between.
+        if matches!(kind, Post::Se | Post::Eu | Post::Us)
+            && cur >= 2
+            && self.t[cur - 1] == b' '
+            && self.t[cur - 2] != b','
+        {
+            let lo = memchr::memrchr(b'\n', &self.t[..cur]).map_or(0, |p| p + 1);
+            street = self.street_found_before(lo, cur - 1);
+        }
         // A street name without a number ("Quay Court") waiting for a unit before it.
         let mut named: Option<usize> = None;
         // Locality segments passed (towns, districts, a building's name).
@@ -339,7 +393,7 @@ impl Scanner<'_> {
                 cur = ss;
                 continue;
             }
-            if let Some(s) = self.street_in(ss, se, kind) {
+            if let Some(s) = self.street_in(ss, se, kind).or_else(|| self.street_found_before(ss, se)) {
                 street = Some(s);
                 if s != ss || !english {
                     break;
@@ -460,12 +514,33 @@ impl Scanner<'_> {
         {
             e += 2;
         }
-        // " lgh 1302" or ", lgh 1302".
+        // A floor: " 3 tr", ", 3 tr", " 5tr".
+        {
+            let rest = &t[e..t.len().min(e + 12)];
+            let skip = if rest.starts_with(b", ") { 2 } else { usize::from(rest.starts_with(b" ")) };
+            if skip > 0 {
+                let ds = e + skip;
+                let mut de = ds;
+                while de < t.len() && t[de].is_ascii_digit() && de - ds < 2 {
+                    de += 1;
+                }
+                let gap = usize::from(t.get(de) == Some(&b' '));
+                let tr = t.get(de + gap..de + gap + 2) == Some(b"tr")
+                    && !t.get(de + gap + 2).is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80);
+                if de > ds && tr {
+                    e = de + gap + 2;
+                }
+            }
+        }
+        // " lgh 1302" or ", lgh 1302"; in OCR'd text " , lgh 0 1 0 3" (a space before the
+        // comma, spaces between the digits).
         let rest = &t[e..t.len().min(e + 16)];
         let skip = if rest.starts_with(b", lgh ") {
             6
         } else if rest.starts_with(b" lgh ") {
             5
+        } else if rest.starts_with(b" , lgh ") {
+            7
         } else {
             0
         };
@@ -474,6 +549,21 @@ impl Scanner<'_> {
             let mut de = ds;
             while de < t.len() && t[de].is_ascii_digit() && de - ds < 5 {
                 de += 1;
+            }
+            // Single digits spaced out: four of them.
+            if de == ds + 1 {
+                let mut k = de;
+                let mut n = 1;
+                while n < 4 && t.get(k) == Some(&b' ') && t.get(k + 1).is_some_and(u8::is_ascii_digit) {
+                    k += 2;
+                    n += 1;
+                }
+                match n {
+                    4 => de = k,
+                    // Spaced digits that are no flat number: not a part of them either.
+                    2.. => de = ds,
+                    _ => {}
+                }
             }
             if de > ds && !t.get(de).is_some_and(u8::is_ascii_alphanumeric) {
                 e = de;

@@ -52,12 +52,39 @@ const PLACES: &[&str] = &[
     "salu",
     "objekt",
     "visning*",
+    "sale",
+    "viewing*",
+    "auction*",
+    "terminal*",
+    "verkstad*",
+    "kommun",
+    "stad",
+    "borough",
+    "council",
+    "bar",
+    "pub",
+    "restaurant*",
+    "restaurang*",
+    "café",
+    "kafé",
+    "garage",
+    "depot",
 ];
 
 /// Heads of Swedish compounds that name such a place ("föreningslokalen",
 /// "Stadsbiblioteket", "Folktandvården", "Församlingshemmet").
-const PLACE_HEADS: &[&str] =
-    &["lokal", "bibliotek", "tandvård", "vårdcentral", "församlingshem", "kontoret", "butiken"];
+const PLACE_HEADS: &[&str] = &[
+    "lokal",
+    "bibliotek",
+    "tandvård",
+    "vårdcentral",
+    "församlingshem",
+    "kontoret",
+    "butiken",
+    "byrå",
+    "provning",
+    "terminal",
+];
 
 /// Words of a business's name ("Brightwater Dental", "Harbour Estates", "Riverside Family
 /// Medicine", "ST. BRIGID'S MEDICAL CENTRE"), matched as written with a capital.
@@ -80,6 +107,9 @@ const BUSINESS: &[&str] = &[
     "Returns",
     "Logistics",
     "Warehouse",
+    "Services",
+    "Food",
+    "Foods",
 ];
 
 /// Post-office boxes: a company's PO box is not a person's address.

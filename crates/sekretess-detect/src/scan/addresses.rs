@@ -263,7 +263,9 @@ impl Scanner<'_> {
                 end = g.end(2);
             }
             if right_ok(t, end) {
-                let state = i >= 4 && t[i - 1] == b' ' && lexicon::is_us_state(&t[i - 3..i - 1]);
+                // One space after the state, or two in OCR'd text.
+                let o = usize::from(i >= 5 && &t[i - 2..i] == b"  ");
+                let state = i >= 4 + o && t[i - 1] == b' ' && lexicon::is_us_state(&t[i - 3 - o..i - 1 - o]);
                 if state && !matches!(self.whole_address(i, end, Post::Us), Whole::No) {
                     return;
                 }

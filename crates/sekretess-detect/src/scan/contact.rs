@@ -19,6 +19,7 @@ impl Scanner<'_> {
         let mut first = 0u8;
         let mut end = j;
         let mut seps = 0usize;
+        let mut spaced = true;
         loop {
             let s = j;
             while j < t.len() && t[j].is_ascii_digit() {
@@ -32,14 +33,35 @@ impl Scanner<'_> {
                 break;
             }
             groups += 1;
+            spaced &= j - s == 1;
             end = j;
             // separators: ")", ") ", " ", "-", ".", "/", " (0) ", "(0)"
             let mut k = j;
             if t.get(k) == Some(&b')') {
                 k += 1;
             }
-            if matches!(t.get(k), Some(b' ' | b'-' | b'.' | b'/')) {
+            // A dash typeset as an en dash ("031–55 80 12"), or spaced in OCR'd forms
+            // ("070 - 552 18 40").
+            let dash = |k: usize| match t.get(k) {
+                Some(b'-') => Some(k + 1),
+                _ if t.get(k..k + 3) == Some(EN_DASH) => Some(k + 3),
+                _ => None,
+            };
+            if let Some(e) = dash(k).or_else(|| {
+                (t.get(k) == Some(&b' '))
+                    .then(|| dash(k + 1))
+                    .flatten()
+                    .filter(|&e| t.get(e) == Some(&b' '))
+                    .map(|e| e + 1)
+            }) {
+                k = e;
+            } else if matches!(t.get(k), Some(b' ' | b'.' | b'/')) {
                 k += 1;
+                // OCR'd forms space out every digit and double some gaps ("0 7 0 - 4 1 2  8 8
+                // 3 1"): while every group so far is one digit, two spaces separate too.
+                if spaced && t.get(k) == Some(&b' ') && t[k - 1] == b' ' {
+                    k += 1;
+                }
             }
             if t.get(k..k + 3) == Some(b"(0)") {
                 k += 3;
@@ -92,11 +114,16 @@ impl Scanner<'_> {
                 // subscriber number in groups (`0660-29 18 40`, `08-512 445 00`). Its shape
                 // is the evidence, so a cue word such as "faktura" near it does not sink it.
                 let lens = group_lens(d);
-                let area_dash = d.get(lens.first().copied().unwrap_or(0)) == Some(&b'-')
+                let after_area = d.get(lens.first().copied().unwrap_or(0)..).unwrap_or_default();
+                let after_area = after_area.strip_prefix(b" ").unwrap_or(after_area);
+                let area_dash = (after_area.starts_with(b"-") || after_area.starts_with(EN_DASH))
                     && (2..=4).contains(&lens[0])
                     && lens.len() >= 2
                     && lens[1..].iter().all(|&l| (2..=4).contains(&l));
-                let conf = if area_dash {
+                let conf = if spaced && groups > 3 {
+                    // Every digit spaced out: only a phone cue makes it a number to call.
+                    confidence::PHONE_NATIONAL_CUE_ONLY
+                } else if area_dash {
                     PHONE_SE_AREA_DASH
                 } else if sep_shape {
                     confidence::PHONE_SE_GROUPED
@@ -108,7 +135,9 @@ impl Scanner<'_> {
             // UK national numbers: trunk 0 and ten digits. In the groups Ofcom's numbering
             // plan prints (`020 7946 0958`, `0121 303 1115`, `01227 555 014`, `07700 900123`,
             // `0344 555 0177`) they are taken as they stand; in other groups only with a cue.
-            if digits == 11 && sep_shape && ext_end.is_none() {
+            // Longer national numbers (German and Austrian mobiles and area codes, `0176 5550
+            // 2281`): twelve digits in groups, only with a cue.
+            if (11..=12).contains(&digits) && sep_shape && ext_end.is_none() {
                 let conf = if uk_plan_groups(d, &group_lens(d)) {
                     PHONE_UK_PLAN
                 } else {
@@ -153,6 +182,9 @@ impl Scanner<'_> {
     }
 }
 
+/// U+2013, the en dash, in UTF-8.
+const EN_DASH: &[u8] = "\u{2013}".as_bytes();
+
 /// A Swedish number in the printed area-code form (`0660-29 18 40`).
 const PHONE_SE_AREA_DASH: f32 = 0.95;
 /// A UK national number in the plan's printed groups.
@@ -174,30 +206,44 @@ fn uk_plan_groups(d: &[u8], lens: &[usize]) -> bool {
 }
 
 /// The end of an extension written right after a phone number ending at `e`: `x521`,
-/// `X88`, ` x 12`, `ext. 12`, ` ext 4021` (1 to 6 digits).
+/// `X88`, ` x 12`, `ext. 12`, ` ext 4021` (1 to 6 digits), and the extension words of other
+/// plans: Polish `wew.` (wewnętrzny), Swedish `ankn.` (anknytning), `extn`. OCR'd text may put
+/// two spaces on either side of the word.
 fn extension(t: &[u8], e: usize) -> Option<usize> {
     let mut k = e;
-    if t.get(k) == Some(&b' ') {
+    let mut spaces = 0;
+    while t.get(k) == Some(&b' ') && spaces < 2 {
         k += 1;
+        spaces += 1;
     }
+    let word = |w: &[u8]| t.get(k..k + w.len()).is_some_and(|x| x.eq_ignore_ascii_case(w));
+    let after = |n: usize| !t.get(k + n).is_some_and(u8::is_ascii_alphabetic);
     match t.get(k) {
-        Some(b'x' | b'X') => k += 1,
-        Some(b'e' | b'E') if t.get(k..k + 3).is_some_and(|w| w.eq_ignore_ascii_case(b"ext")) => {
-            k += 3;
-            if t.get(k) == Some(&b'.') {
-                k += 1;
-            }
+        Some(b'x' | b'X') if spaces < 2 => k += 1,
+        _ if word(b"extn") && after(4) => k += 4,
+        _ if word(b"ext") && after(3) => k += 3,
+        _ if (word(b"wew") || word(b"ankn"))
+            && spaces > 0
+            && t.get(k + 3 + usize::from(word(b"ankn"))) == Some(&b'.') =>
+        {
+            k += 3 + usize::from(word(b"ankn"));
         }
         _ => return None,
     }
-    if t.get(k) == Some(&b' ') && k > e + 1 {
+    if t.get(k) == Some(&b'.') {
         k += 1;
+    }
+    let mut gap = 0;
+    while t.get(k) == Some(&b' ') && k > e + 1 && gap < 2 {
+        k += 1;
+        gap += 1;
     }
     let s = k;
     while k < t.len() && t[k].is_ascii_digit() && k - s <= 6 {
         k += 1;
     }
-    ((1..=6).contains(&(k - s))).then_some(k)
+    let ends = !t.get(k).is_some_and(u8::is_ascii_alphanumeric);
+    ((1..=6).contains(&(k - s)) && ends).then_some(k)
 }
 
 /// The end of a zone index (`%eth0`) and a prefix length (`/64`, up to 128) written after an

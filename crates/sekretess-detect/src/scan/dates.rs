@@ -63,7 +63,7 @@ impl Scanner<'_> {
             found = ocr_spaced(t, g.g[0].0);
         }
         if let Some((end, y, m, d)) = found
-            && (1900..=2030).contains(&y)
+            && (BIRTH_YEARS).contains(&y)
             && ident::valid_date(Some(y), y % 100, m, d)
         {
             self.emit_dob(i, end, y, m, d);
@@ -83,7 +83,7 @@ impl Scanner<'_> {
     }
 
     pub(super) fn emit_dob(&mut self, start: usize, end: usize, y: u32, m: u32, d: u32) {
-        if !(1900..=2030).contains(&y) || !ident::valid_date(Some(y), y % 100, m, d) {
+        if !(BIRTH_YEARS).contains(&y) || !ident::valid_date(Some(y), y % 100, m, d) {
             return;
         }
         if !right_ok(self.t, end) {
@@ -105,6 +105,10 @@ impl Scanner<'_> {
         self.push(start, end, Label::DateOfBirth, confidence::DATE_OF_BIRTH, "date_of_birth");
     }
 }
+
+/// The years a date of birth is read in: a cue or a column is needed anyway, and family
+/// histories and records of the dead name births of the nineteenth century.
+const BIRTH_YEARS: std::ops::RangeInclusive<u32> = 1800..=2030;
 
 /// A month name as written in any case ("may", "MAR", "AUG", "MARS").
 fn month_any_case(w: &str) -> Option<u32> {
@@ -187,7 +191,18 @@ impl Scanner<'_> {
         let t = self.t;
         let lo = start.saturating_sub(12);
         let before = String::from_utf8_lossy(&t[lo..start]).to_lowercase();
-        before.trim_end_matches([' ', ':', '\t']).ends_with("d.o.b.") || before.trim_end().ends_with("d.o.b")
+        let tail = before.trim_end_matches([' ', ':', '\t']);
+        // The abbreviations of born as a word of their own: Swedish "f." (född), English "b."
+        // ("Hanna Nilsdotter (f. 1864-05-30)", "John Smith, b. 3/9/1891").
+        let word = |w: &str| {
+            tail.strip_suffix(w).is_some_and(|r| r.is_empty() || r.ends_with([' ', '(', '\n', ',', '\t']))
+        };
+        // The genealogical sign for born, an asterisk opening the line ("* 4 mars 1938").
+        let star = tail.strip_suffix('*').is_some_and(|r| {
+            let r = r.trim_end_matches([' ', '\t']);
+            r.is_empty() || r.ends_with('\n')
+        });
+        tail.ends_with("d.o.b.") || before.trim_end().ends_with("d.o.b") || word("f.") || word("b.") || star
     }
 
     /// The date opens its line, and the line above ends by asking for or naming a birth
@@ -219,6 +234,15 @@ impl Scanner<'_> {
     /// A table written with spaces whose header line, above, has a birth column ("Född",
     /// "DOB", "Date of birth") starting where the date starts.
     fn birth_column_above(&self, start: usize) -> bool {
+        self.header_column_above(
+            start,
+            &["födelsedatum", "född", "date of birth", "birth date", "birthdate", "dob", "born"],
+        )
+    }
+
+    /// A table written with spaces whose header line, above, has a column named by one of
+    /// `words` (lower case) starting where the value at `start` starts.
+    pub(super) fn header_column_above(&self, start: usize, words: &[&str]) -> bool {
         let t = self.t;
         let lo = start.saturating_sub(2000);
         let Some(ls) = memchr::memrchr(b'\n', &t[lo..start]).map(|p| lo + p + 1) else { return false };
@@ -242,7 +266,7 @@ impl Scanner<'_> {
                 };
                 continue;
             }
-            for w in ["födelsedatum", "född", "date of birth", "birth date", "birthdate", "dob", "born"] {
+            for w in words {
                 if let Some(p) = line.find(w) {
                     let c = line[..p].chars().count();
                     let word_start = p == 0 || !line[..p].ends_with(|ch: char| ch.is_alphanumeric());

@@ -435,6 +435,11 @@ impl<'a> Scanner<'a> {
 /// letters or digits. This keeps redaction idempotent (a replacement never creates a new
 /// boundary for its neighbours).
 pub fn bounded(t: &[u8], c: &Cand) -> bool {
+    // The personnummer inside a sole trader's VAT number ("SE620215133501") is bounded by
+    // the number's prefix and suffix.
+    if c.rec == "se_vat_personnummer" {
+        return true;
+    }
     !is_letter_before(t, c.start)
         && !char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
 }

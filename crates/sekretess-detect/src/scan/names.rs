@@ -28,6 +28,11 @@ impl<'a> Scanner<'a> {
         if !c.is_uppercase() {
             return self.word_end(i).max(i + 1);
         }
+        if t.get(i..i + 3).is_some_and(|w| w.starts_with(b"SE") && w[2].is_ascii_digit())
+            && let Some(e) = self.vat_personnummer(i + 2)
+        {
+            return e;
+        }
         if let Some(pe) = self.uk_postcode(i) {
             if let Whole::Merged(e) | Whole::Company(e) = self.whole_address(i, pe, Post::Uk) {
                 return e;
@@ -39,6 +44,13 @@ impl<'a> Scanner<'a> {
                 self.push(i, pe, Label::PostalAddress, base, "uk_postcode");
             }
             return pe;
+        }
+        // A Canadian postal code after its province ("Toronto ON M5V 0E9"): the end of a
+        // whole address with its street line, like a US ZIP after its state.
+        if let Some(n) = self.ca_postcode_at(i)
+            && let Whole::Merged(e) | Whole::Company(e) = self.whole_address(i, i + n, Post::Us)
+        {
+            return e;
         }
         if let Some(pe) = self.eircode(i)
             && let Whole::Merged(e) | Whole::Company(e) = self.whole_address(i, pe, Post::Uk)

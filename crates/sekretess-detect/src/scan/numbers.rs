@@ -89,6 +89,26 @@ impl Scanner<'_> {
         }
     }
 
+    /// A Swedish VAT number (`SE` + ten digits + `01`) of a sole trader: its ten digits are
+    /// the owner's personnummer (Skatteverket builds the number from the organisation
+    /// number, and a sole trader's is the personnummer), reported as one.
+    pub(super) fn vat_personnummer(&mut self, i: usize) -> Option<usize> {
+        let t = self.t;
+        let mut run_end = i;
+        while run_end < t.len() && t[run_end].is_ascii_digit() {
+            run_end += 1;
+        }
+        let prefixed = i >= 2 && &t[i - 2..i] == b"SE" && !(i >= 3 && t[i - 3].is_ascii_alphanumeric());
+        if !prefixed || run_end - i != 12 || &t[run_end - 2..run_end] != b"01" || !right_ok(t, run_end) {
+            return None;
+        }
+        let d = &t[i..i + 10];
+        if ident::personnummer(d).is_some() && ident::orgnr(d) != Some(true) {
+            self.push(i, i + 10, Label::SePersonnummer, confidence::PNR_10_DIGITS, "se_vat_personnummer");
+        }
+        Some(run_end)
+    }
+
     fn se_ids(&mut self, g: &Groups) {
         let t = self.t;
         let lens: Vec<usize> = g.lens(g.n).collect();

@@ -177,3 +177,67 @@ fn dates_of_birth_in_ocr_forms_calls_and_tables() {
     not_found("Date of birth: 1980-01-01\nDate of visit: 2024-02-02\n", "2024-02-02", D);
     not_found("we sent a birthday card\nOn 3 Nov 2026 she fell on the steps.", "3 Nov 2026", D);
 }
+
+#[test]
+fn birth_abbreviations_signs_and_words_of_other_languages() {
+    // "f." (född) and "b." (born) as words of their own, the genealogical asterisk opening
+    // the line, and family histories of the nineteenth century.
+    found("Gifte sig 1886 med Hanna Nilsdotter (f. 1864-05-30). De flyttade", "1864-05-30", D);
+    found("Dottern Elin, f. 3/9/1891, gifte sig", "3/9/1891", D);
+    found("John Smith, b. 12 March 1950, of Leeds", "12 March 1950", D);
+    found("       Sven Gustavsson\n       * 4 mars 1938\n", "4 mars 1938", D);
+    found("Farfars far Per Erik föddes 12 januari 1861 på torpet", "12 januari 1861", D);
+    // Date-of-birth words of Dutch, German, Norwegian, Finnish, Polish.
+    for (doc, v) in [
+        ("Geboortedatum: 08-03-1971\nAdres: X", "08-03-1971"),
+        ("Geburtsdatum: 14.05.1980\n", "14.05.1980"),
+        ("Fødselsdato: 02.11.1975\n", "02.11.1975"),
+        ("Syntymäaika: 7.6.1990\n", "7.6.1990"),
+        ("Data urodzenia: 1985-01-30\n", "1985-01-30"),
+    ] {
+        found(doc, v, D);
+    }
+    // An asterisk inside a line, a word ending in "f." and a date with no cue stay dates.
+    not_found("Footnote 2 * 4 mars 1938 in the ledger", "4 mars 1938", D);
+    not_found("Ref. 1864-05-30 archived", "1864-05-30", D);
+    not_found("Auktion 1861-01-12 på gården", "1861-01-12", D);
+}
+
+#[test]
+fn a_date_inside_a_birth_object_of_json_is_a_date_of_birth() {
+    let doc = r#"{"people":[{"name":{"given":"Jan"},"birth":{"date":"1902-04-08","place":"Kraków"},"death":{"date":"1977-12-19"}}]}"#;
+    let fs = findings(doc, Format::Json);
+    let start = doc.find("1902-04-08").unwrap();
+    assert!(labels_at(&fs, start, start + 10).contains(&D), "{fs:?}");
+    let death = doc.find("1977-12-19").unwrap();
+    assert!(!labels_over(&fs, death, death + 10).contains(&D));
+}
+
+#[test]
+fn an_address_under_a_company_key_of_json_is_the_companys() {
+    let doc = r#"{"company":{"name":"Nordbygg AB","address":"Sveavägen 20, 111 57 Stockholm"},"contact":{"address":"Storgatan 12, 114 55 Stockholm"}}"#;
+    let fs = findings(doc, Format::Json);
+    let co = doc.find("Sveavägen 20").unwrap();
+    assert!(!labels_over(&fs, co, co + 10).contains(&A), "{fs:?}");
+    let home = doc.find("Storgatan 12, 114 55 Stockholm").unwrap();
+    assert!(labels_at(&fs, home, home + "Storgatan 12, 114 55 Stockholm".len()).contains(&A), "{fs:?}");
+}
+
+#[test]
+fn an_address_after_a_firm_a_workshop_a_terminal_or_a_municipality_is_not_a_home() {
+    for (doc, addr) in [
+        ("Kontakta Lindqvist Advokatbyrå, Storgatan 9, 114 55 Stockholm.", "Storgatan 9"),
+        ("Besiktigad hos Norrbilsprovning, Verkstadsgatan 12.", "Verkstadsgatan 12"),
+        ("Hämtas på Postterminal Ånge, Industrivägen 2, 841 31 Ånge", "Industrivägen 2"),
+        ("Arbetsgivare: Umeå kommun, Skolgatan 31, 901 84 Umeå", "Skolgatan 31"),
+        ("Collect it at Northfield Garage, 4 Mill Lane, Leeds LS1 4AB.", "4 Mill Lane"),
+        ("Meet me at the Red Lion pub, 7 High Street, York YO1 7LZ", "7 High Street"),
+        // A property advertised for sale or auction.
+        ("For sale: detached house, 9 Elm Road, Ripon HG4 1AB, offers invited", "9 Elm Road"),
+        ("Viewings by appointment at 22 Park Lane, Bath BA1 2XY", "22 Park Lane"),
+    ] {
+        not_found(doc, addr, A);
+    }
+    // A person's name before the address keeps it a home.
+    found("Skickas till Anna Lind, Storgatan 9, 114 55 Stockholm.", "Storgatan 9, 114 55 Stockholm", A);
+}

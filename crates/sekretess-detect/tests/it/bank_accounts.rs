@@ -139,3 +139,17 @@ fn a_csv_title_line_above_the_header() {
     let h = doc.find("datum").unwrap();
     assert!(labels_over(&fs, h, h + 40).is_empty());
 }
+
+#[test]
+fn an_account_column_named_in_a_space_aligned_header() {
+    // A payment list: the account column's header names it; the rows are far below.
+    let doc = "Mottagare             Konto / BG / PG          Belopp   Meddelande\n\
+               Lindholm, Karin        5391 77 212 53           1 450,00  Arvode\n\
+               Berg, Anna             9420 417 20 55             300,00  Utlägg\n";
+    assert!(found_in(doc, "5391 77 212 53"), "{doc}");
+    assert!(found_in(doc, "9420 417 20 55"), "{doc}");
+    // The same digits under a column that names something else are not an account.
+    let doc = "Mottagare             Referens                 Belopp\n\
+               Lindholm, Karin        5391 77 212 53           1 450,00\n";
+    assert!(!found_in(doc, "5391 77 212 53"), "{doc}");
+}

@@ -181,3 +181,89 @@ fn version_fields_and_section_numbers_are_not_ip_addresses() {
     // A section word elsewhere does not lower a real address.
     assert!(ip("See section 4 for server 10.20.30.40 settings.", Format::Text, "10.20.30.40"));
 }
+
+#[test]
+fn extension_words_of_other_plans_and_typeset_dashes() {
+    // The whole number with its extension (the set's convention): Polish `wew.`, Swedish
+    // `ankn.`, `extn`, and OCR's doubled spaces around `ext`.
+    for (doc, v) in [
+        ("Dział kadr: +48 22 555 27 00 wew. 118, pokój 4", "+48 22 555 27 00 wew. 118"),
+        ("Växel +46 8 555 412 00 ankn. 27 efter lunch", "+46 8 555 412 00 ankn. 27"),
+        ("call  +44 20 7946 0958  ext  3\nor write", "+44 20 7946 0958  ext  3"),
+        ("Phone +1 202 555 0143 extn 44.", "+1 202 555 0143 extn 44"),
+    ] {
+        found(doc, v, Label::Phone);
+    }
+    // An extension word without digits, or a word that only begins like one, is not part.
+    found("Ring +46 8 555 412 00 extra tid", "+46 8 555 412 00", Label::Phone);
+    not_found("Ring +46 8 555 412 00 extra tid", "extra", Label::Phone);
+    // A dash typeset as an en dash, and a dash spaced by OCR, between the area code and the
+    // subscriber number.
+    for (doc, v) in [
+        ("Tel: 031\u{2013}55 80 12\n", "031\u{2013}55 80 12"),
+        ("Telefon: 070 - 552 18 40\n", "070 - 552 18 40"),
+    ] {
+        found(doc, v, Label::Phone);
+    }
+    // Year ranges with a spaced dash stay what they are.
+    not_found("Styrelsen 2019 - 2023 och 2024 - 2027", "2019 - 2023", Label::Phone);
+}
+
+#[test]
+fn ocr_spaced_digits_are_a_phone_only_after_a_phone_cue() {
+    // OCR'd forms space out every digit and double some gaps.
+    found("Tel       : 0 7 0 - 4 1 2  8 8  3 1\nE-post", "0 7 0 - 4 1 2  8 8  3 1", Label::Phone);
+    found(
+        "Vårdnadshavare 1: Hodan Ali   mobil  0 7 2 - 5 1 1  9 0  4 4\n",
+        "0 7 2 - 5 1 1  9 0  4 4",
+        Label::Phone,
+    );
+    // Without a cue a run of spaced digits is a number of something else.
+    not_found("Summa 0 7 0 4 1 2 8 8 3 1 kr", "0 7 0 4 1 2 8 8 3 1", Label::Phone);
+}
+
+#[test]
+fn numbers_of_other_schemes_are_not_phones() {
+    // A US routing number (ABA) is nine digits a phone shape may take; named as such, it is
+    // not a phone number.
+    not_found("he provided routing 067014822 and account 1002003344", "067014822", Label::Phone);
+    not_found("Checking ****7710\nRouting 026009593\n", "026009593", Label::Phone);
+    // Without the scheme's name the same digits are a Swedish number.
+    found("Ring mig på 067014822 i kväll", "067014822", Label::Phone);
+}
+
+#[test]
+fn a_postcode_alone_under_an_address_key_is_not_a_phone() {
+    let doc = "2026-11-06T10:02:44Z consignee=\"M\" zip=01304-001 city=\"Sao Paulo\"\n";
+    let fs = findings(doc, Format::KeyValue);
+    let s = doc.find("01304-001").unwrap();
+    assert!(!labels_over(&fs, s, s + 9).contains(&Label::Phone), "{fs:?}");
+    assert!(labels_at(&fs, s, s + 9).contains(&Label::PostalAddress), "{fs:?}");
+    // A phone key keeps its phone.
+    let doc = "ts=1 phone=070-123 45 67 zip=11455\n";
+    let fs = findings(doc, Format::KeyValue);
+    let s = doc.find("070-123 45 67").unwrap();
+    assert!(labels_at(&fs, s, s + 13).contains(&Label::Phone), "{fs:?}");
+}
+
+#[test]
+fn twelve_digit_national_numbers_need_a_cue() {
+    found("ok 21:00. number 0176 5550 2281", "0176 5550 2281", Label::Phone);
+    found("Tel: 01865 555 0148   Mobile: none", "01865 555 0148", Label::Phone);
+    not_found("Artikel 0176 5550 2281 i lager", "0176 5550 2281", Label::Phone);
+}
+
+#[test]
+fn a_sole_traders_vat_number_carries_the_personnummer() {
+    // SE + the ten digits + 01; a sole trader's ten digits are the owner's personnummer.
+    let doc = "Momsregistreringsnummer: SE811218987601\n";
+    let fs = findings(doc, Format::Text);
+    let s = doc.find("8112189876").unwrap();
+    assert!(labels_at(&fs, s, s + 10).contains(&Label::SePersonnummer), "{fs:?}");
+    // A company's VAT number (third digit 2 or more) is no personnummer; nor is one with a
+    // wrong check digit or without the 01 suffix.
+    for doc in ["VAT: SE556036079301\n", "VAT: SE811218987701\n", "VAT: SE811218987602\n"] {
+        let fs = findings(doc, Format::Text);
+        assert!(fs.iter().all(|f| f.label != Label::SePersonnummer), "{doc:?}: {fs:?}");
+    }
+}

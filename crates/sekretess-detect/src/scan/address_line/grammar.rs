@@ -30,6 +30,19 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
         "Søndre",
         "Øvre",
         "Nedre",
+        // Titles that streets are named with ("Doktor Forselius gata", "Burgemeester
+        // Reigerstraat", "Professor Zahlgrens gata").
+        "Doktor",
+        "Professor",
+        "Biskop",
+        "Kapten",
+        "Burgemeester",
+        "Dokter",
+        "Pastoor",
+        "Koningin",
+        "Prins",
+        "Prinses",
+        "Sint",
     ];
     W.contains(&w)
 }
@@ -38,7 +51,7 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
 pub(super) fn is_particle(w: &str) -> bool {
     const W: &[&str] = &[
         "de", "del", "la", "las", "los", "van", "der", "den", "von", "di", "da", "do", "dos", "das", "du",
-        "le", "en", "ul.", "al.", "os.", "pl.", "ulica", "aleja",
+        "le", "en", "ul.", "al.", "os.", "pl.", "ulica", "aleja", "dei", "della", "delle", "degli", "dello",
     ];
     W.contains(&w)
 }
@@ -217,10 +230,26 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
     if lower == "c/o" {
         return Some(false);
     }
+    // A floor glued to its word ("1tr", "5tr").
+    if ws.len() == 1
+        && lower.strip_suffix("tr").is_some_and(|n| !n.is_empty() && n.len() <= 2 && is_digits(n))
+    {
+        return Some(false);
+    }
     if ws.len() >= 2 {
         let en = matches!(
             lower,
-            "flat" | "apt" | "apartment" | "unit" | "suite" | "ste" | "room" | "floor" | "plot" | "block"
+            "flat"
+                | "apt"
+                | "apartment"
+                | "unit"
+                | "suite"
+                | "ste"
+                | "room"
+                | "floor"
+                | "plot"
+                | "block"
+                | "appt"
         );
         if en {
             return Some(true);
@@ -238,6 +267,16 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
                 | "piso"
                 | "puerta"
                 | "pta"
+                // Spanish stairs, Italian stairs and flats, German back and front houses.
+                | "esc"
+                | "escalera"
+                | "scala"
+                | "int"
+                | "interno"
+                | "hinterhaus"
+                | "vorderhaus"
+                | "seitenflügel"
+                | "gartenhaus"
         ) {
             return Some(false);
         }
@@ -251,6 +290,10 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
         // An ordinal floor: "3rd floor", "2nd Floor", "4:e våningen".
         let ordinal = first.len() <= 4 && first.as_bytes()[0].is_ascii_digit() && !is_digits(first);
         if ordinal && matches!(second, "floor" | "fl" | "våning" | "våningen" | "vån") {
+            return Some(false);
+        }
+        // A German floor: "3. OG", "2. Etage", "EG" (Obergeschoss, Etage).
+        if first.strip_suffix('.').is_some_and(is_digits) && matches!(second, "og" | "etage" | "stock") {
             return Some(false);
         }
         if is_digits(first) && matches!(ws[1].1, "tr" | "tr." | "trappor" | "trappa" | "krs" | "krs." | "sal")
@@ -464,4 +507,28 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
     let lower_before =
         h > 0 && matches!(ws[h - 1].1, "of" | "at" | "is" | "to" | "in" | "on" | "på" | "i" | "till" | "vid");
     (typed || h == 0 || lower_before).then_some(ws[h].0)
+}
+
+/// Canada Post's two-letter province and territory codes.
+pub(super) fn is_ca_province(w: &[u8]) -> bool {
+    const CODES: &[&[u8; 2]] =
+        &[b"AB", b"BC", b"MB", b"NB", b"NL", b"NS", b"NT", b"NU", b"ON", b"PE", b"QC", b"SK", b"YT"];
+    CODES.iter().any(|c| c.as_slice() == w)
+}
+
+/// A Canadian postal code at the start of `t` ("M5V 0E9", "H2T 2K8"): letter, digit, letter,
+/// a space, digit, letter, digit; the letters D, F, I, O, Q and U never occur, nor W and Z
+/// first. Its length.
+pub(super) fn ca_postcode(t: &[u8]) -> Option<usize> {
+    let k = t.get(..7)?;
+    let letter = |b: u8| b.is_ascii_uppercase() && !matches!(b, b'D' | b'F' | b'I' | b'O' | b'Q' | b'U');
+    let ok = letter(k[0])
+        && !matches!(k[0], b'W' | b'Z')
+        && k[1].is_ascii_digit()
+        && letter(k[2])
+        && k[3] == b' '
+        && k[4].is_ascii_digit()
+        && letter(k[5])
+        && k[6].is_ascii_digit();
+    (ok && !t.get(7).is_some_and(u8::is_ascii_alphanumeric)).then_some(7)
 }

@@ -168,3 +168,132 @@ fn a_business_or_public_place_address_is_not_reported() {
         vec!["4 Oak Street, Boston, MA 02108".to_string()]
     );
 }
+
+#[test]
+fn two_columns_keep_each_address_in_its_column() {
+    // Sender and recipient side by side: each street and each postcode-and-town is its own
+    // span, never joined to the other column's line above.
+    let label = "AVSÄNDARE                     MOTTAGARE\n\
+                 Per Olsson                    Marie Dupont\n\
+                 Storgatan 12                  8 rue Victor Hugo, Appt 3\n\
+                 114 55 STOCKHOLM              69002 Lyon\n\
+                 SVERIGE                       FRANKRIKE\n";
+    let got = reported(label);
+    for want in ["Storgatan 12", "8 rue Victor Hugo, Appt 3", "114 55 STOCKHOLM", "69002 Lyon"] {
+        assert!(got.iter().any(|g| g == want), "{want:?} not in {got:?}");
+    }
+    assert!(got.iter().all(|g| !g.contains('\n')), "{got:?}");
+    // A postcode whose column holds no street above it is not joined to anything.
+    let got =
+        reported("Leverans:                     Faktura:\nBox 118                       Storgatan 12\n");
+    assert!(got.iter().all(|g| !g.contains("Box")), "{got:?}");
+    // One column indented under a label is still one address across the line break.
+    assert_eq!(
+        whole("Adress:\n    Storgatan 12\n    114 55 Stockholm\n"),
+        vec!["Storgatan 12\n    114 55 Stockholm"]
+    );
+}
+
+#[test]
+fn ocr_spacing_inside_an_address() {
+    // A space before each comma and doubled spaces around the state code.
+    let t = "    Address\n    4418 Magnolia Bend Dr , Apt 12\n    Houston ,  TX  77004\n";
+    assert_eq!(whole(t), vec!["4418 Magnolia Bend Dr , Apt 12\n    Houston ,  TX  77004"]);
+    // The flat number's digits spaced out after a spaced comma.
+    let got = reported("Adress                   Fittjavägen 22 , lgh 0 1 0 3\n");
+    assert_eq!(got, vec!["Fittjavägen 22 , lgh 0 1 0 3"]);
+    // Three spaced digits are not a flat number.
+    assert_eq!(reported("Adress: Fittjavägen 22 , lgh 0 1 0\n"), vec!["Fittjavägen 22"]);
+}
+
+#[test]
+fn a_swedish_address_on_one_line_without_a_comma_is_one_span() {
+    // Street, unit words and postcode with town written in a row.
+    for a in [
+        "Stora Nygatan 24 2 tr 211 37 Malmö",
+        "Kungsgatan 19 lgh 1402 611 32 Nyköping",
+        "Lillgatan 17 981 39 Kiruna",
+        "Storgatan 11 1tr 753 26 Uppsala",
+        "Solrosvägen 12 c/o Lindqvist 663 30 Skoghall",
+    ] {
+        let t = format!("Vår nya adress är {a} från december.");
+        assert_eq!(whole(&t), vec![a.to_string()], "{t}");
+    }
+    // A floor after the street on the line above the postcode.
+    assert_eq!(
+        whole("Eva Berg\nBergsgatan 18 3 tr\n163 74 Spånga\n"),
+        vec!["Bergsgatan 18 3 tr\n163 74 Spånga"]
+    );
+    // Other words between street and postcode break the address.
+    assert!(whole("Storgatan 12 och sedan 211 37 Malmö").is_empty());
+}
+
+#[test]
+fn a_canadian_address_ends_with_province_and_postal_code() {
+    for a in [
+        "300 Front St W, Toronto ON M5V 0E9",
+        "Apt 1506, 300 Front St W, Toronto ON M5V 0E9",
+        "88 Maple Dr, Brampton, ON L6Y 5H8",
+    ] {
+        let t = format!("Home: {a}\nCell: none");
+        assert_eq!(whole(&t), vec![a.to_string()], "{t}");
+    }
+    // The letters Canada Post never uses (here O and I) make it no postal code.
+    assert!(whole("300 Front St W, Toronto ON O5V 0I9").is_empty());
+    // Without a province code before it, no whole address is read.
+    assert!(whole("300 Front St W, Toronto M5V 0E9").is_empty());
+}
+
+#[test]
+fn an_irish_county_before_the_eircode_belongs_to_the_address() {
+    let a = "27 Orchard Grove, Ballincollig, Co. Cork P31 X2K7";
+    assert_eq!(whole(&format!("We called at {a} but nobody was home.")), vec![a.to_string()]);
+    // "Co." alone as the town, with nothing before it, is no address.
+    assert!(whole("Contact Co. P31 X2K7 today").is_empty());
+}
+
+#[test]
+fn unit_words_of_more_countries_and_floors_after_a_swedish_street() {
+    for a in [
+        "Sonnenallee 211, Vorderhaus 2. OG links, 12059 Berlin",
+        "Lützowstraße 88, Hinterhaus 3. OG, 10785 Berlin",
+        "Via dei Serpenti 112, scala A, int. 9, 00184 Roma RM",
+        "Avenida de la Constitución 34, Esc. 2, 5º D, 41001 Sevilla",
+        "4810 Meadowbrook Dr Apt 2C Raleigh NC 27612",
+    ] {
+        let t = format!("Home: {a} (since May)");
+        assert_eq!(whole(&t), vec![a.to_string()], "{t}");
+    }
+    // A floor after a Swedish street belongs to it, with or without a comma.
+    assert_eq!(reported("Ljus tvåa på Mariagatan 14, 3 tr. Uthyres nu."), vec!["Mariagatan 14, 3 tr"]);
+    assert_eq!(
+        whole("Eva Berg\nRinkebysvängen 18 3 tr\n163 74 Spånga\n"),
+        vec!["Rinkebysvängen 18 3 tr\n163 74 Spånga"]
+    );
+    // A number of trips is no floor.
+    assert_eq!(reported("Bor på Mariagatan 14, 3 trevliga grannar"), vec!["Mariagatan 14"]);
+}
+
+#[test]
+fn german_floors_and_more_unit_words_are_units() {
+    use super::grammar::unit_segment;
+    for u in [
+        "3. OG",
+        "2. Etage",
+        "Hinterhaus 3. OG",
+        "Vorderhaus 2. OG links",
+        "scala A",
+        "int. 9",
+        "Esc. 2",
+        "interno 5",
+    ] {
+        assert!(unit_segment(u).is_some(), "{u}");
+    }
+    assert_eq!(unit_segment("Hauptstraße 5"), None);
+}
+
+#[test]
+fn a_postcode_at_the_very_start_of_the_text_is_read_without_panic() {
+    assert!(whole("114 55 Stockholm").is_empty());
+    assert!(whole("\t114 55 Stockholm   Tel 08-123 45 67").is_empty());
+}

@@ -71,3 +71,23 @@ fn units_and_street_names_of_more_countries() {
     assert!(!joins_street_name("Fastigheten", "Bergsgatan"));
     assert!(!joins_street_name("Erik", "Storgatan"));
 }
+
+#[test]
+fn canadian_postal_codes_by_shape() {
+    assert_eq!(ca_postcode(b"M5V 0E9"), Some(7));
+    assert_eq!(ca_postcode(b"H2T 2K8,"), Some(7));
+    for bad in [&b"W5V 0E9"[..], b"M5V 0E", b"M5V0E9", b"MDV 0E9", b"M5V 0E9X", b"m5v 0e9"] {
+        assert_eq!(ca_postcode(bad), None, "{}", String::from_utf8_lossy(bad));
+    }
+    assert!(is_ca_province(b"QC") && !is_ca_province(b"TX"));
+}
+
+#[test]
+fn titles_that_streets_are_named_with_start_the_street() {
+    fn start(s: &str) -> Option<&str> {
+        continental(&words(s)).map(|o| &s[o..])
+    }
+    assert_eq!(start("Burgemeester Reigerstraat 64"), Some("Burgemeester Reigerstraat 64"));
+    assert!(is_prefix_word("Doktor") && is_prefix_word("Sint"));
+    assert!(!is_prefix_word("Anna"));
+}
