@@ -109,15 +109,7 @@ pub fn train(examples: &[Example], epochs: usize, seed: u64) -> Vec<f32> {
             for (k, tok) in s.toks.iter().enumerate() {
                 let drop = drop_rule | if rng.chance(0.2) { G_WORD | G_LEX } else { 0 };
                 let prev = if tok.sep == 0 || k == 0 { 3 } else { pred[k - 1] };
-                feats.clear();
-                let lo = s.offs[k] as usize;
-                let hi = s.offs[k + 1] as usize;
-                for (f, g) in s.feats[lo..hi].iter().zip(&s.groups[lo..hi]) {
-                    if g & drop == 0 {
-                        feats.push(*f);
-                    }
-                }
-                names::tag_features(tok, prev, drop, &mut feats);
+                names::token_features(s, k, prev, drop, &mut feats);
                 let mut sc = [0f32; 3];
                 for &f in &feats {
                     let o = f as usize * 3;

@@ -19,7 +19,7 @@ use std::cell::RefCell;
 use crate::Label;
 use crate::scan::Cand;
 pub use features::{G_CTX, G_LEX, G_RULE, G_WORD, NBITS, Sentence, Tok};
-pub use model::{encode, tag_features};
+pub use model::{encode, token_features};
 
 /// The recognizer name of the model's findings.
 pub const RECOGNIZER: &str = "person_model";

@@ -535,6 +535,21 @@ const FUNCTION_WORDS: &[&str] = &[
     "He", "She", "It", "They", "Thanks", "Hi", "Please", "TEST", "Test",
 ];
 
+/// Every feature of token `k` of `s` after tag `prev` into `out` (cleared first): its own
+/// features but the groups in `drop` (training only), then its tag features. Inference and
+/// training both call this, so the model sees at run time what it was trained on.
+pub fn token_features(s: &Sentence, k: usize, prev: u8, drop: u8, out: &mut Vec<u32>) {
+    out.clear();
+    let lo = s.offs[k] as usize;
+    let hi = s.offs[k + 1] as usize;
+    for (f, g) in s.feats[lo..hi].iter().zip(&s.groups[lo..hi]) {
+        if g & drop == 0 {
+            out.push(*f);
+        }
+    }
+    tag_features(&s.toks[k], prev, drop, out);
+}
+
 /// The tag features of token `k` after `prev`; `drop` removes groups (training only).
 pub fn tag_features(tok: &Tok, prev: u8, drop: u8, out: &mut Vec<u32>) {
     let lex = if drop & G_LEX != 0 { 0 } else { tok.flags & (F_GIVEN | F_SURNAME | F_STOP) };
@@ -594,15 +609,7 @@ fn step(
     score: &mut dyn FnMut(&[u32]) -> [f32; 3],
     feats: &mut Vec<u32>,
 ) -> (u8, f32, f32) {
-    feats.clear();
-    let lo = s.offs[k] as usize;
-    let hi = s.offs[k + 1] as usize;
-    for (f, g) in s.feats[lo..hi].iter().zip(&s.groups[lo..hi]) {
-        if g & drop == 0 {
-            feats.push(*f);
-        }
-    }
-    tag_features(&s.toks[k], prev, drop, feats);
+    token_features(s, k, prev, drop, feats);
     let sc = score(feats);
     let mut best = if sc[B as usize] > sc[O as usize] { B } else { O };
     let mut name = sc[B as usize];
