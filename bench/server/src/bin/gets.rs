@@ -10,9 +10,10 @@
 //!
 //! Both servers run with the same config file (production mode, the default log level
 //! `info`, the log on stderr written to a file, as a service manager would keep it), and
-//! a service's API key of the same scope (`customers:read`, group `bench`). For each round and server: gets/s, p50/p99, and
-//! the server process's CPU time and context switches per get (from `/proc/PID/stat` and
-//! `/proc/PID/task/*/status`); the end prints the medians and the ratio new/base.
+//! the load uses a service's own API key (`customers:read`, group `bench`). For each round
+//! and server: gets/s, p50/p99, and the server process's CPU time and context switches per
+//! get (from `/proc/PID/stat` and `/proc/PID/task/*/status`); the end prints the medians
+//! and the ratio new/base.
 #![forbid(unsafe_code)]
 
 use std::collections::BTreeMap;
