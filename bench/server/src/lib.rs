@@ -1,6 +1,8 @@
 //! Shared pieces of the HTTPS load generators: customer names and a timed driver.
 #![forbid(unsafe_code)]
 
+pub mod served;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -172,13 +174,54 @@ impl Counters {
     }
 }
 
-/// fsync and fdatasync calls so far, counted in the strace log named by
-/// `SEKRETESS_BENCH_FSYNC_LOG` (strace -f --seccomp-bpf -e trace=fsync,fdatasync -o LOG).
+/// fsync and fdatasync calls so far, counted in the log named by `SEKRETESS_BENCH_FSYNC_LOG`:
+/// either `perf stat`'s interval counts (cheap: the kernel counts, no thread stops; see
+/// docs/benchmarks.md) or an strace log (every call stops its thread).
 fn fsyncs() -> Option<u64> {
     let path = std::env::var_os("SEKRETESS_BENCH_FSYNC_LOG")?;
     let log = std::fs::read(path).ok()?;
+    Some(count_fsyncs(&log))
+}
+
+/// Counts fsync and fdatasync calls in a `perf stat -x, -I MS -e
+/// syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync` log (a sum over its intervals) or
+/// in an `strace -e trace=fsync,fdatasync` log.
+pub fn count_fsyncs(log: &[u8]) -> u64 {
+    let text = String::from_utf8_lossy(log);
+    // perf's CSV rows are `[time,]count,unit,event,…`: the count is two fields before the event.
+    let perf: Vec<u64> = text
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let event = f.iter().position(|x| {
+                x.trim() == "syscalls:sys_enter_fsync" || x.trim() == "syscalls:sys_enter_fdatasync"
+            })?;
+            f.get(event.checked_sub(2)?)?.trim().parse().ok()
+        })
+        .collect();
+    if !perf.is_empty() {
+        return perf.iter().sum();
+    }
     let count = |needle: &[u8]| log.windows(needle.len()).filter(|w| *w == needle).count() as u64;
     // A call cut by a thread switch is logged as `fsync(… <unfinished ...>` and then
     // `<... fsync resumed>`: counted once.
-    Some(count(b"fsync(") + count(b"fdatasync("))
+    count(b"fsync(") + count(b"fdatasync(")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_fsyncs;
+
+    #[test]
+    fn counts_perf_intervals_and_strace_calls() {
+        // As `perf stat -x, -I 100` prints them (time, count, unit, event, ...).
+        let perf = b"# started on Mon Dec  7\n\n     0.100213,3,,syscalls:sys_enter_fsync,100197340,100.00,,\n     0.100213,0,,syscalls:sys_enter_fdatasync,100197340,100.00,,\n     0.200511,12,,syscalls:sys_enter_fsync,100287653,100.00,,\n     0.200511,2,,syscalls:sys_enter_fdatasync,100287653,100.00,,\n";
+        assert_eq!(count_fsyncs(perf), 17);
+        // Without intervals (`perf stat -x, -p PID`); `<not counted>` rows count nothing.
+        let total = b"9,,syscalls:sys_enter_fsync,2000,100.00,,\n<not counted>,,syscalls:sys_enter_fdatasync,0,0.00,,\n";
+        assert_eq!(count_fsyncs(total), 9);
+        let strace = b"123 fsync(7)        = 0\n124 fdatasync(9 <unfinished ...>\n125 fsync(7) = 0\n124 <... fdatasync resumed>) = 0\n";
+        assert_eq!(count_fsyncs(strace), 3);
+        assert_eq!(count_fsyncs(b""), 0);
+    }
 }

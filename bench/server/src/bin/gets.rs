@@ -16,142 +16,14 @@
 //! and the ratio new/base.
 #![forbid(unsafe_code)]
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use sekretess_api::{BatchItem, CreateApiKey, CreateCustomers};
-use sekretess_bench_server::{drive, name, runtime};
-use sekretess_client::{Client, ClientConfig};
+use sekretess_bench_server::served::{Server, counters, start};
+use sekretess_bench_server::{drive, runtime};
 use sekretess_core::{Clock, SystemClock};
 use sekretess_server::tls;
-use zeroize::Zeroizing;
-
-const BATCH: usize = 500;
-
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
-        let _ = self.0.wait();
-    }
-}
-
-/// CPU seconds (all threads) and context switches (summed over threads) of process `pid`.
-fn counters(pid: u32) -> Result<(f64, u64)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    let rest = stat.rsplit_once(')').context("unexpected stat")?.1;
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    let cpu = (ticks(11) + ticks(12)) as f64 / 100.0;
-    let mut switches = 0;
-    for task in std::fs::read_dir(format!("/proc/{pid}/task"))?.flatten() {
-        let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
-        for line in status.lines() {
-            if let Some(v) = line
-                .strip_prefix("voluntary_ctxt_switches:")
-                .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))
-            {
-                switches += v.trim().parse::<u64>().unwrap_or(0);
-            }
-        }
-    }
-    Ok((cpu, switches))
-}
-
-struct Server {
-    label: &'static str,
-    proc: Proc,
-    client: Client,
-    codes: Arc<Vec<String>>,
-}
-
-/// Starts `bin` on its own data folder, initializes, unseals and fills one group.
-async fn start(
-    label: &'static str,
-    bin: &Path,
-    dir: &Path,
-    certs: &tls::DevCertificate,
-    customers: usize,
-) -> Result<Server> {
-    let data = dir.join(label);
-    std::fs::create_dir_all(&data)?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let config = data.join("server.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"\n",
-            data.join("vault").display(),
-            certs.cert.display(),
-            certs.key.display()
-        ),
-    )?;
-    let log = std::fs::File::create(data.join("server.log"))?;
-    let child = Command::new(bin)
-        .arg("--config")
-        .arg(&config)
-        .arg("serve")
-        .env_remove("SEKRETESS_STORE")
-        .env_remove("SEKRETESS_LOG_LEVEL")
-        .env_remove("SEKRETESS_LOG_FORMAT")
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .with_context(|| format!("cannot start {}", bin.display()))?;
-    let proc = Proc(child);
-    let addr = format!("https://127.0.0.1:{port}");
-    let anon =
-        Client::new(&ClientConfig { addr: addr.clone(), ca_cert: Some(certs.ca_cert.clone()), token: None })?;
-    let mut up = false;
-    for _ in 0..600 {
-        if anon.seal_status().await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    anyhow::ensure!(up, "the {label} server did not come up (see {})", data.join("server.log").display());
-    let init = anon.init(1, 1).await?;
-    anon.unseal(&init.shares[0]).await?;
-    let connect = |token: &str| {
-        Client::new(&ClientConfig {
-            addr: addr.clone(),
-            ca_cert: Some(certs.ca_cert.clone()),
-            token: Some(Zeroizing::new(token.to_owned())),
-        })
-    };
-    let admin = connect(&init.bootstrap_token)?;
-    admin.create_group("bench").await?;
-    let mut codes = Vec::with_capacity(customers);
-    for s in (0..customers).step_by(BATCH) {
-        let items = (s..(s + BATCH).min(customers))
-            .map(|i| BatchItem {
-                fields: BTreeMap::from([
-                    ("full_name".to_owned(), name(i)),
-                    ("email".to_owned(), format!("user{i}@example.com")),
-                ]),
-            })
-            .collect();
-        let r = admin.create_customers(&CreateCustomers { group: "bench".into(), customers: items }).await?;
-        codes.extend(r.results.into_iter().filter_map(|r| r.code));
-    }
-    anyhow::ensure!(codes.len() == customers, "populating the {label} server failed");
-    // The gets run as a service would: its own key, allowed one scope and one group.
-    let key = admin
-        .create_api_key(&CreateApiKey {
-            name: "bench-reader".into(),
-            scopes: vec!["customers:read".into()],
-            groups: vec!["bench".into()],
-        })
-        .await?;
-    let client = connect(&key.token)?;
-    Ok(Server { label, proc, client, codes: Arc::new(codes) })
-}
 
 /// One round of gets against `s`: (gets/s, p50 ms, p99 ms, CPU µs/get, switches/get).
 async fn round(s: &Server, conns: usize, seconds: f64) -> Result<[f64; 5]> {
@@ -202,8 +74,8 @@ fn main() -> Result<()> {
     let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
     rt.block_on(async {
         let servers = [
-            start("base", &base, dir.path(), &certs, customers).await?,
-            start("new", &new, dir.path(), &certs, customers).await?,
+            start("base", &base, dir.path(), &certs, customers, &["customers:read"]).await?,
+            start("new", &new, dir.path(), &certs, customers, &["customers:read"]).await?,
         ];
         println!(
             "Masked customer gets by code, {conns} connections, {seconds} s per round, {rounds} alternating rounds, {customers} customers per server.\n"

@@ -171,7 +171,9 @@ fn incremental_update_history_is_gone() {
     qpdf_check(&dir, &out);
     let all = qdf(&dir, &out);
     assert!(!all.contains("Gammal"), "the old revision survived");
-    assert!(!all.contains("4111"), "the old revision survived");
+    // The card as written or with its spaces gone: a bare "4111" can be a byte offset or a
+    // length in qpdf's listing.
+    assert!(!squash(&all).contains("4111111111111111"), "the old revision's card survived");
     assert!(all.contains("Ny revision"));
     assert_eq!(String::from_utf8_lossy(&out).matches("%%EOF").count(), 1);
 }

@@ -1,0 +1,232 @@
+//! Gets and single creates over HTTPS, loaded by `wrk` (issue 22 measured this way: a load
+//! generator written in C costs the shared two cores far less than our Rust client, so the
+//! server's own rate shows). One real `sekretess serve` process (production mode, SQLite,
+//! default log level, log on stderr to a file) with a service API key allowed
+//! `customers:read` and `customers:write` in group `bench`; at 16 and 64 connections, in
+//! alternating rounds: masked gets by code and single creates (`POST /v1/customers`, one
+//! customer each, unique values). For each round: requests/s, p50/p99 (wrk's), non-2xx
+//! answers, and the server process's CPU time and context switches per request (`/proc`)
+//! and fsyncs per request (`perf stat` on the server's syscalls, when perf is allowed).
+//!
+//! ```sh
+//! apt-get install wrk linux-perf    # Debian's packages
+//! cargo build --release -p sekretess-cli -p sekretess-bench-server
+//! target/release/wrkload --bin target/release/sekretess [--seconds 5] [--rounds 3] \
+//!   [--customers 2000] [--threads 2]
+//! ```
+//!
+//! The API key is written into the Lua scripts in a private temporary folder, never on a
+//! command line.
+#![forbid(unsafe_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+use sekretess_bench_server::served::{Server, counters, start};
+use sekretess_bench_server::{count_fsyncs, runtime};
+use sekretess_core::{Clock, SystemClock};
+use sekretess_server::tls;
+
+/// What every script prints at the end: requests, microseconds, p50 and p99 in µs, non-2xx
+/// answers, socket errors.
+const DONE: &str = r#"
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+end
+"#;
+
+/// Each wrk thread gets its own number (`id`), so the values it creates are its own.
+const THREADS: &str = r#"
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+"#;
+
+fn gets_script(token: &str, codes: &Path) -> String {
+    format!(
+        r#"{THREADS}
+local codes = {{}}
+for line in io.lines("{codes}") do codes[#codes + 1] = line end
+local n = 0
+local headers = {{ ["Authorization"] = "Bearer {token}" }}
+function request()
+  n = n + 1
+  return wrk.format("GET", "/v1/customers/" .. codes[((n * 7 + id * 101) % #codes) + 1], headers)
+end
+{DONE}"#,
+        codes = codes.display()
+    )
+}
+
+fn creates_script(token: &str, round: usize) -> String {
+    format!(
+        r#"{THREADS}
+local n = 0
+local headers = {{ ["Authorization"] = "Bearer {token}", ["Content-Type"] = "application/json" }}
+-- Names refuse digits: the request's number in letters.
+local function letters(i)
+  local s = ""
+  repeat
+    s = s .. string.char(97 + i % 26)
+    i = math.floor(i / 26)
+  until i == 0
+  return s
+end
+function request()
+  n = n + 1
+  local body = string.format('{{"group":"bench","fields":{{"full_name":"Anna W%s","email":"w{round}.%d.%d@example.com"}}}}',
+    letters(n * 64 + id), id, n)
+  return wrk.format("POST", "/v1/customers", headers, body)
+end
+{DONE}"#
+    )
+}
+
+/// One wrk run: (requests/s, p50 ms, p99 ms, non-2xx, socket errors).
+fn wrk(script: &Path, url: &str, threads: usize, conns: usize, seconds: u64) -> Result<[f64; 5]> {
+    let out = Command::new("wrk")
+        .args(["-t", &threads.to_string(), "-c", &conns.to_string(), "-d", &format!("{seconds}s")])
+        .arg("-s")
+        .arg(script)
+        .arg(url)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("cannot run wrk (Debian's package `wrk`)")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find_map(|l| l.strip_prefix("RESULT ")).context("wrk printed no result")?;
+    let v: Vec<f64> = line.split_whitespace().map(str::parse).collect::<Result<_, _>>()?;
+    let [requests, micros, p50, p99, status, socket] = v[..] else { bail!("unexpected wrk result {line}") };
+    Ok([requests / (micros / 1e6), p50 / 1e3, p99 / 1e3, status, socket])
+}
+
+/// Counts the server's fsync and fdatasync calls while `f` runs (`perf stat -p`), if perf
+/// may trace it; `None` otherwise.
+fn with_fsyncs<T>(pid: u32, log: &Path, f: impl FnOnce() -> Result<T>) -> Result<(T, Option<u64>)> {
+    let perf = Command::new("perf")
+        .args(["stat", "-x", ",", "-e", "syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync", "-p"])
+        .arg(pid.to_string())
+        .arg("-o")
+        .arg(log)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    // perf needs a moment to attach to the server's threads.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let result = f();
+    let fsyncs = match perf {
+        Ok(mut p) => {
+            // perf writes its counts on SIGINT and then exits 130.
+            let _ = Command::new("kill").args(["-INT", &p.id().to_string()]).status();
+            let _ = p.wait();
+            let log = std::fs::read(log).unwrap_or_default();
+            String::from_utf8_lossy(&log).contains("sys_enter_fsync").then(|| count_fsyncs(&log))
+        }
+        Err(_) => None,
+    };
+    Ok((result?, fsyncs))
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut x = v.to_vec();
+    x.sort_by(f64::total_cmp);
+    x.get(x.len() / 2).copied().unwrap_or(0.0)
+}
+
+fn main() -> Result<()> {
+    let mut bin = None;
+    let (mut seconds, mut rounds, mut customers, mut threads) = (5u64, 3usize, 2000usize, 2usize);
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut v = || args.next().with_context(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--bin" => bin = Some(PathBuf::from(v()?)),
+            "--seconds" => seconds = v()?.parse()?,
+            "--rounds" => rounds = v()?.parse()?,
+            "--customers" => customers = v()?.parse()?,
+            "--threads" => threads = v()?.parse()?,
+            other => bail!("unknown argument {other}"),
+        }
+    }
+    let Some(bin) = bin else {
+        bail!("usage: wrkload --bin SEKRETESS [--seconds S] [--rounds N] [--customers N] [--threads T]")
+    };
+    let rt = runtime("load")?;
+    let dir = tempfile::tempdir()?;
+    let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
+    let server: Server = rt.block_on(start(
+        "wrk",
+        &bin,
+        dir.path(),
+        &certs,
+        customers,
+        &["customers:read", "customers:write"],
+    ))?;
+    let pid = server.proc.0.id();
+    let codes = dir.path().join("codes.txt");
+    std::fs::write(&codes, server.codes.join("\n") + "\n")?;
+    let gets = dir.path().join("gets.lua");
+    std::fs::write(&gets, gets_script(&server.token, &codes))?;
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "wrk -t {threads}, {seconds} s per round, {rounds} alternating rounds, {customers} customers; load average {}.\n",
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
+    println!(
+        "| round | operation | connections | requests/s | p50 ms | p99 ms | server CPU us/req | ctx switches/req | fsyncs/req | non-2xx |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    let mut summary = Vec::new();
+    for conns in [16usize, 64] {
+        let (mut get_rates, mut create_rates) = (Vec::new(), Vec::new());
+        // Warm-up, not counted.
+        wrk(&gets, &server.addr, threads, conns, 1)?;
+        for r in 0..rounds {
+            let creates = dir.path().join(format!("creates-{conns}-{r}.lua"));
+            std::fs::write(&creates, creates_script(&server.token, conns * 1000 + r))?;
+            let order = if r % 2 == 0 {
+                [("get", &gets), ("create", &creates)]
+            } else {
+                [("create", &creates), ("get", &gets)]
+            };
+            for (what, script) in order {
+                let (cpu0, sw0) = counters(pid)?;
+                let (x, fsyncs) = with_fsyncs(pid, &dir.path().join("perf.csv"), || {
+                    wrk(script, &server.addr, threads, conns, seconds)
+                })?;
+                let (cpu1, sw1) = counters(pid)?;
+                let n = (x[0] * seconds as f64).max(1.0);
+                let fsyncs = fsyncs.map_or("-".to_owned(), |f| format!("{:.3}", f as f64 / n));
+                println!(
+                    "| {} | {what} | {conns} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {fsyncs} | {} |",
+                    r + 1,
+                    x[0],
+                    x[1],
+                    x[2],
+                    (cpu1 - cpu0) / n * 1e6,
+                    (sw1 - sw0) as f64 / n,
+                    x[3] + x[4]
+                );
+                anyhow::ensure!(
+                    x[3] + x[4] == 0.0,
+                    "{what} at {conns} connections: {} failed requests",
+                    x[3] + x[4]
+                );
+                if what == "get" { get_rates.push(x[0]) } else { create_rates.push(x[0]) }
+            }
+        }
+        summary.push((conns, median(&get_rates), median(&create_rates)));
+    }
+    println!();
+    for (conns, g, c) in summary {
+        println!(
+            "{conns} connections: median gets/s {g:.0}, single creates/s {c:.0}; creates per get {:.2}.",
+            c / g.max(1.0)
+        );
+    }
+    Ok(())
+}
