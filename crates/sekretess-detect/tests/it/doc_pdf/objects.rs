@@ -175,6 +175,7 @@ fn incremental_update_history_is_gone() {
     // length in qpdf's listing.
     assert!(!squash(&all).contains("4111111111111111"), "the old revision's card survived");
     assert!(all.contains("Ny revision"));
+    assert_eq!(all.matches("revision").count(), 1, "the old revision survived");
     assert_eq!(String::from_utf8_lossy(&out).matches("%%EOF").count(), 1);
 }
 
