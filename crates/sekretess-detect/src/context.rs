@@ -462,6 +462,17 @@ pub fn is_place_key(key: &str) -> bool {
                 | "vendor"
                 | "företag"
                 | "leverantör"
+                // A school, a court, a merchant, a club: their own addresses.
+                | "school"
+                | "court"
+                | "merchant"
+                | "handlare"
+                | "club"
+                | "team"
+                | "federation"
+                | "besoksadress"
+                | "besöksadress"
+                | "visiting"
         )
     })
 }
@@ -545,6 +556,12 @@ pub fn key_label(key: &str) -> Option<Label> {
         "postal",
         "postalcode",
         "utdelningsadress",
+        // The lines of an address form ("line1", "ship_line1", "gata").
+        "line1",
+        "line2",
+        "address1",
+        "address2",
+        "gata",
     ]) || joined.contains("address")
         || joined.contains("adress")
     {

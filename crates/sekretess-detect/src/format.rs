@@ -667,6 +667,17 @@ fn json(
                 } else {
                     let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
                     let (text, map) = json_decode(body);
+                    // A record named as a business ("name": "Harbourfront Inn") or with an
+                    // organisation number is an organisation's: the addresses after it in
+                    // the same object are its own.
+                    if in_object
+                        && matches!(key, Some(Label::Person | Label::SeOrgnr))
+                        && (key == Some(Label::SeOrgnr)
+                            || crate::scan::names_a_business(&String::from_utf8_lossy(&text)))
+                        && let Some(f) = stack.last_mut()
+                    {
+                        f.place = true;
+                    }
                     let mut found = find(&text, key, options);
                     if in_object && version_key {
                         found.retain(|c| c.label != Label::IpAddress);

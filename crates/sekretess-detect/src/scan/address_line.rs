@@ -26,10 +26,11 @@ use crate::lexicon;
 
 mod columns;
 mod grammar;
+pub(super) use grammar::is_en_street_type;
 use grammar::*;
 
 /// A whole address: street, number, postcode and town.
-const WHOLE_ADDRESS: f32 = 0.9;
+pub(super) const WHOLE_ADDRESS: f32 = 0.9;
 
 /// Which postcode grammar found the anchor.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -502,7 +503,17 @@ impl Scanner<'_> {
             while k > 0 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || t[k - 1] == b':') {
                 k -= 1;
             }
-            if std::str::from_utf8(&t[k..i - 1]).is_ok_and(is_prefix_word) {
+            let before = std::str::from_utf8(&t[k..i - 1]).unwrap_or("");
+            let name = std::str::from_utf8(&t[i..self.word_end(i)]).unwrap_or("");
+            // The street's prefix ("Norra Vallgatan"), or the given name a genitive street is
+            // named after ("Hjalmar Lundbohmsvägen"), when it starts the phrase: at a line
+            // start, after a label's colon, a comma, a quote or a lower-case word.
+            let opens = k == 0
+                || matches!(t[k - 1], b'\n' | b'"' | b'(')
+                || (t[k - 1] == b' '
+                    && k >= 2
+                    && (matches!(t[k - 2], b':' | b',' | b'"') || t[k - 2].is_ascii_lowercase()));
+            if is_prefix_word(before) || (opens && joins_street_name(before, name)) {
                 s = k;
             }
         }

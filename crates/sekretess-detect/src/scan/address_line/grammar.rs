@@ -43,6 +43,12 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
         "Prins",
         "Prinses",
         "Sint",
+        // Ordinals that number streets of one name ("Tredje Långgatan").
+        "Första",
+        "Andra",
+        "Tredje",
+        "Fjärde",
+        "Femte",
     ];
     W.contains(&w)
 }
@@ -95,7 +101,7 @@ pub(super) fn is_lead_street_word(w: &str) -> bool {
 }
 
 /// English street types beyond the lexicon's ("7 Heather Close", "15 Firthview Court").
-pub(super) fn is_en_street_type(w: &str) -> bool {
+pub(crate) fn is_en_street_type(w: &str) -> bool {
     const W: &[&str] = &[
         "Close",
         "Crescent",
@@ -372,8 +378,15 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
     }
     // A street named after a person or a title, in the genitive ("Olof Wijksgatan", "Mäster
     // Samuelsgatan"), or a Dutch name with its particle ("Van Woustraat").
+    // A name word only by its shape joins when one space parts them ("Hjalmar
+    // Brantingsgatan", not a form's "Försäkringsställe        Hornsgatan").
     if m > 0 && joins_street_name(chain[m - 1].1, chain[m].1) {
-        m -= 1;
+        let (o, w) = chain[m - 1];
+        let tight = o + w.len() + 1 == chain[m].0;
+        let known = lexicon::is_given(w) || is_street_title(w) || !is_genitive_street(chain[m].1);
+        if tight || known {
+            m -= 1;
+        }
     }
     Some(chain[m].0)
 }
@@ -421,10 +434,28 @@ pub(super) fn joins_street_name(before: &str, name: &str) -> bool {
     if !capitalised(before) {
         return false;
     }
-    if is_genitive_street(name) && (lexicon::is_given(before) || is_street_title(before)) {
+    if is_genitive_street(name)
+        && (lexicon::is_given(before) || is_street_title(before) || name_like_before_street(before))
+    {
         return true;
     }
     matches!(before, "Van" | "Von" | "De" | "Del" | "La" | "Le" | "Di" | "Da" | "Du" | "Der" | "Den")
+}
+
+/// Whether a capitalised word before a genitive street ("Hjalmar Brantingsgatan", "Gustav
+/// Adolfs väg") reads as the given name the street is named after: letters only, not a
+/// stop word, a company form or a label, and not a Swedish noun in its definite form
+/// ("Fastigheten Olofsgatan 11" is the property, not the street's name).
+pub(super) fn name_like_before_street(w: &str) -> bool {
+    let letters = w.chars().count() >= 3 && w.chars().all(char::is_alphabetic);
+    let lower = w.to_lowercase();
+    let definite = ["en", "et", "an", "na", "rna", "arna", "erna"].iter().any(|e| lower.ends_with(e));
+    letters
+        && capitalised(w)
+        && !w.chars().skip(1).any(char::is_uppercase)
+        && !definite
+        && !lexicon::is_stop_word(w)
+        && !lexicon::is_company_form(w)
 }
 
 /// A French street line ending the words `ws`: `Number [bis|ter] type Words` ("27 avenue Jean
