@@ -156,6 +156,8 @@ fn positive(label: Label) -> &'static [&'static str] {
             "postnr",
             "postal",
             "postort",
+            "postcode*",
+            "postkod",
             "deliver*",
             "leverans*",
             "box",
@@ -470,6 +472,8 @@ pub fn is_place_key(key: &str) -> bool {
                 | "club"
                 | "team"
                 | "federation"
+                | "ombud"
+                | "pickup"
                 | "besoksadress"
                 | "besöksadress"
                 | "visiting"

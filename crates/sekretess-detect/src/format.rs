@@ -422,6 +422,13 @@ fn csv(
             continue;
         }
         let mut copied = rec_start;
+        // A row whose name column names a business ("Helsinki Design Oy", "Rotary Club")
+        // is the business's: its address columns hold its own address.
+        let business = !title
+            && fields.iter().enumerate().any(|(col, f)| {
+                ctx.header.get(col).copied().flatten() == Some(Label::Person)
+                    && crate::scan::names_a_business(&String::from_utf8_lossy(&chunk[f.start..f.end]))
+            });
         for (col, f) in fields.iter().enumerate() {
             let raw = &chunk[f.start..f.end];
             if raw.is_empty() {
@@ -429,7 +436,10 @@ fn csv(
             }
             let key = if title { None } else { ctx.header.get(col).copied().flatten() };
             let (content, map) = unquote(raw, f.quoted);
-            let found = find(&content, key, options);
+            let mut found = find(&content, key, options);
+            if business {
+                found.retain(|c| c.label != Label::PostalAddress);
+            }
             if found.is_empty() {
                 continue;
             }

@@ -209,7 +209,11 @@ impl Scanner<'_> {
         }
         let se = j;
         let lo = se.saturating_sub(80);
-        let ss = t[lo..se].iter().rposition(|&b| matches!(b, b',' | b'\n' | b'"')).map_or(lo, |p| lo + p + 1);
+        // A bracket opens a segment too ("Heirs: Rafael Mendoza (455 Vallejo St, …").
+        let ss = t[lo..se]
+            .iter()
+            .rposition(|&b| matches!(b, b',' | b'\n' | b'"' | b'('))
+            .map_or(lo, |p| lo + p + 1);
         let mut s = ss;
         // Not inside a character (the 80-byte window may cut one).
         while s < se && (t[s] & 0xC0) == 0x80 {

@@ -69,6 +69,10 @@ const PLACES: &[&str] = &[
     "kafé",
     "garage",
     "depot",
+    "pensionat*",
+    "vandrarhem*",
+    "camping*",
+    "enheten",
     // A visiting address is an organisation's.
     "besöksadress*",
     "visiting",
@@ -131,6 +135,9 @@ const BUSINESS: &[&str] = &[
     "Halls",
     "Museum",
     "Montessori",
+    "Traders",
+    "Trading",
+    "Estate",
     "Shopping",
     "Centrum",
 ];
@@ -160,6 +167,13 @@ const PLACE_TAILS: &[&str] = &[
     "förvaltningen",
     "myndigheten",
     "nämnden",
+    "styrelsen",
+    "inspektionen",
+    "klubb",
+    "klubben",
+    "förbundet",
+    "föreningen",
+    "försäkringar",
 ];
 
 /// Post-office boxes: a company's PO box is not a person's address.

@@ -58,6 +58,7 @@ pub(super) fn is_particle(w: &str) -> bool {
     const W: &[&str] = &[
         "de", "del", "la", "las", "los", "van", "der", "den", "von", "di", "da", "do", "dos", "das", "du",
         "le", "en", "ul.", "al.", "os.", "pl.", "ulica", "aleja", "dei", "della", "delle", "degli", "dello",
+        "des",
     ];
     W.contains(&w)
 }
@@ -96,6 +97,16 @@ pub(super) fn is_lead_street_word(w: &str) -> bool {
         "Boulevard",
         "Place",
         "Gran",
+        "Chemin",
+        "Route",
+        "Allée",
+        "Quai",
+        "Strada",
+        "Largo",
+        "Travessa",
+        "Avinguda",
+        "Rambla",
+        "Bulevar",
     ];
     W.contains(&w)
 }
@@ -510,6 +521,14 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
         )
     {
         end -= 2;
+    } else if end >= 2
+        && ws[end - 1]
+            .1
+            .strip_prefix('#')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        // "1845 Telegraph Ave #4".
+        end -= 1;
     }
     if end >= 2 && is_direction(ws[end - 1].1) {
         end -= 1;
