@@ -287,7 +287,13 @@ impl Scanner<'_> {
                     | Label::CustomerCode
                     | Label::IpAddress
             );
-            if other && c.start >= vs && c.start < ve {
+            // Bare digits right after a town's name are its postcode ("Esfahan 8174673441").
+            let postcode = c.label == Label::Phone
+                && t[c.start..c.end].iter().all(u8::is_ascii_digit)
+                && c.start >= 2
+                && t[c.start - 1] == b' '
+                && (t[c.start - 2].is_ascii_alphabetic() || t[c.start - 2] >= 0x80);
+            if other && !postcode && c.start >= vs && c.start < ve {
                 ve = c.start;
             }
         }

@@ -17,6 +17,9 @@ pub(crate) use address_place::names_a_business;
 mod numbers;
 mod se_bank;
 
+#[cfg(test)]
+mod rule_tests;
+
 use crate::Label;
 use crate::context;
 

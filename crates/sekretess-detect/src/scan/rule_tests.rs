@@ -1,0 +1,111 @@
+//! Rules of the issue-19 tuning pass, by small examples of their own (not from the sets).
+
+#![allow(clippy::unwrap_used)]
+
+use crate::{Format, Label, Options, redact_str};
+
+/// `(text, label)` of every finding in `text` read as `format`.
+fn found(text: &str, format: Format) -> Vec<(String, Label)> {
+    let r = redact_str(text, format, &Options::default()).unwrap();
+    r.findings.iter().map(|f| (text[f.start_byte..f.end_byte].to_string(), f.label)).collect()
+}
+
+fn of(text: &str, format: Format, label: Label) -> Vec<String> {
+    found(text, format).into_iter().filter(|(_, l)| *l == label).map(|(s, _)| s).collect()
+}
+
+#[test]
+fn an_address_after_a_home_address_label_is_the_rest_of_its_line() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // Forms the postcode grammars do not know: the label gives the start, the line the end,
+    // a country after the last comma stays outside.
+    assert_eq!(
+        a("Home address: Unit 4B, Block 9, Palm Gardens, 12 Orchid Lane, Sha Tin, Hong Kong\n"),
+        ["Unit 4B, Block 9, Palm Gardens, 12 Orchid Lane, Sha Tin"]
+    );
+    assert_eq!(
+        a("Hemadress: Kuche Yas 4, Pelak 12, Esfahan 8174673441\n"),
+        ["Kuche Yas 4, Pelak 12, Esfahan 8174673441"]
+    );
+    assert_eq!(a("Tidigare adress: Ulica Mira 9, 11000 Beograd, Serbien\n"), ["Ulica Mira 9, 11000 Beograd"]);
+    // The next field, a bracket or a remark ends it.
+    assert_eq!(
+        a("Adress: Lindvägen 3, 4 tr, 723 40 Västerås   Tel: 021-55 12 34\n"),
+        ["Lindvägen 3, 4 tr, 723 40 Västerås"]
+    );
+    // Not a label of a person's address, or not an address after it.
+    assert!(a("E-mail address: kim@example.com\n").is_empty());
+    assert!(a("Employer address: Block 9, Palm Gardens, Sha Tin, Kowloon 4471\n").is_empty());
+    assert!(a("Address: same as above\n").is_empty());
+    assert!(a("Adress: Folktandvården Norr, Storgatan 4, 123 45 Ort\n").is_empty());
+    // "Adress: samma adress. Ordernr: X-1234" is no label.
+    assert!(a("Arbetsplats: samma adress. Ordernr: X-12345\n").is_empty());
+}
+
+#[test]
+fn a_given_name_before_a_genitive_street_belongs_to_it() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert_eq!(a("Adress: Evert Taubesgatan 7, 416 70 Göteborg\n"), ["Evert Taubesgatan 7, 416 70 Göteborg"]);
+    assert_eq!(
+        a("Vi bor på Tredje Tvärgatan 4, 413 03 Göteborg.\n"),
+        ["Tredje Tvärgatan 4, 413 03 Göteborg"]
+    );
+    // A form's field name before a gap is not the street's.
+    assert_eq!(
+        a("Bostadsort        Olofsgatan 2, 4 tr, 111 22 Stockholm\n"),
+        ["Olofsgatan 2, 4 tr, 111 22 Stockholm"]
+    );
+}
+
+#[test]
+fn a_business_record_keeps_its_address() {
+    let a = |t: &str, f| of(t, f, Label::PostalAddress);
+    // JSON: the record is named as a business, or carries an organisation number.
+    let j = r#"{"store": 1, "seller": {"name": "Lindqvist Golv AB", "address": "Verkstadsgatan 3, 721 30 Västerås"}}"#;
+    assert!(a(j, Format::Json).is_empty());
+    let j = r#"{"kund": {"namn": "Mira Holm", "adress": "Verkstadsgatan 3, 721 30 Västerås"}}"#;
+    assert_eq!(a(j, Format::Json), ["Verkstadsgatan 3, 721 30 Västerås"]);
+    // CSV: the row's name column names a business.
+    let c = "name,street,postcode,city\nNordkap Trading Oy,Aleksanterinkatu 9,00100,Helsinki\nAino Laine,Kauppakatu 4,40100,Jyväskylä\n";
+    let got = a(c, Format::Csv);
+    assert!(!got.iter().any(|s| s.contains("Aleksanterinkatu")), "{got:?}");
+    assert!(got.iter().any(|s| s.contains("Kauppakatu")), "{got:?}");
+    // Text: an authority or a club named before it on its line.
+    assert!(a("Skatteverket, 771 83 Ludvika\n", Format::Text).is_empty());
+    assert!(a("Träning hos Luleå Simklubb, Strandgatan 9, 972 41 Luleå\n", Format::Text).is_empty());
+}
+
+#[test]
+fn a_line_key_holds_an_address_line() {
+    let a = |t: &str| of(t, Format::Json, Label::PostalAddress);
+    assert_eq!(a(r#"{"line1": "14 Orchard Row, Apt 2C", "city": "Leeds"}"#), ["14 Orchard Row, Apt 2C"]);
+}
+
+#[test]
+fn small_dotted_quads_are_versions_and_ten_networks_stay_addresses() {
+    let ip = |t: &str| of(t, Format::Text, Label::IpAddress);
+    assert!(ip("Klienten Aurora 3.1.4.2 startade om.\n").is_empty());
+    assert!(ip("GET /manual/avsnitt-2.3.1.4 HTTP/1.1\n").is_empty());
+    assert!(ip("loaded /models/5.0.1.2/weights.bin\n").is_empty());
+    assert_eq!(ip("gateway moved to 10.4.0.2 today\n"), ["10.4.0.2"]);
+    assert_eq!(ip("resolver 9.9.9.9 timed out\n"), ["9.9.9.9"]);
+    assert_eq!(ip("client ip 3.1.4.2 blocked\n"), ["3.1.4.2"]);
+}
+
+#[test]
+fn an_account_in_its_own_field_checks_with_the_clearing_above() {
+    let acc = |t: &str| of(t, Format::Text, Label::SeBankAccount);
+    // SEB 5361 with account 846 13 13 passes mod 11 (see se_bank's tests).
+    assert_eq!(acc("Clearingnummer: 5361\nKontonummer: 846 13 13\n"), ["846 13 13"]);
+    // The check fails: not taken on the split form.
+    assert!(acc("Clearingnummer: 5361\nKontonummer: 846 13 14\n").is_empty());
+}
+
+#[test]
+fn another_fields_date_is_not_a_birth_date() {
+    let dob = |t: &str| of(t, Format::Text, Label::DateOfBirth);
+    assert_eq!(dob("Date of birth: 1950-02-14   Discharged: 2025-06-01\n"), ["1950-02-14"]);
+    assert!(dob("Placeholder DOB: 01/01/1900\n").is_empty());
+    // A date of the document's latest year after a name is when it was signed.
+    assert!(dob("Report 2026.\nGodkänt: Karin Lund, 2026-03-02\n").is_empty());
+}
