@@ -316,7 +316,9 @@ impl Scanner<'_> {
             return;
         }
         let parts = v.split(',').count();
-        let postcode = v.split(|c: char| !c.is_ascii_digit()).any(|d| d.len() >= 4)
+        // Not the house number that opens it ("4521 Birch Avenue, Portland").
+        let rest = v.trim_start_matches(|c: char| c.is_ascii_digit());
+        let postcode = rest.split(|c: char| !c.is_ascii_digit()).any(|d| d.len() >= 4)
             || (vs..ve).any(|k| {
                 let shaped = (k == vs || t[k - 1] == b' ') && t[k].is_ascii_alphanumeric();
                 shaped

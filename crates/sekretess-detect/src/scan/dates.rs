@@ -108,15 +108,16 @@ impl Scanner<'_> {
         !label.is_empty() && label.len() <= 30 && !birth.iter().any(|b| label.contains(b))
     }
 
-    /// Whether `y` is within a year of the latest year written in the text: a date of that
-    /// year after a name is when something was signed or exported, not a birth.
-    fn recent_year(&self, y: u32) -> bool {
+    /// Whether `y` is within a year of the latest year written elsewhere in the text (outside
+    /// the date `[start, end)`): a date of that year after a name is when something was
+    /// signed or exported, not a birth.
+    fn recent_year(&self, y: u32, start: usize, end: usize) -> bool {
         let t = self.t;
         let mut latest = 0u32;
         let mut k = 0;
         while k + 4 <= t.len() {
             let run = t[k..].iter().take_while(|b| b.is_ascii_digit()).count();
-            if run == 4 && (k == 0 || !t[k - 1].is_ascii_digit()) {
+            if run == 4 && (k == 0 || !t[k - 1].is_ascii_digit()) && !(start..end).contains(&k) {
                 let v = t[k..k + 4].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
                 if (1900..=2100).contains(&v) {
                     latest = latest.max(v);
@@ -124,7 +125,7 @@ impl Scanner<'_> {
             }
             k += run.max(1);
         }
-        y + 1 >= latest
+        latest > 0 && y + 1 >= latest
     }
 
     /// A date right after a name on the same line ("Hawre Rashid 02/11/1979 asked …",
@@ -153,7 +154,7 @@ impl Scanner<'_> {
         let other_field = self.other_label_before(start);
         let cued = (!other_field && self.cue(start, end, Label::DateOfBirth))
             || column
-            || (self.after_name(start) && !self.recent_year(y))
+            || (self.after_name(start) && !self.recent_year(y, start, end))
             || self.dob_abbreviation_before(start)
             || (!other_field && self.birth_cue_above(start))
             || self.birth_column_above(start);
