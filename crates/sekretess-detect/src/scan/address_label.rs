@@ -357,10 +357,9 @@ impl Scanner<'_> {
             .out
             .iter()
             .find(|c| c.label == Label::PostalAddress && c.rec == "address" && c.start >= vs && c.start < ve)
+            && (g.start == vs || g.end != ve)
         {
-            if g.start == vs || g.end != ve {
-                return;
-            }
+            return;
         }
         // The numbers inside are the address's (a ten-digit postcode is no organisation
         // number), and so are the parts found of it.

@@ -72,62 +72,6 @@ impl Scanner<'_> {
         false
     }
 
-    /// Whether the field the date at `start` stands in has a label of its own that does not
-    /// speak of birth: "Admitted: ", "Date: " after a field gap or at the line's start.
-    fn other_label_before(&self, start: usize) -> bool {
-        let t = self.t;
-        let lo = start.saturating_sub(48);
-        let ls = memchr::memrchr(b'\n', &t[lo..start]).map_or(lo, |p| lo + p + 1);
-        let line = String::from_utf8_lossy(&t[ls..start]).to_lowercase();
-        // The field: after the last wide gap, tab or separator; a label at the line's start
-        // may be a speaker's ("CALLER: 9 may 1970" under "date of birth?").
-        let field = line.rsplit(|c: char| c == '\t' || c == '|' || c == ';').next().unwrap_or("");
-        let field = field.rsplit("   ").next().unwrap_or("");
-        if field.len() == line.len() {
-            return false;
-        }
-        let Some(label) = field.trim_end().strip_suffix(':') else { return false };
-        let label = label.trim();
-        let birth = [
-            "birth",
-            "född",
-            "fodd",
-            "födelse",
-            "dob",
-            "born",
-            "fødsel",
-            "født",
-            "geboren",
-            "geburt",
-            "geboorte",
-            "syntymä",
-            "naissance",
-            "nacimiento",
-            "nascita",
-        ];
-        !label.is_empty() && label.len() <= 30 && !birth.iter().any(|b| label.contains(b))
-    }
-
-    /// Whether `y` is within a year of the latest year written elsewhere in the text (outside
-    /// the date `[start, end)`): a date of that year after a name is when something was
-    /// signed or exported, not a birth.
-    fn recent_year(&self, y: u32, start: usize, end: usize) -> bool {
-        let t = self.t;
-        let mut latest = 0u32;
-        let mut k = 0;
-        while k + 4 <= t.len() {
-            let run = t[k..].iter().take_while(|b| b.is_ascii_digit()).count();
-            if run == 4 && (k == 0 || !t[k - 1].is_ascii_digit()) && !(start..end).contains(&k) {
-                let v = t[k..k + 4].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
-                if (1900..=2100).contains(&v) {
-                    latest = latest.max(v);
-                }
-            }
-            k += run.max(1);
-        }
-        latest > 0 && y + 1 >= latest
-    }
-
     /// A date right after a name on the same line ("Hawre Rashid 02/11/1979 asked …",
     /// "Name, 1985-04-02"): the person's date of birth.
     fn after_name(&self, start: usize) -> bool {
@@ -149,19 +93,12 @@ impl Scanner<'_> {
             return;
         }
         let column = self.key.is_none() && self.column_label(start) == Some(Label::DateOfBirth);
-        // A date in another field of a form ("Date of birth: 1941-12-30   Admitted:
-        // 2024-03-02") is that field's, whatever cue stands near.
-        let other_field = self.other_label_before(start);
-        let cued = (!other_field && self.cue(start, end, Label::DateOfBirth))
+        let cued = self.cue(start, end, Label::DateOfBirth)
             || column
-            || (self.after_name(start) && !self.recent_year(y, start, end))
+            || self.after_name(start)
             || self.dob_abbreviation_before(start)
-            || (!other_field && self.birth_cue_above(start))
+            || self.birth_cue_above(start)
             || self.birth_column_above(start);
-        // "01/01/1900" is a system's empty date.
-        if (y, m, d) == (1900, 1, 1) {
-            return;
-        }
         if !cued {
             return;
         }

@@ -100,12 +100,3 @@ fn an_account_in_its_own_field_checks_with_the_clearing_above() {
     // The check fails: not taken on the split form.
     assert!(acc("Clearingnummer: 5361\nKontonummer: 846 13 14\n").is_empty());
 }
-
-#[test]
-fn another_fields_date_is_not_a_birth_date() {
-    let dob = |t: &str| of(t, Format::Text, Label::DateOfBirth);
-    assert_eq!(dob("Date of birth: 1950-02-14   Discharged: 2025-06-01\n"), ["1950-02-14"]);
-    assert!(dob("Placeholder DOB: 01/01/1900\n").is_empty());
-    // A date of the document's latest year after a name is when it was signed.
-    assert!(dob("Report 2026.\nGodkänt: Karin Lund, 2026-03-02\n").is_empty());
-}
