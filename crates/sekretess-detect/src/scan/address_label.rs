@@ -167,6 +167,10 @@ const COUNTRIES: &[&str] = &[
     "philippines",
 ];
 
+/// Built once: a searcher per call costs more than the search in a short field.
+static DRESS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"dress"));
+
 fn is_country(s: &str) -> bool {
     let l = s.trim().trim_end_matches('.').to_lowercase();
     COUNTRIES.contains(&l.as_str())
@@ -204,14 +208,42 @@ impl Scanner<'_> {
     /// Addresses after a person's address label (see the module's comment).
     pub(super) fn address_labels(&mut self) {
         let t = self.t;
+        // A label and its value need more than a short field value holds.
+        if t.len() < 16 {
+            return;
+        }
+        let mut hits = Vec::new();
         let mut from = 0;
-        while let Some(p) = memchr::memmem::find(&t[from..], b"dress") {
+        while let Some(p) = DRESS.find(&t[from..]) {
             let at = from + p;
             from = at + 5;
-            if let Some((vs, ve, postal)) = self.labelled_value(at) {
-                self.push_labelled(vs, ve, postal);
+            if let Some(h) = self.labelled_value(at) {
+                hits.push(h);
             }
         }
+        if hits.is_empty() {
+            return;
+        }
+        // The candidates by start, once: each value looks only at those near it.
+        let mut order: Vec<usize> = (0..self.out.len()).collect();
+        order.sort_by_key(|&k| self.out[k].start);
+        let mut dropped = vec![false; self.out.len()];
+        let mut add = Vec::new();
+        for (vs, ve, postal) in hits {
+            let lo = order.partition_point(|&k| self.out[k].start + 256 < vs);
+            let hi = order.partition_point(|&k| self.out[k].start < ve);
+            if let Some(c) = self.labelled_cand(vs, ve, postal, &order[lo..hi], &mut dropped) {
+                add.push(c);
+            }
+        }
+        if dropped.iter().any(|&d| d) {
+            let mut k = 0;
+            self.out.retain(|_| {
+                k += 1;
+                !dropped[k - 1]
+            });
+        }
+        self.out.extend(add);
     }
 
     /// The value after the label whose word holds `dress` at `at`: `(start, end)`, and
@@ -226,6 +258,9 @@ impl Scanner<'_> {
         let mut we = at + 5;
         while we < t.len() && word(t[we]) {
             we += 1;
+        }
+        if we - ws > 24 || !t[we..t.len().min(we + 40)].contains(&b':') {
+            return None;
         }
         let w = std::str::from_utf8(&t[ws..we]).ok()?.to_lowercase();
         if !LABEL_WORDS.contains(&w.as_str()) {
@@ -272,10 +307,17 @@ impl Scanner<'_> {
 
     /// Pushes `[vs, ve)` as one address when it reads as one and the grammars did not
     /// already find it whole.
-    fn push_labelled(&mut self, vs: usize, mut ve: usize, postal: bool) {
+    fn labelled_cand(
+        &self,
+        vs: usize,
+        mut ve: usize,
+        postal: bool,
+        near: &[usize],
+        dropped: &mut [bool],
+    ) -> Option<Cand> {
         let t = self.t;
         // Cut at another kind of value on the line (a phone number, an e-mail address).
-        for c in &self.out {
+        for c in near.iter().map(|&k| &self.out[k]) {
             let other = matches!(
                 c.label,
                 Label::Phone
@@ -307,13 +349,34 @@ impl Scanner<'_> {
                 ve = vs + c;
             }
         }
-        let Ok(v) = std::str::from_utf8(&t[vs..ve]) else { return };
+        let Ok(v) = std::str::from_utf8(&t[vs..ve]) else { return None };
         let lower = v.to_lowercase();
+        let first = v.chars().next();
+        let reads = (6..=110).contains(&v.len())
+            && first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+            && v.bytes().any(|b| b.is_ascii_digit())
+            && v.split([' ', ',']).any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+            && !v.contains('@')
+            && !v.contains("://")
+            && !lower.starts_with("c/o");
+        if !reads {
+            return None;
+        }
+        // The grammars found the whole address here (or its end, a street's name too short):
+        // their end stands, the label gives the start.
+        if let Some(g) = near
+            .iter()
+            .map(|&k| &self.out[k])
+            .find(|c| c.label == Label::PostalAddress && c.rec == "address" && c.start >= vs && c.start < ve)
+            && (g.start == vs || g.end != ve)
+        {
+            return None;
+        }
         // A post-office box is a company's by convention; a long number (a postcode) or
         // four parts or more make it an address rather than a street line alone.
         let po_box = ["box ", "po box", "p.o. box", "postbox", "pob "].iter().any(|b| lower.starts_with(b));
         if po_box && !postal {
-            return;
+            return None;
         }
         let parts = v.split(',').count();
         // Not the house number that opens it ("4521 Birch Avenue, Portland").
@@ -338,48 +401,28 @@ impl Scanner<'_> {
             !street && names_a_place(p)
         });
         if !(postcode || parts >= 4) || place_head {
-            return;
-        }
-        let first = v.chars().next();
-        let reads = (6..=110).contains(&v.len())
-            && first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
-            && v.bytes().any(|b| b.is_ascii_digit())
-            && v.split([' ', ',']).any(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
-            && !v.contains('@')
-            && !v.contains("://")
-            && !lower.starts_with("c/o");
-        if !reads {
-            return;
-        }
-        // The grammars found the whole address here (or its end, a street's name too short):
-        // their end stands, the label gives the start.
-        if let Some(g) = self
-            .out
-            .iter()
-            .find(|c| c.label == Label::PostalAddress && c.rec == "address" && c.start >= vs && c.start < ve)
-            && (g.start == vs || g.end != ve)
-        {
-            return;
+            return None;
         }
         // The numbers inside are the address's (a ten-digit postcode is no organisation
         // number), and so are the parts found of it.
-        self.out.retain(|c| {
+        for &k in near {
+            let c = &self.out[k];
             let inside = c.start >= vs && c.end <= ve;
-            !(inside
+            dropped[k] |= inside
                 && matches!(
                     c.label,
                     Label::PostalAddress
                         | Label::SeOrgnr
                         | Label::UsSsn
                         | Label::SeBankAccount
-                        | Label::IpAddress
-                ))
-        });
+                        | Label::Phone
+                );
+        }
         let conf = if self.not_a_home(vs) || self.not_a_home_after(ve) {
             confidence::NOT_A_HOME
         } else {
             WHOLE_ADDRESS
         };
-        self.out.push(Cand { start: vs, end: ve, label: Label::PostalAddress, conf, rec: "address_label" });
+        Some(Cand { start: vs, end: ve, label: Label::PostalAddress, conf, rec: "address_label" })
     }
 }

@@ -190,14 +190,9 @@ fn is_place(word: &str) -> bool {
 }
 
 fn is_business(word: &str) -> bool {
-    let title: String = {
-        let mut cs = word.chars();
-        cs.next()
-            .map(|c| c.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect())
-            .unwrap_or_default()
-    };
-    let capital = word.chars().next().is_some_and(char::is_uppercase);
-    capital && BUSINESS.contains(&title.as_str())
+    // Capitalised, then the list's word in any case ("Dental", "DENTAL"); the list is ASCII.
+    word.chars().next().is_some_and(char::is_uppercase)
+        && BUSINESS.iter().any(|b| b.eq_ignore_ascii_case(word))
 }
 
 /// Whether a name names a business, a school, a court or a team rather than a person

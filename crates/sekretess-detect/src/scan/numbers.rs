@@ -266,13 +266,15 @@ impl Scanner<'_> {
         // Four small numbers ("4.2.1.9", "14.0.2.3") are a version, not an address, unless a
         // cue or the field says otherwise; a private `10.` network and the repeated public
         // resolvers ("1.1.1.1", "8.8.8.8") are addresses.
-        let parts: Vec<u32> = std::str::from_utf8(&t[s..e])
-            .unwrap_or("")
-            .split(['.', '/'])
-            .take(4)
-            .map(|p| p.parse().unwrap_or(u32::MAX))
-            .collect();
-        let small = parts.len() == 4
+        let mut parts = [0u32; 4];
+        let mut n = 0;
+        for p in t[s..e].split(|&b| b == b'.' || b == b'/').take(4) {
+            parts[n] = p
+                .iter()
+                .fold(0u32, |a, &c| a.saturating_mul(10).saturating_add(u32::from(c.wrapping_sub(b'0'))));
+            n += 1;
+        }
+        let small = n == 4
             && parts.iter().all(|&p| p <= 20)
             && parts[0] != 10
             && parts.iter().any(|&p| p != parts[0])

@@ -152,6 +152,11 @@ pub(crate) fn account_valid(clearing: &[u8; 4], account: &[u8]) -> Option<bool> 
     })
 }
 
+/// "clearing" in the two cases it is written in, found once per text window.
+static CLEARING: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> = std::sync::LazyLock::new(|| {
+    [memchr::memmem::Finder::new(b"learing"), memchr::memmem::Finder::new(b"LEARING")]
+});
+
 /// A found account passes its check: base confidence (no cue needed).
 const CHECKED: f32 = 0.7;
 /// A written account of a known clearing range and the right length whose check fails:
@@ -222,7 +227,13 @@ impl Scanner<'_> {
     fn split_account(&mut self, g: &Groups) -> bool {
         let t = self.t;
         let start = g.g[0].0;
-        if !self.account_key_before(start) || self.key == Some(Label::SeBankAccount) {
+        // Cheap tests first: this runs for every number that is no clearing + account.
+        let n: usize = g.g[..g.n].iter().map(|&(s, e)| e - s).sum();
+        if !(7..=10).contains(&n) || self.key == Some(Label::SeBankAccount) {
+            return false;
+        }
+        let lo = start.saturating_sub(100);
+        if !CLEARING.iter().any(|f| f.find(&t[lo..start]).is_some()) || !self.account_key_before(start) {
             return false;
         }
         let mut digits = Vec::with_capacity(12);
