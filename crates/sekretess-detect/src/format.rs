@@ -434,7 +434,19 @@ fn csv(
             if raw.is_empty() {
                 continue;
             }
-            let key = if title { None } else { ctx.header.get(col).copied().flatten() };
+            let mut key = if title { None } else { ctx.header.get(col).copied().flatten() };
+            // A cell that names the kind of the next one ("bankgiro,130-7271", "iban,SE45 …")
+            // in a column the header does not name.
+            if key.is_none()
+                && !title
+                && col > 0
+                && let Some(p) = fields.get(col - 1)
+                && p.end - p.start <= 16
+                && let Ok(kind) = std::str::from_utf8(&chunk[p.start..p.end])
+                && kind.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+            {
+                key = key_label(kind).filter(|l| !matches!(l, Label::Person | Label::PostalAddress));
+            }
             let (content, map) = unquote(raw, f.quoted);
             let mut found = find(&content, key, options);
             if business {

@@ -100,3 +100,12 @@ fn an_account_in_its_own_field_checks_with_the_clearing_above() {
     // The check fails: not taken on the split form.
     assert!(acc("Clearingnummer: 5361\nKontonummer: 846 13 14\n").is_empty());
 }
+
+#[test]
+fn a_csv_cell_naming_a_kind_keys_the_next_cell() {
+    let acc = |t: &str| of(t, Format::Csv, Label::SeBankAccount);
+    // Handelsbanken 6789 with the nine-digit account 123456789 (mod 11): "account" in the
+    // cell before says what the unnamed column holds; another word says nothing.
+    assert_eq!(acc("id,amount,method,destination\n1,100,account,6789123456789\n"), ["6789123456789"]);
+    assert!(acc("id,amount,method,destination\n1,100,note,6789123456789\n").is_empty());
+}
