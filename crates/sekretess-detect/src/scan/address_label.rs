@@ -171,7 +171,7 @@ const COUNTRIES: &[&str] = &[
 static DRESS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"dress"));
 
-fn is_country(s: &str) -> bool {
+pub(super) fn is_country(s: &str) -> bool {
     let l = s.trim().trim_end_matches('.').to_lowercase();
     COUNTRIES.contains(&l.as_str())
 }
@@ -408,15 +408,19 @@ impl Scanner<'_> {
         for &k in near {
             let c = &self.out[k];
             let inside = c.start >= vs && c.end <= ve;
-            dropped[k] |= inside
-                && matches!(
-                    c.label,
-                    Label::PostalAddress
-                        | Label::SeOrgnr
-                        | Label::UsSsn
-                        | Label::SeBankAccount
-                        | Label::Phone
-                );
+            // A part found of it that runs on past its end (a street read with the country
+            // after it as its town) is a part too.
+            let runs_on = c.label == Label::PostalAddress && c.start >= vs && c.start < ve;
+            dropped[k] |= runs_on
+                || inside
+                    && matches!(
+                        c.label,
+                        Label::PostalAddress
+                            | Label::SeOrgnr
+                            | Label::UsSsn
+                            | Label::SeBankAccount
+                            | Label::Phone
+                    );
         }
         let conf = if self.not_a_home(vs) || self.not_a_home_after(ve) {
             confidence::NOT_A_HOME

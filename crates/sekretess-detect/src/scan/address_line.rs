@@ -493,6 +493,63 @@ impl Scanner<'_> {
                 }
             }
         }
+        self.town_tail(end).unwrap_or(end)
+    }
+
+    /// After an English street ending at `e`, one or two towns written after commas that end
+    /// the phrase ("1214 Kishwaukee St, Rockford IL.", "5 Bode Street, Surulere, Lagos."):
+    /// their end. A town is one to three capitalised words without digits.
+    fn town_tail(&self, e: usize) -> Option<usize> {
+        let t = self.t;
+        let mut end = None;
+        let mut k = e;
+        for _ in 0..2 {
+            if t.get(k..k + 2) != Some(b", ") {
+                break;
+            }
+            let mut j = k + 2;
+            let mut words = 0;
+            loop {
+                let ws = j;
+                if !char_at(t, ws).is_some_and(|(c, _)| c.is_uppercase()) {
+                    break;
+                }
+                let we = self.word_end(ws);
+                let w = std::str::from_utf8(&t[ws..we]).unwrap_or("");
+                if w.is_empty()
+                    || lexicon::is_stop_word(w)
+                    || is_en_street_type(w)
+                    || lexicon::is_en_street(w)
+                {
+                    break;
+                }
+                words += 1;
+                j = we;
+                if words == 3
+                    || t.get(j) != Some(&b' ')
+                    || !char_at(t, j + 1).is_some_and(|(c, _)| c.is_uppercase())
+                {
+                    break;
+                }
+                j += 1;
+            }
+            if words == 0 || t.get(j - 1) == Some(&b' ') {
+                break;
+            }
+            // A country is outside the address ("…, Sha Tin, Hong Kong").
+            if std::str::from_utf8(&t[k + 2..j]).is_ok_and(super::address_label::is_country) {
+                end = (k > e).then_some(k);
+                break;
+            }
+            let ends = t.get(j).is_none_or(|b| matches!(b, b'.' | b';' | b'"' | b')' | b'\n' | b'\r'))
+                || t.get(j..j + 2) == Some(b" -")
+                || t[j..].starts_with(" –".as_bytes());
+            if ends {
+                end = Some(j);
+                break;
+            }
+            k = j;
+        }
         end
     }
 

@@ -109,3 +109,13 @@ fn a_csv_cell_naming_a_kind_keys_the_next_cell() {
     assert_eq!(acc("id,amount,method,destination\n1,100,account,6789123456789\n"), ["6789123456789"]);
     assert!(acc("id,amount,method,destination\n1,100,note,6789123456789\n").is_empty());
 }
+
+#[test]
+fn towns_after_an_english_street_that_end_the_phrase_belong_to_it() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert_eq!(a("They lived at 88 Quarry Road, Lowbridge, Kent.\n"), ["88 Quarry Road, Lowbridge, Kent"]);
+    assert_eq!(a("Moved to 310 Elm Street, Dayton OH; no forwarding.\n"), ["310 Elm Street, Dayton OH"]);
+    assert_eq!(a("Sent to 7 Orchid Lane, Sha Tin, Hong Kong.\n"), ["7 Orchid Lane, Sha Tin"]);
+    // Not a town that ends the phrase: the street alone.
+    assert_eq!(a("He lives at 4 Mill Lane, and Anna too.\n"), ["4 Mill Lane"]);
+}
