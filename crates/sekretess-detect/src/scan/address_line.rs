@@ -112,7 +112,11 @@ impl Scanner<'_> {
                 we -= 1;
             }
             // An Irish county written "Co. Cork" before its Eircode.
-            if n > 0 && we >= 3 && &t[we - 3..we] == b"Co." && (we == 3 || t[we - 4] == b' ') {
+            if n > 0
+                && we >= 3
+                && &t[we - 3..we] == b"Co."
+                && (we == 3 || matches!(t[we - 4], b' ' | b'\n' | b'\t'))
+            {
                 start = Some(we - 3);
                 break;
             }
@@ -414,6 +418,12 @@ impl Scanner<'_> {
                 }
                 _ => &ws[..],
             };
+            // A house's name before a street without a number ("The Old Rectory\n Church
+            // Lane, Little Wittenham\n Abingdon OX14 4RA") starts the address.
+            if english && named.is_some() && !seg.contains(':') && is_house_name(&ws) {
+                street = Some(ss);
+                break;
+            }
             let locality = english
                 && (1..=3).contains(&name_words.len())
                 && name_words.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()));

@@ -119,3 +119,20 @@ fn towns_after_an_english_street_that_end_the_phrase_belong_to_it() {
     // Not a town that ends the phrase: the street alone.
     assert_eq!(a("He lives at 4 Mill Lane, and Anna too.\n"), ["4 Mill Lane"]);
 }
+
+#[test]
+fn houses_named_flats_numbered_and_counties_on_their_own_line() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A house's name instead of a number, before a street without one.
+    assert_eq!(
+        a("Insured at:\nRose Cottage\nMill Lane, Upper Slaughter\nCheltenham GL54 2JP\n"),
+        ["Rose Cottage\nMill Lane, Upper Slaughter\nCheltenham GL54 2JP"]
+    );
+    // A Norwegian flat number after the house number, the postcode on the next line.
+    assert_eq!(a("Adresse:\nKirkegata 7 H0302\n7011 Trondheim\n"), ["Kirkegata 7 H0302\n7011 Trondheim"]);
+    // An Irish county opening its line before the Eircode.
+    assert_eq!(
+        a("Send to:\n9 Seaview Park\nSkerries\nCo. Dublin K34 X2F7\n"),
+        ["9 Seaview Park\nSkerries\nCo. Dublin K34 X2F7"]
+    );
+}

@@ -338,7 +338,7 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
         let stair = idx >= 2 && is_single_upper(ws[idx - 1].1) && is_house_number(ws[idx - 2].1);
         if idx >= 2 && is_digits(w) && (unit_word || stair) {
             idx -= 2;
-        } else if idx >= 1 && is_single_upper(w) && is_house_number(ws[idx - 1].1) {
+        } else if idx >= 1 && (is_single_upper(w) || is_no_flat(w)) && is_house_number(ws[idx - 1].1) {
             idx -= 1;
         } else {
             break;
@@ -400,6 +400,37 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
         }
     }
     Some(chain[m].0)
+}
+
+/// A Norwegian flat number ("bolignummer") after the house number: `H`, `U`, `L` or `K` and
+/// four digits, floor then flat ("Storgata 41 H0201").
+pub(super) fn is_no_flat(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() == 5 && matches!(b[0], b'H' | b'U' | b'L' | b'K') && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// A house named instead of numbered, before its street ("The Old Rectory, Church Lane"):
+/// "The …", or a word that names a kind of house last.
+pub(super) fn is_house_name(ws: &[(usize, &str)]) -> bool {
+    const HOUSES: &[&str] = &[
+        "Cottage",
+        "House",
+        "Farm",
+        "Farmhouse",
+        "Rectory",
+        "Vicarage",
+        "Forge",
+        "Lodge",
+        "Barn",
+        "Mill",
+        "Manor",
+        "Grange",
+        "Villa",
+        "Bungalow",
+    ];
+    (1..=4).contains(&ws.len())
+        && ws.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()))
+        && (ws[0].1 == "The" || ws.last().is_some_and(|(_, w)| HOUSES.contains(w)))
 }
 
 /// Titles that name a street with the genitive of a name after them ("Mäster Samuelsgatan",
