@@ -249,7 +249,9 @@ impl Scanner<'_> {
             // A bare number after a town is taken only after an English street line.
             english_street(ws)
         } else if english {
-            english_street(ws).or_else(|| continental(ws))
+            // Québec writes the French order before its province ("42 rue Saint-Viateur O,
+            // Montréal QC H2T 2K8").
+            english_street(ws).or_else(|| continental(ws)).or_else(|| french(ws))
         } else {
             continental(ws).or_else(|| french(ws))
         };

@@ -136,3 +136,12 @@ fn houses_named_flats_numbered_and_counties_on_their_own_line() {
         ["9 Seaview Park\nSkerries\nCo. Dublin K34 X2F7"]
     );
 }
+
+#[test]
+fn quebec_addresses_in_the_french_order() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert_eq!(
+        a("Domicile: 18 rue Fabre, app. 2, Montréal QC H2J 3T1\n"),
+        ["18 rue Fabre, app. 2, Montréal QC H2J 3T1"]
+    );
+}

@@ -294,6 +294,11 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
                 | "vorderhaus"
                 | "seitenflügel"
                 | "gartenhaus"
+                // French and Québec flats and buildings.
+                | "app"
+                | "appartement"
+                | "bât"
+                | "bâtiment"
         ) {
             return Some(false);
         }
@@ -306,7 +311,7 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
         }
         // An ordinal floor: "3rd floor", "2nd Floor", "4:e våningen".
         let ordinal = first.len() <= 4 && first.as_bytes()[0].is_ascii_digit() && !is_digits(first);
-        if ordinal && matches!(second, "floor" | "fl" | "våning" | "våningen" | "vån") {
+        if ordinal && matches!(second, "floor" | "fl" | "våning" | "våningen" | "vån" | "étage") {
             return Some(false);
         }
         // A German floor: "3. OG", "2. Etage", "EG" (Obergeschoss, Etage).
