@@ -145,3 +145,14 @@ fn quebec_addresses_in_the_french_order() {
         ["18 rue Fabre, app. 2, Montréal QC H2J 3T1"]
     );
 }
+
+#[test]
+fn japanese_addresses_from_the_block_number_to_the_postcode() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert_eq!(
+        a("Home: 4-21-3 Ebisu Minami, Shibuya-ku, Tokyo 150-0022, Japan\n"),
+        ["4-21-3 Ebisu Minami, Shibuya-ku, Tokyo 150-0022"]
+    );
+    // A product code of the same shape is no postcode.
+    assert!(a("Part no. 150-0022 shipped.\n").is_empty());
+}

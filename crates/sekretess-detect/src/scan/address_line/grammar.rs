@@ -58,7 +58,7 @@ pub(super) fn is_particle(w: &str) -> bool {
     const W: &[&str] = &[
         "de", "del", "la", "las", "los", "van", "der", "den", "von", "di", "da", "do", "dos", "das", "du",
         "le", "en", "ul.", "al.", "os.", "pl.", "ulica", "aleja", "dei", "della", "delle", "degli", "dello",
-        "des",
+        "des", "vul.",
     ];
     W.contains(&w)
 }
@@ -338,7 +338,7 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
         let w = ws[idx].1;
         let unit_word = matches!(
             ws[idx.saturating_sub(1)].1.to_lowercase().as_str(),
-            "lgh" | "lgh." | "m." | "m" | "lok." | "bst"
+            "lgh" | "lgh." | "m." | "m" | "lok." | "bst" | "boîte" | "bte" | "bus" | "kv."
         );
         let stair = idx >= 2 && is_single_upper(ws[idx - 1].1) && is_house_number(ws[idx - 2].1);
         if idx >= 2 && is_digits(w) && (unit_word || stair) {
