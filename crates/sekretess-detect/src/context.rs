@@ -156,6 +156,8 @@ fn positive(label: Label) -> &'static [&'static str] {
             "postnr",
             "postal",
             "postort",
+            "postcode*",
+            "postkod",
             "deliver*",
             "leverans*",
             "box",
@@ -462,6 +464,19 @@ pub fn is_place_key(key: &str) -> bool {
                 | "vendor"
                 | "företag"
                 | "leverantör"
+                // A school, a court, a merchant, a club: their own addresses.
+                | "school"
+                | "court"
+                | "merchant"
+                | "handlare"
+                | "club"
+                | "team"
+                | "federation"
+                | "ombud"
+                | "pickup"
+                | "besoksadress"
+                | "besöksadress"
+                | "visiting"
         )
     })
 }
@@ -545,6 +560,12 @@ pub fn key_label(key: &str) -> Option<Label> {
         "postal",
         "postalcode",
         "utdelningsadress",
+        // The lines of an address form ("line1", "ship_line1", "gata").
+        "line1",
+        "line2",
+        "address1",
+        "address2",
+        "gata",
     ]) || joined.contains("address")
         || joined.contains("adress")
     {

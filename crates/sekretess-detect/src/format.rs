@@ -422,14 +422,36 @@ fn csv(
             continue;
         }
         let mut copied = rec_start;
+        // A row whose name column names a business ("Helsinki Design Oy", "Rotary Club")
+        // is the business's: its address columns hold its own address.
+        let business = !title
+            && fields.iter().enumerate().any(|(col, f)| {
+                ctx.header.get(col).copied().flatten() == Some(Label::Person)
+                    && crate::scan::names_a_business(&String::from_utf8_lossy(&chunk[f.start..f.end]))
+            });
         for (col, f) in fields.iter().enumerate() {
             let raw = &chunk[f.start..f.end];
             if raw.is_empty() {
                 continue;
             }
-            let key = if title { None } else { ctx.header.get(col).copied().flatten() };
+            let mut key = if title { None } else { ctx.header.get(col).copied().flatten() };
+            // A cell that names the kind of the next one ("bankgiro,130-7271", "iban,SE45 …")
+            // in a column the header does not name.
+            if key.is_none()
+                && !title
+                && col > 0
+                && let Some(p) = fields.get(col - 1)
+                && p.end - p.start <= 16
+                && let Ok(kind) = std::str::from_utf8(&chunk[p.start..p.end])
+                && kind.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+            {
+                key = key_label(kind).filter(|l| !matches!(l, Label::Person | Label::PostalAddress));
+            }
             let (content, map) = unquote(raw, f.quoted);
-            let found = find(&content, key, options);
+            let mut found = find(&content, key, options);
+            if business {
+                found.retain(|c| c.label != Label::PostalAddress);
+            }
             if found.is_empty() {
                 continue;
             }
@@ -667,6 +689,17 @@ fn json(
                 } else {
                     let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
                     let (text, map) = json_decode(body);
+                    // A record named as a business ("name": "Harbourfront Inn") or with an
+                    // organisation number is an organisation's: the addresses after it in
+                    // the same object are its own.
+                    if in_object
+                        && matches!(key, Some(Label::Person | Label::SeOrgnr))
+                        && (key == Some(Label::SeOrgnr)
+                            || crate::scan::names_a_business(&String::from_utf8_lossy(&text)))
+                        && let Some(f) = stack.last_mut()
+                    {
+                        f.place = true;
+                    }
                     let mut found = find(&text, key, options);
                     if in_object && version_key {
                         found.retain(|c| c.label != Label::IpAddress);

@@ -26,10 +26,11 @@ use crate::lexicon;
 
 mod columns;
 mod grammar;
+pub(super) use grammar::is_en_street_type;
 use grammar::*;
 
 /// A whole address: street, number, postcode and town.
-const WHOLE_ADDRESS: f32 = 0.9;
+pub(super) const WHOLE_ADDRESS: f32 = 0.9;
 
 /// Which postcode grammar found the anchor.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -111,7 +112,11 @@ impl Scanner<'_> {
                 we -= 1;
             }
             // An Irish county written "Co. Cork" before its Eircode.
-            if n > 0 && we >= 3 && &t[we - 3..we] == b"Co." && (we == 3 || t[we - 4] == b' ') {
+            if n > 0
+                && we >= 3
+                && &t[we - 3..we] == b"Co."
+                && (we == 3 || matches!(t[we - 4], b' ' | b'\n' | b'\t'))
+            {
                 start = Some(we - 3);
                 break;
             }
@@ -208,7 +213,11 @@ impl Scanner<'_> {
         }
         let se = j;
         let lo = se.saturating_sub(80);
-        let ss = t[lo..se].iter().rposition(|&b| matches!(b, b',' | b'\n' | b'"')).map_or(lo, |p| lo + p + 1);
+        // A bracket opens a segment too ("Heirs: Rafael Mendoza (455 Vallejo St, …").
+        let ss = t[lo..se]
+            .iter()
+            .rposition(|&b| matches!(b, b',' | b'\n' | b'"' | b'('))
+            .map_or(lo, |p| lo + p + 1);
         let mut s = ss;
         // Not inside a character (the 80-byte window may cut one).
         while s < se && (t[s] & 0xC0) == 0x80 {
@@ -240,7 +249,9 @@ impl Scanner<'_> {
             // A bare number after a town is taken only after an English street line.
             english_street(ws)
         } else if english {
-            english_street(ws).or_else(|| continental(ws))
+            // Québec writes the French order before its province ("42 rue Saint-Viateur O,
+            // Montréal QC H2T 2K8").
+            english_street(ws).or_else(|| continental(ws)).or_else(|| french(ws))
         } else {
             continental(ws).or_else(|| french(ws))
         };
@@ -409,6 +420,12 @@ impl Scanner<'_> {
                 }
                 _ => &ws[..],
             };
+            // A house's name before a street without a number ("The Old Rectory\n Church
+            // Lane, Little Wittenham\n Abingdon OX14 4RA") starts the address.
+            if english && named.is_some() && !seg.contains(':') && is_house_name(&ws) {
+                street = Some(ss);
+                break;
+            }
             let locality = english
                 && (1..=3).contains(&name_words.len())
                 && name_words.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()));
@@ -488,6 +505,63 @@ impl Scanner<'_> {
                 }
             }
         }
+        self.town_tail(end).unwrap_or(end)
+    }
+
+    /// After an English street ending at `e`, one or two towns written after commas that end
+    /// the phrase ("1214 Kishwaukee St, Rockford IL.", "5 Bode Street, Surulere, Lagos."):
+    /// their end. A town is one to three capitalised words without digits.
+    fn town_tail(&self, e: usize) -> Option<usize> {
+        let t = self.t;
+        let mut end = None;
+        let mut k = e;
+        for _ in 0..2 {
+            if t.get(k..k + 2) != Some(b", ") {
+                break;
+            }
+            let mut j = k + 2;
+            let mut words = 0;
+            loop {
+                let ws = j;
+                if !char_at(t, ws).is_some_and(|(c, _)| c.is_uppercase()) {
+                    break;
+                }
+                let we = self.word_end(ws);
+                let w = std::str::from_utf8(&t[ws..we]).unwrap_or("");
+                if w.is_empty()
+                    || lexicon::is_stop_word(w)
+                    || is_en_street_type(w)
+                    || lexicon::is_en_street(w)
+                {
+                    break;
+                }
+                words += 1;
+                j = we;
+                if words == 3
+                    || t.get(j) != Some(&b' ')
+                    || !char_at(t, j + 1).is_some_and(|(c, _)| c.is_uppercase())
+                {
+                    break;
+                }
+                j += 1;
+            }
+            if words == 0 || t.get(j - 1) == Some(&b' ') {
+                break;
+            }
+            // A country is outside the address ("…, Sha Tin, Hong Kong").
+            if std::str::from_utf8(&t[k + 2..j]).is_ok_and(super::address_label::is_country) {
+                end = (k > e).then_some(k);
+                break;
+            }
+            let ends = t.get(j).is_none_or(|b| matches!(b, b'.' | b';' | b'"' | b')' | b'\n' | b'\r'))
+                || t.get(j..j + 2) == Some(b" -")
+                || t[j..].starts_with(" –".as_bytes());
+            if ends {
+                end = Some(j);
+                break;
+            }
+            k = j;
+        }
         end
     }
 
@@ -502,7 +576,17 @@ impl Scanner<'_> {
             while k > 0 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80 || t[k - 1] == b':') {
                 k -= 1;
             }
-            if std::str::from_utf8(&t[k..i - 1]).is_ok_and(is_prefix_word) {
+            let before = std::str::from_utf8(&t[k..i - 1]).unwrap_or("");
+            let name = std::str::from_utf8(&t[i..self.word_end(i)]).unwrap_or("");
+            // The street's prefix ("Norra Vallgatan"), or the given name a genitive street is
+            // named after ("Hjalmar Lundbohmsvägen"), when it starts the phrase: at a line
+            // start, after a label's colon, a comma, a quote or a lower-case word.
+            let opens = k == 0
+                || matches!(t[k - 1], b'\n' | b'"' | b'(')
+                || (t[k - 1] == b' '
+                    && k >= 2
+                    && (matches!(t[k - 2], b':' | b',' | b'"') || t[k - 2].is_ascii_lowercase()));
+            if is_prefix_word(before) || (opens && joins_street_name(before, name)) {
                 s = k;
             }
         }

@@ -69,6 +69,13 @@ const PLACES: &[&str] = &[
     "kafé",
     "garage",
     "depot",
+    "pensionat*",
+    "vandrarhem*",
+    "camping*",
+    "enheten",
+    // A visiting address is an organisation's.
+    "besöksadress*",
+    "visiting",
 ];
 
 /// Heads of Swedish compounds that name such a place ("föreningslokalen",
@@ -110,6 +117,63 @@ const BUSINESS: &[&str] = &[
     "Services",
     "Food",
     "Foods",
+    // Schools, courts, hospitals, teams and shops by the word that says what they are
+    // ("Kirkby Lane Primary", "Boise Swim Team", "Harbourfront Inn").
+    "School",
+    "Primary",
+    "Academy",
+    "College",
+    "University",
+    "Hospital",
+    "Infirmary",
+    "Inn",
+    "Team",
+    "Group",
+    "Outlet",
+    "Practice",
+    "Funeral",
+    "Halls",
+    "Museum",
+    "Montessori",
+    "Traders",
+    "Trading",
+    "Estate",
+    "Shopping",
+    "Centrum",
+];
+
+/// Endings of Swedish compounds that name an authority, a school, a court, a hospital or a
+/// place of worship ("Försäkringskassan", "Fyrisskolan", "Solna tingsrätt", "Ranstadsverket",
+/// "Vårdboendet", "Stadshuset").
+const PLACE_TAILS: &[&str] = &[
+    "verket",
+    "kassan",
+    "centralen",
+    "skolan",
+    "skola",
+    "sjukhuset",
+    "sjukhus",
+    "kliniken",
+    "tingsrätt",
+    "hovrätt",
+    "moské",
+    "moskén",
+    "kyrkan",
+    "boendet",
+    "hemmet",
+    "huset",
+    "museet",
+    "antagningen",
+    "förvaltningen",
+    "myndigheten",
+    "nämnden",
+    "styrelsen",
+    "inspektionen",
+    "klubb",
+    "klubben",
+    "förbundet",
+    "föreningen",
+    "försäkringar",
 ];
 
 /// Post-office boxes: a company's PO box is not a person's address.
@@ -122,21 +186,26 @@ fn is_place(word: &str) -> bool {
         Some(stem) => w.starts_with(stem),
         None => w == *p,
     }) || PLACE_HEADS.iter().any(|h| w.contains(h))
+        || PLACE_TAILS.iter().any(|h| w.ends_with(h))
 }
 
 fn is_business(word: &str) -> bool {
-    let title: String = {
-        let mut cs = word.chars();
-        cs.next()
-            .map(|c| c.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect())
-            .unwrap_or_default()
-    };
-    let capital = word.chars().next().is_some_and(char::is_uppercase);
-    capital && BUSINESS.contains(&title.as_str())
+    // Capitalised, then the list's word in any case ("Dental", "DENTAL"); the list is ASCII.
+    word.chars().next().is_some_and(char::is_uppercase)
+        && BUSINESS.iter().any(|b| b.eq_ignore_ascii_case(word))
+}
+
+/// Whether a name names a business, a school, a court or a team rather than a person
+/// ("Harbourfront Inn", "Karimi Design AB", "Fyrisskolan"): its record's address is its own.
+pub(crate) fn names_a_business(name: &str) -> bool {
+    name.split([' ', ',', '(', ')']).any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&' && c != '.');
+        is_business(w) || lexicon::is_company_form(w) || (w.chars().count() > 6 && is_place(w))
+    })
 }
 
 /// What the words of `text` say: a place, a business, a company form or a PO box.
-fn names_a_place(text: &str) -> bool {
+pub(super) fn names_a_place(text: &str) -> bool {
     for raw in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')' | '|' | '"'))
     {
         let w = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
@@ -204,6 +273,24 @@ impl Scanner<'_> {
         let lo = s.saturating_sub(100);
         let ls = memchr::memrchr(b'\n', &t[lo..s]).map_or(lo, |p| lo + p + 1);
         let mut from = ls;
+        // Only what follows another address on the line speaks of this one ("… bor på
+        // Vårdboendet X, Klövervägen 40, men folkbokföringen står på Torggatan 6").
+        if let Some(e) = self
+            .out
+            .iter()
+            .rev()
+            .take(8)
+            .filter(|c| {
+                c.label == crate::Label::PostalAddress
+                    && matches!(c.rec, "address" | "address_label" | "se_street" | "en_street" | "eu_street")
+                    && c.end <= s
+                    && c.end > from
+            })
+            .map(|c| c.end)
+            .max()
+        {
+            from = e;
+        }
         while from < s && (t[from] & 0xC0) == 0x80 {
             from += 1;
         }

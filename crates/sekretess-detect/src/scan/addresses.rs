@@ -140,6 +140,74 @@ impl Scanner<'_> {
         }
     }
 
+    /// A Japanese address written in Latin letters, ending with the town and its `NNN-NNNN`
+    /// postcode at `[ps, pe)`: the block number first ("2-14-8 Kichijoji Honcho,
+    /// Musashino-shi, Tokyo 180-0004"), wards and cities by their suffixes between. Pushes
+    /// it whole and returns whether it did.
+    fn japanese_address(&mut self, ps: usize, pe: usize) -> bool {
+        let t = self.t;
+        if !right_ok(t, pe) || ps < 2 || t[ps - 1] != b' ' {
+            return false;
+        }
+        // The town before the postcode.
+        let mut k = ps - 1;
+        while k > 0 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80) {
+            k -= 1;
+        }
+        if k == ps - 1 || !t[k].is_ascii_uppercase() {
+            return false;
+        }
+        // Comma-separated parts before it, right to left, until the block number.
+        let mut cur = k;
+        let mut suffixed = false;
+        for _ in 0..4 {
+            if cur < 2 || &t[cur - 2..cur] != b", " {
+                return false;
+            }
+            let se = cur - 2;
+            let lo = se.saturating_sub(60);
+            let ss = t[lo..se]
+                .iter()
+                .rposition(|&b| matches!(b, b',' | b'\n' | b'"' | b':' | b'('))
+                .map_or(lo, |p| lo + p + 1);
+            let Ok(seg) = std::str::from_utf8(&t[ss..se]) else { return false };
+            let seg_t = seg.trim_start();
+            let s0 = se - seg_t.len();
+            let first = seg_t.split(' ').next().unwrap_or("");
+            // "2-14-8", "3-12-7": chome, block, house.
+            let block = first.split('-').count() >= 2
+                && first
+                    .split('-')
+                    .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()));
+            if block {
+                if !suffixed && !seg_t.contains(' ') {
+                    return false;
+                }
+                if self.not_a_home(s0) {
+                    return false;
+                }
+                self.out.retain(|c| !(c.label == Label::PostalAddress && c.start >= s0 && c.end <= pe));
+                self.out.push(super::Cand {
+                    start: s0,
+                    end: pe,
+                    label: Label::PostalAddress,
+                    conf: confidence::JP_ADDRESS,
+                    rec: "address",
+                });
+                return true;
+            }
+            let words_ok = seg_t.split(' ').all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase) && !w.bytes().any(|b| b.is_ascii_digit())
+            });
+            if !words_ok || seg_t.is_empty() {
+                return false;
+            }
+            suffixed |= ["-ku", "-shi", "-cho", "-machi", "-gun", "-mura"].iter().any(|x| seg_t.ends_with(x));
+            cur = s0;
+        }
+        false
+    }
+
     /// A numeric postcode of 4 to 6 digits after the town, ending the address ("Cape Town
     /// 7700", "Lagos 101241", "Shanghai 200041"): taken only as part of a whole address with
     /// its street line. Returns whether it took the digits.
@@ -220,6 +288,14 @@ impl Scanner<'_> {
     pub(super) fn postal_digits(&mut self, i: usize, g: &Groups) {
         let t = self.t;
         if self.intl_postcode(i, g) {
+            return;
+        }
+        if g.n >= 2
+            && g.len(0) == 3
+            && g.sep[0] == b'-'
+            && g.len(1) == 4
+            && self.japanese_address(i, g.end(2))
+        {
             return;
         }
         if self.euro_postcode(i, g) {

@@ -141,3 +141,6 @@ pub const NOT_A_HOME: f32 = 0.2;
 /// A bankgiro number right after its name ("bankgiro 612-3368", "BG 322-9192"), whatever its
 /// check digit: the name is the evidence (an invoice word near it may still lower it).
 pub const GIRO_KEYED: f32 = 0.75;
+
+/// A Japanese address: block number, wards, town and postcode in their order.
+pub const JP_ADDRESS: f32 = 0.9;

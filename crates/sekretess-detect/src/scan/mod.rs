@@ -5,6 +5,7 @@
 //! recognizers. Every recognizer is hand-written, works on bytes, and only ever matches valid
 //! UTF-8 (ASCII or whole decoded characters), so a span can always be shown as `&str`.
 
+mod address_label;
 mod address_line;
 mod address_place;
 mod addresses;
@@ -12,8 +13,12 @@ mod confidence;
 mod contact;
 mod dates;
 mod names;
+pub(crate) use address_place::names_a_business;
 mod numbers;
 mod se_bank;
+
+#[cfg(test)]
+mod rule_tests;
 
 use crate::Label;
 use crate::context;
@@ -365,6 +370,7 @@ impl<'a> Scanner<'a> {
             };
             i = next.max(i + 1);
         }
+        self.address_labels();
     }
 
     // ---------------------------------------------------------------- customer codes

@@ -253,10 +253,36 @@ impl Scanner<'_> {
         ]
         .iter()
         .any(|w| key.ends_with(w) && !key[..key.len() - w.len()].ends_with(|c: char| c.is_alphanumeric()));
-        if version {
+        // Joined to a word ("section-4.2.1.3", "appversion 7.1.2.3"), a directory or a file
+        // name after it ("/4.2.1.3/model.bin", "4.2.1.3.pdf"): a version or a section.
+        let joined = key.ends_with("version")
+            || (s >= 2 && t[s - 1] == b'-' && t[s - 2].is_ascii_alphabetic())
+            || (t.get(e) == Some(&b'/') && t.get(e + 1).is_some_and(u8::is_ascii_alphabetic))
+            || (t.get(e) == Some(&b'.') && t.get(e + 1).is_some_and(u8::is_ascii_alphabetic));
+        if version || joined {
             return;
         }
-        let mut conf = confidence::IPV4 + 0.3 * f32::from(u8::from(self.cue(s, e, Label::IpAddress)));
+        let cue = self.cue(s, e, Label::IpAddress);
+        // Four small numbers ("4.2.1.9", "14.0.2.3") are a version, not an address, unless a
+        // cue or the field says otherwise; a private `10.` network and the repeated public
+        // resolvers ("1.1.1.1", "8.8.8.8") are addresses.
+        let mut parts = [0u32; 4];
+        let mut n = 0;
+        for p in t[s..e].split(|&b| b == b'.' || b == b'/').take(4) {
+            parts[n] = p
+                .iter()
+                .fold(0u32, |a, &c| a.saturating_mul(10).saturating_add(u32::from(c.wrapping_sub(b'0'))));
+            n += 1;
+        }
+        let small = n == 4
+            && parts.iter().all(|&p| p <= 20)
+            && parts[0] != 10
+            && parts.iter().any(|&p| p != parts[0])
+            && !t[s..e].contains(&b'/');
+        if small && !cue && self.key != Some(Label::IpAddress) {
+            return;
+        }
+        let mut conf = confidence::IPV4 + 0.3 * f32::from(u8::from(cue));
         match self.key {
             Some(Label::IpAddress) => conf += confidence::FIELD_NAME_MATCH,
             Some(Label::Person | Label::PostalAddress | Label::Email) | None => {}

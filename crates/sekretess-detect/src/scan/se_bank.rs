@@ -152,6 +152,11 @@ pub(crate) fn account_valid(clearing: &[u8; 4], account: &[u8]) -> Option<bool> 
     })
 }
 
+/// "clearing" in the two cases it is written in, found once per text window.
+static CLEARING: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> = std::sync::LazyLock::new(|| {
+    [memchr::memmem::Finder::new(b"learing"), memchr::memmem::Finder::new(b"LEARING")]
+});
+
 /// A found account passes its check: base confidence (no cue needed).
 const CHECKED: f32 = 0.7;
 /// A written account of a known clearing range and the right length whose check fails:
@@ -192,6 +197,64 @@ impl Scanner<'_> {
         ["konto", "kontonr", "kontonummer", "account", "acct", "bankkonto", "clearing", "kontot"]
             .iter()
             .any(|w| key.ends_with(w))
+    }
+
+    /// The clearing number written in its own field before `i` ("Clearing number: 1272\n",
+    /// "Clearingnr: 7483   ", "clearing 8109-1, "): its four digits.
+    fn clearing_before(&self, i: usize) -> Option<[u8; 4]> {
+        let t = self.t;
+        let lo = i.saturating_sub(100);
+        let before = t[lo..i].to_ascii_lowercase();
+        let at = memchr::memmem::rfind(&before, b"clearing")? + lo + 8;
+        let mut k = at;
+        while k < i && k - at < 14 && !t[k].is_ascii_digit() {
+            k += 1;
+        }
+        let c = t.get(k..k + 4)?;
+        let next = t.get(k + 4).copied();
+        // Four digits, or Swedbank's five written "8109-1" / "81091".
+        let swedbank_tail = c[0] == b'8'
+            && (next.is_some_and(|b| b.is_ascii_digit())
+                || (next == Some(b'-') && t.get(k + 5).is_some_and(u8::is_ascii_digit)));
+        let ok =
+            c.iter().all(u8::is_ascii_digit) && (!next.is_some_and(|b| b.is_ascii_digit()) || swedbank_tail);
+        ok.then(|| [c[0] - b'0', c[1] - b'0', c[2] - b'0', c[3] - b'0'])
+    }
+
+    /// An account number in its own field after an account label, its clearing number in a
+    /// field before it ("Clearing no: 6791\nAccount no: 871 980 479"): found when the two
+    /// pass the bank's check together.
+    fn split_account(&mut self, g: &Groups) -> bool {
+        let t = self.t;
+        let start = g.g[0].0;
+        // Cheap tests first: this runs for every number that is no clearing + account.
+        let n: usize = g.g[..g.n].iter().map(|&(s, e)| e - s).sum();
+        if !(7..=10).contains(&n) || self.key == Some(Label::SeBankAccount) {
+            return false;
+        }
+        let lo = start.saturating_sub(100);
+        if !CLEARING.iter().any(|f| f.find(&t[lo..start]).is_some()) || !self.account_key_before(start) {
+            return false;
+        }
+        let mut digits = Vec::with_capacity(12);
+        let mut end = start;
+        for k in 0..g.n {
+            if k > 0 && !matches!(g.sep[k - 1], b' ' | b'-') {
+                break;
+            }
+            let (s, e) = g.g[k];
+            digits.extend(t[s..e].iter().map(|b| b - b'0'));
+            end = e;
+        }
+        if !(7..=10).contains(&digits.len()) || !right_ok(t, end) {
+            return false;
+        }
+        let Some(clearing) = self.clearing_before(start) else { return false };
+        if account_valid(&clearing, &digits) != Some(true) {
+            return false;
+        }
+        self.push(start, end, Label::SeBankAccount, CHECKED + CUE_KEY, "se_bank_account");
+        true
     }
 
     /// A Swedish bank account written as clearing + account ("5361 84 613 14", "3000-1234567",
@@ -239,7 +302,7 @@ impl Scanner<'_> {
             acc_groups.push((start + skip, g.g[0].1));
             ([c[0] - b'0', c[1] - b'0', c[2] - b'0', c[3] - b'0'], false)
         } else {
-            return false;
+            return self.split_account(g);
         };
         if acc_groups.is_empty() || acc_groups.iter().any(|&(s, e)| e - s > 10) {
             return false;

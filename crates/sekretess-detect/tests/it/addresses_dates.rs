@@ -61,8 +61,9 @@ fn european_postcodes_after_a_street_and_number() {
     }
     // Four digits before a capitalised word are not a postcode without the street before
     // them or an address cue: a house number, a year, a quantity.
-    // "4521 Birch Avenue" is a house number and street, found whole, not a postcode.
-    found("Address: 4521 Birch Avenue, Portland", "4521 Birch Avenue", A);
+    // "4521 Birch Avenue" is a house number and street, found whole, not a postcode; the
+    // town that ends the phrase belongs to it.
+    found("Address: 4521 Birch Avenue, Portland", "4521 Birch Avenue, Portland", A);
     not_found("In 1998 Oslo hosted the meeting.", "1998", A);
     not_found("We shipped 2400 Units yesterday.", "2400", A);
 }

@@ -43,6 +43,12 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
         "Prins",
         "Prinses",
         "Sint",
+        // Ordinals that number streets of one name ("Tredje Långgatan").
+        "Första",
+        "Andra",
+        "Tredje",
+        "Fjärde",
+        "Femte",
     ];
     W.contains(&w)
 }
@@ -52,6 +58,7 @@ pub(super) fn is_particle(w: &str) -> bool {
     const W: &[&str] = &[
         "de", "del", "la", "las", "los", "van", "der", "den", "von", "di", "da", "do", "dos", "das", "du",
         "le", "en", "ul.", "al.", "os.", "pl.", "ulica", "aleja", "dei", "della", "delle", "degli", "dello",
+        "des", "vul.",
     ];
     W.contains(&w)
 }
@@ -90,12 +97,22 @@ pub(super) fn is_lead_street_word(w: &str) -> bool {
         "Boulevard",
         "Place",
         "Gran",
+        "Chemin",
+        "Route",
+        "Allée",
+        "Quai",
+        "Strada",
+        "Largo",
+        "Travessa",
+        "Avinguda",
+        "Rambla",
+        "Bulevar",
     ];
     W.contains(&w)
 }
 
 /// English street types beyond the lexicon's ("7 Heather Close", "15 Firthview Court").
-pub(super) fn is_en_street_type(w: &str) -> bool {
+pub(crate) fn is_en_street_type(w: &str) -> bool {
     const W: &[&str] = &[
         "Close",
         "Crescent",
@@ -277,6 +294,11 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
                 | "vorderhaus"
                 | "seitenflügel"
                 | "gartenhaus"
+                // French and Québec flats and buildings.
+                | "app"
+                | "appartement"
+                | "bât"
+                | "bâtiment"
         ) {
             return Some(false);
         }
@@ -289,7 +311,7 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
         }
         // An ordinal floor: "3rd floor", "2nd Floor", "4:e våningen".
         let ordinal = first.len() <= 4 && first.as_bytes()[0].is_ascii_digit() && !is_digits(first);
-        if ordinal && matches!(second, "floor" | "fl" | "våning" | "våningen" | "vån") {
+        if ordinal && matches!(second, "floor" | "fl" | "våning" | "våningen" | "vån" | "étage") {
             return Some(false);
         }
         // A German floor: "3. OG", "2. Etage", "EG" (Obergeschoss, Etage).
@@ -316,12 +338,12 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
         let w = ws[idx].1;
         let unit_word = matches!(
             ws[idx.saturating_sub(1)].1.to_lowercase().as_str(),
-            "lgh" | "lgh." | "m." | "m" | "lok." | "bst"
+            "lgh" | "lgh." | "m." | "m" | "lok." | "bst" | "boîte" | "bte" | "bus" | "kv."
         );
         let stair = idx >= 2 && is_single_upper(ws[idx - 1].1) && is_house_number(ws[idx - 2].1);
         if idx >= 2 && is_digits(w) && (unit_word || stair) {
             idx -= 2;
-        } else if idx >= 1 && is_single_upper(w) && is_house_number(ws[idx - 1].1) {
+        } else if idx >= 1 && (is_single_upper(w) || is_no_flat(w)) && is_house_number(ws[idx - 1].1) {
             idx -= 1;
         } else {
             break;
@@ -372,10 +394,48 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
     }
     // A street named after a person or a title, in the genitive ("Olof Wijksgatan", "Mäster
     // Samuelsgatan"), or a Dutch name with its particle ("Van Woustraat").
+    // A name word only by its shape joins when one space parts them ("Hjalmar
+    // Brantingsgatan", not a form's "Försäkringsställe        Hornsgatan").
     if m > 0 && joins_street_name(chain[m - 1].1, chain[m].1) {
-        m -= 1;
+        let (o, w) = chain[m - 1];
+        let tight = o + w.len() + 1 == chain[m].0;
+        let known = lexicon::is_given(w) || is_street_title(w) || !is_genitive_street(chain[m].1);
+        if tight || known {
+            m -= 1;
+        }
     }
     Some(chain[m].0)
+}
+
+/// A Norwegian flat number ("bolignummer") after the house number: `H`, `U`, `L` or `K` and
+/// four digits, floor then flat ("Storgata 41 H0201").
+pub(super) fn is_no_flat(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() == 5 && matches!(b[0], b'H' | b'U' | b'L' | b'K') && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// A house named instead of numbered, before its street ("The Old Rectory, Church Lane"):
+/// "The …", or a word that names a kind of house last.
+pub(super) fn is_house_name(ws: &[(usize, &str)]) -> bool {
+    const HOUSES: &[&str] = &[
+        "Cottage",
+        "House",
+        "Farm",
+        "Farmhouse",
+        "Rectory",
+        "Vicarage",
+        "Forge",
+        "Lodge",
+        "Barn",
+        "Mill",
+        "Manor",
+        "Grange",
+        "Villa",
+        "Bungalow",
+    ];
+    (1..=4).contains(&ws.len())
+        && ws.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()))
+        && (ws[0].1 == "The" || ws.last().is_some_and(|(_, w)| HOUSES.contains(w)))
 }
 
 /// Titles that name a street with the genitive of a name after them ("Mäster Samuelsgatan",
@@ -421,10 +481,28 @@ pub(super) fn joins_street_name(before: &str, name: &str) -> bool {
     if !capitalised(before) {
         return false;
     }
-    if is_genitive_street(name) && (lexicon::is_given(before) || is_street_title(before)) {
+    if is_genitive_street(name)
+        && (lexicon::is_given(before) || is_street_title(before) || name_like_before_street(before))
+    {
         return true;
     }
     matches!(before, "Van" | "Von" | "De" | "Del" | "La" | "Le" | "Di" | "Da" | "Du" | "Der" | "Den")
+}
+
+/// Whether a capitalised word before a genitive street ("Hjalmar Brantingsgatan", "Gustav
+/// Adolfs väg") reads as the given name the street is named after: letters only, not a
+/// stop word, a company form or a label, and not a Swedish noun in its definite form
+/// ("Fastigheten Olofsgatan 11" is the property, not the street's name).
+pub(super) fn name_like_before_street(w: &str) -> bool {
+    let letters = w.chars().count() >= 3 && w.chars().all(char::is_alphabetic);
+    let lower = w.to_lowercase();
+    let definite = ["en", "et", "an", "na", "rna", "arna", "erna"].iter().any(|e| lower.ends_with(e));
+    letters
+        && capitalised(w)
+        && !w.chars().skip(1).any(char::is_uppercase)
+        && !definite
+        && !lexicon::is_stop_word(w)
+        && !lexicon::is_company_form(w)
 }
 
 /// A French street line ending the words `ws`: `Number [bis|ter] type Words` ("27 avenue Jean
@@ -479,6 +557,14 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
         )
     {
         end -= 2;
+    } else if end >= 2
+        && ws[end - 1]
+            .1
+            .strip_prefix('#')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        // "1845 Telegraph Ave #4".
+        end -= 1;
     }
     if end >= 2 && is_direction(ws[end - 1].1) {
         end -= 1;
