@@ -10,6 +10,7 @@
 
 mod csv;
 mod features;
+mod handle;
 mod lexcache;
 mod model;
 mod structure;
@@ -38,15 +39,18 @@ pub(crate) fn apply(text: &[u8], key: Option<Label>, cands: &mut Vec<Cand>) {
             v.push((text.to_vec(), key));
         }
     });
-    let Some(m) = model::get() else { return };
+    let Some(m) = model::get() else {
+        handle::find(text, key, cands);
+        return;
+    };
     let s = features::sentence(text, key, cands);
     cands.retain(|c| c.label != Label::Person);
-    if s.toks.is_empty() {
-        return;
+    if !s.toks.is_empty() {
+        for (start, end, conf) in m.spans(text, &s) {
+            cands.push(Cand { start, end, label: Label::Person, conf, rec: RECOGNIZER });
+        }
     }
-    for (start, end, conf) in m.spans(text, &s) {
-        cands.push(Cand { start, end, label: Label::Person, conf, rec: RECOGNIZER });
-    }
+    handle::find(text, key, cands);
 }
 
 /// Tokens and features of a text as the detector sees it (for training): the scanner runs
