@@ -46,11 +46,30 @@ pub(crate) fn apply(text: &[u8], key: Option<Label>, cands: &mut Vec<Cand>) {
     let s = features::sentence(text, key, cands);
     cands.retain(|c| c.label != Label::Person);
     if !s.toks.is_empty() {
-        for (start, end, conf) in m.spans(text, &s) {
+        let mut spans = m.spans(text, &s);
+        join_form_encoded(text, &mut spans);
+        for (start, end, conf) in spans {
             cands.push(Cand { start, end, label: Label::Person, conf, rec: RECOGNIZER });
         }
     }
     handle::find(text, key, cands);
+}
+
+/// Names in a form-encoded query (`?namn=Given+Surname&…`): a `+` or `%20` is the space
+/// between the words of one name, so the tagger's names on either side of one are one.
+fn join_form_encoded(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
+    spans.sort_by_key(|x| x.0);
+    let mut k = 1;
+    while k < spans.len() {
+        let (a, b) = (spans[k - 1], spans[k]);
+        let gap = t.get(a.1..b.0).unwrap_or_default();
+        if gap == b"+" || gap == b"%20" {
+            spans[k - 1] = (a.0, b.1, a.2.min(b.2));
+            spans.remove(k);
+        } else {
+            k += 1;
+        }
+    }
 }
 
 /// Tokens and features of a text as the detector sees it (for training): the scanner runs
@@ -95,6 +114,16 @@ mod tests {
             .filter(|f| f.label == Label::Person)
             .map(|f| text[f.start_byte..f.end_byte].to_string())
             .collect()
+    }
+
+    #[test]
+    fn a_form_encoded_name_is_one() {
+        let t = b"GET /x?name=Xanthe+Oyelaran&zip=1 and Xanthe, Oyelaran";
+        let at = |w: &str| t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap();
+        let (x, o) = (at("Xanthe"), at("Oyelaran"));
+        let mut spans = vec![(x, x + 6, 0.9), (o, o + 8, 0.8), (t.len() - 8, t.len(), 0.9)];
+        join_form_encoded(t, &mut spans);
+        assert_eq!(spans, [(x, o + 8, 0.8), (t.len() - 8, t.len(), 0.9)]);
     }
 
     #[test]

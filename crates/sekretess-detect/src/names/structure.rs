@@ -33,6 +33,13 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
             && (run.iter().all(|x| x.flags & F_CAPS != 0) || run.iter().all(|x| x.flags & F_CAPS == 0))
             && cell_start(t, run[0].start)
             && cell_end(t, run[run.len() - 1].end)
+            // After two or more words, one word the model left out and no list knows as a
+            // given name is what the person is or where they work ("Karin Holm, Ekonomi"),
+            // not the given name of "Osei Mensah, Kofi".
+            && !(c == run.len() - 1
+                && run.len() >= 3
+                && tags[j - 1] == O
+                && run[run.len() - 1].flags & (F_GIVEN | F_INITIAL) == 0)
         {
             let m = (k..j).filter(|&x| tags[x] != O).map(|x| margins[x]).fold(f32::INFINITY, f32::min);
             for x in k..j {
