@@ -112,6 +112,13 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
                 continue;
             }
         }
+        // A word of three letters or more without a vowel is an abbreviation ("Cdtr" of a
+        // payment file, "Mgr"), not the start of a name.
+        while let [first, _, ..] = toks
+            && vowelless(t.get(first.start..first.end).unwrap_or_default())
+        {
+            toks = &toks[1..];
+        }
         // A word also written in lower case nearby is a common word, not a name ("Montör
         // Tove Holm" after "… vår montör."): the name starts after it.
         while let Some(first) = toks.first()
@@ -249,6 +256,14 @@ pub(super) fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]
             margins[k] = margins[k - 1];
         }
     }
+}
+
+/// Whether a word of three letters or more has no vowel (nor `y`, nor a non-ASCII letter,
+/// which may be one).
+fn vowelless(w: &[u8]) -> bool {
+    w.len() >= 3
+        && w.iter().all(u8::is_ascii_alphabetic)
+        && !w.iter().any(|b| matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
 }
 
 /// Lower-case name particles: "Ebba von Platen", "Ludwig van der Berg", "Erik af Klint",
@@ -749,6 +764,12 @@ pub fn read_for_test(bytes: Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abbreviations_have_no_vowel() {
+        assert!(vowelless(b"Cdtr") && vowelless(b"MGR") && vowelless(b"Hwb"));
+        assert!(!vowelless(b"Ng") && !vowelless(b"Llwyd") && !vowelless(b"Hjalmar") && !vowelless("Ørn".as_bytes()));
+    }
 
     #[test]
     fn particles_open_a_surname_in_a_cell() {
