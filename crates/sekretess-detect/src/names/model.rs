@@ -148,7 +148,7 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
                 let end = part[part.len() - 1].end;
                 // A generational suffix keeps its dot ("Gonzalez Jr.").
                 let suffix = part.len() >= 2
-                    && matches!(t.get(end.saturating_sub(2)..end), Some(b"Jr" | b"Sr"))
+                    && matches!(t.get(end.saturating_sub(2)..end), Some(b"Jr" | b"Sr" | b"JR" | b"SR"))
                     && t.get(end) == Some(&b'.');
                 out.push((part[0].start, end + usize::from(suffix), conf));
             }
@@ -768,7 +768,12 @@ mod tests {
     #[test]
     fn abbreviations_have_no_vowel() {
         assert!(vowelless(b"Cdtr") && vowelless(b"MGR") && vowelless(b"Hwb"));
-        assert!(!vowelless(b"Ng") && !vowelless(b"Llwyd") && !vowelless(b"Hjalmar") && !vowelless("Ørn".as_bytes()));
+        assert!(
+            !vowelless(b"Ng")
+                && !vowelless(b"Llwyd")
+                && !vowelless(b"Hjalmar")
+                && !vowelless("Ørn".as_bytes())
+        );
     }
 
     #[test]
