@@ -105,7 +105,11 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
         // A word that never starts a name ("Region Jämtland", "Dr Anna Berg"): the name
         // starts after it only when a known given name follows.
         if toks[0].flags & F_STOP != 0 && toks.len() >= 2 {
-            if toks[1].flags & F_GIVEN != 0 {
+            // After a title or a cue the model took in ("Rådman Ebba …", "Justice Obi"), the
+            // rest is the name whatever the lists say.
+            let cue =
+                std::str::from_utf8(&t[toks[0].start..toks[0].end]).is_ok_and(crate::lexicon::is_person_cue);
+            if toks[1].flags & F_GIVEN != 0 || cue {
                 toks = &toks[1..];
             } else if toks[0].flags & (F_NAME_LABEL | F_KEY_PERSON) == 0 {
                 k = j;
