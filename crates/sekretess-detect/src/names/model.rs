@@ -495,6 +495,14 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     {
         return true;
     }
+    // What a system writes where a person's name would stand ("SYSTEM", "Payments Bot",
+    // "Service Account", "Okta System"), even under a name key.
+    if toks.iter().any(|k| {
+        std::str::from_utf8(t.get(k.start..k.end).unwrap_or(&[]))
+            .is_ok_and(|w| PLACEHOLDERS.iter().any(|p| w.eq_ignore_ascii_case(p)))
+    }) {
+        return true;
+    }
     if toks.len() == 1 {
         let w = std::str::from_utf8(t.get(first.start..first.end).unwrap_or(&[])).unwrap_or("");
         // Function words and cue words alone ("Ja", "Dear").
@@ -604,6 +612,27 @@ pub(super) fn company_follows(t: &[u8], end: usize) -> bool {
     }
     false
 }
+
+/// Words of accounts and agents that are not people: a name holding one is a placeholder.
+const PLACEHOLDERS: &[&str] = &[
+    "system",
+    "bot",
+    "robot",
+    "daemon",
+    "admin",
+    "administrator",
+    "root",
+    "guest",
+    "anonymous",
+    "unknown",
+    "okänd",
+    "account",
+    "konto",
+    "noreply",
+    "automation",
+    "scheduler",
+    "systemet",
+];
 
 /// Capitalised Swedish and English function words that are never a name on their own.
 const FUNCTION_WORDS: &[&str] = &[
@@ -768,6 +797,18 @@ pub fn read_for_test(bytes: Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_not_people() {
+        let toks_of = |t: &'static [u8]| crate::names::features::sentence(t, None, &[]).toks;
+        let t: &[u8] = b"09:40  Quorbel Payments Bot  closed it";
+        let toks = toks_of(t);
+        assert_eq!(toks.len(), 3);
+        assert!(vetoed(t, &toks[..]));
+        let t: &[u8] = b"09:40  Xanthe Quorbel  closed it";
+        let toks = toks_of(t);
+        assert!(!vetoed(t, &toks[..]));
+    }
 
     #[test]
     fn abbreviations_have_no_vowel() {
