@@ -48,6 +48,8 @@ pub(crate) fn apply(text: &[u8], key: Option<Label>, cands: &mut Vec<Cand>) {
     if !s.toks.is_empty() {
         let mut spans = m.spans(text, &s);
         join_form_encoded(text, &mut spans);
+        join_nicknames(text, &mut spans);
+        coordinated_given(text, &mut spans);
         for (start, end, conf) in spans {
             cands.push(Cand { start, end, label: Label::Person, conf, rec: RECOGNIZER });
         }
@@ -69,6 +71,78 @@ fn join_form_encoded(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
         } else {
             k += 1;
         }
+    }
+}
+
+/// Whether `gap` opens a nickname (` "`, ` “`, ` (`) or closes one (`" `, `” `, `) `).
+fn nick_open(gap: &[u8]) -> bool {
+    matches!(gap, b" \"" | b" (") || gap == " \u{201c}".as_bytes()
+}
+
+fn nick_close(gap: &[u8]) -> bool {
+    matches!(gap, b"\" " | b") ") || gap == "\u{201d} ".as_bytes()
+}
+
+/// A nickname in quotes between the parts of a name is part of it (`Given "Nick" Surname`):
+/// the tagger's names on either side and the nickname (a name of its own, or a capitalised
+/// word) are one.
+fn join_nicknames(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
+    let gap = |a: usize, b: usize| t.get(a..b).unwrap_or_default();
+    let mut k = 1;
+    while k < spans.len() {
+        let (a, b) = (spans[k - 1], spans[k]);
+        // The nickname found as a name of its own, between two names.
+        if k + 1 < spans.len() && nick_open(gap(a.1, b.0)) && nick_close(gap(b.1, spans[k + 1].0)) {
+            let c = spans[k + 1];
+            spans[k - 1] = (a.0, c.1, a.2.min(b.2).min(c.2));
+            spans.drain(k..k + 2);
+            continue;
+        }
+        // A capitalised word in quotes, not found, between two names.
+        let g = gap(a.1, b.0);
+        let open = (2..g.len()).find(|&i| nick_open(&g[..i]));
+        if let Some(o) = open
+            && let Some(cl) = (o..g.len()).find(|&i| nick_close(&g[i..]))
+            && let Ok(w) = std::str::from_utf8(&g[o..cl])
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().all(|c| c.is_alphabetic() || c == '-')
+        {
+            spans[k - 1] = (a.0, b.1, a.2.min(b.2));
+            spans.remove(k);
+            continue;
+        }
+        k += 1;
+    }
+}
+
+/// A given name before `och` / `and` / `&` and another person's name is a person too
+/// ("Ida & Aleksander Berg", "Sirpa och Kalle Lundgren": two people, two spans).
+fn coordinated_given(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
+    let mut add = Vec::new();
+    for (k, &(s, _, conf)) in spans.iter().enumerate() {
+        let head = &t[..s];
+        let Some(conj) =
+            [&b" och "[..], b" and ", b" & ", b" og ", b" und "].into_iter().find(|c| head.ends_with(c))
+        else {
+            continue;
+        };
+        let we = s - conj.len();
+        let ws = t[..we]
+            .iter()
+            .rposition(|&b| !(b.is_ascii_alphabetic() || b >= 0x80 || b == b'-'))
+            .map_or(0, |p| p + 1);
+        let prev_end = if k > 0 { spans[k - 1].1 } else { 0 };
+        if ws >= we || ws < prev_end {
+            continue;
+        }
+        let Ok(w) = std::str::from_utf8(&t[ws..we]) else { continue };
+        if w.chars().next().is_some_and(char::is_uppercase) && crate::lexicon::is_given(w) {
+            add.push((ws, we, conf));
+        }
+    }
+    if !add.is_empty() {
+        spans.extend(add);
+        spans.sort_by_key(|x| x.0);
     }
 }
 
@@ -124,6 +198,41 @@ mod tests {
         let mut spans = vec![(x, x + 6, 0.9), (o, o + 8, 0.8), (t.len() - 8, t.len(), 0.9)];
         join_form_encoded(t, &mut spans);
         assert_eq!(spans, [(x, o + 8, 0.8), (t.len() - 8, t.len(), 0.9)]);
+    }
+
+    #[test]
+    fn a_nickname_in_quotes_is_part_of_the_name() {
+        // Written for this test (not from any evaluation set).
+        let t = b"with Xanthe \"Xan\" Quorbel today";
+        let at = |w: &str| t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap();
+        let (x, q) = (at("Xanthe"), at("Quorbel"));
+        let mut spans = vec![(x, x + 6, 0.9), (q, q + 7, 0.9)];
+        join_nicknames(t, &mut spans);
+        assert_eq!(spans, [(x, q + 7, 0.9)]);
+        let n = at("Xan\"");
+        let mut spans = vec![(x, x + 6, 0.9), (n, n + 3, 0.8), (q, q + 7, 0.9)];
+        join_nicknames(t, &mut spans);
+        assert_eq!(spans, [(x, q + 7, 0.8)]);
+        // Two names with a quoted title between are not joined.
+        let t = b"Xanthe \"the boss\" Quorbel";
+        let mut spans = vec![(0, 6, 0.9), (t.len() - 7, t.len(), 0.9)];
+        join_nicknames(t, &mut spans);
+        assert_eq!(spans.len(), 2);
+    }
+
+    #[test]
+    fn a_given_name_before_and_is_a_person() {
+        let t = b"Hej Anna och Xanthe Quorbel";
+        let at = |w: &str| t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap();
+        let x = at("Xanthe");
+        let mut spans = vec![(x, t.len(), 0.9)];
+        coordinated_given(t, &mut spans);
+        assert_eq!(spans, [(at("Anna"), at("Anna") + 4, 0.9), (x, t.len(), 0.9)]);
+        // Not a word no list knows as a given name ("Nordbank och Xanthe Quorbel").
+        let t = b"Nordbank och Xanthe Quorbel";
+        let mut spans = vec![(13, t.len(), 0.9)];
+        coordinated_given(t, &mut spans);
+        assert_eq!(spans.len(), 1);
     }
 
     #[test]
