@@ -161,6 +161,15 @@ pub(super) fn find(t: &[u8], key: Option<Label>, out: &mut Vec<Cand>) {
         if d == 0 || !t.get(d + 1).is_some_and(|&b| lower(b)) || !lower(t[d - 1]) {
             continue;
         }
+        // An e-mail address's local part (most dots between lower-case letters): skip it
+        // before decoding anything.
+        let run = t[d + 1..]
+            .iter()
+            .take(64)
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')));
+        if run.is_some_and(|r| t.get(d + 1 + r) == Some(&b'@')) {
+            continue;
+        }
         let s = part_start(t, d);
         let e = part_end(t, d + 1);
         if s == d || e == d + 1 {
