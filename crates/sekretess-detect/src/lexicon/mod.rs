@@ -779,49 +779,47 @@ const TRADE_WORDS: &[&str] = &[
 
 /// Field words that are never part of a name: "Kortnummer", "Telefon", "Address".
 pub fn is_field_word(w: &str) -> bool {
+    const FIELDS: &[&str] = &[
+        "telefon",
+        "phone",
+        "mobil",
+        "mobile",
+        "adress",
+        "address",
+        "email",
+        "e-post",
+        "epost",
+        "iban",
+        "konto",
+        "account",
+        "card",
+        "kort",
+        "datum",
+        "date",
+        "surname",
+        "efternamn",
+        "förnamn",
+        "given",
+        "nationality",
+        "nationalitet",
+        "signature",
+        "underskrift",
+        "gender",
+        "kön",
+        // The parts of a name that form fields name ("First (given)", "Family name").
+        "first",
+        "middle",
+        "last",
+        "family",
+        "forename",
+        "forenames",
+    ];
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(FIELDS.iter().copied()));
     let b = w.as_bytes();
     let ends = |suffix: &str| {
         b.len() >= suffix.len() && b[b.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
     };
-    ends("nummer")
-        || ends("number")
-        || [
-            "telefon",
-            "phone",
-            "mobil",
-            "mobile",
-            "adress",
-            "address",
-            "email",
-            "e-post",
-            "epost",
-            "iban",
-            "konto",
-            "account",
-            "card",
-            "kort",
-            "datum",
-            "date",
-            "surname",
-            "efternamn",
-            "förnamn",
-            "given",
-            "nationality",
-            "nationalitet",
-            "signature",
-            "underskrift",
-            "gender",
-            "kön",
-            // The parts of a name that form fields name: "Family name", "First (given)".
-            "first",
-            "middle",
-            "last",
-            "family",
-            "forename",
-            "forenames",
-        ]
-        .iter()
-        .any(|f| w.eq_ignore_ascii_case(f))
+    ends("nummer") || ends("number") || contains_lower(&SET, w)
 }
 
 /// Company-form words: a postcode on the same line after one of them is the company's own

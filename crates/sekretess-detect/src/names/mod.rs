@@ -74,13 +74,16 @@ fn join_form_encoded(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
     }
 }
 
-/// Whether `gap` opens a nickname (` "`, ` “`, ` (`) or closes one (`" `, `” `, `) `).
+/// How a nickname opens (` "`, ` “`, ` (`) and closes (`" `, `” `, `) `).
+const NICK_OPEN: [&str; 3] = [" \"", " (", " \u{201c}"];
+const NICK_CLOSE: [&str; 3] = ["\" ", ") ", "\u{201d} "];
+
 fn nick_open(gap: &[u8]) -> bool {
-    matches!(gap, b" \"" | b" (") || gap == " \u{201c}".as_bytes()
+    NICK_OPEN.iter().any(|p| gap == p.as_bytes())
 }
 
 fn nick_close(gap: &[u8]) -> bool {
-    matches!(gap, b"\" " | b") ") || gap == "\u{201d} ".as_bytes()
+    NICK_CLOSE.iter().any(|p| gap == p.as_bytes())
 }
 
 /// A nickname in quotes between the parts of a name is part of it (`Given "Nick" Surname`):
@@ -100,10 +103,12 @@ fn join_nicknames(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
         }
         // A capitalised word in quotes, not found, between two names.
         let g = gap(a.1, b.0);
-        let open = (2..g.len()).find(|&i| nick_open(&g[..i]));
-        if let Some(o) = open
-            && let Some(cl) = (o..g.len()).find(|&i| nick_close(&g[i..]))
-            && let Ok(w) = std::str::from_utf8(&g[o..cl])
+        let open = NICK_OPEN.iter().find(|p| g.starts_with(p.as_bytes())).map(|p| p.len());
+        let close = NICK_CLOSE.iter().find(|p| g.ends_with(p.as_bytes())).map(|p| p.len());
+        if g.len() <= 40
+            && let (Some(o), Some(c)) = (open, close)
+            && o + c < g.len()
+            && let Ok(w) = std::str::from_utf8(&g[o..g.len() - c])
             && w.chars().next().is_some_and(char::is_uppercase)
             && w.chars().all(|c| c.is_alphabetic() || c == '-')
         {
