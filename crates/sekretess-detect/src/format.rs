@@ -600,6 +600,8 @@ fn json(
     // The value's key names a version ("version", "fw_version", "build"): a dotted number
     // there is a version string, not an IP address.
     let mut version_key = false;
+    // The value's key names an account ("actor", "owner"): a login handle there is a name.
+    let mut account_key = false;
     let mut place_key = false;
     let mut i = 0;
     let mut copied = 0;
@@ -634,6 +636,7 @@ fn json(
                 pending = None;
                 place_key = false;
                 version_key = false;
+                account_key = false;
                 i += 1;
             }
             b':' => {
@@ -647,6 +650,7 @@ fn json(
                 pending = None;
                 place_key = false;
                 version_key = false;
+                account_key = false;
                 i += 1;
             }
             b'"' => {
@@ -663,6 +667,7 @@ fn json(
                         })
                     });
                     version_key = crate::context::is_version_key(&k);
+                    account_key = crate::names::account_key(&k);
                     place_key = crate::context::is_place_key(&k);
                 } else {
                     let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
@@ -673,6 +678,14 @@ fn json(
                     }
                     if (in_object && place_key) || stack.last().is_some_and(|f| f.place) {
                         found.retain(|c| c.label != Label::PostalAddress);
+                    }
+                    // A handle under an account key ("actor", "owner") is a person's name.
+                    if in_object
+                        && account_key
+                        && found.is_empty()
+                        && let Some(c) = crate::names::account_value(&text)
+                    {
+                        found.push(c);
                     }
                     if !found.is_empty() {
                         redacted.clear();

@@ -150,8 +150,57 @@ fn last_key_word(key: &str) -> &str {
     }
 }
 
+/// Keys whose value is an account (a JSON key's last word): `actor`, `owner`,
+/// `label_printed_by`, `exporteradAv`. Not `name`, which also names events and things.
+const ACCOUNT_KEYS: &[&str] = &[
+    "user",
+    "username",
+    "login",
+    "account",
+    "actor",
+    "owner",
+    "agent",
+    "by",
+    "av",
+    "analyst",
+    "reviewer",
+    "operator",
+    "handler",
+    "assignee",
+    "author",
+    "creator",
+    "editor",
+    "approver",
+    "requester",
+    "cashier",
+    "kassör",
+    "användare",
+    "handläggare",
+    "principal",
+];
+
+/// Whether a JSON key says its value is an account.
+pub(crate) fn account_key(key: &str) -> bool {
+    let w = last_key_word(key);
+    ACCOUNT_KEYS.iter().any(|c| w.eq_ignore_ascii_case(c))
+}
+
+/// The handle that is the whole of an account key's value, whatever the name lists say.
+pub(crate) fn account_value(t: &[u8]) -> Option<Cand> {
+    let mut out = Vec::new();
+    find_in(t, None, true, &mut out);
+    let trimmed = t.trim_ascii();
+    let lead = t.len() - t.trim_ascii_start().len();
+    out.into_iter().find(|c| c.start == lead && c.end == lead + trimmed.len())
+}
+
 /// Adds the login handles of `t` that spell a person's name.
 pub(super) fn find(t: &[u8], key: Option<Label>, out: &mut Vec<Cand>) {
+    find_in(t, key, false, out);
+}
+
+/// `find`, with `account` set when the text is an account key's value.
+fn find_in(t: &[u8], key: Option<Label>, account: bool, out: &mut Vec<Cand>) {
     let trimmed = t.trim_ascii();
     let found = out.len();
     let mut unsure: Vec<(usize, usize)> = Vec::new();
@@ -205,7 +254,7 @@ pub(super) fn find(t: &[u8], key: Option<Label>, out: &mut Vec<Cand>) {
         let whole = trimmed.len() == e - s && trimmed.as_ptr() == t[s..].as_ptr();
         // The authuser field of a web server's access log: `10.0.0.1 - name [14/Mar/2026:…`.
         let clf = s >= 2 && &t[s - 2..s] == b"- " && t.get(e..e + 2) == Some(b" [");
-        let cue = domain || clf || account_cue(t, s);
+        let cue = domain || clf || account || account_cue(t, s);
         let keyed = whole && key == Some(Label::Person);
         let ok = if initial {
             given && (cue || keyed)
@@ -275,6 +324,17 @@ mod tests {
         assert!(handles("restarted svc.backup for qwerin", None).is_empty());
         assert!(handles("call tove.o()", None).is_empty());
         assert!(handles("End of sentence. next one.", None).is_empty());
+    }
+
+    #[test]
+    fn an_account_keys_value() {
+        assert!(account_key("label_printed_by") && account_key("exporteradAv") && account_key("actor"));
+        assert!(!account_key("name") && !account_key("event"));
+        let c = account_value(b"qwerin.obaro").unwrap();
+        assert_eq!((c.start, c.end), (0, 12));
+        assert!(account_value(b"svc.backup").is_none());
+        assert!(account_value(b"notes.txt").is_none());
+        assert!(account_value(b"qwerin.obaro and more").is_none());
     }
 
     #[test]

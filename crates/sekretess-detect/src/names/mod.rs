@@ -22,6 +22,8 @@ use crate::scan::Cand;
 pub use features::{G_CTX, G_LEX, G_RULE, G_WORD, NBITS, Sentence, Tok};
 pub use model::{encode, token_features};
 
+pub(crate) use handle::{account_key, account_value};
+
 /// The recognizer name of the model's findings.
 pub const RECOGNIZER: &str = "person_model";
 
