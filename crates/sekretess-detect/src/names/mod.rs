@@ -24,6 +24,76 @@ pub use model::{encode, token_features};
 
 pub(crate) use handle::{account_key, account_value};
 
+/// Whether a JSON key names a thing, a place or an organisation (its last word: `venue`,
+/// `previousSchool`, `devices`, `rule`): the `name` inside its object is that thing's, not a
+/// person's (`"hotel": {"name": …}`, `"company": {"name": …}`).
+pub(crate) fn thing_key(key: &str) -> bool {
+    const THINGS: &[&str] = &[
+        "school",
+        "club",
+        "team",
+        "company",
+        "organisation",
+        "organization",
+        "org",
+        "vendor",
+        "supplier",
+        "merchant",
+        "employer",
+        "bank",
+        "hotel",
+        "venue",
+        "property",
+        "office",
+        "store",
+        "shop",
+        "clinic",
+        "hospital",
+        "pharmacy",
+        "apotek",
+        "device",
+        "devices",
+        "host",
+        "rule",
+        "product",
+        "products",
+        "item",
+        "items",
+        "app",
+        "application",
+        "service",
+        "medication",
+        "medications",
+        "medicine",
+        "drug",
+        "lakemedel",
+        "läkemedel",
+        "building",
+        "site",
+        "location",
+        "room",
+        "project",
+        "department",
+        "unit",
+        "skola",
+        "förening",
+        "företag",
+        "leverantör",
+        "butik",
+        "kontor",
+        "lokal",
+        "event",
+        "policy",
+        "plan",
+    ];
+    let tail = key.rsplit(['_', '-', '.']).next().unwrap_or(key);
+    let w = match tail.char_indices().rev().find(|&(k, c)| k > 0 && c.is_uppercase()) {
+        Some((k, _)) => &tail[k..],
+        None => tail,
+    };
+    THINGS.iter().any(|t| w.eq_ignore_ascii_case(t))
+}
+
 /// The recognizer name of the model's findings.
 pub const RECOGNIZER: &str = "person_model";
 
@@ -189,12 +259,36 @@ mod tests {
     use super::*;
     use crate::{Options, detect};
 
+    fn detect_format(text: &str, format: crate::Format) -> Vec<crate::Finding> {
+        crate::redact_str(text, format, &Options::default()).unwrap().findings
+    }
+
     fn people(text: &str) -> Vec<String> {
         detect(text, &Options::default())
             .into_iter()
             .filter(|f| f.label == Label::Person)
             .map(|f| text[f.start_byte..f.end_byte].to_string())
             .collect()
+    }
+
+    #[test]
+    fn keys_of_things() {
+        assert!(
+            thing_key("hotel")
+                && thing_key("previousSchool")
+                && thing_key("devices")
+                && thing_key("lakemedel")
+        );
+        assert!(
+            !thing_key("customer") && !thing_key("guest") && !thing_key("contact") && !thing_key("owner")
+        );
+    }
+
+    #[test]
+    fn a_thing_s_name_in_json_is_not_a_person() {
+        let json = r#"{"venue": {"name": "Xanthe Quorbel"}, "guest": {"name": "Xanthe Quorbel"}, "items": [{"name": "Quorbel Obi"}]}"#;
+        let found = detect_format(json, crate::Format::Json);
+        assert_eq!(found.iter().filter(|f| f.label == Label::Person).count(), 1, "{found:?}");
     }
 
     #[test]
