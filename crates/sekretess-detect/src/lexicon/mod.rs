@@ -625,8 +625,14 @@ pub fn is_place_word(w: &str) -> bool {
 /// AB", "Berg & Söner").
 pub fn is_company_word(w: &str) -> bool {
     const WORDS: &[&str] = &["&", "Bygg", "Holding", "Group", "Co", "Co.", "Corp", "Corp."];
+    WORDS.contains(&w) || is_company_form(w)
+}
+
+/// A line of business after a surname makes it a firm's name ("Hassan Städ", "Okafor
+/// Consulting"); a full name before one stays a person's, like before a company word.
+pub fn is_trade_word(w: &str) -> bool {
     static TRADES: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(TRADE_WORDS.iter().copied()));
-    WORDS.contains(&w) || TRADES.contains(w) || is_company_form(w)
+    TRADES.contains(w)
 }
 
 /// Lines of business that name a firm after its owner ("Hassan Städ", "Mwangi Coffee

@@ -468,6 +468,11 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if !structural && !full_name && last.flags & F_COMPANY_AFTER != 0 {
         return true;
     }
+    // A line of business after a surname or a given name alone ("Hassan Städ", "Okafor
+    // Consulting", "Mwangi Coffee Traders").
+    if !structural && !full_name && trade_after(t, last.end) {
+        return true;
+    }
     // A company form further on, past capitalised words ("Niemi Golv & Kakel", "Papadakis
     // Family Bakery LLC"), even after a label such as `To:`.
     if !full_name && company_follows(t, last.end) {
@@ -611,6 +616,15 @@ pub(super) fn company_follows(t: &[u8], end: usize) -> bool {
         }
     }
     false
+}
+
+/// Whether a trade noun follows `e` after one space ("Städ", "Consulting", "Coffee").
+fn trade_after(t: &[u8], e: usize) -> bool {
+    if t.get(e) != Some(&b' ') {
+        return false;
+    }
+    let we = crate::scan::word_end(t, e + 1);
+    std::str::from_utf8(&t[e + 1..we]).is_ok_and(crate::lexicon::is_trade_word)
 }
 
 /// Words of accounts and agents that are not people: a name holding one is a placeholder.
@@ -797,6 +811,20 @@ pub fn read_for_test(bytes: Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trade_after_a_surname_is_a_firm() {
+        let toks_of = |t: &'static [u8]| crate::names::features::sentence(t, None, &[]).toks;
+        let t: &[u8] = b"Leverans till Quorbel Consulting i dag";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"Quorbel").unwrap();
+        assert!(vetoed(t, &toks[k..=k]));
+        // A full name before it stays a person's, as before a company word.
+        let t: &[u8] = b"Faktura: Anna Quorbel Konsult AB";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"Anna").unwrap();
+        assert!(!trade_after(t, toks[k].end) && trade_after(t, toks[k + 1].end));
+    }
 
     #[test]
     fn placeholders_are_not_people() {
