@@ -601,6 +601,9 @@ fn json_string_end(t: &[u8], i: usize) -> Option<usize> {
 struct Frame {
     object: bool,
     key: Option<Label>,
+    /// Under a key that names a thing, a place or an organisation ("venue", "devices"): a
+    /// `name` there is not a person's.
+    thing: bool,
     /// Under a key that names a business's or a public place ("hotel", "office", "bank"): an
     /// address there is not a person's.
     place: bool,
@@ -622,6 +625,10 @@ fn json(
     // The value's key names a version ("version", "fw_version", "build"): a dotted number
     // there is a version string, not an IP address.
     let mut version_key = false;
+    // The value's key names an account ("actor", "owner"): a login handle there is a name.
+    let mut account_key = false;
+    // The value's key names a thing ("venue", "devices"): the objects under it are things.
+    let mut thing_key = false;
     let mut place_key = false;
     let mut i = 0;
     let mut copied = 0;
@@ -638,7 +645,8 @@ fn json(
                 // ("birth": {"date": …}), for its date.
                 let place = place_key || stack.last().is_some_and(|f| f.place);
                 let key = pending.filter(|l| matches!(l, Label::Person | Label::DateOfBirth));
-                stack.push(Frame { object: true, key, place });
+                let thing = thing_key || stack.last().is_some_and(|f| !f.object && f.thing);
+                stack.push(Frame { object: true, key, place, thing });
                 expect_key = true;
                 i += 1;
             }
@@ -648,7 +656,7 @@ fn json(
                 }
                 let key = pending.or_else(|| stack.last().filter(|f| !f.object).and_then(|f| f.key));
                 let place = place_key || stack.last().is_some_and(|f| f.place);
-                stack.push(Frame { object: false, key, place });
+                stack.push(Frame { object: false, key, place, thing: thing_key });
                 i += 1;
             }
             b'}' | b']' => {
@@ -656,6 +664,8 @@ fn json(
                 pending = None;
                 place_key = false;
                 version_key = false;
+                account_key = false;
+                thing_key = false;
                 i += 1;
             }
             b':' => {
@@ -669,6 +679,8 @@ fn json(
                 pending = None;
                 place_key = false;
                 version_key = false;
+                account_key = false;
+                thing_key = false;
                 i += 1;
             }
             b'"' => {
@@ -685,6 +697,15 @@ fn json(
                         })
                     });
                     version_key = crate::context::is_version_key(&k);
+                    account_key = crate::names::account_key(&k);
+                    thing_key = crate::names::thing_key(&k);
+                    // A thing's own name ("hotel": {"name": …}) is not a person's.
+                    if pending == Some(Label::Person)
+                        && stack.last().is_some_and(|f| f.object && f.thing)
+                        && matches!(k.to_lowercase().as_str(), "name" | "namn" | "displayname" | "title")
+                    {
+                        pending = None;
+                    }
                     place_key = crate::context::is_place_key(&k);
                 } else {
                     let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
@@ -706,6 +727,19 @@ fn json(
                     }
                     if (in_object && place_key) || stack.last().is_some_and(|f| f.place) {
                         found.retain(|c| c.label != Label::PostalAddress);
+                    }
+                    // The value of a key that names a thing ("company": "Quorbel Imports") is
+                    // that thing's name.
+                    if in_object && thing_key {
+                        found.retain(|c| c.label != Label::Person);
+                    }
+                    // A handle under an account key ("actor", "owner") is a person's name.
+                    if in_object
+                        && account_key
+                        && found.is_empty()
+                        && let Some(c) = crate::names::account_value(&text)
+                    {
+                        found.push(c);
                     }
                     if !found.is_empty() {
                         redacted.clear();

@@ -462,7 +462,9 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         // A possessive is the name without its "'s" ("Tove Holm's order").
         let possessive = we - i > 3 && t[i..we].ends_with(b"'s");
         let we = if possessive { we - 2 } else { we };
-        let initial = t[i..we].len() == 1 && t.get(we) == Some(&b'.');
+        // One letter, of any script ("É. Moreau"), and its dot.
+        let initial =
+            std::str::from_utf8(&t[i..we]).is_ok_and(|w| w.chars().count() == 1) && t.get(we) == Some(&b'.');
         // The second letter of an abbreviation ("P.O. Box", "U.S.") is not an initial.
         if initial && i >= 2 && t[i - 1] == b'.' && t[i - 2].is_ascii_alphabetic() {
             i = we + 1;

@@ -105,12 +105,23 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
         // A word that never starts a name ("Region Jämtland", "Dr Anna Berg"): the name
         // starts after it only when a known given name follows.
         if toks[0].flags & F_STOP != 0 && toks.len() >= 2 {
-            if toks[1].flags & F_GIVEN != 0 {
+            // After a title or a cue the model took in ("Rådman Ebba …", "Justice Obi"), the
+            // rest is the name whatever the lists say.
+            let cue =
+                std::str::from_utf8(&t[toks[0].start..toks[0].end]).is_ok_and(crate::lexicon::is_person_cue);
+            if toks[1].flags & F_GIVEN != 0 || cue {
                 toks = &toks[1..];
             } else if toks[0].flags & (F_NAME_LABEL | F_KEY_PERSON) == 0 {
                 k = j;
                 continue;
             }
+        }
+        // A word of three letters or more without a vowel is an abbreviation ("Cdtr" of a
+        // payment file, "Mgr"), not the start of a name.
+        while let [first, _, ..] = toks
+            && vowelless(t.get(first.start..first.end).unwrap_or_default())
+        {
+            toks = &toks[1..];
         }
         // A word also written in lower case nearby is a common word, not a name ("Montör
         // Tove Holm" after "… vår montör."): the name starts after it.
@@ -141,7 +152,7 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
                 let end = part[part.len() - 1].end;
                 // A generational suffix keeps its dot ("Gonzalez Jr.").
                 let suffix = part.len() >= 2
-                    && matches!(t.get(end.saturating_sub(2)..end), Some(b"Jr" | b"Sr"))
+                    && matches!(t.get(end.saturating_sub(2)..end), Some(b"Jr" | b"Sr" | b"JR" | b"SR"))
                     && t.get(end) == Some(&b'.');
                 out.push((part[0].start, end + usize::from(suffix), conf));
             }
@@ -251,6 +262,14 @@ pub(super) fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]
     }
 }
 
+/// Whether a word of three letters or more has no vowel (nor `y`, nor a non-ASCII letter,
+/// which may be one).
+fn vowelless(w: &[u8]) -> bool {
+    w.len() >= 3
+        && w.iter().all(u8::is_ascii_alphabetic)
+        && !w.iter().any(|b| matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
+}
+
 /// Lower-case name particles: "Ebba von Platen", "Ludwig van der Berg", "Erik af Klint",
 /// "Omar bin Laden", "Maria de la Cruz".
 const PARTICLES: &[&[u8]] = &[
@@ -342,9 +361,67 @@ fn join_particles(t: &[u8], out: &mut Vec<(usize, usize, f32)>) {
                 out[k].1 = out[k].1.max(e);
                 out[k].2 = out[k].2.min(c);
             }
+            // "Khadija bint Yusuf al-Amin": another particle may follow.
+            continue;
+        }
+        let prev_end = if k > 0 { out[k - 1].1 } else { 0 };
+        if let Some(ns) = particle_head(t, out[k].0).filter(|&ns| ns >= prev_end) {
+            out[k].0 = ns;
         }
         k += 1;
     }
+}
+
+/// The start of the particles that open a surname at `s` when they start a cell or a value
+/// ("van der Berg, Sanne" in a CSV cell, `"lastName": "de Vries"`, `d'Almeida`), or follow
+/// initials that do ("E.J.M. van Dijk"). In running text a particle after a name is joined by
+/// `particle_tail`, and one without a name before it is left out.
+fn particle_head(t: &[u8], s: usize) -> Option<usize> {
+    // An elided particle written onto the name: "d'Almeida", "l'Aquila".
+    if s >= 2 && t[s - 1] == b'\'' && matches!(t[s - 2], b'd' | b'D' | b'l' | b'L') {
+        let ps = s - 2;
+        return cell_start_at(t, ps).then_some(ps);
+    }
+    let mut ps = s;
+    for _ in 0..3 {
+        if ps < 2 || t[ps - 1] != b' ' {
+            break;
+        }
+        let ws = t[..ps - 1].iter().rposition(|b| !b.is_ascii_alphabetic()).map_or(0, |p| p + 1);
+        if ws == ps - 1 || particle_end(t, ws) != Some(ps - 1) {
+            break;
+        }
+        ps = ws;
+    }
+    if ps == s {
+        return None;
+    }
+    // Initials before the particles: "E.J.M. van", "J. P. de".
+    let mut is = ps;
+    while is >= 3 && t[is - 1] == b' ' && t[is - 2] == b'.' && t[is - 3].is_ascii_uppercase() {
+        let mut k = is - 3;
+        while k >= 2 && t[k - 1] == b'.' && t[k - 2].is_ascii_uppercase() {
+            k -= 2;
+        }
+        if k > 0 && t[k - 1].is_ascii_alphanumeric() {
+            break;
+        }
+        is = k;
+    }
+    if is < ps && cell_start_at(t, is) {
+        return Some(is);
+    }
+    cell_start_at(t, ps).then_some(ps)
+}
+
+/// Whether a cell or value starts at `i`: the text's start, or after a line break, a field
+/// delimiter, a quote, a label's colon or `=`, with spaces between.
+fn cell_start_at(t: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && t[k - 1] == b' ' {
+        k -= 1;
+    }
+    k == 0 || matches!(t[k - 1], b'\n' | b'\r' | b'"' | b',' | b';' | b'|' | b'\t' | b':' | b'=')
 }
 
 /// Margin given to a name that structure decides (confidence about 0.73).
@@ -391,6 +468,11 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if !structural && !full_name && last.flags & F_COMPANY_AFTER != 0 {
         return true;
     }
+    // A line of business after a surname or a given name alone ("Hassan Städ", "Okafor
+    // Consulting", "Mwangi Coffee Traders").
+    if !structural && !full_name && trade_after(t, last.end) {
+        return true;
+    }
     // A company form further on, past capitalised words ("Niemi Golv & Kakel", "Papadakis
     // Family Bakery LLC"), even after a label such as `To:`.
     if !full_name && company_follows(t, last.end) {
@@ -416,6 +498,14 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if !structural
         && toks.iter().all(|k| k.flags & F_CAPS != 0 && k.flags & (F_GIVEN | F_SURNAME) == 0 && k.rule == 0)
     {
+        return true;
+    }
+    // What a system writes where a person's name would stand ("SYSTEM", "Payments Bot",
+    // "Service Account", "Okta System"), even under a name key.
+    if toks.iter().any(|k| {
+        std::str::from_utf8(t.get(k.start..k.end).unwrap_or(&[]))
+            .is_ok_and(|w| PLACEHOLDERS.iter().any(|p| w.eq_ignore_ascii_case(p)))
+    }) {
         return true;
     }
     if toks.len() == 1 {
@@ -527,6 +617,36 @@ pub(super) fn company_follows(t: &[u8], end: usize) -> bool {
     }
     false
 }
+
+/// Whether a trade noun follows `e` after one space ("Städ", "Consulting", "Coffee").
+fn trade_after(t: &[u8], e: usize) -> bool {
+    if t.get(e) != Some(&b' ') {
+        return false;
+    }
+    let we = crate::scan::word_end(t, e + 1);
+    std::str::from_utf8(&t[e + 1..we]).is_ok_and(crate::lexicon::is_trade_word)
+}
+
+/// Words of accounts and agents that are not people: a name holding one is a placeholder.
+const PLACEHOLDERS: &[&str] = &[
+    "system",
+    "bot",
+    "robot",
+    "daemon",
+    "admin",
+    "administrator",
+    "root",
+    "guest",
+    "anonymous",
+    "unknown",
+    "okänd",
+    "account",
+    "konto",
+    "noreply",
+    "automation",
+    "scheduler",
+    "systemet",
+];
 
 /// Capitalised Swedish and English function words that are never a name on their own.
 const FUNCTION_WORDS: &[&str] = &[
@@ -691,6 +811,68 @@ pub fn read_for_test(bytes: Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trade_after_a_surname_is_a_firm() {
+        let toks_of = |t: &'static [u8]| crate::names::features::sentence(t, None, &[]).toks;
+        let t: &[u8] = b"Leverans till Quorbel Consulting i dag";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"Quorbel").unwrap();
+        assert!(vetoed(t, &toks[k..=k]));
+        // A full name before it stays a person's, as before a company word.
+        let t: &[u8] = b"Faktura: Anna Quorbel Konsult AB";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"Anna").unwrap();
+        assert!(!trade_after(t, toks[k].end) && trade_after(t, toks[k + 1].end));
+    }
+
+    #[test]
+    fn placeholders_are_not_people() {
+        let toks_of = |t: &'static [u8]| crate::names::features::sentence(t, None, &[]).toks;
+        let t: &[u8] = b"09:40  Quorbel Payments Bot  closed it";
+        let toks = toks_of(t);
+        assert_eq!(toks.len(), 3);
+        assert!(vetoed(t, &toks[..]));
+        let t: &[u8] = b"09:40  Xanthe Quorbel  closed it";
+        let toks = toks_of(t);
+        assert!(!vetoed(t, &toks[..]));
+    }
+
+    #[test]
+    fn abbreviations_have_no_vowel() {
+        assert!(vowelless(b"Cdtr") && vowelless(b"MGR") && vowelless(b"Hwb"));
+        assert!(
+            !vowelless(b"Ng")
+                && !vowelless(b"Llwyd")
+                && !vowelless(b"Hjalmar")
+                && !vowelless("Ørn".as_bytes())
+        );
+    }
+
+    #[test]
+    fn particles_open_a_surname_in_a_cell() {
+        // Written for this test (not from any evaluation set).
+        let at = |t: &[u8], w: &str| t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap();
+        let t = b"\"C-1\",\"van der Quorbel, Xanthe\",\"x\"";
+        assert_eq!(particle_head(t, at(t, "Quorbel")), Some(at(t, "van")));
+        let t = b"de Quorbel";
+        assert_eq!(particle_head(t, 3), Some(0));
+        let t = b"name=\"d'Quorbel, Xanthe\"";
+        assert_eq!(particle_head(t, at(t, "Quorbel")), Some(at(t, "d'")));
+        let t = b"Kenteken op naam van: X.Y.Z. van Quorbel\n";
+        assert_eq!(particle_head(t, at(t, "Quorbel")), Some(at(t, "X.Y.Z.")));
+        // In running text a particle with no name before it stays out ("the works of de Quorbel").
+        let t = b"the works of de Quorbel";
+        assert_eq!(particle_head(t, at(t, "Quorbel")), None);
+        let mut out = vec![(at(t, "Quorbel"), t.len(), 0.9)];
+        join_particles(t, &mut out);
+        assert_eq!(out, [(at(t, "Quorbel"), t.len(), 0.9)]);
+        // Two particles after a name: "Xanthe bint Obi al-Quorbel".
+        let t = b"att Xanthe bint Obi al-Quorbel, f";
+        let mut out = vec![(at(t, "Xanthe"), at(t, "Xanthe") + 6, 0.9)];
+        join_particles(t, &mut out);
+        assert_eq!(out, [(at(t, "Xanthe"), at(t, ","), 0.9)]);
+    }
 
     #[test]
     fn particles_join_and_extend_names() {

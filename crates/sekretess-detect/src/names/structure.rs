@@ -33,6 +33,15 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
             && (run.iter().all(|x| x.flags & F_CAPS != 0) || run.iter().all(|x| x.flags & F_CAPS == 0))
             && cell_start(t, run[0].start)
             && cell_end(t, run[run.len() - 1].end)
+            // After a full name that starts with a known given name or a label's colon, one
+            // word the model left out and no list knows as a given name is what the person is
+            // or where they work ("Handläggare: Karin Holm, Ekonomi"), not the given name of a
+            // table's "Osei Mensah, Kofi".
+            && !(c == run.len() - 1
+                && run.len() >= 3
+                && tags[j - 1] == O
+                && (run[0].flags & F_GIVEN != 0 || after_colon(t, run[0].start))
+                && run[run.len() - 1].flags & (F_GIVEN | F_INITIAL) == 0)
         {
             let m = (k..j).filter(|&x| tags[x] != O).map(|x| margins[x]).fold(f32::INFINITY, f32::min);
             for x in k..j {
@@ -42,6 +51,12 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
         }
         k = j;
     }
+}
+
+/// Whether `i` follows a label's colon (and spaces).
+fn after_colon(t: &[u8], i: usize) -> bool {
+    let head = t[..i].trim_ascii_end();
+    head.ends_with(b":")
 }
 
 /// Whether a cell starts at `i`: after a line start, a field delimiter or quote, a label's
@@ -240,6 +255,9 @@ mod tests {
         assert_eq!(tags_after("HOLM ,  ASTRID\n", &[O, B]), [B, I]);
         // A name and a role, two people, a sentence: untouched.
         assert_eq!(tags_after("Karin Holm, HR\n", &[B, I, O]), [B, I, O]);
+        // A full name and the unit the person works in.
+        assert_eq!(tags_after("Handläggare: Karin Holm, Kortservice\n", &[O, B, I, O]), [O, B, I, O]);
+        assert_eq!(tags_after("Handläggare: Xanthe Obi, Kortservice\n", &[O, B, I, O]), [O, B, I, O]);
         assert_eq!(tags_after("Köpare: Tove Holm, Kofi Osei\n", &[O, B, I, B, O]), [O, B, I, B, O]);
         assert_eq!(tags_after("we met Holm, Astrid said so\n", &[O, B]), [O, B]);
     }
