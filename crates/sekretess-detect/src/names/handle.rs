@@ -13,39 +13,10 @@ pub const RECOGNIZER: &str = "person_handle";
 /// Confidence of a handle: above the default threshold, below checksum-validated identifiers.
 const CONF: f32 = 0.8;
 
-/// Keys and words after which a handle is an account (the last word of `basic_auth_user`,
-/// `label_printed_by`, `exporteradAv`, `User-Name`; `for` in `Accepted password for`).
-const ACCOUNT_CUES: &[&str] = &[
-    "user",
-    "username",
-    "login",
-    "account",
-    "konto",
-    "actor",
-    "owner",
-    "agent",
-    "by",
-    "av",
-    "for",
-    "name",
-    "analyst",
-    "reviewer",
-    "operator",
-    "handler",
-    "assignee",
-    "author",
-    "creator",
-    "editor",
-    "approver",
-    "requester",
-    "cashier",
-    "kassör",
-    "användare",
-    "handläggare",
-    "home",
-    "uid",
-    "principal",
-];
+/// Words after which a handle is an account, beside [`ACCOUNT_KEYS`] (the last word of
+/// `basic_auth_user`, `label_printed_by`, `exporteradAv`, `User-Name`; `for` in `Accepted
+/// password for`).
+const ACCOUNT_CUES: &[&str] = &["konto", "for", "name", "home", "uid"];
 
 /// Second parts that make `x.y` a host, a file or a method, not a name.
 const NOT_SURNAME: &[&str] = &[
@@ -130,7 +101,7 @@ fn account_cue(t: &[u8], s: usize) -> bool {
         if key.is_empty() {
             return false;
         }
-        if ACCOUNT_CUES.iter().any(|c| last_key_word(key).eq_ignore_ascii_case(c)) {
+        if ACCOUNT_KEYS.iter().chain(ACCOUNT_CUES).any(|c| last_key_word(key).eq_ignore_ascii_case(c)) {
             return true;
         }
         // `actor=admin:name`: one role word before a colon may stand between.
