@@ -13,6 +13,7 @@ mod features;
 mod handle;
 mod lexcache;
 mod model;
+mod particles;
 mod structure;
 
 use std::cell::RefCell;

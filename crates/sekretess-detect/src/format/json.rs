@@ -1,0 +1,304 @@
+//! JSON documents and NDJSON lines: string values decoded, scanned with the key they sit
+//! under as context, and written back with their escapes.
+
+use super::*;
+
+/// Decode a JSON string body (between the quotes). Returns the text and, when escapes were
+/// present, a map from decoded byte offsets to raw offsets (relative to the body).
+pub(super) fn json_decode(body: &[u8]) -> (Vec<u8>, Option<Vec<usize>>) {
+    if memchr::memchr(b'\\', body).is_none() {
+        return (body.to_vec(), None);
+    }
+    let mut s = Vec::with_capacity(body.len());
+    let mut map = Vec::with_capacity(body.len() + 1);
+    let mut k = 0;
+    while k < body.len() {
+        let b = body[k];
+        if b != b'\\' {
+            s.push(b);
+            map.push(k);
+            k += 1;
+            continue;
+        }
+        let e = body.get(k + 1).copied().unwrap_or(b'\\');
+        let simple = match e {
+            b'"' => Some(b'"'),
+            b'\\' => Some(b'\\'),
+            b'/' => Some(b'/'),
+            b'b' => Some(8),
+            b'f' => Some(12),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            _ => None,
+        };
+        if let Some(c) = simple {
+            s.push(c);
+            map.push(k);
+            k += 2;
+            continue;
+        }
+        if e == b'u' {
+            let hex = |at: usize| {
+                body.get(at..at + 4)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+            };
+            if let Some(u) = hex(k + 2) {
+                let mut len = 6;
+                let mut cp = u;
+                if (0xD800..0xDC00).contains(&u)
+                    && body.get(k + 6) == Some(&b'\\')
+                    && body.get(k + 7) == Some(&b'u')
+                    && let Some(lo) = hex(k + 8)
+                    && (0xDC00..0xE000).contains(&lo)
+                {
+                    cp = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                    len = 12;
+                }
+                let ch = char::from_u32(cp).unwrap_or('\u{FFFD}');
+                let mut buf = [0u8; 4];
+                for &b in ch.encode_utf8(&mut buf).as_bytes() {
+                    s.push(b);
+                    map.push(k);
+                }
+                k += len;
+                continue;
+            }
+        }
+        // Unknown escape: keep both bytes.
+        s.push(b'\\');
+        map.push(k);
+        k += 1;
+    }
+    map.push(body.len());
+    (s, Some(map))
+}
+
+fn json_encode(s: &[u8], out: &mut Vec<u8>) {
+    out.push(b'"');
+    for &b in s {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0..=0x1F => {
+                out.extend_from_slice(b"\\u00");
+                out.push(b"0123456789abcdef"[usize::from(b >> 4)]);
+                out.push(b"0123456789abcdef"[usize::from(b & 15)]);
+            }
+            _ => out.push(b),
+        }
+    }
+    out.push(b'"');
+}
+
+/// End of the JSON string whose opening quote is at `i` (index just past the closing quote).
+fn json_string_end(t: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        let k = memchr::memchr2(b'"', b'\\', t.get(j..)?)?;
+        j += k;
+        if t[j] == b'\\' {
+            j += 2;
+        } else {
+            return Some(j + 1);
+        }
+    }
+}
+
+struct Frame {
+    object: bool,
+    key: Option<Label>,
+    /// Under a key that names a thing, a place or an organisation ("venue", "devices"): a
+    /// `name` there is not a person's.
+    thing: bool,
+    /// Under a key that names a business's or a public place ("hotel", "office", "bank"): an
+    /// address there is not a person's.
+    place: bool,
+}
+
+/// Rewrite one JSON document (or NDJSON line) `t`, whose first byte is at `base` in the chunk.
+pub(super) fn json(
+    t: &[u8],
+    base: usize,
+    options: &Options,
+    out: &mut Vec<u8>,
+    cands: &mut Vec<Cand>,
+) -> Result<(), DetectError> {
+    let syntax =
+        |at: usize| DetectError::Syntax { format: "json", offset: u64::try_from(base + at).unwrap_or(0) };
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expect_key = false;
+    let mut pending: Option<Label> = None;
+    // The value's key names a version ("version", "fw_version", "build"): a dotted number
+    // there is a version string, not an IP address.
+    let mut version_key = false;
+    // The value's key names an account ("actor", "owner"): a login handle there is a name.
+    let mut account_key = false;
+    // The value's key names a thing ("venue", "devices"): the objects under it are things.
+    let mut thing_key = false;
+    let mut place_key = false;
+    let mut i = 0;
+    let mut copied = 0;
+    let mut redacted = Vec::new();
+    while i < t.len() {
+        let b = t[i];
+        match b {
+            b'{' => {
+                if stack.len() >= 512 {
+                    return Err(syntax(i));
+                }
+                // An object under a name key ("name": {"first": …}) keeps that key's label, so
+                // that its name-part keys are read as names; so does one under a birth key
+                // ("birth": {"date": …}), for its date.
+                let place = place_key || stack.last().is_some_and(|f| f.place);
+                let key = pending.filter(|l| matches!(l, Label::Person | Label::DateOfBirth));
+                let thing = thing_key || stack.last().is_some_and(|f| !f.object && f.thing);
+                stack.push(Frame { object: true, key, place, thing });
+                expect_key = true;
+                i += 1;
+            }
+            b'[' => {
+                if stack.len() >= 512 {
+                    return Err(syntax(i));
+                }
+                let key = pending.or_else(|| stack.last().filter(|f| !f.object).and_then(|f| f.key));
+                let place = place_key || stack.last().is_some_and(|f| f.place);
+                stack.push(Frame { object: false, key, place, thing: thing_key });
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                pending = None;
+                place_key = false;
+                version_key = false;
+                account_key = false;
+                thing_key = false;
+                i += 1;
+            }
+            b':' => {
+                expect_key = false;
+                i += 1;
+            }
+            b',' => {
+                if stack.last().is_some_and(|f| f.object) {
+                    expect_key = true;
+                }
+                pending = None;
+                place_key = false;
+                version_key = false;
+                account_key = false;
+                thing_key = false;
+                i += 1;
+            }
+            b'"' => {
+                let end = json_string_end(t, i).ok_or_else(|| syntax(i))?;
+                let body = &t[i + 1..end - 1];
+                let in_object = stack.last().is_some_and(|f| f.object);
+                if in_object && expect_key {
+                    let (k, _) = json_decode(body);
+                    let k = String::from_utf8_lossy(&k);
+                    pending = key_label(&k).or_else(|| {
+                        stack.last().and_then(|f| f.key).filter(|l| {
+                            (*l == Label::Person && crate::context::is_name_part_key(&k))
+                                || (*l == Label::DateOfBirth && crate::context::is_date_part_key(&k))
+                        })
+                    });
+                    version_key = crate::context::is_version_key(&k);
+                    account_key = crate::names::account_key(&k);
+                    thing_key = crate::names::thing_key(&k);
+                    // A thing's own name ("hotel": {"name": …}) is not a person's.
+                    if pending == Some(Label::Person)
+                        && stack.last().is_some_and(|f| f.object && f.thing)
+                        && matches!(k.to_lowercase().as_str(), "name" | "namn" | "displayname" | "title")
+                    {
+                        pending = None;
+                    }
+                    place_key = crate::context::is_place_key(&k);
+                } else {
+                    let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
+                    let (text, map) = json_decode(body);
+                    // A record named as a business ("name": "Harbourfront Inn") or with an
+                    // organisation number is an organisation's: the addresses after it in
+                    // the same object are its own.
+                    if in_object
+                        && matches!(key, Some(Label::Person | Label::SeOrgnr))
+                        && (key == Some(Label::SeOrgnr)
+                            || crate::scan::names_a_business(&String::from_utf8_lossy(&text)))
+                        && let Some(f) = stack.last_mut()
+                    {
+                        f.place = true;
+                    }
+                    let mut found = find(&text, key, options);
+                    if in_object && version_key {
+                        found.retain(|c| c.label != Label::IpAddress);
+                    }
+                    if (in_object && place_key) || stack.last().is_some_and(|f| f.place) {
+                        found.retain(|c| c.label != Label::PostalAddress);
+                    }
+                    // The value of a key that names a thing ("company": "Quorbel Imports") is
+                    // that thing's name.
+                    if in_object && thing_key {
+                        found.retain(|c| c.label != Label::Person);
+                    }
+                    // A handle under an account key ("actor", "owner") is a person's name.
+                    if in_object
+                        && account_key
+                        && found.is_empty()
+                        && let Some(c) = crate::names::account_value(&text)
+                    {
+                        found.push(c);
+                    }
+                    if !found.is_empty() {
+                        redacted.clear();
+                        rewrite(&text, &found, options, &mut redacted);
+                        out.extend_from_slice(&t[copied..i]);
+                        json_encode(&redacted, out);
+                        copied = end;
+                        for mut c in found {
+                            let (s, e) = match &map {
+                                Some(m) => (
+                                    m.get(c.start).copied().unwrap_or(0),
+                                    m.get(c.end).copied().unwrap_or(body.len()),
+                                ),
+                                None => (c.start, c.end),
+                            };
+                            c.start = base + i + 1 + s;
+                            c.end = base + i + 1 + e;
+                            cands.push(c);
+                        }
+                    }
+                }
+                i = end;
+            }
+            b'-' | b'0'..=b'9' => {
+                let s = i;
+                while i < t.len() && matches!(t[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                let in_object = stack.last().is_some_and(|f| f.object);
+                let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
+                let num = &t[s..i];
+                let found = find(num, key, options);
+                if !found.is_empty() {
+                    redacted.clear();
+                    rewrite(num, &found, options, &mut redacted);
+                    out.extend_from_slice(&t[copied..s]);
+                    json_encode(&redacted, out);
+                    copied = i;
+                    for mut c in found {
+                        c.start += base + s;
+                        c.end += base + s;
+                        cands.push(c);
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out.extend_from_slice(&t[copied..]);
+    Ok(())
+}
