@@ -68,8 +68,9 @@ pub fn fields(i: usize) -> BTreeMap<String, String> {
 }
 
 /// Starts `bin` on its own data folder under `dir` (production mode, the default log level,
-/// stderr to `server.log`), initializes and unseals it, creates group `bench` with
-/// `customers` customers and an API key for a service allowed `scopes` in that group.
+/// stderr to `server.log`; on SQLite, or on the PostgreSQL database `store` names),
+/// initializes and unseals it, creates group `bench` with `customers` customers and an API
+/// key for a service allowed `scopes` in that group.
 pub async fn start(
     label: &'static str,
     bin: &Path,
@@ -77,6 +78,7 @@ pub async fn start(
     certs: &tls::DevCertificate,
     customers: usize,
     scopes: &[&str],
+    store: Option<&str>,
 ) -> Result<Server> {
     let data = dir.join(label);
     std::fs::create_dir_all(&data)?;
@@ -85,10 +87,11 @@ pub async fn start(
     std::fs::write(
         &config,
         format!(
-            "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"\n",
+            "[server]\nlisten = \"127.0.0.1:{port}\"\ndata_dir = \"{}\"\ntls_cert = \"{}\"\ntls_key = \"{}\"\n{}",
             data.join("vault").display(),
             certs.cert.display(),
-            certs.key.display()
+            certs.key.display(),
+            store.map_or_else(String::new, |url| format!("store = \"{url}\"\n"))
         ),
     )?;
     let log = std::fs::File::create(data.join("server.log"))?;

@@ -74,8 +74,8 @@ fn main() -> Result<()> {
     let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
     rt.block_on(async {
         let servers = [
-            start("base", &base, dir.path(), &certs, customers, &["customers:read"]).await?,
-            start("new", &new, dir.path(), &certs, customers, &["customers:read"]).await?,
+            start("base", &base, dir.path(), &certs, customers, &["customers:read"], None).await?,
+            start("new", &new, dir.path(), &certs, customers, &["customers:read"], None).await?,
         ];
         println!(
             "Masked customer gets by code, {conns} connections, {seconds} s per round, {rounds} alternating rounds, {customers} customers per server.\n"

@@ -12,8 +12,11 @@
 //! apt-get install wrk linux-perf    # Debian's packages
 //! cargo build --release -p sekretess-cli -p sekretess-bench-server
 //! target/release/wrkload --bin target/release/sekretess [--seconds 5] [--rounds 3] \
-//!   [--customers 2000] [--threads 2]
+//!   [--customers 2000] [--threads 2] [--store postgres://postgres@127.0.0.1:5432/bench]
 //! ```
+//!
+//! With `--store` the server keeps its control database and its groups in that PostgreSQL
+//! database (use a throwaway one); CPU and fsyncs are the server process's, not PostgreSQL's.
 //!
 //! The API key is written into the Lua scripts in a private temporary folder, never on a
 //! command line.
@@ -138,7 +141,7 @@ fn median(v: &[f64]) -> f64 {
 }
 
 fn main() -> Result<()> {
-    let mut bin = None;
+    let (mut bin, mut store) = (None, None);
     let (mut seconds, mut rounds, mut customers, mut threads) = (5u64, 3usize, 2000usize, 2usize);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -149,11 +152,14 @@ fn main() -> Result<()> {
             "--rounds" => rounds = v()?.parse()?,
             "--customers" => customers = v()?.parse()?,
             "--threads" => threads = v()?.parse()?,
+            "--store" => store = Some(v()?),
             other => bail!("unknown argument {other}"),
         }
     }
     let Some(bin) = bin else {
-        bail!("usage: wrkload --bin SEKRETESS [--seconds S] [--rounds N] [--customers N] [--threads T]")
+        bail!(
+            "usage: wrkload --bin SEKRETESS [--seconds S] [--rounds N] [--customers N] [--threads T] [--store postgres://…]"
+        )
     };
     let rt = runtime("load")?;
     let dir = tempfile::tempdir()?;
@@ -165,6 +171,7 @@ fn main() -> Result<()> {
         &certs,
         customers,
         &["customers:read", "customers:write"],
+        store.as_deref(),
     ))?;
     let pid = server.proc.0.id();
     let codes = dir.path().join("codes.txt");
@@ -173,7 +180,8 @@ fn main() -> Result<()> {
     std::fs::write(&gets, gets_script(&server.token, &codes))?;
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
-        "wrk -t {threads}, {seconds} s per round, {rounds} alternating rounds, {customers} customers; load average {}.\n",
+        "{}; wrk -t {threads}, {seconds} s per round, {rounds} alternating rounds, {customers} customers; load average {}.\n",
+        if store.is_some() { "PostgreSQL (the server's own processes only are counted)" } else { "SQLite" },
         load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
     );
     println!(
