@@ -12,11 +12,13 @@
 //! apt-get install wrk linux-perf    # Debian's packages
 //! cargo build --release -p sekretess-cli -p sekretess-bench-server
 //! target/release/wrkload --bin target/release/sekretess [--seconds 5] [--rounds 3] \
-//!   [--customers 2000] [--threads 2] [--store postgres://postgres@127.0.0.1:5432/bench]
+//!   [--customers 2000] [--threads 2]
+//! SEKRETESS_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/bench target/release/wrkload …
 //! ```
 //!
-//! With `--store` the server keeps its control database and its groups in that PostgreSQL
-//! database (use a throwaway one); CPU and fsyncs are the server process's, not PostgreSQL's.
+//! With `SEKRETESS_BENCH_POSTGRES_URL` the server keeps its control database and its groups
+//! in that PostgreSQL database (use a throwaway one); CPU and fsyncs are the server
+//! process's, not PostgreSQL's.
 //!
 //! The API key is written into the Lua scripts in a private temporary folder, never on a
 //! command line.
@@ -141,7 +143,9 @@ fn median(v: &[f64]) -> f64 {
 }
 
 fn main() -> Result<()> {
-    let (mut bin, mut store) = (None, None);
+    let mut bin = None;
+    // The PostgreSQL URL comes from the environment (it may hold a password), as in `writes`.
+    let store = std::env::var("SEKRETESS_BENCH_POSTGRES_URL").ok();
     let (mut seconds, mut rounds, mut customers, mut threads) = (5u64, 3usize, 2000usize, 2usize);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -152,14 +156,11 @@ fn main() -> Result<()> {
             "--rounds" => rounds = v()?.parse()?,
             "--customers" => customers = v()?.parse()?,
             "--threads" => threads = v()?.parse()?,
-            "--store" => store = Some(v()?),
             other => bail!("unknown argument {other}"),
         }
     }
     let Some(bin) = bin else {
-        bail!(
-            "usage: wrkload --bin SEKRETESS [--seconds S] [--rounds N] [--customers N] [--threads T] [--store postgres://…]"
-        )
+        bail!("usage: wrkload --bin SEKRETESS [--seconds S] [--rounds N] [--customers N] [--threads T]")
     };
     let rt = runtime("load")?;
     let dir = tempfile::tempdir()?;
