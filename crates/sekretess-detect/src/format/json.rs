@@ -120,6 +120,48 @@ struct Frame {
     place: bool,
 }
 
+/// What an object key says about the value after it.
+#[derive(Default)]
+struct KeyCue {
+    /// The label the key names ("email", "firstName"), or that a name or birth object's part
+    /// key inherits ("name": {"first": …}).
+    label: Option<Label>,
+    /// A version ("version", "fw_version", "build"): a dotted number there is no IP address.
+    version: bool,
+    /// An account ("actor", "owner"): a login handle there is a name.
+    account: bool,
+    /// A thing ("venue", "devices"): the objects under it are things.
+    thing: bool,
+    /// A business's or public place's ("hotel", "office"): an address there is not a home.
+    place: bool,
+}
+
+impl KeyCue {
+    /// The cues of key `k` inside the object `within`.
+    fn of(k: &str, within: Option<&Frame>) -> KeyCue {
+        let mut label = key_label(k).or_else(|| {
+            within.and_then(|f| f.key).filter(|l| {
+                (*l == Label::Person && crate::context::is_name_part_key(k))
+                    || (*l == Label::DateOfBirth && crate::context::is_date_part_key(k))
+            })
+        });
+        // A thing's own name ("hotel": {"name": …}) is not a person's.
+        if label == Some(Label::Person)
+            && within.is_some_and(|f| f.object && f.thing)
+            && matches!(k.to_lowercase().as_str(), "name" | "namn" | "displayname" | "title")
+        {
+            label = None;
+        }
+        KeyCue {
+            label,
+            version: crate::context::is_version_key(k),
+            account: crate::names::account_key(k),
+            thing: crate::names::thing_key(k),
+            place: crate::context::is_place_key(k),
+        }
+    }
+}
+
 /// Rewrite one JSON document (or NDJSON line) `t`, whose first byte is at `base` in the chunk.
 pub(super) fn json(
     t: &[u8],
@@ -132,15 +174,8 @@ pub(super) fn json(
         |at: usize| DetectError::Syntax { format: "json", offset: u64::try_from(base + at).unwrap_or(0) };
     let mut stack: Vec<Frame> = Vec::new();
     let mut expect_key = false;
-    let mut pending: Option<Label> = None;
-    // The value's key names a version ("version", "fw_version", "build"): a dotted number
-    // there is a version string, not an IP address.
-    let mut version_key = false;
-    // The value's key names an account ("actor", "owner"): a login handle there is a name.
-    let mut account_key = false;
-    // The value's key names a thing ("venue", "devices"): the objects under it are things.
-    let mut thing_key = false;
-    let mut place_key = false;
+    // What the key of the value to come says; forgotten after the value.
+    let mut cue = KeyCue::default();
     let mut i = 0;
     let mut copied = 0;
     let mut redacted = Vec::new();
@@ -154,9 +189,9 @@ pub(super) fn json(
                 // An object under a name key ("name": {"first": …}) keeps that key's label, so
                 // that its name-part keys are read as names; so does one under a birth key
                 // ("birth": {"date": …}), for its date.
-                let place = place_key || stack.last().is_some_and(|f| f.place);
-                let key = pending.filter(|l| matches!(l, Label::Person | Label::DateOfBirth));
-                let thing = thing_key || stack.last().is_some_and(|f| !f.object && f.thing);
+                let place = cue.place || stack.last().is_some_and(|f| f.place);
+                let key = cue.label.filter(|l| matches!(l, Label::Person | Label::DateOfBirth));
+                let thing = cue.thing || stack.last().is_some_and(|f| !f.object && f.thing);
                 stack.push(Frame { object: true, key, place, thing });
                 expect_key = true;
                 i += 1;
@@ -165,18 +200,14 @@ pub(super) fn json(
                 if stack.len() >= 512 {
                     return Err(syntax(i));
                 }
-                let key = pending.or_else(|| stack.last().filter(|f| !f.object).and_then(|f| f.key));
-                let place = place_key || stack.last().is_some_and(|f| f.place);
-                stack.push(Frame { object: false, key, place, thing: thing_key });
+                let key = cue.label.or_else(|| stack.last().filter(|f| !f.object).and_then(|f| f.key));
+                let place = cue.place || stack.last().is_some_and(|f| f.place);
+                stack.push(Frame { object: false, key, place, thing: cue.thing });
                 i += 1;
             }
             b'}' | b']' => {
                 stack.pop();
-                pending = None;
-                place_key = false;
-                version_key = false;
-                account_key = false;
-                thing_key = false;
+                cue = KeyCue::default();
                 i += 1;
             }
             b':' => {
@@ -187,11 +218,7 @@ pub(super) fn json(
                 if stack.last().is_some_and(|f| f.object) {
                     expect_key = true;
                 }
-                pending = None;
-                place_key = false;
-                version_key = false;
-                account_key = false;
-                thing_key = false;
+                cue = KeyCue::default();
                 i += 1;
             }
             b'"' => {
@@ -201,25 +228,9 @@ pub(super) fn json(
                 if in_object && expect_key {
                     let (k, _) = json_decode(body);
                     let k = String::from_utf8_lossy(&k);
-                    pending = key_label(&k).or_else(|| {
-                        stack.last().and_then(|f| f.key).filter(|l| {
-                            (*l == Label::Person && crate::context::is_name_part_key(&k))
-                                || (*l == Label::DateOfBirth && crate::context::is_date_part_key(&k))
-                        })
-                    });
-                    version_key = crate::context::is_version_key(&k);
-                    account_key = crate::names::account_key(&k);
-                    thing_key = crate::names::thing_key(&k);
-                    // A thing's own name ("hotel": {"name": …}) is not a person's.
-                    if pending == Some(Label::Person)
-                        && stack.last().is_some_and(|f| f.object && f.thing)
-                        && matches!(k.to_lowercase().as_str(), "name" | "namn" | "displayname" | "title")
-                    {
-                        pending = None;
-                    }
-                    place_key = crate::context::is_place_key(&k);
+                    cue = KeyCue::of(&k, stack.last());
                 } else {
-                    let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
+                    let key = if in_object { cue.label } else { stack.last().and_then(|f| f.key) };
                     let (text, map) = json_decode(body);
                     // A record named as a business ("name": "Harbourfront Inn") or with an
                     // organisation number is an organisation's: the addresses after it in
@@ -233,20 +244,20 @@ pub(super) fn json(
                         f.place = true;
                     }
                     let mut found = find(&text, key, options);
-                    if in_object && version_key {
+                    if in_object && cue.version {
                         found.retain(|c| c.label != Label::IpAddress);
                     }
-                    if (in_object && place_key) || stack.last().is_some_and(|f| f.place) {
+                    if (in_object && cue.place) || stack.last().is_some_and(|f| f.place) {
                         found.retain(|c| c.label != Label::PostalAddress);
                     }
                     // The value of a key that names a thing ("company": "Quorbel Imports") is
                     // that thing's name.
-                    if in_object && thing_key {
+                    if in_object && cue.thing {
                         found.retain(|c| c.label != Label::Person);
                     }
                     // A handle under an account key ("actor", "owner") is a person's name.
                     if in_object
-                        && account_key
+                        && cue.account
                         && found.is_empty()
                         && let Some(c) = crate::names::account_value(&text)
                     {
@@ -280,7 +291,7 @@ pub(super) fn json(
                     i += 1;
                 }
                 let in_object = stack.last().is_some_and(|f| f.object);
-                let key = if in_object { pending } else { stack.last().and_then(|f| f.key) };
+                let key = if in_object { cue.label } else { stack.last().and_then(|f| f.key) };
                 let num = &t[s..i];
                 let found = find(num, key, options);
                 if !found.is_empty() {
