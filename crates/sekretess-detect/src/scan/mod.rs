@@ -405,6 +405,10 @@ impl<'a> Scanner<'a> {
         let t = self.t;
         let end = i + 14;
         let span = t.get(i..end)?;
+        // The dashes first: every digit and capital comes here, and few are a code.
+        if span[4] != b'-' || span[9] != b'-' {
+            return None;
+        }
         if is_letter_before(t, i) || (i >= 2 && t[i - 1] == b'-' && t[i - 2].is_ascii_alphanumeric()) {
             return None;
         }
