@@ -1,6 +1,7 @@
-//! `char_at` decodes by hand; it must agree with `str::from_utf8` on every input.
+//! `char_at` decodes by hand and `Scanner::text_of` cuts slices from the validated text;
+//! both must agree with `str::from_utf8` on every input.
 
-use super::char_at;
+use super::{Scanner, char_at};
 
 /// The decoder `char_at` replaced: validate the sequence the lead byte announces.
 fn reference(t: &[u8], i: usize) -> Option<(char, usize)> {
@@ -44,4 +45,19 @@ fn char_at_agrees_with_from_utf8() {
     assert!(n > 2_000_000);
     // Past the end.
     assert_eq!(char_at(b"ab", 2), None);
+}
+
+#[test]
+fn text_of_agrees_with_from_utf8_on_every_slice() {
+    let valid = "Åsa Öberg, 東京 \u{1F600} x\u{2588}y".as_bytes().to_vec();
+    let mut invalid = valid.clone();
+    invalid.insert(3, 0xC3);
+    for t in [&valid, &invalid] {
+        let sc = Scanner::new(t, None);
+        for a in 0..=t.len() {
+            for b in a..=t.len() {
+                assert_eq!(sc.text_of(a, b), std::str::from_utf8(&t[a..b]).ok(), "{a}..{b}");
+            }
+        }
+    }
 }
