@@ -388,13 +388,18 @@ pub(crate) fn count_chars(bytes: &[u8]) -> usize {
 }
 
 impl CharCounter {
-    /// Character offset of byte `b` of `text` (`b` not below the previous call's).
-    pub(crate) fn at(&mut self, text: &[u8], b: usize) -> usize {
+    /// Character offset of byte `b` of `text` (`b` not below the previous call's); `ts` is
+    /// what `str::from_utf8` makes of `text`, if known: a stretch of valid text between
+    /// character boundaries is then counted without validating it again.
+    fn at(&mut self, text: &[u8], ts: Option<&str>, b: usize) -> usize {
         if b < self.byte {
             self.byte = 0;
             self.chars = 0;
         }
-        self.chars += count_chars(&text[self.byte..b]);
+        self.chars += match ts.and_then(|ts| ts.get(self.byte..b)) {
+            Some(s) => s.chars().count(),
+            None => count_chars(&text[self.byte..b]),
+        };
         self.byte = b;
         self.chars
     }
@@ -406,8 +411,20 @@ impl CharCounter {
         base_byte: usize,
         base_char: usize,
     ) -> Finding {
-        let start = self.at(text, c.start);
-        let end = self.at(text, c.end);
+        self.finding_in(text, None, c, base_byte, base_char)
+    }
+
+    /// `finding`, with `ts` what `str::from_utf8` makes of `text`.
+    pub(crate) fn finding_in(
+        &mut self,
+        text: &[u8],
+        ts: Option<&str>,
+        c: &scan::Cand,
+        base_byte: usize,
+        base_char: usize,
+    ) -> Finding {
+        let start = self.at(text, ts, c.start);
+        let end = self.at(text, ts, c.end);
         Finding {
             label: c.label,
             confidence: (c.conf * 100.0).round() / 100.0,
