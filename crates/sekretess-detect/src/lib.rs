@@ -232,8 +232,10 @@ pub fn redact_bytes(
 
 /// Candidates of one text (or field value), resolved and filtered: sorted, non-overlapping.
 pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
-    let mut cands = scan_only(text, key, options);
-    names::apply(text, key, &mut cands);
+    // Validated once for the scanner and the tagger, which cut words from it.
+    let ts = std::str::from_utf8(text).ok();
+    let mut cands = scan_in(text, ts, key, options);
+    names::apply(text, ts, key, &mut cands);
     cands.retain(|c| scan::bounded(text, c));
     let found = resolve(cands, options);
     match &options.spans {
@@ -244,7 +246,12 @@ pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<sc
 
 /// The scanner's candidates of one text, before the PERSON model and resolution.
 pub(crate) fn scan_only(text: &[u8], key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
-    let mut sc = scan::Scanner::new(text, key);
+    scan_in(text, std::str::from_utf8(text).ok(), key, options)
+}
+
+/// `scan_only`, with `ts` what `str::from_utf8` makes of `text`.
+fn scan_in(text: &[u8], ts: Option<&str>, key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
+    let mut sc = scan::Scanner::new(text, ts, key);
     sc.floor = options.min_confidence;
     let whole = key.and_then(|k| scan::whole_field(text, k));
     if let Some(c) = whole {

@@ -420,10 +420,19 @@ pub(super) fn comma_join(between: &[u8]) -> bool {
 /// Tokens and static features of `text`; `cands` are the scanner's candidates on it and `key`
 /// the label its field name says.
 pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
+    sentence_in(t, std::str::from_utf8(t).ok(), key, cands)
+}
+
+/// `sentence`, with `ts` what `str::from_utf8` makes of `t` (words are cut from it at
+/// character boundaries).
+pub(crate) fn sentence_in<'a>(
+    t: &'a [u8],
+    ts: Option<&'a str>,
+    key: Option<Label>,
+    cands: &[Cand],
+) -> Sentence {
     let cache = CACHE
         .with(|c| std::mem::replace(&mut *c.borrow_mut(), LexCache { keys: Vec::new(), vals: Vec::new() }));
-    // Validated once here; words are then cut from it at character boundaries.
-    let ts = std::str::from_utf8(t).ok();
     let mut x = Extract { t, ts, s: Sentence::default(), cache };
     let mut rules = Rules {
         spans: cands.iter().map(|c| (c.start, c.end, c.label, c.conf)).collect(),

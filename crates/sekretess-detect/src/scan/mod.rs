@@ -326,12 +326,9 @@ impl Header {
 }
 
 impl<'a> Scanner<'a> {
-    pub fn new(t: &'a [u8], key: Option<Label>) -> Self {
-        Scanner::with_text(t, std::str::from_utf8(t).ok(), key)
-    }
-
-    /// A scanner over `t`, with `ts` what `str::from_utf8` makes of it.
-    pub fn with_text(t: &'a [u8], ts: Option<&'a str>, key: Option<Label>) -> Self {
+    /// A scanner over `t`; `ts` is what `str::from_utf8` makes of it (`None` if it is not
+    /// UTF-8, or not known: then every word is validated on its own).
+    pub fn new(t: &'a [u8], ts: Option<&'a str>, key: Option<Label>) -> Self {
         Scanner {
             t,
             ts,

@@ -53,7 +53,7 @@ fn text_of_agrees_with_from_utf8_on_every_slice() {
     let mut invalid = valid.clone();
     invalid.insert(3, 0xC3);
     for t in [&valid, &invalid] {
-        let sc = Scanner::new(t, None);
+        let sc = Scanner::new(t, std::str::from_utf8(t).ok(), None);
         for a in 0..=t.len() {
             for b in a..=t.len() {
                 assert_eq!(sc.text_of(a, b), std::str::from_utf8(&t[a..b]).ok(), "{a}..{b}");
