@@ -232,8 +232,10 @@ pub fn redact_bytes(
 
 /// Candidates of one text (or field value), resolved and filtered: sorted, non-overlapping.
 pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
-    let mut cands = scan_only(text, key, options);
-    names::apply(text, key, &mut cands);
+    // Validated once for the scanner and the tagger, which cut words from it.
+    let ts = std::str::from_utf8(text).ok();
+    let mut cands = scan_in(text, ts, key, options);
+    names::apply(text, ts, key, &mut cands);
     cands.retain(|c| scan::bounded(text, c));
     let found = resolve(cands, options);
     match &options.spans {
@@ -244,7 +246,12 @@ pub(crate) fn find(text: &[u8], key: Option<Label>, options: &Options) -> Vec<sc
 
 /// The scanner's candidates of one text, before the PERSON model and resolution.
 pub(crate) fn scan_only(text: &[u8], key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
-    let mut sc = scan::Scanner::new(text, key);
+    scan_in(text, std::str::from_utf8(text).ok(), key, options)
+}
+
+/// `scan_only`, with `ts` what `str::from_utf8` makes of `text`.
+fn scan_in(text: &[u8], ts: Option<&str>, key: Option<Label>, options: &Options) -> Vec<scan::Cand> {
+    let mut sc = scan::Scanner::new(text, ts, key);
     sc.floor = options.min_confidence;
     let whole = key.and_then(|k| scan::whole_field(text, k));
     if let Some(c) = whole {
@@ -388,13 +395,18 @@ pub(crate) fn count_chars(bytes: &[u8]) -> usize {
 }
 
 impl CharCounter {
-    /// Character offset of byte `b` of `text` (`b` not below the previous call's).
-    pub(crate) fn at(&mut self, text: &[u8], b: usize) -> usize {
+    /// Character offset of byte `b` of `text` (`b` not below the previous call's); `ts` is
+    /// what `str::from_utf8` makes of `text`, if known: a stretch of valid text between
+    /// character boundaries is then counted without validating it again.
+    fn at(&mut self, text: &[u8], ts: Option<&str>, b: usize) -> usize {
         if b < self.byte {
             self.byte = 0;
             self.chars = 0;
         }
-        self.chars += count_chars(&text[self.byte..b]);
+        self.chars += match ts.and_then(|ts| ts.get(self.byte..b)) {
+            Some(s) => s.chars().count(),
+            None => count_chars(&text[self.byte..b]),
+        };
         self.byte = b;
         self.chars
     }
@@ -406,8 +418,20 @@ impl CharCounter {
         base_byte: usize,
         base_char: usize,
     ) -> Finding {
-        let start = self.at(text, c.start);
-        let end = self.at(text, c.end);
+        self.finding_in(text, None, c, base_byte, base_char)
+    }
+
+    /// `finding`, with `ts` what `str::from_utf8` makes of `text`.
+    pub(crate) fn finding_in(
+        &mut self,
+        text: &[u8],
+        ts: Option<&str>,
+        c: &scan::Cand,
+        base_byte: usize,
+        base_char: usize,
+    ) -> Finding {
+        let start = self.at(text, ts, c.start);
+        let end = self.at(text, ts, c.end);
         Finding {
             label: c.label,
             confidence: (c.conf * 100.0).round() / 100.0,

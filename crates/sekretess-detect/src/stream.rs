@@ -259,12 +259,15 @@ pub fn redact_stream<R: Read, W: Write>(
                     output.write_all(&out)?;
                     summary.bytes_out += out.len() as u64;
                     let piece = &buf[s..e];
+                    // Validated once: the stretches between findings, and the piece, are
+                    // then counted without validating them again.
+                    let ps = std::str::from_utf8(piece).ok();
                     let mut counter = CharCounter::default();
                     for c in &cands {
-                        on_finding(&counter.finding(piece, c, base_byte + s, base_char));
+                        on_finding(&counter.finding_in(piece, ps, c, base_byte + s, base_char));
                     }
                     summary.findings += cands.len() as u64;
-                    let chars = count_chars(piece);
+                    let chars = ps.map_or_else(|| count_chars(piece), |p| p.chars().count());
                     base_char += chars;
                     summary.chars_in += chars as u64;
                 }

@@ -221,18 +221,32 @@ fn as_str(b: &[u8]) -> &str {
     std::str::from_utf8(b).unwrap_or("")
 }
 
+/// `b`, a part of the text `ts` (valid UTF-8), as `as_str` gives it, without validating its
+/// bytes again: a slice of valid UTF-8 is valid exactly when both its ends are character
+/// boundaries. Validating every word, its neighbours and its shape showed in the profile.
+/// Other slices (and any slice of a text that is not valid UTF-8) are validated.
+fn str_in<'a>(ts: Option<&'a str>, b: &'a [u8]) -> &'a str {
+    if let Some(ts) = ts {
+        let off = (b.as_ptr() as usize).wrapping_sub(ts.as_ptr() as usize);
+        if off <= ts.len() && b.len() <= ts.len() - off {
+            return ts.get(off..off + b.len()).unwrap_or("");
+        }
+    }
+    as_str(b)
+}
+
 /// "ANNA" -> "Anna" for lexicon lookups of words in capitals.
 pub(super) fn title(w: &str) -> String {
     let mut cs = w.chars();
     cs.next().map(|f| f.to_string() + &cs.as_str().to_lowercase()).unwrap_or_default()
 }
 
-fn shape(w: &[u8]) -> u64 {
+fn shape(w: &str) -> u64 {
     // Up to 6 classes of characters, runs collapsed: X x - ' and non-ASCII U/L.
     let mut h = 0u64;
     let mut last = 0u8;
     let mut n = 0;
-    for c in as_str(w).chars() {
+    for c in w.chars() {
         let k = if c.is_uppercase() {
             if c.is_ascii() { b'X' } else { b'U' }
         } else if c.is_lowercase() {
@@ -275,6 +289,8 @@ fn line_label(t: &[u8], i: usize) -> Option<&[u8]> {
 
 struct Extract<'a> {
     t: &'a [u8],
+    /// `t` as text, if it is valid UTF-8.
+    ts: Option<&'a str>,
     s: Sentence,
     cache: LexCache,
 }
@@ -350,7 +366,15 @@ fn next_capital(t: &[u8], mut i: usize) -> usize {
 /// Whether a capitalised word that is not joined to a previous one needs the model: it is
 /// followed by another capitalised word, stands mid-sentence, alone on its line or before a
 /// colon, after a label, under a scanner candidate, or in a name lexicon.
-fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache: &mut LexCache) -> bool {
+fn worth_a_look<'a>(
+    t: &'a [u8],
+    ts: Option<&'a str>,
+    i: usize,
+    we: usize,
+    end: usize,
+    rules: &Rules,
+    cache: &mut LexCache,
+) -> bool {
     // Followed by spaces (or ", ") and a capital.
     let mut j = end;
     if t.get(j) == Some(&b',') {
@@ -382,7 +406,7 @@ fn worth_a_look(t: &[u8], i: usize, we: usize, end: usize, rules: &Rules, cache:
     if line_label(t, i).is_some() || rules.at(i, end).is_some() {
         return true;
     }
-    cache.get(as_str(&t[i..we])) & (L_GIVEN | L_SUR) != 0
+    cache.get(str_in(ts, &t[i..we])) & (L_GIVEN | L_SUR) != 0
 }
 
 /// A comma joining two words of one name: `,` with at most two spaces before it and one to
@@ -396,9 +420,20 @@ pub(super) fn comma_join(between: &[u8]) -> bool {
 /// Tokens and static features of `text`; `cands` are the scanner's candidates on it and `key`
 /// the label its field name says.
 pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
+    sentence_in(t, std::str::from_utf8(t).ok(), key, cands)
+}
+
+/// `sentence`, with `ts` what `str::from_utf8` makes of `t` (words are cut from it at
+/// character boundaries).
+pub(crate) fn sentence_in<'a>(
+    t: &'a [u8],
+    ts: Option<&'a str>,
+    key: Option<Label>,
+    cands: &[Cand],
+) -> Sentence {
     let cache = CACHE
         .with(|c| std::mem::replace(&mut *c.borrow_mut(), LexCache { keys: Vec::new(), vals: Vec::new() }));
-    let mut x = Extract { t, s: Sentence::default(), cache };
+    let mut x = Extract { t, ts, s: Sentence::default(), cache };
     let mut rules = Rules {
         spans: cands.iter().map(|c| (c.start, c.end, c.label, c.conf)).collect(),
         cursor: std::cell::Cell::new(0),
@@ -463,8 +498,7 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         let possessive = we - i > 3 && t[i..we].ends_with(b"'s");
         let we = if possessive { we - 2 } else { we };
         // One letter, of any script ("É. Moreau"), and its dot.
-        let initial =
-            std::str::from_utf8(&t[i..we]).is_ok_and(|w| w.chars().count() == 1) && t.get(we) == Some(&b'.');
+        let initial = str_in(ts, &t[i..we]).chars().count() == 1 && t.get(we) == Some(&b'.');
         // The second letter of an abbreviation ("P.O. Box", "U.S.") is not an initial.
         if initial && i >= 2 && t[i - 1] == b'.' && t[i - 2].is_ascii_alphabetic() {
             i = we + 1;
@@ -489,7 +523,7 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
             SEP_NONE
         };
         let gap = if sep == SEP_SPACE { u8::try_from(spaces).unwrap_or(4) } else { 0 };
-        if sep == SEP_NONE && key.is_none() && !worth_a_look(t, i, we, end, &rules, &mut x.cache) {
+        if sep == SEP_NONE && key.is_none() && !worth_a_look(t, ts, i, we, end, &rules, &mut x.cache) {
             // A capitalised word at the start of a sentence, alone, with no cue: outside a
             // name without asking the model (this keeps the cost per byte low).
             i = end;
@@ -534,7 +568,7 @@ impl Extract<'_> {
         let t = self.t;
         self.s.offs.push(u32::try_from(self.s.feats.len()).unwrap_or(u32::MAX));
         let w = &t[i..we];
-        let ws = as_str(w);
+        let ws = str_in(self.ts, w);
         let caps = w.len() >= 2
             && ws.bytes().all(|b| !b.is_ascii_lowercase())
             && ws.chars().all(|c| !c.is_lowercase());
@@ -570,7 +604,7 @@ impl Extract<'_> {
         if n >= 2 {
             self.push(G_WORD, 4, &w[n - 2..]);
         }
-        self.push_h(0, 5, shape(&t[i..end]));
+        self.push_h(0, 5, shape(str_in(self.ts, &t[i..end])));
         self.push_h(0, 6, (n.min(12) as u64) << 8 | u64::from(end > we));
         self.push_h(G_LEX, 7, u64::from(flags & (F_GIVEN | F_SURNAME | F_STOP | F_STREET)));
         if lx & (L_GIVEN | L_EXACT_SUR) == L_GIVEN | L_EXACT_SUR {
@@ -590,7 +624,7 @@ impl Extract<'_> {
         };
         self.push(G_CTX, 10, pw);
         self.push_h(G_CTX, 11, u64::from(pp) << 8 | u64::from(pnl) << 1 | u64::from(line_start));
-        let plx = self.cache.get(as_str(pw));
+        let plx = self.cache.get(str_in(self.ts, pw));
         if plx & L_STRONG != 0 {
             self.push(G_CTX, 13, b"strong");
         } else if plx & L_WEAK != 0 {
@@ -611,7 +645,7 @@ impl Extract<'_> {
         let (nw, np, nnl) = word_fwd(t, end);
         self.push(G_CTX, 16, nw);
         self.push_h(G_CTX, 17, u64::from(np) << 8 | u64::from(nnl));
-        let nws = as_str(nw);
+        let nws = str_in(self.ts, nw);
         let ncap = nw.first().is_some_and(u8::is_ascii_uppercase)
             || (nw.first().is_some_and(|&b| b >= 0x80) && nws.chars().next().is_some_and(char::is_uppercase));
         self.push_h(G_CTX, 19, u64::from(ncap) << 8 | u64::from(np));
@@ -631,7 +665,7 @@ impl Extract<'_> {
             let ne = (nw.as_ptr() as usize).wrapping_sub(t.as_ptr() as usize).wrapping_add(nw.len());
             if ne <= t.len() {
                 let (nnw, _, _) = word_fwd(t, ne);
-                let nnlx = self.cache.get(as_str(nnw));
+                let nnlx = self.cache.get(str_in(self.ts, nnw));
                 if nnlx & L_FORM != 0 {
                     flags |= F_COMPANY_AFTER;
                     self.push(G_CTX, 20, b"company2");
@@ -650,7 +684,7 @@ impl Extract<'_> {
         for w in words.split(|&b| b == b' ' || b == b',') {
             if w.len() <= 6
                 && w.first().is_some_and(|b| b.is_ascii_uppercase() || matches!(b, b'(' | b'p'))
-                && self.cache.get(as_str(w)) & L_FORM != 0
+                && self.cache.get(str_in(self.ts, w)) & L_FORM != 0
             {
                 later = true;
                 break;
@@ -666,7 +700,7 @@ impl Extract<'_> {
         // Line: a label before a colon.
         if let Some(label) = line_label(t, i) {
             // Lower case in a stack buffer for ASCII labels (nearly all): no allocation.
-            let trimmed = as_str(label).trim();
+            let trimmed = str_in(self.ts, label).trim();
             let mut buf = [0u8; 48];
             let owned;
             let lower: &str = match buf.get_mut(..trimmed.len()) {
@@ -725,5 +759,28 @@ impl Extract<'_> {
             None => self.push(G_RULE, 27, b"none"),
         }
         self.s.toks.push(Tok { start: i, end, sep, flags, rule: 0, gap: 0 });
+    }
+}
+
+#[cfg(test)]
+mod str_in_tests {
+    use super::{as_str, str_in};
+
+    #[test]
+    fn a_slice_of_the_text_reads_as_validating_it_would() {
+        let text = "Åsa Öberg, 東京 \u{1F600} x\u{2588}y".as_bytes();
+        let ts = std::str::from_utf8(text).ok();
+        for a in 0..=text.len() {
+            for b in a..=text.len() {
+                assert_eq!(str_in(ts, &text[a..b]), as_str(&text[a..b]), "{a}..{b}");
+            }
+        }
+        // Not a part of the text, or a text that is not UTF-8: validated.
+        let other = "Åsa".as_bytes().to_vec();
+        assert_eq!(str_in(ts, &other), "Åsa");
+        assert_eq!(str_in(ts, &other[..1]), "");
+        let mut bad = b"Anna ".to_vec();
+        bad.push(0xC3);
+        assert_eq!(str_in(std::str::from_utf8(&bad).ok(), &bad[..4]), "Anna");
     }
 }

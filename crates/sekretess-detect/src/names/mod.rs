@@ -106,7 +106,8 @@ thread_local! {
 }
 
 /// Replaces the scanner's PERSON candidates in `cands` by the model's, for one text.
-pub(crate) fn apply(text: &[u8], key: Option<Label>, cands: &mut Vec<Cand>) {
+/// `ts` is what `str::from_utf8` makes of `text`.
+pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &mut Vec<Cand>) {
     TRACE.with(|tr| {
         if let Some(v) = tr.borrow_mut().as_mut() {
             v.push((text.to_vec(), key));
@@ -116,7 +117,7 @@ pub(crate) fn apply(text: &[u8], key: Option<Label>, cands: &mut Vec<Cand>) {
         handle::find(text, key, cands);
         return;
     };
-    let s = features::sentence(text, key, cands);
+    let s = features::sentence_in(text, ts, key, cands);
     cands.retain(|c| c.label != Label::Person);
     if !s.toks.is_empty() {
         let mut spans = m.spans(text, &s);

@@ -14,7 +14,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn word_str(&self, s: usize, e: usize) -> &'a str {
-        std::str::from_utf8(&self.t[s..e]).unwrap_or("")
+        self.text_of(s, e).unwrap_or("")
     }
 
     pub(super) fn at_word(&mut self, i: usize) -> usize {
@@ -194,7 +194,7 @@ impl<'a> Scanner<'a> {
             while e < t.len() && !matches!(t[e], b' ' | b'\t' | b'\r' | b'\n' | b',' | b';' | b':' | b')') {
                 e += 1;
             }
-            (std::str::from_utf8(&t[s..e]).unwrap_or(""), e)
+            (self.text_of(s, e).unwrap_or(""), e)
         };
         if t.get(end) != Some(&b' ') {
             return None;

@@ -1,7 +1,7 @@
 use super::super::Scanner;
 
 fn spans(text: &str) -> Vec<(String, &'static str)> {
-    let mut sc = Scanner::new(text.as_bytes(), None);
+    let mut sc = Scanner::new(text.as_bytes(), Some(text), None);
     sc.run();
     sc.out.iter().map(|c| (text[c.start..c.end].to_string(), c.rec)).collect()
 }
@@ -52,7 +52,7 @@ fn a_company_letterhead_address_is_not_reported() {
         "Fraktbolaget Nord AB, Industrigatan 4, 413 01 Göteborg\n",
         "Nowak Bygg AB\nIndustrivägen 4, 553 02 Jönköping\nOrg.nr",
     ] {
-        let mut sc = Scanner::new(text.as_bytes(), None);
+        let mut sc = Scanner::new(text.as_bytes(), Some(text), None);
         sc.run();
         assert!(sc.out.iter().all(|c| c.label != crate::Label::PostalAddress), "{text}");
     }
@@ -62,7 +62,7 @@ fn a_company_letterhead_address_is_not_reported() {
 
 /// Address spans that would be reported at the default threshold.
 fn reported(text: &str) -> Vec<String> {
-    let mut sc = Scanner::new(text.as_bytes(), None);
+    let mut sc = Scanner::new(text.as_bytes(), Some(text), None);
     sc.run();
     sc.out
         .iter()
