@@ -331,6 +331,7 @@ impl Store for SqliteStore {
             staging: INDEX_STAGING,
             filters: FilterCache::default(),
             runs: Arc::default(),
+            round_writer: Arc::default(),
         })
     }
 

@@ -7,7 +7,8 @@ use crate::common::{self, Backend, ctx, fields, lines};
 
 crate::conformance!(
     invalid_fixtures_are_refused_naming_field_and_rule_not_value,
-    bad_input_is_typed_and_changes_nothing
+    bad_input_is_typed_and_changes_nothing,
+    single_writes_see_what_batches_committed_between_their_rounds,
 );
 
 /// (invalid list, field it is offered to)
@@ -252,4 +253,35 @@ async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
     // Debug output of a customer never shows a value.
     let shown = format!("{ada:?}");
     assert!(!shown.contains("ada@example.com") && shown.contains("redacted"), "{shown}");
+}
+
+/// Single writes go through rounds that keep their own connection to the group's store
+/// from one round to the next; batches write through other connections. What a batch
+/// committed between two rounds is seen by the next: its values are taken, its customers
+/// can be updated and erased.
+async fn single_writes_see_what_batches_committed_between_their_rounds<B: Backend>(b: B) {
+    let tv = common::unsealed(b).await;
+    let v = &tv.vault;
+    v.create_group(&ctx(), "retail").await.unwrap();
+    let first = fields(&[("full_name", "Ada Round"), ("national_id", "19881231-0004")]);
+    v.create_customer(&ctx(), "retail", &first).await.unwrap();
+
+    let batch = vec![fields(&[("full_name", "Bo Batch"), ("national_id", "19900101-0017")])];
+    let from_batch = v.create_customers(&ctx(), "retail", &batch).await.unwrap().remove(0).unwrap();
+
+    let taken = fields(&[("full_name", "Cy Single"), ("national_id", "900101-0017")]);
+    assert_eq!(
+        v.create_customer(&ctx(), "retail", &taken).await.unwrap_err(),
+        VaultError::Duplicate { field: "national_id".into() }
+    );
+    v.update_customer(&ctx(), &from_batch, &[("email".into(), Some("bo@example.com".into()))]).await.unwrap();
+    let read = v.get_customer(&ctx(), &from_batch, None).await.unwrap();
+    assert_eq!(read.fields["email"].expose(), "bo@example.com");
+
+    // A second batch after the update: the round's connection sees the batch's row too.
+    let later = v.create_customers(&ctx(), "retail", &[fields(&[("full_name", "Di Later")])]).await.unwrap();
+    let later = later.into_iter().next().unwrap().unwrap();
+    v.erase_customer(&ctx(), &later).await.unwrap();
+    assert!(v.get_customer(&ctx(), &later, None).await.is_err());
+    assert_eq!(v.find(&ctx(), "retail", "national_id", "199001010017").await.unwrap(), [from_batch]);
 }
