@@ -409,8 +409,25 @@ fn print_table(names: &[&str], scores: &[Scores], timings: &[Option<(f64, f64)>]
     }
 }
 
+const USAGE: &str = "usage: sekretess-bench-detect COMMAND [OPTIONS]
+
+  gen --seed 42 --docs 3500 --out corpus.jsonl        generate the synthetic corpus
+  run --corpus corpus.jsonl --out sekretess.jsonl     predict spans for a corpus
+  score --corpus corpus.jsonl --pred sekretess.jsonl [--pred presidio.jsonl]
+  score-corpus --corpus FILE [--errors LABEL,...|all] P/R/F1 of a labelled corpus
+                                                      (--errors is refused for the held-out half)
+  throughput --mb 1,100,1000 [--threads N] [--dense] MB/s per core and peak memory
+  compare [--docs 3500] [--python PATH] [--script PATH] [--dir DIR]
+                                                      side by side with Presidio
+  train-names [--seed 19] [--epochs 8] [--gen-docs 4000] [--frozen FILE]... [--out FILE]
+                                                      retrain the PERSON model";
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    if args.iter().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(());
+    }
     let cmd = args.get(1).map(String::as_str).unwrap_or("help");
     let seed: u64 = arg(&args, "--seed").map_or(Ok(42), |s| s.parse()).context("--seed")?;
     let ndocs: usize = arg(&args, "--docs").map_or(Ok(3500), |s| s.parse()).context("--docs")?;
@@ -533,11 +550,8 @@ fn main() -> anyhow::Result<()> {
                 println!("- {fam}: P {p:.3} R {r:.3} F1 {f:.3} (false positives {})", s.fp_total(true));
             }
         }
-        _ => {
-            println!(
-                "usage: sekretess-bench-detect gen|run|score|score-corpus|throughput|compare|train-names (see the source header)"
-            );
-        }
+        "help" => println!("{USAGE}"),
+        other => bail!("unknown command {other:?}\n\n{USAGE}"),
     }
     Ok(())
 }

@@ -142,6 +142,12 @@ fn median(v: &[f64]) -> f64 {
     x.get(x.len() / 2).copied().unwrap_or(0.0)
 }
 
+const USAGE: &str =
+    "usage: wrkload --bin SEKRETESS [--seconds 5] [--rounds 3] [--customers 2000] [--threads 2]
+Loads a real `sekretess serve` with wrk (gets and single creates at 16 and 64 connections).
+PostgreSQL instead of SQLite: SEKRETESS_BENCH_POSTGRES_URL=postgres://... in the environment.
+fsyncs are counted when `perf` can trace this machine's syscalls.";
+
 fn main() -> Result<()> {
     let mut bin = None;
     // The PostgreSQL URL comes from the environment (it may hold a password), as in `writes`.
@@ -156,12 +162,14 @@ fn main() -> Result<()> {
             "--rounds" => rounds = v()?.parse()?,
             "--customers" => customers = v()?.parse()?,
             "--threads" => threads = v()?.parse()?,
-            other => bail!("unknown argument {other}"),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => bail!("unknown argument {other}\n{USAGE}"),
         }
     }
-    let Some(bin) = bin else {
-        bail!("usage: wrkload --bin SEKRETESS [--seconds S] [--rounds N] [--customers N] [--threads T]")
-    };
+    let Some(bin) = bin else { bail!("{USAGE}") };
     let rt = runtime("load")?;
     let dir = tempfile::tempdir()?;
     let certs = tls::generate_dev_certificate(&dir.path().join("tls"), SystemClock.now())?;
