@@ -64,6 +64,25 @@ impl Scanner<'_> {
         start
     }
 
+    /// Whether `s` starts a field: the line, a quoted value, a cell after a tab or a column
+    /// gap, or a value after a label's colon.
+    fn opens_field(&self, s: usize) -> bool {
+        let t = self.t;
+        let mut k = s;
+        while k > 0 && t[k - 1] == b' ' && s - k < 3 {
+            k -= 1;
+        }
+        // Three spaces or more: a column gap.
+        if s - k >= 3 {
+            return true;
+        }
+        match k.checked_sub(1).map(|p| t[p]) {
+            None | Some(b'\n' | b'\t' | b'"') => true,
+            Some(b':') => k < s,
+            _ => false,
+        }
+    }
+
     /// A capitalised town name at `i`.
     fn town_at(&self, i: usize) -> bool {
         char_at(self.t, i).is_some_and(|(c, _)| c.is_uppercase())
@@ -343,6 +362,16 @@ impl Scanner<'_> {
                 let o = usize::from(i >= 5 && &t[i - 2..i] == b"  ");
                 let state = i >= 4 + o && t[i - 1] == b' ' && lexicon::is_us_state(&t[i - 3 - o..i - 1 - o]);
                 if state && !matches!(self.whole_address(i, end, Post::Us), Whole::No) {
+                    return;
+                }
+                // "Town ST ZIP" as a field or a line of its own, its street in another field
+                // ("71 Oak St Apt 2" / "Rochester NY 14607"): one span with the town.
+                if state
+                    && let Some(s) = self.us_town_before(i)
+                    && self.opens_field(s)
+                    && !self.company_before(s)
+                {
+                    self.push(s, end, Label::PostalAddress, confidence::US_ZIP_STATE, "us_zip");
                     return;
                 }
                 let base = if state { confidence::US_ZIP_STATE } else { confidence::US_ZIP };
