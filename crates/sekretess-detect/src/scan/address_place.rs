@@ -244,11 +244,145 @@ fn sentence_tail(text: &str) -> &str {
     text
 }
 
+/// What a business prints next to its own address (letterheads, receipts, footers, sale
+/// listings): its registration or VAT number, its web site, its opening hours, the terms of
+/// a sale. Lower case, matched at a word's start.
+const BUSINESS_AFTER: &[&str] = &[
+    "org.nr",
+    "org nr",
+    "org. nr",
+    "org.-nr",
+    "orgnr",
+    "organisationsnummer",
+    "organisationsnr",
+    "momsreg",
+    "vat no",
+    "vat reg",
+    "vat gb",
+    "vat:",
+    "vat nr",
+    "vat number",
+    "abn ",
+    "company no",
+    "company reg",
+    "registered in",
+    "www.",
+    "http",
+    "öppettider",
+    "öppet ",
+    "opening hours",
+    "open mon",
+    "freehold",
+    "leasehold",
+    "guide £",
+    "guide price",
+    "offers in",
+    "offers over",
+    "asking price",
+    "utgångspris",
+    "boarea",
+    "säljs",
+    "till salu",
+    "sold ",
+];
+
+/// Mailboxes of a role, not of a person ("info@", "kundservice@"): an organisation's.
+const ROLE_MAILBOXES: &[&str] = &[
+    "info",
+    "kontakt",
+    "contact",
+    "kundservice",
+    "kundtjanst",
+    "support",
+    "noreply",
+    "no-reply",
+    "accounts",
+    "billing",
+    "sales",
+    "order",
+    "orders",
+    "hello",
+    "kansli",
+    "office",
+    "reception",
+    "admin",
+    "help",
+    "service",
+    "ekonomi",
+    "faktura",
+    "invoice",
+    "invoices",
+    "enquiries",
+    "post",
+    "registrator",
+];
+
+/// Whether a cell of a letterhead (lower case) opens with a cue of [`BUSINESS_AFTER`] or a
+/// role mailbox, perhaps after its label ("e-post: info@…").
+fn business_cell(cell: &str) -> bool {
+    if BUSINESS_AFTER.iter().any(|c| cell.starts_with(c)) {
+        return true;
+    }
+    let mut toks = cell.split_whitespace();
+    let first = toks.next().unwrap_or("");
+    let tok = if first.ends_with(':') { toks.next().unwrap_or("") } else { first };
+    tok.split_once('@').is_some_and(|(local, _)| ROLE_MAILBOXES.contains(&local))
+}
+
+/// The cells of a line: texts between `|`, `·`, `•`, a tab or three spaces.
+fn cells(line: &str) -> impl Iterator<Item = &str> {
+    line.split(['|', '·', '•', '\t']).flat_map(|c| c.split("   ")).map(str::trim).filter(|c| !c.is_empty())
+}
+
+/// A line that gives a business's phone ("Tel 08-…", "Phone: …").
+fn phone_line(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("").trim_end_matches([':', '.']);
+    matches!(first, "tel" | "telefon" | "phone" | "ph" | "fax" | "tfn" | "växel" | "mobil" | "mobile")
+}
+
 impl Scanner<'_> {
+    /// Whether what follows an address ending at `e` is what a business prints by its own
+    /// address: in another cell of its line ("… 135 41 Tyresö | Org.nr …", "…   ABN …",
+    /// "… . Guide £…"), or opening one of the next two lines, past a phone line ("Tel …\nOrg
+    /// nr …", "Boarea 142 m²", "Offers in excess of …").
+    fn business_follows(&self, e: usize) -> bool {
+        let t = self.t;
+        let hi = t.len().min(e + 240);
+        let text = String::from_utf8_lossy(&t[e..hi]).to_lowercase();
+        let mut lines = text.split('\n');
+        let rest = lines.next().unwrap_or("");
+        let sep = rest.starts_with("   ")
+            || rest.trim_start().starts_with(['|', '·', '•', '\t'])
+            || rest.starts_with(". ");
+        if sep && cells(rest.trim_start_matches(['.', ' '])).any(business_cell) {
+            return true;
+        }
+        if !rest.trim().is_empty() && !sep {
+            return false;
+        }
+        for line in lines.take(2) {
+            let line = line.trim();
+            if line.is_empty() {
+                return false;
+            }
+            if phone_line(line) {
+                if cells(line).any(business_cell) {
+                    return true;
+                }
+                continue;
+            }
+            return cells(line).next().is_some_and(business_cell);
+        }
+        false
+    }
+
     /// Whether a bracket right after an address ending at `e` says it is not a home
     /// ("Storgatan 1 (office, not home)", "(work address)").
     pub(super) fn not_a_home_after(&self, e: usize) -> bool {
         let t = self.t;
+        if self.business_follows(e) {
+            return true;
+        }
         let mut k = e;
         while k < t.len() && k - e < 3 && t[k] == b' ' {
             k += 1;
@@ -260,6 +394,7 @@ impl Scanner<'_> {
         let Some(close) = memchr::memchr(b')', &t[k..hi]) else { return false };
         let inside = String::from_utf8_lossy(&t[k + 1..k + close]).to_lowercase();
         names_a_place(&inside)
+            || inside.split(',').any(|c| business_cell(c.trim()))
             || inside
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| matches!(w, "work" | "arbete" | "arbetsplats" | "jobbet"))

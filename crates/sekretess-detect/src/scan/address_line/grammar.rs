@@ -569,7 +569,9 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
     if end >= 2 && is_direction(ws[end - 1].1) {
         end -= 1;
     }
-    let h = (0..end).rev().find(|&k| is_house_number(ws[k].1))?;
+    // American house numbers run to five digits ("18400 W Seven Mile Rd").
+    let us_number = |w: &str| w.len() == 5 && !w.starts_with('0') && w.bytes().all(|b| b.is_ascii_digit());
+    let h = (0..end).rev().find(|&k| is_house_number(ws[k].1) || us_number(ws[k].1))?;
     if h > 0 && is_po_box(ws[h - 1].1) {
         return None;
     }
@@ -584,6 +586,9 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
         return None;
     }
     let typed = words.last().is_some_and(|(_, w)| is_en_street_type(w));
+    if us_number(ws[h].1) && !typed {
+        return None;
+    }
     // "No. 88 Nanjing West Road": the number sign belongs to the street.
     if h > 0 && matches!(ws[h - 1].1, "No." | "no.") {
         return typed.then_some(ws[h - 1].0);
