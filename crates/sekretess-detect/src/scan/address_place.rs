@@ -51,6 +51,7 @@ const PLACES: &[&str] = &[
     "bostadsrättsförening*",
     "salu",
     "objekt",
+    "objektets",
     "visning*",
     "sale",
     "viewing*",
@@ -73,6 +74,13 @@ const PLACES: &[&str] = &[
     "vandrarhem*",
     "camping*",
     "enheten",
+    "kansli*",
+    "yard",
+    "bureau",
+    "administration",
+    "insurance",
+    "locker*",
+    "remit",
     // A visiting address is an organisation's.
     "besöksadress*",
     "visiting",
@@ -91,6 +99,7 @@ const PLACE_HEADS: &[&str] = &[
     "byrå",
     "provning",
     "terminal",
+    "tandläkar",
 ];
 
 /// Words of a business's name ("Brightwater Dental", "Harbour Estates", "Riverside Family
@@ -140,6 +149,23 @@ const BUSINESS: &[&str] = &[
     "Estate",
     "Shopping",
     "Centrum",
+    // Banks, insurers, agents and shops by their kind.
+    "Bank",
+    "Insurance",
+    "Mutual",
+    "Management",
+    "Airways",
+    "Airlines",
+    "Surveyors",
+    "Valuers",
+    "Auctioneers",
+    "Agents",
+    "Florists",
+    "Printers",
+    "Books",
+    "Bookshop",
+    "Supermarket",
+    "Pharmacy",
 ];
 
 /// Endings of Swedish compounds that name an authority, a school, a court, a hospital or a
@@ -195,6 +221,24 @@ fn is_business(word: &str) -> bool {
         && BUSINESS.iter().any(|b| b.eq_ignore_ascii_case(word))
 }
 
+/// A line of business ("Plumbing", "Realty"); not "Service", which also names a person's
+/// address ("Service address:").
+fn trade(word: &str) -> bool {
+    let w = title(word);
+    w != "Service" && lexicon::is_trade_word(&w)
+}
+
+/// A word in capitals as a title-case word ("PLUMBING" → "Plumbing"); others as written.
+fn title(word: &str) -> std::borrow::Cow<'_, str> {
+    let caps = word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase());
+    if !caps {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    let mut cs = word.chars();
+    let first = cs.next().map(String::from).unwrap_or_default();
+    std::borrow::Cow::Owned(first + &cs.as_str().to_lowercase())
+}
+
 /// Whether a name names a business, a school, a court or a team rather than a person
 /// ("Harbourfront Inn", "Karimi Design AB", "Fyrisskolan"): its record's address is its own.
 pub(crate) fn names_a_business(name: &str) -> bool {
@@ -206,7 +250,8 @@ pub(crate) fn names_a_business(name: &str) -> bool {
 
 /// What the words of `text` say: a place, a business, a company form or a PO box.
 pub(super) fn names_a_place(text: &str) -> bool {
-    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')' | '|' | '"'))
+    for raw in
+        text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')' | '|' | '"' | '/' | '_'))
     {
         let w = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
         let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
@@ -215,7 +260,9 @@ pub(super) fn names_a_place(text: &str) -> bool {
         }
         if is_place(w)
             || is_business(w)
+            || trade(w)
             || lexicon::is_company_form(w)
+            || lexicon::is_company_form(&title(w))
             || lexicon::is_company_form(raw.trim_end_matches([',', ':', ';', '|']))
             || PO_BOX.contains(&w.to_lowercase().as_str())
         {
@@ -332,6 +379,37 @@ fn business_cell(cell: &str) -> bool {
 /// The cells of a line: texts between `|`, `·`, `•`, a tab or three spaces.
 fn cells(line: &str) -> impl Iterator<Item = &str> {
     line.split(['|', '·', '•', '\t']).flat_map(|c| c.split("   ")).map(str::trim).filter(|c| !c.is_empty())
+}
+
+/// The cell of `line` (texts between gaps of three spaces or a tab) that holds the column
+/// `col` (in chars), or the whole line when it has one cell.
+fn cell_at(line: &str, col: usize) -> &str {
+    let mut start = 0; // byte offset of the current cell
+    let mut spaces = 0;
+    let mut cells: Vec<(usize, usize, usize)> = Vec::new(); // (byte start, byte end, char start)
+    let mut cell_col = 0;
+    for (k, (b, c)) in line.char_indices().enumerate() {
+        if c == ' ' || c == '\t' {
+            spaces += if c == '\t' { 3 } else { 1 };
+        } else {
+            if spaces >= 3 && k > spaces {
+                cells.push((start, b, cell_col));
+                start = b;
+                cell_col = k;
+            }
+            spaces = 0;
+        }
+    }
+    if cells.is_empty() {
+        return line;
+    }
+    cells.push((start, line.len(), cell_col));
+    // The last cell that starts at or before the column (a little slack for OCR).
+    cells
+        .iter()
+        .rev()
+        .find(|&&(_, _, c)| c <= col + 2)
+        .map_or(line, |&(a, e, _)| &line[a..e])
 }
 
 /// A line that gives a business's phone ("Tel 08-…", "Phone: …").
@@ -457,7 +535,10 @@ impl Scanner<'_> {
                 ps += 1;
             }
             let line = String::from_utf8_lossy(&t[ps..pe]);
-            if names_a_place(&line) {
+            // In a layout of columns only the cell above the address speaks of it.
+            let col = t[ls..s].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+            let line = cell_at(&line, col);
+            if names_a_place(line) {
                 return true;
             }
             let lower = line.trim_start().to_lowercase();
