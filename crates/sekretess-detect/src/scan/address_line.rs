@@ -258,6 +258,10 @@ impl Scanner<'_> {
         if let Some(g) = memchr::memrchr(b'\t', &t[s..se]) {
             s += g + 1;
         }
+        // A form's fill-in line before the value ("Adress:__Storgatan 1").
+        if let Some(g) = t[s..se].windows(2).rposition(|w| w == b"__").map(|p| p + 2) {
+            s += g;
+        }
         while s < se && matches!(t[s], b' ' | b'\t') {
             s += 1;
         }
