@@ -364,16 +364,26 @@ const ROLE_MAILBOXES: &[&str] = &[
     "registrator",
 ];
 
-/// Whether a cell of a letterhead (lower case) opens with a cue of [`BUSINESS_AFTER`] or a
-/// role mailbox, perhaps after its label ("e-post: info@…").
+/// Whether a cell of a letterhead opens with a cue of [`BUSINESS_AFTER`] or a role mailbox,
+/// perhaps after its label ("E-post: info@…"). ASCII letters in any case (no allocation:
+/// this runs after every address).
 fn business_cell(cell: &str) -> bool {
-    if BUSINESS_AFTER.iter().any(|c| cell.starts_with(c)) {
+    let b = cell.as_bytes();
+    if BUSINESS_AFTER.iter().any(|c| b.len() >= c.len() && b[..c.len()].eq_ignore_ascii_case(c.as_bytes())) {
         return true;
     }
     let mut toks = cell.split_whitespace();
     let first = toks.next().unwrap_or("");
     let tok = if first.ends_with(':') { toks.next().unwrap_or("") } else { first };
-    tok.split_once('@').is_some_and(|(local, _)| ROLE_MAILBOXES.contains(&local))
+    tok.split_once('@').is_some_and(|(local, _)| ROLE_MAILBOXES.iter().any(|r| r.eq_ignore_ascii_case(local)))
+}
+
+/// The longest valid UTF-8 text at the start of `b` (a window may cut a character).
+fn text_of(b: &[u8]) -> &str {
+    match std::str::from_utf8(b) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or(""),
+    }
 }
 
 /// The cells of a line: texts between `|`, `·`, `•`, a tab or three spaces.
@@ -415,7 +425,7 @@ fn cell_at(line: &str, col: usize) -> &str {
 /// A line that gives a business's phone ("Tel 08-…", "Phone: …").
 fn phone_line(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("").trim_end_matches([':', '.']);
-    matches!(first, "tel" | "telefon" | "phone" | "ph" | "fax" | "tfn" | "växel" | "mobil" | "mobile")
+    ["tel", "telefon", "phone", "ph", "fax", "tfn", "växel", "mobil", "mobile"].iter().any(|w| w.eq_ignore_ascii_case(first))
 }
 
 impl Scanner<'_> {
@@ -426,30 +436,46 @@ impl Scanner<'_> {
     fn business_follows(&self, e: usize) -> bool {
         let t = self.t;
         let hi = t.len().min(e + 240);
-        let text = String::from_utf8_lossy(&t[e..hi]).to_lowercase();
-        let mut lines = text.split('\n');
-        let rest = lines.next().unwrap_or("");
-        let sep = rest.starts_with("   ")
-            || rest.trim_start().starts_with(['|', '·', '•', '\t'])
-            || rest.starts_with(". ");
-        if sep && cells(rest.trim_start_matches(['.', ' '])).any(business_cell) {
-            return true;
-        }
-        if !rest.trim().is_empty() && !sep {
+        let line_end = |from: usize| memchr::memchr(b'\n', &t[from..hi]).map_or(hi, |p| from + p);
+        let text = |a: usize, b: usize| text_of(&t[a..b]);
+        let le = line_end(e);
+        let rest = &t[e..le];
+        let first = rest.iter().position(|&b| b != b' ').map(|p| rest[p]);
+        // Another cell: a column gap, a bar, a middle dot or bullet (both start with 0xC2
+        // or 0xE2), a new sentence.
+        let sep = rest.starts_with(b"   ")
+            || matches!(first, Some(b'|' | b'\t' | 0xC2 | 0xE2))
+            || rest.starts_with(b". ");
+        if sep {
+            if cells(text(e, le).trim_start_matches(['.', ' '])).any(business_cell) {
+                return true;
+            }
+        } else if first.is_some_and(|b| b != b'\r') {
             return false;
         }
-        for line in lines.take(2) {
-            let line = line.trim();
-            if line.is_empty() {
+        let mut ls = le + 1;
+        for _ in 0..2 {
+            if ls >= hi {
                 return false;
             }
+            let le = line_end(ls);
+            let mut s = ls;
+            while s < le && matches!(t[s], b' ' | b'\t') {
+                s += 1;
+            }
+            if s == le || t[s] == b'\r' {
+                return false;
+            }
+            let line = text(s, le);
             if phone_line(line) {
                 if cells(line).any(business_cell) {
                     return true;
                 }
+                ls = le + 1;
                 continue;
             }
-            return cells(line).next().is_some_and(business_cell);
+            // A cue opens the line: its first 48 bytes are enough.
+            return cells(text(s, le.min(s + 48))).next().is_some_and(business_cell);
         }
         false
     }

@@ -210,6 +210,13 @@ impl Scanner<'_> {
     /// "Datum: ") whose words name no birth date.
     fn other_label_before(&self, start: usize) -> bool {
         let t = self.t;
+        let mut k = start;
+        while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
+            k -= 1;
+        }
+        if k == 0 || t[k - 1] != b':' {
+            return false;
+        }
         let lo = start.saturating_sub(40);
         let ls = memchr::memrchr(b'\n', &t[lo..start]).map_or(lo, |p| lo + p + 1);
         let before = String::from_utf8_lossy(&t[ls..start]).to_lowercase();
