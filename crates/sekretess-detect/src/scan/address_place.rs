@@ -272,6 +272,22 @@ pub(super) fn names_a_place(text: &str) -> bool {
     false
 }
 
+/// Words that say an address is someone's home ("bor", "lives", "hemadress").
+const HOME_WORDS: &[&str] = &[
+    "bor", "bodde", "lives", "lived", "living", "live", "resides", "residing", "home", "hem", "hemma",
+    "hemadress", "bostad", "bostadsadress", "folkbokförd", "folkbokföringsadress",
+];
+
+/// Whether the last clause of `before` (after its last comma, bracket or full stop) holds a
+/// word of [`HOME_WORDS`] and names no place.
+fn home_clause(before: &str) -> bool {
+    let b = before.trim_end_matches([' ', ',', ':', '\t']);
+    let clause = b.rsplit([',', ';', '(', ')', '.', '\n']).next().unwrap_or(b);
+    // "bor på Vårdboendet X, …", "Ogden Funeral Home, …": the clause names a place itself.
+    clause.split(|c: char| !c.is_alphanumeric()).any(|w| HOME_WORDS.iter().any(|h| h.eq_ignore_ascii_case(w)))
+        && !names_a_place(clause)
+}
+
 /// The last sentence of `text`: what follows the last full stop, `!` or `?` that ends a word
 /// in lower case or a number and is followed by a space and a capital ("… moved to room 171.
 /// Our customer … lives at"; not "P.O. Box", "St. Brigid's").
@@ -534,6 +550,11 @@ impl Scanner<'_> {
             from += 1;
         }
         let before = String::from_utf8_lossy(&t[from..s]);
+        // The clause right before the address says whose it is ("…, där jag själv bor,
+        // Ekholmsvägen 118"): a home, whatever a clause further back names.
+        if home_clause(&before) {
+            return false;
+        }
         if names_a_place(sentence_tail(&before)) {
             return true;
         }

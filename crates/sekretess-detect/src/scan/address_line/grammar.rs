@@ -108,7 +108,14 @@ pub(super) fn is_lead_street_word(w: &str) -> bool {
         "Rambla",
         "Bulevar",
     ];
-    W.contains(&w)
+    // Also in capitals, as shipping labels print it ("ODOS ERMOU 118").
+    W.contains(&w) || (w.len() > 2 && w.bytes().all(|b| b.is_ascii_uppercase()) && W.contains(&title_case(w).as_str()))
+}
+
+/// German street types written as a word of their own after the name ("Kottbusser Damm",
+/// "Karl-Marx-Allee", "Am Hohen Ufer"): the name before them belongs to the street.
+fn is_de_street_type(w: &str) -> bool {
+    matches!(w, "Damm" | "Allee" | "Ring" | "Weg" | "Platz" | "Ufer" | "Chaussee" | "Markt" | "Gasse" | "Steig")
 }
 
 /// English street types beyond the lexicon's ("7 Heather Close", "15 Firthview Court").
@@ -386,7 +393,7 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
     // Storgatan 11") is not part of it.
     let mut m = chain.len() - 1;
     // "Araby Park", "Holland Park": a place word takes the name before it.
-    if m > 0 && lexicon::is_place_word(&chain[m].1.to_lowercase()) {
+    if m > 0 && (lexicon::is_place_word(&chain[m].1.to_lowercase()) || is_de_street_type(chain[m].1)) {
         m -= 1;
     }
     while m > 0 && (is_prefix_word(chain[m - 1].1) || is_lead_street_word(chain[m - 1].1)) {
@@ -553,7 +560,7 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
     if end >= 3
         && matches!(
             title_case(ws[end - 2].1).as_str(),
-            "Apt" | "Apt." | "Unit" | "Suite" | "Ste" | "Flat" | "#"
+            "Apt" | "Apt." | "Unit" | "Suite" | "Ste" | "Flat" | "Fl" | "Floor" | "#"
         )
     {
         end -= 2;
