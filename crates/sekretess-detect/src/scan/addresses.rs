@@ -83,6 +83,31 @@ impl Scanner<'_> {
         }
     }
 
+    /// Whether `[i, end)` fills a cell of its own (between tabs, `;` or `|`) right after a
+    /// cell that holds a street ("Backvägen 3\t840 93\t350"): a postcode column.
+    fn cell_after_street(&self, i: usize, end: usize) -> bool {
+        let t = self.t;
+        let cell_sep = |b: u8| matches!(b, b'\t' | b';' | b'|');
+        let mut k = i;
+        while k > 0 && t[k - 1] == b' ' {
+            k -= 1;
+        }
+        let mut e = end;
+        while t.get(e) == Some(&b' ') {
+            e += 1;
+        }
+        if k == 0 || !cell_sep(t[k - 1]) || !t.get(e).is_none_or(|&b| cell_sep(b) || b == b'\n' || b == b'\r') {
+            return false;
+        }
+        let mut se = k - 1;
+        while se > 0 && t[se - 1] == b' ' {
+            se -= 1;
+        }
+        self.out.iter().rev().take(4).any(|c| {
+            c.label == Label::PostalAddress && matches!(c.rec, "se_street" | "eu_street" | "en_street") && c.end == se
+        })
+    }
+
     /// A capitalised town name at `i`.
     fn town_at(&self, i: usize) -> bool {
         char_at(self.t, i).is_some_and(|(c, _)| c.is_uppercase())
@@ -332,7 +357,7 @@ impl Scanner<'_> {
                 let se_prefix = i >= 3 && t[i - 1] == b'-' && (t[i - 2] == b'E' || t[i - 2] == b'S');
                 let base = if se_prefix {
                     confidence::SE_POSTCODE_PREFIXED
-                } else if town {
+                } else if town || self.cell_after_street(i, end) {
                     confidence::SE_POSTCODE_TOWN
                 } else {
                     confidence::SE_POSTCODE
