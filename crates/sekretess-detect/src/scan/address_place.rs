@@ -250,9 +250,9 @@ pub(crate) fn names_a_business(name: &str) -> bool {
 
 /// What the words of `text` say: a place, a business, a company form or a PO box.
 pub(super) fn names_a_place(text: &str) -> bool {
-    for raw in
-        text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')' | '|' | '"' | '/' | '_'))
-    {
+    for raw in text.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')' | '|' | '"' | '/' | '_')
+    }) {
         let w = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
         let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
         if w.is_empty() {
@@ -274,8 +274,22 @@ pub(super) fn names_a_place(text: &str) -> bool {
 
 /// Words that say an address is someone's home ("bor", "lives", "hemadress").
 const HOME_WORDS: &[&str] = &[
-    "bor", "bodde", "lives", "lived", "living", "live", "resides", "residing", "home", "hem", "hemma",
-    "hemadress", "bostad", "bostadsadress", "folkbokförd", "folkbokföringsadress",
+    "bor",
+    "bodde",
+    "lives",
+    "lived",
+    "living",
+    "live",
+    "resides",
+    "residing",
+    "home",
+    "hem",
+    "hemma",
+    "hemadress",
+    "bostad",
+    "bostadsadress",
+    "folkbokförd",
+    "folkbokföringsadress",
 ];
 
 /// Whether the last clause of `before` (after its last comma, bracket or full stop) holds a
@@ -431,17 +445,15 @@ fn cell_at(line: &str, col: usize) -> &str {
     }
     cells.push((start, line.len(), cell_col));
     // The last cell that starts at or before the column (a little slack for OCR).
-    cells
-        .iter()
-        .rev()
-        .find(|&&(_, _, c)| c <= col + 2)
-        .map_or(line, |&(a, e, _)| &line[a..e])
+    cells.iter().rev().find(|&&(_, _, c)| c <= col + 2).map_or(line, |&(a, e, _)| &line[a..e])
 }
 
 /// A line that gives a business's phone ("Tel 08-…", "Phone: …").
 fn phone_line(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("").trim_end_matches([':', '.']);
-    ["tel", "telefon", "phone", "ph", "fax", "tfn", "växel", "mobil", "mobile"].iter().any(|w| w.eq_ignore_ascii_case(first))
+    ["tel", "telefon", "phone", "ph", "fax", "tfn", "växel", "mobil", "mobile"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(first))
 }
 
 impl Scanner<'_> {

@@ -96,7 +96,8 @@ impl Scanner<'_> {
         while t.get(e) == Some(&b' ') {
             e += 1;
         }
-        if k == 0 || !cell_sep(t[k - 1]) || !t.get(e).is_none_or(|&b| cell_sep(b) || b == b'\n' || b == b'\r') {
+        if k == 0 || !cell_sep(t[k - 1]) || !t.get(e).is_none_or(|&b| cell_sep(b) || b == b'\n' || b == b'\r')
+        {
             return false;
         }
         let mut se = k - 1;
@@ -104,7 +105,9 @@ impl Scanner<'_> {
             se -= 1;
         }
         self.out.iter().rev().take(4).any(|c| {
-            c.label == Label::PostalAddress && matches!(c.rec, "se_street" | "eu_street" | "en_street") && c.end == se
+            c.label == Label::PostalAddress
+                && matches!(c.rec, "se_street" | "eu_street" | "en_street")
+                && c.end == se
         })
     }
 

@@ -156,3 +156,83 @@ fn japanese_addresses_from_the_block_number_to_the_postcode() {
     // A product code of the same shape is no postcode.
     assert!(a("Part no. 150-0022 shipped.\n").is_empty());
 }
+
+#[test]
+fn session15_address_spans_keep_to_their_cell_unit_and_town() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A column gap ends the address: the name cell before it stays out.
+    assert_eq!(
+        a("Mån  Lind, Eva        Lärkgatan 4, 123 45 Ort        070-123 45 67\n"),
+        ["Lärkgatan 4, 123 45 Ort"]
+    );
+    // A flat in a named house.
+    assert_eq!(
+        a("Mr Tom Reid\nApt 5, The Old Mill, Weir Road, Bath BA2 3QT\n\nDear Mr Reid,"),
+        ["Apt 5, The Old Mill, Weir Road, Bath BA2 3QT"]
+    );
+    // A town named with its river.
+    assert_eq!(
+        a("Ship to: Goethestraße 8, 60313 Frankfurt am Main\n"),
+        ["Goethestraße 8, 60313 Frankfurt am Main"]
+    );
+    // Town, state and ZIP as a field of their own.
+    assert!(
+        a("Street: 12 Elm St Apt 4\nCity, state, ZIP: Springfield IL 62704\n")
+            .contains(&"Springfield IL 62704".to_string())
+    );
+    // A five-digit American house number, a German street type after the name, a Greek
+    // lead word in capitals.
+    assert_eq!(
+        a("Ship to: 12345 W Nine Mile Rd, Warren, MI 48089\n"),
+        ["12345 W Nine Mile Rd, Warren, MI 48089"]
+    );
+    assert_eq!(a("Lieferung: Frankfurter Allee 12, 10247 Berlin\n"), ["Frankfurter Allee 12, 10247 Berlin"]);
+    assert_eq!(
+        a("TO: NIKOS PAPAS\n   ODOS ATHINAS 12\n   105 51 ATHINA\n"),
+        ["ODOS ATHINAS 12\n   105 51 ATHINA"]
+    );
+    // A postcode alone in its cell after a street cell.
+    assert!(a("Lind, Eva\tLärkgatan 4\t123 45\t300\n").contains(&"123 45".to_string()));
+}
+
+#[test]
+fn session15_what_a_business_prints_by_its_address_makes_it_not_a_home() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    for text in [
+        "Nordsten\nVerkstadsgatan 2, 123 45 Ort | info@nordsten.example\n",
+        "Nordsten\nVerkstadsgatan 2, 123 45 Ort\nTel 08-12 34 56\nOrg.nr 556677-8899\n",
+        "Till salu\n\nLärkgatan 4, 123 45 Ort\nBoarea 80 m² · 3 rok\n",
+        "WIDGETWORKS PLUMBING LTD\n4 Mill Road, Leeds LS2 7AB\n",
+        "Remit to: Widgetworks, 4 Mill Road, Leeds LS2 7AB\n",
+        "   Acme/pharmacy  #0042\n   100 Main St, Springfield IL 62704\n",
+    ] {
+        assert!(a(text).is_empty(), "{text:?}: {:?}", a(text));
+    }
+    // A person's block followed by the person's phone and mailbox stays reported.
+    assert_eq!(
+        a("Anna Lind\nLärkgatan 4, 123 45 Ort\nTel 070-123 45 67\nanna.lind@example.com\n"),
+        ["Lärkgatan 4, 123 45 Ort"]
+    );
+    // Only the cell above a column speaks of it.
+    let cols = "Leveransadress:        Fakturaadress:\nEva Holm               Holm Måleri\nLärkgatan 4            Box 12\n";
+    assert!(a(cols).contains(&"Lärkgatan 4".to_string()), "{:?}", a(cols));
+    // The clause right before the address says it is a home.
+    assert_eq!(
+        a("Lägenheten i Brf Lärken, där jag bor, Lärkgatan 4, 123 45 Ort, skänks.\n"),
+        ["Lärkgatan 4, 123 45 Ort"]
+    );
+}
+
+#[test]
+fn session15_fill_in_lines_bars_and_labels() {
+    // A form's fill-in line bounds a value.
+    assert_eq!(of("Personnummer:__850314-1239__\n", Format::Text, Label::SePersonnummer), ["850314-1239"]);
+    // A birth column in a table drawn with bars.
+    let table = "| Name       | DOB        | Role    |\n| Eva Lind   | 12/03/1985 | mother  |\n";
+    assert_eq!(of(table, Format::Text, Label::DateOfBirth), ["12/03/1985"]);
+    // A label of its own before a date outweighs a birth cue further back on the line.
+    assert_eq!(of("DOB: 12/03/1985   Visit: 04/05/2024\n", Format::Text, Label::DateOfBirth), ["12/03/1985"]);
+    // A customer's address in a supplier's order list is the customer's.
+    let json = r#"{"leverantor": "Nordsten AB", "orgnr": "556677-8899", "orders": [{"kund": "Eva Lind", "adress": "Lärkgatan 4, 123 45 Ort"}]}"#;
+    assert_eq!(of(json, Format::Json, Label::PostalAddress), ["Lärkgatan 4, 123 45 Ort"]);
+}

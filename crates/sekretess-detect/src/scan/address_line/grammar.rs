@@ -109,13 +109,17 @@ pub(super) fn is_lead_street_word(w: &str) -> bool {
         "Bulevar",
     ];
     // Also in capitals, as shipping labels print it ("ODOS ERMOU 118").
-    W.contains(&w) || (w.len() > 2 && w.bytes().all(|b| b.is_ascii_uppercase()) && W.contains(&title_case(w).as_str()))
+    W.contains(&w)
+        || (w.len() > 2 && w.bytes().all(|b| b.is_ascii_uppercase()) && W.contains(&title_case(w).as_str()))
 }
 
 /// German street types written as a word of their own after the name ("Kottbusser Damm",
 /// "Karl-Marx-Allee", "Am Hohen Ufer"): the name before them belongs to the street.
 fn is_de_street_type(w: &str) -> bool {
-    matches!(w, "Damm" | "Allee" | "Ring" | "Weg" | "Platz" | "Ufer" | "Chaussee" | "Markt" | "Gasse" | "Steig")
+    matches!(
+        w,
+        "Damm" | "Allee" | "Ring" | "Weg" | "Platz" | "Ufer" | "Chaussee" | "Markt" | "Gasse" | "Steig"
+    )
 }
 
 /// English street types beyond the lexicon's ("7 Heather Close", "15 Firthview Court").
