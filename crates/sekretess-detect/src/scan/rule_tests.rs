@@ -236,3 +236,12 @@ fn session15_fill_in_lines_bars_and_labels() {
     let json = r#"{"leverantor": "Nordsten AB", "orgnr": "556677-8899", "orders": [{"kund": "Eva Lind", "adress": "Lärkgatan 4, 123 45 Ort"}]}"#;
     assert_eq!(of(json, Format::Json, Label::PostalAddress), ["Lärkgatan 4, 123 45 Ort"]);
 }
+
+#[test]
+fn session15_bank_accounts_after_betalas_and_not_a_clearing_number_alone() {
+    let acc = |t: &str| of(t, Format::Text, Label::SeBankAccount);
+    // An account that fails its bank's check is found after a payment cue.
+    assert_eq!(acc("Avgiften betalas till 5401 123 45 68 senast fredag.\n"), ["5401 123 45 68"]);
+    // Swedbank's five-digit clearing number after its word is no plusgiro number.
+    assert!(!acc("Swedbank, clearing 8105-9, konto 123 456 789-0\n").contains(&"8105-9".to_string()));
+}
