@@ -111,6 +111,15 @@ impl Scanner<'_> {
         })
     }
 
+    /// Whether an address part (a street) was found before `i` on its line, within 160
+    /// bytes.
+    fn street_on_line_before(&self, i: usize) -> bool {
+        let t = self.t;
+        let lo = i.saturating_sub(160);
+        let ls = memchr::memrchr(b'\n', &t[lo..i]).map_or(lo, |p| lo + p + 1);
+        self.out.iter().rev().take(12).any(|c| c.label == Label::PostalAddress && c.start >= ls && c.end <= i)
+    }
+
     /// A capitalised town name at `i`.
     fn town_at(&self, i: usize) -> bool {
         char_at(self.t, i).is_some_and(|(c, _)| c.is_uppercase())
@@ -403,6 +412,13 @@ impl Scanner<'_> {
                     return;
                 }
                 let base = if state { confidence::US_ZIP_STATE } else { confidence::US_ZIP };
+                // A bare ZIP is part of an address only with its street: in a record, the
+                // street stands before it on its line ("street=… zip=…", "12 Oak St,75023");
+                // a ZIP on its own in a log or a chat ("billing_zip=30309") is a card
+                // check's, not an address.
+                if !state && !(i == 0 && end == t.len()) && !self.street_on_line_before(i) {
+                    return;
+                }
                 self.push(i, end, Label::PostalAddress, base, "us_zip");
                 return;
             }

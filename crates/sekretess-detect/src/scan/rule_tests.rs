@@ -245,3 +245,14 @@ fn session15_bank_accounts_after_betalas_and_not_a_clearing_number_alone() {
     // Swedbank's five-digit clearing number after its word is no plusgiro number.
     assert!(!acc("Swedbank, clearing 8105-9, konto 123 456 789-0\n").contains(&"8105-9".to_string()));
 }
+
+#[test]
+fn session15_a_bare_zip_needs_its_street_on_the_line() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert!(a("Support: the billing zip on file is 90210, not 90211.\n").is_empty());
+    // A ZIP after its state keeps its address.
+    assert_eq!(
+        a("Send it to 12 Oak St, Springfield, IL 62704 please\n"),
+        ["12 Oak St, Springfield, IL 62704"]
+    );
+}
