@@ -189,6 +189,12 @@ impl Scanner<'_> {
                 true
             }
             None if self.cue(i, end, Label::PostalAddress) && !self.company_before(i) => {
+                // A field of postcode and town ("Postcode/City 00100 Helsinki") is one span
+                // with its town.
+                let end = match self.town_after(end) {
+                    Some(e) if self.postcode_and_town_label(i) => e,
+                    _ => end,
+                };
                 self.push(i, end, Label::PostalAddress, confidence::EU_POSTCODE_CUE, "eu_postcode");
                 true
             }

@@ -256,3 +256,13 @@ fn session15_a_bare_zip_needs_its_street_on_the_line() {
         ["12 Oak St, Springfield, IL 62704"]
     );
 }
+
+#[test]
+fn session15_postcode_and_town_fields_and_barred_columns() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A field of postcode and town takes its town.
+    assert!(a("Street Rua Nova 12\nPostcode/City 40100 Porto\n").contains(&"40100 Porto".to_string()));
+    // Columns drawn with a bar: the recipient's postcode takes its town.
+    let label = "Från                  | Till\nNordsten AB           | Eva Lind\nVerkstadsgatan 2      | Lärkgatan 4\n123 45 ORT            | 543 21 STAD\n";
+    assert!(a(label).contains(&"543 21 STAD".to_string()), "{:?}", a(label));
+}
