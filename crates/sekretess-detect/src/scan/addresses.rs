@@ -422,7 +422,8 @@ impl Scanner<'_> {
                 // street stands before it on its line ("street=… zip=…", "12 Oak St,75023");
                 // a ZIP on its own in a log or a chat ("billing_zip=30309") is a card
                 // check's, not an address.
-                if !state && !(i == 0 && end == t.len()) && !self.street_on_line_before(i) {
+                let whole_value = i == 0 && end == t.len();
+                if !(state || whole_value || self.street_on_line_before(i)) {
                     return;
                 }
                 self.push(i, end, Label::PostalAddress, base, "us_zip");
