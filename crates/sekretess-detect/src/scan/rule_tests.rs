@@ -266,3 +266,18 @@ fn session15_postcode_and_town_fields_and_barred_columns() {
     let label = "Från                  | Till\nNordsten AB           | Eva Lind\nVerkstadsgatan 2      | Lärkgatan 4\n123 45 ORT            | 543 21 STAD\n";
     assert!(a(label).contains(&"543 21 STAD".to_string()), "{:?}", a(label));
 }
+
+#[test]
+fn session15_a_labelled_address_wrapped_after_a_comma_goes_on() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert_eq!(
+        a("Home  address:  Ulitsa Lenina 5, kv. 12,\n620014  Yekaterinburg\nE-mail:  ivan@example.ru\n"),
+        ["Ulitsa Lenina 5, kv. 12,\n620014  Yekaterinburg"]
+    );
+    // The next line is a field of its own: the value ends with its line.
+    assert!(
+        !a("Home address: Ulitsa Lenina 5, kv. 12,\nPhone: 8 343 555 01 23\n")
+            .iter()
+            .any(|s| s.contains("Phone"))
+    );
+}
