@@ -252,15 +252,26 @@ impl Scanner<'_> {
         }
         // A table's column gap (a tab, three spaces) ends the cell: "Berg, Anna   Storgatan 1"
         // puts the name in a cell of its own.
-        if let Some(g) = t[s..se].windows(3).rposition(|w| w == b"   ").map(|p| p + 3) {
-            s += g;
-        }
-        if let Some(g) = memchr::memrchr(b'\t', &t[s..se]) {
-            s += g + 1;
-        }
-        // A form's fill-in line before the value ("Adress:__Storgatan 1").
-        if let Some(g) = t[s..se].windows(2).rposition(|w| w == b"__").map(|p| p + 2) {
-            s += g;
+        // A form's fill-in line before the value ("Adress:__Storgatan 1") too. Read right
+        // to left byte by byte (slice comparisons here cost a call each).
+        let mut k = se;
+        let mut spaces = 0;
+        let mut under = 0;
+        while k > s {
+            let b = t[k - 1];
+            spaces = if b == b' ' { spaces + 1 } else { 0 };
+            under = if b == b'_' { under + 1 } else { 0 };
+            if spaces == 3 || under == 2 || b == b'\t' {
+                s = k + if b == b'\t' {
+                    0
+                } else if spaces == 3 {
+                    2
+                } else {
+                    1
+                };
+                break;
+            }
+            k -= 1;
         }
         while s < se && matches!(t[s], b' ' | b'\t') {
             s += 1;

@@ -142,12 +142,9 @@ fn left_ok(t: &[u8], i: usize) -> bool {
         return true;
     }
     let p = t[i - 1];
-    // A form's fill-in line ("Personnummer:__19890517-7807__") is not part of a word.
-    if p == b'_' && i >= 2 && t[i - 2] == b'_' {
-        return true;
-    }
     if is_word_byte(p) || p == b'+' {
-        return false;
+        // A form's fill-in line ("Personnummer:__19890517-7807__") is not part of a word.
+        return p == b'_' && i >= 2 && t[i - 2] == b'_';
     }
     if matches!(p, b'.' | b'-' | b'/') && i >= 2 && t[i - 2].is_ascii_digit() {
         return false;
@@ -161,11 +158,8 @@ fn left_ok(t: &[u8], i: usize) -> bool {
 /// Right digit boundary: not followed by a word character or by a separator and a digit.
 fn right_ok(t: &[u8], e: usize) -> bool {
     let Some(&n) = t.get(e) else { return true };
-    if n == b'_' && t.get(e + 1) == Some(&b'_') {
-        return true;
-    }
     if is_word_byte(n) {
-        return false;
+        return n == b'_' && t.get(e + 1) == Some(&b'_');
     }
     if matches!(n, b'.' | b'-' | b'/' | b'+') && t.get(e + 1).is_some_and(u8::is_ascii_digit) {
         return false;
@@ -456,10 +450,9 @@ pub fn bounded(t: &[u8], c: &Cand) -> bool {
     // A form's fill-in line ("__") bounds a value like a space (names: the names tagger
     // reads `_` as part of a word, so a name there would be cut).
     let fill = c.label != Label::Person;
-    let fill_before = fill && c.start >= 2 && &t[c.start - 2..c.start] == b"__";
-    let fill_after = fill && t.get(c.end..c.end + 2) == Some(b"__");
-    (fill_before || !is_letter_before(t, c.start))
-        && (fill_after || !char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_'))
+    (!is_letter_before(t, c.start) || fill && c.start >= 2 && &t[c.start - 2..c.start] == b"__")
+        && (!char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
+            || fill && t.get(c.end..c.end + 2) == Some(b"__"))
 }
 
 /// Whole-value candidates for a field whose name says what it holds.
