@@ -55,6 +55,7 @@ fn positive(label: Label) -> &'static [&'static str] {
             "account*",
             "bank*",
             "betala",
+            "betalas",
             "pay",
             // The bank named before its account ("Betalas till: SEB 5460 14 157 90") and
             // transfers on a statement.

@@ -118,6 +118,10 @@ struct Frame {
     /// Under a key that names a business's or a public place ("hotel", "office", "bank"): an
     /// address there is not a person's.
     place: bool,
+    /// A record named as a business or with an organisation number: its addresses, and those
+    /// of the objects under its keys, are its own; not those of the records listed in its
+    /// arrays ("ordrar": [{…}] of a supplier are its customers').
+    business: bool,
 }
 
 /// What an object key says about the value after it.
@@ -192,7 +196,8 @@ pub(super) fn json(
                 let place = cue.place || stack.last().is_some_and(|f| f.place);
                 let key = cue.label.filter(|l| matches!(l, Label::Person | Label::DateOfBirth));
                 let thing = cue.thing || stack.last().is_some_and(|f| !f.object && f.thing);
-                stack.push(Frame { object: true, key, place, thing });
+                let business = stack.last().is_some_and(|f| f.object && f.business);
+                stack.push(Frame { object: true, key, place, thing, business });
                 expect_key = true;
                 i += 1;
             }
@@ -202,7 +207,7 @@ pub(super) fn json(
                 }
                 let key = cue.label.or_else(|| stack.last().filter(|f| !f.object).and_then(|f| f.key));
                 let place = cue.place || stack.last().is_some_and(|f| f.place);
-                stack.push(Frame { object: false, key, place, thing: cue.thing });
+                stack.push(Frame { object: false, key, place, thing: cue.thing, business: false });
                 i += 1;
             }
             b'}' | b']' => {
@@ -241,13 +246,13 @@ pub(super) fn json(
                             || crate::scan::names_a_business(&String::from_utf8_lossy(&text)))
                         && let Some(f) = stack.last_mut()
                     {
-                        f.place = true;
+                        f.business = true;
                     }
                     let mut found = find(&text, key, options);
                     if in_object && cue.version {
                         found.retain(|c| c.label != Label::IpAddress);
                     }
-                    if (in_object && cue.place) || stack.last().is_some_and(|f| f.place) {
+                    if (in_object && cue.place) || stack.last().is_some_and(|f| f.place || f.business) {
                         found.retain(|c| c.label != Label::PostalAddress);
                     }
                     // The value of a key that names a thing ("company": "Quorbel Imports") is

@@ -290,6 +290,21 @@ impl Scanner<'_> {
         }
         let le = memchr::memchr(b'\n', &t[vs..]).map_or(t.len(), |q| vs + q);
         let mut ve = value_end(t, vs, le);
+        // A value that ends its line with a comma goes on in the next line, when that line
+        // is no field of its own ("Address: Nevsky Prospekt 88, apt 14,\n191025 St
+        // Petersburg", as a form box wraps it).
+        let mut k = ve;
+        while k > vs && matches!(t[k - 1], b' ' | b'\r') {
+            k -= 1;
+        }
+        if ve == le && k > vs && t[k - 1] == b',' && le + 1 < t.len() {
+            let ns = le + 1;
+            let ne = memchr::memchr(b'\n', &t[ns..]).map_or(t.len(), |q| ns + q);
+            let next = &t[ns..ne];
+            if !next.contains(&b':') && next.iter().any(u8::is_ascii_digit) && next.len() <= 60 {
+                ve = value_end(t, ns, ne);
+            }
+        }
         while ve > vs && matches!(t[ve - 1], b' ' | b'.' | b',' | b':' | b'\r') {
             ve -= 1;
         }

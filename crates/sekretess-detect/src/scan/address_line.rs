@@ -93,6 +93,30 @@ impl Scanner<'_> {
                 return Some(e2);
             }
         }
+        // A town named by its river or region after a small word ("Frankfurt am Main",
+        // "Halle an der Saale", "Châlons-en-Champagne" is one word already).
+        if t.get(e) == Some(&b' ') {
+            let mut k = e + 1;
+            let mut small = 0;
+            while small < 2 {
+                let ke = self.word_end(k);
+                let sw = std::str::from_utf8(&t[k..ke]).unwrap_or("");
+                if !matches!(sw, "am" | "an" | "der" | "im" | "upon" | "sur" | "ob") {
+                    break;
+                }
+                small += 1;
+                if t.get(ke) != Some(&b' ') {
+                    return Some(e);
+                }
+                k = ke + 1;
+            }
+            if small > 0 && char_at(t, k).is_some_and(|(c, _)| c.is_uppercase()) {
+                let ke = self.word_end(k);
+                if ke > k && !char_at(t, ke).is_some_and(|(c, _)| c.is_alphanumeric()) {
+                    return Some(ke);
+                }
+            }
+        }
         Some(e)
     }
 
@@ -137,7 +161,7 @@ impl Scanner<'_> {
     }
 
     /// Before a US ZIP at `ps`: "Town, ST " — the town's start.
-    fn us_town_before(&self, ps: usize) -> Option<usize> {
+    pub(super) fn us_town_before(&self, ps: usize) -> Option<usize> {
         let t = self.t;
         // OCR'd forms double the spaces and put one before the comma ("Houston ,  TX  77004").
         let ocr = ps >= 7 && &t[ps - 2..ps] == b"  ";
@@ -226,6 +250,32 @@ impl Scanner<'_> {
         while s < se && matches!(t[s], b' ' | b'\t') {
             s += 1;
         }
+        // A table's column gap (a tab, three spaces) ends the cell: "Berg, Anna   Storgatan 1"
+        // puts the name in a cell of its own.
+        // A form's fill-in line before the value ("Adress:__Storgatan 1") too. Read right
+        // to left byte by byte (slice comparisons here cost a call each).
+        let mut k = se;
+        let mut spaces = 0;
+        let mut under = 0;
+        while k > s {
+            let b = t[k - 1];
+            spaces = if b == b' ' { spaces + 1 } else { 0 };
+            under = if b == b'_' { under + 1 } else { 0 };
+            if spaces == 3 || under == 2 || b == b'\t' {
+                s = k + if b == b'\t' {
+                    0
+                } else if spaces == 3 {
+                    2
+                } else {
+                    1
+                };
+                break;
+            }
+            k -= 1;
+        }
+        while s < se && matches!(t[s], b' ' | b'\t') {
+            s += 1;
+        }
         (s < se).then_some((s, se))
     }
 
@@ -262,19 +312,10 @@ impl Scanner<'_> {
     /// perhaps after a label ("Property: Flat 4, "), or of a unit and a building's name
     /// ("Flat 12, Bramley House, ", "Flat 4, Albion Court\n").
     pub(super) fn english_unit_before(&self, s: usize) -> Option<usize> {
-        let unit_start = |ss: usize, se: usize| -> Option<usize> {
-            let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
-            let ws = words(seg);
-            let off = match ws.len() {
-                0 | 1 => return None,
-                n => ws[n - 2].0,
-            };
-            (unit_segment(&seg[off..]) == Some(true)).then_some(ss + off)
-        };
-        let (ss, se) = self.segment_before(s)?;
-        if let Some(u) = unit_start(ss, se) {
+        if let Some(u) = self.unit_segment_before(s) {
             return Some(u);
         }
+        let (ss, se) = self.segment_before(s)?;
         // A building: one to three capitalised words ("Albion Court", "Tower 3").
         let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
         let ws = words(seg);
@@ -283,8 +324,20 @@ impl Scanner<'_> {
         if !building {
             return None;
         }
-        let (ss2, se2) = self.segment_before(ss)?;
-        unit_start(ss2, se2)
+        self.unit_segment_before(ss)
+    }
+
+    /// The start of an English unit ("Flat 4", "Apt 22") that ends the segment before `s`,
+    /// perhaps after a label ("Property: Flat 4, ").
+    fn unit_segment_before(&self, s: usize) -> Option<usize> {
+        let (ss, se) = self.segment_before(s)?;
+        let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
+        let ws = words(seg);
+        let off = match ws.len() {
+            0 | 1 => return None,
+            n => ws[n - 2].0,
+        };
+        (unit_segment(&seg[off..]) == Some(true)).then_some(ss + off)
     }
 
     /// The length of a Canadian postal code at `i`.
@@ -423,7 +476,8 @@ impl Scanner<'_> {
             // A house's name before a street without a number ("The Old Rectory\n Church
             // Lane, Little Wittenham\n Abingdon OX14 4RA") starts the address.
             if english && named.is_some() && !seg.contains(':') && is_house_name(&ws) {
-                street = Some(ss);
+                // A flat in the named house ("Flat 2, The Maltings, Mill Lane").
+                street = Some(self.unit_segment_before(ss).unwrap_or(ss));
                 break;
             }
             let locality = english

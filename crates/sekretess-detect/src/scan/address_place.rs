@@ -51,6 +51,7 @@ const PLACES: &[&str] = &[
     "bostadsrättsförening*",
     "salu",
     "objekt",
+    "objektets",
     "visning*",
     "sale",
     "viewing*",
@@ -73,6 +74,13 @@ const PLACES: &[&str] = &[
     "vandrarhem*",
     "camping*",
     "enheten",
+    "kansli*",
+    "yard",
+    "bureau",
+    "administration",
+    "insurance",
+    "locker*",
+    "remit",
     // A visiting address is an organisation's.
     "besöksadress*",
     "visiting",
@@ -91,6 +99,7 @@ const PLACE_HEADS: &[&str] = &[
     "byrå",
     "provning",
     "terminal",
+    "tandläkar",
 ];
 
 /// Words of a business's name ("Brightwater Dental", "Harbour Estates", "Riverside Family
@@ -140,6 +149,23 @@ const BUSINESS: &[&str] = &[
     "Estate",
     "Shopping",
     "Centrum",
+    // Banks, insurers, agents and shops by their kind.
+    "Bank",
+    "Insurance",
+    "Mutual",
+    "Management",
+    "Airways",
+    "Airlines",
+    "Surveyors",
+    "Valuers",
+    "Auctioneers",
+    "Agents",
+    "Florists",
+    "Printers",
+    "Books",
+    "Bookshop",
+    "Supermarket",
+    "Pharmacy",
 ];
 
 /// Endings of Swedish compounds that name an authority, a school, a court, a hospital or a
@@ -195,6 +221,24 @@ fn is_business(word: &str) -> bool {
         && BUSINESS.iter().any(|b| b.eq_ignore_ascii_case(word))
 }
 
+/// A line of business ("Plumbing", "Realty"); not "Service", which also names a person's
+/// address ("Service address:").
+fn trade(word: &str) -> bool {
+    let w = title(word);
+    w != "Service" && lexicon::is_trade_word(&w)
+}
+
+/// A word in capitals as a title-case word ("PLUMBING" → "Plumbing"); others as written.
+fn title(word: &str) -> std::borrow::Cow<'_, str> {
+    let caps = word.chars().count() >= 2 && word.chars().all(|c| !c.is_lowercase());
+    if !caps {
+        return std::borrow::Cow::Borrowed(word);
+    }
+    let mut cs = word.chars();
+    let first = cs.next().map(String::from).unwrap_or_default();
+    std::borrow::Cow::Owned(first + &cs.as_str().to_lowercase())
+}
+
 /// Whether a name names a business, a school, a court or a team rather than a person
 /// ("Harbourfront Inn", "Karimi Design AB", "Fyrisskolan"): its record's address is its own.
 pub(crate) fn names_a_business(name: &str) -> bool {
@@ -206,8 +250,9 @@ pub(crate) fn names_a_business(name: &str) -> bool {
 
 /// What the words of `text` say: a place, a business, a company form or a PO box.
 pub(super) fn names_a_place(text: &str) -> bool {
-    for raw in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')' | '|' | '"'))
-    {
+    for raw in text.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ':' | ';' | '(' | ')' | '|' | '"' | '/' | '_')
+    }) {
         let w = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
         let w = w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")).unwrap_or(w);
         if w.is_empty() {
@@ -215,7 +260,9 @@ pub(super) fn names_a_place(text: &str) -> bool {
         }
         if is_place(w)
             || is_business(w)
+            || trade(w)
             || lexicon::is_company_form(w)
+            || lexicon::is_company_form(&title(w))
             || lexicon::is_company_form(raw.trim_end_matches([',', ':', ';', '|']))
             || PO_BOX.contains(&w.to_lowercase().as_str())
         {
@@ -223,6 +270,36 @@ pub(super) fn names_a_place(text: &str) -> bool {
         }
     }
     false
+}
+
+/// Words that say an address is someone's home ("bor", "lives", "hemadress").
+const HOME_WORDS: &[&str] = &[
+    "bor",
+    "bodde",
+    "lives",
+    "lived",
+    "living",
+    "live",
+    "resides",
+    "residing",
+    "home",
+    "hem",
+    "hemma",
+    "hemadress",
+    "bostad",
+    "bostadsadress",
+    "folkbokförd",
+    "folkbokföringsadress",
+];
+
+/// Whether the last clause of `before` (after its last comma, bracket or full stop) holds a
+/// word of [`HOME_WORDS`] and names no place.
+fn home_clause(before: &str) -> bool {
+    let b = before.trim_end_matches([' ', ',', ':', '\t']);
+    let clause = b.rsplit([',', ';', '(', ')', '.', '\n']).next().unwrap_or(b);
+    // "bor på Vårdboendet X, …", "Ogden Funeral Home, …": the clause names a place itself.
+    clause.split(|c: char| !c.is_alphanumeric()).any(|w| HOME_WORDS.iter().any(|h| h.eq_ignore_ascii_case(w)))
+        && !names_a_place(clause)
 }
 
 /// The last sentence of `text`: what follows the last full stop, `!` or `?` that ends a word
@@ -244,11 +321,200 @@ fn sentence_tail(text: &str) -> &str {
     text
 }
 
+/// What a business prints next to its own address (letterheads, receipts, footers, sale
+/// listings): its registration or VAT number, its web site, its opening hours, the terms of
+/// a sale. Lower case, matched at a word's start.
+const BUSINESS_AFTER: &[&str] = &[
+    "org.nr",
+    "org nr",
+    "org. nr",
+    "org.-nr",
+    "orgnr",
+    "organisationsnummer",
+    "organisationsnr",
+    "momsreg",
+    "vat no",
+    "vat reg",
+    "vat gb",
+    "vat:",
+    "vat nr",
+    "vat number",
+    "abn ",
+    "company no",
+    "company reg",
+    "registered in",
+    "www.",
+    "http",
+    "öppettider",
+    "öppet ",
+    "opening hours",
+    "open mon",
+    "freehold",
+    "leasehold",
+    "guide £",
+    "guide price",
+    "offers in",
+    "offers over",
+    "asking price",
+    "utgångspris",
+    "boarea",
+    "säljs",
+    "till salu",
+    "sold ",
+];
+
+/// Mailboxes of a role, not of a person ("info@", "kundservice@"): an organisation's.
+const ROLE_MAILBOXES: &[&str] = &[
+    "info",
+    "kontakt",
+    "contact",
+    "kundservice",
+    "kundtjanst",
+    "support",
+    "noreply",
+    "no-reply",
+    "accounts",
+    "billing",
+    "sales",
+    "order",
+    "orders",
+    "hello",
+    "kansli",
+    "office",
+    "reception",
+    "admin",
+    "help",
+    "service",
+    "ekonomi",
+    "faktura",
+    "invoice",
+    "invoices",
+    "enquiries",
+    "post",
+    "registrator",
+];
+
+/// Whether a cell of a letterhead opens with a cue of [`BUSINESS_AFTER`] or a role mailbox,
+/// perhaps after its label ("E-post: info@…"). ASCII letters in any case (no allocation:
+/// this runs after every address).
+fn business_cell(cell: &str) -> bool {
+    let b = cell.as_bytes();
+    if BUSINESS_AFTER.iter().any(|c| b.len() >= c.len() && b[..c.len()].eq_ignore_ascii_case(c.as_bytes())) {
+        return true;
+    }
+    let mut toks = cell.split_whitespace();
+    let first = toks.next().unwrap_or("");
+    let tok = if first.ends_with(':') { toks.next().unwrap_or("") } else { first };
+    tok.split_once('@').is_some_and(|(local, _)| ROLE_MAILBOXES.iter().any(|r| r.eq_ignore_ascii_case(local)))
+}
+
+/// The longest valid UTF-8 text at the start of `b` (a window may cut a character).
+fn text_of(b: &[u8]) -> &str {
+    match std::str::from_utf8(b) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or(""),
+    }
+}
+
+/// The cells of a line: texts between `|`, `·`, `•`, a tab or three spaces.
+fn cells(line: &str) -> impl Iterator<Item = &str> {
+    line.split(['|', '·', '•', '\t']).flat_map(|c| c.split("   ")).map(str::trim).filter(|c| !c.is_empty())
+}
+
+/// The cell of `line` (texts between gaps of three spaces or a tab) that holds the column
+/// `col` (in chars), or the whole line when it has one cell.
+fn cell_at(line: &str, col: usize) -> &str {
+    let mut start = 0; // byte offset of the current cell
+    let mut spaces = 0;
+    let mut cells: Vec<(usize, usize, usize)> = Vec::new(); // (byte start, byte end, char start)
+    let mut cell_col = 0;
+    for (k, (b, c)) in line.char_indices().enumerate() {
+        if c == ' ' || c == '\t' {
+            spaces += if c == '\t' { 3 } else { 1 };
+        } else {
+            if spaces >= 3 && k > spaces {
+                cells.push((start, b, cell_col));
+                start = b;
+                cell_col = k;
+            }
+            spaces = 0;
+        }
+    }
+    if cells.is_empty() {
+        return line;
+    }
+    cells.push((start, line.len(), cell_col));
+    // The last cell that starts at or before the column (a little slack for OCR).
+    cells.iter().rev().find(|&&(_, _, c)| c <= col + 2).map_or(line, |&(a, e, _)| &line[a..e])
+}
+
+/// A line that gives a business's phone ("Tel 08-…", "Phone: …").
+fn phone_line(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("").trim_end_matches([':', '.']);
+    ["tel", "telefon", "phone", "ph", "fax", "tfn", "växel", "mobil", "mobile"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(first))
+}
+
 impl Scanner<'_> {
+    /// Whether what follows an address ending at `e` is what a business prints by its own
+    /// address: in another cell of its line ("… 135 41 Tyresö | Org.nr …", "…   ABN …",
+    /// "… . Guide £…"), or opening one of the next two lines, past a phone line ("Tel …\nOrg
+    /// nr …", "Boarea 142 m²", "Offers in excess of …").
+    fn business_follows(&self, e: usize) -> bool {
+        let t = self.t;
+        let hi = t.len().min(e + 240);
+        let line_end = |from: usize| memchr::memchr(b'\n', &t[from..hi]).map_or(hi, |p| from + p);
+        let text = |a: usize, b: usize| text_of(&t[a..b]);
+        let le = line_end(e);
+        let rest = &t[e..le];
+        let first = rest.iter().position(|&b| b != b' ').map(|p| rest[p]);
+        // Another cell: a column gap, a bar, a middle dot or bullet (both start with 0xC2
+        // or 0xE2), a new sentence.
+        let sep = rest.starts_with(b"   ")
+            || matches!(first, Some(b'|' | b'\t' | 0xC2 | 0xE2))
+            || rest.starts_with(b". ");
+        if sep {
+            if cells(text(e, le).trim_start_matches(['.', ' '])).any(business_cell) {
+                return true;
+            }
+        } else if first.is_some_and(|b| b != b'\r') {
+            return false;
+        }
+        let mut ls = le + 1;
+        for _ in 0..2 {
+            if ls >= hi {
+                return false;
+            }
+            let le = line_end(ls);
+            let mut s = ls;
+            while s < le && matches!(t[s], b' ' | b'\t') {
+                s += 1;
+            }
+            if s == le || t[s] == b'\r' {
+                return false;
+            }
+            let line = text(s, le);
+            if phone_line(line) {
+                if cells(line).any(business_cell) {
+                    return true;
+                }
+                ls = le + 1;
+                continue;
+            }
+            // A cue opens the line: its first 48 bytes are enough.
+            return cells(text(s, le.min(s + 48))).next().is_some_and(business_cell);
+        }
+        false
+    }
+
     /// Whether a bracket right after an address ending at `e` says it is not a home
     /// ("Storgatan 1 (office, not home)", "(work address)").
     pub(super) fn not_a_home_after(&self, e: usize) -> bool {
         let t = self.t;
+        if self.business_follows(e) {
+            return true;
+        }
         let mut k = e;
         while k < t.len() && k - e < 3 && t[k] == b' ' {
             k += 1;
@@ -260,6 +526,7 @@ impl Scanner<'_> {
         let Some(close) = memchr::memchr(b')', &t[k..hi]) else { return false };
         let inside = String::from_utf8_lossy(&t[k + 1..k + close]).to_lowercase();
         names_a_place(&inside)
+            || inside.split(',').any(|c| business_cell(c.trim()))
             || inside
                 .split(|c: char| !c.is_alphanumeric())
                 .any(|w| matches!(w, "work" | "arbete" | "arbetsplats" | "jobbet"))
@@ -295,6 +562,11 @@ impl Scanner<'_> {
             from += 1;
         }
         let before = String::from_utf8_lossy(&t[from..s]);
+        // The clause right before the address says whose it is ("…, där jag själv bor,
+        // Ekholmsvägen 118"): a home, whatever a clause further back names.
+        if home_clause(&before) {
+            return false;
+        }
         if names_a_place(sentence_tail(&before)) {
             return true;
         }
@@ -322,7 +594,10 @@ impl Scanner<'_> {
                 ps += 1;
             }
             let line = String::from_utf8_lossy(&t[ps..pe]);
-            if names_a_place(&line) {
+            // In a layout of columns only the cell above the address speaks of it.
+            let col = t[ls..s].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+            let line = cell_at(&line, col);
+            if names_a_place(line) {
                 return true;
             }
             let lower = line.trim_start().to_lowercase();

@@ -64,6 +64,62 @@ impl Scanner<'_> {
         start
     }
 
+    /// Whether `s` starts a field: the line, a quoted value, a cell after a tab or a column
+    /// gap, or a value after a label's colon.
+    fn opens_field(&self, s: usize) -> bool {
+        let t = self.t;
+        let mut k = s;
+        while k > 0 && t[k - 1] == b' ' && s - k < 3 {
+            k -= 1;
+        }
+        // Three spaces or more: a column gap.
+        if s - k >= 3 {
+            return true;
+        }
+        match k.checked_sub(1).map(|p| t[p]) {
+            None | Some(b'\n' | b'\t' | b'"') => true,
+            Some(b':') => k < s,
+            _ => false,
+        }
+    }
+
+    /// Whether `[i, end)` fills a cell of its own (between tabs, `;` or `|`) right after a
+    /// cell that holds a street ("Backvägen 3\t840 93\t350"): a postcode column.
+    fn cell_after_street(&self, i: usize, end: usize) -> bool {
+        let t = self.t;
+        let cell_sep = |b: u8| matches!(b, b'\t' | b';' | b'|');
+        let mut k = i;
+        while k > 0 && t[k - 1] == b' ' {
+            k -= 1;
+        }
+        let mut e = end;
+        while t.get(e) == Some(&b' ') {
+            e += 1;
+        }
+        if k == 0 || !cell_sep(t[k - 1]) || !t.get(e).is_none_or(|&b| cell_sep(b) || b == b'\n' || b == b'\r')
+        {
+            return false;
+        }
+        let mut se = k - 1;
+        while se > 0 && t[se - 1] == b' ' {
+            se -= 1;
+        }
+        self.out.iter().rev().take(4).any(|c| {
+            c.label == Label::PostalAddress
+                && matches!(c.rec, "se_street" | "eu_street" | "en_street")
+                && c.end == se
+        })
+    }
+
+    /// Whether an address part (a street) was found before `i` on its line, within 160
+    /// bytes.
+    fn street_on_line_before(&self, i: usize) -> bool {
+        let t = self.t;
+        let lo = i.saturating_sub(160);
+        let ls = memchr::memrchr(b'\n', &t[lo..i]).map_or(lo, |p| lo + p + 1);
+        self.out.iter().rev().take(12).any(|c| c.label == Label::PostalAddress && c.start >= ls && c.end <= i)
+    }
+
     /// A capitalised town name at `i`.
     fn town_at(&self, i: usize) -> bool {
         char_at(self.t, i).is_some_and(|(c, _)| c.is_uppercase())
@@ -133,6 +189,12 @@ impl Scanner<'_> {
                 true
             }
             None if self.cue(i, end, Label::PostalAddress) && !self.company_before(i) => {
+                // A field of postcode and town ("Postcode/City 00100 Helsinki") is one span
+                // with its town.
+                let end = match self.town_after(end) {
+                    Some(e) if self.postcode_and_town_label(i) => e,
+                    _ => end,
+                };
                 self.push(i, end, Label::PostalAddress, confidence::EU_POSTCODE_CUE, "eu_postcode");
                 true
             }
@@ -313,7 +375,7 @@ impl Scanner<'_> {
                 let se_prefix = i >= 3 && t[i - 1] == b'-' && (t[i - 2] == b'E' || t[i - 2] == b'S');
                 let base = if se_prefix {
                     confidence::SE_POSTCODE_PREFIXED
-                } else if town {
+                } else if town || self.cell_after_street(i, end) {
                     confidence::SE_POSTCODE_TOWN
                 } else {
                     confidence::SE_POSTCODE
@@ -345,7 +407,25 @@ impl Scanner<'_> {
                 if state && !matches!(self.whole_address(i, end, Post::Us), Whole::No) {
                     return;
                 }
+                // "Town ST ZIP" as a field or a line of its own, its street in another field
+                // ("71 Oak St Apt 2" / "Rochester NY 14607"): one span with the town.
+                if state
+                    && let Some(s) = self.us_town_before(i)
+                    && self.opens_field(s)
+                    && !self.company_before(s)
+                {
+                    self.push(s, end, Label::PostalAddress, confidence::US_ZIP_STATE, "us_zip");
+                    return;
+                }
                 let base = if state { confidence::US_ZIP_STATE } else { confidence::US_ZIP };
+                // A bare ZIP is part of an address only with its street: in a record, the
+                // street stands before it on its line ("street=… zip=…", "12 Oak St,75023");
+                // a ZIP on its own in a log or a chat ("billing_zip=30309") is a card
+                // check's, not an address.
+                let whole_value = i == 0 && end == t.len();
+                if !(state || whole_value || self.street_on_line_before(i)) {
+                    return;
+                }
                 self.push(i, end, Label::PostalAddress, base, "us_zip");
                 return;
             }

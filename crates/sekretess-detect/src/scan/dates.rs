@@ -93,6 +93,11 @@ impl Scanner<'_> {
             return;
         }
         let column = self.key.is_none() && self.column_label(start) == Some(Label::DateOfBirth);
+        // A label of its own right before the date ("DOB: 07/19/1983   Admitted: 01/03/2026")
+        // says what the date is; a birth cue further away does not.
+        if !column && self.key.is_none() && self.other_label_before(start) && !self.birth_cue_above(start) {
+            return;
+        }
         let cued = self.cue(start, end, Label::DateOfBirth)
             || column
             || self.after_name(start)
@@ -174,7 +179,56 @@ fn ocr_spaced(t: &[u8], i: usize) -> Option<(usize, u32, u32, u32)> {
     }
 }
 
+/// Words of a label that names a birth date ("Date of birth:", "Född:", "DOB:").
+const BIRTH_LABEL_WORDS: &[&str] = &[
+    "birth",
+    "dob",
+    "d.o.b",
+    "född",
+    "fodd",
+    "födelse",
+    "fodelse",
+    "born",
+    "bday",
+    // Other languages' forms: Dutch, German, French, Spanish, Italian, Polish, Finnish,
+    // Norwegian and Danish, Turkish.
+    "geboorte",
+    "geburt",
+    "naissance",
+    "né",
+    "nacimiento",
+    "nascita",
+    "urodzenia",
+    "syntymä",
+    "fødsel",
+    "født",
+    "doğum",
+];
+
 impl Scanner<'_> {
+    /// Whether the date at `start` follows a label's colon on its line ("Admitted: ",
+    /// "Datum: ") whose words name no birth date.
+    fn other_label_before(&self, start: usize) -> bool {
+        let t = self.t;
+        let mut k = start;
+        while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
+            k -= 1;
+        }
+        if k == 0 || t[k - 1] != b':' {
+            return false;
+        }
+        let lo = start.saturating_sub(40);
+        let ls = memchr::memrchr(b'\n', &t[lo..start]).map_or(lo, |p| lo + p + 1);
+        let before = String::from_utf8_lossy(&t[ls..start]).to_lowercase();
+        let Some(head) = before.trim_end_matches([' ', '\t']).strip_suffix(':') else { return false };
+        // The label: back to a column gap, a bar, another colon or the line's start.
+        let label = head.rsplit(['|', ':', '\t']).next().unwrap_or(head);
+        let label = label.rsplit("  ").next().unwrap_or(label).trim();
+        !label.is_empty()
+            && label.chars().any(char::is_alphabetic)
+            && !BIRTH_LABEL_WORDS.iter().any(|w| label.contains(w))
+    }
+
     /// "died 2 April 2025", "död 2025-04-02", "avled": a date of death.
     fn death_word_before(&self, start: usize) -> bool {
         let t = self.t;
@@ -246,8 +300,9 @@ impl Scanner<'_> {
         let t = self.t;
         let lo = start.saturating_sub(2000);
         let Some(ls) = memchr::memrchr(b'\n', &t[lo..start]).map(|p| lo + p + 1) else { return false };
-        // A table row: the date stands after a gap of two spaces or more.
-        if start < ls + 2 || &t[start - 2..start] != b"  " {
+        // A table row: the date stands after a gap of two spaces or more, or a cell's bar
+        // ("| 03/11/1985 |").
+        if start < ls + 2 || !matches!(&t[start - 2..start], b"  " | b"| ") {
             return false;
         }
         let col = crate::count_chars(&t[ls..start]);
@@ -258,8 +313,8 @@ impl Scanner<'_> {
             if line.trim().is_empty() {
                 return false;
             }
-            // A header of columns: gaps of two spaces or more between them.
-            if line.matches("  ").count() < 2 {
+            // A header of columns: gaps of two spaces or more between them, or bars.
+            if line.matches("  ").count() < 2 && line.matches('|').count() < 3 {
                 end = match ps.checked_sub(1) {
                     Some(e) if ps > lo => e,
                     _ => return false,

@@ -184,7 +184,8 @@ fn left_ok(t: &[u8], i: usize) -> bool {
     }
     let p = t[i - 1];
     if is_word_byte(p) || p == b'+' {
-        return false;
+        // A form's fill-in line ("Personnummer:__19890517-7807__") is not part of a word.
+        return p == b'_' && i >= 2 && t[i - 2] == b'_';
     }
     if matches!(p, b'.' | b'-' | b'/') && i >= 2 && t[i - 2].is_ascii_digit() {
         return false;
@@ -199,7 +200,7 @@ fn left_ok(t: &[u8], i: usize) -> bool {
 fn right_ok(t: &[u8], e: usize) -> bool {
     let Some(&n) = t.get(e) else { return true };
     if is_word_byte(n) {
-        return false;
+        return n == b'_' && t.get(e + 1) == Some(&b'_');
     }
     if matches!(n, b'.' | b'-' | b'/' | b'+') && t.get(e + 1).is_some_and(u8::is_ascii_digit) {
         return false;
@@ -517,8 +518,12 @@ pub fn bounded(t: &[u8], c: &Cand) -> bool {
     if c.rec == "se_vat_personnummer" {
         return true;
     }
-    !is_letter_before(t, c.start)
-        && !char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
+    // A form's fill-in line ("__") bounds a value like a space (names: the names tagger
+    // reads `_` as part of a word, so a name there would be cut).
+    let fill = c.label != Label::Person;
+    (!is_letter_before(t, c.start) || fill && c.start >= 2 && &t[c.start - 2..c.start] == b"__")
+        && (!char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
+            || fill && t.get(c.end..c.end + 2) == Some(b"__"))
 }
 
 /// Whole-value candidates for a field whose name says what it holds.

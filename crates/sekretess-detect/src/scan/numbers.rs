@@ -325,12 +325,19 @@ impl Scanner<'_> {
             }
         }
         // Plusgiro: 1-7 digits, dash, one check digit (possibly in pairs "12 34 56-7"); Luhn.
+        // Not Swedbank's five-digit clearing number after its word ("clearing 8105-9").
         if hit.is_none() {
             for k in 2..=g.n.min(5) {
                 if g.len(k - 1) == 1 && g.sep[k - 2] == b'-' && g.lens(k - 1).all(|l| l <= 7) {
                     g.digits(t, k, &mut d);
                     if (2..=8).contains(&d.len()) && ident::luhn(&d) && right_ok(t, g.end(k)) {
-                        hit = Some((k, "se_plusgiro"));
+                        let s = g.g[0].0;
+                        let after_clearing = t[s.saturating_sub(16)..s]
+                            .windows(8)
+                            .any(|w| w.eq_ignore_ascii_case(b"clearing"));
+                        if !after_clearing {
+                            hit = Some((k, "se_plusgiro"));
+                        }
                     }
                     break;
                 }

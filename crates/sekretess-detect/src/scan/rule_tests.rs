@@ -156,3 +156,128 @@ fn japanese_addresses_from_the_block_number_to_the_postcode() {
     // A product code of the same shape is no postcode.
     assert!(a("Part no. 150-0022 shipped.\n").is_empty());
 }
+
+#[test]
+fn session15_address_spans_keep_to_their_cell_unit_and_town() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A column gap ends the address: the name cell before it stays out.
+    assert_eq!(
+        a("Mån  Lind, Eva        Lärkgatan 4, 123 45 Ort        070-123 45 67\n"),
+        ["Lärkgatan 4, 123 45 Ort"]
+    );
+    // A flat in a named house.
+    assert_eq!(
+        a("Mr Tom Reid\nApt 5, The Old Mill, Weir Road, Bath BA2 3QT\n\nDear Mr Reid,"),
+        ["Apt 5, The Old Mill, Weir Road, Bath BA2 3QT"]
+    );
+    // A town named with its river.
+    assert_eq!(
+        a("Ship to: Goethestraße 8, 60313 Frankfurt am Main\n"),
+        ["Goethestraße 8, 60313 Frankfurt am Main"]
+    );
+    // Town, state and ZIP as a field of their own.
+    assert!(
+        a("Street: 12 Elm St Apt 4\nCity, state, ZIP: Springfield IL 62704\n")
+            .contains(&"Springfield IL 62704".to_string())
+    );
+    // A five-digit American house number, a German street type after the name, a Greek
+    // lead word in capitals.
+    assert_eq!(
+        a("Ship to: 12345 W Nine Mile Rd, Warren, MI 48089\n"),
+        ["12345 W Nine Mile Rd, Warren, MI 48089"]
+    );
+    assert_eq!(a("Lieferung: Frankfurter Allee 12, 10247 Berlin\n"), ["Frankfurter Allee 12, 10247 Berlin"]);
+    assert_eq!(
+        a("TO: NIKOS PAPAS\n   ODOS ATHINAS 12\n   105 51 ATHINA\n"),
+        ["ODOS ATHINAS 12\n   105 51 ATHINA"]
+    );
+    // A postcode alone in its cell after a street cell.
+    assert!(a("Lind, Eva\tLärkgatan 4\t123 45\t300\n").contains(&"123 45".to_string()));
+}
+
+#[test]
+fn session15_what_a_business_prints_by_its_address_makes_it_not_a_home() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    for text in [
+        "Nordsten\nVerkstadsgatan 2, 123 45 Ort | info@nordsten.example\n",
+        "Nordsten\nVerkstadsgatan 2, 123 45 Ort\nTel 08-12 34 56\nOrg.nr 556677-8899\n",
+        "Till salu\n\nLärkgatan 4, 123 45 Ort\nBoarea 80 m² · 3 rok\n",
+        "WIDGETWORKS PLUMBING LTD\n4 Mill Road, Leeds LS2 7AB\n",
+        "Remit to: Widgetworks, 4 Mill Road, Leeds LS2 7AB\n",
+        "   Acme/pharmacy  #0042\n   100 Main St, Springfield IL 62704\n",
+    ] {
+        assert!(a(text).is_empty(), "{text:?}: {:?}", a(text));
+    }
+    // A person's block followed by the person's phone and mailbox stays reported.
+    assert_eq!(
+        a("Anna Lind\nLärkgatan 4, 123 45 Ort\nTel 070-123 45 67\nanna.lind@example.com\n"),
+        ["Lärkgatan 4, 123 45 Ort"]
+    );
+    // Only the cell above a column speaks of it.
+    let cols = "Leveransadress:        Fakturaadress:\nEva Holm               Holm Måleri\nLärkgatan 4            Box 12\n";
+    assert!(a(cols).contains(&"Lärkgatan 4".to_string()), "{:?}", a(cols));
+    // The clause right before the address says it is a home.
+    assert_eq!(
+        a("Lägenheten i Brf Lärken, där jag bor, Lärkgatan 4, 123 45 Ort, skänks.\n"),
+        ["Lärkgatan 4, 123 45 Ort"]
+    );
+}
+
+#[test]
+fn session15_fill_in_lines_bars_and_labels() {
+    // A form's fill-in line bounds a value.
+    assert_eq!(of("Personnummer:__850314-1239__\n", Format::Text, Label::SePersonnummer), ["850314-1239"]);
+    // A birth column in a table drawn with bars.
+    let table = "| Name       | DOB        | Role    |\n| Eva Lind   | 12/03/1985 | mother  |\n";
+    assert_eq!(of(table, Format::Text, Label::DateOfBirth), ["12/03/1985"]);
+    // A label of its own before a date outweighs a birth cue further back on the line.
+    assert_eq!(of("DOB: 12/03/1985   Visit: 04/05/2024\n", Format::Text, Label::DateOfBirth), ["12/03/1985"]);
+    // A customer's address in a supplier's order list is the customer's.
+    let json = r#"{"leverantor": "Nordsten AB", "orgnr": "556677-8899", "orders": [{"kund": "Eva Lind", "adress": "Lärkgatan 4, 123 45 Ort"}]}"#;
+    assert_eq!(of(json, Format::Json, Label::PostalAddress), ["Lärkgatan 4, 123 45 Ort"]);
+}
+
+#[test]
+fn session15_bank_accounts_after_betalas_and_not_a_clearing_number_alone() {
+    let acc = |t: &str| of(t, Format::Text, Label::SeBankAccount);
+    // An account that fails its bank's check is found after a payment cue.
+    assert_eq!(acc("Avgiften betalas till 5401 123 45 68 senast fredag.\n"), ["5401 123 45 68"]);
+    // Swedbank's five-digit clearing number after its word is no plusgiro number.
+    assert!(!acc("Swedbank, clearing 8105-9, konto 123 456 789-0\n").contains(&"8105-9".to_string()));
+}
+
+#[test]
+fn session15_a_bare_zip_needs_its_street_on_the_line() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert!(a("Support: the billing zip on file is 90210, not 90211.\n").is_empty());
+    // A ZIP after its state keeps its address.
+    assert_eq!(
+        a("Send it to 12 Oak St, Springfield, IL 62704 please\n"),
+        ["12 Oak St, Springfield, IL 62704"]
+    );
+}
+
+#[test]
+fn session15_postcode_and_town_fields_and_barred_columns() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A field of postcode and town takes its town.
+    assert!(a("Street Rua Nova 12\nPostcode/City 40100 Porto\n").contains(&"40100 Porto".to_string()));
+    // Columns drawn with a bar: the recipient's postcode takes its town.
+    let label = "Från                  | Till\nNordsten AB           | Eva Lind\nVerkstadsgatan 2      | Lärkgatan 4\n123 45 ORT            | 543 21 STAD\n";
+    assert!(a(label).contains(&"543 21 STAD".to_string()), "{:?}", a(label));
+}
+
+#[test]
+fn session15_a_labelled_address_wrapped_after_a_comma_goes_on() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert_eq!(
+        a("Home  address:  Ulitsa Lenina 5, kv. 12,\n620014  Yekaterinburg\nE-mail:  ivan@example.ru\n"),
+        ["Ulitsa Lenina 5, kv. 12,\n620014  Yekaterinburg"]
+    );
+    // The next line is a field of its own: the value ends with its line.
+    assert!(
+        !a("Home address: Ulitsa Lenina 5, kv. 12,\nPhone: 8 343 555 01 23\n")
+            .iter()
+            .any(|s| s.contains("Phone"))
+    );
+}

@@ -28,7 +28,7 @@ fn line_end(t: &[u8], i: usize) -> usize {
 }
 
 /// The cells of the line `[ls, le)`: `(start, end)` of each text between gaps of three or
-/// more spaces or a tab (leading indentation is not a gap).
+/// more spaces, a tab or a bar drawn between columns (leading indentation is not a gap).
 fn cells(t: &[u8], ls: usize, le: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut cell: Option<(usize, usize)> = None;
@@ -43,6 +43,11 @@ fn cells(t: &[u8], ls: usize, le: usize) -> Vec<(usize, usize)> {
                 out.extend(cell.take());
             }
             k = r;
+            continue;
+        }
+        if t[k] == b'|' {
+            out.extend(cell.take());
+            k += 1;
             continue;
         }
         cell = Some(match cell {
@@ -64,8 +69,13 @@ impl Scanner<'_> {
         // A cell starts the line (after indentation) or follows a gap: in prose the postcode
         // follows one space, and the line's cells are not read.
         let opens_line = t[ls..ps].iter().all(|b| matches!(b, b' ' | b'\t'));
-        let after_gap =
-            (ps >= GAP && t[ps - GAP..ps].iter().all(|&b| b == b' ')) || (ps > 0 && t[ps - 1] == b'\t');
+        let mut b = ps;
+        while b > ls && t[b - 1] == b' ' {
+            b -= 1;
+        }
+        let after_gap = (ps >= GAP && t[ps - GAP..ps].iter().all(|&b| b == b' '))
+            || (ps > 0 && t[ps - 1] == b'\t')
+            || (b > ls && t[b - 1] == b'|');
         if !(opens_line || after_gap) {
             return None;
         }

@@ -108,7 +108,18 @@ pub(super) fn is_lead_street_word(w: &str) -> bool {
         "Rambla",
         "Bulevar",
     ];
+    // Also in capitals, as shipping labels print it ("ODOS ERMOU 118").
     W.contains(&w)
+        || (w.len() > 2 && w.bytes().all(|b| b.is_ascii_uppercase()) && W.contains(&title_case(w).as_str()))
+}
+
+/// German street types written as a word of their own after the name ("Kottbusser Damm",
+/// "Karl-Marx-Allee", "Am Hohen Ufer"): the name before them belongs to the street.
+fn is_de_street_type(w: &str) -> bool {
+    matches!(
+        w,
+        "Damm" | "Allee" | "Ring" | "Weg" | "Platz" | "Ufer" | "Chaussee" | "Markt" | "Gasse" | "Steig"
+    )
 }
 
 /// English street types beyond the lexicon's ("7 Heather Close", "15 Firthview Court").
@@ -386,7 +397,7 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
     // Storgatan 11") is not part of it.
     let mut m = chain.len() - 1;
     // "Araby Park", "Holland Park": a place word takes the name before it.
-    if m > 0 && lexicon::is_place_word(&chain[m].1.to_lowercase()) {
+    if m > 0 && (lexicon::is_place_word(&chain[m].1.to_lowercase()) || is_de_street_type(chain[m].1)) {
         m -= 1;
     }
     while m > 0 && (is_prefix_word(chain[m - 1].1) || is_lead_street_word(chain[m - 1].1)) {
@@ -553,7 +564,7 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
     if end >= 3
         && matches!(
             title_case(ws[end - 2].1).as_str(),
-            "Apt" | "Apt." | "Unit" | "Suite" | "Ste" | "Flat" | "#"
+            "Apt" | "Apt." | "Unit" | "Suite" | "Ste" | "Flat" | "Fl" | "Floor" | "#"
         )
     {
         end -= 2;
@@ -569,7 +580,9 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
     if end >= 2 && is_direction(ws[end - 1].1) {
         end -= 1;
     }
-    let h = (0..end).rev().find(|&k| is_house_number(ws[k].1))?;
+    // American house numbers run to five digits ("18400 W Seven Mile Rd").
+    let us_number = |w: &str| w.len() == 5 && !w.starts_with('0') && w.bytes().all(|b| b.is_ascii_digit());
+    let h = (0..end).rev().find(|&k| is_house_number(ws[k].1) || us_number(ws[k].1))?;
     if h > 0 && is_po_box(ws[h - 1].1) {
         return None;
     }
@@ -584,6 +597,9 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
         return None;
     }
     let typed = words.last().is_some_and(|(_, w)| is_en_street_type(w));
+    if us_number(ws[h].1) && !typed {
+        return None;
+    }
     // "No. 88 Nanjing West Road": the number sign belongs to the street.
     if h > 0 && matches!(ws[h - 1].1, "No." | "no.") {
         return typed.then_some(ws[h - 1].0);
