@@ -133,6 +133,10 @@ pub fn tag_feature(tpl: u8, prev: u8, attr: u64) -> u32 {
 }
 
 fn letter_before(t: &[u8], i: usize) -> bool {
+    // A run of underscores is a form's blank line, not an identifier ("____Name___").
+    if i >= 2 && t[i - 1] == b'_' && t[i - 2] == b'_' {
+        return false;
+    }
     let mut j = i;
     while j > 0 {
         j -= 1;
@@ -271,6 +275,32 @@ fn line_label(t: &[u8], i: usize) -> Option<&[u8]> {
         s += 1;
     }
     t.get(s..k - 1)
+}
+
+/// Whether `t[i..we]` is a given name in the Swedish genitive: title case, ending in `s`
+/// before a word in lower case (what is owned: "Annas nya jobb", "Villes konto"), its stem a
+/// known given name, the word itself neither a given name nor a surname ("Agnes", "Jonas"),
+/// and not after a capitalised word (a surname: "Maria Stevens").
+fn swedish_genitive(t: &[u8], i: usize, we: usize, cache: &mut LexCache) -> bool {
+    if we - i < 4 || t[we - 1] != b's' || !t[we - 2].is_ascii_lowercase() {
+        return false;
+    }
+    if t.get(we) != Some(&b' ')
+        || !t.get(we + 1).is_some_and(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b >= 0xC3)
+    {
+        return false;
+    }
+    if i >= 2 && t[i - 1] == b' ' {
+        let ws =
+            t[..i - 1].iter().rposition(|b| !(b.is_ascii_alphabetic() || *b >= 0x80)).map_or(0, |p| p + 1);
+        if ws < i - 1 && char_at(t, ws).is_some_and(|(c, _)| c.is_uppercase()) {
+            return false;
+        }
+    }
+    let (Ok(w), Ok(stem)) = (std::str::from_utf8(&t[i..we]), std::str::from_utf8(&t[i..we - 1])) else {
+        return false;
+    };
+    cache.get(stem) & L_GIVEN != 0 && cache.get(w) & (L_GIVEN | L_SUR | L_STOP | L_STREET | L_PLACE) == 0
 }
 
 struct Extract<'a> {
@@ -461,7 +491,16 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         }
         // A possessive is the name without its "'s" ("Tove Holm's order").
         let possessive = we - i > 3 && t[i..we].ends_with(b"'s");
-        let we = if possessive { we - 2 } else { we };
+        // The Swedish genitive ("Annas", "Villes") is the name without its "s" when the
+        // word less the "s" is a given name and the word is not a name itself ("Agnes").
+        let genitive = !possessive && swedish_genitive(t, i, we, &mut x.cache);
+        let we = if possessive {
+            we - 2
+        } else if genitive {
+            we - 1
+        } else {
+            we
+        };
         // One letter, of any script ("É. Moreau"), and its dot.
         let initial =
             std::str::from_utf8(&t[i..we]).is_ok_and(|w| w.chars().count() == 1) && t.get(we) == Some(&b'.');
@@ -496,7 +535,7 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
             continue;
         }
         x.token(i, we, end, sep, key_tag, short_value, &rules);
-        if possessive {
+        if possessive || genitive {
             x.push(G_CTX, 29, b"possessive");
         }
         if let Some(tok) = x.s.toks.last_mut() {

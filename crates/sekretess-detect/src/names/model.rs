@@ -146,22 +146,42 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
             continue;
         }
         let margin = margins[k..j].iter().copied().fold(f32::INFINITY, f32::min);
-        let (left, right) = split_list(t, toks);
-        for part in [left, right] {
-            if !part.is_empty() && !vetoed(t, part) && !organisation_mailbox(t, part) {
-                let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
-                let end = part[part.len() - 1].end;
-                // A generational suffix keeps its dot ("Gonzalez Jr.").
-                let suffix = part.len() >= 2
-                    && matches!(t.get(end.saturating_sub(2)..end), Some(b"Jr" | b"Sr" | b"JR" | b"SR"))
-                    && t.get(end) == Some(&b'.');
-                out.push((part[0].start, end + usize::from(suffix), conf));
+        let mut remaining = toks;
+        while !remaining.is_empty() {
+            let (first, rest) = split_initials(remaining);
+            remaining = rest;
+            let (left, right) = split_list(t, first);
+            for part in [left, right] {
+                if !part.is_empty() && !vetoed(t, part) && !organisation_mailbox(t, part) {
+                    let conf = 1.0 / (1.0 + (-margin / 4.0).exp());
+                    let end = part[part.len() - 1].end;
+                    // A generational suffix keeps its dot ("Gonzalez Jr.").
+                    let suffix = part.len() >= 2
+                        && matches!(t.get(end.saturating_sub(2)..end), Some(b"Jr" | b"Sr" | b"JR" | b"SR"))
+                        && t.get(end) == Some(&b'.');
+                    out.push((part[0].start, end + usize::from(suffix), conf));
+                }
             }
         }
         k = j;
     }
     join_particles(t, &mut out);
     out
+}
+
+/// Signatures side by side, each an initial and a surname ("A. Obi  K. Lind"): a name that
+/// starts with an initial ends before the next initial after a wider gap. Returns the first
+/// name and the rest (which may hold more).
+pub(super) fn split_initials(toks: &[Tok]) -> (&[Tok], &[Tok]) {
+    if toks.first().is_none_or(|k| k.flags & F_INITIAL == 0) {
+        return (toks, &[]);
+    }
+    let cut = (2..toks.len())
+        .find(|&x| toks[x].flags & F_INITIAL != 0 && toks[x].gap >= 2 && toks[x - 1].flags & F_INITIAL == 0);
+    match cut {
+        Some(x) => toks.split_at(x),
+        None => (toks, &[]),
+    }
 }
 
 /// Two names of a list joined by a comma ("Fatuma Abdullahi, Kristoffer Ahl", "Mehmet, Zoe",
@@ -172,7 +192,10 @@ pub(super) fn split_list<'a>(t: &[u8], toks: &'a [Tok]) -> (&'a [Tok], &'a [Tok]
     let Some(c) = (1..toks.len()).find(|&c| toks[c].sep == SEP_COMMA) else { return (toks, &[]) };
     let (left, right) = toks.split_at(c);
     let words = |p: &[Tok]| p.iter().filter(|k| k.flags & F_INITIAL == 0).count();
-    let caps = |p: &[Tok]| p.iter().filter(|k| k.flags & F_INITIAL == 0).all(|k| k.flags & F_CAPS != 0);
+    // A middle letter without its dot ("GURPREET K") is in no case.
+    let caps = |p: &[Tok]| {
+        p.iter().filter(|k| k.flags & F_INITIAL == 0 && k.end - k.start > 1).all(|k| k.flags & F_CAPS != 0)
+    };
     let given_only = |k: &Tok| k.flags & (F_GIVEN | F_SURNAME) == F_GIVEN;
     // A cell ends at a delimiter or the line's end: "Mustafa, Ahmed Sharif" in a CSV cell is
     // one name; "Hi Mehmet, Zoe here" two.

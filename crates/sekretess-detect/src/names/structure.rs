@@ -25,12 +25,16 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
         if let [c] = commas[..]
             && (c == 1 || c == run.len() - 1)
             && run.len() <= 5
-            && tags[k..j].contains(&O)
+            // Part found, or both sides found as two names ("HUYNH, KIMBERLY T").
+            && (tags[k..j].contains(&O) || tags[k + c] == B)
             && tags[k..j].iter().any(|&g| g != O)
-            && run.iter().all(|x| x.flags & (F_STOP | F_STREET | F_INITIAL | F_COLUMN_OTHER) == 0)
+            && run.iter().all(|x| x.flags & (F_STOP | F_STREET | F_COLUMN_OTHER) == 0)
+            // A middle initial only at the end, after the given name ("OKOYE, ADA F.").
+            && run.iter().enumerate().all(|(x, k)| k.flags & F_INITIAL == 0 || (x == run.len() - 1 && x > c))
             && run.iter().all(|x| x.sep != SEP_SLASH)
             // Capitals throughout or nowhere: "Karin Holm, HR" is a name and a role.
-            && (run.iter().all(|x| x.flags & F_CAPS != 0) || run.iter().all(|x| x.flags & F_CAPS == 0))
+            && (run.iter().all(|x| x.flags & F_CAPS != 0 || x.end - x.start == 1)
+                || run.iter().all(|x| x.flags & F_CAPS == 0))
             && cell_start(t, run[0].start)
             && cell_end(t, run[run.len() - 1].end)
             // After a full name that starts with a known given name or a label's colon, one
