@@ -591,6 +591,15 @@ pub fn key_label(key: &str) -> Option<Label> {
         "recipient",
         "mottagare",
         "signatory",
+        // Who wrote or sent a message, and the people in it (chat exports).
+        "sender",
+        "author",
+        "participant",
+        "participants",
+        "attendee",
+        "attendees",
+        "guest",
+        "guests",
     ]) || joined.ends_with("namn")
     {
         return Some(Label::Person);

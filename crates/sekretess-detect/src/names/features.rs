@@ -13,7 +13,7 @@ use crate::lexicon;
 use crate::scan::{Cand, char_at, word_end};
 use crate::wordset::load_le;
 
-use super::csv::{column_other, csv_header};
+use super::csv::{column_other, csv_header, layout_header, layout_person};
 use super::lexcache::{
     CACHE, L_COMPANY, L_EXACT_SUR, L_FORM, L_GIVEN, L_PLACE, L_ROLE, L_STOP, L_STREET, L_STRONG, L_SUR,
     L_WEAK, LexCache,
@@ -277,6 +277,29 @@ fn line_label(t: &[u8], i: usize) -> Option<&[u8]> {
     t.get(s..k - 1)
 }
 
+/// A capital letter without its dot before a surname at the start of a cell or a field's
+/// value ("L Moradi" in a CSV row, "Customer sign: A Ramos"): an initial. `A` and `I` only
+/// after a label's colon or a delimiter, not at a line's start (the article, the pronoun).
+fn bare_initial(t: &[u8], i: usize, we: usize) -> bool {
+    if we != i + 1 || t.get(we) != Some(&b' ') || !t.get(we + 1).is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    // The word after is a word, not another letter ("A B C").
+    if !t.get(we + 2).is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_uppercase() || *b >= 0x80) {
+        return false;
+    }
+    let mut k = i;
+    while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    match t.get(k.wrapping_sub(1)) {
+        None => !matches!(t[i], b'A' | b'I'),
+        Some(b'\n' | b'\r') => !matches!(t[i], b'A' | b'I'),
+        Some(b':' | b';' | b'|' | b',' | b'\t' | b'_' | b'"') => true,
+        _ => false,
+    }
+}
+
 /// Whether `t[i..we]` is a given name in the Swedish genitive: title case, ending in `s`
 /// before a word in lower case (what is owned: "Annas nya jobb", "Villes konto"), its stem a
 /// known given name, the word itself neither a given name nor a surname ("Agnes", "Jonas"),
@@ -301,6 +324,32 @@ fn swedish_genitive(t: &[u8], i: usize, we: usize, cache: &mut LexCache) -> bool
         return false;
     };
     cache.get(stem) & L_GIVEN != 0 && cache.get(w) & (L_GIVEN | L_SUR | L_STOP | L_STREET | L_PLACE) == 0
+}
+
+/// A form's label without a colon: the line's first words, then a gap of two spaces or more
+/// (or a run of underscores or dots) right before `i` ("Surname    OKONKWO", "Namn ....
+/// Kerttu"). The caller keeps it only when it names a person.
+fn gap_label(t: &[u8], i: usize) -> Option<&[u8]> {
+    let mut k = i;
+    while k > 0 && i - k < 40 && matches!(t[k - 1], b' ' | b'_' | b'.') {
+        k -= 1;
+    }
+    if i - k < 2 || t[k..i].iter().filter(|&&b| b == b' ').count() == 1 && i - k == 2 {
+        return None;
+    }
+    let lo = k.saturating_sub(32);
+    let ls = t[lo..k].iter().rposition(|&b| b == b'\n').map(|p| lo + p + 1).or((lo == 0).then_some(0))?;
+    let mut s = ls;
+    while s < k && matches!(t[s], b' ' | b'\t') {
+        s += 1;
+    }
+    let label = &t[s..k];
+    let ok = !label.is_empty()
+        && label
+            .iter()
+            .all(|&b| b.is_ascii_alphabetic() || b >= 0x80 || matches!(b, b' ' | b'(' | b')' | b'-'))
+        && !label.windows(2).any(|w| w == b"  ");
+    ok.then_some(label)
 }
 
 struct Extract<'a> {
@@ -443,6 +492,7 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
     };
     let short_value = t.len() <= 80 && !t.contains(&b'\n');
     let header = if key.is_none() { csv_header(t) } else { None };
+    let layout = if key.is_none() && header.is_none() { layout_header(t) } else { None };
     let mut i = 0;
     let mut prev_end: Option<usize> = None;
     while i < t.len() {
@@ -541,6 +591,12 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         if let Some(tok) = x.s.toks.last_mut() {
             tok.gap = gap;
         }
+        if let Some(l) = &layout
+            && layout_person(t, i, l)
+            && let Some(tok) = x.s.toks.last_mut()
+        {
+            tok.flags |= F_COLUMN_PERSON;
+        }
         if let Some((delim, cols)) = &header
             && let Some(tok) = x.s.toks.last_mut()
         {
@@ -582,7 +638,8 @@ impl Extract<'_> {
         if caps {
             flags |= F_CAPS;
         }
-        if end > we {
+        let bare = end == we && bare_initial(t, i, we);
+        if end > we || bare {
             flags |= F_INITIAL;
         }
         if lx & L_GIVEN != 0 {
@@ -592,7 +649,7 @@ impl Extract<'_> {
             flags |= F_SURNAME;
         }
         // An initial is never a stop word: "A. Osei", "I. Holm" (not the article or "I").
-        if lx & L_STOP != 0 && end == we {
+        if lx & L_STOP != 0 && end == we && !bare {
             flags |= F_STOP;
         }
         if lx & L_STREET != 0 {
@@ -657,8 +714,10 @@ impl Extract<'_> {
         let nlx = self.cache.get(nws);
         if nlx & L_PLACE != 0 {
             // "Karl Johans torg" is a place; "Anna Svensson, Lindvägen 7" a person and her
-            // street: the veto needs the place word right after, not across punctuation.
-            if np == 0 {
+            // street: the veto needs the place word right after, not across punctuation nor a
+            // table's gap between two cells ("Holm, Anna      Lindvägen 7").
+            let cell_gap = t.get(end..end + 3).is_some_and(|g| g == b"   " || g.first() == Some(&b'\t'));
+            if np == 0 && !cell_gap {
                 flags |= F_PLACE_AFTER;
             }
             self.push(G_CTX, 20, b"place");
@@ -703,7 +762,8 @@ impl Extract<'_> {
             self.push(G_CTX, 21, b"digits");
         }
         // Line: a label before a colon.
-        if let Some(label) = line_label(t, i) {
+        let label = line_label(t, i).map(|l| (l, false)).or_else(|| gap_label(t, i).map(|l| (l, true)));
+        if let Some((label, gap)) = label {
             // Lower case in a stack buffer for ASCII labels (nearly all): no allocation.
             let trimmed = as_str(label).trim();
             let mut buf = [0u8; 48];
@@ -723,10 +783,13 @@ impl Extract<'_> {
             if named {
                 flags |= F_NAME_LABEL;
             }
-            self.push(G_CTX, 22, lower.as_bytes());
-            let last = lower.rsplit([' ', '_']).next().unwrap_or("");
-            self.push(G_CTX, 23, last.as_bytes());
-            self.push_h(G_CTX, 24, u64::from(named));
+            // A label without its colon counts only when it names a person.
+            if named || !gap {
+                self.push(G_CTX, 22, lower.as_bytes());
+                let last = lower.rsplit([' ', '_']).next().unwrap_or("");
+                self.push(G_CTX, 23, last.as_bytes());
+                self.push_h(G_CTX, 24, u64::from(named));
+            }
         }
         // Field.
         self.push(G_CTX, 25, key_tag);

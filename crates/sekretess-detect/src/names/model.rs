@@ -13,7 +13,9 @@ use super::features::{
 };
 
 use super::particles::{join_particles, vowelless};
-use super::structure::{SEEN_AGAIN_MARGIN, comma_cells, lower_case_nearby, organisation_mailbox, seen_again};
+use super::structure::{
+    SEEN_AGAIN_MARGIN, chat_speakers, comma_cells, lower_case_nearby, organisation_mailbox, seen_again,
+};
 
 const MAGIC: &[u8; 4] = b"SKPM";
 const HEADER: usize = 12;
@@ -287,13 +289,14 @@ pub(super) fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]
 }
 
 /// Margin given to a name that structure decides (confidence about 0.73).
-const STRUCTURE_MARGIN: f32 = 4.0;
+pub(super) const STRUCTURE_MARGIN: f32 = 4.0;
 
 /// Structure that overrules the model's `O`: a capitalised word in a CSV column whose header
 /// names a person ("efternamn"), and the second word of a full name in capitals that the rules
 /// found ("YOUSEF WEISS").
 fn structure_overrides(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
     comma_cells(t, s, tags, margins);
+    chat_speakers(t, s, tags, margins);
     for k in 0..tags.len().min(s.toks.len()).min(margins.len()) {
         if tags[k] != O {
             continue;
@@ -350,6 +353,13 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     {
         return true;
     }
+    // A company form closing the name itself ("Café Lyktan AB" in a customer column).
+    if toks.len() >= 2
+        && std::str::from_utf8(t.get(last.start..last.end).unwrap_or(&[]))
+            .is_ok_and(crate::lexicon::is_company_form)
+    {
+        return true;
+    }
     // A CSV column named for something else ("stad", "city", "company").
     if toks.iter().any(|k| k.flags & (F_STREET | F_COLUMN_OTHER) != 0) {
         return true;
@@ -358,6 +368,7 @@ fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     // label or field ("UPPGIFTER FÖR LÖNEUTBETALNING", "WHOLE FOODS"): a heading or a
     // merchant. A full name in capitals that the rules found ("YOUSEF WEISS") stays.
     if !structural
+        && first.flags & F_COLUMN_PERSON == 0
         && toks.iter().all(|k| k.flags & F_CAPS != 0 && k.flags & (F_GIVEN | F_SURNAME) == 0 && k.rule == 0)
     {
         return true;

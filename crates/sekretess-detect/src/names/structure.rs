@@ -4,9 +4,9 @@
 
 use super::features::{
     F_CAPS, F_COLUMN_OTHER, F_COMPANY_AFTER, F_COMPANY_LATER, F_GIVEN, F_INITIAL, F_PLACE_AFTER, F_STOP,
-    F_STREET, F_SURNAME, SEP_COMMA, SEP_NONE, SEP_SLASH, Sentence, Tok,
+    F_STREET, F_SURNAME, SEP_COMMA, SEP_NONE, SEP_SLASH, SEP_SPACE, Sentence, Tok,
 };
-use super::model::{B, I, O};
+use super::model::{B, I, O, STRUCTURE_MARGIN};
 
 /// A cell of a table, CSV or form that holds `Surname, Given` and nothing else ("Lindqvist,
 /// Maj-Britt", "Osei Mensah, Kofi", "HOLM ,  ASTRID") is one name when the model found a
@@ -55,6 +55,74 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
         }
         k = j;
     }
+}
+
+/// A chat line's speaker: after a line's time stamp (`03/02/2026, 06:31 - `, `[18:05] `,
+/// `Tue 12:02  `), up to three capitalised words before a colon. It is a name when a name list
+/// knows one of its words or it speaks on two lines or more ("Siobhan:" in a group chat);
+/// what is never a name (stop, field and street words) stays out.
+pub(super) fn chat_speakers(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
+    let n = s.toks.len().min(tags.len()).min(margins.len());
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut k = 0;
+    while k < n {
+        let mut j = k + 1;
+        while j < n && s.toks[j].sep == SEP_SPACE && s.toks[j].gap == 1 {
+            j += 1;
+        }
+        if j - k <= 3
+            && t.get(s.toks[j - 1].end) == Some(&b':')
+            && s.toks[k..j].iter().all(|x| x.flags & (F_STOP | F_STREET | F_COLUMN_OTHER) == 0)
+            && time_stamp_before(t, s.toks[k].start)
+        {
+            runs.push((k, j));
+        }
+        k = j;
+    }
+    let text = |&(a, b): &(usize, usize)| t.get(s.toks[a].start..s.toks[b - 1].end).unwrap_or_default();
+    for r in &runs {
+        let known = s.toks[r.0..r.1].iter().any(|x| x.flags & (F_GIVEN | F_SURNAME) != 0);
+        let again = runs.iter().filter(|o| text(o) == text(r)).count() >= 2;
+        if (known || again) && tags[r.0..r.1].contains(&O) {
+            let m = (r.0..r.1).filter(|&x| tags[x] != O).map(|x| margins[x]).fold(STRUCTURE_MARGIN, f32::max);
+            for x in r.0..r.1 {
+                tags[x] = if x == r.0 { B } else { I };
+                margins[x] = m;
+            }
+        }
+    }
+}
+
+/// Whether the line before `i` is a chat message's time stamp: at most 32 bytes holding a
+/// time (`H:MM` or `HH:MM`), digits and date punctuation, and words of three letters at most
+/// (`Tue`, `AM`), ending in a space or a bracket.
+fn time_stamp_before(t: &[u8], i: usize) -> bool {
+    let lo = i.saturating_sub(33);
+    let ls = t[lo..i].iter().rposition(|&b| b == b'\n').map(|p| lo + p + 1);
+    let Some(ls) = ls.or((lo == 0).then_some(0)) else { return false };
+    let p = &t[ls..i];
+    if p.is_empty() || !matches!(p[p.len() - 1], b' ' | b']' | b'\t') {
+        return false;
+    }
+    let time = p
+        .windows(4)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
+    let mut letters = 0;
+    for &b in p {
+        if b.is_ascii_alphabetic() {
+            letters += 1;
+            if letters > 3 {
+                return false;
+            }
+        } else if b.is_ascii_digit()
+            || matches!(b, b' ' | b'\t' | b'/' | b'.' | b',' | b':' | b'-' | b'[' | b']' | b'(' | b')')
+        {
+            letters = 0;
+        } else {
+            return false;
+        }
+    }
+    time
 }
 
 /// Whether `i` follows a label's colon (and spaces).

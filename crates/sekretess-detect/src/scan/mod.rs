@@ -446,8 +446,11 @@ pub fn bounded(t: &[u8], c: &Cand) -> bool {
     if c.rec == "se_vat_personnummer" {
         return true;
     }
-    !is_letter_before(t, c.start)
-        && !char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
+    // A name on a form's blank line ("__Anna Berg__"): two underscores are a line, not
+    // part of an identifier.
+    let line = |a: usize| c.label == Label::Person && t.get(a..a + 2) == Some(b"__");
+    (!is_letter_before(t, c.start) || (c.start >= 2 && line(c.start - 2)))
+        && (!char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_') || line(c.end))
 }
 
 /// Whole-value candidates for a field whose name says what it holds.
