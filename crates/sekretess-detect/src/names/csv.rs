@@ -57,10 +57,6 @@ pub struct Layout {
 /// three cells or more, two spaces or a bar between them, no digits, each short).
 pub fn layout_header(t: &[u8]) -> Option<Layout> {
     let head = &t[..t.len().min(3072)];
-    // Two spaces inside a line or a bar: without them there is no table to look at.
-    if !head.windows(2).any(|w| w == b"  ") && !head.contains(&b'|') {
-        return None;
-    }
     let mut ls = 0;
     for _ in 0..30 {
         if ls >= head.len() {
@@ -96,6 +92,11 @@ fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
     if header
         && (line.len() < 12 || line.len() > 240 || line.iter().any(|b| b.is_ascii_digit() || *b == b':'))
     {
+        return None;
+    }
+    // Two cell gaps at least before anything is split (prose has none).
+    let gaps = line.windows(2).filter(|w| matches!(w, [b' ', b' '] | [b'|', _] | [b'\t', _])).count();
+    if gaps < 2 {
         return None;
     }
     let s = std::str::from_utf8(line).ok()?;

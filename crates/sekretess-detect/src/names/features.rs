@@ -323,7 +323,9 @@ fn swedish_genitive(t: &[u8], i: usize, we: usize, cache: &mut LexCache) -> bool
     let (Ok(w), Ok(stem)) = (std::str::from_utf8(&t[i..we]), std::str::from_utf8(&t[i..we - 1])) else {
         return false;
     };
-    cache.get(stem) & L_GIVEN != 0 && cache.get(w) & (L_GIVEN | L_SUR | L_STOP | L_STREET | L_PLACE) == 0
+    // The word itself through the cache (the token asks for it anyway); the stem straight
+    // from the list, so that stems do not crowd the cache.
+    cache.get(w) & (L_GIVEN | L_SUR | L_STOP | L_STREET | L_PLACE) == 0 && lexicon::is_given(stem)
 }
 
 /// A form's label without a colon: the line's first words, then a gap of two spaces or more
@@ -492,7 +494,8 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
     };
     let short_value = t.len() <= 80 && !t.contains(&b'\n');
     let header = if key.is_none() { csv_header(t) } else { None };
-    let layout = if key.is_none() && header.is_none() { layout_header(t) } else { None };
+    // A laid-out table is looked for once, at the first token after a wide gap or a bar.
+    let mut layout: Option<Option<super::csv::Layout>> = None;
     let mut i = 0;
     let mut prev_end: Option<usize> = None;
     while i < t.len() {
@@ -591,7 +594,15 @@ pub fn sentence(t: &[u8], key: Option<Label>, cands: &[Cand]) -> Sentence {
         if let Some(tok) = x.s.toks.last_mut() {
             tok.gap = gap;
         }
-        if let Some(l) = &layout
+        if layout.is_none()
+            && key.is_none()
+            && header.is_none()
+            && i >= 2
+            && matches!(t[i - 2..i], [b' ', b' '] | [b'|', b' '] | [_, b'|'] | [_, b'\t'])
+        {
+            layout = Some(layout_header(t));
+        }
+        if let Some(Some(l)) = &layout
             && layout_person(t, i, l)
             && let Some(tok) = x.s.toks.last_mut()
         {
