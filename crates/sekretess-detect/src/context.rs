@@ -666,6 +666,10 @@ mod tests {
         assert_eq!(key_label("personnummer"), Some(Label::SePersonnummer));
         assert_eq!(key_label("Födelsedatum"), Some(Label::DateOfBirth));
         assert_eq!(key_label("description"), None);
+        // Who sent a chat message, and the people in it.
+        assert_eq!(key_label("sender"), Some(Label::Person));
+        assert_eq!(key_label("participants"), Some(Label::Person));
+        assert_eq!(key_label("sender_ip"), Some(Label::IpAddress));
         // The abbreviated Swedish column name of an account number.
         assert_eq!(key_label("kontonr"), Some(Label::SeBankAccount));
         assert_eq!(key_label("Kontonr"), Some(Label::SeBankAccount));

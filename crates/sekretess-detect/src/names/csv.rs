@@ -146,3 +146,38 @@ pub fn layout_person(t: &[u8], i: usize, l: &Layout) -> bool {
     let k = l.cells.partition_point(|&(c, _)| c <= col + 1);
     k > 0 && l.cells[k - 1].1
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    // A table written for this test (not from any evaluation or tuning set).
+    const TABLE: &str = "Payroll March\n\nId     Surname      Given name   Start\n\
+                         X01    Quorbel      Xanthe       2020-01-02\n\
+                         X02    Obi          Kofi         2021-03-04\n\nPrepared by HR Team\n";
+
+    #[test]
+    fn person_columns_of_a_table_laid_out_with_spaces() {
+        let t = TABLE.as_bytes();
+        let l = layout_header(t).expect("a header");
+        let at = |w: &str| TABLE.find(w).unwrap();
+        assert!(layout_person(t, at("Quorbel"), &l) && layout_person(t, at("Kofi"), &l));
+        // Not the id column, not the header, not past the table's end.
+        assert!(!layout_person(t, at("X01"), &l));
+        assert!(!layout_person(t, at("Surname"), &l));
+        assert!(!layout_person(t, at("HR"), &l));
+    }
+
+    #[test]
+    fn a_form_or_prose_is_not_a_table() {
+        // Labels with colons, merged form columns, prose.
+        assert!(layout_header(b"Name:  Xanthe Obi    Phone:  070\nKofi\n").is_none());
+        assert!(layout_header(b"Surname  Given name  Town\nwe met Kofi Obi in Lund today\n").is_none());
+        assert!(layout_header(b"A letter to Kofi Obi about the plan.\n").is_none());
+        // Bars.
+        let t = b"| Name       | Relation |  Town  |\n| KOFI OBI   | son      |  Lund  |\n";
+        let l = layout_header(t).expect("a header");
+        assert!(layout_person(t, 37, &l));
+    }
+}

@@ -15,6 +15,7 @@ mod lexcache;
 mod model;
 mod particles;
 mod structure;
+mod wordforms;
 
 use std::cell::RefCell;
 
@@ -502,6 +503,25 @@ mod tests {
         assert!(
             features::comma_join(b" ,  ") && features::comma_join(b", ") && !features::comma_join(b" and ")
         );
+    }
+
+    #[test]
+    fn a_name_on_a_form_s_blank_line() {
+        // Written for this test (not from any evaluation or tuning set).
+        let t = "Signatur: ____Xanthe Quorbel____ and user_Kofi";
+        let words: Vec<String> = tokens(t).into_iter().map(|(w, _)| w).collect();
+        // The underscores of a blank line are no word; one underscore joins an identifier.
+        assert_eq!(words, ["Signatur", "Xanthe", "Quorbel"]);
+        let at = t.find("Xanthe").unwrap();
+        let c = Cand { start: at, end: at + 14, label: Label::Person, conf: 0.9, rec: RECOGNIZER };
+        assert!(crate::scan::bounded(t.as_bytes(), &c));
+        let k = t.find("Kofi").unwrap();
+        let c = Cand { start: k, end: k + 4, label: Label::Person, conf: 0.9, rec: RECOGNIZER };
+        assert!(!crate::scan::bounded(t.as_bytes(), &c));
+        // A Swedish genitive is the name without its "s"; a bare initial in a cell is one.
+        assert_eq!(tokens("hyran till Villes konto")[0].0, "Ville");
+        let s = features::sentence(b"2;070-000 00 00;K Quorbel", None, &[]);
+        assert_ne!(s.toks[0].flags & features::F_INITIAL, 0);
     }
 
     #[test]

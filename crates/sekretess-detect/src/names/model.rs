@@ -684,6 +684,22 @@ pub fn read_for_test(bytes: Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signatures_side_by_side_are_split_at_each_initial() {
+        // Written for this test (not from any evaluation or tuning set).
+        let t = "Signed: A. Obi  K. Quorbel  X. Lind   Date: 1 May";
+        let s = super::super::features::sentence(t.as_bytes(), None, &[]);
+        let toks: Vec<Tok> = s.toks.iter().filter(|k| k.start > 7 && k.end < 36).copied().collect();
+        let (a, rest) = split_initials(&toks);
+        let (b, c) = split_initials(rest);
+        let text = |p: &[Tok]| t[p[0].start..p[p.len() - 1].end].to_string();
+        assert_eq!([text(a), text(b), text(c)], ["A. Obi", "K. Quorbel", "X. Lind"]);
+        // A middle initial with one space stays in the name.
+        let t = "ADEBAYO O. QUORBEL";
+        let s = super::super::features::sentence(t.as_bytes(), None, &[]);
+        assert_eq!(split_initials(&s.toks).1.len(), 0);
+    }
     use crate::names::particles::particle_head;
 
     #[test]

@@ -33,7 +33,7 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
             && run.iter().enumerate().all(|(x, k)| k.flags & F_INITIAL == 0 || (x == run.len() - 1 && x > c))
             && run.iter().all(|x| x.sep != SEP_SLASH)
             // Capitals throughout or nowhere: "Karin Holm, HR" is a name and a role.
-            && (run.iter().all(|x| x.flags & F_CAPS != 0 || x.end - x.start == 1)
+            && (run.iter().all(|x| x.flags & (F_CAPS | F_INITIAL) != 0 || x.end - x.start == 1)
                 || run.iter().all(|x| x.flags & F_CAPS == 0))
             && cell_start(t, run[0].start)
             && cell_end(t, run[run.len() - 1].end)
@@ -82,7 +82,12 @@ pub(super) fn chat_speakers(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &m
     let text = |&(a, b): &(usize, usize)| t.get(s.toks[a].start..s.toks[b - 1].end).unwrap_or_default();
     for r in &runs {
         let known = s.toks[r.0..r.1].iter().any(|x| x.flags & (F_GIVEN | F_SURNAME) != 0);
-        let again = runs.iter().filter(|o| text(o) == text(r)).count() >= 2;
+        // Unknown to the lists: on two lines or more, not in capitals ("ERROR:"), and a word
+        // alone not also written in lower case nearby ("Note:" and "a note").
+        let toks = &s.toks[r.0..r.1];
+        let again = runs.iter().filter(|o| text(o) == text(r)).count() >= 2
+            && toks.iter().any(|x| x.flags & F_CAPS == 0)
+            && !(toks.len() == 1 && lower_case_nearby(t, toks[0].start, toks[0].end));
         if (known || again) && tags[r.0..r.1].contains(&O) {
             let m = (r.0..r.1).filter(|&x| tags[x] != O).map(|x| margins[x]).fold(STRUCTURE_MARGIN, f32::max);
             for x in r.0..r.1 {
@@ -332,6 +337,38 @@ mod tests {
         assert_eq!(tags_after("Handläggare: Xanthe Obi, Kortservice\n", &[O, B, I, O]), [O, B, I, O]);
         assert_eq!(tags_after("Köpare: Tove Holm, Kofi Osei\n", &[O, B, I, B, O]), [O, B, I, B, O]);
         assert_eq!(tags_after("we met Holm, Astrid said so\n", &[O, B]), [O, B]);
+        // Both sides found as two names, a middle letter after the given name.
+        assert_eq!(tags_after("Owner: QUORBEL, XANTHE K\n", &[O, B, B, I]), [O, B, I, I]);
+        assert_eq!(tags_after("QUORBEL, XANTHE F.\n", &[B, B, I]), [B, I, I]);
+        // Two full names stay two.
+        assert_eq!(tags_after("Xanthe Obi, Kofi Osei\n", &[B, I, B, I]), [B, I, B, I]);
+    }
+
+    fn speakers(t: &str) -> Vec<String> {
+        let s = sentence(t.as_bytes(), None, &[]);
+        let mut tags = vec![O; s.toks.len()];
+        let mut margins = vec![0.0; s.toks.len()];
+        chat_speakers(t.as_bytes(), &s, &mut tags, &mut margins);
+        s.toks
+            .iter()
+            .zip(&tags)
+            .filter(|(_, g)| **g != O)
+            .map(|(k, _)| t[k.start..k.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn chat_speakers_after_a_time_stamp() {
+        // One speaker on two lines; a full name a list knows once.
+        let t = "01/02/2026, 09:15 - Xanthe: hi all\n01/02/2026, 09:16 - Anna Quorbel: hi\n\
+                 01/02/2026, 09:17 - Xanthe: see you\n";
+        assert_eq!(speakers(t), ["Xanthe", "Anna", "Quorbel", "Xanthe"]);
+        assert_eq!(speakers("Tue 12:02  Quorbel: ok\nTue 12:05  Quorbel: bye\n"), ["Quorbel", "Quorbel"]);
+        // Once, unknown to the lists; a label without a time; a stop word.
+        assert!(speakers("[10:02] Quorbel: deploy done\n").is_empty());
+        assert!(speakers("Ref Quorbel: x\nRef Quorbel: y\n").is_empty());
+        assert!(speakers("[10:01] ERROR: a\n[10:02] ERROR: b\n").is_empty());
+        assert!(speakers("[10:01] Note: a\n[10:02] Note: b, a note\n").is_empty());
     }
 
     #[test]
