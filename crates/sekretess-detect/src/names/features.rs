@@ -584,7 +584,14 @@ impl Extract<'_> {
             flags |= F_SURNAME;
         }
         // An initial is never a stop word: "A. Osei", "I. Holm" (not the article or "I").
-        if lx & L_STOP != 0 && end == we && !bare {
+        // A month that is also a given name, before a capitalised word and not by a number,
+        // is the name ("Jan Eriksson", "Jun Wei Tan"; not "12 Jan", "Jan 12").
+        let month_name = lx & (L_STOP | L_GIVEN) == L_STOP | L_GIVEN
+            && t.get(we) == Some(&b' ')
+            && t.get(we + 1).is_some_and(|&b| b.is_ascii_uppercase() || b >= 0xC3)
+            && !t[..i].trim_ascii_end().last().is_some_and(u8::is_ascii_digit)
+            && lexicon::month(ws).is_some();
+        if lx & L_STOP != 0 && end == we && !bare && !month_name {
             flags |= F_STOP;
         }
         if lx & L_STREET != 0 {

@@ -395,6 +395,8 @@ mod tests {
         // The word before a name, left out by a small margin, joins it; by a large one, not.
         assert_eq!(widened("we met Xanthe Oyelaran today", &[O, B], &[-3.0, 5.0]), [B, I]);
         assert_eq!(widened("we met Xanthe Oyelaran today", &[O, B], &[-30.0, 5.0]), [O, B]);
+        // A known given name before a surname found alone joins it whatever the margin.
+        assert_eq!(widened("we met Anna Oyelaran today", &[O, B], &[-30.0, 5.0]), [B, I]);
         // The word after a one-word name.
         assert_eq!(widened("we met Xanthe Oyelaran today", &[B, O], &[5.0, -3.0]), [B, I]);
         // Not across a wide gap, nor from capitals to lower case ("Fakturan INV-…").
@@ -522,6 +524,11 @@ mod tests {
         assert_eq!(tokens("hyran till Villes konto")[0].0, "Ville");
         let s = features::sentence(b"2;070-000 00 00;K Quorbel", None, &[]);
         assert_ne!(s.toks[0].flags & features::F_INITIAL, 0);
+        // A month that is also a given name, before a surname, is no stop word; by a number it is.
+        let s = features::sentence(b"Resenar: Jan Quorbel", None, &[]);
+        assert_eq!(s.toks[1].flags & features::F_STOP, 0);
+        let s = features::sentence(b"Mote 12 Jan Quorbel", None, &[]);
+        assert_ne!(s.toks[0].flags & features::F_STOP, 0);
     }
 
     #[test]

@@ -245,10 +245,15 @@ pub(super) fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]
             && (s.toks[k].flags ^ s.toks[k - 1].flags) & F_CAPS == 0
     };
     for k in (1..n).rev() {
+        // A known given name right before a surname found alone joins it whatever the
+        // margin ("Bridget" before "Brennan", the model having started at the surname).
+        let given_before = s.toks[k - 1].flags & F_GIVEN != 0
+            && s.toks[k].gap == 1
+            && tags.get(k + 1).is_none_or(|&g| g != I);
         if tags[k] == B
             && tags[k - 1] == O
             && joined(k)
-            && alts[k - 1] > -WIDEN_BEFORE
+            && (alts[k - 1] > -WIDEN_BEFORE || given_before)
             && s.toks[k - 1].flags & (blocked | F_ROLE_BEFORE) == 0
             && s.toks[k].flags & F_ROLE_BEFORE == 0
         {
