@@ -591,8 +591,8 @@ pub fn key_label(key: &str) -> Option<Label> {
         "recipient",
         "mottagare",
         "signatory",
-        // Who wrote or sent a message, and the people in it (chat exports).
-        "sender",
+        // Who wrote a message, and the people in it (chat exports). Not "sender": in shipping
+        // exports it is the shipper, a firm.
         "author",
         "participant",
         "participants",
@@ -667,7 +667,7 @@ mod tests {
         assert_eq!(key_label("Födelsedatum"), Some(Label::DateOfBirth));
         assert_eq!(key_label("description"), None);
         // Who sent a chat message, and the people in it.
-        assert_eq!(key_label("sender"), Some(Label::Person));
+        assert_eq!(key_label("author"), Some(Label::Person));
         assert_eq!(key_label("participants"), Some(Label::Person));
         assert_eq!(key_label("sender_ip"), Some(Label::IpAddress));
         // The abbreviated Swedish column name of an account number.
