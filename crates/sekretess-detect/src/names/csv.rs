@@ -1,4 +1,5 @@
-//! The header of a CSV read as plain text: which columns are named for people.
+//! The header of a CSV read as plain text, or of a table laid out with spaces or bars: which
+//! columns are named for people.
 
 use crate::Label;
 
