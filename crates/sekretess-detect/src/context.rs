@@ -592,6 +592,15 @@ pub fn key_label(key: &str) -> Option<Label> {
         "recipient",
         "mottagare",
         "signatory",
+        // Who wrote a message, and the people in it (chat exports). Not "sender": in shipping
+        // exports it is the shipper, a firm.
+        "author",
+        "participant",
+        "participants",
+        "attendee",
+        "attendees",
+        "guest",
+        "guests",
     ]) || joined.ends_with("namn")
     {
         return Some(Label::Person);
@@ -658,6 +667,10 @@ mod tests {
         assert_eq!(key_label("personnummer"), Some(Label::SePersonnummer));
         assert_eq!(key_label("Födelsedatum"), Some(Label::DateOfBirth));
         assert_eq!(key_label("description"), None);
+        // Who sent a chat message, and the people in it.
+        assert_eq!(key_label("author"), Some(Label::Person));
+        assert_eq!(key_label("participants"), Some(Label::Person));
+        assert_eq!(key_label("sender_ip"), Some(Label::IpAddress));
         // The abbreviated Swedish column name of an account number.
         assert_eq!(key_label("kontonr"), Some(Label::SeBankAccount));
         assert_eq!(key_label("Kontonr"), Some(Label::SeBankAccount));

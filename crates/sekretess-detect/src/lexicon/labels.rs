@@ -210,6 +210,21 @@ pub fn is_name_label(label: &str) -> bool {
         "father",
         "mor",
         "far",
+        // Name fields of printed forms, and who did the work on a delivery or a visit.
+        "surname",
+        "forename",
+        "forenames",
+        "montör",
+        "installatör",
+        "installer",
+        "fitter",
+        "chaufför",
+        "hygienist",
+        "pharmacist",
+        "mäklare",
+        "lärare",
+        "teacher",
+        "mentor",
     ];
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(LABELS.iter().copied()));
     let l = label.trim().trim_end_matches('.');

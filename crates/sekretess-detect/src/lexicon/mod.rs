@@ -281,6 +281,13 @@ pub fn is_stop_word(w: &str) -> bool {
         "Vänliga",
         "Hälsningar",
         "Tack",
+        // Informal Swedish sign-offs and replies before a name ("Kram Sara", "Toppen Elif").
+        "Kram",
+        "Kramar",
+        "Puss",
+        "Toppen",
+        "Grattis",
+        "Tjena",
         "Customer",
         "Kund",
         "Street",
@@ -514,6 +521,15 @@ pub fn is_stop_word(w: &str) -> bool {
         "Grandpa",
         "Auntie",
         "Aunty",
+        "Mum",
+        "Mom",
+        "Dad",
+        "Mummy",
+        "Daddy",
+        "Moster",
+        "Faster",
+        "Morbror",
+        "Farbror",
     ];
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STOP.iter().copied()));
     SET.contains(w)

@@ -1,4 +1,5 @@
-//! The header of a CSV read as plain text: which columns are named for people.
+//! The header of a CSV read as plain text, or of a table laid out with spaces or bars: which
+//! columns are named for people.
 
 use crate::Label;
 
@@ -42,4 +43,142 @@ pub fn column_other(t: &[u8], i: usize, delim: u8, cols: &[Option<bool>]) -> Opt
     }
     let col = t[ls..i].iter().filter(|&&b| b == delim).count();
     cols.get(col).copied().flatten()
+}
+
+/// A table laid out with spaces or bars (a spreadsheet pasted as text, a form's grid): its
+/// header line names a person column ("Surname", "Given name", "| Name |"). Byte range of
+/// its rows (from the line after the header to the first empty line) and, per header cell,
+/// its first character column and whether it names a person.
+pub struct Layout {
+    pub rows: (usize, usize),
+    pub cells: Vec<(usize, bool)>,
+}
+
+/// The header of a laid-out table within the first lines of `t` (a cheap look: a line of
+/// three cells or more, two spaces or a bar between them, no digits, each short).
+pub fn layout_header(t: &[u8]) -> Option<Layout> {
+    let head = &t[..t.len().min(3072)];
+    let mut ls = 0;
+    for _ in 0..30 {
+        if ls >= head.len() {
+            break;
+        }
+        let le = head[ls..].iter().position(|&b| b == b'\n').map_or(head.len(), |p| ls + p);
+        if let Some(cells) = header_cells(&head[ls..le], true)
+            && aligned(t, le + 1, &cells)
+        {
+            let rs = (le + 1).min(t.len());
+            let re = t[rs..].windows(2).position(|w| w == b"\n\n").map_or(t.len(), |p| rs + p);
+            return Some(Layout { rows: (rs, re), cells });
+        }
+        ls = le + 1;
+    }
+    None
+}
+
+/// Whether the line starting at `rs` (the first row) has cells starting where three of the
+/// header's cells start (or all of them, when fewer): a table, not a form's merged columns.
+fn aligned(t: &[u8], rs: usize, head: &[(usize, bool)]) -> bool {
+    let Some(rest) = t.get(rs..) else { return false };
+    let line = &rest[..rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len())];
+    let Some(row) = header_cells(line, false) else { return false };
+    let hits = head.iter().filter(|&&(c, _)| row.iter().any(|&(r, _)| r.abs_diff(c) <= 1)).count();
+    hits >= head.len().min(3)
+}
+
+/// The cells of a line split at bars, tabs and two spaces or more: each cell's first character
+/// column and whether it names a person. A header (`header`) has no digits and no colon, three
+/// cells or more, each short, one of them a person's.
+fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
+    if header
+        && (line.len() < 12 || line.len() > 240 || line.iter().any(|b| b.is_ascii_digit() || *b == b':'))
+    {
+        return None;
+    }
+    // Two cell gaps at least before anything is split (prose has none).
+    let gaps = line.windows(2).filter(|w| matches!(w, [b' ', b' '] | [b'|', _] | [b'\t', _])).count();
+    if gaps < 2 {
+        return None;
+    }
+    let s = std::str::from_utf8(line).ok()?;
+    let mut cells = Vec::new();
+    let (mut start, mut text) = (None::<usize>, String::new());
+    let mut spaces = 0;
+    let mut flush = |start: &mut Option<usize>, text: &mut String| {
+        if let Some(c) = start.take() {
+            let f = text.trim();
+            let person = f.len() <= 24 && crate::context::key_label(f) == Some(Label::Person);
+            cells.push((c, person, f.len()));
+        }
+        text.clear();
+    };
+    for (col, ch) in s.chars().enumerate() {
+        if ch == '|' || ch == '\t' {
+            flush(&mut start, &mut text);
+            spaces = 0;
+        } else if ch == ' ' {
+            spaces += 1;
+            if spaces == 2 {
+                flush(&mut start, &mut text);
+            } else if start.is_some() {
+                text.push(' ');
+            }
+        } else {
+            if start.is_none() {
+                start = Some(col);
+            }
+            spaces = 0;
+            text.push(ch);
+        }
+    }
+    flush(&mut start, &mut text);
+    let ok = !header || (cells.len() >= 3 && cells.iter().all(|c| c.2 <= 24) && cells.iter().any(|c| c.1));
+    ok.then(|| cells.into_iter().map(|(c, p, _)| (c, p)).collect())
+}
+
+/// Whether byte `i` (in the table's rows) stands in a person column of `l`: the column of
+/// its first character lies from a person cell's start (less one) to the next cell's.
+pub fn layout_person(t: &[u8], i: usize, l: &Layout) -> bool {
+    if i < l.rows.0 || i >= l.rows.1 {
+        return false;
+    }
+    let ls = t[..i].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let col = t[ls..i].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    let k = l.cells.partition_point(|&(c, _)| c <= col + 1);
+    k > 0 && l.cells[k - 1].1
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    // A table written for this test (not from any evaluation or tuning set).
+    const TABLE: &str = "Payroll March\n\nId     Surname      Given name   Start\n\
+                         X01    Quorbel      Xanthe       2020-01-02\n\
+                         X02    Obi          Kofi         2021-03-04\n\nPrepared by HR Team\n";
+
+    #[test]
+    fn person_columns_of_a_table_laid_out_with_spaces() {
+        let t = TABLE.as_bytes();
+        let l = layout_header(t).expect("a header");
+        let at = |w: &str| TABLE.find(w).unwrap();
+        assert!(layout_person(t, at("Quorbel"), &l) && layout_person(t, at("Kofi"), &l));
+        // Not the id column, not the header, not past the table's end.
+        assert!(!layout_person(t, at("X01"), &l));
+        assert!(!layout_person(t, at("Surname"), &l));
+        assert!(!layout_person(t, at("HR"), &l));
+    }
+
+    #[test]
+    fn a_form_or_prose_is_not_a_table() {
+        // Labels with colons, merged form columns, prose.
+        assert!(layout_header(b"Name:  Xanthe Obi    Phone:  070\nKofi\n").is_none());
+        assert!(layout_header(b"Surname  Given name  Town\nwe met Kofi Obi in Lund today\n").is_none());
+        assert!(layout_header(b"A letter to Kofi Obi about the plan.\n").is_none());
+        // Bars.
+        let t = b"| Name       | Relation |  Town  |\n| KOFI OBI   | son      |  Lund  |\n";
+        let l = layout_header(t).expect("a header");
+        assert!(layout_person(t, 37, &l));
+    }
 }

@@ -13,11 +13,12 @@ use crate::lexicon;
 use crate::scan::{Cand, char_at, word_end};
 use crate::wordset::load_le;
 
-use super::csv::{column_other, csv_header};
+use super::csv::{column_other, csv_header, layout_header, layout_person};
 use super::lexcache::{
     CACHE, L_COMPANY, L_EXACT_SUR, L_FORM, L_GIVEN, L_PLACE, L_ROLE, L_STOP, L_STREET, L_STRONG, L_SUR,
     L_WEAK, LexCache,
 };
+use super::wordforms::{bare_initial, gap_label, swedish_genitive};
 
 /// Feature groups, so that training can drop a whole group (feature dropout).
 pub const G_WORD: u8 = 1;
@@ -133,6 +134,10 @@ pub fn tag_feature(tpl: u8, prev: u8, attr: u64) -> u32 {
 }
 
 fn letter_before(t: &[u8], i: usize) -> bool {
+    // A run of underscores is a form's blank line, not an identifier ("____Name___").
+    if i >= 2 && t[i - 1] == b'_' && t[i - 2] == b'_' {
+        return false;
+    }
     let mut j = i;
     while j > 0 {
         j -= 1;
@@ -448,6 +453,8 @@ pub(crate) fn sentence_in<'a>(
     };
     let short_value = t.len() <= 80 && !t.contains(&b'\n');
     let header = if key.is_none() { csv_header(t) } else { None };
+    // A laid-out table is looked for once, at the first token after a wide gap or a bar.
+    let mut layout: Option<Option<super::csv::Layout>> = None;
     let mut i = 0;
     let mut prev_end: Option<usize> = None;
     while i < t.len() {
@@ -496,7 +503,16 @@ pub(crate) fn sentence_in<'a>(
         }
         // A possessive is the name without its "'s" ("Tove Holm's order").
         let possessive = we - i > 3 && t[i..we].ends_with(b"'s");
-        let we = if possessive { we - 2 } else { we };
+        // The Swedish genitive ("Annas", "Villes") is the name without its "s" when the
+        // word less the "s" is a given name and the word is not a name itself ("Agnes").
+        let genitive = !possessive && swedish_genitive(t, i, we, &mut x.cache);
+        let we = if possessive {
+            we - 2
+        } else if genitive {
+            we - 1
+        } else {
+            we
+        };
         // One letter, of any script ("É. Moreau"), and its dot.
         let initial = str_in(ts, &t[i..we]).chars().count() == 1 && t.get(we) == Some(&b'.');
         // The second letter of an abbreviation ("P.O. Box", "U.S.") is not an initial.
@@ -530,11 +546,25 @@ pub(crate) fn sentence_in<'a>(
             continue;
         }
         x.token(i, we, end, sep, key_tag, short_value, &rules);
-        if possessive {
+        if possessive || genitive {
             x.push(G_CTX, 29, b"possessive");
         }
         if let Some(tok) = x.s.toks.last_mut() {
             tok.gap = gap;
+        }
+        if layout.is_none()
+            && key.is_none()
+            && header.is_none()
+            && i >= 2
+            && matches!(t[i - 2..i], [b' ', b' '] | [b'|', b' '] | [_, b'|'] | [_, b'\t'])
+        {
+            layout = Some(layout_header(t));
+        }
+        if let Some(Some(l)) = &layout
+            && layout_person(t, i, l)
+            && let Some(tok) = x.s.toks.last_mut()
+        {
+            tok.flags |= F_COLUMN_PERSON;
         }
         if let Some((delim, cols)) = &header
             && let Some(tok) = x.s.toks.last_mut()
@@ -577,7 +607,8 @@ impl Extract<'_> {
         if caps {
             flags |= F_CAPS;
         }
-        if end > we {
+        let bare = end == we && bare_initial(t, i, we);
+        if end > we || bare {
             flags |= F_INITIAL;
         }
         if lx & L_GIVEN != 0 {
@@ -587,7 +618,14 @@ impl Extract<'_> {
             flags |= F_SURNAME;
         }
         // An initial is never a stop word: "A. Osei", "I. Holm" (not the article or "I").
-        if lx & L_STOP != 0 && end == we {
+        // A month that is also a given name, before a capitalised word and not by a number,
+        // is the name ("Jan Eriksson", "Jun Wei Tan"; not "12 Jan", "Jan 12").
+        let month_name = lx & (L_STOP | L_GIVEN) == L_STOP | L_GIVEN
+            && t.get(we) == Some(&b' ')
+            && t.get(we + 1).is_some_and(|&b| b.is_ascii_uppercase() || b >= 0xC3)
+            && !t[..i].trim_ascii_end().last().is_some_and(u8::is_ascii_digit)
+            && lexicon::month(ws).is_some();
+        if lx & L_STOP != 0 && end == we && !bare && !month_name {
             flags |= F_STOP;
         }
         if lx & L_STREET != 0 {
@@ -652,8 +690,10 @@ impl Extract<'_> {
         let nlx = self.cache.get(nws);
         if nlx & L_PLACE != 0 {
             // "Karl Johans torg" is a place; "Anna Svensson, Lindvägen 7" a person and her
-            // street: the veto needs the place word right after, not across punctuation.
-            if np == 0 {
+            // street: the veto needs the place word right after, not across punctuation nor a
+            // table's gap between two cells ("Holm, Anna      Lindvägen 7").
+            let cell_gap = t.get(end..end + 3).is_some_and(|g| g == b"   " || g.first() == Some(&b'\t'));
+            if np == 0 && !cell_gap {
                 flags |= F_PLACE_AFTER;
             }
             self.push(G_CTX, 20, b"place");
@@ -698,7 +738,8 @@ impl Extract<'_> {
             self.push(G_CTX, 21, b"digits");
         }
         // Line: a label before a colon.
-        if let Some(label) = line_label(t, i) {
+        let label = line_label(t, i).map(|l| (l, false)).or_else(|| gap_label(t, i).map(|l| (l, true)));
+        if let Some((label, gap)) = label {
             // Lower case in a stack buffer for ASCII labels (nearly all): no allocation.
             let trimmed = str_in(self.ts, label).trim();
             let mut buf = [0u8; 48];
@@ -718,10 +759,13 @@ impl Extract<'_> {
             if named {
                 flags |= F_NAME_LABEL;
             }
-            self.push(G_CTX, 22, lower.as_bytes());
-            let last = lower.rsplit([' ', '_']).next().unwrap_or("");
-            self.push(G_CTX, 23, last.as_bytes());
-            self.push_h(G_CTX, 24, u64::from(named));
+            // A label without its colon counts only when it names a person.
+            if named || !gap {
+                self.push(G_CTX, 22, lower.as_bytes());
+                let last = lower.rsplit([' ', '_']).next().unwrap_or("");
+                self.push(G_CTX, 23, last.as_bytes());
+                self.push_h(G_CTX, 24, u64::from(named));
+            }
         }
         // Field.
         self.push(G_CTX, 25, key_tag);

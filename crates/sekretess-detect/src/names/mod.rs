@@ -15,6 +15,7 @@ mod lexcache;
 mod model;
 mod particles;
 mod structure;
+mod wordforms;
 
 use std::cell::RefCell;
 
@@ -395,6 +396,8 @@ mod tests {
         // The word before a name, left out by a small margin, joins it; by a large one, not.
         assert_eq!(widened("we met Xanthe Oyelaran today", &[O, B], &[-3.0, 5.0]), [B, I]);
         assert_eq!(widened("we met Xanthe Oyelaran today", &[O, B], &[-30.0, 5.0]), [O, B]);
+        // A known given name before a surname found alone joins it whatever the margin.
+        assert_eq!(widened("we met Anna Oyelaran today", &[O, B], &[-30.0, 5.0]), [B, I]);
         // The word after a one-word name.
         assert_eq!(widened("we met Xanthe Oyelaran today", &[B, O], &[5.0, -3.0]), [B, I]);
         // Not across a wide gap, nor from capitals to lower case ("Fakturan INV-…").
@@ -503,6 +506,30 @@ mod tests {
         assert!(
             features::comma_join(b" ,  ") && features::comma_join(b", ") && !features::comma_join(b" and ")
         );
+    }
+
+    #[test]
+    fn a_name_on_a_form_s_blank_line() {
+        // Written for this test (not from any evaluation or tuning set).
+        let t = "Signatur: ____Xanthe Quorbel____ and user_Kofi";
+        let words: Vec<String> = tokens(t).into_iter().map(|(w, _)| w).collect();
+        // The underscores of a blank line are no word; one underscore joins an identifier.
+        assert_eq!(words, ["Signatur", "Xanthe", "Quorbel"]);
+        let at = t.find("Xanthe").unwrap();
+        let c = Cand { start: at, end: at + 14, label: Label::Person, conf: 0.9, rec: RECOGNIZER };
+        assert!(crate::scan::bounded(t.as_bytes(), &c));
+        let k = t.find("Kofi").unwrap();
+        let c = Cand { start: k, end: k + 4, label: Label::Person, conf: 0.9, rec: RECOGNIZER };
+        assert!(!crate::scan::bounded(t.as_bytes(), &c));
+        // A Swedish genitive is the name without its "s"; a bare initial in a cell is one.
+        assert_eq!(tokens("hyran till Villes konto")[0].0, "Ville");
+        let s = features::sentence(b"2;070-000 00 00;K Quorbel", None, &[]);
+        assert_ne!(s.toks[0].flags & features::F_INITIAL, 0);
+        // A month that is also a given name, before a surname, is no stop word; by a number it is.
+        let s = features::sentence(b"Resenar: Jan Quorbel", None, &[]);
+        assert_eq!(s.toks[1].flags & features::F_STOP, 0);
+        let s = features::sentence(b"Mote 12 Jan Quorbel", None, &[]);
+        assert_ne!(s.toks[0].flags & features::F_STOP, 0);
     }
 
     #[test]

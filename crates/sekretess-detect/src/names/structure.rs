@@ -4,9 +4,9 @@
 
 use super::features::{
     F_CAPS, F_COLUMN_OTHER, F_COMPANY_AFTER, F_COMPANY_LATER, F_GIVEN, F_INITIAL, F_PLACE_AFTER, F_STOP,
-    F_STREET, F_SURNAME, SEP_COMMA, SEP_NONE, SEP_SLASH, Sentence, Tok,
+    F_STREET, F_SURNAME, SEP_COMMA, SEP_NONE, SEP_SLASH, SEP_SPACE, Sentence, Tok,
 };
-use super::model::{B, I, O};
+use super::model::{B, I, O, STRUCTURE_MARGIN};
 
 /// A cell of a table, CSV or form that holds `Surname, Given` and nothing else ("Lindqvist,
 /// Maj-Britt", "Osei Mensah, Kofi", "HOLM ,  ASTRID") is one name when the model found a
@@ -25,12 +25,16 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
         if let [c] = commas[..]
             && (c == 1 || c == run.len() - 1)
             && run.len() <= 5
-            && tags[k..j].contains(&O)
+            // Part found, or both sides found as two names ("HUYNH, KIMBERLY T").
+            && (tags[k..j].contains(&O) || tags[k + c] == B)
             && tags[k..j].iter().any(|&g| g != O)
-            && run.iter().all(|x| x.flags & (F_STOP | F_STREET | F_INITIAL | F_COLUMN_OTHER) == 0)
+            && run.iter().all(|x| x.flags & (F_STOP | F_STREET | F_COLUMN_OTHER) == 0)
+            // A middle initial only at the end, after the given name ("OKOYE, ADA F.").
+            && run.iter().enumerate().all(|(x, k)| k.flags & F_INITIAL == 0 || (x == run.len() - 1 && x > c))
             && run.iter().all(|x| x.sep != SEP_SLASH)
             // Capitals throughout or nowhere: "Karin Holm, HR" is a name and a role.
-            && (run.iter().all(|x| x.flags & F_CAPS != 0) || run.iter().all(|x| x.flags & F_CAPS == 0))
+            && (run.iter().all(|x| x.flags & (F_CAPS | F_INITIAL) != 0 || x.end - x.start == 1)
+                || run.iter().all(|x| x.flags & F_CAPS == 0))
             && cell_start(t, run[0].start)
             && cell_end(t, run[run.len() - 1].end)
             // After a full name that starts with a known given name or a label's colon, one
@@ -51,6 +55,79 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
         }
         k = j;
     }
+}
+
+/// A chat line's speaker: after a line's time stamp (`03/02/2026, 06:31 - `, `[18:05] `,
+/// `Tue 12:02  `), up to three capitalised words before a colon. It is a name when a name list
+/// knows one of its words or it speaks on two lines or more ("Siobhan:" in a group chat);
+/// what is never a name (stop, field and street words) stays out.
+pub(super) fn chat_speakers(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]) {
+    let n = s.toks.len().min(tags.len()).min(margins.len());
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut k = 0;
+    while k < n {
+        let mut j = k + 1;
+        while j < n && s.toks[j].sep == SEP_SPACE && s.toks[j].gap == 1 {
+            j += 1;
+        }
+        if j - k <= 3
+            && t.get(s.toks[j - 1].end) == Some(&b':')
+            && s.toks[k..j].iter().all(|x| x.flags & (F_STOP | F_STREET | F_COLUMN_OTHER) == 0)
+            && time_stamp_before(t, s.toks[k].start)
+        {
+            runs.push((k, j));
+        }
+        k = j;
+    }
+    let text = |&(a, b): &(usize, usize)| t.get(s.toks[a].start..s.toks[b - 1].end).unwrap_or_default();
+    for r in &runs {
+        let known = s.toks[r.0..r.1].iter().any(|x| x.flags & (F_GIVEN | F_SURNAME) != 0);
+        // Unknown to the lists: on two lines or more, not in capitals ("ERROR:"), and a word
+        // alone not also written in lower case nearby ("Note:" and "a note").
+        let toks = &s.toks[r.0..r.1];
+        let again = runs.iter().filter(|o| text(o) == text(r)).count() >= 2
+            && toks.iter().any(|x| x.flags & F_CAPS == 0)
+            && !(toks.len() == 1 && lower_case_nearby(t, toks[0].start, toks[0].end));
+        if (known || again) && tags[r.0..r.1].contains(&O) {
+            let m = (r.0..r.1).filter(|&x| tags[x] != O).map(|x| margins[x]).fold(STRUCTURE_MARGIN, f32::max);
+            for x in r.0..r.1 {
+                tags[x] = if x == r.0 { B } else { I };
+                margins[x] = m;
+            }
+        }
+    }
+}
+
+/// Whether the line before `i` is a chat message's time stamp: at most 32 bytes holding a
+/// time (`H:MM` or `HH:MM`), digits and date punctuation, and words of three letters at most
+/// (`Tue`, `AM`), ending in a space or a bracket.
+fn time_stamp_before(t: &[u8], i: usize) -> bool {
+    let lo = i.saturating_sub(33);
+    let ls = t[lo..i].iter().rposition(|&b| b == b'\n').map(|p| lo + p + 1);
+    let Some(ls) = ls.or((lo == 0).then_some(0)) else { return false };
+    let p = &t[ls..i];
+    if p.is_empty() || !matches!(p[p.len() - 1], b' ' | b']' | b'\t') {
+        return false;
+    }
+    let time = p
+        .windows(4)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
+    let mut letters = 0;
+    for &b in p {
+        if b.is_ascii_alphabetic() {
+            letters += 1;
+            if letters > 3 {
+                return false;
+            }
+        } else if b.is_ascii_digit()
+            || matches!(b, b' ' | b'\t' | b'/' | b'.' | b',' | b':' | b'-' | b'[' | b']' | b'(' | b')')
+        {
+            letters = 0;
+        } else {
+            return false;
+        }
+    }
+    time
 }
 
 /// Whether `i` follows a label's colon (and spaces).
@@ -260,6 +337,38 @@ mod tests {
         assert_eq!(tags_after("Handläggare: Xanthe Obi, Kortservice\n", &[O, B, I, O]), [O, B, I, O]);
         assert_eq!(tags_after("Köpare: Tove Holm, Kofi Osei\n", &[O, B, I, B, O]), [O, B, I, B, O]);
         assert_eq!(tags_after("we met Holm, Astrid said so\n", &[O, B]), [O, B]);
+        // Both sides found as two names, a middle letter after the given name.
+        assert_eq!(tags_after("Owner: QUORBEL, XANTHE K\n", &[O, B, B, I]), [O, B, I, I]);
+        assert_eq!(tags_after("QUORBEL, XANTHE F.\n", &[B, B, I]), [B, I, I]);
+        // Two full names stay two.
+        assert_eq!(tags_after("Xanthe Obi, Kofi Osei\n", &[B, I, B, I]), [B, I, B, I]);
+    }
+
+    fn speakers(t: &str) -> Vec<String> {
+        let s = sentence(t.as_bytes(), None, &[]);
+        let mut tags = vec![O; s.toks.len()];
+        let mut margins = vec![0.0; s.toks.len()];
+        chat_speakers(t.as_bytes(), &s, &mut tags, &mut margins);
+        s.toks
+            .iter()
+            .zip(&tags)
+            .filter(|(_, g)| **g != O)
+            .map(|(k, _)| t[k.start..k.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn chat_speakers_after_a_time_stamp() {
+        // One speaker on two lines; a full name a list knows once.
+        let t = "01/02/2026, 09:15 - Xanthe: hi all\n01/02/2026, 09:16 - Anna Quorbel: hi\n\
+                 01/02/2026, 09:17 - Xanthe: see you\n";
+        assert_eq!(speakers(t), ["Xanthe", "Anna", "Quorbel", "Xanthe"]);
+        assert_eq!(speakers("Tue 12:02  Quorbel: ok\nTue 12:05  Quorbel: bye\n"), ["Quorbel", "Quorbel"]);
+        // Once, unknown to the lists; a label without a time; a stop word.
+        assert!(speakers("[10:02] Quorbel: deploy done\n").is_empty());
+        assert!(speakers("Ref Quorbel: x\nRef Quorbel: y\n").is_empty());
+        assert!(speakers("[10:01] ERROR: a\n[10:02] ERROR: b\n").is_empty());
+        assert!(speakers("[10:01] Note: a\n[10:02] Note: b, a note\n").is_empty());
     }
 
     #[test]

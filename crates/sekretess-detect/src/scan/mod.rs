@@ -518,12 +518,11 @@ pub fn bounded(t: &[u8], c: &Cand) -> bool {
     if c.rec == "se_vat_personnummer" {
         return true;
     }
-    // A form's fill-in line ("__") bounds a value like a space (names: the names tagger
-    // reads `_` as part of a word, so a name there would be cut).
-    let fill = c.label != Label::Person;
-    (!is_letter_before(t, c.start) || fill && c.start >= 2 && &t[c.start - 2..c.start] == b"__")
-        && (!char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
-            || fill && t.get(c.end..c.end + 2) == Some(b"__"))
+    // A form's fill-in line ("__Anna Berg__", "__19890517-7807__") bounds a value like a
+    // space: two underscores are a line, not part of a word or an identifier.
+    let line = |a: usize| t.get(a..a + 2) == Some(b"__");
+    (!is_letter_before(t, c.start) || (c.start >= 2 && line(c.start - 2)))
+        && (!char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_') || line(c.end))
 }
 
 /// Whole-value candidates for a field whose name says what it holds.
