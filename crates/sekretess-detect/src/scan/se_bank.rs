@@ -349,7 +349,8 @@ impl Scanner<'_> {
         // A cue on the line above, or an account column named in the header of a table
         // written with spaces ("Konto / BG / PG" above "5391 77 212 53").
         let cue_above = self.account_cue_above(start)
-            || self.header_column_above(start, &["konto", "kontonummer", "account", "account no"]);
+            || self.header_column_above(start, &["konto", "kontonummer", "account", "account no"])
+            || self.column_named_above(start, &["konto", "account", "acct"]);
         // Bare digits only right after an account key ("konto=", "Kontonummer: "); a payment
         // cue alone ("bankgiro …, OCR 20251044375") names another number.
         if !(grouped || key || cue_above) {
