@@ -70,6 +70,10 @@ fn cells(row: &[u8], sep: Option<u8>) -> Vec<(usize, usize)> {
 /// Whether `item` (lower case) names a column by one of `words`: at a word's start, or
 /// inside a one-word compound ("autogirokonto", "utbetalningskonto").
 fn names(item: &str, words: &[&str]) -> bool {
+    // A column's name is short; a longer cell is a value ("Anna Berg, född 3 maj 1970").
+    if item.len() > 40 {
+        return false;
+    }
     let compound = !item.trim().contains(' ');
     words.iter().any(|w| {
         item.match_indices(w).any(|(p, _)| compound || p == 0 || !item[..p].ends_with(char::is_alphanumeric))
@@ -124,7 +128,7 @@ impl Scanner<'_> {
     /// starting at character column `col`) names a column by one of `words`.
     fn header_names(&self, line: &str, sep: Option<u8>, idx: usize, n: usize, col: usize, words: &[&str]) -> bool {
         // A table written with spaces: the header cell starting where the value starts.
-        if sep.is_none() {
+        if sep.is_none() && line.matches("  ").count() >= 2 {
             for (a, b) in cells(line.as_bytes(), None) {
                 let c = line[..a].chars().count();
                 if c.abs_diff(col) <= 2 && names(&line[a..b], words) {

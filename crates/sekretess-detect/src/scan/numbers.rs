@@ -305,6 +305,10 @@ impl Scanner<'_> {
         if s >= 5 && t[s - 1] == b' ' && t[s - 5..s - 1].iter().all(u8::is_ascii_digit) {
             return;
         }
+        // An ISO date (and the hour after it) is no account ("2026-11-03 09:20").
+        if g.n >= 3 && g.len(0) == 4 && g.len(1) == 2 && g.len(2) == 2 && g.sep[0] == b'-' && g.sep[1] == b'-' {
+            return;
+        }
         if self.se_bank_account(g) {
             return;
         }

@@ -266,7 +266,12 @@ impl Scanner<'_> {
         let mut digits: Vec<u8> = Vec::with_capacity(16);
         // The account's groups: (digits, end).
         let mut acc_groups: Vec<(usize, usize)> = Vec::new();
-        let comma_after = |e: usize| t.get(e) == Some(&b',');
+        // A comma or a spaced dash between clearing and account ("9270,4417302",
+        // "6152 - 418 227 093").
+        let comma_after = |e: usize| {
+            t.get(e) == Some(&b',')
+                || (t.get(e..e + 3) == Some(b" - ") && t.get(e + 3).is_some_and(u8::is_ascii_digit))
+        };
         // Swedbank's written form: a five-digit clearing with a dash before its fifth digit
         // ("8448-7, 396 158 628-3"), which nothing else is written as.
         let mut swedbank = false;
@@ -277,6 +282,10 @@ impl Scanner<'_> {
             if g.n >= 2 && c[0] == b'8' && g.sep[0] == b'-' && g.len(1) == 1 {
                 k = 2;
                 swedbank = true;
+            } else if g.n >= 3 && c[0] == b'8' && g.sep[0] == b' ' && g.len(1) == 1 && g.sep[1] == b' ' {
+                // The same with a space ("8105 9 402 774 118 5"): a shape, no proof, so a cue
+                // is still needed.
+                k = 2;
             } else if g.n >= 2 && !matches!(g.sep[0], b' ' | b'-') {
                 return false;
             }
@@ -289,8 +298,14 @@ impl Scanner<'_> {
             // ", " between clearing and account ("8448-7, 396 158 628-3").
             if acc_groups.is_empty() {
                 let ce = g.end(k);
-                let after = if t.get(ce..ce + 2) == Some(b", ") { ce + 2 } else { ce + 1 };
-                if t.get(ce) == Some(&b',') && t.get(after).is_some_and(u8::is_ascii_digit) {
+                let after = if t.get(ce..ce + 3) == Some(b" - ") {
+                    ce + 3
+                } else if t.get(ce..ce + 2) == Some(b", ") {
+                    ce + 2
+                } else {
+                    ce + 1
+                };
+                if comma_after(ce) && t.get(after).is_some_and(u8::is_ascii_digit) {
                     let g2 = Groups::read(t, after, b" -");
                     acc_groups.extend_from_slice(&g2.g[..g2.n]);
                 }
