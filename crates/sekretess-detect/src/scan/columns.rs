@@ -126,7 +126,15 @@ impl Scanner<'_> {
 
     /// Whether `line` (lower case) is a header whose item at the row's cell (`idx` of `n`,
     /// starting at character column `col`) names a column by one of `words`.
-    fn header_names(&self, line: &str, sep: Option<u8>, idx: usize, n: usize, col: usize, words: &[&str]) -> bool {
+    fn header_names(
+        &self,
+        line: &str,
+        sep: Option<u8>,
+        idx: usize,
+        n: usize,
+        col: usize,
+        words: &[&str],
+    ) -> bool {
         // A table written with spaces: the header cell starting where the value starts.
         if sep.is_none() && line.matches("  ").count() >= 2 {
             for (a, b) in cells(line.as_bytes(), None) {

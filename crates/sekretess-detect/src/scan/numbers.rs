@@ -306,7 +306,8 @@ impl Scanner<'_> {
             return;
         }
         // An ISO date (and the hour after it) is no account ("2026-11-03 09:20").
-        if g.n >= 3 && g.len(0) == 4 && g.len(1) == 2 && g.len(2) == 2 && g.sep[0] == b'-' && g.sep[1] == b'-' {
+        if g.n >= 3 && g.len(0) == 4 && g.len(1) == 2 && g.len(2) == 2 && g.sep[0] == b'-' && g.sep[1] == b'-'
+        {
             return;
         }
         if self.se_bank_account(g) {
@@ -374,7 +375,7 @@ impl Scanner<'_> {
         let lo = i.saturating_sub(16);
         let before = String::from_utf8_lossy(&t[lo..i]).to_lowercase();
         let key = before.trim_end_matches([' ', ':', '\n', '\r', '\t', '.', '#']);
-        ["bankgiro", "bankgironummer", "bg", "bg-nr", "bgnr", "plusgiro", "pg"]
+        ["bankgiro", "bankgironummer", "bg", "bg-nr", "bgnr", "plusgiro", "postgiro", "pg"]
             .iter()
             .any(|w| key.ends_with(w) && !key[..key.len() - w.len()].ends_with(|c: char| c.is_alphanumeric()))
     }

@@ -157,6 +157,10 @@ static CLEARING: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> = std
     [memchr::memmem::Finder::new(b"learing"), memchr::memmem::Finder::new(b"LEARING")]
 });
 
+/// Words that name a column of accounts in a table's header ("Konto", "Autogirokonto",
+/// "From account").
+const ACCOUNT_COLUMNS: &[&str] = &["konto", "account", "acct"];
+
 /// A found account passes its check: base confidence (no cue needed).
 const CHECKED: f32 = 0.7;
 /// A written account of a known clearing range and the right length whose check fails:
@@ -250,10 +254,11 @@ impl Scanner<'_> {
             return false;
         }
         let Some(clearing) = self.clearing_before(start) else { return false };
-        if account_valid(&clearing, &digits) != Some(true) {
-            return false;
-        }
-        self.push(start, end, Label::SeBankAccount, CHECKED + CUE_KEY, "se_bank_account");
+        // A typed account of the right length for its clearing's bank, under both an account
+        // key and a clearing field, is an account even when its check fails.
+        let Some(ok) = account_valid(&clearing, &digits) else { return false };
+        let base = if ok { CHECKED } else { SHAPED };
+        self.push(start, end, Label::SeBankAccount, base + CUE_KEY, "se_bank_account");
         true
     }
 
@@ -338,7 +343,7 @@ impl Scanner<'_> {
                 break;
             }
         }
-        let key = self.account_key_before(start);
+        let mut key = self.account_key_before(start);
         // After an account key, the account is the whole run of groups written ("konto 9150
         // 4471 902 113"), even where a shorter part would pass its bank's check.
         if let Some((end, _)) = found
@@ -352,6 +357,11 @@ impl Scanner<'_> {
         }
         // Right after an account key ("konto=73002042699393"), a known clearing range with an
         // account of another length is still the account (banks write their own forms).
+        // The same in a table column named as an account far above ("Kontonr" over
+        // "9660 4412 0098"), where the writer typed a digit too many or too few.
+        if found.is_none() && !key && grouped {
+            key = self.column_named_above(start, ACCOUNT_COLUMNS);
+        }
         if found.is_none() && key {
             let c = clearing.iter().fold(0u16, |a, &d| a * 10 + u16::from(d));
             let n: usize = acc_groups.iter().map(|&(s, e)| e - s).sum();
@@ -365,7 +375,7 @@ impl Scanner<'_> {
         // written with spaces ("Konto / BG / PG" above "5391 77 212 53").
         let cue_above = self.account_cue_above(start)
             || self.header_column_above(start, &["konto", "kontonummer", "account", "account no"])
-            || self.column_named_above(start, &["konto", "account", "acct"]);
+            || self.column_named_above(start, ACCOUNT_COLUMNS);
         // Bare digits only right after an account key ("konto=", "Kontonummer: "); a payment
         // cue alone ("bankgiro …, OCR 20251044375") names another number.
         if !(grouped || key || cue_above) {
