@@ -205,6 +205,23 @@ mod tests {
     }
 
     #[test]
+    fn account_forms_of_the_tables() {
+        // A spaced dash between clearing and account.
+        assert!(found("Kontonummer: 6123 - 444 555 666\n", Label::SeBankAccount, "6123 - 444 555 666"));
+        // Swedbank's fifth clearing digit after a space, in an account column.
+        let t = "Nr  Namn          Konto\n\n12  Ali Demir     8412 7 330 118 442-6\n";
+        assert!(found(t, Label::SeBankAccount, "8412 7 330 118 442-6"));
+        // A digit too many for the bank, typed into an account column.
+        let t = "Nr;Namn;Konto\n4;Eva Holm;9660 1234 5678\n";
+        assert!(found(t, Label::SeBankAccount, "9660 1234 5678"));
+        // Plusgiro under its old name.
+        assert!(found("Postgiro: 4 12 33 09-9\n", Label::SeBankAccount, "4 12 33 09-9"));
+        // An ISO date and its hour next to an account cue is no account.
+        let t = "Kunden har bytt bank.\n2025-10-04 08:15  nytt konto kommer\n";
+        assert!(!found(t, Label::SeBankAccount, "2025-10-04 08"));
+    }
+
+    #[test]
     fn pipe_table_date_of_birth() {
         let t = "Columns: Pupil | Date of birth | Phone\n\nnotes here\n\n\
                  Moss, Kit | 05/06/2012 | 07700 900111\n";

@@ -254,11 +254,10 @@ impl Scanner<'_> {
             return false;
         }
         let Some(clearing) = self.clearing_before(start) else { return false };
-        // A typed account of the right length for its clearing's bank, under both an account
-        // key and a clearing field, is an account even when its check fails.
-        let Some(ok) = account_valid(&clearing, &digits) else { return false };
-        let base = if ok { CHECKED } else { SHAPED };
-        self.push(start, end, Label::SeBankAccount, base + CUE_KEY, "se_bank_account");
+        if account_valid(&clearing, &digits) != Some(true) {
+            return false;
+        }
+        self.push(start, end, Label::SeBankAccount, CHECKED + CUE_KEY, "se_bank_account");
         true
     }
 
