@@ -216,6 +216,9 @@ mod tests {
         assert!(found(t, Label::SeBankAccount, "9660 1234 5678"));
         // Plusgiro under its old name.
         assert!(found("Postgiro: 4 12 33 09-9\n", Label::SeBankAccount, "4 12 33 09-9"));
+        // A giro number typed with a failing check, in a column named as an account.
+        let t = "Rapport\ndatum|namn|avsändarkonto|belopp\n2025-03-02|Ola Ek|5123-4567|200\n";
+        assert!(found(t, Label::SeBankAccount, "5123-4567"));
         // An ISO date and its hour next to an account cue is no account.
         let t = "Kunden har bytt bank.\n2025-10-04 08:15  nytt konto kommer\n";
         assert!(!found(t, Label::SeBankAccount, "2025-10-04 08"));

@@ -321,7 +321,11 @@ impl Scanner<'_> {
         // "BG 322-9192": a number its payer copies from the invoice, checked or not).
         if g.n >= 2 && (lens[0] == 3 || lens[0] == 4) && lens[1] == 4 && g.sep[0] == b'-' {
             g.digits(t, 2, &mut d);
-            let keyed = self.giro_key_before(g.g[0].0);
+            // Or in a table column named as an account or giro far above ("avsändarkonto").
+            let keyed = self.giro_key_before(g.g[0].0)
+                || self.key == Some(Label::SeBankAccount)
+                || (!ident::luhn(&d)
+                    && self.column_named_above(g.g[0].0, &["konto", "account", "bankgiro", "bg"]));
             if (ident::luhn(&d) || keyed) && right_ok(t, g.end(2)) {
                 hit = Some((2, "se_bankgiro"));
                 if keyed {
