@@ -48,6 +48,8 @@ fn positive(label: Label) -> &'static [&'static str] {
         Label::SeBankAccount => &[
             "bankgiro*",
             "plusgiro*",
+            // Plusgiro's old name, still on club letters and old forms.
+            "postgiro*",
             "bg",
             "pg",
             "konto*",

@@ -118,6 +118,9 @@ struct Frame {
     /// Under a key that names a business's or a public place ("hotel", "office", "bank"): an
     /// address there is not a person's.
     place: bool,
+    /// The label a sibling field-name value gives ("fält": "kontonummer") to the value key
+    /// after it ("värde": …): exports of forms write each field as a name/value pair.
+    named: Option<Label>,
     /// A record named as a business or with an organisation number: its addresses, and those
     /// of the objects under its keys, are its own; not those of the records listed in its
     /// arrays ("ordrar": [{…}] of a supplier are its customers').
@@ -138,6 +141,10 @@ struct KeyCue {
     thing: bool,
     /// A business's or public place's ("hotel", "office"): an address there is not a home.
     place: bool,
+    /// A field's name ("field", "fält"): its value names the label of the value key.
+    field_name: bool,
+    /// A field's value ("value", "värde"): labelled by its sibling field name.
+    field_value: bool,
 }
 
 impl KeyCue {
@@ -162,6 +169,11 @@ impl KeyCue {
             account: crate::names::account_key(k),
             thing: crate::names::thing_key(k),
             place: crate::context::is_place_key(k),
+            field_name: matches!(
+                k.to_lowercase().as_str(),
+                "field" | "fält" | "falt" | "fieldname" | "field_name" | "fältnamn" | "faltnamn"
+            ),
+            field_value: matches!(k.to_lowercase().as_str(), "value" | "värde" | "varde"),
         }
     }
 }
@@ -197,7 +209,7 @@ pub(super) fn json(
                 let key = cue.label.filter(|l| matches!(l, Label::Person | Label::DateOfBirth));
                 let thing = cue.thing || stack.last().is_some_and(|f| !f.object && f.thing);
                 let business = stack.last().is_some_and(|f| f.object && f.business);
-                stack.push(Frame { object: true, key, place, thing, business });
+                stack.push(Frame { object: true, key, place, thing, business, named: None });
                 expect_key = true;
                 i += 1;
             }
@@ -207,7 +219,14 @@ pub(super) fn json(
                 }
                 let key = cue.label.or_else(|| stack.last().filter(|f| !f.object).and_then(|f| f.key));
                 let place = cue.place || stack.last().is_some_and(|f| f.place);
-                stack.push(Frame { object: false, key, place, thing: cue.thing, business: false });
+                stack.push(Frame {
+                    object: false,
+                    key,
+                    place,
+                    thing: cue.thing,
+                    business: false,
+                    named: None,
+                });
                 i += 1;
             }
             b'}' | b']' => {
@@ -235,8 +254,16 @@ pub(super) fn json(
                     let k = String::from_utf8_lossy(&k);
                     cue = KeyCue::of(&k, stack.last());
                 } else {
-                    let key = if in_object { cue.label } else { stack.last().and_then(|f| f.key) };
+                    let mut key = if in_object { cue.label } else { stack.last().and_then(|f| f.key) };
                     let (text, map) = json_decode(body);
+                    if in_object && cue.field_name {
+                        let named = key_label(&String::from_utf8_lossy(&text));
+                        if let Some(f) = stack.last_mut() {
+                            f.named = named;
+                        }
+                    } else if in_object && cue.field_value && key.is_none() {
+                        key = stack.last().and_then(|f| f.named);
+                    }
                     // A record named as a business ("name": "Harbourfront Inn") or with an
                     // organisation number is an organisation's: the addresses after it in
                     // the same object are its own.
@@ -317,4 +344,27 @@ pub(super) fn json(
     }
     out.extend_from_slice(&t[copied..]);
     Ok(())
+}
+
+#[cfg(test)]
+mod field_pair_tests {
+    #![allow(clippy::unwrap_used)]
+
+    use crate::{Format, Label, Options, redact_str};
+
+    fn labels(text: &str) -> Vec<(String, Label)> {
+        let r = redact_str(text, Format::Json, &Options::default()).unwrap();
+        r.findings.iter().map(|f| (text[f.start_byte..f.end_byte].to_string(), f.label)).collect()
+    }
+
+    #[test]
+    fn a_value_is_labelled_by_its_sibling_field_name() {
+        let t = r#"[{"fält": "födelsedatum", "värde": "2001-09-17"}, {"field": "kontonummer", "value": "5412 34 567 89"}]"#;
+        let l = labels(t);
+        assert!(l.contains(&("2001-09-17".to_string(), Label::DateOfBirth)), "{l:?}");
+        assert!(l.contains(&("5412 34 567 89".to_string(), Label::SeBankAccount)), "{l:?}");
+        // Another field's value is not.
+        let t = r#"[{"field": "besöksdatum", "value": "2001-09-17"}]"#;
+        assert!(labels(t).is_empty());
+    }
 }

@@ -103,13 +103,18 @@ impl Scanner<'_> {
             || self.after_name(start)
             || self.dob_abbreviation_before(start)
             || self.birth_cue_above(start)
-            || self.birth_column_above(start);
+            || self.birth_column_above(start)
+            || self.column_named_above(start, BIRTH_COLUMNS);
         if !cued {
             return;
         }
         self.push(start, end, Label::DateOfBirth, confidence::DATE_OF_BIRTH, "date_of_birth");
     }
 }
+
+/// Words that name a column of birth dates in a table's header (a cell's place in its row
+/// matched to the header's list).
+const BIRTH_COLUMNS: &[&str] = &["födelse", "född", "birth", "dob", "born", "fødsel", "fødd"];
 
 /// The years a date of birth is read in: a cue or a column is needed anyway, and family
 /// histories and records of the dead name births of the nineteenth century.

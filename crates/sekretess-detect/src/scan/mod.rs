@@ -9,6 +9,7 @@ mod address_label;
 mod address_line;
 mod address_place;
 mod addresses;
+mod columns;
 mod confidence;
 mod contact;
 mod dates;

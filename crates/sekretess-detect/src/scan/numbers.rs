@@ -305,6 +305,11 @@ impl Scanner<'_> {
         if s >= 5 && t[s - 1] == b' ' && t[s - 5..s - 1].iter().all(u8::is_ascii_digit) {
             return;
         }
+        // An ISO date (and the hour after it) is no account ("2026-11-03 09:20").
+        if g.n >= 3 && g.len(0) == 4 && g.len(1) == 2 && g.len(2) == 2 && g.sep[0] == b'-' && g.sep[1] == b'-'
+        {
+            return;
+        }
         if self.se_bank_account(g) {
             return;
         }
@@ -316,7 +321,11 @@ impl Scanner<'_> {
         // "BG 322-9192": a number its payer copies from the invoice, checked or not).
         if g.n >= 2 && (lens[0] == 3 || lens[0] == 4) && lens[1] == 4 && g.sep[0] == b'-' {
             g.digits(t, 2, &mut d);
-            let keyed = self.giro_key_before(g.g[0].0);
+            // Or in a table column named as an account or giro far above ("avsändarkonto").
+            let keyed = self.giro_key_before(g.g[0].0)
+                || self.key == Some(Label::SeBankAccount)
+                || (!ident::luhn(&d)
+                    && self.column_named_above(g.g[0].0, &["konto", "account", "bankgiro", "bg"]));
             if (ident::luhn(&d) || keyed) && right_ok(t, g.end(2)) {
                 hit = Some((2, "se_bankgiro"));
                 if keyed {
@@ -370,7 +379,7 @@ impl Scanner<'_> {
         let lo = i.saturating_sub(16);
         let before = String::from_utf8_lossy(&t[lo..i]).to_lowercase();
         let key = before.trim_end_matches([' ', ':', '\n', '\r', '\t', '.', '#']);
-        ["bankgiro", "bankgironummer", "bg", "bg-nr", "bgnr", "plusgiro", "pg"]
+        ["bankgiro", "bankgironummer", "bg", "bg-nr", "bgnr", "plusgiro", "postgiro", "pg"]
             .iter()
             .any(|w| key.ends_with(w) && !key[..key.len() - w.len()].ends_with(|c: char| c.is_alphanumeric()))
     }

@@ -157,6 +157,10 @@ static CLEARING: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 2]> = std
     [memchr::memmem::Finder::new(b"learing"), memchr::memmem::Finder::new(b"LEARING")]
 });
 
+/// Words that name a column of accounts in a table's header ("Konto", "Autogirokonto",
+/// "From account").
+const ACCOUNT_COLUMNS: &[&str] = &["konto", "account", "acct"];
+
 /// A found account passes its check: base confidence (no cue needed).
 const CHECKED: f32 = 0.7;
 /// A written account of a known clearing range and the right length whose check fails:
@@ -266,7 +270,12 @@ impl Scanner<'_> {
         let mut digits: Vec<u8> = Vec::with_capacity(16);
         // The account's groups: (digits, end).
         let mut acc_groups: Vec<(usize, usize)> = Vec::new();
-        let comma_after = |e: usize| t.get(e) == Some(&b',');
+        // A comma or a spaced dash between clearing and account ("9270,4417302",
+        // "6152 - 418 227 093").
+        let comma_after = |e: usize| {
+            t.get(e) == Some(&b',')
+                || (t.get(e..e + 3) == Some(b" - ") && t.get(e + 3).is_some_and(u8::is_ascii_digit))
+        };
         // Swedbank's written form: a five-digit clearing with a dash before its fifth digit
         // ("8448-7, 396 158 628-3"), which nothing else is written as.
         let mut swedbank = false;
@@ -277,6 +286,10 @@ impl Scanner<'_> {
             if g.n >= 2 && c[0] == b'8' && g.sep[0] == b'-' && g.len(1) == 1 {
                 k = 2;
                 swedbank = true;
+            } else if g.n >= 3 && c[0] == b'8' && g.sep[0] == b' ' && g.len(1) == 1 && g.sep[1] == b' ' {
+                // The same with a space ("8105 9 402 774 118 5"): a shape, no proof, so a cue
+                // is still needed.
+                k = 2;
             } else if g.n >= 2 && !matches!(g.sep[0], b' ' | b'-') {
                 return false;
             }
@@ -289,8 +302,14 @@ impl Scanner<'_> {
             // ", " between clearing and account ("8448-7, 396 158 628-3").
             if acc_groups.is_empty() {
                 let ce = g.end(k);
-                let after = if t.get(ce..ce + 2) == Some(b", ") { ce + 2 } else { ce + 1 };
-                if t.get(ce) == Some(&b',') && t.get(after).is_some_and(u8::is_ascii_digit) {
+                let after = if t.get(ce..ce + 3) == Some(b" - ") {
+                    ce + 3
+                } else if t.get(ce..ce + 2) == Some(b", ") {
+                    ce + 2
+                } else {
+                    ce + 1
+                };
+                if comma_after(ce) && t.get(after).is_some_and(u8::is_ascii_digit) {
                     let g2 = Groups::read(t, after, b" -");
                     acc_groups.extend_from_slice(&g2.g[..g2.n]);
                 }
@@ -323,7 +342,7 @@ impl Scanner<'_> {
                 break;
             }
         }
-        let key = self.account_key_before(start);
+        let mut key = self.account_key_before(start);
         // After an account key, the account is the whole run of groups written ("konto 9150
         // 4471 902 113"), even where a shorter part would pass its bank's check.
         if let Some((end, _)) = found
@@ -337,6 +356,11 @@ impl Scanner<'_> {
         }
         // Right after an account key ("konto=73002042699393"), a known clearing range with an
         // account of another length is still the account (banks write their own forms).
+        // The same in a table column named as an account far above ("Kontonr" over
+        // "9660 4412 0098"), where the writer typed a digit too many or too few.
+        if found.is_none() && !key && grouped {
+            key = self.column_named_above(start, ACCOUNT_COLUMNS);
+        }
         if found.is_none() && key {
             let c = clearing.iter().fold(0u16, |a, &d| a * 10 + u16::from(d));
             let n: usize = acc_groups.iter().map(|&(s, e)| e - s).sum();
@@ -349,7 +373,8 @@ impl Scanner<'_> {
         // A cue on the line above, or an account column named in the header of a table
         // written with spaces ("Konto / BG / PG" above "5391 77 212 53").
         let cue_above = self.account_cue_above(start)
-            || self.header_column_above(start, &["konto", "kontonummer", "account", "account no"]);
+            || self.header_column_above(start, &["konto", "kontonummer", "account", "account no"])
+            || self.column_named_above(start, ACCOUNT_COLUMNS);
         // Bare digits only right after an account key ("konto=", "Kontonummer: "); a payment
         // cue alone ("bankgiro …, OCR 20251044375") names another number.
         if !(grouped || key || cue_above) {
