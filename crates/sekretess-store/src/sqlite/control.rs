@@ -331,7 +331,6 @@ impl Store for SqliteStore {
             staging: INDEX_STAGING,
             filters: FilterCache::default(),
             runs: Arc::default(),
-            round_writer: Arc::default(),
         })
     }
 

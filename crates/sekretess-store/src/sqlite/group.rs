@@ -143,20 +143,45 @@ impl GroupStore for SqliteGroup {
         updates: &[(CustomerWrite, u64)],
         erases: &[String],
     ) -> Result<Vec<bool>, StoreError> {
-        // Rounds of a group run one at a time, so one kept connection serves them all.
-        // After an error it is dropped (with whatever it left open) and the next round
-        // takes a fresh one.
-        let mut slot = self.round_writer.lock().await;
-        let conn = match slot.as_mut() {
-            Some(conn) => conn,
-            None => slot.insert(self.pool.acquire().await.map_err(map_err)?.detach()),
-        };
-        let written = write_round_on(conn, inserts, updates, erases, self.staging, &self.filters).await;
-        if written.is_err() {
-            *slot = None;
+        // The write lock first, as in `update_customer`.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
+        // Erasures first: a value an erased customer held is free for the others.
+        if !erases.is_empty() {
+            super::retention::erase_rows(&mut tx, erases).await?;
+            let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "UPDATE tokens SET state = 'erased', value = NULL, value_hash = NULL \
+                 WHERE state <> 'erased' AND code IN (",
+            );
+            let mut list = q.separated(", ");
+            for code in erases {
+                list.push_bind(code.as_str());
+            }
+            q.push(")");
+            q.build().execute(&mut *tx).await.map_err(map_err)?;
         }
-        drop(slot);
-        let written = written?;
+        let mut index = NewIndexEntries::of(inserts);
+        let mut written = Vec::with_capacity(updates.len());
+        for (write, from_version) in updates {
+            let r = &write.record;
+            let row: Option<(Vec<u8>, i64)> =
+                sqlx::query_as("SELECT index_entries, version FROM customers WHERE code = ?")
+                    .bind(r.code.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(map_err)?;
+            // Gone, or written by another update since the caller read it: not written.
+            let Some((old, _)) = row.filter(|(_, v)| version_from_sql(*v).ok() == Some(*from_version)) else {
+                written.push(false);
+                continue;
+            };
+            delete_index(&mut tx, &r.code, &decode_index(&old)?).await?;
+            rewrite_row(&mut tx, write).await?;
+            index.add(std::slice::from_ref(write));
+            written.push(true);
+        }
+        insert_rows(&mut tx, inserts).await?;
+        insert_index(&mut tx, &index, self.staging, &self.filters).await?;
+        tx.commit().await.map_err(map_err)?;
         self.checkpoints.after_commit(&self.pool);
         Ok(written)
     }
@@ -340,59 +365,6 @@ impl GroupStore for SqliteGroup {
         }
         Err(StoreError::Unavailable("the write-ahead log checkpoint stayed busy".into()))
     }
-}
-
-/// One round of single writes in one transaction: erasures, then updates that still find
-/// the version they replace, then inserts. Says for each update whether it was written.
-async fn write_round_on(
-    conn: &mut sqlx::SqliteConnection,
-    inserts: &[CustomerWrite],
-    updates: &[(CustomerWrite, u64)],
-    erases: &[String],
-    staging: IndexStaging,
-    filters: &FilterCache,
-) -> Result<Vec<bool>, StoreError> {
-    use sqlx::Connection;
-    // The write lock first, as in `update_customer`.
-    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
-    // Erasures first: a value an erased customer held is free for the others.
-    if !erases.is_empty() {
-        super::retention::erase_rows(&mut tx, erases).await?;
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "UPDATE tokens SET state = 'erased', value = NULL, value_hash = NULL \
-             WHERE state <> 'erased' AND code IN (",
-        );
-        let mut list = q.separated(", ");
-        for code in erases {
-            list.push_bind(code.as_str());
-        }
-        q.push(")");
-        q.build().execute(&mut *tx).await.map_err(map_err)?;
-    }
-    let mut index = NewIndexEntries::of(inserts);
-    let mut written = Vec::with_capacity(updates.len());
-    for (write, from_version) in updates {
-        let r = &write.record;
-        let row: Option<(Vec<u8>, i64)> =
-            sqlx::query_as("SELECT index_entries, version FROM customers WHERE code = ?")
-                .bind(r.code.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        // Gone, or written by another update since the caller read it: not written.
-        let Some((old, _)) = row.filter(|(_, v)| version_from_sql(*v).ok() == Some(*from_version)) else {
-            written.push(false);
-            continue;
-        };
-        delete_index(&mut tx, &r.code, &decode_index(&old)?).await?;
-        rewrite_row(&mut tx, write).await?;
-        index.add(std::slice::from_ref(write));
-        written.push(true);
-    }
-    insert_rows(&mut tx, inserts).await?;
-    insert_index(&mut tx, &index, staging, filters).await?;
-    tx.commit().await.map_err(map_err)?;
-    Ok(written)
 }
 
 /// Writes an updated record over its row (the caller checked the version it replaces).

@@ -180,11 +180,6 @@ pub struct SqliteGroup {
     staging: IndexStaging,
     filters: FilterCache,
     runs: Arc<Mutex<Option<Arc<RunList>>>>,
-    /// The connection single-write rounds use, kept between rounds. SQLite drops a
-    /// connection's whole page cache when it sees another connection's commit; rounds
-    /// taken from the pool in turn would each start cold and read their index pages
-    /// again.
-    round_writer: Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
 }
 
 impl SqliteStore {
@@ -246,7 +241,6 @@ impl SqliteGroup {
     }
 
     pub async fn close(&self) {
-        drop(self.round_writer.lock().await.take());
         self.reader.close();
         self.pool.close().await;
     }

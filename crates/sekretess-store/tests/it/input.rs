@@ -255,10 +255,9 @@ async fn bad_input_is_typed_and_changes_nothing<B: Backend>(b: B) {
     assert!(!shown.contains("ada@example.com") && shown.contains("redacted"), "{shown}");
 }
 
-/// Single writes go through rounds that keep their own connection to the group's store
-/// from one round to the next; batches write through other connections. What a batch
-/// committed between two rounds is seen by the next: its values are taken, its customers
-/// can be updated and erased.
+/// Single writes go through rounds; batches write in transactions of their own. What a
+/// batch committed between two rounds is seen by the next: its values are taken, its
+/// customers can be updated and erased.
 async fn single_writes_see_what_batches_committed_between_their_rounds<B: Backend>(b: B) {
     let tv = common::unsealed(b).await;
     let v = &tv.vault;
