@@ -1,6 +1,6 @@
 //! Tables pasted as text: the column a value stands in, named by a header line further up
-//! ("Anst.nr<TAB>Namn<TAB>Konto", "| Emp no | Name | Old account |", "Kolumner: Ärende / Namn
-//! / Född / …", "(columns: payer no, payer name, account, amount)"), matched by the cell's
+//! (`Anst.nr<TAB>Namn<TAB>Konto`, `| Emp no | Name | Old account |`, `Kolumner: Ärende / Namn
+//! / Född / …`, `(columns: payer no, payer name, account, amount)`), matched by the cell's
 //! place in its row, counted from the start or from the end (a wrapped row), or, in a table
 //! written with spaces, by the character column where the cell starts.
 
