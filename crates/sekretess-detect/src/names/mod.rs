@@ -15,6 +15,7 @@ mod lexcache;
 mod model;
 mod particles;
 mod structure;
+mod vetoes;
 mod wordforms;
 
 use std::cell::RefCell;
@@ -447,34 +448,34 @@ mod tests {
         let at = |t: &[u8], w: &str| t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap();
         // A two-letter region code and a postcode after the word.
         let t = b"Home: 12 Elm Rd, Lakeview ON K1A 0B1";
-        assert!(model::region_postcode_after(t, at(t, "Lakeview") + 8));
+        assert!(vetoes::region_postcode_after(t, at(t, "Lakeview") + 8));
         let t = b"Ship to Lakeview, OR 97001";
-        assert!(model::region_postcode_after(t, at(t, "Lakeview") + 8));
+        assert!(vetoes::region_postcode_after(t, at(t, "Lakeview") + 8));
         let t = b"her son Xanthe Obi, DOB 2011-02-03";
-        assert!(!model::region_postcode_after(t, at(t, "Obi") + 3));
+        assert!(!vetoes::region_postcode_after(t, at(t, "Obi") + 3));
         // A postcode before it.
         let t = b"Storgatan 1\n411 17 Lakeby";
-        assert!(model::postcode_before(t, at(t, "Lakeby")));
+        assert!(vetoes::postcode_before(t, at(t, "Lakeby")));
         let t = b"Hauptstr. 3, 80331 Lakeby";
-        assert!(model::postcode_before(t, at(t, "Lakeby")));
+        assert!(vetoes::postcode_before(t, at(t, "Lakeby")));
         let t = b"Room 2026 Xanthe Obi";
-        assert!(!model::postcode_before(t, at(t, "Xanthe")));
+        assert!(!vetoes::postcode_before(t, at(t, "Xanthe")));
         let t = b"tel 070-12345 Xanthe";
-        assert!(!model::postcode_before(t, at(t, "Xanthe")));
+        assert!(!vetoes::postcode_before(t, at(t, "Xanthe")));
         // A saint's church or hospital.
         let t = b"held at St Aldhelm's Hall";
-        assert!(model::saint_before(t, at(t, "Aldhelm")));
+        assert!(vetoes::saint_before(t, at(t, "Aldhelm")));
         let t = b"Dr Aldhelm Obi";
-        assert!(!model::saint_before(t, at(t, "Aldhelm")));
+        assert!(!vetoes::saint_before(t, at(t, "Aldhelm")));
         // A company form past capitalised words; not a second person after `&`.
         let t = b"Enskild firma: Quorbel Golv & Kakel";
-        assert!(model::company_follows(t, at(t, "Quorbel") + 7));
+        assert!(vetoes::company_follows(t, at(t, "Quorbel") + 7));
         let t = b"Ship to: Quorbel Family Bakery LLC, 3150 Lincoln Ave";
-        assert!(model::company_follows(t, at(t, "Quorbel") + 7));
+        assert!(vetoes::company_follows(t, at(t, "Quorbel") + 7));
         let t = b"Xanthe Obi & Kwame Mensah";
-        assert!(!model::company_follows(t, at(t, "Obi") + 3));
+        assert!(!vetoes::company_follows(t, at(t, "Obi") + 3));
         let t = b"Xanthe Obi ringde i dag";
-        assert!(!model::company_follows(t, at(t, "Obi") + 3));
+        assert!(!vetoes::company_follows(t, at(t, "Obi") + 3));
     }
 
     fn tokens(t: &str) -> Vec<(String, u8)> {
