@@ -18,6 +18,7 @@ use super::lexcache::{
     CACHE, L_COMPANY, L_EXACT_SUR, L_FORM, L_GIVEN, L_PLACE, L_ROLE, L_STOP, L_STREET, L_STRONG, L_SUR,
     L_WEAK, LexCache,
 };
+use super::neighbours::{as_str, letter_before, str_in, word_back, word_fwd};
 use super::wordforms::{bare_initial, gap_label, swedish_genitive};
 
 /// Feature groups, so that training can drop a whole group (feature dropout).
@@ -131,113 +132,6 @@ fn fid(h: u64) -> u32 {
 /// Feature id of a tag feature (previous tag and a token attribute).
 pub fn tag_feature(tpl: u8, prev: u8, attr: u64) -> u32 {
     fid(mix(mix(hash(tpl, &[]), u64::from(prev)), attr))
-}
-
-fn letter_before(t: &[u8], i: usize) -> bool {
-    // A run of underscores is a form's blank line, not an identifier ("____Name___").
-    if i >= 2 && t[i - 1] == b'_' && t[i - 2] == b'_' {
-        return false;
-    }
-    let mut j = i;
-    while j > 0 {
-        j -= 1;
-        if t[j] & 0xC0 != 0x80 {
-            return match char_at(t, j) {
-                Some((c, _)) => c.is_alphanumeric() || c == '_',
-                None => false,
-            };
-        }
-        if i - j >= 4 {
-            return false;
-        }
-    }
-    false
-}
-
-/// The word (any case) and the punctuation between it and `i`, looking back.
-fn word_back(t: &[u8], i: usize) -> (&[u8], u8, bool) {
-    let mut j = i;
-    let mut punct = 0u8;
-    let mut newline = false;
-    while j > 0 && i - j < 8 {
-        let b = t[j - 1];
-        if b == b' ' || b == b'\t' {
-            j -= 1;
-        } else if b == b'\n' || b == b'\r' {
-            newline = true;
-            j -= 1;
-        } else if b.is_ascii_punctuation() && b != b'-' && b != b'\'' {
-            if punct == 0 {
-                punct = b;
-            }
-            j -= 1;
-        } else {
-            break;
-        }
-    }
-    let e = j;
-    while j > 0 && e - j < 24 && (t[j - 1].is_ascii_alphabetic() || t[j - 1] >= 0x80) {
-        j -= 1;
-    }
-    while j < e && t[j] & 0xC0 == 0x80 {
-        j += 1;
-    }
-    (&t[j..e], punct, newline)
-}
-
-/// The word after `e` and the punctuation before it.
-fn word_fwd(t: &[u8], e: usize) -> (&[u8], u8, bool) {
-    let mut j = e;
-    let mut punct = 0u8;
-    let mut newline = j >= t.len();
-    while j < t.len() && j - e < 8 {
-        let b = t[j];
-        if b == b' ' || b == b'\t' {
-            j += 1;
-        } else if b == b'\n' || b == b'\r' {
-            newline = true;
-            break;
-        } else if b.is_ascii_punctuation() && b != b'&' {
-            if punct == 0 {
-                punct = b;
-            }
-            j += 1;
-        } else {
-            break;
-        }
-    }
-    if newline {
-        return (&[], punct, true);
-    }
-    let s = j;
-    while j < t.len()
-        && j - s < 24
-        && !matches!(t[j], b' ' | b'\t' | b'\n' | b'\r' | b',' | b';' | b':' | b')' | b'"')
-    {
-        j += 1;
-    }
-    while j < t.len() && j > s && t[j] & 0xC0 == 0x80 {
-        j += 1;
-    }
-    (t.get(s..j).unwrap_or(&[]), punct, false)
-}
-
-fn as_str(b: &[u8]) -> &str {
-    std::str::from_utf8(b).unwrap_or("")
-}
-
-/// `b`, a part of the text `ts` (valid UTF-8), as `as_str` gives it, without validating its
-/// bytes again: a slice of valid UTF-8 is valid exactly when both its ends are character
-/// boundaries. Validating every word, its neighbours and its shape showed in the profile.
-/// Other slices (and any slice of a text that is not valid UTF-8) are validated.
-fn str_in<'a>(ts: Option<&'a str>, b: &'a [u8]) -> &'a str {
-    if let Some(ts) = ts {
-        let off = (b.as_ptr() as usize).wrapping_sub(ts.as_ptr() as usize);
-        if off <= ts.len() && b.len() <= ts.len() - off {
-            return ts.get(off..off + b.len()).unwrap_or("");
-        }
-    }
-    as_str(b)
 }
 
 /// "ANNA" -> "Anna" for lexicon lookups of words in capitals.
@@ -803,28 +697,5 @@ impl Extract<'_> {
             None => self.push(G_RULE, 27, b"none"),
         }
         self.s.toks.push(Tok { start: i, end, sep, flags, rule: 0, gap: 0 });
-    }
-}
-
-#[cfg(test)]
-mod str_in_tests {
-    use super::{as_str, str_in};
-
-    #[test]
-    fn a_slice_of_the_text_reads_as_validating_it_would() {
-        let text = "Åsa Öberg, 東京 \u{1F600} x\u{2588}y".as_bytes();
-        let ts = std::str::from_utf8(text).ok();
-        for a in 0..=text.len() {
-            for b in a..=text.len() {
-                assert_eq!(str_in(ts, &text[a..b]), as_str(&text[a..b]), "{a}..{b}");
-            }
-        }
-        // Not a part of the text, or a text that is not UTF-8: validated.
-        let other = "Åsa".as_bytes().to_vec();
-        assert_eq!(str_in(ts, &other), "Åsa");
-        assert_eq!(str_in(ts, &other[..1]), "");
-        let mut bad = b"Anna ".to_vec();
-        bad.push(0xC3);
-        assert_eq!(str_in(std::str::from_utf8(&bad).ok(), &bad[..4]), "Anna");
     }
 }

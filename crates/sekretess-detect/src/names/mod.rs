@@ -13,6 +13,7 @@ mod features;
 mod handle;
 mod lexcache;
 mod model;
+mod neighbours;
 mod particles;
 mod structure;
 mod vetoes;
