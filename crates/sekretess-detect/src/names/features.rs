@@ -330,8 +330,7 @@ pub(crate) fn sentence_in<'a>(
     key: Option<Label>,
     cands: &[Cand],
 ) -> Sentence {
-    let cache = CACHE
-        .with(|c| std::mem::replace(&mut *c.borrow_mut(), LexCache { keys: Vec::new(), vals: Vec::new() }));
+    let cache = CACHE.with(|c| std::mem::replace(&mut *c.borrow_mut(), LexCache::empty()));
     let mut x = Extract { t, ts, s: Sentence::default(), cache };
     let mut rules = Rules {
         spans: cands.iter().map(|c| (c.start, c.end, c.label, c.conf)).collect(),

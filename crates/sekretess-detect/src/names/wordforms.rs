@@ -92,7 +92,7 @@ mod tests {
 
     fn genitive(t: &str, w: &str) -> bool {
         let i = t.find(w).unwrap();
-        let mut cache = LexCache { keys: Vec::new(), vals: Vec::new() };
+        let mut cache = LexCache::empty();
         swedish_genitive(t.as_bytes(), i, i + w.len(), &mut cache)
     }
 
