@@ -112,7 +112,7 @@ impl Scanner<'_> {
                 && let Ok(line) = std::str::from_utf8(raw)
             {
                 let line = line.to_lowercase();
-                if self.header_names(&line, sep, idx, n, col, words) {
+                if header_names(&line, sep, idx, n, col, words) {
                     return true;
                 }
             }
@@ -123,51 +123,43 @@ impl Scanner<'_> {
         }
         false
     }
+}
 
-    /// Whether `line` (lower case) is a header whose item at the row's cell (`idx` of `n`,
-    /// starting at character column `col`) names a column by one of `words`.
-    fn header_names(
-        &self,
-        line: &str,
-        sep: Option<u8>,
-        idx: usize,
-        n: usize,
-        col: usize,
-        words: &[&str],
-    ) -> bool {
-        // A table written with spaces: the header cell starting where the value starts.
-        if sep.is_none() && line.matches("  ").count() >= 2 {
-            for (a, b) in cells(line.as_bytes(), None) {
-                let c = line[..a].chars().count();
-                if c.abs_diff(col) <= 2 && names(&line[a..b], words) {
-                    return true;
-                }
+/// Whether `line` (lower case) is a header whose item at the row's cell (`idx` of `n`,
+/// starting at character column `col`) names a column by one of `words`.
+fn header_names(line: &str, sep: Option<u8>, idx: usize, n: usize, col: usize, words: &[&str]) -> bool {
+    // A table written with spaces: the header cell starting where the value starts.
+    if sep.is_none() && line.matches("  ").count() >= 2 {
+        for (a, b) in cells(line.as_bytes(), None) {
+            let c = line[..a].chars().count();
+            if c.abs_diff(col) <= 2 && names(&line[a..b], words) {
+                return true;
             }
         }
-        // A list of columns after a lead-in ("Kolumner: …", "Columns are: …").
-        let list = line.split_once(": ").map_or(line, |(_, r)| r);
-        let list = list.trim().trim_start_matches('(').trim_end_matches(['.', ')', ':']);
-        let own = sep.map(|d| [d]);
-        let own = own.as_ref().and_then(|d| std::str::from_utf8(d).ok());
-        for s in own.into_iter().chain(HEADER_SEPS.iter().copied()) {
-            let mut items: Vec<&str> = list.split(s).map(str::trim).collect();
-            if s == "|" {
-                if items.first().is_some_and(|i| i.is_empty()) {
-                    items.remove(0);
-                }
-                if items.last().is_some_and(|i| i.is_empty()) {
-                    items.pop();
-                }
-            }
-            if items.len() < 3 {
-                continue;
-            }
-            let from_start = items.get(idx);
-            let from_end = items.len().checked_sub(n - idx).and_then(|k| items.get(k));
-            return from_start.is_some_and(|i| names(i, words)) || from_end.is_some_and(|i| names(i, words));
-        }
-        false
     }
+    // A list of columns after a lead-in ("Kolumner: …", "Columns are: …").
+    let list = line.split_once(": ").map_or(line, |(_, r)| r);
+    let list = list.trim().trim_start_matches('(').trim_end_matches(['.', ')', ':']);
+    let own = sep.map(|d| [d]);
+    let own = own.as_ref().and_then(|d| std::str::from_utf8(d).ok());
+    for s in own.into_iter().chain(HEADER_SEPS.iter().copied()) {
+        let mut items: Vec<&str> = list.split(s).map(str::trim).collect();
+        if s == "|" {
+            if items.first().is_some_and(|i| i.is_empty()) {
+                items.remove(0);
+            }
+            if items.last().is_some_and(|i| i.is_empty()) {
+                items.pop();
+            }
+        }
+        if items.len() < 3 {
+            continue;
+        }
+        let from_start = items.get(idx);
+        let from_end = items.len().checked_sub(n - idx).and_then(|k| items.get(k));
+        return from_start.is_some_and(|i| names(i, words)) || from_end.is_some_and(|i| names(i, words));
+    }
+    false
 }
 
 #[cfg(test)]

@@ -6,6 +6,9 @@ use super::{Cand, Groups, Scanner, is_letter_before, is_word_byte, left_ok, righ
 use crate::Label;
 use sekretess_ident as ident;
 
+/// Column names under which a bankgiro-shaped number is one even when its check fails.
+const GIRO_COLUMNS: &[&str] = &["konto", "account", "bankgiro", "bg"];
+
 impl Scanner<'_> {
     pub(super) fn at_digit(&mut self, i: usize) -> usize {
         let t = self.t;
@@ -324,8 +327,7 @@ impl Scanner<'_> {
             // Or in a table column named as an account or giro far above ("avsändarkonto").
             let keyed = self.giro_key_before(g.g[0].0)
                 || self.key == Some(Label::SeBankAccount)
-                || (!ident::luhn(&d)
-                    && self.column_named_above(g.g[0].0, &["konto", "account", "bankgiro", "bg"]));
+                || (!ident::luhn(&d) && self.column_named_above(g.g[0].0, GIRO_COLUMNS));
             if (ident::luhn(&d) || keyed) && right_ok(t, g.end(2)) {
                 hit = Some((2, "se_bankgiro"));
                 if keyed {
