@@ -640,7 +640,23 @@ impl Scanner<'_> {
                 || (t[k - 1] == b' '
                     && k >= 2
                     && (matches!(t[k - 2], b':' | b',' | b'"') || t[k - 2].is_ascii_lowercase()));
-            if is_prefix_word(before) || (opens && joins_street_name(before, name)) {
+            // A district before a compound street ("Katarina Bangata") only where the phrase
+            // surely opens: not after a capitalised word ("Lisa Berg Storgatan 5").
+            let prev_lower = || {
+                let mut p = k - 1;
+                while p > 0 && (t[p - 1].is_ascii_alphabetic() || t[p - 1] >= 0x80) {
+                    p -= 1;
+                }
+                p < k - 1 && char_at(t, p).is_some_and(|(c, _)| c.is_lowercase())
+            };
+            let opens_surely = k == 0
+                || matches!(t[k - 1], b'\n' | b'"' | b'(')
+                || (t[k - 1] == b' ' && k >= 2 && (matches!(t[k - 2], b':' | b',' | b'"') || prev_lower()));
+            if is_prefix_word(before)
+                || is_prefix_in_capitals(before, name)
+                || (opens && joins_street_name(before, name))
+                || (opens_surely && district_before_street(before, name))
+            {
                 s = k;
             }
         }
@@ -716,3 +732,6 @@ mod tests;
 
 #[cfg(test)]
 mod scan_tests;
+
+#[cfg(test)]
+mod homes_tests;

@@ -53,6 +53,50 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
     W.contains(&w)
 }
 
+/// A prefix word written in capitals, as labels print it ("VÄSTRA VALLGATAN", "SANKT
+/// ERIKSGATAN"), before a street name in capitals.
+pub(super) fn is_prefix_in_capitals(w: &str, name: &str) -> bool {
+    let caps = |x: &str| x.chars().count() > 1 && x.chars().all(|c| !c.is_alphabetic() || c.is_uppercase());
+    if !caps(w) || !caps(name) {
+        return false;
+    }
+    let mut cs = w.chars();
+    let title: String = cs.next().into_iter().chain(cs.flat_map(char::to_lowercase)).collect();
+    is_prefix_word(&title)
+}
+
+/// A Swedish street name compounded with its type ("Bangata", "Strandväg", "Storgatan").
+fn is_compound_street(w: &str) -> bool {
+    const TYPES: &[&str] =
+        &["gatan", "gata", "vägen", "väg", "gränd", "gränden", "backe", "backen", "strand", "stigen"];
+    let lower = w.to_lowercase();
+    TYPES.iter().any(|ty| lower.strip_suffix(ty).is_some_and(|stem| stem.chars().count() >= 3))
+}
+
+/// Whether `before` is the district or parish a compound street is named within
+/// ("Katarina Bangata", "Hässelby Strandväg"): a capitalised word of letters only that is no
+/// stop, field or company word, and not a Swedish noun in its definite form unless a given
+/// name. Callers take it only where the phrase opens (a line, a label's value, after a comma
+/// or a lower-case word), so a person's name before a street is not taken.
+pub(super) fn district_before_street(before: &str, name: &str) -> bool {
+    if !is_compound_street(name) || !capitalised(name) || name.chars().skip(1).any(char::is_uppercase) {
+        return false;
+    }
+    let lower = before.to_lowercase();
+    let definite = ["en", "et", "an", "na", "rna", "arna", "erna"].iter().any(|e| lower.ends_with(e));
+    before.chars().count() >= 4
+        && before.chars().all(char::is_alphabetic)
+        && capitalised(before)
+        && !before.chars().skip(1).any(char::is_uppercase)
+        && (!definite || lexicon::is_given(before))
+        && !lexicon::is_stop_word(before)
+        && !lexicon::is_field_word(before)
+        && !lexicon::is_company_form(before)
+        && !lexicon::is_company_word(before)
+        && !lexicon::is_trade_word(before)
+        && !crate::scan::address_place::names_a_place(before)
+}
+
 /// Small words inside street names ("Calle de Alcalá", "ul. Świdnicka").
 pub(super) fn is_particle(w: &str) -> bool {
     const W: &[&str] = &[
@@ -197,6 +241,15 @@ pub(super) fn is_house_number(w: &str) -> bool {
     if i + 1 < b.len() && b[i] == b'-' && b[i + 1..].iter().all(|c| matches!(c, b'I' | b'V' | b'X')) {
         return b.len() - i <= 5;
     }
+    // A Dutch or French addition after a dash ("212-bis", "6-A").
+    if i + 1 < b.len() && b[i] == b'-' {
+        let rest = &w[i + 1..];
+        if matches!(rest, "bis" | "ter" | "BIS" | "TER")
+            || (rest.len() == 1 && b[i + 1].is_ascii_alphabetic())
+        {
+            return true;
+        }
+    }
     if i < b.len() && matches!(b[i], b'-' | b'/') {
         i += 1;
         let s = i;
@@ -258,6 +311,10 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
     if lower == "c/o" {
         return Some(false);
     }
+    // A Norwegian flat number alone in its segment ("Karl Johans gate 23 B, H0402").
+    if ws.len() == 1 && is_no_flat(first) {
+        return Some(false);
+    }
     // A floor glued to its word ("1tr", "5tr").
     if ws.len() == 1
         && lower.strip_suffix("tr").is_some_and(|n| !n.is_empty() && n.len() <= 2 && is_digits(n))
@@ -310,6 +367,11 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
                 | "appartement"
                 | "bât"
                 | "bâtiment"
+                // Belgian boxes and Norwegian flats ("bte 12", "leil. H0301").
+                | "bte"
+                | "boîte"
+                | "leil"
+                | "leilighet"
         ) {
             return Some(false);
         }
@@ -354,7 +416,10 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
         let stair = idx >= 2 && is_single_upper(ws[idx - 1].1) && is_house_number(ws[idx - 2].1);
         if idx >= 2 && is_digits(w) && (unit_word || stair) {
             idx -= 2;
-        } else if idx >= 1 && (is_single_upper(w) || is_no_flat(w)) && is_house_number(ws[idx - 1].1) {
+        } else if idx >= 1
+            && (is_single_upper(w) || is_no_flat(w) || is_number_addition(w))
+            && is_house_number(ws[idx - 1].1)
+        {
             idx -= 1;
         } else {
             break;
@@ -400,7 +465,11 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
     if m > 0 && (lexicon::is_place_word(&chain[m].1.to_lowercase()) || is_de_street_type(chain[m].1)) {
         m -= 1;
     }
-    while m > 0 && (is_prefix_word(chain[m - 1].1) || is_lead_street_word(chain[m - 1].1)) {
+    while m > 0
+        && (is_prefix_word(chain[m - 1].1)
+            || is_lead_street_word(chain[m - 1].1)
+            || is_prefix_in_capitals(chain[m - 1].1, chain[m].1))
+    {
         m -= 1;
     }
     // A street named after a person or a title, in the genitive ("Olof Wijksgatan", "Mäster
@@ -415,7 +484,28 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
             m -= 1;
         }
     }
+    // A district before a compound street, as the first word of the phrase ("Katarina
+    // Bangata 33" on its own line or after a label).
+    if m == 1 {
+        let (o, w) = chain[0];
+        let first = k == 0 || ws[k - 1].1.ends_with(':') || !capitalised(ws[k - 1].1);
+        if first && o + w.len() + 1 == chain[1].0 && district_before_street(w, chain[1].1) {
+            m = 0;
+        }
+    }
     Some(chain[m].0)
+}
+
+/// What Dutch and French addresses write after the house number: `bis`, `ter`, a floor in
+/// Roman numerals (`III`) or as `2hoog`, `hs` (the ground floor) ("Oudegracht 214 bis",
+/// "Vondelstraat 17 III", "Keizersgracht 609 2hoog").
+pub(super) fn is_number_addition(w: &str) -> bool {
+    let w = w.trim_end_matches(',');
+    let roman = (1..=4).contains(&w.len()) && w.bytes().all(|b| matches!(b, b'I' | b'V' | b'X'));
+    let hoog = w
+        .strip_suffix("hoog")
+        .is_some_and(|n| n.trim_end_matches('-').len() == 1 && is_digits(n.trim_end_matches('-')));
+    roman || hoog || matches!(w, "bis" | "ter" | "hs" | "huis")
 }
 
 /// A Norwegian flat number ("bolignummer") after the house number: `H`, `U`, `L` or `K` and
