@@ -26,6 +26,7 @@ use crate::lexicon;
 
 mod columns;
 mod grammar;
+mod house;
 pub(super) use grammar::is_en_street_type;
 use grammar::*;
 
@@ -423,6 +424,8 @@ impl Scanner<'_> {
                 // Bramley House, 8 Wandle Road").
                 if let Some(u) = self.english_unit_before(s) {
                     street = Some(u);
+                } else if english && let Some(h) = self.house_name_before(s) {
+                    street = Some(h);
                 }
                 break;
             }
@@ -475,9 +478,13 @@ impl Scanner<'_> {
             };
             // A house's name before a street without a number ("The Old Rectory\n Church
             // Lane, Little Wittenham\n Abingdon OX14 4RA") starts the address.
-            if english && named.is_some() && !seg.contains(':') && is_house_name(&ws) {
+            // After a word in lower case too ("Landlord: … of The Old Forge, Mill Lane").
+            if english
+                && named.is_some()
+                && let Some(o) = house::house_name_tail(seg, false)
+            {
                 // A flat in the named house ("Flat 2, The Maltings, Mill Lane").
-                street = Some(self.unit_segment_before(ss).unwrap_or(ss));
+                street = Some(if o == 0 { self.unit_segment_before(ss).unwrap_or(ss) } else { ss + o });
                 break;
             }
             let locality = english

@@ -533,6 +533,10 @@ pub(super) fn is_house_name(ws: &[(usize, &str)]) -> bool {
         "Grange",
         "Villa",
         "Bungalow",
+        "View",
+        "Croft",
+        "Gables",
+        "Cottages",
     ];
     (1..=4).contains(&ws.len())
         && ws.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()))

@@ -66,3 +66,39 @@ fn dutch_and_belgian_number_additions_and_norwegian_flats_belong_to_the_address(
         assert_eq!(whole(&t), vec![a.to_string()], "{t}");
     }
 }
+
+#[test]
+fn a_named_house_before_its_street_line_is_part_of_the_address() {
+    use super::house::house_name_tail;
+    assert_eq!(house_name_tail("Larkspur Cottage", false), Some(0));
+    assert_eq!(house_name_tail("The Old Orchard", false), Some(0));
+    assert_eq!(house_name_tail("Tenant: Ruth Ames of The Old Orchard", false), Some(21));
+    assert_eq!(house_name_tail("Windyridge", true), Some(0));
+    assert_eq!(house_name_tail("Windyridge", false), None);
+    // A person's name, a company, a country or a venue is no house.
+    assert_eq!(house_name_tail("Agnes Whitlow", true), None);
+    assert_eq!(house_name_tail("Brightside Plumbing Ltd", true), None);
+    assert_eq!(house_name_tail("The Grand Riverside Concert Hall", true), None);
+    for (text, a) in [
+        (
+            "Send it to:\nLarkspur Cottage, 9 Well Lane\nKendal LA9 4QP\n",
+            "Larkspur Cottage, 9 Well Lane\nKendal LA9 4QP",
+        ),
+        (
+            "Ship to:\nThe Old Orchard\n2 High Street\nRye TN31 7JF\n",
+            "The Old Orchard\n2 High Street\nRye TN31 7JF",
+        ),
+        ("Home: Windyridge, 41 Moor Road, Ilkley LS29 8AB\n", "Windyridge, 41 Moor Road, Ilkley LS29 8AB"),
+        (
+            "Guarantor: Ruth Ames of The Old Orchard, Mill Lane, Rye TN31 7JF\n",
+            "The Old Orchard, Mill Lane, Rye TN31 7JF",
+        ),
+    ] {
+        assert_eq!(whole(text), vec![a.to_string()], "{text}");
+    }
+    // A name on the line above the street is the addressee's, not the house's.
+    assert_eq!(
+        whole("To:\nAgnes Whitlow\n9 Well Lane\nKendal LA9 4QP\n"),
+        vec!["9 Well Lane\nKendal LA9 4QP".to_string()]
+    );
+}

@@ -1,0 +1,80 @@
+//! A house's name before its street line (UK, Irish and Welsh homes are often named as well
+//! as, or instead of, numbered): "Rose Cottage, 4 Mill Lane", "The Old Forge\n3 Church
+//! Street", "Hillcrest, 14 Ferndale Road".
+
+use super::Scanner;
+use super::grammar::{capitalised, is_en_street_type, is_house_name, words};
+use crate::lexicon;
+
+/// Small words inside a house's name ("Taigh na Mara", "Bryn yr Afon").
+fn is_name_particle(w: &str) -> bool {
+    matches!(w, "na" | "an" | "y" | "yr" | "on" | "the" | "of" | "de")
+}
+
+/// The offset in `seg` of a house's name that ends it: one to four capitalised words (small
+/// words inside), after nothing but a label or a word in lower case ("of", "at"), marked as a
+/// house by its last word ("Rose Cottage") or by "The" (at most three words: "The Old
+/// Forge"). `loose` also takes one word no list knows ("Hillcrest") or a name with a small
+/// word inside ("Taigh na Mara"); two or three capitalised words alone read as a person's
+/// name ("Agnes Duthie, 14 …") and are left.
+pub(super) fn house_name_tail(seg: &str, loose: bool) -> Option<usize> {
+    let ws = words(seg);
+    let mut a = ws.len();
+    while a > 0 && ws.len() - a < 4 {
+        let w = ws[a - 1].1;
+        let word = capitalised(w) && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'');
+        if word || (is_name_particle(w) && a < ws.len()) {
+            a -= 1;
+        } else {
+            break;
+        }
+    }
+    while a < ws.len() && !capitalised(ws[a].1) {
+        a += 1;
+    }
+    if a == ws.len() {
+        return None;
+    }
+    if a > 0 {
+        let p = ws[a - 1].1;
+        if !(p.ends_with(':') || p.chars().all(char::is_lowercase)) {
+            return None;
+        }
+    }
+    let name = &ws[a..];
+    let last = &name[name.len() - 1..];
+    let house_word = is_house_name(name) && last[0].1 != "The" && is_house_name(last);
+    let the = is_house_name(name) && name[0].1 == "The" && name.len() <= 3;
+    let particle = name.iter().any(|(_, w)| is_name_particle(w));
+    // The other words must not say a company, a trade, a field, a street, a place or a name.
+    let mut bad = false;
+    let mut person = false;
+    for (k, (_, w)) in name.iter().enumerate() {
+        if (k == 0 && the) || (k == name.len() - 1 && house_word) || is_name_particle(w) {
+            continue;
+        }
+        bad |= lexicon::is_company_form(w)
+            || lexicon::is_company_word(w)
+            || lexicon::is_trade_word(w)
+            || lexicon::is_field_word(w)
+            || lexicon::is_stop_word(w)
+            || is_en_street_type(w)
+            || crate::scan::address_label::is_country(w)
+            || crate::scan::address_place::names_a_place(w);
+        person |= lexicon::is_given(w) || lexicon::is_surname(w) || lexicon::surname_shape(w);
+    }
+    let unmarked = loose && !person && (name.len() == 1 || particle);
+    (!bad && (house_word || the || unmarked)).then_some(name[0].0)
+}
+
+impl Scanner<'_> {
+    /// Before an English street line starting at `s`: the start of a house's name written
+    /// before it, after a comma on the same line or, when a house word marks it ("Cottage",
+    /// "The …"), on the line above.
+    pub(super) fn house_name_before(&self, s: usize) -> Option<usize> {
+        let (ss, se) = self.segment_before(s)?;
+        let same_line = !self.t[se..s].contains(&b'\n');
+        let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
+        house_name_tail(seg, same_line).map(|o| ss + o)
+    }
+}
