@@ -81,6 +81,20 @@ const PLACES: &[&str] = &[
     "insurance",
     "locker*",
     "remit",
+    // Comparables of a sale ("(sålt 2025-06)"), an employer's or a branch's address, a
+    // unit advertised, a carrier's, a church abroad.
+    "sålt",
+    "såld",
+    "sold",
+    "employer*",
+    "arbetsgivar*",
+    "branch",
+    "advertised",
+    "carrier",
+    "iglesia",
+    "église",
+    "kirche",
+    "chiesa",
     // A visiting address is an organisation's.
     "besöksadress*",
     "visiting",
@@ -166,6 +180,8 @@ const BUSINESS: &[&str] = &[
     "Bookshop",
     "Supermarket",
     "Pharmacy",
+    "Booksellers",
+    "Arms",
 ];
 
 /// Endings of Swedish compounds that name an authority, a school, a court, a hospital or a
@@ -198,6 +214,13 @@ const PLACE_TAILS: &[&str] = &[
     "klubb",
     "klubben",
     "förbundet",
+    "stationen",
+    "försäkring",
+    "banken",
+    "sparebank",
+    "stadshus",
+    "kulturhus",
+    "shopen",
     "föreningen",
     "försäkringar",
 ];

@@ -18,7 +18,10 @@ impl Scanner<'_> {
         let t = self.t;
         let lo = i.saturating_sub(120);
         let ls = memchr::memrchr(b'\n', &t[lo..i]).map_or(lo, |p| lo + p + 1);
-        std::str::from_utf8(&t[ls..i]).is_ok_and(|line| line.split([' ', '\t']).any(lexicon::is_company_form))
+        // A quote or a comma may close the name ("namn=\"Bageri AB\" orgnr=…").
+        std::str::from_utf8(&t[ls..i]).is_ok_and(|line| {
+            line.split([' ', '\t']).any(|w| lexicon::is_company_form(w.trim_end_matches(['"', ',', ';'])))
+        })
     }
 
     /// A street and house number ending at `e` ("Storgata 5", "Calle Mayor 3", "ul. Świdnicka

@@ -102,3 +102,34 @@ fn a_named_house_before_its_street_line_is_part_of_the_address() {
         vec!["9 Well Lane\nKendal LA9 4QP".to_string()]
     );
 }
+
+/// Address spans that would be reported at the default threshold.
+fn kept(text: &str) -> Vec<String> {
+    let mut sc = Scanner::new(text.as_bytes(), Some(text), None);
+    sc.run();
+    sc.out
+        .iter()
+        .filter(|c| c.label == crate::Label::PostalAddress && c.conf >= 0.5)
+        .map(|c| text[c.start..c.end].to_string())
+        .collect()
+}
+
+#[test]
+fn banks_stations_insurers_churches_employers_and_sold_comparables_are_no_homes() {
+    for text in [
+        "Långedals Sparebank · Elvegata 3, 4010 Stavanger · +47 51 00 00 00\n",
+        "Kontor: Sydbanken Lund City, Klostergatan 4, 222 22 Lund\n",
+        "Anmälan gjord vid Polisstationen Vimmerby, Torggatan 8\n",
+        "Bolag: Trygghem Försäkring, Storgatan 3, 123 45 Stad\n",
+        "Meet at Iglesia de Santa Ana, Calle Real 4, 29001 Málaga\n",
+        "Employer address  Unit 2, Dale Works, Leeds LS9 8AB\n",
+        "Carrier address: 77 Freight Rd, Dallas, TX 75201\n",
+        "Jämförelse: Lingonvägen 14 (sålt 2024-05, 2 100 000 kr)\n",
+        "Lunch på Kvarnens Arms, Torggatan 3, 123 45 Stad\n",
+        "Kvällen hålls i Byns kulturhus, Skolvägen 2, 123 45 Stad\n",
+    ] {
+        assert!(kept(text).is_empty(), "{text}: {:?}", kept(text));
+    }
+    // A company form closed by a quote still names the company before the address.
+    assert!(kept("namn=\"Kvarnby Bageri AB\" adress=\"Storgatan 9, 123 45 Stad\"\n").is_empty());
+}
