@@ -206,12 +206,17 @@ fn negative(label: Label) -> &'static [&'static [&'static str]] {
     // Numbers of other schemes that a phone shape may take: US bank routing numbers, health
     // service and provider numbers, an authority's case number.
     const SCHEMES: &[&str] = &["routing", "aba", "rtn", "nhs", "npi", "medicare", "diarienummer", "dnr"];
+    // Numbers a phone shape may take on invoices and forms: a payment reference (OCR), a
+    // Dutch VAT or chamber-of-commerce number, a certificate's or a record's number, a
+    // property's number or its assessed value. Not "VAT": letterheads print it after the phone.
+    const FORMS: &[&str] = &["ocr", "btw", "kvk", "cert", "certificate*", "record", "objekt*", "taxering*"];
+    // A US routing number beside an account number is not a Swedish clearing number.
+    const ROUTING: &[&str] = &["routing", "aba", "rtn"];
     match label {
         Label::SeOrgnr => &[NUMBERS],
-        Label::Phone => &[NUMBERS, INVOICE, SCHEMES],
-        Label::CardNumber | Label::UsSsn | Label::SePersonnummer | Label::SeBankAccount => {
-            &[NUMBERS, INVOICE]
-        }
+        Label::Phone => &[NUMBERS, INVOICE, SCHEMES, FORMS],
+        Label::SeBankAccount => &[NUMBERS, INVOICE, ROUTING],
+        Label::CardNumber | Label::UsSsn | Label::SePersonnummer => &[NUMBERS, INVOICE],
         // An invoice names the addresses it is sent to.
         Label::PostalAddress => &[NUMBERS],
         Label::IpAddress => &[&["version*", "ver", "release*", "build*", "firmware*", "oid", "snmp"]],
@@ -311,7 +316,14 @@ fn masks(text: &[u8], a: usize, b: usize) -> (u16, u16) {
     while i < b {
         let c = text[i];
         if !(c.is_ascii_alphanumeric() || c >= 0x80 || c == b'\'') {
-            if matches!(c, b'.' | b'!' | b'?') && text.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()) {
+            // A sentence ends; not an abbreviation before a lower-case word or a number
+            // ("NHS no. 640 …", "cert. no. 0019 …").
+            let abbrev =
+                c == b'.' && text.get(i + 2).is_some_and(|n| n.is_ascii_lowercase() || n.is_ascii_digit());
+            if matches!(c, b'.' | b'!' | b'?')
+                && !abbrev
+                && text.get(i + 1).is_none_or(|n| n.is_ascii_whitespace())
+            {
                 neg = 0;
             }
             i += 1;
@@ -676,6 +688,23 @@ mod tests {
         // The abbreviated Swedish column name of an account number.
         assert_eq!(key_label("kontonr"), Some(Label::SeBankAccount));
         assert_eq!(key_label("Kontonr"), Some(Label::SeBankAccount));
+    }
+
+    #[test]
+    fn form_numbers_and_number_abbreviations_count_against_a_phone() {
+        let adj = |text: &str, num: &str, label: Label| {
+            let s = text.find(num).unwrap_or(0);
+            Ctx::default().adjust(text.as_bytes(), s, s + num.len(), label)
+        };
+        assert!(adj("Betala med OCR-nummer 5512093381 senast", "5512093381", Label::Phone) < 0.0);
+        assert!(adj("Cert. no. 0041 2290 7781 issued", "0041 2290 7781", Label::Phone) < 0.0);
+        // "no." is no sentence end: the scheme's word before it still counts.
+        assert!(adj("Patient NHS no. 721 004 5512 seen", "721 004 5512", Label::Phone) < 0.0);
+        // A sentence that ends does end the cue.
+        assert!(adj("Record kept. Call 070-123 45 67", "070-123 45 67", Label::Phone) >= 0.0);
+        assert!(
+            adj("Routing 021000021 Account 5521 0090 1123", "5521 0090 1123", Label::SeBankAccount) < 0.3
+        );
     }
 
     #[test]
