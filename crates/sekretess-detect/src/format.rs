@@ -403,6 +403,23 @@ fn unquote(raw: &[u8], quoted: bool) -> (Vec<u8>, Option<Vec<usize>>) {
     (content, Some(map))
 }
 
+/// A person cell that says nobody lives or buys there: a vacancy, a test record, commercial
+/// premises ("Lokal – Cykelaffären").
+fn nobody(cell: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(cell).to_lowercase();
+    let first = text.trim_matches([' ', '"']).split([' ', '-', '–', ',']).next().unwrap_or("");
+    matches!(
+        first,
+        "vacant" | "vakant" | "ledig" | "ledigt" | "outhyrd" | "test" | "testkund" | "lokal" | "void"
+    )
+}
+
+/// A cell that is only a vacancy word, whatever its column is called.
+fn vacancy(cell: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(cell).to_lowercase();
+    matches!(text.trim_matches([' ', '"']), "vacant" | "vakant" | "ledig" | "ledigt" | "outhyrd" | "void")
+}
+
 fn csv(
     chunk: &[u8],
     ctx: &Ctx,
@@ -434,6 +451,19 @@ fn csv(
                 ctx.header.get(col).copied().flatten() == Some(Label::Person)
                     && crate::scan::names_a_business(&String::from_utf8_lossy(&chunk[f.start..f.end]))
             });
+        // A row whose person column says nobody is there ("VAKANT", "VACANT", "TEST", a
+        // commercial "Lokal – …") has no person's address; a row that names someone makes
+        // a post-office box in its address column that person's.
+        let person_cells = || {
+            fields
+                .iter()
+                .enumerate()
+                .filter(|(col, _)| ctx.header.get(*col).copied().flatten() == Some(Label::Person))
+        };
+        let vacant = !title
+            && (person_cells().any(|(_, f)| nobody(&chunk[f.start..f.end]))
+                || fields.iter().any(|f| vacancy(&chunk[f.start..f.end])));
+        let someone = !title && !business && !vacant && person_cells().any(|(_, f)| f.end > f.start);
         for (col, f) in fields.iter().enumerate() {
             let raw = &chunk[f.start..f.end];
             if raw.is_empty() {
@@ -454,8 +484,17 @@ fn csv(
             }
             let (content, map) = unquote(raw, f.quoted);
             let mut found = find(&content, key, options);
-            if business {
+            if business || vacant {
                 found.retain(|c| c.label != Label::PostalAddress);
+            }
+            if someone
+                && key == Some(Label::PostalAddress)
+                && let Some(b) = crate::scan::whole_box_cell(&content)
+                && b.conf >= options.min_confidence
+            {
+                found.retain(|c| c.end <= b.start || c.start >= b.end);
+                let at = found.partition_point(|c| c.start < b.start);
+                found.insert(at, b);
             }
             if found.is_empty() {
                 continue;

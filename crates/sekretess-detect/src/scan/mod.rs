@@ -527,6 +527,27 @@ pub fn bounded(t: &[u8], c: &Cand) -> bool {
 }
 
 /// Whole-value candidates for a field whose name says what it holds.
+/// A post-office box that is a whole cell of a person's row ("Box 312", "PO Box 7741"): the
+/// person's own postal address (a company's box is not, and its row says so).
+pub(crate) fn whole_box_cell(value: &[u8]) -> Option<Cand> {
+    let s = std::str::from_utf8(value).ok()?;
+    let lead = s.len() - s.trim_start().len();
+    let trimmed = s.trim();
+    let lower = trimmed.to_lowercase();
+    let rest = ["po box ", "p.o. box ", "box ", "postbox ", "postboks "]
+        .iter()
+        .find_map(|b| lower.strip_prefix(b))?;
+    let number = rest.split([',', ' ']).next().unwrap_or("");
+    let ok = (1..=7).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit());
+    ok.then_some(Cand {
+        start: lead,
+        end: lead + trimmed.len(),
+        label: Label::PostalAddress,
+        conf: confidence::WHOLE_FIELD,
+        rec: "field_name",
+    })
+}
+
 pub fn whole_field(value: &[u8], key: Label) -> Option<Cand> {
     let s = std::str::from_utf8(value).ok()?;
     let lead = s.len() - s.trim_start().len();

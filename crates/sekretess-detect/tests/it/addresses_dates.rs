@@ -242,3 +242,20 @@ fn an_address_after_a_firm_a_workshop_a_terminal_or_a_municipality_is_not_a_home
     // A person's name before the address keeps it a home.
     found("Skickas till Anna Lind, Storgatan 9, 114 55 Stockholm.", "Storgatan 9, 114 55 Stockholm", A);
 }
+
+#[test]
+fn a_person_rows_po_box_is_theirs_and_a_vacant_rows_address_is_nobodys() {
+    let doc = "first,last,street,city,zip\nNell,Okoro,PO Box 5521,Fargo,58102\nMidvale Rotary Club,,PO Box 90,Fargo,58103\n";
+    let fs = findings(doc, Format::Csv);
+    let s = doc.find("PO Box 5521").unwrap();
+    assert!(labels_at(&fs, s, s + 11).contains(&A), "{fs:?}");
+    let s = doc.find("PO Box 90").unwrap();
+    assert!(!labels_over(&fs, s, s + 9).contains(&A), "{fs:?}");
+    let doc =
+        "lgh;adress;postnr;hyresgäst\n1101;Lövgatan 3;123 45;Anna Berg\n1102;Lövgatan 3;123 45;VAKANT\n";
+    let fs = findings(doc, Format::Csv);
+    let s = doc.find("Lövgatan 3;123 45;Anna").unwrap();
+    assert!(labels_at(&fs, s, s + "Lövgatan 3".len()).contains(&A), "{fs:?}");
+    let s = doc.find("Lövgatan 3;123 45;VAKANT").unwrap();
+    assert!(!labels_over(&fs, s, s + "Lövgatan 3;123 45".len()).contains(&A), "{fs:?}");
+}
