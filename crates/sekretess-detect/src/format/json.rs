@@ -173,7 +173,11 @@ impl KeyCue {
                 k.to_lowercase().as_str(),
                 "field" | "fält" | "falt" | "fieldname" | "field_name" | "fältnamn" | "faltnamn"
             ),
-            field_value: matches!(k.to_lowercase().as_str(), "value" | "värde" | "varde"),
+            // OCR exports name the recognised text of a field so ("ocr_text").
+            field_value: matches!(
+                k.to_lowercase().as_str(),
+                "value" | "värde" | "varde" | "ocr_text" | "ocr_value" | "text_value" | "extracted"
+            ),
         }
     }
 }
@@ -366,5 +370,8 @@ mod field_pair_tests {
         // Another field's value is not.
         let t = r#"[{"field": "besöksdatum", "value": "2001-09-17"}]"#;
         assert!(labels(t).is_empty());
+        // An OCR export names the recognised text of the field so.
+        let t = r#"{"scan": "S-1", "field": "födelsedatum", "ocr_text": "1958-11-02", "conf": 0.9}"#;
+        assert!(labels(t).contains(&("1958-11-02".to_string(), Label::DateOfBirth)), "{:?}", labels(t));
     }
 }

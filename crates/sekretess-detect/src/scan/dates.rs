@@ -250,7 +250,7 @@ impl Scanner<'_> {
         let t = self.t;
         let lo = start.saturating_sub(12);
         let before = String::from_utf8_lossy(&t[lo..start]).to_lowercase();
-        let tail = before.trim_end_matches([' ', ':', '\t']);
+        let tail = before.trim_end_matches([' ', ':', '\t', '_']);
         // The abbreviations of born as a word of their own: Swedish "f." (född), English "b."
         // ("Hanna Nilsdotter (f. 1864-05-30)", "John Smith, b. 3/9/1891").
         let word = |w: &str| {

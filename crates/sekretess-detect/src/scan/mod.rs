@@ -526,7 +526,6 @@ pub fn bounded(t: &[u8], c: &Cand) -> bool {
         && (!char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_') || line(c.end))
 }
 
-/// Whole-value candidates for a field whose name says what it holds.
 /// A post-office box that is a whole cell of a person's row ("Box 312", "PO Box 7741"): the
 /// person's own postal address (a company's box is not, and its row says so).
 pub(crate) fn whole_box_cell(value: &[u8]) -> Option<Cand> {
@@ -548,6 +547,7 @@ pub(crate) fn whole_box_cell(value: &[u8]) -> Option<Cand> {
     })
 }
 
+/// Whole-value candidates for a field whose name says what it holds.
 pub fn whole_field(value: &[u8], key: Label) -> Option<Cand> {
     let s = std::str::from_utf8(value).ok()?;
     let lead = s.len() - s.trim_start().len();

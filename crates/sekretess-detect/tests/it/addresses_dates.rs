@@ -259,3 +259,11 @@ fn a_person_rows_po_box_is_theirs_and_a_vacant_rows_address_is_nobodys() {
     let s = doc.find("Lövgatan 3;123 45;VAKANT").unwrap();
     assert!(!labels_over(&fs, s, s + "Lövgatan 3;123 45".len()).contains(&A), "{fs:?}");
 }
+
+#[test]
+fn a_birth_date_on_a_forms_fill_in_line_after_dob() {
+    let doc = "Patient: __KIRAN DESAI__\nD.O.B. __11 / 07 / 1969__   Sex F\n";
+    found(doc, "11 / 07 / 1969", D);
+    let doc = "D.O.B. ___21/04/1980___\n";
+    found(doc, "21/04/1980", D);
+}
