@@ -377,7 +377,24 @@ impl<'a> Scanner<'a> {
         if label == Label::PostalAddress && (self.not_a_home(start) || self.not_a_home_after(end)) {
             conf = conf.min(confidence::NOT_A_HOME);
         }
+        // After a US routing number on its line ("Routing 021000021  Account 4471 …") the
+        // account is an American one, whatever cue names it.
+        if label == Label::SeBankAccount && self.routing_before(start) {
+            conf = conf.min(confidence::NOT_A_HOME);
+        }
         self.out.push(Cand { start, end, label, conf, rec });
+    }
+
+    /// Whether "routing", "ABA" or "RTN" stands before `start` on its line (48 bytes).
+    fn routing_before(&self, start: usize) -> bool {
+        let t = self.t;
+        let lo = start.saturating_sub(48);
+        let ls = memchr::memrchr(b'\n', &t[lo..start]).map_or(lo, |p| lo + p + 1);
+        t[ls..start].split(|b| !b.is_ascii_alphabetic()).any(|w| {
+            w.eq_ignore_ascii_case(b"routing")
+                || w.eq_ignore_ascii_case(b"aba")
+                || w.eq_ignore_ascii_case(b"rtn")
+        })
     }
 
     /// In a text whose first line is a CSV header, the label its column name gives the field

@@ -153,3 +153,11 @@ fn an_account_column_named_in_a_space_aligned_header() {
                Lindholm, Karin        5391 77 212 53           1 450,00\n";
     assert!(!found_in(doc, "5391 77 212 53"), "{doc}");
 }
+
+#[test]
+fn an_account_after_a_us_routing_number_is_not_swedish() {
+    assert!(!found_in("Routing 011000015   Account 5120 3381 9902\n", "5120 3381 9902"));
+    assert!(!found_in("ABA 011000015, acct 6004 118 2273\n", "6004 118 2273"));
+    // The same account with a Swedish cue and no routing number is one.
+    assert!(found_in("Kontonummer: 5120 3381 9902\n", "5120 3381 9902"));
+}
