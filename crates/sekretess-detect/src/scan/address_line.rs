@@ -730,7 +730,32 @@ impl Scanner<'_> {
                 e = de;
             }
         }
-        (s, e)
+        (s, self.town_after_comma(e).unwrap_or(e))
+    }
+
+    /// After a Swedish street ending at `e`, a town written after a comma without its
+    /// postcode that ends the phrase ("Storgatan 55, Linköping", "…, Lindome (fastighet …)"):
+    /// its end. One capitalised word of letters, no stop word, company form or country.
+    fn town_after_comma(&self, e: usize) -> Option<usize> {
+        let t = self.t;
+        if t.get(e..e + 2) != Some(b", ") || !char_at(t, e + 2).is_some_and(|(c, _)| c.is_uppercase()) {
+            return None;
+        }
+        let we = self.word_end(e + 2);
+        let w = std::str::from_utf8(&t[e + 2..we]).ok()?;
+        let word = w.chars().count() >= 3
+            && w.chars().all(char::is_alphabetic)
+            && !w.chars().skip(1).any(char::is_uppercase)
+            && !lexicon::is_stop_word(w)
+            && !lexicon::is_company_form(w)
+            && !super::address_label::is_country(w);
+        let ends = match t.get(we) {
+            None => true,
+            Some(b'\n' | b'\r' | b'.' | b';' | b'"' | b')') => true,
+            Some(b' ') => t.get(we + 1) == Some(&b'('),
+            _ => false,
+        };
+        (word && ends).then_some(we)
     }
 }
 

@@ -133,3 +133,12 @@ fn banks_stations_insurers_churches_employers_and_sold_comparables_are_no_homes(
     // A company form closed by a quote still names the company before the address.
     assert!(kept("namn=\"Kvarnby Bageri AB\" adress=\"Storgatan 9, 123 45 Stad\"\n").is_empty());
 }
+
+#[test]
+fn a_town_after_a_comma_without_its_postcode_ends_a_swedish_street() {
+    assert_eq!(kept("Arbetsplats: Tallvägen 9, Bjärred (fastighet 2:14)\n"), vec!["Tallvägen 9, Bjärred"]);
+    assert_eq!(kept("Adress: Tallvägen 9, Bjärred\n"), vec!["Tallvägen 9, Bjärred"]);
+    // Not a name or a country after the comma, nor a word the phrase goes on past.
+    assert_eq!(kept("Adress: Tallvägen 9, Sverige\n"), vec!["Tallvägen 9"]);
+    assert_eq!(kept("Bor på Tallvägen 9, Bjärred kommun har\n"), vec!["Tallvägen 9"]);
+}
