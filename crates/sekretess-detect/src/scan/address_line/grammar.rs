@@ -635,7 +635,12 @@ pub(super) fn french(ws: &[(usize, &str)]) -> Option<usize> {
     if ws.get(k).is_some_and(|(_, w)| matches!(*w, "bis" | "ter")) {
         k += 1;
     }
-    if !ws.get(k).is_some_and(|(_, w)| TYPES.contains(w)) {
+    // Capitalised too, as Belgian and many French writers print it ("18 Rue Oberkampf").
+    let typed = |w: &str| {
+        TYPES.contains(&w)
+            || matches!(w, "Rue" | "Avenue" | "Boulevard" | "Allée" | "Chemin" | "Impasse" | "Quai" | "Place")
+    };
+    if !ws.get(k).is_some_and(|(_, w)| typed(w)) {
         return None;
     }
     let name = &ws[k + 1..];

@@ -142,3 +142,11 @@ fn a_town_after_a_comma_without_its_postcode_ends_a_swedish_street() {
     assert_eq!(kept("Adress: Tallvägen 9, Sverige\n"), vec!["Tallvägen 9"]);
     assert_eq!(kept("Bor på Tallvägen 9, Bjärred kommun har\n"), vec!["Tallvägen 9"]);
 }
+
+#[test]
+fn a_french_street_type_in_capitals_after_the_number() {
+    assert_eq!(
+        whole("Forwarding: Jeanne Roux – 7 Rue des Lilas, 69003 Lyon\n"),
+        vec!["7 Rue des Lilas, 69003 Lyon".to_string()]
+    );
+}
