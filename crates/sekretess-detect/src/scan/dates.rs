@@ -95,7 +95,13 @@ impl Scanner<'_> {
         let column = self.key.is_none() && self.column_label(start) == Some(Label::DateOfBirth);
         // A label of its own right before the date ("DOB: 07/19/1983   Admitted: 01/03/2026")
         // says what the date is; a birth cue further away does not.
-        if !column && self.key.is_none() && self.other_label_before(start) && !self.birth_cue_above(start) {
+        // A chat speaker's colon is no label of the date.
+        if !column
+            && self.key.is_none()
+            && self.other_label_before(start)
+            && !self.birth_cue_above(start)
+            && !self.chat_answer_to_birth_question(start)
+        {
             return;
         }
         let cued = self.cue(start, end, Label::DateOfBirth)
@@ -103,6 +109,7 @@ impl Scanner<'_> {
             || self.after_name(start)
             || self.dob_abbreviation_before(start)
             || self.birth_cue_above(start)
+            || self.chat_answer_to_birth_question(start)
             || self.birth_column_above(start)
             || self.column_named_above(start, BIRTH_COLUMNS);
         if !cued {
@@ -232,6 +239,27 @@ impl Scanner<'_> {
         !label.is_empty()
             && label.chars().any(char::is_alphabetic)
             && !BIRTH_LABEL_WORDS.iter().any(|w| label.contains(w))
+    }
+
+    /// The date opens a chat message ("12/01/2026, 08:12 - Mom: July 3, 1952", "(09:41:05)
+    /// Anna: 22/08/1991, M14 5RQ") and the message above asks for or names a birth date
+    /// ("Can you confirm your date of birth and postcode?", "Jag behöver era födelsedatum").
+    fn chat_answer_to_birth_question(&self, start: usize) -> bool {
+        let t = self.t;
+        let lo = start.saturating_sub(80);
+        let Some(nl) = memchr::memrchr(b'\n', &t[lo..start]).map(|p| lo + p) else { return false };
+        let head = &t[nl + 1..start];
+        // A chat line's head: a time stamp ("08:12", "[18:05]") and the speaker's colon.
+        let timed = head.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+        if !timed || !head.ends_with(b": ") {
+            return false;
+        }
+        let plo = nl.saturating_sub(240);
+        let above = String::from_utf8_lossy(&t[plo..nl]).to_lowercase();
+        let above = above.rsplit('\n').next().unwrap_or("");
+        ["date of birth", "birth date", "birthdate", "dob", "födelsedatum", "födelsedag", "födelsedagar"]
+            .iter()
+            .any(|w| above.contains(w))
     }
 
     /// "died 2 April 2025", "död 2025-04-02", "avled": a date of death.

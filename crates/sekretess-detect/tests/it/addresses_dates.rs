@@ -267,3 +267,14 @@ fn a_birth_date_on_a_forms_fill_in_line_after_dob() {
     let doc = "D.O.B. ___21/04/1980___\n";
     found(doc, "21/04/1980", D);
 }
+
+#[test]
+fn a_chat_answer_to_a_birth_date_question_is_a_birth_date() {
+    let doc = "[10:02] Desk: Could you give me your date of birth please?\n[10:03] Tomás Ruiz: 9 May 1984\n";
+    found(doc, "9 May 1984", D);
+    let doc = "2026-03-01 09:10 - Lina: Vi behöver era födelsedatum till bokningen\n2026-03-01 09:12 - Omid: 1991-11-30\n";
+    found(doc, "1991-11-30", D);
+    // An answer to another question is not.
+    let doc = "[10:02] Desk: When did the parcel arrive?\n[10:03] Tomás Ruiz: 9 May 2025\n";
+    not_found(doc, "9 May 2025", D);
+}
