@@ -460,7 +460,11 @@ impl Scanner<'_> {
                 cur = ss;
                 continue;
             }
-            if let Some(s) = self.street_in(ss, se, kind).or_else(|| self.street_found_before(ss, se)) {
+            if let Some(s) = self
+                .street_in(ss, se, kind)
+                .or_else(|| self.street_found_before(ss, se))
+                .or_else(|| if english { self.person_box(ss, se) } else { None })
+            {
                 street = Some(s);
                 if s != ss || !english {
                     break;

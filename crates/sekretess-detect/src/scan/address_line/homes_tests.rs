@@ -150,3 +150,16 @@ fn a_french_street_type_in_capitals_after_the_number() {
         vec!["7 Rue des Lilas, 69003 Lyon".to_string()]
     );
 }
+
+#[test]
+fn a_persons_own_po_box_is_their_address_and_a_companys_is_not() {
+    for (text, a) in [
+        ("Bill to:\nNoor Haddad\nPO Box 4410\nLubbock, TX 79408\n", "PO Box 4410\nLubbock, TX 79408"),
+        ("Former tenants:\n  Ines Garza – PO Box 77, Taos, NM 87571\n", "PO Box 77, Taos, NM 87571"),
+        ("New mailing address:  PO Box 905\n      Eugene, OR 97401\n", "PO Box 905\n      Eugene, OR 97401"),
+    ] {
+        assert_eq!(kept(text), vec![a.to_string()], "{text}");
+    }
+    assert!(kept("Ridgeline Roofing Ltd\nPO Box 4410\nLubbock, TX 79408\n").is_empty());
+    assert!(kept("Payments: Lone Star Power, PO Box 4410, Lubbock, TX 79408\n").is_empty());
+}

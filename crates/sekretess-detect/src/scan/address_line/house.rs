@@ -1,9 +1,10 @@
-//! A house's name before its street line (UK, Irish and Welsh homes are often named as well
-//! as, or instead of, numbered): "Rose Cottage, 4 Mill Lane", "The Old Forge\n3 Church
-//! Street", "Hillcrest, 14 Ferndale Road".
+//! Homes without a plain street line: a house's name before its street line (UK, Irish and
+//! Welsh homes are often named as well as, or instead of, numbered): "Rose Cottage, 4 Mill
+//! Lane", "The Old Forge\n3 Church Street", "Hillcrest, 14 Ferndale Road"; and a person's
+//! own post-office box ("Minh Tran\nPO Box 2287\nBellaire, TX 77402").
 
 use super::Scanner;
-use super::grammar::{capitalised, is_en_street_type, is_house_name, words};
+use super::grammar::{capitalised, is_digits, is_en_street_type, is_house_name, words};
 use crate::lexicon;
 
 /// Small words inside a house's name ("Taigh na Mara", "Bryn yr Afon").
@@ -76,5 +77,76 @@ impl Scanner<'_> {
         let same_line = !self.t[se..s].contains(&b'\n');
         let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
         house_name_tail(seg, same_line).map(|o| ss + o)
+    }
+}
+
+/// Whether `words` (one to four) read as a person's name written as an addressee: capitalised
+/// words of letters, none a company, trade, place, field or stop word.
+fn addressee(words: &[(usize, &str)]) -> bool {
+    (2..=4).contains(&words.len())
+        && words.iter().all(|(_, w)| {
+            capitalised(w)
+                && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                && !lexicon::is_company_form(w)
+                && !lexicon::is_company_word(w)
+                && !lexicon::is_trade_word(w)
+                && !lexicon::is_field_word(w)
+                && !lexicon::is_stop_word(w)
+                && !crate::scan::address_place::names_a_place(w)
+        })
+}
+
+impl Scanner<'_> {
+    /// A post-office box that ends the segment `[ss, se)` and is a person's: its line holds
+    /// nothing before it under an addressee's name on the line above ("Minh Tran\nPO Box
+    /// 2287"), or it follows a name and a dash ("Ada Obi – PO Box 512") or a label that names
+    /// a mailing address ("New mailing address:  PO Box 3318"). A company's box has its
+    /// name or a business word there instead. Returns the box's start.
+    pub(super) fn person_box(&self, ss: usize, se: usize) -> Option<usize> {
+        let t = self.t;
+        let seg = std::str::from_utf8(&t[ss..se]).ok()?;
+        let ws = words(seg);
+        let n = ws.len();
+        if n < 2 || !is_digits(ws[n - 1].1) || !matches!(ws[n - 2].1, "Box" | "BOX") {
+            return None;
+        }
+        let mut b = n - 2;
+        if b > 0 && matches!(ws[b - 1].1, "PO" | "P.O." | "P.O" | "Po") {
+            b -= 1;
+        }
+        let start = ss + ws[b].0;
+        if b == 0 {
+            // Alone on its line, under an addressee's name.
+            let mut k = ss;
+            while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
+                k -= 1;
+            }
+            if k == 0 || t[k - 1] != b'\n' {
+                return None;
+            }
+            let pe = k - 1;
+            let lo = pe.saturating_sub(80);
+            let ps = memchr::memrchr(b'\n', &t[lo..pe]).map_or(lo, |p| lo + p + 1);
+            let above = std::str::from_utf8(&t[ps..pe]).ok()?;
+            return addressee(&words(above.trim())).then_some(start);
+        }
+        let before = &ws[..b];
+        let last = before[before.len() - 1].1;
+        if matches!(last, "–" | "-" | "—") {
+            let names = &before[..before.len() - 1];
+            let from = names.len().saturating_sub(3);
+            let tail = &names[from..];
+            let name = (2..=3).rev().find_map(|k| (tail.len() >= k).then(|| &tail[tail.len() - k..]))?;
+            return addressee(name).then_some(start);
+        }
+        let label = last.ends_with(':')
+            && before.iter().any(|(_, w)| {
+                let w = w.to_lowercase();
+                w.starts_with("mailing")
+                    || w.starts_with("postal")
+                    || w.starts_with("address")
+                    || w.starts_with("postadress")
+            });
+        label.then_some(start)
     }
 }
