@@ -378,7 +378,12 @@ impl Scanner<'_> {
                 let se_prefix = i >= 3 && t[i - 1] == b'-' && (t[i - 2] == b'E' || t[i - 2] == b'S');
                 let base = if se_prefix {
                     confidence::SE_POSTCODE_PREFIXED
-                } else if town || self.cell_after_street(i, end) {
+                } else if town
+                    || self.cell_after_street(i, end)
+                    || self.column_named_above(i, &["postnr", "postnummer", "postkod", "postcode", "zip"])
+                {
+                    // A cell under a postcode column of a table laid out with spaces
+                    // ("Kund   Postnr   Ort" over "Selin Öz   507 41   Borås") too.
                     confidence::SE_POSTCODE_TOWN
                 } else {
                     confidence::SE_POSTCODE

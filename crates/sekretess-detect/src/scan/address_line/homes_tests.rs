@@ -163,3 +163,12 @@ fn a_persons_own_po_box_is_their_address_and_a_companys_is_not() {
     assert!(kept("Ridgeline Roofing Ltd\nPO Box 4410\nLubbock, TX 79408\n").is_empty());
     assert!(kept("Payments: Lone Star Power, PO Box 4410, Lubbock, TX 79408\n").is_empty());
 }
+
+#[test]
+fn a_postcode_under_a_postcode_column_of_a_spaced_table_is_reported() {
+    let text = "Order    Kund               Postnr   Ort\n5501     Lejla Dizdar       652 24   Karlstad\n";
+    assert_eq!(kept(text), vec!["652 24".to_string()]);
+    // A company's row keeps its own.
+    let text = "Order    Kund               Postnr   Ort\n5502     Värmlandsbygg AB   652 25   Karlstad\n";
+    assert!(kept(text).is_empty(), "{:?}", kept(text));
+}
