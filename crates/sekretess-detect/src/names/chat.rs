@@ -5,7 +5,7 @@
 
 use crate::Label;
 use crate::lexicon;
-use crate::scan::Cand;
+use crate::scan::{Cand, char_at};
 
 use super::structure::time_stamp_before;
 
@@ -81,8 +81,23 @@ pub(super) fn trim_weekday(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
             ne -= 1;
         }
         sp.1 = ne;
+        // A chat header `Surname, Given  Thu 15:01` whose surname a list split off as a name
+        // of its own: the line's first word and the rest are one name.
+        if ne > s && t[..s].ends_with(b", ") {
+            let ls = t[..s].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            let head = &t[ls..s - 2];
+            if !head.is_empty()
+                && char_at(t, ls).is_some_and(|(c, _)| c.is_uppercase())
+                && head.iter().all(|&b| b.is_ascii_alphabetic() || b >= 0x80 || matches!(b, b'-' | b'\''))
+            {
+                sp.0 = ls;
+            }
+        }
         ne > s
     });
+    // The surname found alone inside a joined header goes.
+    let joined: Vec<(usize, usize)> = spans.iter().map(|&(s, e, _)| (s, e)).collect();
+    spans.retain(|&(s, e, _)| !joined.iter().any(|&(a, b)| a <= s && e <= b && (a, b) != (s, e)));
 }
 
 /// Whether `s` opens a chat line's speaker: at a line's start or after its time stamp.
@@ -117,6 +132,67 @@ pub(super) fn role_before_speaker(t: &[u8], spans: &mut [(usize, usize, f32)]) {
             sp.0 = sp1 + 1;
         }
     }
+}
+
+/// Words a chat client or its users write as the speaker where no person's name stands: the
+/// owner of the phone, a program, a service (`Me:`, `Bot:`, `Virtual Assistant:`).
+const CHAT_ROLES: &[&str] = &[
+    "me",
+    "jag",
+    "mig",
+    "du",
+    "you",
+    "i",
+    "system",
+    "bot",
+    "chatbot",
+    "chattbot",
+    "assistant",
+    "assistent",
+    "moderator",
+    "admin",
+    "operator",
+    "support",
+    "server",
+    "guest",
+    "gäst",
+    "user",
+    "användare",
+];
+
+/// Whether a speaker's word is a role, not a name: a chat role, a form's label for a person
+/// (`Visitor:`, `Kund:`), a Swedish present participle (`Inkommande:`, `Skickande:`), a
+/// program (`…bot`), when no name list knows it.
+fn role_word(w: &str) -> bool {
+    if lexicon::is_given(w) || lexicon::is_surname(w) {
+        return false;
+    }
+    let l = w.to_lowercase();
+    let n = l.chars().count();
+    CHAT_ROLES.contains(&l.as_str())
+        || lexicon::is_name_label(&l)
+        || (n >= 7 && (l.ends_with("ande") || l.ends_with("ende")))
+        || (n >= 5 && l.ends_with("bot"))
+}
+
+/// A speaker (before its colon, or its bracketed role and colon, at a line's start or after
+/// its time stamp) any of whose words is a role is no person (`Me:`, `Visitor:`); nor is a
+/// word in the brackets of `Given (Word):` that no name list knows (a shop, a unit).
+pub(super) fn role_speakers(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
+    spans.retain(|&(s, e, _)| {
+        let colon = t.get(e) == Some(&b':') || super::structure::role_in_brackets(t, e);
+        if colon && speaker_start(t, s) {
+            let Ok(name) = std::str::from_utf8(&t[s..e]) else { return true };
+            return !name.split([' ', '\t']).any(role_word);
+        }
+        // Inside `Given (Word):`.
+        if s >= 2 && t[s - 1] == b'(' && t.get(e..e + 2) == Some(b"):") {
+            let Ok(w) = std::str::from_utf8(&t[s..e]) else { return true };
+            let ls = t[..s].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+            return s - ls > 40 || w.split(' ').any(|x| lexicon::is_given(x) || lexicon::is_surname(x));
+        }
+        true
+    });
 }
 
 /// First parts of a handle that are a system's, not a person's.
@@ -245,13 +321,32 @@ mod tests {
 
     #[test]
     fn a_weekday_before_a_time_is_not_part_of_a_name() {
-        let t = "Quorbel, Xanthe  Wed 09:14\nok\nSun 10:02\nSun Li came";
+        let t = "Quorbel, Xanthe  Wed 09:14\nok\nSun 10:02\nSun Li came\nObi, Anna  Fri 10:10";
         let a = t.find("Quorbel").unwrap();
         let w = t.find("Sun 10").unwrap();
         let l = t.find("Sun Li").unwrap();
-        let mut spans = vec![(a, a + 20, 0.9), (w, w + 3, 0.9), (l, l + 6, 0.9)];
+        let o = t.find("Obi").unwrap();
+        let n = t.find("Anna").unwrap();
+        let mut spans =
+            vec![(a, a + 20, 0.9), (w, w + 3, 0.9), (l, l + 6, 0.9), (o, o + 3, 0.9), (n, n + 9, 0.9)];
         trim_weekday(t.as_bytes(), &mut spans);
-        assert_eq!(text_of(t, &spans), ["Quorbel, Xanthe", "Sun Li"]);
+        // The surname split off before "Given  Fri" joins the given name.
+        assert_eq!(text_of(t, &spans), ["Quorbel, Xanthe", "Sun Li", "Obi, Anna"]);
+    }
+
+    #[test]
+    fn roles_are_no_speakers() {
+        let t = "[10:01] Me: hej\n[10:01] Agent (Xanthe): hej\n[10:02] Xanthe (Quorbelbutiken): hej\n[10:03] Avgående: x\n[10:04] Xanthe: y";
+        let at = |w: &str| t.find(w).unwrap();
+        let mut spans = vec![
+            (at("Me"), at("Me") + 2, 0.9),
+            (at("Agent"), at("Agent") + 5, 0.9),
+            (at("Quorbelb"), at("Quorbelb") + "Quorbelbutiken".len(), 0.9),
+            (at("Avg"), at("Avg") + "Avgående".len(), 0.9),
+            (at("Xanthe: y"), at("Xanthe: y") + 6, 0.9),
+        ];
+        role_speakers(t.as_bytes(), &mut spans);
+        assert_eq!(text_of(t, &spans), ["Xanthe"]);
     }
 
     #[test]

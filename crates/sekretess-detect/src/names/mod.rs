@@ -131,6 +131,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         coordinated_given(text, &mut spans);
         chat::trim_weekday(text, &mut spans);
         chat::role_before_speaker(text, &mut spans);
+        chat::role_speakers(text, &mut spans);
         for (start, end, conf) in spans {
             cands.push(Cand { start, end, label: Label::Person, conf, rec: RECOGNIZER });
         }

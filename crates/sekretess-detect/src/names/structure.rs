@@ -70,6 +70,8 @@ pub(super) fn chat_speakers(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &m
         while j < n && s.toks[j].sep == SEP_SPACE && s.toks[j].gap == 1 {
             j += 1;
         }
+        // `Given (Role):`: the name ends before the bracket the tokens skip.
+        let j = (k..j).find(|&x| role_in_brackets(t, s.toks[x].end)).map_or(j, |x| x + 1);
         if j - k <= 3
             && (t.get(s.toks[j - 1].end) == Some(&b':') || role_in_brackets(t, s.toks[j - 1].end))
             && s.toks[k..j].iter().all(|x| x.flags & (F_STOP | F_STREET | F_COLUMN_OTHER) == 0)
@@ -100,7 +102,7 @@ pub(super) fn chat_speakers(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &m
 
 /// Whether a role in brackets and the speaker's colon follow `e` (`Given (Agent):`,
 /// `Given (kassör):`).
-fn role_in_brackets(t: &[u8], e: usize) -> bool {
+pub(super) fn role_in_brackets(t: &[u8], e: usize) -> bool {
     if t.get(e..e + 2) != Some(b" (") {
         return false;
     }
@@ -380,6 +382,11 @@ mod tests {
                  01/02/2026, 09:17 - Xanthe: see you\n";
         assert_eq!(speakers(t), ["Xanthe", "Anna", "Quorbel", "Xanthe"]);
         assert_eq!(speakers("Tue 12:02  Quorbel: ok\nTue 12:05  Quorbel: bye\n"), ["Quorbel", "Quorbel"]);
+        // A role in brackets before the colon; a weekday in Swedish.
+        assert_eq!(
+            speakers("[10:01] Anna (Kundtjänst): hej\n[Tor 10:02] Anna (kassör): ok\n"),
+            ["Anna", "Anna"]
+        );
         // Once, unknown to the lists; a label without a time; a stop word.
         assert!(speakers("[10:02] Quorbel: deploy done\n").is_empty());
         assert!(speakers("Ref Quorbel: x\nRef Quorbel: y\n").is_empty());
