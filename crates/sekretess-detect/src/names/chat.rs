@@ -248,9 +248,10 @@ fn whole_word(t: &[u8], s: usize, e: usize) -> bool {
     let inner = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80 || matches!(b, b'_' | b'-');
     let before = s.checked_sub(1).map(|k| t[k]);
     let after = t.get(e).copied();
-    !before.is_some_and(|b| inner(b) || b == b'.' || b == b'/')
-        && !after.is_some_and(|b| inner(b) || b == b'@')
-        && !(after == Some(b'.') && t.get(e + 1).is_some_and(u8::is_ascii_alphanumeric))
+    let glued_before = before.is_some_and(|b| inner(b) || b == b'.' || b == b'/');
+    let glued_after = after.is_some_and(|b| inner(b) || b == b'@')
+        || (after == Some(b'.') && t.get(e + 1).is_some_and(u8::is_ascii_alphanumeric));
+    !glued_before && !glued_after
 }
 
 /// Lower-case chat speakers after a time stamp (`[09:05] noor: …`, a Discord export's
@@ -289,12 +290,8 @@ pub(super) fn lower_speakers(t: &[u8], key: Option<Label>, cands: &mut Vec<Cand>
     for h in names {
         for s in memchr::memmem::find_iter(t, h) {
             let e = s + h.len();
-            if !whole_word(t, s, e)
-                || cands.iter().any(|c| c.start < e && s < c.end && c.label == Label::Person)
-            {
-                continue;
-            }
-            if cands.iter().any(|c| c.start < e && s < c.end) {
+            // Not where anything else was found (an e-mail address, another name).
+            if !whole_word(t, s, e) || cands.iter().any(|c| c.start < e && s < c.end) {
                 continue;
             }
             cands.push(Cand {
