@@ -105,9 +105,14 @@ fn speaker_start(t: &[u8], s: usize) -> bool {
     s == 0 || t[s - 1] == b'\n' || time_stamp_before(t, s)
 }
 
+/// Endings of Swedish and English role nouns (`tränare`, `montör`, `farmaceut`, `kurator`,
+/// `sjuksköterska`, `receptionist`).
+const ROLE_ENDINGS: &[&str] = &["are", "ör", "ist", "eut", "ent", "ant", "er", "or", "ska", "log", "ef"];
+
 /// A role before a speaker's given name (`Tränare Given:`, `Farmaceut Given:`): titles and
 /// roles are outside a name, so the name starts at the given name. Only when the first word
-/// is no name a list knows and the second is a given name a list knows.
+/// has a role noun's ending and no name list knows it, and the second is a given name a list
+/// knows (not two given names of one person, `Bích Ngọc`).
 pub(super) fn role_before_speaker(t: &[u8], spans: &mut [(usize, usize, f32)]) {
     for sp in spans.iter_mut() {
         let (s, e) = (sp.0, sp.1);
@@ -127,6 +132,7 @@ pub(super) fn role_before_speaker(t: &[u8], spans: &mut [(usize, usize, f32)]) {
             && !lexicon::is_given(w1)
             && !lexicon::is_surname(w1)
             && !lexicon::surname_shape(w1)
+            && ROLE_ENDINGS.iter().any(|x| w1.ends_with(x))
             && lexicon::is_given(w2)
         {
             sp.0 = sp1 + 1;
@@ -172,6 +178,7 @@ fn role_word(w: &str) -> bool {
     CHAT_ROLES.contains(&l.as_str())
         || lexicon::is_name_label(&l)
         || (n >= 7 && (l.ends_with("ande") || l.ends_with("ende")))
+        || (n >= 6 && l.ends_with("are"))
         || (n >= 5 && l.ends_with("bot"))
 }
 
@@ -336,7 +343,7 @@ mod tests {
 
     #[test]
     fn roles_are_no_speakers() {
-        let t = "[10:01] Me: hej\n[10:01] Agent (Xanthe): hej\n[10:02] Xanthe (Quorbelbutiken): hej\n[10:03] Avgående: x\n[10:04] Xanthe: y";
+        let t = "[10:01] Me: hej\n[10:01] Agent (Xanthe): hej\n[10:02] Xanthe (Quorbelbutiken): hej\n[10:03] Avgående: x\n[10:04] Xanthe: y\n[10:05] Besiktare: z";
         let at = |w: &str| t.find(w).unwrap();
         let mut spans = vec![
             (at("Me"), at("Me") + 2, 0.9),
@@ -344,6 +351,7 @@ mod tests {
             (at("Quorbelb"), at("Quorbelb") + "Quorbelbutiken".len(), 0.9),
             (at("Avg"), at("Avg") + "Avgående".len(), 0.9),
             (at("Xanthe: y"), at("Xanthe: y") + 6, 0.9),
+            (at("Besiktare"), at("Besiktare") + 9, 0.9),
         ];
         role_speakers(t.as_bytes(), &mut spans);
         assert_eq!(text_of(t, &spans), ["Xanthe"]);
@@ -351,7 +359,7 @@ mod tests {
 
     #[test]
     fn a_role_before_a_speaker_s_given_name() {
-        let t = "[10:02] Simlärare Anna: hej\nTrädgårdsmästare Anna: hej\nJonas Anna: x\nSimlärare Anna berättade";
+        let t = "[10:02] Simlärare Anna: hej\nTrädgårdsmästare Anna: hej\nJonas Anna: x\nSimlärare Anna berättade\nQuíbo Anna: y";
         let at = |w: &str| t.find(w).unwrap();
         let mut spans = vec![
             (at("Simlärare"), at("Simlärare") + "Simlärare Anna".len(), 0.9),
@@ -359,8 +367,9 @@ mod tests {
             (at("Jonas"), at("Jonas") + 10, 0.9),
             (at("Simlärare Anna berättade"), at("Simlärare Anna berättade") + "Simlärare Anna".len(), 0.9),
         ];
+        spans.push((at("Quíbo"), t.len() - 3, 0.9));
         role_before_speaker(t.as_bytes(), &mut spans);
-        assert_eq!(text_of(t, &spans), ["Anna", "Anna", "Jonas Anna", "Simlärare Anna"]);
+        assert_eq!(text_of(t, &spans), ["Anna", "Anna", "Jonas Anna", "Simlärare Anna", "Quíbo Anna"]);
     }
 
     fn speakers(t: &str) -> Vec<String> {
