@@ -223,9 +223,18 @@ fn lower_speaker(t: &[u8], ls: usize, le: usize) -> Option<(usize, usize)> {
     {
         return None;
     }
-    let p = (ls + 1..le.min(ls + 40)).find(|&p| {
-        matches!(t[p - 1], b' ' | b']' | b'\t') && t[p].is_ascii_lowercase() && time_stamp_before(t, p)
-    })?;
+    // After the time stamp, or inside IRC's `<name>` after it; else at the line's start
+    // before its time in brackets (`name (09:05): …`).
+    let stamped = (ls + 1..le.min(ls + 40)).find(|&p| {
+        t[p].is_ascii_lowercase()
+            && (matches!(t[p - 1], b' ' | b']' | b'\t') && time_stamp_before(t, p)
+                || t[p - 1] == b'<' && p >= 2 && time_stamp_before(t, p - 1))
+    });
+    let p = match stamped {
+        Some(p) => p,
+        None if t[ls].is_ascii_lowercase() => ls,
+        None => return None,
+    };
     let mut e = p;
     while e < le && (t[e].is_ascii_lowercase() || t[e].is_ascii_digit() || matches!(t[e], b'.' | b'_' | b'-'))
     {
@@ -234,9 +243,25 @@ fn lower_speaker(t: &[u8], ls: usize, le: usize) -> Option<(usize, usize)> {
     while e > p && matches!(t[e - 1], b'.' | b'-' | b'_') {
         e -= 1;
     }
-    let end_ok = t[e..le].iter().all(|&b| b == b'\r')
-        || t.get(e) == Some(&b':') && t.get(e + 1).is_none_or(|&b| matches!(b, b' ' | b'\n' | b'\r'));
+    let end_ok = if stamped.is_none() {
+        time_in_brackets(&t[e..le])
+    } else if p > ls && t[p - 1] == b'<' {
+        t.get(e) == Some(&b'>')
+    } else {
+        t[e..le].iter().all(|&b| b == b'\r')
+            || t.get(e) == Some(&b':') && t.get(e + 1).is_none_or(|&b| matches!(b, b' ' | b'\n' | b'\r'))
+    };
     (end_ok && e - p >= 3).then_some((p, e))
+}
+
+/// Whether `rest` opens with a time in brackets and a colon (` (09:05):`).
+fn time_in_brackets(rest: &[u8]) -> bool {
+    let Some(r) = rest.strip_prefix(b" (") else { return false };
+    let Some(close) = r.iter().take(12).position(|&b| b == b')') else { return false };
+    let inner = &r[..close];
+    r.get(close + 1) == Some(&b':')
+        && inner.contains(&b':')
+        && inner.iter().all(|&b| b.is_ascii_digit() || matches!(b, b':' | b' ' | b'.'))
 }
 
 /// Whether a lower-case display name is a person's by the name lists: its first part (before
@@ -391,7 +416,9 @@ mod tests {
         // A system's account, an unknown word once, a word inside an address.
         assert!(speakers("[08:01] admin: restarted\n[08:02] deploy: done\n").is_empty());
         assert_eq!(speakers("[08:01] anna: mail anna@x.example\n"), ["anna"]);
-        // No time stamp, no speaker.
+        // No time stamp, no speaker; IRC's brackets; a time in brackets after the name.
         assert!(speakers("anna: hej\nsome text here\n").is_empty());
+        assert_eq!(speakers("[10:02] <anna_q> hi\n"), ["anna_q"]);
+        assert_eq!(speakers("anna (09:05): hej\nbob (9:06): x\n"), ["anna"]);
     }
 }
