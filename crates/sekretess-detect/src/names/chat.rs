@@ -225,11 +225,28 @@ fn lower_speaker(t: &[u8], ls: usize, le: usize) -> Option<(usize, usize)> {
     }
     // After the time stamp, or inside IRC's `<name>` after it; else at the line's start
     // before its time in brackets (`name (09:05): …`).
-    let stamped = (ls + 1..le.min(ls + 40)).find(|&p| {
-        t[p].is_ascii_lowercase()
-            && (matches!(t[p - 1], b' ' | b']' | b'\t') && time_stamp_before(t, p)
+    // Only the first word that is not a time stamp's own (`Tue`, `PM`, `am`) is looked at.
+    let mut stamped = None;
+    let mut p = ls + 1;
+    while p < le.min(ls + 40) {
+        let starts = t[p].is_ascii_alphabetic() && matches!(t[p - 1], b' ' | b']' | b'\t' | b'<');
+        if !starts {
+            p += 1;
+            continue;
+        }
+        let we = t[p..le].iter().position(|b| !b.is_ascii_alphabetic()).map_or(le, |k| p + k);
+        if t[p].is_ascii_uppercase() && we - p <= 3 || we - p <= 2 {
+            p = we;
+            continue;
+        }
+        if t[p].is_ascii_lowercase()
+            && (t[p - 1] != b'<' && time_stamp_before(t, p)
                 || t[p - 1] == b'<' && p >= 2 && time_stamp_before(t, p - 1))
-    });
+        {
+            stamped = Some(p);
+        }
+        break;
+    }
     let p = match stamped {
         Some(p) => p,
         None if t[ls].is_ascii_lowercase() => ls,
