@@ -66,6 +66,7 @@ fn time_after(t: &[u8], e: usize) -> bool {
 /// A weekday before a time is the message's date, not a word of the name before it: the
 /// name ends before it, and a weekday alone is no name.
 pub(super) fn trim_weekday(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
+    let mut joined: Vec<(usize, usize)> = Vec::new();
     spans.retain_mut(|sp| {
         let (s, e) = (sp.0, sp.1);
         if !time_after(t, e) {
@@ -91,13 +92,15 @@ pub(super) fn trim_weekday(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
                 && head.iter().all(|&b| b.is_ascii_alphabetic() || b >= 0x80 || matches!(b, b'-' | b'\''))
             {
                 sp.0 = ls;
+                joined.push((ls, ne));
             }
         }
         ne > s
     });
     // The surname found alone inside a joined header goes.
-    let joined: Vec<(usize, usize)> = spans.iter().map(|&(s, e, _)| (s, e)).collect();
-    spans.retain(|&(s, e, _)| !joined.iter().any(|&(a, b)| a <= s && e <= b && (a, b) != (s, e)));
+    if !joined.is_empty() {
+        spans.retain(|&(s, e, _)| !joined.iter().any(|&(a, b)| a <= s && e <= b && (a, b) != (s, e)));
+    }
 }
 
 /// Whether `s` opens a chat line's speaker: at a line's start or after its time stamp.
