@@ -290,8 +290,11 @@ fn worth_a_look<'a>(
     if t.get(end) == Some(&b'/') && t.get(end + 1).is_some_and(u8::is_ascii_uppercase) {
         return true;
     }
-    // Alone on its line, before a colon or bracket, or at the end of the text.
-    if matches!(t.get(end), None | Some(b'\n' | b'\r' | b':' | b'<' | b'(' | b'"')) {
+    // Alone on its line, before a colon or bracket, or at the end of the text; a chat
+    // speaker before a role in brackets ("Given (Agent): …").
+    if matches!(t.get(end), None | Some(b'\n' | b'\r' | b':' | b'<' | b'(' | b'"'))
+        || super::structure::role_in_brackets(t, end)
+    {
         return true;
     }
     // Mid-sentence.

@@ -148,6 +148,10 @@ const ACCOUNT_KEYS: &[&str] = &[
     "användare",
     "handläggare",
     "principal",
+    // Who wrote a chat message (only a handle or a lower-case given name is taken here).
+    "sender",
+    "avsändare",
+    "from",
 ];
 
 /// Whether a JSON key says its value is an account.
@@ -162,7 +166,25 @@ pub(crate) fn account_value(t: &[u8]) -> Option<Cand> {
     find_in(t, None, true, &mut out);
     let trimmed = t.trim_ascii();
     let lead = t.len() - t.trim_ascii_start().len();
-    out.into_iter().find(|c| c.start == lead && c.end == lead + trimmed.len())
+    out.into_iter().find(|c| c.start == lead && c.end == lead + trimmed.len()).or_else(|| {
+        // A display name in lower case (`"sender": "noor"`, `"user": "noor_k"`): a given name
+        // a list knows, alone or before `_` and a letter or two.
+        let w = std::str::from_utf8(trimmed).ok()?;
+        let given = w.split_once('_').map_or(w, |(g, rest)| {
+            if (1..=2).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_lowercase()) { g } else { "" }
+        });
+        (given.chars().count() >= 3
+            && given.chars().all(char::is_lowercase)
+            && !NOT_GIVEN.contains(&given)
+            && lexicon::is_given(&capitalised(given)))
+        .then_some(Cand {
+            start: lead,
+            end: lead + trimmed.len(),
+            label: Label::Person,
+            conf: CONF,
+            rec: RECOGNIZER,
+        })
+    })
 }
 
 /// Adds the login handles of `t` that spell a person's name.
@@ -227,8 +249,9 @@ fn find_in(t: &[u8], key: Option<Label>, account: bool, out: &mut Vec<Cand>) {
         let clf = s >= 2 && &t[s - 2..s] == b"- " && t.get(e..e + 2) == Some(b" [");
         let cue = domain || clf || account || account_cue(t, s);
         let keyed = whole && key == Some(Label::Person);
+        // Under an account key, `word.x` is a person's handle whatever the lists say.
         let ok = if initial {
-            given && (cue || keyed)
+            (given || account) && (cue || keyed)
         } else {
             (given && surname) || ((given || surname) && (cue || whole)) || cue || keyed
         };
@@ -306,6 +329,10 @@ mod tests {
         assert!(account_value(b"svc.backup").is_none());
         assert!(account_value(b"notes.txt").is_none());
         assert!(account_value(b"qwerin.obaro and more").is_none());
+        // A lower-case given name alone, or with `_` and a letter; not an unknown word.
+        assert!(account_value(b"tove").is_some() && account_value(b"tove_q").is_some());
+        assert!(account_value(b"qwerin").is_none() && account_value(b"tove_qwerin").is_none());
+        assert!(account_value(b"Tove").is_none());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! `cargo run --release -p sekretess-bench-detect -- train-names` and compiled in with
 //! `include_bytes!`. If they cannot be read, the scanner's rules alone decide.
 
+mod chat;
 mod csv;
 mod features;
 mod handle;
@@ -118,6 +119,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
     });
     let Some(m) = model::get() else {
         handle::find(text, key, cands);
+        chat::lower_speakers(text, key, cands);
         return;
     };
     let s = features::sentence_in(text, ts, key, cands);
@@ -127,11 +129,15 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         join_form_encoded(text, &mut spans);
         join_nicknames(text, &mut spans);
         coordinated_given(text, &mut spans);
+        chat::trim_weekday(text, &mut spans);
+        chat::role_before_speaker(text, &mut spans);
+        chat::role_speakers(text, &mut spans);
         for (start, end, conf) in spans {
             cands.push(Cand { start, end, label: Label::Person, conf, rec: RECOGNIZER });
         }
     }
     handle::find(text, key, cands);
+    chat::lower_speakers(text, key, cands);
 }
 
 /// Names in a form-encoded query (`?namn=Given+Surname&…`): a `+` or `%20` is the space

@@ -208,7 +208,9 @@ pub(super) fn split_list<'a>(t: &[u8], toks: &'a [Tok]) -> (&'a [Tok], &'a [Tok]
         while t.get(e) == Some(&b' ') {
             e += 1;
         }
-        t.get(e).is_none_or(|b| matches!(b, b'"' | b',' | b';' | b'\t' | b'|' | b'\n' | b'\r'))
+        // A gap of two spaces ends a cell too (`Surname, Given  Thu 15:01` in a chat header).
+        e - right[right.len() - 1].end >= 2
+            || t.get(e).is_none_or(|b| matches!(b, b'"' | b',' | b';' | b'\t' | b'|' | b'\n' | b'\r'))
     };
     let list = (words(left) >= 2 && words(right) >= 2)
         || (!cell_end && left.len() == 1 && given_only(&left[0]) && right[0].flags & F_GIVEN != 0)
@@ -241,9 +243,11 @@ pub(super) fn widen(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut [f32]
     };
     let blocked = F_STOP | F_STREET | F_COLUMN_OTHER;
     // Joined on the line by a space or two, both in capitals or neither ("Fakturan INV-…").
+    // Not over a bracket ("Given (Agent):" in a chat).
     let joined = |k: usize| {
         s.toks[k].sep == SEP_SPACE
             && s.toks[k].gap <= 2
+            && t.get(s.toks[k - 1].end..s.toks[k].start).is_some_and(|g| g.iter().all(|&b| b == b' '))
             && (s.toks[k].flags ^ s.toks[k - 1].flags) & F_CAPS == 0
     };
     for k in (1..n).rev() {

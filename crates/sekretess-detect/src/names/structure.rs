@@ -70,8 +70,10 @@ pub(super) fn chat_speakers(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &m
         while j < n && s.toks[j].sep == SEP_SPACE && s.toks[j].gap == 1 {
             j += 1;
         }
+        // `Given (Role):`: the name ends before the bracket the tokens skip.
+        let j = (k..j).find(|&x| role_in_brackets(t, s.toks[x].end)).map_or(j, |x| x + 1);
         if j - k <= 3
-            && t.get(s.toks[j - 1].end) == Some(&b':')
+            && (t.get(s.toks[j - 1].end) == Some(&b':') || role_in_brackets(t, s.toks[j - 1].end))
             && s.toks[k..j].iter().all(|x| x.flags & (F_STOP | F_STREET | F_COLUMN_OTHER) == 0)
             && time_stamp_before(t, s.toks[k].start)
         {
@@ -98,10 +100,22 @@ pub(super) fn chat_speakers(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &m
     }
 }
 
+/// Whether a role in brackets and the speaker's colon follow `e` (`Given (Agent):`,
+/// `Given (kassör):`).
+pub(super) fn role_in_brackets(t: &[u8], e: usize) -> bool {
+    if t.get(e..e + 2) != Some(b" (") {
+        return false;
+    }
+    let rest = &t[e + 2..t.len().min(e + 42)];
+    rest.iter()
+        .position(|&b| matches!(b, b')' | b'\n' | b'('))
+        .is_some_and(|p| p > 0 && rest[p] == b')' && rest.get(p + 1) == Some(&b':'))
+}
+
 /// Whether the line before `i` is a chat message's time stamp: at most 32 bytes holding a
 /// time (`H:MM` or `HH:MM`), digits and date punctuation, and words of three letters at most
 /// (`Tue`, `AM`), ending in a space or a bracket.
-fn time_stamp_before(t: &[u8], i: usize) -> bool {
+pub(super) fn time_stamp_before(t: &[u8], i: usize) -> bool {
     let lo = i.saturating_sub(33);
     let ls = t[lo..i].iter().rposition(|&b| b == b'\n').map(|p| lo + p + 1);
     let Some(ls) = ls.or((lo == 0).then_some(0)) else { return false };
@@ -114,11 +128,15 @@ fn time_stamp_before(t: &[u8], i: usize) -> bool {
         .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
     let mut letters = 0;
     for &b in p {
-        if b.is_ascii_alphabetic() {
+        // A letter, or the first byte of one in UTF-8 (`Mån`, `Lör`); continuation bytes
+        // count nothing.
+        if b.is_ascii_alphabetic() || b >= 0xC0 {
             letters += 1;
             if letters > 3 {
                 return false;
             }
+        } else if (0x80..0xC0).contains(&b) {
+            continue;
         } else if b.is_ascii_digit()
             || matches!(b, b' ' | b'\t' | b'/' | b'.' | b',' | b':' | b'-' | b'[' | b']' | b'(' | b')')
         {
@@ -364,6 +382,11 @@ mod tests {
                  01/02/2026, 09:17 - Xanthe: see you\n";
         assert_eq!(speakers(t), ["Xanthe", "Anna", "Quorbel", "Xanthe"]);
         assert_eq!(speakers("Tue 12:02  Quorbel: ok\nTue 12:05  Quorbel: bye\n"), ["Quorbel", "Quorbel"]);
+        // A role in brackets before the colon; a weekday in Swedish.
+        assert_eq!(
+            speakers("[10:01] Anna (Kundtjänst): hej\n[Tor 10:02] Anna (kassör): ok\n"),
+            ["Anna", "Anna"]
+        );
         // Once, unknown to the lists; a label without a time; a stop word.
         assert!(speakers("[10:02] Quorbel: deploy done\n").is_empty());
         assert!(speakers("Ref Quorbel: x\nRef Quorbel: y\n").is_empty());

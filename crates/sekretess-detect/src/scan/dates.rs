@@ -95,12 +95,11 @@ impl Scanner<'_> {
         let column = self.key.is_none() && self.column_label(start) == Some(Label::DateOfBirth);
         // A label of its own right before the date ("DOB: 07/19/1983   Admitted: 01/03/2026")
         // says what the date is; a birth cue further away does not.
-        // A chat speaker's colon is no label of the date.
         if !column
             && self.key.is_none()
             && self.other_label_before(start)
             && !self.birth_cue_above(start)
-            && !self.chat_answer_to_birth_question(start)
+            && !self.chat_birth_question_above(start)
         {
             return;
         }
@@ -109,7 +108,7 @@ impl Scanner<'_> {
             || self.after_name(start)
             || self.dob_abbreviation_before(start)
             || self.birth_cue_above(start)
-            || self.chat_answer_to_birth_question(start)
+            || self.chat_birth_question_above(start)
             || self.birth_column_above(start)
             || self.column_named_above(start, BIRTH_COLUMNS);
         if !cued {
@@ -122,6 +121,19 @@ impl Scanner<'_> {
 /// Words that name a column of birth dates in a table's header (a cell's place in its row
 /// matched to the header's list).
 const BIRTH_COLUMNS: &[&str] = &["födelse", "född", "birth", "dob", "born", "fødsel", "fødd"];
+
+/// Words in a chat message that ask for or name a date of birth (a whole word each).
+const CHAT_BIRTH_CUES: &[&str] = &[
+    "date of birth",
+    "birth date",
+    "birthdate",
+    "dob",
+    "d.o.b",
+    "födelsedatum",
+    "födelsedatumet",
+    "fødselsdato",
+    "syntymäaika",
+];
 
 /// The years a date of birth is read in: a cue or a column is needed anyway, and family
 /// histories and records of the dead name births of the nineteenth century.
@@ -241,27 +253,6 @@ impl Scanner<'_> {
             && !BIRTH_LABEL_WORDS.iter().any(|w| label.contains(w))
     }
 
-    /// The date opens a chat message ("12/01/2026, 08:12 - Mom: July 3, 1952", "(09:41:05)
-    /// Anna: 22/08/1991, M14 5RQ") and the message above asks for or names a birth date
-    /// ("Can you confirm your date of birth and postcode?", "Jag behöver era födelsedatum").
-    fn chat_answer_to_birth_question(&self, start: usize) -> bool {
-        let t = self.t;
-        let lo = start.saturating_sub(80);
-        let Some(nl) = memchr::memrchr(b'\n', &t[lo..start]).map(|p| lo + p) else { return false };
-        let head = &t[nl + 1..start];
-        // A chat line's head: a time stamp ("08:12", "[18:05]") and the speaker's colon.
-        let timed = head.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
-        if !timed || !head.ends_with(b": ") {
-            return false;
-        }
-        let plo = nl.saturating_sub(240);
-        let above = String::from_utf8_lossy(&t[plo..nl]).to_lowercase();
-        let above = above.rsplit('\n').next().unwrap_or("");
-        ["date of birth", "birth date", "birthdate", "dob", "födelsedatum", "födelsedag", "födelsedagar"]
-            .iter()
-            .any(|w| above.contains(w))
-    }
-
     /// "died 2 April 2025", "död 2025-04-02", "avled": a date of death.
     fn death_word_before(&self, start: usize) -> bool {
         let t = self.t;
@@ -316,6 +307,49 @@ impl Scanner<'_> {
         ["date of birth", "birth date", "birthdate", "född", "födelse", "dob"]
             .iter()
             .any(|w| tail.contains(w))
+    }
+
+    /// The date opens a chat message (after the line's time stamp and speaker: `12/01/2026,
+    /// 08:12 - Name: 3 May 1950`) and one of the two messages above asks for or names a date
+    /// of birth ("can you confirm your date of birth?", "jag behöver era födelsedatum").
+    fn chat_birth_question_above(&self, start: usize) -> bool {
+        let t = self.t;
+        let lo = start.saturating_sub(64);
+        let Some(nl) = memchr::memrchr(b'\n', &t[lo..start]).map(|p| lo + p) else { return false };
+        let head = &t[nl + 1..start];
+        // A time, then the speaker's name and colon with no digit after it.
+        let Some(tm) = head.windows(4).rposition(|w| {
+            w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+        }) else {
+            return false;
+        };
+        let speaker = &head[tm + 4..];
+        if !speaker.trim_ascii_end().ends_with(b":")
+            || speaker.iter().any(u8::is_ascii_digit)
+            || speaker.iter().filter(|&&b| b == b':').count() > 2
+        {
+            return false;
+        }
+        // The two lines above.
+        let mut k = nl;
+        for _ in 0..2 {
+            let plo = k.saturating_sub(240);
+            let ps = memchr::memrchr(b'\n', &t[plo..k]).map_or(plo, |p| plo + p + 1);
+            let line = String::from_utf8_lossy(&t[ps..k]).to_lowercase();
+            if CHAT_BIRTH_CUES.iter().any(|c| {
+                line.match_indices(c).any(|(p, _)| {
+                    !line[..p].ends_with(char::is_alphanumeric)
+                        && !line[p + c.len()..].starts_with(char::is_alphanumeric)
+                })
+            }) {
+                return true;
+            }
+            if ps == 0 || ps <= plo {
+                return false;
+            }
+            k = ps - 1;
+        }
+        false
     }
 
     /// A table written with spaces whose header line, above, has a birth column ("Född",

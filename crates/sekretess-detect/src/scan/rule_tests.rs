@@ -281,3 +281,19 @@ fn session15_a_labelled_address_wrapped_after_a_comma_goes_on() {
             .any(|s| s.contains("Phone"))
     );
 }
+
+#[test]
+fn session16_a_birth_date_answered_in_a_chat() {
+    // Written for this test: a date opening a message after one that asks for a birth date.
+    let chat = "[09:40] Xanthe Obi: hi\n[09:41] Agent: please confirm your date of birth\n\
+                [09:42] Xanthe Obi: 14/05/1979, and my postcode\n";
+    assert_eq!(of(chat, Format::Text, Label::DateOfBirth), ["14/05/1979"]);
+    let chat = "2026-02-01 10:00 - Kofi: behöver era födelsedatum. Mitt är 1988-01-02\n\
+                2026-02-01 10:01 - Tove: ok\n2026-02-01 10:02 - Ebba: 3 mars 1990\n";
+    assert_eq!(of(chat, Format::Text, Label::DateOfBirth), ["1988-01-02", "3 mars 1990"]);
+    // Not a date further down, nor one in the middle of a message, nor without the question.
+    let chat = "[09:41] Agent: your date of birth?\n[09:42] X: a\n[09:43] X: b\n[09:44] X: 14/05/1979\n";
+    assert!(of(chat, Format::Text, Label::DateOfBirth).is_empty());
+    let chat = "[09:41] Agent: when did it start?\n[09:42] Xanthe: 14/05/2019\n";
+    assert!(of(chat, Format::Text, Label::DateOfBirth).is_empty());
+}
