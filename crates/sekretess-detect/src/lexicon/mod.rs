@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 
 use crate::wordset::WordSet;
 
+mod honorifics;
 mod labels;
 mod streets;
 mod trades;
@@ -163,7 +164,7 @@ pub fn is_person_cue(w: &str) -> bool {
         "mother",
     ];
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(CUES.iter().copied()));
-    contains_lower(&SET, w)
+    contains_lower(&SET, w) || honorifics::is_honorific_lower(w)
 }
 
 /// Strong cues: titles, salutations and name fields.
@@ -532,7 +533,7 @@ pub fn is_stop_word(w: &str) -> bool {
         "Farbror",
     ];
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STOP.iter().copied()));
-    SET.contains(w)
+    SET.contains(w) || honorifics::is_honorific_title_case(w)
 }
 
 /// English month names (capitalised) and Swedish month names (lower case), with their number.

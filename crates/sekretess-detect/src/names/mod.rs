@@ -8,9 +8,11 @@
 //! `cargo run --release -p sekretess-bench-detect -- train-names` and compiled in with
 //! `include_bytes!`. If they cannot be read, the scanner's rules alone decide.
 
+mod bounds;
 mod csv;
 mod features;
 mod handle;
+mod items;
 mod lexcache;
 mod model;
 mod neighbours;
@@ -63,6 +65,13 @@ pub(crate) fn thing_key(key: &str) -> bool {
         "products",
         "item",
         "items",
+        "article",
+        "articles",
+        "artikel",
+        "artiklar",
+        "varor",
+        "lines",
+        "rader",
         "app",
         "application",
         "service",
