@@ -1,11 +1,8 @@
 //! Honorifics of other languages and the chairs of a meeting: excluded from a name like "Mr"
 //! (the span conventions), so they are cues before a name and never start one.
 
-use std::sync::LazyLock;
-
-use crate::wordset::WordSet;
-
-const HONORIFICS: &[&str] = &[
+/// In lower case: cues (matched in any case).
+pub(super) const HONORIFICS: &[&str] = &[
     "frau",
     "herrn",
     "monsieur",
@@ -28,22 +25,39 @@ const HONORIFICS: &[&str] = &[
     "ordförande",
 ];
 
-static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(HONORIFICS.iter().copied()));
-
-/// Whether `w`, in lower case, is one of them.
-pub(super) fn is_honorific_lower(w: &str) -> bool {
-    super::contains_lower(&SET, w)
-}
-
-/// Whether `w` is one of them written with a capital and the rest in lower case (`Frau`,
-/// `Ordförande`): a stop word, like `Mamman` or `Farbror`.
-pub(super) fn is_honorific_title_case(w: &str) -> bool {
-    let mut cs = w.chars();
-    cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase) && is_honorific_lower(w)
-}
+/// The same, capitalised as they start a sentence or a line: stop words, like `Mamman` or
+/// `Farbror`.
+pub(super) const HONORIFICS_TITLE_CASE: &[&str] = &[
+    "Frau",
+    "Herrn",
+    "Monsieur",
+    "Madame",
+    "Mme",
+    "Mlle",
+    "Señor",
+    "Señora",
+    "Señorita",
+    "Sra",
+    "Signor",
+    "Signora",
+    "Shri",
+    "Smt",
+    "Shrimati",
+    "President",
+    "Chairman",
+    "Chairwoman",
+    "Chairperson",
+    "Ordförande",
+];
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn both_lists_hold_the_same_words() {
+        let title: Vec<String> = super::HONORIFICS_TITLE_CASE.iter().map(|w| w.to_lowercase()).collect();
+        assert_eq!(title, super::HONORIFICS);
+    }
+
     #[test]
     fn honorifics_are_cues_and_stop_words() {
         assert!(crate::lexicon::is_person_cue("Frau") && crate::lexicon::is_person_cue("shri"));

@@ -163,8 +163,9 @@ pub fn is_person_cue(w: &str) -> bool {
         "father",
         "mother",
     ];
-    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(CUES.iter().copied()));
-    contains_lower(&SET, w) || honorifics::is_honorific_lower(w)
+    static SET: LazyLock<WordSet> =
+        LazyLock::new(|| WordSet::new(CUES.iter().chain(honorifics::HONORIFICS).copied()));
+    contains_lower(&SET, w)
 }
 
 /// Strong cues: titles, salutations and name fields.
@@ -532,8 +533,9 @@ pub fn is_stop_word(w: &str) -> bool {
         "Morbror",
         "Farbror",
     ];
-    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STOP.iter().copied()));
-    SET.contains(w) || honorifics::is_honorific_title_case(w)
+    static SET: LazyLock<WordSet> =
+        LazyLock::new(|| WordSet::new(STOP.iter().chain(honorifics::HONORIFICS_TITLE_CASE).copied()));
+    SET.contains(w)
 }
 
 /// English month names (capitalised) and Swedish month names (lower case), with their number.

@@ -4,22 +4,45 @@
 
 use super::neighbours::as_str;
 
+/// The longest article line looked at, in bytes.
+const MAX_LINE: usize = 240;
+/// The longest description after a name looked at, in bytes.
+const MAX_REST: usize = 80;
+
 /// Whether the name at `s..e` is part of an article's description: it stands in a cell of a
 /// line laid out as an article line (an amount or a quantity in a column after it, an article
 /// number or a quantity before it), and the cell describes a thing: a lower-case word that is
 /// not a preposition, a size or a count, or quotes around the name.
 pub(super) fn in_article(t: &[u8], s: usize, e: usize) -> bool {
-    let ls = t[..s].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let le = t[e..].iter().position(|&b| b == b'\n').map_or(t.len(), |p| e + p);
-    let ce = cell_end(t, e, le);
-    // A statement, a log or a chat line starts with a date or a time; an article line does not.
-    if dated(&t[ls..s]) || !(amount_after(&t[ce..le]) || article_before(&t[ls..s])) {
+    let le = memchr::memchr(b'\n', &t[e..]).map_or(t.len(), |p| e + p);
+    // An article line is short, and so is the rest of a description after the name.
+    if le - e > MAX_LINE {
         return false;
     }
+    // Columns after the name or an article number or a count before it; most lines about a
+    // person have neither, and memchr finds that fast.
+    let rest = &t[e..le];
+    let columns = memchr::memmem::find(rest, b"  ").is_some()
+        || memchr::memchr3(b'\t', b'|', b';', rest).is_some()
+        || memchr::memmem::find(rest, b"...").is_some();
+    let ls = memchr::memrchr(b'\n', &t[s.saturating_sub(MAX_LINE)..s])
+        .map_or(0, |p| s.saturating_sub(MAX_LINE) + p + 1);
+    if s - ls >= MAX_LINE || (!columns && !article_before(&t[ls..s])) {
+        return false;
+    }
+    let mut cap = le.min(e + MAX_REST);
+    while cap > e && t.get(cap).is_some_and(|&b| b & 0xC0 == 0x80) {
+        cap -= 1;
+    }
+    let ce = cell_end(t, e, cap);
     let quoted = (s == 0 || matches!(t.get(s.wrapping_sub(2)), Some(b' ' | b'(' | b'\t')))
         && matches!(t.get(s.wrapping_sub(1)), Some(b'"'))
         && matches!(t.get(e), Some(b'"'));
-    quoted || describes(after_role(&t[e..ce]))
+    if !quoted && !describes(after_role(&t[e..ce])) {
+        return false;
+    }
+    // A statement, a log or a chat line starts with a date or a time; an article line does not.
+    (amount_after(&t[ce..le]) || article_before(&t[ls..s])) && !dated(&t[ls..s])
 }
 
 /// What follows a name past a bracket without digits right after it, which says who the
@@ -38,9 +61,10 @@ fn after_role(part: &[u8]) -> &[u8] {
 /// Whether the line starts with a date or a time (`2026-11-03`, `03.11.2026`, `14:05`,
 /// `27 Nov 26`, `03 dec`).
 fn dated(head: &[u8]) -> bool {
-    let words: Vec<&str> = as_str(head).split_whitespace().take(3).collect();
+    let mut words = as_str(head).split_ascii_whitespace();
+    let (w1, w2, w3) = (words.next(), words.next(), words.next());
     // The date may follow a voucher number ("V112  2026-11-03").
-    (0..2).any(|k| words.get(k).is_some_and(|w| date_word(w, words.get(k + 1).copied())))
+    w1.is_some_and(|w| date_word(w, w2)) || w2.is_some_and(|w| date_word(w, w3))
 }
 
 fn date_word(w: &str, next: Option<&str>) -> bool {
@@ -71,14 +95,14 @@ fn gap_at(t: &[u8], i: usize) -> usize {
 }
 
 fn cell_end(t: &[u8], e: usize, le: usize) -> usize {
-    let mut i = e;
-    while i < le {
-        if gap_at(t, i) > 0 {
-            return i;
-        }
-        i += 1;
-    }
-    le
+    (e..le)
+        .find(|&i| match t[i] {
+            b'\t' | b'|' | b';' => true,
+            b' ' => t.get(i + 1) == Some(&b' '),
+            b'.' => t.get(i + 1..i + 3) == Some(b".."),
+            _ => false,
+        })
+        .unwrap_or(le)
 }
 
 /// A number in a column of its own after the cell: an amount with decimals (`1 349,00`,

@@ -264,9 +264,8 @@ pub(super) fn venue_before(t: &[u8], s: usize) -> bool {
 
 /// Whether `<noreply@…>` (or `no-reply`, `donotreply`) follows the name on its line.
 pub(super) fn no_reply_after(t: &[u8], e: usize) -> bool {
-    let rest = t.get(e..).unwrap_or_default();
-    let rest = &rest[..rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len()).min(8)];
-    let Some(lt) = rest.iter().position(|&b| b == b'<') else { return false };
+    let rest = t.get(e..t.len().min(e + 8)).unwrap_or_default();
+    let Some(lt) = memchr::memchr(b'<', rest) else { return false };
     if !rest[..lt].iter().all(|&b| b == b' ' || b == b'"') {
         return false;
     }
