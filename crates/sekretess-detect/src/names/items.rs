@@ -22,9 +22,8 @@ pub(super) fn in_article(t: &[u8], s: usize, e: usize) -> bool {
     // Columns after the name or an article number or a count before it; most lines about a
     // person have neither, and memchr finds that fast.
     let rest = &t[e..le];
-    let columns = memchr::memmem::find(rest, b"  ").is_some()
-        || memchr::memchr3(b'\t', b'|', b';', rest).is_some()
-        || memchr::memmem::find(rest, b"...").is_some();
+    let columns = memchr::memchr3(b'\t', b'|', b';', rest).is_some()
+        || memchr::memchr2_iter(b' ', b'.', rest).any(|i| rest.get(i + 1) == Some(&rest[i]));
     let ls = memchr::memrchr(b'\n', &t[s.saturating_sub(MAX_LINE)..s])
         .map_or(0, |p| s.saturating_sub(MAX_LINE) + p + 1);
     if s - ls >= MAX_LINE || (!columns && !article_before(&t[ls..s])) {
