@@ -139,6 +139,8 @@ struct KeyCue {
     account: bool,
     /// A thing ("venue", "devices"): the objects under it are things.
     thing: bool,
+    /// The name or title of a thing ("items": [{"name": "Greta sofa"}]): not a person's.
+    thing_name: bool,
     /// A business's or public place's ("hotel", "office"): an address there is not a home.
     place: bool,
     /// A field's name ("field", "fält"): its value names the label of the value key.
@@ -163,8 +165,21 @@ impl KeyCue {
         {
             label = None;
         }
+        let thing_name = within.is_some_and(|f| f.object && f.thing)
+            && matches!(
+                k.to_lowercase().as_str(),
+                "name"
+                    | "namn"
+                    | "displayname"
+                    | "title"
+                    | "titel"
+                    | "description"
+                    | "beskrivning"
+                    | "benämning"
+            );
         KeyCue {
             label,
+            thing_name,
             version: crate::context::is_version_key(k),
             account: crate::names::account_key(k),
             thing: crate::names::thing_key(k),
@@ -290,6 +305,11 @@ pub(super) fn json(
                     // that thing's name.
                     if in_object && cue.thing {
                         found.retain(|c| c.label != Label::Person);
+                    }
+                    // A thing's name or title ("Greta sofa, oak") unless the thing is a
+                    // person's ("Beatriz's iPhone").
+                    if in_object && cue.thing_name {
+                        found.retain(|c| c.label != Label::Person || text[c.end..].starts_with(b"'s "));
                     }
                     // A handle under an account key ("actor", "owner") is a person's name.
                     if in_object

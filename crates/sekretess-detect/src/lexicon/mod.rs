@@ -4,6 +4,7 @@ use std::sync::LazyLock;
 
 use crate::wordset::WordSet;
 
+mod honorifics;
 mod labels;
 mod streets;
 mod trades;
@@ -162,7 +163,8 @@ pub fn is_person_cue(w: &str) -> bool {
         "father",
         "mother",
     ];
-    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(CUES.iter().copied()));
+    static SET: LazyLock<WordSet> =
+        LazyLock::new(|| WordSet::new(CUES.iter().chain(honorifics::HONORIFICS).copied()));
     contains_lower(&SET, w)
 }
 
@@ -531,7 +533,8 @@ pub fn is_stop_word(w: &str) -> bool {
         "Morbror",
         "Farbror",
     ];
-    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STOP.iter().copied()));
+    static SET: LazyLock<WordSet> =
+        LazyLock::new(|| WordSet::new(STOP.iter().chain(honorifics::HONORIFICS_TITLE_CASE).copied()));
     SET.contains(w)
 }
 

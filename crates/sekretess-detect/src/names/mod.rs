@@ -9,9 +9,11 @@
 //! `include_bytes!`. If they cannot be read, the scanner's rules alone decide.
 
 mod chat;
+mod bounds;
 mod csv;
 mod features;
 mod handle;
+mod items;
 mod lexcache;
 mod model;
 mod neighbours;
@@ -64,6 +66,13 @@ pub(crate) fn thing_key(key: &str) -> bool {
         "products",
         "item",
         "items",
+        "article",
+        "articles",
+        "artikel",
+        "artiklar",
+        "varor",
+        "lines",
+        "rader",
         "app",
         "application",
         "service",

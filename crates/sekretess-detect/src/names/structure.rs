@@ -272,7 +272,7 @@ pub(super) fn organisation_mailbox(t: &[u8], toks: &[Tok]) -> bool {
 
 /// A word in lower case with the Nordic and Latin accents folded as mailboxes write them
 /// (`Felanmälan` -> `felanmalan`).
-fn fold(w: &[u8]) -> String {
+pub(super) fn fold(w: &[u8]) -> String {
     std::str::from_utf8(w)
         .unwrap_or("")
         .chars()

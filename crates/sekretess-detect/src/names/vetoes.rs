@@ -46,11 +46,31 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     {
         return true;
     }
+    // A company form opening the name ("Oy Quorbel Trading Ab").
+    if toks.len() >= 2
+        && std::str::from_utf8(t.get(first.start..first.end).unwrap_or(&[]))
+            .is_ok_and(crate::lexicon::is_company_form)
+    {
+        return true;
+    }
     // A company form closing the name itself ("Café Lyktan AB" in a customer column).
     if toks.len() >= 2
         && std::str::from_utf8(t.get(last.start..last.end).unwrap_or(&[]))
             .is_ok_and(crate::lexicon::is_company_form)
     {
+        return true;
+    }
+    // A hotel, a housing association, a café or a room named after a person ("Hotel Anna
+    // Lind", "Brf Karl Johan"), even a full name.
+    if !structural && venue_before(t, first.start) {
+        return true;
+    }
+    // The sender's name before a no-reply mailbox is a shop's or a system's.
+    if no_reply_after(t, last.end) {
+        return true;
+    }
+    // A product named after a person in an article line ("Soffa Karl-Johan 3-sits").
+    if !structural && super::items::in_article(t, first.start, last.end) {
         return true;
     }
     // A CSV column named for something else ("stad", "city", "company").
@@ -174,7 +194,11 @@ pub(super) fn company_follows(t: &[u8], end: usize) -> bool {
         }
         let Some(w) = t.get(ws..i).and_then(|w| std::str::from_utf8(w).ok()) else { return false };
         let w = w.strip_suffix("'s").unwrap_or(w);
-        if crate::lexicon::is_company_form(w) || (w == "&" && n > 0) {
+        // The Polish `Sp. z o.o.` is written with lower-case words after `Sp.`.
+        if crate::lexicon::is_company_form(w)
+            || (w == "&" && n > 0)
+            || (w == "Sp." && t[i..].starts_with(b" z o.o."))
+        {
             return true;
         }
         if !w.chars().next().is_some_and(char::is_uppercase) {
@@ -205,6 +229,51 @@ pub(super) fn firm_before(t: &[u8], s: usize) -> bool {
     crate::lexicon::is_company_form(w)
         || (w.chars().count() > 7
             && ["huset", "byrån", "firman", "mäklarna", "butiken"].iter().any(|x| w.ends_with(x)))
+}
+
+/// Whether the word before `s` (one space between) names a venue or an association that
+/// takes a person's name: `Hotel`, `Brf`, `Café`, `Konferensrum`.
+pub(super) fn venue_before(t: &[u8], s: usize) -> bool {
+    const VENUES: &[&str] = &[
+        "hotel",
+        "hotell",
+        "brf",
+        "bostadsrättsföreningen",
+        "café",
+        "cafe",
+        "kafé",
+        "restaurang",
+        "restaurant",
+        "pensionat",
+        "vandrarhem",
+        "stiftelsen",
+        "konferensrum",
+        "mötesrum",
+        "salong",
+        "galleri",
+        "gallery",
+    ];
+    if s < 3 || t[s - 1] != b' ' {
+        return false;
+    }
+    let e = s - 1;
+    let b = t[..e].iter().rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80)).map_or(0, |p| p + 1);
+    let Ok(w) = std::str::from_utf8(&t[b..e]) else { return false };
+    w.chars().next().is_some_and(char::is_uppercase) && VENUES.iter().any(|v| w.eq_ignore_ascii_case(v))
+}
+
+/// Whether `<noreply@…>` (or `no-reply`, `donotreply`) follows the name on its line.
+pub(super) fn no_reply_after(t: &[u8], e: usize) -> bool {
+    let rest = t.get(e..t.len().min(e + 8)).unwrap_or_default();
+    let Some(lt) = memchr::memchr(b'<', rest) else { return false };
+    if !rest[..lt].iter().all(|&b| b == b' ' || b == b'"') {
+        return false;
+    }
+    let m = &t[e + lt + 1..];
+    let at = m.iter().take(24).position(|&b| b == b'@').unwrap_or(0);
+    let local: Vec<u8> =
+        m[..at].iter().filter(|b| b.is_ascii_alphabetic()).map(u8::to_ascii_lowercase).collect();
+    matches!(local.as_slice(), b"noreply" | b"donotreply" | b"norespond" | b"noresponse")
 }
 
 /// Words of accounts and agents that are not people: a name holding one is a placeholder.
@@ -266,6 +335,34 @@ mod tests {
         let toks = toks_of(t);
         let k = toks.iter().position(|k| &t[k.start..k.end] == b"Anna").unwrap();
         assert!(!trade_after(t, toks[k].end) && trade_after(t, toks[k + 1].end));
+    }
+
+    #[test]
+    fn venues_and_no_reply_senders_are_not_people() {
+        let at = |t: &[u8], w: &str| t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap();
+        let t = "Middag på Hotell Xanthe Quorbel, Visby".as_bytes();
+        assert!(venue_before(t, at(t, "Xanthe")));
+        let t = b"Brf Xanthe 4, Quorbelgatan 2";
+        assert!(venue_before(t, at(t, "Xanthe")));
+        let t = b"Hej Xanthe, hotel Quorbel";
+        assert!(!venue_before(t, at(t, "Xanthe")) && !venue_before(t, at(t, "Quorbel")));
+        let t = b"From: Quorbel Shop <no-reply@quorbel.example>";
+        assert!(no_reply_after(t, at(t, "Shop") + 4));
+        let t = b"From: Xanthe Quorbel <xanthe@quorbel.example>";
+        assert!(!no_reply_after(t, at(t, "Quorbel") + 7));
+    }
+
+    #[test]
+    fn company_forms_around_a_surname() {
+        let toks_of = |t: &'static [u8]| crate::names::features::sentence(t, None, &[]).toks;
+        let t: &[u8] = b"Supplier: Quorbel Fasteners Sp. z o.o., Gdynia";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"Quorbel").unwrap();
+        assert!(company_follows(t, toks[k].end));
+        let t: &[u8] = b"Supplier: Oy Quorbel Trading";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"Oy").unwrap();
+        assert!(vetoed(t, &toks[k..=k + 1]));
     }
 
     #[test]

@@ -1,0 +1,267 @@
+//! Where a name the tagger found starts: initials written without dots (`D J Haworth`,
+//! `Signature  K O'Donovan`) and a given name that no list knows at the start of a field or a
+//! line (`Negotiator: Imara Quorbel`, `-- Imara Quorbel, CMCA`), which the tagger leaves out.
+
+use super::features::{F_GIVEN, F_SURNAME, SEP_SPACE, Sentence};
+use super::neighbours::as_str;
+use super::structure::{fold, lower_case_nearby};
+
+/// Moves the start of each name in `out` left over such words.
+pub(super) fn widen_starts(t: &[u8], out: &mut [(usize, usize, f32)]) {
+    for k in 0..out.len() {
+        let prev_end = if k > 0 { out[k - 1].1 } else { 0 };
+        let s = out[k].0;
+        let first_caps =
+            t[s..out[k].1].iter().take_while(|b| b.is_ascii_alphabetic()).all(u8::is_ascii_uppercase);
+        if let Some(ns) = bare_initials(t, s).filter(|&ns| ns >= prev_end) {
+            out[k].0 = ns;
+        } else if !first_caps && let Some(ns) = leading_word(t, s, out[k].1).filter(|&ns| ns >= prev_end) {
+            out[k].0 = ns;
+        }
+    }
+}
+
+/// Whether the name is one word that no list knows as a given name: a surname the tagger
+/// found without the given name before it ("Okonjo"; "Agent Sofia" is not one).
+fn single_unknown(t: &[u8], s: usize, e: usize) -> bool {
+    let w = as_str(&t[s..e]);
+    !w.contains(' ') && !crate::lexicon::is_given(w)
+}
+
+/// Whether what ends at `i` starts a field: a line start (with its indent), a label's colon,
+/// a gap of two spaces or more, an opening bracket, `--` or dots of a signature line, `&`.
+fn field_start(t: &[u8], i: usize) -> bool {
+    let mut j = i;
+    let mut spaces = 0;
+    while j > 0 && matches!(t[j - 1], b' ' | b'\t') {
+        j -= 1;
+        spaces += 1;
+    }
+    if j == 0 || t[j - 1] == b'\n' || spaces >= 2 || t[j - 1] == b'\t' {
+        return true;
+    }
+    matches!(t[j - 1], b':' | b'(' | b'&' | b'|')
+        || (t[j - 1] == b'-' && j >= 2 && t[j - 2] == b'-')
+        || (t[j - 1] == b'.' && j >= 2 && t[j - 2] == b'.')
+}
+
+/// The start of a run of capital letters without dots, each followed by one space, before a
+/// name at `s`: two letters or more, or one that starts a field (not `A` or `I`, which are
+/// words).
+fn bare_initials(t: &[u8], s: usize) -> Option<usize> {
+    let mut ns = s;
+    let mut n = 0;
+    while n < 3
+        && ns >= 2
+        && t[ns - 1] == b' '
+        && t[ns - 2].is_ascii_uppercase()
+        && (ns == 2 || !t[ns - 3].is_ascii_alphanumeric() && t[ns - 3] < 0x80)
+    {
+        ns -= 2;
+        n += 1;
+    }
+    (n >= 2 || (n == 1 && field_start(t, ns) && !matches!(t[ns], b'A' | b'I'))).then_some(ns)
+}
+
+/// The start of a title-case word joined by one space before a name at `s`, itself at the
+/// start of a field, that no list takes for something else and that is not written in lower
+/// case nearby.
+fn leading_word(t: &[u8], s: usize, name_end: usize) -> Option<usize> {
+    if s < 3 || t[s - 1] != b' ' {
+        return None;
+    }
+    let e = s - 1;
+    let ws = t[..e].iter().rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80)).map_or(0, |p| p + 1);
+    let w = as_str(&t[ws..e]);
+    let mut cs = w.chars();
+    let title =
+        cs.next().is_some_and(char::is_uppercase) && w.chars().count() >= 2 && cs.all(char::is_lowercase);
+    if !title || !field_start(t, ws) {
+        return None;
+    }
+    // A label's own word ("Tenant: Quorbel" has no word to take) or a cue or role.
+    use crate::lexicon as l;
+    if t.get(e..s) != Some(b" ")
+        || !single_unknown(t, s, name_end)
+        || l::is_stop_word(w)
+        || l::is_field_word(w)
+        || l::is_person_cue(w)
+        || l::is_role_noun(w)
+        || l::is_place_word(w)
+        || l::is_company_word(w)
+        || l::is_trade_word(w)
+        || l::month(w).is_some()
+        || lower_case_nearby(t, ws, e)
+    {
+        return None;
+    }
+    Some(ws)
+}
+
+/// A known given name and surname that the scanner's rules took for a name before a trade
+/// ("Anna Svensson Konsult AB") are the owner's name, as the rules always had it, where the
+/// tagger left the firm out whole (not before a company form alone: "Astrid Lindgren AB" is
+/// a firm's name). Returns the names to add.
+pub(super) fn firm_owners(t: &[u8], s: &Sentence, out: &[(usize, usize, f32)]) -> Vec<(usize, usize, f32)> {
+    let mut add = Vec::new();
+    for w in s.toks.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if a.rule == 1
+            && b.rule == 2
+            && b.sep == SEP_SPACE
+            && a.flags & F_GIVEN != 0
+            && b.flags & F_SURNAME != 0
+            && super::vetoes::trade_after(t, b.end)
+            && !out.iter().any(|&(os, oe, _)| os < b.end && a.start < oe)
+        {
+            add.push((a.start, b.end, 0.75));
+        }
+    }
+    add
+}
+
+/// A display name of two or three title-case words before `<mailbox@…>` that the mailbox
+/// spells (its initials, a word and the other's initial, both words: `Imara Quorbel <iq@…>`,
+/// `<imara.q@…>`, `<iquorbel@…>`) is a person's, where the tagger left it out. Returns the
+/// names to add, sorted.
+pub(super) fn mailbox_names(t: &[u8], out: &[(usize, usize, f32)]) -> Vec<(usize, usize, f32)> {
+    let mut add = Vec::new();
+    for lt in memchr::memchr_iter(b'<', t) {
+        let Some(at) = t[lt + 1..t.len().min(lt + 42)].iter().position(|&b| b == b'@') else { continue };
+        let local: Vec<u8> = t[lt + 1..lt + 1 + at]
+            .iter()
+            .filter(|b| b.is_ascii_alphabetic())
+            .map(u8::to_ascii_lowercase)
+            .collect();
+        if local.len() < 2 || t[lt + 1..lt + 1 + at].iter().any(|&b| b == b' ' || b == b'>') {
+            continue;
+        }
+        let Some((ws, we)) = display_name(t, lt) else { continue };
+        if out.iter().any(|&(s, e, _)| s < we && ws < e) {
+            continue;
+        }
+        let words: Vec<String> = t[ws..we].split(|&b| b == b' ').map(fold).collect();
+        // Both words run together is how role mailboxes are made too ("Site Managers
+        // <sitemanagers@…>"): only for a name a list knows.
+        let known = t[ws..we]
+            .split(|&b| b == b' ')
+            .any(|w| crate::lexicon::is_given(as_str(w)) || crate::lexicon::is_surname(as_str(w)));
+        let initials: String = words.iter().filter_map(|w| w.chars().next()).collect();
+        let local = String::from_utf8_lossy(&local).into_owned();
+        let (Some(f), Some(l)) = (words.first(), words.last()) else { continue };
+        let (fi, li) = (f.chars().next().unwrap_or(' '), l.chars().next().unwrap_or(' '));
+        // The mailbox as people make it from their name.
+        let spelt = local == initials
+            || local == format!("{fi}{l}")
+            || local == format!("{f}{li}")
+            || ((local == format!("{f}{l}") || local == format!("{l}{f}")) && known);
+        if spelt {
+            add.push((ws, we, 0.9));
+        }
+    }
+    add
+}
+
+/// The two or three title-case words right before `lt` (past spaces and a quote) that follow
+/// a line start, a label's colon or a quote.
+fn display_name(t: &[u8], lt: usize) -> Option<(usize, usize)> {
+    let mut we = lt;
+    while we > 0 && matches!(t[we - 1], b' ' | b'"') {
+        we -= 1;
+    }
+    let mut ws = we;
+    let mut n = 0;
+    loop {
+        let s = t[..ws]
+            .iter()
+            .rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80 || c == b'-'))
+            .map_or(0, |p| p + 1);
+        let w = as_str(&t[s..ws]);
+        let mut cs = w.chars();
+        let title = cs.next().is_some_and(char::is_uppercase)
+            && w.chars().count() >= 2
+            && cs.all(|c| c.is_lowercase() || c == '-');
+        use crate::lexicon as l;
+        if !title
+            || l::is_stop_word(w)
+            || l::is_field_word(w)
+            || l::is_company_word(w)
+            || l::is_trade_word(w)
+            || l::is_place_word(w)
+        {
+            return None;
+        }
+        ws = s;
+        n += 1;
+        if ws >= 1 && t[ws - 1] == b' ' && n < 3 && ws >= 2 && t[ws - 2] != b' ' && t[ws - 2] != b':' {
+            ws -= 1;
+            continue;
+        }
+        break;
+    }
+    let before = t[..ws].iter().rev().find(|&&b| b != b' ').copied();
+    (n >= 2 && matches!(before, None | Some(b'\n' | b':' | b'"'))).then_some((ws, we))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Written for these tests (not from any evaluation or tuning set).
+    fn widened(t: &str, name: &str) -> String {
+        let s = t.find(name).unwrap();
+        let mut out = vec![(s, s + name.len(), 0.9)];
+        widen_starts(t.as_bytes(), &mut out);
+        t[out[0].0..out[0].1].to_string()
+    }
+
+    #[test]
+    fn the_owner_s_full_name_in_a_firm_s_name_is_a_person() {
+        let t = "Leverantör: Anna Svensson Konsult AB, Storgatan 1".as_bytes();
+        let s = crate::names::sentence(t, None);
+        let add = firm_owners(t, &s, &[]);
+        assert_eq!(add.iter().map(|&(a, b, _)| &t[a..b]).collect::<Vec<_>>(), [&b"Anna Svensson"[..]]);
+        // A surname alone is the firm's ("Svensson Konsult AB").
+        let t = "Leverantör: Svensson Konsult AB".as_bytes();
+        let s = crate::names::sentence(t, None);
+        assert!(firm_owners(t, &s, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_display_name_the_mailbox_spells_is_a_person() {
+        let found = |t: &str| -> Vec<String> {
+            mailbox_names(t.as_bytes(), &[]).iter().map(|&(s, e, _)| t[s..e].to_string()).collect()
+        };
+        assert_eq!(found("From: Imara Quorbel <iq@example.org>"), ["Imara Quorbel"]);
+        assert_eq!(found("To: Imara Quorbel <imara.q@example.org>"), ["Imara Quorbel"]);
+        assert_eq!(found("Imara Quorbel <iquorbel@example.org>"), ["Imara Quorbel"]);
+        // A firm's name or a role mailbox.
+        assert!(found("From: Quorbel Trading <orders@example.org>").is_empty());
+        assert!(found("From: Quorbel Shop <info@example.org>").is_empty());
+        assert!(found("To: Claims Desk <claims@example.org>").is_empty());
+        assert!(found("To: Site Quorbels <sitequorbels@example.org>").is_empty());
+    }
+
+    #[test]
+    fn initials_without_dots_join_the_name() {
+        assert_eq!(widened("Signed   P Q Quorbel   date", "Quorbel"), "P Q Quorbel");
+        assert_eq!(widened("(account holder X V Quorbel)", "Quorbel"), "X V Quorbel");
+        assert_eq!(widened("Witness  K Quorbel", "Quorbel"), "K Quorbel");
+        // A lone letter in prose is a word or a grade, not an initial.
+        assert_eq!(widened("rated band C Quorbel", "Quorbel"), "Quorbel");
+        assert_eq!(widened("Then I Quorbel", "Quorbel"), "Quorbel");
+    }
+
+    #[test]
+    fn an_unknown_given_name_at_a_field_start_joins() {
+        assert_eq!(widened("Valuer: Imara Quorbel, MRICS", "Quorbel"), "Imara Quorbel");
+        assert_eq!(widened("Agent -- Imara Quorbel", "Quorbel"), "Imara Quorbel");
+        assert_eq!(widened("   Imara Quorbel declared", "Quorbel"), "Imara Quorbel");
+        // Not a word after another word, a title, or a word used in lower case nearby.
+        assert_eq!(widened("we met Imara Quorbel", "Quorbel"), "Quorbel");
+        assert_eq!(widened("Mrs Quorbel", "Quorbel"), "Quorbel");
+        assert_eq!(widened("Montör Quorbel kom. Vår montör var sen.", "Quorbel"), "Quorbel");
+        // A role before a given name alone.
+        assert_eq!(widened("Kontakt: Agent Sofia", "Sofia"), "Sofia");
+    }
+}
