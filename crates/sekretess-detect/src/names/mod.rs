@@ -8,8 +8,8 @@
 //! `cargo run --release -p sekretess-bench-detect -- train-names` and compiled in with
 //! `include_bytes!`. If they cannot be read, the scanner's rules alone decide.
 
-mod chat;
 mod bounds;
+mod chat;
 mod csv;
 mod features;
 mod handle;
