@@ -492,6 +492,16 @@ pub fn is_place_key(key: &str) -> bool {
                 | "besoksadress"
                 | "besöksadress"
                 | "visiting"
+                // Where a parcel waits or goods pass: a depot's or a shop's address.
+                | "terminal"
+                | "depot"
+                | "dc"
+                | "point"
+                | "utlamning"
+                | "utlämning"
+                | "utlamningsstalle"
+                | "utlämningsställe"
+                | "firma"
         )
     })
 }

@@ -282,11 +282,23 @@ fn kv(chunk: &[u8], options: &Options, out: &mut Vec<u8>, cands: &mut Vec<Cand>)
         kv_pairs(line, &mut pairs);
         let mut line_cands: Vec<Cand> = Vec::new();
         let mut hinted: Vec<(usize, usize)> = Vec::new();
+        let who = kv_line_owner(line, &pairs);
         for &((ks, ke), (vs, ve)) in &pairs {
             let key = String::from_utf8_lossy(&line[ks..ke]);
             if let Some(label) = key_label(&key) {
                 hinted.push((vs, ve));
-                for mut c in find(&line[vs..ve], Some(label), options) {
+                let mut found = find(&line[vs..ve], Some(label), options);
+                // A post-office box under an address key on a line that is nobody's
+                // business is the person's own postal address (whole_field leaves boxes out).
+                if label == Label::PostalAddress
+                    && who == LineOwner::Open
+                    && let Some(b) = crate::scan::whole_box_cell(&line[vs..ve])
+                    && b.conf >= options.min_confidence
+                {
+                    found.retain(|c| c.end <= b.start || c.start >= b.end);
+                    found.push(b);
+                }
+                for mut c in found {
                     c.start += vs;
                     c.end += vs;
                     line_cands.push(c);
@@ -300,6 +312,19 @@ fn kv(chunk: &[u8], options: &Options, out: &mut Vec<u8>, cands: &mut Vec<Cand>)
                 line_cands.push(c);
             }
         }
+        // A place's value (`court=`, `terminal=`, `pickup_point=`) holds the place's own
+        // address, and a line that is a business's record (`name="… LLC"`, an orgnr) its own.
+        if who != LineOwner::Open {
+            line_cands.retain(|c| {
+                c.label != Label::PostalAddress
+                    || !pairs.iter().any(|&((ks, ke), (vs, ve))| {
+                        let key = String::from_utf8_lossy(&line[ks..ke]);
+                        let owned = crate::context::is_place_key(&key)
+                            || (who == LineOwner::Business && key_label(&key) == Some(Label::PostalAddress));
+                        owned && vs <= c.start && c.end <= ve
+                    })
+            });
+        }
         let line_cands = crate::resolve(line_cands, options);
         rewrite(line, &line_cands, options, out);
         for mut c in line_cands {
@@ -309,6 +334,35 @@ fn kv(chunk: &[u8], options: &Options, out: &mut Vec<u8>, cands: &mut Vec<Cand>)
         }
         pos = end;
     }
+}
+
+/// Whose record a `key=value` line is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LineOwner {
+    /// A business's: a name key holds a firm's name, or an organisation number is given.
+    Business,
+    /// A place key names where the address is (a court, a terminal, a pickup point).
+    Place,
+    /// Nothing says it is not a person's.
+    Open,
+}
+
+fn kv_line_owner(line: &[u8], pairs: &[(Range, Range)]) -> LineOwner {
+    let mut owner = LineOwner::Open;
+    for &((ks, ke), (vs, ve)) in pairs {
+        let key = String::from_utf8_lossy(&line[ks..ke]);
+        match key_label(&key) {
+            Some(Label::SeOrgnr) => return LineOwner::Business,
+            Some(Label::Person) if crate::scan::names_a_business(&String::from_utf8_lossy(&line[vs..ve])) => {
+                return LineOwner::Business;
+            }
+            _ => {}
+        }
+        if crate::context::is_place_key(&key) {
+            owner = LineOwner::Place;
+        }
+    }
+    owner
 }
 
 // ------------------------------------------------------------------- CSV
