@@ -537,6 +537,7 @@ pub(super) fn is_house_name(ws: &[(usize, &str)]) -> bool {
         "Croft",
         "Gables",
         "Cottages",
+        "Mansions",
     ];
     (1..=4).contains(&ws.len())
         && ws.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()))

@@ -30,6 +30,22 @@ pub(super) fn house_name_tail(seg: &str, loose: bool) -> Option<usize> {
             break;
         }
     }
+    // "of Orchard View" after a person's name: the house starts after the preposition.
+    tail_at(&ws, a, loose).or_else(|| {
+        (a..ws.len())
+            .rev()
+            .filter(|&p| ws[p].1 == "of")
+            .find_map(|p| tail_at(&ws, p + 1, loose))
+    })
+}
+
+/// Welsh, Irish and Spanish words for a house that open a house's name ("Ty Gwyn", "Casa Azul").
+fn is_house_lead(w: &str) -> bool {
+    matches!(w, "Ty" | "Tŷ" | "Teach" | "Casa")
+}
+
+/// `house_name_tail` with the name's first candidate word at `a`.
+fn tail_at(ws: &[(usize, &str)], mut a: usize, loose: bool) -> Option<usize> {
     while a < ws.len() && !capitalised(ws[a].1) {
         a += 1;
     }
@@ -46,12 +62,13 @@ pub(super) fn house_name_tail(seg: &str, loose: bool) -> Option<usize> {
     let last = &name[name.len() - 1..];
     let house_word = is_house_name(name) && last[0].1 != "The" && is_house_name(last);
     let the = is_house_name(name) && name[0].1 == "The" && name.len() <= 3;
+    let lead = name.len() == 2 && is_house_lead(name[0].1);
     let particle = name.iter().any(|(_, w)| is_name_particle(w));
     // The other words must not say a company, a trade, a field, a street, a place or a name.
     let mut bad = false;
     let mut person = false;
     for (k, (_, w)) in name.iter().enumerate() {
-        if (k == 0 && the) || (k == name.len() - 1 && house_word) || is_name_particle(w) {
+        if (k == 0 && (the || lead)) || (k == name.len() - 1 && house_word) || is_name_particle(w) {
             continue;
         }
         bad |= lexicon::is_company_form(w)
@@ -65,7 +82,7 @@ pub(super) fn house_name_tail(seg: &str, loose: bool) -> Option<usize> {
         person |= lexicon::is_given(w) || lexicon::is_surname(w) || lexicon::surname_shape(w);
     }
     let unmarked = loose && !person && (name.len() == 1 || particle);
-    (!bad && (house_word || the || unmarked)).then_some(name[0].0)
+    (!bad && (house_word || the || lead || unmarked)).then_some(name[0].0)
 }
 
 impl Scanner<'_> {
