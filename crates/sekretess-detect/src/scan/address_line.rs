@@ -302,9 +302,10 @@ impl Scanner<'_> {
         } else if english {
             // Québec writes the French order before its province ("42 rue Saint-Viateur O,
             // Montréal QC H2T 2K8").
-            english_street(ws).or_else(|| continental(ws)).or_else(|| french(ws))
+            english_street(ws).or_else(|| celtic(ws)).or_else(|| continental(ws)).or_else(|| french(ws))
         } else {
-            continental(ws).or_else(|| french(ws))
+            // Before the continental order, which would start "Bóthar na Trá 5" at "Trá".
+            celtic(ws).or_else(|| continental(ws)).or_else(|| french(ws))
         };
         found.map(|s| ss + off + s)
     }

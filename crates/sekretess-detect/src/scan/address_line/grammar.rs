@@ -656,6 +656,27 @@ pub(super) fn french(ws: &[(usize, &str)]) -> Option<usize> {
     ok.then_some(ws[h].0)
 }
 
+/// A Welsh or Irish street line ending the words `ws`: the street's type leads its name and
+/// small words link them ("3 Heol y Llan", "4 Sráid an Mhuilinn", "Bóthar na Trá 5"), the
+/// number before or after. Returns the offset of its first word.
+pub(super) fn celtic(ws: &[(usize, &str)]) -> Option<usize> {
+    const LEAD: &[&str] = &["Heol", "Ffordd", "Stryd", "Lôn", "Sráid", "Bóthar", "Ascaill"];
+    let lead = ws.iter().rposition(|(_, w)| LEAD.contains(w))?;
+    let n = ws.len();
+    let (start, name) = if n > lead + 2 && is_house_number(ws[n - 1].1) {
+        (ws[lead].0, &ws[lead + 1..n - 1])
+    } else if lead > 0 && is_house_number(ws[lead - 1].1) {
+        (ws[lead - 1].0, &ws[lead + 1..])
+    } else {
+        return None;
+    };
+    let small = |w: &str| matches!(w, "y" | "yr" | "an" | "na" | "'r");
+    let ok = (1..=4).contains(&name.len())
+        && name.last().is_some_and(|(_, w)| capitalised(w))
+        && name.iter().all(|(_, w)| capitalised(w) || small(w));
+    ok.then_some(start)
+}
+
 /// An English street line ending the words `ws`: `Number [Words] Type [direction] [unit]`,
 /// or `Number Words` when the number starts the segment. Returns the offset of the number.
 pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {

@@ -31,12 +31,8 @@ pub(super) fn house_name_tail(seg: &str, loose: bool) -> Option<usize> {
         }
     }
     // "of Orchard View" after a person's name: the house starts after the preposition.
-    tail_at(&ws, a, loose).or_else(|| {
-        (a..ws.len())
-            .rev()
-            .filter(|&p| ws[p].1 == "of")
-            .find_map(|p| tail_at(&ws, p + 1, loose))
-    })
+    tail_at(&ws, a, loose)
+        .or_else(|| (a..ws.len()).rev().filter(|&p| ws[p].1 == "of").find_map(|p| tail_at(&ws, p + 1, loose)))
 }
 
 /// Welsh, Irish and Spanish words for a house that open a house's name ("Ty Gwyn", "Casa Azul").

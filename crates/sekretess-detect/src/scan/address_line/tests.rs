@@ -64,6 +64,12 @@ fn units_and_street_names_of_more_countries() {
     assert_eq!(fr("12 bis avenue Victor Hugo").as_deref(), Some("12 bis avenue Victor Hugo"));
     assert_eq!(fr("8 rue"), None);
     assert_eq!(fr("we sold 8 rue bottles"), None);
+    // Welsh and Irish streets, their type first.
+    let ce = |s: &str| celtic(&words(s)).map(|o| s[o..].to_string());
+    assert_eq!(ce("at 12 Heol yr Eglwys").as_deref(), Some("12 Heol yr Eglwys"));
+    assert_eq!(ce("Sráid na Cille 7").as_deref(), Some("Sráid na Cille 7"));
+    assert_eq!(ce("Heol y 7"), None);
+    assert_eq!(ce("Ffordd is long"), None);
     // A given name or a title before a genitive street; a capitalised particle.
     assert!(joins_street_name("Erik", "Dahlbergsgatan"));
     assert!(joins_street_name("Kapten", "Nemosgatan"));
