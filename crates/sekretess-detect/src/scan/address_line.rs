@@ -94,6 +94,13 @@ impl Scanner<'_> {
                 return Some(e2);
             }
         }
+        // A Turkish district and its city ("Çankaya/Ankara").
+        if t.get(e) == Some(&b'/') && char_at(t, e + 1).is_some_and(|(c, _)| c.is_uppercase()) {
+            let e2 = self.word_end(e + 1);
+            if e2 > e + 1 && !char_at(t, e2).is_some_and(|(c, _)| c.is_alphanumeric() || c == '/') {
+                return Some(e2);
+            }
+        }
         // A town named by its river or region after a small word ("Frankfurt am Main",
         // "Halle an der Saale", "Châlons-en-Champagne" is one word already).
         if t.get(e) == Some(&b' ') {
@@ -286,7 +293,11 @@ impl Scanner<'_> {
         let english = matches!(kind, Post::Uk | Post::Us | Post::Intl);
         let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
         // A label ends the address: read only what follows its colon.
-        let (off, seg) = match seg.rfind(": ") {
+        // Turkish numbers are written "No: 118": no label.
+        let label = seg
+            .rfind(": ")
+            .filter(|&p| !matches!(seg[..p].rsplit(' ').next(), Some("No" | "NO" | "D" | "Kat")));
+        let (off, seg) = match label {
             Some(p) => (p + 2, &seg[p + 2..]),
             None => (0, seg),
         };
@@ -305,7 +316,7 @@ impl Scanner<'_> {
             english_street(ws).or_else(|| celtic(ws)).or_else(|| continental(ws)).or_else(|| french(ws))
         } else {
             // Before the continental order, which would start "Bóthar na Trá 5" at "Trá".
-            celtic(ws).or_else(|| continental(ws)).or_else(|| french(ws))
+            celtic(ws).or_else(|| turkish(ws)).or_else(|| continental(ws)).or_else(|| french(ws))
         };
         found.map(|s| ss + off + s)
     }

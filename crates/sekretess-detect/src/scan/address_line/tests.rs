@@ -70,6 +70,11 @@ fn units_and_street_names_of_more_countries() {
     assert_eq!(ce("Sráid na Cille 7").as_deref(), Some("Sráid na Cille 7"));
     assert_eq!(ce("Heol y 7"), None);
     assert_eq!(ce("Ffordd is long"), None);
+    // Turkish streets: the type inside the name, "No:" before the number, the flat after.
+    let tr = |s: &str| turkish(&words(s)).map(|o| s[o..].to_string());
+    assert_eq!(tr("Gazi Bulvarı No: 12 Daire 3").as_deref(), Some("Gazi Bulvarı No: 12 Daire 3"));
+    assert_eq!(tr("bor på Lale Sok. No 4").as_deref(), Some("Lale Sok. No 4"));
+    assert_eq!(tr("Order No: 12"), None);
     // A given name or a title before a genitive street; a capitalised particle.
     assert!(joins_street_name("Erik", "Dahlbergsgatan"));
     assert!(joins_street_name("Kapten", "Nemosgatan"));
