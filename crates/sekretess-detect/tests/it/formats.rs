@@ -68,6 +68,26 @@ fn key_value_logs() {
 }
 
 #[test]
+fn key_value_addresses_by_whose_line_it_is() {
+    let addrs = |doc: &str| -> Vec<String> {
+        let r = redact_str(doc, Format::KeyValue, &Options::default()).unwrap();
+        r.findings
+            .iter()
+            .filter(|f| f.label == Label::PostalAddress)
+            .map(|f| doc[f.start_byte..f.end_byte].to_string())
+            .collect()
+    };
+    // A person's own PO box under an address key.
+    assert_eq!(addrs("step=moved address=\"Box 512, 722 10 Västerås\"\n"), vec!["Box 512, 722 10 Västerås"]);
+    // A firm's line (an orgnr, a company name under a name key) or a place key's value.
+    assert!(
+        addrs("name=\"Vinga Rör AB\" orgnr=5560360793 address=\"Hamngatan 4, 411 14 Göteborg\"\n").is_empty()
+    );
+    assert!(addrs("pickup_point=\"Kiosken Torget, Torggatan 8, 722 15 Västerås\" status=ready\n").is_empty());
+    assert!(addrs("step=moved address=\"Box 512, 722 10 Västerås\" orgnr=5560360793\n").is_empty());
+}
+
+#[test]
 fn invalid_utf8_passes_through() {
     let mut doc = b"name: Anna \xff\xfe Svensson, card 4111111111111111\n".to_vec();
     doc.extend_from_slice(b"\xc3(");

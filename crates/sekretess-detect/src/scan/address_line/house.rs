@@ -58,7 +58,8 @@ fn tail_at(ws: &[(usize, &str)], mut a: usize, loose: bool) -> Option<usize> {
     let last = &name[name.len() - 1..];
     let house_word = is_house_name(name) && last[0].1 != "The" && is_house_name(last);
     let the = is_house_name(name) && name[0].1 == "The" && name.len() <= 3;
-    let lead = name.len() == 2 && is_house_lead(name[0].1);
+    // Not a person called Ty ("Ty Ames").
+    let lead = name.len() == 2 && is_house_lead(name[0].1) && !lexicon::is_surname(name[1].1);
     let particle = name.iter().any(|(_, w)| is_name_particle(w));
     // The other words must not say a company, a trade, a field, a street, a place or a name.
     let mut bad = false;
