@@ -125,6 +125,9 @@ struct Frame {
     /// of the objects under its keys, are its own; not those of the records listed in its
     /// arrays ("ordrar": [{…}] of a supplier are its customers').
     business: bool,
+    /// A record (or one under it) that names a person: a post-office box under its address
+    /// keys is that person's own postal address.
+    someone: bool,
 }
 
 /// What an object key says about the value after it.
@@ -147,6 +150,8 @@ struct KeyCue {
     field_name: bool,
     /// A field's value ("value", "värde"): labelled by its sibling field name.
     field_value: bool,
+    /// The kind of a record ("type", "typ"): a place's kind makes its addresses the place's.
+    kind: bool,
 }
 
 impl KeyCue {
@@ -193,6 +198,7 @@ impl KeyCue {
                 k.to_lowercase().as_str(),
                 "value" | "värde" | "varde" | "ocr_text" | "ocr_value" | "text_value" | "extracted"
             ),
+            kind: matches!(k.to_lowercase().as_str(), "type" | "typ" | "kind" | "adresstyp" | "address_type"),
         }
     }
 }
@@ -228,7 +234,8 @@ pub(super) fn json(
                 let key = cue.label.filter(|l| matches!(l, Label::Person | Label::DateOfBirth));
                 let thing = cue.thing || stack.last().is_some_and(|f| !f.object && f.thing);
                 let business = stack.last().is_some_and(|f| f.object && f.business);
-                stack.push(Frame { object: true, key, place, thing, business, named: None });
+                let someone = stack.last().is_some_and(|f| f.someone);
+                stack.push(Frame { object: true, key, place, thing, business, named: None, someone });
                 expect_key = true;
                 i += 1;
             }
@@ -245,6 +252,7 @@ pub(super) fn json(
                     thing: cue.thing,
                     business: false,
                     named: None,
+                    someone: stack.last().is_some_and(|f| f.someone),
                 });
                 i += 1;
             }
@@ -294,7 +302,34 @@ pub(super) fn json(
                     {
                         f.business = true;
                     }
+                    if in_object
+                        && key == Some(Label::Person)
+                        && let Some(f) = stack.last_mut()
+                        && !f.business
+                    {
+                        f.someone = true;
+                    }
+                    // An address record's kind naming a place ("typ": "arbetsplats"): the
+                    // addresses in it are the place's.
+                    if in_object
+                        && cue.kind
+                        && crate::context::is_place_key(&String::from_utf8_lossy(&text))
+                        && let Some(f) = stack.last_mut()
+                    {
+                        f.place = true;
+                    }
                     let mut found = find(&text, key, options);
+                    // A person's own post-office box ("utdelningsadress": "Box 2047").
+                    if in_object
+                        && key == Some(Label::PostalAddress)
+                        && !cue.place
+                        && stack.last().is_some_and(|f| f.someone && !f.place && !f.business)
+                        && let Some(b) = crate::scan::whole_box_cell(&text)
+                        && b.conf >= options.min_confidence
+                    {
+                        found.retain(|c| c.end <= b.start || c.start >= b.end);
+                        found.push(b);
+                    }
                     if in_object && cue.version {
                         found.retain(|c| c.label != Label::IpAddress);
                     }

@@ -88,6 +88,23 @@ fn key_value_addresses_by_whose_line_it_is() {
 }
 
 #[test]
+fn json_post_boxes_of_people_and_addresses_of_workplaces() {
+    let addrs = |doc: &str| -> Vec<String> {
+        let r = redact_str(doc, Format::Json, &Options::default()).unwrap();
+        r.findings
+            .iter()
+            .filter(|f| f.label == Label::PostalAddress)
+            .map(|f| doc[f.start_byte..f.end_byte].to_string())
+            .collect()
+    };
+    let person = r#"{"name": "Lova Berglund", "addresses": [{"type": "post", "street": "Box 318"},
+        {"type": "workplace", "street": "Lasarettet, Sjukhusvägen 2"}]}"#;
+    assert_eq!(addrs(person), vec!["Box 318"]);
+    let firm = r#"{"name": "Berglund Rör AB", "addresses": [{"street": "Box 318"}]}"#;
+    assert!(addrs(firm).is_empty());
+}
+
+#[test]
 fn invalid_utf8_passes_through() {
     let mut doc = b"name: Anna \xff\xfe Svensson, card 4111111111111111\n".to_vec();
     doc.extend_from_slice(b"\xc3(");
