@@ -370,6 +370,13 @@ const BUSINESS_AFTER: &[&str] = &[
     "http",
     "öppettider",
     "öppet ",
+    "öppet:",
+    // The match ignores ASCII case only.
+    "Öppettider",
+    "Öppet ",
+    "Öppet:",
+    "open:",
+    "opening times",
     "opening hours",
     "open mon",
     "freehold",
@@ -385,6 +392,44 @@ const BUSINESS_AFTER: &[&str] = &[
     "till salu",
     "sold ",
 ];
+
+/// Whether the text before an address on its line gives a listing's size in a cell of its
+/// own ("Radhus, 5 rok, 128 m²  ·  Storgatan 1"): a property advertised, not a home. In
+/// running text ("villa 140 kvm, Granvägen 7") the size is the writer's own house.
+fn listing_before(before: &str) -> bool {
+    let Some(cut) = before.rfind(['·', '|', '•']).or_else(|| before.rfind("   ")) else { return false };
+    let cell = before[..cut].to_lowercase();
+    let figure = |unit: &str| {
+        cell.match_indices(unit).any(|(k, _)| {
+            let head = cell[..k].trim_end();
+            let word_end = !cell[k + unit.len()..].starts_with(|c: char| c.is_alphanumeric());
+            word_end && head.ends_with(|c: char| c.is_ascii_digit())
+        })
+    };
+    figure("rok") || figure("m²") || figure("kvm") || figure("sq ft") || figure("bedrooms")
+}
+
+/// Whether a line gives opening hours ("Mån–fre 10–18, lör 10–15", "Mon-Sat 9-17"): a shop's,
+/// above its own address. `lower` is in lower case.
+fn opening_hours(lower: &str) -> bool {
+    const DAYS: &[&str] =
+        &["mån", "tis", "ons", "tor", "fre", "lör", "sön", "mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let day_range = lower.split(|c: char| !c.is_alphabetic() && c != '–' && c != '-').any(|w| {
+        let mut parts = w.split(['–', '-']);
+        let (a, b) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        DAYS.iter().any(|d| a.starts_with(d)) && DAYS.iter().any(|d| b.starts_with(d))
+    });
+    // A span of hours: digits, a dash, digits ("10–18", "9.00-17.00").
+    let b = lower.as_bytes();
+    let hours = (1..b.len()).any(|k| {
+        let dash = b[k] == b'-' || b[k..].starts_with("–".as_bytes());
+        dash && b[k - 1].is_ascii_digit() && {
+            let after = if b[k] == b'-' { k + 1 } else { k + '–'.len_utf8() };
+            b.get(after).is_some_and(u8::is_ascii_digit)
+        }
+    });
+    day_range && hours
+}
 
 /// Mailboxes of a role, not of a person ("info@", "kundservice@"): an organisation's.
 const ROLE_MAILBOXES: &[&str] = &[
@@ -590,7 +635,7 @@ impl Scanner<'_> {
         if home_clause(&before) {
             return false;
         }
-        if names_a_place(sentence_tail(&before)) {
+        if names_a_place(sentence_tail(&before)) || listing_before(&before) {
             return true;
         }
         // The line above counts when the address opens its line, perhaps after a floor or
@@ -620,10 +665,10 @@ impl Scanner<'_> {
             // In a layout of columns only the cell above the address speaks of it.
             let col = t[ls..s].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
             let line = cell_at(&line, col);
-            if names_a_place(line) {
+            let lower = line.trim_start().to_lowercase();
+            if names_a_place(line) || opening_hours(&lower) {
                 return true;
             }
-            let lower = line.trim_start().to_lowercase();
             let attention =
                 ["att.", "att:", "attn", "fao", "for the attention"].iter().any(|a| lower.starts_with(a));
             if !attention || ps == 0 || t[ps - 1] != b'\n' {
@@ -637,7 +682,19 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{names_a_place, sentence_tail};
+    use super::{listing_before, names_a_place, opening_hours, sentence_tail};
+
+    #[test]
+    fn listings_and_opening_hours_are_not_homes() {
+        assert!(listing_before("Villa, 6 rok, 164 m²  ·  "));
+        assert!(listing_before("Semi-detached | 3 bedrooms | "));
+        assert!(!listing_before("offert på villa 140 kvm, "));
+        assert!(!listing_before("Lägenhet | "));
+        assert!(opening_hours("öppet mån–fre 9–19, lör 10–16"));
+        assert!(opening_hours("mon-sat 8.30-17.30"));
+        assert!(!opening_hours("möte mån 14 mars"));
+        assert!(!opening_hours("tel 08-123 45 67"));
+    }
 
     #[test]
     fn places_businesses_and_boxes_are_named_by_their_words() {
