@@ -283,9 +283,17 @@ fn kv(chunk: &[u8], options: &Options, out: &mut Vec<u8>, cands: &mut Vec<Cand>)
         let mut line_cands: Vec<Cand> = Vec::new();
         let mut hinted: Vec<(usize, usize)> = Vec::new();
         let who = kv_line_owner(line, &pairs);
+        // A form's field written as a name/value pair ("field=date_of_birth value=…").
+        let mut named: Option<Label> = None;
         for &((ks, ke), (vs, ve)) in &pairs {
             let key = String::from_utf8_lossy(&line[ks..ke]);
-            if let Some(label) = key_label(&key) {
+            let lower = key.to_lowercase();
+            if matches!(lower.as_str(), "field" | "fält" | "falt" | "fieldname" | "field_name") {
+                named = key_label(&String::from_utf8_lossy(&line[vs..ve]));
+                continue;
+            }
+            let value_key = matches!(lower.as_str(), "value" | "värde" | "varde" | "ocr_text" | "ocr_value");
+            if let Some(label) = key_label(&key).or(if value_key { named } else { None }) {
                 hinted.push((vs, ve));
                 let mut found = find(&line[vs..ve], Some(label), options);
                 // A post-office box under an address key on a line that is nobody's

@@ -382,7 +382,52 @@ impl<'a> Scanner<'a> {
         if label == Label::SeBankAccount && self.routing_before(start) {
             conf = conf.min(confidence::NOT_A_HOME);
         }
+        // A company's registration or VAT number in a phone's shape ("Company No. 08817342",
+        // "VAT EL 099 812 774").
+        if label == Label::Phone && self.registration_before(start) {
+            conf = conf.min(confidence::NOT_A_HOME);
+        }
         self.out.push(Cand { start, end, label, conf, rec });
+    }
+
+    /// Whether a company's registration or VAT label ends right before `start` ("Company
+    /// No.", "company number:", "Reg. no", "VAT", "VAT No. GB").
+    fn registration_before(&self, start: usize) -> bool {
+        let t = self.t;
+        let lo = start.saturating_sub(32);
+        let ls = memchr::memrchr(b'\n', &t[lo..start]).map_or(lo, |p| lo + p + 1);
+        let before = String::from_utf8_lossy(&t[ls..start]).to_lowercase();
+        let mut b = before.trim_end_matches([' ', ':', '#', '(']);
+        // A country code after a VAT label ("VAT EL", "VAT Reg. GB").
+        if let Some((head, cc)) = b.rsplit_once(' ')
+            && cc.len() == 2
+            && cc.bytes().all(|c| c.is_ascii_lowercase())
+        {
+            let h = head.trim_end();
+            if h.ends_with("vat") || h.ends_with("vat reg.") || h.ends_with("vat no.") {
+                b = h;
+            }
+        }
+        [
+            "company no.",
+            "company no",
+            "company number",
+            "company reg. no.",
+            "company registration no.",
+            "company registration number",
+            "registration no.",
+            "registered no.",
+            "reg. no.",
+            "vat",
+            "vat no.",
+            "vat reg.",
+            "vat reg. no.",
+        ]
+        .iter()
+        .any(|c| {
+            b.ends_with(c)
+                && b[..b.len() - c.len()].chars().next_back().is_none_or(|ch| !ch.is_alphanumeric())
+        })
     }
 
     /// Whether "routing", "ABA" or "RTN" stands before `start` on its line (48 bytes).

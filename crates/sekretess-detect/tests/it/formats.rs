@@ -88,6 +88,16 @@ fn key_value_addresses_by_whose_line_it_is() {
 }
 
 #[test]
+fn key_value_field_and_value_pairs() {
+    let doc =
+        "job=7 field=birth_date value=\"1979-02-11\" conf=0.91\njob=7 field=due_date value=\"2026-02-11\"\n";
+    let r = redact_str(doc, Format::KeyValue, &Options::default()).unwrap();
+    let got: Vec<(&str, Label)> =
+        r.findings.iter().map(|f| (&doc[f.start_byte..f.end_byte], f.label)).collect();
+    assert_eq!(got, vec![("1979-02-11", Label::DateOfBirth)]);
+}
+
+#[test]
 fn json_post_boxes_of_people_and_addresses_of_workplaces() {
     let addrs = |doc: &str| -> Vec<String> {
         let r = redact_str(doc, Format::Json, &Options::default()).unwrap();
