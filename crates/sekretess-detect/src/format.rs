@@ -465,6 +465,34 @@ fn unquote(raw: &[u8], quoted: bool) -> (Vec<u8>, Option<Vec<usize>>) {
     (content, Some(map))
 }
 
+/// Cells (column, raw bytes) naming a flat that repeat down most rows of their column, at
+/// least four times: the one flat every row is about (the one every viewer came to see), not
+/// each row's home. A building's street repeats down a tenant register; its flats do not.
+fn shared_cells(chunk: &[u8], delim: u8) -> Vec<(usize, &[u8])> {
+    let mut counts: std::collections::HashMap<(usize, &[u8]), usize> = std::collections::HashMap::new();
+    let mut rows = 0usize;
+    let mut pos = 0;
+    while let Some(fields) = next_record(chunk, &mut pos, delim) {
+        rows += 1;
+        for (col, f) in fields.iter().enumerate() {
+            let raw = &chunk[f.start..f.end];
+            if (6..=120).contains(&raw.len()) && raw.iter().any(u8::is_ascii_digit) && names_a_flat(raw) {
+                *counts.entry((col, raw)).or_insert(0) += 1;
+            }
+        }
+    }
+    counts.into_iter().filter(|&(_, n)| n >= 4 && 2 * n >= rows.saturating_sub(1)).map(|(k, _)| k).collect()
+}
+
+/// Whether a cell names a flat ("lgh 1202", "Flat 3", "Apt 4B").
+fn names_a_flat(raw: &[u8]) -> bool {
+    raw.split(|b| !b.is_ascii_alphabetic()).any(|w| {
+        ["lgh", "flat", "apt", "apartment", "unit", "suite"]
+            .iter()
+            .any(|u| w.eq_ignore_ascii_case(u.as_bytes()))
+    })
+}
+
 /// A person cell that says nobody lives or buys there: a vacancy, a test record, commercial
 /// premises ("Lokal – Cykelaffären").
 fn nobody(cell: &[u8]) -> bool {
@@ -494,6 +522,7 @@ fn csv(
     let mut header_pending = first && !ctx.header.is_empty();
     let mut redacted = Vec::new();
     let mut rec_no = 0;
+    let shared = shared_cells(chunk, ctx.delim);
     while pos < chunk.len() {
         let rec_start = pos;
         let Some(fields) = next_record(chunk, &mut pos, ctx.delim) else { break };
@@ -546,7 +575,7 @@ fn csv(
             }
             let (content, map) = unquote(raw, f.quoted);
             let mut found = find(&content, key, options);
-            if business || vacant {
+            if business || vacant || shared.contains(&(col, raw)) {
                 found.retain(|c| c.label != Label::PostalAddress);
             }
             if someone

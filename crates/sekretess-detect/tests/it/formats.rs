@@ -88,6 +88,22 @@ fn key_value_addresses_by_whose_line_it_is() {
 }
 
 #[test]
+fn csv_one_flat_down_every_row_is_nobodys_home() {
+    let addrs = |doc: &str| -> usize {
+        let r = redact_str(doc, Format::Csv, &Options::default()).unwrap();
+        r.findings.iter().filter(|f| f.label == Label::PostalAddress).count()
+    };
+    let mut viewings = String::from("flat;time;name;phone\n");
+    let mut tenants = String::from("name;address;phone\n");
+    for (k, name) in ["Olle Berg", "Sanna Kivi", "Ali Demir", "Eva Holm", "Juan Ruiz"].iter().enumerate() {
+        viewings.push_str(&format!("Lindvägen 3 lgh 1104;2026-01-1{k} 12:00;{name};070-555 01 2{k}\n"));
+        tenants.push_str(&format!("{name};Lindvägen 3 lgh 110{k};070-555 01 2{k}\n"));
+    }
+    assert_eq!(addrs(&viewings), 0);
+    assert_eq!(addrs(&tenants), 5);
+}
+
+#[test]
 fn key_value_field_and_value_pairs() {
     let doc =
         "job=7 field=birth_date value=\"1979-02-11\" conf=0.91\njob=7 field=due_date value=\"2026-02-11\"\n";
