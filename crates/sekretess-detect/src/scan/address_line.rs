@@ -27,8 +27,10 @@ use crate::lexicon;
 mod columns;
 mod grammar;
 mod house;
+mod lead;
 pub(super) use grammar::is_en_street_type;
 use grammar::*;
+use lead::{celtic, turkish};
 
 /// A whole address: street, number, postcode and town.
 pub(super) const WHOLE_ADDRESS: f32 = 0.9;
