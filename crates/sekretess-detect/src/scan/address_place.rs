@@ -412,6 +412,10 @@ fn listing_before(before: &str) -> bool {
 /// Whether a line gives opening hours ("Mån–fre 10–18, lör 10–15", "Mon-Sat 9-17"): a shop's,
 /// above its own address. `lower` is in lower case.
 fn opening_hours(lower: &str) -> bool {
+    // Cheap test first: a digit before a dash somewhere.
+    if !lower.as_bytes().windows(2).any(|w| w[0].is_ascii_digit() && (w[1] == b'-' || w[1] == 0xE2)) {
+        return false;
+    }
     const DAYS: &[&str] =
         &["mån", "tis", "ons", "tor", "fre", "lör", "sön", "mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let day_range = lower.split(|c: char| !c.is_alphabetic() && c != '–' && c != '-').any(|w| {

@@ -393,41 +393,48 @@ impl<'a> Scanner<'a> {
     /// Whether a company's registration or VAT label ends right before `start` ("Company
     /// No.", "company number:", "Reg. no", "VAT", "VAT No. GB").
     fn registration_before(&self, start: usize) -> bool {
+        const LABELS: &[&[u8]] = &[
+            b"company no.",
+            b"company no",
+            b"company number",
+            b"company reg. no.",
+            b"company registration no.",
+            b"company registration number",
+            b"registration no.",
+            b"registered no.",
+            b"reg. no.",
+            b"vat",
+            b"vat no.",
+            b"vat reg.",
+            b"vat reg. no.",
+        ];
         let t = self.t;
         let lo = start.saturating_sub(32);
         let ls = memchr::memrchr(b'\n', &t[lo..start]).map_or(lo, |p| lo + p + 1);
-        let before = String::from_utf8_lossy(&t[ls..start]).to_lowercase();
-        let mut b = before.trim_end_matches([' ', ':', '#', '(']);
+        fn trim(mut b: &[u8]) -> &[u8] {
+            while let [rest @ .., b' ' | b':' | b'#' | b'('] = b {
+                b = rest;
+            }
+            b
+        }
+        let mut b = trim(&t[ls..start]);
+        // Cheap test first: every label ends in a letter or a dot.
+        if !b.last().is_some_and(|c| c.is_ascii_alphabetic() || *c == b'.') {
+            return false;
+        }
+        let ends = |b: &[u8], l: &[u8]| {
+            b.len() >= l.len()
+                && b[b.len() - l.len()..].eq_ignore_ascii_case(l)
+                && !b[..b.len() - l.len()].last().is_some_and(|c| c.is_ascii_alphanumeric())
+        };
         // A country code after a VAT label ("VAT EL", "VAT Reg. GB").
-        if let Some((head, cc)) = b.rsplit_once(' ')
-            && cc.len() == 2
-            && cc.bytes().all(|c| c.is_ascii_lowercase())
-        {
-            let h = head.trim_end();
-            if h.ends_with("vat") || h.ends_with("vat reg.") || h.ends_with("vat no.") {
-                b = h;
+        if b.len() > 3 && b[b.len() - 3] == b' ' && b[b.len() - 2..].iter().all(u8::is_ascii_uppercase) {
+            let head = trim(&b[..b.len() - 3]);
+            if [&b"vat"[..], b"vat reg.", b"vat no."].iter().any(|l| ends(head, l)) {
+                b = head;
             }
         }
-        [
-            "company no.",
-            "company no",
-            "company number",
-            "company reg. no.",
-            "company registration no.",
-            "company registration number",
-            "registration no.",
-            "registered no.",
-            "reg. no.",
-            "vat",
-            "vat no.",
-            "vat reg.",
-            "vat reg. no.",
-        ]
-        .iter()
-        .any(|c| {
-            b.ends_with(c)
-                && b[..b.len() - c.len()].chars().next_back().is_none_or(|ch| !ch.is_alphanumeric())
-        })
+        LABELS.iter().any(|l| ends(b, l))
     }
 
     /// Whether "routing", "ABA" or "RTN" stands before `start` on its line (48 bytes).

@@ -297,3 +297,15 @@ fn session16_a_birth_date_answered_in_a_chat() {
     let chat = "[09:41] Agent: when did it start?\n[09:42] Xanthe: 14/05/2019\n";
     assert!(of(chat, Format::Text, Label::DateOfBirth).is_empty());
 }
+
+#[test]
+fn session16_registration_numbers_and_shops_are_no_phones_or_homes() {
+    let p = |t: &str| of(t, Format::Text, Label::Phone);
+    assert!(p("Fjordline Ltd · Company No. 07431198 · Reg. in England\n").is_empty());
+    assert!(p("Olivewood SA, VAT EL 094 113 807, Athens\n").is_empty());
+    assert_eq!(p("Company No. 07431198 · Tel 020 7946 0388\n"), ["020 7946 0388"]);
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert!(a("Pick it up at the kiosk:\nMån–fre 8–20, lör 9–16\nKyrkgatan 12, 352 30 Växjö\n").is_empty());
+    assert!(a("Hämtas hos:\n  Kyrkgatan 12\n  352 30 Växjö\n  Öppet: alla dagar 8–22\n").is_empty());
+    assert_eq!(a("Ny adress: Kyrkgatan 12, 352 30 Växjö\n"), ["Kyrkgatan 12, 352 30 Växjö"]);
+}
