@@ -325,12 +325,14 @@ fn kv(chunk: &[u8], options: &Options, out: &mut Vec<u8>, cands: &mut Vec<Cand>)
         if who != LineOwner::Open {
             line_cands.retain(|c| {
                 c.label != Label::PostalAddress
-                    || !pairs.iter().any(|&((ks, ke), (vs, ve))| {
-                        let key = String::from_utf8_lossy(&line[ks..ke]);
-                        let owned = crate::context::is_place_key(&key)
-                            || (who == LineOwner::Business && key_label(&key) == Some(Label::PostalAddress));
-                        owned && vs <= c.start && c.end <= ve
-                    })
+                    || (who != LineOwner::BusinessKind
+                        && !pairs.iter().any(|&((ks, ke), (vs, ve))| {
+                            let key = String::from_utf8_lossy(&line[ks..ke]);
+                            let owned = crate::context::is_place_key(&key)
+                                || (who == LineOwner::Business
+                                    && key_label(&key) == Some(Label::PostalAddress));
+                            owned && vs <= c.start && c.end <= ve
+                        }))
             });
         }
         let line_cands = crate::resolve(line_cands, options);
@@ -349,6 +351,8 @@ fn kv(chunk: &[u8], options: &Options, out: &mut Vec<u8>, cands: &mut Vec<Cand>)
 enum LineOwner {
     /// A business's: a name key holds a firm's name, or an organisation number is given.
     Business,
+    /// A business's by the record's kind ("type=business"): no address on it is a home.
+    BusinessKind,
     /// A place key names where the address is (a court, a terminal, a pickup point).
     Place,
     /// Nothing says it is not a person's.
@@ -365,6 +369,16 @@ fn kv_line_owner(line: &[u8], pairs: &[(Range, Range)]) -> LineOwner {
                 return LineOwner::Business;
             }
             _ => {}
+        }
+        // The record's kind says so ("type=business", "move_type=business", "rdi=commercial").
+        let kind_key = key.ends_with("type") || key.ends_with("typ") || key == "kind" || key == "rdi";
+        if kind_key
+            && matches!(
+                line[vs..ve].to_ascii_lowercase().as_slice(),
+                b"business" | b"commercial" | b"retail" | b"company" | b"office" | b"foretag"
+            )
+        {
+            return LineOwner::BusinessKind;
         }
         if crate::context::is_place_key(&key) {
             owner = LineOwner::Place;

@@ -652,5 +652,18 @@ pub fn whole_field(value: &[u8], key: Label) -> Option<Cand> {
         }
         _ => false,
     };
+    // "c/o Name, Street 1, …": the name is a person's, the address starts after it.
+    let start = match (key, trimmed.get(..4)) {
+        (Label::PostalAddress, Some(co)) if co.eq_ignore_ascii_case("c/o ") => match trimmed.find(", ") {
+            Some(p)
+                if trimmed[p + 2..].bytes().any(|b| b.is_ascii_digit())
+                    && !trimmed[4..p].contains(char::is_numeric) =>
+            {
+                start + p + 2
+            }
+            _ => start,
+        },
+        _ => start,
+    };
     ok.then_some(Cand { start, end, label: key, conf: confidence::WHOLE_FIELD, rec: "field_name" })
 }

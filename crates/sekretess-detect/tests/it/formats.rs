@@ -85,6 +85,25 @@ fn key_value_addresses_by_whose_line_it_is() {
     );
     assert!(addrs("pickup_point=\"Kiosken Torget, Torggatan 8, 722 15 Västerås\" status=ready\n").is_empty());
     assert!(addrs("step=moved address=\"Box 512, 722 10 Västerås\" orgnr=5560360793\n").is_empty());
+    // The record's kind says it is a business's.
+    assert!(addrs("req=9 input=\"88 Harbor Blvd, Oakland, CA 94607\" type=commercial\n").is_empty());
+    assert_eq!(
+        addrs("req=9 input=\"88 Harbor Blvd, Oakland, CA 94607\" type=residential\n"),
+        vec!["88 Harbor Blvd, Oakland, CA 94607"]
+    );
+}
+
+#[test]
+fn an_address_field_after_care_of_starts_at_the_street() {
+    let doc = r#"{"name": "Ida Lind", "postadress": "c/o Marklund, Tallgatan 4, 903 31 Umeå"}"#;
+    let r = redact_str(doc, Format::Json, &Options::default()).unwrap();
+    let a: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.label == Label::PostalAddress)
+        .map(|f| &doc[f.start_byte..f.end_byte])
+        .collect();
+    assert_eq!(a, vec!["Tallgatan 4, 903 31 Umeå"]);
 }
 
 #[test]
