@@ -94,6 +94,10 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     }) {
         return true;
     }
+    // Things, firms, pets and squares named after people, and words that are no one.
+    if super::things::is_thing(t, toks, structural) {
+        return true;
+    }
     if toks.len() == 1 {
         let w = std::str::from_utf8(t.get(first.start..first.end).unwrap_or(&[])).unwrap_or("");
         // Function words and cue words alone ("Ja", "Dear").
