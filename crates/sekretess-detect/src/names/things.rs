@@ -14,20 +14,20 @@ pub(super) fn is_thing(t: &[u8], toks: &[Tok], structural: bool) -> bool {
     if compound_thing(word(last)) || compound_thing(next_word(t, last.end)) {
         return true;
     }
-    if structural {
-        return false;
-    }
     // A firm whose name ends in its trade ("Given Catering", "Given Surname Måleri"), even a
-    // full name: the trade word itself is not part of a person's name.
+    // full name and under a name key: the trade word is no part of a person's name.
     if toks.len() >= 2 && last.flags & (F_GIVEN | F_SURNAME) == 0 && crate::lexicon::is_trade_word(word(last))
     {
         return true;
     }
+    // Words of registers and forms that are no one, even under a name column ("Vakant").
+    if toks.len() == 1 && NOT_ANYONE.iter().any(|x| word(first).eq_ignore_ascii_case(x)) {
+        return true;
+    }
+    if structural {
+        return false;
+    }
     if toks.len() == 1 {
-        let w = word(first);
-        if NOT_ANYONE.iter().any(|x| w.eq_ignore_ascii_case(x)) {
-            return true;
-        }
         if animal_before(t, first.start) {
             return true;
         }
