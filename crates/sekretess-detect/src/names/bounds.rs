@@ -2,6 +2,7 @@
 //! `Signature  K O'Donovan`) and a given name that no list knows at the start of a field or a
 //! line (`Negotiator: Imara Quorbel`, `-- Imara Quorbel, CMCA`), which the tagger leaves out.
 
+use super::features::{F_GIVEN, F_SURNAME, SEP_SPACE, Sentence};
 use super::neighbours::as_str;
 use super::structure::{fold, lower_case_nearby};
 
@@ -97,6 +98,28 @@ fn leading_word(t: &[u8], s: usize, name_end: usize) -> Option<usize> {
     Some(ws)
 }
 
+/// A known given name and surname that the scanner's rules took for a name before a trade
+/// ("Anna Svensson Konsult AB") are the owner's name, as the rules always had it, where the
+/// tagger left the firm out whole (not before a company form alone: "Astrid Lindgren AB" is
+/// a firm's name). Returns the names to add.
+pub(super) fn firm_owners(t: &[u8], s: &Sentence, out: &[(usize, usize, f32)]) -> Vec<(usize, usize, f32)> {
+    let mut add = Vec::new();
+    for w in s.toks.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if a.rule == 1
+            && b.rule == 2
+            && b.sep == SEP_SPACE
+            && a.flags & F_GIVEN != 0
+            && b.flags & F_SURNAME != 0
+            && super::vetoes::trade_after(t, b.end)
+            && !out.iter().any(|&(os, oe, _)| os < b.end && a.start < oe)
+        {
+            add.push((a.start, b.end, 0.75));
+        }
+    }
+    add
+}
+
 /// A display name of two or three title-case words before `<mailbox@…>` that the mailbox
 /// spells (its initials, a word and the other's initial, both words: `Imara Quorbel <iq@…>`,
 /// `<imara.q@…>`, `<iquorbel@…>`) is a person's, where the tagger left it out. Returns the
@@ -190,6 +213,18 @@ mod tests {
         let mut out = vec![(s, s + name.len(), 0.9)];
         widen_starts(t.as_bytes(), &mut out);
         t[out[0].0..out[0].1].to_string()
+    }
+
+    #[test]
+    fn the_owner_s_full_name_in_a_firm_s_name_is_a_person() {
+        let t = "Leverantör: Anna Svensson Konsult AB, Storgatan 1".as_bytes();
+        let s = crate::names::sentence(t, None);
+        let add = firm_owners(t, &s, &[]);
+        assert_eq!(add.iter().map(|&(a, b, _)| &t[a..b]).collect::<Vec<_>>(), [&b"Anna Svensson"[..]]);
+        // A surname alone is the firm's ("Svensson Konsult AB").
+        let t = "Leverantör: Svensson Konsult AB".as_bytes();
+        let s = crate::names::sentence(t, None);
+        assert!(firm_owners(t, &s, &[]).is_empty());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::features::{
     SEP_SPACE, Sentence, Tok, tag_feature,
 };
 
-use super::bounds::{mailbox_names, widen_starts};
+use super::bounds::{firm_owners, mailbox_names, widen_starts};
 use super::particles::{join_particles, vowelless};
 use super::structure::{
     SEEN_AGAIN_MARGIN, chat_speakers, comma_cells, lower_case_nearby, organisation_mailbox, seen_again,
@@ -172,7 +172,8 @@ fn names_of(t: &[u8], s: &Sentence, tags: &[u8], margins: &[f32]) -> Vec<(usize,
     }
     join_particles(t, &mut out);
     widen_starts(t, &mut out);
-    let add = mailbox_names(t, &out);
+    let mut add = mailbox_names(t, &out);
+    add.extend(firm_owners(t, s, &out));
     if !add.is_empty() {
         out.extend(add);
         out.sort_by_key(|n| n.0);

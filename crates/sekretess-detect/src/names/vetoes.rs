@@ -21,10 +21,10 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if !structural && !full_name && last.flags & F_COMPANY_AFTER != 0 {
         return true;
     }
-    // A line of business after a name ("Hassan Städ", "Okafor Consulting", "Mwangi Coffee
-    // Traders"), even a full name and under a name label: the hand-labelled sets never take an
-    // owner's name out of a firm's ("Given Surname Konsult"), as the conventions say.
-    if trade_after(t, last.end) {
+    // A line of business after a surname or a given name alone ("Hassan Städ", "Okafor
+    // Consulting", "Mwangi Coffee Traders"), also under a name key (`vendor_name`); a full
+    // name before one stays the owner's (`bounds::firm_owners`).
+    if !full_name && trade_after(t, last.end) {
         return true;
     }
     // A surname or a place after a company form or a Swedish shop or firm word ("Fastighets
