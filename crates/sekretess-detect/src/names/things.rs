@@ -27,10 +27,8 @@ pub(super) fn is_thing(t: &[u8], toks: &[Tok], structural: bool) -> bool {
     if structural {
         return false;
     }
-    if toks.len() == 1 {
-        if animal_before(t, first.start) {
-            return true;
-        }
+    if toks.len() == 1 && animal_before(t, first.start) {
+        return true;
     }
     square_before(t, first.start)
 }
