@@ -640,8 +640,15 @@ pub fn is_place_word(w: &str) -> bool {
         "station",
         "stationen",
     ];
+    // Written capitalised after a name: a city, a Turkish quarter or street, a house of
+    // culture ("Quorbel City", "Quorbel Mahallesi", "Quorbel Kulturhus").
+    const TITLE: &[&str] =
+        &["city", "mahallesi", "mahalle", "caddesi", "sokak", "sokağı", "kulturhus", "kulturhuset"];
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(WORDS.iter().copied()));
-    SET.contains(w) || is_en_street(w)
+    static TITLE_SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(TITLE.iter().copied()));
+    SET.contains(w)
+        || is_en_street(w)
+        || (w.len() >= 4 && w.as_bytes()[0].is_ascii_uppercase() && contains_lower(&TITLE_SET, w))
 }
 
 /// Words that, right after a capitalised word, make it part of a company name ("Nowak Bygg
@@ -719,6 +726,8 @@ pub fn is_company_form(w: &str) -> bool {
         "B.V.",
         "NV",
         "LLC",
+        "KK",
+        "K.K.",
         "plc",
         "PLC",
         "S.L.",

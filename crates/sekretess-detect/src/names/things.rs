@@ -30,6 +30,11 @@ pub(super) fn is_thing(t: &[u8], toks: &[Tok], structural: bool) -> bool {
     if toks.len() == 1 && animal_before(t, first.start) {
         return true;
     }
+    // The last words of a venue's name ("Hotell Quorbel Strand"): a venue word one or two
+    // capitalised words before the name.
+    if venue_words_before(t, first.start) {
+        return true;
+    }
     square_before(t, first.start)
 }
 
@@ -66,6 +71,23 @@ fn word_before(t: &[u8], s: usize) -> &str {
     let e = s - 1;
     let b = t[..e].iter().rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80)).map_or(0, |p| p + 1);
     std::str::from_utf8(&t[b..e]).unwrap_or("")
+}
+
+/// Whether a venue word (`vetoes::venue_before`) stands one or two capitalised words before
+/// `s` on the same line.
+fn venue_words_before(t: &[u8], s: usize) -> bool {
+    let mut at = s;
+    for _ in 0..2 {
+        let w = word_before(t, at);
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        at -= w.len() + 1;
+        if super::vetoes::venue_before(t, at) {
+            return true;
+        }
+    }
+    false
 }
 
 /// A pet: an animal noun right before the name (`hunden Given`), or `named`/`called`/`heter`
@@ -236,6 +258,9 @@ mod tests {
         let t: &[u8] = b"Robbed on Plaza de Xanthe Quorbel 4, Sevilla";
         let toks = toks_of(t);
         assert!(is_thing(t, span(t, &toks, "Xanthe", 2), false));
+        let t: &[u8] = b"Vi bor pa Hotell Visby Quorbel i juni";
+        let toks = toks_of(t);
+        assert!(is_thing(t, span(t, &toks, "Quorbel", 1), false));
         let t: &[u8] = b"1203;Vakant;;;";
         let toks = toks_of(t);
         assert!(is_thing(t, span(t, &toks, "Vakant", 1), false));

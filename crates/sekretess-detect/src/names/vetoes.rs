@@ -200,7 +200,9 @@ pub(super) fn company_follows(t: &[u8], end: usize) -> bool {
         let Some(w) = t.get(ws..i).and_then(|w| std::str::from_utf8(w).ok()) else { return false };
         let w = w.strip_suffix("'s").unwrap_or(w);
         // The Polish `Sp. z o.o.` is written with lower-case words after `Sp.`.
+        // A form ending a sentence keeps its dot ("Surname Law PLLC.").
         if crate::lexicon::is_company_form(w)
+            || w.strip_suffix('.').is_some_and(crate::lexicon::is_company_form)
             || (w == "&" && n > 0)
             || (w == "Sp." && t[i..].starts_with(b" z o.o."))
         {
