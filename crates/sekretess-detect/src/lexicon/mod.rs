@@ -6,6 +6,7 @@ use crate::wordset::WordSet;
 
 mod honorifics;
 mod labels;
+mod places;
 mod streets;
 mod trades;
 pub use labels::is_name_label;
@@ -640,15 +641,8 @@ pub fn is_place_word(w: &str) -> bool {
         "station",
         "stationen",
     ];
-    // Written capitalised after a name: a city, a Turkish quarter or street, a house of
-    // culture ("Quorbel City", "Quorbel Mahallesi", "Quorbel Kulturhus").
-    const TITLE: &[&str] =
-        &["city", "mahallesi", "mahalle", "caddesi", "sokak", "sokağı", "kulturhus", "kulturhuset"];
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(WORDS.iter().copied()));
-    static TITLE_SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(TITLE.iter().copied()));
-    SET.contains(w)
-        || is_en_street(w)
-        || (w.len() >= 4 && w.as_bytes()[0].is_ascii_uppercase() && contains_lower(&TITLE_SET, w))
+    SET.contains(w) || is_en_street(w) || places::is_title_place(w)
 }
 
 /// Words that, right after a capitalised word, make it part of a company name ("Nowak Bygg
