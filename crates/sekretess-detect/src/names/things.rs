@@ -3,7 +3,15 @@
 //! trade (`Given Surname Catering`), a pet (`hunden Given`), a square (`Plaza de Given`), and
 //! capitalised words of forms and registers that are no one (`Styrelsen`, `Vakant`).
 
+use std::sync::LazyLock;
+
 use super::features::{F_GIVEN, F_SURNAME, Tok};
+use crate::wordset::WordSet;
+
+/// Whether `w`, case folded, is in `set` (one hash: these run for every proposed name).
+fn in_set(set: &WordSet, w: &str) -> bool {
+    if w.is_ascii() { set.contains_ascii_lower(w.as_bytes()) } else { set.contains(&w.to_lowercase()) }
+}
 
 /// Whether the proposed name `toks` is one of the things above rather than a person.
 pub(super) fn is_thing(t: &[u8], toks: &[Tok], structural: bool) -> bool {
@@ -21,7 +29,8 @@ pub(super) fn is_thing(t: &[u8], toks: &[Tok], structural: bool) -> bool {
         return true;
     }
     // Words of registers and forms that are no one, even under a name column ("Vakant").
-    if toks.len() == 1 && NOT_ANYONE.iter().any(|x| word(first).eq_ignore_ascii_case(x)) {
+    static NOBODY: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(NOT_ANYONE.iter().copied()));
+    if toks.len() == 1 && in_set(&NOBODY, word(first)) {
         return true;
     }
     if structural {
@@ -125,7 +134,8 @@ fn animal_before(t: &[u8], s: usize) -> bool {
         "rabbit",
         "hamster",
     ];
-    let is_animal = |w: &str| ANIMALS.iter().any(|a| w.eq_ignore_ascii_case(a));
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(ANIMALS.iter().copied()));
+    let is_animal = |w: &str| in_set(&SET, w);
     let w = word_before(t, s);
     if is_animal(w) {
         return true;
@@ -157,9 +167,8 @@ fn square_before(t: &[u8], s: usize) -> bool {
         "praça", "rua", "travessa", "plac", "aleja", "ulica",
     ];
     // Capitalised, as street names write it: `via` and `largo` are also ordinary words.
-    let is_street = |w: &str| {
-        w.chars().next().is_some_and(char::is_uppercase) && STREETS.iter().any(|x| w.eq_ignore_ascii_case(x))
-    };
+    static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(STREETS.iter().copied()));
+    let is_street = |w: &str| w.chars().next().is_some_and(char::is_uppercase) && in_set(&SET, w);
     let mut at = s;
     for _ in 0..3 {
         let w = word_before(t, at);
