@@ -6,6 +6,7 @@ use crate::wordset::WordSet;
 
 mod honorifics;
 mod labels;
+mod places;
 mod streets;
 mod trades;
 pub use labels::is_name_label;
@@ -641,7 +642,7 @@ pub fn is_place_word(w: &str) -> bool {
         "stationen",
     ];
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(WORDS.iter().copied()));
-    SET.contains(w) || is_en_street(w)
+    SET.contains(w) || is_en_street(w) || places::is_title_place(w)
 }
 
 /// Words that, right after a capitalised word, make it part of a company name ("Nowak Bygg
@@ -719,6 +720,8 @@ pub fn is_company_form(w: &str) -> bool {
         "B.V.",
         "NV",
         "LLC",
+        "KK",
+        "K.K.",
         "plc",
         "PLC",
         "S.L.",

@@ -92,6 +92,12 @@ const TRADE_WORDS: &[&str] = &[
     "Rentals",
     "Tours",
     "Travel",
+    "Lettings",
+    "Butchers",
+    "Butcher",
+    "Hair",
+    "Market",
+    "Energy",
     // Swedish
     "Konsult",
     "Konsulting",
@@ -142,6 +148,7 @@ const TRADE_WORDS: &[&str] = &[
     "Entreprenad",
     "Markarbeten",
     "Hantverk",
+    "Energi",
     // German, Dutch, Spanish, French, Polish, Finnish
     "Immobilien",
     "Bau",

@@ -19,6 +19,7 @@ mod model;
 mod neighbours;
 mod particles;
 mod structure;
+mod things;
 mod vetoes;
 mod wordforms;
 

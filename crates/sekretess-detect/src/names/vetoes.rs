@@ -22,8 +22,9 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
         return true;
     }
     // A line of business after a surname or a given name alone ("Hassan Städ", "Okafor
-    // Consulting", "Mwangi Coffee Traders").
-    if !structural && !full_name && trade_after(t, last.end) {
+    // Consulting", "Mwangi Coffee Traders"), also under a name key (`vendor_name`); a full
+    // name before one stays the owner's (`bounds::firm_owners`).
+    if !full_name && trade_after(t, last.end) {
         return true;
     }
     // A surname or a place after a company form or a Swedish shop or firm word ("Fastighets
@@ -92,6 +93,10 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
         std::str::from_utf8(t.get(k.start..k.end).unwrap_or(&[]))
             .is_ok_and(|w| PLACEHOLDERS.iter().any(|p| w.eq_ignore_ascii_case(p)))
     }) {
+        return true;
+    }
+    // Things, firms, pets and squares named after people, and words that are no one.
+    if super::things::is_thing(t, toks, structural) {
         return true;
     }
     if toks.len() == 1 {
@@ -174,7 +179,7 @@ pub(super) fn saint_before(t: &[u8], s: usize) -> bool {
 /// Whether a company form, or `&` after a word, follows `end` on the same line past at most
 /// three capitalised words ("Golv & Kakel", "Family Bakery LLC", "Estates Ltd's").
 pub(super) fn company_follows(t: &[u8], end: usize) -> bool {
-    let mut i = end;
+    let mut i = end + possessive_len(t, end);
     for n in 0..4 {
         let s = i;
         while t.get(i) == Some(&b' ') {
@@ -195,7 +200,9 @@ pub(super) fn company_follows(t: &[u8], end: usize) -> bool {
         let Some(w) = t.get(ws..i).and_then(|w| std::str::from_utf8(w).ok()) else { return false };
         let w = w.strip_suffix("'s").unwrap_or(w);
         // The Polish `Sp. z o.o.` is written with lower-case words after `Sp.`.
+        // A form ending a sentence keeps its dot ("Surname Law PLLC.").
         if crate::lexicon::is_company_form(w)
+            || w.strip_suffix('.').is_some_and(crate::lexicon::is_company_form)
             || (w == "&" && n > 0)
             || (w == "Sp." && t[i..].starts_with(b" z o.o."))
         {
@@ -210,11 +217,43 @@ pub(super) fn company_follows(t: &[u8], end: usize) -> bool {
 
 /// Whether a trade noun follows `e` after one space ("Städ", "Consulting", "Coffee").
 pub(super) fn trade_after(t: &[u8], e: usize) -> bool {
+    let e = e + possessive_len(t, e);
     if t.get(e) != Some(&b' ') {
         return false;
     }
     let we = crate::scan::word_end(t, e + 1);
-    std::str::from_utf8(&t[e + 1..we]).is_ok_and(crate::lexicon::is_trade_word)
+    std::str::from_utf8(&t[e + 1..we]).is_ok_and(|w| crate::lexicon::is_trade_word(w) || trade_compound(w))
+}
+
+/// The length of a possessive `'s` (or `’s`) at `e`: a firm is often its owner's
+/// ("Surname's Pharmacy").
+fn possessive_len(t: &[u8], e: usize) -> usize {
+    match t.get(e..) {
+        Some(r) if r.starts_with(b"'s ") => 2,
+        Some(r) if r.starts_with("\u{2019}s ".as_bytes()) => 4,
+        _ => 0,
+    }
+}
+
+/// A capitalised Swedish compound that ends in a trade ("Fastighetsservice",
+/// "Trädgårdsdesign", "Ekonomikonsult"): a word of four letters or more before a trade word
+/// of five or more.
+fn trade_compound(w: &str) -> bool {
+    const TAILS: &[&str] = &[
+        "service",
+        "design",
+        "konsult",
+        "måleri",
+        "snickeri",
+        "städning",
+        "redovisning",
+        "transport",
+        "frakt",
+    ];
+    w.chars().next().is_some_and(char::is_uppercase)
+        && TAILS
+            .iter()
+            .any(|x| w.len() >= x.len() + 4 && w.ends_with(x) && w.is_char_boundary(w.len() - x.len()))
 }
 
 /// Whether the word before `s` (one space between) is a company form (`AB`, `Ltd`) or a
