@@ -18,6 +18,7 @@ mod lexcache;
 mod model;
 mod neighbours;
 mod particles;
+mod recall;
 mod structure;
 mod vetoes;
 mod wordforms;
@@ -138,6 +139,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         join_form_encoded(text, &mut spans);
         join_nicknames(text, &mut spans);
         coordinated_given(text, &mut spans);
+        recall::add(text, &s, &mut spans);
         chat::trim_weekday(text, &mut spans);
         chat::role_before_speaker(text, &mut spans);
         chat::role_speakers(text, &mut spans);
