@@ -17,13 +17,14 @@ pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) 
     let mut add = Vec::new();
     let free =
         |a: usize, b: usize, spans: &[(usize, usize, f32)]| !spans.iter().any(|&(s, e, _)| s < b && a < e);
-    for k in &s.toks {
+    for (n, k) in s.toks.iter().enumerate() {
         // The stem is a known given name and no surname; the word itself is neither (the
         // genitive test), and no capitalised word joins it on either side.
-        let joined_next =
-            s.toks.iter().any(|n| n.start > k.start && n.sep != SEP_NONE && n.start <= k.end + 6);
-        if k.flags & F_GENITIVE != 0
-            && k.flags & F_GIVEN != 0
+        if k.flags & F_GENITIVE == 0 {
+            continue;
+        }
+        let joined_next = s.toks.get(n + 1).is_some_and(|x| x.sep != SEP_NONE);
+        if k.flags & F_GIVEN != 0
             && k.flags & (F_SURNAME | F_STOP | F_STREET | F_PLACE_AFTER | F_COMPANY_AFTER) == 0
             && k.sep == SEP_NONE
             && !joined_next
