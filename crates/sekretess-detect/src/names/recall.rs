@@ -60,7 +60,7 @@ pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) 
     }
     if !add.is_empty() {
         spans.extend(add);
-        spans.sort_by(|x, y| x.0.cmp(&y.0));
+        spans.sort_by_key(|x| x.0);
     }
 }
 
