@@ -140,6 +140,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         join_nicknames(text, &mut spans);
         coordinated_given(text, &mut spans);
         recall::add(text, &s, &mut spans);
+        recall::trim_and_join(text, &mut spans);
         chat::trim_weekday(text, &mut spans);
         chat::role_before_speaker(text, &mut spans);
         chat::role_speakers(text, &mut spans);

@@ -55,6 +55,8 @@ pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) 
                 } else {
                     add.push((a, b, CONF));
                 }
+            } else if let Some(p) = wrapped_given(t, a, b, spans) {
+                spans[p].1 = b;
             }
         }
     }
@@ -62,6 +64,102 @@ pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) 
         spans.extend(add);
         spans.sort_by_key(|x| x.0);
     }
+}
+
+/// A given name alone at a line's end in prose (a lower-case word before it on its line), and
+/// at the next line's start a word no list knows, before a comma: one name
+/// that the line break wraps ("my manager, Given⏎Quorbel, agreed"). Returns the span to widen.
+fn wrapped_given(t: &[u8], a: usize, b: usize, spans: &[(usize, usize, f32)]) -> Option<usize> {
+    use crate::lexicon as l;
+    let p = spans.iter().position(|&(_, e, _)| e + 1 == a && t[e] == b'\n')?;
+    let (s, e, _) = spans[p];
+    let w = as_str(&t[s..e]);
+    let next = as_str(&t[a..b]);
+    let ls = t[..s].iter().rposition(|&c| c == b'\n').map_or(0, |q| q + 1);
+    let prose =
+        t[ls..s].split(|&c| c == b' ').any(|x| x.len() >= 2 && x.iter().take(2).all(u8::is_ascii_lowercase));
+    // The sentence goes on after a comma: a word at a line's start before lower-case words is
+    // as often a new line of a list or a heading ("Given⏎Tel vid förhinder").
+    let ok = prose
+        && t.get(b) == Some(&b',')
+        && !w.contains(' ')
+        && l::is_given(w)
+        && !l::is_given(next)
+        && !l::is_place_word(next)
+        && !l::is_company_word(next)
+        && plain_word(t, a, b);
+    ok.then_some(p)
+}
+
+/// Where a name starts and ends, looked at again: a trade or role word before a known given name
+/// and a surname is outside the name ("Konsult Given Surname" in a register); an initial and a
+/// stop word before a name are not part of it ("the child L. Between Given Surname"); a
+/// double surname that OCR spaced around its hyphen in a form's field is one name ("Namn ...
+/// Given  Surname - Surname").
+pub(super) fn trim_and_join(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
+    use crate::lexicon as l;
+    for sp in spans.iter_mut() {
+        let words: Vec<(usize, usize)> = word_ranges(t, sp.0, sp.1);
+        if words.len() < 3 {
+            continue;
+        }
+        let w0 = as_str(&t[words[0].0..words[0].1]);
+        let w1 = as_str(&t[words[1].0..words[1].1]);
+        let given1 = l::is_given(w1) || w1.split('-').next().is_some_and(l::is_given);
+        let single_line = !t[sp.0..sp.1].contains(&b'\n');
+        if single_line && given1 && (l::is_trade_word(w0) || l::is_role_noun(w0)) && !l::is_given(w0) {
+            sp.0 = words[1].0;
+        } else if single_line && w0.len() == 2 && w0.ends_with('.') && words.len() >= 4 && l::is_stop_word(w1)
+        {
+            sp.0 = words[2].0;
+        }
+    }
+    let mut k = 1;
+    while k < spans.len() {
+        let (a, b) = (spans[k - 1], spans[k]);
+        if t.get(a.1..b.0) == Some(b" - ")
+            && word_ranges(t, a.0, a.1).len() >= 2
+            && word_ranges(t, b.0, b.1).len() == 1
+            && matches!(t.get(b.1), None | Some(b'\n' | b'\r'))
+            && after_label(t, a.0)
+        {
+            spans[k - 1].1 = b.1;
+            spans[k - 1].2 = a.2.min(b.2);
+            spans.remove(k);
+        } else {
+            k += 1;
+        }
+    }
+}
+
+/// The words of `t[s..e]` (split at spaces).
+fn word_ranges(t: &[u8], s: usize, e: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = s;
+    while i < e {
+        while i < e && t[i] == b' ' {
+            i += 1;
+        }
+        let ws = i;
+        while i < e && t[i] != b' ' {
+            i += 1;
+        }
+        if i > ws {
+            out.push((ws, i));
+        }
+    }
+    out
+}
+
+/// Whether the name at `s` is a field's value: its line before it is a label and then a colon,
+/// dots or a gap of two spaces.
+fn after_label(t: &[u8], s: usize) -> bool {
+    let ls = t[..s].iter().rposition(|&c| c == b'\n').map_or(0, |q| q + 1);
+    let head = &t[ls..s];
+    let trimmed = head.iter().rposition(|&c| c != b' ').map_or(0, |q| q + 1);
+    trimmed > 0
+        && head[..trimmed].iter().any(u8::is_ascii_alphabetic)
+        && (matches!(head[trimmed - 1], b':' | b'.') || head.len() - trimmed >= 2)
 }
 
 /// A word that no list takes for a common one, followed by a lower-case word that is no place
@@ -122,8 +220,29 @@ mod tests {
         // Not before a capitalised word's place or as a common word.
         let t = "We met Xanthe Quorbel on Monday. The papers were brought.";
         assert_eq!(names(t), ["Xanthe Quorbel"]);
+        // A given name and a word no list knows that prose wraps over two lines are one.
+        let t = "My manager, Anna\nQuorbel, will sign it.";
+        assert_eq!(names(t), ["Anna\nQuorbel"]);
         // A name wrapped over two lines in prose is one.
         let t = "We met Xanthe Quorbel on Monday and asked Xanthe\nQuorbel to sign.";
         assert_eq!(names(t), ["Xanthe Quorbel", "Xanthe\nQuorbel"]);
+    }
+
+    #[test]
+    fn role_words_and_spaced_hyphens_at_a_name_s_edges() {
+        let mut v = vec![(0, 0, 0.9)];
+        let t = b"L1   Konsult Anna-Karin Quorbel   privat";
+        v[0] = (5, 31, 0.9);
+        super::trim_and_join(t, &mut v);
+        assert_eq!(&t[v[0].0..v[0].1], b"Anna-Karin Quorbel");
+        let t = b"Namn ..... Xanthe  Quorbel - Berg\nPnr";
+        let mut v = vec![(11, 26, 0.9), (29, 33, 0.8)];
+        super::trim_and_join(t, &mut v);
+        assert_eq!(v, [(11, 33, 0.8)]);
+        // Not in prose, nor before more words on the line.
+        let t = b"we saw Xanthe Quorbel - Berg\n";
+        let mut v = vec![(7, 21, 0.9), (24, 28, 0.8)];
+        super::trim_and_join(t, &mut v);
+        assert_eq!(v.len(), 2);
     }
 }
