@@ -245,4 +245,13 @@ mod tests {
         super::trim_and_join(t, &mut v);
         assert_eq!(v.len(), 2);
     }
+
+    #[test]
+    fn an_unknown_given_name_before_and_and_a_full_name() {
+        let n = names("Hälsningar från Xanthe och Anna Quorbel i Lund.");
+        assert!(n.contains(&"Xanthe".to_string()), "{n:?}");
+        // A capitalised word before it: a firm or the end of a name.
+        let n = names("Vi anlitar Berg Xanthe & Anna Quorbel nu.");
+        assert!(!n.contains(&"Xanthe".to_string()), "{n:?}");
+    }
 }
