@@ -262,7 +262,7 @@ fn unknown_given_before(t: &[u8], ws: usize, w: &str, name: &[u8]) -> bool {
     else {
         return false;
     };
-    let before = t[..ws].iter().rev().skip_while(|&&b| b == b' ').next().copied();
+    let before = t[..ws].iter().rev().find(|&&b| b != b' ').copied();
     let prev_word_capital = ws >= 2 && t[ws - 1] == b' ' && {
         let pe = ws - 1;
         let ps = t[..pe].iter().rposition(|&b| !(b.is_ascii_alphabetic() || b >= 0x80)).map_or(0, |p| p + 1);

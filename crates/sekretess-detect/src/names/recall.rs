@@ -33,7 +33,7 @@ pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) 
             add.push((k.start, k.end, CONF));
         }
     }
-    if !s.skipped.is_empty() {
+    if !s.skipped.is_empty() && !spans.is_empty() {
         let mut words: Vec<&[u8]> = Vec::new();
         for &(a, b, c) in spans.iter() {
             if c < SOURCE_CONF {
@@ -50,7 +50,7 @@ pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) 
         for &(a, b) in &s.skipped {
             if words.binary_search(&&t[a..b]).is_ok() && free(a, b, spans) && plain_word(t, a, b) {
                 // A name that prose wraps over two lines is one ("Siobhan⏎Quorbel as ...").
-                if let Some(p) = spans.iter().position(|&(_, e, _)| e + 1 == a && t[e] == b'\n') {
+                if let Some(p) = wrapped_before(t, a, spans) {
                     spans[p].1 = b;
                 } else {
                     add.push((a, b, CONF));
@@ -66,12 +66,21 @@ pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) 
     }
 }
 
+/// The name (in `spans`, sorted) that ends at the line break right before `a`.
+fn wrapped_before(t: &[u8], a: usize, spans: &[(usize, usize, f32)]) -> Option<usize> {
+    if a == 0 || t[a - 1] != b'\n' {
+        return None;
+    }
+    let p = spans.partition_point(|&(s, _, _)| s < a);
+    (p > 0 && spans[p - 1].1 + 1 == a).then(|| p - 1)
+}
+
 /// A given name alone at a line's end in prose (a lower-case word before it on its line), and
 /// at the next line's start a word no list knows, before a comma: one name
 /// that the line break wraps ("my manager, Given⏎Quorbel, agreed"). Returns the span to widen.
 fn wrapped_given(t: &[u8], a: usize, b: usize, spans: &[(usize, usize, f32)]) -> Option<usize> {
     use crate::lexicon as l;
-    let p = spans.iter().position(|&(_, e, _)| e + 1 == a && t[e] == b'\n')?;
+    let p = wrapped_before(t, a, spans)?;
     let (s, e, _) = spans[p];
     let w = as_str(&t[s..e]);
     let next = as_str(&t[a..b]);
@@ -99,6 +108,10 @@ fn wrapped_given(t: &[u8], a: usize, b: usize, spans: &[(usize, usize, f32)]) ->
 pub(super) fn trim_and_join(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
     use crate::lexicon as l;
     for sp in spans.iter_mut() {
+        // Three words or more (two spaces at least) before anything is allocated.
+        if memchr::memchr_iter(b' ', &t[sp.0..sp.1]).nth(1).is_none() {
+            continue;
+        }
         let words: Vec<(usize, usize)> = word_ranges(t, sp.0, sp.1);
         if words.len() < 3 {
             continue;
@@ -118,9 +131,9 @@ pub(super) fn trim_and_join(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
     while k < spans.len() {
         let (a, b) = (spans[k - 1], spans[k]);
         if t.get(a.1..b.0) == Some(b" - ")
+            && matches!(t.get(b.1), None | Some(b'\n' | b'\r'))
             && word_ranges(t, a.0, a.1).len() >= 2
             && word_ranges(t, b.0, b.1).len() == 1
-            && matches!(t.get(b.1), None | Some(b'\n' | b'\r'))
             && after_label(t, a.0)
         {
             spans[k - 1].1 = b.1;
