@@ -15,8 +15,11 @@ const SOURCE_CONF: f32 = 0.75;
 /// Adds the names above to `spans` (kept sorted).
 pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) {
     let mut add = Vec::new();
-    let free =
-        |a: usize, b: usize, spans: &[(usize, usize, f32)]| !spans.iter().any(|&(s, e, _)| s < b && a < e);
+    // Spans are sorted by start and do not overlap, so their ends are sorted too.
+    let free = |a: usize, b: usize, spans: &[(usize, usize, f32)]| {
+        let p = spans.partition_point(|&(_, e, _)| e <= a);
+        spans.get(p).is_none_or(|&(s, _, _)| s >= b)
+    };
     for (n, k) in s.toks.iter().enumerate() {
         // The stem is a known given name and no surname; the word itself is neither (the
         // genitive test), and no capitalised word joins it on either side.
@@ -33,22 +36,23 @@ pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) 
             add.push((k.start, k.end, CONF));
         }
     }
-    if !s.skipped.is_empty() && !spans.is_empty() {
-        let mut words: Vec<&[u8]> = Vec::new();
-        for &(a, b, c) in spans.iter() {
-            if c < SOURCE_CONF {
+    if !s.skipped.is_empty() && spans.iter().any(|x| x.2 >= SOURCE_CONF) {
+        // The words of the confident names, built at the first word that could be one.
+        let mut words: Option<(Vec<&[u8]>, u64)> = None;
+        for &(a, b) in &s.skipped {
+            if b - a < 3 || !goes_on(t, b) {
                 continue;
             }
-            for w in t[a..b].split(|&x| x == b' ') {
-                if w.len() >= 3 && w[1..].iter().any(u8::is_ascii_lowercase) {
-                    words.push(w);
-                }
-            }
-        }
-        words.sort_unstable();
-        words.dedup();
-        for &(a, b) in &s.skipped {
-            if words.binary_search(&&t[a..b]).is_ok() && free(a, b, spans) && plain_word(t, a, b) {
+            let (ws, mask) = words.get_or_insert_with(|| {
+                let ws = name_words(t, spans);
+                let mask = ws.iter().fold(0u64, |m, w| m | sketch(w));
+                (ws, mask)
+            });
+            if *mask & sketch(&t[a..b]) != 0
+                && ws.binary_search(&&t[a..b]).is_ok()
+                && free(a, b, spans)
+                && plain_word(t, a, b)
+            {
                 // A name that prose wraps over two lines is one ("Siobhan⏎Quorbel as ...").
                 if let Some(p) = wrapped_before(t, a, spans) {
                     spans[p].1 = b;
@@ -63,6 +67,41 @@ pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) 
     if !add.is_empty() {
         spans.extend(add);
         spans.sort_by_key(|x| x.0);
+    }
+}
+
+/// The words of the names found with confidence, sorted.
+fn name_words<'a>(t: &'a [u8], spans: &[(usize, usize, f32)]) -> Vec<&'a [u8]> {
+    let mut words: Vec<&[u8]> = Vec::new();
+    for &(a, b, c) in spans {
+        if c < SOURCE_CONF {
+            continue;
+        }
+        for w in t[a..b].split(|&x| x == b' ') {
+            if w.len() >= 3 && w[1..].iter().any(u8::is_ascii_lowercase) {
+                words.push(w);
+            }
+        }
+    }
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// One bit of 64 for a word (its length and its first and last bytes): most words at a
+/// sentence's start are no name's, and this says so without a search.
+fn sketch(w: &[u8]) -> u64 {
+    let h = usize::from(w[0]) ^ (w.len() * 7) ^ (usize::from(w[w.len() - 1]) * 3);
+    1u64 << (h & 63)
+}
+
+/// Whether what follows a word at `b` goes on with a sentence: punctuation, the text's end, or
+/// a space and a lower-case letter.
+fn goes_on(t: &[u8], b: usize) -> bool {
+    match t.get(b) {
+        None | Some(b',' | b'.' | b'!' | b'?' | b';' | b':') => true,
+        Some(b' ') => t.get(b + 1).is_some_and(u8::is_ascii_lowercase),
+        _ => false,
     }
 }
 
