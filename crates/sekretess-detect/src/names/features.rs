@@ -104,6 +104,17 @@ pub struct Sentence {
     pub skipped: Vec<(usize, usize)>,
 }
 
+thread_local! {
+    /// The buffer of `Sentence::skipped`, kept between texts (one allocation per thread).
+    static SKIPPED: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Gives a sentence's buffer of skipped words back for the next text.
+pub(super) fn give_back(mut skipped: Vec<(usize, usize)>) {
+    skipped.clear();
+    SKIPPED.with(|c| *c.borrow_mut() = skipped);
+}
+
 /// Bits of the hashed feature space.
 pub const NBITS: u32 = 16;
 
@@ -340,6 +351,7 @@ pub(crate) fn sentence_in<'a>(
 ) -> Sentence {
     let cache = CACHE.with(|c| std::mem::replace(&mut *c.borrow_mut(), LexCache::empty()));
     let mut x = Extract { t, ts, s: Sentence::default(), cache };
+    x.s.skipped = SKIPPED.with(|c| std::mem::take(&mut *c.borrow_mut()));
     let mut rules = Rules {
         spans: cands.iter().map(|c| (c.start, c.end, c.label, c.conf)).collect(),
         cursor: std::cell::Cell::new(0),

@@ -148,6 +148,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
             cands.push(Cand { start, end, label: Label::Person, conf, rec: RECOGNIZER });
         }
     }
+    features::give_back(s.skipped);
     handle::find(text, key, cands);
     chat::lower_speakers(text, key, cands);
 }

@@ -38,20 +38,32 @@ pub(super) fn add(t: &[u8], s: &Sentence, spans: &mut Vec<(usize, usize, f32)>) 
     }
     if !s.skipped.is_empty() && spans.iter().any(|x| x.2 >= SOURCE_CONF) {
         // The words of the confident names, built at the first word that could be one.
-        let mut words: Option<(Vec<&[u8]>, u64)> = None;
+        let mut words: Option<(Vec<&[u8]>, [u64; 4])> = None;
+        // Words a list took for common ones here: not asked again.
+        let mut common: Vec<&[u8]> = Vec::new();
         for &(a, b) in &s.skipped {
             if b - a < 3 || !goes_on(t, b) {
                 continue;
             }
             let (ws, mask) = words.get_or_insert_with(|| {
                 let ws = name_words(t, spans);
-                let mask = ws.iter().fold(0u64, |m, w| m | sketch(w));
+                let mut mask = [0u64; 4];
+                for w in &ws {
+                    let (i, bit) = sketch(w);
+                    mask[i] |= bit;
+                }
                 (ws, mask)
             });
-            if *mask & sketch(&t[a..b]) != 0
-                && ws.binary_search(&&t[a..b]).is_ok()
+            let w = &t[a..b];
+            let (i, bit) = sketch(w);
+            if mask[i] & bit != 0
+                && ws.binary_search(&w).is_ok()
                 && free(a, b, spans)
-                && plain_word(t, a, b)
+                && !common.contains(&w)
+                && (plain_word(t, a, b) || {
+                    common.push(w);
+                    false
+                })
             {
                 // A name that prose wraps over two lines is one ("Siobhan⏎Quorbel as ...").
                 if let Some(p) = wrapped_before(t, a, spans) {
@@ -88,11 +100,12 @@ fn name_words<'a>(t: &'a [u8], spans: &[(usize, usize, f32)]) -> Vec<&'a [u8]> {
     words
 }
 
-/// One bit of 64 for a word (its length and its first and last bytes): most words at a
+/// One bit of 256 for a word (its length and its first and last bytes): most words at a
 /// sentence's start are no name's, and this says so without a search.
-fn sketch(w: &[u8]) -> u64 {
-    let h = usize::from(w[0]) ^ (w.len() * 7) ^ (usize::from(w[w.len() - 1]) * 3);
-    1u64 << (h & 63)
+fn sketch(w: &[u8]) -> (usize, u64) {
+    let h =
+        usize::from(w[0]).wrapping_mul(31) ^ (w.len() * 7) ^ usize::from(w[w.len() - 1]).wrapping_mul(131);
+    ((h >> 6) & 3, 1u64 << (h & 63))
 }
 
 /// Whether what follows a word at `b` goes on with a sentence: punctuation, the text's end, or
