@@ -68,6 +68,8 @@ pub const F_COLUMN_PERSON: u16 = 4096;
 pub const F_STREET: u16 = 1024;
 /// A company form later on the line ("Goldberg Properties LLC").
 pub const F_COMPANY_LATER: u16 = 8192;
+/// A given name in the Swedish genitive ("Villes konto"); the token is the name without its "s".
+pub const F_GENITIVE: u16 = 16384;
 
 /// One token: a capitalised word.
 #[derive(Clone, Copy, Debug)]
@@ -97,6 +99,20 @@ pub struct Sentence {
     pub groups: Vec<u8>,
     /// Offsets into `feats`.
     pub offs: Vec<u32>,
+    /// Capitalised words at a sentence's start that were not made tokens (no cue, no list):
+    /// looked at again when a name found elsewhere in the text holds them.
+    pub skipped: Vec<(usize, usize)>,
+}
+
+thread_local! {
+    /// The buffer of `Sentence::skipped`, kept between texts (one allocation per thread).
+    static SKIPPED: std::cell::RefCell<Vec<(usize, usize)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Gives a sentence's buffer of skipped words back for the next text.
+pub(super) fn give_back(mut skipped: Vec<(usize, usize)>) {
+    skipped.clear();
+    SKIPPED.with(|c| *c.borrow_mut() = skipped);
 }
 
 /// Bits of the hashed feature space.
@@ -335,6 +351,7 @@ pub(crate) fn sentence_in<'a>(
 ) -> Sentence {
     let cache = CACHE.with(|c| std::mem::replace(&mut *c.borrow_mut(), LexCache::empty()));
     let mut x = Extract { t, ts, s: Sentence::default(), cache };
+    x.s.skipped = SKIPPED.with(|c| std::mem::take(&mut *c.borrow_mut()));
     let mut rules = Rules {
         spans: cands.iter().map(|c| (c.start, c.end, c.label, c.conf)).collect(),
         cursor: std::cell::Cell::new(0),
@@ -438,12 +455,16 @@ pub(crate) fn sentence_in<'a>(
         if sep == SEP_NONE && key.is_none() && !worth_a_look(t, ts, i, we, end, &rules, &mut x.cache) {
             // A capitalised word at the start of a sentence, alone, with no cue: outside a
             // name without asking the model (this keeps the cost per byte low).
+            x.s.skipped.push((i, we));
             i = end;
             continue;
         }
         x.token(i, we, end, sep, key_tag, short_value, &rules);
         if possessive || genitive {
             x.push(G_CTX, 29, b"possessive");
+        }
+        if genitive && let Some(tok) = x.s.toks.last_mut() {
+            tok.flags |= F_GENITIVE;
         }
         if let Some(tok) = x.s.toks.last_mut() {
             tok.gap = gap;

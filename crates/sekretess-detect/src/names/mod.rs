@@ -18,6 +18,7 @@ mod lexcache;
 mod model;
 mod neighbours;
 mod particles;
+mod recall;
 mod structure;
 mod things;
 mod vetoes;
@@ -139,6 +140,8 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         join_form_encoded(text, &mut spans);
         join_nicknames(text, &mut spans);
         coordinated_given(text, &mut spans);
+        recall::add(text, &s, &mut spans);
+        recall::trim_and_join(text, &mut spans);
         chat::trim_weekday(text, &mut spans);
         chat::role_before_speaker(text, &mut spans);
         chat::role_speakers(text, &mut spans);
@@ -146,6 +149,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
             cands.push(Cand { start, end, label: Label::Person, conf, rec: RECOGNIZER });
         }
     }
+    features::give_back(s.skipped);
     handle::find(text, key, cands);
     chat::lower_speakers(text, key, cands);
 }
@@ -217,7 +221,7 @@ fn join_nicknames(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
 /// ("Ida & Aleksander Berg", "Sirpa och Kalle Lundgren": two people, two spans).
 fn coordinated_given(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
     let mut add = Vec::new();
-    for (k, &(s, _, conf)) in spans.iter().enumerate() {
+    for (k, &(s, e, conf)) in spans.iter().enumerate() {
         let head = &t[..s];
         let Some(conj) =
             [&b" och "[..], b" and ", b" & ", b" og ", b" und "].into_iter().find(|c| head.ends_with(c))
@@ -236,12 +240,49 @@ fn coordinated_given(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
         let Ok(w) = std::str::from_utf8(&t[ws..we]) else { continue };
         if w.chars().next().is_some_and(char::is_uppercase) && crate::lexicon::is_given(w) {
             add.push((ws, we, conf));
+        } else if unknown_given_before(t, ws, w, &t[s..e]) {
+            add.push((ws, we, conf.min(0.6)));
         }
     }
     if !add.is_empty() {
         spans.extend(add);
         spans.sort_by_key(|x| x.0);
     }
+}
+
+/// A title-case word no list knows before `och` / `and` / `&` and a full name that opens with a
+/// known given name ("Xanthe och Anna Quorbel"): a given name of its own, unless a capitalised
+/// word stands before it (then it ends a name or a firm: "Berg & Anna Lind" is looked at by
+/// the tagger) or a list takes it for a common, place, company or trade word.
+fn unknown_given_before(t: &[u8], ws: usize, w: &str, name: &[u8]) -> bool {
+    use crate::lexicon as l;
+    let mut cs = w.chars();
+    let title =
+        cs.next().is_some_and(char::is_uppercase) && w.chars().count() >= 3 && cs.all(char::is_lowercase);
+    let Some(first) =
+        std::str::from_utf8(name).ok().and_then(|n| n.split(' ').next().filter(|f| f.len() < n.len()))
+    else {
+        return false;
+    };
+    let before = t[..ws].iter().rev().find(|&&b| b != b' ').copied();
+    let prev_word_capital = ws >= 2 && t[ws - 1] == b' ' && {
+        let pe = ws - 1;
+        let ps = t[..pe].iter().rposition(|&b| !(b.is_ascii_alphabetic() || b >= 0x80)).map_or(0, |p| p + 1);
+        ps < pe && crate::scan::char_at(t, ps).is_some_and(|(c, _)| c.is_uppercase())
+    };
+    title
+        && l::is_given(first)
+        && !prev_word_capital
+        && before != Some(b'-')
+        && !(l::is_surname(w)
+            || l::is_stop_word(w)
+            || l::is_field_word(w)
+            || l::is_person_cue(w)
+            || l::is_role_noun(w)
+            || l::is_place_word(w)
+            || l::is_company_word(w)
+            || l::is_trade_word(w)
+            || l::month(w).is_some())
 }
 
 /// Tokens and features of a text as the detector sees it (for training): the scanner runs

@@ -591,8 +591,16 @@ pub fn bounded(t: &[u8], c: &Cand) -> bool {
     // A form's fill-in line ("__Anna Berg__", "__19890517-7807__") bounds a value like a
     // space: two underscores are a line, not part of a word or an identifier.
     let line = |a: usize| t.get(a..a + 2) == Some(b"__");
+    // A name in the Swedish genitive ("Villes konto") is the name without its "s".
+    let genitive = c.label == Label::Person
+        && t.get(c.end) == Some(&b's')
+        && t.get(c.end + 1) == Some(&b' ')
+        && c.end > c.start
+        && t[c.end - 1].is_ascii_lowercase();
     (!is_letter_before(t, c.start) || (c.start >= 2 && line(c.start - 2)))
-        && (!char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_') || line(c.end))
+        && (!char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
+            || line(c.end)
+            || genitive)
 }
 
 /// A post-office box that is a whole cell of a person's row ("Box 312", "PO Box 7741"): the
