@@ -80,17 +80,9 @@ fn leading_word(t: &[u8], s: usize, name_end: usize) -> Option<usize> {
         return None;
     }
     // A label's own word ("Tenant: Quorbel" has no word to take) or a cue or role.
-    use crate::lexicon as l;
     if t.get(e..s) != Some(b" ")
         || !single_unknown(t, s, name_end)
-        || l::is_stop_word(w)
-        || l::is_field_word(w)
-        || l::is_person_cue(w)
-        || l::is_role_noun(w)
-        || l::is_place_word(w)
-        || l::is_company_word(w)
-        || l::is_trade_word(w)
-        || l::month(w).is_some()
+        || listed_as_no_name(w)
         || lower_case_nearby(t, ws, e)
     {
         return None;
@@ -201,6 +193,20 @@ fn display_name(t: &[u8], lt: usize) -> Option<(usize, usize)> {
     }
     let before = t[..ws].iter().rev().find(|&&b| b != b' ').copied();
     (n >= 2 && matches!(before, None | Some(b'\n' | b':' | b'"'))).then_some((ws, we))
+}
+
+/// A word a list takes for something other than a name: a stop, field, cue, role, place,
+/// company or trade word, or a month.
+pub(super) fn listed_as_no_name(w: &str) -> bool {
+    use crate::lexicon as l;
+    l::is_stop_word(w)
+        || l::is_field_word(w)
+        || l::is_person_cue(w)
+        || l::is_role_noun(w)
+        || l::is_place_word(w)
+        || l::is_company_word(w)
+        || l::is_trade_word(w)
+        || l::month(w).is_some()
 }
 
 #[cfg(test)]

@@ -274,15 +274,7 @@ fn unknown_given_before(t: &[u8], ws: usize, w: &str, name: &[u8]) -> bool {
         && l::is_given(first)
         && !prev_word_capital
         && before != Some(b'-')
-        && !(l::is_surname(w)
-            || l::is_stop_word(w)
-            || l::is_field_word(w)
-            || l::is_person_cue(w)
-            || l::is_role_noun(w)
-            || l::is_place_word(w)
-            || l::is_company_word(w)
-            || l::is_trade_word(w)
-            || l::month(w).is_some())
+        && !(l::is_surname(w) || bounds::listed_as_no_name(w))
 }
 
 /// Tokens and features of a text as the detector sees it (for training): the scanner runs
