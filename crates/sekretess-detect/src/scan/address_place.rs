@@ -229,13 +229,36 @@ const PLACE_TAILS: &[&str] = &[
 const PO_BOX: &[&str] = &["box", "postbox", "postboks", "postfach", "fack", "apartado"];
 
 fn is_place(word: &str) -> bool {
-    let w = word.to_lowercase();
-    let w = w.as_str();
-    PLACES.iter().any(|p| match p.strip_suffix('*') {
-        Some(stem) => w.starts_with(stem),
-        None => w == *p,
-    }) || PLACE_HEADS.iter().any(|h| w.contains(h))
-        || PLACE_TAILS.iter().any(|h| w.ends_with(h))
+    is_place_lower(&lower(word))
+}
+
+/// `word` in lower case, allocating only when it has a capital (most words have none).
+fn lower(word: &str) -> std::borrow::Cow<'_, str> {
+    if !word.is_ascii() {
+        std::borrow::Cow::Owned(word.to_lowercase())
+    } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(word.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(word)
+    }
+}
+
+/// [`is_place`] of a word already in lower case. This runs for every word before an
+/// address, so the lists are compared by first byte before anything else.
+fn is_place_lower(w: &str) -> bool {
+    let b = w.as_bytes();
+    let Some(&f) = b.first() else { return false };
+    PLACES.iter().any(|p| {
+        p.as_bytes()[0] == f
+            && match p.strip_suffix('*') {
+                Some(stem) => w.starts_with(stem),
+                None => w == *p,
+            }
+    }) || PLACE_HEADS.iter().any(|h| {
+        let h = h.as_bytes();
+        h.len() <= b.len()
+            && memchr::memchr_iter(h[0], &b[..=b.len() - h.len()]).any(|i| b[i..].starts_with(h))
+    }) || PLACE_TAILS.iter().any(|h| w.ends_with(h))
 }
 
 fn is_business(word: &str) -> bool {
@@ -281,13 +304,14 @@ pub(super) fn names_a_place(text: &str) -> bool {
         if w.is_empty() {
             continue;
         }
-        if is_place(w)
+        let lw = lower(w);
+        if is_place_lower(&lw)
             || is_business(w)
             || trade(w)
             || lexicon::is_company_form(w)
             || lexicon::is_company_form(&title(w))
             || lexicon::is_company_form(raw.trim_end_matches([',', ':', ';', '|']))
-            || PO_BOX.contains(&w.to_lowercase().as_str())
+            || PO_BOX.contains(&&*lw)
         {
             return true;
         }
