@@ -230,6 +230,11 @@ pub(super) fn seen_again(t: &[u8], s: &Sentence, out: &[(usize, usize, f32)]) ->
 pub(super) fn organisation_mailbox(t: &[u8], toks: &[Tok]) -> bool {
     let Some(last) = toks.last() else { return false };
     let e = last.end;
+    // The `<` must come within 30 bytes; most names have none, and memchr says so before
+    // the line is scanned.
+    if memchr::memchr(b'<', &t[e..t.len().min(e + 31)]).is_none() {
+        return false;
+    }
     let line_end =
         t[e..t.len().min(e + 120)].iter().position(|&b| b == b'\n').map_or(t.len().min(e + 120), |p| e + p);
     let rest = &t[e..line_end];
