@@ -267,11 +267,10 @@ fn is_business(word: &str) -> bool {
         && BUSINESS.iter().any(|b| b.eq_ignore_ascii_case(word))
 }
 
-/// A line of business ("Plumbing", "Realty"); not "Service", which also names a person's
-/// address ("Service address:").
-fn trade(word: &str) -> bool {
-    let w = title(word);
-    w != "Service" && lexicon::is_trade_word(&w)
+/// A line of business ("Plumbing", "Realty"), given in title case; not "Service", which also
+/// names a person's address ("Service address:").
+fn trade(titled: &str) -> bool {
+    titled != "Service" && lexicon::is_trade_word(titled)
 }
 
 /// A word in capitals as a title-case word ("PLUMBING" → "Plumbing"); others as written.
@@ -305,11 +304,13 @@ pub(super) fn names_a_place(text: &str) -> bool {
             continue;
         }
         let lw = lower(w);
+        // Title case once, for both lists that want it.
+        let tw = title(w);
         if is_place_lower(&lw)
             || is_business(w)
-            || trade(w)
+            || trade(&tw)
             || lexicon::is_company_form(w)
-            || lexicon::is_company_form(&title(w))
+            || lexicon::is_company_form(&tw)
             || lexicon::is_company_form(raw.trim_end_matches([',', ':', ';', '|']))
             || PO_BOX.contains(&&*lw)
         {
