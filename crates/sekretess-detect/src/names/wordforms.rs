@@ -50,8 +50,7 @@ pub(super) fn bare_initial(t: &[u8], i: usize, we: usize) -> bool {
         k -= 1;
     }
     match t.get(k.wrapping_sub(1)) {
-        None => !matches!(t[i], b'A' | b'I'),
-        Some(b'\n' | b'\r') => !matches!(t[i], b'A' | b'I'),
+        None | Some(b'\n' | b'\r') => !matches!(t[i], b'A' | b'I'),
         Some(b':' | b';' | b'|' | b',' | b'\t' | b'_' | b'"') => true,
         _ => false,
     }
