@@ -112,24 +112,13 @@ impl GroupStore for SqliteGroup {
     }
 
     async fn update_customer(&self, write: &CustomerWrite, from_version: u64) -> Result<bool, StoreError> {
-        let r = &write.record;
         // The write lock first: a read-then-write transaction that meets another writer
         // (a concurrent rewrap, say) would otherwise fail at once instead of waiting.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(map_err)?;
-        let row: Option<(Vec<u8>, i64)> =
-            sqlx::query_as("SELECT index_entries, version FROM customers WHERE code = ?")
-                .bind(r.code.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(map_err)?;
-        // Gone, or written by another update since the caller read it: nothing is written
-        // (the transaction is rolled back when dropped).
-        let Some((old, version)) = row else { return Ok(false) };
-        if version_from_sql(version)? != from_version {
+        // Not written: nothing is (the transaction is rolled back when dropped).
+        if !rewrite_if_at(&mut tx, write, from_version).await? {
             return Ok(false);
         }
-        delete_index(&mut tx, &r.code, &decode_index(&old)?).await?;
-        rewrite_row(&mut tx, write).await?;
         insert_index(&mut tx, &NewIndexEntries::of(std::slice::from_ref(write)), self.staging, &self.filters)
             .await?;
         tx.commit().await.map_err(map_err)?;
@@ -162,22 +151,11 @@ impl GroupStore for SqliteGroup {
         let mut index = NewIndexEntries::of(inserts);
         let mut written = Vec::with_capacity(updates.len());
         for (write, from_version) in updates {
-            let r = &write.record;
-            let row: Option<(Vec<u8>, i64)> =
-                sqlx::query_as("SELECT index_entries, version FROM customers WHERE code = ?")
-                    .bind(r.code.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(map_err)?;
-            // Gone, or written by another update since the caller read it: not written.
-            let Some((old, _)) = row.filter(|(_, v)| version_from_sql(*v).ok() == Some(*from_version)) else {
-                written.push(false);
-                continue;
-            };
-            delete_index(&mut tx, &r.code, &decode_index(&old)?).await?;
-            rewrite_row(&mut tx, write).await?;
-            index.add(std::slice::from_ref(write));
-            written.push(true);
+            let ok = rewrite_if_at(&mut tx, write, *from_version).await?;
+            if ok {
+                index.add(std::slice::from_ref(write));
+            }
+            written.push(ok);
         }
         insert_rows(&mut tx, inserts).await?;
         insert_index(&mut tx, &index, self.staging, &self.filters).await?;
@@ -365,6 +343,30 @@ impl GroupStore for SqliteGroup {
         }
         Err(StoreError::Unavailable("the write-ahead log checkpoint stayed busy".into()))
     }
+}
+
+/// Writes an updated record over its row and drops the row's old index entries, if the row
+/// is still at `from_version`; `false` if it is gone or another update wrote it since the
+/// caller read it. The caller inserts the new index entries.
+async fn rewrite_if_at(
+    tx: &mut sqlx::Transaction<'_, Sqlite>,
+    write: &CustomerWrite,
+    from_version: u64,
+) -> Result<bool, StoreError> {
+    let code = write.record.code.as_str();
+    let row: Option<(Vec<u8>, i64)> =
+        sqlx::query_as("SELECT index_entries, version FROM customers WHERE code = ?")
+            .bind(code)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(map_err)?;
+    let Some((old, version)) = row else { return Ok(false) };
+    if version_from_sql(version)? != from_version {
+        return Ok(false);
+    }
+    delete_index(tx, &write.record.code, &decode_index(&old)?).await?;
+    rewrite_row(tx, write).await?;
+    Ok(true)
 }
 
 /// Writes an updated record over its row (the caller checked the version it replaces).
