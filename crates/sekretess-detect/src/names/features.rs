@@ -438,7 +438,10 @@ pub(crate) fn sentence_in<'a>(
         let spaces = t[..i].iter().rev().take(5).take_while(|&&b| b == b' ' || b == b'\t').count();
         // What lies between this word and the previous token, when that is a few bytes.
         let between = prev_end.filter(|&p| i - p <= 6).and_then(|p| t.get(p..i)).unwrap_or(&[]);
-        let sep = if (1..=4).contains(&spaces) && prev_end.is_some_and(|p| p + spaces == i) {
+        // A tab is a cell's edge: a name never runs across one ("Given Surname⏎Given …" rows
+        // of a spreadsheet pasted as text).
+        let tab = spaces > 0 && t[i - spaces..i].contains(&b'\t');
+        let sep = if (1..=4).contains(&spaces) && !tab && prev_end.is_some_and(|p| p + spaces == i) {
             SEP_SPACE
         } else if comma_join(between) {
             SEP_COMMA
