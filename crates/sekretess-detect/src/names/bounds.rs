@@ -60,7 +60,32 @@ fn bare_initials(t: &[u8], s: usize) -> Option<usize> {
         ns -= 2;
         n += 1;
     }
-    (n >= 2 || (n == 1 && field_start(t, ns) && !matches!(t[ns], b'A' | b'I'))).then_some(ns)
+    let one = n == 1
+        && ((field_start(t, ns) || caps_line_word(t, s)) && !matches!(t[ns], b'A' | b'I')
+            || after_title(t, ns));
+    (n >= 2 || one).then_some(ns)
+}
+
+/// Whether the name at `s` is a word in capitals after a word in capitals and a letter, as
+/// statements print payers and payees ("SALARY T NGUYEN"): the letter is an initial.
+fn caps_line_word(t: &[u8], s: usize) -> bool {
+    let caps = |w: &[u8]| w.len() >= 2 && w.iter().all(|b| b.is_ascii_uppercase() || *b >= 0x80 || b"'-".contains(b));
+    let we = t[s..].iter().position(|b| !(b.is_ascii_alphabetic() || *b >= 0x80 || b"'-".contains(b)));
+    let word = &t[s..we.map_or(t.len(), |p| s + p)];
+    let before = t[..s.saturating_sub(3)].rsplit(|&b| b == b' ').next().unwrap_or_default();
+    s >= 3 && t[s - 3] == b' ' && caps(word) && caps(before)
+}
+
+/// Whether a title stands right before the letter at `ns` ("Mr A Mahmood", "MRS A PATEL"):
+/// then even `A` is an initial.
+fn after_title(t: &[u8], ns: usize) -> bool {
+    if ns < 2 || t[ns - 1] != b' ' {
+        return false;
+    }
+    let head = t[..ns - 1].strip_suffix(b".").unwrap_or(&t[..ns - 1]);
+    let ws = head.iter().rposition(|b| !b.is_ascii_alphabetic()).map_or(0, |p| p + 1);
+    let w = as_str(&head[ws..]);
+    w.len() >= 2 && crate::lexicon::is_strong_person_cue(w) && !w.eq_ignore_ascii_case("dear")
 }
 
 /// The start of a title-case word joined by one space before a name at `s`, itself at the

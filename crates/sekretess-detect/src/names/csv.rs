@@ -64,16 +64,38 @@ pub fn layout_header(t: &[u8]) -> Option<Layout> {
             break;
         }
         let le = head[ls..].iter().position(|&b| b == b'\n').map_or(head.len(), |p| ls + p);
+        let rs = after_ruler(t, le + 1);
         if let Some(cells) = header_cells(&head[ls..le], true)
-            && aligned(t, le + 1, &cells)
+            && aligned(t, rs, &cells)
         {
-            let rs = (le + 1).min(t.len());
+            let rs = rs.min(t.len());
             let re = t[rs..].windows(2).position(|w| w == b"\n\n").map_or(t.len(), |p| rs + p);
             return Some(Layout { rows: (rs, re), cells });
         }
         ls = le + 1;
     }
     None
+}
+
+/// Where the rows start when the line at `rs` rules the header off (`-----`, `=====`, `+---+`):
+/// after that line.
+fn after_ruler(t: &[u8], rs: usize) -> usize {
+    let Some(rest) = t.get(rs..) else { return rs };
+    let le = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    let line = rest[..le].trim_ascii();
+    let ruler = line.len() >= 3 && line.iter().all(|b| matches!(b, b'-' | b'=' | b'+' | b'|' | b' ' | b'_'));
+    if ruler { rs + le + 1 } else { rs }
+}
+
+/// The index of the header cell whose column holds byte `i` of a row, when `i` lies in the
+/// table's rows.
+pub fn layout_column(t: &[u8], i: usize, l: &Layout) -> Option<usize> {
+    if i < l.rows.0 || i >= l.rows.1 {
+        return None;
+    }
+    let ls = t[..i].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let col = t[ls..i].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    Some(l.cells.partition_point(|&(c, _)| c <= col + 1))
 }
 
 /// Whether the line starting at `rs` (the first row) has cells starting where three of the

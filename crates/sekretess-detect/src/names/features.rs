@@ -13,7 +13,7 @@ use crate::lexicon;
 use crate::scan::{Cand, char_at, word_end};
 use crate::wordset::load_le;
 
-use super::csv::{column_other, csv_header, layout_header, layout_person};
+use super::csv::{column_other, csv_header, layout_column, layout_header, layout_person};
 use super::lexcache::{
     CACHE, L_COMPANY, L_EXACT_SUR, L_FORM, L_GIVEN, L_PLACE, L_ROLE, L_STOP, L_STREET, L_STRONG, L_SUR,
     L_WEAK, LexCache,
@@ -441,7 +441,27 @@ pub(crate) fn sentence_in<'a>(
         // A tab is a cell's edge: a name never runs across one ("Given Surname⏎Given …" rows
         // of a spreadsheet pasted as text).
         let tab = spaces > 0 && t[i - spaces..i].contains(&b'\t');
-        let sep = if (1..=4).contains(&spaces) && !tab && prev_end.is_some_and(|p| p + spaces == i) {
+        if layout.is_none()
+            && key.is_none()
+            && header.is_none()
+            && i >= 2
+            && matches!(t[i - 2..i], [b' ', b' '] | [b'|', b' '] | [_, b'|'] | [_, b'\t'])
+        {
+            layout = Some(layout_header(t));
+        }
+        // So is a laid-out table's column ("Efternamn  Förnamn": two cells, two names).
+        let other_column = spaces >= 2
+            && match (&layout, x.s.toks.last()) {
+                (Some(Some(l)), Some(prev)) => {
+                    layout_column(t, prev.start, l).is_some_and(|c| Some(c) != layout_column(t, i, l))
+                }
+                _ => false,
+            };
+        let sep = if (1..=4).contains(&spaces)
+            && !tab
+            && !other_column
+            && prev_end.is_some_and(|p| p + spaces == i)
+        {
             SEP_SPACE
         } else if comma_join(between) {
             SEP_COMMA
@@ -471,14 +491,6 @@ pub(crate) fn sentence_in<'a>(
         }
         if let Some(tok) = x.s.toks.last_mut() {
             tok.gap = gap;
-        }
-        if layout.is_none()
-            && key.is_none()
-            && header.is_none()
-            && i >= 2
-            && matches!(t[i - 2..i], [b' ', b' '] | [b'|', b' '] | [_, b'|'] | [_, b'\t'])
-        {
-            layout = Some(layout_header(t));
         }
         if let Some(Some(l)) = &layout
             && layout_person(t, i, l)

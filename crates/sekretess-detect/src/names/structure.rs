@@ -32,9 +32,12 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
             // A middle initial only at the end, after the given name ("OKOYE, ADA F.").
             && run.iter().enumerate().all(|(x, k)| k.flags & F_INITIAL == 0 || (x == run.len() - 1 && x > c))
             && run.iter().all(|x| x.sep != SEP_SLASH)
-            // Capitals throughout or nowhere: "Karin Holm, HR" is a name and a role.
+            // Capitals throughout or nowhere: "Karin Holm, HR" is a name and a role; a surname
+            // in capitals before a given name in title case is a register's ("WALKER, Doreen").
             && (run.iter().all(|x| x.flags & (F_CAPS | F_INITIAL) != 0 || x.end - x.start == 1)
-                || run.iter().all(|x| x.flags & F_CAPS == 0))
+                || run.iter().all(|x| x.flags & F_CAPS == 0)
+                || (run[..c].iter().all(|x| x.flags & F_CAPS != 0 && x.end - x.start > 1)
+                    && run[c..].iter().all(|x| x.flags & F_CAPS == 0)))
             && cell_start(t, run[0].start)
             && cell_end(t, run[run.len() - 1].end)
             // After a full name that starts with a known given name or a label's colon, one
