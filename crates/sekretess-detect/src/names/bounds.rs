@@ -17,8 +17,46 @@ pub(super) fn widen_starts(t: &[u8], out: &mut [(usize, usize, f32)]) {
             out[k].0 = ns;
         } else if !first_caps && let Some(ns) = leading_word(t, s, out[k].1).filter(|&ns| ns >= prev_end) {
             out[k].0 = ns;
+        } else if let Some(ns) = caps_surname_before(t, s, out[k].1).filter(|&ns| ns >= prev_end) {
+            out[k].0 = ns;
         }
     }
+}
+
+/// The start of a surname in capitals joined by one space before a known given name found
+/// alone, as registers and statements print them (`AALTONEN PEKKA`, `BOATENG Kofi`, `Swish
+/// till KAPLAN DERYA`): at a field's start or after a word in lower case, and not a word a
+/// list takes for something else.
+fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
+    if s < 3 || t[s - 1] != b' ' || t[s - 2] == b' ' {
+        return None;
+    }
+    let name = as_str(&t[s..e]);
+    if name.contains(' ') || !crate::lexicon::is_given(&title_case(name)) {
+        return None;
+    }
+    let ws = t[..s - 1].iter().rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80 || c == b'-' || c == b'\'')).map_or(0, |p| p + 1);
+    let w = as_str(&t[ws..s - 1]);
+    let caps = w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && w.chars().all(|c| c.is_uppercase() || c == '-' || c == '\'')
+        && w.chars().next().is_some_and(char::is_uppercase)
+        // With a vowel: not an abbreviation (`DJ`, `VD`).
+        && w.chars().any(|c| !c.is_ascii() || matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'Y'));
+    if !caps || listed_as_no_name(&title_case(w)) || listed_as_no_name(w) {
+        return None;
+    }
+    let after_lower = ws >= 2 && t[ws - 1] == b' ' && {
+        let pe = ws - 1;
+        let ps = t[..pe].iter().rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80)).map_or(0, |p| p + 1);
+        pe > ps && as_str(&t[ps..pe]).chars().all(char::is_lowercase)
+    };
+    (field_start(t, ws) || after_lower).then_some(ws)
+}
+
+/// `w` with its first letter as it is and the rest in lower case (`PEKKA` -> `Pekka`).
+fn title_case(w: &str) -> String {
+    let mut cs = w.chars();
+    cs.next().map_or_else(String::new, |c| c.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect())
 }
 
 /// Whether the name is one word that no list knows as a given name: a surname the tagger
