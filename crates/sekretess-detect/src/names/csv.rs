@@ -112,9 +112,9 @@ fn aligned(t: &[u8], rs: usize, head: &[(usize, bool)]) -> bool {
 /// column and whether it names a person. A header (`header`) has no digits and no colon, three
 /// cells or more, each short, one of them a person's.
 fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
-    if header
-        && (line.len() < 12 || line.len() > 240 || line.iter().any(|b| b.is_ascii_digit() || *b == b':'))
-    {
+    // A header has no colon; digits only inside a cell of words ("Box 1 Wages"), never a cell
+    // of its own.
+    if header && (line.len() < 12 || line.len() > 240 || line.contains(&b':')) {
         return None;
     }
     // Two cell gaps at least before anything is split (prose has none).
@@ -129,8 +129,9 @@ fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
     let mut flush = |start: &mut Option<usize>, text: &mut String| {
         if let Some(c) = start.take() {
             let f = text.trim();
-            let person = f.len() <= 24 && crate::context::key_label(f) == Some(Label::Person);
-            cells.push((c, person, f.len()));
+            let person = f.len() <= 24 && person_header(f);
+            let len = if f.chars().any(char::is_alphabetic) { f.len() } else { usize::MAX };
+            cells.push((c, person, len));
         }
         text.clear();
     };
@@ -154,8 +155,33 @@ fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
         }
     }
     flush(&mut start, &mut text);
-    let ok = !header || (cells.len() >= 3 && cells.iter().all(|c| c.2 <= 24) && cells.iter().any(|c| c.1));
+    // A form's grid of labels and their values ("Surname | QUORBEL | Forename | …") is no
+    // header: a value in capitals among labels that are not.
+    let caps_value = s.split(['|', '\t']).flat_map(|c| c.split("  ")).any(|c| {
+        let c = c.trim();
+        c.chars().filter(|ch| ch.is_alphabetic()).count() >= 5 && !c.chars().any(char::is_lowercase)
+    });
+    let all_caps = !s.chars().any(char::is_lowercase);
+    let ok = !header
+        || (cells.len() >= 3
+            && cells.iter().all(|c| c.2 <= 24)
+            && cells.iter().any(|c| c.1)
+            && (all_caps || !caps_value));
     ok.then(|| cells.into_iter().map(|(c, p, _)| (c, p)).collect())
+}
+
+/// Whether a table's header cell names a person: a name field ("Surname", "Forename(s)") or
+/// who the people of a register are ("Tenant", "Debtor", "Deltagare").
+fn person_header(f: &str) -> bool {
+    const WHO: &[&str] = &[
+        "tenant", "hyresgäst", "debtor", "gäldenär", "deltagare", "member", "medlem", "elev", "pupil",
+        "student", "resident", "boende", "volunteer", "donor", "givare", "payee", "forename", "forenames",
+    ];
+    let f = f.trim_end_matches("(s)");
+    crate::context::key_label(f) == Some(Label::Person)
+        || f.split(|c: char| !c.is_alphabetic())
+            .rfind(|w| !w.is_empty())
+            .is_some_and(|w| WHO.iter().any(|x| w.to_lowercase() == *x))
 }
 
 /// Whether byte `i` (in the table's rows) stands in a person column of `l`: the column of

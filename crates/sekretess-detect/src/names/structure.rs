@@ -27,7 +27,9 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
             && run.len() <= 5
             // Part found, or both sides found as two names ("HUYNH, KIMBERLY T").
             && (tags[k..j].contains(&O) || tags[k + c] == B)
-            && tags[k..j].iter().any(|&g| g != O)
+            // Or none of it, when a list knows the given name after the surname's comma
+            // ("OKAFOR, CHIDI" in a register's row).
+            && (tags[k..j].iter().any(|&g| g != O) || c == 1 && run[1].flags & F_GIVEN != 0)
             && run.iter().all(|x| x.flags & (F_STOP | F_STREET | F_COLUMN_OTHER) == 0)
             // A middle initial only at the end, after the given name ("OKOYE, ADA F.").
             && run.iter().enumerate().all(|(x, k)| k.flags & F_INITIAL == 0 || (x == run.len() - 1 && x > c))
@@ -51,6 +53,7 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
                 && run[run.len() - 1].flags & (F_GIVEN | F_INITIAL) == 0)
         {
             let m = (k..j).filter(|&x| tags[x] != O).map(|x| margins[x]).fold(f32::INFINITY, f32::min);
+            let m = if m.is_finite() { m } else { STRUCTURE_MARGIN };
             for x in k..j {
                 tags[x] = if x == k { B } else { I };
                 margins[x] = m;
