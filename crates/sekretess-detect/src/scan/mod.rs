@@ -449,6 +449,16 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// Whether the ten digits at `start` are an NHS number (printed `NNN NNN NNNN` like a North
+    /// American phone): "NHS" stands before them on their line, or heads their column.
+    fn nhs_number(&self, start: usize) -> bool {
+        let t = self.t;
+        let lo = start.saturating_sub(48);
+        let ls = memchr::memrchr(b'\n', &t[lo..start]).map_or(lo, |p| lo + p + 1);
+        t[ls..start].split(|b| !b.is_ascii_alphabetic()).any(|w| w.eq_ignore_ascii_case(b"nhs"))
+            || self.header_column_above(start, &["nhs"])
+    }
+
     /// In a text whose first line is a CSV header, the label its column name gives the field
     /// holding `i` (the row must have as many fields as the header).
     fn column_label(&mut self, i: usize) -> Option<Label> {
