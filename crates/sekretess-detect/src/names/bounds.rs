@@ -24,9 +24,9 @@ pub(super) fn widen_starts(t: &[u8], out: &mut [(usize, usize, f32)]) {
 }
 
 /// The start of a surname in capitals joined by one space before a known given name found
-/// alone, as registers and statements print them (`AALTONEN PEKKA`, `BOATENG Kofi`, `Swish
-/// till KAPLAN DERYA`): at a field's start or after a word in lower case, and not a word a
-/// list takes for something else.
+/// alone, as registers and statements print them (`QUORBELL EMMA`, `QUORBELL Emma`, `Swish
+/// till QUORBELL EMMA`): at a field's start or after a preposition of a payment (`till`, `från`,
+/// `to`, `from`, `av`, `by`, `för`, `for`), and not a word a list takes for something else.
 fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
     if s < 3 || t[s - 1] != b' ' || t[s - 2] == b' ' {
         return None;
@@ -35,7 +35,10 @@ fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
     if name.contains(' ') || !crate::lexicon::is_given(&title_case(name)) {
         return None;
     }
-    let ws = t[..s - 1].iter().rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80 || c == b'-' || c == b'\'')).map_or(0, |p| p + 1);
+    let ws = t[..s - 1]
+        .iter()
+        .rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80 || c == b'-' || c == b'\''))
+        .map_or(0, |p| p + 1);
     let w = as_str(&t[ws..s - 1]);
     let caps = w.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && w.chars().all(|c| c.is_uppercase() || c == '-' || c == '\'')
@@ -48,12 +51,15 @@ fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
     let after_lower = ws >= 2 && t[ws - 1] == b' ' && {
         let pe = ws - 1;
         let ps = t[..pe].iter().rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80)).map_or(0, |p| p + 1);
-        pe > ps && as_str(&t[ps..pe]).chars().all(char::is_lowercase)
+        matches!(
+            &t[ps..pe],
+            b"till" | b"fr\xc3\xa5n" | b"to" | b"from" | b"av" | b"by" | b"f\xc3\xb6r" | b"for"
+        )
     };
     (field_start(t, ws) || after_lower).then_some(ws)
 }
 
-/// `w` with its first letter as it is and the rest in lower case (`PEKKA` -> `Pekka`).
+/// `w` with its first letter as it is and the rest in lower case (`EMMA` -> `Emma`).
 fn title_case(w: &str) -> String {
     let mut cs = w.chars();
     cs.next().map_or_else(String::new, |c| c.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect())
@@ -105,16 +111,18 @@ fn bare_initials(t: &[u8], s: usize) -> Option<usize> {
 }
 
 /// Whether the name at `s` is a word in capitals after a word in capitals and a letter, as
-/// statements print payers and payees ("SALARY T NGUYEN"): the letter is an initial.
+/// statements print payers and payees ("SALARY K QUORBELL"): the letter is an initial.
 fn caps_line_word(t: &[u8], s: usize) -> bool {
-    let caps = |w: &[u8]| w.len() >= 2 && w.iter().all(|b| b.is_ascii_uppercase() || *b >= 0x80 || b"'-".contains(b));
+    let caps = |w: &[u8]| {
+        w.len() >= 2 && w.iter().all(|b| b.is_ascii_uppercase() || *b >= 0x80 || b"'-".contains(b))
+    };
     let we = t[s..].iter().position(|b| !(b.is_ascii_alphabetic() || *b >= 0x80 || b"'-".contains(b)));
     let word = &t[s..we.map_or(t.len(), |p| s + p)];
     let before = t[..s.saturating_sub(3)].rsplit(|&b| b == b' ').next().unwrap_or_default();
     s >= 3 && t[s - 3] == b' ' && caps(word) && caps(before)
 }
 
-/// Whether a title stands right before the letter at `ns` ("Mr A Mahmood", "MRS A PATEL"):
+/// Whether a title stands right before the letter at `ns` ("Mr A Quorbell", "MRS A QUORBELL"):
 /// then even `A` is an initial.
 fn after_title(t: &[u8], ns: usize) -> bool {
     if ns < 2 || t[ns - 1] != b' ' {
@@ -309,6 +317,23 @@ mod tests {
         assert!(found("From: Quorbel Shop <info@example.org>").is_empty());
         assert!(found("To: Claims Desk <claims@example.org>").is_empty());
         assert!(found("To: Site Quorbels <sitequorbels@example.org>").is_empty());
+    }
+
+    #[test]
+    fn one_initial_before_a_surname_in_capitals_or_after_a_title() {
+        assert_eq!(widened("03/10/2026  FPS SALARY K QUORBELL   1,200.00", "QUORBELL"), "K QUORBELL");
+        assert_eq!(widened("Refund for Mr A Quorbell today", "Quorbell"), "A Quorbell");
+        // The article in prose stays out.
+        assert_eq!(widened("PAID TO A QUORBELL", "QUORBELL"), "QUORBELL");
+    }
+
+    #[test]
+    fn a_surname_in_capitals_before_a_known_given_name() {
+        assert_eq!(widened("2026-11-03  QUORBELL EMMA     450,00", "EMMA"), "QUORBELL EMMA");
+        assert_eq!(widened("Swish från QUORBELL Emma;200,00", "Emma"), "QUORBELL Emma");
+        // An abbreviation, or a word in capitals inside prose, is not a surname.
+        assert_eq!(widened("Musik: DJ Emma spelar", "Emma"), "Emma");
+        assert_eq!(widened("We paid SEK EMMA 200", "EMMA"), "EMMA");
     }
 
     #[test]

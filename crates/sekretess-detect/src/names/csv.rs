@@ -112,7 +112,7 @@ fn aligned(t: &[u8], rs: usize, head: &[(usize, bool)]) -> bool {
 /// column and whether it names a person. A header (`header`) has no digits and no colon, three
 /// cells or more, each short, one of them a person's.
 fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
-    // A header has no colon; digits only inside a cell of words ("Box 1 Wages"), never a cell
+    // A header has no colon; digits only inside a cell of words ("Box 2 Tax"), never a cell
     // of its own.
     if header && (line.len() < 12 || line.len() > 240 || line.contains(&b':')) {
         return None;
@@ -174,8 +174,24 @@ fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
 /// who the people of a register are ("Tenant", "Debtor", "Deltagare").
 fn person_header(f: &str) -> bool {
     const WHO: &[&str] = &[
-        "tenant", "hyresgäst", "debtor", "gäldenär", "deltagare", "member", "medlem", "elev", "pupil",
-        "student", "resident", "boende", "volunteer", "donor", "givare", "payee", "forename", "forenames",
+        "tenant",
+        "hyresgäst",
+        "debtor",
+        "gäldenär",
+        "deltagare",
+        "member",
+        "medlem",
+        "elev",
+        "pupil",
+        "student",
+        "resident",
+        "boende",
+        "volunteer",
+        "donor",
+        "givare",
+        "payee",
+        "forename",
+        "forenames",
     ];
     let f = f.trim_end_matches("(s)");
     crate::context::key_label(f) == Some(Label::Person)
@@ -216,6 +232,21 @@ mod tests {
         assert!(!layout_person(t, at("X01"), &l));
         assert!(!layout_person(t, at("Surname"), &l));
         assert!(!layout_person(t, at("HR"), &l));
+    }
+
+    #[test]
+    fn a_ruled_header_naming_who_the_people_are() {
+        let t = b"Moves\n\nFlat  Former tenant   Moved out   Box 2 Tax\n----------------------------------\n\
+                  1A    Quorbel, Xanthe  03/10/2026  12.00\n";
+        let l = layout_header(t).expect("a header");
+        let at = |w: &[u8]| t.windows(w.len()).position(|x| x == w).unwrap();
+        assert!(layout_person(t, at(b"Quorbel"), &l));
+        assert_ne!(layout_column(t, at(b"Quorbel"), &l), layout_column(t, at(b"03/10"), &l));
+        // A form's grid of labels and values in capitals is no header.
+        assert!(
+            layout_header(b"Surname | QUORBEL   | Forename | XANTHE |\nDOB     | 01/02/1990 | Sex | F |\n")
+                .is_none()
+        );
     }
 
     #[test]

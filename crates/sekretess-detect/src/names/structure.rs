@@ -28,14 +28,14 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
             // Part found, or both sides found as two names ("HUYNH, KIMBERLY T").
             && (tags[k..j].contains(&O) || tags[k + c] == B)
             // Or none of it, when a list knows the given name after the surname's comma
-            // ("OKAFOR, CHIDI" in a register's row).
+            // ("QUORBELL, EMMA" in a register's row).
             && (tags[k..j].iter().any(|&g| g != O) || c == 1 && run[1].flags & F_GIVEN != 0)
             && run.iter().all(|x| x.flags & (F_STOP | F_STREET | F_COLUMN_OTHER) == 0)
             // A middle initial only at the end, after the given name ("OKOYE, ADA F.").
             && run.iter().enumerate().all(|(x, k)| k.flags & F_INITIAL == 0 || (x == run.len() - 1 && x > c))
             && run.iter().all(|x| x.sep != SEP_SLASH)
             // Capitals throughout or nowhere: "Karin Holm, HR" is a name and a role; a surname
-            // in capitals before a given name in title case is a register's ("WALKER, Doreen").
+            // in capitals before a given name in title case is a register's ("QUORBELL, Emma").
             && (run.iter().all(|x| x.flags & (F_CAPS | F_INITIAL) != 0 || x.end - x.start == 1)
                 || run.iter().all(|x| x.flags & F_CAPS == 0)
                 || (run[..c].iter().all(|x| x.flags & F_CAPS != 0 && x.end - x.start > 1)

@@ -134,7 +134,10 @@ fn time_after(t: &[u8], start: usize) -> bool {
         return false;
     };
     let r = &rest[sp + 1..];
-    r.len() >= 5 && r[..2].iter().all(u8::is_ascii_digit) && r[2] == b':' && r[3..5].iter().all(u8::is_ascii_digit)
+    r.len() >= 5
+        && r[..2].iter().all(u8::is_ascii_digit)
+        && r[2] == b':'
+        && r[3..5].iter().all(u8::is_ascii_digit)
 }
 
 /// Words that name a column of birth dates in a table's header (a cell's place in its row
@@ -376,7 +379,17 @@ impl Scanner<'_> {
     fn birth_column_above(&self, start: usize) -> bool {
         self.header_column_above(
             start,
-            &["födelsedatum", "född", "födelse", "date of birth", "birth date", "birthdate", "dob", "born", "f."],
+            &[
+                "födelsedatum",
+                "född",
+                "födelse",
+                "date of birth",
+                "birth date",
+                "birthdate",
+                "dob",
+                "born",
+                "f.",
+            ],
         )
     }
 
@@ -412,7 +425,9 @@ impl Scanner<'_> {
                     let c = line[..p].chars().count();
                     let word_start = p == 0 || !line[..p].ends_with(|ch: char| ch.is_alphanumeric());
                     // An abbreviation ("f.") is a cell of its own.
-                    let whole = !w.ends_with('.') || line[p + w.len()..].starts_with(' ') || p + w.len() == line.len();
+                    let whole = !w.ends_with('.')
+                        || line[p + w.len()..].starts_with(' ')
+                        || p + w.len() == line.len();
                     if word_start && whole && c.abs_diff(col) <= 3 {
                         return true;
                     }

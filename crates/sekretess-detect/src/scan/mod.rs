@@ -23,6 +23,8 @@ mod rule_tests;
 #[cfg(test)]
 mod skip_tests;
 #[cfg(test)]
+mod table_tests;
+#[cfg(test)]
 mod utf8_tests;
 
 use crate::Label;
