@@ -28,7 +28,8 @@ pub(super) fn widen_starts(t: &[u8], out: &mut [(usize, usize, f32)]) {
 /// till QUORBELL EMMA`): at a field's start or after a preposition of a payment (`till`, `från`,
 /// `to`, `from`, `av`, `by`, `för`, `for`), and not a word a list takes for something else.
 fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
-    if s < 3 || t[s - 1] != b' ' || t[s - 2] == b' ' {
+    // The byte before the space ends a word in capitals (cheap tests before the lists).
+    if s < 3 || t[s - 1] != b' ' || !(t[s - 2].is_ascii_uppercase() || t[s - 2] >= 0x80) {
         return None;
     }
     let name = as_str(&t[s..e]);

@@ -157,16 +157,15 @@ fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
     flush(&mut start, &mut text);
     // A form's grid of labels and their values ("Surname | QUORBEL | Forename | …") is no
     // header: a value in capitals among labels that are not.
-    let caps_value = s.split(['|', '\t']).flat_map(|c| c.split("  ")).any(|c| {
-        let c = c.trim();
-        c.chars().filter(|ch| ch.is_alphabetic()).count() >= 5 && !c.chars().any(char::is_lowercase)
-    });
-    let all_caps = !s.chars().any(char::is_lowercase);
+    let grid = || {
+        s.chars().any(char::is_lowercase)
+            && s.split(['|', '\t']).flat_map(|c| c.split("  ")).any(|c| {
+                let c = c.trim();
+                c.chars().filter(|ch| ch.is_alphabetic()).count() >= 5 && !c.chars().any(char::is_lowercase)
+            })
+    };
     let ok = !header
-        || (cells.len() >= 3
-            && cells.iter().all(|c| c.2 <= 24)
-            && cells.iter().any(|c| c.1)
-            && (all_caps || !caps_value));
+        || (cells.len() >= 3 && cells.iter().all(|c| c.2 <= 24) && cells.iter().any(|c| c.1) && !grid());
     ok.then(|| cells.into_iter().map(|(c, p, _)| (c, p)).collect())
 }
 

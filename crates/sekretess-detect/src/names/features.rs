@@ -441,27 +441,21 @@ pub(crate) fn sentence_in<'a>(
         // A tab is a cell's edge: a name never runs across one ("Given Surname⏎Given …" rows
         // of a spreadsheet pasted as text).
         let tab = spaces > 0 && t[i - spaces..i].contains(&b'\t');
-        if layout.is_none()
-            && key.is_none()
-            && header.is_none()
-            && i >= 2
-            && matches!(t[i - 2..i], [b' ', b' '] | [b'|', b' '] | [_, b'|'] | [_, b'\t'])
-        {
+        let spaced = (1..=4).contains(&spaces) && !tab && prev_end.is_some_and(|p| p + spaces == i);
+        // So is a laid-out table's column ("Efternamn  Förnamn": two cells, two names); the
+        // table is looked for here only when a wide gap would join two tokens.
+        if spaced && spaces >= 2 && layout.is_none() && key.is_none() && header.is_none() {
             layout = Some(layout_header(t));
         }
-        // So is a laid-out table's column ("Efternamn  Förnamn": two cells, two names).
-        let other_column = spaces >= 2
+        let other_column = spaced
+            && spaces >= 2
             && match (&layout, x.s.toks.last()) {
                 (Some(Some(l)), Some(prev)) => {
                     layout_column(t, prev.start, l).is_some_and(|c| Some(c) != layout_column(t, i, l))
                 }
                 _ => false,
             };
-        let sep = if (1..=4).contains(&spaces)
-            && !tab
-            && !other_column
-            && prev_end.is_some_and(|p| p + spaces == i)
-        {
+        let sep = if spaced && !other_column {
             SEP_SPACE
         } else if comma_join(between) {
             SEP_COMMA
@@ -491,6 +485,14 @@ pub(crate) fn sentence_in<'a>(
         }
         if let Some(tok) = x.s.toks.last_mut() {
             tok.gap = gap;
+        }
+        if layout.is_none()
+            && key.is_none()
+            && header.is_none()
+            && i >= 2
+            && matches!(t[i - 2..i], [b' ', b' '] | [b'|', b' '] | [_, b'|'] | [_, b'\t'])
+        {
+            layout = Some(layout_header(t));
         }
         if let Some(Some(l)) = &layout
             && layout_person(t, i, l)
