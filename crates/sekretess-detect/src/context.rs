@@ -513,8 +513,24 @@ pub fn key_label(key: &str) -> Option<Label> {
     let has = |w: &str| words.iter().any(|x| x == w);
     let any = |ws: &[&str]| ws.iter().any(|w| has(w));
     // Fields whose values are not personal data even though a word matches.
-    if any(&["user", "username", "file", "host", "hostname", "server", "product", "company", "item", "app"])
-        && !any(&["ip"])
+    // A test's, drug's or procedure's name in a lab or pharmacy export is no person's.
+    if any(&[
+        "user",
+        "username",
+        "file",
+        "host",
+        "hostname",
+        "server",
+        "product",
+        "company",
+        "item",
+        "app",
+        "test",
+        "drug",
+        "medication",
+        "analyte",
+        "procedure",
+    ]) && !any(&["ip"])
     {
         return None;
     }

@@ -17,8 +17,53 @@ pub(super) fn widen_starts(t: &[u8], out: &mut [(usize, usize, f32)]) {
             out[k].0 = ns;
         } else if !first_caps && let Some(ns) = leading_word(t, s, out[k].1).filter(|&ns| ns >= prev_end) {
             out[k].0 = ns;
+        } else if let Some(ns) = caps_surname_before(t, s, out[k].1).filter(|&ns| ns >= prev_end) {
+            out[k].0 = ns;
         }
     }
+}
+
+/// The start of a surname in capitals joined by one space before a known given name found
+/// alone, as registers and statements print them (`QUORBELL EMMA`, `QUORBELL Emma`, `Swish
+/// till QUORBELL EMMA`): at a field's start or after a preposition of a payment (`till`, `från`,
+/// `to`, `from`, `av`, `by`, `för`, `for`), and not a word a list takes for something else.
+fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
+    // The byte before the space ends a word in capitals (cheap tests before the lists).
+    if s < 3 || t[s - 1] != b' ' || !(t[s - 2].is_ascii_uppercase() || t[s - 2] >= 0x80) {
+        return None;
+    }
+    let name = as_str(&t[s..e]);
+    if name.contains(' ') || !crate::lexicon::is_given(&title_case(name)) {
+        return None;
+    }
+    let ws = t[..s - 1]
+        .iter()
+        .rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80 || c == b'-' || c == b'\''))
+        .map_or(0, |p| p + 1);
+    let w = as_str(&t[ws..s - 1]);
+    let caps = w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && w.chars().all(|c| c.is_uppercase() || c == '-' || c == '\'')
+        && w.chars().next().is_some_and(char::is_uppercase)
+        // With a vowel: not an abbreviation (`DJ`, `VD`).
+        && w.chars().any(|c| !c.is_ascii() || matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'Y'));
+    if !caps || listed_as_no_name(&title_case(w)) || listed_as_no_name(w) {
+        return None;
+    }
+    let after_lower = ws >= 2 && t[ws - 1] == b' ' && {
+        let pe = ws - 1;
+        let ps = t[..pe].iter().rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80)).map_or(0, |p| p + 1);
+        matches!(
+            &t[ps..pe],
+            b"till" | b"fr\xc3\xa5n" | b"to" | b"from" | b"av" | b"by" | b"f\xc3\xb6r" | b"for"
+        )
+    };
+    (field_start(t, ws) || after_lower).then_some(ws)
+}
+
+/// `w` with its first letter as it is and the rest in lower case (`EMMA` -> `Emma`).
+fn title_case(w: &str) -> String {
+    let mut cs = w.chars();
+    cs.next().map_or_else(String::new, |c| c.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect())
 }
 
 /// Whether the name is one word that no list knows as a given name: a surname the tagger
@@ -60,7 +105,34 @@ fn bare_initials(t: &[u8], s: usize) -> Option<usize> {
         ns -= 2;
         n += 1;
     }
-    (n >= 2 || (n == 1 && field_start(t, ns) && !matches!(t[ns], b'A' | b'I'))).then_some(ns)
+    let one = n == 1
+        && ((field_start(t, ns) || caps_line_word(t, s)) && !matches!(t[ns], b'A' | b'I')
+            || after_title(t, ns));
+    (n >= 2 || one).then_some(ns)
+}
+
+/// Whether the name at `s` is a word in capitals after a word in capitals and a letter, as
+/// statements print payers and payees ("SALARY K QUORBELL"): the letter is an initial.
+fn caps_line_word(t: &[u8], s: usize) -> bool {
+    let caps = |w: &[u8]| {
+        w.len() >= 2 && w.iter().all(|b| b.is_ascii_uppercase() || *b >= 0x80 || b"'-".contains(b))
+    };
+    let we = t[s..].iter().position(|b| !(b.is_ascii_alphabetic() || *b >= 0x80 || b"'-".contains(b)));
+    let word = &t[s..we.map_or(t.len(), |p| s + p)];
+    let before = t[..s.saturating_sub(3)].rsplit(|&b| b == b' ').next().unwrap_or_default();
+    s >= 3 && t[s - 3] == b' ' && caps(word) && caps(before)
+}
+
+/// Whether a title stands right before the letter at `ns` ("Mr A Quorbell", "MRS A QUORBELL"):
+/// then even `A` is an initial.
+fn after_title(t: &[u8], ns: usize) -> bool {
+    if ns < 2 || t[ns - 1] != b' ' {
+        return false;
+    }
+    let head = t[..ns - 1].strip_suffix(b".").unwrap_or(&t[..ns - 1]);
+    let ws = head.iter().rposition(|b| !b.is_ascii_alphabetic()).map_or(0, |p| p + 1);
+    let w = as_str(&head[ws..]);
+    w.len() >= 2 && crate::lexicon::is_strong_person_cue(w) && !w.eq_ignore_ascii_case("dear")
 }
 
 /// The start of a title-case word joined by one space before a name at `s`, itself at the
@@ -246,6 +318,23 @@ mod tests {
         assert!(found("From: Quorbel Shop <info@example.org>").is_empty());
         assert!(found("To: Claims Desk <claims@example.org>").is_empty());
         assert!(found("To: Site Quorbels <sitequorbels@example.org>").is_empty());
+    }
+
+    #[test]
+    fn one_initial_before_a_surname_in_capitals_or_after_a_title() {
+        assert_eq!(widened("03/10/2026  FPS SALARY K QUORBELL   1,200.00", "QUORBELL"), "K QUORBELL");
+        assert_eq!(widened("Refund for Mr A Quorbell today", "Quorbell"), "A Quorbell");
+        // The article in prose stays out.
+        assert_eq!(widened("PAID TO A QUORBELL", "QUORBELL"), "QUORBELL");
+    }
+
+    #[test]
+    fn a_surname_in_capitals_before_a_known_given_name() {
+        assert_eq!(widened("2026-11-03  QUORBELL EMMA     450,00", "EMMA"), "QUORBELL EMMA");
+        assert_eq!(widened("Swish från QUORBELL Emma;200,00", "Emma"), "QUORBELL Emma");
+        // An abbreviation, or a word in capitals inside prose, is not a surname.
+        assert_eq!(widened("Musik: DJ Emma spelar", "Emma"), "Emma");
+        assert_eq!(widened("We paid SEK EMMA 200", "EMMA"), "EMMA");
     }
 
     #[test]

@@ -64,16 +64,38 @@ pub fn layout_header(t: &[u8]) -> Option<Layout> {
             break;
         }
         let le = head[ls..].iter().position(|&b| b == b'\n').map_or(head.len(), |p| ls + p);
+        let rs = after_ruler(t, le + 1);
         if let Some(cells) = header_cells(&head[ls..le], true)
-            && aligned(t, le + 1, &cells)
+            && aligned(t, rs, &cells)
         {
-            let rs = (le + 1).min(t.len());
+            let rs = rs.min(t.len());
             let re = t[rs..].windows(2).position(|w| w == b"\n\n").map_or(t.len(), |p| rs + p);
             return Some(Layout { rows: (rs, re), cells });
         }
         ls = le + 1;
     }
     None
+}
+
+/// Where the rows start when the line at `rs` rules the header off (`-----`, `=====`, `+---+`):
+/// after that line.
+fn after_ruler(t: &[u8], rs: usize) -> usize {
+    let Some(rest) = t.get(rs..) else { return rs };
+    let le = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    let line = rest[..le].trim_ascii();
+    let ruler = line.len() >= 3 && line.iter().all(|b| matches!(b, b'-' | b'=' | b'+' | b'|' | b' ' | b'_'));
+    if ruler { rs + le + 1 } else { rs }
+}
+
+/// The index of the header cell whose column holds byte `i` of a row, when `i` lies in the
+/// table's rows.
+pub fn layout_column(t: &[u8], i: usize, l: &Layout) -> Option<usize> {
+    if i < l.rows.0 || i >= l.rows.1 {
+        return None;
+    }
+    let ls = t[..i].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let col = t[ls..i].iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    Some(l.cells.partition_point(|&(c, _)| c <= col + 1))
 }
 
 /// Whether the line starting at `rs` (the first row) has cells starting where three of the
@@ -90,9 +112,9 @@ fn aligned(t: &[u8], rs: usize, head: &[(usize, bool)]) -> bool {
 /// column and whether it names a person. A header (`header`) has no digits and no colon, three
 /// cells or more, each short, one of them a person's.
 fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
-    if header
-        && (line.len() < 12 || line.len() > 240 || line.iter().any(|b| b.is_ascii_digit() || *b == b':'))
-    {
+    // A header has no colon; digits only inside a cell of words ("Box 2 Tax"), never a cell
+    // of its own.
+    if header && (line.len() < 12 || line.len() > 240 || line.contains(&b':')) {
         return None;
     }
     // Two cell gaps at least before anything is split (prose has none).
@@ -107,8 +129,9 @@ fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
     let mut flush = |start: &mut Option<usize>, text: &mut String| {
         if let Some(c) = start.take() {
             let f = text.trim();
-            let person = f.len() <= 24 && crate::context::key_label(f) == Some(Label::Person);
-            cells.push((c, person, f.len()));
+            let person = f.len() <= 24 && person_header(f);
+            let len = if f.chars().any(char::is_alphabetic) { f.len() } else { usize::MAX };
+            cells.push((c, person, len));
         }
         text.clear();
     };
@@ -132,8 +155,48 @@ fn header_cells(line: &[u8], header: bool) -> Option<Vec<(usize, bool)>> {
         }
     }
     flush(&mut start, &mut text);
-    let ok = !header || (cells.len() >= 3 && cells.iter().all(|c| c.2 <= 24) && cells.iter().any(|c| c.1));
+    // A form's grid of labels and their values ("Surname | QUORBEL | Forename | …") is no
+    // header: a value in capitals among labels that are not.
+    let grid = || {
+        s.chars().any(char::is_lowercase)
+            && s.split(['|', '\t']).flat_map(|c| c.split("  ")).any(|c| {
+                let c = c.trim();
+                c.chars().filter(|ch| ch.is_alphabetic()).count() >= 5 && !c.chars().any(char::is_lowercase)
+            })
+    };
+    let ok = !header
+        || (cells.len() >= 3 && cells.iter().all(|c| c.2 <= 24) && cells.iter().any(|c| c.1) && !grid());
     ok.then(|| cells.into_iter().map(|(c, p, _)| (c, p)).collect())
+}
+
+/// Whether a table's header cell names a person: a name field ("Surname", "Forename(s)") or
+/// who the people of a register are ("Tenant", "Debtor", "Deltagare").
+fn person_header(f: &str) -> bool {
+    const WHO: &[&str] = &[
+        "tenant",
+        "hyresgäst",
+        "debtor",
+        "gäldenär",
+        "deltagare",
+        "member",
+        "medlem",
+        "elev",
+        "pupil",
+        "student",
+        "resident",
+        "boende",
+        "volunteer",
+        "donor",
+        "givare",
+        "payee",
+        "forename",
+        "forenames",
+    ];
+    let f = f.trim_end_matches("(s)");
+    crate::context::key_label(f) == Some(Label::Person)
+        || f.split(|c: char| !c.is_alphabetic())
+            .rfind(|w| !w.is_empty())
+            .is_some_and(|w| WHO.iter().any(|x| w.to_lowercase() == *x))
 }
 
 /// Whether byte `i` (in the table's rows) stands in a person column of `l`: the column of
@@ -168,6 +231,21 @@ mod tests {
         assert!(!layout_person(t, at("X01"), &l));
         assert!(!layout_person(t, at("Surname"), &l));
         assert!(!layout_person(t, at("HR"), &l));
+    }
+
+    #[test]
+    fn a_ruled_header_naming_who_the_people_are() {
+        let t = b"Moves\n\nFlat  Former tenant   Moved out   Box 2 Tax\n----------------------------------\n\
+                  1A    Quorbel, Xanthe  03/10/2026  12.00\n";
+        let l = layout_header(t).expect("a header");
+        let at = |w: &[u8]| t.windows(w.len()).position(|x| x == w).unwrap();
+        assert!(layout_person(t, at(b"Quorbel"), &l));
+        assert_ne!(layout_column(t, at(b"Quorbel"), &l), layout_column(t, at(b"03/10"), &l));
+        // A form's grid of labels and values in capitals is no header.
+        assert!(
+            layout_header(b"Surname | QUORBEL   | Forename | XANTHE |\nDOB     | 01/02/1990 | Sex | F |\n")
+                .is_none()
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::lexicon;
 use crate::scan::{Cand, char_at, word_end};
 use crate::wordset::load_le;
 
-use super::csv::{column_other, csv_header, layout_header, layout_person};
+use super::csv::{column_other, csv_header, layout_column, layout_header, layout_person};
 use super::lexcache::{
     CACHE, L_COMPANY, L_EXACT_SUR, L_FORM, L_GIVEN, L_PLACE, L_ROLE, L_STOP, L_STREET, L_STRONG, L_SUR,
     L_WEAK, LexCache,
@@ -438,7 +438,24 @@ pub(crate) fn sentence_in<'a>(
         let spaces = t[..i].iter().rev().take(5).take_while(|&&b| b == b' ' || b == b'\t').count();
         // What lies between this word and the previous token, when that is a few bytes.
         let between = prev_end.filter(|&p| i - p <= 6).and_then(|p| t.get(p..i)).unwrap_or(&[]);
-        let sep = if (1..=4).contains(&spaces) && prev_end.is_some_and(|p| p + spaces == i) {
+        // A tab is a cell's edge: a name never runs across one ("Given Surname⏎Given …" rows
+        // of a spreadsheet pasted as text).
+        let tab = spaces > 0 && t[i - spaces..i].contains(&b'\t');
+        let spaced = (1..=4).contains(&spaces) && !tab && prev_end.is_some_and(|p| p + spaces == i);
+        // So is a laid-out table's column ("Efternamn  Förnamn": two cells, two names); the
+        // table is looked for here only when a wide gap would join two tokens.
+        if spaced && spaces >= 2 && layout.is_none() && key.is_none() && header.is_none() {
+            layout = Some(layout_header(t));
+        }
+        let other_column = spaced
+            && spaces >= 2
+            && match (&layout, x.s.toks.last()) {
+                (Some(Some(l)), Some(prev)) => {
+                    layout_column(t, prev.start, l).is_some_and(|c| Some(c) != layout_column(t, i, l))
+                }
+                _ => false,
+            };
+        let sep = if spaced && !other_column {
             SEP_SPACE
         } else if comma_join(between) {
             SEP_COMMA

@@ -142,6 +142,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         coordinated_given(text, &mut spans);
         recall::add(text, &s, &mut spans);
         recall::trim_and_join(text, &mut spans);
+        roman_suffix(text, &mut spans);
         chat::trim_weekday(text, &mut spans);
         chat::role_before_speaker(text, &mut spans);
         chat::role_speakers(text, &mut spans);
@@ -152,6 +153,28 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
     features::give_back(s.skipped);
     handle::find(text, key, cands);
     chat::lower_speakers(text, key, cands);
+}
+
+/// A generational suffix in Roman numerals after a full name is part of it (`Given Surname
+/// III`), as `Jr.` is.
+fn roman_suffix(t: &[u8], spans: &mut [(usize, usize, f32)]) {
+    for k in 0..spans.len() {
+        let (s, e, _) = spans[k];
+        let next = spans.get(k + 1).map_or(t.len(), |x| x.0);
+        if !t[s..e].contains(&b' ') || t.get(e) != Some(&b' ') {
+            continue;
+        }
+        for suffix in [&b"III"[..], b"II", b"IV"] {
+            let end = e + 1 + suffix.len();
+            if end <= next
+                && t.get(e + 1..end) == Some(suffix)
+                && t.get(end).is_none_or(|b| !b.is_ascii_alphanumeric())
+            {
+                spans[k].1 = end;
+                break;
+            }
+        }
+    }
 }
 
 /// Names in a form-encoded query (`?namn=Given+Surname&…`): a `+` or `%20` is the space
@@ -373,6 +396,20 @@ mod tests {
         let mut spans = vec![(0, 6, 0.9), (t.len() - 7, t.len(), 0.9)];
         join_nicknames(t, &mut spans);
         assert_eq!(spans.len(), 2);
+    }
+
+    #[test]
+    fn a_roman_suffix_is_part_of_a_name() {
+        let t = b"Signed: Xanthe Quorbel III, Trustee";
+        let s = t.windows(6).position(|w| w == b"Xanthe").unwrap();
+        let mut spans = vec![(s, s + 14, 0.9)];
+        roman_suffix(t, &mut spans);
+        assert_eq!(&t[spans[0].0..spans[0].1], b"Xanthe Quorbel III");
+        // Not a word that merely starts like one, nor after one word.
+        let t = b"Quorbel IIIrd";
+        let mut spans = vec![(0, 7, 0.9)];
+        roman_suffix(t, &mut spans);
+        assert_eq!(spans[0].1, 7);
     }
 
     #[test]

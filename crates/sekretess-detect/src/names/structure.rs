@@ -27,14 +27,19 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
             && run.len() <= 5
             // Part found, or both sides found as two names ("HUYNH, KIMBERLY T").
             && (tags[k..j].contains(&O) || tags[k + c] == B)
-            && tags[k..j].iter().any(|&g| g != O)
+            // Or none of it, when a list knows the given name after the surname's comma
+            // ("QUORBELL, EMMA" in a register's row).
+            && (tags[k..j].iter().any(|&g| g != O) || c == 1 && run[1].flags & F_GIVEN != 0)
             && run.iter().all(|x| x.flags & (F_STOP | F_STREET | F_COLUMN_OTHER) == 0)
             // A middle initial only at the end, after the given name ("OKOYE, ADA F.").
             && run.iter().enumerate().all(|(x, k)| k.flags & F_INITIAL == 0 || (x == run.len() - 1 && x > c))
             && run.iter().all(|x| x.sep != SEP_SLASH)
-            // Capitals throughout or nowhere: "Karin Holm, HR" is a name and a role.
+            // Capitals throughout or nowhere: "Karin Holm, HR" is a name and a role; a surname
+            // in capitals before a given name in title case is a register's ("QUORBELL, Emma").
             && (run.iter().all(|x| x.flags & (F_CAPS | F_INITIAL) != 0 || x.end - x.start == 1)
-                || run.iter().all(|x| x.flags & F_CAPS == 0))
+                || run.iter().all(|x| x.flags & F_CAPS == 0)
+                || (run[..c].iter().all(|x| x.flags & F_CAPS != 0 && x.end - x.start > 1)
+                    && run[c..].iter().all(|x| x.flags & F_CAPS == 0)))
             && cell_start(t, run[0].start)
             && cell_end(t, run[run.len() - 1].end)
             // After a full name that starts with a known given name or a label's colon, one
@@ -44,10 +49,11 @@ pub(super) fn comma_cells(t: &[u8], s: &Sentence, tags: &mut [u8], margins: &mut
             && !(c == run.len() - 1
                 && run.len() >= 3
                 && tags[j - 1] == O
-                && (run[0].flags & F_GIVEN != 0 || after_colon(t, run[0].start))
+                && (run[0].flags & F_GIVEN != 0 || after_colon(t, run[0].start) || office(t, &run[c]))
                 && run[run.len() - 1].flags & (F_GIVEN | F_INITIAL) == 0)
         {
             let m = (k..j).filter(|&x| tags[x] != O).map(|x| margins[x]).fold(f32::INFINITY, f32::min);
+            let m = if m.is_finite() { m } else { STRUCTURE_MARGIN };
             for x in k..j {
                 tags[x] = if x == k { B } else { I };
                 margins[x] = m;
@@ -146,6 +152,27 @@ pub(super) fn time_stamp_before(t: &[u8], i: usize) -> bool {
         }
     }
     time
+}
+
+/// Whether the token is an office held in a board or an association ("Given Surname,
+/// Treasurer" signs a list of officers): what the person is, not a given name.
+fn office(t: &[u8], k: &Tok) -> bool {
+    const OFFICES: &[&str] = &[
+        "chair",
+        "chairman",
+        "chairperson",
+        "chairwoman",
+        "secretary",
+        "treasurer",
+        "president",
+        "ordförande",
+        "sekreterare",
+        "kassör",
+        "ledamot",
+        "suppleant",
+        "revisor",
+    ];
+    std::str::from_utf8(&t[k.start..k.end]).is_ok_and(|w| OFFICES.iter().any(|o| w.to_lowercase() == *o))
 }
 
 /// Whether `i` follows a label's colon (and spaces).
@@ -345,6 +372,13 @@ mod tests {
         let mut margins = vec![1.0; tags.len()];
         comma_cells(t.as_bytes(), &s, &mut tags, &mut margins);
         tags
+    }
+
+    #[test]
+    fn an_office_after_a_name_is_not_a_given_name() {
+        let k = |t: &str| Tok { start: 0, end: t.len(), sep: 0, flags: 0, rule: 0, gap: 0 };
+        assert!(office(b"Treasurer", &k("Treasurer")) && office("Kassör".as_bytes(), &k("Kassör")));
+        assert!(!office(b"Xanthe", &k("Xanthe")));
     }
 
     #[test]

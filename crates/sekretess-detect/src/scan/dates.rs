@@ -79,7 +79,16 @@ impl Scanner<'_> {
         if p.label != Label::Person || p.conf < 0.5 || p.end > start || start - p.end > 3 {
             return false;
         }
-        matches!(&self.t[p.end..start], b" " | b", " | b" - " | b": " | b" (")
+        if !matches!(&self.t[p.end..start], b" " | b", " | b" - " | b": " | b" (") {
+            return false;
+        }
+        // Who did something and when ("dikterad av Given Surname 2026-02-20", "sent to Given
+        // Surname 2026-04-12 10:02"): the date of the act, not a birth.
+        let head = self.t[..p.start].trim_ascii_end();
+        let ws = head.iter().rposition(|b| !b.is_ascii_alphabetic()).map_or(0, |q| q + 1);
+        let agent = p.start > head.len()
+            && matches!(&head[ws..], b"av" | b"by" | b"till" | b"to" | b"from" | b"med" | b"with");
+        !agent && !time_after(self.t, start)
     }
 
     pub(super) fn emit_dob(&mut self, start: usize, end: usize, y: u32, m: u32, d: u32) {
@@ -116,6 +125,19 @@ impl Scanner<'_> {
         }
         self.push(start, end, Label::DateOfBirth, confidence::DATE_OF_BIRTH, "date_of_birth");
     }
+}
+
+/// Whether a time of day (`10:02`) follows the date that starts at `start`, after one space.
+fn time_after(t: &[u8], start: usize) -> bool {
+    let rest = &t[start..t.len().min(start + 24)];
+    let Some(sp) = rest.iter().position(u8::is_ascii_whitespace).filter(|&p| rest[p] == b' ') else {
+        return false;
+    };
+    let r = &rest[sp + 1..];
+    r.len() >= 5
+        && r[..2].iter().all(u8::is_ascii_digit)
+        && r[2] == b':'
+        && r[3..5].iter().all(u8::is_ascii_digit)
 }
 
 /// Words that name a column of birth dates in a table's header (a cell's place in its row
@@ -357,7 +379,17 @@ impl Scanner<'_> {
     fn birth_column_above(&self, start: usize) -> bool {
         self.header_column_above(
             start,
-            &["födelsedatum", "född", "date of birth", "birth date", "birthdate", "dob", "born"],
+            &[
+                "födelsedatum",
+                "född",
+                "födelse",
+                "date of birth",
+                "birth date",
+                "birthdate",
+                "dob",
+                "born",
+                "f.",
+            ],
         )
     }
 
@@ -392,7 +424,11 @@ impl Scanner<'_> {
                 if let Some(p) = line.find(w) {
                     let c = line[..p].chars().count();
                     let word_start = p == 0 || !line[..p].ends_with(|ch: char| ch.is_alphanumeric());
-                    if word_start && c.abs_diff(col) <= 3 {
+                    // An abbreviation ("f.") is a cell of its own.
+                    let whole = !w.ends_with('.')
+                        || line[p + w.len()..].starts_with(' ')
+                        || p + w.len() == line.len();
+                    if word_start && whole && c.abs_diff(col) <= 3 {
                         return true;
                     }
                 }

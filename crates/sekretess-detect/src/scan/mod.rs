@@ -23,6 +23,8 @@ mod rule_tests;
 #[cfg(test)]
 mod skip_tests;
 #[cfg(test)]
+mod table_tests;
+#[cfg(test)]
 mod utf8_tests;
 
 use crate::Label;
@@ -447,6 +449,16 @@ impl<'a> Scanner<'a> {
                 || w.eq_ignore_ascii_case(b"aba")
                 || w.eq_ignore_ascii_case(b"rtn")
         })
+    }
+
+    /// Whether the ten digits at `start` are an NHS number (printed `NNN NNN NNNN` like a North
+    /// American phone): "NHS" stands before them on their line, or heads their column.
+    fn nhs_number(&self, start: usize) -> bool {
+        let t = self.t;
+        let lo = start.saturating_sub(48);
+        let ls = memchr::memrchr(b'\n', &t[lo..start]).map_or(lo, |p| lo + p + 1);
+        t[ls..start].split(|b| !b.is_ascii_alphabetic()).any(|w| w.eq_ignore_ascii_case(b"nhs"))
+            || self.header_column_above(start, &["nhs"])
     }
 
     /// In a text whose first line is a CSV header, the label its column name gives the field

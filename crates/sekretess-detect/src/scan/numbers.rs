@@ -40,6 +40,7 @@ impl Scanner<'_> {
         if !date_shape
             && !mid_run
             && let Some((e, conf, rec)) = self.phone(i)
+            && !(rec == "phone_us" && self.nhs_number(i))
         {
             self.push(i, e, Label::Phone, conf, rec);
         }
