@@ -360,7 +360,11 @@ impl Scanner<'_> {
         let double = memchr::memmem::find(cand, b"::").is_some();
         // Seven colons, or six before an embedded IPv4 address (`0:0:0:0:0:ffff:1.2.3.4`).
         let embedded = cand.contains(&b'.');
-        if colons < 2 || (!double && colons < if embedded { 6 } else { 7 }) {
+        // One colon is a label's ("Personnr:880911-7982"): the value after it is scanned.
+        if colons < 2 {
+            return i + 1;
+        }
+        if !double && colons < if embedded { 6 } else { 7 } {
             return e;
         }
         if (s > 0 && (is_word_byte(t[s - 1]) || t[s - 1] == b'.'))

@@ -309,3 +309,14 @@ fn session16_registration_numbers_and_shops_are_no_phones_or_homes() {
     assert!(a("Hämtas hos:\n  Kyrkgatan 12\n  352 30 Växjö\n  Öppet: alla dagar 8–22\n").is_empty());
     assert_eq!(a("Ny adress: Kyrkgatan 12, 352 30 Växjö\n"), ["Kyrkgatan 12, 352 30 Växjö"]);
 }
+
+#[test]
+fn session17_values_glued_to_a_label() {
+    // One colon is a label's, not an IPv6 address's: the value after it is still scanned.
+    let p = |t: &str| of(t, Format::Text, Label::SePersonnummer);
+    assert_eq!(p("Pnr:850314-1239\n"), ["850314-1239"]);
+    assert_eq!(p("Sökande  Personnr:19850314-1239  Kön: K\n"), ["19850314-1239"]);
+    assert_eq!(of("Mobil:070-123 45 67\n", Format::Text, Label::Phone), ["070-123 45 67"]);
+    // Two or more colons still go to the IPv6 reader.
+    assert_eq!(of("src fe80::1 ok\n", Format::Text, Label::IpAddress), ["fe80::1"]);
+}
