@@ -297,7 +297,10 @@ impl Scanner<'_> {
         let t = self.t;
         let is_local = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
         let mut s = i;
-        while s > 0 && i - s < 64 && is_local(t[s - 1]) {
+        // Two dots or two underscores in a row are a form's leader or fill-in line
+        // ("E-post........anna@x.se", "Email ____anna@x.se"), not a local part.
+        let leader = |k: usize| matches!(t[k - 1], b'.' | b'_') && k >= 2 && t[k - 2] == t[k - 1];
+        while s > 0 && i - s < 64 && is_local(t[s - 1]) && !leader(s) {
             s -= 1;
         }
         while s < i && matches!(t[s], b'.' | b'-' | b'+') {

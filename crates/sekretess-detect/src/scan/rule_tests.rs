@@ -320,3 +320,16 @@ fn session17_values_glued_to_a_label() {
     // Two or more colons still go to the IPv6 reader.
     assert_eq!(of("src fe80::1 ok\n", Format::Text, Label::IpAddress), ["fe80::1"]);
 }
+
+#[test]
+fn session17_leaders_and_fill_in_lines() {
+    // A leader of dots or a fill-in line is not part of an address's local part.
+    let e = |t: &str| of(t, Format::Text, Label::Email);
+    assert_eq!(e("E-post.........ola.ek@post.example\n"), ["ola.ek@post.example"]);
+    assert_eq!(e("Email ____ola_ek@post.example____\n"), ["ola_ek@post.example"]);
+    // One underscore after a label's colon starts a fill-in line too; inside a word it does not.
+    let p = |t: &str| of(t, Format::Text, Label::SePersonnummer);
+    assert_eq!(p("Pnr:_850314-1239_\n"), ["850314-1239"]);
+    assert!(p("ref id_850314-1239 x\n").is_empty());
+    assert_eq!(of("D.O.B.:_12/03/1985_  Age: 40\n", Format::Text, Label::DateOfBirth), ["12/03/1985"]);
+}
