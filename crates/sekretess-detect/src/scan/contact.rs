@@ -281,7 +281,9 @@ fn group_lens(d: &[u8]) -> Vec<usize> {
 impl Scanner<'_> {
     pub(super) fn at_phone_punct(&mut self, i: usize) -> usize {
         let t = self.t;
-        if !t.get(i + 1).is_some_and(u8::is_ascii_digit) || (i > 0 && is_word_byte(t[i - 1])) {
+        // A fill-in line before the sign or bracket bounds it like a space.
+        let glued = i > 0 && is_word_byte(t[i - 1]) && !(t[i - 1] == b'_' && super::line_before(t, i));
+        if !t.get(i + 1).is_some_and(u8::is_ascii_digit) || glued {
             return i + 1;
         }
         if let Some((e, conf, rec)) = self.phone(i) {

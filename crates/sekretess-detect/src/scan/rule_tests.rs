@@ -333,3 +333,14 @@ fn session17_leaders_and_fill_in_lines() {
     assert!(p("ref id_850314-1239 x\n").is_empty());
     assert_eq!(of("D.O.B.:_12/03/1985_  Age: 40\n", Format::Text, Label::DateOfBirth), ["12/03/1985"]);
 }
+
+#[test]
+fn session17_scanned_phones_and_tables() {
+    // A sign or bracket after a fill-in line starts a phone.
+    let ph = |t: &str| of(t, Format::Text, Label::Phone);
+    assert_eq!(ph("Tel:__+46 70 123 45 67__\n"), ["+46 70 123 45 67"]);
+    assert_eq!(ph("Phone ___(212) 555-0187___\n"), ["(212) 555-0187"]);
+    // A scanned table's placeholder header gives way to the printed one below its title.
+    let csv = "Col1,Col2,Col3\n\"Lista 3\",\"\",\"\"\n\"Namn\",\"Född\",\"Ort\"\n\"Eva Lind\",\"1950-02-03\",\"Ljusdal\"\n";
+    assert_eq!(of(csv, Format::Csv, Label::DateOfBirth), ["1950-02-03"]);
+}
