@@ -259,7 +259,10 @@ impl Scanner<'_> {
         while we < t.len() && word(t[we]) {
             we += 1;
         }
-        if we - ws > 24 || !t[we..t.len().min(we + 40)].contains(&b':') {
+        // A colon ends the label, or a scanned form's leader ("Address ........ 6 Kennet Side").
+        let leader = |k: usize| t.get(k..k + 3) == Some(b"...");
+        let hi = t.len().min(we + 40);
+        if we - ws > 24 || !(t[we..hi].contains(&b':') || (we..hi).any(leader)) {
             return None;
         }
         let w = std::str::from_utf8(&t[ws..we]).ok()?.to_lowercase();
@@ -268,12 +271,11 @@ impl Scanner<'_> {
         }
         // The colon within a few words after the label's word ("Home address (if
         // different):", "Nuvarande adress enligt ansökan:").
-        let hi = t.len().min(we + 40);
-        let colon = we + t[we..hi].iter().position(|&b| matches!(b, b':' | b'\n'))?;
+        let colon = (we..hi).find(|&k| matches!(t[k], b':' | b'\n') || leader(k))?;
         // Only words and brackets between ("samma adress. Ert ordernr:" is no label).
         let label_bytes =
             |b: &u8| b.is_ascii_alphabetic() || *b >= 0x80 || matches!(b, b' ' | b'(' | b')' | b'/' | b'-');
-        if t[colon] != b':' || !t[we..colon].iter().all(label_bytes) {
+        if t[colon] == b'\n' || !t[we..colon].iter().all(label_bytes) {
             return None;
         }
         let ls = memchr::memrchr(b'\n', &t[ws.saturating_sub(60)..ws])
@@ -285,7 +287,7 @@ impl Scanner<'_> {
         }
         let postal = label.split([' ', '(', ')']).any(|x| matches!(x, "mailing" | "postal" | "postadress"));
         let mut vs = colon + 1;
-        while vs < t.len() && matches!(t[vs], b' ' | b'\t') {
+        while vs < t.len() && (matches!(t[vs], b' ' | b'\t') || (t[colon] == b'.' && t[vs] == b'.')) {
             vs += 1;
         }
         let le = memchr::memchr(b'\n', &t[vs..]).map_or(t.len(), |q| vs + q);

@@ -302,6 +302,8 @@ impl Scanner<'_> {
             !matches!(seg[..p].rsplit(' ').next(), Some("No" | "NO" | "D" | "Kat"))
                 && !seg.as_bytes().get(p + 1).is_some_and(u8::is_ascii_digit)
         });
+        // A scanned form's leader of dots ends a label too ("Ny adress.......Storgatan 1").
+        let label = label.max(seg.rfind("..").map(|p| p + 1));
         let (off, seg) = match label {
             Some(p) => {
                 let v = seg[p + 1..].trim_start_matches(' ');
