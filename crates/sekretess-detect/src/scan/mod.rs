@@ -180,7 +180,7 @@ fn is_letter_before(t: &[u8], i: usize) -> bool {
 
 /// Whether the underscores ending at `i` are a form's fill-in line: two or more, or one
 /// after a label's colon or a space (`Pnr:_850314-1239_`), not a join inside a word (`id_85`).
-fn line_before(t: &[u8], i: usize) -> bool {
+pub(crate) fn line_before(t: &[u8], i: usize) -> bool {
     let mut k = i;
     while k > 0 && t[k - 1] == b'_' {
         k -= 1;

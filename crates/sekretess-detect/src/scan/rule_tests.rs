@@ -353,3 +353,12 @@ fn session17_address_labels_glued_or_dotted() {
     assert_eq!(a("Adress..........Ekvägen 4\n                802 22 Gävle\n"), ["Ekvägen 4\n                802 22 Gävle"]);
     assert_eq!(a("Address .......  9 Mill Lane, Leeds LS6 2QT\n"), ["9 Mill Lane, Leeds LS6 2QT"]);
 }
+
+#[test]
+fn session17_scanned_names() {
+    let p = |t: &str| of(t, Format::Text, Label::Person);
+    // A name spelled out in a form's boxes is one name; a label spelled the same way is not.
+    assert_eq!(p("N A M N       E R I K   L A R S S O N\n"), ["E R I K   L A R S S O N"]);
+    // An option after a checkbox is no one.
+    assert!(p("Betalning: [ ] Kontant  [x] Faktura  [ ] Annat\n").is_empty());
+}
