@@ -81,7 +81,9 @@ pub(super) fn add(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, usize, f32)>) 
         let titled: Vec<String> = words.iter().map(|w| title(&w.2)).collect();
         let first = titled
             .iter()
-            .position(|w| !(lexicon::is_field_word(w) || lexicon::is_stop_word(w) || lexicon::is_person_cue(w)))
+            .position(|w| {
+                !(lexicon::is_field_word(w) || lexicon::is_stop_word(w) || lexicon::is_person_cue(w))
+            })
             .unwrap_or(titled.len());
         if !titled[first..].iter().any(|w| lexicon::is_given(w) || lexicon::is_surname(w)) {
             continue;

@@ -615,7 +615,8 @@ pub fn bounded(t: &[u8], c: &Cand) -> bool {
         && t.get(c.end + 1) == Some(&b' ')
         && c.end > c.start
         && t[c.end - 1].is_ascii_lowercase();
-    (!is_letter_before(t, c.start) || (t.get(c.start.wrapping_sub(1)) == Some(&b'_') && line_before(t, c.start)))
+    (!is_letter_before(t, c.start)
+        || (t.get(c.start.wrapping_sub(1)) == Some(&b'_') && line_before(t, c.start)))
         && (!char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
             || (t.get(c.end) == Some(&b'_') && line_after(t, c.end))
             || genitive)

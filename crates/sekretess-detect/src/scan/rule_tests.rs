@@ -350,7 +350,10 @@ fn session17_address_labels_glued_or_dotted() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     // A label glued to its value by a colon, or followed by a leader, stays outside.
     assert_eq!(a("Adress:Ekvägen 4, 802 22 Gävle\n"), ["Ekvägen 4, 802 22 Gävle"]);
-    assert_eq!(a("Adress..........Ekvägen 4\n                802 22 Gävle\n"), ["Ekvägen 4\n                802 22 Gävle"]);
+    assert_eq!(
+        a("Adress..........Ekvägen 4\n                802 22 Gävle\n"),
+        ["Ekvägen 4\n                802 22 Gävle"]
+    );
     assert_eq!(a("Address .......  9 Mill Lane, Leeds LS6 2QT\n"), ["9 Mill Lane, Leeds LS6 2QT"]);
 }
 
