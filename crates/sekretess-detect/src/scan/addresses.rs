@@ -316,9 +316,23 @@ impl Scanner<'_> {
         let t = self.t;
         let lo = i.saturating_sub(40);
         let ls = memchr::memrchr(b'\n', &t[lo..i]).map_or(lo, |p| lo + p + 1);
+        let names_town = |l: &str| {
+            // A scanned form's leader or fill-in line ends a label like its colon.
+            let l = l.trim_end_matches([' ', ':', '\t', '\r', '.', '_', '[', '|']);
+            ["ort", "postort", "postadress", "city", "town"].iter().any(|w| l.ends_with(w))
+        };
         let label = String::from_utf8_lossy(&t[ls..i]).to_lowercase();
-        let label = label.trim_end_matches([' ', ':', '\t']);
-        ["ort", "postort", "postadress", "city", "town"].iter().any(|w| label.ends_with(w))
+        if names_town(&label) {
+            return true;
+        }
+        // The value alone on its line under a label line of its own ("Postnr / Ort\n  781 60 …").
+        if ls == 0 || !t[ls..i].iter().all(|&b| matches!(b, b' ' | b'\t' | b'[' | b'|' | b'_')) {
+            return false;
+        }
+        let lo = (ls - 1).saturating_sub(40);
+        let ps = memchr::memrchr(b'\n', &t[lo..ls - 1]).map_or(lo, |p| lo + p + 1);
+        let above = String::from_utf8_lossy(&t[ps..ls - 1]).to_lowercase();
+        above.len() < 30 && !above.bytes().any(|b| b.is_ascii_digit()) && names_town(&above)
     }
 
     /// A UK postcode at `i` ("E1 6AN", "SW1A 1AA", "B33 8TH"): its end. The inward code's

@@ -365,3 +365,11 @@ fn session17_scanned_names() {
     // An option after a checkbox is no one.
     assert!(p("Betalning: [ ] Kontant  [x] Faktura  [ ] Annat\n").is_empty());
 }
+
+#[test]
+fn session17_postcode_and_town_fields() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A postcode-and-town field behind a leader, or under its label line, takes its town.
+    assert_eq!(a("Postnr och ort....... 802 22 GÄVLE\n"), ["802 22 GÄVLE"]);
+    assert_eq!(a("Postnr / Ort\n   802 22 GÄVLE\nTelefon\n"), ["802 22 GÄVLE"]);
+}
