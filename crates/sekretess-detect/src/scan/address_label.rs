@@ -178,6 +178,15 @@ pub(super) fn is_country(s: &str) -> bool {
 
 /// The end of the value that starts at `vs` on a line ending at `le`: the next field (three
 /// spaces or a tab), a bracket, a sentence's full stop, `;`, `·` or `|`.
+/// A label glued to its colon at `i` ("Postnr/ort:", "Tel:"): letters, `/` and `.`, then `:`.
+fn field_label_at(t: &[u8], i: usize, le: usize) -> bool {
+    let mut k = i;
+    while k < le && (t[k].is_ascii_alphabetic() || t[k] >= 0x80 || matches!(t[k], b'/' | b'.')) {
+        k += 1;
+    }
+    k > i && t.get(k) == Some(&b':') && k < le
+}
+
 fn value_end(t: &[u8], vs: usize, le: usize) -> usize {
     let mut k = vs;
     while k < le {
@@ -186,6 +195,10 @@ fn value_end(t: &[u8], vs: usize, le: usize) -> usize {
             break;
         }
         if b == b' ' && (t[k..le].starts_with(b"   ") || t.get(k + 1) == Some(&b'(')) {
+            break;
+        }
+        // A scanned form's next field on the same line ("…lgh 1202  Postnr/ort: 723 41 …").
+        if b == b' ' && t.get(k + 1) == Some(&b' ') && field_label_at(t, k + 2, le) {
             break;
         }
         // A full stop after a word of four letters or more ends the sentence ("…

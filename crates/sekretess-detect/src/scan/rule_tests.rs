@@ -373,3 +373,10 @@ fn session17_postcode_and_town_fields() {
     assert_eq!(a("Postnr och ort....... 802 22 GÄVLE\n"), ["802 22 GÄVLE"]);
     assert_eq!(a("Postnr / Ort\n   802 22 GÄVLE\nTelefon\n"), ["802 22 GÄVLE"]);
 }
+
+#[test]
+fn session17_two_fields_on_one_line() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A second field's label on the address's line ends the address's value.
+    assert_eq!(a("Adress: Ekvägen 4 lgh 1101  Postnr/ort: 802 22 Gävle\n"), ["Ekvägen 4 lgh 1101", "802 22 Gävle"]);
+}
