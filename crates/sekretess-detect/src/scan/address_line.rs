@@ -527,6 +527,7 @@ impl Scanner<'_> {
             break;
         }
         let Some(start) = street else { return Whole::No };
+        let start = self.broken_word_before(start);
         // Drop the parts found before (the street) inside the whole: the whole replaces
         // them, or, for a company's own address, nothing does.
         let lo = self.out.len().saturating_sub(16);

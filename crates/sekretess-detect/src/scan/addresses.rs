@@ -310,6 +310,35 @@ impl Scanner<'_> {
         (ok && !t.get(end).is_some_and(u8::is_ascii_alphanumeric)).then_some(end)
     }
 
+    /// A street that starts in lower case at `s` after a word broken over the line before
+    /// ("Kvarn-\n gatan 7"): the broken word's start; else `s`.
+    pub(super) fn broken_word_before(&self, s: usize) -> usize {
+        let t = self.t;
+        if !t.get(s).is_some_and(u8::is_ascii_lowercase) {
+            return s;
+        }
+        let mut k = s;
+        while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
+            k -= 1;
+        }
+        if k < 2 || t[k - 1] != b'\n' {
+            return s;
+        }
+        k -= 1;
+        if k > 0 && t[k - 1] == b'\r' {
+            k -= 1;
+        }
+        if k < 2 || t[k - 1] != b'-' {
+            return s;
+        }
+        let mut w = k - 1;
+        while w > 0 && (t[w - 1].is_ascii_alphabetic() || t[w - 1] >= 0x80) {
+            w -= 1;
+        }
+        let capital = char_at(t, w).is_some_and(|(c, _)| c.is_uppercase());
+        if capital && k - 1 - w >= 2 { w } else { s }
+    }
+
     /// Whether the label before `i` on its line names a postcode and a town ("Postnr och
     /// ort", "Postadress", "Postal code and city").
     fn postcode_and_town_label(&self, i: usize) -> bool {

@@ -380,3 +380,10 @@ fn session17_two_fields_on_one_line() {
     // A second field's label on the address's line ends the address's value.
     assert_eq!(a("Adress: Ekvägen 4 lgh 1101  Postnr/ort: 802 22 Gävle\n"), ["Ekvägen 4 lgh 1101", "802 22 Gävle"]);
 }
+
+#[test]
+fn session17_street_broken_over_lines() {
+    // A street name that a form box broke with a hyphen is one address with its break.
+    let a = of("Adress: Lind-\n vägen 3, 802 22 Gävle\n", Format::Text, Label::PostalAddress);
+    assert_eq!(a, ["Lind-\n vägen 3, 802 22 Gävle"]);
+}
