@@ -378,7 +378,10 @@ fn session17_postcode_and_town_fields() {
 fn session17_two_fields_on_one_line() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     // A second field's label on the address's line ends the address's value.
-    assert_eq!(a("Adress: Ekvägen 4 lgh 1101  Postnr/ort: 802 22 Gävle\n"), ["Ekvägen 4 lgh 1101", "802 22 Gävle"]);
+    assert_eq!(
+        a("Adress: Ekvägen 4 lgh 1101  Postnr/ort: 802 22 Gävle\n"),
+        ["Ekvägen 4 lgh 1101", "802 22 Gävle"]
+    );
 }
 
 #[test]
@@ -386,4 +389,13 @@ fn session17_street_broken_over_lines() {
     // A street name that a form box broke with a hyphen is one address with its break.
     let a = of("Adress: Lind-\n vägen 3, 802 22 Gävle\n", Format::Text, Label::PostalAddress);
     assert_eq!(a, ["Lind-\n vägen 3, 802 22 Gävle"]);
+}
+
+#[test]
+fn session17_name_labels_through_boxes_and_lines() {
+    let p = |t: &str| of(t, Format::Text, Label::Person);
+    // A name label's value behind a fill-in line, a box bracket or a table border.
+    assert_eq!(p("Surname:________NOWAKOWSKA-LEE________\n"), ["NOWAKOWSKA-LEE"]);
+    assert_eq!(p("Efternamn:    [ AL-HAMADI ]\n"), ["AL-HAMADI"]);
+    assert_eq!(p("  Surname      | OKAFOR-BELL        |\n"), ["OKAFOR-BELL"]);
 }
