@@ -144,6 +144,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         recall::add(text, &s, &mut spans);
         recall::trim_and_join(text, &mut spans);
         spelled::add(text, &s.toks, &mut spans);
+        spelled::join_broken(text, &mut spans);
         chat::trim_weekday(text, &mut spans);
         chat::role_before_speaker(text, &mut spans);
         chat::role_speakers(text, &mut spans);

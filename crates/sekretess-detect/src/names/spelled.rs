@@ -1,5 +1,5 @@
-//! Names spelled out letter by letter in a form's boxes, as OCR returns them
-//! ("A N N A   B E R G": one space between letters, two or three between words).
+//! Names as scanned forms print them: spelled out letter by letter in boxes ("A N N A   B E R G":
+//! one space between letters, two or three between words), or broken over two lines.
 
 use super::features::Tok;
 use crate::lexicon;
@@ -94,6 +94,40 @@ pub(super) fn add(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, usize, f32)>) 
     }
 }
 
+/// Extends each span that ends where a word breaks over the line ("Heik-\n kinen") to the
+/// word's end, line break and all: the tagger sees the two halves as two words.
+pub(super) fn join_broken(t: &[u8], spans: &mut [(usize, usize, f32)]) {
+    for sp in spans.iter_mut() {
+        let e = sp.1;
+        if t.get(e) != Some(&b'-')
+            || !t.get(e.wrapping_sub(1)).is_some_and(|b| b.is_ascii_alphabetic() || *b >= 0x80)
+        {
+            continue;
+        }
+        let mut k = e + 1;
+        if t.get(k) == Some(&b'\r') {
+            k += 1;
+        }
+        if t.get(k) != Some(&b'\n') {
+            continue;
+        }
+        k += 1;
+        while t.get(k) == Some(&b' ') && k - e < 12 {
+            k += 1;
+        }
+        let ws = k;
+        while let Some((c, l)) = char_at(t, k) {
+            if !c.is_lowercase() {
+                break;
+            }
+            k += l;
+        }
+        if k - ws >= 2 && !char_at(t, k).is_some_and(|(c, _)| c.is_alphanumeric()) {
+            sp.1 = k;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,5 +140,18 @@ mod tests {
         assert_eq!(title("ÅSA"), "Åsa");
         // A word of capitals is no run.
         assert!(read_run(b"OLA SVENSSON", 0).is_empty());
+    }
+
+    #[test]
+    fn a_name_broken_over_two_lines() {
+        let t = b"till Eva Lind-\n  qvist, som";
+        let mut s = vec![(5, 13, 0.9)];
+        join_broken(t, &mut s);
+        assert_eq!(&t[s[0].0..s[0].1], b"Eva Lind-\n  qvist");
+        // A hyphen before a capital is a double name's, not a break.
+        let t = b"Eva Lind-\nBerg";
+        let mut s = vec![(0, 8, 0.9)];
+        join_broken(t, &mut s);
+        assert_eq!(s[0].1, 8);
     }
 }
