@@ -66,6 +66,13 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if !structural && venue_before(t, first.start) {
         return true;
     }
+    // A label glued to its value ("Gatuadress:Storgatan 1", "Postnr:123 45"), as OCR
+    // returns a form.
+    if t.get(last.end) == Some(&b':')
+        && t.get(last.end + 1).is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
+    {
+        return true;
+    }
     // An option after a form's checkbox ("[ ] Annat", "[x] Transfer", "[ ] Mona Vale").
     if !structural && checkbox_before(t, first.start) {
         return true;

@@ -399,3 +399,9 @@ fn session17_name_labels_through_boxes_and_lines() {
     assert_eq!(p("Efternamn:    [ AL-HAMADI ]\n"), ["AL-HAMADI"]);
     assert_eq!(p("  Surname      | OKAFOR-BELL        |\n"), ["OKAFOR-BELL"]);
 }
+
+#[test]
+fn session17_labels_glued_to_values_are_no_one() {
+    let p = |t: &str| of(t, Format::Text, Label::Person);
+    assert!(p("GAMLA UPPGIFTER\n Gatuadress:Ekvägen 4\n Postort:GÄVLE\n").is_empty());
+}
