@@ -340,6 +340,8 @@ fn session17_scanned_phones_and_tables() {
     let ph = |t: &str| of(t, Format::Text, Label::Phone);
     assert_eq!(ph("Tel:__+46 70 123 45 67__\n"), ["+46 70 123 45 67"]);
     assert_eq!(ph("Phone ___(212) 555-0187___\n"), ["(212) 555-0187"]);
+    // "tfn" is Swedish "telefon" abbreviated.
+    assert_eq!(ph("Kontakt: Eva Lind   tfn 0521-174 22 10\n"), ["0521-174 22 10"]);
     // A scanned table's placeholder header gives way to the printed one below its title.
     let csv = "Col1,Col2,Col3\n\"Lista 3\",\"\",\"\"\n\"Namn\",\"Född\",\"Ort\"\n\"Eva Lind\",\"1950-02-03\",\"Ljusdal\"\n";
     assert_eq!(of(csv, Format::Csv, Label::DateOfBirth), ["1950-02-03"]);
