@@ -93,6 +93,8 @@ fn positive(label: Label) -> &'static [&'static str] {
             "nå",
             "telephone*",
             "tlf",
+            // Swedish "telefon" abbreviated, as forms print it.
+            "tfn",
             "puh",
             "puhelin*",
             "ext",

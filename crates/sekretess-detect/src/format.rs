@@ -134,9 +134,21 @@ impl Ctx {
             }
             let widest = records.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
             let titled = records.first().is_some_and(|(r, _)| r.len() < widest);
+            let labelled = |r: &[Field]| {
+                r.iter()
+                    .filter(|f| {
+                        let raw = &head[f.start..f.end];
+                        key_label(&String::from_utf8_lossy(&unquote(raw, f.quoted).0)).is_some()
+                    })
+                    .count()
+            };
             if titled {
                 ctx.header_at =
                     records.iter().position(|(r, names)| *names && r.len() == widest).unwrap_or(0);
+            } else if records.first().is_some_and(|(r, _)| labelled(r) == 0) {
+                // A table pulled from a scan has placeholder names ("Kolumn1,Kolumn2") over a
+                // title row and the printed header: the header is the row whose cells name columns.
+                ctx.header_at = records.iter().position(|(r, names)| *names && labelled(r) >= 2).unwrap_or(0);
             }
             if let Some((rec, _)) = records.get(ctx.header_at) {
                 ctx.header = rec

@@ -187,6 +187,11 @@ fn line_label(t: &[u8], i: usize) -> Option<&[u8]> {
     while k > 0 && i - k < 4 && matches!(t[k - 1], b' ' | b'\t' | b'"' | b'\'') {
         k -= 1;
     }
+    // A scanned form's fill-in line or box between the colon and the value
+    // ("Surname:______NAME", "Efternamn:    [ NAME ]").
+    while k > 0 && i - k < 40 && matches!(t[k - 1], b' ' | b'_' | b'[' | b'|') {
+        k -= 1;
+    }
     if k == 0 || t[k - 1] != b':' {
         return None;
     }

@@ -19,6 +19,7 @@ mod model;
 mod neighbours;
 mod particles;
 mod recall;
+mod spelled;
 mod structure;
 mod things;
 mod vetoes;
@@ -143,6 +144,8 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         recall::add(text, &s, &mut spans);
         recall::trim_and_join(text, &mut spans);
         roman_suffix(text, &mut spans);
+        spelled::add(text, &s.toks, &mut spans);
+        spelled::join_broken(text, &mut spans);
         chat::trim_weekday(text, &mut spans);
         chat::role_before_speaker(text, &mut spans);
         chat::role_speakers(text, &mut spans);

@@ -5,8 +5,9 @@
 use crate::scan::char_at;
 
 pub(super) fn letter_before(t: &[u8], i: usize) -> bool {
-    // A run of underscores is a form's blank line, not an identifier ("____Name___").
-    if i >= 2 && t[i - 1] == b'_' && t[i - 2] == b'_' {
+    // A run of underscores is a form's blank line, not an identifier ("____Name___"), and so
+    // is one after a label's colon ("Name:_Anna Berg_").
+    if i >= 1 && t[i - 1] == b'_' && crate::scan::line_before(t, i) {
         return false;
     }
     let mut j = i;

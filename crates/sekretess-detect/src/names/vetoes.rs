@@ -66,6 +66,17 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     if !structural && venue_before(t, first.start) {
         return true;
     }
+    // A label glued to its value ("Gatuadress:Storgatan 1", "Postnr:123 45"), as OCR
+    // returns a form.
+    if t.get(last.end) == Some(&b':')
+        && t.get(last.end + 1).is_some_and(|b| b.is_ascii_alphanumeric() || *b >= 0x80)
+    {
+        return true;
+    }
+    // An option after a form's checkbox ("[ ] Annat", "[x] Transfer", "[ ] Mona Vale").
+    if !structural && checkbox_before(t, first.start) {
+        return true;
+    }
     // The sender's name before a no-reply mailbox is a shop's or a system's.
     if no_reply_after(t, last.end) {
         return true;
@@ -115,6 +126,15 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
         }
     }
     false
+}
+
+/// A checkbox (`[ ]`, `[x]`, `[X]`) and one or two spaces right before `s`.
+pub(super) fn checkbox_before(t: &[u8], s: usize) -> bool {
+    let mut k = s;
+    while k > 0 && s - k < 2 && t[k - 1] == b' ' {
+        k -= 1;
+    }
+    k < s && k >= 3 && t[k - 3] == b'[' && matches!(t[k - 2], b' ' | b'x' | b'X') && t[k - 1] == b']'
 }
 
 /// `[,] XX 12345` or `[,] XX A1A` after `e` on the same line: a two-letter region code and a

@@ -61,7 +61,8 @@ pub(super) fn bare_initial(t: &[u8], i: usize, we: usize) -> bool {
 /// Kerttu"). The caller keeps it only when it names a person.
 pub(super) fn gap_label(t: &[u8], i: usize) -> Option<&[u8]> {
     let mut k = i;
-    while k > 0 && i - k < 40 && matches!(t[k - 1], b' ' | b'_' | b'.') {
+    // A box's border or bracket is a gap too ("Surname  | NAME |", "Surname  [ NAME ]").
+    while k > 0 && i - k < 40 && matches!(t[k - 1], b' ' | b'_' | b'.' | b'|' | b'[') {
         k -= 1;
     }
     if i - k < 2 || t[k..i].iter().filter(|&&b| b == b' ').count() == 1 && i - k == 2 {

@@ -178,6 +178,15 @@ pub(super) fn is_country(s: &str) -> bool {
 
 /// The end of the value that starts at `vs` on a line ending at `le`: the next field (three
 /// spaces or a tab), a bracket, a sentence's full stop, `;`, `·` or `|`.
+/// A label glued to its colon at `i` ("Postnr/ort:", "Tel:"): letters, `/` and `.`, then `:`.
+fn field_label_at(t: &[u8], i: usize, le: usize) -> bool {
+    let mut k = i;
+    while k < le && (t[k].is_ascii_alphabetic() || t[k] >= 0x80 || matches!(t[k], b'/' | b'.')) {
+        k += 1;
+    }
+    k > i && t.get(k) == Some(&b':') && k < le
+}
+
 fn value_end(t: &[u8], vs: usize, le: usize) -> usize {
     let mut k = vs;
     while k < le {
@@ -186,6 +195,10 @@ fn value_end(t: &[u8], vs: usize, le: usize) -> usize {
             break;
         }
         if b == b' ' && (t[k..le].starts_with(b"   ") || t.get(k + 1) == Some(&b'(')) {
+            break;
+        }
+        // A scanned form's next field on the same line ("…lgh 1202  Postnr/ort: 723 41 …").
+        if b == b' ' && t.get(k + 1) == Some(&b' ') && field_label_at(t, k + 2, le) {
             break;
         }
         // A full stop after a word of four letters or more ends the sentence ("…
@@ -259,7 +272,10 @@ impl Scanner<'_> {
         while we < t.len() && word(t[we]) {
             we += 1;
         }
-        if we - ws > 24 || !t[we..t.len().min(we + 40)].contains(&b':') {
+        // A colon ends the label, or a scanned form's leader ("Address ........ 6 Kennet Side").
+        let leader = |k: usize| t.get(k..k + 3) == Some(b"...");
+        let hi = t.len().min(we + 40);
+        if we - ws > 24 || !(t[we..hi].contains(&b':') || (we..hi).any(leader)) {
             return None;
         }
         let w = std::str::from_utf8(&t[ws..we]).ok()?.to_lowercase();
@@ -268,12 +284,11 @@ impl Scanner<'_> {
         }
         // The colon within a few words after the label's word ("Home address (if
         // different):", "Nuvarande adress enligt ansökan:").
-        let hi = t.len().min(we + 40);
-        let colon = we + t[we..hi].iter().position(|&b| matches!(b, b':' | b'\n'))?;
+        let colon = (we..hi).find(|&k| matches!(t[k], b':' | b'\n') || leader(k))?;
         // Only words and brackets between ("samma adress. Ert ordernr:" is no label).
         let label_bytes =
             |b: &u8| b.is_ascii_alphabetic() || *b >= 0x80 || matches!(b, b' ' | b'(' | b')' | b'/' | b'-');
-        if t[colon] != b':' || !t[we..colon].iter().all(label_bytes) {
+        if t[colon] == b'\n' || !t[we..colon].iter().all(label_bytes) {
             return None;
         }
         let ls = memchr::memrchr(b'\n', &t[ws.saturating_sub(60)..ws])
@@ -285,7 +300,7 @@ impl Scanner<'_> {
         }
         let postal = label.split([' ', '(', ')']).any(|x| matches!(x, "mailing" | "postal" | "postadress"));
         let mut vs = colon + 1;
-        while vs < t.len() && matches!(t[vs], b' ' | b'\t') {
+        while vs < t.len() && (matches!(t[vs], b' ' | b'\t') || (t[colon] == b'.' && t[vs] == b'.')) {
             vs += 1;
         }
         let le = memchr::memchr(b'\n', &t[vs..]).map_or(t.len(), |q| vs + q);

@@ -296,11 +296,19 @@ impl Scanner<'_> {
         let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
         // A label ends the address: read only what follows its colon.
         // Turkish numbers are written "No: 118": no label.
-        let label = seg
-            .rfind(": ")
-            .filter(|&p| !matches!(seg[..p].rsplit(' ').next(), Some("No" | "NO" | "D" | "Kat")));
+        // OCR glues the value to its label ("Adress:Storgatan 1"), but a digit after the
+        // colon is a time or a number's part, not a value's start.
+        let label = seg.rfind(':').filter(|&p| {
+            !matches!(seg[..p].rsplit(' ').next(), Some("No" | "NO" | "D" | "Kat"))
+                && !seg.as_bytes().get(p + 1).is_some_and(u8::is_ascii_digit)
+        });
+        // A scanned form's leader of dots ends a label too ("Ny adress.......Storgatan 1").
+        let label = label.max(seg.rfind("..").map(|p| p + 1));
         let (off, seg) = match label {
-            Some(p) => (p + 2, &seg[p + 2..]),
+            Some(p) => {
+                let v = seg[p + 1..].trim_start_matches(' ');
+                (seg.len() - v.len(), v)
+            }
             None => (0, seg),
         };
         let ws = words(seg);
@@ -519,6 +527,7 @@ impl Scanner<'_> {
             break;
         }
         let Some(start) = street else { return Whole::No };
+        let start = self.broken_word_before(start);
         // Drop the parts found before (the street) inside the whole: the whole replaces
         // them, or, for a company's own address, nothing does.
         let lo = self.out.len().saturating_sub(16);

@@ -310,15 +310,58 @@ impl Scanner<'_> {
         (ok && !t.get(end).is_some_and(u8::is_ascii_alphanumeric)).then_some(end)
     }
 
+    /// A street that starts in lower case at `s` after a word broken over the line before
+    /// ("Kvarn-\n gatan 7"): the broken word's start; else `s`.
+    pub(super) fn broken_word_before(&self, s: usize) -> usize {
+        let t = self.t;
+        if !t.get(s).is_some_and(u8::is_ascii_lowercase) {
+            return s;
+        }
+        let mut k = s;
+        while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
+            k -= 1;
+        }
+        if k < 2 || t[k - 1] != b'\n' {
+            return s;
+        }
+        k -= 1;
+        if k > 0 && t[k - 1] == b'\r' {
+            k -= 1;
+        }
+        if k < 2 || t[k - 1] != b'-' {
+            return s;
+        }
+        let mut w = k - 1;
+        while w > 0 && (t[w - 1].is_ascii_alphabetic() || t[w - 1] >= 0x80) {
+            w -= 1;
+        }
+        let capital = char_at(t, w).is_some_and(|(c, _)| c.is_uppercase());
+        if capital && k - 1 - w >= 2 { w } else { s }
+    }
+
     /// Whether the label before `i` on its line names a postcode and a town ("Postnr och
     /// ort", "Postadress", "Postal code and city").
     fn postcode_and_town_label(&self, i: usize) -> bool {
         let t = self.t;
         let lo = i.saturating_sub(40);
         let ls = memchr::memrchr(b'\n', &t[lo..i]).map_or(lo, |p| lo + p + 1);
+        let names_town = |l: &str| {
+            // A scanned form's leader or fill-in line ends a label like its colon.
+            let l = l.trim_end_matches([' ', ':', '\t', '\r', '.', '_', '[', '|']);
+            ["ort", "postort", "postadress", "city", "town"].iter().any(|w| l.ends_with(w))
+        };
         let label = String::from_utf8_lossy(&t[ls..i]).to_lowercase();
-        let label = label.trim_end_matches([' ', ':', '\t']);
-        ["ort", "postort", "postadress", "city", "town"].iter().any(|w| label.ends_with(w))
+        if names_town(&label) {
+            return true;
+        }
+        // The value alone on its line under a label line of its own ("Postnr / Ort\n  781 60 …").
+        if ls == 0 || !t[ls..i].iter().all(|&b| matches!(b, b' ' | b'\t' | b'[' | b'|' | b'_')) {
+            return false;
+        }
+        let lo = (ls - 1).saturating_sub(40);
+        let ps = memchr::memrchr(b'\n', &t[lo..ls - 1]).map_or(lo, |p| lo + p + 1);
+        let above = String::from_utf8_lossy(&t[ps..ls - 1]).to_lowercase();
+        above.len() < 30 && !above.bytes().any(|b| b.is_ascii_digit()) && names_town(&above)
     }
 
     /// A UK postcode at `i` ("E1 6AN", "SW1A 1AA", "B33 8TH"): its end. The inward code's

@@ -281,7 +281,9 @@ fn group_lens(d: &[u8]) -> Vec<usize> {
 impl Scanner<'_> {
     pub(super) fn at_phone_punct(&mut self, i: usize) -> usize {
         let t = self.t;
-        if !t.get(i + 1).is_some_and(u8::is_ascii_digit) || (i > 0 && is_word_byte(t[i - 1])) {
+        // A fill-in line before the sign or bracket bounds it like a space.
+        let glued = i > 0 && is_word_byte(t[i - 1]) && !(t[i - 1] == b'_' && super::line_before(t, i));
+        if !t.get(i + 1).is_some_and(u8::is_ascii_digit) || glued {
             return i + 1;
         }
         if let Some((e, conf, rec)) = self.phone(i) {
@@ -297,7 +299,10 @@ impl Scanner<'_> {
         let t = self.t;
         let is_local = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
         let mut s = i;
-        while s > 0 && i - s < 64 && is_local(t[s - 1]) {
+        // Two dots or two underscores in a row are a form's leader or fill-in line
+        // ("E-post........anna@x.se", "Email ____anna@x.se"), not a local part.
+        let leader = |k: usize| matches!(t[k - 1], b'.' | b'_') && k >= 2 && t[k - 2] == t[k - 1];
+        while s > 0 && i - s < 64 && is_local(t[s - 1]) && !leader(s) {
             s -= 1;
         }
         while s < i && matches!(t[s], b'.' | b'-' | b'+') {
@@ -360,7 +365,11 @@ impl Scanner<'_> {
         let double = memchr::memmem::find(cand, b"::").is_some();
         // Seven colons, or six before an embedded IPv4 address (`0:0:0:0:0:ffff:1.2.3.4`).
         let embedded = cand.contains(&b'.');
-        if colons < 2 || (!double && colons < if embedded { 6 } else { 7 }) {
+        // One colon is a label's ("Personnr:880911-7982"): the value after it is scanned.
+        if colons < 2 {
+            return i + 1;
+        }
+        if !double && colons < if embedded { 6 } else { 7 } {
             return e;
         }
         if (s > 0 && (is_word_byte(t[s - 1]) || t[s - 1] == b'.'))

@@ -180,6 +180,25 @@ fn is_letter_before(t: &[u8], i: usize) -> bool {
     }
 }
 
+/// Whether the underscores ending at `i` are a form's fill-in line: two or more, or one
+/// after a label's colon or a space (`Pnr:_850314-1239_`), not a join inside a word (`id_85`).
+pub(crate) fn line_before(t: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && t[k - 1] == b'_' {
+        k -= 1;
+    }
+    i - k >= 2 || (i > k && !is_letter_before(t, k))
+}
+
+/// Whether the underscores starting at `e` are a fill-in line (see `line_before`).
+fn line_after(t: &[u8], e: usize) -> bool {
+    let mut k = e;
+    while t.get(k) == Some(&b'_') {
+        k += 1;
+    }
+    k - e >= 2 || (k > e && !char_at(t, k).is_some_and(|(c, _)| c.is_alphanumeric()))
+}
+
 /// Left digit boundary: not inside a word or a longer number.
 fn left_ok(t: &[u8], i: usize) -> bool {
     if i == 0 {
@@ -188,7 +207,7 @@ fn left_ok(t: &[u8], i: usize) -> bool {
     let p = t[i - 1];
     if is_word_byte(p) || p == b'+' {
         // A form's fill-in line ("Personnummer:__19890517-7807__") is not part of a word.
-        return p == b'_' && i >= 2 && t[i - 2] == b'_';
+        return p == b'_' && line_before(t, i);
     }
     if matches!(p, b'.' | b'-' | b'/') && i >= 2 && t[i - 2].is_ascii_digit() {
         return false;
@@ -203,7 +222,7 @@ fn left_ok(t: &[u8], i: usize) -> bool {
 fn right_ok(t: &[u8], e: usize) -> bool {
     let Some(&n) = t.get(e) else { return true };
     if is_word_byte(n) {
-        return n == b'_' && t.get(e + 1) == Some(&b'_');
+        return n == b'_' && line_after(t, e);
     }
     if matches!(n, b'.' | b'-' | b'/' | b'+') && t.get(e + 1).is_some_and(u8::is_ascii_digit) {
         return false;
@@ -602,16 +621,16 @@ pub fn bounded(t: &[u8], c: &Cand) -> bool {
     }
     // A form's fill-in line ("__Anna Berg__", "__19890517-7807__") bounds a value like a
     // space: two underscores are a line, not part of a word or an identifier.
-    let line = |a: usize| t.get(a..a + 2) == Some(b"__");
     // A name in the Swedish genitive ("Villes konto") is the name without its "s".
     let genitive = c.label == Label::Person
         && t.get(c.end) == Some(&b's')
         && t.get(c.end + 1) == Some(&b' ')
         && c.end > c.start
         && t[c.end - 1].is_ascii_lowercase();
-    (!is_letter_before(t, c.start) || (c.start >= 2 && line(c.start - 2)))
+    (!is_letter_before(t, c.start)
+        || (t.get(c.start.wrapping_sub(1)) == Some(&b'_') && line_before(t, c.start)))
         && (!char_at(t, c.end).is_some_and(|(ch, _)| ch.is_alphanumeric() || ch == '_')
-            || line(c.end)
+            || (t.get(c.end) == Some(&b'_') && line_after(t, c.end))
             || genitive)
 }
 

@@ -309,3 +309,101 @@ fn session16_registration_numbers_and_shops_are_no_phones_or_homes() {
     assert!(a("Hämtas hos:\n  Kyrkgatan 12\n  352 30 Växjö\n  Öppet: alla dagar 8–22\n").is_empty());
     assert_eq!(a("Ny adress: Kyrkgatan 12, 352 30 Växjö\n"), ["Kyrkgatan 12, 352 30 Växjö"]);
 }
+
+#[test]
+fn session17_values_glued_to_a_label() {
+    // One colon is a label's, not an IPv6 address's: the value after it is still scanned.
+    let p = |t: &str| of(t, Format::Text, Label::SePersonnummer);
+    assert_eq!(p("Pnr:850314-1239\n"), ["850314-1239"]);
+    assert_eq!(p("Sökande  Personnr:19850314-1239  Kön: K\n"), ["19850314-1239"]);
+    assert_eq!(of("Mobil:070-123 45 67\n", Format::Text, Label::Phone), ["070-123 45 67"]);
+    // Two or more colons still go to the IPv6 reader.
+    assert_eq!(of("src fe80::1 ok\n", Format::Text, Label::IpAddress), ["fe80::1"]);
+}
+
+#[test]
+fn session17_leaders_and_fill_in_lines() {
+    // A leader of dots or a fill-in line is not part of an address's local part.
+    let e = |t: &str| of(t, Format::Text, Label::Email);
+    assert_eq!(e("E-post.........ola.ek@post.example\n"), ["ola.ek@post.example"]);
+    assert_eq!(e("Email ____ola_ek@post.example____\n"), ["ola_ek@post.example"]);
+    // One underscore after a label's colon starts a fill-in line too; inside a word it does not.
+    let p = |t: &str| of(t, Format::Text, Label::SePersonnummer);
+    assert_eq!(p("Pnr:_850314-1239_\n"), ["850314-1239"]);
+    assert!(p("ref id_850314-1239 x\n").is_empty());
+    assert_eq!(of("D.O.B.:_12/03/1985_  Age: 40\n", Format::Text, Label::DateOfBirth), ["12/03/1985"]);
+}
+
+#[test]
+fn session17_scanned_phones_and_tables() {
+    // A sign or bracket after a fill-in line starts a phone.
+    let ph = |t: &str| of(t, Format::Text, Label::Phone);
+    assert_eq!(ph("Tel:__+46 70 123 45 67__\n"), ["+46 70 123 45 67"]);
+    assert_eq!(ph("Phone ___(212) 555-0187___\n"), ["(212) 555-0187"]);
+    // "tfn" is Swedish "telefon" abbreviated.
+    assert_eq!(ph("Kontakt: Eva Lind   tfn 0521-174 22 10\n"), ["0521-174 22 10"]);
+    // A scanned table's placeholder header gives way to the printed one below its title.
+    let csv = "Col1,Col2,Col3\n\"Lista 3\",\"\",\"\"\n\"Namn\",\"Född\",\"Ort\"\n\"Eva Lind\",\"1950-02-03\",\"Ljusdal\"\n";
+    assert_eq!(of(csv, Format::Csv, Label::DateOfBirth), ["1950-02-03"]);
+}
+
+#[test]
+fn session17_address_labels_glued_or_dotted() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A label glued to its value by a colon, or followed by a leader, stays outside.
+    assert_eq!(a("Adress:Ekvägen 4, 802 22 Gävle\n"), ["Ekvägen 4, 802 22 Gävle"]);
+    assert_eq!(
+        a("Adress..........Ekvägen 4\n                802 22 Gävle\n"),
+        ["Ekvägen 4\n                802 22 Gävle"]
+    );
+    assert_eq!(a("Address .......  9 Mill Lane, Leeds LS6 2QT\n"), ["9 Mill Lane, Leeds LS6 2QT"]);
+}
+
+#[test]
+fn session17_scanned_names() {
+    let p = |t: &str| of(t, Format::Text, Label::Person);
+    // A name spelled out in a form's boxes is one name; a label spelled the same way is not.
+    assert_eq!(p("N A M N       E R I K   L A R S S O N\n"), ["E R I K   L A R S S O N"]);
+    // An option after a checkbox is no one.
+    assert!(p("Betalning: [ ] Kontant  [x] Faktura  [ ] Annat\n").is_empty());
+}
+
+#[test]
+fn session17_postcode_and_town_fields() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A postcode-and-town field behind a leader, or under its label line, takes its town.
+    assert_eq!(a("Postnr och ort....... 802 22 GÄVLE\n"), ["802 22 GÄVLE"]);
+    assert_eq!(a("Postnr / Ort\n   802 22 GÄVLE\nTelefon\n"), ["802 22 GÄVLE"]);
+}
+
+#[test]
+fn session17_two_fields_on_one_line() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A second field's label on the address's line ends the address's value.
+    assert_eq!(
+        a("Adress: Ekvägen 4 lgh 1101  Postnr/ort: 802 22 Gävle\n"),
+        ["Ekvägen 4 lgh 1101", "802 22 Gävle"]
+    );
+}
+
+#[test]
+fn session17_street_broken_over_lines() {
+    // A street name that a form box broke with a hyphen is one address with its break.
+    let a = of("Adress: Lind-\n vägen 3, 802 22 Gävle\n", Format::Text, Label::PostalAddress);
+    assert_eq!(a, ["Lind-\n vägen 3, 802 22 Gävle"]);
+}
+
+#[test]
+fn session17_name_labels_through_boxes_and_lines() {
+    let p = |t: &str| of(t, Format::Text, Label::Person);
+    // A name label's value behind a fill-in line, a box bracket or a table border.
+    assert_eq!(p("Surname:________NOWAKOWSKA-LEE________\n"), ["NOWAKOWSKA-LEE"]);
+    assert_eq!(p("Efternamn:    [ AL-HAMADI ]\n"), ["AL-HAMADI"]);
+    assert_eq!(p("  Surname      | OKAFOR-BELL        |\n"), ["OKAFOR-BELL"]);
+}
+
+#[test]
+fn session17_labels_glued_to_values_are_no_one() {
+    let p = |t: &str| of(t, Format::Text, Label::Person);
+    assert!(p("GAMLA UPPGIFTER\n Gatuadress:Ekvägen 4\n Postort:GÄVLE\n").is_empty());
+}
