@@ -411,7 +411,7 @@ impl Scanner<'_> {
                 Some(s) => s,
                 None => return Whole::No,
             },
-            _ => ps,
+            _ => country_prefix_before(self.t, ps),
         };
         let english = matches!(kind, Post::Uk | Post::Us | Post::Intl);
         let mut street: Option<usize> = None;
@@ -785,3 +785,5 @@ mod scan_tests;
 
 #[cfg(test)]
 mod homes_tests;
+#[cfg(test)]
+mod ship_tests;
