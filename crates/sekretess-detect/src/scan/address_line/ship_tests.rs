@@ -1,14 +1,16 @@
 //! Tenth pass (batch r): shipping labels, country prefixes before postcodes.
 
-use super::super::Scanner;
+#![allow(clippy::unwrap_used)]
 
+use crate::{Format, Label, Options, redact_str};
+
+/// The addresses reported in `text`.
 fn reported(text: &str) -> Vec<String> {
-    let mut sc = Scanner::new(text.as_bytes(), Some(text), None);
-    sc.run();
-    sc.out
+    let r = redact_str(text, Format::Text, &Options::default()).unwrap();
+    r.findings
         .iter()
-        .filter(|c| c.label == crate::Label::PostalAddress)
-        .map(|c| text[c.start..c.end].to_string())
+        .filter(|f| f.label == Label::PostalAddress)
+        .map(|f| text[f.start_byte..f.end_byte].to_string())
         .collect()
 }
 
@@ -24,4 +26,15 @@ fn a_country_prefix_before_the_postcode_joins_the_street_line_above() {
     );
     // Under a company's name it is the company's own address.
     assert!(reported("Avsändare:\nKvarnens Textil AB\nFabriksvägen 9\nSE-503 38 BORÅS\n").is_empty());
+}
+
+#[test]
+fn a_uk_postcode_or_eircode_in_a_postcode_column_is_the_rows_postcode() {
+    let t = "Member\tTown\tPostcode\tTel\nOwusu, Kwame\tLeeds\tLS6 2QT\t07700 900555\n";
+    assert_eq!(reported(t), vec!["LS6 2QT"]);
+    let t = "Columns: name, town, postcode.\n\nNí Bhriain, Aoife\tGalway\tH91 K2V3\n";
+    assert_eq!(reported(t), vec!["H91 K2V3"]);
+    // A company's row keeps its postcode.
+    let t = "Member\tTown\tPostcode\nDalesway Joinery Ltd\tSkipton\tBD23 1EP\n";
+    assert!(reported(t).is_empty());
 }
