@@ -506,6 +506,22 @@ pub fn is_place_key(key: &str) -> bool {
     })
 }
 
+/// Whether a CSV column's name says it holds a place's name or address
+/// (`pickup_point_name`, `store_address`, `depot_adress`): every word but the name or address
+/// word is a place word, so a role in it (`company_contact_name`, `bank_account_holder`)
+/// keeps the column a person's.
+pub fn is_place_column(key: &str) -> bool {
+    let words = key_words(key);
+    let tail = |w: &str| {
+        matches!(
+            w,
+            "name" | "namn" | "address" | "adress" | "addr" | "street" | "gata" | "id" | "line1" | "line2"
+        )
+    };
+    let rest: Vec<&String> = words.iter().filter(|w| !tail(w)).collect();
+    words.iter().any(|w| tail(w)) && !rest.is_empty() && rest.iter().all(|w| is_place_key(w))
+}
+
 /// What a field name says about its values.
 pub fn key_label(key: &str) -> Option<Label> {
     let words = key_words(key);
@@ -676,6 +692,11 @@ mod tests {
 
     #[test]
     fn keys() {
+        assert!(is_place_column("pickup_point_name"));
+        assert!(is_place_column("StoreAddress"));
+        assert!(!is_place_column("company_contact_name"));
+        assert!(!is_place_column("bank_account_holder"));
+        assert!(!is_place_column("customer_name"));
         assert_eq!(key_label("customerName"), Some(Label::Person));
         assert_eq!(key_label("first_name"), Some(Label::Person));
         assert_eq!(key_label("middle"), Some(Label::Person));

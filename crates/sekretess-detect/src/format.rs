@@ -110,12 +110,15 @@ pub(crate) struct Ctx {
     pub header: Vec<Option<Label>>,
     /// Which record of the file is the header: 0, or 1 or 2 when title lines stand above it.
     pub header_at: usize,
+    /// Per column: whether the header names a place's name or address (`pickup_point_name`,
+    /// `store_address`): no person and no home there.
+    pub place: Vec<bool>,
 }
 
 impl Ctx {
     /// Build from the first bytes of the document (`format` already resolved).
     pub fn new(format: Format, head: &[u8]) -> Ctx {
-        let mut ctx = Ctx { format, delim: b',', header: Vec::new(), header_at: 0 };
+        let mut ctx = Ctx { format, delim: b',', header: Vec::new(), header_at: 0, place: Vec::new() };
         if format == Format::Csv {
             ctx.delim = sniff_delimiter(head);
             let mut p = 0;
@@ -139,14 +142,13 @@ impl Ctx {
                     records.iter().position(|(r, names)| *names && r.len() == widest).unwrap_or(0);
             }
             if let Some((rec, _)) = records.get(ctx.header_at) {
-                ctx.header = rec
-                    .iter()
-                    .map(|f| {
-                        let raw = &head[f.start..f.end];
-                        let name = String::from_utf8_lossy(&unquote(raw, f.quoted).0).into_owned();
-                        key_label(&name)
-                    })
-                    .collect();
+                for f in rec {
+                    let raw = &head[f.start..f.end];
+                    let name = String::from_utf8_lossy(&unquote(raw, f.quoted).0).into_owned();
+                    let place = crate::context::is_place_column(&name);
+                    ctx.header.push(if place { None } else { key_label(&name) });
+                    ctx.place.push(place);
+                }
             }
         }
         ctx
@@ -591,6 +593,9 @@ fn csv(
             let mut found = find(&content, key, options);
             if business || vacant || shared.contains(&(col, raw)) {
                 found.retain(|c| c.label != Label::PostalAddress);
+            }
+            if !title && ctx.place.get(col) == Some(&true) {
+                found.retain(|c| !matches!(c.label, Label::Person | Label::PostalAddress));
             }
             if someone
                 && key == Some(Label::PostalAddress)

@@ -38,3 +38,13 @@ fn a_uk_postcode_or_eircode_in_a_postcode_column_is_the_rows_postcode() {
     let t = "Member\tTown\tPostcode\nDalesway Joinery Ltd\tSkipton\tBD23 1EP\n";
     assert!(reported(t).is_empty());
 }
+
+#[test]
+fn a_csv_column_named_for_a_pickup_point_holds_no_person_and_no_home() {
+    let t = "order,pickup_point_name,pickup_point_address,first,last\n\
+             A-1,Kiosk Vesterport,\"Vesterbrogade 9, 1620 København V\",Signe,Holt\n";
+    let r = redact_str(t, Format::Csv, &Options::default()).unwrap();
+    let got: Vec<(&str, Label)> =
+        r.findings.iter().map(|f| (&t[f.start_byte..f.end_byte], f.label)).collect();
+    assert_eq!(got, vec![("Signe", Label::Person), ("Holt", Label::Person)]);
+}
