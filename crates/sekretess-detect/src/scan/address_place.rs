@@ -98,6 +98,12 @@ const PLACES: &[&str] = &[
     // A visiting address is an organisation's.
     "besöksadress*",
     "visiting",
+    // Carriers' service points and sorting sites ("DPD Pickup …", "GLS ParcelShop", "USPS
+    // Regional Facility").
+    "pickup*",
+    "parcelshop*",
+    "paketshop*",
+    "facility",
 ];
 
 /// Heads of Swedish compounds that name such a place ("föreningslokalen",
@@ -182,6 +188,12 @@ const BUSINESS: &[&str] = &[
     "Pharmacy",
     "Booksellers",
     "Arms",
+    "Distributors",
+    "Distribution",
+    "Wholesale",
+    "Wholesalers",
+    "Suppliers",
+    "Supplies",
 ];
 
 /// Endings of Swedish compounds that name an authority, a school, a court, a hospital or a
@@ -223,6 +235,13 @@ const PLACE_TAILS: &[&str] = &[
     "shopen",
     "föreningen",
     "försäkringar",
+    // A court in the definite form ("Förvaltningsrätten"), a carrier's agent ("Postombud"),
+    // a return or service centre, a central store.
+    "rätten",
+    "ombud",
+    "center",
+    "lager",
+    "lagret",
 ];
 
 /// Post-office boxes: a company's PO box is not a person's address.
@@ -304,6 +323,10 @@ pub(super) fn names_a_place(text: &str) -> bool {
             continue;
         }
         let lw = lower(w);
+        // A web shop named by its domain ("Shopname.com").
+        if [".com", ".net", ".org"].iter().any(|d| lw.len() > d.len() + 1 && lw.ends_with(d)) {
+            return true;
+        }
         // Title case once, for both lists that want it.
         let tw = title(w);
         if is_place_lower(&lw)
@@ -339,6 +362,19 @@ const HOME_WORDS: &[&str] = &[
     "folkbokförd",
     "folkbokföringsadress",
 ];
+
+/// Whether the first number in `line` is an organisationsnummer's: its third digit (after
+/// the `16` prefix of twelve digits) is 2 or more, where a personnummer has a month.
+fn company_number(line: &str) -> bool {
+    let digits: Vec<u8> = line
+        .bytes()
+        .skip_while(|b| !b.is_ascii_digit())
+        .take_while(|b| b.is_ascii_digit() || *b == b'-' || *b == b' ')
+        .filter(u8::is_ascii_digit)
+        .collect();
+    let d = if digits.len() == 12 && digits.starts_with(b"16") { &digits[2..] } else { &digits[..] };
+    d.len() == 10 && d[2] >= b'2'
+}
 
 /// Whether the last clause of `before` (after its last comma, bracket or full stop) holds a
 /// word of [`HOME_WORDS`] and names no place.
@@ -698,8 +734,19 @@ impl Scanner<'_> {
             if names_a_place(line) || opening_hours(&lower) {
                 return true;
             }
-            let attention =
-                ["att.", "att:", "attn", "fao", "for the attention"].iter().any(|a| lower.starts_with(a));
+            // A company's registration number above the address: the company's own (not a
+            // sole trader's personnummer, whose address is a home).
+            if ["org.nr", "org nr", "orgnr", "org.-nr", "organisationsnr", "organisationsnummer"]
+                .iter()
+                .any(|a| lower.starts_with(a))
+                && company_number(&lower)
+            {
+                return true;
+            }
+            // An attention or a c/o line: the line above it says whose address it is.
+            let attention = ["att.", "att:", "attn", "fao", "for the attention", "c/o "]
+                .iter()
+                .any(|a| lower.starts_with(a));
             if !attention || ps == 0 || t[ps - 1] != b'\n' {
                 return false;
             }

@@ -43,6 +43,13 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
         "Prins",
         "Prinses",
         "Sint",
+        // Dutch adjectives of a street's name ("Grote Markt", "Oude Gracht", "Nieuwe Binnenweg").
+        "Grote",
+        "Kleine",
+        "Oude",
+        "Nieuwe",
+        "Lange",
+        "Korte",
         // Ordinals that number streets of one name ("Tredje Långgatan").
         "Första",
         "Andra",

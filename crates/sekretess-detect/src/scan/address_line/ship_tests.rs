@@ -48,3 +48,31 @@ fn a_csv_column_named_for_a_pickup_point_holds_no_person_and_no_home() {
         r.findings.iter().map(|f| (&t[f.start_byte..f.end_byte], f.label)).collect();
     assert_eq!(got, vec![("Signe", Label::Person), ("Holt", Label::Person)]);
 }
+
+#[test]
+fn service_points_return_centres_and_registered_firms_are_not_homes() {
+    // A return centre above a c/o line.
+    let t =
+        "Returadress:\nKlädhuset Returcenter\nc/o Fraktbolaget Syd\nTerminalvägen 3\nSE-641 30 KATRINEHOLM\n";
+    assert!(reported(t).is_empty());
+    // An organisationsnummer on the line above.
+    let t = "Avsändare:\nKakelkompaniet\nOrg.nr 556677-8890\nFabriksgatan 2\n123 45 Farsta\n";
+    assert!(reported(t).is_empty());
+    // A sole trader's personnummer there is a person's: the address is a home.
+    let t = "Avsändare:\nSnickeri Nordin\nOrg.nr 850101-2384\nFabriksgatan 2\n123 45 Farsta\n";
+    assert_eq!(reported(t), vec!["Fabriksgatan 2\n123 45 Farsta"]);
+    // A carrier's pickup point and a court.
+    assert!(
+        reported("Your parcel waits at the Pickup point Kiosk Nord, Hafenstraße 3, 20359 Hamburg.\n")
+            .is_empty()
+    );
+    assert!(reported("Förhandling i Förvaltningsrätten, Brogatan 3, 581 10 Linköping.\n").is_empty());
+}
+
+#[test]
+fn a_dutch_adjective_opens_the_street_name() {
+    assert_eq!(
+        reported("Bezorgd aan Sanne Visser, Oude Haven 12, 9711 LV Groningen\n"),
+        vec!["Oude Haven 12, 9711 LV Groningen"]
+    );
+}
