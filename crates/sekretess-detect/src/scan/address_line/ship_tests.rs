@@ -76,3 +76,17 @@ fn a_dutch_adjective_opens_the_street_name() {
         vec!["Oude Haven 12, 9711 LV Groningen"]
     );
 }
+
+#[test]
+fn a_country_code_cell_is_no_person() {
+    let t =
+        "id,name,address,country,phone\n7,Tove Lindahl,\"Kaivokatu 8, 00100 Helsinki\",FI,+358 40 123 4567\n";
+    let r = redact_str(t, Format::Csv, &Options::default()).unwrap();
+    let people: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.label == Label::Person)
+        .map(|f| &t[f.start_byte..f.end_byte])
+        .collect();
+    assert_eq!(people, vec!["Tove Lindahl"]);
+}
