@@ -90,3 +90,16 @@ fn a_country_code_cell_is_no_person() {
         .collect();
     assert_eq!(people, vec!["Tove Lindahl"]);
 }
+
+#[test]
+fn the_name_of_a_pickup_point_object_is_no_person() {
+    let t = r#"{"recipient": {"name": "Ines Carvalho"}, "pickup_point": {"name": "Kiosk Lindholmen", "city": "Göteborg"}}"#;
+    let r = redact_str(t, Format::Json, &Options::default()).unwrap();
+    let people: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.label == Label::Person)
+        .map(|f| &t[f.start_byte..f.end_byte])
+        .collect();
+    assert_eq!(people, vec!["Ines Carvalho"]);
+}
