@@ -522,6 +522,29 @@ pub fn is_place_column(key: &str) -> bool {
     words.iter().any(|w| tail(w)) && !rest.is_empty() && rest.iter().all(|w| is_place_key(w))
 }
 
+/// Whether a CSV column's name says it holds a party of a shipment or a transfer by its name
+/// (`sender`, `avsändare`, `consignee_name`, `delivery_name`), whose address columns follow it.
+pub fn is_party_key(key: &str) -> bool {
+    let words = key_words(key);
+    let party = words.first().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "sender"
+                | "shipper"
+                | "consignor"
+                | "consignee"
+                | "receiver"
+                | "avsändare"
+                | "avsandare"
+                | "mottagare"
+                | "recipient"
+                | "collection"
+                | "delivery"
+        )
+    });
+    party && words[1..].iter().all(|w| matches!(w.as_str(), "name" | "namn" | "company" | "firma"))
+}
+
 /// What a field name says about its values.
 pub fn key_label(key: &str) -> Option<Label> {
     let words = key_words(key);
@@ -692,6 +715,10 @@ mod tests {
 
     #[test]
     fn keys() {
+        assert!(is_party_key("avsändare"));
+        assert!(is_party_key("consignee_name"));
+        assert!(!is_party_key("consignee_city"));
+        assert!(!is_party_key("delivery_date"));
         assert!(is_place_column("pickup_point_name"));
         assert!(is_place_column("StoreAddress"));
         assert!(!is_place_column("company_contact_name"));

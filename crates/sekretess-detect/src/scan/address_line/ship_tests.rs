@@ -1,4 +1,5 @@
-//! Tenth pass (batch r): shipping labels, country prefixes before postcodes.
+//! Tenth pass (batches r, s, t): shipping labels and exports, tables pasted as text, places
+//! that are nobody's home.
 
 #![allow(clippy::unwrap_used)]
 
@@ -102,4 +103,19 @@ fn the_name_of_a_pickup_point_object_is_no_person() {
         .map(|f| &t[f.start_byte..f.end_byte])
         .collect();
     assert_eq!(people, vec!["Ines Carvalho"]);
+}
+
+#[test]
+fn a_firm_sending_to_a_person_keeps_its_address_and_the_person_hers() {
+    let t = "nr,avsändare,avs_adress,avs_postnr,mottagare,mott_adress,mott_postnr\n\
+             1,Bryggeri Norrsken AB,Bruksgatan 4,972 31,Hedda Lantto,Tallvägen 9,981 40\n\
+             2,Hedda Lantto,Tallvägen 9,981 40,Kommunens Stadsbibliotek,Torget 1,972 30\n";
+    let r = redact_str(t, Format::Csv, &Options::default()).unwrap();
+    let homes: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.label == Label::PostalAddress)
+        .map(|f| &t[f.start_byte..f.end_byte])
+        .collect();
+    assert_eq!(homes, vec!["Tallvägen 9", "981 40", "Tallvägen 9", "981 40"]);
 }
