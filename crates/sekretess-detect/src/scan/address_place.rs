@@ -194,6 +194,18 @@ const BUSINESS: &[&str] = &[
     "Wholesalers",
     "Suppliers",
     "Supplies",
+    // Practices and laboratories named by their field, associations and societies.
+    "Pediatrics",
+    "Paediatrics",
+    "Laboratory",
+    "Laboratories",
+    "Diagnostics",
+    "Radiology",
+    "Dermatology",
+    "Cardiology",
+    "Physiotherapy",
+    "Association",
+    "Society",
 ];
 
 /// Endings of Swedish compounds that name an authority, a school, a court, a hospital or a

@@ -57,3 +57,11 @@ fn an_organisation_number_is_told_from_a_personnummer_by_its_third_digit() {
     assert!(!company_number("org.nr 850101-2384"));
     assert!(!company_number("org.nr saknas"));
 }
+
+#[test]
+fn practices_laboratories_and_associations_are_named_by_their_field() {
+    assert!(names_a_place("Hillcrest Paediatrics, "));
+    assert!(names_a_place("Northfield Diagnostics Laboratory\n"));
+    assert!(names_a_place("Riverside Tenants' Association, "));
+    assert!(!names_a_place("Dr Amara Osei, "));
+}
