@@ -545,6 +545,15 @@ pub fn is_party_key(key: &str) -> bool {
     party && words[1..].iter().all(|w| matches!(w.as_str(), "name" | "namn" | "company" | "firma"))
 }
 
+/// Whether a CSV column's name is the row's firm alone (`Company`, `company_name`,
+/// `Företag`, `Firma`).
+pub fn is_firm_key(key: &str) -> bool {
+    let words = key_words(key);
+    words.first().is_some_and(|w| {
+        matches!(w.as_str(), "company" | "företag" | "foretag" | "firma" | "organisation" | "organization")
+    }) && words[1..].iter().all(|w| matches!(w.as_str(), "name" | "namn"))
+}
+
 /// What a field name says about its values.
 pub fn key_label(key: &str) -> Option<Label> {
     let words = key_words(key);
@@ -715,6 +724,9 @@ mod tests {
 
     #[test]
     fn keys() {
+        assert!(is_firm_key("Company"));
+        assert!(is_firm_key("företag_namn"));
+        assert!(!is_firm_key("company_contact"));
         assert!(is_party_key("avsändare"));
         assert!(is_party_key("consignee_name"));
         assert!(!is_party_key("consignee_city"));

@@ -116,6 +116,9 @@ pub(crate) struct Ctx {
     /// Per column: whether it names a party of the row (`avsändare`, `consignee_name`): the
     /// address columns after it, up to the next party, are that party's.
     pub party: Vec<bool>,
+    /// Per column: whether the header names the row's firm (`Company`, `Företag`): a firm
+    /// named there makes the row's address the firm's.
+    pub firm: Vec<bool>,
 }
 
 impl Ctx {
@@ -128,6 +131,7 @@ impl Ctx {
             header_at: 0,
             place: Vec::new(),
             party: Vec::new(),
+            firm: Vec::new(),
         };
         if format == Format::Csv {
             ctx.delim = sniff_delimiter(head);
@@ -160,6 +164,7 @@ impl Ctx {
                     ctx.party.push(
                         matches!(label, None | Some(Label::Person)) && crate::context::is_party_key(&name),
                     );
+                    ctx.firm.push(crate::context::is_firm_key(&name));
                     ctx.header.push(label);
                     ctx.place.push(place);
                 }
@@ -569,8 +574,9 @@ fn csv(
         // is the business's: its address columns hold its own address.
         let business = !title
             && fields.iter().enumerate().any(|(col, f)| {
-                ctx.header.get(col).copied().flatten() == Some(Label::Person)
-                    && crate::scan::names_a_business(&String::from_utf8_lossy(&chunk[f.start..f.end]))
+                let named = ctx.header.get(col).copied().flatten() == Some(Label::Person)
+                    || ctx.firm.get(col) == Some(&true);
+                named && crate::scan::names_a_business(&String::from_utf8_lossy(&chunk[f.start..f.end]))
             });
         // With two parties in a row (a sender and a recipient), each address column is the
         // party's whose column stands last before it: a firm's address is only the firm's.

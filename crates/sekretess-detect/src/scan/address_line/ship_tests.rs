@@ -119,3 +119,18 @@ fn a_firm_sending_to_a_person_keeps_its_address_and_the_person_hers() {
         .collect();
     assert_eq!(homes, vec!["Tallvägen 9", "981 40", "Tallvägen 9", "981 40"]);
 }
+
+#[test]
+fn a_firm_in_the_company_column_makes_the_row_address_the_firms() {
+    let t = "Customer,Company,Street,Postcode\n\
+             \"Lund, Maja\",,Granvägen 5,831 40\n\
+             \"Berg, Olle\",Bergs Snickeri AB,Industrigatan 7,831 48\n";
+    let r = redact_str(t, Format::Csv, &Options::default()).unwrap();
+    let homes: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.label == Label::PostalAddress)
+        .map(|f| &t[f.start_byte..f.end_byte])
+        .collect();
+    assert_eq!(homes, vec!["Granvägen 5", "831 40"]);
+}
