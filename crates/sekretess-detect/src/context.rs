@@ -508,6 +508,54 @@ pub fn is_place_key(key: &str) -> bool {
     })
 }
 
+/// Whether a CSV column's name says it holds a place's name or address
+/// (`pickup_point_name`, `store_address`, `depot_adress`): every word but the name or address
+/// word is a place word, so a role in it (`company_contact_name`, `bank_account_holder`)
+/// keeps the column a person's.
+pub fn is_place_column(key: &str) -> bool {
+    let words = key_words(key);
+    let tail = |w: &str| {
+        matches!(
+            w,
+            "name" | "namn" | "address" | "adress" | "addr" | "street" | "gata" | "id" | "line1" | "line2"
+        )
+    };
+    let rest: Vec<&String> = words.iter().filter(|w| !tail(w)).collect();
+    words.iter().any(|w| tail(w)) && !rest.is_empty() && rest.iter().all(|w| is_place_key(w))
+}
+
+/// Whether a CSV column's name says it holds a party of a shipment or a transfer by its name
+/// (`sender`, `avsändare`, `consignee_name`, `delivery_name`), whose address columns follow it.
+pub fn is_party_key(key: &str) -> bool {
+    let words = key_words(key);
+    let party = words.first().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "sender"
+                | "shipper"
+                | "consignor"
+                | "consignee"
+                | "receiver"
+                | "avsändare"
+                | "avsandare"
+                | "mottagare"
+                | "recipient"
+                | "collection"
+                | "delivery"
+        )
+    });
+    party && words[1..].iter().all(|w| matches!(w.as_str(), "name" | "namn" | "company" | "firma"))
+}
+
+/// Whether a CSV column's name is the row's firm alone (`Company`, `company_name`,
+/// `Företag`, `Firma`).
+pub fn is_firm_key(key: &str) -> bool {
+    let words = key_words(key);
+    words.first().is_some_and(|w| {
+        matches!(w.as_str(), "company" | "företag" | "foretag" | "firma" | "organisation" | "organization")
+    }) && words[1..].iter().all(|w| matches!(w.as_str(), "name" | "namn"))
+}
+
 /// What a field name says about its values.
 pub fn key_label(key: &str) -> Option<Label> {
     let words = key_words(key);
@@ -694,6 +742,18 @@ mod tests {
 
     #[test]
     fn keys() {
+        assert!(is_firm_key("Company"));
+        assert!(is_firm_key("företag_namn"));
+        assert!(!is_firm_key("company_contact"));
+        assert!(is_party_key("avsändare"));
+        assert!(is_party_key("consignee_name"));
+        assert!(!is_party_key("consignee_city"));
+        assert!(!is_party_key("delivery_date"));
+        assert!(is_place_column("pickup_point_name"));
+        assert!(is_place_column("StoreAddress"));
+        assert!(!is_place_column("company_contact_name"));
+        assert!(!is_place_column("bank_account_holder"));
+        assert!(!is_place_column("customer_name"));
         assert_eq!(key_label("customerName"), Some(Label::Person));
         assert_eq!(key_label("first_name"), Some(Label::Person));
         assert_eq!(key_label("middle"), Some(Label::Person));

@@ -110,12 +110,29 @@ pub(crate) struct Ctx {
     pub header: Vec<Option<Label>>,
     /// Which record of the file is the header: 0, or 1 or 2 when title lines stand above it.
     pub header_at: usize,
+    /// Per column: whether the header names a place's name or address (`pickup_point_name`,
+    /// `store_address`): no person and no home there.
+    pub place: Vec<bool>,
+    /// Per column: whether it names a party of the row (`avsändare`, `consignee_name`): the
+    /// address columns after it, up to the next party, are that party's.
+    pub party: Vec<bool>,
+    /// Per column: whether the header names the row's firm (`Company`, `Företag`): a firm
+    /// named there makes the row's address the firm's.
+    pub firm: Vec<bool>,
 }
 
 impl Ctx {
     /// Build from the first bytes of the document (`format` already resolved).
     pub fn new(format: Format, head: &[u8]) -> Ctx {
-        let mut ctx = Ctx { format, delim: b',', header: Vec::new(), header_at: 0 };
+        let mut ctx = Ctx {
+            format,
+            delim: b',',
+            header: Vec::new(),
+            header_at: 0,
+            place: Vec::new(),
+            party: Vec::new(),
+            firm: Vec::new(),
+        };
         if format == Format::Csv {
             ctx.delim = sniff_delimiter(head);
             let mut p = 0;
@@ -151,14 +168,18 @@ impl Ctx {
                 ctx.header_at = records.iter().position(|(r, names)| *names && labelled(r) >= 2).unwrap_or(0);
             }
             if let Some((rec, _)) = records.get(ctx.header_at) {
-                ctx.header = rec
-                    .iter()
-                    .map(|f| {
-                        let raw = &head[f.start..f.end];
-                        let name = String::from_utf8_lossy(&unquote(raw, f.quoted).0).into_owned();
-                        key_label(&name)
-                    })
-                    .collect();
+                for f in rec {
+                    let raw = &head[f.start..f.end];
+                    let name = String::from_utf8_lossy(&unquote(raw, f.quoted).0).into_owned();
+                    let place = crate::context::is_place_column(&name);
+                    let label = if place { None } else { key_label(&name) };
+                    ctx.party.push(
+                        matches!(label, None | Some(Label::Person)) && crate::context::is_party_key(&name),
+                    );
+                    ctx.firm.push(crate::context::is_firm_key(&name));
+                    ctx.header.push(label);
+                    ctx.place.push(place);
+                }
             }
         }
         ctx
@@ -565,9 +586,13 @@ fn csv(
         // is the business's: its address columns hold its own address.
         let business = !title
             && fields.iter().enumerate().any(|(col, f)| {
-                ctx.header.get(col).copied().flatten() == Some(Label::Person)
-                    && crate::scan::names_a_business(&String::from_utf8_lossy(&chunk[f.start..f.end]))
+                let named = ctx.header.get(col).copied().flatten() == Some(Label::Person)
+                    || ctx.firm.get(col) == Some(&true);
+                named && crate::scan::names_a_business(&String::from_utf8_lossy(&chunk[f.start..f.end]))
             });
+        // With two parties in a row (a sender and a recipient), each address column is the
+        // party's whose column stands last before it: a firm's address is only the firm's.
+        let mut owner_business: Option<bool> = None;
         // A row whose person column says nobody is there ("VAKANT", "VACANT", "TEST", a
         // commercial "Lokal – …") has no person's address; a row that names someone makes
         // a post-office box in its address column that person's.
@@ -583,6 +608,9 @@ fn csv(
         let someone = !title && !business && !vacant && person_cells().any(|(_, f)| f.end > f.start);
         for (col, f) in fields.iter().enumerate() {
             let raw = &chunk[f.start..f.end];
+            if !title && ctx.party.get(col) == Some(&true) && ctx.party.iter().filter(|&&p| p).count() >= 2 {
+                owner_business = Some(crate::scan::names_a_business(&String::from_utf8_lossy(raw)));
+            }
             if raw.is_empty() {
                 continue;
             }
@@ -601,8 +629,11 @@ fn csv(
             }
             let (content, map) = unquote(raw, f.quoted);
             let mut found = find(&content, key, options);
-            if business || vacant || shared.contains(&(col, raw)) {
+            if owner_business.unwrap_or(business) || vacant || shared.contains(&(col, raw)) {
                 found.retain(|c| c.label != Label::PostalAddress);
+            }
+            if !title && ctx.place.get(col) == Some(&true) {
+                found.retain(|c| !matches!(c.label, Label::Person | Label::PostalAddress));
             }
             if someone
                 && key == Some(Label::PostalAddress)

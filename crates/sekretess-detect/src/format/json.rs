@@ -163,9 +163,10 @@ impl KeyCue {
                     || (*l == Label::DateOfBirth && crate::context::is_date_part_key(k))
             })
         });
-        // A thing's own name ("hotel": {"name": …}) is not a person's.
+        // A thing's or a place's own name ("hotel": {"name": …}, "pickup_point": {"namn": …})
+        // is not a person's.
         if label == Some(Label::Person)
-            && within.is_some_and(|f| f.object && f.thing)
+            && within.is_some_and(|f| f.object && (f.thing || f.place))
             && matches!(k.to_lowercase().as_str(), "name" | "namn" | "displayname" | "title")
         {
             label = None;

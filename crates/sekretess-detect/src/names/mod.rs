@@ -150,6 +150,11 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         chat::role_before_speaker(text, &mut spans);
         chat::role_speakers(text, &mut spans);
         for (start, end, conf) in spans {
+            // One or two capitals alone are initials or a code (`KM`, a country `FI`), not
+            // a name written out.
+            if end - start <= 2 && text[start..end].iter().all(u8::is_ascii_uppercase) {
+                continue;
+            }
             cands.push(Cand { start, end, label: Label::Person, conf, rec: RECOGNIZER });
         }
     }

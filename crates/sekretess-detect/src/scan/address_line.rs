@@ -419,7 +419,7 @@ impl Scanner<'_> {
                 Some(s) => s,
                 None => return Whole::No,
             },
-            _ => ps,
+            _ => country_prefix_before(self.t, ps),
         };
         let english = matches!(kind, Post::Uk | Post::Us | Post::Intl);
         let mut street: Option<usize> = None;
@@ -794,3 +794,5 @@ mod scan_tests;
 
 #[cfg(test)]
 mod homes_tests;
+#[cfg(test)]
+mod ship_tests;

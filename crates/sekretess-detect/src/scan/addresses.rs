@@ -12,6 +12,9 @@ use super::{Groups, Scanner, char_at, right_ok};
 use crate::Label;
 use crate::lexicon;
 
+/// Header words of a postcode column.
+const POSTCODE_COLUMNS: &[&str] = &["postnr", "postnummer", "postkod", "postcode", "zip"];
+
 impl Scanner<'_> {
     /// Whether a company form ("AB", "Ltd", "GmbH" …) stands before `i` on the same line.
     pub(super) fn company_before(&self, i: usize) -> bool {
@@ -112,6 +115,12 @@ impl Scanner<'_> {
                 && matches!(c.rec, "se_street" | "eu_street" | "en_street")
                 && c.end == se
         })
+    }
+
+    /// Whether `[i, end)` is a postcode in a table's cell: under a column a header names as
+    /// the postcode's, or right after a street's cell.
+    pub(super) fn postcode_cell(&self, i: usize, end: usize) -> bool {
+        self.cell_after_street(i, end) || self.column_named_above(i, POSTCODE_COLUMNS)
     }
 
     /// Whether an address part (a street) was found before `i` on its line, within 160
@@ -423,7 +432,7 @@ impl Scanner<'_> {
                     confidence::SE_POSTCODE_PREFIXED
                 } else if town
                     || self.cell_after_street(i, end)
-                    || self.column_named_above(i, &["postnr", "postnummer", "postkod", "postcode", "zip"])
+                    || self.column_named_above(i, POSTCODE_COLUMNS)
                 {
                     // A cell under a postcode column of a table laid out with spaces
                     // ("Kund   Postnr   Ort" over "Selin Öz   507 41   Borås") too.

@@ -39,7 +39,13 @@ impl<'a> Scanner<'a> {
             }
             let town =
                 i >= 2 && (&t[i - 2..i] == b", " || (t[i - 1] == b' ' && t[i - 2].is_ascii_lowercase()));
-            let base = if town { confidence::UK_POSTCODE_TOWN } else { confidence::UK_POSTCODE };
+            // A cell of its own in a postcode column, or right after a street's cell, is the
+            // row's postcode.
+            let base = if town || self.postcode_cell(i, pe) {
+                confidence::UK_POSTCODE_TOWN
+            } else {
+                confidence::UK_POSTCODE
+            };
             if !self.company_before(i) {
                 self.push(i, pe, Label::PostalAddress, base, "uk_postcode");
             }
@@ -52,10 +58,14 @@ impl<'a> Scanner<'a> {
         {
             return e;
         }
-        if let Some(pe) = self.eircode(i)
-            && let Whole::Merged(e) | Whole::Company(e) = self.whole_address(i, pe, Post::Uk)
-        {
-            return e;
+        if let Some(pe) = self.eircode(i) {
+            if let Whole::Merged(e) | Whole::Company(e) = self.whole_address(i, pe, Post::Uk) {
+                return e;
+            }
+            if self.postcode_cell(i, pe) && !self.company_before(i) {
+                self.push(i, pe, Label::PostalAddress, confidence::UK_POSTCODE_TOWN, "uk_postcode");
+                return pe;
+            }
         }
         let e = self.word_end(i);
         let w = self.word_str(i, e);

@@ -43,6 +43,13 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
         "Prins",
         "Prinses",
         "Sint",
+        // Dutch adjectives of a street's name ("Grote Markt", "Oude Gracht", "Nieuwe Binnenweg").
+        "Grote",
+        "Kleine",
+        "Oude",
+        "Nieuwe",
+        "Lange",
+        "Korte",
         // Ordinals that number streets of one name ("Tredje Långgatan").
         "Första",
         "Andra",
@@ -733,4 +740,18 @@ pub(super) fn ca_postcode(t: &[u8]) -> Option<usize> {
         && letter(k[5])
         && k[6].is_ascii_digit();
     (ok && !t.get(7).is_some_and(u8::is_ascii_alphanumeric)).then_some(7)
+}
+
+/// A label's country prefix before a postcode at `ps` (`SE-163 74`, `NO-0193`, `D-50678`):
+/// the prefix's start, so the line before it is read as the street; else `ps`.
+pub(super) fn country_prefix_before(t: &[u8], ps: usize) -> usize {
+    if ps < 2 || t[ps - 1] != b'-' {
+        return ps;
+    }
+    let mut k = ps - 1;
+    while k > 0 && t[k - 1].is_ascii_uppercase() && ps - 1 - k < 2 {
+        k -= 1;
+    }
+    let opens = k == 0 || matches!(t[k - 1], b' ' | b'\t' | b'\n' | b',');
+    if k < ps - 1 && opens { k } else { ps }
 }

@@ -1,0 +1,67 @@
+use super::{company_number, listing_before, names_a_place, opening_hours, sentence_tail};
+
+#[test]
+fn listings_and_opening_hours_are_not_homes() {
+    assert!(listing_before("Villa, 6 rok, 164 m²  ·  "));
+    assert!(listing_before("Semi-detached | 3 bedrooms | "));
+    assert!(!listing_before("offert på villa 140 kvm, "));
+    assert!(!listing_before("Lägenhet | "));
+    assert!(opening_hours("öppet mån–fre 9–19, lör 10–16"));
+    assert!(opening_hours("mon-sat 8.30-17.30"));
+    assert!(!opening_hours("möte mån 14 mars"));
+    assert!(!opening_hours("tel 08-123 45 67"));
+}
+
+#[test]
+fn places_businesses_and_boxes_are_named_by_their_words() {
+    for yes in [
+        "Registered office: ",
+        "Plats: föreningslokalen, ",
+        "Hotellet: ",
+        "NORTHGATE & PARTNERS SOLICITORS",
+        "Box 330, ",
+        "P.O. Box 12 , ",
+        "Lindholm Law LLC | ",
+        "Hartley Lettings & Co, ",
+        "Välkommen till Kulturbiblioteket, ",
+        "The firm's office is at ",
+        "Utlämningsställe: Kiosken Torget, ",
+        "Nowak Bygg AB\n",
+    ] {
+        assert!(names_a_place(yes), "{yes}");
+    }
+    for no in [
+        "Adress: ",
+        "Home address: ",
+        "I, Maria Lind, of ",
+        "lives at ",
+        "Mrs Amara Okoye-Hill",
+        "Lägenhet: ",
+        "Leveransadress: ",
+        "Mr & Mrs Ó Briain",
+        "Hallstahammar ",
+    ] {
+        assert!(!names_a_place(no), "{no}");
+    }
+    assert_eq!(
+        sentence_tail("The meeting moved to room 171. Our customer lives at "),
+        "Our customer lives at "
+    );
+    assert_eq!(sentence_tail("P.O. Box 7400 , "), "P.O. Box 7400 , ");
+}
+
+#[test]
+fn an_organisation_number_is_told_from_a_personnummer_by_its_third_digit() {
+    assert!(company_number("org.nr 556677-8890"));
+    assert!(company_number("org.nr 16556677-8890"));
+    assert!(!company_number("org.nr 850101-2384"));
+    assert!(!company_number("org.nr saknas"));
+}
+
+#[test]
+fn practices_laboratories_and_associations_are_named_by_their_field() {
+    assert!(names_a_place("Hillcrest Paediatrics, "));
+    assert!(names_a_place("Northfield Diagnostics Laboratory\n"));
+    assert!(names_a_place("Riverside Tenants' Association, "));
+    assert!(!names_a_place("Dr Amara Osei, "));
+}
