@@ -536,6 +536,15 @@ mod tests {
             ["Fatima, Aisha Noor"]
         );
         assert_eq!(parts("caller: DUBOIS, Marie  (emp 1)\n", "DUBOIS, Marie"), ["DUBOIS, Marie"]);
+        // A register's surname in capitals before two given names; a role stays apart.
+        assert_eq!(
+            parts("09:10  QUORBEL, Xanthe Maud     x\n", "QUORBEL, Xanthe Maud"),
+            ["QUORBEL, Xanthe Maud"]
+        );
+        assert_eq!(
+            parts("09:10  CFO, Xanthe Quorbel     x\n", "CFO, Xanthe Quorbel"),
+            ["CFO", "Xanthe Quorbel"]
+        );
     }
 
     #[test]

@@ -82,6 +82,21 @@ impl Model {
         let (raw, raw_margins, raw_alts) = (tags.clone(), margins.clone(), alts.clone());
         structure_overrides(t, s, &mut tags, &mut margins);
         widen(t, s, &mut tags, &mut margins, &alts);
+        if std::env::var_os("P18DBG").is_some() {
+            for (k, tk) in s.toks.iter().enumerate() {
+                eprintln!(
+                    "P18 {:?} sep={} gap={} flags={:#x} rule={} raw={} tag={} m={:.1}",
+                    String::from_utf8_lossy(&t[tk.start..tk.end]),
+                    tk.sep,
+                    tk.gap,
+                    tk.flags,
+                    tk.rule,
+                    raw[k],
+                    tags[k],
+                    margins[k]
+                );
+            }
+        }
         let out = names_of(t, s, &tags, &margins);
         // A second pass where a name found here stands again elsewhere in the text: only the
         // tokens from a forced one until the tags agree with the first pass again.
@@ -220,9 +235,17 @@ pub(super) fn split_list<'a>(t: &[u8], toks: &'a [Tok]) -> (&'a [Tok], &'a [Tok]
         e - right[right.len() - 1].end >= 2
             || t.get(e).is_none_or(|b| matches!(b, b'"' | b',' | b';' | b'\t' | b'|' | b'\n' | b'\r'))
     };
+    // A register's `SURNAME, Given Given` cell: a surname of four letters or more in capitals
+    // at a cell's start (`CFO, Given Surname` is a role before a name).
+    let register = cell_end
+        && left.len() == 1
+        && left[0].flags & (F_CAPS | F_STOP) == F_CAPS
+        && left[0].end - left[0].start >= 4
+        && !caps(right)
+        && super::structure::cell_start(t, left[0].start);
     let list = (words(left) >= 2 && words(right) >= 2)
         || (!cell_end && left.len() == 1 && given_only(&left[0]) && right[0].flags & F_GIVEN != 0)
-        || (caps(left) != caps(right) && words(right) >= 2);
+        || (caps(left) != caps(right) && words(right) >= 2 && !register);
     if list { (left, right) } else { (toks, &[]) }
 }
 

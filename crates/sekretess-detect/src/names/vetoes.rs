@@ -92,9 +92,11 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     // Words in capitals that no name list knows and no rule took for a name, outside a name
     // label or field ("UPPGIFTER FÖR LÖNEUTBETALNING", "WHOLE FOODS"): a heading or a
     // merchant. A full name in capitals that the rules found ("YOUSEF WEISS") stays.
+    // A transfer to or from someone on a statement ("FPS TO GIVEN SURNAME") names a person.
     if !structural
         && first.flags & F_COLUMN_PERSON == 0
         && toks.iter().all(|k| k.flags & F_CAPS != 0 && k.flags & (F_GIVEN | F_SURNAME) == 0 && k.rule == 0)
+        && !(matches!(toks.len(), 2 | 3) && transfer_before(t, first.start))
     {
         return true;
     }
@@ -126,6 +128,18 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
         }
     }
     false
+}
+
+/// A payment's preposition and one space right before `s` (`TO`, `from`, `till`, `FRÅN`).
+fn transfer_before(t: &[u8], s: usize) -> bool {
+    if s < 3 || t[s - 1] != b' ' {
+        return false;
+    }
+    let ws = t[..s - 1].iter().rposition(|&b| !(b.is_ascii_alphabetic() || b >= 0x80)).map_or(0, |p| p + 1);
+    let w = &t[ws..s - 1];
+    [&b"to"[..], b"from", b"till", "från".as_bytes(), "FRÅN".as_bytes()]
+        .iter()
+        .any(|p| w.eq_ignore_ascii_case(p))
 }
 
 /// A checkbox (`[ ]`, `[x]`, `[X]`) and one or two spaces right before `s`.
@@ -434,5 +448,18 @@ mod tests {
         let t: &[u8] = b"09:40  Xanthe Quorbel  closed it";
         let toks = toks_of(t);
         assert!(!vetoed(t, &toks[..]));
+    }
+
+    #[test]
+    fn a_transfer_to_someone_in_capitals_is_a_person() {
+        let toks_of = |t: &'static [u8]| crate::names::features::sentence(t, None, &[]).toks;
+        let t: &[u8] = b"12 Sep  FPS TO XANTHE QUORBELL  74.00";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"XANTHE").unwrap();
+        assert!(!vetoed(t, &toks[k..=k + 1]));
+        let t: &[u8] = b"12 Sep  CARD XANTHE QUORBELL  74.00";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"XANTHE").unwrap();
+        assert!(vetoed(t, &toks[k..=k + 1]));
     }
 }
