@@ -92,11 +92,12 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     // Words in capitals that no name list knows and no rule took for a name, outside a name
     // label or field ("UPPGIFTER FÖR LÖNEUTBETALNING", "WHOLE FOODS"): a heading or a
     // merchant. A full name in capitals that the rules found ("YOUSEF WEISS") stays.
-    // A transfer to or from someone on a statement ("FPS TO GIVEN SURNAME") names a person.
+    // A transfer to or from someone on a statement ("FPS TO GIVEN SURNAME"), or a payee with
+    // an account or an identity number in the row's next cell, names a person.
     if !structural
         && first.flags & F_COLUMN_PERSON == 0
         && toks.iter().all(|k| k.flags & F_CAPS != 0 && k.flags & (F_GIVEN | F_SURNAME) == 0 && k.rule == 0)
-        && !(matches!(toks.len(), 2 | 3) && transfer_before(t, first.start))
+        && !(matches!(toks.len(), 2 | 3) && (transfer_before(t, first.start) || account_after(t, last.end)))
     {
         return true;
     }
@@ -140,6 +141,29 @@ fn transfer_before(t: &[u8], s: usize) -> bool {
     [&b"to"[..], b"from", b"till", "från".as_bytes(), "FRÅN".as_bytes()]
         .iter()
         .any(|p| w.eq_ignore_ascii_case(p))
+}
+
+/// A cell of nine digits or more (spaces and hyphens between) after a gap or a tab right
+/// after `e`: a payee's account or identity number in a payment list's row (a date has eight,
+/// an amount its decimal mark).
+fn account_after(t: &[u8], e: usize) -> bool {
+    let mut i = e;
+    while t.get(i).is_some_and(|&b| b == b' ' || b == b'\t') {
+        i += 1;
+    }
+    if i - e < 2 && t.get(e) != Some(&b'\t') {
+        return false;
+    }
+    let mut digits = 0;
+    while let Some(&b) = t.get(i) {
+        if b.is_ascii_digit() {
+            digits += 1;
+        } else if !(matches!(b, b'-' | b' ') && t.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+            break;
+        }
+        i += 1;
+    }
+    digits >= 9 && t.get(i).is_none_or(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// A checkbox (`[ ]`, `[x]`, `[X]`) and one or two spaces right before `s`.
@@ -457,6 +481,14 @@ mod tests {
         let toks = toks_of(t);
         let k = toks.iter().position(|k| &t[k.start..k.end] == b"XANTHE").unwrap();
         assert!(!vetoed(t, &toks[k..=k + 1]));
+        let t: &[u8] = b"2026-11-02  XANTHE QUORBELL     3300 9999999999    450.00";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"XANTHE").unwrap();
+        assert!(!vetoed(t, &toks[k..=k + 1]));
+        let t: &[u8] = b"2026-11-02  XANTHE QUORBELL     2026-11-02    450.00";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"XANTHE").unwrap();
+        assert!(vetoed(t, &toks[k..=k + 1]));
         let t: &[u8] = b"12 Sep  CARD XANTHE QUORBELL  74.00";
         let toks = toks_of(t);
         let k = toks.iter().position(|k| &t[k.start..k.end] == b"XANTHE").unwrap();
