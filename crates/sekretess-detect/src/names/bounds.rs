@@ -72,7 +72,7 @@ fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
 }
 
 /// Whether a cell ends at `e`: a line's end, a tab or a gap of two spaces.
-fn cell_ends(t: &[u8], e: usize) -> bool {
+pub(super) fn cell_ends(t: &[u8], e: usize) -> bool {
     match t.get(e) {
         None | Some(b'\n' | b'\r' | b'\t') => true,
         Some(b' ') => t.get(e + 1).is_some_and(|&b| b == b' '),
@@ -81,7 +81,7 @@ fn cell_ends(t: &[u8], e: usize) -> bool {
 }
 
 /// Whether `i` starts a line, past its indent.
-fn line_start(t: &[u8], i: usize) -> bool {
+pub(super) fn line_start(t: &[u8], i: usize) -> bool {
     let j = t[..i].iter().rposition(|&b| b != b' ').map_or(0, |p| p + 1);
     j == 0 || t[j - 1] == b'\n'
 }

@@ -19,6 +19,7 @@ mod model;
 mod neighbours;
 mod particles;
 mod recall;
+mod rows;
 mod spelled;
 mod structure;
 mod things;
@@ -141,6 +142,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         join_form_encoded(text, &mut spans);
         join_nicknames(text, &mut spans);
         coordinated_given(text, &mut spans);
+        rows::join_rows(text, &mut spans);
         recall::add(text, &s, &mut spans);
         recall::trim_and_join(text, &mut spans);
         roman_suffix(text, &mut spans);

@@ -82,21 +82,6 @@ impl Model {
         let (raw, raw_margins, raw_alts) = (tags.clone(), margins.clone(), alts.clone());
         structure_overrides(t, s, &mut tags, &mut margins);
         widen(t, s, &mut tags, &mut margins, &alts);
-        if std::env::var_os("P18DBG").is_some() {
-            for (k, tk) in s.toks.iter().enumerate() {
-                eprintln!(
-                    "P18 {:?} sep={} gap={} flags={:#x} rule={} raw={} tag={} m={:.1}",
-                    String::from_utf8_lossy(&t[tk.start..tk.end]),
-                    tk.sep,
-                    tk.gap,
-                    tk.flags,
-                    tk.rule,
-                    raw[k],
-                    tags[k],
-                    margins[k]
-                );
-            }
-        }
         let out = names_of(t, s, &tags, &margins);
         // A second pass where a name found here stands again elsewhere in the text: only the
         // tokens from a forced one until the tags agree with the first pass again.
