@@ -170,7 +170,9 @@ fn cell_start_at(t: &[u8], i: usize) -> bool {
     while k > 0 && t[k - 1] == b' ' {
         k -= 1;
     }
-    i - k >= 2 || k == 0 || matches!(t[k - 1], b'\n' | b'\r' | b'"' | b',' | b';' | b'|' | b'\t' | b':' | b'=')
+    i - k >= 2
+        || k == 0
+        || matches!(t[k - 1], b'\n' | b'\r' | b'"' | b',' | b';' | b'|' | b'\t' | b':' | b'=')
 }
 
 #[cfg(test)]
