@@ -143,6 +143,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         join_nicknames(text, &mut spans);
         coordinated_given(text, &mut spans);
         rows::join_rows(text, &mut spans);
+        rows::split_side_by_side(text, &mut spans);
         recall::add(text, &s, &mut spans);
         recall::trim_and_join(text, &mut spans);
         roman_suffix(text, &mut spans);

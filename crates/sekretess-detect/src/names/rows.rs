@@ -31,6 +31,38 @@ pub(super) fn join_rows(t: &[u8], out: &mut Vec<(usize, usize, f32)>) {
     }
 }
 
+/// Two people side by side on a signature line, two spaces apart (`Given Surname  Given
+/// Surname`), that the join across OCR's double spaces made one name: split when each side has
+/// two words or more and opens with a known given name (`Given  Given  Surname` of OCR spacing
+/// stays one).
+pub(super) fn split_side_by_side(t: &[u8], out: &mut Vec<(usize, usize, f32)>) {
+    let mut k = 0;
+    while k < out.len() {
+        let (s, e, c) = out[k];
+        let name = &t[s..e];
+        let gaps: Vec<usize> =
+            name.windows(2).enumerate().filter(|(_, w)| w == b"  ").map(|(i, _)| i).collect();
+        if let [g] = gaps[..]
+            && name.get(g + 2) != Some(&b' ')
+            && full_name(&name[..g])
+            && full_name(&name[g + 2..])
+        {
+            out[k] = (s, s + g, c);
+            out.insert(k + 1, (s + g + 2, e, c));
+            k += 2;
+            continue;
+        }
+        k += 1;
+    }
+}
+
+/// Two words or more separated by single spaces, the first a known given name.
+fn full_name(w: &[u8]) -> bool {
+    let Ok(w) = std::str::from_utf8(w) else { return false };
+    let mut words = w.split(' ');
+    words.next().is_some_and(crate::lexicon::is_given) && words.count() >= 1 && !w.contains('\n')
+}
+
 /// One word in capitals (hyphens and apostrophes inside), two letters or more.
 fn caps_word(w: &[u8]) -> bool {
     let Ok(w) = std::str::from_utf8(w) else { return false };
@@ -98,6 +130,25 @@ mod tests {
         // Not in prose, nor when the cell goes on.
         assert_eq!(joined("met QUORBEL Xanthe  x\n", &["QUORBEL", "Xanthe"]), ["QUORBEL", "Xanthe"]);
         assert_eq!(joined("QUORBEL Xanthe said\n", &["QUORBEL", "Xanthe"]), ["QUORBEL", "Xanthe"]);
+    }
+
+    #[test]
+    fn two_people_side_by_side_are_two_names() {
+        let t = "Underskrift: Anna Quorbel  Erik Quorbel\n";
+        let a = t.find("Anna").unwrap();
+        let mut out = vec![(a, t.len() - 1, 0.9)];
+        split_side_by_side(t.as_bytes(), &mut out);
+        let got: Vec<&str> = out.iter().map(|&(s, e, _)| &t[s..e]).collect();
+        assert_eq!(got, ["Anna Quorbel", "Erik Quorbel"]);
+        // OCR spacing inside one name.
+        let t = "Namn: Xanthe  Osei  Quorbel\n";
+        let mut out = vec![(6, t.len() - 1, 0.9)];
+        split_side_by_side(t.as_bytes(), &mut out);
+        assert_eq!(out.len(), 1);
+        let t = "Namn: Anna Maria  Quorbel Nyx\n";
+        let mut out = vec![(6, t.len() - 1, 0.9)];
+        split_side_by_side(t.as_bytes(), &mut out);
+        assert_eq!(out.len(), 1);
     }
 
     #[test]
