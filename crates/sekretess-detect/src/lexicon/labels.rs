@@ -227,9 +227,34 @@ pub fn is_name_label(label: &str) -> bool {
         "mentor",
     ];
     static SET: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(LABELS.iter().copied()));
-    let l = label.trim().trim_end_matches('.');
+    let mut l = label.trim().trim_end_matches('.');
+    // A printed form's note in brackets after the label ("Forename(s)", "Surname (block
+    // caps)", "Surname (family name)"); not a person named in them ("Agent (Sophie)").
+    if let Some(p) = l.find('(').filter(|_| l.ends_with(')')) {
+        let note = &l[p + 1..l.len() - 1];
+        let form_note = note == "s"
+            || ["caps", "capital", "block", "print", "letters"].iter().any(|w| note.contains(w))
+            || (note.contains(' ') && is_name_label(note));
+        if form_note {
+            l = l[..p].trim_end();
+        }
+    }
     if SET.contains(l) {
         return true;
     }
     l.rsplit(' ').next().is_some_and(|last| SET.contains(last) && !matches!(last, "to" | "till"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_name_label;
+
+    #[test]
+    fn a_note_in_brackets_after_a_name_label() {
+        assert!(is_name_label("forename(s)"));
+        assert!(is_name_label("surname (capitals)"));
+        assert!(is_name_label("surname (family name)"));
+        assert!(!is_name_label("plats (nr)"));
+        assert!(!is_name_label("agent (quorbel)"));
+    }
 }

@@ -33,7 +33,13 @@ fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
         return None;
     }
     let name = as_str(&t[s..e]);
-    if name.contains(' ') || !crate::lexicon::is_given(&title_case(name)) {
+    if name.contains(' ') {
+        return None;
+    }
+    // A given name no list knows counts in a register's row: title case, the cell ending
+    // after it (`QUORBELL Xanthe   …` at a line's start).
+    let row_given = name.chars().skip(1).all(char::is_lowercase) && cell_ends(t, e);
+    if !row_given && !crate::lexicon::is_given(&title_case(name)) {
         return None;
     }
     let ws = t[..s - 1]
@@ -57,7 +63,27 @@ fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
             b"till" | b"fr\xc3\xa5n" | b"to" | b"from" | b"av" | b"by" | b"f\xc3\xb6r" | b"for"
         )
     };
-    (field_start(t, ws) || after_lower).then_some(ws)
+    let ok = if crate::lexicon::is_given(&title_case(name)) {
+        field_start(t, ws) || after_lower
+    } else {
+        line_start(t, ws)
+    };
+    ok.then_some(ws)
+}
+
+/// Whether a cell ends at `e`: a line's end, a tab or a gap of two spaces.
+pub(super) fn cell_ends(t: &[u8], e: usize) -> bool {
+    match t.get(e) {
+        None | Some(b'\n' | b'\r' | b'\t') => true,
+        Some(b' ') => t.get(e + 1).is_some_and(|&b| b == b' '),
+        _ => false,
+    }
+}
+
+/// Whether `i` starts a line, past its indent.
+pub(super) fn line_start(t: &[u8], i: usize) -> bool {
+    let j = t[..i].iter().rposition(|&b| b != b' ').map_or(0, |p| p + 1);
+    j == 0 || t[j - 1] == b'\n'
 }
 
 /// `w` with its first letter as it is and the rest in lower case (`EMMA` -> `Emma`).
@@ -335,6 +361,10 @@ mod tests {
         // An abbreviation, or a word in capitals inside prose, is not a surname.
         assert_eq!(widened("Musik: DJ Emma spelar", "Emma"), "Emma");
         assert_eq!(widened("We paid SEK EMMA 200", "EMMA"), "EMMA");
+        // A register's row: a given name no list knows, the cell ending after it.
+        assert_eq!(widened("QUORBELL Xanthe       QQ 12\n", "Xanthe"), "QUORBELL Xanthe");
+        assert_eq!(widened("Ref: QUORBELL Xanthe   QQ\n", "Xanthe"), "Xanthe");
+        assert_eq!(widened("QUORBELL Xanthe said\n", "Xanthe"), "Xanthe");
     }
 
     #[test]

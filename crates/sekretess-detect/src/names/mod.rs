@@ -19,6 +19,7 @@ mod model;
 mod neighbours;
 mod particles;
 mod recall;
+mod rows;
 mod spelled;
 mod structure;
 mod things;
@@ -141,6 +142,8 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         join_form_encoded(text, &mut spans);
         join_nicknames(text, &mut spans);
         coordinated_given(text, &mut spans);
+        rows::join_rows(text, &mut spans);
+        rows::split_side_by_side(text, &mut spans);
         recall::add(text, &s, &mut spans);
         recall::trim_and_join(text, &mut spans);
         roman_suffix(text, &mut spans);
@@ -536,6 +539,15 @@ mod tests {
             ["Fatima, Aisha Noor"]
         );
         assert_eq!(parts("caller: DUBOIS, Marie  (emp 1)\n", "DUBOIS, Marie"), ["DUBOIS, Marie"]);
+        // A register's surname in capitals before two given names; a role stays apart.
+        assert_eq!(
+            parts("09:10  QUORBEL, Xanthe Maud     x\n", "QUORBEL, Xanthe Maud"),
+            ["QUORBEL, Xanthe Maud"]
+        );
+        assert_eq!(
+            parts("09:10  CFO, Xanthe Quorbel     x\n", "CFO, Xanthe Quorbel"),
+            ["CFO", "Xanthe Quorbel"]
+        );
     }
 
     #[test]

@@ -220,9 +220,17 @@ pub(super) fn split_list<'a>(t: &[u8], toks: &'a [Tok]) -> (&'a [Tok], &'a [Tok]
         e - right[right.len() - 1].end >= 2
             || t.get(e).is_none_or(|b| matches!(b, b'"' | b',' | b';' | b'\t' | b'|' | b'\n' | b'\r'))
     };
+    // A register's `SURNAME, Given Given` cell: a surname of four letters or more in capitals
+    // at a cell's start (`CFO, Given Surname` is a role before a name).
+    let register = cell_end
+        && left.len() == 1
+        && left[0].flags & (F_CAPS | F_STOP) == F_CAPS
+        && left[0].end - left[0].start >= 4
+        && !caps(right)
+        && super::structure::cell_start(t, left[0].start);
     let list = (words(left) >= 2 && words(right) >= 2)
         || (!cell_end && left.len() == 1 && given_only(&left[0]) && right[0].flags & F_GIVEN != 0)
-        || (caps(left) != caps(right) && words(right) >= 2);
+        || (caps(left) != caps(right) && words(right) >= 2 && !register);
     if list { (left, right) } else { (toks, &[]) }
 }
 

@@ -183,14 +183,19 @@ fn after_colon(t: &[u8], i: usize) -> bool {
 
 /// Whether a cell starts at `i`: after a line start, a field delimiter or quote, a label's
 /// colon, or two spaces.
-fn cell_start(t: &[u8], i: usize) -> bool {
+pub(super) fn cell_start(t: &[u8], i: usize) -> bool {
     let mut k = i;
     let mut spaces = 0;
+    let mut tab = false;
     while k > 0 && matches!(t[k - 1], b' ' | b'\t') {
         k -= 1;
         spaces += 1;
+        tab |= t[k] == b'\t';
     }
-    k == 0 || spaces >= 2 || matches!(t[k - 1], b'\n' | b'"' | b',' | b';' | b'|' | b'\t' | b':' | b'=')
+    k == 0
+        || spaces >= 2
+        || tab
+        || matches!(t[k - 1], b'\n' | b'"' | b',' | b';' | b'|' | b'\t' | b':' | b'=')
 }
 
 /// Whether a cell ends at `e`: before a line end, a field delimiter or quote, or two spaces.
@@ -387,6 +392,8 @@ mod tests {
         assert_eq!(tags_after("\"1\",\"Lindqvist, Maj-Britt\",\"x\"\n", &[O, B]), [B, I]);
         assert_eq!(tags_after(" 7  Osei Mensah, Kofi      1960-01-02\n", &[B, I, O]), [B, I, I]);
         assert_eq!(tags_after("HOLM ,  ASTRID\n", &[O, B]), [B, I]);
+        // A cell after a tab.
+        assert_eq!(tags_after("K-7\tQUORBEL, XANTHE\tYork\n", &[B, O, O]), [B, I, O]);
         // A name and a role, two people, a sentence: untouched.
         assert_eq!(tags_after("Karin Holm, HR\n", &[B, I, O]), [B, I, O]);
         // A full name and the unit the person works in.

@@ -39,6 +39,11 @@ pub(super) fn is_thing(t: &[u8], toks: &[Tok], structural: bool) -> bool {
     if toks.len() == 1 && animal_before(t, first.start) {
         return true;
     }
+    // An eponym in the genitive before what it names ("Quorbel's syndrome", "Quorbel's
+    // sign"): a disease or a finding, not a person.
+    if toks.len() == 1 && eponym_after(t, last.end) {
+        return true;
+    }
     // The last words of a venue's name ("Hotell Quorbel Strand"): a venue word one or two
     // capitalised words before the name.
     if venue_words_before(t, first.start) {
@@ -70,6 +75,50 @@ fn next_word(t: &[u8], e: usize) -> &str {
         .position(|&b| matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b',' | b';' | b'.' | b':' | b')' | b'"'))
         .unwrap_or(t.len() - s);
     std::str::from_utf8(&t[s..s + n]).unwrap_or("")
+}
+
+/// `'s` (or `’s`) after `e`, then a noun that medicine and science name after people.
+fn eponym_after(t: &[u8], e: usize) -> bool {
+    const NOUNS: &[&str] = &[
+        "syndrome",
+        "disease",
+        "palsy",
+        "sign",
+        "test",
+        "phenomenon",
+        "reflex",
+        "tumour",
+        "tumor",
+        "sarcoma",
+        "lymphoma",
+        "ulcer",
+        "contracture",
+        "disorder",
+        "manoeuvre",
+        "maneuver",
+        "law",
+        "principle",
+        "theorem",
+        "fracture",
+        "cyst",
+        "node",
+        "triad",
+        "criteria",
+        "score",
+        "ataxia",
+        "dystrophy",
+        "chorea",
+        "thyroiditis",
+        "encephalopathy",
+        "anomaly",
+    ];
+    let rest = match t.get(e..) {
+        Some(r) if r.starts_with(b"'s") => &r[2..],
+        Some(r) if r.starts_with("\u{2019}s".as_bytes()) => &r[4..],
+        _ => return false,
+    };
+    let w = next_word(rest, 0).trim_end_matches(['!', '?']);
+    !w.is_empty() && NOUNS.iter().any(|n| w.eq_ignore_ascii_case(n))
 }
 
 /// The word before `s` on the same line, one space between.
@@ -232,6 +281,16 @@ mod tests {
     fn span<'a>(t: &[u8], toks: &'a [Tok], first: &str, n: usize) -> &'a [Tok] {
         let k = toks.iter().position(|k| &t[k.start..k.end] == first.as_bytes()).unwrap();
         &toks[k..k + n]
+    }
+
+    #[test]
+    fn an_eponym_in_the_genitive_is_no_person() {
+        let t: &[u8] = b"this confirms Quorbel's syndrome, not";
+        let toks = toks_of(t);
+        assert!(is_thing(t, span(t, &toks, "Quorbel", 1), false));
+        let t: &[u8] = b"we met Quorbel's sister there";
+        let toks = toks_of(t);
+        assert!(!is_thing(t, span(t, &toks, "Quorbel", 1), false));
     }
 
     #[test]

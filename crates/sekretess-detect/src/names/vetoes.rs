@@ -92,9 +92,12 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
     // Words in capitals that no name list knows and no rule took for a name, outside a name
     // label or field ("UPPGIFTER FÖR LÖNEUTBETALNING", "WHOLE FOODS"): a heading or a
     // merchant. A full name in capitals that the rules found ("YOUSEF WEISS") stays.
+    // A transfer to or from someone on a statement ("FPS TO GIVEN SURNAME"), or a payee with
+    // an account or an identity number in the row's next cell, names a person.
     if !structural
         && first.flags & F_COLUMN_PERSON == 0
         && toks.iter().all(|k| k.flags & F_CAPS != 0 && k.flags & (F_GIVEN | F_SURNAME) == 0 && k.rule == 0)
+        && !(matches!(toks.len(), 2 | 3) && (transfer_before(t, first.start) || account_after(t, last.end)))
     {
         return true;
     }
@@ -126,6 +129,41 @@ pub(super) fn vetoed(t: &[u8], toks: &[Tok]) -> bool {
         }
     }
     false
+}
+
+/// A payment's preposition and one space right before `s` (`TO`, `from`, `till`, `FRÅN`).
+fn transfer_before(t: &[u8], s: usize) -> bool {
+    if s < 3 || t[s - 1] != b' ' {
+        return false;
+    }
+    let ws = t[..s - 1].iter().rposition(|&b| !(b.is_ascii_alphabetic() || b >= 0x80)).map_or(0, |p| p + 1);
+    let w = &t[ws..s - 1];
+    [&b"to"[..], b"from", b"till", "från".as_bytes(), "FRÅN".as_bytes()]
+        .iter()
+        .any(|p| w.eq_ignore_ascii_case(p))
+}
+
+/// A cell of nine digits or more (spaces and hyphens between) after a gap or a tab right
+/// after `e`: a payee's account or identity number in a payment list's row (a date has eight,
+/// an amount its decimal mark).
+fn account_after(t: &[u8], e: usize) -> bool {
+    let mut i = e;
+    while t.get(i).is_some_and(|&b| b == b' ' || b == b'\t') {
+        i += 1;
+    }
+    if i - e < 2 && t.get(e) != Some(&b'\t') {
+        return false;
+    }
+    let mut digits = 0;
+    while let Some(&b) = t.get(i) {
+        if b.is_ascii_digit() {
+            digits += 1;
+        } else if !(matches!(b, b'-' | b' ') && t.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+            break;
+        }
+        i += 1;
+    }
+    digits >= 9 && t.get(i).is_none_or(|&b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// A checkbox (`[ ]`, `[x]`, `[X]`) and one or two spaces right before `s`.
@@ -434,5 +472,26 @@ mod tests {
         let t: &[u8] = b"09:40  Xanthe Quorbel  closed it";
         let toks = toks_of(t);
         assert!(!vetoed(t, &toks[..]));
+    }
+
+    #[test]
+    fn a_transfer_to_someone_in_capitals_is_a_person() {
+        let toks_of = |t: &'static [u8]| crate::names::features::sentence(t, None, &[]).toks;
+        let t: &[u8] = b"12 Sep  FPS TO XANTHE QUORBELL  74.00";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"XANTHE").unwrap();
+        assert!(!vetoed(t, &toks[k..=k + 1]));
+        let t: &[u8] = b"2026-11-02  XANTHE QUORBELL     3300 9999999999    450.00";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"XANTHE").unwrap();
+        assert!(!vetoed(t, &toks[k..=k + 1]));
+        let t: &[u8] = b"2026-11-02  XANTHE QUORBELL     2026-11-02    450.00";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"XANTHE").unwrap();
+        assert!(vetoed(t, &toks[k..=k + 1]));
+        let t: &[u8] = b"12 Sep  CARD XANTHE QUORBELL  74.00";
+        let toks = toks_of(t);
+        let k = toks.iter().position(|k| &t[k.start..k.end] == b"XANTHE").unwrap();
+        assert!(vetoed(t, &toks[k..=k + 1]));
     }
 }

@@ -56,23 +56,66 @@ pub(super) fn bare_initial(t: &[u8], i: usize, we: usize) -> bool {
     }
 }
 
-/// A form's label without a colon: the line's first words, then a gap of two spaces or more
-/// (or a run of underscores or dots) right before `i` ("Surname    OKONKWO", "Namn ....
-/// Kerttu"). The caller keeps it only when it names a person.
+/// A form's label without a colon: the line's first words (or a grid's cell after a bar, past
+/// an item number), then a gap of two spaces or more (or a run of underscores or dots) right
+/// before `i` ("Surname    OKONKWO", "Namn .... Kerttu", "| 2 Forename | NAME |"); or a line
+/// holding only the label above an indented value ("Efternamn⏎  NAME"). The caller keeps it
+/// only when it names a person.
 pub(super) fn gap_label(t: &[u8], i: usize) -> Option<&[u8]> {
     let mut k = i;
     // A box's border or bracket is a gap too ("Surname  | NAME |", "Surname  [ NAME ]").
     while k > 0 && i - k < 40 && matches!(t[k - 1], b' ' | b'_' | b'.' | b'|' | b'[') {
         k -= 1;
     }
+    if k > 0 && t[k - 1] == b'\n' && i > k && t[k..i].iter().all(|&b| b == b' ') {
+        return label_above(t, k - 1);
+    }
     if i - k < 2 || t[k..i].iter().filter(|&&b| b == b' ').count() == 1 && i - k == 2 {
         return None;
     }
     let lo = k.saturating_sub(32);
-    let ls = t[lo..k].iter().rposition(|&b| b == b'\n').map(|p| lo + p + 1).or((lo == 0).then_some(0))?;
-    let mut s = ls;
+    let ls = t[lo..k]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'|')
+        .map(|p| lo + p + 1)
+        .or((lo == 0).then_some(0))?;
+    // A table's header row over its ruler ("| Member | Born |⏎|----|") labels nothing.
+    if ls > 0 && t[ls - 1] == b'|' && ruler_below(t, i) {
+        return None;
+    }
+    label_words(t, ls, k)
+}
+
+/// Whether the line after the one holding `i` is a table's ruler (`|---|`, `+---+`, `----`).
+fn ruler_below(t: &[u8], i: usize) -> bool {
+    let Some(nl) = t[i..].iter().position(|&b| b == b'\n') else { return false };
+    let mut r = i + nl + 1;
+    while t.get(r).is_some_and(|&b| matches!(b, b' ' | b'\t' | b'|' | b'+' | b':')) {
+        r += 1;
+    }
+    t.get(r..r + 3) == Some(b"---") || t.get(r..r + 3) == Some(b"===")
+}
+
+/// The label in `t[s..k]` past leading blanks and an item number (`2 `, `3. `): letters,
+/// spaces, brackets and hyphens, no gap of two spaces.
+fn label_words(t: &[u8], mut s: usize, k: usize) -> Option<&[u8]> {
     while s < k && matches!(t[s], b' ' | b'\t') {
         s += 1;
+    }
+    let d = s;
+    while s < k && t[s].is_ascii_digit() {
+        s += 1;
+    }
+    if s > d && s - d <= 2 {
+        if s < k && matches!(t[s], b'.' | b')') {
+            s += 1;
+        }
+        if s >= k || t[s] != b' ' {
+            return None;
+        }
+        while s < k && t[s] == b' ' {
+            s += 1;
+        }
     }
     let label = &t[s..k];
     let ok = !label.is_empty()
@@ -81,6 +124,17 @@ pub(super) fn gap_label(t: &[u8], i: usize) -> Option<&[u8]> {
             .all(|&b| b.is_ascii_alphabetic() || b >= 0x80 || matches!(b, b' ' | b'(' | b')' | b'-'))
         && !label.windows(2).any(|w| w == b"  ");
     ok.then_some(label)
+}
+
+/// The line ending at the line break `nl`, when it holds a short label and nothing else.
+fn label_above(t: &[u8], nl: usize) -> Option<&[u8]> {
+    let lo = nl.saturating_sub(33);
+    let ls = t[lo..nl].iter().rposition(|&b| b == b'\n').map(|p| lo + p + 1).or((lo == 0).then_some(0))?;
+    let mut e = nl;
+    while e > ls && matches!(t[e - 1], b' ' | b'\r' | b'\t') {
+        e -= 1;
+    }
+    label_words(t, ls, e)
 }
 
 #[cfg(test)]
@@ -131,5 +185,19 @@ mod tests {
         // One space is no gap.
         let t = b"Surname QUORBEL";
         assert_eq!(gap_label(t, 8), None);
+    }
+
+    #[test]
+    fn a_grid_cell_or_the_line_above_labels_a_value() {
+        let t = b"| 2 Surname | QUORBEL |  Forename | XANTHE |\nEfternamn\n  QUORBEL-NYX\nsaid\nQuorbel";
+        let at = |w: &str| t.windows(w.len()).position(|x| x == w.as_bytes()).unwrap();
+        assert_eq!(gap_label(t, at("QUORBEL |")), Some(&b"Surname"[..]));
+        assert_eq!(gap_label(t, at("XANTHE")), Some(&b"Forename"[..]));
+        assert_eq!(gap_label(t, at("QUORBEL-")), Some(&b"Efternamn"[..]));
+        // Not indented: a line of prose after another.
+        assert_eq!(gap_label(t, at("Quorbel")), None);
+        // A table's header row.
+        let t = b"| Member | Born |\n|---|---|\n";
+        assert_eq!(gap_label(t, 11), None);
     }
 }
