@@ -14,7 +14,8 @@ impl Scanner<'_> {
         let num = |k: usize| t[g.g[k].0..g.g[k].1].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
         let mut found: Option<(usize, u32, u32, u32)> = None;
         if g.n >= 3 && g.same_sep(3).is_some_and(|s| matches!(s, b'-' | b'/' | b'.')) {
-            let l: Vec<usize> = g.lens(3).collect();
+            let all = g.len_array();
+            let l = &all[..3];
             if l == [4, 2, 2] {
                 found = Some((g.end(3), num(0), num(1), num(2)));
             } else if l[2] == 4 && l[0] <= 2 && l[1] <= 2 {
