@@ -167,6 +167,20 @@ fn month_any_case(w: &str) -> Option<u32> {
     if let Some(m) = lexicon::month(w) {
         return Some(m);
     }
+    // An ASCII word (nearly every one: this runs after every small number and a word) is
+    // folded on the stack, not in two new strings; no month name is longer than 16 bytes.
+    if w.is_ascii() {
+        let mut buf = [0u8; 16];
+        let b = buf.get_mut(..w.len())?;
+        b.copy_from_slice(w.as_bytes());
+        b.make_ascii_lowercase();
+        let lower = std::str::from_utf8(b).ok().and_then(lexicon::month);
+        if let Some(f) = b.first_mut() {
+            f.make_ascii_uppercase();
+        }
+        let title = std::str::from_utf8(b).ok().and_then(lexicon::month);
+        return title.or(lower);
+    }
     let mut title = String::with_capacity(w.len());
     let mut cs = w.chars();
     title.extend(cs.next().map(|c| c.to_ascii_uppercase()));
