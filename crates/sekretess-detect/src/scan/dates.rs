@@ -175,11 +175,13 @@ fn month_any_case(w: &str) -> Option<u32> {
         b.copy_from_slice(w.as_bytes());
         b.make_ascii_lowercase();
         // A form equal to `w` was looked up above.
-        let lower = if b == w.as_bytes() { None } else { std::str::from_utf8(b).ok().and_then(lexicon::month) };
+        let lower =
+            if b == w.as_bytes() { None } else { std::str::from_utf8(b).ok().and_then(lexicon::month) };
         if let Some(f) = b.first_mut() {
             f.make_ascii_uppercase();
         }
-        let title = if b == w.as_bytes() { None } else { std::str::from_utf8(b).ok().and_then(lexicon::month) };
+        let title =
+            if b == w.as_bytes() { None } else { std::str::from_utf8(b).ok().and_then(lexicon::month) };
         return title.or(lower);
     }
     let mut title = String::with_capacity(w.len());
