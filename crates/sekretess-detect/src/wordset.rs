@@ -11,14 +11,14 @@ pub(crate) struct WordSet {
     max_len: usize,
     /// A Bloom filter of the words' (length, first two bytes): most words asked about are in
     /// no list, and the filter says so before the whole word is hashed.
-    filter: [u64; 16],
+    filter: [u64; 64],
 }
 
 /// The filter bit of a word of `len` bytes starting with `b0`, `b1` (0 past its end).
 #[inline]
 fn filter_bit(len: usize, b0: u8, b1: u8) -> usize {
     let k = (len as u32) << 16 | u32::from(b0) << 8 | u32::from(b1);
-    (k.wrapping_mul(0x9E37_79B1) >> 22) as usize
+    (k.wrapping_mul(0x9E37_79B1) >> 20) as usize
 }
 
 /// The filter bit of `w`'s own bytes.
@@ -64,7 +64,7 @@ impl WordSet {
         let words: Vec<&'static str> = words.into_iter().collect();
         let cap = (words.len() * 2).next_power_of_two().max(8);
         let max_len = words.iter().map(|w| w.len()).max().unwrap_or(0);
-        let mut filter = [0u64; 16];
+        let mut filter = [0u64; 64];
         for w in &words {
             let b = bit_of(w.as_bytes());
             filter[b / 64] |= 1 << (b % 64);
