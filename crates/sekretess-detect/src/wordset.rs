@@ -9,6 +9,22 @@ pub(crate) struct WordSet {
     words: Vec<&'static str>,
     mask: usize,
     max_len: usize,
+    /// A Bloom filter of the words' (length, first two bytes): most words asked about are in
+    /// no list, and the filter says so before the whole word is hashed.
+    filter: [u64; 64],
+}
+
+/// The filter bit of a word of `len` bytes starting with `b0`, `b1` (0 past its end).
+#[inline]
+fn filter_bit(len: usize, b0: u8, b1: u8) -> usize {
+    let k = (len as u32) << 16 | u32::from(b0) << 8 | u32::from(b1);
+    (k.wrapping_mul(0x9E37_79B1) >> 20) as usize
+}
+
+/// The filter bit of `w`'s own bytes.
+#[inline]
+fn bit_of(w: &[u8]) -> usize {
+    filter_bit(w.len(), w.first().copied().unwrap_or(0), w.get(1).copied().unwrap_or(0))
 }
 
 /// Up to eight bytes as a little-endian integer, zero-padded (a short chunk is read byte by
@@ -48,7 +64,12 @@ impl WordSet {
         let words: Vec<&'static str> = words.into_iter().collect();
         let cap = (words.len() * 2).next_power_of_two().max(8);
         let max_len = words.iter().map(|w| w.len()).max().unwrap_or(0);
-        let mut set = WordSet { slots: vec![0; cap], words, mask: cap - 1, max_len };
+        let mut filter = [0u64; 64];
+        for w in &words {
+            let b = bit_of(w.as_bytes());
+            filter[b / 64] |= 1 << (b % 64);
+        }
+        let mut set = WordSet { slots: vec![0; cap], words, mask: cap - 1, max_len, filter };
         for (i, w) in set.words.iter().enumerate() {
             let mut s = (hash(w.as_bytes()) as usize) & set.mask;
             let mut dup = false;
@@ -66,7 +87,7 @@ impl WordSet {
     /// The position of `w` in the list (first occurrence), if it is there.
     #[inline]
     pub(crate) fn find(&self, w: &str) -> Option<usize> {
-        if w.len() > self.max_len {
+        if w.len() > self.max_len || !self.may_hold(bit_of(w.as_bytes())) {
             return None;
         }
         let mut s = (hash(w.as_bytes()) as usize) & self.mask;
@@ -84,7 +105,9 @@ impl WordSet {
 
     /// Whether the ASCII word `w` in lower case is in the set (no copy is made).
     pub(crate) fn contains_ascii_lower(&self, w: &[u8]) -> bool {
-        if w.len() > self.max_len {
+        // A listed word equal to `w` in lower case has the bytes of `w` folded.
+        let fold = |k: usize| w.get(k).map_or(0, u8::to_ascii_lowercase);
+        if w.len() > self.max_len || !self.may_hold(filter_bit(w.len(), fold(0), fold(1))) {
             return false;
         }
         let mut h = (w.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -104,6 +127,11 @@ impl WordSet {
             }
             s = (s + 1) & self.mask;
         }
+    }
+
+    #[inline]
+    fn may_hold(&self, bit: usize) -> bool {
+        self.filter.get(bit / 64).is_some_and(|f| f & (1 << (bit % 64)) != 0)
     }
 
     #[inline]

@@ -46,9 +46,21 @@ fn particle_end(t: &[u8], ws: usize) -> Option<usize> {
     }
     let mut cs = word.chars();
     let capitalised = cs.next().is_some_and(char::is_uppercase) && cs.all(char::is_lowercase);
+    if !capitalised {
+        return None;
+    }
+    // No particle is longer than eight bytes: an ASCII word is folded on the stack (this is
+    // asked after most names), others in a new string.
+    if word.is_ascii() {
+        let mut buf = [0u8; 8];
+        let b = buf.get_mut(..word.len())?;
+        b.copy_from_slice(word.as_bytes());
+        b.make_ascii_lowercase();
+        let b: &[u8] = b;
+        return (PARTICLES.contains(&b) || CAP_PARTICLES.iter().any(|p| p.as_bytes() == b)).then_some(we);
+    }
     let lower = word.to_lowercase();
-    (capitalised && (PARTICLES.contains(&lower.as_bytes()) || CAP_PARTICLES.contains(&lower.as_str())))
-        .then_some(we)
+    (PARTICLES.contains(&lower.as_bytes()) || CAP_PARTICLES.contains(&lower.as_str())).then_some(we)
 }
 
 /// The end of ` particle [particle] Name` after `e` (one or two particles, then a capitalised
@@ -191,5 +203,33 @@ mod tests {
         assert_eq!(particle_head(t, 10), None);
         let t = b"MET DE QUORBEL\n";
         assert_eq!(particle_head(t, 7), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CAP_PARTICLES, PARTICLES, particle_end};
+
+    #[test]
+    fn particles_fit_the_stack_buffer_of_particle_end() {
+        assert!(PARTICLES.iter().all(|p| p.len() <= 8));
+        assert!(CAP_PARTICLES.iter().all(|p| p.len() <= 8));
+    }
+
+    #[test]
+    fn particles_in_any_case_form() {
+        for (t, want) in [
+            ("von ", Some(3)),
+            ("Von ", Some(3)),
+            ("VON ", None),
+            ("Mac ", Some(3)),
+            ("Ní ", Some(3)),
+            ("Nic", Some(3)),
+        ] {
+            assert_eq!(particle_end(t.as_bytes(), 0), want, "{t}");
+        }
+        for t in ["Vonn ", "Ó'", "Macdonald ", "Della", "Uí"] {
+            assert_eq!(particle_end(t.as_bytes(), 0).is_some(), ["Della", "Uí", "Ó'"].contains(&t), "{t}");
+        }
     }
 }

@@ -14,7 +14,8 @@ impl Scanner<'_> {
         let num = |k: usize| t[g.g[k].0..g.g[k].1].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
         let mut found: Option<(usize, u32, u32, u32)> = None;
         if g.n >= 3 && g.same_sep(3).is_some_and(|s| matches!(s, b'-' | b'/' | b'.')) {
-            let l: Vec<usize> = g.lens(3).collect();
+            let all = g.len_array();
+            let l = &all[..3];
             if l == [4, 2, 2] {
                 found = Some((g.end(3), num(0), num(1), num(2)));
             } else if l[2] == 4 && l[0] <= 2 && l[1] <= 2 {
@@ -165,6 +166,23 @@ const BIRTH_YEARS: std::ops::RangeInclusive<u32> = 1800..=2030;
 fn month_any_case(w: &str) -> Option<u32> {
     if let Some(m) = lexicon::month(w) {
         return Some(m);
+    }
+    // An ASCII word (nearly every one: this runs after every small number and a word) is
+    // folded on the stack, not in two new strings; no month name is longer than 16 bytes.
+    if w.is_ascii() {
+        let mut buf = [0u8; 16];
+        let b = buf.get_mut(..w.len())?;
+        b.copy_from_slice(w.as_bytes());
+        b.make_ascii_lowercase();
+        // A form equal to `w` was looked up above.
+        let lower =
+            if b == w.as_bytes() { None } else { std::str::from_utf8(b).ok().and_then(lexicon::month) };
+        if let Some(f) = b.first_mut() {
+            f.make_ascii_uppercase();
+        }
+        let title =
+            if b == w.as_bytes() { None } else { std::str::from_utf8(b).ok().and_then(lexicon::month) };
+        return title.or(lower);
     }
     let mut title = String::with_capacity(w.len());
     let mut cs = w.chars();

@@ -270,6 +270,14 @@ impl Groups {
     fn lens(&self, k: usize) -> impl Iterator<Item = usize> + '_ {
         (0..k).map(|x| self.len(x))
     }
+    /// The lengths of the groups, `[..self.n]` used (an array: no allocation per number).
+    fn len_array(&self) -> [usize; 8] {
+        let mut l = [0; 8];
+        for (k, x) in l.iter_mut().enumerate().take(self.n) {
+            *x = self.len(k);
+        }
+        l
+    }
     fn digits(&self, t: &[u8], k: usize, out: &mut Vec<u8>) {
         out.clear();
         for &(s, e) in &self.g[..k] {

@@ -115,9 +115,10 @@ impl Scanner<'_> {
 
     fn se_ids(&mut self, g: &Groups) {
         let t = self.t;
-        let lens: Vec<usize> = g.lens(g.n).collect();
+        let all = g.len_array();
+        let lens = &all[..g.n];
         // (number of groups used, base confidence for a personnummer)
-        let shape = match (lens.as_slice(), g.sep[0], g.sep[1]) {
+        let shape = match (lens, g.sep[0], g.sep[1]) {
             ([10 | 12, ..], _, _) => {
                 Some((1, if lens[0] == 12 { confidence::PNR_12_DIGITS } else { confidence::PNR_10_DIGITS }))
             }
@@ -317,7 +318,8 @@ impl Scanner<'_> {
         if self.se_bank_account(g) {
             return;
         }
-        let lens: Vec<usize> = g.lens(g.n).collect();
+        let all = g.len_array();
+        let lens = &all[..g.n];
         let mut d = std::mem::take(&mut self.buf);
         let mut hit: Option<(usize, &'static str)> = None;
         let mut base = confidence::SE_BANK_ACCOUNT;

@@ -267,7 +267,6 @@ impl Scanner<'_> {
     pub(super) fn se_bank_account(&mut self, g: &Groups) -> bool {
         let t = self.t;
         let start = g.g[0].0;
-        let mut digits: Vec<u8> = Vec::with_capacity(16);
         // The account's groups: (digits, end).
         let mut acc_groups: Vec<(usize, usize)> = Vec::new();
         // A comma or a spaced dash between clearing and account ("9270,4417302",
@@ -326,7 +325,9 @@ impl Scanner<'_> {
         if acc_groups.is_empty() || acc_groups.iter().any(|&(s, e)| e - s > 10) {
             return false;
         }
-        // The longest run of account groups that has its range's length.
+        // The longest run of account groups that has its range's length (the digits' buffer is
+        // made only here: most numbers never get this far, and this runs at every number).
+        let mut digits: Vec<u8> = Vec::with_capacity(16);
         let mut found = None;
         for m in (1..=acc_groups.len()).rev() {
             digits.clear();
