@@ -56,6 +56,17 @@ fn a_company_letterhead_address_is_not_reported() {
         sc.run();
         assert!(sc.out.iter().all(|c| c.label != crate::Label::PostalAddress), "{text}");
     }
+    // A department's or a site's name before the address at the top of a form.
+    for text in [
+        "Form 12\nPayroll Office, 14 Harbour Road, Leeds LS1 4AB\nName:",
+        "Kommunen\nKundtjänst Norr, Lärkvägen 9, 721 30 Västerås\nNamn:",
+    ] {
+        assert!(reported(text).is_empty(), "{text}");
+    }
+    assert_eq!(
+        reported("Brev\nHenrik Söderlund, Lärkvägen 9, 721 30 Västerås\n"),
+        vec!["Lärkvägen 9, 721 30 Västerås".to_string()]
+    );
     // A post-office box is not a street line.
     assert!(whole("Avsändare: Kronofogden, Box 1050, 172 21 Sundbyberg\n").is_empty());
 }

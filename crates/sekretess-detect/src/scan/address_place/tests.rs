@@ -1,4 +1,4 @@
-use super::{company_number, listing_before, names_a_place, opening_hours, sentence_tail};
+use super::{company_number, letterhead_lead, listing_before, names_a_place, opening_hours, sentence_tail};
 
 #[test]
 fn listings_and_opening_hours_are_not_homes() {
@@ -64,4 +64,25 @@ fn practices_laboratories_and_associations_are_named_by_their_field() {
     assert!(names_a_place("Northfield Diagnostics Laboratory\n"));
     assert!(names_a_place("Riverside Tenants' Association, "));
     assert!(!names_a_place("Dr Amara Osei, "));
+}
+
+#[test]
+fn a_department_before_its_address_at_the_top_is_a_letterhead() {
+    for yes in ["Payroll Office, ", "Dept. of Parks, ", "Kundtjänst Norr, ", "Accounts Division, 2nd floor, "]
+    {
+        assert!(letterhead_lead(yes), "{yes}");
+    }
+    for no in [
+        "Johan Lindqvist, ",
+        "Mrs Okafor, ",
+        "Skicka till mig, ",
+        "Adress: Kontoret, ",
+        "Flat 4, ",
+        "Ivy Cottage, ",
+        "Kontoret 2, ",
+        "Payroll Office ",
+        "Sure, ",
+    ] {
+        assert!(!letterhead_lead(no), "{no}");
+    }
 }
