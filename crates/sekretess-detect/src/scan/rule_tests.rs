@@ -407,3 +407,15 @@ fn session17_labels_glued_to_values_are_no_one() {
     let p = |t: &str| of(t, Format::Text, Label::Person);
     assert!(p("GAMLA UPPGIFTER\n Gatuadress:Ekvägen 4\n Postort:GÄVLE\n").is_empty());
 }
+
+#[test]
+fn session18_bracketed_area_codes_and_spaced_birth_dates() {
+    let ph = |t: &str| of(t, Format::Text, Label::Phone);
+    // A trunk prefix and area code in brackets is part of the number.
+    assert_eq!(ph("Ring oss på (031) 774 20 00 i dag.\n"), ["(031) 774 20 00"]);
+    assert_eq!(ph("Office (03) 9555 0421, weekdays\n"), ["(03) 9555 0421"]);
+    // A birth date OCR spaced around its dashes is a date, not a phone.
+    let t = "D.O.B.:  11 - 07 - 1968\nSex: F\n";
+    assert_eq!(of(t, Format::Text, Label::DateOfBirth), ["11 - 07 - 1968"]);
+    assert!(ph(t).is_empty());
+}
