@@ -402,6 +402,22 @@ impl Scanner<'_> {
         (!t.get(end).is_some_and(u8::is_ascii_alphanumeric)).then_some(end)
     }
 
+    /// Whether the town from `end` to `te` after a Swedish postcode stands in the postcode's
+    /// cell (one space between them, as "Postnr och ort" fields and a label's last line print
+    /// them: "791 71 FALUN"), not a field's label ("633 41 Ort Eskilstuna"). A table's town
+    /// column stands after a tab, a delimiter or a gap instead.
+    fn town_in_cell(&self, end: usize, te: usize) -> bool {
+        let t = self.t;
+        if t.get(end) != Some(&b' ') || t.get(end + 1) == Some(&b' ') {
+            return false;
+        }
+        let w = std::str::from_utf8(&t[end + 1..te]).unwrap_or("");
+        !lexicon::is_field_word(w)
+            && !["ort", "postort", "stad", "tel", "tfn", "land", "city", "town"]
+                .iter()
+                .any(|l| w.eq_ignore_ascii_case(l))
+    }
+
     pub(super) fn postal_digits(&mut self, i: usize, g: &Groups) {
         let t = self.t;
         if self.intl_postcode(i, g) {
@@ -443,7 +459,7 @@ impl Scanner<'_> {
                 // A field of postcode and town ("Postnr och ort: 145 51  Norsborg") is one
                 // span with its town.
                 let end = match self.town_after(end) {
-                    Some(e) if self.postcode_and_town_label(i) => e,
+                    Some(e) if self.postcode_and_town_label(i) || self.town_in_cell(end, e) => e,
                     _ => end,
                 };
                 if !self.company_before(i) {

@@ -308,3 +308,15 @@ fn a_postcode_at_the_very_start_of_the_text_is_read_without_panic() {
     assert!(whole("114 55 Stockholm").is_empty());
     assert!(whole("\t114 55 Stockholm   Tel 08-123 45 67").is_empty());
 }
+
+#[test]
+fn a_swedish_postcode_takes_its_town_in_its_own_cell() {
+    let se = |t: &str| -> Vec<String> {
+        spans(t).into_iter().filter(|(_, r)| *r == "se_postcode").map(|(s, _)| s).collect()
+    };
+    assert_eq!(se("Gata                  Postort\nTallstigen 3   451 90 UDDEVALLA\n"), ["451 90 UDDEVALLA"]);
+    assert_eq!(se("581 02 Linköping"), ["581 02 Linköping"]);
+    // A label after the postcode is no town; a town in a column of its own stays out.
+    assert_eq!(se("Postnummer 581 02 Ort Linköping\n"), ["581 02"]);
+    assert_eq!(se("Tallstigen 3\t451 90\tUddevalla\n"), ["451 90"]);
+}
