@@ -418,6 +418,39 @@ impl Scanner<'_> {
                 .any(|l| w.eq_ignore_ascii_case(l))
     }
 
+    /// A UK postcode at `i` in a cell of its own on a table's row, after a tab or a gap of
+    /// three spaces ("Name\t2 Mill Bank\tLeeds\tLS1 4AB", "Name   12 Wellsway   BA2 4LS"):
+    /// the street cell before it, perhaps past one town cell. `(start, end)` of the street.
+    pub(super) fn row_street_before(&self, i: usize) -> Option<(usize, usize)> {
+        let t = self.t;
+        let ls = memchr::memrchr(b'\n', &t[i.saturating_sub(240)..i])
+            .map_or(i.saturating_sub(240), |p| i.saturating_sub(240) + p + 1);
+        // The end of the cell before a gap that ends at `k`.
+        let cell_end = |k: usize| {
+            let mut j = k;
+            while j > ls && matches!(t[j - 1], b' ' | b'\t') {
+                j -= 1;
+            }
+            (j > ls && (t[j..k].contains(&b'\t') || k - j >= 3)).then_some(j)
+        };
+        let mut ce = cell_end(i)?;
+        for _ in 0..2 {
+            let mut cs = ce;
+            while cs > ls && t[cs - 1] != b'\t' && !(cs >= ls + 3 && &t[cs - 3..cs] == b"   ") {
+                cs -= 1;
+            }
+            let cell = std::str::from_utf8(&t[cs..ce]).ok()?;
+            if street_cell(cell) {
+                return Some((cs, ce));
+            }
+            if !town_cell(cell) {
+                return None;
+            }
+            ce = cell_end(cs)?;
+        }
+        None
+    }
+
     pub(super) fn postal_digits(&mut self, i: usize, g: &Groups) {
         let t = self.t;
         if self.intl_postcode(i, g) {
@@ -533,4 +566,55 @@ impl Scanner<'_> {
             }
         }
     }
+}
+
+/// A table's street cell: a house number and one to four capitalised words ("2 Mill Bank"),
+/// perhaps after a unit and in comma segments ("Flat 9, Alder House, Mill Hill").
+fn street_cell(cell: &str) -> bool {
+    if cell.len() > 60 {
+        return false;
+    }
+    let mut rest = cell;
+    let mut unit = false;
+    for u in ["Flat ", "Apt ", "Unit ", "FLAT ", "APT ", "UNIT "] {
+        if let Some(r) = rest.strip_prefix(u) {
+            let n = r.find([',', ' ']).unwrap_or(r.len());
+            if n == 0 || !r[..n].bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return false;
+            }
+            rest = r[n..].trim_start_matches([',', ' ']);
+            unit = true;
+            break;
+        }
+    }
+    let mut numbered = false;
+    for seg in rest.split(',') {
+        let mut ws = seg.split_whitespace().peekable();
+        if let Some(n) = ws.peek()
+            && n.len() <= 5
+            && n.starts_with(|c: char| c.is_ascii_digit())
+            && n.bytes().filter(|b| !b.is_ascii_digit()).count() <= 1
+        {
+            numbered = true;
+            ws.next();
+        }
+        let words: Vec<&str> = ws.collect();
+        let word = |w: &&str| {
+            w.starts_with(|c: char| c.is_uppercase())
+                && w.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '.'))
+        };
+        if !(1..=4).contains(&words.len()) || !words.iter().all(word) {
+            return false;
+        }
+    }
+    numbered || unit
+}
+
+/// A table's town cell: one to three capitalised words without digits.
+fn town_cell(cell: &str) -> bool {
+    let words: Vec<&str> = cell.split_whitespace().collect();
+    (1..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            w.starts_with(|c: char| c.is_uppercase()) && w.chars().all(|c| c.is_alphabetic() || c == '-')
+        })
 }

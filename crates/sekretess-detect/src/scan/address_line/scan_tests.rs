@@ -320,3 +320,14 @@ fn a_swedish_postcode_takes_its_town_in_its_own_cell() {
     assert_eq!(se("Postnummer 581 02 Ort Linköping\n"), ["581 02"]);
     assert_eq!(se("Tallstigen 3\t451 90\tUddevalla\n"), ["451 90"]);
 }
+
+#[test]
+fn a_street_cell_before_a_uk_postcode_cell_is_the_rows_street() {
+    let tab = "Ann Rees\t7 Tanner Bank\tHalifax\tHX1 2QP\t07700 900 111\n";
+    assert_eq!(reported(tab), ["7 Tanner Bank", "HX1 2QP"]);
+    let spaced = "Rees       Ann        Flat 3, 40 Mill Rise      HX1 5RT    12.00\n";
+    assert_eq!(reported(spaced), ["Flat 3, 40 Mill Rise", "HX1 5RT"]);
+    // A cell of words and amounts is no street.
+    let not = "Ann Rees\t7 items ordered\tHalifax\tHX1 2QP\n";
+    assert!(!reported(not).contains(&"7 items ordered".to_string()));
+}
