@@ -8,6 +8,9 @@
 
 use super::Scanner;
 use crate::lexicon;
+use letterhead::letterhead_lead;
+
+mod letterhead;
 
 /// Places that are nobody's home, as words (lower case) or word stems (`*`).
 const PLACES: &[&str] = &[
@@ -551,45 +554,6 @@ fn business_cell(cell: &str) -> bool {
     let first = toks.next().unwrap_or("");
     let tok = if first.ends_with(':') { toks.next().unwrap_or("") } else { first };
     tok.split_once('@').is_some_and(|(local, _)| ROLE_MAILBOXES.iter().any(|r| r.eq_ignore_ascii_case(local)))
-}
-
-/// Whether the words before an address at the top of a document are a department's or a
-/// site's name printed with its own address ("Claims Dept., ", "Lärcentrum, ", "Elections
-/// Division, 3rd floor, "): capitalised words (`of`, `för` … inside), then a comma, perhaps
-/// a floor. A known given name or surname among them reads as the sender's own name, and
-/// a digit, a colon or a lower-case word as prose or a label.
-fn letterhead_lead(before: &str) -> bool {
-    let Some(rest) = before.trim_end().strip_suffix(',') else { return false };
-    let mut clauses = rest.split(',');
-    let head = clauses.next().unwrap_or("");
-    // Floors and wings after the name ("3rd floor", "våning 4").
-    let floors = clauses.all(|c| {
-        let c = c.trim().to_ascii_lowercase();
-        c.split_whitespace().count() <= 3 && ["floor", "våning", "plan", "wing"].iter().any(|w| c.contains(w))
-    });
-    let words: Vec<&str> = head.split_whitespace().collect();
-    // One short word is a reply's opening ("Sure, ", "Yes, "), not a site's name.
-    floors
-        && (1..=5).contains(&words.len())
-        && (words.len() > 1 || words[0].chars().count() >= 6)
-        && words.iter().all(|w| {
-            let core = w.trim_end_matches('.');
-            matches!(core, "of" | "för" | "och" | "&" | "and" | "de" | "i" | "the" | "für" | "und")
-                || (core.chars().next().is_some_and(char::is_uppercase)
-                    && core.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.')
-                    && !lexicon::is_given(core)
-                    && !lexicon::is_surname(core)
-                    && !lexicon::surname_shape(core)
-                    && !lexicon::is_person_cue(core))
-        })
-        // A unit or a house's name is part of a home's address ("Rose Cottage, 4 Mill Lane").
-        && !words.iter().any(|w| {
-            matches!(
-                *w,
-                "Flat" | "Apt" | "Unit" | "Box" | "Lgh" | "The" | "Cottage" | "House" | "Farm" | "Lodge" | "Villa"
-                    | "Barn" | "Manor" | "Mansions" | "Vicarage" | "Rectory" | "Forge" | "Mill" | "Gables"
-            )
-        })
 }
 
 /// The longest valid UTF-8 text at the start of `b` (a window may cut a character).
