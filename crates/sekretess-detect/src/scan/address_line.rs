@@ -208,7 +208,7 @@ impl Scanner<'_> {
             }
             let w = std::str::from_utf8(&t[k..we]).ok()?;
             // A whole word ("2C" is a unit's number, not a town).
-            let whole_word = k == 0 || matches!(t[k - 1], b' ' | b',' | b'\n' | b'\t' | b'"');
+            let whole_word = k == 0 || matches!(t[k - 1], b' ' | b',' | b'\n' | b'\t' | b'"' | b':');
             if k == we || !capitalised(w) || !whole_word {
                 break;
             }

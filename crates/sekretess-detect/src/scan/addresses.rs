@@ -84,9 +84,28 @@ impl Scanner<'_> {
         }
         match k.checked_sub(1).map(|p| t[p]) {
             None | Some(b'\n' | b'\t' | b'"') => true,
-            Some(b':') => k < s,
+            // A label glued to its value by its colon ("City/State/Zip:TOWN ST 12345").
+            Some(b':') => k < s || (k >= 2 && t[k - 2].is_ascii_alphabetic()),
             _ => false,
         }
+    }
+
+    /// Whether a form's ZIP field holds the number at `i` ("ZIP:_45503_", "Zip _52240_",
+    /// "Zip code: 45503"): the label's last word is `zip` (or `zip code`), then a colon,
+    /// spaces or a fill-in line. Not `billing_zip=` of a log line (a card check's).
+    fn zip_label_before(&self, i: usize) -> bool {
+        let t = self.t;
+        let mut k = i;
+        while k > 0 && matches!(t[k - 1], b'_' | b' ' | b':') && i - k < 8 {
+            k -= 1;
+        }
+        let head = &t[i.saturating_sub(24)..k];
+        let head = head.strip_suffix(b" code").or_else(|| head.strip_suffix(b" Code")).unwrap_or(head);
+        let n = head.len();
+        k < i
+            && n >= 3
+            && head[n - 3..].eq_ignore_ascii_case(b"zip")
+            && (n == 3 || !head[n - 4].is_ascii_alphanumeric() && head[n - 4] != b'_')
     }
 
     /// Whether `[i, end)` fills a cell of its own (between tabs, `;` or `|`) right after a
@@ -526,13 +545,14 @@ impl Scanner<'_> {
                     self.push(s, end, Label::PostalAddress, confidence::US_ZIP_STATE, "us_zip");
                     return;
                 }
-                let base = if state { confidence::US_ZIP_STATE } else { confidence::US_ZIP };
+                let zip_field = !state && self.zip_label_before(i);
+                let base = if state || zip_field { confidence::US_ZIP_STATE } else { confidence::US_ZIP };
                 // A bare ZIP is part of an address only with its street: in a record, the
                 // street stands before it on its line ("street=… zip=…", "12 Oak St,75023");
                 // a ZIP on its own in a log or a chat ("billing_zip=30309") is a card
                 // check's, not an address.
                 let whole_value = i == 0 && end == t.len();
-                if !(state || whole_value || self.street_on_line_before(i)) {
+                if !(state || zip_field || whole_value || self.street_on_line_before(i)) {
                     return;
                 }
                 self.push(i, end, Label::PostalAddress, base, "us_zip");

@@ -419,3 +419,17 @@ fn session18_bracketed_area_codes_and_spaced_birth_dates() {
     assert_eq!(of(t, Format::Text, Label::DateOfBirth), ["11 - 07 - 1968"]);
     assert!(ph(t).is_empty());
 }
+
+#[test]
+fn session18_us_form_fields() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A label glued to "Town ST ZIP" by its colon; a ZIP in a form's own field.
+    assert_eq!(
+        a("Street: 20 Pine Hollow Dr\nCity/State/Zip:MILFORD KS 66514\n"),
+        ["20 Pine Hollow Dr", "MILFORD KS 66514"]
+    );
+    assert_eq!(a("City:__Milford____ State:_KS_ ZIP:_66514_\n"), ["66514"]);
+    assert_eq!(a("Town ___Milford___ Zip code _66514_\n"), ["66514"]);
+    // A card check's ZIP in a log line is no address.
+    assert!(a("auth ok holder=\"A B\" billing_zip=66514\n").is_empty());
+}
