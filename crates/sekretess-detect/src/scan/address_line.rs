@@ -358,7 +358,8 @@ impl Scanner<'_> {
         let ws = words(seg);
         let off = match ws.len() {
             0 | 1 => return None,
-            n => ws[n - 2].0,
+            // A label glued to the unit by its colon ("Deliver to:Flat 12, ").
+            n => ws[n - 2].0 + ws[n - 2].1.rfind(':').map_or(0, |c| c + 1),
         };
         (unit_segment(&seg[off..]) == Some(true)).then_some(ss + off)
     }

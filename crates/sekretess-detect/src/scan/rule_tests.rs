@@ -433,3 +433,12 @@ fn session18_us_form_fields() {
     // A card check's ZIP in a log line is no address.
     assert!(a("auth ok holder=\"A B\" billing_zip=66514\n").is_empty());
 }
+
+#[test]
+fn session18_a_unit_after_a_glued_label() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert_eq!(
+        a("Ship to:Flat 3, Alder Court, 17 Mill Road, Hove BN3 1AA\n"),
+        ["Flat 3, Alder Court, 17 Mill Road, Hove BN3 1AA"]
+    );
+}
