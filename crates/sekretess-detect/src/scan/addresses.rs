@@ -312,7 +312,14 @@ impl Scanner<'_> {
         }
         let end = g.g[0].1;
         let after_town = i >= 2 && t[i - 1] == b' ' && (t[i - 2].is_ascii_alphabetic() || t[i - 2] >= 0x80);
-        let ends = t.get(end).is_none_or(|b| matches!(b, b'\n' | b'\r' | b',' | b'.' | b';' | b')' | b'"'))
+        // A form's box border or a table's bar after spaces ends it too ("[ … NSW 2095 ]").
+        let mut pad = end;
+        while t.get(pad) == Some(&b' ') && pad - end < 3 {
+            pad += 1;
+        }
+        let boxed = pad > end && matches!(t.get(pad), Some(b']' | b'|'));
+        let ends = (boxed
+            || t.get(end).is_none_or(|b| matches!(b, b'\n' | b'\r' | b',' | b'.' | b';' | b')' | b'"')))
             && !(t.get(end) == Some(&b'.') && t.get(end + 1).is_some_and(u8::is_ascii_digit));
         if !after_town || !ends {
             return false;

@@ -442,3 +442,10 @@ fn session18_a_unit_after_a_glued_label() {
         ["Flat 3, Alder Court, 17 Mill Road, Hove BN3 1AA"]
     );
 }
+
+#[test]
+fn session18_a_postcode_before_a_box_border() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert_eq!(a("Address: [ 9/41 Ocean St, Bondi NSW 2026 ]\n"), ["9/41 Ocean St, Bondi NSW 2026"]);
+    assert_eq!(a("| Home | 3 Kerr Rd, Ringwood VIC 3134 |\n"), ["3 Kerr Rd, Ringwood VIC 3134"]);
+}
