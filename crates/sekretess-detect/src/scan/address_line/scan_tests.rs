@@ -331,3 +331,10 @@ fn a_street_cell_before_a_uk_postcode_cell_is_the_rows_street() {
     let not = "Ann Rees\t7 items ordered\tHalifax\tHX1 2QP\n";
     assert!(!reported(not).contains(&"7 items ordered".to_string()));
 }
+
+#[test]
+fn a_zip_plus_four_that_ends_an_address_is_no_phone() {
+    let t = "Deliver to\n12 Birch Hill Rd\nMILTON MA 02186-4410\n";
+    assert_eq!(reported(t), ["12 Birch Hill Rd\nMILTON MA 02186-4410"]);
+    assert!(spans(t).iter().all(|(_, r)| !r.starts_with("phone")));
+}
