@@ -462,7 +462,8 @@ impl Scanner<'_> {
         let mut ce = cell_end(i)?;
         for _ in 0..2 {
             let mut cs = ce;
-            while cs > ls && t[cs - 1] != b'\t' && !(cs >= ls + 3 && &t[cs - 3..cs] == b"   ") {
+            // A narrow column may stand two spaces from the next ("Surname  Flat 2, 9 Mill Rise").
+            while cs > ls && t[cs - 1] != b'\t' && !(cs >= ls + 2 && &t[cs - 2..cs] == b"  ") {
                 cs -= 1;
             }
             let cell = std::str::from_utf8(&t[cs..ce]).ok()?;
@@ -634,7 +635,15 @@ fn street_cell(cell: &str) -> bool {
             return false;
         }
     }
-    numbered || unit
+    // A house's name and its street ("Ivy Cottage, Mill Lane", "The Rectory, Church Row").
+    let house = rest.split(',').count() >= 2
+        && rest.split(',').next().and_then(|h| h.split_whitespace().last()).is_some_and(|w| {
+            matches!(
+                w,
+                "Cottage" | "House" | "Farm" | "Lodge" | "Vicarage" | "Rectory" | "Barn" | "Manor" | "Gables"
+            )
+        });
+    numbered || unit || house
 }
 
 /// A table's town cell: one to three capitalised words without digits.

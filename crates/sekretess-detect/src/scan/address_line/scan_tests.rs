@@ -327,6 +327,8 @@ fn a_street_cell_before_a_uk_postcode_cell_is_the_rows_street() {
     assert_eq!(reported(tab), ["7 Tanner Bank", "HX1 2QP"]);
     let spaced = "Rees       Ann        Flat 3, 40 Mill Rise      HX1 5RT    12.00\n";
     assert_eq!(reported(spaced), ["Flat 3, 40 Mill Rise", "HX1 5RT"]);
+    let narrow = "Mr    Rees       Ann  Flat 3, 40 Mill Rise   HX1 5RT\nMrs   Lowe       Eve  Ivy Cottage, Kiln Lane   HX2 7AB\n";
+    assert_eq!(reported(narrow), ["Flat 3, 40 Mill Rise", "HX1 5RT", "Ivy Cottage, Kiln Lane", "HX2 7AB"]);
     // A cell of words and amounts is no street.
     let not = "Ann Rees\t7 items ordered\tHalifax\tHX1 2QP\n";
     assert!(!reported(not).contains(&"7 items ordered".to_string()));
