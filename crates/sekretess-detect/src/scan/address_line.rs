@@ -208,7 +208,7 @@ impl Scanner<'_> {
             }
             let w = std::str::from_utf8(&t[k..we]).ok()?;
             // A whole word ("2C" is a unit's number, not a town).
-            let whole_word = k == 0 || matches!(t[k - 1], b' ' | b',' | b'\n' | b'\t' | b'"');
+            let whole_word = k == 0 || matches!(t[k - 1], b' ' | b',' | b'\n' | b'\t' | b'"' | b':');
             if k == we || !capitalised(w) || !whole_word {
                 break;
             }
@@ -358,7 +358,8 @@ impl Scanner<'_> {
         let ws = words(seg);
         let off = match ws.len() {
             0 | 1 => return None,
-            n => ws[n - 2].0,
+            // A label glued to the unit by its colon ("Deliver to:Flat 12, ").
+            n => ws[n - 2].0 + ws[n - 2].1.rfind(':').map_or(0, |c| c + 1),
         };
         (unit_segment(&seg[off..]) == Some(true)).then_some(ss + off)
     }

@@ -8,6 +8,11 @@
 
 use super::Scanner;
 use crate::lexicon;
+use letterhead::letterhead_lead;
+use sale::sale_price_after;
+
+mod letterhead;
+mod sale;
 
 /// Places that are nobody's home, as words (lower case) or word stems (`*`).
 const PLACES: &[&str] = &[
@@ -657,7 +662,7 @@ impl Scanner<'_> {
     /// ("Storgatan 1 (office, not home)", "(work address)").
     pub(super) fn not_a_home_after(&self, e: usize) -> bool {
         let t = self.t;
-        if self.business_follows(e) {
+        if self.business_follows(e) || sale_price_after(&t[e..t.len().min(e + 40)]) {
             return true;
         }
         let mut k = e;
@@ -713,6 +718,13 @@ impl Scanner<'_> {
             return false;
         }
         if names_a_place(sentence_tail(&before)) || listing_before(&before) {
+            return true;
+        }
+        if from == ls
+            && ls < 400
+            && memchr::memchr_iter(b'\n', &t[..ls]).count() <= 2
+            && letterhead_lead(&before)
+        {
             return true;
         }
         // The line above counts when the address opens its line, perhaps after a floor or

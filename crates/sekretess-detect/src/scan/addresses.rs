@@ -84,9 +84,28 @@ impl Scanner<'_> {
         }
         match k.checked_sub(1).map(|p| t[p]) {
             None | Some(b'\n' | b'\t' | b'"') => true,
-            Some(b':') => k < s,
+            // A label glued to its value by its colon ("City/State/Zip:TOWN ST 12345").
+            Some(b':') => k < s || (k >= 2 && t[k - 2].is_ascii_alphabetic()),
             _ => false,
         }
+    }
+
+    /// Whether a form's ZIP field holds the number at `i` ("ZIP:_45503_", "Zip _52240_",
+    /// "Zip code: 45503"): the label's last word is `zip` (or `zip code`), then a colon,
+    /// spaces or a fill-in line. Not `billing_zip=` of a log line (a card check's).
+    fn zip_label_before(&self, i: usize) -> bool {
+        let t = self.t;
+        let mut k = i;
+        while k > 0 && matches!(t[k - 1], b'_' | b' ' | b':') && i - k < 8 {
+            k -= 1;
+        }
+        let head = &t[i.saturating_sub(24)..k];
+        let head = head.strip_suffix(b" code").or_else(|| head.strip_suffix(b" Code")).unwrap_or(head);
+        let n = head.len();
+        k < i
+            && n >= 3
+            && head[n - 3..].eq_ignore_ascii_case(b"zip")
+            && (n == 3 || !head[n - 4].is_ascii_alphanumeric() && head[n - 4] != b'_')
     }
 
     /// Whether `[i, end)` fills a cell of its own (between tabs, `;` or `|`) right after a
@@ -293,7 +312,14 @@ impl Scanner<'_> {
         }
         let end = g.g[0].1;
         let after_town = i >= 2 && t[i - 1] == b' ' && (t[i - 2].is_ascii_alphabetic() || t[i - 2] >= 0x80);
-        let ends = t.get(end).is_none_or(|b| matches!(b, b'\n' | b'\r' | b',' | b'.' | b';' | b')' | b'"'))
+        // A form's box border or a table's bar after spaces ends it too ("[ … NSW 2095 ]").
+        let mut pad = end;
+        while t.get(pad) == Some(&b' ') && pad - end < 3 {
+            pad += 1;
+        }
+        let boxed = pad > end && matches!(t.get(pad), Some(b']' | b'|'));
+        let ends = (boxed
+            || t.get(end).is_none_or(|b| matches!(b, b'\n' | b'\r' | b',' | b'.' | b';' | b')' | b'"')))
             && !(t.get(end) == Some(&b'.') && t.get(end + 1).is_some_and(u8::is_ascii_digit));
         if !after_town || !ends {
             return false;
@@ -402,6 +428,56 @@ impl Scanner<'_> {
         (!t.get(end).is_some_and(u8::is_ascii_alphanumeric)).then_some(end)
     }
 
+    /// Whether the town from `end` to `te` after a Swedish postcode stands in the postcode's
+    /// cell (one space between them, as "Postnr och ort" fields and a label's last line print
+    /// them: "791 71 FALUN"), not a field's label ("633 41 Ort Eskilstuna"). A table's town
+    /// column stands after a tab, a delimiter or a gap instead.
+    fn town_in_cell(&self, end: usize, te: usize) -> bool {
+        let t = self.t;
+        if t.get(end) != Some(&b' ') || t.get(end + 1) == Some(&b' ') {
+            return false;
+        }
+        let w = std::str::from_utf8(&t[end + 1..te]).unwrap_or("");
+        !lexicon::is_field_word(w)
+            && !["ort", "postort", "stad", "tel", "tfn", "land", "city", "town"]
+                .iter()
+                .any(|l| w.eq_ignore_ascii_case(l))
+    }
+
+    /// A UK postcode at `i` in a cell of its own on a table's row, after a tab or a gap of
+    /// three spaces ("Name\t2 Mill Bank\tLeeds\tLS1 4AB", "Name   12 Wellsway   BA2 4LS"):
+    /// the street cell before it, perhaps past one town cell. `(start, end)` of the street.
+    pub(super) fn row_street_before(&self, i: usize) -> Option<(usize, usize)> {
+        let t = self.t;
+        let ls = memchr::memrchr(b'\n', &t[i.saturating_sub(240)..i])
+            .map_or(i.saturating_sub(240), |p| i.saturating_sub(240) + p + 1);
+        // The end of the cell before a gap that ends at `k`.
+        let cell_end = |k: usize| {
+            let mut j = k;
+            while j > ls && matches!(t[j - 1], b' ' | b'\t') {
+                j -= 1;
+            }
+            (j > ls && (t[j..k].contains(&b'\t') || k - j >= 3)).then_some(j)
+        };
+        let mut ce = cell_end(i)?;
+        for _ in 0..2 {
+            let mut cs = ce;
+            // A narrow column may stand two spaces from the next ("Surname  Flat 2, 9 Mill Rise").
+            while cs > ls && t[cs - 1] != b'\t' && !(cs >= ls + 2 && &t[cs - 2..cs] == b"  ") {
+                cs -= 1;
+            }
+            let cell = std::str::from_utf8(&t[cs..ce]).ok()?;
+            if street_cell(cell) {
+                return Some((cs, ce));
+            }
+            if !town_cell(cell) {
+                return None;
+            }
+            ce = cell_end(cs)?;
+        }
+        None
+    }
+
     pub(super) fn postal_digits(&mut self, i: usize, g: &Groups) {
         let t = self.t;
         if self.intl_postcode(i, g) {
@@ -443,7 +519,7 @@ impl Scanner<'_> {
                 // A field of postcode and town ("Postnr och ort: 145 51  Norsborg") is one
                 // span with its town.
                 let end = match self.town_after(end) {
-                    Some(e) if self.postcode_and_town_label(i) => e,
+                    Some(e) if self.postcode_and_town_label(i) || self.town_in_cell(end, e) => e,
                     _ => end,
                 };
                 if !self.company_before(i) {
@@ -477,13 +553,14 @@ impl Scanner<'_> {
                     self.push(s, end, Label::PostalAddress, confidence::US_ZIP_STATE, "us_zip");
                     return;
                 }
-                let base = if state { confidence::US_ZIP_STATE } else { confidence::US_ZIP };
+                let zip_field = !state && self.zip_label_before(i);
+                let base = if state || zip_field { confidence::US_ZIP_STATE } else { confidence::US_ZIP };
                 // A bare ZIP is part of an address only with its street: in a record, the
                 // street stands before it on its line ("street=… zip=…", "12 Oak St,75023");
                 // a ZIP on its own in a log or a chat ("billing_zip=30309") is a card
                 // check's, not an address.
                 let whole_value = i == 0 && end == t.len();
-                if !(state || whole_value || self.street_on_line_before(i)) {
+                if !(state || zip_field || whole_value || self.street_on_line_before(i)) {
                     return;
                 }
                 self.push(i, end, Label::PostalAddress, base, "us_zip");
@@ -517,4 +594,63 @@ impl Scanner<'_> {
             }
         }
     }
+}
+
+/// A table's street cell: a house number and one to four capitalised words ("2 Mill Bank"),
+/// perhaps after a unit and in comma segments ("Flat 9, Alder House, Mill Hill").
+fn street_cell(cell: &str) -> bool {
+    if cell.len() > 60 {
+        return false;
+    }
+    let mut rest = cell;
+    let mut unit = false;
+    for u in ["Flat ", "Apt ", "Unit ", "FLAT ", "APT ", "UNIT "] {
+        if let Some(r) = rest.strip_prefix(u) {
+            let n = r.find([',', ' ']).unwrap_or(r.len());
+            if n == 0 || !r[..n].bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return false;
+            }
+            rest = r[n..].trim_start_matches([',', ' ']);
+            unit = true;
+            break;
+        }
+    }
+    let mut numbered = false;
+    for seg in rest.split(',') {
+        let mut ws = seg.split_whitespace().peekable();
+        if let Some(n) = ws.peek()
+            && n.len() <= 5
+            && n.starts_with(|c: char| c.is_ascii_digit())
+            && n.bytes().filter(|b| !b.is_ascii_digit()).count() <= 1
+        {
+            numbered = true;
+            ws.next();
+        }
+        let words: Vec<&str> = ws.collect();
+        let word = |w: &&str| {
+            w.starts_with(|c: char| c.is_uppercase())
+                && w.chars().all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '.'))
+        };
+        if !(1..=4).contains(&words.len()) || !words.iter().all(word) {
+            return false;
+        }
+    }
+    // A house's name and its street ("Ivy Cottage, Mill Lane", "The Rectory, Church Row").
+    let house = rest.split(',').count() >= 2
+        && rest.split(',').next().and_then(|h| h.split_whitespace().last()).is_some_and(|w| {
+            matches!(
+                w,
+                "Cottage" | "House" | "Farm" | "Lodge" | "Vicarage" | "Rectory" | "Barn" | "Manor" | "Gables"
+            )
+        });
+    numbered || unit || house
+}
+
+/// A table's town cell: one to three capitalised words without digits.
+fn town_cell(cell: &str) -> bool {
+    let words: Vec<&str> = cell.split_whitespace().collect();
+    (1..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            w.starts_with(|c: char| c.is_uppercase()) && w.chars().all(|c| c.is_alphabetic() || c == '-')
+        })
 }

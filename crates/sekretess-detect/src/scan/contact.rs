@@ -99,6 +99,18 @@ impl Scanner<'_> {
             if digits == 10 && groups >= 2 && first >= b'2' && t.get(i + 4) == Some(&b')') {
                 return Some((end, confidence::PHONE_US_PAREN, "phone_us"));
             }
+            // A trunk prefix and area code in brackets (`(02) 5550 1000`, `(020) 7946 0958`,
+            // `(08) 512 445 00`): the bracket is part of the number as written.
+            let area = t[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            if first == b'0'
+                && (2..=5).contains(&area)
+                && t.get(i + 1 + area) == Some(&b')')
+                && (9..=11).contains(&digits)
+                && groups >= 2
+                && ext_end.is_none()
+            {
+                return Some((end, confidence::PHONE_SE_GROUPED, "phone_national"));
+            }
             return None;
         }
         let d = &t[i..num_end];

@@ -60,14 +60,22 @@ impl Scanner<'_> {
                 }
             }
         }
-        if found.is_none() && g.n == 1 {
+        // OCR spacing around the separators ("02 - 03 - 1979") also reads as a phone's
+        // groups: a birth date found so is not a phone number.
+        let mut spaced = false;
+        if found.is_none() && g.n >= 1 {
             found = ocr_spaced(t, g.g[0].0);
+            spaced = found.is_some();
         }
         if let Some((end, y, m, d)) = found
             && (BIRTH_YEARS).contains(&y)
             && ident::valid_date(Some(y), y % 100, m, d)
         {
+            let before = self.out.len();
             self.emit_dob(i, end, y, m, d);
+            if spaced {
+                return self.out.len() > before;
+            }
             return g.n >= 3 && g.sep[0] != b' ';
         }
         false

@@ -41,7 +41,19 @@ impl<'a> Scanner<'a> {
                 i >= 2 && (&t[i - 2..i] == b", " || (t[i - 1] == b' ' && t[i - 2].is_ascii_lowercase()));
             // A cell of its own in a postcode column, or right after a street's cell, is the
             // row's postcode.
-            let base = if town || self.postcode_cell(i, pe) {
+            // A table's row: the street cell before the postcode's (past a town cell) is
+            // the row's street.
+            let row = self.row_street_before(i).filter(|&(ss, _)| !self.company_before(ss));
+            if let Some((ss, se)) = row {
+                match self.out.iter().position(|c| c.label == Label::PostalAddress && c.start == ss) {
+                    Some(k) => {
+                        self.out[k].end = self.out[k].end.max(se);
+                        self.out[k].conf = self.out[k].conf.max(confidence::STREET);
+                    }
+                    None => self.push(ss, se, Label::PostalAddress, confidence::STREET, "en_street"),
+                }
+            }
+            let base = if town || row.is_some() || self.postcode_cell(i, pe) {
                 confidence::UK_POSTCODE_TOWN
             } else {
                 confidence::UK_POSTCODE

@@ -37,8 +37,17 @@ impl Scanner<'_> {
         self.postal_digits(i, &g);
         // A phone number does not start inside a space-separated run of digit groups.
         let mid_run = i >= 2 && t[i - 1] == b' ' && t[i - 2].is_ascii_digit();
+        // A whole address that ends in these digits (a ZIP+4 "MA 02467-1109") has read them
+        // (it replaced its street found before: it may stand before `before`).
+        let in_address = self
+            .out
+            .iter()
+            .rev()
+            .take(4)
+            .any(|c| c.label == Label::PostalAddress && c.start < i && c.end > i && c.conf >= 0.5);
         if !date_shape
             && !mid_run
+            && !in_address
             && let Some((e, conf, rec)) = self.phone(i)
             && !(rec == "phone_us" && self.nhs_number(i))
         {

@@ -407,3 +407,45 @@ fn session17_labels_glued_to_values_are_no_one() {
     let p = |t: &str| of(t, Format::Text, Label::Person);
     assert!(p("GAMLA UPPGIFTER\n Gatuadress:Ekvägen 4\n Postort:GÄVLE\n").is_empty());
 }
+
+#[test]
+fn session18_bracketed_area_codes_and_spaced_birth_dates() {
+    let ph = |t: &str| of(t, Format::Text, Label::Phone);
+    // A trunk prefix and area code in brackets is part of the number.
+    assert_eq!(ph("Ring oss på (031) 774 20 00 i dag.\n"), ["(031) 774 20 00"]);
+    assert_eq!(ph("Office (03) 9555 0421, weekdays\n"), ["(03) 9555 0421"]);
+    // A birth date OCR spaced around its dashes is a date, not a phone.
+    let t = "D.O.B.:  11 - 07 - 1968\nSex: F\n";
+    assert_eq!(of(t, Format::Text, Label::DateOfBirth), ["11 - 07 - 1968"]);
+    assert!(ph(t).is_empty());
+}
+
+#[test]
+fn session18_us_form_fields() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    // A label glued to "Town ST ZIP" by its colon; a ZIP in a form's own field.
+    assert_eq!(
+        a("Street: 20 Pine Hollow Dr\nCity/State/Zip:MILFORD KS 66514\n"),
+        ["20 Pine Hollow Dr", "MILFORD KS 66514"]
+    );
+    assert_eq!(a("City:__Milford____ State:_KS_ ZIP:_66514_\n"), ["66514"]);
+    assert_eq!(a("Town ___Milford___ Zip code _66514_\n"), ["66514"]);
+    // A card check's ZIP in a log line is no address.
+    assert!(a("auth ok holder=\"A B\" billing_zip=66514\n").is_empty());
+}
+
+#[test]
+fn session18_a_unit_after_a_glued_label() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert_eq!(
+        a("Ship to:Flat 3, Alder Court, 17 Mill Road, Hove BN3 1AA\n"),
+        ["Flat 3, Alder Court, 17 Mill Road, Hove BN3 1AA"]
+    );
+}
+
+#[test]
+fn session18_a_postcode_before_a_box_border() {
+    let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
+    assert_eq!(a("Address: [ 9/41 Ocean St, Bondi NSW 2026 ]\n"), ["9/41 Ocean St, Bondi NSW 2026"]);
+    assert_eq!(a("| Home | 3 Kerr Rd, Ringwood VIC 3134 |\n"), ["3 Kerr Rd, Ringwood VIC 3134"]);
+}

@@ -56,6 +56,17 @@ fn a_company_letterhead_address_is_not_reported() {
         sc.run();
         assert!(sc.out.iter().all(|c| c.label != crate::Label::PostalAddress), "{text}");
     }
+    // A department's or a site's name before the address at the top of a form.
+    for text in [
+        "Form 12\nPayroll Office, 14 Harbour Road, Leeds LS1 4AB\nName:",
+        "Kommunen\nKundtjänst Norr, Lärkvägen 9, 721 30 Västerås\nNamn:",
+    ] {
+        assert!(reported(text).is_empty(), "{text}");
+    }
+    assert_eq!(
+        reported("Brev\nHenrik Söderlund, Lärkvägen 9, 721 30 Västerås\n"),
+        vec!["Lärkvägen 9, 721 30 Västerås".to_string()]
+    );
     // A post-office box is not a street line.
     assert!(whole("Avsändare: Kronofogden, Box 1050, 172 21 Sundbyberg\n").is_empty());
 }
@@ -296,4 +307,36 @@ fn german_floors_and_more_unit_words_are_units() {
 fn a_postcode_at_the_very_start_of_the_text_is_read_without_panic() {
     assert!(whole("114 55 Stockholm").is_empty());
     assert!(whole("\t114 55 Stockholm   Tel 08-123 45 67").is_empty());
+}
+
+#[test]
+fn a_swedish_postcode_takes_its_town_in_its_own_cell() {
+    let se = |t: &str| -> Vec<String> {
+        spans(t).into_iter().filter(|(_, r)| *r == "se_postcode").map(|(s, _)| s).collect()
+    };
+    assert_eq!(se("Gata                  Postort\nTallstigen 3   451 90 UDDEVALLA\n"), ["451 90 UDDEVALLA"]);
+    assert_eq!(se("581 02 Linköping"), ["581 02 Linköping"]);
+    // A label after the postcode is no town; a town in a column of its own stays out.
+    assert_eq!(se("Postnummer 581 02 Ort Linköping\n"), ["581 02"]);
+    assert_eq!(se("Tallstigen 3\t451 90\tUddevalla\n"), ["451 90"]);
+}
+
+#[test]
+fn a_street_cell_before_a_uk_postcode_cell_is_the_rows_street() {
+    let tab = "Ann Rees\t7 Tanner Bank\tHalifax\tHX1 2QP\t07700 900 111\n";
+    assert_eq!(reported(tab), ["7 Tanner Bank", "HX1 2QP"]);
+    let spaced = "Rees       Ann        Flat 3, 40 Mill Rise      HX1 5RT    12.00\n";
+    assert_eq!(reported(spaced), ["Flat 3, 40 Mill Rise", "HX1 5RT"]);
+    let narrow = "Mr    Rees       Ann  Flat 3, 40 Mill Rise   HX1 5RT\nMrs   Lowe       Eve  Ivy Cottage, Kiln Lane   HX2 7AB\n";
+    assert_eq!(reported(narrow), ["Flat 3, 40 Mill Rise", "HX1 5RT", "Ivy Cottage, Kiln Lane", "HX2 7AB"]);
+    // A cell of words and amounts is no street.
+    let not = "Ann Rees\t7 items ordered\tHalifax\tHX1 2QP\n";
+    assert!(!reported(not).contains(&"7 items ordered".to_string()));
+}
+
+#[test]
+fn a_zip_plus_four_that_ends_an_address_is_no_phone() {
+    let t = "Deliver to\n12 Birch Hill Rd\nMILTON MA 02186-4410\n";
+    assert_eq!(reported(t), ["12 Birch Hill Rd\nMILTON MA 02186-4410"]);
+    assert!(spans(t).iter().all(|(_, r)| !r.starts_with("phone")));
 }

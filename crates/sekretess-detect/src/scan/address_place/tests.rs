@@ -1,4 +1,7 @@
-use super::{company_number, listing_before, names_a_place, opening_hours, sentence_tail};
+use super::{
+    company_number, letterhead_lead, listing_before, names_a_place, opening_hours, sale_price_after,
+    sentence_tail,
+};
 
 #[test]
 fn listings_and_opening_hours_are_not_homes() {
@@ -64,4 +67,35 @@ fn practices_laboratories_and_associations_are_named_by_their_field() {
     assert!(names_a_place("Northfield Diagnostics Laboratory\n"));
     assert!(names_a_place("Riverside Tenants' Association, "));
     assert!(!names_a_place("Dr Amara Osei, "));
+}
+
+#[test]
+fn a_department_before_its_address_at_the_top_is_a_letterhead() {
+    for yes in ["Payroll Office, ", "Dept. of Parks, ", "Kundtjänst Norr, ", "Accounts Division, 2nd floor, "]
+    {
+        assert!(letterhead_lead(yes), "{yes}");
+    }
+    for no in [
+        "Johan Lindqvist, ",
+        "Mrs Okafor, ",
+        "Skicka till mig, ",
+        "Adress: Kontoret, ",
+        "Flat 4, ",
+        "Ivy Cottage, ",
+        "Kontoret 2, ",
+        "Payroll Office ",
+        "Sure, ",
+    ] {
+        assert!(!letterhead_lead(no), "{no}");
+    }
+}
+
+#[test]
+fn a_sale_price_after_an_address_is_a_sale() {
+    for yes in [" – £385,000 – May 2025", " - $1,250,000", " — 4 150 000 kr", " – €310.000"] {
+        assert!(sale_price_after(yes.as_bytes()), "{yes}");
+    }
+    for no in [" – £650 pcm", ", London", " - 2 bed flat", " – rent £1,200", " - £650.00 a month"] {
+        assert!(!sale_price_after(no.as_bytes()), "{no}");
+    }
 }
