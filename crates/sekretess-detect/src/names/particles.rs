@@ -204,10 +204,7 @@ mod tests {
         let t = b"MET DE QUORBEL\n";
         assert_eq!(particle_head(t, 7), None);
     }
-}
 
-#[cfg(test)]
-mod tests {
     use super::{CAP_PARTICLES, PARTICLES, particle_end};
 
     #[test]
