@@ -158,7 +158,7 @@ fn japanese_addresses_from_the_block_number_to_the_postcode() {
 }
 
 #[test]
-fn session15_address_spans_keep_to_their_cell_unit_and_town() {
+fn address_spans_keep_to_their_cell_unit_and_town() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     // A column gap ends the address: the name cell before it stays out.
     assert_eq!(
@@ -196,7 +196,7 @@ fn session15_address_spans_keep_to_their_cell_unit_and_town() {
 }
 
 #[test]
-fn session15_what_a_business_prints_by_its_address_makes_it_not_a_home() {
+fn what_a_business_prints_by_its_address_makes_it_not_a_home() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     for text in [
         "Nordsten\nVerkstadsgatan 2, 123 45 Ort | info@nordsten.example\n",
@@ -224,7 +224,7 @@ fn session15_what_a_business_prints_by_its_address_makes_it_not_a_home() {
 }
 
 #[test]
-fn session15_fill_in_lines_bars_and_labels() {
+fn fill_in_lines_bars_and_labels() {
     // A form's fill-in line bounds a value.
     assert_eq!(of("Personnummer:__850314-1239__\n", Format::Text, Label::SePersonnummer), ["850314-1239"]);
     // A birth column in a table drawn with bars.
@@ -238,7 +238,7 @@ fn session15_fill_in_lines_bars_and_labels() {
 }
 
 #[test]
-fn session15_bank_accounts_after_betalas_and_not_a_clearing_number_alone() {
+fn bank_accounts_after_betalas_and_not_a_clearing_number_alone() {
     let acc = |t: &str| of(t, Format::Text, Label::SeBankAccount);
     // An account that fails its bank's check is found after a payment cue.
     assert_eq!(acc("Avgiften betalas till 5401 123 45 68 senast fredag.\n"), ["5401 123 45 68"]);
@@ -247,7 +247,7 @@ fn session15_bank_accounts_after_betalas_and_not_a_clearing_number_alone() {
 }
 
 #[test]
-fn session15_a_bare_zip_needs_its_street_on_the_line() {
+fn a_bare_zip_needs_its_street_on_the_line() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     assert!(a("Support: the billing zip on file is 90210, not 90211.\n").is_empty());
     // A ZIP after its state keeps its address.
@@ -258,7 +258,7 @@ fn session15_a_bare_zip_needs_its_street_on_the_line() {
 }
 
 #[test]
-fn session15_postcode_and_town_fields_and_barred_columns() {
+fn postcode_and_town_fields_and_barred_columns() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     // A field of postcode and town takes its town.
     assert!(a("Street Rua Nova 12\nPostcode/City 40100 Porto\n").contains(&"40100 Porto".to_string()));
@@ -268,7 +268,7 @@ fn session15_postcode_and_town_fields_and_barred_columns() {
 }
 
 #[test]
-fn session15_a_labelled_address_wrapped_after_a_comma_goes_on() {
+fn a_labelled_address_wrapped_after_a_comma_goes_on() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     assert_eq!(
         a("Home  address:  Ulitsa Lenina 5, kv. 12,\n620014  Yekaterinburg\nE-mail:  ivan@example.ru\n"),
@@ -283,7 +283,7 @@ fn session15_a_labelled_address_wrapped_after_a_comma_goes_on() {
 }
 
 #[test]
-fn session16_a_birth_date_answered_in_a_chat() {
+fn a_birth_date_answered_in_a_chat() {
     // Written for this test: a date opening a message after one that asks for a birth date.
     let chat = "[09:40] Xanthe Obi: hi\n[09:41] Agent: please confirm your date of birth\n\
                 [09:42] Xanthe Obi: 14/05/1979, and my postcode\n";
@@ -299,7 +299,7 @@ fn session16_a_birth_date_answered_in_a_chat() {
 }
 
 #[test]
-fn session16_registration_numbers_and_shops_are_no_phones_or_homes() {
+fn registration_numbers_and_shops_are_no_phones_or_homes() {
     let p = |t: &str| of(t, Format::Text, Label::Phone);
     assert!(p("Fjordline Ltd · Company No. 07431198 · Reg. in England\n").is_empty());
     assert!(p("Olivewood SA, VAT EL 094 113 807, Athens\n").is_empty());
@@ -311,7 +311,7 @@ fn session16_registration_numbers_and_shops_are_no_phones_or_homes() {
 }
 
 #[test]
-fn session17_values_glued_to_a_label() {
+fn values_glued_to_a_label() {
     // One colon is a label's, not an IPv6 address's: the value after it is still scanned.
     let p = |t: &str| of(t, Format::Text, Label::SePersonnummer);
     assert_eq!(p("Pnr:850314-1239\n"), ["850314-1239"]);
@@ -322,7 +322,7 @@ fn session17_values_glued_to_a_label() {
 }
 
 #[test]
-fn session17_leaders_and_fill_in_lines() {
+fn leaders_and_fill_in_lines() {
     // A leader of dots or a fill-in line is not part of an address's local part.
     let e = |t: &str| of(t, Format::Text, Label::Email);
     assert_eq!(e("E-post.........ola.ek@post.example\n"), ["ola.ek@post.example"]);
@@ -335,7 +335,7 @@ fn session17_leaders_and_fill_in_lines() {
 }
 
 #[test]
-fn session17_scanned_phones_and_tables() {
+fn scanned_phones_and_tables() {
     // A sign or bracket after a fill-in line starts a phone.
     let ph = |t: &str| of(t, Format::Text, Label::Phone);
     assert_eq!(ph("Tel:__+46 70 123 45 67__\n"), ["+46 70 123 45 67"]);
@@ -348,7 +348,7 @@ fn session17_scanned_phones_and_tables() {
 }
 
 #[test]
-fn session17_address_labels_glued_or_dotted() {
+fn address_labels_glued_or_dotted() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     // A label glued to its value by a colon, or followed by a leader, stays outside.
     assert_eq!(a("Adress:Ekvägen 4, 802 22 Gävle\n"), ["Ekvägen 4, 802 22 Gävle"]);
@@ -360,7 +360,7 @@ fn session17_address_labels_glued_or_dotted() {
 }
 
 #[test]
-fn session17_scanned_names() {
+fn scanned_names() {
     let p = |t: &str| of(t, Format::Text, Label::Person);
     // A name spelled out in a form's boxes is one name; a label spelled the same way is not.
     assert_eq!(p("N A M N       E R I K   L A R S S O N\n"), ["E R I K   L A R S S O N"]);
@@ -369,7 +369,7 @@ fn session17_scanned_names() {
 }
 
 #[test]
-fn session17_postcode_and_town_fields() {
+fn postcode_and_town_fields() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     // A postcode-and-town field behind a leader, or under its label line, takes its town.
     assert_eq!(a("Postnr och ort....... 802 22 GÄVLE\n"), ["802 22 GÄVLE"]);
@@ -377,7 +377,7 @@ fn session17_postcode_and_town_fields() {
 }
 
 #[test]
-fn session17_two_fields_on_one_line() {
+fn two_fields_on_one_line() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     // A second field's label on the address's line ends the address's value.
     assert_eq!(
@@ -387,14 +387,14 @@ fn session17_two_fields_on_one_line() {
 }
 
 #[test]
-fn session17_street_broken_over_lines() {
+fn street_broken_over_lines() {
     // A street name that a form box broke with a hyphen is one address with its break.
     let a = of("Adress: Lind-\n vägen 3, 802 22 Gävle\n", Format::Text, Label::PostalAddress);
     assert_eq!(a, ["Lind-\n vägen 3, 802 22 Gävle"]);
 }
 
 #[test]
-fn session17_name_labels_through_boxes_and_lines() {
+fn name_labels_through_boxes_and_lines() {
     let p = |t: &str| of(t, Format::Text, Label::Person);
     // A name label's value behind a fill-in line, a box bracket or a table border.
     assert_eq!(p("Surname:________NOWAKOWSKA-LEE________\n"), ["NOWAKOWSKA-LEE"]);
@@ -403,13 +403,13 @@ fn session17_name_labels_through_boxes_and_lines() {
 }
 
 #[test]
-fn session17_labels_glued_to_values_are_no_one() {
+fn labels_glued_to_values_are_no_one() {
     let p = |t: &str| of(t, Format::Text, Label::Person);
     assert!(p("GAMLA UPPGIFTER\n Gatuadress:Ekvägen 4\n Postort:GÄVLE\n").is_empty());
 }
 
 #[test]
-fn session18_bracketed_area_codes_and_spaced_birth_dates() {
+fn bracketed_area_codes_and_spaced_birth_dates() {
     let ph = |t: &str| of(t, Format::Text, Label::Phone);
     // A trunk prefix and area code in brackets is part of the number.
     assert_eq!(ph("Ring oss på (031) 774 20 00 i dag.\n"), ["(031) 774 20 00"]);
@@ -421,7 +421,7 @@ fn session18_bracketed_area_codes_and_spaced_birth_dates() {
 }
 
 #[test]
-fn session18_us_form_fields() {
+fn us_form_fields() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     // A label glued to "Town ST ZIP" by its colon; a ZIP in a form's own field.
     assert_eq!(
@@ -435,7 +435,7 @@ fn session18_us_form_fields() {
 }
 
 #[test]
-fn session18_a_unit_after_a_glued_label() {
+fn a_unit_after_a_glued_label() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     assert_eq!(
         a("Ship to:Flat 3, Alder Court, 17 Mill Road, Hove BN3 1AA\n"),
@@ -444,7 +444,7 @@ fn session18_a_unit_after_a_glued_label() {
 }
 
 #[test]
-fn session18_a_postcode_before_a_box_border() {
+fn a_postcode_before_a_box_border() {
     let a = |t: &str| of(t, Format::Text, Label::PostalAddress);
     assert_eq!(a("Address: [ 9/41 Ocean St, Bondi NSW 2026 ]\n"), ["9/41 Ocean St, Bondi NSW 2026"]);
     assert_eq!(a("| Home | 3 Kerr Rd, Ringwood VIC 3134 |\n"), ["3 Kerr Rd, Ringwood VIC 3134"]);
