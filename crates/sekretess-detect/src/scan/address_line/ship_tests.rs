@@ -1,4 +1,4 @@
-//! Tenth pass (batches r, s, t): shipping labels and exports, tables pasted as text, places
+//! Batches r, s and t of the tuning set: shipping labels and exports, tables pasted as text, places
 //! that are nobody's home.
 
 #![allow(clippy::unwrap_used)]
@@ -7,12 +7,13 @@ use crate::{Format, Label, Options, redact_str};
 
 /// The addresses reported in `text`.
 fn reported(text: &str) -> Vec<String> {
-    let r = redact_str(text, Format::Text, &Options::default()).unwrap();
-    r.findings
-        .iter()
-        .filter(|f| f.label == Label::PostalAddress)
-        .map(|f| text[f.start_byte..f.end_byte].to_string())
-        .collect()
+    found(text, Format::Text, Label::PostalAddress).into_iter().map(str::to_string).collect()
+}
+
+/// The spans of `label` reported in `text` read as `format`.
+fn found(text: &str, format: Format, label: Label) -> Vec<&str> {
+    let r = redact_str(text, format, &Options::default()).unwrap();
+    r.findings.iter().filter(|f| f.label == label).map(|f| &text[f.start_byte..f.end_byte]).collect()
 }
 
 #[test]
@@ -82,26 +83,14 @@ fn a_dutch_adjective_opens_the_street_name() {
 fn a_country_code_cell_is_no_person() {
     let t =
         "id,name,address,country,phone\n7,Tove Lindahl,\"Kaivokatu 8, 00100 Helsinki\",FI,+358 40 123 4567\n";
-    let r = redact_str(t, Format::Csv, &Options::default()).unwrap();
-    let people: Vec<&str> = r
-        .findings
-        .iter()
-        .filter(|f| f.label == Label::Person)
-        .map(|f| &t[f.start_byte..f.end_byte])
-        .collect();
+    let people = found(t, Format::Csv, Label::Person);
     assert_eq!(people, vec!["Tove Lindahl"]);
 }
 
 #[test]
 fn the_name_of_a_pickup_point_object_is_no_person() {
     let t = r#"{"recipient": {"name": "Ines Carvalho"}, "pickup_point": {"name": "Kiosk Lindholmen", "city": "Göteborg"}}"#;
-    let r = redact_str(t, Format::Json, &Options::default()).unwrap();
-    let people: Vec<&str> = r
-        .findings
-        .iter()
-        .filter(|f| f.label == Label::Person)
-        .map(|f| &t[f.start_byte..f.end_byte])
-        .collect();
+    let people = found(t, Format::Json, Label::Person);
     assert_eq!(people, vec!["Ines Carvalho"]);
 }
 
@@ -110,13 +99,7 @@ fn a_firm_sending_to_a_person_keeps_its_address_and_the_person_hers() {
     let t = "nr,avsändare,avs_adress,avs_postnr,mottagare,mott_adress,mott_postnr\n\
              1,Bryggeri Norrsken AB,Bruksgatan 4,972 31,Hedda Lantto,Tallvägen 9,981 40\n\
              2,Hedda Lantto,Tallvägen 9,981 40,Kommunens Stadsbibliotek,Torget 1,972 30\n";
-    let r = redact_str(t, Format::Csv, &Options::default()).unwrap();
-    let homes: Vec<&str> = r
-        .findings
-        .iter()
-        .filter(|f| f.label == Label::PostalAddress)
-        .map(|f| &t[f.start_byte..f.end_byte])
-        .collect();
+    let homes = found(t, Format::Csv, Label::PostalAddress);
     assert_eq!(homes, vec!["Tallvägen 9", "981 40", "Tallvägen 9", "981 40"]);
 }
 
@@ -125,12 +108,6 @@ fn a_firm_in_the_company_column_makes_the_row_address_the_firms() {
     let t = "Customer,Company,Street,Postcode\n\
              \"Lund, Maja\",,Granvägen 5,831 40\n\
              \"Berg, Olle\",Bergs Snickeri AB,Industrigatan 7,831 48\n";
-    let r = redact_str(t, Format::Csv, &Options::default()).unwrap();
-    let homes: Vec<&str> = r
-        .findings
-        .iter()
-        .filter(|f| f.label == Label::PostalAddress)
-        .map(|f| &t[f.start_byte..f.end_byte])
-        .collect();
+    let homes = found(t, Format::Csv, Label::PostalAddress);
     assert_eq!(homes, vec!["Granvägen 5", "831 40"]);
 }
