@@ -47,9 +47,7 @@ fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
         .rposition(|&c| !(c.is_ascii_alphabetic() || c >= 0x80 || c == b'-' || c == b'\''))
         .map_or(0, |p| p + 1);
     let w = as_str(&t[ws..s - 1]);
-    let caps = w.chars().filter(|c| c.is_alphabetic()).count() >= 2
-        && w.chars().all(|c| c.is_uppercase() || c == '-' || c == '\'')
-        && w.chars().next().is_some_and(char::is_uppercase)
+    let caps = caps_word(w.as_bytes())
         // With a vowel: not an abbreviation (`DJ`, `VD`).
         && w.chars().any(|c| !c.is_ascii() || matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'Y'));
     if !caps || listed_as_no_name(&title_case(w)) || listed_as_no_name(w) {
@@ -71,6 +69,14 @@ fn caps_surname_before(t: &[u8], s: usize, e: usize) -> Option<usize> {
     ok.then_some(ws)
 }
 
+/// One word in capitals (hyphens and apostrophes inside), two letters or more.
+pub(super) fn caps_word(w: &[u8]) -> bool {
+    let Ok(w) = std::str::from_utf8(w) else { return false };
+    w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && w.chars().all(|c| c.is_uppercase() || c == '-' || c == '\'')
+        && w.chars().next().is_some_and(char::is_uppercase)
+}
+
 /// Whether a cell ends at `e`: a line's end, a tab or a gap of two spaces.
 pub(super) fn cell_ends(t: &[u8], e: usize) -> bool {
     match t.get(e) {
@@ -86,8 +92,8 @@ pub(super) fn line_start(t: &[u8], i: usize) -> bool {
     j == 0 || t[j - 1] == b'\n'
 }
 
-/// `w` with its first letter as it is and the rest in lower case (`EMMA` -> `Emma`).
-fn title_case(w: &str) -> String {
+/// `w` with its first letter in upper case and the rest in lower case (`EMMA` -> `Emma`).
+pub(super) fn title_case(w: &str) -> String {
     let mut cs = w.chars();
     cs.next().map_or_else(String::new, |c| c.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect())
 }

@@ -7,6 +7,7 @@ use crate::Label;
 use crate::lexicon;
 use crate::scan::{Cand, char_at};
 
+use super::handle::capitalised;
 use super::structure::time_stamp_before;
 
 /// Confidence of a lower-case speaker: like a login handle's.
@@ -208,12 +209,6 @@ pub(super) fn role_speakers(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
 /// First parts of a handle that are a system's, not a person's.
 const NOT_PERSON: &[&str] =
     &["admin", "root", "system", "bot", "test", "support", "info", "noreply", "server"];
-
-/// `noor` as `Noor`.
-fn capitalised(w: &str) -> String {
-    let mut cs = w.chars();
-    cs.next().map(|f| f.to_uppercase().chain(cs).collect()).unwrap_or_default()
-}
 
 /// The lower-case display name that opens a chat line after its time stamp, and where it
 /// ends: letters, digits, `.`, `_`, `-`, before `: ` or the line's end.

@@ -72,7 +72,7 @@ fn part_start(t: &[u8], e: usize) -> usize {
 }
 
 /// `anna` as `Anna`, for the name lists (which hold names as written).
-fn capitalised(w: &str) -> String {
+pub(super) fn capitalised(w: &str) -> String {
     let mut cs = w.chars();
     cs.next().map(|f| f.to_uppercase().chain(cs).collect()).unwrap_or_default()
 }

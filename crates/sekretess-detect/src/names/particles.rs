@@ -131,7 +131,7 @@ pub(super) fn particle_head(t: &[u8], s: usize) -> Option<usize> {
     // An elided particle written onto the name: "d'Almeida", "l'Aquila".
     if s >= 2 && t[s - 1] == b'\'' && matches!(t[s - 2], b'd' | b'D' | b'l' | b'L') {
         let ps = s - 2;
-        return cell_start_at(t, ps).then_some(ps);
+        return super::structure::cell_start(t, ps).then_some(ps);
     }
     let mut ps = s;
     for _ in 0..3 {
@@ -159,10 +159,10 @@ pub(super) fn particle_head(t: &[u8], s: usize) -> Option<usize> {
         }
         is = k;
     }
-    if is < ps && cell_start_at(t, is) {
+    if is < ps && super::structure::cell_start(t, is) {
         return Some(is);
     }
-    cell_start_at(t, ps).then_some(ps)
+    super::structure::cell_start(t, ps).then_some(ps)
 }
 
 /// A particle in capitals (`DE`, `VAN`) before a surname in capitals at `s`, as a register
@@ -172,19 +172,6 @@ fn caps_particle(t: &[u8], ws: usize, we: usize, s: usize) -> bool {
     w.iter().all(u8::is_ascii_uppercase)
         && t.get(s..s + 2).is_some_and(|n| n.iter().all(u8::is_ascii_uppercase))
         && PARTICLES.contains(&w.to_ascii_lowercase().as_slice())
-}
-
-/// Whether a cell or value starts at `i`: the text's start, or after a line break, a field
-/// delimiter, a quote, a label's colon or `=`, or a table's gap of two spaces, with spaces
-/// between.
-fn cell_start_at(t: &[u8], i: usize) -> bool {
-    let mut k = i;
-    while k > 0 && t[k - 1] == b' ' {
-        k -= 1;
-    }
-    i - k >= 2
-        || k == 0
-        || matches!(t[k - 1], b'\n' | b'\r' | b'"' | b',' | b';' | b'|' | b'\t' | b':' | b'=')
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Names in a register's rows that the tagger splits or cuts: `SURNAME Given` found as two
 //! names, and `Surname, Given & Given` whose surname the tagger leaves out.
 
-use super::bounds::{cell_ends, line_start};
+use super::bounds::{caps_word, cell_ends, line_start};
 use super::structure::cell_start;
 
 /// Joins and widens the names in `out` (sorted, not overlapping) as a register writes them.
@@ -40,9 +40,10 @@ pub(super) fn split_side_by_side(t: &[u8], out: &mut Vec<(usize, usize, f32)>) {
     while k < out.len() {
         let (s, e, c) = out[k];
         let name = &t[s..e];
-        let gaps: Vec<usize> =
-            name.windows(2).enumerate().filter(|(_, w)| w == b"  ").map(|(i, _)| i).collect();
-        if let [g] = gaps[..]
+        // Exactly one gap of two spaces.
+        let gap = memchr::memmem::find(name, b"  ");
+        if let Some(g) = gap
+            && memchr::memmem::rfind(name, b"  ") == Some(g)
             && name.get(g + 2) != Some(&b' ')
             && full_name(&name[..g])
             && full_name(&name[g + 2..])
@@ -61,14 +62,6 @@ fn full_name(w: &[u8]) -> bool {
     let Ok(w) = std::str::from_utf8(w) else { return false };
     let mut words = w.split(' ');
     words.next().is_some_and(crate::lexicon::is_given) && words.count() >= 1 && !w.contains('\n')
-}
-
-/// One word in capitals (hyphens and apostrophes inside), two letters or more.
-fn caps_word(w: &[u8]) -> bool {
-    let Ok(w) = std::str::from_utf8(w) else { return false };
-    w.chars().filter(|c| c.is_alphabetic()).count() >= 2
-        && w.chars().all(|c| c.is_uppercase() || c == '-' || c == '\'')
-        && w.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// One word in title case (hyphens and apostrophes inside).

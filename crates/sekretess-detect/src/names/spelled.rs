@@ -1,6 +1,7 @@
 //! Names as scanned forms print them: spelled out letter by letter in boxes ("A N N A   B E R G":
 //! one space between letters, two or three between words), or broken over two lines.
 
+use super::bounds::title_case;
 use super::features::Tok;
 use crate::lexicon;
 use crate::scan::char_at;
@@ -50,11 +51,6 @@ fn read_run(t: &[u8], s: usize) -> Vec<(usize, usize, String)> {
     words
 }
 
-fn title(w: &str) -> String {
-    let mut cs = w.chars();
-    cs.next().map_or_else(String::new, |f| f.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect())
-}
-
 /// Adds the spelled-out names among `toks` to `spans` (replacing what overlaps them): a
 /// run of spaced capitals of which one word is a known given name or surname; label words
 /// spelled the same way before it ("N A M N") stay outside.
@@ -78,7 +74,7 @@ pub(super) fn add(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, usize, f32)>) 
         if letters < 4 {
             continue;
         }
-        let titled: Vec<String> = words.iter().map(|w| title(&w.2)).collect();
+        let titled: Vec<String> = words.iter().map(|w| title_case(&w.2)).collect();
         let first = titled
             .iter()
             .position(|w| {
@@ -137,7 +133,7 @@ mod tests {
         let t = b"X  O L A   S V E N S S O N  y";
         let w = read_run(t, 3);
         assert_eq!(w.iter().map(|x| x.2.as_str()).collect::<Vec<_>>(), ["OLA", "SVENSSON"]);
-        assert_eq!(title("ÅSA"), "Åsa");
+        assert_eq!(title_case("ÅSA"), "Åsa");
         // A word of capitals is no run.
         assert!(read_run(b"OLA SVENSSON", 0).is_empty());
     }
