@@ -28,8 +28,8 @@ mod columns;
 mod grammar;
 mod house;
 mod lead;
-pub(super) use grammar::is_en_street_type;
 use grammar::*;
+pub(super) use grammar::{is_en_street_type, is_house_word};
 use lead::{celtic, turkish};
 
 /// A whole address: street, number, postcode and town.

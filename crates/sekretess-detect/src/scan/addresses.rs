@@ -6,7 +6,7 @@
 //! A postcode on a line that names a company form before it ("Fraktbolaget Nord AB, 413 01
 //! Göteborg") is the company's own address (a letterhead), not a person's, and is left.
 
-use super::address_line::{Post, Whole};
+use super::address_line::{Post, Whole, is_house_word};
 use super::confidence;
 use super::{Groups, Scanner, char_at, right_ok};
 use crate::Label;
@@ -637,12 +637,7 @@ fn street_cell(cell: &str) -> bool {
     }
     // A house's name and its street ("Ivy Cottage, Mill Lane", "The Rectory, Church Row").
     let house = rest.split(',').count() >= 2
-        && rest.split(',').next().and_then(|h| h.split_whitespace().last()).is_some_and(|w| {
-            matches!(
-                w,
-                "Cottage" | "House" | "Farm" | "Lodge" | "Vicarage" | "Rectory" | "Barn" | "Manor" | "Gables"
-            )
-        });
+        && rest.split(',').next().and_then(|h| h.split_whitespace().last()).is_some_and(is_house_word);
     numbered || unit || house
 }
 

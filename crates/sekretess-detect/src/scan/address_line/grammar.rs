@@ -522,33 +522,40 @@ pub(super) fn is_no_flat(w: &str) -> bool {
     b.len() == 5 && matches!(b[0], b'H' | b'U' | b'L' | b'K') && b[1..].iter().all(u8::is_ascii_digit)
 }
 
+/// A word that names a kind of house ("Cottage", "Rectory", "Mansions"): a house named
+/// instead of numbered ends with one.
+pub(in crate::scan) fn is_house_word(w: &str) -> bool {
+    HOUSES.contains(&w)
+}
+
+const HOUSES: &[&str] = &[
+    "Cottage",
+    "House",
+    "Farm",
+    "Farmhouse",
+    "Rectory",
+    "Vicarage",
+    "Forge",
+    "Lodge",
+    "Barn",
+    "Mill",
+    "Manor",
+    "Grange",
+    "Villa",
+    "Bungalow",
+    "View",
+    "Croft",
+    "Gables",
+    "Cottages",
+    "Mansions",
+];
+
 /// A house named instead of numbered, before its street ("The Old Rectory, Church Lane"):
 /// "The …", or a word that names a kind of house last.
 pub(super) fn is_house_name(ws: &[(usize, &str)]) -> bool {
-    const HOUSES: &[&str] = &[
-        "Cottage",
-        "House",
-        "Farm",
-        "Farmhouse",
-        "Rectory",
-        "Vicarage",
-        "Forge",
-        "Lodge",
-        "Barn",
-        "Mill",
-        "Manor",
-        "Grange",
-        "Villa",
-        "Bungalow",
-        "View",
-        "Croft",
-        "Gables",
-        "Cottages",
-        "Mansions",
-    ];
     (1..=4).contains(&ws.len())
         && ws.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()))
-        && (ws[0].1 == "The" || ws.last().is_some_and(|(_, w)| HOUSES.contains(w)))
+        && (ws[0].1 == "The" || ws.last().is_some_and(|(_, w)| is_house_word(w)))
 }
 
 /// Titles that name a street with the genitive of a name after them ("Mäster Samuelsgatan",

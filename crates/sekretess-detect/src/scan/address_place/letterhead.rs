@@ -33,10 +33,6 @@ pub(super) fn letterhead_lead(before: &str) -> bool {
         })
         // A unit or a house's name is part of a home's address ("Rose Cottage, 4 Mill Lane").
         && !words.iter().any(|w| {
-            matches!(
-                *w,
-                "Flat" | "Apt" | "Unit" | "Box" | "Lgh" | "The" | "Cottage" | "House" | "Farm" | "Lodge" | "Villa"
-                    | "Barn" | "Manor" | "Mansions" | "Vicarage" | "Rectory" | "Forge" | "Mill" | "Gables"
-            )
+            matches!(*w, "Flat" | "Apt" | "Unit" | "Box" | "Lgh" | "The") || crate::scan::address_line::is_house_word(w)
         })
 }
