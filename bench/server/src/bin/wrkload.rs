@@ -20,6 +20,9 @@
 //! in that PostgreSQL database (use a throwaway one); CPU and fsyncs are the server
 //! process's, not PostgreSQL's.
 //!
+//! With `--profile DIR` each round also runs `perf record --call-graph dwarf -p` on the server into
+//! `DIR/<operation>-<connections>-<round>.data`, for `perf report -i`.
+//!
 //! The API key is written into the Lua scripts in a private temporary folder, never on a
 //! command line.
 #![forbid(unsafe_code)]
@@ -136,6 +139,27 @@ fn with_fsyncs<T>(pid: u32, log: &Path, f: impl FnOnce() -> Result<T>) -> Result
     Ok((result?, fsyncs))
 }
 
+/// Records the server's call stacks while `f` runs (`perf record -p`) into `out`, when
+/// given; perf's own failure only loses the profile.
+fn with_profile<T>(pid: u32, out: Option<PathBuf>, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let Some(out) = out else { return f() };
+    let perf = Command::new("perf")
+        // DWARF unwinding: release builds keep no frame pointers.
+        .args(["record", "-F", "499", "--call-graph", "dwarf,16384", "-q", "-o"])
+        .arg(&out)
+        .arg("-p")
+        .arg(pid.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let result = f();
+    if let Ok(mut p) = perf {
+        let _ = Command::new("kill").args(["-INT", &p.id().to_string()]).status();
+        let _ = p.wait();
+    }
+    result
+}
+
 fn median(v: &[f64]) -> f64 {
     let mut x = v.to_vec();
     x.sort_by(f64::total_cmp);
@@ -143,13 +167,14 @@ fn median(v: &[f64]) -> f64 {
 }
 
 const USAGE: &str =
-    "usage: wrkload --bin SEKRETESS [--seconds 5] [--rounds 3] [--customers 2000] [--threads 2]
+    "usage: wrkload --bin SEKRETESS [--seconds 5] [--rounds 3] [--customers 2000] [--threads 2] [--profile DIR]
 Loads a real `sekretess serve` with wrk (gets and single creates at 16 and 64 connections).
 PostgreSQL instead of SQLite: SEKRETESS_BENCH_POSTGRES_URL=postgres://... in the environment.
-fsyncs are counted when `perf` can trace this machine's syscalls.";
+fsyncs are counted when `perf` can trace this machine's syscalls.
+--profile DIR: each round's `perf record` (DWARF call graphs) of the server in DIR/<operation>-<connections>-<round>.data.";
 
 fn main() -> Result<()> {
-    let mut bin = None;
+    let (mut bin, mut profile) = (None, None::<PathBuf>);
     // The PostgreSQL URL comes from the environment (it may hold a password), as in `writes`.
     let store = std::env::var("SEKRETESS_BENCH_POSTGRES_URL").ok();
     let (mut seconds, mut rounds, mut customers, mut threads) = (5u64, 3usize, 2000usize, 2usize);
@@ -162,6 +187,7 @@ fn main() -> Result<()> {
             "--rounds" => rounds = v()?.parse()?,
             "--customers" => customers = v()?.parse()?,
             "--threads" => threads = v()?.parse()?,
+            "--profile" => profile = Some(PathBuf::from(v()?)),
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -212,8 +238,9 @@ fn main() -> Result<()> {
             };
             for (what, script) in order {
                 let (cpu0, sw0) = counters(pid)?;
+                let record = profile.as_ref().map(|d| d.join(format!("{what}-{conns}-{}.data", r + 1)));
                 let (x, fsyncs) = with_fsyncs(pid, &dir.path().join("perf.csv"), || {
-                    wrk(script, &server.addr, threads, conns, seconds)
+                    with_profile(pid, record, || wrk(script, &server.addr, threads, conns, seconds))
                 })?;
                 let (cpu1, sw1) = counters(pid)?;
                 let n = (x[0] * seconds as f64).max(1.0);
