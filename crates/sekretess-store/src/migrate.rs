@@ -20,6 +20,7 @@ pub const SQLITE_CONTROL: &[Step] = &[
     (9, "group schemas", include_str!("../migrations/sqlite/control/0009_group_schemas.sql")),
     (10, "retention", include_str!("../migrations/sqlite/control/0010_retention.sql")),
     (13, "key subject binding", include_str!("../migrations/sqlite/control/0013_key_subject_binding.sql")),
+    (14, "audit index batches", include_str!("../migrations/sqlite/control/0014_audit_index_batches.sql")),
 ];
 pub const SQLITE_GROUP: &[Step] = &[
     (1, "init", include_str!("../migrations/sqlite/group/0001_init.sql")),
@@ -45,6 +46,7 @@ pub const POSTGRES_CONTROL: &[Step] = &[
     (9, "group schemas", include_str!("../migrations/postgres/control/0009_group_schemas.sql")),
     (10, "retention", include_str!("../migrations/postgres/control/0010_retention.sql")),
     (13, "key subject binding", include_str!("../migrations/postgres/control/0013_key_subject_binding.sql")),
+    (14, "audit index batches", include_str!("../migrations/postgres/control/0014_audit_index_batches.sql")),
 ];
 #[cfg(feature = "postgres")]
 pub const POSTGRES_GROUP: &[Step] = &[

@@ -38,6 +38,72 @@ fn entry(row: &sqlx::sqlite::SqliteRow) -> Result<Entry, StoreError> {
 
 const AUDIT_ROWS_PER_STATEMENT: usize = 200;
 
+/// Entries the customer index (`audit_by_customer`, migration 0014) may lag behind the log
+/// before the writer indexes them in one batch. A batch sorts its entries by code, so each
+/// index page it changes takes many of them; reads scan at most this many entries of the
+/// log for the rest.
+pub(crate) const INDEX_BATCH: u64 = 4096;
+
+/// The audit writer's connection, kept between rounds, and how far the customer index goes.
+pub(crate) struct AuditWriter {
+    conn: sqlx::SqliteConnection,
+    /// Every entry up to this sequence number is in `audit_by_customer`.
+    indexed_to: u64,
+}
+
+impl AuditWriter {
+    /// A connection from the pool, and the index's extent. An index past the log's last entry
+    /// (the log was cut back) is cut back to it, so the entries written next are read from the
+    /// log until a batch indexes them.
+    async fn open(pool: &sqlx::SqlitePool) -> Result<Self, StoreError> {
+        let mut conn = pool.acquire().await.map_err(map_err)?.detach();
+        let (mut indexed_to, head): (i64, i64) = sqlx::query_as(
+            "SELECT indexed_to, (SELECT coalesce(max(seq), 0) FROM audit_log) FROM audit_index_state",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .map_err(map_err)?;
+        if indexed_to > head {
+            for statement in
+                ["DELETE FROM audit_by_customer WHERE seq > ?", "UPDATE audit_index_state SET indexed_to = ?"]
+            {
+                sqlx::query(statement).bind(head).execute(&mut conn).await.map_err(map_err)?;
+            }
+            indexed_to = head;
+        }
+        Ok(AuditWriter { conn, indexed_to: u64::try_from(indexed_to).unwrap_or(0) })
+    }
+
+    /// Indexes the entries up to `head` by customer once they are a batch: one transaction,
+    /// inserts in key order.
+    async fn index_if_due(&mut self, head: u64) -> Result<(), StoreError> {
+        if head < self.indexed_to.saturating_add(INDEX_BATCH) {
+            return Ok(());
+        }
+        use sqlx::Connection;
+        let (from, to) =
+            (i64::try_from(self.indexed_to).unwrap_or(i64::MAX), i64::try_from(head).unwrap_or(i64::MAX));
+        let mut tx = self.conn.begin().await.map_err(map_err)?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO audit_by_customer (customer, seq) SELECT customer, seq FROM audit_log \
+             WHERE seq > ?1 AND seq <= ?2 AND customer IS NOT NULL ORDER BY customer, seq",
+        )
+        .bind(from)
+        .bind(to)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_err)?;
+        sqlx::query("UPDATE audit_index_state SET indexed_to = max(indexed_to, ?)")
+            .bind(to)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
+        tx.commit().await.map_err(map_err)?;
+        self.indexed_to = head;
+        Ok(())
+    }
+}
+
 fn insert_entries(chunk: &[Entry]) -> QueryBuilder<'_, Sqlite> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
         "INSERT INTO audit_log (seq, time, actor, action, group_name, customer, fields, purpose, outcome, request_id, origin, mac) ",
@@ -148,10 +214,11 @@ impl AuditStore for SqliteStore {
         // taking one from the pool and giving it back for every round. After an error it
         // takes a fresh one.
         let mut slot = self.audit_connection.lock().await;
-        let conn = match slot.as_mut() {
-            Some(conn) => conn,
-            None => slot.insert(self.control().acquire().await.map_err(map_err)?.detach()),
+        let writer = match slot.as_mut() {
+            Some(writer) => writer,
+            None => slot.insert(AuditWriter::open(self.control()).await?),
         };
+        let conn = &mut writer.conn;
         let written = if entries.len() <= AUDIT_ROWS_PER_STATEMENT && rows.is_empty() {
             // One statement is atomic on its own: a group commit is a single round trip.
             insert_entries(entries).build().execute(&mut *conn).await.map(drop).map_err(head_conflict)
@@ -161,8 +228,15 @@ impl AuditStore for SqliteStore {
         if written.as_ref().is_err_and(|e| !matches!(e, StoreError::Conflict { .. })) {
             *slot = None;
         }
-        drop(slot);
         written?;
+        // The round is on record whatever the index does: entries a failed batch leaves out
+        // are read from the log, and the next round's writer (a fresh connection) tries again.
+        if let (Some(writer), Some(last)) = (slot.as_mut(), entries.last())
+            && writer.index_if_due(last.seq).await.is_err()
+        {
+            *slot = None;
+        }
+        drop(slot);
         self.control_checkpoints.after_commit(self.control());
         Ok(())
     }
@@ -183,14 +257,20 @@ impl AuditStore for SqliteStore {
         from: u64,
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
-        let rows =
-            sqlx::query("SELECT * FROM audit_log WHERE customer = ? AND seq >= ? ORDER BY seq LIMIT ?")
-                .bind(customer)
-                .bind(i64::try_from(from).unwrap_or(i64::MAX))
-                .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-                .fetch_all(self.control())
-                .await
-                .map_err(map_err)?;
+        // Indexed entries from audit_by_customer, the later ones (at most a batch) from the log.
+        let rows = sqlx::query(
+            "SELECT * FROM audit_log WHERE seq IN ( \
+                 SELECT seq FROM audit_by_customer WHERE customer = ?1 AND seq >= ?2 \
+                 UNION ALL SELECT seq FROM audit_log \
+                 WHERE seq > (SELECT indexed_to FROM audit_index_state) AND seq >= ?2 AND customer = ?1) \
+             ORDER BY seq LIMIT ?3",
+        )
+        .bind(customer)
+        .bind(i64::try_from(from).unwrap_or(i64::MAX))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(self.control())
+        .await
+        .map_err(map_err)?;
         rows.iter().map(entry).collect()
     }
 }

@@ -166,7 +166,7 @@ pub struct SqliteStore {
     control_reader: Arc<Reader>,
     /// The audit writer's own connection to the control database, kept across rounds (see
     /// `sqlite/audit.rs`). Detached from the pool, so dropping it needs no runtime.
-    pub(crate) audit_connection: Arc<tokio::sync::Mutex<Option<SqliteConnection>>>,
+    pub(crate) audit_connection: Arc<tokio::sync::Mutex<Option<audit::AuditWriter>>>,
 }
 
 /// One customer group's SQLite database.
