@@ -51,6 +51,13 @@ pub fn counters(pid: u32) -> Result<(f64, u64)> {
     Ok((cpu, switches))
 }
 
+/// Bytes the process `pid` has had written to storage (`write_bytes` of `/proc/PID/io`: its
+/// log, its commits and its checkpoints), or 0 where the kernel does not count them.
+pub fn written_bytes(pid: u32) -> u64 {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).unwrap_or_default();
+    io.lines().find_map(|l| l.strip_prefix("write_bytes:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0)
+}
+
 /// A running server: its process, a client with the service key, the service key itself
 /// (for load generators of their own), its address and the codes of the group's customers.
 pub struct Server {

@@ -6,7 +6,8 @@
 //! alternating rounds: masked gets by code and single creates (`POST /v1/customers`, one
 //! customer each, unique values). For each round: requests/s, p50/p99 (wrk's), non-2xx
 //! answers, and the server process's CPU time and context switches per request (`/proc`)
-//! and fsyncs per request (`perf stat` on the server's syscalls, when perf is allowed).
+//! and fsyncs per request (`perf stat` on the server's syscalls, when perf is allowed), and the
+//! kilobytes per request it had written to storage (`write_bytes` of `/proc/PID/io`).
 //!
 //! ```sh
 //! apt-get install wrk linux-perf    # Debian's packages
@@ -31,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
-use sekretess_bench_server::served::{Server, counters, start};
+use sekretess_bench_server::served::{Server, counters, start, written_bytes};
 use sekretess_bench_server::{count_fsyncs, runtime};
 use sekretess_core::{Clock, SystemClock};
 use sekretess_server::tls;
@@ -220,9 +221,9 @@ fn main() -> Result<()> {
         load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
     );
     println!(
-        "| round | operation | connections | requests/s | p50 ms | p99 ms | server CPU us/req | ctx switches/req | fsyncs/req | non-2xx |"
+        "| round | operation | connections | requests/s | p50 ms | p99 ms | server CPU us/req | ctx switches/req | fsyncs/req | KB written/req | non-2xx |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     let mut summary = Vec::new();
     for conns in [16usize, 64] {
         let (mut get_rates, mut create_rates) = (Vec::new(), Vec::new());
@@ -237,22 +238,23 @@ fn main() -> Result<()> {
                 [("create", &creates), ("get", &gets)]
             };
             for (what, script) in order {
-                let (cpu0, sw0) = counters(pid)?;
+                let ((cpu0, sw0), written0) = (counters(pid)?, written_bytes(pid));
                 let record = profile.as_ref().map(|d| d.join(format!("{what}-{conns}-{}.data", r + 1)));
                 let (x, fsyncs) = with_fsyncs(pid, &dir.path().join("perf.csv"), || {
                     with_profile(pid, record, || wrk(script, &server.addr, threads, conns, seconds))
                 })?;
-                let (cpu1, sw1) = counters(pid)?;
+                let ((cpu1, sw1), written1) = (counters(pid)?, written_bytes(pid));
                 let n = (x[0] * seconds as f64).max(1.0);
                 let fsyncs = fsyncs.map_or("-".to_owned(), |f| format!("{:.3}", f as f64 / n));
                 println!(
-                    "| {} | {what} | {conns} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {fsyncs} | {} |",
+                    "| {} | {what} | {conns} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {fsyncs} | {:.1} | {} |",
                     r + 1,
                     x[0],
                     x[1],
                     x[2],
                     (cpu1 - cpu0) / n * 1e6,
                     (sw1 - sw0) as f64 / n,
+                    written1.saturating_sub(written0) as f64 / n / 1024.0,
                     x[3] + x[4]
                 );
                 anyhow::ensure!(
