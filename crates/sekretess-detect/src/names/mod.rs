@@ -15,6 +15,7 @@ mod features;
 mod handle;
 mod items;
 mod lexcache;
+mod lists;
 mod model;
 mod neighbours;
 mod particles;
@@ -146,6 +147,10 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         rows::split_side_by_side(text, &mut spans);
         recall::add(text, &s, &mut spans);
         recall::trim_and_join(text, &mut spans);
+        lists::nickname_surname(text, &mut spans);
+        lists::split_lists(text, &mut spans);
+        lists::genitive_full_names(text, &mut spans);
+        lists::family_names(text, &s.toks, &mut spans);
         roman_suffix(text, &mut spans);
         spelled::add(text, &s.toks, &mut spans);
         spelled::join_broken(text, &mut spans);
