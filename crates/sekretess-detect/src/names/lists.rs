@@ -55,7 +55,9 @@ pub(super) fn split_lists(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
             continue;
         };
         let (a, b) = (&inner[..p], &inner[p + 2..]);
-        if b.contains(&b',') || a.iter().all(|c| !c.is_ascii_lowercase()) || b.iter().all(|c| !c.is_ascii_lowercase())
+        if b.contains(&b',')
+            || a.iter().all(|c| !c.is_ascii_lowercase())
+            || b.iter().all(|c| !c.is_ascii_lowercase())
         {
             k += 1;
             continue;
@@ -91,7 +93,9 @@ pub(super) fn nickname_surname(t: &[u8], spans: &mut [(usize, usize, f32)]) {
         };
         let ns = e + o;
         let ne = word_end(t, ns);
-        if ne == ns || ne - ns > 20 || !title(as_str(&t[ns..ne])) && !t[ns..ne].iter().all(u8::is_ascii_uppercase)
+        if ne == ns
+            || ne - ns > 20
+            || !title(as_str(&t[ns..ne])) && !t[ns..ne].iter().all(u8::is_ascii_uppercase)
         {
             continue;
         }
@@ -158,7 +162,11 @@ pub(super) fn family_names(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, usize
         if !english && !swedish {
             continue;
         }
-        let end = if swedish && t.get(we) == Some(&b' ') && lower_at(t, we + 1) && w.ends_with('s') && !w.ends_with("ss")
+        let end = if swedish
+            && t.get(we) == Some(&b' ')
+            && lower_at(t, we + 1)
+            && w.ends_with('s')
+            && !w.ends_with("ss")
         {
             we - 1
         } else {
@@ -172,6 +180,39 @@ pub(super) fn family_names(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, usize
                 }
             }
             None => add.push((ws, end, 0.6)),
+        }
+    }
+    if !add.is_empty() {
+        spans.extend(add);
+        spans.sort_by_key(|x| x.0);
+    }
+}
+
+/// Two words in capitals alone in a table's cell, one a given name and the other a surname the
+/// lists know (`QUORBELL EMMA`, `EMMA QUORBELL` on a statement's row), are a name where the
+/// tagger found none: a register prints its people so, a heading does not fill one cell.
+pub(super) fn caps_cells(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, usize, f32)>) {
+    use crate::lexicon as l;
+    let mut add: Vec<(usize, usize, f32)> = Vec::new();
+    for w in toks.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        if b.start != a.end + 1 || t[a.end] != b' ' {
+            continue;
+        }
+        let (x, y) = (&t[a.start..a.end], &t[b.start..b.end]);
+        if x.len() < 2 || y.len() < 2 || !x.iter().chain(y).all(|c| c.is_ascii_uppercase() || *c == b'-') {
+            continue;
+        }
+        if !(super::structure::cell_start(t, a.start) && super::bounds::cell_ends(t, b.end)) {
+            continue;
+        }
+        if spans.iter().any(|z| z.0 < b.end && a.start < z.1) {
+            continue;
+        }
+        let (x, y) = (super::bounds::title_case(as_str(x)), super::bounds::title_case(as_str(y)));
+        let named = |g: &str, f: &str| l::is_given(g) && l::is_surname(f) && !listed_as_no_name(f);
+        if named(&x, &y) || named(&y, &x) {
+            add.push((a.start, b.end, 0.6));
         }
     }
     if !add.is_empty() {
@@ -219,6 +260,24 @@ mod tests {
         let mut sp = vec![at(t, "award")];
         nickname_surname(t.as_bytes(), &mut sp);
         assert_eq!(texts(t, &sp), ["award"]);
+    }
+
+    #[test]
+    fn a_family_and_a_row_in_capitals_by_the_detector() {
+        let of = |t: &str| {
+            let r = crate::redact_str(t, crate::Format::Text, &crate::Options::default()).unwrap();
+            r.findings
+                .iter()
+                .filter(|f| f.label == crate::Label::Person)
+                .map(|f| t[f.start_byte..f.end_byte].to_string())
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            of("The party is at the home of the Lindqvist family on Friday.").contains(&"Lindqvist".into())
+        );
+        assert!(of("Vi ses hos familjen Lindqvists sommarstuga.").contains(&"Lindqvist".into()));
+        assert!(of("Saldo\n2026-01-07  ERIKSSON ANNA       120,00\n").contains(&"ERIKSSON ANNA".into()));
+        assert!(of("VÄLKOMMEN TILL ÅRSMÖTET\n").is_empty());
     }
 
     #[test]
