@@ -67,11 +67,12 @@ pub(super) fn split_lists(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
             let ws = word_start(t, s - 2);
             ws < s - 2 && title(as_str(&t[ws..s - 2]))
         };
-        // The item after: `, Word` with both sides single known given names.
-        let after = t.get(e..e + 2) == Some(b", ")
-            && t.get(e + 2).is_some_and(u8::is_ascii_uppercase)
-            && crate::lexicon::is_given(as_str(a))
-            && crate::lexicon::is_given(as_str(b));
+        // Both sides single known given names, and an item after (`, Word`) or before (`och`,
+        // `and`: `Given och Given, Given`).
+        let givens = crate::lexicon::is_given(as_str(a)) && crate::lexicon::is_given(as_str(b));
+        let after = givens
+            && ((t.get(e..e + 2) == Some(b", ") && t.get(e + 2).is_some_and(u8::is_ascii_uppercase))
+                || [&b" och "[..], b" and ", b" & "].iter().any(|c| t[..s].ends_with(c)));
         if before || after {
             spans[k] = (s, s + p, conf);
             spans.insert(k + 1, (s + p + 2, e, conf));
@@ -84,10 +85,16 @@ pub(super) fn split_lists(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
 
 /// A name that ends before a nickname in quotes and a capitalised word the tagger left out
 /// (`Given "Nick" Surname`) takes both, when no list takes the word for something else.
-pub(super) fn nickname_surname(t: &[u8], spans: &mut [(usize, usize, f32)]) {
-    for k in 0..spans.len() {
+pub(super) fn nickname_surname(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
+    let mut k = 0;
+    while k < spans.len() {
         let e = spans[k].1;
-        let next = spans.get(k + 1).map_or(t.len(), |x| x.0);
+        k += 1;
+        // The nickname found as a name of its own is passed over.
+        let nick_span = spans.get(k).is_some_and(|x| {
+            NICK_OPEN.iter().any(|p| t[e..].starts_with(p.as_bytes()) && x.0 == e + p.len())
+        });
+        let next = spans.get(k + usize::from(nick_span)).map_or(t.len(), |x| x.0);
         let Some(o) = NICK_OPEN.iter().find(|p| t[e..].starts_with(p.as_bytes())).map(|p| p.len()) else {
             continue;
         };
@@ -109,7 +116,10 @@ pub(super) fn nickname_surname(t: &[u8], spans: &mut [(usize, usize, f32)]) {
         }
         let w = as_str(&t[ss..se]);
         if title(w) && !listed_as_no_name(w) {
-            spans[k].1 = se;
+            spans[k - 1].1 = se;
+            if nick_span {
+                spans.remove(k);
+            }
         }
     }
 }
@@ -130,19 +140,42 @@ fn genitive_surname(t: &[u8], ws: usize, we: usize) -> bool {
 
 /// A full name in the Swedish genitive is the name without its `s` (`Given Surnames pappa`):
 /// the tagger's span keeps it, or stops before the surname.
-pub(super) fn genitive_full_names(t: &[u8], spans: &mut [(usize, usize, f32)]) {
-    for k in 0..spans.len() {
+/// A street named so (`Given Surnames gata`, `… väg`, `… torg`) is no person at all.
+pub(super) fn genitive_full_names(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
+    let mut k = 0;
+    while k < spans.len() {
         let (s, e, _) = spans[k];
         let next = spans.get(k + 1).map_or(t.len(), |x| x.0);
         let ls = word_start(t, e);
+        let mut ge = None;
         if ls > s && t[ls - 1] == b' ' && genitive_surname(t, ls, e) {
-            spans[k].1 = e - 1;
+            ge = Some(e);
         } else if t.get(e) == Some(&b' ') && t.get(e + 1).is_some_and(u8::is_ascii_uppercase) {
             let we = word_end(t, e + 1);
             if we <= next && genitive_surname(t, e + 1, we) {
-                spans[k].1 = we - 1;
+                ge = Some(we);
             }
         }
+        // `Given Surnames gata` whatever the lists know of the surname.
+        if ge.is_none() && t.get(e) == Some(&b' ') && t.get(e + 1).is_some_and(u8::is_ascii_uppercase) {
+            let we = word_end(t, e + 1);
+            if we <= next && t[we - 1] == b's' && t.get(we) == Some(&b' ') && lower_at(t, we + 1) {
+                let after = as_str(&t[we + 1..word_end(t, we + 1)]);
+                if crate::lexicon::is_place_word(after) {
+                    spans.remove(k);
+                    continue;
+                }
+            }
+        }
+        if let Some(we) = ge {
+            let place = crate::lexicon::is_place_word(as_str(&t[we + 1..word_end(t, we + 1)]));
+            if place {
+                spans.remove(k);
+                continue;
+            }
+            spans[k].1 = we - 1;
+        }
+        k += 1;
     }
 }
 
@@ -221,6 +254,72 @@ pub(super) fn caps_cells(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, usize, 
     }
 }
 
+/// Two people signed or addressed together (`Given Surname & Given Surname`, `Given & Given`
+/// at a sign-off): each side is a name where the tagger, taking `&` for a firm's, left one
+/// out. A side is a full name opening with a known given name, or, when both are one word, a
+/// known given name each, the pair alone between a field's start and the line's or a quote's
+/// end (`Ben & Jerry's`, `Quorbel & Söner` are firms).
+pub(super) fn coordinated_pairs(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, usize, f32)>) {
+    use crate::lexicon as l;
+    let mut add: Vec<(usize, usize, f32)> = Vec::new();
+    let joined = |a: &Tok, b: &Tok| b.start == a.end + 1 && t[a.end] == b' ';
+    let word = |k: usize| as_str(&t[toks[k].start..toks[k].end]);
+    let given = |k: usize| title(word(k)) && l::is_given(word(k));
+    let other = |k: usize| title(word(k)) && !listed_as_no_name(word(k));
+    for k in 0..toks.len().saturating_sub(1) {
+        let gap = &t[toks[k].end..toks[k + 1].start];
+        if !matches!(gap, b" & " | b" and " | b" och ") {
+            continue;
+        }
+        // The left side: `Given Surname` or `Given`.
+        // A right side the tagger found whole vouches for a left side no list knows, when the
+        // pair fills its line (`Given Surname & Given Surname` under a sign-off).
+        let right_found = |re: usize| spans.iter().any(|z| z.0 == toks[k + 1].start && z.1 == re);
+        let left_full = k >= 1 && joined(&toks[k - 1], &toks[k]) && given(k - 1) && other(k);
+        let ls = if left_full { toks[k - 1].start } else { toks[k].start };
+        // The right side: `Given Surname` or `Given`.
+        let right_full = k + 2 < toks.len()
+            && joined(&toks[k + 1], &toks[k + 2])
+            && other(k + 1)
+            && other(k + 2)
+            && (given(k + 1) || right_found(toks[k + 2].end));
+        let re = if right_full { toks[k + 2].end } else { toks[k + 1].end };
+        let (end_ok, start_ok) = (
+            matches!(t.get(re), None | Some(b'\n' | b'\r' | b'"' | b'.' | b',' | b'!'))
+                && !t[re..].starts_with(b"'s"),
+            super::structure::cell_start(t, ls) || t[..ls].ends_with(b", ") || t[..ls].ends_with(b"from "),
+        );
+        let left_full = left_full
+            || (k >= 1
+                && right_full
+                && joined(&toks[k - 1], &toks[k])
+                && other(k - 1)
+                && other(k)
+                && right_found(re)
+                && super::bounds::line_start(t, toks[k - 1].start)
+                && matches!(t.get(re), None | Some(b'\n' | b'\r')));
+        let ls = if left_full { toks[k - 1].start } else { ls };
+        let pair = if left_full && right_full {
+            start_ok || end_ok
+        } else {
+            !left_full && !right_full && given(k) && given(k + 1) && start_ok && end_ok
+        };
+        if !pair || (k >= 1 && !left_full && joined(&toks[k - 1], &toks[k])) {
+            continue;
+        }
+        let (le, rs) = (toks[k].end, toks[k + 1].start);
+        for (a, b) in [(ls, le), (rs, re)] {
+            if !spans.iter().any(|z| z.0 < b && a < z.1) {
+                add.push((a, b, 0.6));
+            }
+        }
+    }
+    if !add.is_empty() {
+        spans.extend(add);
+        spans.sort_by_key(|x| x.0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -244,6 +343,10 @@ mod tests {
         let mut sp = vec![at(t, "Tova Quorbel"), at(t, "Anton \"Ant\" Lindbeck, Mira Ek")];
         split_lists(t.as_bytes(), &mut sp);
         assert_eq!(texts(t, &sp), ["Tova Quorbel", "Anton \"Ant\" Lindbeck", "Mira Ek"]);
+        let t = "Saknad av Tova och Selma, Otto";
+        let mut sp = vec![at(t, "Tova"), at(t, "Selma, Otto")];
+        split_lists(t.as_bytes(), &mut sp);
+        assert_eq!(texts(t, &sp), ["Tova", "Selma", "Otto"]);
         let t = "Kund: Quorbelsson, Maj-Britt, 070-123 45 67";
         let mut sp = vec![at(t, "Quorbelsson, Maj-Britt")];
         split_lists(t.as_bytes(), &mut sp);
@@ -254,6 +357,10 @@ mod tests {
     fn a_nickname_takes_the_surname_after_it() {
         let t = "our treasurer Hilda \"Hils\" Quorbel retires";
         let mut sp = vec![at(t, "Hilda")];
+        nickname_surname(t.as_bytes(), &mut sp);
+        assert_eq!(texts(t, &sp), ["Hilda \"Hils\" Quorbel"]);
+        let t = "our treasurer Hilda \"Hils\" Quorbel retires";
+        let mut sp = vec![at(t, "Hilda"), at(t, "Hils")];
         nickname_surname(t.as_bytes(), &mut sp);
         assert_eq!(texts(t, &sp), ["Hilda \"Hils\" Quorbel"]);
         let t = "the award \"Hils\" Street Prize";
@@ -278,6 +385,11 @@ mod tests {
         assert!(of("Vi ses hos familjen Lindqvists sommarstuga.").contains(&"Lindqvist".into()));
         assert!(of("Saldo\n2026-01-07  ERIKSSON ANNA       120,00\n").contains(&"ERIKSSON ANNA".into()));
         assert!(of("VÄLKOMMEN TILL ÅRSMÖTET\n").is_empty());
+        let p = of("Best wishes,\nTove Lindqvist & Omar Haddad\n");
+        assert!(p.contains(&"Tove Lindqvist".into()) && p.contains(&"Omar Haddad".into()), "{p:?}");
+        let p = of("A card for you. Love, Tove & Omar\n");
+        assert!(p.contains(&"Tove".into()) && p.contains(&"Omar".into()), "{p:?}");
+        assert!(of("We stock Quorbel & Lindqvist's jams.\n").is_empty());
     }
 
     #[test]
@@ -286,6 +398,14 @@ mod tests {
         let mut sp = vec![at(t, "Tove Lindbergs")];
         genitive_full_names(t.as_bytes(), &mut sp);
         assert_eq!(texts(t, &sp), ["Tove Lindberg"]);
+        let t = "Vattnet stängs av på Tove Lindbergs gata.";
+        let mut sp = vec![at(t, "Tove")];
+        genitive_full_names(t.as_bytes(), &mut sp);
+        assert!(sp.is_empty());
+        let t = "Vattnet stängs av på Tove Quorbels väg.";
+        let mut sp = vec![at(t, "Tove")];
+        genitive_full_names(t.as_bytes(), &mut sp);
+        assert!(sp.is_empty());
         let t = "Tove Lindbergs bil står här.";
         let mut sp = vec![at(t, "Tove")];
         genitive_full_names(t.as_bytes(), &mut sp);

@@ -152,6 +152,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         lists::genitive_full_names(text, &mut spans);
         lists::family_names(text, &s.toks, &mut spans);
         lists::caps_cells(text, &s.toks, &mut spans);
+        lists::coordinated_pairs(text, &s.toks, &mut spans);
         roman_suffix(text, &mut spans);
         spelled::add(text, &s.toks, &mut spans);
         spelled::join_broken(text, &mut spans);
