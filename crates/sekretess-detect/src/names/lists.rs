@@ -185,14 +185,15 @@ pub(super) fn family_names(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, usize
     let mut add: Vec<(usize, usize, f32)> = Vec::new();
     for tok in toks {
         let (ws, we) = (tok.start, tok.end);
-        let w = as_str(&t[ws..we]);
-        if !title(w) || listed_as_no_name(w) {
-            continue;
-        }
+        // Byte tests before the lists.
         let head = &t[..ws];
         let english = (head.ends_with(b"the ") || head.ends_with(b"The ")) && t[we..].starts_with(b" family");
         let swedish = head.ends_with(b"familjen ") || head.ends_with(b"Familjen ");
         if !english && !swedish {
+            continue;
+        }
+        let w = as_str(&t[ws..we]);
+        if !title(w) || listed_as_no_name(w) {
             continue;
         }
         let end = if swedish
