@@ -321,6 +321,99 @@ pub(super) fn coordinated_pairs(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, 
     }
 }
 
+/// Words of a closing line (`Many thanks,`, `Best wishes,`, `Med vänliga hälsningar,`).
+const CLOSINGS: [&str; 16] = [
+    "thanks",
+    "regards",
+    "wishes",
+    "cheers",
+    "best",
+    "love",
+    "blessing",
+    "sincerely",
+    "faithfully",
+    "warmly",
+    "hälsningar",
+    "hälsning",
+    "mvh",
+    "tack",
+    "kram",
+    "hugs",
+];
+
+/// A word alone under a closing line ending in a comma (`Many thanks,⏎Given (Secretary)`,
+/// `Thanks,⏎Given | Firm`, `Love,⏎Given, Given & Given`) is the writer's given name, whatever
+/// the lists know of it; not a word a list takes for something else.
+/// `skipped` are the words at a sentence's start the tagger was not given (`Given and the team`).
+pub(super) fn sign_offs(
+    t: &[u8],
+    toks: &[Tok],
+    skipped: &[(usize, usize)],
+    spans: &mut Vec<(usize, usize, f32)>,
+) {
+    let mut add: Vec<(usize, usize, f32)> = Vec::new();
+    for (ws, we) in toks.iter().map(|k| (k.start, k.end)).chain(skipped.iter().copied()) {
+        let head = t[..ws].strip_suffix(b"\r\n").or_else(|| t[..ws].strip_suffix(b"\n"));
+        let Some(head) = head.and_then(|h| h.strip_suffix(b",")) else {
+            continue;
+        };
+        let tail = &t[we..];
+        // After a word no list knows, what says it is a person: a role in brackets, a bar
+        // before the firm, another person (`and`, `&`, `, Given`); not a firm's address
+        // (`Firm, Street 1`), not the word alone (a firm signs so too).
+        let line_rest = &tail[..tail.iter().position(|&b| b == b'\n').unwrap_or(tail.len())];
+        let marked = [&b" ("[..], b" |", b" and ", b" & "].iter().any(|p| tail.starts_with(p))
+            || (tail.starts_with(b", ") && !line_rest.iter().any(u8::is_ascii_digit));
+        let alone = tail.is_empty() || tail.starts_with(b"\n") || tail.starts_with(b"\r");
+        if !(marked || alone) || spans.iter().any(|z| z.0 < we && ws < z.1) {
+            continue;
+        }
+        let line = &head[head.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)..];
+        if line.len() > 40 {
+            continue;
+        }
+        let closing = as_str(line)
+            .split(|c: char| !c.is_alphabetic())
+            .any(|w| CLOSINGS.iter().any(|c| w.eq_ignore_ascii_case(c)));
+        let w = as_str(&t[ws..we]);
+        if closing && title(w) && !listed_as_no_name(w) && (marked || crate::lexicon::is_given(w)) {
+            add.push((ws, we, 0.6));
+        }
+    }
+    if !add.is_empty() {
+        spans.extend(add);
+        spans.sort_by_key(|x| x.0);
+    }
+}
+
+/// A name right after a house number and before a comma or a line's end (`, 12 Quorbel Van
+/// Hoan, Town`, `Address: 45/12 Quorbel Street`) is a street named after someone, as Vietnamese
+/// and other addresses write them without a street word; not when it opens with a known given
+/// name (`3 Anna Quorbel, …` in a numbered list).
+pub(super) fn numbered_streets(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
+    spans.retain(|&(s, e, _)| {
+        if s < 2 || t[s - 1] != b' ' || !t[s - 2].is_ascii_digit() {
+            return true;
+        }
+        let ns =
+            t[..s - 1].iter().rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'/')).map_or(0, |p| p + 1);
+        let num = &t[ns..s - 1];
+        if num.len() > 6 || !num[0].is_ascii_digit() {
+            return true;
+        }
+        let before = t[..ns].trim_ascii_end();
+        // Inside a line (a numbered list's line opens with its number: `11 Given Surname`).
+        let opens = before.ends_with(b",") || before.ends_with(b":");
+        // What follows: a comma (perhaps after one more word of the street) or the line's end.
+        let after = &t[e..];
+        let more =
+            after.strip_prefix(b" ").map_or(0, |a| a.iter().take_while(|&&b| word_byte(b)).count() + 1);
+        let closes = matches!(after.get(more), None | Some(b',' | b'\n' | b'\r'));
+        let first = as_str(&t[s..word_end(t, s)]);
+        !(opens && closes && !crate::lexicon::is_given(first))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +484,41 @@ mod tests {
         let p = of("A card for you. Love, Tove & Omar\n");
         assert!(p.contains(&"Tove".into()) && p.contains(&"Omar".into()), "{p:?}");
         assert!(of("We stock Quorbel & Lindqvist's jams.\n").is_empty());
+    }
+
+    #[test]
+    fn a_name_under_a_closing_line() {
+        let t = "See you there.\n\nMany thanks,\nXanthe (Secretary)\n";
+        let toks = super::super::sentence(t.as_bytes(), None).toks;
+        let mut sp = Vec::new();
+        sign_offs(t.as_bytes(), &toks, &[], &mut sp);
+        assert_eq!(texts(t, &sp), ["Xanthe"]);
+        let t = "Vänliga hälsningar,\nQuorbelbox\n\nHälsningar,\nQuorbelpy, Storgatan 1, Stad\n";
+        let toks = super::super::sentence(t.as_bytes(), None).toks;
+        let mut sp = Vec::new();
+        sign_offs(t.as_bytes(), &toks, &[], &mut sp);
+        assert!(sp.is_empty());
+        let t = "Paris, London,\nBerlin and more\n";
+        let toks = super::super::sentence(t.as_bytes(), None).toks;
+        let mut sp = Vec::new();
+        sign_offs(t.as_bytes(), &toks, &[], &mut sp);
+        assert!(sp.is_empty());
+    }
+
+    #[test]
+    fn a_street_after_a_house_number() {
+        let t = "Address: 14 Quorbel Van Hoan, Hanoi";
+        let mut sp = vec![at(t, "Quorbel Van")];
+        numbered_streets(t.as_bytes(), &mut sp);
+        assert!(sp.is_empty());
+        let t = "Runners:\n3 Xanthe Quorbel, 070-123 45 67\n11 Xanthe Lindqvist\n";
+        let mut sp = vec![at(t, "Xanthe Quorbel"), at(t, "Xanthe Lindqvist")];
+        numbered_streets(t.as_bytes(), &mut sp);
+        assert_eq!(texts(t, &sp), ["Xanthe Quorbel", "Xanthe Lindqvist"]);
+        let t = "Runners: 3 Anna Quorbel, 070-123 45 67";
+        let mut sp = vec![at(t, "Anna Quorbel")];
+        numbered_streets(t.as_bytes(), &mut sp);
+        assert_eq!(texts(t, &sp), ["Anna Quorbel"]);
     }
 
     #[test]
