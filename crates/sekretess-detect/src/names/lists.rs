@@ -401,7 +401,7 @@ pub(super) fn numbered_streets(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
         if num.len() > 6 || !num[0].is_ascii_digit() {
             return true;
         }
-        let before = t[..ns].trim_ascii_end();
+        let before = &t[..t[..ns].iter().rposition(|&b| b != b' ').map_or(0, |p| p + 1)];
         // Inside a line (a numbered list's line opens with its number: `11 Given Surname`).
         let opens = before.ends_with(b",") || before.ends_with(b":");
         // What follows: a comma (perhaps after one more word of the street) or the line's end.
@@ -489,9 +489,9 @@ mod tests {
     #[test]
     fn a_name_under_a_closing_line() {
         let t = "See you there.\n\nMany thanks,\nXanthe (Secretary)\n";
-        let toks = super::super::sentence(t.as_bytes(), None).toks;
+        let s = super::super::sentence(t.as_bytes(), None);
         let mut sp = Vec::new();
-        sign_offs(t.as_bytes(), &toks, &[], &mut sp);
+        sign_offs(t.as_bytes(), &s.toks, &s.skipped, &mut sp);
         assert_eq!(texts(t, &sp), ["Xanthe"]);
         let t = "Vänliga hälsningar,\nQuorbelbox\n\nHälsningar,\nQuorbelpy, Storgatan 1, Stad\n";
         let toks = super::super::sentence(t.as_bytes(), None).toks;
