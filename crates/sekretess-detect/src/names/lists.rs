@@ -414,6 +414,61 @@ pub(super) fn numbered_streets(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
     });
 }
 
+/// The parties of a conversation written before a speaker's name in brackets.
+const PARTIES: [&str; 16] = [
+    "buyer",
+    "seller",
+    "köpare",
+    "säljare",
+    "kund",
+    "customer",
+    "agent",
+    "host",
+    "guest",
+    "landlord",
+    "tenant",
+    "hyresvärd",
+    "hyresgäst",
+    "support",
+    "kundtjänst",
+    "handläggare",
+];
+
+/// Whether a party and ` (` stand right before `s` (`Buyer (`).
+pub(super) fn party_before(t: &[u8], s: usize) -> bool {
+    s >= 3 && &t[s - 2..s] == b" (" && {
+        let party = as_str(&t[word_start(t, s - 2)..s - 2]);
+        PARTIES.iter().any(|p| party.eq_ignore_ascii_case(p))
+    }
+}
+
+/// A speaker written as a party and a name in brackets at a line's start (`Buyer (Given):`,
+/// `Kund (Given):`): the name is a person's, the party outside it.
+pub(super) fn party_speakers(t: &[u8], toks: &[Tok], spans: &mut Vec<(usize, usize, f32)>) {
+    let mut add: Vec<(usize, usize, f32)> = Vec::new();
+    for tok in toks {
+        let (ws, we) = (tok.start, tok.end);
+        if ws < 3 || &t[ws - 2..ws] != b" (" || !t[we..].starts_with(b"):") {
+            continue;
+        }
+        let ps = word_start(t, ws - 2);
+        let line = super::bounds::line_start(t, ps) || t[..ps].ends_with(b"] ");
+        let w = as_str(&t[ws..we]);
+        if line
+            && party_before(t, ws)
+            && title(w)
+            && !listed_as_no_name(w)
+            && !spans.iter().any(|z| z.0 < we && ws < z.1)
+        {
+            add.push((ws, we, 0.6));
+        }
+    }
+    if !add.is_empty() {
+        spans.extend(add);
+        spans.sort_by_key(|x| x.0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,6 +558,15 @@ mod tests {
         let mut sp = Vec::new();
         sign_offs(t.as_bytes(), &toks, &[], &mut sp);
         assert!(sp.is_empty());
+    }
+
+    #[test]
+    fn a_party_and_a_name_in_brackets() {
+        let t = "Buyer (Xanthe-Mai):\nYes please.\nTel (Vietnam): 123\n";
+        let s = super::super::sentence(t.as_bytes(), None);
+        let mut sp = Vec::new();
+        party_speakers(t.as_bytes(), &s.toks, &mut sp);
+        assert_eq!(texts(t, &sp), ["Xanthe-Mai"]);
     }
 
     #[test]

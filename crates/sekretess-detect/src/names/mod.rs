@@ -155,6 +155,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         lists::coordinated_pairs(text, &s.toks, &mut spans);
         lists::sign_offs(text, &s.toks, &s.skipped, &mut spans);
         lists::numbered_streets(text, &mut spans);
+        lists::party_speakers(text, &s.toks, &mut spans);
         roman_suffix(text, &mut spans);
         spelled::add(text, &s.toks, &mut spans);
         spelled::join_broken(text, &mut spans);
