@@ -156,9 +156,18 @@ pub(super) fn genitive_full_names(t: &[u8], spans: &mut Vec<(usize, usize, f32)>
                 ge = Some(we);
             }
         }
-        // `Given Surnames gata` whatever the lists know of the surname.
-        if ge.is_none() && t.get(e) == Some(&b' ') && t.get(e + 1).is_some_and(u8::is_ascii_uppercase) {
-            let we = word_end(t, e + 1);
+        // `Given Surnames gata` whatever the lists know of the surname, the genitive inside
+        // the tagger's span or right after it.
+        let gen_end = if ls > s && t[ls - 1] == b' ' {
+            Some(e)
+        } else if t.get(e) == Some(&b' ') && t.get(e + 1).is_some_and(u8::is_ascii_uppercase) {
+            Some(word_end(t, e + 1))
+        } else {
+            None
+        };
+        if ge.is_none()
+            && let Some(we) = gen_end
+        {
             if we <= next && t[we - 1] == b's' && t.get(we) == Some(&b' ') && lower_at(t, we + 1) {
                 let after = as_str(&t[we + 1..word_end(t, we + 1)]);
                 if crate::lexicon::is_place_word(after) {
@@ -596,7 +605,7 @@ mod tests {
         genitive_full_names(t.as_bytes(), &mut sp);
         assert!(sp.is_empty());
         let t = "Vattnet stängs av på Tove Quorbels väg.";
-        let mut sp = vec![at(t, "Tove")];
+        let mut sp = vec![at(t, "Tove Quorbels")];
         genitive_full_names(t.as_bytes(), &mut sp);
         assert!(sp.is_empty());
         let t = "Tove Lindbergs bil står här.";
