@@ -167,14 +167,14 @@ pub(super) fn genitive_full_names(t: &[u8], spans: &mut Vec<(usize, usize, f32)>
         };
         if ge.is_none()
             && let Some(we) = gen_end
+            && we <= next
+            && t[we - 1] == b's'
+            && t.get(we) == Some(&b' ')
+            && lower_at(t, we + 1)
+            && crate::lexicon::is_place_word(as_str(&t[we + 1..word_end(t, we + 1)]))
         {
-            if we <= next && t[we - 1] == b's' && t.get(we) == Some(&b' ') && lower_at(t, we + 1) {
-                let after = as_str(&t[we + 1..word_end(t, we + 1)]);
-                if crate::lexicon::is_place_word(after) {
-                    spans.remove(k);
-                    continue;
-                }
-            }
+            spans.remove(k);
+            continue;
         }
         if let Some(we) = ge {
             let place = crate::lexicon::is_place_word(as_str(&t[we + 1..word_end(t, we + 1)]));
