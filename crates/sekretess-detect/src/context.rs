@@ -662,6 +662,10 @@ pub fn key_label(key: &str) -> Option<Label> {
     {
         return Some(Label::PostalAddress);
     }
+    // Where the person is, not who (`recipient_city`, `kund_ort`): the town alone is no one.
+    if any(&["city", "town", "ort", "postort", "stad", "country", "land", "county", "state", "region"]) {
+        return None;
+    }
     if any(&[
         "name",
         "namn",

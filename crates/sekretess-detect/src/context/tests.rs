@@ -19,6 +19,10 @@ fn keys() {
     assert_eq!(key_label("middle"), Some(Label::Person));
     assert_eq!(key_label("attendee_last"), Some(Label::Person));
     assert_eq!(key_label("first_gift"), None);
+    // A party's town is no person's name (written for this test).
+    assert_eq!(key_label("recipient_city"), None);
+    assert_eq!(key_label("kund_ort"), None);
+    assert_eq!(key_label("recipient_name"), Some(Label::Person));
     assert_eq!(key_label("last_login"), None);
     assert_eq!(key_label("username"), None);
     assert_eq!(key_label("client_ip"), Some(Label::IpAddress));

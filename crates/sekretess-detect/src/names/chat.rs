@@ -200,7 +200,10 @@ pub(super) fn role_speakers(t: &[u8], spans: &mut Vec<(usize, usize, f32)>) {
         if s >= 2 && t[s - 1] == b'(' && t.get(e..e + 2) == Some(b"):") {
             let Ok(w) = std::str::from_utf8(&t[s..e]) else { return true };
             let ls = t[..s].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-            return s - ls > 40 || w.split(' ').any(|x| lexicon::is_given(x) || lexicon::is_surname(x));
+            // After a party (`Buyer (Given):`) the brackets hold the person.
+            return s - ls > 40
+                || super::lists::party_before(t, s)
+                || w.split(' ').any(|x| lexicon::is_given(x) || lexicon::is_surname(x));
         }
         true
     });
