@@ -356,6 +356,10 @@ impl Scanner<'_> {
         let (ss, se) = self.segment_before(s)?;
         let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
         let ws = words(seg);
+        // A flat named by its floor is the whole segment ("2nd floor flat, ").
+        if ws.len() > 2 && unit_segment(seg) == Some(true) {
+            return Some(ss);
+        }
         let off = match ws.len() {
             0 | 1 => return None,
             // A label glued to the unit by its colon ("Deliver to:Flat 12, ").
@@ -527,7 +531,11 @@ impl Scanner<'_> {
             }
             break;
         }
-        let Some(start) = street else { return Whole::No };
+        let Some(mut start) = street else { return Whole::No };
+        // A flat in a block ("Apartment 12, Block B, Harbour Court"): units before units.
+        if english && let Some(u) = self.unit_segment_before(start) {
+            start = u;
+        }
         let start = self.broken_word_before(start);
         // Drop the parts found before (the street) inside the whole: the whole replaces
         // them, or, for a company's own address, nothing does.

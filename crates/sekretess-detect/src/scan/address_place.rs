@@ -8,7 +8,7 @@
 
 use super::Scanner;
 use crate::lexicon;
-use letterhead::letterhead_lead;
+use letterhead::{letterhead_lead, place_lead};
 use sale::sale_price_after;
 
 mod letterhead;
@@ -725,6 +725,9 @@ impl Scanner<'_> {
             && memchr::memchr_iter(b'\n', &t[..ls]).count() <= 2
             && letterhead_lead(&before)
         {
+            return true;
+        }
+        if place_lead(&before) {
             return true;
         }
         // The line above counts when the address opens its line, perhaps after a floor or

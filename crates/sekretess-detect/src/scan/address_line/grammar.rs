@@ -50,6 +50,14 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
         "Nieuwe",
         "Lange",
         "Korte",
+        // German and Austrian streets opened by a preposition with its article ("Am
+        // Lindenhof", "Im Winkel", "Zur Mühle", "Auf der Heide").
+        "Am",
+        "Im",
+        "Zum",
+        "Zur",
+        "Auf",
+        "An",
         // Ordinals that number streets of one name ("Tredje Långgatan").
         "Första",
         "Andra",
@@ -270,6 +278,12 @@ pub(super) fn is_house_number(w: &str) -> bool {
             i += 1;
         }
     }
+    // An Austrian house, stair and door ("47/3/12"): short groups without a leading zero,
+    // so a date ("12/03/2024") is not one.
+    if i < b.len() && b[i] == b'/' && b[..i].iter().all(|c| c.is_ascii_digit() || *c == b'/') {
+        let rest = &b[i + 1..];
+        return (1..=3).contains(&rest.len()) && rest[0] != b'0' && rest.iter().all(u8::is_ascii_digit);
+    }
     i == b.len()
 }
 
@@ -342,13 +356,30 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
                 | "plot"
                 | "block"
                 | "appt"
+                | "rr"
         );
-        if en {
+        // The unit's number or letter follows ("Flat 4", "Block B"), not prose ("your
+        // apartment at").
+        let second = ws[1].1.trim_end_matches(',');
+        let numbered = second.as_bytes().first().is_some_and(u8::is_ascii_digit)
+            || (second.len() <= 3 && second.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+        if en && numbered {
+            return Some(true);
+        }
+        // A flat named by its floor or place in the house ("Garden Flat", "2nd floor flat",
+        // "Top Floor Flat").
+        if ws.len() <= 4
+            && ws.last().is_some_and(|(_, w)| w.eq_ignore_ascii_case("flat"))
+            && ws[..ws.len() - 1].iter().all(|(_, w)| {
+                capitalised(w) || (w.as_bytes()[0].is_ascii_digit() && w.len() <= 4) || *w == "floor"
+            })
+        {
             return Some(true);
         }
         if matches!(
             lower,
             "lgh"
+                | "lägenhetsnummer"
                 | "lägenhet"
                 | "lgh.nr"
                 | "vån"
@@ -380,6 +411,10 @@ pub(super) fn unit_segment(seg: &str) -> Option<bool> {
                 | "leil"
                 | "leilighet"
         ) {
+            return Some(false);
+        }
+        // Austrian stairs and doors ("Stiege 3", "Top 12", "Tür 4").
+        if matches!(lower, "stiege" | "stg" | "top" | "tür") && is_digits(second) {
             return Some(false);
         }
         let second = ws[1].1.to_lowercase();
@@ -588,7 +623,7 @@ pub(super) fn is_street_title(w: &str) -> bool {
 pub(super) fn is_genitive_street(w: &str) -> bool {
     const TYPES: &[&str] = &[
         "gatan", "gata", "vägen", "väg", "torget", "torg", "gränd", "gränden", "plan", "backe", "backen",
-        "allé", "allén", "stig", "stigen", "leden", "strand", "stranden",
+        "allé", "allén", "stig", "stigen", "leden", "strand", "stranden", "gången", "gång",
     ];
     let lower = w.to_lowercase();
     TYPES.iter().any(|ty| lower.strip_suffix(ty).is_some_and(|stem| stem.len() >= 3 && stem.ends_with('s')))
@@ -713,6 +748,15 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
     let typed = words.last().is_some_and(|(_, w)| is_en_street_type(w));
     if us_number(ws[h].1) && !typed {
         return None;
+    }
+    // A numbered street after the house's number ("9820 108 Street NW").
+    if typed
+        && words.len() == 1
+        && h > 0
+        && is_digits(ws[h].1)
+        && (is_house_number(ws[h - 1].1) || us_number(ws[h - 1].1))
+    {
+        return Some(ws[h - 1].0);
     }
     // "No. 88 Nanjing West Road": the number sign belongs to the street.
     if h > 0 && matches!(ws[h - 1].1, "No." | "no.") {
