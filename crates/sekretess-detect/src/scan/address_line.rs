@@ -28,9 +28,11 @@ mod columns;
 mod grammar;
 mod house;
 mod lead;
+mod units;
 use grammar::*;
 pub(super) use grammar::{is_en_street_type, is_house_word};
 use lead::{celtic, turkish};
+use units::unit_segment;
 
 /// A whole address: street, number, postcode and town.
 pub(super) const WHOLE_ADDRESS: f32 = 0.9;
@@ -329,43 +331,6 @@ impl Scanner<'_> {
             celtic(ws).or_else(|| turkish(ws)).or_else(|| continental(ws)).or_else(|| french(ws))
         };
         found.map(|s| ss + off + s)
-    }
-
-    /// Before an English street starting at `s`: the start of a unit segment ("Flat 4, "),
-    /// perhaps after a label ("Property: Flat 4, "), or of a unit and a building's name
-    /// ("Flat 12, Bramley House, ", "Flat 4, Albion Court\n").
-    pub(super) fn english_unit_before(&self, s: usize) -> Option<usize> {
-        if let Some(u) = self.unit_segment_before(s) {
-            return Some(u);
-        }
-        let (ss, se) = self.segment_before(s)?;
-        // A building: one to three capitalised words ("Albion Court", "Tower 3").
-        let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
-        let ws = words(seg);
-        let building = (1..=3).contains(&ws.len())
-            && ws.iter().enumerate().all(|(k, (_, w))| capitalised(w) || (k > 0 && is_house_number(w)));
-        if !building {
-            return None;
-        }
-        self.unit_segment_before(ss)
-    }
-
-    /// The start of an English unit ("Flat 4", "Apt 22") that ends the segment before `s`,
-    /// perhaps after a label ("Property: Flat 4, ").
-    fn unit_segment_before(&self, s: usize) -> Option<usize> {
-        let (ss, se) = self.segment_before(s)?;
-        let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
-        let ws = words(seg);
-        // A flat named by its floor is the whole segment ("2nd floor flat, ").
-        if ws.len() > 2 && unit_segment(seg) == Some(true) {
-            return Some(ss);
-        }
-        let off = match ws.len() {
-            0 | 1 => return None,
-            // A label glued to the unit by its colon ("Deliver to:Flat 12, ").
-            n => ws[n - 2].0 + ws[n - 2].1.rfind(':').map_or(0, |c| c + 1),
-        };
-        (unit_segment(&seg[off..]) == Some(true)).then_some(ss + off)
     }
 
     /// The length of a Canadian postal code at `i`.
