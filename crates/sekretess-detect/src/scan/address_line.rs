@@ -28,6 +28,7 @@ mod columns;
 mod grammar;
 mod house;
 mod lead;
+mod locality;
 mod units;
 use grammar::*;
 pub(super) use grammar::{is_en_street_type, is_house_word};

@@ -98,6 +98,7 @@ impl<'a> Scanner<'a> {
             }
             if right_ok(t, j) {
                 let (s, j) = self.se_street_span(i, j);
+                let j = self.locality_after(j);
                 self.push(s, j, Label::PostalAddress, confidence::STREET, "se_street");
                 return j;
             }
