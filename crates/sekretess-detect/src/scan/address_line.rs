@@ -408,7 +408,9 @@ impl Scanner<'_> {
         let mut named: Option<usize> = None;
         // Locality segments passed (towns, districts, a building's name).
         let mut localities = 0;
-        for _ in 0..5 {
+        // A house's name above `named` in a block of lines.
+        let mut house_above: Option<usize> = None;
+        for _ in 0..6 {
             let Some((ss, se)) = self.segment_before(cur) else { break };
             let seg = std::str::from_utf8(&self.t[ss..se]).unwrap_or("");
             if let Some(s) = street {
@@ -489,6 +491,16 @@ impl Scanner<'_> {
                 && name_words.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()));
             if locality {
                 localities += 1;
+                // A house's name on the line above a street without a number, in a block of
+                // lines ("Meadowbank\nStation Road\nHathersage\nS32 1DD").
+                if house_above.is_none()
+                    && named == Some(cur)
+                    && localities >= 3
+                    && self.t.get(se) == Some(&b'\n')
+                    && house::house_line(&ws)
+                {
+                    house_above = Some(ss);
+                }
                 if ws.last().is_some_and(|(_, w)| is_en_street_type(w)) {
                     named = Some(ss);
                 }
@@ -497,7 +509,7 @@ impl Scanner<'_> {
             }
             break;
         }
-        let Some(mut start) = street else { return Whole::No };
+        let Some(mut start) = street.or(house_above) else { return Whole::No };
         // A flat in a block ("Apartment 12, Block B, Harbour Court"): units before units.
         if english && let Some(u) = self.unit_segment_before(start) {
             start = u;

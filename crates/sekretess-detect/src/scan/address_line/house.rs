@@ -164,3 +164,21 @@ impl Scanner<'_> {
         label.then_some(start)
     }
 }
+
+/// A line that can be a house's name above its street in a block of lines ("Meadowbank",
+/// "Ashgrove", "Ballinacourty House"): one or two capitalised words of letters that no list
+/// knows as a name, a title or a stop word, and no street type. A person's line ("Ann
+/// Kelly", "Mrs Kelly") is not one.
+pub(super) fn house_line(ws: &[(usize, &str)]) -> bool {
+    (1..=2).contains(&ws.len())
+        && ws.iter().all(|(_, w)| {
+            capitalised(w)
+                && w.chars().count() >= 4
+                && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                && !is_en_street_type(w)
+                && !lexicon::is_given(w)
+                && !lexicon::is_surname(w)
+                && !lexicon::is_stop_word(w)
+                && !lexicon::is_person_cue(w)
+        })
+}
