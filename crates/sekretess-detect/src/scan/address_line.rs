@@ -783,3 +783,5 @@ mod scan_tests;
 mod homes_tests;
 #[cfg(test)]
 mod ship_tests;
+#[cfg(test)]
+mod starts_tests;

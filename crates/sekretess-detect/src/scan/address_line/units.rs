@@ -57,7 +57,9 @@ pub(in crate::scan) fn unit_segment(seg: &str) -> Option<bool> {
         if ws.len() <= 4
             && ws.last().is_some_and(|(_, w)| w.eq_ignore_ascii_case("flat"))
             && ws[..ws.len() - 1].iter().all(|(_, w)| {
-                capitalised(w) || (w.as_bytes()[0].is_ascii_digit() && w.len() <= 4) || *w == "floor"
+                (capitalised(w) && w.chars().all(char::is_alphabetic))
+                    || (w.as_bytes()[0].is_ascii_digit() && w.len() <= 4)
+                    || *w == "floor"
             })
         {
             return Some(true);
