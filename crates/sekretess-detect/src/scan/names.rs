@@ -103,6 +103,11 @@ impl<'a> Scanner<'a> {
                 return j;
             }
         }
+        // A Swedish street named in the genitive with its type as a word of its own ("Olof
+        // Palmes gata 7", "Gustav Adolfs väg 3").
+        if let Some(se) = self.genitive_street(i, e, w) {
+            return se;
+        }
         // "March 12, 1985"
         if let Some(m) = lexicon::month(w)
             && t.get(e) == Some(&b' ')

@@ -3,8 +3,10 @@
 //! part of the address, as the conventions make a street, postcode and town one span. A
 //! country after them stays outside ("…, Lagos, Nigeria").
 
+use crate::Label;
+use crate::lexicon;
 use crate::scan::address_label::is_country;
-use crate::scan::{Scanner, char_at};
+use crate::scan::{Scanner, char_at, confidence};
 
 /// One locality at `s`: one to four capitalised words (letters, `-`, `'`), the last perhaps
 /// a district's number of one or two digits ("Dublin 9", "Phase 1"). Returns its end and
@@ -66,5 +68,85 @@ impl Scanner<'_> {
             }
         }
         end
+    }
+}
+
+impl Scanner<'_> {
+    /// A Swedish street whose name is a genitive and whose type is a word of its own, with
+    /// its number: `w` (`[i, e)`) is the genitive ("Palmes gata 7", "Adolfs väg 3"), and a
+    /// given name or a title before it joins it ("Olof Palmes gata 7", "Doktor Allards
+    /// gata 9"). Pushes the street and returns its end.
+    pub(in crate::scan) fn genitive_street(&mut self, i: usize, e: usize, w: &str) -> Option<usize> {
+        let t = self.t;
+        // A byte test first: most capitalised words are neither a genitive nor a name before
+        // one, and stand before no space.
+        if w.len() < 3 || t.get(e) != Some(&b' ') {
+            return None;
+        }
+        if w.ends_with('s')
+            && let Some(j) = self.genitive_street_end(e)
+        {
+            // The given name or title the street is named after, one space before.
+            let mut s = i;
+            if i >= 2 && t[i - 1] == b' ' {
+                let mut k = i - 1;
+                while k > 0 && (t[k - 1].is_ascii_alphabetic() || t[k - 1] >= 0x80) {
+                    k -= 1;
+                }
+                let before = std::str::from_utf8(&t[k..i - 1]).unwrap_or("");
+                if lexicon::is_given(before) || super::grammar::is_street_title(before) {
+                    s = k;
+                }
+            }
+            return self.push_genitive_street(s, i, j);
+        }
+        // At the given name or title, before the name tagger takes both words for a person.
+        if !(lexicon::is_given(w) || super::grammar::is_street_title(w)) {
+            return None;
+        }
+        let ge = self.word_end(e + 1);
+        let g = std::str::from_utf8(&t[e + 1..ge]).ok()?;
+        if g.len() < 4 || !g.ends_with('s') || !char_at(t, e + 1).is_some_and(|(c, _)| c.is_uppercase()) {
+            return None;
+        }
+        let j = self.genitive_street_end(ge)?;
+        self.push_genitive_street(i, e + 1, j)
+    }
+
+    /// After a genitive ending at `ge`: ` gata 7` and the like, to the number's end.
+    fn genitive_street_end(&self, ge: usize) -> Option<usize> {
+        let t = self.t;
+        if t.get(ge) != Some(&b' ') {
+            return None;
+        }
+        let te = self.word_end(ge + 1);
+        let ty = std::str::from_utf8(&t[ge + 1..te]).ok()?;
+        if !matches!(ty, "gata" | "väg" | "gränd" | "allé" | "plan" | "torg" | "backe" | "stig" | "gångväg")
+            || t.get(te) != Some(&b' ')
+            || !t.get(te + 1).is_some_and(|b| (b'1'..=b'9').contains(b))
+        {
+            return None;
+        }
+        let mut j = te + 1;
+        while j < t.len() && t[j].is_ascii_digit() && j - te <= 4 {
+            j += 1;
+        }
+        if t.get(j).is_some_and(u8::is_ascii_alphabetic)
+            && !t.get(j + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            j += 1;
+        }
+        crate::scan::right_ok(t, j).then_some(j)
+    }
+
+    /// Pushes the street `[s, j)` whose genitive starts at `g`, with its unit and towns.
+    fn push_genitive_street(&mut self, s: usize, g: usize, j: usize) -> Option<usize> {
+        if self.company_before(s) {
+            return None;
+        }
+        let (_, j) = self.se_street_span(g, j);
+        let j = self.locality_after(j);
+        self.push(s, j, Label::PostalAddress, confidence::STREET, "se_street");
+        Some(j)
     }
 }

@@ -98,3 +98,12 @@ fn a_shop_named_before_its_address_in_running_text_is_not_a_home() {
     // A person before their home stays a home.
     one("Send it to Ingrid Holm, Torggatan 3, 582 22 Linköping.", "Torggatan 3, 582 22 Linköping");
 }
+
+#[test]
+fn a_genitive_street_with_its_type_as_a_word_of_its_own() {
+    one("Vi flyttar till Karin Boyes gata 14 i maj.", "Karin Boyes gata 14");
+    one("Adress: Doktor Lindhs väg 3 B\n", "Doktor Lindhs väg 3 B");
+    one("Hyresgäst på Tegnérs gata 8, lgh 1103.", "Tegnérs gata 8, lgh 1103");
+    // A genitive before a word that is no street type is no street.
+    assert!(reported("Karin Boyes bok 14 kapitel").is_empty());
+}
