@@ -40,30 +40,26 @@ pub(super) fn letterhead_lead(before: &str) -> bool {
 /// Whether the clause right before an address in running text or a field is a shop's, a
 /// site's or an employer's name ("… hämtas hos Kiosken Torget, ", "Returns go to: Acme
 /// Repairs, ", "worked at Firm Name, Site Name, "): the capitalised words after the last
-/// lower-case word, label or quote, read as [`letterhead_lead`] reads a letterhead. A person
-/// before their home ("… at Given Surname's, ", "hos Given, ") is a name a list knows or
-/// a possessive, which that test refuses.
+/// lower-case word, label or quote, read as [`letterhead_lead`] reads a letterhead, with a
+/// trade, company or place word among them (or `of`, `&` inside): the name lists alone
+/// cannot tell a person spoken of before their home ("… hos Given Surname, ") from a shop.
 pub(super) fn place_lead(before: &str) -> bool {
     let trimmed = before.trim_end();
     let Some(rest) = trimmed.strip_suffix(',') else { return false };
     // The last clause only: "Firm Name, Site Name, " speaks of the site.
     let clause = rest.rsplit(',').next().unwrap_or(rest);
     let mut start = clause.len();
-    let mut n = 0;
-    for (o, w) in clause.rsplit(' ').scan(clause.len(), |end, w| {
+    let words = clause.rsplit(' ').scan(clause.len(), |end, w| {
         let o = *end - w.len();
         *end = o.saturating_sub(1);
         Some((o, w))
-    }) {
-        if w.is_empty() {
-            break;
-        }
+    });
+    for (o, w) in words.take(5) {
         let small = matches!(w, "i" | "&" | "of" | "och" | "de" | "the" | "für" | "und");
-        if !(small || w.chars().next().is_some_and(char::is_uppercase)) || n == 5 {
+        if w.is_empty() || !(small || w.chars().next().is_some_and(char::is_uppercase)) {
             break;
         }
         start = o;
-        n += 1;
     }
     let tail = clause[start..].trim();
     // Words to read, and prose or a label before them (a line that is only the name is the
