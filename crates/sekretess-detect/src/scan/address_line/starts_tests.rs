@@ -107,3 +107,12 @@ fn a_genitive_street_with_its_type_as_a_word_of_its_own() {
     // A genitive before a word that is no street type is no street.
     assert!(reported("Karin Boyes bok 14 kapitel").is_empty());
 }
+
+#[test]
+fn prose_wrapped_before_an_address_says_it_is_a_home() {
+    one(
+        "Mormor bor fortfarande kvar i huset i Byn,\nÄngsvägen 4, 796 30 Älvdalen, och trivs.",
+        "Ängsvägen 4, 796 30 Älvdalen",
+    );
+    one("Vi firar hemma hos Ann Ek,\nLövgatan 2, 652 25 Karlstad, kl 18.", "Lövgatan 2, 652 25 Karlstad");
+}
