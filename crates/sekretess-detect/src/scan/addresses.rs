@@ -576,7 +576,7 @@ impl Scanner<'_> {
                 j += 1; // "221B"
             }
             let mut words = 0;
-            while words < 4 && t.get(j) == Some(&b' ') && t.get(j + 1).is_some_and(u8::is_ascii_uppercase) {
+            while words < 5 && t.get(j) == Some(&b' ') && t.get(j + 1).is_some_and(u8::is_ascii_uppercase) {
                 let ws = j + 1;
                 let mut we = ws;
                 while we < t.len() && t[we].is_ascii_alphabetic() {

@@ -90,6 +90,10 @@ impl Scanner<'_> {
         let (ss, se) = self.segment_before(s)?;
         let same_line = !self.t[se..s].contains(&b'\n');
         let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
+        // A possessive is the person whose home it is ("at Given's, 12 Oak St"), not a house.
+        if seg.ends_with("'s") || seg.ends_with("’s") {
+            return None;
+        }
         house_name_tail(seg, same_line).map(|o| ss + o)
     }
 }

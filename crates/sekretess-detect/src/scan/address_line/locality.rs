@@ -43,6 +43,24 @@ fn locality_at(t: &[u8], s: usize) -> Option<(usize, bool)> {
     }
 }
 
+/// An English unit at `s` ("Apt 4C", "Unit 5", "Suite 210", "Flat 2"): its end, before a
+/// comma, a full stop, a space or the line's end.
+fn unit_at(t: &[u8], s: usize) -> Option<usize> {
+    let rest = &t[s..t.len().min(s + 24)];
+    let word = [&b"Apt "[..], b"Apt. ", b"Unit ", b"Suite ", b"Ste ", b"Flat "]
+        .into_iter()
+        .find(|w| rest.starts_with(w))?;
+    let ns = s + word.len();
+    let mut k = ns;
+    while k < t.len() && t[k].is_ascii_alphanumeric() && k - ns < 5 {
+        k += 1;
+    }
+    let numbered = t.get(ns).is_some_and(u8::is_ascii_digit)
+        || (k - ns <= 2 && t[ns..k].iter().all(u8::is_ascii_uppercase));
+    let ends = matches!(t.get(k), None | Some(b',' | b'.' | b' ' | b'\n' | b'\r' | b')' | b'"'));
+    (k > ns && numbered && ends).then_some(k)
+}
+
 impl Scanner<'_> {
     /// After a street line ending at `we`: the end of the localities that follow it, or `we`.
     pub(in crate::scan) fn locality_after(&self, we: usize) -> usize {
@@ -50,6 +68,14 @@ impl Scanner<'_> {
         let mut end = we;
         let mut runs = 0;
         while runs < 3 && t.get(end..end + 2) == Some(b", ") {
+            // An English unit after the street ("612 Oak Rd, Apt 4C, on the 18th").
+            if runs == 0
+                && let Some(e) = unit_at(t, end + 2)
+            {
+                end = e;
+                runs += 1;
+                continue;
+            }
             let Some((e, district)) = locality_at(t, end + 2) else { break };
             let seg = std::str::from_utf8(&t[end + 2..e]).unwrap_or("");
             if is_country(seg) {

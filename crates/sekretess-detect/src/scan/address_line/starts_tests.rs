@@ -116,3 +116,12 @@ fn prose_wrapped_before_an_address_says_it_is_a_home() {
     );
     one("Vi firar hemma hos Ann Ek,\nLövgatan 2, 652 25 Karlstad, kl 18.", "Lövgatan 2, 652 25 Karlstad");
 }
+
+#[test]
+fn a_possessive_before_an_address_and_a_unit_after_it() {
+    // The person whose home it is stays outside the address.
+    one("Supper at Dele's, 41 Birch St, Tulsa, OK 74104, at six.", "41 Birch St, Tulsa, OK 74104");
+    // A unit after a comma belongs to the street; five words of a street's name.
+    one("Choir meets at 88 Lark Ave, Unit 3, on Sundays.", "88 Lark Ave, Unit 3");
+    one("Send it to 200 Rosa Lee Parks Jr Ave, Suite 9B.", "200 Rosa Lee Parks Jr Ave, Suite 9B");
+}
