@@ -250,10 +250,11 @@ impl Scanner<'_> {
         }
         let se = j;
         let lo = se.saturating_sub(80);
-        // A bracket opens a segment too ("Heirs: Rafael Mendoza (455 Vallejo St, …").
+        // A bracket opens a segment too ("Heirs: Rafael Mendoza (455 Vallejo St, …"), and so
+        // does a semicolon's cell ("…;550306-0534;Skolvägen 5, …").
         let ss = t[lo..se]
             .iter()
-            .rposition(|&b| matches!(b, b',' | b'\n' | b'"' | b'('))
+            .rposition(|&b| matches!(b, b',' | b'\n' | b'"' | b'(' | b';'))
             .map_or(lo, |p| lo + p + 1);
         let mut s = ss;
         // Not inside a character (the 80-byte window may cut one).

@@ -125,3 +125,9 @@ fn a_possessive_before_an_address_and_a_unit_after_it() {
     one("Choir meets at 88 Lark Ave, Unit 3, on Sundays.", "88 Lark Ave, Unit 3");
     one("Send it to 200 Rosa Lee Parks Jr Ave, Suite 9B.", "200 Rosa Lee Parks Jr Ave, Suite 9B");
 }
+
+#[test]
+fn a_semicolon_ends_the_cell_before_an_address() {
+    one("7301;Berg, Ada;Linvägen 8, 611 30 Nyköping;0155-123 45\n", "Linvägen 8, 611 30 Nyköping");
+    one("Ada;Linvägen 8, 611 30 Nyköping;0155-123 45\n", "Linvägen 8, 611 30 Nyköping");
+}
