@@ -137,6 +137,8 @@ pub(super) fn is_street_word_lower(w: &str) -> bool {
 pub(super) fn is_lead_street_word(w: &str) -> bool {
     const W: &[&str] = &[
         "Calle",
+        // Spanish "calle" abbreviated ("C/ Mayor 7").
+        "C/",
         "Avenida",
         "Av.",
         "Avda.",
@@ -400,6 +402,14 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
             m -= 1;
         }
     }
+    // A Dutch ordinal numbering streets of one name ("2e Jan Steenstraat", "1e Helmersstraat").
+    if m == 0 && k > 0 {
+        let (o, w) = ws[k - 1];
+        let ordinal = w.strip_suffix('e').is_some_and(|n| (1..=2).contains(&n.len()) && is_digits(n));
+        if ordinal && o + w.len() + 1 == chain[0].0 {
+            return Some(o);
+        }
+    }
     // A district before a compound street, as the first word of the phrase ("Katarina
     // Bangata 33" on its own line or after a label).
     if m == 1 {
@@ -515,7 +525,13 @@ pub(super) fn joins_street_name(before: &str, name: &str) -> bool {
     {
         return true;
     }
-    matches!(before, "Van" | "Von" | "De" | "Del" | "La" | "Le" | "Di" | "Da" | "Du" | "Der" | "Den")
+    // A Dutch street named after a person, the given name before the compound ("Johan
+    // Wagenaarkade", "Jan Steenstraat").
+    let dutch = ["straat", "kade", "laan", "weg", "plein", "gracht", "singel", "dijk"]
+        .iter()
+        .any(|ty| name.strip_suffix(ty).is_some_and(|stem| stem.chars().count() >= 3));
+    (dutch && lexicon::is_given(before))
+        || matches!(before, "Van" | "Von" | "De" | "Del" | "La" | "Le" | "Di" | "Da" | "Du" | "Der" | "Den")
 }
 
 /// Whether a capitalised word before a genitive street ("Hjalmar Brantingsgatan", "Gustav

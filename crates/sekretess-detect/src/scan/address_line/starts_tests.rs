@@ -131,3 +131,13 @@ fn a_semicolon_ends_the_cell_before_an_address() {
     one("7301;Berg, Ada;Linvägen 8, 611 30 Nyköping;0155-123 45\n", "Linvägen 8, 611 30 Nyköping");
     one("Ada;Linvägen 8, 611 30 Nyköping;0155-123 45\n", "Linvägen 8, 611 30 Nyköping");
 }
+
+#[test]
+fn dutch_streets_named_after_a_person_and_spanish_abbreviations() {
+    one("Oud adres: Pieter Baststraat 12, 1071 XR Amsterdam\n", "Pieter Baststraat 12, 1071 XR Amsterdam");
+    one(
+        "Bewoner\n3e Kostverlorenkade 8-I\n1054 TS Amsterdam\n",
+        "3e Kostverlorenkade 8-I\n1054 TS Amsterdam",
+    );
+    one("Remitente: C/ Olmo 14, 2º A, 41003 Sevilla\n", "C/ Olmo 14, 2º A, 41003 Sevilla");
+}
