@@ -43,13 +43,14 @@ fn locality_at(t: &[u8], s: usize) -> Option<(usize, bool)> {
     }
 }
 
-/// An English unit at `s` ("Apt 4C", "Unit 5", "Suite 210", "Flat 2"): its end, before a
-/// comma, a full stop, a space or the line's end.
+/// A unit at `s` ("Apt 4C", "Unit 5", "Suite 210", "Flat 2", "lgh 1102", "lägenhet 1102"):
+/// its end, before a comma, a full stop, a space or the line's end.
 fn unit_at(t: &[u8], s: usize) -> Option<usize> {
     let rest = &t[s..t.len().min(s + 24)];
-    let word = [&b"Apt "[..], b"Apt. ", b"Unit ", b"Suite ", b"Ste ", b"Flat "]
-        .into_iter()
-        .find(|w| rest.starts_with(w))?;
+    let word =
+        [&b"Apt "[..], b"Apt. ", b"Unit ", b"Suite ", b"Ste ", b"Flat ", b"lgh ", "lägenhet ".as_bytes()]
+            .into_iter()
+            .find(|w| rest.starts_with(w))?;
     let ns = s + word.len();
     let mut k = ns;
     while k < t.len() && t[k].is_ascii_alphanumeric() && k - ns < 5 {
@@ -67,14 +68,19 @@ impl Scanner<'_> {
         let t = self.t;
         let mut end = we;
         let mut runs = 0;
-        while runs < 3 && t.get(end..end + 2) == Some(b", ") {
-            // An English unit after the street ("612 Oak Rd, Apt 4C, on the 18th").
+        while runs < 3 && t.get(end) == Some(&b',') {
+            // A unit after the street, perhaps on the next line ("612 Oak Rd, Apt 4C, on the
+            // 18th", "Storgatan 12 B,\nlgh 1102").
             if runs == 0
+                && matches!(t.get(end + 1), Some(b' ' | b'\n'))
                 && let Some(e) = unit_at(t, end + 2)
             {
                 end = e;
                 runs += 1;
                 continue;
+            }
+            if t.get(end + 1) != Some(&b' ') {
+                break;
             }
             let Some((e, district)) = locality_at(t, end + 2) else { break };
             let seg = std::str::from_utf8(&t[end + 2..e]).unwrap_or("");

@@ -141,3 +141,9 @@ fn dutch_streets_named_after_a_person_and_spanish_abbreviations() {
     );
     one("Remitente: C/ Olmo 14, 2º A, 41003 Sevilla\n", "C/ Olmo 14, 2º A, 41003 Sevilla");
 }
+
+#[test]
+fn a_flat_after_the_street_on_the_next_line() {
+    one("Vi bor nu på Ekgatan 9 A,\nlägenhet 1204, högst upp.", "Ekgatan 9 A,\nlägenhet 1204");
+    one("Ny adress: Ekgatan 9, lgh 1204.", "Ekgatan 9, lgh 1204");
+}
