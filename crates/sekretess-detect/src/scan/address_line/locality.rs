@@ -133,15 +133,16 @@ impl Scanner<'_> {
             return self.push_genitive_street(s, i, j);
         }
         // At the given name or title, before the name tagger takes both words for a person.
-        if !(lexicon::is_given(w) || super::grammar::is_street_title(w)) {
-            return None;
-        }
+        // The street's shape first (bytes), the name lists last.
         let ge = self.word_end(e + 1);
         let g = std::str::from_utf8(&t[e + 1..ge]).ok()?;
         if g.len() < 4 || !g.ends_with('s') || !char_at(t, e + 1).is_some_and(|(c, _)| c.is_uppercase()) {
             return None;
         }
         let j = self.genitive_street_end(ge)?;
+        if !(lexicon::is_given(w) || super::grammar::is_street_title(w)) {
+            return None;
+        }
         self.push_genitive_street(i, e + 1, j)
     }
 
