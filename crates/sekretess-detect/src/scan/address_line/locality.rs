@@ -115,7 +115,10 @@ impl Scanner<'_> {
         if w.len() < 3 || t.get(e) != Some(&b' ') {
             return None;
         }
+        // The street types' first letters (gata, väg, allé, plan, torg, backe, stig).
+        let type_at = |k: usize| matches!(t.get(k), Some(b'g' | b'v' | b'a' | b'p' | b't' | b'b' | b's'));
         if w.ends_with('s')
+            && type_at(e + 1)
             && let Some(j) = self.genitive_street_end(e)
         {
             // The given name or title the street is named after, one space before.
@@ -134,9 +137,14 @@ impl Scanner<'_> {
         }
         // At the given name or title, before the name tagger takes both words for a person.
         // The street's shape first (bytes), the name lists last.
+        if !t.get(e + 1).is_some_and(|b| b.is_ascii_uppercase() || *b >= 0x80) {
+            return None;
+        }
         let ge = self.word_end(e + 1);
-        let g = std::str::from_utf8(&t[e + 1..ge]).ok()?;
-        if g.len() < 4 || !g.ends_with('s') || !char_at(t, e + 1).is_some_and(|(c, _)| c.is_uppercase()) {
+        if ge < e + 5 || t[ge - 1] != b's' || t.get(ge) != Some(&b' ') || !type_at(ge + 1) {
+            return None;
+        }
+        if !char_at(t, e + 1).is_some_and(|(c, _)| c.is_uppercase()) {
             return None;
         }
         let j = self.genitive_street_end(ge)?;
