@@ -67,15 +67,18 @@ pub(super) fn place_lead(before: &str) -> bool {
     let opened = !clause[..start].trim().is_empty() || clause.len() < rest.len();
     // A firm's or a site's word among them (a trade, a company word, a place word, `of` or
     // `&` inside the name): the name lists cannot tell a person from a shop, these can.
-    let firm = tail.split(' ').enumerate().any(|(k, w)| {
-        (k > 0 && matches!(w, "of" | "&" | "für" | "und"))
-            || lexicon::is_trade_word(w)
-            || lexicon::is_company_word(w)
-            || lexicon::is_place_word(&w.to_lowercase())
-    });
+    let firm = || {
+        tail.split(' ').enumerate().any(|(k, w)| {
+            (k > 0 && matches!(w, "of" | "&" | "für" | "und"))
+                || lexicon::is_trade_word(w)
+                || lexicon::is_company_word(w)
+                || lexicon::is_place_word(&w.to_lowercase())
+        })
+    };
+    // The cheap tests first; the lists (and a lower-case copy per word) last.
     opened
-        && firm
         && !tail.is_empty()
         && !matches!(tail.split(' ').next(), Some("i" | "&" | "of" | "och" | "de" | "the" | "für" | "und"))
         && letterhead_lead(&trimmed[rest.len() - clause.len() + start..])
+        && firm()
 }
