@@ -231,7 +231,10 @@ pub(super) fn json(
                 // An object under a name key ("name": {"first": …}) keeps that key's label, so
                 // that its name-part keys are read as names; so does one under a birth key
                 // ("birth": {"date": …}), for its date.
-                let place = cue.place || stack.last().is_some_and(|f| f.place);
+                // A person's object inside a place's record ("delivery": {"type":
+                // "SERVICE_POINT", "recipient": {…}}) holds the person's own address.
+                let place =
+                    cue.place || (stack.last().is_some_and(|f| f.place) && cue.label != Some(Label::Person));
                 let key = cue.label.filter(|l| matches!(l, Label::Person | Label::DateOfBirth));
                 let thing = cue.thing || stack.last().is_some_and(|f| !f.object && f.thing);
                 let business = stack.last().is_some_and(|f| f.object && f.business);

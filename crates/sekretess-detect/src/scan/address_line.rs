@@ -28,9 +28,12 @@ mod columns;
 mod grammar;
 mod house;
 mod lead;
+mod locality;
+mod units;
 use grammar::*;
 pub(super) use grammar::{is_en_street_type, is_house_word};
 use lead::{celtic, turkish};
+use units::unit_segment;
 
 /// A whole address: street, number, postcode and town.
 pub(super) const WHOLE_ADDRESS: f32 = 0.9;
@@ -247,10 +250,11 @@ impl Scanner<'_> {
         }
         let se = j;
         let lo = se.saturating_sub(80);
-        // A bracket opens a segment too ("Heirs: Rafael Mendoza (455 Vallejo St, …").
+        // A bracket opens a segment too ("Heirs: Rafael Mendoza (455 Vallejo St, …"), and so
+        // does a semicolon's cell ("…;550306-0534;Skolvägen 5, …").
         let ss = t[lo..se]
             .iter()
-            .rposition(|&b| matches!(b, b',' | b'\n' | b'"' | b'('))
+            .rposition(|&b| matches!(b, b',' | b'\n' | b'"' | b'(' | b';'))
             .map_or(lo, |p| lo + p + 1);
         let mut s = ss;
         // Not inside a character (the 80-byte window may cut one).
@@ -331,39 +335,6 @@ impl Scanner<'_> {
         found.map(|s| ss + off + s)
     }
 
-    /// Before an English street starting at `s`: the start of a unit segment ("Flat 4, "),
-    /// perhaps after a label ("Property: Flat 4, "), or of a unit and a building's name
-    /// ("Flat 12, Bramley House, ", "Flat 4, Albion Court\n").
-    pub(super) fn english_unit_before(&self, s: usize) -> Option<usize> {
-        if let Some(u) = self.unit_segment_before(s) {
-            return Some(u);
-        }
-        let (ss, se) = self.segment_before(s)?;
-        // A building: one to three capitalised words ("Albion Court", "Tower 3").
-        let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
-        let ws = words(seg);
-        let building = (1..=3).contains(&ws.len())
-            && ws.iter().enumerate().all(|(k, (_, w))| capitalised(w) || (k > 0 && is_house_number(w)));
-        if !building {
-            return None;
-        }
-        self.unit_segment_before(ss)
-    }
-
-    /// The start of an English unit ("Flat 4", "Apt 22") that ends the segment before `s`,
-    /// perhaps after a label ("Property: Flat 4, ").
-    fn unit_segment_before(&self, s: usize) -> Option<usize> {
-        let (ss, se) = self.segment_before(s)?;
-        let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
-        let ws = words(seg);
-        let off = match ws.len() {
-            0 | 1 => return None,
-            // A label glued to the unit by its colon ("Deliver to:Flat 12, ").
-            n => ws[n - 2].0 + ws[n - 2].1.rfind(':').map_or(0, |c| c + 1),
-        };
-        (unit_segment(&seg[off..]) == Some(true)).then_some(ss + off)
-    }
-
     /// The length of a Canadian postal code at `i`.
     pub(super) fn ca_postcode_at(&self, i: usize) -> Option<usize> {
         ca_postcode(&self.t[i..])
@@ -438,7 +409,9 @@ impl Scanner<'_> {
         let mut named: Option<usize> = None;
         // Locality segments passed (towns, districts, a building's name).
         let mut localities = 0;
-        for _ in 0..5 {
+        // A house's name above `named` in a block of lines.
+        let mut house_above: Option<usize> = None;
+        for _ in 0..6 {
             let Some((ss, se)) = self.segment_before(cur) else { break };
             let seg = std::str::from_utf8(&self.t[ss..se]).unwrap_or("");
             if let Some(s) = street {
@@ -519,6 +492,16 @@ impl Scanner<'_> {
                 && name_words.iter().all(|(_, w)| capitalised(w) && !w.bytes().any(|b| b.is_ascii_digit()));
             if locality {
                 localities += 1;
+                // A house's name on the line above a street without a number, in a block of
+                // lines ("Meadowbank\nStation Road\nHathersage\nS32 1DD").
+                if house_above.is_none()
+                    && named == Some(cur)
+                    && localities >= 3
+                    && self.t.get(se) == Some(&b'\n')
+                    && house::house_line(&ws)
+                {
+                    house_above = Some(ss);
+                }
                 if ws.last().is_some_and(|(_, w)| is_en_street_type(w)) {
                     named = Some(ss);
                 }
@@ -527,7 +510,11 @@ impl Scanner<'_> {
             }
             break;
         }
-        let Some(start) = street else { return Whole::No };
+        let Some(mut start) = street.or(house_above) else { return Whole::No };
+        // A flat in a block ("Apartment 12, Block B, Harbour Court"): units before units.
+        if english && let Some(u) = self.unit_segment_before(start) {
+            start = u;
+        }
         let start = self.broken_word_before(start);
         // Drop the parts found before (the street) inside the whole: the whole replaces
         // them, or, for a company's own address, nothing does.
@@ -797,3 +784,5 @@ mod scan_tests;
 mod homes_tests;
 #[cfg(test)]
 mod ship_tests;
+#[cfg(test)]
+mod starts_tests;

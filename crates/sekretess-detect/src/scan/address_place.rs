@@ -8,7 +8,7 @@
 
 use super::Scanner;
 use crate::lexicon;
-use letterhead::letterhead_lead;
+use letterhead::{letterhead_lead, place_lead};
 use sale::sale_price_after;
 
 mod letterhead;
@@ -399,8 +399,12 @@ fn home_clause(before: &str) -> bool {
     let b = before.trim_end_matches([' ', ',', ':', '\t']);
     let clause = b.rsplit([',', ';', '(', ')', '.', '\n']).next().unwrap_or(b);
     // "bor på Vårdboendet X, …", "Ogden Funeral Home, …": the clause names a place itself.
+    // "bor kvar i huset": the house someone lives in is their home, not a place's name.
     clause.split(|c: char| !c.is_alphanumeric()).any(|w| HOME_WORDS.iter().any(|h| h.eq_ignore_ascii_case(w)))
-        && !names_a_place(clause)
+        && !clause
+            .split(' ')
+            .filter(|w| !matches!(w.to_lowercase().as_str(), "huset" | "hus" | "house"))
+            .any(names_a_place)
 }
 
 /// The last sentence of `text`: what follows the last full stop, `!` or `?` that ends a word
@@ -727,6 +731,9 @@ impl Scanner<'_> {
         {
             return true;
         }
+        if place_lead(&before) {
+            return true;
+        }
         // The line above counts when the address opens its line, perhaps after a floor or
         // unit ("3rd Floor, 41 Cheapside" under a firm's name), or when it is a label that
         // heads the lines below ("Levereras till ombud:\n  Kiosken, Storgatan 1").
@@ -744,6 +751,13 @@ impl Scanner<'_> {
         // The line above, and the one above it when the line above names the person a
         // letter to a company is for ("Till: Nordbygg AB\natt. Eva Lind\nStorgatan 1").
         let mut pe = ls - 1;
+        // Prose wrapped before the address: its last clause says whose it is ("… bor kvar i
+        // huset i Byn,\nStorgatan 1, …").
+        let plo = pe.saturating_sub(100);
+        let above = String::from_utf8_lossy(&t[plo..pe]);
+        if above.trim_end().ends_with(|c: char| c.is_lowercase() || c == ',') && home_clause(&above) {
+            return false;
+        }
         for _ in 0..2 {
             let plo = pe.saturating_sub(100);
             let mut ps = memchr::memrchr(b'\n', &t[plo..pe]).map_or(plo, |p| plo + p + 1);

@@ -576,7 +576,7 @@ impl Scanner<'_> {
                 j += 1; // "221B"
             }
             let mut words = 0;
-            while words < 4 && t.get(j) == Some(&b' ') && t.get(j + 1).is_some_and(u8::is_ascii_uppercase) {
+            while words < 5 && t.get(j) == Some(&b' ') && t.get(j + 1).is_some_and(u8::is_ascii_uppercase) {
                 let ws = j + 1;
                 let mut we = ws;
                 while we < t.len() && t[we].is_ascii_alphabetic() {
@@ -585,7 +585,7 @@ impl Scanner<'_> {
                 let w = std::str::from_utf8(&t[ws..we]).unwrap_or("");
                 words += 1;
                 if words >= 2 && lexicon::is_en_street(w) {
-                    let we = self.en_street_tail(we);
+                    let we = self.locality_after(self.en_street_tail(we));
                     let s = self.english_unit_before(i).unwrap_or(i);
                     self.push(s, we, Label::PostalAddress, confidence::STREET, "en_street");
                     return;

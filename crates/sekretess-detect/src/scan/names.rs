@@ -98,9 +98,15 @@ impl<'a> Scanner<'a> {
             }
             if right_ok(t, j) {
                 let (s, j) = self.se_street_span(i, j);
+                let j = self.locality_after(j);
                 self.push(s, j, Label::PostalAddress, confidence::STREET, "se_street");
                 return j;
             }
+        }
+        // A Swedish street named in the genitive with its type as a word of its own ("Olof
+        // Palmes gata 7", "Gustav Adolfs väg 3").
+        if let Some(se) = self.genitive_street(i, e, w) {
+            return se;
         }
         // "March 12, 1985"
         if let Some(m) = lexicon::month(w)

@@ -147,6 +147,10 @@ fn json_post_boxes_of_people_and_addresses_of_workplaces() {
     assert_eq!(addrs(person), vec!["Box 318"]);
     let firm = r#"{"name": "Berglund Rör AB", "addresses": [{"street": "Box 318"}]}"#;
     assert!(addrs(firm).is_empty());
+    // A person's object beside the place in a pickup-point delivery holds their home.
+    let pickup = r#"{"delivery": {"type": "pickup_point", "point": {"street": "Kioskgatan 2"},
+        "recipient": {"name": "Lova Berglund", "street": "Björkvägen 7"}}}"#;
+    assert_eq!(addrs(pickup), vec!["Björkvägen 7"]);
 }
 
 #[test]

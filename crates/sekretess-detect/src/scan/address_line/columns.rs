@@ -9,7 +9,7 @@ use super::{Post, WHOLE_ADDRESS, Whole};
 use crate::Label;
 use crate::scan::{Cand, Scanner, confidence};
 
-use super::grammar::unit_segment;
+use super::units::unit_segment;
 
 /// The gap that separates two cells.
 const GAP: usize = 3;

@@ -50,6 +50,14 @@ pub(super) fn is_prefix_word(w: &str) -> bool {
         "Nieuwe",
         "Lange",
         "Korte",
+        // German and Austrian streets opened by a preposition with its article ("Am
+        // Lindenhof", "Im Winkel", "Zur Mühle", "Auf der Heide").
+        "Am",
+        "Im",
+        "Zum",
+        "Zur",
+        "Auf",
+        "An",
         // Ordinals that number streets of one name ("Tredje Långgatan").
         "Första",
         "Andra",
@@ -129,6 +137,8 @@ pub(super) fn is_street_word_lower(w: &str) -> bool {
 pub(super) fn is_lead_street_word(w: &str) -> bool {
     const W: &[&str] = &[
         "Calle",
+        // Spanish "calle" abbreviated ("C/ Mayor 7").
+        "C/",
         "Avenida",
         "Av.",
         "Avda.",
@@ -270,6 +280,12 @@ pub(super) fn is_house_number(w: &str) -> bool {
             i += 1;
         }
     }
+    // An Austrian house, stair and door ("47/3/12"): short groups without a leading zero,
+    // so a date ("12/03/2024") is not one.
+    if i < b.len() && b[i] == b'/' && b[..i].iter().all(|c| c.is_ascii_digit() || *c == b'/') {
+        let rest = &b[i + 1..];
+        return (1..=3).contains(&rest.len()) && rest[0] != b'0' && rest.iter().all(u8::is_ascii_digit);
+    }
     i == b.len()
 }
 
@@ -302,111 +318,6 @@ pub(super) fn words(seg: &str) -> Vec<(usize, &str)> {
         out.push((s, &seg[s..]));
     }
     out
-}
-
-/// A unit segment: `lgh 1204`, `5 tr`, `Flat B`, `Apt 3C`, `Unit 2`, `3º B`, `c/o Name`.
-/// Returns whether it is one, and whether it is an English unit that may come before the
-/// street ("Flat 4, 61 Wilmslow Road").
-pub(super) fn unit_segment(seg: &str) -> Option<bool> {
-    let ws = words(seg);
-    let first = ws.first()?.1;
-    if ws.len() > 4 {
-        return None;
-    }
-    let lower = first.to_lowercase();
-    let lower = lower.trim_end_matches('.');
-    if lower == "c/o" {
-        return Some(false);
-    }
-    // A Norwegian flat number alone in its segment ("Karl Johans gate 23 B, H0402").
-    if ws.len() == 1 && is_no_flat(first) {
-        return Some(false);
-    }
-    // A floor glued to its word ("1tr", "5tr").
-    if ws.len() == 1
-        && lower.strip_suffix("tr").is_some_and(|n| !n.is_empty() && n.len() <= 2 && is_digits(n))
-    {
-        return Some(false);
-    }
-    if ws.len() >= 2 {
-        let en = matches!(
-            lower,
-            "flat"
-                | "apt"
-                | "apartment"
-                | "unit"
-                | "suite"
-                | "ste"
-                | "room"
-                | "floor"
-                | "plot"
-                | "block"
-                | "appt"
-        );
-        if en {
-            return Some(true);
-        }
-        if matches!(
-            lower,
-            "lgh"
-                | "lägenhet"
-                | "lgh.nr"
-                | "vån"
-                | "våning"
-                | "m"
-                | "lok"
-                | "bst"
-                | "piso"
-                | "puerta"
-                | "pta"
-                // Spanish stairs, Italian stairs and flats, German back and front houses.
-                | "esc"
-                | "escalera"
-                | "scala"
-                | "int"
-                | "interno"
-                | "hinterhaus"
-                | "vorderhaus"
-                | "seitenflügel"
-                | "gartenhaus"
-                // French and Québec flats and buildings.
-                | "app"
-                | "appartement"
-                | "bât"
-                | "bâtiment"
-                // Belgian boxes and Norwegian flats ("bte 12", "leil. H0301").
-                | "bte"
-                | "boîte"
-                | "leil"
-                | "leilighet"
-        ) {
-            return Some(false);
-        }
-        let second = ws[1].1.to_lowercase();
-        let second = second.trim_end_matches(['.', ',']);
-        // Danish floor and side: "1. tv.", "st. th.", "2. sal".
-        let floor_no = first.strip_suffix('.').is_some_and(|n| is_digits(n) || n == "st");
-        if floor_no && matches!(second, "tv" | "th" | "mf" | "sal") {
-            return Some(false);
-        }
-        // An ordinal floor: "3rd floor", "2nd Floor", "4:e våningen".
-        let ordinal = first.len() <= 4 && first.as_bytes()[0].is_ascii_digit() && !is_digits(first);
-        if ordinal && matches!(second, "floor" | "fl" | "våning" | "våningen" | "vån" | "étage") {
-            return Some(false);
-        }
-        // A German floor: "3. OG", "2. Etage", "EG" (Obergeschoss, Etage).
-        if first.strip_suffix('.').is_some_and(is_digits) && matches!(second, "og" | "etage" | "stock") {
-            return Some(false);
-        }
-        if is_digits(first) && matches!(ws[1].1, "tr" | "tr." | "trappor" | "trappa" | "krs" | "krs." | "sal")
-        {
-            return Some(false);
-        }
-    }
-    if seg.contains('º') || seg.contains('ª') {
-        return Some(false);
-    }
-    None
 }
 
 /// A continental street line ending the words `ws`: `Words Number [unit]`. Returns the
@@ -489,6 +400,14 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
         let known = lexicon::is_given(w) || is_street_title(w) || !is_genitive_street(chain[m].1);
         if tight || known {
             m -= 1;
+        }
+    }
+    // A Dutch ordinal numbering streets of one name ("2e Jan Steenstraat", "1e Helmersstraat").
+    if m == 0 && k > 0 {
+        let (o, w) = ws[k - 1];
+        let ordinal = w.strip_suffix('e').is_some_and(|n| (1..=2).contains(&n.len()) && is_digits(n));
+        if ordinal && o + w.len() + 1 == chain[0].0 {
+            return Some(o);
         }
     }
     // A district before a compound street, as the first word of the phrase ("Katarina
@@ -588,7 +507,7 @@ pub(super) fn is_street_title(w: &str) -> bool {
 pub(super) fn is_genitive_street(w: &str) -> bool {
     const TYPES: &[&str] = &[
         "gatan", "gata", "vägen", "väg", "torget", "torg", "gränd", "gränden", "plan", "backe", "backen",
-        "allé", "allén", "stig", "stigen", "leden", "strand", "stranden",
+        "allé", "allén", "stig", "stigen", "leden", "strand", "stranden", "gången", "gång",
     ];
     let lower = w.to_lowercase();
     TYPES.iter().any(|ty| lower.strip_suffix(ty).is_some_and(|stem| stem.len() >= 3 && stem.ends_with('s')))
@@ -606,7 +525,13 @@ pub(super) fn joins_street_name(before: &str, name: &str) -> bool {
     {
         return true;
     }
-    matches!(before, "Van" | "Von" | "De" | "Del" | "La" | "Le" | "Di" | "Da" | "Du" | "Der" | "Den")
+    // A Dutch street named after a person, the given name before the compound ("Johan
+    // Wagenaarkade", "Jan Steenstraat").
+    let dutch = ["straat", "kade", "laan", "weg", "plein", "gracht", "singel", "dijk"]
+        .iter()
+        .any(|ty| name.strip_suffix(ty).is_some_and(|stem| stem.chars().count() >= 3));
+    (dutch && lexicon::is_given(before))
+        || matches!(before, "Van" | "Von" | "De" | "Del" | "La" | "Le" | "Di" | "Da" | "Du" | "Der" | "Den")
 }
 
 /// Whether a capitalised word before a genitive street ("Hjalmar Brantingsgatan", "Gustav
@@ -713,6 +638,15 @@ pub(super) fn english_street(ws: &[(usize, &str)]) -> Option<usize> {
     let typed = words.last().is_some_and(|(_, w)| is_en_street_type(w));
     if us_number(ws[h].1) && !typed {
         return None;
+    }
+    // A numbered street after the house's number ("9820 108 Street NW").
+    if typed
+        && words.len() == 1
+        && h > 0
+        && is_digits(ws[h].1)
+        && (is_house_number(ws[h - 1].1) || us_number(ws[h - 1].1))
+    {
+        return Some(ws[h - 1].0);
     }
     // "No. 88 Nanjing West Road": the number sign belongs to the street.
     if h > 0 && matches!(ws[h - 1].1, "No." | "no.") {

@@ -2,7 +2,8 @@
 //! and Belgian house-number additions, Norwegian flat numbers, named houses.
 
 use super::super::Scanner;
-use super::grammar::{district_before_street, is_house_number, is_number_addition, unit_segment};
+use super::grammar::{district_before_street, is_house_number, is_number_addition};
+use super::units::unit_segment;
 
 fn whole(text: &str) -> Vec<String> {
     let mut sc = Scanner::new(text.as_bytes(), Some(text), None);

@@ -90,6 +90,10 @@ impl Scanner<'_> {
         let (ss, se) = self.segment_before(s)?;
         let same_line = !self.t[se..s].contains(&b'\n');
         let seg = std::str::from_utf8(&self.t[ss..se]).ok()?;
+        // A possessive is the person whose home it is ("at Given's, 12 Oak St"), not a house.
+        if seg.ends_with("'s") || seg.ends_with("’s") {
+            return None;
+        }
         house_name_tail(seg, same_line).map(|o| ss + o)
     }
 }
@@ -163,4 +167,22 @@ impl Scanner<'_> {
             });
         label.then_some(start)
     }
+}
+
+/// A line that can be a house's name above its street in a block of lines ("Meadowbank",
+/// "Ashgrove", "Ballinacourty House"): one or two capitalised words of letters that no list
+/// knows as a name, a title or a stop word, and no street type. A person's line ("Ann
+/// Kelly", "Mrs Kelly") is not one.
+pub(super) fn house_line(ws: &[(usize, &str)]) -> bool {
+    (1..=2).contains(&ws.len())
+        && ws.iter().all(|(_, w)| {
+            capitalised(w)
+                && w.chars().count() >= 4
+                && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                && !is_en_street_type(w)
+                && !lexicon::is_given(w)
+                && !lexicon::is_surname(w)
+                && !lexicon::is_stop_word(w)
+                && !lexicon::is_person_cue(w)
+        })
 }

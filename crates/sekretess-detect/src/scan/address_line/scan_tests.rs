@@ -287,7 +287,7 @@ fn unit_words_of_more_countries_and_floors_after_a_swedish_street() {
 
 #[test]
 fn german_floors_and_more_unit_words_are_units() {
-    use super::grammar::unit_segment;
+    use super::units::unit_segment;
     for u in [
         "3. OG",
         "2. Etage",

@@ -36,3 +36,49 @@ pub(super) fn letterhead_lead(before: &str) -> bool {
             matches!(*w, "Flat" | "Apt" | "Unit" | "Box" | "Lgh" | "The") || crate::scan::address_line::is_house_word(w)
         })
 }
+
+/// Whether the clause right before an address in running text or a field is a shop's, a
+/// site's or an employer's name ("… hämtas hos Kiosken Torget, ", "Returns go to: Acme
+/// Repairs, ", "worked at Firm Name, Site Name, "): the capitalised words after the last
+/// lower-case word, label or quote, read as [`letterhead_lead`] reads a letterhead, with a
+/// trade, company or place word among them (or `of`, `&` inside): the name lists alone
+/// cannot tell a person spoken of before their home ("… hos Given Surname, ") from a shop.
+pub(super) fn place_lead(before: &str) -> bool {
+    let trimmed = before.trim_end();
+    let Some(rest) = trimmed.strip_suffix(',') else { return false };
+    // The last clause only: "Firm Name, Site Name, " speaks of the site.
+    let clause = rest.rsplit(',').next().unwrap_or(rest);
+    let mut start = clause.len();
+    let words = clause.rsplit(' ').scan(clause.len(), |end, w| {
+        let o = *end - w.len();
+        *end = o.saturating_sub(1);
+        Some((o, w))
+    });
+    for (o, w) in words.take(5) {
+        let small = matches!(w, "i" | "&" | "of" | "och" | "de" | "the" | "für" | "und");
+        if w.is_empty() || !(small || w.chars().next().is_some_and(char::is_uppercase)) {
+            break;
+        }
+        start = o;
+    }
+    let tail = clause[start..].trim();
+    // Words to read, and prose or a label before them (a line that is only the name is the
+    // letterhead rule's).
+    let opened = !clause[..start].trim().is_empty() || clause.len() < rest.len();
+    // A firm's or a site's word among them (a trade, a company word, a place word, `of` or
+    // `&` inside the name): the name lists cannot tell a person from a shop, these can.
+    let firm = || {
+        tail.split(' ').enumerate().any(|(k, w)| {
+            (k > 0 && matches!(w, "of" | "&" | "für" | "und"))
+                || lexicon::is_trade_word(w)
+                || lexicon::is_company_word(w)
+                || lexicon::is_place_word(&w.to_lowercase())
+        })
+    };
+    // The cheap tests first; the lists (and a lower-case copy per word) last.
+    opened
+        && !tail.is_empty()
+        && !matches!(tail.split(' ').next(), Some("i" | "&" | "of" | "och" | "de" | "the" | "für" | "und"))
+        && letterhead_lead(&trimmed[rest.len() - clause.len() + start..])
+        && firm()
+}
