@@ -589,8 +589,8 @@ mod heldout {
     ];
 
     /// Exact-span F1 floors (label, F1) for what the rules and the model still work on
-    /// (measured: addresses 0.935, PERSON 0.956, micro 0.968).
-    const EXACT_FLOORS: &[(&str, f64)] = &[("POSTAL_ADDRESS", 0.93), ("PERSON", 0.95), ("micro", 0.96)];
+    /// (measured: addresses 0.934, PERSON 0.962, micro 0.971).
+    const EXACT_FLOORS: &[(&str, f64)] = &[("POSTAL_ADDRESS", 0.93), ("PERSON", 0.955), ("micro", 0.965)];
 
     #[test]
     fn heldout_scores_stay_above_their_floors() {
