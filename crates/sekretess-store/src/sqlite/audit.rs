@@ -42,7 +42,7 @@ const AUDIT_ROWS_PER_STATEMENT: usize = 200;
 /// before the writer indexes them in one batch. A batch sorts its entries by code, so each
 /// index page it changes takes many of them; reads scan at most this many entries of the
 /// log for the rest.
-pub(crate) const INDEX_BATCH: u64 = 4096;
+const INDEX_BATCH: u64 = 4096;
 
 /// The audit writer's connection, kept between rounds, and how far the customer index goes.
 pub(crate) struct AuditWriter {
