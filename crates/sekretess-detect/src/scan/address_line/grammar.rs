@@ -129,6 +129,8 @@ pub(super) fn is_street_word_lower(w: &str) -> bool {
         "gata", "gatan", "gate", "gaten", "gade", "väg", "vägen", "vei", "veien", "vej", "allé", "allén",
         "torg", "torget", "plan", "backe", "backen", "gränd", "straße", "strasse", "weg", "laan", "straat",
         "kade", "plein", "gracht", "tie", "katu",
+        // A shore, a path or a quay after a genitive ("Bergsunds strand", "Kvarnbackens stig").
+        "strand", "stranden", "stig", "stigen", "kaj", "kajen",
     ];
     W.contains(&w)
 }
