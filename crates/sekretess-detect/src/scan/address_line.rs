@@ -98,6 +98,12 @@ impl Scanner<'_> {
             if ends && (two || district) {
                 return Some(e2);
             }
+            // A town of two names that ends its value ("154 51 Neo Psychiko\n"): a line's
+            // end, a comma, a quote or a bracket follows.
+            let closes = matches!(t.get(e2), None | Some(b'\n' | b'\r' | b',' | b'"' | b')'));
+            if closes && two_name_town(w, w2) {
+                return Some(e2);
+            }
         }
         // A Turkish district and its city ("Çankaya/Ankara").
         if t.get(e) == Some(&b'/') && char_at(t, e + 1).is_some_and(|(c, _)| c.is_uppercase()) {

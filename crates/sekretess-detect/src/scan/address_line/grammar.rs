@@ -698,3 +698,25 @@ pub(super) fn country_prefix_before(t: &[u8], ps: usize) -> usize {
     let opens = k == 0 || matches!(t[k - 1], b' ' | b'\t' | b'\n' | b',');
     if k < ps - 1 && opens { k } else { ps }
 }
+
+/// Whether `w` and `w2` after a postcode are one town's two names ("Neo Psychiko"), not a
+/// form's town field ("Ort Eskilstuna") nor a town and a word in capitals or a country.
+pub(super) fn two_name_town(w: &str, w2: &str) -> bool {
+    let field = ["ort", "postort", "stad", "city", "town", "land"].iter().any(|f| w.eq_ignore_ascii_case(f));
+    !field
+        && w2.len() >= 3
+        && !w2.bytes().all(|b| b.is_ascii_uppercase())
+        && plain_town_word(w)
+        && plain_town_word(w2)
+}
+
+/// A word that may be one of a town's names: not a country, field, stop, company or street
+/// word.
+fn plain_town_word(w: &str) -> bool {
+    !(crate::scan::address_label::is_country(w)
+        || lexicon::is_field_word(w)
+        || lexicon::is_stop_word(w)
+        || lexicon::is_company_form(w)
+        || lexicon::is_company_word(w)
+        || is_en_street_type(w))
+}

@@ -340,3 +340,31 @@ fn a_zip_plus_four_that_ends_an_address_is_no_phone() {
     assert_eq!(reported(t), ["12 Birch Hill Rd\nMILTON MA 02186-4410"]);
     assert!(spans(t).iter().all(|(_, r)| !r.starts_with("phone")));
 }
+
+#[test]
+fn where_an_address_starts_and_ends() {
+    // Written for these tests (not from any evaluation or tuning set).
+    let cases = [
+        // A shore or a path after a genitive, as its own word in lower case.
+        (
+            "Kund: Ida Lind\nKvarnholmens strand 9, lgh 1302\n131 30 Nacka\n",
+            "Kvarnholmens strand 9, lgh 1302\n131 30 Nacka",
+        ),
+        ("Ny adress: Ekbackens stig 3, 184 40 Åkersberga\n", "Ekbackens stig 3, 184 40 Åkersberga"),
+        // A room in a care home is a unit.
+        ("Boende: Lindgatan 7, rum 21, 573 31 Tranås\n", "Lindgatan 7, rum 21, 573 31 Tranås"),
+        // A town of two names that ends its value.
+        ("new address: Odos Pindou 12, 171 21 Nea Smyrni\n", "Odos Pindou 12, 171 21 Nea Smyrni"),
+        // A form's label without a colon before a house's name.
+        (
+            "Address  Heather Cottage, Mill Lane, Tavistock PL19 8QA\n",
+            "Heather Cottage, Mill Lane, Tavistock PL19 8QA",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(whole(text), [want], "{text}");
+    }
+    // A form's town field after the postcode is not the town's second name.
+    let got = spans("Postnummer 611 35 Ort Nyköping\n");
+    assert!(!got.iter().any(|(s, r)| s.contains("Ort") && r.contains("post")), "{got:?}");
+}
