@@ -404,6 +404,15 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
             m -= 1;
         }
     }
+    // A Dutch street named after a person with a particle ("Van Hallstraat" above, "Van
+    // Eeghen Tweedestraat" here): the particle and the surname join.
+    if m >= 2
+        && matches!(chain[m - 2].1, "Van" | "Von" | "De" | "Den" | "Ter" | "Ten")
+        && capitalised(chain[m - 1].1)
+        && is_dutch_compound(chain[m].1)
+    {
+        m -= 2;
+    }
     // A Dutch ordinal numbering streets of one name ("2e Jan Steenstraat", "1e Helmersstraat").
     if m == 0 && k > 0 {
         let (o, w) = ws[k - 1];
@@ -529,11 +538,15 @@ pub(super) fn joins_street_name(before: &str, name: &str) -> bool {
     }
     // A Dutch street named after a person, the given name before the compound ("Johan
     // Wagenaarkade", "Jan Steenstraat").
-    let dutch = ["straat", "kade", "laan", "weg", "plein", "gracht", "singel", "dijk"]
-        .iter()
-        .any(|ty| name.strip_suffix(ty).is_some_and(|stem| stem.chars().count() >= 3));
-    (dutch && lexicon::is_given(before))
+    (is_dutch_compound(name) && lexicon::is_given(before))
         || matches!(before, "Van" | "Von" | "De" | "Del" | "La" | "Le" | "Di" | "Da" | "Du" | "Der" | "Den")
+}
+
+/// A Dutch street type compounded with its name ("Stirumstraat", "Wagenaarkade").
+fn is_dutch_compound(name: &str) -> bool {
+    ["straat", "kade", "laan", "weg", "plein", "gracht", "singel", "dijk"]
+        .iter()
+        .any(|ty| name.strip_suffix(ty).is_some_and(|stem| stem.chars().count() >= 3))
 }
 
 /// Whether a capitalised word before a genitive street ("Hjalmar Brantingsgatan", "Gustav

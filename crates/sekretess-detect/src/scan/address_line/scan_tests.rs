@@ -355,6 +355,11 @@ fn where_an_address_starts_and_ends() {
         ("Boende: Lindgatan 7, rum 21, 573 31 Tranås\n", "Lindgatan 7, rum 21, 573 31 Tranås"),
         // A town of two names that ends its value.
         ("new address: Odos Pindou 12, 171 21 Nea Smyrni\n", "Odos Pindou 12, 171 21 Nea Smyrni"),
+        // A town joined by a small word, a Swedish genitive after a numeral, a Dutch street
+        // named with a particle.
+        ("To:\n9 Larch Road, Walton on Thames KT12 3QB\n", "9 Larch Road, Walton on Thames KT12 3QB"),
+        ("Till:\nGustav III:s väg 14, 171 64 Solna\n", "Gustav III:s väg 14, 171 64 Solna"),
+        ("Adres:\nVan Baerle Oostkade 12\n1071 AP Amsterdam\n", "Van Baerle Oostkade 12\n1071 AP Amsterdam"),
         // A form's label without a colon before a house's name.
         (
             "Address  Heather Cottage, Mill Lane, Tavistock PL19 8QA\n",
