@@ -360,6 +360,12 @@ fn where_an_address_starts_and_ends() {
         ("To:\n9 Larch Road, Walton on Thames KT12 3QB\n", "9 Larch Road, Walton on Thames KT12 3QB"),
         ("Till:\nGustav III:s väg 14, 171 64 Solna\n", "Gustav III:s väg 14, 171 64 Solna"),
         ("Adres:\nVan Baerle Oostkade 12\n1071 AP Amsterdam\n", "Van Baerle Oostkade 12\n1071 AP Amsterdam"),
+        // In columns, a street cell that ends its line over a postcode cell that opens the
+        // next: nothing of the other column lies between.
+        (
+            "Kund                        Utlämning\nEbba Lund\nÄngsvägen 9, lgh 1101\n433 31 Partille            Ombud, Torget 2\n",
+            "Ängsvägen 9, lgh 1101\n433 31 Partille",
+        ),
         // A form's label without a colon before a house's name.
         (
             "Address  Heather Cottage, Mill Lane, Tavistock PL19 8QA\n",
