@@ -98,9 +98,17 @@ impl Scanner<'_> {
         }
         let col = column(t, ls, ps);
         let als = line_start(t, ls - 1);
-        let Some(&(cs, ce)) =
-            cells(t, als, ls - 1).iter().find(|&&(s, _)| column(t, als, s).abs_diff(col) <= 1)
-        else {
+        let above = cells(t, als, ls - 1);
+        let aligned = above.iter().find(|&&(s, _)| column(t, als, s).abs_diff(col) <= 1).copied();
+        // A cell wrapped after its comma ("| Street 4,\n      123 45 Town |"): the line
+        // above's last cell, when the postcode opens its line, whatever stands above it.
+        let wrapped = || {
+            let &(cs, ce) = above.last()?;
+            let opens = t[ls..ps].iter().all(|&b| b == b' ' || b == b'\t');
+            (opens && t[ce - 1] == b',' && t[ce..ls].iter().all(u8::is_ascii_whitespace))
+                .then_some((cs, ce - 1))
+        };
+        let Some((cs, ce)) = wrapped().or(aligned) else {
             return Whole::No;
         };
         // The street is the cell's first comma segment that is no unit ("12 rue des
@@ -132,7 +140,7 @@ impl Scanner<'_> {
         // The street cell ends its line and the postcode's cell opens the next: the lines
         // between hold no other column's text, so the address is one span.
         let blank = |a: usize, b: usize| t[a..b].iter().all(|b| b.is_ascii_whitespace());
-        let one = blank(ce, ls) && blank(ls, ps);
+        let one = blank(ce + usize::from(t[ce] == b','), ls) && blank(ls, ps);
         // The street cell: extend a street found alone to the cell's unit details, or add it.
         let known = self.out.iter().position(|c| c.label == Label::PostalAddress && c.start == s);
         let c = conf;

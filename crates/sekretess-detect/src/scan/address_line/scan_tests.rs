@@ -366,6 +366,11 @@ fn where_an_address_starts_and_ends() {
             "Kund                        Utlämning\nEbba Lund\nÄngsvägen 9, lgh 1101\n433 31 Partille            Ombud, Torget 2\n",
             "Ängsvägen 9, lgh 1101\n433 31 Partille",
         ),
+        // A table's cell wrapped after the street's comma.
+        (
+            "12 | Lund, Ebba | Ängsvägen 9,\n      433 31 Partille | 070-000 00 00 |\n",
+            "Ängsvägen 9,\n      433 31 Partille",
+        ),
         // A form's label without a colon before a house's name.
         (
             "Address  Heather Cottage, Mill Lane, Tavistock PL19 8QA\n",
