@@ -23,6 +23,38 @@ pub(super) fn widen_starts(t: &[u8], out: &mut [(usize, usize, f32)]) {
     }
 }
 
+/// A role word that heads a form's name field, written before the name in prose ("text
+/// Nurse Quorbel", "Sambo Imara Quorbel"), is a title, not the name's: the name starts after
+/// it.
+pub(super) fn trim_role_words(t: &[u8], out: &mut [(usize, usize, f32)]) {
+    for span in out.iter_mut() {
+        let (s, e, _) = *span;
+        // A title-case word, then one space and a capital.
+        if !t[s].is_ascii_uppercase() {
+            continue;
+        }
+        let Some(we) = t[s..e].iter().position(|&b| b == b' ').map(|p| s + p) else { continue };
+        if we - s < 4
+            || !t.get(we + 1).is_some_and(|&b| b.is_ascii_uppercase() || b >= 0x80)
+            || !t[s + 1..we].iter().all(u8::is_ascii_lowercase)
+        {
+            continue;
+        }
+        let w = as_str(&t[s..we]);
+        // Lower-cased on the stack: the word is ASCII letters.
+        let mut buf = [0u8; 24];
+        let Some(dst) = buf.get_mut(..w.len()) else { continue };
+        dst.copy_from_slice(w.as_bytes());
+        dst.make_ascii_lowercase();
+        if crate::lexicon::is_name_label(as_str(dst))
+            && !crate::lexicon::is_given(w)
+            && !crate::lexicon::is_surname(w)
+        {
+            span.0 = we + 1;
+        }
+    }
+}
+
 /// The start of a surname in capitals joined by one space before a known given name found
 /// alone, as registers and statements print them (`QUORBELL EMMA`, `QUORBELL Emma`, `Swish
 /// till QUORBELL EMMA`): at a field's start or after a preposition of a payment (`till`, `från`,
@@ -323,6 +355,20 @@ mod tests {
         let mut out = vec![(s, s + name.len(), 0.9)];
         widen_starts(t.as_bytes(), &mut out);
         t[out[0].0..out[0].1].to_string()
+    }
+
+    #[test]
+    fn a_role_word_before_a_name_is_left_out() {
+        fn trimmed(t: &str, name: &str) -> String {
+            let s = t.find(name).unwrap();
+            let mut out = vec![(s, s + name.len(), 0.9)];
+            trim_role_words(t.as_bytes(), &mut out);
+            t[out[0].0..out[0].1].to_string()
+        }
+        assert_eq!(trimmed("enligt Sambo Imara Quorbel själv", "Sambo Imara Quorbel"), "Imara Quorbel");
+        assert_eq!(trimmed("ask Driver Quorbel", "Driver Quorbel"), "Quorbel");
+        // A given name or a name of two words is not a role.
+        assert_eq!(trimmed("Imara Quorbel", "Imara Quorbel"), "Imara Quorbel");
     }
 
     #[test]

@@ -157,6 +157,7 @@ pub(crate) fn apply(text: &[u8], ts: Option<&str>, key: Option<Label>, cands: &m
         lists::numbered_streets(text, &mut spans);
         lists::party_speakers(text, &s.toks, &mut spans);
         roman_suffix(text, &mut spans);
+        bounds::trim_role_words(text, &mut spans);
         spelled::add(text, &s.toks, &mut spans);
         spelled::join_broken(text, &mut spans);
         chat::trim_weekday(text, &mut spans);

@@ -98,6 +98,12 @@ impl Scanner<'_> {
             if ends && (two || district) {
                 return Some(e2);
             }
+            // A town of two names that ends its value ("154 51 Neo Psychiko\n"): a line's
+            // end, a comma, a quote or a bracket follows.
+            let closes = matches!(t.get(e2), None | Some(b'\n' | b'\r' | b',' | b'"' | b')'));
+            if closes && two_name_town(w, w2) {
+                return Some(e2);
+            }
         }
         // A Turkish district and its city ("Çankaya/Ankara").
         if t.get(e) == Some(&b'/') && char_at(t, e + 1).is_some_and(|(c, _)| c.is_uppercase()) {
@@ -164,6 +170,11 @@ impl Scanner<'_> {
                 k -= 1;
             }
             let w = std::str::from_utf8(&t[k..we]).ok()?;
+            // "Newcastle upon Tyne": a small word joins the town's names.
+            if start.is_some() && n == 1 && matches!(w, "upon" | "on" | "under") {
+                j = k;
+                continue;
+            }
             if k == we || !capitalised(w) {
                 break;
             }
@@ -305,6 +316,8 @@ impl Scanner<'_> {
         let label = seg.rfind(':').filter(|&p| {
             !matches!(seg[..p].rsplit(' ').next(), Some("No" | "NO" | "D" | "Kat"))
                 && !seg.as_bytes().get(p + 1).is_some_and(u8::is_ascii_digit)
+                // Swedish abbreviations and genitives ("S:t Eriks", "Karl XII:s gata").
+                && !seg.as_bytes().get(p + 1).is_some_and(u8::is_ascii_lowercase)
         });
         // A scanned form's leader of dots ends a label too ("Ny adress.......Storgatan 1").
         let label = label.max(seg.rfind("..").map(|p| p + 1));

@@ -3,7 +3,9 @@
 //! or more spaces between two texts on a line separates two cells; an address there stays
 //! inside its cells, so the line above is not the street of the postcode below unless it is
 //! the cell in the same column. Street and postcode-and-town are then separate spans (the
-//! hand-labelled set's convention: one span never covers another column's text).
+//! hand-labelled set's convention: one span never covers another column's text), unless the
+//! street's cell ends its line and the postcode's opens the next: then no other column's text
+//! lies between and the address is one span.
 
 use super::{Post, WHOLE_ADDRESS, Whole};
 use crate::Label;
@@ -96,9 +98,17 @@ impl Scanner<'_> {
         }
         let col = column(t, ls, ps);
         let als = line_start(t, ls - 1);
-        let Some(&(cs, ce)) =
-            cells(t, als, ls - 1).iter().find(|&&(s, _)| column(t, als, s).abs_diff(col) <= 1)
-        else {
+        let above = cells(t, als, ls - 1);
+        let aligned = above.iter().find(|&&(s, _)| column(t, als, s).abs_diff(col) <= 1).copied();
+        // A cell wrapped after its comma ("| Street 4,\n      123 45 Town |"): the line
+        // above's last cell, when the postcode opens its line, whatever stands above it.
+        let wrapped = || {
+            let &(cs, ce) = above.last()?;
+            let opens = t[ls..ps].iter().all(|&b| b == b' ' || b == b'\t');
+            (opens && t[ce - 1] == b',' && t[ce..ls].iter().all(u8::is_ascii_whitespace))
+                .then_some((cs, ce - 1))
+        };
+        let Some((cs, ce)) = wrapped().or(aligned) else {
             return Whole::No;
         };
         // The street is the cell's first comma segment that is no unit ("12 rue des
@@ -127,9 +137,26 @@ impl Scanner<'_> {
         } else {
             WHOLE_ADDRESS
         };
+        // The street cell ends its line and the postcode's cell opens the next: the lines
+        // between hold no other column's text, so the address is one span.
+        let blank = |a: usize, b: usize| t[a..b].iter().all(|b| b.is_ascii_whitespace());
+        let one = blank(ce + usize::from(t[ce] == b','), ls) && blank(ls, ps);
         // The street cell: extend a street found alone to the cell's unit details, or add it.
         let known = self.out.iter().position(|c| c.label == Label::PostalAddress && c.start == s);
         let c = conf;
+        if one {
+            match known {
+                Some(k) => {
+                    self.out[k].end = end;
+                    self.out[k].conf = self.out[k].conf.max(c);
+                    self.out[k].rec = "address";
+                }
+                None => {
+                    self.out.push(Cand { start: s, end, label: Label::PostalAddress, conf, rec: "address" })
+                }
+            }
+            return Whole::Merged(end);
+        }
         match known {
             Some(k) => {
                 self.out[k].end = self.out[k].end.max(ce);

@@ -129,6 +129,8 @@ pub(super) fn is_street_word_lower(w: &str) -> bool {
         "gata", "gatan", "gate", "gaten", "gade", "väg", "vägen", "vei", "veien", "vej", "allé", "allén",
         "torg", "torget", "plan", "backe", "backen", "gränd", "straße", "strasse", "weg", "laan", "straat",
         "kade", "plein", "gracht", "tie", "katu",
+        // A shore, a path or a quay after a genitive ("Bergsunds strand", "Kvarnbackens stig").
+        "strand", "stranden", "stig", "stigen", "kaj", "kajen",
     ];
     W.contains(&w)
 }
@@ -402,6 +404,15 @@ pub(super) fn continental(ws: &[(usize, &str)]) -> Option<usize> {
             m -= 1;
         }
     }
+    // A Dutch street named after a person with a particle ("Van Hallstraat" above, "Van
+    // Eeghen Tweedestraat" here): the particle and the surname join.
+    if m >= 2
+        && matches!(chain[m - 2].1, "Van" | "Von" | "De" | "Den" | "Ter" | "Ten")
+        && capitalised(chain[m - 1].1)
+        && is_dutch_compound(chain[m].1)
+    {
+        m -= 2;
+    }
     // A Dutch ordinal numbering streets of one name ("2e Jan Steenstraat", "1e Helmersstraat").
     if m == 0 && k > 0 {
         let (o, w) = ws[k - 1];
@@ -527,11 +538,15 @@ pub(super) fn joins_street_name(before: &str, name: &str) -> bool {
     }
     // A Dutch street named after a person, the given name before the compound ("Johan
     // Wagenaarkade", "Jan Steenstraat").
-    let dutch = ["straat", "kade", "laan", "weg", "plein", "gracht", "singel", "dijk"]
-        .iter()
-        .any(|ty| name.strip_suffix(ty).is_some_and(|stem| stem.chars().count() >= 3));
-    (dutch && lexicon::is_given(before))
+    (is_dutch_compound(name) && lexicon::is_given(before))
         || matches!(before, "Van" | "Von" | "De" | "Del" | "La" | "Le" | "Di" | "Da" | "Du" | "Der" | "Den")
+}
+
+/// A Dutch street type compounded with its name ("Stirumstraat", "Wagenaarkade").
+fn is_dutch_compound(name: &str) -> bool {
+    ["straat", "kade", "laan", "weg", "plein", "gracht", "singel", "dijk"]
+        .iter()
+        .any(|ty| name.strip_suffix(ty).is_some_and(|stem| stem.chars().count() >= 3))
 }
 
 /// Whether a capitalised word before a genitive street ("Hjalmar Brantingsgatan", "Gustav
@@ -695,4 +710,26 @@ pub(super) fn country_prefix_before(t: &[u8], ps: usize) -> usize {
     }
     let opens = k == 0 || matches!(t[k - 1], b' ' | b'\t' | b'\n' | b',');
     if k < ps - 1 && opens { k } else { ps }
+}
+
+/// Whether `w` and `w2` after a postcode are one town's two names ("Neo Psychiko"), not a
+/// form's town field ("Ort Eskilstuna") nor a town and a word in capitals or a country.
+pub(super) fn two_name_town(w: &str, w2: &str) -> bool {
+    let field = ["ort", "postort", "stad", "city", "town", "land"].iter().any(|f| w.eq_ignore_ascii_case(f));
+    !field
+        && w2.len() >= 3
+        && !w2.bytes().all(|b| b.is_ascii_uppercase())
+        && plain_town_word(w)
+        && plain_town_word(w2)
+}
+
+/// A word that may be one of a town's names: not a country, field, stop, company or street
+/// word.
+fn plain_town_word(w: &str) -> bool {
+    !(crate::scan::address_label::is_country(w)
+        || lexicon::is_field_word(w)
+        || lexicon::is_stop_word(w)
+        || lexicon::is_company_form(w)
+        || lexicon::is_company_word(w)
+        || is_en_street_type(w))
 }

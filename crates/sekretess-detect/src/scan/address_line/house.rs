@@ -30,6 +30,10 @@ pub(super) fn house_name_tail(seg: &str, loose: bool) -> Option<usize> {
             break;
         }
     }
+    // A form's label without a colon ("Address  Rose Cottage") is not the house's.
+    while a + 1 < ws.len() && lexicon::is_field_word(ws[a].1) {
+        a += 1;
+    }
     // "of Orchard View" after a person's name: the house starts after the preposition.
     tail_at(&ws, a, loose)
         .or_else(|| (a..ws.len()).rev().filter(|&p| ws[p].1 == "of").find_map(|p| tail_at(&ws, p + 1, loose)))
@@ -50,7 +54,7 @@ fn tail_at(ws: &[(usize, &str)], mut a: usize, loose: bool) -> Option<usize> {
     }
     if a > 0 {
         let p = ws[a - 1].1;
-        if !(p.ends_with(':') || p.chars().all(char::is_lowercase)) {
+        if !(p.ends_with(':') || p.chars().all(char::is_lowercase) || lexicon::is_field_word(p)) {
             return None;
         }
     }

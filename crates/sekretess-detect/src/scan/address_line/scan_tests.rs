@@ -340,3 +340,47 @@ fn a_zip_plus_four_that_ends_an_address_is_no_phone() {
     assert_eq!(reported(t), ["12 Birch Hill Rd\nMILTON MA 02186-4410"]);
     assert!(spans(t).iter().all(|(_, r)| !r.starts_with("phone")));
 }
+
+#[test]
+fn where_an_address_starts_and_ends() {
+    // Written for these tests (not from any evaluation or tuning set).
+    let cases = [
+        // A shore or a path after a genitive, as its own word in lower case.
+        (
+            "Kund: Ida Lind\nKvarnholmens strand 9, lgh 1302\n131 30 Nacka\n",
+            "Kvarnholmens strand 9, lgh 1302\n131 30 Nacka",
+        ),
+        ("Ny adress: Ekbackens stig 3, 184 40 Åkersberga\n", "Ekbackens stig 3, 184 40 Åkersberga"),
+        // A room in a care home is a unit.
+        ("Boende: Lindgatan 7, rum 21, 573 31 Tranås\n", "Lindgatan 7, rum 21, 573 31 Tranås"),
+        // A town of two names that ends its value.
+        ("new address: Odos Pindou 12, 171 21 Nea Smyrni\n", "Odos Pindou 12, 171 21 Nea Smyrni"),
+        // A town joined by a small word, a Swedish genitive after a numeral, a Dutch street
+        // named with a particle.
+        ("To:\n9 Larch Road, Walton on Thames KT12 3QB\n", "9 Larch Road, Walton on Thames KT12 3QB"),
+        ("Till:\nGustav III:s väg 14, 171 64 Solna\n", "Gustav III:s väg 14, 171 64 Solna"),
+        ("Adres:\nVan Baerle Oostkade 12\n1071 AP Amsterdam\n", "Van Baerle Oostkade 12\n1071 AP Amsterdam"),
+        // In columns, a street cell that ends its line over a postcode cell that opens the
+        // next: nothing of the other column lies between.
+        (
+            "Kund                        Utlämning\nEbba Lund\nÄngsvägen 9, lgh 1101\n433 31 Partille            Ombud, Torget 2\n",
+            "Ängsvägen 9, lgh 1101\n433 31 Partille",
+        ),
+        // A table's cell wrapped after the street's comma.
+        (
+            "12 | Lund, Ebba | Ängsvägen 9,\n      433 31 Partille | 070-000 00 00 |\n",
+            "Ängsvägen 9,\n      433 31 Partille",
+        ),
+        // A form's label without a colon before a house's name.
+        (
+            "Address  Heather Cottage, Mill Lane, Tavistock PL19 8QA\n",
+            "Heather Cottage, Mill Lane, Tavistock PL19 8QA",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(whole(text), [want], "{text}");
+    }
+    // A form's town field after the postcode is not the town's second name.
+    let got = spans("Postnummer 611 35 Ort Nyköping\n");
+    assert!(!got.iter().any(|(s, r)| s.contains("Ort") && r.contains("post")), "{got:?}");
+}

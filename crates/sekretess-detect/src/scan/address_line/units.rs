@@ -105,6 +105,10 @@ pub(in crate::scan) fn unit_segment(seg: &str) -> Option<bool> {
         if matches!(lower, "stiege" | "stg" | "top" | "tür") && is_digits(second) {
             return Some(false);
         }
+        // A room in a Swedish care home ("rum 12"), numbered like a flat.
+        if lower == "rum" && is_digits(second) {
+            return Some(false);
+        }
         let second = ws[1].1.to_lowercase();
         let second = second.trim_end_matches(['.', ',']);
         // Danish floor and side: "1. tv.", "st. th.", "2. sal".
