@@ -3,6 +3,7 @@
 
 use super::super::Scanner;
 use super::grammar::{district_before_street, is_house_number, is_number_addition};
+use super::scan_tests::reported as kept;
 use super::units::unit_segment;
 
 fn whole(text: &str) -> Vec<String> {
@@ -107,17 +108,6 @@ fn a_named_house_before_its_street_line_is_part_of_the_address() {
         whole("To:\nAgnes Whitlow\n9 Well Lane\nKendal LA9 4QP\n"),
         vec!["9 Well Lane\nKendal LA9 4QP".to_string()]
     );
-}
-
-/// Address spans that would be reported at the default threshold.
-fn kept(text: &str) -> Vec<String> {
-    let mut sc = Scanner::new(text.as_bytes(), Some(text), None);
-    sc.run();
-    sc.out
-        .iter()
-        .filter(|c| c.label == crate::Label::PostalAddress && c.conf >= 0.5)
-        .map(|c| text[c.start..c.end].to_string())
-        .collect()
 }
 
 #[test]

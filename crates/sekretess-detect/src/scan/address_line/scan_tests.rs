@@ -71,8 +71,9 @@ fn a_company_letterhead_address_is_not_reported() {
     assert!(whole("Avsändare: Kronofogden, Box 1050, 172 21 Sundbyberg\n").is_empty());
 }
 
-/// Address spans that would be reported at the default threshold.
-fn reported(text: &str) -> Vec<String> {
+/// Address spans that would be reported at the default threshold (shared by the other
+/// address tests).
+pub(super) fn reported(text: &str) -> Vec<String> {
     let mut sc = Scanner::new(text.as_bytes(), Some(text), None);
     sc.run();
     sc.out

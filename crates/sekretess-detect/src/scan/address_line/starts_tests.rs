@@ -1,19 +1,9 @@
 //! Where a home's address starts and ends, and shops' addresses in running text (tuning
 //! batches u to x). Examples written for these tests.
 
-use super::super::Scanner;
 use super::grammar::is_house_number;
+use super::scan_tests::reported;
 use super::units::unit_segment;
-
-fn reported(text: &str) -> Vec<String> {
-    let mut sc = Scanner::new(text.as_bytes(), Some(text), None);
-    sc.run();
-    sc.out
-        .iter()
-        .filter(|c| c.label == crate::Label::PostalAddress && c.conf >= 0.5)
-        .map(|c| text[c.start..c.end].to_string())
-        .collect()
-}
 
 fn one(text: &str, want: &str) {
     assert_eq!(reported(text), vec![want.to_string()], "{text}");
