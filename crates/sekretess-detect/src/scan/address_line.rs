@@ -788,14 +788,12 @@ impl Scanner<'_> {
 }
 
 #[cfg(test)]
-mod tests;
-
+mod homes_tests;
 #[cfg(test)]
 mod scan_tests;
-
-#[cfg(test)]
-mod homes_tests;
 #[cfg(test)]
 mod ship_tests;
 #[cfg(test)]
 mod starts_tests;
+#[cfg(test)]
+mod tests;
